@@ -1,0 +1,97 @@
+# Tusk: `make run` to try it, `make test` to check it. `make help` lists targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+VERSION := $(shell cat VERSION)
+PKGS := libmicrohttpd jansson libsodium sqlite3 libpq
+CC ?= cc
+BASE_CFLAGS := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Isrc \
+	-DTUSK_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+RELEASE_FLAGS := -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
+ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+SRCS := $(shell find src -name '*.c' | sort)
+LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+HDRS := $(shell find src -name '*.h')
+MIGRATIONS := $(sort $(wildcard src/store/migrations/sqlite/*.sql))
+WEB_SRCS := $(shell find web/src -type f 2>/dev/null) web/build.mjs web/package.json web/package-lock.json
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+
+GEN := build/gen/embed_web.c build/gen/embed_migrations.c
+
+.PHONY: build run test test-unit test-api test-e2e typecheck deps web bench clean help
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
+
+build: build/release/tusk ## build the server with the web app embedded
+
+deps: ## install what the build and tests need (apt, npm ci)
+	@scripts/install-deps.sh
+
+build/web/.stamp: $(WEB_SRCS) web/node_modules/.package-lock.json
+	cd web && node build.mjs --outdir ../build/web
+	find build/web -type f \( -name '*.js' -o -name '*.css' -o -name '*.svg' -o -name '*.html' \) \
+		-size +1k -exec gzip -9 -n -k -f {} \;
+	touch $@
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+web: build/web/.stamp ## build the front end
+
+build/gen/embed_web.c: build/web/.stamp scripts/embed.sh
+	@mkdir -p build/gen
+	scripts/embed.sh $@ embed_web build/web $$(cd build/web && find . -type f ! -name .stamp | sed 's|^\./||' | sort)
+
+build/gen/embed_migrations.c: $(MIGRATIONS) scripts/embed.sh
+	@mkdir -p build/gen
+	scripts/embed.sh $@ embed_migrations_sqlite src/store/migrations/sqlite $(notdir $(MIGRATIONS))
+
+# Two builds of the same sources: release (make run) and sanitized (make test).
+build/release/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(RELEASE_FLAGS) -c $< -o $@
+
+build/asan/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) $(ASAN_FLAGS) -c $< -o $@
+
+# the version is compiled into these two
+build/release/src/main.o build/release/src/api/misc.o build/asan/src/main.o build/asan/src/api/misc.o: VERSION
+
+build/release/tusk: $(SRCS:%.c=build/release/%.o) $(GEN:%.c=build/release/%.o)
+	$(CC) $(RELEASE_FLAGS) -o $@ $^ $(LIBS)
+
+build/asan/tusk: $(SRCS:%.c=build/asan/%.o) $(GEN:%.c=build/asan/%.o)
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
+
+build/asan/unit-tests: $(UNIT_SRCS:%.c=build/asan/%.o) $(LIB_SRCS:%.c=build/asan/%.o) build/asan/build/gen/embed_migrations.o
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS) -lcriterion
+
+run: deps build ## build and start Tusk on http://127.0.0.1:5050 with data in ./data
+	@scripts/run.sh
+
+typecheck: web/node_modules/.package-lock.json ## type-check the front end
+	cd web && npx tsc --noEmit
+
+test-unit: build/asan/unit-tests ## C unit tests (Criterion, ASan/UBSan)
+	build/asan/unit-tests --jobs 2
+
+test: deps ## everything: unit, typecheck, API and browser tests against a throwaway PostgreSQL
+	$(MAKE) -j2 build/asan/tusk build/asan/unit-tests
+	@scripts/test.sh
+
+test-api: build/asan/tusk ## API tests (needs a running test cluster: scripts/test.sh api)
+	@scripts/test.sh api
+
+test-e2e: build/asan/tusk ## browser tests
+	@scripts/test.sh e2e
+
+bench: build/release/tusk ## run the benchmarks in bench/
+	bench/startup/run.sh
+
+clean: ## remove build output
+	rm -rf build

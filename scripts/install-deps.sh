@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what Tusk's build, run and tests need, and only what is missing:
+# Debian packages with apt-get (through sudo when not root), front-end
+# packages with `npm ci` from web/package-lock.json. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  gcc make pkg-config libc6-dev git gzip ca-certificates util-linux procps
+  libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev libcriterion-dev
+  postgresql postgresql-client postgresql-contrib
+  chromium fonts-dejavu-core
+)
+# Node.js: Debian's unless a node >= 18 with npm is already there.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null ||
+  [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)" -lt 18 ]; then
+  packages+=(nodejs npm)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Debian starts a default cluster on 5432; Tusk's tests and demo use their own.
+fi
+
+if [ -f web/package-lock.json ]; then
+  if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
+    echo "install-deps: npm ci in web/"
+    (cd web && npm ci --no-audit --no-fund --loglevel=error)
+    touch web/node_modules/.package-lock.json
+  fi
+fi

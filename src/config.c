@@ -1,0 +1,324 @@
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/str.h"
+
+enum kind { K_STR, K_INT, K_BOOL };
+
+struct setting {
+	const char *flag;     /* long flag without "--", or NULL */
+	const char *env[3];   /* environment names, first wins */
+	enum kind kind;
+	size_t offset;
+	const char *def;      /* default as text; NULL = computed or empty */
+	bool secret;          /* also read from <ENV>_FILE */
+	int min, max;         /* range for K_INT */
+	const char *help;
+};
+
+#define OFF(f) offsetof(config, f)
+
+static const struct setting settings[] = {
+	{"listen", {"TUSK_LISTEN_ADDRESS", "PGADMIN_LISTEN_ADDRESS"}, K_STR, OFF(listen_address), NULL, false, 0, 0,
+	 "address to listen on; default [::] in a container, 127.0.0.1 elsewhere"},
+	{"port", {"TUSK_PORT", "PGADMIN_LISTEN_PORT"}, K_INT, OFF(port), NULL, false, 0, 65535,
+	 "TCP port (0 picks a free one); default 80 in a container, 5050 elsewhere"},
+	{"data-dir", {"TUSK_DATA_DIR"}, K_STR, OFF(data_dir), NULL, false, 0, 0,
+	 "metadata directory; default /var/lib/pgadmin when it exists, else ./data"},
+	{"script-name", {"SCRIPT_NAME", "TUSK_SCRIPT_NAME"}, K_STR, OFF(script_name), "", false, 0, 0,
+	 "serve the app under this sub-path, e.g. /pgadmin"},
+	{"log-format", {"TUSK_LOG_FORMAT"}, K_STR, OFF(log_format), "text", false, 0, 0, "text or json"},
+	{"log-level", {"TUSK_LOG_LEVEL"}, K_STR, OFF(log_level), "info", false, 0, 0, "debug, info, warn or error"},
+	{"max-body-bytes", {"TUSK_MAX_BODY_BYTES"}, K_INT, OFF(max_body_bytes), "10485760", false, 1024, INT_MAX,
+	 "largest request body accepted (413 beyond)"},
+	{"max-connections", {"TUSK_MAX_CONNECTIONS"}, K_INT, OFF(max_connections), "512", false, 1, 100000,
+	 "simultaneous HTTP connections"},
+	{"max-connections-per-ip", {"TUSK_MAX_CONNECTIONS_PER_IP"}, K_INT, OFF(max_connections_per_ip), "128", false, 0,
+	 100000, "simultaneous HTTP connections from one address (0 = no cap)"},
+	{"http-timeout", {"TUSK_HTTP_TIMEOUT"}, K_INT, OFF(http_timeout), "120", false, 1, 86400,
+	 "seconds an idle HTTP connection is kept"},
+	{"shutdown-timeout", {"TUSK_SHUTDOWN_TIMEOUT"}, K_INT, OFF(shutdown_timeout), "10", false, 0, 3600,
+	 "seconds in-flight requests get to finish on SIGTERM"},
+	{"allow-root", {"TUSK_ALLOW_ROOT"}, K_BOOL, OFF(allow_root), "false", false, 0, 0,
+	 "allow running as root inside a container"},
+	{"desktop", {"TUSK_DESKTOP"}, K_BOOL, OFF(desktop), "false", false, 0, 0,
+	 "desktop mode: loopback only, no login form, one-time key in the printed URL"},
+	{"server-mode", {"TUSK_SERVER_MODE"}, K_BOOL, OFF(server_mode), "true", false, 0, 0,
+	 "require login (false is the same as --desktop)"},
+	{"default-email", {"PGADMIN_DEFAULT_EMAIL", "TUSK_DEFAULT_EMAIL"}, K_STR, OFF(default_email), NULL, false, 0, 0,
+	 "e-mail of the administrator created on first start"},
+	{NULL, {"PGADMIN_DEFAULT_PASSWORD", "TUSK_DEFAULT_PASSWORD"}, K_STR, OFF(default_password), NULL, true, 0, 0,
+	 "password of the administrator created on first start (or *_FILE)"},
+	{"trusted-proxies", {"TUSK_TRUSTED_PROXIES"}, K_STR, OFF(trusted_proxies),
+	 "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7", false, 0, 0,
+	 "addresses (CIDR, comma-separated) whose X-Forwarded-* headers are believed"},
+	{"session-idle-timeout", {"TUSK_SESSION_IDLE_TIMEOUT"}, K_INT, OFF(session_idle_timeout), "3600", false, 60,
+	 INT_MAX, "seconds of inactivity after which a login session ends"},
+	{"session-lifetime", {"TUSK_SESSION_LIFETIME", "PGADMIN_SESSION_EXPIRATION_TIME"}, K_INT,
+	 OFF(session_lifetime), "86400", false, 60, INT_MAX, "seconds after login at which a session ends however active"},
+	{"max-login-attempts", {"TUSK_MAX_LOGIN_ATTEMPTS", "PGADMIN_MAX_LOGIN_ATTEMPTS"}, K_INT,
+	 OFF(max_login_attempts), "5", false, 0, 1000, "wrong passwords before an account locks (0 = never)"},
+	{"password-min-length", {"TUSK_PASSWORD_MIN_LENGTH"}, K_INT, OFF(password_min_length), "8", false, 1, 1024,
+	 "shortest password accepted"},
+	{"login-rate-limit", {"TUSK_LOGIN_RATE_LIMIT"}, K_INT, OFF(login_rate_limit), "20", false, 0, 100000,
+	 "login attempts per minute from one client address (0 = no limit)"},
+};
+
+#define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
+
+static const char *env_get(char *const *envp, const char *name)
+{
+	size_t n = strlen(name);
+	for (char *const *e = envp; e && *e; e++)
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}
+
+static bool parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = {"1", "true", "yes", "on", "True"};
+	static const char *const no[] = {"0", "false", "no", "off", "False", ""};
+	for (size_t i = 0; i < sizeof(yes) / sizeof(*yes); i++)
+		if (strcasecmp(v, yes[i]) == 0)
+			return *out = true, true;
+	for (size_t i = 0; i < sizeof(no) / sizeof(*no); i++)
+		if (strcasecmp(v, no[i]) == 0)
+			return *out = false, true;
+	return false;
+}
+
+/* Stores text value v into the setting's field; source names where it came from. */
+static bool set_value(config *c, const struct setting *s, const char *v, const char *source, tusk_err *err)
+{
+	char *field = (char *)c + s->offset;
+	switch (s->kind) {
+	case K_STR: {
+		char **p = (char **)field;
+		free(*p);
+		*p = xstrdup(v);
+		return true;
+	}
+	case K_INT: {
+		char *end;
+		errno = 0;
+		long n = strtol(v, &end, 10);
+		if (errno || end == v || *end || n < s->min || n > s->max) {
+			err_set(err, "invalid_setting", "%s: '%s' is not a whole number from %d to %d", source, v, s->min,
+				s->max);
+			return false;
+		}
+		*(int *)field = (int)n;
+		return true;
+	}
+	case K_BOOL:
+		if (!parse_bool(v, (bool *)field)) {
+			err_set(err, "invalid_setting", "%s: '%s' is not true or false", source, v);
+			return false;
+		}
+		return true;
+	}
+	return false;
+}
+
+char *config_read_secret_file(const char *path, tusk_err *err)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		err_set(err, "invalid_setting", "cannot read secret file %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	str s = STR_INIT;
+	str_init_max(&s, 64 * 1024);
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		str_append(&s, buf, n);
+	fclose(f);
+	if (!str_ok(&s)) {
+		str_free(&s);
+		err_set(err, "invalid_setting", "secret file %s is larger than 64 KiB", path);
+		return NULL;
+	}
+	if (s.len && s.buf[s.len - 1] == '\n')
+		s.buf[--s.len] = '\0';
+	if (s.len && s.buf[s.len - 1] == '\r')
+		s.buf[--s.len] = '\0';
+	return str_take(&s);
+}
+
+/* Environment value for a setting: NAME, then NAME_FILE for secrets. */
+static bool apply_env(config *c, const struct setting *s, char *const *envp, tusk_err *err)
+{
+	for (int i = 0; i < 3 && s->env[i]; i++) {
+		const char *v = env_get(envp, s->env[i]);
+		if (v)
+			return set_value(c, s, v, s->env[i], err);
+		if (!s->secret)
+			continue;
+		char name[128];
+		snprintf(name, sizeof(name), "%s_FILE", s->env[i]);
+		const char *path = env_get(envp, name);
+		if (path) {
+			char *secret = config_read_secret_file(path, err);
+			if (!secret)
+				return false;
+			bool ok = set_value(c, s, secret, name, err);
+			free(secret);
+			return ok;
+		}
+	}
+	return true;
+}
+
+static const struct setting *find_flag(const char *name, size_t n)
+{
+	for (size_t i = 0; i < NSETTINGS; i++)
+		if (settings[i].flag && strlen(settings[i].flag) == n && strncmp(settings[i].flag, name, n) == 0)
+			return &settings[i];
+	return NULL;
+}
+
+static bool detect_container(char *const *envp)
+{
+	return access("/.dockerenv", F_OK) == 0 || access("/run/.containerenv", F_OK) == 0 ||
+	       env_get(envp, "container") != NULL || env_get(envp, "KUBERNETES_SERVICE_HOST") != NULL;
+}
+
+static bool apply_flags(config *c, int argc, char **argv, tusk_err *err)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			c->show_help = true;
+			continue;
+		}
+		if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
+			c->show_version = true;
+			continue;
+		}
+		if (strncmp(a, "--", 2) != 0) {
+			err_set(err, "invalid_flag", "unexpected argument '%s' (see tusk --help)", a);
+			return false;
+		}
+		const char *name = a + 2, *eq = strchr(name, '=');
+		size_t n = eq ? (size_t)(eq - name) : strlen(name);
+		const struct setting *s = find_flag(name, n);
+		if (!s) {
+			err_set(err, "invalid_flag", "unknown flag '%.*s' (see tusk --help)", (int)(n + 2), a);
+			return false;
+		}
+		const char *v = eq ? eq + 1 : NULL;
+		if (!v && s->kind == K_BOOL)
+			v = "true";
+		else if (!v && i + 1 < argc)
+			v = argv[++i];
+		if (!v) {
+			err_set(err, "invalid_flag", "flag --%s needs a value", s->flag);
+			return false;
+		}
+		char source[80];
+		snprintf(source, sizeof(source), "--%s", s->flag);
+		if (!set_value(c, s, v, source, err))
+			return false;
+	}
+	return true;
+}
+
+/* "/pgadmin/" -> "/pgadmin"; "" and "/" -> "" */
+static bool normalize_script_name(config *c, tusk_err *err)
+{
+	char *p = c->script_name;
+	size_t n = strlen(p);
+	while (n && p[n - 1] == '/')
+		p[--n] = '\0';
+	if (n && p[0] != '/') {
+		err_set(err, "invalid_setting", "SCRIPT_NAME must start with '/', got '%s'", p);
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)p[i];
+		if (ch <= ' ' || ch == '"' || ch == '<' || ch == '>' || ch == '\\' || ch == '?' || ch == '#' || ch >= 0x7f) {
+			err_set(err, "invalid_setting", "SCRIPT_NAME holds a character that is not allowed in a path");
+			return false;
+		}
+	}
+	return true;
+}
+
+bool config_load(config *c, int argc, char **argv, char *const *envp, tusk_err *err)
+{
+	memset(c, 0, sizeof(*c));
+	c->in_container = detect_container(envp);
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		const struct setting *s = &settings[i];
+		if (s->def && !set_value(c, s, s->def, "default", err))
+			return false;
+	}
+	c->listen_address = xstrdup(c->in_container ? "[::]" : "127.0.0.1");
+	c->port = c->in_container ? 80 : 5050;
+	struct stat st;
+	c->data_dir = xstrdup(stat("/var/lib/pgadmin", &st) == 0 && S_ISDIR(st.st_mode) ? "/var/lib/pgadmin" : "data");
+	for (size_t i = 0; i < NSETTINGS; i++)
+		if (!apply_env(c, &settings[i], envp, err))
+			return false;
+	if (!apply_flags(c, argc, argv, err))
+		return false;
+	if (strcmp(c->log_format, "text") != 0 && strcmp(c->log_format, "json") != 0) {
+		err_set(err, "invalid_setting", "log format must be text or json, got '%s'", c->log_format);
+		return false;
+	}
+	if (!*c->data_dir) {
+		err_set(err, "invalid_setting", "the data directory must not be empty");
+		return false;
+	}
+	if (!c->server_mode)
+		c->desktop = true;
+	return normalize_script_name(c, err);
+}
+
+void config_free(config *c)
+{
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		if (settings[i].kind == K_STR) {
+			char **p = (char **)((char *)c + settings[i].offset);
+			free(*p);
+			*p = NULL;
+		}
+	}
+}
+
+void config_print_help(FILE *out)
+{
+	fputs("Usage: tusk [FLAGS]\n"
+	      "       tusk user set-password EMAIL [--password-file FILE]   (password from stdin otherwise)\n\n"
+	      "Tusk: web-based administration for PostgreSQL.\n\n"
+	      "Settings (flag > environment > default; secrets also from NAME_FILE):\n",
+	      out);
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		const struct setting *s = &settings[i];
+		char left[160];
+		int n = 0;
+		if (s->flag)
+			n = snprintf(left, sizeof(left), "  --%s%s", s->flag, s->kind == K_BOOL ? "" : " VALUE");
+		else
+			n = snprintf(left, sizeof(left), "  (no flag)");
+		fprintf(out, "%-34s %s\n", left, s->help);
+		(void)n;
+		fputs("                                     env:", out);
+		for (int k = 0; k < 3 && s->env[k]; k++)
+			fprintf(out, " %s%s", s->env[k], s->secret ? " (or _FILE)" : "");
+		if (s->def && *s->def)
+			fprintf(out, "; default %s", s->def);
+		fputc('\n', out);
+	}
+	fputs("\n  --help, --version\n", out);
+}

@@ -1,0 +1,48 @@
+/* Settings: command-line flags > environment (TUSK_*, and PGADMIN_* for the
+ * pgAdmin container contract) > defaults. Secrets may come from NAME_FILE. */
+#ifndef TUSK_CONFIG_H
+#define TUSK_CONFIG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "util/err.h"
+
+typedef struct {
+	char *listen_address;
+	int port;
+	char *data_dir;
+	char *script_name; /* "" or "/prefix" without trailing slash */
+	char *log_format;
+	char *log_level;
+	int max_body_bytes;
+	int max_connections;
+	int max_connections_per_ip;
+	int http_timeout;
+	int shutdown_timeout;
+	bool allow_root;
+	bool desktop;
+	bool server_mode;
+	char *default_email;
+	char *default_password;
+	char *trusted_proxies;
+	int session_idle_timeout;
+	int session_lifetime;
+	int max_login_attempts;
+	int password_min_length;
+	int login_rate_limit;
+	bool in_container; /* detected, not a setting */
+	bool show_help;
+	bool show_version;
+} config;
+
+/* Environment lookups go through envp ("NAME=value" strings, NULL-terminated)
+ * so tests can pass their own. Returns false with err set on a bad flag/value. */
+bool config_load(config *c, int argc, char **argv, char *const *envp, tusk_err *err)
+	__attribute__((warn_unused_result));
+void config_free(config *c);
+void config_print_help(FILE *out);
+/* Reads a secret file: contents with one trailing newline stripped. */
+char *config_read_secret_file(const char *path, tusk_err *err);
+
+#endif

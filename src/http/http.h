@@ -1,0 +1,99 @@
+/* HTTP glue over libmicrohttpd: a server with a route table, per-request
+ * arena, request accessors and response builders. Knows nothing of PostgreSQL. */
+#ifndef TUSK_HTTP_HTTP_H
+#define TUSK_HTTP_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "util/arena.h"
+#include "util/err.h"
+#include "util/str.h"
+
+typedef struct http_server http_server;
+typedef struct http_req http_req;
+typedef void (*http_handler)(http_req *req);
+
+/* Route flags: meaning is the application's (checked by its before hook). */
+enum {
+	ROUTE_PUBLIC = 1 << 0,  /* no login needed */
+	ROUTE_NO_CSRF = 1 << 1, /* state-changing but exempt from CSRF (login) */
+	ROUTE_ADMIN = 1 << 2,   /* administrators only */
+};
+
+typedef struct {
+	const char *method;
+	const char *pattern;
+	http_handler handler;
+	unsigned flags;
+} http_route;
+
+/* Called before a matched route's handler; returns false after responding itself. */
+typedef bool (*http_before_hook)(http_req *req, const http_route *route);
+
+typedef struct {
+	const char *listen_address; /* "127.0.0.1", "[::]", "::1", "0.0.0.0" */
+	int port;
+	const char *script_name;    /* "" or "/prefix" */
+	const char *trusted_proxies;
+	size_t max_body_bytes;
+	unsigned max_connections;
+	unsigned max_connections_per_ip;
+	unsigned timeout_seconds;
+	const http_route *routes;
+	size_t nroutes;
+	http_before_hook before;
+	http_handler fallback; /* GET/HEAD paths outside /api/ no route matched */
+	void *app;
+} http_config;
+
+http_server *http_server_start(const http_config *cfg, tusk_err *err) __attribute__((warn_unused_result));
+int http_server_port(const http_server *s);
+/* Stops accepting new connections. */
+void http_server_quiesce(http_server *s);
+/* Waits until no request is in flight or the deadline passes; true when drained. */
+bool http_server_drain(http_server *s, int timeout_ms);
+void http_server_stop(http_server *s);
+
+/* Request accessors. Strings live until the request completes. */
+const char *http_req_method(const http_req *r);
+slice http_req_path(const http_req *r);        /* below the base path, starts with '/' */
+const char *http_req_base(const http_req *r);  /* base path with trailing '/', e.g. "/" or "/pgadmin/" */
+const char *http_req_header(http_req *r, const char *name);
+const char *http_req_query(http_req *r, const char *name);
+const char *http_req_cookie(http_req *r, const char *name);
+const char *http_req_param(const http_req *r, const char *name);
+slice http_req_body(const http_req *r);
+arena *http_req_arena(http_req *r);
+void *http_req_app(const http_req *r);
+const char *http_req_client_ip(const http_req *r); /* after trusted X-Forwarded-For */
+bool http_req_is_https(const http_req *r);        /* direct TLS or trusted X-Forwarded-Proto */
+bool http_req_is_loopback(const http_req *r);
+void http_req_set_user(http_req *r, void *user);
+void *http_req_user(const http_req *r);
+
+/* Responses: exactly one per request. Headers added before responding. */
+void http_add_header(http_req *r, const char *name, const char *value);
+void http_respond(http_req *r, int status, const char *content_type, const void *body, size_t len);
+void http_respond_static(http_req *r, int status, const char *content_type, const void *body, size_t len);
+/* Takes the JSON text from s (freed by the server). */
+void http_respond_json(http_req *r, int status, str *s);
+void http_respond_error(http_req *r, int status, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void http_respond_empty(http_req *r, int status);
+void http_respond_redirect(http_req *r, int status, const char *location);
+bool http_responded(const http_req *r);
+
+/* Streaming responses: read fills buf and returns bytes, 0 to wait for more
+ * is not allowed (block instead), -1 to end the stream. free runs once. */
+typedef ssize_t (*http_stream_read)(void *cls, uint64_t pos, char *buf, size_t max);
+void http_respond_stream(http_req *r, int status, const char *content_type, http_stream_read read, void *cls,
+			 void (*free_cls)(void *cls));
+
+/* Parses the body as a JSON object (jansson); on failure responds 400 and returns NULL. */
+struct json_t;
+struct json_t *http_req_json(http_req *r);
+
+#endif

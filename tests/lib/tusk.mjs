@@ -1,0 +1,97 @@
+// Starts a real tusk process for a test: fresh data dir, random port, logs
+// captured. TUSK_BIN picks the binary (make test uses the sanitized build).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, createWriteStream, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(new URL('../..', import.meta.url).pathname);
+export const tuskBin = process.env.TUSK_BIN || join(root, 'build/asan/tusk');
+
+// The environment a test tusk sees: nothing of the caller's TUSK_*/PGADMIN_* settings.
+export function cleanEnv(extra = {}) {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!/^(TUSK_|PGADMIN_|SCRIPT_NAME$|PG)/.test(k)) env[k] = v;
+  }
+  if (process.getuid && process.getuid() === 0) env.TUSK_ALLOW_ROOT = '1';
+  env.ASAN_OPTIONS = env.ASAN_OPTIONS || 'detect_leaks=1:abort_on_error=0:exitcode=23';
+  return { ...env, ...extra };
+}
+
+export function tempDir(prefix = 'tusk-test-') {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+// Resolves once tusk logs "tusk ready"; rejects with its log if it exits first.
+export async function startTusk({ env = {}, args = [], dataDir, bin = tuskBin, spawnWrap } = {}) {
+  dataDir = dataDir || join(tempDir(), 'data');
+  const logPath = `${dataDir}.log`;
+  const log = createWriteStream(logPath, { flags: 'a' });
+  const argv = ['--listen', '127.0.0.1', '--port', '0', '--data-dir', dataDir, ...args];
+  const [cmd, cmdArgs] = spawnWrap ? spawnWrap(bin, argv) : [bin, argv];
+  const proc = spawn(cmd, cmdArgs, { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const exited = new Promise((res) => proc.on('exit', (code, signal) => res(code ?? signal)));
+  const onData = (chunk) => {
+    output += chunk.toString();
+    log.write(chunk);
+  };
+  proc.stdout.on('data', onData);
+  proc.stderr.on('data', onData);
+  const url = await new Promise((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`tusk did not start in 15 s:\n${output}`)), 15000);
+    const check = () => {
+      const m = output.match(/tusk ready url=(\S+)/);
+      if (m) {
+        clearTimeout(timer);
+        res(m[1]);
+      }
+    };
+    proc.stderr.on('data', check);
+    exited.then((code) => {
+      clearTimeout(timer);
+      rej(Object.assign(new Error(`tusk exited with ${code} before it was ready:\n${output}`), { code, output }));
+    });
+  });
+  const port = Number(new URL(url).port);
+  return {
+    url: url.replace('localhost', '127.0.0.1'),
+    port,
+    dataDir,
+    logPath,
+    proc,
+    exited,
+    output: () => output,
+    async stop(signal = 'SIGTERM') {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      const code = await exited;
+      await new Promise((r) => log.end(r));
+      return code;
+    },
+  };
+}
+
+// Runs tusk to completion (for flags like --help and start-up failures).
+export function runTusk({ env = {}, args = [], bin = tuskBin, input, spawnWrap, timeoutMs = 15000 } = {}) {
+  return new Promise((res, rej) => {
+    const [cmd, cmdArgs] = spawnWrap ? spawnWrap(bin, args) : [bin, args];
+    const proc = spawn(cmd, cmdArgs, { env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    proc.stdout.on('data', (c) => (stdout += c));
+    proc.stderr.on('data', (c) => (stderr += c));
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      rej(new Error(`tusk ${args.join(' ')} did not finish in ${timeoutMs} ms:\n${stderr}`));
+    }, timeoutMs);
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      res({ code, stdout, stderr });
+    });
+    proc.stdin.end(input ?? '');
+  });
+}
+
+export function readLog(t) {
+  return readFileSync(t.logPath, 'utf8');
+}

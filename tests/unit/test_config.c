@@ -1,0 +1,127 @@
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+static config load_ok(int argc, char **argv, char **envp)
+{
+	config c;
+	tusk_err err;
+	cr_assert(config_load(&c, argc, argv, envp, &err), "config_load: %s", err.msg);
+	return c;
+}
+
+Test(config, defaults_apply_without_flags_or_env)
+{
+	char *argv[] = {"tusk", NULL};
+	char *envp[] = {NULL};
+	config c = load_ok(1, argv, envp);
+	cr_assert_eq(c.max_login_attempts, 5);
+	cr_assert_eq(c.shutdown_timeout, 10);
+	cr_assert_str_eq(c.script_name, "");
+	cr_assert_str_eq(c.log_format, "text");
+	config_free(&c);
+}
+
+Test(config, environment_beats_defaults_and_flags_beat_environment)
+{
+	char *argv[] = {"tusk", "--port", "7000", NULL};
+	char *envp[] = {"PGADMIN_LISTEN_PORT=6000", "PGADMIN_LISTEN_ADDRESS=0.0.0.0", NULL};
+	config c = load_ok(3, argv, envp);
+	cr_assert_eq(c.port, 7000);
+	cr_assert_str_eq(c.listen_address, "0.0.0.0");
+	config_free(&c);
+}
+
+Test(config, tusk_names_win_over_pgadmin_names)
+{
+	char *argv[] = {"tusk", NULL};
+	char *envp[] = {"PGADMIN_LISTEN_PORT=6000", "TUSK_PORT=6001", NULL};
+	config c = load_ok(1, argv, envp);
+	cr_assert_eq(c.port, 6001);
+	config_free(&c);
+}
+
+Test(config, flag_with_equals_and_boolean_flags)
+{
+	char *argv[] = {"tusk", "--data-dir=/tmp/x", "--desktop", NULL};
+	char *envp[] = {NULL};
+	config c = load_ok(3, argv, envp);
+	cr_assert_str_eq(c.data_dir, "/tmp/x");
+	cr_assert(c.desktop);
+	config_free(&c);
+}
+
+Test(config, script_name_is_normalized)
+{
+	char *argv[] = {"tusk", NULL};
+	char *envp[] = {"SCRIPT_NAME=/pgadmin4/", NULL};
+	config c = load_ok(1, argv, envp);
+	cr_assert_str_eq(c.script_name, "/pgadmin4");
+	config_free(&c);
+}
+
+Test(config, secrets_come_from_files_with_the_newline_stripped)
+{
+	char path[] = "/tmp/tusk-secret-XXXXXX";
+	int fd = mkstemp(path);
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, "s3cret pass\n", 12), 12);
+	close(fd);
+	char env[128];
+	snprintf(env, sizeof(env), "PGADMIN_DEFAULT_PASSWORD_FILE=%s", path);
+	char *argv[] = {"tusk", NULL};
+	char *envp[] = {env, NULL};
+	config c = load_ok(1, argv, envp);
+	cr_assert_str_eq(c.default_password, "s3cret pass");
+	config_free(&c);
+	unlink(path);
+}
+
+Test(config, a_value_in_the_environment_beats_its_file)
+{
+	char *argv[] = {"tusk", NULL};
+	char *envp[] = {"PGADMIN_DEFAULT_PASSWORD=direct", "PGADMIN_DEFAULT_PASSWORD_FILE=/nonexistent", NULL};
+	config c = load_ok(1, argv, envp);
+	cr_assert_str_eq(c.default_password, "direct");
+	config_free(&c);
+}
+
+Test(config, bad_values_are_errors_that_name_their_source)
+{
+	struct {
+		int argc;
+		char *argv[4];
+		char *env;
+		const char *needle;
+	} cases[] = {
+		{2, {"tusk", "--nope"}, NULL, "unknown flag '--nope'"},
+		{3, {"tusk", "--port", "99999"}, NULL, "--port: '99999'"},
+		{1, {"tusk"}, "PGADMIN_LISTEN_PORT=abc", "PGADMIN_LISTEN_PORT: 'abc'"},
+		{1, {"tusk"}, "TUSK_DESKTOP=maybe", "TUSK_DESKTOP: 'maybe' is not true or false"},
+		{1, {"tusk"}, "TUSK_LOG_FORMAT=xml", "log format must be text or json"},
+		{1, {"tusk"}, "SCRIPT_NAME=pgadmin", "SCRIPT_NAME must start with '/'"},
+		{1, {"tusk"}, "PGADMIN_DEFAULT_PASSWORD_FILE=/nonexistent/file", "cannot read secret file /nonexistent/file"},
+		{2, {"tusk", "--port"}, NULL, "flag --port needs a value"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char *envp[] = {cases[i].env, NULL};
+		config c;
+		tusk_err err = {0};
+		cr_assert_not(config_load(&c, cases[i].argc, cases[i].argv, envp, &err), "case %zu loaded", i);
+		cr_assert(strstr(err.msg, cases[i].needle) != NULL, "case %zu: '%s' lacks '%s'", i, err.msg,
+			  cases[i].needle);
+		config_free(&c);
+	}
+}
+
+Test(config, server_mode_false_means_desktop)
+{
+	char *argv[] = {"tusk", NULL};
+	char *envp[] = {"TUSK_SERVER_MODE=False", NULL};
+	config c = load_ok(1, argv, envp);
+	cr_assert(c.desktop);
+	config_free(&c);
+}

@@ -1,0 +1,25 @@
+import { request } from './client';
+import type { User } from './types';
+
+export interface SessionInfo {
+  user: User;
+  csrf_token: string;
+}
+
+export function fetchMe(): Promise<SessionInfo> {
+  return request<SessionInfo>('GET', 'auth/me', { redirectOn401: false });
+}
+
+export function login(email: string, password: string): Promise<SessionInfo> {
+  return request<SessionInfo>('POST', 'auth/login', { body: { email, password }, redirectOn401: false });
+}
+
+export function logout(): Promise<void> {
+  return request<void>('POST', 'auth/logout', { redirectOn401: false });
+}
+
+export function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+  return request<void>('PUT', 'auth/password', {
+    body: { current_password: currentPassword, new_password: newPassword },
+  });
+}

@@ -1,0 +1,109 @@
+// The one fetch wrapper: JSON in and out, CSRF header on state-changing
+// requests, JSON errors turned into ApiError, a 401 reported to the session.
+import { signal } from '@preact/signals';
+
+export type ErrorDetails = Record<string, unknown>;
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: ErrorDetails;
+
+  constructor(status: number, code: string, message: string, details: ErrorDetails = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Whether the last request reached the Tusk server. */
+export const serverReachable = signal(true);
+
+let csrfToken = '';
+let onUnauthorized: () => void = () => {};
+
+export function setCsrfToken(token: string): void {
+  csrfToken = token;
+}
+
+/** Registers what a 401 does: the session module sends the app back to login. */
+export function setUnauthorizedHandler(handler: () => void): void {
+  onUnauthorized = handler;
+}
+
+export function apiUrl(path: string): string {
+  return new URL(`api/v1/${path}`, document.baseURI).toString();
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RequestOptions {
+  body?: unknown;
+  query?: Record<string, string | number | undefined>;
+  /** false for calls whose 401 is an answer, not an expired session (login). */
+  redirectOn401?: boolean;
+}
+
+const NETWORK_MESSAGE = 'Cannot reach the Tusk server. Check that it is running and try again.';
+
+function buildUrl(path: string, query: RequestOptions['query']): string {
+  const url = new URL(apiUrl(path));
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
+  }
+  return url.toString();
+}
+
+function buildInit(method: Method, body: unknown): RequestInit {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  const init: RequestInit = { method, headers, credentials: 'same-origin' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  return init;
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function errorFrom(response: Response, payload: unknown): ApiError {
+  const error = (payload as { error?: ErrorDetails } | undefined)?.error;
+  const retryAfter = response.headers.get('Retry-After');
+  if (!error || typeof error.code !== 'string') {
+    const message = `The server answered ${response.status} ${response.statusText}`.trim() + '.';
+    return new ApiError(response.status, 'http_error', message);
+  }
+  const { code, message, ...rest } = error;
+  if (retryAfter !== null) rest.retry_after = Number(retryAfter);
+  return new ApiError(response.status, code, typeof message === 'string' ? message : code, rest);
+}
+
+async function send(method: Method, path: string, options: RequestOptions): Promise<Response> {
+  try {
+    const response = await fetch(buildUrl(path, options.query), buildInit(method, options.body));
+    serverReachable.value = true;
+    return response;
+  } catch {
+    serverReachable.value = false;
+    throw new ApiError(0, 'network_error', NETWORK_MESSAGE);
+  }
+}
+
+export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await send(method, path, options);
+  const payload = await readJson(response);
+  if (response.ok) return payload as T;
+  if (response.status === 401 && options.redirectOn401 !== false) onUnauthorized();
+  throw errorFrom(response, payload);
+}

@@ -1,0 +1,36 @@
+import { request } from './client';
+import type { ManagedUser, Role } from './types';
+
+export interface NewUser {
+  email: string;
+  password: string;
+  role: Role;
+  active: boolean;
+}
+
+export interface UserChanges {
+  email?: string;
+  role?: Role;
+  active?: boolean;
+  password?: string;
+  locked?: false;
+}
+
+export async function listUsers(): Promise<ManagedUser[]> {
+  const { users } = await request<{ users: ManagedUser[] }>('GET', 'users');
+  return users;
+}
+
+export async function createUser(user: NewUser): Promise<ManagedUser> {
+  const created = await request<{ user: ManagedUser }>('POST', 'users', { body: user });
+  return created.user;
+}
+
+export async function updateUser(id: number, changes: UserChanges): Promise<ManagedUser> {
+  const updated = await request<{ user: ManagedUser }>('PUT', `users/${id}`, { body: changes });
+  return updated.user;
+}
+
+export function deleteUser(id: number): Promise<void> {
+  return request<void>('DELETE', `users/${id}`);
+}

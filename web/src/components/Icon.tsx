@@ -1,0 +1,53 @@
+// Small line icons drawn on a 16x16 grid; they take the text colour.
+import type { JSX } from 'preact';
+
+const PATHS = {
+  chevronRight: 'M6 4l4 4-4 4',
+  chevronDown: 'M4 6l4 4 4-4',
+  close: 'M4.5 4.5l7 7M11.5 4.5l-7 7',
+  check: 'M3.5 8.5l3 3 6-7',
+  servers: 'M2.5 3.5h11v3.5h-11zM2.5 9h11v3.5h-11zM5 5.25h.01M5 10.75h.01',
+  user: 'M8 8a2.75 2.75 0 1 0 0-5.5A2.75 2.75 0 0 0 8 8zM2.75 13.5c.6-2.6 2.7-4 5.25-4s4.65 1.4 5.25 4',
+  keyboard: 'M1.5 4.5h13v7h-13zM4 7h.01M6.5 7h.01M9 7h.01M11.5 7h.01M5 9.25h6',
+  home: 'M2.5 7.5L8 3l5.5 4.5M4 6.5v6.5h8V6.5',
+  alert: 'M8 2.5l6 10.5H2zM8 6.5v3M8 11.25h.01',
+  refresh: 'M13 8a5 5 0 1 1-1.5-3.55M13 2.5v2.5h-2.5',
+} as const;
+
+export type IconName = keyof typeof PATHS;
+
+interface IconProps {
+  name: IconName;
+  size?: number;
+  class?: string;
+}
+
+export function Icon({ name, size = 16, class: className }: IconProps): JSX.Element {
+  return (
+    <svg
+      class={className ? `icon ${className}` : 'icon'}
+      width={size}
+      height={size}
+      viewBox="0 0 16 16"
+      fill="none"
+      stroke="currentColor"
+      stroke-width="1.4"
+      stroke-linecap="round"
+      stroke-linejoin="round"
+      aria-hidden="true"
+      focusable="false"
+    >
+      <path d={PATHS[name]} />
+    </svg>
+  );
+}
+
+/** The product mark: an ivory tusk on the accent colour. */
+export function Logo({ size = 18 }: { size?: number }): JSX.Element {
+  return (
+    <svg class="logo" width={size} height={size} viewBox="0 0 32 32" aria-hidden="true" focusable="false">
+      <rect width="32" height="32" rx="7" fill="var(--logo-bg)" />
+      <path d="M7 26.5C7.6 16.5 14.5 8.2 25.5 5.5 18.4 10.3 13.7 17 12.6 26.5Z" fill="#f4ecda" />
+    </svg>
+  );
+}

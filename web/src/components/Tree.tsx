@@ -1,0 +1,202 @@
+// A virtualized tree: only the rows in view are in the DOM, so a schema with
+// thousands of tables scrolls as fast as one with ten. Keyboard: Up/Down
+// move, Right expands or enters, Left collapses or goes to the parent,
+// Enter activates (or toggles), Home/End jump.
+import type { JSX } from 'preact';
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { Icon, type IconName } from './Icon';
+
+export interface TreeNode {
+  id: string;
+  label: string;
+  icon?: IconName;
+  /** Shown muted after the label, e.g. the number of children. */
+  count?: number;
+  /** undefined for a leaf; an array (maybe empty) for a node that can open. */
+  children?: TreeNode[];
+}
+
+interface TreeProps {
+  label: string;
+  roots: TreeNode[];
+  expanded: ReadonlySet<string>;
+  onToggle: (id: string, open: boolean) => void;
+  selectedId: string | null;
+  onSelect: (id: string) => void;
+  onActivate?: (node: TreeNode) => void;
+  rowHeight?: number;
+}
+
+interface Row {
+  node: TreeNode;
+  depth: number;
+  parentIndex: number;
+}
+
+const OVERSCAN = 8;
+
+function flatten(roots: TreeNode[], expanded: ReadonlySet<string>): Row[] {
+  const rows: Row[] = [];
+  const walk = (nodes: TreeNode[], depth: number, parentIndex: number) => {
+    for (const node of nodes) {
+      const index = rows.length;
+      rows.push({ node, depth, parentIndex });
+      if (node.children && expanded.has(node.id)) walk(node.children, depth + 1, index);
+    }
+  };
+  walk(roots, 0, -1);
+  return rows;
+}
+
+function useViewportHeight(ref: { current: HTMLElement | null }): number {
+  const [height, setHeight] = useState(0);
+  useLayoutEffect(() => {
+    const el = ref.current!;
+    setHeight(el.clientHeight);
+    const observer = new ResizeObserver(() => setHeight(el.clientHeight));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  return height;
+}
+
+function scrollRowIntoView(el: HTMLElement, index: number, rowHeight: number): void {
+  const top = index * rowHeight;
+  if (top < el.scrollTop) el.scrollTop = top;
+  else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
+}
+
+export function Tree(props: TreeProps): JSX.Element {
+  const { label, roots, expanded, onToggle, selectedId, onSelect, onActivate, rowHeight = 22 } = props;
+  const containerRef = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const height = useViewportHeight(containerRef);
+  const rows = useMemo(() => flatten(roots, expanded), [roots, expanded]);
+  const idPrefix = useId();
+  const selectedIndex = rows.findIndex((r) => r.node.id === selectedId);
+
+  useEffect(() => {
+    if (selectedIndex >= 0 && containerRef.current) scrollRowIntoView(containerRef.current, selectedIndex, rowHeight);
+  }, [selectedIndex, rowHeight]);
+
+  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((scrollTop + height) / rowHeight) + OVERSCAN);
+
+  const activate = (row: Row) => {
+    if (onActivate) onActivate(row.node);
+    else if (row.node.children) onToggle(row.node.id, !expanded.has(row.node.id));
+  };
+
+  const selectIndex = (index: number) => {
+    const row = rows[Math.max(0, Math.min(rows.length - 1, index))];
+    if (row) onSelect(row.node.id);
+  };
+
+  const onRight = (row: Row, index: number) => {
+    if (!row.node.children) return;
+    if (!expanded.has(row.node.id)) onToggle(row.node.id, true);
+    else if (rows[index + 1]?.parentIndex === index) selectIndex(index + 1);
+  };
+
+  const onLeft = (row: Row) => {
+    if (row.node.children && expanded.has(row.node.id)) onToggle(row.node.id, false);
+    else if (row.parentIndex >= 0) selectIndex(row.parentIndex);
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    const index = selectedIndex;
+    const row = rows[index];
+    const keys: Record<string, () => void> = {
+      ArrowDown: () => selectIndex(index + 1),
+      ArrowUp: () => selectIndex(index < 0 ? 0 : index - 1),
+      Home: () => selectIndex(0),
+      End: () => selectIndex(rows.length - 1),
+      ArrowRight: () => (row ? onRight(row, index) : selectIndex(0)),
+      ArrowLeft: () => (row ? onLeft(row) : selectIndex(0)),
+      Enter: () => row && activate(row),
+    };
+    const action = keys[e.key];
+    if (!action || e.altKey || e.ctrlKey || e.metaKey) return;
+    e.preventDefault();
+    action();
+  };
+
+  const rowId = (index: number) => `${idPrefix}-row-${index}`;
+
+  return (
+    <div
+      ref={containerRef}
+      class="tree"
+      role="tree"
+      aria-label={label}
+      tabIndex={0}
+      aria-activedescendant={selectedIndex >= 0 ? rowId(selectedIndex) : undefined}
+      onKeyDown={onKeyDown}
+      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+    >
+      <div class="tree-spacer" style={{ height: `${rows.length * rowHeight}px` }}>
+        {rows.slice(first, last).map((row, i) => {
+          const index = first + i;
+          return (
+            <TreeRow
+              key={row.node.id}
+              id={rowId(index)}
+              row={row}
+              top={index * rowHeight}
+              height={rowHeight}
+              open={expanded.has(row.node.id)}
+              selected={row.node.id === selectedId}
+              onSelect={() => onSelect(row.node.id)}
+              onToggle={() => onToggle(row.node.id, !expanded.has(row.node.id))}
+              onActivate={() => activate(row)}
+            />
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+interface TreeRowProps {
+  id: string;
+  row: Row;
+  top: number;
+  height: number;
+  open: boolean;
+  selected: boolean;
+  onSelect: () => void;
+  onToggle: () => void;
+  onActivate: () => void;
+}
+
+function TreeRow({ id, row, top, height, open, selected, onSelect, onToggle, onActivate }: TreeRowProps): JSX.Element {
+  const { node, depth } = row;
+  const branch = node.children !== undefined;
+  return (
+    <div
+      id={id}
+      class={selected ? 'tree-row is-selected' : 'tree-row'}
+      role="treeitem"
+      aria-level={depth + 1}
+      aria-expanded={branch ? open : undefined}
+      aria-selected={selected}
+      style={{ top: `${top}px`, height: `${height}px`, paddingLeft: `${4 + depth * 16}px` }}
+      onClick={onSelect}
+      onDblClick={onActivate}
+    >
+      <span
+        class={branch ? 'tree-twisty' : 'tree-twisty is-leaf'}
+        onClick={(e) => {
+          e.stopPropagation();
+          onSelect();
+          if (branch) onToggle();
+        }}
+      >
+        {branch && <Icon name={open ? 'chevronDown' : 'chevronRight'} size={14} />}
+      </span>
+      {node.icon && <Icon name={node.icon} class="tree-icon" />}
+      <span class="tree-label">{node.label}</span>
+      {node.count !== undefined && <span class="tree-count">({node.count})</span>}
+    </div>
+  );
+}

@@ -1,0 +1,29 @@
+import type { JSX } from 'preact';
+import { SHORTCUTS } from './shortcuts';
+
+export function ShortcutList(): JSX.Element {
+  return (
+    <div class="shortcut-groups">
+      {SHORTCUTS.map((group) => (
+        <table key={group.title} class="shortcut-table">
+          <caption>{group.title}</caption>
+          <tbody>
+            {group.items.map((item) => (
+              <tr key={item.action}>
+                <td class="shortcut-keys">
+                  {item.keys.map((k, i) => (
+                    <>
+                      {i > 0 && <span class="muted"> / </span>}
+                      <kbd>{k}</kbd>
+                    </>
+                  ))}
+                </td>
+                <td>{item.action}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ))}
+    </div>
+  );
+}

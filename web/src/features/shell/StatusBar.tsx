@@ -1,0 +1,22 @@
+import type { JSX } from 'preact';
+import { serverReachable } from '../../api/client';
+import { serverVersion } from '../../state/server';
+import { currentUser } from '../../state/session';
+
+export function StatusBar(): JSX.Element {
+  const user = currentUser.value;
+  const online = serverReachable.value;
+  return (
+    <footer class="status-bar" aria-label="Status bar">
+      <span class={online ? 'status-conn is-online' : 'status-conn is-offline'}>
+        <span class="status-dot" aria-hidden="true" />
+        {online ? 'Connected' : 'Server unreachable'}
+      </span>
+      <span class="status-sep" aria-hidden="true" />
+      <span class="status-user">{user?.email}</span>
+      <span class="status-role">{user?.role === 'admin' ? 'Administrator' : 'User'}</span>
+      <span class="status-fill" />
+      <span class="status-version">Tusk {serverVersion.value ?? '…'}</span>
+    </footer>
+  );
+}

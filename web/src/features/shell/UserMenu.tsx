@@ -1,0 +1,54 @@
+import type { JSX } from 'preact';
+import { Icon } from '../../components/Icon';
+import { Menu, type MenuEntry } from '../../components/Menu';
+import { setTheme, themeChoice, type ThemeChoice } from '../../state/prefs';
+import { currentUser, isAdmin, signOut } from '../../state/session';
+import { showToast } from '../../state/toasts';
+import { openDialog } from '../../state/workspace';
+import { errorMessage } from '../../lib/format';
+
+const THEMES: ReadonlyArray<{ value: ThemeChoice; label: string }> = [
+  { value: 'light', label: 'Light' },
+  { value: 'dark', label: 'Dark' },
+  { value: 'system', label: 'System' },
+];
+
+function themeEntries(): MenuEntry[] {
+  return THEMES.map((t) => ({
+    kind: 'item',
+    label: t.label,
+    checked: themeChoice.value === t.value,
+    onSelect: () => setTheme(t.value),
+  }));
+}
+
+function adminEntries(): MenuEntry[] {
+  return [
+    { kind: 'item', label: 'User management…', onSelect: () => (openDialog.value = 'users') },
+    { kind: 'item', label: 'Audit log…', onSelect: () => (openDialog.value = 'audit') },
+  ];
+}
+
+function logOut(): void {
+  signOut().catch((err) => showToast(errorMessage(err), 'error'));
+}
+
+export function UserMenu(): JSX.Element {
+  const user = currentUser.value;
+  const entries: MenuEntry[] = [
+    { kind: 'item', label: 'Change password…', onSelect: () => (openDialog.value = 'password') },
+    ...(isAdmin.value ? adminEntries() : []),
+    { kind: 'separator' },
+    { kind: 'heading', label: 'Theme' },
+    ...themeEntries(),
+    { kind: 'separator' },
+    { kind: 'item', label: 'Log out', onSelect: logOut },
+  ];
+  const label = (
+    <>
+      <Icon name="user" />
+      <span class="menu-button-text">{user?.email}</span>
+    </>
+  );
+  return <Menu label={label} ariaLabel="User menu" entries={entries} />;
+}

@@ -1,0 +1,85 @@
+// Keyboard shortcuts: the table shown in the Welcome tab and the "?" dialog,
+// and the document-level handler for the global ones.
+import { useEffect } from 'preact/hooks';
+import { toggleTheme } from '../../state/prefs';
+import { activeTabId, openDialog, tabs } from '../../state/workspace';
+
+export interface ShortcutGroup {
+  title: string;
+  items: ReadonlyArray<{ keys: string[]; action: string }>;
+}
+
+export const SHORTCUTS: ShortcutGroup[] = [
+  {
+    title: 'Anywhere',
+    items: [
+      { keys: ['?'], action: 'Show keyboard shortcuts' },
+      { keys: ['Alt+Shift+T', 'Ctrl+Shift+T'], action: 'Toggle light and dark theme' },
+      { keys: ['Alt+Shift+B'], action: 'Focus the object explorer' },
+      { keys: ['Alt+Shift+]', 'Alt+Shift+['], action: 'Next / previous tab' },
+    ],
+  },
+  {
+    title: 'Object explorer',
+    items: [
+      { keys: ['↑', '↓'], action: 'Move up / down' },
+      { keys: ['→', '←'], action: 'Expand / collapse (or go to parent)' },
+      { keys: ['Enter'], action: 'Open the selected node' },
+      { keys: ['Home', 'End'], action: 'First / last node' },
+    ],
+  },
+  {
+    title: 'Tabs and dialogs',
+    items: [
+      { keys: ['←', '→'], action: 'Previous / next tab (tab strip focused)' },
+      { keys: ['Delete'], action: 'Close the focused tab' },
+      { keys: ['Enter'], action: 'Submit the dialog' },
+      { keys: ['Esc'], action: 'Close the dialog or menu' },
+    ],
+  },
+];
+
+function isEditable(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+}
+
+function cycleTab(delta: number): void {
+  const list = tabs.value;
+  if (list.length === 0) return;
+  const index = list.findIndex((t) => t.id === activeTabId.value);
+  activeTabId.value = list[(index + delta + list.length) % list.length]!.id;
+}
+
+/** Ctrl+Shift+T is kept by most browsers for "reopen tab"; Alt+Shift+T always reaches the page. */
+function isThemeToggle(e: KeyboardEvent): boolean {
+  return e.code === 'KeyT' && e.shiftKey && (e.altKey || e.ctrlKey) && !e.metaKey;
+}
+
+function handleAltShift(e: KeyboardEvent): boolean {
+  if (!e.altKey || !e.shiftKey || e.ctrlKey || e.metaKey) return false;
+  const actions: Record<string, () => void> = {
+    KeyB: () => document.querySelector<HTMLElement>('.tree')?.focus(),
+    BracketRight: () => cycleTab(1),
+    BracketLeft: () => cycleTab(-1),
+  };
+  const action = actions[e.code];
+  action?.();
+  return action !== undefined;
+}
+
+function onKeyDown(e: KeyboardEvent): void {
+  if (openDialog.value !== null || e.defaultPrevented) return;
+  let handled = true;
+  if (isThemeToggle(e)) toggleTheme();
+  else if (e.key === '?' && !e.ctrlKey && !e.altKey && !e.metaKey && !isEditable(e.target)) openDialog.value = 'shortcuts';
+  else handled = handleAltShift(e);
+  if (handled) e.preventDefault();
+}
+
+export function useGlobalShortcuts(): void {
+  useEffect(() => {
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, []);
+}

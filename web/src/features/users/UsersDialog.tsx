@@ -1,0 +1,180 @@
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import type { ManagedUser, Role } from '../../api/types';
+import { listUsers, updateUser, type UserChanges } from '../../api/users';
+import { Button } from '../../components/Button';
+import { Dialog } from '../../components/Dialog';
+import { FormError } from '../../components/Field';
+import { errorMessage, formatTime } from '../../lib/format';
+import { currentUser } from '../../state/session';
+import { showToast } from '../../state/toasts';
+import { AddUserForm } from './AddUserForm';
+import { DeleteUserDialog } from './DeleteUserDialog';
+import { ResetPasswordDialog } from './ResetPasswordDialog';
+
+type Pending = { kind: 'reset' | 'delete'; user: ManagedUser } | null;
+
+export function UsersDialog({ onClose }: { onClose: () => void }): JSX.Element {
+  const [users, setUsers] = useState<ManagedUser[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busyId, setBusyId] = useState<number | null>(null);
+  const [pending, setPending] = useState<Pending>(null);
+
+  useEffect(() => {
+    listUsers().then(setUsers, (err) => setError(errorMessage(err)));
+  }, []);
+
+  const replace = (user: ManagedUser) => setUsers((list) => (list ?? []).map((u) => (u.id === user.id ? user : u)));
+
+  const update = async (user: ManagedUser, changes: UserChanges, done: string) => {
+    setBusyId(user.id);
+    setError(null);
+    try {
+      replace(await updateUser(user.id, changes));
+      showToast(done);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusyId(null);
+    }
+  };
+
+  const added = (user: ManagedUser) => {
+    setUsers((list) => [...(list ?? []), user]);
+    showToast(`User ${user.email} created.`);
+  };
+
+  const deleted = (user: ManagedUser) => {
+    setUsers((list) => (list ?? []).filter((u) => u.id !== user.id));
+    setPending(null);
+    showToast(`User ${user.email} deleted.`);
+  };
+
+  const rowActions: RowActions = {
+    setRole: (u, role) => update(u, { role }, `${u.email} is now ${role === 'admin' ? 'an administrator' : 'a user'}.`),
+    setActive: (u, active) => update(u, { active }, `${u.email} ${active ? 'enabled' : 'disabled'}.`),
+    unlock: (u) => update(u, { locked: false }, `${u.email} unlocked.`),
+    reset: (u) => setPending({ kind: 'reset', user: u }),
+    remove: (u) => setPending({ kind: 'delete', user: u }),
+  };
+
+  return (
+    <Dialog title="User management" size="large" onClose={onClose} footer={<Button onClick={onClose}>Close</Button>}>
+      <FormError message={error} />
+      <UsersTable users={users} busyId={busyId} selfId={currentUser.value?.id ?? null} actions={rowActions} />
+      <AddUserForm onAdded={added} />
+      {pending?.kind === 'reset' && (
+        <ResetPasswordDialog user={pending.user} onClose={() => setPending(null)} onDone={(u) => showToast(`Password reset for ${u.email}.`)} />
+      )}
+      {pending?.kind === 'delete' && <DeleteUserDialog user={pending.user} onClose={() => setPending(null)} onDeleted={deleted} />}
+    </Dialog>
+  );
+}
+
+interface RowActions {
+  setRole: (user: ManagedUser, role: Role) => void;
+  setActive: (user: ManagedUser, active: boolean) => void;
+  unlock: (user: ManagedUser) => void;
+  reset: (user: ManagedUser) => void;
+  remove: (user: ManagedUser) => void;
+}
+
+interface UsersTableProps {
+  users: ManagedUser[] | null;
+  busyId: number | null;
+  selfId: number | null;
+  actions: RowActions;
+}
+
+function UsersTable({ users, busyId, selfId, actions }: UsersTableProps): JSX.Element {
+  return (
+    <div class="table-wrap users-table">
+      <table class="data-table">
+        <thead>
+          <tr>
+            <th>Email</th>
+            <th>Role</th>
+            <th>Active</th>
+            <th>Status</th>
+            <th>Last login</th>
+            <th>Created</th>
+            <th class="actions-col">
+              <span class="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {users === null && (
+            <tr>
+              <td colSpan={7} class="table-note">
+                Loading users…
+              </td>
+            </tr>
+          )}
+          {users?.map((u) => (
+            <UserRow key={u.id} user={u} busy={busyId === u.id} self={u.id === selfId} actions={actions} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+interface UserRowProps {
+  user: ManagedUser;
+  busy: boolean;
+  self: boolean;
+  actions: RowActions;
+}
+
+function UserRow({ user, busy, self, actions }: UserRowProps): JSX.Element {
+  const locked = user.locked;
+  return (
+    <tr aria-busy={busy || undefined}>
+      <td class="cell-strong">
+        {user.email}
+        {self && <span class="muted"> (you)</span>}
+      </td>
+      <td>
+        <select
+          class="cell-select"
+          aria-label={`Role of ${user.email}`}
+          value={user.role}
+          disabled={busy || self}
+          onChange={(e) => actions.setRole(user, e.currentTarget.value as Role)}
+        >
+          <option value="user">User</option>
+          <option value="admin">Administrator</option>
+        </select>
+      </td>
+      <td>
+        <input
+          type="checkbox"
+          aria-label={`${user.email} is active`}
+          checked={user.active}
+          disabled={busy || self}
+          onChange={(e) => actions.setActive(user, e.currentTarget.checked)}
+        />
+      </td>
+      <td>
+        {locked ? <span class="badge badge-warn">Locked</span> : <span class="muted">OK</span>}
+        {user.failed_attempts > 0 && <span class="muted"> · {user.failed_attempts} failed</span>}
+      </td>
+      <td class="cell-time">{formatTime(user.last_login_at)}</td>
+      <td class="cell-time">{formatTime(user.created_at)}</td>
+      <td class="actions-col">
+        {locked && (
+          <Button small disabled={busy} onClick={() => actions.unlock(user)}>
+            Unlock
+          </Button>
+        )}
+        <Button small disabled={busy} onClick={() => actions.reset(user)}>
+          Reset password…
+        </Button>
+        <Button small variant="danger" disabled={busy || self} onClick={() => actions.remove(user)}>
+          Delete…
+        </Button>
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,38 @@
+// Theme preference: light, dark, or follow the system; stored per browser.
+import { computed, effect, signal } from '@preact/signals';
+
+export type ThemeChoice = 'light' | 'dark' | 'system';
+
+const STORAGE_KEY = 'tusk.theme';
+const darkQuery = window.matchMedia('(prefers-color-scheme: dark)');
+
+function storedChoice(): ThemeChoice {
+  const value = localStorage.getItem(STORAGE_KEY);
+  return value === 'light' || value === 'dark' ? value : 'system';
+}
+
+export const themeChoice = signal<ThemeChoice>(storedChoice());
+const systemDark = signal(darkQuery.matches);
+darkQuery.addEventListener('change', (e) => {
+  systemDark.value = e.matches;
+});
+
+export const effectiveTheme = computed<'light' | 'dark'>(() => {
+  const choice = themeChoice.value;
+  if (choice !== 'system') return choice;
+  return systemDark.value ? 'dark' : 'light';
+});
+
+export function setTheme(choice: ThemeChoice): void {
+  themeChoice.value = choice;
+  if (choice === 'system') localStorage.removeItem(STORAGE_KEY);
+  else localStorage.setItem(STORAGE_KEY, choice);
+}
+
+export function toggleTheme(): void {
+  setTheme(effectiveTheme.value === 'dark' ? 'light' : 'dark');
+}
+
+effect(() => {
+  document.documentElement.dataset.theme = effectiveTheme.value;
+});

@@ -1,0 +1,23 @@
+// Short confirmations ("User created") shown at the bottom right.
+import { signal } from '@preact/signals';
+
+export interface Toast {
+  id: number;
+  message: string;
+  tone: 'info' | 'error';
+}
+
+const TOAST_MS = 4000;
+let nextId = 1;
+
+export const toasts = signal<Toast[]>([]);
+
+export function dismissToast(id: number): void {
+  toasts.value = toasts.value.filter((t) => t.id !== id);
+}
+
+export function showToast(message: string, tone: Toast['tone'] = 'info'): void {
+  const id = nextId++;
+  toasts.value = [...toasts.value, { id, message, tone }];
+  window.setTimeout(() => dismissToast(id), TOAST_MS);
+}

@@ -1,0 +1,46 @@
+// What is open in the shell: tabs and the current dialog. Reset whenever
+// the user changes, so one user never sees what another had open.
+import { signal } from '@preact/signals';
+
+export type TabKind = 'welcome';
+
+export interface TabInfo {
+  id: string;
+  kind: TabKind;
+  title: string;
+}
+
+export type DialogName = 'password' | 'users' | 'audit' | 'shortcuts';
+
+const WELCOME: TabInfo = { id: 'welcome', kind: 'welcome', title: 'Welcome' };
+
+export const tabs = signal<TabInfo[]>([WELCOME]);
+export const activeTabId = signal<string | null>(WELCOME.id);
+export const openDialog = signal<DialogName | null>(null);
+
+export function resetWorkspace(): void {
+  tabs.value = [WELCOME];
+  activeTabId.value = WELCOME.id;
+  openDialog.value = null;
+}
+
+/** Opens a tab, or brings it to the front when it is already open. */
+export function openTab(tab: TabInfo): void {
+  if (!tabs.value.some((t) => t.id === tab.id)) tabs.value = [...tabs.value, tab];
+  activeTabId.value = tab.id;
+}
+
+export function openWelcome(): void {
+  openTab(WELCOME);
+}
+
+export function closeTab(id: string): void {
+  const list = tabs.value;
+  const index = list.findIndex((t) => t.id === id);
+  if (index < 0) return;
+  const rest = list.filter((t) => t.id !== id);
+  tabs.value = rest;
+  if (activeTabId.value === id) {
+    activeTabId.value = rest[Math.min(index, rest.length - 1)]?.id ?? null;
+  }
+}
