@@ -9,7 +9,7 @@ packages=(
   gcc make pkg-config libc6-dev git gzip ca-certificates util-linux procps
   libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev libcriterion-dev
   postgresql postgresql-client postgresql-contrib
-  chromium fonts-dejavu-core
+  chromium fonts-dejavu-core sqlite3
 )
 # Node.js: Debian's unless a node >= 18 with npm is already there.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null ||

@@ -25,6 +25,7 @@ typedef struct {
 	bool server_mode;
 	char *default_email;
 	char *default_password;
+	bool generate_admin_password;
 	char *trusted_proxies;
 	int session_idle_timeout;
 	int session_lifetime;

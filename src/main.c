@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "auth/auth.h"
 #include "config.h"
 #include "http/http.h"
 #include "http/static.h"
@@ -85,7 +86,14 @@ static void print_version(void)
 	printf("tusk %s\n", TUSK_VERSION);
 }
 
-static int serve(const config *cfg)
+static bool is_loopback(const char *addr)
+{
+	return strcmp(addr, "127.0.0.1") == 0 || strcmp(addr, "::1") == 0 || strcmp(addr, "[::1]") == 0 ||
+	       strcmp(addr, "localhost") == 0;
+}
+
+/* Checks shared by serving and the command-line tools: root, data dir, store. */
+static int open_store(const config *cfg, store **out)
 {
 	tusk_err err;
 	if (geteuid() == 0 && cfg->in_container && !cfg->allow_root)
@@ -93,11 +101,30 @@ static int serve(const config *cfg)
 					 "uses uid 5050), or set TUSK_ALLOW_ROOT=1 if you really mean it");
 	if (!check_data_dir(cfg->data_dir, &err))
 		return fail(EXIT_CONFIG, err.msg);
-	store *st = store_open(cfg->data_dir, &err);
-	if (!st)
+	if (!auth_crypto_init())
+		return fail(EXIT_FAILURE, "libsodium could not be initialised");
+	*out = store_open(cfg->data_dir, &err);
+	if (!*out)
 		return fail(EXIT_CONFIG, err.msg);
+	return 0;
+}
 
-	tusk_app app = {.cfg = cfg, .store = st, .started = time(NULL)};
+static int serve(const config *cfg)
+{
+	tusk_err err;
+	if (cfg->desktop && !is_loopback(cfg->listen_address))
+		return fail(EXIT_CONFIG, "desktop mode listens on loopback only: set the listen address to 127.0.0.1 "
+					 "or ::1 (or run in server mode)");
+	store *st;
+	int rc = open_store(cfg, &st);
+	if (rc)
+		return rc;
+	tusk_app app = {.cfg = cfg, .store = st, .auth = auth_new(st, cfg), .started = time(NULL)};
+	if (!auth_bootstrap(app.auth, &err)) {
+		auth_free(app.auth);
+		store_close(st);
+		return fail(EXIT_CONFIG, err.msg);
+	}
 	http_static_init(embed_web, embed_web_count);
 	size_t nroutes;
 	const http_route *routes = api_routes(&nroutes);
@@ -118,6 +145,7 @@ static int serve(const config *cfg)
 	};
 	http_server *srv = http_server_start(&hc, &err);
 	if (!srv) {
+		auth_free(app.auth);
 		store_close(st);
 		return fail(EXIT_FAILURE, err.msg);
 	}
@@ -130,6 +158,13 @@ static int serve(const config *cfg)
 	snprintf(port, sizeof(port), "%d", http_server_port(srv));
 	log_msg(LOG_INFO, "tusk ready", "url", url, "port", port, "version", TUSK_VERSION, "data_dir", cfg->data_dir,
 		NULL);
+	if (cfg->desktop) {
+		/* the key rides in the fragment: browsers never send it to a server or a log */
+		char key[AUTH_TOKEN_CHARS];
+		auth_desktop_key_issue(app.auth, key);
+		printf("\n  Open %s#key=%s\n\n", url, key);
+		fflush(stdout);
+	}
 
 	sigset_t set;
 	sigemptyset(&set);
@@ -142,9 +177,93 @@ static int serve(const config *cfg)
 	if (!http_server_drain(srv, cfg->shutdown_timeout * 1000))
 		log_msg(LOG_WARN, "requests still running at the shutdown deadline; closing them", NULL);
 	http_server_stop(srv);
+	auth_free(app.auth);
 	store_close(st);
 	log_msg(LOG_INFO, "stopped", NULL);
 	return 0;
+}
+
+/* Reads a password from a file or stdin: the first line, newline stripped. */
+static char *read_password(const char *file)
+{
+	tusk_err err;
+	if (file) {
+		char *p = config_read_secret_file(file, &err);
+		if (!p)
+			fprintf(stderr, "tusk: %s\n", err.msg);
+		return p;
+	}
+	char buf[2048];
+	if (!fgets(buf, sizeof(buf), stdin)) {
+		fputs("tusk: no password on standard input\n", stderr);
+		return NULL;
+	}
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return xstrdup(buf);
+}
+
+/* tusk user set-password EMAIL [--password-file FILE] [--data-dir DIR] */
+static int user_command(int argc, char **argv)
+{
+	if (argc < 4 || strcmp(argv[2], "set-password") != 0) {
+		fputs("usage: tusk user set-password EMAIL [--password-file FILE] [--data-dir DIR]\n", stderr);
+		return EXIT_USAGE;
+	}
+	const char *email = argv[3], *file = NULL;
+	char *flags[4] = {argv[0]};
+	int nflags = 1;
+	for (int i = 4; i < argc; i++) {
+		if (strcmp(argv[i], "--password-file") == 0 && i + 1 < argc) {
+			file = argv[++i];
+		} else if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc) {
+			flags[nflags++] = argv[i];
+			flags[nflags++] = argv[++i];
+		} else {
+			fprintf(stderr, "tusk: unexpected argument '%s'\n", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	config cfg;
+	tusk_err err;
+	if (!config_load(&cfg, nflags, flags, environ, &err)) {
+		fprintf(stderr, "tusk: %s\n", err.msg);
+		config_free(&cfg);
+		return EXIT_CONFIG;
+	}
+	store *st;
+	int rc = open_store(&cfg, &st);
+	if (rc) {
+		config_free(&cfg);
+		return rc;
+	}
+	auth *a = auth_new(st, &cfg);
+	char normalized[256];
+	store_user u;
+	char *password = NULL;
+	int found = auth_email_normalize(email, normalized, &err) ? store_user_by_email(st, normalized, &u, &err) : 0;
+	if (found <= 0) {
+		fprintf(stderr, "tusk: %s\n", found < 0 ? err.msg : "there is no user with that e-mail address");
+		rc = EXIT_FAILURE;
+	} else if (!(password = read_password(file))) {
+		rc = EXIT_FAILURE;
+	} else if (!auth_user_reset_password(a, &u, password, &err)) {
+		fprintf(stderr, "tusk: %s\n", err.msg);
+		rc = EXIT_FAILURE;
+	} else {
+		auth_audit(a, &u, NULL, "password_reset", "command line",
+			   "password set with tusk user set-password; saved server passwords were discarded");
+		printf("The password of %s is set; the account is unlocked, its sessions ended and its saved server "
+		       "passwords discarded.\n",
+		       u.email);
+	}
+	if (password) {
+		memset(password, 0, strlen(password));
+		free(password);
+	}
+	auth_free(a);
+	store_close(st);
+	config_free(&cfg);
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -157,6 +276,8 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (argc >= 2 && strcmp(argv[1], "user") == 0)
+		return user_command(argc, argv);
 	config cfg;
 	tusk_err err;
 	if (!config_load(&cfg, argc, argv, environ, &err)) {

@@ -5,18 +5,49 @@
 
 #include <time.h>
 
+#include "auth/auth.h"
 #include "config.h"
 #include "http/http.h"
 #include "store/store.h"
+#include "util/json.h"
 
 typedef struct {
 	const config *cfg;
 	store *store;
+	auth *auth;
 	time_t started;
 } tusk_app;
 
 const http_route *api_routes(size_t *n);
 bool api_before(http_req *r, const http_route *route);
+
+/* helpers.c */
+struct json_t;
+/* The logged-in session of a request that passed api_before. */
+auth_session *api_session(http_req *r);
+/* A string member: NULL when absent; responds 400 and sets *bad when present but not a string. */
+const char *api_json_str(http_req *r, struct json_t *obj, const char *key, bool *bad);
+/* A boolean member: def when absent; responds 400 and sets *bad when not a boolean. */
+bool api_json_bool(http_req *r, struct json_t *obj, const char *key, bool def, bool *bad);
+/* Writes an ISO-8601 UTC time, or null for 0. */
+void api_json_time(json_writer *w, const char *key, int64_t t);
+void api_json_user(json_writer *w, const store_user *u);
+/* Responds 500 with a generic message and logs the detail. */
+void api_internal_error(http_req *r, const tusk_err *err);
+
+/* auth.c */
+void api_auth_login(http_req *r);
+void api_auth_logout(http_req *r);
+void api_auth_me(http_req *r);
+void api_auth_password(http_req *r);
+void api_auth_desktop(http_req *r);
+
+/* users.c (administrators) */
+void api_users_list(http_req *r);
+void api_users_create(http_req *r);
+void api_users_update(http_req *r);
+void api_users_delete(http_req *r);
+void api_audit_list(http_req *r);
 
 /* misc.c */
 void api_ping(http_req *r);

@@ -34,6 +34,7 @@ void api_version(http_req *r)
 	jw_kv_str(&w, "name", "tusk");
 	jw_kv_str(&w, "version", TUSK_VERSION);
 	jw_kv_int(&w, "store_schema", store_schema_version(app->store));
+	jw_kv_str(&w, "mode", app->cfg->desktop ? "desktop" : "server");
 	jw_obj_end(&w);
 	http_respond_json(r, 200, &s);
 }

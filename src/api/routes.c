@@ -1,4 +1,7 @@
-/* The route table: every endpoint Tusk serves, in one place. */
+/* The route table: every endpoint Tusk serves, in one place, and the check
+ * that runs before each handler (login, CSRF, administrator). */
+#include <string.h>
+
 #include "api/api.h"
 
 static const http_route routes[] = {
@@ -6,6 +9,18 @@ static const http_route routes[] = {
 	{"GET", "/healthz", api_healthz, ROUTE_PUBLIC},
 	{"GET", "/readyz", api_readyz, ROUTE_PUBLIC},
 	{"GET", "/api/v1/version", api_version, ROUTE_PUBLIC},
+
+	{"POST", "/api/v1/auth/login", api_auth_login, ROUTE_PUBLIC},
+	{"POST", "/api/v1/auth/desktop", api_auth_desktop, ROUTE_PUBLIC},
+	{"POST", "/api/v1/auth/logout", api_auth_logout, 0},
+	{"GET", "/api/v1/auth/me", api_auth_me, 0},
+	{"PUT", "/api/v1/auth/password", api_auth_password, 0},
+
+	{"GET", "/api/v1/users", api_users_list, ROUTE_ADMIN},
+	{"POST", "/api/v1/users", api_users_create, ROUTE_ADMIN},
+	{"PUT", "/api/v1/users/{id}", api_users_update, ROUTE_ADMIN},
+	{"DELETE", "/api/v1/users/{id}", api_users_delete, ROUTE_ADMIN},
+	{"GET", "/api/v1/audit", api_audit_list, ROUTE_ADMIN},
 };
 
 const http_route *api_routes(size_t *n)
@@ -14,9 +29,39 @@ const http_route *api_routes(size_t *n)
 	return routes;
 }
 
+static bool changes_state(const char *method)
+{
+	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
+}
+
 bool api_before(http_req *r, const http_route *route)
 {
-	(void)r;
-	(void)route;
+	if (route->flags & ROUTE_PUBLIC)
+		return true;
+	tusk_app *app = http_req_app(r);
+	auth_session *s = arena_alloc(http_req_arena(r), sizeof(*s));
+	tusk_err err;
+	int found = auth_session_load(app->auth, http_req_cookie(r, "tusk_session"), s, &err);
+	if (found < 0) {
+		api_internal_error(r, &err);
+		return false;
+	}
+	if (found == 0) {
+		http_respond_error(r, 401, "unauthenticated", "Log in first (your session may have ended).");
+		return false;
+	}
+	if (changes_state(http_req_method(r)) && !(route->flags & ROUTE_NO_CSRF)) {
+		const char *token = http_req_header(r, "X-CSRF-Token");
+		if (!token || !auth_token_equal(token, s->session.csrf_token)) {
+			http_respond_error(r, 403, "csrf_failed",
+					   "This request lacks the X-CSRF-Token header of your session; reload the page.");
+			return false;
+		}
+	}
+	if ((route->flags & ROUTE_ADMIN) && strcmp(s->user.role, "admin") != 0) {
+		http_respond_error(r, 403, "forbidden", "Only administrators may do this.");
+		return false;
+	}
+	http_req_set_user(r, s);
 	return true;
 }

@@ -128,3 +128,446 @@ int store_schema_version(store *s)
 {
 	return s->version;
 }
+
+/* ---- helpers ---- */
+
+static void copy_text(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+static void copy_blob(unsigned char *dst, size_t cap, size_t *len, const void *src, size_t n)
+{
+	if (n > cap)
+		n = cap;
+	if (n)
+		memcpy(dst, src, n);
+	if (len)
+		*len = n;
+}
+
+static bool is_unique_violation(const tusk_err *err)
+{
+	return strstr(err->msg, "UNIQUE") != NULL || strstr(err->msg, "unique") != NULL;
+}
+
+/* Runs a statement with a single integer result. */
+static int64_t scalar(store *s, const char *sql, tusk_err *err)
+{
+	pthread_mutex_lock(&s->lock);
+	db_stmt *st = db_prepare(s->d, sql, err);
+	int64_t v = -1;
+	if (st && db_step(st, err) == DB_ROW)
+		v = db_col_int(st, 0);
+	db_finalize(st);
+	pthread_mutex_unlock(&s->lock);
+	return v;
+}
+
+bool store_meta_get(store *s, const char *key, char *out, size_t n, tusk_err *err)
+{
+	pthread_mutex_lock(&s->lock);
+	db_stmt *st = db_prepare(s->d, "SELECT value FROM meta WHERE key = $1", err);
+	bool ok = false;
+	if (st) {
+		db_bind_text(st, 1, key);
+		enum db_step r = db_step(st, err);
+		ok = r != DB_ERROR;
+		copy_text(out, n, r == DB_ROW ? db_col_text(st, 0) : "");
+	}
+	db_finalize(st);
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
+bool store_meta_set(store *s, const char *key, const char *value, tusk_err *err)
+{
+	pthread_mutex_lock(&s->lock);
+	db_stmt *st = value ? db_prepare(s->d,
+					 "INSERT INTO meta (key, value) VALUES ($1, $2) "
+					 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+					 err)
+			    : db_prepare(s->d, "DELETE FROM meta WHERE key = $1", err);
+	if (st) {
+		db_bind_text(st, 1, key);
+		if (value)
+			db_bind_text(st, 2, value);
+	}
+	bool ok = st && db_run(st, err);
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
+/* ---- users ---- */
+
+#define USER_COLS                                                                                                      \
+	"id, email, role, password_hash, active, locked, failed_attempts, data_key_wrapped, data_key_salt, "            \
+	"created_at, updated_at, COALESCE(last_login_at, 0)"
+
+static void read_user(db_stmt *st, store_user *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->id = db_col_int(st, 0);
+	copy_text(u->email, sizeof(u->email), db_col_text(st, 1));
+	copy_text(u->role, sizeof(u->role), db_col_text(st, 2));
+	copy_text(u->password_hash, sizeof(u->password_hash), db_col_text(st, 3));
+	u->active = db_col_int(st, 4) != 0;
+	u->locked = db_col_int(st, 5) != 0;
+	u->failed_attempts = (int)db_col_int(st, 6);
+	size_t n;
+	const void *b = db_col_blob(st, 7, &n);
+	copy_blob(u->data_key_wrapped, sizeof(u->data_key_wrapped), &u->data_key_wrapped_len, b, n);
+	b = db_col_blob(st, 8, &n);
+	copy_blob(u->data_key_salt, sizeof(u->data_key_salt), NULL, b, n);
+	u->created_at = db_col_int(st, 9);
+	u->updated_at = db_col_int(st, 10);
+	u->last_login_at = db_col_int(st, 11);
+}
+
+int64_t store_user_count(store *s, tusk_err *err)
+{
+	return scalar(s, "SELECT COUNT(*) FROM users", err);
+}
+
+int64_t store_admin_count(store *s, tusk_err *err)
+{
+	return scalar(s, "SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1", err);
+}
+
+/* Binds the writable user fields as $1..$11 in USER_COLS order (without id). */
+static void bind_user(db_stmt *st, const store_user *u)
+{
+	db_bind_text(st, 1, u->email);
+	db_bind_text(st, 2, u->role);
+	db_bind_text(st, 3, u->password_hash);
+	db_bind_int(st, 4, u->active);
+	db_bind_int(st, 5, u->locked);
+	db_bind_int(st, 6, u->failed_attempts);
+	db_bind_blob(st, 7, u->data_key_wrapped, u->data_key_wrapped_len);
+	db_bind_blob(st, 8, u->data_key_salt, sizeof(u->data_key_salt));
+	db_bind_int(st, 9, u->created_at);
+	db_bind_int(st, 10, u->updated_at);
+	if (u->last_login_at)
+		db_bind_int(st, 11, u->last_login_at);
+	else
+		db_bind_text(st, 11, NULL);
+}
+
+bool store_user_create(store *s, store_user *u, tusk_err *err)
+{
+	pthread_mutex_lock(&s->lock);
+	db_stmt *st = db_prepare(s->d,
+				 "INSERT INTO users (email, role, password_hash, active, locked, failed_attempts, "
+				 "data_key_wrapped, data_key_salt, created_at, updated_at, last_login_at) "
+				 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+				 err);
+	bool ok = false;
+	if (st) {
+		bind_user(st, u);
+		if (db_step(st, err) == DB_ROW) {
+			u->id = db_col_int(st, 0);
+			ok = true;
+		} else if (is_unique_violation(err)) {
+			err_set(err, "email_taken", "A user with the e-mail %s exists already.", u->email);
+		}
+	}
+	db_finalize(st);
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
+static int user_by(store *s, const char *sql, const char *text, int64_t id, store_user *u, tusk_err *err)
+{
+	pthread_mutex_lock(&s->lock);
+	db_stmt *st = db_prepare(s->d, sql, err);
+	int found = -1;
+	if (st) {
+		if (text)
+			db_bind_text(st, 1, text);
+		else
+			db_bind_int(st, 1, id);
+		enum db_step r = db_step(st, err);
+		if (r == DB_ROW)
+			read_user(st, u);
+		found = r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+	}
+	db_finalize(st);
+	pthread_mutex_unlock(&s->lock);
+	return found;
+}
+
+int store_user_by_email(store *s, const char *email, store_user *u, tusk_err *err)
+{
+	return user_by(s, "SELECT " USER_COLS " FROM users WHERE email = $1", email, 0, u, err);
+}
+
+int store_user_by_id(store *s, int64_t id, store_user *u, tusk_err *err)
+{
+	return user_by(s, "SELECT " USER_COLS " FROM users WHERE id = $1", NULL, id, u, err);
+}
+
+bool store_user_update(store *s, const store_user *u, tusk_err *err)
+{
+	pthread_mutex_lock(&s->lock);
+	db_stmt *st = db_prepare(s->d,
+				 "UPDATE users SET email = $1, role = $2, password_hash = $3, active = $4, locked = $5, "
+				 "failed_attempts = $6, data_key_wrapped = $7, data_key_salt = $8, created_at = $9, "
+				 "updated_at = $10, last_login_at = $11 WHERE id = $12",
+				 err);
+	bool ok = false;
+	if (st) {
+		bind_user(st, u);
+		db_bind_int(st, 12, u->id);
+		ok = db_run(st, err);
+		if (!ok && is_unique_violation(err))
+			err_set(err, "email_taken", "A user with the e-mail %s exists already.", u->email);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
+bool store_user_delete(store *s, int64_t id, tusk_err *err)
+{
+	pthread_mutex_lock(&s->lock);
+	db_stmt *st = db_prepare(s->d, "DELETE FROM users WHERE id = $1", err);
+	if (st)
+		db_bind_int(st, 1, id);
+	bool ok = st && db_run(st, err);
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
+bool store_user_login_failed(store *s, int64_t id, int max_attempts, int *attempts, bool *locked, tusk_err *err)
+{
+	pthread_mutex_lock(&s->lock);
+	db_stmt *st = db_prepare(s->d,
+				 "UPDATE users SET failed_attempts = failed_attempts + 1, "
+				 "locked = CASE WHEN $2 > 0 AND failed_attempts + 1 >= $2 THEN 1 ELSE locked END "
+				 "WHERE id = $1 RETURNING failed_attempts, locked",
+				 err);
+	bool ok = false;
+	if (st) {
+		db_bind_int(st, 1, id);
+		db_bind_int(st, 2, max_attempts);
+		if (db_step(st, err) == DB_ROW) {
+			*attempts = (int)db_col_int(st, 0);
+			*locked = db_col_int(st, 1) != 0;
+			ok = true;
+		}
+	}
+	db_finalize(st);
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
+store_user *store_user_list(store *s, size_t *n, tusk_err *err)
+{
+	*n = 0;
+	pthread_mutex_lock(&s->lock);
+	db_stmt *st = db_prepare(s->d, "SELECT " USER_COLS " FROM users ORDER BY email", err);
+	store_user *list = NULL;
+	size_t cap = 0;
+	enum db_step r = DB_ERROR;
+	while (st && (r = db_step(st, err)) == DB_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			list = xrealloc(list, cap * sizeof(*list));
+		}
+		read_user(st, &list[(*n)++]);
+	}
+	db_finalize(st);
+	pthread_mutex_unlock(&s->lock);
+	if (r == DB_ERROR) {
+		free(list);
+		*n = 0;
+		return NULL;
+	}
+	return list ? list : xcalloc(1, sizeof(*list));
+}
+
+/* ---- login sessions ---- */
+
+bool store_session_create(store *s, const store_session *ss, tusk_err *err)
+{
+	pthread_mutex_lock(&s->lock);
+	db_stmt *st = db_prepare(s->d,
+				 "INSERT INTO sessions (id_hash, user_id, csrf_token, data_key_wrapped, created_at, "
+				 "last_seen_at, expires_at, client_addr) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+				 err);
+	if (st) {
+		db_bind_text(st, 1, ss->id_hash);
+		db_bind_int(st, 2, ss->user_id);
+		db_bind_text(st, 3, ss->csrf_token);
+		db_bind_blob(st, 4, ss->data_key_wrapped, ss->data_key_wrapped_len);
+		db_bind_int(st, 5, ss->created_at);
+		db_bind_int(st, 6, ss->last_seen_at);
+		db_bind_int(st, 7, ss->expires_at);
+		db_bind_text(st, 8, ss->client_addr);
+	}
+	bool ok = st && db_run(st, err);
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
+int store_session_get(store *s, const char *id_hash, store_session *ss, tusk_err *err)
+{
+	pthread_mutex_lock(&s->lock);
+	db_stmt *st = db_prepare(s->d,
+				 "SELECT id_hash, user_id, csrf_token, data_key_wrapped, created_at, last_seen_at, "
+				 "expires_at, COALESCE(client_addr, '') FROM sessions WHERE id_hash = $1",
+				 err);
+	int found = -1;
+	if (st) {
+		db_bind_text(st, 1, id_hash);
+		enum db_step r = db_step(st, err);
+		if (r == DB_ROW) {
+			memset(ss, 0, sizeof(*ss));
+			copy_text(ss->id_hash, sizeof(ss->id_hash), db_col_text(st, 0));
+			ss->user_id = db_col_int(st, 1);
+			copy_text(ss->csrf_token, sizeof(ss->csrf_token), db_col_text(st, 2));
+			size_t n;
+			const void *b = db_col_blob(st, 3, &n);
+			copy_blob(ss->data_key_wrapped, sizeof(ss->data_key_wrapped), &ss->data_key_wrapped_len, b, n);
+			ss->created_at = db_col_int(st, 4);
+			ss->last_seen_at = db_col_int(st, 5);
+			ss->expires_at = db_col_int(st, 6);
+			copy_text(ss->client_addr, sizeof(ss->client_addr), db_col_text(st, 7));
+		}
+		found = r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+	}
+	db_finalize(st);
+	pthread_mutex_unlock(&s->lock);
+	return found;
+}
+
+/* Runs sql with $1 text and optional $2 integer/text. */
+static bool exec_text_int(store *s, const char *sql, const char *text, int64_t num, bool has_num, tusk_err *err)
+{
+	pthread_mutex_lock(&s->lock);
+	db_stmt *st = db_prepare(s->d, sql, err);
+	if (st) {
+		db_bind_text(st, 1, text);
+		if (has_num)
+			db_bind_int(st, 2, num);
+	}
+	bool ok = st && db_run(st, err);
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
+bool store_session_touch(store *s, const char *id_hash, int64_t now, tusk_err *err)
+{
+	return exec_text_int(s, "UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1", id_hash, now, true, err);
+}
+
+bool store_session_delete(store *s, const char *id_hash, tusk_err *err)
+{
+	return exec_text_int(s, "DELETE FROM sessions WHERE id_hash = $1", id_hash, 0, false, err);
+}
+
+bool store_session_delete_user(store *s, int64_t user_id, const char *keep_hash, tusk_err *err)
+{
+	return exec_text_int(s, "DELETE FROM sessions WHERE user_id = $2 AND id_hash <> COALESCE($1, '')", keep_hash,
+			     user_id, true, err);
+}
+
+bool store_session_purge(store *s, int64_t now, int idle_seconds, tusk_err *err)
+{
+	pthread_mutex_lock(&s->lock);
+	db_stmt *st = db_prepare(s->d, "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at + $2 <= $1", err);
+	if (st) {
+		db_bind_int(st, 1, now);
+		db_bind_int(st, 2, idle_seconds);
+	}
+	bool ok = st && db_run(st, err);
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
+/* ---- audit log ---- */
+
+bool store_audit_add(store *s, const store_audit *a, tusk_err *err)
+{
+	pthread_mutex_lock(&s->lock);
+	db_stmt *st = db_prepare(s->d,
+				 "INSERT INTO audit_log (time, user_id, user_email, event, client_addr, detail) "
+				 "VALUES ($1, $2, $3, $4, $5, $6)",
+				 err);
+	if (st) {
+		db_bind_int(st, 1, a->time);
+		if (a->user_id)
+			db_bind_int(st, 2, a->user_id);
+		else
+			db_bind_text(st, 2, NULL);
+		db_bind_text(st, 3, a->user_email[0] ? a->user_email : NULL);
+		db_bind_text(st, 4, a->event);
+		db_bind_text(st, 5, a->client_addr[0] ? a->client_addr : NULL);
+		db_bind_text(st, 6, a->detail[0] ? a->detail : NULL);
+	}
+	bool ok = st && db_run(st, err);
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
+#define AUDIT_WHERE                                                                                                    \
+	" FROM audit_log WHERE ($1 IS NULL OR event = $1) AND ($3 = 0 OR user_id = $3) AND ($2 IS NULL OR "           \
+	"instr(lower(COALESCE(user_email, '') || ' ' || COALESCE(client_addr, '') || ' ' || COALESCE(detail, '')), " \
+	"lower($2)) > 0)"
+
+static void bind_audit_filter(db_stmt *st, const store_audit_filter *f)
+{
+	db_bind_text(st, 1, f->event && *f->event ? f->event : NULL);
+	db_bind_text(st, 2, f->text && *f->text ? f->text : NULL);
+	db_bind_int(st, 3, f->user_id);
+}
+
+store_audit *store_audit_list(store *s, const store_audit_filter *f, size_t *n, int64_t *total, tusk_err *err)
+{
+	*n = 0;
+	*total = 0;
+	pthread_mutex_lock(&s->lock);
+	store_audit *list = NULL;
+	bool ok = false;
+	db_stmt *st = db_prepare(s->d, "SELECT COUNT(*)" AUDIT_WHERE, err);
+	if (st) {
+		bind_audit_filter(st, f);
+		if (db_step(st, err) == DB_ROW) {
+			*total = db_col_int(st, 0);
+			ok = true;
+		}
+	}
+	db_finalize(st);
+	st = ok ? db_prepare(s->d,
+			     "SELECT id, time, COALESCE(user_id, 0), COALESCE(user_email, ''), event, "
+			     "COALESCE(client_addr, ''), COALESCE(detail, '')" AUDIT_WHERE
+			     " ORDER BY id DESC LIMIT $4 OFFSET $5",
+			     err)
+		: NULL;
+	ok = false;
+	if (st) {
+		bind_audit_filter(st, f);
+		db_bind_int(st, 4, f->limit);
+		db_bind_int(st, 5, f->offset);
+		list = xcalloc((size_t)(f->limit > 0 ? f->limit : 1), sizeof(*list));
+		enum db_step r;
+		while ((r = db_step(st, err)) == DB_ROW && *n < (size_t)f->limit) {
+			store_audit *a = &list[(*n)++];
+			a->id = db_col_int(st, 0);
+			a->time = db_col_int(st, 1);
+			a->user_id = db_col_int(st, 2);
+			copy_text(a->user_email, sizeof(a->user_email), db_col_text(st, 3));
+			copy_text(a->event, sizeof(a->event), db_col_text(st, 4));
+			copy_text(a->client_addr, sizeof(a->client_addr), db_col_text(st, 5));
+			copy_text(a->detail, sizeof(a->detail), db_col_text(st, 6));
+		}
+		ok = r != DB_ERROR;
+	}
+	db_finalize(st);
+	pthread_mutex_unlock(&s->lock);
+	if (!ok) {
+		free(list);
+		*n = 0;
+		return NULL;
+	}
+	return list;
+}

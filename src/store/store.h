@@ -5,6 +5,7 @@
 #define TUSK_STORE_STORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/err.h"
@@ -19,5 +20,81 @@ bool store_ping(store *s, tusk_err *err) __attribute__((warn_unused_result));
 int store_schema_version(store *s);
 /* The newest schema version this build knows. */
 int store_latest_version(void);
+
+/* Small key/value facts about this store. */
+bool store_meta_get(store *s, const char *key, char *out, size_t n, tusk_err *err) __attribute__((warn_unused_result));
+bool store_meta_set(store *s, const char *key, const char *value, tusk_err *err) __attribute__((warn_unused_result));
+
+/* ---- users ---- */
+#define STORE_WRAPPED_KEY_MAX 96
+typedef struct {
+	int64_t id;
+	char email[256];
+	char role[8]; /* "admin" or "user" */
+	char password_hash[160];
+	bool active, locked;
+	int failed_attempts;
+	unsigned char data_key_wrapped[STORE_WRAPPED_KEY_MAX];
+	size_t data_key_wrapped_len;
+	unsigned char data_key_salt[16];
+	int64_t created_at, updated_at, last_login_at; /* unix seconds; last_login_at 0 = never */
+} store_user;
+
+int64_t store_user_count(store *s, tusk_err *err);
+int64_t store_admin_count(store *s, tusk_err *err); /* active administrators */
+/* Sets u->id. err code "email_taken" when the e-mail exists. */
+bool store_user_create(store *s, store_user *u, tusk_err *err) __attribute__((warn_unused_result));
+/* 1 found, 0 not found, -1 error */
+int store_user_by_email(store *s, const char *email, store_user *u, tusk_err *err);
+int store_user_by_id(store *s, int64_t id, store_user *u, tusk_err *err);
+/* Writes every field of u by id. err code "email_taken" on a duplicate e-mail. */
+bool store_user_update(store *s, const store_user *u, tusk_err *err) __attribute__((warn_unused_result));
+bool store_user_delete(store *s, int64_t id, tusk_err *err) __attribute__((warn_unused_result));
+/* Counts a wrong password atomically; locks at max_attempts (0 = never). */
+bool store_user_login_failed(store *s, int64_t id, int max_attempts, int *attempts, bool *locked, tusk_err *err)
+	__attribute__((warn_unused_result));
+/* All users ordered by e-mail; free() the array. */
+store_user *store_user_list(store *s, size_t *n, tusk_err *err);
+
+/* ---- login sessions ---- */
+typedef struct {
+	char id_hash[65];
+	int64_t user_id;
+	char csrf_token[64];
+	unsigned char data_key_wrapped[STORE_WRAPPED_KEY_MAX];
+	size_t data_key_wrapped_len;
+	int64_t created_at, last_seen_at, expires_at;
+	char client_addr[64];
+} store_session;
+
+bool store_session_create(store *s, const store_session *ss, tusk_err *err) __attribute__((warn_unused_result));
+int store_session_get(store *s, const char *id_hash, store_session *ss, tusk_err *err);
+bool store_session_touch(store *s, const char *id_hash, int64_t now, tusk_err *err) __attribute__((warn_unused_result));
+bool store_session_delete(store *s, const char *id_hash, tusk_err *err) __attribute__((warn_unused_result));
+/* Ends every session of a user but keep_hash (NULL ends all). */
+bool store_session_delete_user(store *s, int64_t user_id, const char *keep_hash, tusk_err *err)
+	__attribute__((warn_unused_result));
+bool store_session_purge(store *s, int64_t now, int idle_seconds, tusk_err *err) __attribute__((warn_unused_result));
+
+/* ---- audit log ---- */
+typedef struct {
+	int64_t id;
+	int64_t time;
+	int64_t user_id; /* 0 = none */
+	char user_email[256];
+	char event[48];
+	char client_addr[64];
+	char detail[512];
+} store_audit;
+
+bool store_audit_add(store *s, const store_audit *a, tusk_err *err) __attribute__((warn_unused_result));
+typedef struct {
+	const char *event; /* exact event, or NULL */
+	const char *text;  /* substring of e-mail, address or detail, or NULL */
+	int64_t user_id;   /* 0 = everyone */
+	int64_t limit, offset;
+} store_audit_filter;
+/* Newest first; free() the array. *total counts all matches. */
+store_audit *store_audit_list(store *s, const store_audit_filter *f, size_t *n, int64_t *total, tusk_err *err);
 
 #endif

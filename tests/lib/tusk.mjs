@@ -8,6 +8,9 @@ import { join, resolve } from 'node:path';
 const root = resolve(new URL('../..', import.meta.url).pathname);
 export const tuskBin = process.env.TUSK_BIN || join(root, 'build/asan/tusk');
 
+// The first-start administrator every test tusk gets unless a test says otherwise.
+export const ADMIN = { email: 'admin@tusk.local', password: 'admin-test-password-1' };
+
 // The environment a test tusk sees: nothing of the caller's TUSK_*/PGADMIN_* settings.
 export function cleanEnv(extra = {}) {
   const env = {};
@@ -16,7 +19,11 @@ export function cleanEnv(extra = {}) {
   }
   if (process.getuid && process.getuid() === 0) env.TUSK_ALLOW_ROOT = '1';
   env.ASAN_OPTIONS = env.ASAN_OPTIONS || 'detect_leaks=1:abort_on_error=0:exitcode=23';
-  return { ...env, ...extra };
+  env.PGADMIN_DEFAULT_EMAIL = ADMIN.email;
+  env.PGADMIN_DEFAULT_PASSWORD = ADMIN.password;
+  const merged = { ...env, ...extra };
+  for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
+  return merged;
 }
 
 export function tempDir(prefix = 'tusk-test-') {
@@ -40,9 +47,13 @@ export async function startTusk({ env = {}, args = [], dataDir, bin = tuskBin, s
   proc.stdout.on('data', onData);
   proc.stderr.on('data', onData);
   const url = await new Promise((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`tusk did not start in 15 s:\n${output}`)), 15000);
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      rej(new Error(`tusk did not start in 15 s:\n${output}`));
+    }, 15000);
     const check = () => {
-      const m = output.match(/tusk ready url=(\S+)/);
+      // text: `tusk ready url=...`; JSON: {"msg":"tusk ready","url":"..."}
+      const m = output.match(/tusk ready url=(\S+)/) || output.match(/"msg":"tusk ready","url":"([^"]+)"/);
       if (m) {
         clearTimeout(timer);
         res(m[1]);

@@ -23,3 +23,8 @@ export function changePassword(currentPassword: string, newPassword: string): Pr
     body: { current_password: currentPassword, new_password: newPassword },
   });
 }
+
+/** Desktop mode: the one-time key from the URL Tusk printed at start. */
+export function desktopLogin(key: string): Promise<SessionInfo> {
+  return request<SessionInfo>('POST', 'auth/desktop', { body: { key }, redirectOn401: false });
+}

@@ -33,7 +33,7 @@ export function setUnauthorizedHandler(handler: () => void): void {
   onUnauthorized = handler;
 }
 
-export function apiUrl(path: string): string {
+function apiUrl(path: string): string {
   return new URL(`api/v1/${path}`, document.baseURI).toString();
 }
 

@@ -1,7 +1,7 @@
 // Modal dialog: rendered over everything, the rest of the page inert while
 // it is open, Tab kept inside, Esc closes, Enter submits when it is a form.
 import { createPortal, type ComponentChildren, type JSX } from 'preact';
-import { useEffect, useId, useRef } from 'preact/hooks';
+import { useId, useLayoutEffect, useRef } from 'preact/hooks';
 import { Icon } from './Icon';
 
 interface DialogProps {
@@ -25,6 +25,9 @@ function focusInitial(root: HTMLElement): void {
   const field = root.querySelector<HTMLElement>('.dialog-body input:not([disabled]), .dialog-body select');
   (preferred ?? field ?? focusables(root)[0] ?? root).focus();
 }
+
+/** Open dialogs, innermost last: only that one answers Esc and Tab. */
+const openStack: HTMLElement[] = [];
 
 /** Makes every other child of <body> inert; returns the undo. */
 function isolate(overlay: HTMLElement): () => void {
@@ -60,26 +63,32 @@ export function Dialog({ title, onClose, onSubmit, size = 'medium', footer, chil
   const closeRef = useRef(onClose);
   closeRef.current = onClose;
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     const overlay = overlayRef.current!;
+    const panel = panelRef.current!;
     const previous = document.activeElement as HTMLElement | null;
     const undo = isolate(overlay);
-    focusInitial(panelRef.current!);
+    openStack.push(panel);
+    focusInitial(panel);
+    // On the document, so the keys work even when focus has left the dialog
+    // (after the element that had it was removed, say).
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (openStack[openStack.length - 1] !== panel) return;
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        closeRef.current();
+      } else if (e.key === 'Tab') {
+        trapTab(e, panel);
+      }
+    };
+    document.addEventListener('keydown', onKeyDown);
     return () => {
+      document.removeEventListener('keydown', onKeyDown);
+      openStack.splice(openStack.indexOf(panel), 1);
       undo();
       previous?.focus();
     };
   }, []);
-
-  const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === 'Escape') {
-      e.stopPropagation();
-      e.preventDefault();
-      closeRef.current();
-    } else if (e.key === 'Tab') {
-      trapTab(e, panelRef.current!);
-    }
-  };
 
   const submit = (e: Event) => {
     e.preventDefault();
@@ -100,7 +109,7 @@ export function Dialog({ title, onClose, onSubmit, size = 'medium', footer, chil
   );
 
   return createPortal(
-    <div class="dialog-overlay" ref={overlayRef} onKeyDown={onKeyDown}>
+    <div class="dialog-overlay" ref={overlayRef}>
       <div
         class={`dialog dialog-${size}`}
         ref={panelRef}

@@ -8,24 +8,21 @@ interface TextFieldProps {
   value: string;
   onValue: (value: string) => void;
   type?: 'text' | 'email' | 'password' | 'search';
-  name?: string;
   autoComplete?: string;
   required?: boolean;
-  minLength?: number;
-  placeholder?: string;
-  disabled?: boolean;
 }
 
 export function TextField(props: TextFieldProps): JSX.Element {
-  const { id, label, value, onValue, type = 'text', name = id, autoComplete = 'off', ...rest } = props;
+  const { id, label, value, onValue, type = 'text', autoComplete = 'off', required } = props;
   return (
     <div class="field">
       <label for={id}>{label}</label>
       <input
-        {...rest}
         id={id}
-        name={name}
-        type={type}
+        name={id}
+        required={required}
+        // Preact types each input type on its own; these four take the same props.
+        type={type as 'text'}
         value={value}
         autocomplete={autoComplete}
         spellcheck={false}
@@ -41,15 +38,14 @@ interface SelectFieldProps<T extends string> {
   value: T;
   options: ReadonlyArray<{ value: T; label: string }>;
   onValue: (value: T) => void;
-  disabled?: boolean;
 }
 
 export function SelectField<T extends string>(props: SelectFieldProps<T>): JSX.Element {
-  const { id, label, value, options, onValue, disabled } = props;
+  const { id, label, value, options, onValue } = props;
   return (
     <div class="field">
       <label for={id}>{label}</label>
-      <select id={id} name={id} value={value} disabled={disabled} onChange={(e) => onValue(e.currentTarget.value as T)}>
+      <select id={id} name={id} value={value} onChange={(e) => onValue(e.currentTarget.value as T)}>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
@@ -65,10 +61,9 @@ interface CheckboxFieldProps {
   label: string;
   checked: boolean;
   onValue: (checked: boolean) => void;
-  disabled?: boolean;
 }
 
-export function CheckboxField({ id, label, checked, onValue, disabled }: CheckboxFieldProps): JSX.Element {
+export function CheckboxField({ id, label, checked, onValue }: CheckboxFieldProps): JSX.Element {
   return (
     <div class="field field-check">
       <input
@@ -76,7 +71,6 @@ export function CheckboxField({ id, label, checked, onValue, disabled }: Checkbo
         name={id}
         type="checkbox"
         checked={checked}
-        disabled={disabled}
         onChange={(e) => onValue(e.currentTarget.checked)}
       />
       <label for={id}>{label}</label>

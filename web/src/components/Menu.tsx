@@ -13,7 +13,6 @@ interface MenuProps {
   label: ComponentChildren;
   ariaLabel: string;
   entries: MenuEntry[];
-  align?: 'left' | 'right';
 }
 
 function menuItems(root: HTMLElement | null): HTMLElement[] {
@@ -56,7 +55,7 @@ function MenuRow({ entry, onChosen }: { entry: MenuEntry; onChosen: (run: () => 
   );
 }
 
-export function Menu({ label, ariaLabel, entries, align = 'right' }: MenuProps): JSX.Element {
+export function Menu({ label, ariaLabel, entries }: MenuProps): JSX.Element {
   const [open, setOpen] = useState(false);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
@@ -125,7 +124,7 @@ export function Menu({ label, ariaLabel, entries, align = 'right' }: MenuProps):
         <Icon name="chevronDown" size={14} />
       </button>
       {open && (
-        <ul id={menuId} ref={listRef} role="menu" aria-label={ariaLabel} class={`menu menu-${align}`} onKeyDown={onMenuKey}>
+        <ul id={menuId} ref={listRef} role="menu" aria-label={ariaLabel} class="menu" onKeyDown={onMenuKey}>
           {entries.map((entry, i) => (
             <MenuRow key={i} entry={entry} onChosen={choose} />
           ))}

@@ -24,7 +24,6 @@ interface TreeProps {
   selectedId: string | null;
   onSelect: (id: string) => void;
   onActivate?: (node: TreeNode) => void;
-  rowHeight?: number;
 }
 
 interface Row {
@@ -33,6 +32,7 @@ interface Row {
   parentIndex: number;
 }
 
+const ROW_HEIGHT = 22;
 const OVERSCAN = 8;
 
 function flatten(roots: TreeNode[], expanded: ReadonlySet<string>): Row[] {
@@ -60,14 +60,14 @@ function useViewportHeight(ref: { current: HTMLElement | null }): number {
   return height;
 }
 
-function scrollRowIntoView(el: HTMLElement, index: number, rowHeight: number): void {
-  const top = index * rowHeight;
+function scrollRowIntoView(el: HTMLElement, index: number): void {
+  const top = index * ROW_HEIGHT;
   if (top < el.scrollTop) el.scrollTop = top;
-  else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
+  else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
 }
 
 export function Tree(props: TreeProps): JSX.Element {
-  const { label, roots, expanded, onToggle, selectedId, onSelect, onActivate, rowHeight = 22 } = props;
+  const { label, roots, expanded, onToggle, selectedId, onSelect, onActivate } = props;
   const containerRef = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const height = useViewportHeight(containerRef);
@@ -76,11 +76,11 @@ export function Tree(props: TreeProps): JSX.Element {
   const selectedIndex = rows.findIndex((r) => r.node.id === selectedId);
 
   useEffect(() => {
-    if (selectedIndex >= 0 && containerRef.current) scrollRowIntoView(containerRef.current, selectedIndex, rowHeight);
-  }, [selectedIndex, rowHeight]);
+    if (selectedIndex >= 0 && containerRef.current) scrollRowIntoView(containerRef.current, selectedIndex);
+  }, [selectedIndex]);
 
-  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - OVERSCAN);
-  const last = Math.min(rows.length, Math.ceil((scrollTop + height) / rowHeight) + OVERSCAN);
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
 
   const activate = (row: Row) => {
     if (onActivate) onActivate(row.node);
@@ -134,7 +134,7 @@ export function Tree(props: TreeProps): JSX.Element {
       onKeyDown={onKeyDown}
       onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
     >
-      <div class="tree-spacer" style={{ height: `${rows.length * rowHeight}px` }}>
+      <div class="tree-spacer" style={{ height: `${rows.length * ROW_HEIGHT}px` }}>
         {rows.slice(first, last).map((row, i) => {
           const index = first + i;
           return (
@@ -142,8 +142,7 @@ export function Tree(props: TreeProps): JSX.Element {
               key={row.node.id}
               id={rowId(index)}
               row={row}
-              top={index * rowHeight}
-              height={rowHeight}
+              top={index * ROW_HEIGHT}
               open={expanded.has(row.node.id)}
               selected={row.node.id === selectedId}
               onSelect={() => onSelect(row.node.id)}
@@ -161,7 +160,6 @@ interface TreeRowProps {
   id: string;
   row: Row;
   top: number;
-  height: number;
   open: boolean;
   selected: boolean;
   onSelect: () => void;
@@ -169,7 +167,7 @@ interface TreeRowProps {
   onActivate: () => void;
 }
 
-function TreeRow({ id, row, top, height, open, selected, onSelect, onToggle, onActivate }: TreeRowProps): JSX.Element {
+function TreeRow({ id, row, top, open, selected, onSelect, onToggle, onActivate }: TreeRowProps): JSX.Element {
   const { node, depth } = row;
   const branch = node.children !== undefined;
   return (
@@ -180,7 +178,7 @@ function TreeRow({ id, row, top, height, open, selected, onSelect, onToggle, onA
       aria-level={depth + 1}
       aria-expanded={branch ? open : undefined}
       aria-selected={selected}
-      style={{ top: `${top}px`, height: `${height}px`, paddingLeft: `${4 + depth * 16}px` }}
+      style={{ top: `${top}px`, height: `${ROW_HEIGHT}px`, paddingLeft: `${4 + depth * 16}px` }}
       onClick={onSelect}
       onDblClick={onActivate}
     >

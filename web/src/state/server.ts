@@ -1,6 +1,7 @@
 // The Tusk server itself: its version, and a light heartbeat so the status
 // bar notices when the server goes away or comes back.
-import { signal } from '@preact/signals';
+import { effect, signal } from '@preact/signals';
+import { serverReachable } from '../api/client';
 import { fetchVersion } from '../api/meta';
 
 const HEARTBEAT_MS = 30_000;
@@ -16,7 +17,10 @@ async function refreshVersion(): Promise<void> {
 }
 
 export function startHeartbeat(): void {
-  void refreshVersion();
+  // Asks at once, and again whenever the server comes back while the version is unknown.
+  effect(() => {
+    if (serverReachable.value && serverVersion.value === null) void refreshVersion();
+  });
   window.setInterval(refreshVersion, HEARTBEAT_MS);
   window.addEventListener('online', refreshVersion);
 }

@@ -2,8 +2,9 @@
 // "server unreachable" message from this one signal.
 import { computed, signal } from '@preact/signals';
 import { ApiError, setCsrfToken, setUnauthorizedHandler } from '../api/client';
-import { fetchMe, logout, type SessionInfo } from '../api/auth';
+import { desktopLogin, fetchMe, logout, type SessionInfo } from '../api/auth';
 import type { User } from '../api/types';
+import { clearToasts } from './toasts';
 import { resetWorkspace } from './workspace';
 
 export type Session =
@@ -23,6 +24,7 @@ export const isAdmin = computed(() => currentUser.value?.role === 'admin');
 function becomeAnonymous(notice?: string): void {
   setCsrfToken('');
   resetWorkspace();
+  clearToasts();
   session.value = notice ? { phase: 'anonymous', notice } : { phase: 'anonymous' };
 }
 
@@ -32,13 +34,39 @@ export function signIn(info: SessionInfo): void {
   session.value = { phase: 'authenticated', user: info.user };
 }
 
+/**
+ * Desktop mode prints a URL with a one-time key in its fragment (#key=...).
+ * Take it out of the address bar at once so it is neither kept nor reused.
+ */
+function takeDesktopKey(): string | null {
+  const key = new URLSearchParams(window.location.hash.slice(1)).get('key');
+  if (key !== null) window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  return key;
+}
+
+const isUnauthorized = (err: unknown): err is ApiError => err instanceof ApiError && err.status === 401;
+
+/** Signs in with a desktop key; a used key still leaves an existing session to find. */
+async function identify(key: string | null): Promise<SessionInfo> {
+  if (key === null) return fetchMe();
+  try {
+    return await desktopLogin(key);
+  } catch (err) {
+    if (!isUnauthorized(err)) throw err;
+    return fetchMe().catch((meErr: unknown) => {
+      throw isUnauthorized(meErr) ? err : meErr;
+    });
+  }
+}
+
 /** Asks the server who we are; used at start and by "Retry". */
 export async function restoreSession(): Promise<void> {
+  const key = takeDesktopKey();
   try {
-    signIn(await fetchMe());
+    signIn(await identify(key));
   } catch (err) {
-    if (err instanceof ApiError && err.status === 401) {
-      becomeAnonymous();
+    if (isUnauthorized(err)) {
+      becomeAnonymous(err.code === 'unauthenticated' ? undefined : err.message);
     } else {
       session.value = { phase: 'offline', message: err instanceof Error ? err.message : String(err) };
     }

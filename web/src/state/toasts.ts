@@ -16,6 +16,10 @@ export function dismissToast(id: number): void {
   toasts.value = toasts.value.filter((t) => t.id !== id);
 }
 
+export function clearToasts(): void {
+  toasts.value = [];
+}
+
 export function showToast(message: string, tone: Toast['tone'] = 'info'): void {
   const id = nextId++;
   toasts.value = [...toasts.value, { id, message, tone }];

@@ -1,6 +1,7 @@
 // What is open in the shell: tabs and the current dialog. Reset whenever
 // the user changes, so one user never sees what another had open.
 import { signal } from '@preact/signals';
+import type { IconName } from '../components/Icon';
 
 export type TabKind = 'welcome';
 
@@ -8,11 +9,12 @@ export interface TabInfo {
   id: string;
   kind: TabKind;
   title: string;
+  icon: IconName;
 }
 
 export type DialogName = 'password' | 'users' | 'audit' | 'shortcuts';
 
-const WELCOME: TabInfo = { id: 'welcome', kind: 'welcome', title: 'Welcome' };
+const WELCOME: TabInfo = { id: 'welcome', kind: 'welcome', title: 'Welcome', icon: 'home' };
 
 export const tabs = signal<TabInfo[]>([WELCOME]);
 export const activeTabId = signal<string | null>(WELCOME.id);

@@ -1,4 +1,4 @@
-import type { JSX } from 'preact';
+import { Fragment, type JSX } from 'preact';
 import { SHORTCUTS } from './shortcuts';
 
 export function ShortcutList(): JSX.Element {
@@ -12,10 +12,10 @@ export function ShortcutList(): JSX.Element {
               <tr key={item.action}>
                 <td class="shortcut-keys">
                   {item.keys.map((k, i) => (
-                    <>
+                    <Fragment key={k}>
                       {i > 0 && <span class="muted"> / </span>}
                       <kbd>{k}</kbd>
-                    </>
+                    </Fragment>
                   ))}
                 </td>
                 <td>{item.action}</td>

@@ -23,7 +23,7 @@ export const SHORTCUTS: ShortcutGroup[] = [
     title: 'Object explorer',
     items: [
       { keys: ['↑', '↓'], action: 'Move up / down' },
-      { keys: ['→', '←'], action: 'Expand / collapse (or go to parent)' },
+      { keys: ['→', '←'], action: 'Expand / collapse or go up' },
       { keys: ['Enter'], action: 'Open the selected node' },
       { keys: ['Home', 'End'], action: 'First / last node' },
     ],
@@ -31,7 +31,7 @@ export const SHORTCUTS: ShortcutGroup[] = [
   {
     title: 'Tabs and dialogs',
     items: [
-      { keys: ['←', '→'], action: 'Previous / next tab (tab strip focused)' },
+      { keys: ['←', '→'], action: 'Switch tab (in the tab strip)' },
       { keys: ['Delete'], action: 'Close the focused tab' },
       { keys: ['Enter'], action: 'Submit the dialog' },
       { keys: ['Esc'], action: 'Close the dialog or menu' },
@@ -68,10 +68,12 @@ function handleAltShift(e: KeyboardEvent): boolean {
   return action !== undefined;
 }
 
+/** The theme toggles anywhere, dialogs included; the rest waits until no dialog is open. */
 function onKeyDown(e: KeyboardEvent): void {
-  if (openDialog.value !== null || e.defaultPrevented) return;
+  if (e.defaultPrevented) return;
   let handled = true;
   if (isThemeToggle(e)) toggleTheme();
+  else if (openDialog.value !== null) handled = false;
   else if (e.key === '?' && !e.ctrlKey && !e.altKey && !e.metaKey && !isEditable(e.target)) openDialog.value = 'shortcuts';
   else handled = handleAltShift(e);
   if (handled) e.preventDefault();

@@ -1,5 +1,5 @@
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { ManagedUser, Role } from '../../api/types';
 import { createUser } from '../../api/users';
 import { Button } from '../../components/Button';
@@ -18,6 +18,7 @@ export function AddUserForm({ onAdded }: { onAdded: (user: ManagedUser) => void 
   const [active, setActive] = useState(true);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -34,6 +35,7 @@ export function AddUserForm({ onAdded }: { onAdded: (user: ManagedUser) => void 
       setPassword('');
       setRole('user');
       setActive(true);
+      formRef.current?.querySelector<HTMLInputElement>('#new-user-email')?.focus();
     } catch (err) {
       setError(errorMessage(err));
     } finally {
@@ -42,7 +44,7 @@ export function AddUserForm({ onAdded }: { onAdded: (user: ManagedUser) => void 
   };
 
   return (
-    <form class="add-user" onSubmit={submit} noValidate aria-label="Add user">
+    <form class="add-user" ref={formRef} onSubmit={submit} noValidate aria-label="Add user">
       <h3>Add user</h3>
       <div class="form-row">
         <TextField id="new-user-email" label="Email address" type="email" value={email} onValue={setEmail} />

@@ -10,9 +10,9 @@ import { currentUser } from '../../state/session';
 import { showToast } from '../../state/toasts';
 import { AddUserForm } from './AddUserForm';
 import { DeleteUserDialog } from './DeleteUserDialog';
-import { ResetPasswordDialog } from './ResetPasswordDialog';
+import { SetPasswordDialog } from './SetPasswordDialog';
 
-type Pending = { kind: 'reset' | 'delete'; user: ManagedUser } | null;
+type Pending = { kind: 'password' | 'delete'; user: ManagedUser } | null;
 
 export function UsersDialog({ onClose }: { onClose: () => void }): JSX.Element {
   const [users, setUsers] = useState<ManagedUser[] | null>(null);
@@ -54,7 +54,7 @@ export function UsersDialog({ onClose }: { onClose: () => void }): JSX.Element {
     setRole: (u, role) => update(u, { role }, `${u.email} is now ${role === 'admin' ? 'an administrator' : 'a user'}.`),
     setActive: (u, active) => update(u, { active }, `${u.email} ${active ? 'enabled' : 'disabled'}.`),
     unlock: (u) => update(u, { locked: false }, `${u.email} unlocked.`),
-    reset: (u) => setPending({ kind: 'reset', user: u }),
+    setPassword: (u) => setPending({ kind: 'password', user: u }),
     remove: (u) => setPending({ kind: 'delete', user: u }),
   };
 
@@ -63,8 +63,8 @@ export function UsersDialog({ onClose }: { onClose: () => void }): JSX.Element {
       <FormError message={error} />
       <UsersTable users={users} busyId={busyId} selfId={currentUser.value?.id ?? null} actions={rowActions} />
       <AddUserForm onAdded={added} />
-      {pending?.kind === 'reset' && (
-        <ResetPasswordDialog user={pending.user} onClose={() => setPending(null)} onDone={(u) => showToast(`Password reset for ${u.email}.`)} />
+      {pending?.kind === 'password' && (
+        <SetPasswordDialog user={pending.user} onClose={() => setPending(null)} onDone={(u) => showToast(`New password set for ${u.email}.`)} />
       )}
       {pending?.kind === 'delete' && <DeleteUserDialog user={pending.user} onClose={() => setPending(null)} onDeleted={deleted} />}
     </Dialog>
@@ -75,7 +75,7 @@ interface RowActions {
   setRole: (user: ManagedUser, role: Role) => void;
   setActive: (user: ManagedUser, active: boolean) => void;
   unlock: (user: ManagedUser) => void;
-  reset: (user: ManagedUser) => void;
+  setPassword: (user: ManagedUser) => void;
   remove: (user: ManagedUser) => void;
 }
 
@@ -97,7 +97,6 @@ function UsersTable({ users, busyId, selfId, actions }: UsersTableProps): JSX.El
             <th>Active</th>
             <th>Status</th>
             <th>Last login</th>
-            <th>Created</th>
             <th class="actions-col">
               <span class="visually-hidden">Actions</span>
             </th>
@@ -106,7 +105,7 @@ function UsersTable({ users, busyId, selfId, actions }: UsersTableProps): JSX.El
         <tbody>
           {users === null && (
             <tr>
-              <td colSpan={7} class="table-note">
+              <td colSpan={6} class="table-note">
                 Loading users…
               </td>
             </tr>
@@ -131,7 +130,7 @@ function UserRow({ user, busy, self, actions }: UserRowProps): JSX.Element {
   const locked = user.locked;
   return (
     <tr aria-busy={busy || undefined}>
-      <td class="cell-strong">
+      <td class="cell-strong" title={`Created ${formatTime(user.created_at)}`}>
         {user.email}
         {self && <span class="muted"> (you)</span>}
       </td>
@@ -161,15 +160,14 @@ function UserRow({ user, busy, self, actions }: UserRowProps): JSX.Element {
         {user.failed_attempts > 0 && <span class="muted"> · {user.failed_attempts} failed</span>}
       </td>
       <td class="cell-time">{formatTime(user.last_login_at)}</td>
-      <td class="cell-time">{formatTime(user.created_at)}</td>
       <td class="actions-col">
         {locked && (
           <Button small disabled={busy} onClick={() => actions.unlock(user)}>
             Unlock
           </Button>
         )}
-        <Button small disabled={busy} onClick={() => actions.reset(user)}>
-          Reset password…
+        <Button small disabled={busy} onClick={() => actions.setPassword(user)}>
+          Set password…
         </Button>
         <Button small variant="danger" disabled={busy || self} onClick={() => actions.remove(user)}>
           Delete…

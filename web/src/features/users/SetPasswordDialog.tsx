@@ -7,13 +7,13 @@ import { Dialog } from '../../components/Dialog';
 import { FormError, TextField } from '../../components/Field';
 import { errorMessage } from '../../lib/format';
 
-interface ResetPasswordDialogProps {
+interface SetPasswordDialogProps {
   user: ManagedUser;
   onClose: () => void;
   onDone: (user: ManagedUser) => void;
 }
 
-export function ResetPasswordDialog({ user, onClose, onDone }: ResetPasswordDialogProps): JSX.Element {
+export function SetPasswordDialog({ user, onClose, onDone }: SetPasswordDialogProps): JSX.Element {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -39,14 +39,14 @@ export function ResetPasswordDialog({ user, onClose, onDone }: ResetPasswordDial
     <>
       <Button onClick={onClose}>Cancel</Button>
       <Button type="submit" variant="primary" busy={busy}>
-        Reset password
+        Set password
       </Button>
     </>
   );
 
   return (
-    <Dialog title={`Reset password for ${user.email}`} size="small" onClose={onClose} onSubmit={submit} footer={footer}>
-      <TextField id="reset-password" label="New password" type="password" value={password} onValue={setPassword} autoComplete="new-password" />
+    <Dialog title={`Set password for ${user.email}`} size="small" onClose={onClose} onSubmit={submit} footer={footer}>
+      <TextField id="user-password" label="New password" type="password" value={password} onValue={setPassword} autoComplete="new-password" />
       <FormError message={error} />
     </Dialog>
   );

@@ -1,0 +1,180 @@
+/* Login, logout, who am I, change own password, desktop key. */
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api.h"
+
+#define COOKIE "tusk_session"
+
+/* Path = the base path without its trailing slash, or "/". */
+static const char *cookie_path(http_req *r)
+{
+	const char *base = http_req_base(r);
+	size_t n = strlen(base);
+	if (n <= 1)
+		return "/";
+	return arena_strndup(http_req_arena(r), base, n - 1);
+}
+
+static void set_cookie(http_req *r, const char *value, int max_age)
+{
+	char *c = arena_printf(http_req_arena(r), COOKIE "=%s; Path=%s; Max-Age=%d; HttpOnly; SameSite=Lax%s", value,
+			       cookie_path(r), max_age, http_req_is_https(r) ? "; Secure" : "");
+	http_add_header(r, "Set-Cookie", c);
+}
+
+static void respond_session(http_req *r, int status, const auth_session *s)
+{
+	str out = STR_INIT;
+	json_writer w;
+	jw_init(&w, &out);
+	jw_obj_begin(&w);
+	jw_key(&w, "user");
+	api_json_user(&w, &s->user);
+	jw_kv_str(&w, "csrf_token", s->session.csrf_token);
+	jw_obj_end(&w);
+	http_respond_json(r, status, &out);
+}
+
+static void respond_login_result(http_req *r, enum auth_result res, auth_session *s, int retry_after,
+				 const tusk_err *err)
+{
+	tusk_app *app = http_req_app(r);
+	switch (res) {
+	case AUTH_OK:
+		set_cookie(r, s->token, app->cfg->session_lifetime);
+		respond_session(r, 200, s);
+		break;
+	case AUTH_BAD_CREDENTIALS:
+		http_respond_error(r, 401, "invalid_credentials", "The e-mail address or password is not right.");
+		break;
+	case AUTH_LOCKED:
+		http_respond_error(r, 403, "account_locked",
+				   "This account is locked after too many wrong passwords. An administrator can unlock "
+				   "it.");
+		break;
+	case AUTH_DISABLED:
+		http_respond_error(r, 403, "account_disabled", "This account is disabled. Ask an administrator.");
+		break;
+	case AUTH_RATE_LIMITED: {
+		char ra[16];
+		snprintf(ra, sizeof(ra), "%d", retry_after);
+		http_add_header(r, "Retry-After", ra);
+		http_respond_error(r, 429, "rate_limited", "Too many login attempts from this address. Try again in %d s.",
+				   retry_after);
+		break;
+	}
+	case AUTH_ERROR:
+		api_internal_error(r, err);
+		break;
+	}
+	sodium_memzero(s, sizeof(*s));
+}
+
+/* A cross-site form cannot send JSON without a preflight: requiring it stops login CSRF. */
+static bool require_json(http_req *r)
+{
+	const char *ct = http_req_header(r, "Content-Type");
+	if (ct && strncasecmp(ct, "application/json", 16) == 0)
+		return true;
+	http_respond_error(r, 415, "unsupported_media_type", "Send the request body as application/json.");
+	return false;
+}
+
+void api_auth_login(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	if (app->cfg->desktop) {
+		http_respond_error(r, 403, "desktop_mode", "Tusk runs in desktop mode: open the URL it printed at start.");
+		return;
+	}
+	json_t *body;
+	if (!require_json(r) || !(body = http_req_json(r)))
+		return;
+	bool bad = false;
+	const char *email = api_json_str(r, body, "email", &bad);
+	const char *password = api_json_str(r, body, "password", &bad);
+	if (bad)
+		return;
+	if (!email || !password) {
+		http_respond_error(r, 400, "missing_field", "Give both an e-mail address and a password.");
+		return;
+	}
+	auth_session s;
+	int retry_after = 0;
+	tusk_err err = {0};
+	enum auth_result res = auth_login(app->auth, email, password, http_req_client_ip(r), &s, &retry_after, &err);
+	respond_login_result(r, res, &s, retry_after, &err);
+}
+
+void api_auth_desktop(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	if (!app->cfg->desktop) {
+		http_respond_error(r, 404, "not_found", "Desktop keys are only used in desktop mode.");
+		return;
+	}
+	json_t *body;
+	if (!require_json(r) || !(body = http_req_json(r)))
+		return;
+	bool bad = false;
+	const char *key = api_json_str(r, body, "key", &bad);
+	if (bad)
+		return;
+	auth_session s;
+	tusk_err err = {0};
+	enum auth_result res = auth_desktop_login(app->auth, key, http_req_client_ip(r), &s, &err);
+	if (res == AUTH_BAD_CREDENTIALS) {
+		http_respond_error(r, 401, "invalid_desktop_key",
+				   "This desktop key is wrong or was used already. Restart Tusk for a new one.");
+		return;
+	}
+	respond_login_result(r, res, &s, 0, &err);
+}
+
+void api_auth_logout(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	tusk_err err;
+	if (!auth_logout(app->auth, api_session(r), http_req_client_ip(r), &err)) {
+		api_internal_error(r, &err);
+		return;
+	}
+	set_cookie(r, "", 0);
+	http_respond(r, 200, "application/json", "{}", 2);
+}
+
+void api_auth_me(http_req *r)
+{
+	respond_session(r, 200, api_session(r));
+}
+
+void api_auth_password(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	json_t *body = http_req_json(r);
+	if (!body)
+		return;
+	bool bad = false;
+	const char *current = api_json_str(r, body, "current_password", &bad);
+	const char *next = api_json_str(r, body, "new_password", &bad);
+	if (bad)
+		return;
+	if (!current || !next) {
+		http_respond_error(r, 400, "missing_field", "Give the current and the new password.");
+		return;
+	}
+	tusk_err err = {0};
+	if (!auth_change_password(app->auth, api_session(r), current, next, http_req_client_ip(r), &err)) {
+		if (strcmp(err.code, "wrong_password") == 0)
+			http_respond_error(r, 403, err.code, "%s", err.msg);
+		else if (strcmp(err.code, "weak_password") == 0)
+			http_respond_error(r, 400, err.code, "%s", err.msg);
+		else
+			api_internal_error(r, &err);
+		return;
+	}
+	http_respond(r, 200, "application/json", "{}", 2);
+}

@@ -1,0 +1,74 @@
+/* Small pieces every handler uses: the session, JSON members, times, users. */
+#include <jansson.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "util/log.h"
+
+auth_session *api_session(http_req *r)
+{
+	return http_req_user(r);
+}
+
+const char *api_json_str(http_req *r, json_t *obj, const char *key, bool *bad)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v || json_is_null(v))
+		return NULL;
+	if (!json_is_string(v)) {
+		if (!*bad)
+			http_respond_error(r, 400, "invalid_field", "The field '%s' must be a string.", key);
+		*bad = true;
+		return NULL;
+	}
+	return json_string_value(v);
+}
+
+bool api_json_bool(http_req *r, json_t *obj, const char *key, bool def, bool *bad)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v)
+		return def;
+	if (!json_is_boolean(v)) {
+		if (!*bad)
+			http_respond_error(r, 400, "invalid_field", "The field '%s' must be true or false.", key);
+		*bad = true;
+		return def;
+	}
+	return json_is_true(v);
+}
+
+void api_json_time(json_writer *w, const char *key, int64_t t)
+{
+	jw_key(w, key);
+	if (!t) {
+		jw_null(w);
+		return;
+	}
+	char buf[32];
+	struct tm tm;
+	time_t tt = (time_t)t;
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	jw_str(w, buf);
+}
+
+void api_json_user(json_writer *w, const store_user *u)
+{
+	jw_obj_begin(w);
+	jw_kv_int(w, "id", u->id);
+	jw_kv_str(w, "email", u->email);
+	jw_kv_str(w, "role", u->role);
+	jw_kv_bool(w, "active", u->active);
+	jw_kv_bool(w, "locked", u->locked);
+	jw_kv_int(w, "failed_attempts", u->failed_attempts);
+	api_json_time(w, "created_at", u->created_at);
+	api_json_time(w, "last_login_at", u->last_login_at);
+	jw_obj_end(w);
+}
+
+void api_internal_error(http_req *r, const tusk_err *err)
+{
+	log_msg(LOG_ERROR, "internal error", "path", http_req_path(r).ptr, "detail", err->msg, NULL);
+	http_respond_error(r, 500, "internal", "Something went wrong inside Tusk; the log has the details.");
+}

@@ -1,0 +1,484 @@
+#include "auth/auth.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auth/ratelimit.h"
+#include "util/log.h"
+#include "util/str.h"
+
+struct auth {
+	store *store;
+	const config *cfg;
+	ratelimit *logins;
+	pthread_mutex_t desktop_lock;
+	char desktop_key[AUTH_TOKEN_CHARS]; /* empty once used */
+};
+
+auth *auth_new(store *s, const config *cfg)
+{
+	auth *a = xcalloc(1, sizeof(*a));
+	a->store = s;
+	a->cfg = cfg;
+	a->logins = ratelimit_new(cfg->login_rate_limit);
+	pthread_mutex_init(&a->desktop_lock, NULL);
+	return a;
+}
+
+void auth_free(auth *a)
+{
+	if (!a)
+		return;
+	ratelimit_free(a->logins);
+	pthread_mutex_destroy(&a->desktop_lock);
+	sodium_memzero(a->desktop_key, sizeof(a->desktop_key));
+	free(a);
+}
+
+void auth_audit(auth *a, const store_user *u, const char *email, const char *event, const char *client,
+		const char *detail)
+{
+	store_audit e = {.time = time(NULL), .user_id = u ? u->id : 0};
+	snprintf(e.user_email, sizeof(e.user_email), "%s", u ? u->email : email ? email : "");
+	snprintf(e.event, sizeof(e.event), "%s", event);
+	snprintf(e.client_addr, sizeof(e.client_addr), "%s", client ? client : "");
+	snprintf(e.detail, sizeof(e.detail), "%s", detail ? detail : "");
+	tusk_err err;
+	if (!store_audit_add(a->store, &e, &err))
+		log_msg(LOG_ERROR, "audit log write failed", "event", event, "detail", err.msg, NULL);
+}
+
+/* Accepts what mail systems accept, including single-label and .local
+ * domains (admin@pgadmin.local, admin@localhost); lower-cases it. */
+bool auth_email_normalize(const char *in, char out[256], tusk_err *err)
+{
+	size_t n = in ? strlen(in) : 0;
+	const char *at = in ? strrchr(in, '@') : NULL;
+	bool ok = n > 0 && n < 255 && at && at != in && at[1] != '\0' && (size_t)(at - in) <= 64;
+	for (size_t i = 0; ok && i < n; i++) {
+		unsigned char c = (unsigned char)in[i];
+		if (c <= ' ' || c == 0x7f || c == '<' || c == '>' || c == '"' || c == ',' || c == ';' || c == '\\')
+			ok = false;
+	}
+	for (const char *d = at ? at + 1 : NULL; ok && *d; d++) {
+		unsigned char c = (unsigned char)*d;
+		if (!(isalnum(c) || c == '-' || c == '.' || c >= 0x80) || (c == '.' && (d[1] == '.' || d[1] == '\0')))
+			ok = false;
+	}
+	if (ok && at[1] == '.')
+		ok = false;
+	if (!ok) {
+		err_set(err, "invalid_email", "'%s' is not a valid e-mail address.", in ? in : "");
+		return false;
+	}
+	for (size_t i = 0; i <= n; i++)
+		out[i] = (char)tolower((unsigned char)in[i]);
+	return true;
+}
+
+bool auth_password_acceptable(const auth *a, const char *password, tusk_err *err)
+{
+	size_t n = password ? strlen(password) : 0;
+	if (n < (size_t)a->cfg->password_min_length) {
+		err_set(err, "weak_password", "The password must have at least %d characters.",
+			a->cfg->password_min_length);
+		return false;
+	}
+	if (n > 1024) {
+		err_set(err, "weak_password", "The password must have at most 1024 characters.");
+		return false;
+	}
+	return true;
+}
+
+/* Fills the password hash and a freshly wrapped data key. */
+static bool set_credentials(store_user *u, const char *password, const unsigned char key[AUTH_DATA_KEY_BYTES],
+			    tusk_err *err)
+{
+	if (!auth_password_hash(password, u->password_hash) ||
+	    !auth_data_key_wrap_password(key, password, u->data_key_salt, u->data_key_wrapped,
+					 &u->data_key_wrapped_len)) {
+		err_set(err, "internal", "Hashing the password failed.");
+		return false;
+	}
+	return true;
+}
+
+bool auth_user_create(auth *a, const char *email, const char *password, const char *role, bool active,
+		      store_user *out, tusk_err *err)
+{
+	store_user u = {0};
+	if (!auth_email_normalize(email, u.email, err) || !auth_password_acceptable(a, password, err))
+		return false;
+	if (strcmp(role, "admin") != 0 && strcmp(role, "user") != 0) {
+		err_set(err, "invalid_role", "The role must be admin or user, not '%s'.", role);
+		return false;
+	}
+	snprintf(u.role, sizeof(u.role), "%s", role);
+	u.active = active;
+	u.created_at = u.updated_at = time(NULL);
+	unsigned char key[AUTH_DATA_KEY_BYTES];
+	auth_data_key_new(key);
+	bool ok = set_credentials(&u, password, key, err) && store_user_create(a->store, &u, err);
+	sodium_memzero(key, sizeof(key));
+	if (ok && out)
+		*out = u;
+	return ok;
+}
+
+bool auth_user_reset_password(auth *a, store_user *u, const char *password, tusk_err *err)
+{
+	if (!auth_password_acceptable(a, password, err))
+		return false;
+	unsigned char key[AUTH_DATA_KEY_BYTES];
+	auth_data_key_new(key);
+	bool ok = set_credentials(u, password, key, err);
+	sodium_memzero(key, sizeof(key));
+	u->locked = false;
+	u->failed_attempts = 0;
+	u->updated_at = time(NULL);
+	return ok && store_user_update(a->store, u, err) && store_session_delete_user(a->store, u->id, NULL, err);
+}
+
+/* ---- first start ---- */
+
+static bool write_initial_password(const char *dir, const char *password, tusk_err *err)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", dir, AUTH_INITIAL_PASSWORD_FILE);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	size_t n = strlen(password);
+	bool ok = fd >= 0 && write(fd, password, n) == (ssize_t)n && write(fd, "\n", 1) == 1;
+	if (fd >= 0)
+		close(fd);
+	if (!ok)
+		err_set(err, "bootstrap_failed", "cannot write %s: %s", path, strerror(errno));
+	return ok;
+}
+
+static bool bootstrap_desktop(auth *a, tusk_err *err)
+{
+	store_user u;
+	int found = store_user_by_email(a->store, AUTH_DESKTOP_EMAIL, &u, err);
+	if (found != 0)
+		return found == 1;
+	/* nobody types this password: the desktop key signs in. It only wraps the data key. */
+	char secret[AUTH_TOKEN_CHARS];
+	auth_random_token(secret);
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/desktop-secret", a->cfg->data_dir);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	bool ok = fd >= 0 && write(fd, secret, strlen(secret)) == (ssize_t)strlen(secret);
+	if (fd >= 0)
+		close(fd);
+	if (!ok) {
+		err_set(err, "bootstrap_failed", "cannot write %s: %s", path, strerror(errno));
+		return false;
+	}
+	ok = auth_user_create(a, AUTH_DESKTOP_EMAIL, secret, "admin", true, &u, err);
+	sodium_memzero(secret, sizeof(secret));
+	if (ok)
+		auth_audit(a, &u, NULL, "user_created", NULL, "desktop-mode user");
+	return ok;
+}
+
+bool auth_bootstrap(auth *a, tusk_err *err)
+{
+	const config *cfg = a->cfg;
+	if (cfg->desktop)
+		return bootstrap_desktop(a, err);
+	int64_t n = store_user_count(a->store, err);
+	if (n < 0)
+		return false;
+	if (n > 0)
+		return true; /* never overwrite an existing administrator */
+	const char *email = cfg->default_email && *cfg->default_email ? cfg->default_email : NULL;
+	const char *password = cfg->default_password && *cfg->default_password ? cfg->default_password : NULL;
+	char generated[AUTH_TOKEN_CHARS] = "";
+	if (!email && cfg->generate_admin_password)
+		email = "admin@tusk.local";
+	if (!password && cfg->generate_admin_password) {
+		auth_random_token(generated);
+		generated[20] = '\0';
+		password = generated;
+	}
+	if (!email || !password) {
+		err_set(err, "bootstrap_failed",
+			"no administrator exists yet: set PGADMIN_DEFAULT_EMAIL and PGADMIN_DEFAULT_PASSWORD (or "
+			"PGADMIN_DEFAULT_PASSWORD_FILE) for the first start");
+		return false;
+	}
+	char normalized[256];
+	tusk_err why;
+	if (!auth_email_normalize(email, normalized, &why)) {
+		err_set(err, "bootstrap_failed", "PGADMIN_DEFAULT_EMAIL: %s", why.msg);
+		return false;
+	}
+	if (!auth_password_acceptable(a, password, &why)) {
+		err_set(err, "bootstrap_failed", "PGADMIN_DEFAULT_PASSWORD: %s", why.msg);
+		return false;
+	}
+	store_user u;
+	if (!auth_user_create(a, email, password, "admin", true, &u, err))
+		return false;
+	auth_audit(a, &u, NULL, "user_created", NULL, "first-start administrator");
+	if (generated[0]) {
+		char id[32];
+		snprintf(id, sizeof(id), "%lld", (long long)u.id);
+		if (!write_initial_password(cfg->data_dir, generated, err) ||
+		    !store_meta_set(a->store, "initial_admin_user", id, err))
+			return false;
+		/* once, on the console, not in the log */
+		printf("\n  First start: log in as %s with password %s\n"
+		       "  (kept in %s/%s until you change it)\n\n",
+		       u.email, generated, cfg->data_dir, AUTH_INITIAL_PASSWORD_FILE);
+		fflush(stdout);
+	}
+	log_msg(LOG_INFO, "administrator created", "email", u.email, NULL);
+	return true;
+}
+
+/* ---- sessions ---- */
+
+static bool start_session(auth *a, const store_user *u, const unsigned char *data_key, const char *client,
+			  auth_session *out, tusk_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->user = *u;
+	auth_random_token(out->token);
+	store_session *ss = &out->session;
+	auth_token_hash(out->token, ss->id_hash);
+	ss->user_id = u->id;
+	char csrf[AUTH_TOKEN_CHARS];
+	auth_random_token(csrf);
+	snprintf(ss->csrf_token, sizeof(ss->csrf_token), "%s", csrf);
+	ss->created_at = ss->last_seen_at = time(NULL);
+	ss->expires_at = ss->created_at + a->cfg->session_lifetime;
+	snprintf(ss->client_addr, sizeof(ss->client_addr), "%s", client ? client : "");
+	if (data_key) {
+		auth_data_key_wrap_token(data_key, out->token, ss->data_key_wrapped, &ss->data_key_wrapped_len);
+		memcpy(out->data_key, data_key, AUTH_DATA_KEY_BYTES);
+		out->has_data_key = true;
+	}
+	return store_session_create(a->store, ss, err);
+}
+
+enum auth_result auth_login(auth *a, const char *email, const char *password, const char *client, auth_session *out,
+			    int *retry_after, tusk_err *err)
+{
+	if (!ratelimit_allow(a->logins, client ? client : "", retry_after)) {
+		auth_audit(a, NULL, email, "login_rate_limited", client, NULL);
+		return AUTH_RATE_LIMITED;
+	}
+	char normalized[256];
+	store_user u;
+	tusk_err ignored;
+	int found = auth_email_normalize(email, normalized, &ignored) && password
+			    ? store_user_by_email(a->store, normalized, &u, err)
+			    : 0;
+	if (found < 0)
+		return AUTH_ERROR;
+	if (found == 0 || strcmp(u.email, AUTH_DESKTOP_EMAIL) == 0) {
+		/* the same work and answer as a wrong password */
+		auth_password_verify_dummy(password ? password : "");
+		auth_audit(a, NULL, normalized[0] ? normalized : email, "login_failed", client, "unknown user");
+		return AUTH_BAD_CREDENTIALS;
+	}
+	bool right = auth_password_verify(u.password_hash, password);
+	if (u.locked) {
+		auth_audit(a, &u, NULL, "login_failed", client, "account locked");
+		return AUTH_LOCKED;
+	}
+	if (!right) {
+		int attempts = 0;
+		bool locked = false;
+		if (!store_user_login_failed(a->store, u.id, a->cfg->max_login_attempts, &attempts, &locked, err))
+			return AUTH_ERROR;
+		auth_audit(a, &u, NULL, "login_failed", client, "wrong password");
+		if (locked) {
+			char detail[96];
+			snprintf(detail, sizeof(detail), "locked after %d wrong passwords", attempts);
+			auth_audit(a, &u, NULL, "lockout", client, detail);
+			log_msg(LOG_WARN, "account locked", "email", u.email, "client", client, NULL);
+			return AUTH_LOCKED;
+		}
+		return AUTH_BAD_CREDENTIALS;
+	}
+	if (!u.active) {
+		auth_audit(a, &u, NULL, "login_failed", client, "account disabled");
+		return AUTH_DISABLED;
+	}
+	unsigned char key[AUTH_DATA_KEY_BYTES];
+	bool have_key = auth_data_key_unwrap_password(u.data_key_wrapped, u.data_key_wrapped_len, u.data_key_salt,
+						      password, key);
+	if (!have_key)
+		log_msg(LOG_ERROR, "data key could not be unwrapped", "email", u.email, NULL);
+	if (auth_password_needs_rehash(u.password_hash) && !auth_password_hash(password, u.password_hash))
+		log_msg(LOG_WARN, "password rehash failed", "email", u.email, NULL);
+	u.failed_attempts = 0;
+	u.last_login_at = time(NULL);
+	bool ok = store_user_update(a->store, &u, err) && start_session(a, &u, have_key ? key : NULL, client, out, err);
+	sodium_memzero(key, sizeof(key));
+	if (!ok)
+		return AUTH_ERROR;
+	auth_audit(a, &u, NULL, "login", client, NULL);
+	/* a login is a fine moment to sweep sessions that ended */
+	tusk_err ignored_err;
+	if (!store_session_purge(a->store, u.last_login_at, a->cfg->session_idle_timeout, &ignored_err))
+		log_msg(LOG_WARN, "session purge failed", "detail", ignored_err.msg, NULL);
+	return AUTH_OK;
+}
+
+int auth_session_load(auth *a, const char *token, auth_session *out, tusk_err *err)
+{
+	if (!token || strlen(token) != AUTH_TOKEN_CHARS - 1)
+		return 0;
+	memset(out, 0, sizeof(*out));
+	char hash[65];
+	auth_token_hash(token, hash);
+	int found = store_session_get(a->store, hash, &out->session, err);
+	if (found <= 0)
+		return found;
+	store_session *ss = &out->session;
+	int64_t now = time(NULL);
+	int idle = a->cfg->session_idle_timeout;
+	if (ss->expires_at <= now || ss->last_seen_at + idle <= now) {
+		if (!store_session_delete(a->store, hash, err))
+			return -1;
+		return 0;
+	}
+	found = store_user_by_id(a->store, ss->user_id, &out->user, err);
+	if (found <= 0)
+		return found;
+	if (!out->user.active || out->user.locked) {
+		if (!store_session_delete_user(a->store, out->user.id, NULL, err))
+			return -1;
+		return 0;
+	}
+	/* write last_seen_at at most every few seconds, not on every request */
+	int64_t every = idle / 4 < 15 ? idle / 4 : 15;
+	if (now - ss->last_seen_at >= every) {
+		if (!store_session_touch(a->store, hash, now, err))
+			return -1;
+		ss->last_seen_at = now;
+	}
+	out->has_data_key = ss->data_key_wrapped_len &&
+			    auth_data_key_unwrap_token(ss->data_key_wrapped, ss->data_key_wrapped_len, token, out->data_key);
+	snprintf(out->token, sizeof(out->token), "%s", token);
+	return 1;
+}
+
+bool auth_logout(auth *a, const auth_session *s, const char *client, tusk_err *err)
+{
+	if (!store_session_delete(a->store, s->session.id_hash, err))
+		return false;
+	auth_audit(a, &s->user, NULL, "logout", client, NULL);
+	return true;
+}
+
+static void forget_initial_password(auth *a, const store_user *u)
+{
+	char id[32];
+	tusk_err err;
+	if (!store_meta_get(a->store, "initial_admin_user", id, sizeof(id), &err) || atoll(id) != u->id)
+		return;
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", a->cfg->data_dir, AUTH_INITIAL_PASSWORD_FILE);
+	if (unlink(path) != 0 && errno != ENOENT)
+		log_msg(LOG_WARN, "cannot remove the initial password file", "path", path, "detail", strerror(errno),
+			NULL);
+	if (!store_meta_set(a->store, "initial_admin_user", NULL, &err))
+		log_msg(LOG_WARN, "store", "detail", err.msg, NULL);
+}
+
+bool auth_change_password(auth *a, auth_session *s, const char *current, const char *next, const char *client,
+			  tusk_err *err)
+{
+	store_user u;
+	int found = store_user_by_id(a->store, s->user.id, &u, err);
+	if (found <= 0) {
+		if (found == 0)
+			err_set(err, "not_found", "Your account no longer exists.");
+		return false;
+	}
+	if (!current || !auth_password_verify(u.password_hash, current)) {
+		auth_audit(a, &u, NULL, "password_change_failed", client, "wrong current password");
+		err_set(err, "wrong_password", "The current password is not right.");
+		return false;
+	}
+	if (!auth_password_acceptable(a, next, err))
+		return false;
+	/* the data key survives a change: unwrap with the old password, wrap with the new */
+	unsigned char key[AUTH_DATA_KEY_BYTES];
+	if (!auth_data_key_unwrap_password(u.data_key_wrapped, u.data_key_wrapped_len, u.data_key_salt, current, key)) {
+		log_msg(LOG_ERROR, "data key could not be unwrapped; a new one is made", "email", u.email, NULL);
+		auth_data_key_new(key);
+	}
+	bool ok = set_credentials(&u, next, key, err);
+	u.updated_at = time(NULL);
+	ok = ok && store_user_update(a->store, &u, err) && store_session_delete_user(a->store, u.id, s->session.id_hash, err);
+	if (ok) {
+		/* the current session keeps its key, re-wrapped under its own token */
+		auth_data_key_wrap_token(key, s->token, s->session.data_key_wrapped, &s->session.data_key_wrapped_len);
+		s->user = u;
+		auth_audit(a, &u, NULL, "password_changed", client, NULL);
+		forget_initial_password(a, &u);
+	}
+	sodium_memzero(key, sizeof(key));
+	return ok;
+}
+
+/* ---- desktop mode ---- */
+
+void auth_desktop_key_issue(auth *a, char out[AUTH_TOKEN_CHARS])
+{
+	pthread_mutex_lock(&a->desktop_lock);
+	auth_random_token(a->desktop_key);
+	memcpy(out, a->desktop_key, AUTH_TOKEN_CHARS);
+	pthread_mutex_unlock(&a->desktop_lock);
+}
+
+enum auth_result auth_desktop_login(auth *a, const char *key, const char *client, auth_session *out, tusk_err *err)
+{
+	pthread_mutex_lock(&a->desktop_lock);
+	bool ok = a->desktop_key[0] && key && auth_token_equal(a->desktop_key, key);
+	if (ok)
+		sodium_memzero(a->desktop_key, sizeof(a->desktop_key)); /* one use */
+	pthread_mutex_unlock(&a->desktop_lock);
+	if (!ok) {
+		auth_audit(a, NULL, AUTH_DESKTOP_EMAIL, "login_failed", client, "wrong or used desktop key");
+		return AUTH_BAD_CREDENTIALS;
+	}
+	store_user u;
+	int found = store_user_by_email(a->store, AUTH_DESKTOP_EMAIL, &u, err);
+	if (found <= 0)
+		return AUTH_ERROR;
+	char path[4096], secret[AUTH_TOKEN_CHARS] = "";
+	snprintf(path, sizeof(path), "%s/desktop-secret", a->cfg->data_dir);
+	FILE *f = fopen(path, "r");
+	if (f) {
+		if (!fgets(secret, sizeof(secret), f))
+			secret[0] = '\0';
+		fclose(f);
+	}
+	unsigned char dk[AUTH_DATA_KEY_BYTES];
+	bool have_key =
+		secret[0] && auth_data_key_unwrap_password(u.data_key_wrapped, u.data_key_wrapped_len, u.data_key_salt,
+							   secret, dk);
+	sodium_memzero(secret, sizeof(secret));
+	u.last_login_at = time(NULL);
+	bool started = store_user_update(a->store, &u, err) && start_session(a, &u, have_key ? dk : NULL, client, out, err);
+	sodium_memzero(dk, sizeof(dk));
+	if (!started)
+		return AUTH_ERROR;
+	auth_audit(a, &u, NULL, "login", client, "desktop key");
+	return AUTH_OK;
+}

@@ -1,0 +1,66 @@
+/* Accounts: first-start administrator, login with lockout and rate limit,
+ * login sessions, password changes, users, the audit log, desktop key. */
+#ifndef TUSK_AUTH_AUTH_H
+#define TUSK_AUTH_AUTH_H
+
+#include <stdbool.h>
+
+#include "auth/password.h"
+#include "config.h"
+#include "store/store.h"
+#include "util/err.h"
+
+typedef struct auth auth;
+
+typedef struct {
+	store_user user;
+	store_session session;
+	char token[AUTH_TOKEN_CHARS]; /* the cookie value; set by login only */
+	unsigned char data_key[AUTH_DATA_KEY_BYTES];
+	bool has_data_key;
+} auth_session;
+
+enum auth_result {
+	AUTH_OK,
+	AUTH_BAD_CREDENTIALS,
+	AUTH_LOCKED,
+	AUTH_DISABLED,
+	AUTH_RATE_LIMITED,
+	AUTH_ERROR,
+};
+
+#define AUTH_DESKTOP_EMAIL "desktop@tusk.local"
+#define AUTH_INITIAL_PASSWORD_FILE "initial-admin-password"
+
+auth *auth_new(store *s, const config *cfg);
+void auth_free(auth *a);
+
+/* Creates the first administrator when the store has no user (see config). */
+bool auth_bootstrap(auth *a, tusk_err *err) __attribute__((warn_unused_result));
+
+enum auth_result auth_login(auth *a, const char *email, const char *password, const char *client, auth_session *out,
+			    int *retry_after, tusk_err *err);
+/* 1 valid (and touched), 0 missing/expired/revoked, -1 store error. */
+int auth_session_load(auth *a, const char *token, auth_session *out, tusk_err *err);
+bool auth_logout(auth *a, const auth_session *s, const char *client, tusk_err *err) __attribute__((warn_unused_result));
+/* err code wrong_password or weak_password on refusal. */
+bool auth_change_password(auth *a, auth_session *s, const char *current, const char *next, const char *client,
+			  tusk_err *err) __attribute__((warn_unused_result));
+
+bool auth_email_normalize(const char *in, char out[256], tusk_err *err) __attribute__((warn_unused_result));
+bool auth_password_acceptable(const auth *a, const char *password, tusk_err *err) __attribute__((warn_unused_result));
+bool auth_user_create(auth *a, const char *email, const char *password, const char *role, bool active,
+		      store_user *out, tusk_err *err) __attribute__((warn_unused_result));
+/* An administrator's reset: new password, new data key (saved server
+ * passwords can no longer be read and are discarded), sessions ended, unlocked. */
+bool auth_user_reset_password(auth *a, store_user *u, const char *password, tusk_err *err)
+	__attribute__((warn_unused_result));
+
+void auth_audit(auth *a, const store_user *u, const char *email, const char *event, const char *client,
+		const char *detail);
+
+/* Desktop mode: a one-time key printed in the URL signs the browser in. */
+void auth_desktop_key_issue(auth *a, char out[AUTH_TOKEN_CHARS]);
+enum auth_result auth_desktop_login(auth *a, const char *key, const char *client, auth_session *out, tusk_err *err);
+
+#endif

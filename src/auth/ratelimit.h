@@ -1,0 +1,14 @@
+/* Fixed-window counter per client address, for the login endpoint. */
+#ifndef TUSK_AUTH_RATELIMIT_H
+#define TUSK_AUTH_RATELIMIT_H
+
+#include <stdbool.h>
+
+typedef struct ratelimit ratelimit;
+
+ratelimit *ratelimit_new(int per_minute);
+/* True when the address may proceed; otherwise *retry_after is the seconds to wait. */
+bool ratelimit_allow(ratelimit *rl, const char *addr, int *retry_after);
+void ratelimit_free(ratelimit *rl);
+
+#endif

@@ -1,0 +1,99 @@
+// Changing one's password, user management, the audit log.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { openBrowser, screenshot } from './browser.mjs';
+import { ADMIN, assertNoErrors, chooseMenuItem, dialog, logIn, logOut, openUserMenu, startServer, submitLogin, waitUntil } from './app.mjs';
+
+const NEW_ADMIN_PASSWORD = 'Tusk-e2e-Changed-2!';
+const USER = { email: 'analyst@tusk.local', password: 'Tusk-e2e-Analyst-3!' };
+
+async function changePassword(page, current, next) {
+  await chooseMenuItem(page, 'Change password…');
+  const d = await dialog(page, 'Change password');
+  await d.locator('#current-password').fill(current);
+  await d.locator('#new-password').fill(next);
+  await d.locator('#confirm-password').fill(next);
+  await screenshot(page, 'dialog-change-password');
+  await d.locator('#confirm-password').press('Enter');
+  await d.waitFor({ state: 'detached' });
+}
+
+async function createUser(page, user) {
+  await chooseMenuItem(page, 'User management…');
+  const d = await dialog(page, 'User management');
+  await d.getByRole('row').filter({ hasText: ADMIN.email }).waitFor();
+  await d.locator('#new-user-email').fill(user.email);
+  await d.locator('#new-user-password').fill(user.password);
+  await d.locator('#new-user-role').selectOption('user');
+  await d.getByRole('button', { name: 'Add user' }).click();
+  const row = d.getByRole('row').filter({ hasText: user.email });
+  await row.waitFor();
+  assert.equal(await row.getByRole('combobox').inputValue(), 'user');
+  await screenshot(page, 'dialog-users');
+  await page.keyboard.press('Escape');
+  await d.waitFor({ state: 'detached' });
+}
+
+test('passwords, users and the audit log', async (t) => {
+  const tusk = await startServer();
+  t.after(() => tusk.stop());
+  const admin = await openBrowser();
+  t.after(() => admin.close());
+  const { page } = admin;
+
+  await t.test('the admin changes the password through the dialog', async () => {
+    await page.goto(tusk.url);
+    await logIn(page, ADMIN.email, ADMIN.password);
+    await changePassword(page, ADMIN.password, NEW_ADMIN_PASSWORD);
+    await logOut(page);
+  });
+
+  await t.test('the new password works and the old one fails in place', async () => {
+    await logIn(page, ADMIN.email, NEW_ADMIN_PASSWORD);
+    await logOut(page);
+    await submitLogin(page, ADMIN.email, ADMIN.password);
+    const error = page.getByRole('alert');
+    await error.waitFor();
+    assert.ok((await error.textContent()).trim().length > 0, 'the server says why');
+    assert.ok(await page.locator('#email').isVisible(), 'still on the login form');
+    await screenshot(page, 'login-error');
+    await logIn(page, ADMIN.email, NEW_ADMIN_PASSWORD);
+  });
+
+  await t.test('the admin creates a user who sees no admin items', async () => {
+    await createUser(page, USER);
+    const other = await openBrowser();
+    t.after(() => other.close());
+    await other.page.goto(tusk.url);
+    await logIn(other.page, USER.email, USER.password);
+    const status = other.page.getByRole('contentinfo', { name: 'Status bar' });
+    await status.getByText(USER.email).waitFor();
+    const menu = await openUserMenu(other.page);
+    await menu.getByRole('menuitem', { name: 'Change password…' }).waitFor();
+    assert.equal(await menu.getByRole('menuitem', { name: 'User management…' }).count(), 0);
+    assert.equal(await menu.getByRole('menuitem', { name: 'Audit log…' }).count(), 0);
+    await screenshot(other.page, 'user-menu-non-admin');
+    assertNoErrors(other.errors);
+  });
+
+  await t.test('the audit log lists the logins', async () => {
+    await chooseMenuItem(page, 'Audit log…');
+    const d = await dialog(page, 'Audit log');
+    const logins = d.getByRole('row').filter({ hasText: USER.email }).filter({ hasText: /login/i });
+    await logins.first().waitFor();
+    await d.getByRole('row').filter({ hasText: ADMIN.email }).filter({ hasText: /login/i }).first().waitFor();
+    await screenshot(page, 'dialog-audit');
+    await page.keyboard.press('Alt+Shift+T');
+    await screenshot(page, 'dialog-audit-dark');
+    await page.keyboard.press('Alt+Shift+T');
+    await d.getByRole('searchbox', { name: 'Filter entries' }).fill(USER.email);
+    const rows = d.locator('tbody tr');
+    await waitUntil(async () => {
+      const texts = await rows.allTextContents();
+      return texts.length > 0 && texts.every((text) => text.includes(USER.email));
+    });
+    await page.keyboard.press('Escape');
+    await d.waitFor({ state: 'detached' });
+    assertNoErrors(admin.errors);
+  });
+});

@@ -1,0 +1,27 @@
+// The one open dialog of the shell, if any.
+import type { JSX } from 'preact';
+import { ChangePasswordDialog } from '../auth/ChangePasswordDialog';
+import { AuditDialog } from '../audit/AuditDialog';
+import { UsersDialog } from '../users/UsersDialog';
+import { isAdmin } from '../../state/session';
+import { openDialog } from '../../state/workspace';
+import { ShortcutsDialog } from './ShortcutsDialog';
+
+const close = () => {
+  openDialog.value = null;
+};
+
+export function Dialogs(): JSX.Element | null {
+  switch (openDialog.value) {
+    case 'password':
+      return <ChangePasswordDialog onClose={close} />;
+    case 'users':
+      return isAdmin.value ? <UsersDialog onClose={close} /> : null;
+    case 'audit':
+      return isAdmin.value ? <AuditDialog onClose={close} /> : null;
+    case 'shortcuts':
+      return <ShortcutsDialog onClose={close} />;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,53 @@
+import type { JSX } from 'preact';
+import { SplitPane } from '../../components/SplitPane';
+import { Tabs } from '../../components/Tabs';
+import { activeTabId, closeTab, tabs, type TabInfo } from '../../state/workspace';
+import { ObjectExplorer } from '../browser/ObjectExplorer';
+import { Dialogs } from './Dialogs';
+import { useGlobalShortcuts } from './shortcuts';
+import { StatusBar } from './StatusBar';
+import { TopBar } from './TopBar';
+import { WelcomeTab } from './WelcomeTab';
+
+function renderTab(tab: TabInfo): JSX.Element {
+  switch (tab.kind) {
+    case 'welcome':
+      return <WelcomeTab />;
+  }
+}
+
+function TabArea(): JSX.Element {
+  return (
+    <section class="panel tab-area" aria-label="Tabs">
+      <Tabs
+        label="Open tabs"
+        items={tabs.value}
+        activeId={activeTabId.value}
+        onActivate={(id) => (activeTabId.value = id)}
+        onClose={closeTab}
+        renderPanel={renderTab}
+        empty={<p class="empty-state">No open tabs. The home button in the toolbar brings back the Welcome tab.</p>}
+      />
+    </section>
+  );
+}
+
+export function Shell(): JSX.Element {
+  useGlobalShortcuts();
+  return (
+    <div class="shell">
+      <TopBar />
+      <SplitPane
+        storageKey="tusk.explorerWidth"
+        initial={280}
+        min={180}
+        max={640}
+        label="Resize object explorer"
+        first={<ObjectExplorer />}
+        second={<TabArea />}
+      />
+      <StatusBar />
+      <Dialogs />
+    </div>
+  );
+}
