@@ -11,9 +11,9 @@ packages=(
   postgresql postgresql-client postgresql-contrib
   chromium fonts-dejavu-core sqlite3
 )
-# Node.js: Debian's unless a node >= 18 with npm is already there.
-if ! command -v node >/dev/null || ! command -v npm >/dev/null ||
-  [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)" -lt 18 ]; then
+# Node.js builds the front end and runs the tests (playwright-core needs 20+):
+# the machine's own node when it has one, else the distribution's.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   packages+=(nodejs npm)
 fi
 
@@ -30,6 +30,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo[@]}" apt-get update -qq
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # Debian starts a default cluster on 5432; Tusk's tests and demo use their own.
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  echo "install-deps: Node.js 20 or newer is needed to build the front end and run the tests; found $(node --version 2>/dev/null || echo none)." >&2
+  echo "install-deps: install nodejs 20+ (for example from your distribution's backports) and run again." >&2
+  exit 1
 fi
 
 if [ -f web/package-lock.json ]; then

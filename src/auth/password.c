@@ -13,13 +13,21 @@
 
 static sem_t hash_slots;
 static char dummy_hash[AUTH_HASH_MAX];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 
 bool auth_crypto_init(void)
 {
 	if (sodium_init() < 0)
 		return false;
 	sem_init(&hash_slots, 0, MAX_CONCURRENT_HASHES);
-	return auth_password_hash("tusk dummy password for unknown users", dummy_hash);
+	return true;
+}
+
+/* Made on first use, not at start: start-up stays fast. */
+static void make_dummy_hash(void)
+{
+	if (!auth_password_hash("tusk dummy password for unknown users", dummy_hash))
+		dummy_hash[0] = '\0';
 }
 
 static void slot_take(void)
@@ -53,7 +61,9 @@ bool auth_password_verify(const char *hash, const char *password)
 
 void auth_password_verify_dummy(const char *password)
 {
-	(void)auth_password_verify(dummy_hash, password);
+	pthread_once(&dummy_once, make_dummy_hash);
+	if (dummy_hash[0])
+		(void)auth_password_verify(dummy_hash, password);
 }
 
 bool auth_password_needs_rehash(const char *hash)
