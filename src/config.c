@@ -73,6 +73,17 @@ static const struct setting settings[] = {
 	 "shortest password accepted"},
 	{"login-rate-limit", {"TUSK_LOGIN_RATE_LIMIT"}, K_INT, OFF(login_rate_limit), "20", false, 0, 100000,
 	 "login attempts per minute from one client address (0 = no limit)"},
+	{"pg-max-connections-per-user", {"TUSK_PG_MAX_CONNECTIONS_PER_USER"}, K_INT, OFF(pg_max_connections_per_user),
+	 "20", false, 1, 10000, "PostgreSQL connections one Tusk user may have open for browsing"},
+	{"pg-idle-timeout", {"TUSK_PG_IDLE_TIMEOUT"}, K_INT, OFF(pg_idle_timeout), "300", false, 1, 86400,
+	 "seconds an unused pooled PostgreSQL connection stays open"},
+	{"pg-statement-timeout", {"TUSK_PG_STATEMENT_TIMEOUT"}, K_INT, OFF(pg_statement_timeout), "30000", false, 0,
+	 INT_MAX, "statement_timeout (ms) of the browser's catalog queries (0 = none)"},
+	{"server-json-file", {"PGADMIN_SERVER_JSON_FILE", "TUSK_SERVER_JSON_FILE"}, K_STR, OFF(server_json_file), NULL,
+	 false, 0, 0, "pgAdmin servers.json loaded for the first administrator; default /pgadmin4/servers.json when present"},
+	{"replace-servers-on-startup", {"PGADMIN_REPLACE_SERVERS_ON_STARTUP", "TUSK_REPLACE_SERVERS_ON_STARTUP"}, K_BOOL,
+	 OFF(replace_servers_on_startup), "false", false, 0, 0,
+	 "load the servers.json on every start, replacing that administrator's servers"},
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
@@ -270,6 +281,7 @@ bool config_load(config *c, int argc, char **argv, char *const *envp, tusk_err *
 	c->port = c->in_container ? 80 : 5050;
 	struct stat st;
 	c->data_dir = xstrdup(stat("/var/lib/pgadmin", &st) == 0 && S_ISDIR(st.st_mode) ? "/var/lib/pgadmin" : "data");
+	c->server_json_file = xstrdup(stat("/pgadmin4/servers.json", &st) == 0 ? "/pgadmin4/servers.json" : "");
 	for (size_t i = 0; i < NSETTINGS; i++)
 		if (!apply_env(c, &settings[i], envp, err))
 			return false;

@@ -32,6 +32,11 @@ typedef struct {
 	int max_login_attempts;
 	int password_min_length;
 	int login_rate_limit;
+	int pg_max_connections_per_user;
+	int pg_idle_timeout;
+	int pg_statement_timeout;
+	char *server_json_file;
+	bool replace_servers_on_startup;
 	bool in_container; /* detected, not a setting */
 	bool show_help;
 	bool show_version;

@@ -119,8 +119,15 @@ static int serve(const config *cfg)
 	int rc = open_store(cfg, &st);
 	if (rc)
 		return rc;
-	tusk_app app = {.cfg = cfg, .store = st, .auth = auth_new(st, cfg), .started = time(NULL)};
-	if (!auth_bootstrap(app.auth, &err)) {
+	tusk_app app = {
+		.cfg = cfg,
+		.store = st,
+		.auth = auth_new(st, cfg),
+		.pool = pgpool_new(cfg->pg_max_connections_per_user, cfg->pg_idle_timeout, cfg->pg_statement_timeout),
+		.started = time(NULL),
+	};
+	if (!auth_bootstrap(app.auth, &err) || !api_servers_load_file(&app, &err)) {
+		pgpool_free(app.pool);
 		auth_free(app.auth);
 		store_close(st);
 		return fail(EXIT_CONFIG, err.msg);
@@ -145,6 +152,7 @@ static int serve(const config *cfg)
 	};
 	http_server *srv = http_server_start(&hc, &err);
 	if (!srv) {
+		pgpool_free(app.pool);
 		auth_free(app.auth);
 		store_close(st);
 		return fail(EXIT_FAILURE, err.msg);
@@ -177,6 +185,7 @@ static int serve(const config *cfg)
 	if (!http_server_drain(srv, cfg->shutdown_timeout * 1000))
 		log_msg(LOG_WARN, "requests still running at the shutdown deadline; closing them", NULL);
 	http_server_stop(srv);
+	pgpool_free(app.pool);
 	auth_free(app.auth);
 	store_close(st);
 	log_msg(LOG_INFO, "stopped", NULL);

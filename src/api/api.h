@@ -8,6 +8,7 @@
 #include "auth/auth.h"
 #include "config.h"
 #include "http/http.h"
+#include "pg/pool.h"
 #include "store/store.h"
 #include "util/json.h"
 
@@ -15,6 +16,7 @@ typedef struct {
 	const config *cfg;
 	store *store;
 	auth *auth;
+	pgpool *pool;
 	time_t started;
 } tusk_app;
 
@@ -48,6 +50,29 @@ void api_users_create(http_req *r);
 void api_users_update(http_req *r);
 void api_users_delete(http_req *r);
 void api_audit_list(http_req *r);
+
+/* servers.c */
+void api_json_server(json_writer *w, const store_server *sv, int64_t user_id, bool connected);
+void api_servers_list(http_req *r);
+void api_servers_create(http_req *r);
+void api_servers_get(http_req *r);
+void api_servers_update(http_req *r);
+void api_servers_delete(http_req *r);
+void api_servers_connect(http_req *r);
+void api_servers_disconnect(http_req *r);
+void api_groups_list(http_req *r);
+void api_groups_create(http_req *r);
+void api_groups_update(http_req *r);
+void api_groups_delete(http_req *r);
+void api_objects_children(http_req *r);
+
+/* servers_json.c: pgAdmin's servers.json */
+struct json_t;
+bool api_servers_parse_json(struct json_t *doc, bool may_share, store_server **out, size_t *n, struct json_t *details);
+void api_servers_import(http_req *r);
+void api_servers_export(http_req *r);
+/* At start: PGADMIN_SERVER_JSON_FILE for the first administrator (once, or every start with replace). */
+bool api_servers_load_file(tusk_app *app, tusk_err *err) __attribute__((warn_unused_result));
 
 /* misc.c */
 void api_ping(http_req *r);

@@ -21,6 +21,21 @@ static const http_route routes[] = {
 	{"PUT", "/api/v1/users/{id}", api_users_update, ROUTE_ADMIN},
 	{"DELETE", "/api/v1/users/{id}", api_users_delete, ROUTE_ADMIN},
 	{"GET", "/api/v1/audit", api_audit_list, ROUTE_ADMIN},
+
+	{"GET", "/api/v1/servers", api_servers_list, 0},
+	{"POST", "/api/v1/servers", api_servers_create, 0},
+	{"POST", "/api/v1/servers/import", api_servers_import, 0},
+	{"GET", "/api/v1/servers/export", api_servers_export, 0},
+	{"GET", "/api/v1/servers/{id}", api_servers_get, 0},
+	{"PUT", "/api/v1/servers/{id}", api_servers_update, 0},
+	{"DELETE", "/api/v1/servers/{id}", api_servers_delete, 0},
+	{"POST", "/api/v1/servers/{id}/connect", api_servers_connect, 0},
+	{"POST", "/api/v1/servers/{id}/disconnect", api_servers_disconnect, 0},
+	{"GET", "/api/v1/servers/{id}/objects", api_objects_children, 0},
+	{"GET", "/api/v1/server-groups", api_groups_list, 0},
+	{"POST", "/api/v1/server-groups", api_groups_create, 0},
+	{"PUT", "/api/v1/server-groups/{id}", api_groups_update, 0},
+	{"DELETE", "/api/v1/server-groups/{id}", api_groups_delete, 0},
 };
 
 const http_route *api_routes(size_t *n)

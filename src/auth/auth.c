@@ -145,7 +145,9 @@ bool auth_user_reset_password(auth *a, store_user *u, const char *password, tusk
 	u->locked = false;
 	u->failed_attempts = 0;
 	u->updated_at = time(NULL);
-	return ok && store_user_update(a->store, u, err) && store_session_delete_user(a->store, u->id, NULL, err);
+	/* passwords saved under the old data key can no longer be read */
+	return ok && store_user_update(a->store, u, err) && store_session_delete_user(a->store, u->id, NULL, err) &&
+	       store_credential_delete_user(a->store, u->id, err);
 }
 
 /* ---- first start ---- */
@@ -230,9 +232,11 @@ bool auth_bootstrap(auth *a, tusk_err *err)
 	if (!auth_user_create(a, email, password, "admin", true, &u, err))
 		return false;
 	auth_audit(a, &u, NULL, "user_created", NULL, "first-start administrator");
+	char id[32];
+	snprintf(id, sizeof(id), "%lld", (long long)u.id);
+	if (!store_meta_set(a->store, "bootstrap_admin_user", id, err))
+		return false;
 	if (generated[0]) {
-		char id[32];
-		snprintf(id, sizeof(id), "%lld", (long long)u.id);
 		if (!write_initial_password(cfg->data_dir, generated, err) ||
 		    !store_meta_set(a->store, "initial_admin_user", id, err))
 			return false;

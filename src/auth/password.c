@@ -3,7 +3,10 @@
 #include <pthread.h>
 #include <semaphore.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "util/str.h"
 
 /* OWASP's argon2id baseline: 19 MiB, 2 passes. At most two hashes run at
  * once so a burst of logins cannot exhaust a small container's memory. */
@@ -177,4 +180,38 @@ bool auth_data_key_unwrap_token(const unsigned char *wrapped, size_t len, const 
 	bool ok = open_sealed(wrapped, len, kek, key);
 	sodium_memzero(kek, sizeof(kek));
 	return ok;
+}
+
+unsigned char *auth_secret_encrypt(const unsigned char key[AUTH_DATA_KEY_BYTES], const char *secret, const char *ad,
+				   size_t *out_len)
+{
+	size_t n = strlen(secret);
+	size_t total = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + n + crypto_aead_xchacha20poly1305_ietf_ABYTES;
+	unsigned char *out = xmalloc(total);
+	randombytes_buf(out, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	unsigned long long clen;
+	crypto_aead_xchacha20poly1305_ietf_encrypt(out + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &clen,
+						   (const unsigned char *)secret, n, (const unsigned char *)ad,
+						   strlen(ad), NULL, out, key);
+	*out_len = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + (size_t)clen;
+	return out;
+}
+
+char *auth_secret_decrypt(const unsigned char key[AUTH_DATA_KEY_BYTES], const unsigned char *enc, size_t len,
+			  const char *ad)
+{
+	size_t overhead = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES;
+	if (len < overhead)
+		return NULL;
+	char *out = xmalloc(len - overhead + 1);
+	unsigned long long n;
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)out, &n, NULL,
+						       enc + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+						       len - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+						       (const unsigned char *)ad, strlen(ad), enc, key) != 0) {
+		free(out);
+		return NULL;
+	}
+	out[n] = '\0';
+	return out;
 }

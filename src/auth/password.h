@@ -39,4 +39,13 @@ bool auth_data_key_unwrap_token(const unsigned char *wrapped, size_t len, const 
 				unsigned char key[AUTH_DATA_KEY_BYTES]) __attribute__((warn_unused_result));
 #define AUTH_WRAPPED_BYTES (24 + AUTH_DATA_KEY_BYTES + 16)
 
+/* Encrypts a secret (a saved server password) with a user's data key; ad binds
+ * it to its place (server and user) so it cannot be moved. Returns malloc'd
+ * nonce||ciphertext. */
+unsigned char *auth_secret_encrypt(const unsigned char key[AUTH_DATA_KEY_BYTES], const char *secret, const char *ad,
+				   size_t *out_len);
+/* Returns the malloc'd NUL-terminated secret, or NULL when it does not decrypt. */
+char *auth_secret_decrypt(const unsigned char key[AUTH_DATA_KEY_BYTES], const unsigned char *enc, size_t len,
+			  const char *ad);
+
 #endif

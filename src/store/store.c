@@ -7,15 +7,10 @@
 #include <time.h>
 
 #include "store/db.h"
+#include "store/internal.h"
 #include "util/embed.h"
 #include "util/log.h"
 #include "util/str.h"
-
-struct store {
-	db *d;
-	pthread_mutex_t lock; /* one statement sequence at a time on the connection */
-	int version;
-};
 
 int store_latest_version(void)
 {
@@ -131,7 +126,7 @@ int store_schema_version(store *s)
 
 /* ---- helpers ---- */
 
-static void copy_text(char *dst, size_t n, const char *src)
+void store_copy_text(char *dst, size_t n, const char *src)
 {
 	snprintf(dst, n, "%s", src ? src : "");
 }
@@ -146,7 +141,7 @@ static void copy_blob(unsigned char *dst, size_t cap, size_t *len, const void *s
 		*len = n;
 }
 
-static bool is_unique_violation(const tusk_err *err)
+bool store_is_unique_violation(const tusk_err *err)
 {
 	return strstr(err->msg, "UNIQUE") != NULL || strstr(err->msg, "unique") != NULL;
 }
@@ -173,7 +168,7 @@ bool store_meta_get(store *s, const char *key, char *out, size_t n, tusk_err *er
 		db_bind_text(st, 1, key);
 		enum db_step r = db_step(st, err);
 		ok = r != DB_ERROR;
-		copy_text(out, n, r == DB_ROW ? db_col_text(st, 0) : "");
+		store_copy_text(out, n, r == DB_ROW ? db_col_text(st, 0) : "");
 	}
 	db_finalize(st);
 	pthread_mutex_unlock(&s->lock);
@@ -208,9 +203,9 @@ static void read_user(db_stmt *st, store_user *u)
 {
 	memset(u, 0, sizeof(*u));
 	u->id = db_col_int(st, 0);
-	copy_text(u->email, sizeof(u->email), db_col_text(st, 1));
-	copy_text(u->role, sizeof(u->role), db_col_text(st, 2));
-	copy_text(u->password_hash, sizeof(u->password_hash), db_col_text(st, 3));
+	store_copy_text(u->email, sizeof(u->email), db_col_text(st, 1));
+	store_copy_text(u->role, sizeof(u->role), db_col_text(st, 2));
+	store_copy_text(u->password_hash, sizeof(u->password_hash), db_col_text(st, 3));
 	u->active = db_col_int(st, 4) != 0;
 	u->locked = db_col_int(st, 5) != 0;
 	u->failed_attempts = (int)db_col_int(st, 6);
@@ -267,7 +262,7 @@ bool store_user_create(store *s, store_user *u, tusk_err *err)
 		if (db_step(st, err) == DB_ROW) {
 			u->id = db_col_int(st, 0);
 			ok = true;
-		} else if (is_unique_violation(err)) {
+		} else if (store_is_unique_violation(err)) {
 			err_set(err, "email_taken", "A user with the e-mail %s exists already.", u->email);
 		}
 	}
@@ -319,7 +314,7 @@ bool store_user_update(store *s, const store_user *u, tusk_err *err)
 		bind_user(st, u);
 		db_bind_int(st, 12, u->id);
 		ok = db_run(st, err);
-		if (!ok && is_unique_violation(err))
+		if (!ok && store_is_unique_violation(err))
 			err_set(err, "email_taken", "A user with the e-mail %s exists already.", u->email);
 	}
 	pthread_mutex_unlock(&s->lock);
@@ -422,16 +417,16 @@ int store_session_get(store *s, const char *id_hash, store_session *ss, tusk_err
 		enum db_step r = db_step(st, err);
 		if (r == DB_ROW) {
 			memset(ss, 0, sizeof(*ss));
-			copy_text(ss->id_hash, sizeof(ss->id_hash), db_col_text(st, 0));
+			store_copy_text(ss->id_hash, sizeof(ss->id_hash), db_col_text(st, 0));
 			ss->user_id = db_col_int(st, 1);
-			copy_text(ss->csrf_token, sizeof(ss->csrf_token), db_col_text(st, 2));
+			store_copy_text(ss->csrf_token, sizeof(ss->csrf_token), db_col_text(st, 2));
 			size_t n;
 			const void *b = db_col_blob(st, 3, &n);
 			copy_blob(ss->data_key_wrapped, sizeof(ss->data_key_wrapped), &ss->data_key_wrapped_len, b, n);
 			ss->created_at = db_col_int(st, 4);
 			ss->last_seen_at = db_col_int(st, 5);
 			ss->expires_at = db_col_int(st, 6);
-			copy_text(ss->client_addr, sizeof(ss->client_addr), db_col_text(st, 7));
+			store_copy_text(ss->client_addr, sizeof(ss->client_addr), db_col_text(st, 7));
 		}
 		found = r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
 	}
@@ -555,10 +550,10 @@ store_audit *store_audit_list(store *s, const store_audit_filter *f, size_t *n, 
 			a->id = db_col_int(st, 0);
 			a->time = db_col_int(st, 1);
 			a->user_id = db_col_int(st, 2);
-			copy_text(a->user_email, sizeof(a->user_email), db_col_text(st, 3));
-			copy_text(a->event, sizeof(a->event), db_col_text(st, 4));
-			copy_text(a->client_addr, sizeof(a->client_addr), db_col_text(st, 5));
-			copy_text(a->detail, sizeof(a->detail), db_col_text(st, 6));
+			store_copy_text(a->user_email, sizeof(a->user_email), db_col_text(st, 3));
+			store_copy_text(a->event, sizeof(a->event), db_col_text(st, 4));
+			store_copy_text(a->client_addr, sizeof(a->client_addr), db_col_text(st, 5));
+			store_copy_text(a->detail, sizeof(a->detail), db_col_text(st, 6));
 		}
 		ok = r != DB_ERROR;
 	}

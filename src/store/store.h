@@ -76,6 +76,64 @@ bool store_session_delete_user(store *s, int64_t user_id, const char *keep_hash,
 	__attribute__((warn_unused_result));
 bool store_session_purge(store *s, int64_t now, int idle_seconds, tusk_err *err) __attribute__((warn_unused_result));
 
+/* ---- servers ---- */
+typedef struct {
+	int64_t id;
+	int64_t user_id;
+	char name[128];
+} store_group;
+
+/* Text fields are NULL when unset; owned by the struct (store_server_clear). */
+typedef struct {
+	int64_t id;
+	int64_t user_id; /* owner */
+	int64_t group_id;
+	char *group_name;
+	char *name, *host, *maintenance_db, *username, *role, *service, *comment, *bg_color, *fg_color;
+	int port; /* 0 = unset */
+	char *db_restriction;    /* JSON array text */
+	char *connection_params; /* JSON object text */
+	bool shared;
+	char *shared_username;
+	int64_t created_at, updated_at;
+	bool has_saved_password; /* for the user who asked */
+} store_server;
+
+void store_server_clear(store_server *sv);
+/* Groups of a user, by name. free() the array. */
+store_group *store_group_list(store *s, int64_t user_id, size_t *n, tusk_err *err);
+/* Finds or creates the user's group of that name. */
+bool store_group_ensure(store *s, int64_t user_id, const char *name, int64_t *id, tusk_err *err)
+	__attribute__((warn_unused_result));
+int store_group_get(store *s, int64_t user_id, int64_t id, store_group *g, tusk_err *err);
+/* err code group_exists on a duplicate name */
+bool store_group_rename(store *s, int64_t user_id, int64_t id, const char *name, tusk_err *err)
+	__attribute__((warn_unused_result));
+/* err code group_not_empty when it still has servers */
+bool store_group_delete(store *s, int64_t user_id, int64_t id, tusk_err *err) __attribute__((warn_unused_result));
+
+/* Servers a user sees: their own and every shared one. free with store_server_list_free. */
+store_server *store_server_list(store *s, int64_t user_id, size_t *n, tusk_err *err);
+void store_server_list_free(store_server *list, size_t n);
+/* A server the user may see (own or shared): 1, 0 not found, -1 error. */
+int store_server_get(store *s, int64_t user_id, int64_t id, store_server *sv, tusk_err *err);
+bool store_server_create(store *s, store_server *sv, tusk_err *err) __attribute__((warn_unused_result));
+bool store_server_update(store *s, const store_server *sv, tusk_err *err) __attribute__((warn_unused_result));
+bool store_server_delete(store *s, int64_t id, tusk_err *err) __attribute__((warn_unused_result));
+/* Creates many servers (groups by name) in one transaction: all or none. */
+bool store_server_import(store *s, int64_t user_id, store_server *list, size_t n, bool replace, tusk_err *err)
+	__attribute__((warn_unused_result));
+
+/* Saved passwords, encrypted by the caller. */
+bool store_credential_set(store *s, int64_t server_id, int64_t user_id, const void *enc, size_t n, tusk_err *err)
+	__attribute__((warn_unused_result));
+/* 1 found (*out malloc'd), 0 none, -1 error */
+int store_credential_get(store *s, int64_t server_id, int64_t user_id, unsigned char **out, size_t *n, tusk_err *err);
+bool store_credential_delete(store *s, int64_t server_id, int64_t user_id, tusk_err *err)
+	__attribute__((warn_unused_result));
+/* Every saved password of a user (their data key changed). */
+bool store_credential_delete_user(store *s, int64_t user_id, tusk_err *err) __attribute__((warn_unused_result));
+
 /* ---- audit log ---- */
 typedef struct {
 	int64_t id;

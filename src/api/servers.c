@@ -1,0 +1,668 @@
+/* Servers and groups: register, change, connect, browse the top of the tree. */
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/server_fields.h"
+#include "catalog/catalog.h"
+
+/* ---- JSON out ---- */
+
+void api_json_server(json_writer *w, const store_server *sv, int64_t user_id, bool connected)
+{
+	jw_obj_begin(w);
+	jw_kv_int(w, "id", sv->id);
+	jw_kv_str(w, "name", sv->name);
+	jw_kv_int(w, "group_id", sv->group_id);
+	jw_kv_str(w, "group", sv->group_name);
+	jw_kv_str(w, "host", sv->host);
+	jw_key(w, "port");
+	if (sv->port)
+		jw_int(w, sv->port);
+	else
+		jw_null(w);
+	jw_kv_str(w, "maintenance_db", sv->maintenance_db);
+	jw_kv_str(w, "username", sv->username);
+	jw_kv_str(w, "role", sv->role);
+	jw_kv_str(w, "service", sv->service);
+	jw_kv_str(w, "comment", sv->comment);
+	jw_kv_str(w, "bg_color", sv->bg_color);
+	jw_kv_str(w, "fg_color", sv->fg_color);
+	jw_key(w, "db_restriction");
+	jw_raw(w, sv->db_restriction && *sv->db_restriction ? sv->db_restriction : "[]");
+	jw_kv_bool(w, "shared", sv->shared);
+	jw_kv_str(w, "shared_username", sv->shared_username);
+	jw_kv_bool(w, "owned", sv->user_id == user_id);
+	jw_key(w, "connection_params");
+	jw_raw(w, sv->connection_params && *sv->connection_params ? sv->connection_params : "{}");
+	jw_kv_bool(w, "has_saved_password", sv->has_saved_password);
+	jw_kv_bool(w, "connected", connected);
+	jw_obj_end(w);
+}
+
+static void respond_server(http_req *r, int status, const store_server *sv)
+{
+	tusk_app *app = http_req_app(r);
+	int64_t uid = api_session(r)->user.id;
+	str out = STR_INIT;
+	json_writer w;
+	jw_init(&w, &out);
+	jw_obj_begin(&w);
+	jw_key(&w, "server");
+	api_json_server(&w, sv, uid, pgpool_is_connected(app->pool, uid, sv->id));
+	jw_obj_end(&w);
+	http_respond_json(r, status, &out);
+}
+
+static void write_groups(json_writer *w, const store_group *g, size_t n)
+{
+	jw_arr_begin(w);
+	for (size_t i = 0; i < n; i++) {
+		jw_obj_begin(w);
+		jw_kv_int(w, "id", g[i].id);
+		jw_kv_str(w, "name", g[i].name);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+void api_servers_list(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	int64_t uid = api_session(r)->user.id;
+	tusk_err err;
+	size_t ng, ns;
+	store_group *groups = store_group_list(app->store, uid, &ng, &err);
+	store_server *servers = groups ? store_server_list(app->store, uid, &ns, &err) : NULL;
+	if (!servers) {
+		free(groups);
+		api_internal_error(r, &err);
+		return;
+	}
+	str out = STR_INIT;
+	json_writer w;
+	jw_init(&w, &out);
+	jw_obj_begin(&w);
+	jw_key(&w, "groups");
+	write_groups(&w, groups, ng);
+	jw_key(&w, "servers");
+	jw_arr_begin(&w);
+	for (size_t i = 0; i < ns; i++)
+		api_json_server(&w, &servers[i], uid, pgpool_is_connected(app->pool, uid, servers[i].id));
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	free(groups);
+	store_server_list_free(servers, ns);
+	http_respond_json(r, 200, &out);
+}
+
+/* ---- JSON in ---- */
+
+/* Replaces *field with a string member when present; "" and null clear it. */
+static bool take_text(http_req *r, json_t *body, const char *key, size_t max, char **field)
+{
+	json_t *v = json_object_get(body, key);
+	if (!v)
+		return true;
+	if (!json_is_string(v) && !json_is_null(v)) {
+		http_respond_error(r, 400, "invalid_field", "The field '%s' must be a string.", key);
+		return false;
+	}
+	const char *s = json_is_string(v) ? json_string_value(v) : "";
+	if (strlen(s) > max) {
+		http_respond_error(r, 400, "invalid_field", "The field '%s' is longer than %zu characters.", key, max);
+		return false;
+	}
+	free(*field);
+	*field = *s ? xstrdup(s) : NULL;
+	return true;
+}
+
+static bool take_params(http_req *r, json_t *body, store_server *sv)
+{
+	json_t *p = json_object_get(body, "connection_params");
+	if (!p)
+		return true;
+	if (!json_is_object(p)) {
+		http_respond_error(r, 400, "invalid_field", "The field 'connection_params' must be an object.");
+		return false;
+	}
+	json_t *clean = json_object();
+	const char *key;
+	json_t *v;
+	json_object_foreach(p, key, v)
+	{
+		char *text = server_param_text(v);
+		char why[256];
+		bool ok = text && server_param_check(key, text, why, sizeof(why));
+		if (!ok) {
+			http_respond_error(r, 400, "invalid_parameter", "Connection parameter '%s': %s.", key,
+					   text ? why : "the value must be a string or a number");
+			free(text);
+			json_decref(clean);
+			return false;
+		}
+		json_object_set_new(clean, key, json_string(text));
+		free(text);
+	}
+	free(sv->connection_params);
+	sv->connection_params = json_dumps(clean, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(clean);
+	return true;
+}
+
+static bool take_restriction(http_req *r, json_t *body, store_server *sv)
+{
+	json_t *v = json_object_get(body, "db_restriction");
+	if (!v)
+		return true;
+	json_t *list = json_array();
+	size_t i;
+	json_t *item;
+	bool ok = json_is_array(v) || json_is_null(v);
+	if (json_is_array(v))
+		json_array_foreach(v, i, item)
+		{
+			if (!json_is_string(item) || !*json_string_value(item)) {
+				ok = false;
+				break;
+			}
+			json_array_append(list, item);
+		}
+	if (!ok) {
+		json_decref(list);
+		http_respond_error(r, 400, "invalid_field", "The field 'db_restriction' must be a list of database names.");
+		return false;
+	}
+	free(sv->db_restriction);
+	sv->db_restriction = json_dumps(list, JSON_COMPACT);
+	json_decref(list);
+	return true;
+}
+
+/* Applies the body's fields to sv; responds 400/403 and returns false on a bad one. */
+static bool take_fields(http_req *r, json_t *body, store_server *sv)
+{
+	tusk_app *app = http_req_app(r);
+	auth_session *s = api_session(r);
+	static const struct {
+		const char *key;
+		size_t off;
+		size_t max;
+	} texts[] = {
+		{"name", offsetof(store_server, name), 128},
+		{"host", offsetof(store_server, host), 1024},
+		{"maintenance_db", offsetof(store_server, maintenance_db), 128},
+		{"username", offsetof(store_server, username), 128},
+		{"role", offsetof(store_server, role), 128},
+		{"service", offsetof(store_server, service), 128},
+		{"comment", offsetof(store_server, comment), 4096},
+		{"bg_color", offsetof(store_server, bg_color), 7},
+		{"fg_color", offsetof(store_server, fg_color), 7},
+		{"shared_username", offsetof(store_server, shared_username), 128},
+	};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++)
+		if (!take_text(r, body, texts[i].key, texts[i].max, (char **)((char *)sv + texts[i].off)))
+			return false;
+	if (!server_color_ok(sv->bg_color) || !server_color_ok(sv->fg_color)) {
+		http_respond_error(r, 400, "invalid_field", "Colours are written #rrggbb.");
+		return false;
+	}
+	json_t *port = json_object_get(body, "port");
+	if (port && !json_is_null(port) &&
+	    (!json_is_integer(port) || json_integer_value(port) < 1 || json_integer_value(port) > 65535)) {
+		http_respond_error(r, 400, "invalid_field", "The field 'port' must be a whole number from 1 to 65535.");
+		return false;
+	}
+	if (port)
+		sv->port = json_is_integer(port) ? (int)json_integer_value(port) : 0;
+	json_t *shared = json_object_get(body, "shared");
+	if (shared && !json_is_boolean(shared)) {
+		http_respond_error(r, 400, "invalid_field", "The field 'shared' must be true or false.");
+		return false;
+	}
+	if (shared && json_is_true(shared) && !sv->shared && strcmp(s->user.role, "admin") != 0) {
+		http_respond_error(r, 403, "forbidden", "Only administrators may share a server.");
+		return false;
+	}
+	if (shared)
+		sv->shared = json_is_true(shared);
+	json_t *group = json_object_get(body, "group");
+	if (group && (!json_is_string(group) || strlen(json_string_value(group)) > 128)) {
+		http_respond_error(r, 400, "invalid_field", "The field 'group' must be a group name.");
+		return false;
+	}
+	if (group && *json_string_value(group)) {
+		tusk_err err;
+		if (!store_group_ensure(app->store, s->user.id, json_string_value(group), &sv->group_id, &err)) {
+			api_internal_error(r, &err);
+			return false;
+		}
+	}
+	if (!take_params(r, body, sv) || !take_restriction(r, body, sv))
+		return false;
+	if (!sv->name) {
+		http_respond_error(r, 400, "invalid_field", "A server needs a name.");
+		return false;
+	}
+	if (!sv->host && !sv->service && !strstr(sv->connection_params ? sv->connection_params : "", "\"hostaddr\"")) {
+		http_respond_error(r, 400, "invalid_field", "Give a host name or address (or a service).");
+		return false;
+	}
+	return true;
+}
+
+static char *credential_ad(int64_t server_id, int64_t user_id)
+{
+	char *ad = xmalloc(64);
+	snprintf(ad, 64, "tusk server %lld user %lld", (long long)server_id, (long long)user_id);
+	return ad;
+}
+
+/* Saves a password under the session's data key. */
+static bool save_password(http_req *r, int64_t server_id, const char *password)
+{
+	tusk_app *app = http_req_app(r);
+	auth_session *s = api_session(r);
+	if (!s->has_data_key) {
+		http_respond_error(r, 409, "no_data_key", "Log out and in again to save passwords in this session.");
+		return false;
+	}
+	char *ad = credential_ad(server_id, s->user.id);
+	size_t n;
+	unsigned char *enc = auth_secret_encrypt(s->data_key, password, ad, &n);
+	free(ad);
+	tusk_err err;
+	bool ok = store_credential_set(app->store, server_id, s->user.id, enc, n, &err);
+	free(enc);
+	if (!ok)
+		api_internal_error(r, &err);
+	return ok;
+}
+
+void api_servers_create(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	json_t *body = http_req_json(r);
+	if (!body)
+		return;
+	auth_session *s = api_session(r);
+	store_server sv = {.user_id = s->user.id, .maintenance_db = xstrdup("postgres")};
+	tusk_err err;
+	bool ok = take_fields(r, body, &sv);
+	if (ok && !sv.group_id && !store_group_ensure(app->store, s->user.id, "Servers", &sv.group_id, &err)) {
+		api_internal_error(r, &err);
+		ok = false;
+	}
+	bool bad = false;
+	const char *password = ok ? api_json_str(r, body, "password", &bad) : NULL;
+	bool save = ok ? api_json_bool(r, body, "save_password", false, &bad) : false;
+	if (ok && !bad && !store_server_create(app->store, &sv, &err)) {
+		api_internal_error(r, &err);
+		ok = false;
+	}
+	if (ok && !bad && (!save || !password || save_password(r, sv.id, password))) {
+		store_server_clear(&sv);
+		store_server_get(app->store, s->user.id, sv.id, &sv, &err) == 1 ? respond_server(r, 201, &sv)
+										  : api_internal_error(r, &err);
+	}
+	store_server_clear(&sv);
+}
+
+/* Loads the {id} server the user may see; responds 404 otherwise. */
+static bool load_server(http_req *r, store_server *sv)
+{
+	tusk_app *app = http_req_app(r);
+	const char *id = http_req_param(r, "id");
+	char *end;
+	long long n = strtoll(id, &end, 10);
+	tusk_err err;
+	int found = *end || n <= 0 ? 0 : store_server_get(app->store, api_session(r)->user.id, n, sv, &err);
+	if (found < 0)
+		api_internal_error(r, &err);
+	else if (found == 0)
+		http_respond_error(r, 404, "not_found", "There is no server %s.", id);
+	return found == 1;
+}
+
+static bool owns(http_req *r, const store_server *sv)
+{
+	if (sv->user_id == api_session(r)->user.id)
+		return true;
+	http_respond_error(r, 403, "forbidden", "Only the owner of a shared server can change or delete it.");
+	return false;
+}
+
+void api_servers_get(http_req *r)
+{
+	store_server sv;
+	if (load_server(r, &sv)) {
+		respond_server(r, 200, &sv);
+		store_server_clear(&sv);
+	}
+}
+
+void api_servers_update(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	json_t *body = http_req_json(r);
+	store_server sv;
+	if (!body || !load_server(r, &sv))
+		return;
+	tusk_err err;
+	if (owns(r, &sv) && take_fields(r, body, &sv)) {
+		if (!store_server_update(app->store, &sv, &err)) {
+			api_internal_error(r, &err);
+		} else {
+			/* connections made with the old settings must not outlive them */
+			pgpool_forget_server(app->pool, sv.id);
+			int64_t id = sv.id;
+			store_server_clear(&sv);
+			store_server_get(app->store, api_session(r)->user.id, id, &sv, &err) == 1
+				? respond_server(r, 200, &sv)
+				: api_internal_error(r, &err);
+		}
+	}
+	store_server_clear(&sv);
+}
+
+void api_servers_delete(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	store_server sv;
+	if (!load_server(r, &sv))
+		return;
+	tusk_err err;
+	if (owns(r, &sv)) {
+		pgpool_forget_server(app->pool, sv.id);
+		if (store_server_delete(app->store, sv.id, &err))
+			http_respond_empty(r, 204);
+		else
+			api_internal_error(r, &err);
+	}
+	store_server_clear(&sv);
+}
+
+/* ---- groups ---- */
+
+void api_groups_list(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	tusk_err err;
+	size_t n;
+	store_group *g = store_group_list(app->store, api_session(r)->user.id, &n, &err);
+	if (!g) {
+		api_internal_error(r, &err);
+		return;
+	}
+	str out = STR_INIT;
+	json_writer w;
+	jw_init(&w, &out);
+	jw_obj_begin(&w);
+	jw_key(&w, "groups");
+	write_groups(&w, g, n);
+	jw_obj_end(&w);
+	free(g);
+	http_respond_json(r, 200, &out);
+}
+
+static const char *group_name(http_req *r, json_t *body)
+{
+	bool bad = false;
+	const char *name = api_json_str(r, body, "name", &bad);
+	if (bad)
+		return NULL;
+	if (!name || !*name || strlen(name) > 127) {
+		http_respond_error(r, 400, "invalid_field", "A group needs a name of 1 to 127 characters.");
+		return NULL;
+	}
+	return name;
+}
+
+static void respond_group(http_req *r, int status, int64_t id, const char *name)
+{
+	str out = STR_INIT;
+	json_writer w;
+	jw_init(&w, &out);
+	jw_obj_begin(&w);
+	jw_key(&w, "group");
+	jw_obj_begin(&w);
+	jw_kv_int(&w, "id", id);
+	jw_kv_str(&w, "name", name);
+	jw_obj_end(&w);
+	jw_obj_end(&w);
+	http_respond_json(r, status, &out);
+}
+
+void api_groups_create(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	json_t *body = http_req_json(r);
+	const char *name = body ? group_name(r, body) : NULL;
+	if (!name)
+		return;
+	int64_t id;
+	tusk_err err;
+	if (!store_group_ensure(app->store, api_session(r)->user.id, name, &id, &err)) {
+		api_internal_error(r, &err);
+		return;
+	}
+	respond_group(r, 201, id, name);
+}
+
+static bool load_group(http_req *r, store_group *g)
+{
+	tusk_app *app = http_req_app(r);
+	const char *id = http_req_param(r, "id");
+	char *end;
+	long long n = strtoll(id, &end, 10);
+	tusk_err err;
+	int found = *end || n <= 0 ? 0 : store_group_get(app->store, api_session(r)->user.id, n, g, &err);
+	if (found < 0)
+		api_internal_error(r, &err);
+	else if (found == 0)
+		http_respond_error(r, 404, "not_found", "There is no group %s.", id);
+	return found == 1;
+}
+
+void api_groups_update(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	json_t *body = http_req_json(r);
+	store_group g;
+	const char *name;
+	if (!body || !load_group(r, &g) || !(name = group_name(r, body)))
+		return;
+	tusk_err err;
+	if (!store_group_rename(app->store, g.user_id, g.id, name, &err)) {
+		if (strcmp(err.code, "group_exists") == 0)
+			http_respond_error(r, 409, err.code, "%s", err.msg);
+		else
+			api_internal_error(r, &err);
+		return;
+	}
+	respond_group(r, 200, g.id, name);
+}
+
+void api_groups_delete(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	store_group g;
+	if (!load_group(r, &g))
+		return;
+	tusk_err err;
+	if (!store_group_delete(app->store, g.user_id, g.id, &err)) {
+		if (strcmp(err.code, "group_not_empty") == 0)
+			http_respond_error(r, 409, err.code, "%s", err.msg);
+		else
+			api_internal_error(r, &err);
+		return;
+	}
+	http_respond_empty(r, 204);
+}
+
+/* ---- connect ---- */
+
+/* libpq keywords and values for a server as seen by this user. */
+typedef struct {
+	const char *kw[48];
+	const char *val[48];
+	int n;
+	json_t *params;
+} target_parts;
+
+static void part(target_parts *t, const char *k, const char *v)
+{
+	if (v && *v && t->n < 47) {
+		t->kw[t->n] = k;
+		t->val[t->n++] = v;
+	}
+}
+
+static void build_target(const store_server *sv, int64_t user_id, target_parts *t, char *port)
+{
+	memset(t, 0, sizeof(*t));
+	part(t, "host", sv->host);
+	if (sv->port) {
+		snprintf(port, 8, "%d", sv->port);
+		part(t, "port", port);
+	}
+	bool other_user = sv->user_id != user_id;
+	part(t, "user", other_user && sv->shared_username ? sv->shared_username : sv->username);
+	part(t, "service", sv->service);
+	t->params = json_loads(sv->connection_params ? sv->connection_params : "{}", 0, NULL);
+	if (!json_object_get(t->params, "application_name"))
+		part(t, "application_name", "tusk");
+	if (!json_object_get(t->params, "connect_timeout"))
+		part(t, "connect_timeout", "10");
+	const char *key;
+	json_t *v;
+	json_object_foreach(t->params, key, v) part(t, key, json_string_value(v));
+	t->kw[t->n] = NULL;
+	t->val[t->n] = NULL;
+}
+
+static int connect_status(const char *code)
+{
+	if (strcmp(code, "password_required") == 0 || strcmp(code, "authentication_failed") == 0)
+		return 401;
+	if (strcmp(code, "too_many_connections") == 0)
+		return 503;
+	return 502;
+}
+
+void api_servers_connect(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	auth_session *s = api_session(r);
+	json_t *body = http_req_body(r).len ? http_req_json(r) : NULL;
+	if (http_req_body(r).len && !body)
+		return;
+	store_server sv;
+	if (!load_server(r, &sv))
+		return;
+	bool bad = false;
+	const char *typed = body ? api_json_str(r, body, "password", &bad) : NULL;
+	bool save = body ? api_json_bool(r, body, "save_password", false, &bad) : false;
+	if (bad) {
+		store_server_clear(&sv);
+		return;
+	}
+	char *saved = NULL;
+	tusk_err err = {0};
+	if (!typed && s->has_data_key) {
+		unsigned char *enc;
+		size_t n;
+		if (store_credential_get(app->store, sv.id, s->user.id, &enc, &n, &err) == 1) {
+			char *ad = credential_ad(sv.id, s->user.id);
+			saved = auth_secret_decrypt(s->data_key, enc, n, ad);
+			free(ad);
+			free(enc);
+		}
+	}
+	char port[8];
+	target_parts tp;
+	build_target(&sv, s->user.id, &tp, port);
+	pg_target t = {tp.kw, tp.val, sv.maintenance_db, typed ? typed : saved, sv.role};
+	pg_connect_info info;
+	bool ok = pgpool_connect(app->pool, s->user.id, sv.id, &t, &info, &err);
+	json_decref(tp.params);
+	if (saved) {
+		sodium_memzero(saved, strlen(saved));
+		free(saved);
+	}
+	if (!ok) {
+		http_respond_error(r, connect_status(err.code), err.code, "%s", err.msg);
+	} else if (!typed || !save || save_password(r, sv.id, typed)) {
+		str out = STR_INIT;
+		json_writer w;
+		jw_init(&w, &out);
+		jw_obj_begin(&w);
+		jw_kv_bool(&w, "connected", true);
+		jw_kv_str(&w, "server_version", info.server_version);
+		jw_kv_int(&w, "server_version_num", info.server_version_num);
+		jw_obj_end(&w);
+		http_respond_json(r, 200, &out);
+	}
+	store_server_clear(&sv);
+}
+
+void api_servers_disconnect(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	store_server sv;
+	if (!load_server(r, &sv))
+		return;
+	pgpool_disconnect(app->pool, api_session(r)->user.id, sv.id);
+	store_server_clear(&sv);
+	http_respond(r, 200, "application/json", "{}", 2);
+}
+
+/* ---- the top of the tree ---- */
+
+void api_objects_children(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	store_server sv;
+	if (!load_server(r, &sv))
+		return;
+	char *restriction = server_restriction_literal(sv.db_restriction);
+	catalog_list list;
+	pg_error pe;
+	tusk_err err = {0};
+	const char *path = http_req_query(r, "path");
+	bool ok = catalog_children(app->pool, api_session(r)->user.id, sv.id, path ? path : "/", restriction, &list,
+				   &pe, &err);
+	free(restriction);
+	store_server_clear(&sv);
+	if (!ok) {
+		int status = strcmp(err.code, "not_connected") == 0 ? 409 : strcmp(err.code, "not_found") == 0 ? 404 : 502;
+		http_respond_error(r, status, err.code, "%s", err.msg);
+		return;
+	}
+	str out = STR_INIT;
+	json_writer w;
+	jw_init(&w, &out);
+	jw_obj_begin(&w);
+	jw_key(&w, "nodes");
+	jw_arr_begin(&w);
+	for (size_t i = 0; i < list.n; i++) {
+		const catalog_node *n = &list.nodes[i];
+		jw_obj_begin(&w);
+		jw_kv_str(&w, "path", n->path);
+		jw_kv_str(&w, "label", n->label);
+		jw_kv_str(&w, "kind", n->kind);
+		jw_kv_str(&w, "icon", n->icon);
+		if (n->count >= 0)
+			jw_kv_int(&w, "count", n->count);
+		jw_kv_bool(&w, "has_children", n->has_children);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	catalog_list_free(&list);
+	http_respond_json(r, 200, &out);
+}

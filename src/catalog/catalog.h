@@ -1,0 +1,35 @@
+/* Object kinds of a PostgreSQL server described as data, and the engine
+ * that lists a path's children for the tree. Paths look like "/",
+ * "/databases", "/databases/{db}". Catalog SQL is pg_catalog-qualified and
+ * takes user values only as parameters. */
+#ifndef TUSK_CATALOG_CATALOG_H
+#define TUSK_CATALOG_CATALOG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pg/pool.h"
+#include "util/err.h"
+
+typedef struct {
+	char *path;  /* child path, escaped segments joined by '/' */
+	char *label;
+	const char *kind; /* "collection", "database", "login_role", ... */
+	const char *icon;
+	int64_t count;    /* for collections; -1 otherwise */
+	bool has_children;
+} catalog_node;
+
+typedef struct {
+	catalog_node *nodes;
+	size_t n;
+} catalog_list;
+
+/* Lists the children of path. db_restriction is a PostgreSQL text-array
+ * literal ("{a,b}") limiting the databases shown, or NULL. err code
+ * not_found for a path that names nothing. */
+bool catalog_children(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, const char *db_restriction,
+		      catalog_list *out, pg_error *pgerr, tusk_err *err) __attribute__((warn_unused_result));
+void catalog_list_free(catalog_list *l);
+
+#endif

@@ -1,0 +1,63 @@
+/* Connections to managed PostgreSQL servers, per (user, server): "connect"
+ * proves the credentials and remembers them for this process; browsing
+ * then borrows pooled connections per database (health-checked, closed when
+ * idle, capped per user), with application_name=tusk and a statement timeout.
+ * A PGconn is only ever used by the thread that borrowed it. */
+#ifndef TUSK_PG_POOL_H
+#define TUSK_PG_POOL_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+typedef struct pgpool pgpool;
+
+/* libpq keyword/value pairs for one server, as the caller built them. */
+typedef struct {
+	const char *const *keywords; /* NULL-terminated, without dbname and password */
+	const char *const *values;
+	const char *dbname;   /* maintenance database */
+	const char *password; /* NULL: libpq's own sources (passfile, service) */
+	const char *role;     /* SET ROLE after connecting, or NULL */
+} pg_target;
+
+typedef struct {
+	int server_version_num;
+	char server_version[32];
+	bool used_password;
+} pg_connect_info;
+
+/* A PostgreSQL error with its fields (empty strings when absent). */
+typedef struct {
+	char sqlstate[6];
+	char message[1024];
+	char detail[1024];
+	char hint[512];
+	int position; /* 0 = none */
+} pg_error;
+
+pgpool *pgpool_new(int per_user_cap, int idle_seconds, int statement_timeout_ms);
+/* Closes every connection. */
+void pgpool_free(pgpool *p);
+
+/* Connects to the maintenance database and remembers the target. err codes:
+ * password_required, authentication_failed, database_missing, too_many_connections,
+ * ssl_failed, connection_failed (message: libpq's text). */
+bool pgpool_connect(pgpool *p, int64_t user_id, int64_t server_id, const pg_target *t, pg_connect_info *info,
+		    tusk_err *err) __attribute__((warn_unused_result));
+void pgpool_disconnect(pgpool *p, int64_t user_id, int64_t server_id);
+bool pgpool_is_connected(pgpool *p, int64_t user_id, int64_t server_id);
+/* Forgets every connection of a server (it was changed or deleted), for all users. */
+void pgpool_forget_server(pgpool *p, int64_t server_id);
+
+/* Runs one parameterized query on a pooled connection to dbname (NULL = the
+ * maintenance database). A connection that broke (server restart) is
+ * replaced and the query tried once more. err code not_connected when the
+ * user has not connected the server; pg_error set for PostgreSQL errors. */
+PGresult *pgpool_query(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, const char *sql,
+		       int nparams, const char *const *params, pg_error *pgerr, tusk_err *err);
+int pgpool_server_version(pgpool *p, int64_t user_id, int64_t server_id);
+
+#endif

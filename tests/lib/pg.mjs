@@ -1,0 +1,36 @@
+// The test cluster that scripts/test.sh started (TEST_PG* variables), and
+// psql for arranging fixtures in it.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(new URL('../..', import.meta.url).pathname);
+
+export const pg = {
+  host: process.env.TEST_PGHOST || '127.0.0.1',
+  port: Number(process.env.TEST_PGPORT || 5432),
+  user: process.env.TEST_PGUSER || 'postgres',
+  password: process.env.TEST_PGPASSWORD || '',
+  dir: process.env.TEST_PG_DIR,
+};
+
+export function psql(sql, { db = 'postgres', cluster = pg } = {}) {
+  return execFileSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', db, '-c', sql], {
+    env: { ...process.env, PGHOST: cluster.host, PGPORT: String(cluster.port), PGUSER: cluster.user, PGPASSWORD: cluster.password },
+    encoding: 'utf8',
+  }).trim();
+}
+
+// A second, private cluster for tests that stop and start PostgreSQL.
+export function startCluster() {
+  const dir = join(mkdtempSync(join(tmpdir(), 'tusk-pg-')), 'pg');
+  chmodSync(join(dir, '..'), 0o755);
+  execFileSync(join(root, 'scripts/pg-cluster.sh'), ['start', dir], { stdio: 'inherit' });
+  const env = Object.fromEntries(readFileSync(join(dir, 'env'), 'utf8').trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
+  const cluster = { host: env.PGHOST, port: Number(env.PGPORT), user: env.PGUSER, password: env.PGPASSWORD, dir };
+  cluster.stop = () => execFileSync(join(root, 'scripts/pg-cluster.sh'), ['stop', dir]);
+  cluster.start = () => execFileSync(join(root, 'scripts/pg-cluster.sh'), ['start', dir, String(cluster.port)]);
+  cluster.destroy = () => execFileSync(join(root, 'scripts/pg-cluster.sh'), ['destroy', dir]);
+  return cluster;
+}
