@@ -34,6 +34,11 @@ bool api_json_bool(http_req *r, struct json_t *obj, const char *key, bool def, b
 /* Writes an ISO-8601 UTC time, or null for 0. */
 void api_json_time(json_writer *w, const char *key, int64_t t);
 void api_json_user(json_writer *w, const store_user *u);
+/* The {id} path parameter as a positive number; responds 404 naming `what` otherwise. */
+bool api_path_id(http_req *r, const char *what, int64_t *id);
+/* Answers a store lookup's result (1 found, 0 not, -1 error): true when found,
+ * else responds 404 naming what and id, or 500. */
+bool api_found(http_req *r, int found, const tusk_err *err, const char *what, int64_t id);
 /* Responds 500 with a generic message and logs the detail. */
 void api_internal_error(http_req *r, const tusk_err *err);
 

@@ -1,5 +1,6 @@
 /* Small pieces every handler uses: the session, JSON members, times, users. */
 #include <jansson.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "api/api.h"
@@ -65,6 +66,28 @@ void api_json_user(json_writer *w, const store_user *u)
 	api_json_time(w, "created_at", u->created_at);
 	api_json_time(w, "last_login_at", u->last_login_at);
 	jw_obj_end(w);
+}
+
+bool api_path_id(http_req *r, const char *what, int64_t *id)
+{
+	const char *text = http_req_param(r, "id");
+	char *end;
+	long long n = strtoll(text, &end, 10);
+	if (*end || n <= 0) {
+		http_respond_error(r, 404, "not_found", "There is no %s %s.", what, text);
+		return false;
+	}
+	*id = n;
+	return true;
+}
+
+bool api_found(http_req *r, int found, const tusk_err *err, const char *what, int64_t id)
+{
+	if (found < 0)
+		api_internal_error(r, err);
+	else if (found == 0)
+		http_respond_error(r, 404, "not_found", "There is no %s %lld.", what, (long long)id);
+	return found == 1;
 }
 
 void api_internal_error(http_req *r, const tusk_err *err)

@@ -316,16 +316,10 @@ void api_servers_create(http_req *r)
 static bool load_server(http_req *r, store_server *sv)
 {
 	tusk_app *app = http_req_app(r);
-	const char *id = http_req_param(r, "id");
-	char *end;
-	long long n = strtoll(id, &end, 10);
+	int64_t id;
 	tusk_err err;
-	int found = *end || n <= 0 ? 0 : store_server_get(app->store, api_session(r)->user.id, n, sv, &err);
-	if (found < 0)
-		api_internal_error(r, &err);
-	else if (found == 0)
-		http_respond_error(r, 404, "not_found", "There is no server %s.", id);
-	return found == 1;
+	return api_path_id(r, "server", &id) &&
+	       api_found(r, store_server_get(app->store, api_session(r)->user.id, id, sv, &err), &err, "server", id);
 }
 
 static bool owns(http_req *r, const store_server *sv)
@@ -456,16 +450,10 @@ void api_groups_create(http_req *r)
 static bool load_group(http_req *r, store_group *g)
 {
 	tusk_app *app = http_req_app(r);
-	const char *id = http_req_param(r, "id");
-	char *end;
-	long long n = strtoll(id, &end, 10);
+	int64_t id;
 	tusk_err err;
-	int found = *end || n <= 0 ? 0 : store_group_get(app->store, api_session(r)->user.id, n, g, &err);
-	if (found < 0)
-		api_internal_error(r, &err);
-	else if (found == 0)
-		http_respond_error(r, 404, "not_found", "There is no group %s.", id);
-	return found == 1;
+	return api_path_id(r, "group", &id) &&
+	       api_found(r, store_group_get(app->store, api_session(r)->user.id, id, g, &err), &err, "group", id);
 }
 
 void api_groups_update(http_req *r)

@@ -92,16 +92,9 @@ void api_users_create(http_req *r)
 static bool load_target(http_req *r, store_user *u)
 {
 	tusk_app *app = http_req_app(r);
-	const char *id = http_req_param(r, "id");
-	char *end;
-	long long n = strtoll(id, &end, 10);
+	int64_t id;
 	tusk_err err;
-	int found = *end || n <= 0 ? 0 : store_user_by_id(app->store, n, u, &err);
-	if (found < 0)
-		api_internal_error(r, &err);
-	else if (found == 0)
-		http_respond_error(r, 404, "not_found", "There is no user %s.", id);
-	return found == 1;
+	return api_path_id(r, "user", &id) && api_found(r, store_user_by_id(app->store, id, u, &err), &err, "user", id);
 }
 
 /* Refuses a change that would leave no active administrator. */
