@@ -36,6 +36,8 @@ typedef struct {
 	int pg_idle_timeout;
 	int pg_statement_timeout;
 	char *server_json_file;
+	char *spool_dir;
+	int query_idle_timeout;
 	bool replace_servers_on_startup;
 	bool in_container; /* detected, not a setting */
 	bool show_help;

@@ -126,7 +126,22 @@ static int serve(const config *cfg)
 		.pool = pgpool_new(cfg->pg_max_connections_per_user, cfg->pg_idle_timeout, cfg->pg_statement_timeout),
 		.started = time(NULL),
 	};
+	char spool_dir[4096];
+	snprintf(spool_dir, sizeof(spool_dir), "%s", cfg->spool_dir && *cfg->spool_dir ? cfg->spool_dir : "");
+	if (!spool_dir[0])
+		snprintf(spool_dir, sizeof(spool_dir), "%s/spool", cfg->data_dir);
+	if (make_dirs(spool_dir) != 0) {
+		pgpool_free(app.pool);
+		auth_free(app.auth);
+		store_close(st);
+		char msg[4200];
+		snprintf(msg, sizeof(msg), "cannot create the spool directory %s: %s", spool_dir, strerror(errno));
+		return fail(EXIT_CONFIG, msg);
+	}
+	/* 4 MiB of each result set stays in memory; the rest goes to unlinked files */
+	app.queries = qmanager_new(spool_dir, cfg->query_idle_timeout, 4u << 20);
 	if (!auth_bootstrap(app.auth, &err) || !api_servers_load_file(&app, &err)) {
+		qmanager_free(app.queries);
 		pgpool_free(app.pool);
 		auth_free(app.auth);
 		store_close(st);
@@ -152,6 +167,7 @@ static int serve(const config *cfg)
 	};
 	http_server *srv = http_server_start(&hc, &err);
 	if (!srv) {
+		qmanager_free(app.queries);
 		pgpool_free(app.pool);
 		auth_free(app.auth);
 		store_close(st);
@@ -182,9 +198,12 @@ static int serve(const config *cfg)
 	sigwait(&set, &sig);
 	log_msg(LOG_INFO, "shutting down", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT", NULL);
 	http_server_quiesce(srv);
+	/* running queries are cancelled and event streams end, so the drain can finish */
+	qmanager_shutdown(app.queries, cfg->shutdown_timeout * 1000);
 	if (!http_server_drain(srv, cfg->shutdown_timeout * 1000))
 		log_msg(LOG_WARN, "requests still running at the shutdown deadline; closing them", NULL);
 	http_server_stop(srv);
+	qmanager_free(app.queries);
 	pgpool_free(app.pool);
 	auth_free(app.auth);
 	store_close(st);

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "http/http.h"
 #include "pg/pool.h"
+#include "pg/qsession.h"
 #include "store/store.h"
 #include "util/json.h"
 
@@ -17,6 +18,7 @@ typedef struct {
 	store *store;
 	auth *auth;
 	pgpool *pool;
+	qmanager *queries;
 	time_t started;
 } tusk_app;
 
@@ -78,6 +80,18 @@ void api_servers_import(http_req *r);
 void api_servers_export(http_req *r);
 /* At start: PGADMIN_SERVER_JSON_FILE for the first administrator (once, or every start with replace). */
 bool api_servers_load_file(tusk_app *app, tusk_err *err) __attribute__((warn_unused_result));
+
+/* query.c: the query tool */
+void api_sessions_open(http_req *r);
+void api_sessions_status(http_req *r);
+void api_sessions_execute(http_req *r);
+void api_sessions_commit(http_req *r);
+void api_sessions_rollback(http_req *r);
+void api_sessions_cancel(http_req *r);
+void api_sessions_close(http_req *r);
+void api_sessions_rows(http_req *r);
+void api_sessions_events(http_req *r);
+void api_sessions_export(http_req *r);
 
 /* misc.c */
 void api_ping(http_req *r);

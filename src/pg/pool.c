@@ -385,6 +385,24 @@ static PGconn *borrow(pgpool *p, int64_t user_id, int64_t server_id, const char 
 	return conn;
 }
 
+PGconn *pgpool_open_dedicated(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, tusk_err *err)
+{
+	pthread_mutex_lock(&p->lock);
+	struct entry *e = *find(p, user_id, server_id);
+	if (!e) {
+		pthread_mutex_unlock(&p->lock);
+		err_set(err, "not_connected", "Connect to this server first.");
+		return NULL;
+	}
+	struct entry *snapshot = entry_new(user_id, server_id,
+					   &(pg_target){(const char *const *)e->keywords, (const char *const *)e->values,
+							e->dbname, e->password, e->role});
+	pthread_mutex_unlock(&p->lock);
+	PGconn *conn = open_conn(snapshot, dbname ? dbname : snapshot->dbname, 0, err);
+	entry_free(snapshot);
+	return conn;
+}
+
 /* Returns a connection; a broken one, or one whose entry is gone, is closed. */
 static void give_back(pgpool *p, int64_t user_id, int64_t server_id, uint64_t gen, const char *dbname,
 		      PGconn *conn)

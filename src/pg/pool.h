@@ -59,5 +59,8 @@ void pgpool_forget_server(pgpool *p, int64_t server_id);
 PGresult *pgpool_query(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, const char *sql,
 		       int nparams, const char *const *params, pg_error *pgerr, tusk_err *err);
 int pgpool_server_version(pgpool *p, int64_t user_id, int64_t server_id);
+/* A new connection outside the pool (a query-tool tab owns it), with the
+ * credentials the user connected with and no statement timeout. */
+PGconn *pgpool_open_dedicated(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, tusk_err *err);
 
 #endif

@@ -1,0 +1,472 @@
+/* The query tool's API: a session per tab, asynchronous execution, windows
+ * of rows, change events over SSE, cancel, streamed exports. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "pg/qsession.h"
+
+#define MAX_WINDOW 10000
+
+void api_sessions_open(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	auth_session *as = api_session(r);
+	json_t *body = http_req_body(r).len ? http_req_json(r) : NULL;
+	if (http_req_body(r).len && !body)
+		return;
+	int64_t server_id;
+	store_server sv;
+	tusk_err err = {0};
+	if (!api_path_id(r, "server", &server_id) ||
+	    !api_found(r, store_server_get(app->store, as->user.id, server_id, &sv, &err), &err, "server", server_id))
+		return;
+	bool bad = false;
+	const char *db = body ? api_json_str(r, body, "database", &bad) : NULL;
+	if (!bad) {
+		PGconn *conn = pgpool_open_dedicated(app->pool, as->user.id, server_id, db && *db ? db : sv.maintenance_db,
+						     &err);
+		if (!conn) {
+			int status = strcmp(err.code, "not_connected") == 0 ? 409 : 502;
+			http_respond_error(r, status, err.code, "%s", err.msg);
+		} else {
+			char id[QSESSION_ID_CHARS];
+			qsession *s = qsession_open(app->queries, conn, as->user.id, as->session.id_hash, server_id,
+						    db && *db ? db : sv.maintenance_db, id);
+			qsession_release(s);
+			str out = STR_INIT;
+			json_writer w;
+			jw_init(&w, &out);
+			jw_obj_begin(&w);
+			jw_kv_str(&w, "session_id", id);
+			jw_obj_end(&w);
+			http_respond_json(r, 201, &out);
+		}
+	}
+	store_server_clear(&sv);
+}
+
+/* The {sid} session of this login session, with a reference, or a 404. */
+static qsession *load(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	qsession *s = qsession_get(app->queries, http_req_param(r, "sid"), api_session(r)->session.id_hash);
+	if (!s)
+		http_respond_error(r, 404, "session_not_found",
+				   "This query tab's session is gone (closed, idle too long, or Tusk restarted): open the "
+				   "tab again.");
+	return s;
+}
+
+static void respond_status(http_req *r, qsession *s, int status)
+{
+	str out = STR_INIT;
+	json_writer w;
+	jw_init(&w, &out);
+	qsession_status_json(s, &w);
+	http_respond_json(r, status, &out);
+}
+
+void api_sessions_status(http_req *r)
+{
+	qsession *s = load(r);
+	if (!s)
+		return;
+	respond_status(r, s, 200);
+	qsession_release(s);
+}
+
+void api_sessions_execute(http_req *r)
+{
+	json_t *body = http_req_json(r);
+	if (!body)
+		return;
+	bool bad = false;
+	const char *sql = api_json_str(r, body, "sql", &bad);
+	qexec_opts o = {
+		.autocommit = api_json_bool(r, body, "autocommit", true, &bad),
+		.autorollback = api_json_bool(r, body, "autorollback", false, &bad),
+	};
+	if (bad)
+		return;
+	if (!sql || !*sql) {
+		http_respond_error(r, 400, "missing_field", "Give the SQL to run in 'sql'.");
+		return;
+	}
+	qsession *s = load(r);
+	if (!s)
+		return;
+	uint64_t id;
+	tusk_err err;
+	if (!qsession_execute(s, sql, &o, &id, &err)) {
+		http_respond_error(r, 409, err.code, "%s", err.msg);
+	} else {
+		char out[64];
+		snprintf(out, sizeof(out), "{\"execution_id\":%llu}", (unsigned long long)id);
+		http_respond(r, 202, "application/json; charset=utf-8", out, strlen(out));
+	}
+	qsession_release(s);
+}
+
+/* Runs a fixed statement as the tab's next script (transaction buttons). */
+static void run_fixed(http_req *r, const char *sql)
+{
+	qsession *s = load(r);
+	if (!s)
+		return;
+	uint64_t id;
+	tusk_err err;
+	qexec_opts o = {.autocommit = true};
+	if (!qsession_execute(s, sql, &o, &id, &err))
+		http_respond_error(r, 409, err.code, "%s", err.msg);
+	else
+		respond_status(r, s, 202);
+	qsession_release(s);
+}
+
+void api_sessions_commit(http_req *r)
+{
+	run_fixed(r, "COMMIT");
+}
+
+void api_sessions_rollback(http_req *r)
+{
+	run_fixed(r, "ROLLBACK");
+}
+
+void api_sessions_cancel(http_req *r)
+{
+	qsession *s = load(r);
+	if (!s)
+		return;
+	qsession_cancel(s);
+	qsession_release(s);
+	http_respond(r, 202, "application/json", "{}", 2);
+}
+
+void api_sessions_close(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	qsession *s = load(r);
+	if (!s)
+		return;
+	qsession_close(app->queries, s);
+	qsession_release(s);
+	http_respond_empty(r, 204);
+}
+
+static bool query_u64(http_req *r, const char *name, uint64_t def, uint64_t max, uint64_t *out)
+{
+	const char *v = http_req_query(r, name);
+	if (!v || !*v) {
+		*out = def;
+		return true;
+	}
+	char *end;
+	unsigned long long n = strtoull(v, &end, 10);
+	if (*end || v[0] == '-' || n > max) {
+		http_respond_error(r, 400, "invalid_query", "'%s' must be a whole number up to %llu.", name,
+				   (unsigned long long)max);
+		return false;
+	}
+	*out = n;
+	return true;
+}
+
+static bool result_index(http_req *r, int *k)
+{
+	const char *v = http_req_param(r, "k");
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (*end || n < 0 || n > 100000) {
+		http_respond_error(r, 404, "not_found", "There is no result %s.", v);
+		return false;
+	}
+	*k = (int)n;
+	return true;
+}
+
+void api_sessions_rows(http_req *r)
+{
+	uint64_t offset, limit;
+	int k;
+	if (!result_index(r, &k) || !query_u64(r, "offset", 0, UINT64_MAX / 2, &offset) ||
+	    !query_u64(r, "limit", 100, MAX_WINDOW, &limit))
+		return;
+	qsession *s = load(r);
+	if (!s)
+		return;
+	str out = STR_INIT;
+	json_writer w;
+	jw_init(&w, &out);
+	tusk_err err;
+	if (qsession_rows_json(s, k, offset, limit, &w, &err))
+		http_respond_json(r, 200, &out);
+	else {
+		str_free(&out);
+		http_respond_error(r, strcmp(err.code, "not_found") == 0 ? 404 : 500, err.code, "%s", err.msg);
+	}
+	qsession_release(s);
+}
+
+/* ---- server-sent events ---- */
+
+struct events {
+	qsession *s;
+	uint64_t seen;
+	str pending;
+	size_t sent;
+	bool closed, finished;
+	struct timespec last;
+};
+
+static void events_free(void *cls)
+{
+	struct events *e = cls;
+	qsession_release(e->s);
+	str_free(&e->pending);
+	free(e);
+}
+
+/* Fills e->pending with the next event, waiting for a change (at most 10 a second). */
+static void next_event(struct events *e)
+{
+	str_reset(&e->pending);
+	e->sent = 0;
+	if (e->closed) {
+		str_append_cstr(&e->pending, "event: closed\ndata: {}\n\n");
+		e->finished = true;
+		return;
+	}
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long since_ms = (now.tv_sec - e->last.tv_sec) * 1000 + (now.tv_nsec - e->last.tv_nsec) / 1000000;
+	if (since_ms < 100) {
+		struct timespec nap = {0, (100 - since_ms) * 1000000L};
+		nanosleep(&nap, NULL);
+	}
+	uint64_t v = qsession_wait(e->s, e->seen, 15000, &e->closed);
+	if (v == e->seen && !e->closed) {
+		str_append_cstr(&e->pending, ": keep-alive\n\n");
+		return;
+	}
+	e->seen = v;
+	clock_gettime(CLOCK_MONOTONIC, &e->last);
+	str_append_cstr(&e->pending, "event: status\ndata: ");
+	json_writer w;
+	jw_init(&w, &e->pending);
+	qsession_status_json(e->s, &w);
+	str_append_cstr(&e->pending, "\n\n");
+}
+
+static ssize_t events_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)pos;
+	struct events *e = cls;
+	if (e->sent >= e->pending.len) {
+		if (e->finished)
+			return -1;
+		next_event(e);
+	}
+	size_t n = e->pending.len - e->sent;
+	if (n > max)
+		n = max;
+	memcpy(buf, e->pending.buf + e->sent, n);
+	e->sent += n;
+	return (ssize_t)n;
+}
+
+void api_sessions_events(http_req *r)
+{
+	qsession *s = load(r);
+	if (!s)
+		return;
+	struct events *e = xcalloc(1, sizeof(*e));
+	e->s = s;
+	e->seen = (uint64_t)-1; /* the first event is the current status */
+	http_add_header(r, "X-Accel-Buffering", "no");
+	http_respond_stream(r, 200, "text/event-stream; charset=utf-8", events_read, e, events_free);
+}
+
+/* ---- exports ---- */
+
+struct export {
+	qsession *s;
+	uint64_t execution_id;
+	int result, ncols;
+	char **names;
+	bool csv, header, first_row;
+	char delimiter, quote;
+	uint64_t next_row;
+	str chunk;
+	size_t sent;
+	bool done, failed;
+};
+
+static void export_free(void *cls)
+{
+	struct export *x = cls;
+	for (int i = 0; i < x->ncols; i++)
+		free(x->names[i]);
+	free(x->names);
+	str_free(&x->chunk);
+	qsession_release(x->s);
+	free(x);
+}
+
+static void csv_field(struct export *x, const char *v, size_t n, bool is_null)
+{
+	if (is_null)
+		return;
+	bool quote = n == 0; /* "" tells an empty string from NULL */
+	for (size_t i = 0; i < n && !quote; i++)
+		quote = v[i] == x->delimiter || v[i] == x->quote || v[i] == '\n' || v[i] == '\r';
+	if (!quote) {
+		str_append(&x->chunk, v, n);
+		return;
+	}
+	str_append_char(&x->chunk, x->quote);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] == x->quote)
+			str_append_char(&x->chunk, x->quote);
+		str_append_char(&x->chunk, v[i]);
+	}
+	str_append_char(&x->chunk, x->quote);
+}
+
+static bool export_row(void *ctx, uint64_t row, int ncols, const char *const *vals, const int *lens)
+{
+	(void)row;
+	struct export *x = ctx;
+	if (x->csv) {
+		for (int c = 0; c < ncols; c++) {
+			if (c)
+				str_append_char(&x->chunk, x->delimiter);
+			csv_field(x, vals[c], vals[c] ? (size_t)lens[c] : 0, vals[c] == NULL);
+		}
+		str_append(&x->chunk, "\r\n", 2);
+	} else {
+		json_writer w;
+		jw_init(&w, &x->chunk);
+		if (!x->first_row)
+			str_append(&x->chunk, ",\n", 2);
+		x->first_row = false;
+		jw_obj_begin(&w);
+		for (int c = 0; c < ncols; c++) {
+			jw_key(&w, x->names[c]);
+			if (vals[c])
+				jw_strn(&w, vals[c], (size_t)lens[c]);
+			else
+				jw_null(&w);
+		}
+		jw_obj_end(&w);
+	}
+	x->next_row++;
+	return true;
+}
+
+static ssize_t export_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)pos;
+	struct export *x = cls;
+	while (x->sent >= x->chunk.len) {
+		if (x->done || x->failed)
+			return -1;
+		str_reset(&x->chunk);
+		x->sent = 0;
+		uint64_t before = x->next_row, total = 0;
+		tusk_err err;
+		if (!qsession_result_read(x->s, x->execution_id, x->result, x->next_row, 2000, export_row, x, &total,
+					  &err)) {
+			/* the client sees a cut-off file; the log says why */
+			x->failed = true;
+			return -1;
+		}
+		if (x->next_row == before || x->next_row >= total) {
+			if (!x->csv)
+				str_append_cstr(&x->chunk, "\n]\n");
+			x->done = true;
+		}
+	}
+	size_t n = x->chunk.len - x->sent;
+	if (n > max)
+		n = max;
+	memcpy(buf, x->chunk.buf + x->sent, n);
+	x->sent += n;
+	return (ssize_t)n;
+}
+
+static bool one_char_option(http_req *r, const char *name, char def, char *out)
+{
+	const char *v = http_req_query(r, name);
+	if (!v || !*v) {
+		*out = def;
+		return true;
+	}
+	if (strcmp(v, "tab") == 0 || strcmp(v, "\\t") == 0) {
+		*out = '\t';
+		return true;
+	}
+	if (strlen(v) != 1 || v[0] == '\n' || v[0] == '\r') {
+		http_respond_error(r, 400, "invalid_query", "'%s' must be one character (or 'tab').", name);
+		return false;
+	}
+	*out = v[0];
+	return true;
+}
+
+void api_sessions_export(http_req *r)
+{
+	int k;
+	if (!result_index(r, &k))
+		return;
+	const char *format = http_req_query(r, "format");
+	bool csv = !format || strcmp(format, "csv") == 0;
+	if (!csv && strcmp(format, "json") != 0) {
+		http_respond_error(r, 400, "invalid_query", "format must be csv or json.");
+		return;
+	}
+	char delimiter, quote;
+	if (!one_char_option(r, "delimiter", ',', &delimiter) || !one_char_option(r, "quote", '"', &quote))
+		return;
+	if (delimiter == quote) {
+		http_respond_error(r, 400, "invalid_query", "The delimiter and the quote must differ.");
+		return;
+	}
+	const char *header = http_req_query(r, "header");
+	qsession *s = load(r);
+	if (!s)
+		return;
+	struct export *x = xcalloc(1, sizeof(*x));
+	x->s = s;
+	x->result = k;
+	x->csv = csv;
+	x->delimiter = delimiter;
+	x->quote = quote;
+	x->header = !header || strcmp(header, "false") != 0;
+	x->first_row = true;
+	tusk_err err;
+	if (!qsession_result_columns(s, k, &x->execution_id, &x->ncols, &x->names, &err)) {
+		http_respond_error(r, 404, err.code, "%s", err.msg);
+		export_free(x);
+		return;
+	}
+	if (csv && x->header) {
+		for (int c = 0; c < x->ncols; c++) {
+			if (c)
+				str_append_char(&x->chunk, delimiter);
+			csv_field(x, x->names[c], strlen(x->names[c]), false);
+		}
+		str_append(&x->chunk, "\r\n", 2);
+	} else if (!csv) {
+		str_append_cstr(&x->chunk, "[\n");
+	}
+	char *disposition = arena_printf(http_req_arena(r), "attachment; filename=\"result-%d.%s\"", k + 1,
+					 csv ? "csv" : "json");
+	http_add_header(r, "Content-Disposition", disposition);
+	http_respond_stream(r, 200, csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8", export_read,
+			    x, export_free);
+}

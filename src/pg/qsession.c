@@ -1,0 +1,823 @@
+#include "pg/qsession.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pg/spool.h"
+#include "util/log.h"
+#include "util/str.h"
+
+#define MAX_NOTICES 1000
+#define MAX_RESULTS 256
+
+struct column {
+	char *name;
+	unsigned type_oid;
+	char *type;
+};
+
+struct result {
+	char *command;
+	int ncols;
+	struct column *cols;
+	spool *rows; /* NULL for commands without rows */
+	bool complete;
+};
+
+struct message {
+	char *severity; /* NOTICE, WARNING, ... or NOTIFY */
+	char *text;
+};
+
+struct qerror {
+	bool set;
+	char sqlstate[6];
+	char *message, *detail, *hint, *where;
+	int position;
+};
+
+struct qsession {
+	char id[QSESSION_ID_CHARS];
+	char owner[80];
+	int64_t user_id, server_id;
+	char *dbname;
+	qmanager *mgr;
+	PGconn *conn;
+	PGcancel *cancel;
+	int wake_fd;
+
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	/* readers of spools hold it shared; clearing results takes it exclusively */
+	pthread_rwlock_t results_rw;
+	uint64_t version;
+	int refs; /* atomic */
+	bool closing;
+
+	/* the next script (worker takes it) */
+	char *pending;
+	qexec_opts opts;
+	uint64_t execution_id;
+
+	/* what the last script produced */
+	const char *state; /* idle, running, done, error, cancelled, closed */
+	struct result results[MAX_RESULTS];
+	int nresults;
+	struct message *notices;
+	int nnotices, notices_dropped;
+	struct qerror error;
+	PGTransactionStatusType txn;
+	struct timespec started;
+	double elapsed_ms;
+	time_t last_used;
+	struct qsession *next;
+};
+
+struct qmanager {
+	pthread_mutex_t lock;
+	pthread_cond_t workers_done;
+	int workers;
+	char *spool_dir;
+	int idle_seconds;
+	size_t mem_per_result;
+	struct qsession *sessions;
+};
+
+qmanager *qmanager_new(const char *spool_dir, int idle_seconds, size_t mem_per_result)
+{
+	qmanager *m = xcalloc(1, sizeof(*m));
+	pthread_mutex_init(&m->lock, NULL);
+	pthread_cond_init(&m->workers_done, NULL);
+	m->spool_dir = xstrdup(spool_dir);
+	m->idle_seconds = idle_seconds;
+	m->mem_per_result = mem_per_result;
+	return m;
+}
+
+int qmanager_count(qmanager *m)
+{
+	pthread_mutex_lock(&m->lock);
+	int n = 0;
+	for (struct qsession *s = m->sessions; s; s = s->next)
+		n++;
+	pthread_mutex_unlock(&m->lock);
+	return n;
+}
+
+/* ---- results (session lock held) ---- */
+
+static void clear_results(qsession *s)
+{
+	for (int i = 0; i < s->nresults; i++) {
+		struct result *r = &s->results[i];
+		for (int c = 0; c < r->ncols; c++) {
+			free(r->cols[c].name);
+			free(r->cols[c].type);
+		}
+		free(r->cols);
+		free(r->command);
+		spool_free(r->rows);
+		memset(r, 0, sizeof(*r));
+	}
+	s->nresults = 0;
+	for (int i = 0; i < s->nnotices; i++) {
+		free(s->notices[i].severity);
+		free(s->notices[i].text);
+	}
+	s->nnotices = s->notices_dropped = 0;
+	free(s->error.message);
+	free(s->error.detail);
+	free(s->error.hint);
+	free(s->error.where);
+	memset(&s->error, 0, sizeof(s->error));
+}
+
+static void bump(qsession *s)
+{
+	s->version++;
+	pthread_cond_broadcast(&s->changed);
+}
+
+static void add_message(qsession *s, const char *severity, const char *text)
+{
+	if (s->nnotices >= MAX_NOTICES) {
+		s->notices_dropped++;
+		return;
+	}
+	if (!s->notices)
+		s->notices = xcalloc(MAX_NOTICES, sizeof(*s->notices));
+	s->notices[s->nnotices].severity = xstrdup(severity);
+	size_t n = strlen(text);
+	while (n && text[n - 1] == '\n')
+		n--;
+	s->notices[s->nnotices++].text = xstrndup(text, n);
+	bump(s);
+}
+
+static void notice_receiver(void *arg, const PGresult *r)
+{
+	qsession *s = arg;
+	const char *sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+	const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+	pthread_mutex_lock(&s->lock);
+	add_message(s, sev ? sev : "NOTICE", msg ? msg : PQresultErrorMessage(r));
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Column names and type names of a result that has rows. */
+static struct result *new_result(qsession *s, const PGresult *r, bool with_rows)
+{
+	if (s->nresults >= MAX_RESULTS)
+		return NULL;
+	struct result *res = &s->results[s->nresults++];
+	res->ncols = PQnfields(r);
+	res->cols = xcalloc((size_t)res->ncols + 1, sizeof(*res->cols));
+	for (int c = 0; c < res->ncols; c++) {
+		res->cols[c].name = xstrdup(PQfname(r, c));
+		res->cols[c].type_oid = PQftype(r, c);
+	}
+	if (with_rows)
+		res->rows = spool_new(s->mgr->spool_dir, res->ncols, s->mgr->mem_per_result);
+	bump(s);
+	return res;
+}
+
+static void set_error(qsession *s, const PGresult *r)
+{
+	const char *v;
+	s->error.set = true;
+	snprintf(s->error.sqlstate, sizeof(s->error.sqlstate), "%s",
+		 (v = PQresultErrorField(r, PG_DIAG_SQLSTATE)) ? v : "");
+	v = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+	s->error.message = xstrdup(v ? v : PQresultErrorMessage(r));
+	s->error.detail = (v = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL)) ? xstrdup(v) : NULL;
+	s->error.hint = (v = PQresultErrorField(r, PG_DIAG_MESSAGE_HINT)) ? xstrdup(v) : NULL;
+	s->error.where = (v = PQresultErrorField(r, PG_DIAG_CONTEXT)) ? xstrdup(v) : NULL;
+	v = PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION);
+	s->error.position = v ? atoi(v) : 0;
+}
+
+/* Type names for the result columns, asked once the connection is free. */
+static void resolve_types(qsession *s)
+{
+	str oids = STR_INIT;
+	pthread_mutex_lock(&s->lock);
+	for (int i = 0; i < s->nresults; i++)
+		for (int c = 0; c < s->results[i].ncols; c++)
+			str_appendf(&oids, "%s%u", oids.len ? "," : "", s->results[i].cols[c].type_oid);
+	pthread_mutex_unlock(&s->lock);
+	if (!oids.len)
+		return;
+	str param = STR_INIT;
+	str_appendf(&param, "{%s}", str_cstr(&oids));
+	const char *params[1] = {str_cstr(&param)};
+	PGresult *r = PQexecParams(s->conn,
+				   "SELECT t.oid, pg_catalog.format_type(t.oid, NULL) FROM pg_catalog.pg_type t "
+				   "WHERE t.oid = ANY ($1::oid[])",
+				   1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+		pthread_mutex_lock(&s->lock);
+		for (int i = 0; i < s->nresults; i++)
+			for (int c = 0; c < s->results[i].ncols; c++)
+				for (int k = 0; k < PQntuples(r); k++)
+					if ((unsigned)strtoul(PQgetvalue(r, k, 0), NULL, 10) ==
+						    s->results[i].cols[c].type_oid &&
+					    !s->results[i].cols[c].type)
+						s->results[i].cols[c].type = xstrdup(PQgetvalue(r, k, 1));
+		bump(s);
+		pthread_mutex_unlock(&s->lock);
+	}
+	PQclear(r);
+	str_free(&param);
+	str_free(&oids);
+}
+
+static double ms_since(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) * 1e3 + (double)(now.tv_nsec - t->tv_nsec) / 1e6;
+}
+
+static bool simple(qsession *s, const char *sql)
+{
+	PGresult *r = PQexec(s->conn, sql);
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	PQclear(r);
+	return ok;
+}
+
+static void collect_notifications(qsession *s)
+{
+	PGnotify *n;
+	while ((n = PQnotifies(s->conn)) != NULL) {
+		char text[1200];
+		snprintf(text, sizeof(text), "channel %s from pid %d: %s", n->relname, n->be_pid, n->extra);
+		pthread_mutex_lock(&s->lock);
+		add_message(s, "NOTIFY", text);
+		pthread_mutex_unlock(&s->lock);
+		PQfreemem(n);
+	}
+}
+
+/* Runs one script to the end; every result set goes to its own spool. */
+static void run_script(qsession *s, char *sql, qexec_opts opts)
+{
+	if (PQstatus(s->conn) != CONNECTION_OK) {
+		PQreset(s->conn);
+		PQfreeCancel(s->cancel);
+		s->cancel = PQgetCancel(s->conn);
+		pthread_mutex_lock(&s->lock);
+		add_message(s, "NOTICE", PQstatus(s->conn) == CONNECTION_OK ? "The connection was lost; Tusk reconnected."
+									   : "The connection is lost and reconnecting failed.");
+		pthread_mutex_unlock(&s->lock);
+	}
+	if (!opts.autocommit && PQtransactionStatus(s->conn) == PQTRANS_IDLE)
+		simple(s, "BEGIN");
+	bool sent = PQsendQuery(s->conn, sql) && PQsetSingleRowMode(s->conn);
+	if (!sent) {
+		pthread_mutex_lock(&s->lock);
+		s->error.set = true;
+		s->error.message = xstrdup(PQerrorMessage(s->conn));
+		pthread_mutex_unlock(&s->lock);
+	}
+	struct result *cur = NULL;
+	PGresult *r;
+	bool failed = !sent;
+	while (sent && (r = PQgetResult(s->conn)) != NULL) {
+		ExecStatusType st = PQresultStatus(r);
+		pthread_mutex_lock(&s->lock);
+		if (st == PGRES_SINGLE_TUPLE) {
+			if (!cur)
+				cur = new_result(s, r, true);
+			if (cur) {
+				const char *vals[cur->ncols + 1];
+				int lens[cur->ncols + 1];
+				for (int c = 0; c < cur->ncols; c++) {
+					vals[c] = PQgetisnull(r, 0, c) ? NULL : PQgetvalue(r, 0, c);
+					lens[c] = PQgetlength(r, 0, c);
+				}
+				pthread_mutex_unlock(&s->lock);
+				tusk_err err;
+				bool ok = spool_append(cur->rows, vals, lens, &err);
+				pthread_mutex_lock(&s->lock);
+				if (!ok && !s->error.set) {
+					s->error.set = true;
+					s->error.message = xstrdup(err.msg);
+					qsession_cancel(s);
+				}
+				/* progress: wake watchers now and then, not per row */
+				if ((spool_rows(cur->rows) & 4095) == 1)
+					bump(s);
+			}
+		} else if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+			if (!cur)
+				cur = new_result(s, r, st == PGRES_TUPLES_OK);
+			if (cur) {
+				cur->command = xstrdup(PQcmdStatus(r));
+				cur->complete = true;
+				bump(s);
+			}
+			cur = NULL;
+		} else if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT) {
+			add_message(s, "WARNING", "COPY FROM STDIN / TO STDOUT is not run by the query tool; use Import/Export.");
+			pthread_mutex_unlock(&s->lock);
+			if (st == PGRES_COPY_IN)
+				PQputCopyEnd(s->conn, "COPY is not supported in the query tool");
+			else {
+				char *buf;
+				while (PQgetCopyData(s->conn, &buf, 0) > 0)
+					PQfreemem(buf);
+			}
+			pthread_mutex_lock(&s->lock);
+		} else if (st != PGRES_EMPTY_QUERY) {
+			/* an error: rows delivered before it make the result partial (complete stays false) */
+			failed = true;
+			if (!s->error.set)
+				set_error(s, r);
+			cur = NULL;
+			bump(s);
+		}
+		pthread_mutex_unlock(&s->lock);
+		PQclear(r);
+	}
+	bool cancelled = failed && strcmp(s->error.sqlstate, "57014") == 0;
+	if (failed && opts.autorollback && PQtransactionStatus(s->conn) == PQTRANS_INERROR && simple(s, "ROLLBACK")) {
+		pthread_mutex_lock(&s->lock);
+		add_message(s, "NOTICE", "The transaction was rolled back after the error (auto-rollback).");
+		pthread_mutex_unlock(&s->lock);
+	}
+	collect_notifications(s);
+	resolve_types(s);
+	pthread_mutex_lock(&s->lock);
+	s->txn = PQtransactionStatus(s->conn);
+	s->elapsed_ms = ms_since(&s->started);
+	s->state = cancelled ? "cancelled" : failed ? "error" : "done";
+	s->last_used = time(NULL);
+	bump(s);
+	pthread_mutex_unlock(&s->lock);
+	free(sql);
+}
+
+static void session_free(qsession *s)
+{
+	clear_results(s);
+	free(s->notices);
+	PQfreeCancel(s->cancel);
+	PQfinish(s->conn);
+	close(s->wake_fd);
+	free(s->dbname);
+	free(s->pending);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->changed);
+	pthread_rwlock_destroy(&s->results_rw);
+	free(s);
+}
+
+void qsession_release(qsession *s)
+{
+	if (__atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) == 0)
+		session_free(s);
+}
+
+static void retain(qsession *s)
+{
+	__atomic_add_fetch(&s->refs, 1, __ATOMIC_ACQ_REL);
+}
+
+/* Removes s from the manager's list; true when it was there. */
+static bool unlink_session(qmanager *m, qsession *s)
+{
+	pthread_mutex_lock(&m->lock);
+	bool found = false;
+	for (struct qsession **pp = &m->sessions; *pp; pp = &(*pp)->next)
+		if (*pp == s) {
+			*pp = s->next;
+			found = true;
+			break;
+		}
+	pthread_mutex_unlock(&m->lock);
+	return found;
+}
+
+static void wake(qsession *s)
+{
+	uint64_t one = 1;
+	ssize_t w = write(s->wake_fd, &one, sizeof(one));
+	(void)w;
+}
+
+static void *worker_main(void *arg)
+{
+	qsession *s = arg;
+	qmanager *m = s->mgr;
+	for (;;) {
+		pthread_mutex_lock(&s->lock);
+		bool closing = s->closing;
+		char *sql = s->pending;
+		qexec_opts opts = s->opts;
+		s->pending = NULL;
+		bool idle_too_long = !sql && m->idle_seconds > 0 && time(NULL) - s->last_used > m->idle_seconds;
+		pthread_mutex_unlock(&s->lock);
+		if (closing)
+			break;
+		if (idle_too_long) {
+			log_msg(LOG_INFO, "query session closed after idling", "transaction_open",
+				PQtransactionStatus(s->conn) == PQTRANS_IDLE ? "false" : "true (rolled back)", NULL);
+			if (unlink_session(m, s))
+				qsession_release(s); /* the manager's reference */
+			break;
+		}
+		if (sql) {
+			run_script(s, sql, opts);
+			continue;
+		}
+		/* idle: wait for a command, a notification or the idle check */
+		struct pollfd fds[2] = {{s->wake_fd, POLLIN, 0}, {PQsocket(s->conn), POLLIN, 0}};
+		int n = poll(fds, fds[1].fd >= 0 ? 2 : 1, 2000);
+		if (n > 0 && (fds[0].revents & POLLIN)) {
+			uint64_t v;
+			ssize_t rd = read(s->wake_fd, &v, sizeof(v));
+			(void)rd;
+		}
+		if (n > 0 && fds[1].fd >= 0 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+			PQconsumeInput(s->conn);
+			collect_notifications(s);
+			if (PQstatus(s->conn) != CONNECTION_OK) {
+				pthread_mutex_lock(&s->lock);
+				add_message(s, "WARNING", "The connection to the server was lost; the next run reconnects.");
+				pthread_mutex_unlock(&s->lock);
+				/* stop polling a dead socket: wait for a command */
+				struct pollfd only = {s->wake_fd, POLLIN, 0};
+				if (poll(&only, 1, 2000) > 0) {
+					uint64_t v;
+					ssize_t rd = read(s->wake_fd, &v, sizeof(v));
+					(void)rd;
+				}
+			}
+		}
+	}
+	pthread_mutex_lock(&s->lock);
+	s->state = "closed";
+	bump(s);
+	pthread_mutex_unlock(&s->lock);
+	qsession_release(s); /* the worker's reference */
+	pthread_mutex_lock(&m->lock);
+	if (--m->workers == 0)
+		pthread_cond_broadcast(&m->workers_done);
+	pthread_mutex_unlock(&m->lock);
+	return NULL;
+}
+
+qsession *qsession_open(qmanager *m, PGconn *conn, int64_t user_id, const char *owner, int64_t server_id,
+			const char *dbname, char id[QSESSION_ID_CHARS])
+{
+	qsession *s = xcalloc(1, sizeof(*s));
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(s->id, sizeof(s->id), raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	snprintf(s->owner, sizeof(s->owner), "%s", owner);
+	s->user_id = user_id;
+	s->server_id = server_id;
+	s->dbname = xstrdup(dbname);
+	s->mgr = m;
+	s->conn = conn;
+	s->cancel = PQgetCancel(conn);
+	s->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	s->state = "idle";
+	s->txn = PQtransactionStatus(conn);
+	s->last_used = time(NULL);
+	s->refs = 3; /* manager list, worker, caller */
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->changed, NULL);
+	pthread_rwlock_init(&s->results_rw, NULL);
+	PQsetNoticeReceiver(conn, notice_receiver, s);
+	memcpy(id, s->id, QSESSION_ID_CHARS);
+	pthread_mutex_lock(&m->lock);
+	s->next = m->sessions;
+	m->sessions = s;
+	m->workers++;
+	pthread_mutex_unlock(&m->lock);
+	pthread_t t;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_create(&t, &attr, worker_main, s);
+	pthread_attr_destroy(&attr);
+	return s;
+}
+
+qsession *qsession_get(qmanager *m, const char *id, const char *owner)
+{
+	pthread_mutex_lock(&m->lock);
+	qsession *found = NULL;
+	for (qsession *s = m->sessions; s; s = s->next)
+		if (strcmp(s->id, id) == 0 && strcmp(s->owner, owner) == 0) {
+			retain(s);
+			pthread_mutex_lock(&s->lock);
+			s->last_used = time(NULL);
+			pthread_mutex_unlock(&s->lock);
+			found = s;
+			break;
+		}
+	pthread_mutex_unlock(&m->lock);
+	return found;
+}
+
+void qsession_close(qmanager *m, qsession *s)
+{
+	if (!unlink_session(m, s))
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->closing = true;
+	bool running = strcmp(s->state, "running") == 0;
+	bump(s);
+	pthread_mutex_unlock(&s->lock);
+	if (running)
+		qsession_cancel(s);
+	wake(s);
+	qsession_release(s); /* the manager's reference */
+}
+
+void qmanager_shutdown(qmanager *m, int timeout_ms)
+{
+	for (;;) {
+		pthread_mutex_lock(&m->lock);
+		qsession *s = m->sessions;
+		if (s)
+			retain(s);
+		pthread_mutex_unlock(&m->lock);
+		if (!s)
+			break;
+		qsession_close(m, s);
+		qsession_release(s);
+	}
+	struct timespec deadline;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += timeout_ms / 1000 + 1;
+	pthread_mutex_lock(&m->lock);
+	while (m->workers > 0)
+		if (pthread_cond_timedwait(&m->workers_done, &m->lock, &deadline) == ETIMEDOUT)
+			break;
+	pthread_mutex_unlock(&m->lock);
+}
+
+void qmanager_free(qmanager *m)
+{
+	if (!m)
+		return;
+	pthread_mutex_destroy(&m->lock);
+	pthread_cond_destroy(&m->workers_done);
+	free(m->spool_dir);
+	free(m);
+}
+
+bool qsession_execute(qsession *s, const char *sql, const qexec_opts *o, uint64_t *execution_id, tusk_err *err)
+{
+	/* wait for window readers of the old results (each reads one window) */
+	pthread_rwlock_wrlock(&s->results_rw);
+	pthread_mutex_lock(&s->lock);
+	if (s->pending || strcmp(s->state, "running") == 0 || s->closing) {
+		pthread_mutex_unlock(&s->lock);
+		pthread_rwlock_unlock(&s->results_rw);
+		err_set(err, "busy", "A query is still running in this tab: wait for it or cancel it.");
+		return false;
+	}
+	clear_results(s);
+	s->pending = xstrdup(sql);
+	s->opts = *o;
+	s->state = "running";
+	clock_gettime(CLOCK_MONOTONIC, &s->started);
+	s->elapsed_ms = 0;
+	*execution_id = ++s->execution_id;
+	bump(s);
+	pthread_mutex_unlock(&s->lock);
+	pthread_rwlock_unlock(&s->results_rw);
+	wake(s);
+	return true;
+}
+
+static void *cancel_main(void *arg)
+{
+	qsession *s = arg;
+	char errbuf[256];
+	/* libpq 15's PQcancel blocks on the network: never on a request thread */
+	if (s->cancel && !PQcancel(s->cancel, errbuf, sizeof(errbuf)))
+		log_msg(LOG_WARN, "cancel request failed", "detail", errbuf, NULL);
+	qsession_release(s);
+	return NULL;
+}
+
+void qsession_cancel(qsession *s)
+{
+	/* may be called with s->lock held: it only touches the atomic refs */
+	pthread_t t;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	retain(s);
+	if (pthread_create(&t, &attr, cancel_main, s) != 0)
+		qsession_release(s);
+	pthread_attr_destroy(&attr);
+}
+
+static const char *txn_name(PGTransactionStatusType t)
+{
+	switch (t) {
+	case PQTRANS_IDLE:
+		return "idle";
+	case PQTRANS_ACTIVE:
+		return "active";
+	case PQTRANS_INTRANS:
+		return "in_transaction";
+	case PQTRANS_INERROR:
+		return "in_error";
+	default:
+		return "unknown";
+	}
+}
+
+void qsession_status_json(qsession *s, json_writer *w)
+{
+	pthread_mutex_lock(&s->lock);
+	bool running = strcmp(s->state, "running") == 0;
+	jw_obj_begin(w);
+	jw_kv_str(w, "state", s->state);
+	jw_kv_str(w, "transaction", running ? "active" : txn_name(s->txn));
+	jw_kv_int(w, "execution_id", (int64_t)s->execution_id);
+	jw_key(w, "elapsed_ms");
+	jw_double(w, running ? ms_since(&s->started) : s->elapsed_ms);
+	jw_kv_str(w, "database", s->dbname);
+	jw_key(w, "results");
+	jw_arr_begin(w);
+	for (int i = 0; i < s->nresults; i++) {
+		struct result *r = &s->results[i];
+		jw_obj_begin(w);
+		jw_key(w, "columns");
+		jw_arr_begin(w);
+		for (int c = 0; c < r->ncols; c++) {
+			jw_obj_begin(w);
+			jw_kv_str(w, "name", r->cols[c].name);
+			jw_kv_int(w, "type_oid", r->cols[c].type_oid);
+			jw_kv_str(w, "type", r->cols[c].type);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+		jw_kv_int(w, "row_count", r->rows ? (int64_t)spool_rows(r->rows) : 0);
+		jw_kv_bool(w, "has_rows", r->rows != NULL);
+		jw_kv_str(w, "command", r->command);
+		jw_kv_bool(w, "complete", r->complete);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_key(w, "notices");
+	jw_arr_begin(w);
+	for (int i = 0; i < s->nnotices; i++) {
+		jw_obj_begin(w);
+		jw_kv_str(w, "severity", s->notices[i].severity);
+		jw_kv_str(w, "message", s->notices[i].text);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_kv_int(w, "notices_dropped", s->notices_dropped);
+	jw_key(w, "error");
+	if (s->error.set) {
+		jw_obj_begin(w);
+		jw_kv_str(w, "sqlstate", s->error.sqlstate);
+		jw_kv_str(w, "message", s->error.message);
+		jw_kv_str(w, "detail", s->error.detail);
+		jw_kv_str(w, "hint", s->error.hint);
+		jw_kv_str(w, "where", s->error.where);
+		jw_key(w, "position");
+		if (s->error.position)
+			jw_int(w, s->error.position);
+		else
+			jw_null(w);
+		jw_obj_end(w);
+	} else {
+		jw_null(w);
+	}
+	jw_obj_end(w);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* The spool of result k, or NULL (err set). Session lock held. */
+static spool *result_spool(qsession *s, int k, tusk_err *err)
+{
+	if (k < 0 || k >= s->nresults) {
+		err_set(err, "not_found", "There is no result %d.", k);
+		return NULL;
+	}
+	if (!s->results[k].rows) {
+		err_set(err, "not_found", "Result %d is a command without rows.", k);
+		return NULL;
+	}
+	return s->results[k].rows;
+}
+
+struct window {
+	json_writer *w;
+};
+
+static bool window_row(void *ctx, uint64_t row, int ncols, const char *const *vals, const int *lens)
+{
+	(void)row;
+	struct window *win = ctx;
+	jw_arr_begin(win->w);
+	for (int c = 0; c < ncols; c++) {
+		if (vals[c])
+			jw_strn(win->w, vals[c], (size_t)lens[c]);
+		else
+			jw_null(win->w);
+	}
+	jw_arr_end(win->w);
+	return true;
+}
+
+bool qsession_result_read(qsession *s, uint64_t execution_id, int result, uint64_t offset, uint64_t limit,
+			  bool (*fn)(void *ctx, uint64_t row, int ncols, const char *const *vals, const int *lens),
+			  void *ctx, uint64_t *rows_total, tusk_err *err)
+{
+	pthread_rwlock_rdlock(&s->results_rw);
+	pthread_mutex_lock(&s->lock);
+	spool *sp = s->execution_id == execution_id ? result_spool(s, result, err) : NULL;
+	if (s->execution_id != execution_id)
+		err_set(err, "superseded", "The tab ran another query; this result is gone.");
+	pthread_mutex_unlock(&s->lock);
+	bool ok = sp != NULL;
+	if (ok && rows_total)
+		*rows_total = spool_rows(sp);
+	ok = ok && spool_read(sp, offset, limit, fn, ctx, err);
+	pthread_rwlock_unlock(&s->results_rw);
+	return ok;
+}
+
+bool qsession_rows_json(qsession *s, int result, uint64_t offset, uint64_t limit, json_writer *w, tusk_err *err)
+{
+	pthread_rwlock_rdlock(&s->results_rw);
+	pthread_mutex_lock(&s->lock);
+	spool *sp = result_spool(s, result, err);
+	bool complete = sp && s->results[result].complete;
+	pthread_mutex_unlock(&s->lock);
+	if (!sp) {
+		pthread_rwlock_unlock(&s->results_rw);
+		return false;
+	}
+	jw_obj_begin(w);
+	jw_kv_int(w, "offset", (int64_t)offset);
+	jw_key(w, "rows");
+	jw_arr_begin(w);
+	struct window win = {w};
+	bool ok = spool_read(sp, offset, limit, window_row, &win, err);
+	jw_arr_end(w);
+	jw_kv_int(w, "row_count", (int64_t)spool_rows(sp));
+	jw_kv_bool(w, "complete", complete);
+	jw_obj_end(w);
+	pthread_rwlock_unlock(&s->results_rw);
+	return ok;
+}
+
+bool qsession_result_columns(qsession *s, int result, uint64_t *execution_id, int *ncols, char ***names,
+			     tusk_err *err)
+{
+	pthread_mutex_lock(&s->lock);
+	bool ok = result_spool(s, result, err) != NULL;
+	*execution_id = s->execution_id;
+	if (ok) {
+		struct result *r = &s->results[result];
+		*ncols = r->ncols;
+		*names = xcalloc((size_t)r->ncols + 1, sizeof(char *));
+		for (int c = 0; c < r->ncols; c++)
+			(*names)[c] = xstrdup(r->cols[c].name);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
+uint64_t qsession_wait(qsession *s, uint64_t seen, int timeout_ms, bool *closed)
+{
+	struct timespec deadline;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += timeout_ms / 1000;
+	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&s->lock);
+	while (s->version == seen && !s->closing)
+		if (pthread_cond_timedwait(&s->changed, &s->lock, &deadline) == ETIMEDOUT)
+			break;
+	uint64_t v = s->version;
+	*closed = s->closing;
+	pthread_mutex_unlock(&s->lock);
+	return v;
+}

@@ -1,0 +1,63 @@
+/* Query sessions: each query-tool tab owns one PostgreSQL connection and one
+ * worker thread. Executing returns at once; the worker streams rows in
+ * single-row mode into a spool per result set; HTTP threads read status and
+ * windows of rows, and wait for changes (SSE). Sessions belong to one login
+ * session and end when closed, when idle too long, or at shutdown. */
+#ifndef TUSK_PG_QSESSION_H
+#define TUSK_PG_QSESSION_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/err.h"
+#include "util/json.h"
+
+typedef struct qmanager qmanager;
+typedef struct qsession qsession;
+
+#define QSESSION_ID_CHARS 44
+
+qmanager *qmanager_new(const char *spool_dir, int idle_seconds, size_t mem_per_result);
+/* Cancels running queries, ends every session and waits (bounded) for the workers. */
+void qmanager_shutdown(qmanager *m, int timeout_ms);
+void qmanager_free(qmanager *m);
+int qmanager_count(qmanager *m);
+
+/* Takes ownership of conn. */
+qsession *qsession_open(qmanager *m, PGconn *conn, int64_t user_id, const char *owner, int64_t server_id,
+			const char *dbname, char id[QSESSION_ID_CHARS]);
+/* A session of this owner (login session), with a reference; NULL if none. */
+qsession *qsession_get(qmanager *m, const char *id, const char *owner);
+void qsession_release(qsession *s);
+void qsession_close(qmanager *m, qsession *s);
+
+typedef struct {
+	bool autocommit;   /* false: BEGIN before a script outside a transaction */
+	bool autorollback; /* on an error inside a transaction, roll it back */
+} qexec_opts;
+
+/* err code busy while a script runs. */
+bool qsession_execute(qsession *s, const char *sql, const qexec_opts *o, uint64_t *execution_id, tusk_err *err)
+	__attribute__((warn_unused_result));
+/* Asks the server to cancel the running statement (off the calling thread). */
+void qsession_cancel(qsession *s);
+
+void qsession_status_json(qsession *s, json_writer *w);
+/* err code not_found for a result that does not exist. */
+bool qsession_rows_json(qsession *s, int result, uint64_t offset, uint64_t limit, json_writer *w, tusk_err *err)
+	__attribute__((warn_unused_result));
+/* Waits until the session changed after version seen (or timeout); returns the
+ * new version, *closed when the session ended. */
+uint64_t qsession_wait(qsession *s, uint64_t seen, int timeout_ms, bool *closed);
+
+/* For exports: the column names (free each and the array) and the execution
+ * the result belongs to; then read it in chunks. A chunk read after another
+ * execute fails with err code superseded. */
+bool qsession_result_columns(qsession *s, int result, uint64_t *execution_id, int *ncols, char ***names,
+			     tusk_err *err);
+bool qsession_result_read(qsession *s, uint64_t execution_id, int result, uint64_t offset, uint64_t limit,
+			  bool (*fn)(void *ctx, uint64_t row, int ncols, const char *const *vals, const int *lens),
+			  void *ctx, uint64_t *rows_total, tusk_err *err) __attribute__((warn_unused_result));
+
+#endif

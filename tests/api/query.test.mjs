@@ -1,0 +1,247 @@
+// The query tool API: sessions, multi-statement results, notices, errors
+// with position, cancel, transactions, 1M-row windows, exports, SSE.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTusk, ADMIN } from '../lib/tusk.mjs';
+import { Client } from '../lib/http.mjs';
+import { pg, psql } from '../lib/pg.mjs';
+
+let t, c, serverId;
+
+before(async () => {
+  t = await startTusk({});
+  c = new Client(t.url);
+  const res = await c.post('api/v1/auth/login', ADMIN);
+  c.csrf = res.body.csrf_token;
+  serverId = (await c.post('api/v1/servers', { name: 'pg', host: pg.host, port: pg.port, username: pg.user })).body.server.id;
+});
+
+after(async () => {
+  const code = await t.stop();
+  assert.equal(code, 0, t.output());
+});
+
+async function connect() {
+  const r = await c.post(`api/v1/servers/${serverId}/connect`, { password: pg.password });
+  assert.equal(r.status, 200, r.raw);
+}
+
+async function open(database = 'postgres') {
+  const r = await c.post(`api/v1/servers/${serverId}/sessions`, { database });
+  assert.equal(r.status, 201, r.raw);
+  return r.body.session_id;
+}
+
+async function run(sid, sql, opts = {}, timeoutMs = 60000) {
+  const r = await c.post(`api/v1/sessions/${sid}/execute`, { sql, ...opts });
+  assert.equal(r.status, 202, r.raw);
+  return waitDone(sid, timeoutMs);
+}
+
+async function waitDone(sid, timeoutMs = 60000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const s = (await c.get(`api/v1/sessions/${sid}/status`)).body;
+    if (s.state !== 'running') return s;
+    if (Date.now() > until) throw new Error(`still running: ${JSON.stringify(s)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('a session needs a connected server', async () => {
+  const r = await c.post(`api/v1/servers/${serverId}/sessions`, { database: 'postgres' });
+  assert.equal(r.status, 409);
+  assert.equal(r.body.error.code, 'not_connected');
+  await connect();
+});
+
+test('every result set of a script, with columns, types, counts and command tags', async () => {
+  const sid = await open();
+  const s = await run(sid, "SELECT 1 AS a, 'x'::text AS b, NULL::int AS c, 12345678901234567890::numeric AS big; SELECT generate_series(1,5) AS n; CREATE TEMP TABLE tmp_x (x int); INSERT INTO tmp_x VALUES (1), (2)");
+  assert.equal(s.state, 'done', JSON.stringify(s.error));
+  assert.equal(s.results.length, 4);
+  assert.deepEqual(s.results[0].columns.map((col) => [col.name, col.type]), [['a', 'integer'], ['b', 'text'], ['c', 'integer'], ['big', 'numeric']]);
+  assert.deepEqual(s.results.map((r) => r.command), ['SELECT 1', 'SELECT 5', 'CREATE TABLE', 'INSERT 0 2']);
+  assert.deepEqual(s.results.map((r) => r.row_count), [1, 5, 0, 0]);
+  assert.ok(s.results.every((r) => r.complete));
+  assert.ok(s.elapsed_ms >= 0);
+  const first = (await c.get(`api/v1/sessions/${sid}/results/0/rows?offset=0&limit=10`)).body;
+  assert.deepEqual(first.rows, [['1', 'x', null, '12345678901234567890']], 'NULL stays null, numeric stays exact text');
+  const second = (await c.get(`api/v1/sessions/${sid}/results/1/rows?offset=2&limit=2`)).body;
+  assert.deepEqual(second.rows, [['3'], ['4']]);
+  assert.equal(second.row_count, 5);
+  assert.equal((await c.get(`api/v1/sessions/${sid}/results/2/rows`)).status, 404, 'a command has no rows');
+  assert.equal((await c.get(`api/v1/sessions/${sid}/results/9/rows`)).status, 404);
+  assert.equal((await c.get(`api/v1/sessions/${sid}/results/1/rows?limit=100000`)).status, 400);
+});
+
+test('notices arrive in order; errors carry SQLSTATE, position, detail and hint', async () => {
+  const sid = await open();
+  const n = await run(sid, "DO $$ BEGIN RAISE NOTICE 'hello %', 42; RAISE WARNING 'careful'; END $$");
+  assert.deepEqual(n.notices.map((x) => [x.severity, x.message]), [['NOTICE', 'hello 42'], ['WARNING', 'careful']]);
+  const e = await run(sid, 'SELECT 1 AS ok;\nSELECT * FROM no_such_table_here');
+  assert.equal(e.state, 'error');
+  assert.equal(e.error.sqlstate, '42P01');
+  assert.match(e.error.message, /relation "no_such_table_here" does not exist/);
+  assert.equal(e.error.position, 31, 'position counts characters within the whole script, for the editor');
+  assert.equal(e.results.length, 1, 'results before the error are kept');
+  const h = await run(sid, "SELECT 'a'::text + 1");
+  assert.equal(h.error.sqlstate, '42883');
+  assert.match(h.error.hint, /No operator matches/);
+  const d = await run(sid, "DO $$ BEGIN RAISE EXCEPTION 'boom' USING DETAIL = 'the detail', HINT = 'the hint'; END $$");
+  assert.equal(d.error.detail, 'the detail');
+  assert.equal(d.error.hint, 'the hint');
+  assert.match(d.error.where, /PL\/pgSQL/);
+});
+
+test('a running pg_sleep can be cancelled', async () => {
+  const sid = await open();
+  const r = await c.post(`api/v1/sessions/${sid}/execute`, { sql: 'SELECT pg_sleep(30)' });
+  assert.equal(r.status, 202);
+  await new Promise((res) => setTimeout(res, 300));
+  assert.equal((await c.get(`api/v1/sessions/${sid}/status`)).body.state, 'running');
+  const busy = await c.post(`api/v1/sessions/${sid}/execute`, { sql: 'SELECT 1' });
+  assert.equal(busy.status, 409);
+  assert.equal(busy.body.error.code, 'busy');
+  const started = Date.now();
+  assert.equal((await c.post(`api/v1/sessions/${sid}/cancel`, {})).status, 202);
+  const s = await waitDone(sid, 10000);
+  assert.ok(Date.now() - started < 5000);
+  assert.equal(s.state, 'cancelled');
+  assert.equal(s.error.sqlstate, '57014');
+  assert.equal((await run(sid, 'SELECT 2')).state, 'done', 'the tab goes on after a cancel');
+});
+
+test('transactions: auto-commit off, commit, rollback, auto-rollback on error', async () => {
+  psql('DROP TABLE IF EXISTS qt_txn; CREATE TABLE qt_txn (x int)');
+  const sid = await open();
+  let s = await run(sid, 'INSERT INTO qt_txn VALUES (1)', { autocommit: false });
+  assert.equal(s.transaction, 'in_transaction');
+  assert.equal(psql('SELECT count(*) FROM qt_txn'), '0', 'not visible before commit');
+  assert.equal((await c.post(`api/v1/sessions/${sid}/commit`, {})).status, 202);
+  s = await waitDone(sid);
+  assert.equal(s.transaction, 'idle');
+  assert.equal(psql('SELECT count(*) FROM qt_txn'), '1');
+  await run(sid, 'INSERT INTO qt_txn VALUES (2)', { autocommit: false });
+  await c.post(`api/v1/sessions/${sid}/rollback`, {});
+  s = await waitDone(sid);
+  assert.equal(s.transaction, 'idle');
+  assert.equal(psql('SELECT count(*) FROM qt_txn'), '1');
+  s = await run(sid, 'INSERT INTO qt_txn VALUES (3); SELECT 1/0', { autocommit: false, autorollback: true });
+  assert.equal(s.state, 'error');
+  assert.equal(s.transaction, 'idle');
+  assert.ok(s.notices.some((n) => /rolled back/.test(n.message)));
+  s = await run(sid, 'INSERT INTO qt_txn VALUES (4); SELECT 1/0', { autocommit: false });
+  assert.equal(s.transaction, 'in_error', 'without auto-rollback the failed transaction stays for the user to end');
+  await c.post(`api/v1/sessions/${sid}/rollback`, {});
+  await waitDone(sid);
+  assert.equal(psql('SELECT count(*) FROM qt_txn'), '1');
+});
+
+test('a 1,000,000-row result: exact count, windows at the start, middle and end', async () => {
+  const sid = await open();
+  const s = await run(sid, "SELECT g AS n, md5(g::text) AS h, g * 2 AS twice, now() AS at FROM generate_series(1, 1000000) g", {}, 180000);
+  assert.equal(s.state, 'done', JSON.stringify(s.error));
+  assert.equal(s.results[0].row_count, 1000000);
+  for (const offset of [0, 500000, 999900]) {
+    const w = (await c.get(`api/v1/sessions/${sid}/results/0/rows?offset=${offset}&limit=100`)).body;
+    assert.equal(w.rows.length, 100);
+    assert.equal(w.rows[0][0], String(offset + 1));
+    assert.equal(w.rows[99][2], String((offset + 100) * 2));
+  }
+  const past = (await c.get(`api/v1/sessions/${sid}/results/0/rows?offset=999990&limit=100`)).body;
+  assert.equal(past.rows.length, 10);
+});
+
+test('exports: CSV parses back to the same values, with options; JSON too', async () => {
+  const sid = await open();
+  const values = [['1', 'plain'], ['2', 'with, comma'], ['3', 'with "quotes"'], ['4', 'line\nbreak'], ['5', ''], ['6', null]];
+  const sql = 'SELECT * FROM (VALUES ' + values.map(([a, b]) => `(${a}, ${b === null ? 'NULL' : `'${b.replace(/'/g, "''")}'`})`).join(', ') + ') v(id, txt) ORDER BY id';
+  const s = await run(sid, sql);
+  assert.equal(s.state, 'done', JSON.stringify(s.error));
+  const csv = await c.get(`api/v1/sessions/${sid}/results/0/export?format=csv`);
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers.get('content-disposition'), /attachment; filename="result-1.csv"/);
+  assert.deepEqual(parseCsv(csv.raw, ',', '"'), [['id', 'txt'], ...values]);
+  const semi = await c.get(`api/v1/sessions/${sid}/results/0/export?format=csv&delimiter=;&quote='&header=false`);
+  assert.deepEqual(parseCsv(semi.raw, ';', "'"), values);
+  const json = await c.get(`api/v1/sessions/${sid}/results/0/export?format=json`);
+  assert.deepEqual(JSON.parse(json.raw), values.map(([id, txt]) => ({ id, txt })));
+  assert.equal((await c.get(`api/v1/sessions/${sid}/results/0/export?format=xml`)).status, 400);
+});
+
+// RFC 4180 with a chosen delimiter and quote; unquoted empty = NULL, quoted empty = ''.
+function parseCsv(text, delim, quote) {
+  const rows = [];
+  let row = [], field = '', quoted = false, inQuotes = false, i = 0;
+  const end = () => { row.push(field === '' && !quoted ? null : field); field = ''; quoted = false; };
+  while (i < text.length) {
+    const ch = text[i];
+    if (inQuotes) {
+      if (ch === quote && text[i + 1] === quote) { field += quote; i += 2; continue; }
+      if (ch === quote) { inQuotes = false; i++; continue; }
+      field += ch; i++; continue;
+    }
+    if (ch === quote) { inQuotes = true; quoted = true; i++; continue; }
+    if (ch === delim) { end(); i++; continue; }
+    if (ch === '\r' && text[i + 1] === '\n') { end(); rows.push(row); row = []; i += 2; continue; }
+    field += ch; i++;
+  }
+  return rows;
+}
+
+test('status changes stream as server-sent events', async () => {
+  const sid = await open();
+  const ctrl = new AbortController();
+  const res = await fetch(new URL(`api/v1/sessions/${sid}/events`, t.url), { headers: { cookie: c.cookieHeader() }, signal: ctrl.signal });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /text\/event-stream/);
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let buf = '';
+  const states = [];
+  await c.post(`api/v1/sessions/${sid}/execute`, { sql: 'SELECT pg_sleep(0.3), 42 AS answer' });
+  const until = Date.now() + 10000;
+  while (!states.includes('done') && Date.now() < until) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buf += decoder.decode(value, { stream: true });
+    let idx;
+    while ((idx = buf.indexOf('\n\n')) >= 0) {
+      const ev = buf.slice(0, idx);
+      buf = buf.slice(idx + 2);
+      const data = ev.split('\n').find((l) => l.startsWith('data: '));
+      if (ev.startsWith('event: status') && data) states.push(JSON.parse(data.slice(6)).state);
+    }
+  }
+  ctrl.abort();
+  assert.ok(states.includes('running'), states.join());
+  assert.equal(states.at(-1), 'done');
+});
+
+test('LISTEN in a tab receives NOTIFY while idle', async () => {
+  const sid = await open();
+  await run(sid, 'LISTEN tusk_chan');
+  psql("NOTIFY tusk_chan, 'hello there'");
+  const until = Date.now() + 5000;
+  let s;
+  do {
+    await new Promise((r) => setTimeout(r, 100));
+    s = (await c.get(`api/v1/sessions/${sid}/status`)).body;
+  } while (!s.notices.some((n) => n.severity === 'NOTIFY') && Date.now() < until);
+  const note = s.notices.find((n) => n.severity === 'NOTIFY');
+  assert.ok(note, JSON.stringify(s.notices));
+  assert.match(note.message, /tusk_chan.*hello there/);
+});
+
+test('a session belongs to its login session; closing ends it', async () => {
+  const sid = await open();
+  const other = new Client(t.url);
+  other.csrf = (await other.post('api/v1/auth/login', ADMIN)).body.csrf_token;
+  assert.equal((await other.get(`api/v1/sessions/${sid}/status`)).status, 404, 'another login of the same user');
+  assert.equal((await other.post(`api/v1/sessions/${sid}/execute`, { sql: 'SELECT 1' })).status, 404);
+  assert.equal((await c.del(`api/v1/sessions/${sid}`)).status, 204);
+  const gone = await c.get(`api/v1/sessions/${sid}/status`);
+  assert.equal(gone.status, 404);
+  assert.equal(gone.body.error.code, 'session_not_found');
+});
