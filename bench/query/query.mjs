@@ -1,0 +1,125 @@
+// Query tool benchmark: a 1,000,000-row, 4-column result spooled by Tusk
+// against psql's COPY TO STDOUT on the same server; Tusk's RSS growth; the
+// latency of 100-row windows; time to the first rows; 100,000 rows fetched
+// completely through the API (what pgAdmin does). Starts its own PostgreSQL
+// and a release tusk; loopback only; bounded runs.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, chmodSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(new URL('../..', import.meta.url).pathname);
+const bin = process.env.TUSK_BIN || join(root, 'build/release/tusk');
+const SQL = "SELECT g AS n, md5(g::text) AS h, g * 2 AS twice, now() AS at FROM generate_series(1, 1000000) g";
+const RUNS = 3;
+
+const base = mkdtempSync(join(tmpdir(), 'tusk-bench-q-'));
+chmodSync(base, 0o755);
+const pgDir = join(base, 'pg');
+execFileSync(join(root, 'scripts/pg-cluster.sh'), ['start', pgDir]);
+const env = Object.fromEntries(readFileSync(join(pgDir, 'env'), 'utf8').trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
+const pgEnv = { ...process.env, ...env };
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+function psqlCopyMs() {
+  const t0 = now();
+  execFileSync('bash', ['-c', `psql -X -q -c "COPY (${SQL}) TO STDOUT" > /dev/null`], { env: pgEnv });
+  return now() - t0;
+}
+
+function proc(pid, key) {
+  return Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`${key}:\\s+(\\d+)`))[1]) / 1024;
+}
+
+const dataDir = join(base, 'data');
+const tusk = spawn(bin, ['--listen', '127.0.0.1', '--port', '0', '--data-dir', dataDir], {
+  env: { PATH: process.env.PATH, TUSK_ALLOW_ROOT: '1', PGADMIN_DEFAULT_EMAIL: 'bench@tusk.local', PGADMIN_DEFAULT_PASSWORD: 'bench password', TUSK_LOG_FORMAT: 'text' },
+  stdio: ['ignore', 'ignore', 'pipe'],
+});
+let log = '';
+// keep only the start of the log: the ready line is all we need
+tusk.stderr.on('data', (d) => { if (log.length < 65536) log += d; });
+const url = await new Promise((res, rej) => {
+  const timer = setTimeout(() => rej(new Error(log)), 10000);
+  const check = setInterval(() => {
+    const m = log.match(/tusk ready url=(\S+)/);
+    if (m) { clearInterval(check); clearTimeout(timer); res(m[1].replace('localhost', '127.0.0.1')); }
+  }, 10);
+});
+let cookie = '', csrf = '';
+async function api(method, path, body) {
+  const res = await fetch(new URL(path, url), {
+    method,
+    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const set = res.headers.getSetCookie()[0];
+  if (set) cookie = set.split(';')[0];
+  const text = await res.text();
+  return text ? JSON.parse(text) : {};
+}
+csrf = (await api('POST', 'api/v1/auth/login', { email: 'bench@tusk.local', password: 'bench password' })).csrf_token;
+const server = (await api('POST', 'api/v1/servers', { name: 'bench', host: env.PGHOST, port: Number(env.PGPORT), username: env.PGUSER })).server;
+await api('POST', `api/v1/servers/${server.id}/connect`, { password: env.PGPASSWORD });
+const sid = (await api('POST', `api/v1/servers/${server.id}/sessions`, { database: 'postgres' })).session_id;
+
+async function runTusk(sql) {
+  const t0 = now();
+  await api('POST', `api/v1/sessions/${sid}/execute`, { sql });
+  let first = null, s;
+  for (;;) {
+    s = await api('GET', `api/v1/sessions/${sid}/status`);
+    if (first === null && s.results?.[0]?.row_count >= 100) first = now() - t0;
+    if (s.state !== 'running') break;
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  if (s.state !== 'done') throw new Error(JSON.stringify(s.error));
+  return { ms: now() - t0, first: first ?? now() - t0, rows: s.results[0].row_count };
+}
+
+await runTusk('SELECT 1'); // warm the connection
+const rssBefore = proc(tusk.pid, 'VmRSS');
+const psqlMs = [], tuskMs = [], firstMs = [];
+for (let i = 0; i < RUNS; i++) {
+  psqlMs.push(psqlCopyMs());
+  const r = await runTusk(SQL);
+  if (r.rows !== 1000000) throw new Error(`rows ${r.rows}`);
+  tuskMs.push(r.ms);
+  firstMs.push(r.first);
+}
+const peak = proc(tusk.pid, 'VmHWM');
+
+const windows = [];
+for (let i = 0; i < 200; i++) {
+  const offset = Math.floor(Math.random() * (1000000 - 100));
+  const t0 = now();
+  const w = await api('GET', `api/v1/sessions/${sid}/results/0/rows?offset=${offset}&limit=100`);
+  windows.push(now() - t0);
+  if (w.rows.length !== 100 || w.rows[0][0] !== String(offset + 1)) throw new Error('bad window');
+}
+
+const full = [];
+for (let i = 0; i < RUNS; i++) {
+  const t0 = now();
+  await runTusk('SELECT g AS n, md5(g::text) AS h, g * 2 AS twice, now() AS at FROM generate_series(1, 100000) g');
+  let got = 0;
+  for (let off = 0; off < 100000; off += 10000) got += (await api('GET', `api/v1/sessions/${sid}/results/0/rows?offset=${off}&limit=10000`)).rows.length;
+  if (got !== 100000) throw new Error(`fetched ${got}`);
+  full.push(now() - t0);
+}
+
+tusk.kill('SIGTERM');
+await new Promise((r) => tusk.on('exit', r));
+execFileSync(join(root, 'scripts/pg-cluster.sh'), ['destroy', pgDir]);
+rmSync(base, { recursive: true, force: true });
+
+const m = (x) => x.toFixed(0);
+console.log(`query benchmark (median of ${RUNS}; ${bin})`);
+console.log(`1,000,000 rows x 4 columns:  psql COPY TO STDOUT ${m(median(psqlMs))} ms | Tusk spooled ${m(median(tuskMs))} ms (ratio ${(median(tuskMs) / median(psqlMs)).toFixed(2)}x)`);
+console.log(`first 100 rows visible to the API after ${m(median(firstMs))} ms`);
+console.log(`Tusk RSS: ${rssBefore.toFixed(1)} MiB before, peak ${peak.toFixed(1)} MiB (growth ${(peak - rssBefore).toFixed(1)} MiB)`);
+console.log(`100-row window at a random offset, over HTTP: median ${median(windows).toFixed(2)} ms, p99 ${pct(windows, 0.99).toFixed(2)} ms (200 windows)`);
+console.log(`100,000 rows executed and fetched completely through the API: median ${m(median(full))} ms`);
