@@ -38,6 +38,8 @@ typedef struct {
 	char *server_json_file;
 	char *spool_dir;
 	int query_idle_timeout;
+	int history_max;
+	bool audit_sql;
 	bool replace_servers_on_startup;
 	bool in_container; /* detected, not a setting */
 	bool show_help;

@@ -139,7 +139,7 @@ static int serve(const config *cfg)
 		return fail(EXIT_CONFIG, msg);
 	}
 	/* 4 MiB of each result set stays in memory; the rest goes to unlinked files */
-	app.queries = qmanager_new(spool_dir, cfg->query_idle_timeout, 4u << 20);
+	app.queries = qmanager_new(spool_dir, cfg->query_idle_timeout, 4u << 20, api_history_record, &app);
 	if (!auth_bootstrap(app.auth, &err) || !api_servers_load_file(&app, &err)) {
 		qmanager_free(app.queries);
 		pgpool_free(app.pool);

@@ -93,6 +93,17 @@ void api_sessions_rows(http_req *r);
 void api_sessions_events(http_req *r);
 void api_sessions_export(http_req *r);
 
+/* history.c: query history, audit of statements, saved queries, workspaces */
+void api_history_record(void *app, const qsession_record *rec);
+void api_history_list(http_req *r);
+void api_history_clear(http_req *r);
+void api_snippets_list(http_req *r);
+void api_snippets_create(http_req *r);
+void api_snippets_update(http_req *r);
+void api_snippets_delete(http_req *r);
+void api_workspace_get(http_req *r);
+void api_workspace_put(http_req *r);
+
 /* misc.c */
 void api_ping(http_req *r);
 void api_healthz(http_req *r);

@@ -88,10 +88,13 @@ struct qmanager {
 	char *spool_dir;
 	int idle_seconds;
 	size_t mem_per_result;
+	qsession_done_fn done;
+	void *done_ctx;
 	struct qsession *sessions;
 };
 
-qmanager *qmanager_new(const char *spool_dir, int idle_seconds, size_t mem_per_result)
+qmanager *qmanager_new(const char *spool_dir, int idle_seconds, size_t mem_per_result, qsession_done_fn done,
+		       void *done_ctx)
 {
 	qmanager *m = xcalloc(1, sizeof(*m));
 	pthread_mutex_init(&m->lock, NULL);
@@ -99,6 +102,8 @@ qmanager *qmanager_new(const char *spool_dir, int idle_seconds, size_t mem_per_r
 	m->spool_dir = xstrdup(spool_dir);
 	m->idle_seconds = idle_seconds;
 	m->mem_per_result = mem_per_result;
+	m->done = done;
+	m->done_ctx = done_ctx;
 	return m;
 }
 
@@ -357,13 +362,35 @@ static void run_script(qsession *s, char *sql, qexec_opts opts)
 	}
 	collect_notifications(s);
 	resolve_types(s);
+	/* history first, then the final state: whoever sees "done" finds the history entry */
+	const char *final = cancelled ? "cancelled" : failed ? "error" : "done";
+	pthread_mutex_lock(&s->lock);
+	double elapsed = ms_since(&s->started);
+	int64_t rows = 0;
+	for (int i = 0; i < s->nresults; i++)
+		rows += s->results[i].rows ? (int64_t)spool_rows(s->results[i].rows) : 0;
+	qsession_record rec = {
+		.user_id = s->user_id,
+		.server_id = s->server_id,
+		.database = s->dbname,
+		.sql = sql,
+		.status = final,
+		.error = s->error.set ? xstrdup(s->error.message) : NULL,
+		.started_at = (int64_t)time(NULL) - (int64_t)(elapsed / 1000),
+		.duration_ms = (int64_t)elapsed,
+		.row_count = rows,
+	};
+	pthread_mutex_unlock(&s->lock);
+	if (s->mgr->done)
+		s->mgr->done(s->mgr->done_ctx, &rec);
 	pthread_mutex_lock(&s->lock);
 	s->txn = PQtransactionStatus(s->conn);
-	s->elapsed_ms = ms_since(&s->started);
-	s->state = cancelled ? "cancelled" : failed ? "error" : "done";
+	s->elapsed_ms = elapsed;
+	s->state = final;
 	s->last_used = time(NULL);
 	bump(s);
 	pthread_mutex_unlock(&s->lock);
+	free((char *)rec.error);
 	free(sql);
 }
 

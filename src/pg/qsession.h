@@ -18,7 +18,20 @@ typedef struct qsession qsession;
 
 #define QSESSION_ID_CHARS 44
 
-qmanager *qmanager_new(const char *spool_dir, int idle_seconds, size_t mem_per_result);
+/* What a finished script leaves for history and audit. */
+typedef struct {
+	int64_t user_id, server_id;
+	const char *database, *sql;
+	const char *status; /* done, error, cancelled */
+	const char *error;  /* message, or NULL */
+	int64_t started_at; /* unix seconds */
+	int64_t duration_ms, row_count;
+} qsession_record;
+typedef void (*qsession_done_fn)(void *ctx, const qsession_record *rec);
+
+/* done (may be NULL) runs on the worker thread after every script. */
+qmanager *qmanager_new(const char *spool_dir, int idle_seconds, size_t mem_per_result, qsession_done_fn done,
+		       void *done_ctx);
 /* Cancels running queries, ends every session and waits (bounded) for the workers. */
 void qmanager_shutdown(qmanager *m, int timeout_ms);
 void qmanager_free(qmanager *m);

@@ -134,6 +134,41 @@ bool store_credential_delete(store *s, int64_t server_id, int64_t user_id, tusk_
 /* Every saved password of a user (their data key changed). */
 bool store_credential_delete_user(store *s, int64_t user_id, tusk_err *err) __attribute__((warn_unused_result));
 
+/* ---- query history, saved queries, workspaces ---- */
+typedef struct {
+	int64_t id, user_id, server_id; /* server_id 0 = deleted server */
+	char *database, *sql, *status, *error;
+	int64_t started_at, duration_ms, row_count;
+} store_history;
+
+void store_history_clear(store_history *h);
+/* Adds an entry and keeps the user's newest `keep` entries. */
+bool store_history_add(store *s, const store_history *h, int keep, tusk_err *err) __attribute__((warn_unused_result));
+/* Newest first; filters: server (0 = any), text in the SQL (NULL = any). */
+store_history *store_history_list(store *s, int64_t user_id, int64_t server_id, const char *text, int64_t limit,
+				  int64_t offset, size_t *n, int64_t *total, tusk_err *err);
+void store_history_list_free(store_history *list, size_t n);
+bool store_history_delete_user(store *s, int64_t user_id, tusk_err *err) __attribute__((warn_unused_result));
+
+typedef struct {
+	int64_t id, user_id;
+	char *name, *sql;
+	int64_t created_at, updated_at;
+} store_snippet;
+
+void store_snippet_clear(store_snippet *q);
+store_snippet *store_snippet_list(store *s, int64_t user_id, size_t *n, tusk_err *err);
+void store_snippet_list_free(store_snippet *list, size_t n);
+int store_snippet_get(store *s, int64_t user_id, int64_t id, store_snippet *q, tusk_err *err);
+/* Creates (id 0) or updates; err code name_taken on a duplicate name. */
+bool store_snippet_save(store *s, store_snippet *q, tusk_err *err) __attribute__((warn_unused_result));
+bool store_snippet_delete(store *s, int64_t user_id, int64_t id, tusk_err *err) __attribute__((warn_unused_result));
+
+/* The user's open tabs as a JSON text; *state NULL when none saved. */
+bool store_workspace_get(store *s, int64_t user_id, char **state, tusk_err *err) __attribute__((warn_unused_result));
+bool store_workspace_put(store *s, int64_t user_id, const char *state, tusk_err *err)
+	__attribute__((warn_unused_result));
+
 /* ---- audit log ---- */
 typedef struct {
 	int64_t id;

@@ -245,3 +245,49 @@ test('a session belongs to its login session; closing ends it', async () => {
   assert.equal(gone.status, 404);
   assert.equal(gone.body.error.code, 'session_not_found');
 });
+
+test('history records every script (searchable, per user); the audit log has the statements', async () => {
+  const sid = await open();
+  await run(sid, "SELECT 'history marker' AS m");
+  await run(sid, 'SELECT * FROM history_missing_table');
+  const h = (await c.get('api/v1/history?q=history')).body;
+  assert.ok(h.total >= 2);
+  const [err, ok] = h.entries;
+  assert.equal(err.status, 'error');
+  assert.match(err.error, /history_missing_table/);
+  assert.equal(ok.status, 'done');
+  assert.equal(ok.row_count, 1);
+  assert.equal(ok.database, 'postgres');
+  assert.equal(ok.server_id, serverId);
+  assert.ok(ok.duration_ms >= 0);
+  assert.equal((await c.get(`api/v1/history?server_id=${serverId + 1000}`)).body.total, 0);
+  const audit = (await c.get('api/v1/audit?event=query&q=history%20marker')).body;
+  assert.equal(audit.total, 1);
+  assert.match(audit.entries[0].detail, /done in \d+ ms, 1 rows: SELECT 'history marker'/);
+  assert.equal(audit.entries[0].user_email, ADMIN.email);
+
+  // another user sees none of it
+  await c.post('api/v1/users', { email: 'hist@tusk.local', password: 'hist password' });
+  const other = new Client(t.url);
+  other.csrf = (await other.post('api/v1/auth/login', { email: 'hist@tusk.local', password: 'hist password' })).body.csrf_token;
+  assert.equal((await other.get('api/v1/history')).body.total, 0);
+  assert.equal((await c.del('api/v1/history')).status, 204);
+  assert.equal((await c.get('api/v1/history')).body.total, 0);
+});
+
+test('saved queries and the workspace (open tabs) are kept per user', async () => {
+  const made = await c.post('api/v1/queries', { name: 'active sessions', sql: 'SELECT * FROM pg_stat_activity' });
+  assert.equal(made.status, 201, made.raw);
+  assert.equal((await c.post('api/v1/queries', { name: 'active sessions', sql: 'x' })).status, 409);
+  const id = made.body.query.id;
+  assert.equal((await c.put(`api/v1/queries/${id}`, { sql: 'SELECT 1' })).body.query.sql, 'SELECT 1');
+  assert.deepEqual((await c.get('api/v1/queries')).body.queries.map((q) => q.name), ['active sessions']);
+  assert.equal((await c.del(`api/v1/queries/${id}`)).status, 204);
+  assert.equal((await c.del(`api/v1/queries/${id}`)).status, 404);
+
+  assert.equal((await c.get('api/v1/workspace')).body.workspace, null);
+  const ws = { tabs: [{ server_id: serverId, database: 'postgres', sql: 'SELECT 42 -- unsaved' }], active: 0 };
+  assert.equal((await c.put('api/v1/workspace', { workspace: ws })).status, 204);
+  assert.deepEqual((await c.get('api/v1/workspace')).body.workspace, ws);
+  assert.equal((await c.put('api/v1/workspace', { workspace: 'nope' })).status, 400);
+});

@@ -1,0 +1,273 @@
+/* Query history (and the audit of statements), saved queries, workspaces. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "util/log.h"
+
+#define MAX_HISTORY_SQL (64 * 1024)
+#define MAX_WORKSPACE (1024 * 1024)
+
+void api_history_record(void *ctx, const qsession_record *rec)
+{
+	tusk_app *app = ctx;
+	tusk_err err;
+	size_t n = strlen(rec->sql);
+	char *sql = xstrndup(rec->sql, n > MAX_HISTORY_SQL ? MAX_HISTORY_SQL : n);
+	store_history h = {
+		.user_id = rec->user_id,
+		.server_id = rec->server_id,
+		.database = (char *)rec->database,
+		.sql = sql,
+		.status = (char *)rec->status,
+		.error = (char *)rec->error,
+		.started_at = rec->started_at,
+		.duration_ms = rec->duration_ms,
+		.row_count = rec->row_count,
+	};
+	if (app->cfg->history_max > 0 && !store_history_add(app->store, &h, app->cfg->history_max, &err))
+		log_msg(LOG_ERROR, "query history write failed", "detail", err.msg, NULL);
+	store_user u;
+	bool known = store_user_by_id(app->store, rec->user_id, &u, &err) == 1;
+	char detail[512];
+	snprintf(detail, sizeof(detail), "server %lld, database %s: %s in %lld ms, %lld rows%s%.300s",
+		 (long long)rec->server_id, rec->database, rec->status, (long long)rec->duration_ms,
+		 (long long)rec->row_count, app->cfg->audit_sql ? ": " : "", app->cfg->audit_sql ? sql : "");
+	auth_audit(app->auth, known ? &u : NULL, NULL, "query", NULL, detail);
+	free(sql);
+}
+
+static bool query_num(http_req *r, const char *name, int64_t def, int64_t max, int64_t *out)
+{
+	const char *v = http_req_query(r, name);
+	char *end;
+	long long n = v && *v ? strtoll(v, &end, 10) : def;
+	if (v && *v && (*end || n < 0 || n > max)) {
+		http_respond_error(r, 400, "invalid_query", "'%s' must be a whole number from 0 to %lld.", name,
+				   (long long)max);
+		return false;
+	}
+	*out = n;
+	return true;
+}
+
+void api_history_list(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	int64_t server_id, limit, offset;
+	if (!query_num(r, "server_id", 0, INT64_MAX, &server_id) || !query_num(r, "limit", 100, 1000, &limit) ||
+	    !query_num(r, "offset", 0, INT64_MAX, &offset))
+		return;
+	size_t n;
+	int64_t total;
+	tusk_err err;
+	store_history *list = store_history_list(app->store, api_session(r)->user.id, server_id, http_req_query(r, "q"),
+						 limit, offset, &n, &total, &err);
+	if (!list) {
+		api_internal_error(r, &err);
+		return;
+	}
+	str out = STR_INIT;
+	json_writer w;
+	jw_init(&w, &out);
+	jw_obj_begin(&w);
+	jw_kv_int(&w, "total", total);
+	jw_key(&w, "entries");
+	jw_arr_begin(&w);
+	for (size_t i = 0; i < n; i++) {
+		jw_obj_begin(&w);
+		jw_kv_int(&w, "id", list[i].id);
+		jw_key(&w, "server_id");
+		if (list[i].server_id)
+			jw_int(&w, list[i].server_id);
+		else
+			jw_null(&w);
+		jw_kv_str(&w, "database", list[i].database);
+		jw_kv_str(&w, "sql", list[i].sql);
+		api_json_time(&w, "started_at", list[i].started_at);
+		jw_kv_int(&w, "duration_ms", list[i].duration_ms);
+		jw_kv_int(&w, "row_count", list[i].row_count);
+		jw_kv_str(&w, "status", list[i].status);
+		jw_kv_str(&w, "error", list[i].error);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	store_history_list_free(list, n);
+	http_respond_json(r, 200, &out);
+}
+
+void api_history_clear(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	tusk_err err;
+	if (!store_history_delete_user(app->store, api_session(r)->user.id, &err))
+		api_internal_error(r, &err);
+	else
+		http_respond_empty(r, 204);
+}
+
+/* ---- saved queries ---- */
+
+static void write_snippet(json_writer *w, const store_snippet *q)
+{
+	jw_obj_begin(w);
+	jw_kv_int(w, "id", q->id);
+	jw_kv_str(w, "name", q->name);
+	jw_kv_str(w, "sql", q->sql);
+	api_json_time(w, "created_at", q->created_at);
+	api_json_time(w, "updated_at", q->updated_at);
+	jw_obj_end(w);
+}
+
+void api_snippets_list(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	size_t n;
+	tusk_err err;
+	store_snippet *list = store_snippet_list(app->store, api_session(r)->user.id, &n, &err);
+	if (!list) {
+		api_internal_error(r, &err);
+		return;
+	}
+	str out = STR_INIT;
+	json_writer w;
+	jw_init(&w, &out);
+	jw_obj_begin(&w);
+	jw_key(&w, "queries");
+	jw_arr_begin(&w);
+	for (size_t i = 0; i < n; i++)
+		write_snippet(&w, &list[i]);
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	store_snippet_list_free(list, n);
+	http_respond_json(r, 200, &out);
+}
+
+/* Validates and saves {name, sql} into q; responds itself. */
+static void save_snippet(http_req *r, store_snippet *q, int status)
+{
+	tusk_app *app = http_req_app(r);
+	json_t *body = http_req_json(r);
+	if (!body)
+		return;
+	bool bad = false;
+	const char *name = api_json_str(r, body, "name", &bad);
+	const char *sql = api_json_str(r, body, "sql", &bad);
+	if (bad)
+		return;
+	if ((!name && !q->name) || (name && (!*name || strlen(name) > 200))) {
+		http_respond_error(r, 400, "invalid_field", "A saved query needs a name of 1 to 200 characters.");
+		return;
+	}
+	if ((!sql && !q->sql) || (sql && strlen(sql) > MAX_HISTORY_SQL)) {
+		http_respond_error(r, 400, "invalid_field", "A saved query needs its SQL (at most 64 KiB).");
+		return;
+	}
+	if (name) {
+		free(q->name);
+		q->name = xstrdup(name);
+	}
+	if (sql) {
+		free(q->sql);
+		q->sql = xstrdup(sql);
+	}
+	tusk_err err;
+	if (!store_snippet_save(app->store, q, &err)) {
+		if (strcmp(err.code, "name_taken") == 0)
+			http_respond_error(r, 409, err.code, "%s", err.msg);
+		else
+			api_internal_error(r, &err);
+		return;
+	}
+	str out = STR_INIT;
+	json_writer w;
+	jw_init(&w, &out);
+	jw_obj_begin(&w);
+	jw_key(&w, "query");
+	write_snippet(&w, q);
+	jw_obj_end(&w);
+	http_respond_json(r, status, &out);
+}
+
+void api_snippets_create(http_req *r)
+{
+	store_snippet q = {.user_id = api_session(r)->user.id};
+	save_snippet(r, &q, 201);
+	store_snippet_clear(&q);
+}
+
+void api_snippets_update(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	int64_t id;
+	store_snippet q = {0};
+	tusk_err err;
+	if (api_path_id(r, "saved query", &id) &&
+	    api_found(r, store_snippet_get(app->store, api_session(r)->user.id, id, &q, &err), &err, "saved query", id))
+		save_snippet(r, &q, 200);
+	store_snippet_clear(&q);
+}
+
+void api_snippets_delete(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	int64_t id;
+	store_snippet q = {0};
+	tusk_err err;
+	int64_t uid = api_session(r)->user.id;
+	if (api_path_id(r, "saved query", &id) &&
+	    api_found(r, store_snippet_get(app->store, uid, id, &q, &err), &err, "saved query", id)) {
+		if (store_snippet_delete(app->store, uid, id, &err))
+			http_respond_empty(r, 204);
+		else
+			api_internal_error(r, &err);
+	}
+	store_snippet_clear(&q);
+}
+
+/* ---- workspace: the open tabs and their unsaved SQL ---- */
+
+void api_workspace_get(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	char *state;
+	tusk_err err;
+	if (!store_workspace_get(app->store, api_session(r)->user.id, &state, &err)) {
+		api_internal_error(r, &err);
+		return;
+	}
+	str out = STR_INIT;
+	str_append_cstr(&out, "{\"workspace\":");
+	str_append_cstr(&out, state ? state : "null");
+	str_append_char(&out, '}');
+	free(state);
+	http_respond_json(r, 200, &out);
+}
+
+void api_workspace_put(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	if (http_req_body(r).len > MAX_WORKSPACE) {
+		http_respond_error(r, 413, "body_too_large", "A workspace may be at most 1 MiB.");
+		return;
+	}
+	json_t *body = http_req_json(r);
+	if (!body)
+		return;
+	json_t *ws = json_object_get(body, "workspace");
+	if (!json_is_object(ws)) {
+		http_respond_error(r, 400, "invalid_field", "Send {\"workspace\": {...}}.");
+		return;
+	}
+	char *text = json_dumps(ws, JSON_COMPACT);
+	tusk_err err;
+	bool ok = store_workspace_put(app->store, api_session(r)->user.id, text, &err);
+	free(text);
+	if (!ok)
+		api_internal_error(r, &err);
+	else
+		http_respond_empty(r, 204);
+}
