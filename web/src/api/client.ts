@@ -33,7 +33,8 @@ export function setUnauthorizedHandler(handler: () => void): void {
   onUnauthorized = handler;
 }
 
-function apiUrl(path: string): string {
+/** The address of an API resource, for links (downloads) rather than fetch. */
+export function apiUrl(path: string): string {
   return new URL(`api/v1/${path}`, document.baseURI).toString();
 }
 
@@ -44,6 +45,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | undefined>;
   /** false for calls whose 401 is an answer, not an expired session (login). */
   redirectOn401?: boolean;
+  /** Error codes of a 401 that answer this call rather than end the session (a database password). */
+  answers401?: readonly string[];
 }
 
 const NETWORK_MESSAGE = 'Cannot reach the Tusk server. Check that it is running and try again.';
@@ -104,6 +107,9 @@ export async function request<T>(method: Method, path: string, options: RequestO
   const response = await send(method, path, options);
   const payload = await readJson(response);
   if (response.ok) return payload as T;
-  if (response.status === 401 && options.redirectOn401 !== false) onUnauthorized();
-  throw errorFrom(response, payload);
+  const error = errorFrom(response, payload);
+  if (response.status === 401 && options.redirectOn401 !== false && !options.answers401?.includes(error.code)) {
+    onUnauthorized();
+  }
+  throw error;
 }

@@ -1,6 +1,6 @@
 // A drop-down menu button: arrow keys move, Enter/Space choose, Esc closes
 // and returns focus to the button, a click elsewhere closes.
-import type { ComponentChildren, JSX } from 'preact';
+import type { ComponentChildren, CSSProperties, JSX } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { Icon } from './Icon';
 
@@ -55,16 +55,70 @@ function MenuRow({ entry, onChosen }: { entry: MenuEntry; onChosen: (run: () => 
   );
 }
 
+interface MenuListProps {
+  id?: string;
+  ariaLabel: string;
+  entries: MenuEntry[];
+  /** Closes the list; refocus says whether focus goes back where it came from. */
+  onClose: (refocus: boolean) => void;
+  class?: string;
+  style?: CSSProperties;
+}
+
+/** The list of a menu, focused on its first item; shared by drop-down and context menus. */
+export function MenuList({ id, ariaLabel, entries, onClose, class: extra, style }: MenuListProps): JSX.Element {
+  const listRef = useRef<HTMLUListElement>(null);
+
+  useEffect(() => moveFocus(listRef.current, 'first'), []);
+
+  const choose = (run: () => void) => {
+    onClose(true);
+    run();
+  };
+
+  const onMenuKey = (e: KeyboardEvent) => {
+    const keys: Record<string, () => void> = {
+      ArrowDown: () => moveFocus(listRef.current, 1),
+      ArrowUp: () => moveFocus(listRef.current, -1),
+      Home: () => moveFocus(listRef.current, 'first'),
+      End: () => moveFocus(listRef.current, 'last'),
+      Escape: () => onClose(true),
+      Tab: () => onClose(false),
+      Enter: () => (document.activeElement as HTMLElement | null)?.click(),
+      ' ': () => (document.activeElement as HTMLElement | null)?.click(),
+    };
+    const action = keys[e.key];
+    if (!action) return;
+    if (e.key !== 'Tab') e.preventDefault();
+    e.stopPropagation();
+    action();
+  };
+
+  return (
+    <ul
+      id={id}
+      ref={listRef}
+      role="menu"
+      aria-label={ariaLabel}
+      class={extra ? `menu ${extra}` : 'menu'}
+      style={style}
+      onKeyDown={onMenuKey}
+    >
+      {entries.map((entry, i) => (
+        <MenuRow key={i} entry={entry} onChosen={choose} />
+      ))}
+    </ul>
+  );
+}
+
 export function Menu({ label, ariaLabel, entries }: MenuProps): JSX.Element {
   const [open, setOpen] = useState(false);
   const buttonRef = useRef<HTMLButtonElement>(null);
-  const listRef = useRef<HTMLUListElement>(null);
   const wrapRef = useRef<HTMLDivElement>(null);
   const menuId = useId();
 
   useEffect(() => {
     if (!open) return undefined;
-    moveFocus(listRef.current, 'first');
     const onPointer = (e: PointerEvent) => {
       if (!wrapRef.current?.contains(e.target as Node)) setOpen(false);
     };
@@ -75,29 +129,6 @@ export function Menu({ label, ariaLabel, entries }: MenuProps): JSX.Element {
   const close = (refocus: boolean) => {
     setOpen(false);
     if (refocus) buttonRef.current?.focus();
-  };
-
-  const choose = (run: () => void) => {
-    close(true);
-    run();
-  };
-
-  const onMenuKey = (e: KeyboardEvent) => {
-    const keys: Record<string, () => void> = {
-      ArrowDown: () => moveFocus(listRef.current, 1),
-      ArrowUp: () => moveFocus(listRef.current, -1),
-      Home: () => moveFocus(listRef.current, 'first'),
-      End: () => moveFocus(listRef.current, 'last'),
-      Escape: () => close(true),
-      Tab: () => close(false),
-      Enter: () => (document.activeElement as HTMLElement | null)?.click(),
-      ' ': () => (document.activeElement as HTMLElement | null)?.click(),
-    };
-    const action = keys[e.key];
-    if (!action) return;
-    if (e.key !== 'Tab') e.preventDefault();
-    e.stopPropagation();
-    action();
   };
 
   const onButtonKey = (e: KeyboardEvent) => {
@@ -123,13 +154,7 @@ export function Menu({ label, ariaLabel, entries }: MenuProps): JSX.Element {
         {label}
         <Icon name="chevronDown" size={14} />
       </button>
-      {open && (
-        <ul id={menuId} ref={listRef} role="menu" aria-label={ariaLabel} class="menu" onKeyDown={onMenuKey}>
-          {entries.map((entry, i) => (
-            <MenuRow key={i} entry={entry} onChosen={choose} />
-          ))}
-        </ul>
-      )}
+      {open && <MenuList id={menuId} ariaLabel={ariaLabel} entries={entries} onClose={close} />}
     </div>
   );
 }

@@ -29,13 +29,25 @@ interface ToolButtonProps {
   icon: IconName;
   label: string;
   shortcut?: string;
+  disabled?: boolean;
   onClick: () => void;
 }
 
-export function ToolButton({ icon, label, shortcut, onClick }: ToolButtonProps): JSX.Element {
+export function ToolButton({ icon, label, shortcut, disabled, onClick }: ToolButtonProps): JSX.Element {
   return (
-    <button type="button" class="tool-btn" title={shortcut ? `${label} (${shortcut})` : label} aria-label={label} onClick={onClick}>
+    <button
+      type="button"
+      class="tool-btn"
+      title={shortcut ? `${label} (${shortcut})` : label}
+      aria-label={label}
+      disabled={disabled}
+      onClick={onClick}
+    >
       <Icon name={icon} />
     </button>
   );
+}
+
+export function ToolSeparator(): JSX.Element {
+  return <span class="tool-sep" role="separator" aria-orientation="vertical" />;
 }

@@ -1,8 +1,9 @@
 // A virtualized tree: only the rows in view are in the DOM, so a schema with
 // thousands of tables scrolls as fast as one with ten. Keyboard: Up/Down
 // move, Right expands or enters, Left collapses or goes to the parent,
-// Enter activates (or toggles), Home/End jump.
-import type { JSX } from 'preact';
+// Enter activates (or toggles), Home/End jump, the context-menu key or
+// Shift+F10 opens the owner's menu for the selected row.
+import type { CSSProperties, JSX } from 'preact';
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Icon, type IconName } from './Icon';
 
@@ -14,6 +15,24 @@ export interface TreeNode {
   count?: number;
   /** undefined for a leaf; an array (maybe empty) for a node that can open. */
   children?: TreeNode[];
+  /** Shown in muted colours (a disconnected server, say). */
+  dimmed?: boolean;
+  /** A status row: a spinner while its parent loads, or the failure. */
+  status?: 'loading' | 'error';
+  /** Runs on click or Enter in place of selecting (an error row's retry). */
+  action?: () => void;
+  /** A short tag after the label. */
+  badge?: string;
+  /** Colours of the label (a server's own colours). */
+  colors?: { bg: string | null; fg: string | null };
+  /** Tooltip. */
+  title?: string;
+}
+
+/** Where to open a context menu: the pointer, or the row for the keyboard. */
+export interface MenuPoint {
+  x: number;
+  y: number;
 }
 
 interface TreeProps {
@@ -24,6 +43,9 @@ interface TreeProps {
   selectedId: string | null;
   onSelect: (id: string) => void;
   onActivate?: (node: TreeNode) => void;
+  onContextMenu?: (node: TreeNode, at: MenuPoint) => void;
+  /** The owner's own keys for the selected node; returns whether it handled the key. */
+  onKey?: (e: KeyboardEvent, node: TreeNode | null) => boolean;
 }
 
 interface Row {
@@ -67,7 +89,7 @@ function scrollRowIntoView(el: HTMLElement, index: number): void {
 }
 
 export function Tree(props: TreeProps): JSX.Element {
-  const { label, roots, expanded, onToggle, selectedId, onSelect, onActivate } = props;
+  const { label, roots, expanded, onToggle, selectedId, onSelect, onActivate, onContextMenu, onKey } = props;
   const containerRef = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const height = useViewportHeight(containerRef);
@@ -83,7 +105,8 @@ export function Tree(props: TreeProps): JSX.Element {
   const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
 
   const activate = (row: Row) => {
-    if (onActivate) onActivate(row.node);
+    if (row.node.action) row.node.action();
+    else if (onActivate) onActivate(row.node);
     else if (row.node.children) onToggle(row.node.id, !expanded.has(row.node.id));
   };
 
@@ -103,9 +126,26 @@ export function Tree(props: TreeProps): JSX.Element {
     else if (row.parentIndex >= 0) selectIndex(row.parentIndex);
   };
 
+  const menuAtRow = (row: Row, index: number) => {
+    const el = containerRef.current!;
+    const box = el.getBoundingClientRect();
+    const label = el.querySelector<HTMLElement>(`[id="${rowId(index)}"] .tree-label`);
+    const x = label ? label.getBoundingClientRect().left : box.left + 24;
+    onContextMenu?.(row.node, { x, y: box.top + (index + 1) * ROW_HEIGHT - el.scrollTop });
+  };
+
   const onKeyDown = (e: KeyboardEvent) => {
     const index = selectedIndex;
     const row = rows[index];
+    if (onKey?.(e, row?.node ?? null)) {
+      e.preventDefault();
+      return;
+    }
+    if (row && (e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey))) {
+      e.preventDefault();
+      menuAtRow(row, index);
+      return;
+    }
     const keys: Record<string, () => void> = {
       ArrowDown: () => selectIndex(index + 1),
       ArrowUp: () => selectIndex(index < 0 ? 0 : index - 1),
@@ -145,9 +185,16 @@ export function Tree(props: TreeProps): JSX.Element {
               top={index * ROW_HEIGHT}
               open={expanded.has(row.node.id)}
               selected={row.node.id === selectedId}
-              onSelect={() => onSelect(row.node.id)}
+              onSelect={() => (row.node.action ? row.node.action() : onSelect(row.node.id))}
               onToggle={() => onToggle(row.node.id, !expanded.has(row.node.id))}
               onActivate={() => activate(row)}
+              onContextMenu={(e) => {
+                if (!onContextMenu) return;
+                e.preventDefault();
+                onSelect(row.node.id);
+                containerRef.current?.focus();
+                onContextMenu(row.node, { x: e.clientX, y: e.clientY });
+              }}
             />
           );
         })}
@@ -165,22 +212,47 @@ interface TreeRowProps {
   onSelect: () => void;
   onToggle: () => void;
   onActivate: () => void;
+  onContextMenu: (e: MouseEvent) => void;
 }
 
-function TreeRow({ id, row, top, open, selected, onSelect, onToggle, onActivate }: TreeRowProps): JSX.Element {
+function rowClass(node: TreeNode, selected: boolean): string {
+  const classes = ['tree-row'];
+  if (selected) classes.push('is-selected');
+  if (node.dimmed) classes.push('is-dimmed');
+  if (node.status) classes.push(`is-${node.status}`);
+  return classes.join(' ');
+}
+
+function labelStyle(colors: TreeNode['colors']): CSSProperties | undefined {
+  if (!colors || (!colors.bg && !colors.fg)) return undefined;
+  return { backgroundColor: colors.bg ?? undefined, color: colors.fg ?? undefined };
+}
+
+function RowIcon({ node }: { node: TreeNode }): JSX.Element | null {
+  if (node.status === 'loading') return <span class="spinner tree-spinner" aria-hidden="true" />;
+  if (node.status === 'error') return <Icon name="alert" class="tree-icon" />;
+  return node.icon ? <Icon name={node.icon} class="tree-icon" /> : null;
+}
+
+function TreeRow(props: TreeRowProps): JSX.Element {
+  const { id, row, top, open, selected, onSelect, onToggle, onActivate, onContextMenu } = props;
   const { node, depth } = row;
   const branch = node.children !== undefined;
+  const colored = labelStyle(node.colors);
   return (
     <div
       id={id}
-      class={selected ? 'tree-row is-selected' : 'tree-row'}
+      class={rowClass(node, selected)}
+      title={node.title}
       role="treeitem"
       aria-level={depth + 1}
       aria-expanded={branch ? open : undefined}
       aria-selected={selected}
       style={{ top: `${top}px`, height: `${ROW_HEIGHT}px`, paddingLeft: `${4 + depth * 16}px` }}
       onClick={onSelect}
-      onDblClick={onActivate}
+      // A row with an action has run it on the first click already.
+      onDblClick={node.action ? undefined : onActivate}
+      onContextMenu={onContextMenu}
     >
       <span
         class={branch ? 'tree-twisty' : 'tree-twisty is-leaf'}
@@ -192,9 +264,12 @@ function TreeRow({ id, row, top, open, selected, onSelect, onToggle, onActivate 
       >
         {branch && <Icon name={open ? 'chevronDown' : 'chevronRight'} size={14} />}
       </span>
-      {node.icon && <Icon name={node.icon} class="tree-icon" />}
-      <span class="tree-label">{node.label}</span>
+      <RowIcon node={node} />
+      <span class={colored ? 'tree-label is-colored' : 'tree-label'} style={colored}>
+        {node.label}
+      </span>
       {node.count !== undefined && <span class="tree-count">({node.count})</span>}
+      {node.badge && <span class="tree-badge">{node.badge}</span>}
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { computed, signal } from '@preact/signals';
 import { ApiError, setCsrfToken, setUnauthorizedHandler } from '../api/client';
 import { desktopLogin, fetchMe, logout, type SessionInfo } from '../api/auth';
 import type { User } from '../api/types';
+import { resetExplorer } from './servers';
 import { clearToasts } from './toasts';
 import { resetWorkspace } from './workspace';
 
@@ -24,6 +25,7 @@ export const isAdmin = computed(() => currentUser.value?.role === 'admin');
 function becomeAnonymous(notice?: string): void {
   setCsrfToken('');
   resetWorkspace();
+  resetExplorer();
   clearToasts();
   session.value = notice ? { phase: 'anonymous', notice } : { phase: 'anonymous' };
 }
@@ -31,6 +33,7 @@ function becomeAnonymous(notice?: string): void {
 export function signIn(info: SessionInfo): void {
   setCsrfToken(info.csrf_token);
   resetWorkspace();
+  resetExplorer();
   session.value = { phase: 'authenticated', user: info.user };
 }
 

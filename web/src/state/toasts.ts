@@ -8,6 +8,8 @@ export interface Toast {
 }
 
 const TOAST_MS = 4000;
+/** Errors (a libpq message, say) take longer to read. */
+const ERROR_TOAST_MS = 10_000;
 let nextId = 1;
 
 export const toasts = signal<Toast[]>([]);
@@ -23,5 +25,5 @@ export function clearToasts(): void {
 export function showToast(message: string, tone: Toast['tone'] = 'info'): void {
   const id = nextId++;
   toasts.value = [...toasts.value, { id, message, tone }];
-  window.setTimeout(() => dismissToast(id), TOAST_MS);
+  window.setTimeout(() => dismissToast(id), tone === 'error' ? ERROR_TOAST_MS : TOAST_MS);
 }

@@ -1,31 +1,147 @@
-// The left panel. Servers are registered in a later step; until then the
-// tree holds the "Servers" root alone.
+// The left panel: the "Servers" root, server groups, servers, and the
+// objects of connected servers, with a toolbar and a context menu.
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
-import { Tree, type TreeNode } from '../../components/Tree';
+import { useEffect, useState } from 'preact/hooks';
+import { Button } from '../../components/Button';
+import { ContextMenu } from '../../components/ContextMenu';
+import type { MenuEntry } from '../../components/Menu';
+import { ToolButton, ToolSeparator, Toolbar } from '../../components/Toolbar';
+import { Tree, type MenuPoint, type TreeNode } from '../../components/Tree';
+import type { Server } from '../../api/servers';
+import { connect, ensureObjects, expanded, links, loadServers, ROOT_ID, selectedId, setExpanded } from '../../state/servers';
+import { ACTIONS, actionForKey, canRun, menuActions, runAction, type ActionId } from '../servers/actions';
+import { explorerModel, selectedEntry, type Entry } from './explorerModel';
 
-const ROOTS: TreeNode[] = [{ id: 'servers', label: 'Servers', icon: 'servers', count: 0, children: [] }];
+const TOOLBAR: Array<ActionId | 'separator'> = [
+  'add-server',
+  'add-group',
+  'separator',
+  'edit',
+  'delete',
+  'separator',
+  'connect',
+  'disconnect',
+  'refresh',
+  'separator',
+  'import',
+  'export',
+];
+
+function openServer(server: Server): void {
+  if (server.connected) ensureObjects(server.id, '/');
+  else if (links.value.get(server.id)?.status !== 'connecting') void connect(server);
+}
+
+function toggle(id: string, open: boolean): void {
+  setExpanded(id, open);
+  if (!open) return;
+  const entry = explorerModel.value.entries.get(id);
+  if (entry?.kind === 'server') openServer(entry.server);
+  else if (entry?.kind === 'object') ensureObjects(entry.server.id, entry.node.path);
+}
+
+function focusTree(): void {
+  document.querySelector<HTMLElement>('.explorer .tree')?.focus();
+}
+
+function menuEntries(entry: Entry): MenuEntry[] {
+  return menuActions(entry).map((id): MenuEntry => {
+    if (id === 'separator') return { kind: 'separator' };
+    const action = ACTIONS[id];
+    return { kind: 'item', label: action.label, hint: action.key, onSelect: () => runAction(id, entry) };
+  });
+}
+
+function ExplorerToolbar({ entry }: { entry: Entry | null }): JSX.Element {
+  return (
+    <Toolbar label="Object explorer toolbar">
+      {TOOLBAR.map((id, i) => {
+        if (id === 'separator') return <ToolSeparator key={`sep-${i}`} />;
+        const action = ACTIONS[id];
+        return (
+          <ToolButton
+            key={id}
+            icon={action.icon}
+            label={action.label.replace('…', '')}
+            shortcut={action.key}
+            disabled={!canRun(id, entry)}
+            onClick={() => runAction(id, entry)}
+          />
+        );
+      })}
+    </Toolbar>
+  );
+}
+
+function EmptyState(): JSX.Element {
+  return (
+    <div class="empty-state explorer-empty">
+      <p>No servers yet</p>
+      <Button small onClick={() => runAction('add-server', null)}>
+        Add server…
+      </Button>
+    </div>
+  );
+}
 
 export function ObjectExplorer(): JSX.Element {
-  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set(['servers']));
-  const [selected, setSelected] = useState<string | null>('servers');
+  const [menu, setMenu] = useState<{ entry: Entry; at: MenuPoint } | null>(null);
+  const model = explorerModel.value;
+  const entry = selectedEntry();
 
-  const toggle = (id: string, open: boolean) => {
-    const next = new Set(expanded);
-    if (open) next.add(id);
-    else next.delete(id);
-    setExpanded(next);
+  useEffect(() => {
+    void loadServers();
+  }, []);
+
+  const onContextMenu = (node: TreeNode, at: MenuPoint) => {
+    const target = model.entries.get(node.id);
+    if (target && target.kind !== 'status') setMenu({ entry: target, at });
   };
+
+  const onKey = (e: KeyboardEvent, node: TreeNode | null): boolean => {
+    const id = actionForKey(e);
+    if (!id) return false;
+    runAction(id, node ? model.entries.get(node.id) ?? null : null);
+    return true;
+  };
+
+  const closeMenu = (refocus: boolean) => {
+    setMenu(null);
+    if (refocus) focusTree();
+  };
+
+  const empty = model.serverCount === 0 && expanded.value.has(ROOT_ID) && !model.roots[0]!.children!.some((n) => n.status);
 
   return (
     <section class="panel explorer" aria-label="Object explorer">
       <header class="panel-header">
         <h2>Object Explorer</h2>
       </header>
-      <div class="explorer-body">
-        <Tree label="Servers" roots={ROOTS} expanded={expanded} onToggle={toggle} selectedId={selected} onSelect={setSelected} />
-        {expanded.has('servers') && <p class="empty-state">No servers yet</p>}
+      <div class="explorer-toolbar">
+        <ExplorerToolbar entry={entry} />
       </div>
+      <div class="explorer-body">
+        <Tree
+          label="Servers"
+          roots={model.roots}
+          expanded={expanded.value}
+          onToggle={toggle}
+          selectedId={selectedId.value}
+          onSelect={(id) => (selectedId.value = id)}
+          onContextMenu={onContextMenu}
+          onKey={onKey}
+        />
+        {empty && <EmptyState />}
+      </div>
+      {menu && (
+        <ContextMenu
+          ariaLabel="Object explorer menu"
+          x={menu.at.x}
+          y={menu.at.y}
+          entries={menuEntries(menu.entry)}
+          onClose={closeMenu}
+        />
+      )}
     </section>
   );
 }

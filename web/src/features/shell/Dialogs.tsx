@@ -1,7 +1,8 @@
-// The one open dialog of the shell, if any.
+// The open dialog of the shell, if any, and the object explorer's.
 import type { JSX } from 'preact';
 import { ChangePasswordDialog } from '../auth/ChangePasswordDialog';
 import { AuditDialog } from '../audit/AuditDialog';
+import { ExplorerDialogs } from '../servers/ExplorerDialogs';
 import { UsersDialog } from '../users/UsersDialog';
 import { isAdmin } from '../../state/session';
 import { openDialog } from '../../state/workspace';
@@ -11,7 +12,16 @@ const close = () => {
   openDialog.value = null;
 };
 
-export function Dialogs(): JSX.Element | null {
+export function Dialogs(): JSX.Element {
+  return (
+    <>
+      <ShellDialog />
+      <ExplorerDialogs />
+    </>
+  );
+}
+
+function ShellDialog(): JSX.Element | null {
   switch (openDialog.value) {
     case 'password':
       return <ChangePasswordDialog onClose={close} />;

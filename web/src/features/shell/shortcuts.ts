@@ -2,6 +2,7 @@
 // and the document-level handler for the global ones.
 import { useEffect } from 'preact/hooks';
 import { toggleTheme } from '../../state/prefs';
+import { explorerDialog } from '../../state/servers';
 import { activeTabId, openDialog, tabs } from '../../state/workspace';
 
 export interface ShortcutGroup {
@@ -26,6 +27,10 @@ export const SHORTCUTS: ShortcutGroup[] = [
       { keys: ['→', '←'], action: 'Expand / collapse or go up' },
       { keys: ['Enter'], action: 'Open the selected node' },
       { keys: ['Home', 'End'], action: 'First / last node' },
+      { keys: ['Shift+F10', '≣ Menu'], action: 'Menu of the selected node' },
+      { keys: ['F2'], action: 'Edit a server or group' },
+      { keys: ['Delete'], action: 'Delete a server or group' },
+      { keys: ['F5'], action: 'Refresh the selected node' },
     ],
   },
   {
@@ -73,7 +78,7 @@ function onKeyDown(e: KeyboardEvent): void {
   if (e.defaultPrevented) return;
   let handled = true;
   if (isThemeToggle(e)) toggleTheme();
-  else if (openDialog.value !== null) handled = false;
+  else if (openDialog.value !== null || explorerDialog.value !== null) handled = false;
   else if (e.key === '?' && !e.ctrlKey && !e.altKey && !e.metaKey && !isEditable(e.target)) openDialog.value = 'shortcuts';
   else handled = handleAltShift(e);
   if (handled) e.preventDefault();

@@ -1,0 +1,121 @@
+// Registered PostgreSQL servers, their groups, connecting, the objects
+// inside a connected server, and pgAdmin's servers.json import/export.
+import { apiUrl, request } from './client';
+
+export interface ServerGroup {
+  id: number;
+  name: string;
+}
+
+export interface Server {
+  id: number;
+  name: string;
+  group_id: number | null;
+  group: string | null;
+  host: string | null;
+  port: number | null;
+  maintenance_db: string | null;
+  username: string | null;
+  role: string | null;
+  service: string | null;
+  comment: string | null;
+  bg_color: string | null;
+  fg_color: string | null;
+  db_restriction: string[];
+  shared: boolean;
+  shared_username: string | null;
+  /** false for a server another user shared. */
+  owned: boolean;
+  connection_params: Record<string, string>;
+  has_saved_password: boolean;
+  connected: boolean;
+}
+
+/** What a user sets on a server: everything but what the server tracks. */
+export type ServerFields = Omit<Server, 'id' | 'owned' | 'connected' | 'has_saved_password'>;
+
+export interface NewServer extends ServerFields {
+  password?: string;
+  save_password?: boolean;
+}
+
+export interface ServerList {
+  groups: ServerGroup[];
+  servers: Server[];
+}
+
+export interface Connection {
+  connected: true;
+  server_version: string;
+  server_version_num: number;
+}
+
+/** One node of a connected server's object tree. */
+export interface ObjectNode {
+  path: string;
+  label: string;
+  kind: string;
+  icon: string;
+  count?: number;
+  has_children: boolean;
+}
+
+/** Why one entry of a servers.json was refused. */
+export interface ImportProblem {
+  entry: string;
+  key: string;
+  reason: string;
+}
+
+/** The 401 codes of a connect that ask for a (better) password. */
+export const PASSWORD_CODES = ['password_required', 'authentication_failed'] as const;
+
+export function listServers(): Promise<ServerList> {
+  return request<ServerList>('GET', 'servers');
+}
+
+export async function createServer(server: NewServer): Promise<Server> {
+  return (await request<{ server: Server }>('POST', 'servers', { body: server })).server;
+}
+
+export async function updateServer(id: number, fields: Partial<ServerFields>): Promise<Server> {
+  return (await request<{ server: Server }>('PUT', `servers/${id}`, { body: fields })).server;
+}
+
+export function deleteServer(id: number): Promise<void> {
+  return request<void>('DELETE', `servers/${id}`);
+}
+
+export async function createGroup(name: string): Promise<ServerGroup> {
+  return (await request<{ group: ServerGroup }>('POST', 'server-groups', { body: { name } })).group;
+}
+
+export function renameGroup(id: number, name: string): Promise<unknown> {
+  return request<unknown>('PUT', `server-groups/${id}`, { body: { name } });
+}
+
+export function deleteGroup(id: number): Promise<void> {
+  return request<void>('DELETE', `server-groups/${id}`);
+}
+
+export function connectServer(id: number, password?: string, savePassword?: boolean): Promise<Connection> {
+  const body = password === undefined ? {} : { password, save_password: savePassword ?? false };
+  return request<Connection>('POST', `servers/${id}/connect`, { body, answers401: PASSWORD_CODES });
+}
+
+export function disconnectServer(id: number): Promise<void> {
+  return request<void>('POST', `servers/${id}/disconnect`, { body: {} });
+}
+
+export async function listObjects(id: number, path: string): Promise<ObjectNode[]> {
+  return (await request<{ nodes: ObjectNode[] }>('GET', `servers/${id}/objects`, { query: { path } })).nodes;
+}
+
+export async function importServers(servers: unknown): Promise<number> {
+  return (await request<{ imported: number }>('POST', 'servers/import', { body: servers })).imported;
+}
+
+/** The download address of every server the user sees, as a pgAdmin servers.json. */
+export function exportUrl(): string {
+  return apiUrl('servers/export');
+}

@@ -1,0 +1,174 @@
+// Turns the explorer state into tree nodes, and remembers what each node
+// stands for so menus and the toolbar know what they act on.
+import { computed } from '@preact/signals';
+import type { ObjectNode, Server, ServerGroup } from '../../api/servers';
+import type { IconName } from '../../components/Icon';
+import type { TreeNode } from '../../components/Tree';
+import {
+  ROOT_ID,
+  connect,
+  groupNodeId,
+  links,
+  loadServers,
+  objectChildren,
+  objectNodeId,
+  refreshObjects,
+  selectedId,
+  serverList,
+  serverNodeId,
+} from '../../state/servers';
+
+export type Entry =
+  | { kind: 'root' }
+  | { kind: 'group'; group: ServerGroup }
+  | { kind: 'server'; server: Server }
+  | { kind: 'object'; server: Server; node: ObjectNode }
+  | { kind: 'status'; parentId: string };
+
+export interface ExplorerModel {
+  roots: TreeNode[];
+  entries: ReadonlyMap<string, Entry>;
+  serverCount: number;
+}
+
+/** Icons by kind first (login and group roles differ), then by the server's icon name. */
+const OBJECT_ICONS: Record<string, IconName> = {
+  login_role: 'user',
+  group_role: 'users',
+  database: 'database',
+  databases: 'database',
+  role: 'user',
+  roles: 'users',
+  tablespace: 'disk',
+  tablespaces: 'disk',
+};
+
+function objectIcon(node: ObjectNode): IconName {
+  return OBJECT_ICONS[node.kind] ?? OBJECT_ICONS[node.icon] ?? 'object';
+}
+
+const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' });
+
+/**
+ * A failure in a few words for its row: the first line, without libpq's
+ * "connection to server at ... failed:" preamble (the tooltip has it all).
+ */
+function summary(text: string): string {
+  const first = text.split('\n', 1)[0]!.trim();
+  return first.replace(/^connection to server (at|on) .*? failed:\s*/, '').replace(/^FATAL:\s*/, '') || first;
+}
+
+class Builder {
+  readonly entries = new Map<string, Entry>();
+
+  private add(node: TreeNode, entry: Entry): TreeNode {
+    this.entries.set(node.id, entry);
+    return node;
+  }
+
+  private loading(parentId: string, label: string): TreeNode {
+    return this.add({ id: `${parentId}#status`, label, status: 'loading' }, { kind: 'status', parentId });
+  }
+
+  /** A failure under PARENTID; clicking it selects the parent and tries again. */
+  private failure(parentId: string, message: string, retry: () => void): TreeNode {
+    const action = () => {
+      selectedId.value = parentId;
+      retry();
+    };
+    const node: TreeNode = {
+      id: `${parentId}#status`,
+      label: summary(message),
+      status: 'error',
+      badge: 'Retry',
+      title: `${message}\n\nClick to try again.`,
+      action,
+    };
+    return this.add(node, { kind: 'status', parentId });
+  }
+
+  private objects(server: Server, path: string): TreeNode[] {
+    const parentId = path === '/' ? serverNodeId(server.id) : objectNodeId(server.id, path);
+    const state = objectChildren.value.get(objectNodeId(server.id, path));
+    if (!state) return [];
+    if (state.status === 'loading') return [this.loading(parentId, 'Loading…')];
+    if (state.status === 'error') return [this.failure(parentId, state.message, () => refreshObjects(server.id, path))];
+    return state.value.map((node) =>
+      this.add(
+        {
+          id: objectNodeId(server.id, node.path),
+          label: node.label,
+          icon: objectIcon(node),
+          count: node.count,
+          children: node.has_children ? this.objects(server, node.path) : undefined,
+        },
+        { kind: 'object', server, node },
+      ),
+    );
+  }
+
+  private serverChildren(server: Server): TreeNode[] {
+    const id = serverNodeId(server.id);
+    const link = links.value.get(server.id);
+    if (link?.status === 'connecting') return [this.loading(id, 'Connecting…')];
+    if (link?.status === 'failed') return [this.failure(id, link.message, () => void connect(server))];
+    return server.connected ? this.objects(server, '/') : [];
+  }
+
+  server(server: Server): TreeNode {
+    const link = links.value.get(server.id);
+    const version = link?.status === 'open' && link.version ? `PostgreSQL ${link.version}` : null;
+    const where = server.service ? `service ${server.service}` : [server.host, server.port].filter((v) => v !== null).join(':');
+    const state = server.connected ? `Connected${version ? ` · ${version}` : ''}` : 'Not connected';
+    const node: TreeNode = {
+      id: serverNodeId(server.id),
+      label: server.name,
+      icon: server.connected ? 'plug' : 'unplug',
+      dimmed: !server.connected,
+      badge: server.shared ? 'shared' : undefined,
+      colors: { bg: server.bg_color, fg: server.fg_color },
+      title: [where, server.username ? `user ${server.username}` : '', state].filter(Boolean).join('\n'),
+      children: this.serverChildren(server),
+    };
+    return this.add(node, { kind: 'server', server });
+  }
+
+  group(group: ServerGroup, servers: Server[]): TreeNode {
+    const node: TreeNode = { id: groupNodeId(group.id), label: group.name, icon: 'folder', children: servers.map((s) => this.server(s)) };
+    return this.add(node, { kind: 'group', group });
+  }
+
+  root(): TreeNode {
+    const list = serverList.value;
+    let children: TreeNode[];
+    let count: number | undefined;
+    if (list.status === 'loading') children = [this.loading(ROOT_ID, 'Loading servers…')];
+    else if (list.status === 'error') children = [this.failure(ROOT_ID, list.message, () => void loadServers())];
+    else {
+      const { groups, servers } = list.value;
+      const known = new Set(groups.map((g) => g.id));
+      const sorted = [...servers].sort(byName);
+      const grouped = [...groups].sort(byName).map((g) => this.group(g, sorted.filter((s) => s.group_id === g.id)));
+      const loose = sorted.filter((s) => s.group_id === null || !known.has(s.group_id)).map((s) => this.server(s));
+      children = [...grouped, ...loose];
+      count = servers.length;
+    }
+    return this.add({ id: ROOT_ID, label: 'Servers', icon: 'servers', count, children }, { kind: 'root' });
+  }
+}
+
+export const explorerModel = computed<ExplorerModel>(() => {
+  const builder = new Builder();
+  const root = builder.root();
+  const list = serverList.value;
+  return {
+    roots: [root],
+    entries: builder.entries,
+    serverCount: list.status === 'ready' ? list.value.servers.length : 0,
+  };
+});
+
+export function selectedEntry(): Entry | null {
+  const id = selectedId.value;
+  return id === null ? null : explorerModel.value.entries.get(id) ?? null;
+}

@@ -1,0 +1,32 @@
+// The explorer dialog in front, if any.
+import type { JSX } from 'preact';
+import { explorerDialog } from '../../state/servers';
+import { DeleteDialog } from './DeleteDialog';
+import { GroupDialog } from './GroupDialog';
+import { ImportDialog } from './ImportDialog';
+import { PasswordDialog } from './PasswordDialog';
+import { ServerDialog } from './ServerDialog';
+
+const close = () => {
+  explorerDialog.value = null;
+};
+
+export function ExplorerDialogs(): JSX.Element | null {
+  const d = explorerDialog.value;
+  switch (d?.kind) {
+    case 'server':
+      return <ServerDialog key={d.server?.id ?? 'new'} server={d.server} groupId={d.groupId} onClose={close} />;
+    case 'group':
+      return <GroupDialog key={d.group?.id ?? 'new'} group={d.group} onClose={close} />;
+    case 'delete-server':
+      return <DeleteDialog target={{ kind: 'server', server: d.server }} onClose={close} />;
+    case 'delete-group':
+      return <DeleteDialog target={{ kind: 'group', group: d.group }} onClose={close} />;
+    case 'password':
+      return <PasswordDialog key={d.server.id} server={d.server} message={d.message} onClose={close} />;
+    case 'import':
+      return <ImportDialog onClose={close} />;
+    default:
+      return null;
+  }
+}

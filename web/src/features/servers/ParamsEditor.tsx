@@ -1,0 +1,125 @@
+// The Parameters tab: libpq connection parameters as rows of name and value.
+import type { JSX } from 'preact';
+import { Button } from '../../components/Button';
+import { Icon } from '../../components/Icon';
+import { PARAMETER_KEYS, PARAMETER_VALUES, paramRow, type FieldErrors, type ParamRow } from './serverForm';
+
+interface ParamsEditorProps {
+  rows: ParamRow[];
+  errors: FieldErrors;
+  onRows: (rows: ParamRow[]) => void;
+}
+
+const SECRET_KEYS = new Set(['sslpassword']);
+
+function ValueSuggestions({ keyName }: { keyName: string }): JSX.Element | null {
+  const values = PARAMETER_VALUES[keyName];
+  if (!values) return null;
+  return (
+    <datalist id={`param-values-${keyName}`}>
+      {values.map((v) => (
+        <option key={v} value={v} />
+      ))}
+    </datalist>
+  );
+}
+
+export function ParamsEditor({ rows, errors, onRows }: ParamsEditorProps): JSX.Element {
+  const update = (row: number, change: Partial<ParamRow>) => onRows(rows.map((r) => (r.row === row ? { ...r, ...change } : r)));
+
+  const add = () => {
+    const used = new Set(rows.map((r) => r.key));
+    const key = PARAMETER_KEYS.find((k) => !used.has(k)) ?? PARAMETER_KEYS[0];
+    const added = paramRow(key);
+    onRows([...rows, added]);
+    // Focus the new row's name once it is drawn.
+    requestAnimationFrame(() => document.getElementById(`param-key-${added.row}`)?.focus());
+  };
+
+  return (
+    <div class="params-editor">
+      <div class="table-wrap">
+        <table class="data-table params-table">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Value</th>
+              <th class="actions-col">
+                <span class="visually-hidden">Remove</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.length === 0 && (
+              <tr>
+                <td colSpan={3} class="table-note">
+                  No connection parameters. libpq's defaults apply.
+                </td>
+              </tr>
+            )}
+            {rows.map((r, i) => {
+              const error = errors[`param:${r.row}`];
+              return (
+                <tr key={r.row} class={error ? 'is-invalid' : undefined}>
+                  <td class="param-key">
+                    <select
+                      id={`param-key-${r.row}`}
+                      aria-label={`Name of parameter ${i + 1}`}
+                      value={r.key}
+                      onChange={(e) => update(r.row, { key: e.currentTarget.value })}
+                    >
+                      {PARAMETER_KEYS.map((k) => (
+                        <option key={k} value={k}>
+                          {k}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                  <td class="param-value">
+                    <input
+                      id={`param-value-${r.row}`}
+                      // Preact types password inputs without a list; sslpassword has no suggestions.
+                      type={(SECRET_KEYS.has(r.key) ? 'password' : 'text') as 'text'}
+                      aria-label={`Value of ${r.key}`}
+                      aria-invalid={error ? true : undefined}
+                      aria-describedby={error ? `param-error-${r.row}` : undefined}
+                      list={PARAMETER_VALUES[r.key] ? `param-values-${r.key}` : undefined}
+                      value={r.value}
+                      autocomplete="off"
+                      spellcheck={false}
+                      onInput={(e) => update(r.row, { value: e.currentTarget.value })}
+                    />
+                    {error && (
+                      <p id={`param-error-${r.row}`} class="field-error">
+                        {error}
+                      </p>
+                    )}
+                  </td>
+                  <td class="actions-col">
+                    <button
+                      type="button"
+                      class="icon-btn"
+                      aria-label={`Remove ${r.key}`}
+                      title="Remove"
+                      onClick={() => onRows(rows.filter((x) => x.row !== r.row))}
+                    >
+                      <Icon name="close" size={14} />
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {[...new Set(rows.map((r) => r.key))].map((k) => (
+        <ValueSuggestions key={k} keyName={k} />
+      ))}
+      <div>
+        <Button small onClick={add}>
+          <Icon name="plus" size={12} /> Add parameter
+        </Button>
+      </div>
+    </div>
+  );
+}

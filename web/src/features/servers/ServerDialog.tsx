@@ -1,0 +1,254 @@
+// Add or edit a server, in pgAdmin's tabs: General, Connection, Parameters,
+// Advanced. Required fields are checked in place; a 400 of the server goes
+// next to the field it names.
+import type { JSX } from 'preact';
+import { useState } from 'preact/hooks';
+import { createServer, updateServer, type Server } from '../../api/servers';
+import { Button } from '../../components/Button';
+import { CheckboxField, ColorField, FormError, TextAreaField, TextField } from '../../components/Field';
+import { Dialog } from '../../components/Dialog';
+import { ListField } from '../../components/ListField';
+import { SectionTabs } from '../../components/SectionTabs';
+import { errorMessage } from '../../lib/format';
+import { currentGroups, serverSaved } from '../../state/servers';
+import { isAdmin } from '../../state/session';
+import { showToast } from '../../state/toasts';
+import { ParamsEditor } from './ParamsEditor';
+import {
+  emptyForm,
+  fieldsOf,
+  formFromServer,
+  newServerOf,
+  placeServerError,
+  tabOf,
+  validate,
+  type FieldErrors,
+  type ServerForm,
+  type Tab,
+} from './serverForm';
+
+interface ServerDialogProps {
+  /** null to add a server. */
+  server: Server | null;
+  /** The group a new server goes into. */
+  groupId: number | null;
+  onClose: () => void;
+}
+
+const TAB_ORDER: Tab[] = ['general', 'connection', 'parameters', 'advanced'];
+
+type Change = <K extends keyof ServerForm>(key: K, value: ServerForm[K]) => void;
+
+interface PanelProps {
+  form: ServerForm;
+  errors: FieldErrors;
+  set: Change;
+}
+
+function initialForm(server: Server | null, groupId: number | null): ServerForm {
+  if (server) return formFromServer(server);
+  const groups = currentGroups();
+  const group = groups.find((g) => g.id === groupId) ?? groups[0];
+  return emptyForm(group?.name ?? 'Servers');
+}
+
+/** Focuses the first wrong field once its tab is shown. */
+function focusField(field: string): void {
+  const id = field.startsWith('param:') ? `param-value-${field.slice(6)}` : `server-${field}`;
+  requestAnimationFrame(() => document.getElementById(id)?.focus());
+}
+
+function GeneralPanel({ form, errors, set }: PanelProps): JSX.Element {
+  return (
+    <div class="form-grid">
+      <TextField id="server-name" label="Name" required value={form.name} onValue={(v) => set('name', v)} error={errors.name} />
+      <TextField
+        id="server-group"
+        label="Server group"
+        required
+        list="server-group-names"
+        value={form.group}
+        onValue={(v) => set('group', v)}
+        error={errors.group}
+        hint="Choose a group or type a new name."
+      />
+      <datalist id="server-group-names">
+        {currentGroups().map((g) => (
+          <option key={g.id} value={g.name} />
+        ))}
+      </datalist>
+      <div class="form-pair">
+        <ColorField id="server-bgColor" label="Background" value={form.bgColor} fallback="#ffffff" onValue={(v) => set('bgColor', v)} />
+        <ColorField id="server-fgColor" label="Foreground" value={form.fgColor} fallback="#000000" onValue={(v) => set('fgColor', v)} />
+      </div>
+      <TextAreaField id="server-comment" label="Comments" rows={3} value={form.comment} onValue={(v) => set('comment', v)} />
+      {isAdmin.value && (
+        <>
+          <CheckboxField id="server-shared" label="Shared with all users" checked={form.shared} onValue={(v) => set('shared', v)} />
+          {form.shared && (
+            <TextField
+              id="server-sharedUsername"
+              label="Shared username"
+              value={form.sharedUsername}
+              onValue={(v) => set('sharedUsername', v)}
+              error={errors.sharedUsername}
+              hint="The PostgreSQL user other users connect as."
+            />
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+function ConnectionPanel({ form, errors, set, creating }: PanelProps & { creating: boolean }): JSX.Element {
+  return (
+    <div class="form-grid">
+      <TextField
+        id="server-host"
+        label="Host name/address"
+        value={form.host}
+        onValue={(v) => set('host', v)}
+        error={errors.host}
+        placeholder="db.example.com, 10.0.0.5 or /var/run/postgresql"
+      />
+      <div class="form-pair">
+        <TextField id="server-port" label="Port" inputMode="numeric" value={form.port} onValue={(v) => set('port', v)} error={errors.port} />
+        <TextField
+          id="server-maintenanceDb"
+          label="Maintenance database"
+          value={form.maintenanceDb}
+          onValue={(v) => set('maintenanceDb', v)}
+          error={errors.maintenanceDb}
+        />
+      </div>
+      <div class="form-pair">
+        <TextField id="server-username" label="Username" value={form.username} onValue={(v) => set('username', v)} error={errors.username} />
+        <TextField id="server-role" label="Role" value={form.role} onValue={(v) => set('role', v)} error={errors.role} hint="SET ROLE after connecting." />
+      </div>
+      <TextField
+        id="server-service"
+        label="Service"
+        value={form.service}
+        onValue={(v) => set('service', v)}
+        error={errors.service}
+        hint="A service from pg_service.conf; it may supply the host, port and user."
+      />
+      {creating && (
+        <div class="password-row">
+          <CheckboxField id="server-savePassword" label="Save password" checked={form.savePassword} onValue={(v) => set('savePassword', v)} />
+          <TextField
+            id="server-password"
+            label="Password"
+            type="password"
+            autoComplete="new-password"
+            disabled={!form.savePassword}
+            value={form.password}
+            onValue={(v) => set('password', v)}
+            error={errors.password}
+          />
+        </div>
+      )}
+    </div>
+  );
+}
+
+function AdvancedPanel({ form, set }: PanelProps): JSX.Element {
+  return (
+    <div class="form-grid">
+      <ListField
+        id="server-dbRestriction"
+        label="Database restriction"
+        values={form.dbRestriction}
+        onValues={(v) => set('dbRestriction', v)}
+        placeholder="Type a database name and press Enter"
+        hint="When set, the explorer shows only these databases."
+      />
+    </div>
+  );
+}
+
+export function ServerDialog({ server, groupId, onClose }: ServerDialogProps): JSX.Element {
+  const creating = server === null;
+  const [form, setForm] = useState<ServerForm>(() => initialForm(server, groupId));
+  const [tab, setTab] = useState<Tab>('general');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const set: Change = (key, value) => {
+    setForm((f) => ({ ...f, [key]: value }));
+    const stale = (field: string) => field === key || (key === 'params' && field.startsWith('param:'));
+    if (Object.keys(errors).some(stale)) {
+      setErrors((all) => Object.fromEntries(Object.entries(all).filter(([field]) => !stale(field))));
+    }
+  };
+
+  const showErrors = (found: FieldErrors) => {
+    setErrors(found);
+    const first = Object.keys(found).sort((a, b) => TAB_ORDER.indexOf(tabOf(a)) - TAB_ORDER.indexOf(tabOf(b)))[0];
+    if (first === undefined) return;
+    if (tabOf(first) !== tab && !Object.keys(found).some((f) => tabOf(f) === tab)) setTab(tabOf(first));
+    focusField(Object.keys(found).find((f) => tabOf(f) === tab) ?? first);
+  };
+
+  const submit = async () => {
+    if (busy) return;
+    setError(null);
+    const invalid = validate(form);
+    if (Object.keys(invalid).length > 0) {
+      showErrors(invalid);
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      const groups = currentGroups();
+      const saved = server ? await updateServer(server.id, fieldsOf(form, groups)) : await createServer(newServerOf(form, groups));
+      serverSaved(saved);
+      showToast(creating ? `Server ${saved.name} added.` : `Server ${saved.name} saved.`);
+      onClose();
+    } catch (err) {
+      setBusy(false);
+      const placed = placeServerError(err, form);
+      if (placed) showErrors(placed);
+      else setError(errorMessage(err));
+    }
+  };
+
+  const invalidOn = (t: Tab) => Object.keys(errors).some((f) => tabOf(f) === t);
+  const panel = { form, errors, set };
+  const sections = [
+    { id: 'general', title: 'General', invalid: invalidOn('general'), content: <GeneralPanel {...panel} /> },
+    { id: 'connection', title: 'Connection', invalid: invalidOn('connection'), content: <ConnectionPanel {...panel} creating={creating} /> },
+    {
+      id: 'parameters',
+      title: 'Parameters',
+      invalid: invalidOn('parameters'),
+      content: <ParamsEditor rows={form.params} errors={errors} onRows={(rows) => set('params', rows)} />,
+    },
+    { id: 'advanced', title: 'Advanced', invalid: invalidOn('advanced'), content: <AdvancedPanel {...panel} /> },
+  ];
+
+  const footer = (
+    <>
+      <Button onClick={onClose}>Cancel</Button>
+      <Button type="submit" variant="primary" busy={busy}>
+        Save
+      </Button>
+    </>
+  );
+
+  return (
+    <Dialog
+      title={creating ? 'Add server' : `Edit server ${server.name}`}
+      size="medium"
+      onClose={onClose}
+      onSubmit={submit}
+      footer={footer}
+    >
+      <SectionTabs label="Server properties" sections={sections} active={tab} onActivate={(id) => setTab(id as Tab)} />
+      <FormError message={error} />
+    </Dialog>
+  );
+}
