@@ -104,6 +104,11 @@ void api_snippets_delete(http_req *r);
 void api_workspace_get(http_req *r);
 void api_workspace_put(http_req *r);
 
+/* data.c: View/Edit Data */
+void api_data_table(http_req *r);
+void api_data_view(http_req *r);
+void api_data_edit(http_req *r);
+
 /* misc.c */
 void api_ping(http_req *r);
 void api_healthz(http_req *r);

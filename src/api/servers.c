@@ -526,6 +526,9 @@ static void build_target(const store_server *sv, int64_t user_id, target_parts *
 		part(t, "application_name", "tusk");
 	if (!json_object_get(t->params, "connect_timeout"))
 		part(t, "connect_timeout", "10");
+	/* Tusk speaks UTF-8 to the browser and quotes identifiers itself for the data editor */
+	if (!json_object_get(t->params, "client_encoding"))
+		part(t, "client_encoding", "UTF8");
 	const char *key;
 	json_t *v;
 	json_object_foreach(t->params, key, v) part(t, key, json_string_value(v));
@@ -556,6 +559,11 @@ void api_servers_connect(http_req *r)
 	const char *typed = body ? api_json_str(r, body, "password", &bad) : NULL;
 	bool save = body ? api_json_bool(r, body, "save_password", false, &bad) : false;
 	if (bad) {
+		store_server_clear(&sv);
+		return;
+	}
+	if (typed && save && !s->has_data_key) {
+		http_respond_error(r, 409, "no_data_key", "Log out and in again to save passwords in this session.");
 		store_server_clear(&sv);
 		return;
 	}

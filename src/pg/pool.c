@@ -474,3 +474,15 @@ PGresult *pgpool_query(pgpool *p, int64_t user_id, int64_t server_id, const char
 	}
 	return NULL;
 }
+
+bool pgpool_with_conn(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, pgpool_conn_fn fn, void *ctx,
+		      tusk_err *err)
+{
+	uint64_t gen = 0;
+	PGconn *conn = borrow(p, user_id, server_id, dbname, &gen, err);
+	if (!conn)
+		return false;
+	bool ok = fn(ctx, conn, err);
+	give_back(p, user_id, server_id, gen, dbname, conn);
+	return ok;
+}

@@ -59,6 +59,13 @@ void pgpool_forget_server(pgpool *p, int64_t server_id);
 PGresult *pgpool_query(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, const char *sql,
 		       int nparams, const char *const *params, pg_error *pgerr, tusk_err *err);
 int pgpool_server_version(pgpool *p, int64_t user_id, int64_t server_id);
+
+/* Runs fn with a borrowed connection to dbname (fn may run several
+ * statements, e.g. a transaction); the connection goes back to the pool,
+ * or is closed when fn left it broken or inside a transaction. */
+typedef bool (*pgpool_conn_fn)(void *ctx, PGconn *conn, tusk_err *err);
+bool pgpool_with_conn(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, pgpool_conn_fn fn, void *ctx,
+		      tusk_err *err) __attribute__((warn_unused_result));
 /* A new connection outside the pool (a query-tool tab owns it), with the
  * credentials the user connected with and no statement timeout. */
 PGconn *pgpool_open_dedicated(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, tusk_err *err);
