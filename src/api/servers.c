@@ -630,8 +630,9 @@ void api_objects_children(http_req *r)
 	pg_error pe;
 	tusk_err err = {0};
 	const char *path = http_req_query(r, "path");
-	bool ok = catalog_children(app->pool, api_session(r)->user.id, sv.id, path ? path : "/", restriction, &list,
-				   &pe, &err);
+	const char *system = http_req_query(r, "system");
+	bool ok = catalog_children(app->pool, api_session(r)->user.id, sv.id, path ? path : "/", restriction,
+				   system && strcmp(system, "true") == 0, &list, &pe, &err);
 	free(restriction);
 	store_server_clear(&sv);
 	if (!ok) {

@@ -4,33 +4,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog/kinds.h"
 #include "util/str.h"
 
-/* A collection under a server: how to count it and list its members. $1 is
- * the database restriction (text[] or NULL) where the kind honours it. */
-struct collection {
-	const char *name; /* path segment */
-	const char *label;
-	const char *icon;
-	const char *member_kind_sql; /* SELECT name, kind, has_children ... ORDER BY 1 */
-	bool restricted;            /* takes the database restriction as $1 */
+/* ---- the server level: databases, roles, tablespaces ---- */
+
+struct server_collection {
+	const char *name, *label, *icon, *list_sql;
+	bool restricted; /* takes the database restriction as $1 */
 };
 
-/* Minimum server version: 13 (what Tusk supports); nothing here varies by version yet. */
-static const struct collection server_collections[] = {
+static const struct server_collection server_collections[] = {
 	{"databases", "Databases", "databases",
-	 "SELECT datname, 'database', false FROM pg_catalog.pg_database "
+	 "SELECT datname, datname, 'database' FROM pg_catalog.pg_database "
 	 "WHERE NOT datistemplate AND ($1::text[] IS NULL OR datname = ANY ($1::text[])) ORDER BY 1",
 	 true},
 	{"roles", "Login/Group Roles", "roles",
-	 "SELECT rolname, CASE WHEN rolcanlogin THEN 'login_role' ELSE 'group_role' END, false "
+	 "SELECT rolname, rolname, CASE WHEN rolcanlogin THEN 'login_role' ELSE 'group_role' END "
 	 "FROM pg_catalog.pg_roles WHERE rolname !~ '^pg_' ORDER BY 1",
 	 false},
 	{"tablespaces", "Tablespaces", "tablespaces",
-	 "SELECT spcname, 'tablespace', false FROM pg_catalog.pg_tablespace ORDER BY 1", false},
+	 "SELECT spcname, spcname, 'tablespace' FROM pg_catalog.pg_tablespace ORDER BY 1", false},
 };
-
-#define NCOLLECTIONS (sizeof(server_collections) / sizeof(server_collections[0]))
+#define NSERVER (sizeof(server_collections) / sizeof(server_collections[0]))
 
 static void add(catalog_list *l, const char *path, const char *label, const char *kind, const char *icon,
 		int64_t count, bool has_children)
@@ -60,39 +56,60 @@ static void append_segment(str *s, const char *name)
 	}
 }
 
-static const char *kind_icon(const char *kind)
+static char *decode_segment(const char *seg, size_t n)
 {
-	return strcmp(kind, "database") == 0 ? "database" : strcmp(kind, "tablespace") == 0 ? "tablespace" : "role";
+	char *out = xmalloc(n + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (seg[i] == '%' && i + 2 < n) {
+			char hex[3] = {seg[i + 1], seg[i + 2], 0};
+			char *end;
+			long v = strtol(hex, &end, 16);
+			if (*end == '\0' && end == hex + 2) {
+				out[k++] = (char)v;
+				i += 2;
+				continue;
+			}
+		}
+		out[k++] = seg[i];
+	}
+	out[k] = '\0';
+	return out;
 }
 
-static bool list_members(pgpool *pool, int64_t user_id, int64_t server_id, const struct collection *c,
-			 const char *restriction, catalog_list *out, pg_error *pgerr, tusk_err *err)
+/* Kinds are static strings; the list keeps pointers to them. */
+static const char *static_kind(const char *kind)
+{
+	static const char *const known[] = {"database", "login_role", "group_role", "tablespace"};
+	for (size_t i = 0; i < sizeof(known) / sizeof(*known); i++)
+		if (strcmp(kind, known[i]) == 0)
+			return known[i];
+	return "object";
+}
+
+static bool server_members(pgpool *pool, int64_t user_id, int64_t server_id, const struct server_collection *c,
+			   const char *restriction, catalog_list *out, pg_error *pgerr, tusk_err *err)
 {
 	const char *params[1] = {restriction};
-	PGresult *r = pgpool_query(pool, user_id, server_id, NULL, c->member_kind_sql, c->restricted ? 1 : 0, params,
-				   pgerr, err);
+	PGresult *r = pgpool_query(pool, user_id, server_id, NULL, c->list_sql, c->restricted ? 1 : 0, params, pgerr,
+				   err);
 	if (!r)
 		return false;
 	for (int i = 0; i < PQntuples(r); i++) {
 		str path = STR_INIT;
 		str_appendf(&path, "/%s/", c->name);
 		append_segment(&path, PQgetvalue(r, i, 0));
-		const char *kind = PQgetvalue(r, i, 1);
-		/* kinds are a fixed set: map to static strings the list can keep */
-		const char *k = strcmp(kind, "database") == 0     ? "database"
-				: strcmp(kind, "login_role") == 0 ? "login_role"
-				: strcmp(kind, "group_role") == 0 ? "group_role"
-								  : "tablespace";
-		add(out, str_cstr(&path), PQgetvalue(r, i, 0), k, kind_icon(k), -1, PQgetvalue(r, i, 2)[0] == 't');
+		const char *kind = static_kind(PQgetvalue(r, i, 2));
+		bool is_db = strcmp(kind, "database") == 0;
+		add(out, str_cstr(&path), PQgetvalue(r, i, 1), kind, is_db ? "database" : strcmp(kind, "tablespace") == 0 ? "tablespace" : "role", -1, is_db);
 		str_free(&path);
 	}
 	PQclear(r);
 	return true;
 }
 
-/* One query counts every collection. */
-static bool list_collections(pgpool *pool, int64_t user_id, int64_t server_id, const char *restriction,
-			     catalog_list *out, pg_error *pgerr, tusk_err *err)
+static bool server_top(pgpool *pool, int64_t user_id, int64_t server_id, const char *restriction, catalog_list *out,
+		       pg_error *pgerr, tusk_err *err)
 {
 	const char *sql = "SELECT (SELECT count(*) FROM pg_catalog.pg_database WHERE NOT datistemplate "
 			  "AND ($1::text[] IS NULL OR datname = ANY ($1::text[]))), "
@@ -102,7 +119,7 @@ static bool list_collections(pgpool *pool, int64_t user_id, int64_t server_id, c
 	PGresult *r = pgpool_query(pool, user_id, server_id, NULL, sql, 1, params, pgerr, err);
 	if (!r)
 		return false;
-	for (size_t i = 0; i < NCOLLECTIONS; i++) {
+	for (size_t i = 0; i < NSERVER; i++) {
 		char path[64];
 		snprintf(path, sizeof(path), "/%s", server_collections[i].name);
 		add(out, path, server_collections[i].label, "collection", server_collections[i].icon,
@@ -112,17 +129,184 @@ static bool list_collections(pgpool *pool, int64_t user_id, int64_t server_id, c
 	return true;
 }
 
+/* ---- inside a database ---- */
+
+/* Where a walk down a database path stands. */
+struct walk {
+	char *db;
+	const char *params[2];
+	int nparams;
+	char *names[16];
+	int nnames;
+	const catalog_kind *collection; /* the last collection segment */
+	bool at_member;                 /* the path ends at a member of it */
+	const char *member_kind;        /* "database" at the database itself */
+};
+
+static void walk_free(struct walk *w)
+{
+	free(w->db);
+	for (int i = 0; i < w->nnames; i++)
+		free(w->names[i]);
+}
+
+static bool in_list(const char *const *list, const char *s)
+{
+	for (; *list; list++)
+		if (strcmp(*list, s) == 0)
+			return true;
+	return false;
+}
+
+/* Parses "/databases/{db}/c0/n0/c1/n1..." into w; false for a path that names nothing. */
+static bool walk_path(const char *path, struct walk *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->member_kind = "database";
+	const char *p = path + strlen("/databases/");
+	const char *slash = strchr(p, '/');
+	size_t n = slash ? (size_t)(slash - p) : strlen(p);
+	if (n == 0)
+		return false;
+	w->db = decode_segment(p, n);
+	p = slash ? slash + 1 : p + n;
+	const char *schema = NULL, *level2 = NULL, *fdw = NULL;
+	while (*p) {
+		slash = strchr(p, '/');
+		n = slash ? (size_t)(slash - p) : strlen(p);
+		char *seg = xstrndup(p, n);
+		const catalog_kind *k = catalog_kind_find(seg);
+		free(seg);
+		if (!k || !in_list(catalog_children_of(w->member_kind), k->collection) || w->nnames >= 15)
+			return false;
+		w->collection = k;
+		w->at_member = false;
+		p = slash ? slash + 1 : p + n;
+		if (!*p)
+			break;
+		slash = strchr(p, '/');
+		n = slash ? (size_t)(slash - p) : strlen(p);
+		char *name = decode_segment(p, n);
+		w->names[w->nnames++] = name;
+		w->at_member = true;
+		w->member_kind = k->kind;
+		if (strcmp(k->kind, "schema") == 0)
+			schema = name;
+		else if (strcmp(k->kind, "table") == 0 || strcmp(k->kind, "domain") == 0 ||
+			 strcmp(k->kind, "foreign_server") == 0)
+			level2 = name;
+		else if (strcmp(k->kind, "foreign_data_wrapper") == 0)
+			fdw = name;
+		p = slash ? slash + 1 : p + n;
+	}
+	/* the ancestor names the next listing takes */
+	const char *first = schema ? schema : fdw;
+	if (first)
+		w->params[w->nparams++] = first;
+	if (level2 && first)
+		w->params[w->nparams++] = level2;
+	return true;
+}
+
+/* How many parameters a level's SQL takes. */
+static int level_params(enum catalog_level level)
+{
+	switch (level) {
+	case CATALOG_AT_DATABASE:
+		return 0;
+	case CATALOG_AT_SCHEMA:
+	case CATALOG_AT_FDW:
+		return 1;
+	default:
+		return 2;
+	}
+}
+
+/* The collections under the member the walk stands on, with counts. */
+static bool member_collections(pgpool *pool, int64_t user_id, int64_t server_id, const char *path,
+			       const struct walk *w, bool show_system, catalog_list *out, pg_error *pgerr,
+			       tusk_err *err)
+{
+	const char *const *children = catalog_children_of(w->member_kind);
+	if (!*children)
+		return true;
+	str sql = STR_INIT;
+	int nparams = 0;
+	for (int i = 0; children[i]; i++) {
+		const catalog_kind *k = catalog_kind_find(children[i]);
+		nparams = level_params(k->level);
+		str_appendf(&sql, "%sSELECT count(*) FILTER (WHERE %s) FROM (%s) x (name, label, system)",
+			    i ? " UNION ALL " : "", show_system ? "true" : "NOT system", k->list_sql);
+	}
+	if (nparams > w->nparams) {
+		str_free(&sql);
+		err_set(err, "not_found", "There is no object at '%s'.", path);
+		return false;
+	}
+	PGresult *r = pgpool_query(pool, user_id, server_id, w->db, str_cstr(&sql), nparams, w->params, pgerr, err);
+	str_free(&sql);
+	if (!r)
+		return false;
+	for (int i = 0; children[i] && i < PQntuples(r); i++) {
+		const catalog_kind *k = catalog_kind_find(children[i]);
+		str child = STR_INIT;
+		str_appendf(&child, "%s/%s", path, k->collection);
+		add(out, str_cstr(&child), k->label, "collection", k->icon, atoll(PQgetvalue(r, i, 0)), true);
+		str_free(&child);
+	}
+	PQclear(r);
+	return true;
+}
+
+static bool collection_members(pgpool *pool, int64_t user_id, int64_t server_id, const char *path,
+			       const struct walk *w, bool show_system, catalog_list *out, pg_error *pgerr,
+			       tusk_err *err)
+{
+	const catalog_kind *k = w->collection;
+	int nparams = level_params(k->level);
+	if (nparams > w->nparams) {
+		err_set(err, "not_found", "There is no object at '%s'.", path);
+		return false;
+	}
+	PGresult *r = pgpool_query(pool, user_id, server_id, w->db, k->list_sql, nparams, w->params, pgerr, err);
+	if (!r)
+		return false;
+	bool has_children = *catalog_children_of(k->kind) != NULL;
+	for (int i = 0; i < PQntuples(r); i++) {
+		if (!show_system && PQgetvalue(r, i, 2)[0] == 't')
+			continue;
+		str child = STR_INIT;
+		str_appendf(&child, "%s/", path);
+		append_segment(&child, PQgetvalue(r, i, 0));
+		add(out, str_cstr(&child), PQgetvalue(r, i, 1), k->kind, k->icon, -1, has_children);
+		str_free(&child);
+	}
+	PQclear(r);
+	return true;
+}
+
 bool catalog_children(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, const char *db_restriction,
-		      catalog_list *out, pg_error *pgerr, tusk_err *err)
+		      bool show_system, catalog_list *out, pg_error *pgerr, tusk_err *err)
 {
 	*out = (catalog_list){0};
-	if (!path || strcmp(path, "/") == 0 || !*path)
-		return list_collections(pool, user_id, server_id, db_restriction, out, pgerr, err);
-	for (size_t i = 0; i < NCOLLECTIONS; i++) {
-		const struct collection *c = &server_collections[i];
-		if (path[0] == '/' && strcmp(path + 1, c->name) == 0)
-			return list_members(pool, user_id, server_id, c, db_restriction, out, pgerr, err);
+	if (!path || !*path || strcmp(path, "/") == 0)
+		return server_top(pool, user_id, server_id, db_restriction, out, pgerr, err);
+	for (size_t i = 0; i < NSERVER; i++)
+		if (path[0] == '/' && strcmp(path + 1, server_collections[i].name) == 0)
+			return server_members(pool, user_id, server_id, &server_collections[i], db_restriction, out,
+					      pgerr, err);
+	struct walk w;
+	bool ok = strncmp(path, "/databases/", 11) == 0 && walk_path(path, &w);
+	if (!ok) {
+		if (strncmp(path, "/databases/", 11) == 0)
+			walk_free(&w);
+		err_set(err, "not_found", "There is no object at '%s'.", path);
+		return false;
 	}
-	err_set(err, "not_found", "There is no object at '%s'.", path);
-	return false;
+	if (!w.collection || w.at_member)
+		ok = member_collections(pool, user_id, server_id, path, &w, show_system, out, pgerr, err);
+	else
+		ok = collection_members(pool, user_id, server_id, path, &w, show_system, out, pgerr, err);
+	walk_free(&w);
+	return ok;
 }

@@ -25,11 +25,14 @@ typedef struct {
 	size_t n;
 } catalog_list;
 
-/* Lists the children of path. db_restriction is a PostgreSQL text-array
- * literal ("{a,b}") limiting the databases shown, or NULL. err code
- * not_found for a path that names nothing. */
+/* Lists the children of path: a collection's members, or a member's
+ * collections with their counts. db_restriction is a PostgreSQL text-array
+ * literal ("{a,b}") limiting the databases shown, or NULL; show_system adds
+ * catalog schemas and extension members. err code not_found for a path
+ * that names nothing. */
 bool catalog_children(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, const char *db_restriction,
-		      catalog_list *out, pg_error *pgerr, tusk_err *err) __attribute__((warn_unused_result));
+		      bool show_system, catalog_list *out, pg_error *pgerr, tusk_err *err)
+	__attribute__((warn_unused_result));
 void catalog_list_free(catalog_list *l);
 
 #endif
