@@ -32,6 +32,7 @@ static const http_route routes[] = {
 	{"POST", "/api/v1/servers/{id}/connect", api_servers_connect, 0},
 	{"POST", "/api/v1/servers/{id}/disconnect", api_servers_disconnect, 0},
 	{"GET", "/api/v1/servers/{id}/objects", api_objects_children, 0},
+	{"GET", "/api/v1/servers/{id}/objects/ddl", api_objects_ddl, 0},
 	{"POST", "/api/v1/servers/{id}/sessions", api_sessions_open, 0},
 	{"GET", "/api/v1/sessions/{sid}/status", api_sessions_status, 0},
 	{"GET", "/api/v1/sessions/{sid}/events", api_sessions_events, 0},

@@ -663,3 +663,27 @@ void api_objects_children(http_req *r)
 	catalog_list_free(&list);
 	http_respond_json(r, 200, &out);
 }
+
+void api_objects_ddl(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	store_server sv;
+	if (!load_server(r, &sv))
+		return;
+	str out = STR_INIT;
+	pg_error pe;
+	tusk_err err = {0};
+	bool ok = catalog_ddl(app->pool, api_session(r)->user.id, sv.id, http_req_query(r, "path"), &out, &pe, &err);
+	store_server_clear(&sv);
+	if (!ok) {
+		str_free(&out);
+		int status = strcmp(err.code, "not_connected") == 0   ? 409
+			     : strcmp(err.code, "not_found") == 0       ? 404
+			     : strcmp(err.code, "ddl_unavailable") == 0 ? 422
+									: 502;
+		http_respond_error(r, status, err.code, "%s", err.msg);
+		return;
+	}
+	http_respond(r, 200, "text/plain; charset=utf-8", out.buf, out.len);
+	str_free(&out);
+}

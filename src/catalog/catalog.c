@@ -310,3 +310,57 @@ bool catalog_children(pgpool *pool, int64_t user_id, int64_t server_id, const ch
 	walk_free(&w);
 	return ok;
 }
+
+/* Runs one DDL query and appends its rows, one statement each. */
+static bool ddl_part(pgpool *pool, int64_t user_id, int64_t server_id, const struct walk *w, const char *sql,
+		     int nparams, const char *const *params, str *out, pg_error *pgerr, tusk_err *err)
+{
+	PGresult *r = pgpool_query(pool, user_id, server_id, w->db, sql, nparams, params, pgerr, err);
+	if (!r)
+		return false;
+	for (int i = 0; i < PQntuples(r); i++)
+		if (!PQgetisnull(r, i, 0))
+			str_appendf(out, "%s\n", PQgetvalue(r, i, 0));
+	PQclear(r);
+	return true;
+}
+
+bool catalog_ddl(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, str *out, pg_error *pgerr,
+		 tusk_err *err)
+{
+	struct walk w;
+	if (!path || strncmp(path, "/databases/", 11) != 0 || !walk_path(path, &w)) {
+		if (path && strncmp(path, "/databases/", 11) == 0)
+			walk_free(&w);
+		err_set(err, "not_found", "There is no object at '%s'.", path ? path : "");
+		return false;
+	}
+	bool ok = false;
+	int nparams = 0;
+	const char *const *queries = w.at_member ? catalog_ddl_queries(w.member_kind, &nparams) : NULL;
+	if (!w.at_member) {
+		err_set(err, "not_found", "'%s' is a collection; DDL belongs to its members.", path);
+	} else if (!queries) {
+		err_set(err, "ddl_unavailable", "Tusk cannot write the DDL of a %s yet.", w.member_kind);
+	} else {
+		/* the ancestors' names, then the member's own name when the kind needs it */
+		const char *params[3] = {w.params[0], w.params[1], NULL};
+		int have = w.nparams;
+		if (nparams > have)
+			params[have++] = w.names[w.nnames - 1];
+		ok = have == nparams;
+		if (!ok)
+			err_set(err, "not_found", "There is no object at '%s'.", path);
+		for (int i = 0; ok && queries[i]; i++)
+			ok = ddl_part(pool, user_id, server_id, &w, queries[i], nparams, params, out, pgerr, err);
+		if (ok && strcmp(w.member_kind, "table") == 0 && pgpool_server_version(pool, user_id, server_id) >= 140000)
+			ok = ddl_part(pool, user_id, server_id, &w, catalog_ddl_table_statistics(), nparams, params, out,
+				      pgerr, err);
+		if (ok && out->len == 0) {
+			ok = false;
+			err_set(err, "not_found", "There is no object at '%s'.", path);
+		}
+	}
+	walk_free(&w);
+	return ok;
+}

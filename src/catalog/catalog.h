@@ -10,6 +10,7 @@
 
 #include "pg/pool.h"
 #include "util/err.h"
+#include "util/str.h"
 
 typedef struct {
 	char *path;  /* child path, escaped segments joined by '/' */
@@ -34,5 +35,16 @@ bool catalog_children(pgpool *pool, int64_t user_id, int64_t server_id, const ch
 		      bool show_system, catalog_list *out, pg_error *pgerr, tusk_err *err)
 	__attribute__((warn_unused_result));
 void catalog_list_free(catalog_list *l);
+
+/* The DDL that recreates the object at path (a member), like pg_dump: its
+ * CREATE plus owner, comments, privileges and, for a table, its sequences,
+ * foreign keys, indexes, triggers, policies, rules and statistics. err code
+ * ddl_unavailable for kinds Tusk does not write yet. */
+bool catalog_ddl(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, str *out, pg_error *pgerr,
+		 tusk_err *err) __attribute__((warn_unused_result));
+
+/* ddl.c */
+const char *const *catalog_ddl_queries(const char *kind, int *nparams);
+const char *catalog_ddl_table_statistics(void);
 
 #endif

@@ -450,7 +450,9 @@ PGresult *pgpool_query(pgpool *p, int64_t user_id, int64_t server_id, const char
 		PGconn *conn = borrow(p, user_id, server_id, dbname, &owner, err);
 		if (!conn)
 			return NULL;
-		PGresult *r = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+		/* every parameter is text: format('%I', $1) cannot infer a type, and text casts to what a query needs */
+		Oid types[8] = {25, 25, 25, 25, 25, 25, 25, 25};
+		PGresult *r = PQexecParams(conn, sql, nparams, nparams <= 8 ? types : NULL, params, NULL, NULL, 0);
 		ExecStatusType st = PQresultStatus(r);
 		bool lost = PQstatus(conn) != CONNECTION_OK;
 		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
