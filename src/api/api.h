@@ -73,6 +73,9 @@ void api_groups_update(http_req *r);
 void api_groups_delete(http_req *r);
 void api_objects_children(http_req *r);
 void api_objects_ddl(http_req *r);
+void api_objects_properties(http_req *r);
+void api_objects_statistics(http_req *r);
+void api_objects_dependencies(http_req *r);
 
 /* servers_json.c: pgAdmin's servers.json */
 struct json_t;

@@ -687,3 +687,103 @@ void api_objects_ddl(http_req *r)
 	http_respond(r, 200, "text/plain; charset=utf-8", out.buf, out.len);
 	str_free(&out);
 }
+
+static int catalog_status(const tusk_err *err)
+{
+	return strcmp(err->code, "not_connected") == 0 ? 409
+	       : strcmp(err->code, "not_found") == 0   ? 404
+	       : strcmp(err->code, "unavailable") == 0 ? 422
+						       : 502;
+}
+
+static void respond_pairs(http_req *r, const char *key, const catalog_pairs *p, bool as_objects)
+{
+	str out = STR_INIT;
+	json_writer w;
+	jw_init(&w, &out);
+	jw_obj_begin(&w);
+	jw_key(&w, key);
+	jw_arr_begin(&w);
+	for (size_t i = 0; i < p->n; i++) {
+		jw_obj_begin(&w);
+		jw_kv_str(&w, as_objects ? "object" : "name", p->names[i]);
+		jw_kv_str(&w, as_objects ? "type" : "value", p->values[i]);
+		jw_obj_end(&w);
+	}
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	http_respond_json(r, 200, &out);
+}
+
+static void respond_facet(http_req *r, enum catalog_facet facet, const char *key)
+{
+	tusk_app *app = http_req_app(r);
+	store_server sv;
+	if (!load_server(r, &sv))
+		return;
+	catalog_pairs p;
+	pg_error pe;
+	tusk_err err = {0};
+	bool ok = catalog_facet(app->pool, api_session(r)->user.id, sv.id, http_req_query(r, "path"), facet, &p, &pe,
+				&err);
+	store_server_clear(&sv);
+	if (!ok) {
+		http_respond_error(r, catalog_status(&err), err.code, "%s", err.msg);
+		return;
+	}
+	respond_pairs(r, key, &p, false);
+	catalog_pairs_free(&p);
+}
+
+void api_objects_properties(http_req *r)
+{
+	respond_facet(r, CATALOG_PROPERTIES, "properties");
+}
+
+void api_objects_statistics(http_req *r)
+{
+	respond_facet(r, CATALOG_STATISTICS, "statistics");
+}
+
+void api_objects_dependencies(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	store_server sv;
+	if (!load_server(r, &sv))
+		return;
+	catalog_pairs deps = {0}, dependents = {0};
+	pg_error pe;
+	tusk_err err = {0};
+	const char *path = http_req_query(r, "path");
+	int64_t uid = api_session(r)->user.id;
+	bool ok = catalog_dependencies(app->pool, uid, sv.id, path, false, &deps, &pe, &err) &&
+		  catalog_dependencies(app->pool, uid, sv.id, path, true, &dependents, &pe, &err);
+	store_server_clear(&sv);
+	if (!ok) {
+		catalog_pairs_free(&deps);
+		catalog_pairs_free(&dependents);
+		http_respond_error(r, catalog_status(&err), err.code, "%s", err.msg);
+		return;
+	}
+	str out = STR_INIT;
+	json_writer w;
+	jw_init(&w, &out);
+	jw_obj_begin(&w);
+	const catalog_pairs *lists[2] = {&deps, &dependents};
+	const char *keys[2] = {"dependencies", "dependents"};
+	for (int k = 0; k < 2; k++) {
+		jw_key(&w, keys[k]);
+		jw_arr_begin(&w);
+		for (size_t i = 0; i < lists[k]->n; i++) {
+			jw_obj_begin(&w);
+			jw_kv_str(&w, "object", lists[k]->names[i]);
+			jw_kv_str(&w, "type", lists[k]->values[i]);
+			jw_obj_end(&w);
+		}
+		jw_arr_end(&w);
+	}
+	jw_obj_end(&w);
+	catalog_pairs_free(&deps);
+	catalog_pairs_free(&dependents);
+	http_respond_json(r, 200, &out);
+}

@@ -311,6 +311,18 @@ bool catalog_children(pgpool *pool, int64_t user_id, int64_t server_id, const ch
 	return ok;
 }
 
+/* The ancestors' names, then the member's own name when the kind needs it. */
+static bool member_params(const struct walk *w, int nparams, const char *params[3])
+{
+	int have = w->nparams;
+	params[0] = w->params[0];
+	params[1] = w->params[1];
+	params[2] = NULL;
+	if (nparams > have && w->nnames > 0)
+		params[have++] = w->names[w->nnames - 1];
+	return have == nparams;
+}
+
 /* Runs one DDL query and appends its rows, one statement each. */
 static bool ddl_part(pgpool *pool, int64_t user_id, int64_t server_id, const struct walk *w, const char *sql,
 		     int nparams, const char *const *params, str *out, pg_error *pgerr, tusk_err *err)
@@ -343,12 +355,8 @@ bool catalog_ddl(pgpool *pool, int64_t user_id, int64_t server_id, const char *p
 	} else if (!queries) {
 		err_set(err, "ddl_unavailable", "Tusk cannot write the DDL of a %s yet.", w.member_kind);
 	} else {
-		/* the ancestors' names, then the member's own name when the kind needs it */
-		const char *params[3] = {w.params[0], w.params[1], NULL};
-		int have = w.nparams;
-		if (nparams > have)
-			params[have++] = w.names[w.nnames - 1];
-		ok = have == nparams;
+		const char *params[3];
+		ok = member_params(&w, nparams, params);
 		if (!ok)
 			err_set(err, "not_found", "There is no object at '%s'.", path);
 		for (int i = 0; ok && queries[i]; i++)
@@ -361,6 +369,125 @@ bool catalog_ddl(pgpool *pool, int64_t user_id, int64_t server_id, const char *p
 			err_set(err, "not_found", "There is no object at '%s'.", path);
 		}
 	}
+	walk_free(&w);
+	return ok;
+}
+
+void catalog_pairs_free(catalog_pairs *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->names[i]);
+		free(p->values[i]);
+	}
+	free(p->names);
+	free(p->values);
+	*p = (catalog_pairs){0};
+}
+
+static void pair(catalog_pairs *p, const char *name, const char *value)
+{
+	p->names = xrealloc(p->names, (p->n + 1) * sizeof(char *));
+	p->values = xrealloc(p->values, (p->n + 1) * sizeof(char *));
+	p->names[p->n] = xstrdup(name);
+	p->values[p->n++] = value ? xstrdup(value) : NULL;
+}
+
+/* Walks path to a member (or a database) and finds its kind's query. */
+static const char *facet_query(const char *path, enum catalog_facet facet, struct walk *w, const char *params[3],
+			       int *nparams, tusk_err *err)
+{
+	if (!path || strncmp(path, "/databases/", 11) != 0 || !walk_path(path, w)) {
+		if (path && strncmp(path, "/databases/", 11) == 0)
+			walk_free(w);
+		memset(w, 0, sizeof(*w));
+		err_set(err, "not_found", "There is no object at '%s'.", path ? path : "");
+		return NULL;
+	}
+	if (w->collection && !w->at_member) {
+		err_set(err, "not_found", "'%s' is a collection, not an object.", path);
+		return NULL;
+	}
+	const char *kind = w->collection ? w->member_kind : "database";
+	const char *sql = catalog_props_query(kind, facet, nparams);
+	if (!sql) {
+		err_set(err, "unavailable", "Tusk has no %s for a %s yet.",
+			facet == CATALOG_STATISTICS ? "statistics" : "details", kind);
+		return NULL;
+	}
+	if (!member_params(w, *nparams, params)) {
+		err_set(err, "not_found", "There is no object at '%s'.", path);
+		return NULL;
+	}
+	return sql;
+}
+
+bool catalog_facet(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, enum catalog_facet facet,
+		   catalog_pairs *out, pg_error *pgerr, tusk_err *err)
+{
+	*out = (catalog_pairs){0};
+	struct walk w;
+	const char *params[3];
+	int nparams = 0;
+	const char *sql = facet_query(path, facet, &w, params, &nparams, err);
+	bool ok = sql != NULL;
+	PGresult *r = ok ? pgpool_query(pool, user_id, server_id, w.db, sql, nparams, params, pgerr, err) : NULL;
+	ok = r != NULL;
+	if (ok && PQntuples(r) == 0 && facet == CATALOG_PROPERTIES) {
+		err_set(err, "not_found", "There is no object at '%s'.", path);
+		ok = false;
+	}
+	for (int c = 0; ok && PQntuples(r) > 0 && c < PQnfields(r); c++)
+		pair(out, PQfname(r, c), PQgetisnull(r, 0, c) ? NULL : PQgetvalue(r, 0, c));
+	PQclear(r);
+	walk_free(&w);
+	return ok;
+}
+
+bool catalog_dependencies(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, bool dependents,
+			  catalog_pairs *out, pg_error *pgerr, tusk_err *err)
+{
+	*out = (catalog_pairs){0};
+	struct walk w;
+	const char *params[3];
+	int nparams = 0;
+	const char *sql = facet_query(path, CATALOG_IDENTITY, &w, params, &nparams, err);
+	PGresult *r = sql ? pgpool_query(pool, user_id, server_id, w.db, sql, nparams, params, pgerr, err) : NULL;
+	bool ok = r != NULL;
+	if (ok && PQntuples(r) == 0) {
+		err_set(err, "not_found", "There is no object at '%s'.", path);
+		ok = false;
+	}
+	if (ok) {
+		const char *ids[2] = {PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1)};
+		static const char *const deptype =
+			"CASE d.deptype WHEN 'n' THEN 'normal' WHEN 'a' THEN 'automatic' WHEN 'i' THEN 'internal' "
+			"WHEN 'e' THEN 'extension' WHEN 'x' THEN 'extension (automatic)' WHEN 'P' THEN 'partition' "
+			"WHEN 'S' THEN 'partition (secondary)' ELSE d.deptype::text END";
+		str q = STR_INIT;
+		if (dependents)
+			str_appendf(&q,
+				    "SELECT pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid), %s FROM "
+				    "pg_catalog.pg_depend d WHERE d.refclassid = $1::oid AND d.refobjid = $2::oid "
+				    "ORDER BY 1",
+				    deptype);
+		else
+			str_appendf(&q,
+				    "SELECT pg_catalog.pg_describe_object(d.refclassid, d.refobjid, d.refobjsubid), %s "
+				    "FROM pg_catalog.pg_depend d WHERE d.classid = $1::oid AND d.objid = $2::oid AND "
+				    "d.deptype <> 'p' UNION ALL SELECT pg_catalog.pg_describe_object(s.refclassid, "
+				    "s.refobjid, 0), CASE s.deptype WHEN 'o' THEN 'owner' WHEN 'a' THEN 'privileges' WHEN "
+				    "'r' THEN 'policy' ELSE s.deptype::text END FROM pg_catalog.pg_shdepend s WHERE "
+				    "s.classid = $1::oid AND s.objid = $2::oid AND s.dbid = (SELECT oid FROM "
+				    "pg_catalog.pg_database WHERE datname = pg_catalog.current_database()) ORDER BY 1",
+				    deptype);
+		PGresult *d = pgpool_query(pool, user_id, server_id, w.db, str_cstr(&q), 2, ids, pgerr, err);
+		str_free(&q);
+		ok = d != NULL;
+		for (int i = 0; ok && i < PQntuples(d); i++)
+			pair(out, PQgetvalue(d, i, 0), PQgetvalue(d, i, 1));
+		PQclear(d);
+	}
+	PQclear(r);
 	walk_free(&w);
 	return ok;
 }

@@ -43,6 +43,24 @@ void catalog_list_free(catalog_list *l);
 bool catalog_ddl(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, str *out, pg_error *pgerr,
 		 tusk_err *err) __attribute__((warn_unused_result));
 
+/* Properties or statistics of the object at path, as (name, value) pairs in
+ * display order (value NULL for SQL NULL); or its dependencies and
+ * dependents (name = the object described by PostgreSQL, value = the kind of
+ * dependency). err code unavailable for kinds without that facet. */
+enum catalog_facet { CATALOG_PROPERTIES, CATALOG_STATISTICS, CATALOG_IDENTITY };
+typedef struct {
+	char **names, **values;
+	size_t n;
+} catalog_pairs;
+bool catalog_facet(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, enum catalog_facet facet,
+		   catalog_pairs *out, pg_error *pgerr, tusk_err *err) __attribute__((warn_unused_result));
+bool catalog_dependencies(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, bool dependents,
+			  catalog_pairs *out, pg_error *pgerr, tusk_err *err) __attribute__((warn_unused_result));
+void catalog_pairs_free(catalog_pairs *p);
+
+/* props.c */
+const char *catalog_props_query(const char *kind, enum catalog_facet facet, int *nparams);
+
 /* ddl.c */
 const char *const *catalog_ddl_queries(const char *kind, int *nparams);
 const char *catalog_ddl_table_statistics(void);

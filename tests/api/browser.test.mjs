@@ -80,3 +80,52 @@ test('paths that name nothing are 404', async () => {
     assert.equal(r.status, 404, path);
   }
 });
+
+async function facet(name, path) {
+  const r = await c.get(`api/v1/servers/${id}/objects/${name}?path=${encodeURIComponent(path)}`);
+  assert.equal(r.status, 200, `${name} ${path}: ${r.raw}`);
+  return r.body;
+}
+const asMap = (list) => Object.fromEntries(list.map((p) => [p.name, p.value]));
+
+test('properties of databases, tables, columns, functions and indexes', async () => {
+  const db = asMap((await facet('properties', `/databases/${DB}`)).properties);
+  assert.equal(db.name, DB);
+  assert.equal(db.encoding, 'UTF8');
+  assert.match(db.size, /\d+ (kB|MB)/);
+  const table = asMap((await facet('properties', `/databases/${DB}/schemas/cat/tables/parent`)).properties);
+  assert.equal(table.owner, pg.user);
+  assert.equal(table.row_level_security, 't');
+  assert.equal(table.columns, '5');
+  assert.equal(table.table_kind, 'regular');
+  const events = asMap((await facet('properties', `/databases/${DB}/schemas/cat/tables/events`)).properties);
+  assert.equal(events.partition_key, 'RANGE (at)');
+  const col = asMap((await facet('properties', `/databases/${DB}/schemas/cat/tables/parent/columns/doubled`)).properties);
+  assert.equal(col.data_type, 'numeric');
+  assert.equal(col.generated, 'stored');
+  const fn = asMap((await facet('properties', `/databases/${DB}/schemas/cat/functions/add(a integer, b integer)`)).properties);
+  assert.equal(fn.language, 'sql');
+  assert.equal(fn.volatility, 'immutable');
+  assert.equal(fn.returns, 'integer');
+  const idx = asMap((await facet('properties', `/databases/${DB}/schemas/cat/tables/child/indexes/child_parent_idx`)).properties);
+  assert.equal(idx.method, 'btree');
+  assert.equal(idx.predicate, '(parent_id IS NOT NULL)');
+  const unavailable = await c.get(`api/v1/servers/${id}/objects/properties?path=${encodeURIComponent(`/databases/${DB}/languages/plpgsql`)}`);
+  assert.equal(unavailable.status, 422);
+  assert.equal((await c.get(`api/v1/servers/${id}/objects/properties?path=${encodeURIComponent(`/databases/${DB}/schemas/cat/tables/none`)}`)).status, 404);
+});
+
+test('statistics and dependencies', async () => {
+  psql('SELECT count(*) FROM cat.parent', { db: DB });
+  const stats = asMap((await facet('statistics', `/databases/${DB}/schemas/cat/tables/parent`)).statistics);
+  assert.ok(Number(stats.seq_scan) >= 0);
+  assert.ok('dead_tuples' in stats && 'last_autovacuum' in stats);
+  const dbstats = asMap((await facet('statistics', `/databases/${DB}`)).statistics);
+  assert.ok(Number(dbstats.commits) > 0);
+  const deps = await facet('dependencies', `/databases/${DB}/schemas/cat/tables/parent`);
+  const on = deps.dependencies.map((d) => `${d.object}|${d.type}`);
+  assert.ok(on.includes('schema cat|normal'), on.join('\n'));
+  const by = deps.dependents.map((d) => d.object);
+  assert.ok(by.some((o) => /rule _RETURN on view cat\.v_parent/.test(o)), by.join('\n'));
+  assert.ok(by.some((o) => /constraint child_parent_id_fkey on table cat\.child/.test(o)), by.join('\n'));
+});
