@@ -76,6 +76,7 @@ void api_objects_ddl(http_req *r);
 void api_objects_properties(http_req *r);
 void api_objects_statistics(http_req *r);
 void api_objects_dependencies(http_req *r);
+void api_objects_drop(http_req *r);
 
 /* servers_json.c: pgAdmin's servers.json */
 struct json_t;

@@ -36,6 +36,7 @@ static const http_route routes[] = {
 	{"GET", "/api/v1/servers/{id}/objects/properties", api_objects_properties, 0},
 	{"GET", "/api/v1/servers/{id}/objects/statistics", api_objects_statistics, 0},
 	{"GET", "/api/v1/servers/{id}/objects/dependencies", api_objects_dependencies, 0},
+	{"POST", "/api/v1/servers/{id}/objects/drop", api_objects_drop, 0},
 	{"POST", "/api/v1/servers/{id}/sessions", api_sessions_open, 0},
 	{"GET", "/api/v1/sessions/{sid}/status", api_sessions_status, 0},
 	{"GET", "/api/v1/sessions/{sid}/events", api_sessions_events, 0},

@@ -787,3 +787,81 @@ void api_objects_dependencies(http_req *r)
 	catalog_pairs_free(&dependents);
 	http_respond_json(r, 200, &out);
 }
+
+/* Runs sql in one transaction on a pooled connection; PostgreSQL's error goes to pe. */
+struct tx {
+	const char *sql;
+	pg_error *pe;
+	bool failed;
+};
+
+static bool run_in_transaction(void *ctx, PGconn *conn, tusk_err *err)
+{
+	struct tx *t = ctx;
+	(void)err;
+	PGresult *r = PQexec(conn, "BEGIN");
+	PQclear(r);
+	r = PQexec(conn, t->sql);
+	t->failed = PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK;
+	if (t->failed) {
+		const char *v;
+		memset(t->pe, 0, sizeof(*t->pe));
+		snprintf(t->pe->sqlstate, sizeof(t->pe->sqlstate), "%s",
+			 (v = PQresultErrorField(r, PG_DIAG_SQLSTATE)) ? v : "");
+		v = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+		snprintf(t->pe->message, sizeof(t->pe->message), "%s", v ? v : PQerrorMessage(conn));
+		snprintf(t->pe->detail, sizeof(t->pe->detail), "%s",
+			 (v = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL)) ? v : "");
+		snprintf(t->pe->hint, sizeof(t->pe->hint), "%s", (v = PQresultErrorField(r, PG_DIAG_MESSAGE_HINT)) ? v : "");
+	}
+	PQclear(r);
+	r = PQexec(conn, t->failed ? "ROLLBACK" : "COMMIT");
+	PQclear(r);
+	return true;
+}
+
+void api_objects_drop(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	json_t *body = http_req_json(r);
+	store_server sv;
+	if (!body || !load_server(r, &sv))
+		return;
+	bool bad = false;
+	const char *path = api_json_str(r, body, "path", &bad);
+	bool cascade = api_json_bool(r, body, "cascade", false, &bad);
+	bool preview = api_json_bool(r, body, "preview", false, &bad);
+	if (bad) {
+		store_server_clear(&sv);
+		return;
+	}
+	str sql = STR_INIT;
+	char *db = NULL;
+	pg_error pe;
+	tusk_err err = {0};
+	int64_t uid = api_session(r)->user.id;
+	bool ok = catalog_drop_sql(app->pool, uid, sv.id, path, cascade, &sql, &db, &pe, &err);
+	struct tx t = {str_cstr(&sql), &pe, false};
+	if (ok && !preview)
+		ok = pgpool_with_conn(app->pool, uid, sv.id, db, run_in_transaction, &t, &err);
+	if (!ok) {
+		http_respond_error(r, catalog_status(&err), err.code, "%s", err.msg);
+	} else if (t.failed) {
+		json_t *e = json_pack("{s:{s:s, s:s, s:s, s:s?, s:s?, s:s}}", "error", "code", "drop_failed", "message",
+				      pe.message, "sqlstate", pe.sqlstate, "detail", pe.detail[0] ? pe.detail : NULL, "hint",
+				      pe.hint[0] ? pe.hint : NULL, "sql", str_cstr(&sql));
+		char *text = json_dumps(e, JSON_COMPACT);
+		http_respond(r, 409, "application/json; charset=utf-8", text, strlen(text));
+		free(text);
+		json_decref(e);
+	} else {
+		json_t *o = json_pack("{s:s, s:b}", "sql", str_cstr(&sql), "done", !preview);
+		char *text = json_dumps(o, JSON_COMPACT);
+		http_respond(r, 200, "application/json; charset=utf-8", text, strlen(text));
+		free(text);
+		json_decref(o);
+	}
+	free(db);
+	str_free(&sql);
+	store_server_clear(&sv);
+}

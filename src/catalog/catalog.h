@@ -58,6 +58,12 @@ bool catalog_dependencies(pgpool *pool, int64_t user_id, int64_t server_id, cons
 			  catalog_pairs *out, pg_error *pgerr, tusk_err *err) __attribute__((warn_unused_result));
 void catalog_pairs_free(catalog_pairs *p);
 
+/* The statement that drops the object at path (DROP ... [CASCADE], or ALTER
+ * TABLE ... DROP for a table's parts), with names quoted by PostgreSQL.
+ * err code unavailable for what cannot be dropped here (databases). */
+bool catalog_drop_sql(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, bool cascade, str *out,
+		      char **dbname, pg_error *pgerr, tusk_err *err) __attribute__((warn_unused_result));
+
 /* props.c */
 const char *catalog_props_query(const char *kind, enum catalog_facet facet, int *nparams);
 

@@ -61,3 +61,35 @@ export async function waitUntil(check, timeout = 10_000) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** Calls the API from the logged-in page (its cookie, its CSRF token); resolves to {status, body}. */
+export function apiCall(page, method, path, body) {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const me = await (await fetch('api/v1/auth/me')).json();
+      const headers = { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token };
+      const res = await fetch(`api/v1/${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    },
+    { method, path, body },
+  );
+}
+
+/** Registers the test cluster as NAME and connects it through the API, then reloads so the tree shows it. */
+export async function addConnectedServer(page, name, pg) {
+  const created = await apiCall(page, 'POST', 'servers', {
+    name,
+    host: pg.host,
+    port: Number(pg.port),
+    username: pg.user,
+    maintenance_db: 'postgres',
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const id = created.body.server.id;
+  const connected = await apiCall(page, 'POST', `servers/${id}/connect`, { password: pg.password, save_password: true });
+  assert.equal(connected.status, 200, JSON.stringify(connected.body));
+  await page.reload();
+  await page.getByRole('tree', { name: 'Servers' }).waitFor();
+  return id;
+}
