@@ -93,6 +93,7 @@ test-e2e: build/asan/tusk ## browser tests
 bench: build/release/tusk ## run the benchmarks in bench/
 	bench/startup/run.sh
 	bench/query/run.sh
+	bench/browser/run.sh
 
 clean: ## remove build output
 	rm -rf build

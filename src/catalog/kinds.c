@@ -102,7 +102,8 @@ const catalog_kind catalog_kinds[] = {
 	 "AND d.objid = t.oid AND d.deptype = 'e') FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n "
 	 "ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typtype IN ('b', 'c', 'e', 'r', 'm') "
 	 "AND (t.typtype <> 'c' OR (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid) = 'c') "
-	 "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type el WHERE el.typarray = t.oid) ORDER BY 1"},
+	 "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type el WHERE el.oid = t.typelem AND el.typarray = t.oid) "
+	 "ORDER BY 1"},
 	{"domains", "Domains", "domain", "domain", CATALOG_AT_SCHEMA, domain_children,
 	 SCHEMA_OBJ("pg_type", "typname", "typnamespace", " AND o.typtype = 'd'")},
 	{"collations", "Collations", "collation", "collation", CATALOG_AT_SCHEMA, none,
