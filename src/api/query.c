@@ -298,7 +298,8 @@ struct export {
 	uint64_t execution_id;
 	int result, ncols;
 	char **names;
-	bool csv, header, first_row;
+	bool csv, sql, header, first_row;
+	str target; /* quoted "schema"."table" for SQL INSERTs */
 	char delimiter, quote;
 	uint64_t next_row;
 	str chunk;
@@ -313,8 +314,32 @@ static void export_free(void *cls)
 		free(x->names[i]);
 	free(x->names);
 	str_free(&x->chunk);
+	str_free(&x->target);
 	qsession_release(x->s);
 	free(x);
+}
+
+/* 'text' with quotes doubled; backslashes are plain with standard_conforming_strings. */
+static void sql_literal(str *out, const char *v, size_t n)
+{
+	str_append_char(out, '\'');
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] == '\'')
+			str_append_char(out, '\'');
+		str_append_char(out, v[i]);
+	}
+	str_append_char(out, '\'');
+}
+
+static void sql_ident(str *out, const char *name)
+{
+	str_append_char(out, '"');
+	for (const char *c = name; *c; c++) {
+		if (*c == '"')
+			str_append_char(out, '"');
+		str_append_char(out, *c);
+	}
+	str_append_char(out, '"');
 }
 
 static void csv_field(struct export *x, const char *v, size_t n, bool is_null)
@@ -341,7 +366,26 @@ static bool export_row(void *ctx, uint64_t row, int ncols, const char *const *va
 {
 	(void)row;
 	struct export *x = ctx;
-	if (x->csv) {
+	if (x->sql) {
+		str_append_cstr(&x->chunk, "INSERT INTO ");
+		str_append(&x->chunk, x->target.buf, x->target.len);
+		str_append_cstr(&x->chunk, " (");
+		for (int c = 0; c < ncols; c++) {
+			if (c)
+				str_append_cstr(&x->chunk, ", ");
+			sql_ident(&x->chunk, x->names[c]);
+		}
+		str_append_cstr(&x->chunk, ") VALUES (");
+		for (int c = 0; c < ncols; c++) {
+			if (c)
+				str_append_cstr(&x->chunk, ", ");
+			if (vals[c])
+				sql_literal(&x->chunk, vals[c], (size_t)lens[c]);
+			else
+				str_append_cstr(&x->chunk, "NULL");
+		}
+		str_append_cstr(&x->chunk, ");\n");
+	} else if (x->csv) {
 		for (int c = 0; c < ncols; c++) {
 			if (c)
 				str_append_char(&x->chunk, x->delimiter);
@@ -386,7 +430,7 @@ static ssize_t export_read(void *cls, uint64_t pos, char *buf, size_t max)
 			return -1;
 		}
 		if (x->next_row == before || x->next_row >= total) {
-			if (!x->csv)
+			if (!x->csv && !x->sql)
 				str_append_cstr(&x->chunk, "\n]\n");
 			x->done = true;
 		}
@@ -424,9 +468,14 @@ void api_sessions_export(http_req *r)
 	if (!result_index(r, &k))
 		return;
 	const char *format = http_req_query(r, "format");
-	bool csv = !format || strcmp(format, "csv") == 0;
-	if (!csv && strcmp(format, "json") != 0) {
-		http_respond_error(r, 400, "invalid_query", "format must be csv or json.");
+	bool csv = !format || strcmp(format, "csv") == 0, sql = format && strcmp(format, "sql") == 0;
+	if (!csv && !sql && strcmp(format, "json") != 0) {
+		http_respond_error(r, 400, "invalid_query", "format must be csv, json or sql.");
+		return;
+	}
+	const char *table = http_req_query(r, "table");
+	if (sql && table && (!*table || strlen(table) > 200)) {
+		http_respond_error(r, 400, "invalid_query", "table names the INSERT target: 1 to 200 characters.");
 		return;
 	}
 	char delimiter, quote;
@@ -444,6 +493,20 @@ void api_sessions_export(http_req *r)
 	x->s = s;
 	x->result = k;
 	x->csv = csv;
+	x->sql = sql;
+	if (sql) {
+		/* "schema.table" or "table", each part quoted */
+		const char *t = table ? table : "result";
+		const char *dot = strchr(t, '.');
+		if (dot) {
+			char *schema = xstrndup(t, (size_t)(dot - t));
+			sql_ident(&x->target, schema);
+			free(schema);
+			str_append_char(&x->target, '.');
+			t = dot + 1;
+		}
+		sql_ident(&x->target, t);
+	}
 	x->delimiter = delimiter;
 	x->quote = quote;
 	x->header = !header || strcmp(header, "false") != 0;
@@ -461,12 +524,15 @@ void api_sessions_export(http_req *r)
 			csv_field(x, x->names[c], strlen(x->names[c]), false);
 		}
 		str_append(&x->chunk, "\r\n", 2);
-	} else if (!csv) {
+	} else if (!csv && !sql) {
 		str_append_cstr(&x->chunk, "[\n");
 	}
-	char *disposition = arena_printf(http_req_arena(r), "attachment; filename=\"result-%d.%s\"", k + 1,
-					 csv ? "csv" : "json");
+	const char *ext = csv ? "csv" : sql ? "sql" : "json";
+	char *disposition = arena_printf(http_req_arena(r), "attachment; filename=\"result-%d.%s\"", k + 1, ext);
 	http_add_header(r, "Content-Disposition", disposition);
-	http_respond_stream(r, 200, csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8", export_read,
-			    x, export_free);
+	http_respond_stream(r, 200,
+			    csv   ? "text/csv; charset=utf-8"
+			    : sql ? "application/sql; charset=utf-8"
+				  : "application/json; charset=utf-8",
+			    export_read, x, export_free);
 }

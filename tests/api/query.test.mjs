@@ -168,6 +168,16 @@ test('exports: CSV parses back to the same values, with options; JSON too', asyn
   const json = await c.get(`api/v1/sessions/${sid}/results/0/export?format=json`);
   assert.deepEqual(JSON.parse(json.raw), values.map(([id, txt]) => ({ id, txt })));
   assert.equal((await c.get(`api/v1/sessions/${sid}/results/0/export?format=xml`)).status, 400);
+
+  // SQL INSERTs load back into a table with the same rows
+  const ins = await c.get(`api/v1/sessions/${sid}/results/0/export?format=sql&table=${encodeURIComponent('public.Export "Back"')}`);
+  assert.equal(ins.status, 200);
+  assert.match(ins.raw, /^INSERT INTO "public"\."Export ""Back""" \("id", "txt"\) VALUES \('1', 'plain'\);$/m);
+  psql('DROP TABLE IF EXISTS public."Export ""Back"""; CREATE TABLE public."Export ""Back""" (id int, txt text);');
+  psql(ins.raw);
+  const back = await run(sid, 'SELECT id::text, txt FROM public."Export ""Back""" ORDER BY id');
+  assert.equal(back.results[0].row_count, values.length);
+  assert.deepEqual((await c.get(`api/v1/sessions/${sid}/results/0/rows?limit=10`)).body.rows, values);
 });
 
 // RFC 4180 with a chosen delimiter and quote; unquoted empty = NULL, quoted empty = ''.

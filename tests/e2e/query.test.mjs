@@ -1,0 +1,166 @@
+// The query tool against the real server and the test cluster: open a tab
+// from the tree, run scripts (results, notices, errors marked in the
+// editor), scroll a large result, cancel, explain, view and edit a table's
+// data through the SQL preview, and get the tab back after a reload.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { psql } from '../lib/pg.mjs';
+import { openBrowser, screenshot } from './browser.mjs';
+import { ADMIN, addConnectedServer, assertNoErrors, dialog, logIn, startServer, waitUntil } from './app.mjs';
+
+const PG = {
+  host: process.env.TEST_PGHOST,
+  port: process.env.TEST_PGPORT,
+  user: process.env.TEST_PGUSER,
+  password: process.env.TEST_PGPASSWORD,
+};
+
+const SERVER = 'e2e-query';
+const TAB = `postgres on ${SERVER}`;
+
+let tusk;
+let browser;
+let page;
+
+before(async () => {
+  psql('DROP TABLE IF EXISTS e2e_items; CREATE TABLE e2e_items (id int PRIMARY KEY, name text, qty int); ' +
+    "INSERT INTO e2e_items VALUES (1, 'apple', 3), (2, 'pear', NULL), (3, '', 7);");
+  tusk = await startServer();
+  browser = await openBrowser({ width: 1360, height: 860 });
+  page = browser.page;
+  await page.goto(tusk.url);
+  await logIn(page, ADMIN.email, ADMIN.password);
+  await addConnectedServer(page, SERVER, PG);
+});
+
+after(async () => {
+  await browser?.close();
+  await tusk?.stop();
+  psql('DROP TABLE IF EXISTS e2e_items');
+});
+
+const panel = () => page.locator('.tab-panel:not([hidden])');
+const status = () => panel().getByRole('status', { name: 'Query status' });
+
+async function setSql(sql) {
+  const content = panel().locator('.cm-content');
+  await content.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await content.fill(sql);
+}
+
+async function run(sql, expected = 'Done') {
+  await setSql(sql);
+  await page.keyboard.press('F5');
+  await status().locator('.qs-state', { hasText: expected }).waitFor({ timeout: 30_000 });
+}
+
+async function toolbarButton(name) {
+  await panel().getByRole('toolbar', { name: 'Query toolbar' }).getByRole('button', { name, exact: true }).click();
+}
+
+async function bothThemes(name) {
+  await page.evaluate(() => document.querySelectorAll('.toast button[aria-label="Dismiss"]').forEach((b) => b.click()));
+  await screenshot(page, `${name}-light`);
+  await page.keyboard.press('Alt+Shift+T');
+  await screenshot(page, `${name}-dark`);
+  await page.keyboard.press('Alt+Shift+T');
+}
+
+test('opens a query tab from the tree and runs a script', async () => {
+  const server = page.getByRole('tree', { name: 'Servers' }).getByRole('treeitem', { name: SERVER, exact: true });
+  await server.click({ button: 'right' });
+  await page.getByRole('menu', { name: 'Object explorer menu' }).getByText('Query Tool', { exact: true }).click();
+  await page.getByRole('tab', { name: TAB }).waitFor();
+  await status().getByText('Ready').waitFor();
+
+  await run("DO $$ BEGIN RAISE NOTICE 'hello from e2e'; END $$;\nSELECT 1 AS one, 'x' AS two, NULL::text AS nothing;\nSELECT g, g * 2 AS twice FROM generate_series(1, 3) g;");
+  const results = panel().getByRole('tablist', { name: 'Results' });
+  await results.getByRole('tab', { name: 'Result 2 · 1 row' }).waitFor();
+  await results.getByRole('tab', { name: 'Result 3 · 3 rows' }).click();
+  await panel().getByRole('grid', { name: 'Result 3' }).getByRole('gridcell', { name: '6' }).waitFor();
+  await results.getByRole('tab', { name: 'Result 2 · 1 row' }).click();
+  await panel().getByRole('grid', { name: 'Result 2' }).locator('.cell-null').waitFor();
+  await bothThemes('query-results');
+  await results.getByRole('tab', { name: 'Messages' }).click();
+  await panel().locator('.message-text', { hasText: 'hello from e2e' }).waitFor();
+  await panel().locator('.message-text', { hasText: 'DO' }).first().waitFor();
+});
+
+test('an error shows in place with its position marked in the editor', async () => {
+  await run('SELECT 1;\nSELECT nosuchcolumn FROM pg_class;', 'Error');
+  await panel().getByRole('alert').getByText('column "nosuchcolumn" does not exist').waitFor();
+  await panel().getByText('42703').waitFor();
+  assert.equal(await panel().locator('.cm-error-mark').innerText(), 'nosuchcolumn');
+  await panel().getByText('Line 2, column 8', { exact: false }).waitFor();
+});
+
+test('scrolls a 100,000-row result to its last row', async () => {
+  await run('SELECT g, md5(g::text) FROM generate_series(1,100000) g');
+  await panel().getByRole('tab', { name: 'Result 1 · 100,000 rows' }).waitFor();
+  const grid = panel().getByRole('grid', { name: 'Result 1' });
+  await grid.getByRole('rowheader', { name: '1', exact: true }).waitFor();
+  await grid.getByRole('gridcell').first().click();
+  await page.keyboard.press('Control+End');
+  await grid.getByRole('rowheader', { name: '100000', exact: true }).waitFor();
+  await grid.getByRole('gridcell', { name: 'e8ab1b4c7d3a39b0dcc6d7a2fb1b2b8c', exact: true }).or(grid.getByRole('gridcell', { name: '100000', exact: true })).first().waitFor();
+  assert.ok(await grid.getByRole('rowheader', { name: '100000', exact: true }).isVisible());
+});
+
+test('cancels a running query', async () => {
+  await setSql('SELECT pg_sleep(30)');
+  await page.keyboard.press('F5');
+  await status().getByText('Running…').waitFor();
+  await toolbarButton('Cancel');
+  await status().locator('.qs-state', { hasText: 'Cancelled' }).waitFor();
+  await panel().getByText('canceling statement due to user request').waitFor();
+});
+
+test('explains a query as a plan tree and compares two plans', async () => {
+  await setSql('SELECT count(*) FROM generate_series(1, 1000) g WHERE g % 3 = 0');
+  await toolbarButton('Explain Analyze');
+  const explain = panel().locator('.explain');
+  await explain.getByText('Aggregate', { exact: true }).waitFor();
+  await explain.getByText('Function Scan', { exact: true }).waitFor();
+  await explain.getByText('Excl. ms').waitFor();
+  await bothThemes('query-explain');
+  await toolbarButton('Explain');
+  await explain.getByRole('combobox', { name: 'Plan' }).locator('option').nth(1).waitFor({ state: 'attached' });
+  await explain.getByRole('button', { name: 'Compare' }).click();
+  await explain.locator('.compare-table').getByText('Aggregate', { exact: true }).first().waitFor();
+});
+
+test('views and edits a table through the SQL preview', async () => {
+  await toolbarButton('View/Edit Data');
+  const d = await dialog(page, 'View/Edit Data');
+  await d.locator('#view-table').fill('e2e_items');
+  await d.locator('#view-sort').fill('id');
+  await d.getByRole('button', { name: 'View' }).click();
+  const grid = panel().getByRole('grid', { name: 'Data of e2e_items' });
+  const apple = grid.getByRole('gridcell', { name: 'apple', exact: true });
+  await apple.dblclick();
+  const input = grid.getByRole('textbox', { name: 'Edit name' });
+  await input.fill('banana');
+  await input.press('Enter');
+  await grid.locator('.is-changed', { hasText: 'banana' }).waitFor();
+  await panel().getByRole('button', { name: 'Save (1)' }).click();
+  const preview = await dialog(page, 'Save changes');
+  await preview.getByText(/UPDATE .*e2e_items/).waitFor();
+  await bothThemes('query-edit-preview');
+  await preview.getByRole('button', { name: 'Save' }).click();
+  await waitUntil(async () => psql('SELECT name FROM e2e_items WHERE id = 1') === 'banana');
+  await grid.getByRole('gridcell', { name: 'banana', exact: true }).waitFor();
+  assert.equal(await grid.locator('.is-changed').count(), 0);
+});
+
+test('the tab and its SQL come back after a reload', async () => {
+  await setSql("SELECT 'restored marker' AS kept");
+  await page.waitForTimeout(1600);
+  await page.reload();
+  await page.getByRole('tab', { name: TAB }).waitFor();
+  await panel().locator('.cm-content', { hasText: 'restored marker' }).waitFor();
+  await status().getByText('Ready').waitFor();
+  await page.keyboard.press('Escape');
+  assertNoErrors(browser.errors);
+});
