@@ -1,7 +1,8 @@
 // Production build of the Tusk front end.
 // Usage: node build.mjs --outdir ../build/web
 // Writes index.html (with the {{BASE}} placeholder the server fills in),
-// assets/app-[hash].js, assets/app-[hash].css and favicon.svg.
+// assets/app-[hash].js, assets/app-[hash].css, the chunks loaded on first
+// use (assets/chunk-[hash].js: the query tool) and favicon.svg.
 import { build } from 'esbuild';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -24,7 +25,9 @@ async function bundle(outdir) {
     entryPoints: { app: 'src/main.tsx' },
     outdir: join(outdir, 'assets'),
     entryNames: '[name]-[hash]',
+    chunkNames: 'chunk-[hash]',
     bundle: true,
+    splitting: true,
     format: 'esm',
     target: 'es2020',
     minify: true,

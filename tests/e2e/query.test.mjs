@@ -53,7 +53,12 @@ async function setSql(sql) {
 async function run(sql, expected = 'Done') {
   await setSql(sql);
   await page.keyboard.press('F5');
-  await status().locator('.qs-state', { hasText: expected }).waitFor({ timeout: 30_000 });
+  try {
+    await status().locator('.qs-state', { hasText: expected }).waitFor({ timeout: 30_000 });
+  } catch (err) {
+    await screenshot(page, 'query-failure');
+    throw err;
+  }
 }
 
 async function toolbarButton(name) {

@@ -6,6 +6,7 @@ import './styles/base.css';
 import './styles/controls.css';
 import './styles/shell.css';
 import './styles/dialogs.css';
+import './styles/query.css';
 import { ToastArea } from './components/Toast';
 import { LoginScreen } from './features/auth/LoginScreen';
 import { ServerUnreachable } from './features/shell/ServerUnreachable';

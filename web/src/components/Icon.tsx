@@ -26,6 +26,20 @@ const PATHS = {
   users: 'M6 7.5a2.25 2.25 0 1 0 0-4.5 2.25 2.25 0 0 0 0 4.5zM1.75 13c.5-2.2 2.1-3.5 4.25-3.5s3.75 1.3 4.25 3.5M10.5 3.2a2.25 2.25 0 0 1 0 4.1M12 9.8c1.1.5 1.9 1.6 2.25 3.2',
   disk: 'M2.5 9.5l1.5-6h8l1.5 6v3.5h-11zM2.5 9.5h11M11 11.25h.01',
   object: 'M3 3h10v10H3z',
+  query: 'M2 3.5h12v9H2zM4.5 6.5l2 1.5-2 1.5M8 10h3.5',
+  play: 'M4.5 3l8 5-8 5z',
+  playLine: 'M3 3.5l6 4.5-6 4.5zM11 4v8M13.5 4v8',
+  stop: 'M4 4h8v8H4z',
+  format: 'M2.5 3.5h11M4.5 6.5h9M4.5 9.5h7M2.5 12.5h11',
+  undo: 'M5.5 3.5L2.5 6.5l3 3M2.5 6.5h7a4 4 0 0 1 0 8h-2',
+  explain: 'M2.5 3h4v3h-4zM9.5 7h4v3h-4zM9.5 12h4v2.5h-4zM4.5 6v2.5h5M4.5 8.5v4.75h5',
+  analyze: 'M2.5 13.5h11M4 11V8M7 11V4.5M10 11V6.5M13 11V3',
+  clock: 'M8 14A6 6 0 1 0 8 2a6 6 0 0 0 0 12zM8 4.75V8l2.25 1.5',
+  bookmark: 'M4 2.5h8v11l-4-3-4 3z',
+  table: 'M2 3h12v10H2zM2 6.5h12M2 9.75h12M6.5 3v10',
+  save: 'M3 2.5h8l2.5 2.5v8.5H3zM5.5 2.5v3.5h4.5V2.5M5 13.5V9h6v4.5',
+  rowPlus: 'M2 3h8v3.5H2zM2 9.5h6M12 8.5v5M9.5 11h5',
+  rowMinus: 'M2 3h12v3.5H2zM2 9.5h6M9.5 11h5',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -1,5 +1,5 @@
-// Two panes side by side with a draggable (and keyboard-movable) divider.
-// The width of the first pane is remembered per browser.
+// Two panes side by side (or one above the other) with a draggable and
+// keyboard-movable divider. The size of the first pane is remembered per browser.
 import type { ComponentChildren, JSX } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 
@@ -11,6 +11,8 @@ interface SplitPaneProps {
   label: string;
   first: ComponentChildren;
   second: ComponentChildren;
+  /** One above the other; the first pane's height is what moves. */
+  vertical?: boolean;
 }
 
 const KEY_STEP = 16;
@@ -24,7 +26,7 @@ function storedWidth(key: string, fallback: number): number {
   return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
-export function SplitPane({ storageKey, initial, min, max, label, first, second }: SplitPaneProps): JSX.Element {
+export function SplitPane({ storageKey, initial, min, max, label, first, second, vertical }: SplitPaneProps): JSX.Element {
   const [width, setWidth] = useState(() => clamp(storedWidth(storageKey, initial), min, max));
   const rootRef = useRef<HTMLDivElement>(null);
 
@@ -36,9 +38,9 @@ export function SplitPane({ storageKey, initial, min, max, label, first, second 
 
   const onPointerDown = (e: PointerEvent) => {
     const handle = e.currentTarget as HTMLElement;
-    const left = rootRef.current!.getBoundingClientRect().left;
+    const box = rootRef.current!.getBoundingClientRect();
     handle.setPointerCapture(e.pointerId);
-    const onMove = (ev: PointerEvent) => commit(ev.clientX - left);
+    const onMove = (ev: PointerEvent) => commit(vertical ? ev.clientY - box.top : ev.clientX - box.left);
     const onUp = () => {
       handle.removeEventListener('pointermove', onMove);
       handle.removeEventListener('pointerup', onUp);
@@ -51,7 +53,8 @@ export function SplitPane({ storageKey, initial, min, max, label, first, second 
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
-    const moves: Record<string, number> = { ArrowLeft: width - KEY_STEP, ArrowRight: width + KEY_STEP, Home: min, End: max };
+    const [less, more] = vertical ? ['ArrowUp', 'ArrowDown'] : ['ArrowLeft', 'ArrowRight'];
+    const moves: Record<string, number> = { [less]: width - KEY_STEP, [more]: width + KEY_STEP, Home: min, End: max };
     const next = moves[e.key];
     if (next === undefined) return;
     e.preventDefault();
@@ -59,14 +62,14 @@ export function SplitPane({ storageKey, initial, min, max, label, first, second 
   };
 
   return (
-    <div class="split" ref={rootRef}>
-      <div class="split-first" style={{ width: `${width}px` }}>
+    <div class={vertical ? 'split is-vertical' : 'split'} ref={rootRef}>
+      <div class="split-first" style={vertical ? { height: `${width}px` } : { width: `${width}px` }}>
         {first}
       </div>
       <div
         class="split-handle"
         role="separator"
-        aria-orientation="vertical"
+        aria-orientation={vertical ? 'horizontal' : 'vertical'}
         aria-label={label}
         aria-valuenow={width}
         aria-valuemin={min}

@@ -3,7 +3,7 @@
 import { signal } from '@preact/signals';
 import type { IconName } from '../components/Icon';
 
-export type TabKind = 'welcome';
+export type TabKind = 'welcome' | 'query';
 
 export interface TabInfo {
   id: string;
@@ -20,7 +20,21 @@ export const tabs = signal<TabInfo[]>([WELCOME]);
 export const activeTabId = signal<string | null>(WELCOME.id);
 export const openDialog = signal<DialogName | null>(null);
 
+/** What a kind of tab does before it closes (a query tab ends its session); set by its feature. */
+const closeHandlers = new Map<TabKind, (id: string) => void>();
+const resetHandlers: Array<() => void> = [];
+
+export function setCloseHandler(kind: TabKind, handler: (id: string) => void): void {
+  closeHandlers.set(kind, handler);
+}
+
+/** Registers what a feature forgets when the user changes. */
+export function onWorkspaceReset(handler: () => void): void {
+  resetHandlers.push(handler);
+}
+
 export function resetWorkspace(): void {
+  resetHandlers.forEach((h) => h());
   tabs.value = [WELCOME];
   activeTabId.value = WELCOME.id;
   openDialog.value = null;
@@ -34,6 +48,14 @@ export function openTab(tab: TabInfo): void {
 
 export function openWelcome(): void {
   openTab(WELCOME);
+}
+
+/** What the tab strip's close does: the tab's own handler, else closeTab. */
+export function requestCloseTab(id: string): void {
+  const tab = tabs.value.find((t) => t.id === id);
+  const handler = tab && closeHandlers.get(tab.kind);
+  if (handler) handler(id);
+  else closeTab(id);
 }
 
 export function closeTab(id: string): void {

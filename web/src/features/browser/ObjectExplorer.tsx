@@ -23,6 +23,8 @@ const TOOLBAR: Array<ActionId | 'separator'> = [
   'disconnect',
   'refresh',
   'separator',
+  'query-tool',
+  'separator',
   'import',
   'export',
 ];

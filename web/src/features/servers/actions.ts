@@ -1,5 +1,5 @@
 // What the explorer's toolbar, context menu and keys can do to a node.
-import { exportUrl } from '../../api/servers';
+import { exportUrl, type Server } from '../../api/servers';
 import type { IconName } from '../../components/Icon';
 import {
   connect,
@@ -21,7 +21,8 @@ export type ActionId =
   | 'disconnect'
   | 'refresh'
   | 'import'
-  | 'export';
+  | 'export'
+  | 'query-tool';
 
 export interface Action {
   id: ActionId;
@@ -41,7 +42,20 @@ export const ACTIONS: Record<ActionId, Action> = {
   refresh: { id: 'refresh', label: 'Refresh', icon: 'refresh', key: 'F5' },
   import: { id: 'import', label: 'Import servers…', icon: 'upload' },
   export: { id: 'export', label: 'Export servers', icon: 'download' },
+  'query-tool': { id: 'query-tool', label: 'Query Tool', icon: 'query', key: 'Alt+Shift+Q' },
 };
+
+/** The server and database a query tool opened on ENTRY would use; null when it cannot open one. */
+function queryTarget(entry: Entry | null): { server: Server; database: string | null } | null {
+  if (entry?.kind === 'server' && entry.server.connected) return { server: entry.server, database: null };
+  if (entry?.kind === 'object' && entry.node.kind === 'database' && entry.server.connected) return { server: entry.server, database: entry.node.label };
+  return null;
+}
+
+function openQueryTool(entry: Entry | null): void {
+  const target = queryTarget(entry);
+  if (target) void import('../query/tabs').then((m) => m.openQueryTab(target.server, target.database));
+}
 
 function groupOf(entry: Entry | null): number | null {
   if (entry?.kind === 'group') return entry.group.id;
@@ -58,6 +72,8 @@ export function canRun(id: ActionId, entry: Entry | null): boolean {
       return entry?.kind === 'server' && !entry.server.connected && links.value.get(entry.server.id)?.status !== 'connecting';
     case 'disconnect':
       return entry?.kind === 'server' && entry.server.connected;
+    case 'query-tool':
+      return queryTarget(entry) !== null;
     default:
       return true;
   }
@@ -110,6 +126,7 @@ export function runAction(id: ActionId, entry: Entry | null): void {
     refresh: () => refresh(entry),
     import: () => (explorerDialog.value = { kind: 'import' }),
     export: downloadExport,
+    'query-tool': () => openQueryTool(entry),
   };
   run[id]();
 }
@@ -123,13 +140,14 @@ export function menuActions(entry: Entry): Array<ActionId | 'separator'> {
       return ['add-server', 'separator', 'edit', 'delete', 'separator', 'refresh'];
     case 'server':
       return [
+        ...(entry.server.connected ? (['query-tool', 'separator'] as const) : []),
         entry.server.connected ? 'disconnect' : 'connect',
         'separator',
         ...(entry.server.owned ? (['edit', 'delete', 'separator'] as const) : []),
         'refresh',
       ];
     default:
-      return ['refresh'];
+      return entry.kind === 'object' && entry.node.kind === 'database' ? ['query-tool', 'separator', 'refresh'] : ['refresh'];
   }
 }
 

@@ -1,9 +1,12 @@
 import type { JSX } from 'preact';
+import { useEffect } from 'preact/hooks';
+import { loadWorkspace } from '../../api/query';
 import { SplitPane } from '../../components/SplitPane';
 import { Tabs } from '../../components/Tabs';
-import { activeTabId, closeTab, tabs, type TabInfo } from '../../state/workspace';
+import { activeTabId, requestCloseTab, tabs, type TabInfo } from '../../state/workspace';
 import { ObjectExplorer } from '../browser/ObjectExplorer';
 import { Dialogs } from './Dialogs';
+import { LazyQueryTab } from './LazyQueryTab';
 import { useGlobalShortcuts } from './shortcuts';
 import { StatusBar } from './StatusBar';
 import { TopBar } from './TopBar';
@@ -13,6 +16,8 @@ function renderTab(tab: TabInfo): JSX.Element {
   switch (tab.kind) {
     case 'welcome':
       return <WelcomeTab />;
+    case 'query':
+      return <LazyQueryTab id={tab.id} />;
   }
 }
 
@@ -24,7 +29,7 @@ function TabArea(): JSX.Element {
         items={tabs.value}
         activeId={activeTabId.value}
         onActivate={(id) => (activeTabId.value = id)}
-        onClose={closeTab}
+        onClose={requestCloseTab}
         renderPanel={renderTab}
         empty={<p class="empty-state">No open tabs. The home button in the toolbar brings back the Welcome tab.</p>}
       />
@@ -32,8 +37,21 @@ function TabArea(): JSX.Element {
   );
 }
 
+/** Reopens the query tabs of the last visit; the query tool loads only when there are some. */
+function useRestoredTabs(): void {
+  useEffect(() => {
+    loadWorkspace().then(
+      (workspace) => {
+        if (workspace.tabs?.length) void import('../query/tabs').then((m) => m.restoreWorkspace(workspace));
+      },
+      () => undefined,
+    );
+  }, []);
+}
+
 export function Shell(): JSX.Element {
   useGlobalShortcuts();
+  useRestoredTabs();
   return (
     <div class="shell">
       <TopBar />

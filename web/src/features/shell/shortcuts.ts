@@ -3,6 +3,8 @@
 import { useEffect } from 'preact/hooks';
 import { toggleTheme } from '../../state/prefs';
 import { explorerDialog } from '../../state/servers';
+import { selectedEntry } from '../browser/explorerModel';
+import { runAction } from '../servers/actions';
 import { activeTabId, openDialog, tabs } from '../../state/workspace';
 
 export interface ShortcutGroup {
@@ -17,6 +19,7 @@ export const SHORTCUTS: ShortcutGroup[] = [
       { keys: ['?'], action: 'Show keyboard shortcuts' },
       { keys: ['Alt+Shift+T', 'Ctrl+Shift+T'], action: 'Toggle light and dark theme' },
       { keys: ['Alt+Shift+B'], action: 'Focus the object explorer' },
+      { keys: ['Alt+Shift+Q'], action: 'Query tool on the selected server or database' },
       { keys: ['Alt+Shift+]', 'Alt+Shift+['], action: 'Next / previous tab' },
     ],
   },
@@ -31,6 +34,18 @@ export const SHORTCUTS: ShortcutGroup[] = [
       { keys: ['F2'], action: 'Edit a server or group' },
       { keys: ['Delete'], action: 'Delete a server or group' },
       { keys: ['F5'], action: 'Refresh the selected node' },
+    ],
+  },
+  {
+    title: 'Query tool',
+    items: [
+      { keys: ['F5', 'Ctrl+Enter'], action: 'Run the script or the selection' },
+      { keys: ['Ctrl+Shift+Enter'], action: 'Run the statement at the cursor' },
+      { keys: ['Esc'], action: 'Cancel the running query' },
+      { keys: ['Ctrl+Shift+F'], action: 'Format the SQL' },
+      { keys: ['Ctrl+F', 'Ctrl+H'], action: 'Find / replace' },
+      { keys: ['Ctrl+Space'], action: 'Complete keywords, tables, columns' },
+      { keys: ['Ctrl+C', 'Ctrl+Shift+C'], action: 'Copy cells (with headers) in a result' },
     ],
   },
   {
@@ -65,6 +80,7 @@ function handleAltShift(e: KeyboardEvent): boolean {
   if (!e.altKey || !e.shiftKey || e.ctrlKey || e.metaKey) return false;
   const actions: Record<string, () => void> = {
     KeyB: () => document.querySelector<HTMLElement>('.tree')?.focus(),
+    KeyQ: () => runAction('query-tool', selectedEntry()),
     BracketRight: () => cycleTab(1),
     BracketLeft: () => cycleTab(-1),
   };

@@ -1,0 +1,198 @@
+// The query tool's API: sessions (one per tab), scripts and their results,
+// history, saved queries, the saved workspace, and View/Edit Data.
+import { apiUrl, request } from './client';
+
+export type SessionState = 'idle' | 'running' | 'done' | 'error' | 'cancelled' | 'closed';
+export type TxState = 'idle' | 'active' | 'in_transaction' | 'in_error';
+
+export interface ResultColumn {
+  name: string;
+  type_oid: number;
+  type: string;
+}
+
+export interface ResultInfo {
+  columns: ResultColumn[];
+  row_count: number;
+  has_rows: boolean;
+  command: string;
+  complete: boolean;
+}
+
+export interface PgError {
+  sqlstate: string;
+  message: string;
+  detail: string | null;
+  hint: string | null;
+  where: string | null;
+  position: number | null;
+}
+
+export interface SessionStatus {
+  state: SessionState;
+  transaction: TxState;
+  execution_id: number;
+  elapsed_ms: number;
+  database: string;
+  results: ResultInfo[];
+  notices: Array<{ severity: string; message: string }>;
+  notices_dropped: number;
+  error: PgError | null;
+}
+
+export type Cell = string | null;
+
+export interface RowWindow {
+  offset: number;
+  rows: Cell[][];
+  row_count: number;
+  complete: boolean;
+}
+
+export async function openSession(serverId: number, database?: string): Promise<string> {
+  const body = database ? { database } : {};
+  return (await request<{ session_id: string }>('POST', `servers/${serverId}/sessions`, { body })).session_id;
+}
+
+export function closeSession(sid: string): Promise<void> {
+  return request<void>('DELETE', `sessions/${sid}`);
+}
+
+export async function execute(sid: string, sql: string, autocommit: boolean, autorollback: boolean): Promise<number> {
+  const body = { sql, autocommit, autorollback };
+  return (await request<{ execution_id: number }>('POST', `sessions/${sid}/execute`, { body })).execution_id;
+}
+
+export function fetchStatus(sid: string): Promise<SessionStatus> {
+  return request<SessionStatus>('GET', `sessions/${sid}/status`);
+}
+
+export function fetchRows(sid: string, result: number, offset: number, limit: number): Promise<RowWindow> {
+  return request<RowWindow>('GET', `sessions/${sid}/results/${result}/rows`, { query: { offset, limit } });
+}
+
+export function cancelRun(sid: string): Promise<void> {
+  return request<void>('POST', `sessions/${sid}/cancel`, { body: {} });
+}
+
+export function endTransaction(sid: string, how: 'commit' | 'rollback'): Promise<unknown> {
+  return request<unknown>('POST', `sessions/${sid}/${how}`, { body: {} });
+}
+
+export function eventsUrl(sid: string): string {
+  return apiUrl(`sessions/${sid}/events`);
+}
+
+export function resultExportUrl(sid: string, result: number, format: 'csv' | 'json'): string {
+  return apiUrl(`sessions/${sid}/results/${result}/export?format=${format}`);
+}
+
+export interface HistoryEntry {
+  id: number;
+  server_id: number;
+  database: string;
+  sql: string;
+  started_at: string;
+  duration_ms: number;
+  row_count: number;
+  status: 'done' | 'error' | 'cancelled';
+  error: string | null;
+}
+
+export function listHistory(serverId: number | undefined, q: string): Promise<{ total: number; entries: HistoryEntry[] }> {
+  return request('GET', 'history', { query: { server_id: serverId, q, limit: 200 } });
+}
+
+export interface SavedQuery {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+export async function listQueries(): Promise<SavedQuery[]> {
+  return (await request<{ queries: SavedQuery[] }>('GET', 'queries')).queries;
+}
+
+export function saveQuery(name: string, sql: string): Promise<unknown> {
+  return request<unknown>('POST', 'queries', { body: { name, sql } });
+}
+
+export function updateQuery(id: number, name: string, sql: string): Promise<unknown> {
+  return request<unknown>('PUT', `queries/${id}`, { body: { name, sql } });
+}
+
+export function deleteQuery(id: number): Promise<void> {
+  return request<void>('DELETE', `queries/${id}`);
+}
+
+export interface SavedTab {
+  server_id: number;
+  database: string;
+  sql: string;
+  cursor: number;
+}
+
+export interface Workspace {
+  tabs?: SavedTab[];
+  active?: number;
+}
+
+export async function loadWorkspace(): Promise<Workspace> {
+  return (await request<{ workspace: Workspace | null }>('GET', 'workspace')).workspace ?? {};
+}
+
+export function saveWorkspace(workspace: Workspace): Promise<unknown> {
+  return request<unknown>('PUT', 'workspace', { body: { workspace } });
+}
+
+export interface TableColumn {
+  name: string;
+  type: string;
+  not_null: boolean;
+  default: string | null;
+  primary_key: boolean;
+  identity: boolean | string | null;
+  generated: boolean | string | null;
+}
+
+export interface TableInfo {
+  schema: string;
+  table: string;
+  kind: string;
+  columns: TableColumn[];
+  primary_key: string[];
+  editable: boolean;
+}
+
+export function tableInfo(serverId: number, database: string, schema: string, table: string): Promise<TableInfo> {
+  return request<TableInfo>('GET', `servers/${serverId}/table`, { query: { database, schema, table } });
+}
+
+export interface ViewRequest {
+  schema: string;
+  table: string;
+  filter?: string;
+  order_by?: Array<{ column: string; desc?: boolean }>;
+  limit?: number;
+}
+
+export function viewTable(sid: string, view: ViewRequest): Promise<{ execution_id: number; sql: string }> {
+  return request('POST', `sessions/${sid}/view`, { body: view });
+}
+
+export type Change =
+  | { op: 'update'; key: Record<string, Cell>; values: Record<string, Cell> }
+  | { op: 'insert'; values: Record<string, Cell> }
+  | { op: 'delete'; key: Record<string, Cell> };
+
+export interface EditRequest {
+  database: string;
+  schema: string;
+  table: string;
+  preview: boolean;
+  changes: Change[];
+}
+
+export function applyEdits(serverId: number, edits: EditRequest): Promise<{ sql: string }> {
+  return request('POST', `servers/${serverId}/edits`, { body: edits });
+}

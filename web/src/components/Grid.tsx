@@ -1,0 +1,570 @@
+// A virtualized data grid for result sets of any size: fixed-height rows,
+// only what is in view rendered, rows fetched in windows through `load`
+// with a small cache, and scaled scrolling past the browser's height cap.
+// Cells render by PostgreSQL type. Keyboard: arrows (Shift extends),
+// PageUp/PageDown, Ctrl+Home/End, Enter to view (or edit), Ctrl+C copies.
+// Up to LOCAL_LIMIT rows, headers sort and the filter box filters locally.
+import type { JSX } from 'preact';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { Dialog } from './Dialog';
+import { firstVisible, scrollTopFor, spacerHeight } from './gridScroll';
+
+export type Cell = string | null;
+
+export interface GridColumn {
+  name: string;
+  type: string;
+}
+
+/** Edits made in the grid, kept by the owner; present only when the data can be changed. */
+export interface GridEditing {
+  /** Rows the user added, after the loaded ones. */
+  inserted: Cell[][];
+  /** New values by row, then column. */
+  edited: ReadonlyMap<number, ReadonlyMap<number, Cell>>;
+  deleted: ReadonlySet<number>;
+  /** A failed save's message by row. */
+  errors: ReadonlyMap<number, string>;
+  /** Columns that cannot be written (generated ones). */
+  readOnly: ReadonlySet<number>;
+  onEdit: (row: number, col: number, value: Cell) => void;
+}
+
+interface GridProps {
+  label: string;
+  columns: GridColumn[];
+  /** Rows on the server so far; grows while rows arrive. */
+  rowCount: number;
+  complete: boolean;
+  load: (offset: number, limit: number) => Promise<Cell[][]>;
+  editing?: GridEditing;
+  /** Told the row of the cursor, for actions on "the selected row". */
+  onCursorRow?: (row: number | null) => void;
+}
+
+export const ROW_HEIGHT = 22;
+const HEADER_HEIGHT = 38;
+const WINDOW = 200;
+const MAX_WINDOWS = 5;
+const LOCAL_LIMIT = 10_000;
+const CELL_CHARS = 200;
+
+const NUMERIC = new Set(['int2', 'int4', 'int8', 'smallint', 'integer', 'bigint', 'numeric', 'decimal', 'float4', 'float8', 'real', 'double precision', 'oid', 'money']);
+const isNumeric = (type: string) => NUMERIC.has(type.replace(/\(.*\)$/, ''));
+const isBool = (type: string) => type === 'bool' || type === 'boolean';
+const isJson = (type: string) => type === 'json' || type === 'jsonb';
+
+interface Pos {
+  row: number;
+  col: number;
+}
+
+interface WindowEntry {
+  rows: Cell[][] | null;
+}
+
+function initialWidth(c: GridColumn): number {
+  const chars = Math.max(c.name.length + c.type.length / 1.4, isNumeric(c.type) ? 8 : 12);
+  return Math.round(Math.min(320, Math.max(64, chars * 7.4 + 22)));
+}
+
+function compareCells(a: Cell, b: Cell, numeric: boolean): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  if (numeric) {
+    const d = Number(a) - Number(b);
+    if (d !== 0 && !Number.isNaN(d)) return d;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The full text of a value for the viewer: JSON pretty-printed. */
+function fullText(value: string, type: string): string {
+  if (!isJson(type)) return value;
+  try {
+    return JSON.stringify(JSON.parse(value), null, 2);
+  } catch {
+    return value;
+  }
+}
+
+function CellText({ value, type }: { value: Cell; type: string }): JSX.Element | null {
+  if (value === null) return <span class="cell-null">NULL</span>;
+  if (value === '') return null;
+  if (isBool(type)) return <span class="cell-bool">{value === 't' ? 'true' : value === 'f' ? 'false' : value}</span>;
+  const text = value.length > CELL_CHARS ? `${value.slice(0, CELL_CHARS)}…` : value;
+  return <>{text.replace(/\n/g, '↵')}</>;
+}
+
+async function writeClipboard(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    const area = document.createElement('textarea');
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    document.execCommand('copy');
+    area.remove();
+  }
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.max(lo, Math.min(hi, v));
+}
+
+export function Grid(props: GridProps): JSX.Element {
+  const { label, columns, rowCount, complete, load, editing, onCursorRow } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const cache = useRef(new Map<number, WindowEntry>());
+  const [, setTick] = useState(0);
+  const [scroll, setScroll] = useState({ top: 0, left: 0 });
+  const [viewport, setViewport] = useState({ height: 400, width: 800 });
+  const [widths, setWidths] = useState(() => columns.map(initialWidth));
+  const [cursor, setCursor] = useState<Pos | null>(null);
+  const [anchor, setAnchor] = useState<Pos | null>(null);
+  const [editor, setEditor] = useState<{ pos: Pos; value: Cell } | null>(null);
+  const [viewer, setViewer] = useState<{ title: string; text: string } | null>(null);
+  const [local, setLocal] = useState<Cell[][] | null>(null);
+  const [localState, setLocalState] = useState<'idle' | 'loading' | 'error'>('idle');
+  const [sort, setSort] = useState<{ col: number; desc: boolean } | null>(null);
+  const [filter, setFilter] = useState('');
+
+  const serverRows = rowCount;
+  const inserted = editing?.inserted ?? [];
+  const canLocal = !editing && complete && rowCount <= LOCAL_LIMIT && rowCount > 0;
+  const localActive = local !== null && (sort !== null || filter !== '');
+
+  // Rows of the filtered and sorted view, as indexes into `local`.
+  const view = useMemo(() => {
+    if (!local || !localActive) return null;
+    let idx = local.map((_, i) => i);
+    const needle = filter.toLowerCase();
+    if (needle) idx = idx.filter((i) => local[i]!.some((v) => v !== null && v.toLowerCase().includes(needle)));
+    if (sort) {
+      const numeric = isNumeric(columns[sort.col]!.type);
+      idx.sort((a, b) => {
+        const d = compareCells(local[a]![sort.col]!, local[b]![sort.col]!, numeric);
+        return (sort.desc ? -d : d) || a - b;
+      });
+    }
+    return idx;
+  }, [local, localActive, sort, filter, columns]);
+
+  const total = view ? view.length : serverRows + inserted.length;
+  const bodyHeight = Math.max(ROW_HEIGHT, viewport.height - HEADER_HEIGHT);
+  const geometry = { rows: total, rowHeight: ROW_HEIGHT, viewport: bodyHeight };
+  const { row: first, offset } = firstVisible(geometry, scroll.top);
+  const visibleCount = Math.ceil(bodyHeight / ROW_HEIGHT) + 1;
+  const last = Math.min(total, first + visibleCount);
+
+  useLayoutEffect(() => {
+    const el = scrollRef.current!;
+    const measure = () => setViewport({ height: el.clientHeight, width: el.clientWidth });
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  // Windows cut short while rows were still arriving are fetched again.
+  useEffect(() => {
+    for (const [w, entry] of cache.current) {
+      if (entry.rows && entry.rows.length < WINDOW && w * WINDOW + entry.rows.length < rowCount) cache.current.delete(w);
+    }
+    setTick((t) => t + 1);
+  }, [rowCount]);
+
+  useEffect(() => onCursorRow?.(cursor ? cursor.row : null), [cursor?.row]);
+
+  function fetchWindow(w: number): void {
+    const entry: WindowEntry = { rows: null };
+    cache.current.set(w, entry);
+    load(w * WINDOW, WINDOW).then(
+      (rows) => {
+        if (cache.current.get(w) !== entry) return;
+        entry.rows = rows;
+        setTick((t) => t + 1);
+      },
+      () => {
+        if (cache.current.get(w) === entry) cache.current.delete(w);
+      },
+    );
+  }
+
+  /** A loaded row by its position in the grid; undefined while it loads. */
+  function rowAt(i: number): Cell[] | undefined {
+    if (view) return local![view[i]!];
+    if (i >= serverRows) return inserted[i - serverRows];
+    const entry = cache.current.get(Math.floor(i / WINDOW));
+    return entry?.rows?.[i % WINDOW];
+  }
+
+  function valueAt(i: number, col: number): Cell | undefined {
+    const override = editing?.edited.get(i);
+    if (override?.has(col)) return override.get(col)!;
+    return rowAt(i)?.[col];
+  }
+
+  // Keep the windows around what is in view (and a margin), at most MAX_WINDOWS.
+  if (!view && serverRows > 0) {
+    const from = Math.floor(Math.max(0, first - 50) / WINDOW);
+    const to = Math.floor(Math.min(serverRows - 1, last + 50) / WINDOW);
+    for (let w = from; w <= to; w++) {
+      const entry = cache.current.get(w);
+      if (!entry) fetchWindow(w);
+      else {
+        cache.current.delete(w);
+        cache.current.set(w, entry);
+      }
+    }
+    while (cache.current.size > MAX_WINDOWS) cache.current.delete(cache.current.keys().next().value!);
+  }
+
+  const ncols = columns.length;
+  const numberWidth = Math.max(44, String(total).length * 8 + 18);
+  const lefts: number[] = [];
+  let x = numberWidth;
+  for (const w of widths) {
+    lefts.push(x);
+    x += w;
+  }
+  const totalWidth = x;
+
+  function scrollIntoView(pos: Pos): void {
+    const el = scrollRef.current!;
+    const top = scrollTopFor(geometry, el.scrollTop, pos.row);
+    if (top !== el.scrollTop) el.scrollTop = top;
+    const left = lefts[pos.col]! - numberWidth;
+    const right = lefts[pos.col]! + widths[pos.col]!;
+    if (left < el.scrollLeft) el.scrollLeft = left;
+    else if (right > el.scrollLeft + el.clientWidth) el.scrollLeft = right - el.clientWidth;
+  }
+
+  function moveTo(pos: Pos, extend: boolean): void {
+    const next = { row: clamp(pos.row, 0, total - 1), col: clamp(pos.col, 0, ncols - 1) };
+    if (total === 0 || ncols === 0) return;
+    setCursor(next);
+    if (!extend || !anchor) setAnchor(next);
+    scrollIntoView(next);
+  }
+
+  const range = cursor && anchor
+    ? {
+        r0: Math.min(cursor.row, anchor.row),
+        r1: Math.max(cursor.row, anchor.row),
+        c0: Math.min(cursor.col, anchor.col),
+        c1: Math.max(cursor.col, anchor.col),
+      }
+    : null;
+
+  async function copy(withHeaders: boolean): Promise<void> {
+    if (!range) return;
+    const count = Math.min(range.r1 - range.r0 + 1, LOCAL_LIMIT);
+    const lines: string[] = [];
+    if (withHeaders) lines.push(columns.slice(range.c0, range.c1 + 1).map((c) => c.name).join('\t'));
+    let fetched: Cell[][] | null = null;
+    if (!view && range.r0 < serverRows) fetched = await load(range.r0, Math.min(count, serverRows - range.r0));
+    for (let r = range.r0; r < range.r0 + count; r++) {
+      const row: string[] = [];
+      for (let c = range.c0; c <= range.c1; c++) {
+        const override = editing?.edited.get(r);
+        const v = override?.has(c) ? override.get(c)! : fetched && r < serverRows ? fetched[r - range.r0]?.[c] : rowAt(r)?.[c];
+        row.push(v ?? '');
+      }
+      lines.push(row.join('\t'));
+    }
+    await writeClipboard(lines.join('\n'));
+  }
+
+  const canEdit = (pos: Pos) => !!editing && !editing.readOnly.has(pos.col) && !editing.deleted.has(pos.row);
+
+  function startEdit(pos: Pos, initial?: string): void {
+    if (!canEdit(pos)) return;
+    const current = valueAt(pos.row, pos.col);
+    if (current === undefined && initial === undefined) return;
+    setEditor({ pos, value: initial ?? current ?? '' });
+  }
+
+  function openViewer(pos: Pos): void {
+    const v = valueAt(pos.row, pos.col);
+    if (v === undefined) return;
+    const col = columns[pos.col]!;
+    setViewer({ title: `${col.name} · row ${pos.row + 1}`, text: v === null ? 'NULL' : fullText(v, col.type) });
+  }
+
+  function commitEdit(value: Cell): void {
+    if (!editor || !editing) return;
+    editing.onEdit(editor.pos.row, editor.pos.col, value);
+    setEditor(null);
+    scrollRef.current?.focus();
+  }
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (editor || e.target !== scrollRef.current) return;
+    const pos = cursor ?? { row: 0, col: 0 };
+    const page = Math.max(1, Math.floor(bodyHeight / ROW_HEIGHT) - 1);
+    const ctrl = e.ctrlKey || e.metaKey;
+    const moves: Record<string, () => Pos> = {
+      ArrowDown: () => ({ row: pos.row + 1, col: pos.col }),
+      ArrowUp: () => ({ row: pos.row - 1, col: pos.col }),
+      ArrowRight: () => ({ row: pos.row, col: pos.col + 1 }),
+      ArrowLeft: () => ({ row: pos.row, col: pos.col - 1 }),
+      PageDown: () => ({ row: pos.row + page, col: pos.col }),
+      PageUp: () => ({ row: pos.row - page, col: pos.col }),
+      Home: () => (ctrl ? { row: 0, col: pos.col } : { row: pos.row, col: 0 }),
+      End: () => (ctrl ? { row: total - 1, col: pos.col } : { row: pos.row, col: ncols - 1 }),
+    };
+    const move = moves[e.key];
+    if (move) {
+      e.preventDefault();
+      moveTo(move(), e.shiftKey);
+    } else if (ctrl && e.code === 'KeyC') {
+      e.preventDefault();
+      void copy(e.shiftKey);
+    } else if (ctrl && e.key === '0' && cursor && canEdit(cursor)) {
+      e.preventDefault();
+      editing!.onEdit(cursor.row, cursor.col, null);
+    } else if ((e.key === 'Enter' || e.key === 'F2') && cursor) {
+      e.preventDefault();
+      if (editing && !e.shiftKey && canEdit(cursor)) startEdit(cursor);
+      else openViewer(cursor);
+    } else if (cursor && editing && e.key.length === 1 && !ctrl && !e.altKey && canEdit(cursor)) {
+      e.preventDefault();
+      startEdit(cursor, e.key);
+    }
+  };
+
+  async function toggleSort(col: number): Promise<void> {
+    if (!canLocal) return;
+    if (!(await ensureLocal())) return;
+    setSort((s) => (s?.col !== col ? { col, desc: false } : s.desc ? null : { col, desc: true }));
+  }
+
+  async function ensureLocal(): Promise<boolean> {
+    if (local) return true;
+    setLocalState('loading');
+    try {
+      setLocal(await load(0, LOCAL_LIMIT));
+      setLocalState('idle');
+      return true;
+    } catch {
+      setLocalState('error');
+      return false;
+    }
+  }
+
+  const onResizeStart = (e: PointerEvent, col: number) => {
+    e.preventDefault();
+    e.stopPropagation();
+    const handle = e.currentTarget as HTMLElement;
+    const startX = e.clientX;
+    const startWidth = widths[col]!;
+    handle.setPointerCapture(e.pointerId);
+    const onMove = (ev: PointerEvent) => {
+      const w = Math.max(40, Math.round(startWidth + ev.clientX - startX));
+      setWidths((ws) => ws.map((v, i) => (i === col ? w : v)));
+    };
+    const onUp = () => {
+      handle.removeEventListener('pointermove', onMove);
+      handle.removeEventListener('pointerup', onUp);
+    };
+    handle.addEventListener('pointermove', onMove);
+    handle.addEventListener('pointerup', onUp);
+  };
+
+  const onCellPointer = (e: MouseEvent, pos: Pos) => {
+    if (e.button !== 0) return;
+    if (e.shiftKey && anchor) setCursor(pos);
+    else {
+      setCursor(pos);
+      setAnchor(pos);
+    }
+    scrollRef.current?.focus({ preventScroll: true });
+  };
+
+  const rows: JSX.Element[] = [];
+  for (let i = first; i < last; i++) {
+    const row = rowAt(i);
+    const original = view ? view[i]! : i;
+    const deleted = editing?.deleted.has(i);
+    const error = editing?.errors.get(i);
+    const isNew = !view && i >= serverRows;
+    const classes = ['grid-row', deleted ? 'is-deleted' : '', error ? 'has-error' : '', isNew ? 'is-new' : ''].filter(Boolean).join(' ');
+    rows.push(
+      <div key={i} class={classes} role="row" aria-rowindex={i + 2} style={{ top: `${(i - first) * ROW_HEIGHT}px`, width: `${totalWidth}px` }} title={error}>
+        <div
+          class="grid-rownum"
+          role="rowheader"
+          style={{ width: `${numberWidth}px` }}
+          onMouseDown={(e) => {
+            if (e.button !== 0 || ncols === 0) return;
+            setAnchor({ row: e.shiftKey && anchor ? anchor.row : i, col: 0 });
+            setCursor({ row: i, col: ncols - 1 });
+            scrollRef.current?.focus({ preventScroll: true });
+          }}
+        >
+          {error && <span class="grid-row-error" aria-label={`Error: ${error}`}>!</span>}
+          {isNew ? '+' : (original + 1).toLocaleString('en-US').replace(/,/g, '')}
+        </div>
+        {columns.map((c, col) => {
+          const override = editing?.edited.get(i);
+          const changed = override?.has(col) ?? false;
+          const value = changed ? override!.get(col)! : row?.[col];
+          const selected = range && i >= range.r0 && i <= range.r1 && col >= range.c0 && col <= range.c1;
+          const isCursor = cursor?.row === i && cursor.col === col;
+          const cls = [
+            'grid-cell',
+            isNumeric(c.type) ? 'is-num' : '',
+            selected ? 'is-selected' : '',
+            isCursor ? 'is-cursor' : '',
+            changed ? 'is-changed' : '',
+          ]
+            .filter(Boolean)
+            .join(' ');
+          const pos = { row: i, col };
+          if (editor && editor.pos.row === i && editor.pos.col === col) {
+            return (
+              <div key={col} class={`${cls} is-editing`} role="gridcell" style={{ width: `${widths[col]}px` }}>
+                <CellEditor
+                  value={editor.value}
+                  label={`Edit ${c.name}`}
+                  onCommit={commitEdit}
+                  onCancel={() => {
+                    setEditor(null);
+                    scrollRef.current?.focus();
+                  }}
+                />
+              </div>
+            );
+          }
+          return (
+            <div
+              key={col}
+              class={cls}
+              role="gridcell"
+              aria-selected={selected || undefined}
+              style={{ width: `${widths[col]}px` }}
+              onMouseDown={(e) => onCellPointer(e, pos)}
+              onDblClick={() => (canEdit(pos) ? startEdit(pos) : openViewer(pos))}
+            >
+              {row === undefined && !changed ? <span class="cell-loading" /> : <CellText value={value ?? null} type={c.type} />}
+            </div>
+          );
+        })}
+      </div>,
+    );
+  }
+
+  const status = localState === 'loading' ? 'Loading all rows…' : localState === 'error' ? 'Could not load the rows.' : null;
+
+  return (
+    <div class="grid-wrap">
+      {(canLocal || localActive) && (
+        <div class="grid-filter">
+          <input
+            type="search"
+            class="grid-filter-input"
+            placeholder="Filter rows"
+            aria-label="Filter rows"
+            value={filter}
+            onInput={(e) => {
+              const v = e.currentTarget.value;
+              void ensureLocal().then((ok) => ok && setFilter(v));
+            }}
+          />
+          <span class="muted grid-filter-note">
+            {status ?? (view ? `${view.length.toLocaleString('en-US')} of ${rowCount.toLocaleString('en-US')} rows` : 'Click a header to sort')}
+          </span>
+        </div>
+      )}
+      <div
+        ref={scrollRef}
+        class="grid"
+        role="grid"
+        aria-label={label}
+        aria-rowcount={total + 1}
+        aria-colcount={ncols}
+        aria-multiselectable="true"
+        tabIndex={0}
+        onScroll={(e) => setScroll({ top: e.currentTarget.scrollTop, left: e.currentTarget.scrollLeft })}
+        onKeyDown={onKeyDown}
+        onFocus={() => !cursor && total > 0 && ncols > 0 && moveTo({ row: Math.min(first, total - 1), col: 0 }, false)}
+      >
+        <div class="grid-spacer" style={{ height: `${HEADER_HEIGHT + spacerHeight(geometry)}px`, width: `${totalWidth}px` }}>
+          <div class="grid-head" role="row" aria-rowindex={1} style={{ height: `${HEADER_HEIGHT}px`, width: `${totalWidth}px` }}>
+            <div class="grid-rownum grid-corner" style={{ width: `${numberWidth}px` }} />
+            {columns.map((c, col) => (
+              <div
+                key={col}
+                class={canLocal ? 'grid-th is-sortable' : 'grid-th'}
+                role="columnheader"
+                aria-sort={sort?.col === col ? (sort.desc ? 'descending' : 'ascending') : undefined}
+                style={{ width: `${widths[col]}px` }}
+                title={canLocal ? `${c.name} (${c.type}) — click to sort` : `${c.name} (${c.type})`}
+                onClick={() => void toggleSort(col)}
+              >
+                <span class="grid-th-name">
+                  {c.name}
+                  {sort?.col === col && <span class="grid-sort">{sort.desc ? ' ▼' : ' ▲'}</span>}
+                </span>
+                <span class="grid-th-type">{c.type}</span>
+                <span class="grid-resize" onPointerDown={(e) => onResizeStart(e, col)} onClick={(e) => e.stopPropagation()} />
+              </div>
+            ))}
+          </div>
+          <div class="grid-rows" style={{ top: `${scroll.top + HEADER_HEIGHT - offset}px`, height: `${(last - first) * ROW_HEIGHT}px` }}>
+            {rows}
+          </div>
+        </div>
+      </div>
+      {viewer && (
+        <Dialog title={viewer.title} size="large" onClose={() => setViewer(null)}>
+          <pre class="cell-viewer">{viewer.text}</pre>
+        </Dialog>
+      )}
+    </div>
+  );
+}
+
+interface CellEditorProps {
+  value: Cell;
+  label: string;
+  onCommit: (value: Cell) => void;
+  onCancel: () => void;
+}
+
+/** The input over a cell being edited: Enter or Tab keeps, Esc drops, Ctrl+0 writes NULL. */
+function CellEditor({ value, label, onCommit, onCancel }: CellEditorProps): JSX.Element {
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    const el = ref.current!;
+    el.focus();
+    el.setSelectionRange(el.value.length, el.value.length);
+  }, []);
+  const onKeyDown = (e: KeyboardEvent) => {
+    e.stopPropagation();
+    if (e.key === 'Enter' || e.key === 'Tab') {
+      e.preventDefault();
+      onCommit(ref.current!.value);
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      onCancel();
+    } else if ((e.ctrlKey || e.metaKey) && e.key === '0') {
+      e.preventDefault();
+      onCommit(null);
+    }
+  };
+  return (
+    <input
+      ref={ref}
+      class="grid-editor"
+      aria-label={label}
+      defaultValue={value ?? ''}
+      placeholder={value === null ? 'NULL' : undefined}
+      onKeyDown={onKeyDown}
+      onBlur={() => onCommit(ref.current!.value)}
+    />
+  );
+}

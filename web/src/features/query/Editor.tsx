@@ -1,0 +1,169 @@
+// The SQL editor: CodeMirror 6 with PostgreSQL highlighting, completion of
+// keywords and of the session's schemas, tables and columns, search and
+// replace, and a mark under the token an error points at. Colours come
+// from the theme's CSS variables, so it follows light and dark.
+import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
+import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
+import { sql, PostgreSQL } from '@codemirror/lang-sql';
+import { HighlightStyle, bracketMatching, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { highlightSelectionMatches, openSearchPanel, search, searchKeymap } from '@codemirror/search';
+import { Compartment, EditorState, Prec, StateEffect, StateField, type Extension } from '@codemirror/state';
+import {
+  Decoration,
+  EditorView,
+  drawSelection,
+  highlightActiveLine,
+  highlightActiveLineGutter,
+  keymap,
+  lineNumbers,
+  type DecorationSet,
+} from '@codemirror/view';
+import { tags } from '@lezer/highlight';
+import type { JSX } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import type { Completion, EditorHandle } from './model';
+
+export interface EditorCommands {
+  run: () => void;
+  runStatement: () => void;
+  cancel: () => boolean;
+  format: () => void;
+}
+
+interface EditorProps {
+  initial: string;
+  cursor: number;
+  completion: Completion | null;
+  commands: EditorCommands;
+  onChange: () => void;
+  onReady: (handle: EditorHandle) => void;
+}
+
+const setErrorMark = StateEffect.define<{ from: number; to: number } | null>();
+const errorMark = Decoration.mark({ class: 'cm-error-mark' });
+
+const errorField = StateField.define<DecorationSet>({
+  create: () => Decoration.none,
+  update(marks, tr) {
+    let next = marks.map(tr.changes);
+    for (const e of tr.effects) {
+      if (e.is(setErrorMark)) next = e.value ? Decoration.set([errorMark.range(e.value.from, e.value.to)]) : Decoration.none;
+    }
+    // Typing clears the mark: the position no longer means anything.
+    return tr.docChanged ? Decoration.none : next;
+  },
+  provide: (f) => EditorView.decorations.from(f),
+});
+
+const highlight = HighlightStyle.define([
+  { tag: tags.keyword, color: 'var(--cm-keyword)', fontWeight: '600' },
+  { tag: tags.string, color: 'var(--cm-string)' },
+  { tag: [tags.number, tags.bool, tags.null], color: 'var(--cm-number)' },
+  { tag: [tags.lineComment, tags.blockComment], color: 'var(--cm-comment)', fontStyle: 'italic' },
+  { tag: [tags.typeName, tags.standard(tags.name)], color: 'var(--cm-type)' },
+  { tag: [tags.operator, tags.punctuation], color: 'var(--cm-operator)' },
+  { tag: [tags.special(tags.name), tags.special(tags.string)], color: 'var(--cm-name)' },
+]);
+
+const theme = EditorView.theme({
+  '&': { height: '100%', fontSize: '13px', backgroundColor: 'var(--bg)', color: 'var(--text)' },
+  '.cm-scroller': { fontFamily: 'var(--font-mono)', lineHeight: '1.5' },
+  '.cm-content': { caretColor: 'var(--text)' },
+  '.cm-cursor': { borderLeftColor: 'var(--text)' },
+  '.cm-gutters': { backgroundColor: 'var(--bg-panel)', color: 'var(--text-muted)', borderRight: '1px solid var(--border)' },
+  '.cm-activeLine': { backgroundColor: 'var(--cm-active-line)' },
+  '.cm-activeLineGutter': { backgroundColor: 'var(--bg-hover)', color: 'var(--text)' },
+  '&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection': { backgroundColor: 'var(--cm-selection) !important' },
+  '&.cm-focused': { outline: 'none' },
+  '.cm-matchingBracket': { backgroundColor: 'var(--cm-bracket)', outline: 'none' },
+  '.cm-searchMatch': { backgroundColor: 'var(--warn-bg)', outline: '1px solid var(--warn)' },
+  '.cm-panels': { backgroundColor: 'var(--bg-bar)', color: 'var(--text)', borderColor: 'var(--border)' },
+  '.cm-panels input, .cm-panels button': { fontSize: '12px' },
+  '.cm-tooltip': { backgroundColor: 'var(--bg-panel)', border: '1px solid var(--border-strong)', color: 'var(--text)' },
+  '.cm-tooltip-autocomplete > ul > li[aria-selected]': { backgroundColor: 'var(--bg-selected)', color: 'var(--text)' },
+  '.cm-error-mark': { textDecoration: 'underline wavy var(--danger)', textUnderlineOffset: '3px', backgroundColor: 'var(--danger-bg)' },
+});
+
+function languageFor(completion: Completion | null): Extension {
+  return sql({ dialect: PostgreSQL, schema: completion ?? undefined, upperCaseKeywords: false });
+}
+
+export function Editor({ initial, cursor, completion, commands, onChange, onReady }: EditorProps): JSX.Element {
+  const hostRef = useRef<HTMLDivElement>(null);
+  const viewRef = useRef<EditorView | null>(null);
+  const language = useRef(new Compartment());
+  const commandsRef = useRef(commands);
+  commandsRef.current = commands;
+  const changeRef = useRef(onChange);
+  changeRef.current = onChange;
+
+  useEffect(() => {
+    const run = (fn: keyof EditorCommands) => () => {
+      const handled = commandsRef.current[fn]();
+      return handled !== false;
+    };
+    const keys = Prec.highest(
+      keymap.of([
+        { key: 'F5', run: run('run') },
+        { key: 'Mod-Enter', run: run('run') },
+        { key: 'Shift-Mod-Enter', run: run('runStatement') },
+        { key: 'Shift-Mod-f', run: run('format') },
+        { key: 'Escape', run: run('cancel') },
+        { key: 'Mod-h', run: openSearchPanel },
+      ]),
+    );
+    const state = EditorState.create({
+      doc: initial,
+      selection: { anchor: Math.min(cursor, initial.length) },
+      extensions: [
+        keys,
+        lineNumbers(),
+        highlightActiveLineGutter(),
+        history(),
+        drawSelection(),
+        indentOnInput(),
+        bracketMatching(),
+        closeBrackets(),
+        autocompletion(),
+        highlightActiveLine(),
+        highlightSelectionMatches(),
+        search({ top: true }),
+        keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...completionKeymap, indentWithTab]),
+        language.current.of(languageFor(completion)),
+        syntaxHighlighting(highlight),
+        errorField,
+        theme,
+        EditorView.contentAttributes.of({ 'aria-label': 'SQL editor' }),
+        EditorView.updateListener.of((u) => {
+          if (u.docChanged || u.selectionSet) changeRef.current();
+        }),
+      ],
+    });
+    const view = new EditorView({ state, parent: hostRef.current! });
+    viewRef.current = view;
+    onReady({
+      text: () => view.state.doc.toString(),
+      selection: () => view.state.selection.main,
+      cursor: () => view.state.selection.main.head,
+      setText: (text) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } }),
+      markError: (from, to) => {
+        const len = view.state.doc.length;
+        const a = Math.min(from, len);
+        const b = Math.min(Math.max(to, a + 1), len);
+        view.dispatch({
+          effects: [setErrorMark.of(a < b ? { from: a, to: b } : null), EditorView.scrollIntoView(a, { y: 'center' })],
+          selection: { anchor: a },
+        });
+      },
+      clearError: () => view.dispatch({ effects: setErrorMark.of(null) }),
+      focus: () => view.focus(),
+    });
+    return () => view.destroy();
+  }, []);
+
+  useEffect(() => {
+    viewRef.current?.dispatch({ effects: language.current.reconfigure(languageFor(completion)) });
+  }, [completion]);
+
+  return <div class="query-editor" ref={hostRef} />;
+}

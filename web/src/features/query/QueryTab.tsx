@@ -1,0 +1,338 @@
+// A query tab: toolbar, SQL editor, results below it, and a status line.
+// F5 / Ctrl+Enter run the script or the selection, Ctrl+Shift+Enter the
+// statement at the cursor, Esc cancels, Ctrl+Shift+F formats.
+import type { JSX } from 'preact';
+import { useState } from 'preact/hooks';
+import { resultExportUrl } from '../../api/query';
+import { Button } from '../../components/Button';
+import { Dialog } from '../../components/Dialog';
+import { Menu } from '../../components/Menu';
+import { SplitPane } from '../../components/SplitPane';
+import { ToolButton, ToolSeparator, Toolbar } from '../../components/Toolbar';
+import { errorMessage } from '../../lib/format';
+import { connect, serverList } from '../../state/servers';
+import { showToast } from '../../state/toasts';
+import { Editor, type EditorCommands } from './Editor';
+import { HistoryDialog, SavedQueriesDialog } from './LibraryDialogs';
+import { findTab, type QueryTab, type RunKind } from './model';
+import { Results } from './Results';
+import { statementAt } from './split';
+import { scheduleSave } from './tabs';
+import { ViewDataDialog } from './ViewDataDialog';
+
+type TabDialog = 'history' | 'saved' | 'view-data' | null;
+
+export function QueryTabView({ id }: { id: string }): JSX.Element | null {
+  const tab = findTab(id);
+  return tab ? <QueryTabBody tab={tab} /> : null;
+}
+
+/** The selection when there is one, else the whole script; with where it starts. */
+function scriptToRun(tab: QueryTab): { sql: string; offset: number } {
+  const ed = tab.editor;
+  if (!ed) return { sql: tab.sql, offset: 0 };
+  const text = ed.text();
+  const { from, to } = ed.selection();
+  return from !== to ? { sql: text.slice(from, to), offset: from } : { sql: text, offset: 0 };
+}
+
+/** The selection, else the statement at the cursor: what EXPLAIN and "Run statement" take. */
+function statementToRun(tab: QueryTab): { sql: string; offset: number } | null {
+  const ed = tab.editor;
+  if (!ed) return null;
+  const text = ed.text();
+  const { from, to } = ed.selection();
+  if (from !== to) return { sql: text.slice(from, to), offset: from };
+  const st = statementAt(text, ed.cursor());
+  return st ? { sql: st.text, offset: st.start } : null;
+}
+
+/** Formats the selection or the script; the formatter is loaded on first use. */
+async function formatSql(tab: QueryTab): Promise<void> {
+  const ed = tab.editor;
+  if (!ed) return;
+  const text = ed.text();
+  const { from, to } = ed.selection();
+  try {
+    const { format } = await import('sql-formatter');
+    const part = from !== to ? text.slice(from, to) : text;
+    const out = format(part, { language: 'postgresql', tabWidth: 2, keywordCase: 'preserve' });
+    ed.setText(from !== to ? text.slice(0, from) + out + text.slice(to) : out);
+  } catch (err) {
+    showToast(`Cannot format this SQL: ${errorMessage(err)}`, 'error');
+  }
+}
+
+function download(url: string): void {
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = '';
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+function QueryTabBody({ tab }: { tab: QueryTab }): JSX.Element {
+  const [dialog, setDialog] = useState<TabDialog>(null);
+  const phase = tab.phase.value;
+  const ready = phase.kind === 'ready';
+  const running = tab.running;
+
+  const run = (kind: RunKind, what: { sql: string; offset: number } | null) => {
+    if (what) void tab.execute(what.sql, what.offset, kind);
+  };
+  const commands: EditorCommands = {
+    run: () => run('script', scriptToRun(tab)),
+    runStatement: () => run('script', statementToRun(tab)),
+    cancel: () => {
+      if (!running) return false;
+      void tab.cancel();
+      return true;
+    },
+    format: () => void formatSql(tab),
+  };
+
+  // The same keys when focus is on the toolbar or the results.
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.defaultPrevented || dialog) return;
+    const ctrl = e.ctrlKey || e.metaKey;
+    let handled = true;
+    if (e.key === 'F5' || (ctrl && e.key === 'Enter' && !e.shiftKey)) commands.run();
+    else if (ctrl && e.shiftKey && e.key === 'Enter') commands.runStatement();
+    else if (e.key === 'Escape' && running) commands.cancel();
+    else handled = false;
+    if (handled) e.preventDefault();
+  };
+
+  return (
+    <div class="query-tab" onKeyDown={onKeyDown}>
+      <QueryToolbar tab={tab} commands={commands} onDialog={setDialog} run={run} />
+      <PhaseBanner tab={tab} />
+      <div class="query-main">
+        <SplitPane
+          vertical
+          storageKey="tusk.queryEditorHeight"
+          initial={220}
+          min={60}
+          max={1600}
+          label="Resize editor and results"
+          first={
+            <Editor
+              initial={tab.sql}
+              cursor={tab.cursor}
+              completion={tab.completion.value}
+              commands={commands}
+              onChange={scheduleSave}
+              onReady={(handle) => (tab.editor = handle)}
+            />
+          }
+          second={<Results tab={tab} />}
+        />
+      </div>
+      <StatusLine tab={tab} />
+      {dialog === 'history' && <HistoryDialog tab={tab} onClose={() => setDialog(null)} />}
+      {dialog === 'saved' && <SavedQueriesDialog tab={tab} onClose={() => setDialog(null)} />}
+      {dialog === 'view-data' && ready && <ViewDataDialog tab={tab} onClose={() => setDialog(null)} />}
+      {tab.closePrompt.value && <ClosePrompt tab={tab} />}
+    </div>
+  );
+}
+
+interface ToolbarProps {
+  tab: QueryTab;
+  commands: EditorCommands;
+  onDialog: (d: TabDialog) => void;
+  run: (kind: RunKind, what: { sql: string; offset: number } | null) => void;
+}
+
+function QueryToolbar({ tab, commands, onDialog, run }: ToolbarProps): JSX.Element {
+  const ready = tab.phase.value.kind === 'ready';
+  const running = tab.running;
+  const status = tab.status.value;
+  const inTx = status?.transaction === 'in_transaction' || status?.transaction === 'in_error';
+  const can = ready && !running;
+  const shown = tab.shownResult.value;
+  const result = typeof shown === 'number' ? status?.results[shown] : undefined;
+  const sid = tab.sid;
+  const exportable = sid !== null && typeof shown === 'number' && result?.has_rows === true;
+  const exportAs = (fmt: 'csv' | 'json') => exportable && download(resultExportUrl(sid, shown, fmt));
+  return (
+    <div class="query-toolbar">
+      <Toolbar label="Query toolbar">
+        <ToolButton icon="play" label="Run" shortcut="F5" disabled={!can} onClick={commands.run} />
+        <ToolButton icon="playLine" label="Run statement" shortcut="Ctrl+Shift+Enter" disabled={!can} onClick={commands.runStatement} />
+        <ToolButton icon="stop" label="Cancel" shortcut="Esc" disabled={!ready || !running} onClick={() => void tab.cancel()} />
+        <ToolSeparator />
+        <ToolButton icon="format" label="Format SQL" shortcut="Ctrl+Shift+F" onClick={commands.format} />
+        <ToolSeparator />
+        <ToolButton icon="check" label="Commit" disabled={!can || !inTx} onClick={() => void tab.endTransaction('commit')} />
+        <ToolButton icon="undo" label="Rollback" disabled={!can || !inTx} onClick={() => void tab.endTransaction('rollback')} />
+        <ToolSeparator />
+        <ToolButton icon="explain" label="Explain" disabled={!can} onClick={() => run('explain', statementToRun(tab))} />
+        <ToolButton icon="analyze" label="Explain Analyze" disabled={!can} onClick={() => run('analyze', statementToRun(tab))} />
+        <ToolSeparator />
+        <ToolButton icon="table" label="View/Edit Data" disabled={!can} onClick={() => onDialog('view-data')} />
+        <ToolButton icon="clock" label="History" onClick={() => onDialog('history')} />
+        <ToolButton icon="bookmark" label="Saved queries" onClick={() => onDialog('saved')} />
+      </Toolbar>
+      <div class="query-toggles">
+        <Toggle label="Auto-commit" on={tab.autocommit.value} onChange={(v) => (tab.autocommit.value = v)} />
+        <Toggle label="Auto-rollback" on={tab.autorollback.value} onChange={(v) => (tab.autorollback.value = v)} />
+      </div>
+      <span class="toolbar-fill" />
+      <Menu
+        label={<span class={exportable ? '' : 'muted'}>Export</span>}
+        ariaLabel="Export result"
+        entries={
+          exportable
+            ? [
+                { kind: 'item', label: 'CSV', onSelect: () => exportAs('csv') },
+                { kind: 'item', label: 'JSON', onSelect: () => exportAs('json') },
+              ]
+            : [{ kind: 'heading', label: 'Show a result with rows first' }]
+        }
+      />
+    </div>
+  );
+}
+
+function Toggle({ label, on, onChange }: { label: string; on: boolean; onChange: (v: boolean) => void }): JSX.Element {
+  return (
+    <button type="button" class={on ? 'toggle-chip is-on' : 'toggle-chip'} aria-pressed={on} onClick={() => onChange(!on)}>
+      <span class="toggle-box" aria-hidden="true" />
+      {label}
+    </button>
+  );
+}
+
+function PhaseBanner({ tab }: { tab: QueryTab }): JSX.Element | null {
+  const phase = tab.phase.value;
+  const server = (() => {
+    const list = serverList.value;
+    return list.status === 'ready' ? list.value.servers.find((s) => s.id === tab.target.serverId) : undefined;
+  })();
+  switch (phase.kind) {
+    case 'ready':
+      return null;
+    case 'opening':
+      return <div class="query-banner">Opening a session on {tab.title}…</div>;
+    case 'disconnected':
+      return (
+        <div class="query-banner is-warn">
+          <span>{tab.target.serverName} is not connected.</span>
+          <Button small variant="primary" disabled={!server} onClick={() => server && void connect(server)}>
+            Connect
+          </Button>
+        </div>
+      );
+    case 'gone':
+      return (
+        <div class="query-banner is-warn" role="alert">
+          <span>The session is gone (it timed out, or Tusk restarted). Your SQL is kept.</span>
+          <Button small variant="primary" onClick={() => void tab.open()}>
+            Reopen
+          </Button>
+        </div>
+      );
+    case 'failed':
+      return (
+        <div class="query-banner is-error" role="alert">
+          <span>Could not open a session: {phase.message}</span>
+          <Button small onClick={() => void tab.open()}>
+            Retry
+          </Button>
+        </div>
+      );
+  }
+}
+
+export const formatCount = (n: number) => n.toLocaleString('en-US');
+
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
+  const m = Math.floor(ms / 60_000);
+  return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+const TX_LABELS: Record<string, [string, string]> = {
+  idle: ['Idle', 'tx-idle'],
+  active: ['Active', 'tx-active'],
+  in_transaction: ['In transaction', 'tx-open'],
+  in_error: ['Failed transaction', 'tx-error'],
+};
+
+function StatusLine({ tab }: { tab: QueryTab }): JSX.Element {
+  const st = tab.status.value;
+  const run = tab.run.value;
+  const running = tab.running;
+  const rows = st ? st.results.reduce((n, r) => n + r.row_count, 0) : 0;
+  let state: JSX.Element;
+  if (running && run) {
+    const elapsed = tab.now.value - run.startedAt;
+    state = (
+      <span class="qs-state is-running">
+        <span class="spinner" aria-hidden="true" /> Running… {formatMs(Math.max(0, elapsed))} · {formatCount(rows)} rows
+      </span>
+    );
+  } else if (!st || st.state === 'idle' || !run) {
+    state = <span class="qs-state">{tab.phase.value.kind === 'ready' ? 'Ready' : '—'}</span>;
+  } else {
+    const label = st.state === 'done' ? 'Done' : st.state === 'error' ? 'Error' : st.state === 'cancelled' ? 'Cancelled' : st.state;
+    state = <span class={`qs-state is-${st.state}`}>{label}</span>;
+  }
+  const [txLabel, txClass] = TX_LABELS[st?.transaction ?? 'idle'] ?? ['Idle', 'tx-idle'];
+  return (
+    <div class="query-status" role="status" aria-label="Query status">
+      {state}
+      <span class={`qs-tx ${txClass}`}>
+        <span class="qs-dot" aria-hidden="true" />
+        {txLabel}
+      </span>
+      {st && run && !running && <span>Total {formatMs(st.elapsed_ms)}</span>}
+      {st && run && !running && <span>{formatCount(rows)} rows</span>}
+      <span class="status-fill" />
+      <span class="muted">{tab.title}</span>
+    </div>
+  );
+}
+
+function ClosePrompt({ tab }: { tab: QueryTab }): JSX.Element {
+  const [busy, setBusy] = useState(false);
+  const failed = tab.status.value?.transaction === 'in_error';
+  const dismiss = () => (tab.closePrompt.value = false);
+  return (
+    <Dialog
+      title="Close the tab?"
+      size="small"
+      onClose={dismiss}
+      footer={
+        <>
+          <Button onClick={dismiss}>Cancel</Button>
+          <Button variant="danger" onClick={() => void tab.close(false)}>
+            Roll back
+          </Button>
+          {!failed && (
+            <Button
+              variant="primary"
+              busy={busy}
+              data-autofocus
+              onClick={() => {
+                setBusy(true);
+                void tab.close(true).finally(() => setBusy(false));
+              }}
+            >
+              Commit
+            </Button>
+          )}
+        </>
+      }
+    >
+      <p>
+        {failed
+          ? 'The transaction of this tab failed. Closing rolls it back.'
+          : 'This tab has a transaction open. Commit it or roll it back before closing?'}
+      </p>
+    </Dialog>
+  );
+}

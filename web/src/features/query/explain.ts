@@ -1,0 +1,227 @@
+// EXPLAIN (FORMAT JSON) output as a tree with the numbers people look for:
+// exclusive time per node, misestimated row counts, the slowest nodes, and
+// a node-by-node comparison of two plans.
+
+type Json = Record<string, unknown>;
+
+export interface PlanNode {
+  /** Position in the tree: "0", "0.1", "0.1.0"; the key that matches nodes across plans. */
+  path: string;
+  depth: number;
+  type: string;
+  /** "on t", "using t_pkey on t", "CTE x": what the node works on. */
+  target: string;
+  relationship: string | null;
+  subplan: string | null;
+  startupCost: number;
+  totalCost: number;
+  planRows: number;
+  actualRows: number | null;
+  loops: number | null;
+  /** Inclusive time over all loops in ms, when ANALYZE ran. */
+  totalTime: number | null;
+  exclusiveTime: number | null;
+  /** Actual/estimated rows: >1 under-estimated, <1 over-estimated; null without ANALYZE. */
+  misestimate: number | null;
+  rowsRemoved: number;
+  sharedHit: number;
+  sharedRead: number;
+  details: Array<[string, string]>;
+  children: PlanNode[];
+}
+
+export interface Plan {
+  root: PlanNode;
+  planningTime: number | null;
+  executionTime: number | null;
+  analyzed: boolean;
+  /** What the percentages are of: the execution time, or the root's time. */
+  total: number;
+  nodes: PlanNode[];
+}
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+const optNum = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+const SHOWN = new Set([
+  'Node Type', 'Plans', 'Parallel Aware', 'Async Capable', 'Startup Cost', 'Total Cost', 'Plan Rows', 'Plan Width',
+  'Actual Startup Time', 'Actual Total Time', 'Actual Rows', 'Actual Loops', 'Relation Name', 'Alias', 'Schema',
+  'Index Name', 'Parent Relationship', 'Subplan Name', 'CTE Name',
+]);
+
+function describeTarget(p: Json): string {
+  const relation = str(p['Relation Name']);
+  const alias = str(p['Alias']);
+  const index = str(p['Index Name']);
+  const cte = str(p['CTE Name']);
+  const parts: string[] = [];
+  if (index) parts.push(`using ${index}`);
+  if (relation) parts.push(`on ${relation}${alias && alias !== relation ? ` ${alias}` : ''}`);
+  else if (cte) parts.push(`on ${cte}${alias && alias !== cte ? ` ${alias}` : ''}`);
+  return parts.join(' ');
+}
+
+function detailText(v: unknown): string {
+  if (Array.isArray(v)) return v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(', ');
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** Ratio of actual to estimated rows, both at least 1 so empty results do not divide by zero. */
+export function misestimateOf(planRows: number, actualRows: number): number {
+  return Math.max(actualRows, 1) / Math.max(planRows, 1);
+}
+
+/** 0 when within 10x, else 1 (>10x), 2 (>100x) or 3 (>1000x). */
+export function misestimateLevel(factor: number | null): number {
+  if (factor === null) return 0;
+  const f = factor >= 1 ? factor : 1 / factor;
+  return f > 1000 ? 3 : f > 100 ? 2 : f > 10 ? 1 : 0;
+}
+
+/** 0, or 1/2/3 when a node's exclusive time is over 10%/40%/90% of the total. */
+export function slownessLevel(exclusive: number | null, total: number): number {
+  if (exclusive === null || total <= 0) return 0;
+  const share = exclusive / total;
+  return share > 0.9 ? 3 : share > 0.4 ? 2 : share > 0.1 ? 1 : 0;
+}
+
+function build(p: Json, path: string, depth: number): PlanNode {
+  const loops = optNum(p['Actual Loops']);
+  const actualTotal = optNum(p['Actual Total Time']);
+  const actualRows = optNum(p['Actual Rows']);
+  const planRows = num(p['Plan Rows']);
+  const details: Array<[string, string]> = [];
+  for (const [k, v] of Object.entries(p)) if (!SHOWN.has(k)) details.push([k, detailText(v)]);
+  const children = Array.isArray(p['Plans']) ? (p['Plans'] as Json[]).map((c, i) => build(c, `${path}.${i}`, depth + 1)) : [];
+  return {
+    path,
+    depth,
+    type: str(p['Node Type']) ?? '?',
+    target: describeTarget(p),
+    relationship: str(p['Parent Relationship']),
+    subplan: str(p['Subplan Name']),
+    startupCost: num(p['Startup Cost']),
+    totalCost: num(p['Total Cost']),
+    planRows,
+    actualRows,
+    loops,
+    totalTime: actualTotal === null ? null : actualTotal * (loops ?? 1),
+    exclusiveTime: null,
+    misestimate: actualRows === null || loops === 0 ? null : misestimateOf(planRows, actualRows),
+    rowsRemoved: num(p['Rows Removed by Filter']) + num(p['Rows Removed by Join Filter']) + num(p['Rows Removed by Index Recheck']),
+    sharedHit: num(p['Shared Hit Blocks']),
+    sharedRead: num(p['Shared Read Blocks']),
+    details,
+    children,
+  };
+}
+
+const isCte = (n: PlanNode) => n.relationship === 'InitPlan' && (n.subplan ?? '').startsWith('CTE ');
+
+/**
+ * Exclusive time: the node's time less its children's. A CTE's plan hangs
+ * under the node that holds the WITH as an InitPlan, but its time is spent
+ * inside the CTE Scans that read it: those scans give it up, and the holder
+ * does not subtract it a second time. Never below zero.
+ */
+export function computeExclusive(root: PlanNode): void {
+  const ctes = new Map<string, number>();
+  const collect = (n: PlanNode) => {
+    if (isCte(n) && n.totalTime !== null) ctes.set(n.subplan!.slice(4), n.totalTime);
+    n.children.forEach(collect);
+  };
+  collect(root);
+  const visit = (n: PlanNode) => {
+    n.children.forEach(visit);
+    if (n.totalTime === null) return;
+    let own = n.totalTime;
+    for (const c of n.children) if (!isCte(c)) own -= c.totalTime ?? 0;
+    if (n.type === 'CTE Scan') {
+      const name = n.target.replace(/^on /, '').split(' ')[0]!;
+      own -= ctes.get(name) ?? 0;
+      ctes.delete(name);
+    }
+    n.exclusiveTime = Math.max(0, own);
+  };
+  visit(root);
+}
+
+function flatten(root: PlanNode): PlanNode[] {
+  const out: PlanNode[] = [];
+  const walk = (n: PlanNode) => {
+    out.push(n);
+    n.children.forEach(walk);
+  };
+  walk(root);
+  return out;
+}
+
+/** Parses the one cell EXPLAIN (FORMAT JSON) returns; throws on anything else. */
+export function parsePlan(text: string): Plan {
+  const data: unknown = JSON.parse(text);
+  const top = (Array.isArray(data) ? data[0] : data) as Json | undefined;
+  if (!top || typeof top !== 'object' || typeof top['Plan'] !== 'object') throw new Error('This is not the JSON of an EXPLAIN.');
+  const root = build(top['Plan'] as Json, '0', 0);
+  computeExclusive(root);
+  const executionTime = optNum(top['Execution Time']);
+  return {
+    root,
+    planningTime: optNum(top['Planning Time']),
+    executionTime,
+    analyzed: root.totalTime !== null,
+    total: executionTime ?? root.totalTime ?? root.totalCost,
+    nodes: flatten(root),
+  };
+}
+
+export interface NodeDelta {
+  path: string;
+  depth: number;
+  left: PlanNode | null;
+  right: PlanNode | null;
+  /** right minus left, when both sides have the number. */
+  timeDelta: number | null;
+  rowsDelta: number | null;
+}
+
+/** Both plans' nodes matched by their position in the tree, in the order of a walk over both. */
+export function comparePlans(left: Plan, right: Plan): NodeDelta[] {
+  const l = new Map(left.nodes.map((n) => [n.path, n]));
+  const r = new Map(right.nodes.map((n) => [n.path, n]));
+  const paths: string[] = [];
+  const seen = new Set<string>();
+  const add = (n: PlanNode) => {
+    if (!seen.has(n.path)) {
+      seen.add(n.path);
+      paths.push(n.path);
+    }
+  };
+  left.nodes.forEach(add);
+  right.nodes.forEach(add);
+  const order = (p: string) => p.split('.').map(Number);
+  paths.sort((a, b) => {
+    const x = order(a);
+    const y = order(b);
+    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+    return x.length - y.length;
+  });
+  return paths.map((path) => {
+    const a = l.get(path) ?? null;
+    const b = r.get(path) ?? null;
+    const time = (n: PlanNode | null) => n?.exclusiveTime ?? null;
+    const rows = (n: PlanNode | null) => (n ? (n.actualRows ?? n.planRows) : null);
+    const ta = time(a);
+    const tb = time(b);
+    const ra = rows(a);
+    const rb = rows(b);
+    return {
+      path,
+      depth: path.split('.').length - 1,
+      left: a,
+      right: b,
+      timeDelta: ta !== null && tb !== null ? tb - ta : null,
+      rowsDelta: ra !== null && rb !== null ? rb - ra : null,
+    };
+  });
+}

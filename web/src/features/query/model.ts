@@ -1,0 +1,472 @@
+// One query tab: its session on the server, live status over SSE (polling
+// when SSE fails), the runs it starts, its EXPLAIN history, and the
+// View/Edit Data state. Tabs are kept in a registry and saved to the
+// workspace so they come back after a reload.
+import { batch, effect, signal } from '@preact/signals';
+import { ApiError } from '../../api/client';
+import {
+  cancelRun,
+  closeSession,
+  endTransaction,
+  eventsUrl,
+  execute,
+  fetchRows,
+  fetchStatus,
+  openSession,
+  viewTable,
+  type Cell,
+  type SessionStatus,
+  type TableInfo,
+  type ViewRequest,
+} from '../../api/query';
+import { errorMessage } from '../../lib/format';
+import { serverList } from '../../state/servers';
+import { showToast } from '../../state/toasts';
+import { closeTab, openTab } from '../../state/workspace';
+import { parsePlan, type Plan } from './explain';
+
+export interface Target {
+  serverId: number;
+  serverName: string;
+  database: string;
+}
+
+export type Phase =
+  | { kind: 'opening' }
+  | { kind: 'ready'; sid: string }
+  /** The server is not connected: the tab offers to connect. */
+  | { kind: 'disconnected' }
+  /** The session ended on the server (timeout, restart): the tab offers to reopen. */
+  | { kind: 'gone' }
+  | { kind: 'failed'; message: string };
+
+export type RunKind = 'script' | 'explain' | 'analyze' | 'view';
+
+export interface Run {
+  executionId: number;
+  kind: RunKind;
+  /** Where the text that was sent starts in the editor, to place an error's position. */
+  offset: number;
+  startedAt: number;
+  finished: boolean;
+}
+
+export interface PlanEntry {
+  id: number;
+  label: string;
+  plan: Plan;
+  raw: string;
+}
+
+export interface ViewState {
+  info: TableInfo;
+  request: ViewRequest;
+  executionId: number;
+}
+
+/** What the editor component lets the model do to it. */
+export interface EditorHandle {
+  text(): string;
+  selection(): { from: number; to: number };
+  cursor(): number;
+  setText(text: string): void;
+  markError(from: number, to: number): void;
+  clearError(): void;
+  focus(): void;
+}
+
+export type ResultKey = number | 'messages' | 'explain';
+
+export type Completion = Record<string, Record<string, string[]>>;
+
+const SCHEMA_SQL =
+  "SELECT table_schema, table_name, column_name FROM information_schema.columns WHERE table_schema NOT IN ('pg_catalog','information_schema') ORDER BY table_schema, table_name, ordinal_position LIMIT 20000";
+
+const POLL_RUNNING_MS = 500;
+const POLL_IDLE_MS = 5000;
+const SSE_RETRY_MS = 10_000;
+
+let nextTab = 1;
+let nextPlan = 1;
+
+export class QueryTab {
+  readonly id = `query-${Date.now().toString(36)}-${nextTab++}`;
+  readonly target: Target;
+  readonly phase = signal<Phase>({ kind: 'opening' });
+  readonly status = signal<SessionStatus | null>(null);
+  readonly run = signal<Run | null>(null);
+  readonly now = signal(Date.now());
+  readonly autocommit = signal(true);
+  readonly autorollback = signal(false);
+  readonly plans = signal<PlanEntry[]>([]);
+  readonly completion = signal<Completion | null>(null);
+  readonly view = signal<ViewState | null>(null);
+  readonly closePrompt = signal(false);
+  /** The result tab in front: a result index, 'messages' or 'explain'. */
+  readonly shownResult = signal<ResultKey>('messages');
+  sql: string;
+  cursor: number;
+  editor: EditorHandle | null = null;
+
+  private events: EventSource | null = null;
+  private pollTimer = 0;
+  private sseRetry = 0;
+  private ticker = 0;
+  private hiddenExecution = -1;
+  private waiters: Array<{ id: number; resolve: (s: SessionStatus) => void }> = [];
+  private schemaLoad: Promise<void> | null = null;
+  private stopWatch: (() => void) | null = null;
+  private disposed = false;
+
+  constructor(target: Target, sql = '', cursor = 0) {
+    this.target = target;
+    this.sql = sql;
+    this.cursor = cursor;
+  }
+
+  get title(): string {
+    return `${this.target.database} on ${this.target.serverName}`;
+  }
+
+  get sid(): string | null {
+    const p = this.phase.value;
+    return p.kind === 'ready' ? p.sid : null;
+  }
+
+  get running(): boolean {
+    return this.status.value?.state === 'running' || (this.run.value !== null && !this.run.value.finished);
+  }
+
+  /** Opens a session, or waits for the server to be connected first. */
+  async open(): Promise<void> {
+    if (!serverConnected(this.target.serverId)) {
+      this.phase.value = { kind: 'disconnected' };
+      this.watchConnection();
+      return;
+    }
+    this.phase.value = { kind: 'opening' };
+    try {
+      const db = this.target.database;
+      const sid = await openSession(this.target.serverId, db);
+      if (this.disposed) {
+        void closeSession(sid).catch(() => undefined);
+        return;
+      }
+      batch(() => {
+        this.phase.value = { kind: 'ready', sid };
+        this.status.value = null;
+        this.run.value = null;
+      });
+      this.subscribe(sid);
+      this.schemaLoad = this.loadCompletion(sid);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'not_connected') {
+        this.phase.value = { kind: 'disconnected' };
+        this.watchConnection();
+      } else this.phase.value = { kind: 'failed', message: errorMessage(err) };
+    }
+  }
+
+  /** Opens the session as soon as the explorer shows the server connected. */
+  private watchConnection(): void {
+    this.stopWatch?.();
+    this.stopWatch = effect(() => {
+      if (this.phase.value.kind === 'disconnected' && serverConnected(this.target.serverId)) {
+        queueMicrotask(() => {
+          this.stopWatch?.();
+          this.stopWatch = null;
+          void this.open();
+        });
+      }
+    });
+  }
+
+  private subscribe(sid: string): void {
+    this.unsubscribe();
+    const source = new EventSource(eventsUrl(sid));
+    this.events = source;
+    source.addEventListener('status', (e) => this.onStatus(JSON.parse((e as MessageEvent<string>).data) as SessionStatus));
+    source.addEventListener('closed', () => this.lost());
+    source.onopen = () => this.stopPolling();
+    source.onerror = () => {
+      if (source.readyState !== EventSource.CLOSED) return;
+      // The stream was refused (the session may be gone): poll, and try the stream again later.
+      this.events = null;
+      this.startPolling();
+      window.clearTimeout(this.sseRetry);
+      this.sseRetry = window.setTimeout(() => {
+        if (this.sid === sid && !this.disposed) this.subscribe(sid);
+      }, SSE_RETRY_MS);
+    };
+  }
+
+  private unsubscribe(): void {
+    this.events?.close();
+    this.events = null;
+    window.clearTimeout(this.sseRetry);
+    this.stopPolling();
+  }
+
+  private startPolling(): void {
+    if (this.pollTimer) return;
+    const tick = async () => {
+      const sid = this.sid;
+      if (!sid || this.disposed) return;
+      const st = await this.call(() => fetchStatus(sid));
+      if (st) this.onStatus(st);
+      if (this.pollTimer) this.pollTimer = window.setTimeout(tick, this.running ? POLL_RUNNING_MS : POLL_IDLE_MS);
+    };
+    this.pollTimer = window.setTimeout(tick, 0);
+  }
+
+  private stopPolling(): void {
+    window.clearTimeout(this.pollTimer);
+    this.pollTimer = 0;
+  }
+
+  /** The session is gone on the server. */
+  private lost(): void {
+    if (this.disposed) return;
+    this.unsubscribe();
+    this.stopTicker();
+    batch(() => {
+      this.phase.value = { kind: 'gone' };
+      if (this.run.value && !this.run.value.finished) this.run.value = { ...this.run.value, finished: true };
+    });
+  }
+
+  /** Runs an API call; a gone session switches the tab to "Reopen", other errors toast. */
+  async call<T>(fn: () => Promise<T>): Promise<T | null> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'session_not_found') this.lost();
+      else showToast(errorMessage(err), 'error');
+      return null;
+    }
+  }
+
+  private onStatus(st: SessionStatus): void {
+    for (const w of this.waiters.filter((w) => w.id === st.execution_id && st.state !== 'running')) w.resolve(st);
+    this.waiters = this.waiters.filter((w) => !(w.id === st.execution_id && st.state !== 'running'));
+    if (st.execution_id === this.hiddenExecution) return;
+    if (st.state === 'closed') {
+      this.lost();
+      return;
+    }
+    this.status.value = st;
+    const run = this.run.value;
+    if (run && !run.finished && st.execution_id === run.executionId && st.state !== 'running') this.finish(run, st);
+  }
+
+  private waitFor(executionId: number): Promise<SessionStatus> {
+    return new Promise((resolve) => this.waiters.push({ id: executionId, resolve }));
+  }
+
+  /** Reads the schemas, tables and columns for completion, out of sight of the user. */
+  private async loadCompletion(sid: string): Promise<void> {
+    try {
+      const id = await execute(sid, SCHEMA_SQL, true, false);
+      this.hiddenExecution = id;
+      let st = await Promise.race([this.waitFor(id), delay(1500).then(() => fetchStatus(sid))]);
+      while (st.execution_id === id && st.state === 'running') {
+        await delay(200);
+        st = await fetchStatus(sid);
+      }
+      if (st.execution_id !== id || st.state !== 'done' || !st.results[0]?.has_rows) return;
+      const { rows } = await fetchRows(sid, 0, 0, 10_000);
+      const schema: Completion = {};
+      for (const [s, t, c] of rows as string[][]) ((schema[s!] ??= {})[t!] ??= []).push(c!);
+      this.completion.value = schema;
+    } catch {
+      // completion is a convenience: keywords still complete without it
+    }
+  }
+
+  /** Runs SQL typed in the editor; OFFSET is where it starts there. */
+  async execute(sql: string, offset: number, kind: RunKind = 'script'): Promise<void> {
+    const sid = this.sid;
+    if (!sid || this.running || !sql.trim()) return;
+    await this.schemaLoad;
+    const sent = kind === 'explain' ? `EXPLAIN (FORMAT JSON) ${sql}` : kind === 'analyze' ? `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}` : sql;
+    const shift = sent.length - sql.length;
+    this.editor?.clearError();
+    this.view.value = null;
+    const id = await this.call(() => execute(sid, sent, this.autocommit.value, this.autorollback.value));
+    if (id === null) return;
+    this.begin({ executionId: id, kind, offset: offset - shift, startedAt: Date.now(), finished: false });
+  }
+
+  private begin(run: Run): void {
+    this.run.value = run;
+    this.startTicker();
+    // The stream may have shown this run's end before we knew its id.
+    const st = this.status.value;
+    if (st && st.execution_id === run.executionId && st.state !== 'running') this.finish(run, st);
+    else if (!this.events) this.startPolling();
+  }
+
+  /** Opens a table's rows for viewing and editing (View/Edit Data). */
+  async viewData(info: TableInfo, request: ViewRequest): Promise<void> {
+    const sid = this.sid;
+    if (!sid || this.running) return;
+    await this.schemaLoad;
+    this.editor?.clearError();
+    const answer = await this.call(() => viewTable(sid, request));
+    if (!answer) return;
+    this.view.value = { info, request, executionId: answer.execution_id };
+    this.begin({ executionId: answer.execution_id, kind: 'view', offset: 0, startedAt: Date.now(), finished: false });
+  }
+
+  private finish(run: Run, st: SessionStatus): void {
+    this.run.value = { ...run, finished: true };
+    this.stopTicker();
+    let key: ResultKey = 'messages';
+    if (st.error) this.markError(run, st.error.position);
+    else if ((run.kind === 'explain' || run.kind === 'analyze') && st.results[0]?.has_rows) {
+      key = 'explain';
+      void this.loadPlan(run);
+    } else {
+      const withRows = st.results.findIndex((r) => r.has_rows);
+      if (withRows >= 0) key = withRows;
+    }
+    this.shownResult.value = key;
+  }
+
+  private markError(run: Run, position: number | null): void {
+    if (position === null || run.kind === 'view') return;
+    const from = run.offset + position - 1;
+    if (from < 0) return;
+    const text = this.editor?.text() ?? this.sql;
+    const token = /^("[^"]*"|'[^']*'|[\w$.]+|\S)/.exec(text.slice(from));
+    this.editor?.markError(from, from + (token ? token[0].length : 1));
+  }
+
+  private async loadPlan(run: Run): Promise<void> {
+    const sid = this.sid;
+    if (!sid) return;
+    const window = await this.call(() => fetchRows(sid, 0, 0, 1));
+    const raw = window?.rows[0]?.[0];
+    if (!raw) return;
+    try {
+      const plan = parsePlan(raw);
+      const time = plan.executionTime ?? plan.root.totalCost;
+      const label = `#${nextPlan} ${run.kind === 'analyze' ? 'Analyze' : 'Explain'} · ${new Date(run.startedAt).toLocaleTimeString()} · ${
+        plan.analyzed ? `${time.toFixed(1)} ms` : `cost ${time.toFixed(0)}`
+      }`;
+      this.plans.value = [...this.plans.value, { id: nextPlan++, label, plan, raw }];
+    } catch (err) {
+      showToast(errorMessage(err), 'error');
+    }
+  }
+
+  private startTicker(): void {
+    this.stopTicker();
+    this.now.value = Date.now();
+    this.ticker = window.setInterval(() => (this.now.value = Date.now()), 100);
+  }
+
+  private stopTicker(): void {
+    window.clearInterval(this.ticker);
+    this.ticker = 0;
+  }
+
+  async cancel(): Promise<void> {
+    const sid = this.sid;
+    if (sid && this.running) await this.call(() => cancelRun(sid));
+  }
+
+  async endTransaction(how: 'commit' | 'rollback'): Promise<SessionStatus | null> {
+    const sid = this.sid;
+    if (!sid || this.running) return null;
+    const answer = await this.call(() => endTransaction(sid, how));
+    if (answer === null) return null;
+    const st = await this.call(() => fetchStatus(sid));
+    if (!st) return null;
+    this.onStatus(st);
+    let last = st;
+    for (let i = 0; i < 50 && last.state === 'running'; i++) {
+      await delay(100);
+      const next = await this.call(() => fetchStatus(sid));
+      if (!next) return null;
+      last = next;
+    }
+    this.onStatus(last);
+    return last;
+  }
+
+  /** Rows of a result of the current session, for the grid. */
+  loadRows(result: number): (offset: number, limit: number) => Promise<Cell[][]> {
+    const sid = this.sid;
+    return async (offset, limit) => {
+      if (!sid) throw new Error('no session');
+      try {
+        return (await fetchRows(sid, result, offset, limit)).rows;
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'session_not_found') this.lost();
+        throw err;
+      }
+    };
+  }
+
+  /** Asks before closing a tab whose transaction is open. */
+  requestClose(): void {
+    const tx = this.status.value?.transaction;
+    if (this.sid && (tx === 'in_transaction' || tx === 'in_error')) this.closePrompt.value = true;
+    else void this.close();
+  }
+
+  async close(commit = false): Promise<void> {
+    if (commit) {
+      const st = await this.endTransaction('commit');
+      if (!st || st.error) {
+        this.closePrompt.value = false;
+        if (st?.error) showToast(`Commit failed: ${st.error.message}`, 'error');
+        return;
+      }
+    }
+    const sid = this.sid;
+    this.dispose();
+    unregister(this);
+    closeTab(this.id);
+    if (sid) await closeSession(sid).catch(() => undefined);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.unsubscribe();
+    this.stopTicker();
+    this.stopWatch?.();
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => window.setTimeout(resolve, ms));
+}
+
+function serverConnected(id: number): boolean {
+  const list = serverList.value;
+  return list.status === 'ready' && list.value.servers.some((s) => s.id === id && s.connected);
+}
+
+/** The open query tabs, in opening order. */
+export const queryTabs = signal<QueryTab[]>([]);
+
+export function findTab(id: string): QueryTab | undefined {
+  return queryTabs.value.find((t) => t.id === id);
+}
+
+export function register(tab: QueryTab): void {
+  queryTabs.value = [...queryTabs.value, tab];
+  openTab({ id: tab.id, kind: 'query', title: tab.title, icon: 'query' });
+}
+
+function unregister(tab: QueryTab): void {
+  queryTabs.value = queryTabs.value.filter((t) => t !== tab);
+}
+
+export function disposeAll(): void {
+  for (const t of queryTabs.value) t.dispose();
+  queryTabs.value = [];
+}
+
