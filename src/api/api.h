@@ -78,6 +78,12 @@ void api_objects_statistics(http_req *r);
 void api_objects_dependencies(http_req *r);
 void api_objects_drop(http_req *r);
 
+/* objects.c: search and table actions */
+void api_objects_search(http_req *r);
+void api_objects_count(http_req *r);
+void api_objects_maintenance(http_req *r);
+void api_objects_script(http_req *r);
+
 /* servers_json.c: pgAdmin's servers.json */
 struct json_t;
 bool api_servers_parse_json(struct json_t *doc, bool may_share, store_server **out, size_t *n, struct json_t *details);

@@ -551,3 +551,146 @@ bool catalog_drop_sql(pgpool *pool, int64_t user_id, int64_t server_id, const ch
 	walk_free(&w);
 	return ok;
 }
+
+bool catalog_path_relation(const char *path, char **db, char **schema, char **name, const char **kind,
+			   tusk_err *err)
+{
+	struct walk w;
+	if (!path || strncmp(path, "/databases/", 11) != 0 || !walk_path(path, &w)) {
+		if (path && strncmp(path, "/databases/", 11) == 0)
+			walk_free(&w);
+		err_set(err, "not_found", "There is no object at '%s'.", path ? path : "");
+		return false;
+	}
+	bool ok = w.at_member && w.nparams >= 1 &&
+		  (strcmp(w.member_kind, "table") == 0 || strcmp(w.member_kind, "view") == 0 ||
+		   strcmp(w.member_kind, "materialized_view") == 0);
+	if (!ok) {
+		err_set(err, "not_found", "'%s' is not a table or view.", path);
+	} else {
+		*db = xstrdup(w.db);
+		*schema = xstrdup(w.params[0]);
+		*name = xstrdup(w.names[w.nnames - 1]);
+		*kind = strcmp(w.member_kind, "table") == 0 ? "table"
+			: strcmp(w.member_kind, "view") == 0 ? "view"
+							     : "materialized_view";
+	}
+	walk_free(&w);
+	return ok;
+}
+
+/* Each searchable kind: (schema, name, label) rows of objects whose name matches $1. */
+static const struct {
+	const char *kind, *collection, *sql;
+} searchable[] = {
+	{"table", "tables",
+	 "SELECT n.nspname, c.relname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
+	 "c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname ILIKE $1"},
+	{"view", "views",
+	 "SELECT n.nspname, c.relname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
+	 "c.relnamespace WHERE c.relkind = 'v' AND c.relname ILIKE $1"},
+	{"materialized_view", "materialized_views",
+	 "SELECT n.nspname, c.relname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
+	 "c.relnamespace WHERE c.relkind = 'm' AND c.relname ILIKE $1"},
+	{"sequence", "sequences",
+	 "SELECT n.nspname, c.relname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
+	 "c.relnamespace WHERE c.relkind = 'S' AND c.relname ILIKE $1"},
+	{"function", "functions",
+	 "SELECT n.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', p.proname "
+	 "|| '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')' FROM pg_catalog.pg_proc p JOIN "
+	 "pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind = 'f' AND p.prorettype NOT IN "
+	 "('pg_catalog.trigger'::regtype, 'pg_catalog.event_trigger'::regtype) AND p.proname ILIKE $1"},
+	{"type", "types",
+	 "SELECT n.nspname, t.typname, t.typname FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = "
+	 "t.typnamespace WHERE t.typtype IN ('c', 'e', 'r', 'm', 'b') AND (t.typrelid = 0 OR (SELECT c.relkind FROM "
+	 "pg_catalog.pg_class c WHERE c.oid = t.typrelid) = 'c') AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type el "
+	 "WHERE el.oid = t.typelem AND el.typarray = t.oid) AND t.typname ILIKE $1"},
+	{"column", "tables",
+	 "SELECT n.nspname, c.relname || '/columns/' || a.attname, c.relname || '.' || a.attname FROM "
+	 "pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON "
+	 "n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND "
+	 "a.attname ILIKE $1"},
+	{"index", "tables",
+	 "SELECT n.nspname, t.relname || '/indexes/' || ic.relname, ic.relname || ' on ' || t.relname FROM "
+	 "pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid JOIN pg_catalog.pg_class t ON "
+	 "t.oid = i.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace WHERE t.relkind IN ('r', 'p') "
+	 "AND ic.relname ILIKE $1"},
+};
+
+/* Escapes name for a path; column/index rows carry a ready "table/part/name" tail whose
+ * separators must stay. */
+static void append_search_tail(str *s, const char *tail, bool has_parts)
+{
+	if (!has_parts) {
+		append_segment(s, tail);
+		return;
+	}
+	/* "table/columns/col": escape the table and the part name, keep the two slashes */
+	const char *first = strchr(tail, '/');
+	const char *second = first ? strchr(first + 1, '/') : NULL;
+	if (!second) {
+		append_segment(s, tail);
+		return;
+	}
+	char *table = xstrndup(tail, (size_t)(first - tail));
+	append_segment(s, table);
+	free(table);
+	str_append(s, first, (size_t)(second - first + 1));
+	append_segment(s, second + 1);
+}
+
+bool catalog_search(pgpool *pool, int64_t user_id, int64_t server_id, const char *db, const char *text,
+		    const char *kind, int limit, catalog_list *out, pg_error *pgerr, tusk_err *err)
+{
+	*out = (catalog_list){0};
+	str pattern = STR_INIT;
+	str_append_char(&pattern, '%');
+	for (const char *c = text; *c; c++) {
+		if (*c == '%' || *c == '_' || *c == '\\')
+			str_append_char(&pattern, '\\');
+		str_append_char(&pattern, *c);
+	}
+	str_append_char(&pattern, '%');
+	bool any = false;
+	for (size_t k = 0; k < sizeof(searchable) / sizeof(*searchable) && (int)out->n < limit; k++) {
+		if (kind && *kind && strcmp(kind, searchable[k].kind) != 0)
+			continue;
+		any = true;
+		str sql = STR_INIT;
+		str_appendf(&sql, "SELECT * FROM (%s) x WHERE x.nspname NOT IN ('pg_catalog', 'information_schema') AND "
+				  "x.nspname NOT LIKE 'pg\\_toast%%' ORDER BY 3 LIMIT %d",
+			    searchable[k].sql, limit - (int)out->n);
+		const char *params[1] = {str_cstr(&pattern)};
+		PGresult *r = pgpool_query(pool, user_id, server_id, db, str_cstr(&sql), 1, params, pgerr, err);
+		str_free(&sql);
+		if (!r) {
+			str_free(&pattern);
+			catalog_list_free(out);
+			return false;
+		}
+		bool parts = strcmp(searchable[k].kind, "column") == 0 || strcmp(searchable[k].kind, "index") == 0;
+		for (int i = 0; i < PQntuples(r); i++) {
+			str path = STR_INIT;
+			str_append_cstr(&path, "/databases/");
+			append_segment(&path, db);
+			str_append_cstr(&path, "/schemas/");
+			append_segment(&path, PQgetvalue(r, i, 0));
+			str_appendf(&path, "/%s/", searchable[k].collection);
+			append_search_tail(&path, PQgetvalue(r, i, 1), parts);
+			str label = STR_INIT;
+			str_appendf(&label, "%s.%s", PQgetvalue(r, i, 0), PQgetvalue(r, i, 2));
+			add(out, str_cstr(&path), str_cstr(&label), searchable[k].kind, searchable[k].kind, -1, false);
+			str_free(&label);
+			str_free(&path);
+		}
+		PQclear(r);
+	}
+	str_free(&pattern);
+	if (!any) {
+		err_set(err, "invalid_kind", "Tusk searches tables, views, materialized views, sequences, functions, types, "
+					     "columns and indexes; '%s' is none of them.",
+			kind);
+		return false;
+	}
+	return true;
+}

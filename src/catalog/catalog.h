@@ -64,6 +64,17 @@ void catalog_pairs_free(catalog_pairs *p);
 bool catalog_drop_sql(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, bool cascade, str *out,
 		      char **dbname, pg_error *pgerr, tusk_err *err) __attribute__((warn_unused_result));
 
+/* The database, schema and name of the relation at path (a table, view or
+ * materialized view), malloc'd; *kind is its member kind. */
+bool catalog_path_relation(const char *path, char **db, char **schema, char **name, const char **kind,
+			   tusk_err *err) __attribute__((warn_unused_result));
+
+/* Objects of a database whose name contains text (case-insensitive), of one
+ * kind or all: nodes with their tree paths, at most limit. */
+bool catalog_search(pgpool *pool, int64_t user_id, int64_t server_id, const char *db, const char *text,
+		    const char *kind, int limit, catalog_list *out, pg_error *pgerr, tusk_err *err)
+	__attribute__((warn_unused_result));
+
 /* props.c */
 const char *catalog_props_query(const char *kind, enum catalog_facet facet, int *nparams);
 
