@@ -84,6 +84,10 @@ void api_objects_count(http_req *r);
 void api_objects_maintenance(http_req *r);
 void api_objects_script(http_req *r);
 
+/* dialogs.c: create and alter objects */
+void api_objects_create(http_req *r);
+void api_objects_alter(http_req *r);
+
 /* servers_json.c: pgAdmin's servers.json */
 struct json_t;
 bool api_servers_parse_json(struct json_t *doc, bool may_share, store_server **out, size_t *n, struct json_t *details);

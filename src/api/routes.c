@@ -38,6 +38,8 @@ static const http_route routes[] = {
 	{"GET", "/api/v1/servers/{id}/objects/dependencies", api_objects_dependencies, 0},
 	{"POST", "/api/v1/servers/{id}/objects/drop", api_objects_drop, 0},
 	{"GET", "/api/v1/servers/{id}/objects/search", api_objects_search, 0},
+	{"POST", "/api/v1/servers/{id}/objects/create", api_objects_create, 0},
+	{"POST", "/api/v1/servers/{id}/objects/alter", api_objects_alter, 0},
 	{"GET", "/api/v1/servers/{id}/objects/count", api_objects_count, 0},
 	{"POST", "/api/v1/servers/{id}/objects/maintenance", api_objects_maintenance, 0},
 	{"GET", "/api/v1/servers/{id}/objects/script", api_objects_script, 0},

@@ -492,17 +492,17 @@ bool catalog_dependencies(pgpool *pool, int64_t user_id, int64_t server_id, cons
 	return ok;
 }
 
-bool catalog_drop_sql(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, bool cascade, str *out,
-		      char **dbname, pg_error *pgerr, tusk_err *err)
+bool catalog_identify(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, char **db, char **type,
+		      char **identity, pg_error *pgerr, tusk_err *err)
 {
-	*dbname = NULL;
+	*db = *type = *identity = NULL;
 	struct walk w;
 	const char *params[3];
 	int nparams = 0;
 	const char *sql = facet_query(path, CATALOG_IDENTITY, &w, params, &nparams, err);
 	if (sql && !w.collection) {
-		err_set(err, "unavailable", "Drop a database from the server's maintenance connection (the query tool): "
-					    "Tusk cannot drop the database it is connected to.");
+		err_set(err, "unavailable", "Tusk cannot change or drop the database it is connected to from the tree: "
+					    "use the query tool on another database.");
 		sql = NULL;
 	}
 	PGresult *r = sql ? pgpool_query(pool, user_id, server_id, w.db, sql, nparams, params, pgerr, err) : NULL;
@@ -513,43 +513,54 @@ bool catalog_drop_sql(pgpool *pool, int64_t user_id, int64_t server_id, const ch
 		/* a column is the table's sub-object: its position decides the identity */
 		const char *ids[3] = {PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1),
 				      strcmp(w.member_kind, "column") == 0 ? w.names[w.nnames - 1] : ""};
-		const char *q =
-			"SELECT o.type, o.identity, split_part(o.identity, ' on ', 1), substr(o.identity, "
-			"strpos(o.identity, ' on ') + 4) FROM pg_catalog.pg_identify_object($1::oid, $2::oid, "
-			"COALESCE((SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = $2::oid AND attname = $3 "
-			"AND $1::oid = 'pg_catalog.pg_class'::regclass::oid), 0)) o";
+		const char *q = "SELECT o.type, o.identity FROM pg_catalog.pg_identify_object($1::oid, $2::oid, "
+				"COALESCE((SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = $2::oid AND "
+				"attname = $3 AND $1::oid = 'pg_catalog.pg_class'::regclass::oid), 0)) o";
 		PGresult *o = pgpool_query(pool, user_id, server_id, w.db, q, 3, ids, pgerr, err);
 		ok = o != NULL;
 		if (ok) {
-			const char *type = PQgetvalue(o, 0, 0), *identity = PQgetvalue(o, 0, 1);
-			const char *part = PQgetvalue(o, 0, 2), *table = PQgetvalue(o, 0, 3);
-			const char *tail = cascade ? " CASCADE;" : ";";
-			/* the object type as a keyword: "materialized view" -> "MATERIALIZED VIEW" */
-			char kw[64];
-			size_t k = 0;
-			for (; type[k] && k < sizeof(kw) - 1; k++)
-				kw[k] = (char)(type[k] >= 'a' && type[k] <= 'z' ? type[k] - 32 : type[k]);
-			kw[k] = '\0';
-			if (strcmp(type, "table column") == 0) {
-				/* identity is table.column: the column is the last part */
-				const char *dot = strrchr(identity, '.');
-				str_appendf(out, "ALTER TABLE %.*s DROP COLUMN %s%s", (int)(dot - identity), identity, dot + 1,
-					    tail);
-			} else if (strcmp(type, "table constraint") == 0) {
-				str_appendf(out, "ALTER TABLE %s DROP CONSTRAINT %s%s", table, part, tail);
-			} else if (strcmp(type, "trigger") == 0 || strcmp(type, "policy") == 0 ||
-				   strcmp(type, "rule") == 0) {
-				str_appendf(out, "DROP %s %s ON %s%s", kw, part, table, tail);
-			} else {
-				str_appendf(out, "DROP %s %s%s", kw, identity, tail);
-			}
-			*dbname = xstrdup(w.db);
+			*type = xstrdup(PQgetvalue(o, 0, 0));
+			*identity = xstrdup(PQgetvalue(o, 0, 1));
+			*db = xstrdup(w.db);
 		}
 		PQclear(o);
 	}
 	PQclear(r);
 	walk_free(&w);
 	return ok;
+}
+
+bool catalog_drop_sql(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, bool cascade, str *out,
+		      char **dbname, pg_error *pgerr, tusk_err *err)
+{
+	char *type, *identity;
+	if (!catalog_identify(pool, user_id, server_id, path, dbname, &type, &identity, pgerr, err))
+		return false;
+	/* "name on table" for a table's parts */
+	const char *on = strstr(identity, " on ");
+	const char *table = on ? on + 4 : "";
+	int part_len = on ? (int)(on - identity) : (int)strlen(identity);
+	const char *tail = cascade ? " CASCADE;" : ";";
+	/* the object type as a keyword: "materialized view" -> "MATERIALIZED VIEW" */
+	char kw[64];
+	size_t k = 0;
+	for (; type[k] && k < sizeof(kw) - 1; k++)
+		kw[k] = (char)(type[k] >= 'a' && type[k] <= 'z' ? type[k] - 32 : type[k]);
+	kw[k] = '\0';
+	if (strcmp(type, "table column") == 0) {
+		/* identity is table.column: the column is the last part */
+		const char *dot = strrchr(identity, '.');
+		str_appendf(out, "ALTER TABLE %.*s DROP COLUMN %s%s", (int)(dot - identity), identity, dot + 1, tail);
+	} else if (strcmp(type, "table constraint") == 0) {
+		str_appendf(out, "ALTER TABLE %s DROP CONSTRAINT %.*s%s", table, part_len, identity, tail);
+	} else if (strcmp(type, "trigger") == 0 || strcmp(type, "policy") == 0 || strcmp(type, "rule") == 0) {
+		str_appendf(out, "DROP %s %.*s ON %s%s", kw, part_len, identity, table, tail);
+	} else {
+		str_appendf(out, "DROP %s %s%s", kw, identity, tail);
+	}
+	free(type);
+	free(identity);
+	return true;
 }
 
 bool catalog_path_relation(const char *path, char **db, char **schema, char **name, const char **kind,

@@ -64,6 +64,12 @@ void catalog_pairs_free(catalog_pairs *p);
 bool catalog_drop_sql(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, bool cascade, str *out,
 		      char **dbname, pg_error *pgerr, tusk_err *err) __attribute__((warn_unused_result));
 
+/* PostgreSQL's own description of the object at path (pg_identify_object):
+ * its type ("table", "table column", "function"...) and its quoted identity
+ * ("cat.parent", "cat.parent.code", "cat.add(integer,integer)"); malloc'd. */
+bool catalog_identify(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, char **db, char **type,
+		      char **identity, pg_error *pgerr, tusk_err *err) __attribute__((warn_unused_result));
+
 /* The database, schema and name of the relation at path (a table, view or
  * materialized view), malloc'd; *kind is its member kind. */
 bool catalog_path_relation(const char *path, char **db, char **schema, char **name, const char **kind,
