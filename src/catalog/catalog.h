@@ -86,6 +86,6 @@ const char *catalog_props_query(const char *kind, enum catalog_facet facet, int 
 
 /* ddl.c */
 const char *const *catalog_ddl_queries(const char *kind, int *nparams);
-const char *catalog_ddl_table_statistics(void);
+const char *catalog_ddl_table_statistics(int server_version);
 
 #endif

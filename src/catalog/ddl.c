@@ -120,10 +120,20 @@ static const char *const table_sql[] = {
 	NULL,
 };
 
-/* Extended statistics: pg_get_statisticsobjdef exists from PostgreSQL 14. */
+/* Extended statistics: pg_get_statisticsobjdef exists from PostgreSQL 14 (and knows
+ * expression statistics); 13 gets the statement built from pg_statistic_ext. */
 static const char *const table_stats_sql =
 	"SELECT pg_catalog.pg_get_statisticsobjdef(s.oid) || ';' FROM pg_catalog.pg_statistic_ext s WHERE s.stxrelid = "
 	TBL " ORDER BY s.stxname";
+static const char *const table_stats_sql_13 =
+	"SELECT format('CREATE STATISTICS %I.%I%s ON %s FROM %I.%I;', sn.nspname, s.stxname, CASE WHEN s.stxkind @> "
+	"'{d,f,m}'::\"char\"[] THEN '' ELSE ' (' || array_to_string(ARRAY(SELECT CASE k WHEN 'd' THEN 'ndistinct' WHEN "
+	"'f' THEN 'dependencies' WHEN 'm' THEN 'mcv' END FROM unnest(s.stxkind) k), ', ') || ')' END, (SELECT "
+	"string_agg(quote_ident(a.attname), ', ' ORDER BY k.n) FROM unnest(s.stxkeys) WITH ORDINALITY k (att, n) JOIN "
+	"pg_catalog.pg_attribute a ON a.attrelid = s.stxrelid AND a.attnum = k.att), n.nspname, c.relname) FROM "
+	"pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_namespace sn ON sn.oid = s.stxnamespace JOIN pg_catalog.pg_class "
+	"c ON c.oid = s.stxrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE s.stxrelid = " TBL
+	" ORDER BY s.stxname";
 
 static const char *const view_sql[] = {
 	"SELECT format(E'CREATE VIEW %I.%I%s AS\\n', $1, $2, COALESCE(' WITH (' || array_to_string(c.reloptions, ', ') "
@@ -183,9 +193,11 @@ static const char *const type_sql[] = {
 	"|| (SELECT format('%I.%I', cn.nspname, co.collname) FROM pg_catalog.pg_collation co JOIN "
 	"pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = r.rngcollation) ELSE '' END, "
 	"CASE WHEN r.rngcanonical <> 0 THEN ', CANONICAL = ' || r.rngcanonical::regproc ELSE '' END, CASE WHEN "
-	"r.rngsubdiff <> 0 THEN ', SUBTYPE_DIFF = ' || r.rngsubdiff::regproc ELSE '' END, ', MULTIRANGE_TYPE_NAME = ' || "
-	"(SELECT format('%I.%I', mn.nspname, mt.typname) FROM pg_catalog.pg_type mt JOIN pg_catalog.pg_namespace mn ON "
-	"mn.oid = mt.typnamespace WHERE mt.oid = r.rngmultitypid)) FROM pg_catalog.pg_range r WHERE r.rngtypid = " TYPE,
+	"r.rngsubdiff <> 0 THEN ', SUBTYPE_DIFF = ' || r.rngsubdiff::regproc ELSE '' END, COALESCE(', MULTIRANGE_TYPE_NAME "
+	"= ' || (SELECT format('%I.%I', mn.nspname, mt.typname) FROM pg_catalog.pg_type mt JOIN pg_catalog.pg_namespace "
+	"mn ON mn.oid = mt.typnamespace WHERE mt.oid = (to_jsonb(r) ->> 'rngmultitypid')::oid), '')) "
+	/* multiranges exist from 14: read the column through to_jsonb so 13 has no missing column */
+	"FROM pg_catalog.pg_range r WHERE r.rngtypid = " TYPE,
 	"SELECT format('ALTER TYPE %I.%I OWNER TO %I;', $1, $2, pg_catalog.pg_get_userbyid(t.typowner)) FROM "
 	"pg_catalog.pg_type t WHERE t.oid = " TYPE,
 	"SELECT format('COMMENT ON TYPE %I.%I IS %L;', $1, $2, d) FROM pg_catalog.obj_description(" TYPE
@@ -303,7 +315,7 @@ const char *const *catalog_ddl_queries(const char *kind, int *nparams)
 	return NULL;
 }
 
-const char *catalog_ddl_table_statistics(void)
+const char *catalog_ddl_table_statistics(int server_version)
 {
-	return table_stats_sql;
+	return server_version >= 140000 ? table_stats_sql : table_stats_sql_13;
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startTusk, ADMIN } from '../lib/tusk.mjs';
 import { Client } from '../lib/http.mjs';
-import { pg, psql } from '../lib/pg.mjs';
+import { pg, psql, serverVersion } from '../lib/pg.mjs';
 
 const DB = 'browser_tests';
 let t, c, id;
@@ -44,14 +44,17 @@ test('a database has its collections; schemas hide the catalogs unless asked', a
 
 test('a schema lists every kind with counts', async () => {
   const n = counts(await children(`/databases/${DB}/schemas/cat`));
+  // a range type brings its multirange type from PostgreSQL 14 on
+  const multirange = serverVersion() >= 140000;
   assert.deepEqual(n, {
     tables: 4, views: 1, materialized_views: 1, foreign_tables: 0, sequences: 3, functions: 1, procedures: 1,
-    trigger_functions: 1, aggregates: 1, types: 4, domains: 1, collations: 1, operators: 1,
+    trigger_functions: 1, aggregates: 1, types: multirange ? 4 : 3, domains: 1, collations: 1, operators: 1,
     fts_configurations: 1, fts_dictionaries: 0, fts_parsers: 0, fts_templates: 0,
   });
   assert.deepEqual(labels(await children(`/databases/${DB}/schemas/cat/tables`)), ['child', 'events', 'odd/name "x"', 'parent']);
   assert.deepEqual(labels(await children(`/databases/${DB}/schemas/cat/functions`)), ['add(a integer, b integer)']);
-  assert.deepEqual(labels(await children(`/databases/${DB}/schemas/cat/types`)), ['floatmultirange (multirange)', 'floatrange (range)', 'mood (enum)', 'pair (composite)']);
+  assert.deepEqual(labels(await children(`/databases/${DB}/schemas/cat/types`)),
+    [...(multirange ? ['floatmultirange (multirange)'] : []), 'floatrange (range)', 'mood (enum)', 'pair (composite)']);
   assert.deepEqual(labels(await children(`/databases/${DB}/schemas/cat/domains/posint/domain_constraints`)), ['posint_check']);
 });
 

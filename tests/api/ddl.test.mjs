@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startTusk, tempDir, ADMIN } from '../lib/tusk.mjs';
 import { Client } from '../lib/http.mjs';
-import { pg, psql } from '../lib/pg.mjs';
+import { pg, psql, serverVersion, pgDumpMajor } from '../lib/pg.mjs';
 
 const SRC = 'ddl_src', DST = 'ddl_dst';
 let t, c, id;
@@ -74,7 +74,13 @@ test('the DDL of a table shows its columns, constraints, comments, grants, index
   assert.equal(cast.body.error.code, 'ddl_unavailable');
 });
 
-test('round trip: Tusk DDL applied to an empty database gives the same pg_dump --schema-only', async () => {
+const dumpable = () => pgDumpMajor() >= Math.floor(serverVersion() / 10000);
+
+test('round trip: Tusk DDL applied to an empty database gives the same pg_dump --schema-only', async (ctx) => {
+  if (!dumpable()) {
+    ctx.skip(`pg_dump ${pgDumpMajor()} cannot dump PostgreSQL ${Math.floor(serverVersion() / 10000)}`);
+    return;
+  }
   const base = `/databases/${SRC}/schemas/cat`;
   const paths = [
     `/databases/${SRC}/schemas/cat`,

@@ -34,3 +34,14 @@ export function startCluster() {
   cluster.destroy = () => execFileSync(join(root, 'scripts/pg-cluster.sh'), ['destroy', dir]);
   return cluster;
 }
+
+// server_version_num of the cluster, e.g. 150020
+export function serverVersion(cluster = pg) {
+  return Number(psql('SHOW server_version_num', { cluster }));
+}
+
+// The major version of the pg_dump on PATH (a client older than the server refuses to dump it).
+export function pgDumpMajor() {
+  const out = execFileSync('pg_dump', ['--version'], { encoding: 'utf8' });
+  return Number(out.match(/(\d+)\.\d+/)[1]);
+}
