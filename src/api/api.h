@@ -88,6 +88,20 @@ void api_objects_script(http_req *r);
 void api_objects_create(http_req *r);
 void api_objects_alter(http_req *r);
 
+/* monitor.c: live monitoring panels */
+void api_monitor_activity(http_req *r);
+void api_monitor_cancel(http_req *r);
+void api_monitor_terminate(http_req *r);
+void api_monitor_locks(http_req *r);
+void api_monitor_prepared(http_req *r);
+void api_monitor_prepared_commit(http_req *r);
+void api_monitor_prepared_rollback(http_req *r);
+void api_monitor_settings(http_req *r);
+void api_monitor_replication(http_req *r);
+void api_monitor_progress(http_req *r);
+void api_monitor_statements(http_req *r);
+void api_monitor_health(http_req *r);
+
 /* servers_json.c: pgAdmin's servers.json */
 struct json_t;
 bool api_servers_parse_json(struct json_t *doc, bool may_share, store_server **out, size_t *n, struct json_t *details);

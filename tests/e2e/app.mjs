@@ -93,3 +93,23 @@ export async function addConnectedServer(page, name, pg) {
   await page.getByRole('tree', { name: 'Servers' }).waitFor();
   return id;
 }
+
+/** The explorer row whose accessible name (label, then count) is NAME. */
+export function treeItem(page, name) {
+  return page.getByRole('tree', { name: 'Servers' }).getByRole('treeitem', { name, exact: true });
+}
+
+/** Selects ROW (the tree scrolls it into view) and opens it with the keyboard. */
+export async function expandTreeItem(page, row) {
+  await row.click();
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await page.keyboard.press('ArrowRight');
+  await waitUntil(async () => (await row.getAttribute('aria-expanded')) === 'true');
+}
+
+/** Right-clicks ROW and chooses LABEL in the explorer's context menu. */
+export async function chooseInNodeMenu(page, row, label) {
+  await row.click({ button: 'right' });
+  const menu = page.getByRole('menu', { name: 'Object explorer menu' });
+  await menu.getByText(label, { exact: true }).click();
+  await menu.waitFor({ state: 'detached' });
+}

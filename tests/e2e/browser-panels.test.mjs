@@ -1,0 +1,194 @@
+// The object explorer below a database against the real server and the test
+// cluster: collections with counts, the object tab that follows the
+// selection (Properties, SQL, Statistics, Dependencies), View/Edit Data from
+// a table's menu, and Drop with its SQL preview and PostgreSQL's refusal.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { psql } from '../lib/pg.mjs';
+import { openBrowser, screenshot } from './browser.mjs';
+import {
+  ADMIN,
+  addConnectedServer,
+  assertNoErrors,
+  chooseInNodeMenu,
+  dialog,
+  expandTreeItem,
+  logIn,
+  startServer,
+  treeItem,
+  waitUntil,
+} from './app.mjs';
+
+const PG = {
+  host: process.env.TEST_PGHOST,
+  port: process.env.TEST_PGPORT,
+  user: process.env.TEST_PGUSER,
+  password: process.env.TEST_PGPASSWORD,
+};
+
+const SERVER = 'e2e-panels';
+const DB = 'e2e_panels';
+
+// Answers the page expects (a refused drop, a kind without DDL) are logged by
+// the browser as failed loads; they are not errors of the page.
+const EXPECTED_FAILURES = /the server responded with a status of (409|422)/;
+
+let tusk;
+let browser;
+let page;
+
+function dropDatabase() {
+  psql(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
+}
+
+before(async () => {
+  dropDatabase();
+  psql(`CREATE DATABASE ${DB}`);
+  psql(
+    'CREATE SCHEMA cat; ' +
+      'CREATE TABLE cat.parent (id int PRIMARY KEY, name text NOT NULL, qty int); ' +
+      "COMMENT ON TABLE cat.parent IS 'Things with children'; " +
+      'CREATE INDEX parent_name ON cat.parent (name); ' +
+      'CREATE VIEW cat.v_parent AS SELECT id, name FROM cat.parent; ' +
+      "INSERT INTO cat.parent VALUES (1, 'apple', 3), (2, 'pear', NULL), (3, 'plum', 7);",
+    { db: DB },
+  );
+  tusk = await startServer();
+  browser = await openBrowser({ width: 1360, height: 860 });
+  page = browser.page;
+  await page.goto(tusk.url);
+  await logIn(page, ADMIN.email, ADMIN.password);
+  await addConnectedServer(page, SERVER, PG);
+});
+
+after(async () => {
+  await browser?.close();
+  await tusk?.stop();
+  dropDatabase();
+});
+
+const objectTab = () => page.locator('.tab-panel:not([hidden]) .object-tab');
+const section = (name) => objectTab().getByRole('tablist', { name: 'Object sections' }).getByRole('tab', { name, exact: true });
+
+async function dismissToasts() {
+  await page.evaluate(() => document.querySelectorAll('.toast button[aria-label="Dismiss"]').forEach((b) => b.click()));
+}
+
+async function bothThemes(name) {
+  await dismissToasts();
+  await screenshot(page, `${name}-light`);
+  await page.keyboard.press('Alt+Shift+T');
+  await screenshot(page, `${name}-dark`);
+  await page.keyboard.press('Alt+Shift+T');
+}
+
+test('the tree shows a database, its schema and a table with their collections', async () => {
+  await expandTreeItem(page, treeItem(page, SERVER));
+  await expandTreeItem(page, treeItem(page, /^Databases \(\d+\)$/));
+  await expandTreeItem(page, treeItem(page, DB));
+  await treeItem(page, 'Extensions (1)').waitFor();
+  assert.equal(await treeItem(page, 'Casts (0)').getAttribute('class').then((c) => c.includes('is-dimmed')), true, 'empty collections are dimmed');
+  await expandTreeItem(page, treeItem(page, /^Schemas \(\d+\)$/));
+  await expandTreeItem(page, treeItem(page, 'cat'));
+  await treeItem(page, 'Views (1)').waitFor();
+  await treeItem(page, 'Trigger Functions (0)').waitFor();
+  await expandTreeItem(page, treeItem(page, 'Tables (1)'));
+  await expandTreeItem(page, treeItem(page, 'parent'));
+  await treeItem(page, 'Columns (3)').waitFor();
+  await treeItem(page, 'Indexes (2)').waitFor();
+  await treeItem(page, 'Constraints (1)').waitFor();
+});
+
+test('selecting the table shows it in the object tab: properties, SQL, statistics, dependencies', async () => {
+  await treeItem(page, 'parent').click();
+  await page.getByRole('tab', { name: 'table cat.parent' }).waitFor();
+  const props = objectTab().getByRole('table', { name: 'Properties' });
+  const owner = props.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Owner', exact: true }) });
+  assert.equal(await owner.getByRole('cell').innerText(), PG.user);
+  await props.getByRole('cell', { name: 'Things with children' }).waitFor();
+  await bothThemes('object-properties');
+
+  await section('SQL').click();
+  const sql = objectTab().locator('.cm-content');
+  await sql.getByText('CREATE TABLE cat.parent', { exact: false }).waitFor();
+  assert.match(await sql.innerText(), /CREATE INDEX parent_name ON cat\.parent/);
+  await bothThemes('object-sql');
+
+  await section('Statistics').click();
+  await objectTab().getByRole('table', { name: 'Statistics' }).getByRole('rowheader', { name: 'Live tuples' }).waitFor();
+
+  await section('Dependencies').click();
+  const referenced = objectTab().getByRole('region', { name: 'Referenced by' });
+  await referenced.getByRole('cell', { name: /view cat\.v_parent/ }).first().waitFor();
+  const dependsOn = objectTab().getByRole('region', { name: 'Depends on' });
+  await dependsOn.getByRole('cell', { name: 'schema cat' }).waitFor();
+});
+
+test('the object tab follows the selection and says calmly what the server cannot show', async () => {
+  await treeItem(page, 'Columns (3)').click();
+  await expandTreeItem(page, treeItem(page, 'Columns (3)'));
+  await treeItem(page, 'qty integer').click();
+  await page.getByRole('tab', { name: 'column cat.parent.qty' }).waitFor();
+  assert.equal(await page.getByRole('tab', { name: /^table cat\.parent/ }).count(), 0, 'one object tab, retitled');
+
+  await expandTreeItem(page, treeItem(page, 'Languages (1)'));
+  await treeItem(page, 'plpgsql').click();
+  await page.getByRole('tab', { name: 'language plpgsql' }).waitFor();
+  await section('SQL').click();
+  await objectTab().getByText('Tusk cannot write the DDL of a language yet.').waitFor();
+  assert.equal(await objectTab().getByRole('alert').count(), 0, 'not shown as an error');
+  await section('Properties').click();
+});
+
+test('View/Edit Data from the table menu opens its rows in a query tab', async () => {
+  await chooseInNodeMenu(page, treeItem(page, 'parent'), 'All Rows');
+  await page.getByRole('tab', { name: `${DB} on ${SERVER}` }).waitFor();
+  const grid = page.locator('.tab-panel:not([hidden])').getByRole('grid', { name: 'Result 1' });
+  await grid.getByRole('gridcell', { name: 'plum', exact: true }).waitFor({ timeout: 30_000 });
+  await grid.getByRole('gridcell', { name: 'apple', exact: true }).waitFor();
+});
+
+test('Drop shows the SQL, runs it on confirmation, and the view leaves the tree', async () => {
+  await expandTreeItem(page, treeItem(page, 'Views (1)'));
+  await chooseInNodeMenu(page, treeItem(page, 'v_parent'), 'Drop…');
+  const d = await dialog(page, 'Drop view');
+  const sql = d.getByLabel('SQL to run');
+  await sql.waitFor();
+  assert.equal((await sql.innerText()).trim(), 'DROP VIEW cat.v_parent;');
+  await dismissToasts();
+  await bothThemes('object-drop');
+  await d.getByRole('button', { name: 'Drop', exact: true }).click();
+  await d.waitFor({ state: 'detached' });
+  await treeItem(page, 'Views (0)').waitFor();
+  assert.equal(await treeItem(page, 'v_parent').count(), 0);
+  assert.equal(psql("SELECT count(*) FROM pg_views WHERE viewname = 'v_parent'", { db: DB }), '0');
+});
+
+test('a drop PostgreSQL refuses shows its message, detail and hint in the dialog', async () => {
+  psql('CREATE VIEW cat.v_again AS SELECT id FROM cat.parent', { db: DB });
+  await treeItem(page, 'parent').click();
+  await page.getByRole('tree', { name: 'Servers' }).press('Delete');
+  const d = await dialog(page, 'Drop table');
+  assert.equal((await d.getByLabel('SQL to run').innerText()).trim(), 'DROP TABLE cat.parent;');
+  await d.getByRole('button', { name: 'Drop', exact: true }).click();
+  const error = d.getByRole('alert');
+  await error.getByText('2BP01').waitFor();
+  await error.getByText('cannot drop table cat.parent because other objects depend on it').waitFor();
+  await error.getByText('view cat.v_again depends on table cat.parent').waitFor();
+  await error.getByText(/CASCADE/).waitFor();
+  await screenshot(page, 'object-drop-refused-light');
+  await d.getByRole('button', { name: 'Cancel' }).click();
+  await d.waitFor({ state: 'detached' });
+  assert.equal(psql("SELECT count(*) FROM pg_tables WHERE tablename = 'parent'", { db: DB }), '1', 'nothing was dropped');
+});
+
+test('Show system objects lists the catalog schemas', async () => {
+  const toggle = page.getByRole('toolbar', { name: 'Object explorer toolbar' }).getByRole('button', { name: 'Show system objects' });
+  assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+  assert.equal(await treeItem(page, 'pg_catalog').count(), 0);
+  await toggle.click();
+  await treeItem(page, 'pg_catalog').waitFor();
+  await toggle.click();
+  await waitUntil(async () => (await treeItem(page, 'pg_catalog').count()) === 0);
+  assertNoErrors(browser.errors.filter((e) => !EXPECTED_FAILURES.test(e)));
+});
