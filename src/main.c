@@ -140,7 +140,9 @@ static int serve(const config *cfg)
 	}
 	/* 4 MiB of each result set stays in memory; the rest goes to unlinked files */
 	app.queries = qmanager_new(spool_dir, cfg->query_idle_timeout, 4u << 20, api_history_record, &app);
+	app.samplers = samplers_new(app.pool, 1000);
 	if (!auth_bootstrap(app.auth, &err) || !api_servers_load_file(&app, &err)) {
+		samplers_free(app.samplers);
 		qmanager_free(app.queries);
 		pgpool_free(app.pool);
 		auth_free(app.auth);
@@ -167,6 +169,7 @@ static int serve(const config *cfg)
 	};
 	http_server *srv = http_server_start(&hc, &err);
 	if (!srv) {
+		samplers_free(app.samplers);
 		qmanager_free(app.queries);
 		pgpool_free(app.pool);
 		auth_free(app.auth);
@@ -200,9 +203,11 @@ static int serve(const config *cfg)
 	http_server_quiesce(srv);
 	/* running queries are cancelled and event streams end, so the drain can finish */
 	qmanager_shutdown(app.queries, cfg->shutdown_timeout * 1000);
+	samplers_shutdown(app.samplers, cfg->shutdown_timeout * 1000);
 	if (!http_server_drain(srv, cfg->shutdown_timeout * 1000))
 		log_msg(LOG_WARN, "requests still running at the shutdown deadline; closing them", NULL);
 	http_server_stop(srv);
+	samplers_free(app.samplers);
 	qmanager_free(app.queries);
 	pgpool_free(app.pool);
 	auth_free(app.auth);

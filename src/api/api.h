@@ -10,6 +10,7 @@
 #include "http/http.h"
 #include "pg/pool.h"
 #include "pg/qsession.h"
+#include "pg/sampler.h"
 #include "store/store.h"
 #include "util/json.h"
 
@@ -19,6 +20,7 @@ typedef struct {
 	auth *auth;
 	pgpool *pool;
 	qmanager *queries;
+	samplers *samplers;
 	time_t started;
 } tusk_app;
 
@@ -101,6 +103,9 @@ void api_monitor_replication(http_req *r);
 void api_monitor_progress(http_req *r);
 void api_monitor_statements(http_req *r);
 void api_monitor_health(http_req *r);
+
+/* dashboard.c */
+void api_dashboard_events(http_req *r);
 
 /* servers_json.c: pgAdmin's servers.json */
 struct json_t;

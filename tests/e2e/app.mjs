@@ -99,16 +99,40 @@ export function treeItem(page, name) {
   return page.getByRole('tree', { name: 'Servers' }).getByRole('treeitem', { name, exact: true });
 }
 
+/**
+ * Scrolls the explorer until ROW is rendered: the tree is virtualized, so a
+ * row far from the view is not in the page at all.
+ */
+export async function revealTreeItem(row) {
+  const tree = row.page().getByRole('tree', { name: 'Servers' });
+  const end = Date.now() + 10_000;
+  while ((await row.count()) === 0) {
+    if (Date.now() > end) throw new Error('the tree row never appeared');
+    await tree.evaluate((el) => {
+      const atEnd = el.scrollTop + el.clientHeight >= el.scrollHeight - 1;
+      el.scrollTop = atEnd ? 0 : el.scrollTop + el.clientHeight / 2;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Clicks ROW's label: selects it without touching its twisty. */
+export async function selectTreeItem(row) {
+  await revealTreeItem(row);
+  await row.locator('.tree-label').click();
+}
+
 /** Selects ROW (the tree scrolls it into view) and opens it with the keyboard. */
 export async function expandTreeItem(page, row) {
-  await row.click();
+  await selectTreeItem(row);
   if ((await row.getAttribute('aria-expanded')) !== 'true') await page.keyboard.press('ArrowRight');
   await waitUntil(async () => (await row.getAttribute('aria-expanded')) === 'true');
 }
 
 /** Right-clicks ROW and chooses LABEL in the explorer's context menu. */
 export async function chooseInNodeMenu(page, row, label) {
-  await row.click({ button: 'right' });
+  await revealTreeItem(row);
+  await row.locator('.tree-label').click({ button: 'right' });
   const menu = page.getByRole('menu', { name: 'Object explorer menu' });
   await menu.getByText(label, { exact: true }).click();
   await menu.waitFor({ state: 'detached' });

@@ -14,6 +14,7 @@ import {
   dialog,
   expandTreeItem,
   logIn,
+  selectTreeItem,
   startServer,
   treeItem,
   waitUntil,
@@ -100,7 +101,7 @@ test('the tree shows a database, its schema and a table with their collections',
 });
 
 test('selecting the table shows it in the object tab: properties, SQL, statistics, dependencies', async () => {
-  await treeItem(page, 'parent').click();
+  await selectTreeItem(treeItem(page, 'parent'));
   await page.getByRole('tab', { name: 'table cat.parent' }).waitFor();
   const props = objectTab().getByRole('table', { name: 'Properties' });
   const owner = props.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Owner', exact: true }) });
@@ -125,14 +126,13 @@ test('selecting the table shows it in the object tab: properties, SQL, statistic
 });
 
 test('the object tab follows the selection and says calmly what the server cannot show', async () => {
-  await treeItem(page, 'Columns (3)').click();
   await expandTreeItem(page, treeItem(page, 'Columns (3)'));
-  await treeItem(page, 'qty integer').click();
+  await selectTreeItem(treeItem(page, 'qty integer'));
   await page.getByRole('tab', { name: 'column cat.parent.qty' }).waitFor();
   assert.equal(await page.getByRole('tab', { name: /^table cat\.parent/ }).count(), 0, 'one object tab, retitled');
 
   await expandTreeItem(page, treeItem(page, 'Languages (1)'));
-  await treeItem(page, 'plpgsql').click();
+  await selectTreeItem(treeItem(page, 'plpgsql'));
   await page.getByRole('tab', { name: 'language plpgsql' }).waitFor();
   await section('SQL').click();
   await objectTab().getByText('Tusk cannot write the DDL of a language yet.').waitFor();
@@ -143,7 +143,7 @@ test('the object tab follows the selection and says calmly what the server canno
 test('View/Edit Data from the table menu opens its rows in a query tab', async () => {
   await chooseInNodeMenu(page, treeItem(page, 'parent'), 'All Rows');
   await page.getByRole('tab', { name: `${DB} on ${SERVER}` }).waitFor();
-  const grid = page.locator('.tab-panel:not([hidden])').getByRole('grid', { name: 'Result 1' });
+  const grid = page.locator('.tab-panel:not([hidden])').getByRole('grid', { name: 'Data of parent' });
   await grid.getByRole('gridcell', { name: 'plum', exact: true }).waitFor({ timeout: 30_000 });
   await grid.getByRole('gridcell', { name: 'apple', exact: true }).waitFor();
 });
@@ -166,7 +166,7 @@ test('Drop shows the SQL, runs it on confirmation, and the view leaves the tree'
 
 test('a drop PostgreSQL refuses shows its message, detail and hint in the dialog', async () => {
   psql('CREATE VIEW cat.v_again AS SELECT id FROM cat.parent', { db: DB });
-  await treeItem(page, 'parent').click();
+  await selectTreeItem(treeItem(page, 'parent'));
   await page.getByRole('tree', { name: 'Servers' }).press('Delete');
   const d = await dialog(page, 'Drop table');
   assert.equal((await d.getByLabel('SQL to run').innerText()).trim(), 'DROP TABLE cat.parent;');
