@@ -87,6 +87,8 @@ static const struct setting settings[] = {
 	 "query history entries kept per user (0 = keep none)"},
 	{"audit-sql", {"TUSK_AUDIT_SQL"}, K_BOOL, OFF(audit_sql), "true", false, 0, 0,
 	 "write the text of every statement users run to the audit log (the run itself is always recorded)"},
+	{NULL, {"TUSK_METRICS_TOKEN"}, K_STR, OFF(metrics_token), NULL, true, 0, 0,
+	 "bearer token for GET /metrics (Prometheus); unset = /metrics answers 404"},
 	{"server-json-file", {"PGADMIN_SERVER_JSON_FILE", "TUSK_SERVER_JSON_FILE"}, K_STR, OFF(server_json_file), NULL,
 	 false, 0, 0, "pgAdmin servers.json loaded for the first administrator; default /pgadmin4/servers.json when present"},
 	{"replace-servers-on-startup", {"PGADMIN_REPLACE_SERVERS_ON_STARTUP", "TUSK_REPLACE_SERVERS_ON_STARTUP"}, K_BOOL,

@@ -40,6 +40,7 @@ typedef struct {
 	int query_idle_timeout;
 	int history_max;
 	bool audit_sql;
+	char *metrics_token;
 	bool replace_servers_on_startup;
 	bool in_container; /* detected, not a setting */
 	bool show_help;

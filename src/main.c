@@ -168,6 +168,7 @@ static int serve(const config *cfg)
 		.app = &app,
 	};
 	http_server *srv = http_server_start(&hc, &err);
+	app.http = srv;
 	if (!srv) {
 		samplers_free(app.samplers);
 		qmanager_free(app.queries);

@@ -21,6 +21,7 @@ typedef struct {
 	pgpool *pool;
 	qmanager *queries;
 	samplers *samplers;
+	http_server *http; /* set once listening, for /metrics */
 	time_t started;
 } tusk_app;
 
@@ -148,5 +149,6 @@ void api_ping(http_req *r);
 void api_healthz(http_req *r);
 void api_readyz(http_req *r);
 void api_version(http_req *r);
+void api_metrics(http_req *r);
 
 #endif

@@ -1,4 +1,6 @@
 /* Probes and facts about the running process. */
+#include <string.h>
+
 #include "api/api.h"
 #include "util/json.h"
 
@@ -37,4 +39,56 @@ void api_version(http_req *r)
 	jw_kv_str(&w, "mode", app->cfg->desktop ? "desktop" : "server");
 	jw_obj_end(&w);
 	http_respond_json(r, 200, &s);
+}
+
+/* Prometheus text format, behind a bearer token (404 when none is set, so
+ * the endpoint does not exist for scrapers that were not given one). */
+void api_metrics(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	const char *token = app->cfg->metrics_token;
+	if (!token || !*token) {
+		http_respond_error(r, 404, "not_found", "Metrics are off: set TUSK_METRICS_TOKEN to turn them on.");
+		return;
+	}
+	const char *given = http_req_header(r, "Authorization");
+	if (!given || strncmp(given, "Bearer ", 7) != 0 || !auth_token_equal(given + 7, token)) {
+		http_add_header(r, "WWW-Authenticate", "Bearer realm=\"tusk\"");
+		http_respond_error(r, 401, "unauthenticated", "Give the metrics token as Authorization: Bearer <token>.");
+		return;
+	}
+	http_stats st;
+	http_server_stats(app->http, &st);
+	str out = STR_INIT;
+	str_append_cstr(&out, "# HELP tusk_http_requests_total HTTP requests answered, by status code.\n"
+			      "# TYPE tusk_http_requests_total counter\n");
+	for (int code = 100; code < 600; code++)
+		if (st.by_status[code])
+			str_appendf(&out, "tusk_http_requests_total{status=\"%d\"} %lu\n", code, st.by_status[code]);
+	str_append_cstr(&out, "# HELP tusk_http_request_duration_seconds Time from a request's start to its answer.\n"
+			      "# TYPE tusk_http_request_duration_seconds histogram\n");
+	for (int b = 0; b < HTTP_LATENCY_BUCKETS; b++) {
+		if (b == HTTP_LATENCY_BUCKETS - 1)
+			str_appendf(&out, "tusk_http_request_duration_seconds_bucket{le=\"+Inf\"} %lu\n", st.latency[b]);
+		else
+			str_appendf(&out, "tusk_http_request_duration_seconds_bucket{le=\"%g\"} %lu\n",
+				    http_latency_bounds[b], st.latency[b]);
+	}
+	str_appendf(&out, "tusk_http_request_duration_seconds_sum %.6f\ntusk_http_request_duration_seconds_count %lu\n",
+		    st.latency_sum, st.count);
+	str_appendf(&out,
+		    "# HELP tusk_query_sessions Open query-tool sessions (each owns a PostgreSQL connection).\n"
+		    "# TYPE tusk_query_sessions gauge\ntusk_query_sessions %d\n"
+		    "# HELP tusk_pg_connections Pooled PostgreSQL connections for browsing.\n"
+		    "# TYPE tusk_pg_connections gauge\ntusk_pg_connections %d\n"
+		    "# HELP tusk_dashboard_samplers Running dashboard samplers.\n"
+		    "# TYPE tusk_dashboard_samplers gauge\ntusk_dashboard_samplers %d\n"
+		    "# HELP tusk_store_errors_total Errors of the metadata store.\n"
+		    "# TYPE tusk_store_errors_total counter\ntusk_store_errors_total %lu\n"
+		    "# HELP tusk_start_time_seconds When this Tusk started (Unix time).\n"
+		    "# TYPE tusk_start_time_seconds gauge\ntusk_start_time_seconds %lld\n",
+		    qmanager_count(app->queries), pgpool_open_count(app->pool), samplers_running(app->samplers),
+		    store_error_count(), (long long)app->started);
+	http_respond(r, 200, "text/plain; version=0.0.4; charset=utf-8", out.buf, out.len);
+	str_free(&out);
 }

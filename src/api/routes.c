@@ -9,6 +9,7 @@ static const http_route routes[] = {
 	{"GET", "/healthz", api_healthz, ROUTE_PUBLIC},
 	{"GET", "/readyz", api_readyz, ROUTE_PUBLIC},
 	{"GET", "/api/v1/version", api_version, ROUTE_PUBLIC},
+	{"GET", "/metrics", api_metrics, ROUTE_PUBLIC},
 
 	{"POST", "/api/v1/auth/login", api_auth_login, ROUTE_PUBLIC},
 	{"POST", "/api/v1/auth/desktop", api_auth_desktop, ROUTE_PUBLIC},

@@ -57,6 +57,17 @@ void http_server_quiesce(http_server *s);
 bool http_server_drain(http_server *s, int timeout_ms);
 void http_server_stop(http_server *s);
 
+/* Counters for monitoring: answers by status and a latency histogram. */
+#define HTTP_LATENCY_BUCKETS 12
+extern const double http_latency_bounds[HTTP_LATENCY_BUCKETS]; /* seconds; the last is +Inf */
+typedef struct {
+	unsigned long by_status[600]; /* index = status code */
+	unsigned long latency[HTTP_LATENCY_BUCKETS]; /* cumulative counts, Prometheus style */
+	double latency_sum;
+	unsigned long count;
+} http_stats;
+void http_server_stats(http_server *s, http_stats *out);
+
 /* Request accessors. Strings live until the request completes. */
 const char *http_req_method(const http_req *r);
 slice http_req_path(const http_req *r);        /* below the base path, starts with '/' */

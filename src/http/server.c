@@ -32,7 +32,16 @@ struct http_server {
 	pthread_mutex_t lock;
 	pthread_cond_t idle;
 	int inflight;
+	http_stats stats; /* under lock */
 };
+
+const double http_latency_bounds[HTTP_LATENCY_BUCKETS] = {0.001, 0.005, 0.01, 0.025, 0.05, 0.1,
+							  0.25,  0.5,   1,    2.5,   5,    1e308};
+
+static bool status_code_valid(int status)
+{
+	return status >= 100 && status < 600;
+}
 
 struct header {
 	const char *name, *value;
@@ -456,6 +465,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	log_msg(quiet ? LOG_DEBUG : LOG_INFO, "request", "method", r->method, "path", path, "status", status, "bytes",
 		bytes, "ms", dur, "client", r->client_ip,
 		toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? NULL : "aborted", "true", NULL);
+	int r_status = r->status;
 	if (r->json)
 		json_decref(r->json);
 	str_free(&r->body);
@@ -464,6 +474,20 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	pthread_mutex_lock(&s->lock);
 	if (--s->inflight == 0)
 		pthread_cond_broadcast(&s->idle);
+	if (status_code_valid(r_status))
+		s->stats.by_status[r_status]++;
+	for (int b = 0; b < HTTP_LATENCY_BUCKETS; b++)
+		if (ms / 1000.0 <= http_latency_bounds[b])
+			s->stats.latency[b]++;
+	s->stats.latency_sum += ms / 1000.0;
+	s->stats.count++;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void http_server_stats(http_server *s, http_stats *out)
+{
+	pthread_mutex_lock(&s->lock);
+	*out = s->stats;
 	pthread_mutex_unlock(&s->lock);
 }
 

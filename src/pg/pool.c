@@ -488,3 +488,13 @@ bool pgpool_with_conn(pgpool *p, int64_t user_id, int64_t server_id, const char 
 	give_back(p, user_id, server_id, gen, dbname, conn);
 	return ok;
 }
+
+int pgpool_open_count(pgpool *p)
+{
+	pthread_mutex_lock(&p->lock);
+	int n = 0;
+	for (struct entry *e = p->entries; e; e = e->next)
+		n += e->open;
+	pthread_mutex_unlock(&p->lock);
+	return n;
+}

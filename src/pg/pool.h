@@ -59,6 +59,8 @@ void pgpool_forget_server(pgpool *p, int64_t server_id);
 PGresult *pgpool_query(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, const char *sql,
 		       int nparams, const char *const *params, pg_error *pgerr, tusk_err *err);
 int pgpool_server_version(pgpool *p, int64_t user_id, int64_t server_id);
+/* Browsing connections open (idle and borrowed), over all users and servers. */
+int pgpool_open_count(pgpool *p);
 
 /* Runs fn with a borrowed connection to dbname (fn may run several
  * statements, e.g. a transaction); the connection goes back to the pool,

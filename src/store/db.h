@@ -31,6 +31,9 @@ const void *db_col_blob(db_stmt *s, int i, size_t *n);
 /* Rows changed by the last step of s. */
 int64_t db_changes(db_stmt *s);
 void db_finalize(db_stmt *s);
+/* Errors the metadata store met since start (for monitoring). */
+unsigned long db_error_count(void);
+
 /* Steps a statement that returns no rows and finalizes it. */
 bool db_run(db_stmt *s, tusk_err *err) __attribute__((warn_unused_result));
 

@@ -18,8 +18,16 @@ struct db_stmt {
 	bool bind_failed;
 };
 
+static unsigned long errors; /* atomic */
+
+unsigned long db_error_count(void)
+{
+	return __atomic_load_n(&errors, __ATOMIC_RELAXED);
+}
+
 static void set_err(db *d, tusk_err *err, const char *what)
 {
+	__atomic_add_fetch(&errors, 1, __ATOMIC_RELAXED);
 	err_set(err, "store_error", "metadata store: %s: %s", what, sqlite3_errmsg(d->conn));
 }
 
@@ -55,6 +63,7 @@ bool db_exec(db *d, const char *sql, tusk_err *err)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(d->conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		__atomic_add_fetch(&errors, 1, __ATOMIC_RELAXED);
 		err_set(err, "store_error", "metadata store: %s", msg ? msg : sqlite3_errmsg(d->conn));
 		sqlite3_free(msg);
 		return false;

@@ -119,6 +119,11 @@ bool store_ping(store *s, tusk_err *err)
 	return ok;
 }
 
+unsigned long store_error_count(void)
+{
+	return db_error_count();
+}
+
 int store_schema_version(store *s)
 {
 	return s->version;

@@ -18,6 +18,8 @@ store *store_open(const char *data_dir, tusk_err *err);
 void store_close(store *s);
 bool store_ping(store *s, tusk_err *err) __attribute__((warn_unused_result));
 int store_schema_version(store *s);
+/* Errors the store met since start. */
+unsigned long store_error_count(void);
 /* The newest schema version this build knows. */
 int store_latest_version(void);
 

@@ -183,7 +183,7 @@ test('a drop PostgreSQL refuses shows its message, detail and hint in the dialog
 });
 
 test('Show system objects lists the catalog schemas', async () => {
-  const toggle = page.getByRole('toolbar', { name: 'Object explorer toolbar' }).getByRole('button', { name: 'Show system objects' });
+  const toggle = page.getByRole('region', { name: 'Object explorer' }).getByRole('button', { name: 'Show system objects' });
   assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
   assert.equal(await treeItem(page, 'pg_catalog').count(), 0);
   await toggle.click();
