@@ -97,6 +97,7 @@ bench: build/release/tusk ## run the benchmarks in bench/
 	bench/startup/run.sh
 	bench/query/run.sh
 	bench/browser/run.sh
+	bench/dashboard/run.sh
 
 clean: ## remove build output
 	rm -rf build
