@@ -349,11 +349,14 @@ bool catalog_ddl(pgpool *pool, int64_t user_id, int64_t server_id, const char *p
 	}
 	bool ok = false;
 	int nparams = 0;
-	const char *const *queries = w.at_member ? catalog_ddl_queries(w.member_kind, &nparams) : NULL;
-	if (!w.at_member) {
+	/* a path that ends at the database names the database itself */
+	bool is_db = !w.collection;
+	const char *kind = is_db ? "database" : w.member_kind;
+	const char *const *queries = is_db || w.at_member ? catalog_ddl_queries(kind, &nparams) : NULL;
+	if (!is_db && !w.at_member) {
 		err_set(err, "not_found", "'%s' is a collection; DDL belongs to its members.", path);
 	} else if (!queries) {
-		err_set(err, "ddl_unavailable", "Tusk cannot write the DDL of a %s yet.", w.member_kind);
+		err_set(err, "ddl_unavailable", "Tusk cannot write the DDL of a %s yet.", kind);
 	} else {
 		const char *params[3];
 		ok = member_params(&w, nparams, params);
@@ -467,15 +470,15 @@ bool catalog_dependencies(pgpool *pool, int64_t user_id, int64_t server_id, cons
 		str q = STR_INIT;
 		if (dependents)
 			str_appendf(&q,
-				    "SELECT pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid), %s FROM "
-				    "pg_catalog.pg_depend d WHERE d.refclassid = $1::oid AND d.refobjid = $2::oid "
+				    "SELECT DISTINCT pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid), %s "
+				    "FROM pg_catalog.pg_depend d WHERE d.refclassid = $1::oid AND d.refobjid = $2::oid "
 				    "ORDER BY 1",
 				    deptype);
 		else
 			str_appendf(&q,
 				    "SELECT pg_catalog.pg_describe_object(d.refclassid, d.refobjid, d.refobjsubid), %s "
 				    "FROM pg_catalog.pg_depend d WHERE d.classid = $1::oid AND d.objid = $2::oid AND "
-				    "d.deptype <> 'p' UNION ALL SELECT pg_catalog.pg_describe_object(s.refclassid, "
+				    "d.deptype <> 'p' UNION SELECT pg_catalog.pg_describe_object(s.refclassid, "
 				    "s.refobjid, 0), CASE s.deptype WHEN 'o' THEN 'owner' WHEN 'a' THEN 'privileges' WHEN "
 				    "'r' THEN 'policy' ELSE s.deptype::text END FROM pg_catalog.pg_shdepend s WHERE "
 				    "s.classid = $1::oid AND s.objid = $2::oid AND s.dbid = (SELECT oid FROM "

@@ -279,6 +279,23 @@ static const char *const column_sql[] = {
 	NULL,
 };
 
+/* The database the connection is on (the path's database). */
+static const char *const database_sql[] = {
+	"SELECT format('CREATE DATABASE %I WITH OWNER = %I ENCODING = %L LC_COLLATE = %L LC_CTYPE = %L TABLESPACE = %I "
+	"CONNECTION LIMIT = %s;', d.datname, pg_catalog.pg_get_userbyid(d.datdba), "
+	"pg_catalog.pg_encoding_to_char(d.encoding), d.datcollate, d.datctype, t.spcname, d.datconnlimit) FROM "
+	"pg_catalog.pg_database d JOIN pg_catalog.pg_tablespace t ON t.oid = d.dattablespace WHERE d.datname = "
+	"pg_catalog.current_database()",
+	"SELECT format('COMMENT ON DATABASE %I IS %L;', pg_catalog.current_database(), c) FROM "
+	"pg_catalog.shobj_description((SELECT oid FROM pg_catalog.pg_database WHERE datname = "
+	"pg_catalog.current_database()), 'pg_database') c WHERE c IS NOT NULL",
+	"SELECT format('GRANT %s ON DATABASE %I TO %s%s;', a.privilege_type, d.datname, CASE WHEN a.grantee = 0 THEN "
+	"'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) END, CASE WHEN a.is_grantable THEN "
+	"' WITH GRANT OPTION' ELSE '' END) FROM pg_catalog.pg_database d, pg_catalog.aclexplode(d.datacl) a WHERE "
+	"d.datname = pg_catalog.current_database() AND a.grantee <> d.datdba ORDER BY a.grantee, a.privilege_type",
+	NULL,
+};
+
 struct ddl_kind {
 	const char *kind;
 	const char *const *sql;
@@ -286,6 +303,7 @@ struct ddl_kind {
 };
 
 static const struct ddl_kind ddl_kinds[] = {
+	{"database", database_sql, 0},
 	{"schema", schema_sql, 1},
 	{"extension", extension_sql, 1},
 	{"table", table_sql, 2},

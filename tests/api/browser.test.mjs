@@ -132,3 +132,12 @@ test('statistics and dependencies', async () => {
   assert.ok(by.some((o) => /rule _RETURN on view cat\.v_parent/.test(o)), by.join('\n'));
   assert.ok(by.some((o) => /constraint child_parent_id_fkey on table cat\.child/.test(o)), by.join('\n'));
 });
+
+test('the DDL of a database, and dependents listed once each', async () => {
+  const r = await c.get(`api/v1/servers/${id}/objects/ddl?path=${encodeURIComponent(`/databases/${DB}`)}`);
+  assert.equal(r.status, 200, r.raw);
+  assert.match(r.raw, new RegExp(`^CREATE DATABASE ${DB} WITH OWNER = ${pg.user} ENCODING = 'UTF8'`));
+  const deps = await facet('dependencies', `/databases/${DB}/schemas/cat/tables/parent`);
+  const objects = deps.dependents.map((d) => `${d.object}|${d.type}`);
+  assert.equal(new Set(objects).size, objects.length, objects.join('\n'));
+});

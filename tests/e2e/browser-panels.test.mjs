@@ -115,6 +115,12 @@ test('selecting the table shows it in the object tab: properties, SQL, statistic
   assert.match(await sql.innerText(), /CREATE INDEX parent_name ON cat\.parent/);
   await bothThemes('object-sql');
 
+  await objectTab().getByRole('button', { name: 'Open in Query Tool' }).click();
+  await page.getByRole('tab', { name: `${DB} on ${SERVER}` }).waitFor();
+  const editor = page.locator('.tab-panel:not([hidden]) .query-editor .cm-content');
+  await editor.getByText('CREATE TABLE cat.parent', { exact: false }).waitFor();
+  await page.getByRole('tab', { name: 'table cat.parent' }).click();
+
   await section('Statistics').click();
   await objectTab().getByRole('table', { name: 'Statistics' }).getByRole('rowheader', { name: 'Live tuples' }).waitFor();
 
@@ -127,9 +133,14 @@ test('selecting the table shows it in the object tab: properties, SQL, statistic
 
 test('the object tab follows the selection and says calmly what the server cannot show', async () => {
   await expandTreeItem(page, treeItem(page, 'Columns (3)'));
+  await page.getByRole('tab', { name: `${DB} on ${SERVER}` }).click();
   await selectTreeItem(treeItem(page, 'qty integer'));
   await page.getByRole('tab', { name: 'column cat.parent.qty' }).waitFor();
   assert.equal(await page.getByRole('tab', { name: /^table cat\.parent/ }).count(), 0, 'one object tab, retitled');
+  assert.equal(await objectTab().count(), 0, 'the query tab in front stays in front');
+  await page.keyboard.press('Enter');
+  await section('Properties').click();
+  await objectTab().getByRole('table', { name: 'Properties' }).getByRole('cell', { name: 'integer', exact: true }).waitFor();
 
   await expandTreeItem(page, treeItem(page, 'Languages (1)'));
   await selectTreeItem(treeItem(page, 'plpgsql'));
@@ -142,7 +153,7 @@ test('the object tab follows the selection and says calmly what the server canno
 
 test('View/Edit Data from the table menu opens its rows in a query tab', async () => {
   await chooseInNodeMenu(page, treeItem(page, 'parent'), 'All Rows');
-  await page.getByRole('tab', { name: `${DB} on ${SERVER}` }).waitFor();
+  await page.getByRole('tab', { name: `${DB} on ${SERVER}` }).nth(1).waitFor();
   const grid = page.locator('.tab-panel:not([hidden])').getByRole('grid', { name: 'Data of parent' });
   await grid.getByRole('gridcell', { name: 'plum', exact: true }).waitFor({ timeout: 30_000 });
   await grid.getByRole('gridcell', { name: 'apple', exact: true }).waitFor();
@@ -164,7 +175,7 @@ test('Drop shows the SQL, runs it on confirmation, and the view leaves the tree'
   assert.equal(psql("SELECT count(*) FROM pg_views WHERE viewname = 'v_parent'", { db: DB }), '0');
 });
 
-test('a drop PostgreSQL refuses shows its message, detail and hint in the dialog', async () => {
+test('a drop PostgreSQL refuses shows its message, detail and hint; Drop Cascade then takes the dependents', async () => {
   psql('CREATE VIEW cat.v_again AS SELECT id FROM cat.parent', { db: DB });
   await selectTreeItem(treeItem(page, 'parent'));
   await page.getByRole('tree', { name: 'Servers' }).press('Delete');
@@ -177,9 +188,17 @@ test('a drop PostgreSQL refuses shows its message, detail and hint in the dialog
   await error.getByText('view cat.v_again depends on table cat.parent').waitFor();
   await error.getByText(/CASCADE/).waitFor();
   await screenshot(page, 'object-drop-refused-light');
-  await d.getByRole('button', { name: 'Cancel' }).click();
-  await d.waitFor({ state: 'detached' });
   assert.equal(psql("SELECT count(*) FROM pg_tables WHERE tablename = 'parent'", { db: DB }), '1', 'nothing was dropped');
+
+  await d.getByRole('button', { name: 'Drop Cascade…' }).click();
+  const cascade = await dialog(page, 'Drop table (cascade)');
+  assert.equal((await cascade.getByLabel('SQL to run').innerText()).trim(), 'DROP TABLE cat.parent CASCADE;');
+  await cascade.getByRole('button', { name: 'Drop Cascade', exact: true }).click();
+  await cascade.waitFor({ state: 'detached' });
+  await treeItem(page, 'Tables (0)').waitFor();
+  await treeItem(page, 'Views (0)').waitFor();
+  assert.equal(await treeItem(page, 'parent').count(), 0);
+  assert.equal(psql("SELECT count(*) FROM pg_class WHERE relname IN ('parent', 'v_again')", { db: DB }), '0');
 });
 
 test('Show system objects lists the catalog schemas', async () => {

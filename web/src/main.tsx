@@ -7,6 +7,7 @@ import './styles/controls.css';
 import './styles/shell.css';
 import './styles/dialogs.css';
 import './styles/query.css';
+import './styles/browser.css';
 import { ToastArea } from './components/Toast';
 import { LoginScreen } from './features/auth/LoginScreen';
 import { ServerUnreachable } from './features/shell/ServerUnreachable';

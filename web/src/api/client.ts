@@ -103,13 +103,24 @@ async function send(method: Method, path: string, options: RequestOptions): Prom
   }
 }
 
-export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
-  const response = await send(method, path, options);
-  const payload = await readJson(response);
-  if (response.ok) return payload as T;
+function failure(response: Response, payload: unknown, options: RequestOptions): ApiError {
   const error = errorFrom(response, payload);
   if (response.status === 401 && options.redirectOn401 !== false && !options.answers401?.includes(error.code)) {
     onUnauthorized();
   }
-  throw error;
+  return error;
+}
+
+export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await send(method, path, options);
+  const payload = await readJson(response);
+  if (response.ok) return payload as T;
+  throw failure(response, payload, options);
+}
+
+/** A GET whose answer is text (DDL); errors are JSON like everywhere else. */
+export async function requestText(path: string, options: RequestOptions = {}): Promise<string> {
+  const response = await send('GET', path, options);
+  if (response.ok) return response.text();
+  throw failure(response, await readJson(response), options);
 }

@@ -107,8 +107,10 @@ export function disconnectServer(id: number): Promise<void> {
   return request<void>('POST', `servers/${id}/disconnect`, { body: {} });
 }
 
-export async function listObjects(id: number, path: string): Promise<ObjectNode[]> {
-  return (await request<{ nodes: ObjectNode[] }>('GET', `servers/${id}/objects`, { query: { path } })).nodes;
+/** The children of PATH; SYSTEM adds catalog schemas, extension members and internal objects. */
+export async function listObjects(id: number, path: string, system = false): Promise<ObjectNode[]> {
+  const query = { path, system: system ? 'true' : undefined };
+  return (await request<{ nodes: ObjectNode[] }>('GET', `servers/${id}/objects`, { query })).nodes;
 }
 
 export async function importServers(servers: unknown): Promise<number> {

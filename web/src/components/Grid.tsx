@@ -61,6 +61,8 @@ interface Pos {
 
 interface WindowEntry {
   rows: Cell[][] | null;
+  /** Whether the result was complete when this window was asked for. */
+  complete: boolean;
 }
 
 function initialWidth(c: GridColumn): number {
@@ -168,18 +170,20 @@ export function Grid(props: GridProps): JSX.Element {
     return () => observer.disconnect();
   }, []);
 
-  // Windows cut short while rows were still arriving are fetched again.
+  // Windows cut short while rows were still arriving, or asked for before the
+  // result was complete, are fetched again.
   useEffect(() => {
     for (const [w, entry] of cache.current) {
-      if (entry.rows && entry.rows.length < WINDOW && w * WINDOW + entry.rows.length < rowCount) cache.current.delete(w);
+      const short = entry.rows && entry.rows.length < WINDOW && w * WINDOW + entry.rows.length < rowCount;
+      if (short || (complete && !entry.complete)) cache.current.delete(w);
     }
     setTick((t) => t + 1);
-  }, [rowCount]);
+  }, [rowCount, complete]);
 
   useEffect(() => onCursorRow?.(cursor ? cursor.row : null), [cursor?.row]);
 
   function fetchWindow(w: number): void {
-    const entry: WindowEntry = { rows: null };
+    const entry: WindowEntry = { rows: null, complete };
     cache.current.set(w, entry);
     load(w * WINDOW, WINDOW).then(
       (rows) => {

@@ -30,16 +30,19 @@ interface ToolButtonProps {
   label: string;
   shortcut?: string;
   disabled?: boolean;
+  /** Makes it a toggle: on or off. */
+  pressed?: boolean;
   onClick: () => void;
 }
 
-export function ToolButton({ icon, label, shortcut, disabled, onClick }: ToolButtonProps): JSX.Element {
+export function ToolButton({ icon, label, shortcut, disabled, pressed, onClick }: ToolButtonProps): JSX.Element {
   return (
     <button
       type="button"
-      class="tool-btn"
+      class={pressed ? 'tool-btn is-pressed' : 'tool-btn'}
       title={shortcut ? `${label} (${shortcut})` : label}
       aria-label={label}
+      aria-pressed={pressed}
       disabled={disabled}
       onClick={onClick}
     >

@@ -16,6 +16,7 @@ import {
   type ServerList,
 } from '../api/servers';
 import { errorMessage } from '../lib/format';
+import { isUnder, parentPath } from '../lib/objectPath';
 import { showToast } from './toasts';
 
 export type Load<T> = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; value: T };
@@ -29,7 +30,8 @@ export type ExplorerDialog =
   | { kind: 'delete-server'; server: Server }
   | { kind: 'delete-group'; group: ServerGroup }
   | { kind: 'password'; server: Server; message: string | null }
-  | { kind: 'import' };
+  | { kind: 'import' }
+  | { kind: 'drop'; server: Server; node: ObjectNode; cascade: boolean };
 
 export const ROOT_ID = 'servers';
 export const groupNodeId = (id: number) => `group:${id}`;
@@ -43,6 +45,10 @@ export const objectChildren = signal<ReadonlyMap<string, Load<ObjectNode[]>>>(ne
 export const expanded = signal<ReadonlySet<string>>(new Set([ROOT_ID]));
 export const selectedId = signal<string | null>(ROOT_ID);
 export const explorerDialog = signal<ExplorerDialog | null>(null);
+
+const SYSTEM_KEY = 'tusk.showSystemObjects';
+/** Whether the tree also lists catalog schemas, extension members and internal objects; kept per browser. */
+export const showSystem = signal(localStorage.getItem(SYSTEM_KEY) === 'true');
 
 /** Answers that arrive after the user changed (or a newer load started) are dropped. */
 let generation = 0;
@@ -178,15 +184,18 @@ function notConnected(serverId: number, err: ApiError): void {
   showToast(`${server?.name ?? 'The server'}: ${err.message}`, 'error');
 }
 
-async function loadObjects(serverId: number, path: string): Promise<void> {
+/** Loads the children of a path; QUIET keeps what is shown until the answer is in. */
+async function loadObjects(serverId: number, path: string, quiet = false): Promise<void> {
   const key = objectNodeId(serverId, path);
   const gen = generation;
   const ticket = ++loadCounter;
   latestLoad.set(key, ticket);
-  objectChildren.value = withEntry(objectChildren.value, key, { status: 'loading' });
+  if (!quiet || objectChildren.value.get(key)?.status !== 'ready') {
+    objectChildren.value = withEntry(objectChildren.value, key, { status: 'loading' });
+  }
   let result: Load<ObjectNode[]>;
   try {
-    result = { status: 'ready', value: await listObjects(serverId, path) };
+    result = { status: 'ready', value: await listObjects(serverId, path, showSystem.value) };
   } catch (err) {
     if (gen !== generation || latestLoad.get(key) !== ticket) return;
     if (err instanceof ApiError && err.code === 'not_connected') {
@@ -212,6 +221,49 @@ export function refreshObjects(serverId: number, path: string): void {
   const open = [...expanded.value].filter((id) => id.startsWith(under) && id !== key);
   void loadObjects(serverId, path);
   for (const id of open) void loadObjects(serverId, id.slice(objectNodeId(serverId, '').length));
+}
+
+/** Reloads one path in place, without a "Loading…" row (a label or a count changed). */
+export function reloadObjects(serverId: number, path: string): void {
+  if (objectChildren.value.has(objectNodeId(serverId, path))) void loadObjects(serverId, path, true);
+}
+
+/** Reloads in place every path loaded so far (of one server, or of all). */
+function reloadLoaded(serverId?: number): void {
+  for (const key of objectChildren.value.keys()) {
+    const m = /^server:(\d+):(\/.*)$/.exec(key);
+    if (m && (serverId === undefined || Number(m[1]) === serverId)) void loadObjects(Number(m[1]), m[2]!, true);
+  }
+}
+
+/** Shows or hides system objects, and reloads in place everything loaded so far. */
+export function setShowSystem(on: boolean): void {
+  showSystem.value = on;
+  localStorage.setItem(SYSTEM_KEY, String(on));
+  reloadLoaded();
+}
+
+/**
+ * Forgets an object that was dropped and what was loaded under it, moves
+ * the selection off it, and reloads its collection and the collection's
+ * owner (whose count changed); after a cascade, which may have taken
+ * objects anywhere, everything loaded of that server.
+ */
+export function objectDropped(serverId: number, path: string, cascade: boolean): void {
+  const collection = parentPath(path);
+  const prefix = objectNodeId(serverId, '');
+  const gone = (id: string) => id.startsWith(prefix) && isUnder(id.slice(prefix.length), path);
+  batch(() => {
+    dropObjects(serverId, path);
+    if ([...expanded.value].some(gone)) expanded.value = new Set([...expanded.value].filter((id) => !gone(id)));
+    if (selectedId.value !== null && gone(selectedId.value)) selectedId.value = objectNodeId(serverId, collection);
+  });
+  if (cascade) {
+    reloadLoaded(serverId);
+  } else {
+    reloadObjects(serverId, collection);
+    reloadObjects(serverId, parentPath(collection));
+  }
 }
 
 /** Reloads the list and everything open under the connected servers. */

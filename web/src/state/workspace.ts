@@ -3,7 +3,7 @@
 import { signal } from '@preact/signals';
 import type { IconName } from '../components/Icon';
 
-export type TabKind = 'welcome' | 'query';
+export type TabKind = 'welcome' | 'query' | 'object';
 
 export interface TabInfo {
   id: string;
@@ -40,10 +40,17 @@ export function resetWorkspace(): void {
   openDialog.value = null;
 }
 
-/** Opens a tab, or brings it to the front when it is already open. */
-export function openTab(tab: TabInfo): void {
+/** Opens a tab, or brings it to the front when it is already open; ACTIVATE false only adds it. */
+export function openTab(tab: TabInfo, activate = true): void {
   if (!tabs.value.some((t) => t.id === tab.id)) tabs.value = [...tabs.value, tab];
-  activeTabId.value = tab.id;
+  if (activate) activeTabId.value = tab.id;
+}
+
+/** Changes an open tab's title and icon (the object tab follows the selection). */
+export function retitleTab(id: string, title: string, icon: IconName): void {
+  if (tabs.value.some((t) => t.id === id && (t.title !== title || t.icon !== icon))) {
+    tabs.value = tabs.value.map((t) => (t.id === id ? { ...t, title, icon } : t));
+  }
 }
 
 export function openWelcome(): void {

@@ -8,9 +8,21 @@ import type { MenuEntry } from '../../components/Menu';
 import { ToolButton, ToolSeparator, Toolbar } from '../../components/Toolbar';
 import { Tree, type MenuPoint, type TreeNode } from '../../components/Tree';
 import type { Server } from '../../api/servers';
-import { connect, ensureObjects, expanded, links, loadServers, ROOT_ID, selectedId, setExpanded } from '../../state/servers';
+import {
+  connect,
+  ensureObjects,
+  expanded,
+  links,
+  loadServers,
+  ROOT_ID,
+  selectedId,
+  setExpanded,
+  setShowSystem,
+  showSystem,
+} from '../../state/servers';
 import { ACTIONS, actionForKey, canRun, menuActions, runAction, type ActionId } from '../servers/actions';
-import { explorerModel, selectedEntry, type Entry } from './explorerModel';
+import { explorerModel, isCollection, selectedEntry, type Entry } from './explorerModel';
+import { frontObjectTab, showObject } from './objectPanel';
 
 const TOOLBAR: Array<ActionId | 'separator'> = [
   'add-server',
@@ -46,12 +58,34 @@ function focusTree(): void {
   document.querySelector<HTMLElement>('.explorer .tree')?.focus();
 }
 
+/** Enter or a double click opens a branch, and brings a leaf object's tab to the front. */
+function activate(node: TreeNode): void {
+  if (node.children) toggle(node.id, !expanded.value.has(node.id));
+  else if (explorerModel.value.entries.get(node.id)?.kind === 'object') frontObjectTab();
+}
+
+/** Selecting an object (not a collection) shows it in the object tab. */
+function select(id: string): void {
+  selectedId.value = id;
+  const entry = explorerModel.value.entries.get(id);
+  if (entry?.kind === 'object' && !isCollection(entry.node)) showObject(entry.server, entry.node);
+}
+
 function menuEntries(entry: Entry): MenuEntry[] {
-  return menuActions(entry).map((id): MenuEntry => {
-    if (id === 'separator') return { kind: 'separator' };
+  const entries: MenuEntry[] = [];
+  let group: string | undefined;
+  for (const id of menuActions(entry)) {
+    if (id === 'separator') {
+      entries.push({ kind: 'separator' });
+      group = undefined;
+      continue;
+    }
     const action = ACTIONS[id];
-    return { kind: 'item', label: action.label, hint: action.key, onSelect: () => runAction(id, entry) };
-  });
+    if (action.group && action.group !== group) entries.push({ kind: 'heading', label: action.group });
+    group = action.group;
+    entries.push({ kind: 'item', label: action.label, hint: action.key, onSelect: () => runAction(id, entry) });
+  }
+  return entries;
 }
 
 function ExplorerToolbar({ entry }: { entry: Entry | null }): JSX.Element {
@@ -101,9 +135,10 @@ export function ObjectExplorer(): JSX.Element {
   };
 
   const onKey = (e: KeyboardEvent, node: TreeNode | null): boolean => {
-    const id = actionForKey(e);
+    const target = node ? model.entries.get(node.id) ?? null : null;
+    const id = actionForKey(e, target);
     if (!id) return false;
-    runAction(id, node ? model.entries.get(node.id) ?? null : null);
+    runAction(id, target);
     return true;
   };
 
@@ -118,6 +153,8 @@ export function ObjectExplorer(): JSX.Element {
     <section class="panel explorer" aria-label="Object explorer">
       <header class="panel-header">
         <h2>Object Explorer</h2>
+        <span class="toolbar-fill" />
+        <ToolButton icon="eye" label="Show system objects" pressed={showSystem.value} onClick={() => setShowSystem(!showSystem.value)} />
       </header>
       <div class="explorer-toolbar">
         <ExplorerToolbar entry={entry} />
@@ -129,7 +166,8 @@ export function ObjectExplorer(): JSX.Element {
           expanded={expanded.value}
           onToggle={toggle}
           selectedId={selectedId.value}
-          onSelect={(id) => (selectedId.value = id)}
+          onSelect={select}
+          onActivate={activate}
           onContextMenu={onContextMenu}
           onKey={onKey}
         />

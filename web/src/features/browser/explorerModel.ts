@@ -35,15 +35,49 @@ export interface ExplorerModel {
 const OBJECT_ICONS: Record<string, IconName> = {
   login_role: 'user',
   group_role: 'users',
-  database: 'database',
-  databases: 'database',
   role: 'user',
-  roles: 'users',
   tablespace: 'disk',
-  tablespaces: 'disk',
+  database: 'database',
+  schema: 'schema',
+  extension: 'extension',
+  cast: 'cast',
+  event_trigger: 'eventTrigger',
+  fdw: 'globe',
+  foreign_server: 'servers',
+  user_mapping: 'user',
+  language: 'language',
+  publication: 'publication',
+  subscription: 'subscription',
+  table: 'table',
+  view: 'view',
+  materialized_view: 'materializedView',
+  foreign_table: 'foreignTable',
+  sequence: 'sequence',
+  function: 'function',
+  procedure: 'procedure',
+  trigger_function: 'triggerFunction',
+  aggregate: 'aggregate',
+  type: 'type',
+  domain: 'domain',
+  collation: 'collation',
+  operator: 'operator',
+  fts: 'fts',
+  column: 'column',
+  constraint: 'constraint',
+  index: 'index',
+  policy: 'policy',
+  rule: 'rule',
+  trigger: 'trigger',
+  statistics: 'analyze',
 };
 
-function objectIcon(node: ObjectNode): IconName {
+/** A collection ("Tables") rather than an object: it has no properties, DDL or menu of its own. */
+export function isCollection(node: ObjectNode): boolean {
+  return node.kind === 'collection';
+}
+
+export function objectIcon(node: ObjectNode): IconName {
+  if (isCollection(node)) return 'folder';
   return OBJECT_ICONS[node.kind] ?? OBJECT_ICONS[node.icon] ?? 'object';
 }
 
@@ -100,6 +134,7 @@ class Builder {
           label: node.label,
           icon: objectIcon(node),
           count: node.count,
+          dimmed: isCollection(node) && node.count === 0,
           children: node.has_children ? this.objects(server, node.path) : undefined,
         },
         { kind: 'object', server, node },

@@ -5,7 +5,7 @@
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { sql, PostgreSQL } from '@codemirror/lang-sql';
-import { HighlightStyle, bracketMatching, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { bracketMatching, indentOnInput, syntaxHighlighting } from '@codemirror/language';
 import { highlightSelectionMatches, openSearchPanel, search, searchKeymap } from '@codemirror/search';
 import { Compartment, EditorState, Prec, StateEffect, StateField, type Extension } from '@codemirror/state';
 import {
@@ -18,9 +18,9 @@ import {
   lineNumbers,
   type DecorationSet,
 } from '@codemirror/view';
-import { tags } from '@lezer/highlight';
 import type { JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
+import { sqlHighlight, sqlTheme } from '../../components/sqlStyle';
 import type { Completion, EditorHandle } from './model';
 
 export interface EditorCommands {
@@ -53,35 +53,6 @@ const errorField = StateField.define<DecorationSet>({
     return tr.docChanged ? Decoration.none : next;
   },
   provide: (f) => EditorView.decorations.from(f),
-});
-
-const highlight = HighlightStyle.define([
-  { tag: tags.keyword, color: 'var(--cm-keyword)', fontWeight: '600' },
-  { tag: tags.string, color: 'var(--cm-string)' },
-  { tag: [tags.number, tags.bool, tags.null], color: 'var(--cm-number)' },
-  { tag: [tags.lineComment, tags.blockComment], color: 'var(--cm-comment)', fontStyle: 'italic' },
-  { tag: [tags.typeName, tags.standard(tags.name)], color: 'var(--cm-type)' },
-  { tag: [tags.operator, tags.punctuation], color: 'var(--cm-operator)' },
-  { tag: [tags.special(tags.name), tags.special(tags.string)], color: 'var(--cm-name)' },
-]);
-
-const theme = EditorView.theme({
-  '&': { height: '100%', fontSize: '13px', backgroundColor: 'var(--bg)', color: 'var(--text)' },
-  '.cm-scroller': { fontFamily: 'var(--font-mono)', lineHeight: '1.5' },
-  '.cm-content': { caretColor: 'var(--text)' },
-  '.cm-cursor': { borderLeftColor: 'var(--text)' },
-  '.cm-gutters': { backgroundColor: 'var(--bg-panel)', color: 'var(--text-muted)', borderRight: '1px solid var(--border)' },
-  '.cm-activeLine': { backgroundColor: 'var(--cm-active-line)' },
-  '.cm-activeLineGutter': { backgroundColor: 'var(--bg-hover)', color: 'var(--text)' },
-  '&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection': { backgroundColor: 'var(--cm-selection) !important' },
-  '&.cm-focused': { outline: 'none' },
-  '.cm-matchingBracket': { backgroundColor: 'var(--cm-bracket)', outline: 'none' },
-  '.cm-searchMatch': { backgroundColor: 'var(--warn-bg)', outline: '1px solid var(--warn)' },
-  '.cm-panels': { backgroundColor: 'var(--bg-bar)', color: 'var(--text)', borderColor: 'var(--border)' },
-  '.cm-panels input, .cm-panels button': { fontSize: '12px' },
-  '.cm-tooltip': { backgroundColor: 'var(--bg-panel)', border: '1px solid var(--border-strong)', color: 'var(--text)' },
-  '.cm-tooltip-autocomplete > ul > li[aria-selected]': { backgroundColor: 'var(--bg-selected)', color: 'var(--text)' },
-  '.cm-error-mark': { textDecoration: 'underline wavy var(--danger)', textUnderlineOffset: '3px', backgroundColor: 'var(--danger-bg)' },
 });
 
 function languageFor(completion: Completion | null): Extension {
@@ -130,9 +101,9 @@ export function Editor({ initial, cursor, completion, commands, onChange, onRead
         search({ top: true }),
         keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...completionKeymap, indentWithTab]),
         language.current.of(languageFor(completion)),
-        syntaxHighlighting(highlight),
+        syntaxHighlighting(sqlHighlight),
         errorField,
-        theme,
+        sqlTheme,
         EditorView.contentAttributes.of({ 'aria-label': 'SQL editor' }),
         EditorView.updateListener.of((u) => {
           if (u.docChanged || u.selectionSet) changeRef.current();

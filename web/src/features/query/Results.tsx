@@ -24,7 +24,8 @@ export function Results({ tab }: { tab: QueryTab }): JSX.Element {
   const st = tab.status.value;
   const run = tab.run.value;
   const shown = tab.shownResult.value;
-  const results = run ? st?.results ?? [] : [];
+  // Until the status of this run arrives, the status still describes the previous one.
+  const results = run && st && st.execution_id === run.executionId ? st.results : [];
   const hasPlans = tab.plans.value.length > 0;
   const keys: ResultKey[] = [...results.map((_, k) => k), 'messages', ...(hasPlans ? (['explain'] as const) : [])];
   const active = keys.includes(shown) ? shown : (keys[0] ?? 'messages');

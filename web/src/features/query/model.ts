@@ -266,8 +266,11 @@ export class QueryTab {
   /** Reads the schemas, tables and columns for completion, out of sight of the user. */
   private async loadCompletion(sid: string): Promise<void> {
     try {
+      const before = this.status.value;
       const id = await execute(sid, SCHEMA_SQL, true, false);
       this.hiddenExecution = id;
+      // The stream may have shown this run before its id was known: it is not the user's.
+      if (this.status.value?.execution_id === id) this.status.value = before;
       let st = await Promise.race([this.waitFor(id), delay(1500).then(() => fetchStatus(sid))]);
       while (st.execution_id === id && st.state === 'running') {
         await delay(200);

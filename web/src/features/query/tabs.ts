@@ -3,7 +3,7 @@
 // after a reload or the next login.
 import { effect } from '@preact/signals';
 import { listServers, type Server } from '../../api/servers';
-import { saveWorkspace, type SavedTab, type Workspace } from '../../api/query';
+import { saveWorkspace, tableInfo, type SavedTab, type Workspace } from '../../api/query';
 import { errorMessage } from '../../lib/format';
 import { showToast } from '../../state/toasts';
 import { activeTabId, onWorkspaceReset, setCloseHandler } from '../../state/workspace';
@@ -16,13 +16,34 @@ let restored = true;
 let saveTimer = 0;
 let generation = 0;
 
-/** Opens a query tab on SERVER's DATABASE (its maintenance database when null). */
-export function openQueryTab(server: Server, database: string | null, sql = ''): QueryTab {
+function startTab(server: Server, database: string | null, sql: string): { tab: QueryTab; opened: Promise<void> } {
   const tab = new QueryTab({ serverId: server.id, serverName: server.name, database: database ?? server.maintenance_db ?? 'postgres' }, sql);
   register(tab);
-  void tab.open();
+  const opened = tab.open();
   scheduleSave();
-  return tab;
+  return { tab, opened };
+}
+
+/** Opens a query tab on SERVER's DATABASE (its maintenance database when null). */
+export function openQueryTab(server: Server, database: string | null, sql = ''): QueryTab {
+  return startTab(server, database, sql).tab;
+}
+
+/**
+ * View/Edit Data from the explorer: a new query tab on DATABASE showing the
+ * rows of SCHEMA.TABLE (the first LIMIT of them when given). A tab whose
+ * session did not open says why itself.
+ */
+export async function openTableData(server: Server, database: string, schema: string, table: string, limit?: number): Promise<void> {
+  const { tab, opened } = startTab(server, database, '');
+  await opened;
+  if (!tab.sid) return;
+  try {
+    const info = await tableInfo(server.id, database, schema, table);
+    await tab.viewData(info, { schema: info.schema, table: info.table, limit });
+  } catch (err) {
+    showToast(errorMessage(err), 'error');
+  }
 }
 
 function describe(): { tabs: SavedTab[]; active: number } {

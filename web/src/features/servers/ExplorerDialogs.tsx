@@ -1,6 +1,7 @@
 // The explorer dialog in front, if any.
 import type { JSX } from 'preact';
 import { explorerDialog } from '../../state/servers';
+import { DropDialog } from '../browser/DropDialog';
 import { DeleteDialog } from './DeleteDialog';
 import { GroupDialog } from './GroupDialog';
 import { ImportDialog } from './ImportDialog';
@@ -26,6 +27,17 @@ export function ExplorerDialogs(): JSX.Element | null {
       return <PasswordDialog key={d.server.id} server={d.server} message={d.message} onClose={close} />;
     case 'import':
       return <ImportDialog onClose={close} />;
+    case 'drop':
+      return (
+        <DropDialog
+          key={`${d.server.id}:${d.node.path}:${d.cascade}`}
+          server={d.server}
+          node={d.node}
+          cascade={d.cascade}
+          onCascade={() => (explorerDialog.value = { ...d, cascade: true })}
+          onClose={close}
+        />
+      );
     default:
       return null;
   }

@@ -1,6 +1,7 @@
 // What the explorer's toolbar, context menu and keys can do to a node.
 import { exportUrl, type Server } from '../../api/servers';
 import type { IconName } from '../../components/Icon';
+import { databaseOf, parentPath, relationOf } from '../../lib/objectPath';
 import {
   connect,
   disconnect,
@@ -9,8 +10,10 @@ import {
   loadServers,
   refreshAll,
   refreshObjects,
+  reloadObjects,
 } from '../../state/servers';
-import { explorerModel, type Entry } from '../browser/explorerModel';
+import { explorerModel, isCollection, type Entry } from '../browser/explorerModel';
+import { refreshObjectAt } from '../browser/objectPanel';
 
 export type ActionId =
   | 'add-server'
@@ -22,7 +25,11 @@ export type ActionId =
   | 'refresh'
   | 'import'
   | 'export'
-  | 'query-tool';
+  | 'query-tool'
+  | 'view-all'
+  | 'view-100'
+  | 'drop'
+  | 'drop-cascade';
 
 export interface Action {
   id: ActionId;
@@ -30,6 +37,8 @@ export interface Action {
   icon: IconName;
   /** The key that runs it in the tree, for menus and tooltips. */
   key?: string;
+  /** Menus show a heading with this over the action and its neighbours of the same group. */
+  group?: string;
 }
 
 export const ACTIONS: Record<ActionId, Action> = {
@@ -43,13 +52,42 @@ export const ACTIONS: Record<ActionId, Action> = {
   import: { id: 'import', label: 'Import servers…', icon: 'upload' },
   export: { id: 'export', label: 'Export servers', icon: 'download' },
   'query-tool': { id: 'query-tool', label: 'Query Tool', icon: 'query', key: 'Alt+Shift+Q' },
+  'view-all': { id: 'view-all', label: 'All Rows', icon: 'table', group: 'View/Edit Data' },
+  'view-100': { id: 'view-100', label: 'First 100 Rows', icon: 'table', group: 'View/Edit Data' },
+  drop: { id: 'drop', label: 'Drop…', icon: 'trash', key: 'Delete' },
+  'drop-cascade': { id: 'drop-cascade', label: 'Drop Cascade…', icon: 'trash' },
 };
 
 /** The server and database a query tool opened on ENTRY would use; null when it cannot open one. */
 function queryTarget(entry: Entry | null): { server: Server; database: string | null } | null {
   if (entry?.kind === 'server' && entry.server.connected) return { server: entry.server, database: null };
-  if (entry?.kind === 'object' && entry.node.kind === 'database' && entry.server.connected) return { server: entry.server, database: entry.node.label };
-  return null;
+  if (entry?.kind !== 'object' || !entry.server.connected) return null;
+  const database = databaseOf(entry.node.path);
+  return database === null ? null : { server: entry.server, database };
+}
+
+const VIEWABLE = new Set(['table', 'view', 'materialized_view']);
+
+/** The table or view whose rows View/Edit Data would show. */
+function dataTarget(entry: Entry | null): { server: Server; database: string; schema: string; table: string } | null {
+  if (entry?.kind !== 'object' || !VIEWABLE.has(entry.node.kind)) return null;
+  const database = databaseOf(entry.node.path);
+  const relation = relationOf(entry.node.path);
+  return database !== null && relation ? { server: entry.server, database, ...relation } : null;
+}
+
+/** Objects inside a database can be dropped; a database itself is dropped from the query tool. */
+function droppable(entry: Entry | null): entry is Extract<Entry, { kind: 'object' }> {
+  return entry?.kind === 'object' && !isCollection(entry.node) && entry.node.kind !== 'database' && databaseOf(entry.node.path) !== null;
+}
+
+function viewData(entry: Entry | null, limit?: number): void {
+  const target = dataTarget(entry);
+  if (target) void import('../query/tabs').then((m) => m.openTableData(target.server, target.database, target.schema, target.table, limit));
+}
+
+function drop(entry: Entry | null, cascade: boolean): void {
+  if (droppable(entry)) explorerDialog.value = { kind: 'drop', server: entry.server, node: entry.node, cascade };
 }
 
 function openQueryTool(entry: Entry | null): void {
@@ -74,6 +112,12 @@ export function canRun(id: ActionId, entry: Entry | null): boolean {
       return entry?.kind === 'server' && entry.server.connected;
     case 'query-tool':
       return queryTarget(entry) !== null;
+    case 'view-all':
+    case 'view-100':
+      return dataTarget(entry) !== null;
+    case 'drop':
+    case 'drop-cascade':
+      return droppable(entry);
     default:
       return true;
   }
@@ -95,7 +139,10 @@ function refresh(entry: Entry | null): void {
   } else if (entry?.kind === 'server' && entry.server.connected) {
     refreshObjects(entry.server.id, '/');
   } else if (entry?.kind === 'object') {
-    refreshObjects(entry.server.id, entry.node.path);
+    refreshObjectAt(entry.server.id, entry.node.path);
+    // A leaf has nothing below it to reload: its collection has its label.
+    if (entry.node.has_children) refreshObjects(entry.server.id, entry.node.path);
+    else reloadObjects(entry.server.id, parentPath(entry.node.path));
   } else if (entry?.kind === 'root' || entry === null) {
     void refreshAll();
   } else {
@@ -127,6 +174,10 @@ export function runAction(id: ActionId, entry: Entry | null): void {
     import: () => (explorerDialog.value = { kind: 'import' }),
     export: downloadExport,
     'query-tool': () => openQueryTool(entry),
+    'view-all': () => viewData(entry),
+    'view-100': () => viewData(entry, 100),
+    drop: () => drop(entry, false),
+    'drop-cascade': () => drop(entry, true),
   };
   run[id]();
 }
@@ -147,13 +198,23 @@ export function menuActions(entry: Entry): Array<ActionId | 'separator'> {
         'refresh',
       ];
     default:
-      return entry.kind === 'object' && entry.node.kind === 'database' ? ['query-tool', 'separator', 'refresh'] : ['refresh'];
+      return objectMenu(entry);
   }
 }
 
-/** The tree's own keys for the explorer: F2 edits, Delete deletes, F5 refreshes. */
-export function actionForKey(e: KeyboardEvent): ActionId | null {
+/** An object's menu: what opens on it, refresh, then the drops, each group only when it applies. */
+function objectMenu(entry: Entry): Array<ActionId | 'separator'> {
+  const groups: ActionId[][] = [
+    (['query-tool', 'view-all', 'view-100'] as const).filter((id) => canRun(id, entry)),
+    ['refresh'],
+    (['drop', 'drop-cascade'] as const).filter((id) => canRun(id, entry)),
+  ];
+  return groups.filter((g) => g.length > 0).flatMap((g, i): Array<ActionId | 'separator'> => (i === 0 ? g : ['separator', ...g]));
+}
+
+/** The tree's own keys for the explorer: F2 edits, Delete deletes (drops an object), F5 refreshes. */
+export function actionForKey(e: KeyboardEvent, entry: Entry | null): ActionId | null {
   if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return null;
-  const keys: Record<string, ActionId> = { F2: 'edit', Delete: 'delete', F5: 'refresh' };
+  const keys: Record<string, ActionId> = { F2: 'edit', Delete: droppable(entry) ? 'drop' : 'delete', F5: 'refresh' };
   return keys[e.key] ?? null;
 }

@@ -5,6 +5,7 @@ import { SplitPane } from '../../components/SplitPane';
 import { Tabs } from '../../components/Tabs';
 import { activeTabId, requestCloseTab, tabs, type TabInfo } from '../../state/workspace';
 import { ObjectExplorer } from '../browser/ObjectExplorer';
+import { ObjectTab } from '../browser/ObjectTab';
 import { Dialogs } from './Dialogs';
 import { LazyQueryTab } from './LazyQueryTab';
 import { useGlobalShortcuts } from './shortcuts';
@@ -18,6 +19,8 @@ function renderTab(tab: TabInfo): JSX.Element {
       return <WelcomeTab />;
     case 'query':
       return <LazyQueryTab id={tab.id} />;
+    case 'object':
+      return <ObjectTab />;
   }
 }
 
@@ -57,7 +60,7 @@ export function Shell(): JSX.Element {
       <TopBar />
       <SplitPane
         storageKey="tusk.explorerWidth"
-        initial={280}
+        initial={320}
         min={180}
         max={640}
         label="Resize object explorer"

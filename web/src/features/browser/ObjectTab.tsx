@@ -1,0 +1,302 @@
+// The object tab: a header naming the object, then Properties, SQL,
+// Statistics and Dependencies of whatever the explorer has selected.
+import type { ComponentChildren, JSX } from 'preact';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import type { Dependency, NamedValue } from '../../api/objects';
+import { Button } from '../../components/Button';
+import { Icon } from '../../components/Icon';
+import { ToolButton } from '../../components/Toolbar';
+import { errorMessage } from '../../lib/format';
+import { databaseOf, qualifiedName } from '../../lib/objectPath';
+import { showToast } from '../../state/toasts';
+import { objectIcon } from './explorerModel';
+import {
+  kindLabel,
+  objectSection,
+  objectTarget,
+  refreshObject,
+  sectionLoads,
+  selectSection,
+  type ObjectTarget,
+  type Section,
+  type SectionLoad,
+} from './objectPanel';
+
+const SECTIONS: Array<{ id: Section; title: string }> = [
+  { id: 'properties', title: 'Properties' },
+  { id: 'sql', title: 'SQL' },
+  { id: 'statistics', title: 'Statistics' },
+  { id: 'dependencies', title: 'Dependencies' },
+];
+
+export function ObjectTab(): JSX.Element {
+  const target = objectTarget.value;
+  if (!target) {
+    return (
+      <div class="object-tab">
+        <p class="object-note">Select an object in the explorer to see its properties, SQL, statistics and dependencies.</p>
+      </div>
+    );
+  }
+  return (
+    <div class="object-tab">
+      <ObjectHeader target={target} />
+      <SectionStrip />
+    </div>
+  );
+}
+
+function ObjectHeader({ target }: { target: ObjectTarget }): JSX.Element {
+  const { server, node } = target;
+  const database = databaseOf(node.path);
+  const where = database !== null && node.kind !== 'database' ? `${database} on ${server.name}` : server.name;
+  return (
+    <header class="object-head">
+      <Icon name={objectIcon(node)} class="object-head-icon" />
+      <span class="object-kind">{kindLabel(node)}</span>
+      <strong class="object-name">{qualifiedName(node.path)}</strong>
+      <span class="object-where">{where}</span>
+      <span class="toolbar-fill" />
+      <ToolButton icon="refresh" label="Refresh" onClick={refreshObject} />
+    </header>
+  );
+}
+
+function SectionStrip(): JSX.Element {
+  const prefix = useId();
+  const stripRef = useRef<HTMLDivElement>(null);
+  const active = objectSection.value;
+
+  const onKeyDown = (e: KeyboardEvent, index: number) => {
+    const moves: Record<string, number> = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: SECTIONS.length - 1 };
+    const to = moves[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    const section = SECTIONS[(to + SECTIONS.length) % SECTIONS.length]!;
+    selectSection(section.id);
+    stripRef.current?.querySelector<HTMLElement>(`[id="${prefix}-${section.id}"]`)?.focus();
+  };
+
+  return (
+    <>
+      <div class="object-strip" role="tablist" aria-label="Object sections" ref={stripRef}>
+        {SECTIONS.map((s, index) => (
+          <button
+            key={s.id}
+            type="button"
+            role="tab"
+            id={`${prefix}-${s.id}`}
+            class={s.id === active ? 'object-section is-active' : 'object-section'}
+            aria-selected={s.id === active}
+            aria-controls={`${prefix}-panel`}
+            tabIndex={s.id === active ? 0 : -1}
+            onClick={() => selectSection(s.id)}
+            onKeyDown={(e) => onKeyDown(e, index)}
+          >
+            {s.title}
+          </button>
+        ))}
+      </div>
+      <div class="object-body" role="tabpanel" id={`${prefix}-panel`} aria-labelledby={`${prefix}-${active}`}>
+        <SectionContent section={active} />
+      </div>
+    </>
+  );
+}
+
+function SectionContent({ section }: { section: Section }): JSX.Element {
+  const loads = sectionLoads.value;
+  switch (section) {
+    case 'properties':
+      return <Loaded load={loads.properties}>{(rows) => <ValuesTable label="Properties" rows={rows} />}</Loaded>;
+    case 'sql':
+      return <Loaded load={loads.sql}>{(text) => <SqlSection text={text} />}</Loaded>;
+    case 'statistics':
+      return <Loaded load={loads.statistics}>{(rows) => <ValuesTable label="Statistics" rows={rows} />}</Loaded>;
+    case 'dependencies':
+      return (
+        <Loaded load={loads.dependencies}>
+          {(deps) => (
+            <div class="object-deps">
+              <DependencyTable title="Depends on" rows={deps.dependencies} />
+              <DependencyTable title="Referenced by" rows={deps.dependents} />
+            </div>
+          )}
+        </Loaded>
+      );
+  }
+}
+
+function Loaded<T>({ load, children }: { load: SectionLoad<T> | undefined; children: (value: T) => ComponentChildren }): JSX.Element {
+  if (!load || load.status === 'loading') {
+    return (
+      <p class="object-note">
+        <span class="spinner" aria-hidden="true" /> Loading…
+      </p>
+    );
+  }
+  if (load.status === 'unavailable') return <p class="object-note">{load.message}</p>;
+  if (load.status === 'error') {
+    return (
+      <div class="object-note is-error" role="alert">
+        <Icon name="alert" />
+        <span>{load.message}</span>
+        <Button small onClick={refreshObject}>
+          Retry
+        </Button>
+      </div>
+    );
+  }
+  return <>{children(load.value)}</>;
+}
+
+/** Property names as words: "estimated_rows" is "Estimated rows", "oid" is "OID". */
+function humanize(name: string): string {
+  const words = name.split('_').map((w) => (['oid', 'sql', 'acl', 'ttl', 'fts', 'rls'].includes(w) ? w.toUpperCase() : w));
+  const text = words.join(' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Values that are code, identifiers lists or ACLs read best in monospace. */
+const MONO = new Set([
+  'privileges',
+  'definition',
+  'options',
+  'settings',
+  'partition_key',
+  'partition_bound',
+  'predicate',
+  'check_expression',
+  'default_value',
+  'arguments',
+  'returns',
+  'data_type',
+  'most_common_values',
+  'inherits',
+  'labels',
+  'command',
+  'oid',
+]);
+
+/** Free text that may be just "t" or "f" and must not turn into Yes/No. */
+const TEXT = new Set(['name', 'comment', 'definition', 'default_value', 'labels', 'most_common_values']);
+
+/** An ACL "{a=r/o,"b c"=rw/o}" as one grant a line. */
+function aclLines(value: string): string {
+  const inner = value.replace(/^\{|\}$/g, '');
+  return (inner.match(/(?:"(?:[^"]|"")*"|[^,])+/g) ?? [inner]).join('\n');
+}
+
+function PropertyValue({ row }: { row: NamedValue }): JSX.Element {
+  const { name, value } = row;
+  if (value === null || value === '') return <span class="muted">—</span>;
+  if (!TEXT.has(name) && (value === 't' || value === 'f')) return <>{value === 't' ? 'Yes' : 'No'}</>;
+  if (name === 'privileges') return <span class="prop-mono">{aclLines(value)}</span>;
+  return MONO.has(name) || value.includes('\n') ? <span class="prop-mono">{value}</span> : <>{value}</>;
+}
+
+function ValuesTable({ label, rows }: { label: string; rows: NamedValue[] }): JSX.Element {
+  if (rows.length === 0) return <p class="object-note">No {label.toLowerCase()}.</p>;
+  return (
+    <table class="data-table prop-table" aria-label={label}>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.name}>
+            <th scope="row">{humanize(row.name)}</th>
+            <td>
+              <PropertyValue row={row} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** pg_depend lists one row per column for a view's rule: each object and type once is enough. */
+function distinct(rows: Dependency[]): Dependency[] {
+  const seen = new Set<string>();
+  return rows.filter((r) => {
+    const key = `${r.type}\u0000${r.object}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function DependencyTable({ title, rows }: { title: string; rows: Dependency[] }): JSX.Element {
+  const list = distinct(rows);
+  return (
+    <section class="dep-section" aria-label={title}>
+      <h3>
+        {title} <span class="muted">({list.length})</span>
+      </h3>
+      {list.length === 0 ? (
+        <p class="dep-empty">Nothing.</p>
+      ) : (
+        <table class="data-table dep-table">
+          <thead>
+            <tr>
+              <th>Object</th>
+              <th>Type</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((r) => (
+              <tr key={`${r.type}\u0000${r.object}`}>
+                <td>{r.object}</td>
+                <td class="muted">{r.type}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+type SqlViewModule = typeof import('../../components/SqlView');
+let sqlViewModule: SqlViewModule | null = null;
+
+/** CodeMirror comes with the first SQL shown (it is shared with the query tool's chunk). */
+function LazySqlView({ text }: { text: string }): JSX.Element {
+  const [mod, setMod] = useState<SqlViewModule | null>(sqlViewModule);
+  useEffect(() => {
+    if (mod) return;
+    void import('../../components/SqlView').then((m) => {
+      sqlViewModule = m;
+      setMod(m);
+    });
+  }, []);
+  return mod ? <mod.SqlView text={text} label="Object SQL" /> : <p class="object-note">Loading…</p>;
+}
+
+async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+    showToast('SQL copied to the clipboard.');
+  } catch (err) {
+    showToast(`Could not copy: ${errorMessage(err)}`, 'error');
+  }
+}
+
+function SqlSection({ text }: { text: string }): JSX.Element {
+  const target = objectTarget.value!;
+  const openInQueryTool = () => {
+    const database = databaseOf(target.node.path);
+    void import('../query/tabs').then((m) => m.openQueryTab(target.server, database, text));
+  };
+  return (
+    <div class="object-sql">
+      <div class="object-sql-bar">
+        <Button small onClick={() => void copyText(text)}>
+          <Icon name="copy" size={14} /> Copy
+        </Button>
+        <Button small onClick={openInQueryTool}>
+          <Icon name="query" size={14} /> Open in Query Tool
+        </Button>
+      </div>
+      <LazySqlView text={text.trimEnd()} />
+    </div>
+  );
+}
