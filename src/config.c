@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stddef.h>
@@ -203,6 +204,130 @@ static bool apply_env(config *c, const struct setting *s, char *const *envp, tus
 	return true;
 }
 
+static const struct setting *find_flag(const char *name, size_t n);
+
+bool config_python_literal(const char *in, char **out)
+{
+	while (*in == ' ')
+		in++;
+	size_t n = strlen(in);
+	while (n && in[n - 1] == ' ')
+		n--;
+	if (n >= 2 && (in[0] == '\'' || in[0] == '"') && in[n - 1] == in[0]) {
+		str s = STR_INIT;
+		for (size_t i = 1; i < n - 1; i++) {
+			char c = in[i];
+			if (c == '\\' && i + 1 < n - 1) {
+				c = in[++i];
+				c = c == 'n' ? '\n' : c == 't' ? '\t' : c;
+			} else if (c == in[0]) {
+				str_free(&s);
+				return false; /* an unescaped quote inside: not one literal */
+			}
+			str_append_char(&s, c);
+		}
+		*out = str_take(&s);
+		return true;
+	}
+	if (n == 4 && strncmp(in, "True", 4) == 0)
+		return *out = xstrdup("true"), true;
+	if (n == 5 && strncmp(in, "False", 5) == 0)
+		return *out = xstrdup("false"), true;
+	if (n == 4 && strncmp(in, "None", 4) == 0)
+		return *out = xstrdup(""), true;
+	bool number = n > 0;
+	for (size_t i = 0; i < n; i++)
+		number = number && (isdigit((unsigned char)in[i]) || (i == 0 && in[i] == '-') || in[i] == '.' || in[i] == '_');
+	if (!number)
+		return false;
+	str s = STR_INIT;
+	for (size_t i = 0; i < n; i++)
+		if (in[i] != '_')
+			str_append_char(&s, in[i]);
+	*out = str_take(&s);
+	return true;
+}
+
+/* pgAdmin's config keys that mean something to Tusk, as PGADMIN_CONFIG_<KEY>.
+ * A setting named here is applied before TUSK_* variables, which win. */
+static const struct {
+	const char *key;
+	const char *flag; /* the Tusk setting it sets, or NULL when only noted */
+	int multiply;     /* SESSION_EXPIRATION_TIME is in days */
+	const char *note; /* why it is ignored, when it is */
+} pgadmin_keys[] = {
+	{"SERVER_MODE", "server-mode", 1, NULL},
+	{"MAX_LOGIN_ATTEMPTS", "max-login-attempts", 1, NULL},
+	{"SESSION_EXPIRATION_TIME", "session-lifetime", 86400, NULL},
+	{"PASSWORD_LENGTH_MIN", "password-min-length", 1, NULL},
+	{"ENHANCED_COOKIE_PROTECTION", NULL, 0,
+	 "ignored: Tusk binds sessions to a random id stored hashed, with SameSite and CSRF tokens"},
+	{"MASTER_PASSWORD_REQUIRED", NULL, 0,
+	 "ignored: saved passwords are always encrypted with a key derived from the user's login password"},
+	{"UPGRADE_CHECK_ENABLED", NULL, 0, "ignored: Tusk never calls out"},
+	{"CONSOLE_LOG_LEVEL", NULL, 0, "ignored: use TUSK_LOG_LEVEL"},
+	{"FILE_LOG_LEVEL", NULL, 0, "ignored: Tusk logs to standard error only"},
+	{"CHECK_EMAIL_DELIVERABILITY", NULL, 0, "ignored: Tusk accepts any well-formed address"},
+	{"ALLOW_SAVE_PASSWORD", NULL, 0, "ignored: saving is chosen per connection"},
+};
+
+/* Applies PGADMIN_CONFIG_* variables, collecting notes for the log. */
+static bool apply_pgadmin_config(config *c, char *const *envp, tusk_err *err)
+{
+	str notes = STR_INIT;
+	bool ok = true;
+	for (char *const *e = envp; ok && e && *e; e++) {
+		if (strncmp(*e, "PGADMIN_CONFIG_", 15) != 0)
+			continue;
+		const char *eq = strchr(*e, '=');
+		if (!eq)
+			continue;
+		char key[128];
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - *e - 15), *e + 15);
+		size_t k = 0;
+		while (k < sizeof(pgadmin_keys) / sizeof(*pgadmin_keys) && strcmp(pgadmin_keys[k].key, key) != 0)
+			k++;
+		if (strcmp(key, "CONFIG_DATABASE_URI") == 0) {
+			err_set(err, "invalid_setting",
+				"PGADMIN_CONFIG_CONFIG_DATABASE_URI asks for a PostgreSQL metadata store, which this version of "
+				"Tusk does not have yet; remove it to use the SQLite store in the data directory (one replica)");
+			ok = false;
+			break;
+		}
+		if (k == sizeof(pgadmin_keys) / sizeof(*pgadmin_keys)) {
+			str_appendf(&notes, "%s: ignored (not a setting Tusk knows)\n", key);
+			continue;
+		}
+		if (!pgadmin_keys[k].flag) {
+			str_appendf(&notes, "%s: %s\n", key, pgadmin_keys[k].note);
+			continue;
+		}
+		char *text;
+		if (!config_python_literal(eq + 1, &text)) {
+			err_set(err, "invalid_setting", "PGADMIN_CONFIG_%s: '%s' is not a Python literal Tusk reads", key, eq + 1);
+			ok = false;
+			break;
+		}
+		if (pgadmin_keys[k].multiply > 1) {
+			char *end;
+			double v = strtod(text, &end);
+			free(text);
+			char buf[32];
+			snprintf(buf, sizeof(buf), "%.0f", v * pgadmin_keys[k].multiply);
+			text = xstrdup(buf);
+		}
+		const struct setting *s = find_flag(pgadmin_keys[k].flag, strlen(pgadmin_keys[k].flag));
+		char source[160];
+		snprintf(source, sizeof(source), "PGADMIN_CONFIG_%s", key);
+		ok = set_value(c, s, text, source, err);
+		free(text);
+		str_appendf(&notes, "%s: applied\n", key);
+	}
+	c->pgadmin_notes = notes.len ? str_take(&notes) : NULL;
+	str_free(&notes);
+	return ok;
+}
+
 static const struct setting *find_flag(const char *name, size_t n)
 {
 	for (size_t i = 0; i < NSETTINGS; i++)
@@ -292,6 +417,8 @@ bool config_load(config *c, int argc, char **argv, char *const *envp, tusk_err *
 	struct stat st;
 	c->data_dir = xstrdup(stat("/var/lib/pgadmin", &st) == 0 && S_ISDIR(st.st_mode) ? "/var/lib/pgadmin" : "data");
 	c->server_json_file = xstrdup(stat("/pgadmin4/servers.json", &st) == 0 ? "/pgadmin4/servers.json" : "");
+	if (!apply_pgadmin_config(c, envp, err))
+		return false;
 	for (size_t i = 0; i < NSETTINGS; i++)
 		if (!apply_env(c, &settings[i], envp, err))
 			return false;
@@ -312,6 +439,8 @@ bool config_load(config *c, int argc, char **argv, char *const *envp, tusk_err *
 
 void config_free(config *c)
 {
+	free(c->pgadmin_notes);
+	c->pgadmin_notes = NULL;
 	for (size_t i = 0; i < NSETTINGS; i++) {
 		if (settings[i].kind == K_STR) {
 			char **p = (char **)((char *)c + settings[i].offset);
@@ -345,5 +474,7 @@ void config_print_help(FILE *out)
 			fprintf(out, "; default %s", s->def);
 		fputc('\n', out);
 	}
-	fputs("\n  --help, --version\n", out);
+	fputs("\n  pgAdmin's PGADMIN_CONFIG_<KEY> variables are read too (see docs/configuration.md).\n"
+	      "\n  --help, --version\n",
+	      out);
 }

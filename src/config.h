@@ -43,6 +43,8 @@ typedef struct {
 	char *metrics_token;
 	bool replace_servers_on_startup;
 	bool in_container; /* detected, not a setting */
+	/* PGADMIN_CONFIG_* notes for the log: "KEY: what happened", one per line */
+	char *pgadmin_notes;
 	bool show_help;
 	bool show_version;
 } config;
@@ -53,6 +55,11 @@ bool config_load(config *c, int argc, char **argv, char *const *envp, tusk_err *
 	__attribute__((warn_unused_result));
 void config_free(config *c);
 void config_print_help(FILE *out);
+/* Parses a Python literal as pgAdmin's config takes it ('text', "text",
+ * True/False, integers, floats, None) into text ("true"/"false" for booleans,
+ * "" for None); false for other forms (lists, expressions). */
+bool config_python_literal(const char *in, char **out);
+
 /* Reads a secret file: contents with one trailing newline stripped. */
 char *config_read_secret_file(const char *path, tusk_err *err);
 

@@ -336,6 +336,16 @@ int main(int argc, char **argv)
 		return EXIT_CONFIG;
 	}
 	log_setup(level, strcmp(cfg.log_format, "json") == 0);
+	/* each PGADMIN_CONFIG_* variable is reported once: applied, or ignored and why */
+	for (char *line = cfg.pgadmin_notes, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		char *colon = strchr(line, ':');
+		if (colon)
+			*colon = '\0';
+		log_msg(LOG_INFO, "pgAdmin setting", "key", line, "outcome", colon ? colon + 2 : "", NULL);
+	}
 	int rc = serve(&cfg);
 	config_free(&cfg);
 	return rc;

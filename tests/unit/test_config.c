@@ -125,3 +125,56 @@ Test(config, server_mode_false_means_desktop)
 	cr_assert(c.desktop);
 	config_free(&c);
 }
+
+Test(config, python_literals_as_pgadmin_writes_them)
+{
+	struct {
+		const char *in, *out;
+	} ok[] = {{"True", "true"},   {"False", "false"}, {" 10 ", "10"},      {"'x y'", "x y"},
+		  {"\"a'b\"", "a'b"}, {"'it\\'s'", "it's"}, {"1_000", "1000"}, {"None", ""},
+		  {"0.5", "0.5"}};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(*ok); i++) {
+		char *v = NULL;
+		cr_assert(config_python_literal(ok[i].in, &v), "%s", ok[i].in);
+		cr_assert_str_eq(v, ok[i].out, "%s", ok[i].in);
+		free(v);
+	}
+	const char *bad[] = {"[1, 2]", "true", "'a' + 'b'", "os.getenv('X')", ""};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		char *v = NULL;
+		cr_assert_not(config_python_literal(bad[i], &v), "%s", bad[i]);
+	}
+}
+
+Test(config, pgadmin_config_variables_map_and_tusk_names_win)
+{
+	char *argv[] = {"tusk", NULL};
+	char *envp[] = {"PGADMIN_CONFIG_MAX_LOGIN_ATTEMPTS=3", "PGADMIN_CONFIG_SESSION_EXPIRATION_TIME=2",
+			"PGADMIN_CONFIG_SERVER_MODE=False", "PGADMIN_CONFIG_ENHANCED_COOKIE_PROTECTION=True",
+			"PGADMIN_CONFIG_SOMETHING_ELSE='x'", "PGADMIN_CONFIG_PASSWORD_LENGTH_MIN=12",
+			"TUSK_PASSWORD_LENGTH_MIN=10", "TUSK_PASSWORD_MIN_LENGTH=9", NULL};
+	config c = load_ok(1, argv, envp);
+	cr_assert_eq(c.max_login_attempts, 3);
+	cr_assert_eq(c.session_lifetime, 2 * 86400, "days become seconds");
+	cr_assert(c.desktop, "SERVER_MODE=False is desktop mode");
+	cr_assert_eq(c.password_min_length, 9, "TUSK_* beats PGADMIN_CONFIG_*");
+	cr_assert(strstr(c.pgadmin_notes, "ENHANCED_COOKIE_PROTECTION: ignored:") != NULL);
+	cr_assert(strstr(c.pgadmin_notes, "SOMETHING_ELSE: ignored (not a setting Tusk knows)") != NULL);
+	cr_assert(strstr(c.pgadmin_notes, "MAX_LOGIN_ATTEMPTS: applied") != NULL);
+	config_free(&c);
+}
+
+Test(config, pgadmin_config_errors_name_the_variable)
+{
+	char *argv[] = {"tusk", NULL};
+	char *envp1[] = {"PGADMIN_CONFIG_MAX_LOGIN_ATTEMPTS=[1]", NULL};
+	config c;
+	tusk_err err = {0};
+	cr_assert_not(config_load(&c, 1, argv, envp1, &err));
+	cr_assert(strstr(err.msg, "PGADMIN_CONFIG_MAX_LOGIN_ATTEMPTS") != NULL, "%s", err.msg);
+	config_free(&c);
+	char *envp2[] = {"PGADMIN_CONFIG_CONFIG_DATABASE_URI='postgresql://x/y'", NULL};
+	cr_assert_not(config_load(&c, 1, argv, envp2, &err));
+	cr_assert(strstr(err.msg, "PostgreSQL metadata store") != NULL, "%s", err.msg);
+	config_free(&c);
+}
