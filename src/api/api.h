@@ -44,6 +44,8 @@ bool api_path_id(http_req *r, const char *what, int64_t *id);
 /* Answers a store lookup's result (1 found, 0 not, -1 error): true when found,
  * else responds 404 naming what and id, or 500. */
 bool api_found(http_req *r, int found, const tusk_err *err, const char *what, int64_t id);
+/* Answers PostgreSQL's refusal: {"error":{code, message, sqlstate, detail?, hint?, position?, sql?}}. */
+void api_respond_pg_error(http_req *r, int status, const char *code, const pg_error *pe, const char *sql);
 /* Responds 500 with a generic message and logs the detail. */
 void api_internal_error(http_req *r, const tusk_err *err);
 

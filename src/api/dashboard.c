@@ -9,48 +9,32 @@ struct stream {
 	samplers *owner;
 	sampler *s;
 	uint64_t seq;
-	str pending;
-	size_t sent;
-	bool finished;
 };
 
 static void stream_free(void *cls)
 {
 	struct stream *st = cls;
 	sampler_unwatch(st->owner, st->s);
-	str_free(&st->pending);
 	free(st);
 }
 
-static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+static bool next_event(void *cls, str *out)
 {
-	(void)pos;
 	struct stream *st = cls;
-	if (st->sent >= st->pending.len) {
-		if (st->finished)
-			return -1;
-		str_reset(&st->pending);
-		st->sent = 0;
-		char *json = NULL;
-		bool closed = false;
-		st->seq = sampler_next(st->s, st->seq, 15000, &json, &closed);
-		if (json) {
-			str_appendf(&st->pending, "event: %s\ndata: %s\n\n", strstr(json, "\"error\"") ? "error" : "sample",
-				    json);
-			free(json);
-		} else if (closed) {
-			str_append_cstr(&st->pending, "event: closed\ndata: {}\n\n");
-			st->finished = true;
-		} else {
-			str_append_cstr(&st->pending, ": keep-alive\n\n");
-		}
+	char *json = NULL;
+	bool closed = false;
+	st->seq = sampler_next(st->s, st->seq, 15000, &json, &closed);
+	if (json) {
+		str_appendf(out, "event: %s\ndata: %s\n\n", strstr(json, "\"error\"") ? "error" : "sample", json);
+		free(json);
+		return true;
 	}
-	size_t n = st->pending.len - st->sent;
-	if (n > max)
-		n = max;
-	memcpy(buf, st->pending.buf + st->sent, n);
-	st->sent += n;
-	return (ssize_t)n;
+	if (closed) {
+		str_append_cstr(out, "event: closed\ndata: {}\n\n");
+		return false;
+	}
+	str_append_cstr(out, ": keep-alive\n\n");
+	return true;
 }
 
 void api_dashboard_events(http_req *r)
@@ -72,6 +56,5 @@ void api_dashboard_events(http_req *r)
 	struct stream *st = xcalloc(1, sizeof(*st));
 	st->owner = app->samplers;
 	st->s = sampler_watch(app->samplers, uid, server_id, db && *db ? db : NULL);
-	http_add_header(r, "X-Accel-Buffering", "no");
-	http_respond_stream(r, 200, "text/event-stream; charset=utf-8", stream_read, st, stream_free);
+	http_respond_events(r, next_event, st, stream_free);
 }

@@ -7,24 +7,13 @@
 
 #include "api/api.h"
 #include "api/server_fields.h"
-
-/* "name" with embedded quotes doubled; connections use client_encoding UTF8. */
-static void quote_ident(str *out, const char *name)
-{
-	str_append_char(out, '"');
-	for (const char *c = name; *c; c++) {
-		if (*c == '"')
-			str_append_char(out, '"');
-		str_append_char(out, *c);
-	}
-	str_append_char(out, '"');
-}
+#include "pg/quote.h"
 
 static void qualified(str *out, const char *schema, const char *table)
 {
-	quote_ident(out, schema);
+	pg_quote_ident(out, schema);
 	str_append_char(out, '.');
-	quote_ident(out, table);
+	pg_quote_ident(out, table);
 }
 
 struct column {
@@ -218,7 +207,7 @@ void api_data_view(http_req *r)
 			return;
 		}
 		str_append_cstr(&sql, i ? ", " : "\nORDER BY ");
-		quote_ident(&sql, col);
+		pg_quote_ident(&sql, col);
 		if (json_is_true(json_object_get(o, "desc")))
 			str_append_cstr(&sql, " DESC");
 	}
@@ -327,7 +316,7 @@ static const char *build(struct edits *e, int i, json_t *ch, struct stmt *st)
 			{
 				if (k++)
 					str_append_cstr(s, ", ");
-				quote_ident(s, col);
+				pg_quote_ident(s, col);
 			}
 			str_append_cstr(s, ") VALUES (");
 			k = 0;
@@ -349,7 +338,7 @@ static const char *build(struct edits *e, int i, json_t *ch, struct stmt *st)
 			{
 				if (k++)
 					str_append_cstr(s, ", ");
-				quote_ident(s, col);
+				pg_quote_ident(s, col);
 				str_append_cstr(s, " = ");
 				add_param(st, v);
 			}
@@ -358,7 +347,7 @@ static const char *build(struct edits *e, int i, json_t *ch, struct stmt *st)
 		for (int k = 0; k < e->t->npk; k++) {
 			if (k)
 				str_append_cstr(s, " AND ");
-			quote_ident(s, e->t->pk[k]);
+			pg_quote_ident(s, e->t->pk[k]);
 			str_append_cstr(s, " = ");
 			add_param(st, json_object_get(key, e->t->pk[k]));
 		}

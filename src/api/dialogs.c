@@ -353,20 +353,6 @@ static void create_other(struct build *b, PGconn *c)
 	}
 }
 
-static void capture(struct build *b, PGresult *r, PGconn *c)
-{
-	const char *v;
-	b->failed = true;
-	memset(&b->pe, 0, sizeof(b->pe));
-	snprintf(b->pe.sqlstate, sizeof(b->pe.sqlstate), "%s", (v = PQresultErrorField(r, PG_DIAG_SQLSTATE)) ? v : "");
-	v = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-	snprintf(b->pe.message, sizeof(b->pe.message), "%s", v ? v : PQerrorMessage(c));
-	snprintf(b->pe.detail, sizeof(b->pe.detail), "%s", (v = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL)) ? v : "");
-	snprintf(b->pe.hint, sizeof(b->pe.hint), "%s", (v = PQresultErrorField(r, PG_DIAG_MESSAGE_HINT)) ? v : "");
-	v = PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION);
-	b->pe.position = v ? atoi(v) : 0;
-}
-
 /* Builds with this connection's quoting, then runs unless previewing. */
 static bool build_and_run(void *ctx, PGconn *c, tusk_err *err)
 {
@@ -379,8 +365,10 @@ static bool build_and_run(void *ctx, PGconn *c, tusk_err *err)
 	if (b->in_transaction)
 		PQclear(PQexec(c, "BEGIN"));
 	PGresult *r = PQexec(c, str_cstr(&b->sql));
-	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
-		capture(b, r, c);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
+		b->failed = true;
+		pg_error_fill(&b->pe, r, c);
+	}
 	PQclear(r);
 	if (b->in_transaction)
 		PQclear(PQexec(c, b->failed ? "ROLLBACK" : "COMMIT"));
@@ -389,22 +377,17 @@ static bool build_and_run(void *ctx, PGconn *c, tusk_err *err)
 
 static void respond_build(http_req *r, struct build *b)
 {
-	json_t *o;
-	int status = 200;
 	if (b->why[0]) {
-		status = 400;
-		o = json_pack("{s:{s:s, s:s}}", "error", "code", "invalid_spec", "message", b->why);
-	} else if (b->failed) {
-		status = 409;
-		o = json_pack("{s:{s:s, s:s, s:s, s:s?, s:s?, s:i, s:s}}", "error", "code", "ddl_failed", "message",
-			      b->pe.message, "sqlstate", b->pe.sqlstate, "detail", b->pe.detail[0] ? b->pe.detail : NULL,
-			      "hint", b->pe.hint[0] ? b->pe.hint : NULL, "position", b->pe.position, "sql",
-			      str_cstr(&b->sql));
-	} else {
-		o = json_pack("{s:s, s:b}", "sql", str_cstr(&b->sql), "done", !b->preview);
+		http_respond_error(r, 400, "invalid_spec", "%s", b->why);
+		return;
 	}
+	if (b->failed) {
+		api_respond_pg_error(r, 409, "ddl_failed", &b->pe, str_cstr(&b->sql));
+		return;
+	}
+	json_t *o = json_pack("{s:s, s:b}", "sql", str_cstr(&b->sql), "done", !b->preview);
 	char *t = json_dumps(o, JSON_COMPACT);
-	http_respond(r, status, "application/json; charset=utf-8", t, strlen(t));
+	http_respond(r, 200, "application/json; charset=utf-8", t, strlen(t));
 	free(t);
 	json_decref(o);
 }

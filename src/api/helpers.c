@@ -90,6 +90,30 @@ bool api_found(http_req *r, int found, const tusk_err *err, const char *what, in
 	return found == 1;
 }
 
+void api_respond_pg_error(http_req *r, int status, const char *code, const pg_error *pe, const char *sql)
+{
+	str out = STR_INIT;
+	json_writer w;
+	jw_init(&w, &out);
+	jw_obj_begin(&w);
+	jw_key(&w, "error");
+	jw_obj_begin(&w);
+	jw_kv_str(&w, "code", code);
+	jw_kv_str(&w, "message", pe->message);
+	jw_kv_str(&w, "sqlstate", pe->sqlstate);
+	if (pe->detail[0])
+		jw_kv_str(&w, "detail", pe->detail);
+	if (pe->hint[0])
+		jw_kv_str(&w, "hint", pe->hint);
+	if (pe->position)
+		jw_kv_int(&w, "position", pe->position);
+	if (sql)
+		jw_kv_str(&w, "sql", sql);
+	jw_obj_end(&w);
+	jw_obj_end(&w);
+	http_respond_json(r, status, &out);
+}
+
 void api_internal_error(http_req *r, const tusk_err *err)
 {
 	log_msg(LOG_ERROR, "internal error", "path", http_req_path(r).ptr, "detail", err->msg, NULL);

@@ -161,10 +161,7 @@ static bool run_prepared(void *ctx, PGconn *conn, tusk_err *err)
 	str_free(&sql);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		p->failed = true;
-		const char *v = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-		snprintf(p->pe.message, sizeof(p->pe.message), "%s", v ? v : PQerrorMessage(conn));
-		snprintf(p->pe.sqlstate, sizeof(p->pe.sqlstate), "%s",
-			 (v = PQresultErrorField(res, PG_DIAG_SQLSTATE)) ? v : "");
+		pg_error_fill(&p->pe, res, conn);
 	}
 	PQclear(res);
 	return true;

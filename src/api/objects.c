@@ -96,18 +96,6 @@ struct action {
 	char count[32];
 };
 
-static void capture(struct action *a, PGresult *res, PGconn *conn)
-{
-	const char *v;
-	a->failed = true;
-	memset(&a->pe, 0, sizeof(a->pe));
-	snprintf(a->pe.sqlstate, sizeof(a->pe.sqlstate), "%s", (v = PQresultErrorField(res, PG_DIAG_SQLSTATE)) ? v : "");
-	v = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-	snprintf(a->pe.message, sizeof(a->pe.message), "%s", v ? v : PQerrorMessage(conn));
-	snprintf(a->pe.detail, sizeof(a->pe.detail), "%s", (v = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL)) ? v : "");
-	snprintf(a->pe.hint, sizeof(a->pe.hint), "%s", (v = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT)) ? v : "");
-}
-
 static bool run_action(void *ctx, PGconn *conn, tusk_err *err)
 {
 	struct action *a = ctx;
@@ -131,8 +119,10 @@ static bool run_action(void *ctx, PGconn *conn, tusk_err *err)
 		PQclear(PQexec(conn, "BEGIN"));
 	PGresult *res = PQexec(conn, str_cstr(&a->sql));
 	ExecStatusType st = PQresultStatus(res);
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-		capture(a, res, conn);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		a->failed = true;
+		pg_error_fill(&a->pe, res, conn);
+	}
 	else if (a->counting)
 		snprintf(a->count, sizeof(a->count), "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
@@ -150,19 +140,16 @@ static void respond_action(http_req *r, int64_t server_id, struct action *a)
 		return;
 	}
 	json_t *o;
-	int status = 200;
 	if (a->failed) {
-		status = 409;
-		o = json_pack("{s:{s:s, s:s, s:s, s:s?, s:s?, s:s}}", "error", "code", "action_failed", "message",
-			      a->pe.message, "sqlstate", a->pe.sqlstate, "detail", a->pe.detail[0] ? a->pe.detail : NULL, "hint",
-			      a->pe.hint[0] ? a->pe.hint : NULL, "sql", str_cstr(&a->sql));
+		api_respond_pg_error(r, 409, "action_failed", &a->pe, str_cstr(&a->sql));
+		return;
 	} else if (a->counting) {
 		o = json_pack("{s:s, s:s}", "sql", str_cstr(&a->sql), "rows", a->count);
 	} else {
 		o = json_pack("{s:s, s:b}", "sql", str_cstr(&a->sql), "done", !a->preview);
 	}
 	char *text = json_dumps(o, JSON_COMPACT);
-	http_respond(r, status, "application/json; charset=utf-8", text, strlen(text));
+	http_respond(r, 200, "application/json; charset=utf-8", text, strlen(text));
 	free(text);
 	json_decref(o);
 }

@@ -8,6 +8,7 @@
 
 #include "api/api.h"
 #include "pg/qsession.h"
+#include "pg/quote.h"
 
 #define MAX_WINDOW 10000
 
@@ -217,9 +218,7 @@ void api_sessions_rows(http_req *r)
 struct events {
 	qsession *s;
 	uint64_t seen;
-	str pending;
-	size_t sent;
-	bool closed, finished;
+	bool closed;
 	struct timespec last;
 };
 
@@ -227,19 +226,16 @@ static void events_free(void *cls)
 {
 	struct events *e = cls;
 	qsession_release(e->s);
-	str_free(&e->pending);
 	free(e);
 }
 
-/* Fills e->pending with the next event, waiting for a change (at most 10 a second). */
-static void next_event(struct events *e)
+/* The next status, waiting for a change (at most ten a second). */
+static bool next_event(void *cls, str *out)
 {
-	str_reset(&e->pending);
-	e->sent = 0;
+	struct events *e = cls;
 	if (e->closed) {
-		str_append_cstr(&e->pending, "event: closed\ndata: {}\n\n");
-		e->finished = true;
-		return;
+		str_append_cstr(out, "event: closed\ndata: {}\n\n");
+		return false;
 	}
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
@@ -250,33 +246,17 @@ static void next_event(struct events *e)
 	}
 	uint64_t v = qsession_wait(e->s, e->seen, 15000, &e->closed);
 	if (v == e->seen && !e->closed) {
-		str_append_cstr(&e->pending, ": keep-alive\n\n");
-		return;
+		str_append_cstr(out, ": keep-alive\n\n");
+		return true;
 	}
 	e->seen = v;
 	clock_gettime(CLOCK_MONOTONIC, &e->last);
-	str_append_cstr(&e->pending, "event: status\ndata: ");
+	str_append_cstr(out, "event: status\ndata: ");
 	json_writer w;
-	jw_init(&w, &e->pending);
+	jw_init(&w, out);
 	qsession_status_json(e->s, &w);
-	str_append_cstr(&e->pending, "\n\n");
-}
-
-static ssize_t events_read(void *cls, uint64_t pos, char *buf, size_t max)
-{
-	(void)pos;
-	struct events *e = cls;
-	if (e->sent >= e->pending.len) {
-		if (e->finished)
-			return -1;
-		next_event(e);
-	}
-	size_t n = e->pending.len - e->sent;
-	if (n > max)
-		n = max;
-	memcpy(buf, e->pending.buf + e->sent, n);
-	e->sent += n;
-	return (ssize_t)n;
+	str_append_cstr(out, "\n\n");
+	return true;
 }
 
 void api_sessions_events(http_req *r)
@@ -287,8 +267,7 @@ void api_sessions_events(http_req *r)
 	struct events *e = xcalloc(1, sizeof(*e));
 	e->s = s;
 	e->seen = (uint64_t)-1; /* the first event is the current status */
-	http_add_header(r, "X-Accel-Buffering", "no");
-	http_respond_stream(r, 200, "text/event-stream; charset=utf-8", events_read, e, events_free);
+	http_respond_events(r, next_event, e, events_free);
 }
 
 /* ---- exports ---- */
@@ -319,28 +298,7 @@ static void export_free(void *cls)
 	free(x);
 }
 
-/* 'text' with quotes doubled; backslashes are plain with standard_conforming_strings. */
-static void sql_literal(str *out, const char *v, size_t n)
-{
-	str_append_char(out, '\'');
-	for (size_t i = 0; i < n; i++) {
-		if (v[i] == '\'')
-			str_append_char(out, '\'');
-		str_append_char(out, v[i]);
-	}
-	str_append_char(out, '\'');
-}
 
-static void sql_ident(str *out, const char *name)
-{
-	str_append_char(out, '"');
-	for (const char *c = name; *c; c++) {
-		if (*c == '"')
-			str_append_char(out, '"');
-		str_append_char(out, *c);
-	}
-	str_append_char(out, '"');
-}
 
 static void csv_field(struct export *x, const char *v, size_t n, bool is_null)
 {
@@ -373,14 +331,14 @@ static bool export_row(void *ctx, uint64_t row, int ncols, const char *const *va
 		for (int c = 0; c < ncols; c++) {
 			if (c)
 				str_append_cstr(&x->chunk, ", ");
-			sql_ident(&x->chunk, x->names[c]);
+			pg_quote_ident(&x->chunk, x->names[c]);
 		}
 		str_append_cstr(&x->chunk, ") VALUES (");
 		for (int c = 0; c < ncols; c++) {
 			if (c)
 				str_append_cstr(&x->chunk, ", ");
 			if (vals[c])
-				sql_literal(&x->chunk, vals[c], (size_t)lens[c]);
+				pg_quote_literal(&x->chunk, vals[c], (size_t)lens[c]);
 			else
 				str_append_cstr(&x->chunk, "NULL");
 		}
@@ -500,12 +458,12 @@ void api_sessions_export(http_req *r)
 		const char *dot = strchr(t, '.');
 		if (dot) {
 			char *schema = xstrndup(t, (size_t)(dot - t));
-			sql_ident(&x->target, schema);
+			pg_quote_ident(&x->target, schema);
 			free(schema);
 			str_append_char(&x->target, '.');
 			t = dot + 1;
 		}
-		sql_ident(&x->target, t);
+		pg_quote_ident(&x->target, t);
 	}
 	x->delimiter = delimiter;
 	x->quote = quote;

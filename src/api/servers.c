@@ -803,17 +803,8 @@ static bool run_in_transaction(void *ctx, PGconn *conn, tusk_err *err)
 	PQclear(r);
 	r = PQexec(conn, t->sql);
 	t->failed = PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK;
-	if (t->failed) {
-		const char *v;
-		memset(t->pe, 0, sizeof(*t->pe));
-		snprintf(t->pe->sqlstate, sizeof(t->pe->sqlstate), "%s",
-			 (v = PQresultErrorField(r, PG_DIAG_SQLSTATE)) ? v : "");
-		v = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-		snprintf(t->pe->message, sizeof(t->pe->message), "%s", v ? v : PQerrorMessage(conn));
-		snprintf(t->pe->detail, sizeof(t->pe->detail), "%s",
-			 (v = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL)) ? v : "");
-		snprintf(t->pe->hint, sizeof(t->pe->hint), "%s", (v = PQresultErrorField(r, PG_DIAG_MESSAGE_HINT)) ? v : "");
-	}
+	if (t->failed)
+		pg_error_fill(t->pe, r, conn);
 	PQclear(r);
 	r = PQexec(conn, t->failed ? "ROLLBACK" : "COMMIT");
 	PQclear(r);
@@ -847,13 +838,7 @@ void api_objects_drop(http_req *r)
 	if (!ok) {
 		http_respond_error(r, catalog_status(&err), err.code, "%s", err.msg);
 	} else if (t.failed) {
-		json_t *e = json_pack("{s:{s:s, s:s, s:s, s:s?, s:s?, s:s}}", "error", "code", "drop_failed", "message",
-				      pe.message, "sqlstate", pe.sqlstate, "detail", pe.detail[0] ? pe.detail : NULL, "hint",
-				      pe.hint[0] ? pe.hint : NULL, "sql", str_cstr(&sql));
-		char *text = json_dumps(e, JSON_COMPACT);
-		http_respond(r, 409, "application/json; charset=utf-8", text, strlen(text));
-		free(text);
-		json_decref(e);
+		api_respond_pg_error(r, 409, "drop_failed", &pe, str_cstr(&sql));
 	} else {
 		json_t *o = json_pack("{s:s, s:b}", "sql", str_cstr(&sql), "done", !preview);
 		char *text = json_dumps(o, JSON_COMPACT);

@@ -265,6 +265,54 @@ void http_respond_stream(http_req *r, int status, const char *content_type, http
 	finish(r, status, resp, content_type);
 }
 
+struct events {
+	http_next_event next;
+	void *cls;
+	void (*free_cls)(void *);
+	str pending;
+	size_t sent;
+	bool last;
+};
+
+static ssize_t events_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)pos;
+	struct events *e = cls;
+	while (e->sent >= e->pending.len) {
+		if (e->last)
+			return -1;
+		str_reset(&e->pending);
+		e->sent = 0;
+		e->last = !e->next(e->cls, &e->pending);
+	}
+	size_t n = e->pending.len - e->sent;
+	if (n > max)
+		n = max;
+	memcpy(buf, e->pending.buf + e->sent, n);
+	e->sent += n;
+	return (ssize_t)n;
+}
+
+static void events_free(void *cls)
+{
+	struct events *e = cls;
+	if (e->free_cls)
+		e->free_cls(e->cls);
+	str_free(&e->pending);
+	free(e);
+}
+
+void http_respond_events(http_req *r, http_next_event next, void *cls, void (*free_cls)(void *cls))
+{
+	struct events *e = xcalloc(1, sizeof(*e));
+	e->next = next;
+	e->cls = cls;
+	e->free_cls = free_cls;
+	/* proxies such as nginx must pass each event on at once */
+	http_add_header(r, "X-Accel-Buffering", "no");
+	http_respond_stream(r, 200, "text/event-stream; charset=utf-8", events_read, e, events_free);
+}
+
 /* ---- request lifecycle ---- */
 
 /* Rightmost X-Forwarded-For entry that is not a trusted proxy. */

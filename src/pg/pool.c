@@ -427,7 +427,7 @@ static void give_back(pgpool *p, int64_t user_id, int64_t server_id, uint64_t ge
 		PQfinish(conn);
 }
 
-static void fill_pg_error(const PGresult *r, PGconn *c, pg_error *pe)
+void pg_error_fill(pg_error *pe, const PGresult *r, PGconn *c)
 {
 	memset(pe, 0, sizeof(*pe));
 	const char *v;
@@ -467,7 +467,7 @@ PGresult *pgpool_query(pgpool *p, int64_t user_id, int64_t server_id, const char
 			continue;
 		}
 		pg_error local;
-		fill_pg_error(r, conn, pgerr ? pgerr : &local);
+		pg_error_fill(pgerr ? pgerr : &local, r, conn);
 		err_set(err, lost ? "connection_lost" : "query_failed", "%s",
 			(pgerr ? pgerr : &local)->message);
 		PQclear(r);

@@ -38,6 +38,9 @@ typedef struct {
 	int position; /* 0 = none */
 } pg_error;
 
+/* Fills pe from a failed result (message falls back to the connection's). */
+void pg_error_fill(pg_error *pe, const PGresult *r, PGconn *c);
+
 pgpool *pgpool_new(int per_user_cap, int idle_seconds, int statement_timeout_ms);
 /* Closes every connection. */
 void pgpool_free(pgpool *p);
