@@ -281,9 +281,9 @@ struct export {
 	str target; /* quoted "schema"."table" for SQL INSERTs */
 	char delimiter, quote;
 	uint64_t next_row;
-	str chunk;
-	size_t sent;
-	bool done, failed;
+	str *chunk; /* where export_row writes: the piece being produced */
+	str head;   /* the header line or "[", sent first */
+	bool done;
 };
 
 static void export_free(void *cls)
@@ -292,7 +292,7 @@ static void export_free(void *cls)
 	for (int i = 0; i < x->ncols; i++)
 		free(x->names[i]);
 	free(x->names);
-	str_free(&x->chunk);
+	str_free(&x->head);
 	str_free(&x->target);
 	qsession_release(x->s);
 	free(x);
@@ -308,16 +308,16 @@ static void csv_field(struct export *x, const char *v, size_t n, bool is_null)
 	for (size_t i = 0; i < n && !quote; i++)
 		quote = v[i] == x->delimiter || v[i] == x->quote || v[i] == '\n' || v[i] == '\r';
 	if (!quote) {
-		str_append(&x->chunk, v, n);
+		str_append(x->chunk, v, n);
 		return;
 	}
-	str_append_char(&x->chunk, x->quote);
+	str_append_char(x->chunk, x->quote);
 	for (size_t i = 0; i < n; i++) {
 		if (v[i] == x->quote)
-			str_append_char(&x->chunk, x->quote);
-		str_append_char(&x->chunk, v[i]);
+			str_append_char(x->chunk, x->quote);
+		str_append_char(x->chunk, v[i]);
 	}
-	str_append_char(&x->chunk, x->quote);
+	str_append_char(x->chunk, x->quote);
 }
 
 static bool export_row(void *ctx, uint64_t row, int ncols, const char *const *vals, const int *lens)
@@ -325,36 +325,36 @@ static bool export_row(void *ctx, uint64_t row, int ncols, const char *const *va
 	(void)row;
 	struct export *x = ctx;
 	if (x->sql) {
-		str_append_cstr(&x->chunk, "INSERT INTO ");
-		str_append(&x->chunk, x->target.buf, x->target.len);
-		str_append_cstr(&x->chunk, " (");
+		str_append_cstr(x->chunk, "INSERT INTO ");
+		str_append(x->chunk, x->target.buf, x->target.len);
+		str_append_cstr(x->chunk, " (");
 		for (int c = 0; c < ncols; c++) {
 			if (c)
-				str_append_cstr(&x->chunk, ", ");
-			pg_quote_ident(&x->chunk, x->names[c]);
+				str_append_cstr(x->chunk, ", ");
+			pg_quote_ident(x->chunk, x->names[c]);
 		}
-		str_append_cstr(&x->chunk, ") VALUES (");
+		str_append_cstr(x->chunk, ") VALUES (");
 		for (int c = 0; c < ncols; c++) {
 			if (c)
-				str_append_cstr(&x->chunk, ", ");
+				str_append_cstr(x->chunk, ", ");
 			if (vals[c])
-				pg_quote_literal(&x->chunk, vals[c], (size_t)lens[c]);
+				pg_quote_literal(x->chunk, vals[c], (size_t)lens[c]);
 			else
-				str_append_cstr(&x->chunk, "NULL");
+				str_append_cstr(x->chunk, "NULL");
 		}
-		str_append_cstr(&x->chunk, ");\n");
+		str_append_cstr(x->chunk, ");\n");
 	} else if (x->csv) {
 		for (int c = 0; c < ncols; c++) {
 			if (c)
-				str_append_char(&x->chunk, x->delimiter);
+				str_append_char(x->chunk, x->delimiter);
 			csv_field(x, vals[c], vals[c] ? (size_t)lens[c] : 0, vals[c] == NULL);
 		}
-		str_append(&x->chunk, "\r\n", 2);
+		str_append(x->chunk, "\r\n", 2);
 	} else {
 		json_writer w;
-		jw_init(&w, &x->chunk);
+		jw_init(&w, x->chunk);
 		if (!x->first_row)
-			str_append(&x->chunk, ",\n", 2);
+			str_append(x->chunk, ",\n", 2);
 		x->first_row = false;
 		jw_obj_begin(&w);
 		for (int c = 0; c < ncols; c++) {
@@ -370,35 +370,28 @@ static bool export_row(void *ctx, uint64_t row, int ncols, const char *const *va
 	return true;
 }
 
-static ssize_t export_read(void *cls, uint64_t pos, char *buf, size_t max)
+/* The next 2000 rows (the header first); false after the closing piece. */
+static bool export_next(void *cls, str *out)
 {
-	(void)pos;
 	struct export *x = cls;
-	while (x->sent >= x->chunk.len) {
-		if (x->done || x->failed)
-			return -1;
-		str_reset(&x->chunk);
-		x->sent = 0;
-		uint64_t before = x->next_row, total = 0;
-		tusk_err err;
-		if (!qsession_result_read(x->s, x->execution_id, x->result, x->next_row, 2000, export_row, x, &total,
-					  &err)) {
-			/* the client sees a cut-off file; the log says why */
-			x->failed = true;
-			return -1;
-		}
-		if (x->next_row == before || x->next_row >= total) {
-			if (!x->csv && !x->sql)
-				str_append_cstr(&x->chunk, "\n]\n");
-			x->done = true;
-		}
+	if (x->head.len) {
+		str_append(out, x->head.buf, x->head.len);
+		str_reset(&x->head);
+		return true;
 	}
-	size_t n = x->chunk.len - x->sent;
-	if (n > max)
-		n = max;
-	memcpy(buf, x->chunk.buf + x->sent, n);
-	x->sent += n;
-	return (ssize_t)n;
+	if (x->done)
+		return false;
+	x->chunk = out;
+	uint64_t before = x->next_row, total = 0;
+	tusk_err err;
+	if (!qsession_result_read(x->s, x->execution_id, x->result, x->next_row, 2000, export_row, x, &total, &err))
+		return false; /* the client sees a cut-off file */
+	if (x->next_row == before || x->next_row >= total) {
+		if (!x->csv && !x->sql)
+			str_append_cstr(out, "\n]\n");
+		x->done = true;
+	}
+	return true;
 }
 
 static bool one_char_option(http_req *r, const char *name, char def, char *out)
@@ -475,22 +468,23 @@ void api_sessions_export(http_req *r)
 		export_free(x);
 		return;
 	}
+	x->chunk = &x->head;
 	if (csv && x->header) {
 		for (int c = 0; c < x->ncols; c++) {
 			if (c)
-				str_append_char(&x->chunk, delimiter);
+				str_append_char(x->chunk, delimiter);
 			csv_field(x, x->names[c], strlen(x->names[c]), false);
 		}
-		str_append(&x->chunk, "\r\n", 2);
+		str_append(x->chunk, "\r\n", 2);
 	} else if (!csv && !sql) {
-		str_append_cstr(&x->chunk, "[\n");
+		str_append_cstr(x->chunk, "[\n");
 	}
 	const char *ext = csv ? "csv" : sql ? "sql" : "json";
 	char *disposition = arena_printf(http_req_arena(r), "attachment; filename=\"result-%d.%s\"", k + 1, ext);
 	http_add_header(r, "Content-Disposition", disposition);
-	http_respond_stream(r, 200,
+	http_respond_chunks(r, 200,
 			    csv   ? "text/csv; charset=utf-8"
 			    : sql ? "application/sql; charset=utf-8"
 				  : "application/json; charset=utf-8",
-			    export_read, x, export_free);
+			    export_next, x, export_free);
 }

@@ -103,10 +103,13 @@ typedef ssize_t (*http_stream_read)(void *cls, uint64_t pos, char *buf, size_t m
 void http_respond_stream(http_req *r, int status, const char *content_type, http_stream_read read, void *cls,
 			 void (*free_cls)(void *cls));
 
-/* Server-sent events: next appends the next event(s) to out (blocking until
- * there is something to say) and returns false after the last one. */
-typedef bool (*http_next_event)(void *cls, str *out);
-void http_respond_events(http_req *r, http_next_event next, void *cls, void (*free_cls)(void *cls));
+/* A body produced in pieces: next appends the next piece to out (it may
+ * block until there is one) and returns false after the last. */
+typedef bool (*http_next_chunk)(void *cls, str *out);
+void http_respond_chunks(http_req *r, int status, const char *content_type, http_next_chunk next, void *cls,
+			 void (*free_cls)(void *cls));
+/* Server-sent events: chunks of text/event-stream that proxies pass on at once. */
+void http_respond_events(http_req *r, http_next_chunk next, void *cls, void (*free_cls)(void *cls));
 
 /* Parses the body as a JSON object (jansson); on failure responds 400 and returns NULL. */
 struct json_t;

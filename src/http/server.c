@@ -265,8 +265,8 @@ void http_respond_stream(http_req *r, int status, const char *content_type, http
 	finish(r, status, resp, content_type);
 }
 
-struct events {
-	http_next_event next;
+struct chunks {
+	http_next_chunk next;
 	void *cls;
 	void (*free_cls)(void *);
 	str pending;
@@ -274,10 +274,10 @@ struct events {
 	bool last;
 };
 
-static ssize_t events_read(void *cls, uint64_t pos, char *buf, size_t max)
+static ssize_t chunks_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	(void)pos;
-	struct events *e = cls;
+	struct chunks *e = cls;
 	while (e->sent >= e->pending.len) {
 		if (e->last)
 			return -1;
@@ -293,24 +293,30 @@ static ssize_t events_read(void *cls, uint64_t pos, char *buf, size_t max)
 	return (ssize_t)n;
 }
 
-static void events_free(void *cls)
+static void chunks_free(void *cls)
 {
-	struct events *e = cls;
+	struct chunks *e = cls;
 	if (e->free_cls)
 		e->free_cls(e->cls);
 	str_free(&e->pending);
 	free(e);
 }
 
-void http_respond_events(http_req *r, http_next_event next, void *cls, void (*free_cls)(void *cls))
+void http_respond_chunks(http_req *r, int status, const char *content_type, http_next_chunk next, void *cls,
+			 void (*free_cls)(void *cls))
 {
-	struct events *e = xcalloc(1, sizeof(*e));
+	struct chunks *e = xcalloc(1, sizeof(*e));
 	e->next = next;
 	e->cls = cls;
 	e->free_cls = free_cls;
+	http_respond_stream(r, status, content_type, chunks_read, e, chunks_free);
+}
+
+void http_respond_events(http_req *r, http_next_chunk next, void *cls, void (*free_cls)(void *cls))
+{
 	/* proxies such as nginx must pass each event on at once */
 	http_add_header(r, "X-Accel-Buffering", "no");
-	http_respond_stream(r, 200, "text/event-stream; charset=utf-8", events_read, e, events_free);
+	http_respond_chunks(r, 200, "text/event-stream; charset=utf-8", next, cls, free_cls);
 }
 
 /* ---- request lifecycle ---- */
