@@ -21,6 +21,7 @@ import {
   showSystem,
 } from '../../state/servers';
 import { ACTIONS, actionForKey, canRun, menuActions, runAction, type ActionId } from '../servers/actions';
+import { DdlDialogs } from '../dialogs/DdlDialogs';
 import { explorerModel, isCollection, selectedEntry, type Entry } from './explorerModel';
 import { frontObjectTab, showObject } from './objectPanel';
 
@@ -36,6 +37,7 @@ const TOOLBAR: Array<ActionId | 'separator'> = [
   'refresh',
   'separator',
   'query-tool',
+  'search',
   'separator',
   'import',
   'export',
@@ -129,6 +131,17 @@ export function ObjectExplorer(): JSX.Element {
     void loadServers();
   }, []);
 
+  // Ctrl+Shift+K searches the database of the selected node, wherever focus is.
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || !e.shiftKey || e.altKey || e.key.toLowerCase() !== 'k') return;
+      e.preventDefault();
+      runAction('search', selectedEntry());
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, []);
+
   const onContextMenu = (node: TreeNode, at: MenuPoint) => {
     const target = model.entries.get(node.id);
     if (target && target.kind !== 'status') setMenu({ entry: target, at });
@@ -182,6 +195,7 @@ export function ObjectExplorer(): JSX.Element {
           onClose={closeMenu}
         />
       )}
+      <DdlDialogs />
     </section>
   );
 }

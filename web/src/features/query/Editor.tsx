@@ -1,10 +1,10 @@
 // The SQL editor: CodeMirror 6 with PostgreSQL highlighting, completion of
-// keywords and of the session's schemas, tables and columns, search and
+// keywords and of the session's schemas, tables, columns and functions, search and
 // replace, and a mark under the token an error points at. Colours come
 // from the theme's CSS variables, so it follows light and dark.
-import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
+import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, type Completion as CompletionOption } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
-import { sql, PostgreSQL } from '@codemirror/lang-sql';
+import { sql, PostgreSQL, type SQLNamespace } from '@codemirror/lang-sql';
 import { bracketMatching, indentOnInput, syntaxHighlighting } from '@codemirror/language';
 import { highlightSelectionMatches, openSearchPanel, search, searchKeymap } from '@codemirror/search';
 import { Compartment, EditorState, Prec, StateEffect, StateField, type Extension } from '@codemirror/state';
@@ -21,7 +21,7 @@ import {
 import type { JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { sqlHighlight, sqlTheme } from '../../components/sqlStyle';
-import type { Completion, EditorHandle } from './model';
+import { completionFunctions, type Completion, type EditorHandle, type FunctionCompletion } from './model';
 
 export interface EditorCommands {
   run: () => void;
@@ -55,8 +55,28 @@ const errorField = StateField.define<DecorationSet>({
   provide: (f) => EditorView.decorations.from(f),
 });
 
+/** A function as a completion: shown with its arguments, inserted as "name(". */
+function functionOption(f: FunctionCompletion): CompletionOption {
+  const name = /^[a-z_][a-z0-9_$]*$/.test(f.name) ? f.name : `"${f.name.replace(/"/g, '""')}"`;
+  return { label: `${f.name}(${f.args})`, apply: `${name}(`, type: 'function', detail: f.schema };
+}
+
+/** A dot inside a name would be read as one more level of the namespace. */
+const escapeDots = (name: string) => name.replace(/\./g, '\\.');
+
+/**
+ * The schemas with their tables (and columns) and functions; functions of
+ * the schemas on the search path also complete bare.
+ */
 function languageFor(completion: Completion | null): Extension {
-  return sql({ dialect: PostgreSQL, schema: completion ?? undefined, upperCaseKeywords: false });
+  if (!completion) return sql({ dialect: PostgreSQL, upperCaseKeywords: false });
+  const functions = completionFunctions.get(completion) ?? [];
+  const namespace: Record<string, SQLNamespace> = { ...completion };
+  for (const f of functions) {
+    namespace[`${escapeDots(f.schema)}.${escapeDots(`${f.name}(${f.args})`)}`] = { self: functionOption(f), children: [] };
+  }
+  const bare = functions.filter((f) => f.onSearchPath).map(functionOption);
+  return sql({ dialect: PostgreSQL, schema: namespace, tables: bare, upperCaseKeywords: false });
 }
 
 export function Editor({ initial, cursor, completion, commands, onChange, onReady }: EditorProps): JSX.Element {

@@ -77,10 +77,36 @@ export interface EditorHandle {
 
 export type ResultKey = number | 'messages' | 'explain';
 
+/** Schema -> table -> its columns, for completion (and View Data's suggestions). */
 export type Completion = Record<string, Record<string, string[]>>;
 
-const SCHEMA_SQL =
-  "SELECT table_schema, table_name, column_name FROM information_schema.columns WHERE table_schema NOT IN ('pg_catalog','information_schema') ORDER BY table_schema, table_name, ordinal_position LIMIT 20000";
+/** A function of the database, for completion: "schema.name(args)", bare when its schema is on the search path. */
+export interface FunctionCompletion {
+  schema: string;
+  name: string;
+  args: string;
+  onSearchPath: boolean;
+}
+
+/** The functions read with each completion object (the editor looks them up by it). */
+export const completionFunctions = new WeakMap<Completion, FunctionCompletion[]>();
+
+/**
+ * One hidden query for completion: columns ('c': schema, table, column) then
+ * functions ('f': schema, name, arguments, on the search path or not).
+ */
+const SCHEMA_SQL = `(SELECT 'c', table_schema::text, table_name::text, column_name::text, NULL::text
+   FROM information_schema.columns WHERE table_schema NOT IN ('pg_catalog','information_schema')
+   ORDER BY table_schema, table_name, ordinal_position LIMIT 20000)
+UNION ALL
+(SELECT 'f', n.nspname::text, p.proname::text, pg_catalog.pg_get_function_identity_arguments(p.oid),
+        (n.nspname = ANY (pg_catalog.current_schemas(false)))::text
+   FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+   WHERE n.nspname NOT IN ('pg_catalog','information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
+   ORDER BY n.nspname, p.proname LIMIT 3000)`;
+
+/** Rows read per request while loading the completion data. */
+const COMPLETION_PAGE = 10_000;
 
 const POLL_RUNNING_MS = 500;
 const POLL_IDLE_MS = 5000;
@@ -263,7 +289,7 @@ export class QueryTab {
     return new Promise((resolve) => this.waiters.push({ id: executionId, resolve }));
   }
 
-  /** Reads the schemas, tables and columns for completion, out of sight of the user. */
+  /** Reads the schemas, tables, columns and functions for completion, out of sight of the user. */
   private async loadCompletion(sid: string): Promise<void> {
     try {
       const before = this.status.value;
@@ -277,9 +303,20 @@ export class QueryTab {
         st = await fetchStatus(sid);
       }
       if (st.execution_id !== id || st.state !== 'done' || !st.results[0]?.has_rows) return;
-      const { rows } = await fetchRows(sid, 0, 0, 10_000);
+      const total = st.results[0].row_count;
+      const rows: Array<Array<string | null>> = [];
+      while (rows.length < total) {
+        const page = (await fetchRows(sid, 0, rows.length, COMPLETION_PAGE)).rows;
+        if (page.length === 0) break;
+        rows.push(...page);
+      }
       const schema: Completion = {};
-      for (const [s, t, c] of rows as string[][]) ((schema[s!] ??= {})[t!] ??= []).push(c!);
+      const functions: FunctionCompletion[] = [];
+      for (const [what, s, name, detail, onPath] of rows) {
+        if (what === 'c') ((schema[s!] ??= {})[name!] ??= []).push(detail!);
+        else functions.push({ schema: s!, name: name!, args: detail ?? '', onSearchPath: onPath === 'true' });
+      }
+      completionFunctions.set(schema, functions);
       this.completion.value = schema;
     } catch {
       // completion is a convenience: keywords still complete without it

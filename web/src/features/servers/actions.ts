@@ -14,6 +14,8 @@ import {
 } from '../../state/servers';
 import { explorerModel, isCollection, type Entry } from '../browser/explorerModel';
 import { refreshObjectAt } from '../browser/objectPanel';
+import { DDL_ACTIONS, canRunDdl, ddlMenuGroups, isDdlAction, runDdl, type DdlActionId } from '../dialogs/menu';
+import { openDashboard } from '../dashboard/open';
 
 export type ActionId =
   | 'add-server'
@@ -26,10 +28,12 @@ export type ActionId =
   | 'import'
   | 'export'
   | 'query-tool'
+  | 'dashboard'
   | 'view-all'
   | 'view-100'
   | 'drop'
-  | 'drop-cascade';
+  | 'drop-cascade'
+  | DdlActionId;
 
 export interface Action {
   id: ActionId;
@@ -52,10 +56,12 @@ export const ACTIONS: Record<ActionId, Action> = {
   import: { id: 'import', label: 'Import servers…', icon: 'upload' },
   export: { id: 'export', label: 'Export servers', icon: 'download' },
   'query-tool': { id: 'query-tool', label: 'Query Tool', icon: 'query', key: 'Alt+Shift+Q' },
+  dashboard: { id: 'dashboard', label: 'Dashboard', icon: 'activity', key: 'Alt+Shift+D' },
   'view-all': { id: 'view-all', label: 'All Rows', icon: 'table', group: 'View/Edit Data' },
   'view-100': { id: 'view-100', label: 'First 100 Rows', icon: 'table', group: 'View/Edit Data' },
   drop: { id: 'drop', label: 'Drop…', icon: 'trash', key: 'Delete' },
   'drop-cascade': { id: 'drop-cascade', label: 'Drop Cascade…', icon: 'trash' },
+  ...DDL_ACTIONS,
 };
 
 /** The server and database a query tool opened on ENTRY would use; null when it cannot open one. */
@@ -111,6 +117,7 @@ export function canRun(id: ActionId, entry: Entry | null): boolean {
     case 'disconnect':
       return entry?.kind === 'server' && entry.server.connected;
     case 'query-tool':
+    case 'dashboard':
       return queryTarget(entry) !== null;
     case 'view-all':
     case 'view-100':
@@ -119,7 +126,7 @@ export function canRun(id: ActionId, entry: Entry | null): boolean {
     case 'drop-cascade':
       return droppable(entry);
     default:
-      return true;
+      return isDdlAction(id) ? canRunDdl(id, entry) : true;
   }
 }
 
@@ -162,8 +169,12 @@ function remove(entry: Entry | null): void {
 
 export function runAction(id: ActionId, entry: Entry | null): void {
   if (!canRun(id, entry)) return;
+  if (isDdlAction(id)) {
+    runDdl(id, entry);
+    return;
+  }
   const server = entry?.kind === 'server' ? entry.server : null;
-  const run: Record<ActionId, () => void> = {
+  const run: Record<Exclude<ActionId, DdlActionId>, () => void> = {
     'add-server': () => (explorerDialog.value = { kind: 'server', server: null, groupId: groupOf(entry) }),
     'add-group': () => (explorerDialog.value = { kind: 'group', group: null }),
     edit: () => edit(entry),
@@ -174,6 +185,10 @@ export function runAction(id: ActionId, entry: Entry | null): void {
     import: () => (explorerDialog.value = { kind: 'import' }),
     export: downloadExport,
     'query-tool': () => openQueryTool(entry),
+    dashboard: () => {
+      const target = queryTarget(entry);
+      if (target) openDashboard(target.server, target.database);
+    },
     'view-all': () => viewData(entry),
     'view-100': () => viewData(entry, 100),
     drop: () => drop(entry, false),
@@ -191,7 +206,7 @@ export function menuActions(entry: Entry): Array<ActionId | 'separator'> {
       return ['add-server', 'separator', 'edit', 'delete', 'separator', 'refresh'];
     case 'server':
       return [
-        ...(entry.server.connected ? (['query-tool', 'separator'] as const) : []),
+        ...(entry.server.connected ? (['query-tool', 'dashboard', 'separator', 'create-database', 'separator'] as const) : []),
         entry.server.connected ? 'disconnect' : 'connect',
         'separator',
         ...(entry.server.owned ? (['edit', 'delete', 'separator'] as const) : []),
@@ -204,17 +219,23 @@ export function menuActions(entry: Entry): Array<ActionId | 'separator'> {
 
 /** An object's menu: what opens on it, refresh, then the drops, each group only when it applies. */
 function objectMenu(entry: Entry): Array<ActionId | 'separator'> {
+  const ddl = ddlMenuGroups(entry);
   const groups: ActionId[][] = [
     (['query-tool', 'view-all', 'view-100'] as const).filter((id) => canRun(id, entry)),
-    ['refresh'],
+    entry.kind === 'object' && entry.node.kind === 'database' && canRun('dashboard', entry) ? ['dashboard'] : [],
+    ddl.create,
+    ddl.maintenance,
+    ddl.scripts,
+    [...ddl.tools, 'refresh'],
+    ddl.properties,
     (['drop', 'drop-cascade'] as const).filter((id) => canRun(id, entry)),
   ];
   return groups.filter((g) => g.length > 0).flatMap((g, i): Array<ActionId | 'separator'> => (i === 0 ? g : ['separator', ...g]));
 }
 
-/** The tree's own keys for the explorer: F2 edits, Delete deletes (drops an object), F5 refreshes. */
+/** The tree's own keys for the explorer: F2 edits (an object: its properties), Delete deletes (drops an object), F5 refreshes. */
 export function actionForKey(e: KeyboardEvent, entry: Entry | null): ActionId | null {
   if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return null;
-  const keys: Record<string, ActionId> = { F2: 'edit', Delete: droppable(entry) ? 'drop' : 'delete', F5: 'refresh' };
+  const keys: Record<string, ActionId> = { F2: entry?.kind === 'object' ? 'properties' : 'edit', Delete: droppable(entry) ? 'drop' : 'delete', F5: 'refresh' };
   return keys[e.key] ?? null;
 }

@@ -7,6 +7,7 @@ import { activeTabId, requestCloseTab, tabs, type TabInfo } from '../../state/wo
 import { ObjectExplorer } from '../browser/ObjectExplorer';
 import { ObjectTab } from '../browser/ObjectTab';
 import { Dialogs } from './Dialogs';
+import { LazyDashboardTab } from './LazyDashboardTab';
 import { LazyQueryTab } from './LazyQueryTab';
 import { useGlobalShortcuts } from './shortcuts';
 import { StatusBar } from './StatusBar';
@@ -21,6 +22,8 @@ function renderTab(tab: TabInfo): JSX.Element {
       return <LazyQueryTab id={tab.id} />;
     case 'object':
       return <ObjectTab />;
+    case 'dashboard':
+      return <LazyDashboardTab id={tab.id} />;
   }
 }
 

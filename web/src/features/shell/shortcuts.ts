@@ -20,6 +20,7 @@ export const SHORTCUTS: ShortcutGroup[] = [
       { keys: ['Alt+Shift+T', 'Ctrl+Shift+T'], action: 'Toggle light and dark theme' },
       { keys: ['Alt+Shift+B'], action: 'Focus the object explorer' },
       { keys: ['Alt+Shift+Q'], action: 'Query tool on the selected server or database (or an object in it)' },
+      { keys: ['Alt+Shift+D'], action: 'Dashboard of the selected server or database' },
       { keys: ['Alt+Shift+]', 'Alt+Shift+['], action: 'Next / previous tab' },
     ],
   },
@@ -81,6 +82,7 @@ function handleAltShift(e: KeyboardEvent): boolean {
   const actions: Record<string, () => void> = {
     KeyB: () => document.querySelector<HTMLElement>('.tree')?.focus(),
     KeyQ: () => runAction('query-tool', selectedEntry()),
+    KeyD: () => runAction('dashboard', selectedEntry()),
     BracketRight: () => cycleTab(1),
     BracketLeft: () => cycleTab(-1),
   };

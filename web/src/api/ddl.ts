@@ -1,0 +1,112 @@
+// Changing objects from the explorer: create and alter from a spec, table
+// maintenance, row counts, statement templates and search. Every statement
+// is written by the server; PREVIEW asks for it without running it.
+import { ApiError, request, requestText } from './client';
+import { errorMessage } from '../lib/format';
+
+export interface DdlAnswer {
+  sql: string;
+  done: boolean;
+}
+
+export type CreateKind =
+  | 'database'
+  | 'schema'
+  | 'table'
+  | 'view'
+  | 'materialized_view'
+  | 'sequence'
+  | 'extension'
+  | 'column'
+  | 'index';
+
+/** The spec of a create: the fields docs/api.md lists for each kind. */
+export type Spec = Record<string, unknown>;
+
+export interface AlterChanges {
+  name?: string;
+  owner?: string;
+  schema?: string;
+  comment?: string | null;
+}
+
+export type MaintenanceAction =
+  | 'vacuum'
+  | 'vacuum_full'
+  | 'vacuum_analyze'
+  | 'analyze'
+  | 'truncate'
+  | 'truncate_cascade'
+  | 'refresh';
+
+export type ScriptKind = 'select' | 'insert' | 'update' | 'delete';
+
+export const SEARCH_KINDS = ['table', 'view', 'materialized_view', 'sequence', 'function', 'type', 'column', 'index'] as const;
+export type SearchKind = (typeof SEARCH_KINDS)[number];
+
+export interface SearchResult {
+  path: string;
+  label: string;
+  kind: string;
+}
+
+/** A refusal as the dialogs show it: PostgreSQL's fields when it was PostgreSQL. */
+export interface Failure {
+  /** 400 invalid_spec: the form is incomplete, not PostgreSQL's doing. */
+  invalid: boolean;
+  message: string;
+  sqlstate?: string;
+  detail?: string;
+  hint?: string;
+  /** Characters from 1 into `sql`. */
+  position?: number;
+  sql?: string;
+}
+
+export function failureOf(err: unknown): Failure {
+  if (!(err instanceof ApiError)) return { invalid: false, message: errorMessage(err) };
+  const text = (key: string) => {
+    const v = err.details[key];
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  };
+  const position = Number(err.details.position);
+  return {
+    invalid: err.code === 'invalid_spec',
+    message: err.message,
+    sqlstate: text('sqlstate'),
+    detail: text('detail'),
+    hint: text('hint'),
+    position: Number.isInteger(position) && position > 0 ? position : undefined,
+    sql: text('sql'),
+  };
+}
+
+/** DATABASE is null for a database, which is created from the maintenance database. */
+export function createObject(serverId: number, database: string | null, kind: CreateKind, spec: Spec, preview: boolean): Promise<DdlAnswer> {
+  return request<DdlAnswer>('POST', `servers/${serverId}/objects/create`, { body: { database, kind, spec, preview } });
+}
+
+export function alterObject(serverId: number, path: string, changes: AlterChanges, preview: boolean): Promise<DdlAnswer> {
+  return request<DdlAnswer>('POST', `servers/${serverId}/objects/alter`, { body: { path, changes, preview } });
+}
+
+export function maintainObject(serverId: number, path: string, action: MaintenanceAction, preview: boolean): Promise<DdlAnswer> {
+  return request<DdlAnswer>('POST', `servers/${serverId}/objects/maintenance`, { body: { path, action, preview } });
+}
+
+export function countRows(serverId: number, path: string): Promise<{ sql: string; rows: string }> {
+  return request<{ sql: string; rows: string }>('GET', `servers/${serverId}/objects/count`, { query: { path } });
+}
+
+export function objectScript(serverId: number, path: string, kind: ScriptKind): Promise<string> {
+  return requestText(`servers/${serverId}/objects/script`, { query: { path, kind } });
+}
+
+export function searchObjects(
+  serverId: number,
+  database: string,
+  q: string,
+  kind: SearchKind | '',
+): Promise<{ results: SearchResult[]; truncated: boolean }> {
+  return request('GET', `servers/${serverId}/objects/search`, { query: { database, q, kind: kind || undefined } });
+}

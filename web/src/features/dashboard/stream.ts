@@ -1,0 +1,125 @@
+// The dashboard's sample stream: an EventSource on dashboard/events, open
+// while the tab is open and the browser tab is visible, keeping the last
+// fifteen minutes of samples (by the server's clock) for the charts.
+import { signal } from '@preact/signals';
+import { useEffect, useMemo } from 'preact/hooks';
+import { dashboardEventsUrl, type Sample } from '../../api/monitor';
+import { serverList } from '../../state/servers';
+
+/** A sample, or a break in the line where the stream was closed or failed. */
+export interface Point {
+  time: number;
+  sample: Sample | null;
+}
+
+export type StreamState =
+  | { kind: 'connecting' }
+  | { kind: 'live' }
+  | { kind: 'hidden' }
+  | { kind: 'sampling-error'; message: string }
+  | { kind: 'lost'; message: string };
+
+const WINDOW_SECONDS = 15 * 60;
+const RETRY_MS = 5000;
+
+export class SampleFeed {
+  readonly points = signal<Point[]>([]);
+  readonly state = signal<StreamState>({ kind: 'connecting' });
+  private source: EventSource | null = null;
+  private retry = 0;
+  private gap = false;
+
+  constructor(
+    private readonly serverId: number,
+    private readonly database: string | null,
+  ) {}
+
+  open(): void {
+    this.close();
+    this.state.value = { kind: 'connecting' };
+    const source = new EventSource(dashboardEventsUrl(this.serverId, this.database));
+    this.source = source;
+    source.addEventListener('sample', (e) => this.onSample(JSON.parse((e as MessageEvent<string>).data) as Sample));
+    source.addEventListener('error', (e) => {
+      // The sampler's own "event: error" carries data; a failed connection does not.
+      const data = (e as MessageEvent<string>).data;
+      if (typeof data === 'string') this.onSamplingError(data);
+      else this.onConnectionError();
+    });
+    source.addEventListener('closed', () => this.lose('The server ended the stream.'));
+  }
+
+  /** Closes the stream; the next sample after reopening starts a new line. */
+  close(): void {
+    window.clearTimeout(this.retry);
+    this.source?.close();
+    if (this.source) this.gap = true;
+    this.source = null;
+  }
+
+  pause(): void {
+    this.close();
+    this.state.value = { kind: 'hidden' };
+  }
+
+  private onSample(sample: Sample): void {
+    const list = this.points.value;
+    const last = list[list.length - 1];
+    const start = sample.time - WINDOW_SECONDS;
+    const kept = list[0] && list[0].time < start ? list.filter((p) => p.time >= start) : list.slice();
+    if (this.gap && last && last.time < sample.time) kept.push({ time: (last.time + sample.time) / 2, sample: null });
+    kept.push({ time: sample.time, sample });
+    this.gap = false;
+    this.points.value = kept;
+    if (this.state.value.kind !== 'live') this.state.value = { kind: 'live' };
+  }
+
+  private onSamplingError(data: string): void {
+    let message = data;
+    try {
+      message = (JSON.parse(data) as { error?: string }).error ?? data;
+    } catch {
+      // not JSON: show it as it came
+    }
+    this.gap = true;
+    this.state.value = { kind: 'sampling-error', message };
+  }
+
+  private onConnectionError(): void {
+    if (this.source?.readyState === EventSource.CONNECTING) {
+      this.gap = true;
+      this.state.value = { kind: 'connecting' };
+      return;
+    }
+    this.lose(this.connected() ? 'The live stream stopped.' : 'The server is not connected. Connect it in the object explorer.');
+  }
+
+  private lose(message: string): void {
+    this.close();
+    this.state.value = { kind: 'lost', message };
+    this.retry = window.setTimeout(() => this.open(), RETRY_MS);
+  }
+
+  private connected(): boolean {
+    const list = serverList.value;
+    return list.status === 'ready' && list.value.servers.some((s) => s.id === this.serverId && s.connected);
+  }
+}
+
+/** Whether the browser tab is visible, as a signal shared by every dashboard. */
+export const pageVisible = signal(document.visibilityState === 'visible');
+document.addEventListener('visibilitychange', () => {
+  pageVisible.value = document.visibilityState === 'visible';
+});
+
+/** The feed of one dashboard tab: open while mounted and the page is visible. */
+export function useSampleFeed(serverId: number, database: string | null): SampleFeed {
+  const feed = useMemo(() => new SampleFeed(serverId, database), [serverId, database]);
+  const visible = pageVisible.value;
+  useEffect(() => {
+    if (visible) feed.open();
+    else feed.pause();
+    return () => feed.close();
+  }, [feed, visible]);
+  return feed;
+}

@@ -1,0 +1,154 @@
+// Properties…: rename an object, change its owner, move it to another
+// schema, set or clear its comment. Only the fields the user changed are
+// sent; the SQL tab shows the server's statement for them.
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { alterObject, type AlterChanges } from '../../api/ddl';
+import { objectProperties } from '../../api/objects';
+import type { ObjectNode, Server } from '../../api/servers';
+import { TextAreaField, TextField } from '../../components/Field';
+import { errorMessage } from '../../lib/format';
+import { pathSteps, qualifiedName } from '../../lib/objectPath';
+import { showToast } from '../../state/toasts';
+import { kindLabel } from '../browser/objectPanel';
+import { DdlFrame } from './DdlFrame';
+import { Datalist } from './form';
+import { databasePath, useNames } from './names';
+import { lastName, objectAltered } from './tree';
+
+/** Parts of a table, and objects whose owner PostgreSQL does not keep or change this way. */
+const NO_OWNER = new Set([
+  'column',
+  'constraint',
+  'index',
+  'trigger',
+  'policy',
+  'rule',
+  'extension',
+  'cast',
+  'login_role',
+  'group_role',
+  'role',
+  'user_mapping',
+  'domain_constraint',
+]);
+
+/** Kinds that cannot move to another schema though they sit in one. */
+const NO_SCHEMA = new Set(['column', 'constraint', 'index', 'trigger', 'policy', 'rule', 'domain_constraint']);
+
+/** Objects that sit right in a schema's collection ("…/schemas/s/tables/t") can move to another. */
+function movable(node: ObjectNode): boolean {
+  const steps = pathSteps(node.path);
+  return steps.length === 3 && steps[1]!.collection === 'schemas' && !NO_SCHEMA.has(node.kind);
+}
+
+interface Values {
+  name: string;
+  owner: string;
+  schema: string;
+  comment: string;
+}
+
+type Initial = { status: 'loading' } | { status: 'ready'; values: Values } | { status: 'error'; message: string };
+
+function valuesOf(node: ObjectNode, props: Array<{ name: string; value: string | null }>): Values {
+  const prop = (key: string) => props.find((p) => p.name.toLowerCase() === key)?.value ?? '';
+  const steps = pathSteps(node.path);
+  return {
+    name: prop('name') || lastName(node.path),
+    owner: prop('owner'),
+    schema: steps.find((s) => s.collection === 'schemas')?.name ?? '',
+    comment: prop('comment'),
+  };
+}
+
+function changesOf(from: Values, to: Values, fields: { owner: boolean; schema: boolean }): AlterChanges {
+  const changes: AlterChanges = {};
+  if (to.name.trim() !== from.name) changes.name = to.name.trim();
+  if (fields.owner && to.owner.trim() !== from.owner) changes.owner = to.owner.trim();
+  if (fields.schema && to.schema.trim() !== from.schema) changes.schema = to.schema.trim();
+  if (to.comment !== from.comment) changes.comment = to.comment.trim() === '' ? null : to.comment;
+  return changes;
+}
+
+interface AlterDialogProps {
+  server: Server;
+  node: ObjectNode;
+  onClose: () => void;
+}
+
+export function AlterDialog({ server, node, onClose }: AlterDialogProps): JSX.Element {
+  const [initial, setInitial] = useState<Initial>({ status: 'loading' });
+  const [values, setValues] = useState<Values>({ name: lastName(node.path), owner: '', schema: '', comment: '' });
+  const fields = { owner: !NO_OWNER.has(node.kind), schema: movable(node) };
+  const roles = useNames(server.id, fields.owner ? '/' : null, 'roles');
+  const schemas = useNames(server.id, fields.schema ? databasePath(node.path) : null, 'schemas');
+
+  useEffect(() => {
+    let live = true;
+    objectProperties(server.id, node.path).then(
+      (props) => {
+        if (!live) return;
+        const found = valuesOf(node, props);
+        setInitial({ status: 'ready', values: found });
+        setValues(found);
+      },
+      (err: unknown) => {
+        if (!live) return;
+        // Without its properties the object can still be renamed and commented.
+        const found = valuesOf(node, []);
+        setInitial({ status: 'error', message: errorMessage(err) });
+        setValues(found);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const from = initial.status === 'ready' ? initial.values : initial.status === 'error' ? valuesOf(node, []) : null;
+  const changes = from ? changesOf(from, values, fields) : {};
+  const changed = Object.keys(changes).length > 0;
+  const set = (key: keyof Values) => (value: string) => setValues((v) => ({ ...v, [key]: value }));
+  const kind = kindLabel(node);
+
+  const general = (
+    <div class="form-grid">
+      {initial.status === 'loading' && (
+        <p class="muted">
+          <span class="spinner" aria-hidden="true" /> Reading the current values…
+        </p>
+      )}
+      {initial.status === 'error' && <p class="field-hint">The current owner and comment could not be read: {initial.message}</p>}
+      <TextField id="ddl-name" label="Name" required value={values.name} onValue={set('name')} />
+      {fields.owner && (
+        <>
+          <TextField id="ddl-owner" label="Owner" list="ddl-roles" value={values.owner} onValue={set('owner')} />
+          <Datalist id="ddl-roles" values={roles} />
+        </>
+      )}
+      {fields.schema && (
+        <>
+          <TextField id="ddl-schema" label="Schema" list="ddl-schemas" value={values.schema} onValue={set('schema')} />
+          <Datalist id="ddl-schemas" values={schemas} />
+        </>
+      )}
+      <TextAreaField id="ddl-comment" label="Comment" rows={4} value={values.comment} onValue={set('comment')} />
+    </div>
+  );
+
+  return (
+    <DdlFrame
+      title={`Properties of ${kind} ${qualifiedName(node.path)}`}
+      sections={[{ id: 'general', title: 'General', content: general }]}
+      formKey={JSON.stringify(changes)}
+      idle={initial.status === 'loading' ? 'Reading the current values…' : changed ? undefined : 'Nothing changed yet: change a field to see the statement.'}
+      send={(preview) => alterObject(server.id, node.path, changes, preview)}
+      onClose={onClose}
+      onDone={() => {
+        showToast(`Saved ${kind} ${changes.name ?? values.name}.`);
+        void objectAltered(server, node, changes.name ?? null, changes.schema ?? null);
+      }}
+    />
+  );
+}

@@ -1,0 +1,117 @@
+// Vacuum, analyze, truncate, refresh: the server's statement first (nothing
+// runs), then on confirmation the statement; PostgreSQL's refusal in place.
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { failureOf, maintainObject, type Failure, type MaintenanceAction } from '../../api/ddl';
+import type { ObjectNode, Server } from '../../api/servers';
+import { Button } from '../../components/Button';
+import { Dialog } from '../../components/Dialog';
+import { qualifiedName } from '../../lib/objectPath';
+import { reloadObjects } from '../../state/servers';
+import { showToast } from '../../state/toasts';
+import { kindLabel, refreshObjectAt } from '../browser/objectPanel';
+import { FailureBox } from './DdlFrame';
+
+const MAINTENANCE_LABELS: Record<MaintenanceAction, string> = {
+  vacuum: 'Vacuum',
+  vacuum_full: 'Vacuum Full',
+  vacuum_analyze: 'Vacuum Analyze',
+  analyze: 'Analyze',
+  truncate: 'Truncate',
+  truncate_cascade: 'Truncate Cascade',
+  refresh: 'Refresh Materialized View',
+};
+
+/** What each action does, in a line, for the confirmation. */
+const WHAT: Record<MaintenanceAction, string> = {
+  vacuum: 'reclaims the space of dead rows',
+  vacuum_full: 'rewrites the table into a compact copy; it is locked exclusively meanwhile',
+  vacuum_analyze: 'reclaims the space of dead rows and updates the planner statistics',
+  analyze: 'updates the planner statistics',
+  truncate: 'removes every row; this cannot be undone',
+  truncate_cascade: 'removes every row, and those of the tables that reference it; this cannot be undone',
+  refresh: 'runs its query again and replaces its rows',
+};
+
+const DESTRUCTIVE = new Set<MaintenanceAction>(['truncate', 'truncate_cascade']);
+
+type Preview = { status: 'loading' } | { status: 'ready'; sql: string } | { status: 'failed'; failure: Failure };
+
+interface MaintenanceDialogProps {
+  server: Server;
+  node: ObjectNode;
+  action: MaintenanceAction;
+  onClose: () => void;
+}
+
+export function MaintenanceDialog({ server, node, action, onClose }: MaintenanceDialogProps): JSX.Element {
+  const [preview, setPreview] = useState<Preview>({ status: 'loading' });
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [busy, setBusy] = useState(false);
+  const label = MAINTENANCE_LABELS[action];
+  const name = qualifiedName(node.path);
+
+  useEffect(() => {
+    let live = true;
+    maintainObject(server.id, node.path, action, true).then(
+      (answer) => live && setPreview({ status: 'ready', sql: answer.sql }),
+      (err: unknown) => live && setPreview({ status: 'failed', failure: failureOf(err) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const submit = async () => {
+    if (busy || preview.status !== 'ready') return;
+    setBusy(true);
+    setFailure(null);
+    try {
+      await maintainObject(server.id, node.path, action, false);
+      onClose();
+      showToast(`${label}: done on ${name}.`);
+      refreshObjectAt(server.id, node.path);
+      reloadObjects(server.id, node.path);
+    } catch (err) {
+      setFailure(failureOf(err));
+      setBusy(false);
+    }
+  };
+
+  const footer = (
+    <>
+      <Button onClick={onClose} data-autofocus={DESTRUCTIVE.has(action) || undefined}>
+        Cancel
+      </Button>
+      <Button
+        type="submit"
+        variant={DESTRUCTIVE.has(action) ? 'danger' : 'primary'}
+        busy={busy}
+        disabled={preview.status !== 'ready'}
+        data-autofocus={DESTRUCTIVE.has(action) ? undefined : true}
+      >
+        {label}
+      </Button>
+    </>
+  );
+
+  return (
+    <Dialog title={`${label} ${kindLabel(node)}`} size="medium" onClose={onClose} onSubmit={() => void submit()} footer={footer}>
+      <p>
+        {label} <strong>{name}</strong>: {WHAT[action]}. Tusk will run:
+      </p>
+      {preview.status === 'loading' && (
+        <p class="muted">
+          <span class="spinner" aria-hidden="true" /> Preparing the statement…
+        </p>
+      )}
+      {preview.status === 'ready' && (
+        <pre class="ddl-sql" aria-label="SQL to run">
+          {preview.sql}
+        </pre>
+      )}
+      {preview.status === 'failed' && <FailureBox failure={preview.failure} />}
+      {failure && <FailureBox failure={failure} />}
+    </Dialog>
+  );
+}

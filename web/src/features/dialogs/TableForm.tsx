@@ -1,0 +1,374 @@
+// The Table dialog's form: General, a Columns grid (name, type, not null,
+// default, primary key, identity; rows added, removed and moved), a list of
+// Constraints (unique, check, foreign key) and Advanced (unlogged,
+// partitioning). It only builds the spec; the server writes the SQL.
+import type { JSX } from 'preact';
+import { useState } from 'preact/hooks';
+import { Button } from '../../components/Button';
+import { CheckboxField, SelectField, TextAreaField, TextField } from '../../components/Field';
+import { Icon } from '../../components/Icon';
+import { Datalist, type FormParts, type FormProps } from './form';
+import { COMMON_TYPES, TYPES_LIST_ID, databasePath, useNames } from './names';
+
+type Identity = '' | 'always' | 'by default';
+
+interface ColumnRow {
+  row: number;
+  name: string;
+  type: string;
+  notNull: boolean;
+  defaultValue: string;
+  primaryKey: boolean;
+  identity: Identity;
+}
+
+type ConstraintType = 'unique' | 'check' | 'foreign_key' | 'primary_key';
+
+interface ConstraintRow {
+  row: number;
+  type: ConstraintType;
+  name: string;
+  columns: string;
+  expression: string;
+  refSchema: string;
+  refTable: string;
+  refColumns: string;
+  onDelete: string;
+}
+
+const CONSTRAINT_TYPES: ReadonlyArray<{ value: ConstraintType; label: string }> = [
+  { value: 'unique', label: 'Unique' },
+  { value: 'check', label: 'Check' },
+  { value: 'foreign_key', label: 'Foreign key' },
+  { value: 'primary_key', label: 'Primary key' },
+];
+
+const ON_DELETE = ['', 'NO ACTION', 'RESTRICT', 'CASCADE', 'SET NULL', 'SET DEFAULT'];
+const PARTITIONING = ['', 'range', 'list', 'hash'];
+
+let nextRow = 1;
+
+function newColumn(): ColumnRow {
+  return { row: nextRow++, name: '', type: '', notNull: false, defaultValue: '', primaryKey: false, identity: '' };
+}
+
+function newConstraint(type: ConstraintType): ConstraintRow {
+  return { row: nextRow++, type, name: '', columns: '', expression: '', refSchema: '', refTable: '', refColumns: '', onDelete: '' };
+}
+
+/** "a, b" as ["a", "b"]. */
+function names(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function columnSpec(c: ColumnRow): Record<string, unknown> {
+  return {
+    name: c.name,
+    type: c.type,
+    not_null: c.notNull,
+    default: c.identity ? '' : c.defaultValue,
+    identity: c.identity || undefined,
+    primary_key: c.primaryKey,
+  };
+}
+
+function constraintSpec(c: ConstraintRow): Record<string, unknown> {
+  const spec: Record<string, unknown> = { type: c.type, name: c.name };
+  if (c.type === 'check') spec.expression = c.expression;
+  else spec.columns = names(c.columns);
+  if (c.type === 'foreign_key') {
+    spec.references = { schema: c.refSchema, table: c.refTable, columns: names(c.refColumns) };
+    if (c.onDelete) spec.on_delete = c.onDelete;
+  }
+  return spec;
+}
+
+interface ColumnsGridProps {
+  rows: ColumnRow[];
+  onRows: (rows: ColumnRow[]) => void;
+}
+
+function ColumnsGrid({ rows, onRows }: ColumnsGridProps): JSX.Element {
+  const update = (row: number, change: Partial<ColumnRow>) => onRows(rows.map((r) => (r.row === row ? { ...r, ...change } : r)));
+  const move = (index: number, by: number) => {
+    const next = [...rows];
+    const [moved] = next.splice(index, 1);
+    next.splice(index + by, 0, moved!);
+    onRows(next);
+  };
+  const add = () => {
+    const fresh = newColumn();
+    onRows([...rows, fresh]);
+    requestAnimationFrame(() => document.getElementById(`ddl-col-name-${fresh.row}`)?.focus());
+  };
+  return (
+    <div class="ddl-grid-wrap">
+      <div class="table-wrap">
+        <table class="data-table ddl-grid" aria-label="Columns">
+          <thead>
+            <tr>
+              <th class="ddl-col-name">Name</th>
+              <th class="ddl-col-type">Data type</th>
+              <th class="ddl-col-flag" title="Not null">Not null</th>
+              <th class="ddl-col-flag" title="Primary key">PK</th>
+              <th class="ddl-col-identity">Identity</th>
+              <th class="ddl-col-default">Default</th>
+              <th class="ddl-col-actions">
+                <span class="visually-hidden">Order and removal</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.length === 0 && (
+              <tr>
+                <td colSpan={7} class="table-note">
+                  No columns yet. A table may have none, but most have a key.
+                </td>
+              </tr>
+            )}
+            {rows.map((r, i) => {
+              const n = i + 1;
+              return (
+                <tr key={r.row}>
+                  <td>
+                    <input
+                      id={`ddl-col-name-${r.row}`}
+                      aria-label={`Name of column ${n}`}
+                      value={r.name}
+                      autocomplete="off"
+                      spellcheck={false}
+                      onInput={(e) => update(r.row, { name: e.currentTarget.value })}
+                    />
+                  </td>
+                  <td>
+                    <input
+                      aria-label={`Type of column ${n}`}
+                      list={TYPES_LIST_ID}
+                      value={r.type}
+                      autocomplete="off"
+                      spellcheck={false}
+                      onInput={(e) => update(r.row, { type: e.currentTarget.value })}
+                    />
+                  </td>
+                  <td class="ddl-col-flag">
+                    <input
+                      type="checkbox"
+                      aria-label={`Column ${n} not null`}
+                      checked={r.notNull || r.primaryKey || r.identity !== ''}
+                      disabled={r.primaryKey || r.identity !== ''}
+                      onChange={(e) => update(r.row, { notNull: e.currentTarget.checked })}
+                    />
+                  </td>
+                  <td class="ddl-col-flag">
+                    <input
+                      type="checkbox"
+                      aria-label={`Column ${n} primary key`}
+                      checked={r.primaryKey}
+                      onChange={(e) => update(r.row, { primaryKey: e.currentTarget.checked })}
+                    />
+                  </td>
+                  <td>
+                    <select
+                      aria-label={`Identity of column ${n}`}
+                      value={r.identity}
+                      onChange={(e) => update(r.row, { identity: e.currentTarget.value as Identity })}
+                    >
+                      <option value="">No</option>
+                      <option value="always">Always</option>
+                      <option value="by default">By default</option>
+                    </select>
+                  </td>
+                  <td>
+                    <input
+                      aria-label={`Default of column ${n}`}
+                      value={r.identity ? '' : r.defaultValue}
+                      disabled={r.identity !== ''}
+                      placeholder={r.identity ? 'identity' : ''}
+                      autocomplete="off"
+                      spellcheck={false}
+                      onInput={(e) => update(r.row, { defaultValue: e.currentTarget.value })}
+                    />
+                  </td>
+                  <td class="ddl-col-actions">
+                    <button type="button" class="icon-btn" aria-label={`Move column ${n} up`} title="Move up" disabled={i === 0} onClick={() => move(i, -1)}>
+                      <Icon name="arrowUp" size={14} />
+                    </button>
+                    <button
+                      type="button"
+                      class="icon-btn"
+                      aria-label={`Move column ${n} down`}
+                      title="Move down"
+                      disabled={i === rows.length - 1}
+                      onClick={() => move(i, 1)}
+                    >
+                      <Icon name="arrowDown" size={14} />
+                    </button>
+                    <button type="button" class="icon-btn" aria-label={`Remove column ${n}`} title="Remove" onClick={() => onRows(rows.filter((x) => x.row !== r.row))}>
+                      <Icon name="close" size={14} />
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <div>
+        <Button small onClick={add}>
+          <Icon name="plus" size={12} /> Add column
+        </Button>
+      </div>
+      <Datalist id={TYPES_LIST_ID} values={COMMON_TYPES} />
+    </div>
+  );
+}
+
+interface ConstraintsProps {
+  rows: ConstraintRow[];
+  onRows: (rows: ConstraintRow[]) => void;
+  schemas: string[];
+  columnNames: string[];
+}
+
+interface CardProps {
+  c: ConstraintRow;
+  n: number;
+  update: (change: Partial<ConstraintRow>) => void;
+  remove: () => void;
+}
+
+function ConstraintCard({ c, n, update, remove }: CardProps): JSX.Element {
+  const id = (field: string) => `ddl-con-${field}-${c.row}`;
+  return (
+    <li class="ddl-constraint">
+      <div class="ddl-constraint-head">
+        <SelectField id={id('type')} label={`Constraint ${n}`} value={c.type} options={CONSTRAINT_TYPES} onValue={(type) => update({ type })} />
+        <TextField id={id('name')} label="Name" value={c.name} onValue={(name) => update({ name })} placeholder="(chosen by PostgreSQL)" />
+        <button type="button" class="icon-btn" aria-label={`Remove constraint ${n}`} title="Remove" onClick={remove}>
+          <Icon name="close" size={14} />
+        </button>
+      </div>
+      {c.type === 'check' ? (
+        <TextField id={id('expression')} label="Check expression" value={c.expression} onValue={(expression) => update({ expression })} placeholder="price > 0" />
+      ) : (
+        <TextField id={id('columns')} label="Columns" list="ddl-table-columns" value={c.columns} onValue={(columns) => update({ columns })} placeholder="a, b" />
+      )}
+      {c.type === 'foreign_key' && (
+        <div class="ddl-fk">
+          <TextField id={id('ref-schema')} label="References schema" list="ddl-schemas" value={c.refSchema} onValue={(refSchema) => update({ refSchema })} />
+          <TextField id={id('ref-table')} label="Table" value={c.refTable} onValue={(refTable) => update({ refTable })} />
+          <TextField id={id('ref-columns')} label="Columns" value={c.refColumns} onValue={(refColumns) => update({ refColumns })} placeholder="id" />
+          <SelectField
+            id={id('on-delete')}
+            label="On delete"
+            value={c.onDelete}
+            options={ON_DELETE.map((v) => ({ value: v, label: v || 'No action' }))}
+            onValue={(onDelete) => update({ onDelete })}
+          />
+        </div>
+      )}
+    </li>
+  );
+}
+
+function Constraints({ rows, onRows, schemas, columnNames }: ConstraintsProps): JSX.Element {
+  const update = (row: number, change: Partial<ConstraintRow>) => onRows(rows.map((r) => (r.row === row ? { ...r, ...change } : r)));
+  const add = (type: ConstraintType) => {
+    const fresh = newConstraint(type);
+    onRows([...rows, fresh]);
+    requestAnimationFrame(() => document.getElementById(`ddl-con-${type === 'check' ? 'expression' : 'columns'}-${fresh.row}`)?.focus());
+  };
+  return (
+    <div class="ddl-constraints">
+      {rows.length === 0 ? (
+        <p class="muted">No table constraints. Primary keys set on columns need none here.</p>
+      ) : (
+        <ol class="ddl-constraint-list" aria-label="Constraints">
+          {rows.map((c, i) => (
+            <ConstraintCard key={c.row} c={c} n={i + 1} update={(change) => update(c.row, change)} remove={() => onRows(rows.filter((x) => x.row !== c.row))} />
+          ))}
+        </ol>
+      )}
+      <div class="ddl-add-row">
+        <Button small onClick={() => add('unique')}>
+          <Icon name="plus" size={12} /> Unique
+        </Button>
+        <Button small onClick={() => add('check')}>
+          <Icon name="plus" size={12} /> Check
+        </Button>
+        <Button small onClick={() => add('foreign_key')}>
+          <Icon name="plus" size={12} /> Foreign key
+        </Button>
+      </div>
+      <Datalist id="ddl-table-columns" values={columnNames} />
+      <Datalist id="ddl-schemas" values={schemas} />
+    </div>
+  );
+}
+
+export function useTableForm({ target, place }: FormProps): FormParts {
+  const [name, setName] = useState('');
+  const [owner, setOwner] = useState('');
+  const [comment, setComment] = useState('');
+  const [columns, setColumns] = useState<ColumnRow[]>(() => [newColumn()]);
+  const [constraints, setConstraints] = useState<ConstraintRow[]>([]);
+  const [unlogged, setUnlogged] = useState(false);
+  const [partition, setPartition] = useState('');
+  const [partitionColumns, setPartitionColumns] = useState('');
+  const roles = useNames(target.server.id, '/', 'roles');
+  const schemas = useNames(target.server.id, databasePath(target.owner), 'schemas');
+
+  const general = (
+    <div class="form-grid">
+      <div class="form-pair">
+        <TextField id="ddl-name" label="Name" required value={name} onValue={setName} />
+        <TextField id="ddl-schema" label="Schema" value={place.schema} onValue={() => undefined} disabled />
+      </div>
+      <TextField id="ddl-owner" label="Owner" list="ddl-roles" value={owner} onValue={setOwner} placeholder="(you)" />
+      <Datalist id="ddl-roles" values={roles} />
+      <TextAreaField id="ddl-comment" label="Comment" rows={3} value={comment} onValue={setComment} />
+    </div>
+  );
+  const advanced = (
+    <div class="form-grid">
+      <CheckboxField id="ddl-unlogged" label="Unlogged (not written to the WAL, emptied after a crash)" checked={unlogged} onValue={setUnlogged} />
+      <div class="form-pair">
+        <SelectField
+          id="ddl-partition"
+          label="Partition by"
+          value={partition}
+          options={PARTITIONING.map((p) => ({ value: p, label: p ? p.toUpperCase() : 'Not partitioned' }))}
+          onValue={setPartition}
+        />
+        <TextField id="ddl-partition-columns" label="Partition key columns" list="ddl-table-columns" value={partitionColumns} onValue={setPartitionColumns} placeholder="a, b" />
+      </div>
+    </div>
+  );
+  const columnNames = columns.map((c) => c.name.trim()).filter(Boolean);
+  return {
+    name,
+    spec: {
+      schema: place.schema,
+      name,
+      owner,
+      comment,
+      unlogged,
+      columns: columns.map(columnSpec),
+      constraints: constraints.map(constraintSpec),
+      partition_by: partition ? { strategy: partition, columns: names(partitionColumns) } : undefined,
+    },
+    sections: [
+      { id: 'general', title: 'General', content: general },
+      { id: 'columns', title: `Columns (${columns.length})`, content: <ColumnsGrid rows={columns} onRows={setColumns} /> },
+      {
+        id: 'constraints',
+        title: `Constraints (${constraints.length})`,
+        content: <Constraints rows={constraints} onRows={setConstraints} schemas={schemas} columnNames={columnNames} />,
+      },
+      { id: 'advanced', title: 'Advanced', content: advanced },
+    ],
+  };
+}

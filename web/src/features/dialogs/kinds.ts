@@ -1,0 +1,14 @@
+// How the dialogs and menus name the kinds they create.
+import type { CreateKind } from '../../api/ddl';
+
+export const KIND_LABELS: Record<CreateKind, string> = {
+  database: 'Database',
+  schema: 'Schema',
+  table: 'Table',
+  view: 'View',
+  materialized_view: 'Materialized View',
+  sequence: 'Sequence',
+  extension: 'Extension',
+  column: 'Column',
+  index: 'Index',
+};
