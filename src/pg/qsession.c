@@ -177,6 +177,33 @@ static void notice_receiver(void *arg, const PGresult *r)
 	pthread_mutex_unlock(&s->lock);
 }
 
+/* Names of the built-in types, as format_type() spells them, so a result's
+ * columns have their types while rows are still arriving; other types are
+ * asked for once the connection is free (resolve_types). Built-in OIDs are
+ * fixed across PostgreSQL versions. */
+static const struct {
+	unsigned oid;
+	const char *name;
+} builtin_types[] = {
+	{16, "boolean"}, {17, "bytea"}, {18, "\"char\""}, {19, "name"}, {20, "bigint"}, {21, "smallint"},
+	{23, "integer"}, {25, "text"}, {26, "oid"}, {114, "json"}, {142, "xml"}, {600, "point"},
+	{650, "cidr"}, {700, "real"}, {701, "double precision"}, {869, "inet"}, {1000, "boolean[]"},
+	{1001, "bytea[]"}, {1005, "smallint[]"}, {1007, "integer[]"}, {1009, "text[]"},
+	{1015, "character varying[]"}, {1016, "bigint[]"}, {1021, "real[]"}, {1022, "double precision[]"},
+	{1042, "character"}, {1043, "character varying"}, {1082, "date"}, {1083, "time without time zone"},
+	{1114, "timestamp without time zone"}, {1184, "timestamp with time zone"}, {1186, "interval"},
+	{1231, "numeric[]"}, {1266, "time with time zone"}, {1700, "numeric"}, {2950, "uuid"},
+	{3802, "jsonb"}, {3807, "jsonb[]"}, {2951, "uuid[]"},
+};
+
+static const char *builtin_type_name(unsigned oid)
+{
+	for (size_t i = 0; i < sizeof builtin_types / sizeof builtin_types[0]; i++)
+		if (builtin_types[i].oid == oid)
+			return builtin_types[i].name;
+	return NULL;
+}
+
 /* Column names and type names of a result that has rows. */
 static struct result *new_result(qsession *s, const PGresult *r, bool with_rows)
 {
@@ -188,6 +215,8 @@ static struct result *new_result(qsession *s, const PGresult *r, bool with_rows)
 	for (int c = 0; c < res->ncols; c++) {
 		res->cols[c].name = xstrdup(PQfname(r, c));
 		res->cols[c].type_oid = PQftype(r, c);
+		const char *known = builtin_type_name(res->cols[c].type_oid);
+		res->cols[c].type = known ? xstrdup(known) : NULL;
 	}
 	if (with_rows)
 		res->rows = spool_new(s->mgr->spool_dir, res->ncols, s->mgr->mem_per_result);

@@ -112,6 +112,25 @@ test('a running pg_sleep can be cancelled', async () => {
   assert.equal((await run(sid, 'SELECT 2')).state, 'done', 'the tab goes on after a cancel');
 });
 
+test('rows and column types can be read while the query still runs', async () => {
+  const sid = await open();
+  const sql = "SELECT g, repeat('x', 100) AS pad, CASE WHEN g = 3000 THEN pg_sleep(30)::text END AS slow FROM generate_series(1, 3000) g";
+  assert.equal((await c.post(`api/v1/sessions/${sid}/execute`, { sql })).status, 202);
+  let st;
+  for (let i = 0; i < 100; i++) {
+    st = (await c.get(`api/v1/sessions/${sid}/status`)).body;
+    if (st.results[0]?.row_count > 0) break;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  assert.equal(st.state, 'running');
+  assert.deepEqual(st.results[0].columns.map((col) => col.type), ['integer', 'text', 'text']);
+  const w = await c.get(`api/v1/sessions/${sid}/results/0/rows?offset=0&limit=2`);
+  assert.equal(w.status, 200, w.raw);
+  assert.deepEqual(w.body.rows, [['1', 'x'.repeat(100), null], ['2', 'x'.repeat(100), null]]);
+  await c.post(`api/v1/sessions/${sid}/cancel`, {});
+  assert.equal((await waitDone(sid, 10000)).state, 'cancelled');
+});
+
 test('transactions: auto-commit off, commit, rollback, auto-rollback on error', async () => {
   psql('DROP TABLE IF EXISTS qt_txn; CREATE TABLE qt_txn (x int)');
   const sid = await open();

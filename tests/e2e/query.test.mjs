@@ -113,6 +113,18 @@ test('scrolls a 100,000-row result to its last row', async () => {
   assert.ok(await grid.getByRole('rowheader', { name: '100000', exact: true }).isVisible());
 });
 
+test('shows the first rows while the query still runs', async () => {
+  await setSql("SELECT g, repeat('x', 100) AS pad, CASE WHEN g = 3000 THEN pg_sleep(20)::text END AS slow FROM generate_series(1, 3000) g");
+  await page.keyboard.press('F5');
+  const grid = panel().getByRole('grid', { name: 'Result 1' });
+  await grid.getByRole('rowheader', { name: '1', exact: true }).waitFor();
+  await grid.getByRole('gridcell', { name: 'x'.repeat(100), exact: true }).first().waitFor();
+  assert.ok(await status().getByText('Running…').isVisible(), 'rows are shown before the query ends');
+  assert.equal(await grid.locator('.grid-th-type').first().innerText(), 'integer');
+  await toolbarButton('Cancel');
+  await status().locator('.qs-state', { hasText: 'Cancelled' }).waitFor();
+});
+
 test('cancels a running query', async () => {
   await setSql('SELECT pg_sleep(30)');
   await page.keyboard.press('F5');

@@ -8,6 +8,7 @@ export type TxState = 'idle' | 'active' | 'in_transaction' | 'in_error';
 export interface ResultColumn {
   name: string;
   type_oid: number;
+  /** The server sends null while a run goes on for types that are not built in; QueryTab makes it "". */
   type: string;
 }
 

@@ -280,9 +280,17 @@ export class QueryTab {
       this.lost();
       return;
     }
+    // Types other than the built-in ones are named once the run is over.
+    for (const r of st.results) for (const c of r.columns) c.type ??= '';
     this.status.value = st;
     const run = this.run.value;
-    if (run && !run.finished && st.execution_id === run.executionId && st.state !== 'running') this.finish(run, st);
+    if (!run || run.finished || st.execution_id !== run.executionId) return;
+    if (st.state !== 'running') this.finish(run, st);
+    else if (this.shownResult.value === 'messages' && run.kind !== 'explain' && run.kind !== 'analyze') {
+      // Show the first rows while the rest are still arriving.
+      const withRows = st.results.findIndex((r) => r.has_rows && r.row_count > 0);
+      if (withRows >= 0) this.shownResult.value = withRows;
+    }
   }
 
   private waitFor(executionId: number): Promise<SessionStatus> {
