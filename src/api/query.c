@@ -215,11 +215,18 @@ void api_sessions_rows(http_req *r)
 
 /* ---- server-sent events ---- */
 
+/* Status events are rate-limited by a token bucket: after a quiet spell a
+ * few changes (a run starting, its first rows) go out at once; a long run
+ * sends at most EVENTS_PER_S a second. */
+#define EVENTS_PER_S 10
+#define EVENTS_BURST 4
+
 struct events {
 	qsession *s;
 	uint64_t seen;
 	bool closed;
-	struct timespec last;
+	double tokens;
+	struct timespec last; /* when tokens was last refilled */
 };
 
 static void events_free(void *cls)
@@ -229,7 +236,18 @@ static void events_free(void *cls)
 	free(e);
 }
 
-/* The next status, waiting for a change (at most ten a second). */
+static void events_refill(struct events *e)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double since_s = (double)(now.tv_sec - e->last.tv_sec) + (double)(now.tv_nsec - e->last.tv_nsec) / 1e9;
+	e->last = now;
+	e->tokens += since_s * EVENTS_PER_S;
+	if (e->tokens > EVENTS_BURST)
+		e->tokens = EVENTS_BURST;
+}
+
+/* The next status, waiting for a change. */
 static bool next_event(void *cls, str *out)
 {
 	struct events *e = cls;
@@ -237,12 +255,12 @@ static bool next_event(void *cls, str *out)
 		str_append_cstr(out, "event: closed\ndata: {}\n\n");
 		return false;
 	}
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	long since_ms = (now.tv_sec - e->last.tv_sec) * 1000 + (now.tv_nsec - e->last.tv_nsec) / 1000000;
-	if (since_ms < 100) {
-		struct timespec nap = {0, (100 - since_ms) * 1000000L};
+	events_refill(e);
+	if (e->tokens < 1) {
+		long wait_ns = (long)((1 - e->tokens) / EVENTS_PER_S * 1e9);
+		struct timespec nap = {wait_ns / 1000000000L, wait_ns % 1000000000L};
 		nanosleep(&nap, NULL);
+		events_refill(e);
 	}
 	uint64_t v = qsession_wait(e->s, e->seen, 15000, &e->closed);
 	if (v == e->seen && !e->closed) {
@@ -250,7 +268,8 @@ static bool next_event(void *cls, str *out)
 		return true;
 	}
 	e->seen = v;
-	clock_gettime(CLOCK_MONOTONIC, &e->last);
+	events_refill(e);
+	e->tokens -= 1;
 	str_append_cstr(out, "event: status\ndata: ");
 	json_writer w;
 	jw_init(&w, out);
@@ -267,6 +286,8 @@ void api_sessions_events(http_req *r)
 	struct events *e = xcalloc(1, sizeof(*e));
 	e->s = s;
 	e->seen = (uint64_t)-1; /* the first event is the current status */
+	e->tokens = EVENTS_BURST;
+	clock_gettime(CLOCK_MONOTONIC, &e->last);
 	http_respond_events(r, next_event, e, events_free);
 }
 
