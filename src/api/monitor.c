@@ -319,8 +319,13 @@ void api_monitor_statements(http_req *r)
 		    "round(s.max_exec_time::numeric, 3) AS max_ms, s.rows, s.shared_blks_hit, s.shared_blks_read, "
 		    "round(100.0 * s.shared_blks_hit / NULLIF(s.shared_blks_hit + s.shared_blks_read, 0), 1) AS "
 		    "hit_percent, s.query FROM %s.pg_stat_statements s LEFT JOIN pg_catalog.pg_roles r ON r.oid = "
-		    "s.userid LEFT JOIN pg_catalog.pg_database d ON d.oid = s.dbid ORDER BY s.total_exec_time DESC LIMIT 100",
-		    PQgetvalue(has, 0, 0));
+		    "s.userid LEFT JOIN pg_catalog.pg_database d ON d.oid = s.dbid %s"
+		    "ORDER BY s.total_exec_time DESC LIMIT 100",
+		    PQgetvalue(has, 0, 0),
+		    /* a database dashboard shows that database's statements; the server's shows all */
+		    db && *db ? "WHERE s.dbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = "
+				"pg_catalog.current_database()) "
+			      : "");
 	PQclear(has);
 	PGresult *res = pgpool_query(app->pool, uid, server_id, db, str_cstr(&sql), 0, NULL, &pe, &err);
 	str_free(&sql);

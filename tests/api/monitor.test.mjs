@@ -121,6 +121,10 @@ test('settings, replication slots, progress, top statements and table health', a
   const st = await c.get(`api/v1/servers/${id}/statements?database=postgres`);
   assert.equal(st.status, 200, st.raw);
   assert.ok(st.body.statements.length > 0 && 'mean_ms' in st.body.statements[0]);
+  assert.deepEqual([...new Set(st.body.statements.map((x) => x.database))], ['postgres'], 'a database sees its own statements');
+  const all = await c.get(`api/v1/servers/${id}/statements`);
+  assert.equal(all.status, 200, all.raw);
+  assert.ok(all.body.statements.length >= st.body.statements.length);
   if (!psql("SELECT 1 FROM pg_database WHERE datname = 'mon_nostats'")) psql('CREATE DATABASE mon_nostats');
   const none = await c.get(`api/v1/servers/${id}/statements?database=mon_nostats`);
   assert.equal(none.status, 404);

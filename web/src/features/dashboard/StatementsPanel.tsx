@@ -43,7 +43,7 @@ export function StatementsPanel({ serverId, database, visible }: PanelProps): JS
           value={filter}
           onInput={(e) => setFilter(e.currentTarget.value)}
         />
-        <span class="dash-bar-count">The 100 statements with the most total time on the server, from pg_stat_statements</span>
+        <span class="dash-bar-count">The 100 statements with the most total time {database ? `in ${database}` : 'on the server'}, from pg_stat_statements</span>
       </PanelBar>
       {data.error !== null && <PanelError error={data.error} calm={missing} />}
       {!missing && (
