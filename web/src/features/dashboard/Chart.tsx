@@ -72,7 +72,9 @@ function yRange(unit: Unit): uPlot.Scale.Range {
 }
 
 /** Clock labels on one line; seconds only when a tick needs them. */
-function timeTicks(splits: number[]): string[] {
+function timeTicks(u: uPlot, splits: number[]): string[] {
+  // Until two samples make a line there is no time scale worth labelling.
+  if (u.data[0].length < 2) return splits.map(() => '');
   const withSeconds = splits.some((t) => Math.round(t) % 60 !== 0);
   return splits.map((t) => (withSeconds ? formatClock(t) : formatClock(t).slice(0, 5)));
 }
@@ -98,7 +100,8 @@ function options(def: ChartDef, width: number, colours: Palette, onCursor: (idx:
     width,
     height: PLOT_HEIGHT,
     legend: { show: false },
-    padding: [6, right ? 0 : 8, 0, 0],
+    // on the right, room for half a clock label under the latest sample
+    padding: [6, right ? 0 : 24, 0, 0],
     cursor: { drag: { x: false, y: false }, points: { size: 5 } },
     scales: {
       x: {
@@ -121,7 +124,7 @@ function options(def: ChartDef, width: number, colours: Palette, onCursor: (idx:
         space: 64,
         ticks: { show: false },
         grid: { show: true, stroke: colours.grid, width: 1 },
-        values: (_u, splits) => timeTicks(splits),
+        values: (u, splits) => timeTicks(u, splits),
       },
       axis(def.unit, 3, true),
       ...(rightUnit ? [axis(rightUnit, 1, false)] : []),
