@@ -364,10 +364,9 @@ bool catalog_ddl(pgpool *pool, int64_t user_id, int64_t server_id, const char *p
 			err_set(err, "not_found", "There is no object at '%s'.", path);
 		for (int i = 0; ok && queries[i]; i++)
 			ok = ddl_part(pool, user_id, server_id, &w, queries[i], nparams, params, out, pgerr, err);
-		if (ok && strcmp(w.member_kind, "table") == 0)
-			ok = ddl_part(pool, user_id, server_id, &w,
-				      catalog_ddl_table_statistics(pgpool_server_version(pool, user_id, server_id)), nparams,
-				      params, out, pgerr, err);
+		const char *extra = ok ? catalog_ddl_extra(kind, pgpool_server_version(pool, user_id, server_id)) : NULL;
+		if (extra)
+			ok = ddl_part(pool, user_id, server_id, &w, extra, nparams, params, out, pgerr, err);
 		if (ok && out->len == 0) {
 			ok = false;
 			err_set(err, "not_found", "There is no object at '%s'.", path);

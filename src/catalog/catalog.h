@@ -86,6 +86,7 @@ const char *catalog_props_query(const char *kind, enum catalog_facet facet, int 
 
 /* ddl.c */
 const char *const *catalog_ddl_queries(const char *kind, int *nparams);
-const char *catalog_ddl_table_statistics(int server_version);
+/* A query that follows KIND's queries on this server version (NULL for none). */
+const char *catalog_ddl_extra(const char *kind, int server_version);
 
 #endif

@@ -16,6 +16,23 @@
 	"(SELECT t.oid FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "             \
 	"WHERE n.nspname = $1 AND t.typname = $2)"
 #define TBL REL("'r', 'p'")
+#define COLL                                                                                                           \
+	"(SELECT o.oid FROM pg_catalog.pg_collation o JOIN pg_catalog.pg_namespace n ON n.oid = o.collnamespace "       \
+	"WHERE n.nspname = $1 AND o.collname = $2 AND o.collencoding IN (-1, "                                          \
+	"pg_catalog.pg_char_to_encoding(pg_catalog.getdatabaseencoding())))"
+#define OPER                                                                                                           \
+	"(SELECT o.oid FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace "         \
+	"WHERE n.nspname = $1 AND o.oprname || '(' || COALESCE(pg_catalog.format_type(o.oprleft, NULL), 'NONE') || "    \
+	"', ' || COALESCE(pg_catalog.format_type(o.oprright, NULL), 'NONE') || ')' = $2)"
+#define FTS(table, prefix)                                                                                             \
+	"(SELECT o.oid FROM pg_catalog." table " o JOIN pg_catalog.pg_namespace n ON n.oid = o." prefix "namespace "    \
+	"WHERE n.nspname = $1 AND o." prefix "name = $2)"
+#define CAST_OID                                                                                                       \
+	"(SELECT o.oid FROM pg_catalog.pg_cast o WHERE pg_catalog.format_type(o.castsource, NULL) || '->' || "          \
+	"pg_catalog.format_type(o.casttarget, NULL) = $1)"
+#define SRV                                                                                                            \
+	"(SELECT s.oid FROM pg_catalog.pg_foreign_server s JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid = "       \
+	"s.srvfdw WHERE w.fdwname = $1 AND s.srvname = $2)"
 
 #define REL_PROPS(kinds)                                                                                               \
 	"SELECT c.relname AS name, n.nspname AS schema, pg_catalog.pg_get_userbyid(c.relowner) AS owner, "              \
@@ -152,6 +169,148 @@ static const struct props_kind {
 	 "function, CASE t.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' ELSE "
 	 "'enabled' END AS enabled, pg_catalog.obj_description(t.oid, 'pg_trigger') AS comment FROM pg_catalog.pg_trigger "
 	 "t WHERE t.tgrelid = " TBL " AND t.tgname = $3",
+	 NULL},
+	{"foreign_table", 2, "SELECT 'pg_catalog.pg_class'::regclass::oid, " REL("'f'"),
+	 REL_PROPS("'f'") ", (SELECT srvname FROM pg_catalog.pg_foreign_server WHERE oid = ft.ftserver) AS server, "
+	 "array_to_string(ft.ftoptions, ', ') AS foreign_options FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace "
+	 "n ON n.oid = c.relnamespace JOIN pg_catalog.pg_foreign_table ft ON ft.ftrelid = c.oid WHERE c.oid = " REL("'f'"),
+	 NULL},
+	{"collation", 2,
+	 "SELECT 'pg_catalog.pg_collation'::regclass::oid, " COLL,
+	 "SELECT o.collname AS name, $1 AS schema, pg_catalog.pg_get_userbyid(o.collowner) AS owner, o.oid::text AS oid, "
+	 "CASE o.collprovider WHEN 'i' THEN 'icu' WHEN 'b' THEN 'builtin' WHEN 'd' THEN 'default' ELSE 'libc' END AS "
+	 "provider, COALESCE(pg_catalog.to_jsonb(o) ->> 'colllocale', pg_catalog.to_jsonb(o) ->> 'colliculocale', "
+	 "o.collcollate) AS locale, o.collcollate AS lc_collate, o.collctype AS lc_ctype, o.collisdeterministic AS "
+	 "deterministic, o.collversion AS version, pg_catalog.obj_description(o.oid, 'pg_collation') AS comment FROM "
+	 "pg_catalog.pg_collation o WHERE o.oid = " COLL,
+	 NULL},
+	{"operator", 2,
+	 "SELECT 'pg_catalog.pg_operator'::regclass::oid, " OPER,
+	 "SELECT o.oprname AS name, $1 AS schema, pg_catalog.pg_get_userbyid(o.oprowner) AS owner, o.oid::text AS oid, "
+	 "CASE o.oprkind WHEN 'b' THEN 'infix' WHEN 'l' THEN 'prefix' ELSE 'postfix' END AS kind, "
+	 "pg_catalog.format_type(NULLIF(o.oprleft, 0), NULL) AS left_type, pg_catalog.format_type(NULLIF(o.oprright, 0), "
+	 "NULL) AS right_type, pg_catalog.format_type(o.oprresult, NULL) AS result_type, o.oprcode::regproc::text AS "
+	 "function, NULLIF(o.oprcom, 0)::regoperator::text AS commutator, NULLIF(o.oprnegate, 0)::regoperator::text AS "
+	 "negator, NULLIF(o.oprrest, 0)::regproc::text AS restrict, NULLIF(o.oprjoin, 0)::regproc::text AS join, "
+	 "o.oprcanhash AS hashes, o.oprcanmerge AS merges, pg_catalog.obj_description(o.oid, 'pg_operator') AS comment "
+	 "FROM pg_catalog.pg_operator o WHERE o.oid = " OPER,
+	 NULL},
+	{"fts_configuration", 2,
+	 "SELECT 'pg_catalog.pg_ts_config'::regclass::oid, " FTS("pg_ts_config", "cfg"),
+	 "SELECT o.cfgname AS name, $1 AS schema, pg_catalog.pg_get_userbyid(o.cfgowner) AS owner, o.oid::text AS oid, "
+	 "(SELECT prsname FROM pg_catalog.pg_ts_parser WHERE oid = "
+	 "o.cfgparser) AS parser, pg_catalog.obj_description(o.oid, 'pg_ts_config') AS comment FROM "
+	 "pg_catalog.pg_ts_config o WHERE o.oid = " FTS("pg_ts_config", "cfg"),
+	 NULL},
+	{"fts_dictionary", 2,
+	 "SELECT 'pg_catalog.pg_ts_dict'::regclass::oid, " FTS("pg_ts_dict", "dict"),
+	 "SELECT o.dictname AS name, $1 AS schema, pg_catalog.pg_get_userbyid(o.dictowner) AS owner, o.oid::text AS oid, "
+	 "(SELECT tmplname FROM pg_catalog.pg_ts_template WHERE oid = o.dicttemplate) AS template, o.dictinitoption AS "
+	 "options, pg_catalog.obj_description(o.oid, 'pg_ts_dict') AS comment FROM pg_catalog.pg_ts_dict o WHERE o.oid = "
+	 FTS("pg_ts_dict", "dict"),
+	 NULL},
+	{"fts_parser", 2,
+	 "SELECT 'pg_catalog.pg_ts_parser'::regclass::oid, " FTS("pg_ts_parser", "prs"),
+	 "SELECT o.prsname AS name, $1 AS schema, o.oid::text AS oid, o.prsstart::regproc::text AS start, "
+	 "o.prstoken::regproc::text AS gettoken, o.prsend::regproc::text AS \"end\", o.prslextype::regproc::text AS "
+	 "lextypes, NULLIF(o.prsheadline, 0)::regproc::text AS headline, pg_catalog.obj_description(o.oid, "
+	 "'pg_ts_parser') AS comment FROM pg_catalog.pg_ts_parser o WHERE o.oid = " FTS("pg_ts_parser", "prs"),
+	 NULL},
+	{"fts_template", 2,
+	 "SELECT 'pg_catalog.pg_ts_template'::regclass::oid, " FTS("pg_ts_template", "tmpl"),
+	 "SELECT o.tmplname AS name, $1 AS schema, o.oid::text AS oid, NULLIF(o.tmplinit, 0)::regproc::text AS init, "
+	 "o.tmpllexize::regproc::text AS lexize, pg_catalog.obj_description(o.oid, 'pg_ts_template') AS comment FROM "
+	 "pg_catalog.pg_ts_template o WHERE o.oid = " FTS("pg_ts_template", "tmpl"),
+	 NULL},
+	{"cast", 1,
+	 "SELECT 'pg_catalog.pg_cast'::regclass::oid, " CAST_OID,
+	 "SELECT pg_catalog.format_type(o.castsource, NULL) AS source_type, pg_catalog.format_type(o.casttarget, NULL) AS "
+	 "target_type, o.oid::text AS oid, NULLIF(o.castfunc, 0)::regprocedure::text AS function, CASE o.castcontext "
+	 "WHEN 'e' THEN 'explicit' WHEN 'a' THEN 'assignment' ELSE 'implicit' END AS context, CASE o.castmethod WHEN 'f' "
+	 "THEN 'function' WHEN 'i' THEN 'input/output' ELSE 'binary' END AS method, o.oid < 16384 AS system, "
+	 "pg_catalog.obj_description(o.oid, 'pg_cast') AS comment FROM pg_catalog.pg_cast o WHERE o.oid = " CAST_OID,
+	 NULL},
+	{"event_trigger", 1,
+	 "SELECT 'pg_catalog.pg_event_trigger'::regclass::oid, oid FROM pg_catalog.pg_event_trigger WHERE evtname = $1",
+	 "SELECT o.evtname AS name, pg_catalog.pg_get_userbyid(o.evtowner) AS owner, o.oid::text AS oid, o.evtevent AS "
+	 "event, o.evtfoid::regproc::text AS function, array_to_string(o.evttags, ', ') AS tags, CASE o.evtenabled WHEN "
+	 "'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' ELSE 'enabled' END AS enabled, "
+	 "pg_catalog.obj_description(o.oid, 'pg_event_trigger') AS comment FROM pg_catalog.pg_event_trigger o WHERE "
+	 "o.evtname = $1",
+	 NULL},
+	{"language", 1,
+	 "SELECT 'pg_catalog.pg_language'::regclass::oid, oid FROM pg_catalog.pg_language WHERE lanname = $1",
+	 "SELECT o.lanname AS name, pg_catalog.pg_get_userbyid(o.lanowner) AS owner, o.oid::text AS oid, o.lanpltrusted "
+	 "AS trusted, o.lanispl AS procedural, NULLIF(o.lanplcallfoid, 0)::regproc::text AS handler, NULLIF(o.laninline, "
+	 "0)::regproc::text AS inline_handler, NULLIF(o.lanvalidator, 0)::regproc::text AS validator, o.lanacl::text AS "
+	 "privileges, pg_catalog.obj_description(o.oid, 'pg_language') AS comment FROM pg_catalog.pg_language o WHERE "
+	 "o.lanname = $1",
+	 NULL},
+	{"foreign_data_wrapper", 1,
+	 "SELECT 'pg_catalog.pg_foreign_data_wrapper'::regclass::oid, oid FROM pg_catalog.pg_foreign_data_wrapper WHERE "
+	 "fdwname = $1",
+	 "SELECT o.fdwname AS name, pg_catalog.pg_get_userbyid(o.fdwowner) AS owner, o.oid::text AS oid, "
+	 "NULLIF(o.fdwhandler, 0)::regproc::text AS handler, NULLIF(o.fdwvalidator, 0)::regproc::text AS validator, "
+	 "array_to_string(o.fdwoptions, ', ') AS options, o.fdwacl::text AS privileges, pg_catalog.obj_description(o.oid, "
+	 "'pg_foreign_data_wrapper') AS comment FROM pg_catalog.pg_foreign_data_wrapper o WHERE o.fdwname = $1",
+	 NULL},
+	{"foreign_server", 2,
+	 "SELECT 'pg_catalog.pg_foreign_server'::regclass::oid, " SRV,
+	 "SELECT o.srvname AS name, $1 AS foreign_data_wrapper, pg_catalog.pg_get_userbyid(o.srvowner) AS owner, "
+	 "o.oid::text AS oid, o.srvtype AS type, o.srvversion AS version, array_to_string(o.srvoptions, ', ') AS options, "
+	 "o.srvacl::text AS privileges, pg_catalog.obj_description(o.oid, 'pg_foreign_server') AS comment FROM "
+	 "pg_catalog.pg_foreign_server o WHERE o.oid = " SRV,
+	 NULL},
+	{"user_mapping", 3,
+	 "SELECT 'pg_catalog.pg_user_mapping'::regclass::oid, m.umid FROM pg_catalog.pg_user_mappings m WHERE m.srvid = "
+	 SRV " AND m.usename = $3",
+	 "SELECT m.usename AS user, m.srvname AS server, m.umid::text AS oid, array_to_string(m.umoptions, ', ') AS "
+	 "options FROM pg_catalog.pg_user_mappings m WHERE m.srvid = " SRV " AND m.usename = $3",
+	 NULL},
+	{"publication", 1,
+	 "SELECT 'pg_catalog.pg_publication'::regclass::oid, oid FROM pg_catalog.pg_publication WHERE pubname = $1",
+	 "SELECT o.pubname AS name, pg_catalog.pg_get_userbyid(o.pubowner) AS owner, o.oid::text AS oid, o.puballtables "
+	 "AS all_tables, o.pubinsert AS insert, o.pubupdate AS update, o.pubdelete AS delete, o.pubtruncate AS truncate, "
+	 "o.pubviaroot AS via_partition_root, (SELECT count(*) FROM pg_catalog.pg_publication_tables t WHERE t.pubname = "
+	 "o.pubname) AS tables, pg_catalog.obj_description(o.oid, 'pg_publication') AS comment FROM "
+	 "pg_catalog.pg_publication o WHERE o.pubname = $1",
+	 NULL},
+	{"subscription", 1,
+	 "SELECT 'pg_catalog.pg_subscription'::regclass::oid, oid FROM pg_catalog.pg_subscription WHERE subname = $1 AND "
+	 "subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())",
+	 /* pg_stat_subscription is readable by anyone; pg_subscription's connection string only by superusers */
+	 "SELECT s.subname AS name, s.oid::text AS oid, s.subenabled AS enabled, array_to_string(s.subpublications, ', ') "
+	 "AS publications, s.subslotname AS slot_name, s.subsynccommit AS synchronous_commit, "
+	 "pg_catalog.pg_get_userbyid(s.subowner) AS owner, pg_catalog.obj_description(s.oid, 'pg_subscription') AS "
+	 "comment FROM pg_catalog.pg_subscription s WHERE s.subname = $1 AND s.subdbid = (SELECT oid FROM "
+	 "pg_catalog.pg_database WHERE datname = pg_catalog.current_database())",
+	 NULL},
+	{"rule", 3,
+	 "SELECT 'pg_catalog.pg_rewrite'::regclass::oid, r.oid FROM pg_catalog.pg_rewrite r WHERE r.ev_class = " TBL
+	 " AND r.rulename = $3",
+	 "SELECT r.rulename AS name, r.oid::text AS oid, CASE r.ev_type WHEN '1' THEN 'SELECT' WHEN '2' THEN 'UPDATE' "
+	 "WHEN '3' THEN 'INSERT' ELSE 'DELETE' END AS event, r.is_instead AS instead, CASE r.ev_enabled WHEN 'D' THEN "
+	 "'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' ELSE 'enabled' END AS enabled, "
+	 "pg_catalog.pg_get_ruledef(r.oid) AS definition, pg_catalog.obj_description(r.oid, 'pg_rewrite') AS comment "
+	 "FROM pg_catalog.pg_rewrite r WHERE r.ev_class = " TBL " AND r.rulename = $3",
+	 NULL},
+	{"statistics", 3,
+	 "SELECT 'pg_catalog.pg_statistic_ext'::regclass::oid, s.oid FROM pg_catalog.pg_statistic_ext s WHERE s.stxrelid = "
+	 TBL " AND s.stxname = $3",
+	 "SELECT s.stxname AS name, (SELECT nspname FROM pg_catalog.pg_namespace WHERE oid = s.stxnamespace) AS schema, "
+	 "pg_catalog.pg_get_userbyid(s.stxowner) AS owner, s.oid::text AS oid, array_to_string(ARRAY(SELECT CASE k WHEN "
+	 "'d' THEN 'ndistinct' WHEN 'f' THEN 'dependencies' WHEN 'm' THEN 'mcv' WHEN 'e' THEN 'expressions' END FROM "
+	 "unnest(s.stxkind) k), ', ') AS kinds, (SELECT string_agg(a.attname, ', ' ORDER BY a.attnum) FROM "
+	 "pg_catalog.pg_attribute a WHERE a.attrelid = s.stxrelid AND a.attnum = ANY (s.stxkeys)) AS columns, "
+	 "pg_catalog.obj_description(s.oid, 'pg_statistic_ext') AS comment FROM pg_catalog.pg_statistic_ext s WHERE "
+	 "s.stxrelid = " TBL " AND s.stxname = $3",
+	 NULL},
+	{"domain_constraint", 3,
+	 "SELECT 'pg_catalog.pg_constraint'::regclass::oid, k.oid FROM pg_catalog.pg_constraint k WHERE k.contypid = "
+	 TYPE " AND k.conname = $3",
+	 "SELECT k.conname AS name, k.oid::text AS oid, pg_catalog.pg_get_constraintdef(k.oid) AS definition, "
+	 "k.convalidated AS validated, pg_catalog.obj_description(k.oid, 'pg_constraint') AS comment FROM "
+	 "pg_catalog.pg_constraint k WHERE k.contypid = " TYPE " AND k.conname = $3",
 	 NULL},
 	{"policy", 3,
 	 "SELECT 'pg_catalog.pg_policy'::regclass::oid, p.oid FROM pg_catalog.pg_policy p WHERE p.polrelid = " TBL

@@ -113,8 +113,25 @@ test('properties of databases, tables, columns, functions and indexes', async ()
   const idx = asMap((await facet('properties', `/databases/${DB}/schemas/cat/tables/child/indexes/child_parent_idx`)).properties);
   assert.equal(idx.method, 'btree');
   assert.equal(idx.predicate, '(parent_id IS NOT NULL)');
-  const unavailable = await c.get(`api/v1/servers/${id}/objects/properties?path=${encodeURIComponent(`/databases/${DB}/languages/plpgsql`)}`);
-  assert.equal(unavailable.status, 422);
+  const lang = asMap((await facet('properties', `/databases/${DB}/languages/plpgsql`)).properties);
+  assert.equal(lang.trusted, 't');
+  assert.equal(lang.handler, 'plpgsql_call_handler');
+  const coll = asMap((await facet('properties', `/databases/${DB}/schemas/cat/collations/ci`)).properties);
+  assert.equal(coll.provider, 'icu');
+  assert.equal(coll.deterministic, 'f');
+  const op = asMap((await facet('properties', `/databases/${DB}/schemas/cat/operators/===(integer, integer)`)).properties);
+  assert.equal(op.function, 'int4eq');
+  assert.equal(op.result_type, 'boolean');
+  const cfg = asMap((await facet('properties', `/databases/${DB}/schemas/cat/fts_configurations/simple_cfg`)).properties);
+  assert.equal(cfg.parser, 'default');
+  const agg = asMap((await facet('properties', `/databases/${DB}/schemas/cat/aggregates/total(integer)`)).properties);
+  assert.equal(agg.returns, 'integer');
+  const rule = asMap((await facet('properties', `/databases/${DB}/schemas/cat/tables/parent/rules/parent_rule`)).properties);
+  assert.equal(rule.event, 'DELETE');
+  const stx = asMap((await facet('properties', `/databases/${DB}/schemas/cat/tables/parent/statistics/parent_stats`)).properties);
+  assert.equal(stx.columns, 'code, amount');
+  const dc = asMap((await facet('properties', `/databases/${DB}/schemas/cat/domains/posint/domain_constraints/posint_check`)).properties);
+  assert.equal(dc.definition, 'CHECK ((VALUE > 0))');
   assert.equal((await c.get(`api/v1/servers/${id}/objects/properties?path=${encodeURIComponent(`/databases/${DB}/schemas/cat/tables/none`)}`)).status, 404);
 });
 
