@@ -337,10 +337,26 @@ static bool ddl_part(pgpool *pool, int64_t user_id, int64_t server_id, const str
 	return true;
 }
 
+/* "role" or "tablespace" for a path to one: the tree lists them, but their
+ * DDL and details are not written yet (NULL for other paths). */
+static const char *server_object(const char *path)
+{
+	if (path && strncmp(path, "/roles/", 7) == 0)
+		return "role";
+	if (path && strncmp(path, "/tablespaces/", 13) == 0)
+		return "tablespace";
+	return NULL;
+}
+
 bool catalog_ddl(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, str *out, pg_error *pgerr,
 		 tusk_err *err)
 {
 	struct walk w;
+	const char *global = server_object(path);
+	if (global) {
+		err_set(err, "ddl_unavailable", "Tusk cannot write the DDL of a %s yet.", global);
+		return false;
+	}
 	if (!path || strncmp(path, "/databases/", 11) != 0 || !walk_path(path, &w)) {
 		if (path && strncmp(path, "/databases/", 11) == 0)
 			walk_free(&w);
@@ -399,6 +415,13 @@ static void pair(catalog_pairs *p, const char *name, const char *value)
 static const char *facet_query(const char *path, enum catalog_facet facet, struct walk *w, const char *params[3],
 			       int *nparams, tusk_err *err)
 {
+	const char *global = server_object(path);
+	if (global) {
+		memset(w, 0, sizeof(*w));
+		err_set(err, "unavailable", "Tusk has no %s for a %s yet.",
+			facet == CATALOG_STATISTICS ? "statistics" : "details", global);
+		return NULL;
+	}
 	if (!path || strncmp(path, "/databases/", 11) != 0 || !walk_path(path, w)) {
 		if (path && strncmp(path, "/databases/", 11) == 0)
 			walk_free(w);

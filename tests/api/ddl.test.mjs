@@ -99,6 +99,9 @@ test('the DDL of a table shows its columns, constraints, comments, grants, index
   assert.match(await ddl(`/databases/${SRC}/languages/sql`), /built into PostgreSQL/);
   const mapping = await c.get(`api/v1/servers/${id}/objects/ddl?path=${encodeURIComponent(`/databases/${SRC}/foreign_data_wrappers/ddl_fdw/foreign_servers/ddl_srv/user_mappings`)}`);
   assert.equal(mapping.status, 404, 'a collection has no DDL');
+  const role = await c.get(`api/v1/servers/${id}/objects/ddl?path=${encodeURIComponent(`/roles/${pg.user}`)}`);
+  assert.equal(role.status, 422);
+  assert.equal(role.body.error.code, 'ddl_unavailable');
 });
 
 test('the DDL of aggregates, operators, collations, text search, casts, event triggers and publications', async () => {
