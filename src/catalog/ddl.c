@@ -7,13 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog/lookup.h"
 #include "util/str.h"
-
-#define REL(kinds)                                                                                                     \
-	"(SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "            \
-	"WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN (" kinds "))"
-
-#define TBL REL("'r', 'p'")
 
 /* owner, comment and privileges of any pg_class relation; %s is the object word */
 #define REL_OWNER(word)                                                                                                \
@@ -158,10 +153,6 @@ static const char *const matview_sql[] = {
 	NULL,
 };
 
-#define PROC                                                                                                           \
-	"(SELECT p.oid FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "             \
-	"WHERE n.nspname = $1 AND p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')' = $2)"
-
 static const char *const function_sql[] = {
 	"SELECT rtrim(pg_catalog.pg_get_functiondef(" PROC "), E'\\n') || ';'",
 	"SELECT format('ALTER %s %I.%s OWNER TO %I;', CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, $1, "
@@ -172,10 +163,6 @@ static const char *const function_sql[] = {
 	"pg_catalog.pg_proc p, pg_catalog.obj_description(p.oid, 'pg_proc') d WHERE p.oid = " PROC " AND d IS NOT NULL",
 	NULL,
 };
-
-#define TYPE                                                                                                           \
-	"(SELECT t.oid FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "             \
-	"WHERE n.nspname = $1 AND t.typname = $2)"
 
 static const char *const type_sql[] = {
 	"SELECT format('CREATE TYPE %I.%I AS ENUM (%s);', $1, $2, string_agg(format('%L', e.enumlabel), ', ' ORDER BY "
@@ -337,9 +324,7 @@ static const char *const aggregate_sql[] = {
 	NULL,
 };
 
-#define COLL_FROM                                                                                                      \
-	"pg_catalog.pg_collation o JOIN pg_catalog.pg_namespace n ON n.oid = o.collnamespace WHERE n.nspname = $1 "     \
-	"AND o.collname = $2 AND o.collencoding IN (-1, pg_catalog.pg_char_to_encoding(pg_catalog.getdatabaseencoding()))"
+#define COLL_FROM "pg_catalog.pg_collation o WHERE o.oid = " COLL
 
 static const char *const collation_sql[] = {
 	/* the locale columns moved between versions: read them through to_jsonb */
@@ -355,10 +340,7 @@ static const char *const collation_sql[] = {
 	NULL,
 };
 
-#define OPER_FROM                                                                                                      \
-	"pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace WHERE n.nspname = $1 AND "   \
-	"o.oprname || '(' || COALESCE(pg_catalog.format_type(o.oprleft, NULL), 'NONE') || ', ' || "                     \
-	"COALESCE(pg_catalog.format_type(o.oprright, NULL), 'NONE') || ')' = $2"
+#define OPER_FROM "pg_catalog.pg_operator o WHERE o.oid = " OPER
 #define OPER_WHAT                                                                                                      \
 	"format('%I.%s (%s, %s)', $1, o.oprname, CASE WHEN o.oprleft = 0 THEN 'NONE' ELSE "                             \
 	"pg_catalog.format_type(o.oprleft, NULL) END, pg_catalog.format_type(o.oprright, NULL))"
@@ -378,9 +360,7 @@ static const char *const operator_sql[] = {
 	NULL,
 };
 
-#define FTS_FROM(table, prefix)                                                                                        \
-	"pg_catalog." table " o JOIN pg_catalog.pg_namespace n ON n.oid = o." prefix "namespace WHERE n.nspname = $1 " \
-	"AND o." prefix "name = $2"
+#define FTS_FROM(table, prefix) "pg_catalog." table " o WHERE o.oid = " FTS(table, prefix)
 #define QNAME "format('%I.%I', $1, $2)"
 
 static const char *const fts_configuration_sql[] = {
@@ -460,9 +440,7 @@ static const char *const foreign_table_sql[] = {
 	"SELECT format(E'-- %s is created by extension %s\\nCREATE EXTENSION IF NOT EXISTS %I;', $1, e, e) FROM "      \
 	"(SELECT " EXT_OF(catalog) " AS e FROM "
 
-#define CAST_FROM                                                                                                      \
-	"pg_catalog.pg_cast o WHERE pg_catalog.format_type(o.castsource, NULL) || '->' || "                             \
-	"pg_catalog.format_type(o.casttarget, NULL) = $1"
+#define CAST_FROM "pg_catalog.pg_cast o WHERE o.oid = " CAST_OID
 #define CAST_WHAT                                                                                                      \
 	"format('(%s AS %s)', pg_catalog.format_type(o.castsource, NULL), pg_catalog.format_type(o.casttarget, NULL))"
 
@@ -517,12 +495,10 @@ static const char *const fdw_sql[] = {
 };
 
 /* a foreign server: $1 is its wrapper, $2 the server */
-#define SRV_FROM                                                                                                       \
-	"pg_catalog.pg_foreign_server o JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid = o.srvfdw "                 \
-	"WHERE w.fdwname = $1 AND o.srvname = $2"
+#define SRV_FROM "pg_catalog.pg_foreign_server o WHERE o.oid = " SRV
 static const char *const foreign_server_sql[] = {
 	"SELECT format('CREATE SERVER %I%s%s FOREIGN DATA WRAPPER %I%s;', o.srvname, COALESCE(' TYPE ' || "
-	"quote_literal(o.srvtype), ''), COALESCE(' VERSION ' || quote_literal(o.srvversion), ''), w.fdwname, "
+	"quote_literal(o.srvtype), ''), COALESCE(' VERSION ' || quote_literal(o.srvversion), ''), $1, "
 	"COALESCE(" OPTS("o.srvoptions") ", '')) FROM " SRV_FROM,
 	OBJ_OWNER("SERVER", "format('%I', $2)", SRV_FROM, "srvowner"),
 	OBJ_COMMENT("SERVER", "format('%I', $2)", SRV_FROM, "pg_foreign_server"),
