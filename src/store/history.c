@@ -152,8 +152,9 @@ void store_snippet_list_free(store_snippet *list, size_t n)
 	free(list);
 }
 
-static void read_snippet(db_stmt *st, store_snippet *q)
+static void read_snippet(db_stmt *st, void *elem)
 {
+	store_snippet *q = elem;
 	q->id = db_col_int(st, 0);
 	q->user_id = db_col_int(st, 1);
 	q->name = dup_col(st, 2);
@@ -162,33 +163,17 @@ static void read_snippet(db_stmt *st, store_snippet *q)
 	q->updated_at = db_col_int(st, 5);
 }
 
+static void snippet_list_free(void *list, size_t n)
+{
+	store_snippet_list_free(list, n);
+}
+
 store_snippet *store_snippet_list(store *s, int64_t user_id, size_t *n, tusk_err *err)
 {
-	*n = 0;
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d,
-				 "SELECT id, user_id, name, sql, created_at, updated_at FROM saved_queries "
-				 "WHERE user_id = $1 ORDER BY name",
-				 err);
-	store_snippet *list = xcalloc(1, sizeof(*list));
-	size_t cap = 1;
-	enum db_step r = DB_ERROR;
-	if (st) {
-		db_bind_int(st, 1, user_id);
-		while ((r = db_step(st, err)) == DB_ROW) {
-			if (*n == cap)
-				list = xrealloc(list, (cap *= 2) * sizeof(*list));
-			read_snippet(st, &list[(*n)++]);
-		}
-	}
-	db_finalize(st);
-	pthread_mutex_unlock(&s->lock);
-	if (r == DB_ERROR) {
-		store_snippet_list_free(list, *n);
-		*n = 0;
-		return NULL;
-	}
-	return list;
+	return store_list_by_user(s,
+				  "SELECT id, user_id, name, sql, created_at, updated_at FROM saved_queries "
+				  "WHERE user_id = $1 ORDER BY name",
+				  user_id, sizeof(store_snippet), read_snippet, snippet_list_free, n, err);
 }
 
 int store_snippet_get(store *s, int64_t user_id, int64_t id, store_snippet *q, tusk_err *err)

@@ -16,4 +16,11 @@ struct store {
 void store_copy_text(char *dst, size_t n, const char *src);
 bool store_is_unique_violation(const tusk_err *err);
 
+/* The rows of SQL (with $1 = user_id) as an array of elements of SIZE bytes,
+ * each filled by READ; *n is their count. On an error: NULL, after FREE_LIST
+ * (which may be NULL for plain elements) has released what was read. */
+void *store_list_by_user(store *s, const char *sql, int64_t user_id, size_t size,
+			 void (*read)(db_stmt *st, void *elem), void (*free_list)(void *list, size_t n), size_t *n,
+			 tusk_err *err);
+
 #endif

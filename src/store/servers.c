@@ -32,32 +32,18 @@ void store_server_list_free(store_server *list, size_t n)
 
 /* ---- groups ---- */
 
+static void read_group(db_stmt *st, void *elem)
+{
+	store_group *g = elem;
+	g->id = db_col_int(st, 0);
+	g->user_id = db_col_int(st, 1);
+	store_copy_text(g->name, sizeof(g->name), db_col_text(st, 2));
+}
+
 store_group *store_group_list(store *s, int64_t user_id, size_t *n, tusk_err *err)
 {
-	*n = 0;
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d, "SELECT id, user_id, name FROM server_groups WHERE user_id = $1 ORDER BY name", err);
-	store_group *list = xcalloc(1, sizeof(*list));
-	size_t cap = 1;
-	enum db_step r = DB_ERROR;
-	if (st) {
-		db_bind_int(st, 1, user_id);
-		while ((r = db_step(st, err)) == DB_ROW) {
-			if (*n == cap)
-				list = xrealloc(list, (cap *= 2) * sizeof(*list));
-			store_group *g = &list[(*n)++];
-			g->id = db_col_int(st, 0);
-			g->user_id = db_col_int(st, 1);
-			store_copy_text(g->name, sizeof(g->name), db_col_text(st, 2));
-		}
-	}
-	db_finalize(st);
-	pthread_mutex_unlock(&s->lock);
-	if (r == DB_ERROR) {
-		free(list);
-		return NULL;
-	}
-	return list;
+	return store_list_by_user(s, "SELECT id, user_id, name FROM server_groups WHERE user_id = $1 ORDER BY name",
+				  user_id, sizeof(store_group), read_group, NULL, n, err);
 }
 
 /* Caller holds the lock. */
@@ -164,8 +150,9 @@ bool store_group_delete(store *s, int64_t user_id, int64_t id, tusk_err *err)
 /* Own groups hold own servers; a shared server of someone else shows in its owner's group name. */
 #define SERVER_FROM " FROM servers s JOIN server_groups g ON g.id = s.group_id WHERE (s.user_id = $1 OR s.shared = 1)"
 
-static void read_server(db_stmt *st, store_server *sv)
+static void read_server(db_stmt *st, void *elem)
 {
+	store_server *sv = elem;
 	memset(sv, 0, sizeof(*sv));
 	sv->id = db_col_int(st, 0);
 	sv->user_id = db_col_int(st, 1);
@@ -190,30 +177,15 @@ static void read_server(db_stmt *st, store_server *sv)
 	sv->has_saved_password = db_col_int(st, 20) != 0;
 }
 
+static void server_list_free(void *list, size_t n)
+{
+	store_server_list_free(list, n);
+}
+
 store_server *store_server_list(store *s, int64_t user_id, size_t *n, tusk_err *err)
 {
-	*n = 0;
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d, "SELECT " SERVER_COLS SERVER_FROM " ORDER BY g.name, s.name", err);
-	store_server *list = xcalloc(1, sizeof(*list));
-	size_t cap = 1;
-	enum db_step r = DB_ERROR;
-	if (st) {
-		db_bind_int(st, 1, user_id);
-		while ((r = db_step(st, err)) == DB_ROW) {
-			if (*n == cap)
-				list = xrealloc(list, (cap *= 2) * sizeof(*list));
-			read_server(st, &list[(*n)++]);
-		}
-	}
-	db_finalize(st);
-	pthread_mutex_unlock(&s->lock);
-	if (r == DB_ERROR) {
-		store_server_list_free(list, *n);
-		*n = 0;
-		return NULL;
-	}
-	return list;
+	return store_list_by_user(s, "SELECT " SERVER_COLS SERVER_FROM " ORDER BY g.name, s.name", user_id,
+				  sizeof(store_server), read_server, server_list_free, n, err);
 }
 
 int store_server_get(store *s, int64_t user_id, int64_t id, store_server *sv, tusk_err *err)

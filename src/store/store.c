@@ -136,6 +136,39 @@ void store_copy_text(char *dst, size_t n, const char *src)
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
+void *store_list_by_user(store *s, const char *sql, int64_t user_id, size_t size,
+			 void (*read)(db_stmt *st, void *elem), void (*free_list)(void *list, size_t n), size_t *n,
+			 tusk_err *err)
+{
+	*n = 0;
+	pthread_mutex_lock(&s->lock);
+	db_stmt *st = db_prepare(s->d, sql, err);
+	size_t cap = 1;
+	char *list = xcalloc(cap, size);
+	enum db_step r = DB_ERROR;
+	if (st) {
+		db_bind_int(st, 1, user_id);
+		while ((r = db_step(st, err)) == DB_ROW) {
+			if (*n == cap) {
+				list = xrealloc(list, (cap *= 2) * size);
+				memset(list + *n * size, 0, (cap - *n) * size);
+			}
+			read(st, list + (*n)++ * size);
+		}
+	}
+	db_finalize(st);
+	pthread_mutex_unlock(&s->lock);
+	if (r == DB_ERROR) {
+		if (free_list)
+			free_list(list, *n);
+		else
+			free(list);
+		*n = 0;
+		return NULL;
+	}
+	return list;
+}
+
 static void copy_blob(unsigned char *dst, size_t cap, size_t *len, const void *src, size_t n)
 {
 	if (n > cap)
