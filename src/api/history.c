@@ -79,11 +79,7 @@ void api_history_list(http_req *r)
 	for (size_t i = 0; i < n; i++) {
 		jw_obj_begin(&w);
 		jw_kv_int(&w, "id", list[i].id);
-		jw_key(&w, "server_id");
-		if (list[i].server_id)
-			jw_int(&w, list[i].server_id);
-		else
-			jw_null(&w);
+		jw_kv_int_or_null(&w, "server_id", list[i].server_id);
 		jw_kv_str(&w, "database", list[i].database);
 		jw_kv_str(&w, "sql", list[i].sql);
 		api_json_time(&w, "started_at", list[i].started_at);

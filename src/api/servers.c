@@ -19,11 +19,7 @@ void api_json_server(json_writer *w, const store_server *sv, int64_t user_id, bo
 	jw_kv_int(w, "group_id", sv->group_id);
 	jw_kv_str(w, "group", sv->group_name);
 	jw_kv_str(w, "host", sv->host);
-	jw_key(w, "port");
-	if (sv->port)
-		jw_int(w, sv->port);
-	else
-		jw_null(w);
+	jw_kv_int_or_null(w, "port", sv->port);
 	jw_kv_str(w, "maintenance_db", sv->maintenance_db);
 	jw_kv_str(w, "username", sv->username);
 	jw_kv_str(w, "role", sv->role);

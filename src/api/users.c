@@ -252,11 +252,7 @@ void api_audit_list(http_req *r)
 		jw_obj_begin(&w);
 		jw_kv_int(&w, "id", list[i].id);
 		api_json_time(&w, "time", list[i].time);
-		jw_key(&w, "user_id");
-		if (list[i].user_id)
-			jw_int(&w, list[i].user_id);
-		else
-			jw_null(&w);
+		jw_kv_int_or_null(&w, "user_id", list[i].user_id);
 		jw_kv_str(&w, "user_email", list[i].user_email[0] ? list[i].user_email : NULL);
 		jw_kv_str(&w, "event", list[i].event);
 		jw_kv_str(&w, "client_addr", list[i].client_addr[0] ? list[i].client_addr : NULL);

@@ -203,6 +203,15 @@ void jw_kv_int(json_writer *w, const char *key, int64_t v)
 	jw_int(w, v);
 }
 
+void jw_kv_int_or_null(json_writer *w, const char *key, int64_t v)
+{
+	jw_key(w, key);
+	if (v)
+		jw_int(w, v);
+	else
+		jw_null(w);
+}
+
 void jw_kv_bool(json_writer *w, const char *key, bool v)
 {
 	jw_key(w, key);

@@ -37,6 +37,8 @@ void jw_raw(json_writer *w, const char *json);
 /* Convenience: key + value. A NULL string writes null. */
 void jw_kv_str(json_writer *w, const char *key, const char *v);
 void jw_kv_int(json_writer *w, const char *key, int64_t v);
+/* KEY: V, or KEY: null when V is 0 (an absent id, port, ...) */
+void jw_kv_int_or_null(json_writer *w, const char *key, int64_t v);
 void jw_kv_bool(json_writer *w, const char *key, bool v);
 bool jw_ok(const json_writer *w);
 

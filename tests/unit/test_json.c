@@ -153,3 +153,16 @@ Test(json, non_finite_doubles_are_null)
 	cr_assert_str_eq(str_cstr(&out), "[null]");
 	str_free(&out);
 }
+
+Test(json, zero_ids_are_null)
+{
+	str out = STR_INIT;
+	json_writer w;
+	jw_init(&w, &out);
+	jw_obj_begin(&w);
+	jw_kv_int_or_null(&w, "a", 0);
+	jw_kv_int_or_null(&w, "b", 7);
+	jw_obj_end(&w);
+	cr_assert_str_eq(str_cstr(&out), "{\"a\":null,\"b\":7}");
+	str_free(&out);
+}
