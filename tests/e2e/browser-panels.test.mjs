@@ -4,7 +4,7 @@
 // a table's menu, and Drop with its SQL preview and PostgreSQL's refusal.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { psql } from '../lib/pg.mjs';
+import { psql, pg as PG } from '../lib/pg.mjs';
 import { openBrowser, screenshot } from './browser.mjs';
 import {
   ADMIN,
@@ -19,13 +19,6 @@ import {
   treeItem,
   waitUntil,
 } from './app.mjs';
-
-const PG = {
-  host: process.env.TEST_PGHOST,
-  port: process.env.TEST_PGPORT,
-  user: process.env.TEST_PGUSER,
-  password: process.env.TEST_PGPASSWORD,
-};
 
 const SERVER = 'e2e-panels';
 const DB = 'e2e_panels';

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { psql } from '../lib/pg.mjs';
+import { psql, pg as PG } from '../lib/pg.mjs';
 import { openBrowser, screenshot } from './browser.mjs';
 import {
   ADMIN,
@@ -22,13 +22,6 @@ import {
   treeItem,
   waitUntil,
 } from './app.mjs';
-
-const PG = {
-  host: process.env.TEST_PGHOST,
-  port: process.env.TEST_PGPORT,
-  user: process.env.TEST_PGUSER,
-  password: process.env.TEST_PGPASSWORD,
-};
 
 const SERVER = 'e2e-dash';
 const DB = 'e2e_dash';

@@ -4,16 +4,9 @@
 // data through the SQL preview, and get the tab back after a reload.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { psql } from '../lib/pg.mjs';
+import { psql, pg as PG } from '../lib/pg.mjs';
 import { openBrowser, screenshot } from './browser.mjs';
 import { ADMIN, addConnectedServer, assertNoErrors, dialog, logIn, startServer, waitUntil } from './app.mjs';
-
-const PG = {
-  host: process.env.TEST_PGHOST,
-  port: process.env.TEST_PGPORT,
-  user: process.env.TEST_PGUSER,
-  password: process.env.TEST_PGPASSWORD,
-};
 
 const SERVER = 'e2e-query';
 const TAB = `postgres on ${SERVER}`;

@@ -6,25 +6,15 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { pg as PG } from '../lib/pg.mjs';
 import { openBrowser, screenshot } from './browser.mjs';
-import { ADMIN, assertNoErrors, dialog, logIn, startServer, waitUntil } from './app.mjs';
-
-const PG = {
-  host: process.env.TEST_PGHOST,
-  port: process.env.TEST_PGPORT,
-  user: process.env.TEST_PGUSER,
-  password: process.env.TEST_PGPASSWORD,
-};
+import { ADMIN, assertNoErrors, dialog, logIn, startServer, treeItem, waitUntil } from './app.mjs';
 
 const SERVER = 'e2e-pg';
 const GROUP = 'E2E group';
 
 // Answers the tests provoke on purpose; the browser logs each as a failed load.
 const PROVOKED = /Failed to load resource: the server responded with a status of (400|409|502)/;
-
-function treeItem(page, name) {
-  return page.getByRole('tree', { name: 'Servers' }).getByRole('treeitem', { name, exact: true });
-}
 
 async function toolbar(page, label) {
   await page.getByRole('toolbar', { name: 'Object explorer toolbar' }).getByRole('button', { name: label, exact: true }).click();
@@ -89,7 +79,7 @@ async function addServer(page) {
   await d.waitFor({ state: 'detached' });
 }
 
-test('servers in the object explorer', { skip: !PG.host && 'TEST_PGHOST is not set (scripts/test.sh sets it)' }, async (t) => {
+test('servers in the object explorer', { skip: !process.env.TEST_PGHOST && 'TEST_PGHOST is not set (scripts/test.sh sets it)' }, async (t) => {
   const tusk = await startServer();
   t.after(() => tusk.stop());
   const browser = await openBrowser();
