@@ -1,8 +1,7 @@
 // Vacuum, analyze, truncate, refresh: the server's statement first (nothing
 // runs), then on confirmation the statement; PostgreSQL's refusal in place.
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
-import { failureOf, maintainObject, type Failure, type MaintenanceAction } from '../../api/ddl';
+import { maintainObject, type MaintenanceAction } from '../../api/ddl';
 import type { ObjectNode, Server } from '../../api/servers';
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
@@ -10,7 +9,7 @@ import { qualifiedName } from '../../lib/objectPath';
 import { reloadObjects } from '../../state/servers';
 import { showToast } from '../../state/toasts';
 import { kindLabel, refreshObjectAt } from '../browser/objectPanel';
-import { FailureBox } from './DdlFrame';
+import { StatementPreview, usePreviewedStatement } from './StatementPreview';
 
 const MAINTENANCE_LABELS: Record<MaintenanceAction, string> = {
   vacuum: 'Vacuum',
@@ -35,8 +34,6 @@ const WHAT: Record<MaintenanceAction, string> = {
 
 const DESTRUCTIVE = new Set<MaintenanceAction>(['truncate', 'truncate_cascade']);
 
-type Preview = { status: 'loading' } | { status: 'ready'; sql: string } | { status: 'failed'; failure: Failure };
-
 interface MaintenanceDialogProps {
   server: Server;
   node: ObjectNode;
@@ -45,38 +42,18 @@ interface MaintenanceDialogProps {
 }
 
 export function MaintenanceDialog({ server, node, action, onClose }: MaintenanceDialogProps): JSX.Element {
-  const [preview, setPreview] = useState<Preview>({ status: 'loading' });
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [busy, setBusy] = useState(false);
   const label = MAINTENANCE_LABELS[action];
   const name = qualifiedName(node.path);
+  const statement = usePreviewedStatement((preview) => maintainObject(server.id, node.path, action, preview));
+  const { preview, busy } = statement;
 
-  useEffect(() => {
-    let live = true;
-    maintainObject(server.id, node.path, action, true).then(
-      (answer) => live && setPreview({ status: 'ready', sql: answer.sql }),
-      (err: unknown) => live && setPreview({ status: 'failed', failure: failureOf(err) }),
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
-
-  const submit = async () => {
-    if (busy || preview.status !== 'ready') return;
-    setBusy(true);
-    setFailure(null);
-    try {
-      await maintainObject(server.id, node.path, action, false);
+  const submit = () =>
+    statement.submit(() => {
       onClose();
       showToast(`${label}: done on ${name}.`);
       refreshObjectAt(server.id, node.path);
       reloadObjects(server.id, node.path);
-    } catch (err) {
-      setFailure(failureOf(err));
-      setBusy(false);
-    }
-  };
+    });
 
   const footer = (
     <>
@@ -100,18 +77,7 @@ export function MaintenanceDialog({ server, node, action, onClose }: Maintenance
       <p>
         {label} <strong>{name}</strong>: {WHAT[action]}. Tusk will run:
       </p>
-      {preview.status === 'loading' && (
-        <p class="muted">
-          <span class="spinner" aria-hidden="true" /> Preparing the statement…
-        </p>
-      )}
-      {preview.status === 'ready' && (
-        <pre class="ddl-sql" aria-label="SQL to run">
-          {preview.sql}
-        </pre>
-      )}
-      {preview.status === 'failed' && <FailureBox failure={preview.failure} />}
-      {failure && <FailureBox failure={failure} />}
+      <StatementPreview state={statement} />
     </Dialog>
   );
 }

@@ -1,0 +1,71 @@
+// A statement the server writes first (nothing runs) and runs on
+// confirmation: Drop…, Vacuum, Truncate and the like. The hook keeps the
+// preview, the run's failure and busy state; the component shows the SQL (or
+// why there is none) and PostgreSQL's refusal in place.
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { failureOf, type Failure } from '../../api/ddl';
+import { FailureBox } from './DdlFrame';
+
+type Preview = { status: 'loading' } | { status: 'ready'; sql: string } | { status: 'failed'; failure: Failure };
+
+export interface PreviewedStatement {
+  preview: Preview;
+  failure: Failure | null;
+  busy: boolean;
+  /** Runs the statement; ON_DONE follows a success, a failure stays in place. */
+  submit: (onDone: () => void) => Promise<void>;
+}
+
+/** RUN(true) answers the statement without running it; RUN(false) runs it. */
+export function usePreviewedStatement(run: (preview: boolean) => Promise<{ sql: string }>): PreviewedStatement {
+  const [preview, setPreview] = useState<Preview>({ status: 'loading' });
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    run(true).then(
+      (answer) => live && setPreview({ status: 'ready', sql: answer.sql }),
+      (err: unknown) => live && setPreview({ status: 'failed', failure: failureOf(err) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const submit = async (onDone: () => void) => {
+    if (busy || preview.status !== 'ready') return;
+    setBusy(true);
+    setFailure(null);
+    try {
+      await run(false);
+      onDone();
+    } catch (err) {
+      setFailure(failureOf(err));
+      setBusy(false);
+    }
+  };
+
+  return { preview, failure, busy, submit };
+}
+
+export function StatementPreview({ state }: { state: PreviewedStatement }): JSX.Element {
+  const { preview, failure } = state;
+  return (
+    <>
+      {preview.status === 'loading' && (
+        <p class="muted">
+          <span class="spinner" aria-hidden="true" /> Preparing the statement…
+        </p>
+      )}
+      {preview.status === 'ready' && (
+        <pre class="statement-sql" aria-label="SQL to run">
+          {preview.sql}
+        </pre>
+      )}
+      {preview.status === 'failed' && <FailureBox failure={preview.failure} />}
+      {failure && <FailureBox failure={failure} />}
+    </>
+  );
+}
