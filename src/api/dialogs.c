@@ -1,69 +1,104 @@
 /* The object dialogs' SQL: Create (schema, table, column, index, view,
- * materialized view, sequence, extension, database) and Alter (rename,
- * owner, schema, comment) built from a structured spec, previewed, and run
+ * materialized view, sequence, extension, database; dialogs_code.c has the
+ * rest) and Alter (rename, owner, schema, comment, and what dialogs_code.c
+ * adds per kind) built from a structured spec, previewed, and run
  * in a transaction (CREATE DATABASE outside one). Names and literals are
  * quoted by libpq on the connection that runs them; types, defaults and
  * expressions are the user's own SQL and go in as written. */
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/api.h"
+#include "api/dialogs.h"
 #include "catalog/catalog.h"
 
-struct build {
-	json_t *spec;
-	const char *kind;
-	const char *identity_path; /* for alter */
-	str sql;
-	char why[512];     /* a bad spec: the field and the reason */
-	bool preview, in_transaction, failed;
-	pg_error pe;
-};
-
-static void ident(PGconn *c, str *out, const char *name)
+void dlg_ident(PGconn *c, str *out, const char *name)
 {
 	char *q = PQescapeIdentifier(c, name, strlen(name));
 	str_append_cstr(out, q ? q : "\"\"");
 	PQfreemem(q);
 }
 
-static void literal(PGconn *c, str *out, const char *v)
+void dlg_literal(PGconn *c, str *out, const char *v)
 {
 	char *q = PQescapeLiteral(c, v, strlen(v));
 	str_append_cstr(out, q ? q : "''");
 	PQfreemem(q);
 }
 
-static const char *text(json_t *o, const char *key)
+const char *dlg_text(json_t *o, const char *key)
 {
 	json_t *v = json_object_get(o, key);
 	return json_is_string(v) && *json_string_value(v) ? json_string_value(v) : NULL;
 }
 
-static bool flag(json_t *o, const char *key)
+bool dlg_flag(json_t *o, const char *key)
 {
 	return json_is_true(json_object_get(o, key));
 }
 
-/* Requires a text field; records why not. */
-static const char *need(struct build *b, json_t *o, const char *key)
+void dlg_why(struct build *b, const char *fmt, ...)
 {
-	const char *v = text(o, key);
-	if (!v && !b->why[0])
-		snprintf(b->why, sizeof(b->why), "'%s' is required", key);
+	if (b->why[0])
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(b->why, sizeof(b->why), fmt, ap);
+	va_end(ap);
+}
+
+const char *dlg_need(struct build *b, json_t *o, const char *key)
+{
+	const char *v = dlg_text(o, key);
+	if (!v)
+		dlg_why(b, "'%s' is required", key);
 	return v;
 }
 
-static void qualified(PGconn *c, str *out, const char *schema, const char *name)
+const char *dlg_choice(struct build *b, json_t *o, const char *key, const char *const *choices, const char *def)
+{
+	json_t *v = json_object_get(o, key);
+	if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v)))
+		return def;
+	for (size_t i = 0; json_is_string(v) && choices[i]; i++)
+		if (strcasecmp(json_string_value(v), choices[i]) == 0)
+			return choices[i];
+	str list = STR_INIT;
+	for (size_t i = 0; choices[i]; i++)
+		str_appendf(&list, "%s%s", i ? (choices[i + 1] ? ", " : " or ") : "", choices[i]);
+	dlg_why(b, "'%s' must be %s", key, str_cstr(&list));
+	str_free(&list);
+	return NULL;
+}
+
+void dlg_qualified(PGconn *c, str *out, const char *schema, const char *name)
 {
 	if (schema) {
-		ident(c, out, schema);
+		dlg_ident(c, out, schema);
 		str_append_char(out, '.');
 	}
-	ident(c, out, name);
+	dlg_ident(c, out, name);
 }
+
+void dlg_comment_owner(struct build *b, PGconn *c, const char *what, const char *target)
+{
+	const char *comment = dlg_text(b->spec, "comment"), *owner = dlg_text(b->spec, "owner");
+	if (comment) {
+		str_appendf(&b->sql, "\nCOMMENT ON %s %s IS ", what, target);
+		dlg_literal(c, &b->sql, comment);
+		str_append_char(&b->sql, ';');
+	}
+	if (owner) {
+		str_appendf(&b->sql, "\nALTER %s %s OWNER TO ", what, target);
+		dlg_ident(c, &b->sql, owner);
+		str_append_char(&b->sql, ';');
+	}
+}
+
 
 static void column_list(struct build *b, PGconn *c, json_t *cols, const char *field)
 {
@@ -83,70 +118,55 @@ static void column_list(struct build *b, PGconn *c, json_t *cols, const char *fi
 			snprintf(b->why, sizeof(b->why), "'%s' must be column names", field);
 			return;
 		}
-		ident(c, &b->sql, json_string_value(v));
+		dlg_ident(c, &b->sql, json_string_value(v));
 	}
 	str_append_char(&b->sql, ')');
 }
 
 static void column_def(struct build *b, PGconn *c, json_t *col)
 {
-	const char *name = need(b, col, "name"), *type = need(b, col, "type");
+	const char *name = dlg_need(b, col, "name"), *type = dlg_need(b, col, "type");
 	if (!name || !type)
 		return;
-	ident(c, &b->sql, name);
+	dlg_ident(c, &b->sql, name);
 	str_appendf(&b->sql, " %s", type);
-	const char *def = text(col, "default"), *identity = text(col, "identity");
+	const char *def = dlg_text(col, "default"), *identity = dlg_text(col, "identity");
 	if (identity && strcmp(identity, "always") && strcmp(identity, "by default")) {
 		snprintf(b->why, sizeof(b->why), "'identity' is 'always' or 'by default'");
 		return;
 	}
 	if (identity)
 		str_appendf(&b->sql, " GENERATED %s AS IDENTITY", strcmp(identity, "always") == 0 ? "ALWAYS" : "BY DEFAULT");
-	else if (text(col, "generated"))
-		str_appendf(&b->sql, " GENERATED ALWAYS AS (%s) STORED", text(col, "generated"));
+	else if (dlg_text(col, "generated"))
+		str_appendf(&b->sql, " GENERATED ALWAYS AS (%s) STORED", dlg_text(col, "generated"));
 	else if (def)
 		str_appendf(&b->sql, " DEFAULT %s", def);
-	if (flag(col, "not_null"))
+	if (dlg_flag(col, "not_null"))
 		str_append_cstr(&b->sql, " NOT NULL");
-	if (flag(col, "primary_key"))
+	if (dlg_flag(col, "primary_key"))
 		str_append_cstr(&b->sql, " PRIMARY KEY");
-	if (flag(col, "unique"))
+	if (dlg_flag(col, "unique"))
 		str_append_cstr(&b->sql, " UNIQUE");
 }
 
-static void comment_on(struct build *b, PGconn *c, const char *what, const char *schema, const char *name)
+/* COMMENT ON and OWNER TO for schema.name (schema may be NULL). */
+static void comment_owner(struct build *b, PGconn *c, const char *what, const char *schema, const char *name)
 {
-	const char *comment = text(b->spec, "comment");
-	if (!comment)
-		return;
-	str_appendf(&b->sql, "\nCOMMENT ON %s ", what);
-	qualified(c, &b->sql, schema, name);
-	str_append_cstr(&b->sql, " IS ");
-	literal(c, &b->sql, comment);
-	str_append_char(&b->sql, ';');
-}
-
-static void owner_to(struct build *b, PGconn *c, const char *what, const char *schema, const char *name)
-{
-	const char *owner = text(b->spec, "owner");
-	if (!owner)
-		return;
-	str_appendf(&b->sql, "\nALTER %s ", what);
-	qualified(c, &b->sql, schema, name);
-	str_append_cstr(&b->sql, " OWNER TO ");
-	ident(c, &b->sql, owner);
-	str_append_char(&b->sql, ';');
+	str target = STR_INIT;
+	dlg_qualified(c, &target, schema, name);
+	dlg_comment_owner(b, c, what, str_cstr(&target));
+	str_free(&target);
 }
 
 static void create_table(struct build *b, PGconn *c)
 {
 	json_t *s = b->spec;
-	const char *schema = need(b, s, "schema"), *name = need(b, s, "name");
+	const char *schema = dlg_need(b, s, "schema"), *name = dlg_need(b, s, "name");
 	json_t *cols = json_object_get(s, "columns");
 	if (!schema || !name)
 		return;
-	str_appendf(&b->sql, "CREATE %sTABLE ", flag(s, "unlogged") ? "UNLOGGED " : "");
-	qualified(c, &b->sql, schema, name);
+	str_appendf(&b->sql, "CREATE %sTABLE ", dlg_flag(s, "unlogged") ? "UNLOGGED " : "");
+	dlg_qualified(c, &b->sql, schema, name);
 	str_append_cstr(&b->sql, " (");
 	size_t i;
 	json_t *col;
@@ -159,35 +179,35 @@ static void create_table(struct build *b, PGconn *c)
 	json_t *cons = json_object_get(s, "constraints");
 	json_array_foreach(cons, i, col)
 	{
-		const char *type = need(b, col, "type");
+		const char *type = dlg_need(b, col, "type");
 		if (!type)
 			return;
 		str_append_cstr(&b->sql, items++ ? ",\n    " : "\n    ");
-		if (text(col, "name")) {
+		if (dlg_text(col, "name")) {
 			str_append_cstr(&b->sql, "CONSTRAINT ");
-			ident(c, &b->sql, text(col, "name"));
+			dlg_ident(c, &b->sql, dlg_text(col, "name"));
 			str_append_char(&b->sql, ' ');
 		}
 		if (strcmp(type, "primary_key") == 0 || strcmp(type, "unique") == 0) {
 			str_append_cstr(&b->sql, strcmp(type, "unique") == 0 ? "UNIQUE " : "PRIMARY KEY ");
 			column_list(b, c, json_object_get(col, "columns"), "columns");
 		} else if (strcmp(type, "check") == 0) {
-			const char *expr = need(b, col, "expression");
+			const char *expr = dlg_need(b, col, "expression");
 			if (expr)
 				str_appendf(&b->sql, "CHECK (%s)", expr);
 		} else if (strcmp(type, "foreign_key") == 0) {
 			json_t *ref = json_object_get(col, "references");
 			str_append_cstr(&b->sql, "FOREIGN KEY ");
 			column_list(b, c, json_object_get(col, "columns"), "columns");
-			const char *rs = text(ref, "schema"), *rt = need(b, ref ? ref : col, "table");
+			const char *rs = dlg_text(ref, "schema"), *rt = dlg_need(b, ref ? ref : col, "table");
 			if (!rt)
 				return;
 			str_append_cstr(&b->sql, " REFERENCES ");
-			qualified(c, &b->sql, rs, rt);
+			dlg_qualified(c, &b->sql, rs, rt);
 			str_append_char(&b->sql, ' ');
 			column_list(b, c, json_object_get(ref, "columns"), "references.columns");
 			static const char *const actions[] = {"NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT"};
-			const char *del = text(col, "on_delete");
+			const char *del = dlg_text(col, "on_delete");
 			bool known = !del;
 			for (size_t k = 0; del && k < 5; k++)
 				known = known || strcasecmp(del, actions[k]) == 0;
@@ -198,7 +218,7 @@ static void create_table(struct build *b, PGconn *c)
 			}
 			if (del)
 				str_appendf(&b->sql, " ON DELETE %s", del);
-			if (flag(col, "deferrable"))
+			if (dlg_flag(col, "deferrable"))
 				str_append_cstr(&b->sql, " DEFERRABLE");
 		} else {
 			snprintf(b->why, sizeof(b->why), "constraint type '%s' is not primary_key, unique, check or foreign_key",
@@ -209,7 +229,7 @@ static void create_table(struct build *b, PGconn *c)
 	str_append_cstr(&b->sql, "\n)");
 	json_t *part = json_object_get(s, "partition_by");
 	if (part) {
-		const char *strategy = need(b, part, "strategy");
+		const char *strategy = dlg_need(b, part, "strategy");
 		if (strategy && strcasecmp(strategy, "range") && strcasecmp(strategy, "list") && strcasecmp(strategy, "hash")) {
 			snprintf(b->why, sizeof(b->why), "'partition_by.strategy' is range, list or hash");
 			return;
@@ -221,8 +241,7 @@ static void create_table(struct build *b, PGconn *c)
 		}
 	}
 	str_append_char(&b->sql, ';');
-	comment_on(b, c, "TABLE", schema, name);
-	owner_to(b, c, "TABLE", schema, name);
+	comment_owner(b, c, "TABLE", schema, name);
 }
 
 static void create_other(struct build *b, PGconn *c)
@@ -230,70 +249,68 @@ static void create_other(struct build *b, PGconn *c)
 	json_t *s = b->spec;
 	const char *k = b->kind;
 	if (strcmp(k, "schema") == 0) {
-		const char *name = need(b, s, "name");
+		const char *name = dlg_need(b, s, "name");
 		if (!name)
 			return;
 		str_append_cstr(&b->sql, "CREATE SCHEMA ");
-		ident(c, &b->sql, name);
+		dlg_ident(c, &b->sql, name);
 		str_append_char(&b->sql, ';');
-		comment_on(b, c, "SCHEMA", NULL, name);
-		owner_to(b, c, "SCHEMA", NULL, name);
+		comment_owner(b, c, "SCHEMA", NULL, name);
 	} else if (strcmp(k, "column") == 0) {
-		const char *schema = need(b, s, "schema"), *table = need(b, s, "table");
+		const char *schema = dlg_need(b, s, "schema"), *table = dlg_need(b, s, "table");
 		if (!schema || !table)
 			return;
 		str_append_cstr(&b->sql, "ALTER TABLE ");
-		qualified(c, &b->sql, schema, table);
+		dlg_qualified(c, &b->sql, schema, table);
 		str_append_cstr(&b->sql, " ADD COLUMN ");
 		column_def(b, c, s);
 		str_append_char(&b->sql, ';');
-		if (text(s, "comment") && text(s, "name")) {
+		if (dlg_text(s, "comment") && dlg_text(s, "name")) {
 			str_append_cstr(&b->sql, "\nCOMMENT ON COLUMN ");
-			qualified(c, &b->sql, schema, table);
+			dlg_qualified(c, &b->sql, schema, table);
 			str_append_char(&b->sql, '.');
-			ident(c, &b->sql, text(s, "name"));
+			dlg_ident(c, &b->sql, dlg_text(s, "name"));
 			str_append_cstr(&b->sql, " IS ");
-			literal(c, &b->sql, text(s, "comment"));
+			dlg_literal(c, &b->sql, dlg_text(s, "comment"));
 			str_append_char(&b->sql, ';');
 		}
 	} else if (strcmp(k, "index") == 0) {
-		const char *schema = need(b, s, "schema"), *table = need(b, s, "table");
+		const char *schema = dlg_need(b, s, "schema"), *table = dlg_need(b, s, "table");
 		if (!schema || !table)
 			return;
-		str_appendf(&b->sql, "CREATE %sINDEX ", flag(s, "unique") ? "UNIQUE " : "");
-		if (text(s, "name"))
-			ident(c, &b->sql, text(s, "name"));
-		str_append_cstr(&b->sql, text(s, "name") ? " ON " : "ON ");
-		qualified(c, &b->sql, schema, table);
-		if (text(s, "method")) {
+		str_appendf(&b->sql, "CREATE %sINDEX ", dlg_flag(s, "unique") ? "UNIQUE " : "");
+		if (dlg_text(s, "name"))
+			dlg_ident(c, &b->sql, dlg_text(s, "name"));
+		str_append_cstr(&b->sql, dlg_text(s, "name") ? " ON " : "ON ");
+		dlg_qualified(c, &b->sql, schema, table);
+		if (dlg_text(s, "method")) {
 			str_append_cstr(&b->sql, " USING ");
-			ident(c, &b->sql, text(s, "method"));
+			dlg_ident(c, &b->sql, dlg_text(s, "method"));
 		}
 		str_append_char(&b->sql, ' ');
 		column_list(b, c, json_object_get(s, "columns"), "columns");
-		if (text(s, "where"))
-			str_appendf(&b->sql, " WHERE %s", text(s, "where"));
+		if (dlg_text(s, "where"))
+			str_appendf(&b->sql, " WHERE %s", dlg_text(s, "where"));
 		str_append_char(&b->sql, ';');
 	} else if (strcmp(k, "view") == 0 || strcmp(k, "materialized_view") == 0) {
-		const char *schema = need(b, s, "schema"), *name = need(b, s, "name"), *def = need(b, s, "definition");
+		const char *schema = dlg_need(b, s, "schema"), *name = dlg_need(b, s, "name"), *def = dlg_need(b, s, "definition");
 		if (!schema || !name || !def)
 			return;
 		bool mat = strcmp(k, "materialized_view") == 0;
 		str_appendf(&b->sql, "CREATE %sVIEW ", mat ? "MATERIALIZED " : "");
-		qualified(c, &b->sql, schema, name);
+		dlg_qualified(c, &b->sql, schema, name);
 		str_appendf(&b->sql, " AS\n%s", def);
 		while (b->sql.len && (b->sql.buf[b->sql.len - 1] == ';' || b->sql.buf[b->sql.len - 1] == '\n' ||
 				      b->sql.buf[b->sql.len - 1] == ' '))
 			b->sql.buf[--b->sql.len] = '\0';
 		str_append_char(&b->sql, ';');
-		comment_on(b, c, mat ? "MATERIALIZED VIEW" : "VIEW", schema, name);
-		owner_to(b, c, mat ? "MATERIALIZED VIEW" : "VIEW", schema, name);
+		comment_owner(b, c, mat ? "MATERIALIZED VIEW" : "VIEW", schema, name);
 	} else if (strcmp(k, "sequence") == 0) {
-		const char *schema = need(b, s, "schema"), *name = need(b, s, "name");
+		const char *schema = dlg_need(b, s, "schema"), *name = dlg_need(b, s, "name");
 		if (!schema || !name)
 			return;
 		str_append_cstr(&b->sql, "CREATE SEQUENCE ");
-		qualified(c, &b->sql, schema, name);
+		dlg_qualified(c, &b->sql, schema, name);
 		static const char *const opts[][2] = {{"increment", "INCREMENT BY"}, {"start", "START WITH"},
 						      {"minimum", "MINVALUE"},   {"maximum", "MAXVALUE"},
 						      {"cache", "CACHE"}};
@@ -307,49 +324,48 @@ static void create_other(struct build *b, PGconn *c)
 			}
 			str_appendf(&b->sql, " %s %lld", opts[i][1], (long long)json_integer_value(v));
 		}
-		if (flag(s, "cycle"))
+		if (dlg_flag(s, "cycle"))
 			str_append_cstr(&b->sql, " CYCLE");
 		str_append_char(&b->sql, ';');
-		comment_on(b, c, "SEQUENCE", schema, name);
-		owner_to(b, c, "SEQUENCE", schema, name);
+		comment_owner(b, c, "SEQUENCE", schema, name);
 	} else if (strcmp(k, "extension") == 0) {
-		const char *name = need(b, s, "name");
+		const char *name = dlg_need(b, s, "name");
 		if (!name)
 			return;
 		str_append_cstr(&b->sql, "CREATE EXTENSION ");
-		ident(c, &b->sql, name);
-		if (text(s, "schema")) {
+		dlg_ident(c, &b->sql, name);
+		if (dlg_text(s, "schema")) {
 			str_append_cstr(&b->sql, " WITH SCHEMA ");
-			ident(c, &b->sql, text(s, "schema"));
+			dlg_ident(c, &b->sql, dlg_text(s, "schema"));
 		}
-		if (text(s, "version")) {
+		if (dlg_text(s, "version")) {
 			str_append_cstr(&b->sql, " VERSION ");
-			literal(c, &b->sql, text(s, "version"));
+			dlg_literal(c, &b->sql, dlg_text(s, "version"));
 		}
 		str_append_char(&b->sql, ';');
 	} else if (strcmp(k, "database") == 0) {
-		const char *name = need(b, s, "name");
+		const char *name = dlg_need(b, s, "name");
 		if (!name)
 			return;
 		b->in_transaction = false; /* CREATE DATABASE cannot run inside a transaction block */
 		str_append_cstr(&b->sql, "CREATE DATABASE ");
-		ident(c, &b->sql, name);
+		dlg_ident(c, &b->sql, name);
 		static const char *const opts[][2] = {
 			{"owner", "OWNER"}, {"template", "TEMPLATE"}, {"tablespace", "TABLESPACE"}};
 		for (size_t i = 0; i < 3; i++)
-			if (text(s, opts[i][0])) {
+			if (dlg_text(s, opts[i][0])) {
 				str_appendf(&b->sql, " %s ", opts[i][1]);
-				ident(c, &b->sql, text(s, opts[i][0]));
+				dlg_ident(c, &b->sql, dlg_text(s, opts[i][0]));
 			}
-		if (text(s, "encoding")) {
+		if (dlg_text(s, "encoding")) {
 			str_append_cstr(&b->sql, " ENCODING ");
-			literal(c, &b->sql, text(s, "encoding"));
+			dlg_literal(c, &b->sql, dlg_text(s, "encoding"));
 		}
 		str_append_char(&b->sql, ';');
 	} else if (strcmp(k, "table") == 0) {
 		create_table(b, c);
-	} else {
-		snprintf(b->why, sizeof(b->why), "Tusk cannot create a %s from a dialog yet", k);
+	} else if (!dlg_create_code(b, c)) {
+		dlg_why(b, "Tusk cannot create a %s from a dialog", k);
 	}
 }
 
@@ -432,7 +448,7 @@ static bool build_alter(void *ctx, PGconn *c, tusk_err *err)
 	struct alter *a = ctx;
 	struct build *b = &a->b;
 	json_t *s = b->spec;
-	const char *name = text(s, "name"), *owner = text(s, "owner"), *schema = text(s, "schema");
+	const char *name = dlg_text(s, "name"), *owner = dlg_text(s, "owner"), *schema = dlg_text(s, "schema");
 	json_t *comment = json_object_get(s, "comment");
 	bool column = strcmp(a->type, "table column") == 0, constraint = strcmp(a->type, "table constraint") == 0,
 	     on_table = strcmp(a->type, "trigger") == 0 || strcmp(a->type, "policy") == 0 || strcmp(a->type, "rule") == 0;
@@ -454,21 +470,24 @@ static bool build_alter(void *ctx, PGconn *c, tusk_err *err)
 		else
 			str_appendf(&b->sql, "COMMENT ON %s %s IS ", kw, a->identity);
 		if (json_is_string(comment) && *json_string_value(comment))
-			literal(c, &b->sql, json_string_value(comment));
+			dlg_literal(c, &b->sql, json_string_value(comment));
 		else
 			str_append_cstr(&b->sql, "NULL");
 		str_append_cstr(&b->sql, ";\n");
 	}
 	if (owner && !column && !constraint && !on_table) {
 		str_appendf(&b->sql, "ALTER %s %s OWNER TO ", kw, a->identity);
-		ident(c, &b->sql, owner);
+		dlg_ident(c, &b->sql, owner);
 		str_append_cstr(&b->sql, ";\n");
 	}
 	if (schema && !column && !constraint && !on_table) {
 		str_appendf(&b->sql, "ALTER %s %s SET SCHEMA ", kw, a->identity);
-		ident(c, &b->sql, schema);
+		dlg_ident(c, &b->sql, schema);
 		str_append_cstr(&b->sql, ";\n");
 	}
+	dlg_alter_code(b, c, a->type, a->identity, a->part, a->table);
+	if (b->why[0])
+		return true;
 	if (name) {
 		if (column)
 			str_appendf(&b->sql, "ALTER TABLE %.*s RENAME COLUMN %s TO ", (int)(dot - a->identity), a->identity,
@@ -479,11 +498,11 @@ static bool build_alter(void *ctx, PGconn *c, tusk_err *err)
 			str_appendf(&b->sql, "ALTER %s %s ON %s RENAME TO ", kw, a->part, a->table);
 		else
 			str_appendf(&b->sql, "ALTER %s %s RENAME TO ", kw, a->identity);
-		ident(c, &b->sql, name);
+		dlg_ident(c, &b->sql, name);
 		str_append_cstr(&b->sql, ";\n");
 	}
 	if (!b->sql.len) {
-		snprintf(b->why, sizeof(b->why), "nothing to change: give name, owner, schema or comment");
+		snprintf(b->why, sizeof(b->why), "nothing to change: give name, owner, schema, comment or a change this kind has");
 		return true;
 	}
 	b->sql.buf[--b->sql.len] = '\0'; /* the last newline */

@@ -545,7 +545,9 @@ bool catalog_identify(pgpool *pool, int64_t user_id, int64_t server_id, const ch
 		PGresult *o = pgpool_query(pool, user_id, server_id, w.db, q, 3, ids, pgerr, err);
 		ok = o != NULL;
 		if (ok) {
-			*type = xstrdup(PQgetvalue(o, 0, 0));
+			/* PostgreSQL calls a domain a type; its statements say DOMAIN */
+			bool domain = strcmp(w.member_kind, "domain") == 0 && strcmp(PQgetvalue(o, 0, 0), "type") == 0;
+			*type = xstrdup(domain ? "domain" : PQgetvalue(o, 0, 0));
 			*identity = xstrdup(PQgetvalue(o, 0, 1));
 			*db = xstrdup(w.db);
 		}

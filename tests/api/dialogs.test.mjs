@@ -119,3 +119,172 @@ test('alter: rename, owner, schema and comment of tables, columns and constraint
   assert.equal(clash.body.error.sqlstate, '42P07');
   assert.equal((await alter(`${base}/tables/customers`, {})).status, 400);
 });
+
+test('create functions, procedures and trigger functions: preview, quoting, dollar tags, comment and owner', async () => {
+  const spec = {
+    schema: 'Sales Dept', name: 'Add Tax', returns: 'numeric', language: 'sql', volatility: 'immutable', strict: true, parallel: 'safe',
+    arguments: [{ name: 'amount', type: 'numeric' }, { name: 'rate', type: 'numeric', default: '0.2' }],
+    definition: "SELECT amount * (1 + rate) -- it's $function$ inside",
+    comment: "adds the shop's tax", owner: 'dlg_owner', set: { search_path: ['pg_catalog', 'Sales Dept'] },
+  };
+  const pre = await create('function', spec, true);
+  assert.equal(pre.status, 200, pre.raw);
+  assert.equal(pre.body.sql, [
+    'CREATE FUNCTION "Sales Dept"."Add Tax"("amount" numeric, "rate" numeric DEFAULT 0.2)',
+    '    RETURNS numeric', '    LANGUAGE "sql"', '    IMMUTABLE', '    STRICT', '    PARALLEL SAFE',
+    "    SET search_path TO 'pg_catalog', 'Sales Dept'",
+    "AS $function1$\nSELECT amount * (1 + rate) -- it's $function$ inside$function1$;",
+    `COMMENT ON FUNCTION "Sales Dept"."Add Tax"(numeric, numeric) IS 'adds the shop''s tax';`,
+    'ALTER FUNCTION "Sales Dept"."Add Tax"(numeric, numeric) OWNER TO "dlg_owner";',
+  ].join('\n'));
+  assert.ok(yes(`SELECT to_regproc('"Sales Dept"."Add Tax"') IS NULL`), 'the preview ran nothing');
+  const made = await create('function', spec);
+  assert.equal(made.status, 200, made.raw);
+  assert.equal(psql(`SELECT "Sales Dept"."Add Tax"(100)`, { db: DB }), '120.0');
+  assert.ok(yes(`SELECT provolatile = 'i' AND proisstrict AND pg_get_userbyid(proowner) = 'dlg_owner' AND obj_description(oid, 'pg_proc') = 'adds the shop''s tax' FROM pg_proc WHERE proname = 'Add Tax'`));
+  // the tree and the SQL tab see it
+  const listed = await c.get(`api/v1/servers/${id}/objects?path=${encodeURIComponent(`/databases/${DB}/schemas/Sales Dept/functions`)}`);
+  const node = listed.body.nodes.find((n) => n.label.startsWith('Add Tax'));
+  assert.ok(node, listed.raw);
+  const ddl = await c.get(`api/v1/servers/${id}/objects/ddl?path=${encodeURIComponent(node.path)}`);
+  assert.match(ddl.raw, /SECURITY|IMMUTABLE/);
+  // CREATE OR REPLACE changes the body in place
+  const replaced = await create('function', { ...spec, or_replace: true, definition: 'SELECT amount * (1 + rate) + 1', comment: '', owner: '' });
+  assert.equal(replaced.status, 200, replaced.raw);
+  assert.match(replaced.body.sql, /^CREATE OR REPLACE FUNCTION/);
+  assert.equal(psql(`SELECT "Sales Dept"."Add Tax"(100)`, { db: DB }), '121.0');
+
+  const proc = await create('procedure', {
+    schema: 'Sales Dept', name: 'archive', language: 'plpgsql', security_definer: true,
+    arguments: [{ mode: 'inout', name: 'moved', type: 'integer' }],
+    definition: 'BEGIN moved := 7; END',
+  });
+  assert.equal(proc.status, 200, proc.raw);
+  assert.match(proc.body.sql, /^CREATE PROCEDURE "Sales Dept"\."archive"\(INOUT "moved" integer\)\n {4}LANGUAGE "plpgsql"\n {4}SECURITY DEFINER\nAS \$function\$/);
+  assert.equal(psql('CALL "Sales Dept".archive(1)', { db: DB }), '7');
+
+  const trig = await create('trigger_function', {
+    schema: 'Sales Dept', name: 'stamp',
+    definition: "BEGIN NEW.\"Nick Name\" := coalesce(NEW.\"Nick Name\", '') || '*'; RETURN NEW; END",
+  });
+  assert.equal(trig.status, 200, trig.raw);
+  assert.match(trig.body.sql, /RETURNS trigger\n {4}LANGUAGE "plpgsql"/);
+
+  for (const [kind, bad, why] of [
+    ['function', { schema: 'Sales Dept', name: 'f', definition: 'SELECT 1' }, /'returns' is required/],
+    ['function', { schema: 'Sales Dept', name: 'f', returns: 'int', definition: 'SELECT 1', volatility: 'sometimes' }, /'volatility' must be VOLATILE, STABLE or IMMUTABLE/],
+    ['function', { schema: 'Sales Dept', name: 'f', returns: 'int', definition: 'SELECT 1', arguments: [{ mode: 'sideways', type: 'int' }] }, /'mode' must be/],
+    ['function', { schema: 'Sales Dept', name: 'f', returns: 'int', definition: 'SELECT 1', cost: 'lots' }, /'cost' must be a whole number/],
+    ['function', { schema: 'Sales Dept', name: 'f', returns: 'int', definition: 'SELECT 1', set: { 'x; DROP': 'y' } }, /parameter name/],
+    ['procedure', { schema: 'Sales Dept', name: 'p', returns: 'int', definition: 'SELECT 1' }, /returns nothing/],
+    ['trigger_function', { schema: 'Sales Dept', name: 't', returns: 'int', definition: 'BEGIN END' }, /returns trigger or event_trigger/],
+  ]) {
+    const r = await create(kind, bad);
+    assert.equal(r.status, 400, `${kind}: ${r.raw}`);
+    assert.equal(r.body.error.code, 'invalid_spec');
+    assert.match(r.body.error.message, why);
+  }
+  const failed = await create('function', { schema: 'Sales Dept', name: 'broken', returns: 'int', definition: 'SELECT nosuchcolumn' });
+  assert.equal(failed.status, 409);
+  assert.match(failed.body.error.message, /nosuchcolumn/);
+  assert.ok(yes(`SELECT to_regproc('"Sales Dept".broken') IS NULL`));
+});
+
+test('create composite, enum and range types and a domain with checks', async () => {
+  const composite = await create('type', {
+    schema: 'Sales Dept', name: 'Money Pair', form: 'composite', comment: 'two amounts',
+    attributes: [{ name: 'net', type: 'numeric(10,2)' }, { name: 'Label', type: 'text', collation: 'C' }],
+  });
+  assert.equal(composite.status, 200, composite.raw);
+  assert.equal(composite.body.sql, `CREATE TYPE "Sales Dept"."Money Pair" AS (\n    "net" numeric(10,2),\n    "Label" text COLLATE "C"\n);\nCOMMENT ON TYPE "Sales Dept"."Money Pair" IS 'two amounts';`);
+  const en = await create('type', { schema: 'Sales Dept', name: 'mood', form: 'enum', labels: ['sad', "it's ok", 'happy'] });
+  assert.equal(en.status, 200, en.raw);
+  assert.equal(psql(`SELECT string_agg(enumlabel, '|' ORDER BY enumsortorder) FROM pg_enum WHERE enumtypid = '"Sales Dept".mood'::regtype`, { db: DB }), "sad|it's ok|happy");
+  const range = await create('type', { schema: 'Sales Dept', name: 'price_range', form: 'range', subtype: 'float8', subtype_diff: 'pg_catalog.float8mi' });
+  assert.equal(range.status, 200, range.raw);
+  assert.equal(psql(`SELECT '[1,5)'::"Sales Dept".price_range @> 3::float8`, { db: DB }), 't');
+  assert.match((await create('type', { schema: 'Sales Dept', name: 'x', form: 'shell' })).body.error.message, /'form' must be composite, enum or range/);
+  assert.match((await create('type', { schema: 'Sales Dept', name: 'x', form: 'composite', attributes: [] })).body.error.message, /'attributes' must list/);
+
+  const domain = await create('domain', {
+    schema: 'Sales Dept', name: 'Positive Amount', type: 'numeric(10,2)', default: '0', not_null: true, owner: 'dlg_owner',
+    constraints: [{ name: 'is positive', check: 'VALUE >= 0' }, { check: "VALUE < 1000000" }],
+  }, true);
+  assert.equal(domain.status, 200, domain.raw);
+  assert.equal(domain.body.sql, `CREATE DOMAIN "Sales Dept"."Positive Amount" AS numeric(10,2)\n    DEFAULT 0\n    NOT NULL\n    CONSTRAINT "is positive" CHECK (VALUE >= 0)\n    CHECK (VALUE < 1000000);\nALTER DOMAIN "Sales Dept"."Positive Amount" OWNER TO "dlg_owner";`);
+  assert.equal((await create('domain', { schema: 'Sales Dept', name: 'Positive Amount', type: 'numeric(10,2)', constraints: [{ name: 'is positive', check: 'VALUE >= 0' }] })).status, 200);
+  assert.throws(() => psql(`SELECT (-1)::"Sales Dept"."Positive Amount"`, { db: DB }), /violates check constraint "is positive"/);
+  assert.match((await create('domain', { schema: 'Sales Dept', name: 'd2' })).body.error.message, /'type' is required/);
+
+  // alter: enum values, domain default and not null and a new check
+  const base = `/databases/${DB}/schemas/Sales Dept`;
+  const addv = await alter(`${base}/types/mood`, { add_values: ['ecstatic'] });
+  assert.equal(addv.status, 200, addv.raw);
+  assert.equal(addv.body.sql, `ALTER TYPE "Sales Dept".mood ADD VALUE IF NOT EXISTS 'ecstatic';`);
+  const dom = await alter(`${base}/domains/Positive Amount`, { default: '1', not_null: true, add_constraints: [{ name: 'small', check: 'VALUE < 500', not_valid: true }] });
+  assert.equal(dom.status, 200, dom.raw);
+  assert.equal(dom.body.sql, [
+    'ALTER DOMAIN "Sales Dept"."Positive Amount" SET DEFAULT 1;',
+    'ALTER DOMAIN "Sales Dept"."Positive Amount" SET NOT NULL;',
+    'ALTER DOMAIN "Sales Dept"."Positive Amount" ADD CONSTRAINT "small" CHECK (VALUE < 500) NOT VALID;',
+  ].join('\n'));
+  assert.ok(yes(`SELECT typnotnull AND typdefault = '1' FROM pg_type WHERE typname = 'Positive Amount'`));
+  assert.equal((await alter(`${base}/domains/Positive Amount`, { default: null })).body.sql, 'ALTER DOMAIN "Sales Dept"."Positive Amount" DROP DEFAULT;');
+});
+
+test('create triggers and policies on a table, then alter them', async () => {
+  const table = 'customers';
+  const trig = await create('trigger', {
+    schema: 'Sales Dept', table, name: 'Stamp Nick', timing: 'before', events: ['insert', 'update'], update_columns: ['Nick Name'],
+    for_each: 'row', when: 'NEW."Nick Name" IS NOT NULL', function_schema: 'Sales Dept', function: 'stamp', comment: 'marks nicknames',
+  });
+  assert.equal(trig.status, 200, trig.raw);
+  assert.equal(trig.body.sql, [
+    'CREATE TRIGGER "Stamp Nick"', '    BEFORE INSERT OR UPDATE OF "Nick Name"', '    ON "Sales Dept"."customers"', '    FOR EACH ROW',
+    '    WHEN (NEW."Nick Name" IS NOT NULL)', '    EXECUTE FUNCTION "Sales Dept"."stamp"();',
+    `COMMENT ON TRIGGER "Stamp Nick" ON "Sales Dept"."customers" IS 'marks nicknames';`,
+  ].join('\n'));
+  psql(`INSERT INTO "Sales Dept".customers (email, "Nick Name") VALUES ('a@x', 'al')`, { db: DB });
+  assert.equal(psql(`SELECT "Nick Name" FROM "Sales Dept".customers WHERE email = 'a@x'`, { db: DB }), 'al*');
+  const constraint = await create('trigger', {
+    schema: 'Sales Dept', table, name: 'late check', timing: 'AFTER', events: ['DELETE'], for_each: 'row', constraint: true, deferrable: true,
+    initially_deferred: true, function_schema: 'Sales Dept', function: 'stamp', arguments: ["it's"],
+  }, true);
+  assert.match(constraint.body.sql, /^CREATE CONSTRAINT TRIGGER "late check"\n {4}AFTER DELETE\n {4}ON "Sales Dept"\."customers"\n {4}DEFERRABLE INITIALLY DEFERRED\n {4}FOR EACH ROW\n {4}EXECUTE FUNCTION "Sales Dept"\."stamp"\('it''s'\);$/);
+  for (const [bad, why] of [
+    [{ timing: 'during', events: ['INSERT'] }, /'timing' must be/],
+    [{ timing: 'AFTER', events: [] }, /'events' must list/],
+    [{ timing: 'AFTER', events: ['SELECT'] }, /'events' must be INSERT, UPDATE, DELETE or TRUNCATE/],
+  ]) {
+    const r = await create('trigger', { schema: 'Sales Dept', table, name: 't', function: 'stamp', ...bad });
+    assert.equal(r.status, 400, r.raw);
+    assert.match(r.body.error.message, why);
+  }
+  const base = `/databases/${DB}/schemas/Sales Dept/tables/${table}`;
+  const off = await alter(`${base}/triggers/Stamp Nick`, { enabled: false });
+  assert.equal(off.status, 200, off.raw);
+  assert.equal(off.body.sql, 'ALTER TABLE "Sales Dept".customers DISABLE TRIGGER "Stamp Nick";');
+  assert.ok(yes(`SELECT tgenabled = 'D' FROM pg_trigger WHERE tgname = 'Stamp Nick'`));
+
+  const policy = await create('policy', {
+    schema: 'Sales Dept', table, name: 'own rows', command: 'select', as: 'restrictive', roles: ['dlg_owner', 'public'],
+    using: "email = current_user || '@x'", enable_rls: true, comment: 'each sees theirs',
+  });
+  assert.equal(policy.status, 200, policy.raw);
+  assert.equal(policy.body.sql, [
+    'ALTER TABLE "Sales Dept"."customers" ENABLE ROW LEVEL SECURITY;',
+    'CREATE POLICY "own rows" ON "Sales Dept"."customers"', '    AS RESTRICTIVE', '    FOR SELECT', '    TO "dlg_owner", PUBLIC',
+    "    USING (email = current_user || '@x');",
+    `COMMENT ON POLICY "own rows" ON "Sales Dept"."customers" IS 'each sees theirs';`,
+  ].join('\n'));
+  assert.ok(yes(`SELECT relrowsecurity FROM pg_class WHERE oid = '"Sales Dept".customers'::regclass`));
+  assert.ok(yes(`SELECT polpermissive = false AND polcmd = 'r' FROM pg_policy WHERE polname = 'own rows'`));
+  assert.match((await create('policy', { schema: 'Sales Dept', table, name: 'p', command: 'SELECT', check: 'true' })).body.error.message, /no WITH CHECK/);
+  assert.match((await create('policy', { schema: 'Sales Dept', table, name: 'p', command: 'INSERT', using: 'true' })).body.error.message, /no USING/);
+  const ins = await create('policy', { schema: 'Sales Dept', table, name: 'inserts', command: 'INSERT', check: 'true' });
+  assert.equal(ins.status, 200, ins.raw);
+  const changed = await alter(`${base}/policies/own rows`, { using: 'true', roles: ['dlg_owner'], name: 'all rows' });
+  assert.equal(changed.status, 200, changed.raw);
+  assert.equal(changed.body.sql, `ALTER POLICY "own rows" ON "Sales Dept".customers TO "dlg_owner" USING (true);\nALTER POLICY "own rows" ON "Sales Dept".customers RENAME TO "all rows";`);
+  assert.ok(yes(`SELECT pg_get_expr(polqual, polrelid) = 'true' FROM pg_policy WHERE polname = 'all rows'`));
+});
