@@ -100,7 +100,9 @@ static const struct props_kind {
 	 "SELECT t.typname AS name, n.nspname AS schema, pg_catalog.pg_get_userbyid(t.typowner) AS owner, t.oid::text AS "
 	 "oid, CASE t.typtype WHEN 'e' THEN 'enum' WHEN 'c' THEN 'composite' WHEN 'r' THEN 'range' WHEN 'm' THEN "
 	 "'multirange' WHEN 'd' THEN 'domain' ELSE 'base' END AS type_kind, (SELECT string_agg(e.enumlabel, ', ' ORDER BY "
-	 "e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid) AS labels, t.typacl::text AS privileges, "
+	 "e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid) AS labels, CASE WHEN t.typtype = 'd' THEN "
+	 "pg_catalog.format_type(t.typbasetype, t.typtypmod) END AS base_type, t.typdefault AS default_value, CASE WHEN "
+	 "t.typtype = 'd' THEN t.typnotnull END AS not_null, t.typacl::text AS privileges, "
 	 "pg_catalog.obj_description(t.oid, 'pg_type') AS comment FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n "
 	 "ON n.oid = t.typnamespace WHERE t.oid = " TYPE,
 	 NULL},

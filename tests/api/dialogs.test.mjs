@@ -230,6 +230,11 @@ test('create composite, enum and range types and a domain with checks', async ()
   ].join('\n'));
   assert.ok(yes(`SELECT typnotnull AND typdefault = '1' FROM pg_type WHERE typname = 'Positive Amount'`));
   assert.equal((await alter(`${base}/domains/Positive Amount`, { default: null })).body.sql, 'ALTER DOMAIN "Sales Dept"."Positive Amount" DROP DEFAULT;');
+  const props = (await c.get(`api/v1/servers/${id}/objects/properties?path=${encodeURIComponent(`${base}/domains/Positive Amount`)}`)).body.properties;
+  const prop = (name) => props.find((p) => p.name === name)?.value;
+  assert.equal(prop('base_type'), 'numeric(10,2)');
+  assert.equal(prop('not_null'), 't');
+  assert.equal(prop('default_value'), null);
 });
 
 test('create triggers and policies on a table, then alter them', async () => {

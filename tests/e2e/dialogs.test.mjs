@@ -241,3 +241,86 @@ test('Search objects (Ctrl+Shift+K) finds the table and reveals it in the tree',
   await page.getByRole('tab', { name: 'table shop.purchases' }).waitFor();
   assertNoErrors(browser.errors.filter((e) => !EXPECTED_FAILURES.test(e)));
 });
+
+test('a function with an argument, a trigger function, a trigger and an RLS policy from their dialogs', async () => {
+  await dismissToasts();
+  await chooseInNodeMenu(page, treeItem(page, 'shop'), 'Function…');
+  let d = await dialog(page, 'Create Function in shop');
+  await d.locator('#ddl-name').fill('double it');
+  await d.getByRole('tab', { name: /^Arguments/ }).click();
+  await d.getByRole('button', { name: 'Add argument' }).click();
+  await d.getByLabel('Name of argument 1').fill('x');
+  await d.getByLabel('Data type of argument 1').fill('integer');
+  await d.getByRole('tab', { name: 'Code' }).click();
+  await d.locator('#ddl-returns').fill('integer');
+  await d.locator('#ddl-definition').fill('SELECT x * 2');
+  await d.getByRole('tab', { name: 'Options' }).click();
+  await d.locator('#ddl-volatility').selectOption('IMMUTABLE');
+  await sqlTab(d).click();
+  const sql = await previewMatching(d, /IMMUTABLE/);
+  assert.match(sql, /^CREATE FUNCTION "shop"\."double it"\("x" integer\)\n {4}RETURNS integer\n {4}LANGUAGE "sql"\n {4}IMMUTABLE\nAS \$function\$\nSELECT x \* 2\$function\$;$/);
+  await bothThemes('ddl-function-sql');
+  await d.getByRole('tab', { name: 'Code' }).click();
+  await bothThemes('ddl-function-code');
+  await d.getByRole('button', { name: 'Save' }).click();
+  await d.waitFor({ state: 'detached' });
+  await waitUntil(async () => (await treeItem(page, /^double it\(/).count()) > 0);
+  assert.equal(db('SELECT shop."double it"(21)'), '42');
+
+  await chooseInNodeMenu(page, treeItem(page, 'shop'), 'Trigger Function…');
+  d = await dialog(page, 'Create Trigger Function in shop');
+  await d.locator('#ddl-name').fill('touch');
+  await d.getByRole('tab', { name: 'Code' }).click();
+  assert.equal(await d.locator('#ddl-returns').inputValue(), 'trigger');
+  await d.locator('#ddl-definition').fill('BEGIN NEW.qty := NEW.qty + 100; RETURN NEW; END');
+  await d.getByRole('button', { name: 'Save' }).click();
+  await d.waitFor({ state: 'detached' });
+
+  await chooseInNodeMenu(page, treeItem(page, 'purchases'), 'Trigger…');
+  d = await dialog(page, 'Create Trigger in shop.purchases');
+  await d.locator('#ddl-name').fill('bump qty');
+  await d.getByRole('tab', { name: 'Definition' }).click();
+  await d.locator('#ddl-function').fill('touch');
+  await sqlTab(d).click();
+  assert.match(await previewMatching(d, /EXECUTE FUNCTION/), /^CREATE TRIGGER "bump qty"\n {4}BEFORE INSERT\n {4}ON "shop"\."purchases"\n {4}FOR EACH ROW\n {4}EXECUTE FUNCTION "shop"\."touch"\(\);$/);
+  await d.getByRole('button', { name: 'Save' }).click();
+  await d.waitFor({ state: 'detached' });
+  db("INSERT INTO shop.purchases (item, qty) VALUES ('kiwi', 1)");
+  assert.equal(db("SELECT qty FROM shop.purchases WHERE item = 'kiwi'"), '101');
+
+  await chooseInNodeMenu(page, treeItem(page, 'purchases'), 'RLS Policy…');
+  d = await dialog(page, 'Create RLS Policy in shop.purchases');
+  await d.locator('#ddl-name').fill('small only');
+  await d.getByRole('tab', { name: 'Definition' }).click();
+  await d.locator('#ddl-command').selectOption('SELECT');
+  assert.equal(await d.getByLabel(/^WITH CHECK/).count(), 0, 'a SELECT policy has no WITH CHECK');
+  await d.getByLabel(/^USING/).fill('qty < 100');
+  await bothThemes('ddl-policy');
+  await sqlTab(d).click();
+  assert.match(await previewMatching(d, /CREATE POLICY/), /^ALTER TABLE "shop"\."purchases" ENABLE ROW LEVEL SECURITY;\nCREATE POLICY "small only" ON "shop"\."purchases"\n {4}FOR SELECT\n {4}USING \(qty < 100\);$/);
+  await d.getByRole('button', { name: 'Save' }).click();
+  await d.waitFor({ state: 'detached' });
+  assert.equal(db("SELECT relrowsecurity AND EXISTS (SELECT FROM pg_policy WHERE polname = 'small only') FROM pg_class WHERE oid = 'shop.purchases'::regclass"), 't');
+
+  // Properties… of the policy and the trigger change what their kinds allow
+  await treeItem(page, 'small only').waitFor();
+  await chooseInNodeMenu(page, treeItem(page, 'small only'), 'Properties…');
+  d = await dialog(page, /^Properties of .*small only/);
+  await d.getByRole('tab', { name: 'Definition' }).click();
+  await waitUntil(async () => (await d.locator('#ddl-using').inputValue()) === '(qty < 100)');
+  await d.locator('#ddl-using').fill('qty < 50');
+  await sqlTab(d).click();
+  assert.equal(await previewMatching(d, /ALTER POLICY/), 'ALTER POLICY "small only" ON shop.purchases USING (qty < 50);');
+  await d.getByRole('button', { name: 'Save' }).click();
+  await d.waitFor({ state: 'detached' });
+  assert.equal(db("SELECT pg_get_expr(polqual, polrelid) FROM pg_policy WHERE polname = 'small only'"), '(qty < 50)');
+  await chooseInNodeMenu(page, treeItem(page, 'bump qty'), 'Properties…');
+  d = await dialog(page, /^Properties of .*bump qty/);
+  await d.getByRole('tab', { name: 'Definition' }).click();
+  await waitUntil(async () => d.locator('#ddl-enabled').isChecked());
+  await d.locator('#ddl-enabled').uncheck();
+  await d.getByRole('button', { name: 'Save' }).click();
+  await d.waitFor({ state: 'detached' });
+  assert.equal(db("SELECT tgenabled FROM pg_trigger WHERE tgname = 'bump qty'"), 'D');
+  assertNoErrors(browser.errors.filter((e) => !EXPECTED_FAILURES.test(e)));
+});

@@ -18,7 +18,14 @@ export type CreateKind =
   | 'sequence'
   | 'extension'
   | 'column'
-  | 'index';
+  | 'index'
+  | 'function'
+  | 'procedure'
+  | 'trigger_function'
+  | 'type'
+  | 'domain'
+  | 'trigger'
+  | 'policy';
 
 /** The spec of a create: the fields docs/api.md lists for each kind. */
 export type Spec = Record<string, unknown>;
@@ -28,6 +35,8 @@ export interface AlterChanges {
   owner?: string;
   schema?: string;
   comment?: string | null;
+  /** Per kind: a policy's using/check/roles, a domain's default/not_null, an enum's add_values, a trigger's enabled, a routine's volatility/strict/security_definer. */
+  [extra: string]: unknown;
 }
 
 export type MaintenanceAction =

@@ -1,12 +1,14 @@
 // Properties…: rename an object, change its owner, move it to another
-// schema, set or clear its comment. Only the fields the user changed are
+// schema, set or clear its comment, and change what its kind allows (a
+// policy's expressions and roles, a domain's default, an enum's labels, a
+// trigger's state, a routine's volatility). Only the fields the user changed are
 // sent; the SQL tab shows the server's statement for them.
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { alterObject, type AlterChanges } from '../../api/ddl';
 import { objectProperties } from '../../api/objects';
 import type { ObjectNode, Server } from '../../api/servers';
-import { TextAreaField, TextField } from '../../components/Field';
+import { CheckboxField, SelectField, TextAreaField, TextField } from '../../components/Field';
 import { errorMessage } from '../../lib/format';
 import { pathSteps, qualifiedName } from '../../lib/objectPath';
 import { showToast } from '../../state/toasts';
@@ -71,6 +73,58 @@ function changesOf(from: Values, to: Values, fields: { owner: boolean; schema: b
   return changes;
 }
 
+/** A change only some kinds have, read from a property and sent as a key of the changes. */
+interface Extra {
+  key: string;
+  /** The property that holds the current value. */
+  prop: string;
+  label: string;
+  control: 'text' | 'code' | 'check' | 'select' | 'lines';
+  options?: readonly string[];
+  /** The value for the changes (default: as typed). */
+  send?: (value: string) => unknown;
+}
+
+const commaList = (v: string) => v.split(',').map((r) => r.trim()).filter((r) => r !== '');
+const bool = (v: string) => v === 't';
+
+const ROUTINE: Extra[] = [
+  { key: 'volatility', prop: 'volatility', label: 'Volatility', control: 'select', options: ['volatile', 'stable', 'immutable'], send: (v) => v.toUpperCase() },
+  { key: 'strict', prop: 'strict', label: 'Strict (returns null on null input)', control: 'check', send: bool },
+  { key: 'security_definer', prop: 'security_definer', label: 'Security definer (runs with the owner’s rights)', control: 'check', send: bool },
+];
+
+/** The definition fields each kind can change besides name, owner, schema and comment. */
+const EXTRAS: Record<string, Extra[]> = {
+  function: ROUTINE,
+  trigger_function: ROUTINE,
+  procedure: ROUTINE.filter((e) => e.key === 'security_definer'),
+  policy: [
+    { key: 'roles', prop: 'roles', label: 'Roles (comma-separated; empty: PUBLIC)', control: 'text', send: commaList },
+    { key: 'using', prop: 'using_expression', label: 'USING (which existing rows are visible)', control: 'code' },
+    { key: 'check', prop: 'check_expression', label: 'WITH CHECK (which new rows are allowed)', control: 'code' },
+  ],
+  domain: [
+    { key: 'default', prop: 'default_value', label: 'Default', control: 'text', send: (v) => (v.trim() === '' ? null : v) },
+    { key: 'not_null', prop: 'not_null', label: 'Not null', control: 'check', send: bool },
+  ],
+  type: [{ key: 'add_values', prop: '', label: 'New enum labels, one per line (added at the end)', control: 'lines', send: (v) => v.split('\n').map((l) => l.trim()).filter((l) => l !== '') }],
+  trigger: [{ key: 'enabled', prop: 'enabled', label: 'Enabled', control: 'check', send: bool }],
+};
+
+function extrasOf(node: ObjectNode, props: Array<{ name: string; value: string | null }>): Extra[] {
+  const all = EXTRAS[node.kind] ?? [];
+  // only an enum takes new labels
+  if (node.kind === 'type') return props.some((p) => p.name === 'type_kind' && p.value === 'enum') ? all : [];
+  return all;
+}
+
+function extraValue(extra: Extra, props: Array<{ name: string; value: string | null }>): string {
+  const v = extra.prop ? (props.find((p) => p.name === extra.prop)?.value ?? '') : '';
+  if (extra.control === 'check') return v === 'f' || v === 'disabled' || v === '' ? 'f' : 't';
+  return v;
+}
+
 interface AlterDialogProps {
   server: Server;
   node: ObjectNode;
@@ -80,6 +134,7 @@ interface AlterDialogProps {
 export function AlterDialog({ server, node, onClose }: AlterDialogProps): JSX.Element {
   const [initial, setInitial] = useState<Initial>({ status: 'loading' });
   const [values, setValues] = useState<Values>({ name: lastName(node.path), owner: '', schema: '', comment: '' });
+  const [extras, setExtras] = useState<{ fields: Extra[]; from: Record<string, string>; to: Record<string, string> }>({ fields: [], from: {}, to: {} });
   const fields = { owner: !NO_OWNER.has(node.kind), schema: movable(node) };
   const roles = useNames(server.id, fields.owner ? '/' : null, 'roles');
   const schemas = useNames(server.id, fields.schema ? databasePath(node.path) : null, 'schemas');
@@ -92,6 +147,9 @@ export function AlterDialog({ server, node, onClose }: AlterDialogProps): JSX.El
         const found = valuesOf(node, props);
         setInitial({ status: 'ready', values: found });
         setValues(found);
+        const fields = extrasOf(node, props);
+        const current = Object.fromEntries(fields.map((e) => [e.key, extraValue(e, props)]));
+        setExtras({ fields, from: current, to: current });
       },
       (err: unknown) => {
         if (!live) return;
@@ -108,6 +166,10 @@ export function AlterDialog({ server, node, onClose }: AlterDialogProps): JSX.El
 
   const from = initial.status === 'ready' ? initial.values : initial.status === 'error' ? valuesOf(node, []) : null;
   const changes = from ? changesOf(from, values, fields) : {};
+  for (const e of extras.fields) {
+    const to = extras.to[e.key] ?? '';
+    if (to !== extras.from[e.key] && !(e.control === 'lines' && to.trim() === '')) changes[e.key] = e.send ? e.send(to) : to;
+  }
   const changed = Object.keys(changes).length > 0;
   const set = (key: keyof Values) => (value: string) => setValues((v) => ({ ...v, [key]: value }));
   const kind = kindLabel(node);
@@ -137,10 +199,27 @@ export function AlterDialog({ server, node, onClose }: AlterDialogProps): JSX.El
     </div>
   );
 
+  const setExtra = (key: string) => (value: string) => setExtras((x) => ({ ...x, to: { ...x.to, [key]: value } }));
+  const definition = (
+    <div class="form-grid">
+      {extras.fields.map((e) => {
+        const id = `ddl-${e.key.replace('_', '-')}`;
+        const value = extras.to[e.key] ?? '';
+        if (e.control === 'check') return <CheckboxField key={e.key} id={id} label={e.label} checked={value === 't'} onValue={(on) => setExtra(e.key)(on ? 't' : 'f')} />;
+        if (e.control === 'select') return <SelectField key={e.key} id={id} label={e.label} value={value} options={(e.options ?? []).map((o) => ({ value: o, label: o }))} onValue={setExtra(e.key)} />;
+        if (e.control === 'text') return <TextField key={e.key} id={id} label={e.label} value={value} onValue={setExtra(e.key)} />;
+        return <TextAreaField key={e.key} id={id} label={e.label} rows={e.control === 'lines' ? 4 : 3} mono value={value} onValue={setExtra(e.key)} />;
+      })}
+    </div>
+  );
+
   return (
     <DdlFrame
       title={`Properties of ${kind} ${qualifiedName(node.path)}`}
-      sections={[{ id: 'general', title: 'General', content: general }]}
+      sections={[
+        { id: 'general', title: 'General', content: general },
+        ...(extras.fields.length ? [{ id: 'definition', title: 'Definition', content: definition }] : []),
+      ]}
       formKey={JSON.stringify(changes)}
       idle={initial.status === 'loading' ? 'Reading the current values…' : changed ? undefined : 'Nothing changed yet: change a field to see the statement.'}
       send={(preview) => alterObject(server.id, node.path, changes, preview)}

@@ -8,9 +8,10 @@ import { databaseOf, pathSteps } from '../../lib/objectPath';
 import { showToast } from '../../state/toasts';
 import { DdlFrame } from './DdlFrame';
 import { KIND_LABELS } from './kinds';
-import { Datalist, type FormParts, type FormProps, type Place } from './form';
+import { Datalist, integer, SchemaField, TableField, useGeneral, type FormParts, type FormProps, type Place } from './form';
 import { COMMON_TYPES, TYPES_LIST_ID, databasePath, useNames } from './names';
 import type { CreateTarget } from './state';
+import { useDomainForm, usePolicyForm, useRoutineForm, useTriggerForm, useTypeForm } from './CodeForms';
 import { useTableForm } from './TableForm';
 import { objectCreated } from './tree';
 
@@ -19,39 +20,6 @@ function placeOf(owner: string): Place {
   const steps = pathSteps(owner);
   const named = (collection: string) => steps.find((s) => s.collection === collection)?.name ?? '';
   return { database: databaseOf(owner), schema: named('schemas'), table: named('tables') };
-}
-
-/** A whole number as a number, anything else as typed (the server then says what is wrong); empty: left out. */
-function integer(text: string): number | string | undefined {
-  const t = text.trim();
-  if (t === '') return undefined;
-  const n = Number(t);
-  return /^-?\d+$/.test(t) && Number.isSafeInteger(n) ? n : t;
-}
-
-/** Name, owner and comment: the general tab most kinds start with. */
-function useGeneral(target: CreateTarget, withOwner: boolean) {
-  const [name, setName] = useState('');
-  const [owner, setOwner] = useState('');
-  const [comment, setComment] = useState('');
-  const roles = useNames(target.server.id, withOwner ? '/' : null, 'roles');
-  const fields = (
-    <>
-      <TextField id="ddl-name" label="Name" required value={name} onValue={setName} />
-      {withOwner && (
-        <>
-          <TextField id="ddl-owner" label="Owner" list="ddl-roles" value={owner} onValue={setOwner} placeholder="(you)" />
-          <Datalist id="ddl-roles" values={roles} />
-        </>
-      )}
-      <TextAreaField id="ddl-comment" label="Comment" rows={2} value={comment} onValue={setComment} />
-    </>
-  );
-  return { name, owner, comment, fields };
-}
-
-function SchemaField({ place }: { place: Place }): JSX.Element {
-  return <TextField id="ddl-schema" label="Schema" value={place.schema} onValue={() => undefined} disabled />;
 }
 
 function useSchemaForm({ target }: FormProps): FormParts {
@@ -219,10 +187,6 @@ function useExtensionForm({ target }: FormProps): FormParts {
   };
 }
 
-function TableField({ place }: { place: Place }): JSX.Element {
-  return <TextField id="ddl-table" label="Table" value={`${place.schema}.${place.table}`} onValue={() => undefined} disabled />;
-}
-
 function useColumnForm({ target, place }: FormProps): FormParts {
   const g = useGeneral(target, false);
   const [type, setType] = useState('');
@@ -301,6 +265,13 @@ const FORMS: Record<Exclude<CreateKind, 'table'>, (props: FormProps) => FormPart
   extension: useExtensionForm,
   column: useColumnForm,
   index: useIndexForm,
+  function: useRoutineForm,
+  procedure: useRoutineForm,
+  trigger_function: useRoutineForm,
+  type: useTypeForm,
+  domain: useDomainForm,
+  trigger: useTriggerForm,
+  policy: usePolicyForm,
 };
 
 interface CreateProps {
@@ -313,7 +284,7 @@ function CreateFrame({ target, parts, onClose }: CreateProps & { parts: FormPart
   const place = placeOf(target.owner);
   const send = (preview: boolean) => createObject(target.server.id, target.kind === 'database' ? null : place.database, target.kind, parts.spec, preview);
   const within =
-    target.kind === 'column' || target.kind === 'index'
+    target.kind === 'column' || target.kind === 'index' || target.kind === 'trigger' || target.kind === 'policy'
       ? `${place.schema}.${place.table}`
       : target.kind === 'database'
         ? target.server.name
@@ -324,7 +295,7 @@ function CreateFrame({ target, parts, onClose }: CreateProps & { parts: FormPart
       sections={parts.sections}
       formKey={JSON.stringify(parts.spec)}
       send={send}
-      size={target.kind === 'table' ? 'large' : 'medium'}
+      size={target.kind === 'table' || target.kind === 'function' || target.kind === 'procedure' || target.kind === 'trigger_function' ? 'large' : 'medium'}
       onClose={onClose}
       onDone={() => {
         showToast(parts.name ? `${label} ${parts.name} created.` : `${label} created.`);

@@ -11,4 +11,11 @@ export const KIND_LABELS: Record<CreateKind, string> = {
   extension: 'Extension',
   column: 'Column',
   index: 'Index',
+  function: 'Function',
+  procedure: 'Procedure',
+  trigger_function: 'Trigger Function',
+  type: 'Type',
+  domain: 'Domain',
+  trigger: 'Trigger',
+  policy: 'RLS Policy',
 };

@@ -22,6 +22,13 @@ const CREATE_IDS = {
   'create-extension': 'extension',
   'create-column': 'column',
   'create-index': 'index',
+  'create-function': 'function',
+  'create-procedure': 'procedure',
+  'create-trigger-function': 'trigger_function',
+  'create-type': 'type',
+  'create-domain': 'domain',
+  'create-trigger': 'trigger',
+  'create-policy': 'policy',
 } as const satisfies Record<string, CreateKind>;
 
 const MAINTENANCE_IDS = {
@@ -90,6 +97,13 @@ const COLLECTION_OF: Record<CreateKind, string> = {
   extension: 'extensions',
   column: 'columns',
   index: 'indexes',
+  function: 'functions',
+  procedure: 'procedures',
+  trigger_function: 'trigger_functions',
+  type: 'types',
+  domain: 'domains',
+  trigger: 'triggers',
+  policy: 'policies',
 };
 
 const RELATIONS: CreateKind[] = ['table', 'view', 'materialized_view', 'sequence'];
@@ -97,8 +111,8 @@ const RELATIONS: CreateKind[] = ['table', 'view', 'materialized_view', 'sequence
 /** What can be created on an object of a kind (the object owns the collections). */
 const ON_OBJECT: Record<string, CreateKind[]> = {
   database: ['schema', 'extension'],
-  schema: RELATIONS,
-  table: ['column', 'index'],
+  schema: [...RELATIONS, 'function', 'procedure', 'trigger_function', 'type', 'domain'],
+  table: ['column', 'index', 'trigger', 'policy'],
 };
 
 /** What can be created on a collection, by its segment. */
@@ -112,6 +126,13 @@ const ON_COLLECTION: Record<string, CreateKind[]> = {
   sequences: ['sequence'],
   columns: ['column'],
   indexes: ['index'],
+  functions: ['function'],
+  procedures: ['procedure'],
+  trigger_functions: ['trigger_function'],
+  types: ['type'],
+  domains: ['domain'],
+  triggers: ['trigger'],
+  policies: ['policy'],
 };
 
 type ObjectEntry = Extract<Entry, { kind: 'object' }>;
