@@ -158,6 +158,48 @@ static void comment_owner(struct build *b, PGconn *c, const char *what, const ch
 	str_free(&target);
 }
 
+/* WITH (name = value, ...): names are checked, numbers and booleans go in
+ * as they are, text as a literal. */
+static void storage_params(struct build *b, PGconn *c, json_t *params)
+{
+	if (!params || json_is_null(params) || (json_is_object(params) && json_object_size(params) == 0))
+		return;
+	if (!json_is_object(params)) {
+		dlg_why(b, "'storage' maps storage parameters to values");
+		return;
+	}
+	str_append_cstr(&b->sql, "\n    WITH (");
+	const char *key;
+	json_t *v;
+	int n = 0;
+	json_object_foreach(params, key, v)
+	{
+		bool named = *key != '\0';
+		for (const char *p = key; *p; p++)
+			named = named && strchr("abcdefghijklmnopqrstuvwxyz_.0123456789", *p) != NULL;
+		if (!named) {
+			dlg_why(b, "'storage' has a name that is not a storage parameter: %s", key);
+			return;
+		}
+		str_appendf(&b->sql, "%s%s = ", n++ ? ", " : "", key);
+		if (json_is_integer(v))
+			str_appendf(&b->sql, "%lld", (long long)json_integer_value(v));
+		else if (json_is_real(v))
+			str_appendf(&b->sql, "%g", json_real_value(v));
+		else if (json_is_boolean(v))
+			str_append_cstr(&b->sql, json_is_true(v) ? "true" : "false");
+		else if (json_is_string(v))
+			dlg_literal(c, &b->sql, json_string_value(v));
+		else {
+			dlg_why(b, "'storage.%s' is a number, true/false or text", key);
+			return;
+		}
+	}
+	str_append_char(&b->sql, ')');
+}
+
+static void table_tail(struct build *b, PGconn *c, const char *schema, const char *name);
+
 static void create_table(struct build *b, PGconn *c)
 {
 	json_t *s = b->spec;
@@ -167,6 +209,19 @@ static void create_table(struct build *b, PGconn *c)
 		return;
 	str_appendf(&b->sql, "CREATE %sTABLE ", dlg_flag(s, "unlogged") ? "UNLOGGED " : "");
 	dlg_qualified(c, &b->sql, schema, name);
+	json_t *parent = json_object_get(s, "partition_of");
+	if (parent && !json_is_null(parent)) {
+		/* a partition takes its columns from the parent */
+		const char *ps = dlg_text(parent, "schema"), *pt = dlg_need(b, parent, "table");
+		const char *bound = dlg_need(b, s, "bound");
+		if (!pt || !bound)
+			return;
+		str_append_cstr(&b->sql, " PARTITION OF ");
+		dlg_qualified(c, &b->sql, ps ? ps : schema, pt);
+		str_appendf(&b->sql, "\n    %s", bound);
+		table_tail(b, c, schema, name);
+		return;
+	}
 	str_append_cstr(&b->sql, " (");
 	size_t i;
 	json_t *col;
@@ -227,6 +282,13 @@ static void create_table(struct build *b, PGconn *c)
 		}
 	}
 	str_append_cstr(&b->sql, "\n)");
+	table_tail(b, c, schema, name);
+}
+
+/* PARTITION BY, WITH (storage parameters), TABLESPACE, the comment and the owner. */
+static void table_tail(struct build *b, PGconn *c, const char *schema, const char *name)
+{
+	json_t *s = b->spec;
 	json_t *part = json_object_get(s, "partition_by");
 	if (part) {
 		const char *strategy = dlg_need(b, part, "strategy");
@@ -239,6 +301,11 @@ static void create_table(struct build *b, PGconn *c)
 				    strcasecmp(strategy, "range") == 0 ? "RANGE" : strcasecmp(strategy, "list") == 0 ? "LIST" : "HASH");
 			column_list(b, c, json_object_get(part, "columns"), "partition_by.columns");
 		}
+	}
+	storage_params(b, c, json_object_get(s, "storage"));
+	if (dlg_text(s, "tablespace")) {
+		str_append_cstr(&b->sql, "\n    TABLESPACE ");
+		dlg_ident(c, &b->sql, dlg_text(s, "tablespace"));
 	}
 	str_append_char(&b->sql, ';');
 	comment_owner(b, c, "TABLE", schema, name);

@@ -85,9 +85,22 @@ test('create a column, an index, views, a sequence, an extension and a database'
     ['sequence', { schema: 'Sales Dept', name: 'tickets', start: 100, increment: 5, cycle: true }],
     ['extension', { name: 'pg_trgm', schema: 'Sales Dept' }],
   ];
-  for (const [kind, spec] of steps) {
+  const previews = [
+    /^ALTER TABLE "Sales Dept"\."customers" ADD COLUMN "Nick Name" varchar\(40\) DEFAULT '';\nCOMMENT ON COLUMN "Sales Dept"\."customers"\."Nick Name" IS 'shown';$/,
+    /^CREATE INDEX "customers_created_idx" ON "Sales Dept"\."customers" \("created"\) WHERE "Nick Name" <> '';$/,
+    /^CREATE VIEW "Sales Dept"\."recent" AS\nSELECT \* FROM "Sales Dept"\.customers WHERE created > now\(\) - interval '1 day';$/,
+    /^CREATE MATERIALIZED VIEW "Sales Dept"\."totals" AS\nSELECT count\(\*\) AS n FROM "Sales Dept"\.orders;$/,
+    /^CREATE SEQUENCE "Sales Dept"\."tickets" INCREMENT BY 5 START WITH 100 CYCLE;$/,
+    /^CREATE EXTENSION "pg_trgm" WITH SCHEMA "Sales Dept";$/,
+  ];
+  for (const [i, [kind, spec]] of steps.entries()) {
+    const pre = await create(kind, spec, true);
+    assert.equal(pre.status, 200, `${kind}: ${pre.raw}`);
+    assert.equal(pre.body.done, false);
+    assert.match(pre.body.sql, previews[i], kind);
     const r = await create(kind, spec);
     assert.equal(r.status, 200, `${kind}: ${r.raw}`);
+    assert.equal(r.body.sql, pre.body.sql, `${kind}: the preview is what ran`);
   }
   assert.ok(yes(`SELECT col_description('"Sales Dept".customers'::regclass, 4) = 'shown'`));
   assert.ok(yes(`SELECT pg_get_indexdef('"Sales Dept".customers_created_idx'::regclass) LIKE '%WHERE%'`));
@@ -97,6 +110,40 @@ test('create a column, an index, views, a sequence, an extension and a database'
   assert.equal(db.status, 200, db.raw);
   assert.equal(db.body.sql, `CREATE DATABASE "dlg new db" ENCODING 'UTF8';`);
   assert.equal(psql("SELECT count(*) FROM pg_database WHERE datname = 'dlg new db'"), '1');
+});
+
+test('create a partitioned table with storage parameters, and a partition of it', async () => {
+  const parent = await create('table', {
+    schema: 'Sales Dept', name: 'events', columns: [{ name: 'at', type: 'date', not_null: true }, { name: 'what', type: 'text' }],
+    partition_by: { strategy: 'range', columns: ['at'] },
+  });
+  assert.equal(parent.status, 200, parent.raw);
+  assert.match(parent.body.sql, /\n\) PARTITION BY RANGE \("at"\);$/);
+  const part = await create('table', {
+    schema: 'Sales Dept', name: 'events 2026', partition_of: { table: 'events' }, bound: "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')",
+    storage: { fillfactor: 70, autovacuum_enabled: false, 'toast.autovacuum_enabled': false }, tablespace: 'pg_default', comment: 'this year',
+  }, true);
+  assert.equal(part.status, 200, part.raw);
+  assert.equal(part.body.sql, [
+    `CREATE TABLE "Sales Dept"."events 2026" PARTITION OF "Sales Dept"."events"`,
+    `    FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')`,
+    '    WITH (fillfactor = 70, autovacuum_enabled = false, toast.autovacuum_enabled = false)',
+    '    TABLESPACE "pg_default";',
+    `COMMENT ON TABLE "Sales Dept"."events 2026" IS 'this year';`,
+  ].join('\n'));
+  assert.equal((await create('table', { schema: 'Sales Dept', name: 'events 2026', partition_of: { table: 'events' }, bound: "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')", storage: { fillfactor: 70 } })).status, 200);
+  assert.ok(yes(`SELECT relispartition AND reloptions = '{fillfactor=70}' FROM pg_class WHERE relname = 'events 2026'`));
+  const plain = await create('table', { schema: 'Sales Dept', name: 'notes', columns: [{ name: 'n', type: 'text' }], storage: { fillfactor: 50 } }, true);
+  assert.equal(plain.body.sql, 'CREATE TABLE "Sales Dept"."notes" (\n    "n" text\n)\n    WITH (fillfactor = 50);');
+  for (const [spec, why] of [
+    [{ partition_of: { table: 'events' } }, /'bound' is required/],
+    [{ storage: { 'fill factor': 1 } }, /not a storage parameter/],
+    [{ storage: { fillfactor: [1] } }, /'storage.fillfactor' is a number/],
+  ]) {
+    const r = await create('table', { schema: 'Sales Dept', name: 'x', columns: [{ name: 'a', type: 'int' }], ...spec });
+    assert.equal(r.status, 400, r.raw);
+    assert.match(r.body.error.message, why);
+  }
 });
 
 test('alter: rename, owner, schema and comment of tables, columns and constraints', async () => {

@@ -126,6 +126,8 @@ test('the Table dialog builds columns and a check constraint; its SQL tab previe
   await d.getByRole('button', { name: 'Check' }).click();
   await d.getByLabel('Check expression').fill('qty > 0');
   await d.getByLabel('Name', { exact: true }).last().fill('qty_positive');
+  await d.getByRole('tab', { name: 'Advanced' }).click();
+  await d.locator('#ddl-fillfactor').fill('80');
 
   await sqlTab(d).click();
   const sql = await previewMatching(d, /CONSTRAINT "qty_positive" CHECK \(qty > 0\)/);
@@ -133,6 +135,7 @@ test('the Table dialog builds columns and a check constraint; its SQL tab previe
   assert.match(sql, /"id" bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY/);
   assert.match(sql, /"item" text NOT NULL/);
   assert.match(sql, /"qty" integer DEFAULT 1/);
+  assert.match(sql, /\n\)\n {4}WITH \(fillfactor = 80\);/);
   await bothThemes('ddl-table-sql');
   assert.equal(db("SELECT count(*) FROM pg_tables WHERE tablename = 'orders'"), '0');
 
@@ -143,6 +146,7 @@ test('the Table dialog builds columns and a check constraint; its SQL tab previe
   await waitUntil(() => selected('orders'));
   await treeItem(page, 'Tables (1)').waitFor();
   assert.equal(db("SELECT count(*) FROM pg_constraint WHERE conrelid = 'shop.orders'::regclass AND contype IN ('p', 'c')"), '2');
+  assert.equal(db("SELECT reloptions::text FROM pg_class WHERE oid = 'shop.orders'::regclass"), '{fillfactor=80}');
 });
 
 test('a table PostgreSQL refuses shows its error in the dialog, marks the SQL, and creates nothing', async () => {

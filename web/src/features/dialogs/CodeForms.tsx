@@ -5,7 +5,7 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../components/Field';
 import { Datalist, integer, SchemaField, TableField, useGeneral, type FormParts, type FormProps } from './form';
-import { COMMON_TYPES, TYPES_LIST_ID, databasePath, useNames } from './names';
+import { COMMON_TYPES, TYPES_LIST_ID, databasePath, schemaPath, useNames } from './names';
 import { RowsGrid, type GridColumn, type GridRow } from './RowsGrid';
 
 const options = (values: readonly string[], labels?: Record<string, string>) => values.map((v) => ({ value: v, label: labels?.[v] ?? v }));
@@ -255,11 +255,6 @@ export function useDomainForm({ target, place }: FormProps): FormParts {
 
 const TIMINGS = ['BEFORE', 'AFTER', 'INSTEAD OF'] as const;
 const EVENTS = ['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE'] as const;
-
-/** The schema path of the table a trigger or policy goes on ("/databases/d/schemas/s"). */
-function schemaPath(owner: string): string {
-  return owner.split('/').slice(0, 5).join('/');
-}
 
 export function useTriggerForm({ target, place }: FormProps): FormParts {
   const g = useGeneral(target, false);

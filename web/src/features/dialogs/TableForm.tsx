@@ -1,14 +1,14 @@
 // The Table dialog's form: General, a Columns grid (name, type, not null,
 // default, primary key, identity; rows added, removed and moved), a list of
 // Constraints (unique, check, foreign key) and Advanced (unlogged,
-// partitioning). It only builds the spec; the server writes the SQL.
+// partitioning, partition of, storage parameters, tablespace). It only builds the spec; the server writes the SQL.
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { Button } from '../../components/Button';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../components/Field';
 import { Icon } from '../../components/Icon';
-import { Datalist, type FormParts, type FormProps } from './form';
-import { COMMON_TYPES, TYPES_LIST_ID, databasePath, useNames } from './names';
+import { Datalist, integer, type FormParts, type FormProps } from './form';
+import { COMMON_TYPES, TYPES_LIST_ID, databasePath, schemaPath, useNames } from './names';
 
 type Identity = '' | 'always' | 'by default';
 
@@ -318,6 +318,13 @@ export function useTableForm({ target, place }: FormProps): FormParts {
   const [unlogged, setUnlogged] = useState(false);
   const [partition, setPartition] = useState('');
   const [partitionColumns, setPartitionColumns] = useState('');
+  const [parent, setParent] = useState('');
+  const [bound, setBound] = useState('');
+  const [fillfactor, setFillfactor] = useState('');
+  const [autovacuum, setAutovacuum] = useState('');
+  const [tablespace, setTablespace] = useState('');
+  const tables = useNames(target.server.id, schemaPath(target.owner), 'tables');
+  const tablespaces = useNames(target.server.id, '/', 'tablespaces');
   const roles = useNames(target.server.id, '/', 'roles');
   const schemas = useNames(target.server.id, databasePath(target.owner), 'schemas');
 
@@ -345,8 +352,25 @@ export function useTableForm({ target, place }: FormProps): FormParts {
         />
         <TextField id="ddl-partition-columns" label="Partition key columns" list="ddl-table-columns" value={partitionColumns} onValue={setPartitionColumns} placeholder="a, b" />
       </div>
+      <div class="form-pair">
+        <TextField id="ddl-partition-of" label="Partition of (a partitioned table; its columns are used)" list="ddl-tables" value={parent} onValue={setParent} />
+        <TextField id="ddl-bound" label="Partition bound" value={bound} onValue={setBound} placeholder="FOR VALUES FROM (…) TO (…), DEFAULT" />
+      </div>
+      <Datalist id="ddl-tables" values={tables} />
+      <fieldset class="ddl-columns-pick">
+        <legend>Storage</legend>
+        <div class="form-pair">
+          <TextField id="ddl-fillfactor" label="Fill factor (10–100)" inputMode="numeric" value={fillfactor} onValue={setFillfactor} placeholder="100" />
+          <SelectField id="ddl-autovacuum" label="Autovacuum" value={autovacuum} options={[{ value: '', label: 'The server’s setting' }, { value: 'on', label: 'On' }, { value: 'off', label: 'Off' }]} onValue={setAutovacuum} />
+        </div>
+        <TextField id="ddl-tablespace" label="Tablespace" list="ddl-tablespaces" value={tablespace} onValue={setTablespace} placeholder="pg_default" />
+        <Datalist id="ddl-tablespaces" values={tablespaces} />
+      </fieldset>
     </div>
   );
+  const storage: Record<string, unknown> = {};
+  if (fillfactor.trim() !== '') storage.fillfactor = integer(fillfactor);
+  if (autovacuum) storage.autovacuum_enabled = autovacuum === 'on';
   const columnNames = columns.map((c) => c.name.trim()).filter(Boolean);
   return {
     name,
@@ -359,6 +383,10 @@ export function useTableForm({ target, place }: FormProps): FormParts {
       columns: columns.map(columnSpec),
       constraints: constraints.map(constraintSpec),
       partition_by: partition ? { strategy: partition, columns: names(partitionColumns) } : undefined,
+      partition_of: parent.trim() ? { table: parent.trim() } : undefined,
+      bound: parent.trim() ? bound : undefined,
+      storage,
+      tablespace,
     },
     sections: [
       { id: 'general', title: 'General', content: general },

@@ -39,6 +39,11 @@ export function databasePath(path: string): string | null {
   return null;
 }
 
+/** The path of the schema PATH lies in ("/databases/d/schemas/s"), cut back from PATH. */
+export function schemaPath(path: string): string {
+  return path.split('/').slice(0, 5).join('/');
+}
+
 /** The types most tables use, offered in every type field. */
 export const COMMON_TYPES = [
   'bigint',
