@@ -688,8 +688,8 @@ static int catalog_status(const tusk_err *err)
 {
 	return strcmp(err->code, "not_connected") == 0 ? 409
 	       : strcmp(err->code, "not_found") == 0   ? 404
-	       : strcmp(err->code, "unavailable") == 0 ? 422
-						       : 502;
+	       : strcmp(err->code, "unavailable") == 0 || strcmp(err->code, "no_cascade") == 0 ? 422
+												: 502;
 }
 
 static void respond_pairs(http_req *r, const char *key, const catalog_pairs *p, bool as_objects)
@@ -795,15 +795,17 @@ static bool run_in_transaction(void *ctx, PGconn *conn, tusk_err *err)
 {
 	struct tx *t = ctx;
 	(void)err;
-	PGresult *r = PQexec(conn, "BEGIN");
-	PQclear(r);
-	r = PQexec(conn, t->sql);
+	/* DROP TABLESPACE cannot run inside a transaction block (and is one statement) */
+	bool block = strncmp(t->sql, "DROP TABLESPACE ", 16) != 0;
+	if (block)
+		PQclear(PQexec(conn, "BEGIN"));
+	PGresult *r = PQexec(conn, t->sql);
 	t->failed = PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK;
 	if (t->failed)
 		pg_error_fill(t->pe, r, conn);
 	PQclear(r);
-	r = PQexec(conn, t->failed ? "ROLLBACK" : "COMMIT");
-	PQclear(r);
+	if (block)
+		PQclear(PQexec(conn, t->failed ? "ROLLBACK" : "COMMIT"));
 	return true;
 }
 

@@ -141,6 +141,7 @@ struct walk {
 	const catalog_kind *collection; /* the last collection segment */
 	bool at_member;                 /* the path ends at a member of it */
 	const char *member_kind;        /* "database" at the database itself */
+	bool global;                    /* a role or tablespace: no database */
 };
 
 static void walk_free(struct walk *w)
@@ -337,27 +338,33 @@ static bool ddl_part(pgpool *pool, int64_t user_id, int64_t server_id, const str
 	return true;
 }
 
-/* "role" or "tablespace" for a path to one: the tree lists them, but their
- * DDL and details are not written yet (NULL for other paths). */
-static const char *server_object(const char *path)
+/* A path to a role or a tablespace ("/roles/{name}"): objects of the whole
+ * server, read from the maintenance database; the name is the only parameter. */
+static bool walk_global(const char *path, struct walk *w)
 {
-	if (path && strncmp(path, "/roles/", 7) == 0)
-		return "role";
-	if (path && strncmp(path, "/tablespaces/", 13) == 0)
-		return "tablespace";
-	return NULL;
+	static const struct {
+		const char *prefix, *kind;
+	} globals[] = {{"/roles/", "role"}, {"/tablespaces/", "tablespace"}};
+	memset(w, 0, sizeof(*w));
+	for (size_t i = 0; path && i < sizeof(globals) / sizeof(*globals); i++) {
+		size_t n = strlen(globals[i].prefix);
+		if (strncmp(path, globals[i].prefix, n) != 0 || !path[n] || strchr(path + n, '/'))
+			continue;
+		w->names[w->nnames++] = decode_segment(path + n, strlen(path + n));
+		w->params[w->nparams++] = w->names[0];
+		w->member_kind = globals[i].kind;
+		w->at_member = w->global = true;
+		return true;
+	}
+	return false;
 }
 
 bool catalog_ddl(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, str *out, pg_error *pgerr,
 		 tusk_err *err)
 {
 	struct walk w;
-	const char *global = server_object(path);
-	if (global) {
-		err_set(err, "ddl_unavailable", "Tusk cannot write the DDL of a %s yet.", global);
-		return false;
-	}
-	if (!path || strncmp(path, "/databases/", 11) != 0 || !walk_path(path, &w)) {
+	bool global = walk_global(path, &w);
+	if (!global && (!path || strncmp(path, "/databases/", 11) != 0 || !walk_path(path, &w))) {
 		if (path && strncmp(path, "/databases/", 11) == 0)
 			walk_free(&w);
 		err_set(err, "not_found", "There is no object at '%s'.", path ? path : "");
@@ -366,10 +373,10 @@ bool catalog_ddl(pgpool *pool, int64_t user_id, int64_t server_id, const char *p
 	bool ok = false;
 	int nparams = 0;
 	/* a path that ends at the database names the database itself */
-	bool is_db = !w.collection;
+	bool is_db = !w.collection && !w.global;
 	const char *kind = is_db ? "database" : w.member_kind;
 	const char *const *queries = is_db || w.at_member ? catalog_ddl_queries(kind, &nparams) : NULL;
-	if (!is_db && !w.at_member) {
+	if (!is_db && !w.at_member && !w.global) {
 		err_set(err, "not_found", "'%s' is a collection; DDL belongs to its members.", path);
 	} else if (!queries) {
 		err_set(err, "ddl_unavailable", "Tusk cannot write the DDL of a %s yet.", kind);
@@ -415,14 +422,8 @@ static void pair(catalog_pairs *p, const char *name, const char *value)
 static const char *facet_query(const char *path, enum catalog_facet facet, struct walk *w, const char *params[3],
 			       int *nparams, tusk_err *err)
 {
-	const char *global = server_object(path);
-	if (global) {
-		memset(w, 0, sizeof(*w));
-		err_set(err, "unavailable", "Tusk has no %s for a %s yet.",
-			facet == CATALOG_STATISTICS ? "statistics" : "details", global);
-		return NULL;
-	}
-	if (!path || strncmp(path, "/databases/", 11) != 0 || !walk_path(path, w)) {
+	bool global = walk_global(path, w);
+	if (!global && (!path || strncmp(path, "/databases/", 11) != 0 || !walk_path(path, w))) {
 		if (path && strncmp(path, "/databases/", 11) == 0)
 			walk_free(w);
 		memset(w, 0, sizeof(*w));
@@ -433,7 +434,7 @@ static const char *facet_query(const char *path, enum catalog_facet facet, struc
 		err_set(err, "not_found", "'%s' is a collection, not an object.", path);
 		return NULL;
 	}
-	const char *kind = w->collection ? w->member_kind : "database";
+	const char *kind = w->collection || w->global ? w->member_kind : "database";
 	const char *sql = catalog_props_query(kind, facet, nparams);
 	if (!sql) {
 		err_set(err, "unavailable", "Tusk has no %s for a %s yet.",
@@ -526,7 +527,7 @@ bool catalog_identify(pgpool *pool, int64_t user_id, int64_t server_id, const ch
 	const char *params[3];
 	int nparams = 0;
 	const char *sql = facet_query(path, CATALOG_IDENTITY, &w, params, &nparams, err);
-	if (sql && !w.collection) {
+	if (sql && !w.collection && !w.global) {
 		err_set(err, "unavailable", "Tusk cannot change or drop the database it is connected to from the tree: "
 					    "use the query tool on another database.");
 		sql = NULL;
@@ -549,7 +550,7 @@ bool catalog_identify(pgpool *pool, int64_t user_id, int64_t server_id, const ch
 			bool domain = strcmp(w.member_kind, "domain") == 0 && strcmp(PQgetvalue(o, 0, 0), "type") == 0;
 			*type = xstrdup(domain ? "domain" : PQgetvalue(o, 0, 0));
 			*identity = xstrdup(PQgetvalue(o, 0, 1));
-			*db = xstrdup(w.db);
+			*db = w.db ? xstrdup(w.db) : NULL; /* a role or tablespace: the maintenance database */
 		}
 		PQclear(o);
 	}
@@ -569,6 +570,15 @@ bool catalog_drop_sql(pgpool *pool, int64_t user_id, int64_t server_id, const ch
 	const char *table = on ? on + 4 : "";
 	int part_len = on ? (int)(on - identity) : (int)strlen(identity);
 	const char *tail = cascade ? " CASCADE;" : ";";
+	if (cascade && (strcmp(type, "role") == 0 || strcmp(type, "tablespace") == 0)) {
+		err_set(err, "no_cascade", "A %s cannot be dropped with CASCADE: drop or reassign what %s first.", type,
+			strcmp(type, "role") == 0 ? "it owns and its privileges" : "is stored in it");
+		free(type);
+		free(identity);
+		free(*dbname);
+		*dbname = NULL;
+		return false;
+	}
 	/* the object type as a keyword: "materialized view" -> "MATERIALIZED VIEW" */
 	char kw[64];
 	size_t k = 0;

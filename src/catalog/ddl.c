@@ -185,6 +185,26 @@ static const char *const type_sql[] = {
 	"mn ON mn.oid = mt.typnamespace WHERE mt.oid = (to_jsonb(r) ->> 'rngmultitypid')::oid), '')) "
 	/* multiranges exist from 14: read the column through to_jsonb so 13 has no missing column */
 	"FROM pg_catalog.pg_range r WHERE r.rngtypid = " TYPE,
+	/* a base type: its I/O functions are objects of their own (and need the shell type first) */
+	"SELECT format(E'CREATE TYPE %I.%I (\n    INPUT = %s,\n    OUTPUT = %s%s%s%s%s%s%s,\n    INTERNALLENGTH = %s%s,"
+	"\n    ALIGNMENT = %s,\n    STORAGE = %s%s%s%s%s%s%s\n);', $1, $2, t.typinput::pg_catalog.regproc, "
+	"t.typoutput::pg_catalog.regproc, CASE WHEN t.typreceive <> 0 THEN E',\n    RECEIVE = ' || "
+	"t.typreceive::pg_catalog.regproc ELSE '' END, CASE WHEN t.typsend <> 0 THEN E',\n    SEND = ' || "
+	"t.typsend::pg_catalog.regproc ELSE '' END, CASE WHEN t.typmodin <> 0 THEN E',\n    TYPMOD_IN = ' || "
+	"t.typmodin::pg_catalog.regproc ELSE '' END, CASE WHEN t.typmodout <> 0 THEN E',\n    TYPMOD_OUT = ' || "
+	"t.typmodout::pg_catalog.regproc ELSE '' END, CASE WHEN t.typanalyze <> 0 THEN E',\n    ANALYZE = ' || "
+	"t.typanalyze::pg_catalog.regproc ELSE '' END, CASE WHEN COALESCE(to_jsonb(t) ->> 'typsubscript', '-') NOT IN "
+	"('-', 'raw_array_subscript_handler') THEN E',\n    SUBSCRIPT = ' || (to_jsonb(t) ->> 'typsubscript') ELSE '' "
+	"END, CASE WHEN t.typlen = -1 THEN 'VARIABLE' ELSE t.typlen::text END, CASE WHEN t.typbyval THEN E',\n    "
+	"PASSEDBYVALUE' ELSE '' END, CASE t.typalign WHEN 'c' THEN 'char' WHEN 's' THEN 'int2' WHEN 'i' THEN 'int4' "
+	"ELSE 'double' END, CASE t.typstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'x' THEN 'extended' "
+	"ELSE 'main' END, CASE WHEN t.typcategory <> 'U' THEN E',\n    CATEGORY = ' || quote_literal(t.typcategory::text) "
+	"ELSE '' END, CASE WHEN t.typispreferred THEN E',\n    PREFERRED = true' ELSE '' END, CASE WHEN t.typdefault "
+	"IS NOT NULL THEN E',\n    DEFAULT = ' || quote_literal(t.typdefault) ELSE '' END, CASE WHEN t.typelem <> 0 "
+	"THEN E',\n    ELEMENT = ' || pg_catalog.format_type(t.typelem, NULL) ELSE '' END, CASE WHEN t.typdelim <> "
+	"',' THEN E',\n    DELIMITER = ' || quote_literal(t.typdelim::text) ELSE '' END, CASE WHEN t.typcollation <> 0 "
+	"THEN E',\n    COLLATABLE = true' ELSE '' END) FROM pg_catalog.pg_type t WHERE t.oid = " TYPE
+	" AND t.typtype = 'b'",
 	"SELECT format('ALTER TYPE %I.%I OWNER TO %I;', $1, $2, pg_catalog.pg_get_userbyid(t.typowner)) FROM "
 	"pg_catalog.pg_type t WHERE t.oid = " TYPE,
 	"SELECT format('COMMENT ON TYPE %I.%I IS %L;', $1, $2, d) FROM pg_catalog.obj_description(" TYPE
@@ -578,6 +598,45 @@ static const char *const database_sql[] = {
 	NULL,
 };
 
+/* Roles and tablespaces, like pg_dumpall --roles-only / --tablespaces-only
+ * (never a password: pg_roles hides it). $1 is the name. */
+static const char *const role_sql[] = {
+	"SELECT format('CREATE ROLE %I;', rolname) FROM pg_catalog.pg_roles WHERE rolname = $1",
+	"SELECT format('ALTER ROLE %I WITH %sSUPERUSER %sINHERIT %sCREATEROLE %sCREATEDB %sLOGIN %sREPLICATION "
+	"%sBYPASSRLS%s%s;', rolname, CASE WHEN rolsuper THEN '' ELSE 'NO' END, CASE WHEN rolinherit THEN '' ELSE 'NO' "
+	"END, CASE WHEN rolcreaterole THEN '' ELSE 'NO' END, CASE WHEN rolcreatedb THEN '' ELSE 'NO' END, CASE WHEN "
+	"rolcanlogin THEN '' ELSE 'NO' END, CASE WHEN rolreplication THEN '' ELSE 'NO' END, CASE WHEN rolbypassrls "
+	"THEN '' ELSE 'NO' END, CASE WHEN rolconnlimit <> -1 THEN ' CONNECTION LIMIT ' || rolconnlimit END, CASE WHEN "
+	"rolvaliduntil IS NOT NULL THEN format(' VALID UNTIL %L', rolvaliduntil) END) FROM pg_catalog.pg_roles WHERE "
+	"rolname = $1",
+	"SELECT format('COMMENT ON ROLE %I IS %L;', r.rolname, c) FROM pg_catalog.pg_roles r, "
+	"pg_catalog.shobj_description(r.oid, 'pg_authid') c WHERE r.rolname = $1 AND c IS NOT NULL",
+	"SELECT format('ALTER ROLE %I%s SET %s TO %L;', r.rolname, CASE WHEN s.setdatabase <> 0 THEN format(' IN "
+	"DATABASE %I', (SELECT datname FROM pg_catalog.pg_database WHERE oid = s.setdatabase)) END, split_part(c, "
+	"'=', 1), substr(c, strpos(c, '=') + 1)) FROM pg_catalog.pg_roles r JOIN pg_catalog.pg_db_role_setting s ON "
+	"s.setrole = r.oid, unnest(s.setconfig) c WHERE r.rolname = $1 ORDER BY s.setdatabase, c",
+	"SELECT format('GRANT %I TO %I%s;', g.rolname, r.rolname, CASE WHEN m.admin_option THEN ' WITH ADMIN OPTION' "
+	"END) FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid JOIN "
+	"pg_catalog.pg_roles r ON r.oid = m.member WHERE r.rolname = $1 ORDER BY g.rolname",
+	NULL,
+};
+
+static const char *const tablespace_sql[] = {
+	"SELECT CASE WHEN pg_catalog.pg_tablespace_location(oid) = '' THEN format('-- %s is built into PostgreSQL', "
+	"spcname) ELSE format('CREATE TABLESPACE %I OWNER %I LOCATION %L;', spcname, "
+	"pg_catalog.pg_get_userbyid(spcowner), pg_catalog.pg_tablespace_location(oid)) END FROM "
+	"pg_catalog.pg_tablespace WHERE spcname = $1",
+	"SELECT format('ALTER TABLESPACE %I SET (%s);', spcname, array_to_string(spcoptions, ', ')) FROM "
+	"pg_catalog.pg_tablespace WHERE spcname = $1 AND spcoptions IS NOT NULL",
+	"SELECT format('COMMENT ON TABLESPACE %I IS %L;', t.spcname, c) FROM pg_catalog.pg_tablespace t, "
+	"pg_catalog.shobj_description(t.oid, 'pg_tablespace') c WHERE t.spcname = $1 AND c IS NOT NULL",
+	"SELECT format('GRANT %s ON TABLESPACE %I TO %s%s;', a.privilege_type, t.spcname, CASE WHEN a.grantee = 0 "
+	"THEN 'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) END, CASE WHEN a.is_grantable THEN "
+	"' WITH GRANT OPTION' ELSE '' END) FROM pg_catalog.pg_tablespace t, pg_catalog.aclexplode(t.spcacl) a WHERE "
+	"t.spcname = $1 AND a.grantee <> t.spcowner ORDER BY a.grantee, a.privilege_type",
+	NULL,
+};
+
 struct ddl_kind {
 	const char *kind;
 	const char *const *sql;
@@ -586,6 +645,10 @@ struct ddl_kind {
 
 static const struct ddl_kind ddl_kinds[] = {
 	{"database", database_sql, 0},
+	{"role", role_sql, 1},
+	{"login_role", role_sql, 1},
+	{"group_role", role_sql, 1},
+	{"tablespace", tablespace_sql, 1},
 	{"schema", schema_sql, 1},
 	{"extension", extension_sql, 1},
 	{"table", table_sql, 2},

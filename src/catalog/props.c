@@ -25,6 +25,30 @@ static const struct props_kind {
 	const char *props_sql; /* one row */
 	const char *stats_sql; /* one row, or NULL */
 } kinds[] = {
+	/* roles and tablespaces belong to the server: read from the maintenance database */
+	{"role", 1, "SELECT 'pg_catalog.pg_authid'::regclass::oid, oid FROM pg_catalog.pg_roles WHERE rolname = $1",
+	 "SELECT r.rolname AS name, r.oid::text AS oid, r.rolcanlogin AS can_login, r.rolsuper AS superuser, "
+	 "r.rolcreatedb AS create_databases, r.rolcreaterole AS create_roles, r.rolinherit AS inherit, "
+	 "r.rolreplication AS replication, r.rolbypassrls AS bypass_rls, r.rolconnlimit AS connection_limit, "
+	 "r.rolvaliduntil AS valid_until, (SELECT string_agg(g.rolname, ', ' ORDER BY g.rolname) FROM "
+	 "pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid) AS "
+	 "member_of, (SELECT string_agg(u.rolname, ', ' ORDER BY u.rolname) FROM pg_catalog.pg_auth_members m JOIN "
+	 "pg_catalog.pg_roles u ON u.oid = m.member WHERE m.roleid = r.oid) AS members, "
+	 "array_to_string(r.rolconfig, ', ') AS settings, pg_catalog.shobj_description(r.oid, 'pg_authid') AS comment "
+	 "FROM pg_catalog.pg_roles r WHERE r.rolname = $1",
+	 "SELECT (SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE usename = $1) AS sessions, (SELECT count(*) "
+	 "FROM pg_catalog.pg_database d WHERE d.datdba = (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $1)) AS "
+	 "databases_owned"},
+	{"tablespace", 1,
+	 "SELECT 'pg_catalog.pg_tablespace'::regclass::oid, oid FROM pg_catalog.pg_tablespace WHERE spcname = $1",
+	 "SELECT t.spcname AS name, pg_catalog.pg_get_userbyid(t.spcowner) AS owner, t.oid::text AS oid, "
+	 "pg_catalog.pg_tablespace_location(t.oid) AS location, array_to_string(t.spcoptions, ', ') AS options, "
+	 "CASE WHEN pg_catalog.has_tablespace_privilege(t.oid, 'CREATE') OR t.spcname = 'pg_default' OR "
+	 "pg_catalog.pg_has_role('pg_read_all_stats', 'MEMBER') THEN pg_catalog.pg_size_pretty("
+	 "pg_catalog.pg_tablespace_size(t.oid)) END AS size, t.spcacl::text AS privileges, "
+	 "pg_catalog.shobj_description(t.oid, 'pg_tablespace') AS comment FROM pg_catalog.pg_tablespace t WHERE "
+	 "t.spcname = $1",
+	 NULL},
 	{"database", 0,
 	 "SELECT 'pg_catalog.pg_database'::regclass::oid, oid FROM pg_catalog.pg_database WHERE datname = "
 	 "pg_catalog.current_database()",
@@ -302,7 +326,7 @@ static const struct props_kind *find(const char *kind)
 	static const struct {
 		const char *alias, *kind;
 	} aliases[] = {{"procedure", "function"}, {"trigger_function", "function"}, {"aggregate", "function"},
-		       {"domain", "type"}};
+		       {"domain", "type"}, {"login_role", "role"}, {"group_role", "role"}};
 	for (size_t i = 0; i < sizeof(aliases) / sizeof(*aliases); i++)
 		if (strcmp(kind, aliases[i].alias) == 0)
 			kind = aliases[i].kind;

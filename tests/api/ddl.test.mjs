@@ -99,9 +99,48 @@ test('the DDL of a table shows its columns, constraints, comments, grants, index
   assert.match(await ddl(`/databases/${SRC}/languages/sql`), /built into PostgreSQL/);
   const mapping = await c.get(`api/v1/servers/${id}/objects/ddl?path=${encodeURIComponent(`/databases/${SRC}/foreign_data_wrappers/ddl_fdw/foreign_servers/ddl_srv/user_mappings`)}`);
   assert.equal(mapping.status, 404, 'a collection has no DDL');
-  const role = await c.get(`api/v1/servers/${id}/objects/ddl?path=${encodeURIComponent(`/roles/${pg.user}`)}`);
-  assert.equal(role.status, 422);
-  assert.equal(role.body.error.code, 'ddl_unavailable');
+});
+
+test('roles and tablespaces: DDL like pg_dumpall, properties, and the DDL recreates the role', async () => {
+  psql(`DROP ROLE IF EXISTS "ddl Role"; DROP ROLE IF EXISTS ddl_group;
+    CREATE ROLE ddl_group; CREATE ROLE "ddl Role" LOGIN CREATEDB CONNECTION LIMIT 5 VALID UNTIL '2030-01-01 00:00:00+00';
+    GRANT ddl_group TO "ddl Role" WITH ADMIN OPTION; COMMENT ON ROLE "ddl Role" IS 'it''s a test';
+    ALTER ROLE "ddl Role" SET work_mem TO '8MB'; ALTER ROLE "ddl Role" IN DATABASE ${SRC} SET statement_timeout TO '5s';`);
+  const text = await ddl('/roles/ddl Role');
+  for (const want of [
+    'CREATE ROLE "ddl Role";',
+    'ALTER ROLE "ddl Role" WITH NOSUPERUSER INHERIT NOCREATEROLE CREATEDB LOGIN NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 5 VALID UNTIL',
+    `COMMENT ON ROLE "ddl Role" IS 'it''s a test';`,
+    `ALTER ROLE "ddl Role" SET work_mem TO '8MB';`,
+    `ALTER ROLE "ddl Role" IN DATABASE ${SRC} SET statement_timeout TO '5s';`,
+    'GRANT ddl_group TO "ddl Role" WITH ADMIN OPTION;',
+  ]) assert.ok(text.includes(want), `missing: ${want}\n---\n${text}`);
+  assert.doesNotMatch(text, /PASSWORD/);
+  const props = Object.fromEntries((await c.get(`api/v1/servers/${id}/objects/properties?path=${encodeURIComponent('/roles/ddl Role')}`)).body.properties.map((p) => [p.name, p.value]));
+  assert.equal(props.can_login, 't');
+  assert.equal(props.create_databases, 't');
+  assert.equal(props.connection_limit, '5');
+  assert.equal(props.member_of, 'ddl_group');
+  assert.equal(props.comment, "it's a test");
+  // dropped and recreated from its DDL, the role is the same
+  const before = psql(`SELECT row(r.*)::text FROM (SELECT rolname, rolsuper, rolcanlogin, rolcreatedb, rolconnlimit, rolvaliduntil, rolconfig FROM pg_roles WHERE rolname = 'ddl Role') r`);
+  psql(`DROP OWNED BY "ddl Role"; DROP ROLE "ddl Role"`);
+  psql(text);
+  assert.equal(psql(`SELECT row(r.*)::text FROM (SELECT rolname, rolsuper, rolcanlogin, rolcreatedb, rolconnlimit, rolvaliduntil, rolconfig FROM pg_roles WHERE rolname = 'ddl Role') r`), before);
+  // drop: previewed, no CASCADE for a role
+  const drop = (cascade) => c.post(`api/v1/servers/${id}/objects/drop`, { path: '/roles/ddl Role', cascade, preview: true });
+  assert.equal((await drop(false)).body.sql, 'DROP ROLE "ddl Role";');
+  const cascade = await drop(true);
+  assert.equal(cascade.status, 422);
+  assert.equal(cascade.body.error.code, 'no_cascade');
+  // the built-in tablespace
+  assert.match(await ddl('/tablespaces/pg_default'), /-- pg_default is built into PostgreSQL/);
+  const ts = Object.fromEntries((await c.get(`api/v1/servers/${id}/objects/properties?path=/tablespaces/pg_default`)).body.properties.map((p) => [p.name, p.value]));
+  assert.equal(ts.name, 'pg_default');
+  assert.match(ts.size, /\d+ (kB|MB|GB)/);
+  assert.equal((await c.get(`api/v1/servers/${id}/objects/ddl?path=/roles/nobody_here`)).status, 404);
+  assert.equal((await c.get(`api/v1/servers/${id}/objects/ddl?path=/roles/a/b`)).status, 404);
+  psql(`DROP OWNED BY "ddl Role"; DROP ROLE "ddl Role"; DROP ROLE ddl_group`);
 });
 
 test('the DDL of aggregates, operators, collations, text search, casts, event triggers and publications', async () => {
@@ -162,5 +201,37 @@ test('round trip: Tusk DDL applied to an empty database gives the same pg_dump -
     const a = want.split('\n'), b = got.split('\n');
     const i = a.findIndex((l, k) => l !== b[k]);
     assert.fail(`dumps differ at line ${i}:\n  original: ${a[i]}\n  from Tusk: ${b[i]}\n--- Tusk DDL ---\n${script}`);
+  }
+});
+
+test('a base type answers CREATE TYPE with its I/O functions and storage', async () => {
+  psql(`DROP SCHEMA IF EXISTS ddl_base CASCADE; CREATE SCHEMA ddl_base; CREATE TYPE ddl_base.num4;
+    CREATE FUNCTION ddl_base.num4_in(cstring) RETURNS ddl_base.num4 AS 'int4in' LANGUAGE internal IMMUTABLE STRICT;
+    CREATE FUNCTION ddl_base.num4_out(ddl_base.num4) RETURNS cstring AS 'int4out' LANGUAGE internal IMMUTABLE STRICT;
+    CREATE TYPE ddl_base.num4 (INPUT = ddl_base.num4_in, OUTPUT = ddl_base.num4_out, INTERNALLENGTH = 4, PASSEDBYVALUE,
+      ALIGNMENT = int4, CATEGORY = 'N', DEFAULT = '0');
+    COMMENT ON TYPE ddl_base.num4 IS 'four bytes'`);
+  try {
+    const text = await ddl('/databases/postgres/schemas/ddl_base/types/num4');
+    assert.equal(text.split('\n').slice(0, 9).join('\n'), [
+      'CREATE TYPE ddl_base.num4 (',
+      '    INPUT = ddl_base.num4_in,',
+      '    OUTPUT = ddl_base.num4_out,',
+      '    INTERNALLENGTH = 4,',
+      '    PASSEDBYVALUE,',
+      '    ALIGNMENT = int4,',
+      '    STORAGE = plain,',
+      "    CATEGORY = 'N',",
+      "    DEFAULT = '0'",
+    ].join('\n'));
+    assert.match(text, /COMMENT ON TYPE ddl_base\.num4 IS 'four bytes';/);
+    // the DDL recreates the type over a shell with the same functions
+    psql(`DROP TYPE ddl_base.num4 CASCADE; CREATE TYPE ddl_base.num4;
+      CREATE FUNCTION ddl_base.num4_in(cstring) RETURNS ddl_base.num4 AS 'int4in' LANGUAGE internal IMMUTABLE STRICT;
+      CREATE FUNCTION ddl_base.num4_out(ddl_base.num4) RETURNS cstring AS 'int4out' LANGUAGE internal IMMUTABLE STRICT;
+      ${text}`);
+    assert.equal(psql("SELECT '42'::ddl_base.num4::text"), '42');
+  } finally {
+    psql('DROP SCHEMA ddl_base CASCADE');
   }
 });
