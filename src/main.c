@@ -141,7 +141,14 @@ static int serve(const config *cfg)
 	/* 4 MiB of each result set stays in memory; the rest goes to unlinked files */
 	app.queries = qmanager_new(spool_dir, cfg->query_idle_timeout, 4u << 20, api_history_record, &app);
 	app.samplers = samplers_new(app.pool, 1000);
+	/* jobs are settled after a restart by the Tusk that ran them: this host */
+	char instance[256] = "";
+	if (gethostname(instance, sizeof(instance) - 1) != 0 || !instance[0])
+		snprintf(instance, sizeof(instance), "tusk");
+	app.jobs = jobs_new(st, cfg->data_dir, instance, cfg->max_jobs);
+	jobs_recover(app.jobs);
 	if (!auth_bootstrap(app.auth, &err) || !api_servers_load_file(&app, &err)) {
+		jobs_free(app.jobs);
 		samplers_free(app.samplers);
 		qmanager_free(app.queries);
 		pgpool_free(app.pool);
@@ -170,6 +177,7 @@ static int serve(const config *cfg)
 	http_server *srv = http_server_start(&hc, &err);
 	app.http = srv;
 	if (!srv) {
+		jobs_free(app.jobs);
 		samplers_free(app.samplers);
 		qmanager_free(app.queries);
 		pgpool_free(app.pool);
@@ -205,9 +213,11 @@ static int serve(const config *cfg)
 	/* running queries are cancelled and event streams end, so the drain can finish */
 	qmanager_shutdown(app.queries, cfg->shutdown_timeout * 1000);
 	samplers_shutdown(app.samplers, cfg->shutdown_timeout * 1000);
+	jobs_shutdown(app.jobs, cfg->shutdown_timeout * 1000);
 	if (!http_server_drain(srv, cfg->shutdown_timeout * 1000))
 		log_msg(LOG_WARN, "requests still running at the shutdown deadline; closing them", NULL);
 	http_server_stop(srv);
+	jobs_free(app.jobs);
 	samplers_free(app.samplers);
 	qmanager_free(app.queries);
 	pgpool_free(app.pool);

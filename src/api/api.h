@@ -8,6 +8,7 @@
 #include "auth/auth.h"
 #include "config.h"
 #include "http/http.h"
+#include "jobs/jobs.h"
 #include "pg/pool.h"
 #include "pg/qsession.h"
 #include "pg/sampler.h"
@@ -21,6 +22,7 @@ typedef struct {
 	pgpool *pool;
 	qmanager *queries;
 	samplers *samplers;
+	jobs *jobs;
 	http_server *http; /* set once listening, for /metrics */
 	time_t started;
 } tusk_app;
@@ -48,6 +50,17 @@ bool api_found(http_req *r, int found, const tusk_err *err, const char *what, in
 void api_respond_pg_error(http_req *r, int status, const char *code, const pg_error *pe, const char *sql);
 /* Responds 500 with a generic message and logs the detail. */
 void api_internal_error(http_req *r, const tusk_err *err);
+
+/* jobs.c */
+void api_jobs_list(http_req *r);
+void api_jobs_get(http_req *r);
+void api_jobs_log(http_req *r);
+void api_jobs_events(http_req *r);
+void api_jobs_cancel(http_req *r);
+void api_jobs_acknowledge(http_req *r);
+void api_jobs_delete(http_req *r);
+void api_jobs_start(http_req *r);
+void api_jobs_archive(http_req *r);
 
 /* auth.c */
 void api_auth_login(http_req *r);

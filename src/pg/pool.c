@@ -385,6 +385,54 @@ static PGconn *borrow(pgpool *p, int64_t user_id, int64_t server_id, const char 
 	return conn;
 }
 
+/* A conninfo value: as it is, or in single quotes with \ and ' escaped. */
+static void conninfo_value(str *out, const char *v)
+{
+	if (*v && !strpbrk(v, " \t\n'\\")) {
+		str_append_cstr(out, v);
+		return;
+	}
+	str_append_char(out, '\'');
+	for (const char *c = v; *c; c++) {
+		if (*c == '\'' || *c == '\\')
+			str_append_char(out, '\\');
+		str_append_char(out, *c);
+	}
+	str_append_char(out, '\'');
+}
+
+bool pgpool_client_conninfo(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, char **conninfo,
+			    char **password, char **role, tusk_err *err)
+{
+	*conninfo = *password = *role = NULL;
+	pthread_mutex_lock(&p->lock);
+	struct entry *e = *find(p, user_id, server_id);
+	if (!e) {
+		pthread_mutex_unlock(&p->lock);
+		err_set(err, "not_connected", "Connect to this server first.");
+		return false;
+	}
+	str s = STR_INIT;
+	for (size_t i = 0; i < e->nkw; i++) {
+		/* a passfile of the server's own gives way to the job's when Tusk holds the password */
+		if (strcmp(e->keywords[i], "password") == 0 || strcmp(e->keywords[i], "sslpassword") == 0 ||
+		    (e->password && strcmp(e->keywords[i], "passfile") == 0) || strcmp(e->keywords[i], "dbname") == 0 ||
+		    strcmp(e->keywords[i], "application_name") == 0) /* pg_dump, psql... name themselves */
+			continue;
+		str_appendf(&s, "%s=", e->keywords[i]);
+		conninfo_value(&s, e->values[i]);
+		str_append_char(&s, ' ');
+	}
+	str_append_cstr(&s, "dbname=");
+	conninfo_value(&s, dbname ? dbname : e->dbname);
+	*conninfo = xstrdup(str_cstr(&s));
+	str_free(&s);
+	*password = e->password ? xstrdup(e->password) : NULL;
+	*role = e->role ? xstrdup(e->role) : NULL;
+	pthread_mutex_unlock(&p->lock);
+	return true;
+}
+
 PGconn *pgpool_open_dedicated(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, tusk_err *err)
 {
 	pthread_mutex_lock(&p->lock);

@@ -65,6 +65,13 @@ int pgpool_server_version(pgpool *p, int64_t user_id, int64_t server_id);
 /* Browsing connections open (idle and borrowed), over all users and servers. */
 int pgpool_open_count(pgpool *p);
 
+/* How a client program (pg_dump, psql...) reaches dbname (NULL: the
+ * maintenance database) as the user connected: a conninfo string without the
+ * password, the password Tusk holds (or NULL) and the role to use (or NULL).
+ * free() all three; the password should be wiped. */
+bool pgpool_client_conninfo(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, char **conninfo,
+			    char **password, char **role, tusk_err *err) __attribute__((warn_unused_result));
+
 /* Runs fn with a borrowed connection to dbname (fn may run several
  * statements, e.g. a transaction); the connection goes back to the pool,
  * or is closed when fn left it broken or inside a transaction. */

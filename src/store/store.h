@@ -171,6 +171,41 @@ bool store_workspace_get(store *s, int64_t user_id, char **state, tusk_err *err)
 bool store_workspace_put(store *s, int64_t user_id, const char *state, tusk_err *err)
 	__attribute__((warn_unused_result));
 
+/* ---- background jobs ---- */
+typedef struct {
+	int64_t id, user_id, server_id; /* server_id 0: none (deleted) */
+	char *kind, *description;
+	char *state; /* queued, running, succeeded, failed, cancelled */
+	char *command; /* the command line, never with a password */
+	int64_t pid, exit_code;
+	bool has_exit_code, acknowledged;
+	char *reason;      /* why it failed or was cancelled, or NULL */
+	char *log_path;    /* absolute */
+	char *output_path; /* in the user's storage, or NULL */
+	int64_t created_at, started_at, ended_at; /* unix seconds; 0 = not yet */
+	char *instance;    /* the Tusk process that runs it */
+} store_job;
+
+void store_job_clear(store_job *j);
+void store_job_list_free(store_job *list, size_t n);
+/* Sets j->id. */
+bool store_job_create(store *s, store_job *j, tusk_err *err) __attribute__((warn_unused_result));
+bool store_job_set_log(store *s, int64_t id, const char *log_path, tusk_err *err) __attribute__((warn_unused_result));
+bool store_job_started(store *s, int64_t id, int64_t pid, int64_t at, tusk_err *err)
+	__attribute__((warn_unused_result));
+/* Ends a queued or running job (a finished one stays as it ended). */
+bool store_job_finished(store *s, int64_t id, const char *state, const int64_t *exit_code, const char *reason,
+			int64_t at, tusk_err *err) __attribute__((warn_unused_result));
+/* A user's jobs, newest first (at most 500). */
+store_job *store_job_list(store *s, int64_t user_id, size_t *n, tusk_err *err);
+/* Queued or running jobs of one Tusk process (to settle after a restart). */
+store_job *store_job_unfinished(store *s, const char *instance, size_t *n, tusk_err *err);
+/* 1 found, 0 not found, -1 error; user_id 0: any user's. */
+int store_job_get(store *s, int64_t user_id, int64_t id, store_job *j, tusk_err *err);
+bool store_job_acknowledge(store *s, int64_t user_id, int64_t id, tusk_err *err) __attribute__((warn_unused_result));
+/* Only a finished job. */
+bool store_job_delete(store *s, int64_t user_id, int64_t id, tusk_err *err) __attribute__((warn_unused_result));
+
 /* ---- audit log ---- */
 typedef struct {
 	int64_t id;

@@ -13,6 +13,8 @@ export const pg = {
   user: process.env.TEST_PGUSER || 'postgres',
   password: process.env.TEST_PGPASSWORD || '',
   dir: process.env.TEST_PG_DIR,
+  /* the server's own client programs (pg_dump, pg_restore, psql) */
+  bin: process.env.TEST_PG_BIN || '/usr/lib/postgresql/15/bin',
 };
 
 export function psql(sql, { db = 'postgres', cluster = pg } = {}) {

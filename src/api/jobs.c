@@ -1,0 +1,609 @@
+/* Background jobs over HTTP: start a backup, restore, maintenance, import or
+ * export on a server; list, watch (SSE log tail), cancel, acknowledge and
+ * delete them; list an archive's contents to pick what to restore. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "jobs/commands.h"
+#include "jobs/jobs.h"
+#include "storage/storage.h"
+
+/* Bytes under a path: a file's size, or a directory's files summed. */
+static int64_t size_of(const char *path)
+{
+	struct stat sb;
+	if (!path || lstat(path, &sb) != 0)
+		return -1;
+	if (!S_ISDIR(sb.st_mode))
+		return (int64_t)sb.st_size;
+	int64_t total = 0;
+	DIR *d = opendir(path);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *child = NULL;
+		if (asprintf(&child, "%s/%s", path, e->d_name) >= 0) {
+			int64_t n = size_of(child);
+			total += n > 0 ? n : 0;
+		}
+		free(child);
+	}
+	if (d)
+		closedir(d);
+	return total;
+}
+
+static void json_job(json_writer *w, tusk_app *app, const store_job *j)
+{
+	jw_obj_begin(w);
+	jw_kv_int(w, "id", j->id);
+	jw_kv_str(w, "kind", j->kind);
+	jw_kv_str(w, "description", j->description);
+	jw_kv_str(w, "state", j->state);
+	jw_kv_str(w, "command", j->command);
+	jw_kv_int_or_null(w, "server_id", j->server_id);
+	jw_key(w, "exit_code");
+	if (j->has_exit_code)
+		jw_int(w, j->exit_code);
+	else
+		jw_null(w);
+	jw_kv_str(w, "reason", j->reason);
+	jw_kv_str(w, "output_path", j->output_path);
+	int64_t out = -1;
+	if (j->output_path) {
+		char *abs = NULL;
+		tusk_err err;
+		if (storage_resolve(app->cfg->data_dir, j->user_id, j->output_path, false, &abs, &err))
+			out = size_of(abs);
+		free(abs);
+	}
+	jw_key(w, "output_size");
+	if (out >= 0)
+		jw_int(w, out);
+	else
+		jw_null(w);
+	int64_t log = size_of(j->log_path);
+	jw_kv_int(w, "log_size", log > 0 ? log : 0);
+	api_json_time(w, "created_at", j->created_at);
+	api_json_time(w, "started_at", j->started_at);
+	api_json_time(w, "ended_at", j->ended_at);
+	int64_t end = j->ended_at ? j->ended_at : (int64_t)time(NULL);
+	jw_key(w, "elapsed_seconds");
+	if (j->started_at)
+		jw_int(w, end - j->started_at);
+	else
+		jw_null(w);
+	jw_kv_bool(w, "acknowledged", j->acknowledged);
+	jw_obj_end(w);
+}
+
+static void respond_job(http_req *r, int status, const store_job *j)
+{
+	str out = STR_INIT;
+	json_writer w;
+	jw_init(&w, &out);
+	jw_obj_begin(&w);
+	jw_key(&w, "job");
+	json_job(&w, http_req_app(r), j);
+	jw_obj_end(&w);
+	http_respond_json(r, status, &out);
+}
+
+void api_jobs_list(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	tusk_err err = {0};
+	size_t n = 0;
+	store_job *list = store_job_list(app->store, api_session(r)->user.id, &n, &err);
+	if (!list) {
+		api_internal_error(r, &err);
+		return;
+	}
+	str out = STR_INIT;
+	json_writer w;
+	jw_init(&w, &out);
+	jw_obj_begin(&w);
+	jw_key(&w, "jobs");
+	jw_arr_begin(&w);
+	for (size_t i = 0; i < n; i++)
+		json_job(&w, app, &list[i]);
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	store_job_list_free(list, n);
+	http_respond_json(r, 200, &out);
+}
+
+/* The job of the {id} in the path, the user's own; responds 404 otherwise. */
+static bool load_job(http_req *r, store_job *j)
+{
+	tusk_app *app = http_req_app(r);
+	int64_t id;
+	tusk_err err = {0};
+	if (!api_path_id(r, "job", &id))
+		return false;
+	return api_found(r, store_job_get(app->store, api_session(r)->user.id, id, j, &err), &err, "job", id);
+}
+
+void api_jobs_get(http_req *r)
+{
+	store_job j;
+	if (!load_job(r, &j))
+		return;
+	respond_job(r, 200, &j);
+	store_job_clear(&j);
+}
+
+void api_jobs_log(http_req *r)
+{
+	store_job j;
+	if (!load_job(r, &j))
+		return;
+	int fd = open(j.log_path, O_RDONLY | O_CLOEXEC);
+	str out = STR_INIT;
+	char buf[65536];
+	ssize_t got;
+	/* the last 4 MiB at most */
+	off_t size = fd >= 0 ? lseek(fd, 0, SEEK_END) : 0;
+	off_t from = size > (4 << 20) ? size - (4 << 20) : 0;
+	while (fd >= 0 && (got = pread(fd, buf, sizeof(buf), from)) > 0) {
+		str_append(&out, buf, (size_t)got);
+		from += got;
+	}
+	if (fd >= 0)
+		close(fd);
+	http_respond(r, 200, "text/plain; charset=utf-8", out.buf ? out.buf : "", out.len);
+	str_free(&out);
+	store_job_clear(&j);
+}
+
+void api_jobs_cancel(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	store_job j;
+	if (!load_job(r, &j))
+		return;
+	tusk_err err = {0};
+	bool running = strcmp(j.state, "queued") == 0 || strcmp(j.state, "running") == 0;
+	if (!running) {
+		http_respond_error(r, 409, "not_running", "The job has ended (%s); there is nothing to cancel.", j.state);
+	} else if (!jobs_cancel(app->jobs, j.id, &err)) {
+		http_respond_error(r, 409, err.code, "This Tusk does not run the job (another replica does, or it "
+						      "stopped); it cannot cancel it.");
+	} else {
+		static const char body[] = "{\"cancelling\":true}";
+		http_respond(r, 202, "application/json; charset=utf-8", body, sizeof(body) - 1);
+	}
+	store_job_clear(&j);
+}
+
+void api_jobs_acknowledge(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	store_job j;
+	if (!load_job(r, &j))
+		return;
+	tusk_err err = {0};
+	if (!store_job_acknowledge(app->store, j.user_id, j.id, &err)) {
+		api_internal_error(r, &err);
+	} else {
+		store_job_clear(&j);
+		if (load_job(r, &j))
+			respond_job(r, 200, &j);
+	}
+	store_job_clear(&j);
+}
+
+void api_jobs_delete(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	store_job j;
+	if (!load_job(r, &j))
+		return;
+	tusk_err err = {0};
+	if (strcmp(j.state, "queued") == 0 || strcmp(j.state, "running") == 0) {
+		http_respond_error(r, 409, "running", "Cancel the job before deleting it.");
+	} else if (!store_job_delete(app->store, j.user_id, j.id, &err)) {
+		api_internal_error(r, &err);
+	} else {
+		unlink(j.log_path);
+		http_respond_empty(r, 204);
+	}
+	store_job_clear(&j);
+}
+
+/* ---- the live view: log tail and state as server-sent events ---- */
+
+struct watch {
+	tusk_app *app;
+	int64_t user_id, id;
+	off_t offset;
+	char state[16];
+	int64_t output_size;
+	bool sent_job, ended;
+};
+
+static void watch_free(void *cls)
+{
+	free(cls);
+}
+
+/* Appends up to max bytes of the log from the offset; stops before a cut UTF-8 sequence. */
+static bool log_chunk(struct watch *wt, const char *path, str *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	char buf[32768];
+	ssize_t got = pread(fd, buf, sizeof(buf), wt->offset);
+	close(fd);
+	if (got <= 0)
+		return false;
+	size_t n = (size_t)got;
+	if (n == sizeof(buf)) {
+		/* back off to the start of a UTF-8 sequence that may continue */
+		size_t k = n;
+		while (k > 0 && k > n - 4 && ((unsigned char)buf[k - 1] & 0xC0) == 0x80)
+			k--;
+		if (k > 0 && ((unsigned char)buf[k - 1] & 0x80))
+			k--;
+		if (k > 0)
+			n = k;
+	}
+	wt->offset += (off_t)n;
+	str json = STR_INIT;
+	json_writer w;
+	jw_init(&w, &json);
+	jw_obj_begin(&w);
+	jw_key(&w, "text");
+	jw_strn(&w, buf, n);
+	jw_obj_end(&w);
+	str_appendf(out, "event: log\ndata: %s\n\n", str_cstr(&json));
+	str_free(&json);
+	return true;
+}
+
+static bool next_job_event(void *cls, str *out)
+{
+	struct watch *wt = cls;
+	if (wt->ended)
+		return false;
+	for (int waited = 0; waited < 15000; waited += 200) {
+		store_job j;
+		tusk_err err = {0};
+		if (store_job_get(wt->app->store, wt->user_id, wt->id, &j, &err) != 1) {
+			str_append_cstr(out, "event: end\ndata: {\"gone\":true}\n\n");
+			wt->ended = true;
+			return true;
+		}
+		bool sent = log_chunk(wt, j.log_path, out);
+		bool finished = strcmp(j.state, "queued") != 0 && strcmp(j.state, "running") != 0;
+		char *abs = NULL;
+		int64_t size = -1;
+		if (j.output_path && storage_resolve(wt->app->cfg->data_dir, j.user_id, j.output_path, false, &abs, &err))
+			size = size_of(abs);
+		free(abs);
+		if (!wt->sent_job || strcmp(wt->state, j.state) != 0 || size != wt->output_size || (sent && !finished)) {
+			str json = STR_INIT;
+			json_writer w;
+			jw_init(&w, &json);
+			json_job(&w, wt->app, &j);
+			str_appendf(out, "event: job\ndata: %s\n\n", str_cstr(&json));
+			str_free(&json);
+			snprintf(wt->state, sizeof(wt->state), "%s", j.state);
+			wt->output_size = size;
+			wt->sent_job = sent = true;
+		}
+		if (finished && !log_chunk(wt, j.log_path, out)) {
+			str_append_cstr(out, "event: end\ndata: {}\n\n");
+			wt->ended = true;
+			sent = true;
+		}
+		store_job_clear(&j);
+		if (sent)
+			return true;
+		if (jobs_stopping(wt->app->jobs)) {
+			str_append_cstr(out, "event: end\ndata: {\"stopping\":true}\n\n");
+			wt->ended = true;
+			return true;
+		}
+		usleep(200 * 1000);
+	}
+	str_append_cstr(out, ": keep-alive\n\n");
+	return true;
+}
+
+void api_jobs_events(http_req *r)
+{
+	store_job j;
+	if (!load_job(r, &j))
+		return;
+	struct watch *wt = xcalloc(1, sizeof(*wt));
+	wt->app = http_req_app(r);
+	wt->user_id = j.user_id;
+	wt->id = j.id;
+	wt->output_size = -2;
+	const char *from = http_req_query(r, "offset");
+	if (from && *from)
+		wt->offset = (off_t)strtoll(from, NULL, 10);
+	store_job_clear(&j);
+	http_respond_events(r, next_job_event, wt, watch_free);
+}
+
+/* ---- starting a job ---- */
+
+static bool is_output_kind(const char *kind)
+{
+	return strcmp(kind, "backup") == 0 || strcmp(kind, "backup_server") == 0 || strcmp(kind, "export") == 0;
+}
+
+static bool is_input_kind(const char *kind)
+{
+	return strcmp(kind, "restore") == 0 || strcmp(kind, "import") == 0;
+}
+
+/* The one-line summary a job is listed with. */
+static char *describe(const char *kind, const char *db, json_t *spec, const char *file)
+{
+	str s = STR_INIT;
+	const char *schema = json_string_value(json_object_get(spec, "schema"));
+	const char *table = json_string_value(json_object_get(spec, "table"));
+	const char *format = json_string_value(json_object_get(spec, "format"));
+	const char *mode = json_string_value(json_object_get(spec, "mode"));
+	if (strcmp(kind, "backup") == 0)
+		str_appendf(&s, "Backup of %s (%s) to %s", db, format && *format ? format : "custom", file);
+	else if (strcmp(kind, "backup_server") == 0)
+		str_appendf(&s, "Backup of the server (%s) to %s", mode && *mode ? mode : "full", file);
+	else if (strcmp(kind, "restore") == 0)
+		str_appendf(&s, "Restore of %s into %s", file, db);
+	else if (strcmp(kind, "import") == 0)
+		str_appendf(&s, "Import of %s into %s.%s", file, schema ? schema : "?", table ? table : "?");
+	else
+		str_appendf(&s, "Export of %s.%s to %s", schema ? schema : "?", table ? table : "?", file);
+	char *d = xstrdup(str_cstr(&s));
+	str_free(&s);
+	return d;
+}
+
+void api_jobs_start(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	json_t *body = http_req_json(r);
+	int64_t server_id;
+	if (!body || !api_path_id(r, "server", &server_id))
+		return;
+	int64_t uid = api_session(r)->user.id;
+	bool bad = false;
+	const char *kind = api_json_str(r, body, "kind", &bad), *db = api_json_str(r, body, "database", &bad);
+	json_t *spec = json_object_get(body, "spec");
+	if (bad)
+		return;
+	if (!kind || (spec && !json_is_object(spec))) {
+		http_respond_error(r, 400, "missing_field", "Give the kind and the spec (an object).");
+		return;
+	}
+	json_t *empty = json_object();
+	if (!spec)
+		spec = empty;
+	store_server sv;
+	tusk_err err = {0};
+	char *conninfo = NULL, *password = NULL, *role = NULL, *out_abs = NULL, *in_abs = NULL;
+	char *description = NULL, *summary = NULL, *script = NULL;
+	strv argv = {0};
+	if (!api_found(r, store_server_get(app->store, uid, server_id, &sv, &err), &err, "server", server_id))
+		goto out_noserver;
+	bool server_wide = strcmp(kind, "backup_server") == 0;
+	if (!db && !server_wide) {
+		http_respond_error(r, 400, "missing_field", "Give the database the job works on.");
+		goto out;
+	}
+	if (!pgpool_client_conninfo(app->pool, uid, server_id, server_wide ? NULL : db, &conninfo, &password, &role,
+				    &err)) {
+		http_respond_error(r, 409, err.code, "%s", err.msg);
+		goto out;
+	}
+	const char *file = json_string_value(json_object_get(spec, "file"));
+	if (is_output_kind(kind) || is_input_kind(kind)) {
+		if (!file || !*file) {
+			http_respond_error(r, 400, "invalid_spec", "'file' is required: a path in your storage.");
+			goto out;
+		}
+		char **target = is_output_kind(kind) ? &out_abs : &in_abs;
+		if (!storage_resolve(app->cfg->data_dir, uid, file, is_input_kind(kind), target, &err)) {
+			http_respond_error(r, strcmp(err.code, "invalid_path") == 0 ? 400 : 404, err.code, "%s", err.msg);
+			goto out;
+		}
+		struct stat sb;
+		const char *format = json_string_value(json_object_get(spec, "format"));
+		bool directory = format && strcasecmp(format, "directory") == 0;
+		if (out_abs && lstat(out_abs, &sb) == 0 &&
+		    (directory || S_ISDIR(sb.st_mode) || !json_is_true(json_object_get(spec, "overwrite")))) {
+			http_respond_error(r, 409, "file_exists",
+					   "'%s' exists in your storage: choose another name%s.", file,
+					   directory || S_ISDIR(sb.st_mode) ? "" : " or allow overwriting it");
+			goto out;
+		}
+	}
+	job_ctx ctx = {.bin_dirs = app->cfg->pg_bin_dir,
+		       .server_version = pgpool_server_version(app->pool, uid, server_id),
+		       .conninfo = conninfo,
+		       .role = role,
+		       .output = out_abs,
+		       .input = in_abs};
+	char why[512];
+	if (!jobs_build(kind, spec, &ctx, &argv, &script, &summary, why, sizeof(why), &err)) {
+		http_respond_error(r, 422, err.code, "%s", err.msg);
+		goto out;
+	}
+	if (why[0]) {
+		http_respond_error(r, 400, "invalid_spec", "%s", why);
+		goto out;
+	}
+	if (summary) {
+		description = xstrdup(summary);
+	} else {
+		description = describe(kind, db ? db : "", spec, file ? file : "");
+	}
+	job_spec js = {.user_id = uid,
+		       .server_id = server_id,
+		       .kind = kind,
+		       .description = description,
+		       .argv = argv.v,
+		       .password = password,
+		       .output_abs = out_abs,
+		       .output_rel = is_output_kind(kind) ? file : NULL,
+		       .input_abs = in_abs,
+		       .stdin_text = script};
+	int64_t id;
+	if (!jobs_start(app->jobs, &js, &id, &err)) {
+		http_respond_error(r, strcmp(err.code, "stopping") == 0 ? 503 : 500, err.code, "%s", err.msg);
+		goto out;
+	}
+	store_job j;
+	if (store_job_get(app->store, uid, id, &j, &err) == 1) {
+		respond_job(r, 201, &j);
+		store_job_clear(&j);
+	} else {
+		api_internal_error(r, &err);
+	}
+out:
+	store_server_clear(&sv);
+out_noserver:
+	if (password) {
+		sodium_memzero(password, strlen(password));
+		free(password);
+	}
+	free(conninfo);
+	free(role);
+	free(out_abs);
+	free(in_abs);
+	free(description);
+	free(summary);
+	free(script);
+	strv_free(&argv);
+	json_decref(empty);
+}
+
+/* ---- an archive's contents: pg_restore --list ---- */
+
+void api_jobs_archive(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	int64_t server_id;
+	if (!api_path_id(r, "server", &server_id))
+		return;
+	int64_t uid = api_session(r)->user.id;
+	const char *file = http_req_query(r, "path");
+	tusk_err err = {0};
+	char *abs = NULL, *program = NULL;
+	if (!file || !*file) {
+		http_respond_error(r, 400, "missing_field", "Give the path of the archive in your storage.");
+		return;
+	}
+	if (!storage_resolve(app->cfg->data_dir, uid, file, true, &abs, &err)) {
+		http_respond_error(r, strcmp(err.code, "invalid_path") == 0 ? 400 : 404, err.code, "%s", err.msg);
+		return;
+	}
+	if (!jobs_is_archive(abs)) {
+		http_respond_error(r, 422, "not_an_archive",
+				   "'%s' is a plain SQL script, not an archive: it is restored as a whole with psql.", file);
+		free(abs);
+		return;
+	}
+	int version = pgpool_server_version(app->pool, uid, server_id);
+	if (!jobs_find_program(app->cfg->pg_bin_dir, "pg_restore", version > 0 ? version : 100000, &program, &err)) {
+		http_respond_error(r, 422, err.code, "%s", err.msg);
+		free(abs);
+		return;
+	}
+	strv argv = {0};
+	strv_push(&argv, program);
+	strv_push(&argv, "--list");
+	strv_push(&argv, abs);
+	char *line = jobs_command_line(argv.v);
+	str cmd = STR_INIT;
+	str_appendf(&cmd, "%s 2>&1", line);
+	free(line);
+	FILE *f = popen(str_cstr(&cmd), "r");
+	str_free(&cmd);
+	str out = STR_INIT;
+	json_writer w;
+	jw_init(&w, &out);
+	jw_obj_begin(&w);
+	jw_key(&w, "entries");
+	jw_arr_begin(&w);
+	char buf[4096];
+	str errors = STR_INIT;
+	while (f && fgets(buf, sizeof(buf), f)) {
+		size_t n = strlen(buf);
+		while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+			buf[--n] = '\0';
+		if (buf[0] == ';' || n == 0)
+			continue;
+		/* "123; 2615 16385 SCHEMA - app owner" */
+		int id = 0, consumed = 0;
+		if (sscanf(buf, "%d; %*u %*u %n", &id, &consumed) < 1 || consumed == 0) {
+			str_appendf(&errors, "%s\n", buf);
+			continue;
+		}
+		const char *rest = buf + consumed;
+		static const char *const types[] = {"TABLE DATA", "SEQUENCE SET", "DEFAULT ACL", "FK CONSTRAINT",
+						    "MATERIALIZED VIEW DATA", "MATERIALIZED VIEW", "FOREIGN TABLE",
+						    "TRIGGER", "INDEX", "TABLE", "SEQUENCE", "VIEW", "FUNCTION",
+						    "PROCEDURE", "SCHEMA", "EXTENSION", "COMMENT", "ACL", "CONSTRAINT",
+						    "TYPE", "DOMAIN", "DEFAULT", "POLICY", "RULE", "AGGREGATE",
+						    "SEQUENCE OWNED BY", "DATABASE", "ENCODING", "STDSTRINGS", "SEARCHPATH",
+						    NULL};
+		const char *type = NULL;
+		for (size_t k = 0; types[k] && !type; k++) {
+			size_t tl = strlen(types[k]);
+			if (strncmp(rest, types[k], tl) == 0 && rest[tl] == ' ')
+				type = types[k];
+		}
+		jw_obj_begin(&w);
+		jw_kv_int(&w, "id", id);
+		jw_kv_str(&w, "type", type);
+		if (type) {
+			/* "<schema> <name> <owner>": the name may hold spaces */
+			const char *p = rest + strlen(type) + 1;
+			const char *sp = strchr(p, ' ');
+			const char *last = strrchr(p, ' ');
+			if (sp) {
+				jw_key(&w, "schema");
+				if (sp - p == 1 && *p == '-')
+					jw_null(&w);
+				else
+					jw_strn(&w, p, (size_t)(sp - p));
+				jw_key(&w, "name");
+				jw_strn(&w, sp + 1, last > sp ? (size_t)(last - sp - 1) : strlen(sp + 1));
+				jw_kv_str(&w, "owner", last > sp ? last + 1 : NULL);
+			}
+		}
+		jw_kv_str(&w, "line", buf);
+		jw_obj_end(&w);
+	}
+	int rc = f ? pclose(f) : -1;
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	if (rc != 0) {
+		http_respond_error(r, 422, "archive_unreadable", "pg_restore could not read '%s': %s", file,
+				   errors.len ? str_cstr(&errors) : "it failed");
+		str_free(&out);
+	} else {
+		http_respond_json(r, 200, &out);
+	}
+	str_free(&errors);
+	strv_free(&argv);
+	free(program);
+	free(abs);
+}

@@ -1,0 +1,47 @@
+/* The command lines of jobs, built from the spec the API received: which
+ * client program (the newest not older than the server) and its arguments.
+ * Nothing here runs anything but `<program> --version`. */
+#ifndef TUSK_JOBS_COMMANDS_H
+#define TUSK_JOBS_COMMANDS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/err.h"
+
+typedef struct {
+	const char *bin_dirs;  /* ':'-separated, or NULL: /usr/lib/postgresql/<v>/bin */
+	int server_version;    /* server_version_num of the target */
+	const char *conninfo;  /* to the job's database (no password) */
+	const char *role;      /* SET ROLE, or NULL */
+	const char *output;    /* absolute path of what a backup or export writes */
+	const char *input;     /* absolute path of what a restore or import reads */
+} job_ctx;
+
+typedef struct {
+	char **v;
+	size_t n, cap;
+} strv;
+
+void strv_push(strv *a, const char *s);
+void strv_pushf(strv *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void strv_free(strv *a);
+
+/* The client program NAME for a server of version server_version (10000s).
+ * err code program_missing names the version needed and where Tusk looked. */
+bool jobs_find_program(const char *bin_dirs, const char *name, int server_version, char **path, tusk_err *err)
+	__attribute__((warn_unused_result));
+
+/* The argument vector of a job KIND (backup, backup_server, restore,
+ * maintenance, import, export) for SPEC, and for psql jobs the script it
+ * reads on stdin (*script, else NULL); a bad spec sets why (a 400), a missing
+ * program err. *description is a summary for maintenance (else NULL). */
+bool jobs_build(const char *kind, json_t *spec, const job_ctx *ctx, strv *argv, char **script, char **description,
+		char *why, size_t why_len, tusk_err *err) __attribute__((warn_unused_result));
+
+/* Whether a file is an archive pg_restore reads (custom or tar) or a
+ * directory backup; false for a plain SQL script. */
+bool jobs_is_archive(const char *path);
+
+#endif

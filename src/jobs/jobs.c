@@ -1,0 +1,622 @@
+/* Background jobs: fork/exec of a client program in its own process group,
+ * a thread per job that waits for it, and the store kept up to date. */
+#include "jobs/jobs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "util/log.h"
+#include "util/str.h"
+
+extern char **environ;
+
+enum { KILL_AFTER_MS = 5000, POLL_MS = 100 };
+
+struct running {
+	int64_t id;
+	pid_t pid; /* 0 until forked */
+	bool cancel;
+	int64_t cancel_at_ms;
+	char reason[160];
+	struct running *next;
+};
+
+struct jobs {
+	store *st;
+	char *dir, *instance;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	struct running *list;
+	int threads, active, max_active;
+	bool stopping;
+};
+
+/* A log line about one job, with one more key/value pair. */
+static void job_log(enum log_level level, const char *msg, int64_t id, const char *key, const char *value)
+{
+	char ids[24];
+	snprintf(ids, sizeof(ids), "%lld", (long long)id);
+	log_msg(level, msg, "job", ids, key, value, NULL);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+jobs *jobs_new(store *st, const char *data_dir, const char *instance, int max_running)
+{
+	jobs *j = xcalloc(1, sizeof(*j));
+	j->st = st;
+	j->max_active = max_running > 0 ? max_running : 1;
+	str d = STR_INIT;
+	str_appendf(&d, "%s/jobs", data_dir);
+	j->dir = xstrdup(str_cstr(&d));
+	str_free(&d);
+	j->instance = xstrdup(instance);
+	mkdir(j->dir, 0700);
+	pthread_mutex_init(&j->lock, NULL);
+	pthread_cond_init(&j->changed, NULL);
+	return j;
+}
+
+void jobs_free(jobs *j)
+{
+	if (!j)
+		return;
+	while (j->list) {
+		struct running *next = j->list->next;
+		free(j->list);
+		j->list = next;
+	}
+	pthread_mutex_destroy(&j->lock);
+	pthread_cond_destroy(&j->changed);
+	free(j->dir);
+	free(j->instance);
+	free(j);
+}
+
+bool jobs_stopping(jobs *j)
+{
+	pthread_mutex_lock(&j->lock);
+	bool s = j->stopping;
+	pthread_mutex_unlock(&j->lock);
+	return s;
+}
+
+int jobs_running(jobs *j)
+{
+	pthread_mutex_lock(&j->lock);
+	int n = 0;
+	for (struct running *r = j->list; r; r = r->next)
+		n++;
+	pthread_mutex_unlock(&j->lock);
+	return n;
+}
+
+/* ---- command lines ---- */
+
+char *jobs_command_line(char *const *argv)
+{
+	str s = STR_INIT;
+	for (size_t i = 0; argv[i]; i++) {
+		const char *a = argv[i];
+		bool plain = *a != '\0';
+		for (const char *c = a; *c && plain; c++)
+			plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=./:,@%+", *c) != NULL;
+		if (i)
+			str_append_char(&s, ' ');
+		if (plain) {
+			str_append_cstr(&s, a);
+			continue;
+		}
+		str_append_char(&s, '\'');
+		for (const char *c = a; *c; c++) {
+			if (*c == '\'')
+				str_append_cstr(&s, "'\\''");
+			else
+				str_append_char(&s, *c);
+		}
+		str_append_char(&s, '\'');
+	}
+	char *line = xstrdup(str_cstr(&s));
+	str_free(&s);
+	return line;
+}
+
+/* ---- the child ---- */
+
+/* A passfile line matching any connection: ':' and '\' escaped. */
+static bool write_passfile(const char *path, const char *password)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return false;
+	str s = STR_INIT;
+	str_append_cstr(&s, "*:*:*:*:");
+	for (const char *c = password; *c; c++) {
+		if (*c == ':' || *c == '\\')
+			str_append_char(&s, '\\');
+		str_append_char(&s, *c);
+	}
+	str_append_char(&s, '\n');
+	bool ok = write(fd, s.buf, s.len) == (ssize_t)s.len;
+	sodium_memzero(s.buf, s.len);
+	str_free(&s);
+	return close(fd) == 0 && ok;
+}
+
+/* The child's environment: only what locating files, locales and libpq's
+ * own configuration need (never Tusk's secrets, nor a PGPASSWORD), plus the
+ * job's passfile. */
+static bool passed_on(const char *var)
+{
+	static const char *const exact[] = {"PATH=", "HOME=", "USER=", "LOGNAME=", "LANG=", "TZ=", "TMPDIR=",
+					    "PGSERVICEFILE=", "PGSYSCONFDIR=", "PGLOCALEDIR=", "PGTZ=", NULL};
+	static const char *const prefixes[] = {"LC_", "PGSSL", "PGGSS", NULL};
+	for (size_t i = 0; exact[i]; i++)
+		if (strncmp(var, exact[i], strlen(exact[i])) == 0)
+			return true;
+	for (size_t i = 0; prefixes[i]; i++)
+		if (strncmp(var, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
+static char **child_env(const char *passfile)
+{
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **env = xcalloc(n + 3, sizeof(char *));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (passed_on(environ[i]))
+			env[k++] = xstrdup(environ[i]);
+	if (passfile) {
+		str s = STR_INIT;
+		str_appendf(&s, "PGPASSFILE=%s", passfile);
+		env[k++] = xstrdup(str_cstr(&s));
+		str_free(&s);
+	}
+	env[k] = NULL;
+	return env;
+}
+
+static void free_env(char **env)
+{
+	for (size_t i = 0; env[i]; i++)
+		free(env[i]);
+	free(env);
+}
+
+static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Removes a partial output (a file or a directory backup); true when there was one. */
+static bool remove_output(const char *path)
+{
+	struct stat sb;
+	if (!path || lstat(path, &sb) != 0)
+		return false;
+	if (S_ISDIR(sb.st_mode))
+		return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS) == 0;
+	return unlink(path) == 0;
+}
+
+/* The last non-empty line of the log, for the reason of a failure. */
+static void last_line(const char *log_path, char *out, size_t n)
+{
+	out[0] = '\0';
+	int fd = open(log_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	char buf[2048];
+	off_t size = lseek(fd, 0, SEEK_END);
+	off_t from = size > (off_t)sizeof(buf) - 1 ? size - (off_t)sizeof(buf) + 1 : 0;
+	ssize_t got = pread(fd, buf, sizeof(buf) - 1, from);
+	close(fd);
+	if (got <= 0)
+		return;
+	buf[got] = '\0';
+	while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == '\r' || buf[got - 1] == ' '))
+		buf[--got] = '\0';
+	char *nl = strrchr(buf, '\n');
+	const char *from_line = nl ? nl + 1 : buf;
+	size_t len = strlen(from_line);
+	if (len >= n)
+		len = n - 1;
+	memcpy(out, from_line, len);
+	out[len] = '\0';
+}
+
+struct job_run {
+	jobs *j;
+	struct running *r;
+	int64_t id;
+	char **argv, **env;
+	char *log_path, *passfile, *output, *input_file;
+	char *program; /* the program's name, for messages */
+	int log_fd;
+};
+
+static void run_free(struct job_run *run)
+{
+	for (size_t i = 0; run->argv[i]; i++)
+		free(run->argv[i]);
+	free(run->argv);
+	free_env(run->env);
+	free(run->log_path);
+	free(run->passfile);
+	free(run->input_file);
+	free(run->output);
+	free(run->program);
+	free(run);
+}
+
+static void unlist(jobs *j, struct running *r)
+{
+	pthread_mutex_lock(&j->lock);
+	for (struct running **p = &j->list; *p; p = &(*p)->next)
+		if (*p == r) {
+			*p = r->next;
+			break;
+		}
+	free(r);
+	j->threads--;
+	pthread_cond_broadcast(&j->changed);
+	pthread_mutex_unlock(&j->lock);
+}
+
+static void *job_thread(void *arg)
+{
+	struct job_run *run = arg;
+	jobs *j = run->j;
+	tusk_err err = {0};
+	/* wait for a free slot (queued), unless cancelled meanwhile */
+	pthread_mutex_lock(&j->lock);
+	while (j->active >= j->max_active && !run->r->cancel)
+		pthread_cond_wait(&j->changed, &j->lock);
+	bool cancelled_early = run->r->cancel;
+	if (!cancelled_early)
+		j->active++;
+	pthread_mutex_unlock(&j->lock);
+	if (cancelled_early) {
+		close(run->log_fd);
+		if (!store_job_finished(j->st, run->id, "cancelled", NULL, run->r->reason, (int64_t)time(NULL), &err))
+			job_log(LOG_ERROR, "jobs: could not record a job's end", run->id, "error", err.msg);
+		if (run->passfile)
+			unlink(run->passfile);
+		if (run->input_file)
+			unlink(run->input_file);
+		unlist(j, run->r);
+		run_free(run);
+		return NULL;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* the child: only async-signal-safe calls until exec */
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		/* Tusk blocks and ignores signals the program needs: undo both */
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		struct sigaction dfl;
+		memset(&dfl, 0, sizeof(dfl));
+		dfl.sa_handler = SIG_DFL;
+		sigaction(SIGPIPE, &dfl, NULL);
+		sigaction(SIGTERM, &dfl, NULL);
+		sigaction(SIGINT, &dfl, NULL);
+		int in = open(run->input_file ? run->input_file : "/dev/null", O_RDONLY);
+		if (in >= 0)
+			dup2(in, 0);
+		dup2(run->log_fd, 1);
+		dup2(run->log_fd, 2);
+		execve(run->argv[0], run->argv, run->env);
+		static const char msg[] = "tusk: could not start the program\n";
+		ssize_t ignored = write(2, msg, sizeof(msg) - 1);
+		(void)ignored;
+		_exit(127);
+	}
+	close(run->log_fd);
+	int64_t started = (int64_t)time(NULL);
+	if (pid < 0) {
+		char reason[256];
+		snprintf(reason, sizeof(reason), "Tusk could not start %s: %s", run->program, strerror(errno));
+		if (!store_job_finished(j->st, run->id, "failed", NULL, reason, started, &err))
+			job_log(LOG_ERROR, "jobs: could not record a job's end", run->id, "error", err.msg);
+		if (run->passfile)
+			unlink(run->passfile);
+		if (run->input_file)
+			unlink(run->input_file);
+		pthread_mutex_lock(&j->lock);
+		j->active--;
+		pthread_cond_broadcast(&j->changed);
+		pthread_mutex_unlock(&j->lock);
+		unlist(j, run->r);
+		run_free(run);
+		return NULL;
+	}
+	setpgid(pid, pid); /* also here: the group exists before any kill */
+	pthread_mutex_lock(&j->lock);
+	run->r->pid = pid;
+	pthread_mutex_unlock(&j->lock);
+	if (!store_job_started(j->st, run->id, pid, started, &err))
+		job_log(LOG_ERROR, "jobs: could not record a job's start", run->id, "error", err.msg);
+	job_log(LOG_INFO, "job started", run->id, "program", run->program);
+
+	int status = 0;
+	bool killed = false;
+	for (;;) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == pid || (w < 0 && errno != EINTR))
+			break;
+		pthread_mutex_lock(&j->lock);
+		bool escalate = run->r->cancel && !killed && now_ms() - run->r->cancel_at_ms > KILL_AFTER_MS;
+		pthread_mutex_unlock(&j->lock);
+		if (escalate) {
+			kill(-pid, SIGKILL);
+			killed = true;
+		}
+		usleep(POLL_MS * 1000);
+	}
+	/* whatever the program left in its group goes too */
+	kill(-pid, SIGKILL);
+	if (run->passfile)
+		unlink(run->passfile);
+	if (run->input_file)
+		unlink(run->input_file);
+	pthread_mutex_lock(&j->lock);
+	j->active--;
+	pthread_cond_broadcast(&j->changed);
+	pthread_mutex_unlock(&j->lock);
+
+	pthread_mutex_lock(&j->lock);
+	bool cancelled = run->r->cancel;
+	char cancel_reason[160];
+	snprintf(cancel_reason, sizeof(cancel_reason), "%s", run->r->reason);
+	pthread_mutex_unlock(&j->lock);
+
+	const char *state;
+	char reason[640] = "";
+	int64_t code = 0, *exit_code = NULL;
+	if (!cancelled && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		state = "succeeded";
+		code = 0;
+		exit_code = &code;
+	} else {
+		state = cancelled ? "cancelled" : "failed";
+		char last[400];
+		last_line(run->log_path, last, sizeof(last));
+		if (cancelled)
+			snprintf(reason, sizeof(reason), "%s", cancel_reason);
+		else if (WIFEXITED(status)) {
+			code = WEXITSTATUS(status);
+			exit_code = &code;
+			snprintf(reason, sizeof(reason), "%s exited with code %lld%s%s", run->program, (long long)code,
+				 last[0] ? ": " : "", last);
+		} else if (WIFSIGNALED(status)) {
+			snprintf(reason, sizeof(reason), "%s was stopped by signal %d (%s)", run->program, WTERMSIG(status),
+				 strsignal(WTERMSIG(status)));
+		}
+		if (remove_output(run->output)) {
+			size_t n = strlen(reason);
+			snprintf(reason + n, sizeof(reason) - n, "%sthe partial output was removed", n ? "; " : "");
+		}
+	}
+	if (!store_job_finished(j->st, run->id, state, exit_code, reason[0] ? reason : NULL, (int64_t)time(NULL), &err))
+		job_log(LOG_ERROR, "jobs: could not record a job's end", run->id, "error", err.msg);
+	job_log(LOG_INFO, "job ended", run->id, "state", state);
+	unlist(j, run->r);
+	run_free(run);
+	return NULL;
+}
+
+static char *path_in(const jobs *j, int64_t id, const char *ext)
+{
+	str s = STR_INIT;
+	str_appendf(&s, "%s/%lld.%s", j->dir, (long long)id, ext);
+	char *p = xstrdup(str_cstr(&s));
+	str_free(&s);
+	return p;
+}
+
+bool jobs_start(jobs *j, const job_spec *spec, int64_t *id, tusk_err *err)
+{
+	pthread_mutex_lock(&j->lock);
+	bool stopping = j->stopping;
+	pthread_mutex_unlock(&j->lock);
+	if (stopping) {
+		err_set(err, "stopping", "Tusk is stopping; start the job again in a moment.");
+		return false;
+	}
+	mkdir(j->dir, 0700);
+	char *command = jobs_command_line(spec->argv);
+	store_job job = {.user_id = spec->user_id,
+			 .server_id = spec->server_id,
+			 .kind = (char *)spec->kind,
+			 .description = (char *)spec->description,
+			 .state = "queued",
+			 .command = command,
+			 .log_path = "",
+			 .output_path = (char *)spec->output_rel,
+			 .created_at = (int64_t)time(NULL),
+			 .instance = j->instance};
+	bool ok = store_job_create(j->st, &job, err);
+	free(command);
+	if (!ok)
+		return false;
+	*id = job.id;
+	struct job_run *run = xcalloc(1, sizeof(*run));
+	run->j = j;
+	run->id = job.id;
+	run->log_path = path_in(j, job.id, "log");
+	run->output = spec->output_abs ? xstrdup(spec->output_abs) : NULL;
+	const char *base = strrchr(spec->argv[0], '/');
+	run->program = xstrdup(base ? base + 1 : spec->argv[0]);
+	size_t argc = 0;
+	while (spec->argv[argc])
+		argc++;
+	run->argv = xcalloc(argc + 1, sizeof(char *));
+	for (size_t i = 0; i < argc; i++)
+		run->argv[i] = xstrdup(spec->argv[i]);
+	ok = store_job_set_log(j->st, job.id, run->log_path, err);
+	run->log_fd = ok ? open(run->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600) : -1;
+	if (ok && run->log_fd < 0) {
+		err_set(err, "job_failed", "Tusk could not write the job's log %s: %s", run->log_path, strerror(errno));
+		ok = false;
+	}
+	if (ok && spec->password) {
+		run->passfile = path_in(j, job.id, "pass");
+		if (!write_passfile(run->passfile, spec->password)) {
+			err_set(err, "job_failed", "Tusk could not write the job's password file in %s: %s", j->dir,
+				strerror(errno));
+			ok = false;
+		}
+	}
+	if (ok && spec->stdin_text) {
+		run->input_file = path_in(j, job.id, "in");
+		int fd = open(run->input_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		size_t len = strlen(spec->stdin_text);
+		ok = fd >= 0 && write(fd, spec->stdin_text, len) == (ssize_t)len;
+		if (fd >= 0 && close(fd) != 0)
+			ok = false;
+		if (!ok)
+			err_set(err, "job_failed", "Tusk could not write the job's script in %s: %s", j->dir, strerror(errno));
+	}
+	if (ok) {
+		char *line = jobs_command_line(run->argv);
+		str head = STR_INIT;
+		str_appendf(&head, "$ %s\n", line);
+		free(line);
+		ok = write(run->log_fd, head.buf, head.len) == (ssize_t)head.len;
+		str_free(&head);
+		if (!ok)
+			err_set(err, "job_failed", "Tusk could not write the job's log: %s", strerror(errno));
+	}
+	run->env = child_env(run->passfile);
+	if (!ok) {
+		tusk_err ignored;
+		if (!store_job_finished(j->st, job.id, "failed", NULL, err->msg, (int64_t)time(NULL), &ignored))
+			log_msg(LOG_ERROR, "jobs: could not record a job's end", "error", ignored.msg, NULL);
+		if (run->log_fd >= 0)
+			close(run->log_fd);
+		if (run->passfile)
+			unlink(run->passfile);
+		if (run->input_file)
+			unlink(run->input_file);
+		run_free(run);
+		return false;
+	}
+	struct running *r = xcalloc(1, sizeof(*r));
+	r->id = job.id;
+	run->r = r;
+	pthread_mutex_lock(&j->lock);
+	r->next = j->list;
+	j->list = r;
+	j->threads++;
+	pthread_mutex_unlock(&j->lock);
+	pthread_t t;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	int rc = pthread_create(&t, &attr, job_thread, run);
+	pthread_attr_destroy(&attr);
+	if (rc != 0) {
+		err_set(err, "job_failed", "Tusk could not start a thread for the job.");
+		tusk_err ignored;
+		if (!store_job_finished(j->st, job.id, "failed", NULL, err->msg, (int64_t)time(NULL), &ignored))
+			log_msg(LOG_ERROR, "jobs: could not record a job's end", "error", ignored.msg, NULL);
+		close(run->log_fd);
+		if (run->passfile)
+			unlink(run->passfile);
+		unlist(j, r);
+		run_free(run);
+		return false;
+	}
+	return true;
+}
+
+static bool cancel_locked(jobs *j, struct running *r, const char *reason)
+{
+	if (r->cancel)
+		return true;
+	r->cancel = true;
+	r->cancel_at_ms = now_ms();
+	snprintf(r->reason, sizeof(r->reason), "%s", reason);
+	if (r->pid > 0)
+		kill(-r->pid, SIGTERM);
+	pthread_cond_broadcast(&j->changed); /* a queued job stops waiting */
+	return true;
+}
+
+bool jobs_cancel(jobs *j, int64_t id, tusk_err *err)
+{
+	pthread_mutex_lock(&j->lock);
+	struct running *r = j->list;
+	while (r && r->id != id)
+		r = r->next;
+	if (r)
+		cancel_locked(j, r, "Cancelled by the user");
+	pthread_mutex_unlock(&j->lock);
+	if (!r)
+		err_set(err, "not_running", "The job is not running.");
+	return r != NULL;
+}
+
+void jobs_shutdown(jobs *j, int timeout_ms)
+{
+	pthread_mutex_lock(&j->lock);
+	j->stopping = true;
+	for (struct running *r = j->list; r; r = r->next)
+		cancel_locked(j, r, "Tusk stopped while the job ran");
+	struct timespec deadline;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += timeout_ms / 1000 + 6; /* the threads escalate to SIGKILL after 5 s */
+	while (j->threads > 0 && pthread_cond_timedwait(&j->changed, &j->lock, &deadline) == 0) {
+	}
+	pthread_mutex_unlock(&j->lock);
+}
+
+void jobs_recover(jobs *j)
+{
+	size_t n = 0;
+	tusk_err err = {0};
+	store_job *list = store_job_unfinished(j->st, j->instance, &n, &err);
+	for (size_t i = 0; list && i < n; i++) {
+		const store_job *job = &list[i];
+		bool alive = job->pid > 0 && kill((pid_t)job->pid, 0) == 0;
+		if (alive)
+			kill(-(pid_t)job->pid, SIGKILL);
+		const char *reason = job->pid <= 0 ? "Tusk stopped before the job started"
+				     : alive     ? "Tusk restarted while the job ran; its process was stopped"
+						 : "Tusk restarted while the job ran and its process had vanished; the "
+						   "result is unknown";
+		if (!store_job_finished(j->st, job->id, "failed", NULL, reason, (int64_t)time(NULL), &err))
+			job_log(LOG_ERROR, "jobs: could not settle a job", job->id, "error", err.msg);
+		else
+			job_log(LOG_WARN, "job settled after a restart", job->id, "reason", reason);
+	}
+	store_job_list_free(list, n);
+}
