@@ -22,6 +22,7 @@ import {
 } from '../../state/servers';
 import { ACTIONS, actionForKey, canRun, menuActions, runAction, type ActionId } from '../servers/actions';
 import { DdlDialogs } from '../dialogs/DdlDialogs';
+import { JobDialogs } from '../jobs/JobDialogs';
 import { explorerModel, isCollection, selectedEntry, type Entry } from './explorerModel';
 import { frontObjectTab, showObject } from './objectPanel';
 
@@ -196,6 +197,7 @@ export function ObjectExplorer(): JSX.Element {
         />
       )}
       <DdlDialogs />
+      <JobDialogs />
     </section>
   );
 }

@@ -16,6 +16,7 @@ import { explorerModel, isCollection, type Entry } from '../browser/explorerMode
 import { refreshObjectAt } from '../browser/objectPanel';
 import { DDL_ACTIONS, canRunDdl, ddlMenuGroups, isDdlAction, runDdl, type DdlActionId } from '../dialogs/menu';
 import { openDashboard } from '../dashboard/open';
+import { JOB_ACTIONS, canRunJob, isJobAction, jobMenu, runJobAction, type JobActionId } from '../jobs/menu';
 
 export type ActionId =
   | 'add-server'
@@ -33,7 +34,8 @@ export type ActionId =
   | 'view-100'
   | 'drop'
   | 'drop-cascade'
-  | DdlActionId;
+  | DdlActionId
+  | JobActionId;
 
 export interface Action {
   id: ActionId;
@@ -62,6 +64,7 @@ export const ACTIONS: Record<ActionId, Action> = {
   drop: { id: 'drop', label: 'Drop…', icon: 'trash', key: 'Delete' },
   'drop-cascade': { id: 'drop-cascade', label: 'Drop Cascade…', icon: 'trash' },
   ...DDL_ACTIONS,
+  ...JOB_ACTIONS,
 };
 
 /** The server and database a query tool opened on ENTRY would use; null when it cannot open one. */
@@ -126,7 +129,7 @@ export function canRun(id: ActionId, entry: Entry | null): boolean {
     case 'drop-cascade':
       return droppable(entry);
     default:
-      return isDdlAction(id) ? canRunDdl(id, entry) : true;
+      return isDdlAction(id) ? canRunDdl(id, entry) : isJobAction(id) ? canRunJob(id, entry) : true;
   }
 }
 
@@ -173,8 +176,12 @@ export function runAction(id: ActionId, entry: Entry | null): void {
     runDdl(id, entry);
     return;
   }
+  if (isJobAction(id)) {
+    runJobAction(id, entry);
+    return;
+  }
   const server = entry?.kind === 'server' ? entry.server : null;
-  const run: Record<Exclude<ActionId, DdlActionId>, () => void> = {
+  const run: Record<Exclude<ActionId, DdlActionId | JobActionId>, () => void> = {
     'add-server': () => (explorerDialog.value = { kind: 'server', server: null, groupId: groupOf(entry) }),
     'add-group': () => (explorerDialog.value = { kind: 'group', group: null }),
     edit: () => edit(entry),
@@ -206,7 +213,7 @@ export function menuActions(entry: Entry): Array<ActionId | 'separator'> {
       return ['add-server', 'separator', 'edit', 'delete', 'separator', 'refresh'];
     case 'server':
       return [
-        ...(entry.server.connected ? (['query-tool', 'dashboard', 'separator', 'create-database', 'separator'] as const) : []),
+        ...(entry.server.connected ? (['query-tool', 'dashboard', 'separator', 'create-database', 'separator', 'backup-server', 'separator'] as const) : []),
         entry.server.connected ? 'disconnect' : 'connect',
         'separator',
         ...(entry.server.owned ? (['edit', 'delete', 'separator'] as const) : []),
@@ -226,6 +233,7 @@ function objectMenu(entry: Entry): Array<ActionId | 'separator'> {
     ddl.create,
     ddl.maintenance,
     ddl.scripts,
+    jobMenu(entry),
     [...ddl.tools, 'refresh'],
     ddl.properties,
     (['drop', 'drop-cascade'] as const).filter((id) => canRun(id, entry)),

@@ -1,0 +1,208 @@
+// The Jobs tab: every backup, restore, maintenance, import and export the
+// user started, newest first, with state, elapsed time and output size;
+// the selected job's command and live log below. Arrow keys move, Delete
+// removes a finished job.
+import type { JSX } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { acknowledgeJob, cancelJob, deleteJob, downloadUrl, isActive, jobLog, watchJob, type Job } from '../../api/jobs';
+import { Button } from '../../components/Button';
+import { Icon, type IconName } from '../../components/Icon';
+import { errorMessage, formatTime } from '../../lib/format';
+import { showToast } from '../../state/toasts';
+import { formatBytes, formatSeconds } from '../dashboard/format';
+import '../../styles/jobs.css';
+import { jobs, jobsError, refreshJobs, selectedJobId, watchJobs } from './state';
+
+const STATE_ICON: Record<Job['state'], IconName> = {
+  queued: 'clock',
+  running: 'play',
+  succeeded: 'check',
+  failed: 'alert',
+  cancelled: 'ban',
+};
+
+function StateBadge({ job }: { job: Job }): JSX.Element {
+  return (
+    <span class={`job-state job-${job.state}`}>
+      {job.state === 'running' ? <span class="spinner" aria-hidden="true" /> : <Icon name={STATE_ICON[job.state]} size={12} />}
+      {job.state}
+    </span>
+  );
+}
+
+/** The log of a job: fetched once when it has ended, streamed while it runs. */
+function useLog(job: Job | null): string {
+  const [text, setText] = useState('');
+  const id = job?.id ?? null;
+  const active = job ? isActive(job) : false;
+  useEffect(() => {
+    setText('');
+    if (id === null) return undefined;
+    if (!active) {
+      let live = true;
+      jobLog(id).then(
+        (t) => live && setText(t),
+        (err: unknown) => live && setText(`(the log could not be read: ${errorMessage(err)})`),
+      );
+      return () => {
+        live = false;
+      };
+    }
+    return watchJob(id, {
+      job: () => undefined,
+      log: (piece) => setText((t) => t + piece),
+      end: () => void refreshJobs(),
+    });
+  }, [id, active]);
+  return text;
+}
+
+function LogView({ job }: { job: Job }): JSX.Element {
+  const text = useLog(job);
+  const ref = useRef<HTMLPreElement>(null);
+  const follow = useRef(true);
+  useEffect(() => {
+    const el = ref.current;
+    if (el && follow.current) el.scrollTop = el.scrollHeight;
+  }, [text]);
+  return (
+    <section class="job-detail" aria-label={`Job ${job.id}`}>
+      <header class="job-detail-head">
+        <StateBadge job={job} />
+        <strong>{job.description}</strong>
+        {job.reason && <span class={job.state === 'failed' ? 'job-reason error-text' : 'job-reason'}>{job.reason}</span>}
+      </header>
+      <pre
+        class="job-log"
+        ref={ref}
+        tabIndex={0}
+        aria-label="Job log"
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          follow.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 4;
+        }}
+      >
+        {text || (isActive(job) ? 'Waiting for output…' : '')}
+      </pre>
+    </section>
+  );
+}
+
+async function act(what: () => Promise<unknown>, done?: string): Promise<void> {
+  try {
+    await what();
+    if (done) showToast(done);
+  } catch (err) {
+    showToast(errorMessage(err), 'error');
+  }
+  await refreshJobs();
+}
+
+function JobActions({ job }: { job: Job }): JSX.Element {
+  const finished = !isActive(job);
+  return (
+    <span class="job-actions">
+      {!finished && (
+        <Button small onClick={() => void act(() => cancelJob(job.id), `Cancelling job ${job.id}…`)} aria-label={`Cancel job ${job.id}`}>
+          <Icon name="stop" size={12} /> Cancel
+        </Button>
+      )}
+      {job.state === 'succeeded' && job.output_path && (
+        <a class="btn btn-small" href={downloadUrl(job.output_path)} download aria-label={`Download the output of job ${job.id}`}>
+          <Icon name="download" size={12} /> Download
+        </a>
+      )}
+      {finished && !job.acknowledged && (
+        <Button small onClick={() => void act(() => acknowledgeJob(job.id))} aria-label={`Acknowledge job ${job.id}`}>
+          <Icon name="check" size={12} />
+        </Button>
+      )}
+      {finished && (
+        <Button small onClick={() => void act(() => deleteJob(job.id), `Job ${job.id} deleted.`)} aria-label={`Delete job ${job.id}`}>
+          <Icon name="trash" size={12} />
+        </Button>
+      )}
+    </span>
+  );
+}
+
+export function JobsTab(): JSX.Element {
+  useEffect(() => watchJobs(), []);
+  const list = jobs.value;
+  const selected = list.find((j) => j.id === selectedJobId.value) ?? list[0] ?? null;
+  const move = (e: KeyboardEvent) => {
+    const i = selected ? list.indexOf(selected) : -1;
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const next = list[Math.max(0, Math.min(list.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1)))];
+      if (next) {
+        selectedJobId.value = next.id;
+        document.getElementById(`job-row-${next.id}`)?.focus();
+      }
+    } else if (e.key === 'Delete' && selected && !isActive(selected)) {
+      e.preventDefault();
+      void act(() => deleteJob(selected.id), `Job ${selected.id} deleted.`);
+    }
+  };
+  return (
+    <div class="jobs-tab">
+      <div class="toolbar jobs-toolbar">
+        <Button small onClick={() => void refreshJobs()} aria-label="Refresh jobs">
+          <Icon name="refresh" size={12} /> Refresh
+        </Button>
+        <span class="muted">
+          {list.filter(isActive).length} running · {list.length} in all
+        </span>
+        {jobsError.value && <span class="error-text">{jobsError.value}</span>}
+      </div>
+      {list.length === 0 ? (
+        <p class="empty-state">No jobs yet. Start a backup, restore, maintenance or import/export from a node’s menu in the object explorer.</p>
+      ) : (
+        <div class="jobs-split">
+          <div class="table-wrap jobs-list">
+            <table class="data-table jobs-table" aria-label="Jobs" onKeyDown={move}>
+              <thead>
+                <tr>
+                  <th>State</th>
+                  <th>Job</th>
+                  <th>Started</th>
+                  <th class="num">Elapsed</th>
+                  <th class="num">Output</th>
+                  <th>
+                    <span class="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((job) => (
+                  <tr
+                    key={job.id}
+                    id={`job-row-${job.id}`}
+                    tabIndex={job === selected ? 0 : -1}
+                    aria-selected={job === selected}
+                    class={`${job === selected ? 'selected' : ''} ${job.acknowledged ? 'job-acknowledged' : ''}`}
+                    onClick={() => (selectedJobId.value = job.id)}
+                  >
+                    <td>
+                      <StateBadge job={job} />
+                    </td>
+                    <td class="job-description" title={job.command}>
+                      {job.description}
+                    </td>
+                    <td>{formatTime(job.started_at ?? job.created_at)}</td>
+                    <td class="num">{job.elapsed_seconds === null ? '—' : formatSeconds(job.elapsed_seconds)}</td>
+                    <td class="num">{job.output_size === null ? '—' : formatBytes(job.output_size)}</td>
+                    <td>
+                      <JobActions job={job} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {selected && <LogView key={selected.id} job={selected} />}
+        </div>
+      )}
+    </div>
+  );
+}
