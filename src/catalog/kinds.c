@@ -27,30 +27,33 @@ static const char *const foreign_server_children[] = {"user_mappings", NULL};
 static const char *const domain_children[] = {"domain_constraints", NULL};
 static const char *const none[] = {NULL};
 
-/* Objects of catalog CLASS that belong to an extension (or, for functions, are internal). */
-#define MEMBER_OF_EXTENSION(col, class, deptypes)                                                                      \
-	col " IN (SELECT d.objid FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog." class "'::regclass "       \
-	"AND d.deptype IN (" deptypes "))"
+/* Objects of catalog CLASS that belong to an extension: their 'e' rows in
+ * pg_depend reference it, which pg_depend_reference_index finds without
+ * reading the whole of pg_depend. */
+#define EXTENSION_MEMBER(col, class)                                                                                   \
+	col " IN (SELECT d.objid FROM pg_catalog.pg_depend d WHERE d.refclassid = 'pg_catalog.pg_extension'::regclass "\
+	"AND d.classid = 'pg_catalog." class "'::regclass AND d.deptype = 'e')"
 
 /* Relations of a schema by relkind; extension members count as system. */
 #define REL_LIST(kinds, extra)                                                                                         \
-	"SELECT c.relname, c.relname, " MEMBER_OF_EXTENSION("c.oid", "pg_class", "'e'") ", c.oid "                      \
-	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "                          \
+	"SELECT c.relname, c.relname, " EXTENSION_MEMBER("c.oid", "pg_class") ", c.oid "                               \
+	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "                         \
 	"WHERE n.nspname = $1 AND c.relkind IN (" kinds ")" extra
 
 #define PROC_LIST(cond)                                                                                                \
 	"SELECT p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', "                     \
 	"p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', "                            \
-	MEMBER_OF_EXTENSION("p.oid", "pg_proc", "'e', 'i'") ", p.oid "                                                  \
+	"(" EXTENSION_MEMBER("p.oid", "pg_proc") " OR p.oid IN (SELECT d.objid FROM pg_catalog.pg_depend d "           \
+	"WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.deptype = 'i')), p.oid "                               \
 	"FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "                          \
 	"WHERE n.nspname = $1 AND " cond
 
 #define SCHEMA_OBJ(table, namecol, nscol, extra)                                                                       \
-	"SELECT o." namecol ", o." namecol ", false, o.oid FROM pg_catalog." table " o JOIN pg_catalog.pg_namespace n " \
+	"SELECT o." namecol ", o." namecol ", false, o.oid FROM pg_catalog." table " o JOIN pg_catalog.pg_namespace n "\
 	"ON n.oid = o." nscol " WHERE n.nspname = $1" extra
 
 #define TABLE_OID                                                                                                      \
-	"(SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "            \
+	"(SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "           \
 	"WHERE n.nspname = $1 AND c.relname = $2)"
 
 /* Grid columns. */
@@ -143,7 +146,7 @@ const catalog_kind catalog_kinds[] = {
 	{"types", "Types", "type", "type", CATALOG_AT_SCHEMA, none,
 	 "SELECT t.typname, t.typname || CASE t.typtype WHEN 'c' THEN ' (composite)' WHEN 'e' THEN ' (enum)' "
 	 "WHEN 'r' THEN ' (range)' WHEN 'm' THEN ' (multirange)' WHEN 'b' THEN ' (base)' ELSE '' END, "
-	 MEMBER_OF_EXTENSION("t.oid", "pg_type", "'e'") ", t.oid FROM pg_catalog.pg_type t "
+	 EXTENSION_MEMBER("t.oid", "pg_type") ", t.oid FROM pg_catalog.pg_type t "
 	 "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 "
 	 "AND t.typtype IN ('b', 'c', 'e', 'r', 'm') AND (t.typtype <> 'c' OR t.typrelid IN "
 	 "(SELECT c.oid FROM pg_catalog.pg_class c WHERE c.relkind = 'c')) "
