@@ -90,6 +90,8 @@ void api_groups_create(http_req *r);
 void api_groups_update(http_req *r);
 void api_groups_delete(http_req *r);
 void api_objects_children(http_req *r);
+/* One page of a collection's grid: ?path=&offset=&limit=&order=&desc=&system= */
+void api_objects_collection(http_req *r);
 void api_objects_ddl(http_req *r);
 void api_objects_properties(http_req *r);
 void api_objects_statistics(http_req *r);

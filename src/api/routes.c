@@ -33,6 +33,7 @@ static const http_route routes[] = {
 	{"POST", "/api/v1/servers/{id}/connect", api_servers_connect, 0},
 	{"POST", "/api/v1/servers/{id}/disconnect", api_servers_disconnect, 0},
 	{"GET", "/api/v1/servers/{id}/objects", api_objects_children, 0},
+	{"GET", "/api/v1/servers/{id}/objects/collection", api_objects_collection, 0},
 	{"GET", "/api/v1/servers/{id}/objects/ddl", api_objects_ddl, 0},
 	{"GET", "/api/v1/servers/{id}/objects/properties", api_objects_properties, 0},
 	{"GET", "/api/v1/servers/{id}/objects/statistics", api_objects_statistics, 0},

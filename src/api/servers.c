@@ -1,5 +1,7 @@
 /* Servers and groups: register, change, connect, browse the top of the tree. */
+#include <errno.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -613,11 +615,78 @@ void api_servers_disconnect(http_req *r)
 	http_respond(r, 200, "application/json", "{}", 2);
 }
 
-/* ---- the top of the tree ---- */
+/* ---- the tree and collections ---- */
+
+static int listing_status(const tusk_err *err)
+{
+	return strcmp(err->code, "not_connected") == 0 ? 409
+	       : strcmp(err->code, "not_found") == 0   ? 404
+	       : strcmp(err->code, "invalid_order") == 0 ? 400
+							 : 502;
+}
+
+/* A query flag: false when absent; responds 400 for anything but true/false. */
+static bool query_flag(http_req *r, const char *name, bool *out)
+{
+	const char *v = http_req_query(r, name);
+	*out = v && strcmp(v, "true") == 0;
+	if (!v || *out || strcmp(v, "false") == 0)
+		return true;
+	http_respond_error(r, 400, "invalid_parameter", "'%s' is true or false.", name);
+	return false;
+}
+
+/* The members of one collection without repeating what they share: each is
+ * its path segment under parent, or [segment, label] when the label differs. */
+static void write_members(json_writer *w, const char *parent, const catalog_list *list)
+{
+	size_t skip = strlen(parent) + 1;
+	jw_kv_str(w, "parent", parent);
+	jw_kv_str(w, "kind", list->n ? list->nodes[0].kind : "object");
+	jw_kv_str(w, "icon", list->n ? list->nodes[0].icon : "object");
+	jw_kv_bool(w, "has_children", list->n && list->nodes[0].has_children);
+	jw_key(w, "members");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < list->n; i++) {
+		const catalog_node *n = &list->nodes[i];
+		const char *segment = n->path + skip;
+		if (strcmp(segment, n->label) == 0) {
+			jw_str(w, segment);
+			continue;
+		}
+		jw_arr_begin(w);
+		jw_str(w, segment);
+		jw_str(w, n->label);
+		jw_arr_end(w);
+	}
+	jw_arr_end(w);
+}
+
+static void write_nodes(json_writer *w, const catalog_list *list)
+{
+	jw_key(w, "nodes");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < list->n; i++) {
+		const catalog_node *n = &list->nodes[i];
+		jw_obj_begin(w);
+		jw_kv_str(w, "path", n->path);
+		jw_kv_str(w, "label", n->label);
+		jw_kv_str(w, "kind", n->kind);
+		jw_kv_str(w, "icon", n->icon);
+		if (n->count >= 0)
+			jw_kv_int(w, "count", n->count);
+		jw_kv_bool(w, "has_children", n->has_children);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
 
 void api_objects_children(http_req *r)
 {
 	tusk_app *app = http_req_app(r);
+	bool system, compact;
+	if (!query_flag(r, "system", &system) || !query_flag(r, "compact", &compact))
+		return;
 	store_server sv;
 	if (!load_server(r, &sv))
 		return;
@@ -626,37 +695,111 @@ void api_objects_children(http_req *r)
 	pg_error pe;
 	tusk_err err = {0};
 	const char *path = http_req_query(r, "path");
-	const char *system = http_req_query(r, "system");
-	bool ok = catalog_children(app->pool, api_session(r)->user.id, sv.id, path ? path : "/", restriction,
-				   system && strcmp(system, "true") == 0, &list, &pe, &err);
+	bool ok = catalog_children(app->pool, api_session(r)->user.id, sv.id, path ? path : "/", restriction, system,
+				   &list, &pe, &err);
 	free(restriction);
 	store_server_clear(&sv);
 	if (!ok) {
-		int status = strcmp(err.code, "not_connected") == 0 ? 409 : strcmp(err.code, "not_found") == 0 ? 404 : 502;
-		http_respond_error(r, status, err.code, "%s", err.msg);
+		http_respond_error(r, listing_status(&err), err.code, "%s", err.msg);
 		return;
 	}
 	str out = STR_INIT;
 	json_writer w;
 	jw_init(&w, &out);
 	jw_obj_begin(&w);
-	jw_key(&w, "nodes");
+	if (compact && list.members)
+		write_members(&w, path, &list);
+	else
+		write_nodes(&w, &list);
+	jw_obj_end(&w);
+	catalog_list_free(&list);
+	http_respond_json(r, 200, &out);
+}
+
+/* ?name= as a whole number in [min, max], def when absent; responds 400 otherwise. */
+static bool query_int(http_req *r, const char *name, int64_t def, int64_t min, int64_t max, int64_t *out)
+{
+	const char *v = http_req_query(r, name);
+	*out = def;
+	if (!v)
+		return true;
+	char *end = NULL;
+	errno = 0;
+	long long n = v[0] >= '0' && v[0] <= '9' ? strtoll(v, &end, 10) : -1;
+	if (end && *end == '\0' && errno == 0 && n >= min && n <= max) {
+		*out = n;
+		return true;
+	}
+	char code[32];
+	snprintf(code, sizeof(code), "invalid_%s", name);
+	http_respond_error(r, 400, code, "'%s' is a whole number from %lld to %lld.", name, (long long)min,
+			   (long long)max);
+	return false;
+}
+
+#define GRID_MAX_ROWS 1000
+
+void api_objects_collection(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	catalog_grid_query q = {.path = http_req_query(r, "path"), .order = http_req_query(r, "order")};
+	if (!query_flag(r, "system", &q.show_system) || !query_flag(r, "desc", &q.descending) ||
+	    !query_int(r, "offset", 0, 0, INT32_MAX, &q.offset) ||
+	    !query_int(r, "limit", 100, 1, GRID_MAX_ROWS, &q.limit))
+		return;
+	if (!q.path || !*q.path) {
+		http_respond_error(r, 400, "missing_field", "Give the path of a collection.");
+		return;
+	}
+	store_server sv;
+	if (!load_server(r, &sv))
+		return;
+	char *restriction = server_restriction_literal(sv.db_restriction);
+	q.db_restriction = restriction;
+	catalog_grid g;
+	pg_error pe;
+	tusk_err err = {0};
+	bool ok = catalog_collection(app->pool, api_session(r)->user.id, sv.id, &q, &g, &pe, &err);
+	free(restriction);
+	store_server_clear(&sv);
+	if (!ok) {
+		http_respond_error(r, listing_status(&err), err.code, "%s", err.msg);
+		return;
+	}
+	str out = STR_INIT;
+	json_writer w;
+	jw_init(&w, &out);
+	jw_obj_begin(&w);
+	jw_kv_int(&w, "total", g.total);
+	jw_kv_int(&w, "offset", q.offset);
+	jw_kv_str(&w, "kind", g.kind);
+	jw_kv_str(&w, "icon", g.icon);
+	jw_kv_bool(&w, "has_children", g.has_children);
+	jw_key(&w, "columns");
 	jw_arr_begin(&w);
-	for (size_t i = 0; i < list.n; i++) {
-		const catalog_node *n = &list.nodes[i];
+	for (size_t c = 0; c < g.ncolumns; c++)
+		jw_str(&w, g.columns[c]);
+	jw_arr_end(&w);
+	jw_key(&w, "rows");
+	jw_arr_begin(&w);
+	for (size_t i = 0; i < g.nrows; i++) {
 		jw_obj_begin(&w);
-		jw_kv_str(&w, "path", n->path);
-		jw_kv_str(&w, "label", n->label);
-		jw_kv_str(&w, "kind", n->kind);
-		jw_kv_str(&w, "icon", n->icon);
-		if (n->count >= 0)
-			jw_kv_int(&w, "count", n->count);
-		jw_kv_bool(&w, "has_children", n->has_children);
+		jw_kv_str(&w, "path", g.paths[i]);
+		jw_key(&w, "values");
+		jw_arr_begin(&w);
+		for (size_t c = 0; c < g.ncolumns; c++) {
+			const char *v = g.values[i * g.ncolumns + c];
+			if (v)
+				jw_str(&w, v);
+			else
+				jw_null(&w);
+		}
+		jw_arr_end(&w);
 		jw_obj_end(&w);
 	}
 	jw_arr_end(&w);
 	jw_obj_end(&w);
-	catalog_list_free(&list);
+	catalog_grid_free(&g);
 	http_respond_json(r, 200, &out);
 }
 

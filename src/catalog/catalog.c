@@ -10,21 +10,35 @@
 /* ---- the server level: databases, roles, tablespaces ---- */
 
 struct server_collection {
-	const char *name, *label, *icon, *list_sql;
-	bool restricted; /* takes the database restriction as $1 */
+	const char *name, *label, *icon;
+	const char *list_sql; /* (name, label, kind, oid), in no order */
+	bool restricted;      /* takes the database restriction as $1 */
+	const char *member_kind, *member_icon; /* for the grid */
+	const char *catalog;                   /* joined as o on x.oid for the grid */
+	const catalog_column *columns;
 };
+
+#define GRID_COLUMNS(...) ((const catalog_column[]){__VA_ARGS__, {NULL, NULL}})
 
 static const struct server_collection server_collections[] = {
 	{"databases", "Databases", "databases",
-	 "SELECT datname, datname, 'database' FROM pg_catalog.pg_database "
-	 "WHERE NOT datistemplate AND ($1::text[] IS NULL OR datname = ANY ($1::text[])) ORDER BY 1",
-	 true},
+	 "SELECT datname, datname, 'database', oid FROM pg_catalog.pg_database "
+	 "WHERE NOT datistemplate AND ($1::text[] IS NULL OR datname = ANY ($1::text[]))",
+	 true, "database", "database", "pg_database",
+	 GRID_COLUMNS({"owner", "pg_catalog.pg_get_userbyid(o.datdba)"},
+		      {"encoding", "pg_catalog.pg_encoding_to_char(o.encoding)"},
+		      {"comment", "pg_catalog.shobj_description(x.oid, 'pg_database')"})},
 	{"roles", "Login/Group Roles", "roles",
-	 "SELECT rolname, rolname, CASE WHEN rolcanlogin THEN 'login_role' ELSE 'group_role' END "
-	 "FROM pg_catalog.pg_roles WHERE rolname !~ '^pg_' ORDER BY 1",
-	 false},
-	{"tablespaces", "Tablespaces", "tablespaces",
-	 "SELECT spcname, spcname, 'tablespace' FROM pg_catalog.pg_tablespace ORDER BY 1", false},
+	 "SELECT rolname, rolname, CASE WHEN rolcanlogin THEN 'login_role' ELSE 'group_role' END, oid "
+	 "FROM pg_catalog.pg_roles WHERE rolname !~ '^pg_'",
+	 false, "role", "role", "pg_roles",
+	 GRID_COLUMNS({"can_login", "o.rolcanlogin"}, {"superuser", "o.rolsuper"},
+		      {"comment", "pg_catalog.shobj_description(x.oid, 'pg_authid')"})},
+	{"tablespaces", "Tablespaces", "tablespaces", "SELECT spcname, spcname, 'tablespace', oid FROM pg_catalog.pg_tablespace",
+	 false, "tablespace", "tablespace", "pg_tablespace",
+	 GRID_COLUMNS({"owner", "pg_catalog.pg_get_userbyid(o.spcowner)"},
+		      {"location", "pg_catalog.pg_tablespace_location(x.oid)"},
+		      {"comment", "pg_catalog.shobj_description(x.oid, 'pg_tablespace')"})},
 };
 #define NSERVER (sizeof(server_collections) / sizeof(server_collections[0]))
 
@@ -91,8 +105,11 @@ static bool server_members(pgpool *pool, int64_t user_id, int64_t server_id, con
 			   const char *restriction, catalog_list *out, pg_error *pgerr, tusk_err *err)
 {
 	const char *params[1] = {restriction};
-	PGresult *r = pgpool_query(pool, user_id, server_id, NULL, c->list_sql, c->restricted ? 1 : 0, params, pgerr,
-				   err);
+	str sql = STR_INIT;
+	str_appendf(&sql, "SELECT * FROM (%s) x (name, label, kind, oid) ORDER BY x.name", c->list_sql);
+	PGresult *r = pgpool_query(pool, user_id, server_id, NULL, str_cstr(&sql), c->restricted ? 1 : 0, params,
+				   pgerr, err);
+	str_free(&sql);
 	if (!r)
 		return false;
 	for (int i = 0; i < PQntuples(r); i++) {
@@ -223,7 +240,10 @@ static int level_params(enum catalog_level level)
 	}
 }
 
-/* The collections under the member the walk stands on, with counts. */
+/* The collections under the member the walk stands on, with counts: one row
+ * of scalar subqueries, one per collection (a UNION ALL would come back in
+ * any order from a parallel plan, and sorting each list only to count it
+ * would be wasted). */
 static bool member_collections(pgpool *pool, int64_t user_id, int64_t server_id, const char *path,
 			       const struct walk *w, bool show_system, catalog_list *out, pg_error *pgerr,
 			       tusk_err *err)
@@ -233,11 +253,12 @@ static bool member_collections(pgpool *pool, int64_t user_id, int64_t server_id,
 		return true;
 	str sql = STR_INIT;
 	int nparams = 0;
+	str_append_cstr(&sql, "SELECT ");
 	for (int i = 0; children[i]; i++) {
 		const catalog_kind *k = catalog_kind_find(children[i]);
 		nparams = level_params(k->level);
-		str_appendf(&sql, "%sSELECT count(*) FILTER (WHERE %s) FROM (%s) x (name, label, system)",
-			    i ? " UNION ALL " : "", show_system ? "true" : "NOT system", k->list_sql);
+		str_appendf(&sql, "%s(SELECT count(*) FILTER (WHERE %s) FROM (%s) x (name, label, system))", i ? ", " : "",
+			    show_system ? "true" : "NOT x.system", k->list_sql);
 	}
 	if (nparams > w->nparams) {
 		str_free(&sql);
@@ -248,17 +269,19 @@ static bool member_collections(pgpool *pool, int64_t user_id, int64_t server_id,
 	str_free(&sql);
 	if (!r)
 		return false;
-	for (int i = 0; children[i] && i < PQntuples(r); i++) {
+	for (int i = 0; children[i] && i < PQnfields(r) && PQntuples(r) == 1; i++) {
 		const catalog_kind *k = catalog_kind_find(children[i]);
 		str child = STR_INIT;
 		str_appendf(&child, "%s/%s", path, k->collection);
-		add(out, str_cstr(&child), k->label, "collection", k->icon, atoll(PQgetvalue(r, i, 0)), true);
+		add(out, str_cstr(&child), k->label, "collection", k->icon, atoll(PQgetvalue(r, 0, i)), true);
 		str_free(&child);
 	}
 	PQclear(r);
 	return true;
 }
 
+/* The members of the collection the walk ends at, in the kind's order; the
+ * list says they share a kind, an icon and a parent path. */
 static bool collection_members(pgpool *pool, int64_t user_id, int64_t server_id, const char *path,
 			       const struct walk *w, bool show_system, catalog_list *out, pg_error *pgerr,
 			       tusk_err *err)
@@ -269,19 +292,26 @@ static bool collection_members(pgpool *pool, int64_t user_id, int64_t server_id,
 		err_set(err, "not_found", "There is no object at '%s'.", path);
 		return false;
 	}
-	PGresult *r = pgpool_query(pool, user_id, server_id, w->db, k->list_sql, nparams, w->params, pgerr, err);
+	str sql = STR_INIT;
+	str_appendf(&sql, "SELECT x.name, x.label FROM (%s) x (name, label, system, oid)%s ORDER BY %s", k->list_sql,
+		    show_system ? "" : " WHERE NOT x.system", k->order ? k->order : "x.name");
+	PGresult *r = pgpool_query(pool, user_id, server_id, w->db, str_cstr(&sql), nparams, w->params, pgerr, err);
+	str_free(&sql);
 	if (!r)
 		return false;
 	bool has_children = *catalog_children_of(k->kind) != NULL;
-	for (int i = 0; i < PQntuples(r); i++) {
-		if (!show_system && PQgetvalue(r, i, 2)[0] == 't')
-			continue;
-		str child = STR_INIT;
+	int n = PQntuples(r);
+	out->nodes = xrealloc(out->nodes, (out->n + (size_t)n) * sizeof(*out->nodes));
+	str child = STR_INIT;
+	for (int i = 0; i < n; i++) {
+		str_reset(&child);
 		str_appendf(&child, "%s/", path);
 		append_segment(&child, PQgetvalue(r, i, 0));
-		add(out, str_cstr(&child), PQgetvalue(r, i, 1), k->kind, k->icon, -1, has_children);
-		str_free(&child);
+		out->nodes[out->n++] = (catalog_node){xstrdup(str_cstr(&child)), xstrdup(PQgetvalue(r, i, 1)), k->kind,
+						      k->icon, -1, has_children};
 	}
+	str_free(&child);
+	out->members = true;
 	PQclear(r);
 	return true;
 }
@@ -396,6 +426,166 @@ bool catalog_ddl(pgpool *pool, int64_t user_id, int64_t server_id, const char *p
 		}
 	}
 	walk_free(&w);
+	return ok;
+}
+
+/* ---- a collection's grid ---- */
+
+/* Where a grid's rows come from: a server collection or a kind in a database. */
+struct grid_source {
+	const char *db; /* NULL: the maintenance database */
+	const char *list_sql, *filter, *order, *catalog;
+	const catalog_column *columns;
+	const char *params[4];
+	int nparams;
+	const char *kind, *icon;
+	bool has_children;
+};
+
+void catalog_grid_free(catalog_grid *g)
+{
+	for (size_t i = 0; i < g->nrows; i++)
+		free(g->paths[i]);
+	for (size_t i = 0; i < g->nrows * g->ncolumns; i++)
+		free(g->values[i]);
+	free(g->paths);
+	free(g->values);
+	free(g->columns);
+	*g = (catalog_grid){0};
+}
+
+/* The page's SQL: the total, then one page of (name, columns...), or one row
+ * of NULLs after the total when the page is past the end. The page is cut
+ * before its columns are computed, so a deep page costs no more than the
+ * first (only ordering by a column computes that column for every member);
+ * _k and _t carry the order out to the top. */
+static bool grid_sql(const struct grid_source *src, const catalog_grid_query *q, str *sql, tusk_err *err)
+{
+	const char *key = NULL; /* the ordering column's SQL; NULL: the tree's order */
+	if (q->order && *q->order) {
+		if (strcmp(q->order, "name") == 0)
+			key = "x.name";
+		for (const catalog_column *c = src->columns; !key && c->name; c++)
+			if (strcmp(q->order, c->name) == 0)
+				key = c->sql;
+		if (!key) {
+			err_set(err, "invalid_order", "This collection has no column '%s' to order by.", q->order);
+			return false;
+		}
+	}
+	const char *dir = q->descending ? " DESC" : "";
+	char order[64];
+	snprintf(order, sizeof(order), "_k%s NULLS LAST, _t%s", key ? dir : "", key ? "" : dir);
+	str join = STR_INIT;
+	if (src->catalog)
+		str_appendf(&join, " LEFT JOIN pg_catalog.%s o ON o.oid = x.oid", src->catalog);
+	str_append_cstr(sql, "SELECT t.total, p.name");
+	for (const catalog_column *c = src->columns; c->name; c++)
+		str_appendf(sql, ", p.%s", c->name);
+	str_appendf(sql, " FROM (SELECT count(*) FROM (%s) x (name, label, system, oid) WHERE %s) t (total) "
+			 "LEFT JOIN (SELECT x.name",
+		    src->list_sql, src->filter);
+	for (const catalog_column *c = src->columns; c->name; c++)
+		str_appendf(sql, ", %s AS %s", c->sql, c->name);
+	str_appendf(sql,
+		    ", x._k, x._t FROM (SELECT x.*, %s AS _k, %s AS _t FROM (%s) x (name, label, system, oid)%s "
+		    "WHERE %s ORDER BY %s LIMIT $%d::int8 OFFSET $%d::int8) x%s) p ON true ORDER BY p.%s",
+		    key ? key : "NULL", src->order, src->list_sql, key ? str_cstr(&join) : "", src->filter, order,
+		    src->nparams + 1, src->nparams + 2, str_cstr(&join), order);
+	str_free(&join);
+	return true;
+}
+
+/* Finds what the collection at path lists; w is walked (and to be freed) when *walked. */
+static bool grid_source_of(const catalog_grid_query *q, struct grid_source *src, struct walk *w, bool *walked,
+			   tusk_err *err)
+{
+	const char *path = q->path ? q->path : "";
+	memset(src, 0, sizeof(*src));
+	*walked = false;
+	for (size_t i = 0; i < NSERVER; i++) {
+		const struct server_collection *c = &server_collections[i];
+		if (path[0] != '/' || strcmp(path + 1, c->name) != 0)
+			continue;
+		*src = (struct grid_source){NULL, c->list_sql, "true", "x.name", c->catalog, c->columns, {NULL}, 0,
+					    c->member_kind, c->member_icon, strcmp(c->name, "databases") == 0};
+		if (c->restricted)
+			src->params[src->nparams++] = q->db_restriction;
+		return true;
+	}
+	*walked = strncmp(path, "/databases/", 11) == 0;
+	if (!*walked || !walk_path(path, w) || !w->collection || w->at_member ||
+	    level_params(w->collection->level) > w->nparams) {
+		err_set(err, "not_found", "There is no collection at '%s'.", path);
+		return false;
+	}
+	const catalog_kind *k = w->collection;
+	*src = (struct grid_source){w->db,
+				    k->list_sql,
+				    q->show_system ? "true" : "NOT x.system",
+				    k->order ? k->order : "x.name",
+				    k->catalog,
+				    k->columns,
+				    {w->params[0], w->params[1]},
+				    level_params(k->level),
+				    k->kind,
+				    k->icon,
+				    *catalog_children_of(k->kind) != NULL};
+	return true;
+}
+
+bool catalog_collection(pgpool *pool, int64_t user_id, int64_t server_id, const catalog_grid_query *q,
+			catalog_grid *out, pg_error *pgerr, tusk_err *err)
+{
+	*out = (catalog_grid){0};
+	struct grid_source src;
+	struct walk w;
+	bool walked;
+	bool ok = grid_source_of(q, &src, &w, &walked, err);
+	str sql = STR_INIT;
+	ok = ok && grid_sql(&src, q, &sql, err);
+	char limit[24], offset[24];
+	snprintf(limit, sizeof(limit), "%lld", (long long)q->limit);
+	snprintf(offset, sizeof(offset), "%lld", (long long)q->offset);
+	src.params[src.nparams] = limit;
+	src.params[src.nparams + 1] = offset;
+	PGresult *r = ok ? pgpool_query(pool, user_id, server_id, src.db, str_cstr(&sql), src.nparams + 2, src.params,
+					pgerr, err)
+			 : NULL;
+	str_free(&sql);
+	ok = r != NULL;
+	if (ok) {
+		size_t ncols = 1;
+		while (src.columns[ncols - 1].name)
+			ncols++;
+		out->columns = xmalloc(ncols * sizeof(*out->columns));
+		out->columns[0] = "name";
+		for (size_t c = 1; c < ncols; c++)
+			out->columns[c] = src.columns[c - 1].name;
+		out->ncolumns = ncols;
+		out->kind = src.kind;
+		out->icon = src.icon;
+		out->has_children = src.has_children;
+		out->total = PQntuples(r) > 0 ? atoll(PQgetvalue(r, 0, 0)) : 0;
+		out->nrows = PQntuples(r) > 0 && !PQgetisnull(r, 0, 1) ? (size_t)PQntuples(r) : 0;
+		size_t cells = out->nrows * ncols;
+		out->paths = xcalloc(out->nrows + 1, sizeof(*out->paths));
+		out->values = xcalloc(cells + 1, sizeof(*out->values));
+		str child = STR_INIT;
+		for (size_t i = 0; i < out->nrows; i++) {
+			str_reset(&child);
+			str_appendf(&child, "%s/", q->path);
+			append_segment(&child, PQgetvalue(r, (int)i, 1));
+			out->paths[i] = xstrdup(str_cstr(&child));
+			for (size_t c = 0; c < ncols; c++)
+				if (!PQgetisnull(r, (int)i, (int)c + 1))
+					out->values[i * ncols + c] = xstrdup(PQgetvalue(r, (int)i, (int)c + 1));
+		}
+		str_free(&child);
+	}
+	PQclear(r);
+	if (walked)
+		walk_free(&w);
 	return ok;
 }
 

@@ -24,6 +24,9 @@ typedef struct {
 typedef struct {
 	catalog_node *nodes;
 	size_t n;
+	/* the members of one collection: one kind, icon and has_children, and
+	 * each path is the listed path, '/', and the member's escaped name */
+	bool members;
 } catalog_list;
 
 /* Lists the children of path: a collection's members, or a member's
@@ -35,6 +38,35 @@ bool catalog_children(pgpool *pool, int64_t user_id, int64_t server_id, const ch
 		      bool show_system, catalog_list *out, pg_error *pgerr, tusk_err *err)
 	__attribute__((warn_unused_result));
 void catalog_list_free(catalog_list *l);
+
+/* One page of a collection's grid (what "Properties" shows for "Tables"):
+ * its members with their main catalog facts. */
+typedef struct {
+	const char *path; /* a collection: "/databases/d/schemas/s/tables", "/roles" */
+	const char *db_restriction;
+	bool show_system;
+	const char *order; /* a column's name, or NULL for the tree's order */
+	bool descending;
+	int64_t offset;
+	int64_t limit;
+} catalog_grid_query;
+
+typedef struct {
+	int64_t total;                   /* members in the collection, not in the page */
+	const char *kind, *icon;         /* the members' */
+	bool has_children;
+	const char **columns;            /* "name", then the kind's own (static strings) */
+	size_t ncolumns, nrows;
+	char **paths;                    /* one per row */
+	char **values;                   /* nrows * ncolumns; NULL for SQL NULL */
+} catalog_grid;
+
+/* Rows [offset, offset + limit) of the collection at q->path, ordered by
+ * q->order then the tree's order. err codes: not_found for a path that is
+ * not a collection, invalid_order for a column the collection lacks. */
+bool catalog_collection(pgpool *pool, int64_t user_id, int64_t server_id, const catalog_grid_query *q,
+			catalog_grid *out, pg_error *pgerr, tusk_err *err) __attribute__((warn_unused_result));
+void catalog_grid_free(catalog_grid *g);
 
 /* The DDL that recreates the object at path (a member), like pg_dump: its
  * CREATE plus owner, comments, privileges and, for a table, its sequences,

@@ -12,6 +12,15 @@ enum catalog_level {
 	CATALOG_AT_FOREIGN_SERVER, /* $1 wrapper, $2 server */
 };
 
+/* A column of a collection's grid after the member's name: an SQL
+ * expression over x (the list row: name, label, system, oid) and o (the
+ * member's catalog row, when the kind names its catalog). Values go to the
+ * browser as text; sizes and counts as plain numbers so they sort. */
+typedef struct {
+	const char *name; /* "owner", "size" */
+	const char *sql;
+} catalog_column;
+
 typedef struct {
 	const char *collection; /* path segment, e.g. "tables" */
 	const char *label;      /* "Tables" */
@@ -19,7 +28,10 @@ typedef struct {
 	const char *icon;
 	enum catalog_level level;
 	const char *const *children; /* collections under a member */
-	const char *list_sql;        /* (name, label, system) */
+	const char *list_sql;        /* (name, label, system, oid), in no order */
+	const char *order;           /* display order over x; NULL: x.name */
+	const char *catalog;         /* the members' catalog, joined as o on x.oid for the grid; NULL: none */
+	const catalog_column *columns; /* the grid's columns after the name, NULL-terminated */
 } catalog_kind;
 
 extern const catalog_kind catalog_kinds[];

@@ -1,5 +1,6 @@
 // Object browser tree: every collection under a database, a schema and a
-// table, with counts, system objects hidden unless asked, odd names.
+// table, with counts, system objects hidden unless asked, odd names; the
+// compact form of a collection's members and a collection's paged grid.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -8,11 +9,22 @@ import { Client } from '../lib/http.mjs';
 import { pg, psql, serverVersion } from '../lib/pg.mjs';
 
 const DB = 'browser_tests';
+const ODD = 'we%ird/sch "ema';
+const ODD_SQL = '"we%ird/sch ""ema"';
+const ODD_PATH = `/databases/${DB}/schemas/we%25ird%2Fsch "ema`;
 let t, c, id;
 
 before(async () => {
   if (!psql(`SELECT 1 FROM pg_database WHERE datname = '${DB}'`)) psql(`CREATE DATABASE ${DB}`);
   psql(readFileSync(new URL('../fixtures/catalog.sql', import.meta.url), 'utf8'), { db: DB });
+  // a schema of odd names for the grid: quotes, a slash, a percent sign, a keyword, unicode
+  psql(
+    `DROP SCHEMA IF EXISTS ${ODD_SQL} CASCADE; CREATE SCHEMA ${ODD_SQL}; ` +
+      `CREATE TABLE ${ODD_SQL}."select" (id int); CREATE TABLE ${ODD_SQL}."ünï cödé" (id int); ` +
+      `CREATE TABLE ${ODD_SQL}."50%/off" (id int); COMMENT ON TABLE ${ODD_SQL}."select" IS 'it''s a keyword'; ` +
+      `INSERT INTO ${ODD_SQL}."select" SELECT generate_series(1, 100); ANALYZE ${ODD_SQL}."select"`,
+    { db: DB },
+  );
   t = await startTusk({});
   c = new Client(t.url);
   c.csrf = (await c.post('api/v1/auth/login', ADMIN)).body.csrf_token;
@@ -157,4 +169,134 @@ test('the DDL of a database, and dependents listed once each', async () => {
   const deps = await facet('dependencies', `/databases/${DB}/schemas/cat/tables/parent`);
   const objects = deps.dependents.map((d) => `${d.object}|${d.type}`);
   assert.equal(new Set(objects).size, objects.length, objects.join('\n'));
+});
+
+test('a collection lists its members compactly on request', async () => {
+  const path = `/databases/${DB}/schemas/cat/tables`;
+  const r = await c.get(`api/v1/servers/${id}/objects?path=${encodeURIComponent(path)}&compact=true`);
+  assert.equal(r.status, 200, r.raw);
+  assert.deepEqual(r.body, {
+    parent: path,
+    kind: 'table',
+    icon: 'table',
+    has_children: true,
+    members: ['child', 'events', ['odd%2Fname "x"', 'odd/name "x"'], 'parent'],
+  });
+  // the same paths and labels as the full form
+  const full = await children(path);
+  const expanded = r.body.members.map((m) => (typeof m === 'string' ? [m, m] : m)).map(([seg, label]) => ({ path: `${path}/${seg}`, label }));
+  assert.deepEqual(expanded, full.map((n) => ({ path: n.path, label: n.label })));
+  const cols = await c.get(`api/v1/servers/${id}/objects?path=${encodeURIComponent(`${path}/parent/columns`)}&compact=true`);
+  assert.deepEqual(cols.body.members[0], ['id', 'id integer not null']);
+  assert.equal(cols.body.has_children, false);
+  // what is not one collection's members keeps the full form
+  const db = await c.get(`api/v1/servers/${id}/objects?path=${encodeURIComponent(`/databases/${DB}`)}&compact=true`);
+  assert.ok(Array.isArray(db.body.nodes) && db.body.nodes.every((n) => n.kind === 'collection'));
+  const bad = await c.get(`api/v1/servers/${id}/objects?path=${encodeURIComponent(path)}&compact=yes`);
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.error.code, 'invalid_parameter');
+});
+
+async function grid(path, query = '') {
+  const r = await c.get(`api/v1/servers/${id}/objects/collection?path=${encodeURIComponent(path)}${query}`);
+  assert.equal(r.status, 200, `${path}${query}: ${r.raw}`);
+  return r.body;
+}
+const names = (g) => g.rows.map((row) => row.values[0]);
+
+test('a collection grid pages its members with their catalog facts', async () => {
+  const path = `/databases/${DB}/schemas/cat/tables`;
+  const all = await grid(path);
+  assert.equal(all.total, 4);
+  assert.equal(all.offset, 0);
+  assert.deepEqual([all.kind, all.icon, all.has_children], ['table', 'table', true]);
+  assert.deepEqual(all.columns, ['name', 'owner', 'estimated_rows', 'size', 'comment']);
+  assert.deepEqual(names(all), ['child', 'events', 'odd/name "x"', 'parent']);
+  const parent = all.rows.find((row) => row.values[0] === 'parent');
+  assert.equal(parent.path, `${path}/parent`);
+  assert.equal(parent.values[1], pg.user);
+  assert.ok(Number(parent.values[3]) > 0, 'size in bytes');
+  // pages: what the tree lists, cut where asked; past the end only the total
+  const first = await grid(path, '&limit=2');
+  const second = await grid(path, '&limit=2&offset=2');
+  assert.deepEqual([...names(first), ...names(second)], names(all));
+  assert.equal(second.offset, 2);
+  const past = await grid(path, '&offset=10');
+  assert.deepEqual([past.total, past.rows], [4, []]);
+  // ordered by name either way, or by another column (then by name)
+  assert.deepEqual(names(await grid(path, '&order=name&desc=true')), [...names(all)].reverse());
+  const bySize = await grid(path, '&order=size&desc=true');
+  const sizes = bySize.rows.map((row) => Number(row.values[3]));
+  assert.deepEqual(sizes, [...sizes].sort((a, b) => b - a));
+  // a table's columns keep their table order
+  const cols = await grid(`${path}/parent/columns`);
+  assert.deepEqual(cols.columns, ['name', 'data_type', 'not_null', 'default_value', 'comment']);
+  assert.deepEqual(names(cols), ['id', 'code', 'amount', 'doubled', 'mood']);
+  assert.deepEqual(cols.rows[2].values, ['amount', 'numeric(10,2)', 'f', '0', null]);
+});
+
+test('every collection has a grid with at least a name', async () => {
+  for (const path of [`/databases/${DB}`, `/databases/${DB}/schemas/cat`, `/databases/${DB}/schemas/cat/tables/parent`]) {
+    for (const node of await children(path)) {
+      const g = await grid(node.path);
+      assert.equal(g.columns[0], 'name', node.path);
+      assert.equal(g.total, node.count, node.path);
+      assert.equal(g.rows.length, Math.min(node.count, 100), node.path);
+    }
+  }
+  const dbs = await grid('/databases');
+  assert.ok(names(dbs).includes(DB));
+  assert.deepEqual(dbs.columns, ['name', 'owner', 'encoding', 'comment']);
+  assert.ok(names(await grid('/roles')).includes(pg.user));
+  assert.ok(names(await grid('/tablespaces')).includes('pg_default'));
+  // system objects only when asked
+  const schemas = await grid(`/databases/${DB}/schemas`);
+  assert.ok(!names(schemas).includes('pg_catalog'));
+  assert.ok(names(await grid(`/databases/${DB}/schemas`, '&system=true')).includes('pg_catalog'));
+});
+
+test('odd names in a grid: quoted in SQL, escaped in paths that lead to the object', async () => {
+  const g = await grid(`${ODD_PATH}/tables`);
+  assert.deepEqual(names(g), ['50%/off', 'select', 'ünï cödé']);
+  assert.deepEqual(g.rows.map((row) => row.path), [`${ODD_PATH}/tables/50%25%2Foff`, `${ODD_PATH}/tables/select`, `${ODD_PATH}/tables/ünï cödé`]);
+  const select = g.rows[1];
+  assert.equal(select.values[2], '100', 'estimated rows after ANALYZE');
+  assert.equal(select.values[4], "it's a keyword");
+  for (const row of g.rows) {
+    const props = asMap((await facet('properties', row.path)).properties);
+    assert.equal(props.name, row.values[0]);
+    assert.equal(props.schema, ODD);
+  }
+  assert.deepEqual(names(await grid(`${ODD_PATH}/tables/select/columns`)), ['id']);
+});
+
+test('bad grid requests are 400 or 404 with a JSON error', async () => {
+  const path = encodeURIComponent(`/databases/${DB}/schemas/cat/tables`);
+  const cases = [
+    [`offset=-1`, 400, 'invalid_offset'],
+    [`offset=abc`, 400, 'invalid_offset'],
+    [`offset=1.5`, 400, 'invalid_offset'],
+    [`offset=99999999999`, 400, 'invalid_offset'],
+    [`limit=0`, 400, 'invalid_limit'],
+    [`limit=1001`, 400, 'invalid_limit'],
+    [`limit=`, 400, 'invalid_limit'],
+    [`limit=%2B5`, 400, 'invalid_limit'],
+    [`order=nonsense`, 400, 'invalid_order'],
+    [`order=x.name`, 400, 'invalid_order'],
+    [`desc=maybe`, 400, 'invalid_parameter'],
+  ];
+  for (const [query, status, code] of cases) {
+    const r = await c.get(`api/v1/servers/${id}/objects/collection?path=${path}&${query}`);
+    assert.equal(r.status, status, `${query}: ${r.raw}`);
+    assert.equal(r.body.error.code, code, query);
+    assert.equal(typeof r.body.error.message, 'string');
+  }
+  for (const where of [`/databases/${DB}`, `/databases/${DB}/schemas/cat/tables/parent`, `/databases/${DB}/nonsense`, '/', '/nonsense']) {
+    const r = await c.get(`api/v1/servers/${id}/objects/collection?path=${encodeURIComponent(where)}`);
+    assert.equal(r.status, 404, `${where}: ${r.raw}`);
+    assert.equal(r.body.error.code, 'not_found');
+  }
+  const none = await c.get(`api/v1/servers/${id}/objects/collection`);
+  assert.equal(none.status, 400);
+  assert.equal((await c.get(`api/v1/servers/999999/objects/collection?path=${path}`)).status, 404);
 });

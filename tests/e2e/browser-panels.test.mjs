@@ -1,7 +1,8 @@
 // The object explorer below a database against the real server and the test
 // cluster: collections with counts, the object tab that follows the
-// selection (Properties, SQL, Statistics, Dependencies), View/Edit Data from
-// a table's menu, and Drop with its SQL preview and PostgreSQL's refusal.
+// selection (Properties, SQL, Statistics, Dependencies; a collection's grid
+// of members, paged), View/Edit Data from a table's menu, and Drop with its
+// SQL preview and PostgreSQL's refusal.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { psql, pg as PG } from '../lib/pg.mjs';
@@ -32,6 +33,7 @@ let browser;
 let page;
 
 const ROLE = 'e2e_panels_reader';
+const BIG = 250;
 
 function dropDatabase() {
   psql(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
@@ -49,6 +51,13 @@ before(async () => {
       'CREATE INDEX parent_name ON cat.parent (name); ' +
       'CREATE VIEW cat.v_parent AS SELECT id, name FROM cat.parent; ' +
       "INSERT INTO cat.parent VALUES (1, 'apple', 3), (2, 'pear', NULL), (3, 'plum', 7);",
+    { db: DB },
+  );
+  // more tables than one page of a collection's grid
+  psql(
+    `CREATE SCHEMA big; DO $$ BEGIN FOR i IN 1..${BIG} LOOP ` +
+      "EXECUTE format('CREATE TABLE big.%I (id int)', 'big_' || lpad(i::text, 3, '0')); END LOOP; END $$; " +
+      "COMMENT ON TABLE big.big_001 IS 'The first of many';",
     { db: DB },
   );
   tusk = await startServer();
@@ -150,6 +159,60 @@ test('the object tab follows the selection and says calmly what the server canno
   await objectTab().getByText('Tusk cannot write the DDL of a role yet.').waitFor();
   assert.equal(await objectTab().getByRole('alert').count(), 0, 'not shown as an error');
   await section('Properties').click();
+});
+
+test('selecting a collection shows its members in a grid that pages as it scrolls; Enter opens one', async () => {
+  await expandTreeItem(page, treeItem(page, 'big'));
+  await selectTreeItem(treeItem(page, `Tables (${BIG})`));
+  await page.getByRole('tab', { name: 'Tables in big' }).waitFor();
+  const grid = objectTab().getByRole('grid', { name: 'Tables in big' });
+  const first = grid.getByRole('row').filter({ has: page.getByRole('gridcell', { name: 'big_001', exact: true }) });
+  await first.getByRole('gridcell', { name: 'The first of many' }).waitFor();
+  await first.getByRole('gridcell', { name: PG.user, exact: true }).waitFor();
+  await objectTab().getByText(`${BIG} tables`).waitFor();
+  const rendered = await grid.getByRole('row').count();
+  assert.ok(rendered > 10 && rendered < 100, `only the rows in view are in the page (${rendered})`);
+  await bothThemes('collection-grid');
+
+  // the last rows come in a later page, fetched when scrolled to
+  assert.equal(await grid.getByRole('gridcell', { name: `big_${BIG}`, exact: true }).count(), 0);
+  await grid.evaluate((el) => {
+    el.scrollTop = el.scrollHeight;
+  });
+  await grid.getByRole('gridcell', { name: `big_${BIG}`, exact: true }).waitFor();
+  await grid.evaluate((el) => {
+    el.scrollTop = 0;
+  });
+  await grid.getByRole('gridcell', { name: 'big_001', exact: true }).waitFor();
+
+  // ordered by name on the server, descending on the second click
+  const name = grid.getByRole('columnheader', { name: 'Name' });
+  await name.getByRole('button').click();
+  await waitUntil(async () => (await name.getAttribute('aria-sort')) === 'ascending');
+  await name.getByRole('button').click();
+  await waitUntil(async () => (await name.getAttribute('aria-sort')) === 'descending');
+  await grid.getByRole('row').nth(1).getByRole('gridcell', { name: `big_${BIG}`, exact: true }).waitFor();
+  await name.getByRole('button').click();
+  await waitUntil(async () => (await name.getAttribute('aria-sort')) === null);
+  await grid.getByRole('row').nth(1).getByRole('gridcell', { name: 'big_001', exact: true }).waitFor();
+
+  // the keyboard moves the cursor; Enter opens the table in the tree and the tab
+  await grid.focus();
+  await page.keyboard.press('End');
+  await grid.getByRole('row', { selected: true }).getByRole('gridcell', { name: `big_${BIG}`, exact: true }).waitFor();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await grid.getByRole('row', { selected: true }).getByRole('gridcell', { name: 'big_003', exact: true }).waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByRole('tab', { name: 'table big.big_003' }).waitFor();
+  await waitUntil(async () => (await treeItem(page, 'big_003').getAttribute('aria-selected')) === 'true');
+  await objectTab().getByRole('table', { name: 'Properties' }).getByRole('cell', { name: 'big_003', exact: true }).waitFor();
+
+  // back up the tree, to the grid, and tidy the tree for the tests that follow
+  await selectTreeItem(treeItem(page, 'big'));
+  await page.keyboard.press('ArrowLeft');
+  await treeItem(page, 'big_003').waitFor({ state: 'detached' });
 });
 
 test('View/Edit Data from the table menu opens its rows in a query tab', async () => {

@@ -1,5 +1,6 @@
 // What the object panels show of one object of a connected server: its
-// properties, DDL, statistics and dependencies, and dropping it.
+// properties, DDL, statistics and dependencies, and dropping it; and of a
+// collection, its members page by page.
 import { request, requestText } from './client';
 
 export interface NamedValue {
@@ -41,4 +42,39 @@ export function objectDependencies(serverId: number, path: string): Promise<Depe
 /** The DROP statement for PATH; it runs only when PREVIEW is false. */
 export function dropObject(serverId: number, path: string, cascade: boolean, preview: boolean): Promise<DropAnswer> {
   return request<DropAnswer>('POST', `servers/${serverId}/objects/drop`, { body: { path, cascade, preview } });
+}
+
+/** One page of a collection's grid: its members' names and catalog facts, as text. */
+export interface CollectionPage {
+  /** Members in the whole collection. */
+  total: number;
+  offset: number;
+  /** What the members are, for opening one. */
+  kind: string;
+  icon: string;
+  has_children: boolean;
+  /** "name", then the kind's own ("owner", "estimated_rows", "size", "comment"...). */
+  columns: string[];
+  rows: Array<{ path: string; values: Array<string | null> }>;
+}
+
+export interface CollectionQuery {
+  offset: number;
+  limit: number;
+  /** A column to order by; the tree's order when absent. */
+  order?: string;
+  desc?: boolean;
+  system?: boolean;
+}
+
+export function collectionPage(serverId: number, path: string, q: CollectionQuery): Promise<CollectionPage> {
+  const query = {
+    path,
+    offset: q.offset,
+    limit: q.limit,
+    order: q.order,
+    desc: q.desc ? 'true' : undefined,
+    system: q.system ? 'true' : undefined,
+  };
+  return request<CollectionPage>('GET', `servers/${serverId}/objects/collection`, { query });
 }

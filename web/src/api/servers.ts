@@ -107,10 +107,25 @@ export function disconnectServer(id: number): Promise<void> {
   return request<void>('POST', `servers/${id}/disconnect`, { body: {} });
 }
 
+/** A collection's members as the server sends them on request: what they share once, then each one's path segment (and label when it differs). */
+interface CompactMembers {
+  parent: string;
+  kind: string;
+  icon: string;
+  has_children: boolean;
+  members: Array<string | [string, string]>;
+}
+
 /** The children of PATH; SYSTEM adds catalog schemas, extension members and internal objects. */
 export async function listObjects(id: number, path: string, system = false): Promise<ObjectNode[]> {
-  const query = { path, system: system ? 'true' : undefined };
-  return (await request<{ nodes: ObjectNode[] }>('GET', `servers/${id}/objects`, { query })).nodes;
+  const query = { path, system: system ? 'true' : undefined, compact: 'true' };
+  const answer = await request<{ nodes: ObjectNode[] } | CompactMembers>('GET', `servers/${id}/objects`, { query });
+  if ('nodes' in answer) return answer.nodes;
+  const { parent, kind, icon, has_children, members } = answer;
+  const prefix = `${parent}/`;
+  return members.map((m) =>
+    typeof m === 'string' ? { path: prefix + m, label: m, kind, icon, has_children } : { path: prefix + m[0], label: m[1], kind, icon, has_children },
+  );
 }
 
 export async function importServers(servers: unknown): Promise<number> {

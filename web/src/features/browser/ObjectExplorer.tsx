@@ -23,7 +23,7 @@ import {
 import { ACTIONS, actionForKey, canRun, menuActions, runAction, type ActionId } from '../servers/actions';
 import { DdlDialogs } from '../dialogs/DdlDialogs';
 import { JobDialogs } from '../jobs/JobDialogs';
-import { explorerModel, isCollection, selectedEntry, type Entry } from './explorerModel';
+import { explorerModel, selectedEntry, type Entry } from './explorerModel';
 import { frontObjectTab, showObject } from './objectPanel';
 
 const TOOLBAR: Array<ActionId | 'separator'> = [
@@ -67,11 +67,11 @@ function activate(node: TreeNode): void {
   else if (explorerModel.value.entries.get(node.id)?.kind === 'object') frontObjectTab();
 }
 
-/** Selecting an object (not a collection) shows it in the object tab. */
+/** Selecting an object shows it in the object tab; a collection, the grid of its members. */
 function select(id: string): void {
   selectedId.value = id;
   const entry = explorerModel.value.entries.get(id);
-  if (entry?.kind === 'object' && !isCollection(entry.node)) showObject(entry.server, entry.node);
+  if (entry?.kind === 'object') showObject(entry.server, entry.node);
 }
 
 function menuEntries(entry: Entry): MenuEntry[] {

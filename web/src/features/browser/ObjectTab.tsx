@@ -1,5 +1,6 @@
 // The object tab: a header naming the object, then Properties, SQL,
-// Statistics and Dependencies of whatever the explorer has selected.
+// Statistics and Dependencies of whatever the explorer has selected; for a
+// collection, the grid of its members.
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { Dependency, NamedValue } from '../../api/objects';
@@ -9,8 +10,11 @@ import { ToolButton } from '../../components/Toolbar';
 import { errorMessage } from '../../lib/format';
 import { databaseOf, qualifiedName } from '../../lib/objectPath';
 import { showToast } from '../../state/toasts';
-import { objectIcon } from './explorerModel';
+import { CollectionGrid } from './CollectionGrid';
+import { isCollection, objectIcon } from './explorerModel';
+import { humanize } from './labels';
 import {
+  collectionOwner,
   kindLabel,
   objectSection,
   objectTarget,
@@ -38,10 +42,11 @@ export function ObjectTab(): JSX.Element {
       </div>
     );
   }
+  const collection = isCollection(target.node);
   return (
     <div class="object-tab">
       <ObjectHeader target={target} />
-      <SectionStrip />
+      {collection ? <CollectionGrid key={`${target.server.id}:${target.node.path}`} target={target} /> : <SectionStrip />}
     </div>
   );
 }
@@ -50,11 +55,13 @@ function ObjectHeader({ target }: { target: ObjectTarget }): JSX.Element {
   const { server, node } = target;
   const database = databaseOf(node.path);
   const where = database !== null && node.kind !== 'database' ? `${database} on ${server.name}` : server.name;
+  const collection = isCollection(node);
+  const owner = collection ? collectionOwner(node) : '';
   return (
     <header class="object-head">
       <Icon name={objectIcon(node)} class="object-head-icon" />
-      <span class="object-kind">{kindLabel(node)}</span>
-      <strong class="object-name">{qualifiedName(node.path)}</strong>
+      <span class="object-kind">{collection ? (owner ? `${node.label} in` : node.label) : kindLabel(node)}</span>
+      <strong class="object-name">{collection ? owner : qualifiedName(node.path)}</strong>
       <span class="object-where">{where}</span>
       <span class="toolbar-fill" />
       <ToolButton icon="refresh" label="Refresh" onClick={refreshObject} />
@@ -148,13 +155,6 @@ function Loaded<T>({ load, children }: { load: SectionLoad<T> | undefined; child
     );
   }
   return <>{children(load.value)}</>;
-}
-
-/** Property names as words: "estimated_rows" is "Estimated rows", "oid" is "OID". */
-function humanize(name: string): string {
-  const words = name.split('_').map((w) => (['oid', 'sql', 'acl', 'ttl', 'fts', 'rls'].includes(w) ? w.toUpperCase() : w));
-  const text = words.join(' ');
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Values that are code, identifiers lists or ACLs read best in monospace. */

@@ -25,9 +25,14 @@ export type Entry =
   | { kind: 'object'; server: Server; node: ObjectNode }
   | { kind: 'status'; parentId: string };
 
+/** What each node of the tree stands for, by node id. */
+export interface EntryIndex {
+  get(id: string): Entry | undefined;
+}
+
 export interface ExplorerModel {
   roots: TreeNode[];
-  entries: ReadonlyMap<string, Entry>;
+  entries: EntryIndex;
   serverCount: number;
 }
 
@@ -92,11 +97,55 @@ function summary(text: string): string {
   return first.replace(/^connection to server (at|on) .*? failed:\s*/, '').replace(/^FATAL:\s*/, '') || first;
 }
 
+/** The children of a node whose own children are not loaded: one shared, never changed, empty list. */
+const NO_CHILDREN: TreeNode[] = [];
+
+/**
+ * A loaded list's tree nodes and entries. A schema's 10,000 tables are
+ * built into nodes once; later models (another list loads, a server's
+ * status changes) reuse every node whose subtree is unchanged, so the model
+ * costs a lookup per member, not a rebuild.
+ */
+interface BuiltList {
+  list: ObjectNode[];
+  server: Server;
+  nodes: TreeNode[];
+  entries: Map<string, Entry>;
+}
+
+const builtLists = new Map<string, BuiltList>();
+
+/** Entries looked up in the lists' own maps, then in the builder's for everything else. */
+class Entries implements EntryIndex {
+  constructor(private readonly own: Map<string, Entry>, private readonly lists: Array<Map<string, Entry>>) {}
+
+  get(id: string): Entry | undefined {
+    const found = this.own.get(id);
+    if (found) return found;
+    for (const map of this.lists) {
+      const entry = map.get(id);
+      if (entry) return entry;
+    }
+    return undefined;
+  }
+}
+
 class Builder {
-  readonly entries = new Map<string, Entry>();
+  private readonly own = new Map<string, Entry>();
+  private readonly lists: Array<Map<string, Entry>> = [];
+  private readonly visited = new Set<string>();
+
+  entries(): EntryIndex {
+    return new Entries(this.own, this.lists);
+  }
+
+  /** Forgets the built lists this model no longer shows (dropped, reloading, or under one that is). */
+  forgetUnvisited(): void {
+    for (const key of builtLists.keys()) if (!this.visited.has(key)) builtLists.delete(key);
+  }
 
   private add(node: TreeNode, entry: Entry): TreeNode {
-    this.entries.set(node.id, entry);
+    this.own.set(node.id, entry);
     return node;
   }
 
@@ -121,25 +170,44 @@ class Builder {
     return this.add(node, { kind: 'status', parentId });
   }
 
-  private objects(server: Server, path: string): TreeNode[] {
-    const parentId = path === '/' ? serverNodeId(server.id) : objectNodeId(server.id, path);
-    const state = objectChildren.value.get(objectNodeId(server.id, path));
-    if (!state) return [];
+  /** The children of PATH: KEY names its loaded list, PARENTID the node they hang under. */
+  private objects(server: Server, path: string, key: string, parentId: string): TreeNode[] {
+    const state = objectChildren.value.get(key);
+    if (!state) return NO_CHILDREN;
     if (state.status === 'loading') return [this.loading(parentId, 'Loading…')];
     if (state.status === 'error') return [this.failure(parentId, state.message, () => refreshObjects(server.id, path))];
-    return state.value.map((node) =>
-      this.add(
-        {
-          id: objectNodeId(server.id, node.path),
-          label: node.label,
-          icon: objectIcon(node),
-          count: node.count,
-          dimmed: isCollection(node) && node.count === 0,
-          children: node.has_children ? this.objects(server, node.path) : undefined,
-        },
-        { kind: 'object', server, node },
-      ),
-    );
+    this.visited.add(key);
+    const list = state.value;
+    const before = builtLists.get(key);
+    const reuse = before && before.list === list && before.server === server ? before : undefined;
+    const prefix = objectNodeId(server.id, '');
+    const nodes: TreeNode[] = new Array(list.length);
+    let changed = !reuse;
+    for (let i = 0; i < list.length; i++) {
+      const node = list[i]!;
+      const old = reuse?.nodes[i];
+      const id = old ? old.id : prefix + node.path;
+      const children = node.has_children ? this.objects(server, node.path, id, id) : undefined;
+      if (old && old.children === children) {
+        nodes[i] = old;
+        continue;
+      }
+      changed = true;
+      const collection = isCollection(node);
+      nodes[i] = { id, label: node.label, icon: objectIcon(node), count: node.count, dimmed: collection && node.count === 0, children };
+    }
+    if (!changed) {
+      this.lists.push(reuse!.entries);
+      return reuse!.nodes;
+    }
+    const entries = new Map<string, Entry>();
+    for (let i = 0; i < list.length; i++) {
+      const id = nodes[i]!.id;
+      entries.set(id, reuse?.entries.get(id) ?? { kind: 'object', server, node: list[i]! });
+    }
+    builtLists.set(key, { list, server, nodes, entries });
+    this.lists.push(entries);
+    return nodes;
   }
 
   private serverChildren(server: Server): TreeNode[] {
@@ -147,7 +215,7 @@ class Builder {
     const link = links.value.get(server.id);
     if (link?.status === 'connecting') return [this.loading(id, 'Connecting…')];
     if (link?.status === 'failed') return [this.failure(id, link.message, () => void connect(server))];
-    return server.connected ? this.objects(server, '/') : [];
+    return server.connected ? this.objects(server, '/', objectNodeId(server.id, '/'), id) : [];
   }
 
   server(server: Server): TreeNode {
@@ -195,10 +263,11 @@ class Builder {
 export const explorerModel = computed<ExplorerModel>(() => {
   const builder = new Builder();
   const root = builder.root();
+  builder.forgetUnvisited();
   const list = serverList.value;
   return {
     roots: [root],
-    entries: builder.entries,
+    entries: builder.entries(),
     serverCount: list.status === 'ready' ? list.value.servers.length : 0,
   };
 });

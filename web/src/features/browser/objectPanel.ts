@@ -1,6 +1,7 @@
 // The one "object" tab: it follows the explorer's selection (like pgAdmin's
 // panels) and shows the selected object's properties, SQL, statistics or
-// dependencies, loading only the section in view.
+// dependencies, loading only the section in view; for a collection
+// ("Tables"), the grid of its members.
 import { batch, signal } from '@preact/signals';
 import { ApiError } from '../../api/client';
 import {
@@ -13,9 +14,9 @@ import {
 } from '../../api/objects';
 import type { ObjectNode, Server } from '../../api/servers';
 import { errorMessage } from '../../lib/format';
-import { isUnder, qualifiedName } from '../../lib/objectPath';
+import { isUnder, parentPath, qualifiedName } from '../../lib/objectPath';
 import { activeTabId, closeTab, onWorkspaceReset, openTab, retitleTab, setCloseHandler, tabs } from '../../state/workspace';
-import { objectIcon } from './explorerModel';
+import { isCollection, objectIcon } from './explorerModel';
 
 export type Section = 'properties' | 'sql' | 'statistics' | 'dependencies';
 
@@ -51,6 +52,8 @@ const SETTLE_MS = 80;
 export const objectTarget = signal<ObjectTarget | null>(null);
 export const objectSection = signal<Section>('properties');
 export const sectionLoads = signal<SectionLoads>({});
+/** Bumped when the shown collection's grid is to be fetched again. */
+export const gridVersion = signal(0);
 
 /** The latest load of each section: older answers are dropped. */
 const tickets: Record<Section, number> = { properties: 0, sql: 0, statistics: 0, dependencies: 0 };
@@ -68,8 +71,17 @@ export function kindLabel(node: ObjectNode): string {
   return node.kind.replace(/_/g, ' ');
 }
 
-/** The tab's title, which says what it shows: "table cat.parent". */
+/** Where a collection hangs, as the user names it: "cat", "cat.parent"; empty at the top of a server. */
+export function collectionOwner(node: ObjectNode): string {
+  return qualifiedName(parentPath(node.path));
+}
+
+/** The tab's title, which says what it shows: "table cat.parent", "Tables in cat". */
 export function objectTitle(node: ObjectNode): string {
+  if (isCollection(node)) {
+    const owner = collectionOwner(node);
+    return owner ? `${node.label} in ${owner}` : node.label;
+  }
   return `${kindLabel(node)} ${qualifiedName(node.path)}`;
 }
 
@@ -84,7 +96,7 @@ function isUnavailable(err: unknown): err is ApiError {
 
 async function load<K extends Section>(section: K): Promise<void> {
   const target = objectTarget.value;
-  if (!target) return;
+  if (!target || isCollection(target.node)) return;
   const mine = ++tickets[section];
   setLoad(section, { status: 'loading' });
   let result: SectionLoad<SectionValues[K]>;
@@ -106,9 +118,9 @@ function sameObject(a: ObjectTarget | null, b: ObjectTarget): boolean {
 }
 
 /**
- * Shows an object in the object tab, opening the tab when it is closed. The
- * tab comes to the front unless a query tab is there: a click in the tree
- * never hides the query the user is working on.
+ * Shows an object (or a collection's grid) in the object tab, opening the
+ * tab when it is closed. The tab comes to the front unless a query tab is
+ * there: a click in the tree never hides the query the user is working on.
  */
 export function showObject(server: Server, node: ObjectNode): void {
   const next = { server, node };
@@ -117,6 +129,12 @@ export function showObject(server: Server, node: ObjectNode): void {
   const front = tabs.value.find((t) => t.id === activeTabId.value)?.kind !== 'query';
   if (sameObject(objectTarget.value, next)) {
     objectTarget.value = next;
+  } else if (isCollection(node)) {
+    window.clearTimeout(settleTimer);
+    batch(() => {
+      objectTarget.value = next;
+      sectionLoads.value = {};
+    });
   } else {
     batch(() => {
       objectTarget.value = next;
@@ -143,8 +161,13 @@ export function selectSection(section: Section): void {
   if (!current || current.status === 'error') void load(section);
 }
 
-/** Loads the section in view again and forgets the others. */
+/** Loads the section in view (or the grid) again and forgets the others. */
 export function refreshObject(): void {
+  const target = objectTarget.value;
+  if (target && isCollection(target.node)) {
+    gridVersion.value++;
+    return;
+  }
   sectionLoads.value = {};
   void load(objectSection.value);
 }
@@ -155,9 +178,10 @@ export function refreshObjectAt(serverId: number, path: string): void {
   if (target && target.server.id === serverId && target.node.path === path) refreshObject();
 }
 
-/** An object was dropped: the tab stops showing it (or anything inside it). */
+/** An object was dropped: the tab stops showing it (or anything inside it); the grid of its collection loses a row. */
 export function forgetObject(serverId: number, path: string): void {
   const target = objectTarget.value;
+  if (target && target.server.id === serverId && target.node.path === parentPath(path)) refreshObject();
   if (!target || target.server.id !== serverId || !isUnder(target.node.path, path)) return;
   clear();
   retitleTab(OBJECT_TAB_ID, 'Object', 'object');
