@@ -342,6 +342,27 @@ void api_jobs_events(http_req *r)
 
 /* ---- starting a job ---- */
 
+/* Creates the folders of an output path inside the storage, one at a time,
+ * each checked to stay inside before it is made. */
+static bool make_parents(const char *data_dir, int64_t uid, const char *rel, tusk_err *err)
+{
+	char *copy = xstrdup(rel);
+	bool ok = true;
+	for (char *slash = strchr(copy, '/'); ok && slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		char *abs = NULL;
+		ok = storage_resolve(data_dir, uid, copy, false, &abs, err);
+		if (ok && mkdir(abs, 0700) != 0 && errno != EEXIST) {
+			err_set(err, "storage_failed", "Tusk could not create the folder '%s': %s", copy, strerror(errno));
+			ok = false;
+		}
+		free(abs);
+		*slash = '/';
+	}
+	free(copy);
+	return ok;
+}
+
 static bool is_output_kind(const char *kind)
 {
 	return strcmp(kind, "backup") == 0 || strcmp(kind, "backup_server") == 0 || strcmp(kind, "export") == 0;
@@ -419,8 +440,11 @@ void api_jobs_start(http_req *r)
 			goto out;
 		}
 		char **target = is_output_kind(kind) ? &out_abs : &in_abs;
-		if (!storage_resolve(app->cfg->data_dir, uid, file, is_input_kind(kind), target, &err)) {
-			http_respond_error(r, strcmp(err.code, "invalid_path") == 0 ? 400 : 404, err.code, "%s", err.msg);
+		bool resolved = (is_input_kind(kind) || make_parents(app->cfg->data_dir, uid, file, &err)) &&
+				storage_resolve(app->cfg->data_dir, uid, file, is_input_kind(kind), target, &err);
+		if (!resolved) {
+			int status = strcmp(err.code, "invalid_path") == 0 ? 400 : strcmp(err.code, "not_found") == 0 ? 404 : 500;
+			http_respond_error(r, status, err.code, "%s", err.msg);
 			goto out;
 		}
 		struct stat sb;

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTusk, ADMIN } from '../lib/tusk.mjs';
 import { Client } from '../lib/http.mjs';
@@ -82,7 +82,6 @@ test('backup in every format, restore into empty databases: identical pg_dump', 
     ['tar', 'backups/src.tar', 'jobs_dst_t'],
     ['plain', 'backups/src.sql', 'jobs_dst_p'],
   ]) {
-    mkdirSync(join(storage(), 'backups'), { recursive: true });
     const b = await start('backup', SRC, { file, format, ...(format === 'directory' ? { jobs: 2 } : {}), ...(format === 'custom' ? { compress: 6 } : {}) });
     assert.equal(b.status, 201, b.raw);
     assert.equal(b.body.job.kind, 'backup');
@@ -260,7 +259,6 @@ test('export a table to CSV, import it into an empty copy: the same rows', async
   ]) {
     const schema = table === 'orders' ? 'shop' : 'public';
     const file = `exports/${table}.csv`;
-    mkdirSync(join(storage(), 'exports'), { recursive: true });
     const ex = await start('export', SRC, { schema, table, file, format: 'csv', ...options });
     assert.equal(ex.status, 201, ex.raw);
     const e = await finished(ex.body.job.id);

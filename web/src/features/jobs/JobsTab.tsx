@@ -35,8 +35,11 @@ function useLog(job: Job | null): string {
   const [text, setText] = useState('');
   const id = job?.id ?? null;
   const active = job ? isActive(job) : false;
+  const shownId = useRef<number | null>(null);
   useEffect(() => {
-    setText('');
+    // another job: start empty; the same job that ended: keep what streamed until the whole log arrives
+    if (shownId.current !== id) setText('');
+    shownId.current = id;
     if (id === null) return undefined;
     if (!active) {
       let live = true;
@@ -48,6 +51,7 @@ function useLog(job: Job | null): string {
         live = false;
       };
     }
+    setText('');
     return watchJob(id, {
       job: () => undefined,
       log: (piece) => setText((t) => t + piece),
@@ -113,12 +117,12 @@ function JobActions({ job }: { job: Job }): JSX.Element {
         </a>
       )}
       {finished && !job.acknowledged && (
-        <Button small onClick={() => void act(() => acknowledgeJob(job.id))} aria-label={`Acknowledge job ${job.id}`}>
+        <Button small onClick={() => void act(() => acknowledgeJob(job.id))} aria-label={`Acknowledge job ${job.id}`} title="Acknowledge">
           <Icon name="check" size={12} />
         </Button>
       )}
       {finished && (
-        <Button small onClick={() => void act(() => deleteJob(job.id), `Job ${job.id} deleted.`)} aria-label={`Delete job ${job.id}`}>
+        <Button small onClick={() => void act(() => deleteJob(job.id), `Job ${job.id} deleted.`)} aria-label={`Delete job ${job.id}`} title="Delete (Delete key)">
           <Icon name="trash" size={12} />
         </Button>
       )}
@@ -190,7 +194,7 @@ export function JobsTab(): JSX.Element {
                       {job.description}
                     </td>
                     <td>{formatTime(job.started_at ?? job.created_at)}</td>
-                    <td class="num">{job.elapsed_seconds === null ? '—' : formatSeconds(job.elapsed_seconds)}</td>
+                    <td class="num">{job.elapsed_seconds === null ? '—' : job.elapsed_seconds === 0 ? '< 1 s' : formatSeconds(job.elapsed_seconds)}</td>
                     <td class="num">{job.output_size === null ? '—' : formatBytes(job.output_size)}</td>
                     <td>
                       <JobActions job={job} />
