@@ -83,12 +83,14 @@ void api_metrics(http_req *r)
 		    "# TYPE tusk_pg_connections gauge\ntusk_pg_connections %d\n"
 		    "# HELP tusk_dashboard_samplers Running dashboard samplers.\n"
 		    "# TYPE tusk_dashboard_samplers gauge\ntusk_dashboard_samplers %d\n"
+		    "# HELP tusk_jobs Background jobs (backups, restores...) queued or running in this Tusk.\n"
+		    "# TYPE tusk_jobs gauge\ntusk_jobs %d\n"
 		    "# HELP tusk_store_errors_total Errors of the metadata store.\n"
 		    "# TYPE tusk_store_errors_total counter\ntusk_store_errors_total %lu\n"
 		    "# HELP tusk_start_time_seconds When this Tusk started (Unix time).\n"
 		    "# TYPE tusk_start_time_seconds gauge\ntusk_start_time_seconds %lld\n",
 		    qmanager_count(app->queries), pgpool_open_count(app->pool), samplers_running(app->samplers),
-		    store_error_count(), (long long)app->started);
+		    jobs_running(app->jobs), store_error_count(), (long long)app->started);
 	http_respond(r, 200, "text/plain; version=0.0.4; charset=utf-8", out.buf, out.len);
 	str_free(&out);
 }

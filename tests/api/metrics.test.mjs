@@ -33,7 +33,7 @@ test('with a token: 401 without it, Prometheus counters with it', async () => {
     assert.match(text, /^tusk_http_requests_total\{status="401"\} 2$/m);
     assert.match(text, /^tusk_http_request_duration_seconds_bucket\{le="\+Inf"\} \d+$/m);
     assert.match(text, /^tusk_http_request_duration_seconds_count \d+$/m);
-    for (const name of ['tusk_query_sessions', 'tusk_pg_connections', 'tusk_dashboard_samplers', 'tusk_store_errors_total', 'tusk_start_time_seconds']) {
+    for (const name of ['tusk_query_sessions', 'tusk_pg_connections', 'tusk_dashboard_samplers', 'tusk_jobs', 'tusk_store_errors_total', 'tusk_start_time_seconds']) {
       assert.match(text, new RegExp(`^${name} \\d+$`, 'm'), name);
     }
     // buckets are cumulative
