@@ -6,12 +6,6 @@
 #include "store/internal.h"
 #include "util/str.h"
 
-static char *dup_col(db_stmt *st, int i)
-{
-	const char *v = db_col_text(st, i);
-	return v ? xstrdup(v) : NULL;
-}
-
 void store_history_clear(store_history *h)
 {
 	free(h->database);
@@ -105,13 +99,13 @@ store_history *store_history_list(store *s, int64_t user_id, int64_t server_id, 
 			h->id = db_col_int(st, 0);
 			h->user_id = db_col_int(st, 1);
 			h->server_id = db_col_int(st, 2);
-			h->database = dup_col(st, 3);
-			h->sql = dup_col(st, 4);
+			h->database = store_col_dup(st, 3);
+			h->sql = store_col_dup(st, 4);
 			h->started_at = db_col_int(st, 5);
 			h->duration_ms = db_col_int(st, 6);
 			h->row_count = db_col_int(st, 7);
-			h->status = dup_col(st, 8);
-			h->error = dup_col(st, 9);
+			h->status = store_col_dup(st, 8);
+			h->error = store_col_dup(st, 9);
 		}
 		ok = r != DB_ERROR;
 	}
@@ -157,8 +151,8 @@ static void read_snippet(db_stmt *st, void *elem)
 	store_snippet *q = elem;
 	q->id = db_col_int(st, 0);
 	q->user_id = db_col_int(st, 1);
-	q->name = dup_col(st, 2);
-	q->sql = dup_col(st, 3);
+	q->name = store_col_dup(st, 2);
+	q->sql = store_col_dup(st, 3);
 	q->created_at = db_col_int(st, 4);
 	q->updated_at = db_col_int(st, 5);
 }
@@ -258,7 +252,7 @@ bool store_workspace_get(store *s, int64_t user_id, char **state, tusk_err *err)
 		db_bind_int(st, 1, user_id);
 		enum db_step r = db_step(st, err);
 		if (r == DB_ROW)
-			*state = dup_col(st, 0);
+			*state = store_col_dup(st, 0);
 		ok = r != DB_ERROR;
 	}
 	db_finalize(st);

@@ -14,6 +14,8 @@ struct store {
 };
 
 void store_copy_text(char *dst, size_t n, const char *src);
+/* A text column as a malloc'd copy, NULL for NULL. */
+char *store_col_dup(db_stmt *st, int i);
 bool store_is_unique_violation(const tusk_err *err);
 
 /* The rows of SQL (with $1 = user_id) as an array of elements of SIZE bytes,

@@ -5,12 +5,6 @@
 #include "store/internal.h"
 #include "util/str.h"
 
-static char *dup_col(db_stmt *st, int i)
-{
-	const char *v = db_col_text(st, i);
-	return v ? xstrdup(v) : NULL;
-}
-
 void store_job_clear(store_job *j)
 {
 	free(j->kind);
@@ -41,21 +35,21 @@ static void read_job(db_stmt *st, void *elem)
 	j->id = db_col_int(st, 0);
 	j->user_id = db_col_int(st, 1);
 	j->server_id = db_col_int(st, 2);
-	j->kind = dup_col(st, 3);
-	j->description = dup_col(st, 4);
-	j->state = dup_col(st, 5);
-	j->command = dup_col(st, 6);
+	j->kind = store_col_dup(st, 3);
+	j->description = store_col_dup(st, 4);
+	j->state = store_col_dup(st, 5);
+	j->command = store_col_dup(st, 6);
 	j->pid = db_col_int(st, 7);
 	j->has_exit_code = !db_col_null(st, 8);
 	j->exit_code = db_col_int(st, 8);
-	j->reason = dup_col(st, 9);
-	j->log_path = dup_col(st, 10);
-	j->output_path = dup_col(st, 11);
+	j->reason = store_col_dup(st, 9);
+	j->log_path = store_col_dup(st, 10);
+	j->output_path = store_col_dup(st, 11);
 	j->created_at = db_col_int(st, 12);
 	j->started_at = db_col_int(st, 13);
 	j->ended_at = db_col_int(st, 14);
 	j->acknowledged = db_col_int(st, 15) != 0;
-	j->instance = dup_col(st, 16);
+	j->instance = store_col_dup(st, 16);
 }
 
 static void free_jobs(void *list, size_t n)

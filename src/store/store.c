@@ -136,6 +136,12 @@ void store_copy_text(char *dst, size_t n, const char *src)
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
+char *store_col_dup(db_stmt *st, int i)
+{
+	const char *v = db_col_text(st, i);
+	return v ? xstrdup(v) : NULL;
+}
+
 void *store_list_by_user(store *s, const char *sql, int64_t user_id, size_t size,
 			 void (*read)(db_stmt *st, void *elem), void (*free_list)(void *list, size_t n), size_t *n,
 			 tusk_err *err)
