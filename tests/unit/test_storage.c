@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "storage/storage.h"
 
 /* Each test gets a data directory of its own under TMPDIR, removed afterwards. */
@@ -251,4 +252,26 @@ Test(storage, remove_tree_removes_links_not_their_targets)
 	cr_assert_neq(lstat(abs, &st), 0, "the folder is gone");
 	cr_assert_eq(stat(keep, &st), 0, "the link's target is untouched");
 	free(abs);
+}
+
+Test(storage_config, the_quota_defaults_to_10_gib_flag_beats_env_and_zero_means_unlimited)
+{
+	config c;
+	tusk_err err;
+	char *argv[] = {"tusk", NULL};
+	char *envp[] = {NULL};
+	cr_assert(config_load(&c, 1, argv, envp, &err), "%s", err.msg);
+	cr_assert_eq(c.storage_quota_mb, 10240);
+	config_free(&c);
+	char *argv2[] = {"tusk", "--storage-quota-mb", "0", NULL};
+	char *envp2[] = {"TUSK_STORAGE_QUOTA_MB=5", NULL};
+	cr_assert(config_load(&c, 3, argv2, envp2, &err), "%s", err.msg);
+	cr_assert_eq(c.storage_quota_mb, 0);
+	config_free(&c);
+	cr_assert(config_load(&c, 1, argv, envp2, &err), "%s", err.msg);
+	cr_assert_eq(c.storage_quota_mb, 5);
+	config_free(&c);
+	char *envp3[] = {"TUSK_STORAGE_QUOTA_MB=-1", NULL};
+	cr_assert_not(config_load(&c, 1, argv, envp3, &err));
+	config_free(&c);
 }
