@@ -255,7 +255,7 @@ bool storage_quota_check(const char *data_dir, int64_t user_id, uint64_t quota_b
 	if (used <= quota_bytes && adding <= quota_bytes - used)
 		return true;
 	err_set(err, "quota_exceeded",
-		"This would pass your storage quota: %.1f MB used of %.1f MB, %.1f MB more asked for. Delete files to "
+		"This would pass your storage quota: %.1f MiB used of %.1f MiB, %.1f MiB more asked for. Delete files to "
 		"make room.",
 		(double)used / 1048576.0, (double)quota_bytes / 1048576.0, (double)adding / 1048576.0);
 	return false;
