@@ -6,6 +6,7 @@ import { Tabs } from '../../components/Tabs';
 import { activeTabId, requestCloseTab, tabs, type TabInfo } from '../../state/workspace';
 import { ObjectExplorer } from '../browser/ObjectExplorer';
 import { ObjectTab } from '../browser/ObjectTab';
+import { StorageTab } from '../storage/StorageTab';
 import { Dialogs } from './Dialogs';
 import { LazyDashboardTab } from './LazyDashboardTab';
 import { LazyQueryTab } from './LazyQueryTab';
@@ -24,6 +25,8 @@ function renderTab(tab: TabInfo): JSX.Element {
       return <ObjectTab />;
     case 'dashboard':
       return <LazyDashboardTab id={tab.id} />;
+    case 'storage':
+      return <StorageTab />;
   }
 }
 
