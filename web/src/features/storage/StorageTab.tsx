@@ -8,6 +8,7 @@ import { createFolder, deleteFile, downloadUrl, joinPath, moveFile, parentPath, 
 import { FormError } from '../../components/Field';
 import { ToolButton, ToolSeparator, Toolbar } from '../../components/Toolbar';
 import { showToast } from '../../state/toasts';
+import { activeTabId } from '../../state/workspace';
 import { Breadcrumb } from './Breadcrumb';
 import { DeleteDialog, NameDialog, ReplaceDialog } from './dialogs';
 import { FileTable } from './FileTable';
@@ -77,6 +78,13 @@ export function StorageTab(): JSX.Element {
   const entries = listing?.entries ?? [];
   const current = entries.find((e) => e.name === selected) ?? null;
 
+  // Backups and other tabs' uploads land here too: look again whenever the tab comes to the front.
+  const shown = activeTabId.value === 'storage';
+  const wasShown = useRef(shown);
+  useEffect(() => {
+    if (shown && !wasShown.current) void folder.refresh();
+    wasShown.current = shown;
+  }, [shown]);
   useEffect(() => {
     if (uploadsFinished.value > 0) void folder.refresh();
   }, [uploadsFinished.value]);
