@@ -99,6 +99,8 @@ static const struct setting settings[] = {
 	{"replace-servers-on-startup", {"PGADMIN_REPLACE_SERVERS_ON_STARTUP", "TUSK_REPLACE_SERVERS_ON_STARTUP"}, K_BOOL,
 	 OFF(replace_servers_on_startup), "false", false, 0, 0,
 	 "load the servers.json on every start, replacing that administrator's servers"},
+	{"storage-quota-mb", {"TUSK_STORAGE_QUOTA_MB"}, K_INT, OFF(storage_quota_mb), "10240", false, 0, INT_MAX,
+	 "MiB each user may keep in their storage area (uploads, backups; 0 = unlimited)"},
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))

@@ -44,6 +44,7 @@ typedef struct {
 	bool audit_sql;
 	char *metrics_token;
 	bool replace_servers_on_startup;
+	int storage_quota_mb; /* per user, 0 = unlimited */
 	bool in_container; /* detected, not a setting */
 	/* PGADMIN_CONFIG_* notes for the log: "KEY: what happened", one per line */
 	char *pgadmin_notes;

@@ -161,6 +161,14 @@ void api_data_table(http_req *r);
 void api_data_view(http_req *r);
 void api_data_edit(http_req *r);
 
+/* files.c: the user's storage area (storage/storage.h) */
+void api_files_list(http_req *r);
+void api_files_mkdir(http_req *r);
+void api_files_move(http_req *r);
+void api_files_delete(http_req *r);
+void api_files_download(http_req *r);
+void api_files_upload(http_req *r);
+
 /* misc.c */
 void api_ping(http_req *r);
 void api_healthz(http_req *r);

@@ -440,11 +440,19 @@ void api_jobs_start(http_req *r)
 			goto out;
 		}
 		char **target = is_output_kind(kind) ? &out_abs : &in_abs;
-		bool resolved = (is_input_kind(kind) || make_parents(app->cfg->data_dir, uid, file, &err)) &&
-				storage_resolve(app->cfg->data_dir, uid, file, is_input_kind(kind), target, &err);
+		bool resolved = storage_resolve(app->cfg->data_dir, uid, file, is_input_kind(kind), target, &err);
+		/* an output's missing folders are made, once the path itself is known to be fine */
+		if (!resolved && is_output_kind(kind) && strcmp(err.code, "not_found") == 0)
+			resolved = make_parents(app->cfg->data_dir, uid, file, &err) &&
+				   storage_resolve(app->cfg->data_dir, uid, file, false, target, &err);
 		if (!resolved) {
 			int status = strcmp(err.code, "invalid_path") == 0 ? 400 : strcmp(err.code, "not_found") == 0 ? 404 : 500;
 			http_respond_error(r, status, err.code, "%s", err.msg);
+			goto out;
+		}
+		if (is_output_kind(kind) &&
+		    !storage_quota_check(app->cfg->data_dir, uid, (uint64_t)app->cfg->storage_quota_mb << 20, 0, &err)) {
+			http_respond_error(r, strcmp(err.code, "quota_exceeded") == 0 ? 507 : 500, err.code, "%s", err.msg);
 			goto out;
 		}
 		struct stat sb;

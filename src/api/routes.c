@@ -92,6 +92,12 @@ static const http_route routes[] = {
 	{"POST", "/api/v1/server-groups", api_groups_create, 0},
 	{"PUT", "/api/v1/server-groups/{id}", api_groups_update, 0},
 	{"DELETE", "/api/v1/server-groups/{id}", api_groups_delete, 0},
+	{"GET", "/api/v1/files", api_files_list, 0},
+	{"DELETE", "/api/v1/files", api_files_delete, 0},
+	{"POST", "/api/v1/files/folders", api_files_mkdir, 0},
+	{"POST", "/api/v1/files/move", api_files_move, 0},
+	{"GET", "/api/v1/files/download", api_files_download, 0},
+	{"PUT", "/api/v1/files/upload", api_files_upload, ROUTE_STREAM_BODY},
 };
 
 const http_route *api_routes(size_t *n)

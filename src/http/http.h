@@ -21,6 +21,10 @@ enum {
 	ROUTE_PUBLIC = 1 << 0,  /* no login needed */
 	ROUTE_NO_CSRF = 1 << 1, /* state-changing but exempt from CSRF (login) */
 	ROUTE_ADMIN = 1 << 2,   /* administrators only */
+	/* The server's own: the handler runs once the headers are in, before the
+	 * body, which it takes in pieces (http_req_body_sink) instead of buffered
+	 * up to max_body_bytes. */
+	ROUTE_STREAM_BODY = 1 << 3,
 };
 
 typedef struct {
@@ -74,6 +78,8 @@ slice http_req_path(const http_req *r);        /* below the base path, starts wi
 const char *http_req_base(const http_req *r);  /* base path with trailing '/', e.g. "/" or "/pgadmin/" */
 const char *http_req_header(http_req *r, const char *name);
 const char *http_req_query(http_req *r, const char *name);
+/* The value and its decoded length: a length past strlen means it held a NUL (%00). */
+const char *http_req_query_n(http_req *r, const char *name, size_t *len);
 const char *http_req_cookie(http_req *r, const char *name);
 const char *http_req_param(const http_req *r, const char *name);
 slice http_req_body(const http_req *r);
@@ -110,6 +116,27 @@ void http_respond_chunks(http_req *r, int status, const char *content_type, http
 			 void (*free_cls)(void *cls));
 /* Server-sent events: chunks of text/event-stream that proxies pass on at once. */
 void http_respond_events(http_req *r, http_next_chunk next, void *cls, void (*free_cls)(void *cls));
+
+/* A body taken in pieces, for ROUTE_STREAM_BODY routes. The handler either
+ * responds at once (the body is then refused unread: with "Expect:
+ * 100-continue" the client never sends it) or hands over a sink:
+ * - chunk gets each piece as it arrives, in the connection's own buffer (so
+ *   memory stays constant however large the body); it returns false after
+ *   responding with an error, and the rest of the body is read and dropped;
+ * - end runs after the last piece, unless chunk refused, and responds;
+ * - done runs exactly once when the request is over, however it ended (a
+ *   client gone mid-body included), and frees cls.
+ * http_req_body is empty for these routes. */
+typedef struct {
+	bool (*chunk)(http_req *r, void *cls, const char *data, size_t len);
+	void (*end)(http_req *r, void *cls);
+	void (*done)(void *cls);
+} http_body_sink;
+void http_req_body_sink(http_req *r, const http_body_sink *sink, void *cls);
+
+/* A regular file as the body, with Content-Length, sent from the kernel's page
+ * cache (sendfile) in constant memory; the server takes fd and closes it. */
+void http_respond_file(http_req *r, int status, const char *content_type, int fd, uint64_t size);
 
 /* Parses the body as a JSON object (jansson); on failure responds 400 and returns NULL. */
 struct json_t;

@@ -62,6 +62,7 @@ struct http_req {
 	int nparams;
 	struct header *headers;
 	struct MHD_Response *resp;
+	bool queued; /* resp is with MHD */
 	int status;
 	atomic_ulong bytes;
 	struct timespec start;
@@ -70,6 +71,10 @@ struct http_req {
 	bool from_proxy, https, loopback;
 	void *user;
 	json_t *json;
+	bool streaming; /* a ROUTE_STREAM_BODY route: the body goes to sink, not body */
+	bool has_sink;
+	http_body_sink sink;
+	void *sink_cls;
 };
 
 /* ---- request accessors ---- */
@@ -95,6 +100,14 @@ const char *http_req_header(http_req *r, const char *name)
 const char *http_req_query(http_req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *http_req_query_n(http_req *r, const char *name, size_t *len)
+{
+	const char *v = NULL;
+	if (MHD_lookup_connection_value_n(r->conn, MHD_GET_ARGUMENT_KIND, name, strlen(name), &v, len) != MHD_YES)
+		return NULL;
+	return v;
 }
 
 const char *http_req_cookie(http_req *r, const char *name)
@@ -228,6 +241,25 @@ void http_respond_redirect(http_req *r, int status, const char *location)
 {
 	http_add_header(r, "Location", location);
 	http_respond(r, status, "text/plain; charset=utf-8", "", 0);
+}
+
+void http_respond_file(http_req *r, int status, const char *content_type, int fd, uint64_t size)
+{
+	struct MHD_Response *resp = MHD_create_response_from_fd64(size, fd);
+	if (!resp) {
+		close(fd);
+		http_respond_error(r, 500, "internal", "The file could not be sent.");
+		return;
+	}
+	r->bytes = size;
+	finish(r, status, resp, content_type);
+}
+
+void http_req_body_sink(http_req *r, const http_body_sink *sink, void *cls)
+{
+	r->sink = *sink;
+	r->sink_cls = cls;
+	r->has_sink = true;
 }
 
 struct stream {
@@ -452,7 +484,45 @@ static enum MHD_Result queue(http_req *r)
 		http_respond_error(r, 500, "internal", "The server did not produce an answer.");
 	enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, r->resp);
 	MHD_destroy_response(r->resp);
+	r->queued = true;
 	return ret;
+}
+
+/* The ROUTE_STREAM_BODY route a request goes to, if any (its parameters set). */
+static const http_route *stream_route(http_req *r)
+{
+	const http_config *c = &r->srv->cfg;
+	for (size_t i = 0; i < c->nroutes; i++) {
+		const http_route *rt = &c->routes[i];
+		if (!(rt->flags & ROUTE_STREAM_BODY) || strcmp(rt->method, r->method) != 0)
+			continue;
+		int n = router_match(rt->pattern, r->path, r->params, ROUTER_MAX_PARAMS);
+		if (n >= 0) {
+			r->nparams = n;
+			return rt;
+		}
+	}
+	return NULL;
+}
+
+/* Headers are in: check and run the handler now, before any of the body. */
+static enum MHD_Result stream_start(http_req *r, const http_route *rt)
+{
+	r->streaming = true;
+	if (!r->srv->cfg.before || r->srv->cfg.before(r, rt))
+		rt->handler(r);
+	if (!r->resp && !r->has_sink)
+		http_respond_error(r, 500, "internal", "The handler took no request body.");
+	/* a refusal goes out before the body: MHD then closes the connection */
+	return r->resp ? queue(r) : MHD_YES;
+}
+
+static void stream_feed(http_req *r, const char *data, size_t n)
+{
+	if (r->resp)
+		return; /* refused: the rest is dropped */
+	if (!r->sink.chunk(r, r->sink_cls, data, n) && !r->resp)
+		http_respond_error(r, 500, "internal", "The request body could not be taken.");
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
@@ -468,6 +538,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		pthread_mutex_lock(&s->lock);
 		s->inflight++;
 		pthread_mutex_unlock(&s->lock);
+		const http_route *rt = stream_route(r);
+		if (rt)
+			return stream_start(r, rt);
 		const char *cl = http_req_header(r, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > s->cfg.max_body_bytes) {
 			/* answer before reading the body; MHD then closes the connection */
@@ -478,7 +551,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
-		if (!r->too_large) {
+		if (r->streaming) {
+			stream_feed(r, upload_data, *upload_data_size);
+		} else if (!r->too_large) {
 			str_append(&r->body, upload_data, *upload_data_size);
 			if (!str_ok(&r->body)) {
 				r->too_large = true;
@@ -488,13 +563,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (r->resp)
+	if (r->queued)
 		return MHD_YES; /* already answered early */
-	if (r->too_large)
+	if (r->streaming) {
+		if (!r->resp)
+			r->sink.end(r, r->sink_cls);
+	} else if (r->too_large) {
 		http_respond_error(r, 413, "body_too_large", "The request body is larger than %zu bytes.",
 				   s->cfg.max_body_bytes);
-	else
+	} else {
 		dispatch(r);
+	}
 	return queue(r);
 }
 
@@ -520,6 +599,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		bytes, "ms", dur, "client", r->client_ip,
 		toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? NULL : "aborted", "true", NULL);
 	int r_status = r->status;
+	if (r->has_sink && r->sink.done)
+		r->sink.done(r->sink_cls);
 	if (r->json)
 		json_decref(r->json);
 	str_free(&r->body);

@@ -1,89 +1,310 @@
-/* The user's file area: path confinement. */
-#include "storage/storage.h"
-
+/* The per-user file area. Paths are checked component by component with
+ * openat(O_NOFOLLOW) from the area's root, so what is checked is what the
+ * kernel walked, not a string that a symbolic link could redirect. */
 #include <errno.h>
+#include <fcntl.h>
+#include <fts.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "storage/storage.h"
 #include "util/str.h"
+
+static bool mkdir_0700(const char *path, tusk_err *err)
+{
+	if (mkdir(path, 0700) == 0 || errno == EEXIST)
+		return true;
+	err_set(err, "io_error", "cannot create %s: %s", path, strerror(errno));
+	return false;
+}
 
 bool storage_user_root(const char *data_dir, int64_t user_id, char **root, tusk_err *err)
 {
-	str s = STR_INIT;
-	str_appendf(&s, "%s/storage", data_dir);
-	mkdir(str_cstr(&s), 0700);
-	str_appendf(&s, "/%lld", (long long)user_id);
-	if (mkdir(str_cstr(&s), 0700) != 0 && errno != EEXIST) {
-		err_set(err, "storage_failed", "Tusk could not create %s: %s", str_cstr(&s), strerror(errno));
-		str_free(&s);
+	if (user_id <= 0) {
+		err_set(err, "invalid_path", "there is no storage area for user %" PRId64, user_id);
 		return false;
 	}
-	*root = xstrdup(str_cstr(&s));
-	str_free(&s);
+	char path[PATH_MAX];
+	int n = snprintf(path, sizeof(path), "%s/storage", data_dir);
+	if (n < 0 || (size_t)n >= sizeof(path) - 32) {
+		err_set(err, "io_error", "the data directory path is too long");
+		return false;
+	}
+	if (!mkdir_0700(data_dir, err) || !mkdir_0700(path, err))
+		return false;
+	snprintf(path + n, sizeof(path) - (size_t)n, "/%" PRId64, user_id);
+	if (!mkdir_0700(path, err))
+		return false;
+	/* the area itself must be a real folder: a link in its place is not followed */
+	struct stat st;
+	if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		err_set(err, "io_error", "%s is not a folder", path);
+		return false;
+	}
+	char *real = realpath(path, NULL);
+	if (!real) {
+		err_set(err, "io_error", "cannot resolve %s: %s", path, strerror(errno));
+		return false;
+	}
+	*root = real;
 	return true;
+}
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 when invalid. */
+static size_t utf8_len(const unsigned char *s)
+{
+	if (s[0] < 0x80)
+		return 1;
+	size_t n = s[0] >= 0xf5 ? 0 : s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+	if (!n)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	uint32_t cp = n == 2 ? (uint32_t)(s[0] & 0x1f) : n == 3 ? (uint32_t)(s[0] & 0x0f) : (uint32_t)(s[0] & 0x07);
+	for (size_t i = 1; i < n; i++)
+		cp = (cp << 6) | (s[i] & 0x3f);
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* Checks rel's text and writes its normalized form (no empty or "." segments,
+ * no leading or trailing '/') into out. */
+static bool normalize(const char *rel, str *out, tusk_err *err)
+{
+	if (rel[0] == '/') {
+		err_set(err, "invalid_path", "Paths are relative to your storage area; this one starts with '/'.");
+		return false;
+	}
+	for (const unsigned char *p = (const unsigned char *)rel; *p;) {
+		if (*p < 0x20 || *p == 0x7f) {
+			err_set(err, "invalid_path", "The path contains a control character.");
+			return false;
+		}
+		size_t n = utf8_len(p);
+		if (!n) {
+			err_set(err, "invalid_path", "The path is not valid UTF-8.");
+			return false;
+		}
+		p += n;
+	}
+	for (const char *seg = rel; *seg;) {
+		size_t len = strcspn(seg, "/");
+		if (len == 2 && seg[0] == '.' && seg[1] == '.') {
+			err_set(err, "invalid_path", "The path must not contain '..'.");
+			return false;
+		}
+		if (len > STORAGE_NAME_MAX) {
+			err_set(err, "invalid_path", "A name in the path is longer than %d bytes.", STORAGE_NAME_MAX);
+			return false;
+		}
+		if (len && !(len == 1 && seg[0] == '.')) {
+			if (out->len)
+				str_append_char(out, '/');
+			str_append(out, seg, len);
+		}
+		seg += len;
+		while (*seg == '/')
+			seg++;
+	}
+	if (out->len > STORAGE_PATH_MAX) {
+		err_set(err, "invalid_path", "The path is longer than %d bytes.", STORAGE_PATH_MAX);
+		return false;
+	}
+	return true;
+}
+
+/* One component of the walk: `dir` holds it, `path` is the path up to and
+ * including it (for messages), `last` says whether it ends the path. A folder
+ * on the way is opened and replaces *dir. */
+static bool step(int *dir, const char *name, const char *path, bool last, bool must_exist, tusk_err *err)
+{
+	struct stat st;
+	if (fstatat(*dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		int e = errno;
+		if (e != ENOENT) {
+			err_set(err, "io_error", "cannot look at '%s': %s", path, strerror(e));
+			return false;
+		}
+		if (!last || must_exist) {
+			err_set(err, "not_found", "'%s' does not exist.", path);
+			return false;
+		}
+		return true;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		err_set(err, "invalid_path", "'%s' is a symbolic link; links are not followed in the storage area.", path);
+		return false;
+	}
+	if (last)
+		return true;
+	if (!S_ISDIR(st.st_mode)) {
+		err_set(err, "invalid_path", "'%s' is not a folder.", path);
+		return false;
+	}
+	/* O_NOFOLLOW: a link swapped in since the fstatat is refused, not followed */
+	int next = openat(*dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (next < 0) {
+		err_set(err, errno == ELOOP ? "invalid_path" : "io_error", "cannot open '%s': %s", path, strerror(errno));
+		return false;
+	}
+	close(*dir);
+	*dir = next;
+	return true;
+}
+
+/* Walks the normalized path from the root: every folder on the way must be a
+ * real folder, the last component must not be a link (and must exist when asked). */
+static bool walk(const char *root, char *path, bool must_exist, tusk_err *err)
+{
+	int dir = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir < 0) {
+		err_set(err, "io_error", "cannot open the storage area: %s", strerror(errno));
+		return false;
+	}
+	bool ok = true;
+	for (char *seg = path; ok && *seg;) {
+		char *slash = strchr(seg, '/');
+		if (slash)
+			*slash = '\0'; /* path now ends at this component, for the messages */
+		ok = step(&dir, seg, path, slash == NULL, must_exist, err);
+		if (!slash)
+			break;
+		*slash = '/';
+		seg = slash + 1;
+	}
+	close(dir);
+	return ok;
 }
 
 bool storage_resolve(const char *data_dir, int64_t user_id, const char *rel, bool must_exist, char **abs,
 		     tusk_err *err)
 {
-	*abs = NULL;
-	if (!rel || rel[0] == '/') {
-		err_set(err, "invalid_path", "Give a path inside your storage, not an absolute one.");
+	str norm = STR_INIT;
+	if (!normalize(rel ? rel : "", &norm, err)) {
+		str_free(&norm);
 		return false;
 	}
-	for (const char *c = rel; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
-			err_set(err, "invalid_path", "A path cannot contain control characters.");
-			return false;
-		}
-	for (const char *seg = rel; *seg;) {
-		const char *end = strchr(seg, '/');
-		size_t n = end ? (size_t)(end - seg) : strlen(seg);
-		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
-			err_set(err, "invalid_path", "A path cannot go up with '..'.");
-			return false;
-		}
-		seg += n + (end ? 1 : 0);
+	char *root;
+	if (!storage_user_root(data_dir, user_id, &root, err)) {
+		str_free(&norm);
+		return false;
 	}
+	char *path = xstrdup(str_cstr(&norm));
+	str_free(&norm);
+	bool ok = walk(root, path, must_exist, err);
+	if (ok) {
+		str full = STR_INIT;
+		str_append_cstr(&full, root);
+		if (*path)
+			str_appendf(&full, "/%s", path);
+		if (full.len >= PATH_MAX) {
+			err_set(err, "invalid_path", "The path is too long.");
+			str_free(&full);
+			ok = false;
+		} else {
+			*abs = str_take(&full);
+		}
+	}
+	free(path);
+	free(root);
+	return ok;
+}
+
+bool storage_usage(const char *data_dir, int64_t user_id, uint64_t *bytes, tusk_err *err)
+{
 	char *root;
 	if (!storage_user_root(data_dir, user_id, &root, err))
 		return false;
-	str s = STR_INIT;
-	str_appendf(&s, "%s/%s", root, rel);
-	while (s.len > strlen(root) + 1 && s.buf[s.len - 1] == '/')
-		s.buf[--s.len] = '\0';
-	/* every existing component must stay inside the area (no symlink out) */
-	char *real_root = realpath(root, NULL);
-	char *parent = xstrdup(str_cstr(&s));
-	char *slash = strrchr(parent, '/');
-	if (slash && slash > parent)
-		*slash = '\0';
-	struct stat sb;
-	bool exists = lstat(str_cstr(&s), &sb) == 0;
-	char *real = realpath(exists ? str_cstr(&s) : parent, NULL);
-	bool inside = real_root && real && strncmp(real, real_root, strlen(real_root)) == 0 &&
-		      (real[strlen(real_root)] == '\0' || real[strlen(real_root)] == '/');
-	bool ok = true;
-	if (exists && S_ISLNK(sb.st_mode))
-		inside = false;
-	if (!real) {
-		err_set(err, "not_found", "There is no folder '%s' in your storage.", rel);
-		ok = false;
-	} else if (!inside) {
-		err_set(err, "invalid_path", "'%s' leads outside your storage.", rel);
-		ok = false;
-	} else if (must_exist && !exists) {
-		err_set(err, "not_found", "There is no '%s' in your storage.", rel);
-		ok = false;
+	char *const paths[] = {root, NULL};
+	/* fts keeps no descriptor per level, so a deep tree cannot exhaust them */
+	FTS *fts = fts_open(paths, FTS_PHYSICAL | FTS_NOCHDIR | FTS_XDEV, NULL);
+	if (!fts) {
+		err_set(err, "io_error", "cannot read the storage area: %s", strerror(errno));
+		free(root);
+		return false;
 	}
-	if (ok)
-		*abs = xstrdup(str_cstr(&s));
-	free(real_root);
-	free(real);
-	free(parent);
+	uint64_t total = 0;
+	FTSENT *e;
+	while ((e = fts_read(fts)))
+		if (e->fts_info == FTS_F)
+			total += (uint64_t)e->fts_statp->st_size;
+	bool ok = errno == 0;
+	if (!ok)
+		err_set(err, "io_error", "cannot read the storage area: %s", strerror(errno));
+	fts_close(fts);
 	free(root);
-	str_free(&s);
+	*bytes = total;
+	return ok;
+}
+
+bool storage_quota_check(const char *data_dir, int64_t user_id, uint64_t quota_bytes, uint64_t adding,
+			 tusk_err *err)
+{
+	if (quota_bytes == 0)
+		return true;
+	uint64_t used;
+	if (!storage_usage(data_dir, user_id, &used, err))
+		return false;
+	if (used <= quota_bytes && adding <= quota_bytes - used)
+		return true;
+	err_set(err, "quota_exceeded",
+		"This would pass your storage quota: %.1f MiB used of %.1f MiB, %.1f MiB more asked for. Delete files to "
+		"make room.",
+		(double)used / 1048576.0, (double)quota_bytes / 1048576.0, (double)adding / 1048576.0);
+	return false;
+}
+
+bool storage_remove_tree(const char *abs, tusk_err *err)
+{
+	struct stat st;
+	if (lstat(abs, &st) != 0) {
+		err_set(err, errno == ENOENT ? "not_found" : "io_error", "cannot remove: %s", strerror(errno));
+		return false;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		if (unlink(abs) == 0)
+			return true;
+		err_set(err, "io_error", "cannot remove: %s", strerror(errno));
+		return false;
+	}
+	char *const paths[] = {(char *)abs, NULL};
+	FTS *fts = fts_open(paths, FTS_PHYSICAL | FTS_NOCHDIR | FTS_XDEV, NULL);
+	if (!fts) {
+		err_set(err, "io_error", "cannot remove: %s", strerror(errno));
+		return false;
+	}
+	bool ok = true;
+	FTSENT *e;
+	while (ok && (e = fts_read(fts))) {
+		int rc = 0;
+		switch (e->fts_info) {
+		case FTS_D:
+			continue; /* removed on the way back up */
+		case FTS_DP:
+			rc = rmdir(e->fts_accpath);
+			break;
+		case FTS_DNR:
+		case FTS_ERR:
+		case FTS_NS:
+			errno = e->fts_errno;
+			rc = -1;
+			break;
+		default: /* files, links (not followed), anything else */
+			rc = unlink(e->fts_accpath);
+			break;
+		}
+		if (rc != 0) {
+			err_set(err, "io_error", "cannot remove '%s': %s", e->fts_name, strerror(errno));
+			ok = false;
+		}
+	}
+	fts_close(fts);
 	return ok;
 }

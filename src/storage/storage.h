@@ -1,6 +1,10 @@
-/* Each user's file area in the data dir (storage/<user id>/): backups land
- * there, restores and imports read from there. Paths are relative to the
- * area and never leave it. */
+/* Each user's file area: <data_dir>/storage/<user_id>/, created 0700 on
+ * demand. Backups land there, restores and imports read from there, and the
+ * file manager (api/files.c) shows it. Every path a user names is relative to
+ * the area and confined to it: absolute paths, ".." segments, control
+ * characters, invalid UTF-8 and symbolic links anywhere on the way are refused
+ * (a link is refused even when it points inside, so no check can be raced by
+ * retargeting one). Knows nothing of HTTP. */
 #ifndef TUSK_STORAGE_STORAGE_H
 #define TUSK_STORAGE_STORAGE_H
 
@@ -9,12 +13,39 @@
 
 #include "util/err.h"
 
-/* The area's absolute path (created 0700 when missing); free() it. */
-bool storage_user_root(const char *data_dir, int64_t user_id, char **root, tusk_err *err);
-/* A path relative to the area ("" is the area) as an absolute path inside it.
- * err code invalid_path for absolute paths, ".." and control characters;
- * not_found when must_exist and it does not (a new file's folder must). */
+/* Longest path a user may name (bytes, after normalization) and longest name in it. */
+#define STORAGE_PATH_MAX 1024
+#define STORAGE_NAME_MAX 255
+
+/* Names starting with this are uploads in progress: hidden from listings. */
+#define STORAGE_PARTIAL_PREFIX ".tusk-upload-"
+
+/* The user's area as an absolute path without a trailing slash (malloc'd),
+ * created with its parents (0700) when missing. */
+bool storage_user_root(const char *data_dir, int64_t user_id, char **root, tusk_err *err)
+	__attribute__((warn_unused_result));
+
+/* Maps a user-relative path ("backups/app.dump"; "" or "." for the area itself;
+ * empty and "." segments and a trailing '/' are ignored) to the absolute path
+ * inside the area (malloc'd). With must_exist false the last component may be
+ * missing (a file about to be written), but its folder must exist.
+ * Error codes: "invalid_path" (refused: the message says why), "not_found"
+ * (a component does not exist), "io_error". */
 bool storage_resolve(const char *data_dir, int64_t user_id, const char *rel, bool must_exist, char **abs,
-		     tusk_err *err);
+		     tusk_err *err) __attribute__((warn_unused_result));
+
+/* Bytes held by the user's regular files (apparent sizes, uploads in progress included). */
+bool storage_usage(const char *data_dir, int64_t user_id, uint64_t *bytes, tusk_err *err)
+	__attribute__((warn_unused_result));
+
+/* Whether adding `adding` bytes keeps the user within quota_bytes (0 = unlimited).
+ * False with code "quota_exceeded" (and a message giving use and quota) when not,
+ * or "io_error". */
+bool storage_quota_check(const char *data_dir, int64_t user_id, uint64_t quota_bytes, uint64_t adding,
+			 tusk_err *err) __attribute__((warn_unused_result));
+
+/* Removes a file, or a folder and everything in it (links inside are removed,
+ * never followed). abs must come from storage_resolve. */
+bool storage_remove_tree(const char *abs, tusk_err *err) __attribute__((warn_unused_result));
 
 #endif

@@ -124,3 +124,49 @@ export async function requestText(path: string, options: RequestOptions = {}): P
   if (response.ok) return response.text();
   throw failure(response, await readJson(response), options);
 }
+
+export interface UploadOptions {
+  query?: RequestOptions['query'];
+  /** Bytes sent so far and the total, as the browser reports them. */
+  onProgress?: (sent: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * A PUT of raw bytes through XMLHttpRequest, the one browser API that reports
+ * upload progress. Errors as in request(); an abort rejects with code "aborted".
+ */
+export function uploadBody<T>(path: string, body: Blob, options: UploadOptions = {}): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('PUT', buildUrl(path, options.query));
+    xhr.setRequestHeader('Accept', 'application/json');
+    if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken);
+    xhr.upload.onprogress = (e) => options.onProgress?.(e.loaded, e.lengthComputable ? e.total : body.size);
+    xhr.onload = () => {
+      serverReachable.value = true;
+      let payload: unknown;
+      try {
+        payload = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
+      } catch {
+        payload = undefined;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(payload as T);
+        return;
+      }
+      const error = (payload as { error?: ErrorDetails } | undefined)?.error;
+      const code = typeof error?.code === 'string' ? error.code : 'http_error';
+      const message = typeof error?.message === 'string' ? error.message : `The server answered ${xhr.status}.`;
+      if (xhr.status === 401) onUnauthorized();
+      reject(new ApiError(xhr.status, code, message));
+    };
+    xhr.onerror = () => {
+      serverReachable.value = false;
+      reject(new ApiError(0, 'network_error', NETWORK_MESSAGE));
+    };
+    xhr.onabort = () => reject(new ApiError(0, 'aborted', 'The upload was cancelled.'));
+    options.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.send(body);
+  });
+}

@@ -13,6 +13,7 @@ import { Dialog } from '../../components/Dialog';
 import { SectionTabs, type Section } from '../../components/SectionTabs';
 import { errorMessage } from '../../lib/format';
 import { showToast } from '../../state/toasts';
+import { StoragePicker } from '../storage/StoragePicker';
 import { closeJobDialog, jobDialog, jobStarted, type JobDialog } from './state';
 
 type Spec = Record<string, unknown>;
@@ -150,7 +151,8 @@ function BackupDialog({ d }: { d: Extract<JobDialog, { dialog: 'backup' }> }): J
       };
   const general = (
     <div class="form-grid">
-      <TextField id="job-file" label="File in your storage" required value={file} onValue={(v) => { setTouched(true); setFile(v); }} hint="Backups land in your storage area; the Jobs tab downloads them." />
+      <StoragePicker mode="save" id="job-file" label="File in your storage" value={file} onValue={(v) => { setTouched(true); setFile(v); }} />
+      <p class="field-hint">Backups land in your storage area (the Storage tab); the Jobs tab downloads them.</p>
       {server ? (
         <SelectField id="job-mode" label="What" value={mode} options={[{ value: 'full', label: 'Everything (pg_dumpall)' }, { value: 'globals', label: 'Roles and tablespaces only' }, { value: 'roles', label: 'Roles only' }, { value: 'tablespaces', label: 'Tablespaces only' }]} onValue={setMode} />
       ) : (
@@ -269,7 +271,8 @@ function RestoreDialog({ d }: { d: Extract<JobDialog, { dialog: 'restore' }> }):
   };
   const general = (
     <div class="form-grid">
-      <TextField id="job-file" label="Backup file in your storage" required value={file} onValue={setFile} placeholder="backups/app.dump" hint="A custom, tar or directory archive goes to pg_restore; a plain .sql file to psql." />
+      <StoragePicker mode="open" id="job-file" label="Backup file in your storage" value={file} onValue={setFile} />
+      <p class="field-hint">A custom, tar or directory archive goes to pg_restore; a plain .sql file to psql. Upload one in the Storage tab.</p>
       <div class="form-pair">
         <SelectField id="job-content" label="Content" value={content} options={[{ value: 'all', label: 'Schema and data' }, { value: 'schema', label: 'Schema only' }, { value: 'data', label: 'Data only' }]} onValue={setContent} />
         <TextField id="job-jobs" label="Parallel jobs" inputMode="numeric" value={jobs} onValue={setJobs} placeholder="1" />
@@ -355,7 +358,7 @@ function CopyDialog({ d }: { d: Extract<JobDialog, { dialog: 'copy' }> }): JSX.E
   const general = (
     <div class="form-grid">
       <SelectField id="job-direction" label="Direction" value={direction} options={[{ value: 'export', label: 'Export: table → file' }, { value: 'import', label: 'Import: file → table' }]} onValue={(v) => setDirection(v as 'export' | 'import')} />
-      <TextField id="job-file" label="File in your storage" required value={file} onValue={setFile} />
+      <StoragePicker mode={direction === 'export' ? 'save' : 'open'} id="job-file" label="File in your storage" value={file} onValue={setFile} />
       <div class="form-pair">
         <SelectField id="job-format" label="Format" value={format} options={[{ value: 'csv', label: 'CSV' }, { value: 'text', label: 'Text (tab-separated)' }, { value: 'binary', label: 'Binary' }]} onValue={setFormat} />
         <TextField id="job-encoding" label="Encoding" value={encoding} onValue={setEncoding} placeholder="UTF8" />

@@ -7,6 +7,7 @@ import { activeTabId, requestCloseTab, tabs, type TabInfo } from '../../state/wo
 import { ObjectExplorer } from '../browser/ObjectExplorer';
 import { ObjectTab } from '../browser/ObjectTab';
 import { JobsTab } from '../jobs/JobsTab';
+import { StorageTab } from '../storage/StorageTab';
 import { Dialogs } from './Dialogs';
 import { LazyDashboardTab } from './LazyDashboardTab';
 import { LazyQueryTab } from './LazyQueryTab';
@@ -27,6 +28,8 @@ function renderTab(tab: TabInfo): JSX.Element {
       return <LazyDashboardTab id={tab.id} />;
     case 'jobs':
       return <JobsTab />;
+    case 'storage':
+      return <StorageTab />;
   }
 }
 

@@ -2,6 +2,7 @@ import type { JSX } from 'preact';
 import { Logo } from '../../components/Icon';
 import { ToolButton, Toolbar } from '../../components/Toolbar';
 import { openDialog, openWelcome } from '../../state/workspace';
+import { openStorage } from '../storage/open';
 import { UserMenu } from './UserMenu';
 
 export function TopBar(): JSX.Element {
@@ -13,6 +14,7 @@ export function TopBar(): JSX.Element {
       </div>
       <Toolbar label="Main toolbar">
         <ToolButton icon="home" label="Welcome" onClick={openWelcome} />
+        <ToolButton icon="folder" label="Storage" shortcut="Alt+Shift+S" onClick={openStorage} />
         <ToolButton icon="keyboard" label="Keyboard shortcuts" shortcut="?" onClick={() => (openDialog.value = 'shortcuts')} />
       </Toolbar>
       <div class="top-bar-fill" />

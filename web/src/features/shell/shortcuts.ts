@@ -5,6 +5,7 @@ import { toggleTheme } from '../../state/prefs';
 import { explorerDialog } from '../../state/servers';
 import { selectedEntry } from '../browser/explorerModel';
 import { runAction } from '../servers/actions';
+import { openStorage } from '../storage/open';
 import { activeTabId, openDialog, tabs } from '../../state/workspace';
 
 export interface ShortcutGroup {
@@ -21,6 +22,7 @@ export const SHORTCUTS: ShortcutGroup[] = [
       { keys: ['Alt+Shift+B'], action: 'Focus the object explorer' },
       { keys: ['Alt+Shift+Q'], action: 'Query tool on the selected server or database (or an object in it)' },
       { keys: ['Alt+Shift+D'], action: 'Dashboard of the selected server or database' },
+      { keys: ['Alt+Shift+S'], action: 'Storage: your files (backups, uploads)' },
       { keys: ['Alt+Shift+]', 'Alt+Shift+['], action: 'Next / previous tab' },
     ],
   },
@@ -47,6 +49,16 @@ export const SHORTCUTS: ShortcutGroup[] = [
       { keys: ['Ctrl+F', 'Ctrl+H'], action: 'Find / replace' },
       { keys: ['Ctrl+Space'], action: 'Complete keywords, tables, columns' },
       { keys: ['Ctrl+C', 'Ctrl+Shift+C'], action: 'Copy cells (with headers) in a result' },
+    ],
+  },
+  {
+    title: 'Storage',
+    items: [
+      { keys: ['Enter'], action: 'Open the folder / download the file' },
+      { keys: ['Backspace', 'Alt+↑'], action: 'Up one folder' },
+      { keys: ['F2'], action: 'Rename' },
+      { keys: ['Delete'], action: 'Delete (asks first)' },
+      { keys: ['F5'], action: 'Refresh the folder' },
     ],
   },
   {
@@ -83,6 +95,7 @@ function handleAltShift(e: KeyboardEvent): boolean {
     KeyB: () => document.querySelector<HTMLElement>('.tree')?.focus(),
     KeyQ: () => runAction('query-tool', selectedEntry()),
     KeyD: () => runAction('dashboard', selectedEntry()),
+    KeyS: openStorage,
     BracketRight: () => cycleTab(1),
     BracketLeft: () => cycleTab(-1),
   };

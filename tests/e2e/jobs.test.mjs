@@ -1,0 +1,97 @@
+// Jobs in the browser: a backup started from the tree, its log followed in
+// the Jobs tab, the file downloaded; then a restore that lists the archive's
+// contents and puts one table back.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { psql, pg as PG } from '../lib/pg.mjs';
+import { openBrowser, screenshot } from './browser.mjs';
+import { ADMIN, addConnectedServer, assertNoErrors, chooseInNodeMenu, dialog, expandTreeItem, logIn, startServer, treeItem, waitUntil } from './app.mjs';
+
+const SERVER = 'e2e-jobs';
+const DB = 'e2e_jobs';
+const TARGET = 'e2e_jobs_restored';
+
+let tusk;
+let browser;
+let page;
+
+before(async () => {
+  for (const db of [DB, TARGET]) psql(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+  psql(`CREATE DATABASE ${DB}`);
+  psql(`CREATE DATABASE ${TARGET}`);
+  psql("CREATE TABLE fruit (id int PRIMARY KEY, name text); INSERT INTO fruit SELECT g, 'fruit ' || g FROM generate_series(1, 500) g; CREATE TABLE veg (id int)", { db: DB });
+  tusk = await startServer();
+  browser = await openBrowser({ width: 1360, height: 860 });
+  page = browser.page;
+  await page.goto(tusk.url);
+  await logIn(page, ADMIN.email, ADMIN.password);
+  await addConnectedServer(page, SERVER, PG);
+});
+
+after(async () => {
+  await browser?.close();
+  await tusk?.stop();
+  for (const db of [DB, TARGET]) psql(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+});
+
+async function bothThemes(name) {
+  await screenshot(page, `${name}-light`);
+  await page.keyboard.press('Alt+Shift+T');
+  await screenshot(page, `${name}-dark`);
+  await page.keyboard.press('Alt+Shift+T');
+}
+
+const jobRow = (text) => page.getByRole('table', { name: 'Jobs' }).locator('tbody tr').filter({ hasText: text });
+
+test('Backup… on a database runs pg_dump as a job; the Jobs tab follows its log and downloads the file', async () => {
+  await expandTreeItem(page, treeItem(page, SERVER));
+  await expandTreeItem(page, treeItem(page, /^Databases \(\d+\)$/));
+  await chooseInNodeMenu(page, treeItem(page, DB), 'Backup…');
+  const d = await dialog(page, `Backup database ${DB}`);
+  await d.locator('#job-file').fill('backups/e2e.dump');
+  await d.getByRole('tab', { name: 'Options' }).click();
+  assert.equal(await d.locator('#job-verbose').isChecked(), true, 'a verbose log by default');
+  await d.getByRole('tab', { name: 'General' }).click();
+  await bothThemes('job-backup-dialog');
+  await d.getByRole('button', { name: 'Backup' }).click();
+  await d.waitFor({ state: 'detached' });
+
+  await page.getByRole('tab', { name: /^Jobs/ }).waitFor();
+  const row = jobRow(`Backup of ${DB} (custom) to backups/e2e.dump`);
+  await row.waitFor();
+  await row.getByText('succeeded').waitFor({ timeout: 30_000 });
+  const log = page.getByLabel('Job log');
+  await waitUntil(async () => /pg_dump: dumping contents of table "public\.fruit"/.test(await log.innerText()));
+  assert.match(await log.innerText(), /^\$ \S*pg_dump '--dbname=/);
+  assert.doesNotMatch(await log.innerText(), new RegExp(PG.password));
+  await bothThemes('job-backup-done');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('link', { name: /Download the output/ }).click()]);
+  const saved = await download.path();
+  assert.equal(readFileSync(saved).subarray(0, 5).toString(), 'PGDMP', 'a custom-format archive');
+  assert.equal(download.suggestedFilename(), 'e2e.dump');
+});
+
+test('Restore… lists the archive, restores only the picked table, and the status bar counts running jobs', async () => {
+  await chooseInNodeMenu(page, treeItem(page, TARGET), 'Restore…');
+  const d = await dialog(page, `Restore into ${TARGET}`);
+  await d.locator('#job-file').fill('backups/e2e.dump');
+  await d.getByRole('tab', { name: 'Objects' }).click();
+  const fruit = d.getByLabel('TABLE public.fruit');
+  await fruit.waitFor();
+  await fruit.check();
+  await screenshot(page, 'job-restore-objects-light');
+  await d.getByRole('button', { name: 'Restore' }).click();
+  await d.waitFor({ state: 'detached' });
+  const row = jobRow(`Restore of backups/e2e.dump into ${TARGET}`);
+  await row.getByText('succeeded').waitFor({ timeout: 30_000 });
+  assert.equal(psql('SELECT count(*) FROM fruit', { db: TARGET }), '500');
+  assert.equal(psql("SELECT to_regclass('veg') IS NULL", { db: TARGET }), 't', 'only the picked table');
+  // finished jobs go: Delete on the selected row
+  await row.click();
+  await page.keyboard.press('Delete');
+  await row.waitFor({ state: 'detached' });
+  assert.match(await page.locator('.status-jobs').innerText(), /Jobs/);
+  assertNoErrors(browser.errors);
+});
