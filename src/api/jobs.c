@@ -44,6 +44,41 @@ static int64_t size_of(const char *path)
 	return total;
 }
 
+/* How far process pid has read the file at path: the offset of its descriptor
+ * of it (/proc/<pid>/fdinfo), or -1 when it has none open. */
+static int64_t read_position(pid_t pid, const char *path)
+{
+	char dir[64];
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int64_t pos = -1;
+	while (d && pos < 0 && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char link[352], target[4096];
+		snprintf(link, sizeof(link), "%s/%s", dir, e->d_name);
+		ssize_t n = readlink(link, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		if (strcmp(target, path) != 0)
+			continue;
+		char info[352];
+		snprintf(info, sizeof(info), "/proc/%d/fdinfo/%s", (int)pid, e->d_name);
+		FILE *f = fopen(info, "r");
+		char line[128];
+		while (f && fgets(line, sizeof(line), f))
+			if (strncmp(line, "pos:", 4) == 0)
+				pos = strtoll(line + 4, NULL, 10);
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return pos;
+}
+
 static void json_job(json_writer *w, tusk_app *app, const store_job *j)
 {
 	jw_obj_begin(w);
@@ -71,6 +106,30 @@ static void json_job(json_writer *w, tusk_app *app, const store_job *j)
 	jw_key(w, "output_size");
 	if (out >= 0)
 		jw_int(w, out);
+	else
+		jw_null(w);
+	/* a restore's or import's progress: where the program's descriptor of the file stands */
+	int64_t in_size = -1, in_read = -1;
+	if (j->input_path) {
+		char *abs = NULL;
+		tusk_err err;
+		if (storage_resolve(app->cfg->data_dir, j->user_id, j->input_path, false, &abs, &err)) {
+			in_size = size_of(abs);
+			if (strcmp(j->state, "running") == 0 && j->pid > 0)
+				in_read = read_position((pid_t)j->pid, abs);
+		}
+		free(abs);
+	}
+	jw_key(w, "input_path");
+	jw_str(w, j->input_path);
+	jw_key(w, "input_size");
+	if (in_size >= 0)
+		jw_int(w, in_size);
+	else
+		jw_null(w);
+	jw_key(w, "input_read");
+	if (in_read >= 0)
+		jw_int(w, in_read);
 	else
 		jw_null(w);
 	int64_t log = size_of(j->log_path);
@@ -495,6 +554,7 @@ void api_jobs_start(http_req *r)
 		       .output_abs = out_abs,
 		       .output_rel = is_output_kind(kind) ? file : NULL,
 		       .input_abs = in_abs,
+		       .input_rel = is_input_kind(kind) ? file : NULL,
 		       .stdin_text = script};
 	int64_t id;
 	if (!jobs_start(app->jobs, &js, &id, &err)) {

@@ -461,6 +461,7 @@ bool jobs_start(jobs *j, const job_spec *spec, int64_t *id, tusk_err *err)
 			 .command = command,
 			 .log_path = "",
 			 .output_path = (char *)spec->output_rel,
+			 .input_path = (char *)spec->input_rel,
 			 .created_at = (int64_t)time(NULL),
 			 .instance = j->instance};
 	bool ok = store_job_create(j->st, &job, err);

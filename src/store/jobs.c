@@ -14,6 +14,7 @@ void store_job_clear(store_job *j)
 	free(j->reason);
 	free(j->log_path);
 	free(j->output_path);
+	free(j->input_path);
 	free(j->instance);
 	memset(j, 0, sizeof(*j));
 }
@@ -27,7 +28,8 @@ void store_job_list_free(store_job *list, size_t n)
 
 #define JOB_COLUMNS                                                                                                    \
 	"id, user_id, COALESCE(server_id, 0), kind, description, state, command, COALESCE(pid, 0), exit_code, reason, " \
-	"log_path, output_path, created_at, COALESCE(started_at, 0), COALESCE(ended_at, 0), acknowledged, instance"
+	"log_path, output_path, created_at, COALESCE(started_at, 0), COALESCE(ended_at, 0), acknowledged, instance, " \
+	"input_path"
 
 static void read_job(db_stmt *st, void *elem)
 {
@@ -50,6 +52,7 @@ static void read_job(db_stmt *st, void *elem)
 	j->ended_at = db_col_int(st, 14);
 	j->acknowledged = db_col_int(st, 15) != 0;
 	j->instance = store_col_dup(st, 16);
+	j->input_path = store_col_dup(st, 17);
 }
 
 static void free_jobs(void *list, size_t n)
@@ -62,8 +65,8 @@ bool store_job_create(store *s, store_job *j, tusk_err *err)
 	pthread_mutex_lock(&s->lock);
 	db_stmt *st = db_prepare(s->d,
 				 "INSERT INTO jobs (user_id, server_id, kind, description, state, command, log_path, "
-				 "output_path, created_at, instance) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
-				 "RETURNING id",
+				 "output_path, created_at, instance, input_path) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+				 "$10, $11) RETURNING id",
 				 err);
 	bool ok = false;
 	if (st) {
@@ -80,6 +83,7 @@ bool store_job_create(store *s, store_job *j, tusk_err *err)
 		db_bind_text(st, 8, j->output_path);
 		db_bind_int(st, 9, j->created_at);
 		db_bind_text(st, 10, j->instance);
+		db_bind_text(st, 11, j->input_path);
 		ok = db_step(st, err) == DB_ROW;
 		if (ok)
 			j->id = db_col_int(st, 0);

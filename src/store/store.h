@@ -182,6 +182,7 @@ typedef struct {
 	char *reason;      /* why it failed or was cancelled, or NULL */
 	char *log_path;    /* absolute */
 	char *output_path; /* in the user's storage, or NULL */
+	char *input_path;  /* what a restore or import reads, in the user's storage, or NULL */
 	int64_t created_at, started_at, ended_at; /* unix seconds; 0 = not yet */
 	char *instance;    /* the Tusk process that runs it */
 } store_job;

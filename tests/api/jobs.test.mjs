@@ -281,6 +281,28 @@ test('export a table to CSV, import it into an empty copy: the same rows', async
   assert.match(binary.body.error.message, /no header/);
 });
 
+test('a running import shows how far it has read its file', async () => {
+  const holder = spawn('psql', ['-X', '-d', SRC, '-c', 'BEGIN; LOCK TABLE shop.orders_copy IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60);'], {
+    env: { ...process.env, PGHOST: pg.host, PGPORT: String(pg.port), PGUSER: pg.user, PGPASSWORD: pg.password },
+    stdio: 'ignore',
+  });
+  try {
+    await waitFor(() => psql(`SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'orders_copy' AND l.mode = 'AccessExclusiveLock' AND l.granted`, { db: SRC }) === '1');
+    const im = await start('import', SRC, { schema: 'shop', table: 'orders_copy', file: 'exports/orders.csv', format: 'csv', header: true, delimiter: ';', null: 'NULL' });
+    assert.equal(im.status, 201, im.raw);
+    assert.equal(im.body.job.input_path, 'exports/orders.csv');
+    const size = readFileSync(join(storage(), 'exports/orders.csv')).length;
+    let job;
+    // psql has the file open and waits for the lock before it reads a byte
+    await waitFor(async () => (job = (await c.get(`api/v1/jobs/${im.body.job.id}`)).body.job).input_read !== null);
+    assert.equal(job.state, 'running');
+    assert.equal(job.input_size, size);
+    assert.equal(job.input_read, 0);
+  } finally {
+    release(holder);
+  }
+});
+
 test('jobs list, acknowledge and delete; a missing client program names the version needed', async () => {
   const list = await c.get('api/v1/jobs');
   assert.equal(list.status, 200);

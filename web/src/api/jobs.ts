@@ -16,6 +16,10 @@ export interface Job {
   reason: string | null;
   output_path: string | null;
   output_size: number | null;
+  /** What a restore or import reads, its size, and how far the program has read it while it runs. */
+  input_path: string | null;
+  input_size: number | null;
+  input_read: number | null;
   log_size: number;
   created_at: string;
   started_at: string | null;

@@ -12,6 +12,7 @@ CREATE TABLE jobs (
 	reason TEXT,
 	log_path TEXT NOT NULL,
 	output_path TEXT,
+	input_path TEXT,
 	created_at BIGINT NOT NULL,
 	started_at BIGINT,
 	ended_at BIGINT,

@@ -92,6 +92,22 @@ function LogView({ job }: { job: Job }): JSX.Element {
   );
 }
 
+/** What a job wrote so far, or for a restore or import how far it has read its file. */
+function Size({ job }: { job: Job }): JSX.Element {
+  if (job.input_size !== null) {
+    if (job.input_read !== null && job.input_size > 0) {
+      const percent = Math.min(100, Math.round((job.input_read / job.input_size) * 100));
+      return (
+        <span class="job-progress" title={`${formatBytes(job.input_read)} of ${formatBytes(job.input_size)} read`}>
+          <progress max={100} value={percent} aria-label={`Job ${job.id} progress`} /> {percent}%
+        </span>
+      );
+    }
+    return <span title="the file it reads">{formatBytes(job.input_size)} in</span>;
+  }
+  return <>{job.output_size === null ? '—' : formatBytes(job.output_size)}</>;
+}
+
 async function act(what: () => Promise<unknown>, done?: string): Promise<void> {
   try {
     await what();
@@ -171,7 +187,7 @@ export function JobsTab(): JSX.Element {
                   <th>Job</th>
                   <th>Started</th>
                   <th class="num">Elapsed</th>
-                  <th class="num">Output</th>
+                  <th class="num">Size</th>
                   <th>
                     <span class="visually-hidden">Actions</span>
                   </th>
@@ -195,7 +211,9 @@ export function JobsTab(): JSX.Element {
                     </td>
                     <td>{formatTime(job.started_at ?? job.created_at)}</td>
                     <td class="num">{job.elapsed_seconds === null ? '—' : job.elapsed_seconds === 0 ? '< 1 s' : formatSeconds(job.elapsed_seconds)}</td>
-                    <td class="num">{job.output_size === null ? '—' : formatBytes(job.output_size)}</td>
+                    <td class="num">
+                      <Size job={job} />
+                    </td>
                     <td>
                       <JobActions job={job} />
                     </td>
