@@ -147,7 +147,7 @@ static int serve(const config *cfg)
 		snprintf(instance, sizeof(instance), "tusk");
 	app.jobs = jobs_new(st, cfg->data_dir, instance, cfg->max_jobs);
 	jobs_recover(app.jobs);
-	if (!auth_bootstrap(app.auth, &err) || !api_servers_load_file(&app, &err)) {
+	if (!auth_bootstrap(app.auth, &err) || !api_pgadmin_import(&app, &err) || !api_servers_load_file(&app, &err)) {
 		jobs_free(app.jobs);
 		samplers_free(app.samplers);
 		qmanager_free(app.queries);

@@ -51,6 +51,9 @@ void api_respond_pg_error(http_req *r, int status, const char *code, const pg_er
 /* Responds 500 with a generic message and logs the detail. */
 void api_internal_error(http_req *r, const tusk_err *err);
 
+/* pgadmin.c: once, pgAdmin's users and servers from pgadmin4.db in the data dir */
+bool api_pgadmin_import(tusk_app *app, tusk_err *err);
+
 /* jobs.c */
 void api_jobs_list(http_req *r);
 void api_jobs_get(http_req *r);

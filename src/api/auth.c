@@ -58,6 +58,11 @@ static void respond_login_result(http_req *r, enum auth_result res, auth_session
 	case AUTH_DISABLED:
 		http_respond_error(r, 403, "account_disabled", "This account is disabled. Ask an administrator.");
 		break;
+	case AUTH_PASSWORD_UNSET:
+		http_respond_error(r, 403, "password_not_set",
+				   "This account came from pgAdmin and has no Tusk password yet: pgAdmin's passwords are "
+				   "not carried over. Ask an administrator to set one (Users).");
+		break;
 	case AUTH_RATE_LIMITED: {
 		char ra[16];
 		snprintf(ra, sizeof(ra), "%d", retry_after);

@@ -134,6 +134,27 @@ bool auth_user_create(auth *a, const char *email, const char *password, const ch
 	return ok;
 }
 
+bool auth_user_create_unset(auth *a, const char *email, const char *role, bool active, store_user *out,
+			    tusk_err *err)
+{
+	/* a random password no one knows, then a hash no password matches */
+	unsigned char raw[24];
+	char secret[64];
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(secret, sizeof(secret), raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	store_user u;
+	bool ok = auth_user_create(a, email, secret, role, active, &u, err);
+	sodium_memzero(secret, sizeof(secret));
+	sodium_memzero(raw, sizeof(raw));
+	if (!ok)
+		return false;
+	snprintf(u.password_hash, sizeof(u.password_hash), "%s", AUTH_PASSWORD_UNSET_HASH);
+	ok = store_user_update(a->store, &u, err);
+	if (ok && out)
+		*out = u;
+	return ok;
+}
+
 bool auth_user_reset_password(auth *a, store_user *u, const char *password, tusk_err *err)
 {
 	if (!auth_password_acceptable(a, password, err))
@@ -295,6 +316,11 @@ enum auth_result auth_login(auth *a, const char *email, const char *password, co
 		auth_password_verify_dummy(password ? password : "");
 		auth_audit(a, NULL, normalized[0] ? normalized : email, "login_failed", client, "unknown user");
 		return AUTH_BAD_CREDENTIALS;
+	}
+	if (strcmp(u.password_hash, AUTH_PASSWORD_UNSET_HASH) == 0) {
+		auth_password_verify_dummy(password);
+		auth_audit(a, &u, NULL, "login_failed", client, "no password set");
+		return AUTH_PASSWORD_UNSET;
 	}
 	bool right = auth_password_verify(u.password_hash, password);
 	if (u.locked) {

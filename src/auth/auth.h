@@ -26,8 +26,12 @@ enum auth_result {
 	AUTH_LOCKED,
 	AUTH_DISABLED,
 	AUTH_RATE_LIMITED,
+	AUTH_PASSWORD_UNSET, /* an account without a password yet (imported from pgAdmin) */
 	AUTH_ERROR,
 };
+
+/* The stored hash of an account no password opens until an administrator sets one. */
+#define AUTH_PASSWORD_UNSET_HASH "!unset"
 
 #define AUTH_DESKTOP_EMAIL "desktop@tusk.local"
 #define AUTH_INITIAL_PASSWORD_FILE "initial-admin-password"
@@ -51,6 +55,10 @@ bool auth_email_normalize(const char *in, char out[256], tusk_err *err) __attrib
 bool auth_password_acceptable(const auth *a, const char *password, tusk_err *err) __attribute__((warn_unused_result));
 bool auth_user_create(auth *a, const char *email, const char *password, const char *role, bool active,
 		      store_user *out, tusk_err *err) __attribute__((warn_unused_result));
+/* An account without a password (imported from pgAdmin): no login until an
+ * administrator sets one with auth_user_reset_password. */
+bool auth_user_create_unset(auth *a, const char *email, const char *role, bool active, store_user *out,
+			    tusk_err *err) __attribute__((warn_unused_result));
 /* An administrator's reset: new password, new data key (saved server
  * passwords can no longer be read and are discarded), sessions ended, unlocked. */
 bool auth_user_reset_password(auth *a, store_user *u, const char *password, tusk_err *err)
