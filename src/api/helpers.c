@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include <string.h>
+
 #include "api/api.h"
 #include "util/log.h"
 
@@ -62,6 +64,7 @@ void api_json_user(json_writer *w, const store_user *u)
 	jw_kv_str(w, "role", u->role);
 	jw_kv_bool(w, "active", u->active);
 	jw_kv_bool(w, "locked", u->locked);
+	jw_kv_bool(w, "password_set", strcmp(u->password_hash, AUTH_PASSWORD_UNSET_HASH) != 0);
 	jw_kv_int(w, "failed_attempts", u->failed_attempts);
 	api_json_time(w, "created_at", u->created_at);
 	api_json_time(w, "last_login_at", u->last_login_at);

@@ -64,6 +64,8 @@ test('a pgAdmin volume: users and servers come over once, pgadmin4.db stays unto
   const users = (await admin.get('api/v1/users')).body.users;
   const dana = users.find((u) => u.email === 'dana.dev@example.com');
   assert.equal(dana.role, 'user');
+  assert.equal(dana.password_set, false);
+  assert.equal(users.find((u) => u.email === 'ops@example.com').password_set, true);
   assert.equal(users.find((u) => u.email === 'gone@example.com').active, false);
 
   // an imported user has no password until an administrator sets one

@@ -10,6 +10,8 @@ export interface User {
 export interface ManagedUser extends User {
   active: boolean;
   locked: boolean;
+  /** False for an account imported from pgAdmin until an administrator sets its password. */
+  password_set: boolean;
   failed_attempts: number;
   created_at: string | null;
   last_login_at: string | null;

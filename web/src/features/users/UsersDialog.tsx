@@ -156,7 +156,13 @@ function UserRow({ user, busy, self, actions }: UserRowProps): JSX.Element {
         />
       </td>
       <td>
-        {locked ? <span class="badge badge-warn">Locked</span> : <span class="muted">OK</span>}
+        {locked ? (
+          <span class="badge badge-warn">Locked</span>
+        ) : user.password_set === false ? (
+          <span class="badge badge-warn" title="Imported from pgAdmin: set a password before this user can log in">No password yet</span>
+        ) : (
+          <span class="muted">OK</span>
+        )}
         {user.failed_attempts > 0 && <span class="muted"> · {user.failed_attempts} failed</span>}
       </td>
       <td class="cell-time">{formatTime(user.last_login_at)}</td>
