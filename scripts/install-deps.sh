@@ -10,6 +10,7 @@ packages=(
   libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev libcriterion-dev
   postgresql postgresql-client postgresql-contrib
   chromium fonts-dejavu-core sqlite3
+  nginx-light
 )
 # Node.js builds the front end and runs the tests (playwright-core needs 20+):
 # the machine's own node when it has one, else the distribution's.
@@ -28,8 +29,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo=(sudo)
   export DEBIAN_FRONTEND=noninteractive
   "${sudo[@]}" apt-get update -qq
+  # Packages with a daemon (postgresql, nginx) must not start one: the tests
+  # run their own on 127.0.0.1. policy-rc.d forbids it during the install.
+  policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    policy=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+    "${sudo[@]}" chmod 755 "$policy"
+  fi
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  # Debian starts a default cluster on 5432; Tusk's tests and demo use their own.
+  [ -z "$policy" ] || "${sudo[@]}" rm -f "$policy"
+  # Debian creates a default cluster (not started); Tusk's tests and demo use their own.
 fi
 
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
