@@ -54,6 +54,18 @@ void api_internal_error(http_req *r, const tusk_err *err);
 /* pgadmin.c: once, pgAdmin's users and servers from pgadmin4.db in the data dir */
 bool api_pgadmin_import(tusk_app *app, tusk_err *err);
 
+/* roles.c */
+void api_roles_list(http_req *r);
+void api_roles_create(http_req *r);
+void api_roles_alter(http_req *r);
+void api_roles_drop(http_req *r);
+
+/* privileges.c */
+void api_privileges_grant(http_req *r);
+void api_privileges_effective(http_req *r);
+void api_default_privileges_list(http_req *r);
+void api_default_privileges_alter(http_req *r);
+
 /* jobs.c */
 void api_jobs_list(http_req *r);
 void api_jobs_get(http_req *r);

@@ -437,17 +437,13 @@ static void create_other(struct build *b, PGconn *c)
 }
 
 /* Builds with this connection's quoting, then runs unless previewing. */
-static bool build_and_run(void *ctx, PGconn *c, tusk_err *err)
+void dlg_execute(struct build *b, PGconn *c)
 {
-	struct build *b = ctx;
-	(void)err;
-	if (b->identity_path == NULL)
-		create_other(b, c);
 	if (b->why[0] || b->preview)
-		return true;
+		return;
 	if (b->in_transaction)
 		PQclear(PQexec(c, "BEGIN"));
-	PGresult *r = PQexec(c, str_cstr(&b->sql));
+	PGresult *r = PQexec(c, str_cstr(b->run_sql.len ? &b->run_sql : &b->sql));
 	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
 		b->failed = true;
 		pg_error_fill(&b->pe, r, c);
@@ -455,10 +451,20 @@ static bool build_and_run(void *ctx, PGconn *c, tusk_err *err)
 	PQclear(r);
 	if (b->in_transaction)
 		PQclear(PQexec(c, b->failed ? "ROLLBACK" : "COMMIT"));
+}
+
+/* Builds with this connection's quoting, then runs unless previewing. */
+static bool build_and_run(void *ctx, PGconn *c, tusk_err *err)
+{
+	struct build *b = ctx;
+	(void)err;
+	if (b->identity_path == NULL)
+		create_other(b, c);
+	dlg_execute(b, c);
 	return true;
 }
 
-static void respond_build(http_req *r, struct build *b)
+void dlg_respond(http_req *r, struct build *b)
 {
 	if (b->why[0]) {
 		http_respond_error(r, 400, "invalid_spec", "%s", b->why);
@@ -499,7 +505,7 @@ void api_objects_create(http_req *r)
 	if (!pgpool_with_conn(app->pool, api_session(r)->user.id, server_id, on, build_and_run, &b, &err))
 		http_respond_error(r, strcmp(err.code, "not_connected") == 0 ? 409 : 502, err.code, "%s", err.msg);
 	else
-		respond_build(r, &b);
+		dlg_respond(r, &b);
 	str_free(&b.sql);
 }
 
@@ -614,7 +620,7 @@ void api_objects_alter(http_req *r)
 	if (!pgpool_with_conn(app->pool, uid, server_id, db, build_alter, &a, &err))
 		http_respond_error(r, strcmp(err.code, "not_connected") == 0 ? 409 : 502, err.code, "%s", err.msg);
 	else
-		respond_build(r, &a.b);
+		dlg_respond(r, &a.b);
 	str_free(&a.b.sql);
 	free(part);
 	free(db);

@@ -8,6 +8,7 @@
 #include <libpq-fe.h>
 #include <stdbool.h>
 
+#include "http/http.h"
 #include "pg/pool.h"
 #include "util/str.h"
 
@@ -16,6 +17,7 @@ struct build {
 	const char *kind;
 	const char *identity_path; /* for alter */
 	str sql;
+	str run_sql;       /* when set, what runs instead of sql (which masks a secret) */
 	char why[512];     /* a bad spec: the field and the reason */
 	bool preview, in_transaction, failed;
 	pg_error pe;
@@ -39,6 +41,12 @@ const char *dlg_choice(struct build *b, json_t *o, const char *key, const char *
 void dlg_comment_owner(struct build *b, PGconn *c, const char *what, const char *target);
 /* Records a bad spec (the first reason wins). */
 void dlg_why(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Runs the statement in a transaction (unless previewing or the spec was
+ * bad); PostgreSQL's refusal lands in b->failed and b->pe. */
+void dlg_execute(struct build *b, PGconn *c);
+/* 200 {sql, done}, 400 invalid_spec or 409 ddl_failed with PostgreSQL's fields. */
+void dlg_respond(http_req *r, struct build *b);
 
 /* dialogs_code.c: CREATE for function, procedure, trigger_function, type,
  * domain, trigger and policy; false when the kind is not one of them. */

@@ -589,6 +589,18 @@ void dlg_alter_code(struct build *b, PGconn *c, const char *type, const char *id
 			dlg_literal(c, &b->sql, json_string_value(e));
 			str_append_cstr(&b->sql, ";\n");
 		}
+	} else if (strcmp(type, "table") == 0) {
+		json_t *rls = json_object_get(s, "rls"), *force = json_object_get(s, "force_rls");
+		if ((rls && !json_is_boolean(rls)) || (force && !json_is_boolean(force))) {
+			dlg_why(b, "'rls' and 'force_rls' are true or false");
+			return;
+		}
+		if (rls)
+			str_appendf(&b->sql, "ALTER TABLE %s %s ROW LEVEL SECURITY;\n", identity,
+				    json_is_true(rls) ? "ENABLE" : "DISABLE");
+		if (force)
+			str_appendf(&b->sql, "ALTER TABLE %s %sFORCE ROW LEVEL SECURITY;\n", identity,
+				    json_is_true(force) ? "" : "NO ");
 	} else if (strcmp(type, "trigger") == 0) {
 		json_t *enabled = json_object_get(s, "enabled");
 		if (enabled && !json_is_boolean(enabled))
