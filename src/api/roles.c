@@ -314,7 +314,6 @@ static bool build_alter(void *ctx, PGconn *c, tusk_err *err)
 	}
 	size_t i;
 	json_t *e;
-	json_array_foreach(add, i, e) grant_membership(j, c, json_string_value(json_object_get(e, "role")), name, e);
 	if (remove && !json_is_null(remove) && !json_is_array(remove))
 		dlg_why(b, "'remove_member_of' is a list of role names");
 	json_array_foreach(remove, i, e)
@@ -329,6 +328,8 @@ static bool build_alter(void *ctx, PGconn *c, tusk_err *err)
 		both_ident(b, c, name);
 		both(b, ";");
 	}
+	/* after the revokes: a changed membership is revoked, then granted with its new options */
+	json_array_foreach(add, i, e) grant_membership(j, c, json_string_value(json_object_get(e, "role")), name, e);
 	settings(j, c, name, json_object_get(s, "config"), false);
 	settings(j, c, name, json_object_get(s, "config_reset"), true);
 	comment(j, c, name, json_object_get(s, "comment"));

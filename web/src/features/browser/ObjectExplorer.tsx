@@ -23,6 +23,7 @@ import {
 import { ACTIONS, actionForKey, canRun, menuActions, runAction, type ActionId } from '../servers/actions';
 import { DdlDialogs } from '../dialogs/DdlDialogs';
 import { JobDialogs } from '../jobs/JobDialogs';
+import { RoleDialogs } from '../roles/RoleDialogs';
 import { explorerModel, selectedEntry, type Entry } from './explorerModel';
 import { frontObjectTab, showObject } from './objectPanel';
 
@@ -198,6 +199,7 @@ export function ObjectExplorer(): JSX.Element {
       )}
       <DdlDialogs />
       <JobDialogs />
+      <RoleDialogs />
     </section>
   );
 }

@@ -17,6 +17,7 @@ import { refreshObjectAt } from '../browser/objectPanel';
 import { DDL_ACTIONS, canRunDdl, ddlMenuGroups, isDdlAction, runDdl, type DdlActionId } from '../dialogs/menu';
 import { openDashboard } from '../dashboard/open';
 import { JOB_ACTIONS, canRunJob, isJobAction, jobMenu, runJobAction, type JobActionId } from '../jobs/menu';
+import { ROLE_ACTIONS, canRunRole, isRoleAction, isRoleNode, roleMenu, runRoleAction, type RoleActionId } from '../roles/menu';
 
 export type ActionId =
   | 'add-server'
@@ -35,7 +36,8 @@ export type ActionId =
   | 'drop'
   | 'drop-cascade'
   | DdlActionId
-  | JobActionId;
+  | JobActionId
+  | RoleActionId;
 
 export interface Action {
   id: ActionId;
@@ -65,6 +67,7 @@ export const ACTIONS: Record<ActionId, Action> = {
   'drop-cascade': { id: 'drop-cascade', label: 'Drop Cascade…', icon: 'trash' },
   ...DDL_ACTIONS,
   ...JOB_ACTIONS,
+  ...ROLE_ACTIONS,
 };
 
 /** The server and database a query tool opened on ENTRY would use; null when it cannot open one. */
@@ -129,7 +132,8 @@ export function canRun(id: ActionId, entry: Entry | null): boolean {
     case 'drop-cascade':
       return droppable(entry);
     default:
-      return isDdlAction(id) ? canRunDdl(id, entry) : isJobAction(id) ? canRunJob(id, entry) : true;
+      if (id === 'properties' && isRoleNode(entry)) return false;
+      return isDdlAction(id) ? canRunDdl(id, entry) : isJobAction(id) ? canRunJob(id, entry) : isRoleAction(id) ? canRunRole(id, entry) : true;
   }
 }
 
@@ -180,8 +184,12 @@ export function runAction(id: ActionId, entry: Entry | null): void {
     runJobAction(id, entry);
     return;
   }
+  if (isRoleAction(id)) {
+    runRoleAction(id, entry);
+    return;
+  }
   const server = entry?.kind === 'server' ? entry.server : null;
-  const run: Record<Exclude<ActionId, DdlActionId | JobActionId>, () => void> = {
+  const run: Record<Exclude<ActionId, DdlActionId | JobActionId | RoleActionId>, () => void> = {
     'add-server': () => (explorerDialog.value = { kind: 'server', server: null, groupId: groupOf(entry) }),
     'add-group': () => (explorerDialog.value = { kind: 'group', group: null }),
     edit: () => edit(entry),
@@ -213,7 +221,7 @@ export function menuActions(entry: Entry): Array<ActionId | 'separator'> {
       return ['add-server', 'separator', 'edit', 'delete', 'separator', 'refresh'];
     case 'server':
       return [
-        ...(entry.server.connected ? (['query-tool', 'dashboard', 'separator', 'create-database', 'separator', 'backup-server', 'separator'] as const) : []),
+        ...(entry.server.connected ? (['query-tool', 'dashboard', 'separator', 'create-database', 'create-role', 'separator', 'backup-server', 'separator'] as const) : []),
         entry.server.connected ? 'disconnect' : 'connect',
         'separator',
         ...(entry.server.owned ? (['edit', 'delete', 'separator'] as const) : []),
@@ -230,12 +238,12 @@ function objectMenu(entry: Entry): Array<ActionId | 'separator'> {
   const groups: ActionId[][] = [
     (['query-tool', 'view-all', 'view-100'] as const).filter((id) => canRun(id, entry)),
     entry.kind === 'object' && entry.node.kind === 'database' && canRun('dashboard', entry) ? ['dashboard'] : [],
-    ddl.create,
+    [...ddl.create, ...(canRunRole('create-role', entry) ? (['create-role'] as const) : [])],
     ddl.maintenance,
     ddl.scripts,
-    jobMenu(entry),
+    [...jobMenu(entry), ...roleMenu(entry)],
     [...ddl.tools, 'refresh'],
-    ddl.properties,
+    isRoleNode(entry) ? ['role-properties'] : ddl.properties,
     (['drop', 'drop-cascade'] as const).filter((id) => canRun(id, entry)),
   ];
   return groups.filter((g) => g.length > 0).flatMap((g, i): Array<ActionId | 'separator'> => (i === 0 ? g : ['separator', ...g]));
@@ -244,6 +252,6 @@ function objectMenu(entry: Entry): Array<ActionId | 'separator'> {
 /** The tree's own keys for the explorer: F2 edits (an object: its properties), Delete deletes (drops an object), F5 refreshes. */
 export function actionForKey(e: KeyboardEvent, entry: Entry | null): ActionId | null {
   if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return null;
-  const keys: Record<string, ActionId> = { F2: entry?.kind === 'object' ? 'properties' : 'edit', Delete: droppable(entry) ? 'drop' : 'delete', F5: 'refresh' };
+  const keys: Record<string, ActionId> = { F2: isRoleNode(entry) ? 'role-properties' : entry?.kind === 'object' ? 'properties' : 'edit', Delete: droppable(entry) ? 'drop' : 'delete', F5: 'refresh' };
   return keys[e.key] ?? null;
 }

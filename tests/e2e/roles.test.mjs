@@ -1,0 +1,92 @@
+// Roles in the browser: a login role created in its dialog (the password
+// masked in the SQL tab), then granted SELECT on two tables through the
+// Grant Wizard.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { psql, pg as PG } from '../lib/pg.mjs';
+import { openBrowser, screenshot } from './browser.mjs';
+import { ADMIN, addConnectedServer, assertNoErrors, chooseInNodeMenu, dialog, expandTreeItem, logIn, startServer, treeItem, waitUntil } from './app.mjs';
+
+const SERVER = 'e2e-roles';
+const DB = 'e2e_roles';
+const ROLE = 'e2e_analyst';
+
+let tusk;
+let browser;
+let page;
+
+const dropRole = () => psql(`DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = '${ROLE}') THEN DROP ROLE ${ROLE}; END IF; END $$`);
+
+before(async () => {
+  psql(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
+  dropRole();
+  psql(`CREATE DATABASE ${DB}`);
+  psql('CREATE SCHEMA sales; CREATE TABLE sales.orders (id int); CREATE TABLE sales.customers (id int); CREATE TABLE sales.secrets (id int)', { db: DB });
+  tusk = await startServer();
+  browser = await openBrowser({ width: 1360, height: 860 });
+  page = browser.page;
+  await page.goto(tusk.url);
+  await logIn(page, ADMIN.email, ADMIN.password);
+  await addConnectedServer(page, SERVER, PG);
+});
+
+after(async () => {
+  await browser?.close();
+  await tusk?.stop();
+  psql(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
+  dropRole();
+});
+
+async function bothThemes(name) {
+  await screenshot(page, `${name}-light`);
+  await page.keyboard.press('Alt+Shift+T');
+  await screenshot(page, `${name}-dark`);
+  await page.keyboard.press('Alt+Shift+T');
+}
+
+const preview = (d) => d.getByLabel('SQL preview');
+
+test('Create ▸ Login/Group Role… makes a login role; its password never shows', async () => {
+  await chooseInNodeMenu(page, treeItem(page, SERVER), 'Login/Group Role…');
+  const d = await dialog(page, `Create role on ${SERVER}`);
+  await d.locator('#role-name').fill(ROLE);
+  await d.getByRole('tab', { name: 'Definition' }).click();
+  await d.locator('#role-password').fill('An4lyst-pw!');
+  await d.locator('#role-limit').fill('3');
+  await d.getByRole('tab', { name: 'Privileges' }).click();
+  await d.locator('#role-login').check();
+  await bothThemes('role-dialog');
+  await d.getByRole('tab', { name: 'SQL' }).click();
+  let sql = '';
+  await waitUntil(async () => /CREATE ROLE/.test((sql = (await preview(d).count()) ? await preview(d).innerText() : '')));
+  assert.match(sql, new RegExp(`^CREATE ROLE "${ROLE}" WITH NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT LOGIN NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 3 PASSWORD '\\*{8}';`));
+  assert.doesNotMatch(sql, /An4lyst/);
+  await d.getByRole('button', { name: 'Save' }).click();
+  await d.waitFor({ state: 'detached' });
+  await treeItem(page, ROLE).waitFor();
+  assert.equal(psql(`SELECT rolcanlogin AND rolconnlimit = 3 FROM pg_roles WHERE rolname = '${ROLE}'`), 't');
+});
+
+test('the Grant Wizard grants SELECT on two tables to the role', async () => {
+  await expandTreeItem(page, treeItem(page, /^Databases \(\d+\)$/));
+  await expandTreeItem(page, treeItem(page, DB));
+  await expandTreeItem(page, treeItem(page, /^Schemas \(\d+\)$/));
+  await chooseInNodeMenu(page, treeItem(page, 'sales'), 'Grant Wizard…');
+  const d = await dialog(page, `Grant Wizard: ${DB}.sales`);
+  await d.getByLabel('sales.orders (table)').check();
+  await d.getByLabel('sales.customers (table)').check();
+  await d.getByRole('tab', { name: /^Roles/ }).click();
+  await d.getByLabel(ROLE, { exact: true }).check();
+  await bothThemes('grant-wizard');
+  await d.getByRole('tab', { name: 'SQL' }).click();
+  let sql = '';
+  await waitUntil(async () => /GRANT/.test((sql = (await preview(d).count()) ? await preview(d).innerText() : '')));
+  assert.equal(sql, `GRANT SELECT ON TABLE sales.orders, sales.customers TO "${ROLE}";`);
+  await d.getByRole('button', { name: 'Grant' }).click();
+  await d.waitFor({ state: 'detached' });
+  const can = (t) => psql(`SELECT has_table_privilege('${ROLE}', 'sales.${t}', 'SELECT')`, { db: DB });
+  assert.equal(can('orders'), 't');
+  assert.equal(can('customers'), 't');
+  assert.equal(can('secrets'), 'f');
+  assertNoErrors(browser.errors);
+});

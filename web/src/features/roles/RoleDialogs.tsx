@@ -1,0 +1,24 @@
+// The role or Grant Wizard dialog in front, if any.
+import type { JSX } from 'preact';
+import { GrantWizard } from './GrantWizard';
+import { RoleDialog } from './RoleDialog';
+import { closeRoleDialog, roleDialog } from './state';
+
+export function RoleDialogs(): JSX.Element | null {
+  const d = roleDialog.value;
+  if (d?.dialog === 'role') return <RoleDialog key={`${d.server.id}:${d.role ?? ''}`} server={d.server} role={d.role} onClose={closeRoleDialog} />;
+  if (d?.dialog === 'grant')
+    return (
+      <GrantWizard
+        key={`${d.server.id}:${d.databasePath}:${d.schemaPath ?? ''}`}
+        server={d.server}
+        database={d.database}
+        databasePath={d.databasePath}
+        schema={d.schema}
+        schemaPath={d.schemaPath}
+        preselect={d.preselect}
+        onClose={closeRoleDialog}
+      />
+    );
+  return null;
+}

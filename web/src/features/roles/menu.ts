@@ -1,0 +1,75 @@
+// The explorer actions for roles and privileges: Create ▸ Login/Group Role…,
+// a role's Properties…, and the Grant Wizard on a database, a schema or one
+// of its objects.
+import type { IconName } from '../../components/Icon';
+import { databaseOf, parentPath, pathSteps } from '../../lib/objectPath';
+import { isCollection, type Entry } from '../browser/explorerModel';
+import { roleDialog } from './state';
+
+export type RoleActionId = 'create-role' | 'role-properties' | 'grant-wizard';
+
+export const ROLE_ACTIONS: Record<RoleActionId, { id: RoleActionId; label: string; icon: IconName; group?: string; key?: string }> = {
+  'create-role': { id: 'create-role', label: 'Login/Group Role…', icon: 'plus', group: 'Create' },
+  'role-properties': { id: 'role-properties', label: 'Properties…', icon: 'edit', key: 'F2' },
+  'grant-wizard': { id: 'grant-wizard', label: 'Grant Wizard…', icon: 'users', group: 'Tools' },
+};
+
+export function isRoleAction(id: string): id is RoleActionId {
+  return id in ROLE_ACTIONS;
+}
+
+const ROLE_KINDS = new Set(['login_role', 'group_role']);
+/** Objects the wizard grants on, by tree kind. */
+const GRANTABLE = new Set(['database', 'schema', 'table', 'view', 'materialized_view', 'sequence', 'function', 'procedure', 'foreign_table']);
+
+export function isRoleNode(entry: Entry | null): boolean {
+  return entry?.kind === 'object' && ROLE_KINDS.has(entry.node.kind);
+}
+
+export function canRunRole(id: RoleActionId, entry: Entry | null): boolean {
+  if (id === 'create-role') {
+    if (entry?.kind === 'server') return entry.server.connected;
+    return entry?.kind === 'object' && entry.server.connected && isCollection(entry.node) && entry.node.path === '/roles';
+  }
+  if (entry?.kind !== 'object' || !entry.server.connected) return false;
+  if (id === 'role-properties') return ROLE_KINDS.has(entry.node.kind);
+  return !isCollection(entry.node) && GRANTABLE.has(entry.node.kind) && databaseOf(entry.node.path) !== null;
+}
+
+export function runRoleAction(id: RoleActionId, entry: Entry | null): void {
+  if (!canRunRole(id, entry) || !entry || (entry.kind !== 'server' && entry.kind !== 'object')) return;
+  const server = entry.server;
+  if (id === 'create-role') {
+    roleDialog.value = { dialog: 'role', server, role: null };
+    return;
+  }
+  if (entry.kind !== 'object') return;
+  const { node } = entry;
+  if (id === 'role-properties') {
+    roleDialog.value = { dialog: 'role', server, role: pathSteps(node.path).slice(-1)[0]?.name ?? '' };
+    return;
+  }
+  // the database and schema paths are cut back from the node's own path
+  const steps = pathSteps(node.path);
+  let databasePath = node.path;
+  while (pathSteps(databasePath).length > 1) databasePath = parentPath(parentPath(databasePath));
+  const schemaIndex = steps.findIndex((s) => s.collection === 'schemas');
+  let schemaPath: string | null = null;
+  if (schemaIndex >= 0) {
+    schemaPath = node.path;
+    while (pathSteps(schemaPath).length > schemaIndex + 1) schemaPath = parentPath(parentPath(schemaPath));
+  }
+  roleDialog.value = {
+    dialog: 'grant',
+    server,
+    database: databaseOf(node.path)!,
+    databasePath,
+    schema: schemaIndex >= 0 ? steps[schemaIndex]!.name : null,
+    schemaPath,
+    preselect: node.kind === 'database' || node.kind === 'schema' ? [] : [node.path],
+  };
+}
+
+export function roleMenu(entry: Entry): RoleActionId[] {
+  return (['grant-wizard'] as const).filter((id) => canRunRole(id, entry));
+}

@@ -1,0 +1,16 @@
+// The role and privilege dialog in front, if any.
+import { signal } from '@preact/signals';
+import type { Server } from '../../api/servers';
+import { onWorkspaceReset } from '../../state/workspace';
+
+export type RoleDialogState =
+  | { dialog: 'role'; server: Server; role: string | null }
+  | { dialog: 'grant'; server: Server; database: string; databasePath: string; schema: string | null; schemaPath: string | null; preselect: string[] };
+
+export const roleDialog = signal<RoleDialogState | null>(null);
+
+export function closeRoleDialog(): void {
+  roleDialog.value = null;
+}
+
+onWorkspaceReset(closeRoleDialog);
