@@ -66,6 +66,12 @@ void api_privileges_effective(http_req *r);
 void api_default_privileges_list(http_req *r);
 void api_default_privileges_alter(http_req *r);
 
+/* replication.c */
+void api_logical_status(http_req *r);
+void api_subscriptions_create(http_req *r);
+void api_subscriptions_action(http_req *r);
+void api_replication_setup(http_req *r);
+
 /* jobs.c */
 void api_jobs_list(http_req *r);
 void api_jobs_get(http_req *r);

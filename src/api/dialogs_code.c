@@ -518,6 +518,91 @@ static void create_policy(struct build *b, PGconn *c)
 	str_free(&table_sql);
 }
 
+/* ---- publications ---- */
+
+static const char *const PUBLISH[] = {"insert", "update", "delete", "truncate", NULL};
+
+static void create_publication(struct build *b, PGconn *c)
+{
+	json_t *s = b->spec;
+	const char *name = dlg_need(b, s, "name");
+	json_t *tables = json_object_get(s, "tables"), *schemas = strings(b, s, "schemas");
+	bool all = dlg_flag(s, "all_tables");
+	if (!name || b->why[0])
+		return;
+	if (all && ((json_is_array(tables) && json_array_size(tables)) || (schemas && json_array_size(schemas)))) {
+		dlg_why(b, "a publication of all tables lists no tables or schemas");
+		return;
+	}
+	str_append_cstr(&b->sql, "CREATE PUBLICATION ");
+	dlg_ident(c, &b->sql, name);
+	if (all)
+		str_append_cstr(&b->sql, " FOR ALL TABLES");
+	size_t i;
+	json_t *e;
+	int items = 0;
+	json_array_foreach(tables, i, e)
+	{
+		const char *schema = dlg_need(b, e, "schema"), *table = dlg_need(b, e, "name");
+		if (!schema || !table)
+			return;
+		str_append_cstr(&b->sql, items++ ? ", " : " FOR TABLE ");
+		dlg_qualified(c, &b->sql, schema, table);
+		json_t *columns = strings(b, e, "columns");
+		if (columns && json_array_size(columns)) {
+			str_append_cstr(&b->sql, " (");
+			size_t k;
+			json_t *col;
+			json_array_foreach(columns, k, col)
+			{
+				str_append_cstr(&b->sql, k ? ", " : "");
+				dlg_ident(c, &b->sql, json_string_value(col));
+			}
+			str_append_char(&b->sql, ')');
+		}
+		if (dlg_text(e, "where"))
+			str_appendf(&b->sql, " WHERE (%s)", dlg_text(e, "where"));
+	}
+	json_array_foreach(schemas, i, e)
+	{
+		str_append_cstr(&b->sql, items++ ? ", " : " FOR ");
+		str_append_cstr(&b->sql, "TABLES IN SCHEMA ");
+		dlg_ident(c, &b->sql, json_string_value(e));
+	}
+	json_t *publish = json_object_get(s, "publish");
+	str opts = STR_INIT;
+	if (publish && !json_is_null(publish)) {
+		str list = STR_INIT;
+		json_array_foreach(publish, i, e)
+		{
+			json_t *one = json_pack("{s:O}", "publish", e);
+			const char *op = dlg_choice(b, one, "publish", PUBLISH, NULL);
+			json_decref(one);
+			if (!op)
+				break;
+			str_appendf(&list, "%s%s", list.len ? ", " : "", op);
+		}
+		if (!json_is_array(publish))
+			dlg_why(b, "'publish' lists insert, update, delete and truncate");
+		str_append_cstr(&opts, "publish = ");
+		dlg_literal(c, &opts, str_cstr(&list));
+		str_free(&list);
+	}
+	if (dlg_flag(s, "via_root"))
+		str_appendf(&opts, "%spublish_via_partition_root = true", opts.len ? ", " : "");
+	if (opts.len)
+		str_appendf(&b->sql, " WITH (%s)", str_cstr(&opts));
+	str_free(&opts);
+	str_append_char(&b->sql, ';');
+	if (dlg_text(s, "comment")) {
+		str_append_cstr(&b->sql, "\nCOMMENT ON PUBLICATION ");
+		dlg_ident(c, &b->sql, name);
+		str_append_cstr(&b->sql, " IS ");
+		dlg_literal(c, &b->sql, dlg_text(s, "comment"));
+		str_append_char(&b->sql, ';');
+	}
+}
+
 bool dlg_create_code(struct build *b, PGconn *c)
 {
 	if (is_kind(b, "function") || is_kind(b, "procedure") || is_kind(b, "trigger_function"))
@@ -530,6 +615,8 @@ bool dlg_create_code(struct build *b, PGconn *c)
 		create_trigger(b, c);
 	else if (is_kind(b, "policy"))
 		create_policy(b, c);
+	else if (is_kind(b, "publication"))
+		create_publication(b, c);
 	else
 		return false;
 	return true;

@@ -938,8 +938,8 @@ static bool run_in_transaction(void *ctx, PGconn *conn, tusk_err *err)
 {
 	struct tx *t = ctx;
 	(void)err;
-	/* DROP TABLESPACE cannot run inside a transaction block (and is one statement) */
-	bool block = strncmp(t->sql, "DROP TABLESPACE ", 16) != 0;
+	/* DROP TABLESPACE and DROP SUBSCRIPTION (with a slot) cannot run inside a transaction block; each is one statement */
+	bool block = strncmp(t->sql, "DROP TABLESPACE ", 16) != 0 && strncmp(t->sql, "DROP SUBSCRIPTION ", 18) != 0;
 	if (block)
 		PQclear(PQexec(conn, "BEGIN"));
 	PGresult *r = PQexec(conn, t->sql);
