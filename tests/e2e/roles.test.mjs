@@ -90,3 +90,20 @@ test('the Grant Wizard grants SELECT on two tables to the role', async () => {
   assert.equal(can('secrets'), 'f');
   assertNoErrors(browser.errors);
 });
+
+test('Logical Replication… shows the database’s publications, subscriptions and slots', async () => {
+  psql('CREATE PUBLICATION e2e_pub FOR TABLE sales.orders', { db: DB });
+  await chooseInNodeMenu(page, treeItem(page, DB), 'Logical Replication…');
+  const d = await dialog(page, `Logical replication of ${DB}`);
+  await d.getByRole('table', { name: 'Publications' }).getByText('e2e_pub').waitFor();
+  await d.getByRole('table', { name: 'Publications' }).getByText('sales.orders').waitFor();
+  await d.getByRole('table', { name: 'Subscriptions' }).getByText(`No subscriptions in ${DB}.`).waitFor();
+  await bothThemes('replication-status');
+  await d.getByRole('tab', { name: 'Replicate tables' }).click();
+  await d.locator('#repl-source-db').fill('postgres');
+  await d.locator('#repl-tables').fill('public.nothing_here');
+  await screenshot(page, 'replication-setup-light');
+  await page.keyboard.press('Escape');
+  await d.waitFor({ state: 'detached' });
+  assertNoErrors(browser.errors.filter((e) => !/status of 40[0-9]/.test(e)));
+});

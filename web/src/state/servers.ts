@@ -96,7 +96,7 @@ function collapseUnder(prefix: string): void {
   if (kept.length !== open.length) expanded.value = new Set(kept);
 }
 
-function currentServers(): Server[] {
+export function currentServers(): Server[] {
   const list = serverList.value;
   return list.status === 'ready' ? list.value.servers : [];
 }

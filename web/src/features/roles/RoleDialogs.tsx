@@ -2,6 +2,7 @@
 import type { JSX } from 'preact';
 import { GrantWizard } from './GrantWizard';
 import { RoleDialog } from './RoleDialog';
+import { ReplicationDialog } from '../replication/ReplicationDialog';
 import { closeRoleDialog, roleDialog } from './state';
 
 export function RoleDialogs(): JSX.Element | null {
@@ -20,5 +21,6 @@ export function RoleDialogs(): JSX.Element | null {
         onClose={closeRoleDialog}
       />
     );
+  if (d?.dialog === 'replication') return <ReplicationDialog key={`${d.server.id}:${d.database}`} server={d.server} database={d.database} onClose={closeRoleDialog} />;
   return null;
 }

@@ -6,12 +6,13 @@ import { databaseOf, parentPath, pathSteps } from '../../lib/objectPath';
 import { isCollection, type Entry } from '../browser/explorerModel';
 import { roleDialog } from './state';
 
-export type RoleActionId = 'create-role' | 'role-properties' | 'grant-wizard';
+export type RoleActionId = 'create-role' | 'role-properties' | 'grant-wizard' | 'logical-replication';
 
 export const ROLE_ACTIONS: Record<RoleActionId, { id: RoleActionId; label: string; icon: IconName; group?: string; key?: string }> = {
   'create-role': { id: 'create-role', label: 'Login/Group Role…', icon: 'plus', group: 'Create' },
   'role-properties': { id: 'role-properties', label: 'Properties…', icon: 'edit', key: 'F2' },
   'grant-wizard': { id: 'grant-wizard', label: 'Grant Wizard…', icon: 'users', group: 'Tools' },
+  'logical-replication': { id: 'logical-replication', label: 'Logical Replication…', icon: 'publication', group: 'Tools' },
 };
 
 export function isRoleAction(id: string): id is RoleActionId {
@@ -33,6 +34,7 @@ export function canRunRole(id: RoleActionId, entry: Entry | null): boolean {
   }
   if (entry?.kind !== 'object' || !entry.server.connected) return false;
   if (id === 'role-properties') return ROLE_KINDS.has(entry.node.kind);
+  if (id === 'logical-replication') return entry.node.kind === 'database';
   return !isCollection(entry.node) && GRANTABLE.has(entry.node.kind) && databaseOf(entry.node.path) !== null;
 }
 
@@ -47,6 +49,10 @@ export function runRoleAction(id: RoleActionId, entry: Entry | null): void {
   const { node } = entry;
   if (id === 'role-properties') {
     roleDialog.value = { dialog: 'role', server, role: pathSteps(node.path).slice(-1)[0]?.name ?? '' };
+    return;
+  }
+  if (id === 'logical-replication') {
+    roleDialog.value = { dialog: 'replication', server, database: databaseOf(node.path)! };
     return;
   }
   // the database and schema paths are cut back from the node's own path
@@ -71,5 +77,5 @@ export function runRoleAction(id: RoleActionId, entry: Entry | null): void {
 }
 
 export function roleMenu(entry: Entry): RoleActionId[] {
-  return (['grant-wizard'] as const).filter((id) => canRunRole(id, entry));
+  return (['grant-wizard', 'logical-replication'] as const).filter((id) => canRunRole(id, entry));
 }

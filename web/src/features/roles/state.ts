@@ -5,6 +5,7 @@ import { onWorkspaceReset } from '../../state/workspace';
 
 export type RoleDialogState =
   | { dialog: 'role'; server: Server; role: string | null }
+  | { dialog: 'replication'; server: Server; database: string }
   | { dialog: 'grant'; server: Server; database: string; databasePath: string; schema: string | null; schemaPath: string | null; preselect: string[] };
 
 export const roleDialog = signal<RoleDialogState | null>(null);
