@@ -88,6 +88,27 @@ test('the Grant Wizard grants SELECT on two tables to the role', async () => {
   assert.equal(can('orders'), 't');
   assert.equal(can('customers'), 't');
   assert.equal(can('secrets'), 'f');
+
+  // what can the role do on orders, and why
+  await expandTreeItem(page, treeItem(page, 'sales'));
+  await expandTreeItem(page, treeItem(page, /^Tables \(\d+\)$/));
+  await chooseInNodeMenu(page, treeItem(page, 'orders'), 'Effective Privileges…');
+  const e = await dialog(page, 'Effective privileges on orders');
+  await e.locator('#effective-role').selectOption(ROLE);
+  const select = e.getByRole('table', { name: 'Effective privileges' }).locator('tr').filter({ hasText: 'SELECT' });
+  await select.getByText('granted directly').waitFor();
+  await e.getByRole('table', { name: 'Effective privileges' }).locator('tr').filter({ hasText: 'DELETE' }).getByText('not granted').waitFor();
+  await screenshot(page, 'effective-privileges-light');
+  await page.keyboard.press('Escape');
+  await e.waitFor({ state: 'detached' });
+
+  // the membership graph has the role
+  psql(`GRANT pg_read_all_stats TO ${ROLE}`);
+  await chooseInNodeMenu(page, treeItem(page, SERVER), 'Membership Graph…');
+  const g = await dialog(page, `Role memberships on ${SERVER}`);
+  await g.getByRole('button', { name: `${ROLE} (can log in)` }).click();
+  await bothThemes('membership-graph');
+  await page.keyboard.press('Escape');
   assertNoErrors(browser.errors);
 });
 

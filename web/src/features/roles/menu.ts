@@ -6,12 +6,14 @@ import { databaseOf, parentPath, pathSteps } from '../../lib/objectPath';
 import { isCollection, type Entry } from '../browser/explorerModel';
 import { roleDialog } from './state';
 
-export type RoleActionId = 'create-role' | 'role-properties' | 'grant-wizard' | 'logical-replication';
+export type RoleActionId = 'create-role' | 'role-properties' | 'grant-wizard' | 'logical-replication' | 'effective-privileges' | 'membership-graph';
 
 export const ROLE_ACTIONS: Record<RoleActionId, { id: RoleActionId; label: string; icon: IconName; group?: string; key?: string }> = {
   'create-role': { id: 'create-role', label: 'Login/Group Role…', icon: 'plus', group: 'Create' },
   'role-properties': { id: 'role-properties', label: 'Properties…', icon: 'edit', key: 'F2' },
   'grant-wizard': { id: 'grant-wizard', label: 'Grant Wizard…', icon: 'users', group: 'Tools' },
+  'membership-graph': { id: 'membership-graph', label: 'Membership Graph…', icon: 'users', group: 'Tools' },
+  'effective-privileges': { id: 'effective-privileges', label: 'Effective Privileges…', icon: 'eye', group: 'Tools' },
   'logical-replication': { id: 'logical-replication', label: 'Logical Replication…', icon: 'publication', group: 'Tools' },
 };
 
@@ -28,13 +30,14 @@ export function isRoleNode(entry: Entry | null): boolean {
 }
 
 export function canRunRole(id: RoleActionId, entry: Entry | null): boolean {
-  if (id === 'create-role') {
+  if (id === 'create-role' || id === 'membership-graph') {
     if (entry?.kind === 'server') return entry.server.connected;
     return entry?.kind === 'object' && entry.server.connected && isCollection(entry.node) && entry.node.path === '/roles';
   }
   if (entry?.kind !== 'object' || !entry.server.connected) return false;
   if (id === 'role-properties') return ROLE_KINDS.has(entry.node.kind);
   if (id === 'logical-replication') return entry.node.kind === 'database';
+  if (id === 'effective-privileges') return !isCollection(entry.node) && (GRANTABLE.has(entry.node.kind) || entry.node.kind === 'type' || entry.node.kind === 'domain');
   return !isCollection(entry.node) && GRANTABLE.has(entry.node.kind) && databaseOf(entry.node.path) !== null;
 }
 
@@ -45,10 +48,18 @@ export function runRoleAction(id: RoleActionId, entry: Entry | null): void {
     roleDialog.value = { dialog: 'role', server, role: null };
     return;
   }
+  if (id === 'membership-graph') {
+    roleDialog.value = { dialog: 'graph', server };
+    return;
+  }
   if (entry.kind !== 'object') return;
   const { node } = entry;
   if (id === 'role-properties') {
     roleDialog.value = { dialog: 'role', server, role: pathSteps(node.path).slice(-1)[0]?.name ?? '' };
+    return;
+  }
+  if (id === 'effective-privileges') {
+    roleDialog.value = { dialog: 'effective', server, path: node.path, label: node.label };
     return;
   }
   if (id === 'logical-replication') {
@@ -77,5 +88,5 @@ export function runRoleAction(id: RoleActionId, entry: Entry | null): void {
 }
 
 export function roleMenu(entry: Entry): RoleActionId[] {
-  return (['grant-wizard', 'logical-replication'] as const).filter((id) => canRunRole(id, entry));
+  return (['grant-wizard', 'effective-privileges', 'logical-replication', 'membership-graph'] as const).filter((id) => canRunRole(id, entry));
 }

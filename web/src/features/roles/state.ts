@@ -6,6 +6,8 @@ import { onWorkspaceReset } from '../../state/workspace';
 export type RoleDialogState =
   | { dialog: 'role'; server: Server; role: string | null }
   | { dialog: 'replication'; server: Server; database: string }
+  | { dialog: 'effective'; server: Server; path: string; label: string }
+  | { dialog: 'graph'; server: Server }
   | { dialog: 'grant'; server: Server; database: string; databasePath: string; schema: string | null; schemaPath: string | null; preselect: string[] };
 
 export const roleDialog = signal<RoleDialogState | null>(null);
