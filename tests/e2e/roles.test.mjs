@@ -128,3 +128,20 @@ test('Logical Replication… shows the database’s publications, subscriptions 
   await d.waitFor({ state: 'detached' });
   assertNoErrors(browser.errors.filter((e) => !/status of 40[0-9]/.test(e)));
 });
+
+test('Default Privileges… on a schema: new tables there get SELECT for the role', async () => {
+  await chooseInNodeMenu(page, treeItem(page, 'sales'), 'Default Privileges…');
+  const d = await dialog(page, `Default privileges in ${DB}.sales`);
+  await d.getByText('No default privileges in').waitFor();
+  await d.getByRole('tab', { name: 'Grant or revoke' }).click();
+  await d.locator('#defaults-roles').fill(ROLE);
+  await d.getByRole('tab', { name: 'SQL' }).click();
+  await waitUntil(async () => /ALTER DEFAULT PRIVILEGES/.test((await d.getByLabel('SQL preview').count()) ? await d.getByLabel('SQL preview').innerText() : ''));
+  assert.equal(await d.getByLabel('SQL preview').innerText(), `ALTER DEFAULT PRIVILEGES IN SCHEMA "sales" GRANT SELECT ON TABLES TO "${ROLE}";`);
+  await screenshot(page, 'default-privileges-light');
+  await d.getByRole('button', { name: 'Grant' }).click();
+  await d.waitFor({ state: 'detached' });
+  psql('CREATE TABLE sales.later (x int)', { db: DB });
+  assert.equal(psql(`SELECT has_table_privilege('${ROLE}', 'sales.later', 'SELECT')`, { db: DB }), 't');
+  psql(`ALTER DEFAULT PRIVILEGES IN SCHEMA sales REVOKE SELECT ON TABLES FROM ${ROLE}`, { db: DB });
+});

@@ -76,3 +76,31 @@ export interface EffectivePrivileges {
 export function effectivePrivileges(serverId: number, role: string, path: string): Promise<EffectivePrivileges> {
   return request<EffectivePrivileges>('GET', `servers/${serverId}/privileges/effective`, { query: { role, path } });
 }
+
+export interface DefaultPrivilege {
+  role: string;
+  schema: string | null;
+  object_type: string;
+  grantee: string;
+  privileges: string[];
+  grantable: boolean;
+}
+
+export async function listDefaultPrivileges(serverId: number, database: string): Promise<DefaultPrivilege[]> {
+  return (await request<{ defaults: DefaultPrivilege[] }>('GET', `servers/${serverId}/default-privileges`, { query: { database } })).defaults;
+}
+
+export interface DefaultPrivilegesRequest {
+  database: string;
+  action: 'grant' | 'revoke';
+  for_role?: string;
+  schema?: string;
+  object_type: string;
+  privileges: string[];
+  roles: string[];
+  with_grant_option?: boolean;
+}
+
+export function alterDefaultPrivileges(serverId: number, body: DefaultPrivilegesRequest, preview: boolean): Promise<DdlAnswer> {
+  return request<DdlAnswer>('POST', `servers/${serverId}/default-privileges`, { body: { ...body, preview } });
+}

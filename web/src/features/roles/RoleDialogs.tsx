@@ -1,6 +1,7 @@
 // The role or Grant Wizard dialog in front, if any.
 import type { JSX } from 'preact';
 import { GrantWizard } from './GrantWizard';
+import { DefaultPrivilegesDialog } from './DefaultPrivilegesDialog';
 import { EffectiveDialog } from './EffectiveDialog';
 import { MembershipGraph } from './MembershipGraph';
 import { RoleDialog } from './RoleDialog';
@@ -23,6 +24,7 @@ export function RoleDialogs(): JSX.Element | null {
         onClose={closeRoleDialog}
       />
     );
+  if (d?.dialog === 'defaults') return <DefaultPrivilegesDialog key={`${d.server.id}:${d.database}:${d.schema ?? ''}`} server={d.server} database={d.database} schema={d.schema} onClose={closeRoleDialog} />;
   if (d?.dialog === 'graph') return <MembershipGraph key={d.server.id} server={d.server} onClose={closeRoleDialog} />;
   if (d?.dialog === 'effective') return <EffectiveDialog key={`${d.server.id}:${d.path}`} server={d.server} path={d.path} label={d.label} onClose={closeRoleDialog} />;
   if (d?.dialog === 'replication') return <ReplicationDialog key={`${d.server.id}:${d.database}`} server={d.server} database={d.database} onClose={closeRoleDialog} />;

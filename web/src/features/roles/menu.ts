@@ -6,12 +6,13 @@ import { databaseOf, parentPath, pathSteps } from '../../lib/objectPath';
 import { isCollection, type Entry } from '../browser/explorerModel';
 import { roleDialog } from './state';
 
-export type RoleActionId = 'create-role' | 'role-properties' | 'grant-wizard' | 'logical-replication' | 'effective-privileges' | 'membership-graph';
+export type RoleActionId = 'create-role' | 'role-properties' | 'grant-wizard' | 'logical-replication' | 'effective-privileges' | 'membership-graph' | 'default-privileges';
 
 export const ROLE_ACTIONS: Record<RoleActionId, { id: RoleActionId; label: string; icon: IconName; group?: string; key?: string }> = {
   'create-role': { id: 'create-role', label: 'Login/Group Role…', icon: 'plus', group: 'Create' },
   'role-properties': { id: 'role-properties', label: 'Properties…', icon: 'edit', key: 'F2' },
   'grant-wizard': { id: 'grant-wizard', label: 'Grant Wizard…', icon: 'users', group: 'Tools' },
+  'default-privileges': { id: 'default-privileges', label: 'Default Privileges…', icon: 'users', group: 'Tools' },
   'membership-graph': { id: 'membership-graph', label: 'Membership Graph…', icon: 'users', group: 'Tools' },
   'effective-privileges': { id: 'effective-privileges', label: 'Effective Privileges…', icon: 'eye', group: 'Tools' },
   'logical-replication': { id: 'logical-replication', label: 'Logical Replication…', icon: 'publication', group: 'Tools' },
@@ -37,6 +38,7 @@ export function canRunRole(id: RoleActionId, entry: Entry | null): boolean {
   if (entry?.kind !== 'object' || !entry.server.connected) return false;
   if (id === 'role-properties') return ROLE_KINDS.has(entry.node.kind);
   if (id === 'logical-replication') return entry.node.kind === 'database';
+  if (id === 'default-privileges') return !isCollection(entry.node) && (entry.node.kind === 'database' || entry.node.kind === 'schema');
   if (id === 'effective-privileges') return !isCollection(entry.node) && (GRANTABLE.has(entry.node.kind) || entry.node.kind === 'type' || entry.node.kind === 'domain');
   return !isCollection(entry.node) && GRANTABLE.has(entry.node.kind) && databaseOf(entry.node.path) !== null;
 }
@@ -56,6 +58,11 @@ export function runRoleAction(id: RoleActionId, entry: Entry | null): void {
   const { node } = entry;
   if (id === 'role-properties') {
     roleDialog.value = { dialog: 'role', server, role: pathSteps(node.path).slice(-1)[0]?.name ?? '' };
+    return;
+  }
+  if (id === 'default-privileges') {
+    const schemaStep = pathSteps(node.path).find((s) => s.collection === 'schemas');
+    roleDialog.value = { dialog: 'defaults', server, database: databaseOf(node.path)!, schema: schemaStep?.name ?? null };
     return;
   }
   if (id === 'effective-privileges') {
@@ -88,5 +95,5 @@ export function runRoleAction(id: RoleActionId, entry: Entry | null): void {
 }
 
 export function roleMenu(entry: Entry): RoleActionId[] {
-  return (['grant-wizard', 'effective-privileges', 'logical-replication', 'membership-graph'] as const).filter((id) => canRunRole(id, entry));
+  return (['grant-wizard', 'default-privileges', 'effective-privileges', 'logical-replication', 'membership-graph'] as const).filter((id) => canRunRole(id, entry));
 }

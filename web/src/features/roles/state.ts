@@ -8,6 +8,7 @@ export type RoleDialogState =
   | { dialog: 'replication'; server: Server; database: string }
   | { dialog: 'effective'; server: Server; path: string; label: string }
   | { dialog: 'graph'; server: Server }
+  | { dialog: 'defaults'; server: Server; database: string; schema: string | null }
   | { dialog: 'grant'; server: Server; database: string; databasePath: string; schema: string | null; schemaPath: string | null; preselect: string[] };
 
 export const roleDialog = signal<RoleDialogState | null>(null);
