@@ -145,3 +145,21 @@ test('Default Privileges… on a schema: new tables there get SELECT for the rol
   assert.equal(psql(`SELECT has_table_privilege('${ROLE}', 'sales.later', 'SELECT')`, { db: DB }), 't');
   psql(`ALTER DEFAULT PRIVILEGES IN SCHEMA sales REVOKE SELECT ON TABLES FROM ${ROLE}`, { db: DB });
 });
+
+test('Drop Cascade… on a role that owns a table reassigns it, then drops the role', async () => {
+  psql("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'e2e_owner') THEN CREATE ROLE e2e_owner; END IF; END $$");
+  psql('CREATE TABLE sales.owned (x int); ALTER TABLE sales.owned OWNER TO e2e_owner', { db: DB });
+  await chooseInNodeMenu(page, treeItem(page, /^Login\/Group Roles \(\d+\)$/), 'Refresh');
+  await chooseInNodeMenu(page, treeItem(page, 'e2e_owner'), 'Drop Cascade…');
+  const d = await dialog(page, 'Drop role e2e_owner');
+  await d.locator('#drop-reassign').fill(PG.user);
+  await d.getByRole('tab', { name: 'SQL' }).click();
+  await waitUntil(async () => /DROP ROLE/.test((await d.getByLabel('SQL preview').count()) ? await d.getByLabel('SQL preview').innerText() : ''));
+  assert.match(await d.getByLabel('SQL preview').innerText(), new RegExp(`-- in database ${DB}:\\nREASSIGN OWNED BY "e2e_owner" TO "${PG.user}";\\nDROP OWNED BY "e2e_owner";\\n[\\s\\S]*DROP ROLE "e2e_owner";$`));
+  await screenshot(page, 'role-drop-light');
+  await d.getByRole('button', { name: 'Drop' }).click();
+  await d.waitFor({ state: 'detached' });
+  await treeItem(page, 'e2e_owner').waitFor({ state: 'detached' });
+  assert.equal(psql("SELECT count(*) FROM pg_roles WHERE rolname = 'e2e_owner'"), '0');
+  assert.equal(psql("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'owned'", { db: DB }), PG.user);
+});

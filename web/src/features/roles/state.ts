@@ -1,6 +1,6 @@
 // The role and privilege dialog in front, if any.
 import { signal } from '@preact/signals';
-import type { Server } from '../../api/servers';
+import type { ObjectNode, Server } from '../../api/servers';
 import { onWorkspaceReset } from '../../state/workspace';
 
 export type RoleDialogState =
@@ -8,6 +8,7 @@ export type RoleDialogState =
   | { dialog: 'replication'; server: Server; database: string }
   | { dialog: 'effective'; server: Server; path: string; label: string }
   | { dialog: 'graph'; server: Server }
+  | { dialog: 'drop'; server: Server; node: ObjectNode }
   | { dialog: 'defaults'; server: Server; database: string; schema: string | null }
   | { dialog: 'grant'; server: Server; database: string; databasePath: string; schema: string | null; schemaPath: string | null; preselect: string[] };
 

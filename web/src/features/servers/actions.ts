@@ -17,6 +17,7 @@ import { refreshObjectAt } from '../browser/objectPanel';
 import { DDL_ACTIONS, canRunDdl, ddlMenuGroups, isDdlAction, runDdl, type DdlActionId } from '../dialogs/menu';
 import { openDashboard } from '../dashboard/open';
 import { JOB_ACTIONS, canRunJob, isJobAction, jobMenu, runJobAction, type JobActionId } from '../jobs/menu';
+import { roleDialog } from '../roles/state';
 import { ROLE_ACTIONS, canRunRole, isRoleAction, isRoleNode, roleMenu, runRoleAction, type RoleActionId } from '../roles/menu';
 
 export type ActionId =
@@ -90,7 +91,9 @@ function dataTarget(entry: Entry | null): { server: Server; database: string; sc
 
 /** Objects inside a database can be dropped; a database itself is dropped from the query tool. */
 function droppable(entry: Entry | null): entry is Extract<Entry, { kind: 'object' }> {
-  return entry?.kind === 'object' && !isCollection(entry.node) && entry.node.kind !== 'database' && databaseOf(entry.node.path) !== null;
+  if (entry?.kind !== 'object' || isCollection(entry.node)) return false;
+  // objects in a database, and the server's roles and tablespaces
+  return (entry.node.kind !== 'database' && databaseOf(entry.node.path) !== null) || isRoleNode(entry) || entry.node.kind === 'tablespace';
 }
 
 function viewData(entry: Entry | null, limit?: number): void {
@@ -186,6 +189,11 @@ export function runAction(id: ActionId, entry: Entry | null): void {
   }
   if (isRoleAction(id)) {
     runRoleAction(id, entry);
+    return;
+  }
+  if (id === 'drop-cascade' && entry?.kind === 'object' && isRoleNode(entry)) {
+    // a role has no CASCADE: its objects are reassigned or dropped in every database
+    roleDialog.value = { dialog: 'drop', server: entry.server, node: entry.node };
     return;
   }
   const server = entry?.kind === 'server' ? entry.server : null;
