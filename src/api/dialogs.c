@@ -498,7 +498,11 @@ void api_objects_create(http_req *r)
 		http_respond_error(r, 400, "missing_field", "Give the kind, the spec (an object) and the database.");
 		return;
 	}
-	struct build b = {.spec = spec, .kind = kind, .preview = preview, .in_transaction = true};
+	struct build b = {.spec = spec,
+			  .kind = kind,
+			  .preview = preview,
+			  .in_transaction = true,
+			  .version = pgpool_server_version(app->pool, api_session(r)->user.id, server_id)};
 	tusk_err err = {0};
 	/* a database is created from the maintenance database */
 	const char *on = strcmp(kind, "database") == 0 ? NULL : db;

@@ -21,6 +21,7 @@ struct build {
 	char why[512];     /* a bad spec: the field and the reason */
 	bool preview, in_transaction, failed;
 	pg_error pe;
+	int version; /* the server's server_version_num, where a kind needs it */
 };
 
 /* An identifier / a literal, quoted by libpq on this connection. */

@@ -530,6 +530,16 @@ static void create_publication(struct build *b, PGconn *c)
 	bool all = dlg_flag(s, "all_tables");
 	if (!name || b->why[0])
 		return;
+	if (b->version && b->version < 150000) {
+		size_t k;
+		json_t *t;
+		bool newer = schemas && json_array_size(schemas);
+		json_array_foreach(tables, k, t) newer = newer || json_object_get(t, "columns") || json_object_get(t, "where");
+		if (newer) {
+			dlg_why(b, "column lists, row filters and schemas in a publication need PostgreSQL 15 or newer");
+			return;
+		}
+	}
 	if (all && ((json_is_array(tables) && json_array_size(tables)) || (schemas && json_array_size(schemas)))) {
 		dlg_why(b, "a publication of all tables lists no tables or schemas");
 		return;
