@@ -228,7 +228,7 @@ function PhaseBanner({ tab }: { tab: QueryTab }): JSX.Element | null {
     case 'gone':
       return (
         <div class="query-banner is-warn" role="alert">
-          <span>The session is gone (it timed out, or Tusk restarted). Your SQL is kept.</span>
+          <span>The session is gone (closed, or idle too long). Your SQL is kept.</span>
           <Button small variant="primary" onClick={() => void tab.open()}>
             Reopen
           </Button>

@@ -20,7 +20,7 @@ import {
   type ViewRequest,
 } from '../../api/query';
 import { errorMessage } from '../../lib/format';
-import { serverList } from '../../state/servers';
+import { loadServers, serverList } from '../../state/servers';
 import { showToast } from '../../state/toasts';
 import { closeTab, openTab } from '../../state/workspace';
 import { parsePlan, type Plan } from './explain';
@@ -36,7 +36,7 @@ export type Phase =
   | { kind: 'ready'; sid: string }
   /** The server is not connected: the tab offers to connect. */
   | { kind: 'disconnected' }
-  /** The session ended on the server (timeout, restart): the tab offers to reopen. */
+  /** The session ended on the server (closed, idle too long): the tab offers to reopen. */
   | { kind: 'gone' }
   | { kind: 'failed'; message: string };
 
@@ -187,6 +187,10 @@ export class QueryTab {
       this.schemaLoad = this.loadCompletion(sid);
     } catch (err) {
       if (err instanceof ApiError && err.code === 'not_connected') {
+        // The list may say connected when another Tusk replica answered it: ask again
+        // (this one's answer), so the tab waits for a real connection instead of retrying.
+        await loadServers();
+        if (this.disposed) return;
         this.phase.value = { kind: 'disconnected' };
         this.watchConnection();
       } else this.phase.value = { kind: 'failed', message: errorMessage(err) };
@@ -261,13 +265,46 @@ export class QueryTab {
     });
   }
 
-  /** Runs an API call; a gone session switches the tab to "Reopen", other errors toast. */
+  /**
+   * The session lives in another Tusk process: a replica that stopped (the load balancer
+   * sent this tab elsewhere) or this one before a restart. Opens a new session here; the
+   * editor keeps its SQL, and the user learns that results and any transaction are lost.
+   */
+  private relocated(sid: string | null): void {
+    if (this.disposed || sid === null || this.sid !== sid) return; // already handled
+    this.unsubscribe();
+    this.stopTicker();
+    batch(() => {
+      if (this.run.value && !this.run.value.finished) this.run.value = { ...this.run.value, finished: true };
+      this.status.value = null;
+      this.view.value = null;
+      this.waiters = [];
+      this.hiddenExecution = -1;
+    });
+    showToast(
+      `${this.title}: the Tusk server holding this tab's session is gone (a replica stopped or restarted). ` +
+        'A new session was opened; your SQL is kept, but the previous results and any open transaction were lost.',
+      'error',
+    );
+    void this.open();
+  }
+
+  /** Handles a failed call about the session SID: gone or elsewhere; true when it was one of those. */
+  private sessionTrouble(err: unknown, sid: string | null): boolean {
+    if (!(err instanceof ApiError)) return false;
+    if (err.code === 'session_elsewhere') this.relocated(sid);
+    else if (err.code === 'session_not_found') this.lost();
+    else return false;
+    return true;
+  }
+
+  /** Runs an API call; a gone session switches the tab to "Reopen", one held elsewhere reopens, other errors toast. */
   async call<T>(fn: () => Promise<T>): Promise<T | null> {
+    const sid = this.sid;
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'session_not_found') this.lost();
-      else showToast(errorMessage(err), 'error');
+      if (!this.sessionTrouble(err, sid)) showToast(errorMessage(err), 'error');
       return null;
     }
   }
@@ -451,7 +488,7 @@ export class QueryTab {
       try {
         return (await fetchRows(sid, result, offset, limit)).rows;
       } catch (err) {
-        if (err instanceof ApiError && err.code === 'session_not_found') this.lost();
+        this.sessionTrouble(err, sid);
         throw err;
       }
     };
