@@ -10,6 +10,7 @@ packages=(
   libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev libcriterion-dev
   postgresql postgresql-client postgresql-contrib
   chromium fonts-dejavu-core sqlite3
+  haproxy
 )
 # Node.js builds the front end and runs the tests (playwright-core needs 20+):
 # the machine's own node when it has one, else the distribution's.
