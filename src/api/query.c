@@ -234,6 +234,7 @@ void api_sessions_rows(http_req *r)
 
 struct events {
 	qsession *s;
+	qmanager *m;
 	uint64_t seen;
 	bool closed;
 	double tokens;
@@ -263,7 +264,9 @@ static bool next_event(void *cls, str *out)
 {
 	struct events *e = cls;
 	if (e->closed) {
-		str_append_cstr(out, "event: closed\ndata: {}\n\n");
+		/* a session ended by a stop lives on elsewhere: the web app waits for the next Tusk */
+		str_append_cstr(out, qmanager_stopping(e->m) ? "event: closed\ndata: {\"reason\":\"shutdown\"}\n\n"
+							      : "event: closed\ndata: {}\n\n");
 		return false;
 	}
 	events_refill(e);
@@ -296,6 +299,7 @@ void api_sessions_events(http_req *r)
 		return;
 	struct events *e = xcalloc(1, sizeof(*e));
 	e->s = s;
+	e->m = ((tusk_app *)http_req_app(r))->queries;
 	e->seen = (uint64_t)-1; /* the first event is the current status */
 	e->tokens = EVENTS_BURST;
 	clock_gettime(CLOCK_MONOTONIC, &e->last);

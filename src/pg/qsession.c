@@ -91,6 +91,7 @@ struct qmanager {
 	qsession_done_fn done;
 	void *done_ctx;
 	struct qsession *sessions;
+	bool stopping;
 	char tag[sodium_base64_ENCODED_LEN(8, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
 };
 
@@ -617,8 +618,19 @@ void qsession_close(qmanager *m, qsession *s)
 	qsession_release(s); /* the manager's reference */
 }
 
+bool qmanager_stopping(qmanager *m)
+{
+	pthread_mutex_lock(&m->lock);
+	bool stopping = m->stopping;
+	pthread_mutex_unlock(&m->lock);
+	return stopping;
+}
+
 void qmanager_shutdown(qmanager *m, int timeout_ms)
 {
+	pthread_mutex_lock(&m->lock);
+	m->stopping = true;
+	pthread_mutex_unlock(&m->lock);
 	for (;;) {
 		pthread_mutex_lock(&m->lock);
 		qsession *s = m->sessions;

@@ -35,6 +35,8 @@ qmanager *qmanager_new(const char *spool_dir, int idle_seconds, size_t mem_per_r
 		       void *done_ctx);
 /* Cancels running queries, ends every session and waits (bounded) for the workers. */
 void qmanager_shutdown(qmanager *m, int timeout_ms);
+/* True once shutdown began: sessions end because this process stops. */
+bool qmanager_stopping(qmanager *m);
 void qmanager_free(qmanager *m);
 int qmanager_count(qmanager *m);
 /* True when id was issued by this manager (this process), open or not: a

@@ -232,6 +232,7 @@ test('SIGTERM: a replica on the PostgreSQL store drains (running query cancelled
   assert.equal(code, 0, r.output());
   const stream = await reading;
   assert.match(stream, /event: status/, 'the stream was live until the stop');
+  assert.match(stream, /event: closed\ndata: \{"reason":"shutdown"\}/, 'the stream says the session ended because Tusk stops');
   assert.doesNotMatch(r.output(), /requests still running at the shutdown deadline/, 'drained within the grace period');
   assert.match(r.output(), /stopped/);
 });
