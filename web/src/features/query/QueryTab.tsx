@@ -225,6 +225,12 @@ function PhaseBanner({ tab }: { tab: QueryTab }): JSX.Element | null {
           </Button>
         </div>
       );
+    case 'moving':
+      return (
+        <div class="query-banner is-warn" role="status">
+          <span>The Tusk server holding this tab stopped. The tab opens again on the next one that answers; your SQL is kept.</span>
+        </div>
+      );
     case 'gone':
       return (
         <div class="query-banner is-warn" role="alert">
