@@ -148,9 +148,13 @@ db *db_pg_open(const char *conninfo, tusk_err *err)
 		return NULL;
 	}
 	PQconninfoFree(opts);
-	/* keywords before dbname are defaults the address may override; after it, they win */
-	const char *keys[] = {"application_name", "connect_timeout", "dbname", "client_encoding", NULL};
-	const char *vals[] = {"tusk", "10", conninfo, "UTF8", NULL};
+	/* keywords before dbname are defaults the address may override; after it, they win.
+	 * Keepalives and a TCP user timeout notice an unreachable server in about a minute,
+	 * not the kernel's hours, so requests waiting on the store get an error. */
+	const char *keys[] = {"application_name", "connect_timeout",   "keepalives_idle", "keepalives_interval",
+			      "keepalives_count", "tcp_user_timeout", "dbname",          "client_encoding",
+			      NULL};
+	const char *vals[] = {"tusk", "10", "30", "10", "3", "60000", conninfo, "UTF8", NULL};
 	PGconn *conn = PQconnectdbParams(keys, vals, 1);
 	if (PQstatus(conn) != CONNECTION_OK) {
 		const char *msg = PQerrorMessage(conn);
@@ -218,15 +222,10 @@ static bool pg_begin(db *d, tusk_err *err)
 static bool pg_lock(db *dd, const char *name, tusk_err *err)
 {
 	pgdb *d = (pgdb *)dd;
-	if (PQstatus(d->conn) == CONNECTION_BAD && !reconnect(d)) {
-		set_err(d, NULL, err, "lock");
-		return false;
-	}
-	PGresult *r = lock_statement(d, "pg_advisory_lock", name);
-	if (!result_ok(r) && PQstatus(d->conn) == CONNECTION_BAD && reconnect(d)) {
-		PQclear(r);
-		r = lock_statement(d, "pg_advisory_lock", name);
-	}
+	char sql[96];
+	snprintf(sql, sizeof(sql), "SELECT pg_advisory_lock(%d, hashtext($1))", DB_LOCK_CLASS);
+	const char *vals[] = {name};
+	PGresult *r = run(d, sql, 1, NULL, vals, NULL, NULL);
 	bool ok = result_ok(r);
 	if (ok) {
 		struct held_lock *l = xcalloc(1, sizeof(*l));
