@@ -15,12 +15,13 @@ SRCS := $(shell find src -name '*.c' | sort)
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))
 HDRS := $(shell find src -name '*.h')
 MIGRATIONS := $(sort $(wildcard src/store/migrations/sqlite/*.sql))
+PG_MIGRATIONS := $(sort $(wildcard src/store/migrations/postgres/*.sql))
 WEB_SRCS := $(shell find web/src -type f 2>/dev/null) web/build.mjs web/package.json web/package-lock.json
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 
-GEN := build/gen/embed_web.c build/gen/embed_migrations.c
+GEN := build/gen/embed_web.c build/gen/embed_migrations.c build/gen/embed_migrations_pg.c
 
-.PHONY: build run test test-unit test-api test-e2e test-matrix typecheck deps web bench clean help
+.PHONY: build run test test-unit test-api test-api-pgstore test-e2e test-matrix typecheck deps web bench clean help
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -50,6 +51,10 @@ build/gen/embed_migrations.c: $(MIGRATIONS) scripts/embed.sh
 	@mkdir -p build/gen
 	scripts/embed.sh $@ embed_migrations_sqlite src/store/migrations/sqlite $(notdir $(MIGRATIONS))
 
+build/gen/embed_migrations_pg.c: $(PG_MIGRATIONS) scripts/embed.sh
+	@mkdir -p build/gen
+	scripts/embed.sh $@ embed_migrations_postgres src/store/migrations/postgres $(notdir $(PG_MIGRATIONS))
+
 # Two builds of the same sources: release (make run) and sanitized (make test).
 build/release/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -68,7 +73,8 @@ build/release/tusk: $(SRCS:%.c=build/release/%.o) $(GEN:%.c=build/release/%.o)
 build/asan/tusk: $(SRCS:%.c=build/asan/%.o) $(GEN:%.c=build/asan/%.o)
 	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
 
-build/asan/unit-tests: $(UNIT_SRCS:%.c=build/asan/%.o) $(LIB_SRCS:%.c=build/asan/%.o) build/asan/build/gen/embed_migrations.o
+build/asan/unit-tests: $(UNIT_SRCS:%.c=build/asan/%.o) $(LIB_SRCS:%.c=build/asan/%.o) build/asan/build/gen/embed_migrations.o \
+		build/asan/build/gen/embed_migrations_pg.o
 	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS) -lcriterion
 
 run: deps build ## build and start Tusk on http://127.0.0.1:5050 with data in ./data
@@ -86,6 +92,9 @@ test: deps ## everything: unit, typecheck, API and browser tests against a throw
 
 test-api: build/asan/tusk ## API tests (needs a running test cluster: scripts/test.sh api)
 	@scripts/test.sh api
+
+test-api-pgstore: build/asan/tusk ## API tests with every tusk on a PostgreSQL metadata store (a database per tusk)
+	@TUSK_TEST_STORE=postgres scripts/test.sh api
 
 test-e2e: build/asan/tusk ## browser tests
 	@scripts/test.sh e2e

@@ -11,6 +11,7 @@ packages=(
   postgresql postgresql-client postgresql-contrib
   chromium fonts-dejavu-core sqlite3
   nginx-light
+  haproxy
 )
 # Node.js builds the front end and runs the tests (playwright-core needs 20+):
 # the machine's own node when it has one, else the distribution's.

@@ -29,7 +29,19 @@ record() { # name status passcount failcount
 }
 want() { [ "$parts" = all ] || [ "$parts" = "$1" ]; }
 
+if want unit || want api || want e2e; then
+  echo "== starting a throwaway PostgreSQL cluster"
+  scripts/pg-cluster.sh start "$tmp/pg" || { echo "could not start PostgreSQL"; exit 1; }
+  set -a; . "$tmp/pg/env"; set +a
+  # tests find the cluster through TEST_PG* (tusk itself never sees PG* variables)
+  export TEST_PGHOST=$PGHOST TEST_PGPORT=$PGPORT TEST_PGUSER=$PGUSER TEST_PGPASSWORD=$PGPASSWORD TEST_PG_BIN=$PG_BIN
+  export TEST_PG_DIR="$tmp/pg"
+fi
+
 if want unit; then
+  # the store's unit tests run on SQLite and on PostgreSQL, in a database of this run
+  psql -X -q -d postgres -c "CREATE DATABASE tusk_store_unit" &&
+    export TEST_STORE_URL="host=$PGHOST port=$PGPORT user=$PGUSER password=$PGPASSWORD dbname=tusk_store_unit"
   echo "== C unit tests"
   build/asan/unit-tests --jobs 2 2>&1 | tee "$tmp/unit.out"
   st=${PIPESTATUS[0]}
@@ -38,6 +50,7 @@ if want unit; then
   c=$(grep -oE 'Crashing: [0-9]+' "$tmp/unit.out" | tail -1 | grep -oE '[0-9]+' || echo 0)
   [ "$st" -eq 0 ] || [ $((f + c)) -gt 0 ] || f=1
   record unit "$st" "$p" $((f + c))
+  unset TEST_STORE_URL
 fi
 
 if want typecheck; then
@@ -61,16 +74,8 @@ node_suite() { # name dir
   record "$name" "$st" "$p" "$f"
 }
 
-if want api || want e2e; then
-  echo "== starting a throwaway PostgreSQL cluster"
-  scripts/pg-cluster.sh start "$tmp/pg" || { echo "could not start PostgreSQL"; exit 1; }
-  set -a; . "$tmp/pg/env"; set +a
-  # tests find the cluster through TEST_PG* (tusk itself never sees PG* variables)
-  export TEST_PGHOST=$PGHOST TEST_PGPORT=$PGPORT TEST_PGUSER=$PGUSER TEST_PGPASSWORD=$PGPASSWORD TEST_PG_BIN=$PG_BIN
-  export TEST_PG_DIR="$tmp/pg"
-  want api && node_suite api tests/api
-  want e2e && node_suite e2e tests/e2e
-fi
+want api && node_suite api tests/api
+want e2e && node_suite e2e tests/e2e
 
 echo
 if [ ${#failures[@]} -gt 0 ]; then

@@ -34,6 +34,9 @@ static const struct setting settings[] = {
 	 "TCP port (0 picks a free one); default 80 in a container, 5050 elsewhere"},
 	{"data-dir", {"TUSK_DATA_DIR"}, K_STR, OFF(data_dir), NULL, false, 0, 0,
 	 "metadata directory; default /var/lib/pgadmin when it exists, else ./data"},
+	{"store-url", {"TUSK_STORE_URL"}, K_STR, OFF(store_url), NULL, true, 0, 0,
+	 "metadata store on PostgreSQL (postgresql://... or key=value), shared by replicas; unset = SQLite in the data "
+	 "directory"},
 	{"script-name", {"SCRIPT_NAME", "TUSK_SCRIPT_NAME"}, K_STR, OFF(script_name), "", false, 0, 0,
 	 "serve the app under this sub-path, e.g. /pgadmin"},
 	{"log-format", {"TUSK_LOG_FORMAT"}, K_STR, OFF(log_format), "text", false, 0, 0, "text or json"},
@@ -277,6 +280,73 @@ static const struct {
 	{"ALLOW_SAVE_PASSWORD", NULL, 0, "ignored: saving is chosen per connection"},
 };
 
+/* "postgresql://", "postgres://" and SQLAlchemy's "postgresql+driver://":
+ * the length of the scheme and "://", or 0. */
+static size_t postgres_scheme(const char *uri)
+{
+	const char *p = uri;
+	if (strncmp(p, "postgresql", 10) == 0)
+		p += 10;
+	else if (strncmp(p, "postgres", 8) == 0)
+		p += 8;
+	else
+		return 0;
+	if (*p == '+')
+		p += strcspn(p, ":/");
+	return strncmp(p, "://", 3) == 0 ? (size_t)(p + 3 - uri) : 0;
+}
+
+/* pgAdmin's CONFIG_DATABASE_URI (SQLAlchemy's form): a PostgreSQL URI puts
+ * the store there, as TUSK_STORE_URL does (which wins); anything else keeps
+ * the SQLite store. The value holds a password: it is never echoed. */
+static bool apply_database_uri(config *c, const char *literal, str *notes, tusk_err *err)
+{
+	char *uri;
+	if (!config_python_literal(literal, &uri)) {
+		err_set(err, "invalid_setting",
+			"PGADMIN_CONFIG_CONFIG_DATABASE_URI is not a quoted Python string (e.g. "
+			"'postgresql://user:password@host:5432/pgadmin')");
+		return false;
+	}
+	size_t scheme = postgres_scheme(uri);
+	if (scheme) {
+		str u = STR_INIT;
+		str_appendf(&u, "postgresql://%s", uri + scheme);
+		free(c->store_url);
+		c->store_url = str_take(&u);
+		str_appendf(notes, "CONFIG_DATABASE_URI: applied: the metadata store is on PostgreSQL (TUSK_STORE_URL "
+				   "wins when set)\n");
+	} else if (!*uri) {
+		str_appendf(notes, "CONFIG_DATABASE_URI: empty: the SQLite store in the data directory\n");
+	} else if (strncmp(uri, "sqlite:", 7) == 0) {
+		str_appendf(notes, "CONFIG_DATABASE_URI: ignored: a SQLite URI; Tusk keeps its own SQLite store in the data "
+				   "directory (a pgAdmin database there is left untouched)\n");
+	} else {
+		free(uri);
+		err_set(err, "invalid_setting",
+			"PGADMIN_CONFIG_CONFIG_DATABASE_URI: Tusk's metadata store is SQLite in the data directory or "
+			"PostgreSQL (a postgresql:// URI); this URI names neither");
+		return false;
+	}
+	free(uri);
+	return true;
+}
+
+/* TUSK_STORE_URL: a libpq URI or key=value string (libpq checks the rest). */
+static bool check_store_url(const config *c, tusk_err *err)
+{
+	const char *u = c->store_url;
+	if (!u || !*u)
+		return true;
+	if (strncmp(u, "postgresql://", 13) == 0 || strncmp(u, "postgres://", 11) == 0 ||
+	    (strchr(u, '=') && !strstr(u, "://")))
+		return true;
+	err_set(err, "invalid_setting",
+		"the store URL must be a postgresql:// URI or a key=value connection string (host=... dbname=...); "
+		"leave it unset for the SQLite store in the data directory");
+	return false;
+}
+
 /* Applies PGADMIN_CONFIG_* variables, collecting notes for the log. */
 static bool apply_pgadmin_config(config *c, char *const *envp, tusk_err *err)
 {
@@ -294,11 +364,8 @@ static bool apply_pgadmin_config(config *c, char *const *envp, tusk_err *err)
 		while (k < sizeof(pgadmin_keys) / sizeof(*pgadmin_keys) && strcmp(pgadmin_keys[k].key, key) != 0)
 			k++;
 		if (strcmp(key, "CONFIG_DATABASE_URI") == 0) {
-			err_set(err, "invalid_setting",
-				"PGADMIN_CONFIG_CONFIG_DATABASE_URI asks for a PostgreSQL metadata store, which this version of "
-				"Tusk does not have yet; remove it to use the SQLite store in the data directory (one replica)");
-			ok = false;
-			break;
+			ok = apply_database_uri(c, eq + 1, &notes, err);
+			continue;
 		}
 		if (k == sizeof(pgadmin_keys) / sizeof(*pgadmin_keys)) {
 			str_appendf(&notes, "%s: ignored (not a setting Tusk knows)\n", key);
@@ -438,6 +505,8 @@ bool config_load(config *c, int argc, char **argv, char *const *envp, tusk_err *
 		err_set(err, "invalid_setting", "the data directory must not be empty");
 		return false;
 	}
+	if (!check_store_url(c, err))
+		return false;
 	if (!c->server_mode)
 		c->desktop = true;
 	return normalize_script_name(c, err);

@@ -12,6 +12,7 @@ typedef struct {
 	char *listen_address;
 	int port;
 	char *data_dir;
+	char *store_url; /* PostgreSQL metadata store (URI or conninfo; a secret), or NULL/"" for SQLite */
 	char *script_name; /* "" or "/prefix" without trailing slash */
 	char *log_format;
 	char *log_level;

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,10 +104,34 @@ static int open_store(const config *cfg, store **out)
 		return fail(EXIT_CONFIG, err.msg);
 	if (!auth_crypto_init())
 		return fail(EXIT_FAILURE, "libsodium could not be initialised");
-	*out = store_open(cfg->data_dir, &err);
+	*out = store_open(cfg->data_dir, cfg->store_url, &err);
 	if (!*out)
 		return fail(EXIT_CONFIG, err.msg);
 	return 0;
+}
+
+/* This process among those sharing the store: host, pid and a random part
+ * (a restarted container has the same host name and pid 1 again). */
+static void instance_name(char *out, size_t n)
+{
+	char host[256] = "";
+	if (gethostname(host, sizeof(host) - 1) != 0 || !host[0])
+		snprintf(host, sizeof(host), "tusk");
+	host[strcspn(host, ":")] = '\0';
+	unsigned char r[4];
+	randombytes_buf(r, sizeof(r));
+	snprintf(out, n, "%s:%ld:%02x%02x%02x%02x", host, (long)getpid(), r[0], r[1], r[2], r[3]);
+}
+
+/* What runs once however many replicas start together: the first
+ * administrator and the servers.json import. */
+static bool startup_once(tusk_app *app, tusk_err *err)
+{
+	if (!store_lock_startup(app->store, err))
+		return false;
+	bool ok = auth_bootstrap(app->auth, err) && api_pgadmin_import(app, err) && api_servers_load_file(app, err);
+	store_unlock_startup(app->store);
+	return ok;
 }
 
 static int serve(const config *cfg)
@@ -141,13 +166,15 @@ static int serve(const config *cfg)
 	/* 4 MiB of each result set stays in memory; the rest goes to unlinked files */
 	app.queries = qmanager_new(spool_dir, cfg->query_idle_timeout, 4u << 20, api_history_record, &app);
 	app.samplers = samplers_new(app.pool, 1000);
-	/* jobs are settled after a restart by the Tusk that ran them: this host */
-	char instance[256] = "";
-	if (gethostname(instance, sizeof(instance) - 1) != 0 || !instance[0])
-		snprintf(instance, sizeof(instance), "tusk");
+	/* jobs left by a Tusk that is gone (a previous run, a replica that
+	 * stopped) are settled; a live replica's are left alone */
+	char instance[320];
+	instance_name(instance, sizeof(instance));
 	app.jobs = jobs_new(st, cfg->data_dir, instance, cfg->max_jobs);
-	jobs_recover(app.jobs);
-	if (!auth_bootstrap(app.auth, &err) || !api_pgadmin_import(&app, &err) || !api_servers_load_file(&app, &err)) {
+	bool started = store_instance_register(st, instance, &err);
+	if (started)
+		jobs_recover(app.jobs);
+	if (!started || !startup_once(&app, &err)) {
 		jobs_free(app.jobs);
 		samplers_free(app.samplers);
 		qmanager_free(app.queries);
@@ -192,8 +219,10 @@ static int serve(const config *cfg)
 	snprintf(url, sizeof(url), "http://%s:%d%s/", host, http_server_port(srv), cfg->script_name);
 	char port[16];
 	snprintf(port, sizeof(port), "%d", http_server_port(srv));
+	char where[512];
+	store_describe(st, where, sizeof(where));
 	log_msg(LOG_INFO, "tusk ready", "url", url, "port", port, "version", TUSK_VERSION, "data_dir", cfg->data_dir,
-		NULL);
+		"store", where, "instance", instance, NULL);
 	if (cfg->desktop) {
 		/* the key rides in the fragment: browsers never send it to a server or a log */
 		char key[AUTH_TOKEN_CHARS];
@@ -246,20 +275,22 @@ static char *read_password(const char *file)
 	return xstrdup(buf);
 }
 
-/* tusk user set-password EMAIL [--password-file FILE] [--data-dir DIR] */
+/* tusk user set-password EMAIL [--password-file FILE] [--data-dir DIR] [--store-url URL] */
 static int user_command(int argc, char **argv)
 {
 	if (argc < 4 || strcmp(argv[2], "set-password") != 0) {
-		fputs("usage: tusk user set-password EMAIL [--password-file FILE] [--data-dir DIR]\n", stderr);
+		fputs("usage: tusk user set-password EMAIL [--password-file FILE] [--data-dir DIR] [--store-url URL]\n",
+		      stderr);
 		return EXIT_USAGE;
 	}
 	const char *email = argv[3], *file = NULL;
-	char *flags[4] = {argv[0]};
+	char *flags[6] = {argv[0]};
 	int nflags = 1;
 	for (int i = 4; i < argc; i++) {
 		if (strcmp(argv[i], "--password-file") == 0 && i + 1 < argc) {
 			file = argv[++i];
-		} else if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc) {
+		} else if ((strcmp(argv[i], "--data-dir") == 0 || strcmp(argv[i], "--store-url") == 0) && i + 1 < argc &&
+			   nflags + 2 <= 6) {
 			flags[nflags++] = argv[i];
 			flags[nflags++] = argv[++i];
 		} else {

@@ -155,6 +155,10 @@ void api_servers_export(http_req *r);
 bool api_servers_load_file(tusk_app *app, tusk_err *err) __attribute__((warn_unused_result));
 
 /* query.c: the query tool */
+/* The {sid} session of this login session, with a reference; or NULL after
+ * answering 404 session_not_found (gone) or 409 session_elsewhere (another
+ * Tusk process, a replica or an earlier run, opened it). */
+qsession *api_query_session(http_req *r);
 void api_sessions_open(http_req *r);
 void api_sessions_status(http_req *r);
 void api_sessions_execute(http_req *r);

@@ -213,11 +213,9 @@ void api_data_view(http_req *r)
 	}
 	if (limit && json_is_integer(limit))
 		str_appendf(&sql, "\nLIMIT %lld", (long long)json_integer_value(limit));
-	tusk_app *app = http_req_app(r);
-	qsession *s = qsession_get(app->queries, http_req_param(r, "sid"), api_session(r)->session.id_hash);
+	qsession *s = api_query_session(r);
 	if (!s) {
 		str_free(&sql);
-		http_respond_error(r, 404, "session_not_found", "This query tab's session is gone: open the tab again.");
 		return;
 	}
 	uint64_t id;

@@ -50,16 +50,27 @@ void api_sessions_open(http_req *r)
 	store_server_clear(&sv);
 }
 
-/* The {sid} session of this login session, with a reference, or a 404. */
-static qsession *load(http_req *r)
+qsession *api_query_session(http_req *r)
 {
 	tusk_app *app = http_req_app(r);
-	qsession *s = qsession_get(app->queries, http_req_param(r, "sid"), api_session(r)->session.id_hash);
-	if (!s)
+	const char *sid = http_req_param(r, "sid");
+	qsession *s = qsession_get(app->queries, sid, api_session(r)->session.id_hash);
+	if (s)
+		return s;
+	if (!qmanager_issued(app->queries, sid))
+		http_respond_error(r, 409, "session_elsewhere",
+				   "This query tab's session lives in another Tusk process (another replica, or this one "
+				   "before it restarted), so its results are not here: open the tab again. Its SQL is "
+				   "kept; its results and any open transaction are lost.");
+	else
 		http_respond_error(r, 404, "session_not_found",
-				   "This query tab's session is gone (closed, idle too long, or Tusk restarted): open the "
-				   "tab again.");
-	return s;
+				   "This query tab's session is gone (closed or idle too long): open the tab again.");
+	return NULL;
+}
+
+static qsession *load(http_req *r)
+{
+	return api_query_session(r);
 }
 
 static void respond_status(http_req *r, qsession *s, int status)
@@ -223,6 +234,7 @@ void api_sessions_rows(http_req *r)
 
 struct events {
 	qsession *s;
+	qmanager *m;
 	uint64_t seen;
 	bool closed;
 	double tokens;
@@ -252,7 +264,9 @@ static bool next_event(void *cls, str *out)
 {
 	struct events *e = cls;
 	if (e->closed) {
-		str_append_cstr(out, "event: closed\ndata: {}\n\n");
+		/* a session ended by a stop lives on elsewhere: the web app waits for the next Tusk */
+		str_append_cstr(out, qmanager_stopping(e->m) ? "event: closed\ndata: {\"reason\":\"shutdown\"}\n\n"
+							      : "event: closed\ndata: {}\n\n");
 		return false;
 	}
 	events_refill(e);
@@ -285,6 +299,7 @@ void api_sessions_events(http_req *r)
 		return;
 	struct events *e = xcalloc(1, sizeof(*e));
 	e->s = s;
+	e->m = ((tusk_app *)http_req_app(r))->queries;
 	e->seen = (uint64_t)-1; /* the first event is the current status */
 	e->tokens = EVENTS_BURST;
 	clock_gettime(CLOCK_MONOTONIC, &e->last);

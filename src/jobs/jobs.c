@@ -607,13 +607,19 @@ void jobs_recover(jobs *j)
 	store_job *list = store_job_unfinished(j->st, j->instance, &n, &err);
 	for (size_t i = 0; list && i < n; i++) {
 		const store_job *job = &list[i];
-		bool alive = job->pid > 0 && kill((pid_t)job->pid, 0) == 0;
+		/* instances are "host:pid:random": a pid means something on its own host only */
+		const char *colon = strchr(j->instance, ':');
+		size_t host_len = colon ? (size_t)(colon - j->instance) : strlen(j->instance);
+		bool here = job->instance && strncmp(job->instance, j->instance, host_len) == 0 &&
+			    (job->instance[host_len] == ':' || job->instance[host_len] == '\0');
+		bool alive = here && job->pid > 0 && kill((pid_t)job->pid, 0) == 0;
 		if (alive)
 			kill(-(pid_t)job->pid, SIGKILL);
 		const char *reason = job->pid <= 0 ? "Tusk stopped before the job started"
 				     : alive     ? "Tusk restarted while the job ran; its process was stopped"
-						 : "Tusk restarted while the job ran and its process had vanished; the "
-						   "result is unknown";
+				     : here      ? "Tusk restarted while the job ran and its process had vanished; the "
+						   "result is unknown"
+						 : "the Tusk replica that ran the job stopped; the result is unknown";
 		if (!store_job_finished(j->st, job->id, "failed", NULL, reason, (int64_t)time(NULL), &err))
 			job_log(LOG_ERROR, "jobs: could not settle a job", job->id, "error", err.msg);
 		else

@@ -28,8 +28,9 @@ typedef struct {
 
 /* At most max_running children at once; later jobs wait queued. */
 jobs *jobs_new(store *st, const char *data_dir, const char *instance, int max_running);
-/* Settles this instance's jobs that a previous run left queued or running:
- * a child still alive is terminated; each is marked failed with the reason. */
+/* Settles the jobs that a Tusk which is gone (a previous run, a replica that
+ * stopped) left queued or running: a child still alive on this host is
+ * terminated; each is marked failed with the reason. */
 void jobs_recover(jobs *j);
 /* Creates the job and starts its child; *id is its id. */
 bool jobs_start(jobs *j, const job_spec *spec, int64_t *id, tusk_err *err) __attribute__((warn_unused_result));

@@ -91,6 +91,8 @@ struct qmanager {
 	qsession_done_fn done;
 	void *done_ctx;
 	struct qsession *sessions;
+	bool stopping;
+	char tag[sodium_base64_ENCODED_LEN(8, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
 };
 
 qmanager *qmanager_new(const char *spool_dir, int idle_seconds, size_t mem_per_result, qsession_done_fn done,
@@ -104,7 +106,17 @@ qmanager *qmanager_new(const char *spool_dir, int idle_seconds, size_t mem_per_r
 	m->mem_per_result = mem_per_result;
 	m->done = done;
 	m->done_ctx = done_ctx;
+	/* a random tag per process, not a name: replicas share no counter */
+	unsigned char raw[8];
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(m->tag, sizeof(m->tag), raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	return m;
+}
+
+bool qmanager_issued(qmanager *m, const char *id)
+{
+	size_t n = strlen(m->tag);
+	return strncmp(id, m->tag, n) == 0 && id[n] == '.';
 }
 
 int qmanager_count(qmanager *m)
@@ -539,7 +551,10 @@ qsession *qsession_open(qmanager *m, PGconn *conn, int64_t user_id, const char *
 	qsession *s = xcalloc(1, sizeof(*s));
 	unsigned char raw[32];
 	randombytes_buf(raw, sizeof(raw));
-	sodium_bin2base64(s->id, sizeof(s->id), raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	char secret[sodium_base64_ENCODED_LEN(sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+	sodium_bin2base64(secret, sizeof(secret), raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	_Static_assert(sizeof(m->tag) + sizeof(secret) <= QSESSION_ID_CHARS, "QSESSION_ID_CHARS fits tag.secret");
+	snprintf(s->id, sizeof(s->id), "%s.%s", m->tag, secret);
 	snprintf(s->owner, sizeof(s->owner), "%s", owner);
 	s->user_id = user_id;
 	s->server_id = server_id;
@@ -603,8 +618,19 @@ void qsession_close(qmanager *m, qsession *s)
 	qsession_release(s); /* the manager's reference */
 }
 
+bool qmanager_stopping(qmanager *m)
+{
+	pthread_mutex_lock(&m->lock);
+	bool stopping = m->stopping;
+	pthread_mutex_unlock(&m->lock);
+	return stopping;
+}
+
 void qmanager_shutdown(qmanager *m, int timeout_ms)
 {
+	pthread_mutex_lock(&m->lock);
+	m->stopping = true;
+	pthread_mutex_unlock(&m->lock);
 	for (;;) {
 		pthread_mutex_lock(&m->lock);
 		qsession *s = m->sessions;

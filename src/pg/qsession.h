@@ -16,7 +16,8 @@
 typedef struct qmanager qmanager;
 typedef struct qsession qsession;
 
-#define QSESSION_ID_CHARS 44
+/* "<manager tag>.<random>": the tag names the process that opened it */
+#define QSESSION_ID_CHARS 56
 
 /* What a finished script leaves for history and audit. */
 typedef struct {
@@ -34,8 +35,13 @@ qmanager *qmanager_new(const char *spool_dir, int idle_seconds, size_t mem_per_r
 		       void *done_ctx);
 /* Cancels running queries, ends every session and waits (bounded) for the workers. */
 void qmanager_shutdown(qmanager *m, int timeout_ms);
+/* True once shutdown began: sessions end because this process stops. */
+bool qmanager_stopping(qmanager *m);
 void qmanager_free(qmanager *m);
 int qmanager_count(qmanager *m);
+/* True when id was issued by this manager (this process), open or not: a
+ * session it does not hold but another Tusk process issued lives there. */
+bool qmanager_issued(qmanager *m, const char *id);
 
 /* Takes ownership of conn. */
 qsession *qsession_open(qmanager *m, PGconn *conn, int64_t user_id, const char *owner, int64_t server_id,

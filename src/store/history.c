@@ -34,7 +34,7 @@ bool store_history_add(store *s, const store_history *h, int keep, tusk_err *err
 		if (h->server_id)
 			db_bind_int(st, 2, h->server_id);
 		else
-			db_bind_text(st, 2, NULL);
+			db_bind_null(st, 2);
 		db_bind_text(st, 3, h->database);
 		db_bind_text(st, 4, h->sql);
 		db_bind_int(st, 5, h->started_at);
@@ -61,13 +61,14 @@ bool store_history_add(store *s, const store_history *h, int keep, tusk_err *err
 
 #define HISTORY_WHERE                                                                                                  \
 	" FROM query_history WHERE user_id = $1 AND ($2 = 0 OR server_id = $2) AND ($3 IS NULL OR "                    \
-	"instr(lower(sql), lower($3)) > 0)"
+	"lower(sql) LIKE lower($3) ESCAPE '!')"
 
 store_history *store_history_list(store *s, int64_t user_id, int64_t server_id, const char *text, int64_t limit,
 				  int64_t offset, size_t *n, int64_t *total, tusk_err *err)
 {
 	*n = 0;
 	*total = 0;
+	char *pattern = store_like_pattern(text);
 	store_history *list = xcalloc((size_t)(limit > 0 ? limit : 1), sizeof(*list));
 	pthread_mutex_lock(&s->lock);
 	bool ok = false;
@@ -75,7 +76,7 @@ store_history *store_history_list(store *s, int64_t user_id, int64_t server_id, 
 	if (st) {
 		db_bind_int(st, 1, user_id);
 		db_bind_int(st, 2, server_id);
-		db_bind_text(st, 3, text && *text ? text : NULL);
+		db_bind_text(st, 3, pattern);
 		ok = db_step(st, err) == DB_ROW;
 		if (ok)
 			*total = db_col_int(st, 0);
@@ -90,7 +91,7 @@ store_history *store_history_list(store *s, int64_t user_id, int64_t server_id, 
 	if (st) {
 		db_bind_int(st, 1, user_id);
 		db_bind_int(st, 2, server_id);
-		db_bind_text(st, 3, text && *text ? text : NULL);
+		db_bind_text(st, 3, pattern);
 		db_bind_int(st, 4, limit);
 		db_bind_int(st, 5, offset);
 		enum db_step r;
@@ -111,6 +112,7 @@ store_history *store_history_list(store *s, int64_t user_id, int64_t server_id, 
 	}
 	db_finalize(st);
 	pthread_mutex_unlock(&s->lock);
+	free(pattern);
 	if (!ok) {
 		store_history_list_free(list, *n);
 		*n = 0;

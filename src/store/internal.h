@@ -17,6 +17,9 @@ void store_copy_text(char *dst, size_t n, const char *src);
 /* A text column as a malloc'd copy, NULL for NULL. */
 char *store_col_dup(db_stmt *st, int i);
 bool store_is_unique_violation(const tusk_err *err);
+/* "%text%" for `lower(col) LIKE lower($n) ESCAPE '!'` (a portable "contains"):
+ * text's %, _ and ! escaped; NULL for NULL or "" (no filter). free() it. */
+char *store_like_pattern(const char *text);
 
 /* The rows of SQL (with $1 = user_id) as an array of elements of SIZE bytes,
  * each filled by READ; *n is their count. On an error: NULL, after FREE_LIST

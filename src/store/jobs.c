@@ -74,7 +74,7 @@ bool store_job_create(store *s, store_job *j, tusk_err *err)
 		if (j->server_id)
 			db_bind_int(st, 2, j->server_id);
 		else
-			db_bind_text(st, 2, NULL);
+			db_bind_null(st, 2);
 		db_bind_text(st, 3, j->kind);
 		db_bind_text(st, 4, j->description);
 		db_bind_text(st, 5, j->state);
@@ -134,7 +134,7 @@ bool store_job_finished(store *s, int64_t id, const char *state, const int64_t *
 		if (exit_code)
 			db_bind_int(st, 3, *exit_code);
 		else
-			db_bind_text(st, 3, NULL);
+			db_bind_null(st, 3);
 		db_bind_text(st, 4, reason);
 		db_bind_int(st, 5, at);
 	}
@@ -149,17 +149,25 @@ store_job *store_job_list(store *s, int64_t user_id, size_t *n, tusk_err *err)
 				  user_id, sizeof(store_job), read_job, free_jobs, n, err);
 }
 
+/* Another process is gone when it no longer holds its instance lock (see
+ * store_instance_register); trying the lock inside a transaction lets it
+ * go again at COMMIT. With SQLite one process owns the store, so every
+ * other instance is a previous run. */
+#define UNFINISHED "SELECT " JOB_COLUMNS " FROM jobs WHERE state IN ('queued', 'running') AND instance <> $1"
+#define DEAD_INSTANCE_PG " AND pg_try_advisory_xact_lock(1953854315, hashtext('instance:' || instance))"
+
 store_job *store_job_unfinished(store *s, const char *instance, size_t *n, tusk_err *err)
 {
+	_Static_assert(DB_LOCK_CLASS == 1953854315, "DEAD_INSTANCE_PG names the lock class");
 	*n = 0;
 	size_t cap = 4;
 	store_job *list = xcalloc(cap, sizeof(*list));
 	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d,
-				 "SELECT " JOB_COLUMNS " FROM jobs WHERE state IN ('queued', 'running') AND instance = $1 "
-				 "ORDER BY id",
-				 err);
+	bool pg = db_dialect(s->d) == DB_POSTGRES;
 	enum db_step r = DB_ERROR;
+	db_stmt *st = NULL;
+	if (!pg || db_exec(s->d, "BEGIN", err))
+		st = db_prepare(s->d, pg ? UNFINISHED DEAD_INSTANCE_PG " ORDER BY id" : UNFINISHED " ORDER BY id", err);
 	if (st) {
 		db_bind_text(st, 1, instance);
 		while ((r = db_step(st, err)) == DB_ROW) {
@@ -171,6 +179,9 @@ store_job *store_job_unfinished(store *s, const char *instance, size_t *n, tusk_
 		}
 	}
 	db_finalize(st);
+	tusk_err ignored;
+	if (pg && !db_exec(s->d, r == DB_ERROR ? "ROLLBACK" : "COMMIT", r == DB_ERROR ? &ignored : err))
+		r = DB_ERROR;
 	pthread_mutex_unlock(&s->lock);
 	if (r == DB_ERROR) {
 		store_job_list_free(list, *n);

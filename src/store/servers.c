@@ -1,4 +1,5 @@
 /* Server groups, servers and saved (encrypted) passwords. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -216,7 +217,7 @@ static void bind_server(db_stmt *st, const store_server *sv)
 	if (sv->port)
 		db_bind_int(st, 5, sv->port);
 	else
-		db_bind_text(st, 5, NULL);
+		db_bind_null(st, 5);
 	db_bind_text(st, 6, sv->maintenance_db ? sv->maintenance_db : "postgres");
 	db_bind_text(st, 7, sv->username);
 	db_bind_text(st, 8, sv->role);
@@ -295,7 +296,7 @@ bool store_server_delete(store *s, int64_t id, tusk_err *err)
 bool store_server_import(store *s, int64_t user_id, store_server *list, size_t n, bool replace, tusk_err *err)
 {
 	pthread_mutex_lock(&s->lock);
-	bool ok = db_exec(s->d, "BEGIN IMMEDIATE", err);
+	bool ok = db_begin(s->d, err);
 	if (ok && replace) {
 		db_stmt *st = db_prepare(s->d, "DELETE FROM servers WHERE user_id = $1", err);
 		if (st)
@@ -314,8 +315,11 @@ bool store_server_import(store *s, int64_t user_id, store_server *list, size_t n
 		ok = db_exec(s->d, "COMMIT", err);
 	} else {
 		tusk_err ignored;
-		if (!db_exec(s->d, "ROLLBACK", &ignored))
-			err_set(err, "store_error", "%s (and the rollback failed: %s)", err->msg, ignored.msg);
+		if (!db_exec(s->d, "ROLLBACK", &ignored)) {
+			char msg[sizeof(err->msg)];
+			snprintf(msg, sizeof(msg), "%s", err->msg);
+			err_set(err, "store_error", "%s (and the rollback failed: %s)", msg, ignored.msg);
+		}
 	}
 	pthread_mutex_unlock(&s->lock);
 	return ok;

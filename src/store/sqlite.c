@@ -1,34 +1,54 @@
-/* SQLite backend of the store's SQL interface. */
+/* SQLite backend of the store's SQL interface: the store of one Tusk
+ * process, in its data directory (WAL). */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/db.h"
+#include "store/db_backend.h"
 #include "util/str.h"
 
-struct db {
+typedef struct {
+	struct db base;
 	sqlite3 *conn;
-};
+} lite;
 
-struct db_stmt {
-	db *d;
+typedef struct {
+	struct db_stmt base;
+	lite *d;
 	sqlite3_stmt *st;
 	int64_t changes;
 	bool bind_failed;
-};
+} lite_stmt;
 
-static unsigned long errors; /* atomic */
+static const struct db_ops ops;
 
-unsigned long db_error_count(void)
+static void set_err(lite *d, tusk_err *err, const char *what)
 {
-	return __atomic_load_n(&errors, __ATOMIC_RELAXED);
+	db_count_error();
+	int rc = sqlite3_extended_errcode(d->conn);
+	bool unique = rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY;
+	err_set(err, unique ? "store_unique" : "store_error", "metadata store: %s: %s", what, sqlite3_errmsg(d->conn));
 }
 
-static void set_err(db *d, tusk_err *err, const char *what)
+static void lite_close(db *dd)
 {
-	__atomic_add_fetch(&errors, 1, __ATOMIC_RELAXED);
-	err_set(err, "store_error", "metadata store: %s: %s", what, sqlite3_errmsg(d->conn));
+	lite *d = (lite *)dd;
+	sqlite3_close(d->conn);
+	free(d);
+}
+
+static bool lite_exec(db *dd, const char *sql, tusk_err *err)
+{
+	lite *d = (lite *)dd;
+	char *msg = NULL;
+	if (sqlite3_exec(d->conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		db_count_error();
+		err_set(err, "store_error", "metadata store: %s", msg ? msg : sqlite3_errmsg(d->conn));
+		sqlite3_free(msg);
+		return false;
+	}
+	return true;
 }
 
 db *db_sqlite_open(const char *path, tusk_err *err)
@@ -42,50 +62,57 @@ db *db_sqlite_open(const char *path, tusk_err *err)
 		return NULL;
 	}
 	sqlite3_busy_timeout(conn, 5000);
-	db *d = xcalloc(1, sizeof(*d));
+	lite *d = xcalloc(1, sizeof(*d));
+	d->base.ops = &ops;
 	d->conn = conn;
-	if (!db_exec(d, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", err)) {
-		db_close(d);
+	if (!lite_exec(&d->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", err)) {
+		lite_close(&d->base);
 		return NULL;
 	}
-	return d;
+	return &d->base;
 }
 
-void db_close(db *d)
+static void lite_describe(db *dd, char *out, size_t n)
 {
-	if (!d)
-		return;
-	sqlite3_close(d->conn);
-	free(d);
+	const char *f = sqlite3_db_filename(((lite *)dd)->conn, "main");
+	snprintf(out, n, "sqlite:%s", f ? f : "");
 }
 
-bool db_exec(db *d, const char *sql, tusk_err *err)
+static bool lite_begin(db *d, tusk_err *err)
 {
-	char *msg = NULL;
-	if (sqlite3_exec(d->conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		__atomic_add_fetch(&errors, 1, __ATOMIC_RELAXED);
-		err_set(err, "store_error", "metadata store: %s", msg ? msg : sqlite3_errmsg(d->conn));
-		sqlite3_free(msg);
-		return false;
-	}
+	/* the write lock now, so two writers never deadlock upgrading a read */
+	return lite_exec(d, "BEGIN IMMEDIATE", err);
+}
+
+/* One process owns the file: there is nobody to take turns with. */
+static bool lite_lock(db *d, const char *name, tusk_err *err)
+{
+	(void)d, (void)name, (void)err;
 	return true;
 }
 
-db_stmt *db_prepare(db *d, const char *sql, tusk_err *err)
+static void lite_unlock(db *d, const char *name)
 {
+	(void)d, (void)name;
+}
+
+static db_stmt *lite_prepare(db *dd, const char *sql, tusk_err *err)
+{
+	lite *d = (lite *)dd;
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(d->conn, sql, -1, &st, NULL) != SQLITE_OK) {
 		set_err(d, err, "prepare");
 		return NULL;
 	}
-	db_stmt *s = xcalloc(1, sizeof(*s));
+	lite_stmt *s = xcalloc(1, sizeof(*s));
+	s->base.ops = &ops;
 	s->d = d;
 	s->st = st;
-	return s;
+	return &s->base;
 }
 
 /* $n parameters are named in SQLite; look their index up by name. */
-static int param_index(db_stmt *s, int i)
+static int param_index(lite_stmt *s, int i)
 {
 	char name[16];
 	snprintf(name, sizeof(name), "$%d", i);
@@ -95,8 +122,9 @@ static int param_index(db_stmt *s, int i)
 	return idx;
 }
 
-void db_bind_text(db_stmt *s, int i, const char *v)
+static void lite_bind_text(db_stmt *ss, int i, const char *v)
 {
+	lite_stmt *s = (lite_stmt *)ss;
 	int idx = param_index(s, i);
 	if (v)
 		sqlite3_bind_text(s->st, idx, v, -1, SQLITE_TRANSIENT);
@@ -104,18 +132,27 @@ void db_bind_text(db_stmt *s, int i, const char *v)
 		sqlite3_bind_null(s->st, idx);
 }
 
-void db_bind_int(db_stmt *s, int i, int64_t v)
+static void lite_bind_null(db_stmt *ss, int i)
 {
+	lite_stmt *s = (lite_stmt *)ss;
+	sqlite3_bind_null(s->st, param_index(s, i));
+}
+
+static void lite_bind_int(db_stmt *ss, int i, int64_t v)
+{
+	lite_stmt *s = (lite_stmt *)ss;
 	sqlite3_bind_int64(s->st, param_index(s, i), v);
 }
 
-void db_bind_blob(db_stmt *s, int i, const void *v, size_t n)
+static void lite_bind_blob(db_stmt *ss, int i, const void *v, size_t n)
 {
+	lite_stmt *s = (lite_stmt *)ss;
 	sqlite3_bind_blob64(s->st, param_index(s, i), v, n, SQLITE_TRANSIENT);
 }
 
-enum db_step db_step(db_stmt *s, tusk_err *err)
+static enum db_step lite_step(db_stmt *ss, tusk_err *err)
 {
+	lite_stmt *s = (lite_stmt *)ss;
 	if (s->bind_failed) {
 		err_set(err, "store_error", "metadata store: a statement parameter does not exist");
 		return DB_ERROR;
@@ -131,44 +168,59 @@ enum db_step db_step(db_stmt *s, tusk_err *err)
 	return DB_ERROR;
 }
 
-bool db_col_null(db_stmt *s, int i)
+static bool lite_col_null(db_stmt *ss, int i)
 {
-	return sqlite3_column_type(s->st, i) == SQLITE_NULL;
+	return sqlite3_column_type(((lite_stmt *)ss)->st, i) == SQLITE_NULL;
 }
 
-const char *db_col_text(db_stmt *s, int i)
+static const char *lite_col_text(db_stmt *ss, int i)
 {
-	return (const char *)sqlite3_column_text(s->st, i);
+	return (const char *)sqlite3_column_text(((lite_stmt *)ss)->st, i);
 }
 
-int64_t db_col_int(db_stmt *s, int i)
+static int64_t lite_col_int(db_stmt *ss, int i)
 {
-	return sqlite3_column_int64(s->st, i);
+	return sqlite3_column_int64(((lite_stmt *)ss)->st, i);
 }
 
-const void *db_col_blob(db_stmt *s, int i, size_t *n)
+static const void *lite_col_blob(db_stmt *ss, int i, size_t *n)
 {
+	lite_stmt *s = (lite_stmt *)ss;
 	const void *p = sqlite3_column_blob(s->st, i);
 	*n = (size_t)sqlite3_column_bytes(s->st, i);
 	return p;
 }
 
-int64_t db_changes(db_stmt *s)
+static int64_t lite_changes(db_stmt *ss)
 {
-	return s->changes;
+	return ((lite_stmt *)ss)->changes;
 }
 
-void db_finalize(db_stmt *s)
+static void lite_finalize(db_stmt *ss)
 {
-	if (!s)
-		return;
+	lite_stmt *s = (lite_stmt *)ss;
 	sqlite3_finalize(s->st);
 	free(s);
 }
 
-bool db_run(db_stmt *s, tusk_err *err)
-{
-	bool ok = db_step(s, err) == DB_DONE;
-	db_finalize(s);
-	return ok;
-}
+static const struct db_ops ops = {
+	.dialect = DB_SQLITE,
+	.close = lite_close,
+	.describe = lite_describe,
+	.exec = lite_exec,
+	.begin = lite_begin,
+	.lock = lite_lock,
+	.unlock = lite_unlock,
+	.prepare = lite_prepare,
+	.bind_text = lite_bind_text,
+	.bind_null = lite_bind_null,
+	.bind_int = lite_bind_int,
+	.bind_blob = lite_bind_blob,
+	.step = lite_step,
+	.col_null = lite_col_null,
+	.col_text = lite_col_text,
+	.col_int = lite_col_int,
+	.col_blob = lite_col_blob,
+	.changes = lite_changes,
+	.finalize = lite_finalize,
+};

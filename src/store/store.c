@@ -17,6 +17,12 @@ int store_latest_version(void)
 	return (int)embed_migrations_sqlite_count;
 }
 
+/* The migrations of d's dialect: the same numbers and names for both. */
+static const embedded_file *migrations(const db *d)
+{
+	return db_dialect(d) == DB_POSTGRES ? embed_migrations_postgres : embed_migrations_sqlite;
+}
+
 static int current_version(db *d, tusk_err *err)
 {
 	if (!db_exec(d,
@@ -32,13 +38,41 @@ static int current_version(db *d, tusk_err *err)
 	return v;
 }
 
-/* Applies migration number version (1-based) in one transaction. */
-static bool apply(db *d, int version, tusk_err *err)
+/* 1 when migration version is recorded, 0 when not, -1 on an error. */
+static int applied(db *d, int version, tusk_err *err)
 {
-	const embedded_file *f = &embed_migrations_sqlite[version - 1];
+	db_stmt *s = db_prepare(d, "SELECT 1 FROM tusk_migrations WHERE version = $1", err);
+	if (!s)
+		return -1;
+	db_bind_int(s, 1, version);
+	enum db_step r = db_step(s, err);
+	db_finalize(s);
+	return r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+}
+
+/* Applies migration number version (1-based) in one transaction, unless
+ * another process sharing the store did so meanwhile (*skipped). */
+static bool apply(db *d, int version, bool *skipped, tusk_err *err)
+{
+	const embedded_file *f = &migrations(d)[version - 1];
 	size_t n = (size_t)(f->end - f->start);
 	char *sql = xstrndup((const char *)f->start, n);
-	bool ok = db_exec(d, "BEGIN IMMEDIATE", err) && db_exec(d, sql, err);
+	bool ok = db_begin(d, err);
+	int done = ok ? applied(d, version, err) : -1;
+	*skipped = done == 1;
+	if (done != 0) {
+		free(sql);
+		tusk_err ignored;
+		if (ok && !db_exec(d, "ROLLBACK", &ignored))
+			log_msg(LOG_WARN, "store rollback failed", "detail", ignored.msg, NULL);
+		return done == 1;
+	}
+	if (!db_exec(d, sql, err)) {
+		ok = false;
+		tusk_err ignored;
+		if (!db_exec(d, "ROLLBACK", &ignored))
+			log_msg(LOG_WARN, "store rollback failed", "detail", ignored.msg, NULL);
+	}
 	free(sql);
 	if (ok) {
 		db_stmt *s = db_prepare(d, "INSERT INTO tusk_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
@@ -49,11 +83,11 @@ static bool apply(db *d, int version, tusk_err *err)
 			db_bind_int(s, 3, (int64_t)time(NULL));
 		}
 		ok = s && db_run(s, err) && db_exec(d, "COMMIT", err);
+		tusk_err ignored;
+		if (!ok && !db_exec(d, "ROLLBACK", &ignored))
+			log_msg(LOG_WARN, "store rollback failed", "detail", ignored.msg, NULL);
 	}
 	if (!ok) {
-		tusk_err ignored;
-		if (!db_exec(d, "ROLLBACK", &ignored))
-			log_msg(LOG_WARN, "store rollback failed", "detail", ignored.msg, NULL);
 		char msg[sizeof(err->msg)];
 		snprintf(msg, sizeof(msg), "%s", err->msg);
 		err_set(err, "store_error", "migration %s failed: %s", f->name, msg);
@@ -61,39 +95,51 @@ static bool apply(db *d, int version, tusk_err *err)
 	return ok;
 }
 
-static bool migrate(store *st, const char *path, tusk_err *err)
+/* Brings the schema to this build's version. Replicas starting together
+ * take turns: the first migrates, the others then find nothing to do. */
+static bool migrate(store *st, const char *where, tusk_err *err)
 {
-	int v = current_version(st->d, err);
-	if (v < 0)
+	if (!db_lock(st->d, "migrate", err))
 		return false;
+	int v = current_version(st->d, err);
 	int latest = store_latest_version();
-	if (v > latest) {
+	bool ok = v >= 0;
+	if (ok && v > latest) {
 		err_set(err, "store_too_new",
 			"the metadata store %s was written by a newer Tusk (schema version %d; this Tusk knows up to %d): "
-			"run that newer Tusk, or restore a backup of the data directory",
-			path, v, latest);
-		return false;
+			"run that newer Tusk, or restore a backup of the store",
+			where, v, latest);
+		ok = false;
 	}
-	for (int k = v + 1; k <= latest; k++) {
-		if (!apply(st->d, k, err))
-			return false;
-		log_msg(LOG_INFO, "store migrated", "migration", embed_migrations_sqlite[k - 1].name, NULL);
+	for (int k = v + 1; ok && k <= latest; k++) {
+		bool skipped;
+		ok = apply(st->d, k, &skipped, err);
+		if (ok && !skipped)
+			log_msg(LOG_INFO, "store migrated", "migration", migrations(st->d)[k - 1].name, NULL);
 	}
-	st->version = latest;
-	return true;
+	db_unlock(st->d, "migrate");
+	if (ok)
+		st->version = latest;
+	return ok;
 }
 
-store *store_open(const char *data_dir, tusk_err *err)
+store *store_open(const char *data_dir, const char *url, tusk_err *err)
 {
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/tusk.db", data_dir);
-	db *d = db_sqlite_open(path, err);
+	char where[4096];
+	db *d;
+	if (url && *url) {
+		snprintf(where, sizeof(where), "on PostgreSQL");
+		d = db_pg_open(url, err);
+	} else {
+		snprintf(where, sizeof(where), "%s/tusk.db", data_dir);
+		d = db_sqlite_open(where, err);
+	}
 	if (!d)
 		return NULL;
 	store *st = xcalloc(1, sizeof(*st));
 	st->d = d;
 	pthread_mutex_init(&st->lock, NULL);
-	if (!migrate(st, path, err)) {
+	if (!migrate(st, where, err)) {
 		store_close(st);
 		return NULL;
 	}
@@ -107,6 +153,43 @@ void store_close(store *s)
 	db_close(s->d);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
+}
+
+void store_describe(store *s, char *out, size_t n)
+{
+	pthread_mutex_lock(&s->lock);
+	db_describe(s->d, out, n);
+	pthread_mutex_unlock(&s->lock);
+}
+
+bool store_shared(store *s)
+{
+	return db_dialect(s->d) == DB_POSTGRES;
+}
+
+bool store_lock_startup(store *s, tusk_err *err)
+{
+	pthread_mutex_lock(&s->lock);
+	bool ok = db_lock(s->d, "startup", err);
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
+void store_unlock_startup(store *s)
+{
+	pthread_mutex_lock(&s->lock);
+	db_unlock(s->d, "startup");
+	pthread_mutex_unlock(&s->lock);
+}
+
+bool store_instance_register(store *s, const char *instance, tusk_err *err)
+{
+	char name[300];
+	snprintf(name, sizeof(name), "instance:%s", instance);
+	pthread_mutex_lock(&s->lock);
+	bool ok = db_lock(s->d, name, err);
+	pthread_mutex_unlock(&s->lock);
+	return ok;
 }
 
 bool store_ping(store *s, tusk_err *err)
@@ -185,9 +268,24 @@ static void copy_blob(unsigned char *dst, size_t cap, size_t *len, const void *s
 		*len = n;
 }
 
+char *store_like_pattern(const char *text)
+{
+	if (!text || !*text)
+		return NULL;
+	str p = STR_INIT;
+	str_append_char(&p, '%');
+	for (const char *c = text; *c; c++) {
+		if (*c == '%' || *c == '_' || *c == '!')
+			str_append_char(&p, '!');
+		str_append_char(&p, *c);
+	}
+	str_append_char(&p, '%');
+	return str_take(&p);
+}
+
 bool store_is_unique_violation(const tusk_err *err)
 {
-	return strstr(err->msg, "UNIQUE") != NULL || strstr(err->msg, "unique") != NULL;
+	return strcmp(err->code, "store_unique") == 0;
 }
 
 /* Runs a statement with a single integer result. */
@@ -289,7 +387,7 @@ static void bind_user(db_stmt *st, const store_user *u)
 	if (u->last_login_at)
 		db_bind_int(st, 11, u->last_login_at);
 	else
-		db_bind_text(st, 11, NULL);
+		db_bind_null(st, 11);
 }
 
 bool store_user_create(store *s, store_user *u, tusk_err *err)
@@ -537,7 +635,7 @@ bool store_audit_add(store *s, const store_audit *a, tusk_err *err)
 		if (a->user_id)
 			db_bind_int(st, 2, a->user_id);
 		else
-			db_bind_text(st, 2, NULL);
+			db_bind_null(st, 2);
 		db_bind_text(st, 3, a->user_email[0] ? a->user_email : NULL);
 		db_bind_text(st, 4, a->event);
 		db_bind_text(st, 5, a->client_addr[0] ? a->client_addr : NULL);
@@ -550,13 +648,13 @@ bool store_audit_add(store *s, const store_audit *a, tusk_err *err)
 
 #define AUDIT_WHERE                                                                                                    \
 	" FROM audit_log WHERE ($1 IS NULL OR event = $1) AND ($3 = 0 OR user_id = $3) AND ($2 IS NULL OR "           \
-	"instr(lower(COALESCE(user_email, '') || ' ' || COALESCE(client_addr, '') || ' ' || COALESCE(detail, '')), " \
-	"lower($2)) > 0)"
+	"lower(COALESCE(user_email, '') || ' ' || COALESCE(client_addr, '') || ' ' || COALESCE(detail, '')) "        \
+	"LIKE lower($2) ESCAPE '!')"
 
-static void bind_audit_filter(db_stmt *st, const store_audit_filter *f)
+static void bind_audit_filter(db_stmt *st, const store_audit_filter *f, const char *pattern)
 {
 	db_bind_text(st, 1, f->event && *f->event ? f->event : NULL);
-	db_bind_text(st, 2, f->text && *f->text ? f->text : NULL);
+	db_bind_text(st, 2, pattern);
 	db_bind_int(st, 3, f->user_id);
 }
 
@@ -564,12 +662,13 @@ store_audit *store_audit_list(store *s, const store_audit_filter *f, size_t *n, 
 {
 	*n = 0;
 	*total = 0;
+	char *pattern = store_like_pattern(f->text);
 	pthread_mutex_lock(&s->lock);
 	store_audit *list = NULL;
 	bool ok = false;
 	db_stmt *st = db_prepare(s->d, "SELECT COUNT(*)" AUDIT_WHERE, err);
 	if (st) {
-		bind_audit_filter(st, f);
+		bind_audit_filter(st, f, pattern);
 		if (db_step(st, err) == DB_ROW) {
 			*total = db_col_int(st, 0);
 			ok = true;
@@ -584,7 +683,7 @@ store_audit *store_audit_list(store *s, const store_audit_filter *f, size_t *n, 
 		: NULL;
 	ok = false;
 	if (st) {
-		bind_audit_filter(st, f);
+		bind_audit_filter(st, f, pattern);
 		db_bind_int(st, 4, f->limit);
 		db_bind_int(st, 5, f->offset);
 		list = xcalloc((size_t)(f->limit > 0 ? f->limit : 1), sizeof(*list));
@@ -603,6 +702,7 @@ store_audit *store_audit_list(store *s, const store_audit_filter *f, size_t *n, 
 	}
 	db_finalize(st);
 	pthread_mutex_unlock(&s->lock);
+	free(pattern);
 	if (!ok) {
 		free(list);
 		*n = 0;

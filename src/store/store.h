@@ -1,6 +1,7 @@
 /* The metadata store: Tusk's own data (users, sessions, audit, servers...).
- * The one interface callers use; SQLite now, PostgreSQL for several replicas.
- * Every function is safe to call from any thread. */
+ * The one interface callers use; SQLite in the data directory for one
+ * process, PostgreSQL for several replicas sharing it. Every function is
+ * safe to call from any thread. */
 #ifndef TUSK_STORE_STORE_H
 #define TUSK_STORE_STORE_H
 
@@ -12,10 +13,24 @@
 
 typedef struct store store;
 
-/* Opens (creating when new) the SQLite store in data_dir and applies pending
- * migrations; refuses a store written by a newer Tusk. */
-store *store_open(const char *data_dir, tusk_err *err);
+/* Opens the store and applies pending migrations (replicas starting
+ * together take turns); refuses a store written by a newer Tusk. url: a
+ * PostgreSQL URI or key=value conninfo (never logged), or NULL/"" for
+ * SQLite in data_dir (created when new). */
+store *store_open(const char *data_dir, const char *url, tusk_err *err);
 void store_close(store *s);
+/* Where the store is, for the log (never a password). */
+void store_describe(store *s, char *out, size_t n);
+/* True when other Tusk processes may share the store (PostgreSQL). */
+bool store_shared(store *s);
+/* Start-up work that must run once however many replicas start together
+ * (first administrator, servers.json): one process at a time holds this. */
+bool store_lock_startup(store *s, tusk_err *err) __attribute__((warn_unused_result));
+void store_unlock_startup(store *s);
+/* Marks this process (a name unique among the processes sharing the store)
+ * alive for as long as it runs: store_job_unfinished of another process
+ * leaves its jobs alone. */
+bool store_instance_register(store *s, const char *instance, tusk_err *err) __attribute__((warn_unused_result));
 bool store_ping(store *s, tusk_err *err) __attribute__((warn_unused_result));
 int store_schema_version(store *s);
 /* Errors the store met since start. */
@@ -199,7 +214,8 @@ bool store_job_finished(store *s, int64_t id, const char *state, const int64_t *
 			int64_t at, tusk_err *err) __attribute__((warn_unused_result));
 /* A user's jobs, newest first (at most 500). */
 store_job *store_job_list(store *s, int64_t user_id, size_t *n, tusk_err *err);
-/* Queued or running jobs of one Tusk process (to settle after a restart). */
+/* Queued or running jobs of Tusk processes that are gone: not instance, and
+ * not registered by a live process (to settle after a restart). */
 store_job *store_job_unfinished(store *s, const char *instance, size_t *n, tusk_err *err);
 /* 1 found, 0 not found, -1 error; user_id 0: any user's. */
 int store_job_get(store *s, int64_t user_id, int64_t id, store_job *j, tusk_err *err);

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, chmodSync, chownSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { startTusk, runTusk, tempDir } from '../lib/tusk.mjs';
+import { startTusk, runTusk, tempDir, pgStore, storeUrlFor } from '../lib/tusk.mjs';
 
 const isRoot = process.getuid() === 0;
 
@@ -231,7 +231,9 @@ test('a store written by a newer Tusk is refused', async () => {
   const dir = join(tempDir(), 'data');
   const first = await startTusk({ dataDir: dir });
   assert.equal(await first.stop(), 0);
-  execFileSync('sqlite3', [join(dir, 'tusk.db'), "INSERT INTO tusk_migrations VALUES (999, '999_future.sql', 0)"]);
+  const future = "INSERT INTO tusk_migrations VALUES (999, '999_future.sql', 0)";
+  if (pgStore) execFileSync('psql', ['-X', '-q', '-d', storeUrlFor(dir), '-c', future]);
+  else execFileSync('sqlite3', [join(dir, 'tusk.db'), future]);
   const res = await runTusk({ args: ['--listen', '127.0.0.1', '--port', '0', '--data-dir', dir] });
   assert.equal(res.code, 78);
   assert.match(res.stderr, /written by a newer Tusk \(schema version 999/);

@@ -1,6 +1,7 @@
 // Starts a real tusk process for a test: fresh data dir, random port, logs
 // captured. TUSK_BIN picks the binary (make test uses the sanitized build).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, createWriteStream, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -30,9 +31,25 @@ export function tempDir(prefix = 'tusk-test-') {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+// TUSK_TEST_STORE=postgres runs test tusks on a PostgreSQL metadata store:
+// a database of the test cluster per data directory (a restart finds it again).
+export const pgStore = process.env.TUSK_TEST_STORE === 'postgres';
+
+export function storeUrlFor(dataDir) {
+  const db = `tusk_store_${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`;
+  const env = { ...process.env, PGHOST: process.env.TEST_PGHOST, PGPORT: process.env.TEST_PGPORT,
+    PGUSER: process.env.TEST_PGUSER, PGPASSWORD: process.env.TEST_PGPASSWORD };
+  const exists = execFileSync('psql', ['-X', '-At', '-d', 'postgres', '-c', `SELECT 1 FROM pg_database WHERE datname = '${db}'`],
+    { env, encoding: 'utf8' }).trim();
+  if (!exists) execFileSync('psql', ['-X', '-q', '-d', 'postgres', '-c', `CREATE DATABASE ${db}`], { env });
+  const p = encodeURIComponent(process.env.TEST_PGPASSWORD || '');
+  return `postgresql://${process.env.TEST_PGUSER}:${p}@${process.env.TEST_PGHOST}:${process.env.TEST_PGPORT}/${db}`;
+}
+
 // Resolves once tusk logs "tusk ready"; rejects with its log if it exits first.
 export async function startTusk({ env = {}, args = [], dataDir, bin = tuskBin, spawnWrap } = {}) {
   dataDir = dataDir || join(tempDir(), 'data');
+  if (pgStore && !('TUSK_STORE_URL' in env) && !args.includes('--store-url')) env = { ...env, TUSK_STORE_URL: storeUrlFor(dataDir) };
   const logPath = `${dataDir}.log`;
   const log = createWriteStream(logPath, { flags: 'a' });
   const argv = ['--listen', '127.0.0.1', '--port', '0', '--data-dir', dataDir, ...args];
@@ -85,6 +102,8 @@ export async function startTusk({ env = {}, args = [], dataDir, bin = tuskBin, s
 
 // Runs tusk to completion (for flags like --help and start-up failures).
 export function runTusk({ env = {}, args = [], bin = tuskBin, input, spawnWrap, timeoutMs = 15000 } = {}) {
+  const dataDir = args.indexOf('--data-dir');
+  if (pgStore && dataDir >= 0 && !('TUSK_STORE_URL' in env)) env = { ...env, TUSK_STORE_URL: storeUrlFor(args[dataDir + 1]) };
   return new Promise((res, rej) => {
     const [cmd, cmdArgs] = spawnWrap ? spawnWrap(bin, args) : [bin, args];
     const proc = spawn(cmd, cmdArgs, { env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });

@@ -173,8 +173,68 @@ Test(config, pgadmin_config_errors_name_the_variable)
 	cr_assert_not(config_load(&c, 1, argv, envp1, &err));
 	cr_assert(strstr(err.msg, "PGADMIN_CONFIG_MAX_LOGIN_ATTEMPTS") != NULL, "%s", err.msg);
 	config_free(&c);
-	char *envp2[] = {"PGADMIN_CONFIG_CONFIG_DATABASE_URI='postgresql://x/y'", NULL};
+	char *envp2[] = {"PGADMIN_CONFIG_CONFIG_DATABASE_URI='mysql://u:hunter2@x/y'", NULL};
 	cr_assert_not(config_load(&c, 1, argv, envp2, &err));
-	cr_assert(strstr(err.msg, "PostgreSQL metadata store") != NULL, "%s", err.msg);
+	cr_assert(strstr(err.msg, "PGADMIN_CONFIG_CONFIG_DATABASE_URI") != NULL, "%s", err.msg);
+	cr_assert(strstr(err.msg, "hunter2") == NULL, "the password stays out: %s", err.msg);
+	config_free(&c);
+	char *envp3[] = {"PGADMIN_CONFIG_CONFIG_DATABASE_URI=postgresql://u:hunter2@x/y", NULL};
+	cr_assert_not(config_load(&c, 1, argv, envp3, &err), "not a quoted literal");
+	cr_assert(strstr(err.msg, "hunter2") == NULL, "the password stays out: %s", err.msg);
+	config_free(&c);
+}
+
+Test(config, pgadmin_database_uri_puts_the_store_on_postgresql)
+{
+	char *argv[] = {"tusk", NULL};
+	char *envp1[] = {"PGADMIN_CONFIG_CONFIG_DATABASE_URI='postgresql+psycopg2://u:hunter2@db:5432/pgadmin'", NULL};
+	config c = load_ok(1, argv, envp1);
+	cr_assert_str_eq(c.store_url, "postgresql://u:hunter2@db:5432/pgadmin", "SQLAlchemy's driver part goes");
+	cr_assert(strstr(c.pgadmin_notes, "CONFIG_DATABASE_URI: applied") != NULL, "%s", c.pgadmin_notes);
+	cr_assert(strstr(c.pgadmin_notes, "hunter2") == NULL, "the notes are logged: no password");
+	config_free(&c);
+
+	char *envp2[] = {"PGADMIN_CONFIG_CONFIG_DATABASE_URI='postgres://a@b/c'", "TUSK_STORE_URL=host=h dbname=d", NULL};
+	c = load_ok(1, argv, envp2);
+	cr_assert_str_eq(c.store_url, "host=h dbname=d", "TUSK_STORE_URL wins");
+	config_free(&c);
+
+	char *envp3[] = {"PGADMIN_CONFIG_CONFIG_DATABASE_URI='sqlite:////var/lib/pgadmin/pgadmin4.db'", NULL};
+	c = load_ok(1, argv, envp3);
+	cr_assert(c.store_url == NULL || !*c.store_url, "a SQLite URI keeps Tusk's own SQLite store");
+	cr_assert(strstr(c.pgadmin_notes, "CONFIG_DATABASE_URI: ignored") != NULL, "%s", c.pgadmin_notes);
+	config_free(&c);
+}
+
+Test(config, store_url_from_flag_environment_or_file)
+{
+	char path[] = "/tmp/tusk-store-url-XXXXXX";
+	int fd = mkstemp(path);
+	cr_assert(fd >= 0);
+	const char *url = "postgresql://tusk:s3cret@db.example:5432/tusk?sslmode=require\n";
+	cr_assert_eq(write(fd, url, strlen(url)), (ssize_t)strlen(url));
+	close(fd);
+	char file_env[64];
+	snprintf(file_env, sizeof(file_env), "TUSK_STORE_URL_FILE=%s", path);
+	char *argv[] = {"tusk", NULL};
+	char *envp[] = {file_env, NULL};
+	config c = load_ok(1, argv, envp);
+	cr_assert_str_eq(c.store_url, "postgresql://tusk:s3cret@db.example:5432/tusk?sslmode=require");
+	config_free(&c);
+
+	char *argv2[] = {"tusk", "--store-url", "host=db dbname=tusk", NULL};
+	c = load_ok(3, argv2, envp);
+	cr_assert_str_eq(c.store_url, "host=db dbname=tusk", "the flag wins over the file");
+	config_free(&c);
+	unlink(path);
+
+	tusk_err err;
+	char *envp3[] = {"TUSK_STORE_URL=sqlite:///x/tusk.db", NULL};
+	cr_assert_not(config_load(&c, 1, argv, envp3, &err));
+	cr_assert(strstr(err.msg, "postgresql://") != NULL, "%s", err.msg);
+	config_free(&c);
+	char *envp4[] = {"TUSK_STORE_URL=mysql://u:hunter2@x/y", NULL};
+	cr_assert_not(config_load(&c, 1, argv, envp4, &err));
+	cr_assert(strstr(err.msg, "hunter2") == NULL, "%s", err.msg);
 	config_free(&c);
 }

@@ -225,10 +225,16 @@ function PhaseBanner({ tab }: { tab: QueryTab }): JSX.Element | null {
           </Button>
         </div>
       );
+    case 'moving':
+      return (
+        <div class="query-banner is-warn" role="status">
+          <span>The Tusk server holding this tab stopped. The tab opens again on the next one that answers; your SQL is kept.</span>
+        </div>
+      );
     case 'gone':
       return (
         <div class="query-banner is-warn" role="alert">
-          <span>The session is gone (it timed out, or Tusk restarted). Your SQL is kept.</span>
+          <span>The session is gone (closed, or idle too long). Your SQL is kept.</span>
           <Button small variant="primary" onClick={() => void tab.open()}>
             Reopen
           </Button>

@@ -20,7 +20,7 @@ import {
   type ViewRequest,
 } from '../../api/query';
 import { errorMessage } from '../../lib/format';
-import { serverList } from '../../state/servers';
+import { connect, loadServers, serverList } from '../../state/servers';
 import { showToast } from '../../state/toasts';
 import { closeTab, openTab } from '../../state/workspace';
 import { parsePlan, type Plan } from './explain';
@@ -36,8 +36,10 @@ export type Phase =
   | { kind: 'ready'; sid: string }
   /** The server is not connected: the tab offers to connect. */
   | { kind: 'disconnected' }
-  /** The session ended on the server (timeout, restart): the tab offers to reopen. */
+  /** The session ended on the server (closed, idle too long): the tab offers to reopen. */
   | { kind: 'gone' }
+  /** The Tusk process holding the session stopped: the tab reopens on the next one that answers. */
+  | { kind: 'moving'; sid: string }
   | { kind: 'failed'; message: string };
 
 export type RunKind = 'script' | 'explain' | 'analyze' | 'view';
@@ -109,6 +111,9 @@ UNION ALL
 const COMPLETION_PAGE = 10_000;
 
 const POLL_RUNNING_MS = 500;
+/** How often, and how many times, a tab whose Tusk stopped asks whether another answers. */
+const SUCCESSOR_POLL_MS = 1000;
+const SUCCESSOR_TRIES = 180;
 const POLL_IDLE_MS = 5000;
 const SSE_RETRY_MS = 10_000;
 
@@ -143,6 +148,8 @@ export class QueryTab {
   private schemaLoad: Promise<void> | null = null;
   private stopWatch: (() => void) | null = null;
   private disposed = false;
+  /** Reopening after the session's replica went: connect the server here too when its password is saved. */
+  private relocating = false;
 
   constructor(target: Target, sql = '', cursor = 0) {
     this.target = target;
@@ -166,8 +173,7 @@ export class QueryTab {
   /** Opens a session, or waits for the server to be connected first. */
   async open(): Promise<void> {
     if (!serverConnected(this.target.serverId)) {
-      this.phase.value = { kind: 'disconnected' };
-      this.watchConnection();
+      this.waitForConnection();
       return;
     }
     this.phase.value = { kind: 'opening' };
@@ -183,14 +189,33 @@ export class QueryTab {
         this.status.value = null;
         this.run.value = null;
       });
+      this.relocating = false;
       this.subscribe(sid);
       this.schemaLoad = this.loadCompletion(sid);
     } catch (err) {
       if (err instanceof ApiError && err.code === 'not_connected') {
-        this.phase.value = { kind: 'disconnected' };
-        this.watchConnection();
-      } else this.phase.value = { kind: 'failed', message: errorMessage(err) };
+        // The list may say connected when another Tusk replica answered it: ask again
+        // (this one's answer), so the tab waits for a real connection instead of retrying.
+        await loadServers();
+        if (!this.disposed) this.waitForConnection();
+      } else {
+        this.relocating = false;
+        this.phase.value = { kind: 'failed', message: errorMessage(err) };
+      }
     }
+  }
+
+  /**
+   * Shows "not connected" until the server is. A tab reopened because its replica went
+   * connects the server here itself when its password is saved: the user had it connected.
+   */
+  private waitForConnection(): void {
+    this.phase.value = { kind: 'disconnected' };
+    this.watchConnection();
+    const list = serverList.value;
+    const server = list.status === 'ready' ? list.value.servers.find((s) => s.id === this.target.serverId) : undefined;
+    if (this.relocating && server?.has_saved_password && !server.connected) void connect(server);
+    this.relocating = false;
   }
 
   /** Opens the session as soon as the explorer shows the server connected. */
@@ -212,7 +237,10 @@ export class QueryTab {
     const source = new EventSource(eventsUrl(sid));
     this.events = source;
     source.addEventListener('status', (e) => this.onStatus(JSON.parse((e as MessageEvent<string>).data) as SessionStatus));
-    source.addEventListener('closed', () => this.lost());
+    source.addEventListener('closed', (e) => {
+      if (closedReason((e as MessageEvent<string>).data) === 'shutdown') void this.awaitSuccessor(sid);
+      else this.lost();
+    });
     source.onopen = () => this.stopPolling();
     source.onerror = () => {
       if (source.readyState !== EventSource.CLOSED) return;
@@ -261,13 +289,78 @@ export class QueryTab {
     });
   }
 
-  /** Runs an API call; a gone session switches the tab to "Reopen", other errors toast. */
+  /**
+   * The session lives in another Tusk process: a replica that stopped (the load balancer
+   * sent this tab elsewhere) or this one before a restart. Opens a new session here; the
+   * editor keeps its SQL, and the user learns that results and any transaction are lost.
+   */
+  private relocated(sid: string | null): void {
+    const p = this.phase.value;
+    const held = p.kind === 'ready' || p.kind === 'moving' ? p.sid : null;
+    if (this.disposed || sid === null || held !== sid) return; // already handled
+    this.unsubscribe();
+    this.stopTicker();
+    batch(() => {
+      if (this.run.value && !this.run.value.finished) this.run.value = { ...this.run.value, finished: true };
+      this.status.value = null;
+      this.view.value = null;
+      this.waiters = [];
+      this.hiddenExecution = -1;
+    });
+    showToast(
+      `${this.title}: the Tusk server holding this tab's session is gone (a replica stopped or restarted). ` +
+        'A new session was opened; your SQL is kept, but the previous results and any open transaction were lost.',
+      'error',
+    );
+    this.relocating = true;
+    void this.open();
+  }
+
+  /**
+   * The Tusk process holding the session is stopping (a restart, a rolling update): waits
+   * for the Tusk that answers next, which says the session lives elsewhere, and reopens
+   * there. The stopping one may still answer while it drains; that is not an answer.
+   */
+  private async awaitSuccessor(sid: string): Promise<void> {
+    if (this.sid !== sid) return;
+    this.unsubscribe();
+    this.stopTicker();
+    batch(() => {
+      this.phase.value = { kind: 'moving', sid };
+      if (this.run.value && !this.run.value.finished) this.run.value = { ...this.run.value, finished: true };
+    });
+    for (let i = 0; i < SUCCESSOR_TRIES; i++) {
+      await delay(SUCCESSOR_POLL_MS);
+      const p = this.phase.value;
+      if (this.disposed || p.kind !== 'moving' || p.sid !== sid) return;
+      try {
+        await fetchStatus(sid);
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'session_elsewhere') {
+          this.relocated(sid);
+          return;
+        }
+      }
+    }
+    if (this.phase.value.kind === 'moving') this.lost();
+  }
+
+  /** Handles a failed call about the session SID: gone or elsewhere; true when it was one of those. */
+  private sessionTrouble(err: unknown, sid: string | null): boolean {
+    if (!(err instanceof ApiError)) return false;
+    if (err.code === 'session_elsewhere') this.relocated(sid);
+    else if (err.code === 'session_not_found') this.lost();
+    else return false;
+    return true;
+  }
+
+  /** Runs an API call; a gone session switches the tab to "Reopen", one held elsewhere reopens, other errors toast. */
   async call<T>(fn: () => Promise<T>): Promise<T | null> {
+    const sid = this.sid;
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'session_not_found') this.lost();
-      else showToast(errorMessage(err), 'error');
+      if (!this.sessionTrouble(err, sid)) showToast(errorMessage(err), 'error');
       return null;
     }
   }
@@ -451,7 +544,7 @@ export class QueryTab {
       try {
         return (await fetchRows(sid, result, offset, limit)).rows;
       } catch (err) {
-        if (err instanceof ApiError && err.code === 'session_not_found') this.lost();
+        this.sessionTrouble(err, sid);
         throw err;
       }
     };
@@ -485,6 +578,15 @@ export class QueryTab {
     this.unsubscribe();
     this.stopTicker();
     this.stopWatch?.();
+  }
+}
+
+/** The reason a session's `closed` event gives ("shutdown": its Tusk stopped), if any. */
+function closedReason(data: string): string | undefined {
+  try {
+    return (JSON.parse(data) as { reason?: string }).reason;
+  } catch {
+    return undefined;
   }
 }
 
