@@ -238,6 +238,39 @@ static void settings(struct role_job *j, PGconn *c, const char *name, json_t *li
 	}
 }
 
+/* SECURITY LABEL FOR provider ON ROLE name IS 'label' (null: removed) for each entry. */
+static void security_labels(struct role_job *j, PGconn *c, const char *name, json_t *list)
+{
+	struct build *b = &j->b;
+	if (!list || json_is_null(list))
+		return;
+	size_t i;
+	json_t *e;
+	if (!json_is_array(list)) {
+		dlg_why(b, "'security_labels' is a list of {provider, label}");
+		return;
+	}
+	json_array_foreach(list, i, e)
+	{
+		const char *provider = dlg_text(e, "provider");
+		json_t *label = json_object_get(e, "label");
+		if (!provider || !(json_is_string(label) || json_is_null(label))) {
+			dlg_why(b, "each security label has a 'provider' and a 'label' (text, or null to remove it)");
+			return;
+		}
+		both(b, "\nSECURITY LABEL FOR ");
+		both_ident(b, c, provider);
+		both(b, " ON ROLE ");
+		both_ident(b, c, name);
+		both(b, " IS ");
+		if (json_is_string(label))
+			both_literal(b, c, json_string_value(label));
+		else
+			both(b, "NULL");
+		both(b, ";");
+	}
+}
+
 static void comment(struct role_job *j, PGconn *c, const char *name, json_t *text)
 {
 	struct build *b = &j->b;
@@ -280,6 +313,7 @@ static bool build_create(void *ctx, PGconn *c, tusk_err *err)
 	json_array_foreach(members, i, e) grant_membership(j, c, name, json_string_value(json_object_get(e, "role")), e);
 	settings(j, c, name, json_object_get(s, "config"), false);
 	comment(j, c, name, json_object_get(s, "comment"));
+	security_labels(j, c, name, json_object_get(s, "security_labels"));
 	dlg_execute(b, c);
 	return true;
 }
@@ -333,6 +367,7 @@ static bool build_alter(void *ctx, PGconn *c, tusk_err *err)
 	settings(j, c, name, json_object_get(s, "config"), false);
 	settings(j, c, name, json_object_get(s, "config_reset"), true);
 	comment(j, c, name, json_object_get(s, "comment"));
+	security_labels(j, c, name, json_object_get(s, "security_labels"));
 	const char *rename = dlg_text(s, "name");
 	if (rename && strcmp(rename, name) != 0) {
 		both(b, "\nALTER ROLE ");

@@ -138,6 +138,12 @@ test('alter: attributes, password removed, memberships, settings, comment and re
     assert.equal(bad.status, 400, bad.raw);
     assert.match(bad.body.error.message, why);
   }
+  // security labels need a label provider (sepgsql, anon...): the statement is written, PostgreSQL says when none is loaded
+  const label = await alter('rt Reader', { security_labels: [{ provider: 'dummy', label: 'classified' }] }, true);
+  assert.equal(label.body.sql, `SECURITY LABEL FOR "dummy" ON ROLE "rt Reader" IS 'classified';`);
+  const noProvider = await alter('rt Reader', { security_labels: [{ provider: 'dummy', label: 'classified' }] });
+  assert.equal(noProvider.status, 409);
+  assert.match(noProvider.body.error.message, /security label provider "dummy" is not loaded/);
   const missing = await alter('nobody here', { login: true });
   assert.equal(missing.status, 409);
   assert.equal(missing.body.error.sqlstate, '42704');
