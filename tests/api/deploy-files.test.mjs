@@ -1,16 +1,17 @@
-// The deployment files, checked without a cluster (make test): the Containerfile's contract,
-// the Helm chart (every value a template reads is defined, every value is read, probes,
-// ports, mounts and securityContext), the kustomize manifests (every resource listed exists
-// and parses, names and ports refer to each other), the chart's defaults and the manifests
-// agree, and the probe paths they use answer 200 from the tusk binary.
-// make test-deploy renders the manifests with kubectl kustomize and runs their pod with podman;
-// docs/deployment.md says what only a real cluster shows.
+// The deployment files, checked without a cluster (make test): the Containerfile's contract;
+// the Helm chart (every value a template reads is defined and every value is read; rendered
+// by tests/deploy/helm.mjs with several sets of values: objects that refer to each other, probes,
+// ports, mounts, securityContext, and the refusals); the kustomize manifests (every resource
+// exists and parses, names and ports refer to each other); the chart's default pod is the
+// manifests' pod; and the probe paths answer 200 from the tusk binary.
+// make test-deploy runs those pods with podman; docs/deployment.md says what needs a cluster.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { startTusk } from '../lib/tusk.mjs';
+import { renderChart } from '../deploy/helm.mjs';
 
 const require = createRequire(new URL('../../web/package.json', import.meta.url));
 const YAML = require('yaml');
@@ -109,36 +110,187 @@ test('Helm chart: template actions are balanced', () => {
   }
 });
 
-test('Helm chart: probes on <scriptName>/misc/ping at the container port, data and /tmp mounts, securityContext', () => {
-  const d = templates['deployment.yaml'];
-  for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
-    assert.match(d, new RegExp(`${probe}:\\n\\s+httpGet:\\n\\s+path: \\{\\{ \\$scriptName \\}\\}/misc/ping\\n\\s+port: http\\n`), probe);
-    assert.ok(values[probe].periodSeconds > 0, probe);
+// Checks one rendering: every object is of a known kind, and what refers to another object
+// (a Secret, ConfigMap, claim, Service, port, pod labels) finds it or a value naming an
+// existing one. Returns the objects by kind.
+const KINDS = {
+  Deployment: 'apps/v1', Service: 'v1', PersistentVolumeClaim: 'v1', Secret: 'v1', ConfigMap: 'v1',
+  Ingress: 'networking.k8s.io/v1', NetworkPolicy: 'networking.k8s.io/v1',
+  ExternalSecret: 'external-secrets.io/v1beta1', IngressRoute: 'traefik.io/v1alpha1',
+};
+function checkRendering(r, label) {
+  assert.ok(!r.failed, `${label}: ${r.failed}`);
+  const v = r.values;
+  const by = {};
+  const nulls = (x, path) => (x === null ? [path] : x && typeof x === 'object'
+    ? Object.entries(x).flatMap(([k, y]) => nulls(y, `${path}.${k}`)) : []);
+  for (const d of r.docs) {
+    assert.equal(d.apiVersion, KINDS[d.kind], `${label}: ${d.kind} ${d.apiVersion}`);
+    assert.deepEqual(nulls(d, d.kind), [], `${label}: empty keys (a block that rendered nothing)`);
+    assert.match(d.metadata.name, /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, `${label}: ${d.kind} name`);
+    (by[d.kind] ||= []).push(d);
   }
-  assert.match(d, /- name: http\n\s+containerPort: \{\{ \.Values\.containerPort \}\}/);
-  assert.match(d, /- name: TUSK_PORT\n\s+value: \{\{ \.Values\.containerPort \| quote \}\}/);
-  assert.match(d, new RegExp(`- name: data\\n\\s+mountPath: ${DATA_DIR}\\n`));
-  assert.match(d, /- name: tmp\n\s+mountPath: \/tmp\n/);
-  assert.match(d, /- name: tmp\n\s+emptyDir:/);
-  // the image listens on 80 by default; the chart's default port needs no capability
-  assert.ok(values.containerPort >= 1024);
-  assert.match(d, /set \$sc "capabilities" \(dict "drop" \(list "ALL"\) "add" \(list "NET_BIND_SERVICE"\)\)/);
+  const [dep] = by.Deployment;
+  const pod = dep.spec.template.spec;
+  const [c] = pod.containers;
+  const podLabels = dep.spec.template.metadata.labels;
+  const within = (sel, what) => { for (const [k, x] of Object.entries(sel)) assert.equal(podLabels[k], x, `${label}: ${what} ${k}`); };
+  within(dep.spec.selector.matchLabels, 'selector');
+  const env = Object.fromEntries(c.env.map((e) => [e.name, e]));
+  const port = c.ports.find((p) => p.name === 'http');
+  assert.equal(port.containerPort, v.containerPort);
+  assert.equal(env.TUSK_PORT.value, String(v.containerPort));
+  const prefix = v.scriptName.replace(/\/+$/, '');
+  for (const p of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+    assert.deepEqual(c[p].httpGet, { path: `${prefix}/misc/ping`, port: 'http' }, `${label}: ${p}`);
+  }
+  if (prefix) assert.equal(env.TUSK_SCRIPT_NAME.value, prefix);
+  // the capability the image needs below 1024, and nothing else
+  const sc = c.securityContext;
+  assert.equal(sc.readOnlyRootFilesystem, true);
+  assert.deepEqual(sc.capabilities.drop, ['ALL']);
+  if (v.containerPort < 1024) {
+    assert.deepEqual(sc.capabilities.add, ['NET_BIND_SERVICE'], label);
+    assert.equal(sc.allowPrivilegeEscalation, true, label);
+  } else {
+    assert.equal(sc.capabilities.add, undefined, label);
+    assert.equal(sc.allowPrivilegeEscalation, false, label);
+  }
+  assert.deepEqual(pod.securityContext, v.podSecurityContext);
 
-  assert.deepEqual(
-    { runAsNonRoot: true, runAsUser: 5050, runAsGroup: 5050, fsGroup: 5050 },
-    Object.fromEntries(['runAsNonRoot', 'runAsUser', 'runAsGroup', 'fsGroup'].map((k) => [k, values.podSecurityContext[k]])));
-  assert.equal(values.securityContext.readOnlyRootFilesystem, true);
-  assert.equal(values.securityContext.allowPrivilegeEscalation, false);
-  assert.deepEqual(values.securityContext.capabilities.drop, ['ALL']);
-  assert.ok(values.shutdownTimeout < values.terminationGracePeriodSeconds);
+  // Secrets: rendered here, written by the ExternalSecret, or named in the values
+  const secretKeys = {};
+  for (const x of by.Secret || []) secretKeys[x.metadata.name] = Object.keys({ ...x.data, ...x.stringData });
+  for (const x of by.ExternalSecret || []) secretKeys[x.spec.target.name] = x.spec.data.map((d) => d.secretKey);
+  const named = [v.admin.existingSecret, v.store.existingSecret].filter(Boolean);
+  const hasSecretKey = (name, key) => named.includes(name) || (secretKeys[name] || []).includes(key);
+  for (const e of c.env) {
+    const ref = e.valueFrom?.secretKeyRef;
+    if (ref) assert.ok(hasSecretKey(ref.name, ref.key), `${label}: env ${e.name} -> Secret ${ref.name}/${ref.key}`);
+  }
+  const volumes = Object.fromEntries(pod.volumes.map((x) => [x.name, x]));
+  for (const m of c.volumeMounts) {
+    const vol = volumes[m.name];
+    assert.ok(vol, `${label}: volume ${m.name}`);
+    if (vol.secret) for (const it of vol.secret.items) assert.ok(hasSecretKey(vol.secret.secretName, it.key), `${label}: volume ${m.name}`);
+    if (vol.configMap) {
+      const cm = (by.ConfigMap || []).find((x) => x.metadata.name === vol.configMap.name);
+      assert.ok(cm || vol.configMap.name === v.serverDefinitions.existingConfigMap, `${label}: ConfigMap ${vol.configMap.name}`);
+      if (cm && m.subPath) assert.ok(m.subPath in cm.data, `${label}: ${m.subPath}`);
+    }
+    if (vol.persistentVolumeClaim) {
+      const claim = vol.persistentVolumeClaim.claimName;
+      assert.ok((by.PersistentVolumeClaim || []).some((x) => x.metadata.name === claim) || claim === v.persistence.existingClaim, `${label}: claim ${claim}`);
+    }
+  }
+  const mountAt = Object.fromEntries(c.volumeMounts.map((m) => [m.mountPath, volumes[m.name]]));
+  assert.ok(mountAt[DATA_DIR], `${label}: the data directory is a volume`);
+  assert.ok(mountAt['/tmp']?.emptyDir, `${label}: /tmp`);
+  if (env.TUSK_DEFAULT_PASSWORD_FILE) {
+    const dir = env.TUSK_DEFAULT_PASSWORD_FILE.value.replace(/\/[^/]+$/, '');
+    assert.ok(mountAt[dir]?.secret, `${label}: the password file is in a mounted Secret`);
+  } else {
+    assert.equal(env.TUSK_GENERATE_ADMIN_PASSWORD.value, 'true', label);
+  }
+  if (env.TUSK_SERVER_JSON_FILE) assert.ok(mountAt[env.TUSK_SERVER_JSON_FILE.value]?.configMap, label);
 
-  assert.match(templates['service.yaml'], /traefik\.ingress\.kubernetes\.io\/service\.sticky\.cookie: "true"/);
-  assert.match(templates['service.yaml'], /targetPort: http/);
-  assert.match(templates['ingressroute.yaml'], /apiVersion: traefik\.io\/v1alpha1/);
-  assert.match(templates['ingressroute.yaml'], /sticky:\n\s+cookie:/);
-  assert.match(templates['externalsecret.yaml'], /apiVersion: external-secrets\.io\/v1beta1/);
-  assert.match(templates['_helpers.tpl'], /replicaCount > 1 needs the PostgreSQL store/);
-  assert.match(d, /- name: TUSK_STORE_URL\n/);
+  const [svc] = by.Service;
+  within(svc.spec.selector, 'Service selector');
+  assert.equal(svc.spec.ports[0].targetPort, 'http');
+  assert.equal(svc.spec.ports[0].port, v.service.port);
+  if (v.sticky.enabled) assert.equal(svc.metadata.annotations['traefik.ingress.kubernetes.io/service.sticky.cookie'], 'true');
+  for (const ing of by.Ingress || []) {
+    for (const rule of ing.spec.rules) for (const p of rule.http.paths) {
+      assert.deepEqual(p.backend.service, { name: svc.metadata.name, port: { name: 'http' } }, label);
+    }
+  }
+  for (const ir of by.IngressRoute || []) {
+    const s0 = ir.spec.routes[0].services[0];
+    assert.equal(s0.name, svc.metadata.name);
+    assert.equal(s0.port, v.service.port);
+    if (v.sticky.enabled) assert.equal(s0.sticky.cookie.name, v.sticky.cookieName);
+  }
+  for (const np of by.NetworkPolicy || []) {
+    within(np.spec.podSelector.matchLabels, 'NetworkPolicy');
+    assert.equal(np.spec.ingress[0].ports[0].port, 'http');
+  }
+  return by;
+}
+
+const chartPath = join(root, chartDir);
+
+test('Helm chart, rendered with its defaults: Deployment, Service and claim; no Secret; Tusk makes the password', () => {
+  const r = renderChart(chartPath);
+  const by = checkRendering(r, 'defaults');
+  assert.deepEqual(Object.keys(by).sort(), ['Deployment', 'PersistentVolumeClaim', 'Service']);
+  assert.equal(by.Deployment[0].spec.strategy.type, 'Recreate');
+  assert.equal(by.Deployment[0].spec.template.spec.automountServiceAccountToken, false);
+  assert.equal(by.PersistentVolumeClaim[0].metadata.annotations['helm.sh/resource-policy'], 'keep');
+  assert.match(r.notes, /cat \/var\/lib\/pgadmin\/initial-admin-password/);
+});
+
+test('Helm chart, rendered as the seed would use it: ExternalSecret, Ingress, IngressRoute, pgAdmin claim', () => {
+  const seed = YAML.parseAllDocuments(read('tests/deploy/fixtures/seed-helmrelease.yaml')).map((d) => d.toJS());
+  const es = seed.find((d) => d.kind === 'ExternalSecret').spec;
+  const r = renderChart(chartPath, {
+    admin: { email: 'admin@pgadmin.local' },
+    externalSecret: { enabled: true, secretStoreRef: es.secretStoreRef, passwordRemoteRef: es.data[0].remoteRef },
+    ingress: { enabled: true, hosts: [{ host: 'pgadmin4.local', paths: [{ path: '/', pathType: 'Prefix' }] }] },
+    ingressRoute: { enabled: true, match: 'Host(`pgadmin.local`)' },
+    persistence: { existingClaim: 'pgadmin4' },
+  });
+  const by = checkRendering(r, 'seed');
+  assert.deepEqual(Object.keys(by).sort(), ['Deployment', 'ExternalSecret', 'Ingress', 'IngressRoute', 'Service']);
+  const ext = by.ExternalSecret[0].spec;
+  assert.deepEqual(ext.secretStoreRef, { kind: 'ClusterSecretStore', name: 'localstack-secretstore' });
+  assert.deepEqual(ext.data, [{ secretKey: 'password', remoteRef: { key: 'pgadmin4/credentials', property: 'password' } }]);
+  assert.equal(ext.refreshInterval, '1h');
+  const pod = by.Deployment[0].spec.template.spec;
+  assert.equal(pod.volumes.find((x) => x.name === 'data').persistentVolumeClaim.claimName, 'pgadmin4');
+  assert.equal(pod.volumes.find((x) => x.name === 'admin').secret.secretName, ext.target.name);
+  assert.equal(by.IngressRoute[0].spec.routes[0].match, 'Host(`pgadmin.local`)');
+  assert.deepEqual(by.IngressRoute[0].spec.entryPoints, ['web']);
+});
+
+test('Helm chart, rendered with other values: port 80, a sub-path, a password, servers.json, two replicas, NetworkPolicy', () => {
+  const servers = JSON.parse(read('tests/deploy/fixtures/servers.json')).Servers;
+  let by = checkRendering(renderChart(chartPath, {
+    containerPort: 80, scriptName: '/tusk/', admin: { password: 'p-in-values' },
+    serverDefinitions: { enabled: true, servers },
+  }), 'port 80');
+  const cm = by.ConfigMap[0];
+  assert.deepEqual(JSON.parse(cm.data['servers.json']), { Servers: servers });
+  assert.deepEqual(by.Secret[0].stringData, { password: 'p-in-values' });
+  assert.ok(by.Deployment[0].spec.template.metadata.annotations['checksum/secret']);
+
+  const two = renderChart(chartPath, { replicaCount: 2, store: { url: 'postgresql://tusk@pg/tusk' }, persistence: { accessModes: ['ReadWriteMany'] } });
+  by = checkRendering(two, 'two replicas');
+  assert.equal(by.Deployment[0].spec.replicas, 2);
+  assert.equal(by.Deployment[0].spec.strategy.type, 'RollingUpdate');
+  const storeEnv = by.Deployment[0].spec.template.spec.containers[0].env.find((e) => e.name === 'TUSK_STORE_URL');
+  assert.deepEqual(storeEnv.valueFrom.secretKeyRef, { name: 'tusk', key: 'store-url' });
+  assert.deepEqual(by.Secret[0].stringData, { 'store-url': 'postgresql://tusk@pg/tusk' });
+  assert.doesNotMatch(two.notes, /WARNING/);
+  assert.match(renderChart(chartPath, { replicaCount: 2, store: { existingSecret: 'tusk-store' } }).notes, /WARNING: 2 replicas share one claim that is not ReadWriteMany/);
+
+  by = checkRendering(renderChart(chartPath, {
+    networkPolicy: { enabled: true, ingressFrom: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }], egressTo: [{ ipBlock: { cidr: '10.0.0.0/8' } }] },
+  }), 'network policy');
+  const np = by.NetworkPolicy[0].spec;
+  assert.deepEqual(np.policyTypes, ['Ingress', 'Egress']);
+  assert.equal(np.ingress[0].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'], 'traefik');
+  assert.deepEqual(np.egress[1].ports, [{ port: 5432, protocol: 'TCP' }]);
+});
+
+test('Helm chart refuses what would break the pod', () => {
+  const refusals = [
+    [{ replicaCount: 2 }, /replicaCount > 1 needs the PostgreSQL store/],
+    [{ externalSecret: { enabled: true, passwordRemoteRef: { key: 'k' } } }, /needs externalSecret\.secretStoreRef\.name/],
+    [{ externalSecret: { enabled: true, secretStoreRef: { name: 's' } } }, /needs passwordRemoteRef\.key or storeUrlRemoteRef\.key/],
+    [{ externalSecret: { enabled: true, secretStoreRef: { name: 's' }, passwordRemoteRef: { key: 'k' } }, admin: { password: 'x' } }, /keep admin\.password and store\.url empty/],
+    [{ shutdownTimeout: 30 }, /shutdownTimeout must be shorter than terminationGracePeriodSeconds/],
+  ];
+  for (const [over, message] of refusals) assert.match(renderChart(chartPath, over).failed || '', message, JSON.stringify(over));
 });
 
 test('Helm chart defaults fit the seed: its dev limits, uid/gid 5050, the pgAdmin volume path', () => {
@@ -194,22 +346,21 @@ test('kustomize: every resource exists and parses; names, labels, ports and clai
   assert.equal(deployment.spec.strategy.type, 'Recreate');
 });
 
-test('the chart defaults and the plain manifests describe the same pod', () => {
-  const ports = Object.fromEntries(container.ports.map((p) => [p.name, p.containerPort]));
-  assert.equal(ports.http, values.containerPort);
-  assert.deepEqual(pod.securityContext, values.podSecurityContext);
-  assert.deepEqual(container.securityContext, values.securityContext);
-  assert.deepEqual(container.resources, values.resources);
-  assert.equal(pod.terminationGracePeriodSeconds, values.terminationGracePeriodSeconds);
-  const env = Object.fromEntries(container.env.map((e) => [e.name, e.value]));
-  assert.equal(env.TUSK_SHUTDOWN_TIMEOUT, String(values.shutdownTimeout));
-  assert.equal(env.TUSK_DEFAULT_EMAIL, values.admin.email);
-  for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
-    const { httpGet, ...timing } = container[probe];
-    assert.deepEqual(timing, values[probe], probe);
+test('the chart default pod is the manifests pod', () => {
+  const by = checkRendering(renderChart(chartPath), 'defaults');
+  const cpod = by.Deployment[0].spec.template.spec;
+  const [cc] = cpod.containers;
+  for (const k of ['securityContext', 'ports', 'volumeMounts', 'resources', 'startupProbe', 'livenessProbe', 'readinessProbe']) {
+    assert.deepEqual(cc[k], container[k], k);
   }
-  assert.equal(find('PersistentVolumeClaim')[0].spec.resources.requests.storage, values.persistence.size);
-  assert.equal(find('Service')[0].spec.ports[0].port, values.service.port);
+  for (const k of ['securityContext', 'volumes', 'terminationGracePeriodSeconds', 'automountServiceAccountToken', 'enableServiceLinks']) {
+    assert.deepEqual(cpod[k], pod[k], k);
+  }
+  assert.deepEqual(by.Deployment[0].spec.strategy, deployment.spec.strategy);
+  const plain = (list) => Object.fromEntries(list.filter((e) => 'value' in e).map((e) => [e.name, e.value]));
+  assert.deepEqual(plain(cc.env), plain(container.env));
+  assert.deepEqual(by.PersistentVolumeClaim[0].spec, find('PersistentVolumeClaim')[0].spec);
+  assert.deepEqual(by.Service[0].spec.ports, find('Service')[0].spec.ports);
 });
 
 test('the probe paths answer 200 PING from tusk, at the root and under a sub-path', async () => {
