@@ -1,8 +1,7 @@
-// The plain manifests rendered by kubectl kustomize, and their pod run with podman the way a
-// kubelet would run it: the container's securityContext (uid/gid, fsGroup, read-only root,
-// no capabilities, no privilege escalation), its limits, env with its Secret references,
-// the claim and the emptyDir, and the probes asked at the ports and paths the manifest names.
-// The chart's defaults describe the same pod (tests/api/deploy-files.test.mjs checks that).
+// The plain manifests rendered by kubectl kustomize, and the Helm chart rendered with a few
+// sets of values (tests/deploy/helm.mjs: no Helm here), their pods run with podman the way a
+// kubelet would run them (tests/deploy/kubelet.mjs): securityContext, limits, env and
+// Secrets, volumes, and the probes asked at the ports and paths the manifests name.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -10,7 +9,9 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { Client } from '../lib/http.mjs';
-import { root, requireImage, start, get, freePort, volumeDir, containerName } from './podman.mjs';
+import { renderChart } from './helm.mjs';
+import { root, requireImage, start, get, containerName } from './podman.mjs';
+import { podFor, probe } from './kubelet.mjs';
 
 const require = createRequire(new URL('../../web/package.json', import.meta.url));
 const YAML = require('yaml');
@@ -21,55 +22,6 @@ const VERSION = readFileSync(join(root, 'VERSION'), 'utf8').trim();
 const rendered = execFileSync('kubectl', ['kustomize', join(root, 'deploy/kubernetes')], { encoding: 'utf8' });
 const docs = YAML.parseAllDocuments(rendered).map((d) => d.toJS());
 const deployment = docs.find((d) => d.kind === 'Deployment');
-
-const memory = (q) => String(q).replace(/Mi$/, 'm').replace(/Gi$/, 'g');
-const cpus = (q) => (String(q).endsWith('m') ? Number(String(q).slice(0, -1)) / 1000 : Number(q));
-
-// podman run settings for the Deployment's first container, as a kubelet would apply them.
-// secrets: {name: {key: value}}; a missing optional reference is left out, as Kubernetes does.
-async function podFor(dep, secrets = {}) {
-  const pod = dep.spec.template.spec;
-  const c = pod.containers[0];
-  const psc = pod.securityContext || {};
-  const sc = c.securityContext || {};
-  const flags = ['--user', `${psc.runAsUser}:${psc.runAsGroup}`];
-  if (psc.fsGroup !== undefined) flags.push('--group-add', String(psc.fsGroup));
-  // a read-only root with no tmpfs of podman's own: only the pod's volumes are writable
-  if (sc.readOnlyRootFilesystem) flags.push('--read-only', '--read-only-tmpfs=false');
-  for (const cap of sc.capabilities?.drop || []) flags.push('--cap-drop', cap);
-  for (const cap of sc.capabilities?.add || []) flags.push('--cap-add', cap);
-  if (sc.allowPrivilegeEscalation === false) flags.push('--security-opt', 'no-new-privileges');
-  if (c.resources?.limits?.memory) flags.push('--memory', memory(c.resources.limits.memory));
-  if (c.resources?.limits?.cpu) flags.push('--cpus', String(cpus(c.resources.limits.cpu)));
-
-  const env = {};
-  for (const e of c.env || []) {
-    if ('value' in e) env[e.name] = e.value;
-    const ref = e.valueFrom?.secretKeyRef;
-    if (ref) {
-      const v = secrets[ref.name]?.[ref.key];
-      if (v !== undefined) env[e.name] = v;
-      else assert.ok(ref.optional, `${e.name}: Secret ${ref.name} key ${ref.key} is needed`);
-    }
-  }
-  // a new claim or emptyDir, as the kubelet hands it over with fsGroup: group-owned, setgid
-  const volumes = [];
-  for (const m of c.volumeMounts || []) {
-    const v = pod.volumes.find((x) => x.name === m.name);
-    assert.ok(v.persistentVolumeClaim || v.emptyDir, `volume ${m.name}: a claim or an emptyDir`);
-    const dir = volumeDir(`vol-${m.name}`, { uid: 0, gid: psc.fsGroup ?? 0, mode: v.emptyDir ? 0o2777 : 0o2770 });
-    volumes.push([dir, m.mountPath]);
-  }
-  const ports = [];
-  const hostPort = {};
-  for (const p of c.ports || []) {
-    const hp = await freePort();
-    ports.push([hp, p.containerPort]);
-    hostPort[p.name] = hp;
-    hostPort[p.containerPort] = hp;
-  }
-  return { spec: { env, volumes, ports, flags }, container: c, hostPort, grace: pod.terminationGracePeriodSeconds };
-}
 
 const leftovers = [];
 after(async () => {
@@ -92,12 +44,7 @@ test('the manifests pod runs as its securityContext says; its probes answer; the
     const startup = p.container.startupProbe;
     const budget = startup.periodSeconds * startup.failureThreshold * 1000;
     assert.ok(Date.now() - t0 < budget, `ready in ${Date.now() - t0} ms, the startup probe allows ${budget}`);
-    for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
-      const { path, port } = p.container[probe].httpGet;
-      const r = await get(`http://127.0.0.1:${p.hostPort[port]}${path}`);
-      assert.equal(r.status, 200, `${probe} ${path}`);
-      assert.equal(r.text, 'PING');
-    }
+    for (const r of await probe(p, get)) assert.deepEqual([r.status, r.text], [200, 'PING'], `${r.probe} ${r.path}`);
     const status = (await c.exec(['cat', '/proc/1/status'])).stdout;
     assert.match(status, /^Uid:\s+5050\s/m);
     assert.match(status, /^CapEff:\s+0000000000000000$/m);
@@ -123,7 +70,7 @@ test('the manifests pod runs as its securityContext says; its probes answer; the
 });
 
 test('with the tusk-admin Secret the administrator gets its password', { timeout: 120000 }, async () => {
-  const p = await podFor(deployment, { 'tusk-admin': { password: 'from-the-tusk-admin-secret' } });
+  const p = await podFor(deployment, { secrets: { 'tusk-admin': { password: 'from-the-tusk-admin-secret' } } });
   const c = await start(p.spec, { name: containerName('pod-secret') });
   leftovers.push(c);
   try {
@@ -132,6 +79,61 @@ test('with the tusk-admin Secret the administrator gets its password', { timeout
     const r = await api.post('api/v1/auth/login', { email, password: 'from-the-tusk-admin-secret' });
     assert.equal(r.status, 200, r.raw);
     assert.notEqual((await c.exec(['test', '-e', '/var/lib/pgadmin/initial-admin-password'])).code, 0);
+  } finally {
+    assert.equal(await c.stop(p.grace), 0);
+    await c.remove();
+  }
+});
+
+const chartDir = join(root, 'deploy/helm/tusk');
+const chartDeployment = (r) => {
+  assert.ok(!r.failed, r.failed);
+  return r.docs.find((d) => d.kind === 'Deployment');
+};
+
+test('the chart defaults: the pod runs, its probes answer, the password NOTES.txt names logs in', { timeout: 120000 }, async () => {
+  const r = renderChart(chartDir);
+  const p = await podFor(chartDeployment(r));
+  const c = await start(p.spec, { name: containerName('chart') });
+  leftovers.push(c);
+  try {
+    for (const x of await probe(p, get)) assert.deepEqual([x.status, x.text], [200, 'PING'], `${x.probe} ${x.path}`);
+    const status = (await c.exec(['cat', '/proc/1/status'])).stdout;
+    assert.match(status, /^CapEff:\s+0000000000000000$/m);
+    const file = /cat (\/var\/lib\/pgadmin\/initial-admin-password)/.exec(r.notes)[1];
+    const pw = (await c.exec(['cat', file])).stdout.trim();
+    const login = await new Client(`http://127.0.0.1:${p.hostPort.http}/`).post('api/v1/auth/login', { email: r.values.admin.email, password: pw });
+    assert.equal(login.status, 200, login.raw);
+  } finally {
+    assert.equal(await c.stop(p.grace), 0);
+    await c.remove();
+  }
+});
+
+test('the chart on port 80 under a sub-path, with an existing Secret and servers.json: NET_BIND_SERVICE only', { timeout: 120000 }, async () => {
+  const servers = JSON.parse(readFileSync(join(root, 'tests/deploy/fixtures/servers.json'), 'utf8')).Servers;
+  const r = renderChart(chartDir, {
+    containerPort: 80,
+    scriptName: '/tusk/',
+    admin: { email: 'admin@pgadmin.local', existingSecret: 'pgadmin4-credentials' },
+    serverDefinitions: { enabled: true, servers },
+  });
+  const configMap = r.docs.find((d) => d.kind === 'ConfigMap');
+  const p = await podFor(chartDeployment(r), {
+    secrets: { 'pgadmin4-credentials': { password: 'from-the-existing-secret' } },
+    configMaps: { [configMap.metadata.name]: configMap.data },
+  });
+  const c = await start(p.spec, { name: containerName('chart80') });
+  leftovers.push(c);
+  try {
+    for (const x of await probe(p, get)) assert.deepEqual([x.status, x.path, x.text], [200, '/tusk/misc/ping', 'PING'], x.probe);
+    const status = (await c.exec(['cat', '/proc/1/status'])).stdout;
+    assert.match(status, /^Uid:\s+5050\s/m);
+    assert.match(status, /^CapEff:\s+0000000000000400$/m, 'the capable copy of tusk, holding NET_BIND_SERVICE only');
+    const api = new Client(`http://127.0.0.1:${p.hostPort.http}/tusk/`);
+    const login = await api.post('api/v1/auth/login', { email: 'admin@pgadmin.local', password: 'from-the-existing-secret' });
+    assert.equal(login.status, 200, login.raw);
+    assert.equal((await api.get('api/v1/servers')).body.servers.length, Object.keys(servers).length);
   } finally {
     assert.equal(await c.stop(p.grace), 0);
     await c.remove();
