@@ -12,7 +12,6 @@
 # forwards from 127.0.0.1. Needs root (debootstrap, rootful podman), as CI runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
 started=$(date +%s)
 
 say() { echo "test-deploy: $*"; }
@@ -79,10 +78,10 @@ if ! out=$(podman run --rm docker.io/library/debian:bookworm-slim true 2>&1); th
 fi
 
 # ---- the image ----
-# behind a TLS-intercepting proxy npm needs the machine's CA bundle (a build secret: it
+# behind a TLS-intercepting proxy npm needs the CAs this machine trusts (a build secret: it
 # stays out of the image)
 build_ca=()
-for f in "${NODE_EXTRA_CA_CERTS:-}" "${SSL_CERT_FILE:-}"; do
+for f in "${NODE_EXTRA_CA_CERTS:-}" "${SSL_CERT_FILE:-}" /etc/ssl/certs/ca-certificates.crt; do
   if [ -n "$f" ] && [ -s "$f" ]; then
     build_ca=(--secret "id=build_ca,src=$f")
     break

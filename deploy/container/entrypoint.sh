@@ -29,8 +29,8 @@ log() { # level message
 }
 
 case "${1:-}" in
+--help | -h | --version | -V | user) exec "$TUSK" "$@" ;;
 '' | -*) ;;
-user) exec "$TUSK" "$@" ;;
 *) exec "$@" ;;
 esac
 

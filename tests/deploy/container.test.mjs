@@ -230,6 +230,11 @@ test('port 80 without NET_BIND_SERVICE or with no_new_privs: a clear message; po
   assert.equal(nnp.code, 1, nnp.output);
   assert.match(nnp.output, /cannot listen on port 80: no_new_privs is set \(Kubernetes: securityContext\.allowPrivilegeEscalation: false/);
 
+  // --version and --help need no port
+  const version = await runToExit({ flags: [...seedFlags, '--cap-drop', 'ALL'], args: ['--version'] });
+  assert.equal(version.code, 0, version.output);
+  assert.match(version.output, new RegExp(`^tusk ${VERSION.replace(/\./g, '\\.')}$`, 'm'));
+
   // tusk started directly, not through the entrypoint: the binary's own message
   const direct = await runToExit({ env, volumes, flags: [...seedFlags, '--entrypoint', '/usr/local/bin/tusk'] });
   assert.equal(direct.code, 1, direct.output);
