@@ -91,6 +91,8 @@ test('the image: uid 5050, volume, port 80, entrypoint, healthcheck, labels, siz
   assert.ok(DATA in cfg.Volumes, JSON.stringify(cfg.Volumes));
   assert.deepEqual(cfg.Entrypoint, ['/entrypoint.sh']);
   assert.equal(cfg.StopSignal, 'SIGTERM');
+  assert.ok(cfg.Env.includes('container=oci'), cfg.Env.join(' '));
+  assert.ok(!cfg.Env.some((e) => e.startsWith('DEBIAN_FRONTEND=')), 'build settings stay out of the runtime environment');
   assert.deepEqual(img.Healthcheck?.Test, ['CMD', '/usr/local/bin/tusk-healthcheck'], 'the HEALTHCHECK (kept by --format docker)');
   assert.equal(cfg.Labels['org.opencontainers.image.title'], 'Tusk');
   assert.equal(cfg.Labels['org.opencontainers.image.version'], VERSION);
