@@ -21,7 +21,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 
 GEN := build/gen/embed_web.c build/gen/embed_migrations.c build/gen/embed_migrations_pg.c
 
-.PHONY: build run test test-unit test-api test-api-pgstore test-e2e test-matrix typecheck deps web bench clean help
+.PHONY: build run test test-unit test-api test-api-pgstore test-e2e test-matrix test-deploy typecheck deps web bench clean help
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -98,6 +98,11 @@ test-api-pgstore: build/asan/tusk ## API tests with every tusk on a PostgreSQL m
 
 test-e2e: build/asan/tusk ## browser tests
 	@scripts/test.sh e2e
+
+# Builds its own base image and Tusk's image (nothing from the build tree) and needs root.
+test-deploy: ## the container image (podman) and the Kubernetes files; as root, 15 minutes at most
+	@timeout --foreground 900 scripts/test-deploy.sh; st=$$?; \
+	  [ $$st -ne 124 ] || echo "test-deploy: stopped after 15 minutes"; exit $$st
 
 test-matrix: build/asan/tusk ## catalog, DDL and query API tests against PostgreSQL 13, 14, 16, 17, 18
 	@scripts/test-matrix.sh

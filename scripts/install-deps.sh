@@ -2,6 +2,8 @@
 # Installs what Tusk's build, run and tests need, and only what is missing:
 # Debian packages with apt-get (through sudo when not root), front-end
 # packages with `npm ci` from web/package-lock.json. Safe to run again.
+#   scripts/install-deps.sh            what make build, run and test need
+#   scripts/install-deps.sh --deploy   that, and what make test-deploy needs besides
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +15,13 @@ packages=(
   nginx-light
   haproxy
 )
+# make test-deploy only: podman with runc (crun's setrlimit is refused on some hosts) and
+# slirp4netns (a container's port on the host's loopback, no bridge or firewall rules),
+# debootstrap (the base image, built from Debian's mirror), kubectl (its kustomize).
+if [ "${1:-}" = --deploy ]; then
+  packages+=(podman runc slirp4netns debootstrap)
+  command -v kubectl >/dev/null || packages+=(kubernetes-client)
+fi
 # Node.js builds the front end and runs the tests (playwright-core needs 20+):
 # the machine's own node when it has one, else the distribution's.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

@@ -660,11 +660,18 @@ static int open_listener(const char *address, int port, int *bound_port, tusk_er
 	}
 	if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, 256) != 0) {
 		int e = errno;
-		const char *hint = e == EACCES && port < 1024
-					   ? " (ports below 1024 need the cap_net_bind_service capability; or set "
-					     "PGADMIN_LISTEN_PORT to 1024 or above)"
-				   : e == EADDRINUSE ? " (another process uses this port)"
-						     : "";
+		bool v6 = res->ai_family == AF_INET6;
+		const char *hint =
+			e == EACCES && port < 1024
+				? " (a port below 1024 needs the NET_BIND_SERVICE capability: allow it, which in the "
+				  "container image means starting through /entrypoint.sh, whose copy of tusk carries it "
+				  "as a file capability, with NET_BIND_SERVICE not dropped and privilege escalation "
+				  "allowed; or set PGADMIN_LISTEN_PORT or TUSK_PORT to 1024 or above)"
+			: e == EADDRINUSE ? " (another process uses this port)"
+			: v6 && (e == EAFNOSUPPORT || e == EADDRNOTAVAIL)
+				? " (IPv6 is not available here: set PGADMIN_LISTEN_ADDRESS or TUSK_LISTEN_ADDRESS to "
+				  "0.0.0.0)"
+				: "";
 		err_set(err, "listen_failed", "cannot listen on %s:%d: %s%s", address, port, strerror(e), hint);
 		if (fd >= 0)
 			close(fd);
