@@ -78,7 +78,7 @@ bool api_pgadmin_import(tusk_app *app, tusk_err *err)
 			servers += nl;
 		}
 		if (p->skipped_tunnels) {
-			char count[16];
+			char count[24];
 			snprintf(count, sizeof(count), "%zu", p->skipped_tunnels);
 			log_msg(LOG_WARN, "pgAdmin servers used SSH tunnels, which Tusk does not make: they were imported "
 					  "without them",
@@ -90,7 +90,7 @@ bool api_pgadmin_import(tusk_app *app, tusk_err *err)
 	pgadmin_users_free(users, n);
 	if (!store_meta_set(app->store, "pgadmin_imported", "1", err))
 		return false;
-	char nu[16], ns[16];
+	char nu[24], ns[24];
 	snprintf(nu, sizeof(nu), "%zu", made);
 	snprintf(ns, sizeof(ns), "%zu", servers);
 	log_msg(LOG_INFO, "pgAdmin's users and servers imported; pgadmin4.db is left untouched", "users", nu, "servers",
