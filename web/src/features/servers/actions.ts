@@ -16,6 +16,7 @@ import { explorerModel, isCollection, type Entry } from '../browser/explorerMode
 import { refreshObjectAt } from '../browser/objectPanel';
 import { DDL_ACTIONS, canRunDdl, ddlMenuGroups, isDdlAction, runDdl, type DdlActionId } from '../dialogs/menu';
 import { openDashboard } from '../dashboard/open';
+import { ERD_ACTIONS, canRunErd, erdMenu, isErdAction, runErd, type ErdActionId } from '../erd/menu';
 import { JOB_ACTIONS, canRunJob, isJobAction, jobMenu, runJobAction, type JobActionId } from '../jobs/menu';
 
 export type ActionId =
@@ -35,7 +36,8 @@ export type ActionId =
   | 'drop'
   | 'drop-cascade'
   | DdlActionId
-  | JobActionId;
+  | JobActionId
+  | ErdActionId;
 
 export interface Action {
   id: ActionId;
@@ -65,6 +67,7 @@ export const ACTIONS: Record<ActionId, Action> = {
   'drop-cascade': { id: 'drop-cascade', label: 'Drop Cascade…', icon: 'trash' },
   ...DDL_ACTIONS,
   ...JOB_ACTIONS,
+  ...ERD_ACTIONS,
 };
 
 /** The server and database a query tool opened on ENTRY would use; null when it cannot open one. */
@@ -129,7 +132,7 @@ export function canRun(id: ActionId, entry: Entry | null): boolean {
     case 'drop-cascade':
       return droppable(entry);
     default:
-      return isDdlAction(id) ? canRunDdl(id, entry) : isJobAction(id) ? canRunJob(id, entry) : true;
+      return isDdlAction(id) ? canRunDdl(id, entry) : isJobAction(id) ? canRunJob(id, entry) : isErdAction(id) ? canRunErd(entry) : true;
   }
 }
 
@@ -180,8 +183,12 @@ export function runAction(id: ActionId, entry: Entry | null): void {
     runJobAction(id, entry);
     return;
   }
+  if (isErdAction(id)) {
+    runErd(entry);
+    return;
+  }
   const server = entry?.kind === 'server' ? entry.server : null;
-  const run: Record<Exclude<ActionId, DdlActionId | JobActionId>, () => void> = {
+  const run: Record<Exclude<ActionId, DdlActionId | JobActionId | ErdActionId>, () => void> = {
     'add-server': () => (explorerDialog.value = { kind: 'server', server: null, groupId: groupOf(entry) }),
     'add-group': () => (explorerDialog.value = { kind: 'group', group: null }),
     edit: () => edit(entry),
@@ -230,6 +237,7 @@ function objectMenu(entry: Entry): Array<ActionId | 'separator'> {
   const groups: ActionId[][] = [
     (['query-tool', 'view-all', 'view-100'] as const).filter((id) => canRun(id, entry)),
     entry.kind === 'object' && entry.node.kind === 'database' && canRun('dashboard', entry) ? ['dashboard'] : [],
+    erdMenu(entry),
     ddl.create,
     ddl.maintenance,
     ddl.scripts,
