@@ -191,6 +191,24 @@ test('the keyboard pans, zooms and steps through the tables', async () => {
   assertNoErrors(browser.errors);
 });
 
+test('the Show menu adds views and narrows the tables to their key columns', async () => {
+  const show = async (item) => {
+    await page.getByRole('button', { name: 'What the diagram shows' }).click();
+    await page.getByRole('menuitemradio', { name: item }).click();
+  };
+  await show('Views and materialized views (1)');
+  await waitUntil(async () => (await table('open_orders').count()) === 1);
+  assert.match(await table('open_orders').getAttribute('class'), /is-view/);
+  await show('Key columns only');
+  await waitUntil(async () => (await table('customer').locator('.erd-name').count()) === 4);
+  assert.deepEqual(await table('customer').locator('.erd-name').allTextContents(), ['id', 'email', 'country', 'referred_by']);
+  await show('Key columns only');
+  await show('Views and materialized views (1)');
+  await waitUntil(async () => (await table('open_orders').count()) === 0);
+  await waitUntil(async () => (await table('customer').locator('.erd-name').count()) === 6);
+  assertNoErrors(browser.errors);
+});
+
 test('a database diagram offers its schemas', async () => {
   await chooseInNodeMenu(page, treeItem(page, DB), 'Schema Diagram (ERD)');
   const schema = page.getByRole('combobox', { name: 'Schema' });
@@ -201,7 +219,8 @@ test('a database diagram offers its schemas', async () => {
   assert.deepEqual((await diagram().locator('g.erd-table:not(.is-external)').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-name')))).sort(), ['country', 'currency']);
   assert.deepEqual((await diagram().locator('g.erd-table.is-external').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-name')))).sort(), ['shop.address', 'shop.customer', 'shop.order', 'shop.product']);
   assert.equal(await diagram().locator('.erd-edges path').count(), 4);
-  await page.getByRole('button', { name: 'Outside tables' }).click();
+  await page.getByRole('button', { name: 'What the diagram shows' }).click();
+  await page.getByRole('menuitemradio', { name: 'Tables outside the schema that keys join' }).click();
   await waitUntil(async () => (await diagram().locator('g.erd-table').count()) === 2);
   assert.equal(await diagram().locator('.erd-edges path').count(), 0);
   assertNoErrors(browser.errors);

@@ -4,10 +4,10 @@
 // are memoized: selecting a table re-renders only what changes class.
 import type { JSX } from 'preact';
 import { memo } from 'preact/compat';
-import { useEffect, useMemo, useRef } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LayoutResult } from './layoutTypes';
 import { GUTTER, HEADER, PAD_X, ROW, isView, type Column, type Diagram, type Edge, type Node } from './model';
-import type { Viewport } from './viewport';
+import { FAR_SCALE, type Rect, type Viewport } from './viewport';
 
 export type NodeState = '' | 'is-selected' | 'is-near';
 
@@ -21,6 +21,9 @@ interface DiagramProps {
   onSelect: (id: string | null) => void;
   /** Keys the canvas does not handle itself ([ and ] step through tables). */
   onKey: (e: KeyboardEvent) => void;
+  /** Every table with its rows, in view or not (for an export); onFull runs once they are drawn. */
+  full: boolean;
+  onFull: () => void;
 }
 
 /** An orthogonal route with small rounded corners. */
@@ -131,9 +134,11 @@ interface TableProps {
   y: number;
   state: NodeState;
   match: boolean;
+  /** Draw the column rows: the table is in view, near enough to read. */
+  rows: boolean;
 }
 
-const TableBox = memo(function TableBox({ uid, node, x, y, state, match }: TableProps): JSX.Element {
+const TableBox = memo(function TableBox({ uid, node, x, y, state, match, rows }: TableProps): JSX.Element {
   const w = node.width;
   const kind = node.kind === 'external' ? 'is-external' : isView(node.kind) ? 'is-view' : '';
   const cls = ['erd-table', kind, state, match ? 'is-match' : ''].filter(Boolean).join(' ');
@@ -148,7 +153,7 @@ const TableBox = memo(function TableBox({ uid, node, x, y, state, match }: Table
       <text class="erd-title" x={GUTTER} y="18">
         {node.titleLabel}
       </text>
-      {node.columns.map((c, i) => {
+      {rows && node.columns.map((c, i) => {
         const top = HEADER + i * ROW;
         const icon = rowIcon(c);
         return (
@@ -196,9 +201,55 @@ const EdgePath = memo(function EdgePath({ uid, edge, d, hot }: EdgeProps): JSX.E
 });
 
 const PAN_STEP = 60;
+/** Tables this far outside the view (in pixels) already get their rows, so a short pan shows them at once. */
+const ROWS_MARGIN = 300;
+const ROWS_DELAY = 60;
 let diagrams = 0;
 
-export function DiagramView({ diagram, layout, viewport, selected, matches, label, onSelect, onKey }: DiagramProps): JSX.Element {
+function intersects(a: Rect, x: number, y: number, width: number, height: number): boolean {
+  return x < a.x + a.width && x + width > a.x && y < a.y + a.height && y + height > a.y;
+}
+
+/**
+ * The tables whose rows are drawn: those in view (and a margin) when near
+ * enough to read, recomputed shortly after the view moves. The cost of the
+ * drawing follows what is seen, not the size of the schema.
+ */
+function useRowsShown(diagram: Diagram, layout: LayoutResult, viewport: Viewport, full: boolean): ReadonlySet<string> {
+  const compute = (): Set<string> => {
+    if (full) return new Set(diagram.nodes.map((n) => n.id));
+    if (viewport.k < FAR_SCALE) return new Set();
+    const v = viewport.visible();
+    const m = ROWS_MARGIN / viewport.k;
+    const area = { x: v.x - m, y: v.y - m, width: v.width + 2 * m, height: v.height + 2 * m };
+    const out = new Set<string>();
+    for (const n of diagram.nodes) {
+      const p = layout.nodes[n.id];
+      if (p && intersects(area, p[0], p[1], n.width, n.height)) out.add(n.id);
+    }
+    return out;
+  };
+  const [shown, setShown] = useState<Set<string>>(compute);
+  useEffect(() => {
+    let timer = 0;
+    const update = () => {
+      timer = 0;
+      const next = compute();
+      setShown((prev) => (prev.size === next.size && [...next].every((id) => prev.has(id)) ? prev : next));
+    };
+    update();
+    const off = viewport.subscribe(() => {
+      if (!timer) timer = window.setTimeout(update, ROWS_DELAY);
+    });
+    return () => {
+      off();
+      clearTimeout(timer);
+    };
+  }, [diagram, layout, viewport, full]);
+  return shown;
+}
+
+export function DiagramView({ diagram, layout, viewport, selected, matches, label, onSelect, onKey, full, onFull }: DiagramProps): JSX.Element {
   const uid = useMemo(() => `erd${++diagrams}`, []);
   const svgRef = useRef<SVGSVGElement>(null);
   const groupRef = useRef<SVGGElement>(null);
@@ -221,6 +272,11 @@ export function DiagramView({ diagram, layout, viewport, selected, matches, labe
     svg.addEventListener('wheel', onWheel, { passive: false });
     return () => svg.removeEventListener('wheel', onWheel);
   }, [viewport]);
+
+  const rowsShown = useRowsShown(diagram, layout, viewport, full);
+  useEffect(() => {
+    if (full && rowsShown.size === diagram.nodes.length) onFull();
+  }, [full, rowsShown]);
 
   const paths = useMemo(() => new Map(diagram.edges.map((e) => [e.id, edgePath(layout.edges[e.id] ?? [])])), [diagram, layout]);
   const near = selected ? diagram.neighbours.get(selected) : undefined;
@@ -302,7 +358,7 @@ export function DiagramView({ diagram, layout, viewport, selected, matches, labe
           {diagram.nodes.map((n) => {
             const pos = layout.nodes[n.id] ?? [0, 0];
             const state: NodeState = n.id === selected ? 'is-selected' : near?.has(n.id) ? 'is-near' : '';
-            return <TableBox key={n.id} uid={uid} node={n} x={pos[0]} y={pos[1]} state={state} match={matches.has(n.id)} />;
+            return <TableBox key={n.id} uid={uid} node={n} x={pos[0]} y={pos[1]} state={state} match={matches.has(n.id)} rows={rowsShown.has(n.id)} />;
           })}
         </g>
         <g class="erd-edges-hot">

@@ -73,6 +73,8 @@ function ErdView({ id, target }: { id: string; target: ErdTarget }): JSX.Element
   const [matchIndex, setMatchIndex] = useState(-1);
   const [aside, setAside] = useState<Aside>(null);
   const [renderMs, setRenderMs] = useState<number | null>(null);
+  const [full, setFull] = useState(false);
+  const fullDrawn = useRef<(() => void) | null>(null);
   const viewport = useMemo(() => new Viewport(), []);
   const searchRef = useRef<HTMLInputElement>(null);
   const stageRef = useRef<HTMLDivElement>(null);
@@ -228,12 +230,19 @@ function ErdView({ id, target }: { id: string; target: ErdTarget }): JSX.Element
   const exportAs = async (format: 'svg' | 'png') => {
     const svg = stageRef.current?.querySelector<SVGSVGElement>('svg.erd-canvas');
     if (!svg || !shown) return;
+    // every table with its rows, not only those in view
+    await new Promise<void>((resolve) => {
+      fullDrawn.current = resolve;
+      setFull(true);
+    });
     try {
       const out = exportSvg(svg, shown.result.width, shown.result.height, `${title.join(' · ')} — schema diagram`);
       const blob = format === 'svg' ? new Blob([out.text], { type: 'image/svg+xml' }) : await exportPng(out);
       download(blob, fileName(title, format));
     } catch (err) {
       showToast(errorMessage(err), 'error');
+    } finally {
+      setFull(false);
     }
   };
 
@@ -298,14 +307,15 @@ function ErdView({ id, target }: { id: string; target: ErdTarget }): JSX.Element
           Fit
         </button>
         <span class="tool-sep" />
-        <Toggle on={options.detail === 'keys'} label="Keys only" title="Show only key columns" onChange={(on) => setOption('detail', (on ? 'keys' : 'all') as Detail)} />
-        <Toggle
-          on={options.views}
-          label={`Views${erd ? ` (${erd.tables.filter((t) => t.kind === 'view' || t.kind === 'materialized_view').length})` : ''}`}
-          title="Show views and materialized views"
-          onChange={(on) => setOption('views', on)}
+        <Menu
+          label="Show"
+          ariaLabel="What the diagram shows"
+          entries={[
+            { kind: 'item', label: 'Key columns only', checked: options.detail === 'keys', onSelect: () => setOption('detail', (options.detail === 'keys' ? 'all' : 'keys') as Detail) },
+            { kind: 'item', label: `Views and materialized views${erd ? ` (${viewCount(erd)})` : ''}`, checked: options.views, onSelect: () => setOption('views', !options.views) },
+            { kind: 'item', label: 'Tables outside the schema that keys join', checked: options.external, onSelect: () => setOption('external', !options.external) },
+          ]}
         />
-        <Toggle on={options.external} label="Outside tables" title="Show the tables of other schemas that foreign keys lead to" onChange={(on) => setOption('external', on)} />
         {options.focus ? (
           <span class="erd-focus-chip">
             Around <strong>{focusName ?? '…'}</strong>
@@ -319,7 +329,7 @@ function ErdView({ id, target }: { id: string; target: ErdTarget }): JSX.Element
             </button>
           </span>
         ) : (
-          <button type="button" class="toggle-chip" disabled={!selected} title="Show only the selected table and its neighbours" onClick={() => focusOn(1)}>
+          <button type="button" class="toggle-chip" disabled={!selected} title="Lay out only the selected table and its neighbours" onClick={() => focusOn(1)}>
             Neighbours only
           </button>
         )}
@@ -348,6 +358,11 @@ function ErdView({ id, target }: { id: string; target: ErdTarget }): JSX.Element
               label={`Schema diagram of ${title.join(' · ')}: ${shown.diagram.nodes.length} tables. Arrow keys pan, plus and minus zoom, 0 fits, [ and ] step through the tables, Escape clears the selection.`}
               onSelect={(nodeId) => pick(nodeId, false)}
               onKey={onCanvasKey}
+              full={full}
+              onFull={() => {
+                fullDrawn.current?.();
+                fullDrawn.current = null;
+              }}
             />
           ) : null}
           <StageMessage load={load} schemaError={schemaError} layoutError={layoutError} diagram={diagram} laidOut={shown !== null} />
@@ -366,6 +381,10 @@ function ErdView({ id, target }: { id: string; target: ErdTarget }): JSX.Element
       </div>
     </div>
   );
+}
+
+function viewCount(erd: Erd): number {
+  return erd.tables.filter((t) => t.kind === 'view' || t.kind === 'materialized_view').length;
 }
 
 function Toggle({ on, label, title, onChange }: { on: boolean; label: string; title: string; onChange: (on: boolean) => void }): JSX.Element {

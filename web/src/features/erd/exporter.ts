@@ -7,11 +7,13 @@ const INHERITED = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'stroke
 /** Properties that do not inherit, with their initial values. */
 const OWN: Record<string, string> = { opacity: '1', 'fill-opacity': '1', 'stroke-opacity': '1' };
 /** Classes that only mark the page's state (selection, search) and stay out of an export. */
-const STATE_CLASSES = ['is-selected', 'is-near', 'is-match', 'has-selection', 'erd-far'];
+const STATE_CLASSES = ['is-selected', 'is-near', 'is-match', 'has-selection'];
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const PADDING = 24;
 
 function inlineStyles(source: Element, target: Element, parentStyle: CSSStyleDeclaration | null): void {
+  // a symbol's shapes draw in currentColor, the colour of each <use> of it: their computed style here (in <defs>) is not theirs
+  if (source.tagName === 'symbol') return;
   const style = getComputedStyle(source);
   if (style.display === 'none' && source.tagName !== 'symbol' && source.tagName !== 'marker' && source.tagName !== 'defs') {
     target.remove();

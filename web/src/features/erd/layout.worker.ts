@@ -25,9 +25,12 @@ const GROUP_OPTIONS = {
   'elk.spacing.edgeEdge': '8',
   'elk.spacing.edgeNode': '14',
   'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
-  'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
   'elk.padding': '[top=0,left=0,bottom=0,right=0]',
 };
+
+/** Groups this large get a quicker pass: fewer crossing-reduction sweeps, and nodes placed simply (layers stay shorter too). */
+const LARGE_GROUP = 120;
+const LARGE_OPTIONS = { 'elk.layered.thoroughness': '3', 'elk.layered.nodePlacement.strategy': 'SIMPLE' };
 
 function elkNode(n: LayoutNode): ElkNode {
   return {
@@ -70,7 +73,8 @@ function graphOf(req: LayoutRequest): ElkNode {
   const children: ElkNode[] = groups(req).map((g, i) => {
     if (g.nodes.length === 1 && g.edges.length === 0) return elkNode(g.nodes[0]!);
     const edges: ElkExtendedEdge[] = g.edges.map((e) => ({ id: e.id, sources: [e.sourcePort], targets: [e.targetPort] }));
-    return { id: `group:${i}`, layoutOptions: GROUP_OPTIONS, children: g.nodes.map(elkNode), edges };
+    const layoutOptions = g.nodes.length > LARGE_GROUP ? { ...GROUP_OPTIONS, ...LARGE_OPTIONS } : GROUP_OPTIONS;
+    return { id: `group:${i}`, layoutOptions, children: g.nodes.map(elkNode), edges };
   });
   return {
     id: 'root',

@@ -11,7 +11,7 @@ export interface Rect {
 
 const MIN_SCALE = 0.04;
 const MAX_SCALE = 3;
-/** Below this scale column rows are too small to read and are not drawn. */
+/** Below this scale column rows are too small to read and are not drawn (nor is anything else but the boxes and their names). */
 export const FAR_SCALE = 0.42;
 const FIT_PADDING = 24;
 /** Below the diagram: room for the legend and summary drawn over the stage's bottom. */
@@ -31,6 +31,19 @@ export class Viewport {
   private group: SVGGElement | null = null;
   private frame = 0;
   private animation = 0;
+  private listeners = new Set<() => void>();
+
+  /** Calls FN after each change has been drawn; returns the unsubscribe. */
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** The part of the diagram in view, in diagram units. */
+  visible(): Rect {
+    const { width, height } = this.size();
+    return { x: -this.x / this.k, y: -this.y / this.k, width: width / this.k, height: height / this.k };
+  }
 
   attach(svg: SVGSVGElement | null, group: SVGGElement | null): void {
     this.svg = svg;
@@ -48,8 +61,8 @@ export class Viewport {
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
       this.group?.setAttribute('transform', `translate(${this.x.toFixed(1)},${this.y.toFixed(1)}) scale(${this.k.toFixed(4)})`);
-      this.group?.classList.toggle('erd-far', this.k < FAR_SCALE);
       this.scale.value = this.k;
+      this.listeners.forEach((fn) => fn());
     });
   }
 
