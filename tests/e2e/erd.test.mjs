@@ -225,3 +225,13 @@ test('a database diagram offers its schemas', async () => {
   assert.equal(await diagram().locator('.erd-edges path').count(), 0);
   assertNoErrors(browser.errors);
 });
+
+test("a table's Schema Diagram brings its schema's diagram to the front with the table selected", async () => {
+  await expandTreeItem(page, treeItem(page, 'shop'));
+  await expandTreeItem(page, treeItem(page, /^Tables \(\d+\)$/));
+  await chooseInNodeMenu(page, treeItem(page, 'payment'), 'Schema Diagram (ERD)');
+  assert.equal(await page.getByRole('tab', { name: /ERD — shop/ }).getAttribute('aria-selected'), 'true');
+  await waitUntil(async () => ((await table('payment').getAttribute('class')) ?? '').includes('is-selected'));
+  assert.equal(await page.getByRole('tab', { name: /ERD — shop/ }).count(), 1);
+  assertNoErrors(browser.errors);
+});

@@ -6,6 +6,7 @@ import type { JSX } from 'preact';
 import { memo } from 'preact/compat';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LayoutResult } from './layoutTypes';
+import { edgePath } from './paths';
 import { GUTTER, HEADER, PAD_X, ROW, isView, type Column, type Diagram, type Edge, type Node } from './model';
 import { FAR_SCALE, type Rect, type Viewport } from './viewport';
 
@@ -24,24 +25,6 @@ interface DiagramProps {
   /** Every table with its rows, in view or not (for an export); onFull runs once they are drawn. */
   full: boolean;
   onFull: () => void;
-}
-
-/** An orthogonal route with small rounded corners. */
-export function edgePath(p: readonly number[]): string {
-  const n = p.length / 2;
-  if (n < 2) return '';
-  const f = (v: number) => Math.round(v * 10) / 10;
-  let d = `M${f(p[0]!)},${f(p[1]!)}`;
-  for (let i = 1; i < n - 1; i++) {
-    const [px, py, x, y, nx, ny] = [p[2 * i - 2]!, p[2 * i - 1]!, p[2 * i]!, p[2 * i + 1]!, p[2 * i + 2]!, p[2 * i + 3]!];
-    const r = Math.min(5, Math.hypot(x - px, y - py) / 2, Math.hypot(nx - x, ny - y) / 2);
-    const ax = x - Math.sign(x - px) * r;
-    const ay = y - Math.sign(y - py) * r;
-    const bx = x + Math.sign(nx - x) * r;
-    const by = y + Math.sign(ny - y) * r;
-    d += `L${f(ax)},${f(ay)}Q${f(x)},${f(y)} ${f(bx)},${f(by)}`;
-  }
-  return `${d}L${f(p[2 * n - 2]!)},${f(p[2 * n - 1]!)}`;
 }
 
 function Markers({ uid }: { uid: string }): JSX.Element {

@@ -163,7 +163,7 @@ interface DdlPanelProps {
 const AUTO_LOAD = 80;
 const PARALLEL = 4;
 
-type DdlState = { kind: 'idle' } | { kind: 'loading'; done: number; total: number } | { kind: 'ready'; text: string; failed: number } | { kind: 'error'; message: string };
+type DdlState = { kind: 'idle' } | { kind: 'loading'; done: number; total: number } | { kind: 'ready'; text: string; failed: number };
 
 /** The DDL of the tables, referenced before referencing, each fetched from the object DDL endpoint. */
 export function DdlPanel({ serverId, erd, shown, around }: DdlPanelProps): JSX.Element {
@@ -239,7 +239,6 @@ export function DdlPanel({ serverId, erd, shown, around }: DdlPanelProps): JSX.E
           <progress max={state.total} value={state.done} />
         </p>
       )}
-      {state.kind === 'error' && <p class="form-error">{state.message}</p>}
       {state.kind === 'ready' && (
         <>
           {state.failed > 0 && <p class="form-error">The DDL of {state.failed} tables could not be read; the text says why.</p>}
