@@ -89,10 +89,13 @@ test('the model: views on request, no stubs, key columns only, and a neighbourho
   const keys = buildDiagram(ERD, options({ detail: 'keys' }), measure);
   assert.deepEqual(byName(keys, 'order').columns.map((c) => c.name), ['id', 'customer_id', 'currency']);
   assert.deepEqual(byName(keys, 'customer').columns.map((c) => c.name), ['id', 'email', 'referred_by']);
-  const one = buildDiagram(ERD, options({ focus: { key: tableKey('s', 'line'), depth: 1 } }), measure);
+  const one = buildDiagram(ERD, options({ focus: { keys: [tableKey('s', 'line')], depth: 1 } }), measure);
   assert.deepEqual(one.nodes.map((n) => n.title).sort(), ['line', 'order', 'product']);
-  const two = buildDiagram(ERD, options({ focus: { key: tableKey('s', 'line'), depth: 2 } }), measure);
+  const two = buildDiagram(ERD, options({ focus: { keys: [tableKey('s', 'line')], depth: 2 } }), measure);
   assert.deepEqual(two.nodes.map((n) => n.title).sort(), ['customer', 'line', 'order', 'product', 'ref.currency', 'shipment']);
+  const chosen = buildDiagram(ERD, options({ focus: { keys: [tableKey('s', 'product'), tableKey('s', 'lonely')], depth: 0 } }), measure);
+  assert.deepEqual(chosen.nodes.map((n) => n.title), ['product', 'lonely']);
+  assert.equal(chosen.edges.length, 0);
 });
 
 test('long names and types are cut to fit the box, never the model', () => {

@@ -121,10 +121,16 @@ test('a schema diagram from the explorer: tables, keys, neighbours, search, DDL,
   await waitUntil(async () => (await table('Product Review ✓').getAttribute('class')).includes('is-selected'));
   await search.fill('');
 
-  // narrowing to the neighbours of a table lays out only them
+  // narrowing to the neighbours of a table lays out only them; Ctrl+click chooses more tables
+  const names = () => diagram().locator('g.erd-table').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-name')).sort());
+  await page.getByRole('listbox', { name: 'Tables in the diagram' }).getByRole('option', { name: /^audit_log/ }).click({ modifiers: ['Control'] });
+  await waitUntil(async () => (await diagram().locator('g.erd-table.is-selected').count()) === 2);
   await page.getByRole('button', { name: 'Neighbours only' }).click();
-  await waitUntil(async () => (await diagram().locator('g.erd-table').count()) === 3);
-  assert.deepEqual((await diagram().locator('g.erd-table').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-name')))).sort(), ['Product Review ✓', 'customer', 'product']);
+  await waitUntil(async () => (await diagram().locator('g.erd-table').count()) === 4);
+  assert.deepEqual(await names(), ['Product Review ✓', 'audit_log', 'customer', 'product']);
+  await page.getByRole('combobox', { name: 'How far around' }).selectOption('0');
+  await waitUntil(async () => (await diagram().locator('g.erd-table').count()) === 2);
+  assert.deepEqual(await names(), ['Product Review ✓', 'audit_log']);
   await page.getByRole('button', { name: 'Show all tables' }).click();
   await waitUntil(async () => (await diagram().locator('g.erd-table').count()) === TABLES.length + 2);
 

@@ -16,10 +16,12 @@ interface DiagramProps {
   diagram: Diagram;
   layout: LayoutResult;
   viewport: Viewport;
-  selected: string | null;
+  /** The selected tables (empty: none). */
+  selected: ReadonlySet<string>;
   matches: ReadonlySet<string>;
   label: string;
-  onSelect: (id: string | null) => void;
+  /** A click on a table (null: on the background); ADD with Ctrl, Cmd or Shift held. */
+  onSelect: (id: string | null, add: boolean) => void;
   /** Keys the canvas does not handle itself ([ and ] step through tables). */
   onKey: (e: KeyboardEvent) => void;
   /** Every table with its rows, in view or not (for an export); onFull runs once they are drawn. */
@@ -262,9 +264,15 @@ export function DiagramView({ diagram, layout, viewport, selected, matches, labe
   }, [full, rowsShown]);
 
   const paths = useMemo(() => new Map(diagram.edges.map((e) => [e.id, edgePath(layout.edges[e.id] ?? [])])), [diagram, layout]);
-  const near = selected ? diagram.neighbours.get(selected) : undefined;
-  const hot = selected ? diagram.edgesOf.get(selected) ?? [] : [];
-  const hotIds = new Set(hot.map((e) => e.id));
+  const { near, hot } = useMemo(() => {
+    const nearIds = new Set<string>();
+    const hotEdges = new Map<string, Edge>();
+    for (const id of selected) {
+      diagram.neighbours.get(id)?.forEach((n) => nearIds.add(n));
+      diagram.edgesOf.get(id)?.forEach((e) => hotEdges.set(e.id, e));
+    }
+    return { near: nearIds, hot: [...hotEdges.values()] };
+  }, [diagram, selected]);
 
   const onPointerDown = (e: PointerEvent) => {
     if (e.button !== 0) return;
@@ -291,7 +299,7 @@ export function DiagramView({ diagram, layout, viewport, selected, matches, labe
     svgRef.current?.style.removeProperty('cursor');
     if (!d || d.moved) return;
     const hit = (e.target as Element).closest('[data-node]');
-    onSelect(hit ? hit.getAttribute('data-node') : null);
+    onSelect(hit ? hit.getAttribute('data-node') : null, e.ctrlKey || e.metaKey || e.shiftKey);
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
@@ -315,7 +323,7 @@ export function DiagramView({ diagram, layout, viewport, selected, matches, labe
     }
   };
 
-  const classes = ['erd-canvas', selected ? 'has-selection' : ''].filter(Boolean).join(' ');
+  const classes = ['erd-canvas', selected.size ? 'has-selection' : ''].filter(Boolean).join(' ');
   return (
     <svg
       ref={svgRef}
@@ -340,13 +348,13 @@ export function DiagramView({ diagram, layout, viewport, selected, matches, labe
         <g class="erd-nodes">
           {diagram.nodes.map((n) => {
             const pos = layout.nodes[n.id] ?? [0, 0];
-            const state: NodeState = n.id === selected ? 'is-selected' : near?.has(n.id) ? 'is-near' : '';
+            const state: NodeState = selected.has(n.id) ? 'is-selected' : near.has(n.id) ? 'is-near' : '';
             return <TableBox key={n.id} uid={uid} node={n} x={pos[0]} y={pos[1]} state={state} match={matches.has(n.id)} rows={rowsShown.has(n.id)} />;
           })}
         </g>
         <g class="erd-edges-hot">
           {hot.map((e) => (
-            <EdgePath key={e.id} uid={uid} edge={e} d={paths.get(e.id)!} hot={hotIds.has(e.id)} />
+            <EdgePath key={e.id} uid={uid} edge={e} d={paths.get(e.id)!} hot />
           ))}
         </g>
       </g>

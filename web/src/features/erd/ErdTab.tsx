@@ -68,7 +68,8 @@ function ErdView({ id, target }: { id: string; target: ErdTarget }): JSX.Element
   const [options, setOptions] = useState<DiagramOptions>({ views: false, external: true, detail: 'all', focus: null });
   const [laid, setLaid] = useState<Laid | null>(null);
   const [layoutError, setLayoutError] = useState<string | null>(null);
-  const [selectedKey, setSelectedKey] = useState<string | null>(null);
+  /** The selected tables by key, the one picked last at the end. */
+  const [selectedKeys, setSelectedKeys] = useState<readonly string[]>([]);
   const [query, setQuery] = useState('');
   const [matchIndex, setMatchIndex] = useState(-1);
   const [aside, setAside] = useState<Aside>(null);
@@ -114,7 +115,9 @@ function ErdView({ id, target }: { id: string; target: ErdTarget }): JSX.Element
 
   const shown = laid && laid.diagram === diagram ? laid : null;
   const keyToId = useMemo(() => new Map(shown?.diagram.nodes.map((n) => [tableKey(n.schema, n.name), n.id]) ?? []), [shown?.diagram]);
-  const selected = selectedKey ? keyToId.get(selectedKey) ?? null : null;
+  const selectedIds = useMemo(() => new Set(selectedKeys.map((k) => keyToId.get(k)).filter((x): x is string => x !== undefined)), [selectedKeys, keyToId]);
+  /** The table picked last: the one the Tables panel describes. */
+  const selected = [...selectedIds].pop() ?? null;
 
   const nodeRect = (nodeId: string) => {
     const n = shown!.diagram.byId.get(nodeId)!;
@@ -131,7 +134,7 @@ function ErdView({ id, target }: { id: string; target: ErdTarget }): JSX.Element
     requestAnimationFrame(() => {
       fit();
       if (focusId) {
-        setSelectedKey(tableKey(schema ?? '', focusName!));
+        setSelectedKeys([tableKey(schema ?? '', focusName!)]);
         viewport.reveal(nodeRect(focusId));
         takeFocus(id);
       }
@@ -145,7 +148,7 @@ function ErdView({ id, target }: { id: string; target: ErdTarget }): JSX.Element
     if (!pendingFocus || !shown) return;
     const nodeId = keyToId.get(tableKey(schema ?? '', pendingFocus));
     if (nodeId) {
-      setSelectedKey(tableKey(schema ?? '', pendingFocus));
+      setSelectedKeys([tableKey(schema ?? '', pendingFocus)]);
       viewport.reveal(nodeRect(nodeId));
     }
     takeFocus(id);
@@ -163,14 +166,17 @@ function ErdView({ id, target }: { id: string; target: ErdTarget }): JSX.Element
   );
   const matches = useMemo(() => new Set(matchList.map((n) => n.id)), [matchList]);
 
-  const pick = (nodeId: string | null, reveal = true) => {
+  /** Selects a table (null: none); ADD puts it in or takes it out of the selection instead. */
+  const pick = (nodeId: string | null, reveal = true, add = false) => {
     if (!shown || nodeId === null) {
-      setSelectedKey(null);
+      if (!add) setSelectedKeys([]);
       return;
     }
     const n = shown.diagram.byId.get(nodeId)!;
-    setSelectedKey(tableKey(n.schema, n.name));
-    if (reveal) viewport.reveal(nodeRect(nodeId));
+    const key = tableKey(n.schema, n.name);
+    if (add) setSelectedKeys((keys) => (keys.includes(key) ? keys.filter((k) => k !== key) : [...keys, key]));
+    else setSelectedKeys([key]);
+    if (reveal && !add) viewport.reveal(nodeRect(nodeId));
   };
 
   const nextMatch = (delta: number) => {
@@ -207,8 +213,9 @@ function ErdView({ id, target }: { id: string; target: ErdTarget }): JSX.Element
 
   const setOption = <K extends keyof DiagramOptions>(key: K, value: DiagramOptions[K]) => setOptions((o) => ({ ...o, [key]: value }));
   const focusOn = (depth: number | null) => {
-    if (depth === null || !selectedKey) setOption('focus', null);
-    else setOption('focus', { key: selectedKey, depth });
+    if (depth === null) setOption('focus', null);
+    else if (options.focus) setOption('focus', { ...options.focus, depth });
+    else if (selectedKeys.length) setOption('focus', { keys: selectedKeys, depth });
   };
 
   const erd = load.kind === 'ready' ? load.erd : null;
@@ -221,10 +228,12 @@ function ErdView({ id, target }: { id: string; target: ErdTarget }): JSX.Element
     return out;
   };
   const shownTables = useMemo(() => tablesOf(shown?.diagram.nodes.map((n) => n.id) ?? []), [shown]);
-  const aroundTables = useMemo(
-    () => (selected && shown ? tablesOf([selected, ...(shown.diagram.neighbours.get(selected) ?? [])]) : null),
-    [selected, shown],
-  );
+  const aroundTables = useMemo(() => {
+    if (!shown || selectedIds.size === 0) return null;
+    const ids = new Set(selectedIds);
+    for (const id of selectedIds) shown.diagram.neighbours.get(id)?.forEach((n) => ids.add(n));
+    return tablesOf(ids);
+  }, [selectedIds, shown]);
 
   const title = [target.database, ...(erd?.schemas ?? [schema ?? ''])];
   const exportAs = async (format: 'svg' | 'png') => {
@@ -246,7 +255,9 @@ function ErdView({ id, target }: { id: string; target: ErdTarget }): JSX.Element
     }
   };
 
-  const focusName = options.focus ? shown?.diagram.nodes.find((n) => tableKey(n.schema, n.name) === options.focus!.key)?.title : null;
+  const focusKeys = options.focus?.keys ?? [];
+  const focusName =
+    focusKeys.length === 1 ? shown?.diagram.nodes.find((n) => tableKey(n.schema, n.name) === focusKeys[0])?.title : `${focusKeys.length} tables`;
   const state = load.kind === 'error' || schemaError || layoutError ? 'error' : shown ? 'ready' : 'loading';
 
   return (
@@ -320,6 +331,7 @@ function ErdView({ id, target }: { id: string; target: ErdTarget }): JSX.Element
           <span class="erd-focus-chip">
             Around <strong>{focusName ?? '…'}</strong>
             <select aria-label="How far around" value={String(options.focus.depth)} onChange={(e) => focusOn(Number(e.currentTarget.value))}>
+              <option value="0">{focusKeys.length === 1 ? 'alone' : 'only these'}</option>
               <option value="1">1 step</option>
               <option value="2">2 steps</option>
               <option value="3">3 steps</option>
@@ -329,7 +341,13 @@ function ErdView({ id, target }: { id: string; target: ErdTarget }): JSX.Element
             </button>
           </span>
         ) : (
-          <button type="button" class="toggle-chip" disabled={!selected} title="Lay out only the selected table and its neighbours" onClick={() => focusOn(1)}>
+          <button
+            type="button"
+            class="toggle-chip"
+            disabled={selectedIds.size === 0}
+            title="Lay out only the selected tables (Ctrl+click adds one) and their neighbours"
+            onClick={() => focusOn(1)}
+          >
             Neighbours only
           </button>
         )}
@@ -353,10 +371,10 @@ function ErdView({ id, target }: { id: string; target: ErdTarget }): JSX.Element
               diagram={shown.diagram}
               layout={shown.result}
               viewport={viewport}
-              selected={selected}
+              selected={selectedIds}
               matches={matches}
-              label={`Schema diagram of ${title.join(' · ')}: ${shown.diagram.nodes.length} tables. Arrow keys pan, plus and minus zoom, 0 fits, [ and ] step through the tables, Escape clears the selection.`}
-              onSelect={(nodeId) => pick(nodeId, false)}
+              label={`Schema diagram of ${title.join(' · ')}: ${shown.diagram.nodes.length} tables. Arrow keys pan, plus and minus zoom, 0 fits, [ and ] step through the tables, Escape clears the selection; Ctrl+click adds a table to it.`}
+              onSelect={(nodeId, add) => pick(nodeId, false, add)}
               onKey={onCanvasKey}
               full={full}
               onFull={() => {
@@ -370,9 +388,9 @@ function ErdView({ id, target }: { id: string; target: ErdTarget }): JSX.Element
           {shown && <Legend />}
         </div>
         {aside && shown && erd && (
-          <aside class="erd-aside" aria-label={aside === 'ddl' ? 'DDL' : 'Tables'}>
+          <aside class={aside === 'ddl' ? 'erd-aside is-ddl' : 'erd-aside'} aria-label={aside === 'ddl' ? 'DDL' : 'Tables'}>
             {aside === 'tables' ? (
-              <TablesPanel diagram={shown.diagram} selected={selected} query={query} onPick={(nodeId) => pick(nodeId)} />
+              <TablesPanel diagram={shown.diagram} selected={selectedIds} primary={selected} query={query} onPick={(nodeId, add) => pick(nodeId, true, add)} />
             ) : (
               <DdlPanel serverId={target.serverId} erd={erd} shown={shownTables} around={aroundTables} />
             )}

@@ -11,9 +11,12 @@ import { ddlOrder, type Diagram, type Node } from './model';
 
 interface TablesPanelProps {
   diagram: Diagram;
-  selected: string | null;
+  selected: ReadonlySet<string>;
+  /** The table picked last, described above the list. */
+  primary: string | null;
   query: string;
-  onPick: (id: string) => void;
+  /** ADD: into or out of the selection (Ctrl+click, Space). */
+  onPick: (id: string, add: boolean) => void;
 }
 
 const KIND_LABEL: Record<Node['kind'], string> = {
@@ -25,7 +28,7 @@ const KIND_LABEL: Record<Node['kind'], string> = {
   external: 'Outside this diagram',
 };
 
-function Details({ diagram, node, onPick }: { diagram: Diagram; node: Node; onPick: (id: string) => void }): JSX.Element {
+function Details({ diagram, node, onPick }: { diagram: Diagram; node: Node; onPick: (id: string, add: boolean) => void }): JSX.Element {
   const edges = diagram.edgesOf.get(node.id) ?? [];
   const references = edges.filter((e) => e.child === node.id);
   const referencedBy = edges.filter((e) => e.parent === node.id && e.child !== node.id);
@@ -33,7 +36,7 @@ function Details({ diagram, node, onPick }: { diagram: Diagram; node: Node; onPi
   const link = (id: string) => {
     const other = diagram.byId.get(id)!;
     return (
-      <button type="button" class="link-btn" onClick={() => onPick(id)}>
+      <button type="button" class="link-btn" onClick={(e) => onPick(id, e.ctrlKey || e.metaKey || e.shiftKey)}>
         {other.title}
       </button>
     );
@@ -86,7 +89,7 @@ function Details({ diagram, node, onPick }: { diagram: Diagram; node: Node; onPi
 }
 
 /** The tables shown, filtered by the search: one tab stop, arrow keys move, Enter picks. */
-export function TablesPanel({ diagram, selected, query, onPick }: TablesPanelProps): JSX.Element {
+export function TablesPanel({ diagram, selected, primary, query, onPick }: TablesPanelProps): JSX.Element {
   const listRef = useRef<HTMLUListElement>(null);
   const needle = query.trim().toLowerCase();
   const rows = useMemo(
@@ -95,13 +98,13 @@ export function TablesPanel({ diagram, selected, query, onPick }: TablesPanelPro
   );
   const [active, setActive] = useState(0);
   useEffect(() => {
-    const i = rows.findIndex((n) => n.id === selected);
+    const i = rows.findIndex((n) => n.id === primary);
     if (i >= 0) setActive(i);
-  }, [selected, rows]);
+  }, [primary, rows]);
   useEffect(() => {
     listRef.current?.querySelector(`[data-index="${active}"]`)?.scrollIntoView({ block: 'nearest' });
   }, [active]);
-  const node = selected ? diagram.byId.get(selected) : undefined;
+  const node = primary ? diagram.byId.get(primary) : undefined;
   const onKeyDown = (e: KeyboardEvent) => {
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 10, PageUp: -10 };
     if (e.key in moves) {
@@ -110,9 +113,9 @@ export function TablesPanel({ diagram, selected, query, onPick }: TablesPanelPro
     } else if (e.key === 'Home' || e.key === 'End') {
       e.preventDefault();
       setActive(e.key === 'Home' ? 0 : rows.length - 1);
-    } else if (e.key === 'Enter' && rows[active]) {
+    } else if ((e.key === 'Enter' || e.key === ' ') && rows[active]) {
       e.preventDefault();
-      onPick(rows[active]!.id);
+      onPick(rows[active]!.id, e.key === ' ');
     }
   };
   const activeId = rows[active] ? `erd-row-${rows[active]!.id}` : undefined;
@@ -124,6 +127,7 @@ export function TablesPanel({ diagram, selected, query, onPick }: TablesPanelPro
         class="erd-list"
         role="listbox"
         aria-label="Tables in the diagram"
+        aria-multiselectable="true"
         tabIndex={0}
         aria-activedescendant={activeId}
         onKeyDown={onKeyDown}
@@ -134,11 +138,11 @@ export function TablesPanel({ diagram, selected, query, onPick }: TablesPanelPro
             id={`erd-row-${n.id}`}
             role="option"
             data-index={i}
-            aria-selected={n.id === selected}
+            aria-selected={selected.has(n.id)}
             class={[i === active ? 'is-active' : '', n.kind === 'external' ? 'is-external' : ''].filter(Boolean).join(' ')}
-            onClick={() => {
+            onClick={(e) => {
               setActive(i);
-              onPick(n.id);
+              onPick(n.id, e.ctrlKey || e.metaKey || e.shiftKey);
             }}
           >
             <span class="erd-list-name">{n.title}</span>

@@ -73,8 +73,8 @@ export interface DiagramOptions {
   views: boolean;
   external: boolean;
   detail: Detail;
-  /** Only this table's neighbourhood, to this many foreign keys away. */
-  focus: { key: string; depth: number } | null;
+  /** Only these tables and those this many foreign keys away from them. */
+  focus: { keys: readonly string[]; depth: number } | null;
 }
 
 /** Text widths in the fonts the diagram uses. */
@@ -171,8 +171,8 @@ function tableNode(t: ErdTable, id: string, qualify: boolean, fks: Set<string> |
   return { id, schema: t.schema, name: t.name, title, titleLabel: title, kind: t.kind, table: t, columns, width: 0, height: 0 };
 }
 
-/** The keys within DEPTH foreign keys of KEY. */
-function neighbourhood(start: string, depth: number, fks: readonly ErdForeignKey[]): Set<string> {
+/** The keys within DEPTH foreign keys of those in START. */
+function neighbourhood(start: readonly string[], depth: number, fks: readonly ErdForeignKey[]): Set<string> {
   const adjacent = new Map<string, string[]>();
   const link = (a: string, b: string) => adjacent.set(a, [...(adjacent.get(a) ?? []), b]);
   for (const fk of fks) {
@@ -181,8 +181,8 @@ function neighbourhood(start: string, depth: number, fks: readonly ErdForeignKey
     link(a, b);
     link(b, a);
   }
-  const seen = new Set([start]);
-  let frontier = [start];
+  const seen = new Set(start);
+  let frontier = [...start];
   for (let d = 0; d < depth && frontier.length; d++) {
     const next: string[] = [];
     for (const k of frontier) for (const n of adjacent.get(k) ?? []) if (!seen.has(n)) seen.add(n), next.push(n);
@@ -206,7 +206,7 @@ function isUniqueSet(t: ErdTable | null, columns: readonly string[]): boolean {
 export function buildDiagram(erd: Erd, options: DiagramOptions, measure: Measure): Diagram {
   const qualify = erd.schemas.length > 1;
   const fks = fkColumns(erd);
-  const inFocus = options.focus ? neighbourhood(options.focus.key, options.focus.depth, erd.foreign_keys) : null;
+  const inFocus = options.focus ? neighbourhood(options.focus.keys, options.focus.depth, erd.foreign_keys) : null;
   const nodes: Node[] = [];
   const byKey = new Map<string, Node>();
   let hiddenViews = 0;
