@@ -208,6 +208,9 @@ export function DdlPanel({ serverId, erd, shown, around }: DdlPanelProps): JSX.E
       const head = `-- ${ordered.length} ${ordered.length === 1 ? 'relation' : 'relations'} of ${erd.schemas.join(', ')} in database ${erd.database}, referenced tables first\n\n`;
       setState({ kind: 'ready', text: head + parts.join('\n\n') + '\n', failed });
     });
+    return () => {
+      run.current++; // a closed panel or another choice of tables: the requests still out are ignored
+    };
   }, [ordered, asked]);
 
   const copy = (text: string) => void navigator.clipboard?.writeText(text);

@@ -32,6 +32,9 @@ export class Viewport {
   private frame = 0;
   private animation = 0;
   private listeners = new Set<() => void>();
+  /** A fit asked for while the canvas had no size (its tab hidden): done when it gets one. */
+  private pendingFit: Rect | null = null;
+  private resizes: ResizeObserver | null = null;
 
   /** Calls FN after each change has been drawn; returns the unsubscribe. */
   subscribe(fn: () => void): () => void {
@@ -46,9 +49,22 @@ export class Viewport {
   }
 
   attach(svg: SVGSVGElement | null, group: SVGGElement | null): void {
+    this.resizes?.disconnect();
     this.svg = svg;
     this.group = group;
+    this.resizes = svg && typeof ResizeObserver !== 'undefined' ? new ResizeObserver(() => this.sized()) : null;
+    if (svg) this.resizes?.observe(svg);
     this.apply();
+  }
+
+  private sized(): void {
+    const pending = this.pendingFit;
+    if (pending && this.hasSize()) this.fit(pending);
+  }
+
+  private hasSize(): boolean {
+    const r = this.svg?.getBoundingClientRect();
+    return !!r && r.width > 0 && r.height > 0;
   }
 
   size(): { width: number; height: number } {
@@ -97,6 +113,8 @@ export class Viewport {
   }
 
   fit(rect: Rect): void {
+    this.pendingFit = this.hasSize() ? null : rect;
+    if (this.pendingFit) return;
     const f = this.fitting(rect, 1);
     this.set(f.x, f.y, f.k);
   }
