@@ -99,8 +99,7 @@ static bool parse_names(http_req *r, const char *param, size_t max, bool require
 	*count = 0;
 	if (!v || !*v) {
 		if (required)
-			http_respond_error(r, 400, "missing_field", "Name the %s to draw: the '%s' parameter is missing.",
-					   strcmp(param, "schema") == 0 ? "schema" : "tables", param);
+			http_respond_error(r, 400, "missing_field", "Say what to draw: the '%s' parameter is missing.", param);
 		return !required;
 	}
 	if (strlen(v) != len) {
