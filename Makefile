@@ -112,6 +112,7 @@ bench: build/release/tusk ## run the benchmarks in bench/
 	bench/query/run.sh
 	bench/browser/run.sh
 	bench/dashboard/run.sh
+	bench/erd/run.sh
 
 clean: ## remove build output
 	rm -rf build

@@ -7,7 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 versions=${MATRIX_VERSIONS:-13 14 16 17 18}
-tests=(servers browser ddl drop dialogs actions data query roles replication)
+tests=(servers browser ddl drop dialogs actions data query roles replication erd)
 
 (cd tests/matrix && { [ -f node_modules/.package-lock.json ] && [ node_modules/.package-lock.json -nt package-lock.json ] ||
   npm ci --no-audit --no-fund --ignore-scripts --loglevel=error; }) || exit 1

@@ -2,7 +2,9 @@
 // Usage: node build.mjs --outdir ../build/web
 // Writes index.html (with the {{BASE}} placeholder the server fills in),
 // assets/app-[hash].js, assets/app-[hash].css, the chunks loaded on first
-// use (assets/chunk-[hash].js: the query tool) and favicon.svg.
+// use (assets/chunk-[hash].js: the query tool), the schema diagram's layout
+// worker (assets/erd-layout-[hash].js, a script of its own: a worker cannot
+// load the app's ES chunks) and favicon.svg.
 import { build } from 'esbuild';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -19,7 +21,27 @@ function outdirFromArgs() {
   return resolve(values.outdir);
 }
 
-async function bundle(outdir) {
+/** The ERD layout worker (elkjs), as one classic script; answers its path. */
+async function bundleWorker(outdir) {
+  const result = await build({
+    absWorkingDir: webDir,
+    entryPoints: { 'erd-layout': 'src/features/erd/layout.worker.ts' },
+    outdir: join(outdir, 'assets'),
+    entryNames: '[name]-[hash]',
+    bundle: true,
+    format: 'iife',
+    target: 'es2020',
+    minify: true,
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  const name = Object.keys(result.metafile.outputs).map((p) => basename(p)).find((o) => o.endsWith('.js'));
+  if (!name) throw new Error('esbuild produced no erd-layout-*.js');
+  return `assets/${name}`;
+}
+
+async function bundle(outdir, workerPath) {
   const result = await build({
     absWorkingDir: webDir,
     entryPoints: { app: 'src/main.tsx' },
@@ -35,7 +57,7 @@ async function bundle(outdir) {
     metafile: true,
     jsx: 'automatic',
     jsxImportSource: 'preact',
-    define: { 'process.env.NODE_ENV': '"production"' },
+    define: { 'process.env.NODE_ENV': '"production"', __ERD_LAYOUT_WORKER__: JSON.stringify(workerPath) },
     legalComments: 'none',
     logLevel: 'warning',
   });
@@ -63,7 +85,7 @@ async function main() {
   const outdir = outdirFromArgs();
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
-  const assets = await bundle(outdir);
+  const assets = await bundle(outdir, await bundleWorker(outdir));
   await writeIndex(outdir, assets);
   await copyFile(join(webDir, 'src/favicon.svg'), join(outdir, 'favicon.svg'));
   console.log(`built ${outdir}: ${assets.js}, ${assets.css}`);

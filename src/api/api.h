@@ -143,6 +143,9 @@ void api_monitor_progress(http_req *r);
 void api_monitor_statements(http_req *r);
 void api_monitor_health(http_req *r);
 
+/* erd.c: schema diagrams, ?database=&schema=&tables= */
+void api_erd(http_req *r);
+
 /* dashboard.c */
 void api_dashboard_events(http_req *r);
 

@@ -67,6 +67,7 @@ static const http_route routes[] = {
 	{"GET", "/api/v1/workspace", api_workspace_get, 0},
 	{"PUT", "/api/v1/workspace", api_workspace_put, 0},
 	{"GET", "/api/v1/servers/{id}/dashboard/events", api_dashboard_events, 0},
+	{"GET", "/api/v1/servers/{id}/erd", api_erd, 0},
 	{"GET", "/api/v1/servers/{id}/activity", api_monitor_activity, 0},
 	{"POST", "/api/v1/servers/{id}/activity/{pid}/cancel", api_monitor_cancel, 0},
 	{"POST", "/api/v1/servers/{id}/activity/{pid}/terminate", api_monitor_terminate, 0},

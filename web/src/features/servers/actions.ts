@@ -16,6 +16,7 @@ import { explorerModel, isCollection, type Entry } from '../browser/explorerMode
 import { refreshObjectAt } from '../browser/objectPanel';
 import { DDL_ACTIONS, canRunDdl, ddlMenuGroups, isDdlAction, runDdl, type DdlActionId } from '../dialogs/menu';
 import { openDashboard } from '../dashboard/open';
+import { ERD_ACTIONS, canRunErd, erdMenu, isErdAction, runErd, type ErdActionId } from '../erd/menu';
 import { JOB_ACTIONS, canRunJob, isJobAction, jobMenu, runJobAction, type JobActionId } from '../jobs/menu';
 import { roleDialog } from '../roles/state';
 import { ROLE_ACTIONS, canRunRole, isRoleAction, isRoleNode, roleMenu, runRoleAction, type RoleActionId } from '../roles/menu';
@@ -38,7 +39,8 @@ export type ActionId =
   | 'drop-cascade'
   | DdlActionId
   | JobActionId
-  | RoleActionId;
+  | RoleActionId
+  | ErdActionId;
 
 export interface Action {
   id: ActionId;
@@ -69,6 +71,7 @@ export const ACTIONS: Record<ActionId, Action> = {
   ...DDL_ACTIONS,
   ...JOB_ACTIONS,
   ...ROLE_ACTIONS,
+  ...ERD_ACTIONS,
 };
 
 /** The server and database a query tool opened on ENTRY would use; null when it cannot open one. */
@@ -136,7 +139,7 @@ export function canRun(id: ActionId, entry: Entry | null): boolean {
       return droppable(entry);
     default:
       if (id === 'properties' && isRoleNode(entry)) return false;
-      return isDdlAction(id) ? canRunDdl(id, entry) : isJobAction(id) ? canRunJob(id, entry) : isRoleAction(id) ? canRunRole(id, entry) : true;
+      return isDdlAction(id) ? canRunDdl(id, entry) : isJobAction(id) ? canRunJob(id, entry) : isRoleAction(id) ? canRunRole(id, entry) : isErdAction(id) ? canRunErd(entry) : true;
   }
 }
 
@@ -196,8 +199,12 @@ export function runAction(id: ActionId, entry: Entry | null): void {
     roleDialog.value = { dialog: 'drop', server: entry.server, node: entry.node };
     return;
   }
+  if (isErdAction(id)) {
+    runErd(entry);
+    return;
+  }
   const server = entry?.kind === 'server' ? entry.server : null;
-  const run: Record<Exclude<ActionId, DdlActionId | JobActionId | RoleActionId>, () => void> = {
+  const run: Record<Exclude<ActionId, DdlActionId | JobActionId | RoleActionId | ErdActionId>, () => void> = {
     'add-server': () => (explorerDialog.value = { kind: 'server', server: null, groupId: groupOf(entry) }),
     'add-group': () => (explorerDialog.value = { kind: 'group', group: null }),
     edit: () => edit(entry),
@@ -246,6 +253,7 @@ function objectMenu(entry: Entry): Array<ActionId | 'separator'> {
   const groups: ActionId[][] = [
     (['query-tool', 'view-all', 'view-100'] as const).filter((id) => canRun(id, entry)),
     entry.kind === 'object' && entry.node.kind === 'database' && canRun('dashboard', entry) ? ['dashboard'] : [],
+    erdMenu(entry),
     [...ddl.create, ...(canRunRole('create-role', entry) ? (['create-role'] as const) : [])],
     ddl.maintenance,
     ddl.scripts,

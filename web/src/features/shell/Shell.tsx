@@ -6,6 +6,7 @@ import { Tabs } from '../../components/Tabs';
 import { activeTabId, requestCloseTab, tabs, type TabInfo } from '../../state/workspace';
 import { ObjectExplorer } from '../browser/ObjectExplorer';
 import { ObjectTab } from '../browser/ObjectTab';
+import { LazyErdTab } from '../erd/LazyErdTab';
 import { JobsTab } from '../jobs/JobsTab';
 import { StorageTab } from '../storage/StorageTab';
 import { Dialogs } from './Dialogs';
@@ -30,6 +31,8 @@ function renderTab(tab: TabInfo): JSX.Element {
       return <JobsTab />;
     case 'storage':
       return <StorageTab />;
+    case 'erd':
+      return <LazyErdTab id={tab.id} />;
   }
 }
 
