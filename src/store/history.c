@@ -231,15 +231,7 @@ bool store_snippet_save(store *s, store_snippet *q, tusk_err *err)
 
 bool store_snippet_delete(store *s, int64_t user_id, int64_t id, tusk_err *err)
 {
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d, "DELETE FROM saved_queries WHERE id = $1 AND user_id = $2", err);
-	if (st) {
-		db_bind_int(st, 1, id);
-		db_bind_int(st, 2, user_id);
-	}
-	bool ok = st && db_run(st, err);
-	pthread_mutex_unlock(&s->lock);
-	return ok;
+	return store_run2(s, "DELETE FROM saved_queries WHERE id = $1 AND user_id = $2", id, user_id, err);
 }
 
 /* ---- workspaces ---- */

@@ -14,6 +14,8 @@ struct store {
 };
 
 void store_copy_text(char *dst, size_t n, const char *src);
+/* Runs a statement that returns no rows with two whole-number parameters ($1, $2). */
+bool store_run2(store *s, const char *sql, int64_t a, int64_t b, tusk_err *err) __attribute__((warn_unused_result));
 /* A text column as a malloc'd copy, NULL for NULL. */
 char *store_col_dup(db_stmt *st, int i);
 bool store_is_unique_violation(const tusk_err *err);

@@ -212,28 +212,11 @@ int store_job_get(store *s, int64_t user_id, int64_t id, store_job *j, tusk_err 
 
 bool store_job_acknowledge(store *s, int64_t user_id, int64_t id, tusk_err *err)
 {
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d, "UPDATE jobs SET acknowledged = 1 WHERE id = $1 AND user_id = $2", err);
-	if (st) {
-		db_bind_int(st, 1, id);
-		db_bind_int(st, 2, user_id);
-	}
-	bool ok = st && db_run(st, err);
-	pthread_mutex_unlock(&s->lock);
-	return ok;
+	return store_run2(s, "UPDATE jobs SET acknowledged = 1 WHERE id = $1 AND user_id = $2", id, user_id, err);
 }
 
 bool store_job_delete(store *s, int64_t user_id, int64_t id, tusk_err *err)
 {
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d,
-				 "DELETE FROM jobs WHERE id = $1 AND user_id = $2 AND state NOT IN ('queued', 'running')",
-				 err);
-	if (st) {
-		db_bind_int(st, 1, id);
-		db_bind_int(st, 2, user_id);
-	}
-	bool ok = st && db_run(st, err);
-	pthread_mutex_unlock(&s->lock);
-	return ok;
+	return store_run2(s, "DELETE FROM jobs WHERE id = $1 AND user_id = $2 AND state NOT IN ('queued', 'running')", id,
+			  user_id, err);
 }

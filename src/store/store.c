@@ -219,6 +219,19 @@ void store_copy_text(char *dst, size_t n, const char *src)
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
+bool store_run2(store *s, const char *sql, int64_t a, int64_t b, tusk_err *err)
+{
+	pthread_mutex_lock(&s->lock);
+	db_stmt *st = db_prepare(s->d, sql, err);
+	if (st) {
+		db_bind_int(st, 1, a);
+		db_bind_int(st, 2, b);
+	}
+	bool ok = st && db_run(st, err);
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
 char *store_col_dup(db_stmt *st, int i)
 {
 	const char *v = db_col_text(st, i);
@@ -610,15 +623,7 @@ bool store_session_delete_user(store *s, int64_t user_id, const char *keep_hash,
 
 bool store_session_purge(store *s, int64_t now, int idle_seconds, tusk_err *err)
 {
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d, "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at + $2 <= $1", err);
-	if (st) {
-		db_bind_int(st, 1, now);
-		db_bind_int(st, 2, idle_seconds);
-	}
-	bool ok = st && db_run(st, err);
-	pthread_mutex_unlock(&s->lock);
-	return ok;
+	return store_run2(s, "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at + $2 <= $1", now, idle_seconds, err);
 }
 
 /* ---- audit log ---- */
