@@ -65,8 +65,7 @@ static bool load_table(http_req *r, int64_t server_id, const char *db, const cha
 	PGresult *res =
 		pgpool_query(app->pool, api_session(r)->user.id, server_id, db, table_sql, 2, params, &pe, &err);
 	if (!res) {
-		int status = strcmp(err.code, "not_connected") == 0 ? 409 : 502;
-		http_respond_error(r, status, err.code, "%s", err.msg);
+		api_respond_err(r, &err);
 		return false;
 	}
 	memset(t, 0, sizeof(*t));
@@ -481,7 +480,7 @@ void api_data_edit(http_req *r)
 		free(text);
 		json_decref(out);
 	} else if (!pgpool_with_conn(app->pool, api_session(r)->user.id, server_id, db, apply_edits, &e, &err)) {
-		http_respond_error(r, strcmp(err.code, "not_connected") == 0 ? 409 : 502, err.code, "%s", err.msg);
+		api_respond_err(r, &err);
 	} else if (json_array_size(e.details)) {
 		json_t *out = json_pack("{s:{s:s, s:s, s:O, s:s}}", "error", "code", "edit_failed", "message",
 					"A change failed; the transaction was rolled back and nothing was saved.", "details",

@@ -507,7 +507,7 @@ void api_objects_create(http_req *r)
 	/* a database is created from the maintenance database */
 	const char *on = strcmp(kind, "database") == 0 ? NULL : db;
 	if (!pgpool_with_conn(app->pool, api_session(r)->user.id, server_id, on, build_and_run, &b, &err))
-		http_respond_error(r, strcmp(err.code, "not_connected") == 0 ? 409 : 502, err.code, "%s", err.msg);
+		api_respond_err(r, &err);
 	else
 		dlg_respond(r, &b);
 	str_free(&b.sql);
@@ -608,8 +608,7 @@ void api_objects_alter(http_req *r)
 	tusk_err err = {0};
 	int64_t uid = api_session(r)->user.id;
 	if (!catalog_identify(app->pool, uid, server_id, path, &db, &type, &identity, &pe, &err)) {
-		int status = strcmp(err.code, "not_connected") == 0 ? 409 : strcmp(err.code, "not_found") == 0 ? 404 : 422;
-		http_respond_error(r, status, err.code, "%s", err.msg);
+		api_respond_err(r, &err);
 		return;
 	}
 	struct alter a = {.b = {.spec = spec, .kind = "alter", .identity_path = path, .preview = preview,
@@ -622,7 +621,7 @@ void api_objects_alter(http_req *r)
 	a.part = part;
 	a.table = on ? on + 4 : "";
 	if (!pgpool_with_conn(app->pool, uid, server_id, db, build_alter, &a, &err))
-		http_respond_error(r, strcmp(err.code, "not_connected") == 0 ? 409 : 502, err.code, "%s", err.msg);
+		api_respond_err(r, &err);
 	else
 		dlg_respond(r, &a.b);
 	str_free(&a.b.sql);

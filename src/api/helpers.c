@@ -122,3 +122,26 @@ void api_internal_error(http_req *r, const tusk_err *err)
 	log_msg(LOG_ERROR, "internal error", "path", http_req_path(r).ptr, "detail", err->msg, NULL);
 	http_respond_error(r, 500, "internal", "Something went wrong inside Tusk; the log has the details.");
 }
+
+int api_err_status(const tusk_err *err)
+{
+	static const struct {
+		const char *code;
+		int status;
+	} map[] = {
+		{"not_connected", 409}, {"not_found", 404},	   {"invalid_spec", 400},	{"invalid_path", 400},
+		{"missing_field", 400}, {"invalid_kind", 400},	   {"invalid_order", 400},
+		 {"unavailable", 422},	   {"ddl_unavailable", 422},	{"no_cascade", 422},
+		{"program_missing", 422}, {"quota_exceeded", 507}, {"stopping", 503},
+		{"io_error", 500},	   {"storage_failed", 500}, {"job_failed", 500},
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(*map); i++)
+		if (strcmp(err->code, map[i].code) == 0)
+			return map[i].status;
+	return 502;
+}
+
+void api_respond_err(http_req *r, const tusk_err *err)
+{
+	http_respond_error(r, api_err_status(err), err->code, "%s", err->msg);
+}

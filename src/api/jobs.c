@@ -505,13 +505,12 @@ void api_jobs_start(http_req *r)
 			resolved = make_parents(app->cfg->data_dir, uid, file, &err) &&
 				   storage_resolve(app->cfg->data_dir, uid, file, false, target, &err);
 		if (!resolved) {
-			int status = strcmp(err.code, "invalid_path") == 0 ? 400 : strcmp(err.code, "not_found") == 0 ? 404 : 500;
-			http_respond_error(r, status, err.code, "%s", err.msg);
+			api_respond_err(r, &err);
 			goto out;
 		}
 		if (is_output_kind(kind) &&
 		    !storage_quota_check(app->cfg->data_dir, uid, (uint64_t)app->cfg->storage_quota_mb << 20, 0, &err)) {
-			http_respond_error(r, strcmp(err.code, "quota_exceeded") == 0 ? 507 : 500, err.code, "%s", err.msg);
+			api_respond_err(r, &err);
 			goto out;
 		}
 		struct stat sb;
@@ -558,7 +557,7 @@ void api_jobs_start(http_req *r)
 		       .stdin_text = script};
 	int64_t id;
 	if (!jobs_start(app->jobs, &js, &id, &err)) {
-		http_respond_error(r, strcmp(err.code, "stopping") == 0 ? 503 : 500, err.code, "%s", err.msg);
+		api_respond_err(r, &err);
 		goto out;
 	}
 	store_job j;
@@ -603,7 +602,7 @@ void api_jobs_archive(http_req *r)
 		return;
 	}
 	if (!storage_resolve(app->cfg->data_dir, uid, file, true, &abs, &err)) {
-		http_respond_error(r, strcmp(err.code, "invalid_path") == 0 ? 400 : 404, err.code, "%s", err.msg);
+		api_respond_err(r, &err);
 		return;
 	}
 	if (!jobs_is_archive(abs)) {

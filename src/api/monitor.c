@@ -185,7 +185,7 @@ static void finish_prepared(http_req *r, const char *verb)
 	struct prepared_action p = {.verb = verb, .gid = gid};
 	tusk_err err = {0};
 	if (!pgpool_with_conn(app->pool, api_session(r)->user.id, server_id, db, run_prepared, &p, &err))
-		http_respond_error(r, strcmp(err.code, "not_connected") == 0 ? 409 : 502, err.code, "%s", err.msg);
+		api_respond_err(r, &err);
 	else if (p.failed)
 		http_respond_error(r, strcmp(p.pe.sqlstate, "42704") == 0 ? 404 : strcmp(p.pe.sqlstate, "42501") == 0 ? 403 : 409,
 				   "prepared_failed", "%s", p.pe.message);

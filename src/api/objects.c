@@ -24,8 +24,7 @@ void api_objects_search(http_req *r)
 	pg_error pe;
 	tusk_err err = {0};
 	if (!catalog_search(app->pool, api_session(r)->user.id, server_id, db, q, kind, 200, &list, &pe, &err)) {
-		int status = strcmp(err.code, "not_connected") == 0 ? 409 : strcmp(err.code, "invalid_kind") == 0 ? 400 : 502;
-		http_respond_error(r, status, err.code, "%s", err.msg);
+		api_respond_err(r, &err);
 		return;
 	}
 	str out = STR_INIT;
@@ -136,7 +135,7 @@ static void respond_action(http_req *r, int64_t server_id, struct action *a)
 	tusk_app *app = http_req_app(r);
 	tusk_err err = {0};
 	if (!pgpool_with_conn(app->pool, api_session(r)->user.id, server_id, a->rel->db, run_action, a, &err)) {
-		http_respond_error(r, strcmp(err.code, "not_connected") == 0 ? 409 : 502, err.code, "%s", err.msg);
+		api_respond_err(r, &err);
 		return;
 	}
 	json_t *o;
@@ -305,7 +304,7 @@ void api_objects_script(http_req *r)
 	struct script s = {.rel = &rel, .kind = kind};
 	tusk_err err = {0};
 	if (!pgpool_with_conn(app->pool, api_session(r)->user.id, server_id, rel.db, write_script, &s, &err))
-		http_respond_error(r, strcmp(err.code, "not_connected") == 0 ? 409 : 502, err.code, "%s", err.msg);
+		api_respond_err(r, &err);
 	else if (s.missing)
 		http_respond_error(r, 404, "not_found", "There is no table or view %s.%s.", rel.schema, rel.name);
 	else

@@ -245,8 +245,7 @@ void api_privileges_grant(http_req *r)
 			type = xstrdup("database");
 			identity = xstrdup(db);
 		} else if (!catalog_identify(app->pool, uid, server_id, path, &db, &type, &identity, &pe, &err)) {
-			int status = strcmp(err.code, "not_connected") == 0 ? 409 : strcmp(err.code, "not_found") == 0 ? 404 : 422;
-			http_respond_error(r, status, err.code, "%s", err.msg);
+			api_respond_err(r, &err);
 			ok = false;
 		}
 		const struct grant_kind *k = ok ? kind_of(type) : NULL;
@@ -278,7 +277,7 @@ void api_privileges_grant(http_req *r)
 	if (ok) {
 		tusk_err err = {0};
 		if (!pgpool_with_conn(app->pool, uid, server_id, database, build_wizard, &w, &err))
-			http_respond_error(r, strcmp(err.code, "not_connected") == 0 ? 409 : 502, err.code, "%s", err.msg);
+			api_respond_err(r, &err);
 		else
 			dlg_respond(r, &w.b);
 	}
@@ -399,7 +398,7 @@ void api_default_privileges_alter(http_req *r)
 			     .version = pgpool_server_version(app->pool, uid, server_id)};
 	tusk_err err = {0};
 	if (!pgpool_with_conn(app->pool, uid, server_id, db, build_defaults, &d, &err))
-		http_respond_error(r, strcmp(err.code, "not_connected") == 0 ? 409 : 502, err.code, "%s", err.msg);
+		api_respond_err(r, &err);
 	else
 		dlg_respond(r, &d.b);
 	json_decref(privileges);
@@ -430,7 +429,7 @@ void api_default_privileges_list(http_req *r)
 	tusk_err err = {0};
 	PGresult *res = pgpool_query(app->pool, api_session(r)->user.id, server_id, db, DEFAULTS_SQL, 0, NULL, &pe, &err);
 	if (!res) {
-		http_respond_error(r, strcmp(err.code, "not_connected") == 0 ? 409 : 502, err.code, "%s", err.msg);
+		api_respond_err(r, &err);
 		return;
 	}
 	str out = STR_INIT;
@@ -485,14 +484,13 @@ void api_privileges_effective(http_req *r)
 	char *db = NULL, *type = NULL, *identity = NULL;
 	bool is_db = strncmp(path, "/databases/", 11) == 0 && !strchr(path + 11, '/');
 	if (!is_db && !catalog_identify(app->pool, uid, server_id, path, &db, &type, &identity, &pe, &err)) {
-		int status = strcmp(err.code, "not_connected") == 0 ? 409 : strcmp(err.code, "not_found") == 0 ? 404 : 422;
-		http_respond_error(r, status, err.code, "%s", err.msg);
+		api_respond_err(r, &err);
 		return;
 	}
 	if (!catalog_facet(app->pool, uid, server_id, path, CATALOG_IDENTITY, &ids, &pe, &err) || ids.n < 2) {
-		int status = strcmp(err.code, "not_connected") == 0 ? 409 : strcmp(err.code, "not_found") == 0 ? 404 : 422;
-		http_respond_error(r, status, err.code[0] ? err.code : "not_found", "%s",
-				   err.msg[0] ? err.msg : "There is no object there.");
+		if (!err.code[0])
+			err_set(&err, "not_found", "There is no object at '%s'.", path);
+		api_respond_err(r, &err);
 		catalog_pairs_free(&ids);
 		free(db);
 		free(type);

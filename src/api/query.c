@@ -31,8 +31,7 @@ void api_sessions_open(http_req *r)
 		PGconn *conn = pgpool_open_dedicated(app->pool, as->user.id, server_id, db && *db ? db : sv.maintenance_db,
 						     &err);
 		if (!conn) {
-			int status = strcmp(err.code, "not_connected") == 0 ? 409 : 502;
-			http_respond_error(r, status, err.code, "%s", err.msg);
+			api_respond_err(r, &err);
 		} else {
 			char id[QSESSION_ID_CHARS];
 			qsession *s = qsession_open(app->queries, conn, as->user.id, as->session.id_hash, server_id,

@@ -78,7 +78,7 @@ void api_logical_status(http_req *r)
 		if (pe.sqlstate[0])
 			api_respond_pg_error(r, 502, "query_failed", &pe, NULL);
 		else
-			http_respond_error(r, strcmp(err.code, "not_connected") == 0 ? 409 : 502, err.code, "%s", err.msg);
+			api_respond_err(r, &err);
 	} else {
 		str out = STR_INIT;
 		json_t *level = json_string(wal);
@@ -323,14 +323,6 @@ static bool load_source(tusk_app *app, int64_t uid, json_t *o, struct source *sr
 				      &src->role, err);
 }
 
-static int status_of(const tusk_err *err)
-{
-	return strcmp(err->code, "invalid_spec") == 0 ? 400
-	       : strcmp(err->code, "not_found") == 0  ? 404
-	       : strcmp(err->code, "not_connected") == 0 ? 409
-							   : 502;
-}
-
 /* The name of a slot: the subscription's unless given. */
 static const char *slot_name(json_t *spec, const char *name)
 {
@@ -362,7 +354,7 @@ void api_subscriptions_create(http_req *r)
 	struct source src = {0};
 	tusk_err err = {0};
 	if (!load_source(app, uid, json_object_get(spec, "source"), &src, &err)) {
-		http_respond_error(r, status_of(&err), err.code, "%s", err.msg);
+		api_respond_err(r, &err);
 		source_free(&src);
 		return;
 	}
@@ -377,7 +369,7 @@ void api_subscriptions_create(http_req *r)
 			     .src = &src};
 	struct build b = {.preview = preview};
 	if (!create_subscription(app, uid, server_id, db, &s, &b, &err) && !b.failed)
-		http_respond_error(r, status_of(&err), err.code, "%s", err.msg);
+		api_respond_err(r, &err);
 	else
 		dlg_respond(r, &b);
 	str_free(&b.sql);
@@ -458,7 +450,7 @@ void api_subscriptions_action(http_req *r)
 	bool ok = pgpool_with_conn(app->pool, uid, server_id, db, write_with, &w, &err) &&
 		  step(app, uid, server_id, db, &b, NULL, &sql, NULL, false, &err);
 	if (!ok && !b.failed)
-		http_respond_error(r, status_of(&err), err.code, "%s", err.msg);
+		api_respond_err(r, &err);
 	else
 		dlg_respond(r, &b);
 	str_free(&sql);
@@ -621,7 +613,7 @@ void api_replication_setup(http_req *r)
 		json_decref(pubs);
 	}
 	if (!ok && !b.failed)
-		http_respond_error(r, status_of(&err), err.code, "%s", err.msg);
+		api_respond_err(r, &err);
 	else
 		dlg_respond(r, &b);
 	str_free(&b.sql);

@@ -57,7 +57,7 @@ void api_roles_list(http_req *r)
 		if (pe.sqlstate[0])
 			api_respond_pg_error(r, 502, "query_failed", &pe, NULL);
 		else
-			http_respond_error(r, strcmp(err.code, "not_connected") == 0 ? 409 : 502, err.code, "%s", err.msg);
+			api_respond_err(r, &err);
 		return;
 	}
 	str out = STR_INIT;
@@ -399,11 +399,6 @@ static bool start(http_req *r, int64_t *server_id, json_t **body, bool *preview)
 	return !bad;
 }
 
-static void respond_conn_error(http_req *r, const tusk_err *err)
-{
-	http_respond_error(r, strcmp(err->code, "not_connected") == 0 ? 409 : 502, err->code, "%s", err->msg);
-}
-
 void api_roles_create(http_req *r)
 {
 	tusk_app *app = http_req_app(r);
@@ -422,7 +417,7 @@ void api_roles_create(http_req *r)
 			     .version = pgpool_server_version(app->pool, uid, server_id)};
 	tusk_err err = {0};
 	if (!pgpool_with_conn(app->pool, uid, server_id, NULL, build_create, &j, &err))
-		respond_conn_error(r, &err);
+		api_respond_err(r, &err);
 	else
 		dlg_respond(r, &j.b);
 	str_free(&j.b.sql);
@@ -451,7 +446,7 @@ void api_roles_alter(http_req *r)
 			     .role = role};
 	tusk_err err = {0};
 	if (!pgpool_with_conn(app->pool, uid, server_id, NULL, build_alter, &j, &err))
-		respond_conn_error(r, &err);
+		api_respond_err(r, &err);
 	else
 		dlg_respond(r, &j.b);
 	str_free(&j.b.sql);
@@ -545,7 +540,7 @@ void api_roles_drop(http_req *r)
 				   "(SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $1) AND d.datallowconn ORDER BY 1",
 				   1, params, &pe, &err);
 		if (!dbs) {
-			respond_conn_error(r, &err);
+			api_respond_err(r, &err);
 			return;
 		}
 	}
@@ -554,7 +549,7 @@ void api_roles_drop(http_req *r)
 		const char *db = PQgetvalue(dbs, i, 0);
 		str_appendf(&b.sql, "-- in database %s:\n", db);
 		if (!pgpool_with_conn(app->pool, uid, server_id, db, run_owned, &d, &err)) {
-			respond_conn_error(r, &err);
+			api_respond_err(r, &err);
 			PQclear(dbs);
 			str_free(&b.sql);
 			return;
@@ -562,7 +557,7 @@ void api_roles_drop(http_req *r)
 	}
 	PQclear(dbs);
 	if (!b.failed && !pgpool_with_conn(app->pool, uid, server_id, NULL, drop_role, &d, &err)) {
-		respond_conn_error(r, &err);
+		api_respond_err(r, &err);
 		str_free(&b.sql);
 		return;
 	}

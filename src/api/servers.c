@@ -617,14 +617,6 @@ void api_servers_disconnect(http_req *r)
 
 /* ---- the tree and collections ---- */
 
-static int listing_status(const tusk_err *err)
-{
-	return strcmp(err->code, "not_connected") == 0 ? 409
-	       : strcmp(err->code, "not_found") == 0   ? 404
-	       : strcmp(err->code, "invalid_order") == 0 ? 400
-							 : 502;
-}
-
 /* A query flag: false when absent; responds 400 for anything but true/false. */
 static bool query_flag(http_req *r, const char *name, bool *out)
 {
@@ -700,7 +692,7 @@ void api_objects_children(http_req *r)
 	free(restriction);
 	store_server_clear(&sv);
 	if (!ok) {
-		http_respond_error(r, listing_status(&err), err.code, "%s", err.msg);
+		api_respond_err(r, &err);
 		return;
 	}
 	str out = STR_INIT;
@@ -763,7 +755,7 @@ void api_objects_collection(http_req *r)
 	free(restriction);
 	store_server_clear(&sv);
 	if (!ok) {
-		http_respond_error(r, listing_status(&err), err.code, "%s", err.msg);
+		api_respond_err(r, &err);
 		return;
 	}
 	str out = STR_INIT;
@@ -816,23 +808,11 @@ void api_objects_ddl(http_req *r)
 	store_server_clear(&sv);
 	if (!ok) {
 		str_free(&out);
-		int status = strcmp(err.code, "not_connected") == 0   ? 409
-			     : strcmp(err.code, "not_found") == 0       ? 404
-			     : strcmp(err.code, "ddl_unavailable") == 0 ? 422
-									: 502;
-		http_respond_error(r, status, err.code, "%s", err.msg);
+		api_respond_err(r, &err);
 		return;
 	}
 	http_respond(r, 200, "text/plain; charset=utf-8", out.buf, out.len);
 	str_free(&out);
-}
-
-static int catalog_status(const tusk_err *err)
-{
-	return strcmp(err->code, "not_connected") == 0 ? 409
-	       : strcmp(err->code, "not_found") == 0   ? 404
-	       : strcmp(err->code, "unavailable") == 0 || strcmp(err->code, "no_cascade") == 0 ? 422
-												: 502;
 }
 
 static void respond_pairs(http_req *r, const char *key, const catalog_pairs *p, bool as_objects)
@@ -867,7 +847,7 @@ static void respond_facet(http_req *r, enum catalog_facet facet, const char *key
 				&err);
 	store_server_clear(&sv);
 	if (!ok) {
-		http_respond_error(r, catalog_status(&err), err.code, "%s", err.msg);
+		api_respond_err(r, &err);
 		return;
 	}
 	respond_pairs(r, key, &p, false);
@@ -901,7 +881,7 @@ void api_objects_dependencies(http_req *r)
 	if (!ok) {
 		catalog_pairs_free(&deps);
 		catalog_pairs_free(&dependents);
-		http_respond_error(r, catalog_status(&err), err.code, "%s", err.msg);
+		api_respond_err(r, &err);
 		return;
 	}
 	str out = STR_INIT;
@@ -977,7 +957,7 @@ void api_objects_drop(http_req *r)
 	if (ok && !preview)
 		ok = pgpool_with_conn(app->pool, uid, sv.id, db, run_in_transaction, &t, &err);
 	if (!ok) {
-		http_respond_error(r, catalog_status(&err), err.code, "%s", err.msg);
+		api_respond_err(r, &err);
 	} else if (t.failed) {
 		api_respond_pg_error(r, 409, "drop_failed", &pe, str_cstr(&sql));
 	} else {
