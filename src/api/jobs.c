@@ -552,7 +552,6 @@ void api_jobs_start(http_req *r)
 		       .password = password,
 		       .output_abs = out_abs,
 		       .output_rel = is_output_kind(kind) ? file : NULL,
-		       .input_abs = in_abs,
 		       .input_rel = is_input_kind(kind) ? file : NULL,
 		       .stdin_text = script};
 	int64_t id;

@@ -142,7 +142,6 @@ static void connection_clause(PGconn *c, str *shown, str *run, const struct sour
 
 struct step {
 	struct build *b;      /* shown SQL collects every step's */
-	const char *heading;  /* "-- on ...", or NULL */
 	str sql, run;         /* this step: shown and run */
 	bool in_transaction;
 	bool failed;
@@ -381,8 +380,6 @@ void api_subscriptions_create(http_req *r)
 struct action {
 	const char *name, *action, *lsn;
 	bool copy_data;
-	int version;
-	char why[160];
 };
 
 static void write_action(PGconn *c, void *ctx, str *shown, str *run)
@@ -481,20 +478,16 @@ static void write_publication(PGconn *c, void *ctx, str *shown, str *run)
 	str_append_char(shown, ';');
 }
 
+/* "/databases/{db}/schemas/{schema}/tables/{name}" with each name escaped as the tree does. */
 static char *table_path(const char *db, const char *schema, const char *name)
 {
 	str s = STR_INIT;
-	const char *parts[3] = {db, schema, name};
-	const char *collections[3] = {"/databases/", "/schemas/", "/tables/"};
-	for (int i = 0; i < 3; i++) {
-		str_append_cstr(&s, collections[i]);
-		for (const char *c = parts[i]; *c; c++) {
-			if (*c == '/' || *c == '%')
-				str_appendf(&s, "%%%02X", (unsigned char)*c);
-			else
-				str_append_char(&s, *c);
-		}
-	}
+	str_append_cstr(&s, "/databases/");
+	catalog_append_segment(&s, db);
+	str_append_cstr(&s, "/schemas/");
+	catalog_append_segment(&s, schema);
+	str_append_cstr(&s, "/tables/");
+	catalog_append_segment(&s, name);
 	char *p = xstrdup(str_cstr(&s));
 	str_free(&s);
 	return p;

@@ -59,8 +59,7 @@ void catalog_list_free(catalog_list *l)
 	*l = (catalog_list){0};
 }
 
-/* Percent-escapes '/' and '%' so any object name fits in one path segment. */
-static void append_segment(str *s, const char *name)
+void catalog_append_segment(str *s, const char *name)
 {
 	for (const char *c = name; *c; c++) {
 		if (*c == '/' || *c == '%')
@@ -115,7 +114,7 @@ static bool server_members(pgpool *pool, int64_t user_id, int64_t server_id, con
 	for (int i = 0; i < PQntuples(r); i++) {
 		str path = STR_INIT;
 		str_appendf(&path, "/%s/", c->name);
-		append_segment(&path, PQgetvalue(r, i, 0));
+		catalog_append_segment(&path, PQgetvalue(r, i, 0));
 		const char *kind = static_kind(PQgetvalue(r, i, 2));
 		bool is_db = strcmp(kind, "database") == 0;
 		add(out, str_cstr(&path), PQgetvalue(r, i, 1), kind, is_db ? "database" : strcmp(kind, "tablespace") == 0 ? "tablespace" : "role", -1, is_db);
@@ -306,7 +305,7 @@ static bool collection_members(pgpool *pool, int64_t user_id, int64_t server_id,
 	for (int i = 0; i < n; i++) {
 		str_reset(&child);
 		str_appendf(&child, "%s/", path);
-		append_segment(&child, PQgetvalue(r, i, 0));
+		catalog_append_segment(&child, PQgetvalue(r, i, 0));
 		out->nodes[out->n++] = (catalog_node){xstrdup(str_cstr(&child)), xstrdup(PQgetvalue(r, i, 1)), k->kind,
 						      k->icon, -1, has_children};
 	}
@@ -575,7 +574,7 @@ bool catalog_collection(pgpool *pool, int64_t user_id, int64_t server_id, const 
 		for (size_t i = 0; i < out->nrows; i++) {
 			str_reset(&child);
 			str_appendf(&child, "%s/", q->path);
-			append_segment(&child, PQgetvalue(r, (int)i, 1));
+			catalog_append_segment(&child, PQgetvalue(r, (int)i, 1));
 			out->paths[i] = xstrdup(str_cstr(&child));
 			for (size_t c = 0; c < ncols; c++)
 				if (!PQgetisnull(r, (int)i, (int)c + 1))
@@ -861,21 +860,21 @@ static const struct {
 static void append_search_tail(str *s, const char *tail, bool has_parts)
 {
 	if (!has_parts) {
-		append_segment(s, tail);
+		catalog_append_segment(s, tail);
 		return;
 	}
 	/* "table/columns/col": escape the table and the part name, keep the two slashes */
 	const char *first = strchr(tail, '/');
 	const char *second = first ? strchr(first + 1, '/') : NULL;
 	if (!second) {
-		append_segment(s, tail);
+		catalog_append_segment(s, tail);
 		return;
 	}
 	char *table = xstrndup(tail, (size_t)(first - tail));
-	append_segment(s, table);
+	catalog_append_segment(s, table);
 	free(table);
 	str_append(s, first, (size_t)(second - first + 1));
-	append_segment(s, second + 1);
+	catalog_append_segment(s, second + 1);
 }
 
 bool catalog_search(pgpool *pool, int64_t user_id, int64_t server_id, const char *db, const char *text,
@@ -911,9 +910,9 @@ bool catalog_search(pgpool *pool, int64_t user_id, int64_t server_id, const char
 		for (int i = 0; i < PQntuples(r); i++) {
 			str path = STR_INIT;
 			str_append_cstr(&path, "/databases/");
-			append_segment(&path, db);
+			catalog_append_segment(&path, db);
 			str_append_cstr(&path, "/schemas/");
-			append_segment(&path, PQgetvalue(r, i, 0));
+			catalog_append_segment(&path, PQgetvalue(r, i, 0));
 			str_appendf(&path, "/%s/", searchable[k].collection);
 			append_search_tail(&path, PQgetvalue(r, i, 1), parts);
 			str label = STR_INIT;

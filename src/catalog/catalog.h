@@ -38,6 +38,8 @@ bool catalog_children(pgpool *pool, int64_t user_id, int64_t server_id, const ch
 		      bool show_system, catalog_list *out, pg_error *pgerr, tusk_err *err)
 	__attribute__((warn_unused_result));
 void catalog_list_free(catalog_list *l);
+/* Appends a name as one path segment: '/' and '%' percent-escaped, as paths have them. */
+void catalog_append_segment(str *s, const char *name);
 
 /* One page of a collection's grid (what "Properties" shows for "Tables"):
  * its members with their main catalog facts. */

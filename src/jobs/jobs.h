@@ -21,8 +21,7 @@ typedef struct {
 	const char *password;    /* written to the passfile; NULL: none */
 	const char *output_abs;  /* removed when the job fails or is cancelled; NULL: none */
 	const char *output_rel;  /* as the user sees it (their storage) */
-	const char *input_abs;   /* read by the job (restore, import) */
-	const char *input_rel;   /* the same, as the user sees it */
+	const char *input_rel;   /* what a restore or import reads, as the user sees it */
 	const char *stdin_text;  /* given to the program on stdin (a psql script); NULL: /dev/null */
 } job_spec;
 
