@@ -133,7 +133,7 @@ static bool step(int *dir, const char *name, const char *path, bool last, bool m
 			return false;
 		}
 		if (!last || must_exist) {
-			err_set(err, "not_found", "'%s' does not exist.", path);
+			err_set(err, "not_found", "'%s' does not exist in your storage.", path);
 			return false;
 		}
 		return true;

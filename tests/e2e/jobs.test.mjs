@@ -95,3 +95,51 @@ test('Restore… lists the archive, restores only the picked table, and the stat
   assert.match(await page.locator('.status-jobs').innerText(), /Jobs/);
   assertNoErrors(browser.errors);
 });
+
+test('Maintenance…, Import/Export Data… and Backup Server… run as jobs from the tree', async () => {
+  await expandTreeItem(page, treeItem(page, DB));
+  await expandTreeItem(page, treeItem(page, /^Schemas \(\d+\)$/));
+  await expandTreeItem(page, treeItem(page, 'public'));
+  await expandTreeItem(page, treeItem(page, /^Tables \(\d+\)$/));
+
+  await chooseInNodeMenu(page, treeItem(page, 'fruit'), 'Maintenance…');
+  let d = await dialog(page, 'Maintenance of public.fruit');
+  assert.equal(await d.locator('#job-analyze').isChecked(), true);
+  await d.getByRole('button', { name: 'Run' }).click();
+  await d.waitFor({ state: 'detached' });
+  let row = jobRow('VACUUM (ANALYZE, VERBOSE) of "public"."fruit"');
+  await row.getByText('succeeded').waitFor({ timeout: 30_000 });
+  await waitUntil(async () => /INFO: {2}vacuuming/.test(await page.getByLabel('Job log').innerText()));
+
+  await chooseInNodeMenu(page, treeItem(page, 'fruit'), 'Import/Export Data…');
+  d = await dialog(page, 'Import/Export public.fruit');
+  await d.locator('#job-file').fill('exports/fruit.csv');
+  await screenshot(page, 'job-copy-light');
+  await d.getByRole('button', { name: 'Export' }).click();
+  await d.waitFor({ state: 'detached' });
+  row = jobRow('Export of public.fruit to exports/fruit.csv');
+  await row.getByText('succeeded').waitFor({ timeout: 30_000 });
+  const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('link', { name: /Download the output/ }).click()]);
+  const csv = readFileSync(await download.path(), 'utf8').split('\n');
+  assert.equal(csv[0], 'id,name');
+  assert.equal(csv.filter(Boolean).length, 501);
+
+  // the refusal of a bad spec stays in the dialog
+  await chooseInNodeMenu(page, treeItem(page, 'fruit'), 'Import/Export Data…');
+  d = await dialog(page, 'Import/Export public.fruit');
+  await d.locator('#job-direction').selectOption('import');
+  await d.locator('#job-file').fill('exports/nothing-here.csv');
+  await d.getByRole('button', { name: 'Import' }).click();
+  await d.getByRole('alert').getByText(/nothing-here\.csv' does not exist in your storage/).waitFor();
+  await page.keyboard.press('Escape');
+  await d.waitFor({ state: 'detached' });
+
+  await chooseInNodeMenu(page, treeItem(page, SERVER), 'Backup Server…');
+  d = await dialog(page, `Backup server ${SERVER}`);
+  await d.locator('#job-mode').selectOption('globals');
+  await d.locator('#job-file').fill('backups/globals.sql');
+  await d.getByRole('button', { name: 'Backup' }).click();
+  await d.waitFor({ state: 'detached' });
+  await jobRow('Backup of the server (globals) to backups/globals.sql').getByText('succeeded').waitFor({ timeout: 30_000 });
+  assertNoErrors(browser.errors.filter((e) => !/status of 404/.test(e)));
+});

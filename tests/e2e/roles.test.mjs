@@ -15,7 +15,8 @@ let tusk;
 let browser;
 let page;
 
-const dropRole = () => psql(`DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = '${ROLE}') THEN DROP ROLE ${ROLE}; END IF; END $$`);
+const dropRole = () => psql(`DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = '${ROLE}') THEN DROP ROLE ${ROLE}; END IF;
+  IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'e2e_group') THEN DROP ROLE e2e_group; END IF; END $$`);
 
 before(async () => {
   psql(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
@@ -162,4 +163,24 @@ test('Drop Cascade… on a role that owns a table reassigns it, then drops the r
   await treeItem(page, 'e2e_owner').waitFor({ state: 'detached' });
   assert.equal(psql("SELECT count(*) FROM pg_roles WHERE rolname = 'e2e_owner'"), '0');
   assert.equal(psql("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'owned'", { db: DB }), PG.user);
+});
+
+test('Properties… of a role sends only what changed: a new limit and a membership', async () => {
+  psql('CREATE ROLE e2e_group');
+  await chooseInNodeMenu(page, treeItem(page, ROLE), 'Properties…');
+  const d = await dialog(page, `Properties of role ${ROLE}`);
+  await d.getByRole('tab', { name: 'Definition' }).click();
+  await waitUntil(async () => (await d.locator('#role-limit').inputValue()) === '3');
+  await d.locator('#role-limit').fill('5');
+  await d.getByRole('tab', { name: /^Membership/ }).click();
+  await d.getByRole('button', { name: 'Add membership' }).click();
+  await d.getByLabel(/^Group role of membership \d+$/).last().fill('e2e_group');
+  await d.getByRole('tab', { name: 'SQL' }).click();
+  let sql = '';
+  await waitUntil(async () => /GRANT/.test((sql = (await d.getByLabel('SQL preview').count()) ? await d.getByLabel('SQL preview').innerText() : '')));
+  assert.equal(sql, `ALTER ROLE "${ROLE}" WITH CONNECTION LIMIT 5;\nGRANT "e2e_group" TO "${ROLE}";`);
+  await d.getByRole('button', { name: 'Save' }).click();
+  await d.waitFor({ state: 'detached' });
+  assert.equal(psql(`SELECT rolconnlimit FROM pg_roles WHERE rolname = '${ROLE}'`), '5');
+  assert.equal(psql(`SELECT pg_has_role('${ROLE}', 'e2e_group', 'MEMBER')`), 't');
 });

@@ -29,7 +29,7 @@ const FLAGS = [
 type Flag = (typeof FLAGS)[number][0];
 
 const MEMBER_COLUMNS: readonly GridColumn[] = [
-  { key: 'role', title: 'Member of', list: 'role-names' },
+  { key: 'role', title: 'Group role', list: 'role-names' },
   { key: 'admin', title: 'Admin', options: ['no', 'yes'] },
   { key: 'inherit', title: 'Inherit (16+)', options: ['default', 'yes', 'no'] },
   { key: 'set', title: 'Set role (16+)', options: ['default', 'yes', 'no'] },
