@@ -56,7 +56,10 @@ qsession *api_query_session(http_req *r)
 	qsession *s = qsession_get(app->queries, sid, api_session(r)->session.id_hash);
 	if (s)
 		return s;
-	if (!qmanager_issued(app->queries, sid))
+	if (qmanager_stopping(app->queries))
+		http_respond_error(r, 503, "server_stopping",
+				   "This Tusk server is stopping; the tab opens again on the next one that answers.");
+	else if (!qmanager_issued(app->queries, sid))
 		http_respond_error(r, 409, "session_elsewhere",
 				   "This query tab's session lives in another Tusk process (another replica, or this one "
 				   "before it restarted), so its results are not here: open the tab again. Its SQL is "
@@ -276,7 +279,9 @@ static bool next_event(void *cls, str *out)
 		events_refill(e);
 	}
 	uint64_t v = qsession_wait(e->s, e->seen, 15000, &e->closed);
-	if (v == e->seen && !e->closed) {
+	if (e->closed) /* the closing session's last status (its worker may already say "closed") is not news */
+		return next_event(cls, out);
+	if (v == e->seen) {
 		str_append_cstr(out, ": keep-alive\n\n");
 		return true;
 	}

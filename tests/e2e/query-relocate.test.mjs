@@ -52,6 +52,8 @@ async function setSql(sql) {
 
 async function runAndSee(sql, cell) {
   await setSql(sql);
+  // F5 waits for the run before (its last status may still be on its way)
+  await panel().getByRole('button', { name: 'Run', exact: true }).and(page.locator(':enabled')).waitFor();
   await page.keyboard.press('F5');
   await panel().getByRole('grid', { name: 'Result 1' }).getByRole('gridcell', { name: cell }).waitFor();
 }

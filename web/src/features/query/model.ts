@@ -349,6 +349,7 @@ export class QueryTab {
   private sessionTrouble(err: unknown, sid: string | null): boolean {
     if (!(err instanceof ApiError)) return false;
     if (err.code === 'session_elsewhere') this.relocated(sid);
+    else if (err.code === 'server_stopping' && sid !== null) void this.awaitSuccessor(sid);
     else if (err.code === 'session_not_found') this.lost();
     else return false;
     return true;
