@@ -175,6 +175,7 @@ void api_sessions_rollback(http_req *r);
 void api_sessions_cancel(http_req *r);
 void api_sessions_close(http_req *r);
 void api_sessions_rows(http_req *r);
+void api_sessions_value(http_req *r);
 void api_sessions_events(http_req *r);
 void api_sessions_export(http_req *r);
 

@@ -11,6 +11,8 @@
 #include "pg/quote.h"
 
 #define MAX_WINDOW 10000
+/* Bytes of a value a window shows; the whole value is a request away. */
+#define DEFAULT_CELL_LIMIT 8192
 
 void api_sessions_open(http_req *r)
 {
@@ -205,10 +207,11 @@ static bool result_index(http_req *r, int *k)
 
 void api_sessions_rows(http_req *r)
 {
-	uint64_t offset, limit;
+	uint64_t offset, limit, cell_limit;
 	int k;
 	if (!result_index(r, &k) || !query_u64(r, "offset", 0, UINT64_MAX / 2, &offset) ||
-	    !query_u64(r, "limit", 100, MAX_WINDOW, &limit))
+	    !query_u64(r, "limit", 100, MAX_WINDOW, &limit) ||
+	    !query_u64(r, "cell_limit", DEFAULT_CELL_LIMIT, INT32_MAX, &cell_limit))
 		return;
 	qsession *s = load(r);
 	if (!s)
@@ -217,7 +220,37 @@ void api_sessions_rows(http_req *r)
 	json_writer w;
 	jw_init(&w, &out);
 	tusk_err err;
-	if (qsession_rows_json(s, k, offset, limit, &w, &err))
+	if (qsession_rows_json(s, k, offset, limit, (size_t)cell_limit, &w, &err))
+		http_respond_json(r, 200, &out);
+	else {
+		str_free(&out);
+		http_respond_error(r, strcmp(err.code, "not_found") == 0 ? 404 : 500, err.code, "%s", err.msg);
+	}
+	qsession_release(s);
+}
+
+void api_sessions_value(http_req *r)
+{
+	int k;
+	if (!result_index(r, &k))
+		return;
+	char *end;
+	const char *rv = http_req_param(r, "row"), *cv = http_req_param(r, "col");
+	unsigned long long row = strtoull(rv, &end, 10);
+	bool bad = *end || !*rv || *rv == '-';
+	long col = strtol(cv, &end, 10);
+	if (bad || *end || !*cv || col < 0 || col > 1600) {
+		http_respond_error(r, 404, "not_found", "There is no cell %s, %s.", rv, cv);
+		return;
+	}
+	qsession *s = load(r);
+	if (!s)
+		return;
+	str out = STR_INIT;
+	json_writer w;
+	jw_init(&w, &out);
+	tusk_err err;
+	if (qsession_value_json(s, k, (uint64_t)row, (int)col, &w, &err))
 		http_respond_json(r, 200, &out);
 	else {
 		str_free(&out);

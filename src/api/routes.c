@@ -54,6 +54,7 @@ static const http_route routes[] = {
 	{"POST", "/api/v1/sessions/{sid}/cancel", api_sessions_cancel, 0},
 	{"DELETE", "/api/v1/sessions/{sid}", api_sessions_close, 0},
 	{"GET", "/api/v1/sessions/{sid}/results/{k}/rows", api_sessions_rows, 0},
+	{"GET", "/api/v1/sessions/{sid}/results/{k}/rows/{row}/{col}", api_sessions_value, 0},
 	{"GET", "/api/v1/sessions/{sid}/results/{k}/export", api_sessions_export, 0},
 	{"GET", "/api/v1/servers/{id}/table", api_data_table, 0},
 	{"POST", "/api/v1/servers/{id}/edits", api_data_edit, 0},

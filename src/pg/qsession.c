@@ -1,6 +1,7 @@
 #include "pg/qsession.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -805,23 +806,139 @@ static spool *result_spool(qsession *s, int k, tusk_err *err)
 	return s->results[k].rows;
 }
 
-struct window {
-	json_writer *w;
+struct cut {
+	uint64_t row; /* in the window */
+	int col;
+	int bytes; /* the whole value's */
 };
 
-static bool window_row(void *ctx, uint64_t row, int ncols, const char *const *vals, const int *lens)
+struct window {
+	json_writer *w;
+	uint64_t offset;
+	struct cut *cuts;
+	size_t ncuts, cap;
+};
+
+/* The first n bytes of s, less a UTF-8 sequence they would split. */
+static size_t utf8_whole(const char *s, size_t n)
 {
-	(void)row;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t k = n;
+	while (k > 0 && n - k < 4 && (u[k - 1] & 0xC0) == 0x80)
+		k--;
+	if (k == 0)
+		return n;
+	unsigned char lead = u[k - 1];
+	size_t need = lead < 0xC0 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+	return k - 1 + need <= n ? n : k - 1;
+}
+
+static bool window_row(void *ctx, uint64_t row, int ncols, const char *const *vals, const int *lens, const int *full)
+{
 	struct window *win = ctx;
 	jw_arr_begin(win->w);
 	for (int c = 0; c < ncols; c++) {
-		if (vals[c])
-			jw_strn(win->w, vals[c], (size_t)lens[c]);
-		else
+		if (!vals[c]) {
 			jw_null(win->w);
+			continue;
+		}
+		size_t n = (size_t)lens[c];
+		if (full[c] > lens[c]) {
+			if (win->ncuts == win->cap) {
+				win->cap = win->cap ? win->cap * 2 : 16;
+				win->cuts = xrealloc(win->cuts, win->cap * sizeof(*win->cuts));
+			}
+			win->cuts[win->ncuts++] = (struct cut){row - win->offset, c, full[c]};
+			n = utf8_whole(vals[c], n);
+		}
+		jw_strn(win->w, vals[c], n);
 	}
 	jw_arr_end(win->w);
 	return true;
+}
+
+bool qsession_rows_json(qsession *s, int result, uint64_t offset, uint64_t limit, size_t cell_limit, json_writer *w,
+			tusk_err *err)
+{
+	pthread_rwlock_rdlock(&s->results_rw);
+	pthread_mutex_lock(&s->lock);
+	spool *sp = result_spool(s, result, err);
+	bool complete = sp && s->results[result].complete;
+	pthread_mutex_unlock(&s->lock);
+	if (!sp) {
+		pthread_rwlock_unlock(&s->results_rw);
+		return false;
+	}
+	jw_obj_begin(w);
+	jw_kv_int(w, "offset", (int64_t)offset);
+	jw_key(w, "rows");
+	jw_arr_begin(w);
+	struct window win = {.w = w, .offset = offset};
+	bool ok = spool_read_cut(sp, offset, limit, cell_limit ? cell_limit : SIZE_MAX, window_row, &win, err);
+	jw_arr_end(w);
+	jw_key(w, "cut");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < win.ncuts; i++) {
+		jw_arr_begin(w);
+		jw_int(w, (int64_t)win.cuts[i].row);
+		jw_int(w, win.cuts[i].col);
+		jw_int(w, win.cuts[i].bytes);
+		jw_arr_end(w);
+	}
+	jw_arr_end(w);
+	free(win.cuts);
+	jw_kv_int(w, "row_count", (int64_t)spool_rows(sp));
+	jw_kv_bool(w, "complete", complete);
+	jw_obj_end(w);
+	pthread_rwlock_unlock(&s->results_rw);
+	return ok;
+}
+
+struct one_value {
+	json_writer *w;
+	int col;
+	bool found;
+};
+
+static bool value_row(void *ctx, uint64_t row, int ncols, const char *const *vals, const int *lens)
+{
+	(void)row;
+	struct one_value *v = ctx;
+	if (v->col >= ncols)
+		return false;
+	v->found = true;
+	jw_obj_begin(v->w);
+	jw_key(v->w, "value");
+	if (vals[v->col])
+		jw_strn(v->w, vals[v->col], (size_t)lens[v->col]);
+	else
+		jw_null(v->w);
+	jw_kv_int(v->w, "bytes", vals[v->col] ? lens[v->col] : 0);
+	jw_obj_end(v->w);
+	return false;
+}
+
+bool qsession_value_json(qsession *s, int result, uint64_t row, int col, json_writer *w, tusk_err *err)
+{
+	pthread_rwlock_rdlock(&s->results_rw);
+	pthread_mutex_lock(&s->lock);
+	spool *sp = result_spool(s, result, err);
+	int ncols = sp ? s->results[result].ncols : 0;
+	pthread_mutex_unlock(&s->lock);
+	bool ok = sp != NULL;
+	if (ok && (col < 0 || col >= ncols || row >= spool_rows(sp))) {
+		err_set(err, "not_found", "Result %d has no row %" PRIu64 " with a column %d.", result, row, col);
+		ok = false;
+	}
+	struct one_value v = {w, col, false};
+	if (ok)
+		ok = spool_read(sp, row, 1, value_row, &v, err);
+	if (ok && !v.found) {
+		err_set(err, "not_found", "Result %d has no row %" PRIu64 " with a column %d.", result, row, col);
+		ok = false;
+	}
+	pthread_rwlock_unlock(&s->results_rw);
+	return ok;
 }
 
 bool qsession_result_read(qsession *s, uint64_t execution_id, int result, uint64_t offset, uint64_t limit,
@@ -838,31 +955,6 @@ bool qsession_result_read(qsession *s, uint64_t execution_id, int result, uint64
 	if (ok && rows_total)
 		*rows_total = spool_rows(sp);
 	ok = ok && spool_read(sp, offset, limit, fn, ctx, err);
-	pthread_rwlock_unlock(&s->results_rw);
-	return ok;
-}
-
-bool qsession_rows_json(qsession *s, int result, uint64_t offset, uint64_t limit, json_writer *w, tusk_err *err)
-{
-	pthread_rwlock_rdlock(&s->results_rw);
-	pthread_mutex_lock(&s->lock);
-	spool *sp = result_spool(s, result, err);
-	bool complete = sp && s->results[result].complete;
-	pthread_mutex_unlock(&s->lock);
-	if (!sp) {
-		pthread_rwlock_unlock(&s->results_rw);
-		return false;
-	}
-	jw_obj_begin(w);
-	jw_kv_int(w, "offset", (int64_t)offset);
-	jw_key(w, "rows");
-	jw_arr_begin(w);
-	struct window win = {w};
-	bool ok = spool_read(sp, offset, limit, window_row, &win, err);
-	jw_arr_end(w);
-	jw_kv_int(w, "row_count", (int64_t)spool_rows(sp));
-	jw_kv_bool(w, "complete", complete);
-	jw_obj_end(w);
 	pthread_rwlock_unlock(&s->results_rw);
 	return ok;
 }

@@ -63,8 +63,13 @@ bool qsession_execute(qsession *s, const char *sql, const qexec_opts *o, uint64_
 void qsession_cancel(qsession *s);
 
 void qsession_status_json(qsession *s, json_writer *w);
-/* err code not_found for a result that does not exist. */
-bool qsession_rows_json(qsession *s, int result, uint64_t offset, uint64_t limit, json_writer *w, tusk_err *err)
+/* A window of rows; values longer than cell_limit bytes (0: no limit) are cut
+ * (on a UTF-8 boundary) and listed under "cut" as [row in window, column,
+ * whole size in bytes]. err code not_found for a result that does not exist. */
+bool qsession_rows_json(qsession *s, int result, uint64_t offset, uint64_t limit, size_t cell_limit, json_writer *w,
+			tusk_err *err) __attribute__((warn_unused_result));
+/* One whole value: {"value":text|null,"bytes":n}; err code not_found when there is no such cell. */
+bool qsession_value_json(qsession *s, int result, uint64_t row, int col, json_writer *w, tusk_err *err)
 	__attribute__((warn_unused_result));
 /* Waits until the session changed after version seen (or timeout); returns the
  * new version, *closed when the session ended. */

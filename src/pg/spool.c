@@ -255,3 +255,101 @@ bool spool_read(spool *s, uint64_t offset, uint64_t limit, spool_row_fn fn, void
 	free(bytes);
 	return ok;
 }
+
+/* Windows up to this size are read at once; bigger ones row by row, cutting values. */
+#define WHOLE_WINDOW (4u << 20)
+
+/* Reads row i with values cut to cell_limit bytes into *buf; vals/lens/full
+ * point into it. Lock held. */
+static bool read_row_cut(spool *s, uint64_t i, size_t cell_limit, str *buf, const char **vals, int *lens, int *full,
+			 tusk_err *err)
+{
+	uint64_t from, to;
+	if (!row_offset(s, i, &from, err) || !row_offset(s, i + 1, &to, err))
+		return false;
+	str_reset(buf);
+	size_t *at = xcalloc((size_t)s->ncols + 1, sizeof(size_t));
+	bool ok = true;
+	uint64_t pos = from;
+	for (int c = 0; c < s->ncols && ok; c++) {
+		int32_t len;
+		if (pos + sizeof(len) > to) {
+			err_set(err, "spool_failed", "the result file is damaged");
+			ok = false;
+			break;
+		}
+		ok = read_bytes(s, pos, pos + sizeof(len), (char *)&len, err);
+		pos += sizeof(len);
+		full[c] = len;
+		size_t n = len > 0 ? (size_t)len : 0;
+		if (n > cell_limit)
+			n = cell_limit;
+		at[c] = buf->len;
+		lens[c] = (int)n;
+		if (ok && n) {
+			char *piece = xmalloc(n);
+			ok = read_bytes(s, pos, pos + n, piece, err);
+			str_append(buf, piece, n);
+			free(piece);
+		}
+		pos += len > 0 ? (uint64_t)len : 0;
+	}
+	for (int c = 0; c < s->ncols && ok; c++)
+		vals[c] = full[c] < 0 ? NULL : buf->buf + at[c];
+	free(at);
+	return ok;
+}
+
+struct cut_ctx {
+	spool_cut_fn fn;
+	void *ctx;
+	size_t cell_limit;
+	int *lens, *full;
+};
+
+static bool cut_row(void *ctx, uint64_t row, int ncols, const char *const *vals, const int *lens)
+{
+	struct cut_ctx *c = ctx;
+	for (int i = 0; i < ncols; i++) {
+		c->full[i] = vals[i] ? lens[i] : -1;
+		c->lens[i] = (size_t)lens[i] > c->cell_limit ? (int)c->cell_limit : lens[i];
+	}
+	return c->fn(c->ctx, row, ncols, vals, c->lens, c->full);
+}
+
+bool spool_read_cut(spool *s, uint64_t offset, uint64_t limit, size_t cell_limit, spool_cut_fn fn, void *ctx,
+		    tusk_err *err)
+{
+	pthread_mutex_lock(&s->lock);
+	uint64_t end = offset + limit;
+	if (end > s->rows || end < offset)
+		end = s->rows;
+	uint64_t from = 0, to = 0;
+	bool ok = offset >= end || (row_offset(s, offset, &from, err) && row_offset(s, end, &to, err));
+	int ncols = s->ncols;
+	pthread_mutex_unlock(&s->lock);
+	if (!ok || offset >= end)
+		return ok;
+	int *lens = xcalloc((size_t)ncols + 1, sizeof(int));
+	int *full = xcalloc((size_t)ncols + 1, sizeof(int));
+	if (to - from <= WHOLE_WINDOW) {
+		struct cut_ctx c = {fn, ctx, cell_limit, lens, full};
+		ok = spool_read(s, offset, end - offset, cut_row, &c, err);
+	} else {
+		/* a window of big values: only their first cell_limit bytes are read */
+		const char **vals = xcalloc((size_t)ncols + 1, sizeof(char *));
+		str buf = STR_INIT;
+		for (uint64_t row = offset; row < end && ok; row++) {
+			pthread_mutex_lock(&s->lock);
+			ok = read_row_cut(s, row, cell_limit, &buf, vals, lens, full, err);
+			pthread_mutex_unlock(&s->lock);
+			if (ok && !fn(ctx, row, ncols, vals, lens, full))
+				break;
+		}
+		str_free(&buf);
+		free(vals);
+	}
+	free(lens);
+	free(full);
+	return ok;
+}

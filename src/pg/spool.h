@@ -30,4 +30,12 @@ typedef bool (*spool_row_fn)(void *ctx, uint64_t row, int ncols, const char *con
 bool spool_read(spool *s, uint64_t offset, uint64_t limit, spool_row_fn fn, void *ctx, tusk_err *err)
 	__attribute__((warn_unused_result));
 
+/* Like spool_read, with each value cut to its first cell_limit bytes: lens are
+ * the bytes given, full the whole value's size (-1 for NULL). Memory stays
+ * about a window of cut values however big the values are. */
+typedef bool (*spool_cut_fn)(void *ctx, uint64_t row, int ncols, const char *const *vals, const int *lens,
+			     const int *full);
+bool spool_read_cut(spool *s, uint64_t offset, uint64_t limit, size_t cell_limit, spool_cut_fn fn, void *ctx,
+		    tusk_err *err) __attribute__((warn_unused_result));
+
 #endif

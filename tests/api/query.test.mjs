@@ -2,6 +2,7 @@
 // with position, cancel, transactions, 1M-row windows, exports, SSE.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { startTusk, ADMIN } from '../lib/tusk.mjs';
 import { Client } from '../lib/http.mjs';
 import { pg, psql } from '../lib/pg.mjs';
@@ -170,6 +171,51 @@ test('a 1,000,000-row result: exact count, windows at the start, middle and end'
   }
   const past = (await c.get(`api/v1/sessions/${sid}/results/0/rows?offset=999990&limit=100`)).body;
   assert.equal(past.rows.length, 10);
+});
+
+const rssKb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${t.proc.pid}/status`, 'utf8'))[1]);
+
+test('big values: a window shows their first 8 KB (whole characters) and says so; the whole value is one request away', async () => {
+  const sid = await open();
+  const s = await run(sid, "SELECT g AS n, repeat(chr(64 + g), 5000000) AS big, 'x' || repeat('é', 5000) AS accents, 'small' AS s FROM generate_series(1, 20) g", {}, 120000);
+  assert.equal(s.state, 'done', JSON.stringify(s.error));
+  const before = rssKb();
+  for (let i = 0; i < 3; i++) {
+    const r = await c.get(`api/v1/sessions/${sid}/results/0/rows?offset=0&limit=20`);
+    assert.equal(r.status, 200);
+    assert.ok(r.raw.length < 400_000, `a window of 20 rows of 5 MB values is ${r.raw.length} bytes`);
+    const w = r.body;
+    assert.equal(w.rows.length, 20);
+    assert.equal(w.rows[2][1], 'C'.repeat(8192));
+    // 8192 bytes would end inside an é: the cut keeps whole characters
+    assert.equal(w.rows[2][2], 'x' + 'é'.repeat(4095));
+    assert.equal(w.rows[2][3], 'small');
+    assert.equal(w.cut.length, 40);
+    assert.deepEqual(w.cut.slice(0, 2), [[0, 1, 5000000], [0, 2, 10001]]);
+  }
+  const grown = rssKb() - before;
+  assert.ok(grown < 40_000, `reading windows of 100 MB of values grew the server by ${grown} kB`);
+  const whole = await c.get(`api/v1/sessions/${sid}/results/0/rows/2/1`);
+  assert.equal(whole.status, 200);
+  assert.equal(whole.body.bytes, 5000000);
+  assert.equal(whole.body.value, 'C'.repeat(5000000));
+  assert.deepEqual((await c.get(`api/v1/sessions/${sid}/results/0/rows/19/2`)).body, { value: 'x' + 'é'.repeat(5000), bytes: 10001 });
+  // cell_limit=0 asks for whole values; a smaller one cuts sooner
+  const all = (await c.get(`api/v1/sessions/${sid}/results/0/rows?offset=19&limit=1&cell_limit=0`)).body;
+  assert.equal(all.rows[0][1].length, 5000000);
+  assert.deepEqual(all.cut, []);
+  const tiny = (await c.get(`api/v1/sessions/${sid}/results/0/rows?offset=0&limit=1&cell_limit=3`)).body;
+  assert.deepEqual(tiny.rows[0], ['1', 'AAA', 'xé', 'sma']);
+  assert.deepEqual(tiny.cut, [[0, 1, 5000000], [0, 2, 10001], [0, 3, 5]]);
+  const nulls = await run(sid, 'SELECT NULL::text AS v');
+  assert.equal(nulls.state, 'done');
+  assert.deepEqual((await c.get(`api/v1/sessions/${sid}/results/0/rows/0/0`)).body, { value: null, bytes: 0 });
+  for (const path of ['rows/1/0', 'rows/0/1', 'rows/-1/0', 'rows/x/0', 'rows/0/99999']) {
+    const r = await c.get(`api/v1/sessions/${sid}/results/0/${path}`);
+    assert.equal(r.status, 404, path);
+    assert.equal(r.body.error.code, 'not_found', path);
+  }
+  assert.equal((await c.get(`api/v1/sessions/${sid}/results/0/rows?cell_limit=-1`)).status, 400);
 });
 
 test('exports: CSV parses back to the same values, with options; JSON too', async () => {

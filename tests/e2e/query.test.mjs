@@ -164,6 +164,48 @@ test('views and edits a table through the SQL preview', async () => {
   assert.equal(await grid.locator('.is-changed').count(), 0);
 });
 
+test('a long value is cut in the grid, whole in the viewer, on the clipboard and when edited', async () => {
+  psql("DROP TABLE IF EXISTS e2e_long; CREATE TABLE e2e_long (id int PRIMARY KEY, body text); INSERT INTO e2e_long VALUES (1, repeat('lorem ', 5000) || 'THE END')");
+  const whole = psql('SELECT body FROM e2e_long');
+  assert.equal(whole.length, 30007);
+  try {
+    await run('SELECT id, body FROM e2e_long');
+    const grid = panel().getByRole('grid', { name: 'Result 1' });
+    const cell = grid.locator('.grid-cell.is-cut');
+    await cell.waitFor();
+    assert.match(await cell.getAttribute('title'), /^29\.3 KB: the grid holds the first part/);
+    await cell.dblclick();
+    const viewer = await dialog(page, 'body · row 1');
+    await viewer.getByRole('status').getByText('29.3 KB', { exact: true }).waitFor();
+    assert.equal(await viewer.locator('.cell-viewer').innerText(), whole, 'the viewer shows the whole value');
+    await bothThemes('query-long-value');
+    await page.keyboard.press('Escape');
+    await cell.click();
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.keyboard.press('Control+C');
+    await waitUntil(async () => (await page.evaluate(() => navigator.clipboard.readText())) === whole);
+
+    // editing a cut value edits all of it: nothing past the cut is lost
+    await toolbarButton('View/Edit Data');
+    const d = await dialog(page, 'View/Edit Data');
+    await d.locator('#view-table').fill('e2e_long');
+    await d.getByRole('button', { name: 'View' }).click();
+    const data = panel().getByRole('grid', { name: 'Data of e2e_long' });
+    await data.locator('.grid-cell.is-cut').dblclick();
+    const input = data.getByRole('textbox', { name: 'Edit body' });
+    assert.equal(await input.inputValue(), whole);
+    await input.press('End');
+    await input.pressSequentially(' AND MORE');
+    await input.press('Enter');
+    await panel().getByRole('button', { name: 'Save (1)' }).click();
+    const preview = await dialog(page, 'Save changes');
+    await preview.getByRole('button', { name: 'Save' }).click();
+    await waitUntil(async () => psql('SELECT body FROM e2e_long') === whole + ' AND MORE');
+  } finally {
+    psql('DROP TABLE IF EXISTS e2e_long');
+  }
+});
+
 test('the tab and its SQL come back after a reload', async () => {
   await setSql("SELECT 'restored marker' AS kept");
   await page.waitForTimeout(1600);

@@ -94,3 +94,52 @@ Test(spool, a_missing_directory_is_an_error_not_a_crash)
 	cr_assert(strstr(err.msg, "/nonexistent/dir") != NULL, "%s", err.msg);
 	spool_free(s);
 }
+
+struct cut_seen {
+	uint64_t next;
+	size_t limit;
+	bool ok;
+};
+
+/* Row n: (n, n * 37000 bytes of 'a' + n, NULL). */
+static bool check_cut(void *ctx, uint64_t row, int ncols, const char *const *vals, const int *lens, const int *full)
+{
+	struct cut_seen *c = ctx;
+	int whole = (int)(row * 37000);
+	int given = (size_t)whole > c->limit ? (int)c->limit : whole;
+	bool ok = ncols == 3 && row == c->next && full[1] == whole && lens[1] == given && full[2] == -1 &&
+		  vals[2] == NULL && full[0] == (row < 10 ? 1 : 2) && lens[0] == (c->limit < 2 ? 1 : full[0]);
+	for (int i = 0; ok && i < given; i++)
+		ok = vals[1][i] == (char)('a' + row % 26);
+	c->ok = c->ok && ok;
+	c->next++;
+	return true;
+}
+
+Test(spool, cut_reads_give_the_first_bytes_and_the_whole_size_in_both_paths)
+{
+	spool *s = spool_new("/tmp", 3, 1 << 16);
+	const int n = 40; /* rows up to 1.4 MB each, 29 MB in all: windows past 4 MB are read row by row */
+	char *big = malloc((size_t)n * 37000);
+	for (int i = 0; i < n; i++) {
+		char num[16];
+		snprintf(num, sizeof(num), "%d", i);
+		memset(big, 'a' + i % 26, (size_t)i * 37000);
+		const char *vals[3] = {num, big, NULL};
+		int lens[3] = {(int)strlen(num), i * 37000, 0};
+		tusk_err err;
+		cr_assert(spool_append(s, vals, lens, &err), "%s", err.msg);
+	}
+	free(big);
+	tusk_err err;
+	size_t limits[] = {8192, 1, SIZE_MAX};
+	for (size_t l = 0; l < 3; l++) {
+		struct cut_seen all = {0, limits[l], true};
+		cr_assert(spool_read_cut(s, 0, 100, limits[l], check_cut, &all, &err), "%s", err.msg);
+		cr_assert(all.ok && all.next == 40, "limit %zu", limits[l]);
+		struct cut_seen one = {5, limits[l], true}; /* one row of 185 kB: read at once */
+		cr_assert(spool_read_cut(s, 5, 1, limits[l], check_cut, &one, &err), "%s", err.msg);
+		cr_assert(one.ok && one.next == 6, "limit %zu", limits[l]);
+	}
+	spool_free(s);
+}

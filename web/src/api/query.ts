@@ -46,6 +46,8 @@ export type Cell = string | null;
 export interface RowWindow {
   offset: number;
   rows: Cell[][];
+  /** Values cut at the window's cell limit: [row in the window, column, whole size in bytes]. */
+  cut: Array<[number, number, number]>;
   row_count: number;
   complete: boolean;
 }
@@ -68,8 +70,15 @@ export function fetchStatus(sid: string): Promise<SessionStatus> {
   return request<SessionStatus>('GET', `sessions/${sid}/status`);
 }
 
-export function fetchRows(sid: string, result: number, offset: number, limit: number): Promise<RowWindow> {
-  return request<RowWindow>('GET', `sessions/${sid}/results/${result}/rows`, { query: { offset, limit } });
+/** A window of rows; values past cellLimit bytes (the server's 8 KB when not given, 0 for none) are cut. */
+export function fetchRows(sid: string, result: number, offset: number, limit: number, cellLimit?: number): Promise<RowWindow> {
+  const query = cellLimit === undefined ? { offset, limit } : { offset, limit, cell_limit: cellLimit };
+  return request<RowWindow>('GET', `sessions/${sid}/results/${result}/rows`, { query });
+}
+
+/** One whole value of a result. */
+export async function fetchValue(sid: string, result: number, row: number, col: number): Promise<Cell> {
+  return (await request<{ value: Cell; bytes: number }>('GET', `sessions/${sid}/results/${result}/rows/${row}/${col}`)).value;
 }
 
 export function cancelRun(sid: string): Promise<void> {

@@ -11,6 +11,12 @@ import { firstVisible, scrollTopFor, spacerHeight } from './gridScroll';
 
 export type Cell = string | null;
 
+/** Rows as the server gives them: big values cut, listed in `cut` as [row in the page, column, whole size in bytes]. */
+export interface RowsPage {
+  rows: Cell[][];
+  cut: ReadonlyArray<readonly [number, number, number]>;
+}
+
 export interface GridColumn {
   name: string;
   type: string;
@@ -36,7 +42,9 @@ interface GridProps {
   /** Rows on the server so far; grows while rows arrive. */
   rowCount: number;
   complete: boolean;
-  load: (offset: number, limit: number) => Promise<Cell[][]>;
+  load: (offset: number, limit: number) => Promise<RowsPage>;
+  /** The whole value of a cell shown cut, by the row's position in the result. */
+  loadValue?: (row: number, col: number) => Promise<Cell>;
   editing?: GridEditing;
   /** Told the row of the cursor, for actions on "the selected row". */
   onCursorRow?: (row: number | null) => void;
@@ -61,6 +69,8 @@ interface Pos {
 
 interface WindowEntry {
   rows: Cell[][] | null;
+  /** Whole sizes of the values shown cut, by row in the window * ncols + column. */
+  cut: Map<number, number>;
   /** Whether the result was complete when this window was asked for. */
   complete: boolean;
 }
@@ -91,6 +101,17 @@ function fullText(value: string, type: string): string {
   }
 }
 
+/** Cut values by (row - offset) * ncols + column. */
+function cutMap(page: RowsPage, ncols: number): Map<number, number> {
+  return new Map(page.cut.map(([r, c, bytes]) => [r * ncols + c, bytes]));
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
 function CellText({ value, type }: { value: Cell; type: string }): JSX.Element | null {
   if (value === null) return <span class="cell-null">NULL</span>;
   if (value === '') return null;
@@ -117,7 +138,7 @@ function clamp(v: number, lo: number, hi: number): number {
 }
 
 export function Grid(props: GridProps): JSX.Element {
-  const { label, columns, rowCount, complete, load, editing, onCursorRow } = props;
+  const { label, columns, rowCount, complete, load, loadValue, editing, onCursorRow } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const cache = useRef(new Map<number, WindowEntry>());
   const [, setTick] = useState(0);
@@ -127,8 +148,10 @@ export function Grid(props: GridProps): JSX.Element {
   const [cursor, setCursor] = useState<Pos | null>(null);
   const [anchor, setAnchor] = useState<Pos | null>(null);
   const [editor, setEditor] = useState<{ pos: Pos; value: Cell } | null>(null);
-  const [viewer, setViewer] = useState<{ title: string; text: string } | null>(null);
+  const [viewer, setViewer] = useState<{ title: string; text: string; note?: string } | null>(null);
+  const [fetching, setFetching] = useState<string | null>(null);
   const [local, setLocal] = useState<Cell[][] | null>(null);
+  const localCut = useRef(new Map<number, number>());
   const [localState, setLocalState] = useState<'idle' | 'loading' | 'error'>('idle');
   const [sort, setSort] = useState<{ col: number; desc: boolean } | null>(null);
   const [filter, setFilter] = useState('');
@@ -183,12 +206,13 @@ export function Grid(props: GridProps): JSX.Element {
   useEffect(() => onCursorRow?.(cursor ? cursor.row : null), [cursor?.row]);
 
   function fetchWindow(w: number): void {
-    const entry: WindowEntry = { rows: null, complete };
+    const entry: WindowEntry = { rows: null, cut: new Map(), complete };
     cache.current.set(w, entry);
     load(w * WINDOW, WINDOW).then(
-      (rows) => {
+      (page) => {
         if (cache.current.get(w) !== entry) return;
-        entry.rows = rows;
+        entry.rows = page.rows;
+        entry.cut = cutMap(page, columns.length);
         setTick((t) => t + 1);
       },
       () => {
@@ -209,6 +233,29 @@ export function Grid(props: GridProps): JSX.Element {
     const override = editing?.edited.get(i);
     if (override?.has(col)) return override.get(col)!;
     return rowAt(i)?.[col];
+  }
+
+  /** The row's position in the result (undefined for a row added in the grid). */
+  function resultRow(i: number): number | undefined {
+    if (view) return view[i]!;
+    return i < serverRows ? i : undefined;
+  }
+
+  /** The whole size of a value the grid shows cut; undefined when it shows all of it. */
+  function cutAt(i: number, col: number): number | undefined {
+    if (editing?.edited.get(i)?.has(col)) return undefined;
+    const r = resultRow(i);
+    if (r === undefined) return undefined;
+    if (view) return localCut.current.get(r * columns.length + col);
+    return cache.current.get(Math.floor(r / WINDOW))?.cut.get((r % WINDOW) * columns.length + col);
+  }
+
+  /** A cell's whole value: from the server when the grid shows it cut. */
+  async function wholeValue(i: number, col: number): Promise<Cell | undefined> {
+    const shown = valueAt(i, col);
+    const r = resultRow(i);
+    if (cutAt(i, col) === undefined || !loadValue || r === undefined) return shown;
+    return loadValue(r, col);
   }
 
   // Keep the windows around what is in view (and a margin), at most MAX_WINDOWS.
@@ -268,34 +315,70 @@ export function Grid(props: GridProps): JSX.Element {
     const count = Math.min(range.r1 - range.r0 + 1, LOCAL_LIMIT);
     const lines: string[] = [];
     if (withHeaders) lines.push(columns.slice(range.c0, range.c1 + 1).map((c) => c.name).join('\t'));
-    let fetched: Cell[][] | null = null;
+    let fetched: RowsPage | null = null;
     if (!view && range.r0 < serverRows) fetched = await load(range.r0, Math.min(count, serverRows - range.r0));
-    for (let r = range.r0; r < range.r0 + count; r++) {
-      const row: string[] = [];
-      for (let c = range.c0; c <= range.c1; c++) {
-        const override = editing?.edited.get(r);
-        const v = override?.has(c) ? override.get(c)! : fetched && r < serverRows ? fetched[r - range.r0]?.[c] : rowAt(r)?.[c];
-        row.push(v ?? '');
+    const fetchedCut = fetched ? cutMap(fetched, ncols) : null;
+    const cuts = [...(fetchedCut?.keys() ?? [])].filter((k) => k % ncols >= range.c0 && k % ncols <= range.c1).length;
+    if (cuts > 0) setFetching(`Copying ${cuts} long value${cuts === 1 ? '' : 's'}…`);
+    try {
+      for (let r = range.r0; r < range.r0 + count; r++) {
+        const row: string[] = [];
+        for (let c = range.c0; c <= range.c1; c++) {
+          const override = editing?.edited.get(r);
+          let v: Cell | undefined;
+          if (override?.has(c)) v = override.get(c)!;
+          else if (fetched && r < serverRows) {
+            v = fetched.rows[r - range.r0]?.[c];
+            if (fetchedCut!.has((r - range.r0) * ncols + c) && loadValue) v = await loadValue(r, c);
+          } else v = cutAt(r, c) !== undefined ? await wholeValue(r, c) : rowAt(r)?.[c];
+          row.push(v ?? '');
+        }
+        lines.push(row.join('\t'));
       }
-      lines.push(row.join('\t'));
+    } finally {
+      setFetching(null);
     }
     await writeClipboard(lines.join('\n'));
   }
 
   const canEdit = (pos: Pos) => !!editing && !editing.readOnly.has(pos.col) && !editing.deleted.has(pos.row);
 
-  function startEdit(pos: Pos, initial?: string): void {
+  async function startEdit(pos: Pos, initial?: string): Promise<void> {
     if (!canEdit(pos)) return;
-    const current = valueAt(pos.row, pos.col);
+    let current = valueAt(pos.row, pos.col);
+    if (initial === undefined && cutAt(pos.row, pos.col) !== undefined) {
+      // edit the whole value, never the part the grid shows
+      setFetching('Loading the whole value…');
+      try {
+        current = await wholeValue(pos.row, pos.col);
+      } catch (err) {
+        setViewer({ title: 'Could not load the value', text: String((err as Error).message ?? err) });
+        return;
+      } finally {
+        setFetching(null);
+      }
+    }
     if (current === undefined && initial === undefined) return;
     setEditor({ pos, value: initial ?? current ?? '' });
   }
 
-  function openViewer(pos: Pos): void {
+  async function openViewer(pos: Pos): Promise<void> {
     const v = valueAt(pos.row, pos.col);
     if (v === undefined) return;
     const col = columns[pos.col]!;
-    setViewer({ title: `${col.name} · row ${pos.row + 1}`, text: v === null ? 'NULL' : fullText(v, col.type) });
+    const title = `${col.name} · row ${(resultRow(pos.row) ?? pos.row) + 1}`;
+    const bytes = cutAt(pos.row, pos.col);
+    if (bytes === undefined) {
+      setViewer({ title, text: v === null ? 'NULL' : fullText(v, col.type) });
+      return;
+    }
+    setViewer({ title, text: v ?? '', note: `Loading all ${formatBytes(bytes)}…` });
+    try {
+      const whole = await wholeValue(pos.row, pos.col);
+      setViewer((cur) => (cur?.title === title ? { title, text: whole === null || whole === undefined ? 'NULL' : fullText(whole, col.type), note: formatBytes(bytes) } : cur));
+    } catch (err) {
+      setViewer((cur) => (cur?.title === title ? { ...cur, note: `Showing the first part only: ${String((err as Error).message ?? err)}` } : cur));
+    }
   }
 
   function commitEdit(value: Cell): void {
@@ -332,11 +415,11 @@ export function Grid(props: GridProps): JSX.Element {
       editing!.onEdit(cursor.row, cursor.col, null);
     } else if ((e.key === 'Enter' || e.key === 'F2') && cursor) {
       e.preventDefault();
-      if (editing && !e.shiftKey && canEdit(cursor)) startEdit(cursor);
-      else openViewer(cursor);
+      if (editing && !e.shiftKey && canEdit(cursor)) void startEdit(cursor);
+      else void openViewer(cursor);
     } else if (cursor && editing && e.key.length === 1 && !ctrl && !e.altKey && canEdit(cursor)) {
       e.preventDefault();
-      startEdit(cursor, e.key);
+      void startEdit(cursor, e.key);
     }
   };
 
@@ -350,7 +433,9 @@ export function Grid(props: GridProps): JSX.Element {
     if (local) return true;
     setLocalState('loading');
     try {
-      setLocal(await load(0, LOCAL_LIMIT));
+      const page = await load(0, LOCAL_LIMIT);
+      localCut.current = cutMap(page, columns.length);
+      setLocal(page.rows);
       setLocalState('idle');
       return true;
     } catch {
@@ -418,8 +503,10 @@ export function Grid(props: GridProps): JSX.Element {
           const value = changed ? override!.get(col)! : row?.[col];
           const selected = range && i >= range.r0 && i <= range.r1 && col >= range.c0 && col <= range.c1;
           const isCursor = cursor?.row === i && cursor.col === col;
+          const cutBytes = row === undefined ? undefined : cutAt(i, col);
           const cls = [
             'grid-cell',
+            cutBytes !== undefined ? 'is-cut' : '',
             isNumeric(c.type) ? 'is-num' : '',
             selected ? 'is-selected' : '',
             isCursor ? 'is-cursor' : '',
@@ -450,8 +537,9 @@ export function Grid(props: GridProps): JSX.Element {
               role="gridcell"
               aria-selected={selected || undefined}
               style={{ width: `${widths[col]}px` }}
+              title={cutBytes !== undefined ? `${formatBytes(cutBytes)}: the grid holds the first part; Enter or double-click shows all` : undefined}
               onMouseDown={(e) => onCellPointer(e, pos)}
-              onDblClick={() => (canEdit(pos) ? startEdit(pos) : openViewer(pos))}
+              onDblClick={() => void (canEdit(pos) ? startEdit(pos) : openViewer(pos))}
             >
               {row === undefined && !changed ? <span class="cell-loading" /> : <CellText value={value ?? null} type={c.type} />}
             </div>
@@ -523,8 +611,14 @@ export function Grid(props: GridProps): JSX.Element {
           </div>
         </div>
       </div>
+      {fetching && (
+        <div class="grid-busy" role="status">
+          {fetching}
+        </div>
+      )}
       {viewer && (
         <Dialog title={viewer.title} size="large" onClose={() => setViewer(null)}>
+          {viewer.note && <p class="muted cell-viewer-note" role="status">{viewer.note}</p>}
           <pre class="cell-viewer">{viewer.text}</pre>
         </Dialog>
       )}

@@ -86,6 +86,7 @@ function ResultPanel({ tab, k, result }: { tab: QueryTab; k: number; result: Res
       rowCount={result.row_count}
       complete={result.complete && !tab.running}
       load={tab.loadRows(k)}
+      loadValue={tab.loadValue(k)}
     />
   );
 }
@@ -191,6 +192,7 @@ function DataEditor({ tab, view, result }: { tab: QueryTab; view: ViewState; res
   const serverRows = result.row_count;
   const done = !tab.running && result.complete;
   const load = tab.loadRows(0);
+  const loadValue = tab.loadValue(0);
 
   const readOnly = new Set(
     info.columns.map((c, i) => (c.generated ? i : -1)).filter((i) => i >= 0),
@@ -233,9 +235,14 @@ function DataEditor({ tab, view, result }: { tab: QueryTab; view: ViewState; res
     const changes: Change[] = [];
     const rows: number[] = [];
     const keyOf = async (row: number) => {
-      const [values] = await load(row, 1);
+      const page = await load(row, 1);
+      const values = page.rows[0];
       const key: Record<string, Cell> = {};
-      for (const name of info.primary_key) key[name] = values?.[columns.findIndex((c) => c.name === name)] ?? null;
+      for (const name of info.primary_key) {
+        const col = columns.findIndex((c) => c.name === name);
+        // a key value the window cut (a long text key) is asked for whole
+        key[name] = page.cut.some(([, c]) => c === col) ? await loadValue(row, col) : (values?.[col] ?? null);
+      }
       return key;
     };
     const valuesOf = (cols: ReadonlyMap<number, Cell>) => Object.fromEntries([...cols].map(([c, v]) => [columns[c]!.name, v]));
@@ -330,6 +337,7 @@ function DataEditor({ tab, view, result }: { tab: QueryTab; view: ViewState; res
         rowCount={serverRows}
         complete={done}
         load={load}
+        loadValue={loadValue}
         editing={editing}
         onCursorRow={setCursorRow}
       />

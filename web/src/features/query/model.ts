@@ -11,6 +11,7 @@ import {
   eventsUrl,
   execute,
   fetchRows,
+  fetchValue,
   fetchStatus,
   openSession,
   viewTable,
@@ -19,6 +20,7 @@ import {
   type TableInfo,
   type ViewRequest,
 } from '../../api/query';
+import type { RowsPage } from '../../components/Grid';
 import { errorMessage } from '../../lib/format';
 import { connect, loadServers, serverList } from '../../state/servers';
 import { showToast } from '../../state/toasts';
@@ -487,7 +489,7 @@ export class QueryTab {
   private async loadPlan(run: Run): Promise<void> {
     const sid = this.sid;
     if (!sid) return;
-    const window = await this.call(() => fetchRows(sid, 0, 0, 1));
+    const window = await this.call(() => fetchRows(sid, 0, 0, 1, 0)); // a plan is one value, often past 8 KB
     const raw = window?.rows[0]?.[0];
     if (!raw) return;
     try {
@@ -537,13 +539,28 @@ export class QueryTab {
     return last;
   }
 
-  /** Rows of a result of the current session, for the grid. */
-  loadRows(result: number): (offset: number, limit: number) => Promise<Cell[][]> {
+  /** Rows of a result of the current session, for the grid (big values cut). */
+  loadRows(result: number): (offset: number, limit: number) => Promise<RowsPage> {
     const sid = this.sid;
     return async (offset, limit) => {
       if (!sid) throw new Error('no session');
       try {
-        return (await fetchRows(sid, result, offset, limit)).rows;
+        const w = await fetchRows(sid, result, offset, limit);
+        return { rows: w.rows, cut: w.cut };
+      } catch (err) {
+        this.sessionTrouble(err, sid);
+        throw err;
+      }
+    };
+  }
+
+  /** A whole value of a result of the current session, for a cell the grid shows cut. */
+  loadValue(result: number): (row: number, col: number) => Promise<Cell> {
+    const sid = this.sid;
+    return async (row, col) => {
+      if (!sid) throw new Error('no session');
+      try {
+        return await fetchValue(sid, result, row, col);
       } catch (err) {
         this.sessionTrouble(err, sid);
         throw err;
