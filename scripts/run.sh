@@ -10,6 +10,8 @@ export TUSK_DATA_DIR=${TUSK_DATA_DIR:-$PWD/data}
 export TUSK_LISTEN_ADDRESS=${TUSK_LISTEN_ADDRESS:-127.0.0.1}
 export TUSK_PORT=${TUSK_PORT:-5050}
 export TUSK_GENERATE_ADMIN_PASSWORD=${TUSK_GENERATE_ADMIN_PASSWORD:-true}
+# servers name files in users' storage; the demo server's passfile lives beside its cluster
+export TUSK_FILE_DIRS=${TUSK_FILE_DIRS:-$TUSK_DATA_DIR/demo-pg}
 if [ "$(id -u)" -eq 0 ] && [ -z "${TUSK_ALLOW_ROOT:-}" ]; then
   echo "run: running as root on a development machine; allowing it (TUSK_ALLOW_ROOT=1)"
   export TUSK_ALLOW_ROOT=1

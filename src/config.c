@@ -85,6 +85,8 @@ static const struct setting settings[] = {
 	 INT_MAX, "statement_timeout (ms) of the browser's catalog queries (0 = none)"},
 	{"spool-dir", {"TUSK_SPOOL_DIR"}, K_STR, OFF(spool_dir), NULL, false, 0, 0,
 	 "where query results spill to disk; default <data dir>/spool"},
+	{"file-dirs", {"TUSK_FILE_DIRS"}, K_STR, OFF(file_dirs), "", false, 0, 0,
+	 "directories (':'-separated) whose files servers may name by absolute path (passfile, sslrootcert...)"},
 	{"pg-bin-dir", {"TUSK_PG_BIN_DIR"}, K_STR, OFF(pg_bin_dir), NULL, false, 0, 0,
 	 "directories (':'-separated) of pg_dump, pg_restore, psql for jobs; default /usr/lib/postgresql/*/bin"},
 	{"max-jobs", {"TUSK_MAX_JOBS"}, K_INT, OFF(max_jobs), "4", false, 1, 64,

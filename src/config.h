@@ -38,6 +38,7 @@ typedef struct {
 	int pg_statement_timeout;
 	char *server_json_file;
 	char *spool_dir;
+	char *file_dirs; /* ':'-separated; "" = none */
 	char *pg_bin_dir; /* ':'-separated directories of client programs, or NULL */
 	int max_jobs;     /* jobs running at once per Tusk process */
 	int query_idle_timeout;

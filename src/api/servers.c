@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "api/api.h"
 #include "api/server_fields.h"
 #include "catalog/catalog.h"
+#include "storage/storage.h"
 
 /* ---- JSON out ---- */
 
@@ -498,7 +500,93 @@ typedef struct {
 	const char *val[48];
 	int n;
 	json_t *params;
+	char *paths[8]; /* file parameters resolved in the user's storage */
+	int npaths;
 } target_parts;
+
+static void target_parts_clear(target_parts *t)
+{
+	json_decref(t->params);
+	for (int i = 0; i < t->npaths; i++)
+		free(t->paths[i]);
+}
+
+/* libpq parameters that name a file on Tusk's side. */
+static bool is_file_param(const char *key)
+{
+	static const char *const files[] = {"passfile", "sslcert", "sslkey", "sslrootcert", "sslcrl", "sslcrldir"};
+	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++)
+		if (strcmp(key, files[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Whether the absolute path names an existing file inside one of the
+ * operator's TUSK_FILE_DIRS (links resolved first); *out is then its real path. */
+static bool file_in_dirs(const char *dirs, const char *path, target_parts *t, const char **out)
+{
+	if (!dirs || !*dirs || t->npaths == (int)(sizeof(t->paths) / sizeof(*t->paths)))
+		return false;
+	char *real = realpath(path, NULL);
+	struct stat st;
+	if (!real || stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
+		free(real);
+		return false;
+	}
+	for (const char *p = dirs; *p;) {
+		const char *end = strchr(p, ':');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		char *dir = xstrndup(p, n);
+		char *real_dir = n ? realpath(dir, NULL) : NULL;
+		size_t rn = real_dir ? strlen(real_dir) : 0;
+		bool inside = real_dir && strncmp(real, real_dir, rn) == 0 && (real[rn] == '/' || (rn == 1 && real[0] == '/'));
+		free(dir);
+		free(real_dir);
+		if (inside) {
+			t->paths[t->npaths++] = real;
+			*out = real;
+			return true;
+		}
+		p += n + (end ? 1 : 0);
+	}
+	free(real);
+	return false;
+}
+
+/* In server mode a file parameter names a file in the connecting user's
+ * storage, as in pgAdmin (a leading '/' is the storage's root), or by its
+ * absolute path a file in a directory the operator lists in TUSK_FILE_DIRS
+ * (mounted certificates): users cannot make Tusk read its own files or
+ * another user's. "system" (libpq's own CA
+ * store for sslrootcert) stays as it is. Desktop mode takes paths as given. */
+static bool resolve_file_param(const config *cfg, int64_t user_id, const char *key, const char *value,
+			       target_parts *t, const char **out, tusk_err *err)
+{
+	*out = value;
+	if (!cfg->server_mode || cfg->desktop || !value || !*value || (strcmp(key, "sslrootcert") == 0 && strcmp(value, "system") == 0))
+		return true;
+	if (value[0] == '/' && file_in_dirs(cfg->file_dirs, value, t, out))
+		return true;
+	const char *rel = value;
+	while (*rel == '/' || *rel == '\\')
+		rel++;
+	char *abs = NULL;
+	tusk_err why;
+	if (!storage_resolve(cfg->data_dir, user_id, rel, true, &abs, &why)) {
+		err_set(err, "file_not_found",
+			"%s '%s' is not a file in your storage (%s). Upload it in Storage, or change the server's %s.",
+			key, value, why.msg, key);
+		return false;
+	}
+	if (t->npaths == (int)(sizeof(t->paths) / sizeof(*t->paths))) {
+		free(abs);
+		err_set(err, "invalid_server", "too many file parameters");
+		return false;
+	}
+	t->paths[t->npaths++] = abs;
+	*out = abs;
+	return true;
+}
 
 static void part(target_parts *t, const char *k, const char *v)
 {
@@ -508,7 +596,8 @@ static void part(target_parts *t, const char *k, const char *v)
 	}
 }
 
-static void build_target(const store_server *sv, int64_t user_id, target_parts *t, char *port)
+static bool build_target(const config *cfg, const store_server *sv, int64_t user_id, target_parts *t, char *port,
+			 tusk_err *err)
 {
 	memset(t, 0, sizeof(*t));
 	part(t, "host", sv->host);
@@ -529,9 +618,16 @@ static void build_target(const store_server *sv, int64_t user_id, target_parts *
 		part(t, "client_encoding", "UTF8");
 	const char *key;
 	json_t *v;
-	json_object_foreach(t->params, key, v) part(t, key, json_string_value(v));
+	json_object_foreach(t->params, key, v)
+	{
+		const char *value = json_string_value(v);
+		if (is_file_param(key) && !resolve_file_param(cfg, user_id, key, value, t, &value, err))
+			return false;
+		part(t, key, value);
+	}
 	t->kw[t->n] = NULL;
 	t->val[t->n] = NULL;
+	return true;
 }
 
 static int connect_status(const char *code)
@@ -579,17 +675,21 @@ void api_servers_connect(http_req *r)
 	}
 	char port[8];
 	target_parts tp;
-	build_target(&sv, s->user.id, &tp, port);
-	pg_target t = {tp.kw, tp.val, sv.maintenance_db, typed ? typed : saved, sv.role};
+	pg_target t;
 	pg_connect_info info;
-	bool ok = pgpool_connect(app->pool, s->user.id, sv.id, &t, &info, &err);
-	json_decref(tp.params);
+	bool ok = build_target(app->cfg, &sv, s->user.id, &tp, port, &err);
+	if (ok) {
+		t = (pg_target){tp.kw, tp.val, sv.maintenance_db, typed ? typed : saved, sv.role};
+		ok = pgpool_connect(app->pool, s->user.id, sv.id, &t, &info, &err);
+	}
+	target_parts_clear(&tp);
 	if (saved) {
 		sodium_memzero(saved, strlen(saved));
 		free(saved);
 	}
 	if (!ok) {
-		http_respond_error(r, connect_status(err.code), err.code, "%s", err.msg);
+		http_respond_error(r, strcmp(err.code, "file_not_found") == 0 ? 422 : connect_status(err.code), err.code,
+				   "%s", err.msg);
 	} else if (!typed || !save || save_password(r, sv.id, typed)) {
 		str out = STR_INIT;
 		json_writer w;

@@ -2,7 +2,7 @@
 // saved passwords, shared servers, failures, PostgreSQL restarts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTusk, tempDir, ADMIN } from '../lib/tusk.mjs';
 import { Client } from '../lib/http.mjs';
@@ -229,6 +229,70 @@ test('common connection failures get their own codes and libpq text', async () =
       assert.equal(r.status, status, `${code}: ${r.raw}`);
       assert.equal(r.body.error.code, code);
       assert.match(r.body.error.message, msg);
+    }
+  });
+});
+
+test('file parameters (passfile, sslrootcert...) name files in the user\'s storage, as in pgAdmin; nothing outside it', async () => {
+  await withTusk({}, async (t) => {
+    const c = await login(t);
+    const upload = (path, body) => c.request('PUT', `api/v1/files/upload?path=${encodeURIComponent(path)}&overwrite=true`, { body });
+    const server = async (params) => (await c.post('api/v1/servers', testServer({ name: `files ${JSON.stringify(params)}`, connection_params: params }))).body.server.id;
+    const connect = (id) => c.post(`api/v1/servers/${id}/connect`, {});
+
+    // pgAdmin's servers.json writes "/pgpass": the storage's root, not the machine's
+    const id = await server({ passfile: '/secrets/pgpass' });
+    let r = await connect(id);
+    assert.equal(r.status, 422, r.raw);
+    assert.equal(r.body.error.code, 'file_not_found');
+    assert.match(r.body.error.message, /passfile '\/secrets\/pgpass' is not a file in your storage/);
+    assert.equal((await c.post('api/v1/files/folders', { path: 'secrets' })).status, 201);
+    assert.equal((await upload('secrets/pgpass', `${pg.host}:${pg.port}:*:${pg.user}:${pg.password}\n`)).status, 201);
+    r = await connect(id);
+    assert.equal(r.status, 200, r.raw);
+    // the password came from the user's own file: a query works
+    const dbs = await c.get(`api/v1/servers/${id}/objects?path=/databases`);
+    assert.equal(dbs.status, 200, dbs.raw);
+    assert.ok(dbs.body.nodes.some((n) => n.label === 'postgres'), dbs.raw);
+
+    // nothing outside the area: not Tusk's files, not another user's, not the machine's
+    for (const path of ['../../tusk.db', '/etc/passwd', 'secrets/../../x', '../2/pgpass']) {
+      const bad = await connect(await server({ passfile: path }));
+      assert.equal(bad.status, 422, `${path}: ${bad.raw}`);
+      assert.equal(bad.body.error.code, 'file_not_found', path);
+    }
+    // a root certificate from storage reaches libpq (this server has no TLS, so the handshake is what fails)
+    const tls = await server({ sslmode: 'verify-full', sslrootcert: 'certs/ca.crt' });
+    assert.equal((await connect(tls)).body.error.code, 'file_not_found');
+    assert.equal((await c.post('api/v1/files/folders', { path: 'certs' })).status, 201);
+    assert.equal((await upload('certs/ca.crt', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n')).status, 201);
+    r = await connect(tls);
+    assert.equal(r.status, 502, r.raw);
+    assert.equal(r.body.error.code, 'ssl_failed');
+    // libpq's own store stays reachable by its name
+    r = await connect(await server({ sslmode: 'verify-full', sslrootcert: 'system' }));
+    assert.notEqual(r.body.error?.code, 'file_not_found', r.raw);
+  });
+});
+
+test('TUSK_FILE_DIRS lets servers name the operator\'s files (a mounted Secret) by absolute path, and nothing else', async () => {
+  const mounted = tempDir('mounted-');
+  const elsewhere = tempDir('elsewhere-');
+  const line = `${pg.host}:${pg.port}:*:${pg.user}:${pg.password}\n`;
+  writeFileSync(join(mounted, 'pgpass'), line, { mode: 0o600 });
+  writeFileSync(join(elsewhere, 'pgpass'), line, { mode: 0o600 });
+  symlinkSync(join(elsewhere, 'pgpass'), join(mounted, 'link-out'));
+  await withTusk({ env: { TUSK_FILE_DIRS: `/nonexistent:${mounted}` } }, async (t) => {
+    const c = await login(t);
+    const connect = async (passfile) => {
+      const id = (await c.post('api/v1/servers', testServer({ name: passfile, connection_params: { passfile } }))).body.server.id;
+      return c.post(`api/v1/servers/${id}/connect`, {});
+    };
+    assert.equal((await connect(join(mounted, 'pgpass'))).status, 200);
+    for (const path of [join(elsewhere, 'pgpass'), join(mounted, 'link-out'), join(mounted, '..', elsewhere.split('/').pop(), 'pgpass')]) {
+      const r = await connect(path);
+      assert.equal(r.status, 422, `${path}: ${r.raw}`);
+      assert.equal(r.body.error.code, 'file_not_found');
     }
   });
 });
