@@ -539,6 +539,13 @@ void api_jobs_start(http_req *r)
 		http_respond_error(r, 400, "invalid_spec", "%s", why);
 		goto out;
 	}
+	/* the job writes a new file: one overwritten is replaced, never written through (a file
+	 * brought from pgAdmin's storage is a hard link whose other name must stay as it was) */
+	struct stat ob;
+	if (out_abs && lstat(out_abs, &ob) == 0 && S_ISREG(ob.st_mode) && unlink(out_abs) != 0) {
+		http_respond_error(r, 500, "io_error", "'%s' could not be replaced: %s", file, strerror(errno));
+		goto out;
+	}
 	if (summary) {
 		description = xstrdup(summary);
 	} else {

@@ -175,17 +175,18 @@ bool pgadmin_read(const char *path, pgadmin_user **users, size_t *n, tusk_err *e
 		return false;
 	}
 	bool active_col = has(&ucols, "active");
+	const char *username = has(&ucols, "username") ? "u.username" : "NULL";
 	columns_free(&ucols);
-	char sql[512];
+	char sql[640];
 	snprintf(sql, sizeof(sql),
 		 "SELECT u.id, u.email, %s, EXISTS (SELECT 1 FROM roles_users ru JOIN role r ON r.id = ru.role_id "
-		 "WHERE ru.user_id = u.id AND r.name = 'Administrator') FROM \"user\" u ORDER BY u.id",
-		 active_col ? "u.active" : "1");
+		 "WHERE ru.user_id = u.id AND r.name = 'Administrator'), %s FROM \"user\" u ORDER BY u.id",
+		 active_col ? "u.active" : "1", username);
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
 		/* an old file without roles: everyone is a user */
-		snprintf(sql, sizeof(sql), "SELECT u.id, u.email, %s, 0 FROM \"user\" u ORDER BY u.id",
-			 active_col ? "u.active" : "1");
+		snprintf(sql, sizeof(sql), "SELECT u.id, u.email, %s, 0, %s FROM \"user\" u ORDER BY u.id",
+			 active_col ? "u.active" : "1", username);
 		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
 			err_set(err, "not_pgadmin", "pgAdmin's users could not be read from %s: %s", path, sqlite3_errmsg(db));
 			sqlite3_close(db);
@@ -205,6 +206,8 @@ bool pgadmin_read(const char *path, pgadmin_user **users, size_t *n, tusk_err *e
 		}
 		pgadmin_user *u = &list[(*n)++];
 		u->email = xstrdup(email);
+		const char *login = text_at(st, 4);
+		u->username = login ? xstrdup(login) : NULL;
 		u->active = sqlite3_column_int64(st, 2) != 0;
 		u->admin = sqlite3_column_int64(st, 3) != 0;
 		u->servers = json_pack("{s:{}}", "Servers");
@@ -227,6 +230,7 @@ void pgadmin_users_free(pgadmin_user *users, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(users[i].email);
+		free(users[i].username);
 		json_decref(users[i].servers);
 	}
 	free(users);

@@ -1,6 +1,6 @@
 /* pgAdmin 4's configuration database (pgadmin4.db, SQLite) as Tusk finds it
  * on a volume it takes over: read only (never written, no -wal or -shm
- * files made), its users and each user's servers in the servers.json form
+ * files made), its users (e-mail, login name, role) and each user's servers in the servers.json form
  * Tusk already imports. Columns are read by name, so pgAdmin versions with
  * more or fewer of them work alike. */
 #ifndef TUSK_PGADMIN_IMPORT_H
@@ -14,6 +14,7 @@
 
 typedef struct {
 	char *email;
+	char *username; /* pgAdmin's login name (its storage folder's), or NULL in old files */
 	bool admin, active;
 	json_t *servers; /* {"Servers": {"1": {...}, ...}} */
 	size_t nservers;

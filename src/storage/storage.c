@@ -308,3 +308,89 @@ bool storage_remove_tree(const char *abs, tusk_err *err)
 	fts_close(fts);
 	return ok;
 }
+
+/* Copies a file the kernel would not let us link (another file system). */
+static bool copy_file(const char *from, const char *to)
+{
+	int in = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (in < 0)
+		return false;
+	int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (out < 0) {
+		close(in);
+		return false;
+	}
+	char buf[65536];
+	ssize_t n;
+	bool ok = true;
+	while (ok && (n = read(in, buf, sizeof(buf))) != 0) {
+		if (n < 0) {
+			ok = errno == EINTR;
+			continue;
+		}
+		for (ssize_t done = 0; ok && done < n;) {
+			ssize_t w = write(out, buf + done, (size_t)(n - done));
+			if (w < 0 && errno == EINTR)
+				continue;
+			ok = w > 0;
+			done += w > 0 ? w : 0;
+		}
+	}
+	ok = close(out) == 0 && ok;
+	close(in);
+	if (!ok)
+		unlink(to);
+	return ok;
+}
+
+bool storage_import_tree(const char *data_dir, int64_t user_id, const char *src, storage_import_counts *counts,
+			 tusk_err *err)
+{
+	memset(counts, 0, sizeof(*counts));
+	struct stat st;
+	if (lstat(src, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		err_set(err, "not_found", "%s is not a folder", src);
+		return false;
+	}
+	char *root;
+	if (!storage_user_root(data_dir, user_id, &root, err))
+		return false;
+	char *const paths[] = {(char *)src, NULL};
+	FTS *fts = fts_open(paths, FTS_PHYSICAL | FTS_NOCHDIR | FTS_XDEV, NULL);
+	if (!fts) {
+		err_set(err, "io_error", "cannot read %s: %s", src, strerror(errno));
+		free(root);
+		return false;
+	}
+	size_t skip = strlen(src);
+	FTSENT *e;
+	while ((e = fts_read(fts))) {
+		if (e->fts_level == 0 || e->fts_info == FTS_DP)
+			continue;
+		const char *rel = e->fts_path + skip + 1;
+		str norm = STR_INIT;
+		tusk_err why;
+		bool usable = normalize(rel, &norm, &why) && strncmp(e->fts_name, STORAGE_PARTIAL_PREFIX,
+								     strlen(STORAGE_PARTIAL_PREFIX)) != 0;
+		char to[PATH_MAX];
+		int n = snprintf(to, sizeof(to), "%s/%s", root, str_cstr(&norm));
+		str_free(&norm);
+		usable = usable && n > 0 && (size_t)n < sizeof(to);
+		if (e->fts_info == FTS_D) {
+			if (!usable || (mkdir(to, 0700) != 0 && errno != EEXIST)) {
+				counts->skipped++;
+				fts_set(fts, e, FTS_SKIP); /* nothing under a folder that cannot come */
+			}
+		} else if (e->fts_info == FTS_F && usable) {
+			if (link(e->fts_accpath, to) == 0 || (errno != EEXIST && copy_file(e->fts_accpath, to)))
+				counts->files++;
+			else
+				counts->skipped++; /* a file of that name is there already: it stays */
+		} else {
+			counts->skipped++; /* links, devices, sockets, unusable names */
+		}
+	}
+	fts_close(fts);
+	free(root);
+	return true;
+}

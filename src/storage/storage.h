@@ -9,6 +9,7 @@
 #define TUSK_STORAGE_STORAGE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/err.h"
@@ -47,5 +48,18 @@ bool storage_quota_check(const char *data_dir, int64_t user_id, uint64_t quota_b
 /* Removes a file, or a folder and everything in it (links inside are removed,
  * never followed). abs must come from storage_resolve. */
 bool storage_remove_tree(const char *abs, tusk_err *err) __attribute__((warn_unused_result));
+
+/* What storage_import_tree brought: files, and entries left behind (links,
+ * special files, names the area refuses, names already taken there). */
+typedef struct {
+	size_t files, skipped;
+} storage_import_counts;
+
+/* Makes the regular files under the folder src (pgAdmin's storage of a
+ * user) appear in the user's area at the same relative paths: hard links
+ * (no space used, src untouched; a copy across file systems). Links in src
+ * are never followed; a file already in the area is kept. */
+bool storage_import_tree(const char *data_dir, int64_t user_id, const char *src, storage_import_counts *counts,
+			 tusk_err *err) __attribute__((warn_unused_result));
 
 #endif

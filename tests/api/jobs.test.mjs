@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTusk, ADMIN } from '../lib/tusk.mjs';
 import { Client } from '../lib/http.mjs';
@@ -148,6 +148,18 @@ test('pg_dumpall: globals, and options that need each other are refused', async 
   const exists = await start('backup', SRC, { file: 'globals.sql' });
   assert.equal(exists.status, 409);
   assert.equal(exists.body.error.code, 'file_exists');
+  // overwriting replaces the file: another name of it (a hard link, as pgAdmin's storage brings) keeps its bytes
+  const before = readFileSync(join(storage(), 'globals.sql'), 'utf8');
+  linkSync(join(storage(), 'globals.sql'), join(storage(), 'globals-link.sql'));
+  const refused = await start('backup_server', null, { file: 'globals.sql', mode: 'everything', overwrite: true });
+  assert.equal(refused.status, 400, refused.raw);
+  assert.ok(existsSync(join(storage(), 'globals.sql')), 'a refused job leaves the file alone');
+  const over = await start('backup_server', null, { file: 'globals.sql', mode: 'roles', overwrite: true });
+  assert.equal(over.status, 201, over.raw);
+  assert.equal((await finished(over.body.job.id)).state, 'succeeded');
+  assert.match(readFileSync(join(storage(), 'globals.sql'), 'utf8'), /CREATE ROLE jobs_role;/);
+  assert.equal(statSync(join(storage(), 'globals.sql')).nlink, 1, 'a new file, not the old one written through');
+  assert.equal(readFileSync(join(storage(), 'globals-link.sql'), 'utf8'), before);
   const missing = await start('restore', SRC, { file: 'nope.dump' });
   assert.equal(missing.status, 404);
   assert.equal((await c.request('POST', `api/v1/servers/${id}/jobs`, { json: { kind: 'backup', database: SRC, spec: { file: 'y.dump' } }, csrf: false })).status, 403);

@@ -6,7 +6,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startTusk, tempDir, ADMIN } from '../lib/tusk.mjs';
 import { Client } from '../lib/http.mjs';
@@ -88,6 +88,42 @@ test('a pgAdmin volume: users and servers come over once, pgadmin4.db stays unto
   const { c: a2 } = await login(again, 'ops@example.com', ADMIN.password);
   assert.equal((await a2.get('api/v1/servers')).body.servers.filter((s) => s.name === 'cnpg-main').length, 1);
   assert.equal(digest(join(dataDir, 'pgadmin4.db')), before);
+});
+
+test("each user's pgAdmin storage folder comes over as hard links; pgAdmin's files stay as they were", async () => {
+  const dataDir = pgadminVolume();
+  const ops = join(dataDir, 'storage', 'ops_example.com');
+  mkdirSync(join(ops, 'backups'), { recursive: true });
+  writeFileSync(join(ops, 'backups', 'nightly.dump'), 'PGDMP nightly');
+  writeFileSync(join(ops, 'pgpass'), 'db:5432:*:app:secret\n', { mode: 0o600 });
+  writeFileSync(join(ops, '.tusk-upload-stale'), 'x');
+  symlinkSync('/etc/passwd', join(ops, 'escape'));
+  // pgAdmin keeps the login name's case in the folder name
+  const dana = join(dataDir, 'storage', 'Dana.Dev_Example.com', 'certs');
+  mkdirSync(dana, { recursive: true });
+  writeFileSync(join(dana, 'ca.crt'), 'CERT');
+
+  const t = await startTusk({ dataDir, env: { PGADMIN_DEFAULT_EMAIL: 'ops@example.com', PGADMIN_DEFAULT_PASSWORD: ADMIN.password } });
+  running.push(t);
+  assert.match(t.output(), /pgAdmin storage brought over.*email=ops@example\.com.*files=2 left=2/);
+  assert.match(t.output(), /pgAdmin's users and servers imported.*files=3/);
+  const { c } = await login(t, 'ops@example.com', ADMIN.password);
+  const top = (await c.get('api/v1/files?path=')).body.entries.map((e) => e.name).sort();
+  assert.deepEqual(top, ['backups', 'pgpass'], 'no link, no partial upload');
+  const dl = await fetch(new URL('api/v1/files/download?path=backups%2Fnightly.dump', t.url), { headers: { cookie: c.cookieHeader() } });
+  assert.equal(await dl.text(), 'PGDMP nightly');
+  assert.equal(statSync(join(ops, 'backups', 'nightly.dump')).nlink, 2, 'a hard link, no copy');
+  // replacing the file in Tusk leaves pgAdmin's as it was
+  const up = await c.request('PUT', 'api/v1/files/upload?path=pgpass&overwrite=true', { body: 'changed' });
+  assert.equal(up.status, 201, up.raw);
+  assert.equal(readFileSync(join(ops, 'pgpass'), 'utf8'), 'db:5432:*:app:secret\n');
+  assert.equal(readlinkSync(join(ops, 'escape')), '/etc/passwd');
+
+  const users = (await c.get('api/v1/users')).body.users;
+  const d = users.find((u) => u.email === 'dana.dev@example.com');
+  assert.equal((await c.put(`api/v1/users/${d.id}`, { password: 'Dana-new-password-1' })).status, 200);
+  const { c: dc } = await login(t, 'dana.dev@example.com', 'Dana-new-password-1');
+  assert.deepEqual((await dc.get('api/v1/files?path=certs')).body.entries.map((e) => e.name), ['ca.crt']);
 });
 
 test('a file that is not pgAdmin’s is reported and Tusk starts anyway', async () => {
