@@ -557,14 +557,17 @@ static bool file_in_dirs(const char *dirs, const char *path, target_parts *t, co
  * storage, as in pgAdmin (a leading '/' is the storage's root), or by its
  * absolute path a file in a directory the operator lists in TUSK_FILE_DIRS
  * (mounted certificates): users cannot make Tusk read its own files or
- * another user's. "system" (libpq's own CA
- * store for sslrootcert) stays as it is. Desktop mode takes paths as given. */
+ * another user's. "system" (libpq's own CA store for sslrootcert) stays as
+ * it is. Desktop mode takes absolute paths as given. */
 static bool resolve_file_param(const config *cfg, int64_t user_id, const char *key, const char *value,
 			       target_parts *t, const char **out, tusk_err *err)
 {
 	*out = value;
-	if (!cfg->server_mode || cfg->desktop || !value || !*value || (strcmp(key, "sslrootcert") == 0 && strcmp(value, "system") == 0))
+	if (!value || !*value || (strcmp(key, "sslrootcert") == 0 && strcmp(value, "system") == 0))
 		return true;
+	bool desktop = !cfg->server_mode || cfg->desktop;
+	if (desktop && value[0] == '/')
+		return true; /* the one user's own machine: an absolute path is theirs to name */
 	if (value[0] == '/' && file_in_dirs(cfg->file_dirs, value, t, out))
 		return true;
 	const char *rel = value;

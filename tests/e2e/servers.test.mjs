@@ -73,6 +73,14 @@ async function addServer(page) {
   await d.getByRole('button', { name: 'Add parameter' }).click();
   await d.getByRole('combobox', { name: 'Name of parameter 2' }).selectOption('application_name');
   await d.getByLabel('Value of application_name').fill('tusk-e2e');
+  // a file parameter names a file in the user's storage, with a picker for it
+  await d.getByRole('button', { name: 'Add parameter' }).click();
+  await d.getByRole('combobox', { name: 'Name of parameter 3' }).selectOption('sslrootcert');
+  await d.getByText('Files are read from your storage', { exact: false }).waitFor();
+  await d.locator('.params-table').getByRole('button', { name: 'Browse…' }).click();
+  const picker = page.getByRole('dialog', { name: 'Choose a file' });
+  await picker.getByRole('button', { name: 'Cancel' }).click();
+  await d.getByRole('button', { name: 'Remove sslrootcert' }).click();
   await screenshot(page, 'dialog-server-parameters');
 
   await d.getByLabel('Value of application_name').press('Enter');

@@ -542,8 +542,10 @@ export class QueryTab {
   /** Rows of a result of the current session, for the grid (big values cut). */
   loadRows(result: number): (offset: number, limit: number) => Promise<RowsPage> {
     const sid = this.sid;
+    const executionId = this.run.value?.executionId;
     return async (offset, limit) => {
       if (!sid) throw new Error('no session');
+      this.assertCurrent(executionId, result);
       try {
         const w = await fetchRows(sid, result, offset, limit);
         return { rows: w.rows, cut: w.cut };
@@ -557,8 +559,10 @@ export class QueryTab {
   /** A whole value of a result of the current session, for a cell the grid shows cut. */
   loadValue(result: number): (row: number, col: number) => Promise<Cell> {
     const sid = this.sid;
+    const executionId = this.run.value?.executionId;
     return async (row, col) => {
       if (!sid) throw new Error('no session');
+      this.assertCurrent(executionId, result);
       try {
         return await fetchValue(sid, result, row, col);
       } catch (err) {
@@ -566,6 +570,17 @@ export class QueryTab {
         throw err;
       }
     };
+  }
+
+  /**
+   * A grid of a run the tab has moved past (a new run starts; its results are not there yet)
+   * asks nothing of the server: the answer would be a 404 for a result that is gone.
+   */
+  private assertCurrent(executionId: number | undefined, result: number): void {
+    const st = this.status.value;
+    if (executionId === undefined || st?.execution_id !== executionId || result >= st.results.length) {
+      throw new Error('this result was replaced by a newer run');
+    }
   }
 
   /** Asks before closing a tab whose transaction is open. */

@@ -2,6 +2,7 @@
 import type { JSX } from 'preact';
 import { Button } from '../../components/Button';
 import { Icon } from '../../components/Icon';
+import { StoragePicker } from '../storage/StoragePicker';
 import { PARAMETER_KEYS, PARAMETER_VALUES, paramRow, type FieldErrors, type ParamRow } from './serverForm';
 
 interface ParamsEditorProps {
@@ -11,6 +12,8 @@ interface ParamsEditorProps {
 }
 
 const SECRET_KEYS = new Set(['sslpassword']);
+/** Parameters naming a file: one in the user's storage (Tusk resolves them there, as pgAdmin does). */
+const FILE_KEYS = new Set(['sslcert', 'sslkey', 'sslrootcert', 'sslcrl', 'sslcrldir', 'passfile']);
 
 function ValueSuggestions({ keyName }: { keyName: string }): JSX.Element | null {
   const values = PARAMETER_VALUES[keyName];
@@ -76,6 +79,16 @@ export function ParamsEditor({ rows, errors, onRows }: ParamsEditorProps): JSX.E
                     </select>
                   </td>
                   <td class="param-value">
+                    {FILE_KEYS.has(r.key) ? (
+                      <StoragePicker
+                        mode="open"
+                        id={`param-value-${r.row}`}
+                        ariaLabel={`Value of ${r.key}`}
+                        placeholder={r.key === 'passfile' ? 'pgpass' : `certs/${r.key.replace('ssl', '')}.crt`}
+                        value={r.value}
+                        onValue={(value) => update(r.row, { value })}
+                      />
+                    ) : (
                     <input
                       id={`param-value-${r.row}`}
                       // Preact types password inputs without a list; sslpassword has no suggestions.
@@ -89,6 +102,7 @@ export function ParamsEditor({ rows, errors, onRows }: ParamsEditorProps): JSX.E
                       spellcheck={false}
                       onInput={(e) => update(r.row, { value: e.currentTarget.value })}
                     />
+                    )}
                     {error && (
                       <p id={`param-error-${r.row}`} class="field-error">
                         {error}
@@ -112,6 +126,12 @@ export function ParamsEditor({ rows, errors, onRows }: ParamsEditorProps): JSX.E
           </tbody>
         </table>
       </div>
+      {rows.some((r) => FILE_KEYS.has(r.key)) && (
+        <p class="muted params-note">
+          Files are read from your storage: <code>certs/ca.crt</code> (or <code>/certs/ca.crt</code>, as pgAdmin wrote it) is the file
+          certs/ca.crt there. Upload them in Storage, or pick one with Browse….
+        </p>
+      )}
       {[...new Set(rows.map((r) => r.key))].map((k) => (
         <ValueSuggestions key={k} keyName={k} />
       ))}

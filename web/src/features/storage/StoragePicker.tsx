@@ -24,9 +24,12 @@ export interface StoragePickerProps {
   id?: string;
   /** A label drawn above the field. */
   label?: string;
+  /** The text field's accessible name when no label is drawn. */
+  ariaLabel?: string;
+  placeholder?: string;
 }
 
-export function StoragePicker({ mode, value, onValue, id, label }: StoragePickerProps): JSX.Element {
+export function StoragePicker({ mode, value, onValue, id, label, ariaLabel, placeholder }: StoragePickerProps): JSX.Element {
   const fallbackId = useId();
   const inputId = id ?? `storage-picker-${fallbackId}`;
   const [browsing, setBrowsing] = useState(false);
@@ -40,7 +43,8 @@ export function StoragePicker({ mode, value, onValue, id, label }: StoragePicker
           value={value}
           spellcheck={false}
           autocomplete="off"
-          placeholder={mode === 'open' ? 'backups/app.dump' : 'backups/new.dump'}
+          aria-label={label ? undefined : ariaLabel}
+          placeholder={placeholder ?? (mode === 'open' ? 'backups/app.dump' : 'backups/new.dump')}
           onInput={(e) => onValue(e.currentTarget.value)}
         />
         <Button onClick={() => setBrowsing(true)}>
