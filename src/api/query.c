@@ -205,6 +205,17 @@ static bool result_index(http_req *r, int *k)
 	return true;
 }
 
+/* Sends the JSON built in out, or the error that stopped it (404 for a missing result or cell). */
+static void respond_built(http_req *r, str *out, bool ok, const tusk_err *err)
+{
+	if (ok) {
+		http_respond_json(r, 200, out);
+		return;
+	}
+	str_free(out);
+	http_respond_error(r, strcmp(err->code, "not_found") == 0 ? 404 : 500, err->code, "%s", err->msg);
+}
+
 void api_sessions_rows(http_req *r)
 {
 	uint64_t offset, limit, cell_limit;
@@ -220,12 +231,7 @@ void api_sessions_rows(http_req *r)
 	json_writer w;
 	jw_init(&w, &out);
 	tusk_err err;
-	if (qsession_rows_json(s, k, offset, limit, (size_t)cell_limit, &w, &err))
-		http_respond_json(r, 200, &out);
-	else {
-		str_free(&out);
-		http_respond_error(r, strcmp(err.code, "not_found") == 0 ? 404 : 500, err.code, "%s", err.msg);
-	}
+	respond_built(r, &out, qsession_rows_json(s, k, offset, limit, (size_t)cell_limit, &w, &err), &err);
 	qsession_release(s);
 }
 
@@ -250,12 +256,7 @@ void api_sessions_value(http_req *r)
 	json_writer w;
 	jw_init(&w, &out);
 	tusk_err err;
-	if (qsession_value_json(s, k, (uint64_t)row, (int)col, &w, &err))
-		http_respond_json(r, 200, &out);
-	else {
-		str_free(&out);
-		http_respond_error(r, strcmp(err.code, "not_found") == 0 ? 404 : 500, err.code, "%s", err.msg);
-	}
+	respond_built(r, &out, qsession_value_json(s, k, (uint64_t)row, (int)col, &w, &err), &err);
 	qsession_release(s);
 }
 

@@ -41,8 +41,15 @@ export async function openBrowser({ width = 1280, height = 800 } = {}) {
   context.setDefaultTimeout(15_000);
   const page = context.pages()[0] ?? (await context.newPage());
   const errors = [];
+  // the browser's "Failed to load resource" names no address: the failed response before it does
+  let failed = '';
+  page.on('response', (r) => {
+    if (r.status() >= 400) failed = `${r.request().method()} ${r.url()}`;
+  });
   page.on('console', (msg) => {
-    if (msg.type() === 'error' && !EXPECTED_401.test(msg.text())) errors.push(msg.text());
+    const text = msg.text();
+    if (msg.type() !== 'error' || EXPECTED_401.test(text)) return;
+    errors.push(/^Failed to load resource/.test(text) && failed ? `${text}: ${failed}` : text);
   });
   page.on('pageerror', (err) => errors.push(err.message));
   const close = async () => {

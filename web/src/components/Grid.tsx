@@ -73,6 +73,8 @@ interface WindowEntry {
   cut: Map<number, number>;
   /** Whether the result was complete when this window was asked for. */
   complete: boolean;
+  /** To be asked for again; its rows stay shown until the new ones arrive. */
+  stale: boolean;
 }
 
 function initialWidth(c: GridColumn): number {
@@ -194,11 +196,11 @@ export function Grid(props: GridProps): JSX.Element {
   }, []);
 
   // Windows cut short while rows were still arriving, or asked for before the
-  // result was complete, are fetched again.
+  // result was complete, are fetched again (showing what they had meanwhile).
   useEffect(() => {
     for (const [w, entry] of cache.current) {
       const short = entry.rows && entry.rows.length < WINDOW && w * WINDOW + entry.rows.length < rowCount;
-      if (short || (complete && !entry.complete)) cache.current.delete(w);
+      if (short || (complete && !entry.complete)) entry.stale = true;
     }
     setTick((t) => t + 1);
   }, [rowCount, complete]);
@@ -206,7 +208,8 @@ export function Grid(props: GridProps): JSX.Element {
   useEffect(() => onCursorRow?.(cursor ? cursor.row : null), [cursor?.row]);
 
   function fetchWindow(w: number): void {
-    const entry: WindowEntry = { rows: null, cut: new Map(), complete };
+    const prev = cache.current.get(w);
+    const entry: WindowEntry = { rows: prev?.rows ?? null, cut: prev?.cut ?? new Map(), complete, stale: false };
     cache.current.set(w, entry);
     load(w * WINDOW, WINDOW).then(
       (page) => {
@@ -216,7 +219,9 @@ export function Grid(props: GridProps): JSX.Element {
         setTick((t) => t + 1);
       },
       () => {
-        if (cache.current.get(w) === entry) cache.current.delete(w);
+        if (cache.current.get(w) !== entry) return;
+        if (entry.rows) entry.stale = true;
+        else cache.current.delete(w);
       },
     );
   }
@@ -264,7 +269,7 @@ export function Grid(props: GridProps): JSX.Element {
     const to = Math.floor(Math.min(serverRows - 1, last + 50) / WINDOW);
     for (let w = from; w <= to; w++) {
       const entry = cache.current.get(w);
-      if (!entry) fetchWindow(w);
+      if (!entry || entry.stale) fetchWindow(w);
       else {
         cache.current.delete(w);
         cache.current.set(w, entry);

@@ -75,6 +75,7 @@ export function Results({ tab }: { tab: QueryTab }): JSX.Element {
 function ResultPanel({ tab, k, result }: { tab: QueryTab; k: number; result: ResultInfo }): JSX.Element {
   const run = tab.run.value!;
   const view = tab.view.value;
+  void tab.settled.value; // drawn again once a starting run lets the grid ask for rows
   if (!result.has_rows) return <p class="result-command">{result.command}</p>;
   const key = `${run.executionId}-${k}`;
   if (view && view.executionId === run.executionId && k === 0) return <DataEditor key={key} tab={tab} view={view} result={result} />;

@@ -152,6 +152,10 @@ export class QueryTab {
   private disposed = false;
   /** Reopening after the session's replica went: connect the server here too when its password is saved. */
   private relocating = false;
+  /** Runs being started: the server may already have dropped the shown results. */
+  private starting = 0;
+  /** Counts the moments no run is being started any more: grids draw again then. */
+  readonly settled = signal(0);
 
   constructor(target: Target, sql = '', cursor = 0) {
     this.target = target;
@@ -393,8 +397,23 @@ export class QueryTab {
     return new Promise((resolve) => this.waiters.push({ id: executionId, resolve }));
   }
 
+  /** Counts a run as starting until `fn` is over: grids ask for no rows meanwhile. */
+  private async startingRun<T>(fn: () => Promise<T>): Promise<T> {
+    this.starting++;
+    try {
+      return await fn();
+    } finally {
+      // grids that were told "not now" ask again
+      if (--this.starting === 0) this.settled.value++;
+    }
+  }
+
   /** Reads the schemas, tables, columns and functions for completion, out of sight of the user. */
-  private async loadCompletion(sid: string): Promise<void> {
+  private loadCompletion(sid: string): Promise<void> {
+    return this.startingRun(() => this.readCompletion(sid));
+  }
+
+  private async readCompletion(sid: string): Promise<void> {
     try {
       const before = this.status.value;
       const id = await execute(sid, SCHEMA_SQL, true, false);
@@ -435,10 +454,11 @@ export class QueryTab {
     const sent = kind === 'explain' ? `EXPLAIN (FORMAT JSON) ${sql}` : kind === 'analyze' ? `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}` : sql;
     const shift = sent.length - sql.length;
     this.editor?.clearError();
-    this.view.value = null;
-    const id = await this.call(() => execute(sid, sent, this.autocommit.value, this.autorollback.value));
-    if (id === null) return;
-    this.begin({ executionId: id, kind, offset: offset - shift, startedAt: Date.now(), finished: false });
+    await this.startingRun(async () => {
+      this.view.value = null;
+      const id = await this.call(() => execute(sid, sent, this.autocommit.value, this.autorollback.value));
+      if (id !== null) this.begin({ executionId: id, kind, offset: offset - shift, startedAt: Date.now(), finished: false });
+    });
   }
 
   private begin(run: Run): void {
@@ -456,10 +476,12 @@ export class QueryTab {
     if (!sid || this.running) return;
     await this.schemaLoad;
     this.editor?.clearError();
-    const answer = await this.call(() => viewTable(sid, request));
-    if (!answer) return;
-    this.view.value = { info, request, executionId: answer.execution_id };
-    this.begin({ executionId: answer.execution_id, kind: 'view', offset: 0, startedAt: Date.now(), finished: false });
+    await this.startingRun(async () => {
+      const answer = await this.call(() => viewTable(sid, request));
+      if (!answer) return;
+      this.view.value = { info, request, executionId: answer.execution_id };
+      this.begin({ executionId: answer.execution_id, kind: 'view', offset: 0, startedAt: Date.now(), finished: false });
+    });
   }
 
   private finish(run: Run, st: SessionStatus): void {
@@ -520,7 +542,11 @@ export class QueryTab {
     if (sid && this.running) await this.call(() => cancelRun(sid));
   }
 
-  async endTransaction(how: 'commit' | 'rollback'): Promise<SessionStatus | null> {
+  endTransaction(how: 'commit' | 'rollback'): Promise<SessionStatus | null> {
+    return this.startingRun(() => this.runEndTransaction(how));
+  }
+
+  private async runEndTransaction(how: 'commit' | 'rollback'): Promise<SessionStatus | null> {
     const sid = this.sid;
     if (!sid || this.running) return null;
     const answer = await this.call(() => endTransaction(sid, how));
@@ -578,7 +604,7 @@ export class QueryTab {
    */
   private assertCurrent(executionId: number | undefined, result: number): void {
     const st = this.status.value;
-    if (executionId === undefined || st?.execution_id !== executionId || result >= st.results.length) {
+    if (this.starting > 0 || executionId === undefined || st?.execution_id !== executionId || result >= st.results.length) {
       throw new Error('this result was replaced by a newer run');
     }
   }
