@@ -567,30 +567,29 @@ export class QueryTab {
 
   /** Rows of a result of the current session, for the grid (big values cut). */
   loadRows(result: number): (offset: number, limit: number) => Promise<RowsPage> {
-    const sid = this.sid;
-    const executionId = this.run.value?.executionId;
-    return async (offset, limit) => {
-      if (!sid) throw new Error('no session');
-      this.assertCurrent(executionId, result);
-      try {
-        const w = await fetchRows(sid, result, offset, limit);
-        return { rows: w.rows, cut: w.cut };
-      } catch (err) {
-        this.sessionTrouble(err, sid);
-        throw err;
-      }
-    };
+    return this.resultCall(result, async (sid, offset: number, limit: number) => {
+      const w = await fetchRows(sid, result, offset, limit);
+      return { rows: w.rows, cut: w.cut };
+    });
   }
 
   /** A whole value of a result of the current session, for a cell the grid shows cut. */
   loadValue(result: number): (row: number, col: number) => Promise<Cell> {
+    return this.resultCall(result, (sid, row: number, col: number) => fetchValue(sid, result, row, col));
+  }
+
+  /**
+   * A reader of the result shown now: it asks nothing once the tab moved on, and a
+   * session gone or held elsewhere is handled as for any call.
+   */
+  private resultCall<A extends unknown[], T>(result: number, fn: (sid: string, ...args: A) => Promise<T>): (...args: A) => Promise<T> {
     const sid = this.sid;
     const executionId = this.run.value?.executionId;
-    return async (row, col) => {
+    return async (...args) => {
       if (!sid) throw new Error('no session');
       this.assertCurrent(executionId, result);
       try {
-        return await fetchValue(sid, result, row, col);
+        return await fn(sid, ...args);
       } catch (err) {
         this.sessionTrouble(err, sid);
         throw err;
