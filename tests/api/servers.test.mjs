@@ -297,6 +297,28 @@ test('TUSK_FILE_DIRS lets servers name the operator\'s files (a mounted Secret) 
   });
 });
 
+test('desktop mode: an absolute file parameter is the one user\'s own path; a relative one is in storage', async () => {
+  const own = tempDir('own-');
+  writeFileSync(join(own, 'pgpass'), `${pg.host}:${pg.port}:*:${pg.user}:${pg.password}\n`, { mode: 0o600 });
+  await withTusk({ args: ['--desktop'], env: { PGADMIN_DEFAULT_EMAIL: undefined, PGADMIN_DEFAULT_PASSWORD: undefined } }, async (t) => {
+    let m;
+    for (let i = 0; i < 50 && !(m = t.output().match(/#key=([A-Za-z0-9_-]{43})/)); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(m, t.output());
+    const c = new Client(t.url);
+    const res = await c.post('api/v1/auth/desktop', { key: m[1] });
+    assert.equal(res.status, 200, res.raw);
+    c.csrf = res.body.csrf_token;
+    const connect = async (passfile) => {
+      const id = (await c.post('api/v1/servers', testServer({ name: passfile, connection_params: { passfile } }))).body.server.id;
+      return c.post(`api/v1/servers/${id}/connect`, {});
+    };
+    assert.equal((await connect(join(own, 'pgpass'))).status, 200);
+    const rel = await connect('pgpass');
+    assert.equal(rel.status, 422, rel.raw);
+    assert.equal(rel.body.error.code, 'file_not_found');
+  });
+});
+
 test('a database restriction limits the databases shown', async () => {
   psql("SELECT 1 FROM pg_database WHERE datname = 'restricted_other'") || psql('CREATE DATABASE restricted_other');
   await withTusk({}, async (t) => {
