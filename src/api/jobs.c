@@ -478,8 +478,9 @@ void api_jobs_start(http_req *r)
 	store_server sv;
 	tusk_err err = {0};
 	char *conninfo = NULL, *password = NULL, *role = NULL, *out_abs = NULL, *in_abs = NULL;
-	char *description = NULL, *summary = NULL, *script = NULL;
+	char *description = NULL, *summary = NULL, *passfile = jobs_passfile_path(app->jobs);
 	strv argv = {0};
+	uint64_t output_limit = 0;
 	if (!api_found(r, store_server_get(app->store, uid, server_id, &sv, &err), &err, "server", server_id))
 		goto out_noserver;
 	bool server_wide = strcmp(kind, "backup_server") == 0;
@@ -487,8 +488,8 @@ void api_jobs_start(http_req *r)
 		http_respond_error(r, 400, "missing_field", "Give the database the job works on.");
 		goto out;
 	}
-	if (!pgpool_client_conninfo(app->pool, uid, server_id, server_wide ? NULL : db, &conninfo, &password, &role,
-				    &err)) {
+	if (!pgpool_client_conninfo(app->pool, uid, server_id, server_wide ? NULL : db, passfile, &conninfo, &password,
+				    &role, &err)) {
 		http_respond_error(r, 409, err.code, "%s", err.msg);
 		goto out;
 	}
@@ -513,6 +514,18 @@ void api_jobs_start(http_req *r)
 			api_respond_err(r, &err);
 			goto out;
 		}
+		if (is_output_kind(kind) && app->cfg->storage_quota_mb > 0) {
+			/* the output may take what the quota leaves (the file it replaces is freed first) */
+			uint64_t used = 0, quota = (uint64_t)app->cfg->storage_quota_mb << 20;
+			struct stat old;
+			if (!storage_usage(app->cfg->data_dir, uid, &used, &err)) {
+				api_respond_err(r, &err);
+				goto out;
+			}
+			if (out_abs && lstat(out_abs, &old) == 0 && S_ISREG(old.st_mode))
+				used -= (uint64_t)old.st_size < used ? (uint64_t)old.st_size : used;
+			output_limit = quota > used ? quota - used : 1;
+		}
 		struct stat sb;
 		const char *format = json_string_value(json_object_get(spec, "format"));
 		bool directory = format && strcasecmp(format, "directory") == 0;
@@ -524,14 +537,15 @@ void api_jobs_start(http_req *r)
 			goto out;
 		}
 	}
-	job_ctx ctx = {.bin_dirs = app->cfg->pg_bin_dir,
+	job_ctx ctx = {.self_exe = jobs_self_exe(app->jobs),
+		       .bin_dirs = app->cfg->pg_bin_dir,
 		       .server_version = pgpool_server_version(app->pool, uid, server_id),
 		       .conninfo = conninfo,
 		       .role = role,
 		       .output = out_abs,
 		       .input = in_abs};
 	char why[512];
-	if (!jobs_build(kind, spec, &ctx, &argv, &script, &summary, why, sizeof(why), &err)) {
+	if (!jobs_build(kind, spec, &ctx, &argv, &summary, why, sizeof(why), &err)) {
 		http_respond_error(r, 422, err.code, "%s", err.msg);
 		goto out;
 	}
@@ -557,10 +571,11 @@ void api_jobs_start(http_req *r)
 		       .description = description,
 		       .argv = argv.v,
 		       .password = password,
+		       .passfile = passfile,
 		       .output_abs = out_abs,
 		       .output_rel = is_output_kind(kind) ? file : NULL,
 		       .input_rel = is_input_kind(kind) ? file : NULL,
-		       .stdin_text = script};
+		       .output_limit = output_limit};
 	int64_t id;
 	if (!jobs_start(app->jobs, &js, &id, &err)) {
 		api_respond_err(r, &err);
@@ -586,7 +601,7 @@ out_noserver:
 	free(in_abs);
 	free(description);
 	free(summary);
-	free(script);
+	free(passfile);
 	strv_free(&argv);
 	json_decref(empty);
 }
@@ -627,23 +642,21 @@ void api_jobs_archive(http_req *r)
 	strv_push(&argv, program);
 	strv_push(&argv, "--list");
 	strv_push(&argv, abs);
-	char *line = jobs_command_line(argv.v);
-	str cmd = STR_INIT;
-	str_appendf(&cmd, "%s 2>&1", line);
-	free(line);
-	FILE *f = popen(str_cstr(&cmd), "r");
-	str_free(&cmd);
+	str listing = STR_INIT;
+	int status = 0;
+	bool ran = jobs_capture(argv.v, 64u << 20, 30000, &listing, &status, &err);
 	str out = STR_INIT;
 	json_writer w;
 	jw_init(&w, &out);
 	jw_obj_begin(&w);
 	jw_key(&w, "entries");
 	jw_arr_begin(&w);
-	char buf[4096];
 	str errors = STR_INIT;
-	while (f && fgets(buf, sizeof(buf), f)) {
+	char *save = NULL;
+	for (char *buf = strtok_r((char *)str_cstr(&listing), "\n", &save); ran && buf;
+	     buf = strtok_r(NULL, "\n", &save)) {
 		size_t n = strlen(buf);
-		while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		while (n && buf[n - 1] == '\r')
 			buf[--n] = '\0';
 		if (buf[0] == ';' || n == 0)
 			continue;
@@ -689,17 +702,17 @@ void api_jobs_archive(http_req *r)
 		jw_kv_str(&w, "line", buf);
 		jw_obj_end(&w);
 	}
-	int rc = f ? pclose(f) : -1;
 	jw_arr_end(&w);
 	jw_obj_end(&w);
-	if (rc != 0) {
+	if (!ran || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		http_respond_error(r, 422, "archive_unreadable", "pg_restore could not read '%s': %s", file,
-				   errors.len ? str_cstr(&errors) : "it failed");
+				   !ran ? err.msg : errors.len ? str_cstr(&errors) : "it failed");
 		str_free(&out);
 	} else {
 		http_respond_json(r, 200, &out);
 	}
 	str_free(&errors);
+	str_free(&listing);
 	strv_free(&argv);
 	free(program);
 	free(abs);

@@ -1,5 +1,7 @@
-/* Command lines for jobs: pg_dump, pg_dumpall, pg_restore and psql with the
- * options of the backup, restore, maintenance and import/export dialogs. */
+/* Command lines for jobs: pg_dump, pg_dumpall, pg_restore and Tusk's own
+ * sql-client with the options of the backup, restore, maintenance and
+ * import/export dialogs. Every value is an argument of its own: nothing a
+ * user typed becomes part of a script or a shell line. */
 #include "jobs/commands.h"
 
 #include <dirent.h>
@@ -9,8 +11,11 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "jobs/jobs.h"
+#include "jobs/sqlclient.h"
 #include "pg/quote.h"
 #include "util/str.h"
 
@@ -56,24 +61,17 @@ static int program_major(const char *dir, const char *program)
 		if (v >= 10)
 			return v;
 	}
-	str cmd = STR_INIT;
-	str_append_char(&cmd, '\'');
-	for (const char *c = program; *c; c++) {
-		if (*c == '\'')
-			str_append_cstr(&cmd, "'\\''");
-		else
-			str_append_char(&cmd, *c);
+	char *argv[] = {(char *)program, "--version", NULL};
+	str out = STR_INIT;
+	int status = 0;
+	tusk_err err;
+	int v = 0;
+	if (jobs_capture(argv, 256, 5000, &out, &status, &err) && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		const char *p2 = strstr(str_cstr(&out), ") ");
+		v = p2 ? atoi(p2 + 2) : 0;
 	}
-	str_append_cstr(&cmd, "' --version 2>/dev/null");
-	FILE *f = popen(str_cstr(&cmd), "r");
-	str_free(&cmd);
-	if (!f)
-		return 0;
-	char line[256] = "";
-	char *got = fgets(line, sizeof(line), f);
-	pclose(f);
-	const char *v = got ? strstr(line, ") ") : NULL;
-	return v ? atoi(v + 2) : 0;
+	str_free(&out);
+	return v;
 }
 
 bool jobs_find_program(const char *bin_dirs, const char *name, int server_version, char **path, tusk_err *err)
@@ -257,6 +255,7 @@ static void backup(struct spec *s, const job_ctx *ctx, strv *argv)
 	const char *format = choice(s, "format", FORMATS, "custom");
 	if (!format)
 		return;
+	strv_push(argv, "--no-password");
 	strv_pushf(argv, "--dbname=%s", ctx->conninfo);
 	strv_pushf(argv, "--file=%s", ctx->output);
 	strv_pushf(argv, "--format=%c", format[0]);
@@ -266,11 +265,11 @@ static void backup(struct spec *s, const job_ctx *ctx, strv *argv)
 			bad(s, "a tar backup cannot be compressed");
 		strv_pushf(argv, "--compress=%ld", compress);
 	}
-	long jobs = number(s, "jobs", 1, 64, 1);
-	if (jobs > 1) {
+	long njobs = number(s, "jobs", 1, 64, 1);
+	if (njobs > 1) {
 		if (strcmp(format, "directory") != 0)
 			bad(s, "parallel 'jobs' need the directory format");
-		strv_pushf(argv, "--jobs=%ld", jobs);
+		strv_pushf(argv, "--jobs=%ld", njobs);
 	}
 	json_t *sections = json_object_get(s->o, "sections");
 	size_t i;
@@ -321,6 +320,7 @@ static void backup_server(struct spec *s, const job_ctx *ctx, strv *argv)
 	const char *mode = choice(s, "mode", SERVER_MODES, "full");
 	if (!mode)
 		return;
+	strv_push(argv, "--no-password");
 	strv_pushf(argv, "--dbname=%s", ctx->conninfo);
 	strv_pushf(argv, "--file=%s", ctx->output);
 	if (strcmp(mode, "full"))
@@ -336,7 +336,7 @@ static void backup_server(struct spec *s, const job_ctx *ctx, strv *argv)
 	common_tail(s, argv, ctx);
 }
 
-/* ---- pg_restore, psql -f ---- */
+/* ---- pg_restore, and plain scripts ---- */
 
 bool jobs_is_archive(const char *path)
 {
@@ -361,27 +361,27 @@ bool jobs_is_archive(const char *path)
 	return n >= 262 && strncmp(head, "toc.dat", 7) == 0 && memcmp(head + 257, "ustar", 5) == 0;
 }
 
+/* The start of a `tusk sql-client` command line: Tusk's own client runs what psql ran before. */
+static void sql_client_head(strv *argv, const job_ctx *ctx, struct spec *s)
+{
+	strv_push(argv, JOBS_SQLCLIENT_COMMAND);
+	strv_pushf(argv, "--dbname=%s", ctx->conninfo);
+	const char *role = text(s, "role") ? text(s, "role") : ctx->role;
+	if (role)
+		strv_pushf(argv, "--role=%s", role);
+}
+
 static void restore(struct spec *s, const job_ctx *ctx, strv *argv, bool archive)
 {
 	bool single = flag(s, "single_transaction"), stop = flag(s, "exit_on_error");
 	if (!archive) {
-		/* a plain SQL script goes through psql */
-		strv_push(argv, "-X");
-		strv_pushf(argv, "--dbname=%s", ctx->conninfo);
+		/* a plain SQL script: statement by statement, no psql meta-command runs */
+		sql_client_head(argv, ctx, s);
+		strv_pushf(argv, "--script=%s", ctx->input);
 		if (stop)
-			strv_push(argv, "--set=ON_ERROR_STOP=1");
+			strv_push(argv, "--exit-on-error");
 		if (single)
 			strv_push(argv, "--single-transaction");
-		strv_push(argv, "--echo-errors");
-		const char *role = text(s, "role") ? text(s, "role") : ctx->role;
-		if (role) {
-			str set = STR_INIT;
-			str_append_cstr(&set, "SET ROLE ");
-			pg_quote_ident(&set, role);
-			strv_pushf(argv, "--command=%s", str_cstr(&set));
-			str_free(&set);
-		}
-		strv_pushf(argv, "--file=%s", ctx->input);
 		static const char *const archive_only[] = {"clean", "create", "jobs", "data_only", "schema_only",
 							   "schemas", "tables", "functions", "indexes", "triggers",
 							   "no_owner", "no_privileges", NULL};
@@ -393,6 +393,7 @@ static void restore(struct spec *s, const job_ctx *ctx, strv *argv, bool archive
 		}
 		return;
 	}
+	strv_push(argv, "--no-password");
 	strv_pushf(argv, "--dbname=%s", ctx->conninfo);
 	static const char *const flags[][2] = {
 		{"clean", "--clean"},		   {"create", "--create"},	       {"if_exists", "--if-exists"},
@@ -408,11 +409,11 @@ static void restore(struct spec *s, const job_ctx *ctx, strv *argv, bool archive
 		bad(s, "'schema_only' and 'data_only' exclude each other");
 	if (flag(s, "if_exists") && !flag(s, "clean"))
 		bad(s, "'if_exists' needs 'clean'");
-	long jobs = number(s, "jobs", 1, 64, 1);
-	if (jobs > 1) {
+	long njobs = number(s, "jobs", 1, 64, 1);
+	if (njobs > 1) {
 		if (single)
 			bad(s, "parallel 'jobs' cannot run in a single transaction");
-		strv_pushf(argv, "--jobs=%ld", jobs);
+		strv_pushf(argv, "--jobs=%ld", njobs);
 	}
 	names(s, argv, "schemas", "schema");
 	/* pg_restore takes plain names (no patterns) for these */
@@ -437,42 +438,12 @@ static void restore(struct spec *s, const job_ctx *ctx, strv *argv, bool archive
 	strv_push(argv, ctx->input);
 }
 
-/* ---- maintenance and COPY: a psql script on stdin ---- */
+/* ---- maintenance and COPY: tusk sql-client, every name a separate argument ---- */
 
 static const char *const OPERATIONS[] = {"vacuum", "analyze", "reindex", "cluster", NULL};
 static const char *const CLEANUP[] = {"auto", "on", "off", NULL};
 
-static void psql_head(strv *argv, const job_ctx *ctx)
-{
-	strv_push(argv, "-X");
-	strv_push(argv, "--no-psqlrc");
-	strv_push(argv, "--set=ON_ERROR_STOP=1");
-	strv_push(argv, "--echo-queries");
-	strv_pushf(argv, "--dbname=%s", ctx->conninfo);
-}
-
-static void set_role(str *sql, const job_ctx *ctx, struct spec *s)
-{
-	const char *role = text(s, "role") ? text(s, "role") : ctx->role;
-	if (role) {
-		str_append_cstr(sql, "SET ROLE ");
-		pg_quote_ident(sql, role);
-		str_append_cstr(sql, ";\n");
-	}
-}
-
-/* The tables of a schema, each through \gexec with a statement prefix. */
-static void per_table(str *sql, const char *prefix, const char *schema, const char *relkinds, const char *extra)
-{
-	str_append_cstr(sql, "SELECT format('%s %I.%I', ");
-	pg_quote_literal(sql, prefix, strlen(prefix));
-	str_append_cstr(sql, ", n.nspname, c.relname) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
-			     "n.oid = c.relnamespace WHERE n.nspname = ");
-	pg_quote_literal(sql, schema, strlen(schema));
-	str_appendf(sql, " AND c.relkind IN (%s)%s ORDER BY c.relname\n\\gexec\n", relkinds, extra);
-}
-
-static void maintenance(struct spec *s, const job_ctx *ctx, strv *argv, str *script, char **what)
+static void maintenance(struct spec *s, const job_ctx *ctx, strv *argv, char **what)
 {
 	const char *op = choice(s, "operation", OPERATIONS, NULL);
 	if (!op) {
@@ -484,12 +455,6 @@ static void maintenance(struct spec *s, const job_ctx *ctx, strv *argv, str *scr
 	if ((table || index) && !schema)
 		bad(s, "a table or index needs its 'schema'");
 	bool vacuum = strcmp(op, "vacuum") == 0;
-	str opts = STR_INIT;
-#define OPT(cond, word)                                                                                                \
-	do {                                                                                                           \
-		if (cond)                                                                                              \
-			str_appendf(&opts, "%s%s", opts.len ? ", " : "", word);                                         \
-	} while (0)
 	bool full = flag(s, "full"), freeze = flag(s, "freeze"), analyze = flag(s, "analyze");
 	bool skip_locked = flag(s, "skip_locked"), concurrently = flag(s, "concurrently");
 	const char *cleanup = choice(s, "index_cleanup", CLEANUP, NULL);
@@ -502,100 +467,61 @@ static void maintenance(struct spec *s, const job_ctx *ctx, strv *argv, str *scr
 		bad(s, "'concurrently' is an option of reindex");
 	if (skip_locked && strcmp(op, "vacuum") != 0 && strcmp(op, "analyze") != 0)
 		bad(s, "'skip_locked' is an option of vacuum and analyze");
-	OPT(full, "FULL");
-	OPT(freeze, "FREEZE");
-	OPT(analyze, "ANALYZE");
-	OPT(flag(s, "verbose"), "VERBOSE");
-	OPT(skip_locked, "SKIP_LOCKED");
-	if (cleanup)
-		str_appendf(&opts, "%sINDEX_CLEANUP %s", opts.len ? ", " : "", cleanup);
-	if (parallel >= 0)
-		str_appendf(&opts, "%sPARALLEL %ld", opts.len ? ", " : "", parallel);
-#undef OPT
-	str head = STR_INIT; /* "VACUUM (FULL)" */
+	if (strcmp(op, "cluster") == 0 && index && !table)
+		bad(s, "cluster on an index needs its 'table'");
+	if ((vacuum || strcmp(op, "analyze") == 0) && index)
+		bad(s, "%s works on tables, a schema or the database, not on an index", op);
+	sql_client_head(argv, ctx, s);
+	strv_pushf(argv, "--maintenance=%s", op);
+	str head = STR_INIT; /* for the description: "VACUUM (FULL)" */
 	for (const char *c = op; *c; c++)
 		str_append_char(&head, (char)(*c - 32));
+	str opts = STR_INIT;
+	const struct {
+		bool on;
+		const char *word;
+	} words[] = {{full, "FULL"},
+		     {freeze, "FREEZE"},
+		     {analyze, "ANALYZE"},
+		     {flag(s, "verbose"), "VERBOSE"},
+		     {skip_locked, "SKIP_LOCKED"}};
+	for (size_t k = 0; k < sizeof(words) / sizeof(*words); k++)
+		if (words[k].on) {
+			strv_pushf(argv, "--option=%s", words[k].word);
+			str_appendf(&opts, "%s%s", opts.len ? ", " : "", words[k].word);
+		}
+	if (cleanup) {
+		strv_pushf(argv, "--index-cleanup=%s", cleanup);
+		str_appendf(&opts, "%sINDEX_CLEANUP %s", opts.len ? ", " : "", cleanup);
+	}
+	if (parallel >= 0) {
+		strv_pushf(argv, "--parallel=%ld", parallel);
+		str_appendf(&opts, "%sPARALLEL %ld", opts.len ? ", " : "", parallel);
+	}
+	if (concurrently)
+		strv_push(argv, "--concurrently");
 	if (opts.len)
 		str_appendf(&head, " (%s)", str_cstr(&opts));
 	str_free(&opts);
-	str target = STR_INIT, sql = STR_INIT;
-	if (schema && (table || index)) {
-		pg_quote_ident(&target, schema);
-		str_append_char(&target, '.');
-		pg_quote_ident(&target, table ? table : index);
-	}
-	set_role(&sql, ctx, s);
-	if (strcmp(op, "reindex") == 0) {
-		const char *what_kw = index ? "INDEX" : table ? "TABLE" : schema ? "SCHEMA" : "DATABASE";
-		str_appendf(&sql, "%s %s%s ", str_cstr(&head), what_kw, concurrently ? " CONCURRENTLY" : "");
-		if (index || table)
-			str_append(&sql, target.buf, target.len);
-		else
-			pg_quote_ident(&sql, schema ? schema : database ? database : "");
-		str_append_cstr(&sql, ";\n");
-		if (!schema && !database)
-			bad(s, "reindex needs the 'database', a 'schema', a 'table' or an 'index'");
-	} else if (strcmp(op, "cluster") == 0) {
-		if (index && !table)
-			bad(s, "cluster on an index needs its 'table'");
-		if (table) {
-			str_appendf(&sql, "%s ", str_cstr(&head));
-			str_reset(&target);
-			pg_quote_ident(&target, schema);
-			str_append_char(&target, '.');
-			pg_quote_ident(&target, table);
-			str_append(&sql, target.buf, target.len);
-			if (index) {
-				str_append_cstr(&sql, " USING ");
-				pg_quote_ident(&sql, index);
-			}
-			str_append_cstr(&sql, ";\n");
-		} else if (schema) {
-			per_table(&sql, str_cstr(&head), schema, "'r', 'm'",
-				  " AND EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid AND "
-				  "i.indisclustered)");
-		} else {
-			str_appendf(&sql, "%s;\n", str_cstr(&head));
-		}
-	} else {
-		if (index)
-			bad(s, "%s works on tables, a schema or the database, not on an index", op);
-		if (table)
-			str_appendf(&sql, "%s %s;\n", str_cstr(&head), str_cstr(&target));
-		else if (schema)
-			per_table(&sql, str_cstr(&head), schema, "'r', 'm', 'p'", "");
-		else
-			str_appendf(&sql, "%s;\n", str_cstr(&head));
-	}
-	psql_head(argv, ctx);
-	str_append(script, sql.buf, sql.len);
+	if (schema)
+		strv_pushf(argv, "--schema=%s", schema);
+	if (table)
+		strv_pushf(argv, "--table=%s", table);
+	if (index)
+		strv_pushf(argv, "--index=%s", index);
 	str d = STR_INIT;
-	str_appendf(&d, "%s of %s", str_cstr(&head),
-		    index || table ? str_cstr(&target) : schema ? schema : database ? database : "the database");
+	if (index || table)
+		str_appendf(&d, "%s of %s.%s", str_cstr(&head), schema ? schema : "", table ? table : index);
+	else
+		str_appendf(&d, "%s of %s", str_cstr(&head), schema ? schema : database ? database : "the database");
 	*what = xstrdup(str_cstr(&d));
 	str_free(&d);
 	str_free(&head);
-	str_free(&target);
-	str_free(&sql);
 }
 
 static const char *const COPY_FORMATS[] = {"csv", "text", "binary", NULL};
 
-/* A path in psql's single-quoted backslash-command argument. */
-static void psql_quoted_path(str *out, const char *path)
-{
-	str_append_char(out, '\'');
-	for (const char *c = path; *c; c++) {
-		if (*c == '\'')
-			str_append_char(out, '\'');
-		else if (*c == '\\')
-			str_append_char(out, '\\');
-		str_append_char(out, *c);
-	}
-	str_append_char(out, '\'');
-}
-
-static void copy(struct spec *s, const job_ctx *ctx, strv *argv, str *script, bool import)
+static void copy(struct spec *s, const job_ctx *ctx, strv *argv, bool import)
 {
 	const char *schema = text(s, "schema"), *table = text(s, "table");
 	if (!schema || !table) {
@@ -605,76 +531,59 @@ static void copy(struct spec *s, const job_ctx *ctx, strv *argv, str *script, bo
 	const char *format = choice(s, "format", COPY_FORMATS, "csv");
 	if (!format)
 		return;
-	str sql = STR_INIT;
-	set_role(&sql, ctx, s);
-	str_append_cstr(&sql, "\\copy ");
-	pg_quote_ident(&sql, schema);
-	str_append_char(&sql, '.');
-	pg_quote_ident(&sql, table);
+	sql_client_head(argv, ctx, s);
+	strv_pushf(argv, "--%s=%s", import ? "copy-from" : "copy-to", import ? ctx->input : ctx->output);
+	strv_pushf(argv, "--schema=%s", schema);
+	strv_pushf(argv, "--table=%s", table);
+	strv_pushf(argv, "--format=%s", format);
 	json_t *cols = json_object_get(s->o, "columns");
-	if (cols && !json_is_null(cols) && json_array_size(cols) > 0) {
-		str_append_cstr(&sql, " (");
-		size_t i;
-		json_t *e;
-		json_array_foreach(cols, i, e)
-		{
-			if (!json_is_string(e) || !*json_string_value(e)) {
-				bad(s, "'columns' is a list of column names");
-				break;
-			}
-			if (i)
-				str_append_cstr(&sql, ", ");
-			pg_quote_ident(&sql, json_string_value(e));
-		}
-		str_append_char(&sql, ')');
-	} else if (cols && !json_is_null(cols) && !json_is_array(cols)) {
+	if (cols && !json_is_null(cols) && !json_is_array(cols))
 		bad(s, "'columns' is a list of column names");
+	size_t i;
+	json_t *e;
+	json_array_foreach(cols, i, e)
+	{
+		if (!json_is_string(e) || !*json_string_value(e)) {
+			bad(s, "'columns' is a list of column names");
+			break;
+		}
+		strv_pushf(argv, "--column=%s", json_string_value(e));
 	}
-	str_appendf(&sql, " %s ", import ? "FROM" : "TO");
-	psql_quoted_path(&sql, import ? ctx->input : ctx->output);
-	str_appendf(&sql, " WITH (FORMAT %s", format);
 	bool binary = strcmp(format, "binary") == 0, csv = strcmp(format, "csv") == 0;
 	if (flag(s, "header")) {
 		if (binary)
 			bad(s, "a binary file has no header");
-		str_append_cstr(&sql, ", HEADER true");
+		strv_push(argv, "--header");
 	}
-	static const char *const options[][2] = {
-		{"delimiter", "DELIMITER"}, {"null", "NULL"}, {"quote", "QUOTE"}, {"escape", "ESCAPE"}, {"encoding", "ENCODING"}};
+	static const char *const options[] = {"delimiter", "null", "quote", "escape", "encoding"};
 	for (size_t k = 0; k < 5; k++) {
-		json_t *v = json_object_get(s->o, options[k][0]);
+		json_t *v = json_object_get(s->o, options[k]);
 		const char *t = json_is_string(v) ? json_string_value(v) : NULL;
 		if (v && !json_is_null(v) && !t)
-			bad(s, "'%s' is text", options[k][0]);
-		text(s, options[k][0]); /* control characters */
+			bad(s, "'%s' is text", options[k]);
+		text(s, options[k]); /* control characters */
 		/* NULL may be the empty string; the others are left out when empty */
 		if (!t || (!*t && k != 1))
 			continue;
 		if (binary && k < 4)
-			bad(s, "a binary file takes no '%s'", options[k][0]);
+			bad(s, "a binary file takes no '%s'", options[k]);
 		if (!csv && k >= 2 && k <= 3)
-			bad(s, "'%s' is an option of csv", options[k][0]);
-		str_appendf(&sql, ", %s ", options[k][1]);
-		pg_quote_literal(&sql, t, strlen(t));
+			bad(s, "'%s' is an option of csv", options[k]);
+		strv_pushf(argv, "--%s=%s", options[k], t);
 	}
-	str_append_cstr(&sql, ")\n");
-	psql_head(argv, ctx);
-	str_append(script, sql.buf, sql.len);
-	str_free(&sql);
 }
 
-bool jobs_build(const char *kind, json_t *spec_obj, const job_ctx *ctx, strv *argv, char **script_out,
-		char **description, char *why, size_t why_len, tusk_err *err)
+bool jobs_build(const char *kind, json_t *spec_obj, const job_ctx *ctx, strv *argv, char **description, char *why,
+		size_t why_len, tusk_err *err)
 {
 	why[0] = '\0';
 	*description = NULL;
-	*script_out = NULL;
 	struct spec s = {spec_obj, why, why_len};
 	bool archive = strcmp(kind, "restore") == 0 && ctx->input && jobs_is_archive(ctx->input);
 	const char *program = strcmp(kind, "backup") == 0 ? "pg_dump"
 			      : strcmp(kind, "backup_server") == 0 ? "pg_dumpall"
 			      : strcmp(kind, "restore") == 0 && archive ? "pg_restore"
-									: "psql";
+									: NULL; /* Tusk's own sql-client */
 	static const char *const kinds[] = {"backup", "backup_server", "restore", "maintenance", "import", "export", NULL};
 	size_t k = 0;
 	while (kinds[k] && strcmp(kinds[k], kind) != 0)
@@ -684,11 +593,10 @@ bool jobs_build(const char *kind, json_t *spec_obj, const job_ctx *ctx, strv *ar
 		return true;
 	}
 	char *path = NULL;
-	if (!jobs_find_program(ctx->bin_dirs, program, ctx->server_version, &path, err))
+	if (program && !jobs_find_program(ctx->bin_dirs, program, ctx->server_version, &path, err))
 		return false;
-	strv_push(argv, path);
+	strv_push(argv, program ? path : ctx->self_exe);
 	free(path);
-	str script = STR_INIT;
 	char *what = NULL;
 	if (strcmp(kind, "backup") == 0)
 		backup(&s, ctx, argv);
@@ -697,12 +605,9 @@ bool jobs_build(const char *kind, json_t *spec_obj, const job_ctx *ctx, strv *ar
 	else if (strcmp(kind, "restore") == 0)
 		restore(&s, ctx, argv, archive);
 	else if (strcmp(kind, "maintenance") == 0)
-		maintenance(&s, ctx, argv, &script, &what);
+		maintenance(&s, ctx, argv, &what);
 	else
-		copy(&s, ctx, argv, &script, strcmp(kind, "import") == 0);
+		copy(&s, ctx, argv, strcmp(kind, "import") == 0);
 	*description = what;
-	if (script.len)
-		*script_out = xstrdup(str_cstr(&script)); /* psql reads it on stdin */
-	str_free(&script);
 	return true;
 }

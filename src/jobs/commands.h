@@ -1,6 +1,7 @@
 /* The command lines of jobs, built from the spec the API received: which
  * client program (the newest not older than the server) and its arguments.
- * Nothing here runs anything but `<program> --version`. */
+ * Nothing here runs anything but `<program> --version` (through
+ * jobs_capture: an argument vector, never a shell). */
 #ifndef TUSK_JOBS_COMMANDS_H
 #define TUSK_JOBS_COMMANDS_H
 
@@ -11,6 +12,7 @@
 #include "util/err.h"
 
 typedef struct {
+	const char *self_exe;  /* the tusk binary: its sql-client runs scripts, maintenance and COPY */
 	const char *bin_dirs;  /* ':'-separated, or NULL: /usr/lib/postgresql/<v>/bin */
 	int server_version;    /* server_version_num of the target */
 	const char *conninfo;  /* to the job's database (no password) */
@@ -34,11 +36,12 @@ bool jobs_find_program(const char *bin_dirs, const char *name, int server_versio
 	__attribute__((warn_unused_result));
 
 /* The argument vector of a job KIND (backup, backup_server, restore,
- * maintenance, import, export) for SPEC, and for psql jobs the script it
- * reads on stdin (*script, else NULL); a bad spec sets why (a 400), a missing
- * program err. *description is a summary for maintenance (else NULL). */
-bool jobs_build(const char *kind, json_t *spec, const job_ctx *ctx, strv *argv, char **script, char **description,
-		char *why, size_t why_len, tusk_err *err) __attribute__((warn_unused_result));
+ * maintenance, import, export) for SPEC: pg_dump, pg_dumpall, pg_restore, or
+ * `tusk sql-client` for plain scripts, maintenance and COPY. A bad spec sets
+ * why (a 400), a missing program err. *description is a summary for
+ * maintenance (else NULL). */
+bool jobs_build(const char *kind, json_t *spec, const job_ctx *ctx, strv *argv, char **description, char *why,
+		size_t why_len, tusk_err *err) __attribute__((warn_unused_result));
 
 /* Whether a file is an archive pg_restore reads (custom or tar) or a
  * directory backup; false for a plain SQL script. */

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,7 +27,7 @@ extern char **environ;
 enum { KILL_AFTER_MS = 5000, POLL_MS = 100 };
 
 struct running {
-	int64_t id;
+	int64_t id, user_id, server_id;
 	pid_t pid; /* 0 until forked */
 	bool cancel;
 	int64_t cancel_at_ms;
@@ -37,6 +38,7 @@ struct running {
 struct jobs {
 	store *st;
 	char *dir, *instance;
+	char *self_exe; /* this binary, for `tusk sql-client` */
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
 	struct running *list;
@@ -69,6 +71,14 @@ jobs *jobs_new(store *st, const char *data_dir, const char *instance, int max_ru
 	j->dir = xstrdup(str_cstr(&d));
 	str_free(&d);
 	j->instance = xstrdup(instance);
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	/* an upgraded binary shows as "<path> (deleted)": the path is the new one */
+	char *deleted = n > 0 ? strstr(exe, " (deleted)") : NULL;
+	if (deleted && deleted[10] == '\0')
+		*deleted = '\0';
+	j->self_exe = xstrdup(n > 0 ? exe : "/proc/self/exe");
 	mkdir(j->dir, 0700);
 	pthread_mutex_init(&j->lock, NULL);
 	pthread_cond_init(&j->changed, NULL);
@@ -88,7 +98,13 @@ void jobs_free(jobs *j)
 	pthread_cond_destroy(&j->changed);
 	free(j->dir);
 	free(j->instance);
+	free(j->self_exe);
 	free(j);
+}
+
+const char *jobs_self_exe(const jobs *j)
+{
+	return j->self_exe;
 }
 
 bool jobs_stopping(jobs *j)
@@ -141,6 +157,14 @@ char *jobs_command_line(char *const *argv)
 
 /* ---- the child ---- */
 
+static void free_env(char **env)
+{
+	for (size_t i = 0; env[i]; i++)
+		free(env[i]);
+	free(env);
+}
+
+
 /* A passfile line matching any connection: ':' and '\' escaped. */
 static bool write_passfile(const char *path, const char *password)
 {
@@ -161,48 +185,151 @@ static bool write_passfile(const char *path, const char *password)
 	return close(fd) == 0 && ok;
 }
 
-/* The child's environment: only what locating files, locales and libpq's
- * own configuration need (never Tusk's secrets, nor a PGPASSWORD), plus the
- * job's passfile. */
+/* The environment of every child program: what finding programs and
+ * locales needs (PATH, LANG, LC_*, TZ), HOME an empty folder of Tusk's, and
+ * Kerberos' default credential cache and client keytab pointed into it, so
+ * that libpq in the child finds none of the Tusk process's own credentials
+ * (~/.pgpass, ~/.pg_service.conf, ~/.postgresql/, a ticket cache). Nothing
+ * else of Tusk's environment (PG*, TUSK_*, PGADMIN_*, secrets) is passed on;
+ * PGSERVICEFILE only when the operator named one (TUSK_PG_SERVICE_FILE). */
+static char *child_home;
+static char *child_service_file;
+
+void jobs_child_setup(const char *home, const char *service_file)
+{
+	free(child_home);
+	free(child_service_file);
+	child_home = home ? xstrdup(home) : NULL;
+	child_service_file = service_file && *service_file ? xstrdup(service_file) : NULL;
+}
+
 static bool passed_on(const char *var)
 {
-	static const char *const exact[] = {"PATH=", "HOME=", "USER=", "LOGNAME=", "LANG=", "TZ=", "TMPDIR=",
-					    "PGSERVICEFILE=", "PGSYSCONFDIR=", "PGLOCALEDIR=", "PGTZ=", NULL};
-	static const char *const prefixes[] = {"LC_", "PGSSL", "PGGSS", NULL};
+	static const char *const exact[] = {"PATH=", "LANG=", "LANGUAGE=", "TZ=", NULL};
 	for (size_t i = 0; exact[i]; i++)
 		if (strncmp(var, exact[i], strlen(exact[i])) == 0)
 			return true;
-	for (size_t i = 0; prefixes[i]; i++)
-		if (strncmp(var, prefixes[i], strlen(prefixes[i])) == 0)
-			return true;
-	return false;
+	return strncmp(var, "LC_", 3) == 0;
 }
 
-static char **child_env(const char *passfile)
+static char **child_env(void)
 {
 	size_t n = 0;
 	while (environ[n])
 		n++;
-	char **env = xcalloc(n + 3, sizeof(char *));
+	char **env = xcalloc(n + 8, sizeof(char *));
 	size_t k = 0;
+	bool path = false;
 	for (size_t i = 0; i < n; i++)
-		if (passed_on(environ[i]))
+		if (passed_on(environ[i])) {
+			path |= strncmp(environ[i], "PATH=", 5) == 0;
 			env[k++] = xstrdup(environ[i]);
-	if (passfile) {
-		str s = STR_INIT;
-		str_appendf(&s, "PGPASSFILE=%s", passfile);
-		env[k++] = xstrdup(str_cstr(&s));
-		str_free(&s);
+		}
+	if (!path)
+		env[k++] = xstrdup("PATH=/usr/local/bin:/usr/bin:/bin");
+	const char *home = child_home ? child_home : "/nonexistent";
+	str s = STR_INIT;
+	str_appendf(&s, "HOME=%s", home);
+	env[k++] = str_take(&s);
+	str_appendf(&s, "KRB5CCNAME=FILE:%s/krb5cc", home);
+	env[k++] = str_take(&s);
+	str_appendf(&s, "KRB5_CLIENT_KTNAME=FILE:%s/client.keytab", home);
+	env[k++] = str_take(&s);
+	if (child_service_file) {
+		str_appendf(&s, "PGSERVICEFILE=%s", child_service_file);
+		env[k++] = str_take(&s);
 	}
 	env[k] = NULL;
 	return env;
 }
 
-static void free_env(char **env)
+/* In the child between fork and exec (async-signal-safe calls only): its
+ * own session and process group (no terminal to prompt on), default signals,
+ * no descriptor of Tusk's but 0, 1 and 2. */
+static void child_prepare(int in, int out)
 {
-	for (size_t i = 0; env[i]; i++)
-		free(env[i]);
-	free(env);
+	setsid();
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	/* Tusk blocks and ignores signals the program needs: undo both */
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	struct sigaction dfl;
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigaction(SIGPIPE, &dfl, NULL);
+	sigaction(SIGTERM, &dfl, NULL);
+	sigaction(SIGINT, &dfl, NULL);
+	if (in >= 0)
+		dup2(in, 0);
+	dup2(out, 1);
+	dup2(out, 2);
+	if (close_range(3, ~0U, 0) != 0) {
+		/* an old kernel: close what there is, one by one */
+		for (int fd = 3; fd < 65536; fd++)
+			close(fd);
+	}
+	umask(077);
+}
+
+bool jobs_capture(char *const *argv, size_t max_bytes, int timeout_ms, str *out, int *status, tusk_err *err)
+{
+	int pipefd[2];
+	if (pipe2(pipefd, O_CLOEXEC) != 0) {
+		err_set(err, "job_failed", "Tusk could not start %s: %s", argv[0], strerror(errno));
+		return false;
+	}
+	char **env = child_env();
+	pid_t pid = fork();
+	if (pid == 0) {
+		int in = open("/dev/null", O_RDONLY);
+		child_prepare(in, pipefd[1]);
+		execve(argv[0], argv, env);
+		_exit(127);
+	}
+	free_env(env);
+	close(pipefd[1]);
+	if (pid < 0) {
+		close(pipefd[0]);
+		err_set(err, "job_failed", "Tusk could not start %s: %s", argv[0], strerror(errno));
+		return false;
+	}
+	int64_t deadline = now_ms() + timeout_ms;
+	bool timed_out = false;
+	char buf[4096];
+	for (;;) {
+		int left = (int)(deadline - now_ms());
+		if (left <= 0) {
+			timed_out = true;
+			break;
+		}
+		struct pollfd p = {.fd = pipefd[0], .events = POLLIN};
+		int ready = poll(&p, 1, left);
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready <= 0) {
+			timed_out = ready == 0;
+			break;
+		}
+		ssize_t n = read(pipefd[0], buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		if (out->len < max_bytes)
+			str_append(out, buf, (size_t)n < max_bytes - out->len ? (size_t)n : max_bytes - out->len);
+	}
+	close(pipefd[0]);
+	if (timed_out)
+		kill(-pid, SIGKILL);
+	int st = 0;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+	}
+	kill(-pid, SIGKILL); /* whatever it left in its group */
+	if (timed_out) {
+		err_set(err, "job_failed", "%s did not answer within %d seconds", argv[0], timeout_ms / 1000);
+		return false;
+	}
+	*status = st;
+	return true;
 }
 
 static int remove_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -222,6 +349,34 @@ static bool remove_output(const char *path)
 	if (S_ISDIR(sb.st_mode))
 		return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS) == 0;
 	return unlink(path) == 0;
+}
+
+static uint64_t tree_bytes;
+
+static int add_size(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)path;
+	(void)ftw;
+	if (flag == FTW_F && S_ISREG(sb->st_mode))
+		tree_bytes += (uint64_t)sb->st_size;
+	return 0;
+}
+
+/* Bytes of an output: a file, or all the files of a directory backup. */
+static uint64_t output_size(const char *path)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER; /* nftw's callback has no context */
+	struct stat sb;
+	if (!path || lstat(path, &sb) != 0)
+		return 0;
+	if (!S_ISDIR(sb.st_mode))
+		return (uint64_t)sb.st_size;
+	pthread_mutex_lock(&lock);
+	tree_bytes = 0;
+	nftw(path, add_size, 16, FTW_PHYS);
+	uint64_t n = tree_bytes;
+	pthread_mutex_unlock(&lock);
+	return n;
 }
 
 /* The last non-empty line of the log, for the reason of a failure. */
@@ -255,8 +410,9 @@ struct job_run {
 	struct running *r;
 	int64_t id;
 	char **argv, **env;
-	char *log_path, *passfile, *output, *input_file;
+	char *log_path, *passfile, *output;
 	char *program; /* the program's name, for messages */
+	uint64_t output_limit; /* 0: none */
 	int log_fd;
 };
 
@@ -268,7 +424,6 @@ static void run_free(struct job_run *run)
 	free_env(run->env);
 	free(run->log_path);
 	free(run->passfile);
-	free(run->input_file);
 	free(run->output);
 	free(run->program);
 	free(run);
@@ -287,6 +442,8 @@ static void unlist(jobs *j, struct running *r)
 	pthread_cond_broadcast(&j->changed);
 	pthread_mutex_unlock(&j->lock);
 }
+
+static bool cancel_locked(jobs *j, struct running *r, const char *reason);
 
 static void *job_thread(void *arg)
 {
@@ -307,8 +464,6 @@ static void *job_thread(void *arg)
 			job_log(LOG_ERROR, "jobs: could not record a job's end", run->id, "error", err.msg);
 		if (run->passfile)
 			unlink(run->passfile);
-		if (run->input_file)
-			unlink(run->input_file);
 		unlist(j, run->r);
 		run_free(run);
 		return NULL;
@@ -316,23 +471,8 @@ static void *job_thread(void *arg)
 	pid_t pid = fork();
 	if (pid == 0) {
 		/* the child: only async-signal-safe calls until exec */
-		setpgid(0, 0);
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		/* Tusk blocks and ignores signals the program needs: undo both */
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		struct sigaction dfl;
-		memset(&dfl, 0, sizeof(dfl));
-		dfl.sa_handler = SIG_DFL;
-		sigaction(SIGPIPE, &dfl, NULL);
-		sigaction(SIGTERM, &dfl, NULL);
-		sigaction(SIGINT, &dfl, NULL);
-		int in = open(run->input_file ? run->input_file : "/dev/null", O_RDONLY);
-		if (in >= 0)
-			dup2(in, 0);
-		dup2(run->log_fd, 1);
-		dup2(run->log_fd, 2);
+		int in = open("/dev/null", O_RDONLY);
+		child_prepare(in, run->log_fd);
 		execve(run->argv[0], run->argv, run->env);
 		static const char msg[] = "tusk: could not start the program\n";
 		ssize_t ignored = write(2, msg, sizeof(msg) - 1);
@@ -348,8 +488,6 @@ static void *job_thread(void *arg)
 			job_log(LOG_ERROR, "jobs: could not record a job's end", run->id, "error", err.msg);
 		if (run->passfile)
 			unlink(run->passfile);
-		if (run->input_file)
-			unlink(run->input_file);
 		pthread_mutex_lock(&j->lock);
 		j->active--;
 		pthread_cond_broadcast(&j->changed);
@@ -358,7 +496,6 @@ static void *job_thread(void *arg)
 		run_free(run);
 		return NULL;
 	}
-	setpgid(pid, pid); /* also here: the group exists before any kill */
 	pthread_mutex_lock(&j->lock);
 	run->r->pid = pid;
 	pthread_mutex_unlock(&j->lock);
@@ -367,11 +504,19 @@ static void *job_thread(void *arg)
 	job_log(LOG_INFO, "job started", run->id, "program", run->program);
 
 	int status = 0;
-	bool killed = false;
+	bool killed = false, over_quota = false;
+	uint64_t output_bytes = 0;
 	for (;;) {
 		pid_t w = waitpid(pid, &status, WNOHANG);
 		if (w == pid || (w < 0 && errno != EINTR))
 			break;
+		/* a backup stops at the user's storage quota */
+		if (run->output_limit && !over_quota && (output_bytes = output_size(run->output)) > run->output_limit) {
+			over_quota = true;
+			pthread_mutex_lock(&j->lock);
+			cancel_locked(j, run->r, "");
+			pthread_mutex_unlock(&j->lock);
+		}
 		pthread_mutex_lock(&j->lock);
 		bool escalate = run->r->cancel && !killed && now_ms() - run->r->cancel_at_ms > KILL_AFTER_MS;
 		pthread_mutex_unlock(&j->lock);
@@ -379,14 +524,12 @@ static void *job_thread(void *arg)
 			kill(-pid, SIGKILL);
 			killed = true;
 		}
-		usleep(POLL_MS * 1000);
+		usleep((run->output_limit ? POLL_MS / 2 : POLL_MS) * 1000);
 	}
 	/* whatever the program left in its group goes too */
 	kill(-pid, SIGKILL);
 	if (run->passfile)
 		unlink(run->passfile);
-	if (run->input_file)
-		unlink(run->input_file);
 	pthread_mutex_lock(&j->lock);
 	j->active--;
 	pthread_cond_broadcast(&j->changed);
@@ -401,7 +544,15 @@ static void *job_thread(void *arg)
 	const char *state;
 	char reason[640] = "";
 	int64_t code = 0, *exit_code = NULL;
-	if (!cancelled && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+	if (over_quota) {
+		state = "failed";
+		snprintf(reason, sizeof(reason),
+			 "stopped at your storage quota: the output passed the %.1f MiB left of it", (double)run->output_limit / 1048576.0);
+		if (remove_output(run->output)) {
+			size_t n = strlen(reason);
+			snprintf(reason + n, sizeof(reason) - n, "; the partial output was removed");
+		}
+	} else if (!cancelled && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		state = "succeeded";
 		code = 0;
 		exit_code = &code;
@@ -442,6 +593,17 @@ static char *path_in(const jobs *j, int64_t id, const char *ext)
 	return p;
 }
 
+char *jobs_passfile_path(jobs *j)
+{
+	unsigned char r[12];
+	randombytes_buf(r, sizeof(r));
+	char hex[sizeof(r) * 2 + 1];
+	sodium_bin2hex(hex, sizeof(hex), r, sizeof(r));
+	str s = STR_INIT;
+	str_appendf(&s, "%s/%s.pass", j->dir, hex);
+	return str_take(&s);
+}
+
 bool jobs_start(jobs *j, const job_spec *spec, int64_t *id, tusk_err *err)
 {
 	pthread_mutex_lock(&j->lock);
@@ -475,7 +637,9 @@ bool jobs_start(jobs *j, const job_spec *spec, int64_t *id, tusk_err *err)
 	run->log_path = path_in(j, job.id, "log");
 	run->output = spec->output_abs ? xstrdup(spec->output_abs) : NULL;
 	const char *base = strrchr(spec->argv[0], '/');
-	run->program = xstrdup(base ? base + 1 : spec->argv[0]);
+	base = base ? base + 1 : spec->argv[0];
+	/* Tusk's own client is named by its subcommand */
+	run->program = spec->argv[1] && strcmp(spec->argv[1], "sql-client") == 0 ? xstrdup("tusk sql-client") : xstrdup(base);
 	size_t argc = 0;
 	while (spec->argv[argc])
 		argc++;
@@ -483,28 +647,19 @@ bool jobs_start(jobs *j, const job_spec *spec, int64_t *id, tusk_err *err)
 	for (size_t i = 0; i < argc; i++)
 		run->argv[i] = xstrdup(spec->argv[i]);
 	ok = store_job_set_log(j->st, job.id, run->log_path, err);
+	run->output_limit = spec->output_limit;
 	run->log_fd = ok ? open(run->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600) : -1;
 	if (ok && run->log_fd < 0) {
 		err_set(err, "job_failed", "Tusk could not write the job's log %s: %s", run->log_path, strerror(errno));
 		ok = false;
 	}
-	if (ok && spec->password) {
-		run->passfile = path_in(j, job.id, "pass");
+	if (ok && spec->password && spec->passfile) {
+		run->passfile = xstrdup(spec->passfile);
 		if (!write_passfile(run->passfile, spec->password)) {
 			err_set(err, "job_failed", "Tusk could not write the job's password file in %s: %s", j->dir,
 				strerror(errno));
 			ok = false;
 		}
-	}
-	if (ok && spec->stdin_text) {
-		run->input_file = path_in(j, job.id, "in");
-		int fd = open(run->input_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		size_t len = strlen(spec->stdin_text);
-		ok = fd >= 0 && write(fd, spec->stdin_text, len) == (ssize_t)len;
-		if (fd >= 0 && close(fd) != 0)
-			ok = false;
-		if (!ok)
-			err_set(err, "job_failed", "Tusk could not write the job's script in %s: %s", j->dir, strerror(errno));
 	}
 	if (ok) {
 		char *line = jobs_command_line(run->argv);
@@ -516,7 +671,7 @@ bool jobs_start(jobs *j, const job_spec *spec, int64_t *id, tusk_err *err)
 		if (!ok)
 			err_set(err, "job_failed", "Tusk could not write the job's log: %s", strerror(errno));
 	}
-	run->env = child_env(run->passfile);
+	run->env = child_env();
 	if (!ok) {
 		tusk_err ignored;
 		if (!store_job_finished(j->st, job.id, "failed", NULL, err->msg, (int64_t)time(NULL), &ignored))
@@ -525,13 +680,13 @@ bool jobs_start(jobs *j, const job_spec *spec, int64_t *id, tusk_err *err)
 			close(run->log_fd);
 		if (run->passfile)
 			unlink(run->passfile);
-		if (run->input_file)
-			unlink(run->input_file);
 		run_free(run);
 		return false;
 	}
 	struct running *r = xcalloc(1, sizeof(*r));
 	r->id = job.id;
+	r->user_id = spec->user_id;
+	r->server_id = spec->server_id;
 	run->r = r;
 	pthread_mutex_lock(&j->lock);
 	r->next = j->list;
@@ -584,6 +739,36 @@ bool jobs_cancel(jobs *j, int64_t id, tusk_err *err)
 	if (!r)
 		err_set(err, "not_running", "The job is not running.");
 	return r != NULL;
+}
+
+int jobs_cancel_for(jobs *j, int64_t user_id, int64_t server_id, const char *reason)
+{
+	int n = 0;
+	pthread_mutex_lock(&j->lock);
+	for (struct running *r = j->list; r; r = r->next)
+		if (r->user_id == user_id && (!server_id || r->server_id == server_id) && !r->cancel) {
+			cancel_locked(j, r, reason);
+			n++;
+		}
+	pthread_mutex_unlock(&j->lock);
+	return n;
+}
+
+size_t jobs_holders(jobs *j, int64_t **pairs)
+{
+	pthread_mutex_lock(&j->lock);
+	size_t n = 0;
+	for (struct running *r = j->list; r; r = r->next)
+		n++;
+	int64_t *v = xcalloc(n ? 2 * n : 1, sizeof(*v));
+	size_t k = 0;
+	for (struct running *r = j->list; r; r = r->next) {
+		v[k++] = r->user_id;
+		v[k++] = r->server_id;
+	}
+	pthread_mutex_unlock(&j->lock);
+	*pairs = v;
+	return n;
 }
 
 void jobs_shutdown(jobs *j, int timeout_ms)

@@ -1,8 +1,10 @@
 /* Background jobs: a PostgreSQL client program (pg_dump, pg_dumpall,
- * pg_restore, psql) run as a child in its own process group, its output in
- * a log file, its state in the store. A thread per job waits for it; cancel
- * terminates the whole group. A password reaches the child only through a
- * temporary passfile (0600, removed when the child ends). */
+ * pg_restore, or Tusk's own sql-client) run as a child in its own session
+ * and process group, with an environment of its own (nothing of Tusk's: see
+ * jobs_child_setup), no descriptor but 0-2, its output in a log file, its
+ * state in the store. A thread per job waits for it; cancel terminates the
+ * whole group. A password reaches the child only through a temporary
+ * passfile (0600, removed when the child ends) that its conninfo names. */
 #ifndef TUSK_JOBS_JOBS_H
 #define TUSK_JOBS_JOBS_H
 
@@ -10,6 +12,7 @@
 #include <stdint.h>
 
 #include "store/store.h"
+#include "util/str.h"
 #include "util/err.h"
 
 typedef struct jobs jobs;
@@ -18,12 +21,24 @@ typedef struct {
 	int64_t user_id, server_id;
 	const char *kind, *description;
 	char *const *argv;       /* argv[0] is the program's absolute path */
-	const char *password;    /* written to the passfile; NULL: none */
+	const char *password;    /* written to passfile before the child starts; NULL: none */
+	const char *passfile;    /* from jobs_passfile_path: the conninfo in argv names it */
 	const char *output_abs;  /* removed when the job fails or is cancelled; NULL: none */
 	const char *output_rel;  /* as the user sees it (their storage) */
 	const char *input_rel;   /* what a restore or import reads, as the user sees it */
-	const char *stdin_text;  /* given to the program on stdin (a psql script); NULL: /dev/null */
+	uint64_t output_limit;   /* bytes the output may reach (the quota left); 0: no limit */
 } job_spec;
+
+/* Once at start: the empty folder children get as HOME, and the operator's
+ * pg_service.conf (TUSK_PG_SERVICE_FILE) or NULL. */
+void jobs_child_setup(const char *home, const char *service_file);
+/* A new path for a job's passfile in the jobs folder (malloc'd). */
+char *jobs_passfile_path(jobs *j);
+/* Runs argv (argv[0] absolute) as jobs run their programs, and keeps up to
+ * max_bytes of its output (stdout and stderr); *status as waitpid gives it.
+ * Killed after timeout_ms (false, err). */
+bool jobs_capture(char *const *argv, size_t max_bytes, int timeout_ms, str *out, int *status, tusk_err *err)
+	__attribute__((warn_unused_result));
 
 /* At most max_running children at once; later jobs wait queued. */
 jobs *jobs_new(store *st, const char *data_dir, const char *instance, int max_running);
@@ -31,11 +46,18 @@ jobs *jobs_new(store *st, const char *data_dir, const char *instance, int max_ru
  * stopped) left queued or running: a child still alive on this host is
  * terminated; each is marked failed with the reason. */
 void jobs_recover(jobs *j);
+/* The tusk binary itself (its `sql-client` subcommand is a job program). */
+const char *jobs_self_exe(const jobs *j);
 /* Creates the job and starts its child; *id is its id. */
 bool jobs_start(jobs *j, const job_spec *spec, int64_t *id, tusk_err *err) __attribute__((warn_unused_result));
 /* Terminates the job's process group (SIGTERM, then SIGKILL after 5 s).
  * err code not_running when it is not running here. */
 bool jobs_cancel(jobs *j, int64_t id, tusk_err *err) __attribute__((warn_unused_result));
+/* Cancels the running and queued jobs of user_id on server_id (0: every
+ * server) with reason; returns how many. */
+int jobs_cancel_for(jobs *j, int64_t user_id, int64_t server_id, const char *reason);
+/* (user, server) of each running or queued job, 2 per entry (free() *pairs). */
+size_t jobs_holders(jobs *j, int64_t **pairs);
 /* True once shutdown began (event streams end). */
 bool jobs_stopping(jobs *j);
 /* Cancels running jobs ("Tusk stopped") and waits for their threads. */

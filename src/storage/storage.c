@@ -1,6 +1,7 @@
 /* The per-user file area. Paths are checked component by component with
  * openat(O_NOFOLLOW) from the area's root, so what is checked is what the
  * kernel walked, not a string that a symbolic link could redirect. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fts.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "storage/storage.h"
@@ -217,6 +219,42 @@ bool storage_resolve(const char *data_dir, int64_t user_id, const char *rel, boo
 	return ok;
 }
 
+static bool is_partial(const char *name)
+{
+	return strncmp(name, STORAGE_PARTIAL_PREFIX, strlen(STORAGE_PARTIAL_PREFIX)) == 0;
+}
+
+size_t storage_sweep_partials(const char *data_dir, int min_age)
+{
+	str top = STR_INIT;
+	str_appendf(&top, "%s/storage", data_dir);
+	DIR *d = opendir(str_cstr(&top));
+	size_t removed = 0;
+	time_t before = time(NULL) - min_age;
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		/* Tusk's areas are numeric; pgAdmin's folders beside them are not Tusk's to touch */
+		if (!de->d_name[0] || strspn(de->d_name, "0123456789") != strlen(de->d_name))
+			continue;
+		str area = STR_INIT;
+		str_appendf(&area, "%s/%s", str_cstr(&top), de->d_name);
+		char *const paths[] = {(char *)str_cstr(&area), NULL};
+		FTS *fts = fts_open(paths, FTS_PHYSICAL | FTS_NOCHDIR | FTS_XDEV, NULL);
+		FTSENT *e;
+		while (fts && (e = fts_read(fts)))
+			if (e->fts_info == FTS_F && is_partial(e->fts_name) && e->fts_statp->st_mtime <= before &&
+			    unlink(e->fts_path) == 0)
+				removed++;
+		if (fts)
+			fts_close(fts);
+		str_free(&area);
+	}
+	if (d)
+		closedir(d);
+	str_free(&top);
+	return removed;
+}
+
 bool storage_usage(const char *data_dir, int64_t user_id, uint64_t *bytes, tusk_err *err)
 {
 	char *root;
@@ -232,8 +270,10 @@ bool storage_usage(const char *data_dir, int64_t user_id, uint64_t *bytes, tusk_
 	}
 	uint64_t total = 0;
 	FTSENT *e;
+	time_t stale = time(NULL) - STORAGE_PARTIAL_STALE;
 	while ((e = fts_read(fts)))
-		if (e->fts_info == FTS_F)
+		if (e->fts_info == FTS_F &&
+		    !(is_partial(e->fts_name) && e->fts_statp->st_mtime < stale)) /* a dead upload's leftover */
 			total += (uint64_t)e->fts_statp->st_size;
 	bool ok = errno == 0;
 	if (!ok)

@@ -20,6 +20,8 @@
 
 /* Names starting with this are uploads in progress: hidden from listings. */
 #define STORAGE_PARTIAL_PREFIX ".tusk-upload-"
+/* An upload not written to for this long is a dead one's leftover (seconds). */
+#define STORAGE_PARTIAL_STALE 3600
 
 /* The user's area as an absolute path without a trailing slash (malloc'd),
  * created with its parents (0700) when missing. */
@@ -35,7 +37,12 @@ bool storage_user_root(const char *data_dir, int64_t user_id, char **root, tusk_
 bool storage_resolve(const char *data_dir, int64_t user_id, const char *rel, bool must_exist, char **abs,
 		     tusk_err *err) __attribute__((warn_unused_result));
 
-/* Bytes held by the user's regular files (apparent sizes, uploads in progress included). */
+/* Removes uploads in progress not written to for min_age seconds, in every
+ * user's area (at start: a crash leaves them); returns how many. */
+size_t storage_sweep_partials(const char *data_dir, int min_age);
+
+/* Bytes held by the user's regular files (apparent sizes, uploads in progress
+ * included; a dead upload's leftover, older than STORAGE_PARTIAL_STALE, is not). */
 bool storage_usage(const char *data_dir, int64_t user_id, uint64_t *bytes, tusk_err *err)
 	__attribute__((warn_unused_result));
 

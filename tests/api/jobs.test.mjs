@@ -187,8 +187,9 @@ test('cancel a running backup: the process group goes, the partial file is remov
       assert.ok(!cmdline.includes(pg.password), 'no password on the command line');
       const environ = readFileSync(`/proc/${p}/environ`, 'utf8');
       assert.ok(!environ.includes(pg.password), 'no password in the environment');
-      assert.doesNotMatch(environ, /PGADMIN_DEFAULT_PASSWORD|TUSK_|TEST_PG/, 'none of Tusk\'s settings');
-      assert.match(environ, /PGPASSFILE=/);
+      assert.doesNotMatch(environ, /(^|\0)(PG|TUSK_|TEST_)/, 'no libpq variable and none of Tusk\'s settings');
+      assert.match(environ, new RegExp(`(^|\0)HOME=${t.dataDir}/child-home\0`), 'an empty home of its own');
+      assert.match(cmdline, /passfile=\S+\/jobs\/[0-9a-f]+\.pass/, 'the conninfo names the job\'s passfile');
     }
     const passfiles = readdirSync(join(t.dataDir, 'jobs')).filter((f) => f.endsWith('.pass'));
     assert.equal(passfiles.length, 1, 'a passfile while it runs');
@@ -214,7 +215,7 @@ test('cancel a running backup: the process group goes, the partial file is remov
     assert.equal((await c.post(`api/v1/jobs/${jobId}/cancel`, {})).status, 409);
     // the password is in no log: the job's, nor Tusk's
     const log = (await c.get(`api/v1/jobs/${jobId}/log`)).raw;
-    assert.match(log, /^\$ \S*pg_dump '--dbname=host=\S+ port=\d+ user=\S+ .*dbname=jobs_src' --file=\S+blocked\.dump --format=c\n/);
+    assert.match(log, /^\$ \S*pg_dump --no-password '--dbname=host=\S+ port=\d+ user=\S+ .*dbname=jobs_src[^']*' --file=\S+blocked\.dump --format=c\n/);
     assert.ok(!log.includes(pg.password));
     assert.ok(!done.command.includes(pg.password));
     assert.ok(!t.output().includes(pg.password), 'not in the server log');
@@ -240,7 +241,7 @@ async function waitFor(check, ms = 20000) {
 test('maintenance: vacuum, analyze a schema, reindex, cluster, with the serverâ€™s output in the log', async () => {
   const steps = [
     [{ operation: 'vacuum', schema: 'shop', table: 'orders', analyze: true, verbose: true, index_cleanup: 'on' }, /VACUUM \(ANALYZE, VERBOSE, INDEX_CLEANUP on\) "shop"\."orders"/, /INFO: {2}vacuuming/],
-    [{ operation: 'analyze', schema: 'shop', verbose: true, skip_locked: true }, /ANALYZE \(VERBOSE, SKIP_LOCKED\) shop\.customers/, /INFO: {2}analyzing "shop\.orders"/],
+    [{ operation: 'analyze', schema: 'shop', verbose: true, skip_locked: true }, /ANALYZE \(VERBOSE, SKIP_LOCKED\) "shop"\."customers"/, /INFO: {2}analyzing "shop\.orders"/],
     [{ operation: 'reindex', schema: 'shop', concurrently: true, verbose: true }, /REINDEX \(VERBOSE\) SCHEMA CONCURRENTLY "shop"/, /INFO: {2}index "shop\.orders_pkey" was reindexed/],
     [{ operation: 'cluster', schema: 'shop', table: 'orders', index: 'orders_pkey', verbose: true }, /CLUSTER \(VERBOSE\) "shop"\."orders" USING "orders_pkey"/, /clustering "shop\.orders"/],
     [{ operation: 'vacuum', full: true, freeze: true }, /VACUUM \(FULL, FREEZE\);/, /VACUUM/],
@@ -259,7 +260,7 @@ test('maintenance: vacuum, analyze a schema, reindex, cluster, with the serverâ€
   const bad = await start('maintenance', SRC, { operation: 'vacuum', schema: 'shop', table: 'nope' });
   const failed = await finished(bad.body.job.id);
   assert.equal(failed.state, 'failed');
-  assert.match(failed.reason, /psql exited with code \d: ERROR: {2}relation "shop\.nope" does not exist/);
+  assert.match(failed.reason, /tusk sql-client exited with code 3: ERROR: {2}relation "shop\.nope" does not exist/);
 });
 
 test('export a table to CSV, import it into an empty copy: the same rows', async () => {
