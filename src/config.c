@@ -87,6 +87,11 @@ static const struct setting settings[] = {
 	 "where query results spill to disk; default <data dir>/spool"},
 	{"file-dirs", {"TUSK_FILE_DIRS"}, K_STR, OFF(file_dirs), "", false, 0, 0,
 	 "directories (':'-separated) whose files servers may name by absolute path (passfile, sslrootcert...)"},
+	{"allowed-hosts", {"TUSK_ALLOWED_HOSTS"}, K_STR, OFF(allowed_hosts), "", false, 0, 0,
+	 "servers users may connect to (server mode): addresses, CIDR ranges, host names, *.suffix, socket directories, "
+	 "each with an optional :port or :low-high; unset = any TCP host, no Unix socket"},
+	{"pg-service-file", {"TUSK_PG_SERVICE_FILE"}, K_STR, OFF(pg_service_file), "", false, 0, 0,
+	 "a pg_service.conf whose services users may name with service= (server mode); unset = service= is refused"},
 	{"pg-bin-dir", {"TUSK_PG_BIN_DIR"}, K_STR, OFF(pg_bin_dir), NULL, false, 0, 0,
 	 "directories (':'-separated) of pg_dump, pg_restore, psql for jobs; default /usr/lib/postgresql/*/bin"},
 	{"max-jobs", {"TUSK_MAX_JOBS"}, K_INT, OFF(max_jobs), "4", false, 1, 64,
@@ -512,6 +517,20 @@ bool config_load(config *c, int argc, char **argv, char *const *envp, tusk_err *
 	if (!c->server_mode)
 		c->desktop = true;
 	return normalize_script_name(c, err);
+}
+
+void config_wipe_secrets(char **envp)
+{
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		if (!settings[i].secret)
+			continue;
+		for (size_t k = 0; k < 3 && settings[i].env[k]; k++) {
+			size_t n = strlen(settings[i].env[k]);
+			for (char **e = envp; e && *e; e++)
+				if (strncmp(*e, settings[i].env[k], n) == 0 && (*e)[n] == '=')
+					memset(*e + n + 1, 0, strlen(*e + n + 1));
+		}
+	}
 }
 
 void config_free(config *c)

@@ -39,6 +39,8 @@ typedef struct {
 	char *server_json_file;
 	char *spool_dir;
 	char *file_dirs; /* ':'-separated; "" = none */
+	char *allowed_hosts;   /* TUSK_ALLOWED_HOSTS (pg/allow.h); "" = any TCP host */
+	char *pg_service_file; /* "" = service= refused in server mode */
 	char *pg_bin_dir; /* ':'-separated directories of client programs, or NULL */
 	int max_jobs;     /* jobs running at once per Tusk process */
 	int query_idle_timeout;
@@ -59,6 +61,10 @@ typedef struct {
 bool config_load(config *c, int argc, char **argv, char *const *envp, tusk_err *err)
 	__attribute__((warn_unused_result));
 void config_free(config *c);
+/* Blanks the values of secret settings (passwords, tokens, the store URL)
+ * where they sit in the process's environment, once they were read: the
+ * environment block (/proc/<pid>/environ) then holds none of them. */
+void config_wipe_secrets(char **envp);
 void config_print_help(FILE *out);
 /* Parses a Python literal as pgAdmin's config takes it ('text', "text",
  * True/False, integers, floats, None) into text ("true"/"false" for booleans,

@@ -1,6 +1,8 @@
 /* flags/env -> config -> store -> http; signals; graceful shutdown. */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <grp.h>
 #include <pthread.h>
 #include <pwd.h>
@@ -18,6 +20,9 @@
 #include "config.h"
 #include "http/http.h"
 #include "http/static.h"
+#include "jobs/sqlclient.h"
+#include "pg/allow.h"
+#include "storage/storage.h"
 #include "store/store.h"
 #include "util/embed.h"
 #include "util/log.h"
@@ -134,21 +139,125 @@ static bool startup_once(tusk_app *app, tusk_err *err)
 	return ok;
 }
 
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	return ftw->level > 0 ? remove(path) : 0;
+}
+
+/* The empty folder children get as HOME (see jobs_child_setup): emptied on
+ * every start and left unwritable, so nothing a program leaves there
+ * survives or reaches the next one. */
+static bool prepare_child_home(const char *data_dir, char *home, size_t n, tusk_err *err)
+{
+	snprintf(home, n, "%s/child-home", data_dir);
+	if (mkdir(home, 0700) != 0 && errno != EEXIST) {
+		err_set(err, "data_dir_unwritable", "cannot create %s: %s", home, strerror(errno));
+		return false;
+	}
+	chmod(home, 0700);
+	nftw(home, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	chmod(home, 0500);
+	return true;
+}
+
+/* In server mode the process's own libpq configuration is no user's to use:
+ * PG* variables are dropped, Kerberos finds no ticket or keytab, and a
+ * pg_service.conf is read only from the operator's TUSK_PG_SERVICE_FILE. */
+static void scrub_environment(const config *cfg, const char *home)
+{
+	bool server = cfg->server_mode && !cfg->desktop;
+	if (!server)
+		return;
+	str dropped = STR_INIT;
+	for (;;) {
+		char *name = NULL;
+		for (char **e = environ; e && *e && !name; e++)
+			if (strncmp(*e, "PG", 2) == 0 && strncmp(*e, "PGADMIN_", 8) != 0) {
+				const char *eq = strchr(*e, '=');
+				name = xstrndup(*e, eq ? (size_t)(eq - *e) : strlen(*e));
+			}
+		if (!name)
+			break;
+		str_appendf(&dropped, "%s%s", dropped.len ? " " : "", name);
+		unsetenv(name);
+		free(name);
+	}
+	if (dropped.len)
+		log_msg(LOG_WARN, "ignoring libpq environment variables in server mode", "names", str_cstr(&dropped), NULL);
+	str_free(&dropped);
+	char v[4300];
+	snprintf(v, sizeof(v), "FILE:%s/krb5cc", home);
+	setenv("KRB5CCNAME", v, 1);
+	snprintf(v, sizeof(v), "FILE:%s/client.keytab", home);
+	setenv("KRB5_CLIENT_KTNAME", v, 1);
+	if (cfg->pg_service_file && *cfg->pg_service_file) {
+		setenv("PGSERVICEFILE", cfg->pg_service_file, 1);
+		setenv("PGSYSCONFDIR", home, 1);
+	}
+}
+
+/* Files and folders Tusk made before it set its umask (an older Tusk, or a
+ * volume's defaults) become private too. */
+static void tighten_modes(const char *data_dir)
+{
+	static const char *const files[] = {"tusk.db", "tusk.db-wal", "tusk.db-shm", AUTH_INITIAL_PASSWORD_FILE, NULL};
+	static const char *const dirs[] = {"jobs", "spool", "storage", NULL};
+	char path[4200];
+	for (size_t i = 0; files[i]; i++) {
+		snprintf(path, sizeof(path), "%s/%s", data_dir, files[i]);
+		chmod(path, 0600);
+	}
+	for (size_t i = 0; dirs[i]; i++) {
+		snprintf(path, sizeof(path), "%s/%s", data_dir, dirs[i]);
+		chmod(path, 0700);
+	}
+}
+
 static int serve(const config *cfg)
 {
 	tusk_err err;
 	if (cfg->desktop && !is_loopback(cfg->listen_address))
 		return fail(EXIT_CONFIG, "desktop mode listens on loopback only: set the listen address to 127.0.0.1 "
 					 "or ::1 (or run in server mode)");
+	pgallow *allow = pgallow_new(cfg->allowed_hosts, &err);
+	if (!allow)
+		return fail(EXIT_CONFIG, err.msg);
 	store *st;
 	int rc = open_store(cfg, &st);
-	if (rc)
+	if (rc) {
+		pgallow_free(allow);
 		return rc;
+	}
+	char home[4200];
+	if (!prepare_child_home(cfg->data_dir, home, sizeof(home), &err)) {
+		store_close(st);
+		pgallow_free(allow);
+		return fail(EXIT_CONFIG, err.msg);
+	}
+	tighten_modes(cfg->data_dir);
+	scrub_environment(cfg, home);
+	jobs_child_setup(home, cfg->pg_service_file);
+	/* with SQLite this is the only Tusk: every upload in progress died with the last one */
+	size_t swept = storage_sweep_partials(cfg->data_dir, cfg->store_url && *cfg->store_url ? STORAGE_PARTIAL_STALE : 0);
+	if (swept) {
+		char n[24];
+		snprintf(n, sizeof(n), "%zu", swept);
+		log_msg(LOG_INFO, "removed uploads a previous run left unfinished", "files", n, NULL);
+	}
+	char none[4300];
+	snprintf(none, sizeof(none), "%s/none", home);
+	pgpool_policy policy = {.server_mode = cfg->server_mode && !cfg->desktop,
+				.allow = allow,
+				.none_path = none,
+				.allow_service = cfg->pg_service_file && *cfg->pg_service_file};
 	tusk_app app = {
 		.cfg = cfg,
 		.store = st,
 		.auth = auth_new(st, cfg),
-		.pool = pgpool_new(cfg->pg_max_connections_per_user, cfg->pg_idle_timeout, cfg->pg_statement_timeout),
+		.pool = pgpool_new(cfg->pg_max_connections_per_user, cfg->pg_idle_timeout, cfg->pg_statement_timeout,
+				   &policy),
 		.started = time(NULL),
 	};
 	char spool_dir[4096];
@@ -159,6 +268,7 @@ static int serve(const config *cfg)
 		pgpool_free(app.pool);
 		auth_free(app.auth);
 		store_close(st);
+		pgallow_free(allow);
 		char msg[4200];
 		snprintf(msg, sizeof(msg), "cannot create the spool directory %s: %s", spool_dir, strerror(errno));
 		return fail(EXIT_CONFIG, msg);
@@ -181,6 +291,7 @@ static int serve(const config *cfg)
 		pgpool_free(app.pool);
 		auth_free(app.auth);
 		store_close(st);
+		pgallow_free(allow);
 		return fail(EXIT_CONFIG, err.msg);
 	}
 	http_static_init(embed_web, embed_web_count);
@@ -203,6 +314,8 @@ static int serve(const config *cfg)
 	};
 	http_server *srv = http_server_start(&hc, &err);
 	app.http = srv;
+	if (srv)
+		api_access_start(&app);
 	if (!srv) {
 		jobs_free(app.jobs);
 		samplers_free(app.samplers);
@@ -210,6 +323,7 @@ static int serve(const config *cfg)
 		pgpool_free(app.pool);
 		auth_free(app.auth);
 		store_close(st);
+		pgallow_free(allow);
 		return fail(EXIT_FAILURE, err.msg);
 	}
 	char url[512];
@@ -239,6 +353,7 @@ static int serve(const config *cfg)
 	sigwait(&set, &sig);
 	log_msg(LOG_INFO, "shutting down", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT", NULL);
 	http_server_quiesce(srv);
+	api_access_stop();
 	/* running queries are cancelled and event streams end, so the drain can finish */
 	qmanager_shutdown(app.queries, cfg->shutdown_timeout * 1000);
 	samplers_shutdown(app.samplers, cfg->shutdown_timeout * 1000);
@@ -252,6 +367,7 @@ static int serve(const config *cfg)
 	pgpool_free(app.pool);
 	auth_free(app.auth);
 	store_close(st);
+	pgallow_free(allow);
 	log_msg(LOG_INFO, "stopped", NULL);
 	return 0;
 }
@@ -350,7 +466,11 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* every file and folder Tusk makes is its own alone, whatever the caller's umask */
+	umask(077);
 
+	if (argc >= 2 && strcmp(argv[1], JOBS_SQLCLIENT_COMMAND) == 0)
+		return jobs_sqlclient_main(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "user") == 0)
 		return user_command(argc, argv);
 	config cfg;
@@ -377,6 +497,7 @@ int main(int argc, char **argv)
 		return EXIT_CONFIG;
 	}
 	log_setup(level, strcmp(cfg.log_format, "json") == 0);
+	config_wipe_secrets(environ);
 	/* each PGADMIN_CONFIG_* variable is reported once: applied, or ignored and why */
 	for (char *line = cfg.pgadmin_notes, *next; line && *line; line = next) {
 		next = strchr(line, '\n');

@@ -28,6 +28,17 @@ typedef struct {
 } tusk_app;
 
 const http_route *api_routes(size_t *n);
+
+/* access.c: revoking what is open when access ends. owner: one login
+ * session's query tabs only (logout), else NULL. */
+void api_access_revoke(tusk_app *app, int64_t user_id, int64_t server_id, const char *owner, const char *reason);
+/* Checks everything open against the store (users, servers, login sessions) and revokes what lost access. */
+void api_access_sweep(tusk_app *app);
+/* The reason a recent revocation gave for (user, server or 0, owner or NULL). */
+bool api_access_revoked(int64_t user_id, int64_t server_id, const char *owner, char *reason, size_t n);
+/* A sweep every few seconds, for changes made on other replicas. */
+void api_access_start(tusk_app *app);
+void api_access_stop(void);
 bool api_before(http_req *r, const http_route *route);
 
 /* helpers.c */

@@ -147,6 +147,8 @@ void api_auth_logout(http_req *r)
 		api_internal_error(r, &err);
 		return;
 	}
+	auth_session *s = api_session(r);
+	api_access_revoke(app, s->user.id, 0, s->session.id_hash, "You logged out.");
 	set_cookie(r, "", 0);
 	http_respond(r, 200, "application/json", "{}", 2);
 }

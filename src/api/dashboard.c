@@ -9,6 +9,7 @@ struct stream {
 	samplers *owner;
 	sampler *s;
 	uint64_t seq;
+	int64_t user_id, server_id;
 };
 
 static void stream_free(void *cls)
@@ -30,7 +31,19 @@ static bool next_event(void *cls, str *out)
 		return true;
 	}
 	if (closed) {
-		str_append_cstr(out, "event: closed\ndata: {}\n\n");
+		char why[200];
+		if (api_access_revoked(st->user_id, st->server_id, NULL, why, sizeof(why))) {
+			str_append_cstr(out, "event: closed\ndata: ");
+			json_writer w;
+			jw_init(&w, out);
+			jw_obj_begin(&w);
+			jw_kv_str(&w, "reason", "revoked");
+			jw_kv_str(&w, "message", why);
+			jw_obj_end(&w);
+			str_append_cstr(out, "\n\n");
+		} else {
+			str_append_cstr(out, "event: closed\ndata: {}\n\n");
+		}
 		return false;
 	}
 	str_append_cstr(out, ": keep-alive\n\n");
@@ -55,6 +68,8 @@ void api_dashboard_events(http_req *r)
 	const char *db = http_req_query(r, "database");
 	struct stream *st = xcalloc(1, sizeof(*st));
 	st->owner = app->samplers;
+	st->user_id = uid;
+	st->server_id = server_id;
 	st->s = sampler_watch(app->samplers, uid, server_id, db && *db ? db : NULL);
 	http_respond_events(r, next_event, st, stream_free);
 }

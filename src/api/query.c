@@ -51,6 +51,18 @@ void api_sessions_open(http_req *r)
 	store_server_clear(&sv);
 }
 
+/* A tab of this login session that a revocation closed: 403 with the reason. */
+static bool revoked_tab(http_req *r, const char *sid)
+{
+	(void)sid;
+	char why[200];
+	auth_session *as = api_session(r);
+	if (!api_access_revoked(as->user.id, 0, as->session.id_hash, why, sizeof(why)))
+		return false;
+	http_respond_error(r, 403, "access_revoked", "This query tab was closed: %s", why);
+	return true;
+}
+
 qsession *api_query_session(http_req *r)
 {
 	tusk_app *app = http_req_app(r);
@@ -61,6 +73,8 @@ qsession *api_query_session(http_req *r)
 	if (qmanager_stopping(app->queries))
 		http_respond_error(r, 503, "server_stopping",
 				   "This Tusk server is stopping; the tab opens again on the next one that answers.");
+	else if (qmanager_issued(app->queries, sid) && revoked_tab(r, sid))
+		return NULL;
 	else if (!qmanager_issued(app->queries, sid))
 		http_respond_error(r, 409, "session_elsewhere",
 				   "This query tab's session lives in another Tusk process (another replica, or this one "
@@ -271,6 +285,8 @@ void api_sessions_value(http_req *r)
 struct events {
 	qsession *s;
 	qmanager *m;
+	int64_t user_id;
+	char owner[80];
 	uint64_t seen;
 	bool closed;
 	double tokens;
@@ -301,8 +317,21 @@ static bool next_event(void *cls, str *out)
 	struct events *e = cls;
 	if (e->closed) {
 		/* a session ended by a stop lives on elsewhere: the web app waits for the next Tusk */
-		str_append_cstr(out, qmanager_stopping(e->m) ? "event: closed\ndata: {\"reason\":\"shutdown\"}\n\n"
-							      : "event: closed\ndata: {}\n\n");
+		char why[200];
+		if (qmanager_stopping(e->m)) {
+			str_append_cstr(out, "event: closed\ndata: {\"reason\":\"shutdown\"}\n\n");
+		} else if (api_access_revoked(e->user_id, qsession_server_id(e->s), e->owner, why, sizeof(why))) {
+			str_append_cstr(out, "event: closed\ndata: ");
+			json_writer w;
+			jw_init(&w, out);
+			jw_obj_begin(&w);
+			jw_kv_str(&w, "reason", "revoked");
+			jw_kv_str(&w, "message", why);
+			jw_obj_end(&w);
+			str_append_cstr(out, "\n\n");
+		} else {
+			str_append_cstr(out, "event: closed\ndata: {}\n\n");
+		}
 		return false;
 	}
 	events_refill(e);
@@ -338,6 +367,8 @@ void api_sessions_events(http_req *r)
 	struct events *e = xcalloc(1, sizeof(*e));
 	e->s = s;
 	e->m = ((tusk_app *)http_req_app(r))->queries;
+	e->user_id = api_session(r)->user.id;
+	snprintf(e->owner, sizeof(e->owner), "%s", api_session(r)->session.id_hash);
 	e->seen = (uint64_t)-1; /* the first event is the current status */
 	e->tokens = EVENTS_BURST;
 	clock_gettime(CLOCK_MONOTONIC, &e->last);

@@ -318,7 +318,7 @@ static bool load_source(tusk_app *app, int64_t uid, json_t *o, struct source *sr
 		return false;
 	}
 	store_server_clear(&sv);
-	return pgpool_client_conninfo(app->pool, uid, src->server_id, src->database, &src->conninfo, &src->password,
+	return pgpool_client_conninfo(app->pool, uid, src->server_id, src->database, NULL, &src->conninfo, &src->password,
 				      &src->role, err);
 }
 

@@ -353,6 +353,7 @@ void api_servers_update(http_req *r)
 		} else {
 			/* connections made with the old settings must not outlive them */
 			pgpool_forget_server(app->pool, sv.id);
+			api_access_sweep(app); /* unshared: others' tabs, dashboards and jobs on it end */
 			int64_t id = sv.id;
 			store_server_clear(&sv);
 			store_server_get(app->store, api_session(r)->user.id, id, &sv, &err) == 1
@@ -372,10 +373,12 @@ void api_servers_delete(http_req *r)
 	tusk_err err;
 	if (owns(r, &sv)) {
 		pgpool_forget_server(app->pool, sv.id);
-		if (store_server_delete(app->store, sv.id, &err))
+		if (store_server_delete(app->store, sv.id, &err)) {
+			api_access_sweep(app); /* what anyone had open on it ends */
 			http_respond_empty(r, 204);
-		else
+		} else {
 			api_internal_error(r, &err);
+		}
 	}
 	store_server_clear(&sv);
 }

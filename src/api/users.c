@@ -163,6 +163,13 @@ void api_users_update(http_req *r)
 		respond_refusal(r, &err);
 		return;
 	}
+	/* what the account has open ends with its access */
+	if (!u.active)
+		api_access_revoke(app, u.id, 0, NULL, "Your Tusk account was disabled.");
+	else if (password)
+		api_access_revoke(app, u.id, 0, NULL, "An administrator reset your Tusk password.");
+	else if (strcmp(before.role, u.role) != 0)
+		api_access_sweep(app);
 	const store_user *actor = &api_session(r)->user;
 	const char *ip = http_req_client_ip(r);
 	char detail[700];
@@ -201,6 +208,7 @@ void api_users_delete(http_req *r)
 		api_internal_error(r, &err);
 		return;
 	}
+	api_access_revoke(app, u.id, 0, NULL, "Your Tusk account was deleted.");
 	char detail[300];
 	snprintf(detail, sizeof(detail), "deleted %s", u.email);
 	auth_audit(app->auth, &api_session(r)->user, NULL, "user_deleted", http_req_client_ip(r), detail);

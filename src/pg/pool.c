@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "pg/allow.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -37,6 +38,9 @@ struct pgpool {
 	pthread_t reaper;
 	bool stopping;
 	int per_user_cap, idle_seconds, statement_timeout_ms;
+	pgpool_policy policy;
+	char *none_path;
+	bool knows[8]; /* which of FILE_KEYWORDS this libpq has */
 	struct entry *entries;
 	uint64_t next_gen;
 };
@@ -98,9 +102,24 @@ static void *reaper_main(void *arg)
 	return NULL;
 }
 
-pgpool *pgpool_new(int per_user_cap, int idle_seconds, int statement_timeout_ms)
+/* libpq parameters that name a file: unless a user gives one, libpq looks in
+ * the Tusk process's home (~/.pgpass, ~/.postgresql/...), so in server mode
+ * each is pinned to a path that does not exist. */
+static const char *const FILE_KEYWORDS[] = {"passfile", "sslcert", "sslkey", "sslrootcert", "sslcrl", "sslcrldir", NULL};
+
+pgpool *pgpool_new(int per_user_cap, int idle_seconds, int statement_timeout_ms, const pgpool_policy *policy)
 {
 	pgpool *p = xcalloc(1, sizeof(*p));
+	if (policy) {
+		p->policy = *policy;
+		p->none_path = policy->none_path ? xstrdup(policy->none_path) : NULL;
+		p->policy.none_path = p->none_path;
+	}
+	PQconninfoOption *defaults = PQconndefaults();
+	for (size_t k = 0; FILE_KEYWORDS[k]; k++)
+		for (PQconninfoOption *o = defaults; o && o->keyword && !p->knows[k]; o++)
+			p->knows[k] = strcmp(o->keyword, FILE_KEYWORDS[k]) == 0;
+	PQconninfoFree(defaults);
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->stop_cond, NULL);
 	p->per_user_cap = per_user_cap;
@@ -126,6 +145,7 @@ void pgpool_free(pgpool *p)
 	}
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->stop_cond);
+	free(p->none_path);
 	free(p);
 }
 
@@ -206,24 +226,86 @@ static bool run_setup(PGconn *c, const char *sql, tusk_err *err)
 	return ok;
 }
 
-/* Opens a connection for entry e to dbname; no lock held (libpq blocks). */
-static PGconn *open_conn(const struct entry *e, const char *dbname, int statement_timeout_ms, tusk_err *err)
+/* The libpq parameters of a connection for entry e: the entry's, in server
+ * mode the policy's (file defaults pinned off, service= and hosts checked,
+ * the address pinned), and dbname. The arrays have room for a password. */
+struct params {
+	const char **kw, **val;
+	size_t n;
+	char *pinned; /* hostaddr value owned here */
+};
+
+static void params_free(struct params *ps)
 {
-	const char *kw[e->nkw + 3], *val[e->nkw + 3];
-	size_t k = 0;
+	free(ps->kw);
+	free(ps->val);
+	free(ps->pinned);
+}
+
+static const char *entry_value(const struct entry *e, const char *key)
+{
+	for (size_t i = 0; i < e->nkw; i++)
+		if (strcmp(e->keywords[i], key) == 0)
+			return e->values[i];
+	return NULL;
+}
+
+static bool params_build(const pgpool *p, const struct entry *e, const char *dbname, bool pin_files,
+			 struct params *ps, tusk_err *err)
+{
+	memset(ps, 0, sizeof(*ps));
+	const pgpool_policy *pol = &p->policy;
+	if (pol->server_mode) {
+		const char *service = entry_value(e, "service");
+		if (service && *service && !pol->allow_service) {
+			err_set(err, "service_not_allowed",
+				"service=%s names a connection service of the Tusk host, which users may not use here "
+				"(the operator enables it with TUSK_PG_SERVICE_FILE); give the host, port and user instead.",
+				service);
+			return false;
+		}
+		const char *host = entry_value(e, "host"), *hostaddr = entry_value(e, "hostaddr");
+		/* an operator's service names its own host */
+		bool by_service = service && *service && !(host && *host) && !(hostaddr && *hostaddr);
+		if (!by_service && !pgallow_check(pol->allow, host, hostaddr, entry_value(e, "port"), &ps->pinned, err))
+			return false;
+	}
+	ps->kw = xcalloc(e->nkw + 16, sizeof(char *));
+	ps->val = xcalloc(e->nkw + 16, sizeof(char *));
 	for (size_t i = 0; i < e->nkw; i++) {
-		kw[k] = e->keywords[i];
-		val[k++] = e->values[i];
+		if (ps->pinned && strcmp(e->keywords[i], "hostaddr") == 0)
+			continue;
+		ps->kw[ps->n] = e->keywords[i];
+		ps->val[ps->n++] = e->values[i];
 	}
-	kw[k] = "dbname";
-	val[k++] = dbname;
+	if (ps->pinned) {
+		ps->kw[ps->n] = "hostaddr";
+		ps->val[ps->n++] = ps->pinned;
+	}
+	for (size_t k = 0; pin_files && pol->server_mode && p->none_path && FILE_KEYWORDS[k]; k++)
+		if (p->knows[k] && !entry_value(e, FILE_KEYWORDS[k])) {
+			ps->kw[ps->n] = FILE_KEYWORDS[k];
+			ps->val[ps->n++] = p->none_path;
+		}
+	ps->kw[ps->n] = "dbname";
+	ps->val[ps->n++] = dbname;
+	return true;
+}
+
+/* Opens a connection for entry e to dbname; no lock held (libpq blocks). */
+static PGconn *open_conn(const pgpool *p, const struct entry *e, const char *dbname, int statement_timeout_ms,
+			 tusk_err *err)
+{
+	struct params ps;
+	if (!params_build(p, e, dbname, true, &ps, err))
+		return NULL;
 	if (e->password) {
-		kw[k] = "password";
-		val[k++] = e->password;
+		ps.kw[ps.n] = "password";
+		ps.val[ps.n++] = e->password;
 	}
-	kw[k] = NULL;
-	val[k] = NULL;
+	const char **kw = ps.kw, **val = ps.val;
 	PGconn *c = PQconnectdbParams(kw, val, 0);
+	params_free(&ps);
 	if (!c || PQstatus(c) != CONNECTION_OK) {
 		classify(c, err);
 		PQfinish(c);
@@ -251,7 +333,7 @@ bool pgpool_connect(pgpool *p, int64_t user_id, int64_t server_id, const pg_targ
 		    tusk_err *err)
 {
 	struct entry *e = entry_new(user_id, server_id, t);
-	PGconn *c = open_conn(e, e->dbname, p->statement_timeout_ms, err);
+	PGconn *c = open_conn(p, e, e->dbname, p->statement_timeout_ms, err);
 	if (!c) {
 		entry_free(e);
 		return false;
@@ -317,6 +399,45 @@ void pgpool_forget_server(pgpool *p, int64_t server_id)
 	}
 }
 
+void pgpool_disconnect_user(pgpool *p, int64_t user_id)
+{
+	pthread_mutex_lock(&p->lock);
+	struct entry **pp = &p->entries, *gone = NULL;
+	while (*pp) {
+		struct entry *e = *pp;
+		if (e->user_id == user_id) {
+			*pp = e->next;
+			e->next = gone;
+			gone = e;
+		} else {
+			pp = &e->next;
+		}
+	}
+	pthread_mutex_unlock(&p->lock);
+	while (gone) {
+		struct entry *next = gone->next;
+		entry_free(gone);
+		gone = next;
+	}
+}
+
+size_t pgpool_holders(pgpool *p, int64_t **pairs)
+{
+	pthread_mutex_lock(&p->lock);
+	size_t n = 0;
+	for (struct entry *e = p->entries; e; e = e->next)
+		n++;
+	int64_t *v = xcalloc(n ? 2 * n : 1, sizeof(*v));
+	size_t k = 0;
+	for (struct entry *e = p->entries; e; e = e->next) {
+		v[k++] = e->user_id;
+		v[k++] = e->server_id;
+	}
+	pthread_mutex_unlock(&p->lock);
+	*pairs = v;
+	return n;
+}
+
 bool pgpool_is_connected(pgpool *p, int64_t user_id, int64_t server_id)
 {
 	pthread_mutex_lock(&p->lock);
@@ -374,7 +495,7 @@ static PGconn *borrow(pgpool *p, int64_t user_id, int64_t server_id, const char 
 					   &(pg_target){(const char *const *)e->keywords, (const char *const *)e->values,
 							e->dbname, e->password, e->role});
 	pthread_mutex_unlock(&p->lock);
-	PGconn *conn = open_conn(snapshot, db, p->statement_timeout_ms, err);
+	PGconn *conn = open_conn(p, snapshot, db, p->statement_timeout_ms, err);
 	entry_free(snapshot);
 	pthread_mutex_lock(&p->lock);
 	struct entry *now = *find(p, user_id, server_id);
@@ -401,8 +522,8 @@ static void conninfo_value(str *out, const char *v)
 	str_append_char(out, '\'');
 }
 
-bool pgpool_client_conninfo(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, char **conninfo,
-			    char **password, char **role, tusk_err *err)
+bool pgpool_client_conninfo(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, const char *passfile,
+			    char **conninfo, char **password, char **role, tusk_err *err)
 {
 	*conninfo = *password = *role = NULL;
 	pthread_mutex_lock(&p->lock);
@@ -412,24 +533,39 @@ bool pgpool_client_conninfo(pgpool *p, int64_t user_id, int64_t server_id, const
 		err_set(err, "not_connected", "Connect to this server first.");
 		return false;
 	}
-	str s = STR_INIT;
-	for (size_t i = 0; i < e->nkw; i++) {
-		/* a passfile of the server's own gives way to the job's when Tusk holds the password */
-		if (strcmp(e->keywords[i], "password") == 0 || strcmp(e->keywords[i], "sslpassword") == 0 ||
-		    (e->password && strcmp(e->keywords[i], "passfile") == 0) || strcmp(e->keywords[i], "dbname") == 0 ||
-		    strcmp(e->keywords[i], "application_name") == 0) /* pg_dump, psql... name themselves */
-			continue;
-		str_appendf(&s, "%s=", e->keywords[i]);
-		conninfo_value(&s, e->values[i]);
-		str_append_char(&s, ' ');
-	}
-	str_append_cstr(&s, "dbname=");
-	conninfo_value(&s, dbname ? dbname : e->dbname);
-	*conninfo = xstrdup(str_cstr(&s));
-	str_free(&s);
-	*password = e->password ? xstrdup(e->password) : NULL;
-	*role = e->role ? xstrdup(e->role) : NULL;
+	struct entry *snapshot = entry_new(user_id, server_id,
+					   &(pg_target){(const char *const *)e->keywords, (const char *const *)e->values,
+							e->dbname, e->password, e->role});
 	pthread_mutex_unlock(&p->lock);
+	/* a program on Tusk's host gets the same pins as Tusk's own connections; for another
+	 * server (a subscription's CONNECTION) files of Tusk's host mean nothing */
+	bool local = passfile != NULL;
+	struct params ps;
+	if (!params_build(p, snapshot, dbname ? dbname : snapshot->dbname, local, &ps, err)) {
+		entry_free(snapshot);
+		return false;
+	}
+	str s = STR_INIT;
+	for (size_t i = 0; i < ps.n; i++) {
+		const char *k = ps.kw[i];
+		/* the job's own passfile replaces any when Tusk holds the password */
+		if (strcmp(k, "password") == 0 || strcmp(k, "sslpassword") == 0 ||
+		    (snapshot->password && strcmp(k, "passfile") == 0) ||
+		    strcmp(k, "application_name") == 0 || /* pg_dump and the others name themselves */
+		    (!local && strcmp(k, "hostaddr") == 0 && ps.pinned))
+			continue;
+		str_appendf(&s, "%s%s=", s.len ? " " : "", k);
+		conninfo_value(&s, ps.val[i]);
+	}
+	if (snapshot->password && local) {
+		str_append_cstr(&s, " passfile=");
+		conninfo_value(&s, passfile);
+	}
+	params_free(&ps);
+	*conninfo = str_take(&s);
+	*password = snapshot->password ? xstrdup(snapshot->password) : NULL;
+	*role = snapshot->role ? xstrdup(snapshot->role) : NULL;
+	entry_free(snapshot);
 	return true;
 }
 
@@ -446,7 +582,7 @@ PGconn *pgpool_open_dedicated(pgpool *p, int64_t user_id, int64_t server_id, con
 					   &(pg_target){(const char *const *)e->keywords, (const char *const *)e->values,
 							e->dbname, e->password, e->role});
 	pthread_mutex_unlock(&p->lock);
-	PGconn *conn = open_conn(snapshot, dbname ? dbname : snapshot->dbname, 0, err);
+	PGconn *conn = open_conn(p, snapshot, dbname ? dbname : snapshot->dbname, 0, err);
 	entry_free(snapshot);
 	return conn;
 }

@@ -41,7 +41,16 @@ typedef struct {
 /* Fills pe from a failed result (message falls back to the connection's). */
 void pg_error_fill(pg_error *pe, const PGresult *r, PGconn *c);
 
-pgpool *pgpool_new(int per_user_cap, int idle_seconds, int statement_timeout_ms);
+/* What users' connections may use of the Tusk host (see pg/allow.h). */
+typedef struct {
+	bool server_mode;              /* pin libpq's file defaults, check hosts and service= */
+	const struct pgallow *allow;   /* TUSK_ALLOWED_HOSTS; NULL: any TCP host */
+	const char *none_path;         /* a path that never exists: libpq's file defaults point there */
+	bool allow_service;            /* the operator named a pg_service.conf (TUSK_PG_SERVICE_FILE) */
+} pgpool_policy;
+
+/* policy NULL: libpq's defaults as they are (desktop mode, tests). */
+pgpool *pgpool_new(int per_user_cap, int idle_seconds, int statement_timeout_ms, const pgpool_policy *policy);
 /* Closes every connection. */
 void pgpool_free(pgpool *p);
 
@@ -52,6 +61,10 @@ bool pgpool_connect(pgpool *p, int64_t user_id, int64_t server_id, const pg_targ
 		    tusk_err *err) __attribute__((warn_unused_result));
 void pgpool_disconnect(pgpool *p, int64_t user_id, int64_t server_id);
 bool pgpool_is_connected(pgpool *p, int64_t user_id, int64_t server_id);
+/* Forgets every server the user connected (their access ended). */
+void pgpool_disconnect_user(pgpool *p, int64_t user_id);
+/* (user, server) of each connected entry, 2 per entry (free() *pairs). */
+size_t pgpool_holders(pgpool *p, int64_t **pairs);
 /* Forgets every connection of a server (it was changed or deleted), for all users. */
 void pgpool_forget_server(pgpool *p, int64_t server_id);
 
@@ -65,12 +78,16 @@ int pgpool_server_version(pgpool *p, int64_t user_id, int64_t server_id);
 /* Browsing connections open (idle and borrowed), over all users and servers. */
 int pgpool_open_count(pgpool *p);
 
-/* How a client program (pg_dump, psql...) reaches dbname (NULL: the
- * maintenance database) as the user connected: a conninfo string without the
- * password, the password Tusk holds (or NULL) and the role to use (or NULL).
- * free() all three; the password should be wiped. */
-bool pgpool_client_conninfo(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, char **conninfo,
-			    char **password, char **role, tusk_err *err) __attribute__((warn_unused_result));
+/* How a client program reaches dbname (NULL: the maintenance database) as
+ * the user connected: a conninfo string without the password, the password
+ * Tusk holds (or NULL) and the role to use (or NULL). With passfile (a
+ * program on Tusk's host: pg_dump...) the conninfo names it for the password
+ * and carries the server-mode pins; without (another server connects, as a
+ * subscription does) it names no file of Tusk's host. Server-mode checks
+ * (allowed hosts, service=) apply as to Tusk's own connections. free() all
+ * three; the password should be wiped. */
+bool pgpool_client_conninfo(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, const char *passfile,
+			    char **conninfo, char **password, char **role, tusk_err *err) __attribute__((warn_unused_result));
 
 /* Runs fn with a borrowed connection to dbname (fn may run several
  * statements, e.g. a transaction); the connection goes back to the pool,

@@ -604,6 +604,11 @@ qsession *qsession_get(qmanager *m, const char *id, const char *owner)
 	return found;
 }
 
+int64_t qsession_server_id(const qsession *s)
+{
+	return s->server_id;
+}
+
 void qsession_close(qmanager *m, qsession *s)
 {
 	if (!unlink_session(m, s))
@@ -617,6 +622,44 @@ void qsession_close(qmanager *m, qsession *s)
 		qsession_cancel(s);
 	wake(s);
 	qsession_release(s); /* the manager's reference */
+}
+
+int qmanager_close_for(qmanager *m, int64_t user_id, int64_t server_id, const char *owner)
+{
+	int n = 0;
+	for (;;) {
+		pthread_mutex_lock(&m->lock);
+		qsession *s = m->sessions;
+		while (s && !(s->user_id == user_id && (!server_id || s->server_id == server_id) &&
+			      (!owner || strcmp(s->owner, owner) == 0)))
+			s = s->next;
+		if (s)
+			retain(s);
+		pthread_mutex_unlock(&m->lock);
+		if (!s)
+			return n;
+		qsession_close(m, s);
+		qsession_release(s);
+		n++;
+	}
+}
+
+size_t qmanager_holders(qmanager *m, qholder **out)
+{
+	pthread_mutex_lock(&m->lock);
+	size_t n = 0;
+	for (qsession *s = m->sessions; s; s = s->next)
+		n++;
+	qholder *h = xcalloc(n ? n : 1, sizeof(*h));
+	size_t k = 0;
+	for (qsession *s = m->sessions; s; s = s->next, k++) {
+		h[k].user_id = s->user_id;
+		h[k].server_id = s->server_id;
+		snprintf(h[k].owner, sizeof(h[k].owner), "%s", s->owner);
+	}
+	pthread_mutex_unlock(&m->lock);
+	*out = h;
+	return n;
 }
 
 bool qmanager_stopping(qmanager *m)

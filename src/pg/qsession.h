@@ -43,12 +43,24 @@ int qmanager_count(qmanager *m);
  * session it does not hold but another Tusk process issued lives there. */
 bool qmanager_issued(qmanager *m, const char *id);
 
+/* Closes the sessions of user_id on server_id (0: on every server), of the
+ * login session owner only when given: a running query is cancelled and
+ * event streams end. Returns how many. */
+int qmanager_close_for(qmanager *m, int64_t user_id, int64_t server_id, const char *owner);
+/* Who holds the open sessions (for the access sweep); free() *out. */
+typedef struct {
+	int64_t user_id, server_id;
+	char owner[80];
+} qholder;
+size_t qmanager_holders(qmanager *m, qholder **out);
+
 /* Takes ownership of conn. */
 qsession *qsession_open(qmanager *m, PGconn *conn, int64_t user_id, const char *owner, int64_t server_id,
 			const char *dbname, char id[QSESSION_ID_CHARS]);
 /* A session of this owner (login session), with a reference; NULL if none. */
 qsession *qsession_get(qmanager *m, const char *id, const char *owner);
 void qsession_release(qsession *s);
+int64_t qsession_server_id(const qsession *s);
 void qsession_close(qmanager *m, qsession *s);
 
 typedef struct {

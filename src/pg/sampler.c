@@ -279,6 +279,38 @@ uint64_t sampler_next(sampler *s, uint64_t seq, int timeout_ms, char **json, boo
 	return now;
 }
 
+int samplers_stop_for(samplers *ss, int64_t user_id, int64_t server_id)
+{
+	int n = 0;
+	pthread_mutex_lock(&ss->lock);
+	for (sampler *s = ss->list; s; s = s->next)
+		if (s->user_id == user_id && (!server_id || s->server_id == server_id) && !s->stop) {
+			s->stop = true;
+			pthread_cond_broadcast(&s->fresh);
+			n++;
+		}
+	pthread_cond_broadcast(&ss->done);
+	pthread_mutex_unlock(&ss->lock);
+	return n;
+}
+
+size_t samplers_holders(samplers *ss, int64_t **pairs)
+{
+	pthread_mutex_lock(&ss->lock);
+	size_t n = 0;
+	for (sampler *s = ss->list; s; s = s->next)
+		n++;
+	int64_t *p = xcalloc(n ? 2 * n : 1, sizeof(*p));
+	size_t k = 0;
+	for (sampler *s = ss->list; s; s = s->next) {
+		p[k++] = s->user_id;
+		p[k++] = s->server_id;
+	}
+	pthread_mutex_unlock(&ss->lock);
+	*pairs = p;
+	return n;
+}
+
 void samplers_shutdown(samplers *ss, int timeout_ms)
 {
 	struct timespec deadline;

@@ -19,6 +19,12 @@ void samplers_shutdown(samplers *ss, int timeout_ms);
 void samplers_free(samplers *ss);
 int samplers_running(samplers *ss);
 
+/* Ends the samplers of user_id on server_id (0: every server): their
+ * watchers see the stream closed. Returns how many. */
+int samplers_stop_for(samplers *ss, int64_t user_id, int64_t server_id);
+/* (user, server) of each running sampler, 2 per entry (free() *pairs). */
+size_t samplers_holders(samplers *ss, int64_t **pairs);
+
 /* Joins (starting it if needed) the sampler of (user, server, database); database NULL = the whole server. */
 sampler *sampler_watch(samplers *ss, int64_t user_id, int64_t server_id, const char *database);
 void sampler_unwatch(samplers *ss, sampler *s);

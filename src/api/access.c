@@ -1,0 +1,195 @@
+/* Access that ends ends everywhere at once: when a server is deleted or
+ * unshared, or a user is disabled, deleted or logs out, what they already
+ * have open on it (query tabs, dashboards, jobs, pooled connections) closes,
+ * and the tab says why. Changes made on this replica revoke at once; a
+ * sweep every few seconds checks every holder against the store, so changes
+ * made on another replica take effect here too. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "util/log.h"
+
+enum { SWEEP_MS = 3000, REMEMBERED = 64, REMEMBER_SECONDS = 600 };
+
+struct revocation {
+	int64_t user_id, server_id; /* server 0: all of the user's */
+	char owner[80];             /* a login session's, or "" */
+	char reason[200];
+	time_t at;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t stop_cond = PTHREAD_COND_INITIALIZER;
+static struct revocation recent[REMEMBERED];
+static size_t next_slot;
+static bool stopping;
+static pthread_t sweeper;
+static bool sweeping;
+
+static void remember(int64_t user_id, int64_t server_id, const char *owner, const char *reason)
+{
+	pthread_mutex_lock(&lock);
+	struct revocation *r = &recent[next_slot++ % REMEMBERED];
+	r->user_id = user_id;
+	r->server_id = server_id;
+	snprintf(r->owner, sizeof(r->owner), "%s", owner ? owner : "");
+	snprintf(r->reason, sizeof(r->reason), "%s", reason);
+	r->at = time(NULL);
+	pthread_mutex_unlock(&lock);
+}
+
+bool api_access_revoked(int64_t user_id, int64_t server_id, const char *owner, char *reason, size_t n)
+{
+	bool found = false;
+	time_t now = time(NULL);
+	pthread_mutex_lock(&lock);
+	for (size_t i = 0; i < REMEMBERED && !found; i++) {
+		const struct revocation *r = &recent[i];
+		if (!r->at || now - r->at > REMEMBER_SECONDS || r->user_id != user_id)
+			continue;
+		if ((r->server_id && server_id && r->server_id != server_id) || (r->owner[0] && (!owner || strcmp(r->owner, owner))))
+			continue;
+		snprintf(reason, n, "%s", r->reason);
+		found = true;
+	}
+	pthread_mutex_unlock(&lock);
+	return found;
+}
+
+void api_access_revoke(tusk_app *app, int64_t user_id, int64_t server_id, const char *owner, const char *reason)
+{
+	remember(user_id, server_id, owner, reason);
+	int tabs = qmanager_close_for(app->queries, user_id, server_id, owner);
+	if (owner) {
+		if (tabs)
+			log_msg(LOG_INFO, "query tabs closed with their login session", NULL);
+		return; /* a login session's end leaves the user's other sessions alone */
+	}
+	int streams = samplers_stop_for(app->samplers, user_id, server_id);
+	int njobs = jobs_cancel_for(app->jobs, user_id, server_id, reason);
+	if (server_id)
+		pgpool_disconnect(app->pool, user_id, server_id);
+	else
+		pgpool_disconnect_user(app->pool, user_id);
+	if (tabs || streams || njobs) {
+		char uid[24], sid[24], counts[96];
+		snprintf(uid, sizeof(uid), "%lld", (long long)user_id);
+		snprintf(sid, sizeof(sid), "%lld", (long long)server_id);
+		snprintf(counts, sizeof(counts), "%d query tabs, %d dashboards, %d jobs", tabs, streams, njobs);
+		log_msg(LOG_INFO, "access revoked", "user", uid, "server", server_id ? sid : "all", "closed", counts,
+			"reason", reason, NULL);
+	}
+}
+
+/* Whether user_id still may use server_id: 1 yes, 0 no (why in reason), -1 unknown (store trouble). */
+static int still_allowed(tusk_app *app, int64_t user_id, int64_t server_id, bool *user_gone, char *reason, size_t n)
+{
+	tusk_err err;
+	store_user u;
+	int found = store_user_by_id(app->store, user_id, &u, &err);
+	if (found < 0)
+		return -1;
+	if (found == 0 || !u.active) {
+		*user_gone = true;
+		snprintf(reason, n, "Your Tusk account was %s.", found == 0 ? "deleted" : "disabled");
+		return 0;
+	}
+	store_server sv;
+	found = store_server_get(app->store, user_id, server_id, &sv, &err);
+	if (found < 0)
+		return -1;
+	if (found == 1) {
+		store_server_clear(&sv);
+		return 1;
+	}
+	snprintf(reason, n, "The server was deleted, or is no longer shared with you.");
+	return 0;
+}
+
+/* Checks one (user, server) holder; pairs already checked in this sweep are skipped. */
+static void check_pair(tusk_app *app, int64_t user_id, int64_t server_id, int64_t *seen, size_t *nseen, size_t cap)
+{
+	for (size_t i = 0; i < *nseen; i++)
+		if (seen[2 * i] == user_id && seen[2 * i + 1] == server_id)
+			return;
+	if (*nseen < cap) {
+		seen[2 * *nseen] = user_id;
+		seen[2 * *nseen + 1] = server_id;
+		(*nseen)++;
+	}
+	char reason[200];
+	bool user_gone = false;
+	if (still_allowed(app, user_id, server_id, &user_gone, reason, sizeof(reason)) == 0)
+		api_access_revoke(app, user_id, user_gone ? 0 : server_id, NULL, reason);
+}
+
+void api_access_sweep(tusk_app *app)
+{
+	int64_t *pool = NULL, *dash = NULL, *work = NULL;
+	qholder *tabs = NULL;
+	size_t np = pgpool_holders(app->pool, &pool), nd = samplers_holders(app->samplers, &dash),
+	       nj = jobs_holders(app->jobs, &work), nt = qmanager_holders(app->queries, &tabs);
+	size_t cap = np + nd + nj + nt;
+	int64_t *seen = xcalloc(cap ? 2 * cap : 1, sizeof(*seen));
+	size_t nseen = 0;
+	for (size_t i = 0; i < np; i++)
+		check_pair(app, pool[2 * i], pool[2 * i + 1], seen, &nseen, cap);
+	for (size_t i = 0; i < nd; i++)
+		check_pair(app, dash[2 * i], dash[2 * i + 1], seen, &nseen, cap);
+	for (size_t i = 0; i < nj; i++)
+		check_pair(app, work[2 * i], work[2 * i + 1], seen, &nseen, cap);
+	tusk_err err;
+	for (size_t i = 0; i < nt; i++) {
+		check_pair(app, tabs[i].user_id, tabs[i].server_id, seen, &nseen, cap);
+		/* a tab belongs to its login session: logging out (here or on another replica) ends it */
+		store_session ss;
+		if (store_session_get(app->store, tabs[i].owner, &ss, &err) == 0)
+			api_access_revoke(app, tabs[i].user_id, tabs[i].server_id, tabs[i].owner,
+					  "You logged out, or your login session ended.");
+	}
+	free(seen);
+	free(pool);
+	free(dash);
+	free(work);
+	free(tabs);
+}
+
+static void *sweeper_main(void *arg)
+{
+	tusk_app *app = arg;
+	pthread_mutex_lock(&lock);
+	while (!stopping) {
+		struct timespec wake;
+		clock_gettime(CLOCK_REALTIME, &wake);
+		wake.tv_sec += SWEEP_MS / 1000;
+		pthread_cond_timedwait(&stop_cond, &lock, &wake);
+		if (stopping)
+			break;
+		pthread_mutex_unlock(&lock);
+		api_access_sweep(app);
+		pthread_mutex_lock(&lock);
+	}
+	pthread_mutex_unlock(&lock);
+	return NULL;
+}
+
+void api_access_start(tusk_app *app)
+{
+	stopping = false;
+	sweeping = pthread_create(&sweeper, NULL, sweeper_main, app) == 0;
+}
+
+void api_access_stop(void)
+{
+	pthread_mutex_lock(&lock);
+	stopping = true;
+	pthread_cond_broadcast(&stop_cond);
+	pthread_mutex_unlock(&lock);
+	if (sweeping)
+		pthread_join(sweeper, NULL);
+	sweeping = false;
+}
