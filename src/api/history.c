@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "pg/sqlscan.h"
 #include "util/log.h"
 
 #define MAX_HISTORY_SQL (64 * 1024)
@@ -14,8 +15,12 @@ void api_history_record(void *ctx, const qsession_record *rec)
 {
 	tusk_app *app = ctx;
 	tusk_err err;
-	size_t n = strlen(rec->sql);
-	char *sql = xstrndup(rec->sql, n > MAX_HISTORY_SQL ? MAX_HISTORY_SQL : n);
+	/* a password typed into a statement is kept nowhere: history and audit get <redacted> */
+	bool redacted = false;
+	char *clean = sqlscan_redact(rec->sql, &redacted);
+	size_t n = strlen(clean);
+	char *sql = xstrndup(clean, n > MAX_HISTORY_SQL ? MAX_HISTORY_SQL : n);
+	free(clean);
 	store_history h = {
 		.user_id = rec->user_id,
 		.server_id = rec->server_id,

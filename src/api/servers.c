@@ -39,6 +39,7 @@ void api_json_server(json_writer *w, const store_server *sv, int64_t user_id, bo
 	jw_key(w, "connection_params");
 	jw_raw(w, sv->connection_params && *sv->connection_params ? sv->connection_params : "{}");
 	jw_kv_bool(w, "has_saved_password", sv->has_saved_password);
+	jw_kv_bool(w, "has_sslpassword", sv->has_sslpassword);
 	jw_kv_bool(w, "connected", connected);
 	jw_obj_end(w);
 }
@@ -255,32 +256,98 @@ static bool take_fields(http_req *r, json_t *body, store_server *sv)
 	return true;
 }
 
-static char *credential_ad(int64_t server_id, int64_t user_id)
+/* What binds a secret to its place: its server, its user and its name. */
+static char *credential_ad(int64_t server_id, int64_t user_id, const char *name)
 {
-	char *ad = xmalloc(64);
-	snprintf(ad, 64, "tusk server %lld user %lld", (long long)server_id, (long long)user_id);
-	return ad;
+	str ad = STR_INIT;
+	str_appendf(&ad, "tusk server %lld user %lld", (long long)server_id, (long long)user_id);
+	if (strcmp(name, "password") != 0)
+		str_appendf(&ad, " %s", name);
+	return str_take(&ad);
 }
 
-/* Saves a password under the session's data key. */
-static bool save_password(http_req *r, int64_t server_id, const char *password)
+/* Saves a secret (the password, or "sslpassword") under the session's data
+ * key; an empty value forgets it. */
+static bool save_secret(http_req *r, int64_t server_id, const char *name, const char *value)
 {
 	tusk_app *app = http_req_app(r);
 	auth_session *s = api_session(r);
+	tusk_err err;
+	bool password = strcmp(name, "password") == 0;
+	if (!*value) {
+		bool ok = password ? store_credential_delete(app->store, server_id, s->user.id, &err)
+				   : store_secret_delete(app->store, server_id, s->user.id, name, &err);
+		if (!ok)
+			api_internal_error(r, &err);
+		return ok;
+	}
 	if (!s->has_data_key) {
 		http_respond_error(r, 409, "no_data_key", "Log out and in again to save passwords in this session.");
 		return false;
 	}
-	char *ad = credential_ad(server_id, s->user.id);
+	char *ad = credential_ad(server_id, s->user.id, name);
 	size_t n;
-	unsigned char *enc = auth_secret_encrypt(s->data_key, password, ad, &n);
+	unsigned char *enc = auth_secret_encrypt(s->data_key, value, ad, &n);
 	free(ad);
-	tusk_err err;
-	bool ok = store_credential_set(app->store, server_id, s->user.id, enc, n, &err);
+	bool ok = password ? store_credential_set(app->store, server_id, s->user.id, enc, n, &err)
+			   : store_secret_set(app->store, server_id, s->user.id, name, enc, n, &err);
 	free(enc);
 	if (!ok)
 		api_internal_error(r, &err);
 	return ok;
+}
+
+/* A saved secret of the session's user, decrypted (malloc'd), or NULL. */
+static char *load_secret(tusk_app *app, auth_session *s, int64_t server_id, const char *name)
+{
+	if (!s->has_data_key)
+		return NULL;
+	unsigned char *enc;
+	size_t n;
+	tusk_err err;
+	int found = strcmp(name, "password") == 0 ? store_credential_get(app->store, server_id, s->user.id, &enc, &n, &err)
+						  : store_secret_get(app->store, server_id, s->user.id, name, &enc, &n, &err);
+	if (found != 1)
+		return NULL;
+	char *ad = credential_ad(server_id, s->user.id, name);
+	char *value = auth_secret_decrypt(s->data_key, enc, n, ad);
+	free(ad);
+	free(enc);
+	return value;
+}
+
+static void wipe(char *secret)
+{
+	if (secret) {
+		sodium_memzero(secret, strlen(secret));
+		free(secret);
+	}
+}
+
+/* Takes a secret out of the entry's connection parameters: Tusk keeps it
+ * encrypted for its user, never among the parameters it shows and exports.
+ * Returns its value (malloc'd; "" to forget it) or NULL when absent. */
+static char *take_secret_param(store_server *sv, const char *key)
+{
+	json_t *params = json_loads(sv->connection_params ? sv->connection_params : "{}", 0, NULL);
+	json_t *v = json_object_get(params, key);
+	char *value = json_is_string(v) ? xstrdup(json_string_value(v)) : NULL;
+	if (v) {
+		json_object_del(params, key);
+		free(sv->connection_params);
+		sv->connection_params = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS);
+	}
+	json_decref(params);
+	return value;
+}
+
+/* A secret about to be saved needs the session's data key: 409 first, before anything changes. */
+static bool can_keep(http_req *r, const char *secret)
+{
+	if (!secret || !*secret || api_session(r)->has_data_key)
+		return true;
+	http_respond_error(r, 409, "no_data_key", "Log out and in again to save passwords in this session.");
+	return false;
 }
 
 void api_servers_create(http_req *r)
@@ -293,6 +360,8 @@ void api_servers_create(http_req *r)
 	store_server sv = {.user_id = s->user.id, .maintenance_db = xstrdup("postgres")};
 	tusk_err err;
 	bool ok = take_fields(r, body, &sv);
+	char *sslpassword = ok ? take_secret_param(&sv, "sslpassword") : NULL;
+	ok = ok && can_keep(r, sslpassword);
 	if (ok && !sv.group_id && !store_group_ensure(app->store, s->user.id, "Servers", &sv.group_id, &err)) {
 		api_internal_error(r, &err);
 		ok = false;
@@ -304,11 +373,13 @@ void api_servers_create(http_req *r)
 		api_internal_error(r, &err);
 		ok = false;
 	}
-	if (ok && !bad && (!save || !password || save_password(r, sv.id, password))) {
+	if (ok && !bad && (!save || !password || save_secret(r, sv.id, "password", password)) &&
+	    (!sslpassword || save_secret(r, sv.id, "sslpassword", sslpassword))) {
 		store_server_clear(&sv);
 		store_server_get(app->store, s->user.id, sv.id, &sv, &err) == 1 ? respond_server(r, 201, &sv)
 										  : api_internal_error(r, &err);
 	}
+	wipe(sslpassword);
 	store_server_clear(&sv);
 }
 
@@ -347,9 +418,12 @@ void api_servers_update(http_req *r)
 	if (!body || !load_server(r, &sv))
 		return;
 	tusk_err err;
-	if (owns(r, &sv) && take_fields(r, body, &sv)) {
+	char *sslpassword = NULL;
+	if (owns(r, &sv) && take_fields(r, body, &sv) && can_keep(r, sslpassword = take_secret_param(&sv, "sslpassword"))) {
 		if (!store_server_update(app->store, &sv, &err)) {
 			api_internal_error(r, &err);
+		} else if (sslpassword && !save_secret(r, sv.id, "sslpassword", sslpassword)) {
+			/* answered */
 		} else {
 			/* connections made with the old settings must not outlive them */
 			pgpool_forget_server(app->pool, sv.id);
@@ -361,6 +435,7 @@ void api_servers_update(http_req *r)
 				: api_internal_error(r, &err);
 		}
 	}
+	wipe(sslpassword);
 	store_server_clear(&sv);
 }
 
@@ -602,10 +677,11 @@ static void part(target_parts *t, const char *k, const char *v)
 	}
 }
 
-static bool build_target(const config *cfg, const store_server *sv, int64_t user_id, target_parts *t, char *port,
-			 tusk_err *err)
+static bool build_target(const config *cfg, const store_server *sv, int64_t user_id, const char *sslpassword,
+			 target_parts *t, char *port, tusk_err *err)
 {
 	memset(t, 0, sizeof(*t));
+	part(t, "sslpassword", sslpassword);
 	part(t, "host", sv->host);
 	if (sv->port) {
 		snprintf(port, 8, "%d", sv->port);
@@ -638,6 +714,9 @@ static bool build_target(const config *cfg, const store_server *sv, int64_t user
 
 static int connect_status(const char *code)
 {
+	if (strcmp(code, "file_not_found") == 0 || strcmp(code, "host_not_allowed") == 0 ||
+	    strcmp(code, "service_not_allowed") == 0 || strcmp(code, "invalid_server") == 0)
+		return 422;
 	if (strcmp(code, "password_required") == 0 || strcmp(code, "authentication_failed") == 0)
 		return 401;
 	if (strcmp(code, "too_many_connections") == 0)
@@ -667,36 +746,30 @@ void api_servers_connect(http_req *r)
 		store_server_clear(&sv);
 		return;
 	}
-	char *saved = NULL;
-	tusk_err err = {0};
-	if (!typed && s->has_data_key) {
-		unsigned char *enc;
-		size_t n;
-		if (store_credential_get(app->store, sv.id, s->user.id, &enc, &n, &err) == 1) {
-			char *ad = credential_ad(sv.id, s->user.id);
-			saved = auth_secret_decrypt(s->data_key, enc, n, ad);
-			free(ad);
-			free(enc);
-		}
+	const char *typed_ssl = body ? api_json_str(r, body, "sslpassword", &bad) : NULL;
+	if (bad || (save && !can_keep(r, typed_ssl))) {
+		store_server_clear(&sv);
+		return;
 	}
+	tusk_err err = {0};
+	char *saved = typed ? NULL : load_secret(app, s, sv.id, "password");
+	char *saved_ssl = typed_ssl ? NULL : load_secret(app, s, sv.id, "sslpassword");
 	char port[8];
 	target_parts tp;
 	pg_target t;
 	pg_connect_info info;
-	bool ok = build_target(app->cfg, &sv, s->user.id, &tp, port, &err);
+	bool ok = build_target(app->cfg, &sv, s->user.id, typed_ssl ? typed_ssl : saved_ssl, &tp, port, &err);
 	if (ok) {
 		t = (pg_target){tp.kw, tp.val, sv.maintenance_db, typed ? typed : saved, sv.role};
 		ok = pgpool_connect(app->pool, s->user.id, sv.id, &t, &info, &err);
 	}
 	target_parts_clear(&tp);
-	if (saved) {
-		sodium_memzero(saved, strlen(saved));
-		free(saved);
-	}
+	wipe(saved);
+	wipe(saved_ssl);
 	if (!ok) {
-		http_respond_error(r, strcmp(err.code, "file_not_found") == 0 ? 422 : connect_status(err.code), err.code,
-				   "%s", err.msg);
-	} else if (!typed || !save || save_password(r, sv.id, typed)) {
+		http_respond_error(r, connect_status(err.code), err.code, "%s", err.msg);
+	} else if ((!typed || !save || save_secret(r, sv.id, "password", typed)) &&
+		   (!typed_ssl || !save || save_secret(r, sv.id, "sslpassword", typed_ssl))) {
 		str out = STR_INIT;
 		json_writer w;
 		jw_init(&w, &out);

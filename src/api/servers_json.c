@@ -206,6 +206,28 @@ bool api_servers_parse_json(json_t *doc, bool may_share, store_server **out, siz
 	return json_array_size(details) == 0;
 }
 
+/* Secrets among the imported parameters (sslpassword) are not kept: Tusk
+ * holds them encrypted per user, which an import cannot do. One note each. */
+static void strip_secrets(store_server *list, size_t n, json_t *notes)
+{
+	for (size_t i = 0; i < n; i++) {
+		json_t *params = json_loads(list[i].connection_params ? list[i].connection_params : "{}", 0, NULL);
+		if (json_object_get(params, "sslpassword")) {
+			json_object_del(params, "sslpassword");
+			free(list[i].connection_params);
+			list[i].connection_params = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS);
+			str note = STR_INIT;
+			str_appendf(&note,
+				    "%s: its sslpassword (the client key's passphrase) was not imported; give it when "
+				    "connecting, and Tusk keeps it encrypted for you",
+				    list[i].name ? list[i].name : "a server");
+			json_array_append_new(notes, json_string(str_cstr(&note)));
+			str_free(&note);
+		}
+		json_decref(params);
+	}
+}
+
 static void respond_invalid(http_req *r, json_t *details)
 {
 	json_t *body = json_pack("{s:{s:s, s:s, s:O}}", "error", "code", "invalid_import", "message",
@@ -230,12 +252,19 @@ void api_servers_import(http_req *r)
 	tusk_err err;
 	if (!ok) {
 		respond_invalid(r, details);
-	} else if (!store_server_import(app->store, s->user.id, list, n, false, &err)) {
-		api_internal_error(r, &err);
 	} else {
-		char body[64];
-		snprintf(body, sizeof(body), "{\"imported\":%zu}", n);
-		http_respond(r, 200, "application/json; charset=utf-8", body, strlen(body));
+		json_t *notes = json_array();
+		strip_secrets(list, n, notes);
+		if (!store_server_import(app->store, s->user.id, list, n, false, &err)) {
+			api_internal_error(r, &err);
+		} else {
+			json_t *answer = json_pack("{s:I, s:O}", "imported", (json_int_t)n, "notes", notes);
+			char *text = json_dumps(answer, JSON_COMPACT);
+			http_respond(r, 200, "application/json; charset=utf-8", text, strlen(text));
+			free(text);
+			json_decref(answer);
+		}
+		json_decref(notes);
 	}
 	json_decref(details);
 	store_server_list_free(list, n);
@@ -307,6 +336,17 @@ void api_servers_export(http_req *r)
 	free(text);
 }
 
+static void strip_and_log(store_server *list, size_t n, const char *path)
+{
+	json_t *notes = json_array();
+	strip_secrets(list, n, notes);
+	size_t i;
+	json_t *note;
+	json_array_foreach(notes, i, note)
+		log_msg(LOG_WARN, "servers file entry", "path", path, "note", json_string_value(note), NULL);
+	json_decref(notes);
+}
+
 bool api_servers_load_file(tusk_app *app, tusk_err *err)
 {
 	const config *cfg = app->cfg;
@@ -340,7 +380,8 @@ bool api_servers_load_file(tusk_app *app, tusk_err *err)
 			log_msg(LOG_ERROR, "servers file entry refused", "path", cfg->server_json_file, "entry", where,
 				"reason", json_string_value(json_object_get(d, "reason")), NULL);
 		}
-	} else if (store_server_import(app->store, atoll(owner), list, n, cfg->replace_servers_on_startup, err) &&
+	} else if ((strip_and_log(list, n, cfg->server_json_file), true) &&
+		   store_server_import(app->store, atoll(owner), list, n, cfg->replace_servers_on_startup, err) &&
 		   store_meta_set(app->store, "servers_json_loaded", "1", err)) {
 		char count[16];
 		snprintf(count, sizeof(count), "%zu", n);

@@ -282,9 +282,7 @@ static bool start_session(auth *a, const store_user *u, const unsigned char *dat
 	store_session *ss = &out->session;
 	auth_token_hash(out->token, ss->id_hash);
 	ss->user_id = u->id;
-	char csrf[AUTH_TOKEN_CHARS];
-	auth_random_token(csrf);
-	snprintf(ss->csrf_token, sizeof(ss->csrf_token), "%s", csrf);
+	ss->csrf_token[0] = '\0'; /* derived from the token when needed, never stored */
 	ss->created_at = ss->last_seen_at = time(NULL);
 	ss->expires_at = ss->created_at + a->cfg->session_lifetime;
 	snprintf(ss->client_addr, sizeof(ss->client_addr), "%s", client ? client : "");
@@ -293,7 +291,10 @@ static bool start_session(auth *a, const store_user *u, const unsigned char *dat
 		memcpy(out->data_key, data_key, AUTH_DATA_KEY_BYTES);
 		out->has_data_key = true;
 	}
-	return store_session_create(a->store, ss, err);
+	if (!store_session_create(a->store, ss, err))
+		return false;
+	auth_csrf_token(out->token, ss->csrf_token);
+	return true;
 }
 
 enum auth_result auth_login(auth *a, const char *email, const char *password, const char *client, auth_session *out,
@@ -403,6 +404,7 @@ int auth_session_load(auth *a, const char *token, auth_session *out, tusk_err *e
 	out->has_data_key = ss->data_key_wrapped_len &&
 			    auth_data_key_unwrap_token(ss->data_key_wrapped, ss->data_key_wrapped_len, token, out->data_key);
 	snprintf(out->token, sizeof(out->token), "%s", token);
+	auth_csrf_token(token, ss->csrf_token);
 	return 1;
 }
 

@@ -89,6 +89,16 @@ void auth_token_hash(const char *token, char out[65])
 	sodium_bin2hex(out, 65, h, sizeof(h));
 }
 
+void auth_csrf_token(const char *session_token, char out[AUTH_TOKEN_CHARS])
+{
+	static const char purpose[] = "tusk csrf token v1";
+	unsigned char h[32];
+	crypto_generichash(h, sizeof(h), (const unsigned char *)purpose, sizeof(purpose) - 1,
+			   (const unsigned char *)session_token, strlen(session_token));
+	sodium_bin2base64(out, AUTH_TOKEN_CHARS, h, sizeof(h), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(h, sizeof(h));
+}
+
 bool auth_token_equal(const char *a, const char *b)
 {
 	size_t n = strlen(a);

@@ -23,6 +23,9 @@ void auth_random_token(char out[AUTH_TOKEN_CHARS]);
 /* Hex BLAKE2b-256 of a token: what the store keeps instead of the token. */
 void auth_token_hash(const char *token, char out[65]);
 bool auth_token_equal(const char *a, const char *b);
+/* A login session's CSRF token: derived from its session token (keyed
+ * BLAKE2b), so the store keeps nothing that could be replayed. */
+void auth_csrf_token(const char *session_token, char out[AUTH_TOKEN_CHARS]);
 
 void auth_data_key_new(unsigned char key[AUTH_DATA_KEY_BYTES]);
 /* Wraps key under argon2id(password, salt); writes a fresh salt. */

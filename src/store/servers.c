@@ -146,7 +146,8 @@ bool store_group_delete(store *s, int64_t user_id, int64_t id, tusk_err *err)
 	"s.id, s.user_id, s.group_id, g.name, s.name, s.host, COALESCE(s.port, 0), s.maintenance_db, s.username, "      \
 	"s.role, s.service, s.comment, s.bg_color, s.fg_color, s.db_restriction, s.shared, s.shared_username, "        \
 	"s.connection_params, s.created_at, s.updated_at, "                                                            \
-	"EXISTS (SELECT 1 FROM server_credentials c WHERE c.server_id = s.id AND c.user_id = $1)"
+	"EXISTS (SELECT 1 FROM server_credentials c WHERE c.server_id = s.id AND c.user_id = $1), "                    \
+	"EXISTS (SELECT 1 FROM server_secrets x WHERE x.server_id = s.id AND x.user_id = $1 AND x.name = 'sslpassword')"
 
 /* Own groups hold own servers; a shared server of someone else shows in its owner's group name. */
 #define SERVER_FROM " FROM servers s JOIN server_groups g ON g.id = s.group_id WHERE (s.user_id = $1 OR s.shared = 1)"
@@ -176,6 +177,7 @@ static void read_server(db_stmt *st, void *elem)
 	sv->created_at = db_col_int(st, 18);
 	sv->updated_at = db_col_int(st, 19);
 	sv->has_saved_password = db_col_int(st, 20) != 0;
+	sv->has_sslpassword = db_col_int(st, 21) != 0;
 }
 
 static void server_list_free(void *list, size_t n)
@@ -388,5 +390,66 @@ bool store_credential_delete(store *s, int64_t server_id, int64_t user_id, tusk_
 
 bool store_credential_delete_user(store *s, int64_t user_id, tusk_err *err)
 {
-	return delete_credentials(s, "DELETE FROM server_credentials WHERE user_id = $1", user_id, 0, false, err);
+	return delete_credentials(s, "DELETE FROM server_credentials WHERE user_id = $1", user_id, 0, false, err) &&
+	       delete_credentials(s, "DELETE FROM server_secrets WHERE user_id = $1", user_id, 0, false, err);
+}
+
+/* ---- other secrets (sslpassword) ---- */
+
+bool store_secret_set(store *s, int64_t server_id, int64_t user_id, const char *name, const void *enc, size_t n,
+		      tusk_err *err)
+{
+	pthread_mutex_lock(&s->lock);
+	db_stmt *st = db_prepare(s->d,
+				 "INSERT INTO server_secrets (server_id, user_id, name, value_enc) VALUES ($1, $2, $3, $4) "
+				 "ON CONFLICT (server_id, user_id, name) DO UPDATE SET value_enc = excluded.value_enc",
+				 err);
+	if (st) {
+		db_bind_int(st, 1, server_id);
+		db_bind_int(st, 2, user_id);
+		db_bind_text(st, 3, name);
+		db_bind_blob(st, 4, enc, n);
+	}
+	bool ok = st && db_run(st, err);
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
+int store_secret_get(store *s, int64_t server_id, int64_t user_id, const char *name, unsigned char **out, size_t *n,
+		     tusk_err *err)
+{
+	pthread_mutex_lock(&s->lock);
+	db_stmt *st = db_prepare(
+		s->d, "SELECT value_enc FROM server_secrets WHERE server_id = $1 AND user_id = $2 AND name = $3", err);
+	int found = -1;
+	if (st) {
+		db_bind_int(st, 1, server_id);
+		db_bind_int(st, 2, user_id);
+		db_bind_text(st, 3, name);
+		enum db_step r = db_step(st, err);
+		if (r == DB_ROW) {
+			const void *b = db_col_blob(st, 0, n);
+			*out = xmalloc(*n ? *n : 1);
+			memcpy(*out, b, *n);
+		}
+		found = r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
+	}
+	db_finalize(st);
+	pthread_mutex_unlock(&s->lock);
+	return found;
+}
+
+bool store_secret_delete(store *s, int64_t server_id, int64_t user_id, const char *name, tusk_err *err)
+{
+	pthread_mutex_lock(&s->lock);
+	db_stmt *st =
+		db_prepare(s->d, "DELETE FROM server_secrets WHERE server_id = $1 AND user_id = $2 AND name = $3", err);
+	if (st) {
+		db_bind_int(st, 1, server_id);
+		db_bind_int(st, 2, user_id);
+		db_bind_text(st, 3, name);
+	}
+	bool ok = st && db_run(st, err);
+	pthread_mutex_unlock(&s->lock);
+	return ok;
 }

@@ -114,6 +114,7 @@ typedef struct {
 	char *shared_username;
 	int64_t created_at, updated_at;
 	bool has_saved_password; /* for the user who asked */
+	bool has_sslpassword;    /* the user who asked keeps the client key's passphrase */
 } store_server;
 
 void store_server_clear(store_server *sv);
@@ -150,6 +151,15 @@ bool store_credential_delete(store *s, int64_t server_id, int64_t user_id, tusk_
 	__attribute__((warn_unused_result));
 /* Every saved password of a user (their data key changed). */
 bool store_credential_delete_user(store *s, int64_t user_id, tusk_err *err) __attribute__((warn_unused_result));
+/* A server's other per-user secrets by name ("sslpassword"), encrypted by
+ * the caller like saved passwords; get returns 1 found, 0 none, -1 error.
+ * store_credential_delete_user removes these too. */
+bool store_secret_set(store *s, int64_t server_id, int64_t user_id, const char *name, const void *enc, size_t n,
+		      tusk_err *err) __attribute__((warn_unused_result));
+int store_secret_get(store *s, int64_t server_id, int64_t user_id, const char *name, unsigned char **out, size_t *n,
+		     tusk_err *err);
+bool store_secret_delete(store *s, int64_t server_id, int64_t user_id, const char *name, tusk_err *err)
+	__attribute__((warn_unused_result));
 
 /* ---- query history, saved queries, workspaces ---- */
 typedef struct {

@@ -28,11 +28,13 @@ export interface Server {
   owned: boolean;
   connection_params: Record<string, string>;
   has_saved_password: boolean;
+  /** This user keeps an sslpassword for it (encrypted; never sent back). */
+  has_sslpassword: boolean;
   connected: boolean;
 }
 
 /** What a user sets on a server: everything but what the server tracks. */
-export type ServerFields = Omit<Server, 'id' | 'owned' | 'connected' | 'has_saved_password'>;
+export type ServerFields = Omit<Server, 'id' | 'owned' | 'connected' | 'has_saved_password' | 'has_sslpassword'>;
 
 export interface NewServer extends ServerFields {
   password?: string;

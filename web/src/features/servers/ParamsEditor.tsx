@@ -3,7 +3,7 @@ import type { JSX } from 'preact';
 import { Button } from '../../components/Button';
 import { Icon } from '../../components/Icon';
 import { StoragePicker } from '../storage/StoragePicker';
-import { PARAMETER_KEYS, PARAMETER_VALUES, paramRow, type FieldErrors, type ParamRow } from './serverForm';
+import { PARAMETER_KEYS, PARAMETER_VALUES, SECRET_PARAMS, paramRow, type FieldErrors, type ParamRow } from './serverForm';
 
 interface ParamsEditorProps {
   rows: ParamRow[];
@@ -11,7 +11,6 @@ interface ParamsEditorProps {
   onRows: (rows: ParamRow[]) => void;
 }
 
-const SECRET_KEYS = new Set(['sslpassword']);
 /** Parameters naming a file: one in the user's storage (Tusk resolves them there, as pgAdmin does). */
 const FILE_KEYS = new Set(['sslcert', 'sslkey', 'sslrootcert', 'sslcrl', 'sslcrldir', 'passfile']);
 
@@ -92,7 +91,8 @@ export function ParamsEditor({ rows, errors, onRows }: ParamsEditorProps): JSX.E
                     <input
                       id={`param-value-${r.row}`}
                       // Preact types password inputs without a list; sslpassword has no suggestions.
-                      type={(SECRET_KEYS.has(r.key) ? 'password' : 'text') as 'text'}
+                      type={(SECRET_PARAMS.has(r.key) ? 'password' : 'text') as 'text'}
+                      placeholder={r.saved ? 'Kept encrypted; type to replace' : undefined}
                       aria-label={`Value of ${r.key}`}
                       aria-invalid={error ? true : undefined}
                       aria-describedby={error ? `param-error-${r.row}` : undefined}

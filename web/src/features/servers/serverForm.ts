@@ -56,7 +56,12 @@ export interface ParamRow {
   row: number;
   key: string;
   value: string;
+  /** A secret Tusk keeps (encrypted, never shown): left empty, it stays as it is. */
+  saved?: boolean;
 }
+
+/** Parameters Tusk keeps encrypted for each user instead of among the parameters. */
+export const SECRET_PARAMS = new Set(['sslpassword']);
 
 export interface ServerForm {
   name: string;
@@ -76,6 +81,8 @@ export interface ServerForm {
   password: string;
   params: ParamRow[];
   dbRestriction: string[];
+  /** The server keeps an sslpassword for this user (removing the row forgets it). */
+  hadSslPassword: boolean;
 }
 
 export type Tab = 'general' | 'connection' | 'parameters' | 'advanced';
@@ -129,6 +136,7 @@ export function emptyForm(group: string): ServerForm {
     password: '',
     params: [],
     dbRestriction: [],
+    hadSslPassword: false,
   };
 }
 
@@ -149,9 +157,21 @@ export function formFromServer(s: Server): ServerForm {
     service: s.service ?? '',
     savePassword: false,
     password: '',
-    params: Object.entries(s.connection_params ?? {}).map(([k, v]) => paramRow(k, String(v))),
+    params: [
+      ...Object.entries(s.connection_params ?? {}).map(([k, v]) => paramRow(k, String(v))),
+      ...(s.has_sslpassword ? [{ ...paramRow('sslpassword'), saved: true }] : []),
+    ],
     dbRestriction: [...(s.db_restriction ?? [])],
+    hadSslPassword: s.has_sslpassword,
   };
+}
+
+/** The parameters to send: a kept secret left empty is not sent (it stays); one removed is sent empty (forgotten). */
+function paramsOf(form: ServerForm): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const p of form.params) if (!(p.saved && p.value === '')) params[p.key] = p.value.trim();
+  if (form.hadSslPassword && !form.params.some((p) => p.key === 'sslpassword')) params.sslpassword = '';
+  return params;
 }
 
 const orNull = (text: string) => (text.trim() === '' ? null : text.trim());
@@ -175,7 +195,7 @@ export function fieldsOf(form: ServerForm, groups: ServerGroup[]): ServerFields 
     db_restriction: form.dbRestriction,
     shared: form.shared,
     shared_username: form.shared ? orNull(form.sharedUsername) : null,
-    connection_params: Object.fromEntries(form.params.map((p) => [p.key, p.value.trim()])),
+    connection_params: paramsOf(form),
   };
 }
 
@@ -189,7 +209,7 @@ function paramErrors(params: ParamRow[]): FieldErrors {
   const seen = new Set<string>();
   for (const p of params) {
     if (seen.has(p.key)) errors[`param:${p.row}`] = `${p.key} is set twice.`;
-    else if (p.value.trim() === '') errors[`param:${p.row}`] = `Enter a value for ${p.key}, or remove the row.`;
+    else if (p.value.trim() === '' && !p.saved) errors[`param:${p.row}`] = `Enter a value for ${p.key}, or remove the row.`;
     seen.add(p.key);
   }
   return errors;
