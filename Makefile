@@ -21,7 +21,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 
 GEN := build/gen/embed_web.c build/gen/embed_migrations.c build/gen/embed_migrations_pg.c
 
-.PHONY: build run test test-unit test-api test-api-pgstore test-e2e test-matrix test-deploy typecheck deps web bench clean help
+.PHONY: build run test test-unit test-api test-api-pgstore test-security test-e2e test-matrix test-deploy typecheck deps web bench clean help
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -95,6 +95,9 @@ test-api: build/asan/tusk ## API tests (needs a running test cluster: scripts/te
 
 test-api-pgstore: build/asan/tusk ## API tests with every tusk on a PostgreSQL metadata store (a database per tusk)
 	@TUSK_TEST_STORE=postgres scripts/test.sh api
+
+test-security: build/asan/tusk ## security tests: attacks an ordinary user can send, replayed
+	@scripts/test.sh security
 
 test-e2e: build/asan/tusk ## browser tests
 	@scripts/test.sh e2e

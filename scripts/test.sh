@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Tusk's tests against a throwaway PostgreSQL cluster it starts and removes.
-#   scripts/test.sh          everything: unit, typecheck, api, e2e
-#   scripts/test.sh api|e2e|unit|typecheck   one part
+#   scripts/test.sh          everything: unit, typecheck, api, security, e2e
+#   scripts/test.sh api|security|e2e|unit|typecheck   one part
 # Expects `make build/asan/tusk build/asan/unit-tests` to have run (make test does).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +29,7 @@ record() { # name status passcount failcount
 }
 want() { [ "$parts" = all ] || [ "$parts" = "$1" ]; }
 
-if want unit || want api || want e2e; then
+if want unit || want api || want security || want e2e; then
   echo "== starting a throwaway PostgreSQL cluster"
   scripts/pg-cluster.sh start "$tmp/pg" || { echo "could not start PostgreSQL"; exit 1; }
   set -a; . "$tmp/pg/env"; set +a
@@ -75,6 +75,7 @@ node_suite() { # name dir
 }
 
 want api && node_suite api tests/api
+want security && node_suite security tests/security
 want e2e && node_suite e2e tests/e2e
 
 echo

@@ -189,8 +189,9 @@ static bool write_passfile(const char *path, const char *password)
  * locales needs (PATH, LANG, LC_*, TZ), HOME an empty folder of Tusk's, and
  * Kerberos' default credential cache and client keytab pointed into it, so
  * that libpq in the child finds none of the Tusk process's own credentials
- * (~/.pgpass, ~/.pg_service.conf, ~/.postgresql/, a ticket cache). Nothing
- * else of Tusk's environment (PG*, TUSK_*, PGADMIN_*, secrets) is passed on;
+ * (~/.pgpass, ~/.pg_service.conf, ~/.postgresql/, a ticket cache), and
+ * TMPDIR (pg_dump's tar format stages table data there). Nothing else of
+ * Tusk's environment (PG*, TUSK_*, PGADMIN_*, secrets) is passed on;
  * PGSERVICEFILE only when the operator named one (TUSK_PG_SERVICE_FILE). */
 static char *child_home;
 static char *child_service_file;
@@ -205,7 +206,7 @@ void jobs_child_setup(const char *home, const char *service_file)
 
 static bool passed_on(const char *var)
 {
-	static const char *const exact[] = {"PATH=", "LANG=", "LANGUAGE=", "TZ=", NULL};
+	static const char *const exact[] = {"PATH=", "LANG=", "LANGUAGE=", "TZ=", "TMPDIR=", NULL};
 	for (size_t i = 0; exact[i]; i++)
 		if (strncmp(var, exact[i], strlen(exact[i])) == 0)
 			return true;
@@ -379,14 +380,16 @@ static uint64_t output_size(const char *path)
 	return n;
 }
 
-/* The last non-empty line of the log, for the reason of a failure. */
+/* The line of the log's end that says what went wrong: the last error
+ * PostgreSQL or the program reported (ERROR:, FATAL:, "pg_dump: error:"),
+ * else the last non-empty line. */
 static void last_line(const char *log_path, char *out, size_t n)
 {
 	out[0] = '\0';
 	int fd = open(log_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	char buf[2048];
+	char buf[4096];
 	off_t size = lseek(fd, 0, SEEK_END);
 	off_t from = size > (off_t)sizeof(buf) - 1 ? size - (off_t)sizeof(buf) + 1 : 0;
 	ssize_t got = pread(fd, buf, sizeof(buf) - 1, from);
@@ -394,14 +397,23 @@ static void last_line(const char *log_path, char *out, size_t n)
 	if (got <= 0)
 		return;
 	buf[got] = '\0';
-	while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == '\r' || buf[got - 1] == ' '))
-		buf[--got] = '\0';
-	char *nl = strrchr(buf, '\n');
-	const char *from_line = nl ? nl + 1 : buf;
-	size_t len = strlen(from_line);
-	if (len >= n)
-		len = n - 1;
-	memcpy(out, from_line, len);
+	const char *pick = NULL, *last = NULL;
+	for (char *line = buf, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		size_t len = strlen(line);
+		while (len && (line[len - 1] == '\r' || line[len - 1] == ' '))
+			line[--len] = '\0';
+		if (!len || (line == buf && from > 0)) /* a line cut by the window is not whole */
+			continue;
+		last = line;
+		if (strstr(line, "ERROR:") || strstr(line, "FATAL:") || strstr(line, ": error:"))
+			pick = line;
+	}
+	const char *src = pick ? pick : last ? last : "";
+	size_t len = strlen(src) < n - 1 ? strlen(src) : n - 1;
+	memcpy(out, src, len);
 	out[len] = '\0';
 }
 
@@ -528,6 +540,9 @@ static void *job_thread(void *arg)
 	}
 	/* whatever the program left in its group goes too */
 	kill(-pid, SIGKILL);
+	/* a program that wrote its last bytes between two looks */
+	if (run->output_limit && !over_quota && output_size(run->output) > run->output_limit)
+		over_quota = true;
 	if (run->passfile)
 		unlink(run->passfile);
 	pthread_mutex_lock(&j->lock);
