@@ -1,8 +1,10 @@
-/* SQL text written without a connection at hand (the data editor's SELECT,
- * exports): identifiers in double quotes and literals in single quotes,
- * quotes doubled. Correct for UTF-8, which every Tusk connection uses
- * (client_encoding UTF8), with standard_conforming_strings on. Where a
- * connection is at hand, use PQescapeIdentifier/PQescapeLiteral instead. */
+/* SQL text written without a connection at hand (the data editor's
+ * identifiers, INSERT exports): identifiers in double quotes, quotes
+ * doubled; literals in single quotes, or E'...' with backslashes doubled
+ * when they hold one, so they read the same whatever
+ * standard_conforming_strings says. Correct for UTF-8, which every Tusk
+ * connection uses (client_encoding UTF8). Where a connection is at hand,
+ * use PQescapeIdentifier/PQescapeLiteral instead. */
 #ifndef TUSK_PG_QUOTE_H
 #define TUSK_PG_QUOTE_H
 

@@ -46,7 +46,16 @@ export class SampleFeed {
       if (typeof data === 'string') this.onSamplingError(data);
       else this.onConnectionError();
     });
-    source.addEventListener('closed', () => this.lose('The server ended the stream.'));
+    source.addEventListener('closed', (e) => {
+      let message: string | undefined;
+      try {
+        const closed = JSON.parse((e as MessageEvent<string>).data) as { reason?: string; message?: string };
+        if (closed.reason === 'revoked') message = `The stream was closed: ${closed.message}`;
+      } catch {
+        // no reason given
+      }
+      this.lose(message ?? 'The server ended the stream.');
+    });
   }
 
   /** Closes the stream; the next sample after reopening starts a new line. */

@@ -234,10 +234,12 @@ function PhaseBanner({ tab }: { tab: QueryTab }): JSX.Element | null {
     case 'gone':
       return (
         <div class="query-banner is-warn" role="alert">
-          <span>The session is gone (closed, or idle too long). Your SQL is kept.</span>
-          <Button small variant="primary" onClick={() => void tab.open()}>
-            Reopen
-          </Button>
+          <span>{phase.why ? `The session was closed: ${phase.why}` : 'The session is gone (closed, or idle too long).'} Your SQL is kept.</span>
+          {(server || !phase.why) && (
+            <Button small variant="primary" onClick={() => void tab.open()}>
+              Reopen
+            </Button>
+          )}
         </div>
       );
     case 'failed':
@@ -284,7 +286,8 @@ function StatusLine({ tab }: { tab: QueryTab }): JSX.Element {
   } else if (!st || st.state === 'idle' || !run) {
     state = <span class="qs-state">{tab.phase.value.kind === 'ready' ? 'Ready' : '—'}</span>;
   } else {
-    const label = st.state === 'done' ? 'Done' : st.state === 'error' ? 'Error' : st.state === 'cancelled' ? 'Cancelled' : st.state;
+    const labels: Record<string, string> = { done: 'Done', error: 'Error', cancelled: 'Cancelled', closed: 'Closed' };
+    const label = labels[st.state] ?? st.state;
     state = <span class={`qs-state is-${st.state}`}>{label}</span>;
   }
   const [txLabel, txClass] = TX_LABELS[st?.transaction ?? 'idle'] ?? ['Idle', 'tx-idle'];

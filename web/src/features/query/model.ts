@@ -38,8 +38,8 @@ export type Phase =
   | { kind: 'ready'; sid: string }
   /** The server is not connected: the tab offers to connect. */
   | { kind: 'disconnected' }
-  /** The session ended on the server (closed, idle too long): the tab offers to reopen. */
-  | { kind: 'gone' }
+  /** The session ended on the server (closed, idle too long, or access revoked: why): the tab offers to reopen. */
+  | { kind: 'gone'; why?: string }
   /** The Tusk process holding the session stopped: the tab reopens on the next one that answers. */
   | { kind: 'moving'; sid: string }
   | { kind: 'failed'; message: string };
@@ -244,8 +244,9 @@ export class QueryTab {
     this.events = source;
     source.addEventListener('status', (e) => this.onStatus(JSON.parse((e as MessageEvent<string>).data) as SessionStatus));
     source.addEventListener('closed', (e) => {
-      if (closedReason((e as MessageEvent<string>).data) === 'shutdown') void this.awaitSuccessor(sid);
-      else this.lost();
+      const closed = closedEvent((e as MessageEvent<string>).data);
+      if (closed.reason === 'shutdown') void this.awaitSuccessor(sid);
+      else this.lost(closed.reason === 'revoked' ? closed.message : undefined);
     });
     source.onopen = () => this.stopPolling();
     source.onerror = () => {
@@ -284,15 +285,19 @@ export class QueryTab {
     this.pollTimer = 0;
   }
 
-  /** The session is gone on the server. */
-  private lost(): void {
+  /** The session is gone on the server; why, when its access was revoked. */
+  private lost(why?: string): void {
     if (this.disposed) return;
     this.unsubscribe();
     this.stopTicker();
     batch(() => {
-      this.phase.value = { kind: 'gone' };
+      this.phase.value = { kind: 'gone', why };
       if (this.run.value && !this.run.value.finished) this.run.value = { ...this.run.value, finished: true };
+      // what was running ended with the session, and its transaction with it
+      if (this.status.value) this.status.value = { ...this.status.value, state: 'closed', transaction: 'idle' };
     });
+    // access ended: the explorer shows what is left (a server no longer shared goes)
+    if (why) void loadServers();
   }
 
   /**
@@ -357,6 +362,7 @@ export class QueryTab {
     if (err.code === 'session_elsewhere') this.relocated(sid);
     else if (err.code === 'server_stopping' && sid !== null) void this.awaitSuccessor(sid);
     else if (err.code === 'session_not_found') this.lost();
+    else if (err.code === 'access_revoked') this.lost(err.message);
     else return false;
     return true;
   }
@@ -639,12 +645,12 @@ export class QueryTab {
   }
 }
 
-/** The reason a session's `closed` event gives ("shutdown": its Tusk stopped), if any. */
-function closedReason(data: string): string | undefined {
+/** What a session's `closed` event says: "shutdown" (its Tusk stopped), "revoked" (with a message), or nothing. */
+function closedEvent(data: string): { reason?: string; message?: string } {
   try {
-    return (JSON.parse(data) as { reason?: string }).reason;
+    return JSON.parse(data) as { reason?: string; message?: string };
   } catch {
-    return undefined;
+    return {};
   }
 }
 
