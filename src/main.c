@@ -20,6 +20,7 @@
 #include "config.h"
 #include "http/http.h"
 #include "http/static.h"
+#include "jobs/fence.h"
 #include "jobs/sqlclient.h"
 #include "pg/allow.h"
 #include "storage/storage.h"
@@ -175,8 +176,11 @@ static void scrub_environment(const config *cfg, const char *home)
 		char *name = NULL;
 		for (char **e = environ; e && *e && !name; e++)
 			if (strncmp(*e, "PG", 2) == 0 && strncmp(*e, "PGADMIN_", 8) != 0) {
-				const char *eq = strchr(*e, '=');
+				char *eq = strchr(*e, '=');
 				name = xstrndup(*e, eq ? (size_t)(eq - *e) : strlen(*e));
+				/* unsetenv drops the pointer; the value would stay in the environment block */
+				if (eq)
+					memset(eq + 1, 0, strlen(eq + 1));
 			}
 		if (!name)
 			break;
@@ -238,7 +242,12 @@ static int serve(const config *cfg)
 	}
 	tighten_modes(cfg->data_dir);
 	scrub_environment(cfg, home);
-	jobs_child_setup(home, cfg->pg_service_file);
+	jobs_child_setup(home, cfg->pg_service_file, cfg->file_dirs);
+	if (!jobs_fence_available())
+		log_msg(LOG_WARN,
+			"Landlock is not available here (kernel or seccomp): jobs' programs are not fenced in to the user's "
+			"own files (see docs/security.md)",
+			NULL);
 	/* with SQLite this is the only Tusk: every upload in progress died with the last one */
 	size_t swept = storage_sweep_partials(cfg->data_dir, cfg->store_url && *cfg->store_url ? STORAGE_PARTIAL_STALE : 0);
 	if (swept) {

@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "api/api.h"
 #include "jobs/commands.h"
+#include "jobs/fence.h"
 #include "jobs/jobs.h"
 #include "storage/storage.h"
 
@@ -537,6 +539,17 @@ void api_jobs_start(http_req *r)
 			goto out;
 		}
 	}
+	/* a directory archive's table of contents names the files pg_restore opens: without a
+	 * fence it could name any file of Tusk's (../../tusk.db) */
+	struct stat in_st;
+	if (in_abs && strcmp(kind, "restore") == 0 && app->cfg->server_mode && !app->cfg->desktop &&
+	    !jobs_fence_available() && stat(in_abs, &in_st) == 0 && S_ISDIR(in_st.st_mode)) {
+		http_respond_error(r, 422, "unfenced",
+				   "Restoring a directory backup needs Linux Landlock, which this host does not offer: its "
+				   "table of contents could make pg_restore read files of Tusk's. Restore a custom or tar "
+				   "backup instead, or run Tusk on a kernel with Landlock.");
+		goto out;
+	}
 	job_ctx ctx = {.self_exe = jobs_self_exe(app->jobs),
 		       .bin_dirs = app->cfg->pg_bin_dir,
 		       .server_version = pgpool_server_version(app->pool, uid, server_id),
@@ -576,8 +589,18 @@ void api_jobs_start(http_req *r)
 		       .output_rel = is_output_kind(kind) ? file : NULL,
 		       .input_rel = is_input_kind(kind) ? file : NULL,
 		       .output_limit = output_limit};
+	char *area = NULL;
+	if (!storage_user_root(app->cfg->data_dir, uid, &area, &err)) {
+		api_respond_err(r, &err);
+		goto out;
+	}
+	js.user_area = area;
+	const char *format = json_string_value(json_object_get(spec, "format"));
+	js.system_tmp = strcmp(kind, "backup") == 0 && format && strcasecmp(format, "tar") == 0;
 	int64_t id;
-	if (!jobs_start(app->jobs, &js, &id, &err)) {
+	bool started = jobs_start(app->jobs, &js, &id, &err);
+	free(area);
+	if (!started) {
 		api_respond_err(r, &err);
 		goto out;
 	}
@@ -644,7 +667,7 @@ void api_jobs_archive(http_req *r)
 	strv_push(&argv, abs);
 	str listing = STR_INIT;
 	int status = 0;
-	bool ran = jobs_capture(argv.v, 64u << 20, 30000, &listing, &status, &err);
+	bool ran = jobs_capture(argv.v, abs, 64u << 20, 30000, &listing, &status, &err);
 	str out = STR_INIT;
 	json_writer w;
 	jw_init(&w, &out);

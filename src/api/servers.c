@@ -646,8 +646,21 @@ static bool resolve_file_param(const config *cfg, int64_t user_id, const char *k
 	bool desktop = !cfg->server_mode || cfg->desktop;
 	if (desktop && value[0] == '/')
 		return true; /* the one user's own machine: an absolute path is theirs to name */
-	if (value[0] == '/' && file_in_dirs(cfg->file_dirs, value, t, out))
-		return true;
+	/* libpq reads an sslkey "engine:key" as an OpenSSL engine to load: a library of the
+	 * user's choosing in Tusk's process. No file a user names may hold a ':' */
+	if (strchr(value, ':')) {
+		err_set(err, "file_not_found",
+			"%s '%s' holds a ':', which libpq would read as an OpenSSL engine; name a file without one.", key,
+			value);
+		return false;
+	}
+	if (value[0] == '/' && file_in_dirs(cfg->file_dirs, value, t, out)) {
+		if (!strchr(*out, ':'))
+			return true;
+		err_set(err, "file_not_found", "%s resolves to a path holding a ':', which libpq would read as an OpenSSL engine.",
+			key);
+		return false;
+	}
 	const char *rel = value;
 	while (*rel == '/' || *rel == '\\')
 		rel++;
@@ -659,9 +672,11 @@ static bool resolve_file_param(const config *cfg, int64_t user_id, const char *k
 			key, value, why.msg, key);
 		return false;
 	}
-	if (t->npaths == (int)(sizeof(t->paths) / sizeof(*t->paths))) {
+	if (t->npaths == (int)(sizeof(t->paths) / sizeof(*t->paths)) || strchr(abs, ':')) {
+		err_set(err, strchr(abs, ':') ? "file_not_found" : "invalid_server", "%s",
+			strchr(abs, ':') ? "the storage folder's path holds a ':', which libpq would read as an OpenSSL engine"
+					 : "too many file parameters");
 		free(abs);
-		err_set(err, "invalid_server", "too many file parameters");
 		return false;
 	}
 	t->paths[t->npaths++] = abs;

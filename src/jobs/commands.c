@@ -66,9 +66,9 @@ static int program_major(const char *dir, const char *program)
 	int status = 0;
 	tusk_err err;
 	int v = 0;
-	if (jobs_capture(argv, 256, 5000, &out, &status, &err) && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		const char *p2 = strstr(str_cstr(&out), ") ");
-		v = p2 ? atoi(p2 + 2) : 0;
+	if (jobs_capture(argv, NULL, 4096, 5000, &out, &status, &err) && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		const char *p2 = strstr(str_cstr(&out), "(PostgreSQL) ");
+		v = p2 ? atoi(p2 + strlen("(PostgreSQL) ")) : 0;
 	}
 	str_free(&out);
 	return v;
@@ -510,9 +510,13 @@ static void maintenance(struct spec *s, const job_ctx *ctx, strv *argv, char **w
 	if (index)
 		strv_pushf(argv, "--index=%s", index);
 	str d = STR_INIT;
-	if (index || table)
-		str_appendf(&d, "%s of %s.%s", str_cstr(&head), schema ? schema : "", table ? table : index);
-	else
+	if (index || table) {
+		/* a description, shown as SQL would name it; the statement itself is built by sql-client */
+		str_appendf(&d, "%s of ", str_cstr(&head));
+		pg_quote_ident(&d, schema ? schema : "");
+		str_append_char(&d, '.');
+		pg_quote_ident(&d, table ? table : index);
+	} else
 		str_appendf(&d, "%s of %s", str_cstr(&head), schema ? schema : database ? database : "the database");
 	*what = xstrdup(str_cstr(&d));
 	str_free(&d);

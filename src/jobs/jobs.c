@@ -19,6 +19,7 @@
 
 #include <sodium.h>
 
+#include "jobs/fence.h"
 #include "util/log.h"
 #include "util/str.h"
 
@@ -190,30 +191,62 @@ static bool write_passfile(const char *path, const char *password)
  * Kerberos' default credential cache and client keytab pointed into it, so
  * that libpq in the child finds none of the Tusk process's own credentials
  * (~/.pgpass, ~/.pg_service.conf, ~/.postgresql/, a ticket cache), and
- * TMPDIR (pg_dump's tar format stages table data there). Nothing else of
+ * TMPDIR a folder of the job's own (pg_dump's tar format stages table data
+ * there). Nothing else of
  * Tusk's environment (PG*, TUSK_*, PGADMIN_*, secrets) is passed on;
- * PGSERVICEFILE only when the operator named one (TUSK_PG_SERVICE_FILE). */
+ * PGSERVICEFILE (with PGSYSCONFDIR at the empty home) only when the
+ * operator named one (TUSK_PG_SERVICE_FILE). */
 static char *child_home;
 static char *child_service_file;
+static char *child_file_dirs[8]; /* the operator's TUSK_FILE_DIRS: readable through the fence */
 
-void jobs_child_setup(const char *home, const char *service_file)
+void jobs_child_setup(const char *home, const char *service_file, const char *file_dirs)
 {
 	free(child_home);
 	free(child_service_file);
 	child_home = home ? xstrdup(home) : NULL;
 	child_service_file = service_file && *service_file ? xstrdup(service_file) : NULL;
+	for (size_t i = 0; i < sizeof(child_file_dirs) / sizeof(*child_file_dirs); i++) {
+		free(child_file_dirs[i]);
+		child_file_dirs[i] = NULL;
+	}
+	size_t k = 0;
+	for (const char *p = file_dirs; p && *p && k < sizeof(child_file_dirs) / sizeof(*child_file_dirs);) {
+		const char *end = strchr(p, ':');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		if (n)
+			child_file_dirs[k++] = xstrndup(p, n);
+		p += n + (end ? 1 : 0);
+	}
+}
+
+/* The fence every program starts from: its own folder, the empty home, the
+ * operator's service file and certificate folders. */
+static void fence_base(jobs_fence *f, const char *program_dir)
+{
+	jobs_fence_read(f, program_dir);
+	jobs_fence_read(f, child_home);
+	jobs_fence_read(f, child_service_file);
+	for (size_t i = 0; i < sizeof(child_file_dirs) / sizeof(*child_file_dirs); i++)
+		jobs_fence_read(f, child_file_dirs[i]);
+}
+
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash && slash != path ? xstrndup(path, (size_t)(slash - path)) : xstrdup("/");
 }
 
 static bool passed_on(const char *var)
 {
-	static const char *const exact[] = {"PATH=", "LANG=", "LANGUAGE=", "TZ=", "TMPDIR=", NULL};
+	static const char *const exact[] = {"PATH=", "LANG=", "LANGUAGE=", "TZ=", NULL};
 	for (size_t i = 0; exact[i]; i++)
 		if (strncmp(var, exact[i], strlen(exact[i])) == 0)
 			return true;
 	return strncmp(var, "LC_", 3) == 0;
 }
 
-static char **child_env(void)
+static char **child_env(const char *tmpdir)
 {
 	size_t n = 0;
 	while (environ[n])
@@ -236,8 +269,15 @@ static char **child_env(void)
 	env[k++] = str_take(&s);
 	str_appendf(&s, "KRB5_CLIENT_KTNAME=FILE:%s/client.keytab", home);
 	env[k++] = str_take(&s);
+	if (tmpdir) {
+		str_appendf(&s, "TMPDIR=%s", tmpdir);
+		env[k++] = str_take(&s);
+	}
 	if (child_service_file) {
+		/* the operator's service file, and no other (sysconfdir's pg_service.conf is the host's) */
 		str_appendf(&s, "PGSERVICEFILE=%s", child_service_file);
+		env[k++] = str_take(&s);
+		str_appendf(&s, "PGSYSCONFDIR=%s", home);
 		env[k++] = str_take(&s);
 	}
 	env[k] = NULL;
@@ -273,22 +313,31 @@ static void child_prepare(int in, int out)
 	umask(077);
 }
 
-bool jobs_capture(char *const *argv, size_t max_bytes, int timeout_ms, str *out, int *status, tusk_err *err)
+bool jobs_capture(char *const *argv, const char *readable, size_t max_bytes, int timeout_ms, str *out, int *status,
+		  tusk_err *err)
 {
+	jobs_fence fence = {0};
+	char *program_dir = dir_of(argv[0]);
+	fence_base(&fence, program_dir);
+	jobs_fence_read(&fence, readable);
 	int pipefd[2];
 	if (pipe2(pipefd, O_CLOEXEC) != 0) {
 		err_set(err, "job_failed", "Tusk could not start %s: %s", argv[0], strerror(errno));
+		free(program_dir);
 		return false;
 	}
-	char **env = child_env();
+	char **env = child_env(NULL);
 	pid_t pid = fork();
 	if (pid == 0) {
 		int in = open("/dev/null", O_RDONLY);
 		child_prepare(in, pipefd[1]);
+		if (jobs_fence_apply(&fence) < 0)
+			_exit(126);
 		execve(argv[0], argv, env);
 		_exit(127);
 	}
 	free_env(env);
+	free(program_dir);
 	close(pipefd[1]);
 	if (pid < 0) {
 		close(pipefd[0]);
@@ -424,6 +473,8 @@ struct job_run {
 	char **argv, **env;
 	char *log_path, *passfile, *output;
 	char *program; /* the program's name, for messages */
+	char *program_dir, *user_area, *tmpdir; /* what the fence lets it reach */
+	jobs_fence fence;
 	uint64_t output_limit; /* 0: none */
 	int log_fd;
 };
@@ -438,6 +489,12 @@ static void run_free(struct job_run *run)
 	free(run->passfile);
 	free(run->output);
 	free(run->program);
+	free(run->program_dir);
+	free(run->user_area);
+	if (run->tmpdir) {
+		nftw(run->tmpdir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+		free(run->tmpdir);
+	}
 	free(run);
 }
 
@@ -485,6 +542,12 @@ static void *job_thread(void *arg)
 		/* the child: only async-signal-safe calls until exec */
 		int in = open("/dev/null", O_RDONLY);
 		child_prepare(in, run->log_fd);
+		if (jobs_fence_apply(&run->fence) < 0) {
+			static const char fenced[] = "tusk: could not fence the program in (Landlock)\n";
+			ssize_t ignored = write(2, fenced, sizeof(fenced) - 1);
+			(void)ignored;
+			_exit(126);
+		}
 		execve(run->argv[0], run->argv, run->env);
 		static const char msg[] = "tusk: could not start the program\n";
 		ssize_t ignored = write(2, msg, sizeof(msg) - 1);
@@ -686,7 +749,22 @@ bool jobs_start(jobs *j, const job_spec *spec, int64_t *id, tusk_err *err)
 		if (!ok)
 			err_set(err, "job_failed", "Tusk could not write the job's log: %s", strerror(errno));
 	}
-	run->env = child_env();
+	if (ok) {
+		run->tmpdir = path_in(j, job.id, "tmp");
+		if (mkdir(run->tmpdir, 0700) != 0 && errno != EEXIST) {
+			err_set(err, "job_failed", "Tusk could not make the job's temporary folder: %s", strerror(errno));
+			ok = false;
+		}
+	}
+	run->program_dir = dir_of(run->argv[0]);
+	run->user_area = spec->user_area ? xstrdup(spec->user_area) : NULL;
+	fence_base(&run->fence, run->program_dir);
+	jobs_fence_read(&run->fence, run->passfile);
+	jobs_fence_write(&run->fence, run->user_area);
+	jobs_fence_write(&run->fence, run->tmpdir);
+	if (spec->system_tmp)
+		jobs_fence_write(&run->fence, "/tmp"); /* glibc's tmpfile() knows no TMPDIR */
+	run->env = child_env(run->tmpdir);
 	if (!ok) {
 		tusk_err ignored;
 		if (!store_job_finished(j->st, job.id, "failed", NULL, err->msg, (int64_t)time(NULL), &ignored))

@@ -27,18 +27,23 @@ typedef struct {
 	const char *output_rel;  /* as the user sees it (their storage) */
 	const char *input_rel;   /* what a restore or import reads, as the user sees it */
 	uint64_t output_limit;   /* bytes the output may reach (the quota left); 0: no limit */
+	const char *user_area;   /* the user's storage folder: the only one of Tusk's the program may touch */
+	bool system_tmp;         /* the program writes to /tmp whatever TMPDIR says (pg_dump's tar format) */
 } job_spec;
 
-/* Once at start: the empty folder children get as HOME, and the operator's
- * pg_service.conf (TUSK_PG_SERVICE_FILE) or NULL. */
-void jobs_child_setup(const char *home, const char *service_file);
+/* Once at start: the empty folder children get as HOME, the operator's
+ * pg_service.conf (TUSK_PG_SERVICE_FILE) or NULL, and TUSK_FILE_DIRS. Every
+ * program is fenced in (jobs/fence.h) to the system's files, these, the
+ * job's passfile and temporary folder, and the user's storage. */
+void jobs_child_setup(const char *home, const char *service_file, const char *file_dirs);
 /* A new path for a job's passfile in the jobs folder (malloc'd). */
 char *jobs_passfile_path(jobs *j);
-/* Runs argv (argv[0] absolute) as jobs run their programs, and keeps up to
- * max_bytes of its output (stdout and stderr); *status as waitpid gives it.
- * Killed after timeout_ms (false, err). */
-bool jobs_capture(char *const *argv, size_t max_bytes, int timeout_ms, str *out, int *status, tusk_err *err)
-	__attribute__((warn_unused_result));
+/* Runs argv (argv[0] absolute) as jobs run their programs, fenced in with
+ * readable (a file or folder it may read, or NULL) besides the system's, and
+ * keeps up to max_bytes of its output (stdout and stderr); *status as
+ * waitpid gives it. Killed after timeout_ms (false, err). */
+bool jobs_capture(char *const *argv, const char *readable, size_t max_bytes, int timeout_ms, str *out, int *status,
+		  tusk_err *err) __attribute__((warn_unused_result));
 
 /* At most max_running children at once; later jobs wait queued. */
 jobs *jobs_new(store *st, const char *data_dir, const char *instance, int max_running);

@@ -506,10 +506,17 @@ static PGconn *borrow(pgpool *p, int64_t user_id, int64_t server_id, const char 
 	return conn;
 }
 
-/* A conninfo value: as it is, or in single quotes with \ and ' escaped. */
+/* A conninfo value: bare when it holds only characters libpq takes as they
+ * are, else in single quotes with \ and ' escaped. libpq ends a bare value
+ * at any blank (\f, \v and \r too), so anything else is quoted: a value
+ * can never end itself and add parameters of its own. */
 static void conninfo_value(str *out, const char *v)
 {
-	if (*v && !strpbrk(v, " \t\n'\\")) {
+	bool bare = *v != '\0';
+	for (const char *c = v; *c && bare; c++)
+		bare = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+		       strchr("._-/:@,+~%", *c) != NULL;
+	if (bare) {
 		str_append_cstr(out, v);
 		return;
 	}

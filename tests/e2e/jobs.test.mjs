@@ -63,7 +63,7 @@ test('Backup… on a database runs pg_dump as a job; the Jobs tab follows its lo
   await row.getByText('succeeded').waitFor({ timeout: 30_000 });
   const log = page.getByLabel('Job log');
   await waitUntil(async () => /pg_dump: dumping contents of table "public\.fruit"/.test(await log.innerText()));
-  assert.match(await log.innerText(), /^\$ \S*pg_dump '--dbname=/);
+  assert.match(await log.innerText(), /^\$ \S*pg_dump --no-password '--dbname=/);
   assert.doesNotMatch(await log.innerText(), new RegExp(PG.password));
   await bothThemes('job-backup-done');
 
