@@ -436,15 +436,28 @@ static bool command(PGconn *c, const char *sql, pg_error *pe)
 	return ok;
 }
 
+/* The session's client_min_messages, to put back after a run outside a
+ * transaction block (inside one, SET LOCAL ends with it). */
+static char *min_messages(PGconn *c)
+{
+	PGresult *r = PQexec(c, "SELECT pg_catalog.current_setting('client_min_messages')");
+	char *v = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? xstrdup(PQgetvalue(r, 0, 0)) : NULL;
+	PQclear(r);
+	return v;
+}
+
 bool catalog_run(PGconn *c, const char *sql, bool transaction, pg_error *pe)
 {
 	memset(pe, 0, sizeof(*pe));
 	struct cut cut = {0};
 	/* pooled connections keep libpq's own receiver, whose argument is NULL: it is put back as it was */
 	PQnoticeReceiver before = PQsetNoticeReceiver(c, on_notice, &cut);
+	char *was = transaction ? NULL : min_messages(c);
 	/* the notice must reach us whatever client_min_messages the role or database sets */
 	bool ok = transaction ? command(c, "BEGIN", pe) && command(c, "SET LOCAL client_min_messages TO notice", pe)
-			      : command(c, "SET client_min_messages TO notice", pe);
+			      : was && command(c, "SET client_min_messages TO notice", pe);
+	if (!ok && !transaction && !pe->message[0])
+		snprintf(pe->message, sizeof(pe->message), "%s", PQerrorMessage(c));
 	ok = ok && command(c, sql, pe);
 	if (ok && cut.seen) {
 		ok = false;
@@ -456,15 +469,16 @@ bool catalog_run(PGconn *c, const char *sql, bool transaction, pg_error *pe)
 				     : "PostgreSQL keeps names of at most max_identifier_length bytes. The statement could "
 				       "not run in a transaction and has run with the shortened name.");
 	}
-	if (transaction) {
-		pg_error ignored;
-		if (!ok)
-			(void)command(c, "ROLLBACK", &ignored);
-		else if (!command(c, "COMMIT", pe)) /* a deferred constraint fails here */
-			ok = false;
-	} else {
-		pg_error ignored;
-		(void)command(c, "RESET client_min_messages", &ignored);
+	pg_error ignored;
+	if (transaction && !ok)
+		(void)command(c, "ROLLBACK", &ignored);
+	else if (transaction && !command(c, "COMMIT", pe)) /* a deferred constraint fails here */
+		ok = false;
+	if (was) {
+		const char *params[1] = {was};
+		PQclear(PQexecParams(c, "SELECT pg_catalog.set_config('client_min_messages', $1, false)", 1, NULL, params,
+				     NULL, NULL, 0));
+		free(was);
 	}
 	PQsetNoticeReceiver(c, before, NULL);
 	return ok;
