@@ -842,65 +842,44 @@ bool catalog_path_relation(const char *path, char **db, char **schema, char **na
 	return ok;
 }
 
-/* Each searchable kind: (schema, name, label) rows of objects whose name matches $1. */
+/* Each searchable kind: (schema, name, part, label) rows of objects whose
+ * name matches $1. name is the member of the schema's collection; a column
+ * or an index is a part of it (part: its name, in the part collection),
+ * each name in a column of its own so the path escapes each whole. */
 static const struct {
-	const char *kind, *collection, *sql;
+	const char *kind, *collection, *part_collection, *sql;
 } searchable[] = {
-	{"table", "tables",
-	 "SELECT n.nspname, c.relname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
-	 "c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname ILIKE $1"},
-	{"view", "views",
-	 "SELECT n.nspname, c.relname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
-	 "c.relnamespace WHERE c.relkind = 'v' AND c.relname ILIKE $1"},
-	{"materialized_view", "materialized_views",
-	 "SELECT n.nspname, c.relname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
-	 "c.relnamespace WHERE c.relkind = 'm' AND c.relname ILIKE $1"},
-	{"sequence", "sequences",
-	 "SELECT n.nspname, c.relname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
-	 "c.relnamespace WHERE c.relkind = 'S' AND c.relname ILIKE $1"},
-	{"function", "functions",
-	 "SELECT n.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', p.proname "
-	 "|| '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')' FROM pg_catalog.pg_proc p JOIN "
-	 "pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind = 'f' AND p.prorettype NOT IN "
+	{"table", "tables", NULL,
+	 "SELECT n.nspname, c.relname, NULL, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
+	 "n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname ILIKE $1"},
+	{"view", "views", NULL,
+	 "SELECT n.nspname, c.relname, NULL, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
+	 "n.oid = c.relnamespace WHERE c.relkind = 'v' AND c.relname ILIKE $1"},
+	{"materialized_view", "materialized_views", NULL,
+	 "SELECT n.nspname, c.relname, NULL, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
+	 "n.oid = c.relnamespace WHERE c.relkind = 'm' AND c.relname ILIKE $1"},
+	{"sequence", "sequences", NULL,
+	 "SELECT n.nspname, c.relname, NULL, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
+	 "n.oid = c.relnamespace WHERE c.relkind = 'S' AND c.relname ILIKE $1"},
+	{"function", "functions", NULL,
+	 "SELECT n.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', NULL, "
+	 "p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')' FROM pg_catalog.pg_proc p "
+	 "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind = 'f' AND p.prorettype NOT IN "
 	 "('pg_catalog.trigger'::regtype, 'pg_catalog.event_trigger'::regtype) AND p.proname ILIKE $1"},
-	{"type", "types",
-	 "SELECT n.nspname, t.typname, t.typname FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = "
-	 "t.typnamespace WHERE t.typtype IN ('c', 'e', 'r', 'm', 'b') AND (t.typrelid = 0 OR (SELECT c.relkind FROM "
-	 "pg_catalog.pg_class c WHERE c.oid = t.typrelid) = 'c') AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type el "
-	 "WHERE el.oid = t.typelem AND el.typarray = t.oid) AND t.typname ILIKE $1"},
-	{"column", "tables",
-	 "SELECT n.nspname, c.relname || '/columns/' || a.attname, c.relname || '.' || a.attname FROM "
-	 "pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON "
-	 "n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND "
-	 "a.attname ILIKE $1"},
-	{"index", "tables",
-	 "SELECT n.nspname, t.relname || '/indexes/' || ic.relname, ic.relname || ' on ' || t.relname FROM "
-	 "pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid JOIN pg_catalog.pg_class t ON "
-	 "t.oid = i.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace WHERE t.relkind IN ('r', 'p') "
-	 "AND ic.relname ILIKE $1"},
+	{"type", "types", NULL,
+	 "SELECT n.nspname, t.typname, NULL, t.typname FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON "
+	 "n.oid = t.typnamespace WHERE t.typtype IN ('c', 'e', 'r', 'm', 'b') AND (t.typrelid = 0 OR (SELECT c.relkind "
+	 "FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid) = 'c') AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type "
+	 "el WHERE el.oid = t.typelem AND el.typarray = t.oid) AND t.typname ILIKE $1"},
+	{"column", "tables", "columns",
+	 "SELECT n.nspname, c.relname, a.attname, c.relname || '.' || a.attname FROM pg_catalog.pg_attribute a JOIN "
+	 "pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
+	 "c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attname ILIKE $1"},
+	{"index", "tables", "indexes",
+	 "SELECT n.nspname, t.relname, ic.relname, ic.relname || ' on ' || t.relname FROM pg_catalog.pg_index i JOIN "
+	 "pg_catalog.pg_class ic ON ic.oid = i.indexrelid JOIN pg_catalog.pg_class t ON t.oid = i.indrelid JOIN "
+	 "pg_catalog.pg_namespace n ON n.oid = t.relnamespace WHERE t.relkind IN ('r', 'p') AND ic.relname ILIKE $1"},
 };
-
-/* Escapes name for a path; column/index rows carry a ready "table/part/name" tail whose
- * separators must stay. */
-static void append_search_tail(str *s, const char *tail, bool has_parts)
-{
-	if (!has_parts) {
-		catalog_append_segment(s, tail);
-		return;
-	}
-	/* "table/columns/col": escape the table and the part name, keep the two slashes */
-	const char *first = strchr(tail, '/');
-	const char *second = first ? strchr(first + 1, '/') : NULL;
-	if (!second) {
-		catalog_append_segment(s, tail);
-		return;
-	}
-	char *table = xstrndup(tail, (size_t)(first - tail));
-	catalog_append_segment(s, table);
-	free(table);
-	str_append(s, first, (size_t)(second - first + 1));
-	catalog_append_segment(s, second + 1);
-}
 
 bool catalog_search(pgpool *pool, int64_t user_id, int64_t server_id, const char *db, const char *text,
 		    const char *kind, int limit, catalog_list *out, pg_error *pgerr, tusk_err *err)
@@ -921,7 +900,7 @@ bool catalog_search(pgpool *pool, int64_t user_id, int64_t server_id, const char
 		any = true;
 		str sql = STR_INIT;
 		str_appendf(&sql, "SELECT * FROM (%s) x WHERE x.nspname NOT IN ('pg_catalog', 'information_schema') AND "
-				  "x.nspname NOT LIKE 'pg\\_toast%%' ORDER BY 3 LIMIT %d",
+				  "x.nspname NOT LIKE 'pg\\_toast%%' ORDER BY 4 LIMIT %d",
 			    searchable[k].sql, limit - (int)out->n);
 		const char *params[1] = {str_cstr(&pattern)};
 		PGresult *r = pgpool_query(pool, user_id, server_id, db, str_cstr(&sql), 1, params, pgerr, err);
@@ -931,7 +910,6 @@ bool catalog_search(pgpool *pool, int64_t user_id, int64_t server_id, const char
 			catalog_list_free(out);
 			return false;
 		}
-		bool parts = strcmp(searchable[k].kind, "column") == 0 || strcmp(searchable[k].kind, "index") == 0;
 		for (int i = 0; i < PQntuples(r); i++) {
 			str path = STR_INIT;
 			str_append_cstr(&path, "/databases/");
@@ -939,9 +917,13 @@ bool catalog_search(pgpool *pool, int64_t user_id, int64_t server_id, const char
 			str_append_cstr(&path, "/schemas/");
 			catalog_append_segment(&path, PQgetvalue(r, i, 0));
 			str_appendf(&path, "/%s/", searchable[k].collection);
-			append_search_tail(&path, PQgetvalue(r, i, 1), parts);
+			catalog_append_segment(&path, PQgetvalue(r, i, 1));
+			if (searchable[k].part_collection) {
+				str_appendf(&path, "/%s/", searchable[k].part_collection);
+				catalog_append_segment(&path, PQgetvalue(r, i, 2));
+			}
 			str label = STR_INIT;
-			str_appendf(&label, "%s.%s", PQgetvalue(r, i, 0), PQgetvalue(r, i, 2));
+			str_appendf(&label, "%s.%s", PQgetvalue(r, i, 0), PQgetvalue(r, i, 3));
 			add(out, str_cstr(&path), str_cstr(&label), searchable[k].kind, searchable[k].kind, -1, false);
 			str_free(&label);
 			str_free(&path);
