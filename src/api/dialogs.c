@@ -481,8 +481,9 @@ void dlg_respond(http_req *r, struct build *b)
 		api_respond_pg_error(r, 409, "ddl_failed", &b->pe, str_cstr(&b->sql));
 		return;
 	}
-	json_t *o = json_pack("{s:s, s:b, s:b}", "sql", str_cstr(&b->sql), "done", !b->preview, "transaction",
-			      b->in_transaction);
+	json_t *o = json_pack("{s:s, s:b}", "sql", str_cstr(&b->sql), "done", !b->preview);
+	if (!b->steps)
+		json_object_set_new(o, "transaction", json_boolean(b->in_transaction));
 	char *t = json_dumps(o, JSON_COMPACT);
 	http_respond(r, 200, "application/json; charset=utf-8", t, strlen(t));
 	free(t);

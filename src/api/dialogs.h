@@ -22,6 +22,7 @@ struct build {
 	char why_code[48]; /* its error code when not invalid_spec (name_too_long, unavailable) */
 	bool preview, failed;
 	bool in_transaction; /* runs in one transaction block; false: as it is (CREATE DATABASE) */
+	bool steps;          /* the SQL shown is several steps, each run its own way: no one "transaction" */
 	pg_error pe;
 	int version; /* the server's server_version_num, where a kind needs it */
 };
@@ -52,7 +53,7 @@ void dlg_why_err(struct build *b, const tusk_err *err);
  * name PostgreSQL would cut fails it too); PostgreSQL's refusal lands in
  * b->failed and b->pe. */
 void dlg_execute(struct build *b, PGconn *c);
-/* 200 {sql, done, transaction}, 400 invalid_spec (or the refusal's own
+/* 200 {sql, done, transaction (unless b->steps)}, 400 invalid_spec (or the refusal's own
  * code: name_too_long, unavailable) or 409 ddl_failed with PostgreSQL's fields. */
 void dlg_respond(http_req *r, struct build *b);
 

@@ -529,7 +529,7 @@ void api_roles_drop(http_req *r)
 	int64_t uid = api_session(r)->user.id;
 	pg_error pe;
 	tusk_err err = {0};
-	struct build b = {.preview = preview};
+	struct build b = {.preview = preview, .steps = true};
 	/* the databases where the role owns objects or holds privileges */
 	const char *params[1] = {role};
 	PGresult *dbs = NULL;
