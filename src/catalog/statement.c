@@ -128,15 +128,15 @@ static bool parts_fit(const catalog_object *o, enum form f)
 	return false;
 }
 
-/* The kind of o, if it can take the statement (one CAN_ bit). */
-static const struct kind *able(const catalog_object *o, unsigned can, const char *verb, tusk_err *err)
+/* The kind of o, when its parts are whole and fit the kind's form. */
+static const struct kind *well_formed(const catalog_object *o, tusk_err *err)
 {
 	const struct kind *k = kind_of(o, err);
 	if (!k)
 		return NULL;
 	for (size_t i = 0; i < o->nnames + o->nargs; i++) {
 		const catalog_part *p = i < o->nnames ? &o->names[i] : &o->args[i - o->nnames];
-		/* only an operator's missing side is absent, and that is not a part */
+		/* an operator's missing side is no part at all: a NULL part is an object PostgreSQL half lost */
 		if (!p->raw || !p->quoted) {
 			err_set(err, "unavailable", "PostgreSQL named this %s with a part missing.", o->type);
 			return NULL;
@@ -146,6 +146,15 @@ static const struct kind *able(const catalog_object *o, unsigned can, const char
 		err_set(err, "unavailable", "PostgreSQL named this %s in a way Tusk does not know.", o->type);
 		return NULL;
 	}
+	return k;
+}
+
+/* The kind of o, if it can take the statement (one CAN_ bit). */
+static const struct kind *able(const catalog_object *o, unsigned can, const char *verb, tusk_err *err)
+{
+	const struct kind *k = well_formed(o, err);
+	if (!k)
+		return NULL;
 	if (strcmp(k->type, "database") == 0) {
 		err_set(err, "unavailable", "Tusk cannot change or drop the database it is connected to from the tree: "
 					    "use the query tool on another database.");
@@ -222,13 +231,9 @@ static void ref(const catalog_object *o, enum form f, str *name, str *on)
 
 bool catalog_object_ref(const catalog_object *o, str *name, str *on, tusk_err *err)
 {
-	const struct kind *k = kind_of(o, err);
+	const struct kind *k = well_formed(o, err);
 	if (!k)
 		return false;
-	if (!parts_fit(o, k->form)) {
-		err_set(err, "unavailable", "PostgreSQL named this %s in a way Tusk does not know.", o->type);
-		return false;
-	}
 	ref(o, k->form, name, on);
 	return true;
 }

@@ -116,7 +116,7 @@ for (const [i, k] of KINDS.entries()) {
     const schema2 = `p${i} Ü2/%`;
     const s = ident(schema);
     api.sql(`CREATE SCHEMA ${s}; CREATE SCHEMA ${ident(schema2)}; ${k.setup(s)}`);
-    for (const n of [...HOSTILE, ...BAIT]) api.sql(k.create(s, n));
+    api.sql([...HOSTILE, ...BAIT].map((n) => k.create(s, n)).join(';\n'));
     const table = `${api.dbPath}/schemas/${seg(schema)}/tables/${seg(PARENT)}/${k.collection}`;
     await exercise(api, k, { schema, schema2, collectionPath: table, collectionPath2: k.movesInPlace ? table : undefined });
   });

@@ -144,7 +144,7 @@ for (const [i, k] of KINDS.entries()) {
     const schema = `k${i} ${k.kind}.s on "y" 'z'`;
     const schema2 = `k${i} Ü2/%`;
     api.sql(`CREATE SCHEMA ${ident(schema)}; CREATE SCHEMA ${ident(schema2)}; ${k.setup ?? ''}`);
-    for (const n of [...(k.hostile ?? HOSTILE), ...(k.bait ?? BAIT)]) api.sql(k.create(ident(schema), n));
+    api.sql([...(k.hostile ?? HOSTILE), ...(k.bait ?? BAIT)].map((n) => k.create(ident(schema), n)).join(';\n'));
     const base = `${api.dbPath}/schemas`;
     await exercise(api, k, {
       schema,

@@ -7,6 +7,7 @@
 // and drop, and after every step compares pg_catalog with what should be:
 // exactly that object changed, every sibling stayed.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { startTusk, ADMIN } from './tusk.mjs';
 import { Client } from './http.mjs';
 import { pg, psql } from './pg.mjs';
@@ -27,6 +28,48 @@ export const arr = (names) => `ARRAY[${names.map(lit).join(', ')}]::text[]`;
 /** A name as a path segment: '/' and '%' escaped, as Tusk's paths have them. */
 export const seg = (s) => s.replace(/%/g, '%25').replace(/\//g, '%2F');
 
+/**
+ * One psql kept open on db for the many small catalog queries the checks
+ * make (a psql per query costs tens of milliseconds): query(sql) resolves to
+ * its output, as psql -At prints it.
+ */
+function psqlSession(db) {
+  const proc = spawn('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', db], {
+    env: { ...process.env, PGHOST: pg.host, PGPORT: String(pg.port), PGUSER: pg.user, PGPASSWORD: pg.password },
+  });
+  const MARK = '--tusk-test-end--';
+  let out = '';
+  let err = '';
+  let pending = null;
+  const settle = () => {
+    const at = out.indexOf(`${MARK}\n`);
+    if (!pending || at < 0) return;
+    const { resolve } = pending;
+    pending = null;
+    const text = out.slice(0, at).trim();
+    out = out.slice(at + MARK.length + 1);
+    resolve(text);
+  };
+  proc.stdout.setEncoding('utf8').on('data', (d) => {
+    out += d;
+    settle();
+  });
+  proc.stderr.setEncoding('utf8').on('data', (d) => (err += d));
+  proc.on('exit', () => pending?.reject(new Error(`psql stopped: ${err}`)));
+  return {
+    query(sql) {
+      assert.equal(pending, null, 'one query at a time');
+      return new Promise((resolve, reject) => {
+        pending = { resolve, reject };
+        proc.stdin.write(`${sql};\n\\echo ${MARK}\n`);
+      });
+    },
+    close() {
+      proc.stdin.end();
+    },
+  };
+}
+
 /** A fresh database and a tusk connected to the test cluster; close() ends both. */
 export async function open(db) {
   assert.equal(Buffer.byteLength(LONG), 63);
@@ -40,12 +83,15 @@ export async function open(db) {
   const id = (await c.post('api/v1/servers', { name: 'pg', host: pg.host, port: pg.port, username: pg.user })).body.server.id;
   assert.equal((await c.post(`api/v1/servers/${id}/connect`, { password: pg.password })).status, 200);
   const sql = (s) => psql(s, { db });
+  const session = psqlSession(db);
   const api = {
     t,
     c,
     id,
     db,
     sql,
+    /** sql through the one open psql: for the checks after each step. */
+    query: (s) => session.query(s),
     dbPath: `/databases/${db}`,
     drop: (path, extra = {}) => c.post(`api/v1/servers/${id}/objects/drop`, { path, ...extra }),
     alter: (path, changes, preview = false) => c.post(`api/v1/servers/${id}/objects/alter`, { path, changes, preview }),
@@ -53,6 +99,7 @@ export async function open(db) {
     /** PostgreSQL's own quoting: the oracle for exact statements. */
     qi: (s) => sql(`SELECT quote_ident(${lit(s)})`),
     async close() {
+      session.close();
       assert.equal(await t.stop(), 0, t.output());
       psql(`DROP DATABASE ${db}`);
     },
@@ -61,9 +108,9 @@ export async function open(db) {
 }
 
 /** The kind's rows ([key, schema, owner, comment]) as {key: [schema, owner, comment]}. */
-function snapshot(api, k, schemas) {
+async function snapshot(api, k, schemas) {
   const rows = k.rows(schemas, k.scope ?? EVERY_NAME);
-  return JSON.parse(api.sql(`SELECT COALESCE(json_object_agg(x.k, json_build_array(x.s, x.o, x.c)), '{}') FROM (${rows}) x (k, s, o, c)`));
+  return JSON.parse(await api.query(`SELECT COALESCE(json_object_agg(x.k, json_build_array(x.s, x.o, x.c)), '{}') FROM (${rows}) x (k, s, o, c)`));
 }
 
 async function members(api, path) {
@@ -96,7 +143,7 @@ export async function exercise(api, k, { schema = null, schema2 = null, collecti
   const bait = k.bait ?? BAIT;
   const schemas = [schema, schema2].filter(Boolean);
   const seen = () => snapshot(api, k, schemas);
-  const expected = seen();
+  const expected = await seen();
   for (const n of [...hostile, ...bait]) assert.ok(key(n) in expected, `${k.kind} ${JSON.stringify(n)} was made: ${JSON.stringify(expected)}`);
   const listed = await members(api, collectionPath);
   for (const n of [...hostile, ...bait])
@@ -110,13 +157,13 @@ export async function exercise(api, k, { schema = null, schema2 = null, collecti
       const r = await api.alter(path, { comment: `it's ${h}` });
       assert.equal(r.status, 200, `${where} comment: ${r.raw}`);
       expected[key(name)][2] = `it's ${h}`;
-      assert.deepEqual(seen(), expected, `${where}: commented alone (${r.body.sql})`);
+      assert.deepEqual(await seen(), expected, `${where}: commented alone (${r.body.sql})`);
     }
     if (k.can.owner) {
       const r = await api.alter(path, { owner: OWNER });
       assert.equal(r.status, 200, `${where} owner: ${r.raw}`);
       expected[key(name)][1] = OWNER;
-      assert.deepEqual(seen(), expected, `${where}: its owner alone changed (${r.body.sql})`);
+      assert.deepEqual(await seen(), expected, `${where}: its owner alone changed (${r.body.sql})`);
     }
     if (k.can.rename) {
       const to = (k.renamed ?? RENAMED)[h];
@@ -125,7 +172,7 @@ export async function exercise(api, k, { schema = null, schema2 = null, collecti
       assert.equal(r.body.done, true);
       expected[key(to)] = expected[key(name)];
       delete expected[key(name)];
-      assert.deepEqual(seen(), expected, `${where}: renamed alone (${r.body.sql})`);
+      assert.deepEqual(await seen(), expected, `${where}: renamed alone (${r.body.sql})`);
       name = to;
       path = `${collectionPath}/${segment(to)}`;
     }
@@ -133,19 +180,19 @@ export async function exercise(api, k, { schema = null, schema2 = null, collecti
       const r = await api.alter(path, { schema: schema2 });
       assert.equal(r.status, 200, `${where} schema: ${r.raw}`);
       expected[key(name)][0] = schema2;
-      assert.deepEqual(seen(), expected, `${where}: moved alone (${r.body.sql})`);
+      assert.deepEqual(await seen(), expected, `${where}: moved alone (${r.body.sql})`);
       path = `${collectionPath2}/${segment(name)}`;
     }
     const pre = await api.drop(path, { preview: true });
     assert.equal(pre.status, 200, `${where} drop preview: ${pre.raw}`);
     assert.equal(pre.body.done, false);
     assert.equal(pre.body.transaction, !k.dropsAlone, `${where}: ${pre.body.sql} runs ${k.dropsAlone ? 'alone' : 'in a transaction'}`);
-    assert.deepEqual(seen(), expected, `${where}: the preview dropped nothing`);
+    assert.deepEqual(await seen(), expected, `${where}: the preview dropped nothing`);
     const r = await api.drop(path);
     assert.equal(r.status, 200, `${where} drop: ${r.raw}`);
     assert.equal(r.body.sql, pre.body.sql, `${where}: what ran is what was previewed`);
     delete expected[key(name)];
-    assert.deepEqual(seen(), expected, `${where}: dropped alone (${r.body.sql})`);
+    assert.deepEqual(await seen(), expected, `${where}: dropped alone (${r.body.sql})`);
   }
   for (const n of bait) assert.ok(key(n) in expected, `${k.kind} ${JSON.stringify(n)} stays`);
 }
