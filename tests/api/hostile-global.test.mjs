@@ -214,3 +214,25 @@ test('a database is neither dropped nor altered from the tree: 422, and it stays
     psql(`DROP DATABASE ${ident(db)} WITH (FORCE)`); // Tusk's pool may still hold a connection to it
   }
 });
+
+test('a role name of 64 bytes is refused for create and rename, not cut to 63 bytes by PostgreSQL', async () => {
+  const name = server(`${'ü'.repeat(29)}xyz`); // 3 + 58 + 3 bytes
+  assert.equal(Buffer.byteLength(name), 64);
+  for (const preview of [true, false]) {
+    const made = await api.c.post(`api/v1/servers/${api.id}/roles`, { spec: { name }, preview });
+    assert.equal(made.status, 400, made.raw);
+    assert.equal(made.body.error.code, 'name_too_long');
+  }
+  assert.equal(psql(`SELECT count(*) FROM pg_roles WHERE rolname LIKE 'hn ü%'`), '0', 'no role was made');
+  const keep = server('keep');
+  dropRole(keep);
+  psql(`CREATE ROLE ${ident(keep)}`);
+  try {
+    const renamed = await api.c.post(`api/v1/servers/${api.id}/roles/alter`, { role: keep, changes: { name } });
+    assert.equal(renamed.status, 400, renamed.raw);
+    assert.equal(renamed.body.error.code, 'name_too_long');
+    assert.equal(psql(`SELECT count(*) FROM pg_roles WHERE rolname = ${lit(keep)}`), '1', 'the role keeps its name');
+  } finally {
+    dropRole(keep);
+  }
+});

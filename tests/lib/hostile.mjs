@@ -74,7 +74,12 @@ function psqlSession(db) {
 export async function open(db) {
   assert.equal(Buffer.byteLength(LONG), 63);
   assert.equal(Buffer.byteLength(LONG_RENAMED), 63);
-  if (psql(`SELECT count(*) FROM pg_database WHERE datname = ${lit(db)}`) !== '0') psql(`DROP DATABASE ${db} WITH (FORCE)`); // a run stopped half way
+  if (psql(`SELECT count(*) FROM pg_database WHERE datname = ${lit(db)}`) !== '0') {
+    // a run stopped half way: its subscriptions (slotless) keep the database from being dropped
+    psql(`DO $$ DECLARE s text; BEGIN FOR s IN SELECT subname FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()) LOOP
+      EXECUTE format('ALTER SUBSCRIPTION %I DISABLE', s); EXECUTE format('ALTER SUBSCRIPTION %I SET (slot_name = NONE)', s); EXECUTE format('DROP SUBSCRIPTION %I', s); END LOOP; END $$`, { db });
+    psql(`DROP DATABASE ${db} WITH (FORCE)`);
+  }
   psql(`CREATE DATABASE ${db}`);
   psql(`DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${lit(OWNER)}) THEN CREATE ROLE ${ident(OWNER)}; END IF; END $$`);
   const t = await startTusk({});
