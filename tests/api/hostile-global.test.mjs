@@ -152,10 +152,8 @@ const SERVER_RENAMED = Object.fromEntries(SERVER_HOSTILE.map((n, i) => [n, serve
 const SERVER_SCOPE = [...SERVER_HOSTILE, ...SERVER_BAIT, ...Object.values(SERVER_RENAMED)];
 
 test('role: hostile names; the one named is commented, renamed and dropped, its siblings stay', async () => {
-  for (const n of [...SERVER_HOSTILE, ...SERVER_BAIT]) {
-    dropRole(n);
-    psql(`CREATE ROLE ${ident(n)}`);
-  }
+  for (const n of SERVER_SCOPE) dropRole(n); // what a run stopped half way left
+  for (const n of [...SERVER_HOSTILE, ...SERVER_BAIT]) psql(`CREATE ROLE ${ident(n)}`);
   const k = {
     kind: 'role',
     hostile: SERVER_HOSTILE,
@@ -174,11 +172,12 @@ test('role: hostile names; the one named is commented, renamed and dropped, its 
 
 test('tablespace: hostile names; DROP TABLESPACE runs outside a transaction block; its siblings stay', async () => {
   const postgresUid = process.getuid() === 0 ? Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })) : null;
+  // what a run stopped half way left
+  for (const n of SERVER_SCOPE) if (psql(`SELECT count(*) FROM pg_tablespace WHERE spcname = ${lit(n)}`) !== '0') psql(`DROP TABLESPACE ${ident(n)}`);
   for (const n of [...SERVER_HOSTILE, ...SERVER_BAIT]) {
     const dir = mkdtempSync(join(tmpdir(), 'tusk-ts-'));
     dirs.push(dir);
     if (postgresUid !== null) chownSync(dir, postgresUid, -1);
-    if (psql(`SELECT count(*) FROM pg_tablespace WHERE spcname = ${lit(n)}`) !== '0') psql(`DROP TABLESPACE ${ident(n)}`); // a run stopped half way
     psql(`CREATE TABLESPACE ${ident(n)} LOCATION ${lit(dir)}`);
   }
   const k = {
