@@ -16,16 +16,16 @@
 
 /* How statements name an object of a kind. */
 enum form {
-	NAMED,             /* its names joined by dots: "schema.name", or "name" */
-	ROUTINE,           /* schema.name(argument types) */
-	AGGREGATE,         /* schema.name(argument types), or (*) without any */
-	OPERATOR,          /* schema.op (left, right), NONE for a missing side */
-	CAST,              /* (source AS target) */
-	USER_MAPPING,      /* FOR user SERVER server */
-	COLUMN,            /* a table's: schema, table, column */
+	NAMED,		   /* its names joined by dots: "schema.name", or "name" */
+	ROUTINE,	   /* schema.name(argument types) */
+	AGGREGATE,	   /* schema.name(argument types), or (*) without any */
+	OPERATOR,	   /* schema.op (left, right), NONE for a missing side */
+	CAST,		   /* (source AS target) */
+	USER_MAPPING,	   /* FOR user SERVER server */
+	COLUMN,		   /* a table's: schema, table, column */
 	TABLE_CONSTRAINT,  /* a table's: schema, table, constraint */
 	DOMAIN_CONSTRAINT, /* names: the domain's schema and name; args: the constraint */
-	ON_TABLE,          /* a trigger, policy or rule: name ON schema.table */
+	ON_TABLE,	   /* a trigger, policy or rule: name ON schema.table */
 };
 
 /* What PostgreSQL lets one do to a kind, by statement. */
@@ -35,8 +35,8 @@ enum {
 	CAN_COMMENT = 1 << 2,
 	CAN_OWNER = 1 << 3,
 	CAN_SCHEMA = 1 << 4,
-	CAN_CASCADE = 1 << 5,  /* its DROP takes CASCADE */
-	DROP_ALONE = 1 << 6,   /* its DROP cannot run inside a transaction block */
+	CAN_CASCADE = 1 << 5, /* its DROP takes CASCADE */
+	DROP_ALONE = 1 << 6,  /* its DROP cannot run inside a transaction block */
 };
 #define SCHEMA_OBJECT (CAN_DROP | CAN_RENAME | CAN_COMMENT | CAN_OWNER | CAN_SCHEMA | CAN_CASCADE)
 #define GLOBAL_OBJECT (CAN_DROP | CAN_RENAME | CAN_COMMENT | CAN_OWNER | CAN_CASCADE)
@@ -47,51 +47,51 @@ static const struct kind {
 	const char *what; /* the statements' keyword */
 	enum form form;
 	unsigned can;
-	const char *a;    /* "a" or "an", for messages */
+	const char *a; /* "a" or "an", for messages */
 } KINDS[] = {
-	{"schema", "SCHEMA", NAMED, GLOBAL_OBJECT, "a"},
-	{"table", "TABLE", NAMED, SCHEMA_OBJECT, "a"},
-	{"view", "VIEW", NAMED, SCHEMA_OBJECT, "a"},
-	{"materialized view", "MATERIALIZED VIEW", NAMED, SCHEMA_OBJECT, "a"},
-	{"foreign table", "FOREIGN TABLE", NAMED, SCHEMA_OBJECT, "a"},
-	{"sequence", "SEQUENCE", NAMED, SCHEMA_OBJECT, "a"},
-	/* an index belongs to its table's owner and schema */
-	{"index", "INDEX", NAMED, PART, "an"},
-	{"function", "FUNCTION", ROUTINE, SCHEMA_OBJECT, "a"},
-	{"procedure", "PROCEDURE", ROUTINE, SCHEMA_OBJECT, "a"},
-	{"aggregate", "AGGREGATE", AGGREGATE, SCHEMA_OBJECT, "an"},
-	{"type", "TYPE", NAMED, SCHEMA_OBJECT, "a"},
-	{"domain", "DOMAIN", NAMED, SCHEMA_OBJECT, "a"},
-	{"collation", "COLLATION", NAMED, SCHEMA_OBJECT, "a"},
-	/* ALTER OPERATOR has no RENAME */
-	{"operator", "OPERATOR", OPERATOR, SCHEMA_OBJECT & ~CAN_RENAME, "an"},
-	{"text search configuration", "TEXT SEARCH CONFIGURATION", NAMED, SCHEMA_OBJECT, "a"},
-	{"text search dictionary", "TEXT SEARCH DICTIONARY", NAMED, SCHEMA_OBJECT, "a"},
-	/* parsers and templates have no owner */
-	{"text search parser", "TEXT SEARCH PARSER", NAMED, SCHEMA_OBJECT & ~CAN_OWNER, "a"},
-	{"text search template", "TEXT SEARCH TEMPLATE", NAMED, SCHEMA_OBJECT & ~CAN_OWNER, "a"},
-	{"statistics object", "STATISTICS", NAMED, SCHEMA_OBJECT, "a"},
-	/* an extension is not renamed; its owner is whoever created it */
-	{"extension", "EXTENSION", NAMED, CAN_DROP | CAN_COMMENT | CAN_SCHEMA | CAN_CASCADE, "an"},
-	{"cast", "CAST", CAST, CAN_DROP | CAN_COMMENT | CAN_CASCADE, "a"},
-	{"event trigger", "EVENT TRIGGER", NAMED, GLOBAL_OBJECT, "an"},
-	{"foreign-data wrapper", "FOREIGN DATA WRAPPER", NAMED, GLOBAL_OBJECT, "a"},
-	{"server", "SERVER", NAMED, GLOBAL_OBJECT, "a"},
-	{"user mapping", "USER MAPPING", USER_MAPPING, CAN_DROP, "a"},
-	{"language", "LANGUAGE", NAMED, GLOBAL_OBJECT, "a"},
-	{"publication", "PUBLICATION", NAMED, GLOBAL_OBJECT, "a"},
-	/* dropping a subscription drops its replication slot on the publisher, which no transaction can undo */
-	{"subscription", "SUBSCRIPTION", NAMED, GLOBAL_OBJECT | DROP_ALONE, "a"},
-	{"table column", "COLUMN", COLUMN, PART, "a"},
-	{"table constraint", "CONSTRAINT", TABLE_CONSTRAINT, PART, "a"},
-	{"domain constraint", "CONSTRAINT", DOMAIN_CONSTRAINT, PART, "a"},
-	{"trigger", "TRIGGER", ON_TABLE, PART, "a"},
-	{"policy", "POLICY", ON_TABLE, PART, "a"},
-	{"rule", "RULE", ON_TABLE, PART, "a"},
-	{"role", "ROLE", NAMED, CAN_DROP | CAN_RENAME | CAN_COMMENT, "a"},
-	{"tablespace", "TABLESPACE", NAMED, (GLOBAL_OBJECT & ~CAN_CASCADE) | DROP_ALONE, "a"},
-	/* the tree reads a database through a connection to it, from which it cannot be dropped or renamed */
-	{"database", "DATABASE", NAMED, 0, "a"},
+    {"schema", "SCHEMA", NAMED, GLOBAL_OBJECT, "a"},
+    {"table", "TABLE", NAMED, SCHEMA_OBJECT, "a"},
+    {"view", "VIEW", NAMED, SCHEMA_OBJECT, "a"},
+    {"materialized view", "MATERIALIZED VIEW", NAMED, SCHEMA_OBJECT, "a"},
+    {"foreign table", "FOREIGN TABLE", NAMED, SCHEMA_OBJECT, "a"},
+    {"sequence", "SEQUENCE", NAMED, SCHEMA_OBJECT, "a"},
+    /* an index belongs to its table's owner and schema */
+    {"index", "INDEX", NAMED, PART, "an"},
+    {"function", "FUNCTION", ROUTINE, SCHEMA_OBJECT, "a"},
+    {"procedure", "PROCEDURE", ROUTINE, SCHEMA_OBJECT, "a"},
+    {"aggregate", "AGGREGATE", AGGREGATE, SCHEMA_OBJECT, "an"},
+    {"type", "TYPE", NAMED, SCHEMA_OBJECT, "a"},
+    {"domain", "DOMAIN", NAMED, SCHEMA_OBJECT, "a"},
+    {"collation", "COLLATION", NAMED, SCHEMA_OBJECT, "a"},
+    /* ALTER OPERATOR has no RENAME */
+    {"operator", "OPERATOR", OPERATOR, SCHEMA_OBJECT & ~CAN_RENAME, "an"},
+    {"text search configuration", "TEXT SEARCH CONFIGURATION", NAMED, SCHEMA_OBJECT, "a"},
+    {"text search dictionary", "TEXT SEARCH DICTIONARY", NAMED, SCHEMA_OBJECT, "a"},
+    /* parsers and templates have no owner */
+    {"text search parser", "TEXT SEARCH PARSER", NAMED, SCHEMA_OBJECT & ~CAN_OWNER, "a"},
+    {"text search template", "TEXT SEARCH TEMPLATE", NAMED, SCHEMA_OBJECT & ~CAN_OWNER, "a"},
+    {"statistics object", "STATISTICS", NAMED, SCHEMA_OBJECT, "a"},
+    /* an extension is not renamed; its owner is whoever created it */
+    {"extension", "EXTENSION", NAMED, CAN_DROP | CAN_COMMENT | CAN_SCHEMA | CAN_CASCADE, "an"},
+    {"cast", "CAST", CAST, CAN_DROP | CAN_COMMENT | CAN_CASCADE, "a"},
+    {"event trigger", "EVENT TRIGGER", NAMED, GLOBAL_OBJECT, "an"},
+    {"foreign-data wrapper", "FOREIGN DATA WRAPPER", NAMED, GLOBAL_OBJECT, "a"},
+    {"server", "SERVER", NAMED, GLOBAL_OBJECT, "a"},
+    {"user mapping", "USER MAPPING", USER_MAPPING, CAN_DROP, "a"},
+    {"language", "LANGUAGE", NAMED, GLOBAL_OBJECT, "a"},
+    {"publication", "PUBLICATION", NAMED, GLOBAL_OBJECT, "a"},
+    /* dropping a subscription drops its replication slot on the publisher, which no transaction can undo */
+    {"subscription", "SUBSCRIPTION", NAMED, GLOBAL_OBJECT | DROP_ALONE, "a"},
+    {"table column", "COLUMN", COLUMN, PART, "a"},
+    {"table constraint", "CONSTRAINT", TABLE_CONSTRAINT, PART, "a"},
+    {"domain constraint", "CONSTRAINT", DOMAIN_CONSTRAINT, PART, "a"},
+    {"trigger", "TRIGGER", ON_TABLE, PART, "a"},
+    {"policy", "POLICY", ON_TABLE, PART, "a"},
+    {"rule", "RULE", ON_TABLE, PART, "a"},
+    {"role", "ROLE", NAMED, CAN_DROP | CAN_RENAME | CAN_COMMENT, "a"},
+    {"tablespace", "TABLESPACE", NAMED, (GLOBAL_OBJECT & ~CAN_CASCADE) | DROP_ALONE, "a"},
+    /* the tree reads a database through a connection to it, from which it cannot be dropped or renamed */
+    {"database", "DATABASE", NAMED, 0, "a"},
 };
 
 static const struct kind *kind_of(const catalog_object *o, tusk_err *err)
@@ -156,8 +156,9 @@ static const struct kind *able(const catalog_object *o, unsigned can, const char
 	if (!k)
 		return NULL;
 	if (strcmp(k->type, "database") == 0) {
-		err_set(err, "unavailable", "Tusk cannot change or drop the database it is connected to from the tree: "
-					    "use the query tool on another database.");
+		err_set(err, "unavailable",
+			"Tusk cannot change or drop the database it is connected to from the tree: "
+			"use the query tool on another database.");
 		return NULL;
 	}
 	if (!(k->can & can)) {
@@ -213,8 +214,8 @@ static void ref(const catalog_object *o, enum form f, str *name, str *on)
 		break;
 	case USER_MAPPING:
 		/* a mapping for PUBLIC is addressed as "public", a name no role may have */
-		str_appendf(name, "FOR %s SERVER %s", strcmp(o->names[0].raw, "public") == 0 ? "PUBLIC" : o->names[0].quoted,
-			    o->args[0].quoted);
+		str_appendf(name, "FOR %s SERVER %s",
+			    strcmp(o->names[0].raw, "public") == 0 ? "PUBLIC" : o->names[0].quoted, o->args[0].quoted);
 		break;
 	case COLUMN:
 	case TABLE_CONSTRAINT:
@@ -270,8 +271,8 @@ bool catalog_sql_drop(const catalog_object *o, bool cascade, str *out, bool *tra
 	if (!k)
 		return false;
 	if (cascade && !(k->can & CAN_CASCADE)) {
-		err_set(err, "no_cascade", "%s %s cannot be dropped with CASCADE: %s.", strcmp(k->a, "an") == 0 ? "An" : "A",
-			o->type,
+		err_set(err, "no_cascade", "%s %s cannot be dropped with CASCADE: %s.",
+			strcmp(k->a, "an") == 0 ? "An" : "A", o->type,
 			strcmp(o->type, "role") == 0	     ? "drop or reassign what it owns and its privileges first"
 			: strcmp(o->type, "tablespace") == 0 ? "drop or move what is stored in it first"
 							     : "nothing depends on it");
@@ -363,10 +364,11 @@ bool catalog_sql_rename(PGconn *c, catalog_object *o, const char *name, str *out
 	if (!q)
 		return false;
 	lead(out, o, k, "ALTER", "RENAME");
-	str_appendf(out, "%s TO %s;", k->form == COLUMN || k->form == TABLE_CONSTRAINT || k->form == DOMAIN_CONSTRAINT ? "" : " RENAME",
+	str_appendf(out, "%s TO %s;",
+		    k->form == COLUMN || k->form == TABLE_CONSTRAINT || k->form == DOMAIN_CONSTRAINT ? "" : " RENAME",
 		    q);
 	/* the object's own name is the last of its names but for a domain constraint's, an arg */
-	catalog_part *own = k->form == DOMAIN_CONSTRAINT ? &o->args[0]
+	catalog_part *own = k->form == DOMAIN_CONSTRAINT		 ? &o->args[0]
 			    : k->form == ROUTINE || k->form == AGGREGATE ? &o->names[1]
 									 : &o->names[o->nnames - 1];
 	set_part(own, name, q);
@@ -393,16 +395,18 @@ bool catalog_name_fits(PGconn *c, const char *name, tusk_err *err)
 {
 	const char *params[1] = {name};
 	/* text to name cuts as PostgreSQL cuts every identifier it reads (whole characters) */
-	PGresult *r = PQexecParams(c, "SELECT $1::pg_catalog.name::text, pg_catalog.current_setting('max_identifier_length')",
-				   1, NULL, params, NULL, NULL, 0);
+	PGresult *r =
+	    PQexecParams(c, "SELECT $1::pg_catalog.name::text, pg_catalog.current_setting('max_identifier_length')", 1,
+			 NULL, params, NULL, NULL, 0);
 	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
 	if (!ok)
 		err_set(err, "query_failed", "%s", PQerrorMessage(c));
 	else if (strcmp(PQgetvalue(r, 0, 0), name) != 0) {
-		err_set(err, "name_too_long",
-			"The name '%s' is %zu bytes long; PostgreSQL keeps names of at most %s bytes and would cut it to "
-			"'%s'. Choose a shorter name.",
-			name, strlen(name), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 0));
+		err_set(
+		    err, "name_too_long",
+		    "The name '%s' is %zu bytes long; PostgreSQL keeps names of at most %s bytes and would cut it to "
+		    "'%s'. Choose a shorter name.",
+		    name, strlen(name), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 0));
 		ok = false;
 	}
 	PQclear(r);
@@ -469,10 +473,11 @@ bool catalog_run(PGconn *c, const char *sql, bool transaction, pg_error *pe)
 		snprintf(pe->sqlstate, sizeof(pe->sqlstate), "42622");
 		snprintf(pe->message, sizeof(pe->message), "%s", cut.message);
 		snprintf(pe->detail, sizeof(pe->detail), "%s",
-			 transaction ? "PostgreSQL keeps names of at most max_identifier_length bytes. Nothing was changed: "
-				       "choose a shorter name."
-				     : "PostgreSQL keeps names of at most max_identifier_length bytes. The statement could "
-				       "not run in a transaction and has run with the shortened name.");
+			 transaction
+			     ? "PostgreSQL keeps names of at most max_identifier_length bytes. Nothing was changed: "
+			       "choose a shorter name."
+			     : "PostgreSQL keeps names of at most max_identifier_length bytes. The statement could "
+			       "not run in a transaction and has run with the shortened name.");
 	}
 	pg_error ignored;
 	if (transaction && !ok)
@@ -481,8 +486,8 @@ bool catalog_run(PGconn *c, const char *sql, bool transaction, pg_error *pe)
 		ok = false;
 	if (was) {
 		const char *params[1] = {was};
-		PQclear(PQexecParams(c, "SELECT pg_catalog.set_config('client_min_messages', $1, false)", 1, NULL, params,
-				     NULL, NULL, 0));
+		PQclear(PQexecParams(c, "SELECT pg_catalog.set_config('client_min_messages', $1, false)", 1, NULL,
+				     params, NULL, NULL, 0));
 		free(was);
 	}
 	PQsetNoticeReceiver(c, before, NULL);

@@ -86,12 +86,14 @@ Test(statement, a_column_or_constraint_with_dots_and_on_is_one_part)
 
 Test(statement, routines_aggregates_operators_and_casts_take_their_argument_types_as_postgresql_wrote_them)
 {
-	expect_drop(object("function", "s.x|\"s.x\"", "f(x)|\"f(x)\"", NULL, "\"s.x\".\"My T\"", "pg_catalog.text", NULL),
-		    false, "DROP FUNCTION \"s.x\".\"f(x)\"(\"s.x\".\"My T\", pg_catalog.text);", true);
+	expect_drop(
+	    object("function", "s.x|\"s.x\"", "f(x)|\"f(x)\"", NULL, "\"s.x\".\"My T\"", "pg_catalog.text", NULL),
+	    false, "DROP FUNCTION \"s.x\".\"f(x)\"(\"s.x\".\"My T\", pg_catalog.text);", true);
 	expect_drop(object("procedure", "s|s", "p|p", NULL, NULL), false, "DROP PROCEDURE s.p();", true);
 	/* an aggregate of no arguments is written (*); () is a syntax error */
 	expect_drop(object("aggregate", "s|s", "cnt|cnt", NULL, NULL), false, "DROP AGGREGATE s.cnt(*);", true);
-	expect_drop(object("aggregate", "s|s", "mx|mx", NULL, "integer", NULL), false, "DROP AGGREGATE s.mx(integer);", true);
+	expect_drop(object("aggregate", "s|s", "mx|mx", NULL, "integer", NULL), false, "DROP AGGREGATE s.mx(integer);",
+		    true);
 	/* an operator's symbols go bare; a prefix operator's missing side is NONE */
 	catalog_object prefix = object("operator", "s.x|\"s.x\"", "#/%|\"#/%\"", NULL, "integer", NULL);
 	prefix.oprkind = 'l';
@@ -156,11 +158,11 @@ Test(statement, the_reference_names_the_object_or_the_part_and_its_parent)
 		catalog_object o;
 		const char *ref, *on;
 	} cases[] = {
-		{object("table", "s.x|\"s.x\"", "a on b|\"a on b\"", NULL, NULL), "\"s.x\".\"a on b\"", ""},
-		{object("trigger", "s|s", "t|t", "a on b|\"a on b\"", NULL, NULL), "\"a on b\"", "s.t"},
-		{object("function", "s|s", "f|f", NULL, "integer", NULL), "s.f(integer)", ""},
-		{object("domain constraint", "s|s", "d|d", NULL, "c|c", NULL), "c", "s.d"},
-		{object("schema", "x.y|\"x.y\"", NULL, NULL), "\"x.y\"", ""},
+	    {object("table", "s.x|\"s.x\"", "a on b|\"a on b\"", NULL, NULL), "\"s.x\".\"a on b\"", ""},
+	    {object("trigger", "s|s", "t|t", "a on b|\"a on b\"", NULL, NULL), "\"a on b\"", "s.t"},
+	    {object("function", "s|s", "f|f", NULL, "integer", NULL), "s.f(integer)", ""},
+	    {object("domain constraint", "s|s", "d|d", NULL, "c|c", NULL), "c", "s.d"},
+	    {object("schema", "x.y|\"x.y\"", NULL, NULL), "\"x.y\"", ""},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		str ref = STR_INIT, on = STR_INIT;
@@ -190,7 +192,8 @@ static void connect_cluster(void)
 		cr_skip_test("TEST_PGHOST is not set (scripts/test.sh sets it): no PostgreSQL to quote and run with");
 	char info[1024];
 	snprintf(info, sizeof(info), "host=%s port=%s user=%s password=%s dbname=postgres", host,
-		 getenv("TEST_PGPORT") ? getenv("TEST_PGPORT") : "5432", getenv("TEST_PGUSER") ? getenv("TEST_PGUSER") : "postgres",
+		 getenv("TEST_PGPORT") ? getenv("TEST_PGPORT") : "5432",
+		 getenv("TEST_PGUSER") ? getenv("TEST_PGUSER") : "postgres",
 		 getenv("TEST_PGPASSWORD") ? getenv("TEST_PGPASSWORD") : "");
 	conn = PQconnectdb(info);
 	cr_assert_eq(PQstatus(conn), CONNECTION_OK, "%s", PQerrorMessage(conn));
@@ -247,18 +250,18 @@ Test(statement_conn, parts_rename_and_comment_in_their_own_forms)
 		catalog_object o;
 		const char *want;
 	} cases[] = {
-		{object("table column", "s|s", "t|t", "x.y|\"x.y\"", NULL, NULL),
-		 "COMMENT ON COLUMN s.t.\"x.y\" IS 'c';\nALTER TABLE s.t RENAME COLUMN \"x.y\" TO \"n\";"},
-		{object("table constraint", "s|s", "t|t", "c on d|\"c on d\"", NULL, NULL),
-		 "COMMENT ON CONSTRAINT \"c on d\" ON s.t IS 'c';\nALTER TABLE s.t RENAME CONSTRAINT \"c on d\" TO \"n\";"},
-		{object("domain constraint", "s|s", "d|d", NULL, "k|k", NULL),
-		 "COMMENT ON CONSTRAINT k ON DOMAIN s.d IS 'c';\nALTER DOMAIN s.d RENAME CONSTRAINT k TO \"n\";"},
-		{object("trigger", "s|s", "t|t", "a on b|\"a on b\"", NULL, NULL),
-		 "COMMENT ON TRIGGER \"a on b\" ON s.t IS 'c';\nALTER TRIGGER \"a on b\" ON s.t RENAME TO \"n\";"},
-		{object("function", "s|s", "f|f", NULL, "integer", NULL),
-		 "COMMENT ON FUNCTION s.f(integer) IS 'c';\nALTER FUNCTION s.f(integer) RENAME TO \"n\";"},
-		{object("role", "r on x|\"r on x\"", NULL, NULL),
-		 "COMMENT ON ROLE \"r on x\" IS 'c';\nALTER ROLE \"r on x\" RENAME TO \"n\";"},
+	    {object("table column", "s|s", "t|t", "x.y|\"x.y\"", NULL, NULL),
+	     "COMMENT ON COLUMN s.t.\"x.y\" IS 'c';\nALTER TABLE s.t RENAME COLUMN \"x.y\" TO \"n\";"},
+	    {object("table constraint", "s|s", "t|t", "c on d|\"c on d\"", NULL, NULL),
+	     "COMMENT ON CONSTRAINT \"c on d\" ON s.t IS 'c';\nALTER TABLE s.t RENAME CONSTRAINT \"c on d\" TO \"n\";"},
+	    {object("domain constraint", "s|s", "d|d", NULL, "k|k", NULL),
+	     "COMMENT ON CONSTRAINT k ON DOMAIN s.d IS 'c';\nALTER DOMAIN s.d RENAME CONSTRAINT k TO \"n\";"},
+	    {object("trigger", "s|s", "t|t", "a on b|\"a on b\"", NULL, NULL),
+	     "COMMENT ON TRIGGER \"a on b\" ON s.t IS 'c';\nALTER TRIGGER \"a on b\" ON s.t RENAME TO \"n\";"},
+	    {object("function", "s|s", "f|f", NULL, "integer", NULL),
+	     "COMMENT ON FUNCTION s.f(integer) IS 'c';\nALTER FUNCTION s.f(integer) RENAME TO \"n\";"},
+	    {object("role", "r on x|\"r on x\"", NULL, NULL),
+	     "COMMENT ON ROLE \"r on x\" IS 'c';\nALTER ROLE \"r on x\" RENAME TO \"n\";"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		str out = STR_INIT;
@@ -278,13 +281,13 @@ Test(statement_conn, what_a_kind_lacks_is_refused_with_why)
 		catalog_object o;
 		const char *verb;
 	} cases[] = {
-		{object("operator", "s|s", "+|+", NULL, "integer", "integer", NULL), "rename"},
-		{object("trigger", "s|s", "t|t", "g|g", NULL, NULL), "owner"},
-		{object("cast", "integer", NULL, "text", NULL), "owner"},
-		{object("index", "s|s", "i|i", NULL, NULL), "schema"},
-		{object("extension", "e|e", NULL, NULL), "rename"},
-		{object("user mapping", "u|u", NULL, "s|s", NULL), "comment"},
-		{object("text search parser", "s|s", "p|p", NULL, NULL), "owner"},
+	    {object("operator", "s|s", "+|+", NULL, "integer", "integer", NULL), "rename"},
+	    {object("trigger", "s|s", "t|t", "g|g", NULL, NULL), "owner"},
+	    {object("cast", "integer", NULL, "text", NULL), "owner"},
+	    {object("index", "s|s", "i|i", NULL, NULL), "schema"},
+	    {object("extension", "e|e", NULL, NULL), "rename"},
+	    {object("user mapping", "u|u", NULL, "s|s", NULL), "comment"},
+	    {object("text search parser", "s|s", "p|p", NULL, NULL), "owner"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		str out = STR_INIT;
