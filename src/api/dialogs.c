@@ -436,21 +436,19 @@ static void create_other(struct build *b, PGconn *c)
 	}
 }
 
-/* Builds with this connection's quoting, then runs unless previewing. */
 void dlg_execute(struct build *b, PGconn *c)
 {
 	if (b->why[0] || b->preview)
 		return;
-	if (b->in_transaction)
-		PQclear(PQexec(c, "BEGIN"));
-	PGresult *r = PQexec(c, str_cstr(b->run_sql.len ? &b->run_sql : &b->sql));
-	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
-		b->failed = true;
-		pg_error_fill(&b->pe, r, c);
-	}
-	PQclear(r);
-	if (b->in_transaction)
-		PQclear(PQexec(c, b->failed ? "ROLLBACK" : "COMMIT"));
+	b->failed = !catalog_run(c, str_cstr(b->run_sql.len ? &b->run_sql : &b->sql), b->in_transaction, &b->pe);
+}
+
+void dlg_why_err(struct build *b, const tusk_err *err)
+{
+	if (b->why[0])
+		return;
+	snprintf(b->why, sizeof(b->why), "%.*s", (int)sizeof(b->why) - 1, err->msg);
+	snprintf(b->why_code, sizeof(b->why_code), "%s", err->code);
 }
 
 /* Builds with this connection's quoting, then runs unless previewing. */
@@ -458,8 +456,15 @@ static bool build_and_run(void *ctx, PGconn *c, tusk_err *err)
 {
 	struct build *b = ctx;
 	(void)err;
-	if (b->identity_path == NULL)
-		create_other(b, c);
+	if (b->identity_path == NULL) {
+		/* PostgreSQL would cut a long name without an error: say so before anything is made */
+		tusk_err why = {0};
+		const char *name = dlg_text(b->spec, "name");
+		if (name && !catalog_name_fits(c, name, &why))
+			dlg_why_err(b, &why);
+		else
+			create_other(b, c);
+	}
 	dlg_execute(b, c);
 	return true;
 }
@@ -467,7 +472,9 @@ static bool build_and_run(void *ctx, PGconn *c, tusk_err *err)
 void dlg_respond(http_req *r, struct build *b)
 {
 	if (b->why[0]) {
-		http_respond_error(r, 400, "invalid_spec", "%s", b->why);
+		tusk_err err = {0};
+		err_set(&err, b->why_code[0] ? b->why_code : "invalid_spec", "%s", b->why);
+		api_respond_err(r, &err);
 		return;
 	}
 	if (b->failed) {
@@ -475,6 +482,8 @@ void dlg_respond(http_req *r, struct build *b)
 		return;
 	}
 	json_t *o = json_pack("{s:s, s:b}", "sql", str_cstr(&b->sql), "done", !b->preview);
+	if (!b->steps)
+		json_object_set_new(o, "transaction", json_boolean(b->in_transaction));
 	char *t = json_dumps(o, JSON_COMPACT);
 	http_respond(r, 200, "application/json; charset=utf-8", t, strlen(t));
 	free(t);
@@ -517,9 +526,23 @@ void api_objects_create(http_req *r)
 
 struct alter {
 	struct build b;
-	const char *type, *identity, *part, *table; /* from pg_identify_object */
+	catalog_object o; /* as PostgreSQL addresses it */
 };
 
+/* One statement of the alter from catalog/, on a line of its own; false (why recorded) when it has none. */
+static bool alter_step(struct build *b, bool ok, const tusk_err *why)
+{
+	if (!ok) {
+		dlg_why_err(b, why);
+		return false;
+	}
+	str_append_char(&b->sql, '\n');
+	return true;
+}
+
+/* The comment, the owner and the kind's own changes name the object as it
+ * is; then the rename, then the move to another schema, each naming the
+ * object as the statement before left it. */
 static bool build_alter(void *ctx, PGconn *c, tusk_err *err)
 {
 	struct alter *a = ctx;
@@ -527,59 +550,33 @@ static bool build_alter(void *ctx, PGconn *c, tusk_err *err)
 	json_t *s = b->spec;
 	const char *name = dlg_text(s, "name"), *owner = dlg_text(s, "owner"), *schema = dlg_text(s, "schema");
 	json_t *comment = json_object_get(s, "comment");
-	bool column = strcmp(a->type, "table column") == 0, constraint = strcmp(a->type, "table constraint") == 0,
-	     on_table = strcmp(a->type, "trigger") == 0 || strcmp(a->type, "policy") == 0 || strcmp(a->type, "rule") == 0;
-	char kw[64];
-	size_t k = 0;
-	for (; a->type[k] && k < sizeof(kw) - 1; k++)
-		kw[k] = (char)(a->type[k] >= 'a' && a->type[k] <= 'z' ? a->type[k] - 32 : a->type[k]);
-	kw[k] = '\0';
-	const char *dot = column ? strrchr(a->identity, '.') : NULL;
 	if (comment && !json_is_string(comment) && !json_is_null(comment)) {
-		snprintf(b->why, sizeof(b->why), "'comment' is text or null");
+		dlg_why(b, "'comment' is text or null");
 		return true;
 	}
-	if (comment) {
-		if (column)
-			str_appendf(&b->sql, "COMMENT ON COLUMN %s IS ", a->identity);
-		else if (constraint || on_table)
-			str_appendf(&b->sql, "COMMENT ON %s %s ON %s IS ", constraint ? "CONSTRAINT" : kw, a->part, a->table);
-		else
-			str_appendf(&b->sql, "COMMENT ON %s %s IS ", kw, a->identity);
-		if (json_is_string(comment) && *json_string_value(comment))
-			dlg_literal(c, &b->sql, json_string_value(comment));
-		else
-			str_append_cstr(&b->sql, "NULL");
-		str_append_cstr(&b->sql, ";\n");
+	tusk_err why = {0};
+	str ref = STR_INIT, on = STR_INIT;
+	bool ok = catalog_object_ref(&a->o, &ref, &on, &why);
+	if (!ok)
+		dlg_why_err(b, &why);
+	if (ok && comment) {
+		const char *text = json_is_string(comment) && *json_string_value(comment) ? json_string_value(comment) : NULL;
+		ok = alter_step(b, catalog_sql_comment(c, &a->o, text, &b->sql, &why), &why);
 	}
-	if (owner && !column && !constraint && !on_table) {
-		str_appendf(&b->sql, "ALTER %s %s OWNER TO ", kw, a->identity);
-		dlg_ident(c, &b->sql, owner);
-		str_append_cstr(&b->sql, ";\n");
-	}
-	if (schema && !column && !constraint && !on_table) {
-		str_appendf(&b->sql, "ALTER %s %s SET SCHEMA ", kw, a->identity);
-		dlg_ident(c, &b->sql, schema);
-		str_append_cstr(&b->sql, ";\n");
-	}
-	dlg_alter_code(b, c, a->type, a->identity, a->part, a->table);
-	if (b->why[0])
+	if (ok && owner)
+		ok = alter_step(b, catalog_sql_owner(c, &a->o, owner, &b->sql, &why), &why);
+	if (ok)
+		dlg_alter_code(b, c, a->o.type, str_cstr(&ref), str_cstr(&on));
+	str_free(&ref);
+	str_free(&on);
+	if (!ok || b->why[0])
 		return true;
-	if (name) {
-		if (column)
-			str_appendf(&b->sql, "ALTER TABLE %.*s RENAME COLUMN %s TO ", (int)(dot - a->identity), a->identity,
-				    dot + 1);
-		else if (constraint)
-			str_appendf(&b->sql, "ALTER TABLE %s RENAME CONSTRAINT %s TO ", a->table, a->part);
-		else if (on_table)
-			str_appendf(&b->sql, "ALTER %s %s ON %s RENAME TO ", kw, a->part, a->table);
-		else
-			str_appendf(&b->sql, "ALTER %s %s RENAME TO ", kw, a->identity);
-		dlg_ident(c, &b->sql, name);
-		str_append_cstr(&b->sql, ";\n");
-	}
+	if (name && !alter_step(b, catalog_sql_rename(c, &a->o, name, &b->sql, &why), &why))
+		return true;
+	if (schema && !alter_step(b, catalog_sql_set_schema(c, &a->o, schema, &b->sql, &why), &why))
+		return true;
 	if (!b->sql.len) {
-		snprintf(b->why, sizeof(b->why), "nothing to change: give name, owner, schema, comment or a change this kind has");
+		dlg_why(b, "nothing to change: give name, owner, schema, comment or a change this kind has");
 		return true;
 	}
 	b->sql.buf[--b->sql.len] = '\0'; /* the last newline */
@@ -603,30 +600,19 @@ void api_objects_alter(http_req *r)
 		http_respond_error(r, 400, "missing_field", "Give the path and the changes (an object).");
 		return;
 	}
-	char *db = NULL, *type = NULL, *identity = NULL;
 	pg_error pe;
 	tusk_err err = {0};
 	int64_t uid = api_session(r)->user.id;
-	if (!catalog_identify(app->pool, uid, server_id, path, &db, &type, &identity, &pe, &err)) {
+	struct alter a = {.b = {.spec = spec, .kind = "alter", .identity_path = path, .preview = preview,
+				.in_transaction = true}};
+	if (!catalog_object_at(app->pool, uid, server_id, path, &a.o, &pe, &err)) {
 		api_respond_err(r, &err);
 		return;
 	}
-	struct alter a = {.b = {.spec = spec, .kind = "alter", .identity_path = path, .preview = preview,
-				.in_transaction = true},
-			  .type = type,
-			  .identity = identity};
-	/* "name on table" parts for constraints, triggers, policies and rules */
-	char *on = strstr(identity, " on ");
-	char *part = on ? xstrndup(identity, (size_t)(on - identity)) : xstrdup(identity);
-	a.part = part;
-	a.table = on ? on + 4 : "";
-	if (!pgpool_with_conn(app->pool, uid, server_id, db, build_alter, &a, &err))
+	if (!pgpool_with_conn(app->pool, uid, server_id, a.o.db, build_alter, &a, &err))
 		api_respond_err(r, &err);
 	else
 		dlg_respond(r, &a.b);
 	str_free(&a.b.sql);
-	free(part);
-	free(db);
-	free(type);
-	free(identity);
+	catalog_object_free(&a.o);
 }

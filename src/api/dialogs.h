@@ -19,7 +19,10 @@ struct build {
 	str sql;
 	str run_sql;       /* when set, what runs instead of sql (which masks a secret) */
 	char why[512];     /* a bad spec: the field and the reason */
-	bool preview, in_transaction, failed;
+	char why_code[48]; /* its error code when not invalid_spec (name_too_long, unavailable) */
+	bool preview, failed;
+	bool in_transaction; /* runs in one transaction block; false: as it is (CREATE DATABASE) */
+	bool steps;          /* the SQL shown is several steps, each run its own way: no one "transaction" */
 	pg_error pe;
 	int version; /* the server's server_version_num, where a kind needs it */
 };
@@ -42,11 +45,16 @@ const char *dlg_choice(struct build *b, json_t *o, const char *key, const char *
 void dlg_comment_owner(struct build *b, PGconn *c, const char *what, const char *target);
 /* Records a bad spec (the first reason wins). */
 void dlg_why(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Records a refusal from catalog/ with its code (the first reason wins). */
+void dlg_why_err(struct build *b, const tusk_err *err);
 
-/* Runs the statement in a transaction (unless previewing or the spec was
- * bad); PostgreSQL's refusal lands in b->failed and b->pe. */
+/* Runs the statement (unless previewing or the spec was bad) in a
+ * transaction block or alone, as b->in_transaction says (catalog_run: a
+ * name PostgreSQL would cut fails it too); PostgreSQL's refusal lands in
+ * b->failed and b->pe. */
 void dlg_execute(struct build *b, PGconn *c);
-/* 200 {sql, done}, 400 invalid_spec or 409 ddl_failed with PostgreSQL's fields. */
+/* 200 {sql, done, transaction (unless b->steps)}, 400 invalid_spec (or the refusal's own
+ * code: name_too_long, unavailable) or 409 ddl_failed with PostgreSQL's fields. */
 void dlg_respond(http_req *r, struct build *b);
 
 /* dialogs_code.c: CREATE for function, procedure, trigger_function, type,
@@ -54,8 +62,8 @@ void dlg_respond(http_req *r, struct build *b);
 bool dlg_create_code(struct build *b, PGconn *c);
 /* The kind-specific part of an alter (policy USING/CHECK/roles, domain
  * default/not null, enum values, trigger enabled, routine attributes),
- * appended to b->sql; type is pg_identify_object's type. */
-void dlg_alter_code(struct build *b, PGconn *c, const char *type, const char *identity, const char *part,
-		    const char *table);
+ * appended to b->sql; type is catalog_object's type, ref and on the object
+ * as catalog_object_ref names it (on: a trigger's or policy's table). */
+void dlg_alter_code(struct build *b, PGconn *c, const char *type, const char *ref, const char *on);
 
 #endif

@@ -634,8 +634,7 @@ bool dlg_create_code(struct build *b, PGconn *c)
 
 /* ---- alter ---- */
 
-void dlg_alter_code(struct build *b, PGconn *c, const char *type, const char *identity, const char *part,
-		    const char *table)
+void dlg_alter_code(struct build *b, PGconn *c, const char *type, const char *ref, const char *on)
 {
 	json_t *s = b->spec;
 	if (strcmp(type, "policy") == 0) {
@@ -643,7 +642,7 @@ void dlg_alter_code(struct build *b, PGconn *c, const char *type, const char *id
 		const char *using = dlg_text(s, "using"), *check = dlg_text(s, "check");
 		if (!roles && !using && !check)
 			return;
-		str_appendf(&b->sql, "ALTER POLICY %s ON %s", part, table);
+		str_appendf(&b->sql, "ALTER POLICY %s ON %s", ref, on);
 		if (roles && json_array_size(roles))
 			role_list(b, c, roles);
 		else if (roles)
@@ -656,21 +655,21 @@ void dlg_alter_code(struct build *b, PGconn *c, const char *type, const char *id
 	} else if (strcmp(type, "domain") == 0) {
 		json_t *def = json_object_get(s, "default"), *not_null = json_object_get(s, "not_null");
 		if (def && json_is_string(def) && *json_string_value(def))
-			str_appendf(&b->sql, "ALTER DOMAIN %s SET DEFAULT %s;\n", identity, json_string_value(def));
+			str_appendf(&b->sql, "ALTER DOMAIN %s SET DEFAULT %s;\n", ref, json_string_value(def));
 		else if (def && (json_is_null(def) || json_is_string(def)))
-			str_appendf(&b->sql, "ALTER DOMAIN %s DROP DEFAULT;\n", identity);
+			str_appendf(&b->sql, "ALTER DOMAIN %s DROP DEFAULT;\n", ref);
 		else if (def)
 			dlg_why(b, "'default' is an SQL expression, or null to drop it");
 		if (not_null && !json_is_boolean(not_null))
 			dlg_why(b, "'not_null' is true or false");
 		else if (not_null)
-			str_appendf(&b->sql, "ALTER DOMAIN %s %s NOT NULL;\n", identity, json_is_true(not_null) ? "SET" : "DROP");
+			str_appendf(&b->sql, "ALTER DOMAIN %s %s NOT NULL;\n", ref, json_is_true(not_null) ? "SET" : "DROP");
 		json_t *add = json_object_get(s, "add_constraints");
 		size_t i;
 		json_t *e;
 		json_array_foreach(add, i, e)
 		{
-			str_appendf(&b->sql, "ALTER DOMAIN %s ADD ", identity);
+			str_appendf(&b->sql, "ALTER DOMAIN %s ADD ", ref);
 			json_t *one = json_pack("[O]", e);
 			checks(b, c, one, "");
 			json_decref(one);
@@ -682,7 +681,7 @@ void dlg_alter_code(struct build *b, PGconn *c, const char *type, const char *id
 		json_t *e;
 		json_array_foreach(values, i, e)
 		{
-			str_appendf(&b->sql, "ALTER TYPE %s ADD VALUE IF NOT EXISTS ", identity);
+			str_appendf(&b->sql, "ALTER TYPE %s ADD VALUE IF NOT EXISTS ", ref);
 			dlg_literal(c, &b->sql, json_string_value(e));
 			str_append_cstr(&b->sql, ";\n");
 		}
@@ -693,18 +692,18 @@ void dlg_alter_code(struct build *b, PGconn *c, const char *type, const char *id
 			return;
 		}
 		if (rls)
-			str_appendf(&b->sql, "ALTER TABLE %s %s ROW LEVEL SECURITY;\n", identity,
+			str_appendf(&b->sql, "ALTER TABLE %s %s ROW LEVEL SECURITY;\n", ref,
 				    json_is_true(rls) ? "ENABLE" : "DISABLE");
 		if (force)
-			str_appendf(&b->sql, "ALTER TABLE %s %sFORCE ROW LEVEL SECURITY;\n", identity,
+			str_appendf(&b->sql, "ALTER TABLE %s %sFORCE ROW LEVEL SECURITY;\n", ref,
 				    json_is_true(force) ? "" : "NO ");
 	} else if (strcmp(type, "trigger") == 0) {
 		json_t *enabled = json_object_get(s, "enabled");
 		if (enabled && !json_is_boolean(enabled))
 			dlg_why(b, "'enabled' is true or false");
 		else if (enabled)
-			str_appendf(&b->sql, "ALTER TABLE %s %s TRIGGER %s;\n", table, json_is_true(enabled) ? "ENABLE" : "DISABLE",
-				    part);
+			str_appendf(&b->sql, "ALTER TABLE %s %s TRIGGER %s;\n", on, json_is_true(enabled) ? "ENABLE" : "DISABLE",
+				    ref);
 	} else if (strcmp(type, "function") == 0 || strcmp(type, "procedure") == 0) {
 		bool procedure = strcmp(type, "procedure") == 0;
 		const char *volatility = procedure ? NULL : dlg_choice(b, s, "volatility", VOLATILITY, NULL);
@@ -719,7 +718,7 @@ void dlg_alter_code(struct build *b, PGconn *c, const char *type, const char *id
 		}
 		if (!volatility && !strict && !definer && !has_cost)
 			return;
-		str_appendf(&b->sql, "ALTER %s %s", procedure ? "PROCEDURE" : "FUNCTION", identity);
+		str_appendf(&b->sql, "ALTER %s %s", procedure ? "PROCEDURE" : "FUNCTION", ref);
 		if (volatility)
 			str_appendf(&b->sql, " %s", volatility);
 		if (strict && !procedure)

@@ -130,7 +130,7 @@ int api_err_status(const tusk_err *err)
 		int status;
 	} map[] = {
 		{"not_connected", 409}, {"not_found", 404},	   {"invalid_spec", 400},	{"invalid_path", 400},
-		{"missing_field", 400}, {"invalid_kind", 400},	   {"invalid_order", 400},
+		{"missing_field", 400}, {"invalid_kind", 400},	   {"invalid_order", 400},	{"name_too_long", 400},
 		 {"unavailable", 422},	   {"ddl_unavailable", 422},	{"no_cascade", 422},
 		{"program_missing", 422}, {"quota_exceeded", 507}, {"stopping", 503},
 		{"io_error", 500},	   {"storage_failed", 500}, {"job_failed", 500},

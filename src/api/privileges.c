@@ -3,7 +3,8 @@
  * privileges (ALTER DEFAULT PRIVILEGES, and what pg_default_acl holds), and
  * the effective privileges of a role on one object with where each comes
  * from (owner, superuser, directly, PUBLIC, or through a role it is a member
- * of). Objects are tree paths; PostgreSQL names them (pg_identify_object). */
+ * of). Objects are tree paths; statements name them from their structured
+ * names (catalog_object_ref). */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,7 @@
 
 /* A kind of object as GRANT names it, and the privileges it takes. */
 struct grant_kind {
-	const char *identify_type; /* pg_identify_object's type */
+	const char *identify_type; /* catalog_object's type */
 	const char *keyword;	   /* GRANT ... ON <keyword> */
 	const char *const privileges[9];
 };
@@ -84,8 +85,7 @@ static bool names_list(json_t *v)
 
 struct object {
 	const struct grant_kind *kind;
-	char *identity; /* as PostgreSQL wrote it; a database: its bare name */
-	bool bare;      /* to quote (a database's name) */
+	char *ref; /* the object as statements name it (catalog_object_ref) */
 };
 
 struct wizard {
@@ -146,10 +146,7 @@ static bool build_wizard(void *ctx, PGconn *c, tusk_err *err)
 		for (size_t o = i; o < w->n; o++)
 			if (strcmp(w->objects[o].kind->keyword, k->keyword) == 0) {
 				str_append_cstr(&b->sql, listed++ ? ", " : "");
-				if (w->objects[o].bare)
-					dlg_ident(c, &b->sql, w->objects[o].identity);
-				else
-					str_append_cstr(&b->sql, w->objects[o].identity);
+				str_append_cstr(&b->sql, w->objects[o].ref);
 				done[o] = true;
 			}
 		str_append_cstr(&b->sql, w->grant ? " TO " : " FROM ");
@@ -235,42 +232,36 @@ void api_privileges_grant(http_req *r)
 	json_array_foreach(paths, i, e)
 	{
 		const char *path = json_string_value(e);
-		char *db = NULL, *type = NULL, *identity = NULL;
+		catalog_object o;
 		pg_error pe;
 		tusk_err err = {0};
-		/* a database itself: its name */
-		bool bare = strncmp(path, "/databases/", 11) == 0 && !strchr(path + 11, '/');
-		if (bare) {
-			db = xstrdup(path + 11);
-			type = xstrdup("database");
-			identity = xstrdup(db);
-		} else if (!catalog_identify(app->pool, uid, server_id, path, &db, &type, &identity, &pe, &err)) {
+		str ref = STR_INIT, on = STR_INIT;
+		ok = catalog_object_at(app->pool, uid, server_id, path, &o, &pe, &err) &&
+		     catalog_object_ref(&o, &ref, &on, &err);
+		if (!ok)
 			api_respond_err(r, &err);
-			ok = false;
-		}
-		const struct grant_kind *k = ok ? kind_of(type) : NULL;
+		const struct grant_kind *k = ok ? kind_of(o.type) : NULL;
 		if (ok && !k) {
-			http_respond_error(r, 400, "not_grantable", "Privileges are not granted on a %s (%s).", type, path);
+			http_respond_error(r, 400, "not_grantable", "Privileges are not granted on a %s (%s).", o.type, path);
 			ok = false;
 		}
-		if (ok && database && db && strcmp(database, db) != 0 && strcmp(type, "database") != 0) {
+		bool is_db = ok && strcmp(o.type, "database") == 0;
+		if (ok && database && o.db && strcmp(database, o.db) != 0 && !is_db) {
 			http_respond_error(r, 400, "several_databases", "The objects must all be in one database.");
 			ok = false;
 		}
 		if (ok) {
-			if (!database || strcmp(type, "database") != 0) {
+			if (!database || !is_db) {
 				free(database);
-				database = xstrdup(db);
+				database = o.db ? xstrdup(o.db) : NULL;
 			}
 			w.objects[w.n].kind = k;
-			w.objects[w.n].identity = identity;
-			w.objects[w.n].bare = bare;
-			identity = NULL;
+			w.objects[w.n].ref = str_take(&ref);
 			w.n++;
 		}
-		free(db);
-		free(type);
-		free(identity);
+		str_free(&ref);
+		str_free(&on);
+		catalog_object_free(&o);
 		if (!ok)
 			break;
 	}
@@ -282,7 +273,7 @@ void api_privileges_grant(http_req *r)
 			dlg_respond(r, &w.b);
 	}
 	for (size_t k = 0; k < w.n; k++)
-		free(w.objects[k].identity);
+		free(w.objects[k].ref);
 	free(w.objects);
 	free(database);
 	json_decref(privileges);
@@ -481,9 +472,8 @@ void api_privileges_effective(http_req *r)
 	catalog_pairs ids;
 	pg_error pe;
 	tusk_err err = {0};
-	char *db = NULL, *type = NULL, *identity = NULL;
-	bool is_db = strncmp(path, "/databases/", 11) == 0 && !strchr(path + 11, '/');
-	if (!is_db && !catalog_identify(app->pool, uid, server_id, path, &db, &type, &identity, &pe, &err)) {
+	catalog_object o;
+	if (!catalog_object_at(app->pool, uid, server_id, path, &o, &pe, &err)) {
 		api_respond_err(r, &err);
 		return;
 	}
@@ -492,13 +482,11 @@ void api_privileges_effective(http_req *r)
 			err_set(&err, "not_found", "There is no object at '%s'.", path);
 		api_respond_err(r, &err);
 		catalog_pairs_free(&ids);
-		free(db);
-		free(type);
-		free(identity);
+		catalog_object_free(&o);
 		return;
 	}
 	const char *cparams[1] = {ids.values[0]};
-	PGresult *cat = pgpool_query(app->pool, uid, server_id, is_db ? path + 11 : db,
+	PGresult *cat = pgpool_query(app->pool, uid, server_id, o.db,
 				     "SELECT $1::oid::regclass::text", 1, cparams, &pe, &err);
 	size_t k = 0;
 	const char *catalog = cat ? PQgetvalue(cat, 0, 0) : "";
@@ -529,7 +517,7 @@ void api_privileges_effective(http_req *r)
 			    EFFECTIVE[k].oid, EFFECTIVE[k].acl, EFFECTIVE[k].owner, EFFECTIVE[k].code, EFFECTIVE[k].privileges,
 			    EFFECTIVE[k].catalog, EFFECTIVE[k].has);
 		const char *params[2] = {ids.values[1], role};
-		PGresult *res = pgpool_query(app->pool, uid, server_id, is_db ? path + 11 : db, str_cstr(&sql), 2, params,
+		PGresult *res = pgpool_query(app->pool, uid, server_id, o.db, str_cstr(&sql), 2, params,
 					     &pe, &err);
 		str_free(&sql);
 		if (!res) {
@@ -540,8 +528,8 @@ void api_privileges_effective(http_req *r)
 		} else if (PQntuples(res) == 0) {
 			http_respond_error(r, 404, "role_not_found", "There is no role '%s'.", role);
 		} else {
-			json_t *answer = json_pack("{s:s, s:s, s:o}", "object", identity ? identity : path + 11, "type",
-						   is_db ? "database" : type, "effective", json_loads(PQgetvalue(res, 0, 0), 0, NULL));
+			json_t *answer = json_pack("{s:s, s:s, s:o}", "object", o.identity, "type", o.type, "effective",
+						   json_loads(PQgetvalue(res, 0, 0), 0, NULL));
 			char *text = json_dumps(answer, JSON_COMPACT);
 			http_respond(r, 200, "application/json; charset=utf-8", text, strlen(text));
 			free(text);
@@ -551,7 +539,5 @@ void api_privileges_effective(http_req *r)
 	}
 	PQclear(cat);
 	catalog_pairs_free(&ids);
-	free(db);
-	free(type);
-	free(identity);
+	catalog_object_free(&o);
 }

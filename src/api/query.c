@@ -529,7 +529,7 @@ void api_sessions_export(http_req *r)
 		http_respond_error(r, 400, "invalid_query", "format must be csv, json or sql.");
 		return;
 	}
-	const char *table = http_req_query(r, "table");
+	const char *table = http_req_query(r, "table"), *schema_name = http_req_query(r, "schema");
 	if (sql && table && (!*table || strlen(table) > 200)) {
 		http_respond_error(r, 400, "invalid_query", "table names the INSERT target: 1 to 200 characters.");
 		return;
@@ -551,10 +551,13 @@ void api_sessions_export(http_req *r)
 	x->csv = csv;
 	x->sql = sql;
 	if (sql) {
-		/* "schema.table" or "table", each part quoted */
+		/* with schema, the table's name whole; else "schema.table" or "table"; each part quoted */
 		const char *t = table ? table : "result";
-		const char *dot = strchr(t, '.');
-		if (dot) {
+		const char *dot = schema_name && *schema_name ? NULL : strchr(t, '.');
+		if (schema_name && *schema_name) {
+			pg_quote_ident(&x->target, schema_name);
+			str_append_char(&x->target, '.');
+		} else if (dot) {
 			char *schema = xstrndup(t, (size_t)(dot - t));
 			pg_quote_ident(&x->target, schema);
 			free(schema);

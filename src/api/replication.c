@@ -366,7 +366,7 @@ void api_subscriptions_create(http_req *r)
 			     .enabled = !json_is_false(enabled),
 			     .create_slot = !json_is_false(create_slot),
 			     .src = &src};
-	struct build b = {.preview = preview};
+	struct build b = {.preview = preview, .steps = true};
 	if (!create_subscription(app, uid, server_id, db, &s, &b, &err) && !b.failed)
 		api_respond_err(r, &err);
 	else
@@ -523,7 +523,7 @@ void api_replication_setup(http_req *r)
 	struct source src = {0};
 	tusk_err err = {0};
 	pg_error pe = {0};
-	struct build b = {.preview = preview};
+	struct build b = {.preview = preview, .steps = true};
 	char heading[600];
 	bool ok = load_source(app, uid, json_object_get(body, "source"), &src, &err);
 	/* the publisher must write logical WAL */

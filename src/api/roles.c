@@ -12,6 +12,7 @@
 
 #include "api/api.h"
 #include "api/dialogs.h"
+#include "catalog/catalog.h"
 
 /* The attributes a role has, as keyword pairs. */
 static const struct {
@@ -298,7 +299,10 @@ static bool build_create(void *ctx, PGconn *c, tusk_err *err)
 	json_t *s = b->spec;
 	const char *name = dlg_need(b, s, "name");
 	json_t *member_of = json_object_get(s, "member_of"), *members = json_object_get(s, "members");
-	if (!name || !role_list(b, member_of, "member_of") || !role_list(b, members, "members"))
+	tusk_err why = {0};
+	if (name && !catalog_name_fits(c, name, &why)) /* PostgreSQL would cut it without an error */
+		dlg_why_err(b, &why);
+	if (!name || b->why[0] || !role_list(b, member_of, "member_of") || !role_list(b, members, "members"))
 		return true;
 	both(b, "CREATE ROLE ");
 	both_ident(b, c, name);
@@ -369,7 +373,10 @@ static bool build_alter(void *ctx, PGconn *c, tusk_err *err)
 	comment(j, c, name, json_object_get(s, "comment"));
 	security_labels(j, c, name, json_object_get(s, "security_labels"));
 	const char *rename = dlg_text(s, "name");
-	if (rename && strcmp(rename, name) != 0) {
+	tusk_err why = {0};
+	if (rename && strcmp(rename, name) != 0 && !catalog_name_fits(c, rename, &why))
+		dlg_why_err(b, &why);
+	else if (rename && strcmp(rename, name) != 0) {
 		both(b, "\nALTER ROLE ");
 		both_ident(b, c, name);
 		both(b, " RENAME TO ");
@@ -529,7 +536,7 @@ void api_roles_drop(http_req *r)
 	int64_t uid = api_session(r)->user.id;
 	pg_error pe;
 	tusk_err err = {0};
-	struct build b = {.preview = preview};
+	struct build b = {.preview = preview, .steps = true};
 	/* the databases where the role owns objects or holds privileges */
 	const char *params[1] = {role};
 	PGresult *dbs = NULL;

@@ -1101,28 +1101,19 @@ void api_objects_dependencies(http_req *r)
 	http_respond_json(r, 200, &out);
 }
 
-/* Runs sql in one transaction on a pooled connection; PostgreSQL's error goes to pe. */
-struct tx {
+/* Runs a statement as it says it must run (in a transaction block or alone); PostgreSQL's error goes to pe. */
+struct run {
 	const char *sql;
+	bool transaction;
 	pg_error *pe;
 	bool failed;
 };
 
-static bool run_in_transaction(void *ctx, PGconn *conn, tusk_err *err)
+static bool run_statement(void *ctx, PGconn *conn, tusk_err *err)
 {
-	struct tx *t = ctx;
+	struct run *t = ctx;
 	(void)err;
-	/* DROP TABLESPACE and DROP SUBSCRIPTION (with a slot) cannot run inside a transaction block; each is one statement */
-	bool block = strncmp(t->sql, "DROP TABLESPACE ", 16) != 0 && strncmp(t->sql, "DROP SUBSCRIPTION ", 18) != 0;
-	if (block)
-		PQclear(PQexec(conn, "BEGIN"));
-	PGresult *r = PQexec(conn, t->sql);
-	t->failed = PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK;
-	if (t->failed)
-		pg_error_fill(t->pe, r, conn);
-	PQclear(r);
-	if (block)
-		PQclear(PQexec(conn, t->failed ? "ROLLBACK" : "COMMIT"));
+	t->failed = !catalog_run(conn, t->sql, t->transaction, t->pe);
 	return true;
 }
 
@@ -1142,26 +1133,28 @@ void api_objects_drop(http_req *r)
 		return;
 	}
 	str sql = STR_INIT;
-	char *db = NULL;
+	catalog_object o;
 	pg_error pe;
 	tusk_err err = {0};
 	int64_t uid = api_session(r)->user.id;
-	bool ok = catalog_drop_sql(app->pool, uid, sv.id, path, cascade, &sql, &db, &pe, &err);
-	struct tx t = {str_cstr(&sql), &pe, false};
+	bool transaction = true;
+	bool ok = catalog_object_at(app->pool, uid, sv.id, path, &o, &pe, &err);
+	ok = ok && catalog_sql_drop(&o, cascade, &sql, &transaction, &err);
+	struct run t = {str_cstr(&sql), transaction, &pe, false};
 	if (ok && !preview)
-		ok = pgpool_with_conn(app->pool, uid, sv.id, db, run_in_transaction, &t, &err);
+		ok = pgpool_with_conn(app->pool, uid, sv.id, o.db, run_statement, &t, &err);
 	if (!ok) {
 		api_respond_err(r, &err);
 	} else if (t.failed) {
 		api_respond_pg_error(r, 409, "drop_failed", &pe, str_cstr(&sql));
 	} else {
-		json_t *o = json_pack("{s:s, s:b}", "sql", str_cstr(&sql), "done", !preview);
-		char *text = json_dumps(o, JSON_COMPACT);
+		json_t *answer = json_pack("{s:s, s:b, s:b}", "sql", str_cstr(&sql), "done", !preview, "transaction", transaction);
+		char *text = json_dumps(answer, JSON_COMPACT);
 		http_respond(r, 200, "application/json; charset=utf-8", text, strlen(text));
 		free(text);
-		json_decref(o);
+		json_decref(answer);
 	}
-	free(db);
+	catalog_object_free(&o);
 	str_free(&sql);
 	store_server_clear(&sv);
 }

@@ -708,86 +708,111 @@ bool catalog_dependencies(pgpool *pool, int64_t user_id, int64_t server_id, cons
 	return ok;
 }
 
-bool catalog_identify(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, char **db, char **type,
-		      char **identity, pg_error *pgerr, tusk_err *err)
+/* The object's address as rows (part, i, value, quote_ident(value)), so
+ * that no part is ever read back out of text: its type (with "domain" for a
+ * domain), pg_identify_object's identity (to show), its names and args, and
+ * an operator's kind. $1, $2 are the catalog and the object's oid; $3 a
+ * column's name (NULL for anything else), whose number is the sub-object
+ * id: a column that is not there names nothing (never its table). A type,
+ * and the domain of a domain constraint, are named by (schema, name) from
+ * pg_type: the address gives them as one formatted type name, which a
+ * rename or a move could not build on. */
+static const char *const ADDRESS_SQL =
+	"WITH s AS (SELECT CASE WHEN $3::text IS NULL THEN 0 ELSE (SELECT c.attnum FROM pg_catalog.pg_attribute c "
+	"WHERE c.attrelid = $2::oid AND c.attname = $3::text AND c.attnum > 0 AND NOT c.attisdropped) END::int4 AS sub), "
+	"a AS (SELECT x.* FROM s, pg_catalog.pg_identify_object_as_address($1::oid, $2::oid, s.sub) x), "
+	"t AS (SELECT n.nspname, y.typname, y.typtype FROM pg_catalog.pg_type y JOIN pg_catalog.pg_namespace n "
+	"ON n.oid = y.typnamespace WHERE y.oid = CASE $1::oid WHEN 'pg_catalog.pg_type'::pg_catalog.regclass THEN "
+	"$2::oid WHEN 'pg_catalog.pg_constraint'::pg_catalog.regclass THEN (SELECT k.contypid FROM "
+	"pg_catalog.pg_constraint k WHERE k.oid = $2::oid) END) "
+	"SELECT x.part, x.i, x.v, pg_catalog.quote_ident(x.v) FROM ("
+	"SELECT 'type' AS part, 0::int8 AS i, CASE WHEN a.type = 'type' AND t.typtype = 'd' THEN 'domain' ELSE a.type "
+	"END AS v FROM a LEFT JOIN t ON true "
+	"UNION ALL SELECT 'identity', 0, o.identity FROM s, pg_catalog.pg_identify_object($1::oid, $2::oid, s.sub) o "
+	"UNION ALL SELECT 'name', u.i, u.v FROM a, pg_catalog.unnest(CASE WHEN EXISTS (SELECT FROM t) THEN "
+	"ARRAY[(SELECT t.nspname::text FROM t), (SELECT t.typname::text FROM t)] ELSE a.object_names END) "
+	"WITH ORDINALITY u (v, i) "
+	"UNION ALL SELECT 'arg', u.i, u.v FROM a, pg_catalog.unnest(a.object_args) WITH ORDINALITY u (v, i) "
+	"UNION ALL SELECT 'oprkind', 0, o.oprkind::text FROM pg_catalog.pg_operator o WHERE "
+	"$1::oid = 'pg_catalog.pg_operator'::pg_catalog.regclass AND o.oid = $2::oid"
+	") x ORDER BY x.part, x.i";
+
+static void add_part(catalog_part **parts, size_t *n, PGresult *r, int row)
 {
-	*db = *type = *identity = NULL;
+	*parts = xrealloc(*parts, (*n + 1) * sizeof(**parts));
+	(*parts)[(*n)++] = (catalog_part){PQgetisnull(r, row, 2) ? NULL : xstrdup(PQgetvalue(r, row, 2)),
+					  PQgetisnull(r, row, 3) ? NULL : xstrdup(PQgetvalue(r, row, 3))};
+}
+
+/* Fills o from ADDRESS_SQL's rows; false when they lack a type or a name. */
+static bool read_address(PGresult *r, catalog_object *o)
+{
+	for (int i = 0; i < PQntuples(r); i++) {
+		const char *part = PQgetvalue(r, i, 0), *v = PQgetisnull(r, i, 2) ? NULL : PQgetvalue(r, i, 2);
+		if (strcmp(part, "type") == 0 && v)
+			o->type = xstrdup(v);
+		else if (strcmp(part, "identity") == 0 && v)
+			o->identity = xstrdup(v);
+		else if (strcmp(part, "name") == 0)
+			add_part(&o->names, &o->nnames, r, i);
+		else if (strcmp(part, "arg") == 0)
+			add_part(&o->args, &o->nargs, r, i);
+		else if (strcmp(part, "oprkind") == 0 && v)
+			o->oprkind = v[0];
+	}
+	return o->type && o->identity && o->nnames > 0;
+}
+
+bool catalog_object_at(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, catalog_object *out,
+		       pg_error *pgerr, tusk_err *err)
+{
+	*out = (catalog_object){0};
 	struct walk w;
 	const char *params[3];
 	int nparams = 0;
 	const char *sql = facet_query(path, CATALOG_IDENTITY, &w, params, &nparams, err);
-	if (sql && !w.collection && !w.global) {
-		err_set(err, "unavailable", "Tusk cannot change or drop the database it is connected to from the tree: "
-					    "use the query tool on another database.");
-		sql = NULL;
-	}
 	PGresult *r = sql ? pgpool_query(pool, user_id, server_id, w.db, sql, nparams, params, pgerr, err) : NULL;
 	bool ok = r != NULL && PQntuples(r) == 1 && !PQgetisnull(r, 0, 1);
 	if (r && !ok)
 		err_set(err, "not_found", "There is no object at '%s'.", path);
 	if (ok) {
-		/* a column is the table's sub-object: its position decides the identity */
-		const char *ids[3] = {PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1),
-				      strcmp(w.member_kind, "column") == 0 ? w.names[w.nnames - 1] : ""};
-		const char *q = "SELECT o.type, o.identity FROM pg_catalog.pg_identify_object($1::oid, $2::oid, "
-				"COALESCE((SELECT attnum FROM pg_catalog.pg_attribute WHERE attrelid = $2::oid AND "
-				"attname = $3 AND $1::oid = 'pg_catalog.pg_class'::regclass::oid), 0)) o";
-		PGresult *o = pgpool_query(pool, user_id, server_id, w.db, q, 3, ids, pgerr, err);
-		ok = o != NULL;
-		if (ok) {
-			/* PostgreSQL calls a domain a type; its statements say DOMAIN */
-			bool domain = strcmp(w.member_kind, "domain") == 0 && strcmp(PQgetvalue(o, 0, 0), "type") == 0;
-			*type = xstrdup(domain ? "domain" : PQgetvalue(o, 0, 0));
-			*identity = xstrdup(PQgetvalue(o, 0, 1));
-			*db = w.db ? xstrdup(w.db) : NULL; /* a role or tablespace: the maintenance database */
+		/* a column is its table's sub-object */
+		bool column = w.collection && strcmp(w.member_kind, "column") == 0;
+		const char *ids[3] = {PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), column ? w.names[w.nnames - 1] : NULL};
+		PGresult *a = pgpool_query(pool, user_id, server_id, w.db, ADDRESS_SQL, 3, ids, pgerr, err);
+		ok = a != NULL;
+		if (ok && !read_address(a, out)) {
+			err_set(err, "not_found", "There is no object at '%s'.", path);
+			ok = false;
 		}
-		PQclear(o);
+		PQclear(a);
+		if (ok)
+			out->db = w.db ? xstrdup(w.db) : NULL; /* a role or tablespace: the maintenance database */
 	}
 	PQclear(r);
 	walk_free(&w);
+	if (!ok)
+		catalog_object_free(out);
 	return ok;
 }
 
-bool catalog_drop_sql(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, bool cascade, str *out,
-		      char **dbname, pg_error *pgerr, tusk_err *err)
+static void parts_free(catalog_part *parts, size_t n)
 {
-	char *type, *identity;
-	if (!catalog_identify(pool, user_id, server_id, path, dbname, &type, &identity, pgerr, err))
-		return false;
-	/* "name on table" for a table's parts */
-	const char *on = strstr(identity, " on ");
-	const char *table = on ? on + 4 : "";
-	int part_len = on ? (int)(on - identity) : (int)strlen(identity);
-	const char *tail = cascade ? " CASCADE;" : ";";
-	if (cascade && (strcmp(type, "role") == 0 || strcmp(type, "tablespace") == 0)) {
-		err_set(err, "no_cascade", "A %s cannot be dropped with CASCADE: drop or reassign what %s first.", type,
-			strcmp(type, "role") == 0 ? "it owns and its privileges" : "is stored in it");
-		free(type);
-		free(identity);
-		free(*dbname);
-		*dbname = NULL;
-		return false;
+	for (size_t i = 0; i < n; i++) {
+		free(parts[i].raw);
+		free(parts[i].quoted);
 	}
-	/* the object type as a keyword: "materialized view" -> "MATERIALIZED VIEW" */
-	char kw[64];
-	size_t k = 0;
-	for (; type[k] && k < sizeof(kw) - 1; k++)
-		kw[k] = (char)(type[k] >= 'a' && type[k] <= 'z' ? type[k] - 32 : type[k]);
-	kw[k] = '\0';
-	if (strcmp(type, "table column") == 0) {
-		/* identity is table.column: the column is the last part */
-		const char *dot = strrchr(identity, '.');
-		str_appendf(out, "ALTER TABLE %.*s DROP COLUMN %s%s", (int)(dot - identity), identity, dot + 1, tail);
-	} else if (strcmp(type, "table constraint") == 0) {
-		str_appendf(out, "ALTER TABLE %s DROP CONSTRAINT %.*s%s", table, part_len, identity, tail);
-	} else if (strcmp(type, "trigger") == 0 || strcmp(type, "policy") == 0 || strcmp(type, "rule") == 0) {
-		str_appendf(out, "DROP %s %.*s ON %s%s", kw, part_len, identity, table, tail);
-	} else {
-		str_appendf(out, "DROP %s %s%s", kw, identity, tail);
-	}
-	free(type);
-	free(identity);
-	return true;
+	free(parts);
+}
+
+void catalog_object_free(catalog_object *o)
+{
+	free(o->db);
+	free(o->type);
+	free(o->identity);
+	parts_free(o->names, o->nnames);
+	parts_free(o->args, o->nargs);
+	*o = (catalog_object){0};
 }
 
 bool catalog_path_relation(const char *path, char **db, char **schema, char **name, const char **kind,
@@ -817,65 +842,44 @@ bool catalog_path_relation(const char *path, char **db, char **schema, char **na
 	return ok;
 }
 
-/* Each searchable kind: (schema, name, label) rows of objects whose name matches $1. */
+/* Each searchable kind: (schema, name, part, label) rows of objects whose
+ * name matches $1. name is the member of the schema's collection; a column
+ * or an index is a part of it (part: its name, in the part collection),
+ * each name in a column of its own so the path escapes each whole. */
 static const struct {
-	const char *kind, *collection, *sql;
+	const char *kind, *collection, *part_collection, *sql;
 } searchable[] = {
-	{"table", "tables",
-	 "SELECT n.nspname, c.relname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
-	 "c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname ILIKE $1"},
-	{"view", "views",
-	 "SELECT n.nspname, c.relname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
-	 "c.relnamespace WHERE c.relkind = 'v' AND c.relname ILIKE $1"},
-	{"materialized_view", "materialized_views",
-	 "SELECT n.nspname, c.relname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
-	 "c.relnamespace WHERE c.relkind = 'm' AND c.relname ILIKE $1"},
-	{"sequence", "sequences",
-	 "SELECT n.nspname, c.relname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
-	 "c.relnamespace WHERE c.relkind = 'S' AND c.relname ILIKE $1"},
-	{"function", "functions",
-	 "SELECT n.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', p.proname "
-	 "|| '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')' FROM pg_catalog.pg_proc p JOIN "
-	 "pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind = 'f' AND p.prorettype NOT IN "
+	{"table", "tables", NULL,
+	 "SELECT n.nspname, c.relname, NULL, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
+	 "n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname ILIKE $1"},
+	{"view", "views", NULL,
+	 "SELECT n.nspname, c.relname, NULL, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
+	 "n.oid = c.relnamespace WHERE c.relkind = 'v' AND c.relname ILIKE $1"},
+	{"materialized_view", "materialized_views", NULL,
+	 "SELECT n.nspname, c.relname, NULL, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
+	 "n.oid = c.relnamespace WHERE c.relkind = 'm' AND c.relname ILIKE $1"},
+	{"sequence", "sequences", NULL,
+	 "SELECT n.nspname, c.relname, NULL, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
+	 "n.oid = c.relnamespace WHERE c.relkind = 'S' AND c.relname ILIKE $1"},
+	{"function", "functions", NULL,
+	 "SELECT n.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', NULL, "
+	 "p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')' FROM pg_catalog.pg_proc p "
+	 "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind = 'f' AND p.prorettype NOT IN "
 	 "('pg_catalog.trigger'::regtype, 'pg_catalog.event_trigger'::regtype) AND p.proname ILIKE $1"},
-	{"type", "types",
-	 "SELECT n.nspname, t.typname, t.typname FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = "
-	 "t.typnamespace WHERE t.typtype IN ('c', 'e', 'r', 'm', 'b') AND (t.typrelid = 0 OR (SELECT c.relkind FROM "
-	 "pg_catalog.pg_class c WHERE c.oid = t.typrelid) = 'c') AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type el "
-	 "WHERE el.oid = t.typelem AND el.typarray = t.oid) AND t.typname ILIKE $1"},
-	{"column", "tables",
-	 "SELECT n.nspname, c.relname || '/columns/' || a.attname, c.relname || '.' || a.attname FROM "
-	 "pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON "
-	 "n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND "
-	 "a.attname ILIKE $1"},
-	{"index", "tables",
-	 "SELECT n.nspname, t.relname || '/indexes/' || ic.relname, ic.relname || ' on ' || t.relname FROM "
-	 "pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid JOIN pg_catalog.pg_class t ON "
-	 "t.oid = i.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace WHERE t.relkind IN ('r', 'p') "
-	 "AND ic.relname ILIKE $1"},
+	{"type", "types", NULL,
+	 "SELECT n.nspname, t.typname, NULL, t.typname FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON "
+	 "n.oid = t.typnamespace WHERE t.typtype IN ('c', 'e', 'r', 'm', 'b') AND (t.typrelid = 0 OR (SELECT c.relkind "
+	 "FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid) = 'c') AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type "
+	 "el WHERE el.oid = t.typelem AND el.typarray = t.oid) AND t.typname ILIKE $1"},
+	{"column", "tables", "columns",
+	 "SELECT n.nspname, c.relname, a.attname, c.relname || '.' || a.attname FROM pg_catalog.pg_attribute a JOIN "
+	 "pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
+	 "c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attname ILIKE $1"},
+	{"index", "tables", "indexes",
+	 "SELECT n.nspname, t.relname, ic.relname, ic.relname || ' on ' || t.relname FROM pg_catalog.pg_index i JOIN "
+	 "pg_catalog.pg_class ic ON ic.oid = i.indexrelid JOIN pg_catalog.pg_class t ON t.oid = i.indrelid JOIN "
+	 "pg_catalog.pg_namespace n ON n.oid = t.relnamespace WHERE t.relkind IN ('r', 'p') AND ic.relname ILIKE $1"},
 };
-
-/* Escapes name for a path; column/index rows carry a ready "table/part/name" tail whose
- * separators must stay. */
-static void append_search_tail(str *s, const char *tail, bool has_parts)
-{
-	if (!has_parts) {
-		catalog_append_segment(s, tail);
-		return;
-	}
-	/* "table/columns/col": escape the table and the part name, keep the two slashes */
-	const char *first = strchr(tail, '/');
-	const char *second = first ? strchr(first + 1, '/') : NULL;
-	if (!second) {
-		catalog_append_segment(s, tail);
-		return;
-	}
-	char *table = xstrndup(tail, (size_t)(first - tail));
-	catalog_append_segment(s, table);
-	free(table);
-	str_append(s, first, (size_t)(second - first + 1));
-	catalog_append_segment(s, second + 1);
-}
 
 bool catalog_search(pgpool *pool, int64_t user_id, int64_t server_id, const char *db, const char *text,
 		    const char *kind, int limit, catalog_list *out, pg_error *pgerr, tusk_err *err)
@@ -896,7 +900,7 @@ bool catalog_search(pgpool *pool, int64_t user_id, int64_t server_id, const char
 		any = true;
 		str sql = STR_INIT;
 		str_appendf(&sql, "SELECT * FROM (%s) x WHERE x.nspname NOT IN ('pg_catalog', 'information_schema') AND "
-				  "x.nspname NOT LIKE 'pg\\_toast%%' ORDER BY 3 LIMIT %d",
+				  "x.nspname NOT LIKE 'pg\\_toast%%' ORDER BY 4 LIMIT %d",
 			    searchable[k].sql, limit - (int)out->n);
 		const char *params[1] = {str_cstr(&pattern)};
 		PGresult *r = pgpool_query(pool, user_id, server_id, db, str_cstr(&sql), 1, params, pgerr, err);
@@ -906,7 +910,6 @@ bool catalog_search(pgpool *pool, int64_t user_id, int64_t server_id, const char
 			catalog_list_free(out);
 			return false;
 		}
-		bool parts = strcmp(searchable[k].kind, "column") == 0 || strcmp(searchable[k].kind, "index") == 0;
 		for (int i = 0; i < PQntuples(r); i++) {
 			str path = STR_INIT;
 			str_append_cstr(&path, "/databases/");
@@ -914,9 +917,13 @@ bool catalog_search(pgpool *pool, int64_t user_id, int64_t server_id, const char
 			str_append_cstr(&path, "/schemas/");
 			catalog_append_segment(&path, PQgetvalue(r, i, 0));
 			str_appendf(&path, "/%s/", searchable[k].collection);
-			append_search_tail(&path, PQgetvalue(r, i, 1), parts);
+			catalog_append_segment(&path, PQgetvalue(r, i, 1));
+			if (searchable[k].part_collection) {
+				str_appendf(&path, "/%s/", searchable[k].part_collection);
+				catalog_append_segment(&path, PQgetvalue(r, i, 2));
+			}
 			str label = STR_INIT;
-			str_appendf(&label, "%s.%s", PQgetvalue(r, i, 0), PQgetvalue(r, i, 2));
+			str_appendf(&label, "%s.%s", PQgetvalue(r, i, 0), PQgetvalue(r, i, 3));
 			add(out, str_cstr(&path), str_cstr(&label), searchable[k].kind, searchable[k].kind, -1, false);
 			str_free(&label);
 			str_free(&path);

@@ -92,17 +92,78 @@ bool catalog_dependencies(pgpool *pool, int64_t user_id, int64_t server_id, cons
 			  catalog_pairs *out, pg_error *pgerr, tusk_err *err) __attribute__((warn_unused_result));
 void catalog_pairs_free(catalog_pairs *p);
 
-/* The statement that drops the object at path (DROP ... [CASCADE], or ALTER
- * TABLE ... DROP for a table's parts), with names quoted by PostgreSQL.
- * err code unavailable for what cannot be dropped here (databases). */
-bool catalog_drop_sql(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, bool cascade, str *out,
-		      char **dbname, pg_error *pgerr, tusk_err *err) __attribute__((warn_unused_result));
+/* ---- one object of the tree as PostgreSQL addresses it (catalog.c), and
+ * the statements Tusk writes about it (statement.c): built from its
+ * structured names, never by taking PostgreSQL's identity text apart ---- */
 
-/* PostgreSQL's own description of the object at path (pg_identify_object):
- * its type ("table", "table column", "function"...) and its quoted identity
- * ("cat.parent", "cat.parent.code", "cat.add(integer,integer)"); malloc'd. */
-bool catalog_identify(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, char **db, char **type,
-		      char **identity, pg_error *pgerr, tusk_err *err) __attribute__((warn_unused_result));
+/* One part of an object's name: as the catalog holds it, and as
+ * PostgreSQL's quote_ident writes it. raw is NULL for an absent part. */
+typedef struct {
+	char *raw, *quoted;
+} catalog_part;
+
+typedef struct {
+	char *db;       /* the database it lives in; NULL: the server's (a role, a tablespace) */
+	char *type;     /* pg_identify_object_as_address's type ("table", "table column",
+			 * "trigger"...), and "domain" for a domain (PostgreSQL says "type") */
+	char *identity; /* pg_identify_object's identity: to show, never to take apart */
+	/* pg_identify_object_as_address's object_names and object_args, except
+	 * that a type, and the domain of a domain constraint, come as
+	 * (schema, name) from pg_type rather than as one type name */
+	catalog_part *names, *args;
+	size_t nnames, nargs;
+	char oprkind; /* an operator's: 'b' infix, 'l' prefix, 'r' postfix (before PostgreSQL 14) */
+} catalog_object;
+
+/* The object at path (a member, a database, a role or a tablespace). err
+ * code not_found for a path that names nothing. */
+bool catalog_object_at(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, catalog_object *out,
+		       pg_error *pgerr, tusk_err *err) __attribute__((warn_unused_result));
+void catalog_object_free(catalog_object *o);
+
+/* The object as statements name it: ref is the object itself
+ * ("sales.orders", "sales.total(integer, pg_catalog.text)", "sales.+
+ * (integer, NONE)", "(integer AS text)") or, for a part of a table or a
+ * domain (column, constraint, trigger, policy, rule), the part's own name
+ * with on its table or domain; on stays empty otherwise. err code
+ * unavailable when PostgreSQL addressed it in a shape Tusk does not know. */
+bool catalog_object_ref(const catalog_object *o, str *ref, str *on, tusk_err *err)
+	__attribute__((warn_unused_result));
+
+/* Each appends one statement about o, ending in ';'. err code unavailable
+ * when PostgreSQL has no such statement for the kind (a cast has no owner,
+ * a database is not dropped from its own connection), no_cascade when the
+ * kind's DROP takes no CASCADE, name_too_long for a new name PostgreSQL
+ * would cut (see catalog_name_fits). User names are quoted by libpq on c. */
+/* DROP; *transaction is false when PostgreSQL runs it only outside a
+ * transaction block (DROP TABLESPACE, DROP SUBSCRIPTION). */
+bool catalog_sql_drop(const catalog_object *o, bool cascade, str *out, bool *transaction, tusk_err *err)
+	__attribute__((warn_unused_result));
+/* COMMENT ON ... IS comment (NULL removes it). */
+bool catalog_sql_comment(PGconn *c, const catalog_object *o, const char *comment, str *out, tusk_err *err)
+	__attribute__((warn_unused_result));
+bool catalog_sql_owner(PGconn *c, const catalog_object *o, const char *role, str *out, tusk_err *err)
+	__attribute__((warn_unused_result));
+/* RENAME, then o names the renamed object (for the statements after it). */
+bool catalog_sql_rename(PGconn *c, catalog_object *o, const char *name, str *out, tusk_err *err)
+	__attribute__((warn_unused_result));
+/* SET SCHEMA, then o names the moved object. */
+bool catalog_sql_set_schema(PGconn *c, catalog_object *o, const char *schema, str *out, tusk_err *err)
+	__attribute__((warn_unused_result));
+
+/* Whether PostgreSQL keeps name as it is: false, with err code
+ * name_too_long saying what it would become, for a name longer than the
+ * server's max_identifier_length (63 bytes unless built otherwise), which
+ * PostgreSQL cuts without an error. Asks the server (text to name). */
+bool catalog_name_fits(PGconn *c, const char *name, tusk_err *err) __attribute__((warn_unused_result));
+
+/* Runs sql on c: inside one transaction block when transaction is true
+ * (rolled back on any error), else as it is, as PostgreSQL requires for
+ * DROP TABLESPACE or CREATE DATABASE. A name PostgreSQL cuts to
+ * max_identifier_length (its NOTICE 42622) fails the run like an error:
+ * inside a transaction nothing is kept; outside one the statement has run
+ * and pe's detail says so. false with pe filled on failure. */
+bool catalog_run(PGconn *c, const char *sql, bool transaction, pg_error *pe) __attribute__((warn_unused_result));
 
 /* The database, schema and name of the relation at path (a table, view or
  * materialized view), malloc'd; *kind is its member kind. */

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "catalog/lookup.h"
+
 /* Collections under a database, a schema and a table. */
 static const char *const database_children[] = {"schemas", "extensions", "casts", "event_triggers",
 						 "foreign_data_wrappers", "languages", "publications", "subscriptions",
@@ -164,10 +166,7 @@ const catalog_kind catalog_kinds[] = {
 	 SCHEMA_OBJ("pg_collation", "collname", "collnamespace", ""), NULL, "pg_collation",
 	 OWNED("pg_collation", "collowner")},
 	{"operators", "Operators", "operator", "operator", CATALOG_AT_SCHEMA, none,
-	 "SELECT o.oprname || '(' || COALESCE(pg_catalog.format_type(o.oprleft, NULL), 'NONE') || ', ' || "
-	 "COALESCE(pg_catalog.format_type(o.oprright, NULL), 'NONE') || ')', o.oprname || ' (' || "
-	 "COALESCE(pg_catalog.format_type(o.oprleft, NULL), 'NONE') || ', ' || "
-	 "COALESCE(pg_catalog.format_type(o.oprright, NULL), 'NONE') || ')', false, o.oid FROM pg_catalog.pg_operator o "
+	 "SELECT " OPER_NAME("") ", " OPER_NAME(" ") ", false, o.oid FROM pg_catalog.pg_operator o "
 	 "JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace WHERE n.nspname = $1",
 	 NULL, "pg_operator", OWNED("pg_operator", "oprowner")},
 	{"fts_configurations", "FTS Configurations", "fts_configuration", "fts", CATALOG_AT_SCHEMA, none,

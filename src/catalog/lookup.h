@@ -1,7 +1,7 @@
 /* Finding one catalog object by the names in its tree path, as SQL
  * subqueries that yield its oid: $1, $2 are the ancestors' names and the
  * member's, as the DDL and properties queries take them. Shared by
- * catalog/ddl.c and catalog/props.c. */
+ * catalog/ddl.c and catalog/props.c; kinds.c lists operators by OPER_NAME. */
 #ifndef TUSK_CATALOG_LOOKUP_H
 #define TUSK_CATALOG_LOOKUP_H
 
@@ -19,10 +19,14 @@
 	"(SELECT o.oid FROM pg_catalog.pg_collation o JOIN pg_catalog.pg_namespace n ON n.oid = o.collnamespace "       \
 	"WHERE n.nspname = $1 AND o.collname = $2 AND o.collencoding IN (-1, "                                          \
 	"pg_catalog.pg_char_to_encoding(pg_catalog.getdatabaseencoding())))"
+/* An operator o as the tree names it, "name(left, right)" with NONE for a
+ * missing side (format_type says "-" for no type); SEP goes before the
+ * parenthesis (" " in labels). */
+#define OPER_SIDE(col) "CASE WHEN o." col " = 0 THEN 'NONE' ELSE pg_catalog.format_type(o." col ", NULL) END"
+#define OPER_NAME(sep) "o.oprname || '" sep "(' || " OPER_SIDE("oprleft") " || ', ' || " OPER_SIDE("oprright") " || ')'"
 #define OPER                                                                                                           \
 	"(SELECT o.oid FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace "         \
-	"WHERE n.nspname = $1 AND o.oprname || '(' || COALESCE(pg_catalog.format_type(o.oprleft, NULL), 'NONE') || "    \
-	"', ' || COALESCE(pg_catalog.format_type(o.oprright, NULL), 'NONE') || ')' = $2)"
+	"WHERE n.nspname = $1 AND " OPER_NAME("") " = $2)"
 #define FTS(table, prefix)                                                                                             \
 	"(SELECT o.oid FROM pg_catalog." table " o JOIN pg_catalog.pg_namespace n ON n.oid = o." prefix "namespace "    \
 	"WHERE n.nspname = $1 AND o." prefix "name = $2)"

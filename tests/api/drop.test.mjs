@@ -35,7 +35,7 @@ const exists = (sql) => psql(sql, { db: DB }) === 't';
 test('the preview shows the statement and drops nothing', async () => {
   const r = await drop(`${base}/tables/t1`, { preview: true });
   assert.equal(r.status, 200, r.raw);
-  assert.deepEqual(r.body, { sql: 'DROP TABLE d.t1;', done: false });
+  assert.deepEqual(r.body, { sql: 'DROP TABLE d.t1;', done: false, transaction: true });
   assert.ok(exists("SELECT to_regclass('d.t1') IS NOT NULL"));
   assert.equal((await drop(`${base}/tables/t1`, { preview: true, cascade: true })).body.sql, 'DROP TABLE d.t1 CASCADE;');
 });
@@ -47,7 +47,7 @@ test("parts of a table, functions and odd names get the right statement", async 
     [`${base}/tables/t1/triggers/t1_trg`, 'DROP TRIGGER t1_trg ON d.t1;'],
     [`${base}/tables/Odd Name/indexes/odd_idx`, 'DROP INDEX d.odd_idx;'],
     [`${base}/tables/Odd Name/columns/Col A`, 'ALTER TABLE d."Odd Name" DROP COLUMN "Col A";'],
-    [`${base}/functions/f(x integer, y text)`, 'DROP FUNCTION d.f(integer,pg_catalog.text);'],
+    [`${base}/functions/f(x integer, y text)`, 'DROP FUNCTION d.f(integer, pg_catalog.text);'],
     [`${base}/views/v1`, 'DROP VIEW d.v1;'],
     [`${base}`.replace(/\/d$/, '/d'), 'DROP SCHEMA d;'],
   ];
@@ -70,7 +70,7 @@ test('a drop blocked by dependents reports PostgreSQL; cascade drops them; parts
   assert.equal((await drop(`${base}/tables/Odd Name/columns/Col A`)).status, 200);
   assert.ok(exists("SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'd.\"Odd Name\"'::regclass AND attname = 'Col A' AND NOT attisdropped)"));
   const done = await drop(`${base}/tables/t1`, { cascade: true });
-  assert.deepEqual(done.body, { sql: 'DROP TABLE d.t1 CASCADE;', done: true });
+  assert.deepEqual(done.body, { sql: 'DROP TABLE d.t1 CASCADE;', done: true, transaction: true });
   assert.ok(exists("SELECT to_regclass('d.t1') IS NULL AND to_regclass('d.v1') IS NULL"));
   assert.equal((await drop(`${base}/tables/t1`)).status, 404);
 });

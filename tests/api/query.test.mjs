@@ -238,6 +238,9 @@ test('exports: CSV parses back to the same values, with options; JSON too', asyn
   const ins = await c.get(`api/v1/sessions/${sid}/results/0/export?format=sql&table=${encodeURIComponent('public.Export "Back"')}`);
   assert.equal(ins.status, 200);
   assert.match(ins.raw, /^INSERT INTO "public"\."Export ""Back""" \("id", "txt"\) VALUES \('1', 'plain'\);$/m);
+  // with schema, a table name with dots is taken whole
+  const dotted = await c.get(`api/v1/sessions/${sid}/results/0/export?format=sql&schema=${encodeURIComponent('s.x')}&table=${encodeURIComponent('a.b')}`);
+  assert.match(dotted.raw, /^INSERT INTO "s\.x"\."a\.b" \("id", "txt"\) VALUES \('1', 'plain'\);$/m);
   psql('DROP TABLE IF EXISTS public."Export ""Back"""; CREATE TABLE public."Export ""Back""" (id int, txt text);');
   psql(ins.raw);
   const back = await run(sid, 'SELECT id::text, txt FROM public."Export ""Back""" ORDER BY id');

@@ -160,7 +160,7 @@ test('the Grant Wizard grants and revokes on tables, a view, a sequence, a funct
     'GRANT USAGE, SELECT ON SEQUENCE shop.ticket TO "rt_app", "rt Reader" WITH GRANT OPTION;',
     'GRANT EXECUTE ON FUNCTION shop.total() TO "rt_app", "rt Reader" WITH GRANT OPTION;',
     'GRANT USAGE ON SCHEMA shop TO "rt_app", "rt Reader" WITH GRANT OPTION;',
-    `GRANT CONNECT ON DATABASE "${DB}" TO "rt_app", "rt Reader" WITH GRANT OPTION;`,
+    `GRANT CONNECT ON DATABASE ${DB} TO "rt_app", "rt Reader" WITH GRANT OPTION;`,
   ].join('\n'));
   const run = await c.post(`api/v1/servers/${id}/privileges`, { action: 'grant', objects, privileges: ['select', 'usage', 'execute', 'connect'], roles: ['rt_app', 'rt Reader'], with_grant_option: true });
   assert.equal(run.status, 200, run.raw);

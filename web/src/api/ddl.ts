@@ -7,6 +7,8 @@ import { errorMessage } from '../lib/format';
 export interface DdlAnswer {
   sql: string;
   done: boolean;
+  /** Whether it runs in one transaction block; absent for several steps each run its own way. */
+  transaction?: boolean;
 }
 
 export type CreateKind =

@@ -21,6 +21,8 @@ export interface Dependencies {
 export interface DropAnswer {
   sql: string;
   done: boolean;
+  /** true: it runs in a transaction block; false: alone, as PostgreSQL requires (DROP TABLESPACE, DROP SUBSCRIPTION). */
+  transaction: boolean;
 }
 
 export async function objectProperties(serverId: number, path: string): Promise<NamedValue[]> {

@@ -47,12 +47,21 @@ export function relationOf(path: string): { schema: string; table: string } | nu
 }
 
 /**
- * How the user names the object: its names below the database joined by
- * dots ("cat.parent", "cat.parent.id"), a database or server-wide object by
- * its own name.
+ * The object's names below the database, outermost first (["cat", "parent",
+ * "id"]); a database or server-wide object: its own name alone.
  */
-export function qualifiedName(path: string): string {
+export function nameSteps(path: string): string[] {
   const steps = pathSteps(path).filter((s) => s.name !== null);
   const inner = steps.length > 1 && steps[0]!.collection === 'databases' ? steps.slice(1) : steps;
-  return inner.map((s) => s.name).join('.');
+  return inner.map((s) => s.name!);
+}
+
+/**
+ * How the user names the object: its names below the database joined by
+ * dots ("cat.parent", "cat.parent.id"), a database or server-wide object by
+ * its own name. Names may hold dots themselves: where that matters (what a
+ * drop takes), show nameSteps apart.
+ */
+export function qualifiedName(path: string): string {
+  return nameSteps(path).join('.');
 }

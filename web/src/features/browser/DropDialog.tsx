@@ -7,7 +7,7 @@ import { dropObject } from '../../api/objects';
 import type { ObjectNode, Server } from '../../api/servers';
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
-import { qualifiedName } from '../../lib/objectPath';
+import { nameSteps } from '../../lib/objectPath';
 import { objectDropped } from '../../state/servers';
 import { showToast } from '../../state/toasts';
 import { StatementPreview, usePreviewedStatement } from '../dialogs/StatementPreview';
@@ -23,7 +23,10 @@ interface DropDialogProps {
 
 export function DropDialog({ server, node, cascade, onCascade, onClose }: DropDialogProps): JSX.Element {
   const kind = kindLabel(node);
-  const name = qualifiedName(node.path);
+  // its own name, then where it is, each name whole: "a.b" in "x on y" is not a in b, or x on y
+  const steps = nameSteps(node.path);
+  const name = steps[steps.length - 1] ?? '';
+  const within = steps.slice(0, -1).join(' › ');
   const statement = usePreviewedStatement((preview) => dropObject(server.id, node.path, cascade, preview));
   const { preview, failure, busy } = statement;
 
@@ -32,7 +35,7 @@ export function DropDialog({ server, node, cascade, onCascade, onClose }: DropDi
       onClose();
       forgetObject(server.id, node.path);
       objectDropped(server.id, node.path, cascade);
-      showToast(`Dropped ${kind} ${name}${cascade ? ' and the objects that depended on it' : ''}.`);
+      showToast(`Dropped ${kind} ${name}${within ? ` in ${within}` : ''}${cascade ? ' and the objects that depended on it' : ''}.`);
     });
 
   const dependents = failure?.sqlstate === '2BP01' && !cascade;
@@ -56,6 +59,12 @@ export function DropDialog({ server, node, cascade, onCascade, onClose }: DropDi
     <Dialog title={`Drop ${kind}${cascade ? ' (cascade)' : ''}`} size="medium" onClose={onClose} onSubmit={() => void submit()} footer={footer}>
       <p>
         Drop the {kind} <strong>{name}</strong>
+        {within && (
+          <>
+            {' '}
+            in <strong>{within}</strong>
+          </>
+        )}
         {cascade ? ' and every object that depends on it' : ''}? This cannot be undone. Tusk will run:
       </p>
       <StatementPreview state={statement} />

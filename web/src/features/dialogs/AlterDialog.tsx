@@ -33,6 +33,8 @@ const NO_OWNER = new Set([
   'role',
   'user_mapping',
   'domain_constraint',
+  'fts_parser',
+  'fts_template',
 ]);
 
 /** Kinds that cannot move to another schema though they sit in one. */
