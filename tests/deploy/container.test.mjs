@@ -1,5 +1,5 @@
 // The container image, run with podman as the runix pgadmin4 chart runs pgAdmin's image in
-// the seed (tests/deploy/fixtures/seed-helmrelease.yaml): uid/gid 5050, its resource limits,
+// the seed (tests/fixtures/seed-helmrelease.yaml): uid/gid 5050, its resource limits,
 // the chart's environment, servers.json at /pgadmin4/servers.json, a volume at
 // /var/lib/pgadmin. First start, restart, a root-owned volume, root, capabilities, the
 // healthcheck, and backups through the image's own PostgreSQL client programs.
@@ -19,7 +19,7 @@ const YAML = require('yaml');
 
 requireImage();
 
-const fixtures = join(root, 'tests/deploy/fixtures');
+const fixtures = join(root, 'tests/fixtures');
 const serversJson = readFileSync(join(fixtures, 'servers.json'), 'utf8');
 const seedDocs = YAML.parseAllDocuments(readFileSync(join(fixtures, 'seed-helmrelease.yaml'), 'utf8')).map((d) => d.toJS());
 const values = seedDocs.find((d) => d.kind === 'HelmRelease').spec.values;

@@ -111,7 +111,7 @@ test('the chart defaults: the pod runs, its probes answer, the password NOTES.tx
 });
 
 test('the chart on port 80 under a sub-path, with an existing Secret and servers.json: NET_BIND_SERVICE only', { timeout: 120000 }, async () => {
-  const servers = JSON.parse(readFileSync(join(root, 'tests/deploy/fixtures/servers.json'), 'utf8')).Servers;
+  const servers = JSON.parse(readFileSync(join(root, 'tests/fixtures/servers.json'), 'utf8')).Servers;
   const r = renderChart(chartDir, {
     containerPort: 80,
     scriptName: '/tusk/',
