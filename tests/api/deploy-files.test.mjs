@@ -1,7 +1,7 @@
 // The deployment files, checked without a cluster (make test): the Containerfile's contract;
 // the Helm chart (every value a template reads is defined and every value is read; rendered
-// by tests/deploy/helm.mjs with several sets of values: objects that refer to each other, probes,
-// ports, mounts, securityContext, and the refusals); the kustomize manifests (every resource
+// and linted by Helm 3 itself (tests/deploy/helm.mjs) with several sets of values: objects that
+// refer to each other, probes, ports, mounts, securityContext, and the refusals); the kustomize manifests (every resource
 // exists and parses, names and ports refer to each other); the chart's default pod is the
 // manifests' pod; and the probe paths answer 200 from the tusk binary.
 // make test-deploy runs those pods with podman; docs/deployment.md says what needs a cluster.
@@ -11,7 +11,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { startTusk } from '../lib/tusk.mjs';
-import { renderChart } from '../deploy/helm.mjs';
+import { renderChart, lintChart, helmVersion } from '../deploy/helm.mjs';
 
 const require = createRequire(new URL('../../web/package.json', import.meta.url));
 const YAML = require('yaml');
@@ -280,6 +280,22 @@ test('Helm chart, rendered with other values: port 80, a sub-path, a password, s
   assert.deepEqual(np.policyTypes, ['Ingress', 'Egress']);
   assert.equal(np.ingress[0].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'], 'traefik');
   assert.deepEqual(np.egress[1].ports, [{ port: 5432, protocol: 'TCP' }]);
+});
+
+test('helm lint --strict passes the chart with its defaults and with the value sets rendered here', () => {
+  assert.match(helmVersion(), /^v3\./);
+  const servers = JSON.parse(read('tests/fixtures/servers.json')).Servers;
+  const sets = [
+    {},
+    { containerPort: 80, scriptName: '/tusk/', admin: { password: 'p-in-values' }, serverDefinitions: { enabled: true, servers } },
+    { replicaCount: 2, store: { url: 'postgresql://tusk@pg/tusk' }, persistence: { accessModes: ['ReadWriteMany'] } },
+    { ingress: { enabled: true, hosts: [{ host: 'pgadmin4.local', paths: [{ path: '/', pathType: 'Prefix' }] }] }, ingressRoute: { enabled: true } },
+  ];
+  for (const over of sets) {
+    const r = lintChart(chartPath, over);
+    assert.equal(r.code, 0, `${JSON.stringify(over)}:\n${r.output}`);
+    assert.match(r.output, /1 chart\(s\) linted, 0 chart\(s\) failed/);
+  }
 });
 
 test('Helm chart refuses what would break the pod', () => {

@@ -1,5 +1,5 @@
-// The plain manifests rendered by kubectl kustomize, and the Helm chart rendered with a few
-// sets of values (tests/deploy/helm.mjs: no Helm here), their pods run with podman the way a
+// The plain manifests rendered by kubectl kustomize, and the Helm chart rendered by Helm 3 with a
+// few sets of values (tests/deploy/helm.mjs), their pods run with podman the way a
 // kubelet would run them (tests/deploy/kubelet.mjs): securityContext, limits, env and
 // Secrets, volumes, and the probes asked at the ports and paths the manifests name.
 import { test, after } from 'node:test';
