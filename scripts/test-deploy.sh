@@ -31,51 +31,17 @@ mkdir -p "$cache"
 tmp=$(mktemp -d /tmp/tusk-deploy.XXXXXX)
 chmod 755 "$tmp"
 
-# ---- a private podman ----
-mkdir -p "$tmp/podman/root" "$tmp/podman/run" "$tmp/podman/net" "$tmp/podman/tmp"
-cat >"$tmp/podman/containers.conf" <<EOF
-[containers]
-# crun's and runc's setrlimit of the default ulimits is refused in some sandboxes
-default_ulimits = []
-# no container gets a network unless a test asks for one (never the CNI bridge)
-netns = "none"
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-tmp_dir = "$tmp/podman/tmp"
-[network]
-network_config_dir = "$tmp/podman/net"
-EOF
-cat >"$tmp/podman/storage.conf" <<EOF
-[storage]
-driver = "overlay"
-graphroot = "$tmp/podman/root"
-runroot = "$tmp/podman/run"
-EOF
-export CONTAINERS_CONF=$tmp/podman/containers.conf
-export CONTAINERS_STORAGE_CONF=$tmp/podman/storage.conf
-
+# ---- a private podman (scripts/podman-env.sh) ----
+. scripts/podman-env.sh
 cleanup() {
-  # (not `podman system reset`: it would also remove root's podman machines)
-  podman rm --all --force --time 0 >/dev/null 2>&1 || true
-  podman rmi --all --force >/dev/null 2>&1 || true
-  # the mounts podman's overlay storage leaves
-  grep -o " $tmp/[^ ]*" /proc/mounts 2>/dev/null | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+  podman_cleanup
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---- the base image ----
-base=$cache/debian-bookworm-slim.tar
-if [ ! -s "$base" ] || [ -n "$(find "$base" -mtime +30 2>/dev/null)" ]; then
-  say "making debian:bookworm-slim with debootstrap (cached in $cache)"
-  deploy/container/bootstrap-base.sh "$base" "${TUSK_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-else
-  say "debian:bookworm-slim from $base"
-fi
-podman import --quiet --change 'CMD ["bash"]' "$base" docker.io/library/debian:bookworm-slim >/dev/null
+podman_debian_base "$cache" docker.io/library/debian:bookworm-slim || die "the base image could not be made"
 
 if ! out=$(podman run --rm docker.io/library/debian:bookworm-slim true 2>&1); then
   echo "$out" >&2
