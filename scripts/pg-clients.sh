@@ -3,8 +3,9 @@
 # libpq, compiled from Debian's source package on this machine: Debian 12 ships PostgreSQL 15's
 # clients only, and the packages of newer Debian suites need a newer C library than Debian 12
 # has. A pg_dump dumps servers of its own and every older major version, and pg_restore and
-# psql read what older pg_dumps wrote, so the newest set serves PostgreSQL 13-18 (see
-# docs/deployment.md). The image's build stage and `make test-matrix` both use this script.
+# psql read what older pg_dumps wrote; restoring into servers before 17 meets pg_restore 17+'s
+# SET transaction_timeout (docs/deployment.md). The image's build stage and `make test-matrix`
+# both use this script.
 #
 #   scripts/pg-clients.sh OUT      builds into OUT/bin and OUT/lib (the programs find their libpq
 #                                  through the relative run path $ORIGIN/../lib, so OUT can move)
