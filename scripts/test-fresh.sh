@@ -43,9 +43,16 @@ podman_debian_base "$cache" "$image" | sed 's/^/test-fresh: /'
 git clone --quiet --no-hardlinks "$root" "$tmp/clone"
 say "clean clone of $(git -C "$tmp/clone" log -1 --format='%h %s' | cut -c1-72)"
 
+# A machine behind a proxy that intercepts TLS (as this one may be) names its CA bundle in
+# NODE_EXTRA_CA_CERTS; the fresh container's npm gets the same, read-only, and nothing else of
+# this machine's (its root file system stays as debootstrap made it).
+ca=()
+if [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -s "$NODE_EXTRA_CA_CERTS" ]; then
+  ca=(--volume "$NODE_EXTRA_CA_CERTS:/run/tusk-host-ca.pem:ro" --env NODE_EXTRA_CA_CERTS=/run/tusk-host-ca.pem)
+fi
 # A fresh container with the clone at /src (read-only) and a network for apt and npm.
 fresh() { # name
-  podman run --detach --name "$1" --network slirp4netns --env "CI=${CI:-}" \
+  podman run --detach --name "$1" --network slirp4netns --env "CI=${CI:-}" "${ca[@]}" \
     --volume "$tmp/clone:/src:ro" "$image" sleep infinity >/dev/null
 }
 in_fresh() { podman exec --interactive "$@"; }
@@ -61,7 +68,7 @@ in_fresh tusk-fresh-run sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteract
   die "apt-get install make failed in the fresh container"
 in_fresh tusk-fresh-run sh -c 'cp -a /src /root/tusk && stat -c "%A %n" /root'
 say "make run as root in /root/tusk (a fresh Debian 12)"
-podman exec --detach tusk-fresh-run bash -c 'cd /root/tusk && make run >/root/run.log 2>&1; echo $? >/root/run.exit'
+podman exec --detach tusk-fresh-run bash -c 'cd /root/tusk && make run >/root/run.log 2>&1; echo $? >/root/run.exit' >/dev/null
 deadline=$(($(date +%s) + ${FRESH_RUN_TIMEOUT:-1800}))
 until in_fresh tusk-fresh-run grep -q 'tusk ready' /root/run.log 2>/dev/null; do
   if in_fresh tusk-fresh-run test -e /root/run.exit; then
