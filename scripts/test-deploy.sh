@@ -3,10 +3,12 @@
 #  1. installs podman, runc, slirp4netns, debootstrap, kubectl (scripts/install-deps.sh --deploy)
 #  2. makes the debian:bookworm-slim base from Debian's mirror with debootstrap (no registry
 #     is needed), cached as a tarball in $TUSK_DEPLOY_CACHE (/var/cache/tusk-test-deploy)
-#  3. builds deploy/container/Containerfile with podman
+#  3. builds deploy/container/Containerfile with podman (its first stage compiles PostgreSQL's
+#     newest client programs from Debian's source package)
 #  4. runs tests/deploy/*.test.mjs: the image as uid 5050 with the runix chart's
 #     environment, restarts, a root-owned volume, capabilities, the chart's securityContext
-#     and the kustomize manifests run as podman would run them
+#     and the kustomize manifests run as podman would run them, backups and restores of
+#     PostgreSQL 13-18 servers (tests/matrix's npm servers) through the image's programs
 # Podman keeps everything (storage, configuration, networks) under a temporary directory:
 # nothing global changes, and containers reach the host only through ports slirp4netns
 # forwards from 127.0.0.1. Needs root (debootstrap, rootful podman), as CI runs.
@@ -20,57 +22,26 @@ die() { echo "test-deploy: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "needs root (debootstrap and rootful podman); run it as root, e.g. sudo make test-deploy"
 
 scripts/install-deps.sh --deploy
+# Node.js 20 and Helm from tests/tools
+tools=$(scripts/test-tools.sh)
+export PATH="$tools:$PATH"
 
 cache=${TUSK_DEPLOY_CACHE:-/var/cache/tusk-test-deploy}
 mkdir -p "$cache"
 tmp=$(mktemp -d /tmp/tusk-deploy.XXXXXX)
 chmod 755 "$tmp"
 
-# ---- a private podman ----
-mkdir -p "$tmp/podman/root" "$tmp/podman/run" "$tmp/podman/net" "$tmp/podman/tmp"
-cat >"$tmp/podman/containers.conf" <<EOF
-[containers]
-# crun's and runc's setrlimit of the default ulimits is refused in some sandboxes
-default_ulimits = []
-# no container gets a network unless a test asks for one (never the CNI bridge)
-netns = "none"
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-tmp_dir = "$tmp/podman/tmp"
-[network]
-network_config_dir = "$tmp/podman/net"
-EOF
-cat >"$tmp/podman/storage.conf" <<EOF
-[storage]
-driver = "overlay"
-graphroot = "$tmp/podman/root"
-runroot = "$tmp/podman/run"
-EOF
-export CONTAINERS_CONF=$tmp/podman/containers.conf
-export CONTAINERS_STORAGE_CONF=$tmp/podman/storage.conf
-
+# ---- a private podman (scripts/podman-env.sh) ----
+. scripts/podman-env.sh
 cleanup() {
-  # (not `podman system reset`: it would also remove root's podman machines)
-  podman rm --all --force --time 0 >/dev/null 2>&1 || true
-  podman rmi --all --force >/dev/null 2>&1 || true
-  # the mounts podman's overlay storage leaves
-  grep -o " $tmp/[^ ]*" /proc/mounts 2>/dev/null | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+  podman_cleanup
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---- the base image ----
-base=$cache/debian-bookworm-slim.tar
-if [ ! -s "$base" ] || [ -n "$(find "$base" -mtime +30 2>/dev/null)" ]; then
-  say "making debian:bookworm-slim with debootstrap (cached in $cache)"
-  deploy/container/bootstrap-base.sh "$base" "${TUSK_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-else
-  say "debian:bookworm-slim from $base"
-fi
-podman import --quiet --change 'CMD ["bash"]' "$base" docker.io/library/debian:bookworm-slim >/dev/null
+podman_debian_base "$cache" docker.io/library/debian:bookworm-slim || die "the base image could not be made"
 
 if ! out=$(podman run --rm docker.io/library/debian:bookworm-slim true 2>&1); then
   echo "$out" >&2
@@ -88,11 +59,15 @@ for f in "${NODE_EXTRA_CA_CERTS:-}" "${SSL_CERT_FILE:-}" /etc/ssl/certs/ca-certi
   fi
 done
 image=localhost/tusk:test
+# this machine's apt may be told that its mirror serves a snapshot (Acquire::Check-Valid-Until
+# "false"): the build's own apt-get of newer suites' sources needs the same
+valid_until=$(apt-config dump Acquire::Check-Valid-Until 2>/dev/null | sed -n 's/^Acquire::Check-Valid-Until "\(.*\)";$/\1/p')
 say "building $image"
 t0=$(date +%s)
 if ! podman build --network host --format docker --pull=false \
   --ignorefile deploy/container/Containerfile.dockerignore -f deploy/container/Containerfile \
   --build-arg "VERSION=$(cat VERSION)" \
+  --build-arg "APT_CHECK_VALID_UNTIL=$valid_until" \
   --build-arg "REVISION=$(git rev-parse HEAD 2>/dev/null || echo unknown)" \
   --build-arg "CREATED=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
   "${build_ca[@]}" -t "$image" . >"$tmp/build.log" 2>&1; then

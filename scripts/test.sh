@@ -7,6 +7,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 parts=${1:-all}
+# the tests run on the pinned Node.js 20 and Helm of tests/tools (scripts/install-deps.sh --test)
+tools=$(scripts/test-tools.sh) || exit 1
+export PATH="$tools:$PATH"
 
 tmp=$(mktemp -d /tmp/tusk-test.XXXXXX)
 chmod 755 "$tmp"

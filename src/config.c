@@ -549,7 +549,8 @@ void config_free(config *c)
 void config_print_help(FILE *out)
 {
 	fputs("Usage: tusk [FLAGS]\n"
-	      "       tusk user set-password EMAIL [--password-file FILE]   (password from stdin otherwise)\n\n"
+	      "       tusk user set-password EMAIL [--password-file FILE]   (password from stdin otherwise)\n"
+	      "       tusk doctor [--data-dir DIR] [--store-url URL]        (volume, Secret, servers, store: one line each)\n\n"
 	      "Tusk: web-based administration for PostgreSQL.\n\n"
 	      "Settings (flag > environment > default; secrets also from NAME_FILE):\n",
 	      out);

@@ -18,6 +18,7 @@
 #include "api/api.h"
 #include "auth/auth.h"
 #include "config.h"
+#include "doctor/doctor.h"
 #include "http/http.h"
 #include "http/static.h"
 #include "jobs/fence.h"
@@ -466,6 +467,55 @@ static int user_command(int argc, char **argv)
 	return rc;
 }
 
+/* tusk doctor [--data-dir DIR] [--store-url URL]: the runbook's checks, one line each with the
+ * fix (doctor/). Exit 0 when nothing is wrong, 1 otherwise. */
+static int doctor_command(int argc, char **argv)
+{
+	char *flags[6] = {argv[0]};
+	int nflags = 1;
+	for (int i = 2; i < argc; i++) {
+		if ((strcmp(argv[i], "--data-dir") == 0 || strcmp(argv[i], "--store-url") == 0) && i + 1 < argc &&
+		    nflags + 2 <= 6) {
+			flags[nflags++] = argv[i];
+			flags[nflags++] = argv[++i];
+		} else {
+			fprintf(stderr, "usage: tusk doctor [--data-dir DIR] [--store-url URL]\n");
+			return EXIT_USAGE;
+		}
+	}
+	config cfg;
+	tusk_err err;
+	char *config_error = NULL;
+	bool loaded = config_load(&cfg, nflags, flags, environ, &err);
+	size_t nenv = 0;
+	while (environ[nenv])
+		nenv++;
+	char **env = xcalloc(nenv + 1, sizeof(*env));
+	if (!loaded) {
+		/* say why, and check the rest without the secret files that could not be read */
+		config_error = xstrdup(err.msg);
+		config_free(&cfg);
+		size_t k = 0;
+		for (size_t i = 0; i < nenv; i++) {
+			const char *eq = strchr(environ[i], '=');
+			if (!eq || eq - environ[i] < 5 || strncmp(eq - 5, "_FILE", 5) != 0)
+				env[k++] = environ[i];
+		}
+		loaded = config_load(&cfg, nflags, flags, env, &err);
+	} else {
+		memcpy(env, environ, nenv * sizeof(*env));
+	}
+	if (!loaded)
+		config_free(&cfg);
+	/* libsodium verifies the Secret's password against the account */
+	int problems = auth_crypto_init() ? doctor_run(loaded ? &cfg : NULL, config_error, env, stdout) : 1;
+	if (loaded)
+		config_free(&cfg);
+	free(env);
+	free(config_error);
+	return problems ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	/* Block the stop signals before any thread starts so only sigwait sees them. */
@@ -482,6 +532,8 @@ int main(int argc, char **argv)
 		return jobs_sqlclient_main(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "user") == 0)
 		return user_command(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "doctor") == 0)
+		return doctor_command(argc, argv);
 	config cfg;
 	tusk_err err;
 	if (!config_load(&cfg, argc, argv, environ, &err)) {

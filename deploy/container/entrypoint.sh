@@ -2,7 +2,7 @@
 # The image's entrypoint: starts tusk with the pgAdmin container's contract.
 #
 #   (no arguments) or --flags ...   tusk serves (flags as in `tusk --help`)
-#   user set-password EMAIL ...     tusk's command-line tools
+#   user set-password EMAIL ...     tusk's command-line tools (and doctor: the runbook's checks)
 #   any other command               run as given (a shell; /bin/chown in an init container)
 #
 # tusk reads the pgAdmin variables itself (PGADMIN_DEFAULT_EMAIL, PGADMIN_DEFAULT_PASSWORD
@@ -29,7 +29,7 @@ log() { # level message
 }
 
 case "${1:-}" in
---help | -h | --version | -V | user) exec "$TUSK" "$@" ;;
+--help | -h | --version | -V | user | doctor) exec "$TUSK" "$@" ;;
 '' | -*) ;;
 *) exec "$@" ;;
 esac

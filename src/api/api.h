@@ -216,6 +216,9 @@ void api_files_upload(http_req *r);
 
 /* misc.c */
 void api_ping(http_req *r);
+/* pgAdmin's entry points (entry.c) */
+void api_entry_app(http_req *r);
+void api_entry_form_login(http_req *r);
 void api_healthz(http_req *r);
 void api_readyz(http_req *r);
 void api_version(http_req *r);

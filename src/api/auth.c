@@ -34,6 +34,7 @@ static void respond_session(http_req *r, int status, const auth_session *s)
 	jw_key(&w, "user");
 	api_json_user(&w, &s->user);
 	jw_kv_str(&w, "csrf_token", s->session.csrf_token);
+	jw_kv_bool(&w, "password_change_required", s->password_change_required);
 	jw_obj_end(&w);
 	http_respond_json(r, status, &out);
 }

@@ -6,6 +6,11 @@
 
 static const http_route routes[] = {
 	{"GET", "/misc/ping", api_ping, ROUTE_PUBLIC},
+	/* pgAdmin's entry points, for bookmarks and checks written for it (api/entry.c) */
+	{"GET", "/", api_entry_app, ROUTE_PUBLIC},
+	{"GET", "/browser", api_entry_app, ROUTE_PUBLIC},
+	{"GET", "/browser/", api_entry_app, ROUTE_PUBLIC},
+	{"POST", "/authenticate/login", api_entry_form_login, ROUTE_PUBLIC},
 	{"GET", "/healthz", api_healthz, ROUTE_PUBLIC},
 	{"GET", "/readyz", api_readyz, ROUTE_PUBLIC},
 	{"GET", "/api/v1/version", api_version, ROUTE_PUBLIC},
@@ -148,6 +153,14 @@ bool api_before(http_req *r, const http_route *route)
 					   "This request lacks the X-CSRF-Token header of your session; reload the page.");
 			return false;
 		}
+	}
+	/* a first-start password below the minimum: nothing but changing it (or leaving) */
+	if (s->password_change_required && route->handler != api_auth_me && route->handler != api_auth_password &&
+	    route->handler != api_auth_logout) {
+		http_respond_error(r, 403, "password_change_required",
+				   "Your password is shorter than Tusk accepts: change it before anything else "
+				   "(PUT /api/v1/auth/password).");
+		return false;
 	}
 	if ((route->flags & ROUTE_ADMIN) && strcmp(s->user.role, "admin") != 0) {
 		http_respond_error(r, 403, "forbidden", "Only administrators may do this.");

@@ -21,6 +21,7 @@ struct auth {
 	ratelimit *logins;
 	pthread_mutex_t desktop_lock;
 	char desktop_key[AUTH_TOKEN_CHARS]; /* empty once used */
+	int64_t weak_user;		    /* the account that must change its password, or 0 */
 };
 
 auth *auth_new(store *s, const config *cfg)
@@ -42,6 +43,9 @@ void auth_free(auth *a)
 	sodium_memzero(a->desktop_key, sizeof(a->desktop_key));
 	free(a);
 }
+
+static bool create_first_admin(auth *a, tusk_err *err);
+static void password_now_acceptable(auth *a, const store_user *u);
 
 void auth_audit(auth *a, const store_user *u, const char *email, const char *event, const char *client,
 		const char *detail)
@@ -167,8 +171,11 @@ bool auth_user_reset_password(auth *a, store_user *u, const char *password, tusk
 	u->failed_attempts = 0;
 	u->updated_at = time(NULL);
 	/* passwords saved under the old data key can no longer be read */
-	return ok && store_user_update(a->store, u, err) && store_session_delete_user(a->store, u->id, NULL, err) &&
-	       store_credential_delete_user(a->store, u->id, err);
+	ok = ok && store_user_update(a->store, u, err) && store_session_delete_user(a->store, u->id, NULL, err) &&
+	     store_credential_delete_user(a->store, u->id, err);
+	if (ok)
+		password_now_acceptable(a, u);
+	return ok;
 }
 
 /* ---- first start ---- */
@@ -213,7 +220,74 @@ static bool bootstrap_desktop(auth *a, tusk_err *err)
 	return ok;
 }
 
+/* The first administrator with a password below the minimum length (auth_bootstrap only). */
+static bool create_weak_admin(auth *a, const char *email, const char *password, store_user *out, tusk_err *err)
+{
+	store_user u = {0};
+	if (!auth_email_normalize(email, u.email, err))
+		return false;
+	if (!*password || strlen(password) > 1024) {
+		err_set(err, "bootstrap_failed", "PGADMIN_DEFAULT_PASSWORD must have 1 to 1024 characters.");
+		return false;
+	}
+	snprintf(u.role, sizeof(u.role), "admin");
+	u.active = true;
+	u.created_at = u.updated_at = time(NULL);
+	unsigned char key[AUTH_DATA_KEY_BYTES];
+	auth_data_key_new(key);
+	bool ok = set_credentials(&u, password, key, err) && store_user_create(a->store, &u, err);
+	sodium_memzero(key, sizeof(key));
+	if (ok)
+		*out = u;
+	return ok;
+}
+
+/* Whether the account must change its password before anything else (the store says so, so
+ * every replica agrees; the question is asked of the store only for that one account). */
+static bool must_change_password(auth *a, int64_t user_id)
+{
+	if (__atomic_load_n(&a->weak_user, __ATOMIC_RELAXED) != user_id)
+		return false;
+	char id[32];
+	tusk_err err;
+	if (!store_meta_get(a->store, AUTH_WEAK_PASSWORD_META, id, sizeof(id), &err))
+		return true; /* cannot tell: keep asking for the change */
+	if (atoll(id) == user_id)
+		return true;
+	__atomic_store_n(&a->weak_user, (int64_t)0, __ATOMIC_RELAXED);
+	return false;
+}
+
+/* The account changed its password (or an administrator set one): no change is asked any more. */
+static void password_now_acceptable(auth *a, const store_user *u)
+{
+	/* the store, not this process's view: `tusk user set-password` never bootstrapped */
+	char id[32];
+	tusk_err err;
+	if (!store_meta_get(a->store, AUTH_WEAK_PASSWORD_META, id, sizeof(id), &err) || atoll(id) != u->id)
+		return;
+	if (!store_meta_set(a->store, AUTH_WEAK_PASSWORD_META, NULL, &err))
+		log_msg(LOG_WARN, "store", "detail", err.msg, NULL);
+	else
+		__atomic_store_n(&a->weak_user, (int64_t)0, __ATOMIC_RELAXED);
+}
+
+/* Every replica learns the account that must change its password after the first start. */
+static bool load_weak_user(auth *a, tusk_err *err)
+{
+	char id[32];
+	if (!store_meta_get(a->store, AUTH_WEAK_PASSWORD_META, id, sizeof(id), err))
+		return false;
+	__atomic_store_n(&a->weak_user, (int64_t)atoll(id), __ATOMIC_RELAXED);
+	return true;
+}
+
 bool auth_bootstrap(auth *a, tusk_err *err)
+{
+	return create_first_admin(a, err) && load_weak_user(a, err);
+}
+
+static bool create_first_admin(auth *a, tusk_err *err)
 {
 	const config *cfg = a->cfg;
 	if (cfg->desktop)
@@ -245,18 +319,35 @@ bool auth_bootstrap(auth *a, tusk_err *err)
 		err_set(err, "bootstrap_failed", "PGADMIN_DEFAULT_EMAIL: %s", why.msg);
 		return false;
 	}
-	if (!auth_password_acceptable(a, password, &why)) {
+	/* pgAdmin's container takes any password here; so does Tusk, once, and has it changed */
+	bool weak = strlen(password) < (size_t)cfg->password_min_length;
+	if (!weak && !auth_password_acceptable(a, password, &why)) {
 		err_set(err, "bootstrap_failed", "PGADMIN_DEFAULT_PASSWORD: %s", why.msg);
 		return false;
 	}
 	store_user u;
-	if (!auth_user_create(a, email, password, "admin", true, &u, err))
+	if (!(weak ? create_weak_admin(a, email, password, &u, err)
+		   : auth_user_create(a, email, password, "admin", true, &u, err)))
 		return false;
-	auth_audit(a, &u, NULL, "user_created", NULL, "first-start administrator");
+	auth_audit(a, &u, NULL, "user_created", NULL,
+		   weak ? "first-start administrator; its password is weak and must be changed at first login"
+			: "first-start administrator");
 	char id[32];
 	snprintf(id, sizeof(id), "%lld", (long long)u.id);
 	if (!store_meta_set(a->store, "bootstrap_admin_user", id, err))
 		return false;
+	if (weak) {
+		if (!store_meta_set(a->store, AUTH_WEAK_PASSWORD_META, id, err))
+			return false;
+		char min[16];
+		snprintf(min, sizeof(min), "%d", cfg->password_min_length);
+		log_msg(LOG_WARN,
+			"WEAK ADMINISTRATOR PASSWORD: PGADMIN_DEFAULT_PASSWORD is shorter than the minimum; accepted "
+			"for this first start as pgAdmin accepts it, but the account must change it at its first "
+			"login. Fix: put a longer password in the Secret (it is read on the first start only) or log "
+			"in and change it now",
+			"email", u.email, "min_length", min, NULL);
+	}
 	if (generated[0]) {
 		if (!write_initial_password(cfg->data_dir, generated, err) ||
 		    !store_meta_set(a->store, "initial_admin_user", id, err))
@@ -360,7 +451,8 @@ enum auth_result auth_login(auth *a, const char *email, const char *password, co
 	sodium_memzero(key, sizeof(key));
 	if (!ok)
 		return AUTH_ERROR;
-	auth_audit(a, &u, NULL, "login", client, NULL);
+	out->password_change_required = must_change_password(a, u.id);
+	auth_audit(a, &u, NULL, "login", client, out->password_change_required ? "password change required" : NULL);
 	/* a login is a fine moment to sweep sessions that ended */
 	tusk_err ignored_err;
 	if (!store_session_purge(a->store, u.last_login_at, a->cfg->session_idle_timeout, &ignored_err))
@@ -405,6 +497,7 @@ int auth_session_load(auth *a, const char *token, auth_session *out, tusk_err *e
 			    auth_data_key_unwrap_token(ss->data_key_wrapped, ss->data_key_wrapped_len, token, out->data_key);
 	snprintf(out->token, sizeof(out->token), "%s", token);
 	auth_csrf_token(token, ss->csrf_token);
+	out->password_change_required = must_change_password(a, out->user.id);
 	return 1;
 }
 
@@ -463,6 +556,8 @@ bool auth_change_password(auth *a, auth_session *s, const char *current, const c
 		s->user = u;
 		auth_audit(a, &u, NULL, "password_changed", client, NULL);
 		forget_initial_password(a, &u);
+		password_now_acceptable(a, &u);
+		s->password_change_required = false;
 	}
 	sodium_memzero(key, sizeof(key));
 	return ok;

@@ -18,6 +18,9 @@ typedef struct {
 	char token[AUTH_TOKEN_CHARS]; /* the cookie value; set by login only */
 	unsigned char data_key[AUTH_DATA_KEY_BYTES];
 	bool has_data_key;
+	/* the first-start administrator's password was shorter than the minimum: until it is
+	 * changed, this session may only change it, ask who it is, or log out */
+	bool password_change_required;
 } auth_session;
 
 enum auth_result {
@@ -39,7 +42,12 @@ enum auth_result {
 auth *auth_new(store *s, const config *cfg);
 void auth_free(auth *a);
 
-/* Creates the first administrator when the store has no user (see config). */
+/* The store's meta key naming the account whose password must change at its next login. */
+#define AUTH_WEAK_PASSWORD_META "password_change_required_user"
+
+/* Creates the first administrator when the store has no user (see config). A password
+ * shorter than the minimum is accepted there, as pgAdmin's container accepts it, logged as
+ * weak, and that account must change it at its first login. */
 bool auth_bootstrap(auth *a, tusk_err *err) __attribute__((warn_unused_result));
 
 enum auth_result auth_login(auth *a, const char *email, const char *password, const char *client, auth_session *out,

@@ -54,13 +54,70 @@ test('missing or invalid bootstrap values stop the first start with a clear mess
     [{ PGADMIN_DEFAULT_EMAIL: undefined, PGADMIN_DEFAULT_PASSWORD: undefined }, /set PGADMIN_DEFAULT_EMAIL and PGADMIN_DEFAULT_PASSWORD/],
     [{ PGADMIN_DEFAULT_PASSWORD: undefined }, /set PGADMIN_DEFAULT_EMAIL and PGADMIN_DEFAULT_PASSWORD/],
     [{ PGADMIN_DEFAULT_EMAIL: 'not-an-email' }, /PGADMIN_DEFAULT_EMAIL: 'not-an-email' is not a valid e-mail address/],
-    [{ PGADMIN_DEFAULT_PASSWORD: 'short' }, /PGADMIN_DEFAULT_PASSWORD: The password must have at least 8 characters/],
     [{ PGADMIN_DEFAULT_PASSWORD: undefined, PGADMIN_DEFAULT_PASSWORD_FILE: '/nonexistent/pw' }, /cannot read secret file \/nonexistent\/pw/],
   ];
   for (const [env, message] of cases) {
     const res = await runTusk({ env, args: ['--listen', '127.0.0.1', '--port', '0', '--data-dir', join(tempDir(), 'd')] });
     assert.equal(res.code, 78, `${JSON.stringify(env)}: ${res.stderr}`);
     assert.match(res.stderr, message);
+  }
+});
+
+test('a bootstrap password shorter than the minimum is taken, as pgAdmin takes it, logged as weak, and must change at first login', async () => {
+  const dataDir = join(tempDir(), 'data');
+  const weak = 'pw123';
+  const t = await startTusk({ dataDir, env: { PGADMIN_DEFAULT_EMAIL: 'admin@pgadmin.local', PGADMIN_DEFAULT_PASSWORD: weak } });
+  let strong;
+  try {
+    assert.match(t.output(), /warn +WEAK ADMINISTRATOR PASSWORD: PGADMIN_DEFAULT_PASSWORD is shorter than the minimum.*email=admin@pgadmin\.local min_length=8/);
+    assert.doesNotMatch(t.output(), new RegExp(weak), 'the password itself is never logged');
+    const { c, res } = await login(t, 'admin@pgadmin.local', weak);
+    assert.equal(res.status, 200, res.raw);
+    assert.equal(res.body.password_change_required, true);
+    assert.equal((await c.get('api/v1/auth/me')).body.password_change_required, true);
+    // nothing else until the password changes, reads included
+    for (const [method, path] of [['GET', 'api/v1/servers'], ['GET', 'api/v1/users'], ['POST', 'api/v1/servers']]) {
+      const r = await c.request(method, path, method === 'POST' ? { json: { name: 'x', host: 'h' } } : {});
+      assert.equal(r.status, 403, `${method} ${path}: ${r.raw}`);
+      assert.equal(r.body.error.code, 'password_change_required');
+    }
+    // the new one must meet the minimum
+    const tooShort = await c.put('api/v1/auth/password', { current_password: weak, new_password: 'short2' });
+    assert.equal(tooShort.status, 400, tooShort.raw);
+    assert.equal(tooShort.body.error.code, 'weak_password');
+    strong = 'a-longer-password-7';
+    const changed = await c.put('api/v1/auth/password', { current_password: weak, new_password: strong });
+    assert.equal(changed.status, 200, changed.raw);
+    assert.equal((await c.get('api/v1/servers')).status, 200, 'the same session goes on');
+    assert.equal((await c.get('api/v1/auth/me')).body.password_change_required, false);
+    assert.equal((await login(t, 'admin@pgadmin.local', weak)).res.status, 401);
+    const again = await login(t, 'admin@pgadmin.local', strong);
+    assert.equal(again.res.status, 200);
+    assert.equal(again.res.body.password_change_required, false);
+  } finally {
+    assert.equal(await t.stop(), 0);
+  }
+  // a restart with the same short value in the environment changes nothing
+  await withTusk({ dataDir, env: { PGADMIN_DEFAULT_EMAIL: 'admin@pgadmin.local', PGADMIN_DEFAULT_PASSWORD: weak } }, async (t2) => {
+    assert.doesNotMatch(t2.output(), /WEAK ADMINISTRATOR PASSWORD/);
+    const r = await login(t2, 'admin@pgadmin.local', strong);
+    assert.equal(r.res.body.password_change_required, false);
+  });
+});
+
+test('an administrator who sets the weak account a password through tusk user set-password lifts the change', async () => {
+  const dataDir = join(tempDir(), 'data');
+  const env = { PGADMIN_DEFAULT_EMAIL: 'admin@pgadmin.local', PGADMIN_DEFAULT_PASSWORD: 'tiny' };
+  const t = await startTusk({ dataDir, env });
+  try {
+    const set = await runTusk({ env, args: ['user', 'set-password', 'admin@pgadmin.local', '--data-dir', dataDir], input: 'reset-to-something-long\n' });
+    assert.equal(set.code, 0, set.stderr);
+    const r = await login(t, 'admin@pgadmin.local', 'reset-to-something-long');
+    assert.equal(r.res.status, 200, r.res.raw);
+    assert.equal(r.res.body.password_change_required, false);
+    assert.equal((await r.c.get('api/v1/servers')).status, 200);
+  } finally {
+    assert.equal(await t.stop(), 0);
   }
 });
 

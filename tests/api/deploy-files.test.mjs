@@ -1,7 +1,7 @@
 // The deployment files, checked without a cluster (make test): the Containerfile's contract;
 // the Helm chart (every value a template reads is defined and every value is read; rendered
-// by tests/deploy/helm.mjs with several sets of values: objects that refer to each other, probes,
-// ports, mounts, securityContext, and the refusals); the kustomize manifests (every resource
+// and linted by Helm 3 itself (tests/deploy/helm.mjs) with several sets of values: objects that
+// refer to each other, probes, ports, mounts, securityContext, and the refusals); the kustomize manifests (every resource
 // exists and parses, names and ports refer to each other); the chart's default pod is the
 // manifests' pod; and the probe paths answer 200 from the tusk binary.
 // make test-deploy runs those pods with podman; docs/deployment.md says what needs a cluster.
@@ -11,7 +11,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { startTusk } from '../lib/tusk.mjs';
-import { renderChart } from '../deploy/helm.mjs';
+import { renderChart, lintChart, helmVersion } from '../deploy/helm.mjs';
 
 const require = createRequire(new URL('../../web/package.json', import.meta.url));
 const YAML = require('yaml');
@@ -230,7 +230,7 @@ test('Helm chart, rendered with its defaults: Deployment, Service and claim; no 
 });
 
 test('Helm chart, rendered as the seed would use it: ExternalSecret, Ingress, IngressRoute, pgAdmin claim', () => {
-  const seed = YAML.parseAllDocuments(read('tests/deploy/fixtures/seed-helmrelease.yaml')).map((d) => d.toJS());
+  const seed = YAML.parseAllDocuments(read('tests/fixtures/seed-helmrelease.yaml')).map((d) => d.toJS());
   const es = seed.find((d) => d.kind === 'ExternalSecret').spec;
   const r = renderChart(chartPath, {
     admin: { email: 'admin@pgadmin.local' },
@@ -253,7 +253,7 @@ test('Helm chart, rendered as the seed would use it: ExternalSecret, Ingress, In
 });
 
 test('Helm chart, rendered with other values: port 80, a sub-path, a password, servers.json, two replicas, NetworkPolicy', () => {
-  const servers = JSON.parse(read('tests/deploy/fixtures/servers.json')).Servers;
+  const servers = JSON.parse(read('tests/fixtures/servers.json')).Servers;
   let by = checkRendering(renderChart(chartPath, {
     containerPort: 80, scriptName: '/tusk/', admin: { password: 'p-in-values' },
     serverDefinitions: { enabled: true, servers },
@@ -282,6 +282,22 @@ test('Helm chart, rendered with other values: port 80, a sub-path, a password, s
   assert.deepEqual(np.egress[1].ports, [{ port: 5432, protocol: 'TCP' }]);
 });
 
+test('helm lint --strict passes the chart with its defaults and with the value sets rendered here', () => {
+  assert.match(helmVersion(), /^v3\./);
+  const servers = JSON.parse(read('tests/fixtures/servers.json')).Servers;
+  const sets = [
+    {},
+    { containerPort: 80, scriptName: '/tusk/', admin: { password: 'p-in-values' }, serverDefinitions: { enabled: true, servers } },
+    { replicaCount: 2, store: { url: 'postgresql://tusk@pg/tusk' }, persistence: { accessModes: ['ReadWriteMany'] } },
+    { ingress: { enabled: true, hosts: [{ host: 'pgadmin4.local', paths: [{ path: '/', pathType: 'Prefix' }] }] }, ingressRoute: { enabled: true } },
+  ];
+  for (const over of sets) {
+    const r = lintChart(chartPath, over);
+    assert.equal(r.code, 0, `${JSON.stringify(over)}:\n${r.output}`);
+    assert.match(r.output, /1 chart\(s\) linted, 0 chart\(s\) failed/);
+  }
+});
+
 test('Helm chart refuses what would break the pod', () => {
   const refusals = [
     [{ replicaCount: 2 }, /replicaCount > 1 needs the PostgreSQL store/],
@@ -294,18 +310,13 @@ test('Helm chart refuses what would break the pod', () => {
 });
 
 test('Helm chart defaults fit the seed: its dev limits, uid/gid 5050, the pgAdmin volume path', () => {
-  const seed = YAML.parseAllDocuments(read('tests/deploy/fixtures/seed-helmrelease.yaml')).map((d) => d.toJS());
+  const seed = YAML.parseAllDocuments(read('tests/fixtures/seed-helmrelease.yaml')).map((d) => d.toJS());
   const sv = seed.find((d) => d.kind === 'HelmRelease').spec.values;
   assert.deepEqual(values.resources.limits, sv.resources.limits);
   assert.deepEqual(values.resources.requests, sv.resources.requests);
   for (const k of ['runAsNonRoot', 'runAsUser', 'runAsGroup', 'fsGroup']) assert.equal(values.podSecurityContext[k], sv.securityContext[k], k);
   assert.deepEqual(values.persistence.accessModes, sv.persistentVolume.accessModes);
   assert.equal(values.externalSecret.secretStoreRef.kind, seed.find((d) => d.kind === 'ExternalSecret').spec.secretStoreRef.kind);
-  // the fixtures are copies of the planning team's shared/fixtures
-  for (const f of ['seed-helmrelease.yaml', 'servers.json']) {
-    const shared = join(root, '..', 'shared', 'fixtures', f);
-    if (existsSync(shared)) assert.equal(read(`tests/deploy/fixtures/${f}`), readFileSync(shared, 'utf8'), `${f} differs from shared/fixtures`);
-  }
 });
 
 test('kustomize: every resource exists and parses; names, labels, ports and claims refer to each other', () => {

@@ -295,3 +295,51 @@ test('one log line per request, text or JSON, with method, path, status, bytes a
   assert.ok(Number(req.ms) >= 0);
   assert.ok(!t.output().includes('should-not-appear'), 'query strings are not logged');
 });
+
+test("pgAdmin's entry points: / and /browser/ send a browser without a session to /login, pgAdmin's form login goes on to it", async () => {
+  for (const prefix of ['', '/pgadmin4']) {
+    await withTusk({ env: prefix ? { SCRIPT_NAME: prefix } : {} }, async (t) => {
+      const base = new URL(t.url);
+      assert.equal(base.pathname, `${prefix}/`);
+      for (const path of ['', 'browser/', 'browser']) {
+        const r = await fetch(t.url + path, { redirect: 'manual' });
+        assert.equal(r.status, 302, `GET ${prefix}/${path}`);
+        assert.equal(r.headers.get('location'), `${prefix}/login`, path);
+        assert.equal(r.headers.get('cache-control'), 'no-store');
+        const head = await fetch(t.url + path, { method: 'HEAD', redirect: 'manual' });
+        assert.equal(head.status, 302, `HEAD ${prefix}/${path}`);
+      }
+      const loginPage = await fetch(t.url + 'login', { redirect: 'manual' });
+      assert.equal(loginPage.status, 200);
+      assert.match(await loginPage.text(), new RegExp(`<base href="${prefix}/">`));
+
+      // pgAdmin's login form, as a bookmark or script would post it: on to the login page
+      const form = await fetch(t.url + 'authenticate/login', {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'email=admin%40tusk.local&password=admin-test-password-1&csrf_token=x',
+      });
+      assert.equal(form.status, 303);
+      assert.equal(form.headers.get('location'), `${prefix}/login`);
+      assert.match(await form.text(), /POST \/api\/v1\/auth\/login/);
+      assert.equal(form.headers.get('set-cookie'), null, 'a form post signs nobody in');
+
+      // with a session, the same addresses are the app
+      const login = await fetch(t.url + 'api/v1/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'admin@tusk.local', password: 'admin-test-password-1' }),
+      });
+      assert.equal(login.status, 200);
+      const cookie = login.headers.get('set-cookie').split(';')[0];
+      for (const path of ['', 'browser/']) {
+        const r = await fetch(t.url + path, { redirect: 'manual', headers: { cookie } });
+        assert.equal(r.status, 200, `GET ${prefix}/${path} with a session`);
+        assert.match(await r.text(), new RegExp(`<base href="${prefix}/">`));
+      }
+      // the probes stay open
+      assert.equal(await (await fetch(t.url + 'misc/ping')).text(), 'PING');
+    });
+  }
+});

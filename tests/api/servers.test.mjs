@@ -8,7 +8,7 @@ import { startTusk, tempDir, ADMIN } from '../lib/tusk.mjs';
 import { Client } from '../lib/http.mjs';
 import { pg, psql, startCluster } from '../lib/pg.mjs';
 
-const fixture = JSON.parse(readFileSync(new URL('../../../shared/fixtures/servers.json', import.meta.url), 'utf8'));
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/servers.json', import.meta.url), 'utf8'));
 
 async function withTusk(opts, fn) {
   const t = await startTusk(opts);

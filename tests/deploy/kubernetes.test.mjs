@@ -1,5 +1,5 @@
-// The plain manifests rendered by kubectl kustomize, and the Helm chart rendered with a few
-// sets of values (tests/deploy/helm.mjs: no Helm here), their pods run with podman the way a
+// The plain manifests rendered by kubectl kustomize, and the Helm chart rendered by Helm 3 with a
+// few sets of values (tests/deploy/helm.mjs), their pods run with podman the way a
 // kubelet would run them (tests/deploy/kubelet.mjs): securityContext, limits, env and
 // Secrets, volumes, and the probes asked at the ports and paths the manifests name.
 import { test, after } from 'node:test';
@@ -111,7 +111,7 @@ test('the chart defaults: the pod runs, its probes answer, the password NOTES.tx
 });
 
 test('the chart on port 80 under a sub-path, with an existing Secret and servers.json: NET_BIND_SERVICE only', { timeout: 120000 }, async () => {
-  const servers = JSON.parse(readFileSync(join(root, 'tests/deploy/fixtures/servers.json'), 'utf8')).Servers;
+  const servers = JSON.parse(readFileSync(join(root, 'tests/fixtures/servers.json'), 'utf8')).Servers;
   const r = renderChart(chartDir, {
     containerPort: 80,
     scriptName: '/tusk/',

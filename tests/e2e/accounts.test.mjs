@@ -1,7 +1,9 @@
-// Changing one's password, user management, the audit log.
+// Changing one's password, user management, the audit log, the change a weak first-start
+// password must get.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openBrowser, screenshot } from './browser.mjs';
+import { startTusk } from '../lib/tusk.mjs';
 import { ADMIN, assertNoErrors, chooseMenuItem, dialog, logIn, logOut, openUserMenu, startServer, submitLogin, waitUntil } from './app.mjs';
 
 const NEW_ADMIN_PASSWORD = 'Tusk-e2e-Changed-2!';
@@ -96,4 +98,46 @@ test('passwords, users and the audit log', async (t) => {
     await d.waitFor({ state: 'detached' });
     assertNoErrors(admin.errors);
   });
+});
+
+test('a first-start password shorter than the minimum: the login leads to a change-password screen and nothing else', async (t) => {
+  const weak = 'pw12';
+  const tusk = await startTusk({ env: { PGADMIN_DEFAULT_EMAIL: 'admin@pgadmin.local', PGADMIN_DEFAULT_PASSWORD: weak } });
+  t.after(() => tusk.stop());
+  const b = await openBrowser();
+  t.after(() => b.close());
+  const { page } = b;
+
+  // the address a pgAdmin bookmark holds: the browser is sent to the login page
+  await page.goto(`${tusk.url}browser/`);
+  await page.locator('#email').waitFor();
+  assert.equal(new URL(page.url()).pathname, '/login');
+  await submitLogin(page, 'admin@pgadmin.local', weak);
+  const screen = page.getByRole('heading', { name: 'Change your password' });
+  await screen.waitFor();
+  await page.getByText("This account's password is shorter than Tusk accepts").waitFor();
+  assert.equal(await page.getByRole('tree', { name: 'Servers' }).count(), 0, 'no shell behind it');
+  await screenshot(page, 'forced-password-change');
+
+  // too short again: the server's answer, in place
+  await page.locator('#current-password').fill(weak);
+  await page.locator('#new-password').fill('short1');
+  await page.locator('#confirm-password').fill('short1');
+  await page.locator('#confirm-password').press('Enter');
+  const error = page.getByRole('alert');
+  await error.waitFor();
+  assert.match(await error.textContent(), /at least 8 characters/);
+
+  // a reload keeps asking
+  await page.reload();
+  await screen.waitFor();
+  await page.locator('#current-password').fill(weak);
+  await page.locator('#new-password').fill(NEW_ADMIN_PASSWORD);
+  await page.locator('#confirm-password').fill(NEW_ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await page.getByRole('tree', { name: 'Servers' }).waitFor();
+  await logOut(page);
+  await logIn(page, 'admin@pgadmin.local', NEW_ADMIN_PASSWORD);
+  // the one refusal above is the page's expected 400
+  assertNoErrors(b.errors.filter((e) => !/status of 400 .*: PUT \S+\/api\/v1\/auth\/password$/.test(e)));
 });

@@ -24,16 +24,18 @@ export function psql(sql, { db = 'postgres', cluster = pg } = {}) {
   }).trim();
 }
 
-// A second, private cluster for tests that stop and start PostgreSQL.
-export function startCluster() {
+// A second, private cluster for tests that stop and start PostgreSQL; bin: another server's
+// binaries (scripts/pg-server-bin.sh), else Debian's.
+export function startCluster({ bin } = {}) {
   const dir = join(mkdtempSync(join(tmpdir(), 'tusk-pg-')), 'pg');
   chmodSync(join(dir, '..'), 0o755);
-  execFileSync(join(root, 'scripts/pg-cluster.sh'), ['start', dir], { stdio: 'inherit' });
+  const runEnv = bin ? { ...process.env, PG_BIN: bin } : process.env;
+  execFileSync(join(root, 'scripts/pg-cluster.sh'), ['start', dir], { stdio: 'inherit', env: runEnv });
   const env = Object.fromEntries(readFileSync(join(dir, 'env'), 'utf8').trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
   const cluster = { host: env.PGHOST, port: Number(env.PGPORT), user: env.PGUSER, password: env.PGPASSWORD, dir };
-  cluster.stop = () => execFileSync(join(root, 'scripts/pg-cluster.sh'), ['stop', dir]);
-  cluster.start = () => execFileSync(join(root, 'scripts/pg-cluster.sh'), ['start', dir, String(cluster.port)]);
-  cluster.destroy = () => execFileSync(join(root, 'scripts/pg-cluster.sh'), ['destroy', dir]);
+  cluster.stop = () => execFileSync(join(root, 'scripts/pg-cluster.sh'), ['stop', dir], { env: runEnv });
+  cluster.start = () => execFileSync(join(root, 'scripts/pg-cluster.sh'), ['start', dir, String(cluster.port)], { env: runEnv });
+  cluster.destroy = () => execFileSync(join(root, 'scripts/pg-cluster.sh'), ['destroy', dir], { env: runEnv });
   return cluster;
 }
 

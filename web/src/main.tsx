@@ -9,6 +9,7 @@ import './styles/dialogs.css';
 import './styles/query.css';
 import './styles/browser.css';
 import { ToastArea } from './components/Toast';
+import { ForcedPasswordChange } from './features/auth/ForcedPasswordChange';
 import { LoginScreen } from './features/auth/LoginScreen';
 import { ServerUnreachable } from './features/shell/ServerUnreachable';
 import { Shell } from './features/shell/Shell';
@@ -26,7 +27,7 @@ function Screen(): JSX.Element | null {
     case 'anonymous':
       return <LoginScreen notice={s.notice} />;
     case 'authenticated':
-      return <Shell key={s.user.id} />;
+      return s.passwordChangeRequired ? <ForcedPasswordChange email={s.user.email} /> : <Shell key={s.user.id} />;
   }
 }
 

@@ -4,6 +4,8 @@ import type { User } from './types';
 export interface SessionInfo {
   user: User;
   csrf_token: string;
+  /** The first-start password was shorter than Tusk accepts: it must change before anything else. */
+  password_change_required?: boolean;
 }
 
 export function fetchMe(): Promise<SessionInfo> {

@@ -12,7 +12,7 @@ export type Session =
   | { phase: 'loading' }
   | { phase: 'offline'; message: string }
   | { phase: 'anonymous'; notice?: string }
-  | { phase: 'authenticated'; user: User };
+  | { phase: 'authenticated'; user: User; passwordChangeRequired?: boolean };
 
 export const session = signal<Session>({ phase: 'loading' });
 
@@ -34,7 +34,13 @@ export function signIn(info: SessionInfo): void {
   setCsrfToken(info.csrf_token);
   resetWorkspace();
   resetExplorer();
-  session.value = { phase: 'authenticated', user: info.user };
+  session.value = { phase: 'authenticated', user: info.user, passwordChangeRequired: info.password_change_required === true };
+}
+
+/** The forced change went through: the app opens. */
+export function passwordChanged(): void {
+  const s = session.value;
+  if (s.phase === 'authenticated') session.value = { phase: 'authenticated', user: s.user };
 }
 
 /**
