@@ -229,6 +229,11 @@ static int serve(const config *cfg)
 	pgallow *allow = pgallow_new(cfg->allowed_hosts, &err);
 	if (!allow)
 		return fail(EXIT_CONFIG, err.msg);
+	if (cfg->server_mode && !cfg->desktop && !pgallow_listed(allow))
+		log_msg(LOG_WARN,
+			"TUSK_ALLOWED_HOSTS is not set: users may make Tusk connect to any host and port; set it to "
+			"where your PostgreSQL servers are",
+			NULL);
 	store *st;
 	int rc = open_store(cfg, &st);
 	if (rc) {

@@ -261,6 +261,15 @@ void api_files_mkdir(http_req *r)
 	respond_path(r, 201, abs, -1);
 }
 
+/* A file a running job writes (or a folder holding one) stays where it is until the job ends. */
+static bool busy(http_req *r, const char *abs)
+{
+	if (!jobs_writing(((tusk_app *)http_req_app(r))->jobs, abs))
+		return false;
+	http_respond_error(r, 409, "in_use", "A running job writes '%s'; cancel it or wait until it ends.", relative(r, abs));
+	return true;
+}
+
 void api_files_move(http_req *r)
 {
 	json_t *body = http_req_json(r);
@@ -273,6 +282,8 @@ void api_files_move(http_req *r)
 		http_respond_error(r, 400, "invalid_path", "The storage area itself cannot be moved or replaced.");
 		return;
 	}
+	if (busy(r, from))
+		return;
 	/* never replaces: a name taken is the user's to delete first */
 	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) != 0) {
 		int e = errno;
@@ -297,6 +308,8 @@ void api_files_delete(http_req *r)
 		http_respond_error(r, 400, "invalid_path", "The storage area itself cannot be deleted.");
 		return;
 	}
+	if (busy(r, abs))
+		return;
 	struct stat st;
 	tusk_err err;
 	bool folder = lstat(abs, &st) == 0 && S_ISDIR(st.st_mode);
@@ -491,6 +504,8 @@ void api_files_upload(http_req *r)
 	bool overwrite = query_true(r, "overwrite");
 	struct stat st;
 	bool exists = lstat(abs, &st) == 0;
+	if (exists && busy(r, abs))
+		return;
 	if (exists && S_ISDIR(st.st_mode)) {
 		http_respond_error(r, 409, "exists", "'%s' is a folder.", relative(r, abs));
 		return;

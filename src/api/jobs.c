@@ -528,6 +528,10 @@ void api_jobs_start(http_req *r)
 				used -= (uint64_t)old.st_size < used ? (uint64_t)old.st_size : used;
 			output_limit = quota > used ? quota - used : 1;
 		}
+		if (out_abs && jobs_writing(app->jobs, out_abs)) {
+			http_respond_error(r, 409, "in_use", "A running job writes '%s'; cancel it or wait until it ends.", file);
+			goto out;
+		}
 		struct stat sb;
 		const char *format = json_string_value(json_object_get(spec, "format"));
 		bool directory = format && strcasecmp(format, "directory") == 0;

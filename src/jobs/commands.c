@@ -93,6 +93,9 @@ bool jobs_find_program(const char *bin_dirs, const char *name, int server_versio
 		if (dir)
 			closedir(dir);
 	}
+	/* pg_restore: the newest, which reads the archives of every older pg_dump; the others:
+	 * the server's own major, else the nearest newer, whose output suits that server best */
+	bool newest = strcmp(name, "pg_restore") == 0;
 	int best = 0;
 	str found = STR_INIT;
 	for (size_t i = 0; i < dirs.n; i++) {
@@ -102,7 +105,7 @@ bool jobs_find_program(const char *bin_dirs, const char *name, int server_versio
 		if (access(program, X_OK) == 0) {
 			int v = program_major(dirs.v[i], program);
 			str_appendf(&found, "%s%d (%s)", found.len ? ", " : "", v, dirs.v[i]);
-			if (v >= need && v > best) {
+			if (v >= need && (best == 0 || (newest ? v > best : v < best))) {
 				best = v;
 				free(*path);
 				*path = program;
@@ -119,6 +122,26 @@ bool jobs_find_program(const char *bin_dirs, const char *name, int server_versio
 	str_free(&found);
 	strv_free(&dirs);
 	return *path != NULL;
+}
+
+bool jobs_restore_noise_only(const char *log_path)
+{
+	FILE *f = fopen(log_path, "re");
+	if (!f)
+		return false;
+	char line[1024];
+	long ignored = -1, commands = 0, known = 0;
+	while (fgets(line, sizeof(line), f)) {
+		const char *w = strstr(line, "errors ignored on restore: ");
+		if (w)
+			ignored = strtol(w + strlen("errors ignored on restore: "), NULL, 10);
+		if (strncmp(line, "Command was: ", 13) == 0) {
+			commands++;
+			known += strcmp(line + 13, "SET transaction_timeout = 0;\n") == 0;
+		}
+	}
+	fclose(f);
+	return ignored > 0 && ignored == commands && commands == known;
 }
 
 /* ---- spec helpers ---- */

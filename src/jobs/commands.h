@@ -30,7 +30,14 @@ void strv_push(strv *a, const char *s);
 void strv_pushf(strv *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strv_free(strv *a);
 
-/* The client program NAME for a server of version server_version (10000s).
+/* Whether a pg_restore log's errors are all pg_restore 17+'s first statement,
+ * SET transaction_timeout = 0, which a server before 17 does not know: the
+ * rest of the archive was restored. */
+bool jobs_restore_noise_only(const char *log_path);
+
+/* The client program NAME for a server of version server_version (10000s):
+ * pg_restore the newest there is (it reads every older archive), the others
+ * the server's own major or else the nearest newer.
  * err code program_missing names the version needed and where Tusk looked. */
 bool jobs_find_program(const char *bin_dirs, const char *name, int server_version, char **path, tusk_err *err)
 	__attribute__((warn_unused_result));

@@ -61,6 +61,9 @@ bool jobs_cancel(jobs *j, int64_t id, tusk_err *err) __attribute__((warn_unused_
 /* Cancels the running and queued jobs of user_id on server_id (0: every
  * server) with reason; returns how many. */
 int jobs_cancel_for(jobs *j, int64_t user_id, int64_t server_id, const char *reason);
+/* Whether a running or queued job writes abs, or something inside the folder abs
+ * (the file manager leaves it alone: moved or deleted, it would escape the quota watch). */
+bool jobs_writing(jobs *j, const char *abs);
 /* (user, server) of each running or queued job, 2 per entry (free() *pairs). */
 size_t jobs_holders(jobs *j, int64_t **pairs);
 /* True once shutdown began (event streams end). */

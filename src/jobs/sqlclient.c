@@ -408,6 +408,13 @@ static void report_failure(struct script_run *sr, size_t line, const PGresult *r
 /* Runs one statement of the script; false when the run must stop. */
 static bool script_statement(struct script_run *sr, const char *sql, bool copy_predicted, size_t line)
 {
+	/* pg_dump 17+ writes this whatever server it dumped; a server before 17 does not know the
+	 * setting (and inside a single transaction its error would abort the rest) */
+	if (PQserverVersion(sr->conn) < 170000 && strcmp(sql, "SET transaction_timeout = 0;") == 0) {
+		printf("line %zu: skipped SET transaction_timeout, which PostgreSQL %d does not know\n", line,
+		       PQserverVersion(sr->conn) / 10000);
+		return true;
+	}
 	sr->statements++;
 	PGresult *r = PQexec(sr->conn, sql);
 	bool ok = true;

@@ -105,7 +105,7 @@ test('the image: uid 5050, volume, port 80, entrypoint, healthcheck, labels, siz
     args: ['/bin/sh', '-c', [
       'id pgadmin',
       'for f in /bin/sh /bin/chown /bin/mkdir /bin/bash; do test -x $f || echo "missing $f"; done',
-      'for p in pg_dump pg_dumpall pg_restore psql; do /usr/lib/postgresql/18/bin/$p --version; done',
+      'for v in 15 18; do for p in pg_dump pg_dumpall pg_restore psql; do /usr/lib/postgresql/$v/bin/$p --version; done; done',
       'echo "client versions: $(ls /usr/lib/postgresql)"',
       'tusk --version',
       'test ! -e /usr/sbin/setcap && test ! -e /sbin/getcap && echo no-libcap2-bin',
@@ -115,9 +115,9 @@ test('the image: uid 5050, volume, port 80, entrypoint, healthcheck, labels, siz
   assert.equal(r.code, 0, r.output);
   assert.match(r.output, /uid=5050\(pgadmin\) gid=5050\(pgadmin\)/);
   assert.doesNotMatch(r.output, /missing/);
-  for (const p of ['pg_dump', 'pg_dumpall', 'pg_restore', 'psql']) assert.match(r.output, new RegExp(`${p} \\(PostgreSQL\\) 18\\.`));
-  // the newest clients serve every older server: one set (docs/deployment.md)
-  assert.match(r.output, /^client versions: 18$/m);
+  for (const v of [15, 18]) for (const p of ['pg_dump', 'pg_dumpall', 'pg_restore', 'psql']) assert.match(r.output, new RegExp(`${p} \\(PostgreSQL\\) ${v}\\.`));
+  // Debian's 15 for 13-15, 18 (built from Debian's source) for 16-18 and every archive (docs/deployment.md)
+  assert.match(r.output, /^client versions: 15 18$/m);
   assert.match(r.output, new RegExp(`tusk ${VERSION.replace(/\./g, '\\.')}`));
   assert.match(r.output, /no-libcap2-bin/);
   assert.match(r.output, /5050:5050 700/);
@@ -374,7 +374,7 @@ function serverBin(major) {
   return execFileSync(join(root, 'scripts/pg-server-bin.sh'), [String(major)], { encoding: 'utf8' }).trim();
 }
 
-test('backup and restore jobs of PostgreSQL 13-18 run the image own pg_dump, pg_dumpall, pg_restore and psql 18 (restores into 13-16 meet its SET transaction_timeout)', { timeout: 600000 }, async () => {
+test('backup and restore jobs of PostgreSQL 13-18 run the image own clients: 15 or 18 for dumps, 18 for archives, Tusk\'s sql-client for scripts; every restore is clean', { timeout: 600000 }, async () => {
   const vol = volumeDir('jobs');
   const p = await freePort();
   const c = await started({
@@ -423,24 +423,19 @@ test('backup and restore jobs of PostgreSQL 13-18 run the image own pg_dump, pg_
         psql('CREATE DATABASE restored_p', { cluster });
 
         const dir = `b${major}`;
-        assert.match(await run('backup', 'postgres', { file: `${dir}/postgres.dump`, format: 'custom' }), /\/usr\/lib\/postgresql\/18\/bin\/pg_dump/);
-        // pg_restore and psql 17+ begin every restore with SET transaction_timeout = 0, which servers
-        // before 17 do not know (PostgreSQL promises no load of a newer pg_dump's output into an
-        // older server): there the one SET fails, the rest restores, and pg_restore exits 1, so the
-        // job is failed. docs/deployment.md: the image has no client of 16 or older that Tusk would
-        // pick for them (Tusk takes the newest; Debian's archive has no PostgreSQL 16 source).
-        const older = major < 17;
-        const custom = await run('restore', 'restored_c', { file: `${dir}/postgres.dump` }, older ? 'failed' : 'succeeded');
+        // pg_dump and pg_dumpall: the server's own major or the nearest newer (Debian's 15 for
+        // 13-15, 18 for 16-18); pg_restore: the newest, which reads every archive. A restore into
+        // a server before 17 meets 17+'s SET transaction_timeout, which Tusk knows and passes.
+        const dumper = major <= 15 ? 15 : 18;
+        assert.match(await run('backup', 'postgres', { file: `${dir}/postgres.dump`, format: 'custom' }), new RegExp(`/usr/lib/postgresql/${dumper}/bin/pg_dump`));
+        const custom = await run('restore', 'restored_c', { file: `${dir}/postgres.dump` });
         assert.match(custom, /\/usr\/lib\/postgresql\/18\/bin\/pg_restore/);
-        if (older) {
-          assert.match(custom, /unrecognized configuration parameter "transaction_timeout"/);
-          assert.match(custom, /errors ignored on restore: 1$/m, 'that SET is the only error');
-        }
-        assert.match(await run('backup', 'postgres', { file: `${dir}/postgres.sql`, format: 'plain' }), /\/usr\/lib\/postgresql\/18\/bin\/pg_dump/);
-        const plain = await run('restore', 'restored_p', { file: `${dir}/postgres.sql` });
-        assert.match(plain, /\/usr\/lib\/postgresql\/18\/bin\/psql/);
-        assert.equal(/ERROR: /.test(plain), older, `psql reports the unknown SET on ${major} only:\n${plain}`);
-        assert.match(await run('backup_server', undefined, { file: `${dir}/globals.sql`, mode: 'globals' }), /\/usr\/lib\/postgresql\/18\/bin\/pg_dumpall/);
+        if (major < 17) assert.match(custom, /the one error above is pg_restore's SET transaction_timeout/);
+        assert.match(await run('backup', 'postgres', { file: `${dir}/postgres.sql`, format: 'plain' }), new RegExp(`/usr/lib/postgresql/${dumper}/bin/pg_dump`));
+        const plain = await run('restore', 'restored_p', { file: `${dir}/postgres.sql`, exit_on_error: true });
+        assert.match(plain, /tusk sql-client .*--script=/);
+        assert.doesNotMatch(plain, /ERROR: /, `a clean restore on ${major}:\n${plain}`);
+        assert.match(await run('backup_server', undefined, { file: `${dir}/globals.sql`, mode: 'globals' }), new RegExp(`/usr/lib/postgresql/${major <= 15 ? 15 : 18}/bin/pg_dumpall`));
         for (const db of ['restored_c', 'restored_p']) {
           assert.equal(psql('SELECT count(*) || \' \' || max(note) FROM deploy_t', { db, cluster }), '500 kept 99', `${major} ${db}`);
           assert.equal(psql('SELECT loud FROM deploy_v WHERE id = 7', { db, cluster }), 'KEPT 7', `${major} ${db}`);

@@ -5,10 +5,11 @@
 // never counted against the quota.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTusk, storeUrlFor, tempDir } from '../lib/tusk.mjs';
-import { world, login, ATTACKER, ownServer, startJob, finished, psql } from './lib.mjs';
+import { world, login, ATTACKER, ownServer, startJob, finished, waitFor, psql, pg } from './lib.mjs';
 
 const DB = 'sec_quota';
 let w, server, area;
@@ -50,6 +51,36 @@ test('a backup or export that passes the quota stops there, its partial output r
   // what fits is written
   const small = await startJob(w.user, server, 'backup', DB, { file: 'schema.sql', format: 'plain', schema_only: true });
   assert.equal((await finished(w.user, small.body.job.id)).state, 'succeeded');
+});
+
+test('a running backup\'s output cannot be moved, deleted or replaced away from the quota\'s watch', async () => {
+  const holder = spawn('psql', ['-X', '-d', DB, '-c', 'BEGIN; LOCK TABLE big IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60);'], {
+    env: { ...process.env, PGHOST: pg.host, PGPORT: String(pg.port), PGUSER: pg.user, PGPASSWORD: pg.password },
+    stdio: 'ignore',
+  });
+  try {
+    await waitFor(() => psql("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'big' AND l.granted AND l.mode = 'AccessExclusiveLock'", { db: DB }) === '1', 'the lock');
+    await w.user.post('api/v1/files/folders', { path: 'out' });
+    const res = await startJob(w.user, server, 'backup', DB, { file: 'out/held.dump', format: 'custom' });
+    assert.equal(res.status, 201, res.raw);
+    await waitFor(() => existsSync(join(area, 'out', 'held.dump')), 'the output file');
+    for (const [what, answer] of [
+      ['move', await w.user.post('api/v1/files/move', { from: 'out/held.dump', to: 'elsewhere.dump' })],
+      ['move its folder', await w.user.post('api/v1/files/move', { from: 'out', to: 'out2' })],
+      ['delete', await w.user.del('api/v1/files?path=out%2Fheld.dump')],
+      ['delete its folder', await w.user.del('api/v1/files?path=out&recursive=true')],
+      ['replace by upload', await w.user.request('PUT', 'api/v1/files/upload?path=out%2Fheld.dump&overwrite=true', { body: 'x' })],
+      ['replace by another job', await startJob(w.user, server, 'backup', DB, { file: 'out/held.dump', format: 'custom', overwrite: true })],
+    ]) {
+      assert.equal(answer.status, 409, `${what}: ${answer.raw}`);
+      assert.equal(answer.body.error.code, 'in_use', what);
+    }
+    assert.equal((await w.user.post(`api/v1/jobs/${res.body.job.id}/cancel`, {})).status, 202);
+    await finished(w.user, res.body.job.id);
+  } finally {
+    holder.kill('SIGKILL');
+    psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%LOCK TABLE big%' AND pid <> pg_backend_pid()");
+  }
 });
 
 test('a full area refuses a new backup at once', async () => {
