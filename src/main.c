@@ -229,11 +229,6 @@ static int serve(const config *cfg)
 	pgallow *allow = pgallow_new(cfg->allowed_hosts, &err);
 	if (!allow)
 		return fail(EXIT_CONFIG, err.msg);
-	if (cfg->server_mode && !cfg->desktop && !pgallow_listed(allow))
-		log_msg(LOG_WARN,
-			"TUSK_ALLOWED_HOSTS is not set: users may make Tusk connect to any host and port; set it to "
-			"where your PostgreSQL servers are",
-			NULL);
 	store *st;
 	int rc = open_store(cfg, &st);
 	if (rc) {
@@ -247,6 +242,11 @@ static int serve(const config *cfg)
 		return fail(EXIT_CONFIG, err.msg);
 	}
 	tighten_modes(cfg->data_dir);
+	if (cfg->server_mode && !cfg->desktop && !pgallow_listed(allow))
+		log_msg(LOG_WARN,
+			"TUSK_ALLOWED_HOSTS is not set: users may make Tusk connect to any host and port; set it to "
+			"where your PostgreSQL servers are",
+			NULL);
 	scrub_environment(cfg, home);
 	jobs_child_setup(home, cfg->pg_service_file, cfg->file_dirs);
 	if (!jobs_fence_available())

@@ -676,9 +676,14 @@ static int run_maintenance(const struct args *a)
 		str_free(&head);
 		return EXIT_CONNECT;
 	}
+	const char *op = a->maintenance;
+	if (strcmp(op, "cluster") == 0 && PQserverVersion(c) < 140000 && strstr(str_cstr(&head), "VERBOSE")) {
+		/* before 14 CLUSTER takes VERBOSE bare, not in parentheses */
+		str_reset(&head);
+		str_append_cstr(&head, "CLUSTER VERBOSE");
+	}
 	str sql = STR_INIT;
 	bool ok = true;
-	const char *op = a->maintenance;
 	if (strcmp(op, "reindex") == 0) {
 		str_appendf(&sql, "%s %s%s ", str_cstr(&head),
 			    a->index ? "INDEX" : a->table ? "TABLE" : a->schema ? "SCHEMA" : "DATABASE",

@@ -243,7 +243,7 @@ test('maintenance: vacuum, analyze a schema, reindex, cluster, with the serverâ€
     [{ operation: 'vacuum', schema: 'shop', table: 'orders', analyze: true, verbose: true, index_cleanup: 'on' }, /VACUUM \(ANALYZE, VERBOSE, INDEX_CLEANUP on\) "shop"\."orders"/, /INFO: {2}vacuuming/],
     [{ operation: 'analyze', schema: 'shop', verbose: true, skip_locked: true }, /ANALYZE \(VERBOSE, SKIP_LOCKED\) "shop"\."customers"/, /INFO: {2}analyzing "shop\.orders"/],
     [{ operation: 'reindex', schema: 'shop', concurrently: true, verbose: true }, /REINDEX \(VERBOSE\) SCHEMA CONCURRENTLY "shop"/, /INFO: {2}index "shop\.orders_pkey" was reindexed/],
-    [{ operation: 'cluster', schema: 'shop', table: 'orders', index: 'orders_pkey', verbose: true }, /CLUSTER \(VERBOSE\) "shop"\."orders" USING "orders_pkey"/, /clustering "shop\.orders"/],
+    [{ operation: 'cluster', schema: 'shop', table: 'orders', index: 'orders_pkey', verbose: true }, /CLUSTER (\(VERBOSE\)|VERBOSE) "shop"\."orders" USING "orders_pkey"/, /clustering "shop\.orders"/],
     [{ operation: 'vacuum', full: true, freeze: true }, /VACUUM \(FULL, FREEZE\);/, /VACUUM/],
   ];
   for (const [spec, statement, output] of steps) {

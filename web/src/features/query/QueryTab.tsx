@@ -276,7 +276,9 @@ function StatusLine({ tab }: { tab: QueryTab }): JSX.Element {
   const running = tab.running;
   const rows = st ? st.results.reduce((n, r) => n + r.row_count, 0) : 0;
   let state: JSX.Element;
-  if (running && run) {
+  if (tab.phase.value.kind === 'gone') {
+    state = <span class="qs-state is-closed">Closed</span>;
+  } else if (running && run) {
     const elapsed = tab.now.value - run.startedAt;
     state = (
       <span class="qs-state is-running">
