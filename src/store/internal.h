@@ -11,7 +11,11 @@ struct store {
 	db *d;
 	pthread_mutex_t lock; /* one statement sequence at a time on the connection */
 	int version;
+	uint64_t auth_gen; /* atomic: this process's changes to sessions and users */
 };
+
+/* Caller holds the lock, after a change that may end a login session. */
+void store_auth_changed(store *s);
 
 void store_copy_text(char *dst, size_t n, const char *src);
 /* Runs a statement that returns no rows with two whole-number parameters ($1, $2). */

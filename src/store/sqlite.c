@@ -203,6 +203,23 @@ static void lite_finalize(db_stmt *ss)
 	free(s);
 }
 
+static bool lite_changes_seen(db *dd, uint64_t *gen)
+{
+	lite *d = (lite *)dd;
+	sqlite3_stmt *st = NULL;
+	bool ok = sqlite3_prepare_v2(d->conn, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK &&
+		  sqlite3_step(st) == SQLITE_ROW;
+	if (ok)
+		*gen = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return ok;
+}
+
+static void lite_announce(db *d)
+{
+	(void)d;
+}
+
 static const struct db_ops ops = {
 	.dialect = DB_SQLITE,
 	.close = lite_close,
@@ -223,4 +240,6 @@ static const struct db_ops ops = {
 	.col_blob = lite_col_blob,
 	.changes = lite_changes,
 	.finalize = lite_finalize,
+	.changes_seen = lite_changes_seen,
+	.announce = lite_announce,
 };
