@@ -135,6 +135,12 @@ static bool startup_once(tusk_app *app, tusk_err *err)
 	return ok;
 }
 
+/* A query tab's connection closed: it no longer counts toward the user's cap for its server. */
+static void dedicated_closed(void *pool, int64_t user_id, int64_t server_id)
+{
+	pgpool_dedicated_closed(pool, user_id, server_id);
+}
+
 static int serve(const config *cfg)
 {
 	tusk_err err;
@@ -149,7 +155,12 @@ static int serve(const config *cfg)
 		.cfg = cfg,
 		.store = st,
 		.auth = auth_new(st, cfg),
-		.pool = pgpool_new(cfg->pg_max_connections_per_user, cfg->pg_idle_timeout, cfg->pg_statement_timeout),
+		.pool = pgpool_new(&(pgpool_limits){.per_user_cap = cfg->pg_max_connections_per_user,
+						     .per_server_cap = cfg->pg_max_connections_per_server,
+						     .idle_seconds = cfg->pg_idle_timeout,
+						     .statement_timeout_ms = cfg->pg_statement_timeout,
+						     .connect_timeout_s = cfg->pg_connect_timeout,
+						     .pool_wait_s = cfg->pg_pool_wait}),
 		.started = time(NULL),
 	};
 	char spool_dir[4096];
@@ -166,6 +177,7 @@ static int serve(const config *cfg)
 	}
 	/* 4 MiB of each result set stays in memory; the rest goes to unlinked files */
 	app.queries = qmanager_new(spool_dir, cfg->query_idle_timeout, 4u << 20, api_history_record, &app);
+	qmanager_on_conn_closed(app.queries, dedicated_closed, app.pool);
 	app.samplers = samplers_new(app.pool, 1000);
 	/* jobs left by a Tusk that is gone (a previous run, a replica that
 	 * stopped) are settled; a live replica's are left alone */

@@ -228,6 +228,9 @@ static void finish(http_req *r, int status, struct MHD_Response *resp, const cha
 	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
 	if (!has_header(r, "Cache-Control"))
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	/* every "too many" and "unavailable" tells the client when to come back */
+	if ((status == 429 || status == 503) && !has_header(r, "Retry-After"))
+		MHD_add_response_header(resp, "Retry-After", "2");
 	for (const struct header *h = r->headers; h; h = h->next)
 		MHD_add_response_header(resp, h->name, h->value);
 	r->resp = resp;

@@ -1,7 +1,9 @@
 #include "pg/pool.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,13 +33,33 @@ struct entry {
 	struct entry *next;
 };
 
+/* A borrowed connection's deadline: past it the watchdog shuts the socket
+ * down, so whatever libpq call waits on a server that stopped answering
+ * (SIGSTOP, a black-holed network) returns at once with an error. */
+struct lease {
+	int fd;
+	struct timespec deadline; /* CLOCK_MONOTONIC */
+	bool fired;
+	struct lease *next;
+};
+
+/* Query-tool connections (pgpool_open_dedicated) open per user and server. */
+struct dedicated {
+	int64_t user_id, server_id;
+	int n;
+	struct dedicated *next;
+};
+
 struct pgpool {
 	pthread_mutex_t lock;
 	pthread_cond_t stop_cond;
+	pthread_cond_t freed; /* a connection went back or closed */
 	pthread_t reaper;
 	bool stopping;
-	int per_user_cap, idle_seconds, statement_timeout_ms;
+	pgpool_limits lim;
 	struct entry *entries;
+	struct lease *leases;
+	struct dedicated *dedicated;
 	uint64_t next_gen;
 };
 
@@ -68,7 +90,25 @@ static void entry_free(struct entry *e)
 	free(e);
 }
 
-/* Closes connections idle longer than idle_seconds, every few seconds. */
+static bool passed(const struct timespec *deadline)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > deadline->tv_sec || (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
+}
+
+/* Caller holds the lock. */
+static void watchdog(pgpool *p)
+{
+	for (struct lease *l = p->leases; l; l = l->next)
+		if (!l->fired && passed(&l->deadline)) {
+			l->fired = true;
+			shutdown(l->fd, SHUT_RDWR);
+		}
+}
+
+/* Fires deadlines (four times a second) and closes connections idle
+ * longer than idle_seconds. */
 static void *reaper_main(void *arg)
 {
 	pgpool *p = arg;
@@ -76,14 +116,19 @@ static void *reaper_main(void *arg)
 	while (!p->stopping) {
 		struct timespec wake;
 		clock_gettime(CLOCK_REALTIME, &wake);
-		wake.tv_sec += 5;
+		wake.tv_nsec += 250 * 1000000L;
+		if (wake.tv_nsec >= 1000000000L) {
+			wake.tv_sec++;
+			wake.tv_nsec -= 1000000000L;
+		}
 		pthread_cond_timedwait(&p->stop_cond, &p->lock, &wake);
+		watchdog(p);
 		time_t now = time(NULL);
 		for (struct entry *e = p->entries; e; e = e->next) {
 			struct idle_conn **pp = &e->idle;
 			while (*pp) {
 				struct idle_conn *c = *pp;
-				if (now - c->since < p->idle_seconds) {
+				if (now - c->since < p->lim.idle_seconds) {
 					pp = &c->next;
 					continue;
 				}
@@ -91,6 +136,7 @@ static void *reaper_main(void *arg)
 				c->next = NULL;
 				close_idle_list(c);
 				e->open--;
+				pthread_cond_broadcast(&p->freed);
 			}
 		}
 	}
@@ -98,14 +144,13 @@ static void *reaper_main(void *arg)
 	return NULL;
 }
 
-pgpool *pgpool_new(int per_user_cap, int idle_seconds, int statement_timeout_ms)
+pgpool *pgpool_new(const pgpool_limits *lim)
 {
 	pgpool *p = xcalloc(1, sizeof(*p));
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->stop_cond, NULL);
-	p->per_user_cap = per_user_cap;
-	p->idle_seconds = idle_seconds;
-	p->statement_timeout_ms = statement_timeout_ms;
+	pthread_cond_init(&p->freed, NULL);
+	p->lim = *lim;
 	pthread_create(&p->reaper, NULL, reaper_main, p);
 	return p;
 }
@@ -124,8 +169,14 @@ void pgpool_free(pgpool *p)
 		entry_free(p->entries);
 		p->entries = next;
 	}
+	while (p->dedicated) {
+		struct dedicated *next = p->dedicated->next;
+		free(p->dedicated);
+		p->dedicated = next;
+	}
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->stop_cond);
+	pthread_cond_destroy(&p->freed);
 	free(p);
 }
 
@@ -145,6 +196,38 @@ static int user_open(pgpool *p, int64_t user_id)
 		if (e->user_id == user_id)
 			n += e->open;
 	return n;
+}
+
+/* Caller holds the lock. */
+static struct dedicated **dedicated_find(pgpool *p, int64_t user_id, int64_t server_id)
+{
+	struct dedicated **pp = &p->dedicated;
+	while (*pp && !((*pp)->user_id == user_id && (*pp)->server_id == server_id))
+		pp = &(*pp)->next;
+	return pp;
+}
+
+static int dedicated_open(pgpool *p, int64_t user_id, int64_t server_id)
+{
+	struct dedicated *d = *dedicated_find(p, user_id, server_id);
+	return d ? d->n : 0;
+}
+
+/* Caller holds the lock: closes one idle connection of the user (of entry
+ * only, when only is set) to make room; false when none is idle. */
+static bool close_one_idle(pgpool *p, int64_t user_id, struct entry *only)
+{
+	for (struct entry *e = p->entries; e; e = e->next) {
+		if (e->user_id != user_id || (only && e != only) || !e->idle)
+			continue;
+		struct idle_conn *c = e->idle;
+		e->idle = c->next;
+		c->next = NULL;
+		close_idle_list(c); /* PQfinish of an idle connection does not wait */
+		e->open--;
+		return true;
+	}
+	return false;
 }
 
 static struct entry *entry_new(int64_t user_id, int64_t server_id, const pg_target *t)
@@ -206,11 +289,34 @@ static bool run_setup(PGconn *c, const char *sql, tusk_err *err)
 	return ok;
 }
 
-/* Opens a connection for entry e to dbname; no lock held (libpq blocks). */
-static PGconn *open_conn(const struct entry *e, const char *dbname, int statement_timeout_ms, tusk_err *err)
+static bool has_keyword(const struct entry *e, const char *name)
 {
-	const char *kw[e->nkw + 3], *val[e->nkw + 3];
+	for (size_t i = 0; i < e->nkw; i++)
+		if (strcmp(e->keywords[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* Opens a connection for entry e to dbname; no lock held (libpq blocks).
+ * A server that stops answering is noticed: connect_timeout bounds the
+ * connection, keepalives and tcp_user_timeout a network gone silent (the
+ * server's own settings win where it has them). */
+static PGconn *open_conn(const pgpool *p, const struct entry *e, const char *dbname, int statement_timeout_ms,
+			 tusk_err *err)
+{
+	static const char *const net_kw[] = {"connect_timeout",	 "keepalives",	     "keepalives_idle",
+					     "keepalives_interval", "keepalives_count", "tcp_user_timeout"};
+	enum { NNET = sizeof(net_kw) / sizeof(*net_kw) };
+	char connect_timeout[16];
+	snprintf(connect_timeout, sizeof(connect_timeout), "%d", p->lim.connect_timeout_s);
+	const char *net_val[NNET] = {connect_timeout, "1", "30", "10", "3", "30000"};
+	const char *kw[e->nkw + NNET + 3], *val[e->nkw + NNET + 3];
 	size_t k = 0;
+	for (size_t i = 0; i < NNET; i++)
+		if (!has_keyword(e, net_kw[i])) {
+			kw[k] = net_kw[i];
+			val[k++] = net_val[i];
+		}
 	for (size_t i = 0; i < e->nkw; i++) {
 		kw[k] = e->keywords[i];
 		val[k++] = e->values[i];
@@ -251,7 +357,7 @@ bool pgpool_connect(pgpool *p, int64_t user_id, int64_t server_id, const pg_targ
 		    tusk_err *err)
 {
 	struct entry *e = entry_new(user_id, server_id, t);
-	PGconn *c = open_conn(e, e->dbname, p->statement_timeout_ms, err);
+	PGconn *c = open_conn(p, e, e->dbname, p->lim.statement_timeout_ms, err);
 	if (!c) {
 		entry_free(e);
 		return false;
@@ -335,54 +441,121 @@ int pgpool_server_version(pgpool *p, int64_t user_id, int64_t server_id)
 }
 
 /* Borrows an idle connection to dbname or opens one. *gen identifies the
- * entry, so a release after a reconnect does not return a stale conn. */
+ * entry, so a release after a reconnect does not return a stale conn.
+ * When the user's connections (in all, or to this server) are at their cap
+ * and none is idle, waits up to pool_wait_s for one to come back: requests
+ * queue rather than fail; then err pool_busy. */
 static PGconn *borrow(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, uint64_t *gen,
 		      tusk_err *err)
 {
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += p->lim.pool_wait_s;
 	pthread_mutex_lock(&p->lock);
-	struct entry *e = *find(p, user_id, server_id);
-	if (!e) {
-		pthread_mutex_unlock(&p->lock);
-		err_set(err, "not_connected", "Connect to this server first.");
-		return NULL;
-	}
-	const char *db = dbname ? dbname : e->dbname;
-	for (struct idle_conn **pp = &e->idle; *pp; pp = &(*pp)->next) {
-		if (strcmp((*pp)->dbname, db) != 0)
+	for (;;) {
+		struct entry *e = *find(p, user_id, server_id);
+		if (!e) {
+			pthread_mutex_unlock(&p->lock);
+			err_set(err, "not_connected", "Connect to this server first.");
+			return NULL;
+		}
+		const char *db = dbname ? dbname : e->dbname;
+		for (struct idle_conn **pp = &e->idle; *pp; pp = &(*pp)->next) {
+			if (strcmp((*pp)->dbname, db) != 0)
+				continue;
+			struct idle_conn *c = *pp;
+			*pp = c->next;
+			PGconn *conn = c->conn;
+			free(c->dbname);
+			free(c);
+			*gen = e->gen;
+			pthread_mutex_unlock(&p->lock);
+			return conn;
+		}
+		/* at a cap: an idle connection to another database makes room, else wait */
+		bool server_full = e->open + dedicated_open(p, user_id, server_id) >= p->lim.per_server_cap;
+		bool user_full = user_open(p, user_id) >= p->lim.per_user_cap;
+		if ((server_full && !close_one_idle(p, user_id, e)) || (!server_full && user_full && !close_one_idle(p, user_id, NULL))) {
+			if (pthread_cond_timedwait(&p->freed, &p->lock, &until) == ETIMEDOUT || p->stopping) {
+				pthread_mutex_unlock(&p->lock);
+				err_set(err, "pool_busy",
+					"All your connections to PostgreSQL servers are busy (TUSK_PG_MAX_CONNECTIONS_PER_USER "
+					"%d, TUSK_PG_MAX_CONNECTIONS_PER_SERVER %d) and none came free in %d s; try again in a "
+					"moment or close query tabs.",
+					p->lim.per_user_cap, p->lim.per_server_cap, p->lim.pool_wait_s);
+				return NULL;
+			}
 			continue;
-		struct idle_conn *c = *pp;
-		*pp = c->next;
-		PGconn *conn = c->conn;
-		free(c->dbname);
-		free(c);
-		*gen = e->gen;
+		}
+		e->open++;
+		uint64_t seen = e->gen;
+		/* copy what open_conn needs: e may be replaced while we connect without the lock */
+		struct entry *snapshot =
+			entry_new(user_id, server_id,
+				  &(pg_target){(const char *const *)e->keywords, (const char *const *)e->values, e->dbname,
+					       e->password, e->role});
+		char *dbcopy = xstrdup(db);
+		pthread_mutex_unlock(&p->lock);
+		PGconn *conn = open_conn(p, snapshot, dbcopy, p->lim.statement_timeout_ms, err);
+		free(dbcopy);
+		entry_free(snapshot);
+		pthread_mutex_lock(&p->lock);
+		struct entry *now = *find(p, user_id, server_id);
+		if (now && now->gen == seen && !conn) {
+			now->open--;
+			pthread_cond_broadcast(&p->freed);
+		}
+		*gen = seen;
 		pthread_mutex_unlock(&p->lock);
 		return conn;
 	}
-	if (user_open(p, user_id) >= p->per_user_cap) {
-		pthread_mutex_unlock(&p->lock);
-		err_set(err, "too_many_connections",
-			"You have %d connections to PostgreSQL servers open in Tusk, the most allowed "
-			"(TUSK_PG_MAX_CONNECTIONS_PER_USER); wait for some to close or disconnect a server.",
-			p->per_user_cap);
+}
+
+/* A deadline for a borrowed connection (statement timeout and 2 s, so the
+ * server's own timeout answers first when it can); NULL when none. */
+static struct lease *lease_take(pgpool *p, PGconn *conn)
+{
+	if (p->lim.statement_timeout_ms <= 0 || PQsocket(conn) < 0)
 		return NULL;
+	struct lease *l = xcalloc(1, sizeof(*l));
+	l->fd = PQsocket(conn);
+	clock_gettime(CLOCK_MONOTONIC, &l->deadline);
+	long ms = (long)p->lim.statement_timeout_ms + 2000;
+	l->deadline.tv_sec += ms / 1000;
+	l->deadline.tv_nsec += (ms % 1000) * 1000000L;
+	if (l->deadline.tv_nsec >= 1000000000L) {
+		l->deadline.tv_sec++;
+		l->deadline.tv_nsec -= 1000000000L;
 	}
-	e->open++;
-	uint64_t seen = e->gen;
-	/* copy what open_conn needs: e may be replaced while we connect without the lock */
-	struct entry *snapshot = entry_new(user_id, server_id,
-					   &(pg_target){(const char *const *)e->keywords, (const char *const *)e->values,
-							e->dbname, e->password, e->role});
-	pthread_mutex_unlock(&p->lock);
-	PGconn *conn = open_conn(snapshot, db, p->statement_timeout_ms, err);
-	entry_free(snapshot);
 	pthread_mutex_lock(&p->lock);
-	struct entry *now = *find(p, user_id, server_id);
-	if (now && now->gen == seen && !conn)
-		now->open--;
-	*gen = seen;
+	l->next = p->leases;
+	p->leases = l;
 	pthread_mutex_unlock(&p->lock);
-	return conn;
+	return l;
+}
+
+/* Ends a lease; true when its deadline fired (the connection is broken). */
+static bool lease_end(pgpool *p, struct lease *l)
+{
+	if (!l)
+		return false;
+	pthread_mutex_lock(&p->lock);
+	struct lease **pp = &p->leases;
+	while (*pp != l)
+		pp = &(*pp)->next;
+	*pp = l->next;
+	bool fired = l->fired;
+	pthread_mutex_unlock(&p->lock);
+	free(l);
+	return fired;
+}
+
+static void timed_out(const pgpool *p, tusk_err *err)
+{
+	err_set(err, "server_timeout",
+		"The PostgreSQL server did not answer within %d s (TUSK_PG_STATEMENT_TIMEOUT and 2 s): it may be "
+		"overloaded, stopped or unreachable. Try again; the connection was replaced.",
+		(p->lim.statement_timeout_ms + 2000 + 999) / 1000);
 }
 
 /* A conninfo value: as it is, or in single quotes with \ and ' escaped. */
@@ -442,13 +615,44 @@ PGconn *pgpool_open_dedicated(pgpool *p, int64_t user_id, int64_t server_id, con
 		err_set(err, "not_connected", "Connect to this server first.");
 		return NULL;
 	}
+	if (e->open + dedicated_open(p, user_id, server_id) >= p->lim.per_server_cap &&
+	    !close_one_idle(p, user_id, e)) {
+		pthread_mutex_unlock(&p->lock);
+		err_set(err, "too_many_server_connections",
+			"You have %d connections to this server open in Tusk (query tabs and browsing), the most allowed "
+			"(TUSK_PG_MAX_CONNECTIONS_PER_SERVER): close a query tab first.",
+			p->lim.per_server_cap);
+		return NULL;
+	}
+	struct dedicated **dp = dedicated_find(p, user_id, server_id);
+	if (!*dp) {
+		*dp = xcalloc(1, sizeof(**dp));
+		(*dp)->user_id = user_id;
+		(*dp)->server_id = server_id;
+	}
+	(*dp)->n++;
 	struct entry *snapshot = entry_new(user_id, server_id,
 					   &(pg_target){(const char *const *)e->keywords, (const char *const *)e->values,
 							e->dbname, e->password, e->role});
 	pthread_mutex_unlock(&p->lock);
-	PGconn *conn = open_conn(snapshot, dbname ? dbname : snapshot->dbname, 0, err);
+	PGconn *conn = open_conn(p, snapshot, dbname ? dbname : snapshot->dbname, 0, err);
 	entry_free(snapshot);
+	if (!conn)
+		pgpool_dedicated_closed(p, user_id, server_id);
 	return conn;
+}
+
+void pgpool_dedicated_closed(pgpool *p, int64_t user_id, int64_t server_id)
+{
+	pthread_mutex_lock(&p->lock);
+	struct dedicated **dp = dedicated_find(p, user_id, server_id);
+	struct dedicated *d = *dp;
+	if (d && --d->n == 0) {
+		*dp = d->next;
+		free(d);
+	}
+	pthread_cond_broadcast(&p->freed);
+	pthread_mutex_unlock(&p->lock);
 }
 
 /* Returns a connection; a broken one, or one whose entry is gone, is closed. */
@@ -470,6 +674,7 @@ static void give_back(pgpool *p, int64_t user_id, int64_t server_id, uint64_t ge
 	} else if (same) {
 		e->open--;
 	}
+	pthread_cond_broadcast(&p->freed);
 	pthread_mutex_unlock(&p->lock);
 	if (conn)
 		PQfinish(conn);
@@ -500,12 +705,20 @@ PGresult *pgpool_query(pgpool *p, int64_t user_id, int64_t server_id, const char
 			return NULL;
 		/* every parameter is text: format('%I', $1) cannot infer a type, and text casts to what a query needs */
 		Oid types[8] = {25, 25, 25, 25, 25, 25, 25, 25};
+		struct lease *l = lease_take(p, conn);
 		PGresult *r = PQexecParams(conn, sql, nparams, nparams <= 8 ? types : NULL, params, NULL, NULL, 0);
+		bool fired = lease_end(p, l);
 		ExecStatusType st = PQresultStatus(r);
 		bool lost = PQstatus(conn) != CONNECTION_OK;
-		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+		if (!fired && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
 			give_back(p, user_id, server_id, owner, dbname, conn);
 			return r;
+		}
+		if (fired) {
+			PQclear(r);
+			give_back(p, user_id, server_id, owner, dbname, conn);
+			timed_out(p, err);
+			return NULL;
 		}
 		if (lost && attempt == 0) {
 			/* the server restarted or dropped us: reconnect once */
@@ -532,7 +745,12 @@ bool pgpool_with_conn(pgpool *p, int64_t user_id, int64_t server_id, const char 
 	PGconn *conn = borrow(p, user_id, server_id, dbname, &gen, err);
 	if (!conn)
 		return false;
+	struct lease *l = lease_take(p, conn);
 	bool ok = fn(ctx, conn, err);
+	if (lease_end(p, l)) {
+		ok = false;
+		timed_out(p, err);
+	}
 	give_back(p, user_id, server_id, gen, dbname, conn);
 	return ok;
 }

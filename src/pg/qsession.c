@@ -93,6 +93,8 @@ struct qmanager {
 	void *done_ctx;
 	struct qsession *sessions;
 	bool stopping;
+	void (*conn_closed)(void *ctx, int64_t user_id, int64_t server_id);
+	void *conn_closed_ctx;
 	char tag[sodium_base64_ENCODED_LEN(8, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
 };
 
@@ -128,6 +130,23 @@ int qmanager_count(qmanager *m)
 		n++;
 	pthread_mutex_unlock(&m->lock);
 	return n;
+}
+
+int qmanager_count_user(qmanager *m, int64_t user_id)
+{
+	pthread_mutex_lock(&m->lock);
+	int n = 0;
+	for (struct qsession *s = m->sessions; s; s = s->next)
+		if (s->user_id == user_id && !s->closing)
+			n++;
+	pthread_mutex_unlock(&m->lock);
+	return n;
+}
+
+void qmanager_on_conn_closed(qmanager *m, void (*fn)(void *ctx, int64_t user_id, int64_t server_id), void *ctx)
+{
+	m->conn_closed = fn;
+	m->conn_closed_ctx = ctx;
 }
 
 /* ---- results (session lock held) ---- */
@@ -442,6 +461,8 @@ static void session_free(qsession *s)
 	free(s->notices);
 	PQfreeCancel(s->cancel);
 	PQfinish(s->conn);
+	if (s->mgr->conn_closed)
+		s->mgr->conn_closed(s->mgr->conn_closed_ctx, s->user_id, s->server_id);
 	close(s->wake_fd);
 	free(s->dbname);
 	free(s->pending);
