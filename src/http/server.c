@@ -67,6 +67,7 @@ struct http_server {
 	bool guard_running, stopping;
 	struct conn_track *conns; /* newest first */
 	unsigned nconns;
+	unsigned shut_pending; /* shut down, not yet closed by MHD */
 	struct ip_count *per_ip[IP_BUCKETS];
 	http_conn_stats cstats;
 };
@@ -452,11 +453,12 @@ static unsigned ip_add(http_server *s, const unsigned char addr[16], int delta)
 }
 
 /* Caller holds conn_lock. */
-static void track_shut(struct conn_track *t, unsigned long *counter)
+static void track_shut(http_server *s, struct conn_track *t, unsigned long *counter)
 {
 	if (t->shut)
 		return;
 	t->shut = true;
+	s->shut_pending++;
 	(*counter)++;
 	/* MHD's thread for the connection sees the end and closes it; the
 	 * descriptor stays ours until MHD reports the connection closed */
@@ -468,15 +470,19 @@ static bool slow_stranger(const struct conn_track *t, double now)
 	return !t->known && !t->shut && t->phase == PHASE_HEADERS && now - t->since >= SLOW_AFTER;
 }
 
-/* Caller holds conn_lock: closes the oldest slow stranger, if any. */
-static bool evict_one(http_server *s, double now)
+/* Caller holds conn_lock: closes the oldest stranger still sending (or
+ * idle before) its headers, if any; slow_only: one waiting a second or more. */
+static bool evict_one(http_server *s, double now, bool slow_only)
 {
 	struct conn_track *oldest = NULL;
-	for (struct conn_track *t = s->conns; t; t = t->next)
-		if (slow_stranger(t, now) && (!oldest || t->since <= oldest->since))
+	for (struct conn_track *t = s->conns; t; t = t->next) {
+		bool candidate = slow_only ? slow_stranger(t, now)
+					   : !t->known && !t->shut && t->phase == PHASE_HEADERS && t->since < now;
+		if (candidate && (!oldest || t->since <= oldest->since))
 			oldest = t;
+	}
 	if (oldest)
-		track_shut(oldest, &s->cstats.evicted);
+		track_shut(s, oldest, &s->cstats.evicted);
 	return oldest != NULL;
 }
 
@@ -496,6 +502,8 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 		if (t->next)
 			t->next->prev = t->prev;
 		s->nconns--;
+		if (t->shut)
+			s->shut_pending--;
 		ip_add(s, t->addr, -1);
 		pthread_mutex_unlock(&s->conn_lock);
 		free(t);
@@ -518,7 +526,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 	s->conns = t;
 	s->nconns++;
 	unsigned from_ip = ip_add(s, t->addr, +1);
-	if (s->nconns > s->cfg.max_connections && !evict_one(s, now))
+	if (s->nconns - s->shut_pending > s->cfg.max_connections && !evict_one(s, now, false))
 		t->over = true;
 	if (s->cfg.max_connections_per_ip && from_ip > s->cfg.max_connections_per_ip)
 		t->over = true;
@@ -568,9 +576,9 @@ static void guard_pass(http_server *s, double now)
 			continue;
 		double age = now - t->since;
 		if (t->phase == PHASE_HEADERS && !t->known && age > c->header_timeout_seconds)
-			track_shut(t, &s->cstats.timed_out);
+			track_shut(s, t, &s->cstats.timed_out);
 		else if (t->phase == PHASE_BODY && t->timed && age > c->body_timeout_seconds)
-			track_shut(t, &s->cstats.timed_out);
+			track_shut(s, t, &s->cstats.timed_out);
 		else if (slow_stranger(t, now))
 			slow++;
 	}
@@ -588,13 +596,13 @@ static void guard_pass(http_server *s, double now)
 	for (size_t i = 0; i < n; i++) {
 		run = i && memcmp(list[i]->addr, list[i - 1]->addr, 16) == 0 ? run + 1 : 1;
 		if (c->max_slow_connections_per_ip && run > c->max_slow_connections_per_ip) {
-			track_shut(list[i], &s->cstats.evicted);
+			track_shut(s, list[i], &s->cstats.evicted);
 			slow--;
 		}
 	}
 	/* in all: slow strangers leave a quarter of the table free */
 	unsigned room = c->max_connections - c->max_connections / 4;
-	while (slow > room && evict_one(s, now))
+	while (slow > room && evict_one(s, now, true))
 		slow--;
 	free(list);
 }
