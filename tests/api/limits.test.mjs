@@ -380,3 +380,48 @@ test('8: a full per-user pool queues, then answers 503 with Retry-After (not 502
     assert.deepEqual([...new Set(all.map((r) => r.status))], [200]);
   });
 });
+
+test('the cache of checked sessions: logout, password change and disabling end sessions at once, in every process', async () => {
+  // two processes on one PostgreSQL store (replicas), each caching what it checked
+  const db = `tusk_limits_${process.pid}_${Date.now() % 100000}`;
+  psql(`CREATE DATABASE ${db}`);
+  const storeUrl = `postgresql://${pg.user}:${encodeURIComponent(pg.password)}@${pg.host}:${pg.port}/${db}`;
+  const a = await startTusk({ env: { TUSK_STORE_URL: storeUrl, TUSK_SESSION_CACHE_SECONDS: '60' } });
+  const b = await startTusk({ env: { TUSK_STORE_URL: storeUrl, TUSK_SESSION_CACHE_SECONDS: '60' } });
+  try {
+    const { c: admin } = await login(a);
+    for (const email of ['u1@tusk.local', 'u2@tusk.local'])
+      assert.equal((await admin.post('api/v1/users', { email, password: 'user password 1', role: 'user' })).status, 201);
+    const on = (t, c) => Object.assign(new Client(t.url), { cookies: new Map(c.cookies), csrf: c.csrf });
+    // a session used on both replicas (each has it cached), then ended on a
+    const one = (await login(a, 'u1@tusk.local', 'user password 1')).c;
+    const oneOnB = on(b, one);
+    for (const c of [one, oneOnB]) for (let i = 0; i < 3; i++) assert.equal((await c.get('api/v1/auth/me')).status, 200);
+    assert.equal((await one.post('api/v1/auth/logout', {})).status, 200);
+    assert.equal((await oneOnB.get('api/v1/auth/me')).status, 401, 'logout on a ends the session on b at once');
+    // a password change on b ends the user's other sessions on a at once
+    const keep = (await login(b, 'u1@tusk.local', 'user password 1')).c;
+    const other = (await login(a, 'u1@tusk.local', 'user password 1')).c;
+    for (const t of [a, b]) assert.equal((await on(t, other).get('api/v1/servers')).status, 200);
+    assert.equal((await keep.put('api/v1/auth/password', { current_password: 'user password 1', new_password: 'user password 2' })).status, 200);
+    for (const t of [a, b]) assert.equal((await on(t, other).get('api/v1/servers')).status, 401, 'the other session ended');
+    // disabling a user on a ends their sessions on b at once
+    const two = (await login(b, 'u2@tusk.local', 'user password 1')).c;
+    for (const t of [a, b]) assert.equal((await on(t, two).get('api/v1/auth/me')).status, 200);
+    const u2 = (await admin.get('api/v1/users')).body.users.find((u) => u.email === 'u2@tusk.local');
+    assert.equal((await admin.put(`api/v1/users/${u2.id}`, { active: false })).status, 200);
+    for (const t of [b, a]) assert.equal((await on(t, two).get('api/v1/auth/me')).status, 401, 'disabled: ended');
+  } finally {
+    assert.equal(await a.stop(), 0, a.output());
+    assert.equal(await b.stop(), 0, b.output());
+    psql(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+  }
+  // SQLite: the command line is another process writing the same file
+  await withTusk({ env: { TUSK_SESSION_CACHE_SECONDS: '60' } }, async (t) => {
+    const { c } = await login(t);
+    for (let i = 0; i < 3; i++) assert.equal((await c.get('api/v1/auth/me')).status, 200);
+    const out = await runTusk({ args: ['user', 'set-password', ADMIN.email, '--data-dir', t.dataDir], input: 'a brand new password\n' });
+    assert.equal(out.code, 0, out.stderr);
+    assert.equal((await c.get('api/v1/auth/me')).status, 401, 'a password set from the command line ends cached sessions');
+  });
+});
