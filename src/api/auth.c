@@ -48,7 +48,9 @@ static void respond_login_result(http_req *r, enum auth_result res, auth_session
 		respond_session(r, 200, s);
 		break;
 	case AUTH_BAD_CREDENTIALS:
-		http_respond_error(r, 401, "invalid_credentials", "The e-mail address or password is not right.");
+		http_respond_error(r, 401, "invalid_credentials",
+				   "The e-mail address or password is not right. (An account brought over from pgAdmin "
+				   "has no password until an administrator sets one.)");
 		break;
 	case AUTH_LOCKED: {
 		char ra[16];

@@ -47,6 +47,7 @@ auth *auth_new(store *s, const config *cfg)
 	a->logins = ratelimit_new(cfg->login_rate_limit);
 	pthread_mutex_init(&a->desktop_lock, NULL);
 	pthread_mutex_init(&a->cache_lock, NULL);
+	auth_password_prepare_dummy();
 	return a;
 }
 
