@@ -1115,7 +1115,7 @@ http_server *http_server_start(const http_config *cfg, tusk_err *err)
 		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->listen_fd, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_CONNECTION_LIMIT, table_size(cfg),
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)64 * 1024, MHD_OPTION_THREAD_STACK_SIZE, (size_t)1024 * 1024, MHD_OPTION_END);
+		(size_t)32 * 1024, MHD_OPTION_THREAD_STACK_SIZE, (size_t)1024 * 1024, MHD_OPTION_END);
 	if (!s->daemon) {
 		err_set(err, "listen_failed", "the HTTP server could not start on %s:%d", cfg->listen_address, s->port);
 		goto fail;

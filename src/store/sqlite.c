@@ -242,13 +242,12 @@ static void lite_finalize(db_stmt *ss)
 
 static bool lite_changes_seen(db *dd, uint64_t *gen)
 {
-	lite *d = (lite *)dd;
-	sqlite3_stmt *st = NULL;
-	bool ok = sqlite3_prepare_v2(d->conn, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK &&
-		  sqlite3_step(st) == SQLITE_ROW;
+	tusk_err err;
+	db_stmt *ss = lite_prepare(dd, "PRAGMA data_version", &err);
+	bool ok = ss && sqlite3_step(((lite_stmt *)ss)->st) == SQLITE_ROW;
 	if (ok)
-		*gen = (uint64_t)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+		*gen = (uint64_t)sqlite3_column_int64(((lite_stmt *)ss)->st, 0);
+	lite_finalize(ss);
 	return ok;
 }
 

@@ -143,6 +143,16 @@ store *store_open(const char *data_dir, const char *url, tusk_err *err)
 		store_close(st);
 		return NULL;
 	}
+	/* readers open once the schema is current */
+	for (int i = 0; db_dialect(d) == DB_SQLITE && i < STORE_READERS; i++) {
+		tusk_err ignored;
+		db *r = db_sqlite_open(where, &ignored);
+		if (!r)
+			break;
+		pthread_mutex_init(&st->readers[i].lock, NULL);
+		st->readers[i].d = r;
+		st->nreaders++;
+	}
 	return st;
 }
 
@@ -150,6 +160,10 @@ void store_close(store *s)
 {
 	if (!s)
 		return;
+	for (int i = 0; i < s->nreaders; i++) {
+		db_close(s->readers[i].d);
+		pthread_mutex_destroy(&s->readers[i].lock);
+	}
 	db_close(s->d);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
@@ -238,13 +252,35 @@ char *store_col_dup(db_stmt *st, int i)
 	return v ? xstrdup(v) : NULL;
 }
 
+store_read store_read_begin(store *s)
+{
+	if (!s->nreaders) {
+		pthread_mutex_lock(&s->lock);
+		return (store_read){s->d, &s->lock};
+	}
+	unsigned first = __atomic_fetch_add(&s->next_reader, 1, __ATOMIC_RELAXED);
+	for (int i = 0; i < s->nreaders; i++) {
+		struct store_reader *r = &s->readers[(first + (unsigned)i) % (unsigned)s->nreaders];
+		if (pthread_mutex_trylock(&r->lock) == 0)
+			return (store_read){r->d, &r->lock};
+	}
+	struct store_reader *r = &s->readers[first % (unsigned)s->nreaders];
+	pthread_mutex_lock(&r->lock);
+	return (store_read){r->d, &r->lock};
+}
+
+void store_read_end(store_read r)
+{
+	pthread_mutex_unlock(r.lock);
+}
+
 void *store_list_by_user(store *s, const char *sql, int64_t user_id, size_t size,
 			 void (*read)(db_stmt *st, void *elem), void (*free_list)(void *list, size_t n), size_t *n,
 			 tusk_err *err)
 {
 	*n = 0;
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d, sql, err);
+	store_read rd = store_read_begin(s);
+	db_stmt *st = db_prepare(rd.d, sql, err);
 	size_t cap = 1;
 	char *list = xcalloc(cap, size);
 	enum db_step r = DB_ERROR;
@@ -259,7 +295,7 @@ void *store_list_by_user(store *s, const char *sql, int64_t user_id, size_t size
 		}
 	}
 	db_finalize(st);
-	pthread_mutex_unlock(&s->lock);
+	store_read_end(rd);
 	if (r == DB_ERROR) {
 		if (free_list)
 			free_list(list, *n);
@@ -429,8 +465,8 @@ bool store_user_create(store *s, store_user *u, tusk_err *err)
 
 static int user_by(store *s, const char *sql, const char *text, int64_t id, store_user *u, tusk_err *err)
 {
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d, sql, err);
+	store_read rd = store_read_begin(s);
+	db_stmt *st = db_prepare(rd.d, sql, err);
 	int found = -1;
 	if (st) {
 		if (text)
@@ -443,7 +479,7 @@ static int user_by(store *s, const char *sql, const char *text, int64_t id, stor
 		found = r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
 	}
 	db_finalize(st);
-	pthread_mutex_unlock(&s->lock);
+	store_read_end(rd);
 	return found;
 }
 
@@ -618,8 +654,8 @@ bool store_session_create(store *s, const store_session *ss, tusk_err *err)
 
 int store_session_get(store *s, const char *id_hash, store_session *ss, tusk_err *err)
 {
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d,
+	store_read rd = store_read_begin(s);
+	db_stmt *st = db_prepare(rd.d,
 				 "SELECT id_hash, user_id, csrf_token, data_key_wrapped, created_at, last_seen_at, "
 				 "expires_at, COALESCE(client_addr, '') FROM sessions WHERE id_hash = $1",
 				 err);
@@ -643,7 +679,7 @@ int store_session_get(store *s, const char *id_hash, store_session *ss, tusk_err
 		found = r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
 	}
 	db_finalize(st);
-	pthread_mutex_unlock(&s->lock);
+	store_read_end(rd);
 	return found;
 }
 
