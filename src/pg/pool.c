@@ -12,8 +12,25 @@
 #include "util/log.h"
 #include "util/str.h"
 
+/* Statements a pooled connection has prepared: a browsing query is parsed
+ * (and, once PostgreSQL settles on a generic plan, planned) once per
+ * connection instead of on every request. */
+#define PREPARED_MAX 64
+struct prepared {
+	char *sql[PREPARED_MAX]; /* statement "tusk_<i>" is sql[i] */
+	int n;
+};
+
+static void prepared_free(struct prepared *pp)
+{
+	for (int i = 0; pp && i < pp->n; i++)
+		free(pp->sql[i]);
+	free(pp);
+}
+
 struct idle_conn {
 	PGconn *conn;
+	struct prepared *prep;
 	char *dbname;
 	time_t since;
 	struct idle_conn *next;
@@ -43,6 +60,23 @@ struct lease {
 	struct lease *next;
 };
 
+/* A request waiting for a connection at a cap. A connection given back
+ * goes straight to the first waiter for its server and database; a slot
+ * freed (a connection closed) to the first waiter of that user who may
+ * use it, whose entry already counts it when it wakes. One thread wakes
+ * per connection, not every waiter. */
+struct waiter {
+	int64_t user_id, server_id;
+	const char *db;
+	pthread_cond_t cond;
+	PGconn *conn; /* handed over, with prep and gen */
+	struct prepared *prep;
+	uint64_t gen;
+	bool slot; /* may open a connection */
+	bool gone; /* the server was disconnected */
+	struct waiter *next;
+};
+
 /* Query-tool connections (pgpool_open_dedicated) open per user and server. */
 struct dedicated {
 	int64_t user_id, server_id;
@@ -53,7 +87,7 @@ struct dedicated {
 struct pgpool {
 	pthread_mutex_t lock;
 	pthread_cond_t stop_cond;
-	pthread_cond_t freed; /* a connection went back or closed */
+	struct waiter *waiters; /* first come, first served */
 	pthread_t reaper;
 	bool stopping;
 	pgpool_limits lim;
@@ -68,6 +102,7 @@ static void close_idle_list(struct idle_conn *c)
 	while (c) {
 		struct idle_conn *next = c->next;
 		PQfinish(c->conn);
+		prepared_free(c->prep);
 		free(c->dbname);
 		free(c);
 		c = next;
@@ -136,7 +171,6 @@ static void *reaper_main(void *arg)
 				c->next = NULL;
 				close_idle_list(c);
 				e->open--;
-				pthread_cond_broadcast(&p->freed);
 			}
 		}
 	}
@@ -149,7 +183,6 @@ pgpool *pgpool_new(const pgpool_limits *lim)
 	pgpool *p = xcalloc(1, sizeof(*p));
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->stop_cond, NULL);
-	pthread_cond_init(&p->freed, NULL);
 	p->lim = *lim;
 	pthread_create(&p->reaper, NULL, reaper_main, p);
 	return p;
@@ -176,7 +209,6 @@ void pgpool_free(pgpool *p)
 	}
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->stop_cond);
-	pthread_cond_destroy(&p->freed);
 	free(p);
 }
 
@@ -211,6 +243,85 @@ static int dedicated_open(pgpool *p, int64_t user_id, int64_t server_id)
 {
 	struct dedicated *d = *dedicated_find(p, user_id, server_id);
 	return d ? d->n : 0;
+}
+
+/* Caller holds the lock. */
+static void waiter_unlink(pgpool *p, struct waiter *w)
+{
+	for (struct waiter **pp = &p->waiters; *pp; pp = &(*pp)->next)
+		if (*pp == w) {
+			*pp = w->next;
+			return;
+		}
+}
+
+/* Caller holds the lock: gives conn (healthy, of e, to db) to the first
+ * waiter for e's server and that database. */
+static bool hand_conn(pgpool *p, const struct entry *e, const char *db, PGconn *conn, struct prepared *prep)
+{
+	for (struct waiter *w = p->waiters; w; w = w->next)
+		if (w->user_id == e->user_id && w->server_id == e->server_id && strcmp(w->db, db) == 0) {
+			waiter_unlink(p, w);
+			w->conn = conn;
+			w->prep = prep;
+			w->gen = e->gen;
+			pthread_cond_signal(&w->cond);
+			return true;
+		}
+	return false;
+}
+
+/* Caller holds the lock: the first waiter of user_id who could open a
+ * connection if one of freed's (NULL: none of the pool's) were closed. */
+static struct waiter *slot_waiter(pgpool *p, int64_t user_id, const struct entry *freed)
+{
+	int user = user_open(p, user_id) - (freed ? 1 : 0);
+	if (user >= p->lim.per_user_cap)
+		return NULL;
+	for (struct waiter *w = p->waiters; w; w = w->next) {
+		if (w->user_id != user_id)
+			continue;
+		struct entry *e = *find(p, user_id, w->server_id);
+		if (!e)
+			continue;
+		int on_server = e->open + dedicated_open(p, user_id, w->server_id) - (e == freed ? 1 : 0);
+		if (on_server < p->lim.per_server_cap)
+			return w;
+	}
+	return NULL;
+}
+
+/* Caller holds the lock: w may open a connection, counted by its entry now. */
+static void hand_slot(pgpool *p, struct waiter *w)
+{
+	struct entry *e = *find(p, w->user_id, w->server_id);
+	e->open++;
+	w->gen = e->gen;
+	w->slot = true;
+	waiter_unlink(p, w);
+	pthread_cond_signal(&w->cond);
+}
+
+/* Caller holds the lock: a connection of user_id closed; its room goes to a waiter. */
+static void room_freed(pgpool *p, int64_t user_id)
+{
+	struct waiter *w = slot_waiter(p, user_id, NULL);
+	if (w)
+		hand_slot(p, w);
+}
+
+/* Caller holds the lock: the server's entry (of one user, or of all when
+ * user_id < 0) is gone; its waiters learn it. */
+static void waiters_gone(pgpool *p, int64_t user_id, int64_t server_id)
+{
+	for (struct waiter *w = p->waiters, *next; w; w = next) {
+		next = w->next;
+		if (w->server_id == server_id && (user_id < 0 || w->user_id == user_id)) {
+			waiter_unlink(p, w);
+			w->gone = true;
+			pthread_cond_signal(&w->cond);
+		}
+	}
 }
 
 /* Caller holds the lock: closes one idle connection of the user (of entry
@@ -381,6 +492,7 @@ bool pgpool_connect(pgpool *p, int64_t user_id, int64_t server_id, const pg_targ
 	struct entry *old = *pp;
 	if (old) {
 		*pp = old->next;
+		waiters_gone(p, user_id, server_id);
 		entry_free(old); /* borrowed connections of the old entry are closed on release */
 	}
 	e->next = p->entries;
@@ -394,8 +506,10 @@ void pgpool_disconnect(pgpool *p, int64_t user_id, int64_t server_id)
 	pthread_mutex_lock(&p->lock);
 	struct entry **pp = find(p, user_id, server_id);
 	struct entry *e = *pp;
-	if (e)
+	if (e) {
 		*pp = e->next;
+		waiters_gone(p, user_id, server_id);
+	}
 	pthread_mutex_unlock(&p->lock);
 	if (e)
 		entry_free(e);
@@ -411,6 +525,7 @@ void pgpool_forget_server(pgpool *p, int64_t server_id)
 			*pp = e->next;
 			e->next = gone;
 			gone = e;
+			waiters_gone(p, -1, server_id);
 		} else {
 			pp = &e->next;
 		}
@@ -446,7 +561,7 @@ int pgpool_server_version(pgpool *p, int64_t user_id, int64_t server_id)
  * and none is idle, waits up to pool_wait_s for one to come back: requests
  * queue rather than fail; then err pool_busy. */
 static PGconn *borrow(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, uint64_t *gen,
-		      tusk_err *err)
+		      struct prepared **prep, tusk_err *err)
 {
 	struct timespec until;
 	clock_gettime(CLOCK_REALTIME, &until);
@@ -466,6 +581,7 @@ static PGconn *borrow(pgpool *p, int64_t user_id, int64_t server_id, const char 
 			struct idle_conn *c = *pp;
 			*pp = c->next;
 			PGconn *conn = c->conn;
+			*prep = c->prep;
 			free(c->dbname);
 			free(c);
 			*gen = e->gen;
@@ -475,8 +591,30 @@ static PGconn *borrow(pgpool *p, int64_t user_id, int64_t server_id, const char 
 		/* at a cap: an idle connection to another database makes room, else wait */
 		bool server_full = e->open + dedicated_open(p, user_id, server_id) >= p->lim.per_server_cap;
 		bool user_full = user_open(p, user_id) >= p->lim.per_user_cap;
-		if ((server_full && !close_one_idle(p, user_id, e)) || (!server_full && user_full && !close_one_idle(p, user_id, NULL))) {
-			if (pthread_cond_timedwait(&p->freed, &p->lock, &until) == ETIMEDOUT || p->stopping) {
+		bool counted = false;
+		if ((server_full && !close_one_idle(p, user_id, e)) ||
+		    (!server_full && user_full && !close_one_idle(p, user_id, NULL))) {
+			struct waiter w = {.user_id = user_id, .server_id = server_id, .db = db};
+			pthread_cond_init(&w.cond, NULL);
+			struct waiter **tail = &p->waiters;
+			while (*tail)
+				tail = &(*tail)->next;
+			*tail = &w;
+			while (!w.conn && !w.slot && !w.gone && !p->stopping)
+				if (pthread_cond_timedwait(&w.cond, &p->lock, &until) == ETIMEDOUT)
+					break;
+			if (!w.conn && !w.slot && !w.gone)
+				waiter_unlink(p, &w);
+			pthread_cond_destroy(&w.cond);
+			if (w.conn) {
+				*prep = w.prep;
+				*gen = w.gen;
+				pthread_mutex_unlock(&p->lock);
+				return w.conn;
+			}
+			if (w.gone)
+				continue;
+			if (!w.slot) {
 				pthread_mutex_unlock(&p->lock);
 				err_set(err, "pool_busy",
 					"All your connections to PostgreSQL servers are busy (TUSK_PG_MAX_CONNECTIONS_PER_USER "
@@ -485,9 +623,11 @@ static PGconn *borrow(pgpool *p, int64_t user_id, int64_t server_id, const char 
 					p->lim.per_user_cap, p->lim.per_server_cap, p->lim.pool_wait_s);
 				return NULL;
 			}
-			continue;
+			counted = true; /* the slot is ours: e->open counts it */
 		}
-		e->open++;
+		*prep = NULL;
+		if (!counted)
+			e->open++;
 		uint64_t seen = e->gen;
 		/* copy what open_conn needs: e may be replaced while we connect without the lock */
 		struct entry *snapshot =
@@ -503,7 +643,7 @@ static PGconn *borrow(pgpool *p, int64_t user_id, int64_t server_id, const char 
 		struct entry *now = *find(p, user_id, server_id);
 		if (now && now->gen == seen && !conn) {
 			now->open--;
-			pthread_cond_broadcast(&p->freed);
+			room_freed(p, user_id);
 		}
 		*gen = seen;
 		pthread_mutex_unlock(&p->lock);
@@ -651,33 +791,73 @@ void pgpool_dedicated_closed(pgpool *p, int64_t user_id, int64_t server_id)
 		*dp = d->next;
 		free(d);
 	}
-	pthread_cond_broadcast(&p->freed);
+	room_freed(p, user_id);
 	pthread_mutex_unlock(&p->lock);
 }
 
 /* Returns a connection; a broken one, or one whose entry is gone, is closed. */
 static void give_back(pgpool *p, int64_t user_id, int64_t server_id, uint64_t gen, const char *dbname,
-		      PGconn *conn)
+		      PGconn *conn, struct prepared *prep)
 {
 	bool healthy = PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) == PQTRANS_IDLE;
 	pthread_mutex_lock(&p->lock);
 	struct entry *e = *find(p, user_id, server_id);
 	bool same = e && e->gen == gen;
-	if (same && healthy) {
+	const char *db = e ? (dbname ? dbname : e->dbname) : NULL;
+	struct waiter *w = NULL;
+	if (same && healthy && hand_conn(p, e, db, conn, prep)) {
+		conn = NULL;
+		prep = NULL;
+	} else if (same && healthy && (w = slot_waiter(p, user_id, e))) {
+		/* someone waits for another database or server: this one closes to make room */
+		e->open--;
+		hand_slot(p, w);
+	} else if (same && healthy) {
 		struct idle_conn *c = xcalloc(1, sizeof(*c));
 		c->conn = conn;
-		c->dbname = xstrdup(dbname ? dbname : e->dbname);
+		c->prep = prep;
+		prep = NULL;
+		c->dbname = xstrdup(db);
 		c->since = time(NULL);
 		c->next = e->idle;
 		e->idle = c;
 		conn = NULL;
 	} else if (same) {
 		e->open--;
+		room_freed(p, user_id);
 	}
-	pthread_cond_broadcast(&p->freed);
 	pthread_mutex_unlock(&p->lock);
+	prepared_free(prep);
 	if (conn)
 		PQfinish(conn);
+}
+
+/* Runs sql as a statement this connection prepared before (or prepares it
+ * now); past PREPARED_MAX statements, unprepared. Every parameter is text:
+ * format('%I', $1) cannot infer a type, and text casts to what a query needs. */
+static PGresult *exec_prepared(PGconn *conn, struct prepared **prep, const char *sql, int nparams,
+			       const char *const *params)
+{
+	static const Oid types[8] = {25, 25, 25, 25, 25, 25, 25, 25};
+	const Oid *t = nparams <= 8 ? types : NULL;
+	if (!*prep)
+		*prep = xcalloc(1, sizeof(**prep));
+	struct prepared *pp = *prep;
+	int i = 0;
+	while (i < pp->n && strcmp(pp->sql[i], sql) != 0)
+		i++;
+	if (i == PREPARED_MAX)
+		return PQexecParams(conn, sql, nparams, t, params, NULL, NULL, 0);
+	char name[32];
+	snprintf(name, sizeof(name), "tusk_%d", i);
+	if (i == pp->n) {
+		PGresult *r = PQprepare(conn, name, sql, nparams, t);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			return r;
+		PQclear(r);
+		pp->sql[pp->n++] = xstrdup(sql);
+	}
+	return PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0);
 }
 
 void pg_error_fill(pg_error *pe, const PGresult *r, PGconn *c)
@@ -700,23 +880,22 @@ PGresult *pgpool_query(pgpool *p, int64_t user_id, int64_t server_id, const char
 		memset(pgerr, 0, sizeof(*pgerr));
 	for (int attempt = 0; attempt < 2; attempt++) {
 		uint64_t owner = 0;
-		PGconn *conn = borrow(p, user_id, server_id, dbname, &owner, err);
+		struct prepared *prep = NULL;
+		PGconn *conn = borrow(p, user_id, server_id, dbname, &owner, &prep, err);
 		if (!conn)
 			return NULL;
-		/* every parameter is text: format('%I', $1) cannot infer a type, and text casts to what a query needs */
-		Oid types[8] = {25, 25, 25, 25, 25, 25, 25, 25};
 		struct lease *l = lease_take(p, conn);
-		PGresult *r = PQexecParams(conn, sql, nparams, nparams <= 8 ? types : NULL, params, NULL, NULL, 0);
+		PGresult *r = exec_prepared(conn, &prep, sql, nparams, params);
 		bool fired = lease_end(p, l);
 		ExecStatusType st = PQresultStatus(r);
 		bool lost = PQstatus(conn) != CONNECTION_OK;
 		if (!fired && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
-			give_back(p, user_id, server_id, owner, dbname, conn);
+			give_back(p, user_id, server_id, owner, dbname, conn, prep);
 			return r;
 		}
 		if (fired) {
 			PQclear(r);
-			give_back(p, user_id, server_id, owner, dbname, conn);
+			give_back(p, user_id, server_id, owner, dbname, conn, prep);
 			timed_out(p, err);
 			return NULL;
 		}
@@ -724,7 +903,7 @@ PGresult *pgpool_query(pgpool *p, int64_t user_id, int64_t server_id, const char
 			/* the server restarted or dropped us: reconnect once */
 			log_msg(LOG_INFO, "PostgreSQL connection lost; reconnecting", NULL);
 			PQclear(r);
-			give_back(p, user_id, server_id, owner, dbname, conn);
+			give_back(p, user_id, server_id, owner, dbname, conn, prep);
 			continue;
 		}
 		pg_error local;
@@ -732,7 +911,7 @@ PGresult *pgpool_query(pgpool *p, int64_t user_id, int64_t server_id, const char
 		err_set(err, lost ? "connection_lost" : "query_failed", "%s",
 			(pgerr ? pgerr : &local)->message);
 		PQclear(r);
-		give_back(p, user_id, server_id, owner, dbname, conn);
+		give_back(p, user_id, server_id, owner, dbname, conn, prep);
 		return NULL;
 	}
 	return NULL;
@@ -742,7 +921,8 @@ bool pgpool_with_conn(pgpool *p, int64_t user_id, int64_t server_id, const char 
 		      tusk_err *err)
 {
 	uint64_t gen = 0;
-	PGconn *conn = borrow(p, user_id, server_id, dbname, &gen, err);
+	struct prepared *prep = NULL;
+	PGconn *conn = borrow(p, user_id, server_id, dbname, &gen, &prep, err);
 	if (!conn)
 		return false;
 	struct lease *l = lease_take(p, conn);
@@ -751,7 +931,7 @@ bool pgpool_with_conn(pgpool *p, int64_t user_id, int64_t server_id, const char 
 		ok = false;
 		timed_out(p, err);
 	}
-	give_back(p, user_id, server_id, gen, dbname, conn);
+	give_back(p, user_id, server_id, gen, dbname, conn, prep);
 	return ok;
 }
 

@@ -205,8 +205,6 @@ test('3: per-user caps: query tabs (429), connections per server (429), jobs (42
     assert.equal(third.status, 429, third.raw);
     assert.equal(third.body.error.code, 'too_many_server_connections');
     assert.ok(third.headers.get('retry-after'));
-    const mine = Number(psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tusk' AND backend_type = 'client backend'"));
-    assert.ok(mine <= 2 + 8, `${mine} tusk connections`); // other test files may hold some too
   });
 });
 
