@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 packages=(
   gcc make pkg-config libc6-dev git gzip ca-certificates util-linux procps
   libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev libcriterion-dev
+  clang libclang-rt-14-dev
   postgresql postgresql-client postgresql-contrib
   chromium fonts-dejavu-core sqlite3
   nginx-light

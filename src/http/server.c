@@ -1061,7 +1061,7 @@ static int open_listener(const char *address, int port, int *bound_port, tusk_er
 	return fd;
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
 	char msg[512];
