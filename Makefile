@@ -131,6 +131,7 @@ bench: build/release/tusk ## run the benchmarks in bench/
 	bench/browser/run.sh
 	bench/dashboard/run.sh
 	bench/erd/run.sh
+	bench/load/run.sh
 
 clean: ## remove build output
 	rm -rf build

@@ -17,7 +17,8 @@
  * connection instead of on every request. */
 #define PREPARED_MAX 64
 struct prepared {
-	char *sql[PREPARED_MAX]; /* statement "tusk_<i>" is sql[i] */
+	char *sql[PREPARED_MAX]; /* statement "tusk_<i>" is sql[i] with nparams[i] */
+	int nparams[PREPARED_MAX];
 	int n;
 };
 
@@ -844,7 +845,8 @@ static PGresult *exec_prepared(PGconn *conn, struct prepared **prep, const char 
 		*prep = xcalloc(1, sizeof(**prep));
 	struct prepared *pp = *prep;
 	int i = 0;
-	while (i < pp->n && strcmp(pp->sql[i], sql) != 0)
+	/* the same text may come with more parameters than it uses: each count is its own statement */
+	while (i < pp->n && (pp->nparams[i] != nparams || strcmp(pp->sql[i], sql) != 0))
 		i++;
 	if (i == PREPARED_MAX)
 		return PQexecParams(conn, sql, nparams, t, params, NULL, NULL, 0);
@@ -855,6 +857,7 @@ static PGresult *exec_prepared(PGconn *conn, struct prepared **prep, const char 
 		if (PQresultStatus(r) != PGRES_COMMAND_OK)
 			return r;
 		PQclear(r);
+		pp->nparams[pp->n] = nparams;
 		pp->sql[pp->n++] = xstrdup(sql);
 	}
 	return PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0);

@@ -461,8 +461,6 @@ static void session_free(qsession *s)
 	free(s->notices);
 	PQfreeCancel(s->cancel);
 	PQfinish(s->conn);
-	if (s->mgr->conn_closed)
-		s->mgr->conn_closed(s->mgr->conn_closed_ctx, s->user_id, s->server_id);
 	close(s->wake_fd);
 	free(s->dbname);
 	free(s->pending);
@@ -483,7 +481,9 @@ static void retain(qsession *s)
 	__atomic_add_fetch(&s->refs, 1, __ATOMIC_ACQ_REL);
 }
 
-/* Removes s from the manager's list; true when it was there. */
+/* Removes s from the manager's list; true when it was there. Its
+ * connection stops counting toward the user's caps now: it is about to
+ * close, and the last reference may go after the manager (and the pool). */
 static bool unlink_session(qmanager *m, qsession *s)
 {
 	pthread_mutex_lock(&m->lock);
@@ -495,6 +495,8 @@ static bool unlink_session(qmanager *m, qsession *s)
 			break;
 		}
 	pthread_mutex_unlock(&m->lock);
+	if (found && m->conn_closed)
+		m->conn_closed(m->conn_closed_ctx, s->user_id, s->server_id);
 	return found;
 }
 

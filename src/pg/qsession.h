@@ -41,7 +41,8 @@ void qmanager_free(qmanager *m);
 int qmanager_count(qmanager *m);
 /* Open sessions of one user (closing ones not counted). */
 int qmanager_count_user(qmanager *m, int64_t user_id);
-/* Called after a session's connection is closed (the pool counts them). */
+/* Called when a session leaves the manager, its connection about to close
+ * (the pool counts them); before qmanager_shutdown returns for every session. */
 void qmanager_on_conn_closed(qmanager *m, void (*fn)(void *ctx, int64_t user_id, int64_t server_id), void *ctx);
 /* True when id was issued by this manager (this process), open or not: a
  * session it does not hold but another Tusk process issued lives there. */

@@ -108,7 +108,7 @@ test('1: a body is never read before login and CSRF pass; each route has a small
 });
 
 test('2: slow clients cannot fill the connection table: probes and logins go on, stragglers are closed', async () => {
-  await withTusk({ env: { TUSK_HTTP_HEADER_TIMEOUT: '3', TUSK_MAX_SLOW_CONNECTIONS_PER_IP: '16', TUSK_MAX_CONNECTIONS: '200' } }, async (t) => {
+  await withTusk({ env: { TUSK_HTTP_HEADER_TIMEOUT: '3', TUSK_MAX_SLOW_CONNECTIONS_PER_IP: '16', TUSK_MAX_CONNECTIONS: '200', TUSK_METRICS_TOKEN: 'm' } }, async (t) => {
     // 300 connections from 5 addresses that never finish their headers (more than the whole table)
     const slow = [];
     for (let i = 0; i < 300; i++) {
@@ -137,6 +137,12 @@ test('2: slow clients cannot fill the connection table: probes and logins go on,
     await until(() => drip.closed, 8000, 'the dripping connection closed');
     clearInterval(timer);
     assert.ok(Date.now() - started < 6000, `closed after ${Date.now() - started} ms`);
+    // the guard's work shows in /metrics
+    const metrics = await (await fetch(t.url + 'metrics', { headers: { authorization: 'Bearer m' } })).text();
+    const closed = (reason) => Number(metrics.match(new RegExp(`tusk_http_connections_closed_total\\{reason="${reason}"\\} (\\d+)`))[1]);
+    assert.match(metrics, /tusk_http_connections_closed_total/, metrics.slice(0, 300));
+    assert.ok(closed('timed_out') >= 1, metrics);
+    assert.ok(closed('evicted') >= 1, metrics);
   });
 });
 
