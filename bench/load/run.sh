@@ -43,7 +43,8 @@ post() { curl -s -b "$cookie" -H "X-CSRF-Token: $csrf" -H 'Content-Type: applica
 sid=$(post /api/v1/servers "{\"name\":\"bench\",\"host\":\"$PGHOST\",\"port\":$PGPORT,\"username\":\"$PGUSER\",\"maintenance_db\":\"bench\"}" |
   sed -E 's/.*"server":\{"id":([0-9]+).*/\1/')
 post "/api/v1/servers/$sid/connect" "{\"password\":\"$PGPASSWORD\"}" >/dev/null
-tree="/api/v1/servers/$sid/objects?path=%2Fdatabases%2Fbench%2Fschemas%2Fpublic%2Ftables"
+# as the UI asks for a collection's members (web/src/api/servers.ts: compact=true)
+tree="/api/v1/servers/$sid/objects?path=%2Fdatabases%2Fbench%2Fschemas%2Fpublic%2Ftables&compact=true"
 [ "$(curl -s -o /dev/null -w '%{http_code}' -b "$cookie" "$base$tree")" = 200 ] || { echo "the tree does not answer" >&2; exit 1; }
 
 # name connections path [cookie]
