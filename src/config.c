@@ -97,7 +97,7 @@ static const struct setting settings[] = {
 	{"login-rate-limit", {"TUSK_LOGIN_RATE_LIMIT"}, K_INT, OFF(login_rate_limit), "20", false, 0, 100000,
 	 "login attempts per minute from one client address (0 = no limit)"},
 	{"pg-max-connections-per-user", {"TUSK_PG_MAX_CONNECTIONS_PER_USER"}, K_INT, OFF(pg_max_connections_per_user),
-	 "20", false, 1, 10000, "PostgreSQL connections one Tusk user may have open for browsing"},
+	 "10", false, 1, 10000, "PostgreSQL connections one Tusk user may have open for browsing (more requests wait)"},
 	{"pg-idle-timeout", {"TUSK_PG_IDLE_TIMEOUT"}, K_INT, OFF(pg_idle_timeout), "300", false, 1, 86400,
 	 "seconds an unused pooled PostgreSQL connection stays open"},
 	{"pg-statement-timeout", {"TUSK_PG_STATEMENT_TIMEOUT"}, K_INT, OFF(pg_statement_timeout), "30000", false, 0,
