@@ -196,9 +196,29 @@ test('3: per-user caps: query tabs (429), connections per server (429), jobs (42
     assert.ok(Number(fourth.headers.get('retry-after')) > 0);
     assert.equal((await c.del(`api/v1/sessions/${tabs.pop()}`)).status, 204);
     await until(async () => (await c.post(`api/v1/servers/${id}/sessions`, { database: 'postgres' })).status === 201, 5000, 'a tab opens once one closed');
-    // the server's count: 3 tabs + browsing; a second user is not affected by the first one's tabs
-    const jobs = await c.get('api/v1/jobs');
-    assert.equal(jobs.status, 200);
+    // jobs: one queued or running at a time here; a lock keeps the first one running
+    const DB = 'limits_jobs';
+    if (!psql(`SELECT 1 FROM pg_database WHERE datname = '${DB}'`)) psql(`CREATE DATABASE ${DB}`);
+    psql('DROP TABLE IF EXISTS held; CREATE TABLE held (id int)', { db: DB });
+    const holder = spawn('psql', ['-X', '-q', '-d', DB, '-c', 'BEGIN; LOCK TABLE held IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(30);'], {
+      env: { ...process.env, PGHOST: pg.host, PGPORT: String(pg.port), PGUSER: pg.user, PGPASSWORD: pg.password }, stdio: 'ignore' });
+    try {
+      await until(() => psql(`SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'held' AND l.granted`, { db: DB }) !== '0', 5000, 'the lock is held');
+      const first = await c.post(`api/v1/servers/${id}/jobs`, { kind: 'backup', database: DB, spec: { file: 'one.dump' } });
+      assert.equal(first.status, 201, first.raw);
+      const second = await c.post(`api/v1/servers/${id}/jobs`, { kind: 'backup', database: DB, spec: { file: 'two.dump' } });
+      assert.equal(second.status, 429, second.raw);
+      assert.equal(second.body.error.code, 'too_many_jobs');
+      assert.ok(Number(second.headers.get('retry-after')) > 0);
+      assert.equal((await c.post(`api/v1/jobs/${first.body.job.id}/cancel`, {})).status, 202);
+      await until(async () => !['queued', 'running'].includes((await c.get(`api/v1/jobs/${first.body.job.id}`)).body.job.state), 15000, 'the job ends');
+      const third = await c.post(`api/v1/servers/${id}/jobs`, { kind: 'backup', database: DB, spec: { file: 'three.dump' } });
+      assert.equal(third.status, 201, 'once it ended, the next one starts');
+      assert.equal((await c.post(`api/v1/jobs/${third.body.job.id}/cancel`, {})).status, 202);
+      await until(async () => !['queued', 'running'].includes((await c.get(`api/v1/jobs/${third.body.job.id}`)).body.job.state), 15000, 'the job ends');
+    } finally {
+      holder.kill();
+    }
   });
   await withTusk({ env: { TUSK_PG_MAX_CONNECTIONS_PER_SERVER: '2' } }, async (t) => {
     const { c } = await login(t);
