@@ -20,11 +20,16 @@ MIGRATIONS := $(sort $(wildcard src/store/migrations/sqlite/*.sql))
 PG_MIGRATIONS := $(sort $(wildcard src/store/migrations/postgres/*.sql))
 WEB_SRCS := $(shell find web/src -type f 2>/dev/null) web/build.mjs web/package.json web/package-lock.json
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+# libFuzzer targets (clang): the sources again, with coverage for the fuzzer
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/*.c))
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
 GEN := build/gen/embed_web.c build/gen/embed_migrations.c build/gen/embed_migrations_pg.c
 
-.PHONY: build run test test-unit test-api test-api-pgstore test-security test-e2e test-matrix test-deploy test-fresh \
-	typecheck deps deps-test web bench clean help check-libs
+.PHONY: build run test test-unit test-api test-api-pgstore test-security test-e2e test-fuzz fuzz-build test-matrix \
+	test-deploy test-fresh typecheck deps deps-test web bench clean help check-libs
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -86,6 +91,19 @@ build/asan/unit-tests: $(UNIT_SRCS:%.c=build/asan/%.o) $(LIB_SRCS:%.c=build/asan
 		build/asan/build/gen/embed_migrations_pg.o
 	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS) -lcriterion
 
+build/fuzz/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRCS:%.c=build/fuzz/obj/%.o) build/fuzz/obj/build/gen/embed_migrations.o \
+		build/fuzz/obj/build/gen/embed_migrations_pg.o
+	$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+fuzz-build: $(FUZZ_BINS) ## build the libFuzzer targets (clang)
+
+test-fuzz: fuzz-build ## run each fuzz target for FUZZ_SECONDS (default 60) on its corpus and regressions
+	@scripts/fuzz.sh $${FUZZ_SECONDS:-60}
+
 # deps first, then the build in a make that reads the installed libraries' flags
 run: ## install what is missing, build and start Tusk on http://127.0.0.1:5050 with data in ./data
 	@scripts/install-deps.sh
@@ -98,9 +116,9 @@ typecheck: web/node_modules/.tusk-installed ## type-check the front end
 test-unit: build/asan/unit-tests ## C unit tests (Criterion, ASan/UBSan)
 	build/asan/unit-tests --jobs 2
 
-test: ## install what is missing, then everything: unit, typecheck, API and browser tests against a throwaway PostgreSQL
+test: ## install what is missing, then everything: unit, typecheck, fuzz (briefly), API, security and browser tests against a throwaway PostgreSQL
 	@scripts/install-deps.sh --test
-	@$(MAKE) --no-print-directory -j2 build/asan/tusk build/asan/unit-tests
+	@$(MAKE) --no-print-directory -j2 build/asan/tusk build/asan/unit-tests fuzz-build
 	@scripts/test.sh
 
 test-api: build/asan/tusk ## API tests (needs a running test cluster: scripts/test.sh api)
@@ -133,6 +151,7 @@ bench: build/release/tusk ## run the benchmarks in bench/
 	bench/browser/run.sh
 	bench/dashboard/run.sh
 	bench/erd/run.sh
+	bench/load/run.sh
 
 clean: ## remove build output
 	rm -rf build

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Tusk's tests against a throwaway PostgreSQL cluster it starts and removes.
-#   scripts/test.sh          everything: unit, typecheck, api, security, e2e
-#   scripts/test.sh api|security|e2e|unit|typecheck   one part
+#   scripts/test.sh          everything: unit, typecheck, fuzz, api, security, e2e
+#   scripts/test.sh api|security|e2e|unit|typecheck|fuzz   one part
 # Expects `make build/asan/tusk build/asan/unit-tests` to have run (make test does).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -76,6 +76,17 @@ node_suite() { # name dir
   [ "$st" -eq 0 ] || [ "$f" -gt 0 ] || f=1
   record "$name" "$st" "$p" "$f"
 }
+
+if want fuzz; then
+  # briefly here (FUZZ_SECONDS each, default 3): make test-fuzz runs them longer
+  echo "== fuzz targets"
+  scripts/fuzz.sh "${FUZZ_SECONDS:-3}" 2>&1 | tee "$tmp/fuzz.out"
+  st=${PIPESTATUS[0]}
+  p=$(grep -oE '^fuzz: [0-9]+ passed' "$tmp/fuzz.out" | grep -oE '[0-9]+' || echo 0)
+  f=$(grep -oE '[0-9]+ failed' "$tmp/fuzz.out" | tail -1 | grep -oE '[0-9]+' || echo 0)
+  [ "$st" -eq 0 ] || [ "$f" -gt 0 ] || f=1
+  record fuzz "$st" "$p" "$f"
+fi
 
 want api && node_suite api tests/api
 want security && node_suite security tests/security

@@ -17,9 +17,13 @@ typedef struct {
 	char *log_format;
 	char *log_level;
 	int max_body_bytes;
+	int max_json_bytes;
 	int max_connections;
 	int max_connections_per_ip;
+	int max_slow_connections_per_ip;
 	int http_timeout;
+	int http_header_timeout;
+	int http_body_timeout;
 	int shutdown_timeout;
 	bool allow_root;
 	bool desktop;
@@ -31,11 +35,19 @@ typedef struct {
 	int session_idle_timeout;
 	int session_lifetime;
 	int max_login_attempts;
+	int login_lockout_seconds;     /* first lockout; doubles with each further wrong password */
+	int login_lockout_max_seconds; /* longest lockout */
+	int session_cache_seconds;     /* validated sessions kept in memory (0 = off) */
 	int password_min_length;
 	int login_rate_limit;
 	int pg_max_connections_per_user;
 	int pg_idle_timeout;
 	int pg_statement_timeout;
+	int pg_connect_timeout;
+	int pg_pool_wait;                  /* seconds a request waits for a pooled connection */
+	int pg_max_connections_per_server; /* per user and server: browsing + query tabs */
+	int max_query_sessions_per_user;
+	int max_jobs_per_user;
 	char *server_json_file;
 	char *spool_dir;
 	char *file_dirs; /* ':'-separated; "" = none */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -220,6 +221,12 @@ static void tighten_modes(const char *data_dir)
 	}
 }
 
+/* A query tab's connection closed: it no longer counts toward the user's cap for its server. */
+static void dedicated_closed(void *pool, int64_t user_id, int64_t server_id)
+{
+	pgpool_dedicated_closed(pool, user_id, server_id);
+}
+
 static int serve(const config *cfg)
 {
 	tusk_err err;
@@ -271,7 +278,12 @@ static int serve(const config *cfg)
 		.cfg = cfg,
 		.store = st,
 		.auth = auth_new(st, cfg),
-		.pool = pgpool_new(cfg->pg_max_connections_per_user, cfg->pg_idle_timeout, cfg->pg_statement_timeout,
+		.pool = pgpool_new(&(pgpool_limits){.per_user_cap = cfg->pg_max_connections_per_user,
+						     .per_server_cap = cfg->pg_max_connections_per_server,
+						     .idle_seconds = cfg->pg_idle_timeout,
+						     .statement_timeout_ms = cfg->pg_statement_timeout,
+						     .connect_timeout_s = cfg->pg_connect_timeout,
+						     .pool_wait_s = cfg->pg_pool_wait},
 				   &policy),
 		.started = time(NULL),
 	};
@@ -290,6 +302,7 @@ static int serve(const config *cfg)
 	}
 	/* 4 MiB of each result set stays in memory; the rest goes to unlinked files */
 	app.queries = qmanager_new(spool_dir, cfg->query_idle_timeout, 4u << 20, api_history_record, &app);
+	qmanager_on_conn_closed(app.queries, dedicated_closed, app.pool);
 	app.samplers = samplers_new(app.pool, 1000);
 	/* jobs left by a Tusk that is gone (a previous run, a replica that
 	 * stopped) are settled; a live replica's are left alone */
@@ -318,9 +331,14 @@ static int serve(const config *cfg)
 		.script_name = cfg->script_name,
 		.trusted_proxies = cfg->trusted_proxies,
 		.max_body_bytes = (size_t)cfg->max_body_bytes,
+		.json_body_bytes = (size_t)cfg->max_json_bytes,
+		.small_body_bytes = 16 * 1024,
 		.max_connections = (unsigned)cfg->max_connections,
 		.max_connections_per_ip = (unsigned)cfg->max_connections_per_ip,
+		.max_slow_connections_per_ip = (unsigned)cfg->max_slow_connections_per_ip,
 		.timeout_seconds = (unsigned)cfg->http_timeout,
+		.header_timeout_seconds = (unsigned)cfg->http_header_timeout,
+		.body_timeout_seconds = (unsigned)cfg->http_body_timeout,
 		.routes = routes,
 		.nroutes = nroutes,
 		.before = api_before,
@@ -406,11 +424,14 @@ static char *read_password(const char *file)
 	return xstrdup(buf);
 }
 
-/* tusk user set-password EMAIL [--password-file FILE] [--data-dir DIR] [--store-url URL] */
+/* tusk user set-password EMAIL [--password-file FILE] [--data-dir DIR] [--store-url URL]
+ * tusk user unlock EMAIL [--data-dir DIR] [--store-url URL] */
 static int user_command(int argc, char **argv)
 {
-	if (argc < 4 || strcmp(argv[2], "set-password") != 0) {
-		fputs("usage: tusk user set-password EMAIL [--password-file FILE] [--data-dir DIR] [--store-url URL]\n",
+	bool unlock = argc >= 4 && strcmp(argv[2], "unlock") == 0;
+	if (argc < 4 || (!unlock && strcmp(argv[2], "set-password") != 0)) {
+		fputs("usage: tusk user set-password EMAIL [--password-file FILE] [--data-dir DIR] [--store-url URL]\n"
+		      "       tusk user unlock EMAIL [--data-dir DIR] [--store-url URL]\n",
 		      stderr);
 		return EXIT_USAGE;
 	}
@@ -418,7 +439,7 @@ static int user_command(int argc, char **argv)
 	char *flags[6] = {argv[0]};
 	int nflags = 1;
 	for (int i = 4; i < argc; i++) {
-		if (strcmp(argv[i], "--password-file") == 0 && i + 1 < argc) {
+		if (!unlock && strcmp(argv[i], "--password-file") == 0 && i + 1 < argc) {
 			file = argv[++i];
 		} else if ((strcmp(argv[i], "--data-dir") == 0 || strcmp(argv[i], "--store-url") == 0) && i + 1 < argc &&
 			   nflags + 2 <= 6) {
@@ -450,6 +471,14 @@ static int user_command(int argc, char **argv)
 	if (found <= 0) {
 		fprintf(stderr, "tusk: %s\n", found < 0 ? err.msg : "there is no user with that e-mail address");
 		rc = EXIT_FAILURE;
+	} else if (unlock) {
+		/* only the pause after wrong passwords ends: password, data key and saved passwords stay */
+		if (!auth_unlock(a, &u, "command line", &err)) {
+			fprintf(stderr, "tusk: %s\n", err.msg);
+			rc = EXIT_FAILURE;
+		} else {
+			printf("%s may log in again; its password and saved server passwords are unchanged.\n", u.email);
+		}
 	} else if (!(password = read_password(file))) {
 		rc = EXIT_FAILURE;
 	} else if (!auth_user_reset_password(a, &u, password, &err)) {
@@ -521,6 +550,17 @@ static int doctor_command(int argc, char **argv)
 	return problems ? 1 : 0;
 }
 
+/* Thousands of connections need as many descriptors: take the hard limit. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		log_msg(LOG_WARN, "cannot raise the open-file limit", "detail", strerror(errno), NULL);
+}
+
 int main(int argc, char **argv)
 {
 	/* Block the stop signals before any thread starts so only sigwait sees them. */
@@ -574,6 +614,7 @@ int main(int argc, char **argv)
 			*colon = '\0';
 		log_msg(LOG_INFO, "pgAdmin setting", "key", line, "outcome", colon ? colon + 2 : "", NULL);
 	}
+	raise_fd_limit();
 	int rc = serve(&cfg);
 	config_free(&cfg);
 	return rc;

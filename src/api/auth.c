@@ -49,20 +49,22 @@ static void respond_login_result(http_req *r, enum auth_result res, auth_session
 		respond_session(r, 200, s);
 		break;
 	case AUTH_BAD_CREDENTIALS:
-		http_respond_error(r, 401, "invalid_credentials", "The e-mail address or password is not right.");
+		http_respond_error(r, 401, "invalid_credentials",
+				   "The e-mail address or password is not right. (An account brought over from pgAdmin "
+				   "has no password until an administrator sets one.)");
 		break;
-	case AUTH_LOCKED:
-		http_respond_error(r, 403, "account_locked",
-				   "This account is locked after too many wrong passwords. An administrator can unlock "
-				   "it.");
+	case AUTH_LOCKED: {
+		char ra[16];
+		snprintf(ra, sizeof(ra), "%d", retry_after);
+		http_add_header(r, "Retry-After", ra);
+		http_respond_error(r, 429, "login_paused",
+				   "Too many wrong passwords for this e-mail address: logins to it pause for %d s (an "
+				   "administrator can end the pause).",
+				   retry_after);
 		break;
+	}
 	case AUTH_DISABLED:
 		http_respond_error(r, 403, "account_disabled", "This account is disabled. Ask an administrator.");
-		break;
-	case AUTH_PASSWORD_UNSET:
-		http_respond_error(r, 403, "password_not_set",
-				   "This account came from pgAdmin and has no Tusk password yet: pgAdmin's passwords are "
-				   "not carried over. Ask an administrator to set one (Users).");
 		break;
 	case AUTH_RATE_LIMITED: {
 		char ra[16];

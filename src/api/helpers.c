@@ -134,6 +134,7 @@ int api_err_status(const tusk_err *err)
 		 {"unavailable", 422},	   {"ddl_unavailable", 422},	{"no_cascade", 422},
 		{"program_missing", 422}, {"quota_exceeded", 507}, {"stopping", 503},
 		{"io_error", 500},	   {"storage_failed", 500}, {"job_failed", 500},
+		{"pool_busy", 503},	   {"server_timeout", 504}, {"too_many_server_connections", 429},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(*map); i++)
 		if (strcmp(err->code, map[i].code) == 0)

@@ -457,6 +457,32 @@ static char *describe(const char *kind, const char *db, json_t *spec, const char
 	return d;
 }
 
+/* A user's jobs queued or running (in any replica) stay under the cap;
+ * otherwise answers 429 and returns false. */
+static bool below_job_cap(http_req *r, int64_t uid)
+{
+	tusk_app *app = http_req_app(r);
+	tusk_err err;
+	size_t n;
+	store_job *list = store_job_list(app->store, uid, &n, &err);
+	if (!list) {
+		api_internal_error(r, &err);
+		return false;
+	}
+	int active = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i].state, "queued") == 0 || strcmp(list[i].state, "running") == 0)
+			active++;
+	store_job_list_free(list, n);
+	if (active < app->cfg->max_jobs_per_user)
+		return true;
+	http_respond_error(r, 429, "too_many_jobs",
+			   "You have %d jobs queued or running, the most allowed (TUSK_MAX_JOBS_PER_USER): wait for one "
+			   "to finish or cancel one.",
+			   active);
+	return false;
+}
+
 void api_jobs_start(http_req *r)
 {
 	tusk_app *app = http_req_app(r);
@@ -474,6 +500,8 @@ void api_jobs_start(http_req *r)
 		http_respond_error(r, 400, "missing_field", "Give the kind and the spec (an object).");
 		return;
 	}
+	if (!below_job_cap(r, uid))
+		return;
 	json_t *empty = json_object();
 	if (!spec)
 		spec = empty;

@@ -29,7 +29,12 @@ void api_sessions_open(http_req *r)
 		return;
 	bool bad = false;
 	const char *db = body ? api_json_str(r, body, "database", &bad) : NULL;
-	if (!bad) {
+	if (!bad && qmanager_count_user(app->queries, as->user.id) >= app->cfg->max_query_sessions_per_user) {
+		http_respond_error(r, 429, "too_many_sessions",
+				   "You have %d query tabs open, the most allowed (TUSK_MAX_QUERY_SESSIONS_PER_USER): close "
+				   "one first.",
+				   app->cfg->max_query_sessions_per_user);
+	} else if (!bad) {
 		PGconn *conn = pgpool_open_dedicated(app->pool, as->user.id, server_id, db && *db ? db : sv.maintenance_db,
 						     &err);
 		if (!conn) {

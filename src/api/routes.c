@@ -1,5 +1,6 @@
 /* The route table: every endpoint Tusk serves, in one place, and the check
- * that runs before each handler (login, CSRF, administrator). */
+ * that runs before each handler (login, CSRF, administrator) as soon as the
+ * request's headers are in, before any of its body is read. */
 #include <string.h>
 
 #include "api/api.h"
@@ -16,8 +17,8 @@ static const http_route routes[] = {
 	{"GET", "/api/v1/version", api_version, ROUTE_PUBLIC},
 	{"GET", "/metrics", api_metrics, ROUTE_PUBLIC},
 
-	{"POST", "/api/v1/auth/login", api_auth_login, ROUTE_PUBLIC},
-	{"POST", "/api/v1/auth/desktop", api_auth_desktop, ROUTE_PUBLIC},
+	{"POST", "/api/v1/auth/login", api_auth_login, ROUTE_PUBLIC | ROUTE_SMALL_BODY},
+	{"POST", "/api/v1/auth/desktop", api_auth_desktop, ROUTE_PUBLIC | ROUTE_SMALL_BODY},
 	{"POST", "/api/v1/auth/logout", api_auth_logout, 0},
 	{"GET", "/api/v1/auth/me", api_auth_me, 0},
 	{"PUT", "/api/v1/auth/password", api_auth_password, 0},
@@ -30,7 +31,7 @@ static const http_route routes[] = {
 
 	{"GET", "/api/v1/servers", api_servers_list, 0},
 	{"POST", "/api/v1/servers", api_servers_create, 0},
-	{"POST", "/api/v1/servers/import", api_servers_import, 0},
+	{"POST", "/api/v1/servers/import", api_servers_import, ROUTE_LARGE_BODY},
 	{"GET", "/api/v1/servers/export", api_servers_export, 0},
 	{"GET", "/api/v1/servers/{id}", api_servers_get, 0},
 	{"PUT", "/api/v1/servers/{id}", api_servers_update, 0},
@@ -45,15 +46,15 @@ static const http_route routes[] = {
 	{"GET", "/api/v1/servers/{id}/objects/dependencies", api_objects_dependencies, 0},
 	{"POST", "/api/v1/servers/{id}/objects/drop", api_objects_drop, 0},
 	{"GET", "/api/v1/servers/{id}/objects/search", api_objects_search, 0},
-	{"POST", "/api/v1/servers/{id}/objects/create", api_objects_create, 0},
-	{"POST", "/api/v1/servers/{id}/objects/alter", api_objects_alter, 0},
+	{"POST", "/api/v1/servers/{id}/objects/create", api_objects_create, ROUTE_LARGE_BODY},
+	{"POST", "/api/v1/servers/{id}/objects/alter", api_objects_alter, ROUTE_LARGE_BODY},
 	{"GET", "/api/v1/servers/{id}/objects/count", api_objects_count, 0},
 	{"POST", "/api/v1/servers/{id}/objects/maintenance", api_objects_maintenance, 0},
 	{"GET", "/api/v1/servers/{id}/objects/script", api_objects_script, 0},
 	{"POST", "/api/v1/servers/{id}/sessions", api_sessions_open, 0},
 	{"GET", "/api/v1/sessions/{sid}/status", api_sessions_status, 0},
 	{"GET", "/api/v1/sessions/{sid}/events", api_sessions_events, 0},
-	{"POST", "/api/v1/sessions/{sid}/execute", api_sessions_execute, 0},
+	{"POST", "/api/v1/sessions/{sid}/execute", api_sessions_execute, ROUTE_LARGE_BODY},
 	{"POST", "/api/v1/sessions/{sid}/commit", api_sessions_commit, 0},
 	{"POST", "/api/v1/sessions/{sid}/rollback", api_sessions_rollback, 0},
 	{"POST", "/api/v1/sessions/{sid}/cancel", api_sessions_cancel, 0},
@@ -62,16 +63,16 @@ static const http_route routes[] = {
 	{"GET", "/api/v1/sessions/{sid}/results/{k}/rows/{row}/{col}", api_sessions_value, 0},
 	{"GET", "/api/v1/sessions/{sid}/results/{k}/export", api_sessions_export, 0},
 	{"GET", "/api/v1/servers/{id}/table", api_data_table, 0},
-	{"POST", "/api/v1/servers/{id}/edits", api_data_edit, 0},
+	{"POST", "/api/v1/servers/{id}/edits", api_data_edit, ROUTE_LARGE_BODY},
 	{"POST", "/api/v1/sessions/{sid}/view", api_data_view, 0},
 	{"GET", "/api/v1/history", api_history_list, 0},
 	{"DELETE", "/api/v1/history", api_history_clear, 0},
 	{"GET", "/api/v1/queries", api_snippets_list, 0},
-	{"POST", "/api/v1/queries", api_snippets_create, 0},
-	{"PUT", "/api/v1/queries/{id}", api_snippets_update, 0},
+	{"POST", "/api/v1/queries", api_snippets_create, ROUTE_LARGE_BODY},
+	{"PUT", "/api/v1/queries/{id}", api_snippets_update, ROUTE_LARGE_BODY},
 	{"DELETE", "/api/v1/queries/{id}", api_snippets_delete, 0},
 	{"GET", "/api/v1/workspace", api_workspace_get, 0},
-	{"PUT", "/api/v1/workspace", api_workspace_put, 0},
+	{"PUT", "/api/v1/workspace", api_workspace_put, ROUTE_LARGE_BODY},
 	{"GET", "/api/v1/servers/{id}/dashboard/events", api_dashboard_events, 0},
 	{"GET", "/api/v1/servers/{id}/erd", api_erd, 0},
 	{"GET", "/api/v1/servers/{id}/activity", api_monitor_activity, 0},

@@ -148,8 +148,13 @@ void api_users_update(http_req *r)
 	if (role)
 		snprintf(u.role, sizeof(u.role), "%s", role);
 	u.active = active;
-	if (!locked && u.locked) {
+	if (!locked && u.locked && !store_login_clear(app->store, u.email, &err)) {
+		respond_refusal(r, &err);
+		return;
+	}
+	if (!locked) {
 		u.locked = false;
+		u.locked_until = 0;
 		u.failed_attempts = 0;
 	}
 	if (!keeps_an_admin(r, &before, strcmp(u.role, "admin") == 0 && u.active))

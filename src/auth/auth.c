@@ -15,6 +15,19 @@
 #include "util/log.h"
 #include "util/str.h"
 
+/* A checked login session, kept for session_cache_seconds while the
+ * store's auth generation stays the same: a logout, password change,
+ * disabling or deletion anywhere moves it, and every entry is then stale. */
+struct cached {
+	store_session session;
+	store_user user;
+	int64_t at;   /* when checked against the store */
+	uint64_t gen; /* the store's auth generation then */
+	struct cached *next;
+};
+#define CACHE_BUCKETS 4096
+#define CACHE_MAX 50000
+
 struct auth {
 	store *store;
 	const config *cfg;
@@ -22,6 +35,9 @@ struct auth {
 	pthread_mutex_t desktop_lock;
 	char desktop_key[AUTH_TOKEN_CHARS]; /* empty once used */
 	int64_t weak_user;		    /* the account that must change its password, or 0 */
+	pthread_mutex_t cache_lock;
+	struct cached *cache[CACHE_BUCKETS];
+	size_t ncached;
 };
 
 auth *auth_new(store *s, const config *cfg)
@@ -31,7 +47,67 @@ auth *auth_new(store *s, const config *cfg)
 	a->cfg = cfg;
 	a->logins = ratelimit_new(cfg->login_rate_limit);
 	pthread_mutex_init(&a->desktop_lock, NULL);
+	pthread_mutex_init(&a->cache_lock, NULL);
+	auth_password_prepare_dummy();
 	return a;
+}
+
+/* Caller holds cache_lock. */
+static void cache_clear(auth *a)
+{
+	for (size_t i = 0; i < CACHE_BUCKETS; i++)
+		while (a->cache[i]) {
+			struct cached *next = a->cache[i]->next;
+			sodium_memzero(a->cache[i], sizeof(*a->cache[i]));
+			free(a->cache[i]);
+			a->cache[i] = next;
+		}
+	a->ncached = 0;
+}
+
+static size_t cache_bucket(const char *hash)
+{
+	/* the key is a SHA-256 in hex: its first digits spread well */
+	char head[9];
+	memcpy(head, hash, 8);
+	head[8] = '\0';
+	return (size_t)strtoul(head, NULL, 16) % CACHE_BUCKETS;
+}
+
+/* Caller holds cache_lock: the entry for hash, unlinked when stale. */
+static struct cached *cache_find(auth *a, const char *hash, int64_t now, uint64_t gen)
+{
+	struct cached **pp = &a->cache[cache_bucket(hash)];
+	while (*pp && strcmp((*pp)->session.id_hash, hash) != 0)
+		pp = &(*pp)->next;
+	struct cached *c = *pp;
+	if (c && (c->gen != gen || now - c->at >= a->cfg->session_cache_seconds)) {
+		*pp = c->next;
+		sodium_memzero(c, sizeof(*c));
+		free(c);
+		a->ncached--;
+		return NULL;
+	}
+	return c;
+}
+
+static void cache_put(auth *a, const store_session *ss, const store_user *u, int64_t now, uint64_t gen)
+{
+	pthread_mutex_lock(&a->cache_lock);
+	if (!cache_find(a, ss->id_hash, now, gen)) {
+		if (a->ncached >= CACHE_MAX)
+			cache_clear(a);
+		struct cached *c = xcalloc(1, sizeof(*c));
+		c->session = *ss;
+		c->user = *u;
+		c->at = now;
+		c->gen = gen;
+		size_t b = cache_bucket(ss->id_hash);
+		c->next = a->cache[b];
+		a->cache[b] = c;
+		a->ncached++;
+	}
+	pthread_mutex_unlock(&a->cache_lock);
 }
 
 void auth_free(auth *a)
@@ -40,6 +116,8 @@ void auth_free(auth *a)
 		return;
 	ratelimit_free(a->logins);
 	pthread_mutex_destroy(&a->desktop_lock);
+	cache_clear(a);
+	pthread_mutex_destroy(&a->cache_lock);
 	sodium_memzero(a->desktop_key, sizeof(a->desktop_key));
 	free(a);
 }
@@ -168,14 +246,26 @@ bool auth_user_reset_password(auth *a, store_user *u, const char *password, tusk
 	bool ok = set_credentials(u, password, key, err);
 	sodium_memzero(key, sizeof(key));
 	u->locked = false;
+	u->locked_until = 0;
 	u->failed_attempts = 0;
 	u->updated_at = time(NULL);
 	/* passwords saved under the old data key can no longer be read */
 	ok = ok && store_user_update(a->store, u, err) && store_session_delete_user(a->store, u->id, NULL, err) &&
-	     store_credential_delete_user(a->store, u->id, err);
+	     store_credential_delete_user(a->store, u->id, err) && store_login_clear(a->store, u->email, err);
 	if (ok)
 		password_now_acceptable(a, u);
 	return ok;
+}
+
+bool auth_unlock(auth *a, store_user *u, const char *client, tusk_err *err)
+{
+	if (!store_login_clear(a->store, u->email, err))
+		return false;
+	u->locked = false;
+	u->locked_until = 0;
+	u->failed_attempts = 0;
+	auth_audit(a, u, NULL, "user_unlocked", client, "the pause after wrong passwords was lifted");
+	return true;
 }
 
 /* ---- first start ---- */
@@ -388,6 +478,45 @@ static bool start_session(auth *a, const store_user *u, const unsigned char *dat
 	return true;
 }
 
+/* What wrong passwords are counted under: the normalized address, or the
+ * text as typed when it is none (lower-cased, so case changes nothing). */
+static void throttle_key(const char *email, const char *normalized, char out[256])
+{
+	const char *src = normalized[0] ? normalized : email ? email : "";
+	size_t i = 0;
+	for (; src[i] && i < 255; i++)
+		out[i] = (char)tolower((unsigned char)src[i]);
+	out[i] = '\0';
+}
+
+/* A wrong password, an unknown address or an account without a password:
+ * the same count, the same pause, the same answer. */
+static enum auth_result login_wrong(auth *a, const char *key, const store_user *u, const char *client,
+				    const char *why, tusk_err *err)
+{
+	int64_t now = time(NULL);
+	int failures = 0;
+	if (!store_login_failed(a->store, key, now, 86400, &failures, err))
+		return AUTH_ERROR;
+	auth_audit(a, u, u ? NULL : key, "login_failed", client, why);
+	int max = a->cfg->max_login_attempts;
+	if (max > 0 && failures >= max) {
+		int64_t pause = a->cfg->login_lockout_seconds;
+		for (int i = max; i < failures && pause < a->cfg->login_lockout_max_seconds; i++)
+			pause *= 2;
+		if (pause > a->cfg->login_lockout_max_seconds)
+			pause = a->cfg->login_lockout_max_seconds;
+		if (!store_login_pause(a->store, key, now + pause, err))
+			return AUTH_ERROR;
+		char detail[128];
+		snprintf(detail, sizeof(detail), "logins pause for %lld s after %d wrong passwords", (long long)pause,
+			 failures);
+		auth_audit(a, u, u ? NULL : key, "lockout", client, detail);
+		log_msg(LOG_WARN, "logins paused after wrong passwords", "email", key, "client", client, NULL);
+	}
+	return AUTH_BAD_CREDENTIALS;
+}
+
 enum auth_result auth_login(auth *a, const char *email, const char *password, const char *client, auth_session *out,
 			    int *retry_after, tusk_err *err)
 {
@@ -395,69 +524,107 @@ enum auth_result auth_login(auth *a, const char *email, const char *password, co
 		auth_audit(a, NULL, email, "login_rate_limited", client, NULL);
 		return AUTH_RATE_LIMITED;
 	}
-	char normalized[256];
-	store_user u;
+	char normalized[256] = "", key[256];
 	tusk_err ignored;
-	int found = auth_email_normalize(email, normalized, &ignored) && password
-			    ? store_user_by_email(a->store, normalized, &u, err)
-			    : 0;
+	bool valid = auth_email_normalize(email, normalized, &ignored);
+	if (!valid)
+		normalized[0] = '\0';
+	throttle_key(email, normalized, key);
+	int64_t now = time(NULL);
+	int64_t until = store_login_paused_until(a->store, key, err);
+	if (until < 0)
+		return AUTH_ERROR;
+	if (until > now) {
+		/* known or not, the same answer; not even the right password opens it */
+		*retry_after = (int)(until - now);
+		auth_audit(a, NULL, key, "login_failed", client, "logins to this address are paused");
+		return AUTH_LOCKED;
+	}
+	store_user u;
+	int found = valid && password ? store_user_by_email(a->store, normalized, &u, err) : 0;
 	if (found < 0)
 		return AUTH_ERROR;
 	if (found == 0 || strcmp(u.email, AUTH_DESKTOP_EMAIL) == 0) {
 		/* the same work and answer as a wrong password */
 		auth_password_verify_dummy(password ? password : "");
-		auth_audit(a, NULL, normalized[0] ? normalized : email, "login_failed", client, "unknown user");
-		return AUTH_BAD_CREDENTIALS;
+		return login_wrong(a, key, NULL, client, "unknown user", err);
 	}
 	if (strcmp(u.password_hash, AUTH_PASSWORD_UNSET_HASH) == 0) {
 		auth_password_verify_dummy(password);
-		auth_audit(a, &u, NULL, "login_failed", client, "no password set");
-		return AUTH_PASSWORD_UNSET;
+		return login_wrong(a, key, &u, client, "no password set", err);
 	}
-	bool right = auth_password_verify(u.password_hash, password);
-	if (u.locked) {
-		auth_audit(a, &u, NULL, "login_failed", client, "account locked");
-		return AUTH_LOCKED;
-	}
-	if (!right) {
-		int attempts = 0;
-		bool locked = false;
-		if (!store_user_login_failed(a->store, u.id, a->cfg->max_login_attempts, &attempts, &locked, err))
-			return AUTH_ERROR;
-		auth_audit(a, &u, NULL, "login_failed", client, "wrong password");
-		if (locked) {
-			char detail[96];
-			snprintf(detail, sizeof(detail), "locked after %d wrong passwords", attempts);
-			auth_audit(a, &u, NULL, "lockout", client, detail);
-			log_msg(LOG_WARN, "account locked", "email", u.email, "client", client, NULL);
-			return AUTH_LOCKED;
-		}
-		return AUTH_BAD_CREDENTIALS;
-	}
+	if (!auth_password_verify(u.password_hash, password))
+		return login_wrong(a, key, &u, client, "wrong password", err);
 	if (!u.active) {
 		auth_audit(a, &u, NULL, "login_failed", client, "account disabled");
 		return AUTH_DISABLED;
 	}
-	unsigned char key[AUTH_DATA_KEY_BYTES];
+	if (u.failed_attempts && !store_login_clear(a->store, key, err))
+		return AUTH_ERROR;
+	unsigned char dk[AUTH_DATA_KEY_BYTES];
 	bool have_key = auth_data_key_unwrap_password(u.data_key_wrapped, u.data_key_wrapped_len, u.data_key_salt,
-						      password, key);
+						      password, dk);
 	if (!have_key)
 		log_msg(LOG_ERROR, "data key could not be unwrapped", "email", u.email, NULL);
 	if (auth_password_needs_rehash(u.password_hash) && !auth_password_hash(password, u.password_hash))
 		log_msg(LOG_WARN, "password rehash failed", "email", u.email, NULL);
 	u.failed_attempts = 0;
 	u.last_login_at = time(NULL);
-	bool ok = store_user_update(a->store, &u, err) && start_session(a, &u, have_key ? key : NULL, client, out, err);
-	sodium_memzero(key, sizeof(key));
+	bool ok = store_user_update(a->store, &u, err) && start_session(a, &u, have_key ? dk : NULL, client, out, err);
+	sodium_memzero(dk, sizeof(dk));
 	if (!ok)
 		return AUTH_ERROR;
 	out->password_change_required = must_change_password(a, u.id);
 	auth_audit(a, &u, NULL, "login", client, out->password_change_required ? "password change required" : NULL);
-	/* a login is a fine moment to sweep sessions that ended */
+	/* a login is a fine moment to sweep sessions that ended and quiet pauses */
 	tusk_err ignored_err;
-	if (!store_session_purge(a->store, u.last_login_at, a->cfg->session_idle_timeout, &ignored_err))
+	if (!store_session_purge(a->store, u.last_login_at, a->cfg->session_idle_timeout, &ignored_err) ||
+	    !store_login_purge(a->store, u.last_login_at - 86400, &ignored_err))
 		log_msg(LOG_WARN, "session purge failed", "detail", ignored_err.msg, NULL);
 	return AUTH_OK;
+}
+
+/* The session of hash and its user, from the cache or the store (then
+ * cached): 1, 0 missing/expired/disabled, -1 store error. */
+static int session_lookup(auth *a, const char *hash, int64_t now, auth_session *out, tusk_err *err)
+{
+	uint64_t gen = 0;
+	bool cacheable = a->cfg->session_cache_seconds > 0 && store_auth_generation(a->store, &gen);
+	if (cacheable) {
+		pthread_mutex_lock(&a->cache_lock);
+		struct cached *c = cache_find(a, hash, now, gen);
+		if (c) {
+			out->session = c->session;
+			out->user = c->user;
+		}
+		pthread_mutex_unlock(&a->cache_lock);
+		if (c)
+			return 1;
+	}
+	int found = store_session_get(a->store, hash, &out->session, err);
+	if (found <= 0)
+		return found;
+	found = store_user_by_id(a->store, out->session.user_id, &out->user, err);
+	if (found <= 0)
+		return found;
+	if (!out->user.active) {
+		if (!store_session_delete_user(a->store, out->user.id, NULL, err))
+			return -1;
+		return 0;
+	}
+	if (cacheable)
+		cache_put(a, &out->session, &out->user, now, gen);
+	return 1;
+}
+
+/* Caller holds cache_lock: the cached copy learns the new last_seen_at. */
+static void cache_touch(auth *a, const char *hash, int64_t seen)
+{
+	struct cached *c = a->cache[cache_bucket(hash)];
+	while (c && strcmp(c->session.id_hash, hash) != 0)
+		c = c->next;
+	if (c)
+		c->session.last_seen_at = seen;
 }
 
 int auth_session_load(auth *a, const char *token, auth_session *out, tusk_err *err)
@@ -467,22 +634,14 @@ int auth_session_load(auth *a, const char *token, auth_session *out, tusk_err *e
 	memset(out, 0, sizeof(*out));
 	char hash[65];
 	auth_token_hash(token, hash);
-	int found = store_session_get(a->store, hash, &out->session, err);
+	int64_t now = time(NULL);
+	int found = session_lookup(a, hash, now, out, err);
 	if (found <= 0)
 		return found;
 	store_session *ss = &out->session;
-	int64_t now = time(NULL);
 	int idle = a->cfg->session_idle_timeout;
 	if (ss->expires_at <= now || ss->last_seen_at + idle <= now) {
 		if (!store_session_delete(a->store, hash, err))
-			return -1;
-		return 0;
-	}
-	found = store_user_by_id(a->store, ss->user_id, &out->user, err);
-	if (found <= 0)
-		return found;
-	if (!out->user.active || out->user.locked) {
-		if (!store_session_delete_user(a->store, out->user.id, NULL, err))
 			return -1;
 		return 0;
 	}
@@ -492,6 +651,9 @@ int auth_session_load(auth *a, const char *token, auth_session *out, tusk_err *e
 		if (!store_session_touch(a->store, hash, now, err))
 			return -1;
 		ss->last_seen_at = now;
+		pthread_mutex_lock(&a->cache_lock);
+		cache_touch(a, hash, now);
+		pthread_mutex_unlock(&a->cache_lock);
 	}
 	out->has_data_key = ss->data_key_wrapped_len &&
 			    auth_data_key_unwrap_token(ss->data_key_wrapped, ss->data_key_wrapped_len, token, out->data_key);

@@ -26,10 +26,9 @@ typedef struct {
 enum auth_result {
 	AUTH_OK,
 	AUTH_BAD_CREDENTIALS,
-	AUTH_LOCKED,
+	AUTH_LOCKED, /* logins to the address pause after wrong passwords (*retry_after) */
 	AUTH_DISABLED,
 	AUTH_RATE_LIMITED,
-	AUTH_PASSWORD_UNSET, /* an account without a password yet (imported from pgAdmin) */
 	AUTH_ERROR,
 };
 
@@ -71,6 +70,10 @@ bool auth_user_create_unset(auth *a, const char *email, const char *role, bool a
  * passwords can no longer be read and are discarded), sessions ended, unlocked. */
 bool auth_user_reset_password(auth *a, store_user *u, const char *password, tusk_err *err)
 	__attribute__((warn_unused_result));
+
+/* Lifts the pause after wrong passwords for u's e-mail; nothing else changes
+ * (password, data key, saved server passwords, sessions). */
+bool auth_unlock(auth *a, store_user *u, const char *client, tusk_err *err) __attribute__((warn_unused_result));
 
 void auth_audit(auth *a, const store_user *u, const char *email, const char *event, const char *client,
 		const char *detail);

@@ -33,6 +33,11 @@ static void make_dummy_hash(void)
 		dummy_hash[0] = '\0';
 }
 
+void auth_password_prepare_dummy(void)
+{
+	pthread_once(&dummy_once, make_dummy_hash);
+}
+
 static void slot_take(void)
 {
 	while (sem_wait(&hash_slots) != 0)
@@ -64,7 +69,7 @@ bool auth_password_verify(const char *hash, const char *password)
 
 void auth_password_verify_dummy(const char *password)
 {
-	pthread_once(&dummy_once, make_dummy_hash);
+	auth_password_prepare_dummy();
 	if (dummy_hash[0])
 		(void)auth_password_verify(dummy_hash, password);
 }

@@ -25,6 +25,10 @@ enum {
 	 * body, which it takes in pieces (http_req_body_sink) instead of buffered
 	 * up to max_body_bytes. */
 	ROUTE_STREAM_BODY = 1 << 3,
+	/* Body caps: a route takes at most small_body_bytes (login), the
+	 * default json_body_bytes, or max_body_bytes (SQL scripts, imports). */
+	ROUTE_SMALL_BODY = 1 << 4,
+	ROUTE_LARGE_BODY = 1 << 5,
 };
 
 typedef struct {
@@ -42,10 +46,15 @@ typedef struct {
 	int port;
 	const char *script_name;    /* "" or "/prefix" */
 	const char *trusted_proxies;
-	size_t max_body_bytes;
+	size_t max_body_bytes;   /* ROUTE_LARGE_BODY routes */
+	size_t json_body_bytes;  /* every other route */
+	size_t small_body_bytes; /* ROUTE_SMALL_BODY routes */
 	unsigned max_connections;
-	unsigned max_connections_per_ip;
-	unsigned timeout_seconds;
+	unsigned max_connections_per_ip;      /* 0 = no cap; beyond: 503 */
+	unsigned max_slow_connections_per_ip; /* strangers still sending headers after 1 s */
+	unsigned timeout_seconds;             /* idle connection */
+	unsigned header_timeout_seconds;      /* a stranger's request line and headers */
+	unsigned body_timeout_seconds;        /* a buffered body, from its headers to its end */
 	const http_route *routes;
 	size_t nroutes;
 	http_before_hook before;
@@ -71,6 +80,11 @@ typedef struct {
 	unsigned long count;
 } http_stats;
 void http_server_stats(http_server *s, http_stats *out);
+/* Connections open now, and those closed for a deadline, a cap or eviction. */
+typedef struct {
+	unsigned long open, slow, refused, timed_out, evicted;
+} http_conn_stats;
+void http_server_conn_stats(http_server *s, http_conn_stats *out);
 
 /* Request accessors. Strings live until the request completes. */
 const char *http_req_method(const http_req *r);
@@ -88,6 +102,7 @@ void *http_req_app(const http_req *r);
 const char *http_req_client_ip(const http_req *r); /* after trusted X-Forwarded-For */
 bool http_req_is_https(const http_req *r);        /* direct TLS or trusted X-Forwarded-Proto */
 bool http_req_is_loopback(const http_req *r);
+/* Also marks the connection as a logged-in user's: no header deadline, never evicted. */
 void http_req_set_user(http_req *r, void *user);
 void *http_req_user(const http_req *r);
 

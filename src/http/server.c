@@ -1,6 +1,11 @@
 /* libmicrohttpd glue: one thread per connection (handlers may block on a
- * pooled PostgreSQL connection), request lifecycle, routing, responses. */
+ * pooled PostgreSQL connection), each waiting with poll() so descriptors
+ * past 1,024 work; request lifecycle, routing, responses; and the guard
+ * of the connection table: deadlines for a stranger's headers and for a
+ * buffered body, caps per address, and room kept for probes and logged-in
+ * users (see track_*). */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
 #include <microhttpd.h>
@@ -12,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +27,27 @@
 #include "http/router.h"
 #include "util/json.h"
 #include "util/log.h"
+
+/* One accepted connection, as the guard sees it. */
+enum conn_phase { PHASE_HEADERS, PHASE_BODY, PHASE_ANSWER };
+struct conn_track {
+	int fd;
+	unsigned char addr[16];
+	double since; /* monotonic seconds the phase began */
+	enum conn_phase phase;
+	bool known;     /* a logged-in user's: no header deadline, never evicted */
+	bool over;      /* past a cap: its first request is answered 503 */
+	bool timed;     /* the body phase has a deadline (a buffered body) */
+	bool shut;      /* shutdown() already: MHD closes it soon */
+	struct conn_track *prev, *next;
+};
+
+#define IP_BUCKETS 1024
+struct ip_count {
+	unsigned char addr[16];
+	unsigned n;
+	struct ip_count *next;
+};
 
 struct http_server {
 	struct MHD_Daemon *daemon;
@@ -33,6 +60,16 @@ struct http_server {
 	pthread_cond_t idle;
 	int inflight;
 	http_stats stats; /* under lock */
+	/* the connection guard, under conn_lock */
+	pthread_mutex_t conn_lock;
+	pthread_cond_t conn_stop;
+	pthread_t guard;
+	bool guard_running, stopping;
+	struct conn_track *conns; /* newest first */
+	unsigned nconns;
+	unsigned shut_pending; /* shut down, not yet closed by MHD */
+	struct ip_count *per_ip[IP_BUCKETS];
+	http_conn_stats cstats;
 };
 
 const double http_latency_bounds[HTTP_LATENCY_BUCKETS] = {0.001, 0.005, 0.01, 0.025, 0.05, 0.1,
@@ -75,6 +112,9 @@ struct http_req {
 	bool has_sink;
 	http_body_sink sink;
 	void *sink_cls;
+	struct conn_track *track;
+	const http_route *route; /* matched when the headers came in */
+	size_t body_cap;
 };
 
 /* ---- request accessors ---- */
@@ -88,7 +128,13 @@ void *http_req_app(const http_req *r) { return r->srv->cfg.app; }
 const char *http_req_client_ip(const http_req *r) { return r->client_ip; }
 bool http_req_is_https(const http_req *r) { return r->https; }
 bool http_req_is_loopback(const http_req *r) { return r->loopback; }
-void http_req_set_user(http_req *r, void *user) { r->user = user; }
+static void track_known(http_req *r);
+void http_req_set_user(http_req *r, void *user)
+{
+	r->user = user;
+	if (user)
+		track_known(r);
+}
 void *http_req_user(const http_req *r) { return r->user; }
 bool http_responded(const http_req *r) { return r->resp != NULL; }
 
@@ -183,6 +229,9 @@ static void finish(http_req *r, int status, struct MHD_Response *resp, const cha
 	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
 	if (!has_header(r, "Cache-Control"))
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	/* every "too many" and "unavailable" tells the client when to come back */
+	if ((status == 429 || status == 503) && !has_header(r, "Retry-After"))
+		MHD_add_response_header(resp, "Retry-After", "2");
 	for (const struct header *h = r->headers; h; h = h->next)
 		MHD_add_response_header(resp, h->name, h->value);
 	r->resp = resp;
@@ -351,6 +400,241 @@ void http_respond_events(http_req *r, http_next_chunk next, void *cls, void (*fr
 	http_respond_chunks(r, 200, "text/event-stream; charset=utf-8", next, cls, free_cls);
 }
 
+/* ---- the connection guard ----
+ * MHD's own caps close a connection at accept, which a client sees as a
+ * reset; its timeout is an idle timeout, which a client dripping one byte
+ * at a time never meets. So MHD's table is sized by the descriptors
+ * available and Tusk decides: a connection past max_connections (or past
+ * max_connections_per_ip) gets a 503 with Retry-After for its first
+ * request; a stranger (no logged-in request yet) must send its headers
+ * within header_timeout; a buffered body must arrive within body_timeout;
+ * strangers slow with their headers are capped per address and in all,
+ * leaving a quarter of the table to probes and logged-in users; and when
+ * the table is full the oldest slow stranger makes room for a newcomer. */
+
+#define SLOW_AFTER 1.0 /* seconds in the header phase that make a stranger slow */
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static struct ip_count **ip_slot(http_server *s, const unsigned char addr[16])
+{
+	unsigned h = 2166136261u;
+	for (int i = 0; i < 16; i++)
+		h = (h ^ addr[i]) * 16777619u;
+	struct ip_count **pp = &s->per_ip[h % IP_BUCKETS];
+	while (*pp && memcmp((*pp)->addr, addr, 16) != 0)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+/* Caller holds conn_lock. Returns the address's count after the change. */
+static unsigned ip_add(http_server *s, const unsigned char addr[16], int delta)
+{
+	struct ip_count **pp = ip_slot(s, addr);
+	if (!*pp) {
+		if (delta < 0)
+			return 0;
+		*pp = xcalloc(1, sizeof(**pp));
+		memcpy((*pp)->addr, addr, 16);
+	}
+	struct ip_count *c = *pp;
+	c->n = delta < 0 ? c->n - 1 : c->n + 1;
+	unsigned n = c->n;
+	if (n == 0) {
+		*pp = c->next;
+		free(c);
+	}
+	return n;
+}
+
+/* Caller holds conn_lock. */
+static void track_shut(http_server *s, struct conn_track *t, unsigned long *counter)
+{
+	if (t->shut)
+		return;
+	t->shut = true;
+	s->shut_pending++;
+	(*counter)++;
+	/* MHD's thread for the connection sees the end and closes it; the
+	 * descriptor stays ours until MHD reports the connection closed */
+	shutdown(t->fd, SHUT_RDWR);
+}
+
+static bool slow_stranger(const struct conn_track *t, double now)
+{
+	return !t->known && !t->shut && t->phase == PHASE_HEADERS && now - t->since >= SLOW_AFTER;
+}
+
+/* Caller holds conn_lock: closes the oldest stranger still sending (or
+ * idle before) its headers, if any; slow_only: one waiting a second or more. */
+static bool evict_one(http_server *s, double now, bool slow_only)
+{
+	struct conn_track *oldest = NULL;
+	for (struct conn_track *t = s->conns; t; t = t->next) {
+		bool candidate = slow_only ? slow_stranger(t, now)
+					   : !t->known && !t->shut && t->phase == PHASE_HEADERS && t->since < now;
+		if (candidate && (!oldest || t->since <= oldest->since))
+			oldest = t;
+	}
+	if (oldest)
+		track_shut(s, oldest, &s->cstats.evicted);
+	return oldest != NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	http_server *s = cls;
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		struct conn_track *t = *socket_context;
+		if (!t)
+			return;
+		pthread_mutex_lock(&s->conn_lock);
+		if (t->prev)
+			t->prev->next = t->next;
+		else
+			s->conns = t->next;
+		if (t->next)
+			t->next->prev = t->prev;
+		s->nconns--;
+		if (t->shut)
+			s->shut_pending--;
+		ip_add(s, t->addr, -1);
+		pthread_mutex_unlock(&s->conn_lock);
+		free(t);
+		*socket_context = NULL;
+		return;
+	}
+	struct conn_track *t = xcalloc(1, sizeof(*t));
+	const union MHD_ConnectionInfo *fi = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	const union MHD_ConnectionInfo *ai = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	t->fd = fi ? fi->connect_fd : -1;
+	if (ai)
+		netaddr_from_sockaddr(ai->client_addr, t->addr);
+	double now = now_s();
+	t->since = now;
+	t->phase = PHASE_HEADERS;
+	pthread_mutex_lock(&s->conn_lock);
+	t->next = s->conns;
+	if (s->conns)
+		s->conns->prev = t;
+	s->conns = t;
+	s->nconns++;
+	unsigned from_ip = ip_add(s, t->addr, +1);
+	if (s->nconns - s->shut_pending > s->cfg.max_connections && !evict_one(s, now, false))
+		t->over = true;
+	if (s->cfg.max_connections_per_ip && from_ip > s->cfg.max_connections_per_ip)
+		t->over = true;
+	if (t->over)
+		s->cstats.refused++;
+	pthread_mutex_unlock(&s->conn_lock);
+	*socket_context = t;
+}
+
+static void track_phase(http_req *r, enum conn_phase phase, bool timed)
+{
+	struct conn_track *t = r->track;
+	if (!t)
+		return;
+	pthread_mutex_lock(&r->srv->conn_lock);
+	t->phase = phase;
+	t->timed = timed;
+	t->since = now_s();
+	pthread_mutex_unlock(&r->srv->conn_lock);
+}
+
+static void track_known(http_req *r)
+{
+	if (!r->track)
+		return;
+	pthread_mutex_lock(&r->srv->conn_lock);
+	r->track->known = true;
+	pthread_mutex_unlock(&r->srv->conn_lock);
+}
+
+static int by_addr_then_newest(const void *a, const void *b)
+{
+	const struct conn_track *x = *(struct conn_track *const *)a, *y = *(struct conn_track *const *)b;
+	int c = memcmp(x->addr, y->addr, 16);
+	if (c)
+		return c;
+	return x->since > y->since ? -1 : x->since < y->since;
+}
+
+/* Caller holds conn_lock: one pass of deadlines and caps. */
+static void guard_pass(http_server *s, double now)
+{
+	const http_config *c = &s->cfg;
+	unsigned slow = 0;
+	for (struct conn_track *t = s->conns; t; t = t->next) {
+		if (t->shut)
+			continue;
+		double age = now - t->since;
+		if (t->phase == PHASE_HEADERS && !t->known && age > c->header_timeout_seconds)
+			track_shut(s, t, &s->cstats.timed_out);
+		else if (t->phase == PHASE_BODY && t->timed && age > c->body_timeout_seconds)
+			track_shut(s, t, &s->cstats.timed_out);
+		else if (slow_stranger(t, now))
+			slow++;
+	}
+	s->cstats.slow = slow;
+	if (!slow)
+		return;
+	struct conn_track **list = xcalloc(slow, sizeof(*list));
+	size_t n = 0;
+	for (struct conn_track *t = s->conns; t && n < slow; t = t->next)
+		if (slow_stranger(t, now))
+			list[n++] = t;
+	qsort(list, n, sizeof(*list), by_addr_then_newest);
+	/* per address: the newest max_slow_connections_per_ip stay */
+	unsigned run = 0;
+	for (size_t i = 0; i < n; i++) {
+		run = i && memcmp(list[i]->addr, list[i - 1]->addr, 16) == 0 ? run + 1 : 1;
+		if (c->max_slow_connections_per_ip && run > c->max_slow_connections_per_ip) {
+			track_shut(s, list[i], &s->cstats.evicted);
+			slow--;
+		}
+	}
+	/* in all: slow strangers leave a quarter of the table free */
+	unsigned room = c->max_connections - c->max_connections / 4;
+	while (slow > room && evict_one(s, now, true))
+		slow--;
+	free(list);
+}
+
+static void *guard_main(void *arg)
+{
+	http_server *s = arg;
+	pthread_mutex_lock(&s->conn_lock);
+	while (!s->stopping) {
+		struct timespec wake;
+		clock_gettime(CLOCK_REALTIME, &wake);
+		wake.tv_nsec += 250 * 1000000L;
+		if (wake.tv_nsec >= 1000000000L) {
+			wake.tv_sec++;
+			wake.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->conn_stop, &s->conn_lock, &wake);
+		if (!s->stopping)
+			guard_pass(s, now_s());
+	}
+	pthread_mutex_unlock(&s->conn_lock);
+	return NULL;
+}
+
+void http_server_conn_stats(http_server *s, http_conn_stats *out)
+{
+	pthread_mutex_lock(&s->conn_lock);
+	*out = s->cstats;
+	out->open = s->nconns;
+	pthread_mutex_unlock(&s->conn_lock);
+}
+
 /* ---- request lifecycle ---- */
 
 /* Rightmost X-Forwarded-For entry that is not a trusted proxy. */
@@ -376,14 +660,30 @@ static void forwarded_client(http_req *r)
 	}
 }
 
-/* A forwarded prefix must look like a plain path: "/pgadmin". */
+/* A forwarded prefix must be a clean path: "/pgadmin" or "/tools/pgadmin/",
+ * segments of letters, digits and "-._~" only, no "." or "..", no "//".
+ * It ends up in Set-Cookie paths, <base href> and redirects. */
 static bool valid_prefix(const char *p)
 {
-	if (p[0] != '/')
+	size_t n = strlen(p);
+	if (n == 0 || n > 256 || p[0] != '/')
 		return false;
-	for (const char *c = p; *c; c++)
-		if ((unsigned char)*c <= ' ' || strchr("\"'<>\\?#", *c) || (unsigned char)*c >= 0x7f)
+	size_t seg = 0;
+	for (size_t i = 1; i <= n; i++) {
+		char c = p[i];
+		if (c == '/' || c == '\0') {
+			const char *start = p + i - seg;
+			if (seg == 0 && !(c == '\0' && (i == n))) /* "//" */
+				return false;
+			if ((seg == 1 && start[0] == '.') || (seg == 2 && start[0] == '.' && start[1] == '.'))
+				return false;
+			seg = 0;
+			continue;
+		}
+		if (!(isalnum((unsigned char)c) || c == '-' || c == '.' || c == '_' || c == '~'))
 			return false;
+		seg++;
+	}
 	return true;
 }
 
@@ -413,8 +713,10 @@ static http_req *req_new(http_server *s, struct MHD_Connection *conn, const char
 	r->arena = arena_new();
 	r->method = arena_strdup(r->arena, method);
 	r->url = arena_strdup(r->arena, url);
-	str_init_max(&r->body, s->cfg.max_body_bytes);
+	str_init_max(&r->body, s->cfg.json_body_bytes);
 	clock_gettime(CLOCK_MONOTONIC, &r->start);
+	const union MHD_ConnectionInfo *sc = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	r->track = sc ? sc->socket_context : NULL;
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci && netaddr_from_sockaddr(ci->client_addr, r->client_addr)) {
 		netaddr_format(r->client_addr, r->client_ip, sizeof(r->client_ip));
@@ -433,7 +735,9 @@ static http_req *req_new(http_server *s, struct MHD_Connection *conn, const char
 	return r;
 }
 
-static void dispatch(http_req *r)
+/* The route for the request (its parameters set), or NULL after answering
+ * what no route serves: a redirect, 404, 405 or a static file. */
+static const http_route *route_for(http_req *r)
 {
 	http_server *s = r->srv;
 	const char *m = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
@@ -441,7 +745,7 @@ static void dispatch(http_req *r)
 	if (r->path.len == 0) {
 		/* exactly the prefix without its slash */
 		http_respond_redirect(r, 308, r->base);
-		return;
+		return NULL;
 	}
 	str allowed = STR_INIT;
 	for (size_t i = 0; i < s->cfg.nroutes; i++) {
@@ -456,26 +760,24 @@ static void dispatch(http_req *r)
 		}
 		str_free(&allowed);
 		r->nparams = n;
-		if (s->cfg.before && !s->cfg.before(r, rt))
-			return;
-		rt->handler(r);
-		return;
+		return rt;
 	}
 	if (allowed.len) {
 		http_add_header(r, "Allow", str_cstr(&allowed));
 		str_free(&allowed);
 		http_respond_error(r, 405, "method_not_allowed", "%s is not allowed here.", r->method);
-		return;
+		return NULL;
 	}
 	str_free(&allowed);
 	if (!api && strcmp(m, "GET") == 0 && s->cfg.fallback) {
 		s->cfg.fallback(r);
-		return;
+		return NULL;
 	}
 	if (api || strcmp(m, "GET") == 0)
 		http_respond_error(r, 404, "not_found", "Nothing is at %.*s.", (int)r->path.len, r->path.ptr);
 	else
 		http_respond_error(r, 405, "method_not_allowed", "%s is not allowed here.", r->method);
+	return NULL;
 }
 
 static enum MHD_Result queue(http_req *r)
@@ -485,24 +787,8 @@ static enum MHD_Result queue(http_req *r)
 	enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, r->resp);
 	MHD_destroy_response(r->resp);
 	r->queued = true;
+	track_phase(r, PHASE_ANSWER, false);
 	return ret;
-}
-
-/* The ROUTE_STREAM_BODY route a request goes to, if any (its parameters set). */
-static const http_route *stream_route(http_req *r)
-{
-	const http_config *c = &r->srv->cfg;
-	for (size_t i = 0; i < c->nroutes; i++) {
-		const http_route *rt = &c->routes[i];
-		if (!(rt->flags & ROUTE_STREAM_BODY) || strcmp(rt->method, r->method) != 0)
-			continue;
-		int n = router_match(rt->pattern, r->path, r->params, ROUTER_MAX_PARAMS);
-		if (n >= 0) {
-			r->nparams = n;
-			return rt;
-		}
-	}
-	return NULL;
 }
 
 /* Headers are in: check and run the handler now, before any of the body. */
@@ -525,6 +811,100 @@ static void stream_feed(http_req *r, const char *data, size_t n)
 		http_respond_error(r, 500, "internal", "The request body could not be taken.");
 }
 
+/* One header's values, for the framing checks. */
+struct header_count {
+	const char *name;
+	int n;
+	const char *first;
+	bool differ;
+};
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct header_count *h = cls;
+	if (strcasecmp(key, h->name) != 0)
+		return MHD_YES;
+	if (h->n++ == 0)
+		h->first = value;
+	else if (strcmp(h->first, value) != 0)
+		h->differ = true;
+	return MHD_YES;
+}
+
+/* How the body is framed must be beyond doubt (request smuggling, bodies
+ * that never end): one Content-Length of digits, or Transfer-Encoding
+ * chunked alone. Responds and returns false otherwise. */
+static bool framing_ok(http_req *r)
+{
+	struct header_count cl = {.name = "Content-Length"}, te = {.name = "Transfer-Encoding"};
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_header, &cl);
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_header, &te);
+	if (cl.differ) {
+		http_respond_error(r, 400, "bad_request", "The request has two different Content-Length headers.");
+		return false;
+	}
+	if (cl.n && (!cl.first[0] || strspn(cl.first, "0123456789") != strlen(cl.first))) {
+		http_respond_error(r, 400, "bad_request", "The Content-Length header is not a number.");
+		return false;
+	}
+	if (te.n && cl.n) {
+		http_respond_error(r, 400, "bad_request", "The request has both Content-Length and Transfer-Encoding.");
+		return false;
+	}
+	if (te.n && (te.n > 1 || strcasecmp(te.first, "chunked") != 0)) {
+		http_respond_error(r, 501, "not_implemented", "Transfer-Encoding '%.64s' is not supported (only chunked).",
+				   te.first);
+		return false;
+	}
+	return true;
+}
+
+static size_t body_cap(const http_server *s, const http_route *rt)
+{
+	if (rt->flags & ROUTE_SMALL_BODY)
+		return s->cfg.small_body_bytes;
+	if (rt->flags & ROUTE_LARGE_BODY)
+		return s->cfg.max_body_bytes;
+	return s->cfg.json_body_bytes;
+}
+
+/* The headers are in: everything that can be decided without the body is
+ * decided now (capacity, framing, route, login and CSRF, size), so a
+ * request refused never has its body read. */
+static enum MHD_Result headers_in(http_req *r)
+{
+	http_server *s = r->srv;
+	track_phase(r, PHASE_BODY, true);
+	if (r->track && r->track->over) {
+		http_add_header(r, "Retry-After", "2");
+		http_add_header(r, "Connection", "close");
+		http_respond_error(r, 503, "overloaded", "Tusk has too many connections open; try again in a moment.");
+		return queue(r);
+	}
+	if (!framing_ok(r))
+		return queue(r);
+	const http_route *rt = route_for(r);
+	if (!rt)
+		return queue(r);
+	r->route = rt;
+	if (rt->flags & ROUTE_STREAM_BODY) {
+		track_phase(r, PHASE_BODY, false);
+		return stream_start(r, rt);
+	}
+	if (s->cfg.before && !s->cfg.before(r, rt))
+		return queue(r);
+	r->body_cap = body_cap(s, rt);
+	str_init_max(&r->body, r->body_cap);
+	const char *cl = http_req_header(r, "Content-Length");
+	if (cl && strtoull(cl, NULL, 10) > r->body_cap) {
+		/* answer before reading the body; MHD then closes the connection */
+		http_respond_error(r, 413, "body_too_large", "The request body is larger than %zu bytes.", r->body_cap);
+		return queue(r);
+	}
+	return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_data_size,
 				  void **con_cls)
@@ -538,17 +918,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		pthread_mutex_lock(&s->lock);
 		s->inflight++;
 		pthread_mutex_unlock(&s->lock);
-		const http_route *rt = stream_route(r);
-		if (rt)
-			return stream_start(r, rt);
-		const char *cl = http_req_header(r, "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > s->cfg.max_body_bytes) {
-			/* answer before reading the body; MHD then closes the connection */
-			http_respond_error(r, 413, "body_too_large", "The request body is larger than %zu bytes.",
-					   s->cfg.max_body_bytes);
-			return queue(r);
-		}
-		return MHD_YES;
+		return headers_in(r);
 	}
 	if (*upload_data_size) {
 		if (r->streaming) {
@@ -569,17 +939,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!r->resp)
 			r->sink.end(r, r->sink_cls);
 	} else if (r->too_large) {
-		http_respond_error(r, 413, "body_too_large", "The request body is larger than %zu bytes.",
-				   s->cfg.max_body_bytes);
+		http_respond_error(r, 413, "body_too_large", "The request body is larger than %zu bytes.", r->body_cap);
 	} else {
-		dispatch(r);
+		track_phase(r, PHASE_ANSWER, false);
+		r->route->handler(r);
 	}
 	return queue(r);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-	(void)conn;
 	http_server *s = cls;
 	http_req *r = *con_cls;
 	if (!r)
@@ -599,6 +968,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		bytes, "ms", dur, "client", r->client_ip,
 		toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? NULL : "aborted", "true", NULL);
 	int r_status = r->status;
+	/* the connection waits for its next request (the track is re-read: it
+	 * is gone when the connection closed) */
+	const union MHD_ConnectionInfo *sc = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	r->track = sc ? sc->socket_context : NULL;
+	track_phase(r, PHASE_HEADERS, false);
 	if (r->has_sink && r->sink.done)
 		r->sink.done(r->sink_cls);
 	if (r->json)
@@ -658,7 +1032,7 @@ static int open_listener(const char *address, int port, int *bound_port, tusk_er
 		if (res->ai_family == AF_INET6)
 			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
 	}
-	if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, 256) != 0) {
+	if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, 1024) != 0) {
 		int e = errno;
 		bool v6 = res->ai_family == AF_INET6;
 		const char *hint =
@@ -687,7 +1061,7 @@ static int open_listener(const char *address, int port, int *bound_port, tusk_er
 	return fd;
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
 	char msg[512];
@@ -698,6 +1072,26 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	log_msg(LOG_WARN, "http", "detail", msg, NULL);
 }
 
+/* MHD's own table: max_connections plus room to answer 503 to those past
+ * it, within the descriptors the process may open (a quarter of them kept
+ * for PostgreSQL connections, spool and log files). */
+static unsigned table_size(const http_config *cfg)
+{
+	unsigned want = cfg->max_connections + cfg->max_connections / 4 + 16;
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+		rlim_t budget = rl.rlim_cur - rl.rlim_cur / 4;
+		if (budget < want) {
+			char have[32];
+			snprintf(have, sizeof(have), "%lu", (unsigned long)budget);
+			log_msg(LOG_WARN, "few file descriptors: the connection table is smaller than TUSK_MAX_CONNECTIONS",
+				"connections", have, NULL);
+			want = budget > 16 ? (unsigned)budget : 16;
+		}
+	}
+	return want;
+}
+
 http_server *http_server_start(const http_config *cfg, tusk_err *err)
 {
 	http_server *s = xcalloc(1, sizeof(*s));
@@ -706,30 +1100,35 @@ http_server *http_server_start(const http_config *cfg, tusk_err *err)
 	s->listen_fd = -1;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->idle, NULL);
+	pthread_mutex_init(&s->conn_lock, NULL);
+	pthread_cond_init(&s->conn_stop, NULL);
 	if (!netaddr_list_parse(&s->proxies, cfg->trusted_proxies ? cfg->trusted_proxies : "", err))
 		goto fail;
 	s->listen_fd = open_listener(cfg->listen_address, cfg->port, &s->port, err);
 	if (s->listen_fd < 0)
 		goto fail;
-	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
-			 MHD_USE_ERROR_LOG;
+	/* poll(), not select(): descriptors past FD_SETSIZE (1,024) work */
+	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+			 MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	s->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->listen_fd,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_connections_per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
-		cfg->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024,
-		MHD_OPTION_THREAD_STACK_SIZE, (size_t)1024 * 1024, MHD_OPTION_END);
+		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->listen_fd, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_CONNECTION_LIMIT, table_size(cfg),
+		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)32 * 1024, MHD_OPTION_THREAD_STACK_SIZE, (size_t)1024 * 1024, MHD_OPTION_END);
 	if (!s->daemon) {
 		err_set(err, "listen_failed", "the HTTP server could not start on %s:%d", cfg->listen_address, s->port);
 		goto fail;
 	}
+	s->guard_running = pthread_create(&s->guard, NULL, guard_main, s) == 0;
 	s->listen_fd = -1; /* the daemon owns it now */
 	return s;
 fail:
 	if (s->listen_fd >= 0)
 		close(s->listen_fd);
 	netaddr_list_free(&s->proxies);
+	pthread_mutex_destroy(&s->conn_lock);
+	pthread_cond_destroy(&s->conn_stop);
 	free(s->script_name);
 	free(s);
 	return NULL;
@@ -770,7 +1169,22 @@ void http_server_stop(http_server *s)
 {
 	if (!s)
 		return;
+	if (s->guard_running) {
+		pthread_mutex_lock(&s->conn_lock);
+		s->stopping = true;
+		pthread_cond_signal(&s->conn_stop);
+		pthread_mutex_unlock(&s->conn_lock);
+		pthread_join(s->guard, NULL);
+	}
 	MHD_stop_daemon(s->daemon);
+	for (int i = 0; i < IP_BUCKETS; i++)
+		while (s->per_ip[i]) {
+			struct ip_count *next = s->per_ip[i]->next;
+			free(s->per_ip[i]);
+			s->per_ip[i] = next;
+		}
+	pthread_mutex_destroy(&s->conn_lock);
+	pthread_cond_destroy(&s->conn_stop);
 	netaddr_list_free(&s->proxies);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->idle);

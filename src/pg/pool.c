@@ -1,7 +1,9 @@
 #include "pg/pool.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +13,26 @@
 #include "util/log.h"
 #include "util/str.h"
 
+/* Statements a pooled connection has prepared: a browsing query is parsed
+ * (and, once PostgreSQL settles on a generic plan, planned) once per
+ * connection instead of on every request. */
+#define PREPARED_MAX 64
+struct prepared {
+	char *sql[PREPARED_MAX]; /* statement "tusk_<i>" is sql[i] with nparams[i] */
+	int nparams[PREPARED_MAX];
+	int n;
+};
+
+static void prepared_free(struct prepared *pp)
+{
+	for (int i = 0; pp && i < pp->n; i++)
+		free(pp->sql[i]);
+	free(pp);
+}
+
 struct idle_conn {
 	PGconn *conn;
+	struct prepared *prep;
 	char *dbname;
 	time_t since;
 	struct idle_conn *next;
@@ -32,16 +52,53 @@ struct entry {
 	struct entry *next;
 };
 
+/* A borrowed connection's deadline: past it the watchdog shuts the socket
+ * down, so whatever libpq call waits on a server that stopped answering
+ * (SIGSTOP, a black-holed network) returns at once with an error. */
+struct lease {
+	int fd;
+	struct timespec deadline; /* CLOCK_MONOTONIC */
+	bool fired;
+	struct lease *next;
+};
+
+/* A request waiting for a connection at a cap. A connection given back
+ * goes straight to the first waiter for its server and database; a slot
+ * freed (a connection closed) to the first waiter of that user who may
+ * use it, whose entry already counts it when it wakes. One thread wakes
+ * per connection, not every waiter. */
+struct waiter {
+	int64_t user_id, server_id;
+	const char *db;
+	pthread_cond_t cond;
+	PGconn *conn; /* handed over, with prep and gen */
+	struct prepared *prep;
+	uint64_t gen;
+	bool slot; /* may open a connection */
+	bool gone; /* the server was disconnected */
+	struct waiter *next;
+};
+
+/* Query-tool connections (pgpool_open_dedicated) open per user and server. */
+struct dedicated {
+	int64_t user_id, server_id;
+	int n;
+	struct dedicated *next;
+};
+
 struct pgpool {
 	pthread_mutex_t lock;
 	pthread_cond_t stop_cond;
+	struct waiter *waiters; /* first come, first served */
 	pthread_t reaper;
 	bool stopping;
-	int per_user_cap, idle_seconds, statement_timeout_ms;
+	pgpool_limits lim;
 	pgpool_policy policy;
 	char *none_path;
 	bool knows[8]; /* which of FILE_KEYWORDS this libpq has */
 	struct entry *entries;
+	struct lease *leases;
+	struct dedicated *dedicated;
 	uint64_t next_gen;
 };
 
@@ -50,6 +107,7 @@ static void close_idle_list(struct idle_conn *c)
 	while (c) {
 		struct idle_conn *next = c->next;
 		PQfinish(c->conn);
+		prepared_free(c->prep);
 		free(c->dbname);
 		free(c);
 		c = next;
@@ -72,7 +130,25 @@ static void entry_free(struct entry *e)
 	free(e);
 }
 
-/* Closes connections idle longer than idle_seconds, every few seconds. */
+static bool passed(const struct timespec *deadline)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > deadline->tv_sec || (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
+}
+
+/* Caller holds the lock. */
+static void watchdog(pgpool *p)
+{
+	for (struct lease *l = p->leases; l; l = l->next)
+		if (!l->fired && passed(&l->deadline)) {
+			l->fired = true;
+			shutdown(l->fd, SHUT_RDWR);
+		}
+}
+
+/* Fires deadlines (four times a second) and closes connections idle
+ * longer than idle_seconds. */
 static void *reaper_main(void *arg)
 {
 	pgpool *p = arg;
@@ -80,14 +156,19 @@ static void *reaper_main(void *arg)
 	while (!p->stopping) {
 		struct timespec wake;
 		clock_gettime(CLOCK_REALTIME, &wake);
-		wake.tv_sec += 5;
+		wake.tv_nsec += 250 * 1000000L;
+		if (wake.tv_nsec >= 1000000000L) {
+			wake.tv_sec++;
+			wake.tv_nsec -= 1000000000L;
+		}
 		pthread_cond_timedwait(&p->stop_cond, &p->lock, &wake);
+		watchdog(p);
 		time_t now = time(NULL);
 		for (struct entry *e = p->entries; e; e = e->next) {
 			struct idle_conn **pp = &e->idle;
 			while (*pp) {
 				struct idle_conn *c = *pp;
-				if (now - c->since < p->idle_seconds) {
+				if (now - c->since < p->lim.idle_seconds) {
 					pp = &c->next;
 					continue;
 				}
@@ -107,7 +188,7 @@ static void *reaper_main(void *arg)
  * each is pinned to a path that does not exist. */
 static const char *const FILE_KEYWORDS[] = {"passfile", "sslcert", "sslkey", "sslrootcert", "sslcrl", "sslcrldir", NULL};
 
-pgpool *pgpool_new(int per_user_cap, int idle_seconds, int statement_timeout_ms, const pgpool_policy *policy)
+pgpool *pgpool_new(const pgpool_limits *lim, const pgpool_policy *policy)
 {
 	pgpool *p = xcalloc(1, sizeof(*p));
 	if (policy) {
@@ -122,9 +203,7 @@ pgpool *pgpool_new(int per_user_cap, int idle_seconds, int statement_timeout_ms,
 	PQconninfoFree(defaults);
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->stop_cond, NULL);
-	p->per_user_cap = per_user_cap;
-	p->idle_seconds = idle_seconds;
-	p->statement_timeout_ms = statement_timeout_ms;
+	p->lim = *lim;
 	pthread_create(&p->reaper, NULL, reaper_main, p);
 	return p;
 }
@@ -142,6 +221,11 @@ void pgpool_free(pgpool *p)
 		struct entry *next = p->entries->next;
 		entry_free(p->entries);
 		p->entries = next;
+	}
+	while (p->dedicated) {
+		struct dedicated *next = p->dedicated->next;
+		free(p->dedicated);
+		p->dedicated = next;
 	}
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->stop_cond);
@@ -165,6 +249,117 @@ static int user_open(pgpool *p, int64_t user_id)
 		if (e->user_id == user_id)
 			n += e->open;
 	return n;
+}
+
+/* Caller holds the lock. */
+static struct dedicated **dedicated_find(pgpool *p, int64_t user_id, int64_t server_id)
+{
+	struct dedicated **pp = &p->dedicated;
+	while (*pp && !((*pp)->user_id == user_id && (*pp)->server_id == server_id))
+		pp = &(*pp)->next;
+	return pp;
+}
+
+static int dedicated_open(pgpool *p, int64_t user_id, int64_t server_id)
+{
+	struct dedicated *d = *dedicated_find(p, user_id, server_id);
+	return d ? d->n : 0;
+}
+
+/* Caller holds the lock. */
+static void waiter_unlink(pgpool *p, struct waiter *w)
+{
+	for (struct waiter **pp = &p->waiters; *pp; pp = &(*pp)->next)
+		if (*pp == w) {
+			*pp = w->next;
+			return;
+		}
+}
+
+/* Caller holds the lock: gives conn (healthy, of e, to db) to the first
+ * waiter for e's server and that database. */
+static bool hand_conn(pgpool *p, const struct entry *e, const char *db, PGconn *conn, struct prepared *prep)
+{
+	for (struct waiter *w = p->waiters; w; w = w->next)
+		if (w->user_id == e->user_id && w->server_id == e->server_id && strcmp(w->db, db) == 0) {
+			waiter_unlink(p, w);
+			w->conn = conn;
+			w->prep = prep;
+			w->gen = e->gen;
+			pthread_cond_signal(&w->cond);
+			return true;
+		}
+	return false;
+}
+
+/* Caller holds the lock: the first waiter of user_id who could open a
+ * connection if one of freed's (NULL: none of the pool's) were closed. */
+static struct waiter *slot_waiter(pgpool *p, int64_t user_id, const struct entry *freed)
+{
+	int user = user_open(p, user_id) - (freed ? 1 : 0);
+	if (user >= p->lim.per_user_cap)
+		return NULL;
+	for (struct waiter *w = p->waiters; w; w = w->next) {
+		if (w->user_id != user_id)
+			continue;
+		struct entry *e = *find(p, user_id, w->server_id);
+		if (!e)
+			continue;
+		int on_server = e->open + dedicated_open(p, user_id, w->server_id) - (e == freed ? 1 : 0);
+		if (on_server < p->lim.per_server_cap)
+			return w;
+	}
+	return NULL;
+}
+
+/* Caller holds the lock: w may open a connection, counted by its entry now. */
+static void hand_slot(pgpool *p, struct waiter *w)
+{
+	struct entry *e = *find(p, w->user_id, w->server_id);
+	e->open++;
+	w->gen = e->gen;
+	w->slot = true;
+	waiter_unlink(p, w);
+	pthread_cond_signal(&w->cond);
+}
+
+/* Caller holds the lock: a connection of user_id closed; its room goes to a waiter. */
+static void room_freed(pgpool *p, int64_t user_id)
+{
+	struct waiter *w = slot_waiter(p, user_id, NULL);
+	if (w)
+		hand_slot(p, w);
+}
+
+/* Caller holds the lock: the server's entry (of one user, or of all when
+ * user_id < 0) is gone; its waiters learn it. */
+static void waiters_gone(pgpool *p, int64_t user_id, int64_t server_id)
+{
+	for (struct waiter *w = p->waiters, *next; w; w = next) {
+		next = w->next;
+		if (w->server_id == server_id && (user_id < 0 || w->user_id == user_id)) {
+			waiter_unlink(p, w);
+			w->gone = true;
+			pthread_cond_signal(&w->cond);
+		}
+	}
+}
+
+/* Caller holds the lock: closes one idle connection of the user (of entry
+ * only, when only is set) to make room; false when none is idle. */
+static bool close_one_idle(pgpool *p, int64_t user_id, struct entry *only)
+{
+	for (struct entry *e = p->entries; e; e = e->next) {
+		if (e->user_id != user_id || (only && e != only) || !e->idle)
+			continue;
+		struct idle_conn *c = e->idle;
+		e->idle = c->next;
+		c->next = NULL;
+		close_idle_list(c); /* PQfinish of an idle connection does not wait */
+		e->open--;
+		return true;
+	}
+	return false;
 }
 
 static struct entry *entry_new(int64_t user_id, int64_t server_id, const pg_target *t)
@@ -233,6 +428,7 @@ struct params {
 	const char **kw, **val;
 	size_t n;
 	char *pinned; /* hostaddr value owned here */
+	char connect_timeout[16];
 };
 
 static void params_free(struct params *ps)
@@ -270,8 +466,19 @@ static bool params_build(const pgpool *p, const struct entry *e, const char *dbn
 		if (!by_service && !pgallow_check(pol->allow, host, hostaddr, entry_value(e, "port"), &ps->pinned, err))
 			return false;
 	}
-	ps->kw = xcalloc(e->nkw + 16, sizeof(char *));
-	ps->val = xcalloc(e->nkw + 16, sizeof(char *));
+	ps->kw = xcalloc(e->nkw + 24, sizeof(char *));
+	ps->val = xcalloc(e->nkw + 24, sizeof(char *));
+	/* a server that stops answering is noticed: connect_timeout bounds the connection,
+	 * keepalives and tcp_user_timeout a network gone silent (the server's own settings win) */
+	static const char *const net_kw[] = {"connect_timeout",	 "keepalives",	     "keepalives_idle",
+					     "keepalives_interval", "keepalives_count", "tcp_user_timeout"};
+	const char *net_val[] = {ps->connect_timeout, "1", "30", "10", "3", "30000"};
+	snprintf(ps->connect_timeout, sizeof(ps->connect_timeout), "%d", p->lim.connect_timeout_s);
+	for (size_t i = 0; i < sizeof(net_kw) / sizeof(*net_kw); i++)
+		if (!entry_value(e, net_kw[i])) {
+			ps->kw[ps->n] = net_kw[i];
+			ps->val[ps->n++] = net_val[i];
+		}
 	for (size_t i = 0; i < e->nkw; i++) {
 		if (ps->pinned && strcmp(e->keywords[i], "hostaddr") == 0)
 			continue;
@@ -333,7 +540,7 @@ bool pgpool_connect(pgpool *p, int64_t user_id, int64_t server_id, const pg_targ
 		    tusk_err *err)
 {
 	struct entry *e = entry_new(user_id, server_id, t);
-	PGconn *c = open_conn(p, e, e->dbname, p->statement_timeout_ms, err);
+	PGconn *c = open_conn(p, e, e->dbname, p->lim.statement_timeout_ms, err);
 	if (!c) {
 		entry_free(e);
 		return false;
@@ -357,6 +564,7 @@ bool pgpool_connect(pgpool *p, int64_t user_id, int64_t server_id, const pg_targ
 	struct entry *old = *pp;
 	if (old) {
 		*pp = old->next;
+		waiters_gone(p, user_id, server_id);
 		entry_free(old); /* borrowed connections of the old entry are closed on release */
 	}
 	e->next = p->entries;
@@ -370,8 +578,10 @@ void pgpool_disconnect(pgpool *p, int64_t user_id, int64_t server_id)
 	pthread_mutex_lock(&p->lock);
 	struct entry **pp = find(p, user_id, server_id);
 	struct entry *e = *pp;
-	if (e)
+	if (e) {
 		*pp = e->next;
+		waiters_gone(p, user_id, server_id);
+	}
 	pthread_mutex_unlock(&p->lock);
 	if (e)
 		entry_free(e);
@@ -387,6 +597,7 @@ void pgpool_forget_server(pgpool *p, int64_t server_id)
 			*pp = e->next;
 			e->next = gone;
 			gone = e;
+			waiters_gone(p, -1, server_id);
 		} else {
 			pp = &e->next;
 		}
@@ -456,54 +667,146 @@ int pgpool_server_version(pgpool *p, int64_t user_id, int64_t server_id)
 }
 
 /* Borrows an idle connection to dbname or opens one. *gen identifies the
- * entry, so a release after a reconnect does not return a stale conn. */
+ * entry, so a release after a reconnect does not return a stale conn.
+ * When the user's connections (in all, or to this server) are at their cap
+ * and none is idle, waits up to pool_wait_s for one to come back: requests
+ * queue rather than fail; then err pool_busy. */
 static PGconn *borrow(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, uint64_t *gen,
-		      tusk_err *err)
+		      struct prepared **prep, tusk_err *err)
 {
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += p->lim.pool_wait_s;
 	pthread_mutex_lock(&p->lock);
-	struct entry *e = *find(p, user_id, server_id);
-	if (!e) {
+	for (;;) {
+		struct entry *e = *find(p, user_id, server_id);
+		if (!e) {
+			pthread_mutex_unlock(&p->lock);
+			err_set(err, "not_connected", "Connect to this server first.");
+			return NULL;
+		}
+		const char *db = dbname ? dbname : e->dbname;
+		for (struct idle_conn **pp = &e->idle; *pp; pp = &(*pp)->next) {
+			if (strcmp((*pp)->dbname, db) != 0)
+				continue;
+			struct idle_conn *c = *pp;
+			*pp = c->next;
+			PGconn *conn = c->conn;
+			*prep = c->prep;
+			free(c->dbname);
+			free(c);
+			*gen = e->gen;
+			pthread_mutex_unlock(&p->lock);
+			return conn;
+		}
+		/* at a cap: an idle connection to another database makes room, else wait */
+		bool server_full = e->open + dedicated_open(p, user_id, server_id) >= p->lim.per_server_cap;
+		bool user_full = user_open(p, user_id) >= p->lim.per_user_cap;
+		bool counted = false;
+		if ((server_full && !close_one_idle(p, user_id, e)) ||
+		    (!server_full && user_full && !close_one_idle(p, user_id, NULL))) {
+			struct waiter w = {.user_id = user_id, .server_id = server_id, .db = db};
+			pthread_cond_init(&w.cond, NULL);
+			struct waiter **tail = &p->waiters;
+			while (*tail)
+				tail = &(*tail)->next;
+			*tail = &w;
+			while (!w.conn && !w.slot && !w.gone && !p->stopping)
+				if (pthread_cond_timedwait(&w.cond, &p->lock, &until) == ETIMEDOUT)
+					break;
+			if (!w.conn && !w.slot && !w.gone)
+				waiter_unlink(p, &w);
+			pthread_cond_destroy(&w.cond);
+			if (w.conn) {
+				*prep = w.prep;
+				*gen = w.gen;
+				pthread_mutex_unlock(&p->lock);
+				return w.conn;
+			}
+			if (w.gone)
+				continue;
+			if (!w.slot) {
+				pthread_mutex_unlock(&p->lock);
+				err_set(err, "pool_busy",
+					"All your connections to PostgreSQL servers are busy (TUSK_PG_MAX_CONNECTIONS_PER_USER "
+					"%d, TUSK_PG_MAX_CONNECTIONS_PER_SERVER %d) and none came free in %d s; try again in a "
+					"moment or close query tabs.",
+					p->lim.per_user_cap, p->lim.per_server_cap, p->lim.pool_wait_s);
+				return NULL;
+			}
+			counted = true; /* the slot is ours: e->open counts it */
+		}
+		*prep = NULL;
+		if (!counted)
+			e->open++;
+		uint64_t seen = e->gen;
+		/* copy what open_conn needs: e may be replaced while we connect without the lock */
+		struct entry *snapshot =
+			entry_new(user_id, server_id,
+				  &(pg_target){(const char *const *)e->keywords, (const char *const *)e->values, e->dbname,
+					       e->password, e->role});
+		char *dbcopy = xstrdup(db);
 		pthread_mutex_unlock(&p->lock);
-		err_set(err, "not_connected", "Connect to this server first.");
-		return NULL;
-	}
-	const char *db = dbname ? dbname : e->dbname;
-	for (struct idle_conn **pp = &e->idle; *pp; pp = &(*pp)->next) {
-		if (strcmp((*pp)->dbname, db) != 0)
-			continue;
-		struct idle_conn *c = *pp;
-		*pp = c->next;
-		PGconn *conn = c->conn;
-		free(c->dbname);
-		free(c);
-		*gen = e->gen;
+		PGconn *conn = open_conn(p, snapshot, dbcopy, p->lim.statement_timeout_ms, err);
+		free(dbcopy);
+		entry_free(snapshot);
+		pthread_mutex_lock(&p->lock);
+		struct entry *now = *find(p, user_id, server_id);
+		if (now && now->gen == seen && !conn) {
+			now->open--;
+			room_freed(p, user_id);
+		}
+		*gen = seen;
 		pthread_mutex_unlock(&p->lock);
 		return conn;
 	}
-	if (user_open(p, user_id) >= p->per_user_cap) {
-		pthread_mutex_unlock(&p->lock);
-		err_set(err, "too_many_connections",
-			"You have %d connections to PostgreSQL servers open in Tusk, the most allowed "
-			"(TUSK_PG_MAX_CONNECTIONS_PER_USER); wait for some to close or disconnect a server.",
-			p->per_user_cap);
+}
+
+/* A deadline for a borrowed connection (statement timeout and 2 s, so the
+ * server's own timeout answers first when it can); NULL when none. */
+static struct lease *lease_take(pgpool *p, PGconn *conn)
+{
+	if (p->lim.statement_timeout_ms <= 0 || PQsocket(conn) < 0)
 		return NULL;
+	struct lease *l = xcalloc(1, sizeof(*l));
+	l->fd = PQsocket(conn);
+	clock_gettime(CLOCK_MONOTONIC, &l->deadline);
+	long ms = (long)p->lim.statement_timeout_ms + 2000;
+	l->deadline.tv_sec += ms / 1000;
+	l->deadline.tv_nsec += (ms % 1000) * 1000000L;
+	if (l->deadline.tv_nsec >= 1000000000L) {
+		l->deadline.tv_sec++;
+		l->deadline.tv_nsec -= 1000000000L;
 	}
-	e->open++;
-	uint64_t seen = e->gen;
-	/* copy what open_conn needs: e may be replaced while we connect without the lock */
-	struct entry *snapshot = entry_new(user_id, server_id,
-					   &(pg_target){(const char *const *)e->keywords, (const char *const *)e->values,
-							e->dbname, e->password, e->role});
-	pthread_mutex_unlock(&p->lock);
-	PGconn *conn = open_conn(p, snapshot, db, p->statement_timeout_ms, err);
-	entry_free(snapshot);
 	pthread_mutex_lock(&p->lock);
-	struct entry *now = *find(p, user_id, server_id);
-	if (now && now->gen == seen && !conn)
-		now->open--;
-	*gen = seen;
+	l->next = p->leases;
+	p->leases = l;
 	pthread_mutex_unlock(&p->lock);
-	return conn;
+	return l;
+}
+
+/* Ends a lease; true when its deadline fired (the connection is broken). */
+static bool lease_end(pgpool *p, struct lease *l)
+{
+	if (!l)
+		return false;
+	pthread_mutex_lock(&p->lock);
+	struct lease **pp = &p->leases;
+	while (*pp != l)
+		pp = &(*pp)->next;
+	*pp = l->next;
+	bool fired = l->fired;
+	pthread_mutex_unlock(&p->lock);
+	free(l);
+	return fired;
+}
+
+static void timed_out(const pgpool *p, tusk_err *err)
+{
+	err_set(err, "server_timeout",
+		"The PostgreSQL server did not answer within %d s (TUSK_PG_STATEMENT_TIMEOUT and 2 s): it may be "
+		"overloaded, stopped or unreachable. Try again; the connection was replaced.",
+		(p->lim.statement_timeout_ms + 2000 + 999) / 1000);
 }
 
 /* A conninfo value: bare when it holds only characters libpq takes as they
@@ -585,37 +888,111 @@ PGconn *pgpool_open_dedicated(pgpool *p, int64_t user_id, int64_t server_id, con
 		err_set(err, "not_connected", "Connect to this server first.");
 		return NULL;
 	}
+	if (e->open + dedicated_open(p, user_id, server_id) >= p->lim.per_server_cap &&
+	    !close_one_idle(p, user_id, e)) {
+		pthread_mutex_unlock(&p->lock);
+		err_set(err, "too_many_server_connections",
+			"You have %d connections to this server open in Tusk (query tabs and browsing), the most allowed "
+			"(TUSK_PG_MAX_CONNECTIONS_PER_SERVER): close a query tab first.",
+			p->lim.per_server_cap);
+		return NULL;
+	}
+	struct dedicated **dp = dedicated_find(p, user_id, server_id);
+	if (!*dp) {
+		*dp = xcalloc(1, sizeof(**dp));
+		(*dp)->user_id = user_id;
+		(*dp)->server_id = server_id;
+	}
+	(*dp)->n++;
 	struct entry *snapshot = entry_new(user_id, server_id,
 					   &(pg_target){(const char *const *)e->keywords, (const char *const *)e->values,
 							e->dbname, e->password, e->role});
 	pthread_mutex_unlock(&p->lock);
 	PGconn *conn = open_conn(p, snapshot, dbname ? dbname : snapshot->dbname, 0, err);
 	entry_free(snapshot);
+	if (!conn)
+		pgpool_dedicated_closed(p, user_id, server_id);
 	return conn;
+}
+
+void pgpool_dedicated_closed(pgpool *p, int64_t user_id, int64_t server_id)
+{
+	pthread_mutex_lock(&p->lock);
+	struct dedicated **dp = dedicated_find(p, user_id, server_id);
+	struct dedicated *d = *dp;
+	if (d && --d->n == 0) {
+		*dp = d->next;
+		free(d);
+	}
+	room_freed(p, user_id);
+	pthread_mutex_unlock(&p->lock);
 }
 
 /* Returns a connection; a broken one, or one whose entry is gone, is closed. */
 static void give_back(pgpool *p, int64_t user_id, int64_t server_id, uint64_t gen, const char *dbname,
-		      PGconn *conn)
+		      PGconn *conn, struct prepared *prep)
 {
 	bool healthy = PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) == PQTRANS_IDLE;
 	pthread_mutex_lock(&p->lock);
 	struct entry *e = *find(p, user_id, server_id);
 	bool same = e && e->gen == gen;
-	if (same && healthy) {
+	const char *db = e ? (dbname ? dbname : e->dbname) : NULL;
+	struct waiter *w = NULL;
+	if (same && healthy && hand_conn(p, e, db, conn, prep)) {
+		conn = NULL;
+		prep = NULL;
+	} else if (same && healthy && (w = slot_waiter(p, user_id, e))) {
+		/* someone waits for another database or server: this one closes to make room */
+		e->open--;
+		hand_slot(p, w);
+	} else if (same && healthy) {
 		struct idle_conn *c = xcalloc(1, sizeof(*c));
 		c->conn = conn;
-		c->dbname = xstrdup(dbname ? dbname : e->dbname);
+		c->prep = prep;
+		prep = NULL;
+		c->dbname = xstrdup(db);
 		c->since = time(NULL);
 		c->next = e->idle;
 		e->idle = c;
 		conn = NULL;
 	} else if (same) {
 		e->open--;
+		room_freed(p, user_id);
 	}
 	pthread_mutex_unlock(&p->lock);
+	prepared_free(prep);
 	if (conn)
 		PQfinish(conn);
+}
+
+/* Runs sql as a statement this connection prepared before (or prepares it
+ * now); past PREPARED_MAX statements, unprepared. Every parameter is text:
+ * format('%I', $1) cannot infer a type, and text casts to what a query needs. */
+static PGresult *exec_prepared(PGconn *conn, struct prepared **prep, const char *sql, int nparams,
+			       const char *const *params)
+{
+	static const Oid types[8] = {25, 25, 25, 25, 25, 25, 25, 25};
+	const Oid *t = nparams <= 8 ? types : NULL;
+	if (!*prep)
+		*prep = xcalloc(1, sizeof(**prep));
+	struct prepared *pp = *prep;
+	int i = 0;
+	/* the same text may come with more parameters than it uses: each count is its own statement */
+	while (i < pp->n && (pp->nparams[i] != nparams || strcmp(pp->sql[i], sql) != 0))
+		i++;
+	if (i == PREPARED_MAX)
+		return PQexecParams(conn, sql, nparams, t, params, NULL, NULL, 0);
+	char name[32];
+	snprintf(name, sizeof(name), "tusk_%d", i);
+	if (i == pp->n) {
+		PGresult *r = PQprepare(conn, name, sql, nparams, t);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			return r;
+		PQclear(r);
+		pp->nparams[pp->n] = nparams;
+		pp->sql[pp->n++] = xstrdup(sql);
+	}
+	return PQexecPrepared(conn, name, nparams, params, NULL, NULL, 0);
 }
 
 void pg_error_fill(pg_error *pe, const PGresult *r, PGconn *c)
@@ -638,23 +1015,30 @@ PGresult *pgpool_query(pgpool *p, int64_t user_id, int64_t server_id, const char
 		memset(pgerr, 0, sizeof(*pgerr));
 	for (int attempt = 0; attempt < 2; attempt++) {
 		uint64_t owner = 0;
-		PGconn *conn = borrow(p, user_id, server_id, dbname, &owner, err);
+		struct prepared *prep = NULL;
+		PGconn *conn = borrow(p, user_id, server_id, dbname, &owner, &prep, err);
 		if (!conn)
 			return NULL;
-		/* every parameter is text: format('%I', $1) cannot infer a type, and text casts to what a query needs */
-		Oid types[8] = {25, 25, 25, 25, 25, 25, 25, 25};
-		PGresult *r = PQexecParams(conn, sql, nparams, nparams <= 8 ? types : NULL, params, NULL, NULL, 0);
+		struct lease *l = lease_take(p, conn);
+		PGresult *r = exec_prepared(conn, &prep, sql, nparams, params);
+		bool fired = lease_end(p, l);
 		ExecStatusType st = PQresultStatus(r);
 		bool lost = PQstatus(conn) != CONNECTION_OK;
-		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
-			give_back(p, user_id, server_id, owner, dbname, conn);
+		if (!fired && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
+			give_back(p, user_id, server_id, owner, dbname, conn, prep);
 			return r;
+		}
+		if (fired) {
+			PQclear(r);
+			give_back(p, user_id, server_id, owner, dbname, conn, prep);
+			timed_out(p, err);
+			return NULL;
 		}
 		if (lost && attempt == 0) {
 			/* the server restarted or dropped us: reconnect once */
 			log_msg(LOG_INFO, "PostgreSQL connection lost; reconnecting", NULL);
 			PQclear(r);
-			give_back(p, user_id, server_id, owner, dbname, conn);
+			give_back(p, user_id, server_id, owner, dbname, conn, prep);
 			continue;
 		}
 		pg_error local;
@@ -662,7 +1046,7 @@ PGresult *pgpool_query(pgpool *p, int64_t user_id, int64_t server_id, const char
 		err_set(err, lost ? "connection_lost" : "query_failed", "%s",
 			(pgerr ? pgerr : &local)->message);
 		PQclear(r);
-		give_back(p, user_id, server_id, owner, dbname, conn);
+		give_back(p, user_id, server_id, owner, dbname, conn, prep);
 		return NULL;
 	}
 	return NULL;
@@ -672,11 +1056,17 @@ bool pgpool_with_conn(pgpool *p, int64_t user_id, int64_t server_id, const char 
 		      tusk_err *err)
 {
 	uint64_t gen = 0;
-	PGconn *conn = borrow(p, user_id, server_id, dbname, &gen, err);
+	struct prepared *prep = NULL;
+	PGconn *conn = borrow(p, user_id, server_id, dbname, &gen, &prep, err);
 	if (!conn)
 		return false;
+	struct lease *l = lease_take(p, conn);
 	bool ok = fn(ctx, conn, err);
-	give_back(p, user_id, server_id, gen, dbname, conn);
+	if (lease_end(p, l)) {
+		ok = false;
+		timed_out(p, err);
+	}
+	give_back(p, user_id, server_id, gen, dbname, conn, prep);
 	return ok;
 }
 

@@ -49,8 +49,17 @@ typedef struct {
 	bool allow_service;            /* the operator named a pg_service.conf (TUSK_PG_SERVICE_FILE) */
 } pgpool_policy;
 
+typedef struct {
+	int per_user_cap;         /* browsing connections of one user, all servers */
+	int per_server_cap;       /* one user's connections to one server: browsing and query tabs */
+	int idle_seconds;         /* an unused pooled connection closes */
+	int statement_timeout_ms; /* browsing statements; 0 = none. The client gives up 2 s later. */
+	int connect_timeout_s;
+	int pool_wait_s;          /* a borrower waits this long for a connection at a cap */
+} pgpool_limits;
+
 /* policy NULL: libpq's defaults as they are (desktop mode, tests). */
-pgpool *pgpool_new(int per_user_cap, int idle_seconds, int statement_timeout_ms, const pgpool_policy *policy);
+pgpool *pgpool_new(const pgpool_limits *lim, const pgpool_policy *policy);
 /* Closes every connection. */
 void pgpool_free(pgpool *p);
 
@@ -71,7 +80,11 @@ void pgpool_forget_server(pgpool *p, int64_t server_id);
 /* Runs one parameterized query on a pooled connection to dbname (NULL = the
  * maintenance database). A connection that broke (server restart) is
  * replaced and the query tried once more. err code not_connected when the
- * user has not connected the server; pg_error set for PostgreSQL errors. */
+ * user has not connected the server, pool_busy when no connection came
+ * free in time, server_timeout when the server did not answer within the
+ * statement timeout and 2 s (the connection is closed, not reused);
+ * pg_error set for PostgreSQL errors. pgpool_with_conn has the same
+ * deadline and codes. */
 PGresult *pgpool_query(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, const char *sql,
 		       int nparams, const char *const *params, pg_error *pgerr, tusk_err *err);
 int pgpool_server_version(pgpool *p, int64_t user_id, int64_t server_id);
@@ -96,7 +109,10 @@ typedef bool (*pgpool_conn_fn)(void *ctx, PGconn *conn, tusk_err *err);
 bool pgpool_with_conn(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, pgpool_conn_fn fn, void *ctx,
 		      tusk_err *err) __attribute__((warn_unused_result));
 /* A new connection outside the pool (a query-tool tab owns it), with the
- * credentials the user connected with and no statement timeout. */
+ * credentials the user connected with and no statement timeout; it counts
+ * toward per_server_cap until pgpool_dedicated_closed (err code
+ * too_many_server_connections at the cap). */
 PGconn *pgpool_open_dedicated(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, tusk_err *err);
+void pgpool_dedicated_closed(pgpool *p, int64_t user_id, int64_t server_id);
 
 #endif

@@ -93,6 +93,8 @@ struct qmanager {
 	void *done_ctx;
 	struct qsession *sessions;
 	bool stopping;
+	void (*conn_closed)(void *ctx, int64_t user_id, int64_t server_id);
+	void *conn_closed_ctx;
 	char tag[sodium_base64_ENCODED_LEN(8, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
 };
 
@@ -128,6 +130,23 @@ int qmanager_count(qmanager *m)
 		n++;
 	pthread_mutex_unlock(&m->lock);
 	return n;
+}
+
+int qmanager_count_user(qmanager *m, int64_t user_id)
+{
+	pthread_mutex_lock(&m->lock);
+	int n = 0;
+	for (struct qsession *s = m->sessions; s; s = s->next)
+		if (s->user_id == user_id && !s->closing)
+			n++;
+	pthread_mutex_unlock(&m->lock);
+	return n;
+}
+
+void qmanager_on_conn_closed(qmanager *m, void (*fn)(void *ctx, int64_t user_id, int64_t server_id), void *ctx)
+{
+	m->conn_closed = fn;
+	m->conn_closed_ctx = ctx;
 }
 
 /* ---- results (session lock held) ---- */
@@ -462,7 +481,9 @@ static void retain(qsession *s)
 	__atomic_add_fetch(&s->refs, 1, __ATOMIC_ACQ_REL);
 }
 
-/* Removes s from the manager's list; true when it was there. */
+/* Removes s from the manager's list; true when it was there. Its
+ * connection stops counting toward the user's caps now: it is about to
+ * close, and the last reference may go after the manager (and the pool). */
 static bool unlink_session(qmanager *m, qsession *s)
 {
 	pthread_mutex_lock(&m->lock);
@@ -474,6 +495,8 @@ static bool unlink_session(qmanager *m, qsession *s)
 			break;
 		}
 	pthread_mutex_unlock(&m->lock);
+	if (found && m->conn_closed)
+		m->conn_closed(m->conn_closed_ctx, s->user_id, s->server_id);
 	return found;
 }
 

@@ -39,6 +39,11 @@ void qmanager_shutdown(qmanager *m, int timeout_ms);
 bool qmanager_stopping(qmanager *m);
 void qmanager_free(qmanager *m);
 int qmanager_count(qmanager *m);
+/* Open sessions of one user (closing ones not counted). */
+int qmanager_count_user(qmanager *m, int64_t user_id);
+/* Called when a session leaves the manager, its connection about to close
+ * (the pool counts them); before qmanager_shutdown returns for every session. */
+void qmanager_on_conn_closed(qmanager *m, void (*fn)(void *ctx, int64_t user_id, int64_t server_id), void *ctx);
 /* True when id was issued by this manager (this process), open or not: a
  * session it does not hold but another Tusk process issued lives there. */
 bool qmanager_issued(qmanager *m, const char *id);

@@ -143,7 +143,8 @@ static bool read_servers(sqlite3 *db, int64_t user_id, pgadmin_user *u)
 	if (ok) {
 		sqlite3_bind_int64(st, 1, user_id);
 		json_t *servers = json_object_get(u->servers, "Servers");
-		while (sqlite3_step(st) == SQLITE_ROW) {
+		int rc;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			bool tunnel = false;
 			json_t *e = server_entry(st, &cols, text_at(st, (int)cols.n), &tunnel);
 			char key[24];
@@ -152,6 +153,8 @@ static bool read_servers(sqlite3 *db, int64_t user_id, pgadmin_user *u)
 			if (tunnel)
 				u->skipped_tunnels++;
 		}
+		/* a damaged file ends in an error, not in the last row: say so rather than go on */
+		ok = rc == SQLITE_DONE;
 	}
 	sqlite3_finalize(st);
 	columns_free(&cols);
@@ -196,7 +199,8 @@ bool pgadmin_read(const char *path, pgadmin_user **users, size_t *n, tusk_err *e
 	size_t cap = 8;
 	pgadmin_user *list = xcalloc(cap, sizeof(*list));
 	bool ok = true;
-	while (ok && sqlite3_step(st) == SQLITE_ROW) {
+	rc = SQLITE_DONE;
+	while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *email = text_at(st, 1);
 		if (!email)
 			continue;
@@ -213,6 +217,8 @@ bool pgadmin_read(const char *path, pgadmin_user **users, size_t *n, tusk_err *e
 		u->servers = json_pack("{s:{}}", "Servers");
 		ok = read_servers(db, sqlite3_column_int64(st, 0), u);
 	}
+	if (ok && rc != SQLITE_DONE)
+		ok = false;
 	sqlite3_finalize(st);
 	if (!ok)
 		err_set(err, "not_pgadmin", "pgAdmin's servers could not be read from %s: %s", path, sqlite3_errmsg(db));

@@ -117,3 +117,13 @@ bool db_run(db_stmt *s, tusk_err *err)
 	db_finalize(s);
 	return ok;
 }
+
+bool db_changes_seen(db *d, uint64_t *gen)
+{
+	return d->ops->changes_seen(d, gen);
+}
+
+void db_announce(db *d)
+{
+	d->ops->announce(d);
+}

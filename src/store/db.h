@@ -57,6 +57,17 @@ void db_finalize(db_stmt *s);
 unsigned long db_error_count(void);
 void db_count_error(void);
 
+/* What other processes sharing the store changed, for caches: *gen moves
+ * when another process may have committed a change that it announced
+ * (PostgreSQL: db_announce's NOTIFY, read through a listening connection
+ * after a round trip that began after this call) or any change at all
+ * (SQLite: PRAGMA data_version). False when that cannot be told now.
+ * SQLite's runs on the connection: call it under the store's lock. */
+bool db_changes_seen(db *d, uint64_t *gen) __attribute__((warn_unused_result));
+/* Tells the other processes of a change (PostgreSQL: NOTIFY, delivered at
+ * commit; SQLite: nothing to do, data_version shows every change). */
+void db_announce(db *d);
+
 /* Steps a statement that returns no rows and finalizes it. */
 bool db_run(db_stmt *s, tusk_err *err) __attribute__((warn_unused_result));
 

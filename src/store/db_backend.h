@@ -25,6 +25,8 @@ struct db_ops {
 	const void *(*col_blob)(db_stmt *s, int i, size_t *n);
 	int64_t (*changes)(db_stmt *s);
 	void (*finalize)(db_stmt *s);
+	bool (*changes_seen)(db *d, uint64_t *gen);
+	void (*announce)(db *d);
 };
 
 /* The first member of each backend's connection and statement. */

@@ -7,11 +7,36 @@
 #include "store/db.h"
 #include "store/store.h"
 
+/* SQLite: a few more connections for reads outside any transaction (WAL
+ * lets them read while the main connection writes), so busy reads do not
+ * queue behind one lock. */
+#define STORE_READERS 4
+struct store_reader {
+	pthread_mutex_t lock;
+	db *d;
+};
+
 struct store {
 	db *d;
 	pthread_mutex_t lock; /* one statement sequence at a time on the connection */
 	int version;
+	uint64_t auth_gen; /* atomic: this process's changes to sessions and users */
+	struct store_reader readers[STORE_READERS];
+	int nreaders;
+	unsigned next_reader; /* atomic */
 };
+
+/* A connection for one read outside any transaction, locked: a reader on
+ * SQLite, the main connection on PostgreSQL. Give it back with store_read_end. */
+typedef struct {
+	db *d;
+	pthread_mutex_t *lock;
+} store_read;
+store_read store_read_begin(store *s);
+void store_read_end(store_read r);
+
+/* Caller holds the lock, after a change that may end a login session. */
+void store_auth_changed(store *s);
 
 void store_copy_text(char *dst, size_t n, const char *src);
 /* Runs a statement that returns no rows with two whole-number parameters ($1, $2). */

@@ -5,10 +5,13 @@
  * connection found broken is re-established and its locks taken again; a
  * statement that met the break outside a transaction is tried once more. */
 #include <ctype.h>
+#include <errno.h>
 #include <libpq-fe.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store/db_backend.h"
 #include "util/log.h"
@@ -22,11 +25,33 @@ struct held_lock {
 	struct held_lock *next;
 };
 
+/* A second connection that LISTENs for other replicas' db_announce, so
+ * caches of login sessions learn at once of a logout elsewhere. A caller
+ * of changes_seen waits for a round trip on it that began after the call:
+ * PostgreSQL sends the notifications a transaction committed before then
+ * ahead of that round trip's answer. Callers arriving together share one
+ * round trip. */
+struct listener {
+	pthread_t thread;
+	bool running;
+	pthread_mutex_t lock;
+	pthread_cond_t wake, done_cv;
+	char *conninfo;
+	PGconn *conn; /* the thread's own */
+	uint64_t gen; /* moves with each notification and each reconnect */
+	uint64_t started, done;
+	int waiters;
+	bool up, stop;
+};
+
 typedef struct {
 	struct db base;
 	PGconn *conn;
 	struct held_lock *locks; /* taken again after a reconnect */
+	struct listener ls;
 } pgdb;
+
+#define ANNOUNCE_CHANNEL "tusk_auth"
 
 typedef struct {
 	struct db_stmt base;
@@ -136,6 +161,122 @@ static PGresult *run(pgdb *d, const char *sql, int n, const Oid *types, const ch
 	}
 }
 
+/* keywords before dbname are defaults the address may override; after it, they win.
+ * Keepalives and a TCP user timeout notice an unreachable server in about a minute,
+ * not the kernel's hours, so requests waiting on the store get an error. */
+static PGconn *store_connect(const char *conninfo)
+{
+	const char *keys[] = {"application_name", "connect_timeout",   "keepalives_idle", "keepalives_interval",
+			      "keepalives_count", "tcp_user_timeout", "dbname",          "client_encoding",
+			      NULL};
+	const char *vals[] = {"tusk", "10", "30", "10", "3", "60000", conninfo, "UTF8", NULL};
+	return PQconnectdbParams(keys, vals, 1);
+}
+
+static void listener_connect(struct listener *l)
+{
+	PGconn *c = store_connect(l->conninfo);
+	PGresult *r = PQstatus(c) == CONNECTION_OK ? PQexec(c, "LISTEN " ANNOUNCE_CHANNEL) : NULL;
+	if (!result_ok(r)) {
+		PQclear(r);
+		PQfinish(c);
+		return;
+	}
+	PQclear(r);
+	PQsetNoticeReceiver(c, on_notice, NULL);
+	pthread_mutex_lock(&l->lock);
+	l->conn = c;
+	l->up = true;
+	l->gen++; /* what happened while it was down is unknown */
+	pthread_mutex_unlock(&l->lock);
+}
+
+static void *listener_main(void *arg)
+{
+	struct listener *l = arg;
+	pthread_mutex_lock(&l->lock);
+	while (!l->stop) {
+		if (!l->up) {
+			pthread_mutex_unlock(&l->lock);
+			listener_connect(l);
+			pthread_mutex_lock(&l->lock);
+			if (!l->up) {
+				pthread_cond_broadcast(&l->done_cv);
+				struct timespec t;
+				clock_gettime(CLOCK_REALTIME, &t);
+				t.tv_sec += 1;
+				pthread_cond_timedwait(&l->wake, &l->lock, &t);
+				continue;
+			}
+		}
+		if (!l->waiters) {
+			/* idle: a round trip a second still reads notifications and notices a break */
+			struct timespec t;
+			clock_gettime(CLOCK_REALTIME, &t);
+			t.tv_sec += 1;
+			pthread_cond_timedwait(&l->wake, &l->lock, &t);
+			if (l->stop)
+				break;
+		}
+		uint64_t seq = ++l->started;
+		PGconn *c = l->conn;
+		pthread_mutex_unlock(&l->lock);
+		PGresult *r = PQexec(c, "SELECT 1");
+		bool ok = result_ok(r);
+		PQclear(r);
+		int seen = 0;
+		for (PGnotify *n; (n = PQnotifies(c)); PQfreemem(n))
+			seen++;
+		pthread_mutex_lock(&l->lock);
+		if (seen)
+			l->gen++;
+		if (ok) {
+			l->done = seq;
+		} else {
+			log_msg(LOG_WARN, "metadata store: the listening connection broke; reconnecting", NULL);
+			l->up = false;
+			l->conn = NULL;
+			PQfinish(c);
+		}
+		pthread_cond_broadcast(&l->done_cv);
+	}
+	pthread_mutex_unlock(&l->lock);
+	return NULL;
+}
+
+static bool pg_changes_seen(db *dd, uint64_t *gen)
+{
+	struct listener *l = &((pgdb *)dd)->ls;
+	pthread_mutex_lock(&l->lock);
+	uint64_t want = l->started + 1;
+	bool ok = l->up;
+	if (ok) {
+		l->waiters++;
+		pthread_cond_signal(&l->wake);
+		struct timespec t;
+		clock_gettime(CLOCK_REALTIME, &t);
+		t.tv_sec += 2;
+		while (l->up && l->done < want && !l->stop)
+			if (pthread_cond_timedwait(&l->done_cv, &l->lock, &t) == ETIMEDOUT)
+				break;
+		l->waiters--;
+		ok = l->up && l->done >= want;
+	}
+	*gen = l->gen;
+	pthread_mutex_unlock(&l->lock);
+	return ok;
+}
+
+/* Caller holds the store's lock (the main connection is in use). */
+static void pg_announce(db *dd)
+{
+	pgdb *d = (pgdb *)dd;
+	PGresult *r = run(d, "NOTIFY " ANNOUNCE_CHANNEL, -1, NULL, NULL, NULL, NULL);
+	if (!result_ok(r))
+		log_msg(LOG_WARN, "metadata store: NOTIFY failed", "detail", PQerrorMessage(d->conn), NULL);
+	PQclear(r);
+}
+
 db *db_pg_open(const char *conninfo, tusk_err *err)
 {
 	/* libpq's parse errors may quote the string, password included */
@@ -148,14 +289,7 @@ db *db_pg_open(const char *conninfo, tusk_err *err)
 		return NULL;
 	}
 	PQconninfoFree(opts);
-	/* keywords before dbname are defaults the address may override; after it, they win.
-	 * Keepalives and a TCP user timeout notice an unreachable server in about a minute,
-	 * not the kernel's hours, so requests waiting on the store get an error. */
-	const char *keys[] = {"application_name", "connect_timeout",   "keepalives_idle", "keepalives_interval",
-			      "keepalives_count", "tcp_user_timeout", "dbname",          "client_encoding",
-			      NULL};
-	const char *vals[] = {"tusk", "10", "30", "10", "3", "60000", conninfo, "UTF8", NULL};
-	PGconn *conn = PQconnectdbParams(keys, vals, 1);
+	PGconn *conn = store_connect(conninfo);
 	if (PQstatus(conn) != CONNECTION_OK) {
 		const char *msg = PQerrorMessage(conn);
 		size_t n = strlen(msg);
@@ -170,12 +304,35 @@ db *db_pg_open(const char *conninfo, tusk_err *err)
 	d->base.ops = &ops;
 	d->conn = conn;
 	session_setup(d);
+	struct listener *l = &d->ls;
+	pthread_mutex_init(&l->lock, NULL);
+	pthread_cond_init(&l->wake, NULL);
+	pthread_cond_init(&l->done_cv, NULL);
+	l->conninfo = xstrdup(conninfo);
+	listener_connect(l);
+	l->running = pthread_create(&l->thread, NULL, listener_main, l) == 0;
 	return &d->base;
 }
 
 static void pg_close(db *dd)
 {
 	pgdb *d = (pgdb *)dd;
+	struct listener *ls = &d->ls;
+	if (ls->running) {
+		pthread_mutex_lock(&ls->lock);
+		ls->stop = true;
+		pthread_cond_broadcast(&ls->wake);
+		pthread_mutex_unlock(&ls->lock);
+		pthread_join(ls->thread, NULL);
+	}
+	PQfinish(ls->conn);
+	if (ls->conninfo) {
+		memset(ls->conninfo, 0, strlen(ls->conninfo));
+		free(ls->conninfo);
+	}
+	pthread_mutex_destroy(&ls->lock);
+	pthread_cond_destroy(&ls->wake);
+	pthread_cond_destroy(&ls->done_cv);
 	PQfinish(d->conn);
 	while (d->locks) {
 		struct held_lock *l = d->locks;
@@ -494,4 +651,6 @@ static const struct db_ops ops = {
 	.col_blob = pg_col_blob,
 	.changes = pg_changes,
 	.finalize = pg_finalize,
+	.changes_seen = pg_changes_seen,
+	.announce = pg_announce,
 };

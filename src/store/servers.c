@@ -193,8 +193,8 @@ store_server *store_server_list(store *s, int64_t user_id, size_t *n, tusk_err *
 
 int store_server_get(store *s, int64_t user_id, int64_t id, store_server *sv, tusk_err *err)
 {
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d, "SELECT " SERVER_COLS SERVER_FROM " AND s.id = $2", err);
+	store_read rd = store_read_begin(s);
+	db_stmt *st = db_prepare(rd.d, "SELECT " SERVER_COLS SERVER_FROM " AND s.id = $2", err);
 	int found = -1;
 	if (st) {
 		db_bind_int(st, 1, user_id);
@@ -205,7 +205,7 @@ int store_server_get(store *s, int64_t user_id, int64_t id, store_server *sv, tu
 		found = r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
 	}
 	db_finalize(st);
-	pthread_mutex_unlock(&s->lock);
+	store_read_end(rd);
 	return found;
 }
 

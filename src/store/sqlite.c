@@ -8,10 +8,28 @@
 #include "store/db_backend.h"
 #include "util/str.h"
 
+/* Statements once prepared are kept for the next use of the same SQL
+ * (preparing costs more than running most of the store's queries). The
+ * store's lock serializes every use, so the cache needs none of its own. */
+#define STMT_CACHE 128
+struct cached_stmt {
+	uint64_t hash;
+	sqlite3_stmt *st; /* idle; NULL = free slot */
+};
+
 typedef struct {
 	struct db base;
 	sqlite3 *conn;
+	struct cached_stmt cache[STMT_CACHE];
 } lite;
+
+static uint64_t sql_hash(const char *sql)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const unsigned char *c = (const unsigned char *)sql; *c; c++)
+		h = (h ^ *c) * 1099511628211ull;
+	return h;
+}
 
 typedef struct {
 	struct db_stmt base;
@@ -34,6 +52,8 @@ static void set_err(lite *d, tusk_err *err, const char *what)
 static void lite_close(db *dd)
 {
 	lite *d = (lite *)dd;
+	for (size_t i = 0; i < STMT_CACHE; i++)
+		sqlite3_finalize(d->cache[i].st);
 	sqlite3_close(d->conn);
 	free(d);
 }
@@ -99,8 +119,13 @@ static void lite_unlock(db *d, const char *name)
 static db_stmt *lite_prepare(db *dd, const char *sql, tusk_err *err)
 {
 	lite *d = (lite *)dd;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(d->conn, sql, -1, &st, NULL) != SQLITE_OK) {
+	uint64_t h = sql_hash(sql);
+	struct cached_stmt *slot = &d->cache[h % STMT_CACHE];
+	sqlite3_stmt *st = NULL;
+	if (slot->st && slot->hash == h && strcmp(sqlite3_sql(slot->st), sql) == 0) {
+		st = slot->st;
+		slot->st = NULL;
+	} else if (sqlite3_prepare_v2(d->conn, sql, -1, &st, NULL) != SQLITE_OK) {
 		set_err(d, err, "prepare");
 		return NULL;
 	}
@@ -199,8 +224,36 @@ static int64_t lite_changes(db_stmt *ss)
 static void lite_finalize(db_stmt *ss)
 {
 	lite_stmt *s = (lite_stmt *)ss;
-	sqlite3_finalize(s->st);
+	if (!s)
+		return;
+	sqlite3_reset(s->st);
+	sqlite3_clear_bindings(s->st);
+	const char *sql = sqlite3_sql(s->st);
+	uint64_t h = sql ? sql_hash(sql) : 0;
+	struct cached_stmt *slot = &s->d->cache[h % STMT_CACHE];
+	if (sql && !slot->st) {
+		slot->st = s->st;
+		slot->hash = h;
+	} else {
+		sqlite3_finalize(s->st);
+	}
 	free(s);
+}
+
+static bool lite_changes_seen(db *dd, uint64_t *gen)
+{
+	tusk_err err;
+	db_stmt *ss = lite_prepare(dd, "PRAGMA data_version", &err);
+	bool ok = ss && sqlite3_step(((lite_stmt *)ss)->st) == SQLITE_ROW;
+	if (ok)
+		*gen = (uint64_t)sqlite3_column_int64(((lite_stmt *)ss)->st, 0);
+	lite_finalize(ss);
+	return ok;
+}
+
+static void lite_announce(db *d)
+{
+	(void)d;
 }
 
 static const struct db_ops ops = {
@@ -223,4 +276,6 @@ static const struct db_ops ops = {
 	.col_blob = lite_col_blob,
 	.changes = lite_changes,
 	.finalize = lite_finalize,
+	.changes_seen = lite_changes_seen,
+	.announce = lite_announce,
 };

@@ -143,6 +143,16 @@ store *store_open(const char *data_dir, const char *url, tusk_err *err)
 		store_close(st);
 		return NULL;
 	}
+	/* readers open once the schema is current */
+	for (int i = 0; db_dialect(d) == DB_SQLITE && i < STORE_READERS; i++) {
+		tusk_err ignored;
+		db *r = db_sqlite_open(where, &ignored);
+		if (!r)
+			break;
+		pthread_mutex_init(&st->readers[i].lock, NULL);
+		st->readers[i].d = r;
+		st->nreaders++;
+	}
 	return st;
 }
 
@@ -150,6 +160,10 @@ void store_close(store *s)
 {
 	if (!s)
 		return;
+	for (int i = 0; i < s->nreaders; i++) {
+		db_close(s->readers[i].d);
+		pthread_mutex_destroy(&s->readers[i].lock);
+	}
 	db_close(s->d);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
@@ -238,13 +252,35 @@ char *store_col_dup(db_stmt *st, int i)
 	return v ? xstrdup(v) : NULL;
 }
 
+store_read store_read_begin(store *s)
+{
+	if (!s->nreaders) {
+		pthread_mutex_lock(&s->lock);
+		return (store_read){s->d, &s->lock};
+	}
+	unsigned first = __atomic_fetch_add(&s->next_reader, 1, __ATOMIC_RELAXED);
+	for (int i = 0; i < s->nreaders; i++) {
+		struct store_reader *r = &s->readers[(first + (unsigned)i) % (unsigned)s->nreaders];
+		if (pthread_mutex_trylock(&r->lock) == 0)
+			return (store_read){r->d, &r->lock};
+	}
+	struct store_reader *r = &s->readers[first % (unsigned)s->nreaders];
+	pthread_mutex_lock(&r->lock);
+	return (store_read){r->d, &r->lock};
+}
+
+void store_read_end(store_read r)
+{
+	pthread_mutex_unlock(r.lock);
+}
+
 void *store_list_by_user(store *s, const char *sql, int64_t user_id, size_t size,
 			 void (*read)(db_stmt *st, void *elem), void (*free_list)(void *list, size_t n), size_t *n,
 			 tusk_err *err)
 {
 	*n = 0;
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d, sql, err);
+	store_read rd = store_read_begin(s);
+	db_stmt *st = db_prepare(rd.d, sql, err);
 	size_t cap = 1;
 	char *list = xcalloc(cap, size);
 	enum db_step r = DB_ERROR;
@@ -259,7 +295,7 @@ void *store_list_by_user(store *s, const char *sql, int64_t user_id, size_t size
 		}
 	}
 	db_finalize(st);
-	pthread_mutex_unlock(&s->lock);
+	store_read_end(rd);
 	if (r == DB_ERROR) {
 		if (free_list)
 			free_list(list, *n);
@@ -350,9 +386,11 @@ bool store_meta_set(store *s, const char *key, const char *value, tusk_err *err)
 
 /* ---- users ---- */
 
-#define USER_COLS                                                                                                      \
-	"id, email, role, password_hash, active, locked, failed_attempts, data_key_wrapped, data_key_salt, "            \
-	"created_at, updated_at, COALESCE(last_login_at, 0)"
+/* A user with the pause after wrong passwords that applies to its e-mail. */
+#define USER_SELECT                                                                                                    \
+	"SELECT users.id, users.email, role, password_hash, active, COALESCE(t.locked_until, 0), "                      \
+	"COALESCE(t.failures, 0), data_key_wrapped, data_key_salt, created_at, users.updated_at, "                      \
+	"COALESCE(last_login_at, 0) FROM users LEFT JOIN login_throttle t ON t.email = users.email"
 
 static void read_user(db_stmt *st, store_user *u)
 {
@@ -362,7 +400,8 @@ static void read_user(db_stmt *st, store_user *u)
 	store_copy_text(u->role, sizeof(u->role), db_col_text(st, 2));
 	store_copy_text(u->password_hash, sizeof(u->password_hash), db_col_text(st, 3));
 	u->active = db_col_int(st, 4) != 0;
-	u->locked = db_col_int(st, 5) != 0;
+	u->locked_until = db_col_int(st, 5);
+	u->locked = u->locked_until > (int64_t)time(NULL);
 	u->failed_attempts = (int)db_col_int(st, 6);
 	size_t n;
 	const void *b = db_col_blob(st, 7, &n);
@@ -384,32 +423,30 @@ int64_t store_admin_count(store *s, tusk_err *err)
 	return scalar(s, "SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1", err);
 }
 
-/* Binds the writable user fields as $1..$11 in USER_COLS order (without id). */
+/* Binds the writable user fields as $1..$9 (without id). */
 static void bind_user(db_stmt *st, const store_user *u)
 {
 	db_bind_text(st, 1, u->email);
 	db_bind_text(st, 2, u->role);
 	db_bind_text(st, 3, u->password_hash);
 	db_bind_int(st, 4, u->active);
-	db_bind_int(st, 5, u->locked);
-	db_bind_int(st, 6, u->failed_attempts);
-	db_bind_blob(st, 7, u->data_key_wrapped, u->data_key_wrapped_len);
-	db_bind_blob(st, 8, u->data_key_salt, sizeof(u->data_key_salt));
-	db_bind_int(st, 9, u->created_at);
-	db_bind_int(st, 10, u->updated_at);
+	db_bind_blob(st, 5, u->data_key_wrapped, u->data_key_wrapped_len);
+	db_bind_blob(st, 6, u->data_key_salt, sizeof(u->data_key_salt));
+	db_bind_int(st, 7, u->created_at);
+	db_bind_int(st, 8, u->updated_at);
 	if (u->last_login_at)
-		db_bind_int(st, 11, u->last_login_at);
+		db_bind_int(st, 9, u->last_login_at);
 	else
-		db_bind_null(st, 11);
+		db_bind_null(st, 9);
 }
 
 bool store_user_create(store *s, store_user *u, tusk_err *err)
 {
 	pthread_mutex_lock(&s->lock);
 	db_stmt *st = db_prepare(s->d,
-				 "INSERT INTO users (email, role, password_hash, active, locked, failed_attempts, "
-				 "data_key_wrapped, data_key_salt, created_at, updated_at, last_login_at) "
-				 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+				 "INSERT INTO users (email, role, password_hash, active, data_key_wrapped, "
+				 "data_key_salt, created_at, updated_at, last_login_at) "
+				 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
 				 err);
 	bool ok = false;
 	if (st) {
@@ -428,8 +465,8 @@ bool store_user_create(store *s, store_user *u, tusk_err *err)
 
 static int user_by(store *s, const char *sql, const char *text, int64_t id, store_user *u, tusk_err *err)
 {
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d, sql, err);
+	store_read rd = store_read_begin(s);
+	db_stmt *st = db_prepare(rd.d, sql, err);
 	int found = -1;
 	if (st) {
 		if (text)
@@ -442,36 +479,38 @@ static int user_by(store *s, const char *sql, const char *text, int64_t id, stor
 		found = r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
 	}
 	db_finalize(st);
-	pthread_mutex_unlock(&s->lock);
+	store_read_end(rd);
 	return found;
 }
 
 int store_user_by_email(store *s, const char *email, store_user *u, tusk_err *err)
 {
-	return user_by(s, "SELECT " USER_COLS " FROM users WHERE email = $1", email, 0, u, err);
+	return user_by(s, USER_SELECT " WHERE users.email = $1", email, 0, u, err);
 }
 
 int store_user_by_id(store *s, int64_t id, store_user *u, tusk_err *err)
 {
-	return user_by(s, "SELECT " USER_COLS " FROM users WHERE id = $1", NULL, id, u, err);
+	return user_by(s, USER_SELECT " WHERE users.id = $1", NULL, id, u, err);
 }
 
 bool store_user_update(store *s, const store_user *u, tusk_err *err)
 {
 	pthread_mutex_lock(&s->lock);
 	db_stmt *st = db_prepare(s->d,
-				 "UPDATE users SET email = $1, role = $2, password_hash = $3, active = $4, locked = $5, "
-				 "failed_attempts = $6, data_key_wrapped = $7, data_key_salt = $8, created_at = $9, "
-				 "updated_at = $10, last_login_at = $11 WHERE id = $12",
+				 "UPDATE users SET email = $1, role = $2, password_hash = $3, active = $4, "
+				 "data_key_wrapped = $5, data_key_salt = $6, created_at = $7, updated_at = $8, "
+				 "last_login_at = $9 WHERE id = $10",
 				 err);
 	bool ok = false;
 	if (st) {
 		bind_user(st, u);
-		db_bind_int(st, 12, u->id);
+		db_bind_int(st, 10, u->id);
 		ok = db_run(st, err);
 		if (!ok && store_is_unique_violation(err))
 			err_set(err, "email_taken", "A user with the e-mail %s exists already.", u->email);
 	}
+	if (ok)
+		store_auth_changed(s);
 	pthread_mutex_unlock(&s->lock);
 	return ok;
 }
@@ -483,25 +522,29 @@ bool store_user_delete(store *s, int64_t id, tusk_err *err)
 	if (st)
 		db_bind_int(st, 1, id);
 	bool ok = st && db_run(st, err);
+	if (ok)
+		store_auth_changed(s);
 	pthread_mutex_unlock(&s->lock);
 	return ok;
 }
 
-bool store_user_login_failed(store *s, int64_t id, int max_attempts, int *attempts, bool *locked, tusk_err *err)
+/* ---- the pause after wrong passwords, per e-mail address ---- */
+
+bool store_login_failed(store *s, const char *email, int64_t now, int forget_after, int *failures, tusk_err *err)
 {
 	pthread_mutex_lock(&s->lock);
 	db_stmt *st = db_prepare(s->d,
-				 "UPDATE users SET failed_attempts = failed_attempts + 1, "
-				 "locked = CASE WHEN $2 > 0 AND failed_attempts + 1 >= $2 THEN 1 ELSE locked END "
-				 "WHERE id = $1 RETURNING failed_attempts, locked",
+				 "INSERT INTO login_throttle (email, failures, locked_until, updated_at) VALUES ($1, 1, 0, $2) "
+				 "ON CONFLICT (email) DO UPDATE SET failures = CASE WHEN login_throttle.updated_at < $3 "
+				 "THEN 1 ELSE login_throttle.failures + 1 END, updated_at = $2 RETURNING failures",
 				 err);
 	bool ok = false;
 	if (st) {
-		db_bind_int(st, 1, id);
-		db_bind_int(st, 2, max_attempts);
+		db_bind_text(st, 1, email);
+		db_bind_int(st, 2, now);
+		db_bind_int(st, 3, now - forget_after);
 		if (db_step(st, err) == DB_ROW) {
-			*attempts = (int)db_col_int(st, 0);
-			*locked = db_col_int(st, 1) != 0;
+			*failures = (int)db_col_int(st, 0);
 			ok = true;
 		}
 	}
@@ -510,11 +553,61 @@ bool store_user_login_failed(store *s, int64_t id, int max_attempts, int *attemp
 	return ok;
 }
 
+bool store_login_pause(store *s, const char *email, int64_t until, tusk_err *err)
+{
+	pthread_mutex_lock(&s->lock);
+	db_stmt *st = db_prepare(s->d, "UPDATE login_throttle SET locked_until = $2 WHERE email = $1", err);
+	if (st) {
+		db_bind_text(st, 1, email);
+		db_bind_int(st, 2, until);
+	}
+	bool ok = st && db_run(st, err);
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
+int64_t store_login_paused_until(store *s, const char *email, tusk_err *err)
+{
+	pthread_mutex_lock(&s->lock);
+	db_stmt *st = db_prepare(s->d, "SELECT locked_until FROM login_throttle WHERE email = $1", err);
+	int64_t until = -1;
+	if (st) {
+		db_bind_text(st, 1, email);
+		enum db_step r = db_step(st, err);
+		until = r == DB_ROW ? db_col_int(st, 0) : r == DB_DONE ? 0 : -1;
+	}
+	db_finalize(st);
+	pthread_mutex_unlock(&s->lock);
+	return until;
+}
+
+bool store_login_clear(store *s, const char *email, tusk_err *err)
+{
+	pthread_mutex_lock(&s->lock);
+	db_stmt *st = db_prepare(s->d, "DELETE FROM login_throttle WHERE email = $1", err);
+	if (st)
+		db_bind_text(st, 1, email);
+	bool ok = st && db_run(st, err);
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
+bool store_login_purge(store *s, int64_t before, tusk_err *err)
+{
+	pthread_mutex_lock(&s->lock);
+	db_stmt *st = db_prepare(s->d, "DELETE FROM login_throttle WHERE updated_at < $1 AND locked_until < $1", err);
+	if (st)
+		db_bind_int(st, 1, before);
+	bool ok = st && db_run(st, err);
+	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
 store_user *store_user_list(store *s, size_t *n, tusk_err *err)
 {
 	*n = 0;
 	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d, "SELECT " USER_COLS " FROM users ORDER BY email", err);
+	db_stmt *st = db_prepare(s->d, USER_SELECT " ORDER BY users.email", err);
 	store_user *list = NULL;
 	size_t cap = 0;
 	enum db_step r = DB_ERROR;
@@ -561,8 +654,8 @@ bool store_session_create(store *s, const store_session *ss, tusk_err *err)
 
 int store_session_get(store *s, const char *id_hash, store_session *ss, tusk_err *err)
 {
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d,
+	store_read rd = store_read_begin(s);
+	db_stmt *st = db_prepare(rd.d,
 				 "SELECT id_hash, user_id, csrf_token, data_key_wrapped, created_at, last_seen_at, "
 				 "expires_at, COALESCE(client_addr, '') FROM sessions WHERE id_hash = $1",
 				 err);
@@ -586,12 +679,13 @@ int store_session_get(store *s, const char *id_hash, store_session *ss, tusk_err
 		found = r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
 	}
 	db_finalize(st);
-	pthread_mutex_unlock(&s->lock);
+	store_read_end(rd);
 	return found;
 }
 
-/* Runs sql with $1 text and optional $2 integer/text. */
-static bool exec_text_int(store *s, const char *sql, const char *text, int64_t num, bool has_num, tusk_err *err)
+/* Runs sql with $1 text and optional $2 integer/text; revoking: it may end sessions. */
+static bool exec_text_int(store *s, const char *sql, const char *text, int64_t num, bool has_num, bool revoking,
+			  tusk_err *err)
 {
 	pthread_mutex_lock(&s->lock);
 	db_stmt *st = db_prepare(s->d, sql, err);
@@ -601,24 +695,48 @@ static bool exec_text_int(store *s, const char *sql, const char *text, int64_t n
 			db_bind_int(st, 2, num);
 	}
 	bool ok = st && db_run(st, err);
+	if (ok && revoking)
+		store_auth_changed(s);
 	pthread_mutex_unlock(&s->lock);
+	return ok;
+}
+
+void store_auth_changed(store *s)
+{
+	__atomic_add_fetch(&s->auth_gen, 1, __ATOMIC_SEQ_CST);
+	db_announce(s->d);
+}
+
+bool store_auth_generation(store *s, uint64_t *gen)
+{
+	uint64_t theirs = 0;
+	bool ok;
+	if (db_dialect(s->d) == DB_SQLITE) {
+		pthread_mutex_lock(&s->lock);
+		ok = db_changes_seen(s->d, &theirs);
+		pthread_mutex_unlock(&s->lock);
+	} else {
+		ok = db_changes_seen(s->d, &theirs);
+	}
+	*gen = (theirs << 32) + (__atomic_load_n(&s->auth_gen, __ATOMIC_SEQ_CST) & 0xffffffffu);
 	return ok;
 }
 
 bool store_session_touch(store *s, const char *id_hash, int64_t now, tusk_err *err)
 {
-	return exec_text_int(s, "UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1", id_hash, now, true, err);
+	return exec_text_int(s, "UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1", id_hash, now, true, false,
+			     err);
 }
 
 bool store_session_delete(store *s, const char *id_hash, tusk_err *err)
 {
-	return exec_text_int(s, "DELETE FROM sessions WHERE id_hash = $1", id_hash, 0, false, err);
+	return exec_text_int(s, "DELETE FROM sessions WHERE id_hash = $1", id_hash, 0, false, true, err);
 }
 
 bool store_session_delete_user(store *s, int64_t user_id, const char *keep_hash, tusk_err *err)
 {
 	return exec_text_int(s, "DELETE FROM sessions WHERE user_id = $2 AND id_hash <> COALESCE($1, '')", keep_hash,
-			     user_id, true, err);
+			     user_id, true, true, err);
 }
 
 bool store_session_purge(store *s, int64_t now, int idle_seconds, tusk_err *err)

@@ -49,7 +49,10 @@ typedef struct {
 	char email[256];
 	char role[8]; /* "admin" or "user" */
 	char password_hash[160];
-	bool active, locked;
+	bool active;
+	/* the pause after wrong passwords for this e-mail (read only: see store_login_*) */
+	bool locked;          /* locked_until is in the future */
+	int64_t locked_until; /* unix seconds, 0 = none */
 	int failed_attempts;
 	unsigned char data_key_wrapped[STORE_WRAPPED_KEY_MAX];
 	size_t data_key_wrapped_len;
@@ -67,9 +70,19 @@ int store_user_by_id(store *s, int64_t id, store_user *u, tusk_err *err);
 /* Writes every field of u by id. err code "email_taken" on a duplicate e-mail. */
 bool store_user_update(store *s, const store_user *u, tusk_err *err) __attribute__((warn_unused_result));
 bool store_user_delete(store *s, int64_t id, tusk_err *err) __attribute__((warn_unused_result));
-/* Counts a wrong password atomically; locks at max_attempts (0 = never). */
-bool store_user_login_failed(store *s, int64_t id, int max_attempts, int *attempts, bool *locked, tusk_err *err)
+/* Wrong passwords per e-mail address, whether an account has it or not (so
+ * an unknown address pauses like a known one). store_login_failed counts
+ * one more atomically (a count older than forget_after seconds starts
+ * again) and returns the count; store_login_pause sets the time logins to
+ * the address may resume; store_login_paused_until reads it (0 = none, -1
+ * error); store_login_clear forgets the address (a right password, an
+ * unlock); store_login_purge forgets what is quiet since before. */
+bool store_login_failed(store *s, const char *email, int64_t now, int forget_after, int *failures, tusk_err *err)
 	__attribute__((warn_unused_result));
+bool store_login_pause(store *s, const char *email, int64_t until, tusk_err *err) __attribute__((warn_unused_result));
+int64_t store_login_paused_until(store *s, const char *email, tusk_err *err);
+bool store_login_clear(store *s, const char *email, tusk_err *err) __attribute__((warn_unused_result));
+bool store_login_purge(store *s, int64_t before, tusk_err *err) __attribute__((warn_unused_result));
 /* All users ordered by e-mail; free() the array. */
 store_user *store_user_list(store *s, size_t *n, tusk_err *err);
 
@@ -92,6 +105,12 @@ bool store_session_delete(store *s, const char *id_hash, tusk_err *err) __attrib
 bool store_session_delete_user(store *s, int64_t user_id, const char *keep_hash, tusk_err *err)
 	__attribute__((warn_unused_result));
 bool store_session_purge(store *s, int64_t now, int idle_seconds, tusk_err *err) __attribute__((warn_unused_result));
+/* For a cache of checked sessions: *gen moves whenever a session may have
+ * ended or a user changed (logout, password change, disabling, deletion),
+ * here or in another process sharing the store; on PostgreSQL it reflects
+ * every change committed before the call. False when that cannot be told
+ * now (then ask the store). */
+bool store_auth_generation(store *s, uint64_t *gen) __attribute__((warn_unused_result));
 
 /* ---- servers ---- */
 typedef struct {

@@ -32,7 +32,7 @@ void str_append(str *s, const void *data, size_t n);
 void str_append_cstr(str *s, const char *c);
 void str_append_char(str *s, char c);
 void str_appendf(str *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void str_vappendf(str *s, const char *fmt, va_list ap);
+void str_vappendf(str *s, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void str_reset(str *s);
 bool str_ok(const str *s);
 /* NUL-terminated contents; never NULL (empty string for an empty buffer). */

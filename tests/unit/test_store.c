@@ -265,20 +265,47 @@ STORE_TEST(users_round_trip_and_unique_emails)
 	cr_assert_str_eq(u.email, "alice@example.org");
 	cr_assert_eq(u.last_login_at, 1700000100);
 
-	int attempts;
-	bool locked;
+	/* wrong passwords count per address, whether a user has it or not */
+	int64_t now = time(NULL);
+	int failures;
 	for (int i = 1; i <= 3; i++) {
-		cr_assert(store_user_login_failed(s, id, 3, &attempts, &locked, &err), "%s", err.msg);
-		cr_assert_eq(attempts, i);
-		cr_assert_eq(locked, i == 3);
+		cr_assert(store_login_failed(s, "alice@example.org", now, 86400, &failures, &err), "%s", err.msg);
+		cr_assert_eq(failures, i);
 	}
+	cr_assert(store_login_failed(s, "nobody@example.org", now, 86400, &failures, &err), "%s", err.msg);
+	cr_assert_eq(failures, 1);
+	cr_assert_eq(store_login_paused_until(s, "alice@example.org", &err), 0);
+	cr_assert(store_login_pause(s, "alice@example.org", now + 60, &err), "%s", err.msg);
+	cr_assert_eq(store_login_paused_until(s, "alice@example.org", &err), now + 60);
 	size_t n;
 	store_user *list = store_user_list(s, &n, &err);
 	cr_assert(list);
 	cr_assert_eq(n, 2);
 	cr_assert_str_eq(list[0].email, "alice@example.org", "ordered by e-mail");
 	cr_assert(list[0].locked);
+	cr_assert_eq(list[0].failed_attempts, 3);
+	cr_assert_eq(list[0].locked_until, now + 60);
 	free(list);
+	/* an old count starts again */
+	cr_assert(store_login_failed(s, "nobody@example.org", now + 90000, 86400, &failures, &err), "%s", err.msg);
+	cr_assert_eq(failures, 1);
+	cr_assert(store_login_clear(s, "alice@example.org", &err));
+	cr_assert_eq(store_login_paused_until(s, "alice@example.org", &err), 0);
+	for (int i = 1; i <= 2; i++)
+		cr_assert(store_login_failed(s, "carol@example.org", now, 86400, &failures, &err), "%s", err.msg);
+	cr_assert_eq(failures, 2);
+	cr_assert(store_login_purge(s, now + 1, &err));
+	cr_assert(store_login_failed(s, "carol@example.org", now, 86400, &failures, &err), "%s", err.msg);
+	cr_assert_eq(failures, 1, "purged: counting starts again");
+
+	/* the auth generation moves with every change that may end a session */
+	uint64_t g0, g1;
+	cr_assert(store_auth_generation(s, &g0));
+	cr_assert(store_auth_generation(s, &g1));
+	cr_assert_eq(g0, g1, "nothing changed");
+	cr_assert(store_user_update(s, &u, &err));
+	cr_assert(store_auth_generation(s, &g1));
+	cr_assert_neq(g0, g1, "a user update moves it");
 	cr_assert(store_user_delete(s, id, &err));
 	cr_assert_eq(store_user_count(s, &err), 1);
 }
