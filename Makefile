@@ -61,11 +61,16 @@ build/gen/embed_web.c: build/web/.stamp scripts/embed.sh
 	@mkdir -p build/gen
 	scripts/embed.sh $@ embed_web build/web $$(cd build/web && find . -type f ! -name .stamp | sed 's|^\./||' | sort)
 
-build/gen/embed_migrations.c: $(MIGRATIONS) scripts/embed.sh
+# the list of migration files itself: a rename or removal remakes the embedded set
+MIGRATION_LIST := build/gen/migrations.list
+$(shell mkdir -p build/gen && echo "$(MIGRATIONS) $(PG_MIGRATIONS)" | cmp -s - $(MIGRATION_LIST) || \
+	echo "$(MIGRATIONS) $(PG_MIGRATIONS)" > $(MIGRATION_LIST))
+
+build/gen/embed_migrations.c: $(MIGRATIONS) $(MIGRATION_LIST) scripts/embed.sh
 	@mkdir -p build/gen
 	scripts/embed.sh $@ embed_migrations_sqlite src/store/migrations/sqlite $(notdir $(MIGRATIONS))
 
-build/gen/embed_migrations_pg.c: $(PG_MIGRATIONS) scripts/embed.sh
+build/gen/embed_migrations_pg.c: $(PG_MIGRATIONS) $(MIGRATION_LIST) scripts/embed.sh
 	@mkdir -p build/gen
 	scripts/embed.sh $@ embed_migrations_postgres src/store/migrations/postgres $(notdir $(PG_MIGRATIONS))
 
