@@ -2,18 +2,8 @@
 // test time: the statement splitter, EXPLAIN's exclusive-time math and the
 // grid's scroll scaling.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-
-const require = createRequire(new URL('../../web/package.json', import.meta.url));
-const esbuild = require('esbuild');
-
-async function load(path) {
-  const entry = fileURLToPath(new URL(`../../web/src/${path}`, import.meta.url));
-  const out = esbuild.buildSync({ entryPoints: [entry], bundle: true, format: 'esm', write: false, platform: 'node' });
-  return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
-}
+import { load } from './load.mjs';
 
 const { splitStatements, statementAt } = await load('features/query/split.ts');
 const { parsePlan, comparePlans, misestimateLevel, slownessLevel } = await load('features/query/explain.ts');
