@@ -8,10 +8,9 @@ import { useEffect, useId, useLayoutEffect, useRef, useState } from 'preact/hook
 import { collectionPage, type CollectionPage } from '../../api/objects';
 import { Button } from '../../components/Button';
 import { Icon } from '../../components/Icon';
-import { errorMessage } from '../../lib/format';
+import { errorMessage, formatBytes, formatCount } from '../../lib/format';
 import { showSystem } from '../../state/servers';
 import { showToast } from '../../state/toasts';
-import { formatBytes, formatCount } from '../dashboard/format';
 import { revealPath } from '../dialogs/tree';
 import { humanize } from './labels';
 import { gridVersion, objectTitle, type ObjectTarget } from './objectPanel';

@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { fetchActivity, signalBackend, type Backend } from '../../api/monitor';
 import { Icon } from '../../components/Icon';
 import { showToast } from '../../state/toasts';
-import { formatSeconds, formatWhen, toNumber } from './format';
+import { formatSeconds, formatWhen, toNumber } from '../../lib/format';
 import { MonitorTable, type Column } from './MonitorTable';
 import { ConfirmDialog, PanelBar, PanelError, usePanelData, type Confirmation, type PanelProps } from './panel';
 

@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { fetchLocks, fetchPrepared, fetchProgress, finishPrepared, type Lock, type PreparedXact, type Progress } from '../../api/monitor';
 import { Button } from '../../components/Button';
 import { showToast } from '../../state/toasts';
-import { formatCount, formatSeconds, formatWhen, toNumber } from './format';
+import { formatCount, formatSeconds, formatWhen, toNumber } from '../../lib/format';
 import { MonitorTable, type Column } from './MonitorTable';
 import { ConfirmDialog, PanelBar, PanelError, usePanelData, type Confirmation, type PanelProps } from './panel';
 

@@ -2,7 +2,7 @@
 // the WAL each holds back (an alarm above 1 GiB), and subscriptions.
 import type { JSX } from 'preact';
 import { fetchReplication, type Slot, type Standby, type Subscription } from '../../api/monitor';
-import { formatBytes, formatSeconds, formatWhen, toNumber } from './format';
+import { formatBytes, formatSeconds, formatWhen, toNumber } from '../../lib/format';
 import { MonitorTable, type Column } from './MonitorTable';
 import { PanelBar, PanelError, usePanelData, type PanelProps } from './panel';
 

@@ -3,7 +3,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { fetchSettings, type Setting } from '../../api/monitor';
-import { formatCount } from './format';
+import { formatCount } from '../../lib/format';
 import { MonitorTable, type Column } from './MonitorTable';
 import { PanelBar, PanelError, usePanelData, type PanelProps } from './panel';
 

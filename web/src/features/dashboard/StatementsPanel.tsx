@@ -3,7 +3,7 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { fetchHealth, fetchStatements, type Statement, type TableHealth } from '../../api/monitor';
-import { formatBytes, formatCount, formatDecimal, formatPercent, formatWhen, toNumber } from './format';
+import { formatBytes, formatCount, formatDecimal, formatPercent, formatWhen, toNumber } from '../../lib/format';
 import { MonitorTable, type Column } from './MonitorTable';
 import { isCode, PanelBar, PanelError, usePanelData, type PanelProps } from './panel';
 

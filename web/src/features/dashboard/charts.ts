@@ -2,7 +2,7 @@
 // unit its values and axis are shown in. Rates are the server's (per second
 // over the interval it measured), never worked out from the browser's clock.
 import type { Sample, SampleRates } from '../../api/monitor';
-import { formatBytes, formatBytesShort, formatCount, formatDecimal, formatPercent, formatShort } from './format';
+import { formatBytes, formatBytesShort, formatCount, formatDecimal, formatPercent, formatShort } from '../../lib/format';
 
 export type Unit = 'count' | 'perSecond' | 'bytes' | 'bytesPerSecond' | 'percent';
 

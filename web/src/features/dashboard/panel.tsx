@@ -8,8 +8,7 @@ import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
 import { Icon } from '../../components/Icon';
 import { ToolButton } from '../../components/Toolbar';
-import { errorMessage } from '../../lib/format';
-import { formatClock } from './format';
+import { errorMessage, formatClock } from '../../lib/format';
 
 /** What a panel knows of where it is. */
 export interface PanelProps {

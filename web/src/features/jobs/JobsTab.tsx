@@ -7,9 +7,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { acknowledgeJob, cancelJob, deleteJob, downloadUrl, isActive, jobLog, watchJob, type Job } from '../../api/jobs';
 import { Button } from '../../components/Button';
 import { Icon, type IconName } from '../../components/Icon';
-import { errorMessage, formatTime } from '../../lib/format';
+import { errorMessage, formatBytes, formatSeconds, formatTime } from '../../lib/format';
 import { showToast } from '../../state/toasts';
-import { formatBytes, formatSeconds } from '../dashboard/format';
 import '../../styles/jobs.css';
 import { jobs, jobsError, refreshJobs, selectedJobId, watchJobs } from './state';
 

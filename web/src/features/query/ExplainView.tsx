@@ -5,7 +5,7 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { comparePlans, misestimateLevel, slownessLevel, type Plan, type PlanNode } from './explain';
 import type { PlanEntry, QueryTab } from './model';
-import { formatCount } from './QueryTab';
+import { formatThousands } from '../../lib/format';
 
 type Mode = 'tree' | 'raw' | 'compare';
 
@@ -47,20 +47,20 @@ function NodeRow({ node, plan }: { node: PlanNode; plan: Plan }): JSX.Element {
           <td class="num">{ms(node.exclusiveTime)}</td>
           <td class="num">{ms(node.totalTime)}</td>
           <td class="num">
-            {node.actualRows === null ? '—' : formatCount(node.actualRows)}
+            {node.actualRows === null ? '—' : formatThousands(node.actualRows)}
             <Misestimate node={node} />
           </td>
-          <td class="num muted">{formatCount(node.planRows)}</td>
+          <td class="num muted">{formatThousands(node.planRows)}</td>
           <td class="num">{node.loops ?? '—'}</td>
-          <td class="num">{node.sharedHit || node.sharedRead ? `${formatCount(node.sharedHit)} / ${formatCount(node.sharedRead)}` : ''}</td>
-          <td class="num">{node.rowsRemoved ? formatCount(node.rowsRemoved) : ''}</td>
+          <td class="num">{node.sharedHit || node.sharedRead ? `${formatThousands(node.sharedHit)} / ${formatThousands(node.sharedRead)}` : ''}</td>
+          <td class="num">{node.rowsRemoved ? formatThousands(node.rowsRemoved) : ''}</td>
         </>
       ) : (
         <>
           <td class="num">
             {node.startupCost.toFixed(2)}..{node.totalCost.toFixed(2)}
           </td>
-          <td class="num">{formatCount(node.planRows)}</td>
+          <td class="num">{formatThousands(node.planRows)}</td>
         </>
       )}
     </tr>
@@ -159,8 +159,8 @@ function Compare({ plans }: { plans: PlanEntry[] }): JSX.Element {
               <td class="num">{ms(r.left?.exclusiveTime ?? null)}</td>
               <td class="num">{ms(r.right?.exclusiveTime ?? null)}</td>
               <td class="num">{delta(r.timeDelta, 3)}</td>
-              <td class="num">{r.left ? formatCount(r.left.actualRows ?? r.left.planRows) : '—'}</td>
-              <td class="num">{r.right ? formatCount(r.right.actualRows ?? r.right.planRows) : '—'}</td>
+              <td class="num">{r.left ? formatThousands(r.left.actualRows ?? r.left.planRows) : '—'}</td>
+              <td class="num">{r.right ? formatThousands(r.right.actualRows ?? r.right.planRows) : '—'}</td>
               <td class="num">{delta(r.rowsDelta, 0)}</td>
             </tr>
           ))}

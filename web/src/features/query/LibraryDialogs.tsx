@@ -8,10 +8,9 @@ import { deleteQuery, listHistory, listQueries, saveQuery, updateQuery, type His
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
 import { FormError } from '../../components/Field';
-import { errorMessage, formatTime } from '../../lib/format';
+import { errorMessage, formatMs, formatThousands, formatTime } from '../../lib/format';
 import { showToast } from '../../state/toasts';
 import type { QueryTab } from './model';
-import { formatCount, formatMs } from './QueryTab';
 
 interface Props {
   tab: QueryTab;
@@ -108,7 +107,7 @@ export function HistoryDialog({ tab, onClose }: Props): JSX.Element {
                   <span class={`hist-status is-${h.status}`}>{h.status}</span>
                 </td>
                 <td class="num">{formatMs(h.duration_ms)}</td>
-                <td class="num">{formatCount(h.row_count)}</td>
+                <td class="num">{formatThousands(h.row_count)}</td>
                 <td class="cell-sql">{h.sql.replace(/\s+/g, ' ').slice(0, 300)}</td>
               </tr>
             ))}

@@ -8,10 +8,9 @@ import { logicalStatus, replicationSetup, subscriptionAction, type LogicalStatus
 import type { Server } from '../../api/servers';
 import { Button } from '../../components/Button';
 import { SelectField, TextAreaField, TextField } from '../../components/Field';
-import { errorMessage } from '../../lib/format';
+import { errorMessage, formatBytes } from '../../lib/format';
 import { currentServers } from '../../state/servers';
 import { showToast } from '../../state/toasts';
-import { formatBytes } from '../dashboard/format';
 import { DdlFrame } from '../dialogs/DdlFrame';
 
 function useStatus(server: Server, database: string): { status: LogicalStatus | null; error: string | null; reload: () => void } {

@@ -6,8 +6,7 @@ import type { JSX } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { FileEntry } from '../../api/files';
 import { Icon } from '../../components/Icon';
-import { formatTime } from '../../lib/format';
-import { formatSize } from './format';
+import { formatSize, formatTime } from '../../lib/format';
 
 type SortKey = 'name' | 'size' | 'mtime';
 
