@@ -20,7 +20,7 @@ import {
   type TableInfo,
   type ViewRequest,
 } from '../../api/query';
-import type { RowsPage } from '../../components/Grid';
+import type { RowsPage } from '../../components/rowWindows';
 import { errorMessage } from '../../lib/format';
 import { connect, loadServers, serverList } from '../../state/servers';
 import { showToast } from '../../state/toasts';
