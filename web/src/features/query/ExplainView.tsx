@@ -4,7 +4,8 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { comparePlans, misestimateLevel, slownessLevel, type Plan, type PlanNode } from './explain';
-import type { PlanEntry, QueryTab } from './model';
+import type { QueryTab } from './model';
+import type { PlanEntry } from './plans';
 import { formatThousands } from '../../lib/format';
 
 type Mode = 'tree' | 'raw' | 'compare';
