@@ -4,8 +4,7 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
-import { Button } from '../../components/Button';
-import { Dialog } from '../../components/Dialog';
+import { FormDialog, useSubmit } from '../../components/FormDialog';
 import { Icon } from '../../components/Icon';
 import { ToolButton } from '../../components/Toolbar';
 import { errorMessage, formatClock } from '../../lib/format';
@@ -130,38 +129,25 @@ export interface Confirmation {
 
 /** Asks before acting; a refusal (403 with PostgreSQL's reason) stays in the dialog. */
 export function ConfirmDialog({ confirmation, onClose }: { confirmation: Confirmation; onClose: () => void }): JSX.Element {
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
-  const submit = async () => {
-    if (busy) return;
-    setBusy(true);
-    setFailure(null);
-    try {
+  const { busy, failure, run } = useSubmit((err) => (isCode(err, 'permission_denied') ? `PostgreSQL refused: ${errorMessage(err)}` : errorMessage(err)));
+  const submit = () =>
+    run(async () => {
       await confirmation.run();
       onClose();
-    } catch (err) {
-      setFailure(isCode(err, 'permission_denied') ? `PostgreSQL refused: ${errorMessage(err)}` : errorMessage(err));
-      setBusy(false);
-    }
-  };
-  const footer = (
-    <>
-      <Button onClick={onClose} data-autofocus>
-        Back
-      </Button>
-      <Button type="submit" variant={confirmation.danger ? 'danger' : 'primary'} busy={busy}>
-        {confirmation.action}
-      </Button>
-    </>
-  );
+    });
   return (
-    <Dialog title={confirmation.title} size="small" onClose={onClose} onSubmit={() => void submit()} footer={footer}>
+    <FormDialog
+      title={confirmation.title}
+      submitLabel={confirmation.action}
+      danger={confirmation.danger}
+      focus="cancel"
+      cancelLabel="Back"
+      busy={busy}
+      error={failure}
+      onSubmit={() => void submit()}
+      onClose={onClose}
+    >
       <div class="dash-confirm">{confirmation.body}</div>
-      {failure && (
-        <p class="form-error" role="alert">
-          {failure}
-        </p>
-      )}
-    </Dialog>
+    </FormDialog>
   );
 }

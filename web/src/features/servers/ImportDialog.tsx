@@ -4,9 +4,8 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
 import { importServers, type ImportProblem } from '../../api/servers';
-import { Button } from '../../components/Button';
-import { Dialog } from '../../components/Dialog';
 import { FormError, TextAreaField } from '../../components/Field';
+import { FormDialog } from '../../components/FormDialog';
 import { errorMessage } from '../../lib/format';
 import { refreshAll } from '../../state/servers';
 import { showToast } from '../../state/toasts';
@@ -99,17 +98,8 @@ export function ImportDialog({ onClose }: ImportDialogProps): JSX.Element {
     }
   };
 
-  const footer = (
-    <>
-      <Button onClick={onClose}>Cancel</Button>
-      <Button type="submit" variant="primary" busy={busy}>
-        Import
-      </Button>
-    </>
-  );
-
   return (
-    <Dialog title="Import servers" size="medium" onClose={onClose} onSubmit={submit} footer={footer}>
+    <FormDialog title="Import servers" size="medium" submitLabel="Import" busy={busy} onSubmit={submit} onClose={onClose}>
       <p class="muted">
         A <code>servers.json</code> as pgAdmin's <code>setup.py dump-servers</code> writes it. Groups that do not exist yet are created.
       </p>
@@ -134,6 +124,6 @@ export function ImportDialog({ onClose }: ImportDialogProps): JSX.Element {
       />
       <FormError message={error} />
       {problems.length > 0 && <ProblemList problems={problems} />}
-    </Dialog>
+    </FormDialog>
   );
 }

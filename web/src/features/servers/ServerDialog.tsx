@@ -4,9 +4,8 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { createServer, updateServer, type Server } from '../../api/servers';
-import { Button } from '../../components/Button';
-import { CheckboxField, ColorField, FormError, TextAreaField, TextField } from '../../components/Field';
-import { Dialog } from '../../components/Dialog';
+import { CheckboxField, ColorField, TextAreaField, TextField } from '../../components/Field';
+import { FormDialog } from '../../components/FormDialog';
 import { ListField } from '../../components/ListField';
 import { SectionTabs } from '../../components/SectionTabs';
 import { errorMessage } from '../../lib/format';
@@ -230,25 +229,9 @@ export function ServerDialog({ server, groupId, onClose }: ServerDialogProps): J
     { id: 'advanced', title: 'Advanced', invalid: invalidOn('advanced'), content: <AdvancedPanel {...panel} /> },
   ];
 
-  const footer = (
-    <>
-      <Button onClick={onClose}>Cancel</Button>
-      <Button type="submit" variant="primary" busy={busy}>
-        Save
-      </Button>
-    </>
-  );
-
   return (
-    <Dialog
-      title={creating ? 'Add server' : `Edit server ${server.name}`}
-      size="medium"
-      onClose={onClose}
-      onSubmit={submit}
-      footer={footer}
-    >
+    <FormDialog title={creating ? 'Add server' : `Edit server ${server.name}`} size="medium" submitLabel="Save" busy={busy} error={error} onSubmit={submit} onClose={onClose}>
       <SectionTabs label="Server properties" sections={sections} active={tab} onActivate={(id) => setTab(id as Tab)} />
-      <FormError message={error} />
-    </Dialog>
+    </FormDialog>
   );
 }

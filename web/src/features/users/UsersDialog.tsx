@@ -1,15 +1,15 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { ManagedUser, Role } from '../../api/types';
-import { listUsers, updateUser, type UserChanges } from '../../api/users';
+import { deleteUser, listUsers, updateUser, type UserChanges } from '../../api/users';
 import { Button } from '../../components/Button';
+import { ConfirmDeleteDialog } from '../../components/ConfirmDeleteDialog';
 import { Dialog } from '../../components/Dialog';
 import { FormError } from '../../components/Field';
 import { errorMessage, formatTime } from '../../lib/format';
 import { currentUser } from '../../state/session';
 import { showToast } from '../../state/toasts';
 import { AddUserForm } from './AddUserForm';
-import { DeleteUserDialog } from './DeleteUserDialog';
 import { SetPasswordDialog } from './SetPasswordDialog';
 
 type Pending = { kind: 'password' | 'delete'; user: ManagedUser } | null;
@@ -66,7 +66,11 @@ export function UsersDialog({ onClose }: { onClose: () => void }): JSX.Element {
       {pending?.kind === 'password' && (
         <SetPasswordDialog user={pending.user} onClose={() => setPending(null)} onDone={(u) => showToast(`New password set for ${u.email}.`)} />
       )}
-      {pending?.kind === 'delete' && <DeleteUserDialog user={pending.user} onClose={() => setPending(null)} onDeleted={deleted} />}
+      {pending?.kind === 'delete' && (
+        <ConfirmDeleteDialog title="Delete user" onDelete={() => deleteUser(pending.user.id).then(() => deleted(pending.user))} onClose={() => setPending(null)}>
+          Delete <strong>{pending.user.email}</strong>? This cannot be undone.
+        </ConfirmDeleteDialog>
+      )}
     </Dialog>
   );
 }
