@@ -4,6 +4,7 @@ import { listAudit, type AuditPage } from '../../api/audit';
 import type { AuditEntry } from '../../api/types';
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
+import { DataTable } from '../../components/DataTable';
 import { FormError } from '../../components/Field';
 import { Icon } from '../../components/Icon';
 import { errorMessage, formatDetail, formatTime } from '../../lib/format';
@@ -110,41 +111,26 @@ export function AuditDialog({ onClose }: { onClose: () => void }): JSX.Element {
 
 function AuditTable({ entries, loading }: { entries: AuditEntry[]; loading: boolean }): JSX.Element {
   return (
-    <div class={loading ? 'table-wrap audit-table is-loading' : 'table-wrap audit-table'} aria-busy={loading}>
-      <table class="data-table">
-        <thead>
-          <tr>
-            <th>Time</th>
-            <th>User</th>
-            <th>Event</th>
-            <th>Client</th>
-            <th>Detail</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.length === 0 && (
-            <tr>
-              <td colSpan={5} class="table-note">
-                {loading ? 'Loading…' : 'No entries match.'}
-              </td>
-            </tr>
-          )}
-          {entries.map((entry) => (
-            <tr key={entry.id}>
-              <td class="cell-time">{formatTime(entry.time)}</td>
-              <td>{entry.user_email ?? '—'}</td>
-              <td>
-                <code class="event-name">{entry.event}</code>
-              </td>
-              <td class="cell-mono">{entry.client_addr ?? '—'}</td>
-              <td class="cell-detail" title={formatDetail(entry.detail)}>
-                {formatDetail(entry.detail)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={['Time', 'User', 'Event', 'Client', 'Detail']}
+      wrap="audit-table"
+      busy={loading}
+      note={entries.length === 0 && (loading ? 'Loading…' : 'No entries match.')}
+    >
+      {entries.map((entry) => (
+        <tr key={entry.id}>
+          <td class="cell-time">{formatTime(entry.time)}</td>
+          <td>{entry.user_email ?? '—'}</td>
+          <td>
+            <code class="event-name">{entry.event}</code>
+          </td>
+          <td class="cell-mono">{entry.client_addr ?? '—'}</td>
+          <td class="cell-detail" title={formatDetail(entry.detail)}>
+            {formatDetail(entry.detail)}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

@@ -4,6 +4,7 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
 import { importServers, type ImportProblem } from '../../api/servers';
+import { DataTable } from '../../components/DataTable';
 import { FormError, TextAreaField } from '../../components/Field';
 import { FormDialog } from '../../components/FormDialog';
 import { errorMessage } from '../../lib/format';
@@ -29,26 +30,15 @@ function parse(text: string): { value: unknown } | { error: string } {
 
 function ProblemList({ problems }: { problems: ImportProblem[] }): JSX.Element {
   return (
-    <div class="table-wrap import-problems">
-      <table class="data-table">
-        <thead>
-          <tr>
-            <th>Entry</th>
-            <th>Key</th>
-            <th>Problem</th>
-          </tr>
-        </thead>
-        <tbody>
-          {problems.map((p, i) => (
-            <tr key={i}>
-              <td class="cell-mono">{p.entry}</td>
-              <td class="cell-mono">{p.key}</td>
-              <td class="cell-wrap">{p.reason}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={['Entry', 'Key', 'Problem']} wrap="import-problems">
+      {problems.map((p, i) => (
+        <tr key={i}>
+          <td class="cell-mono">{p.entry}</td>
+          <td class="cell-mono">{p.key}</td>
+          <td class="cell-wrap">{p.reason}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

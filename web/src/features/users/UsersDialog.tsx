@@ -4,6 +4,7 @@ import type { ManagedUser, Role } from '../../api/types';
 import { deleteUser, listUsers, updateUser, type UserChanges } from '../../api/users';
 import { Button } from '../../components/Button';
 import { ConfirmDeleteDialog } from '../../components/ConfirmDeleteDialog';
+import { DataTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
 import { FormError } from '../../components/Field';
 import { errorMessage, formatTime } from '../../lib/format';
@@ -92,34 +93,15 @@ interface UsersTableProps {
 
 function UsersTable({ users, busyId, selfId, actions }: UsersTableProps): JSX.Element {
   return (
-    <div class="table-wrap users-table">
-      <table class="data-table">
-        <thead>
-          <tr>
-            <th>Email</th>
-            <th>Role</th>
-            <th>Active</th>
-            <th>Status</th>
-            <th>Last login</th>
-            <th class="actions-col">
-              <span class="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {users === null && (
-            <tr>
-              <td colSpan={6} class="table-note">
-                Loading users…
-              </td>
-            </tr>
-          )}
-          {users?.map((u) => (
-            <UserRow key={u.id} user={u} busy={busyId === u.id} self={u.id === selfId} actions={actions} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={['Email', 'Role', 'Active', 'Status', 'Last login', { label: 'Actions', class: 'actions-col', hidden: true }]}
+      wrap="users-table"
+      note={users === null && 'Loading users…'}
+    >
+      {users?.map((u) => (
+        <UserRow key={u.id} user={u} busy={busyId === u.id} self={u.id === selfId} actions={actions} />
+      ))}
+    </DataTable>
   );
 }
 
