@@ -11,6 +11,7 @@ import { formatThousands } from '../lib/format';
 import { Dialog } from './Dialog';
 import { firstVisible, scrollTopFor, spacerHeight } from './gridScroll';
 import { cutMap, useRowWindows, type Cell, type RowsPage } from './rowWindows';
+import { SearchInput } from './SearchInput';
 
 export interface GridColumn {
   name: string;
@@ -492,17 +493,7 @@ export function Grid(props: GridProps): JSX.Element {
     <div class="grid-wrap">
       {(canLocal || localActive) && (
         <div class="grid-filter">
-          <input
-            type="search"
-            class="grid-filter-input"
-            placeholder="Filter rows"
-            aria-label="Filter rows"
-            value={filter}
-            onInput={(e) => {
-              const v = e.currentTarget.value;
-              void ensureLocal().then((ok) => ok && setFilter(v));
-            }}
-          />
+          <SearchInput class="grid-filter-input" placeholder="Filter rows" value={filter} onValue={(v) => void ensureLocal().then((ok) => ok && setFilter(v))} />
           <span class="muted grid-filter-note">
             {status ?? (view ? `${formatThousands(view.length)} of ${formatThousands(rowCount)} rows` : 'Click a header to sort')}
           </span>

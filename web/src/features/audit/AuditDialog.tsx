@@ -7,6 +7,7 @@ import { Dialog } from '../../components/Dialog';
 import { DataTable } from '../../components/DataTable';
 import { FormError } from '../../components/Field';
 import { Icon } from '../../components/Icon';
+import { SearchInput } from '../../components/SearchInput';
 import { errorMessage, formatDetail, formatTime } from '../../lib/format';
 
 const PAGE_SIZE = 50;
@@ -77,14 +78,7 @@ export function AuditDialog({ onClose }: { onClose: () => void }): JSX.Element {
   return (
     <Dialog title="Audit log" size="large" onClose={onClose} footer={<Button onClick={onClose}>Close</Button>}>
       <div class="filter-bar">
-        <input
-          type="search"
-          class="filter-search"
-          aria-label="Filter entries"
-          placeholder="Filter by user, address or detail"
-          value={typed.q}
-          onInput={(e) => filterBy({ q: e.currentTarget.value })}
-        />
+        <SearchInput class="filter-search" placeholder="Filter by user, address or detail" label="Filter entries" value={typed.q} onValue={(q) => filterBy({ q })} />
         <input
           class="filter-event"
           aria-label="Event"

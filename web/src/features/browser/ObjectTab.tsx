@@ -2,12 +2,13 @@
 // Statistics and Dependencies of whatever the explorer has selected; for a
 // collection, the grid of its members.
 import type { ComponentChildren, JSX } from 'preact';
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useId, useRef } from 'preact/hooks';
 import type { Dependency, NamedValue } from '../../api/objects';
 import { Button } from '../../components/Button';
 import { Icon } from '../../components/Icon';
 import { ToolButton } from '../../components/Toolbar';
 import { errorMessage } from '../../lib/format';
+import { lazyModule } from '../../lib/lazyModule';
 import { databaseOf, qualifiedName } from '../../lib/objectPath';
 import { showToast } from '../../state/toasts';
 import { CollectionGrid } from './CollectionGrid';
@@ -255,19 +256,11 @@ function DependencyTable({ title, rows }: { title: string; rows: Dependency[] })
   );
 }
 
-type SqlViewModule = typeof import('../../components/SqlView');
-let sqlViewModule: SqlViewModule | null = null;
-
 /** CodeMirror comes with the first SQL shown (it is shared with the query tool's chunk). */
+const useSqlViewModule = lazyModule(() => import('../../components/SqlView'));
+
 function LazySqlView({ text }: { text: string }): JSX.Element {
-  const [mod, setMod] = useState<SqlViewModule | null>(sqlViewModule);
-  useEffect(() => {
-    if (mod) return;
-    void import('../../components/SqlView').then((m) => {
-      sqlViewModule = m;
-      setMod(m);
-    });
-  }, []);
+  const mod = useSqlViewModule();
   return mod ? <mod.SqlView text={text} label="Object SQL" /> : <p class="object-note">Loading…</p>;
 }
 

@@ -105,6 +105,30 @@ export function PanelBar<T>({ label, data, live, children }: PanelBarProps<T>): 
   );
 }
 
+interface MonitorPanelProps<T> {
+  label: string;
+  data: PanelData<T>;
+  live?: boolean;
+  /** What the bar holds before its status: a filter, a count. */
+  tools?: ComponentChildren;
+  /** The load's error is a hint (a missing extension): said calmly, in place of the content. */
+  calm?: boolean;
+  children: ComponentChildren;
+}
+
+/** A panel: its bar, the load's error in place, its content scrolling under them. */
+export function MonitorPanel<T>({ label, data, live, tools, calm, children }: MonitorPanelProps<T>): JSX.Element {
+  return (
+    <div class="dash-panel">
+      <PanelBar label={label} data={data} live={live}>
+        {tools}
+      </PanelBar>
+      {data.error !== null && <PanelError error={data.error} calm={calm} />}
+      {!calm && <div class="dash-scroll">{children}</div>}
+    </div>
+  );
+}
+
 /** A failed load: the server's reason, calm when it is a hint (a missing extension). */
 export function PanelError({ error, calm }: { error: unknown; calm?: boolean }): JSX.Element {
   return (

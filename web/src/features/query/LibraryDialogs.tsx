@@ -9,6 +9,7 @@ import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
 import { DataTable } from '../../components/DataTable';
 import { FormError } from '../../components/Field';
+import { SearchInput } from '../../components/SearchInput';
 import { errorMessage, formatMs, formatThousands, formatTime } from '../../lib/format';
 import { showToast } from '../../state/toasts';
 import type { QueryTab } from './model';
@@ -52,14 +53,7 @@ export function HistoryDialog({ tab, onClose }: Props): JSX.Element {
   return (
     <Dialog title="Query history" size="large" onClose={onClose} footer={<Button onClick={onClose}>Close</Button>}>
       <div class="filter-bar">
-        <input
-          type="search"
-          class="filter-search"
-          aria-label="Search history"
-          placeholder="Search the SQL"
-          value={q}
-          onInput={(e) => setQ(e.currentTarget.value)}
-        />
+        <SearchInput class="filter-search" placeholder="Search the SQL" label="Search history" value={q} onValue={setQ} />
         <label class="inline-check">
           <input type="checkbox" checked={thisServer} onChange={(e) => setThisServer(e.currentTarget.checked)} /> This server only
         </label>
