@@ -1,7 +1,7 @@
 // A dialog that is a form with one action: its footer holds Cancel and the
 // action's button, its error shows in place under the fields. useSubmit runs
-// the action: busy meanwhile, a second submit ignored, a thrown error kept
-// for the dialog to show.
+// a form's action: busy meanwhile, a second submit ignored, a thrown error
+// kept for the form to show.
 import type { ComponentChildren, JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { errorMessage } from '../lib/format';
@@ -32,6 +32,7 @@ export function useSubmit<F = string>(describe: (err: unknown) => F = errorMessa
       await action();
     } catch (err) {
       setFailure(describe(err));
+    } finally {
       setBusy(false);
     }
   };

@@ -6,12 +6,13 @@
 // PageUp/PageDown, Ctrl+Home/End, Enter to view (or edit), Ctrl+C copies.
 // Up to LOCAL_LIMIT rows, headers sort and the filter box filters locally.
 import type { JSX } from 'preact';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { formatThousands } from '../lib/format';
 import { Dialog } from './Dialog';
 import { firstVisible, scrollTopFor, spacerHeight } from './gridScroll';
 import { cutMap, useRowWindows, type Cell, type RowsPage } from './rowWindows';
 import { SearchInput } from './SearchInput';
+import { useElementSize } from './useElementSize';
 
 export interface GridColumn {
   name: string;
@@ -121,8 +122,8 @@ function clamp(v: number, lo: number, hi: number): number {
 export function Grid(props: GridProps): JSX.Element {
   const { label, columns, rowCount, complete, load, loadValue, editing, onCursorRow } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
+  const viewport = useElementSize(scrollRef, { height: 400, width: 800 });
   const [scroll, setScroll] = useState({ top: 0, left: 0 });
-  const [viewport, setViewport] = useState({ height: 400, width: 800 });
   const [widths, setWidths] = useState(() => columns.map(initialWidth));
   const [cursor, setCursor] = useState<Pos | null>(null);
   const [anchor, setAnchor] = useState<Pos | null>(null);
@@ -163,15 +164,6 @@ export function Grid(props: GridProps): JSX.Element {
   const visibleCount = Math.ceil(bodyHeight / ROW_HEIGHT) + 1;
   const last = Math.min(total, first + visibleCount);
   const windows = useRowWindows({ load, ncols: columns.length, rowCount, complete, view: view ? null : { first, last } });
-
-  useLayoutEffect(() => {
-    const el = scrollRef.current!;
-    const measure = () => setViewport({ height: el.clientHeight, width: el.clientWidth });
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
 
   useEffect(() => onCursorRow?.(cursor ? cursor.row : null), [cursor?.row]);
 

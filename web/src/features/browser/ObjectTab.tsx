@@ -2,11 +2,12 @@
 // Statistics and Dependencies of whatever the explorer has selected; for a
 // collection, the grid of its members.
 import type { ComponentChildren, JSX } from 'preact';
-import { useId, useRef } from 'preact/hooks';
+import { useId } from 'preact/hooks';
 import type { Dependency, NamedValue } from '../../api/objects';
 import { Button } from '../../components/Button';
 import { Icon } from '../../components/Icon';
 import { ToolButton } from '../../components/Toolbar';
+import { TabPanel, TabStrip } from '../../components/TabStrip';
 import { errorMessage } from '../../lib/format';
 import { lazyModule } from '../../lib/lazyModule';
 import { databaseOf, qualifiedName } from '../../lib/objectPath';
@@ -72,42 +73,23 @@ function ObjectHeader({ target }: { target: ObjectTarget }): JSX.Element {
 
 function SectionStrip(): JSX.Element {
   const prefix = useId();
-  const stripRef = useRef<HTMLDivElement>(null);
   const active = objectSection.value;
-
-  const onKeyDown = (e: KeyboardEvent, index: number) => {
-    const moves: Record<string, number> = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: SECTIONS.length - 1 };
-    const to = moves[e.key];
-    if (to === undefined) return;
-    e.preventDefault();
-    const section = SECTIONS[(to + SECTIONS.length) % SECTIONS.length]!;
-    selectSection(section.id);
-    stripRef.current?.querySelector<HTMLElement>(`[id="${prefix}-${section.id}"]`)?.focus();
-  };
 
   return (
     <>
-      <div class="object-strip" role="tablist" aria-label="Object sections" ref={stripRef}>
-        {SECTIONS.map((s, index) => (
-          <button
-            key={s.id}
-            type="button"
-            role="tab"
-            id={`${prefix}-${s.id}`}
-            class={s.id === active ? 'object-section is-active' : 'object-section'}
-            aria-selected={s.id === active}
-            aria-controls={`${prefix}-panel`}
-            tabIndex={s.id === active ? 0 : -1}
-            onClick={() => selectSection(s.id)}
-            onKeyDown={(e) => onKeyDown(e, index)}
-          >
-            {s.title}
-          </button>
-        ))}
-      </div>
-      <div class="object-body" role="tabpanel" id={`${prefix}-panel`} aria-labelledby={`${prefix}-${active}`}>
+      <TabStrip
+        label="Object sections"
+        class="object-strip"
+        tabClass="object-section"
+        tabs={SECTIONS}
+        active={active}
+        onActivate={selectSection}
+        tabId={(id) => `${prefix}-${id}`}
+        panelId={() => `${prefix}-panel`}
+      />
+      <TabPanel id={`${prefix}-panel`} tab={`${prefix}-${active}`} class="object-body">
         <SectionContent section={active} />
-      </div>
+      </TabPanel>
     </>
   );
 }

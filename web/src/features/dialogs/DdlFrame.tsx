@@ -7,6 +7,7 @@ import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { failureOf, type DdlAnswer, type Failure } from '../../api/ddl';
 import { FormDialog, useSubmit } from '../../components/FormDialog';
+import { PgErrorFields } from '../../components/PgErrorFields';
 import { SectionTabs, type Section } from '../../components/SectionTabs';
 
 const PREVIEW_DELAY_MS = 250;
@@ -111,20 +112,12 @@ export function FailureBox({ failure, onShowSql }: { failure: Failure; onShowSql
         )}
       </div>
       {(failure.detail || failure.hint) && (
-        <dl class="pg-error-fields">
-          {failure.detail && (
-            <>
-              <dt>Detail</dt>
-              <dd>{failure.detail}</dd>
-            </>
-          )}
-          {failure.hint && (
-            <>
-              <dt>Hint</dt>
-              <dd>{failure.hint}</dd>
-            </>
-          )}
-        </dl>
+        <PgErrorFields
+          fields={[
+            ['Detail', failure.detail],
+            ['Hint', failure.hint],
+          ]}
+        />
       )}
     </div>
   );

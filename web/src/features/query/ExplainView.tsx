@@ -114,6 +114,18 @@ function delta(v: number | null, digits: number): JSX.Element | null {
   return <span class={v > 0 ? 'delta-up' : 'delta-down'}>{`${v > 0 ? '+' : ''}${v.toFixed(digits)}`}</span>;
 }
 
+function PlanSelect({ id, label, plans, value, onValue }: { id?: string; label?: string; plans: PlanEntry[]; value: number; onValue: (id: number) => void }): JSX.Element {
+  return (
+    <select id={id} aria-label={label} value={value} onChange={(e) => onValue(Number(e.currentTarget.value))}>
+      {plans.map((p) => (
+        <option key={p.id} value={p.id}>
+          {p.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 function Compare({ plans }: { plans: PlanEntry[] }): JSX.Element {
   const [left, setLeft] = useState(plans.length > 1 ? plans[plans.length - 2]!.id : plans[0]!.id);
   const [right, setRight] = useState(plans[plans.length - 1]!.id);
@@ -123,13 +135,7 @@ function Compare({ plans }: { plans: PlanEntry[] }): JSX.Element {
   const pick = (id: string, value: number, set: (v: number) => void, label: string) => (
     <label class="compare-pick">
       {label}
-      <select id={id} value={value} onChange={(e) => set(Number(e.currentTarget.value))}>
-        {plans.map((p) => (
-          <option key={p.id} value={p.id}>
-            {p.label}
-          </option>
-        ))}
-      </select>
+      <PlanSelect id={id} plans={plans} value={value} onValue={set} />
     </label>
   );
   const node = (n: PlanNode | null) => (n ? `${n.type}${n.target ? ` ${n.target}` : ''}` : '—');
@@ -188,13 +194,7 @@ export function ExplainView({ tab }: { tab: QueryTab }): JSX.Element {
           ))}
         </div>
         {mode !== 'compare' && (
-          <select aria-label="Plan" value={entry.id} onChange={(e) => setChosen(Number(e.currentTarget.value))}>
-            {plans.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.label}
-              </option>
-            ))}
-          </select>
+          <PlanSelect label="Plan" plans={plans} value={entry.id} onValue={setChosen} />
         )}
       </div>
       {mode === 'tree' && <PlanTree plan={entry.plan} />}

@@ -8,6 +8,7 @@ import { applyEdits, type Cell, type Change, type PgError, type ResultInfo } fro
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
 import { Grid, type GridEditing } from '../../components/Grid';
+import { PgErrorFields } from '../../components/PgErrorFields';
 import { errorMessage, formatMs, formatThousands } from '../../lib/format';
 import { showToast } from '../../state/toasts';
 import { ExplainView } from './ExplainView';
@@ -98,32 +99,14 @@ function ErrorBlock({ error, offsetNote }: { error: PgError; offsetNote: string 
         <span class="pg-error-code">{error.sqlstate}</span>
         <strong>{error.message}</strong>
       </div>
-      <dl class="pg-error-fields">
-        {error.detail && (
-          <>
-            <dt>Detail</dt>
-            <dd>{error.detail}</dd>
-          </>
-        )}
-        {error.hint && (
-          <>
-            <dt>Hint</dt>
-            <dd>{error.hint}</dd>
-          </>
-        )}
-        {error.where && (
-          <>
-            <dt>Context</dt>
-            <dd>{error.where}</dd>
-          </>
-        )}
-        {offsetNote && (
-          <>
-            <dt>Position</dt>
-            <dd>{offsetNote}</dd>
-          </>
-        )}
-      </dl>
+      <PgErrorFields
+        fields={[
+          ['Detail', error.detail],
+          ['Hint', error.hint],
+          ['Context', error.where],
+          ['Position', offsetNote],
+        ]}
+      />
     </div>
   );
 }
