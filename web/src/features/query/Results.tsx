@@ -174,6 +174,9 @@ function DataEditor({ tab, view, result }: { tab: QueryTab; view: ViewState; res
   const columns = result.columns;
   const serverRows = result.row_count;
   const done = !tab.running && result.complete;
+  // Drawn again once a starting run lets the grid ask for rows: its props alone do not
+  // change then, and the grid asks again only when its reader does.
+  void tab.settled.value;
   const load = tab.loadRows(0);
   const loadValue = tab.loadValue(0);
 
