@@ -32,7 +32,7 @@ GEN := build/gen/embed_web.c build/gen/embed_migrations.c build/gen/embed_migrat
 	test-deploy test-fresh typecheck deps deps-test web bench clean help check-libs
 
 help: ## list targets
-	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
+	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{ printf "%-18s %s\n", $$1, $$2 }'
 
 build: build/release/tusk ## build the server with the web app embedded
 
@@ -129,7 +129,7 @@ test: ## install what is missing, then everything: unit, typecheck, front-end lo
 	@$(MAKE) --no-print-directory -j2 build/asan/tusk build/asan/unit-tests fuzz-build
 	@scripts/test.sh
 
-test-api: build/asan/tusk ## API tests (needs a running test cluster: scripts/test.sh api)
+test-api: build/asan/tusk ## API tests only, against a throwaway PostgreSQL it starts and stops
 	@scripts/test.sh api
 
 test-api-pgstore: build/asan/tusk ## API tests with every tusk on a PostgreSQL metadata store (a database per tusk)
@@ -138,7 +138,7 @@ test-api-pgstore: build/asan/tusk ## API tests with every tusk on a PostgreSQL m
 test-security: build/asan/tusk ## security tests: attacks an ordinary user can send, replayed
 	@scripts/test.sh security
 
-test-e2e: build/asan/tusk ## browser tests
+test-e2e: build/asan/tusk ## browser tests only (Chromium), against a throwaway PostgreSQL
 	@scripts/test.sh e2e
 
 # Builds its own base image and Tusk's image (nothing from the build tree) and needs root.

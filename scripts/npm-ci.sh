@@ -13,7 +13,9 @@ mark=$dir/node_modules/.tusk-installed
 want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
 
 if [ -f "$mark" ] && [ "$(cat "$mark")" = "$want" ]; then
-  touch "$mark" # newer than the lock file, for make
+  # already installed: the mark is made newer than the lock file only when it is not (a
+  # checkout that touched the lock), so an unchanged install never makes make rebuild the web app
+  [ "$mark" -nt "$dir/package-lock.json" ] || touch "$mark"
   exit 0
 fi
 rm -f "$mark"

@@ -73,6 +73,12 @@ shared_preload_libraries = 'pg_stat_statements'
 log_min_messages = warning
 CONF
   fi
+  if as_pg "$pg_bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+    echo "pg-cluster: a PostgreSQL already runs in $dir/data (pid $(head -n 1 "$dir/data/postmaster.pid" 2>/dev/null))," >&2
+    echo "pg-cluster: started by another \`make run\` or test that is still running: stop that one first (Ctrl+C there," >&2
+    echo "pg-cluster: or scripts/pg-cluster.sh stop $dir)." >&2
+    exit 1
+  fi
   local tries=0 port
   while :; do
     port=${want_port:-$((20000 + RANDOM % 20000))}
