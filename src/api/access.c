@@ -12,6 +12,7 @@
 
 #include "api/api.h"
 #include "util/log.h"
+#include "util/time.h"
 
 enum { SWEEP_MS = 3000, REMEMBERED = 64, REMEMBER_SECONDS = 600 };
 
@@ -163,9 +164,7 @@ static void *sweeper_main(void *arg)
 	tusk_app *app = arg;
 	pthread_mutex_lock(&lock);
 	while (!stopping) {
-		struct timespec wake;
-		clock_gettime(CLOCK_REALTIME, &wake);
-		wake.tv_sec += SWEEP_MS / 1000;
+		struct timespec wake = time_after_ms(CLOCK_REALTIME, SWEEP_MS);
 		pthread_cond_timedwait(&stop_cond, &lock, &wake);
 		if (stopping)
 			break;

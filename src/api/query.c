@@ -9,6 +9,7 @@
 #include "api/api.h"
 #include "pg/qsession.h"
 #include "pg/quote.h"
+#include "util/time.h"
 
 #define MAX_WINDOW 10000
 /* Bytes of a value a window shows; the whole value is a request away. */
@@ -307,10 +308,8 @@ static void events_free(void *cls)
 
 static void events_refill(struct events *e)
 {
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	double since_s = (double)(now.tv_sec - e->last.tv_sec) + (double)(now.tv_nsec - e->last.tv_nsec) / 1e9;
-	e->last = now;
+	double since_s = time_ms_since(&e->last) / 1e3;
+	clock_gettime(CLOCK_MONOTONIC, &e->last);
 	e->tokens += since_s * EVENTS_PER_S;
 	if (e->tokens > EVENTS_BURST)
 		e->tokens = EVENTS_BURST;

@@ -27,6 +27,7 @@
 #include "http/router.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/time.h"
 
 /* One accepted connection, as the guard sees it. */
 enum conn_phase { PHASE_HEADERS, PHASE_BODY, PHASE_ANSWER };
@@ -414,13 +415,6 @@ void http_respond_events(http_req *r, http_next_chunk next, void *cls, void (*fr
 
 #define SLOW_AFTER 1.0 /* seconds in the header phase that make a stranger slow */
 
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 static struct ip_count **ip_slot(http_server *s, const unsigned char addr[16])
 {
 	unsigned h = 2166136261u;
@@ -516,7 +510,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 	t->fd = fi ? fi->connect_fd : -1;
 	if (ai)
 		netaddr_from_sockaddr(ai->client_addr, t->addr);
-	double now = now_s();
+	double now = time_mono_s();
 	t->since = now;
 	t->phase = PHASE_HEADERS;
 	pthread_mutex_lock(&s->conn_lock);
@@ -544,7 +538,7 @@ static void track_phase(http_req *r, enum conn_phase phase, bool timed)
 	pthread_mutex_lock(&r->srv->conn_lock);
 	t->phase = phase;
 	t->timed = timed;
-	t->since = now_s();
+	t->since = time_mono_s();
 	pthread_mutex_unlock(&r->srv->conn_lock);
 }
 
@@ -612,16 +606,10 @@ static void *guard_main(void *arg)
 	http_server *s = arg;
 	pthread_mutex_lock(&s->conn_lock);
 	while (!s->stopping) {
-		struct timespec wake;
-		clock_gettime(CLOCK_REALTIME, &wake);
-		wake.tv_nsec += 250 * 1000000L;
-		if (wake.tv_nsec >= 1000000000L) {
-			wake.tv_sec++;
-			wake.tv_nsec -= 1000000000L;
-		}
+		struct timespec wake = time_after_ms(CLOCK_REALTIME, 250);
 		pthread_cond_timedwait(&s->conn_stop, &s->conn_lock, &wake);
 		if (!s->stopping)
-			guard_pass(s, now_s());
+			guard_pass(s, time_mono_s());
 	}
 	pthread_mutex_unlock(&s->conn_lock);
 	return NULL;
@@ -954,9 +942,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (!r)
 		return;
 	*con_cls = NULL;
-	struct timespec end;
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	double ms = (double)(end.tv_sec - r->start.tv_sec) * 1e3 + (double)(end.tv_nsec - r->start.tv_nsec) / 1e6;
+	double ms = time_ms_since(&r->start);
 	char status[16], bytes[32], dur[32];
 	snprintf(status, sizeof(status), "%d", r->status);
 	snprintf(bytes, sizeof(bytes), "%lu", (unsigned long)r->bytes);
@@ -1148,14 +1134,7 @@ void http_server_quiesce(http_server *s)
 
 bool http_server_drain(http_server *s, int timeout_ms)
 {
-	struct timespec deadline;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += timeout_ms / 1000;
-	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
+	struct timespec deadline = time_after_ms(CLOCK_REALTIME, timeout_ms);
 	pthread_mutex_lock(&s->lock);
 	while (s->inflight > 0)
 		if (pthread_cond_timedwait(&s->idle, &s->lock, &deadline) == ETIMEDOUT)

@@ -23,6 +23,7 @@
 #include "jobs/fence.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/time.h"
 
 extern char **environ;
 
@@ -55,13 +56,6 @@ static void job_log(enum log_level level, const char *msg, int64_t id, const cha
 	char ids[24];
 	snprintf(ids, sizeof(ids), "%lld", (long long)id);
 	log_msg(level, msg, "job", ids, key, value, NULL);
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 jobs *jobs_new(store *st, const char *data_dir, const char *instance, int max_running)
@@ -347,11 +341,11 @@ bool jobs_capture(char *const *argv, const char *readable, size_t max_bytes, int
 		err_set(err, "job_failed", "Tusk could not start %s: %s", argv[0], strerror(errno));
 		return false;
 	}
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = time_mono_ms() + timeout_ms;
 	bool timed_out = false;
 	char buf[4096];
 	for (;;) {
-		int left = (int)(deadline - now_ms());
+		int left = (int)(deadline - time_mono_ms());
 		if (left <= 0) {
 			timed_out = true;
 			break;
@@ -597,7 +591,7 @@ static void *job_thread(void *arg)
 			pthread_mutex_unlock(&j->lock);
 		}
 		pthread_mutex_lock(&j->lock);
-		bool escalate = run->r->cancel && !killed && now_ms() - run->r->cancel_at_ms > KILL_AFTER_MS;
+		bool escalate = run->r->cancel && !killed && time_mono_ms() - run->r->cancel_at_ms > KILL_AFTER_MS;
 		pthread_mutex_unlock(&j->lock);
 		if (escalate) {
 			kill(-pid, SIGKILL);
@@ -831,7 +825,7 @@ static bool cancel_locked(jobs *j, struct running *r, const char *reason)
 	if (r->cancel)
 		return true;
 	r->cancel = true;
-	r->cancel_at_ms = now_ms();
+	r->cancel_at_ms = time_mono_ms();
 	snprintf(r->reason, sizeof(r->reason), "%s", reason);
 	if (r->pid > 0)
 		kill(-r->pid, SIGTERM);
@@ -900,9 +894,8 @@ void jobs_shutdown(jobs *j, int timeout_ms)
 	j->stopping = true;
 	for (struct running *r = j->list; r; r = r->next)
 		cancel_locked(j, r, "Tusk stopped while the job ran");
-	struct timespec deadline;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += timeout_ms / 1000 + 6; /* the threads escalate to SIGKILL after 5 s */
+	/* the threads escalate to SIGKILL after 5 s */
+	struct timespec deadline = time_after_ms(CLOCK_REALTIME, (int64_t)timeout_ms + 6000);
 	while (j->threads > 0 && pthread_cond_timedwait(&j->changed, &j->lock, &deadline) == 0) {
 	}
 	pthread_mutex_unlock(&j->lock);

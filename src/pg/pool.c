@@ -12,6 +12,7 @@
 #include "pg/allow.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/time.h"
 
 /* Statements a pooled connection has prepared: a browsing query is parsed
  * (and, once PostgreSQL settles on a generic plan, planned) once per
@@ -130,18 +131,11 @@ static void entry_free(struct entry *e)
 	free(e);
 }
 
-static bool passed(const struct timespec *deadline)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec > deadline->tv_sec || (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
-}
-
 /* Caller holds the lock. */
 static void watchdog(pgpool *p)
 {
 	for (struct lease *l = p->leases; l; l = l->next)
-		if (!l->fired && passed(&l->deadline)) {
+		if (!l->fired && time_passed(&l->deadline)) {
 			l->fired = true;
 			shutdown(l->fd, SHUT_RDWR);
 		}
@@ -154,13 +148,7 @@ static void *reaper_main(void *arg)
 	pgpool *p = arg;
 	pthread_mutex_lock(&p->lock);
 	while (!p->stopping) {
-		struct timespec wake;
-		clock_gettime(CLOCK_REALTIME, &wake);
-		wake.tv_nsec += 250 * 1000000L;
-		if (wake.tv_nsec >= 1000000000L) {
-			wake.tv_sec++;
-			wake.tv_nsec -= 1000000000L;
-		}
+		struct timespec wake = time_after_ms(CLOCK_REALTIME, 250);
 		pthread_cond_timedwait(&p->stop_cond, &p->lock, &wake);
 		watchdog(p);
 		time_t now = time(NULL);
@@ -674,9 +662,7 @@ int pgpool_server_version(pgpool *p, int64_t user_id, int64_t server_id)
 static PGconn *borrow(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, uint64_t *gen,
 		      struct prepared **prep, tusk_err *err)
 {
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += p->lim.pool_wait_s;
+	struct timespec until = time_after_ms(CLOCK_REALTIME, (int64_t)p->lim.pool_wait_s * 1000);
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
 		struct entry *e = *find(p, user_id, server_id);
@@ -770,14 +756,7 @@ static struct lease *lease_take(pgpool *p, PGconn *conn)
 		return NULL;
 	struct lease *l = xcalloc(1, sizeof(*l));
 	l->fd = PQsocket(conn);
-	clock_gettime(CLOCK_MONOTONIC, &l->deadline);
-	long ms = (long)p->lim.statement_timeout_ms + 2000;
-	l->deadline.tv_sec += ms / 1000;
-	l->deadline.tv_nsec += (ms % 1000) * 1000000L;
-	if (l->deadline.tv_nsec >= 1000000000L) {
-		l->deadline.tv_sec++;
-		l->deadline.tv_nsec -= 1000000000L;
-	}
+	l->deadline = time_after_ms(CLOCK_MONOTONIC, (int64_t)p->lim.statement_timeout_ms + 2000);
 	pthread_mutex_lock(&p->lock);
 	l->next = p->leases;
 	p->leases = l;

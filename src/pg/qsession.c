@@ -15,6 +15,7 @@
 #include "pg/spool.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/time.h"
 
 #define MAX_NOTICES 1000
 #define MAX_RESULTS 256
@@ -306,13 +307,6 @@ static void resolve_types(qsession *s)
 	str_free(&oids);
 }
 
-static double ms_since(const struct timespec *t)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t->tv_sec) * 1e3 + (double)(now.tv_nsec - t->tv_nsec) / 1e6;
-}
-
 static bool simple(qsession *s, const char *sql)
 {
 	PGresult *r = PQexec(s->conn, sql);
@@ -426,7 +420,7 @@ static void run_script(qsession *s, char *sql, qexec_opts opts)
 	/* history first, then the final state: whoever sees "done" finds the history entry */
 	const char *final = cancelled ? "cancelled" : failed ? "error" : "done";
 	pthread_mutex_lock(&s->lock);
-	double elapsed = ms_since(&s->started);
+	double elapsed = time_ms_since(&s->started);
 	int64_t rows = 0;
 	for (int i = 0; i < s->nresults; i++)
 		rows += s->results[i].rows ? (int64_t)spool_rows(s->results[i].rows) : 0;
@@ -709,9 +703,7 @@ void qmanager_shutdown(qmanager *m, int timeout_ms)
 		qsession_close(m, s);
 		qsession_release(s);
 	}
-	struct timespec deadline;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += timeout_ms / 1000 + 1;
+	struct timespec deadline = time_after_ms(CLOCK_REALTIME, (int64_t)timeout_ms + 1000);
 	pthread_mutex_lock(&m->lock);
 	while (m->workers > 0)
 		if (pthread_cond_timedwait(&m->workers_done, &m->lock, &deadline) == ETIMEDOUT)
@@ -803,7 +795,7 @@ void qsession_status_json(qsession *s, json_writer *w)
 	jw_kv_str(w, "transaction", running ? "active" : txn_name(s->txn));
 	jw_kv_int(w, "execution_id", (int64_t)s->execution_id);
 	jw_key(w, "elapsed_ms");
-	jw_double(w, running ? ms_since(&s->started) : s->elapsed_ms);
+	jw_double(w, running ? time_ms_since(&s->started) : s->elapsed_ms);
 	jw_kv_str(w, "database", s->dbname);
 	jw_key(w, "results");
 	jw_arr_begin(w);
@@ -1044,14 +1036,7 @@ bool qsession_result_columns(qsession *s, int result, uint64_t *execution_id, in
 
 uint64_t qsession_wait(qsession *s, uint64_t seen, int timeout_ms, bool *closed)
 {
-	struct timespec deadline;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += timeout_ms / 1000;
-	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
+	struct timespec deadline = time_after_ms(CLOCK_REALTIME, timeout_ms);
 	pthread_mutex_lock(&s->lock);
 	while (s->version == seen && !s->closing)
 		if (pthread_cond_timedwait(&s->changed, &s->lock, &deadline) == ETIMEDOUT)

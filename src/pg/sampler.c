@@ -10,6 +10,7 @@
 #include "util/json.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/time.h"
 
 /* Cumulative counters a sample turns into per-second rates. */
 static const char *const counters[] = {"commits", "rollbacks", "inserted", "updated", "deleted", "fetched",
@@ -157,8 +158,6 @@ static void *sampler_main(void *arg)
 		pthread_mutex_unlock(&ss->lock);
 		if (stop)
 			break;
-		struct timespec started;
-		clock_gettime(CLOCK_MONOTONIC, &started);
 		const char *params[1] = {s->database};
 		pg_error pe;
 		tusk_err err = {0};
@@ -180,15 +179,7 @@ static void *sampler_main(void *arg)
 		PQclear(r);
 		publish(s, str_take(&out));
 		/* sleep the rest of the interval, waking early to stop */
-		struct timespec wake;
-		clock_gettime(CLOCK_REALTIME, &wake);
-		long ms = ss->interval_ms;
-		wake.tv_sec += ms / 1000;
-		wake.tv_nsec += (ms % 1000) * 1000000L;
-		if (wake.tv_nsec >= 1000000000L) {
-			wake.tv_sec++;
-			wake.tv_nsec -= 1000000000L;
-		}
+		struct timespec wake = time_after_ms(CLOCK_REALTIME, ss->interval_ms);
 		pthread_mutex_lock(&ss->lock);
 		while (!s->stop && !ss->closing)
 			if (pthread_cond_timedwait(&ss->done, &ss->lock, &wake) == ETIMEDOUT)
@@ -260,14 +251,7 @@ void sampler_unwatch(samplers *ss, sampler *s)
 uint64_t sampler_next(sampler *s, uint64_t seq, int timeout_ms, char **json, bool *closed)
 {
 	samplers *ss = s->owner;
-	struct timespec deadline;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += timeout_ms / 1000;
-	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
+	struct timespec deadline = time_after_ms(CLOCK_REALTIME, timeout_ms);
 	pthread_mutex_lock(&ss->lock);
 	while (s->seq == seq && !s->stop && !ss->closing)
 		if (pthread_cond_timedwait(&s->fresh, &ss->lock, &deadline) == ETIMEDOUT)
@@ -313,9 +297,7 @@ size_t samplers_holders(samplers *ss, int64_t **pairs)
 
 void samplers_shutdown(samplers *ss, int timeout_ms)
 {
-	struct timespec deadline;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += timeout_ms / 1000 + 1;
+	struct timespec deadline = time_after_ms(CLOCK_REALTIME, (int64_t)timeout_ms + 1000);
 	pthread_mutex_lock(&ss->lock);
 	ss->closing = true;
 	for (sampler *s = ss->list; s; s = s->next)

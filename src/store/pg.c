@@ -16,6 +16,7 @@
 #include "store/db_backend.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/time.h"
 
 /* pg_type OIDs (catalog/pg_type_d.h is in the server headers only) */
 enum { BOOL_OID = 16, BYTEA_OID = 17, INT8_OID = 20, TEXT_OID = 25 };
@@ -202,18 +203,14 @@ static void *listener_main(void *arg)
 			pthread_mutex_lock(&l->lock);
 			if (!l->up) {
 				pthread_cond_broadcast(&l->done_cv);
-				struct timespec t;
-				clock_gettime(CLOCK_REALTIME, &t);
-				t.tv_sec += 1;
+				struct timespec t = time_after_ms(CLOCK_REALTIME, 1000);
 				pthread_cond_timedwait(&l->wake, &l->lock, &t);
 				continue;
 			}
 		}
 		if (!l->waiters) {
 			/* idle: a round trip a second still reads notifications and notices a break */
-			struct timespec t;
-			clock_gettime(CLOCK_REALTIME, &t);
-			t.tv_sec += 1;
+			struct timespec t = time_after_ms(CLOCK_REALTIME, 1000);
 			pthread_cond_timedwait(&l->wake, &l->lock, &t);
 			if (l->stop)
 				break;
@@ -253,9 +250,7 @@ static bool pg_changes_seen(db *dd, uint64_t *gen)
 	if (ok) {
 		l->waiters++;
 		pthread_cond_signal(&l->wake);
-		struct timespec t;
-		clock_gettime(CLOCK_REALTIME, &t);
-		t.tv_sec += 2;
+		struct timespec t = time_after_ms(CLOCK_REALTIME, 2000);
 		while (l->up && l->done < want && !l->stop)
 			if (pthread_cond_timedwait(&l->done_cv, &l->lock, &t) == ETIMEDOUT)
 				break;
