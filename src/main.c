@@ -25,7 +25,7 @@
 #include "jobs/fence.h"
 #include "jobs/sqlclient.h"
 #include "pg/allow.h"
-#include "storage/storage.h"
+#include "files/files.h"
 #include "store/store.h"
 #include "util/embed.h"
 #include "util/log.h"
@@ -262,7 +262,7 @@ static int serve(const config *cfg)
 			"own files (see docs/security.md)",
 			NULL);
 	/* with SQLite this is the only Tusk: every upload in progress died with the last one */
-	size_t swept = storage_sweep_partials(cfg->data_dir, cfg->store_url && *cfg->store_url ? STORAGE_PARTIAL_STALE : 0);
+	size_t swept = files_sweep_partials(cfg->data_dir, cfg->store_url && *cfg->store_url ? FILES_PARTIAL_STALE : 0);
 	if (swept) {
 		char n[24];
 		snprintf(n, sizeof(n), "%zu", swept);

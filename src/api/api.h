@@ -59,7 +59,7 @@ bool api_path_id(http_req *r, const char *what, int64_t *id);
 bool api_found(http_req *r, int found, const tusk_err *err, const char *what, int64_t id);
 /* Answers PostgreSQL's refusal: {"error":{code, message, sqlstate, detail?, hint?, position?, sql?}}. */
 void api_respond_pg_error(http_req *r, int status, const char *code, const pg_error *pe, const char *sql);
-/* The HTTP status of an error from pg/, catalog/, storage/ or jobs/ by its
+/* The HTTP status of an error from pg/, catalog/, files/ or jobs/ by its
  * code (not_connected 409, not_found 404, invalid_* 400, unavailable and the
  * like 422, else 502: the managed server's side), and the JSON answer. */
 int api_err_status(const tusk_err *err);
@@ -206,7 +206,7 @@ void api_data_table(http_req *r);
 void api_data_view(http_req *r);
 void api_data_edit(http_req *r);
 
-/* files.c: the user's storage area (storage/storage.h) */
+/* files.c: the user's storage area (files/files.h) */
 void api_files_list(http_req *r);
 void api_files_mkdir(http_req *r);
 void api_files_move(http_req *r);

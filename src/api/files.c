@@ -1,7 +1,7 @@
 /* The user's file area over HTTP: list, create folders, rename or move,
  * delete, download (sendfile, constant memory) and upload (the body streams
  * into a temporary file beside the target, renamed into place at the end; a
- * refused or broken upload leaves nothing). Paths are storage/ paths: relative
+ * refused or broken upload leaves nothing). Paths are files/ paths (files/files.h): relative
  * to the user's area, confined to it. */
 #include <dirent.h>
 #include <errno.h>
@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
-#include "storage/storage.h"
+#include "files/files.h"
 
 /* A listing stops here (and says it was cut) rather than grow without bound. */
 #define MAX_ENTRIES 10000
@@ -76,7 +76,7 @@ static bool resolve(http_req *r, const char *rel, bool must_exist, char **abs)
 {
 	tusk_err err;
 	char *path;
-	if (!storage_resolve(data_dir(r), user_id(r), rel, must_exist, &path, &err)) {
+	if (!files_resolve(data_dir(r), user_id(r), rel, must_exist, &path, &err)) {
 		respond_storage_error(r, &err);
 		return false;
 	}
@@ -90,7 +90,7 @@ static const char *relative(http_req *r, const char *abs)
 {
 	tusk_err err;
 	char *root;
-	if (!storage_user_root(data_dir(r), user_id(r), &root, &err))
+	if (!files_user_root(data_dir(r), user_id(r), &root, &err))
 		return abs;
 	size_t n = strlen(root);
 	free(root);
@@ -107,10 +107,10 @@ static bool name_allowed(http_req *r, const char *abs)
 {
 	const char *slash = strrchr(abs, '/');
 	const char *name = slash ? slash + 1 : abs;
-	if (strncmp(name, STORAGE_PARTIAL_PREFIX, strlen(STORAGE_PARTIAL_PREFIX)) != 0)
+	if (strncmp(name, FILES_PARTIAL_PREFIX, strlen(FILES_PARTIAL_PREFIX)) != 0)
 		return true;
 	http_respond_error(r, 400, "invalid_path", "Names starting with %s are kept for uploads in progress.",
-			   STORAGE_PARTIAL_PREFIX);
+			   FILES_PARTIAL_PREFIX);
 	return false;
 }
 
@@ -159,7 +159,7 @@ static struct entry *read_entries(http_req *r, int fd, size_t *n, bool *truncate
 	while ((de = readdir(d))) {
 		const char *name = de->d_name;
 		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
-		    strncmp(name, STORAGE_PARTIAL_PREFIX, strlen(STORAGE_PARTIAL_PREFIX)) == 0)
+		    strncmp(name, FILES_PARTIAL_PREFIX, strlen(FILES_PARTIAL_PREFIX)) == 0)
 			continue;
 		struct stat st;
 		if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
@@ -197,7 +197,7 @@ void api_files_list(http_req *r)
 	struct entry *list = read_entries(r, fd, &n, &truncated);
 	uint64_t used = 0;
 	tusk_err err;
-	if (!list || !storage_usage(data_dir(r), user_id(r), &used, &err)) {
+	if (!list || !files_usage(data_dir(r), user_id(r), &used, &err)) {
 		free(list);
 		http_respond_error(r, 500, "io_error", "The folder cannot be read.");
 		return;
@@ -325,7 +325,7 @@ void api_files_delete(http_req *r)
 						   strerror(errno));
 			return;
 		}
-	} else if (!storage_remove_tree(abs, &err)) {
+	} else if (!files_remove_tree(abs, &err)) {
 		respond_storage_error(r, &err);
 		return;
 	}
@@ -475,7 +475,7 @@ static bool upload_room(http_req *r, uint64_t declared, uint64_t replaced, uint6
 	*room = UINT64_MAX;
 	if (!quota)
 		return true;
-	if (!storage_usage(data_dir(r), user_id(r), &used, &err)) {
+	if (!files_usage(data_dir(r), user_id(r), &used, &err)) {
 		respond_storage_error(r, &err);
 		return false;
 	}
@@ -524,7 +524,7 @@ void api_files_upload(http_req *r)
 		return;
 	/* beside the target, so the final rename is atomic and on the same disk */
 	const char *slash = strrchr(abs, '/');
-	u->tmp = arena_printf(http_req_arena(r), "%.*s/%sXXXXXX", (int)(slash - abs), abs, STORAGE_PARTIAL_PREFIX);
+	u->tmp = arena_printf(http_req_arena(r), "%.*s/%sXXXXXX", (int)(slash - abs), abs, FILES_PARTIAL_PREFIX);
 	u->fd = mkostemp(u->tmp, O_CLOEXEC);
 	if (u->fd < 0) {
 		http_respond_error(r, 500, "io_error", "The upload cannot start: %s.", strerror(errno));

@@ -18,7 +18,7 @@
 #include "jobs/commands.h"
 #include "jobs/fence.h"
 #include "jobs/jobs.h"
-#include "storage/storage.h"
+#include "files/files.h"
 
 /* Bytes under a path: a file's size, or a directory's files summed. */
 static int64_t size_of(const char *path)
@@ -101,7 +101,7 @@ static void json_job(json_writer *w, tusk_app *app, const store_job *j)
 	if (j->output_path) {
 		char *abs = NULL;
 		tusk_err err;
-		if (storage_resolve(app->cfg->data_dir, j->user_id, j->output_path, false, &abs, &err))
+		if (files_resolve(app->cfg->data_dir, j->user_id, j->output_path, false, &abs, &err))
 			out = size_of(abs);
 		free(abs);
 	}
@@ -115,7 +115,7 @@ static void json_job(json_writer *w, tusk_app *app, const store_job *j)
 	if (j->input_path) {
 		char *abs = NULL;
 		tusk_err err;
-		if (storage_resolve(app->cfg->data_dir, j->user_id, j->input_path, false, &abs, &err)) {
+		if (files_resolve(app->cfg->data_dir, j->user_id, j->input_path, false, &abs, &err)) {
 			in_size = size_of(abs);
 			if (strcmp(j->state, "running") == 0 && j->pid > 0)
 				in_read = read_position((pid_t)j->pid, abs);
@@ -351,7 +351,7 @@ static bool next_job_event(void *cls, str *out)
 		bool finished = strcmp(j.state, "queued") != 0 && strcmp(j.state, "running") != 0;
 		char *abs = NULL;
 		int64_t size = -1;
-		if (j.output_path && storage_resolve(wt->app->cfg->data_dir, j.user_id, j.output_path, false, &abs, &err))
+		if (j.output_path && files_resolve(wt->app->cfg->data_dir, j.user_id, j.output_path, false, &abs, &err))
 			size = size_of(abs);
 		free(abs);
 		if (!wt->sent_job || strcmp(wt->state, j.state) != 0 || size != wt->output_size || (sent && !finished)) {
@@ -412,7 +412,7 @@ static bool make_parents(const char *data_dir, int64_t uid, const char *rel, tus
 	for (char *slash = strchr(copy, '/'); ok && slash; slash = strchr(slash + 1, '/')) {
 		*slash = '\0';
 		char *abs = NULL;
-		ok = storage_resolve(data_dir, uid, copy, false, &abs, err);
+		ok = files_resolve(data_dir, uid, copy, false, &abs, err);
 		if (ok && mkdir(abs, 0700) != 0 && errno != EEXIST) {
 			err_set(err, "storage_failed", "Tusk could not create the folder '%s': %s", copy, strerror(errno));
 			ok = false;
@@ -530,17 +530,17 @@ void api_jobs_start(http_req *r)
 			goto out;
 		}
 		char **target = is_output_kind(kind) ? &out_abs : &in_abs;
-		bool resolved = storage_resolve(app->cfg->data_dir, uid, file, is_input_kind(kind), target, &err);
+		bool resolved = files_resolve(app->cfg->data_dir, uid, file, is_input_kind(kind), target, &err);
 		/* an output's missing folders are made, once the path itself is known to be fine */
 		if (!resolved && is_output_kind(kind) && strcmp(err.code, "not_found") == 0)
 			resolved = make_parents(app->cfg->data_dir, uid, file, &err) &&
-				   storage_resolve(app->cfg->data_dir, uid, file, false, target, &err);
+				   files_resolve(app->cfg->data_dir, uid, file, false, target, &err);
 		if (!resolved) {
 			api_respond_err(r, &err);
 			goto out;
 		}
 		if (is_output_kind(kind) &&
-		    !storage_quota_check(app->cfg->data_dir, uid, (uint64_t)app->cfg->storage_quota_mb << 20, 0, &err)) {
+		    !files_quota_check(app->cfg->data_dir, uid, (uint64_t)app->cfg->storage_quota_mb << 20, 0, &err)) {
 			api_respond_err(r, &err);
 			goto out;
 		}
@@ -548,7 +548,7 @@ void api_jobs_start(http_req *r)
 			/* the output may take what the quota leaves (the file it replaces is freed first) */
 			uint64_t used = 0, quota = (uint64_t)app->cfg->storage_quota_mb << 20;
 			struct stat old;
-			if (!storage_usage(app->cfg->data_dir, uid, &used, &err)) {
+			if (!files_usage(app->cfg->data_dir, uid, &used, &err)) {
 				api_respond_err(r, &err);
 				goto out;
 			}
@@ -622,7 +622,7 @@ void api_jobs_start(http_req *r)
 		       .input_rel = is_input_kind(kind) ? file : NULL,
 		       .output_limit = output_limit};
 	char *area = NULL;
-	if (!storage_user_root(app->cfg->data_dir, uid, &area, &err)) {
+	if (!files_user_root(app->cfg->data_dir, uid, &area, &err)) {
 		api_respond_err(r, &err);
 		goto out;
 	}
@@ -677,7 +677,7 @@ void api_jobs_archive(http_req *r)
 		http_respond_error(r, 400, "missing_field", "Give the path of the archive in your storage.");
 		return;
 	}
-	if (!storage_resolve(app->cfg->data_dir, uid, file, true, &abs, &err)) {
+	if (!files_resolve(app->cfg->data_dir, uid, file, true, &abs, &err)) {
 		api_respond_err(r, &err);
 		return;
 	}

@@ -11,7 +11,7 @@
 #include "api/api.h"
 #include "api/server_fields.h"
 #include "catalog/catalog.h"
-#include "storage/storage.h"
+#include "files/files.h"
 
 /* ---- JSON out ---- */
 
@@ -666,7 +666,7 @@ static bool resolve_file_param(const config *cfg, int64_t user_id, const char *k
 		rel++;
 	char *abs = NULL;
 	tusk_err why;
-	if (!storage_resolve(cfg->data_dir, user_id, rel, true, &abs, &why)) {
+	if (!files_resolve(cfg->data_dir, user_id, rel, true, &abs, &why)) {
 		err_set(err, "file_not_found",
 			"%s '%s' is not a file in your storage (%s). Upload it in Storage, or change the server's %s.",
 			key, value, why.msg, key);

@@ -18,7 +18,7 @@
 
 #include "auth/auth.h"
 #include "auth/password.h"
-#include "storage/storage.h"
+#include "files/files.h"
 #include "store/store.h"
 #include "util/str.h"
 
@@ -295,7 +295,7 @@ static char *resolve_file(const config *cfg, int64_t owner, const char *value, c
 		rel++;
 	char *abs = NULL;
 	tusk_err err;
-	if (storage_resolve(cfg->data_dir, owner, rel, true, &abs, &err))
+	if (files_resolve(cfg->data_dir, owner, rel, true, &abs, &err))
 		return abs;
 	snprintf(why, n, "%.400s", err.msg);
 	return NULL;

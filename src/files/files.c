@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "storage/storage.h"
+#include "files/files.h"
 #include "util/str.h"
 
 static bool mkdir_0700(const char *path, tusk_err *err)
@@ -25,7 +25,7 @@ static bool mkdir_0700(const char *path, tusk_err *err)
 	return false;
 }
 
-bool storage_user_root(const char *data_dir, int64_t user_id, char **root, tusk_err *err)
+bool files_user_root(const char *data_dir, int64_t user_id, char **root, tusk_err *err)
 {
 	if (user_id <= 0) {
 		err_set(err, "invalid_path", "there is no storage area for user %" PRId64, user_id);
@@ -102,8 +102,8 @@ static bool normalize(const char *rel, str *out, tusk_err *err)
 			err_set(err, "invalid_path", "The path must not contain '..'.");
 			return false;
 		}
-		if (len > STORAGE_NAME_MAX) {
-			err_set(err, "invalid_path", "A name in the path is longer than %d bytes.", STORAGE_NAME_MAX);
+		if (len > FILES_NAME_MAX) {
+			err_set(err, "invalid_path", "A name in the path is longer than %d bytes.", FILES_NAME_MAX);
 			return false;
 		}
 		if (len && !(len == 1 && seg[0] == '.')) {
@@ -115,8 +115,8 @@ static bool normalize(const char *rel, str *out, tusk_err *err)
 		while (*seg == '/')
 			seg++;
 	}
-	if (out->len > STORAGE_PATH_MAX) {
-		err_set(err, "invalid_path", "The path is longer than %d bytes.", STORAGE_PATH_MAX);
+	if (out->len > FILES_PATH_MAX) {
+		err_set(err, "invalid_path", "The path is longer than %d bytes.", FILES_PATH_MAX);
 		return false;
 	}
 	return true;
@@ -185,7 +185,7 @@ static bool walk(const char *root, char *path, bool must_exist, tusk_err *err)
 	return ok;
 }
 
-bool storage_resolve(const char *data_dir, int64_t user_id, const char *rel, bool must_exist, char **abs,
+bool files_resolve(const char *data_dir, int64_t user_id, const char *rel, bool must_exist, char **abs,
 		     tusk_err *err)
 {
 	str norm = STR_INIT;
@@ -194,7 +194,7 @@ bool storage_resolve(const char *data_dir, int64_t user_id, const char *rel, boo
 		return false;
 	}
 	char *root;
-	if (!storage_user_root(data_dir, user_id, &root, err)) {
+	if (!files_user_root(data_dir, user_id, &root, err)) {
 		str_free(&norm);
 		return false;
 	}
@@ -221,10 +221,10 @@ bool storage_resolve(const char *data_dir, int64_t user_id, const char *rel, boo
 
 static bool is_partial(const char *name)
 {
-	return strncmp(name, STORAGE_PARTIAL_PREFIX, strlen(STORAGE_PARTIAL_PREFIX)) == 0;
+	return strncmp(name, FILES_PARTIAL_PREFIX, strlen(FILES_PARTIAL_PREFIX)) == 0;
 }
 
-size_t storage_sweep_partials(const char *data_dir, int min_age)
+size_t files_sweep_partials(const char *data_dir, int min_age)
 {
 	str top = STR_INIT;
 	str_appendf(&top, "%s/storage", data_dir);
@@ -255,10 +255,10 @@ size_t storage_sweep_partials(const char *data_dir, int min_age)
 	return removed;
 }
 
-bool storage_usage(const char *data_dir, int64_t user_id, uint64_t *bytes, tusk_err *err)
+bool files_usage(const char *data_dir, int64_t user_id, uint64_t *bytes, tusk_err *err)
 {
 	char *root;
-	if (!storage_user_root(data_dir, user_id, &root, err))
+	if (!files_user_root(data_dir, user_id, &root, err))
 		return false;
 	char *const paths[] = {root, NULL};
 	/* fts keeps no descriptor per level, so a deep tree cannot exhaust them */
@@ -270,7 +270,7 @@ bool storage_usage(const char *data_dir, int64_t user_id, uint64_t *bytes, tusk_
 	}
 	uint64_t total = 0;
 	FTSENT *e;
-	time_t stale = time(NULL) - STORAGE_PARTIAL_STALE;
+	time_t stale = time(NULL) - FILES_PARTIAL_STALE;
 	while ((e = fts_read(fts)))
 		if (e->fts_info == FTS_F &&
 		    !(is_partial(e->fts_name) && e->fts_statp->st_mtime < stale)) /* a dead upload's leftover */
@@ -284,13 +284,13 @@ bool storage_usage(const char *data_dir, int64_t user_id, uint64_t *bytes, tusk_
 	return ok;
 }
 
-bool storage_quota_check(const char *data_dir, int64_t user_id, uint64_t quota_bytes, uint64_t adding,
+bool files_quota_check(const char *data_dir, int64_t user_id, uint64_t quota_bytes, uint64_t adding,
 			 tusk_err *err)
 {
 	if (quota_bytes == 0)
 		return true;
 	uint64_t used;
-	if (!storage_usage(data_dir, user_id, &used, err))
+	if (!files_usage(data_dir, user_id, &used, err))
 		return false;
 	if (used <= quota_bytes && adding <= quota_bytes - used)
 		return true;
@@ -301,7 +301,7 @@ bool storage_quota_check(const char *data_dir, int64_t user_id, uint64_t quota_b
 	return false;
 }
 
-bool storage_remove_tree(const char *abs, tusk_err *err)
+bool files_remove_tree(const char *abs, tusk_err *err)
 {
 	struct stat st;
 	if (lstat(abs, &st) != 0) {
@@ -383,7 +383,7 @@ static bool copy_file(const char *from, const char *to)
 	return ok;
 }
 
-bool storage_import_tree(const char *data_dir, int64_t user_id, const char *src, storage_import_counts *counts,
+bool files_import_tree(const char *data_dir, int64_t user_id, const char *src, files_import_counts *counts,
 			 tusk_err *err)
 {
 	memset(counts, 0, sizeof(*counts));
@@ -393,7 +393,7 @@ bool storage_import_tree(const char *data_dir, int64_t user_id, const char *src,
 		return false;
 	}
 	char *root;
-	if (!storage_user_root(data_dir, user_id, &root, err))
+	if (!files_user_root(data_dir, user_id, &root, err))
 		return false;
 	char *const paths[] = {(char *)src, NULL};
 	FTS *fts = fts_open(paths, FTS_PHYSICAL | FTS_NOCHDIR | FTS_XDEV, NULL);
@@ -410,8 +410,8 @@ bool storage_import_tree(const char *data_dir, int64_t user_id, const char *src,
 		const char *rel = e->fts_path + skip + 1;
 		str norm = STR_INIT;
 		tusk_err why;
-		bool usable = normalize(rel, &norm, &why) && strncmp(e->fts_name, STORAGE_PARTIAL_PREFIX,
-								     strlen(STORAGE_PARTIAL_PREFIX)) != 0;
+		bool usable = normalize(rel, &norm, &why) && strncmp(e->fts_name, FILES_PARTIAL_PREFIX,
+								     strlen(FILES_PARTIAL_PREFIX)) != 0;
 		char to[PATH_MAX];
 		int n = snprintf(to, sizeof(to), "%s/%s", root, str_cstr(&norm));
 		str_free(&norm);
