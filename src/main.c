@@ -82,7 +82,7 @@ static bool check_data_dir(const char *dir, tusk_err *err)
 	if (e == 0)
 		return true;
 	unsigned uid = (unsigned)geteuid(), gid = (unsigned)getegid();
-	err_set(err, "data_dir_unwritable",
+	err_set(err, ERR_DATA_DIR_UNWRITABLE,
 		"the data directory %s cannot be created or written by uid %u gid %u (%s). Fix: chown -R %u:%u %s "
 		"(in Kubernetes set securityContext.fsGroup: %u), make the volume writable, or set TUSK_DATA_DIR to "
 		"a writable directory",
@@ -156,7 +156,7 @@ static bool prepare_child_home(const char *data_dir, char *home, size_t n, tusk_
 {
 	snprintf(home, n, "%s/child-home", data_dir);
 	if (mkdir(home, 0700) != 0 && errno != EEXIST) {
-		err_set(err, "data_dir_unwritable", "cannot create %s: %s", home, strerror(errno));
+		err_set(err, ERR_DATA_DIR_UNWRITABLE, "cannot create %s: %s", home, strerror(errno));
 		return false;
 	}
 	chmod(home, 0700);
@@ -584,7 +584,7 @@ int main(int argc, char **argv)
 	if (!config_load(&cfg, argc, argv, environ, &err)) {
 		fprintf(stderr, "tusk: %s\n", err.msg);
 		config_free(&cfg);
-		return strcmp(err.code, "invalid_flag") == 0 ? EXIT_USAGE : EXIT_CONFIG;
+		return err.code == ERR_INVALID_FLAG ? EXIT_USAGE : EXIT_CONFIG;
 	}
 	if (cfg.show_help) {
 		config_print_help(stdout);

@@ -58,12 +58,12 @@ bool api_path_id(http_req *r, const char *what, int64_t *id);
  * else responds 404 naming what and id, or 500. */
 bool api_found(http_req *r, int found, const tusk_err *err, const char *what, int64_t id);
 /* Answers PostgreSQL's refusal: {"error":{code, message, sqlstate, detail?, hint?, position?, sql?}}. */
-void api_respond_pg_error(http_req *r, int status, const char *code, const pg_error *pe, const char *sql);
-/* The HTTP status of an error from pg/, catalog/, files/ or jobs/ by its
- * code (not_connected 409, not_found 404, invalid_* 400, unavailable and the
- * like 422, else 502: the managed server's side), and the JSON answer. */
-int api_err_status(const tusk_err *err);
+void api_respond_pg_error(http_req *r, err_code code, const pg_error *pe, const char *sql);
+/* Answers an error from a domain module with its code's status (util/err.h);
+ * Tusk's own failures as api_internal_error. The _status form is for a step
+ * whose every failure means one thing to this request (a busy tab: 409). */
 void api_respond_err(http_req *r, const tusk_err *err);
+void api_respond_err_status(http_req *r, int status, const tusk_err *err);
 /* Responds 500 with a generic message and logs the detail. */
 void api_internal_error(http_req *r, const tusk_err *err);
 

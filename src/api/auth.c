@@ -49,7 +49,7 @@ static void respond_login_result(http_req *r, enum auth_result res, auth_session
 		respond_session(r, 200, s);
 		break;
 	case AUTH_BAD_CREDENTIALS:
-		http_respond_error(r, 401, "invalid_credentials",
+		http_respond_error(r, ERR_INVALID_CREDENTIALS,
 				   "The e-mail address or password is not right. (An account brought over from pgAdmin "
 				   "has no password until an administrator sets one.)");
 		break;
@@ -57,20 +57,20 @@ static void respond_login_result(http_req *r, enum auth_result res, auth_session
 		char ra[16];
 		snprintf(ra, sizeof(ra), "%d", retry_after);
 		http_add_header(r, "Retry-After", ra);
-		http_respond_error(r, 429, "login_paused",
+		http_respond_error(r, ERR_LOGIN_PAUSED,
 				   "Too many wrong passwords for this e-mail address: logins to it pause for %d s (an "
 				   "administrator can end the pause).",
 				   retry_after);
 		break;
 	}
 	case AUTH_DISABLED:
-		http_respond_error(r, 403, "account_disabled", "This account is disabled. Ask an administrator.");
+		http_respond_error(r, ERR_ACCOUNT_DISABLED, "This account is disabled. Ask an administrator.");
 		break;
 	case AUTH_RATE_LIMITED: {
 		char ra[16];
 		snprintf(ra, sizeof(ra), "%d", retry_after);
 		http_add_header(r, "Retry-After", ra);
-		http_respond_error(r, 429, "rate_limited", "Too many login attempts from this address. Try again in %d s.",
+		http_respond_error(r, ERR_RATE_LIMITED, "Too many login attempts from this address. Try again in %d s.",
 				   retry_after);
 		break;
 	}
@@ -87,7 +87,7 @@ static bool require_json(http_req *r)
 	const char *ct = http_req_header(r, "Content-Type");
 	if (ct && strncasecmp(ct, "application/json", 16) == 0)
 		return true;
-	http_respond_error(r, 415, "unsupported_media_type", "Send the request body as application/json.");
+	http_respond_error(r, ERR_UNSUPPORTED_MEDIA_TYPE, "Send the request body as application/json.");
 	return false;
 }
 
@@ -95,7 +95,7 @@ void api_auth_login(http_req *r)
 {
 	tusk_app *app = http_req_app(r);
 	if (app->cfg->desktop) {
-		http_respond_error(r, 403, "desktop_mode", "Tusk runs in desktop mode: open the URL it printed at start.");
+		http_respond_error(r, ERR_DESKTOP_MODE, "Tusk runs in desktop mode: open the URL it printed at start.");
 		return;
 	}
 	json_t *body;
@@ -107,7 +107,7 @@ void api_auth_login(http_req *r)
 	if (bad)
 		return;
 	if (!email || !password) {
-		http_respond_error(r, 400, "missing_field", "Give both an e-mail address and a password.");
+		http_respond_error(r, ERR_MISSING_FIELD, "Give both an e-mail address and a password.");
 		return;
 	}
 	auth_session s;
@@ -121,7 +121,7 @@ void api_auth_desktop(http_req *r)
 {
 	tusk_app *app = http_req_app(r);
 	if (!app->cfg->desktop) {
-		http_respond_error(r, 404, "not_found", "Desktop keys are only used in desktop mode.");
+		http_respond_error(r, ERR_NOT_FOUND, "Desktop keys are only used in desktop mode.");
 		return;
 	}
 	json_t *body;
@@ -135,7 +135,7 @@ void api_auth_desktop(http_req *r)
 	tusk_err err = {0};
 	enum auth_result res = auth_desktop_login(app->auth, key, http_req_client_ip(r), &s, &err);
 	if (res == AUTH_BAD_CREDENTIALS) {
-		http_respond_error(r, 401, "invalid_desktop_key",
+		http_respond_error(r, ERR_INVALID_DESKTOP_KEY,
 				   "This desktop key is wrong or was used already. Restart Tusk for a new one.");
 		return;
 	}
@@ -173,17 +173,12 @@ void api_auth_password(http_req *r)
 	if (bad)
 		return;
 	if (!current || !next) {
-		http_respond_error(r, 400, "missing_field", "Give the current and the new password.");
+		http_respond_error(r, ERR_MISSING_FIELD, "Give the current and the new password.");
 		return;
 	}
 	tusk_err err = {0};
 	if (!auth_change_password(app->auth, api_session(r), current, next, http_req_client_ip(r), &err)) {
-		if (strcmp(err.code, "wrong_password") == 0)
-			http_respond_error(r, 403, err.code, "%s", err.msg);
-		else if (strcmp(err.code, "weak_password") == 0)
-			http_respond_error(r, 400, err.code, "%s", err.msg);
-		else
-			api_internal_error(r, &err);
+		api_respond_err(r, &err);
 		return;
 	}
 	http_respond(r, 200, "application/json", "{}", 2);

@@ -62,7 +62,7 @@ void api_dashboard_events(http_req *r)
 		return;
 	store_server_clear(&sv);
 	if (!pgpool_is_connected(app->pool, uid, server_id)) {
-		http_respond_error(r, 409, "not_connected", "Connect to this server first.");
+		http_respond_error(r, ERR_NOT_CONNECTED, "Connect to this server first.");
 		return;
 	}
 	const char *db = http_req_query(r, "database");

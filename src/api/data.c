@@ -72,7 +72,7 @@ static bool load_table(http_req *r, int64_t server_id, const char *db, const cha
 	int n = PQntuples(res);
 	if (n == 0) {
 		PQclear(res);
-		http_respond_error(r, 404, "not_found", "There is no table or view %s.%s in %s.", schema, name, db);
+		http_respond_error(r, ERR_NOT_FOUND, "There is no table or view %s.%s in %s.", schema, name, db);
 		return false;
 	}
 	t->cols = xcalloc((size_t)n, sizeof(*t->cols));
@@ -117,7 +117,7 @@ static bool target(http_req *r, json_t *body, const char **db, const char **sche
 	if (bad)
 		return false;
 	if (!*db || !*schema || !*table || !**db || !**schema || !**table) {
-		http_respond_error(r, 400, "missing_field", "Name the database, schema and table.");
+		http_respond_error(r, ERR_MISSING_FIELD, "Name the database, schema and table.");
 		return false;
 	}
 	return true;
@@ -181,12 +181,12 @@ void api_data_view(http_req *r)
 	if (bad)
 		return;
 	if (!schema || !table) {
-		http_respond_error(r, 400, "missing_field", "Name the schema and table to view.");
+		http_respond_error(r, ERR_MISSING_FIELD, "Name the schema and table to view.");
 		return;
 	}
 	if ((limit && !json_is_null(limit) && (!json_is_integer(limit) || json_integer_value(limit) < 1)) ||
 	    (order && !json_is_array(order))) {
-		http_respond_error(r, 400, "invalid_field", "limit is a positive number; order_by a list of columns.");
+		http_respond_error(r, ERR_INVALID_FIELD, "limit is a positive number; order_by a list of columns.");
 		return;
 	}
 	str sql = STR_INIT;
@@ -202,7 +202,7 @@ void api_data_view(http_req *r)
 		const char *col = json_string_value(json_object_get(o, "column"));
 		if (!col) {
 			str_free(&sql);
-			http_respond_error(r, 400, "invalid_field", "Each order_by item needs a column.");
+			http_respond_error(r, ERR_INVALID_FIELD, "Each order_by item needs a column.");
 			return;
 		}
 		str_append_cstr(&sql, i ? ", " : "\nORDER BY ");
@@ -221,7 +221,7 @@ void api_data_view(http_req *r)
 	tusk_err err;
 	qexec_opts opts = {.autocommit = true};
 	if (!qsession_execute(s, str_cstr(&sql), &opts, &id, &err)) {
-		http_respond_error(r, 409, err.code, "%s", err.msg);
+		api_respond_err_status(r, 409, &err);
 	} else {
 		str out = STR_INIT;
 		json_writer w;
@@ -448,13 +448,13 @@ void api_data_edit(http_req *r)
 		return;
 	json_t *changes = json_object_get(body, "changes");
 	if (!json_is_array(changes) || json_array_size(changes) == 0 || json_array_size(changes) > 10000) {
-		http_respond_error(r, 400, "invalid_field", "changes must be a list of 1 to 10000 changes.");
+		http_respond_error(r, ERR_INVALID_FIELD, "changes must be a list of 1 to 10000 changes.");
 		return;
 	}
 	if (!load_table(r, server_id, db, schema, name, &t))
 		return;
 	if (t.npk == 0 || (t.kind != 'r' && t.kind != 'p')) {
-		http_respond_error(r, 409, "no_primary_key",
+		http_respond_error(r, ERR_NO_PRIMARY_KEY,
 				   "%s.%s has no primary key (or is not a table): Tusk edits rows only by their primary "
 				   "key. View its data, or add a primary key.",
 				   schema, name);

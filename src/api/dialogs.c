@@ -448,7 +448,7 @@ void dlg_why_err(struct build *b, const tusk_err *err)
 	if (b->why[0])
 		return;
 	snprintf(b->why, sizeof(b->why), "%.*s", (int)sizeof(b->why) - 1, err->msg);
-	snprintf(b->why_code, sizeof(b->why_code), "%s", err->code);
+	b->why_code = err->code;
 }
 
 /* Builds with this connection's quoting, then runs unless previewing. */
@@ -473,12 +473,12 @@ void dlg_respond(http_req *r, struct build *b)
 {
 	if (b->why[0]) {
 		tusk_err err = {0};
-		err_set(&err, b->why_code[0] ? b->why_code : "invalid_spec", "%s", b->why);
+		err_set(&err, b->why_code ? b->why_code : ERR_INVALID_SPEC, "%s", b->why);
 		api_respond_err(r, &err);
 		return;
 	}
 	if (b->failed) {
-		api_respond_pg_error(r, 409, "ddl_failed", &b->pe, str_cstr(&b->sql));
+		api_respond_pg_error(r, ERR_DDL_FAILED, &b->pe, str_cstr(&b->sql));
 		return;
 	}
 	json_t *o = json_pack("{s:s, s:b}", "sql", str_cstr(&b->sql), "done", !b->preview);
@@ -504,7 +504,7 @@ void api_objects_create(http_req *r)
 	if (bad)
 		return;
 	if (!kind || !json_is_object(spec) || (!db && strcmp(kind, "database") != 0)) {
-		http_respond_error(r, 400, "missing_field", "Give the kind, the spec (an object) and the database.");
+		http_respond_error(r, ERR_MISSING_FIELD, "Give the kind, the spec (an object) and the database.");
 		return;
 	}
 	struct build b = {.spec = spec,
@@ -597,7 +597,7 @@ void api_objects_alter(http_req *r)
 	if (bad)
 		return;
 	if (!path || !json_is_object(spec)) {
-		http_respond_error(r, 400, "missing_field", "Give the path and the changes (an object).");
+		http_respond_error(r, ERR_MISSING_FIELD, "Give the path and the changes (an object).");
 		return;
 	}
 	pg_error pe;

@@ -19,7 +19,7 @@ struct build {
 	str sql;
 	str run_sql;       /* when set, what runs instead of sql (which masks a secret) */
 	char why[512];     /* a bad spec: the field and the reason */
-	char why_code[48]; /* its error code when not invalid_spec (name_too_long, unavailable) */
+	err_code why_code; /* its error code when not invalid_spec (name_too_long, unavailable) */
 	bool preview, failed;
 	bool in_transaction; /* runs in one transaction block; false: as it is (CREATE DATABASE) */
 	bool steps;          /* the SQL shown is several steps, each run its own way: no one "transaction" */

@@ -99,11 +99,11 @@ static bool parse_names(http_req *r, const char *param, size_t max, bool require
 	*count = 0;
 	if (!v || !*v) {
 		if (required)
-			http_respond_error(r, 400, "missing_field", "Say what to draw: the '%s' parameter is missing.", param);
+			http_respond_error(r, ERR_MISSING_FIELD, "Say what to draw: the '%s' parameter is missing.", param);
 		return !required;
 	}
 	if (strlen(v) != len) {
-		http_respond_error(r, 400, "invalid_name", "The '%s' parameter contains a NUL character.", param);
+		http_respond_error(r, ERR_INVALID_NAME, "The '%s' parameter contains a NUL character.", param);
 		return false;
 	}
 	json_writer w;
@@ -120,7 +120,7 @@ static bool parse_names(http_req *r, const char *param, size_t max, bool require
 			continue;
 		}
 		if (name.len == 0 || name.len > ERD_NAME_MAX || ++*count > max) {
-			http_respond_error(r, 400, "invalid_name",
+			http_respond_error(r, ERR_INVALID_NAME,
 					   name.len == 0 ? "The '%s' parameter has an empty name (two commas in a row?)."
 					   : name.len > ERD_NAME_MAX
 						   ? "A name in '%s' is longer than PostgreSQL's 63 bytes."
@@ -145,7 +145,7 @@ static PGresult *run(PGconn *conn, struct erd_query *q, const char *sql, tusk_er
 		return res;
 	pg_error_fill(&q->pe, res, conn);
 	q->pg_failed = true;
-	err_set(err, "query_failed", "%s", q->pe.message);
+	err_set(err, ERR_QUERY_FAILED, "%s", q->pe.message);
 	PQclear(res);
 	return NULL;
 }
@@ -199,9 +199,9 @@ static bool respond_missing(http_req *r, const PGresult *missing, const char *db
 		str_appendf(&names, "%s\"%s\"", n++ ? ", " : "", PQgetvalue(missing, i, 1));
 	}
 	if (strcmp(what, "schema") == 0)
-		http_respond_error(r, 404, "not_found", "The database \"%s\" has no schema %s.", db, str_cstr(&names));
+		http_respond_error(r, ERR_NOT_FOUND, "The database \"%s\" has no schema %s.", db, str_cstr(&names));
 	else
-		http_respond_error(r, 404, "not_found", "There is no table or view %s in the schemas asked for.",
+		http_respond_error(r, ERR_NOT_FOUND, "There is no table or view %s in the schemas asked for.",
 				   str_cstr(&names));
 	str_free(&names);
 	return true;
@@ -410,15 +410,6 @@ static void respond_erd(http_req *r, const char *db, const char *schemas_json, c
 	http_respond_json(r, 200, &out);
 }
 
-static int failure_status(const tusk_err *err)
-{
-	if (strcmp(err->code, "not_connected") == 0)
-		return 409;
-	if (strcmp(err->code, "database_missing") == 0)
-		return 404;
-	return 502;
-}
-
 /* Runs the queries and answers with the diagram or what went wrong. */
 static void answer(http_req *r, int64_t uid, int64_t server_id, const char *db, const char *schemas,
 		   const char *tables)
@@ -427,15 +418,16 @@ static void answer(http_req *r, int64_t uid, int64_t server_id, const char *db, 
 	tusk_err err = {0};
 	struct erd_query q = {.params = {schemas, tables}};
 	if (!pgpool_with_conn(app->pool, uid, server_id, db, query_erd, &q, &err)) {
-		bool no_db = strcmp(err.code, "database_missing") == 0;
+		if (err.code == ERR_DATABASE_MISSING)
+			err.code = ERR_NOT_FOUND;
 		if (q.pg_failed)
-			api_respond_pg_error(r, 502, "query_failed", &q.pe, NULL);
+			api_respond_pg_error(r, ERR_QUERY_FAILED, &q.pe, NULL);
 		else
-			http_respond_error(r, failure_status(&err), no_db ? "not_found" : err.code, "%s", err.msg);
+			api_respond_err(r, &err);
 	} else if (!respond_missing(r, q.missing, db)) {
 		long count = relation_count(q.missing);
 		if (count > ERD_MAX_RELATIONS)
-			http_respond_error(r, 422, "too_many_tables",
+			http_respond_error(r, ERR_TOO_MANY_TABLES,
 					   "These schemas hold %ld tables and views; a diagram shows at most %d: "
 					   "choose the tables to draw.",
 					   count, ERD_MAX_RELATIONS);
@@ -460,7 +452,7 @@ void api_erd(http_req *r)
 	size_t dblen = 0;
 	const char *db = http_req_query_n(r, "database", &dblen);
 	if (!db || !*db || strlen(db) != dblen) {
-		http_respond_error(r, 400, "missing_field", "Name the database whose schema to draw.");
+		http_respond_error(r, ERR_MISSING_FIELD, "Name the database whose schema to draw.");
 		return;
 	}
 	str schemas = STR_INIT, tables = STR_INIT;

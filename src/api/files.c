@@ -34,32 +34,19 @@ static uint64_t quota_bytes(http_req *r)
 	return (uint64_t)((tusk_app *)http_req_app(r))->cfg->storage_quota_mb * 1048576u;
 }
 
-/* Answers a storage refusal with its status. */
-static void respond_storage_error(http_req *r, const tusk_err *err)
-{
-	if (strcmp(err->code, "invalid_path") == 0)
-		http_respond_error(r, 400, err->code, "%s", err->msg);
-	else if (strcmp(err->code, "not_found") == 0)
-		http_respond_error(r, 404, err->code, "%s", err->msg);
-	else if (strcmp(err->code, "quota_exceeded") == 0)
-		http_respond_error(r, 507, err->code, "%s", err->msg);
-	else
-		api_internal_error(r, err);
-}
-
 /* The path a query parameter names; NULL after responding (absent when required, or holding a NUL). */
 static const char *query_path(http_req *r, const char *name, bool required)
 {
 	size_t len = 0;
 	const char *v = http_req_query_n(r, name, &len);
 	if (v && strlen(v) != len) {
-		http_respond_error(r, 400, "invalid_path", "The path contains a NUL character.");
+		http_respond_error(r, ERR_INVALID_PATH, "The path contains a NUL character.");
 		return NULL;
 	}
 	if (!v || !*v) {
 		if (!required)
 			return "";
-		http_respond_error(r, 400, "invalid_path", "Say which file: the '%s' parameter is missing.", name);
+		http_respond_error(r, ERR_INVALID_PATH, "Say which file: the '%s' parameter is missing.", name);
 		return NULL;
 	}
 	return v;
@@ -77,7 +64,7 @@ static bool resolve(http_req *r, const char *rel, bool must_exist, char **abs)
 	tusk_err err;
 	char *path;
 	if (!files_resolve(data_dir(r), user_id(r), rel, must_exist, &path, &err)) {
-		respond_storage_error(r, &err);
+		api_respond_err(r, &err);
 		return false;
 	}
 	*abs = arena_strdup(http_req_arena(r), path);
@@ -109,7 +96,7 @@ static bool name_allowed(http_req *r, const char *abs)
 	const char *name = slash ? slash + 1 : abs;
 	if (strncmp(name, FILES_PARTIAL_PREFIX, strlen(FILES_PARTIAL_PREFIX)) != 0)
 		return true;
-	http_respond_error(r, 400, "invalid_path", "Names starting with %s are kept for uploads in progress.",
+	http_respond_error(r, ERR_INVALID_PATH, "Names starting with %s are kept for uploads in progress.",
 			   FILES_PARTIAL_PREFIX);
 	return false;
 }
@@ -187,9 +174,9 @@ void api_files_list(http_req *r)
 	int fd = open(abs, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOTDIR)
-			http_respond_error(r, 400, "not_a_folder", "'%s' is a file, not a folder.", relative(r, abs));
+			http_respond_error(r, ERR_NOT_A_FOLDER, "'%s' is a file, not a folder.", relative(r, abs));
 		else
-			http_respond_error(r, 500, "io_error", "The folder cannot be read: %s.", strerror(errno));
+			http_respond_error(r, ERR_IO_ERROR, "The folder cannot be read: %s.", strerror(errno));
 		return;
 	}
 	size_t n;
@@ -199,7 +186,7 @@ void api_files_list(http_req *r)
 	tusk_err err;
 	if (!list || !files_usage(data_dir(r), user_id(r), &used, &err)) {
 		free(list);
-		http_respond_error(r, 500, "io_error", "The folder cannot be read.");
+		http_respond_error(r, ERR_IO_ERROR, "The folder cannot be read.");
 		return;
 	}
 	str out = STR_INIT;
@@ -236,7 +223,7 @@ static const char *body_path(http_req *r, json_t *body, const char *key)
 	if (bad)
 		return NULL;
 	if (!v || !*v) {
-		http_respond_error(r, 400, "invalid_path", "The field '%s' must name a path in your storage area.", key);
+		http_respond_error(r, ERR_INVALID_PATH, "The field '%s' must name a path in your storage area.", key);
 		return NULL;
 	}
 	return v;
@@ -251,11 +238,11 @@ void api_files_mkdir(http_req *r)
 		return;
 	int e = is_root(r, abs) ? EEXIST : mkdir(abs, 0700) == 0 ? 0 : errno;
 	if (e == EEXIST) {
-		http_respond_error(r, 409, "exists", "'%s' already exists.", relative(r, abs));
+		http_respond_error(r, ERR_EXISTS, "'%s' already exists.", relative(r, abs));
 		return;
 	}
 	if (e) {
-		http_respond_error(r, 500, "io_error", "The folder cannot be created: %s.", strerror(e));
+		http_respond_error(r, ERR_IO_ERROR, "The folder cannot be created: %s.", strerror(e));
 		return;
 	}
 	respond_path(r, 201, abs, -1);
@@ -266,7 +253,7 @@ static bool busy(http_req *r, const char *abs)
 {
 	if (!jobs_writing(((tusk_app *)http_req_app(r))->jobs, abs))
 		return false;
-	http_respond_error(r, 409, "in_use", "A running job writes '%s'; cancel it or wait until it ends.", relative(r, abs));
+	http_respond_error(r, ERR_IN_USE, "A running job writes '%s'; cancel it or wait until it ends.", relative(r, abs));
 	return true;
 }
 
@@ -279,7 +266,7 @@ void api_files_move(http_req *r)
 	if (!to_rel || !resolve(r, from_rel, true, &from) || !resolve(r, to_rel, false, &to) || !name_allowed(r, to))
 		return;
 	if (is_root(r, from) || is_root(r, to)) {
-		http_respond_error(r, 400, "invalid_path", "The storage area itself cannot be moved or replaced.");
+		http_respond_error(r, ERR_INVALID_PATH, "The storage area itself cannot be moved or replaced.");
 		return;
 	}
 	if (busy(r, from))
@@ -288,11 +275,11 @@ void api_files_move(http_req *r)
 	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) != 0) {
 		int e = errno;
 		if (e == EEXIST)
-			http_respond_error(r, 409, "exists", "'%s' already exists.", relative(r, to));
+			http_respond_error(r, ERR_EXISTS, "'%s' already exists.", relative(r, to));
 		else if (e == EINVAL)
-			http_respond_error(r, 400, "invalid_path", "A folder cannot be moved into itself.");
+			http_respond_error(r, ERR_INVALID_PATH, "A folder cannot be moved into itself.");
 		else
-			http_respond_error(r, 500, "io_error", "The move failed: %s.", strerror(e));
+			http_respond_error(r, ERR_IO_ERROR, "The move failed: %s.", strerror(e));
 		return;
 	}
 	respond_path(r, 200, to, -1);
@@ -305,7 +292,7 @@ void api_files_delete(http_req *r)
 	if (!rel || !resolve(r, rel, true, &abs))
 		return;
 	if (is_root(r, abs)) {
-		http_respond_error(r, 400, "invalid_path", "The storage area itself cannot be deleted.");
+		http_respond_error(r, ERR_INVALID_PATH, "The storage area itself cannot be deleted.");
 		return;
 	}
 	if (busy(r, abs))
@@ -316,17 +303,17 @@ void api_files_delete(http_req *r)
 	if (folder && !query_true(r, "recursive")) {
 		if (rmdir(abs) != 0) {
 			if (errno == ENOTEMPTY || errno == EEXIST)
-				http_respond_error(r, 409, "not_empty",
+				http_respond_error(r, ERR_NOT_EMPTY,
 						   "The folder '%s' is not empty; delete it with recursive=true to remove "
 						   "everything in it.",
 						   relative(r, abs));
 			else
-				http_respond_error(r, 500, "io_error", "The folder cannot be deleted: %s.",
+				http_respond_error(r, ERR_IO_ERROR, "The folder cannot be deleted: %s.",
 						   strerror(errno));
 			return;
 		}
 	} else if (!files_remove_tree(abs, &err)) {
-		respond_storage_error(r, &err);
+		api_respond_err(r, &err);
 		return;
 	}
 	http_respond_empty(r, 204);
@@ -367,10 +354,10 @@ void api_files_download(http_req *r)
 		if (fd >= 0)
 			close(fd);
 		if (dir)
-			http_respond_error(r, 400, "not_a_file", "'%s' is a folder; only files can be downloaded.",
+			http_respond_error(r, ERR_NOT_A_FILE, "'%s' is a folder; only files can be downloaded.",
 					   relative(r, abs));
 		else
-			http_respond_error(r, fd < 0 ? 500 : 400, fd < 0 ? "io_error" : "not_a_file",
+			http_respond_error(r, fd < 0 ? ERR_IO_ERROR : ERR_NOT_A_FILE,
 					   "'%s' cannot be downloaded.", relative(r, abs));
 		return;
 	}
@@ -408,9 +395,9 @@ static bool upload_chunk(http_req *r, void *cls, const char *data, size_t len)
 	if (len > u->room - u->written) {
 		upload_discard(u);
 		tusk_err err;
-		err_set(&err, "quota_exceeded", "The upload passes your storage quota of %.1f MiB; nothing was kept.",
+		err_set(&err, ERR_QUOTA_EXCEEDED, "The upload passes your storage quota of %.1f MiB; nothing was kept.",
 			(double)quota_bytes(r) / 1048576.0);
-		respond_storage_error(r, &err);
+		api_respond_err(r, &err);
 		return false;
 	}
 	while (len > 0) {
@@ -421,10 +408,10 @@ static bool upload_chunk(http_req *r, void *cls, const char *data, size_t len)
 			int e = errno;
 			upload_discard(u);
 			if (e == ENOSPC || e == EDQUOT)
-				http_respond_error(r, 507, "disk_full", "The disk holding the storage area is full; nothing "
+				http_respond_error(r, ERR_DISK_FULL, "The disk holding the storage area is full; nothing "
 									"was kept.");
 			else
-				http_respond_error(r, 500, "io_error", "The upload could not be written: %s.", strerror(e));
+				http_respond_error(r, ERR_IO_ERROR, "The upload could not be written: %s.", strerror(e));
 			return false;
 		}
 		data += n;
@@ -446,10 +433,10 @@ static void upload_end(http_req *r, void *cls)
 	if (e) {
 		unlink(u->tmp);
 		if (e == EEXIST)
-			http_respond_error(r, 409, "exists", "'%s' was created while uploading; nothing was replaced.",
+			http_respond_error(r, ERR_EXISTS, "'%s' was created while uploading; nothing was replaced.",
 					   relative(r, u->target));
 		else
-			http_respond_error(r, 500, "io_error", "The upload could not be stored: %s.", strerror(e));
+			http_respond_error(r, ERR_IO_ERROR, "The upload could not be stored: %s.", strerror(e));
 		return;
 	}
 	u->committed = true;
@@ -476,18 +463,18 @@ static bool upload_room(http_req *r, uint64_t declared, uint64_t replaced, uint6
 	if (!quota)
 		return true;
 	if (!files_usage(data_dir(r), user_id(r), &used, &err)) {
-		respond_storage_error(r, &err);
+		api_respond_err(r, &err);
 		return false;
 	}
 	used = used > replaced ? used - replaced : 0;
 	*room = used < quota ? quota - used : 0;
 	if (declared <= *room)
 		return true;
-	err_set(&err, "quota_exceeded",
+	err_set(&err, ERR_QUOTA_EXCEEDED,
 		"This upload (%.1f MiB) does not fit in your storage quota: %.1f MiB of %.1f MiB used. Delete files to "
 		"make room.",
 		(double)declared / 1048576.0, (double)used / 1048576.0, (double)quota / 1048576.0);
-	respond_storage_error(r, &err);
+	api_respond_err(r, &err);
 	return false;
 }
 
@@ -498,7 +485,7 @@ void api_files_upload(http_req *r)
 	if (!rel || !resolve(r, rel, false, &abs) || !name_allowed(r, abs))
 		return;
 	if (is_root(r, abs)) {
-		http_respond_error(r, 400, "invalid_path", "Name the file to upload, not the storage area.");
+		http_respond_error(r, ERR_INVALID_PATH, "Name the file to upload, not the storage area.");
 		return;
 	}
 	bool overwrite = query_true(r, "overwrite");
@@ -507,11 +494,11 @@ void api_files_upload(http_req *r)
 	if (exists && busy(r, abs))
 		return;
 	if (exists && S_ISDIR(st.st_mode)) {
-		http_respond_error(r, 409, "exists", "'%s' is a folder.", relative(r, abs));
+		http_respond_error(r, ERR_EXISTS, "'%s' is a folder.", relative(r, abs));
 		return;
 	}
 	if (exists && !overwrite) {
-		http_respond_error(r, 409, "exists", "'%s' already exists; upload with overwrite=true to replace it.",
+		http_respond_error(r, ERR_EXISTS, "'%s' already exists; upload with overwrite=true to replace it.",
 				   relative(r, abs));
 		return;
 	}
@@ -527,7 +514,7 @@ void api_files_upload(http_req *r)
 	u->tmp = arena_printf(http_req_arena(r), "%.*s/%sXXXXXX", (int)(slash - abs), abs, FILES_PARTIAL_PREFIX);
 	u->fd = mkostemp(u->tmp, O_CLOEXEC);
 	if (u->fd < 0) {
-		http_respond_error(r, 500, "io_error", "The upload cannot start: %s.", strerror(errno));
+		http_respond_error(r, ERR_IO_ERROR, "The upload cannot start: %s.", strerror(errno));
 		return;
 	}
 	http_req_body_sink(r, &upload_sink, u);

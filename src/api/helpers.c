@@ -20,7 +20,7 @@ const char *api_json_str(http_req *r, json_t *obj, const char *key, bool *bad)
 		return NULL;
 	if (!json_is_string(v)) {
 		if (!*bad)
-			http_respond_error(r, 400, "invalid_field", "The field '%s' must be a string.", key);
+			http_respond_error(r, ERR_INVALID_FIELD, "The field '%s' must be a string.", key);
 		*bad = true;
 		return NULL;
 	}
@@ -34,7 +34,7 @@ bool api_json_bool(http_req *r, json_t *obj, const char *key, bool def, bool *ba
 		return def;
 	if (!json_is_boolean(v)) {
 		if (!*bad)
-			http_respond_error(r, 400, "invalid_field", "The field '%s' must be true or false.", key);
+			http_respond_error(r, ERR_INVALID_FIELD, "The field '%s' must be true or false.", key);
 		*bad = true;
 		return def;
 	}
@@ -77,7 +77,7 @@ bool api_path_id(http_req *r, const char *what, int64_t *id)
 	char *end;
 	long long n = strtoll(text, &end, 10);
 	if (*end || n <= 0) {
-		http_respond_error(r, 404, "not_found", "There is no %s %s.", what, text);
+		http_respond_error(r, ERR_NOT_FOUND, "There is no %s %s.", what, text);
 		return false;
 	}
 	*id = n;
@@ -89,11 +89,11 @@ bool api_found(http_req *r, int found, const tusk_err *err, const char *what, in
 	if (found < 0)
 		api_internal_error(r, err);
 	else if (found == 0)
-		http_respond_error(r, 404, "not_found", "There is no %s %lld.", what, (long long)id);
+		http_respond_error(r, ERR_NOT_FOUND, "There is no %s %lld.", what, (long long)id);
 	return found == 1;
 }
 
-void api_respond_pg_error(http_req *r, int status, const char *code, const pg_error *pe, const char *sql)
+void api_respond_pg_error(http_req *r, err_code code, const pg_error *pe, const char *sql)
 {
 	str out = STR_INIT;
 	json_writer w;
@@ -101,7 +101,7 @@ void api_respond_pg_error(http_req *r, int status, const char *code, const pg_er
 	jw_obj_begin(&w);
 	jw_key(&w, "error");
 	jw_obj_begin(&w);
-	jw_kv_str(&w, "code", code);
+	jw_kv_str(&w, "code", err_name(code));
 	jw_kv_str(&w, "message", pe->message);
 	jw_kv_str(&w, "sqlstate", pe->sqlstate);
 	if (pe->detail[0])
@@ -114,35 +114,27 @@ void api_respond_pg_error(http_req *r, int status, const char *code, const pg_er
 		jw_kv_str(&w, "sql", sql);
 	jw_obj_end(&w);
 	jw_obj_end(&w);
-	http_respond_json(r, status, &out);
+	http_respond_json(r, err_status(code, false), &out);
 }
 
 void api_internal_error(http_req *r, const tusk_err *err)
 {
 	log_msg(LOG_ERROR, "internal error", "path", http_req_path(r).ptr, "detail", err->msg, NULL);
-	http_respond_error(r, 500, "internal", "Something went wrong inside Tusk; the log has the details.");
-}
-
-int api_err_status(const tusk_err *err)
-{
-	static const struct {
-		const char *code;
-		int status;
-	} map[] = {
-		{"not_connected", 409}, {"not_found", 404},	   {"invalid_spec", 400},	{"invalid_path", 400},
-		{"missing_field", 400}, {"invalid_kind", 400},	   {"invalid_order", 400},	{"name_too_long", 400},
-		 {"unavailable", 422},	   {"ddl_unavailable", 422},	{"no_cascade", 422},
-		{"program_missing", 422}, {"quota_exceeded", 507}, {"stopping", 503},
-		{"io_error", 500},	   {"storage_failed", 500}, {"job_failed", 500},
-		{"pool_busy", 503},	   {"server_timeout", 504}, {"too_many_server_connections", 429},
-	};
-	for (size_t i = 0; i < sizeof(map) / sizeof(*map); i++)
-		if (strcmp(err->code, map[i].code) == 0)
-			return map[i].status;
-	return 502;
+	http_respond_error(r, ERR_INTERNAL, "Something went wrong inside Tusk; the log has the details.");
 }
 
 void api_respond_err(http_req *r, const tusk_err *err)
 {
-	http_respond_error(r, api_err_status(err), err->code, "%s", err->msg);
+	if (err_internal(err->code))
+		api_internal_error(r, err);
+	else
+		http_respond_error(r, err->code, "%s", err->msg);
+}
+
+void api_respond_err_status(http_req *r, int status, const tusk_err *err)
+{
+	if (err_internal(err->code))
+		api_internal_error(r, err);
+	else
+		http_respond_error_status(r, status, err->code, "%s", err->msg);
 }

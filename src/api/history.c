@@ -50,7 +50,7 @@ static bool query_num(http_req *r, const char *name, int64_t def, int64_t max, i
 	char *end;
 	long long n = v && *v ? strtoll(v, &end, 10) : def;
 	if (v && *v && (*end || n < 0 || n > max)) {
-		http_respond_error(r, 400, "invalid_query", "'%s' must be a whole number from 0 to %lld.", name,
+		http_respond_error(r, ERR_INVALID_QUERY, "'%s' must be a whole number from 0 to %lld.", name,
 				   (long long)max);
 		return false;
 	}
@@ -160,11 +160,11 @@ static void save_snippet(http_req *r, store_snippet *q, int status)
 	if (bad)
 		return;
 	if ((!name && !q->name) || (name && (!*name || strlen(name) > 200))) {
-		http_respond_error(r, 400, "invalid_field", "A saved query needs a name of 1 to 200 characters.");
+		http_respond_error(r, ERR_INVALID_FIELD, "A saved query needs a name of 1 to 200 characters.");
 		return;
 	}
 	if ((!sql && !q->sql) || (sql && strlen(sql) > MAX_HISTORY_SQL)) {
-		http_respond_error(r, 400, "invalid_field", "A saved query needs its SQL (at most 64 KiB).");
+		http_respond_error(r, ERR_INVALID_FIELD, "A saved query needs its SQL (at most 64 KiB).");
 		return;
 	}
 	if (name) {
@@ -177,10 +177,7 @@ static void save_snippet(http_req *r, store_snippet *q, int status)
 	}
 	tusk_err err;
 	if (!store_snippet_save(app->store, q, &err)) {
-		if (strcmp(err.code, "name_taken") == 0)
-			http_respond_error(r, 409, err.code, "%s", err.msg);
-		else
-			api_internal_error(r, &err);
+		api_respond_err(r, &err);
 		return;
 	}
 	str out = STR_INIT;
@@ -252,7 +249,7 @@ void api_workspace_put(http_req *r)
 {
 	tusk_app *app = http_req_app(r);
 	if (http_req_body(r).len > MAX_WORKSPACE) {
-		http_respond_error(r, 413, "body_too_large", "A workspace may be at most 1 MiB.");
+		http_respond_error(r, ERR_BODY_TOO_LARGE, "A workspace may be at most 1 MiB.");
 		return;
 	}
 	json_t *body = http_req_json(r);
@@ -260,7 +257,7 @@ void api_workspace_put(http_req *r)
 		return;
 	json_t *ws = json_object_get(body, "workspace");
 	if (!json_is_object(ws)) {
-		http_respond_error(r, 400, "invalid_field", "Send {\"workspace\": {...}}.");
+		http_respond_error(r, ERR_INVALID_FIELD, "Send {\"workspace\": {...}}.");
 		return;
 	}
 	char *text = json_dumps(ws, JSON_COMPACT);

@@ -237,9 +237,9 @@ void api_jobs_cancel(http_req *r)
 	tusk_err err = {0};
 	bool running = strcmp(j.state, "queued") == 0 || strcmp(j.state, "running") == 0;
 	if (!running) {
-		http_respond_error(r, 409, "not_running", "The job has ended (%s); there is nothing to cancel.", j.state);
+		http_respond_error(r, ERR_NOT_RUNNING, "The job has ended (%s); there is nothing to cancel.", j.state);
 	} else if (!jobs_cancel(app->jobs, j.id, &err)) {
-		http_respond_error(r, 409, err.code, "This Tusk does not run the job (another replica does, or it "
+		http_respond_error_status(r, 409, err.code, "This Tusk does not run the job (another replica does, or it "
 						      "stopped); it cannot cancel it.");
 	} else {
 		static const char body[] = "{\"cancelling\":true}";
@@ -273,7 +273,7 @@ void api_jobs_delete(http_req *r)
 		return;
 	tusk_err err = {0};
 	if (strcmp(j.state, "queued") == 0 || strcmp(j.state, "running") == 0) {
-		http_respond_error(r, 409, "running", "Cancel the job before deleting it.");
+		http_respond_error(r, ERR_RUNNING, "Cancel the job before deleting it.");
 	} else if (!store_job_delete(app->store, j.user_id, j.id, &err)) {
 		api_internal_error(r, &err);
 	} else {
@@ -414,7 +414,7 @@ static bool make_parents(const char *data_dir, int64_t uid, const char *rel, tus
 		char *abs = NULL;
 		ok = files_resolve(data_dir, uid, copy, false, &abs, err);
 		if (ok && mkdir(abs, 0700) != 0 && errno != EEXIST) {
-			err_set(err, "storage_failed", "Tusk could not create the folder '%s': %s", copy, strerror(errno));
+			err_set(err, ERR_STORAGE_FAILED, "Tusk could not create the folder '%s': %s", copy, strerror(errno));
 			ok = false;
 		}
 		free(abs);
@@ -476,7 +476,7 @@ static bool below_job_cap(http_req *r, int64_t uid)
 	store_job_list_free(list, n);
 	if (active < app->cfg->max_jobs_per_user)
 		return true;
-	http_respond_error(r, 429, "too_many_jobs",
+	http_respond_error(r, ERR_TOO_MANY_JOBS,
 			   "You have %d jobs queued or running, the most allowed (TUSK_MAX_JOBS_PER_USER): wait for one "
 			   "to finish or cancel one.",
 			   active);
@@ -497,7 +497,7 @@ void api_jobs_start(http_req *r)
 	if (bad)
 		return;
 	if (!kind || (spec && !json_is_object(spec))) {
-		http_respond_error(r, 400, "missing_field", "Give the kind and the spec (an object).");
+		http_respond_error(r, ERR_MISSING_FIELD, "Give the kind and the spec (an object).");
 		return;
 	}
 	if (!below_job_cap(r, uid))
@@ -515,24 +515,24 @@ void api_jobs_start(http_req *r)
 		goto out_noserver;
 	bool server_wide = strcmp(kind, "backup_server") == 0;
 	if (!db && !server_wide) {
-		http_respond_error(r, 400, "missing_field", "Give the database the job works on.");
+		http_respond_error(r, ERR_MISSING_FIELD, "Give the database the job works on.");
 		goto out;
 	}
 	if (!pgpool_client_conninfo(app->pool, uid, server_id, server_wide ? NULL : db, passfile, &conninfo, &password,
 				    &role, &err)) {
-		http_respond_error(r, 409, err.code, "%s", err.msg);
+		api_respond_err_status(r, 409, &err);
 		goto out;
 	}
 	const char *file = json_string_value(json_object_get(spec, "file"));
 	if (is_output_kind(kind) || is_input_kind(kind)) {
 		if (!file || !*file) {
-			http_respond_error(r, 400, "invalid_spec", "'file' is required: a path in your storage.");
+			http_respond_error(r, ERR_INVALID_SPEC, "'file' is required: a path in your storage.");
 			goto out;
 		}
 		char **target = is_output_kind(kind) ? &out_abs : &in_abs;
 		bool resolved = files_resolve(app->cfg->data_dir, uid, file, is_input_kind(kind), target, &err);
 		/* an output's missing folders are made, once the path itself is known to be fine */
-		if (!resolved && is_output_kind(kind) && strcmp(err.code, "not_found") == 0)
+		if (!resolved && is_output_kind(kind) && err.code == ERR_NOT_FOUND)
 			resolved = make_parents(app->cfg->data_dir, uid, file, &err) &&
 				   files_resolve(app->cfg->data_dir, uid, file, false, target, &err);
 		if (!resolved) {
@@ -557,7 +557,7 @@ void api_jobs_start(http_req *r)
 			output_limit = quota > used ? quota - used : 1;
 		}
 		if (out_abs && jobs_writing(app->jobs, out_abs)) {
-			http_respond_error(r, 409, "in_use", "A running job writes '%s'; cancel it or wait until it ends.", file);
+			http_respond_error(r, ERR_IN_USE, "A running job writes '%s'; cancel it or wait until it ends.", file);
 			goto out;
 		}
 		struct stat sb;
@@ -565,7 +565,7 @@ void api_jobs_start(http_req *r)
 		bool directory = format && strcasecmp(format, "directory") == 0;
 		if (out_abs && lstat(out_abs, &sb) == 0 &&
 		    (directory || S_ISDIR(sb.st_mode) || !json_is_true(json_object_get(spec, "overwrite")))) {
-			http_respond_error(r, 409, "file_exists",
+			http_respond_error(r, ERR_FILE_EXISTS,
 					   "'%s' exists in your storage: choose another name%s.", file,
 					   directory || S_ISDIR(sb.st_mode) ? "" : " or allow overwriting it");
 			goto out;
@@ -576,7 +576,7 @@ void api_jobs_start(http_req *r)
 	struct stat in_st;
 	if (in_abs && strcmp(kind, "restore") == 0 && app->cfg->server_mode && !app->cfg->desktop &&
 	    !jobs_fence_available() && stat(in_abs, &in_st) == 0 && S_ISDIR(in_st.st_mode)) {
-		http_respond_error(r, 422, "unfenced",
+		http_respond_error(r, ERR_UNFENCED,
 				   "Restoring a directory backup needs Linux Landlock, which this host does not offer: its "
 				   "table of contents could make pg_restore read files of Tusk's. Restore a custom or tar "
 				   "backup instead, or run Tusk on a kernel with Landlock.");
@@ -591,18 +591,18 @@ void api_jobs_start(http_req *r)
 		       .input = in_abs};
 	char why[512];
 	if (!jobs_build(kind, spec, &ctx, &argv, &summary, why, sizeof(why), &err)) {
-		http_respond_error(r, 422, err.code, "%s", err.msg);
+		api_respond_err_status(r, 422, &err);
 		goto out;
 	}
 	if (why[0]) {
-		http_respond_error(r, 400, "invalid_spec", "%s", why);
+		http_respond_error(r, ERR_INVALID_SPEC, "%s", why);
 		goto out;
 	}
 	/* the job writes a new file: one overwritten is replaced, never written through (a file
 	 * brought from pgAdmin's storage is a hard link whose other name must stay as it was) */
 	struct stat ob;
 	if (out_abs && lstat(out_abs, &ob) == 0 && S_ISREG(ob.st_mode) && unlink(out_abs) != 0) {
-		http_respond_error(r, 500, "io_error", "'%s' could not be replaced: %s", file, strerror(errno));
+		http_respond_error(r, ERR_IO_ERROR, "'%s' could not be replaced: %s", file, strerror(errno));
 		goto out;
 	}
 	if (summary) {
@@ -674,7 +674,7 @@ void api_jobs_archive(http_req *r)
 	tusk_err err = {0};
 	char *abs = NULL, *program = NULL;
 	if (!file || !*file) {
-		http_respond_error(r, 400, "missing_field", "Give the path of the archive in your storage.");
+		http_respond_error(r, ERR_MISSING_FIELD, "Give the path of the archive in your storage.");
 		return;
 	}
 	if (!files_resolve(app->cfg->data_dir, uid, file, true, &abs, &err)) {
@@ -682,14 +682,14 @@ void api_jobs_archive(http_req *r)
 		return;
 	}
 	if (!jobs_is_archive(abs)) {
-		http_respond_error(r, 422, "not_an_archive",
+		http_respond_error(r, ERR_NOT_AN_ARCHIVE,
 				   "'%s' is a plain SQL script, not an archive: it is restored as a whole with psql.", file);
 		free(abs);
 		return;
 	}
 	int version = pgpool_server_version(app->pool, uid, server_id);
 	if (!jobs_find_program(app->cfg->pg_bin_dir, "pg_restore", version > 0 ? version : 100000, &program, &err)) {
-		http_respond_error(r, 422, err.code, "%s", err.msg);
+		api_respond_err_status(r, 422, &err);
 		free(abs);
 		return;
 	}
@@ -760,7 +760,7 @@ void api_jobs_archive(http_req *r)
 	jw_arr_end(&w);
 	jw_obj_end(&w);
 	if (!ran || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		http_respond_error(r, 422, "archive_unreadable", "pg_restore could not read '%s': %s", file,
+		http_respond_error(r, ERR_ARCHIVE_UNREADABLE, "pg_restore could not read '%s': %s", file,
 				   !ran ? err.msg : errors.len ? str_cstr(&errors) : "it failed");
 		str_free(&out);
 	} else {

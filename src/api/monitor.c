@@ -22,13 +22,12 @@ static void write_rows(json_writer *w, const char *key, PGresult *res)
 	jw_arr_end(w);
 }
 
-static int pg_status(const tusk_err *err, const pg_error *pe)
+/* A panel's failure; PostgreSQL's permission denied (42501) as such. */
+static void respond_failure(http_req *r, tusk_err *err, const pg_error *pe)
 {
-	if (strcmp(err->code, "not_connected") == 0)
-		return 409;
 	if (strcmp(pe->sqlstate, "42501") == 0)
-		return 403;
-	return 502;
+		err->code = ERR_PERMISSION_DENIED;
+	api_respond_err(r, err);
 }
 
 /* Runs one panel query and answers {key: rows}. */
@@ -44,7 +43,7 @@ static void panel(http_req *r, const char *key, const char *sql, int nparams, co
 	PGresult *res = pgpool_query(app->pool, api_session(r)->user.id, server_id, database, sql, nparams, params, &pe,
 				     &err);
 	if (!res) {
-		http_respond_error(r, pg_status(&err, &pe), err.code, "%s", err.msg);
+		respond_failure(r, &err, &pe);
 		return;
 	}
 	str out = STR_INIT;
@@ -84,7 +83,7 @@ static void signal_backend(http_req *r, const char *fn)
 	char *end;
 	long n = strtol(pid, &end, 10);
 	if (*end || n <= 0) {
-		http_respond_error(r, 404, "not_found", "There is no backend %s.", pid);
+		http_respond_error(r, ERR_NOT_FOUND, "There is no backend %s.", pid);
 		return;
 	}
 	char sql[128];
@@ -94,16 +93,16 @@ static void signal_backend(http_req *r, const char *fn)
 	tusk_err err = {0};
 	PGresult *res = pgpool_query(app->pool, api_session(r)->user.id, server_id, NULL, sql, 1, params, &pe, &err);
 	if (!res) {
-		int status = pg_status(&err, &pe);
-		http_respond_error(r, status, status == 403 ? "permission_denied" : err.code, "%s%s%s", err.msg,
-				   pe.detail[0] ? " " : "", pe.detail);
+		if (strcmp(pe.sqlstate, "42501") == 0)
+			err.code = ERR_PERMISSION_DENIED;
+		http_respond_error(r, err.code, "%s%s%s", err.msg, pe.detail[0] ? " " : "", pe.detail);
 		return;
 	}
 	bool signalled = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
 	PQclear(res);
 	if (!signalled) {
 		/* PostgreSQL answers false (with a warning) for a pid that is not a backend */
-		http_respond_error(r, 404, "not_found", "There is no backend with pid %s (it may have ended).", pid);
+		http_respond_error(r, ERR_NOT_FOUND, "There is no backend with pid %s (it may have ended).", pid);
 		return;
 	}
 	char out[64];
@@ -179,7 +178,7 @@ static void finish_prepared(http_req *r, const char *verb)
 	if (bad)
 		return;
 	if (!gid || !db) {
-		http_respond_error(r, 400, "missing_field", "Give the prepared transaction's gid and its database.");
+		http_respond_error(r, ERR_MISSING_FIELD, "Give the prepared transaction's gid and its database.");
 		return;
 	}
 	struct prepared_action p = {.verb = verb, .gid = gid};
@@ -187,8 +186,11 @@ static void finish_prepared(http_req *r, const char *verb)
 	if (!pgpool_with_conn(app->pool, api_session(r)->user.id, server_id, db, run_prepared, &p, &err))
 		api_respond_err(r, &err);
 	else if (p.failed)
-		http_respond_error(r, strcmp(p.pe.sqlstate, "42704") == 0 ? 404 : strcmp(p.pe.sqlstate, "42501") == 0 ? 403 : 409,
-				   "prepared_failed", "%s", p.pe.message);
+		http_respond_error(r,
+				   strcmp(p.pe.sqlstate, "42704") == 0	 ? ERR_NOT_FOUND
+				   : strcmp(p.pe.sqlstate, "42501") == 0 ? ERR_PERMISSION_DENIED
+									 : ERR_PREPARED_FAILED,
+				   "%s", p.pe.message);
 	else
 		http_respond(r, 200, "application/json", "{}", 2);
 }
@@ -254,7 +256,7 @@ void api_monitor_replication(http_req *r)
 					     &pe, &err);
 		if (!res) {
 			str_free(&out);
-			http_respond_error(r, pg_status(&err, &pe), err.code, "%s", err.msg);
+			respond_failure(r, &err, &pe);
 			return;
 		}
 		write_rows(&w, parts[i].key, res);
@@ -301,12 +303,12 @@ void api_monitor_statements(http_req *r)
 				     "n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'",
 				     0, NULL, &pe, &err);
 	if (!has) {
-		http_respond_error(r, pg_status(&err, &pe), err.code, "%s", err.msg);
+		respond_failure(r, &err, &pe);
 		return;
 	}
 	if (PQntuples(has) == 0) {
 		PQclear(has);
-		http_respond_error(r, 404, "extension_missing",
+		http_respond_error(r, ERR_EXTENSION_MISSING,
 				   "pg_stat_statements is not installed in this database: add it to "
 				   "shared_preload_libraries, restart, then run CREATE EXTENSION pg_stat_statements.");
 		return;
@@ -330,7 +332,7 @@ void api_monitor_statements(http_req *r)
 	PGresult *res = pgpool_query(app->pool, uid, server_id, db, str_cstr(&sql), 0, NULL, &pe, &err);
 	str_free(&sql);
 	if (!res) {
-		http_respond_error(r, pg_status(&err, &pe), err.code, "%s", err.msg);
+		respond_failure(r, &err, &pe);
 		return;
 	}
 	str out = STR_INIT;
@@ -347,7 +349,7 @@ void api_monitor_health(http_req *r)
 {
 	const char *db = http_req_query(r, "database");
 	if (!db || !*db) {
-		http_respond_error(r, 400, "missing_field", "Name the database whose tables to look at.");
+		http_respond_error(r, ERR_MISSING_FIELD, "Name the database whose tables to look at.");
 		return;
 	}
 	panel(r, "tables",

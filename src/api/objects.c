@@ -17,7 +17,7 @@ void api_objects_search(http_req *r)
 		return;
 	const char *db = http_req_query(r, "database"), *q = http_req_query(r, "q"), *kind = http_req_query(r, "kind");
 	if (!db || !*db || !q || strlen(q) < 1 || strlen(q) > 200) {
-		http_respond_error(r, 400, "missing_field", "Give the database and 1 to 200 characters to search for.");
+		http_respond_error(r, ERR_MISSING_FIELD, "Give the database and 1 to 200 characters to search for.");
 		return;
 	}
 	catalog_list list;
@@ -65,7 +65,7 @@ static bool resolve(http_req *r, const char *path, struct relation *rel)
 	memset(rel, 0, sizeof(*rel));
 	tusk_err err = {0};
 	if (!catalog_path_relation(path, &rel->db, &rel->schema, &rel->name, &rel->kind, &err)) {
-		http_respond_error(r, 404, err.code, "%s", err.msg);
+		api_respond_err_status(r, 404, &err);
 		return false;
 	}
 	return true;
@@ -100,7 +100,7 @@ static bool run_action(void *ctx, PGconn *conn, tusk_err *err)
 	struct action *a = ctx;
 	str name = STR_INIT;
 	if (!qualified(conn, a->rel, &name)) {
-		err_set(err, "internal", "quoting the name failed");
+		err_set(err, ERR_INTERNAL, "quoting the name failed");
 		str_free(&name);
 		return false;
 	}
@@ -140,7 +140,7 @@ static void respond_action(http_req *r, int64_t server_id, struct action *a)
 	}
 	json_t *o;
 	if (a->failed) {
-		api_respond_pg_error(r, 409, "action_failed", &a->pe, str_cstr(&a->sql));
+		api_respond_pg_error(r, ERR_ACTION_FAILED, &a->pe, str_cstr(&a->sql));
 		return;
 	} else if (a->counting) {
 		o = json_pack("{s:s, s:s}", "sql", str_cstr(&a->sql), "rows", a->count);
@@ -194,7 +194,7 @@ void api_objects_maintenance(http_req *r)
 	while (k < sizeof(actions) / sizeof(*actions) && (!name || strcmp(actions[k].action, name) != 0))
 		k++;
 	if (k == sizeof(actions) / sizeof(*actions)) {
-		http_respond_error(r, 400, "invalid_field",
+		http_respond_error(r, ERR_INVALID_FIELD,
 				   "action must be truncate, truncate_cascade, truncate_restart, vacuum, vacuum_full, "
 				   "vacuum_analyze, analyze or refresh.");
 		return;
@@ -205,7 +205,7 @@ void api_objects_maintenance(http_req *r)
 	bool is_matview = strcmp(rel.kind, "materialized_view") == 0;
 	if ((actions[k].tables_only && strcmp(rel.kind, "table") != 0) ||
 	    (strcmp(actions[k].action, "refresh") == 0 && !is_matview) || strcmp(rel.kind, "view") == 0) {
-		http_respond_error(r, 400, "invalid_field", "'%s' does not apply to a %s.", name, rel.kind);
+		http_respond_error(r, ERR_INVALID_FIELD, "'%s' does not apply to a %s.", name, rel.kind);
 		relation_free(&rel);
 		return;
 	}
@@ -238,7 +238,7 @@ static bool write_script(void *ctx, PGconn *conn, tusk_err *err)
 				     "a.attisdropped WHERE n.nspname = $1 AND c.relname = $2 ORDER BY a.attnum",
 				     2, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		err_set(err, "query_failed", "%s", PQresultErrorMessage(res));
+		err_set(err, ERR_QUERY_FAILED, "%s", PQresultErrorMessage(res));
 		PQclear(res);
 		return false;
 	}
@@ -296,7 +296,7 @@ void api_objects_script(http_req *r)
 	struct relation rel;
 	const char *kind = http_req_query(r, "kind");
 	if (!kind || (strcmp(kind, "select") && strcmp(kind, "insert") && strcmp(kind, "update") && strcmp(kind, "delete"))) {
-		http_respond_error(r, 400, "invalid_query", "kind must be select, insert, update or delete.");
+		http_respond_error(r, ERR_INVALID_QUERY, "kind must be select, insert, update or delete.");
 		return;
 	}
 	if (!api_path_id(r, "server", &server_id) || !resolve(r, http_req_query(r, "path"), &rel))
@@ -306,7 +306,7 @@ void api_objects_script(http_req *r)
 	if (!pgpool_with_conn(app->pool, api_session(r)->user.id, server_id, rel.db, write_script, &s, &err))
 		api_respond_err(r, &err);
 	else if (s.missing)
-		http_respond_error(r, 404, "not_found", "There is no table or view %s.%s.", rel.schema, rel.name);
+		http_respond_error(r, ERR_NOT_FOUND, "There is no table or view %s.%s.", rel.schema, rel.name);
 	else
 		http_respond(r, 200, "text/plain; charset=utf-8", s.out.buf, s.out.len);
 	str_free(&s.out);

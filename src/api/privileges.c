@@ -202,18 +202,18 @@ void api_privileges_grant(http_req *r)
 	if (bad)
 		return;
 	if (!action || (strcmp(action, "grant") != 0 && strcmp(action, "revoke") != 0)) {
-		http_respond_error(r, 400, "invalid_field", "'action' is grant or revoke.");
+		http_respond_error(r, ERR_INVALID_FIELD, "'action' is grant or revoke.");
 		return;
 	}
 	if (!names_list(paths) || !names_list(privileges) || !names_list(roles)) {
-		http_respond_error(r, 400, "missing_field",
+		http_respond_error(r, ERR_MISSING_FIELD,
 				   "Give the objects (tree paths), the privileges and the roles, each a non-empty list.");
 		return;
 	}
 	privileges = json_deep_copy(privileges);
 	if (!privilege_words(privileges)) {
 		json_decref(privileges);
-		http_respond_error(r, 400, "invalid_field", "'privileges' are words like SELECT, USAGE, EXECUTE or ALL.");
+		http_respond_error(r, ERR_INVALID_FIELD, "'privileges' are words like SELECT, USAGE, EXECUTE or ALL.");
 		return;
 	}
 	int64_t uid = api_session(r)->user.id;
@@ -242,12 +242,12 @@ void api_privileges_grant(http_req *r)
 			api_respond_err(r, &err);
 		const struct grant_kind *k = ok ? kind_of(o.type) : NULL;
 		if (ok && !k) {
-			http_respond_error(r, 400, "not_grantable", "Privileges are not granted on a %s (%s).", o.type, path);
+			http_respond_error(r, ERR_NOT_GRANTABLE, "Privileges are not granted on a %s (%s).", o.type, path);
 			ok = false;
 		}
 		bool is_db = ok && strcmp(o.type, "database") == 0;
 		if (ok && database && o.db && strcmp(database, o.db) != 0 && !is_db) {
-			http_respond_error(r, 400, "several_databases", "The objects must all be in one database.");
+			http_respond_error(r, ERR_SEVERAL_DATABASES, "The objects must all be in one database.");
 			ok = false;
 		}
 		if (ok) {
@@ -366,7 +366,7 @@ void api_default_privileges_alter(http_req *r)
 		kind++;
 	if (!db || !action || (strcmp(action, "grant") && strcmp(action, "revoke")) || !type ||
 	    kind == sizeof(DEFAULT_KINDS) / sizeof(*DEFAULT_KINDS) || !names_list(privileges) || !names_list(roles)) {
-		http_respond_error(r, 400, "missing_field",
+		http_respond_error(r, ERR_MISSING_FIELD,
 				   "Give the database, action (grant or revoke), object_type (tables, sequences, functions, "
 				   "routines, types or schemas), privileges and roles.");
 		return;
@@ -374,7 +374,7 @@ void api_default_privileges_alter(http_req *r)
 	privileges = json_deep_copy(privileges);
 	if (!privilege_words(privileges)) {
 		json_decref(privileges);
-		http_respond_error(r, 400, "invalid_field", "'privileges' are words like SELECT or USAGE.");
+		http_respond_error(r, ERR_INVALID_FIELD, "'privileges' are words like SELECT or USAGE.");
 		return;
 	}
 	int64_t uid = api_session(r)->user.id;
@@ -413,7 +413,7 @@ void api_default_privileges_list(http_req *r)
 		return;
 	const char *db = http_req_query(r, "database");
 	if (!db || !*db) {
-		http_respond_error(r, 400, "missing_field", "Give the database.");
+		http_respond_error(r, ERR_MISSING_FIELD, "Give the database.");
 		return;
 	}
 	pg_error pe;
@@ -465,7 +465,7 @@ void api_privileges_effective(http_req *r)
 		return;
 	const char *role = http_req_query(r, "role"), *path = http_req_query(r, "path");
 	if (!role || !*role || !path || !*path) {
-		http_respond_error(r, 400, "missing_field", "Give the role and the object's path.");
+		http_respond_error(r, ERR_MISSING_FIELD, "Give the role and the object's path.");
 		return;
 	}
 	int64_t uid = api_session(r)->user.id;
@@ -478,8 +478,8 @@ void api_privileges_effective(http_req *r)
 		return;
 	}
 	if (!catalog_facet(app->pool, uid, server_id, path, CATALOG_IDENTITY, &ids, &pe, &err) || ids.n < 2) {
-		if (!err.code[0])
-			err_set(&err, "not_found", "There is no object at '%s'.", path);
+		if (err.code == ERR_NONE)
+			err_set(&err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
 		api_respond_err(r, &err);
 		catalog_pairs_free(&ids);
 		catalog_object_free(&o);
@@ -495,7 +495,7 @@ void api_privileges_effective(http_req *r)
 	while (k < sizeof(EFFECTIVE) / sizeof(*EFFECTIVE) && strcmp(EFFECTIVE[k].catalog, catalog) != 0)
 		k++;
 	if (!cat || k == sizeof(EFFECTIVE) / sizeof(*EFFECTIVE)) {
-		http_respond_error(r, 422, "no_privileges", "Objects of this kind (%s) have no privileges to show.",
+		http_respond_error(r, ERR_NO_PRIVILEGES, "Objects of this kind (%s) have no privileges to show.",
 				   cat ? catalog : "?");
 	} else {
 		str sql = STR_INIT;
@@ -522,11 +522,11 @@ void api_privileges_effective(http_req *r)
 		str_free(&sql);
 		if (!res) {
 			if (pe.sqlstate[0])
-				api_respond_pg_error(r, 422, "query_failed", &pe, NULL);
+				api_respond_pg_error(r, ERR_QUERY_FAILED, &pe, NULL);
 			else
-				http_respond_error(r, 502, err.code, "%s", err.msg);
+				api_respond_err(r, &err);
 		} else if (PQntuples(res) == 0) {
-			http_respond_error(r, 404, "role_not_found", "There is no role '%s'.", role);
+			http_respond_error(r, ERR_ROLE_NOT_FOUND, "There is no role '%s'.", role);
 		} else {
 			json_t *answer = json_pack("{s:s, s:s, s:o}", "object", o.identity, "type", o.type, "effective",
 						   json_loads(PQgetvalue(res, 0, 0), 0, NULL));

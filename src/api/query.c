@@ -31,7 +31,7 @@ void api_sessions_open(http_req *r)
 	bool bad = false;
 	const char *db = body ? api_json_str(r, body, "database", &bad) : NULL;
 	if (!bad && qmanager_count_user(app->queries, as->user.id) >= app->cfg->max_query_sessions_per_user) {
-		http_respond_error(r, 429, "too_many_sessions",
+		http_respond_error(r, ERR_TOO_MANY_SESSIONS,
 				   "You have %d query tabs open, the most allowed (TUSK_MAX_QUERY_SESSIONS_PER_USER): close "
 				   "one first.",
 				   app->cfg->max_query_sessions_per_user);
@@ -65,7 +65,7 @@ static bool revoked_tab(http_req *r, const char *sid)
 	auth_session *as = api_session(r);
 	if (!api_access_revoked(as->user.id, 0, as->session.id_hash, why, sizeof(why)))
 		return false;
-	http_respond_error(r, 403, "access_revoked", "This query tab was closed: %s", why);
+	http_respond_error(r, ERR_ACCESS_REVOKED, "This query tab was closed: %s", why);
 	return true;
 }
 
@@ -77,17 +77,17 @@ qsession *api_query_session(http_req *r)
 	if (s)
 		return s;
 	if (qmanager_stopping(app->queries))
-		http_respond_error(r, 503, "server_stopping",
+		http_respond_error(r, ERR_SERVER_STOPPING,
 				   "This Tusk server is stopping; the tab opens again on the next one that answers.");
 	else if (qmanager_issued(app->queries, sid) && revoked_tab(r, sid))
 		return NULL;
 	else if (!qmanager_issued(app->queries, sid))
-		http_respond_error(r, 409, "session_elsewhere",
+		http_respond_error(r, ERR_SESSION_ELSEWHERE,
 				   "This query tab's session lives in another Tusk process (another replica, or this one "
 				   "before it restarted), so its results are not here: open the tab again. Its SQL is "
 				   "kept; its results and any open transaction are lost.");
 	else
-		http_respond_error(r, 404, "session_not_found",
+		http_respond_error(r, ERR_SESSION_NOT_FOUND,
 				   "This query tab's session is gone (closed or idle too long): open the tab again.");
 	return NULL;
 }
@@ -129,7 +129,7 @@ void api_sessions_execute(http_req *r)
 	if (bad)
 		return;
 	if (!sql || !*sql) {
-		http_respond_error(r, 400, "missing_field", "Give the SQL to run in 'sql'.");
+		http_respond_error(r, ERR_MISSING_FIELD, "Give the SQL to run in 'sql'.");
 		return;
 	}
 	qsession *s = load(r);
@@ -138,7 +138,7 @@ void api_sessions_execute(http_req *r)
 	uint64_t id;
 	tusk_err err;
 	if (!qsession_execute(s, sql, &o, &id, &err)) {
-		http_respond_error(r, 409, err.code, "%s", err.msg);
+		api_respond_err_status(r, 409, &err);
 	} else {
 		char out[64];
 		snprintf(out, sizeof(out), "{\"execution_id\":%llu}", (unsigned long long)id);
@@ -157,7 +157,7 @@ static void run_fixed(http_req *r, const char *sql)
 	tusk_err err;
 	qexec_opts o = {.autocommit = true};
 	if (!qsession_execute(s, sql, &o, &id, &err))
-		http_respond_error(r, 409, err.code, "%s", err.msg);
+		api_respond_err_status(r, 409, &err);
 	else
 		respond_status(r, s, 202);
 	qsession_release(s);
@@ -204,7 +204,7 @@ static bool query_u64(http_req *r, const char *name, uint64_t def, uint64_t max,
 	char *end;
 	unsigned long long n = strtoull(v, &end, 10);
 	if (*end || v[0] == '-' || n > max) {
-		http_respond_error(r, 400, "invalid_query", "'%s' must be a whole number up to %llu.", name,
+		http_respond_error(r, ERR_INVALID_QUERY, "'%s' must be a whole number up to %llu.", name,
 				   (unsigned long long)max);
 		return false;
 	}
@@ -218,7 +218,7 @@ static bool result_index(http_req *r, int *k)
 	char *end;
 	long n = strtol(v, &end, 10);
 	if (*end || n < 0 || n > 100000) {
-		http_respond_error(r, 404, "not_found", "There is no result %s.", v);
+		http_respond_error(r, ERR_NOT_FOUND, "There is no result %s.", v);
 		return false;
 	}
 	*k = (int)n;
@@ -233,7 +233,7 @@ static void respond_built(http_req *r, str *out, bool ok, const tusk_err *err)
 		return;
 	}
 	str_free(out);
-	http_respond_error(r, strcmp(err->code, "not_found") == 0 ? 404 : 500, err->code, "%s", err->msg);
+	api_respond_err(r, err);
 }
 
 void api_sessions_rows(http_req *r)
@@ -266,7 +266,7 @@ void api_sessions_value(http_req *r)
 	bool bad = *end || !*rv || *rv == '-';
 	long col = strtol(cv, &end, 10);
 	if (bad || *end || !*cv || col < 0 || col > 1600) {
-		http_respond_error(r, 404, "not_found", "There is no cell %s, %s.", rv, cv);
+		http_respond_error(r, ERR_NOT_FOUND, "There is no cell %s, %s.", rv, cv);
 		return;
 	}
 	qsession *s = load(r);
@@ -515,7 +515,7 @@ static bool one_char_option(http_req *r, const char *name, char def, char *out)
 		return true;
 	}
 	if (strlen(v) != 1 || v[0] == '\n' || v[0] == '\r') {
-		http_respond_error(r, 400, "invalid_query", "'%s' must be one character (or 'tab').", name);
+		http_respond_error(r, ERR_INVALID_QUERY, "'%s' must be one character (or 'tab').", name);
 		return false;
 	}
 	*out = v[0];
@@ -530,19 +530,19 @@ void api_sessions_export(http_req *r)
 	const char *format = http_req_query(r, "format");
 	bool csv = !format || strcmp(format, "csv") == 0, sql = format && strcmp(format, "sql") == 0;
 	if (!csv && !sql && strcmp(format, "json") != 0) {
-		http_respond_error(r, 400, "invalid_query", "format must be csv, json or sql.");
+		http_respond_error(r, ERR_INVALID_QUERY, "format must be csv, json or sql.");
 		return;
 	}
 	const char *table = http_req_query(r, "table"), *schema_name = http_req_query(r, "schema");
 	if (sql && table && (!*table || strlen(table) > 200)) {
-		http_respond_error(r, 400, "invalid_query", "table names the INSERT target: 1 to 200 characters.");
+		http_respond_error(r, ERR_INVALID_QUERY, "table names the INSERT target: 1 to 200 characters.");
 		return;
 	}
 	char delimiter, quote;
 	if (!one_char_option(r, "delimiter", ',', &delimiter) || !one_char_option(r, "quote", '"', &quote))
 		return;
 	if (delimiter == quote) {
-		http_respond_error(r, 400, "invalid_query", "The delimiter and the quote must differ.");
+		http_respond_error(r, ERR_INVALID_QUERY, "The delimiter and the quote must differ.");
 		return;
 	}
 	const char *header = http_req_query(r, "header");
@@ -576,7 +576,7 @@ void api_sessions_export(http_req *r)
 	x->first_row = true;
 	tusk_err err;
 	if (!qsession_result_columns(s, k, &x->execution_id, &x->ncols, &x->names, &err)) {
-		http_respond_error(r, 404, err.code, "%s", err.msg);
+		api_respond_err_status(r, 404, &err);
 		export_free(x);
 		return;
 	}

@@ -61,7 +61,7 @@ void api_logical_status(http_req *r)
 		return;
 	const char *db = http_req_query(r, "database");
 	if (!db || !*db) {
-		http_respond_error(r, 400, "missing_field", "Give the database.");
+		http_respond_error(r, ERR_MISSING_FIELD, "Give the database.");
 		return;
 	}
 	int64_t uid = api_session(r)->user.id;
@@ -76,7 +76,7 @@ void api_logical_status(http_req *r)
 				: NULL;
 	if (!wal) {
 		if (pe.sqlstate[0])
-			api_respond_pg_error(r, 502, "query_failed", &pe, NULL);
+			api_respond_pg_error(r, ERR_QUERY_FAILED, &pe, NULL);
 		else
 			api_respond_err(r, &err);
 	} else {
@@ -306,7 +306,7 @@ static bool load_source(tusk_app *app, int64_t uid, json_t *o, struct source *sr
 	json_t *sid = json_object_get(o, "server_id");
 	src->database = json_string_value(json_object_get(o, "database"));
 	if (!json_is_integer(sid) || !src->database || !*src->database) {
-		err_set(err, "invalid_spec", "'source' is {server_id, database} of a server you are connected to");
+		err_set(err, ERR_INVALID_SPEC, "'source' is {server_id, database} of a server you are connected to");
 		return false;
 	}
 	src->server_id = json_integer_value(sid);
@@ -314,7 +314,7 @@ static bool load_source(tusk_app *app, int64_t uid, json_t *o, struct source *sr
 	int found = store_server_get(app->store, uid, src->server_id, &sv, err);
 	if (found != 1) {
 		if (found == 0)
-			err_set(err, "not_found", "There is no server %lld.", (long long)src->server_id);
+			err_set(err, ERR_NOT_FOUND, "There is no server %lld.", (long long)src->server_id);
 		return false;
 	}
 	store_server_clear(&sv);
@@ -345,7 +345,7 @@ void api_subscriptions_create(http_req *r)
 	const char *name = json_string_value(json_object_get(spec, "name"));
 	json_t *pubs = json_object_get(spec, "publications");
 	if (!db || !json_is_object(spec) || !name || !*name || !names_array(pubs)) {
-		http_respond_error(r, 400, "invalid_spec",
+		http_respond_error(r, ERR_INVALID_SPEC,
 				   "Give the database and a spec with name, source {server_id, database} and publications.");
 		return;
 	}
@@ -429,14 +429,14 @@ void api_subscriptions_action(http_req *r)
 	while (a.action && k < 5 && strcmp(actions[k], a.action) != 0)
 		k++;
 	if (!db || !a.name || !a.action || k == 5) {
-		http_respond_error(r, 400, "invalid_spec",
+		http_respond_error(r, ERR_INVALID_SPEC,
 				   "Give the database, the subscription's name and an action: enable, disable, refresh, skip "
 				   "or drop.");
 		return;
 	}
 	int64_t uid = api_session(r)->user.id;
 	if (strcmp(a.action, "skip") == 0 && (!a.lsn || pgpool_server_version(app->pool, uid, server_id) < 150000)) {
-		http_respond_error(r, 400, "invalid_spec", "skip needs the 'lsn' of the failed transaction and PostgreSQL 15+.");
+		http_respond_error(r, ERR_INVALID_SPEC, "skip needs the 'lsn' of the failed transaction and PostgreSQL 15+.");
 		return;
 	}
 	struct build b = {.preview = preview};
@@ -514,7 +514,7 @@ void api_replication_setup(http_req *r)
 	json_array_foreach(tables, i, e) tables_ok = tables_ok && json_is_string(json_object_get(e, "schema")) &&
 						     json_is_string(json_object_get(e, "name"));
 	if (!db || !pub || !*pub || !sub || !*sub || !tables_ok) {
-		http_respond_error(r, 400, "invalid_spec",
+		http_respond_error(r, ERR_INVALID_SPEC,
 				   "Give the database (the subscriber's), source {server_id, database}, tables [{schema, "
 				   "name}], publication and subscription names.");
 		return;
@@ -533,7 +533,7 @@ void api_replication_setup(http_req *r)
 	if (ok && !wal) {
 		ok = false;
 	} else if (ok && strcmp(PQgetvalue(wal, 0, 0), "logical") != 0) {
-		http_respond_error(r, 422, "wal_level",
+		http_respond_error(r, ERR_WAL_LEVEL,
 				   "The publisher's wal_level is '%s': logical replication needs 'logical'. Set wal_level = "
 				   "logical (ALTER SYSTEM) and restart the publisher, then try again.",
 				   PQgetvalue(wal, 0, 0));
@@ -556,13 +556,13 @@ void api_replication_setup(http_req *r)
 		free(target_path);
 		if (exists)
 			continue;
-		if (strcmp(perr.code, "not_found") != 0) {
+		if (perr.code != ERR_NOT_FOUND) {
 			err = perr;
 			ok = false;
 			break;
 		}
 		if (!create_tables) {
-			err_set(&err, "invalid_spec", "The subscriber has no table %s.%s: create it, or let Tusk copy its definition.",
+			err_set(&err, ERR_INVALID_SPEC, "The subscriber has no table %s.%s: create it, or let Tusk copy its definition.",
 				schema, name);
 			ok = false;
 			break;

@@ -56,7 +56,7 @@ void api_roles_list(http_req *r)
 	PGresult *res = pgpool_query(app->pool, api_session(r)->user.id, server_id, NULL, LIST_SQL, 1, params, &pe, &err);
 	if (!res) {
 		if (pe.sqlstate[0])
-			api_respond_pg_error(r, 502, "query_failed", &pe, NULL);
+			api_respond_pg_error(r, ERR_QUERY_FAILED, &pe, NULL);
 		else
 			api_respond_err(r, &err);
 		return;
@@ -416,7 +416,7 @@ void api_roles_create(http_req *r)
 		return;
 	json_t *spec = json_object_get(body, "spec");
 	if (!json_is_object(spec)) {
-		http_respond_error(r, 400, "missing_field", "Give the role's spec (an object).");
+		http_respond_error(r, ERR_MISSING_FIELD, "Give the role's spec (an object).");
 		return;
 	}
 	int64_t uid = api_session(r)->user.id;
@@ -444,7 +444,7 @@ void api_roles_alter(http_req *r)
 	if (bad)
 		return;
 	if (!role || !*role || !json_is_object(changes)) {
-		http_respond_error(r, 400, "missing_field", "Give the role and the changes (an object).");
+		http_respond_error(r, ERR_MISSING_FIELD, "Give the role and the changes (an object).");
 		return;
 	}
 	int64_t uid = api_session(r)->user.id;
@@ -528,7 +528,7 @@ void api_roles_drop(http_req *r)
 	if (bad)
 		return;
 	if (!role || !*role) {
-		http_respond_error(r, 400, "missing_field", "Give the role to drop.");
+		http_respond_error(r, ERR_MISSING_FIELD, "Give the role to drop.");
 		return;
 	}
 	if (reassign && !*reassign)

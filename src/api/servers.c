@@ -109,12 +109,12 @@ static bool take_text(http_req *r, json_t *body, const char *key, size_t max, ch
 	if (!v)
 		return true;
 	if (!json_is_string(v) && !json_is_null(v)) {
-		http_respond_error(r, 400, "invalid_field", "The field '%s' must be a string.", key);
+		http_respond_error(r, ERR_INVALID_FIELD, "The field '%s' must be a string.", key);
 		return false;
 	}
 	const char *s = json_is_string(v) ? json_string_value(v) : "";
 	if (strlen(s) > max) {
-		http_respond_error(r, 400, "invalid_field", "The field '%s' is longer than %zu characters.", key, max);
+		http_respond_error(r, ERR_INVALID_FIELD, "The field '%s' is longer than %zu characters.", key, max);
 		return false;
 	}
 	free(*field);
@@ -128,7 +128,7 @@ static bool take_params(http_req *r, json_t *body, store_server *sv)
 	if (!p)
 		return true;
 	if (!json_is_object(p)) {
-		http_respond_error(r, 400, "invalid_field", "The field 'connection_params' must be an object.");
+		http_respond_error(r, ERR_INVALID_FIELD, "The field 'connection_params' must be an object.");
 		return false;
 	}
 	json_t *clean = json_object();
@@ -140,7 +140,7 @@ static bool take_params(http_req *r, json_t *body, store_server *sv)
 		char why[256];
 		bool ok = text && server_param_check(key, text, why, sizeof(why));
 		if (!ok) {
-			http_respond_error(r, 400, "invalid_parameter", "Connection parameter '%s': %s.", key,
+			http_respond_error(r, ERR_INVALID_PARAMETER, "Connection parameter '%s': %s.", key,
 					   text ? why : "the value must be a string or a number");
 			free(text);
 			json_decref(clean);
@@ -175,7 +175,7 @@ static bool take_restriction(http_req *r, json_t *body, store_server *sv)
 		}
 	if (!ok) {
 		json_decref(list);
-		http_respond_error(r, 400, "invalid_field", "The field 'db_restriction' must be a list of database names.");
+		http_respond_error(r, ERR_INVALID_FIELD, "The field 'db_restriction' must be a list of database names.");
 		return false;
 	}
 	free(sv->db_restriction);
@@ -209,31 +209,31 @@ static bool take_fields(http_req *r, json_t *body, store_server *sv)
 		if (!take_text(r, body, texts[i].key, texts[i].max, (char **)((char *)sv + texts[i].off)))
 			return false;
 	if (!server_color_ok(sv->bg_color) || !server_color_ok(sv->fg_color)) {
-		http_respond_error(r, 400, "invalid_field", "Colours are written #rrggbb.");
+		http_respond_error(r, ERR_INVALID_FIELD, "Colours are written #rrggbb.");
 		return false;
 	}
 	json_t *port = json_object_get(body, "port");
 	if (port && !json_is_null(port) &&
 	    (!json_is_integer(port) || json_integer_value(port) < 1 || json_integer_value(port) > 65535)) {
-		http_respond_error(r, 400, "invalid_field", "The field 'port' must be a whole number from 1 to 65535.");
+		http_respond_error(r, ERR_INVALID_FIELD, "The field 'port' must be a whole number from 1 to 65535.");
 		return false;
 	}
 	if (port)
 		sv->port = json_is_integer(port) ? (int)json_integer_value(port) : 0;
 	json_t *shared = json_object_get(body, "shared");
 	if (shared && !json_is_boolean(shared)) {
-		http_respond_error(r, 400, "invalid_field", "The field 'shared' must be true or false.");
+		http_respond_error(r, ERR_INVALID_FIELD, "The field 'shared' must be true or false.");
 		return false;
 	}
 	if (shared && json_is_true(shared) && !sv->shared && strcmp(s->user.role, "admin") != 0) {
-		http_respond_error(r, 403, "forbidden", "Only administrators may share a server.");
+		http_respond_error(r, ERR_FORBIDDEN, "Only administrators may share a server.");
 		return false;
 	}
 	if (shared)
 		sv->shared = json_is_true(shared);
 	json_t *group = json_object_get(body, "group");
 	if (group && (!json_is_string(group) || strlen(json_string_value(group)) > 128)) {
-		http_respond_error(r, 400, "invalid_field", "The field 'group' must be a group name.");
+		http_respond_error(r, ERR_INVALID_FIELD, "The field 'group' must be a group name.");
 		return false;
 	}
 	if (group && *json_string_value(group)) {
@@ -246,11 +246,11 @@ static bool take_fields(http_req *r, json_t *body, store_server *sv)
 	if (!take_params(r, body, sv) || !take_restriction(r, body, sv))
 		return false;
 	if (!sv->name) {
-		http_respond_error(r, 400, "invalid_field", "A server needs a name.");
+		http_respond_error(r, ERR_INVALID_FIELD, "A server needs a name.");
 		return false;
 	}
 	if (!sv->host && !sv->service && !strstr(sv->connection_params ? sv->connection_params : "", "\"hostaddr\"")) {
-		http_respond_error(r, 400, "invalid_field", "Give a host name or address (or a service).");
+		http_respond_error(r, ERR_INVALID_FIELD, "Give a host name or address (or a service).");
 		return false;
 	}
 	return true;
@@ -282,7 +282,7 @@ static bool save_secret(http_req *r, int64_t server_id, const char *name, const 
 		return ok;
 	}
 	if (!s->has_data_key) {
-		http_respond_error(r, 409, "no_data_key", "Log out and in again to save passwords in this session.");
+		http_respond_error(r, ERR_NO_DATA_KEY, "Log out and in again to save passwords in this session.");
 		return false;
 	}
 	char *ad = credential_ad(server_id, s->user.id, name);
@@ -346,7 +346,7 @@ static bool can_keep(http_req *r, const char *secret)
 {
 	if (!secret || !*secret || api_session(r)->has_data_key)
 		return true;
-	http_respond_error(r, 409, "no_data_key", "Log out and in again to save passwords in this session.");
+	http_respond_error(r, ERR_NO_DATA_KEY, "Log out and in again to save passwords in this session.");
 	return false;
 }
 
@@ -397,7 +397,7 @@ static bool owns(http_req *r, const store_server *sv)
 {
 	if (sv->user_id == api_session(r)->user.id)
 		return true;
-	http_respond_error(r, 403, "forbidden", "Only the owner of a shared server can change or delete it.");
+	http_respond_error(r, ERR_FORBIDDEN, "Only the owner of a shared server can change or delete it.");
 	return false;
 }
 
@@ -488,7 +488,7 @@ static const char *group_name(http_req *r, json_t *body)
 	if (bad)
 		return NULL;
 	if (!name || !*name || strlen(name) > 127) {
-		http_respond_error(r, 400, "invalid_field", "A group needs a name of 1 to 127 characters.");
+		http_respond_error(r, ERR_INVALID_FIELD, "A group needs a name of 1 to 127 characters.");
 		return NULL;
 	}
 	return name;
@@ -544,10 +544,7 @@ void api_groups_update(http_req *r)
 		return;
 	tusk_err err;
 	if (!store_group_rename(app->store, g.user_id, g.id, name, &err)) {
-		if (strcmp(err.code, "group_exists") == 0)
-			http_respond_error(r, 409, err.code, "%s", err.msg);
-		else
-			api_internal_error(r, &err);
+		api_respond_err(r, &err);
 		return;
 	}
 	respond_group(r, 200, g.id, name);
@@ -561,10 +558,7 @@ void api_groups_delete(http_req *r)
 		return;
 	tusk_err err;
 	if (!store_group_delete(app->store, g.user_id, g.id, &err)) {
-		if (strcmp(err.code, "group_not_empty") == 0)
-			http_respond_error(r, 409, err.code, "%s", err.msg);
-		else
-			api_internal_error(r, &err);
+		api_respond_err(r, &err);
 		return;
 	}
 	http_respond_empty(r, 204);
@@ -649,7 +643,7 @@ static bool resolve_file_param(const config *cfg, int64_t user_id, const char *k
 	/* libpq reads an sslkey "engine:key" as an OpenSSL engine to load: a library of the
 	 * user's choosing in Tusk's process. No file a user names may hold a ':' */
 	if (strchr(value, ':')) {
-		err_set(err, "file_not_found",
+		err_set(err, ERR_FILE_NOT_FOUND,
 			"%s '%s' holds a ':', which libpq would read as an OpenSSL engine; name a file without one.", key,
 			value);
 		return false;
@@ -657,7 +651,7 @@ static bool resolve_file_param(const config *cfg, int64_t user_id, const char *k
 	if (value[0] == '/' && file_in_dirs(cfg->file_dirs, value, t, out)) {
 		if (!strchr(*out, ':'))
 			return true;
-		err_set(err, "file_not_found", "%s resolves to a path holding a ':', which libpq would read as an OpenSSL engine.",
+		err_set(err, ERR_FILE_NOT_FOUND, "%s resolves to a path holding a ':', which libpq would read as an OpenSSL engine.",
 			key);
 		return false;
 	}
@@ -667,13 +661,13 @@ static bool resolve_file_param(const config *cfg, int64_t user_id, const char *k
 	char *abs = NULL;
 	tusk_err why;
 	if (!files_resolve(cfg->data_dir, user_id, rel, true, &abs, &why)) {
-		err_set(err, "file_not_found",
+		err_set(err, ERR_FILE_NOT_FOUND,
 			"%s '%s' is not a file in your storage (%s). Upload it in Storage, or change the server's %s.",
 			key, value, why.msg, key);
 		return false;
 	}
 	if (t->npaths == (int)(sizeof(t->paths) / sizeof(*t->paths)) || strchr(abs, ':')) {
-		err_set(err, strchr(abs, ':') ? "file_not_found" : "invalid_server", "%s",
+		err_set(err, strchr(abs, ':') ? ERR_FILE_NOT_FOUND : ERR_INVALID_SERVER, "%s",
 			strchr(abs, ':') ? "the storage folder's path holds a ':', which libpq would read as an OpenSSL engine"
 					 : "too many file parameters");
 		free(abs);
@@ -727,18 +721,6 @@ static bool build_target(const config *cfg, const store_server *sv, int64_t user
 	return true;
 }
 
-static int connect_status(const char *code)
-{
-	if (strcmp(code, "file_not_found") == 0 || strcmp(code, "host_not_allowed") == 0 ||
-	    strcmp(code, "service_not_allowed") == 0 || strcmp(code, "invalid_server") == 0)
-		return 422;
-	if (strcmp(code, "password_required") == 0 || strcmp(code, "authentication_failed") == 0)
-		return 401;
-	if (strcmp(code, "too_many_connections") == 0)
-		return 503;
-	return 502;
-}
-
 void api_servers_connect(http_req *r)
 {
 	tusk_app *app = http_req_app(r);
@@ -757,7 +739,7 @@ void api_servers_connect(http_req *r)
 		return;
 	}
 	if (typed && save && !s->has_data_key) {
-		http_respond_error(r, 409, "no_data_key", "Log out and in again to save passwords in this session.");
+		http_respond_error(r, ERR_NO_DATA_KEY, "Log out and in again to save passwords in this session.");
 		store_server_clear(&sv);
 		return;
 	}
@@ -782,7 +764,7 @@ void api_servers_connect(http_req *r)
 	wipe(saved);
 	wipe(saved_ssl);
 	if (!ok) {
-		http_respond_error(r, connect_status(err.code), err.code, "%s", err.msg);
+		http_respond_error_status(r, err_status(err.code, true), err.code, "%s", err.msg);
 	} else if ((!typed || !save || save_secret(r, sv.id, "password", typed)) &&
 		   (!typed_ssl || !save || save_secret(r, sv.id, "sslpassword", typed_ssl))) {
 		str out = STR_INIT;
@@ -818,7 +800,7 @@ static bool query_flag(http_req *r, const char *name, bool *out)
 	*out = v && strcmp(v, "true") == 0;
 	if (!v || *out || strcmp(v, "false") == 0)
 		return true;
-	http_respond_error(r, 400, "invalid_parameter", "'%s' is true or false.", name);
+	http_respond_error(r, ERR_INVALID_PARAMETER, "'%s' is true or false.", name);
 	return false;
 }
 
@@ -916,10 +898,8 @@ static bool query_int(http_req *r, const char *name, int64_t def, int64_t min, i
 		*out = n;
 		return true;
 	}
-	char code[32];
-	snprintf(code, sizeof(code), "invalid_%s", name);
-	http_respond_error(r, 400, code, "'%s' is a whole number from %lld to %lld.", name, (long long)min,
-			   (long long)max);
+	http_respond_error(r, strcmp(name, "limit") == 0 ? ERR_INVALID_LIMIT : ERR_INVALID_OFFSET,
+			   "'%s' is a whole number from %lld to %lld.", name, (long long)min, (long long)max);
 	return false;
 }
 
@@ -934,7 +914,7 @@ void api_objects_collection(http_req *r)
 	    !query_int(r, "limit", 100, 1, GRID_MAX_ROWS, &q.limit))
 		return;
 	if (!q.path || !*q.path) {
-		http_respond_error(r, 400, "missing_field", "Give the path of a collection.");
+		http_respond_error(r, ERR_MISSING_FIELD, "Give the path of a collection.");
 		return;
 	}
 	store_server sv;
@@ -1146,7 +1126,7 @@ void api_objects_drop(http_req *r)
 	if (!ok) {
 		api_respond_err(r, &err);
 	} else if (t.failed) {
-		api_respond_pg_error(r, 409, "drop_failed", &pe, str_cstr(&sql));
+		api_respond_pg_error(r, ERR_DROP_FAILED, &pe, str_cstr(&sql));
 	} else {
 		json_t *answer = json_pack("{s:s, s:b, s:b}", "sql", str_cstr(&sql), "done", !preview, "transaction", transaction);
 		char *text = json_dumps(answer, JSON_COMPACT);

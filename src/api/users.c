@@ -17,23 +17,6 @@ static void respond_user(http_req *r, int status, const store_user *u)
 	http_respond_json(r, status, &out);
 }
 
-/* Maps a refusal from auth/store to a status code. */
-static void respond_refusal(http_req *r, const tusk_err *err)
-{
-	static const struct {
-		const char *code;
-		int status;
-	} map[] = {
-		{"invalid_email", 400}, {"weak_password", 400}, {"invalid_role", 400}, {"email_taken", 409},
-	};
-	for (size_t i = 0; i < sizeof(map) / sizeof(*map); i++)
-		if (strcmp(err->code, map[i].code) == 0) {
-			http_respond_error(r, map[i].status, err->code, "%s", err->msg);
-			return;
-		}
-	api_internal_error(r, err);
-}
-
 void api_users_list(http_req *r)
 {
 	tusk_app *app = http_req_app(r);
@@ -73,13 +56,13 @@ void api_users_create(http_req *r)
 	if (bad)
 		return;
 	if (!email || !password) {
-		http_respond_error(r, 400, "missing_field", "A new user needs an e-mail address and a password.");
+		http_respond_error(r, ERR_MISSING_FIELD, "A new user needs an e-mail address and a password.");
 		return;
 	}
 	store_user u;
 	tusk_err err = {0};
 	if (!auth_user_create(app->auth, email, password, role ? role : "user", active, &u, &err)) {
-		respond_refusal(r, &err);
+		api_respond_err(r, &err);
 		return;
 	}
 	char detail[300];
@@ -110,7 +93,7 @@ static bool keeps_an_admin(http_req *r, const store_user *before, bool still_adm
 		return false;
 	}
 	if (admins <= 1) {
-		http_respond_error(r, 409, "last_admin", "This is the last active administrator: make another one first.");
+		http_respond_error(r, ERR_LAST_ADMIN, "This is the last active administrator: make another one first.");
 		return false;
 	}
 	return true;
@@ -134,22 +117,22 @@ void api_users_update(http_req *r)
 		return;
 	tusk_err err = {0};
 	if (locked && !u.locked) {
-		http_respond_error(r, 400, "invalid_field", "Accounts lock themselves; 'locked' can only be set to false.");
+		http_respond_error(r, ERR_INVALID_FIELD, "Accounts lock themselves; 'locked' can only be set to false.");
 		return;
 	}
 	if (email && !auth_email_normalize(email, u.email, &err)) {
-		respond_refusal(r, &err);
+		api_respond_err(r, &err);
 		return;
 	}
 	if (role && strcmp(role, "admin") != 0 && strcmp(role, "user") != 0) {
-		http_respond_error(r, 400, "invalid_role", "The role must be admin or user, not '%s'.", role);
+		http_respond_error(r, ERR_INVALID_ROLE, "The role must be admin or user, not '%s'.", role);
 		return;
 	}
 	if (role)
 		snprintf(u.role, sizeof(u.role), "%s", role);
 	u.active = active;
 	if (!locked && u.locked && !store_login_clear(app->store, u.email, &err)) {
-		respond_refusal(r, &err);
+		api_respond_err(r, &err);
 		return;
 	}
 	if (!locked) {
@@ -165,7 +148,7 @@ void api_users_update(http_req *r)
 	if (ok && !u.active)
 		ok = store_session_delete_user(app->store, u.id, NULL, &err);
 	if (!ok) {
-		respond_refusal(r, &err);
+		api_respond_err(r, &err);
 		return;
 	}
 	/* what the account has open ends with its access */
@@ -203,7 +186,7 @@ void api_users_delete(http_req *r)
 	if (!load_target(r, &u))
 		return;
 	if (u.id == api_session(r)->user.id) {
-		http_respond_error(r, 409, "cannot_delete_self", "You cannot delete your own account.");
+		http_respond_error(r, ERR_CANNOT_DELETE_SELF, "You cannot delete your own account.");
 		return;
 	}
 	if (!keeps_an_admin(r, &u, false))
@@ -243,7 +226,7 @@ void api_audit_list(http_req *r)
 		.offset = query_int(r, "offset", 0, 0, INT64_MAX),
 	};
 	if (f.limit < 0 || f.offset < 0 || f.user_id < 0) {
-		http_respond_error(r, 400, "invalid_query", "limit must be 1 to 1000; offset and user_id whole numbers.");
+		http_respond_error(r, ERR_INVALID_QUERY, "limit must be 1 to 1000; offset and user_id whole numbers.");
 		return;
 	}
 	size_t n;

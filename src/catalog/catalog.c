@@ -261,7 +261,7 @@ static bool member_collections(pgpool *pool, int64_t user_id, int64_t server_id,
 	}
 	if (nparams > w->nparams) {
 		str_free(&sql);
-		err_set(err, "not_found", "There is no object at '%s'.", path);
+		err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
 		return false;
 	}
 	PGresult *r = pgpool_query(pool, user_id, server_id, w->db, str_cstr(&sql), nparams, w->params, pgerr, err);
@@ -288,7 +288,7 @@ static bool collection_members(pgpool *pool, int64_t user_id, int64_t server_id,
 	const catalog_kind *k = w->collection;
 	int nparams = level_params(k->level);
 	if (nparams > w->nparams) {
-		err_set(err, "not_found", "There is no object at '%s'.", path);
+		err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
 		return false;
 	}
 	str sql = STR_INIT;
@@ -330,7 +330,7 @@ bool catalog_children(pgpool *pool, int64_t user_id, int64_t server_id, const ch
 	if (!ok) {
 		if (strncmp(path, "/databases/", 11) == 0)
 			walk_free(&w);
-		err_set(err, "not_found", "There is no object at '%s'.", path);
+		err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
 		return false;
 	}
 	if (!w.collection || w.at_member)
@@ -396,7 +396,7 @@ bool catalog_ddl(pgpool *pool, int64_t user_id, int64_t server_id, const char *p
 	if (!global && (!path || strncmp(path, "/databases/", 11) != 0 || !walk_path(path, &w))) {
 		if (path && strncmp(path, "/databases/", 11) == 0)
 			walk_free(&w);
-		err_set(err, "not_found", "There is no object at '%s'.", path ? path : "");
+		err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path ? path : "");
 		return false;
 	}
 	bool ok = false;
@@ -406,14 +406,14 @@ bool catalog_ddl(pgpool *pool, int64_t user_id, int64_t server_id, const char *p
 	const char *kind = is_db ? "database" : w.member_kind;
 	const char *const *queries = is_db || w.at_member ? catalog_ddl_queries(kind, &nparams) : NULL;
 	if (!is_db && !w.at_member && !w.global) {
-		err_set(err, "not_found", "'%s' is a collection; DDL belongs to its members.", path);
+		err_set(err, ERR_NOT_FOUND, "'%s' is a collection; DDL belongs to its members.", path);
 	} else if (!queries) {
-		err_set(err, "ddl_unavailable", "Tusk cannot write the DDL of a %s yet.", kind);
+		err_set(err, ERR_DDL_UNAVAILABLE, "Tusk cannot write the DDL of a %s yet.", kind);
 	} else {
 		const char *params[3];
 		ok = member_params(&w, nparams, params);
 		if (!ok)
-			err_set(err, "not_found", "There is no object at '%s'.", path);
+			err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
 		for (int i = 0; ok && queries[i]; i++)
 			ok = ddl_part(pool, user_id, server_id, &w, queries[i], nparams, params, out, pgerr, err);
 		const char *extra = ok ? catalog_ddl_extra(kind, pgpool_server_version(pool, user_id, server_id)) : NULL;
@@ -421,7 +421,7 @@ bool catalog_ddl(pgpool *pool, int64_t user_id, int64_t server_id, const char *p
 			ok = ddl_part(pool, user_id, server_id, &w, extra, nparams, params, out, pgerr, err);
 		if (ok && out->len == 0) {
 			ok = false;
-			err_set(err, "not_found", "There is no object at '%s'.", path);
+			err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
 		}
 	}
 	walk_free(&w);
@@ -468,7 +468,7 @@ static bool grid_sql(const struct grid_source *src, const catalog_grid_query *q,
 			if (strcmp(q->order, c->name) == 0)
 				key = c->sql;
 		if (!key) {
-			err_set(err, "invalid_order", "This collection has no column '%s' to order by.", q->order);
+			err_set(err, ERR_INVALID_ORDER, "This collection has no column '%s' to order by.", q->order);
 			return false;
 		}
 	}
@@ -515,7 +515,7 @@ static bool grid_source_of(const catalog_grid_query *q, struct grid_source *src,
 	*walked = strncmp(path, "/databases/", 11) == 0;
 	if (!*walked || !walk_path(path, w) || !w->collection || w->at_member ||
 	    level_params(w->collection->level) > w->nparams) {
-		err_set(err, "not_found", "There is no collection at '%s'.", path);
+		err_set(err, ERR_NOT_FOUND, "There is no collection at '%s'.", path);
 		return false;
 	}
 	const catalog_kind *k = w->collection;
@@ -616,22 +616,22 @@ static const char *facet_query(const char *path, enum catalog_facet facet, struc
 		if (path && strncmp(path, "/databases/", 11) == 0)
 			walk_free(w);
 		memset(w, 0, sizeof(*w));
-		err_set(err, "not_found", "There is no object at '%s'.", path ? path : "");
+		err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path ? path : "");
 		return NULL;
 	}
 	if (w->collection && !w->at_member) {
-		err_set(err, "not_found", "'%s' is a collection, not an object.", path);
+		err_set(err, ERR_NOT_FOUND, "'%s' is a collection, not an object.", path);
 		return NULL;
 	}
 	const char *kind = w->collection || w->global ? w->member_kind : "database";
 	const char *sql = catalog_props_query(kind, facet, nparams);
 	if (!sql) {
-		err_set(err, "unavailable", "Tusk has no %s for a %s yet.",
+		err_set(err, ERR_UNAVAILABLE, "Tusk has no %s for a %s yet.",
 			facet == CATALOG_STATISTICS ? "statistics" : "details", kind);
 		return NULL;
 	}
 	if (!member_params(w, *nparams, params)) {
-		err_set(err, "not_found", "There is no object at '%s'.", path);
+		err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
 		return NULL;
 	}
 	return sql;
@@ -649,7 +649,7 @@ bool catalog_facet(pgpool *pool, int64_t user_id, int64_t server_id, const char 
 	PGresult *r = ok ? pgpool_query(pool, user_id, server_id, w.db, sql, nparams, params, pgerr, err) : NULL;
 	ok = r != NULL;
 	if (ok && PQntuples(r) == 0 && facet == CATALOG_PROPERTIES) {
-		err_set(err, "not_found", "There is no object at '%s'.", path);
+		err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
 		ok = false;
 	}
 	for (int c = 0; ok && PQntuples(r) > 0 && c < PQnfields(r); c++)
@@ -670,7 +670,7 @@ bool catalog_dependencies(pgpool *pool, int64_t user_id, int64_t server_id, cons
 	PGresult *r = sql ? pgpool_query(pool, user_id, server_id, w.db, sql, nparams, params, pgerr, err) : NULL;
 	bool ok = r != NULL;
 	if (ok && (PQntuples(r) == 0 || PQgetisnull(r, 0, 1))) {
-		err_set(err, "not_found", "There is no object at '%s'.", path);
+		err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
 		ok = false;
 	}
 	if (ok) {
@@ -774,7 +774,7 @@ bool catalog_object_at(pgpool *pool, int64_t user_id, int64_t server_id, const c
 	PGresult *r = sql ? pgpool_query(pool, user_id, server_id, w.db, sql, nparams, params, pgerr, err) : NULL;
 	bool ok = r != NULL && PQntuples(r) == 1 && !PQgetisnull(r, 0, 1);
 	if (r && !ok)
-		err_set(err, "not_found", "There is no object at '%s'.", path);
+		err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
 	if (ok) {
 		/* a column is its table's sub-object */
 		bool column = w.collection && strcmp(w.member_kind, "column") == 0;
@@ -782,7 +782,7 @@ bool catalog_object_at(pgpool *pool, int64_t user_id, int64_t server_id, const c
 		PGresult *a = pgpool_query(pool, user_id, server_id, w.db, ADDRESS_SQL, 3, ids, pgerr, err);
 		ok = a != NULL;
 		if (ok && !read_address(a, out)) {
-			err_set(err, "not_found", "There is no object at '%s'.", path);
+			err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
 			ok = false;
 		}
 		PQclear(a);
@@ -822,14 +822,14 @@ bool catalog_path_relation(const char *path, char **db, char **schema, char **na
 	if (!path || strncmp(path, "/databases/", 11) != 0 || !walk_path(path, &w)) {
 		if (path && strncmp(path, "/databases/", 11) == 0)
 			walk_free(&w);
-		err_set(err, "not_found", "There is no object at '%s'.", path ? path : "");
+		err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path ? path : "");
 		return false;
 	}
 	bool ok = w.at_member && w.nparams >= 1 &&
 		  (strcmp(w.member_kind, "table") == 0 || strcmp(w.member_kind, "view") == 0 ||
 		   strcmp(w.member_kind, "materialized_view") == 0);
 	if (!ok) {
-		err_set(err, "not_found", "'%s' is not a table or view.", path);
+		err_set(err, ERR_NOT_FOUND, "'%s' is not a table or view.", path);
 	} else {
 		*db = xstrdup(w.db);
 		*schema = xstrdup(w.params[0]);
@@ -932,7 +932,7 @@ bool catalog_search(pgpool *pool, int64_t user_id, int64_t server_id, const char
 	}
 	str_free(&pattern);
 	if (!any) {
-		err_set(err, "invalid_kind", "Tusk searches tables, views, materialized views, sequences, functions, types, "
+		err_set(err, ERR_INVALID_KIND, "Tusk searches tables, views, materialized views, sequences, functions, types, "
 					     "columns and indexes; '%s' is none of them.",
 			kind);
 		return false;

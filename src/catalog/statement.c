@@ -99,7 +99,7 @@ static const struct kind *kind_of(const catalog_object *o, tusk_err *err)
 	for (size_t i = 0; i < sizeof(KINDS) / sizeof(*KINDS); i++)
 		if (strcmp(KINDS[i].type, o->type) == 0)
 			return &KINDS[i];
-	err_set(err, "unavailable", "Tusk has no statements for a %s.", o->type);
+	err_set(err, ERR_UNAVAILABLE, "Tusk has no statements for a %s.", o->type);
 	return NULL;
 }
 
@@ -138,12 +138,12 @@ static const struct kind *well_formed(const catalog_object *o, tusk_err *err)
 		const catalog_part *p = i < o->nnames ? &o->names[i] : &o->args[i - o->nnames];
 		/* an operator's missing side is no part at all: a NULL part is an object PostgreSQL half lost */
 		if (!p->raw || !p->quoted) {
-			err_set(err, "unavailable", "PostgreSQL named this %s with a part missing.", o->type);
+			err_set(err, ERR_UNAVAILABLE, "PostgreSQL named this %s with a part missing.", o->type);
 			return NULL;
 		}
 	}
 	if (!parts_fit(o, k->form)) {
-		err_set(err, "unavailable", "PostgreSQL named this %s in a way Tusk does not know.", o->type);
+		err_set(err, ERR_UNAVAILABLE, "PostgreSQL named this %s in a way Tusk does not know.", o->type);
 		return NULL;
 	}
 	return k;
@@ -156,13 +156,13 @@ static const struct kind *able(const catalog_object *o, unsigned can, const char
 	if (!k)
 		return NULL;
 	if (strcmp(k->type, "database") == 0) {
-		err_set(err, "unavailable",
+		err_set(err, ERR_UNAVAILABLE,
 			"Tusk cannot change or drop the database it is connected to from the tree: "
 			"use the query tool on another database.");
 		return NULL;
 	}
 	if (!(k->can & can)) {
-		err_set(err, "unavailable", "PostgreSQL cannot %s %s %s.", verb, k->a, o->type);
+		err_set(err, ERR_UNAVAILABLE, "PostgreSQL cannot %s %s %s.", verb, k->a, o->type);
 		return NULL;
 	}
 	return k;
@@ -271,7 +271,7 @@ bool catalog_sql_drop(const catalog_object *o, bool cascade, str *out, bool *tra
 	if (!k)
 		return false;
 	if (cascade && !(k->can & CAN_CASCADE)) {
-		err_set(err, "no_cascade", "%s %s cannot be dropped with CASCADE: %s.",
+		err_set(err, ERR_NO_CASCADE, "%s %s cannot be dropped with CASCADE: %s.",
 			strcmp(k->a, "an") == 0 ? "An" : "A", o->type,
 			strcmp(o->type, "role") == 0	     ? "drop or reassign what it owns and its privileges first"
 			: strcmp(o->type, "tablespace") == 0 ? "drop or move what is stored in it first"
@@ -313,7 +313,7 @@ bool catalog_sql_comment(PGconn *c, const catalog_object *o, const char *comment
 	if (comment) {
 		char *q = PQescapeLiteral(c, comment, strlen(comment));
 		if (!q) {
-			err_set(err, "invalid_spec", "The comment is not valid text: %s", PQerrorMessage(c));
+			err_set(err, ERR_INVALID_SPEC, "The comment is not valid text: %s", PQerrorMessage(c));
 			return false;
 		}
 		str_append_cstr(out, q);
@@ -330,7 +330,7 @@ static char *quote_user_name(PGconn *c, const char *name, tusk_err *err)
 {
 	char *q = PQescapeIdentifier(c, name, strlen(name));
 	if (!q)
-		err_set(err, "invalid_spec", "'%s' is not a valid name: %s", name, PQerrorMessage(c));
+		err_set(err, ERR_INVALID_SPEC, "'%s' is not a valid name: %s", name, PQerrorMessage(c));
 	return q;
 }
 
@@ -400,10 +400,10 @@ bool catalog_name_fits(PGconn *c, const char *name, tusk_err *err)
 			 NULL, params, NULL, NULL, 0);
 	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
 	if (!ok)
-		err_set(err, "query_failed", "%s", PQerrorMessage(c));
+		err_set(err, ERR_QUERY_FAILED, "%s", PQerrorMessage(c));
 	else if (strcmp(PQgetvalue(r, 0, 0), name) != 0) {
 		err_set(
-		    err, "name_too_long",
+		    err, ERR_NAME_TOO_LONG,
 		    "The name '%s' is %zu bytes long; PostgreSQL keeps names of at most %s bytes and would cut it to "
 		    "'%s'. Choose a shorter name.",
 		    name, strlen(name), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 0));

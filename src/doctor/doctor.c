@@ -492,7 +492,7 @@ static void check_servers(report *r, const config *cfg, store *st)
 	char buf[512];
 	size_t nu = 0;
 	store_user *users = store_user_list(st, &nu, &err);
-	if (!users && err.code[0]) {
+	if (!users && err.code != ERR_NONE) {
 		line(r, false, "servers: the store cannot be read: %s. Fix: see the store below",
 		     printable(err.msg, buf, sizeof(buf)));
 		return;

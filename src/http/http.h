@@ -112,7 +112,10 @@ void http_respond(http_req *r, int status, const char *content_type, const void 
 void http_respond_static(http_req *r, int status, const char *content_type, const void *body, size_t len);
 /* Takes the JSON text from s (freed by the server). */
 void http_respond_json(http_req *r, int status, str *s);
-void http_respond_error(http_req *r, int status, const char *code, const char *fmt, ...)
+/* {"error":{"code","message"}} with the code's status (util/err.h's table). */
+void http_respond_error(http_req *r, err_code code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same with a status the caller chooses: a step whose every failure means one thing. */
+void http_respond_error_status(http_req *r, int status, err_code code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void http_respond_empty(http_req *r, int status);
 void http_respond_redirect(http_req *r, int status, const char *location);

@@ -178,13 +178,13 @@ json_t *http_req_json(http_req *r)
 	slice b = http_req_body(r);
 	json_t *j = json_loadb(b.ptr, b.len, JSON_REJECT_DUPLICATES, &e);
 	if (!j) {
-		http_respond_error(r, 400, "invalid_json", "The request body is not valid JSON: %s (line %d, column %d).",
+		http_respond_error(r, ERR_INVALID_JSON, "The request body is not valid JSON: %s (line %d, column %d).",
 				   e.text, e.line, e.column);
 		return NULL;
 	}
 	if (!json_is_object(j)) {
 		json_decref(j);
-		http_respond_error(r, 400, "invalid_json", "The request body must be a JSON object.");
+		http_respond_error(r, ERR_INVALID_JSON, "The request body must be a JSON object.");
 		return NULL;
 	}
 	r->json = j;
@@ -262,24 +262,39 @@ void http_respond_json(http_req *r, int status, str *s)
 	finish(r, status, resp, "application/json; charset=utf-8");
 }
 
-void http_respond_error(http_req *r, int status, const char *code, const char *fmt, ...)
+static void respond_error(http_req *r, int status, err_code code, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+static void respond_error(http_req *r, int status, err_code code, const char *fmt, va_list ap)
 {
 	char msg[1024];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	str s = STR_INIT;
 	json_writer w;
 	jw_init(&w, &s);
 	jw_obj_begin(&w);
 	jw_key(&w, "error");
 	jw_obj_begin(&w);
-	jw_kv_str(&w, "code", code);
+	jw_kv_str(&w, "code", err_name(code));
 	jw_kv_str(&w, "message", msg);
 	jw_obj_end(&w);
 	jw_obj_end(&w);
 	http_respond_json(r, status, &s);
+}
+
+void http_respond_error(http_req *r, err_code code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	respond_error(r, err_status(code, false), code, fmt, ap);
+	va_end(ap);
+}
+
+void http_respond_error_status(http_req *r, int status, err_code code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	respond_error(r, status, code, fmt, ap);
+	va_end(ap);
 }
 
 void http_respond_empty(http_req *r, int status)
@@ -298,7 +313,7 @@ void http_respond_file(http_req *r, int status, const char *content_type, int fd
 	struct MHD_Response *resp = MHD_create_response_from_fd64(size, fd);
 	if (!resp) {
 		close(fd);
-		http_respond_error(r, 500, "internal", "The file could not be sent.");
+		http_respond_error(r, ERR_INTERNAL, "The file could not be sent.");
 		return;
 	}
 	r->bytes = size;
@@ -753,7 +768,7 @@ static const http_route *route_for(http_req *r)
 	if (allowed.len) {
 		http_add_header(r, "Allow", str_cstr(&allowed));
 		str_free(&allowed);
-		http_respond_error(r, 405, "method_not_allowed", "%s is not allowed here.", r->method);
+		http_respond_error(r, ERR_METHOD_NOT_ALLOWED, "%s is not allowed here.", r->method);
 		return NULL;
 	}
 	str_free(&allowed);
@@ -762,16 +777,16 @@ static const http_route *route_for(http_req *r)
 		return NULL;
 	}
 	if (api || strcmp(m, "GET") == 0)
-		http_respond_error(r, 404, "not_found", "Nothing is at %.*s.", (int)r->path.len, r->path.ptr);
+		http_respond_error(r, ERR_NOT_FOUND, "Nothing is at %.*s.", (int)r->path.len, r->path.ptr);
 	else
-		http_respond_error(r, 405, "method_not_allowed", "%s is not allowed here.", r->method);
+		http_respond_error(r, ERR_METHOD_NOT_ALLOWED, "%s is not allowed here.", r->method);
 	return NULL;
 }
 
 static enum MHD_Result queue(http_req *r)
 {
 	if (!r->resp)
-		http_respond_error(r, 500, "internal", "The server did not produce an answer.");
+		http_respond_error(r, ERR_INTERNAL, "The server did not produce an answer.");
 	enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, r->resp);
 	MHD_destroy_response(r->resp);
 	r->queued = true;
@@ -786,7 +801,7 @@ static enum MHD_Result stream_start(http_req *r, const http_route *rt)
 	if (!r->srv->cfg.before || r->srv->cfg.before(r, rt))
 		rt->handler(r);
 	if (!r->resp && !r->has_sink)
-		http_respond_error(r, 500, "internal", "The handler took no request body.");
+		http_respond_error(r, ERR_INTERNAL, "The handler took no request body.");
 	/* a refusal goes out before the body: MHD then closes the connection */
 	return r->resp ? queue(r) : MHD_YES;
 }
@@ -796,7 +811,7 @@ static void stream_feed(http_req *r, const char *data, size_t n)
 	if (r->resp)
 		return; /* refused: the rest is dropped */
 	if (!r->sink.chunk(r, r->sink_cls, data, n) && !r->resp)
-		http_respond_error(r, 500, "internal", "The request body could not be taken.");
+		http_respond_error(r, ERR_INTERNAL, "The request body could not be taken.");
 }
 
 /* One header's values, for the framing checks. */
@@ -829,19 +844,19 @@ static bool framing_ok(http_req *r)
 	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_header, &cl);
 	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_header, &te);
 	if (cl.differ) {
-		http_respond_error(r, 400, "bad_request", "The request has two different Content-Length headers.");
+		http_respond_error(r, ERR_BAD_REQUEST, "The request has two different Content-Length headers.");
 		return false;
 	}
 	if (cl.n && (!cl.first[0] || strspn(cl.first, "0123456789") != strlen(cl.first))) {
-		http_respond_error(r, 400, "bad_request", "The Content-Length header is not a number.");
+		http_respond_error(r, ERR_BAD_REQUEST, "The Content-Length header is not a number.");
 		return false;
 	}
 	if (te.n && cl.n) {
-		http_respond_error(r, 400, "bad_request", "The request has both Content-Length and Transfer-Encoding.");
+		http_respond_error(r, ERR_BAD_REQUEST, "The request has both Content-Length and Transfer-Encoding.");
 		return false;
 	}
 	if (te.n && (te.n > 1 || strcasecmp(te.first, "chunked") != 0)) {
-		http_respond_error(r, 501, "not_implemented", "Transfer-Encoding '%.64s' is not supported (only chunked).",
+		http_respond_error(r, ERR_NOT_IMPLEMENTED, "Transfer-Encoding '%.64s' is not supported (only chunked).",
 				   te.first);
 		return false;
 	}
@@ -867,7 +882,7 @@ static enum MHD_Result headers_in(http_req *r)
 	if (r->track && r->track->over) {
 		http_add_header(r, "Retry-After", "2");
 		http_add_header(r, "Connection", "close");
-		http_respond_error(r, 503, "overloaded", "Tusk has too many connections open; try again in a moment.");
+		http_respond_error(r, ERR_OVERLOADED, "Tusk has too many connections open; try again in a moment.");
 		return queue(r);
 	}
 	if (!framing_ok(r))
@@ -887,7 +902,7 @@ static enum MHD_Result headers_in(http_req *r)
 	const char *cl = http_req_header(r, "Content-Length");
 	if (cl && strtoull(cl, NULL, 10) > r->body_cap) {
 		/* answer before reading the body; MHD then closes the connection */
-		http_respond_error(r, 413, "body_too_large", "The request body is larger than %zu bytes.", r->body_cap);
+		http_respond_error(r, ERR_BODY_TOO_LARGE, "The request body is larger than %zu bytes.", r->body_cap);
 		return queue(r);
 	}
 	return MHD_YES;
@@ -927,7 +942,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!r->resp)
 			r->sink.end(r, r->sink_cls);
 	} else if (r->too_large) {
-		http_respond_error(r, 413, "body_too_large", "The request body is larger than %zu bytes.", r->body_cap);
+		http_respond_error(r, ERR_BODY_TOO_LARGE, "The request body is larger than %zu bytes.", r->body_cap);
 	} else {
 		track_phase(r, PHASE_ANSWER, false);
 		r->route->handler(r);
@@ -993,7 +1008,7 @@ static int open_listener(const char *address, int port, int *bound_port, tusk_er
 	char host[256];
 	size_t n = strlen(address);
 	if (n >= sizeof(host)) {
-		err_set(err, "invalid_setting", "listen address is too long");
+		err_set(err, ERR_INVALID_SETTING, "listen address is too long");
 		return -1;
 	}
 	if (n >= 2 && address[0] == '[' && address[n - 1] == ']') {
@@ -1008,7 +1023,7 @@ static int open_listener(const char *address, int port, int *bound_port, tusk_er
 	snprintf(portstr, sizeof(portstr), "%d", port);
 	int rc = getaddrinfo(host[0] ? host : NULL, portstr, &hints, &res);
 	if (rc != 0) {
-		err_set(err, "listen_failed", "cannot resolve listen address '%s': %s", address, gai_strerror(rc));
+		err_set(err, ERR_LISTEN_FAILED, "cannot resolve listen address '%s': %s", address, gai_strerror(rc));
 		return -1;
 	}
 	int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -1032,7 +1047,7 @@ static int open_listener(const char *address, int port, int *bound_port, tusk_er
 				? " (IPv6 is not available here: set PGADMIN_LISTEN_ADDRESS or TUSK_LISTEN_ADDRESS to "
 				  "0.0.0.0)"
 				: "";
-		err_set(err, "listen_failed", "cannot listen on %s:%d: %s%s", address, port, strerror(e), hint);
+		err_set(err, ERR_LISTEN_FAILED, "cannot listen on %s:%d: %s%s", address, port, strerror(e), hint);
 		if (fd >= 0)
 			close(fd);
 		freeaddrinfo(res);
@@ -1103,7 +1118,7 @@ http_server *http_server_start(const http_config *cfg, tusk_err *err)
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)32 * 1024, MHD_OPTION_THREAD_STACK_SIZE, (size_t)1024 * 1024, MHD_OPTION_END);
 	if (!s->daemon) {
-		err_set(err, "listen_failed", "the HTTP server could not start on %s:%d", cfg->listen_address, s->port);
+		err_set(err, ERR_LISTEN_FAILED, "the HTTP server could not start on %s:%d", cfg->listen_address, s->port);
 		goto fail;
 	}
 	s->guard_running = pthread_create(&s->guard, NULL, guard_main, s) == 0;

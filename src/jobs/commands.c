@@ -115,7 +115,7 @@ bool jobs_find_program(const char *bin_dirs, const char *name, int server_versio
 		free(program);
 	}
 	if (!*path)
-		err_set(err, "program_missing",
+		err_set(err, ERR_PROGRAM_MISSING,
 			"%s for PostgreSQL %d or newer is needed (the server runs %d); Tusk found %s. Install the "
 			"PostgreSQL %d client programs or set TUSK_PG_BIN_DIR.",
 			name, need, need, found.len ? str_cstr(&found) : "none", need);

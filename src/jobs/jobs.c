@@ -319,7 +319,7 @@ bool jobs_capture(char *const *argv, const char *readable, size_t max_bytes, int
 	jobs_fence_read(&fence, readable);
 	int pipefd[2];
 	if (pipe2(pipefd, O_CLOEXEC) != 0) {
-		err_set(err, "job_failed", "Tusk could not start %s: %s", argv[0], strerror(errno));
+		err_set(err, ERR_JOB_FAILED, "Tusk could not start %s: %s", argv[0], strerror(errno));
 		free(program_dir);
 		return false;
 	}
@@ -338,7 +338,7 @@ bool jobs_capture(char *const *argv, const char *readable, size_t max_bytes, int
 	close(pipefd[1]);
 	if (pid < 0) {
 		close(pipefd[0]);
-		err_set(err, "job_failed", "Tusk could not start %s: %s", argv[0], strerror(errno));
+		err_set(err, ERR_JOB_FAILED, "Tusk could not start %s: %s", argv[0], strerror(errno));
 		return false;
 	}
 	int64_t deadline = time_mono_ms() + timeout_ms;
@@ -372,7 +372,7 @@ bool jobs_capture(char *const *argv, const char *readable, size_t max_bytes, int
 	}
 	kill(-pid, SIGKILL); /* whatever it left in its group */
 	if (timed_out) {
-		err_set(err, "job_failed", "%s did not answer within %d seconds", argv[0], timeout_ms / 1000);
+		err_set(err, ERR_JOB_FAILED, "%s did not answer within %d seconds", argv[0], timeout_ms / 1000);
 		return false;
 	}
 	*status = st;
@@ -700,7 +700,7 @@ bool jobs_start(jobs *j, const job_spec *spec, int64_t *id, tusk_err *err)
 	bool stopping = j->stopping;
 	pthread_mutex_unlock(&j->lock);
 	if (stopping) {
-		err_set(err, "stopping", "Tusk is stopping; start the job again in a moment.");
+		err_set(err, ERR_STOPPING, "Tusk is stopping; start the job again in a moment.");
 		return false;
 	}
 	mkdir(j->dir, 0700);
@@ -740,13 +740,13 @@ bool jobs_start(jobs *j, const job_spec *spec, int64_t *id, tusk_err *err)
 	run->output_limit = spec->output_limit;
 	run->log_fd = ok ? open(run->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600) : -1;
 	if (ok && run->log_fd < 0) {
-		err_set(err, "job_failed", "Tusk could not write the job's log %s: %s", run->log_path, strerror(errno));
+		err_set(err, ERR_JOB_FAILED, "Tusk could not write the job's log %s: %s", run->log_path, strerror(errno));
 		ok = false;
 	}
 	if (ok && spec->password && spec->passfile) {
 		run->passfile = xstrdup(spec->passfile);
 		if (!write_passfile(run->passfile, spec->password)) {
-			err_set(err, "job_failed", "Tusk could not write the job's password file in %s: %s", j->dir,
+			err_set(err, ERR_JOB_FAILED, "Tusk could not write the job's password file in %s: %s", j->dir,
 				strerror(errno));
 			ok = false;
 		}
@@ -759,12 +759,12 @@ bool jobs_start(jobs *j, const job_spec *spec, int64_t *id, tusk_err *err)
 		ok = write(run->log_fd, head.buf, head.len) == (ssize_t)head.len;
 		str_free(&head);
 		if (!ok)
-			err_set(err, "job_failed", "Tusk could not write the job's log: %s", strerror(errno));
+			err_set(err, ERR_JOB_FAILED, "Tusk could not write the job's log: %s", strerror(errno));
 	}
 	if (ok) {
 		run->tmpdir = path_in(j, job.id, "tmp");
 		if (mkdir(run->tmpdir, 0700) != 0 && errno != EEXIST) {
-			err_set(err, "job_failed", "Tusk could not make the job's temporary folder: %s", strerror(errno));
+			err_set(err, ERR_JOB_FAILED, "Tusk could not make the job's temporary folder: %s", strerror(errno));
 			ok = false;
 		}
 	}
@@ -806,7 +806,7 @@ bool jobs_start(jobs *j, const job_spec *spec, int64_t *id, tusk_err *err)
 	int rc = pthread_create(&t, &attr, job_thread, run);
 	pthread_attr_destroy(&attr);
 	if (rc != 0) {
-		err_set(err, "job_failed", "Tusk could not start a thread for the job.");
+		err_set(err, ERR_JOB_FAILED, "Tusk could not start a thread for the job.");
 		tusk_err ignored;
 		if (!store_job_finished(j->st, job.id, "failed", NULL, err->msg, (int64_t)time(NULL), &ignored))
 			log_msg(LOG_ERROR, "jobs: could not record a job's end", "error", ignored.msg, NULL);
@@ -843,7 +843,7 @@ bool jobs_cancel(jobs *j, int64_t id, tusk_err *err)
 		cancel_locked(j, r, "Cancelled by the user");
 	pthread_mutex_unlock(&j->lock);
 	if (!r)
-		err_set(err, "not_running", "The job is not running.");
+		err_set(err, ERR_NOT_RUNNING, "The job is not running.");
 	return r != NULL;
 }
 

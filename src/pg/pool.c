@@ -384,18 +384,18 @@ static void classify(PGconn *c, tusk_err *err)
 	size_t n = strlen(text);
 	while (n && (text[n - 1] == '\n' || text[n - 1] == ' '))
 		text[--n] = '\0';
-	const char *code = "connection_failed";
+	err_code code = ERR_CONNECTION_FAILED;
 	if (c && PQconnectionNeedsPassword(c))
-		code = "password_required";
+		code = ERR_PASSWORD_REQUIRED;
 	else if (strstr(text, "password authentication failed") || strstr(text, "authentication failed"))
-		code = "authentication_failed";
+		code = ERR_AUTHENTICATION_FAILED;
 	else if (strstr(text, "database \"") && strstr(text, "does not exist"))
-		code = "database_missing";
+		code = ERR_DATABASE_MISSING;
 	else if (strstr(text, "too many clients") || strstr(text, "too many connections") ||
 		 strstr(text, "remaining connection slots"))
-		code = "too_many_connections";
+		code = ERR_TOO_MANY_CONNECTIONS;
 	else if (strstr(text, "SSL") || strstr(text, "encryption"))
-		code = "ssl_failed";
+		code = ERR_SSL_FAILED;
 	err_set(err, code, "%s", text);
 }
 
@@ -404,7 +404,7 @@ static bool run_setup(PGconn *c, const char *sql, tusk_err *err)
 	PGresult *r = PQexec(c, sql);
 	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
-		err_set(err, "connection_failed", "%s", PQresultErrorMessage(r));
+		err_set(err, ERR_CONNECTION_FAILED, "%s", PQresultErrorMessage(r));
 	PQclear(r);
 	return ok;
 }
@@ -442,7 +442,7 @@ static bool params_build(const pgpool *p, const struct entry *e, const char *dbn
 	if (pol->server_mode) {
 		const char *service = entry_value(e, "service");
 		if (service && *service && !pol->allow_service) {
-			err_set(err, "service_not_allowed",
+			err_set(err, ERR_SERVICE_NOT_ALLOWED,
 				"service=%s names a connection service of the Tusk host, which users may not use here "
 				"(the operator enables it with TUSK_PG_SERVICE_FILE); give the host, port and user instead.",
 				service);
@@ -668,7 +668,7 @@ static PGconn *borrow(pgpool *p, int64_t user_id, int64_t server_id, const char 
 		struct entry *e = *find(p, user_id, server_id);
 		if (!e) {
 			pthread_mutex_unlock(&p->lock);
-			err_set(err, "not_connected", "Connect to this server first.");
+			err_set(err, ERR_NOT_CONNECTED, "Connect to this server first.");
 			return NULL;
 		}
 		const char *db = dbname ? dbname : e->dbname;
@@ -713,7 +713,7 @@ static PGconn *borrow(pgpool *p, int64_t user_id, int64_t server_id, const char 
 				continue;
 			if (!w.slot) {
 				pthread_mutex_unlock(&p->lock);
-				err_set(err, "pool_busy",
+				err_set(err, ERR_POOL_BUSY,
 					"All your connections to PostgreSQL servers are busy (TUSK_PG_MAX_CONNECTIONS_PER_USER "
 					"%d, TUSK_PG_MAX_CONNECTIONS_PER_SERVER %d) and none came free in %d s; try again in a "
 					"moment or close query tabs.",
@@ -782,7 +782,7 @@ static bool lease_end(pgpool *p, struct lease *l)
 
 static void timed_out(const pgpool *p, tusk_err *err)
 {
-	err_set(err, "server_timeout",
+	err_set(err, ERR_SERVER_TIMEOUT,
 		"The PostgreSQL server did not answer within %d s (TUSK_PG_STATEMENT_TIMEOUT and 2 s): it may be "
 		"overloaded, stopped or unreachable. Try again; the connection was replaced.",
 		(p->lim.statement_timeout_ms + 2000 + 999) / 1000);
@@ -819,7 +819,7 @@ bool pgpool_client_conninfo(pgpool *p, int64_t user_id, int64_t server_id, const
 	struct entry *e = *find(p, user_id, server_id);
 	if (!e) {
 		pthread_mutex_unlock(&p->lock);
-		err_set(err, "not_connected", "Connect to this server first.");
+		err_set(err, ERR_NOT_CONNECTED, "Connect to this server first.");
 		return false;
 	}
 	struct entry *snapshot = entry_new(user_id, server_id,
@@ -864,13 +864,13 @@ PGconn *pgpool_open_dedicated(pgpool *p, int64_t user_id, int64_t server_id, con
 	struct entry *e = *find(p, user_id, server_id);
 	if (!e) {
 		pthread_mutex_unlock(&p->lock);
-		err_set(err, "not_connected", "Connect to this server first.");
+		err_set(err, ERR_NOT_CONNECTED, "Connect to this server first.");
 		return NULL;
 	}
 	if (e->open + dedicated_open(p, user_id, server_id) >= p->lim.per_server_cap &&
 	    !close_one_idle(p, user_id, e)) {
 		pthread_mutex_unlock(&p->lock);
-		err_set(err, "too_many_server_connections",
+		err_set(err, ERR_TOO_MANY_SERVER_CONNECTIONS,
 			"You have %d connections to this server open in Tusk (query tabs and browsing), the most allowed "
 			"(TUSK_PG_MAX_CONNECTIONS_PER_SERVER): close a query tab first.",
 			p->lim.per_server_cap);
@@ -1022,7 +1022,7 @@ PGresult *pgpool_query(pgpool *p, int64_t user_id, int64_t server_id, const char
 		}
 		pg_error local;
 		pg_error_fill(pgerr ? pgerr : &local, r, conn);
-		err_set(err, lost ? "connection_lost" : "query_failed", "%s",
+		err_set(err, lost ? ERR_CONNECTION_LOST : ERR_QUERY_FAILED, "%s",
 			(pgerr ? pgerr : &local)->message);
 		PQclear(r);
 		give_back(p, user_id, server_id, owner, dbname, conn, prep);

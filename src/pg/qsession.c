@@ -729,7 +729,7 @@ bool qsession_execute(qsession *s, const char *sql, const qexec_opts *o, uint64_
 	if (s->pending || strcmp(s->state, "running") == 0 || s->closing) {
 		pthread_mutex_unlock(&s->lock);
 		pthread_rwlock_unlock(&s->results_rw);
-		err_set(err, "busy", "A query is still running in this tab: wait for it or cancel it.");
+		err_set(err, ERR_BUSY, "A query is still running in this tab: wait for it or cancel it.");
 		return false;
 	}
 	clear_results(s);
@@ -854,11 +854,11 @@ void qsession_status_json(qsession *s, json_writer *w)
 static spool *result_spool(qsession *s, int k, tusk_err *err)
 {
 	if (k < 0 || k >= s->nresults) {
-		err_set(err, "not_found", "There is no result %d.", k);
+		err_set(err, ERR_NOT_FOUND, "There is no result %d.", k);
 		return NULL;
 	}
 	if (!s->results[k].rows) {
-		err_set(err, "not_found", "Result %d is a command without rows.", k);
+		err_set(err, ERR_NOT_FOUND, "Result %d is a command without rows.", k);
 		return NULL;
 	}
 	return s->results[k].rows;
@@ -985,14 +985,14 @@ bool qsession_value_json(qsession *s, int result, uint64_t row, int col, json_wr
 	pthread_mutex_unlock(&s->lock);
 	bool ok = sp != NULL;
 	if (ok && (col < 0 || col >= ncols || row >= spool_rows(sp))) {
-		err_set(err, "not_found", "Result %d has no row %" PRIu64 " with a column %d.", result, row, col);
+		err_set(err, ERR_NOT_FOUND, "Result %d has no row %" PRIu64 " with a column %d.", result, row, col);
 		ok = false;
 	}
 	struct one_value v = {w, col, false};
 	if (ok)
 		ok = spool_read(sp, row, 1, value_row, &v, err);
 	if (ok && !v.found) {
-		err_set(err, "not_found", "Result %d has no row %" PRIu64 " with a column %d.", result, row, col);
+		err_set(err, ERR_NOT_FOUND, "Result %d has no row %" PRIu64 " with a column %d.", result, row, col);
 		ok = false;
 	}
 	pthread_rwlock_unlock(&s->results_rw);
@@ -1007,7 +1007,7 @@ bool qsession_result_read(qsession *s, uint64_t execution_id, int result, uint64
 	pthread_mutex_lock(&s->lock);
 	spool *sp = s->execution_id == execution_id ? result_spool(s, result, err) : NULL;
 	if (s->execution_id != execution_id)
-		err_set(err, "superseded", "The tab ran another query; this result is gone.");
+		err_set(err, ERR_SUPERSEDED, "The tab ran another query; this result is gone.");
 	pthread_mutex_unlock(&s->lock);
 	bool ok = sp != NULL;
 	if (ok && rows_total)

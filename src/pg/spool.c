@@ -66,7 +66,7 @@ static int temp_file(const char *dir, tusk_err *err)
 	snprintf(path, sizeof(path), "%s/spool-XXXXXX", dir);
 	fd = mkostemp(path, O_CLOEXEC);
 	if (fd < 0) {
-		err_set(err, "spool_failed", "cannot create a result file in %s: %s", dir, strerror(errno));
+		err_set(err, ERR_SPOOL_FAILED, "cannot create a result file in %s: %s", dir, strerror(errno));
 		return -1;
 	}
 	unlink(path);
@@ -81,7 +81,7 @@ static bool write_all(int fd, const void *p, size_t n, uint64_t at, tusk_err *er
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			err_set(err, "spool_failed", "writing the result to disk failed: %s",
+			err_set(err, ERR_SPOOL_FAILED, "writing the result to disk failed: %s",
 				w < 0 ? strerror(errno) : "short write");
 			return false;
 		}
@@ -100,7 +100,7 @@ static bool read_all(int fd, void *p, size_t n, uint64_t at, tusk_err *err)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0) {
-			err_set(err, "spool_failed", "reading the result from disk failed: %s",
+			err_set(err, ERR_SPOOL_FAILED, "reading the result from disk failed: %s",
 				r < 0 ? strerror(errno) : "unexpected end");
 			return false;
 		}
@@ -237,7 +237,7 @@ bool spool_read(spool *s, uint64_t offset, uint64_t limit, spool_row_fn fn, void
 		for (int c = 0; c < ncols; c++) {
 			int32_t len;
 			if (p + sizeof(len) > stop) {
-				err_set(err, "spool_failed", "the result file is damaged");
+				err_set(err, ERR_SPOOL_FAILED, "the result file is damaged");
 				ok = false;
 				break;
 			}
@@ -274,7 +274,7 @@ static bool read_row_cut(spool *s, uint64_t i, size_t cell_limit, str *buf, cons
 	for (int c = 0; c < s->ncols && ok; c++) {
 		int32_t len;
 		if (pos + sizeof(len) > to) {
-			err_set(err, "spool_failed", "the result file is damaged");
+			err_set(err, ERR_SPOOL_FAILED, "the result file is damaged");
 			ok = false;
 			break;
 		}

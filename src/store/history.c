@@ -219,9 +219,9 @@ bool store_snippet_save(store *s, store_snippet *q, tusk_err *err)
 			q->updated_at = now;
 			ok = true;
 		} else if (r == DB_DONE) {
-			err_set(err, "not_found", "There is no saved query %lld.", (long long)q->id);
+			err_set(err, ERR_NOT_FOUND, "There is no saved query %lld.", (long long)q->id);
 		} else if (store_is_unique_violation(err)) {
-			err_set(err, "name_taken", "You have a saved query named '%s' already.", q->name);
+			err_set(err, ERR_NAME_TAKEN, "You have a saved query named '%s' already.", q->name);
 		}
 	}
 	db_finalize(st);

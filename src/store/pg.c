@@ -84,7 +84,7 @@ static void set_err(pgdb *d, const PGresult *r, tusk_err *err, const char *what)
 		n--;
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	bool unique = state && strcmp(state, "23505") == 0;
-	err_set(err, unique ? "store_unique" : "store_error", "metadata store: %s: %.*s", what, (int)n,
+	err_set(err, unique ? ERR_STORE_UNIQUE : ERR_STORE_ERROR, "metadata store: %s: %.*s", what, (int)n,
 		n ? msg : "the connection to PostgreSQL failed");
 }
 
@@ -279,7 +279,7 @@ db *db_pg_open(const char *conninfo, tusk_err *err)
 	PQconninfoOption *opts = PQconninfoParse(conninfo, &why);
 	PQfreemem(why);
 	if (!opts) {
-		err_set(err, "store_error",
+		err_set(err, ERR_STORE_ERROR,
 			"the metadata store's address is not a valid postgresql:// URI or key=value connection string");
 		return NULL;
 	}
@@ -291,7 +291,7 @@ db *db_pg_open(const char *conninfo, tusk_err *err)
 		while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 			n--;
 		db_count_error();
-		err_set(err, "store_error", "cannot connect to the PostgreSQL metadata store: %.*s", (int)n, msg);
+		err_set(err, ERR_STORE_ERROR, "cannot connect to the PostgreSQL metadata store: %.*s", (int)n, msg);
 		PQfinish(conn);
 		return NULL;
 	}
@@ -523,7 +523,7 @@ static enum db_step pg_step(db_stmt *ss, tusk_err *err)
 {
 	pg_stmt *s = (pg_stmt *)ss;
 	if (s->bind_failed) {
-		err_set(err, "store_error", "metadata store: a statement parameter does not exist");
+		err_set(err, ERR_STORE_ERROR, "metadata store: a statement parameter does not exist");
 		return DB_ERROR;
 	}
 	if (!s->executed) {
@@ -543,7 +543,7 @@ static enum db_step pg_step(db_stmt *ss, tusk_err *err)
 		}
 	}
 	if (!s->res) {
-		err_set(err, "store_error", "metadata store: the statement failed already");
+		err_set(err, ERR_STORE_ERROR, "metadata store: the statement failed already");
 		return DB_ERROR;
 	}
 	clear_blobs(s);

@@ -107,7 +107,7 @@ bool store_group_rename(store *s, int64_t user_id, int64_t id, const char *name,
 		db_bind_text(st, 3, name);
 		ok = db_run(st, err);
 		if (!ok && store_is_unique_violation(err))
-			err_set(err, "group_exists", "You have a group named '%s' already.", name);
+			err_set(err, ERR_GROUP_EXISTS, "You have a group named '%s' already.", name);
 	}
 	pthread_mutex_unlock(&s->lock);
 	return ok;
@@ -122,7 +122,7 @@ bool store_group_delete(store *s, int64_t user_id, int64_t id, tusk_err *err)
 		db_bind_int(st, 1, id);
 		if (db_step(st, err) == DB_ROW) {
 			if (db_col_int(st, 0) > 0)
-				err_set(err, "group_not_empty", "This group still has servers: move or delete them first.");
+				err_set(err, ERR_GROUP_NOT_EMPTY, "This group still has servers: move or delete them first.");
 			else
 				ok = true;
 		}
@@ -320,7 +320,7 @@ bool store_server_import(store *s, int64_t user_id, store_server *list, size_t n
 		if (!db_exec(s->d, "ROLLBACK", &ignored)) {
 			char msg[sizeof(err->msg)];
 			snprintf(msg, sizeof(msg), "%s", err->msg);
-			err_set(err, "store_error", "%s (and the rollback failed: %s)", msg, ignored.msg);
+			err_set(err, ERR_STORE_ERROR, "%s (and the rollback failed: %s)", msg, ignored.msg);
 		}
 	}
 	pthread_mutex_unlock(&s->lock);

@@ -90,7 +90,7 @@ static bool apply(db *d, int version, bool *skipped, tusk_err *err)
 	if (!ok) {
 		char msg[sizeof(err->msg)];
 		snprintf(msg, sizeof(msg), "%s", err->msg);
-		err_set(err, "store_error", "migration %s failed: %s", f->name, msg);
+		err_set(err, ERR_STORE_ERROR, "migration %s failed: %s", f->name, msg);
 	}
 	return ok;
 }
@@ -105,7 +105,7 @@ static bool migrate(store *st, const char *where, tusk_err *err)
 	int latest = store_latest_version();
 	bool ok = v >= 0;
 	if (ok && v > latest) {
-		err_set(err, "store_too_new",
+		err_set(err, ERR_STORE_TOO_NEW,
 			"the metadata store %s was written by a newer Tusk (schema version %d; this Tusk knows up to %d): "
 			"run that newer Tusk, or restore a backup of the store",
 			where, v, latest);
@@ -334,7 +334,7 @@ char *store_like_pattern(const char *text)
 
 bool store_is_unique_violation(const tusk_err *err)
 {
-	return strcmp(err->code, "store_unique") == 0;
+	return err->code == ERR_STORE_UNIQUE;
 }
 
 /* Runs a statement with a single integer result. */
@@ -455,7 +455,7 @@ bool store_user_create(store *s, store_user *u, tusk_err *err)
 			u->id = db_col_int(st, 0);
 			ok = true;
 		} else if (store_is_unique_violation(err)) {
-			err_set(err, "email_taken", "A user with the e-mail %s exists already.", u->email);
+			err_set(err, ERR_EMAIL_TAKEN, "A user with the e-mail %s exists already.", u->email);
 		}
 	}
 	db_finalize(st);
@@ -507,7 +507,7 @@ bool store_user_update(store *s, const store_user *u, tusk_err *err)
 		db_bind_int(st, 10, u->id);
 		ok = db_run(st, err);
 		if (!ok && store_is_unique_violation(err))
-			err_set(err, "email_taken", "A user with the e-mail %s exists already.", u->email);
+			err_set(err, ERR_EMAIL_TAKEN, "A user with the e-mail %s exists already.", u->email);
 	}
 	if (ok)
 		store_auth_changed(s);
