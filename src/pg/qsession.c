@@ -70,7 +70,7 @@ struct qsession {
 	uint64_t execution_id;
 
 	/* what the last script produced */
-	const char *state; /* idle, running, done, error, cancelled, closed */
+	enum qsession_state state;
 	struct result results[MAX_RESULTS];
 	int nresults;
 	struct message *notices;
@@ -98,6 +98,15 @@ struct qmanager {
 	void *conn_closed_ctx;
 	char tag[sodium_base64_ENCODED_LEN(8, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
 };
+
+const char *qsession_state_name(enum qsession_state state)
+{
+	static const char *const names[] = {
+		[QSESSION_IDLE] = "idle",	   [QSESSION_RUNNING] = "running",     [QSESSION_DONE] = "done",
+		[QSESSION_ERROR] = "error", [QSESSION_CANCELLED] = "cancelled", [QSESSION_CLOSED] = "closed",
+	};
+	return names[state];
+}
 
 qmanager *qmanager_new(const char *spool_dir, int idle_seconds, size_t mem_per_result, qsession_done_fn done,
 		       void *done_ctx)
@@ -418,7 +427,7 @@ static void run_script(qsession *s, char *sql, qexec_opts opts)
 	collect_notifications(s);
 	resolve_types(s);
 	/* history first, then the final state: whoever sees "done" finds the history entry */
-	const char *final = cancelled ? "cancelled" : failed ? "error" : "done";
+	enum qsession_state final = cancelled ? QSESSION_CANCELLED : failed ? QSESSION_ERROR : QSESSION_DONE;
 	pthread_mutex_lock(&s->lock);
 	double elapsed = time_ms_since(&s->started);
 	int64_t rows = 0;
@@ -429,7 +438,7 @@ static void run_script(qsession *s, char *sql, qexec_opts opts)
 		.server_id = s->server_id,
 		.database = s->dbname,
 		.sql = sql,
-		.status = final,
+		.status = qsession_state_name(final),
 		.error = s->error.set ? xstrdup(s->error.message) : NULL,
 		.started_at = (int64_t)time(NULL) - (int64_t)(elapsed / 1000),
 		.duration_ms = (int64_t)elapsed,
@@ -552,7 +561,7 @@ static void *worker_main(void *arg)
 		}
 	}
 	pthread_mutex_lock(&s->lock);
-	s->state = "closed";
+	s->state = QSESSION_CLOSED;
 	bump(s);
 	pthread_mutex_unlock(&s->lock);
 	qsession_release(s); /* the worker's reference */
@@ -581,7 +590,7 @@ qsession *qsession_open(qmanager *m, PGconn *conn, int64_t user_id, const char *
 	s->conn = conn;
 	s->cancel = PQgetCancel(conn);
 	s->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	s->state = "idle";
+	s->state = QSESSION_IDLE;
 	s->txn = PQtransactionStatus(conn);
 	s->last_used = time(NULL);
 	s->refs = 3; /* manager list, worker, caller */
@@ -632,7 +641,7 @@ void qsession_close(qmanager *m, qsession *s)
 		return;
 	pthread_mutex_lock(&s->lock);
 	s->closing = true;
-	bool running = strcmp(s->state, "running") == 0;
+	bool running = s->state == QSESSION_RUNNING;
 	bump(s);
 	pthread_mutex_unlock(&s->lock);
 	if (running)
@@ -726,7 +735,7 @@ bool qsession_execute(qsession *s, const char *sql, const qexec_opts *o, uint64_
 	/* wait for window readers of the old results (each reads one window) */
 	pthread_rwlock_wrlock(&s->results_rw);
 	pthread_mutex_lock(&s->lock);
-	if (s->pending || strcmp(s->state, "running") == 0 || s->closing) {
+	if (s->pending || s->state == QSESSION_RUNNING || s->closing) {
 		pthread_mutex_unlock(&s->lock);
 		pthread_rwlock_unlock(&s->results_rw);
 		err_set(err, ERR_BUSY, "A query is still running in this tab: wait for it or cancel it.");
@@ -735,7 +744,7 @@ bool qsession_execute(qsession *s, const char *sql, const qexec_opts *o, uint64_
 	clear_results(s);
 	s->pending = xstrdup(sql);
 	s->opts = *o;
-	s->state = "running";
+	s->state = QSESSION_RUNNING;
 	clock_gettime(CLOCK_MONOTONIC, &s->started);
 	s->elapsed_ms = 0;
 	*execution_id = ++s->execution_id;
@@ -789,9 +798,9 @@ static const char *txn_name(PGTransactionStatusType t)
 void qsession_status_json(qsession *s, json_writer *w)
 {
 	pthread_mutex_lock(&s->lock);
-	bool running = strcmp(s->state, "running") == 0;
+	bool running = s->state == QSESSION_RUNNING;
 	jw_obj_begin(w);
-	jw_kv_str(w, "state", s->state);
+	jw_kv_str(w, "state", qsession_state_name(s->state));
 	jw_kv_str(w, "transaction", running ? "active" : txn_name(s->txn));
 	jw_kv_int(w, "execution_id", (int64_t)s->execution_id);
 	jw_key(w, "elapsed_ms");
