@@ -512,79 +512,67 @@ static void unlist(jobs *j, struct running *r)
 
 static bool cancel_locked(jobs *j, struct running *r, const char *reason);
 
-static void *job_thread(void *arg)
+/* How a job ended, as the store records it. */
+struct outcome {
+	const char *state; /* succeeded, failed, cancelled */
+	char reason[640];
+	int64_t code;
+	bool has_code;
+};
+
+/* Waits for a free slot (the job is queued meanwhile); false when it was cancelled first. */
+static bool take_slot(jobs *j, struct job_run *run)
 {
-	struct job_run *run = arg;
-	jobs *j = run->j;
-	tusk_err err = {0};
-	/* wait for a free slot (queued), unless cancelled meanwhile */
 	pthread_mutex_lock(&j->lock);
 	while (j->active >= j->max_active && !run->r->cancel)
 		pthread_cond_wait(&j->changed, &j->lock);
-	bool cancelled_early = run->r->cancel;
-	if (!cancelled_early)
+	bool cancelled = run->r->cancel;
+	if (!cancelled)
 		j->active++;
 	pthread_mutex_unlock(&j->lock);
-	if (cancelled_early) {
-		close(run->log_fd);
-		if (!store_job_finished(j->st, run->id, "cancelled", NULL, run->r->reason, (int64_t)time(NULL), &err))
-			job_log(LOG_ERROR, "jobs: could not record a job's end", run->id, "error", err.msg);
-		if (run->passfile)
-			unlink(run->passfile);
-		unlist(j, run->r);
-		run_free(run);
-		return NULL;
-	}
-	pid_t pid = fork();
-	if (pid == 0) {
-		/* the child: only async-signal-safe calls until exec */
-		int in = open("/dev/null", O_RDONLY);
-		child_prepare(in, run->log_fd);
-		if (jobs_fence_apply(&run->fence) < 0) {
-			static const char fenced[] = "tusk: could not fence the program in (Landlock)\n";
-			ssize_t ignored = write(2, fenced, sizeof(fenced) - 1);
-			(void)ignored;
-			_exit(126);
-		}
-		execve(run->argv[0], run->argv, run->env);
-		static const char msg[] = "tusk: could not start the program\n";
-		ssize_t ignored = write(2, msg, sizeof(msg) - 1);
-		(void)ignored;
-		_exit(127);
-	}
-	close(run->log_fd);
-	int64_t started = (int64_t)time(NULL);
-	if (pid < 0) {
-		char reason[256];
-		snprintf(reason, sizeof(reason), "Tusk could not start %s: %s", run->program, strerror(errno));
-		if (!store_job_finished(j->st, run->id, "failed", NULL, reason, started, &err))
-			job_log(LOG_ERROR, "jobs: could not record a job's end", run->id, "error", err.msg);
-		if (run->passfile)
-			unlink(run->passfile);
-		pthread_mutex_lock(&j->lock);
-		j->active--;
-		pthread_cond_broadcast(&j->changed);
-		pthread_mutex_unlock(&j->lock);
-		unlist(j, run->r);
-		run_free(run);
-		return NULL;
-	}
-	pthread_mutex_lock(&j->lock);
-	run->r->pid = pid;
-	pthread_mutex_unlock(&j->lock);
-	if (!store_job_started(j->st, run->id, pid, started, &err))
-		job_log(LOG_ERROR, "jobs: could not record a job's start", run->id, "error", err.msg);
-	job_log(LOG_INFO, "job started", run->id, "program", run->program);
+	return !cancelled;
+}
 
-	int status = 0;
+static void release_slot(jobs *j)
+{
+	pthread_mutex_lock(&j->lock);
+	j->active--;
+	pthread_cond_broadcast(&j->changed);
+	pthread_mutex_unlock(&j->lock);
+}
+
+/* Forks the program: in the child only async-signal-safe calls until exec. */
+static pid_t spawn(struct job_run *run)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	int in = open("/dev/null", O_RDONLY);
+	child_prepare(in, run->log_fd);
+	if (jobs_fence_apply(&run->fence) < 0) {
+		static const char fenced[] = "tusk: could not fence the program in (Landlock)\n";
+		ssize_t ignored = write(2, fenced, sizeof(fenced) - 1);
+		(void)ignored;
+		_exit(126);
+	}
+	execve(run->argv[0], run->argv, run->env);
+	static const char msg[] = "tusk: could not start the program\n";
+	ssize_t ignored = write(2, msg, sizeof(msg) - 1);
+	(void)ignored;
+	_exit(127);
+}
+
+/* Waits for the program to end, stopping it at the user's storage quota and
+ * killing its group once a cancel has had KILL_AFTER_MS; true when the
+ * output passed the quota. */
+static bool watch(jobs *j, struct job_run *run, pid_t pid, int *status)
+{
 	bool killed = false, over_quota = false;
-	uint64_t output_bytes = 0;
 	for (;;) {
-		pid_t w = waitpid(pid, &status, WNOHANG);
+		pid_t w = waitpid(pid, status, WNOHANG);
 		if (w == pid || (w < 0 && errno != EINTR))
 			break;
-		/* a backup stops at the user's storage quota */
-		if (run->output_limit && !over_quota && (output_bytes = output_size(run->output)) > run->output_limit) {
+		if (run->output_limit && !over_quota && output_size(run->output) > run->output_limit) {
 			over_quota = true;
 			pthread_mutex_lock(&j->lock);
 			cancel_locked(j, run->r, "");
@@ -602,73 +590,116 @@ static void *job_thread(void *arg)
 	/* whatever the program left in its group goes too */
 	kill(-pid, SIGKILL);
 	/* a program that wrote its last bytes between two looks */
-	if (run->output_limit && !over_quota && output_size(run->output) > run->output_limit)
-		over_quota = true;
-	if (run->passfile)
-		unlink(run->passfile);
-	pthread_mutex_lock(&j->lock);
-	j->active--;
-	pthread_cond_broadcast(&j->changed);
-	pthread_mutex_unlock(&j->lock);
+	return over_quota || (run->output_limit && output_size(run->output) > run->output_limit);
+}
 
+static void append_reason(struct outcome *o, const char *text)
+{
+	size_t n = strlen(o->reason);
+	snprintf(o->reason + n, sizeof(o->reason) - n, "%s%s", n ? "; " : "", text);
+}
+
+/* A newer pg_restore into a server before 17 fails only its SET
+ * transaction_timeout: the restore succeeded, and its log says so. */
+static bool restore_noise(struct job_run *run, int status)
+{
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 1 || strcmp(run->program, "pg_restore") != 0 ||
+	    !jobs_restore_noise_only(run->log_path))
+		return false;
+	static const char note[] = "tusk: the one error above is pg_restore's SET transaction_timeout, which this "
+				   "server's version does not know; everything else was restored\n";
+	int fd = open(run->log_path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t ignored = write(fd, note, sizeof(note) - 1);
+		(void)ignored;
+		close(fd);
+	}
+	return true;
+}
+
+/* What the program's wait status, a cancel and the quota make of the job. */
+static void judge(jobs *j, struct job_run *run, int status, bool over_quota, struct outcome *o)
+{
 	pthread_mutex_lock(&j->lock);
 	bool cancelled = run->r->cancel;
 	char cancel_reason[160];
 	snprintf(cancel_reason, sizeof(cancel_reason), "%s", run->r->reason);
 	pthread_mutex_unlock(&j->lock);
-
-	const char *state;
-	char reason[640] = "";
-	int64_t code = 0, *exit_code = NULL;
 	if (over_quota) {
-		state = "failed";
-		snprintf(reason, sizeof(reason),
-			 "stopped at your storage quota: the output passed the %.1f MiB left of it", (double)run->output_limit / 1048576.0);
-		if (remove_output(run->output)) {
-			size_t n = strlen(reason);
-			snprintf(reason + n, sizeof(reason) - n, "; the partial output was removed");
-		}
-	} else if (!cancelled && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		state = "succeeded";
-		code = 0;
-		exit_code = &code;
-	} else if (!cancelled && WIFEXITED(status) && WEXITSTATUS(status) == 1 && strcmp(run->program, "pg_restore") == 0 &&
-		   jobs_restore_noise_only(run->log_path)) {
-		/* a newer pg_restore into a server before 17: only its SET transaction_timeout failed */
-		state = "succeeded";
-		code = 1;
-		exit_code = &code;
-		static const char note[] = "tusk: the one error above is pg_restore's SET transaction_timeout, which this "
-					   "server's version does not know; everything else was restored\n";
-		int fd = open(run->log_path, O_WRONLY | O_APPEND | O_CLOEXEC);
-		if (fd >= 0) {
-			ssize_t ignored = write(fd, note, sizeof(note) - 1);
-			(void)ignored;
-			close(fd);
-		}
-	} else {
-		state = cancelled ? "cancelled" : "failed";
-		char last[400];
-		last_line(run->log_path, last, sizeof(last));
-		if (cancelled)
-			snprintf(reason, sizeof(reason), "%s", cancel_reason);
-		else if (WIFEXITED(status)) {
-			code = WEXITSTATUS(status);
-			exit_code = &code;
-			snprintf(reason, sizeof(reason), "%s exited with code %lld%s%s", run->program, (long long)code,
-				 last[0] ? ": " : "", last);
-		} else if (WIFSIGNALED(status)) {
-			snprintf(reason, sizeof(reason), "%s was stopped by signal %d (%s)", run->program, WTERMSIG(status),
-				 strsignal(WTERMSIG(status)));
-		}
-		if (remove_output(run->output)) {
-			size_t n = strlen(reason);
-			snprintf(reason + n, sizeof(reason) - n, "%sthe partial output was removed", n ? "; " : "");
-		}
+		o->state = "failed";
+		snprintf(o->reason, sizeof(o->reason),
+			 "stopped at your storage quota: the output passed the %.1f MiB left of it",
+			 (double)run->output_limit / 1048576.0);
+		if (remove_output(run->output))
+			append_reason(o, "the partial output was removed");
+		return;
 	}
-	if (!store_job_finished(j->st, run->id, state, exit_code, reason[0] ? reason : NULL, (int64_t)time(NULL), &err))
+	if (!cancelled && WIFEXITED(status) && (WEXITSTATUS(status) == 0 || restore_noise(run, status))) {
+		o->state = "succeeded";
+		o->code = WEXITSTATUS(status);
+		o->has_code = true;
+		return;
+	}
+	o->state = cancelled ? "cancelled" : "failed";
+	char last[400];
+	last_line(run->log_path, last, sizeof(last));
+	if (cancelled) {
+		snprintf(o->reason, sizeof(o->reason), "%s", cancel_reason);
+	} else if (WIFEXITED(status)) {
+		o->code = WEXITSTATUS(status);
+		o->has_code = true;
+		snprintf(o->reason, sizeof(o->reason), "%s exited with code %lld%s%s", run->program, (long long)o->code,
+			 last[0] ? ": " : "", last);
+	} else if (WIFSIGNALED(status)) {
+		snprintf(o->reason, sizeof(o->reason), "%s was stopped by signal %d (%s)", run->program,
+			 WTERMSIG(status), strsignal(WTERMSIG(status)));
+	}
+	if (remove_output(run->output))
+		append_reason(o, "the partial output was removed");
+}
+
+/* A job from its slot to its end; every way out records the end and frees
+ * the run at the one label. */
+static void *job_thread(void *arg)
+{
+	struct job_run *run = arg;
+	jobs *j = run->j;
+	tusk_err err = {0};
+	struct outcome o = {.state = "cancelled"};
+	int64_t started = 0;
+	bool slot = take_slot(j, run);
+	if (!slot) {
+		close(run->log_fd);
+		snprintf(o.reason, sizeof(o.reason), "%s", run->r->reason);
+		goto end;
+	}
+	pid_t pid = spawn(run);
+	close(run->log_fd);
+	started = (int64_t)time(NULL);
+	if (pid < 0) {
+		o.state = "failed";
+		snprintf(o.reason, sizeof(o.reason), "Tusk could not start %s: %s", run->program, strerror(errno));
+		goto end;
+	}
+	pthread_mutex_lock(&j->lock);
+	run->r->pid = pid;
+	pthread_mutex_unlock(&j->lock);
+	if (!store_job_started(j->st, run->id, pid, started, &err))
+		job_log(LOG_ERROR, "jobs: could not record a job's start", run->id, "error", err.msg);
+	job_log(LOG_INFO, "job started", run->id, "program", run->program);
+	int status = 0;
+	bool over_quota = watch(j, run, pid, &status);
+	judge(j, run, status, over_quota, &o);
+	started = 0;
+end:
+	if (run->passfile)
+		unlink(run->passfile);
+	if (slot)
+		release_slot(j);
+	if (!store_job_finished(j->st, run->id, o.state, o.has_code ? &o.code : NULL, o.reason[0] ? o.reason : NULL,
+				started ? started : (int64_t)time(NULL), &err))
 		job_log(LOG_ERROR, "jobs: could not record a job's end", run->id, "error", err.msg);
-	job_log(LOG_INFO, "job ended", run->id, "state", state);
+	job_log(LOG_INFO, "job ended", run->id, "state", o.state);
 	unlist(j, run->r);
 	run_free(run);
 	return NULL;
