@@ -3,6 +3,7 @@
 #ifndef TUSK_API_API_H
 #define TUSK_API_API_H
 
+#include <stddef.h>
 #include <time.h>
 
 #include "auth/auth.h"
@@ -52,7 +53,9 @@ bool api_json_bool(http_req *r, struct json_t *obj, const char *key, bool def, b
 /* Writes an ISO-8601 UTC time, or null for 0. */
 void api_json_time(json_writer *w, const char *key, int64_t t);
 void api_json_user(json_writer *w, const store_user *u);
-/* The {id} path parameter as a positive number; responds 404 naming `what` otherwise. */
+/* A whole-number path parameter in [min, max]; responds 404 naming `what` otherwise. */
+bool api_path_int(http_req *r, const char *param, int64_t min, int64_t max, const char *what, int64_t *out);
+/* The {id} path parameter as a positive number. */
 bool api_path_id(http_req *r, const char *what, int64_t *id);
 /* Answers a store lookup's result (1 found, 0 not, -1 error): true when found,
  * else responds 404 naming what and id, or 500. */
@@ -66,6 +69,75 @@ void api_respond_err(http_req *r, const tusk_err *err);
 void api_respond_err_status(http_req *r, int status, const tusk_err *err);
 /* Responds 500 with a generic message and logs the detail. */
 void api_internal_error(http_req *r, const tusk_err *err);
+
+/* Typed query parameters; each answers 400 itself and returns false (or NULL).
+ * A flag is true or false (absent: false; code invalid_parameter); a number
+ * is whole and in [min, max] (absent: def); a needed text is there, not
+ * empty, without a NUL (else missing_field saying why). */
+bool api_query_flag(http_req *r, const char *name, bool *out);
+bool api_query_int(http_req *r, const char *name, int64_t def, int64_t min, int64_t max, err_code code, int64_t *out);
+const char *api_query_need(http_req *r, const char *name, const char *why);
+
+/* The JSON body by a table of its fields, each read into a member of a
+ * struct by offset: a text (const char *, NULL when absent or null), a flag
+ * (bool, false or API_DEFAULT_TRUE when absent), a whole number, an object,
+ * an array, a non-empty list of non-empty names (json_t *, NULL when
+ * absent). A text or flag of another type answers 400 invalid_field; a
+ * required field absent, an API_NONEMPTY text empty, or an object or list of
+ * the wrong shape answers the form's one sentence (missing_field unless the
+ * form says otherwise), as the handlers' forms always did. */
+enum api_field_type { API_TEXT, API_BOOL, API_INT, API_OBJECT, API_ARRAY, API_NAMES, API_ANY, API_OWNED_TEXT };
+/* API_KEEP: an absent field leaves the member as the caller set it */
+enum { API_REQUIRED = 1 << 0, API_NONEMPTY = 1 << 1, API_DEFAULT_TRUE = 1 << 2, API_KEEP = 1 << 3 };
+typedef struct {
+	const char *key;
+	enum api_field_type type;
+	size_t offset;
+	unsigned flags;
+	size_t max; /* a text's most characters; 0: any */
+} api_field;
+#define API_FIELD(key, type, st, member, flags) {key, type, offsetof(st, member), flags, 0}
+/* A malloc'd text of a struct the caller owns (a store_server's), replaced
+ * only when the body has the field; "" and null clear it. */
+#define API_OWNED(key, st, member, max) {key, API_OWNED_TEXT, offsetof(st, member), 0, max}
+typedef struct {
+	const api_field *fields;
+	size_t n;
+	const char *missing;   /* the sentence a missing field answers */
+	err_code missing_code; /* ERR_NONE: missing_field */
+	bool empty_ok;         /* an empty body reads as {} */
+} api_form;
+#define API_FORM(fields, missing) {fields, sizeof(fields) / sizeof(*(fields)), missing, ERR_NONE, false}
+/* *body (may be NULL) is the parsed body, owned by the request. */
+bool api_body(http_req *r, const api_form *form, void *out, struct json_t **body) __attribute__((warn_unused_result));
+/* The same over a body already parsed (NULL reads as {}). */
+bool api_fields(http_req *r, struct json_t *body, const api_form *form, void *out) __attribute__((warn_unused_result));
+
+/* Answers: an object built with a writer, a list {key: [...]}, one item {key: {...}}. */
+typedef struct {
+	str out;
+	json_writer w;
+} api_json;
+json_writer *api_json_begin(api_json *j);
+void api_json_send(http_req *r, int status, api_json *j);
+typedef void (*api_item_writer)(json_writer *w, const void *item, void *ctx);
+void api_respond_list(http_req *r, const char *key, const void *items, size_t n, size_t size, api_item_writer write,
+		      void *ctx);
+void api_respond_item(http_req *r, int status, const char *key, const void *item, api_item_writer write, void *ctx);
+/* 200 {total, entries: [...]}: one page of a longer list. */
+void api_respond_page(http_req *r, int64_t total, const void *items, size_t n, size_t size, api_item_writer write,
+		      void *ctx);
+
+/* A request about the {id} server: who asks, and their pool's address for
+ * it. _ref reads the path (404 when it is no number); _load also finds
+ * the server the user may see (404 otherwise). */
+typedef struct {
+	tusk_app *app;
+	int64_t user_id, server_id;
+	pgpool_ref pg;
+} api_server;
+bool api_server_ref(http_req *r, api_server *s) __attribute__((warn_unused_result));
+bool api_server_load(http_req *r, api_server *s, store_server *sv) __attribute__((warn_unused_result));
 
 /* pgadmin.c: once, pgAdmin's users and servers from pgadmin4.db in the data dir */
 bool api_pgadmin_import(tusk_app *app, tusk_err *err);

@@ -98,22 +98,20 @@ void api_auth_login(http_req *r)
 		http_respond_error(r, ERR_DESKTOP_MODE, "Tusk runs in desktop mode: open the URL it printed at start.");
 		return;
 	}
-	json_t *body;
-	if (!require_json(r) || !(body = http_req_json(r)))
+	struct login_in {
+		const char *email, *password;
+	} in;
+	static const api_field fields[] = {
+		API_FIELD("email", API_TEXT, struct login_in, email, API_REQUIRED),
+		API_FIELD("password", API_TEXT, struct login_in, password, API_REQUIRED),
+	};
+	static const api_form form = API_FORM(fields, "Give both an e-mail address and a password.");
+	if (!require_json(r) || !api_body(r, &form, &in, NULL))
 		return;
-	bool bad = false;
-	const char *email = api_json_str(r, body, "email", &bad);
-	const char *password = api_json_str(r, body, "password", &bad);
-	if (bad)
-		return;
-	if (!email || !password) {
-		http_respond_error(r, ERR_MISSING_FIELD, "Give both an e-mail address and a password.");
-		return;
-	}
 	auth_session s;
 	int retry_after = 0;
 	tusk_err err = {0};
-	enum auth_result res = auth_login(app->auth, email, password, http_req_client_ip(r), &s, &retry_after, &err);
+	enum auth_result res = auth_login(app->auth, in.email, in.password, http_req_client_ip(r), &s, &retry_after, &err);
 	respond_login_result(r, res, &s, retry_after, &err);
 }
 
@@ -124,16 +122,16 @@ void api_auth_desktop(http_req *r)
 		http_respond_error(r, ERR_NOT_FOUND, "Desktop keys are only used in desktop mode.");
 		return;
 	}
-	json_t *body;
-	if (!require_json(r) || !(body = http_req_json(r)))
-		return;
-	bool bad = false;
-	const char *key = api_json_str(r, body, "key", &bad);
-	if (bad)
+	struct desktop_in {
+		const char *key;
+	} in;
+	static const api_field fields[] = {API_FIELD("key", API_TEXT, struct desktop_in, key, 0)};
+	static const api_form form = API_FORM(fields, "");
+	if (!require_json(r) || !api_body(r, &form, &in, NULL))
 		return;
 	auth_session s;
 	tusk_err err = {0};
-	enum auth_result res = auth_desktop_login(app->auth, key, http_req_client_ip(r), &s, &err);
+	enum auth_result res = auth_desktop_login(app->auth, in.key, http_req_client_ip(r), &s, &err);
 	if (res == AUTH_BAD_CREDENTIALS) {
 		http_respond_error(r, ERR_INVALID_DESKTOP_KEY,
 				   "This desktop key is wrong or was used already. Restart Tusk for a new one.");
@@ -164,20 +162,18 @@ void api_auth_me(http_req *r)
 void api_auth_password(http_req *r)
 {
 	tusk_app *app = http_req_app(r);
-	json_t *body = http_req_json(r);
-	if (!body)
+	struct password_in {
+		const char *current, *next;
+	} in;
+	static const api_field fields[] = {
+		API_FIELD("current_password", API_TEXT, struct password_in, current, API_REQUIRED),
+		API_FIELD("new_password", API_TEXT, struct password_in, next, API_REQUIRED),
+	};
+	static const api_form form = API_FORM(fields, "Give the current and the new password.");
+	if (!api_body(r, &form, &in, NULL))
 		return;
-	bool bad = false;
-	const char *current = api_json_str(r, body, "current_password", &bad);
-	const char *next = api_json_str(r, body, "new_password", &bad);
-	if (bad)
-		return;
-	if (!current || !next) {
-		http_respond_error(r, ERR_MISSING_FIELD, "Give the current and the new password.");
-		return;
-	}
 	tusk_err err = {0};
-	if (!auth_change_password(app->auth, api_session(r), current, next, http_req_client_ip(r), &err)) {
+	if (!auth_change_password(app->auth, api_session(r), in.current, in.next, http_req_client_ip(r), &err)) {
 		api_respond_err(r, &err);
 		return;
 	}

@@ -52,15 +52,13 @@ static bool next_event(void *cls, str *out)
 
 void api_dashboard_events(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	int64_t server_id;
+	api_server srv;
 	store_server sv;
-	tusk_err err;
-	int64_t uid = api_session(r)->user.id;
-	if (!api_path_id(r, "server", &server_id) ||
-	    !api_found(r, store_server_get(app->store, uid, server_id, &sv, &err), &err, "server", server_id))
+	if (!api_server_load(r, &srv, &sv))
 		return;
 	store_server_clear(&sv);
+	tusk_app *app = srv.app;
+	int64_t uid = srv.user_id, server_id = srv.server_id;
 	if (!pgpool_is_connected(app->pool, uid, server_id)) {
 		http_respond_error(r, ERR_NOT_CONNECTED, "Connect to this server first.");
 		return;

@@ -52,12 +52,6 @@ static const char *query_path(http_req *r, const char *name, bool required)
 	return v;
 }
 
-static bool query_true(http_req *r, const char *name)
-{
-	const char *v = http_req_query(r, name);
-	return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
-}
-
 /* Resolves rel in the user's area into an arena string; false after responding. */
 static bool resolve(http_req *r, const char *rel, bool must_exist, char **abs)
 {
@@ -215,26 +209,24 @@ void api_files_list(http_req *r)
 
 /* ---- folders, moves, deletes ---- */
 
-/* A path member of the JSON body; NULL after responding. */
-static const char *body_path(http_req *r, json_t *body, const char *key)
-{
-	bool bad = false;
-	const char *v = api_json_str(r, body, key, &bad);
-	if (bad)
-		return NULL;
-	if (!v || !*v) {
-		http_respond_error(r, ERR_INVALID_PATH, "The field '%s' must name a path in your storage area.", key);
-		return NULL;
-	}
-	return v;
-}
+/* The paths a body names: each must name one in the user's area. */
+struct paths_in {
+	const char *path, *from, *to;
+};
+#define PATH_FIELD(key, member) API_FIELD(key, API_TEXT, struct paths_in, member, API_REQUIRED | API_NONEMPTY)
+static const api_field mkdir_fields[] = {PATH_FIELD("path", path)};
+static const api_field move_fields[] = {PATH_FIELD("from", from), PATH_FIELD("to", to)};
+static const api_form mkdir_form = {mkdir_fields, 1, "The field 'path' must name a path in your storage area.",
+				    ERR_INVALID_PATH, false};
+static const api_form move_form = {move_fields, 2,
+				   "The fields 'from' and 'to' must name paths in your storage area.", ERR_INVALID_PATH,
+				   false};
 
 void api_files_mkdir(http_req *r)
 {
-	json_t *body = http_req_json(r);
-	const char *rel = body ? body_path(r, body, "path") : NULL;
+	struct paths_in in;
 	char *abs;
-	if (!rel || !resolve(r, rel, false, &abs) || !name_allowed(r, abs))
+	if (!api_body(r, &mkdir_form, &in, NULL) || !resolve(r, in.path, false, &abs) || !name_allowed(r, abs))
 		return;
 	int e = is_root(r, abs) ? EEXIST : mkdir(abs, 0700) == 0 ? 0 : errno;
 	if (e == EEXIST) {
@@ -259,11 +251,10 @@ static bool busy(http_req *r, const char *abs)
 
 void api_files_move(http_req *r)
 {
-	json_t *body = http_req_json(r);
-	const char *from_rel = body ? body_path(r, body, "from") : NULL;
-	const char *to_rel = from_rel ? body_path(r, body, "to") : NULL;
+	struct paths_in in;
 	char *from, *to;
-	if (!to_rel || !resolve(r, from_rel, true, &from) || !resolve(r, to_rel, false, &to) || !name_allowed(r, to))
+	if (!api_body(r, &move_form, &in, NULL) || !resolve(r, in.from, true, &from) || !resolve(r, in.to, false, &to) ||
+	    !name_allowed(r, to))
 		return;
 	if (is_root(r, from) || is_root(r, to)) {
 		http_respond_error(r, ERR_INVALID_PATH, "The storage area itself cannot be moved or replaced.");
@@ -289,7 +280,8 @@ void api_files_delete(http_req *r)
 {
 	const char *rel = query_path(r, "path", true);
 	char *abs;
-	if (!rel || !resolve(r, rel, true, &abs))
+	bool recursive;
+	if (!rel || !api_query_flag(r, "recursive", &recursive) || !resolve(r, rel, true, &abs))
 		return;
 	if (is_root(r, abs)) {
 		http_respond_error(r, ERR_INVALID_PATH, "The storage area itself cannot be deleted.");
@@ -300,7 +292,7 @@ void api_files_delete(http_req *r)
 	struct stat st;
 	tusk_err err;
 	bool folder = lstat(abs, &st) == 0 && S_ISDIR(st.st_mode);
-	if (folder && !query_true(r, "recursive")) {
+	if (folder && !recursive) {
 		if (rmdir(abs) != 0) {
 			if (errno == ENOTEMPTY || errno == EEXIST)
 				http_respond_error(r, ERR_NOT_EMPTY,
@@ -482,13 +474,13 @@ void api_files_upload(http_req *r)
 {
 	const char *rel = query_path(r, "path", true);
 	char *abs;
-	if (!rel || !resolve(r, rel, false, &abs) || !name_allowed(r, abs))
+	bool overwrite;
+	if (!rel || !api_query_flag(r, "overwrite", &overwrite) || !resolve(r, rel, false, &abs) || !name_allowed(r, abs))
 		return;
 	if (is_root(r, abs)) {
 		http_respond_error(r, ERR_INVALID_PATH, "Name the file to upload, not the storage area.");
 		return;
 	}
-	bool overwrite = query_true(r, "overwrite");
 	struct stat st;
 	bool exists = lstat(abs, &st) == 0;
 	if (exists && busy(r, abs))

@@ -44,26 +44,30 @@ void api_history_record(void *ctx, const qsession_record *rec)
 	free(sql);
 }
 
-static bool query_num(http_req *r, const char *name, int64_t def, int64_t max, int64_t *out)
+static void write_history(json_writer *w, const void *item, void *ctx)
 {
-	const char *v = http_req_query(r, name);
-	char *end;
-	long long n = v && *v ? strtoll(v, &end, 10) : def;
-	if (v && *v && (*end || n < 0 || n > max)) {
-		http_respond_error(r, ERR_INVALID_QUERY, "'%s' must be a whole number from 0 to %lld.", name,
-				   (long long)max);
-		return false;
-	}
-	*out = n;
-	return true;
+	(void)ctx;
+	const store_history *h = item;
+	jw_obj_begin(w);
+	jw_kv_int(w, "id", h->id);
+	jw_kv_int_or_null(w, "server_id", h->server_id);
+	jw_kv_str(w, "database", h->database);
+	jw_kv_str(w, "sql", h->sql);
+	api_json_time(w, "started_at", h->started_at);
+	jw_kv_int(w, "duration_ms", h->duration_ms);
+	jw_kv_int(w, "row_count", h->row_count);
+	jw_kv_str(w, "status", h->status);
+	jw_kv_str(w, "error", h->error);
+	jw_obj_end(w);
 }
 
 void api_history_list(http_req *r)
 {
 	tusk_app *app = http_req_app(r);
 	int64_t server_id, limit, offset;
-	if (!query_num(r, "server_id", 0, INT64_MAX, &server_id) || !query_num(r, "limit", 100, 1000, &limit) ||
-	    !query_num(r, "offset", 0, INT64_MAX, &offset))
+	if (!api_query_int(r, "server_id", 0, 0, INT64_MAX, ERR_INVALID_QUERY, &server_id) ||
+	    !api_query_int(r, "limit", 100, 0, 1000, ERR_INVALID_QUERY, &limit) ||
+	    !api_query_int(r, "offset", 0, 0, INT64_MAX, ERR_INVALID_QUERY, &offset))
 		return;
 	size_t n;
 	int64_t total;
@@ -74,30 +78,8 @@ void api_history_list(http_req *r)
 		api_internal_error(r, &err);
 		return;
 	}
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_kv_int(&w, "total", total);
-	jw_key(&w, "entries");
-	jw_arr_begin(&w);
-	for (size_t i = 0; i < n; i++) {
-		jw_obj_begin(&w);
-		jw_kv_int(&w, "id", list[i].id);
-		jw_kv_int_or_null(&w, "server_id", list[i].server_id);
-		jw_kv_str(&w, "database", list[i].database);
-		jw_kv_str(&w, "sql", list[i].sql);
-		api_json_time(&w, "started_at", list[i].started_at);
-		jw_kv_int(&w, "duration_ms", list[i].duration_ms);
-		jw_kv_int(&w, "row_count", list[i].row_count);
-		jw_kv_str(&w, "status", list[i].status);
-		jw_kv_str(&w, "error", list[i].error);
-		jw_obj_end(&w);
-	}
-	jw_arr_end(&w);
-	jw_obj_end(&w);
+	api_respond_page(r, total, list, n, sizeof(*list), write_history, NULL);
 	store_history_list_free(list, n);
-	http_respond_json(r, 200, &out);
 }
 
 void api_history_clear(http_req *r)
@@ -112,8 +94,10 @@ void api_history_clear(http_req *r)
 
 /* ---- saved queries ---- */
 
-static void write_snippet(json_writer *w, const store_snippet *q)
+static void write_snippet(json_writer *w, const void *item, void *ctx)
 {
+	(void)ctx;
+	const store_snippet *q = item;
 	jw_obj_begin(w);
 	jw_kv_int(w, "id", q->id);
 	jw_kv_str(w, "name", q->name);
@@ -133,32 +117,27 @@ void api_snippets_list(http_req *r)
 		api_internal_error(r, &err);
 		return;
 	}
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "queries");
-	jw_arr_begin(&w);
-	for (size_t i = 0; i < n; i++)
-		write_snippet(&w, &list[i]);
-	jw_arr_end(&w);
-	jw_obj_end(&w);
+	api_respond_list(r, "queries", list, n, sizeof(*list), write_snippet, NULL);
 	store_snippet_list_free(list, n);
-	http_respond_json(r, 200, &out);
 }
+
+struct snippet_in {
+	const char *name, *sql;
+};
+static const api_field snippet_fields[] = {
+	API_FIELD("name", API_TEXT, struct snippet_in, name, 0),
+	API_FIELD("sql", API_TEXT, struct snippet_in, sql, 0),
+};
+static const api_form snippet_form = API_FORM(snippet_fields, "");
 
 /* Validates and saves {name, sql} into q; responds itself. */
 static void save_snippet(http_req *r, store_snippet *q, int status)
 {
 	tusk_app *app = http_req_app(r);
-	json_t *body = http_req_json(r);
-	if (!body)
+	struct snippet_in in;
+	if (!api_body(r, &snippet_form, &in, NULL))
 		return;
-	bool bad = false;
-	const char *name = api_json_str(r, body, "name", &bad);
-	const char *sql = api_json_str(r, body, "sql", &bad);
-	if (bad)
-		return;
+	const char *name = in.name, *sql = in.sql;
 	if ((!name && !q->name) || (name && (!*name || strlen(name) > 200))) {
 		http_respond_error(r, ERR_INVALID_FIELD, "A saved query needs a name of 1 to 200 characters.");
 		return;
@@ -180,14 +159,7 @@ static void save_snippet(http_req *r, store_snippet *q, int status)
 		api_respond_err(r, &err);
 		return;
 	}
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "query");
-	write_snippet(&w, q);
-	jw_obj_end(&w);
-	http_respond_json(r, status, &out);
+	api_respond_item(r, status, "query", q, write_snippet, NULL);
 }
 
 void api_snippets_create(http_req *r)

@@ -81,8 +81,10 @@ static int64_t read_position(pid_t pid, const char *path)
 	return pos;
 }
 
-static void json_job(json_writer *w, tusk_app *app, const store_job *j)
+static void json_job(json_writer *w, const void *item, void *ctx)
 {
+	tusk_app *app = ctx;
+	const store_job *j = item;
 	jw_obj_begin(w);
 	jw_kv_int(w, "id", j->id);
 	jw_kv_str(w, "kind", j->kind);
@@ -151,14 +153,7 @@ static void json_job(json_writer *w, tusk_app *app, const store_job *j)
 
 static void respond_job(http_req *r, int status, const store_job *j)
 {
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "job");
-	json_job(&w, http_req_app(r), j);
-	jw_obj_end(&w);
-	http_respond_json(r, status, &out);
+	api_respond_item(r, status, "job", j, json_job, http_req_app(r));
 }
 
 void api_jobs_list(http_req *r)
@@ -171,18 +166,8 @@ void api_jobs_list(http_req *r)
 		api_internal_error(r, &err);
 		return;
 	}
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "jobs");
-	jw_arr_begin(&w);
-	for (size_t i = 0; i < n; i++)
-		json_job(&w, app, &list[i]);
-	jw_arr_end(&w);
-	jw_obj_end(&w);
+	api_respond_list(r, "jobs", list, n, sizeof(*list), json_job, app);
 	store_job_list_free(list, n);
-	http_respond_json(r, 200, &out);
 }
 
 /* The job of the {id} in the path, the user's own; responds 404 otherwise. */
@@ -358,7 +343,7 @@ static bool next_job_event(void *cls, str *out)
 			str json = STR_INIT;
 			json_writer w;
 			jw_init(&w, &json);
-			json_job(&w, wt->app, &j);
+			json_job(&w, &j, wt->app);
 			str_appendf(out, "event: job\ndata: %s\n\n", str_cstr(&json));
 			str_free(&json);
 			snprintf(wt->state, sizeof(wt->state), "%s", j.state);
@@ -394,10 +379,13 @@ void api_jobs_events(http_req *r)
 	wt->user_id = j.user_id;
 	wt->id = j.id;
 	wt->output_size = -2;
-	const char *from = http_req_query(r, "offset");
-	if (from && *from)
-		wt->offset = (off_t)strtoll(from, NULL, 10);
 	store_job_clear(&j);
+	int64_t from;
+	if (!api_query_int(r, "offset", 0, 0, INT64_MAX, ERR_INVALID_QUERY, &from)) {
+		free(wt);
+		return;
+	}
+	wt->offset = (off_t)from;
 	http_respond_events(r, next_job_event, wt, watch_free);
 }
 
@@ -483,23 +471,27 @@ static bool below_job_cap(http_req *r, int64_t uid)
 	return false;
 }
 
+struct start_in {
+	const char *kind, *db;
+	json_t *spec;
+};
+static const api_field start_fields[] = {
+	API_FIELD("kind", API_TEXT, struct start_in, kind, API_REQUIRED),
+	API_FIELD("database", API_TEXT, struct start_in, db, 0),
+	API_FIELD("spec", API_OBJECT, struct start_in, spec, 0),
+};
+static const api_form start_form = API_FORM(start_fields, "Give the kind and the spec (an object).");
+
 void api_jobs_start(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	json_t *body = http_req_json(r);
-	int64_t server_id;
-	if (!body || !api_path_id(r, "server", &server_id))
+	struct start_in in;
+	api_server s;
+	if (!api_body(r, &start_form, &in, NULL) || !api_server_ref(r, &s))
 		return;
-	int64_t uid = api_session(r)->user.id;
-	bool bad = false;
-	const char *kind = api_json_str(r, body, "kind", &bad), *db = api_json_str(r, body, "database", &bad);
-	json_t *spec = json_object_get(body, "spec");
-	if (bad)
-		return;
-	if (!kind || (spec && !json_is_object(spec))) {
-		http_respond_error(r, ERR_MISSING_FIELD, "Give the kind and the spec (an object).");
-		return;
-	}
+	tusk_app *app = s.app;
+	int64_t server_id = s.server_id, uid = s.user_id;
+	const char *kind = in.kind, *db = in.db;
+	json_t *spec = in.spec;
 	if (!below_job_cap(r, uid))
 		return;
 	json_t *empty = json_object();

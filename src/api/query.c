@@ -15,27 +15,30 @@
 /* Bytes of a value a window shows; the whole value is a request away. */
 #define DEFAULT_CELL_LIMIT 8192
 
+struct open_in {
+	const char *db;
+};
+static const api_field open_fields[] = {API_FIELD("database", API_TEXT, struct open_in, db, 0)};
+static const api_form open_form = {open_fields, 1, "", ERR_NONE, true};
+
 void api_sessions_open(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	auth_session *as = api_session(r);
-	json_t *body = http_req_body(r).len ? http_req_json(r) : NULL;
-	if (http_req_body(r).len && !body)
-		return;
-	int64_t server_id;
+	struct open_in in;
+	api_server srv;
 	store_server sv;
 	tusk_err err = {0};
-	if (!api_path_id(r, "server", &server_id) ||
-	    !api_found(r, store_server_get(app->store, as->user.id, server_id, &sv, &err), &err, "server", server_id))
+	if (!api_body(r, &open_form, &in, NULL) || !api_server_load(r, &srv, &sv))
 		return;
-	bool bad = false;
-	const char *db = body ? api_json_str(r, body, "database", &bad) : NULL;
-	if (!bad && qmanager_count_user(app->queries, as->user.id) >= app->cfg->max_query_sessions_per_user) {
+	tusk_app *app = srv.app;
+	int64_t server_id = srv.server_id;
+	const char *db = in.db;
+	if (qmanager_count_user(app->queries, as->user.id) >= app->cfg->max_query_sessions_per_user) {
 		http_respond_error(r, ERR_TOO_MANY_SESSIONS,
 				   "You have %d query tabs open, the most allowed (TUSK_MAX_QUERY_SESSIONS_PER_USER): close "
 				   "one first.",
 				   app->cfg->max_query_sessions_per_user);
-	} else if (!bad) {
+	} else {
 		PGconn *conn = pgpool_open_dedicated(app->pool, as->user.id, server_id, db && *db ? db : sv.maintenance_db,
 						     &err);
 		if (!conn) {
@@ -45,13 +48,9 @@ void api_sessions_open(http_req *r)
 			qsession *s = qsession_open(app->queries, conn, as->user.id, as->session.id_hash, server_id,
 						    db && *db ? db : sv.maintenance_db, id);
 			qsession_release(s);
-			str out = STR_INIT;
-			json_writer w;
-			jw_init(&w, &out);
-			jw_obj_begin(&w);
-			jw_kv_str(&w, "session_id", id);
-			jw_obj_end(&w);
-			http_respond_json(r, 201, &out);
+			api_json j;
+			jw_kv_str(api_json_begin(&j), "session_id", id);
+			api_json_send(r, 201, &j);
 		}
 	}
 	store_server_clear(&sv);
@@ -115,23 +114,24 @@ void api_sessions_status(http_req *r)
 	qsession_release(s);
 }
 
+struct execute_in {
+	const char *sql;
+	bool autocommit, autorollback;
+};
+static const api_field execute_fields[] = {
+	API_FIELD("sql", API_TEXT, struct execute_in, sql, API_REQUIRED | API_NONEMPTY),
+	API_FIELD("autocommit", API_BOOL, struct execute_in, autocommit, API_DEFAULT_TRUE),
+	API_FIELD("autorollback", API_BOOL, struct execute_in, autorollback, 0),
+};
+static const api_form execute_form = API_FORM(execute_fields, "Give the SQL to run in 'sql'.");
+
 void api_sessions_execute(http_req *r)
 {
-	json_t *body = http_req_json(r);
-	if (!body)
+	struct execute_in in;
+	if (!api_body(r, &execute_form, &in, NULL))
 		return;
-	bool bad = false;
-	const char *sql = api_json_str(r, body, "sql", &bad);
-	qexec_opts o = {
-		.autocommit = api_json_bool(r, body, "autocommit", true, &bad),
-		.autorollback = api_json_bool(r, body, "autorollback", false, &bad),
-	};
-	if (bad)
-		return;
-	if (!sql || !*sql) {
-		http_respond_error(r, ERR_MISSING_FIELD, "Give the SQL to run in 'sql'.");
-		return;
-	}
+	const char *sql = in.sql;
+	qexec_opts o = {.autocommit = in.autocommit, .autorollback = in.autorollback};
 	qsession *s = load(r);
 	if (!s)
 		return;
@@ -194,33 +194,11 @@ void api_sessions_close(http_req *r)
 	http_respond_empty(r, 204);
 }
 
-static bool query_u64(http_req *r, const char *name, uint64_t def, uint64_t max, uint64_t *out)
-{
-	const char *v = http_req_query(r, name);
-	if (!v || !*v) {
-		*out = def;
-		return true;
-	}
-	char *end;
-	unsigned long long n = strtoull(v, &end, 10);
-	if (*end || v[0] == '-' || n > max) {
-		http_respond_error(r, ERR_INVALID_QUERY, "'%s' must be a whole number up to %llu.", name,
-				   (unsigned long long)max);
-		return false;
-	}
-	*out = n;
-	return true;
-}
-
 static bool result_index(http_req *r, int *k)
 {
-	const char *v = http_req_param(r, "k");
-	char *end;
-	long n = strtol(v, &end, 10);
-	if (*end || n < 0 || n > 100000) {
-		http_respond_error(r, ERR_NOT_FOUND, "There is no result %s.", v);
+	int64_t n;
+	if (!api_path_int(r, "k", 0, 100000, "result", &n))
 		return false;
-	}
 	*k = (int)n;
 	return true;
 }
@@ -238,11 +216,11 @@ static void respond_built(http_req *r, str *out, bool ok, const tusk_err *err)
 
 void api_sessions_rows(http_req *r)
 {
-	uint64_t offset, limit, cell_limit;
+	int64_t offset, limit, cell_limit;
 	int k;
-	if (!result_index(r, &k) || !query_u64(r, "offset", 0, UINT64_MAX / 2, &offset) ||
-	    !query_u64(r, "limit", 100, MAX_WINDOW, &limit) ||
-	    !query_u64(r, "cell_limit", DEFAULT_CELL_LIMIT, INT32_MAX, &cell_limit))
+	if (!result_index(r, &k) || !api_query_int(r, "offset", 0, 0, INT64_MAX / 2, ERR_INVALID_QUERY, &offset) ||
+	    !api_query_int(r, "limit", 100, 0, MAX_WINDOW, ERR_INVALID_QUERY, &limit) ||
+	    !api_query_int(r, "cell_limit", DEFAULT_CELL_LIMIT, 0, INT32_MAX, ERR_INVALID_QUERY, &cell_limit))
 		return;
 	qsession *s = load(r);
 	if (!s)
@@ -251,24 +229,18 @@ void api_sessions_rows(http_req *r)
 	json_writer w;
 	jw_init(&w, &out);
 	tusk_err err;
-	respond_built(r, &out, qsession_rows_json(s, k, offset, limit, (size_t)cell_limit, &w, &err), &err);
+	respond_built(r, &out, qsession_rows_json(s, k, (uint64_t)offset, (uint64_t)limit, (size_t)cell_limit, &w, &err),
+		      &err);
 	qsession_release(s);
 }
 
 void api_sessions_value(http_req *r)
 {
 	int k;
-	if (!result_index(r, &k))
+	int64_t row, col;
+	if (!result_index(r, &k) || !api_path_int(r, "row", 0, INT64_MAX, "row", &row) ||
+	    !api_path_int(r, "col", 0, 1600, "column", &col))
 		return;
-	char *end;
-	const char *rv = http_req_param(r, "row"), *cv = http_req_param(r, "col");
-	unsigned long long row = strtoull(rv, &end, 10);
-	bool bad = *end || !*rv || *rv == '-';
-	long col = strtol(cv, &end, 10);
-	if (bad || *end || !*cv || col < 0 || col > 1600) {
-		http_respond_error(r, ERR_NOT_FOUND, "There is no cell %s, %s.", rv, cv);
-		return;
-	}
 	qsession *s = load(r);
 	if (!s)
 		return;

@@ -12,6 +12,7 @@
 #include "api/server_fields.h"
 #include "catalog/catalog.h"
 #include "files/files.h"
+#include "pg/target.h"
 
 /* ---- JSON out ---- */
 
@@ -44,30 +45,29 @@ void api_json_server(json_writer *w, const store_server *sv, int64_t user_id, bo
 	jw_obj_end(w);
 }
 
-static void respond_server(http_req *r, int status, const store_server *sv)
+/* A server as the asking user sees it (ctx: the request). */
+static void write_server(json_writer *w, const void *item, void *ctx)
 {
+	http_req *r = ctx;
+	const store_server *sv = item;
 	tusk_app *app = http_req_app(r);
 	int64_t uid = api_session(r)->user.id;
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "server");
-	api_json_server(&w, sv, uid, pgpool_is_connected(app->pool, uid, sv->id));
-	jw_obj_end(&w);
-	http_respond_json(r, status, &out);
+	api_json_server(w, sv, uid, pgpool_is_connected(app->pool, uid, sv->id));
 }
 
-static void write_groups(json_writer *w, const store_group *g, size_t n)
+static void respond_server(http_req *r, int status, const store_server *sv)
 {
-	jw_arr_begin(w);
-	for (size_t i = 0; i < n; i++) {
-		jw_obj_begin(w);
-		jw_kv_int(w, "id", g[i].id);
-		jw_kv_str(w, "name", g[i].name);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
+	api_respond_item(r, status, "server", sv, write_server, r);
+}
+
+static void write_group(json_writer *w, const void *item, void *ctx)
+{
+	(void)ctx;
+	const store_group *g = item;
+	jw_obj_begin(w);
+	jw_kv_int(w, "id", g->id);
+	jw_kv_str(w, "name", g->name);
+	jw_obj_end(w);
 }
 
 void api_servers_list(http_req *r)
@@ -83,44 +83,24 @@ void api_servers_list(http_req *r)
 		api_internal_error(r, &err);
 		return;
 	}
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "groups");
-	write_groups(&w, groups, ng);
-	jw_key(&w, "servers");
-	jw_arr_begin(&w);
+	api_json j;
+	json_writer *w = api_json_begin(&j);
+	jw_key(w, "groups");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < ng; i++)
+		write_group(w, &groups[i], NULL);
+	jw_arr_end(w);
+	jw_key(w, "servers");
+	jw_arr_begin(w);
 	for (size_t i = 0; i < ns; i++)
-		api_json_server(&w, &servers[i], uid, pgpool_is_connected(app->pool, uid, servers[i].id));
-	jw_arr_end(&w);
-	jw_obj_end(&w);
+		write_server(w, &servers[i], r);
+	jw_arr_end(w);
 	free(groups);
 	store_server_list_free(servers, ns);
-	http_respond_json(r, 200, &out);
+	api_json_send(r, 200, &j);
 }
 
 /* ---- JSON in ---- */
-
-/* Replaces *field with a string member when present; "" and null clear it. */
-static bool take_text(http_req *r, json_t *body, const char *key, size_t max, char **field)
-{
-	json_t *v = json_object_get(body, key);
-	if (!v)
-		return true;
-	if (!json_is_string(v) && !json_is_null(v)) {
-		http_respond_error(r, ERR_INVALID_FIELD, "The field '%s' must be a string.", key);
-		return false;
-	}
-	const char *s = json_is_string(v) ? json_string_value(v) : "";
-	if (strlen(s) > max) {
-		http_respond_error(r, ERR_INVALID_FIELD, "The field '%s' is longer than %zu characters.", key, max);
-		return false;
-	}
-	free(*field);
-	*field = *s ? xstrdup(s) : NULL;
-	return true;
-}
 
 static bool take_params(http_req *r, json_t *body, store_server *sv)
 {
@@ -189,25 +169,21 @@ static bool take_fields(http_req *r, json_t *body, store_server *sv)
 {
 	tusk_app *app = http_req_app(r);
 	auth_session *s = api_session(r);
-	static const struct {
-		const char *key;
-		size_t off;
-		size_t max;
-	} texts[] = {
-		{"name", offsetof(store_server, name), 128},
-		{"host", offsetof(store_server, host), 1024},
-		{"maintenance_db", offsetof(store_server, maintenance_db), 128},
-		{"username", offsetof(store_server, username), 128},
-		{"role", offsetof(store_server, role), 128},
-		{"service", offsetof(store_server, service), 128},
-		{"comment", offsetof(store_server, comment), 4096},
-		{"bg_color", offsetof(store_server, bg_color), 7},
-		{"fg_color", offsetof(store_server, fg_color), 7},
-		{"shared_username", offsetof(store_server, shared_username), 128},
+	static const api_field texts[] = {
+		API_OWNED("name", store_server, name, 128),
+		API_OWNED("host", store_server, host, 1024),
+		API_OWNED("maintenance_db", store_server, maintenance_db, 128),
+		API_OWNED("username", store_server, username, 128),
+		API_OWNED("role", store_server, role, 128),
+		API_OWNED("service", store_server, service, 128),
+		API_OWNED("comment", store_server, comment, 4096),
+		API_OWNED("bg_color", store_server, bg_color, 7),
+		API_OWNED("fg_color", store_server, fg_color, 7),
+		API_OWNED("shared_username", store_server, shared_username, 128),
 	};
-	for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++)
-		if (!take_text(r, body, texts[i].key, texts[i].max, (char **)((char *)sv + texts[i].off)))
-			return false;
+	static const api_form form = API_FORM(texts, "");
+	if (!api_fields(r, body, &form, sv))
+		return false;
 	if (!server_color_ok(sv->bg_color) || !server_color_ok(sv->fg_color)) {
 		http_respond_error(r, ERR_INVALID_FIELD, "Colours are written #rrggbb.");
 		return false;
@@ -350,6 +326,18 @@ static bool can_keep(http_req *r, const char *secret)
 	return false;
 }
 
+/* A password (and whether to save it) that a create or a connect may bring. */
+struct connect_in {
+	const char *password, *sslpassword;
+	bool save;
+};
+static const api_field connect_fields[] = {
+	API_FIELD("password", API_TEXT, struct connect_in, password, 0),
+	API_FIELD("save_password", API_BOOL, struct connect_in, save, 0),
+	API_FIELD("sslpassword", API_TEXT, struct connect_in, sslpassword, 0),
+};
+static const api_form connect_form = {connect_fields, 3, "", ERR_NONE, true};
+
 void api_servers_create(http_req *r)
 {
 	tusk_app *app = http_req_app(r);
@@ -366,14 +354,13 @@ void api_servers_create(http_req *r)
 		api_internal_error(r, &err);
 		ok = false;
 	}
-	bool bad = false;
-	const char *password = ok ? api_json_str(r, body, "password", &bad) : NULL;
-	bool save = ok ? api_json_bool(r, body, "save_password", false, &bad) : false;
-	if (ok && !bad && !store_server_create(app->store, &sv, &err)) {
+	struct connect_in in = {0};
+	ok = ok && api_fields(r, body, &connect_form, &in);
+	if (ok && !store_server_create(app->store, &sv, &err)) {
 		api_internal_error(r, &err);
 		ok = false;
 	}
-	if (ok && !bad && (!save || !password || save_secret(r, sv.id, "password", password)) &&
+	if (ok && (!in.save || !in.password || save_secret(r, sv.id, "password", in.password)) &&
 	    (!sslpassword || save_secret(r, sv.id, "sslpassword", sslpassword))) {
 		store_server_clear(&sv);
 		store_server_get(app->store, s->user.id, sv.id, &sv, &err) == 1 ? respond_server(r, 201, &sv)
@@ -470,50 +457,38 @@ void api_groups_list(http_req *r)
 		api_internal_error(r, &err);
 		return;
 	}
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "groups");
-	write_groups(&w, g, n);
-	jw_obj_end(&w);
+	api_respond_list(r, "groups", g, n, sizeof(*g), write_group, NULL);
 	free(g);
-	http_respond_json(r, 200, &out);
 }
 
-static const char *group_name(http_req *r, json_t *body)
+/* The body's group name; NULL after answering 400. */
+static const char *group_name(http_req *r)
 {
-	bool bad = false;
-	const char *name = api_json_str(r, body, "name", &bad);
-	if (bad)
+	struct group_in {
+		const char *name;
+	} in;
+	static const api_field fields[] = {API_FIELD("name", API_TEXT, struct group_in, name, 0)};
+	static const api_form form = API_FORM(fields, "");
+	if (!api_body(r, &form, &in, NULL))
 		return NULL;
-	if (!name || !*name || strlen(name) > 127) {
+	if (!in.name || !*in.name || strlen(in.name) > 127) {
 		http_respond_error(r, ERR_INVALID_FIELD, "A group needs a name of 1 to 127 characters.");
 		return NULL;
 	}
-	return name;
+	return in.name;
 }
 
 static void respond_group(http_req *r, int status, int64_t id, const char *name)
 {
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "group");
-	jw_obj_begin(&w);
-	jw_kv_int(&w, "id", id);
-	jw_kv_str(&w, "name", name);
-	jw_obj_end(&w);
-	jw_obj_end(&w);
-	http_respond_json(r, status, &out);
+	store_group g = {.id = id};
+	snprintf(g.name, sizeof(g.name), "%s", name);
+	api_respond_item(r, status, "group", &g, write_group, NULL);
 }
 
 void api_groups_create(http_req *r)
 {
 	tusk_app *app = http_req_app(r);
-	json_t *body = http_req_json(r);
-	const char *name = body ? group_name(r, body) : NULL;
+	const char *name = group_name(r);
 	if (!name)
 		return;
 	int64_t id;
@@ -537,10 +512,9 @@ static bool load_group(http_req *r, store_group *g)
 void api_groups_update(http_req *r)
 {
 	tusk_app *app = http_req_app(r);
-	json_t *body = http_req_json(r);
 	store_group g;
 	const char *name;
-	if (!body || !load_group(r, &g) || !(name = group_name(r, body)))
+	if (!(name = group_name(r)) || !load_group(r, &g))
 		return;
 	tusk_err err;
 	if (!store_group_rename(app->store, g.user_id, g.id, name, &err)) {
@@ -566,216 +540,59 @@ void api_groups_delete(http_req *r)
 
 /* ---- connect ---- */
 
-/* libpq keywords and values for a server as seen by this user. */
-typedef struct {
-	const char *kw[48];
-	const char *val[48];
-	int n;
-	json_t *params;
-	char *paths[8]; /* file parameters resolved in the user's storage */
-	int npaths;
-} target_parts;
-
-static void target_parts_clear(target_parts *t)
+/* Connects to sv with what was typed, else what is saved for the user. */
+static bool connect_server(http_req *r, const store_server *sv, const struct connect_in *in, pg_connect_info *info,
+			   tusk_err *err)
 {
-	json_decref(t->params);
-	for (int i = 0; i < t->npaths; i++)
-		free(t->paths[i]);
-}
-
-/* libpq parameters that name a file on Tusk's side. */
-static bool is_file_param(const char *key)
-{
-	static const char *const files[] = {"passfile", "sslcert", "sslkey", "sslrootcert", "sslcrl", "sslcrldir"};
-	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++)
-		if (strcmp(key, files[i]) == 0)
-			return true;
-	return false;
-}
-
-/* Whether the absolute path names an existing file inside one of the
- * operator's TUSK_FILE_DIRS (links resolved first); *out is then its real path. */
-static bool file_in_dirs(const char *dirs, const char *path, target_parts *t, const char **out)
-{
-	if (!dirs || !*dirs || t->npaths == (int)(sizeof(t->paths) / sizeof(*t->paths)))
-		return false;
-	char *real = realpath(path, NULL);
-	struct stat st;
-	if (!real || stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
-		free(real);
-		return false;
+	tusk_app *app = http_req_app(r);
+	auth_session *s = api_session(r);
+	char *saved = in->password ? NULL : load_secret(app, s, sv->id, "password");
+	char *saved_ssl = in->sslpassword ? NULL : load_secret(app, s, sv->id, "sslpassword");
+	bool other_user = sv->user_id != s->user.id;
+	pgtarget_server ts = {.host = sv->host,
+			      .user = other_user && sv->shared_username ? sv->shared_username : sv->username,
+			      .service = sv->service,
+			      .port = sv->port,
+			      .params_json = sv->connection_params,
+			      .sslpassword = in->sslpassword ? in->sslpassword : saved_ssl};
+	pgtarget_files files = {.desktop = !app->cfg->server_mode || app->cfg->desktop,
+				.file_dirs = app->cfg->file_dirs,
+				.data_dir = app->cfg->data_dir};
+	pgtarget tp;
+	bool ok = pgtarget_build(&tp, &ts, &files, s->user.id, err);
+	if (ok) {
+		pg_target t = {tp.kw, tp.val, sv->maintenance_db, in->password ? in->password : saved, sv->role};
+		ok = pgpool_connect(app->pool, s->user.id, sv->id, &t, info, err);
 	}
-	for (const char *p = dirs; *p;) {
-		const char *end = strchr(p, ':');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-		char *dir = xstrndup(p, n);
-		char *real_dir = n ? realpath(dir, NULL) : NULL;
-		size_t rn = real_dir ? strlen(real_dir) : 0;
-		bool inside = real_dir && strncmp(real, real_dir, rn) == 0 && (real[rn] == '/' || (rn == 1 && real[0] == '/'));
-		free(dir);
-		free(real_dir);
-		if (inside) {
-			t->paths[t->npaths++] = real;
-			*out = real;
-			return true;
-		}
-		p += n + (end ? 1 : 0);
-	}
-	free(real);
-	return false;
-}
-
-/* In server mode a file parameter names a file in the connecting user's
- * storage, as in pgAdmin (a leading '/' is the storage's root), or by its
- * absolute path a file in a directory the operator lists in TUSK_FILE_DIRS
- * (mounted certificates): users cannot make Tusk read its own files or
- * another user's. "system" (libpq's own CA store for sslrootcert) stays as
- * it is. Desktop mode takes absolute paths as given. */
-static bool resolve_file_param(const config *cfg, int64_t user_id, const char *key, const char *value,
-			       target_parts *t, const char **out, tusk_err *err)
-{
-	*out = value;
-	if (!value || !*value || (strcmp(key, "sslrootcert") == 0 && strcmp(value, "system") == 0))
-		return true;
-	bool desktop = !cfg->server_mode || cfg->desktop;
-	if (desktop && value[0] == '/')
-		return true; /* the one user's own machine: an absolute path is theirs to name */
-	/* libpq reads an sslkey "engine:key" as an OpenSSL engine to load: a library of the
-	 * user's choosing in Tusk's process. No file a user names may hold a ':' */
-	if (strchr(value, ':')) {
-		err_set(err, ERR_FILE_NOT_FOUND,
-			"%s '%s' holds a ':', which libpq would read as an OpenSSL engine; name a file without one.", key,
-			value);
-		return false;
-	}
-	if (value[0] == '/' && file_in_dirs(cfg->file_dirs, value, t, out)) {
-		if (!strchr(*out, ':'))
-			return true;
-		err_set(err, ERR_FILE_NOT_FOUND, "%s resolves to a path holding a ':', which libpq would read as an OpenSSL engine.",
-			key);
-		return false;
-	}
-	const char *rel = value;
-	while (*rel == '/' || *rel == '\\')
-		rel++;
-	char *abs = NULL;
-	tusk_err why;
-	if (!files_resolve(cfg->data_dir, user_id, rel, true, &abs, &why)) {
-		err_set(err, ERR_FILE_NOT_FOUND,
-			"%s '%s' is not a file in your storage (%s). Upload it in Storage, or change the server's %s.",
-			key, value, why.msg, key);
-		return false;
-	}
-	if (t->npaths == (int)(sizeof(t->paths) / sizeof(*t->paths)) || strchr(abs, ':')) {
-		err_set(err, strchr(abs, ':') ? ERR_FILE_NOT_FOUND : ERR_INVALID_SERVER, "%s",
-			strchr(abs, ':') ? "the storage folder's path holds a ':', which libpq would read as an OpenSSL engine"
-					 : "too many file parameters");
-		free(abs);
-		return false;
-	}
-	t->paths[t->npaths++] = abs;
-	*out = abs;
-	return true;
-}
-
-static void part(target_parts *t, const char *k, const char *v)
-{
-	if (v && *v && t->n < 47) {
-		t->kw[t->n] = k;
-		t->val[t->n++] = v;
-	}
-}
-
-static bool build_target(const config *cfg, const store_server *sv, int64_t user_id, const char *sslpassword,
-			 target_parts *t, char *port, tusk_err *err)
-{
-	memset(t, 0, sizeof(*t));
-	part(t, "sslpassword", sslpassword);
-	part(t, "host", sv->host);
-	if (sv->port) {
-		snprintf(port, 8, "%d", sv->port);
-		part(t, "port", port);
-	}
-	bool other_user = sv->user_id != user_id;
-	part(t, "user", other_user && sv->shared_username ? sv->shared_username : sv->username);
-	part(t, "service", sv->service);
-	t->params = json_loads(sv->connection_params ? sv->connection_params : "{}", 0, NULL);
-	if (!json_object_get(t->params, "application_name"))
-		part(t, "application_name", "tusk");
-	if (!json_object_get(t->params, "connect_timeout"))
-		part(t, "connect_timeout", "10");
-	/* Tusk speaks UTF-8 to the browser and quotes identifiers itself for the data editor */
-	if (!json_object_get(t->params, "client_encoding"))
-		part(t, "client_encoding", "UTF8");
-	const char *key;
-	json_t *v;
-	json_object_foreach(t->params, key, v)
-	{
-		const char *value = json_string_value(v);
-		if (is_file_param(key) && !resolve_file_param(cfg, user_id, key, value, t, &value, err))
-			return false;
-		part(t, key, value);
-	}
-	t->kw[t->n] = NULL;
-	t->val[t->n] = NULL;
-	return true;
+	pgtarget_clear(&tp);
+	wipe(saved);
+	wipe(saved_ssl);
+	return ok;
 }
 
 void api_servers_connect(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	auth_session *s = api_session(r);
-	json_t *body = http_req_body(r).len ? http_req_json(r) : NULL;
-	if (http_req_body(r).len && !body)
-		return;
+	struct connect_in in;
 	store_server sv;
-	if (!load_server(r, &sv))
+	if (!api_body(r, &connect_form, &in, NULL) || !load_server(r, &sv))
 		return;
-	bool bad = false;
-	const char *typed = body ? api_json_str(r, body, "password", &bad) : NULL;
-	bool save = body ? api_json_bool(r, body, "save_password", false, &bad) : false;
-	if (bad) {
-		store_server_clear(&sv);
-		return;
-	}
-	if (typed && save && !s->has_data_key) {
-		http_respond_error(r, ERR_NO_DATA_KEY, "Log out and in again to save passwords in this session.");
-		store_server_clear(&sv);
-		return;
-	}
-	const char *typed_ssl = body ? api_json_str(r, body, "sslpassword", &bad) : NULL;
-	if (bad || (save && !can_keep(r, typed_ssl))) {
-		store_server_clear(&sv);
-		return;
-	}
 	tusk_err err = {0};
-	char *saved = typed ? NULL : load_secret(app, s, sv.id, "password");
-	char *saved_ssl = typed_ssl ? NULL : load_secret(app, s, sv.id, "sslpassword");
-	char port[8];
-	target_parts tp;
-	pg_target t;
 	pg_connect_info info;
-	bool ok = build_target(app->cfg, &sv, s->user.id, typed_ssl ? typed_ssl : saved_ssl, &tp, port, &err);
-	if (ok) {
-		t = (pg_target){tp.kw, tp.val, sv.maintenance_db, typed ? typed : saved, sv.role};
-		ok = pgpool_connect(app->pool, s->user.id, sv.id, &t, &info, &err);
-	}
-	target_parts_clear(&tp);
-	wipe(saved);
-	wipe(saved_ssl);
-	if (!ok) {
+	if (in.password && in.save && !s->has_data_key) {
+		http_respond_error(r, ERR_NO_DATA_KEY, "Log out and in again to save passwords in this session.");
+	} else if (in.save && !can_keep(r, in.sslpassword)) {
+		/* answered */
+	} else if (!connect_server(r, &sv, &in, &info, &err)) {
 		http_respond_error_status(r, err_status(err.code, true), err.code, "%s", err.msg);
-	} else if ((!typed || !save || save_secret(r, sv.id, "password", typed)) &&
-		   (!typed_ssl || !save || save_secret(r, sv.id, "sslpassword", typed_ssl))) {
-		str out = STR_INIT;
-		json_writer w;
-		jw_init(&w, &out);
-		jw_obj_begin(&w);
-		jw_kv_bool(&w, "connected", true);
-		jw_kv_str(&w, "server_version", info.server_version);
-		jw_kv_int(&w, "server_version_num", info.server_version_num);
-		jw_obj_end(&w);
-		http_respond_json(r, 200, &out);
+	} else if ((!in.password || !in.save || save_secret(r, sv.id, "password", in.password)) &&
+		   (!in.sslpassword || !in.save || save_secret(r, sv.id, "sslpassword", in.sslpassword))) {
+		api_json j;
+		json_writer *w = api_json_begin(&j);
+		jw_kv_bool(w, "connected", true);
+		jw_kv_str(w, "server_version", info.server_version);
+		jw_kv_int(w, "server_version_num", info.server_version_num);
+		api_json_send(r, 200, &j);
 	}
 	store_server_clear(&sv);
 }

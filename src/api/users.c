@@ -5,16 +5,15 @@
 
 #include "api/api.h"
 
+static void write_user(json_writer *w, const void *item, void *ctx)
+{
+	(void)ctx;
+	api_json_user(w, item);
+}
+
 static void respond_user(http_req *r, int status, const store_user *u)
 {
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "user");
-	api_json_user(&w, u);
-	jw_obj_end(&w);
-	http_respond_json(r, status, &out);
+	api_respond_item(r, status, "user", u, write_user, NULL);
 }
 
 void api_users_list(http_req *r)
@@ -27,41 +26,36 @@ void api_users_list(http_req *r)
 		api_internal_error(r, &err);
 		return;
 	}
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "users");
-	jw_arr_begin(&w);
+	/* the desktop mode's own account is not one to manage, but in desktop mode */
+	size_t shown = 0;
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(users[i].email, AUTH_DESKTOP_EMAIL) != 0 || app->cfg->desktop)
-			api_json_user(&w, &users[i]);
-	jw_arr_end(&w);
-	jw_obj_end(&w);
+			users[shown++] = users[i];
+	api_respond_list(r, "users", users, shown, sizeof(*users), write_user, NULL);
 	free(users);
-	http_respond_json(r, 200, &out);
 }
+
+struct user_in {
+	const char *email, *password, *role;
+	bool active, locked;
+};
 
 void api_users_create(http_req *r)
 {
 	tusk_app *app = http_req_app(r);
-	json_t *body = http_req_json(r);
-	if (!body)
+	struct user_in in;
+	static const api_field fields[] = {
+		API_FIELD("email", API_TEXT, struct user_in, email, API_REQUIRED),
+		API_FIELD("password", API_TEXT, struct user_in, password, API_REQUIRED),
+		API_FIELD("role", API_TEXT, struct user_in, role, 0),
+		API_FIELD("active", API_BOOL, struct user_in, active, API_DEFAULT_TRUE),
+	};
+	static const api_form form = API_FORM(fields, "A new user needs an e-mail address and a password.");
+	if (!api_body(r, &form, &in, NULL))
 		return;
-	bool bad = false;
-	const char *email = api_json_str(r, body, "email", &bad);
-	const char *password = api_json_str(r, body, "password", &bad);
-	const char *role = api_json_str(r, body, "role", &bad);
-	bool active = api_json_bool(r, body, "active", true, &bad);
-	if (bad)
-		return;
-	if (!email || !password) {
-		http_respond_error(r, ERR_MISSING_FIELD, "A new user needs an e-mail address and a password.");
-		return;
-	}
 	store_user u;
 	tusk_err err = {0};
-	if (!auth_user_create(app->auth, email, password, role ? role : "user", active, &u, &err)) {
+	if (!auth_user_create(app->auth, in.email, in.password, in.role ? in.role : "user", in.active, &u, &err)) {
 		api_respond_err(r, &err);
 		return;
 	}
@@ -107,14 +101,19 @@ void api_users_update(http_req *r)
 	if (!body || !load_target(r, &u))
 		return;
 	store_user before = u;
-	bool bad = false;
-	const char *email = api_json_str(r, body, "email", &bad);
-	const char *role = api_json_str(r, body, "role", &bad);
-	const char *password = api_json_str(r, body, "password", &bad);
-	bool active = api_json_bool(r, body, "active", u.active, &bad);
-	bool locked = api_json_bool(r, body, "locked", u.locked, &bad);
-	if (bad)
+	struct user_in in = {.active = u.active, .locked = u.locked};
+	static const api_field fields[] = {
+		API_FIELD("email", API_TEXT, struct user_in, email, 0),
+		API_FIELD("role", API_TEXT, struct user_in, role, 0),
+		API_FIELD("password", API_TEXT, struct user_in, password, 0),
+		API_FIELD("active", API_BOOL, struct user_in, active, API_KEEP),
+		API_FIELD("locked", API_BOOL, struct user_in, locked, API_KEEP),
+	};
+	static const api_form form = API_FORM(fields, "");
+	if (!api_fields(r, body, &form, &in))
 		return;
+	const char *email = in.email, *role = in.role, *password = in.password;
+	bool active = in.active, locked = in.locked;
 	tusk_err err = {0};
 	if (locked && !u.locked) {
 		http_respond_error(r, ERR_INVALID_FIELD, "Accounts lock themselves; 'locked' can only be set to false.");
@@ -203,32 +202,29 @@ void api_users_delete(http_req *r)
 	http_respond_empty(r, 204);
 }
 
-static int64_t query_int(http_req *r, const char *name, int64_t def, int64_t min, int64_t max)
+static void write_audit(json_writer *w, const void *item, void *ctx)
 {
-	const char *v = http_req_query(r, name);
-	if (!v || !*v)
-		return def;
-	char *end;
-	long long n = strtoll(v, &end, 10);
-	if (*end || n < min || n > max)
-		return -1;
-	return n;
+	(void)ctx;
+	const store_audit *a = item;
+	jw_obj_begin(w);
+	jw_kv_int(w, "id", a->id);
+	api_json_time(w, "time", a->time);
+	jw_kv_int_or_null(w, "user_id", a->user_id);
+	jw_kv_str(w, "user_email", a->user_email[0] ? a->user_email : NULL);
+	jw_kv_str(w, "event", a->event);
+	jw_kv_str(w, "client_addr", a->client_addr[0] ? a->client_addr : NULL);
+	jw_kv_str(w, "detail", a->detail[0] ? a->detail : NULL);
+	jw_obj_end(w);
 }
 
 void api_audit_list(http_req *r)
 {
 	tusk_app *app = http_req_app(r);
-	store_audit_filter f = {
-		.event = http_req_query(r, "event"),
-		.text = http_req_query(r, "q"),
-		.user_id = query_int(r, "user_id", 0, 0, INT64_MAX),
-		.limit = query_int(r, "limit", 100, 1, 1000),
-		.offset = query_int(r, "offset", 0, 0, INT64_MAX),
-	};
-	if (f.limit < 0 || f.offset < 0 || f.user_id < 0) {
-		http_respond_error(r, ERR_INVALID_QUERY, "limit must be 1 to 1000; offset and user_id whole numbers.");
+	store_audit_filter f = {.event = http_req_query(r, "event"), .text = http_req_query(r, "q")};
+	if (!api_query_int(r, "user_id", 0, 0, INT64_MAX, ERR_INVALID_QUERY, &f.user_id) ||
+	    !api_query_int(r, "limit", 100, 1, 1000, ERR_INVALID_QUERY, &f.limit) ||
+	    !api_query_int(r, "offset", 0, 0, INT64_MAX, ERR_INVALID_QUERY, &f.offset))
 		return;
-	}
 	size_t n;
 	int64_t total;
 	tusk_err err;
@@ -237,26 +233,6 @@ void api_audit_list(http_req *r)
 		api_internal_error(r, &err);
 		return;
 	}
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_kv_int(&w, "total", total);
-	jw_key(&w, "entries");
-	jw_arr_begin(&w);
-	for (size_t i = 0; i < n; i++) {
-		jw_obj_begin(&w);
-		jw_kv_int(&w, "id", list[i].id);
-		api_json_time(&w, "time", list[i].time);
-		jw_kv_int_or_null(&w, "user_id", list[i].user_id);
-		jw_kv_str(&w, "user_email", list[i].user_email[0] ? list[i].user_email : NULL);
-		jw_kv_str(&w, "event", list[i].event);
-		jw_kv_str(&w, "client_addr", list[i].client_addr[0] ? list[i].client_addr : NULL);
-		jw_kv_str(&w, "detail", list[i].detail[0] ? list[i].detail : NULL);
-		jw_obj_end(&w);
-	}
-	jw_arr_end(&w);
-	jw_obj_end(&w);
+	api_respond_page(r, total, list, n, sizeof(*list), write_audit, NULL);
 	free(list);
-	http_respond_json(r, 200, &out);
 }

@@ -14,6 +14,12 @@
 
 typedef struct pgpool pgpool;
 
+/* Whose connections to which server: what every pooled call names. */
+typedef struct {
+	pgpool *pool;
+	int64_t user_id, server_id;
+} pgpool_ref;
+
 /* libpq keyword/value pairs for one server, as the caller built them. */
 typedef struct {
 	const char *const *keywords; /* NULL-terminated, without dbname and password */
