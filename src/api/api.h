@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "auth/auth.h"
+#include "catalog/catalog.h"
 #include "config.h"
 #include "http/http.h"
 #include "jobs/jobs.h"
@@ -46,10 +47,6 @@ bool api_before(http_req *r, const http_route *route);
 struct json_t;
 /* The logged-in session of a request that passed api_before. */
 auth_session *api_session(http_req *r);
-/* A string member: NULL when absent; responds 400 and sets *bad when present but not a string. */
-const char *api_json_str(http_req *r, struct json_t *obj, const char *key, bool *bad);
-/* A boolean member: def when absent; responds 400 and sets *bad when not a boolean. */
-bool api_json_bool(http_req *r, struct json_t *obj, const char *key, bool def, bool *bad);
 /* Writes an ISO-8601 UTC time, or null for 0. */
 void api_json_time(json_writer *w, const char *key, int64_t t);
 void api_json_user(json_writer *w, const store_user *u);
@@ -110,6 +107,8 @@ typedef struct {
 #define API_FORM(fields, missing) {fields, sizeof(fields) / sizeof(*(fields)), missing, ERR_NONE, false}
 /* *body (may be NULL) is the parsed body, owned by the request. */
 bool api_body(http_req *r, const api_form *form, void *out, struct json_t **body) __attribute__((warn_unused_result));
+/* A non-empty list of non-empty names (API_NAMES's shape). */
+bool api_is_names(struct json_t *v);
 /* The same over a body already parsed (NULL reads as {}). */
 bool api_fields(http_req *r, struct json_t *body, const api_form *form, void *out) __attribute__((warn_unused_result));
 
@@ -138,6 +137,14 @@ typedef struct {
 } api_server;
 bool api_server_ref(http_req *r, api_server *s) __attribute__((warn_unused_result));
 bool api_server_load(http_req *r, api_server *s, store_server *sv) __attribute__((warn_unused_result));
+
+/* Answers a change catalog/ built (ok false: err): 200 {sql, done,
+ * transaction (unless it was several steps)}, or PostgreSQL's refusal as
+ * failed (ddl_failed, drop_failed...) with the SQL it refused; frees c. */
+void api_respond_change(http_req *r, bool ok, catalog_change *c, const tusk_err *err, err_code failed);
+/* A catalog query's failure: PostgreSQL's refusal with its fields (502
+ * query_failed) when pe has one, else err. */
+void api_respond_failure(http_req *r, const tusk_err *err, const pg_error *pe);
 
 /* pgadmin.c: once, pgAdmin's users and servers from pgadmin4.db in the data dir */
 bool api_pgadmin_import(tusk_app *app, tusk_err *err);
@@ -198,6 +205,10 @@ void api_groups_list(http_req *r);
 void api_groups_create(http_req *r);
 void api_groups_update(http_req *r);
 void api_groups_delete(http_req *r);
+
+/* objects.c: the object browser (tree, grid, DDL, properties, statistics,
+ * dependencies, search), the Create/Alter/Drop dialogs and a table's
+ * count, maintenance and scripts */
 void api_objects_children(http_req *r);
 /* One page of a collection's grid: ?path=&offset=&limit=&order=&desc=&system= */
 void api_objects_collection(http_req *r);
@@ -205,17 +216,13 @@ void api_objects_ddl(http_req *r);
 void api_objects_properties(http_req *r);
 void api_objects_statistics(http_req *r);
 void api_objects_dependencies(http_req *r);
-void api_objects_drop(http_req *r);
-
-/* objects.c: search and table actions */
 void api_objects_search(http_req *r);
+void api_objects_create(http_req *r);
+void api_objects_alter(http_req *r);
+void api_objects_drop(http_req *r);
 void api_objects_count(http_req *r);
 void api_objects_maintenance(http_req *r);
 void api_objects_script(http_req *r);
-
-/* dialogs.c: create and alter objects */
-void api_objects_create(http_req *r);
-void api_objects_alter(http_req *r);
 
 /* monitor.c: live monitoring panels */
 void api_monitor_activity(http_req *r);

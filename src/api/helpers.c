@@ -13,34 +13,6 @@ auth_session *api_session(http_req *r)
 	return http_req_user(r);
 }
 
-const char *api_json_str(http_req *r, json_t *obj, const char *key, bool *bad)
-{
-	json_t *v = json_object_get(obj, key);
-	if (!v || json_is_null(v))
-		return NULL;
-	if (!json_is_string(v)) {
-		if (!*bad)
-			http_respond_error(r, ERR_INVALID_FIELD, "The field '%s' must be a string.", key);
-		*bad = true;
-		return NULL;
-	}
-	return json_string_value(v);
-}
-
-bool api_json_bool(http_req *r, json_t *obj, const char *key, bool def, bool *bad)
-{
-	json_t *v = json_object_get(obj, key);
-	if (!v)
-		return def;
-	if (!json_is_boolean(v)) {
-		if (!*bad)
-			http_respond_error(r, ERR_INVALID_FIELD, "The field '%s' must be true or false.", key);
-		*bad = true;
-		return def;
-	}
-	return json_is_true(v);
-}
-
 void api_json_time(json_writer *w, const char *key, int64_t t)
 {
 	jw_key(w, key);
@@ -186,11 +158,19 @@ const char *api_query_need(http_req *r, const char *name, const char *why)
 
 /* ---- the body, by a table of its fields ---- */
 
-/* Whether v has the field's shape; an absent or null value counts as absent. */
-static bool field_shape(const api_field *f, json_t *v)
+bool api_is_names(json_t *v)
 {
 	size_t i;
 	json_t *e;
+	if (!json_is_array(v) || json_array_size(v) == 0)
+		return false;
+	json_array_foreach(v, i, e) if (!json_is_string(e) || !*json_string_value(e)) return false;
+	return true;
+}
+
+/* Whether v has the field's shape; an absent or null value counts as absent. */
+static bool field_shape(const api_field *f, json_t *v)
+{
 	switch (f->type) {
 	case API_TEXT:
 	case API_OWNED_TEXT:
@@ -204,10 +184,7 @@ static bool field_shape(const api_field *f, json_t *v)
 	case API_ARRAY:
 		return json_is_array(v);
 	case API_NAMES:
-		if (!json_is_array(v) || json_array_size(v) == 0)
-			return false;
-		json_array_foreach(v, i, e) if (!json_is_string(e) || !*json_string_value(e)) return false;
-		return true;
+		return api_is_names(v);
 	case API_ANY:
 		return true;
 	}
@@ -363,4 +340,30 @@ bool api_server_load(http_req *r, api_server *s, store_server *sv)
 	tusk_err err;
 	return api_server_ref(r, s) && api_found(r, store_server_get(s->app->store, s->user_id, s->server_id, sv, &err),
 						&err, "server", s->server_id);
+}
+
+void api_respond_change(http_req *r, bool ok, catalog_change *c, const tusk_err *err, err_code failed)
+{
+	if (!ok) {
+		api_respond_err(r, err);
+	} else if (c->failed) {
+		api_respond_pg_error(r, failed, &c->pe, str_cstr(&c->sql));
+	} else {
+		api_json j;
+		json_writer *w = api_json_begin(&j);
+		jw_kv_str(w, "sql", str_cstr(&c->sql));
+		jw_kv_bool(w, "done", !c->preview);
+		if (!c->steps)
+			jw_kv_bool(w, "transaction", c->transaction);
+		api_json_send(r, 200, &j);
+	}
+	catalog_change_free(c);
+}
+
+void api_respond_failure(http_req *r, const tusk_err *err, const pg_error *pe)
+{
+	if (pe->sqlstate[0])
+		api_respond_pg_error(r, ERR_QUERY_FAILED, pe, NULL);
+	else
+		api_respond_err(r, err);
 }

@@ -576,7 +576,7 @@ void api_jobs_start(http_req *r)
 	}
 	job_ctx ctx = {.self_exe = jobs_self_exe(app->jobs),
 		       .bin_dirs = app->cfg->pg_bin_dir,
-		       .server_version = pgpool_server_version(app->pool, uid, server_id),
+		       .server_version = pgpool_server_version(&s.pg),
 		       .conninfo = conninfo,
 		       .role = role,
 		       .output = out_abs,
@@ -657,11 +657,11 @@ out_noserver:
 
 void api_jobs_archive(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	int64_t server_id;
-	if (!api_path_id(r, "server", &server_id))
+	api_server s;
+	if (!api_server_ref(r, &s))
 		return;
-	int64_t uid = api_session(r)->user.id;
+	tusk_app *app = s.app;
+	int64_t uid = s.user_id;
 	const char *file = http_req_query(r, "path");
 	tusk_err err = {0};
 	char *abs = NULL, *program = NULL;
@@ -679,7 +679,7 @@ void api_jobs_archive(http_req *r)
 		free(abs);
 		return;
 	}
-	int version = pgpool_server_version(app->pool, uid, server_id);
+	int version = pgpool_server_version(&s.pg);
 	if (!jobs_find_program(app->cfg->pg_bin_dir, "pg_restore", version > 0 ? version : 100000, &program, &err)) {
 		api_respond_err_status(r, 422, &err);
 		free(abs);

@@ -7,6 +7,8 @@
 
 #include "api/api.h"
 #include "api/server_fields.h"
+#include "pg/quote.h"
+#include "pg/target.h"
 #include "util/log.h"
 
 /* pgAdmin's legacy top-level keys that are libpq parameters. */
@@ -156,11 +158,11 @@ static void parse_entry(const char *entry, json_t *e, bool may_share, store_serv
 		json_t *x = json_object_get(e, legacy[i].key);
 		if (!x || json_is_null(x))
 			continue;
-		char *text = server_param_text(x);
+		char *text = pg_json_text(x);
 		char why[256];
 		if (!text)
 			problem(details, entry, legacy[i].key, "must be a string or a number");
-		else if (!server_param_check(legacy[i].param, text, why, sizeof(why)))
+		else if (!pgtarget_param_check(legacy[i].param, text, why, sizeof(why)))
 			problem(details, entry, legacy[i].key, "%s", why);
 		else
 			json_object_set_new(params, legacy[i].param, json_string(text));
@@ -171,12 +173,12 @@ static void parse_entry(const char *entry, json_t *e, bool may_share, store_serv
 		problem(details, entry, "ConnectionParameters", "must be an object");
 	json_object_foreach(cp, k, v)
 	{
-		char *text = server_param_text(v);
+		char *text = pg_json_text(v);
 		char why[256], key[160];
 		snprintf(key, sizeof(key), "ConnectionParameters.%s", k);
 		if (!text)
 			problem(details, entry, key, "must be a string or a number");
-		else if (!server_param_check(k, text, why, sizeof(why)))
+		else if (!pgtarget_param_check(k, text, why, sizeof(why)))
 			problem(details, entry, key, "%s", why);
 		else
 			json_object_set_new(params, k, json_string(text));

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "catalog/kinds.h"
+#include "pg/quote.h"
 #include "util/str.h"
 
 /* ---- the server level: databases, roles, tablespaces ---- */
@@ -100,13 +101,13 @@ static const char *static_kind(const char *kind)
 	return "object";
 }
 
-static bool server_members(pgpool *pool, int64_t user_id, int64_t server_id, const struct server_collection *c,
+static bool server_members(const pgpool_ref *pg, const struct server_collection *c,
 			   const char *restriction, catalog_list *out, pg_error *pgerr, tusk_err *err)
 {
 	const char *params[1] = {restriction};
 	str sql = STR_INIT;
 	str_appendf(&sql, "SELECT * FROM (%s) x (name, label, kind, oid) ORDER BY x.name", c->list_sql);
-	PGresult *r = pgpool_query(pool, user_id, server_id, NULL, str_cstr(&sql), c->restricted ? 1 : 0, params,
+	PGresult *r = pgpool_query(pg, NULL, str_cstr(&sql), c->restricted ? 1 : 0, params,
 				   pgerr, err);
 	str_free(&sql);
 	if (!r)
@@ -124,7 +125,7 @@ static bool server_members(pgpool *pool, int64_t user_id, int64_t server_id, con
 	return true;
 }
 
-static bool server_top(pgpool *pool, int64_t user_id, int64_t server_id, const char *restriction, catalog_list *out,
+static bool server_top(const pgpool_ref *pg, const char *restriction, catalog_list *out,
 		       pg_error *pgerr, tusk_err *err)
 {
 	const char *sql = "SELECT (SELECT count(*) FROM pg_catalog.pg_database WHERE NOT datistemplate "
@@ -132,7 +133,7 @@ static bool server_top(pgpool *pool, int64_t user_id, int64_t server_id, const c
 			  "(SELECT count(*) FROM pg_catalog.pg_roles WHERE rolname !~ '^pg_'), "
 			  "(SELECT count(*) FROM pg_catalog.pg_tablespace)";
 	const char *params[1] = {restriction};
-	PGresult *r = pgpool_query(pool, user_id, server_id, NULL, sql, 1, params, pgerr, err);
+	PGresult *r = pgpool_query(pg, NULL, sql, 1, params, pgerr, err);
 	if (!r)
 		return false;
 	for (size_t i = 0; i < NSERVER; i++) {
@@ -243,7 +244,7 @@ static int level_params(enum catalog_level level)
  * of scalar subqueries, one per collection (a UNION ALL would come back in
  * any order from a parallel plan, and sorting each list only to count it
  * would be wasted). */
-static bool member_collections(pgpool *pool, int64_t user_id, int64_t server_id, const char *path,
+static bool member_collections(const pgpool_ref *pg, const char *path,
 			       const struct walk *w, bool show_system, catalog_list *out, pg_error *pgerr,
 			       tusk_err *err)
 {
@@ -264,7 +265,7 @@ static bool member_collections(pgpool *pool, int64_t user_id, int64_t server_id,
 		err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
 		return false;
 	}
-	PGresult *r = pgpool_query(pool, user_id, server_id, w->db, str_cstr(&sql), nparams, w->params, pgerr, err);
+	PGresult *r = pgpool_query(pg, w->db, str_cstr(&sql), nparams, w->params, pgerr, err);
 	str_free(&sql);
 	if (!r)
 		return false;
@@ -281,7 +282,7 @@ static bool member_collections(pgpool *pool, int64_t user_id, int64_t server_id,
 
 /* The members of the collection the walk ends at, in the kind's order; the
  * list says they share a kind, an icon and a parent path. */
-static bool collection_members(pgpool *pool, int64_t user_id, int64_t server_id, const char *path,
+static bool collection_members(const pgpool_ref *pg, const char *path,
 			       const struct walk *w, bool show_system, catalog_list *out, pg_error *pgerr,
 			       tusk_err *err)
 {
@@ -294,7 +295,7 @@ static bool collection_members(pgpool *pool, int64_t user_id, int64_t server_id,
 	str sql = STR_INIT;
 	str_appendf(&sql, "SELECT x.name, x.label FROM (%s) x (name, label, system, oid)%s ORDER BY %s", k->list_sql,
 		    show_system ? "" : " WHERE NOT x.system", k->order ? k->order : "x.name");
-	PGresult *r = pgpool_query(pool, user_id, server_id, w->db, str_cstr(&sql), nparams, w->params, pgerr, err);
+	PGresult *r = pgpool_query(pg, w->db, str_cstr(&sql), nparams, w->params, pgerr, err);
 	str_free(&sql);
 	if (!r)
 		return false;
@@ -315,15 +316,14 @@ static bool collection_members(pgpool *pool, int64_t user_id, int64_t server_id,
 	return true;
 }
 
-bool catalog_children(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, const char *db_restriction,
-		      bool show_system, catalog_list *out, pg_error *pgerr, tusk_err *err)
+static bool children(const pgpool_ref *pg, const char *path, const char *db_restriction, bool show_system,
+		     catalog_list *out, pg_error *pgerr, tusk_err *err)
 {
-	*out = (catalog_list){0};
 	if (!path || !*path || strcmp(path, "/") == 0)
-		return server_top(pool, user_id, server_id, db_restriction, out, pgerr, err);
+		return server_top(pg, db_restriction, out, pgerr, err);
 	for (size_t i = 0; i < NSERVER; i++)
 		if (path[0] == '/' && strcmp(path + 1, server_collections[i].name) == 0)
-			return server_members(pool, user_id, server_id, &server_collections[i], db_restriction, out,
+			return server_members(pg, &server_collections[i], db_restriction, out,
 					      pgerr, err);
 	struct walk w;
 	bool ok = strncmp(path, "/databases/", 11) == 0 && walk_path(path, &w);
@@ -334,10 +334,20 @@ bool catalog_children(pgpool *pool, int64_t user_id, int64_t server_id, const ch
 		return false;
 	}
 	if (!w.collection || w.at_member)
-		ok = member_collections(pool, user_id, server_id, path, &w, show_system, out, pgerr, err);
+		ok = member_collections(pg, path, &w, show_system, out, pgerr, err);
 	else
-		ok = collection_members(pool, user_id, server_id, path, &w, show_system, out, pgerr, err);
+		ok = collection_members(pg, path, &w, show_system, out, pgerr, err);
 	walk_free(&w);
+	return ok;
+}
+
+bool catalog_children(const pgpool_ref *pg, const char *path, const char *db_restriction, bool show_system,
+		      catalog_list *out, pg_error *pgerr, tusk_err *err)
+{
+	*out = (catalog_list){0};
+	char *restriction = pg_array_literal(db_restriction);
+	bool ok = children(pg, path, restriction, show_system, out, pgerr, err);
+	free(restriction);
 	return ok;
 }
 
@@ -354,10 +364,10 @@ static bool member_params(const struct walk *w, int nparams, const char *params[
 }
 
 /* Runs one DDL query and appends its rows, one statement each. */
-static bool ddl_part(pgpool *pool, int64_t user_id, int64_t server_id, const struct walk *w, const char *sql,
+static bool ddl_part(const pgpool_ref *pg, const struct walk *w, const char *sql,
 		     int nparams, const char *const *params, str *out, pg_error *pgerr, tusk_err *err)
 {
-	PGresult *r = pgpool_query(pool, user_id, server_id, w->db, sql, nparams, params, pgerr, err);
+	PGresult *r = pgpool_query(pg, w->db, sql, nparams, params, pgerr, err);
 	if (!r)
 		return false;
 	for (int i = 0; i < PQntuples(r); i++)
@@ -388,7 +398,7 @@ static bool walk_global(const char *path, struct walk *w)
 	return false;
 }
 
-bool catalog_ddl(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, str *out, pg_error *pgerr,
+bool catalog_ddl(const pgpool_ref *pg, const char *path, str *out, pg_error *pgerr,
 		 tusk_err *err)
 {
 	struct walk w;
@@ -415,10 +425,10 @@ bool catalog_ddl(pgpool *pool, int64_t user_id, int64_t server_id, const char *p
 		if (!ok)
 			err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
 		for (int i = 0; ok && queries[i]; i++)
-			ok = ddl_part(pool, user_id, server_id, &w, queries[i], nparams, params, out, pgerr, err);
-		const char *extra = ok ? catalog_ddl_extra(kind, pgpool_server_version(pool, user_id, server_id)) : NULL;
+			ok = ddl_part(pg, &w, queries[i], nparams, params, out, pgerr, err);
+		const char *extra = ok ? catalog_ddl_extra(kind, pgpool_server_version(pg)) : NULL;
 		if (extra)
-			ok = ddl_part(pool, user_id, server_id, &w, extra, nparams, params, out, pgerr, err);
+			ok = ddl_part(pg, &w, extra, nparams, params, out, pgerr, err);
 		if (ok && out->len == 0) {
 			ok = false;
 			err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
@@ -509,7 +519,7 @@ static bool grid_source_of(const catalog_grid_query *q, struct grid_source *src,
 		*src = (struct grid_source){NULL, c->list_sql, "true", "x.name", c->catalog, c->columns, {NULL}, 0,
 					    c->member_kind, c->member_icon, strcmp(c->name, "databases") == 0};
 		if (c->restricted)
-			src->params[src->nparams++] = q->db_restriction;
+			src->params[src->nparams++] = q->db_restriction; /* the array literal catalog_collection made */
 		return true;
 	}
 	*walked = strncmp(path, "/databases/", 11) == 0;
@@ -533,10 +543,9 @@ static bool grid_source_of(const catalog_grid_query *q, struct grid_source *src,
 	return true;
 }
 
-bool catalog_collection(pgpool *pool, int64_t user_id, int64_t server_id, const catalog_grid_query *q,
-			catalog_grid *out, pg_error *pgerr, tusk_err *err)
+static bool collection(const pgpool_ref *pg, const catalog_grid_query *q, catalog_grid *out, pg_error *pgerr,
+		       tusk_err *err)
 {
-	*out = (catalog_grid){0};
 	struct grid_source src;
 	struct walk w;
 	bool walked;
@@ -548,7 +557,7 @@ bool catalog_collection(pgpool *pool, int64_t user_id, int64_t server_id, const 
 	snprintf(offset, sizeof(offset), "%lld", (long long)q->offset);
 	src.params[src.nparams] = limit;
 	src.params[src.nparams + 1] = offset;
-	PGresult *r = ok ? pgpool_query(pool, user_id, server_id, src.db, str_cstr(&sql), src.nparams + 2, src.params,
+	PGresult *r = ok ? pgpool_query(pg, src.db, str_cstr(&sql), src.nparams + 2, src.params,
 					pgerr, err)
 			 : NULL;
 	str_free(&sql);
@@ -585,6 +594,18 @@ bool catalog_collection(pgpool *pool, int64_t user_id, int64_t server_id, const 
 	PQclear(r);
 	if (walked)
 		walk_free(&w);
+	return ok;
+}
+
+bool catalog_collection(const pgpool_ref *pg, const catalog_grid_query *q, catalog_grid *out, pg_error *pgerr,
+			tusk_err *err)
+{
+	*out = (catalog_grid){0};
+	catalog_grid_query literal = *q;
+	char *restriction = pg_array_literal(q->db_restriction);
+	literal.db_restriction = restriction;
+	bool ok = collection(pg, &literal, out, pgerr, err);
+	free(restriction);
 	return ok;
 }
 
@@ -637,7 +658,7 @@ static const char *facet_query(const char *path, enum catalog_facet facet, struc
 	return sql;
 }
 
-bool catalog_facet(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, enum catalog_facet facet,
+bool catalog_facet(const pgpool_ref *pg, const char *path, enum catalog_facet facet,
 		   catalog_pairs *out, pg_error *pgerr, tusk_err *err)
 {
 	*out = (catalog_pairs){0};
@@ -646,7 +667,7 @@ bool catalog_facet(pgpool *pool, int64_t user_id, int64_t server_id, const char 
 	int nparams = 0;
 	const char *sql = facet_query(path, facet, &w, params, &nparams, err);
 	bool ok = sql != NULL;
-	PGresult *r = ok ? pgpool_query(pool, user_id, server_id, w.db, sql, nparams, params, pgerr, err) : NULL;
+	PGresult *r = ok ? pgpool_query(pg, w.db, sql, nparams, params, pgerr, err) : NULL;
 	ok = r != NULL;
 	if (ok && PQntuples(r) == 0 && facet == CATALOG_PROPERTIES) {
 		err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
@@ -659,7 +680,7 @@ bool catalog_facet(pgpool *pool, int64_t user_id, int64_t server_id, const char 
 	return ok;
 }
 
-bool catalog_dependencies(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, bool dependents,
+bool catalog_dependencies(const pgpool_ref *pg, const char *path, bool dependents,
 			  catalog_pairs *out, pg_error *pgerr, tusk_err *err)
 {
 	*out = (catalog_pairs){0};
@@ -667,7 +688,7 @@ bool catalog_dependencies(pgpool *pool, int64_t user_id, int64_t server_id, cons
 	const char *params[3];
 	int nparams = 0;
 	const char *sql = facet_query(path, CATALOG_IDENTITY, &w, params, &nparams, err);
-	PGresult *r = sql ? pgpool_query(pool, user_id, server_id, w.db, sql, nparams, params, pgerr, err) : NULL;
+	PGresult *r = sql ? pgpool_query(pg, w.db, sql, nparams, params, pgerr, err) : NULL;
 	bool ok = r != NULL;
 	if (ok && (PQntuples(r) == 0 || PQgetisnull(r, 0, 1))) {
 		err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
@@ -696,7 +717,7 @@ bool catalog_dependencies(pgpool *pool, int64_t user_id, int64_t server_id, cons
 				    "s.classid = $1::oid AND s.objid = $2::oid AND s.dbid = (SELECT oid FROM "
 				    "pg_catalog.pg_database WHERE datname = pg_catalog.current_database()) ORDER BY 1",
 				    deptype);
-		PGresult *d = pgpool_query(pool, user_id, server_id, w.db, str_cstr(&q), 2, ids, pgerr, err);
+		PGresult *d = pgpool_query(pg, w.db, str_cstr(&q), 2, ids, pgerr, err);
 		str_free(&q);
 		ok = d != NULL;
 		for (int i = 0; ok && i < PQntuples(d); i++)
@@ -763,7 +784,7 @@ static bool read_address(PGresult *r, catalog_object *o)
 	return o->type && o->identity && o->nnames > 0;
 }
 
-bool catalog_object_at(pgpool *pool, int64_t user_id, int64_t server_id, const char *path, catalog_object *out,
+bool catalog_object_at(const pgpool_ref *pg, const char *path, catalog_object *out,
 		       pg_error *pgerr, tusk_err *err)
 {
 	*out = (catalog_object){0};
@@ -771,7 +792,7 @@ bool catalog_object_at(pgpool *pool, int64_t user_id, int64_t server_id, const c
 	const char *params[3];
 	int nparams = 0;
 	const char *sql = facet_query(path, CATALOG_IDENTITY, &w, params, &nparams, err);
-	PGresult *r = sql ? pgpool_query(pool, user_id, server_id, w.db, sql, nparams, params, pgerr, err) : NULL;
+	PGresult *r = sql ? pgpool_query(pg, w.db, sql, nparams, params, pgerr, err) : NULL;
 	bool ok = r != NULL && PQntuples(r) == 1 && !PQgetisnull(r, 0, 1);
 	if (r && !ok)
 		err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
@@ -779,7 +800,7 @@ bool catalog_object_at(pgpool *pool, int64_t user_id, int64_t server_id, const c
 		/* a column is its table's sub-object */
 		bool column = w.collection && strcmp(w.member_kind, "column") == 0;
 		const char *ids[3] = {PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), column ? w.names[w.nnames - 1] : NULL};
-		PGresult *a = pgpool_query(pool, user_id, server_id, w.db, ADDRESS_SQL, 3, ids, pgerr, err);
+		PGresult *a = pgpool_query(pg, w.db, ADDRESS_SQL, 3, ids, pgerr, err);
 		ok = a != NULL;
 		if (ok && !read_address(a, out)) {
 			err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
@@ -881,7 +902,7 @@ static const struct {
 	 "pg_catalog.pg_namespace n ON n.oid = t.relnamespace WHERE t.relkind IN ('r', 'p') AND ic.relname ILIKE $1"},
 };
 
-bool catalog_search(pgpool *pool, int64_t user_id, int64_t server_id, const char *db, const char *text,
+bool catalog_search(const pgpool_ref *pg, const char *db, const char *text,
 		    const char *kind, int limit, catalog_list *out, pg_error *pgerr, tusk_err *err)
 {
 	*out = (catalog_list){0};
@@ -903,7 +924,7 @@ bool catalog_search(pgpool *pool, int64_t user_id, int64_t server_id, const char
 				  "x.nspname NOT LIKE 'pg\\_toast%%' ORDER BY 4 LIMIT %d",
 			    searchable[k].sql, limit - (int)out->n);
 		const char *params[1] = {str_cstr(&pattern)};
-		PGresult *r = pgpool_query(pool, user_id, server_id, db, str_cstr(&sql), 1, params, pgerr, err);
+		PGresult *r = pgpool_query(pg, db, str_cstr(&sql), 1, params, pgerr, err);
 		str_free(&sql);
 		if (!r) {
 			str_free(&pattern);

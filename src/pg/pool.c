@@ -645,8 +645,10 @@ bool pgpool_is_connected(pgpool *p, int64_t user_id, int64_t server_id)
 	return yes;
 }
 
-int pgpool_server_version(pgpool *p, int64_t user_id, int64_t server_id)
+int pgpool_server_version(const pgpool_ref *at)
 {
+	pgpool *p = at->pool;
+	int64_t user_id = at->user_id, server_id = at->server_id;
 	pthread_mutex_lock(&p->lock);
 	struct entry *e = *find(p, user_id, server_id);
 	int v = e ? e->server_version_num : 0;
@@ -987,9 +989,11 @@ void pg_error_fill(pg_error *pe, const PGresult *r, PGconn *c)
 	pe->position = v ? atoi(v) : 0;
 }
 
-PGresult *pgpool_query(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, const char *sql,
-		       int nparams, const char *const *params, pg_error *pgerr, tusk_err *err)
+PGresult *pgpool_query(const pgpool_ref *at, const char *dbname, const char *sql, int nparams,
+		       const char *const *params, pg_error *pgerr, tusk_err *err)
 {
+	pgpool *p = at->pool;
+	int64_t user_id = at->user_id, server_id = at->server_id;
 	if (pgerr)
 		memset(pgerr, 0, sizeof(*pgerr));
 	for (int attempt = 0; attempt < 2; attempt++) {
@@ -1031,9 +1035,10 @@ PGresult *pgpool_query(pgpool *p, int64_t user_id, int64_t server_id, const char
 	return NULL;
 }
 
-bool pgpool_with_conn(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, pgpool_conn_fn fn, void *ctx,
-		      tusk_err *err)
+bool pgpool_with_conn(const pgpool_ref *at, const char *dbname, pgpool_conn_fn fn, void *ctx, tusk_err *err)
 {
+	pgpool *p = at->pool;
+	int64_t user_id = at->user_id, server_id = at->server_id;
 	uint64_t gen = 0;
 	struct prepared *prep = NULL;
 	PGconn *conn = borrow(p, user_id, server_id, dbname, &gen, &prep, err);

@@ -161,7 +161,8 @@ static void *sampler_main(void *arg)
 		const char *params[1] = {s->database};
 		pg_error pe;
 		tusk_err err = {0};
-		PGresult *r = pgpool_query(ss->pool, s->user_id, s->server_id, s->database, sample_sql, 1, params, &pe, &err);
+		pgpool_ref at = {ss->pool, s->user_id, s->server_id};
+		PGresult *r = pgpool_query(&at, s->database, sample_sql, 1, params, &pe, &err);
 		str out = STR_INIT;
 		if (r && PQntuples(r) == 1) {
 			double now[NCOUNTERS], now_time;

@@ -5,6 +5,7 @@
 #define TUSK_PG_TARGET_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/err.h"
@@ -44,5 +45,10 @@ typedef struct pgtarget {
 bool pgtarget_build(pgtarget *t, const pgtarget_server *sv, const pgtarget_files *files, int64_t user_id,
 		    tusk_err *err) __attribute__((warn_unused_result));
 void pgtarget_clear(pgtarget *t);
+
+/* Whether a server entry may carry this libpq connection parameter with
+ * this value (host, port, dbname, user, password and service have fields
+ * of their own); false with the reason in why. */
+bool pgtarget_param_check(const char *key, const char *value, char *why, size_t n);
 
 #endif
