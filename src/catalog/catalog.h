@@ -413,12 +413,4 @@ bool catalog_signal_backend(const pgpool_ref *pg, int pid, bool terminate, tusk_
 bool catalog_finish_prepared(const pgpool_ref *pg, const char *database, const char *gid, bool commit, tusk_err *err)
 	__attribute__((warn_unused_result));
 
-/* props.c */
-const char *catalog_props_query(const char *kind, enum catalog_facet facet, int *nparams);
-
-/* ddl.c */
-const char *const *catalog_ddl_queries(const char *kind, int *nparams);
-/* A query that follows KIND's queries on this server version (NULL for none). */
-const char *catalog_ddl_extra(const char *kind, int server_version);
-
 #endif

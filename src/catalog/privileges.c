@@ -12,46 +12,22 @@
 #include <strings.h>
 
 #include "catalog/build.h"
+#include "catalog/kinds.h"
 
-/* A kind of object as GRANT names it, and the privileges it takes. */
-struct grant_kind {
-	const char *identify_type; /* catalog_object's type */
-	const char *keyword;	   /* GRANT ... ON <keyword> */
-	const char *const privileges[9];
-};
-
-static const struct grant_kind KINDS[] = {
-	{"table", "TABLE", {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "MAINTAIN"}},
-	{"view", "TABLE", {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "MAINTAIN"}},
-	{"materialized view", "TABLE", {"SELECT", "REFERENCES", "MAINTAIN"}},
-	{"foreign table", "TABLE", {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"}},
-	{"sequence", "SEQUENCE", {"USAGE", "SELECT", "UPDATE"}},
-	{"function", "FUNCTION", {"EXECUTE"}},
-	{"procedure", "PROCEDURE", {"EXECUTE"}},
-	{"schema", "SCHEMA", {"USAGE", "CREATE"}},
-	{"type", "TYPE", {"USAGE"}},
-	{"domain", "DOMAIN", {"USAGE"}},
-	{"language", "LANGUAGE", {"USAGE"}},
-	{"foreign-data wrapper", "FOREIGN DATA WRAPPER", {"USAGE"}},
-	{"server", "FOREIGN SERVER", {"USAGE"}},
-	{"database", "DATABASE", {"CONNECT", "CREATE", "TEMPORARY"}},
-};
-
-static const struct grant_kind *kind_of(const char *type)
+/* The kind of an object of catalog_object's type, when GRANT takes it. */
+static const catalog_kind *kind_of(const char *type)
 {
-	for (size_t i = 0; i < sizeof(KINDS) / sizeof(*KINDS); i++)
-		if (strcmp(KINDS[i].identify_type, type) == 0)
-			return &KINDS[i];
-	return NULL;
+	const catalog_kind *k = catalog_kind_typed(type);
+	return k && k->grant_keyword ? k : NULL;
 }
 
-static bool takes(const struct grant_kind *k, const char *privilege, int version)
+static bool takes(const catalog_kind *k, const char *privilege, int version)
 {
 	if (strcmp(privilege, "ALL") == 0)
 		return true;
 	if (strcmp(privilege, "MAINTAIN") == 0 && version < 170000)
 		return false;
-	for (size_t i = 0; i < 9 && k->privileges[i]; i++)
+	for (size_t i = 0; k->privileges[i]; i++)
 		if (strcmp(k->privileges[i], privilege) == 0)
 			return true;
 	return false;
@@ -73,7 +49,7 @@ static void grantees(PGconn *c, str *out, json_t *roles)
 }
 
 struct object {
-	const struct grant_kind *kind;
+	const catalog_kind *kind;
 	char *ref; /* the object as statements name it (catalog_object_ref) */
 };
 
@@ -96,7 +72,7 @@ static bool build_wizard(void *ctx, PGconn *c, tusk_err *err)
 	for (size_t i = 0; i < w->n && !b->why[0]; i++) {
 		if (done[i])
 			continue;
-		const struct grant_kind *k = w->objects[i].kind;
+		const catalog_kind *k = w->objects[i].kind;
 		str privs = STR_INIT;
 		size_t p;
 		json_t *e;
@@ -106,34 +82,34 @@ static bool build_wizard(void *ctx, PGconn *c, tusk_err *err)
 			str_append_cstr(&privs, "ALL PRIVILEGES");
 		} else {
 			/* in the order of the keyword's fullest kind; each one that some object of it takes */
-			const struct grant_kind *canon = k;
-			for (size_t x = 0; x < sizeof(KINDS) / sizeof(*KINDS); x++)
-				if (strcmp(KINDS[x].keyword, k->keyword) == 0) {
-					canon = &KINDS[x];
+			const catalog_kind *canon = k;
+			for (const catalog_kind *x = catalog_kind_first(); x; x = catalog_kind_next(x))
+				if (x->grant_keyword && strcmp(x->grant_keyword, k->grant_keyword) == 0) {
+					canon = x;
 					break;
 				}
-			for (size_t q = 0; q < 9 && canon->privileges[q]; q++) {
+			for (size_t q = 0; canon->privileges[q]; q++) {
 				bool wanted = false, any = false;
 				json_array_foreach(w->privileges, p, e) wanted = wanted || strcmp(json_string_value(e), canon->privileges[q]) == 0;
 				for (size_t o = i; wanted && o < w->n; o++)
-					if (strcmp(w->objects[o].kind->keyword, k->keyword) == 0)
+					if (strcmp(w->objects[o].kind->grant_keyword, k->grant_keyword) == 0)
 						any = any || takes(w->objects[o].kind, canon->privileges[q], w->version);
 				if (any)
 					str_appendf(&privs, "%s%s", privs.len ? ", " : "", canon->privileges[q]);
 			}
 		}
 		if (!privs.len) {
-			catalog_why(b, "none of the privileges applies to %s: choose from %s%s%s", k->identify_type,
+			catalog_why(b, "none of the privileges applies to %s: choose from %s%s%s", k->identify,
 				k->privileges[0], k->privileges[1] ? ", " : "", k->privileges[1] ? k->privileges[1] : "");
 			str_free(&privs);
 			break;
 		}
 		str_appendf(&b->sql, "%s%s %s%s ON %s ", b->sql.len ? "\n" : "", w->grant ? "GRANT" : "REVOKE",
-			    !w->grant && w->grant_option ? "GRANT OPTION FOR " : "", str_cstr(&privs), k->keyword);
+			    !w->grant && w->grant_option ? "GRANT OPTION FOR " : "", str_cstr(&privs), k->grant_keyword);
 		str_free(&privs);
 		int listed = 0;
 		for (size_t o = i; o < w->n; o++)
-			if (strcmp(w->objects[o].kind->keyword, k->keyword) == 0) {
+			if (strcmp(w->objects[o].kind->grant_keyword, k->grant_keyword) == 0) {
 				str_append_cstr(&b->sql, listed++ ? ", " : "");
 				str_append_cstr(&b->sql, w->objects[o].ref);
 				done[o] = true;
@@ -188,7 +164,7 @@ static bool grant_objects(const pgpool_ref *pg, json_t *paths, struct wizard *w,
 		pg_error pe;
 		str ref = STR_INIT, on = STR_INIT;
 		bool ok = catalog_object_at(pg, path, &o, &pe, err) && catalog_object_ref(&o, &ref, &on, err);
-		const struct grant_kind *k = ok ? kind_of(o.type) : NULL;
+		const catalog_kind *k = ok ? kind_of(o.type) : NULL;
 		if (ok && !k) {
 			err_set(err, ERR_NOT_GRANTABLE, "Privileges are not granted on a %s (%s).", o.type, path);
 			ok = false;
