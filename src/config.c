@@ -146,7 +146,7 @@ static const struct setting settings[] = {
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
 
-static const char *env_get(char *const *envp, const char *name)
+const char *config_env_get(char *const *envp, const char *name)
 {
 	size_t n = strlen(name);
 	for (char *const *e = envp; e && *e; e++)
@@ -231,14 +231,14 @@ char *config_read_secret_file(const char *path, tusk_err *err)
 static bool apply_env(config *c, const struct setting *s, char *const *envp, tusk_err *err)
 {
 	for (int i = 0; i < 3 && s->env[i]; i++) {
-		const char *v = env_get(envp, s->env[i]);
+		const char *v = config_env_get(envp, s->env[i]);
 		if (v)
 			return set_value(c, s, v, s->env[i], err);
 		if (!s->secret)
 			continue;
 		char name[128];
 		snprintf(name, sizeof(name), "%s_FILE", s->env[i]);
-		const char *path = env_get(envp, name);
+		const char *path = config_env_get(envp, name);
 		if (path) {
 			char *secret = config_read_secret_file(path, err);
 			if (!secret)
@@ -450,7 +450,7 @@ static const struct setting *find_flag(const char *name, size_t n)
 static bool detect_container(char *const *envp)
 {
 	return access("/.dockerenv", F_OK) == 0 || access("/run/.containerenv", F_OK) == 0 ||
-	       env_get(envp, "container") != NULL || env_get(envp, "KUBERNETES_SERVICE_HOST") != NULL;
+	       config_env_get(envp, "container") != NULL || config_env_get(envp, "KUBERNETES_SERVICE_HOST") != NULL;
 }
 
 static bool apply_flags(config *c, int argc, char **argv, tusk_err *err)

@@ -30,6 +30,11 @@ typedef struct {
 } tusk_app;
 
 const http_route *api_routes(size_t *n);
+/* The metadata store of the request's app. */
+static inline store *api_store(http_req *r)
+{
+	return ((tusk_app *)http_req_app(r))->store;
+}
 
 /* access.c: revoking what is open when access ends. owner: one login
  * session's query tabs only (logout), else NULL. */
@@ -38,6 +43,12 @@ void api_access_revoke(tusk_app *app, int64_t user_id, int64_t server_id, const 
 void api_access_sweep(tusk_app *app);
 /* The reason a recent revocation gave for (user, server or 0, owner or NULL). */
 bool api_access_revoked(int64_t user_id, int64_t server_id, const char *owner, char *reason, size_t n);
+/* The last event of a stream: "event: closed" with {reason, message} (a
+ * revoked access says why), {"reason": "shutdown"} for a stopping Tusk,
+ * or {} (reason NULL). */
+void api_event_closed(str *out, const char *reason, const char *message);
+/* A comment line that keeps a quiet stream open; true (the stream goes on). */
+bool api_event_keepalive(str *out);
 /* A sweep every few seconds, for changes made on other replicas. */
 void api_access_start(tusk_app *app);
 void api_access_stop(void);
@@ -47,8 +58,6 @@ bool api_before(http_req *r, const http_route *route);
 struct json_t;
 /* The logged-in session of a request that passed api_before. */
 auth_session *api_session(http_req *r);
-/* Writes an ISO-8601 UTC time, or null for 0. */
-void api_json_time(json_writer *w, const char *key, int64_t t);
 void api_json_user(json_writer *w, const store_user *u);
 /* A whole-number path parameter in [min, max]; responds 404 naming `what` otherwise. */
 bool api_path_int(http_req *r, const char *param, int64_t min, int64_t max, const char *what, int64_t *out);
@@ -120,12 +129,13 @@ typedef struct {
 json_writer *api_json_begin(api_json *j);
 void api_json_send(http_req *r, int status, api_json *j);
 typedef void (*api_item_writer)(json_writer *w, const void *item, void *ctx);
+/* items NULL with err: a store list that failed, answered 500. */
 void api_respond_list(http_req *r, const char *key, const void *items, size_t n, size_t size, api_item_writer write,
-		      void *ctx);
+		      void *ctx, const tusk_err *err);
 void api_respond_item(http_req *r, int status, const char *key, const void *item, api_item_writer write, void *ctx);
 /* 200 {total, entries: [...]}: one page of a longer list. */
 void api_respond_page(http_req *r, int64_t total, const void *items, size_t n, size_t size, api_item_writer write,
-		      void *ctx);
+		      void *ctx, const tusk_err *err);
 
 /* A request about the {id} server: who asks, and their pool's address for
  * it. _ref reads the path (404 when it is no number); _load also finds
@@ -137,11 +147,32 @@ typedef struct {
 } api_server;
 bool api_server_ref(http_req *r, api_server *s) __attribute__((warn_unused_result));
 bool api_server_load(http_req *r, api_server *s, store_server *sv) __attribute__((warn_unused_result));
+/* api_server_ref, then api_server_known for the server itself. */
+bool api_server_checked(http_req *r, api_server *s) __attribute__((warn_unused_result));
+/* server_id is one of s's user's servers (404 after answering otherwise). */
+bool api_server_known(http_req *r, const api_server *s, int64_t server_id) __attribute__((warn_unused_result));
 
-/* Answers a change catalog/ built (ok false: err): 200 {sql, done,
- * transaction (unless it was several steps)}, or PostgreSQL's refusal as
- * failed (ddl_failed, drop_failed...) with the SQL it refused; frees c. */
-void api_respond_change(http_req *r, bool ok, catalog_change *c, const tusk_err *err, err_code failed);
+/* 204 when a store call went through, else err (a 500 for the store's own failure). */
+void api_respond_done(http_req *r, bool ok, const tusk_err *err);
+/* 200 {key: json} where json is already JSON (PostgreSQL's json_agg); frees it. */
+void api_respond_raw(http_req *r, const char *key, char *json);
+/* A handler that changes a server's database: api_change_begin reads the
+ * body by form into in and finds the server (false after answering); the
+ * change's preview is the form's "preview" flag. The catalog call then
+ * fills ch->c (ok false: ch->err) and api_change_end answers it: 200
+ * {sql, done, transaction (unless it was several steps)}, or PostgreSQL's
+ * refusal as ch->failed (ddl_failed unless set: drop_failed...) with the
+ * SQL it refused; it frees ch->c. api_change_failed answers only a
+ * failure (true then) and leaves the rest to the caller. */
+typedef struct {
+	api_server s;
+	catalog_change c;
+	tusk_err err;
+	err_code failed;
+} api_change;
+bool api_change_begin(http_req *r, const api_form *form, void *in, api_change *ch) __attribute__((warn_unused_result));
+void api_change_end(http_req *r, api_change *ch, bool ok);
+bool api_change_failed(http_req *r, bool ok, api_change *ch);
 /* A catalog query's failure: PostgreSQL's refusal with its fields (502
  * query_failed) when pe has one, else err. */
 void api_respond_failure(http_req *r, const tusk_err *err, const pg_error *pe);
@@ -151,6 +182,7 @@ bool api_pgadmin_import(tusk_app *app, tusk_err *err);
 
 /* roles.c */
 void api_roles_list(http_req *r);
+void api_objects_completion(http_req *r);
 void api_roles_create(http_req *r);
 void api_roles_alter(http_req *r);
 void api_roles_drop(http_req *r);

@@ -27,16 +27,12 @@ static void set_cookie(http_req *r, const char *value, int max_age)
 
 static void respond_session(http_req *r, int status, const auth_session *s)
 {
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "user");
-	api_json_user(&w, &s->user);
-	jw_kv_str(&w, "csrf_token", s->session.csrf_token);
-	jw_kv_bool(&w, "password_change_required", s->password_change_required);
-	jw_obj_end(&w);
-	http_respond_json(r, status, &out);
+	api_json j;
+	jw_key(api_json_begin(&j), "user");
+	api_json_user(&j.w, &s->user);
+	jw_fields(&j.w, "sb", "csrf_token", s->session.csrf_token, "password_change_required",
+		  s->password_change_required);
+	api_json_send(r, status, &j);
 }
 
 static void respond_login_result(http_req *r, enum auth_result res, auth_session *s, int retry_after,

@@ -32,31 +32,18 @@ static bool next_event(void *cls, str *out)
 	}
 	if (closed) {
 		char why[200];
-		if (api_access_revoked(st->user_id, st->server_id, NULL, why, sizeof(why))) {
-			str_append_cstr(out, "event: closed\ndata: ");
-			json_writer w;
-			jw_init(&w, out);
-			jw_obj_begin(&w);
-			jw_kv_str(&w, "reason", "revoked");
-			jw_kv_str(&w, "message", why);
-			jw_obj_end(&w);
-			str_append_cstr(out, "\n\n");
-		} else {
-			str_append_cstr(out, "event: closed\ndata: {}\n\n");
-		}
+		bool revoked = api_access_revoked(st->user_id, st->server_id, NULL, why, sizeof(why));
+		api_event_closed(out, revoked ? "revoked" : NULL, revoked ? why : NULL);
 		return false;
 	}
-	str_append_cstr(out, ": keep-alive\n\n");
-	return true;
+	return api_event_keepalive(out);
 }
 
 void api_dashboard_events(http_req *r)
 {
 	api_server srv;
-	store_server sv;
-	if (!api_server_load(r, &srv, &sv))
+	if (!api_server_checked(r, &srv))
 		return;
-	store_server_clear(&sv);
 	tusk_app *app = srv.app;
 	int64_t uid = srv.user_id, server_id = srv.server_id;
 	if (!pgpool_is_connected(app->pool, uid, server_id)) {

@@ -12,15 +12,8 @@ static void write_column(json_writer *w, const void *item, void *ctx)
 {
 	(void)ctx;
 	const catalog_table_column *c = item;
-	jw_obj_begin(w);
-	jw_kv_str(w, "name", c->name);
-	jw_kv_str(w, "type", c->type);
-	jw_kv_bool(w, "not_null", c->not_null);
-	jw_kv_str(w, "default", c->def);
-	jw_kv_bool(w, "primary_key", c->pk);
-	jw_kv_bool(w, "identity", c->identity);
-	jw_kv_bool(w, "generated", c->generated);
-	jw_obj_end(w);
+	jw_object(w, "ssbsbbb", "name", c->name, "type", c->type, "not_null", c->not_null, "default", c->def,
+		  "primary_key", c->pk, "identity", c->identity, "generated", c->generated);
 }
 
 static void write_table(json_writer *w, const char *schema, const char *name, const catalog_table *t)

@@ -56,10 +56,8 @@ static bool parse_names(http_req *r, const char *param, size_t max, bool require
 void api_erd(http_req *r)
 {
 	api_server s;
-	store_server sv;
-	if (!api_server_load(r, &s, &sv))
+	if (!api_server_checked(r, &s))
 		return;
-	store_server_clear(&sv);
 	size_t dblen = 0;
 	const char *db = http_req_query_n(r, "database", &dblen);
 	if (!db || !*db || strlen(db) != dblen) {

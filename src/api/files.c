@@ -66,6 +66,13 @@ static bool resolve(http_req *r, const char *rel, bool must_exist, char **abs)
 	return true;
 }
 
+/* The ?path= parameter resolved (see query_path and resolve); false after responding. */
+static bool query_resolve(http_req *r, bool required, bool must_exist, char **abs)
+{
+	const char *rel = query_path(r, "path", required);
+	return rel && resolve(r, rel, must_exist, abs);
+}
+
 /* abs as the user sees it: relative to the area, "" for the area itself. */
 static const char *relative(http_req *r, const char *abs)
 {
@@ -97,15 +104,11 @@ static bool name_allowed(http_req *r, const char *abs)
 
 static void respond_path(http_req *r, int status, const char *abs, int64_t size)
 {
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_kv_str(&w, "path", relative(r, abs));
+	api_json j;
+	jw_kv_str(api_json_begin(&j), "path", relative(r, abs));
 	if (size >= 0)
-		jw_kv_int(&w, "size", size);
-	jw_obj_end(&w);
-	http_respond_json(r, status, &out);
+		jw_kv_int(&j.w, "size", size);
+	api_json_send(r, status, &j);
 }
 
 /* ---- listing ---- */
@@ -161,9 +164,8 @@ static struct entry *read_entries(http_req *r, int fd, size_t *n, bool *truncate
 
 void api_files_list(http_req *r)
 {
-	const char *rel = query_path(r, "path", false);
 	char *abs;
-	if (!rel || !resolve(r, rel, true, &abs))
+	if (!query_resolve(r, false, true, &abs))
 		return;
 	int fd = open(abs, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
@@ -183,28 +185,18 @@ void api_files_list(http_req *r)
 		http_respond_error(r, ERR_IO_ERROR, "The folder cannot be read.");
 		return;
 	}
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_kv_str(&w, "path", relative(r, abs));
-	jw_key(&w, "entries");
-	jw_arr_begin(&w);
-	for (size_t i = 0; i < n; i++) {
-		jw_obj_begin(&w);
-		jw_kv_str(&w, "name", list[i].name);
-		jw_kv_str(&w, "type", list[i].dir ? "dir" : "file");
-		jw_kv_int(&w, "size", list[i].size);
-		api_json_time(&w, "mtime", list[i].mtime);
-		jw_obj_end(&w);
-	}
-	jw_arr_end(&w);
-	jw_kv_bool(&w, "truncated", truncated);
-	jw_kv_int(&w, "usage_bytes", (int64_t)used);
-	jw_kv_int(&w, "quota_bytes", (int64_t)quota_bytes(r));
-	jw_obj_end(&w);
+	api_json j;
+	json_writer *w = api_json_begin(&j);
+	jw_kv_str(w, "path", relative(r, abs));
+	jw_key(w, "entries");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < n; i++)
+		jw_object(w, "ssit", "name", list[i].name, "type", list[i].dir ? "dir" : "file", "size",
+			  (int64_t)list[i].size, "mtime", (int64_t)list[i].mtime);
+	jw_arr_end(w);
+	jw_fields(w, "bii", "truncated", truncated, "usage_bytes", (int64_t)used, "quota_bytes", (int64_t)quota_bytes(r));
 	free(list);
-	http_respond_json(r, 200, &out);
+	api_json_send(r, 200, &j);
 }
 
 /* ---- folders, moves, deletes ---- */
@@ -278,10 +270,9 @@ void api_files_move(http_req *r)
 
 void api_files_delete(http_req *r)
 {
-	const char *rel = query_path(r, "path", true);
 	char *abs;
 	bool recursive;
-	if (!rel || !api_query_flag(r, "recursive", &recursive) || !resolve(r, rel, true, &abs))
+	if (!api_query_flag(r, "recursive", &recursive) || !query_resolve(r, true, true, &abs))
 		return;
 	if (is_root(r, abs)) {
 		http_respond_error(r, ERR_INVALID_PATH, "The storage area itself cannot be deleted.");
@@ -335,9 +326,8 @@ static const char *content_disposition(http_req *r, const char *name)
 
 void api_files_download(http_req *r)
 {
-	const char *rel = query_path(r, "path", true);
 	char *abs;
-	if (!rel || !resolve(r, rel, true, &abs))
+	if (!query_resolve(r, true, true, &abs))
 		return;
 	int fd = open(abs, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
@@ -472,10 +462,9 @@ static bool upload_room(http_req *r, uint64_t declared, uint64_t replaced, uint6
 
 void api_files_upload(http_req *r)
 {
-	const char *rel = query_path(r, "path", true);
 	char *abs;
 	bool overwrite;
-	if (!rel || !api_query_flag(r, "overwrite", &overwrite) || !resolve(r, rel, false, &abs) || !name_allowed(r, abs))
+	if (!api_query_flag(r, "overwrite", &overwrite) || !query_resolve(r, true, false, &abs) || !name_allowed(r, abs))
 		return;
 	if (is_root(r, abs)) {
 		http_respond_error(r, ERR_INVALID_PATH, "Name the file to upload, not the storage area.");

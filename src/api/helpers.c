@@ -13,34 +13,11 @@ auth_session *api_session(http_req *r)
 	return http_req_user(r);
 }
 
-void api_json_time(json_writer *w, const char *key, int64_t t)
-{
-	jw_key(w, key);
-	if (!t) {
-		jw_null(w);
-		return;
-	}
-	char buf[32];
-	struct tm tm;
-	time_t tt = (time_t)t;
-	gmtime_r(&tt, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	jw_str(w, buf);
-}
-
 void api_json_user(json_writer *w, const store_user *u)
 {
-	jw_obj_begin(w);
-	jw_kv_int(w, "id", u->id);
-	jw_kv_str(w, "email", u->email);
-	jw_kv_str(w, "role", u->role);
-	jw_kv_bool(w, "active", u->active);
-	jw_kv_bool(w, "locked", u->locked);
-	jw_kv_bool(w, "password_set", strcmp(u->password_hash, AUTH_PASSWORD_UNSET_HASH) != 0);
-	jw_kv_int(w, "failed_attempts", u->failed_attempts);
-	api_json_time(w, "created_at", u->created_at);
-	api_json_time(w, "last_login_at", u->last_login_at);
-	jw_obj_end(w);
+	jw_object(w, "issbbbdtt", "id", u->id, "email", u->email, "role", u->role, "active", u->active, "locked",
+		  u->locked, "password_set", strcmp(u->password_hash, AUTH_PASSWORD_UNSET_HASH) != 0, "failed_attempts",
+		  u->failed_attempts, "created_at", u->created_at, "last_login_at", u->last_login_at);
 }
 
 bool api_path_int(http_req *r, const char *param, int64_t min, int64_t max, const char *what, int64_t *out)
@@ -73,26 +50,18 @@ bool api_found(http_req *r, int found, const tusk_err *err, const char *what, in
 
 void api_respond_pg_error(http_req *r, err_code code, const pg_error *pe, const char *sql)
 {
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "error");
-	jw_obj_begin(&w);
-	jw_kv_str(&w, "code", err_name(code));
-	jw_kv_str(&w, "message", pe->message);
-	jw_kv_str(&w, "sqlstate", pe->sqlstate);
+	http_error_body b;
+	json_writer *w = http_error_begin(&b, code, pe->message);
+	jw_kv_str(w, "sqlstate", pe->sqlstate);
 	if (pe->detail[0])
-		jw_kv_str(&w, "detail", pe->detail);
+		jw_kv_str(w, "detail", pe->detail);
 	if (pe->hint[0])
-		jw_kv_str(&w, "hint", pe->hint);
+		jw_kv_str(w, "hint", pe->hint);
 	if (pe->position)
-		jw_kv_int(&w, "position", pe->position);
+		jw_kv_int(w, "position", pe->position);
 	if (sql)
-		jw_kv_str(&w, "sql", sql);
-	jw_obj_end(&w);
-	jw_obj_end(&w);
-	http_respond_json(r, err_status(code, false), &out);
+		jw_kv_str(w, "sql", sql);
+	http_error_send(r, err_status(code, false), &b);
 }
 
 void api_internal_error(http_req *r, const tusk_err *err)
@@ -287,11 +256,18 @@ void api_json_send(http_req *r, int status, api_json *j)
 	http_respond_json(r, status, &j->out);
 }
 
-void api_respond_list(http_req *r, const char *key, const void *items, size_t n, size_t size, api_item_writer write,
-		      void *ctx)
+/* {[total,] key: [items]}, or a 500 for err when a store list failed (items NULL). */
+static void respond_items(http_req *r, const int64_t *total, const char *key, const void *items, size_t n, size_t size,
+			  api_item_writer write, void *ctx, const tusk_err *err)
 {
+	if (!items && err) {
+		api_internal_error(r, err);
+		return;
+	}
 	api_json j;
 	json_writer *w = api_json_begin(&j);
+	if (total)
+		jw_kv_int(w, "total", *total);
 	jw_key(w, key);
 	jw_arr_begin(w);
 	for (size_t i = 0; i < n; i++)
@@ -300,18 +276,16 @@ void api_respond_list(http_req *r, const char *key, const void *items, size_t n,
 	api_json_send(r, 200, &j);
 }
 
-void api_respond_page(http_req *r, int64_t total, const void *items, size_t n, size_t size, api_item_writer write,
-		      void *ctx)
+void api_respond_list(http_req *r, const char *key, const void *items, size_t n, size_t size, api_item_writer write,
+		      void *ctx, const tusk_err *err)
 {
-	api_json j;
-	json_writer *w = api_json_begin(&j);
-	jw_kv_int(w, "total", total);
-	jw_key(w, "entries");
-	jw_arr_begin(w);
-	for (size_t i = 0; i < n; i++)
-		write(w, (const char *)items + i * size, ctx);
-	jw_arr_end(w);
-	api_json_send(r, 200, &j);
+	respond_items(r, NULL, key, items, n, size, write, ctx, err);
+}
+
+void api_respond_page(http_req *r, int64_t total, const void *items, size_t n, size_t size, api_item_writer write,
+		      void *ctx, const tusk_err *err)
+{
+	respond_items(r, &total, "entries", items, n, size, write, ctx, err);
 }
 
 void api_respond_item(http_req *r, int status, const char *key, const void *item, api_item_writer write, void *ctx)
@@ -342,22 +316,70 @@ bool api_server_load(http_req *r, api_server *s, store_server *sv)
 						&err, "server", s->server_id);
 }
 
-void api_respond_change(http_req *r, bool ok, catalog_change *c, const tusk_err *err, err_code failed)
+bool api_server_checked(http_req *r, api_server *s)
 {
-	if (!ok) {
+	return api_server_ref(r, s) && api_server_known(r, s, s->server_id);
+}
+
+bool api_server_known(http_req *r, const api_server *s, int64_t server_id)
+{
+	store_server sv;
+	tusk_err err;
+	if (!api_found(r, store_server_get(s->app->store, s->user_id, server_id, &sv, &err), &err, "server", server_id))
+		return false;
+	store_server_clear(&sv);
+	return true;
+}
+
+void api_respond_done(http_req *r, bool ok, const tusk_err *err)
+{
+	if (ok)
+		http_respond_empty(r, 204);
+	else
 		api_respond_err(r, err);
-	} else if (c->failed) {
-		api_respond_pg_error(r, failed, &c->pe, str_cstr(&c->sql));
-	} else {
+}
+
+void api_respond_raw(http_req *r, const char *key, char *json)
+{
+	api_json j;
+	jw_key(api_json_begin(&j), key);
+	jw_raw(&j.w, json);
+	api_json_send(r, 200, &j);
+	free(json);
+}
+
+bool api_change_begin(http_req *r, const api_form *form, void *in, api_change *ch)
+{
+	*ch = (api_change){.failed = ERR_DDL_FAILED};
+	if (!api_body(r, form, in, NULL) || !api_server_ref(r, &ch->s))
+		return false;
+	for (size_t i = 0; i < form->n; i++)
+		if (form->fields[i].type == API_BOOL && strcmp(form->fields[i].key, "preview") == 0)
+			ch->c.preview = *(const bool *)((const char *)in + form->fields[i].offset);
+	return true;
+}
+
+bool api_change_failed(http_req *r, bool ok, api_change *ch)
+{
+	if (!ok)
+		api_respond_err(r, &ch->err);
+	else if (ch->c.failed)
+		api_respond_pg_error(r, ch->failed, &ch->c.pe, str_cstr(&ch->c.sql));
+	return !ok || ch->c.failed;
+}
+
+void api_change_end(http_req *r, api_change *ch, bool ok)
+{
+	if (!api_change_failed(r, ok, ch)) {
 		api_json j;
 		json_writer *w = api_json_begin(&j);
-		jw_kv_str(w, "sql", str_cstr(&c->sql));
-		jw_kv_bool(w, "done", !c->preview);
-		if (!c->steps)
-			jw_kv_bool(w, "transaction", c->transaction);
+		jw_kv_str(w, "sql", str_cstr(&ch->c.sql));
+		jw_kv_bool(w, "done", !ch->c.preview);
+		if (!ch->c.steps)
+			jw_kv_bool(w, "transaction", ch->c.transaction);
 		api_json_send(r, 200, &j);
 	}
-	catalog_change_free(c);
+	catalog_change_free(&ch->c);
 }
 
 void api_respond_failure(http_req *r, const tusk_err *err, const pg_error *pe)

@@ -48,48 +48,31 @@ static void write_history(json_writer *w, const void *item, void *ctx)
 {
 	(void)ctx;
 	const store_history *h = item;
-	jw_obj_begin(w);
-	jw_kv_int(w, "id", h->id);
-	jw_kv_int_or_null(w, "server_id", h->server_id);
-	jw_kv_str(w, "database", h->database);
-	jw_kv_str(w, "sql", h->sql);
-	api_json_time(w, "started_at", h->started_at);
-	jw_kv_int(w, "duration_ms", h->duration_ms);
-	jw_kv_int(w, "row_count", h->row_count);
-	jw_kv_str(w, "status", h->status);
-	jw_kv_str(w, "error", h->error);
-	jw_obj_end(w);
+	jw_object(w, "insstiiss", "id", h->id, "server_id", h->server_id, "database", h->database, "sql", h->sql,
+		  "started_at", h->started_at, "duration_ms", h->duration_ms, "row_count", h->row_count, "status",
+		  h->status, "error", h->error);
 }
 
 void api_history_list(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	int64_t server_id, limit, offset;
 	if (!api_query_int(r, "server_id", 0, 0, INT64_MAX, ERR_INVALID_QUERY, &server_id) ||
 	    !api_query_int(r, "limit", 100, 0, 1000, ERR_INVALID_QUERY, &limit) ||
 	    !api_query_int(r, "offset", 0, 0, INT64_MAX, ERR_INVALID_QUERY, &offset))
 		return;
-	size_t n;
-	int64_t total;
+	size_t n = 0;
+	int64_t total = 0;
 	tusk_err err;
-	store_history *list = store_history_list(app->store, api_session(r)->user.id, server_id, http_req_query(r, "q"),
+	store_history *list = store_history_list(api_store(r), api_session(r)->user.id, server_id, http_req_query(r, "q"),
 						 limit, offset, &n, &total, &err);
-	if (!list) {
-		api_internal_error(r, &err);
-		return;
-	}
-	api_respond_page(r, total, list, n, sizeof(*list), write_history, NULL);
+	api_respond_page(r, total, list, n, sizeof(*list), write_history, NULL, &err);
 	store_history_list_free(list, n);
 }
 
 void api_history_clear(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	tusk_err err;
-	if (!store_history_delete_user(app->store, api_session(r)->user.id, &err))
-		api_internal_error(r, &err);
-	else
-		http_respond_empty(r, 204);
+	api_respond_done(r, store_history_delete_user(api_store(r), api_session(r)->user.id, &err), &err);
 }
 
 /* ---- saved queries ---- */
@@ -98,26 +81,16 @@ static void write_snippet(json_writer *w, const void *item, void *ctx)
 {
 	(void)ctx;
 	const store_snippet *q = item;
-	jw_obj_begin(w);
-	jw_kv_int(w, "id", q->id);
-	jw_kv_str(w, "name", q->name);
-	jw_kv_str(w, "sql", q->sql);
-	api_json_time(w, "created_at", q->created_at);
-	api_json_time(w, "updated_at", q->updated_at);
-	jw_obj_end(w);
+	jw_object(w, "isstt", "id", q->id, "name", q->name, "sql", q->sql, "created_at", q->created_at, "updated_at",
+		  q->updated_at);
 }
 
 void api_snippets_list(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	size_t n;
+	size_t n = 0;
 	tusk_err err;
-	store_snippet *list = store_snippet_list(app->store, api_session(r)->user.id, &n, &err);
-	if (!list) {
-		api_internal_error(r, &err);
-		return;
-	}
-	api_respond_list(r, "queries", list, n, sizeof(*list), write_snippet, NULL);
+	store_snippet *list = store_snippet_list(api_store(r), api_session(r)->user.id, &n, &err);
+	api_respond_list(r, "queries", list, n, sizeof(*list), write_snippet, NULL, &err);
 	store_snippet_list_free(list, n);
 }
 
@@ -133,7 +106,6 @@ static const api_form snippet_form = API_FORM(snippet_fields, "");
 /* Validates and saves {name, sql} into q; responds itself. */
 static void save_snippet(http_req *r, store_snippet *q, int status)
 {
-	tusk_app *app = http_req_app(r);
 	struct snippet_in in;
 	if (!api_body(r, &snippet_form, &in, NULL))
 		return;
@@ -155,7 +127,7 @@ static void save_snippet(http_req *r, store_snippet *q, int status)
 		q->sql = xstrdup(sql);
 	}
 	tusk_err err;
-	if (!store_snippet_save(app->store, q, &err)) {
+	if (!store_snippet_save(api_store(r), q, &err)) {
 		api_respond_err(r, &err);
 		return;
 	}
@@ -169,32 +141,30 @@ void api_snippets_create(http_req *r)
 	store_snippet_clear(&q);
 }
 
+/* The saved query the path names, the user's; false after answering 404. */
+static bool load_snippet(http_req *r, store_snippet *q)
+{
+	int64_t id;
+	tusk_err err;
+	return api_path_id(r, "saved query", &id) &&
+	       api_found(r, store_snippet_get(api_store(r), api_session(r)->user.id, id, q, &err), &err,
+			 "saved query", id);
+}
+
 void api_snippets_update(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	int64_t id;
 	store_snippet q = {0};
-	tusk_err err;
-	if (api_path_id(r, "saved query", &id) &&
-	    api_found(r, store_snippet_get(app->store, api_session(r)->user.id, id, &q, &err), &err, "saved query", id))
+	if (load_snippet(r, &q))
 		save_snippet(r, &q, 200);
 	store_snippet_clear(&q);
 }
 
 void api_snippets_delete(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	int64_t id;
 	store_snippet q = {0};
 	tusk_err err;
-	int64_t uid = api_session(r)->user.id;
-	if (api_path_id(r, "saved query", &id) &&
-	    api_found(r, store_snippet_get(app->store, uid, id, &q, &err), &err, "saved query", id)) {
-		if (store_snippet_delete(app->store, uid, id, &err))
-			http_respond_empty(r, 204);
-		else
-			api_internal_error(r, &err);
-	}
+	if (load_snippet(r, &q))
+		api_respond_done(r, store_snippet_delete(api_store(r), q.user_id, q.id, &err), &err);
 	store_snippet_clear(&q);
 }
 
@@ -202,10 +172,9 @@ void api_snippets_delete(http_req *r)
 
 void api_workspace_get(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	char *state;
 	tusk_err err;
-	if (!store_workspace_get(app->store, api_session(r)->user.id, &state, &err)) {
+	if (!store_workspace_get(api_store(r), api_session(r)->user.id, &state, &err)) {
 		api_internal_error(r, &err);
 		return;
 	}
@@ -219,7 +188,6 @@ void api_workspace_get(http_req *r)
 
 void api_workspace_put(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	if (http_req_body(r).len > MAX_WORKSPACE) {
 		http_respond_error(r, ERR_BODY_TOO_LARGE, "A workspace may be at most 1 MiB.");
 		return;
@@ -234,10 +202,7 @@ void api_workspace_put(http_req *r)
 	}
 	char *text = json_dumps(ws, JSON_COMPACT);
 	tusk_err err;
-	bool ok = store_workspace_put(app->store, api_session(r)->user.id, text, &err);
+	bool ok = store_workspace_put(api_store(r), api_session(r)->user.id, text, &err);
 	free(text);
-	if (!ok)
-		api_internal_error(r, &err);
-	else
-		http_respond_empty(r, 204);
+	api_respond_done(r, ok, &err);
 }

@@ -85,20 +85,6 @@ static void json_job(json_writer *w, const void *item, void *ctx)
 {
 	tusk_app *app = ctx;
 	const store_job *j = item;
-	jw_obj_begin(w);
-	jw_kv_int(w, "id", j->id);
-	jw_kv_str(w, "kind", j->kind);
-	jw_kv_str(w, "description", j->description);
-	jw_kv_str(w, "state", j->state);
-	jw_kv_str(w, "command", j->command);
-	jw_kv_int_or_null(w, "server_id", j->server_id);
-	jw_key(w, "exit_code");
-	if (j->has_exit_code)
-		jw_int(w, j->exit_code);
-	else
-		jw_null(w);
-	jw_kv_str(w, "reason", j->reason);
-	jw_kv_str(w, "output_path", j->output_path);
 	int64_t out = -1;
 	if (j->output_path) {
 		char *abs = NULL;
@@ -107,11 +93,6 @@ static void json_job(json_writer *w, const void *item, void *ctx)
 			out = size_of(abs);
 		free(abs);
 	}
-	jw_key(w, "output_size");
-	if (out >= 0)
-		jw_int(w, out);
-	else
-		jw_null(w);
 	/* a restore's or import's progress: where the program's descriptor of the file stands */
 	int64_t in_size = -1, in_read = -1;
 	if (j->input_path) {
@@ -124,31 +105,14 @@ static void json_job(json_writer *w, const void *item, void *ctx)
 		}
 		free(abs);
 	}
-	jw_key(w, "input_path");
-	jw_str(w, j->input_path);
-	jw_key(w, "input_size");
-	if (in_size >= 0)
-		jw_int(w, in_size);
-	else
-		jw_null(w);
-	jw_key(w, "input_read");
-	if (in_read >= 0)
-		jw_int(w, in_read);
-	else
-		jw_null(w);
 	int64_t log = size_of(j->log_path);
-	jw_kv_int(w, "log_size", log > 0 ? log : 0);
-	api_json_time(w, "created_at", j->created_at);
-	api_json_time(w, "started_at", j->started_at);
-	api_json_time(w, "ended_at", j->ended_at);
 	int64_t end = j->ended_at ? j->ended_at : (int64_t)time(NULL);
-	jw_key(w, "elapsed_seconds");
-	if (j->started_at)
-		jw_int(w, end - j->started_at);
-	else
-		jw_null(w);
-	jw_kv_bool(w, "acknowledged", j->acknowledged);
-	jw_obj_end(w);
+	jw_object(w, "issssnossosooitttob", "id", j->id, "kind", j->kind, "description", j->description, "state", j->state,
+		  "command", j->command, "server_id", j->server_id, "exit_code", j->has_exit_code ? j->exit_code : (int64_t)-1,
+		  "reason", j->reason, "output_path", j->output_path, "output_size", out, "input_path", j->input_path,
+		  "input_size", in_size, "input_read", in_read, "log_size", log > 0 ? log : (int64_t)0, "created_at",
+		  j->created_at, "started_at", j->started_at, "ended_at", j->ended_at, "elapsed_seconds",
+		  j->started_at ? end - j->started_at : (int64_t)-1, "acknowledged", j->acknowledged);
 }
 
 static void respond_job(http_req *r, int status, const store_job *j)
@@ -162,44 +126,56 @@ void api_jobs_list(http_req *r)
 	tusk_err err = {0};
 	size_t n = 0;
 	store_job *list = store_job_list(app->store, api_session(r)->user.id, &n, &err);
-	if (!list) {
-		api_internal_error(r, &err);
-		return;
-	}
-	api_respond_list(r, "jobs", list, n, sizeof(*list), json_job, app);
+	api_respond_list(r, "jobs", list, n, sizeof(*list), json_job, app, &err);
 	store_job_list_free(list, n);
 }
 
 /* The job of the {id} in the path, the user's own; responds 404 otherwise. */
 static bool load_job(http_req *r, store_job *j)
 {
-	tusk_app *app = http_req_app(r);
 	int64_t id;
 	tusk_err err = {0};
 	if (!api_path_id(r, "job", &id))
 		return false;
-	return api_found(r, store_job_get(app->store, api_session(r)->user.id, id, j, &err), &err, "job", id);
+	return api_found(r, store_job_get(api_store(r), api_session(r)->user.id, id, j, &err), &err, "job", id);
+}
+
+/* A handler's work on the job the path names (loaded, then cleared). */
+typedef void job_action(http_req *r, tusk_app *app, store_job *j);
+
+static void with_job(http_req *r, job_action *act)
+{
+	store_job j;
+	if (!load_job(r, &j))
+		return;
+	act(r, http_req_app(r), &j);
+	store_job_clear(&j);
+}
+
+static bool job_active(const store_job *j)
+{
+	return strcmp(j->state, "queued") == 0 || strcmp(j->state, "running") == 0;
+}
+
+static void get_job(http_req *r, tusk_app *app, store_job *j)
+{
+	(void)app;
+	respond_job(r, 200, j);
 }
 
 void api_jobs_get(http_req *r)
 {
-	store_job j;
-	if (!load_job(r, &j))
-		return;
-	respond_job(r, 200, &j);
-	store_job_clear(&j);
+	with_job(r, get_job);
 }
 
-void api_jobs_log(http_req *r)
+/* the last 4 MiB of the log at most */
+static void log_job(http_req *r, tusk_app *app, store_job *j)
 {
-	store_job j;
-	if (!load_job(r, &j))
-		return;
-	int fd = open(j.log_path, O_RDONLY | O_CLOEXEC);
+	(void)app;
+	int fd = open(j->log_path, O_RDONLY | O_CLOEXEC);
 	str out = STR_INIT;
 	char buf[65536];
 	ssize_t got;
-	/* the last 4 MiB at most */
 	off_t size = fd >= 0 ? lseek(fd, 0, SEEK_END) : 0;
 	off_t from = size > (4 << 20) ? size - (4 << 20) : 0;
 	while (fd >= 0 && (got = pread(fd, buf, sizeof(buf), from)) > 0) {
@@ -210,62 +186,65 @@ void api_jobs_log(http_req *r)
 		close(fd);
 	http_respond(r, 200, "text/plain; charset=utf-8", out.buf ? out.buf : "", out.len);
 	str_free(&out);
-	store_job_clear(&j);
 }
 
-void api_jobs_cancel(http_req *r)
+void api_jobs_log(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	store_job j;
-	if (!load_job(r, &j))
-		return;
+	with_job(r, log_job);
+}
+
+static void cancel_job(http_req *r, tusk_app *app, store_job *j)
+{
 	tusk_err err = {0};
-	bool running = strcmp(j.state, "queued") == 0 || strcmp(j.state, "running") == 0;
-	if (!running) {
-		http_respond_error(r, ERR_NOT_RUNNING, "The job has ended (%s); there is nothing to cancel.", j.state);
-	} else if (!jobs_cancel(app->jobs, j.id, &err)) {
+	if (!job_active(j)) {
+		http_respond_error(r, ERR_NOT_RUNNING, "The job has ended (%s); there is nothing to cancel.", j->state);
+	} else if (!jobs_cancel(app->jobs, j->id, &err)) {
 		http_respond_error_status(r, 409, err.code, "This Tusk does not run the job (another replica does, or it "
 						      "stopped); it cannot cancel it.");
 	} else {
 		static const char body[] = "{\"cancelling\":true}";
 		http_respond(r, 202, "application/json; charset=utf-8", body, sizeof(body) - 1);
 	}
-	store_job_clear(&j);
+}
+
+void api_jobs_cancel(http_req *r)
+{
+	with_job(r, cancel_job);
+}
+
+static void acknowledge_job(http_req *r, tusk_app *app, store_job *j)
+{
+	tusk_err err = {0};
+	if (!store_job_acknowledge(app->store, j->user_id, j->id, &err)) {
+		api_internal_error(r, &err);
+		return;
+	}
+	store_job_clear(j);
+	if (load_job(r, j)) /* load_job leaves j empty when it fails */
+		respond_job(r, 200, j);
 }
 
 void api_jobs_acknowledge(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	store_job j;
-	if (!load_job(r, &j))
-		return;
+	with_job(r, acknowledge_job);
+}
+
+static void delete_job(http_req *r, tusk_app *app, store_job *j)
+{
 	tusk_err err = {0};
-	if (!store_job_acknowledge(app->store, j.user_id, j.id, &err)) {
+	if (job_active(j)) {
+		http_respond_error(r, ERR_RUNNING, "Cancel the job before deleting it.");
+	} else if (!store_job_delete(app->store, j->user_id, j->id, &err)) {
 		api_internal_error(r, &err);
 	} else {
-		store_job_clear(&j);
-		if (load_job(r, &j))
-			respond_job(r, 200, &j);
+		unlink(j->log_path);
+		http_respond_empty(r, 204);
 	}
-	store_job_clear(&j);
 }
 
 void api_jobs_delete(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	store_job j;
-	if (!load_job(r, &j))
-		return;
-	tusk_err err = {0};
-	if (strcmp(j.state, "queued") == 0 || strcmp(j.state, "running") == 0) {
-		http_respond_error(r, ERR_RUNNING, "Cancel the job before deleting it.");
-	} else if (!store_job_delete(app->store, j.user_id, j.id, &err)) {
-		api_internal_error(r, &err);
-	} else {
-		unlink(j.log_path);
-		http_respond_empty(r, 204);
-	}
-	store_job_clear(&j);
+	with_job(r, delete_job);
 }
 
 /* ---- the live view: log tail and state as server-sent events ---- */
@@ -365,8 +344,7 @@ static bool next_job_event(void *cls, str *out)
 		}
 		usleep(200 * 1000);
 	}
-	str_append_cstr(out, ": keep-alive\n\n");
-	return true;
+	return api_event_keepalive(out);
 }
 
 void api_jobs_events(http_req *r)
@@ -440,9 +418,7 @@ static char *describe(const char *kind, const char *db, json_t *spec, const char
 		str_appendf(&s, "Import of %s into %s.%s", file, schema ? schema : "?", table ? table : "?");
 	else
 		str_appendf(&s, "Export of %s.%s to %s", schema ? schema : "?", table ? table : "?", file);
-	char *d = xstrdup(str_cstr(&s));
-	str_free(&s);
-	return d;
+	return str_take(&s);
 }
 
 /* A user's jobs queued or running (in any replica) stay under the cap;
@@ -642,125 +618,126 @@ out_noserver:
 		sodium_memzero(password, strlen(password));
 		free(password);
 	}
-	free(conninfo);
-	free(role);
-	free(out_abs);
-	free(in_abs);
-	free(description);
-	free(summary);
-	free(passfile);
+	FREE_ALL(conninfo, role, out_abs, in_abs, description, summary, passfile);
 	strv_free(&argv);
 	json_decref(empty);
 }
 
 /* ---- an archive's contents: pg_restore --list ---- */
 
-void api_jobs_archive(http_req *r)
+/* One line of pg_restore --list as {id, type, schema, name, owner, line};
+ * false for a line it cannot read. */
+static bool write_toc_line(json_writer *w, char *buf)
 {
-	api_server s;
-	if (!api_server_ref(r, &s))
-		return;
-	tusk_app *app = s.app;
-	int64_t uid = s.user_id;
-	const char *file = http_req_query(r, "path");
-	tusk_err err = {0};
-	char *abs = NULL, *program = NULL;
-	if (!file || !*file) {
-		http_respond_error(r, ERR_MISSING_FIELD, "Give the path of the archive in your storage.");
-		return;
+	/* "123; 2615 16385 SCHEMA - app owner" */
+	int id = 0, consumed = 0;
+	if (sscanf(buf, "%d; %*u %*u %n", &id, &consumed) < 1 || consumed == 0)
+		return false;
+	const char *rest = buf + consumed;
+	static const char *const types[] = {"TABLE DATA", "SEQUENCE SET", "DEFAULT ACL", "FK CONSTRAINT",
+					    "MATERIALIZED VIEW DATA", "MATERIALIZED VIEW", "FOREIGN TABLE",
+					    "TRIGGER", "INDEX", "TABLE", "SEQUENCE", "VIEW", "FUNCTION",
+					    "PROCEDURE", "SCHEMA", "EXTENSION", "COMMENT", "ACL", "CONSTRAINT",
+					    "TYPE", "DOMAIN", "DEFAULT", "POLICY", "RULE", "AGGREGATE",
+					    "SEQUENCE OWNED BY", "DATABASE", "ENCODING", "STDSTRINGS", "SEARCHPATH",
+					    NULL};
+	const char *type = NULL;
+	for (size_t k = 0; types[k] && !type; k++) {
+		size_t tl = strlen(types[k]);
+		if (strncmp(rest, types[k], tl) == 0 && rest[tl] == ' ')
+			type = types[k];
 	}
-	if (!files_resolve(app->cfg->data_dir, uid, file, true, &abs, &err)) {
-		api_respond_err(r, &err);
-		return;
+	jw_obj_begin(w);
+	jw_fields(w, "is", "id", (int64_t)id, "type", type);
+	if (type) {
+		/* "<schema> <name> <owner>": the name may hold spaces */
+		const char *p = rest + strlen(type) + 1;
+		const char *sp = strchr(p, ' ');
+		const char *last = strrchr(p, ' ');
+		if (sp) {
+			jw_key(w, "schema");
+			if (sp - p == 1 && *p == '-')
+				jw_null(w);
+			else
+				jw_strn(w, p, (size_t)(sp - p));
+			jw_key(w, "name");
+			jw_strn(w, sp + 1, last > sp ? (size_t)(last - sp - 1) : strlen(sp + 1));
+			jw_kv_str(w, "owner", last > sp ? last + 1 : NULL);
+		}
 	}
-	if (!jobs_is_archive(abs)) {
-		http_respond_error(r, ERR_NOT_AN_ARCHIVE,
-				   "'%s' is a plain SQL script, not an archive: it is restored as a whole with psql.", file);
-		free(abs);
-		return;
-	}
-	int version = pgpool_server_version(&s.pg);
-	if (!jobs_find_program(app->cfg->pg_bin_dir, "pg_restore", version > 0 ? version : 100000, &program, &err)) {
-		api_respond_err_status(r, 422, &err);
-		free(abs);
-		return;
-	}
-	strv argv = {0};
-	strv_push(&argv, program);
-	strv_push(&argv, "--list");
-	strv_push(&argv, abs);
-	str listing = STR_INIT;
-	int status = 0;
-	bool ran = jobs_capture(argv.v, abs, 64u << 20, 30000, &listing, &status, &err);
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "entries");
-	jw_arr_begin(&w);
-	str errors = STR_INIT;
+	jw_kv_str(w, "line", buf);
+	jw_obj_end(w);
+	return true;
+}
+
+/* {entries: [...]} from pg_restore --list's output; the lines it could not read go to errors. */
+static void write_toc(json_writer *w, str *listing, str *errors)
+{
+	jw_key(w, "entries");
+	jw_arr_begin(w);
 	char *save = NULL;
-	for (char *buf = strtok_r((char *)str_cstr(&listing), "\n", &save); ran && buf;
-	     buf = strtok_r(NULL, "\n", &save)) {
+	for (char *buf = strtok_r((char *)str_cstr(listing), "\n", &save); buf; buf = strtok_r(NULL, "\n", &save)) {
 		size_t n = strlen(buf);
 		while (n && buf[n - 1] == '\r')
 			buf[--n] = '\0';
-		if (buf[0] == ';' || n == 0)
-			continue;
-		/* "123; 2615 16385 SCHEMA - app owner" */
-		int id = 0, consumed = 0;
-		if (sscanf(buf, "%d; %*u %*u %n", &id, &consumed) < 1 || consumed == 0) {
-			str_appendf(&errors, "%s\n", buf);
-			continue;
-		}
-		const char *rest = buf + consumed;
-		static const char *const types[] = {"TABLE DATA", "SEQUENCE SET", "DEFAULT ACL", "FK CONSTRAINT",
-						    "MATERIALIZED VIEW DATA", "MATERIALIZED VIEW", "FOREIGN TABLE",
-						    "TRIGGER", "INDEX", "TABLE", "SEQUENCE", "VIEW", "FUNCTION",
-						    "PROCEDURE", "SCHEMA", "EXTENSION", "COMMENT", "ACL", "CONSTRAINT",
-						    "TYPE", "DOMAIN", "DEFAULT", "POLICY", "RULE", "AGGREGATE",
-						    "SEQUENCE OWNED BY", "DATABASE", "ENCODING", "STDSTRINGS", "SEARCHPATH",
-						    NULL};
-		const char *type = NULL;
-		for (size_t k = 0; types[k] && !type; k++) {
-			size_t tl = strlen(types[k]);
-			if (strncmp(rest, types[k], tl) == 0 && rest[tl] == ' ')
-				type = types[k];
-		}
-		jw_obj_begin(&w);
-		jw_kv_int(&w, "id", id);
-		jw_kv_str(&w, "type", type);
-		if (type) {
-			/* "<schema> <name> <owner>": the name may hold spaces */
-			const char *p = rest + strlen(type) + 1;
-			const char *sp = strchr(p, ' ');
-			const char *last = strrchr(p, ' ');
-			if (sp) {
-				jw_key(&w, "schema");
-				if (sp - p == 1 && *p == '-')
-					jw_null(&w);
-				else
-					jw_strn(&w, p, (size_t)(sp - p));
-				jw_key(&w, "name");
-				jw_strn(&w, sp + 1, last > sp ? (size_t)(last - sp - 1) : strlen(sp + 1));
-				jw_kv_str(&w, "owner", last > sp ? last + 1 : NULL);
-			}
-		}
-		jw_kv_str(&w, "line", buf);
-		jw_obj_end(&w);
+		if (buf[0] != ';' && n && !write_toc_line(w, buf))
+			str_appendf(errors, "%s\n", buf);
 	}
-	jw_arr_end(&w);
-	jw_obj_end(&w);
-	if (!ran || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		http_respond_error(r, ERR_ARCHIVE_UNREADABLE, "pg_restore could not read '%s': %s", file,
-				   !ran ? err.msg : errors.len ? str_cstr(&errors) : "it failed");
-		str_free(&out);
-	} else {
-		http_respond_json(r, 200, &out);
+	jw_arr_end(w);
+}
+
+/* The archive the ?path= names, in the user's storage (a malloc'd absolute
+ * path), and the pg_restore for the server's version; false after answering. */
+static bool archive_and_program(http_req *r, const api_server *s, char **abs, char **program)
+{
+	const char *file = http_req_query(r, "path");
+	tusk_err err = {0};
+	*abs = *program = NULL;
+	if (!file || !*file) {
+		http_respond_error(r, ERR_MISSING_FIELD, "Give the path of the archive in your storage.");
+		return false;
 	}
-	str_free(&errors);
-	str_free(&listing);
-	strv_free(&argv);
+	if (!files_resolve(s->app->cfg->data_dir, s->user_id, file, true, abs, &err)) {
+		api_respond_err(r, &err);
+		return false;
+	}
+	if (!jobs_is_archive(*abs)) {
+		http_respond_error(r, ERR_NOT_AN_ARCHIVE,
+				   "'%s' is a plain SQL script, not an archive: it is restored as a whole with psql.", file);
+		return false;
+	}
+	int version = pgpool_server_version(&s->pg);
+	if (!jobs_find_program(s->app->cfg->pg_bin_dir, "pg_restore", version > 0 ? version : 100000, program, &err)) {
+		api_respond_err_status(r, 422, &err);
+		return false;
+	}
+	return true;
+}
+
+void api_jobs_archive(http_req *r)
+{
+	api_server s;
+	char *abs = NULL, *program = NULL;
+	if (api_server_ref(r, &s) && archive_and_program(r, &s, &abs, &program)) {
+		char *argv[] = {program, "--list", abs, NULL};
+		str listing = STR_INIT, errors = STR_INIT;
+		int status = 0;
+		tusk_err err = {0};
+		bool ran = jobs_capture(argv, abs, 64u << 20, 30000, &listing, &status, &err);
+		api_json j;
+		if (ran)
+			write_toc(api_json_begin(&j), &listing, &errors);
+		if (!ran || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			if (ran)
+				str_free(&j.out);
+			http_respond_error(r, ERR_ARCHIVE_UNREADABLE, "pg_restore could not read '%s': %s",
+					   http_req_query(r, "path"), !ran ? err.msg : errors.len ? str_cstr(&errors) : "it failed");
+		} else {
+			api_json_send(r, 200, &j);
+		}
+		str_free(&errors);
+		str_free(&listing);
+	}
 	free(program);
 	free(abs);
 }

@@ -17,9 +17,8 @@ void api_healthz(http_req *r)
 
 void api_readyz(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	tusk_err err;
-	if (!store_ping(app->store, &err)) {
+	if (!store_ping(api_store(r), &err)) {
 		http_respond_error(r, ERR_STORE_UNAVAILABLE, "The metadata store is not reachable: %s", err.msg);
 		return;
 	}

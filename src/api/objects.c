@@ -18,10 +18,8 @@
 static void write_members(json_writer *w, const char *parent, const catalog_list *list)
 {
 	size_t skip = strlen(parent) + 1;
-	jw_kv_str(w, "parent", parent);
-	jw_kv_str(w, "kind", list->n ? list->nodes[0].kind : "object");
-	jw_kv_str(w, "icon", list->n ? list->nodes[0].icon : "object");
-	jw_kv_bool(w, "has_children", list->n && list->nodes[0].has_children);
+	jw_fields(w, "sssb", "parent", parent, "kind", list->n ? list->nodes[0].kind : "object", "icon",
+		  list->n ? list->nodes[0].icon : "object", "has_children", list->n && list->nodes[0].has_children);
 	jw_key(w, "members");
 	jw_arr_begin(w);
 	for (size_t i = 0; i < list->n; i++) {
@@ -44,10 +42,7 @@ static void write_node(json_writer *w, const void *item, void *ctx)
 	(void)ctx;
 	const catalog_node *n = item;
 	jw_obj_begin(w);
-	jw_kv_str(w, "path", n->path);
-	jw_kv_str(w, "label", n->label);
-	jw_kv_str(w, "kind", n->kind);
-	jw_kv_str(w, "icon", n->icon);
+	jw_fields(w, "ssss", "path", n->path, "label", n->label, "kind", n->kind, "icon", n->icon);
 	if (n->count >= 0)
 		jw_kv_int(w, "count", n->count);
 	jw_kv_bool(w, "has_children", n->has_children);
@@ -77,7 +72,7 @@ void api_objects_children(http_req *r)
 		write_members(api_json_begin(&j), path, &list);
 		api_json_send(r, 200, &j);
 	} else {
-		api_respond_list(r, "nodes", list.nodes, list.n, sizeof(*list.nodes), write_node, NULL);
+		api_respond_list(r, "nodes", list.nodes, list.n, sizeof(*list.nodes), write_node, NULL, NULL);
 	}
 	catalog_list_free(&list);
 }
@@ -86,11 +81,8 @@ void api_objects_children(http_req *r)
 
 static void write_grid(json_writer *w, const catalog_grid *g, int64_t offset)
 {
-	jw_kv_int(w, "total", g->total);
-	jw_kv_int(w, "offset", offset);
-	jw_kv_str(w, "kind", g->kind);
-	jw_kv_str(w, "icon", g->icon);
-	jw_kv_bool(w, "has_children", g->has_children);
+	jw_fields(w, "iissb", "total", g->total, "offset", offset, "kind", g->kind, "icon", g->icon, "has_children",
+		  g->has_children);
 	jw_key(w, "columns");
 	jw_arr_begin(w);
 	for (size_t c = 0; c < g->ncolumns; c++)
@@ -150,10 +142,8 @@ void api_objects_collection(http_req *r)
 void api_objects_ddl(http_req *r)
 {
 	api_server s;
-	store_server sv;
-	if (!api_server_load(r, &s, &sv))
+	if (!api_server_checked(r, &s))
 		return;
-	store_server_clear(&sv);
 	str out = STR_INIT;
 	pg_error pe;
 	tusk_err err = {0};
@@ -182,10 +172,8 @@ static void write_pairs(json_writer *w, const char *key, const catalog_pairs *p,
 static void respond_facet(http_req *r, enum catalog_facet facet, const char *key)
 {
 	api_server s;
-	store_server sv;
-	if (!api_server_load(r, &s, &sv))
+	if (!api_server_checked(r, &s))
 		return;
-	store_server_clear(&sv);
 	catalog_pairs p;
 	pg_error pe;
 	tusk_err err = {0};
@@ -212,10 +200,8 @@ void api_objects_statistics(http_req *r)
 void api_objects_dependencies(http_req *r)
 {
 	api_server s;
-	store_server sv;
-	if (!api_server_load(r, &s, &sv))
+	if (!api_server_checked(r, &s))
 		return;
-	store_server_clear(&sv);
 	catalog_pairs deps = {0}, dependents = {0};
 	pg_error pe;
 	tusk_err err = {0};
@@ -294,17 +280,13 @@ static const api_form create_form = API_FORM(create_fields, "Give the kind, the 
 void api_objects_create(http_req *r)
 {
 	struct create_in in;
-	api_server s;
-	if (!api_body(r, &create_form, &in, NULL) || !api_server_ref(r, &s))
+	api_change ch;
+	if (!api_change_begin(r, &create_form, &in, &ch))
 		return;
-	if (!in.database && strcmp(in.kind, "database") != 0) {
+	if (!in.database && strcmp(in.kind, "database") != 0)
 		http_respond_error(r, ERR_MISSING_FIELD, "%s", create_form.missing);
-		return;
-	}
-	catalog_change c = {.preview = in.preview};
-	tusk_err err = {0};
-	bool ok = catalog_create(&s.pg, in.database, in.kind, in.spec, &c, &err);
-	api_respond_change(r, ok, &c, &err, ERR_DDL_FAILED);
+	else
+		api_change_end(r, &ch, catalog_create(&ch.s.pg, in.database, in.kind, in.spec, &ch.c, &ch.err));
 }
 
 struct alter_in {
@@ -318,19 +300,6 @@ static const api_field alter_fields[] = {
 	API_FIELD("changes", API_OBJECT, struct alter_in, changes, API_REQUIRED),
 };
 static const api_form alter_form = API_FORM(alter_fields, "Give the path and the changes (an object).");
-
-void api_objects_alter(http_req *r)
-{
-	struct alter_in in;
-	api_server s;
-	if (!api_body(r, &alter_form, &in, NULL) || !api_server_ref(r, &s))
-		return;
-	catalog_change c = {.preview = in.preview};
-	tusk_err err = {0};
-	bool ok = catalog_alter(&s.pg, in.path, in.changes, &c, &err);
-	api_respond_change(r, ok, &c, &err, ERR_DDL_FAILED);
-}
-
 static const api_field drop_fields[] = {
 	API_FIELD("path", API_TEXT, struct alter_in, path, 0),
 	API_FIELD("cascade", API_BOOL, struct alter_in, cascade, 0),
@@ -338,42 +307,39 @@ static const api_field drop_fields[] = {
 };
 static const api_form drop_form = API_FORM(drop_fields, "");
 
+void api_objects_alter(http_req *r)
+{
+	struct alter_in in;
+	api_change ch;
+	if (api_change_begin(r, &alter_form, &in, &ch))
+		api_change_end(r, &ch, catalog_alter(&ch.s.pg, in.path, in.changes, &ch.c, &ch.err));
+}
+
 void api_objects_drop(http_req *r)
 {
 	struct alter_in in;
-	api_server s;
-	store_server sv;
-	if (!api_body(r, &drop_form, &in, NULL) || !api_server_load(r, &s, &sv))
+	api_change ch;
+	if (!api_change_begin(r, &drop_form, &in, &ch) || !api_server_known(r, &ch.s, ch.s.server_id))
 		return;
-	store_server_clear(&sv);
-	catalog_change c = {.preview = in.preview};
-	tusk_err err = {0};
-	bool ok = catalog_drop(&s.pg, in.path, in.cascade, &c, &err);
-	api_respond_change(r, ok, &c, &err, ERR_DROP_FAILED);
+	ch.failed = ERR_DROP_FAILED;
+	api_change_end(r, &ch, catalog_drop(&ch.s.pg, in.path, in.cascade, &ch.c, &ch.err));
 }
 
 /* ---- a table's row count, maintenance and scripts ---- */
 
 void api_objects_count(http_req *r)
 {
-	api_server s;
-	if (!api_server_ref(r, &s))
-		return;
-	catalog_change c = {0};
+	api_change ch = {.failed = ERR_ACTION_FAILED};
 	char count[32] = "";
-	tusk_err err = {0};
-	if (!catalog_count(&s.pg, http_req_query(r, "path"), &c, count, sizeof(count), &err)) {
-		api_respond_err(r, &err);
-	} else if (c.failed) {
-		api_respond_pg_error(r, ERR_ACTION_FAILED, &c.pe, str_cstr(&c.sql));
-	} else {
+	if (!api_server_ref(r, &ch.s))
+		return;
+	bool ok = catalog_count(&ch.s.pg, http_req_query(r, "path"), &ch.c, count, sizeof(count), &ch.err);
+	if (!api_change_failed(r, ok, &ch)) {
 		api_json j;
-		json_writer *w = api_json_begin(&j);
-		jw_kv_str(w, "sql", str_cstr(&c.sql));
-		jw_kv_str(w, "rows", count);
+		jw_fields(api_json_begin(&j), "ss", "sql", str_cstr(&ch.c.sql), "rows", count);
 		api_json_send(r, 200, &j);
 	}
-	catalog_change_free(&c);
+	catalog_change_free(&ch.c);
 }
 
 struct maintenance_in {
@@ -387,26 +353,15 @@ static const api_field maintenance_fields[] = {
 };
 static const api_form maintenance_form = API_FORM(maintenance_fields, "");
 
+/* {sql, done}: a maintenance command names no transaction (catalog_maintenance sets steps) */
 void api_objects_maintenance(http_req *r)
 {
 	struct maintenance_in in;
-	api_server s;
-	if (!api_body(r, &maintenance_form, &in, NULL) || !api_server_ref(r, &s))
+	api_change ch;
+	if (!api_change_begin(r, &maintenance_form, &in, &ch))
 		return;
-	catalog_change c = {.preview = in.preview};
-	tusk_err err = {0};
-	if (!catalog_maintenance(&s.pg, in.path, in.action, &c, &err)) {
-		api_respond_err(r, &err);
-	} else if (c.failed) {
-		api_respond_pg_error(r, ERR_ACTION_FAILED, &c.pe, str_cstr(&c.sql));
-	} else {
-		api_json j;
-		json_writer *w = api_json_begin(&j);
-		jw_kv_str(w, "sql", str_cstr(&c.sql));
-		jw_kv_bool(w, "done", !c.preview);
-		api_json_send(r, 200, &j);
-	}
-	catalog_change_free(&c);
+	ch.failed = ERR_ACTION_FAILED;
+	api_change_end(r, &ch, catalog_maintenance(&ch.s.pg, in.path, in.action, &ch.c, &ch.err));
 }
 
 void api_objects_script(http_req *r)
@@ -421,4 +376,25 @@ void api_objects_script(http_req *r)
 	else
 		api_respond_err(r, &err);
 	str_free(&out);
+}
+
+/* ---- the query editor's completion ---- */
+
+void api_objects_completion(http_req *r)
+{
+	api_server s;
+	if (!api_server_ref(r, &s))
+		return;
+	char *json = NULL;
+	pg_error pe = {0};
+	tusk_err err = {0};
+	const char *db = http_req_query(r, "database");
+	if (!catalog_completion(&s.pg, db && *db ? db : NULL, &json, &pe, &err)) {
+		api_respond_failure(r, &err, &pe);
+		return;
+	}
+	str out = STR_INIT;
+	str_append_cstr(&out, json);
+	free(json);
+	http_respond_json(r, 200, &out);
 }

@@ -43,13 +43,12 @@ static const api_form grant_lists_form =
 void api_privileges_grant(http_req *r)
 {
 	struct grant_in in;
-	json_t *body;
-	api_server s;
+	api_change ch;
 	bool grant;
 	/* a bad action is answered before the lists are looked at */
-	if (!api_body(r, &grant_form, &in, &body) || !api_server_ref(r, &s) ||
+	if (!api_change_begin(r, &grant_form, &in, &ch) ||
 	    !grant_action(r, &in, ERR_INVALID_FIELD, "'action' is grant or revoke.", &grant) ||
-	    !api_fields(r, body, &grant_lists_form, &in))
+	    !api_fields(r, http_req_json(r), &grant_lists_form, &in))
 		return;
 	catalog_grant_spec g = {.grant = grant,
 				.grant_option = in.grant_option,
@@ -57,10 +56,7 @@ void api_privileges_grant(http_req *r)
 				.objects = in.objects,
 				.privileges = in.privileges,
 				.roles = in.roles};
-	catalog_change c = {.preview = in.preview};
-	tusk_err err = {0};
-	bool ok = catalog_grant(&s.pg, &g, &c, &err);
-	api_respond_change(r, ok, &c, &err, ERR_DDL_FAILED);
+	api_change_end(r, &ch, catalog_grant(&ch.s.pg, &g, &ch.c, &ch.err));
 }
 
 #define DEFAULTS_WHY                                                                                                   \
@@ -83,9 +79,9 @@ static const api_form defaults_form = API_FORM(defaults_fields, DEFAULTS_WHY);
 void api_default_privileges_alter(http_req *r)
 {
 	struct grant_in in;
-	api_server s;
+	api_change ch;
 	bool grant;
-	if (!api_body(r, &defaults_form, &in, NULL) || !api_server_ref(r, &s) ||
+	if (!api_change_begin(r, &defaults_form, &in, &ch) ||
 	    !grant_action(r, &in, ERR_MISSING_FIELD, DEFAULTS_WHY, &grant))
 		return;
 	catalog_defaults_spec d = {.database = in.database,
@@ -96,10 +92,7 @@ void api_default_privileges_alter(http_req *r)
 				   .grant_option = in.grant_option,
 				   .privileges = in.privileges,
 				   .roles = in.roles};
-	catalog_change c = {.preview = in.preview};
-	tusk_err err = {0};
-	bool ok = catalog_default_privileges_alter(&s.pg, &d, &c, &err);
-	api_respond_change(r, ok, &c, &err, ERR_DDL_FAILED);
+	api_change_end(r, &ch, catalog_default_privileges_alter(&ch.s.pg, &d, &ch.c, &ch.err));
 }
 
 void api_default_privileges_list(http_req *r)
@@ -114,11 +107,7 @@ void api_default_privileges_list(http_req *r)
 		api_respond_err(r, &err);
 		return;
 	}
-	api_json j;
-	jw_key(api_json_begin(&j), "defaults");
-	jw_raw(&j.w, json); /* PostgreSQL's json_agg */
-	api_json_send(r, 200, &j);
-	free(json);
+	api_respond_raw(r, "defaults", json);
 }
 
 void api_privileges_effective(http_req *r)

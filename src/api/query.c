@@ -203,34 +203,45 @@ static bool result_index(http_req *r, int *k)
 	return true;
 }
 
-/* Sends the JSON built in out, or the error that stopped it (404 for a missing result or cell). */
-static void respond_built(http_req *r, str *out, bool ok, const tusk_err *err)
+/* JSON a session call writes (qsession_rows_json, qsession_value_json). */
+struct built {
+	str out;
+	json_writer w;
+	tusk_err err;
+};
+
+static json_writer *built_begin(struct built *b)
+{
+	b->out = (str)STR_INIT;
+	jw_init(&b->w, &b->out);
+	return &b->w;
+}
+
+/* Sends what was built, or the error that stopped it (404 for a missing result or cell). */
+static void respond_built(http_req *r, struct built *b, bool ok)
 {
 	if (ok) {
-		http_respond_json(r, 200, out);
+		http_respond_json(r, 200, &b->out);
 		return;
 	}
-	str_free(out);
-	api_respond_err(r, err);
+	str_free(&b->out);
+	api_respond_err(r, &b->err);
 }
 
 void api_sessions_rows(http_req *r)
 {
 	int64_t offset, limit, cell_limit;
 	int k;
+	qsession *s;
 	if (!result_index(r, &k) || !api_query_int(r, "offset", 0, 0, INT64_MAX / 2, ERR_INVALID_QUERY, &offset) ||
 	    !api_query_int(r, "limit", 100, 0, MAX_WINDOW, ERR_INVALID_QUERY, &limit) ||
-	    !api_query_int(r, "cell_limit", DEFAULT_CELL_LIMIT, 0, INT32_MAX, ERR_INVALID_QUERY, &cell_limit))
+	    !api_query_int(r, "cell_limit", DEFAULT_CELL_LIMIT, 0, INT32_MAX, ERR_INVALID_QUERY, &cell_limit) ||
+	    !(s = load(r)))
 		return;
-	qsession *s = load(r);
-	if (!s)
-		return;
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	tusk_err err;
-	respond_built(r, &out, qsession_rows_json(s, k, (uint64_t)offset, (uint64_t)limit, (size_t)cell_limit, &w, &err),
-		      &err);
+	struct built b;
+	respond_built(r, &b,
+		      qsession_rows_json(s, k, (uint64_t)offset, (uint64_t)limit, (size_t)cell_limit, built_begin(&b),
+					 &b.err));
 	qsession_release(s);
 }
 
@@ -238,17 +249,12 @@ void api_sessions_value(http_req *r)
 {
 	int k;
 	int64_t row, col;
+	qsession *s;
 	if (!result_index(r, &k) || !api_path_int(r, "row", 0, INT64_MAX, "row", &row) ||
-	    !api_path_int(r, "col", 0, 1600, "column", &col))
+	    !api_path_int(r, "col", 0, 1600, "column", &col) || !(s = load(r)))
 		return;
-	qsession *s = load(r);
-	if (!s)
-		return;
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	tusk_err err;
-	respond_built(r, &out, qsession_value_json(s, k, (uint64_t)row, (int)col, &w, &err), &err);
+	struct built b;
+	respond_built(r, &b, qsession_value_json(s, k, (uint64_t)row, (int)col, built_begin(&b), &b.err));
 	qsession_release(s);
 }
 
@@ -294,20 +300,12 @@ static bool next_event(void *cls, str *out)
 	if (e->closed) {
 		/* a session ended by a stop lives on elsewhere: the web app waits for the next Tusk */
 		char why[200];
-		if (qmanager_stopping(e->m)) {
-			str_append_cstr(out, "event: closed\ndata: {\"reason\":\"shutdown\"}\n\n");
-		} else if (api_access_revoked(e->user_id, qsession_server_id(e->s), e->owner, why, sizeof(why))) {
-			str_append_cstr(out, "event: closed\ndata: ");
-			json_writer w;
-			jw_init(&w, out);
-			jw_obj_begin(&w);
-			jw_kv_str(&w, "reason", "revoked");
-			jw_kv_str(&w, "message", why);
-			jw_obj_end(&w);
-			str_append_cstr(out, "\n\n");
-		} else {
-			str_append_cstr(out, "event: closed\ndata: {}\n\n");
-		}
+		if (qmanager_stopping(e->m))
+			api_event_closed(out, "shutdown", NULL);
+		else if (api_access_revoked(e->user_id, qsession_server_id(e->s), e->owner, why, sizeof(why)))
+			api_event_closed(out, "revoked", why);
+		else
+			api_event_closed(out, NULL, NULL);
 		return false;
 	}
 	events_refill(e);
@@ -320,10 +318,8 @@ static bool next_event(void *cls, str *out)
 	uint64_t v = qsession_wait(e->s, e->seen, 15000, &e->closed);
 	if (e->closed) /* the closing session's last status (its worker may already say "closed") is not news */
 		return next_event(cls, out);
-	if (v == e->seen) {
-		str_append_cstr(out, ": keep-alive\n\n");
-		return true;
-	}
+	if (v == e->seen)
+		return api_event_keepalive(out);
 	e->seen = v;
 	events_refill(e);
 	e->tokens -= 1;

@@ -23,14 +23,9 @@ void api_logical_status(http_req *r)
 	}
 	api_json j;
 	json_writer *w = api_json_begin(&j);
-	jw_kv_str(w, "wal_level", l.wal_level);
 	/* the lists are PostgreSQL's json_agg */
-	jw_key(w, "publications");
-	jw_raw(w, l.publications);
-	jw_key(w, "subscriptions");
-	jw_raw(w, l.subscriptions);
-	jw_key(w, "slots");
-	jw_raw(w, l.slots);
+	jw_fields(w, "srrr", "wal_level", l.wal_level, "publications", l.publications, "subscriptions", l.subscriptions,
+		  "slots", l.slots);
 	api_json_send(r, 200, &j);
 	catalog_logical_free(&l);
 }
@@ -45,13 +40,7 @@ static bool read_source(http_req *r, const api_server *s, json_t *o, catalog_sou
 		return false;
 	}
 	src->server_id = json_integer_value(sid);
-	store_server sv;
-	tusk_err err = {0};
-	if (!api_found(r, store_server_get(s->app->store, s->user_id, src->server_id, &sv, &err), &err, "server",
-		       src->server_id))
-		return false;
-	store_server_clear(&sv);
-	return true;
+	return api_server_known(r, s, src->server_id);
 }
 
 struct replication_in {
@@ -73,8 +62,8 @@ static const api_form subscription_form = {
 void api_subscriptions_create(http_req *r)
 {
 	struct replication_in in;
-	api_server s;
-	if (!api_body(r, &subscription_form, &in, NULL) || !api_server_ref(r, &s))
+	api_change ch;
+	if (!api_change_begin(r, &subscription_form, &in, &ch))
 		return;
 	catalog_subscription_spec spec = {
 		.database = in.database,
@@ -89,12 +78,8 @@ void api_subscriptions_create(http_req *r)
 		http_respond_error(r, ERR_INVALID_SPEC, "%s", subscription_form.missing);
 		return;
 	}
-	if (!read_source(r, &s, json_object_get(in.spec, "source"), &spec.source))
-		return;
-	catalog_change c = {.preview = in.preview};
-	tusk_err err = {0};
-	bool ok = catalog_subscription_create(&s.pg, &spec, &c, &err);
-	api_respond_change(r, ok, &c, &err, ERR_DDL_FAILED);
+	if (read_source(r, &ch.s, json_object_get(in.spec, "source"), &spec.source))
+		api_change_end(r, &ch, catalog_subscription_create(&ch.s.pg, &spec, &ch.c, &ch.err));
 }
 
 static const api_field action_fields[] = {
@@ -110,14 +95,11 @@ static const api_form action_form = API_FORM(action_fields, "");
 void api_subscriptions_action(http_req *r)
 {
 	struct replication_in in;
-	api_server s;
-	if (!api_body(r, &action_form, &in, NULL) || !api_server_ref(r, &s))
+	api_change ch;
+	if (!api_change_begin(r, &action_form, &in, &ch))
 		return;
 	catalog_subscription_action a = {in.database, in.name, in.action, in.lsn, in.copy_data};
-	catalog_change c = {.preview = in.preview};
-	tusk_err err = {0};
-	bool ok = catalog_subscription_act(&s.pg, &a, &c, &err);
-	api_respond_change(r, ok, &c, &err, ERR_DDL_FAILED);
+	api_change_end(r, &ch, catalog_subscription_act(&ch.s.pg, &a, &ch.c, &ch.err));
 }
 
 static const api_field setup_fields[] = {
@@ -148,8 +130,8 @@ static bool tables_ok(json_t *tables)
 void api_replication_setup(http_req *r)
 {
 	struct replication_in in;
-	api_server s;
-	if (!api_body(r, &setup_form, &in, NULL) || !api_server_ref(r, &s))
+	api_change ch;
+	if (!api_change_begin(r, &setup_form, &in, &ch))
 		return;
 	if (!tables_ok(in.tables)) {
 		http_respond_error(r, ERR_INVALID_SPEC, "%s", setup_form.missing);
@@ -160,10 +142,6 @@ void api_replication_setup(http_req *r)
 					 .subscription = in.subscription,
 					 .tables = in.tables,
 					 .create_tables = in.create_tables};
-	if (!read_source(r, &s, in.source, &spec.source))
-		return;
-	catalog_change c = {.preview = in.preview};
-	tusk_err err = {0};
-	bool ok = catalog_replication_setup(&s.pg, &spec, &c, &err);
-	api_respond_change(r, ok, &c, &err, ERR_DDL_FAILED);
+	if (read_source(r, &ch.s, in.source, &spec.source))
+		api_change_end(r, &ch, catalog_replication_setup(&ch.s.pg, &spec, &ch.c, &ch.err));
 }

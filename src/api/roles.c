@@ -18,11 +18,7 @@ void api_roles_list(http_req *r)
 		api_respond_failure(r, &err, &pe);
 		return;
 	}
-	api_json j;
-	jw_key(api_json_begin(&j), "roles");
-	jw_raw(&j.w, json); /* PostgreSQL's json_agg */
-	api_json_send(r, 200, &j);
-	free(json);
+	api_respond_raw(r, "roles", json);
 }
 
 struct role_in {
@@ -52,35 +48,24 @@ static const api_form drop_form = API_FORM(drop_fields, "Give the role to drop."
 void api_roles_create(http_req *r)
 {
 	struct role_in in;
-	api_server s;
-	if (!api_body(r, &create_form, &in, NULL) || !api_server_ref(r, &s))
-		return;
-	catalog_change c = {.preview = in.preview};
-	tusk_err err = {0};
-	bool ok = catalog_role_create(&s.pg, in.spec, &c, &err);
-	api_respond_change(r, ok, &c, &err, ERR_DDL_FAILED);
+	api_change ch;
+	if (api_change_begin(r, &create_form, &in, &ch))
+		api_change_end(r, &ch, catalog_role_create(&ch.s.pg, in.spec, &ch.c, &ch.err));
 }
 
 void api_roles_alter(http_req *r)
 {
 	struct role_in in;
-	api_server s;
-	if (!api_body(r, &alter_form, &in, NULL) || !api_server_ref(r, &s))
-		return;
-	catalog_change c = {.preview = in.preview};
-	tusk_err err = {0};
-	bool ok = catalog_role_alter(&s.pg, in.role, in.changes, &c, &err);
-	api_respond_change(r, ok, &c, &err, ERR_DDL_FAILED);
+	api_change ch;
+	if (api_change_begin(r, &alter_form, &in, &ch))
+		api_change_end(r, &ch, catalog_role_alter(&ch.s.pg, in.role, in.changes, &ch.c, &ch.err));
 }
 
 void api_roles_drop(http_req *r)
 {
 	struct role_in in;
-	api_server s;
-	if (!api_body(r, &drop_form, &in, NULL) || !api_server_ref(r, &s))
-		return;
-	catalog_change c = {.preview = in.preview};
-	tusk_err err = {0};
-	bool ok = catalog_role_drop(&s.pg, in.role, in.reassign, in.drop_owned, &c, &err);
-	api_respond_change(r, ok, &c, &err, ERR_DDL_FAILED);
+	api_change ch;
+	if (api_change_begin(r, &drop_form, &in, &ch))
+		api_change_end(r, &ch,
+			       catalog_role_drop(&ch.s.pg, in.role, in.reassign, in.drop_owned, &ch.c, &ch.err));
 }

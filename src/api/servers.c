@@ -19,31 +19,14 @@
 
 void api_json_server(json_writer *w, const store_server *sv, int64_t user_id, bool connected)
 {
-	jw_obj_begin(w);
-	jw_kv_int(w, "id", sv->id);
-	jw_kv_str(w, "name", sv->name);
-	jw_kv_int(w, "group_id", sv->group_id);
-	jw_kv_str(w, "group", sv->group_name);
-	jw_kv_str(w, "host", sv->host);
-	jw_kv_int_or_null(w, "port", sv->port);
-	jw_kv_str(w, "maintenance_db", sv->maintenance_db);
-	jw_kv_str(w, "username", sv->username);
-	jw_kv_str(w, "role", sv->role);
-	jw_kv_str(w, "service", sv->service);
-	jw_kv_str(w, "comment", sv->comment);
-	jw_kv_str(w, "bg_color", sv->bg_color);
-	jw_kv_str(w, "fg_color", sv->fg_color);
-	jw_key(w, "db_restriction");
-	jw_raw(w, sv->db_restriction && *sv->db_restriction ? sv->db_restriction : "[]");
-	jw_kv_bool(w, "shared", sv->shared);
-	jw_kv_str(w, "shared_username", sv->shared_username);
-	jw_kv_bool(w, "owned", sv->user_id == user_id);
-	jw_key(w, "connection_params");
-	jw_raw(w, sv->connection_params && *sv->connection_params ? sv->connection_params : "{}");
-	jw_kv_bool(w, "has_saved_password", sv->has_saved_password);
-	jw_kv_bool(w, "has_sslpassword", sv->has_sslpassword);
-	jw_kv_bool(w, "connected", connected);
-	jw_obj_end(w);
+	jw_object(w, "isissnsssssssrbsbrbbb", "id", sv->id, "name", sv->name, "group_id", sv->group_id, "group",
+		  sv->group_name, "host", sv->host, "port", (int64_t)sv->port, "maintenance_db", sv->maintenance_db,
+		  "username", sv->username, "role", sv->role, "service", sv->service, "comment", sv->comment, "bg_color",
+		  sv->bg_color, "fg_color", sv->fg_color, "db_restriction",
+		  sv->db_restriction && *sv->db_restriction ? sv->db_restriction : "[]", "shared", sv->shared,
+		  "shared_username", sv->shared_username, "owned", sv->user_id == user_id, "connection_params",
+		  sv->connection_params && *sv->connection_params ? sv->connection_params : "{}", "has_saved_password",
+		  sv->has_saved_password, "has_sslpassword", sv->has_sslpassword, "connected", connected);
 }
 
 /* A server as the asking user sees it (ctx: the request). */
@@ -73,12 +56,11 @@ static void write_group(json_writer *w, const void *item, void *ctx)
 
 void api_servers_list(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	int64_t uid = api_session(r)->user.id;
 	tusk_err err;
 	size_t ng, ns;
-	store_group *groups = store_group_list(app->store, uid, &ng, &err);
-	store_server *servers = groups ? store_server_list(app->store, uid, &ns, &err) : NULL;
+	store_group *groups = store_group_list(api_store(r), uid, &ng, &err);
+	store_server *servers = groups ? store_server_list(api_store(r), uid, &ns, &err) : NULL;
 	if (!servers) {
 		free(groups);
 		api_internal_error(r, &err);
@@ -168,7 +150,6 @@ static bool take_restriction(http_req *r, json_t *body, store_server *sv)
 /* Applies the body's fields to sv; responds 400/403 and returns false on a bad one. */
 static bool take_fields(http_req *r, json_t *body, store_server *sv)
 {
-	tusk_app *app = http_req_app(r);
 	auth_session *s = api_session(r);
 	static const api_field texts[] = {
 		API_OWNED("name", store_server, name, 128),
@@ -215,7 +196,7 @@ static bool take_fields(http_req *r, json_t *body, store_server *sv)
 	}
 	if (group && *json_string_value(group)) {
 		tusk_err err;
-		if (!store_group_ensure(app->store, s->user.id, json_string_value(group), &sv->group_id, &err)) {
+		if (!store_group_ensure(api_store(r), s->user.id, json_string_value(group), &sv->group_id, &err)) {
 			api_internal_error(r, &err);
 			return false;
 		}
@@ -247,13 +228,12 @@ static char *credential_ad(int64_t server_id, int64_t user_id, const char *name)
  * key; an empty value forgets it. */
 static bool save_secret(http_req *r, int64_t server_id, const char *name, const char *value)
 {
-	tusk_app *app = http_req_app(r);
 	auth_session *s = api_session(r);
 	tusk_err err;
 	bool password = strcmp(name, "password") == 0;
 	if (!*value) {
-		bool ok = password ? store_credential_delete(app->store, server_id, s->user.id, &err)
-				   : store_secret_delete(app->store, server_id, s->user.id, name, &err);
+		bool ok = password ? store_credential_delete(api_store(r), server_id, s->user.id, &err)
+				   : store_secret_delete(api_store(r), server_id, s->user.id, name, &err);
 		if (!ok)
 			api_internal_error(r, &err);
 		return ok;
@@ -266,8 +246,8 @@ static bool save_secret(http_req *r, int64_t server_id, const char *name, const 
 	size_t n;
 	unsigned char *enc = auth_secret_encrypt(s->data_key, value, ad, &n);
 	free(ad);
-	bool ok = password ? store_credential_set(app->store, server_id, s->user.id, enc, n, &err)
-			   : store_secret_set(app->store, server_id, s->user.id, name, enc, n, &err);
+	bool ok = password ? store_credential_set(api_store(r), server_id, s->user.id, enc, n, &err)
+			   : store_secret_set(api_store(r), server_id, s->user.id, name, enc, n, &err);
 	free(enc);
 	if (!ok)
 		api_internal_error(r, &err);
@@ -341,7 +321,6 @@ static const api_form connect_form = {connect_fields, 3, "", ERR_NONE, true};
 
 void api_servers_create(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	json_t *body = http_req_json(r);
 	if (!body)
 		return;
@@ -351,20 +330,20 @@ void api_servers_create(http_req *r)
 	bool ok = take_fields(r, body, &sv);
 	char *sslpassword = ok ? take_secret_param(&sv, "sslpassword") : NULL;
 	ok = ok && can_keep(r, sslpassword);
-	if (ok && !sv.group_id && !store_group_ensure(app->store, s->user.id, "Servers", &sv.group_id, &err)) {
+	if (ok && !sv.group_id && !store_group_ensure(api_store(r), s->user.id, "Servers", &sv.group_id, &err)) {
 		api_internal_error(r, &err);
 		ok = false;
 	}
 	struct connect_in in = {0};
 	ok = ok && api_fields(r, body, &connect_form, &in);
-	if (ok && !store_server_create(app->store, &sv, &err)) {
+	if (ok && !store_server_create(api_store(r), &sv, &err)) {
 		api_internal_error(r, &err);
 		ok = false;
 	}
 	if (ok && (!in.save || !in.password || save_secret(r, sv.id, "password", in.password)) &&
 	    (!sslpassword || save_secret(r, sv.id, "sslpassword", sslpassword))) {
 		store_server_clear(&sv);
-		store_server_get(app->store, s->user.id, sv.id, &sv, &err) == 1 ? respond_server(r, 201, &sv)
+		store_server_get(api_store(r), s->user.id, sv.id, &sv, &err) == 1 ? respond_server(r, 201, &sv)
 										  : api_internal_error(r, &err);
 	}
 	wipe(sslpassword);
@@ -374,11 +353,10 @@ void api_servers_create(http_req *r)
 /* Loads the {id} server the user may see; responds 404 otherwise. */
 static bool load_server(http_req *r, store_server *sv)
 {
-	tusk_app *app = http_req_app(r);
 	int64_t id;
 	tusk_err err;
 	return api_path_id(r, "server", &id) &&
-	       api_found(r, store_server_get(app->store, api_session(r)->user.id, id, sv, &err), &err, "server", id);
+	       api_found(r, store_server_get(api_store(r), api_session(r)->user.id, id, sv, &err), &err, "server", id);
 }
 
 static bool owns(http_req *r, const store_server *sv)
@@ -389,13 +367,27 @@ static bool owns(http_req *r, const store_server *sv)
 	return false;
 }
 
-void api_servers_get(http_req *r)
+/* A handler's work on the server the path names (loaded, then cleared). */
+typedef void server_action(http_req *r, tusk_app *app, store_server *sv);
+
+static void with_server(http_req *r, server_action *act)
 {
 	store_server sv;
 	if (load_server(r, &sv)) {
-		respond_server(r, 200, &sv);
+		act(r, http_req_app(r), &sv);
 		store_server_clear(&sv);
 	}
+}
+
+static void get_server(http_req *r, tusk_app *app, store_server *sv)
+{
+	(void)app;
+	respond_server(r, 200, sv);
+}
+
+void api_servers_get(http_req *r)
+{
+	with_server(r, get_server);
 }
 
 void api_servers_update(http_req *r)
@@ -427,38 +419,31 @@ void api_servers_update(http_req *r)
 	store_server_clear(&sv);
 }
 
+static void delete_server(http_req *r, tusk_app *app, store_server *sv)
+{
+	tusk_err err;
+	if (!owns(r, sv))
+		return;
+	pgpool_forget_server(app->pool, sv->id);
+	bool ok = store_server_delete(app->store, sv->id, &err);
+	if (ok)
+		api_access_sweep(app); /* what anyone had open on it ends */
+	api_respond_done(r, ok, &err);
+}
+
 void api_servers_delete(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	store_server sv;
-	if (!load_server(r, &sv))
-		return;
-	tusk_err err;
-	if (owns(r, &sv)) {
-		pgpool_forget_server(app->pool, sv.id);
-		if (store_server_delete(app->store, sv.id, &err)) {
-			api_access_sweep(app); /* what anyone had open on it ends */
-			http_respond_empty(r, 204);
-		} else {
-			api_internal_error(r, &err);
-		}
-	}
-	store_server_clear(&sv);
+	with_server(r, delete_server);
 }
 
 /* ---- groups ---- */
 
 void api_groups_list(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	tusk_err err;
-	size_t n;
-	store_group *g = store_group_list(app->store, api_session(r)->user.id, &n, &err);
-	if (!g) {
-		api_internal_error(r, &err);
-		return;
-	}
-	api_respond_list(r, "groups", g, n, sizeof(*g), write_group, NULL);
+	size_t n = 0;
+	store_group *g = store_group_list(api_store(r), api_session(r)->user.id, &n, &err);
+	api_respond_list(r, "groups", g, n, sizeof(*g), write_group, NULL, &err);
 	free(g);
 }
 
@@ -488,13 +473,12 @@ static void respond_group(http_req *r, int status, int64_t id, const char *name)
 
 void api_groups_create(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	const char *name = group_name(r);
 	if (!name)
 		return;
 	int64_t id;
 	tusk_err err;
-	if (!store_group_ensure(app->store, api_session(r)->user.id, name, &id, &err)) {
+	if (!store_group_ensure(api_store(r), api_session(r)->user.id, name, &id, &err)) {
 		api_internal_error(r, &err);
 		return;
 	}
@@ -503,40 +487,31 @@ void api_groups_create(http_req *r)
 
 static bool load_group(http_req *r, store_group *g)
 {
-	tusk_app *app = http_req_app(r);
 	int64_t id;
 	tusk_err err;
 	return api_path_id(r, "group", &id) &&
-	       api_found(r, store_group_get(app->store, api_session(r)->user.id, id, g, &err), &err, "group", id);
+	       api_found(r, store_group_get(api_store(r), api_session(r)->user.id, id, g, &err), &err, "group", id);
 }
 
 void api_groups_update(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	store_group g;
 	const char *name;
+	tusk_err err;
 	if (!(name = group_name(r)) || !load_group(r, &g))
 		return;
-	tusk_err err;
-	if (!store_group_rename(app->store, g.user_id, g.id, name, &err)) {
+	if (store_group_rename(api_store(r), g.user_id, g.id, name, &err))
+		respond_group(r, 200, g.id, name);
+	else
 		api_respond_err(r, &err);
-		return;
-	}
-	respond_group(r, 200, g.id, name);
 }
 
 void api_groups_delete(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	store_group g;
-	if (!load_group(r, &g))
-		return;
 	tusk_err err;
-	if (!store_group_delete(app->store, g.user_id, g.id, &err)) {
-		api_respond_err(r, &err);
-		return;
-	}
-	http_respond_empty(r, 204);
+	if (load_group(r, &g))
+		api_respond_done(r, store_group_delete(api_store(r), g.user_id, g.id, &err), &err);
 }
 
 /* ---- connect ---- */
@@ -598,13 +573,13 @@ void api_servers_connect(http_req *r)
 	store_server_clear(&sv);
 }
 
+static void disconnect_server(http_req *r, tusk_app *app, store_server *sv)
+{
+	pgpool_disconnect(app->pool, api_session(r)->user.id, sv->id);
+	http_respond(r, 200, "application/json", "{}", 2);
+}
+
 void api_servers_disconnect(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	store_server sv;
-	if (!load_server(r, &sv))
-		return;
-	pgpool_disconnect(app->pool, api_session(r)->user.id, sv.id);
-	store_server_clear(&sv);
-	http_respond(r, 200, "application/json", "{}", 2);
+	with_server(r, disconnect_server);
 }

@@ -242,7 +242,6 @@ static void respond_invalid(http_req *r, json_t *details)
 
 void api_servers_import(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	json_t *doc = http_req_json(r);
 	if (!doc)
 		return;
@@ -257,7 +256,7 @@ void api_servers_import(http_req *r)
 	} else {
 		json_t *notes = json_array();
 		strip_secrets(list, n, notes);
-		if (!store_server_import(app->store, s->user.id, list, n, false, &err)) {
+		if (!store_server_import(api_store(r), s->user.id, list, n, false, &err)) {
 			api_internal_error(r, &err);
 		} else {
 			json_t *answer = json_pack("{s:I, s:O}", "imported", (json_int_t)n, "notes", notes);
@@ -280,11 +279,10 @@ static void set_text(json_t *o, const char *key, const char *v)
 
 void api_servers_export(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	int64_t uid = api_session(r)->user.id;
 	tusk_err err;
 	size_t n;
-	store_server *list = store_server_list(app->store, uid, &n, &err);
+	store_server *list = store_server_list(api_store(r), uid, &n, &err);
 	if (!list) {
 		api_internal_error(r, &err);
 		return;

@@ -31,7 +31,7 @@ void api_users_list(http_req *r)
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(users[i].email, AUTH_DESKTOP_EMAIL) != 0 || app->cfg->desktop)
 			users[shown++] = users[i];
-	api_respond_list(r, "users", users, shown, sizeof(*users), write_user, NULL);
+	api_respond_list(r, "users", users, shown, sizeof(*users), write_user, NULL, NULL);
 	free(users);
 }
 
@@ -68,20 +68,18 @@ void api_users_create(http_req *r)
 /* Loads the user named by the {id} path parameter, or responds 404. */
 static bool load_target(http_req *r, store_user *u)
 {
-	tusk_app *app = http_req_app(r);
 	int64_t id;
 	tusk_err err;
-	return api_path_id(r, "user", &id) && api_found(r, store_user_by_id(app->store, id, u, &err), &err, "user", id);
+	return api_path_id(r, "user", &id) && api_found(r, store_user_by_id(api_store(r), id, u, &err), &err, "user", id);
 }
 
 /* Refuses a change that would leave no active administrator. */
 static bool keeps_an_admin(http_req *r, const store_user *before, bool still_admin)
 {
-	tusk_app *app = http_req_app(r);
 	if (strcmp(before->role, "admin") != 0 || !before->active || still_admin)
 		return true;
 	tusk_err err;
-	int64_t admins = store_admin_count(app->store, &err);
+	int64_t admins = store_admin_count(api_store(r), &err);
 	if (admins < 0) {
 		api_internal_error(r, &err);
 		return false;
@@ -206,33 +204,21 @@ static void write_audit(json_writer *w, const void *item, void *ctx)
 {
 	(void)ctx;
 	const store_audit *a = item;
-	jw_obj_begin(w);
-	jw_kv_int(w, "id", a->id);
-	api_json_time(w, "time", a->time);
-	jw_kv_int_or_null(w, "user_id", a->user_id);
-	jw_kv_str(w, "user_email", a->user_email[0] ? a->user_email : NULL);
-	jw_kv_str(w, "event", a->event);
-	jw_kv_str(w, "client_addr", a->client_addr[0] ? a->client_addr : NULL);
-	jw_kv_str(w, "detail", a->detail[0] ? a->detail : NULL);
-	jw_obj_end(w);
+	jw_object(w, "itnesee", "id", a->id, "time", a->time, "user_id", a->user_id, "user_email", a->user_email, "event",
+		  a->event, "client_addr", a->client_addr, "detail", a->detail);
 }
 
 void api_audit_list(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	store_audit_filter f = {.event = http_req_query(r, "event"), .text = http_req_query(r, "q")};
 	if (!api_query_int(r, "user_id", 0, 0, INT64_MAX, ERR_INVALID_QUERY, &f.user_id) ||
 	    !api_query_int(r, "limit", 100, 1, 1000, ERR_INVALID_QUERY, &f.limit) ||
 	    !api_query_int(r, "offset", 0, 0, INT64_MAX, ERR_INVALID_QUERY, &f.offset))
 		return;
-	size_t n;
-	int64_t total;
+	size_t n = 0;
+	int64_t total = 0;
 	tusk_err err;
-	store_audit *list = store_audit_list(app->store, &f, &n, &total, &err);
-	if (!list) {
-		api_internal_error(r, &err);
-		return;
-	}
-	api_respond_page(r, total, list, n, sizeof(*list), write_audit, NULL);
+	store_audit *list = store_audit_list(api_store(r), &f, &n, &total, &err);
+	api_respond_page(r, total, list, n, sizeof(*list), write_audit, NULL, &err);
 	free(list);
 }

@@ -194,6 +194,19 @@ static bool set_credentials(store_user *u, const char *password, const unsigned 
 	return true;
 }
 
+/* Stores u (email, role and active set) with the password and a new data key; *out (may be NULL) the user. */
+static bool insert_user(auth *a, store_user *u, const char *password, store_user *out, tusk_err *err)
+{
+	u->created_at = u->updated_at = time(NULL);
+	unsigned char key[AUTH_DATA_KEY_BYTES];
+	auth_data_key_new(key);
+	bool ok = set_credentials(u, password, key, err) && store_user_create(a->store, u, err);
+	sodium_memzero(key, sizeof(key));
+	if (ok && out)
+		*out = *u;
+	return ok;
+}
+
 bool auth_user_create(auth *a, const char *email, const char *password, const char *role, bool active,
 		      store_user *out, tusk_err *err)
 {
@@ -206,14 +219,7 @@ bool auth_user_create(auth *a, const char *email, const char *password, const ch
 	}
 	snprintf(u.role, sizeof(u.role), "%s", role);
 	u.active = active;
-	u.created_at = u.updated_at = time(NULL);
-	unsigned char key[AUTH_DATA_KEY_BYTES];
-	auth_data_key_new(key);
-	bool ok = set_credentials(&u, password, key, err) && store_user_create(a->store, &u, err);
-	sodium_memzero(key, sizeof(key));
-	if (ok && out)
-		*out = u;
-	return ok;
+	return insert_user(a, &u, password, out, err);
 }
 
 bool auth_user_create_unset(auth *a, const char *email, const char *role, bool active, store_user *out,
@@ -322,14 +328,7 @@ static bool create_weak_admin(auth *a, const char *email, const char *password, 
 	}
 	snprintf(u.role, sizeof(u.role), "admin");
 	u.active = true;
-	u.created_at = u.updated_at = time(NULL);
-	unsigned char key[AUTH_DATA_KEY_BYTES];
-	auth_data_key_new(key);
-	bool ok = set_credentials(&u, password, key, err) && store_user_create(a->store, &u, err);
-	sodium_memzero(key, sizeof(key));
-	if (ok)
-		*out = u;
-	return ok;
+	return insert_user(a, &u, password, out, err);
 }
 
 /* Whether the account must change its password before anything else (the store says so, so

@@ -34,9 +34,16 @@ void catalog_ident(PGconn *c, str *out, const char *name);
 void catalog_literal(PGconn *c, str *out, const char *v);
 /* schema.name with both quoted; schema may be NULL. */
 void catalog_qualified(PGconn *c, str *out, const char *schema, const char *name);
+/* The names of a JSON list, each quoted, comma-separated. */
+void catalog_ident_list(PGconn *c, str *out, json_t *names);
 /* A non-empty string member, or NULL. */
 const char *catalog_text(json_t *o, const char *key);
 bool catalog_flag(json_t *o, const char *key);
+/* An optional member: lead and its value quoted as an identifier / its
+ * value as SQL in place of fmt's one %s (an expression, a function name), when
+ * o has the key as a non-empty text; nothing otherwise. */
+void catalog_opt_ident(struct build *b, PGconn *c, json_t *o, const char *key, const char *lead);
+void catalog_opt_sql(struct build *b, json_t *o, const char *key, const char *fmt);
 /* A required text member; records why when missing. */
 const char *catalog_need(struct build *b, json_t *o, const char *key);
 /* One of the choices (compared without case), the default when absent;
@@ -47,10 +54,18 @@ json_t *catalog_names(struct build *b, json_t *o, const char *key);
 /* COMMENT ON <what> <target> IS … and ALTER <what> <target> OWNER TO … from
  * the spec's comment and owner; target is already quoted SQL. */
 void catalog_comment_owner(struct build *b, PGconn *c, const char *what, const char *target);
+/* COMMENT ON <what> name ON <table> IS … from the spec's comment (a
+ * trigger's, a policy's); table is already quoted SQL. */
+void catalog_comment_on_table(struct build *b, PGconn *c, const char *what, const char *name, const char *table);
 /* Records a bad spec (the first reason wins). */
 void catalog_why(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Records a refusal from another catalog function with its code (the first reason wins). */
 void catalog_why_err(struct build *b, const tusk_err *err);
+
+/* The one text value of sql's one row (a json_agg, a setting), malloc'd;
+ * NULL with pe (may be NULL) and err when the query failed. */
+char *catalog_query_text(const pgpool_ref *pg, const char *db, const char *sql, int nparams, const char *const *params,
+			 pg_error *pe, tusk_err *err);
 
 /* Runs the statement (unless previewing or the spec was bad) in a
  * transaction block or alone, as b->in_transaction says (catalog_run: a

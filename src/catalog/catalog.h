@@ -304,6 +304,13 @@ typedef struct {
 bool catalog_replication_setup(const pgpool_ref *pg, const catalog_replication_spec *spec, catalog_change *out,
 			       tusk_err *err) __attribute__((warn_unused_result));
 
+/* ---- completion.c: what the query editor completes ---- */
+/* One JSON text: {"tables": {schema: {table: [columns]}}, "functions":
+ * [{schema, name, args, on_search_path}]} of the database (NULL: the
+ * server's maintenance database), read on a pooled connection. */
+bool catalog_completion(const pgpool_ref *pg, const char *database, char **json, pg_error *pe, tusk_err *err)
+	__attribute__((warn_unused_result));
+
 /* ---- roles.c: login and group roles ---- */
 /* A JSON array of the roles (pg_ ones too when system) with their
  * attributes, memberships, settings and comments. */

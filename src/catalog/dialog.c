@@ -34,6 +34,46 @@ const char *catalog_text(json_t *o, const char *key)
 	return json_is_string(v) && *json_string_value(v) ? json_string_value(v) : NULL;
 }
 
+char *catalog_query_text(const pgpool_ref *pg, const char *db, const char *sql, int nparams, const char *const *params,
+			 pg_error *pe, tusk_err *err)
+{
+	pg_error local;
+	PGresult *r = pgpool_query(pg, db, sql, nparams, params, pe ? pe : &local, err);
+	char *v = r ? xstrdup(PQntuples(r) ? PQgetvalue(r, 0, 0) : "") : NULL;
+	PQclear(r);
+	return v;
+}
+
+void catalog_ident_list(PGconn *c, str *out, json_t *names)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(names, i, e)
+	{
+		str_append_cstr(out, i ? ", " : "");
+		catalog_ident(c, out, json_string_value(e));
+	}
+}
+
+void catalog_opt_ident(struct build *b, PGconn *c, json_t *o, const char *key, const char *lead)
+{
+	const char *v = catalog_text(o, key);
+	if (v) {
+		str_append_cstr(&b->sql, lead);
+		catalog_ident(c, &b->sql, v);
+	}
+}
+
+void catalog_opt_sql(struct build *b, json_t *o, const char *key, const char *fmt)
+{
+	const char *v = catalog_text(o, key), *at = strstr(fmt, "%s");
+	if (v) {
+		str_append(&b->sql, fmt, (size_t)(at - fmt));
+		str_append_cstr(&b->sql, v);
+		str_append_cstr(&b->sql, at + 2);
+	}
+}
+
 bool catalog_flag(json_t *o, const char *key)
 {
 	return json_is_true(json_object_get(o, key));
@@ -96,6 +136,18 @@ json_t *catalog_names(struct build *b, json_t *o, const char *key)
 		return NULL;
 	}
 	return v;
+}
+
+void catalog_comment_on_table(struct build *b, PGconn *c, const char *what, const char *name, const char *table)
+{
+	const char *comment = catalog_text(b->spec, "comment");
+	if (comment) {
+		str_appendf(&b->sql, "\nCOMMENT ON %s ", what);
+		catalog_ident(c, &b->sql, name);
+		str_appendf(&b->sql, " ON %s IS ", table);
+		catalog_literal(c, &b->sql, comment);
+		str_append_char(&b->sql, ';');
+	}
 }
 
 void catalog_comment_owner(struct build *b, PGconn *c, const char *what, const char *target)
@@ -317,10 +369,7 @@ static void table_tail(struct build *b, PGconn *c, const char *schema, const cha
 		}
 	}
 	storage_params(b, c, json_object_get(s, "storage"));
-	if (catalog_text(s, "tablespace")) {
-		str_append_cstr(&b->sql, "\n    TABLESPACE ");
-		catalog_ident(c, &b->sql, catalog_text(s, "tablespace"));
-	}
+	catalog_opt_ident(b, c, s, "tablespace", "\n    TABLESPACE ");
 	str_append_char(&b->sql, ';');
 	comment_owner(b, c, "TABLE", schema, name);
 }
@@ -364,14 +413,10 @@ static void create_other(struct build *b, PGconn *c)
 			catalog_ident(c, &b->sql, catalog_text(s, "name"));
 		str_append_cstr(&b->sql, catalog_text(s, "name") ? " ON " : "ON ");
 		catalog_qualified(c, &b->sql, schema, table);
-		if (catalog_text(s, "method")) {
-			str_append_cstr(&b->sql, " USING ");
-			catalog_ident(c, &b->sql, catalog_text(s, "method"));
-		}
+		catalog_opt_ident(b, c, s, "method", " USING ");
 		str_append_char(&b->sql, ' ');
 		column_list(b, c, json_object_get(s, "columns"), "columns");
-		if (catalog_text(s, "where"))
-			str_appendf(&b->sql, " WHERE %s", catalog_text(s, "where"));
+		catalog_opt_sql(b, s, "where", " WHERE %s");
 		str_append_char(&b->sql, ';');
 	} else if (strcmp(k, "view") == 0 || strcmp(k, "materialized_view") == 0) {
 		const char *schema = catalog_need(b, s, "schema"), *name = catalog_need(b, s, "name"), *def = catalog_need(b, s, "definition");
@@ -415,10 +460,7 @@ static void create_other(struct build *b, PGconn *c)
 			return;
 		str_append_cstr(&b->sql, "CREATE EXTENSION ");
 		catalog_ident(c, &b->sql, name);
-		if (catalog_text(s, "schema")) {
-			str_append_cstr(&b->sql, " WITH SCHEMA ");
-			catalog_ident(c, &b->sql, catalog_text(s, "schema"));
-		}
+		catalog_opt_ident(b, c, s, "schema", " WITH SCHEMA ");
 		if (catalog_text(s, "version")) {
 			str_append_cstr(&b->sql, " VERSION ");
 			catalog_literal(c, &b->sql, catalog_text(s, "version"));

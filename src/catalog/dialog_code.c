@@ -218,10 +218,7 @@ static void create_type(struct build *b, PGconn *c)
 			str_append_cstr(&b->sql, i ? ",\n    " : "\n    ");
 			catalog_ident(c, &b->sql, an);
 			str_appendf(&b->sql, " %s", at);
-			if (catalog_text(e, "collation")) {
-				str_append_cstr(&b->sql, " COLLATE ");
-				catalog_ident(c, &b->sql, catalog_text(e, "collation"));
-			}
+			catalog_opt_ident(b, c, e, "collation", " COLLATE ");
 		}
 		str_append_cstr(&b->sql, "\n)");
 	} else if (strcmp(form, "enum") == 0) {
@@ -244,19 +241,11 @@ static void create_type(struct build *b, PGconn *c)
 		if (!subtype)
 			goto out;
 		str_appendf(&b->sql, "RANGE (\n    SUBTYPE = %s", subtype);
-		if (catalog_text(s, "subtype_opclass")) {
-			str_append_cstr(&b->sql, ",\n    SUBTYPE_OPCLASS = ");
-			catalog_ident(c, &b->sql, catalog_text(s, "subtype_opclass"));
-		}
-		if (catalog_text(s, "collation")) {
-			str_append_cstr(&b->sql, ",\n    COLLATION = ");
-			catalog_ident(c, &b->sql, catalog_text(s, "collation"));
-		}
+		catalog_opt_ident(b, c, s, "subtype_opclass", ",\n    SUBTYPE_OPCLASS = ");
+		catalog_opt_ident(b, c, s, "collation", ",\n    COLLATION = ");
 		/* function names as SQL: they may be schema-qualified */
-		if (catalog_text(s, "canonical"))
-			str_appendf(&b->sql, ",\n    CANONICAL = %s", catalog_text(s, "canonical"));
-		if (catalog_text(s, "subtype_diff"))
-			str_appendf(&b->sql, ",\n    SUBTYPE_DIFF = %s", catalog_text(s, "subtype_diff"));
+		catalog_opt_sql(b, s, "canonical", ",\n    CANONICAL = %s");
+		catalog_opt_sql(b, s, "subtype_diff", ",\n    SUBTYPE_DIFF = %s");
 		if (catalog_text(s, "multirange_type_name")) {
 			str_append_cstr(&b->sql, ",\n    MULTIRANGE_TYPE_NAME = ");
 			catalog_qualified(c, &b->sql, schema, catalog_text(s, "multirange_type_name"));
@@ -308,12 +297,8 @@ static void create_domain(struct build *b, PGconn *c)
 	str target = STR_INIT;
 	catalog_qualified(c, &target, schema, name);
 	str_appendf(&b->sql, "CREATE DOMAIN %s AS %s", str_cstr(&target), type);
-	if (catalog_text(s, "collation")) {
-		str_append_cstr(&b->sql, "\n    COLLATE ");
-		catalog_ident(c, &b->sql, catalog_text(s, "collation"));
-	}
-	if (catalog_text(s, "default"))
-		str_appendf(&b->sql, "\n    DEFAULT %s", catalog_text(s, "default"));
+	catalog_opt_ident(b, c, s, "collation", "\n    COLLATE ");
+	catalog_opt_sql(b, s, "default", "\n    DEFAULT %s");
 	if (catalog_flag(s, "not_null"))
 		str_append_cstr(&b->sql, "\n    NOT NULL");
 	json_t *list = json_object_get(s, "constraints");
@@ -372,13 +357,7 @@ static void create_trigger(struct build *b, PGconn *c)
 		str_appendf(&b->sql, "%s%s", i ? " OR " : "", ev);
 		if (strcmp(ev, "UPDATE") == 0 && columns && json_array_size(columns)) {
 			str_append_cstr(&b->sql, " OF ");
-			size_t k;
-			json_t *col;
-			json_array_foreach(columns, k, col)
-			{
-				str_append_cstr(&b->sql, k ? ", " : "");
-				catalog_ident(c, &b->sql, json_string_value(col));
-			}
+			catalog_ident_list(c, &b->sql, columns);
 		}
 	}
 	str_appendf(&b->sql, "\n    ON %s", str_cstr(&table_sql));
@@ -401,8 +380,7 @@ static void create_trigger(struct build *b, PGconn *c)
 		}
 	}
 	str_appendf(&b->sql, "\n    FOR EACH %s", level);
-	if (catalog_text(s, "when"))
-		str_appendf(&b->sql, "\n    WHEN (%s)", catalog_text(s, "when"));
+	catalog_opt_sql(b, s, "when", "\n    WHEN (%s)");
 	str_append_cstr(&b->sql, "\n    EXECUTE FUNCTION ");
 	catalog_qualified(c, &b->sql, catalog_text(s, "function_schema"), function);
 	str_append_char(&b->sql, '(');
@@ -416,13 +394,7 @@ static void create_trigger(struct build *b, PGconn *c)
 		catalog_literal(c, &b->sql, json_string_value(e));
 	}
 	str_append_cstr(&b->sql, ");");
-	if (catalog_text(s, "comment")) {
-		str_append_cstr(&b->sql, "\nCOMMENT ON TRIGGER ");
-		catalog_ident(c, &b->sql, name);
-		str_appendf(&b->sql, " ON %s IS ", str_cstr(&table_sql));
-		catalog_literal(c, &b->sql, catalog_text(s, "comment"));
-		str_append_char(&b->sql, ';');
-	}
+	catalog_comment_on_table(b, c, "TRIGGER", name, str_cstr(&table_sql));
 out:
 	str_free(&table_sql);
 }
@@ -491,13 +463,7 @@ static void create_policy(struct build *b, PGconn *c)
 	if (check)
 		str_appendf(&b->sql, "\n    WITH CHECK (%s)", check);
 	str_append_char(&b->sql, ';');
-	if (catalog_text(s, "comment")) {
-		str_append_cstr(&b->sql, "\nCOMMENT ON POLICY ");
-		catalog_ident(c, &b->sql, name);
-		str_appendf(&b->sql, " ON %s IS ", str_cstr(&table_sql));
-		catalog_literal(c, &b->sql, catalog_text(s, "comment"));
-		str_append_char(&b->sql, ';');
-	}
+	catalog_comment_on_table(b, c, "POLICY", name, str_cstr(&table_sql));
 	str_free(&table_sql);
 }
 
@@ -544,17 +510,10 @@ static void create_publication(struct build *b, PGconn *c)
 		json_t *columns = catalog_names(b, e, "columns");
 		if (columns && json_array_size(columns)) {
 			str_append_cstr(&b->sql, " (");
-			size_t k;
-			json_t *col;
-			json_array_foreach(columns, k, col)
-			{
-				str_append_cstr(&b->sql, k ? ", " : "");
-				catalog_ident(c, &b->sql, json_string_value(col));
-			}
+			catalog_ident_list(c, &b->sql, columns);
 			str_append_char(&b->sql, ')');
 		}
-		if (catalog_text(e, "where"))
-			str_appendf(&b->sql, " WHERE (%s)", catalog_text(e, "where"));
+		catalog_opt_sql(b, e, "where", " WHERE (%s)");
 	}
 	json_array_foreach(schemas, i, e)
 	{

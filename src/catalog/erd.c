@@ -155,31 +155,29 @@ static bool missing_error(const PGresult *missing, const char *db, tusk_err *err
 	return true;
 }
 
+/* The name of a catalog letter: names[i] for letters[i], else the last name. */
+static const char *letter_name(char c, const char *letters, const char *const *names)
+{
+	const char *at = c ? strchr(letters, c) : NULL;
+	return names[at ? at - letters : (ptrdiff_t)strlen(letters)];
+}
+
 static const char *relkind_name(char k)
 {
-	switch (k) {
-	case 'p': return "partitioned_table";
-	case 'v': return "view";
-	case 'm': return "materialized_view";
-	case 'f': return "foreign_table";
-	default: return "table";
-	}
+	static const char *const names[] = {"partitioned_table", "view", "materialized_view", "foreign_table", "table"};
+	return letter_name(k, "pvmf", names);
 }
 
 static const char *fk_action(char a)
 {
-	switch (a) {
-	case 'r': return "restrict";
-	case 'c': return "cascade";
-	case 'n': return "set null";
-	case 'd': return "set default";
-	default: return "no action";
-	}
+	static const char *const names[] = {"restrict", "cascade", "set null", "set default", "no action"};
+	return letter_name(a, "rcnd", names);
 }
 
 static const char *fk_match(char m)
 {
-	return m == 'f' ? "full" : m == 'p' ? "partial" : "simple";
+	static const char *const names[] = {"full", "partial", "simple"};
+	return letter_name(m, "fp", names);
 }
 
 static bool is_true(const PGresult *res, int row, int col)

@@ -86,12 +86,9 @@ static const char *const panels[] = {
 
 void catalog_rows_free(catalog_rows *r)
 {
-	for (size_t c = 0; c < r->ncols; c++)
-		free(r->names[c]);
-	for (size_t i = 0; i < r->nrows * r->ncols; i++)
-		free(r->cells[i]);
-	free(r->names);
-	free(r->cells);
+	free_each((void *const *)r->names, r->ncols);
+	free_each((void *const *)r->cells, r->nrows * r->ncols);
+	FREE_ALL(r->names, r->cells);
 	*r = (catalog_rows){0};
 }
 

@@ -127,8 +127,23 @@ static bool build_wizard(void *ctx, PGconn *c, tusk_err *err)
 	return true;
 }
 
+static bool words_upper(json_t *list);
+
+/* A copy of a privilege list, its members upper-cased; NULL (err saying
+ * what they are: like) when one is not a word. */
+static json_t *privilege_words(json_t *privileges, const char *like, tusk_err *err)
+{
+	json_t *list = json_deep_copy(privileges);
+	if (!words_upper(list)) {
+		json_decref(list);
+		err_set(err, ERR_INVALID_FIELD, "'privileges' are words like %s.", like);
+		return NULL;
+	}
+	return list;
+}
+
 /* A privilege list's members upper-cased in place; false when one is not a word. */
-static bool privilege_words(json_t *list)
+static bool words_upper(json_t *list)
 {
 	size_t i;
 	json_t *e;
@@ -194,12 +209,9 @@ static bool grant_objects(const pgpool_ref *pg, json_t *paths, struct wizard *w,
 
 bool catalog_grant(const pgpool_ref *pg, const catalog_grant_spec *g, catalog_change *out, tusk_err *err)
 {
-	json_t *privileges = json_deep_copy(g->privileges);
-	if (!privilege_words(privileges)) {
-		json_decref(privileges);
-		err_set(err, ERR_INVALID_FIELD, "'privileges' are words like SELECT, USAGE, EXECUTE or ALL.");
+	json_t *privileges = privilege_words(g->privileges, "SELECT, USAGE, EXECUTE or ALL", err);
+	if (!privileges)
 		return false;
-	}
 	struct wizard w = {.b = {.kind = "grant", .preview = out->preview, .in_transaction = true},
 			   .privileges = privileges,
 			   .roles = g->roles,
@@ -295,12 +307,9 @@ bool catalog_default_privileges_alter(const pgpool_ref *pg, const catalog_defaul
 			"routines, types or schemas), privileges and roles.");
 		return false;
 	}
-	json_t *privileges = json_deep_copy(d->privileges);
-	if (!privilege_words(privileges)) {
-		json_decref(privileges);
-		err_set(err, ERR_INVALID_FIELD, "'privileges' are words like SELECT or USAGE.");
+	json_t *privileges = privilege_words(d->privileges, "SELECT or USAGE", err);
+	if (!privileges)
 		return false;
-	}
 	struct defaults x = {.b = {.kind = "defaults", .preview = out->preview, .in_transaction = true},
 			     .for_role = d->for_role && *d->for_role ? d->for_role : NULL,
 			     .schema = d->schema && *d->schema ? d->schema : NULL,
@@ -326,13 +335,7 @@ static const char DEFAULTS_SQL[] =
 
 bool catalog_default_privileges(const pgpool_ref *pg, const char *database, char **json, tusk_err *err)
 {
-	pg_error pe;
-	PGresult *res = pgpool_query(pg, database, DEFAULTS_SQL, 0, NULL, &pe, err);
-	if (!res)
-		return false;
-	*json = xstrdup(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return true;
+	return (*json = catalog_query_text(pg, database, DEFAULTS_SQL, 0, NULL, NULL, err)) != NULL;
 }
 
 /* ---- effective privileges ---- */

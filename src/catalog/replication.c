@@ -44,24 +44,15 @@ static const char SLOTS_SQL[] =
 	"pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), COALESCE(confirmed_flush_lsn, restart_lsn)) END) "
 	"ORDER BY slot_name), '[]')::text FROM pg_catalog.pg_replication_slots";
 
-/* The one text value of sql's one row, malloc'd; NULL with pe/err. */
-static char *query_text(const pgpool_ref *pg, const char *db, const char *sql, pg_error *pe, tusk_err *err)
-{
-	PGresult *r = pgpool_query(pg, db, sql, 0, NULL, pe, err);
-	char *v = r ? xstrdup(PQgetvalue(r, 0, 0)) : NULL;
-	PQclear(r);
-	return v;
-}
-
 bool catalog_logical_status(const pgpool_ref *pg, const char *database, catalog_logical *out, pg_error *pe,
 			    tusk_err *err)
 {
 	*out = (catalog_logical){0};
-	bool ok = (out->publications = query_text(pg, database, PUBLICATIONS_SQL, pe, err)) &&
-		  (out->subscriptions = query_text(pg, database, SUBSCRIPTIONS_SQL, pe, err)) &&
-		  (out->slots = query_text(pg, database, SLOTS_SQL, pe, err)) &&
+	bool ok = (out->publications = catalog_query_text(pg, database, PUBLICATIONS_SQL, 0, NULL, pe, err)) &&
+		  (out->subscriptions = catalog_query_text(pg, database, SUBSCRIPTIONS_SQL, 0, NULL, pe, err)) &&
+		  (out->slots = catalog_query_text(pg, database, SLOTS_SQL, 0, NULL, pe, err)) &&
 		  (out->wal_level =
-			   query_text(pg, database, "SELECT pg_catalog.current_setting('wal_level')", pe, err));
+			   catalog_query_text(pg, database, "SELECT pg_catalog.current_setting('wal_level')", 0, NULL, pe, err));
 	if (!ok)
 		catalog_logical_free(out);
 	return ok;
@@ -185,13 +176,18 @@ struct sub_spec {
 	const char *extra; /* more WITH options, already SQL */
 };
 
+/* SELECT pg_catalog.pg_<fn>_replication_slot('slot'<more>); */
+static void slot_call(PGconn *c, str *shown, const char *fn, const char *slot, const char *more)
+{
+	str_appendf(shown, "SELECT pg_catalog.pg_%s_replication_slot(", fn);
+	catalog_literal(c, shown, slot);
+	str_appendf(shown, "%s);", more);
+}
+
 static void write_slot(PGconn *c, void *ctx, str *shown, str *run)
 {
 	(void)run;
-	const struct sub_spec *s = ctx;
-	str_append_cstr(shown, "SELECT pg_catalog.pg_create_logical_replication_slot(");
-	catalog_literal(c, shown, s->slot);
-	str_append_cstr(shown, ", 'pgoutput');");
+	slot_call(c, shown, "create_logical", ((const struct sub_spec *)ctx)->slot, ", 'pgoutput'");
 }
 
 static void write_subscription(PGconn *c, void *ctx, str *shown, str *run)
@@ -205,13 +201,7 @@ static void write_subscription(PGconn *c, void *ctx, str *shown, str *run)
 	connection_clause(c, shown, run, s->src);
 	str tail = STR_INIT;
 	str_append_cstr(&tail, " PUBLICATION ");
-	size_t i;
-	json_t *e;
-	json_array_foreach(s->publications, i, e)
-	{
-		str_append_cstr(&tail, i ? ", " : "");
-		catalog_ident(c, &tail, json_string_value(e));
-	}
+	catalog_ident_list(c, &tail, s->publications);
 	str_appendf(&tail, " WITH (create_slot = false, slot_name = ");
 	catalog_literal(c, &tail, s->slot);
 	str_appendf(&tail, ", copy_data = %s, enabled = %s%s%s);", s->copy_data ? "true" : "false",
@@ -225,10 +215,7 @@ static void write_subscription(PGconn *c, void *ctx, str *shown, str *run)
 static void write_drop_slot(PGconn *c, void *ctx, str *shown, str *run)
 {
 	(void)run;
-	const struct sub_spec *s = ctx;
-	str_append_cstr(shown, "SELECT pg_catalog.pg_drop_replication_slot(");
-	catalog_literal(c, shown, s->slot);
-	str_append_cstr(shown, ");");
+	slot_call(c, shown, "drop", ((const struct sub_spec *)ctx)->slot, "");
 }
 
 /* Creates the slot on the publisher (a subscription in the same cluster

@@ -44,12 +44,7 @@ static const char LIST_SQL[] =
 bool catalog_roles_list(const pgpool_ref *pg, bool system, char **json, pg_error *pe, tusk_err *err)
 {
 	const char *params[1] = {system ? "true" : "false"};
-	PGresult *res = pgpool_query(pg, NULL, LIST_SQL, 1, params, pe, err);
-	if (!res)
-		return false;
-	*json = xstrdup(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return true;
+	return (*json = catalog_query_text(pg, NULL, LIST_SQL, 1, params, pe, err)) != NULL;
 }
 
 /* ---- building the statements ---- */
@@ -186,18 +181,27 @@ static bool role_list(struct build *b, json_t *list, const char *key)
 	return ok;
 }
 
+/* Whether a spec's list member has entries to read: false when absent
+ * or null, and when it is not a list (why recorded: key is a list of shape). */
+static bool entries(struct build *b, json_t *list, const char *key, const char *shape)
+{
+	if (!list || json_is_null(list))
+		return false;
+	if (!json_is_array(list)) {
+		catalog_why(b, "'%s' is a list of %s", key, shape);
+		return false;
+	}
+	return true;
+}
+
 /* ALTER ROLE name [IN DATABASE d] SET/RESET parameter for each entry. */
 static void settings(struct role_job *j, PGconn *c, const char *name, json_t *list, bool reset)
 {
 	struct build *b = &j->b;
-	if (!list || json_is_null(list))
-		return;
 	size_t i;
 	json_t *e;
-	if (!json_is_array(list)) {
-		catalog_why(b, "'%s' is a list of {name, value, database}", reset ? "config_reset" : "config");
+	if (!entries(b, list, reset ? "config_reset" : "config", "{name, value, database}"))
 		return;
-	}
 	json_array_foreach(list, i, e)
 	{
 		const char *param = catalog_text(e, "name"), *value = catalog_text(e, "value"), *db = catalog_text(e, "database");
@@ -228,14 +232,10 @@ static void settings(struct role_job *j, PGconn *c, const char *name, json_t *li
 static void security_labels(struct role_job *j, PGconn *c, const char *name, json_t *list)
 {
 	struct build *b = &j->b;
-	if (!list || json_is_null(list))
-		return;
 	size_t i;
 	json_t *e;
-	if (!json_is_array(list)) {
-		catalog_why(b, "'security_labels' is a list of {provider, label}");
+	if (!entries(b, list, "security_labels", "{provider, label}"))
 		return;
-	}
 	json_array_foreach(list, i, e)
 	{
 		const char *provider = catalog_text(e, "provider");
@@ -406,6 +406,18 @@ struct drop_db {
 	bool drop_owned;
 };
 
+/* Runs one step's statements on c and adds them (and a refusal) to b. */
+static void run_step(struct build *b, struct build *one, PGconn *c)
+{
+	catalog_execute(one, c);
+	str_append(&b->sql, one->sql.buf, one->sql.len);
+	if (one->failed) {
+		b->failed = true;
+		b->pe = one->pe;
+	}
+	str_free(&one->sql);
+}
+
 /* REASSIGN OWNED / DROP OWNED in the database of this connection. */
 static bool run_owned(void *ctx, PGconn *c, tusk_err *err)
 {
@@ -424,13 +436,7 @@ static bool run_owned(void *ctx, PGconn *c, tusk_err *err)
 		catalog_ident(c, &one.sql, d->role);
 		str_append_cstr(&one.sql, ";\n");
 	}
-	catalog_execute(&one, c);
-	str_append(&d->b->sql, one.sql.buf, one.sql.len);
-	if (one.failed) {
-		d->b->failed = true;
-		d->b->pe = one.pe;
-	}
-	str_free(&one.sql);
+	run_step(d->b, &one, c);
 	return true;
 }
 
@@ -443,13 +449,7 @@ static bool drop_role(void *ctx, PGconn *c, tusk_err *err)
 	str_append_cstr(&one.sql, "DROP ROLE ");
 	catalog_ident(c, &one.sql, d->role);
 	str_append_char(&one.sql, ';');
-	catalog_execute(&one, c);
-	str_append(&d->b->sql, one.sql.buf, one.sql.len);
-	if (one.failed) {
-		d->b->failed = true;
-		d->b->pe = one.pe;
-	}
-	str_free(&one.sql);
+	run_step(d->b, &one, c);
 	return true;
 }
 

@@ -254,16 +254,25 @@ static char *quote_user_name(PGconn *c, const char *name, tusk_err *err)
 	return q;
 }
 
+/* ALTER <object> <clause> <name>; onto out, for a kind that can; returns
+ * the name as quoted (PQfreemem it), or NULL with err. */
+static char *alter_to(PGconn *c, const catalog_object *o, unsigned can, const char *what, const char *clause,
+		      const char *name, str *out, tusk_err *err)
+{
+	const catalog_kind *k = able(o, can, what, err);
+	char *q = k ? quote_user_name(c, name, err) : NULL;
+	if (q) {
+		lead(out, o, k, "ALTER", NULL);
+		str_appendf(out, " %s %s;", clause, q);
+	}
+	return q;
+}
+
 bool catalog_sql_owner(PGconn *c, const catalog_object *o, const char *role, str *out, tusk_err *err)
 {
-	const catalog_kind *k = able(o, CAN_OWNER, "change the owner of", err);
-	char *q = k ? quote_user_name(c, role, err) : NULL;
-	if (!q)
-		return false;
-	lead(out, o, k, "ALTER", NULL);
-	str_appendf(out, " OWNER TO %s;", q);
+	char *q = alter_to(c, o, CAN_OWNER, "change the owner of", "OWNER TO", role, out, err);
 	PQfreemem(q);
-	return true;
+	return q != NULL;
 }
 
 /* Replaces a part with a name the user gave (quoted by libpq). */
@@ -298,12 +307,9 @@ bool catalog_sql_rename(PGconn *c, catalog_object *o, const char *name, str *out
 
 bool catalog_sql_set_schema(PGconn *c, catalog_object *o, const char *schema, str *out, tusk_err *err)
 {
-	const catalog_kind *k = able(o, CAN_SCHEMA, "move to another schema", err);
-	char *q = k ? quote_user_name(c, schema, err) : NULL;
+	char *q = alter_to(c, o, CAN_SCHEMA, "move to another schema", "SET SCHEMA", schema, out, err);
 	if (!q)
 		return false;
-	lead(out, o, k, "ALTER", NULL);
-	str_appendf(out, " SET SCHEMA %s;", q);
 	/* an extension's one name is its own; it is not addressed by its schema */
 	if (o->nnames == 2)
 		set_part(&o->names[0], schema, q);

@@ -134,6 +134,7 @@ bool catalog_maintenance(const pgpool_ref *pg, const char *path, const char *act
 		ok = false;
 	}
 	out->transaction = actions[k].in_transaction;
+	out->steps = true; /* one command: the answer names no transaction */
 	struct action a = {.rel = &rel, .verb = actions[k].verb, .out = out};
 	ok = ok && pgpool_with_conn(pg, rel.db, run_action, &a, err);
 	relation_free(&rel);
@@ -412,6 +413,25 @@ static const char *check_change(const catalog_table *t, json_t *ch, const char *
 	return NULL;
 }
 
+/* The values' columns, comma-separated: each name (is NULL: the names
+ * alone), then "is" and a parameter (is "": the parameters alone). */
+static void add_columns(struct stmt *st, json_t *values, const char *is)
+{
+	const char *col;
+	json_t *v;
+	int k = 0;
+	json_object_foreach(values, col, v)
+	{
+		str_append_cstr(&st->sql, k++ ? ", " : "");
+		if (!is || *is)
+			pg_quote_ident(&st->sql, col);
+		if (is) {
+			str_append_cstr(&st->sql, is);
+			add_param(st, v);
+		}
+	}
+}
+
 static void build_insert(struct edits *e, json_t *values, struct stmt *st)
 {
 	str *s = &st->sql;
@@ -421,22 +441,10 @@ static void build_insert(struct edits *e, json_t *values, struct stmt *st)
 		str_append_cstr(s, " DEFAULT VALUES");
 		return;
 	}
-	const char *col;
-	json_t *v;
-	int k = 0;
 	str_append_cstr(s, " (");
-	json_object_foreach(values, col, v)
-	{
-		str_append_cstr(s, k++ ? ", " : "");
-		pg_quote_ident(s, col);
-	}
+	add_columns(st, values, NULL);
 	str_append_cstr(s, ") VALUES (");
-	k = 0;
-	json_object_foreach(values, col, v)
-	{
-		str_append_cstr(s, k++ ? ", " : "");
-		add_param(st, v);
-	}
+	add_columns(st, values, "");
 	str_append_char(s, ')');
 }
 
@@ -446,17 +454,8 @@ static void build_keyed(struct edits *e, bool update, json_t *values, json_t *ke
 	str_append_cstr(s, update ? "UPDATE " : "DELETE FROM ");
 	qualified_name(s, e->schema, e->table);
 	if (update) {
-		const char *col;
-		json_t *v;
-		int k = 0;
 		str_append_cstr(s, " SET ");
-		json_object_foreach(values, col, v)
-		{
-			str_append_cstr(s, k++ ? ", " : "");
-			pg_quote_ident(s, col);
-			str_append_cstr(s, " = ");
-			add_param(st, v);
-		}
+		add_columns(st, values, " = ");
 	}
 	str_append_cstr(s, " WHERE ");
 	for (int k = 0; k < e->t->npk; k++) {

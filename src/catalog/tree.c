@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "catalog/kinds.h"
+#include "catalog/walk.h"
 #include "pg/quote.h"
 #include "util/str.h"
 
@@ -72,18 +73,8 @@ static bool has_children(const catalog_kind *k)
 /* Where a path stands: a server collection ("/roles"), a member of one
  * ("/roles/{r}"), or inside a database: the database itself, one of its
  * collections, or a member of one. */
-struct walk {
-	char *db;              /* inside a database: its name */
-	const char *params[2]; /* the ancestor names the next listing takes */
-	int nparams;
-	char *names[16]; /* the members' names along the way */
-	int nnames;
-	const catalog_kind *kind;    /* the member the path ends at, or the members of the collection it ends at */
-	const catalog_listing *list; /* the last collection on the way; NULL at a database itself */
-	bool at_member;
-};
 
-static void walk_free(struct walk *w)
+void catalog_walk_free(catalog_walk *w)
 {
 	free(w->db);
 	for (int i = 0; i < w->nnames; i++)
@@ -113,7 +104,7 @@ static char *next_segment(const char **p, bool name)
 
 /* "/databases/{db}/c0/n0/c1/n1...": each collection must be one of the
  * member's before it; false for a path that names nothing. */
-static bool walk_database(const char *p, struct walk *w)
+static bool walk_database(const char *p, catalog_walk *w)
 {
 	w->kind = catalog_kind_named("database");
 	w->at_member = true;
@@ -154,7 +145,7 @@ static bool walk_database(const char *p, struct walk *w)
 }
 
 /* Walks path into w; false (w freed, err not_found) for a path that names nothing. */
-static bool walk(const char *path, struct walk *w, tusk_err *err)
+bool catalog_walk_path(const char *path, catalog_walk *w, tusk_err *err)
 {
 	memset(w, 0, sizeof(*w));
 	size_t n = path ? strlen(path) : 0;
@@ -180,26 +171,26 @@ static bool walk(const char *path, struct walk *w, tusk_err *err)
 		}
 	}
 	if (!ok) {
-		walk_free(w);
+		catalog_walk_free(w);
 		err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path ? path : "");
 	}
 	return ok;
 }
 
 /* A walk to one object: a member, or a database itself; not a collection. */
-static bool walk_object(const char *path, struct walk *w, const char *what, tusk_err *err)
+static bool walk_object(const char *path, catalog_walk *w, const char *what, tusk_err *err)
 {
-	if (!walk(path, w, err))
+	if (!catalog_walk_path(path, w, err))
 		return false;
 	if (w->at_member)
 		return true;
 	err_set(err, ERR_NOT_FOUND, "'%s' is a collection%s.", path, what);
-	walk_free(w);
+	catalog_walk_free(w);
 	return false;
 }
 
 /* The ancestors' names, then the member's own name when the kind needs it. */
-static bool member_params(const struct walk *w, int nparams, const char *params[3])
+static bool member_params(const catalog_walk *w, int nparams, const char *params[3])
 {
 	int have = w->nparams;
 	params[0] = w->params[0];
@@ -273,7 +264,7 @@ static bool server_top(const pgpool_ref *pg, const char *restriction, catalog_li
  * of scalar subqueries, one per collection (a UNION ALL would come back in
  * any order from a parallel plan, and sorting each list only to count it
  * would be wasted). */
-static bool member_collections(const pgpool_ref *pg, const char *path, const struct walk *w, bool show_system,
+static bool member_collections(const pgpool_ref *pg, const char *path, const catalog_walk *w, bool show_system,
 			       catalog_list *out, pg_error *pgerr, tusk_err *err)
 {
 	const char *const *children = w->kind->children;
@@ -312,7 +303,7 @@ static bool member_collections(const pgpool_ref *pg, const char *path, const str
 
 /* The members of the collection the walk ends at, in the kind's order; the
  * list says they share a kind, an icon and a parent path. */
-static bool collection_members(const pgpool_ref *pg, const char *path, const struct walk *w, bool show_system,
+static bool collection_members(const pgpool_ref *pg, const char *path, const catalog_walk *w, bool show_system,
 			       catalog_list *out, pg_error *pgerr, tusk_err *err)
 {
 	const catalog_kind *k = w->kind;
@@ -349,8 +340,8 @@ static bool children(const pgpool_ref *pg, const char *path, const char *db_rest
 {
 	if (!path || !*path || strcmp(path, "/") == 0)
 		return server_top(pg, db_restriction, out, pgerr, err);
-	struct walk w;
-	if (!walk(path, &w, err))
+	catalog_walk w;
+	if (!catalog_walk_path(path, &w, err))
 		return false;
 	bool ok;
 	if (!w.db && w.at_member) {
@@ -364,7 +355,7 @@ static bool children(const pgpool_ref *pg, const char *path, const char *db_rest
 	} else {
 		ok = collection_members(pg, path, &w, show_system, out, pgerr, err);
 	}
-	walk_free(&w);
+	catalog_walk_free(&w);
 	return ok;
 }
 
@@ -381,7 +372,7 @@ bool catalog_children(const pgpool_ref *pg, const char *path, const char *db_res
 /* ---- DDL ---- */
 
 /* Runs one DDL query and appends its rows, one statement each. */
-static bool ddl_part(const pgpool_ref *pg, const struct walk *w, const char *sql, int nparams,
+static bool ddl_part(const pgpool_ref *pg, const catalog_walk *w, const char *sql, int nparams,
 		     const char *const *params, str *out, pg_error *pgerr, tusk_err *err)
 {
 	PGresult *r = pgpool_query(pg, w->db, sql, nparams, params, pgerr, err);
@@ -396,7 +387,7 @@ static bool ddl_part(const pgpool_ref *pg, const struct walk *w, const char *sql
 
 bool catalog_ddl(const pgpool_ref *pg, const char *path, str *out, pg_error *pgerr, tusk_err *err)
 {
-	struct walk w;
+	catalog_walk w;
 	if (!walk_object(path, &w, "; DDL belongs to its members", err))
 		return false;
 	const catalog_kind *k = w.kind;
@@ -415,7 +406,7 @@ bool catalog_ddl(const pgpool_ref *pg, const char *path, str *out, pg_error *pge
 		ok = false;
 		err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
 	}
-	walk_free(&w);
+	catalog_walk_free(&w);
 	return ok;
 }
 
@@ -434,13 +425,9 @@ struct grid_source {
 
 void catalog_grid_free(catalog_grid *g)
 {
-	for (size_t i = 0; i < g->nrows; i++)
-		free(g->paths[i]);
-	for (size_t i = 0; i < g->nrows * g->ncolumns; i++)
-		free(g->values[i]);
-	free(g->paths);
-	free(g->values);
-	free(g->columns);
+	free_each((void *const *)g->paths, g->nrows);
+	free_each((void *const *)g->values, g->nrows * g->ncolumns);
+	FREE_ALL(g->paths, g->values, g->columns);
 	*g = (catalog_grid){0};
 }
 
@@ -487,16 +474,16 @@ static bool grid_sql(const struct grid_source *src, const catalog_grid_query *q,
 }
 
 /* Finds what the collection at path lists; w is walked (free it). */
-static bool grid_source_of(const catalog_grid_query *q, struct grid_source *src, struct walk *w, tusk_err *err)
+static bool grid_source_of(const catalog_grid_query *q, struct grid_source *src, catalog_walk *w, tusk_err *err)
 {
 	const char *path = q->path ? q->path : "";
 	memset(src, 0, sizeof(*src));
-	if (!walk(path, w, err))
+	if (!catalog_walk_path(path, w, err))
 		return false;
 	const catalog_listing *l = w->list;
 	if (w->at_member || !l || catalog_level_params(l->level) > w->nparams) {
 		err_set(err, ERR_NOT_FOUND, "There is no collection at '%s'.", path);
-		walk_free(w);
+		catalog_walk_free(w);
 		return false;
 	}
 	bool server = l->level == CATALOG_AT_SERVER;
@@ -514,6 +501,20 @@ static bool grid_source_of(const catalog_grid_query *q, struct grid_source *src,
 	if (l->restricted)
 		src->params[src->nparams++] = q->db_restriction; /* the array literal catalog_collection made */
 	return true;
+}
+
+bool catalog_grid_sql(const catalog_grid_query *q, str *sql, char **db, tusk_err *err)
+{
+	struct grid_source src;
+	catalog_walk w;
+	*db = NULL;
+	if (!grid_source_of(q, &src, &w, err))
+		return false;
+	bool ok = grid_sql(&src, q, sql, err);
+	if (ok && src.db)
+		*db = xstrdup(src.db);
+	catalog_walk_free(&w);
+	return ok;
 }
 
 static void read_grid(PGresult *r, const struct grid_source *src, const catalog_grid_query *q, catalog_grid *out)
@@ -550,7 +551,7 @@ static bool collection(const pgpool_ref *pg, const catalog_grid_query *q, catalo
 		       tusk_err *err)
 {
 	struct grid_source src;
-	struct walk w;
+	catalog_walk w;
 	if (!grid_source_of(q, &src, &w, err))
 		return false;
 	str sql = STR_INIT;
@@ -566,7 +567,7 @@ static bool collection(const pgpool_ref *pg, const catalog_grid_query *q, catalo
 	if (ok)
 		read_grid(r, &src, q, out);
 	PQclear(r);
-	walk_free(&w);
+	catalog_walk_free(&w);
 	return ok;
 }
 
@@ -602,7 +603,7 @@ static void pair(catalog_pairs *p, const char *name, const char *value)
 }
 
 /* Walks path to a member (or a database) and finds its kind's query. */
-static const char *facet_query(const char *path, enum catalog_facet facet, struct walk *w, const char *params[3],
+static const char *facet_query(const char *path, enum catalog_facet facet, catalog_walk *w, const char *params[3],
 			       int *nparams, tusk_err *err)
 {
 	if (!walk_object(path, w, ", not an object", err))
@@ -628,7 +629,7 @@ bool catalog_facet(const pgpool_ref *pg, const char *path, enum catalog_facet fa
 		   catalog_pairs *out, pg_error *pgerr, tusk_err *err)
 {
 	*out = (catalog_pairs){0};
-	struct walk w;
+	catalog_walk w;
 	const char *params[3];
 	int nparams = 0;
 	const char *sql = facet_query(path, facet, &w, params, &nparams, err);
@@ -642,7 +643,7 @@ bool catalog_facet(const pgpool_ref *pg, const char *path, enum catalog_facet fa
 	for (int c = 0; ok && PQntuples(r) > 0 && c < PQnfields(r); c++)
 		pair(out, PQfname(r, c), PQgetisnull(r, 0, c) ? NULL : PQgetvalue(r, 0, c));
 	PQclear(r);
-	walk_free(&w);
+	catalog_walk_free(&w);
 	return ok;
 }
 
@@ -650,7 +651,7 @@ bool catalog_dependencies(const pgpool_ref *pg, const char *path, bool dependent
 			  catalog_pairs *out, pg_error *pgerr, tusk_err *err)
 {
 	*out = (catalog_pairs){0};
-	struct walk w;
+	catalog_walk w;
 	const char *params[3];
 	int nparams = 0;
 	const char *sql = facet_query(path, CATALOG_IDENTITY, &w, params, &nparams, err);
@@ -691,7 +692,7 @@ bool catalog_dependencies(const pgpool_ref *pg, const char *path, bool dependent
 		PQclear(d);
 	}
 	PQclear(r);
-	walk_free(&w);
+	catalog_walk_free(&w);
 	return ok;
 }
 
@@ -754,7 +755,7 @@ bool catalog_object_at(const pgpool_ref *pg, const char *path, catalog_object *o
 		       pg_error *pgerr, tusk_err *err)
 {
 	*out = (catalog_object){0};
-	struct walk w;
+	catalog_walk w;
 	const char *params[3];
 	int nparams = 0;
 	const char *sql = facet_query(path, CATALOG_IDENTITY, &w, params, &nparams, err);
@@ -777,7 +778,7 @@ bool catalog_object_at(const pgpool_ref *pg, const char *path, catalog_object *o
 			out->db = w.db ? xstrdup(w.db) : NULL; /* a role or tablespace: the maintenance database */
 	}
 	PQclear(r);
-	walk_free(&w);
+	catalog_walk_free(&w);
 	if (!ok)
 		catalog_object_free(out);
 	return ok;
@@ -805,8 +806,8 @@ void catalog_object_free(catalog_object *o)
 bool catalog_path_relation(const char *path, char **db, char **schema, char **name, const char **kind,
 			   tusk_err *err)
 {
-	struct walk w;
-	if (!walk(path, &w, err))
+	catalog_walk w;
+	if (!catalog_walk_path(path, &w, err))
 		return false;
 	const char *k = w.kind->kind;
 	bool ok = w.db && w.at_member && w.nparams >= 1 &&
@@ -819,7 +820,7 @@ bool catalog_path_relation(const char *path, char **db, char **schema, char **na
 		*name = xstrdup(w.names[w.nnames - 1]);
 		*kind = w.kind->kind; /* a row's name: lives as long as the process */
 	}
-	walk_free(&w);
+	catalog_walk_free(&w);
 	return ok;
 }
 
@@ -864,25 +865,11 @@ static bool search_kind(const pgpool_ref *pg, const char *db, const catalog_kind
 	return true;
 }
 
-/* text as a case-insensitive "contains" pattern, its %, _ and \ taken literally. */
-static char *contains_pattern(const char *text)
-{
-	str pattern = STR_INIT;
-	str_append_char(&pattern, '%');
-	for (const char *c = text; *c; c++) {
-		if (*c == '%' || *c == '_' || *c == '\\')
-			str_append_char(&pattern, '\\');
-		str_append_char(&pattern, *c);
-	}
-	str_append_char(&pattern, '%');
-	return str_take(&pattern);
-}
-
 bool catalog_search(const pgpool_ref *pg, const char *db, const char *text, const char *kind, int limit,
 		    catalog_list *out, pg_error *pgerr, tusk_err *err)
 {
 	*out = (catalog_list){0};
-	char *pattern = contains_pattern(text);
+	char *pattern = str_like_contains(text, '\\');
 	bool any = false, ok = true;
 	/* kinds in their search order, while there is room */
 	for (int rank = 1; ok; rank++) {

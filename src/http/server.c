@@ -25,6 +25,7 @@
 #include "http/http.h"
 #include "http/netaddr.h"
 #include "http/router.h"
+#include "util/thread.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/time.h"
@@ -268,17 +269,27 @@ static void respond_error(http_req *r, int status, err_code code, const char *fm
 {
 	char msg[1024];
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	str s = STR_INIT;
-	json_writer w;
-	jw_init(&w, &s);
-	jw_obj_begin(&w);
-	jw_key(&w, "error");
-	jw_obj_begin(&w);
-	jw_kv_str(&w, "code", err_name(code));
-	jw_kv_str(&w, "message", msg);
-	jw_obj_end(&w);
-	jw_obj_end(&w);
-	http_respond_json(r, status, &s);
+	http_error_body b;
+	http_error_begin(&b, code, msg);
+	http_error_send(r, status, &b);
+}
+
+json_writer *http_error_begin(http_error_body *b, err_code code, const char *message)
+{
+	b->out = (str)STR_INIT;
+	jw_init(&b->w, &b->out);
+	jw_obj_begin(&b->w);
+	jw_key(&b->w, "error");
+	jw_obj_begin(&b->w);
+	jw_fields(&b->w, "ss", "code", err_name(code), "message", message);
+	return &b->w;
+}
+
+void http_error_send(http_req *r, int status, http_error_body *b)
+{
+	jw_obj_end(&b->w);
+	jw_obj_end(&b->w);
+	http_respond_json(r, status, &b->out);
 }
 
 void http_respond_error(http_req *r, err_code code, const char *fmt, ...)
@@ -620,12 +631,8 @@ static void *guard_main(void *arg)
 {
 	http_server *s = arg;
 	pthread_mutex_lock(&s->conn_lock);
-	while (!s->stopping) {
-		struct timespec wake = time_after_ms(CLOCK_REALTIME, 250);
-		pthread_cond_timedwait(&s->conn_stop, &s->conn_lock, &wake);
-		if (!s->stopping)
-			guard_pass(s, time_mono_s());
-	}
+	while (thread_nap(&s->conn_stop, &s->conn_lock, &s->stopping, 250))
+		guard_pass(s, time_mono_s());
 	pthread_mutex_unlock(&s->conn_lock);
 	return NULL;
 }
@@ -663,10 +670,7 @@ static void forwarded_client(http_req *r)
 	}
 }
 
-/* A forwarded prefix must be a clean path: "/pgadmin" or "/tools/pgadmin/",
- * segments of letters, digits and "-._~" only, no "." or "..", no "//".
- * It ends up in Set-Cookie paths, <base href> and redirects. */
-static bool valid_prefix(const char *p)
+bool http_prefix_valid(const char *p)
 {
 	size_t n = strlen(p);
 	if (n == 0 || n > 256 || p[0] != '/')
@@ -694,7 +698,7 @@ static void resolve_base(http_req *r, const char *url)
 {
 	const char *prefix = r->srv->script_name;
 	const char *fwd = r->from_proxy ? http_req_header(r, "X-Forwarded-Prefix") : NULL;
-	if (fwd && valid_prefix(fwd)) {
+	if (fwd && http_prefix_valid(fwd)) {
 		size_t n = strlen(fwd);
 		while (n && fwd[n - 1] == '/')
 			n--;
@@ -1151,10 +1155,7 @@ bool http_server_drain(http_server *s, int timeout_ms)
 {
 	struct timespec deadline = time_after_ms(CLOCK_REALTIME, timeout_ms);
 	pthread_mutex_lock(&s->lock);
-	while (s->inflight > 0)
-		if (pthread_cond_timedwait(&s->idle, &s->lock, &deadline) == ETIMEDOUT)
-			break;
-	bool drained = s->inflight == 0;
+	bool drained = thread_wait_zero(&s->idle, &s->lock, &s->inflight, &deadline);
 	pthread_mutex_unlock(&s->lock);
 	return drained;
 }
@@ -1163,13 +1164,8 @@ void http_server_stop(http_server *s)
 {
 	if (!s)
 		return;
-	if (s->guard_running) {
-		pthread_mutex_lock(&s->conn_lock);
-		s->stopping = true;
-		pthread_cond_signal(&s->conn_stop);
-		pthread_mutex_unlock(&s->conn_lock);
-		pthread_join(s->guard, NULL);
-	}
+	if (s->guard_running)
+		thread_stop(s->guard, &s->conn_lock, &s->conn_stop, &s->stopping);
 	MHD_stop_daemon(s->daemon);
 	for (int i = 0; i < IP_BUCKETS; i++)
 		while (s->per_ip[i]) {

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -21,6 +22,8 @@
 
 #include "jobs/commands.h"
 #include "jobs/fence.h"
+#include "util/thread.h"
+#include "util/holders.h"
 #include "util/log.h"
 #include "util/str.h"
 #include "util/time.h"
@@ -47,7 +50,7 @@ struct jobs {
 	pthread_cond_t changed;
 	struct running *list;
 	int threads, active, max_active;
-	bool stopping;
+	atomic_bool stopping; /* read without the lock */
 };
 
 /* A log line about one job, with one more key/value pair. */
@@ -65,8 +68,7 @@ jobs *jobs_new(store *st, const char *data_dir, const char *instance, int max_ru
 	j->max_active = max_running > 0 ? max_running : 1;
 	str d = STR_INIT;
 	str_appendf(&d, "%s/jobs", data_dir);
-	j->dir = xstrdup(str_cstr(&d));
-	str_free(&d);
+	j->dir = str_take(&d);
 	j->instance = xstrdup(instance);
 	char exe[4096];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -107,20 +109,12 @@ const char *jobs_self_exe(const jobs *j)
 
 bool jobs_stopping(jobs *j)
 {
-	pthread_mutex_lock(&j->lock);
-	bool s = j->stopping;
-	pthread_mutex_unlock(&j->lock);
-	return s;
+	return atomic_load(&j->stopping);
 }
 
 int jobs_running(jobs *j)
 {
-	pthread_mutex_lock(&j->lock);
-	int n = 0;
-	for (struct running *r = j->list; r; r = r->next)
-		n++;
-	pthread_mutex_unlock(&j->lock);
-	return n;
+	return (int)HOLDERS_COUNT(&j->lock, &j->list, struct running);
 }
 
 /* ---- command lines ---- */
@@ -148,9 +142,7 @@ char *jobs_command_line(char *const *argv)
 		}
 		str_append_char(&s, '\'');
 	}
-	char *line = xstrdup(str_cstr(&s));
-	str_free(&s);
-	return line;
+	return str_take(&s);
 }
 
 /* ---- the child ---- */
@@ -482,12 +474,7 @@ static void run_free(struct job_run *run)
 		free(run->argv[i]);
 	free(run->argv);
 	free_env(run->env);
-	free(run->log_path);
-	free(run->passfile);
-	free(run->output);
-	free(run->program);
-	free(run->program_dir);
-	free(run->user_area);
+	FREE_ALL(run->log_path, run->passfile, run->output, run->program, run->program_dir, run->user_area);
 	if (run->tmpdir) {
 		nftw(run->tmpdir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 		free(run->tmpdir);
@@ -709,9 +696,7 @@ static char *path_in(const jobs *j, int64_t id, const char *ext)
 {
 	str s = STR_INIT;
 	str_appendf(&s, "%s/%lld.%s", j->dir, (long long)id, ext);
-	char *p = xstrdup(str_cstr(&s));
-	str_free(&s);
-	return p;
+	return str_take(&s);
 }
 
 char *jobs_passfile_path(jobs *j)
@@ -830,13 +815,7 @@ bool jobs_start(jobs *j, const job_spec *spec, int64_t *id, tusk_err *err)
 	j->list = r;
 	j->threads++;
 	pthread_mutex_unlock(&j->lock);
-	pthread_t t;
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	int rc = pthread_create(&t, &attr, job_thread, run);
-	pthread_attr_destroy(&attr);
-	if (rc != 0) {
+	if (!thread_detached(job_thread, run)) {
 		err_set(err, ERR_JOB_FAILED, "Tusk could not start a thread for the job.");
 		tusk_err ignored;
 		if (!store_job_finished(j->st, job.id, "failed", NULL, err->msg, (int64_t)time(NULL), &ignored))
@@ -904,19 +883,7 @@ bool jobs_writing(jobs *j, const char *abs)
 
 size_t jobs_holders(jobs *j, int64_t **pairs)
 {
-	pthread_mutex_lock(&j->lock);
-	size_t n = 0;
-	for (struct running *r = j->list; r; r = r->next)
-		n++;
-	int64_t *v = xcalloc(n ? 2 * n : 1, sizeof(*v));
-	size_t k = 0;
-	for (struct running *r = j->list; r; r = r->next) {
-		v[k++] = r->user_id;
-		v[k++] = r->server_id;
-	}
-	pthread_mutex_unlock(&j->lock);
-	*pairs = v;
-	return n;
+	return HOLDERS(&j->lock, &j->list, struct running, pairs);
 }
 
 void jobs_shutdown(jobs *j, int timeout_ms)
@@ -927,8 +894,7 @@ void jobs_shutdown(jobs *j, int timeout_ms)
 		cancel_locked(j, r, "Tusk stopped while the job ran");
 	/* the threads escalate to SIGKILL after 5 s */
 	struct timespec deadline = time_after_ms(CLOCK_REALTIME, (int64_t)timeout_ms + 6000);
-	while (j->threads > 0 && pthread_cond_timedwait(&j->changed, &j->lock, &deadline) == 0) {
-	}
+	thread_wait_zero(&j->changed, &j->lock, &j->threads, &deadline);
 	pthread_mutex_unlock(&j->lock);
 }
 

@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include "pg/allow.h"
+#include "util/thread.h"
+#include "util/holders.h"
 #include "util/log.h"
 #include "util/str.h"
 #include "util/time.h"
@@ -147,9 +149,7 @@ static void *reaper_main(void *arg)
 {
 	pgpool *p = arg;
 	pthread_mutex_lock(&p->lock);
-	while (!p->stopping) {
-		struct timespec wake = time_after_ms(CLOCK_REALTIME, 250);
-		pthread_cond_timedwait(&p->stop_cond, &p->lock, &wake);
+	while (thread_nap(&p->stop_cond, &p->lock, &p->stopping, 250)) {
 		watchdog(p);
 		time_t now = time(NULL);
 		for (struct entry *e = p->entries; e; e = e->next) {
@@ -228,6 +228,15 @@ static struct entry **find(pgpool *p, int64_t user_id, int64_t server_id)
 	while (*pp && !((*pp)->user_id == user_id && (*pp)->server_id == server_id))
 		pp = &(*pp)->next;
 	return pp;
+}
+
+/* The user's entry for the server (lock held), or NULL with err not_connected. */
+static struct entry *connected(pgpool *p, int64_t user_id, int64_t server_id, tusk_err *err)
+{
+	struct entry *e = *find(p, user_id, server_id);
+	if (!e)
+		err_set(err, ERR_NOT_CONNECTED, "Connect to this server first.");
+	return e;
 }
 
 static int user_open(pgpool *p, int64_t user_id)
@@ -373,6 +382,14 @@ static struct entry *entry_new(int64_t user_id, int64_t server_id, const pg_targ
 		memcpy(e->password, t->password, len + 1);
 	}
 	return e;
+}
+
+/* A copy of e's target (lock held), for work outside the lock. */
+static struct entry *entry_copy(const struct entry *e)
+{
+	return entry_new(e->user_id, e->server_id,
+			 &(pg_target){(const char *const *)e->keywords, (const char *const *)e->values, e->dbname,
+				      e->password, e->role});
 }
 
 /* Maps libpq's connection failure to a code the UI can act on. */
@@ -575,17 +592,19 @@ void pgpool_disconnect(pgpool *p, int64_t user_id, int64_t server_id)
 		entry_free(e);
 }
 
-void pgpool_forget_server(pgpool *p, int64_t server_id)
+/* Drops every entry of the user (user_id >= 0) or of the server (else). */
+static void forget(pgpool *p, int64_t user_id, int64_t server_id)
 {
 	pthread_mutex_lock(&p->lock);
 	struct entry **pp = &p->entries, *gone = NULL;
 	while (*pp) {
 		struct entry *e = *pp;
-		if (e->server_id == server_id) {
+		if (user_id >= 0 ? e->user_id == user_id : e->server_id == server_id) {
 			*pp = e->next;
 			e->next = gone;
 			gone = e;
-			waiters_gone(p, -1, server_id);
+			if (user_id < 0)
+				waiters_gone(p, -1, server_id);
 		} else {
 			pp = &e->next;
 		}
@@ -596,45 +615,21 @@ void pgpool_forget_server(pgpool *p, int64_t server_id)
 		entry_free(gone);
 		gone = next;
 	}
+}
+
+void pgpool_forget_server(pgpool *p, int64_t server_id)
+{
+	forget(p, -1, server_id);
 }
 
 void pgpool_disconnect_user(pgpool *p, int64_t user_id)
 {
-	pthread_mutex_lock(&p->lock);
-	struct entry **pp = &p->entries, *gone = NULL;
-	while (*pp) {
-		struct entry *e = *pp;
-		if (e->user_id == user_id) {
-			*pp = e->next;
-			e->next = gone;
-			gone = e;
-		} else {
-			pp = &e->next;
-		}
-	}
-	pthread_mutex_unlock(&p->lock);
-	while (gone) {
-		struct entry *next = gone->next;
-		entry_free(gone);
-		gone = next;
-	}
+	forget(p, user_id, 0);
 }
 
 size_t pgpool_holders(pgpool *p, int64_t **pairs)
 {
-	pthread_mutex_lock(&p->lock);
-	size_t n = 0;
-	for (struct entry *e = p->entries; e; e = e->next)
-		n++;
-	int64_t *v = xcalloc(n ? 2 * n : 1, sizeof(*v));
-	size_t k = 0;
-	for (struct entry *e = p->entries; e; e = e->next) {
-		v[k++] = e->user_id;
-		v[k++] = e->server_id;
-	}
-	pthread_mutex_unlock(&p->lock);
-	*pairs = v;
-	return n;
+	return HOLDERS(&p->lock, &p->entries, struct entry, pairs);
 }
 
 bool pgpool_is_connected(pgpool *p, int64_t user_id, int64_t server_id)
@@ -667,10 +662,9 @@ static PGconn *borrow(pgpool *p, int64_t user_id, int64_t server_id, const char 
 	struct timespec until = time_after_ms(CLOCK_REALTIME, (int64_t)p->lim.pool_wait_s * 1000);
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
-		struct entry *e = *find(p, user_id, server_id);
+		struct entry *e = connected(p, user_id, server_id, err);
 		if (!e) {
 			pthread_mutex_unlock(&p->lock);
-			err_set(err, ERR_NOT_CONNECTED, "Connect to this server first.");
 			return NULL;
 		}
 		const char *db = dbname ? dbname : e->dbname;
@@ -729,10 +723,7 @@ static PGconn *borrow(pgpool *p, int64_t user_id, int64_t server_id, const char 
 			e->open++;
 		uint64_t seen = e->gen;
 		/* copy what open_conn needs: e may be replaced while we connect without the lock */
-		struct entry *snapshot =
-			entry_new(user_id, server_id,
-				  &(pg_target){(const char *const *)e->keywords, (const char *const *)e->values, e->dbname,
-					       e->password, e->role});
+		struct entry *snapshot = entry_copy(e);
 		char *dbcopy = xstrdup(db);
 		pthread_mutex_unlock(&p->lock);
 		PGconn *conn = open_conn(p, snapshot, dbcopy, p->lim.statement_timeout_ms, err);
@@ -818,16 +809,11 @@ bool pgpool_client_conninfo(pgpool *p, int64_t user_id, int64_t server_id, const
 {
 	*conninfo = *password = *role = NULL;
 	pthread_mutex_lock(&p->lock);
-	struct entry *e = *find(p, user_id, server_id);
-	if (!e) {
-		pthread_mutex_unlock(&p->lock);
-		err_set(err, ERR_NOT_CONNECTED, "Connect to this server first.");
-		return false;
-	}
-	struct entry *snapshot = entry_new(user_id, server_id,
-					   &(pg_target){(const char *const *)e->keywords, (const char *const *)e->values,
-							e->dbname, e->password, e->role});
+	struct entry *e = connected(p, user_id, server_id, err);
+	struct entry *snapshot = e ? entry_copy(e) : NULL;
 	pthread_mutex_unlock(&p->lock);
+	if (!snapshot)
+		return false;
 	/* a program on Tusk's host gets the same pins as Tusk's own connections; for another
 	 * server (a subscription's CONNECTION) files of Tusk's host mean nothing */
 	bool local = passfile != NULL;
@@ -863,10 +849,9 @@ bool pgpool_client_conninfo(pgpool *p, int64_t user_id, int64_t server_id, const
 PGconn *pgpool_open_dedicated(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, tusk_err *err)
 {
 	pthread_mutex_lock(&p->lock);
-	struct entry *e = *find(p, user_id, server_id);
+	struct entry *e = connected(p, user_id, server_id, err);
 	if (!e) {
 		pthread_mutex_unlock(&p->lock);
-		err_set(err, ERR_NOT_CONNECTED, "Connect to this server first.");
 		return NULL;
 	}
 	if (e->open + dedicated_open(p, user_id, server_id) >= p->lim.per_server_cap &&
@@ -885,9 +870,7 @@ PGconn *pgpool_open_dedicated(pgpool *p, int64_t user_id, int64_t server_id, con
 		(*dp)->server_id = server_id;
 	}
 	(*dp)->n++;
-	struct entry *snapshot = entry_new(user_id, server_id,
-					   &(pg_target){(const char *const *)e->keywords, (const char *const *)e->values,
-							e->dbname, e->password, e->role});
+	struct entry *snapshot = entry_copy(e);
 	pthread_mutex_unlock(&p->lock);
 	PGconn *conn = open_conn(p, snapshot, dbname ? dbname : snapshot->dbname, 0, err);
 	entry_free(snapshot);
@@ -989,47 +972,73 @@ void pg_error_fill(pg_error *pe, const PGresult *r, PGconn *c)
 	pe->position = v ? atoi(v) : 0;
 }
 
+/* A connection borrowed for one piece of work, under a lease (its deadline). */
+struct borrowed {
+	const pgpool_ref *at;
+	const char *dbname;
+	PGconn *conn;
+	uint64_t gen;
+	struct prepared *prep;
+	struct lease *lease;
+};
+
+static bool take(const pgpool_ref *at, const char *dbname, struct borrowed *b, tusk_err *err)
+{
+	*b = (struct borrowed){.at = at, .dbname = dbname};
+	b->conn = borrow(at->pool, at->user_id, at->server_id, dbname, &b->gen, &b->prep, err);
+	if (!b->conn)
+		return false;
+	b->lease = lease_take(at->pool, b->conn);
+	return true;
+}
+
+/* Ends the lease; true when its deadline fired (the connection is broken). */
+static bool end_lease(struct borrowed *b)
+{
+	return lease_end(b->at->pool, b->lease);
+}
+
+static void give_back_borrowed(struct borrowed *b)
+{
+	give_back(b->at->pool, b->at->user_id, b->at->server_id, b->gen, b->dbname, b->conn, b->prep);
+}
+
 PGresult *pgpool_query(const pgpool_ref *at, const char *dbname, const char *sql, int nparams,
 		       const char *const *params, pg_error *pgerr, tusk_err *err)
 {
-	pgpool *p = at->pool;
-	int64_t user_id = at->user_id, server_id = at->server_id;
 	if (pgerr)
 		memset(pgerr, 0, sizeof(*pgerr));
 	for (int attempt = 0; attempt < 2; attempt++) {
-		uint64_t owner = 0;
-		struct prepared *prep = NULL;
-		PGconn *conn = borrow(p, user_id, server_id, dbname, &owner, &prep, err);
-		if (!conn)
+		struct borrowed b;
+		if (!take(at, dbname, &b, err))
 			return NULL;
-		struct lease *l = lease_take(p, conn);
-		PGresult *r = exec_prepared(conn, &prep, sql, nparams, params);
-		bool fired = lease_end(p, l);
+		PGresult *r = exec_prepared(b.conn, &b.prep, sql, nparams, params);
+		bool fired = end_lease(&b);
 		ExecStatusType st = PQresultStatus(r);
-		bool lost = PQstatus(conn) != CONNECTION_OK;
+		bool lost = PQstatus(b.conn) != CONNECTION_OK;
 		if (!fired && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
-			give_back(p, user_id, server_id, owner, dbname, conn, prep);
+			give_back_borrowed(&b);
 			return r;
 		}
 		if (fired) {
 			PQclear(r);
-			give_back(p, user_id, server_id, owner, dbname, conn, prep);
-			timed_out(p, err);
+			give_back_borrowed(&b);
+			timed_out(at->pool, err);
 			return NULL;
 		}
 		if (lost && attempt == 0) {
 			/* the server restarted or dropped us: reconnect once */
 			log_msg(LOG_INFO, "PostgreSQL connection lost; reconnecting", NULL);
 			PQclear(r);
-			give_back(p, user_id, server_id, owner, dbname, conn, prep);
+			give_back_borrowed(&b);
 			continue;
 		}
 		pg_error local;
-		pg_error_fill(pgerr ? pgerr : &local, r, conn);
+		pg_error_fill(pgerr ? pgerr : &local, r, b.conn);
 		err_set(err, lost ? ERR_CONNECTION_LOST : ERR_QUERY_FAILED, "%s",
 			(pgerr ? pgerr : &local)->message);
 		PQclear(r);
-		give_back(p, user_id, server_id, owner, dbname, conn, prep);
+		give_back_borrowed(&b);
 		return NULL;
 	}
 	return NULL;
@@ -1037,20 +1046,15 @@ PGresult *pgpool_query(const pgpool_ref *at, const char *dbname, const char *sql
 
 bool pgpool_with_conn(const pgpool_ref *at, const char *dbname, pgpool_conn_fn fn, void *ctx, tusk_err *err)
 {
-	pgpool *p = at->pool;
-	int64_t user_id = at->user_id, server_id = at->server_id;
-	uint64_t gen = 0;
-	struct prepared *prep = NULL;
-	PGconn *conn = borrow(p, user_id, server_id, dbname, &gen, &prep, err);
-	if (!conn)
+	struct borrowed b;
+	if (!take(at, dbname, &b, err))
 		return false;
-	struct lease *l = lease_take(p, conn);
-	bool ok = fn(ctx, conn, err);
-	if (lease_end(p, l)) {
+	bool ok = fn(ctx, b.conn, err);
+	if (end_lease(&b)) {
 		ok = false;
-		timed_out(p, err);
+		timed_out(at->pool, err);
 	}
-	give_back(p, user_id, server_id, gen, dbname, conn, prep);
+	give_back_borrowed(&b);
 	return ok;
 }
 

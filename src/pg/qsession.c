@@ -7,12 +7,15 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "pg/spool.h"
+#include "util/holders.h"
+#include "util/thread.h"
 #include "util/log.h"
 #include "util/str.h"
 #include "util/time.h"
@@ -93,7 +96,7 @@ struct qmanager {
 	qsession_done_fn done;
 	void *done_ctx;
 	struct qsession *sessions;
-	bool stopping;
+	atomic_bool stopping; /* read without the lock */
 	void (*conn_closed)(void *ctx, int64_t user_id, int64_t server_id);
 	void *conn_closed_ctx;
 	char tag[sodium_base64_ENCODED_LEN(8, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
@@ -134,12 +137,7 @@ bool qmanager_issued(qmanager *m, const char *id)
 
 int qmanager_count(qmanager *m)
 {
-	pthread_mutex_lock(&m->lock);
-	int n = 0;
-	for (struct qsession *s = m->sessions; s; s = s->next)
-		n++;
-	pthread_mutex_unlock(&m->lock);
-	return n;
+	return (int)HOLDERS_COUNT(&m->lock, &m->sessions, struct qsession);
 }
 
 int qmanager_count_user(qmanager *m, int64_t user_id)
@@ -604,12 +602,7 @@ qsession *qsession_open(qmanager *m, PGconn *conn, int64_t user_id, const char *
 	m->sessions = s;
 	m->workers++;
 	pthread_mutex_unlock(&m->lock);
-	pthread_t t;
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_create(&t, &attr, worker_main, s);
-	pthread_attr_destroy(&attr);
+	thread_detached(worker_main, s);
 	return s;
 }
 
@@ -690,10 +683,17 @@ size_t qmanager_holders(qmanager *m, qholder **out)
 
 bool qmanager_stopping(qmanager *m)
 {
-	pthread_mutex_lock(&m->lock);
-	bool stopping = m->stopping;
-	pthread_mutex_unlock(&m->lock);
-	return stopping;
+	return atomic_load(&m->stopping);
+}
+
+void qmanager_free(qmanager *m)
+{
+	if (!m)
+		return;
+	pthread_mutex_destroy(&m->lock);
+	pthread_cond_destroy(&m->workers_done);
+	free(m->spool_dir);
+	free(m);
 }
 
 void qmanager_shutdown(qmanager *m, int timeout_ms)
@@ -714,20 +714,8 @@ void qmanager_shutdown(qmanager *m, int timeout_ms)
 	}
 	struct timespec deadline = time_after_ms(CLOCK_REALTIME, (int64_t)timeout_ms + 1000);
 	pthread_mutex_lock(&m->lock);
-	while (m->workers > 0)
-		if (pthread_cond_timedwait(&m->workers_done, &m->lock, &deadline) == ETIMEDOUT)
-			break;
+	thread_wait_zero(&m->workers_done, &m->lock, &m->workers, &deadline);
 	pthread_mutex_unlock(&m->lock);
-}
-
-void qmanager_free(qmanager *m)
-{
-	if (!m)
-		return;
-	pthread_mutex_destroy(&m->lock);
-	pthread_cond_destroy(&m->workers_done);
-	free(m->spool_dir);
-	free(m);
 }
 
 bool qsession_execute(qsession *s, const char *sql, const qexec_opts *o, uint64_t *execution_id, tusk_err *err)
@@ -769,14 +757,9 @@ static void *cancel_main(void *arg)
 void qsession_cancel(qsession *s)
 {
 	/* may be called with s->lock held: it only touches the atomic refs */
-	pthread_t t;
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	retain(s);
-	if (pthread_create(&t, &attr, cancel_main, s) != 0)
+	if (!thread_detached(cancel_main, s))
 		qsession_release(s);
-	pthread_attr_destroy(&attr);
 }
 
 static const char *txn_name(PGTransactionStatusType t)
@@ -800,9 +783,8 @@ void qsession_status_json(qsession *s, json_writer *w)
 	pthread_mutex_lock(&s->lock);
 	bool running = s->state == QSESSION_RUNNING;
 	jw_obj_begin(w);
-	jw_kv_str(w, "state", qsession_state_name(s->state));
-	jw_kv_str(w, "transaction", running ? "active" : txn_name(s->txn));
-	jw_kv_int(w, "execution_id", (int64_t)s->execution_id);
+	jw_fields(w, "ssi", "state", qsession_state_name(s->state), "transaction", running ? "active" : txn_name(s->txn),
+		  "execution_id", (int64_t)s->execution_id);
 	jw_key(w, "elapsed_ms");
 	jw_double(w, running ? time_ms_since(&s->started) : s->elapsed_ms);
 	jw_kv_str(w, "database", s->dbname);
@@ -814,44 +796,27 @@ void qsession_status_json(qsession *s, json_writer *w)
 		jw_key(w, "columns");
 		jw_arr_begin(w);
 		for (int c = 0; c < r->ncols; c++) {
-			jw_obj_begin(w);
-			jw_kv_str(w, "name", r->cols[c].name);
-			jw_kv_int(w, "type_oid", r->cols[c].type_oid);
-			jw_kv_str(w, "type", r->cols[c].type);
-			jw_obj_end(w);
+			jw_object(w, "sis", "name", r->cols[c].name, "type_oid", (int64_t)r->cols[c].type_oid, "type",
+				  r->cols[c].type);
 		}
 		jw_arr_end(w);
-		jw_kv_int(w, "row_count", r->rows ? (int64_t)spool_rows(r->rows) : 0);
-		jw_kv_bool(w, "has_rows", r->rows != NULL);
-		jw_kv_str(w, "command", r->command);
-		jw_kv_bool(w, "complete", r->complete);
+		jw_fields(w, "ibsb", "row_count", r->rows ? (int64_t)spool_rows(r->rows) : (int64_t)0, "has_rows",
+			  r->rows != NULL, "command", r->command, "complete", r->complete);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
 	jw_key(w, "notices");
 	jw_arr_begin(w);
 	for (int i = 0; i < s->nnotices; i++) {
-		jw_obj_begin(w);
-		jw_kv_str(w, "severity", s->notices[i].severity);
-		jw_kv_str(w, "message", s->notices[i].text);
-		jw_obj_end(w);
+		jw_object(w, "ss", "severity", s->notices[i].severity, "message", s->notices[i].text);
 	}
 	jw_arr_end(w);
 	jw_kv_int(w, "notices_dropped", s->notices_dropped);
 	jw_key(w, "error");
 	if (s->error.set) {
-		jw_obj_begin(w);
-		jw_kv_str(w, "sqlstate", s->error.sqlstate);
-		jw_kv_str(w, "message", s->error.message);
-		jw_kv_str(w, "detail", s->error.detail);
-		jw_kv_str(w, "hint", s->error.hint);
-		jw_kv_str(w, "where", s->error.where);
-		jw_key(w, "position");
-		if (s->error.position)
-			jw_int(w, s->error.position);
-		else
-			jw_null(w);
-		jw_obj_end(w);
+		jw_object(w, "sssssn", "sqlstate", s->error.sqlstate, "message", s->error.message, "detail",
+			  s->error.detail, "hint", s->error.hint, "where", s->error.where, "position",
+			  (int64_t)s->error.position);
 	} else {
 		jw_null(w);
 	}

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/thread.h"
+#include "util/holders.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -222,12 +224,7 @@ sampler *sampler_watch(samplers *ss, int64_t user_id, int64_t server_id, const c
 		s->next = ss->list;
 		ss->list = s;
 		ss->threads++;
-		pthread_t t;
-		pthread_attr_t attr;
-		pthread_attr_init(&attr);
-		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-		pthread_create(&t, &attr, sampler_main, s);
-		pthread_attr_destroy(&attr);
+		thread_detached(sampler_main, s);
 	}
 	s->watchers++;
 	s->refs++;
@@ -281,19 +278,7 @@ int samplers_stop_for(samplers *ss, int64_t user_id, int64_t server_id)
 
 size_t samplers_holders(samplers *ss, int64_t **pairs)
 {
-	pthread_mutex_lock(&ss->lock);
-	size_t n = 0;
-	for (sampler *s = ss->list; s; s = s->next)
-		n++;
-	int64_t *p = xcalloc(n ? 2 * n : 1, sizeof(*p));
-	size_t k = 0;
-	for (sampler *s = ss->list; s; s = s->next) {
-		p[k++] = s->user_id;
-		p[k++] = s->server_id;
-	}
-	pthread_mutex_unlock(&ss->lock);
-	*pairs = p;
-	return n;
+	return HOLDERS(&ss->lock, &ss->list, sampler, pairs);
 }
 
 void samplers_shutdown(samplers *ss, int timeout_ms)
@@ -304,9 +289,7 @@ void samplers_shutdown(samplers *ss, int timeout_ms)
 	for (sampler *s = ss->list; s; s = s->next)
 		pthread_cond_broadcast(&s->fresh);
 	pthread_cond_broadcast(&ss->done);
-	while (ss->threads > 0)
-		if (pthread_cond_timedwait(&ss->done, &ss->lock, &deadline) == ETIMEDOUT)
-			break;
+	thread_wait_zero(&ss->done, &ss->lock, &ss->threads, &deadline);
 	pthread_mutex_unlock(&ss->lock);
 }
 

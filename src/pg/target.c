@@ -22,8 +22,7 @@ void pgtarget_clear(pgtarget *t)
 		free(t->paths[i]);
 }
 
-/* libpq parameters that name a file on Tusk's side. */
-static bool is_file_param(const char *key)
+bool pgtarget_is_file_param(const char *key)
 {
 	static const char *const files[] = {"passfile", "sslcert", "sslkey", "sslrootcert", "sslcrl", "sslcrldir"};
 	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++)
@@ -149,7 +148,7 @@ bool pgtarget_build(pgtarget *t, const pgtarget_server *sv, const pgtarget_files
 	json_object_foreach(t->params, key, v)
 	{
 		const char *value = json_string_value(v);
-		if (is_file_param(key) && !resolve_file_param(files, user_id, key, value, t, &value, err))
+		if (pgtarget_is_file_param(key) && !resolve_file_param(files, user_id, key, value, t, &value, err))
 			return false;
 		part(t, key, value);
 	}

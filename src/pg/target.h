@@ -50,5 +50,7 @@ void pgtarget_clear(pgtarget *t);
  * this value (host, port, dbname, user, password and service have fields
  * of their own); false with the reason in why. */
 bool pgtarget_param_check(const char *key, const char *value, char *why, size_t n);
+/* libpq parameters that name a file on Tusk's side (passfile, sslcert...). */
+bool pgtarget_is_file_param(const char *key);
 
 #endif

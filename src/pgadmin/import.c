@@ -21,9 +21,7 @@ static char *readonly_uri(const char *path)
 			str_append_char(&s, *c);
 	}
 	str_append_cstr(&s, "?mode=ro&immutable=1");
-	char *uri = xstrdup(str_cstr(&s));
-	str_free(&s);
-	return uri;
+	return str_take(&s);
 }
 
 struct columns {

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "store/db_backend.h"
+#include "util/thread.h"
 #include "util/log.h"
 #include "util/str.h"
 #include "util/time.h"
@@ -272,7 +273,7 @@ static void pg_announce(db *dd)
 	PQclear(r);
 }
 
-db *db_pg_open(const char *conninfo, tusk_err *err)
+db *db_pg_open(const char *conninfo, bool listen, tusk_err *err)
 {
 	/* libpq's parse errors may quote the string, password included */
 	char *why = NULL;
@@ -304,8 +305,10 @@ db *db_pg_open(const char *conninfo, tusk_err *err)
 	pthread_cond_init(&l->wake, NULL);
 	pthread_cond_init(&l->done_cv, NULL);
 	l->conninfo = xstrdup(conninfo);
-	listener_connect(l);
-	l->running = pthread_create(&l->thread, NULL, listener_main, l) == 0;
+	if (listen) {
+		listener_connect(l);
+		l->running = pthread_create(&l->thread, NULL, listener_main, l) == 0;
+	}
 	return &d->base;
 }
 
@@ -313,13 +316,8 @@ static void pg_close(db *dd)
 {
 	pgdb *d = (pgdb *)dd;
 	struct listener *ls = &d->ls;
-	if (ls->running) {
-		pthread_mutex_lock(&ls->lock);
-		ls->stop = true;
-		pthread_cond_broadcast(&ls->wake);
-		pthread_mutex_unlock(&ls->lock);
-		pthread_join(ls->thread, NULL);
-	}
+	if (ls->running)
+		thread_stop(ls->thread, &ls->lock, &ls->wake, &ls->stop);
 	PQfinish(ls->conn);
 	if (ls->conninfo) {
 		memset(ls->conninfo, 0, strlen(ls->conninfo));
@@ -618,34 +616,7 @@ static void pg_finalize(db_stmt *ss)
 	PQclear(s->res);
 	for (int i = 0; i < s->nparams; i++)
 		free(s->vals[i]);
-	free(s->vals);
-	free(s->lens);
-	free(s->fmts);
-	free(s->types);
-	free(s->sql);
-	free(s);
+	FREE_ALL(s->vals, s->lens, s->fmts, s->types, s->sql, s);
 }
 
-static const struct db_ops ops = {
-	.dialect = DB_POSTGRES,
-	.close = pg_close,
-	.describe = pg_describe,
-	.exec = pg_exec,
-	.begin = pg_begin,
-	.lock = pg_lock,
-	.unlock = pg_unlock,
-	.prepare = pg_prepare,
-	.bind_text = pg_bind_text,
-	.bind_null = pg_bind_null,
-	.bind_int = pg_bind_int,
-	.bind_blob = pg_bind_blob,
-	.step = pg_step,
-	.col_null = pg_col_null,
-	.col_text = pg_col_text,
-	.col_int = pg_col_int,
-	.col_blob = pg_col_blob,
-	.changes = pg_changes,
-	.finalize = pg_finalize,
-	.changes_seen = pg_changes_seen,
-	.announce = pg_announce,
-};
+static const struct db_ops ops = DB_OPS(DB_POSTGRES, pg);

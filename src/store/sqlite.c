@@ -256,26 +256,4 @@ static void lite_announce(db *d)
 	(void)d;
 }
 
-static const struct db_ops ops = {
-	.dialect = DB_SQLITE,
-	.close = lite_close,
-	.describe = lite_describe,
-	.exec = lite_exec,
-	.begin = lite_begin,
-	.lock = lite_lock,
-	.unlock = lite_unlock,
-	.prepare = lite_prepare,
-	.bind_text = lite_bind_text,
-	.bind_null = lite_bind_null,
-	.bind_int = lite_bind_int,
-	.bind_blob = lite_bind_blob,
-	.step = lite_step,
-	.col_null = lite_col_null,
-	.col_text = lite_col_text,
-	.col_int = lite_col_int,
-	.col_blob = lite_col_blob,
-	.changes = lite_changes,
-	.finalize = lite_finalize,
-	.changes_seen = lite_changes_seen,
-	.announce = lite_announce,
-};
+static const struct db_ops ops = DB_OPS(DB_SQLITE, lite);

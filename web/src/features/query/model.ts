@@ -10,6 +10,7 @@ import {
   endTransaction,
   eventsUrl,
   execute,
+  fetchCompletion,
   fetchRows,
   fetchValue,
   fetchStatus,
@@ -94,23 +95,6 @@ export interface FunctionCompletion {
 
 /** The functions read with each completion object (the editor looks them up by it). */
 export const completionFunctions = new WeakMap<Completion, FunctionCompletion[]>();
-
-/**
- * One hidden query for completion: columns ('c': schema, table, column) then
- * functions ('f': schema, name, arguments, on the search path or not).
- */
-const SCHEMA_SQL = `(SELECT 'c', table_schema::text, table_name::text, column_name::text, NULL::text
-   FROM information_schema.columns WHERE table_schema NOT IN ('pg_catalog','information_schema')
-   ORDER BY table_schema, table_name, ordinal_position LIMIT 20000)
-UNION ALL
-(SELECT 'f', n.nspname::text, p.proname::text, pg_catalog.pg_get_function_identity_arguments(p.oid),
-        (n.nspname = ANY (pg_catalog.current_schemas(false)))::text
-   FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-   WHERE n.nspname NOT IN ('pg_catalog','information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
-   ORDER BY n.nspname, p.proname LIMIT 3000)`;
-
-/** Rows read per request while loading the completion data. */
-const COMPLETION_PAGE = 10_000;
 
 const POLL_RUNNING_MS = 500;
 /** How often, and how many times, a tab whose Tusk stopped asks whether another answers. */
@@ -399,10 +383,6 @@ export class QueryTab {
     }
   }
 
-  private waitFor(executionId: number): Promise<SessionStatus> {
-    return new Promise((resolve) => this.waiters.push({ id: executionId, resolve }));
-  }
-
   /** Counts a run as starting until `fn` is over: grids ask for no rows meanwhile. */
   private async startingRun<T>(fn: () => Promise<T>): Promise<T> {
     this.starting++;
@@ -419,32 +399,18 @@ export class QueryTab {
     return this.startingRun(() => this.readCompletion(sid));
   }
 
-  private async readCompletion(sid: string): Promise<void> {
+  // The server reads it on a pooled connection: it never runs in this tab's session,
+  // so it lands in no history and no audit log.
+  private async readCompletion(_sid: string): Promise<void> {
     try {
-      const before = this.status.value;
-      const id = await execute(sid, SCHEMA_SQL, true, false);
-      this.hiddenExecution = id;
-      // The stream may have shown this run before its id was known: it is not the user's.
-      if (this.status.value?.execution_id === id) this.status.value = before;
-      let st = await Promise.race([this.waitFor(id), delay(1500).then(() => fetchStatus(sid))]);
-      while (st.execution_id === id && st.state === 'running') {
-        await delay(200);
-        st = await fetchStatus(sid);
-      }
-      if (st.execution_id !== id || st.state !== 'done' || !st.results[0]?.has_rows) return;
-      const total = st.results[0].row_count;
-      const rows: Array<Array<string | null>> = [];
-      while (rows.length < total) {
-        const page = (await fetchRows(sid, 0, rows.length, COMPLETION_PAGE)).rows;
-        if (page.length === 0) break;
-        rows.push(...page);
-      }
-      const schema: Completion = {};
-      const functions: FunctionCompletion[] = [];
-      for (const [what, s, name, detail, onPath] of rows) {
-        if (what === 'c') ((schema[s!] ??= {})[name!] ??= []).push(detail!);
-        else functions.push({ schema: s!, name: name!, args: detail ?? '', onSearchPath: onPath === 'true' });
-      }
+      const data = await fetchCompletion(this.target.serverId, this.target.database);
+      const schema: Completion = data.tables;
+      const functions: FunctionCompletion[] = data.functions.map((f) => ({
+        schema: f.schema,
+        name: f.name,
+        args: f.args,
+        onSearchPath: f.on_search_path,
+      }));
       completionFunctions.set(schema, functions);
       this.completion.value = schema;
     } catch {
