@@ -28,7 +28,7 @@ FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-s
 
 GEN := build/gen/embed_web.c build/gen/embed_migrations.c build/gen/embed_migrations_pg.c
 
-.PHONY: build run test test-unit test-api test-api-pgstore test-security test-e2e test-fuzz fuzz-build test-matrix \
+.PHONY: build run test test-unit test-web test-api test-api-pgstore test-security test-e2e test-fuzz fuzz-build test-matrix \
 	test-deploy test-fresh typecheck deps deps-test web bench clean help check-libs
 
 help: ## list targets
@@ -61,11 +61,16 @@ build/gen/embed_web.c: build/web/.stamp scripts/embed.sh
 	@mkdir -p build/gen
 	scripts/embed.sh $@ embed_web build/web $$(cd build/web && find . -type f ! -name .stamp | sed 's|^\./||' | sort)
 
-build/gen/embed_migrations.c: $(MIGRATIONS) scripts/embed.sh
+# the list of migration files itself: a rename or removal remakes the embedded set
+MIGRATION_LIST := build/gen/migrations.list
+$(shell mkdir -p build/gen && echo "$(MIGRATIONS) $(PG_MIGRATIONS)" | cmp -s - $(MIGRATION_LIST) || \
+	echo "$(MIGRATIONS) $(PG_MIGRATIONS)" > $(MIGRATION_LIST))
+
+build/gen/embed_migrations.c: $(MIGRATIONS) $(MIGRATION_LIST) scripts/embed.sh
 	@mkdir -p build/gen
 	scripts/embed.sh $@ embed_migrations_sqlite src/store/migrations/sqlite $(notdir $(MIGRATIONS))
 
-build/gen/embed_migrations_pg.c: $(PG_MIGRATIONS) scripts/embed.sh
+build/gen/embed_migrations_pg.c: $(PG_MIGRATIONS) $(MIGRATION_LIST) scripts/embed.sh
 	@mkdir -p build/gen
 	scripts/embed.sh $@ embed_migrations_postgres src/store/migrations/postgres $(notdir $(PG_MIGRATIONS))
 
@@ -113,10 +118,13 @@ run: ## install what is missing, build and start Tusk on http://127.0.0.1:5050 w
 typecheck: web/node_modules/.tusk-installed ## type-check the front end
 	cd web && npx tsc --noEmit
 
+test-web: web/node_modules/.tusk-installed ## the front end's logic tests (tests/web: its pure modules in Node, no import circles)
+	@scripts/test.sh web
+
 test-unit: build/asan/unit-tests ## C unit tests (Criterion, ASan/UBSan)
 	build/asan/unit-tests --jobs 2
 
-test: ## install what is missing, then everything: unit, typecheck, fuzz (briefly), API, security and browser tests against a throwaway PostgreSQL
+test: ## install what is missing, then everything: unit, typecheck, front-end logic, fuzz (briefly), API, security and browser tests against a throwaway PostgreSQL
 	@scripts/install-deps.sh --test
 	@$(MAKE) --no-print-directory -j2 build/asan/tusk build/asan/unit-tests fuzz-build
 	@scripts/test.sh

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Tusk's tests against a throwaway PostgreSQL cluster it starts and removes.
-#   scripts/test.sh          everything: unit, typecheck, fuzz, api, security, e2e
-#   scripts/test.sh api|security|e2e|unit|typecheck|fuzz   one part
+#   scripts/test.sh          everything: unit, typecheck, web, fuzz, api, security, e2e
+#   scripts/test.sh api|security|e2e|unit|typecheck|web|fuzz   one part
 # Expects `make build/asan/tusk build/asan/unit-tests` to have run (make test does).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -76,6 +76,9 @@ node_suite() { # name dir
   [ "$st" -eq 0 ] || [ "$f" -gt 0 ] || f=1
   record "$name" "$st" "$p" "$f"
 }
+
+# the front end's logic in Node (no browser, no cluster): its pure modules and its import graph
+want web && node_suite web tests/web
 
 if want fuzz; then
   # briefly here (FUZZ_SECONDS each, default 3): make test-fuzz runs them longer

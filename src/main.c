@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <grp.h>
+#include <libpq-fe.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
@@ -586,6 +587,11 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	/* every file and folder Tusk makes is its own alone, whatever the caller's umask */
 	umask(077);
+	/* An encrypted client key opens with the connection's sslpassword or not at all: without
+	 * a hook of its own, libpq leaves OpenSSL to ask for the passphrase on the terminal, and a
+	 * request (or a job) would wait there for ever. libpq's default hook gives sslpassword or
+	 * nothing. */
+	PQsetSSLKeyPassHook_OpenSSL(PQdefaultSSLKeyPassHook_OpenSSL);
 
 	if (argc >= 2 && strcmp(argv[1], JOBS_SQLCLIENT_COMMAND) == 0)
 		return jobs_sqlclient_main(argc, argv);

@@ -473,6 +473,16 @@ static bool params_build(const pgpool *p, const struct entry *e, const char *dbn
 	}
 	ps->kw = xcalloc(e->nkw + 24, sizeof(char *));
 	ps->val = xcalloc(e->nkw + 24, sizeof(char *));
+	for (size_t i = 0; i < e->nkw; i++) {
+		if (ps->pinned && strcmp(e->keywords[i], "hostaddr") == 0)
+			continue;
+		ps->kw[ps->n] = e->keywords[i];
+		ps->val[ps->n++] = e->values[i];
+	}
+	if (ps->pinned) {
+		ps->kw[ps->n] = "hostaddr";
+		ps->val[ps->n++] = ps->pinned;
+	}
 	/* a server that stops answering is noticed: connect_timeout bounds the connection,
 	 * keepalives and tcp_user_timeout a network gone silent (the server's own settings win) */
 	static const char *const net_kw[] = {"connect_timeout",	 "keepalives",	     "keepalives_idle",
@@ -484,16 +494,6 @@ static bool params_build(const pgpool *p, const struct entry *e, const char *dbn
 			ps->kw[ps->n] = net_kw[i];
 			ps->val[ps->n++] = net_val[i];
 		}
-	for (size_t i = 0; i < e->nkw; i++) {
-		if (ps->pinned && strcmp(e->keywords[i], "hostaddr") == 0)
-			continue;
-		ps->kw[ps->n] = e->keywords[i];
-		ps->val[ps->n++] = e->values[i];
-	}
-	if (ps->pinned) {
-		ps->kw[ps->n] = "hostaddr";
-		ps->val[ps->n++] = ps->pinned;
-	}
 	for (size_t k = 0; pin_files && pol->server_mode && p->none_path && FILE_KEYWORDS[k]; k++)
 		if (p->knows[k] && !entry_value(e, FILE_KEYWORDS[k])) {
 			ps->kw[ps->n] = FILE_KEYWORDS[k];

@@ -106,7 +106,7 @@ test('the image: uid 5050, volume, port 80, entrypoint, healthcheck, labels, siz
       'id pgadmin',
       'for f in /bin/sh /bin/chown /bin/mkdir /bin/bash; do test -x $f || echo "missing $f"; done',
       'for v in 15 18; do for p in pg_dump pg_dumpall pg_restore psql; do /usr/lib/postgresql/$v/bin/$p --version; done; done',
-      'echo "client versions: $(ls /usr/lib/postgresql)"',
+      'echo client versions: $(ls /usr/lib/postgresql)',
       'tusk --version',
       'test ! -e /usr/sbin/setcap && test ! -e /sbin/getcap && echo no-libcap2-bin',
       'stat -c "%u:%g %a" /var/lib/pgadmin',

@@ -115,7 +115,8 @@ test('C: a directory archive naming ../../ files reads nothing outside the user\
   const job = await finished(user, res.body.job.id);
   const log = (await user.get(`api/v1/jobs/${job.id}/log`)).raw;
   assert.equal(job.state, 'failed', `${JSON.stringify(job)}\n${log}`);
-  assert.match(log, /could not open input file/);
+  // a newer pg_restore (15.20+) refuses such a name itself; an older one meets the fence
+  assert.match(log, /could not open input file|invalid file name in archive/);
   assert.equal(psql('SELECT count(*) FROM loot', { db: DB }), '0', 'nothing of the file was read');
   assert.ok(!log.includes(secret));
 });

@@ -99,6 +99,29 @@ for (const backend of ['sqlite', 'postgres']) {
   });
 }
 
+test('an encrypted client key without its passphrase fails at once, never asking on Tusk\'s terminal', async () => {
+  tls ??= tlsCluster();
+  // Tusk with a controlling terminal, as under `make run`: OpenSSL's own fallback would ask there
+  const quote = (a) => `'${a.replaceAll("'", "'\\''")}'`;
+  // (script copies the terminal to its stdout; the test harness reads readiness from stderr)
+  const t = await startTusk({ spawnWrap: (bin, argv) => ['sh', ['-c', 'exec script -qfec "$0" /dev/null 1>&2', [bin, ...argv].map(quote).join(' ')]] });
+  try {
+    const admin = await login(t, ADMIN);
+    for (const f of ['ca.crt', 'client.crt', 'client.key']) await upload(admin, `certs/${f}`, readFileSync(join(tls.certs, f)));
+    const made = await admin.post('api/v1/servers', {
+      name: 'tls-no-phrase', host: '127.0.0.1', port: tls.port, username: tls.user,
+      connection_params: { sslmode: 'verify-ca', sslrootcert: 'certs/ca.crt', sslcert: 'certs/client.crt', sslkey: 'certs/client.key' },
+    });
+    const started = Date.now();
+    const con = await admin.post(`api/v1/servers/${made.body.server.id}/connect`, {});
+    assert.notEqual(con.status, 200, con.raw);
+    assert.ok(Date.now() - started < 15000, `the answer came after ${Date.now() - started} ms`);
+    assert.doesNotMatch(t.output(), /pass ?phrase/i, 'nothing asked on the terminal');
+  } finally {
+    await t.stop();
+  }
+});
+
 test('passwords typed into statements are redacted from history and the audit log', async () => {
   const w = await world();
   running.push(w.t);

@@ -2,7 +2,7 @@
 // can find it. A field's own error shows under it and marks it invalid.
 import type { JSX } from 'preact';
 
-interface TextFieldProps {
+export interface TextFieldProps {
   id: string;
   label: string;
   value: string;

@@ -1,21 +1,18 @@
 // A virtualized data grid for result sets of any size: fixed-height rows,
 // only what is in view rendered, rows fetched in windows through `load`
-// with a small cache, and scaled scrolling past the browser's height cap.
+// with a small cache (rowWindows.ts: a hook, after each draw), and scaled
+// scrolling past the browser's height cap.
 // Cells render by PostgreSQL type. Keyboard: arrows (Shift extends),
 // PageUp/PageDown, Ctrl+Home/End, Enter to view (or edit), Ctrl+C copies.
 // Up to LOCAL_LIMIT rows, headers sort and the filter box filters locally.
 import type { JSX } from 'preact';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { formatThousands } from '../lib/format';
 import { Dialog } from './Dialog';
 import { firstVisible, scrollTopFor, spacerHeight } from './gridScroll';
-
-export type Cell = string | null;
-
-/** Rows as the server gives them: big values cut, listed in `cut` as [row in the page, column, whole size in bytes]. */
-export interface RowsPage {
-  rows: Cell[][];
-  cut: ReadonlyArray<readonly [number, number, number]>;
-}
+import { cutMap, useRowWindows, type Cell, type RowsPage } from './rowWindows';
+import { SearchInput } from './SearchInput';
+import { useElementSize } from './useElementSize';
 
 export interface GridColumn {
   name: string;
@@ -52,8 +49,6 @@ interface GridProps {
 
 export const ROW_HEIGHT = 22;
 const HEADER_HEIGHT = 38;
-const WINDOW = 200;
-const MAX_WINDOWS = 5;
 const LOCAL_LIMIT = 10_000;
 const CELL_CHARS = 200;
 
@@ -65,16 +60,6 @@ const isJson = (type: string) => type === 'json' || type === 'jsonb';
 interface Pos {
   row: number;
   col: number;
-}
-
-interface WindowEntry {
-  rows: Cell[][] | null;
-  /** Whole sizes of the values shown cut, by row in the window * ncols + column. */
-  cut: Map<number, number>;
-  /** Whether the result was complete when this window was asked for. */
-  complete: boolean;
-  /** To be asked for again; its rows stay shown until the new ones arrive. */
-  stale: boolean;
 }
 
 function initialWidth(c: GridColumn): number {
@@ -101,11 +86,6 @@ function fullText(value: string, type: string): string {
   } catch {
     return value;
   }
-}
-
-/** Cut values by (row - offset) * ncols + column. */
-function cutMap(page: RowsPage, ncols: number): Map<number, number> {
-  return new Map(page.cut.map(([r, c, bytes]) => [r * ncols + c, bytes]));
 }
 
 function formatBytes(n: number): string {
@@ -142,10 +122,8 @@ function clamp(v: number, lo: number, hi: number): number {
 export function Grid(props: GridProps): JSX.Element {
   const { label, columns, rowCount, complete, load, loadValue, editing, onCursorRow } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
-  const cache = useRef(new Map<number, WindowEntry>());
-  const [, setTick] = useState(0);
+  const viewport = useElementSize(scrollRef, { height: 400, width: 800 });
   const [scroll, setScroll] = useState({ top: 0, left: 0 });
-  const [viewport, setViewport] = useState({ height: 400, width: 800 });
   const [widths, setWidths] = useState(() => columns.map(initialWidth));
   const [cursor, setCursor] = useState<Pos | null>(null);
   const [anchor, setAnchor] = useState<Pos | null>(null);
@@ -185,53 +163,15 @@ export function Grid(props: GridProps): JSX.Element {
   const { row: first, offset } = firstVisible(geometry, scroll.top);
   const visibleCount = Math.ceil(bodyHeight / ROW_HEIGHT) + 1;
   const last = Math.min(total, first + visibleCount);
-
-  useLayoutEffect(() => {
-    const el = scrollRef.current!;
-    const measure = () => setViewport({ height: el.clientHeight, width: el.clientWidth });
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
-
-  // Windows cut short while rows were still arriving, or asked for before the
-  // result was complete, are fetched again (showing what they had meanwhile).
-  useEffect(() => {
-    for (const [w, entry] of cache.current) {
-      const short = entry.rows && entry.rows.length < WINDOW && w * WINDOW + entry.rows.length < rowCount;
-      if (short || (complete && !entry.complete)) entry.stale = true;
-    }
-    setTick((t) => t + 1);
-  }, [rowCount, complete]);
+  const windows = useRowWindows({ load, ncols: columns.length, rowCount, complete, view: view ? null : { first, last } });
 
   useEffect(() => onCursorRow?.(cursor ? cursor.row : null), [cursor?.row]);
-
-  function fetchWindow(w: number): void {
-    const prev = cache.current.get(w);
-    const entry: WindowEntry = { rows: prev?.rows ?? null, cut: prev?.cut ?? new Map(), complete, stale: false };
-    cache.current.set(w, entry);
-    load(w * WINDOW, WINDOW).then(
-      (page) => {
-        if (cache.current.get(w) !== entry) return;
-        entry.rows = page.rows;
-        entry.cut = cutMap(page, columns.length);
-        setTick((t) => t + 1);
-      },
-      () => {
-        if (cache.current.get(w) !== entry) return;
-        if (entry.rows) entry.stale = true;
-        else cache.current.delete(w);
-      },
-    );
-  }
 
   /** A loaded row by its position in the grid; undefined while it loads. */
   function rowAt(i: number): Cell[] | undefined {
     if (view) return local![view[i]!];
     if (i >= serverRows) return inserted[i - serverRows];
-    const entry = cache.current.get(Math.floor(i / WINDOW));
-    return entry?.rows?.[i % WINDOW];
+    return windows.row(i);
   }
 
   function valueAt(i: number, col: number): Cell | undefined {
@@ -252,7 +192,7 @@ export function Grid(props: GridProps): JSX.Element {
     const r = resultRow(i);
     if (r === undefined) return undefined;
     if (view) return localCut.current.get(r * columns.length + col);
-    return cache.current.get(Math.floor(r / WINDOW))?.cut.get((r % WINDOW) * columns.length + col);
+    return windows.cut(r, col);
   }
 
   /** A cell's whole value: from the server when the grid shows it cut. */
@@ -261,21 +201,6 @@ export function Grid(props: GridProps): JSX.Element {
     const r = resultRow(i);
     if (cutAt(i, col) === undefined || !loadValue || r === undefined) return shown;
     return loadValue(r, col);
-  }
-
-  // Keep the windows around what is in view (and a margin), at most MAX_WINDOWS.
-  if (!view && serverRows > 0) {
-    const from = Math.floor(Math.max(0, first - 50) / WINDOW);
-    const to = Math.floor(Math.min(serverRows - 1, last + 50) / WINDOW);
-    for (let w = from; w <= to; w++) {
-      const entry = cache.current.get(w);
-      if (!entry || entry.stale) fetchWindow(w);
-      else {
-        cache.current.delete(w);
-        cache.current.set(w, entry);
-      }
-    }
-    while (cache.current.size > MAX_WINDOWS) cache.current.delete(cache.current.keys().next().value!);
   }
 
   const ncols = columns.length;
@@ -560,19 +485,9 @@ export function Grid(props: GridProps): JSX.Element {
     <div class="grid-wrap">
       {(canLocal || localActive) && (
         <div class="grid-filter">
-          <input
-            type="search"
-            class="grid-filter-input"
-            placeholder="Filter rows"
-            aria-label="Filter rows"
-            value={filter}
-            onInput={(e) => {
-              const v = e.currentTarget.value;
-              void ensureLocal().then((ok) => ok && setFilter(v));
-            }}
-          />
+          <SearchInput class="grid-filter-input" placeholder="Filter rows" value={filter} onValue={(v) => void ensureLocal().then((ok) => ok && setFilter(v))} />
           <span class="muted grid-filter-note">
-            {status ?? (view ? `${view.length.toLocaleString('en-US')} of ${rowCount.toLocaleString('en-US')} rows` : 'Click a header to sort')}
+            {status ?? (view ? `${formatThousands(view.length)} of ${formatThousands(rowCount)} rows` : 'Click a header to sort')}
           </span>
         </div>
       )}

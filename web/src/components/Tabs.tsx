@@ -4,6 +4,7 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useId, useRef } from 'preact/hooks';
 import { Icon, type IconName } from './Icon';
+import { TabPanel } from './TabStrip';
 
 export interface TabItem {
   id: string;
@@ -88,16 +89,9 @@ export function Tabs<T extends TabItem>(props: TabsProps<T>): JSX.Element {
       </div>
       {items.length === 0 && <div class="tabs-empty">{empty}</div>}
       {items.map((item) => (
-        <div
-          key={item.id}
-          id={panelId(item.id)}
-          role="tabpanel"
-          class="tab-panel"
-          aria-labelledby={tabId(item.id)}
-          hidden={item.id !== activeId}
-        >
+        <TabPanel key={item.id} id={panelId(item.id)} tab={tabId(item.id)} class="tab-panel" hidden={item.id !== activeId}>
           {renderPanel(item)}
-        </div>
+        </TabPanel>
       ))}
     </div>
   );

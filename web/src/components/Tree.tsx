@@ -4,8 +4,9 @@
 // Enter activates (or toggles), Home/End jump, the context-menu key or
 // Shift+F10 opens the owner's menu for the selected row.
 import type { CSSProperties, JSX } from 'preact';
-import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useMemo, useRef, useState } from 'preact/hooks';
 import { Icon, type IconName } from './Icon';
+import { useElementSize } from './useElementSize';
 
 export interface TreeNode {
   id: string;
@@ -70,18 +71,6 @@ function flatten(roots: TreeNode[], expanded: ReadonlySet<string>): Row[] {
   return rows;
 }
 
-function useViewportHeight(ref: { current: HTMLElement | null }): number {
-  const [height, setHeight] = useState(0);
-  useLayoutEffect(() => {
-    const el = ref.current!;
-    setHeight(el.clientHeight);
-    const observer = new ResizeObserver(() => setHeight(el.clientHeight));
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
-  return height;
-}
-
 function scrollRowIntoView(el: HTMLElement, index: number): void {
   const top = index * ROW_HEIGHT;
   if (top < el.scrollTop) el.scrollTop = top;
@@ -92,7 +81,7 @@ export function Tree(props: TreeProps): JSX.Element {
   const { label, roots, expanded, onToggle, selectedId, onSelect, onActivate, onContextMenu, onKey } = props;
   const containerRef = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
-  const height = useViewportHeight(containerRef);
+  const height = useElementSize(containerRef).height;
   const rows = useMemo(() => flatten(roots, expanded), [roots, expanded]);
   const idPrefix = useId();
   const selectedIndex = rows.findIndex((r) => r.node.id === selectedId);

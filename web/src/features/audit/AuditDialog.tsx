@@ -4,8 +4,10 @@ import { listAudit, type AuditPage } from '../../api/audit';
 import type { AuditEntry } from '../../api/types';
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
+import { DataTable } from '../../components/DataTable';
 import { FormError } from '../../components/Field';
 import { Icon } from '../../components/Icon';
+import { SearchInput } from '../../components/SearchInput';
 import { errorMessage, formatDetail, formatTime } from '../../lib/format';
 
 const PAGE_SIZE = 50;
@@ -76,14 +78,7 @@ export function AuditDialog({ onClose }: { onClose: () => void }): JSX.Element {
   return (
     <Dialog title="Audit log" size="large" onClose={onClose} footer={<Button onClick={onClose}>Close</Button>}>
       <div class="filter-bar">
-        <input
-          type="search"
-          class="filter-search"
-          aria-label="Filter entries"
-          placeholder="Filter by user, address or detail"
-          value={typed.q}
-          onInput={(e) => filterBy({ q: e.currentTarget.value })}
-        />
+        <SearchInput class="filter-search" placeholder="Filter by user, address or detail" label="Filter entries" value={typed.q} onValue={(q) => filterBy({ q })} />
         <input
           class="filter-event"
           aria-label="Event"
@@ -110,41 +105,26 @@ export function AuditDialog({ onClose }: { onClose: () => void }): JSX.Element {
 
 function AuditTable({ entries, loading }: { entries: AuditEntry[]; loading: boolean }): JSX.Element {
   return (
-    <div class={loading ? 'table-wrap audit-table is-loading' : 'table-wrap audit-table'} aria-busy={loading}>
-      <table class="data-table">
-        <thead>
-          <tr>
-            <th>Time</th>
-            <th>User</th>
-            <th>Event</th>
-            <th>Client</th>
-            <th>Detail</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.length === 0 && (
-            <tr>
-              <td colSpan={5} class="table-note">
-                {loading ? 'Loading…' : 'No entries match.'}
-              </td>
-            </tr>
-          )}
-          {entries.map((entry) => (
-            <tr key={entry.id}>
-              <td class="cell-time">{formatTime(entry.time)}</td>
-              <td>{entry.user_email ?? '—'}</td>
-              <td>
-                <code class="event-name">{entry.event}</code>
-              </td>
-              <td class="cell-mono">{entry.client_addr ?? '—'}</td>
-              <td class="cell-detail" title={formatDetail(entry.detail)}>
-                {formatDetail(entry.detail)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={['Time', 'User', 'Event', 'Client', 'Detail']}
+      wrap="audit-table"
+      busy={loading}
+      note={entries.length === 0 && (loading ? 'Loading…' : 'No entries match.')}
+    >
+      {entries.map((entry) => (
+        <tr key={entry.id}>
+          <td class="cell-time">{formatTime(entry.time)}</td>
+          <td>{entry.user_email ?? '—'}</td>
+          <td>
+            <code class="event-name">{entry.event}</code>
+          </td>
+          <td class="cell-mono">{entry.client_addr ?? '—'}</td>
+          <td class="cell-detail" title={formatDetail(entry.detail)}>
+            {formatDetail(entry.detail)}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

@@ -1,52 +1,34 @@
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { login } from '../../api/auth';
 import { Button } from '../../components/Button';
 import { FormError, TextField } from '../../components/Field';
-import { Logo } from '../../components/Icon';
-import { errorMessage } from '../../lib/format';
+import { useSubmit } from '../../components/FormDialog';
 import { serverVersion } from '../../state/server';
 import { signIn } from '../../state/session';
+import { LoginCard } from './LoginCard';
 
 export function LoginScreen({ notice }: { notice?: string | undefined }): JSX.Element {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const formRef = useRef<HTMLFormElement>(null);
+  const { busy, failure: error, run } = useSubmit();
 
-  useEffect(() => {
-    formRef.current?.querySelector<HTMLInputElement>('#email')?.focus();
-  }, []);
-
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (busy) return;
-    if (!email.trim() || !password) {
-      setError('Enter your email address and password.');
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      signIn(await login(email.trim(), password));
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-      formRef.current?.querySelector<HTMLInputElement>('#password')?.select();
-    }
-  };
+  const submit = () =>
+    run(
+      async () => {
+        try {
+          signIn(await login(email.trim(), password));
+        } catch (err) {
+          document.querySelector<HTMLInputElement>('.login-card #password')?.select();
+          throw err;
+        }
+      },
+      () => (!email.trim() || !password ? 'Enter your email address and password.' : null),
+    );
 
   return (
     <main class="login-page">
-      <form class="login-card" ref={formRef} onSubmit={submit} noValidate aria-labelledby="login-title">
-        <header class="login-header">
-          <Logo size={28} />
-          <div>
-            <h1 id="login-title">Tusk</h1>
-            <p class="muted">PostgreSQL administration</p>
-          </div>
-        </header>
+      <LoginCard titleId="login-title" title="Tusk" subtitle="PostgreSQL administration" focus="#email" onSubmit={() => void submit()}>
         {notice && !error && <p class="login-notice">{notice}</p>}
         <TextField id="email" label="Email address" type="email" value={email} onValue={setEmail} autoComplete="username" required />
         <TextField id="password" label="Password" type="password" value={password} onValue={setPassword} autoComplete="current-password" required />
@@ -54,7 +36,7 @@ export function LoginScreen({ notice }: { notice?: string | undefined }): JSX.El
         <Button type="submit" variant="primary" busy={busy}>
           {busy ? 'Logging in…' : 'Log in'}
         </Button>
-      </form>
+      </LoginCard>
       {serverVersion.value && <p class="login-footer muted">Tusk {serverVersion.value}</p>}
     </main>
   );

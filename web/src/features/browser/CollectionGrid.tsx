@@ -4,17 +4,17 @@
 // Headers order by a column on the server. Keyboard: arrows, PageUp/Down,
 // Home/End move; Enter (or a double click) opens the member in the tree.
 import type { JSX } from 'preact';
-import { useEffect, useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { collectionPage, type CollectionPage } from '../../api/objects';
 import { Button } from '../../components/Button';
 import { Icon } from '../../components/Icon';
-import { errorMessage } from '../../lib/format';
+import { errorMessage, formatBytes, formatCount } from '../../lib/format';
 import { showSystem } from '../../state/servers';
 import { showToast } from '../../state/toasts';
-import { formatBytes, formatCount } from '../dashboard/format';
 import { revealPath } from '../dialogs/tree';
 import { humanize } from './labels';
 import { gridVersion, objectTitle, type ObjectTarget } from './objectPanel';
+import { useElementSize } from '../../components/useElementSize';
 
 type Row = CollectionPage['rows'][number];
 
@@ -63,18 +63,6 @@ function Cell({ column, value }: { column: string; value: string | null }): JSX.
   return <>{value}</>;
 }
 
-function useViewportHeight(ref: { current: HTMLElement | null }): number {
-  const [height, setHeight] = useState(0);
-  useLayoutEffect(() => {
-    const el = ref.current!;
-    setHeight(el.clientHeight);
-    const observer = new ResizeObserver(() => setHeight(el.clientHeight));
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
-  return height;
-}
-
 export function CollectionGrid({ target }: { target: ObjectTarget }): JSX.Element {
   const { server, node } = target;
   const system = showSystem.value;
@@ -88,7 +76,7 @@ export function CollectionGrid({ target }: { target: ObjectTarget }): JSX.Elemen
   const [order, setOrder] = useState<Order | null>(null);
   const [cursor, setCursor] = useState(0);
   const [scrollTop, setScrollTop] = useState(0);
-  const height = useViewportHeight(scrollRef);
+  const height = useElementSize(scrollRef).height;
   const idPrefix = useId();
 
   const total = shape?.total ?? 0;

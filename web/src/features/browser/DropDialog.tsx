@@ -6,7 +6,7 @@ import type { JSX } from 'preact';
 import { dropObject } from '../../api/objects';
 import type { ObjectNode, Server } from '../../api/servers';
 import { Button } from '../../components/Button';
-import { Dialog } from '../../components/Dialog';
+import { FormDialog } from '../../components/FormDialog';
 import { nameSteps } from '../../lib/objectPath';
 import { objectDropped } from '../../state/servers';
 import { showToast } from '../../state/toasts';
@@ -39,24 +39,25 @@ export function DropDialog({ server, node, cascade, onCascade, onClose }: DropDi
     });
 
   const dependents = failure?.sqlstate === '2BP01' && !cascade;
-  const footer = (
-    <>
-      <Button onClick={onClose} data-autofocus>
-        Cancel
-      </Button>
-      {dependents && (
-        <Button variant="danger" onClick={onCascade}>
-          Drop Cascade…
-        </Button>
-      )}
-      <Button type="submit" variant="danger" busy={busy} disabled={preview.status !== 'ready'}>
-        {cascade ? 'Drop Cascade' : 'Drop'}
-      </Button>
-    </>
+  const cascadeButton = dependents && (
+    <Button variant="danger" onClick={onCascade}>
+      Drop Cascade…
+    </Button>
   );
 
   return (
-    <Dialog title={`Drop ${kind}${cascade ? ' (cascade)' : ''}`} size="medium" onClose={onClose} onSubmit={() => void submit()} footer={footer}>
+    <FormDialog
+      title={`Drop ${kind}${cascade ? ' (cascade)' : ''}`}
+      size="medium"
+      submitLabel={cascade ? 'Drop Cascade' : 'Drop'}
+      danger
+      focus="cancel"
+      buttons={cascadeButton}
+      busy={busy}
+      disabled={preview.status !== 'ready'}
+      onSubmit={() => void submit()}
+      onClose={onClose}
+    >
       <p>
         Drop the {kind} <strong>{name}</strong>
         {within && (
@@ -68,6 +69,6 @@ export function DropDialog({ server, node, cascade, onCascade, onClose }: DropDi
         {cascade ? ' and every object that depends on it' : ''}? This cannot be undone. Tusk will run:
       </p>
       <StatementPreview state={statement} />
-    </Dialog>
+    </FormDialog>
   );
 }

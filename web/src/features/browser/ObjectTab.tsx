@@ -2,12 +2,14 @@
 // Statistics and Dependencies of whatever the explorer has selected; for a
 // collection, the grid of its members.
 import type { ComponentChildren, JSX } from 'preact';
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useId } from 'preact/hooks';
 import type { Dependency, NamedValue } from '../../api/objects';
 import { Button } from '../../components/Button';
 import { Icon } from '../../components/Icon';
 import { ToolButton } from '../../components/Toolbar';
+import { TabPanel, TabStrip } from '../../components/TabStrip';
 import { errorMessage } from '../../lib/format';
+import { lazyModule } from '../../lib/lazyModule';
 import { databaseOf, qualifiedName } from '../../lib/objectPath';
 import { showToast } from '../../state/toasts';
 import { CollectionGrid } from './CollectionGrid';
@@ -71,42 +73,23 @@ function ObjectHeader({ target }: { target: ObjectTarget }): JSX.Element {
 
 function SectionStrip(): JSX.Element {
   const prefix = useId();
-  const stripRef = useRef<HTMLDivElement>(null);
   const active = objectSection.value;
-
-  const onKeyDown = (e: KeyboardEvent, index: number) => {
-    const moves: Record<string, number> = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: SECTIONS.length - 1 };
-    const to = moves[e.key];
-    if (to === undefined) return;
-    e.preventDefault();
-    const section = SECTIONS[(to + SECTIONS.length) % SECTIONS.length]!;
-    selectSection(section.id);
-    stripRef.current?.querySelector<HTMLElement>(`[id="${prefix}-${section.id}"]`)?.focus();
-  };
 
   return (
     <>
-      <div class="object-strip" role="tablist" aria-label="Object sections" ref={stripRef}>
-        {SECTIONS.map((s, index) => (
-          <button
-            key={s.id}
-            type="button"
-            role="tab"
-            id={`${prefix}-${s.id}`}
-            class={s.id === active ? 'object-section is-active' : 'object-section'}
-            aria-selected={s.id === active}
-            aria-controls={`${prefix}-panel`}
-            tabIndex={s.id === active ? 0 : -1}
-            onClick={() => selectSection(s.id)}
-            onKeyDown={(e) => onKeyDown(e, index)}
-          >
-            {s.title}
-          </button>
-        ))}
-      </div>
-      <div class="object-body" role="tabpanel" id={`${prefix}-panel`} aria-labelledby={`${prefix}-${active}`}>
+      <TabStrip
+        label="Object sections"
+        class="object-strip"
+        tabClass="object-section"
+        tabs={SECTIONS}
+        active={active}
+        onActivate={selectSection}
+        tabId={(id) => `${prefix}-${id}`}
+        panelId={() => `${prefix}-panel`}
+      />
+      <TabPanel id={`${prefix}-panel`} tab={`${prefix}-${active}`} class="object-body">
         <SectionContent section={active} />
-      </div>
+      </TabPanel>
     </>
   );
 }
@@ -255,19 +238,11 @@ function DependencyTable({ title, rows }: { title: string; rows: Dependency[] })
   );
 }
 
-type SqlViewModule = typeof import('../../components/SqlView');
-let sqlViewModule: SqlViewModule | null = null;
-
 /** CodeMirror comes with the first SQL shown (it is shared with the query tool's chunk). */
+const useSqlViewModule = lazyModule(() => import('../../components/SqlView'));
+
 function LazySqlView({ text }: { text: string }): JSX.Element {
-  const [mod, setMod] = useState<SqlViewModule | null>(sqlViewModule);
-  useEffect(() => {
-    if (mod) return;
-    void import('../../components/SqlView').then((m) => {
-      sqlViewModule = m;
-      setMod(m);
-    });
-  }, []);
+  const mod = useSqlViewModule();
   return mod ? <mod.SqlView text={text} label="Object SQL" /> : <p class="object-note">Loading…</p>;
 }
 

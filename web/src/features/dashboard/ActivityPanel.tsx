@@ -5,10 +5,11 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { fetchActivity, signalBackend, type Backend } from '../../api/monitor';
 import { Icon } from '../../components/Icon';
+import { SearchInput } from '../../components/SearchInput';
 import { showToast } from '../../state/toasts';
-import { formatSeconds, formatWhen, toNumber } from './format';
+import { formatSeconds, formatWhen, toNumber } from '../../lib/format';
 import { MonitorTable, type Column } from './MonitorTable';
-import { ConfirmDialog, PanelBar, PanelError, usePanelData, type Confirmation, type PanelProps } from './panel';
+import { ConfirmDialog, MonitorPanel, usePanelData, type Confirmation, type PanelProps } from './panel';
 
 const REFRESH_MS = 2000;
 const LONG_SECONDS = 60;
@@ -203,34 +204,30 @@ export function ActivityPanel({ serverId, visible }: PanelProps): JSX.Element {
       .join(' ');
 
   return (
-    <div class="dash-panel">
-      <PanelBar label="Activity" data={data} live>
-        <input
-          type="search"
-          class="dash-filter"
-          placeholder="Filter sessions"
-          aria-label="Filter sessions"
-          value={filter}
-          onInput={(e) => setFilter(e.currentTarget.value)}
-        />
-        <span class="dash-legend-note">
-          <span class="dash-key is-long" /> active &gt; 1 min <span class="dash-key is-idle-tx" /> idle in transaction
-        </span>
-      </PanelBar>
-      {data.error !== null && <PanelError error={data.error} />}
-      <div class="dash-scroll">
-        <MonitorTable
-          label="Sessions"
-          columns={columns}
-          rows={rows}
-          rowKey={(n) => n.row.pid}
-          rowClass={rowClass}
-          onActivate={(n) => n.row.query && toggle(n.row.pid)}
-          detail={(n) => (expanded.has(n.row.pid) && n.row.query ? <pre class="dash-query-full">{n.row.query}</pre> : null)}
-          empty={data.value === null ? 'Loading…' : filter ? 'No session matches the filter.' : 'No sessions.'}
-        />
-      </div>
+    <MonitorPanel
+      label="Activity"
+      data={data}
+      live
+      tools={
+        <>
+          <SearchInput class="dash-filter" placeholder="Filter sessions" value={filter} onValue={setFilter} />
+          <span class="dash-legend-note">
+            <span class="dash-key is-long" /> active &gt; 1 min <span class="dash-key is-idle-tx" /> idle in transaction
+          </span>
+        </>
+      }
+    >
+      <MonitorTable
+        label="Sessions"
+        columns={columns}
+        rows={rows}
+        rowKey={(n) => n.row.pid}
+        rowClass={rowClass}
+        onActivate={(n) => n.row.query && toggle(n.row.pid)}
+        detail={(n) => (expanded.has(n.row.pid) && n.row.query ? <pre class="dash-query-full">{n.row.query}</pre> : null)}
+        empty={data.value === null ? 'Loading…' : filter ? 'No session matches the filter.' : 'No sessions.'}
+      />
       {confirm && <ConfirmDialog confirmation={confirm} onClose={() => setConfirm(null)} />}
-    </div>
+    </MonitorPanel>
   );
 }

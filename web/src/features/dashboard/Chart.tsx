@@ -7,7 +7,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/ho
 import uPlot from 'uplot';
 import { effectiveTheme } from '../../state/prefs';
 import { formatTick, formatValue, type ChartDef, type SeriesDef, type Unit } from './charts';
-import { formatClock } from './format';
+import { formatClock } from '../../lib/format';
 import type { Point } from './stream';
 
 const PLOT_HEIGHT = 76;

@@ -5,9 +5,10 @@
 import 'uplot/dist/uPlot.min.css';
 import '../../styles/dashboard.css';
 import type { JSX } from 'preact';
-import { useId, useRef, useState } from 'preact/hooks';
+import { useId, useState } from 'preact/hooks';
 import { Icon } from '../../components/Icon';
 import { SplitPane } from '../../components/SplitPane';
+import { TabPanel, TabStrip } from '../../components/TabStrip';
 import { activeTabId } from '../../state/workspace';
 import { ActivityPanel } from './ActivityPanel';
 import { Chart } from './Chart';
@@ -103,7 +104,6 @@ function Charts({ feed }: { feed: SampleFeed }): JSX.Element {
 
 function Panels({ target, shown }: { target: DashboardTarget; shown: boolean }): JSX.Element {
   const prefix = useId();
-  const stripRef = useRef<HTMLDivElement>(null);
   const list = PANELS.filter((p) => !p.databaseOnly || target.database !== null);
   const [active, setActive] = useState<PanelId>('activity');
   const [visited, setVisited] = useState<ReadonlySet<PanelId>>(new Set(['activity']));
@@ -111,16 +111,6 @@ function Panels({ target, shown }: { target: DashboardTarget; shown: boolean }):
   const select = (panel: PanelId) => {
     setActive(panel);
     if (!visited.has(panel)) setVisited(new Set([...visited, panel]));
-  };
-
-  const onKeyDown = (e: KeyboardEvent, index: number) => {
-    const moves: Record<string, number> = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: list.length - 1 };
-    const to = moves[e.key];
-    if (to === undefined) return;
-    e.preventDefault();
-    const panel = list[(to + list.length) % list.length]!;
-    select(panel.id);
-    stripRef.current?.querySelector<HTMLElement>(`[id="${prefix}-${panel.id}"]`)?.focus();
   };
 
   const content = (panel: PanelId, visible: boolean): JSX.Element => {
@@ -147,37 +137,22 @@ function Panels({ target, shown }: { target: DashboardTarget; shown: boolean }):
 
   return (
     <div class="dash-panels">
-      <div class="dash-strip" role="tablist" aria-label="Monitoring panels" ref={stripRef}>
-        {list.map((p, index) => (
-          <button
-            key={p.id}
-            type="button"
-            role="tab"
-            id={`${prefix}-${p.id}`}
-            class={p.id === active ? 'dash-tab is-active' : 'dash-tab'}
-            aria-selected={p.id === active}
-            aria-controls={`${prefix}-${p.id}-panel`}
-            tabIndex={p.id === active ? 0 : -1}
-            onClick={() => select(p.id)}
-            onKeyDown={(e) => onKeyDown(e, index)}
-          >
-            {p.title}
-          </button>
-        ))}
-      </div>
+      <TabStrip
+        label="Monitoring panels"
+        class="dash-strip"
+        tabClass="dash-tab"
+        tabs={list}
+        active={active}
+        onActivate={select}
+        tabId={(id) => `${prefix}-${id}`}
+        panelId={(id) => `${prefix}-${id}-panel`}
+      />
       {list
         .filter((p) => visited.has(p.id))
         .map((p) => (
-          <div
-            key={p.id}
-            id={`${prefix}-${p.id}-panel`}
-            role="tabpanel"
-            class="dash-panel-host"
-            aria-labelledby={`${prefix}-${p.id}`}
-            hidden={p.id !== active}
-          >
+          <TabPanel key={p.id} id={`${prefix}-${p.id}-panel`} tab={`${prefix}-${p.id}`} class="dash-panel-host" hidden={p.id !== active}>
             {content(p.id, shown && p.id === active)}
-          </div>
+          </TabPanel>
         ))}
     </div>
   );

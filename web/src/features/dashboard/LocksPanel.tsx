@@ -6,9 +6,9 @@ import { useState } from 'preact/hooks';
 import { fetchLocks, fetchPrepared, fetchProgress, finishPrepared, type Lock, type PreparedXact, type Progress } from '../../api/monitor';
 import { Button } from '../../components/Button';
 import { showToast } from '../../state/toasts';
-import { formatCount, formatSeconds, formatWhen, toNumber } from './format';
+import { formatCount, formatSeconds, formatWhen, toNumber } from '../../lib/format';
 import { MonitorTable, type Column } from './MonitorTable';
-import { ConfirmDialog, PanelBar, PanelError, usePanelData, type Confirmation, type PanelProps } from './panel';
+import { ConfirmDialog, MonitorPanel, usePanelData, type Confirmation, type PanelProps } from './panel';
 
 const LIVE_MS = 2000;
 const PREPARED_MS = 5000;
@@ -51,24 +51,27 @@ export function LocksPanel({ serverId, visible }: PanelProps): JSX.Element {
   const data = usePanelData(() => fetchLocks(serverId), String(serverId), visible, LIVE_MS);
   const rows = data.value ?? [];
   return (
-    <div class="dash-panel">
-      <PanelBar label="Locks" data={data} live>
-        <span class="dash-bar-count">
-          {formatCount(rows.length)} {rows.length === 1 ? 'lock' : 'locks'}, {formatCount(rows.filter((l) => l.granted !== 't').length)} waiting
-        </span>
-      </PanelBar>
-      {data.error !== null && <PanelError error={data.error} />}
-      <div class="dash-scroll">
-        <MonitorTable
-          label="Locks"
-          columns={LOCK_COLUMNS}
-          rows={rows}
-          rowKey={(l) => [l.pid, l.locktype, l.mode, l.database, l.relation, l.page, l.tuple, l.virtualxid, l.transaction_id].join('|')}
-          rowClass={(l) => (l.granted === 't' ? '' : 'is-waiting')}
-          empty={data.value === null ? 'Loading…' : 'No locks.'}
-        />
-      </div>
-    </div>
+    <MonitorPanel
+      label="Locks"
+      data={data}
+      live
+      tools={
+        <>
+          <span class="dash-bar-count">
+            {formatCount(rows.length)} {rows.length === 1 ? 'lock' : 'locks'}, {formatCount(rows.filter((l) => l.granted !== 't').length)} waiting
+          </span>
+        </>
+      }
+    >
+      <MonitorTable
+        label="Locks"
+        columns={LOCK_COLUMNS}
+        rows={rows}
+        rowKey={(l) => [l.pid, l.locktype, l.mode, l.database, l.relation, l.page, l.tuple, l.virtualxid, l.transaction_id].join('|')}
+        rowClass={(l) => (l.granted === 't' ? '' : 'is-waiting')}
+        empty={data.value === null ? 'Loading…' : 'No locks.'}
+      />
+    </MonitorPanel>
   );
 }
 
@@ -132,20 +135,16 @@ export function PreparedPanel({ serverId, visible }: PanelProps): JSX.Element {
   ];
 
   return (
-    <div class="dash-panel">
-      <PanelBar label="Prepared transactions" data={data} live />
-      {data.error !== null && <PanelError error={data.error} />}
-      <div class="dash-scroll">
-        <MonitorTable
-          label="Prepared transactions"
-          columns={columns}
-          rows={data.value ?? []}
-          rowKey={(p) => `${p.database}|${p.gid}`}
-          empty={data.value === null ? 'Loading…' : 'No prepared transactions.'}
-        />
-      </div>
+    <MonitorPanel label="Prepared transactions" data={data} live>
+      <MonitorTable
+        label="Prepared transactions"
+        columns={columns}
+        rows={data.value ?? []}
+        rowKey={(p) => `${p.database}|${p.gid}`}
+        empty={data.value === null ? 'Loading…' : 'No prepared transactions.'}
+      />
       {confirm && <ConfirmDialog confirmation={confirm} onClose={() => setConfirm(null)} />}
-    </div>
+    </MonitorPanel>
   );
 }
 
@@ -175,18 +174,14 @@ const PROGRESS_COLUMNS: Array<Column<Progress>> = [
 export function ProgressPanel({ serverId, visible }: PanelProps): JSX.Element {
   const data = usePanelData(() => fetchProgress(serverId), String(serverId), visible, LIVE_MS);
   return (
-    <div class="dash-panel">
-      <PanelBar label="Progress" data={data} live />
-      {data.error !== null && <PanelError error={data.error} />}
-      <div class="dash-scroll">
-        <MonitorTable
-          label="Running commands"
-          columns={PROGRESS_COLUMNS}
-          rows={data.value ?? []}
-          rowKey={(p) => `${p.command}|${p.pid}`}
-          empty={data.value === null ? 'Loading…' : 'No VACUUM, ANALYZE, CREATE INDEX, CLUSTER or base backup is running.'}
-        />
-      </div>
-    </div>
+    <MonitorPanel label="Progress" data={data} live>
+      <MonitorTable
+        label="Running commands"
+        columns={PROGRESS_COLUMNS}
+        rows={data.value ?? []}
+        rowKey={(p) => `${p.command}|${p.pid}`}
+        empty={data.value === null ? 'Loading…' : 'No VACUUM, ANALYZE, CREATE INDEX, CLUSTER or base backup is running.'}
+      />
+    </MonitorPanel>
   );
 }

@@ -3,6 +3,7 @@
 // Tab reaches the buttons of the focused row).
 import { Fragment, type ComponentChildren, type JSX } from 'preact';
 import { useRef, useState } from 'preact/hooks';
+import { SortButton, ariaSort } from '../../components/SortButton';
 
 export interface Column<R> {
   key: string;
@@ -108,16 +109,13 @@ export function MonitorTable<R>(props: MonitorTableProps<R>): JSX.Element {
         <tr>
           {columns.map((c) => {
             const active = sort?.key === c.key;
-            const ariaSort = active ? (sort.descending ? 'descending' : 'ascending') : undefined;
+            const descending = sort?.descending ?? false;
             return (
-              <th key={c.key} scope="col" class={[c.numeric ? 'num' : '', c.class ?? ''].join(' ').trim() || undefined} aria-sort={ariaSort} title={c.hint}>
+              <th key={c.key} scope="col" class={[c.numeric ? 'num' : '', c.class ?? ''].join(' ').trim() || undefined} aria-sort={ariaSort(active, descending)} title={c.hint}>
                 {c.sortValue ? (
-                  <button type="button" class="dash-sort" onClick={() => toggleSort(c.key)}>
+                  <SortButton class="dash-sort" active={active} descending={descending} onClick={() => toggleSort(c.key)}>
                     {c.title}
-                    <span class="dash-sort-mark" aria-hidden="true">
-                      {active ? (sort.descending ? '▾' : '▴') : ''}
-                    </span>
-                  </button>
+                  </SortButton>
                 ) : (
                   c.title
                 )}

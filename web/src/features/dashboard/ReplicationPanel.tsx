@@ -2,9 +2,9 @@
 // the WAL each holds back (an alarm above 1 GiB), and subscriptions.
 import type { JSX } from 'preact';
 import { fetchReplication, type Slot, type Standby, type Subscription } from '../../api/monitor';
-import { formatBytes, formatSeconds, formatWhen, toNumber } from './format';
+import { formatBytes, formatSeconds, formatWhen, toNumber } from '../../lib/format';
 import { MonitorTable, type Column } from './MonitorTable';
-import { PanelBar, PanelError, usePanelData, type PanelProps } from './panel';
+import { MonitorPanel, usePanelData, type PanelProps } from './panel';
 
 const REFRESH_MS = 5000;
 const ALARM_BYTES = 1024 ** 3;
@@ -70,36 +70,32 @@ export function ReplicationPanel({ serverId, visible }: PanelProps): JSX.Element
   const value = data.value;
   const loading = value === null ? 'Loading…' : null;
   return (
-    <div class="dash-panel">
-      <PanelBar label="Replication" data={data} live />
-      {data.error !== null && <PanelError error={data.error} />}
-      <div class="dash-scroll">
-        <section class="dash-section" aria-label="Standbys">
-          <h3>Standbys</h3>
-          <MonitorTable label="Standbys" columns={STANDBY_COLUMNS} rows={value?.standbys ?? []} rowKey={(s) => text(s.pid)} empty={loading ?? 'No standby is streaming from this server.'} />
-        </section>
-        <section class="dash-section" aria-label="Replication slots">
-          <h3>Replication slots</h3>
-          <MonitorTable
-            label="Replication slots"
-            columns={SLOT_COLUMNS}
-            rows={value?.slots ?? []}
-            rowKey={(s) => s.slot_name}
-            rowClass={(s) => ((toNumber(s.retained_bytes) ?? 0) > ALARM_BYTES ? 'is-alarm' : '')}
-            empty={loading ?? 'No replication slots.'}
-          />
-        </section>
-        <section class="dash-section" aria-label="Subscriptions">
-          <h3>Subscriptions</h3>
-          <MonitorTable
-            label="Subscriptions"
-            columns={SUBSCRIPTION_COLUMNS}
-            rows={value?.subscriptions ?? []}
-            rowKey={(s) => `${s.name}|${text(s.pid)}|${text(s.relation)}`}
-            empty={loading ?? 'No subscriptions.'}
-          />
-        </section>
-      </div>
-    </div>
+    <MonitorPanel label="Replication" data={data} live>
+      <section class="dash-section" aria-label="Standbys">
+        <h3>Standbys</h3>
+        <MonitorTable label="Standbys" columns={STANDBY_COLUMNS} rows={value?.standbys ?? []} rowKey={(s) => text(s.pid)} empty={loading ?? 'No standby is streaming from this server.'} />
+      </section>
+      <section class="dash-section" aria-label="Replication slots">
+        <h3>Replication slots</h3>
+        <MonitorTable
+          label="Replication slots"
+          columns={SLOT_COLUMNS}
+          rows={value?.slots ?? []}
+          rowKey={(s) => s.slot_name}
+          rowClass={(s) => ((toNumber(s.retained_bytes) ?? 0) > ALARM_BYTES ? 'is-alarm' : '')}
+          empty={loading ?? 'No replication slots.'}
+        />
+      </section>
+      <section class="dash-section" aria-label="Subscriptions">
+        <h3>Subscriptions</h3>
+        <MonitorTable
+          label="Subscriptions"
+          columns={SUBSCRIPTION_COLUMNS}
+          rows={value?.subscriptions ?? []}
+          rowKey={(s) => `${s.name}|${text(s.pid)}|${text(s.relation)}`}
+          empty={loading ?? 'No subscriptions.'}
+        />
+      </section>
+    </MonitorPanel>
   );
 }

@@ -3,9 +3,10 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { fetchSettings, type Setting } from '../../api/monitor';
-import { formatCount } from './format';
+import { SearchInput } from '../../components/SearchInput';
+import { formatCount } from '../../lib/format';
 import { MonitorTable, type Column } from './MonitorTable';
-import { PanelBar, PanelError, usePanelData, type PanelProps } from './panel';
+import { MonitorPanel, usePanelData, type PanelProps } from './panel';
 
 const SEARCH_DELAY_MS = 250;
 
@@ -67,37 +68,32 @@ export function SettingsPanel({ serverId, visible }: PanelProps): JSX.Element {
   const pending = all.filter((s) => s.pending_restart === 't').length;
 
   return (
-    <div class="dash-panel">
-      <PanelBar label="Configuration" data={data}>
-        <input
-          type="search"
-          class="dash-filter"
-          placeholder="Search name, description, category"
-          aria-label="Search settings"
-          value={input}
-          onInput={(e) => setInput(e.currentTarget.value)}
-        />
-        <label class="dash-check">
-          <input type="checkbox" checked={changedOnly} onChange={(e) => setChangedOnly(e.currentTarget.checked)} />
-          Changed only
-        </label>
-        <span class="dash-bar-count">
-          {formatCount(rows.length)} {rows.length === 1 ? 'setting' : 'settings'}
-          {pending > 0 && <span class="dash-badge is-warn">{formatCount(pending)} need a restart</span>}
-        </span>
-      </PanelBar>
-      {data.error !== null && <PanelError error={data.error} />}
-      <div class="dash-scroll">
-        <MonitorTable
-          label="Settings"
-          columns={COLUMNS}
-          rows={rows}
-          rowKey={(s) => s.name}
-          rowClass={(s) => [s.changed === 't' ? 'is-changed' : '', s.pending_restart === 't' ? 'is-pending' : ''].filter(Boolean).join(' ')}
-          groupBy={(s) => s.category ?? 'Other'}
-          empty={data.value === null ? 'Loading…' : 'No setting matches.'}
-        />
-      </div>
-    </div>
+    <MonitorPanel
+      label="Configuration"
+      data={data}
+      tools={
+        <>
+          <SearchInput class="dash-filter" placeholder="Search name, description, category" label="Search settings" value={input} onValue={setInput} />
+          <label class="dash-check">
+            <input type="checkbox" checked={changedOnly} onChange={(e) => setChangedOnly(e.currentTarget.checked)} />
+            Changed only
+          </label>
+          <span class="dash-bar-count">
+            {formatCount(rows.length)} {rows.length === 1 ? 'setting' : 'settings'}
+            {pending > 0 && <span class="dash-badge is-warn">{formatCount(pending)} need a restart</span>}
+          </span>
+        </>
+      }
+    >
+      <MonitorTable
+        label="Settings"
+        columns={COLUMNS}
+        rows={rows}
+        rowKey={(s) => s.name}
+        rowClass={(s) => [s.changed === 't' ? 'is-changed' : '', s.pending_restart === 't' ? 'is-pending' : ''].filter(Boolean).join(' ')}
+        groupBy={(s) => s.category ?? 'Other'}
+        empty={data.value === null ? 'Loading…' : 'No setting matches.'}
+      />
+    </MonitorPanel>
   );
 }

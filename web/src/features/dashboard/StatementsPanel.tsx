@@ -3,9 +3,10 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { fetchHealth, fetchStatements, type Statement, type TableHealth } from '../../api/monitor';
-import { formatBytes, formatCount, formatDecimal, formatPercent, formatWhen, toNumber } from './format';
+import { SearchInput } from '../../components/SearchInput';
+import { formatBytes, formatCount, formatDecimal, formatPercent, formatWhen, toNumber } from '../../lib/format';
 import { MonitorTable, type Column } from './MonitorTable';
-import { isCode, PanelBar, PanelError, usePanelData, type PanelProps } from './panel';
+import { isCode, MonitorPanel, usePanelData, type PanelProps } from './panel';
 
 const STATEMENTS_MS = 10_000;
 const DEAD_WARN_PERCENT = 20;
@@ -33,32 +34,27 @@ export function StatementsPanel({ serverId, database, visible }: PanelProps): JS
   const needle = filter.toLowerCase();
   const rows = (data.value ?? []).filter((s) => !needle || [s.query, s.user, s.database].join('\u0000').toLowerCase().includes(needle));
   return (
-    <div class="dash-panel">
-      <PanelBar label="Top statements" data={data} live>
-        <input
-          type="search"
-          class="dash-filter"
-          placeholder="Filter statements"
-          aria-label="Filter statements"
-          value={filter}
-          onInput={(e) => setFilter(e.currentTarget.value)}
-        />
-        <span class="dash-bar-count">The 100 statements with the most total time {database ? `in ${database}` : 'on the server'}, from pg_stat_statements</span>
-      </PanelBar>
-      {data.error !== null && <PanelError error={data.error} calm={missing} />}
-      {!missing && (
-        <div class="dash-scroll">
-          <MonitorTable
-            label="Top statements"
-            columns={STATEMENT_COLUMNS}
-            rows={rows}
-            rowKey={(s) => `${text(s.queryid)}|${text(s.user)}|${text(s.database)}`}
-            initialSort={{ key: 'total', descending: true }}
-            empty={data.value === null ? 'Loading…' : filter ? 'No statement matches the filter.' : 'No statements recorded yet.'}
-          />
-        </div>
-      )}
-    </div>
+    <MonitorPanel
+      label="Top statements"
+      data={data}
+      live
+      calm={missing}
+      tools={
+        <>
+          <SearchInput class="dash-filter" placeholder="Filter statements" value={filter} onValue={setFilter} />
+          <span class="dash-bar-count">The 100 statements with the most total time {database ? `in ${database}` : 'on the server'}, from pg_stat_statements</span>
+        </>
+      }
+    >
+      <MonitorTable
+        label="Top statements"
+        columns={STATEMENT_COLUMNS}
+        rows={rows}
+        rowKey={(s) => `${text(s.queryid)}|${text(s.user)}|${text(s.database)}`}
+        initialSort={{ key: 'total', descending: true }}
+        empty={data.value === null ? 'Loading…' : filter ? 'No statement matches the filter.' : 'No statements recorded yet.'}
+      />
+    </MonitorPanel>
   );
 }
 
@@ -103,21 +99,19 @@ const HEALTH_COLUMNS: Array<Column<TableHealth>> = [
 export function HealthPanel({ serverId, database, visible }: PanelProps & { database: string }): JSX.Element {
   const data = usePanelData(() => fetchHealth(serverId, database), `${serverId}|${database}`, visible);
   return (
-    <div class="dash-panel">
-      <PanelBar label="Table health" data={data}>
-        <span class="dash-bar-count">{data.value ? `${formatCount(data.value.length)} ${data.value.length === 1 ? 'table' : 'tables'} in ${database}` : ''}</span>
-      </PanelBar>
-      {data.error !== null && <PanelError error={data.error} />}
-      <div class="dash-scroll">
-        <MonitorTable
-          label="Table health"
-          columns={HEALTH_COLUMNS}
-          rows={data.value ?? []}
-          rowKey={(t) => `${t.schema}.${t.table}`}
-          initialSort={{ key: 'total', descending: true }}
-          empty={data.value === null ? 'Loading…' : 'No user tables in this database.'}
-        />
-      </div>
-    </div>
+    <MonitorPanel
+      label="Table health"
+      data={data}
+      tools={<span class="dash-bar-count">{data.value ? `${formatCount(data.value.length)} ${data.value.length === 1 ? 'table' : 'tables'} in ${database}` : ''}</span>}
+    >
+      <MonitorTable
+        label="Table health"
+        columns={HEALTH_COLUMNS}
+        rows={data.value ?? []}
+        rowKey={(t) => `${t.schema}.${t.table}`}
+        initialSort={{ key: 'total', descending: true }}
+        empty={data.value === null ? 'Loading…' : 'No user tables in this database.'}
+      />
+    </MonitorPanel>
   );
 }

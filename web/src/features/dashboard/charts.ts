@@ -2,7 +2,7 @@
 // unit its values and axis are shown in. Rates are the server's (per second
 // over the interval it measured), never worked out from the browser's clock.
 import type { Sample, SampleRates } from '../../api/monitor';
-import { formatBytes, formatBytesShort, formatCount, formatDecimal, formatPercent, formatShort } from './format';
+import { formatBytes, formatBytesShort, formatCount, formatDecimal, formatPercent, formatShort } from '../../lib/format';
 
 export type Unit = 'count' | 'perSecond' | 'bytes' | 'bytesPerSecond' | 'percent';
 
@@ -25,7 +25,19 @@ export interface ChartDef {
   series: SeriesDef[];
 }
 
-const rate = (key: Exclude<keyof SampleRates, 'hit_ratio'>) => (s: Sample) => s.rates?.[key] ?? null;
+type RateKey = Exclude<keyof SampleRates, 'hit_ratio'>;
+
+const rate = (key: RateKey) => (s: Sample) => s.rates?.[key] ?? null;
+
+/** A chart of counters per second, each [label, colour, counter]; MORE are drawn after them. */
+function rates(id: string, title: string, counters: Array<[string, string, RateKey]>, more: SeriesDef[] = []): ChartDef {
+  return { id, title, unit: 'perSecond', series: [...counters.map(([label, color, key]) => ({ label, color, value: rate(key) })), ...more] };
+}
+
+/** A chart of one series, its area filled. */
+function single(id: string, title: string, unit: Unit, series: Omit<SeriesDef, 'fill'>): ChartDef {
+  return { id, title, unit, series: [{ ...series, fill: true }] };
+}
 
 export const CHARTS: ChartDef[] = [
   {
@@ -39,41 +51,27 @@ export const CHARTS: ChartDef[] = [
       { label: 'waiting', color: '--chart-4', value: (s) => s.sessions.waiting },
     ],
   },
-  {
-    id: 'transactions',
-    title: 'Transactions per second',
-    unit: 'perSecond',
-    series: [
-      { label: 'commits', color: '--chart-2', value: rate('commits') },
-      { label: 'rollbacks', color: '--chart-4', value: rate('rollbacks') },
+  rates('transactions', 'Transactions per second', [
+    ['commits', '--chart-2', 'commits'],
+    ['rollbacks', '--chart-4', 'rollbacks'],
+  ]),
+  rates('tuples-in', 'Tuples in', [
+    ['inserted', '--chart-2', 'inserted'],
+    ['updated', '--chart-1', 'updated'],
+    ['deleted', '--chart-4', 'deleted'],
+  ]),
+  rates('tuples-out', 'Tuples out', [
+    ['fetched', '--chart-1', 'fetched'],
+    ['returned', '--chart-5', 'returned'],
+  ]),
+  rates(
+    'block-io',
+    'Block I/O',
+    [
+      ['reads', '--chart-3', 'blocks_read'],
+      ['hits', '--chart-1', 'blocks_hit'],
     ],
-  },
-  {
-    id: 'tuples-in',
-    title: 'Tuples in',
-    unit: 'perSecond',
-    series: [
-      { label: 'inserted', color: '--chart-2', value: rate('inserted') },
-      { label: 'updated', color: '--chart-1', value: rate('updated') },
-      { label: 'deleted', color: '--chart-4', value: rate('deleted') },
-    ],
-  },
-  {
-    id: 'tuples-out',
-    title: 'Tuples out',
-    unit: 'perSecond',
-    series: [
-      { label: 'fetched', color: '--chart-1', value: rate('fetched') },
-      { label: 'returned', color: '--chart-5', value: rate('returned') },
-    ],
-  },
-  {
-    id: 'block-io',
-    title: 'Block I/O',
-    unit: 'perSecond',
-    series: [
-      { label: 'reads', color: '--chart-3', value: rate('blocks_read') },
-      { label: 'hits', color: '--chart-1', value: rate('blocks_hit') },
+    [
       {
         label: 'hit ratio',
         color: '--chart-2',
@@ -82,35 +80,19 @@ export const CHARTS: ChartDef[] = [
         value: (s) => (s.rates?.hit_ratio === null || s.rates?.hit_ratio === undefined ? null : s.rates.hit_ratio * 100),
       },
     ],
-  },
-  {
-    id: 'temp-deadlocks',
-    title: 'Temp files & deadlocks',
-    unit: 'perSecond',
-    series: [
-      { label: 'temp files', color: '--chart-5', value: rate('temp_files') },
-      { label: 'deadlocks', color: '--chart-4', value: rate('deadlocks') },
-      { label: 'temp bytes', color: '--chart-3', unit: 'bytesPerSecond', right: true, value: rate('temp_bytes') },
+  ),
+  rates(
+    'temp-deadlocks',
+    'Temp files & deadlocks',
+    [
+      ['temp files', '--chart-5', 'temp_files'],
+      ['deadlocks', '--chart-4', 'deadlocks'],
     ],
-  },
-  {
-    id: 'wal',
-    title: 'WAL generated',
-    unit: 'bytesPerSecond',
-    series: [{ label: 'WAL', color: '--chart-5', value: rate('wal_bytes'), fill: true }],
-  },
-  {
-    id: 'replication-lag',
-    title: 'Replication lag',
-    unit: 'bytes',
-    series: [{ label: 'lag', color: '--chart-3', value: (s) => s.replication_lag_bytes, fill: true }],
-  },
-  {
-    id: 'database-size',
-    title: 'Database size',
-    unit: 'bytes',
-    series: [{ label: 'size', color: '--chart-1', value: (s) => s.database_size, fill: true }],
-  },
+    [{ label: 'temp bytes', color: '--chart-3', unit: 'bytesPerSecond', right: true, value: rate('temp_bytes') }],
+  ),
+  single('wal', 'WAL generated', 'bytesPerSecond', { label: 'WAL', color: '--chart-5', value: rate('wal_bytes') }),
+  single('replication-lag', 'Replication lag', 'bytes', { label: 'lag', color: '--chart-3', value: (s) => s.replication_lag_bytes }),
+  single('database-size', 'Database size', 'bytes', { label: 'size', color: '--chart-1', value: (s) => s.database_size }),
 ];
 
 /** A value with its unit, for the numbers beside a chart's title. */

@@ -4,12 +4,10 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
-import { Button } from '../../components/Button';
-import { Dialog } from '../../components/Dialog';
+import { FormDialog, useSubmit } from '../../components/FormDialog';
 import { Icon } from '../../components/Icon';
 import { ToolButton } from '../../components/Toolbar';
-import { errorMessage } from '../../lib/format';
-import { formatClock } from './format';
+import { errorMessage, formatClock } from '../../lib/format';
 
 /** What a panel knows of where it is. */
 export interface PanelProps {
@@ -107,6 +105,30 @@ export function PanelBar<T>({ label, data, live, children }: PanelBarProps<T>): 
   );
 }
 
+interface MonitorPanelProps<T> {
+  label: string;
+  data: PanelData<T>;
+  live?: boolean;
+  /** What the bar holds before its status: a filter, a count. */
+  tools?: ComponentChildren;
+  /** The load's error is a hint (a missing extension): said calmly, in place of the content. */
+  calm?: boolean;
+  children: ComponentChildren;
+}
+
+/** A panel: its bar, the load's error in place, its content scrolling under them. */
+export function MonitorPanel<T>({ label, data, live, tools, calm, children }: MonitorPanelProps<T>): JSX.Element {
+  return (
+    <div class="dash-panel">
+      <PanelBar label={label} data={data} live={live}>
+        {tools}
+      </PanelBar>
+      {data.error !== null && <PanelError error={data.error} calm={calm} />}
+      {!calm && <div class="dash-scroll">{children}</div>}
+    </div>
+  );
+}
+
 /** A failed load: the server's reason, calm when it is a hint (a missing extension). */
 export function PanelError({ error, calm }: { error: unknown; calm?: boolean }): JSX.Element {
   return (
@@ -131,38 +153,25 @@ export interface Confirmation {
 
 /** Asks before acting; a refusal (403 with PostgreSQL's reason) stays in the dialog. */
 export function ConfirmDialog({ confirmation, onClose }: { confirmation: Confirmation; onClose: () => void }): JSX.Element {
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
-  const submit = async () => {
-    if (busy) return;
-    setBusy(true);
-    setFailure(null);
-    try {
+  const { busy, failure, run } = useSubmit((err) => (isCode(err, 'permission_denied') ? `PostgreSQL refused: ${errorMessage(err)}` : errorMessage(err)));
+  const submit = () =>
+    run(async () => {
       await confirmation.run();
       onClose();
-    } catch (err) {
-      setFailure(isCode(err, 'permission_denied') ? `PostgreSQL refused: ${errorMessage(err)}` : errorMessage(err));
-      setBusy(false);
-    }
-  };
-  const footer = (
-    <>
-      <Button onClick={onClose} data-autofocus>
-        Back
-      </Button>
-      <Button type="submit" variant={confirmation.danger ? 'danger' : 'primary'} busy={busy}>
-        {confirmation.action}
-      </Button>
-    </>
-  );
+    });
   return (
-    <Dialog title={confirmation.title} size="small" onClose={onClose} onSubmit={() => void submit()} footer={footer}>
+    <FormDialog
+      title={confirmation.title}
+      submitLabel={confirmation.action}
+      danger={confirmation.danger}
+      focus="cancel"
+      cancelLabel="Back"
+      busy={busy}
+      error={failure}
+      onSubmit={() => void submit()}
+      onClose={onClose}
+    >
       <div class="dash-confirm">{confirmation.body}</div>
-      {failure && (
-        <p class="form-error" role="alert">
-          {failure}
-        </p>
-      )}
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -1,10 +1,9 @@
 // Create forms for code and its guards: functions, procedures and trigger
 // functions, types (composite, enum, range), domains, triggers and
 // row-level security policies. Each builds the spec objects/create takes.
-import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../components/Field';
-import { Datalist, integer, SchemaField, TableField, useGeneral, type FormParts, type FormProps } from './form';
+import { Datalist, generalSection, integer, useGeneral, type FormParts, type FormProps } from './form';
 import { COMMON_TYPES, TYPES_LIST_ID, databasePath, schemaPath, useNames } from './names';
 import { RowsGrid, type GridColumn, type GridRow } from './RowsGrid';
 
@@ -30,19 +29,6 @@ function commaList(text: string): string[] {
 function bareName(label: string): string {
   const paren = label.indexOf('(');
   return paren > 0 ? label.slice(0, paren) : label;
-}
-
-function generalSection(place: FormProps['place'], fields: JSX.Element, onTable = false) {
-  return {
-    id: 'general',
-    title: 'General',
-    content: (
-      <div class="form-grid">
-        {onTable ? <TableField place={place} /> : <SchemaField place={place} />}
-        {fields}
-      </div>
-    ),
-  };
 }
 
 /* ---- functions, procedures, trigger functions ---- */

@@ -8,7 +8,7 @@ import { databaseOf, pathSteps } from '../../lib/objectPath';
 import { showToast } from '../../state/toasts';
 import { DdlFrame } from './DdlFrame';
 import { KIND_LABELS } from './kinds';
-import { Datalist, integer, SchemaField, TableField, useGeneral, type FormParts, type FormProps, type Place } from './form';
+import { Datalist, generalSection, integer, useGeneral, type FormParts, type FormProps, type Place } from './form';
 import { COMMON_TYPES, TYPES_LIST_ID, databasePath, useNames } from './names';
 import type { CreateTarget } from './state';
 import { useDomainForm, usePolicyForm, useRoutineForm, useTriggerForm, useTypeForm } from './CodeForms';
@@ -83,16 +83,7 @@ function useViewForm({ target, place }: FormProps): FormParts {
     name: g.name,
     spec: { schema: place.schema, name: g.name, owner: g.owner, comment: g.comment, definition },
     sections: [
-      {
-        id: 'general',
-        title: 'General',
-        content: (
-          <div class="form-grid">
-            <SchemaField place={place} />
-            {g.fields}
-          </div>
-        ),
-      },
+      generalSection(place, g.fields),
       {
         id: 'definition',
         title: 'Definition',
@@ -126,16 +117,7 @@ function useSequenceForm({ target, place }: FormProps): FormParts {
       cycle,
     },
     sections: [
-      {
-        id: 'general',
-        title: 'General',
-        content: (
-          <div class="form-grid">
-            <SchemaField place={place} />
-            {g.fields}
-          </div>
-        ),
-      },
+      generalSection(place, g.fields),
       {
         id: 'definition',
         title: 'Definition',
@@ -196,22 +178,19 @@ function useColumnForm({ target, place }: FormProps): FormParts {
     name: g.name,
     spec: { schema: place.schema, table: place.table, name: g.name, type, not_null: notNull, default: defaultValue, comment: g.comment },
     sections: [
-      {
-        id: 'general',
-        title: 'General',
-        content: (
-          <div class="form-grid">
-            <TableField place={place} />
-            {g.fields}
-            <div class="form-pair">
-              <TextField id="ddl-type" label="Data type" required list={TYPES_LIST_ID} value={type} onValue={setType} />
-              <TextField id="ddl-default" label="Default" value={defaultValue} onValue={setDefault} placeholder="an SQL expression" />
-            </div>
-            <CheckboxField id="ddl-not-null" label="Not null" checked={notNull} onValue={setNotNull} />
-            <Datalist id={TYPES_LIST_ID} values={COMMON_TYPES} />
+      generalSection(
+        place,
+        <>
+          {g.fields}
+          <div class="form-pair">
+            <TextField id="ddl-type" label="Data type" required list={TYPES_LIST_ID} value={type} onValue={setType} />
+            <TextField id="ddl-default" label="Default" value={defaultValue} onValue={setDefault} placeholder="an SQL expression" />
           </div>
-        ),
-      },
+          <CheckboxField id="ddl-not-null" label="Not null" checked={notNull} onValue={setNotNull} />
+          <Datalist id={TYPES_LIST_ID} values={COMMON_TYPES} />
+        </>,
+        true,
+      ),
     ],
   };
 }
@@ -230,28 +209,25 @@ function useIndexForm({ target, place }: FormProps): FormParts {
     name,
     spec: { schema: place.schema, table: place.table, name, method: method === 'btree' ? '' : method, unique, columns, where },
     sections: [
-      {
-        id: 'general',
-        title: 'General',
-        content: (
-          <div class="form-grid">
-            <TableField place={place} />
-            <TextField id="ddl-name" label="Name" value={name} onValue={setName} placeholder="(chosen by PostgreSQL)" />
-            <div class="form-pair">
-              <SelectField id="ddl-method" label="Method" value={method} options={INDEX_METHODS.map((m) => ({ value: m, label: m }))} onValue={setMethod} />
-              <CheckboxField id="ddl-unique" label="Unique" checked={unique} onValue={setUnique} />
-            </div>
-            <fieldset class="ddl-columns-pick">
-              <legend>Columns, in index order</legend>
-              {available.length === 0 && <p class="muted">Loading the table's columns…</p>}
-              {available.map((c) => (
-                <CheckboxField key={c} id={`ddl-index-col-${c}`} label={columns.includes(c) ? `${c} (${columns.indexOf(c) + 1})` : c} checked={columns.includes(c)} onValue={(on) => toggle(c, on)} />
-              ))}
-            </fieldset>
-            <TextField id="ddl-where" label="Partial index: WHERE" value={where} onValue={setWhere} placeholder="an SQL condition" />
+      generalSection(
+        place,
+        <>
+          <TextField id="ddl-name" label="Name" value={name} onValue={setName} placeholder="(chosen by PostgreSQL)" />
+          <div class="form-pair">
+            <SelectField id="ddl-method" label="Method" value={method} options={INDEX_METHODS.map((m) => ({ value: m, label: m }))} onValue={setMethod} />
+            <CheckboxField id="ddl-unique" label="Unique" checked={unique} onValue={setUnique} />
           </div>
-        ),
-      },
+          <fieldset class="ddl-columns-pick">
+            <legend>Columns, in index order</legend>
+            {available.length === 0 && <p class="muted">Loading the table's columns…</p>}
+            {available.map((c) => (
+              <CheckboxField key={c} id={`ddl-index-col-${c}`} label={columns.includes(c) ? `${c} (${columns.indexOf(c) + 1})` : c} checked={columns.includes(c)} onValue={(on) => toggle(c, on)} />
+            ))}
+          </fieldset>
+          <TextField id="ddl-where" label="Partial index: WHERE" value={where} onValue={setWhere} placeholder="an SQL condition" />
+        </>,
+        true,
+      ),
     ],
   };
 }

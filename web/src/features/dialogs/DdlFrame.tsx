@@ -6,8 +6,8 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { failureOf, type DdlAnswer, type Failure } from '../../api/ddl';
-import { Button } from '../../components/Button';
-import { Dialog } from '../../components/Dialog';
+import { FormDialog, useSubmit } from '../../components/FormDialog';
+import { PgErrorFields } from '../../components/PgErrorFields';
 import { SectionTabs, type Section } from '../../components/SectionTabs';
 
 const PREVIEW_DELAY_MS = 250;
@@ -112,20 +112,12 @@ export function FailureBox({ failure, onShowSql }: { failure: Failure; onShowSql
         )}
       </div>
       {(failure.detail || failure.hint) && (
-        <dl class="pg-error-fields">
-          {failure.detail && (
-            <>
-              <dt>Detail</dt>
-              <dd>{failure.detail}</dd>
-            </>
-          )}
-          {failure.hint && (
-            <>
-              <dt>Hint</dt>
-              <dd>{failure.hint}</dd>
-            </>
-          )}
-        </dl>
+        <PgErrorFields
+          fields={[
+            ['Detail', failure.detail],
+            ['Hint', failure.hint],
+          ]}
+        />
       )}
     </div>
   );
@@ -151,8 +143,7 @@ interface DdlFrameProps {
 export function DdlFrame(props: DdlFrameProps): JSX.Element {
   const { title, sections, formKey, send, onDone, onClose, size = 'medium', saveLabel = 'Save', idle } = props;
   const [tab, setTab] = useState(sections[0]!.id);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, failure, setFailure, run } = useSubmit(failureOf);
   const preview = usePreview(formKey, send, Boolean(idle));
 
   // A change to the form makes the last refusal stale.
@@ -162,42 +153,26 @@ export function DdlFrame(props: DdlFrameProps): JSX.Element {
     shownKey.current = formKey;
   }, [formKey]);
 
-  const save = async () => {
-    if (busy) return;
-    if (idle) {
-      setFailure({ invalid: true, message: idle });
-      return;
-    }
-    setBusy(true);
-    setFailure(null);
-    try {
-      const answer = await send(false);
-      onClose();
-      onDone(answer);
-    } catch (err) {
-      setFailure(failureOf(err));
-      setBusy(false);
-    }
-  };
+  const save = () =>
+    run(
+      async () => {
+        const answer = await send(false);
+        onClose();
+        onDone(answer);
+      },
+      () => (idle ? { invalid: true, message: idle } : null),
+    );
 
   const all: Section[] = [
     ...sections,
     { id: 'sql', title: 'SQL', invalid: Boolean(failure?.position), content: <SqlPanel preview={preview} failure={failure} idle={idle} /> },
   ];
-  const footer = (
-    <>
-      <Button onClick={onClose}>Cancel</Button>
-      <Button type="submit" variant="primary" busy={busy}>
-        {saveLabel}
-      </Button>
-    </>
-  );
   return (
-    <Dialog title={title} size={size} onClose={onClose} onSubmit={() => void save()} footer={footer}>
+    <FormDialog title={title} size={size} submitLabel={saveLabel} busy={busy} onSubmit={() => void save()} onClose={onClose}>
       <div class="ddl-dialog">
         <SectionTabs label={`${title} sections`} sections={all} active={tab} onActivate={setTab} />
         {failure && <FailureBox failure={failure} onShowSql={tab === 'sql' ? undefined : () => setTab('sql')} />}
       </div>
-    </Dialog>
+    </FormDialog>
   );
 }

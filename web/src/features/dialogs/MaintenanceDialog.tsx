@@ -3,8 +3,7 @@
 import type { JSX } from 'preact';
 import { maintainObject, type MaintenanceAction } from '../../api/ddl';
 import type { ObjectNode, Server } from '../../api/servers';
-import { Button } from '../../components/Button';
-import { Dialog } from '../../components/Dialog';
+import { FormDialog } from '../../components/FormDialog';
 import { qualifiedName } from '../../lib/objectPath';
 import { reloadObjects } from '../../state/servers';
 import { showToast } from '../../state/toasts';
@@ -55,29 +54,23 @@ export function MaintenanceDialog({ server, node, action, onClose }: Maintenance
       reloadObjects(server.id, node.path);
     });
 
-  const footer = (
-    <>
-      <Button onClick={onClose} data-autofocus={DESTRUCTIVE.has(action) || undefined}>
-        Cancel
-      </Button>
-      <Button
-        type="submit"
-        variant={DESTRUCTIVE.has(action) ? 'danger' : 'primary'}
-        busy={busy}
-        disabled={preview.status !== 'ready'}
-        data-autofocus={DESTRUCTIVE.has(action) ? undefined : true}
-      >
-        {label}
-      </Button>
-    </>
-  );
-
+  const destructive = DESTRUCTIVE.has(action);
   return (
-    <Dialog title={`${label} ${kindLabel(node)}`} size="medium" onClose={onClose} onSubmit={() => void submit()} footer={footer}>
+    <FormDialog
+      title={`${label} ${kindLabel(node)}`}
+      size="medium"
+      submitLabel={label}
+      danger={destructive}
+      focus={destructive ? 'cancel' : 'submit'}
+      busy={busy}
+      disabled={preview.status !== 'ready'}
+      onSubmit={() => void submit()}
+      onClose={onClose}
+    >
       <p>
         {label} <strong>{name}</strong>: {WHAT[action]}. Tusk will run:
       </p>
       <StatementPreview state={statement} />
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -2,8 +2,8 @@
 // type's attributes, a domain's checks): add, remove and move rows, each
 // cell labelled for screen readers and tests.
 import type { JSX } from 'preact';
-import { Button } from '../../components/Button';
-import { Icon } from '../../components/Icon';
+import { DataTable } from '../../components/DataTable';
+import { AddRowButton, RowButtons, moved } from '../../components/RowEditing';
 
 export interface GridColumn {
   key: string;
@@ -39,12 +39,6 @@ interface RowsGridProps {
 
 export function RowsGrid({ noun, columns, rows, onRows, empty }: RowsGridProps): JSX.Element {
   const update = (row: number, key: string, value: string) => onRows(rows.map((r) => (r.row === row ? { row, values: { ...r.values, [key]: value } } : r)));
-  const move = (index: number, by: number) => {
-    const next = [...rows];
-    const [moved] = next.splice(index, 1);
-    next.splice(index + by, 0, moved!);
-    onRows(next);
-  };
   const add = () => {
     const fresh = newRow(columns);
     onRows([...rows, fresh]);
@@ -53,76 +47,47 @@ export function RowsGrid({ noun, columns, rows, onRows, empty }: RowsGridProps):
   const plural = `${noun}s`;
   return (
     <div class="ddl-grid-wrap">
-      <div class="table-wrap">
-        <table class="data-table ddl-grid" aria-label={plural[0]!.toUpperCase() + plural.slice(1)}>
-          <thead>
-            <tr>
+      <DataTable
+        columns={[...columns.map((c) => c.title), { label: 'Order and removal', class: 'ddl-col-actions', hidden: true }]}
+        class="ddl-grid"
+        label={plural[0]!.toUpperCase() + plural.slice(1)}
+        wrap=""
+        note={rows.length === 0 && empty}
+      >
+        {rows.map((r, i) => {
+          const n = i + 1;
+          return (
+            <tr key={r.row}>
               {columns.map((c) => (
-                <th key={c.key}>{c.title}</th>
-              ))}
-              <th class="ddl-col-actions">
-                <span class="visually-hidden">Order and removal</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.length === 0 && (
-              <tr>
-                <td colSpan={columns.length + 1} class="table-note">
-                  {empty}
+                <td key={c.key}>
+                  {c.options ? (
+                    <select id={`ddl-${noun}-${r.row}-${c.key}`} aria-label={`${c.title} of ${noun} ${n}`} value={r.values[c.key]} onChange={(e) => update(r.row, c.key, e.currentTarget.value)}>
+                      {c.options.map((o) => (
+                        <option key={o} value={o}>
+                          {o}
+                        </option>
+                      ))}
+                    </select>
+                  ) : (
+                    <input
+                      id={`ddl-${noun}-${r.row}-${c.key}`}
+                      aria-label={`${c.title} of ${noun} ${n}`}
+                      value={r.values[c.key]}
+                      list={c.list}
+                      placeholder={c.placeholder}
+                      autocomplete="off"
+                      spellcheck={false}
+                      onInput={(e) => update(r.row, c.key, e.currentTarget.value)}
+                    />
+                  )}
                 </td>
-              </tr>
-            )}
-            {rows.map((r, i) => {
-              const n = i + 1;
-              return (
-                <tr key={r.row}>
-                  {columns.map((c) => (
-                    <td key={c.key}>
-                      {c.options ? (
-                        <select id={`ddl-${noun}-${r.row}-${c.key}`} aria-label={`${c.title} of ${noun} ${n}`} value={r.values[c.key]} onChange={(e) => update(r.row, c.key, e.currentTarget.value)}>
-                          {c.options.map((o) => (
-                            <option key={o} value={o}>
-                              {o}
-                            </option>
-                          ))}
-                        </select>
-                      ) : (
-                        <input
-                          id={`ddl-${noun}-${r.row}-${c.key}`}
-                          aria-label={`${c.title} of ${noun} ${n}`}
-                          value={r.values[c.key]}
-                          list={c.list}
-                          placeholder={c.placeholder}
-                          autocomplete="off"
-                          spellcheck={false}
-                          onInput={(e) => update(r.row, c.key, e.currentTarget.value)}
-                        />
-                      )}
-                    </td>
-                  ))}
-                  <td class="ddl-col-actions">
-                    <button type="button" class="icon-btn" aria-label={`Move ${noun} ${n} up`} title="Move up" disabled={i === 0} onClick={() => move(i, -1)}>
-                      <Icon name="arrowUp" size={14} />
-                    </button>
-                    <button type="button" class="icon-btn" aria-label={`Move ${noun} ${n} down`} title="Move down" disabled={i === rows.length - 1} onClick={() => move(i, 1)}>
-                      <Icon name="arrowDown" size={14} />
-                    </button>
-                    <button type="button" class="icon-btn" aria-label={`Remove ${noun} ${n}`} title="Remove" onClick={() => onRows(rows.filter((x) => x.row !== r.row))}>
-                      <Icon name="close" size={14} />
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
-      <div>
-        <Button small onClick={add}>
-          <Icon name="plus" size={12} /> Add {noun}
-        </Button>
-      </div>
+              ))}
+              <RowButtons what={`${noun} ${n}`} index={i} count={rows.length} onMove={(by) => onRows(moved(rows, i, by))} onRemove={() => onRows(rows.filter((x) => x.row !== r.row))} />
+            </tr>
+          );
+        })}
+      </DataTable>
+      <AddRowButton noun={noun} onAdd={add} />
     </div>
   );
 }

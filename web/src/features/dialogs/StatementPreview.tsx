@@ -5,6 +5,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { failureOf, type Failure } from '../../api/ddl';
+import { useSubmit } from '../../components/FormDialog';
 import { FailureBox } from './DdlFrame';
 
 type Preview = { status: 'loading' } | { status: 'ready'; sql: string } | { status: 'failed'; failure: Failure };
@@ -20,8 +21,7 @@ export interface PreviewedStatement {
 /** RUN(true) answers the statement without running it; RUN(false) runs it. */
 export function usePreviewedStatement(run: (preview: boolean) => Promise<{ sql: string }>): PreviewedStatement {
   const [preview, setPreview] = useState<Preview>({ status: 'loading' });
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, failure, run: submitting } = useSubmit(failureOf);
 
   useEffect(() => {
     let live = true;
@@ -35,16 +35,11 @@ export function usePreviewedStatement(run: (preview: boolean) => Promise<{ sql: 
   }, []);
 
   const submit = async (onDone: () => void) => {
-    if (busy || preview.status !== 'ready') return;
-    setBusy(true);
-    setFailure(null);
-    try {
+    if (preview.status !== 'ready') return;
+    await submitting(async () => {
       await run(false);
       onDone();
-    } catch (err) {
-      setFailure(failureOf(err));
-      setBusy(false);
-    }
+    });
   };
 
   return { preview, failure, busy, submit };

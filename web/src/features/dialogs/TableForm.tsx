@@ -5,8 +5,10 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { Button } from '../../components/Button';
+import { DataTable, type Heading } from '../../components/DataTable';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../components/Field';
 import { Icon } from '../../components/Icon';
+import { AddRowButton, RemoveButton, RowButtons, moved } from '../../components/RowEditing';
 import { Datalist, integer, type FormParts, type FormProps } from './form';
 import { COMMON_TYPES, TYPES_LIST_ID, databasePath, schemaPath, useNames } from './names';
 
@@ -91,14 +93,18 @@ interface ColumnsGridProps {
   onRows: (rows: ColumnRow[]) => void;
 }
 
+const COLUMN_HEADINGS: Heading[] = [
+  { label: 'Name', class: 'ddl-col-name' },
+  { label: 'Data type', class: 'ddl-col-type' },
+  { label: 'Not null', class: 'ddl-col-flag', title: 'Not null' },
+  { label: 'PK', class: 'ddl-col-flag', title: 'Primary key' },
+  { label: 'Identity', class: 'ddl-col-identity' },
+  { label: 'Default', class: 'ddl-col-default' },
+  { label: 'Order and removal', class: 'ddl-col-actions', hidden: true },
+];
+
 function ColumnsGrid({ rows, onRows }: ColumnsGridProps): JSX.Element {
   const update = (row: number, change: Partial<ColumnRow>) => onRows(rows.map((r) => (r.row === row ? { ...r, ...change } : r)));
-  const move = (index: number, by: number) => {
-    const next = [...rows];
-    const [moved] = next.splice(index, 1);
-    next.splice(index + by, 0, moved!);
-    onRows(next);
-  };
   const add = () => {
     const fresh = newColumn();
     onRows([...rows, fresh]);
@@ -106,121 +112,76 @@ function ColumnsGrid({ rows, onRows }: ColumnsGridProps): JSX.Element {
   };
   return (
     <div class="ddl-grid-wrap">
-      <div class="table-wrap">
-        <table class="data-table ddl-grid" aria-label="Columns">
-          <thead>
-            <tr>
-              <th class="ddl-col-name">Name</th>
-              <th class="ddl-col-type">Data type</th>
-              <th class="ddl-col-flag" title="Not null">Not null</th>
-              <th class="ddl-col-flag" title="Primary key">PK</th>
-              <th class="ddl-col-identity">Identity</th>
-              <th class="ddl-col-default">Default</th>
-              <th class="ddl-col-actions">
-                <span class="visually-hidden">Order and removal</span>
-              </th>
+      <DataTable columns={COLUMN_HEADINGS} class="ddl-grid" label="Columns" wrap="" note={rows.length === 0 && 'No columns yet. A table may have none, but most have a key.'}>
+        {rows.map((r, i) => {
+          const n = i + 1;
+          return (
+            <tr key={r.row}>
+              <td>
+                <input
+                  id={`ddl-col-name-${r.row}`}
+                  aria-label={`Name of column ${n}`}
+                  value={r.name}
+                  autocomplete="off"
+                  spellcheck={false}
+                  onInput={(e) => update(r.row, { name: e.currentTarget.value })}
+                />
+              </td>
+              <td>
+                <input
+                  aria-label={`Type of column ${n}`}
+                  list={TYPES_LIST_ID}
+                  value={r.type}
+                  autocomplete="off"
+                  spellcheck={false}
+                  onInput={(e) => update(r.row, { type: e.currentTarget.value })}
+                />
+              </td>
+              <td class="ddl-col-flag">
+                <input
+                  type="checkbox"
+                  aria-label={`Column ${n} not null`}
+                  checked={r.notNull || r.primaryKey || r.identity !== ''}
+                  disabled={r.primaryKey || r.identity !== ''}
+                  onChange={(e) => update(r.row, { notNull: e.currentTarget.checked })}
+                />
+              </td>
+              <td class="ddl-col-flag">
+                <input
+                  type="checkbox"
+                  aria-label={`Column ${n} primary key`}
+                  checked={r.primaryKey}
+                  onChange={(e) => update(r.row, { primaryKey: e.currentTarget.checked })}
+                />
+              </td>
+              <td>
+                <select
+                  aria-label={`Identity of column ${n}`}
+                  value={r.identity}
+                  onChange={(e) => update(r.row, { identity: e.currentTarget.value as Identity })}
+                >
+                  <option value="">No</option>
+                  <option value="always">Always</option>
+                  <option value="by default">By default</option>
+                </select>
+              </td>
+              <td>
+                <input
+                  aria-label={`Default of column ${n}`}
+                  value={r.identity ? '' : r.defaultValue}
+                  disabled={r.identity !== ''}
+                  placeholder={r.identity ? 'identity' : ''}
+                  autocomplete="off"
+                  spellcheck={false}
+                  onInput={(e) => update(r.row, { defaultValue: e.currentTarget.value })}
+                />
+              </td>
+              <RowButtons what={`column ${n}`} index={i} count={rows.length} onMove={(by) => onRows(moved(rows, i, by))} onRemove={() => onRows(rows.filter((x) => x.row !== r.row))} />
             </tr>
-          </thead>
-          <tbody>
-            {rows.length === 0 && (
-              <tr>
-                <td colSpan={7} class="table-note">
-                  No columns yet. A table may have none, but most have a key.
-                </td>
-              </tr>
-            )}
-            {rows.map((r, i) => {
-              const n = i + 1;
-              return (
-                <tr key={r.row}>
-                  <td>
-                    <input
-                      id={`ddl-col-name-${r.row}`}
-                      aria-label={`Name of column ${n}`}
-                      value={r.name}
-                      autocomplete="off"
-                      spellcheck={false}
-                      onInput={(e) => update(r.row, { name: e.currentTarget.value })}
-                    />
-                  </td>
-                  <td>
-                    <input
-                      aria-label={`Type of column ${n}`}
-                      list={TYPES_LIST_ID}
-                      value={r.type}
-                      autocomplete="off"
-                      spellcheck={false}
-                      onInput={(e) => update(r.row, { type: e.currentTarget.value })}
-                    />
-                  </td>
-                  <td class="ddl-col-flag">
-                    <input
-                      type="checkbox"
-                      aria-label={`Column ${n} not null`}
-                      checked={r.notNull || r.primaryKey || r.identity !== ''}
-                      disabled={r.primaryKey || r.identity !== ''}
-                      onChange={(e) => update(r.row, { notNull: e.currentTarget.checked })}
-                    />
-                  </td>
-                  <td class="ddl-col-flag">
-                    <input
-                      type="checkbox"
-                      aria-label={`Column ${n} primary key`}
-                      checked={r.primaryKey}
-                      onChange={(e) => update(r.row, { primaryKey: e.currentTarget.checked })}
-                    />
-                  </td>
-                  <td>
-                    <select
-                      aria-label={`Identity of column ${n}`}
-                      value={r.identity}
-                      onChange={(e) => update(r.row, { identity: e.currentTarget.value as Identity })}
-                    >
-                      <option value="">No</option>
-                      <option value="always">Always</option>
-                      <option value="by default">By default</option>
-                    </select>
-                  </td>
-                  <td>
-                    <input
-                      aria-label={`Default of column ${n}`}
-                      value={r.identity ? '' : r.defaultValue}
-                      disabled={r.identity !== ''}
-                      placeholder={r.identity ? 'identity' : ''}
-                      autocomplete="off"
-                      spellcheck={false}
-                      onInput={(e) => update(r.row, { defaultValue: e.currentTarget.value })}
-                    />
-                  </td>
-                  <td class="ddl-col-actions">
-                    <button type="button" class="icon-btn" aria-label={`Move column ${n} up`} title="Move up" disabled={i === 0} onClick={() => move(i, -1)}>
-                      <Icon name="arrowUp" size={14} />
-                    </button>
-                    <button
-                      type="button"
-                      class="icon-btn"
-                      aria-label={`Move column ${n} down`}
-                      title="Move down"
-                      disabled={i === rows.length - 1}
-                      onClick={() => move(i, 1)}
-                    >
-                      <Icon name="arrowDown" size={14} />
-                    </button>
-                    <button type="button" class="icon-btn" aria-label={`Remove column ${n}`} title="Remove" onClick={() => onRows(rows.filter((x) => x.row !== r.row))}>
-                      <Icon name="close" size={14} />
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
-      <div>
-        <Button small onClick={add}>
-          <Icon name="plus" size={12} /> Add column
-        </Button>
-      </div>
+          );
+        })}
+      </DataTable>
+      <AddRowButton noun="column" onAdd={add} />
       <Datalist id={TYPES_LIST_ID} values={COMMON_TYPES} />
     </div>
   );
@@ -247,9 +208,7 @@ function ConstraintCard({ c, n, update, remove }: CardProps): JSX.Element {
       <div class="ddl-constraint-head">
         <SelectField id={id('type')} label={`Constraint ${n}`} value={c.type} options={CONSTRAINT_TYPES} onValue={(type) => update({ type })} />
         <TextField id={id('name')} label="Name" value={c.name} onValue={(name) => update({ name })} placeholder="(chosen by PostgreSQL)" />
-        <button type="button" class="icon-btn" aria-label={`Remove constraint ${n}`} title="Remove" onClick={remove}>
-          <Icon name="close" size={14} />
-        </button>
+        <RemoveButton what={`constraint ${n}`} onRemove={remove} />
       </div>
       {c.type === 'check' ? (
         <TextField id={id('expression')} label="Check expression" value={c.expression} onValue={(expression) => update({ expression })} placeholder="price > 0" />

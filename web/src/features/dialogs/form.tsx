@@ -74,3 +74,17 @@ export function SchemaField({ place }: { place: Place }): JSX.Element {
 export function TableField({ place }: { place: Place }): JSX.Element {
   return <TextField id="ddl-table" label="Table" value={`${place.schema}.${place.table}`} onValue={() => undefined} disabled />;
 }
+
+/** The General tab of an object that lives in a schema (or on a table): where it goes, then FIELDS. */
+export function generalSection(place: Place, fields: JSX.Element, onTable = false): Section {
+  return {
+    id: 'general',
+    title: 'General',
+    content: (
+      <div class="form-grid">
+        {onTable ? <TableField place={place} /> : <SchemaField place={place} />}
+        {fields}
+      </div>
+    ),
+  };
+}

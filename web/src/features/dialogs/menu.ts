@@ -6,7 +6,7 @@ import type { ObjectNode, Server } from '../../api/servers';
 import { errorMessage } from '../../lib/format';
 import { databaseOf, parentPath, qualifiedName, relationOf } from '../../lib/objectPath';
 import { showToast } from '../../state/toasts';
-import type { Action } from '../servers/actions';
+import type { Action } from '../servers/action';
 import { isCollection, type Entry } from '../browser/explorerModel';
 import { KIND_LABELS } from './kinds';
 import { ddlDialog } from './state';
@@ -63,8 +63,8 @@ const MAINTENANCE_LABELS: Record<MaintenanceId, string> = {
   'truncate-cascade': 'Truncate Cascade…',
 };
 
-function actionsOf(): Record<DdlActionId, Action> {
-  const all: Partial<Record<DdlActionId, Action>> = {};
+function actionsOf(): Record<DdlActionId, Action<DdlActionId>> {
+  const all: Partial<Record<DdlActionId, Action<DdlActionId>>> = {};
   for (const [id, kind] of Object.entries(CREATE_IDS) as Array<[CreateId, CreateKind]>) {
     all[id] = { id, label: `${KIND_LABELS[kind]}…`, icon: 'plus', group: 'Create' };
   }
@@ -77,7 +77,7 @@ function actionsOf(): Record<DdlActionId, Action> {
   all.properties = { id: 'properties', label: 'Properties…', icon: 'edit', key: 'F2' };
   all['count-rows'] = { id: 'count-rows', label: 'Count Rows', icon: 'table' };
   all.search = { id: 'search', label: 'Search Objects…', icon: 'search', key: 'Ctrl+Shift+K' };
-  return all as Record<DdlActionId, Action>;
+  return all as Record<DdlActionId, Action<DdlActionId>>;
 }
 
 export const DDL_ACTIONS = actionsOf();

@@ -1,19 +1,10 @@
 // The schema diagram (its layout engine runs in a worker) loads on first use.
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { lazyModule } from '../../lib/lazyModule';
 
-type ErdModule = typeof import('./ErdTab');
-
-let loaded: ErdModule | null = null;
+const useErdModule = lazyModule(() => import('./ErdTab'));
 
 export function LazyErdTab({ id }: { id: string }): JSX.Element {
-  const [mod, setMod] = useState<ErdModule | null>(loaded);
-  useEffect(() => {
-    if (mod) return;
-    void import('./ErdTab').then((m) => {
-      loaded = m;
-      setMod(m);
-    });
-  }, []);
+  const mod = useErdModule();
   return mod ? <mod.ErdTab id={id} /> : <p class="empty-state">Loading the schema diagram…</p>;
 }

@@ -1,14 +1,14 @@
 // The explorer action that opens a schema diagram: on a database (the tab
 // offers its schemas), a schema, or a table (its schema's diagram, with the
 // table selected).
-import type { IconName } from '../../components/Icon';
+import type { Action } from '../servers/action';
 import { databaseOf, pathSteps } from '../../lib/objectPath';
 import { isCollection, type Entry } from '../browser/explorerModel';
 import { openErd } from './open';
 
 export type ErdActionId = 'erd';
 
-export const ERD_ACTIONS: Record<ErdActionId, { id: ErdActionId; label: string; icon: IconName }> = {
+export const ERD_ACTIONS: Record<ErdActionId, Action<ErdActionId>> = {
   erd: { id: 'erd', label: 'Schema Diagram (ERD)', icon: 'explain' },
 };
 

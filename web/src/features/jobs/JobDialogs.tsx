@@ -7,9 +7,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
 import { archiveEntries, startJob, type ArchiveEntry, type JobKind } from '../../api/jobs';
 import type { Server } from '../../api/servers';
-import { Button } from '../../components/Button';
 import { CheckboxField, SelectField, TextField } from '../../components/Field';
-import { Dialog } from '../../components/Dialog';
+import { FormDialog, useSubmit } from '../../components/FormDialog';
 import { SectionTabs, type Section } from '../../components/SectionTabs';
 import { errorMessage } from '../../lib/format';
 import { showToast } from '../../state/toasts';
@@ -31,32 +30,16 @@ interface FrameProps {
 /** Tabs of options, the refusal in place, Start. */
 function JobFrame({ title, sections, server, kind, database, spec, startLabel }: FrameProps): JSX.Element {
   const [tab, setTab] = useState(sections[0]!.id);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
-  const start = async () => {
-    if (busy) return;
-    setBusy(true);
-    setFailure(null);
-    try {
+  const { busy, failure, run } = useSubmit();
+  const start = () =>
+    run(async () => {
       const job = await startJob(server.id, kind, database, spec);
       closeJobDialog();
       showToast(`Started: ${job.description}.`);
       jobStarted(job);
-    } catch (err) {
-      setFailure(err instanceof ApiError ? err.message : errorMessage(err));
-      setBusy(false);
-    }
-  };
-  const footer = (
-    <>
-      <Button onClick={closeJobDialog}>Cancel</Button>
-      <Button type="submit" variant="primary" busy={busy}>
-        {startLabel}
-      </Button>
-    </>
-  );
+    });
   return (
-    <Dialog title={title} size="medium" onClose={closeJobDialog} onSubmit={() => void start()} footer={footer}>
+    <FormDialog title={title} size="medium" submitLabel={startLabel} busy={busy} onSubmit={() => void start()} onClose={closeJobDialog}>
       <div class="job-dialog">
         <SectionTabs label={`${title} sections`} sections={sections} active={tab} onActivate={setTab} />
         {failure && (
@@ -65,7 +48,7 @@ function JobFrame({ title, sections, server, kind, database, spec, startLabel }:
           </p>
         )}
       </div>
-    </Dialog>
+    </FormDialog>
   );
 }
 

@@ -6,10 +6,10 @@ import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { acknowledgeJob, cancelJob, deleteJob, downloadUrl, isActive, jobLog, watchJob, type Job } from '../../api/jobs';
 import { Button } from '../../components/Button';
+import { DataTable, type Heading } from '../../components/DataTable';
 import { Icon, type IconName } from '../../components/Icon';
-import { errorMessage, formatTime } from '../../lib/format';
+import { errorMessage, formatBytes, formatSeconds, formatTime } from '../../lib/format';
 import { showToast } from '../../state/toasts';
-import { formatBytes, formatSeconds } from '../dashboard/format';
 import '../../styles/jobs.css';
 import { jobs, jobsError, refreshJobs, selectedJobId, watchJobs } from './state';
 
@@ -146,6 +146,8 @@ function JobActions({ job }: { job: Job }): JSX.Element {
   );
 }
 
+const JOB_HEADINGS: Heading[] = ['State', 'Job', 'Started', { label: 'Elapsed', class: 'num' }, { label: 'Size', class: 'num' }, { label: 'Actions', hidden: true }];
+
 export function JobsTab(): JSX.Element {
   useEffect(() => watchJobs(), []);
   const list = jobs.value;
@@ -179,49 +181,33 @@ export function JobsTab(): JSX.Element {
         <p class="empty-state">No jobs yet. Start a backup, restore, maintenance or import/export from a node’s menu in the object explorer.</p>
       ) : (
         <div class="jobs-split">
-          <div class="table-wrap jobs-list">
-            <table class="data-table jobs-table" aria-label="Jobs" onKeyDown={move}>
-              <thead>
-                <tr>
-                  <th>State</th>
-                  <th>Job</th>
-                  <th>Started</th>
-                  <th class="num">Elapsed</th>
-                  <th class="num">Size</th>
-                  <th>
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((job) => (
-                  <tr
-                    key={job.id}
-                    id={`job-row-${job.id}`}
-                    tabIndex={job === selected ? 0 : -1}
-                    aria-selected={job === selected}
-                    class={`${job === selected ? 'selected' : ''} ${job.acknowledged ? 'job-acknowledged' : ''}`}
-                    onClick={() => (selectedJobId.value = job.id)}
-                  >
-                    <td>
-                      <StateBadge job={job} />
-                    </td>
-                    <td class="job-description" title={job.command}>
-                      {job.description}
-                    </td>
-                    <td>{formatTime(job.started_at ?? job.created_at)}</td>
-                    <td class="num">{job.elapsed_seconds === null ? '—' : job.elapsed_seconds === 0 ? '< 1 s' : formatSeconds(job.elapsed_seconds)}</td>
-                    <td class="num">
-                      <Size job={job} />
-                    </td>
-                    <td>
-                      <JobActions job={job} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={JOB_HEADINGS} class="jobs-table" label="Jobs" wrap="jobs-list" onKeyDown={move}>
+            {list.map((job) => (
+              <tr
+                key={job.id}
+                id={`job-row-${job.id}`}
+                tabIndex={job === selected ? 0 : -1}
+                aria-selected={job === selected}
+                class={`${job === selected ? 'selected' : ''} ${job.acknowledged ? 'job-acknowledged' : ''}`}
+                onClick={() => (selectedJobId.value = job.id)}
+              >
+                <td>
+                  <StateBadge job={job} />
+                </td>
+                <td class="job-description" title={job.command}>
+                  {job.description}
+                </td>
+                <td>{formatTime(job.started_at ?? job.created_at)}</td>
+                <td class="num">{job.elapsed_seconds === null ? '—' : job.elapsed_seconds === 0 ? '< 1 s' : formatSeconds(job.elapsed_seconds)}</td>
+                <td class="num">
+                  <Size job={job} />
+                </td>
+                <td>
+                  <JobActions job={job} />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
           {selected && <LogView key={selected.id} job={selected} />}
         </div>
       )}

@@ -3,12 +3,12 @@
 import type { Server } from '../../api/servers';
 import { databaseOf, pathSteps } from '../../lib/objectPath';
 import { isCollection, type Entry } from '../browser/explorerModel';
-import type { IconName } from '../../components/Icon';
+import type { Action } from '../servers/action';
 import { jobDialog } from './state';
 
 export type JobActionId = 'backup' | 'backup-server' | 'restore' | 'import-export' | 'maintenance-job';
 
-export const JOB_ACTIONS: Record<JobActionId, { id: JobActionId; label: string; icon: IconName; group?: string }> = {
+export const JOB_ACTIONS: Record<JobActionId, Action<JobActionId>> = {
   backup: { id: 'backup', label: 'Backup…', icon: 'download', group: 'Tools' },
   'backup-server': { id: 'backup-server', label: 'Backup Server…', icon: 'download' },
   restore: { id: 'restore', label: 'Restore…', icon: 'upload', group: 'Tools' },

@@ -21,7 +21,8 @@ import {
 import type { JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { sqlHighlight, sqlTheme } from '../../components/sqlStyle';
-import { completionFunctions, type Completion, type EditorHandle, type FunctionCompletion } from './model';
+import { completionFunctions, type Completion, type FunctionCompletion } from './completion';
+import type { EditorHandle } from './model';
 
 export interface EditorCommands {
   run: () => void;

@@ -4,8 +4,9 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { comparePlans, misestimateLevel, slownessLevel, type Plan, type PlanNode } from './explain';
-import type { PlanEntry, QueryTab } from './model';
-import { formatCount } from './QueryTab';
+import type { QueryTab } from './model';
+import type { PlanEntry } from './plans';
+import { formatThousands } from '../../lib/format';
 
 type Mode = 'tree' | 'raw' | 'compare';
 
@@ -47,20 +48,20 @@ function NodeRow({ node, plan }: { node: PlanNode; plan: Plan }): JSX.Element {
           <td class="num">{ms(node.exclusiveTime)}</td>
           <td class="num">{ms(node.totalTime)}</td>
           <td class="num">
-            {node.actualRows === null ? '—' : formatCount(node.actualRows)}
+            {node.actualRows === null ? '—' : formatThousands(node.actualRows)}
             <Misestimate node={node} />
           </td>
-          <td class="num muted">{formatCount(node.planRows)}</td>
+          <td class="num muted">{formatThousands(node.planRows)}</td>
           <td class="num">{node.loops ?? '—'}</td>
-          <td class="num">{node.sharedHit || node.sharedRead ? `${formatCount(node.sharedHit)} / ${formatCount(node.sharedRead)}` : ''}</td>
-          <td class="num">{node.rowsRemoved ? formatCount(node.rowsRemoved) : ''}</td>
+          <td class="num">{node.sharedHit || node.sharedRead ? `${formatThousands(node.sharedHit)} / ${formatThousands(node.sharedRead)}` : ''}</td>
+          <td class="num">{node.rowsRemoved ? formatThousands(node.rowsRemoved) : ''}</td>
         </>
       ) : (
         <>
           <td class="num">
             {node.startupCost.toFixed(2)}..{node.totalCost.toFixed(2)}
           </td>
-          <td class="num">{formatCount(node.planRows)}</td>
+          <td class="num">{formatThousands(node.planRows)}</td>
         </>
       )}
     </tr>
@@ -113,6 +114,18 @@ function delta(v: number | null, digits: number): JSX.Element | null {
   return <span class={v > 0 ? 'delta-up' : 'delta-down'}>{`${v > 0 ? '+' : ''}${v.toFixed(digits)}`}</span>;
 }
 
+function PlanSelect({ id, label, plans, value, onValue }: { id?: string; label?: string; plans: PlanEntry[]; value: number; onValue: (id: number) => void }): JSX.Element {
+  return (
+    <select id={id} aria-label={label} value={value} onChange={(e) => onValue(Number(e.currentTarget.value))}>
+      {plans.map((p) => (
+        <option key={p.id} value={p.id}>
+          {p.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 function Compare({ plans }: { plans: PlanEntry[] }): JSX.Element {
   const [left, setLeft] = useState(plans.length > 1 ? plans[plans.length - 2]!.id : plans[0]!.id);
   const [right, setRight] = useState(plans[plans.length - 1]!.id);
@@ -122,13 +135,7 @@ function Compare({ plans }: { plans: PlanEntry[] }): JSX.Element {
   const pick = (id: string, value: number, set: (v: number) => void, label: string) => (
     <label class="compare-pick">
       {label}
-      <select id={id} value={value} onChange={(e) => set(Number(e.currentTarget.value))}>
-        {plans.map((p) => (
-          <option key={p.id} value={p.id}>
-            {p.label}
-          </option>
-        ))}
-      </select>
+      <PlanSelect id={id} plans={plans} value={value} onValue={set} />
     </label>
   );
   const node = (n: PlanNode | null) => (n ? `${n.type}${n.target ? ` ${n.target}` : ''}` : '—');
@@ -159,8 +166,8 @@ function Compare({ plans }: { plans: PlanEntry[] }): JSX.Element {
               <td class="num">{ms(r.left?.exclusiveTime ?? null)}</td>
               <td class="num">{ms(r.right?.exclusiveTime ?? null)}</td>
               <td class="num">{delta(r.timeDelta, 3)}</td>
-              <td class="num">{r.left ? formatCount(r.left.actualRows ?? r.left.planRows) : '—'}</td>
-              <td class="num">{r.right ? formatCount(r.right.actualRows ?? r.right.planRows) : '—'}</td>
+              <td class="num">{r.left ? formatThousands(r.left.actualRows ?? r.left.planRows) : '—'}</td>
+              <td class="num">{r.right ? formatThousands(r.right.actualRows ?? r.right.planRows) : '—'}</td>
               <td class="num">{delta(r.rowsDelta, 0)}</td>
             </tr>
           ))}
@@ -187,13 +194,7 @@ export function ExplainView({ tab }: { tab: QueryTab }): JSX.Element {
           ))}
         </div>
         {mode !== 'compare' && (
-          <select aria-label="Plan" value={entry.id} onChange={(e) => setChosen(Number(e.currentTarget.value))}>
-            {plans.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.label}
-              </option>
-            ))}
-          </select>
+          <PlanSelect label="Plan" plans={plans} value={entry.id} onValue={setChosen} />
         )}
       </div>
       {mode === 'tree' && <PlanTree plan={entry.plan} />}

@@ -7,11 +7,12 @@ import { ApiError } from '../../api/client';
 import { deleteQuery, listHistory, listQueries, saveQuery, updateQuery, type HistoryEntry, type SavedQuery } from '../../api/query';
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
+import { DataTable } from '../../components/DataTable';
 import { FormError } from '../../components/Field';
-import { errorMessage, formatTime } from '../../lib/format';
+import { SearchInput } from '../../components/SearchInput';
+import { errorMessage, formatMs, formatThousands, formatTime } from '../../lib/format';
 import { showToast } from '../../state/toasts';
 import type { QueryTab } from './model';
-import { formatCount, formatMs } from './QueryTab';
 
 interface Props {
   tab: QueryTab;
@@ -52,69 +53,38 @@ export function HistoryDialog({ tab, onClose }: Props): JSX.Element {
   return (
     <Dialog title="Query history" size="large" onClose={onClose} footer={<Button onClick={onClose}>Close</Button>}>
       <div class="filter-bar">
-        <input
-          type="search"
-          class="filter-search"
-          aria-label="Search history"
-          placeholder="Search the SQL"
-          value={q}
-          onInput={(e) => setQ(e.currentTarget.value)}
-        />
+        <SearchInput class="filter-search" placeholder="Search the SQL" label="Search history" value={q} onValue={setQ} />
         <label class="inline-check">
           <input type="checkbox" checked={thisServer} onChange={(e) => setThisServer(e.currentTarget.checked)} /> This server only
         </label>
       </div>
       <FormError message={error} />
-      <div class="table-wrap library-table">
-        <table class="data-table">
-          <thead>
-            <tr>
-              <th>Started</th>
-              <th>Database</th>
-              <th>Status</th>
-              <th class="num">Duration</th>
-              <th class="num">Rows</th>
-              <th>SQL</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries?.length === 0 && (
-              <tr>
-                <td colSpan={6} class="table-note">
-                  No scripts match.
-                </td>
-              </tr>
-            )}
-            {entries === null && !error && (
-              <tr>
-                <td colSpan={6} class="table-note">
-                  Loading…
-                </td>
-              </tr>
-            )}
-            {entries?.map((h) => (
-              <tr
-                key={h.id}
-                class="library-row"
-                tabIndex={0}
-                title={h.error ?? 'Click to insert, double-click to run'}
-                onClick={() => use(h.sql, false)}
-                onDblClick={() => use(h.sql, true)}
-                onKeyDown={(e) => e.key === 'Enter' && use(h.sql, e.shiftKey)}
-              >
-                <td class="cell-time">{formatTime(h.started_at)}</td>
-                <td>{h.database}</td>
-                <td>
-                  <span class={`hist-status is-${h.status}`}>{h.status}</span>
-                </td>
-                <td class="num">{formatMs(h.duration_ms)}</td>
-                <td class="num">{formatCount(h.row_count)}</td>
-                <td class="cell-sql">{h.sql.replace(/\s+/g, ' ').slice(0, 300)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        columns={['Started', 'Database', 'Status', { label: 'Duration', class: 'num' }, { label: 'Rows', class: 'num' }, 'SQL']}
+        wrap="library-table"
+        note={entries?.length === 0 ? 'No scripts match.' : entries === null && !error && 'Loading…'}
+      >
+        {entries?.map((h) => (
+          <tr
+            key={h.id}
+            class="library-row"
+            tabIndex={0}
+            title={h.error ?? 'Click to insert, double-click to run'}
+            onClick={() => use(h.sql, false)}
+            onDblClick={() => use(h.sql, true)}
+            onKeyDown={(e) => e.key === 'Enter' && use(h.sql, e.shiftKey)}
+          >
+            <td class="cell-time">{formatTime(h.started_at)}</td>
+            <td>{h.database}</td>
+            <td>
+              <span class={`hist-status is-${h.status}`}>{h.status}</span>
+            </td>
+            <td class="num">{formatMs(h.duration_ms)}</td>
+            <td class="num">{formatThousands(h.row_count)}</td>
+            <td class="cell-sql">{h.sql.replace(/\s+/g, ' ').slice(0, 300)}</td>
+          </tr>
+        ))}
+      </DataTable>
     </Dialog>
   );
 }
@@ -180,53 +150,35 @@ export function SavedQueriesDialog({ tab, onClose }: Props): JSX.Element {
         </Button>
       </div>
       <FormError message={error} />
-      <div class="table-wrap library-table">
-        <table class="data-table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>SQL</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {list?.length === 0 && (
-              <tr>
-                <td colSpan={3} class="table-note">
-                  No saved queries yet.
-                </td>
-              </tr>
-            )}
-            {list?.map((q) => (
-              <tr
-                key={q.id}
-                class="library-row"
-                tabIndex={0}
-                title="Click to open, double-click to run"
-                onClick={() => use(q.sql, false)}
-                onDblClick={() => use(q.sql, true)}
-                onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), use(q.sql, e.shiftKey))}
+      <DataTable columns={['Name', 'SQL', '']} wrap="library-table" note={list?.length === 0 && 'No saved queries yet.'}>
+        {list?.map((q) => (
+          <tr
+            key={q.id}
+            class="library-row"
+            tabIndex={0}
+            title="Click to open, double-click to run"
+            onClick={() => use(q.sql, false)}
+            onDblClick={() => use(q.sql, true)}
+            onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), use(q.sql, e.shiftKey))}
+          >
+            <td>{q.name}</td>
+            <td class="cell-sql">{q.sql.replace(/\s+/g, ' ').slice(0, 300)}</td>
+            <td class="num">
+              <Button
+                small
+                variant="ghost"
+                aria-label={`Delete ${q.name}`}
+                onClick={(e: MouseEvent) => {
+                  e.stopPropagation();
+                  void remove(q);
+                }}
               >
-                <td>{q.name}</td>
-                <td class="cell-sql">{q.sql.replace(/\s+/g, ' ').slice(0, 300)}</td>
-                <td class="num">
-                  <Button
-                    small
-                    variant="ghost"
-                    aria-label={`Delete ${q.name}`}
-                    onClick={(e: MouseEvent) => {
-                      e.stopPropagation();
-                      void remove(q);
-                    }}
-                  >
-                    Delete
-                  </Button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+                Delete
+              </Button>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </Dialog>
   );
 }

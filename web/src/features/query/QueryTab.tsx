@@ -9,7 +9,7 @@ import { Dialog } from '../../components/Dialog';
 import { Menu } from '../../components/Menu';
 import { SplitPane } from '../../components/SplitPane';
 import { ToolButton, ToolSeparator, Toolbar } from '../../components/Toolbar';
-import { errorMessage } from '../../lib/format';
+import { errorMessage, formatMs, formatThousands } from '../../lib/format';
 import { connect, serverList } from '../../state/servers';
 import { showToast } from '../../state/toasts';
 import { Editor, type EditorCommands } from './Editor';
@@ -254,15 +254,6 @@ function PhaseBanner({ tab }: { tab: QueryTab }): JSX.Element | null {
   }
 }
 
-export const formatCount = (n: number) => n.toLocaleString('en-US');
-
-export function formatMs(ms: number): string {
-  if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
-  const m = Math.floor(ms / 60_000);
-  return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
-
 const TX_LABELS: Record<string, [string, string]> = {
   idle: ['Idle', 'tx-idle'],
   active: ['Active', 'tx-active'],
@@ -282,7 +273,7 @@ function StatusLine({ tab }: { tab: QueryTab }): JSX.Element {
     const elapsed = tab.now.value - run.startedAt;
     state = (
       <span class="qs-state is-running">
-        <span class="spinner" aria-hidden="true" /> Running… {formatMs(Math.max(0, elapsed))} · {formatCount(rows)} rows
+        <span class="spinner" aria-hidden="true" /> Running… {formatMs(Math.max(0, elapsed))} · {formatThousands(rows)} rows
       </span>
     );
   } else if (!st || st.state === 'idle' || !run) {
@@ -301,7 +292,7 @@ function StatusLine({ tab }: { tab: QueryTab }): JSX.Element {
         {txLabel}
       </span>
       {st && run && !running && <span>Total {formatMs(st.elapsed_ms)}</span>}
-      {st && run && !running && <span>{formatCount(rows)} rows</span>}
+      {st && run && !running && <span>{formatThousands(rows)} rows</span>}
       <span class="status-fill" />
       <span class="muted">{tab.title}</span>
     </div>

@@ -8,16 +8,16 @@ import { applyEdits, type Cell, type Change, type PgError, type ResultInfo } fro
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
 import { Grid, type GridEditing } from '../../components/Grid';
-import { errorMessage } from '../../lib/format';
+import { PgErrorFields } from '../../components/PgErrorFields';
+import { errorMessage, formatMs, formatThousands } from '../../lib/format';
 import { showToast } from '../../state/toasts';
 import { ExplainView } from './ExplainView';
 import type { QueryTab, ResultKey, ViewState } from './model';
-import { formatCount, formatMs } from './QueryTab';
 
 function resultLabel(r: ResultInfo, k: number, running: boolean): string {
   if (!r.has_rows) return r.command || `Result ${k + 1}`;
   const more = running && !r.complete ? '…' : '';
-  return `Result ${k + 1} · ${formatCount(r.row_count)} ${r.row_count === 1 ? 'row' : 'rows'}${more}`;
+  return `Result ${k + 1} · ${formatThousands(r.row_count)} ${r.row_count === 1 ? 'row' : 'rows'}${more}`;
 }
 
 export function Results({ tab }: { tab: QueryTab }): JSX.Element {
@@ -99,32 +99,14 @@ function ErrorBlock({ error, offsetNote }: { error: PgError; offsetNote: string 
         <span class="pg-error-code">{error.sqlstate}</span>
         <strong>{error.message}</strong>
       </div>
-      <dl class="pg-error-fields">
-        {error.detail && (
-          <>
-            <dt>Detail</dt>
-            <dd>{error.detail}</dd>
-          </>
-        )}
-        {error.hint && (
-          <>
-            <dt>Hint</dt>
-            <dd>{error.hint}</dd>
-          </>
-        )}
-        {error.where && (
-          <>
-            <dt>Context</dt>
-            <dd>{error.where}</dd>
-          </>
-        )}
-        {offsetNote && (
-          <>
-            <dt>Position</dt>
-            <dd>{offsetNote}</dd>
-          </>
-        )}
-      </dl>
+      <PgErrorFields
+        fields={[
+          ['Detail', error.detail],
+          ['Hint', error.hint],
+          ['Context', error.where],
+          ['Position', offsetNote],
+        ]}
+      />
     </div>
   );
 }
@@ -150,13 +132,13 @@ function Messages({ tab }: { tab: QueryTab }): JSX.Element {
           <span class="message-text">{n.message}</span>
         </div>
       ))}
-      {st.notices_dropped > 0 && <div class="message-row muted">{formatCount(st.notices_dropped)} more notices were dropped.</div>}
+      {st.notices_dropped > 0 && <div class="message-row muted">{formatThousands(st.notices_dropped)} more notices were dropped.</div>}
       {st.results.map((r, i) => (
         <div key={`r${i}`} class="message-row">
           <span class="message-sev">{r.complete ? 'OK' : 'PARTIAL'}</span>
           <span class="message-text">
             {r.command || 'Result'}
-            {r.has_rows ? ` · ${formatCount(r.row_count)} rows` : ''}
+            {r.has_rows ? ` · ${formatThousands(r.row_count)} rows` : ''}
           </span>
         </div>
       ))}
@@ -192,6 +174,9 @@ function DataEditor({ tab, view, result }: { tab: QueryTab; view: ViewState; res
   const columns = result.columns;
   const serverRows = result.row_count;
   const done = !tab.running && result.complete;
+  // Drawn again once a starting run lets the grid ask for rows: its props alone do not
+  // change then, and the grid asks again only when its reader does.
+  void tab.settled.value;
   const load = tab.loadRows(0);
   const loadValue = tab.loadValue(0);
 

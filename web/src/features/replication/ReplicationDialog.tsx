@@ -7,11 +7,11 @@ import { useEffect, useState } from 'preact/hooks';
 import { logicalStatus, replicationSetup, subscriptionAction, type LogicalStatus, type SubscriptionAction } from '../../api/replication';
 import type { Server } from '../../api/servers';
 import { Button } from '../../components/Button';
+import { DataTable } from '../../components/DataTable';
 import { SelectField, TextAreaField, TextField } from '../../components/Field';
-import { errorMessage } from '../../lib/format';
+import { errorMessage, formatBytes } from '../../lib/format';
 import { currentServers } from '../../state/servers';
 import { showToast } from '../../state/toasts';
-import { formatBytes } from '../dashboard/format';
 import { DdlFrame } from '../dialogs/DdlFrame';
 
 function useStatus(server: Server, database: string): { status: LogicalStatus | null; error: string | null; reload: () => void } {
@@ -54,99 +54,54 @@ function StatusView({ server, database }: { server: Server; database: string }):
   return (
     <div class="form-grid">
       {status.wal_level !== 'logical' && <p class="field-hint">wal_level is {status.wal_level}: this server cannot publish until it is set to logical and restarted.</p>}
-      <table class="data-table" aria-label="Publications">
-        <thead>
-          <tr>
-            <th>Publication</th>
-            <th>Tables</th>
-            <th>Publishes</th>
+      <DataTable columns={['Publication', 'Tables', 'Publishes']} label="Publications" note={status.publications.length === 0 && <>No publications in {database}.</>}>
+        {status.publications.map((p) => (
+          <tr key={p.name}>
+            <td>{p.name}</td>
+            <td>{p.all_tables ? 'all tables' : p.tables.map((t) => `${t.schema}.${t.name}`).join(', ')}</td>
+            <td>{p.publish.join(', ')}</td>
           </tr>
-        </thead>
-        <tbody>
-          {status.publications.length === 0 && (
-            <tr>
-              <td colSpan={3} class="table-note">
-                No publications in {database}.
-              </td>
-            </tr>
-          )}
-          {status.publications.map((p) => (
-            <tr key={p.name}>
-              <td>{p.name}</td>
-              <td>{p.all_tables ? 'all tables' : p.tables.map((t) => `${t.schema}.${t.name}`).join(', ')}</td>
-              <td>{p.publish.join(', ')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <table class="data-table" aria-label="Subscriptions">
-        <thead>
-          <tr>
-            <th>Subscription</th>
-            <th>State</th>
-            <th>Tables</th>
-            <th>Received</th>
-            <th>
-              <span class="visually-hidden">Actions</span>
-            </th>
+        ))}
+      </DataTable>
+      <DataTable
+        columns={['Subscription', 'State', 'Tables', 'Received', { label: 'Actions', hidden: true }]}
+        label="Subscriptions"
+        note={status.subscriptions.length === 0 && <>No subscriptions in {database}.</>}
+      >
+        {status.subscriptions.map((s) => (
+          <tr key={s.name}>
+            <td>{s.name}</td>
+            <td>{s.enabled ? (s.worker_pid ? 'streaming' : 'enabled, no worker') : 'disabled'}</td>
+            <td>{s.tables.map((t) => `${t.table}: ${t.state}`).join(', ')}</td>
+            <td>{s.received_lsn ?? '—'}</td>
+            <td class="job-actions">
+              <Button small onClick={() => void act(s.name, s.enabled ? 'disable' : 'enable')}>
+                {s.enabled ? 'Disable' : 'Enable'}
+              </Button>
+              <Button small onClick={() => void act(s.name, 'refresh')}>
+                Refresh
+              </Button>
+              <Button small variant="danger" onClick={() => void act(s.name, 'drop')}>
+                Drop
+              </Button>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {status.subscriptions.length === 0 && (
-            <tr>
-              <td colSpan={5} class="table-note">
-                No subscriptions in {database}.
-              </td>
-            </tr>
-          )}
-          {status.subscriptions.map((s) => (
-            <tr key={s.name}>
-              <td>{s.name}</td>
-              <td>{s.enabled ? (s.worker_pid ? 'streaming' : 'enabled, no worker') : 'disabled'}</td>
-              <td>{s.tables.map((t) => `${t.table}: ${t.state}`).join(', ')}</td>
-              <td>{s.received_lsn ?? '—'}</td>
-              <td class="job-actions">
-                <Button small onClick={() => void act(s.name, s.enabled ? 'disable' : 'enable')}>
-                  {s.enabled ? 'Disable' : 'Enable'}
-                </Button>
-                <Button small onClick={() => void act(s.name, 'refresh')}>
-                  Refresh
-                </Button>
-                <Button small variant="danger" onClick={() => void act(s.name, 'drop')}>
-                  Drop
-                </Button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <table class="data-table" aria-label="Replication slots">
-        <thead>
-          <tr>
-            <th>Slot</th>
-            <th>Database</th>
-            <th>Active</th>
-            <th class="num">Lag</th>
+        ))}
+      </DataTable>
+      <DataTable
+        columns={['Slot', 'Database', 'Active', { label: 'Lag', class: 'num' }]}
+        label="Replication slots"
+        note={status.slots.length === 0 && 'No replication slots on this server.'}
+      >
+        {status.slots.map((s) => (
+          <tr key={s.name}>
+            <td>{s.name}</td>
+            <td>{s.database ?? '—'}</td>
+            <td>{s.active ? 'yes' : 'no'}</td>
+            <td class="num">{s.lag_bytes === null ? '—' : formatBytes(s.lag_bytes)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {status.slots.length === 0 && (
-            <tr>
-              <td colSpan={4} class="table-note">
-                No replication slots on this server.
-              </td>
-            </tr>
-          )}
-          {status.slots.map((s) => (
-            <tr key={s.name}>
-              <td>{s.name}</td>
-              <td>{s.database ?? '—'}</td>
-              <td>{s.active ? 'yes' : 'no'}</td>
-              <td class="num">{s.lag_bytes === null ? '—' : formatBytes(s.lag_bytes)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
     </div>
   );
 }

@@ -5,6 +5,7 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { alterDefaultPrivileges, listDefaultPrivileges, type DefaultPrivilege } from '../../api/roles';
 import type { Server } from '../../api/servers';
+import { DataTable } from '../../components/DataTable';
 import { CheckboxField, SelectField, TextField } from '../../components/Field';
 import { errorMessage } from '../../lib/format';
 import { showToast } from '../../state/toasts';
@@ -65,38 +66,24 @@ export function DefaultPrivilegesDialog({ server, database, schema, onClose }: P
   const list = (
     <div class="form-grid">
       {loadError && <p class="field-error">{loadError}</p>}
-      <table class="data-table" aria-label="Default privileges">
-        <thead>
-          <tr>
-            <th>Objects created by</th>
-            <th>In schema</th>
-            <th>Kind</th>
-            <th>Grantee</th>
-            <th>Privileges</th>
+      <DataTable
+        columns={['Objects created by', 'In schema', 'Kind', 'Grantee', 'Privileges']}
+        label="Default privileges"
+        note={current?.length === 0 && <>No default privileges in {database}: new objects get PostgreSQL's defaults.</>}
+      >
+        {current?.map((d) => (
+          <tr key={`${d.role}:${d.schema}:${d.object_type}:${d.grantee}`}>
+            <td>{d.role}</td>
+            <td>{d.schema ?? 'every schema'}</td>
+            <td>{d.object_type}</td>
+            <td>{d.grantee}</td>
+            <td>
+              {d.privileges.join(', ')}
+              {d.grantable ? ' (with grant option)' : ''}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {current?.length === 0 && (
-            <tr>
-              <td colSpan={5} class="table-note">
-                No default privileges in {database}: new objects get PostgreSQL's defaults.
-              </td>
-            </tr>
-          )}
-          {current?.map((d) => (
-            <tr key={`${d.role}:${d.schema}:${d.object_type}:${d.grantee}`}>
-              <td>{d.role}</td>
-              <td>{d.schema ?? 'every schema'}</td>
-              <td>{d.object_type}</td>
-              <td>{d.grantee}</td>
-              <td>
-                {d.privileges.join(', ')}
-                {d.grantable ? ' (with grant option)' : ''}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
     </div>
   );
   const form = (

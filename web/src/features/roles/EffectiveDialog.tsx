@@ -7,6 +7,7 @@ import { effectivePrivileges, type EffectivePrivileges } from '../../api/roles';
 import type { Server } from '../../api/servers';
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
+import { DataTable } from '../../components/DataTable';
 import { Icon } from '../../components/Icon';
 import { SelectField } from '../../components/Field';
 import { errorMessage } from '../../lib/format';
@@ -55,24 +56,15 @@ export function EffectiveDialog({ server, path, label, onClose }: EffectiveDialo
             <p class="muted">
               {answer.type} {answer.object}, owned by {answer.effective.owner}
             </p>
-            <table class="data-table" aria-label="Effective privileges">
-              <thead>
-                <tr>
-                  <th>Privilege</th>
-                  <th>Has it</th>
-                  <th>Because</th>
+            <DataTable columns={['Privilege', 'Has it', 'Because']} label="Effective privileges">
+              {answer.effective.privileges.map((p) => (
+                <tr key={p.privilege}>
+                  <td>{p.privilege}</td>
+                  <td class={p.granted ? 'job-succeeded' : 'muted'}>{p.granted ? <Icon name="check" size={12} /> : '—'}</td>
+                  <td>{p.via.join(', ') || (p.granted ? '' : 'not granted')}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {answer.effective.privileges.map((p) => (
-                  <tr key={p.privilege}>
-                    <td>{p.privilege}</td>
-                    <td class={p.granted ? 'job-succeeded' : 'muted'}>{p.granted ? <Icon name="check" size={12} /> : '—'}</td>
-                    <td>{p.via.join(', ') || (p.granted ? '' : 'not granted')}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           </>
         )}
       </div>

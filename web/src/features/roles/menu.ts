@@ -1,14 +1,14 @@
 // The explorer actions for roles and privileges: Create ▸ Login/Group Role…,
 // a role's Properties…, and the Grant Wizard on a database, a schema or one
 // of its objects.
-import type { IconName } from '../../components/Icon';
+import type { Action } from '../servers/action';
 import { databaseOf, parentPath, pathSteps } from '../../lib/objectPath';
 import { isCollection, type Entry } from '../browser/explorerModel';
 import { roleDialog } from './state';
 
 export type RoleActionId = 'create-role' | 'role-properties' | 'grant-wizard' | 'logical-replication' | 'effective-privileges' | 'membership-graph' | 'default-privileges';
 
-export const ROLE_ACTIONS: Record<RoleActionId, { id: RoleActionId; label: string; icon: IconName; group?: string; key?: string }> = {
+export const ROLE_ACTIONS: Record<RoleActionId, Action<RoleActionId>> = {
   'create-role': { id: 'create-role', label: 'Login/Group Role…', icon: 'plus', group: 'Create' },
   'role-properties': { id: 'role-properties', label: 'Properties…', icon: 'edit', key: 'F2' },
   'grant-wizard': { id: 'grant-wizard', label: 'Grant Wizard…', icon: 'users', group: 'Tools' },

@@ -2,10 +2,8 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { createGroup, renameGroup, type ServerGroup } from '../../api/servers';
-import { Button } from '../../components/Button';
-import { Dialog } from '../../components/Dialog';
-import { FormError, TextField } from '../../components/Field';
-import { errorMessage } from '../../lib/format';
+import { TextField } from '../../components/Field';
+import { FormDialog, useSubmit } from '../../components/FormDialog';
 import { groupNodeId, loadServers, selectedId } from '../../state/servers';
 import { showToast } from '../../state/toasts';
 
@@ -17,48 +15,32 @@ interface GroupDialogProps {
 
 export function GroupDialog({ group, onClose }: GroupDialogProps): JSX.Element {
   const [name, setName] = useState(group?.name ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, failure, run } = useSubmit();
+  const trimmed = name.trim();
 
-  const submit = async () => {
-    if (busy) return;
-    const trimmed = name.trim();
-    if (!trimmed) {
-      setError('Enter a name for the group.');
-      return;
+  const save = async () => {
+    if (group) {
+      await renameGroup(group.id, trimmed);
+      showToast(`Group renamed to ${trimmed}.`);
+    } else {
+      const created = await createGroup(trimmed);
+      selectedId.value = groupNodeId(created.id);
+      showToast(`Group ${created.name} added.`);
     }
-    setBusy(true);
-    setError(null);
-    try {
-      if (group) {
-        await renameGroup(group.id, trimmed);
-        showToast(`Group renamed to ${trimmed}.`);
-      } else {
-        const created = await createGroup(trimmed);
-        selectedId.value = groupNodeId(created.id);
-        showToast(`Group ${created.name} added.`);
-      }
-      void loadServers();
-      onClose();
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
+    void loadServers();
+    onClose();
   };
 
-  const footer = (
-    <>
-      <Button onClick={onClose}>Cancel</Button>
-      <Button type="submit" variant="primary" busy={busy}>
-        {group ? 'Rename' : 'Add group'}
-      </Button>
-    </>
-  );
-
   return (
-    <Dialog title={group ? `Rename group ${group.name}` : 'Add server group'} size="small" onClose={onClose} onSubmit={submit} footer={footer}>
+    <FormDialog
+      title={group ? `Rename group ${group.name}` : 'Add server group'}
+      submitLabel={group ? 'Rename' : 'Add group'}
+      busy={busy}
+      error={failure}
+      onSubmit={() => void run(save, () => (trimmed ? null : 'Enter a name for the group.'))}
+      onClose={onClose}
+    >
       <TextField id="group-name" label="Name" required value={name} onValue={setName} />
-      <FormError message={error} />
-    </Dialog>
+    </FormDialog>
   );
 }

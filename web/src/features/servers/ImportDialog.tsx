@@ -4,9 +4,9 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError } from '../../api/client';
 import { importServers, type ImportProblem } from '../../api/servers';
-import { Button } from '../../components/Button';
-import { Dialog } from '../../components/Dialog';
+import { DataTable } from '../../components/DataTable';
 import { FormError, TextAreaField } from '../../components/Field';
+import { FormDialog } from '../../components/FormDialog';
 import { errorMessage } from '../../lib/format';
 import { refreshAll } from '../../state/servers';
 import { showToast } from '../../state/toasts';
@@ -30,26 +30,15 @@ function parse(text: string): { value: unknown } | { error: string } {
 
 function ProblemList({ problems }: { problems: ImportProblem[] }): JSX.Element {
   return (
-    <div class="table-wrap import-problems">
-      <table class="data-table">
-        <thead>
-          <tr>
-            <th>Entry</th>
-            <th>Key</th>
-            <th>Problem</th>
-          </tr>
-        </thead>
-        <tbody>
-          {problems.map((p, i) => (
-            <tr key={i}>
-              <td class="cell-mono">{p.entry}</td>
-              <td class="cell-mono">{p.key}</td>
-              <td class="cell-wrap">{p.reason}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable columns={['Entry', 'Key', 'Problem']} wrap="import-problems">
+      {problems.map((p, i) => (
+        <tr key={i}>
+          <td class="cell-mono">{p.entry}</td>
+          <td class="cell-mono">{p.key}</td>
+          <td class="cell-wrap">{p.reason}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 
@@ -99,17 +88,8 @@ export function ImportDialog({ onClose }: ImportDialogProps): JSX.Element {
     }
   };
 
-  const footer = (
-    <>
-      <Button onClick={onClose}>Cancel</Button>
-      <Button type="submit" variant="primary" busy={busy}>
-        Import
-      </Button>
-    </>
-  );
-
   return (
-    <Dialog title="Import servers" size="medium" onClose={onClose} onSubmit={submit} footer={footer}>
+    <FormDialog title="Import servers" size="medium" submitLabel="Import" busy={busy} onSubmit={submit} onClose={onClose}>
       <p class="muted">
         A <code>servers.json</code> as pgAdmin's <code>setup.py dump-servers</code> writes it. Groups that do not exist yet are created.
       </p>
@@ -134,6 +114,6 @@ export function ImportDialog({ onClose }: ImportDialogProps): JSX.Element {
       />
       <FormError message={error} />
       {problems.length > 0 && <ProblemList problems={problems} />}
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -1,7 +1,7 @@
 // The Parameters tab: libpq connection parameters as rows of name and value.
 import type { JSX } from 'preact';
-import { Button } from '../../components/Button';
-import { Icon } from '../../components/Icon';
+import { DataTable } from '../../components/DataTable';
+import { AddRowButton, RemoveButton } from '../../components/RowEditing';
 import { StoragePicker } from '../storage/StoragePicker';
 import { PARAMETER_KEYS, PARAMETER_VALUES, SECRET_PARAMS, paramRow, type FieldErrors, type ParamRow } from './serverForm';
 
@@ -40,92 +40,69 @@ export function ParamsEditor({ rows, errors, onRows }: ParamsEditorProps): JSX.E
 
   return (
     <div class="params-editor">
-      <div class="table-wrap">
-        <table class="data-table params-table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Value</th>
-              <th class="actions-col">
-                <span class="visually-hidden">Remove</span>
-              </th>
+      <DataTable
+        columns={['Name', 'Value', { label: 'Remove', class: 'actions-col', hidden: true }]}
+        class="params-table"
+        wrap=""
+        note={rows.length === 0 && "No connection parameters. libpq's defaults apply."}
+      >
+        {rows.map((r, i) => {
+          const error = errors[`param:${r.row}`];
+          return (
+            <tr key={r.row} class={error ? 'is-invalid' : undefined}>
+              <td class="param-key">
+                <select
+                  id={`param-key-${r.row}`}
+                  aria-label={`Name of parameter ${i + 1}`}
+                  value={r.key}
+                  onChange={(e) => update(r.row, { key: e.currentTarget.value })}
+                >
+                  {PARAMETER_KEYS.map((k) => (
+                    <option key={k} value={k}>
+                      {k}
+                    </option>
+                  ))}
+                </select>
+              </td>
+              <td class="param-value">
+                {FILE_KEYS.has(r.key) ? (
+                  <StoragePicker
+                    mode="open"
+                    id={`param-value-${r.row}`}
+                    ariaLabel={`Value of ${r.key}`}
+                    placeholder={r.key === 'passfile' ? 'pgpass' : `certs/${r.key.replace('ssl', '')}.crt`}
+                    value={r.value}
+                    onValue={(value) => update(r.row, { value })}
+                  />
+                ) : (
+                <input
+                  id={`param-value-${r.row}`}
+                  // Preact types password inputs without a list; sslpassword has no suggestions.
+                  type={(SECRET_PARAMS.has(r.key) ? 'password' : 'text') as 'text'}
+                  placeholder={r.saved ? 'Kept encrypted; type to replace' : undefined}
+                  aria-label={`Value of ${r.key}`}
+                  aria-invalid={error ? true : undefined}
+                  aria-describedby={error ? `param-error-${r.row}` : undefined}
+                  list={PARAMETER_VALUES[r.key] ? `param-values-${r.key}` : undefined}
+                  value={r.value}
+                  autocomplete="off"
+                  spellcheck={false}
+                  onInput={(e) => update(r.row, { value: e.currentTarget.value })}
+                />
+                )}
+                {error && (
+                  <p id={`param-error-${r.row}`} class="field-error">
+                    {error}
+                  </p>
+                )}
+              </td>
+              <td class="actions-col">
+                <RemoveButton what={r.key} onRemove={() => onRows(rows.filter((x) => x.row !== r.row))} />
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {rows.length === 0 && (
-              <tr>
-                <td colSpan={3} class="table-note">
-                  No connection parameters. libpq's defaults apply.
-                </td>
-              </tr>
-            )}
-            {rows.map((r, i) => {
-              const error = errors[`param:${r.row}`];
-              return (
-                <tr key={r.row} class={error ? 'is-invalid' : undefined}>
-                  <td class="param-key">
-                    <select
-                      id={`param-key-${r.row}`}
-                      aria-label={`Name of parameter ${i + 1}`}
-                      value={r.key}
-                      onChange={(e) => update(r.row, { key: e.currentTarget.value })}
-                    >
-                      {PARAMETER_KEYS.map((k) => (
-                        <option key={k} value={k}>
-                          {k}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                  <td class="param-value">
-                    {FILE_KEYS.has(r.key) ? (
-                      <StoragePicker
-                        mode="open"
-                        id={`param-value-${r.row}`}
-                        ariaLabel={`Value of ${r.key}`}
-                        placeholder={r.key === 'passfile' ? 'pgpass' : `certs/${r.key.replace('ssl', '')}.crt`}
-                        value={r.value}
-                        onValue={(value) => update(r.row, { value })}
-                      />
-                    ) : (
-                    <input
-                      id={`param-value-${r.row}`}
-                      // Preact types password inputs without a list; sslpassword has no suggestions.
-                      type={(SECRET_PARAMS.has(r.key) ? 'password' : 'text') as 'text'}
-                      placeholder={r.saved ? 'Kept encrypted; type to replace' : undefined}
-                      aria-label={`Value of ${r.key}`}
-                      aria-invalid={error ? true : undefined}
-                      aria-describedby={error ? `param-error-${r.row}` : undefined}
-                      list={PARAMETER_VALUES[r.key] ? `param-values-${r.key}` : undefined}
-                      value={r.value}
-                      autocomplete="off"
-                      spellcheck={false}
-                      onInput={(e) => update(r.row, { value: e.currentTarget.value })}
-                    />
-                    )}
-                    {error && (
-                      <p id={`param-error-${r.row}`} class="field-error">
-                        {error}
-                      </p>
-                    )}
-                  </td>
-                  <td class="actions-col">
-                    <button
-                      type="button"
-                      class="icon-btn"
-                      aria-label={`Remove ${r.key}`}
-                      title="Remove"
-                      onClick={() => onRows(rows.filter((x) => x.row !== r.row))}
-                    >
-                      <Icon name="close" size={14} />
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </DataTable>
       {rows.some((r) => FILE_KEYS.has(r.key)) && (
         <p class="muted params-note">
           Files are read from your storage: <code>certs/ca.crt</code> (or <code>/certs/ca.crt</code>, as pgAdmin wrote it) is the file
@@ -135,11 +112,7 @@ export function ParamsEditor({ rows, errors, onRows }: ParamsEditorProps): JSX.E
       {[...new Set(rows.map((r) => r.key))].map((k) => (
         <ValueSuggestions key={k} keyName={k} />
       ))}
-      <div>
-        <Button small onClick={add}>
-          <Icon name="plus" size={12} /> Add parameter
-        </Button>
-      </div>
+      <AddRowButton noun="parameter" onAdd={add} />
     </div>
   );
 }

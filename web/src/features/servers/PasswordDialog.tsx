@@ -3,9 +3,8 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { Server } from '../../api/servers';
-import { Button } from '../../components/Button';
-import { Dialog } from '../../components/Dialog';
-import { CheckboxField, FormError, TextField } from '../../components/Field';
+import { CheckboxField, TextField } from '../../components/Field';
+import { FormDialog } from '../../components/FormDialog';
 import { cancelConnect, connectWithPassword } from '../../state/servers';
 
 interface PasswordDialogProps {
@@ -41,18 +40,9 @@ export function PasswordDialog({ server, message, onClose }: PasswordDialogProps
     document.getElementById('connect-password')?.focus();
   };
 
-  const footer = (
-    <>
-      <Button onClick={cancel}>Cancel</Button>
-      <Button type="submit" variant="primary" busy={busy}>
-        Connect
-      </Button>
-    </>
-  );
-
   const user = server.shared && !server.owned ? server.shared_username ?? server.username : server.username;
   return (
-    <Dialog title={`Connect to ${server.name}`} size="small" onClose={cancel} onSubmit={submit} footer={footer}>
+    <FormDialog title={`Connect to ${server.name}`} submitLabel="Connect" busy={busy} error={error} onSubmit={submit} onClose={cancel}>
       <p class="connect-who">
         <span class="muted">User</span> <strong>{user ?? '(default)'}</strong>
         {server.host && (
@@ -65,7 +55,6 @@ export function PasswordDialog({ server, message, onClose }: PasswordDialogProps
       </p>
       <TextField id="connect-password" label="Password" type="password" value={password} onValue={setPassword} />
       <CheckboxField id="connect-save" label="Save password" checked={save} onValue={setSave} />
-      <FormError message={error} />
-    </Dialog>
+    </FormDialog>
   );
 }

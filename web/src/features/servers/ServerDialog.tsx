@@ -4,9 +4,8 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { createServer, updateServer, type Server } from '../../api/servers';
-import { Button } from '../../components/Button';
-import { CheckboxField, ColorField, FormError, TextAreaField, TextField } from '../../components/Field';
-import { Dialog } from '../../components/Dialog';
+import { CheckboxField, ColorField, TextAreaField, TextField, type TextFieldProps } from '../../components/Field';
+import { FormDialog } from '../../components/FormDialog';
 import { ListField } from '../../components/ListField';
 import { SectionTabs } from '../../components/SectionTabs';
 import { errorMessage } from '../../lib/format';
@@ -58,20 +57,20 @@ function focusField(field: string): void {
   requestAnimationFrame(() => document.getElementById(id)?.focus());
 }
 
-function GeneralPanel({ form, errors, set }: PanelProps): JSX.Element {
+type TextKey = 'name' | 'group' | 'sharedUsername' | 'host' | 'port' | 'maintenanceDb' | 'username' | 'role' | 'service' | 'password';
+
+/** A text field of the form: its id, value, change and error follow from its key. */
+function FormText({ panel, field, ...rest }: { panel: PanelProps; field: TextKey } & Omit<TextFieldProps, 'id' | 'value' | 'onValue' | 'error'>): JSX.Element {
+  const { form, errors, set } = panel;
+  return <TextField id={`server-${field}`} value={form[field]} onValue={(v) => set(field, v)} error={errors[field]} {...rest} />;
+}
+
+function GeneralPanel(panel: PanelProps): JSX.Element {
+  const { form, set } = panel;
   return (
     <div class="form-grid">
-      <TextField id="server-name" label="Name" required value={form.name} onValue={(v) => set('name', v)} error={errors.name} />
-      <TextField
-        id="server-group"
-        label="Server group"
-        required
-        list="server-group-names"
-        value={form.group}
-        onValue={(v) => set('group', v)}
-        error={errors.group}
-        hint="Choose a group or type a new name."
-      />
+      <FormText panel={panel} field="name" label="Name" required />
+      <FormText panel={panel} field="group" label="Server group" required list="server-group-names" hint="Choose a group or type a new name." />
       <datalist id="server-group-names">
         {currentGroups().map((g) => (
           <option key={g.id} value={g.name} />
@@ -85,68 +84,31 @@ function GeneralPanel({ form, errors, set }: PanelProps): JSX.Element {
       {isAdmin.value && (
         <>
           <CheckboxField id="server-shared" label="Shared with all users" checked={form.shared} onValue={(v) => set('shared', v)} />
-          {form.shared && (
-            <TextField
-              id="server-sharedUsername"
-              label="Shared username"
-              value={form.sharedUsername}
-              onValue={(v) => set('sharedUsername', v)}
-              error={errors.sharedUsername}
-              hint="The PostgreSQL user other users connect as."
-            />
-          )}
+          {form.shared && <FormText panel={panel} field="sharedUsername" label="Shared username" hint="The PostgreSQL user other users connect as." />}
         </>
       )}
     </div>
   );
 }
 
-function ConnectionPanel({ form, errors, set, creating }: PanelProps & { creating: boolean }): JSX.Element {
+function ConnectionPanel({ creating, ...panel }: PanelProps & { creating: boolean }): JSX.Element {
+  const { form, set } = panel;
   return (
     <div class="form-grid">
-      <TextField
-        id="server-host"
-        label="Host name/address"
-        value={form.host}
-        onValue={(v) => set('host', v)}
-        error={errors.host}
-        placeholder="db.example.com, 10.0.0.5 or /var/run/postgresql"
-      />
+      <FormText panel={panel} field="host" label="Host name/address" placeholder="db.example.com, 10.0.0.5 or /var/run/postgresql" />
       <div class="form-pair">
-        <TextField id="server-port" label="Port" inputMode="numeric" value={form.port} onValue={(v) => set('port', v)} error={errors.port} />
-        <TextField
-          id="server-maintenanceDb"
-          label="Maintenance database"
-          value={form.maintenanceDb}
-          onValue={(v) => set('maintenanceDb', v)}
-          error={errors.maintenanceDb}
-        />
+        <FormText panel={panel} field="port" label="Port" inputMode="numeric" />
+        <FormText panel={panel} field="maintenanceDb" label="Maintenance database" />
       </div>
       <div class="form-pair">
-        <TextField id="server-username" label="Username" value={form.username} onValue={(v) => set('username', v)} error={errors.username} />
-        <TextField id="server-role" label="Role" value={form.role} onValue={(v) => set('role', v)} error={errors.role} hint="SET ROLE after connecting." />
+        <FormText panel={panel} field="username" label="Username" />
+        <FormText panel={panel} field="role" label="Role" hint="SET ROLE after connecting." />
       </div>
-      <TextField
-        id="server-service"
-        label="Service"
-        value={form.service}
-        onValue={(v) => set('service', v)}
-        error={errors.service}
-        hint="A service from pg_service.conf; it may supply the host, port and user."
-      />
+      <FormText panel={panel} field="service" label="Service" hint="A service from pg_service.conf; it may supply the host, port and user." />
       {creating && (
         <div class="password-row">
           <CheckboxField id="server-savePassword" label="Save password" checked={form.savePassword} onValue={(v) => set('savePassword', v)} />
-          <TextField
-            id="server-password"
-            label="Password"
-            type="password"
-            autoComplete="new-password"
-            disabled={!form.savePassword}
-            value={form.password}
-            onValue={(v) => set('password', v)}
-            error={errors.password}
-          />
+          <FormText panel={panel} field="password" label="Password" type="password" autoComplete="new-password" disabled={!form.savePassword} />
         </div>
       )}
     </div>
@@ -230,25 +192,9 @@ export function ServerDialog({ server, groupId, onClose }: ServerDialogProps): J
     { id: 'advanced', title: 'Advanced', invalid: invalidOn('advanced'), content: <AdvancedPanel {...panel} /> },
   ];
 
-  const footer = (
-    <>
-      <Button onClick={onClose}>Cancel</Button>
-      <Button type="submit" variant="primary" busy={busy}>
-        Save
-      </Button>
-    </>
-  );
-
   return (
-    <Dialog
-      title={creating ? 'Add server' : `Edit server ${server.name}`}
-      size="medium"
-      onClose={onClose}
-      onSubmit={submit}
-      footer={footer}
-    >
+    <FormDialog title={creating ? 'Add server' : `Edit server ${server.name}`} size="medium" submitLabel="Save" busy={busy} error={error} onSubmit={submit} onClose={onClose}>
       <SectionTabs label="Server properties" sections={sections} active={tab} onActivate={(id) => setTab(id as Tab)} />
-      <FormError message={error} />
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -1,6 +1,5 @@
 // What the explorer's toolbar, context menu and keys can do to a node.
 import { exportUrl, type Server } from '../../api/servers';
-import type { IconName } from '../../components/Icon';
 import { databaseOf, parentPath, relationOf } from '../../lib/objectPath';
 import {
   connect,
@@ -12,6 +11,7 @@ import {
   refreshObjects,
   reloadObjects,
 } from '../../state/servers';
+import type { Action } from './action';
 import { explorerModel, isCollection, type Entry } from '../browser/explorerModel';
 import { refreshObjectAt } from '../browser/objectPanel';
 import { DDL_ACTIONS, canRunDdl, ddlMenuGroups, isDdlAction, runDdl, type DdlActionId } from '../dialogs/menu';
@@ -42,17 +42,7 @@ export type ActionId =
   | RoleActionId
   | ErdActionId;
 
-export interface Action {
-  id: ActionId;
-  label: string;
-  icon: IconName;
-  /** The key that runs it in the tree, for menus and tooltips. */
-  key?: string;
-  /** Menus show a heading with this over the action and its neighbours of the same group. */
-  group?: string;
-}
-
-export const ACTIONS: Record<ActionId, Action> = {
+export const ACTIONS: Record<ActionId, Action<ActionId>> = {
   'add-server': { id: 'add-server', label: 'Add server…', icon: 'serverPlus' },
   'add-group': { id: 'add-group', label: 'Add group…', icon: 'folderPlus' },
   edit: { id: 'edit', label: 'Edit…', icon: 'edit', key: 'F2' },

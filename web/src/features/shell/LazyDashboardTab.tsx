@@ -1,19 +1,10 @@
 // The dashboard (charts, monitoring panels and uPlot) is loaded on first use.
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { lazyModule } from '../../lib/lazyModule';
 
-type DashboardModule = typeof import('../dashboard/DashboardTab');
-
-let loaded: DashboardModule | null = null;
+const useDashboardModule = lazyModule(() => import('../dashboard/DashboardTab'));
 
 export function LazyDashboardTab({ id }: { id: string }): JSX.Element {
-  const [mod, setMod] = useState<DashboardModule | null>(loaded);
-  useEffect(() => {
-    if (mod) return;
-    void import('../dashboard/DashboardTab').then((m) => {
-      loaded = m;
-      setMod(m);
-    });
-  }, []);
+  const mod = useDashboardModule();
   return mod ? <mod.DashboardTab id={id} /> : <p class="empty-state">Loading the dashboard…</p>;
 }

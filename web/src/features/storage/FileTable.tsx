@@ -6,8 +6,8 @@ import type { JSX } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { FileEntry } from '../../api/files';
 import { Icon } from '../../components/Icon';
-import { formatTime } from '../../lib/format';
-import { formatSize } from './format';
+import { SortButton, ariaSort } from '../../components/SortButton';
+import { formatSize, formatTime } from '../../lib/format';
 
 type SortKey = 'name' | 'size' | 'mtime';
 
@@ -116,13 +116,10 @@ export function FileTable(props: FileTableProps): JSX.Element {
             {COLUMNS.map((c) => {
               const active = sort.key === c.key;
               return (
-                <th key={c.key} scope="col" class={c.class} aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : undefined}>
-                  <button type="button" class="files-sort" onClick={() => toggleSort(c.key)}>
+                <th key={c.key} scope="col" class={c.class} aria-sort={ariaSort(active, sort.descending)}>
+                  <SortButton class="files-sort" active={active} descending={sort.descending} onClick={() => toggleSort(c.key)}>
                     {c.title}
-                    <span class="files-sort-mark" aria-hidden="true">
-                      {active ? (sort.descending ? '▾' : '▴') : ''}
-                    </span>
-                  </button>
+                  </SortButton>
                 </th>
               );
             })}

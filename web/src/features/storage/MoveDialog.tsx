@@ -3,10 +3,7 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { FileEntry } from '../../api/files';
-import { Button } from '../../components/Button';
-import { Dialog } from '../../components/Dialog';
-import { FormError } from '../../components/Field';
-import { errorMessage } from '../../lib/format';
+import { FormDialog, useSubmit } from '../../components/FormDialog';
 import { StoragePicker } from './StoragePicker';
 
 interface MoveDialogProps {
@@ -20,36 +17,19 @@ interface MoveDialogProps {
 
 export function MoveDialog({ entry, from, onMove, onClose }: MoveDialogProps): JSX.Element {
   const [to, setTo] = useState(from);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, failure, setFailure, run } = useSubmit();
+  const target = to.trim().replace(/\/+$/, '');
 
-  const submit = async () => {
-    const target = to.trim().replace(/\/+$/, '');
-    if (busy) return;
-    if (!target || target === from) {
-      setError('Choose where to move it.');
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      await onMove(target);
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
-  };
-
-  const footer = (
-    <>
-      <Button onClick={onClose}>Cancel</Button>
-      <Button type="submit" variant="primary" busy={busy}>
-        Move
-      </Button>
-    </>
-  );
   return (
-    <Dialog title={entry.type === 'dir' ? 'Move folder' : 'Move file'} size="medium" onClose={onClose} onSubmit={submit} footer={footer}>
+    <FormDialog
+      title={entry.type === 'dir' ? 'Move folder' : 'Move file'}
+      size="medium"
+      submitLabel="Move"
+      busy={busy}
+      error={failure}
+      onSubmit={() => void run(() => onMove(target), () => (!target || target === from ? 'Choose where to move it.' : null))}
+      onClose={onClose}
+    >
       <p>
         Move <strong>{entry.name}</strong> to:
       </p>
@@ -59,10 +39,9 @@ export function MoveDialog({ entry, from, onMove, onClose }: MoveDialogProps): J
         value={to}
         onValue={(v) => {
           setTo(v);
-          setError(null);
+          setFailure(null);
         }}
       />
-      <FormError message={error} />
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -12,7 +12,7 @@ import { activeTabId } from '../../state/workspace';
 import { Breadcrumb } from './Breadcrumb';
 import { DeleteDialog, NameDialog, ReplaceDialog } from './dialogs';
 import { FileTable } from './FileTable';
-import { formatSize } from './format';
+import { formatSize } from '../../lib/format';
 import { MoveDialog } from './MoveDialog';
 import { UploadList } from './UploadList';
 import { startUpload, uploadsFinished } from './uploads';

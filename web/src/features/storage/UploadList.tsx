@@ -2,7 +2,7 @@
 // sending, the reason when one failed.
 import type { JSX } from 'preact';
 import { Icon } from '../../components/Icon';
-import { formatSize } from './format';
+import { formatSize } from '../../lib/format';
 import { dismissUpload, uploads, type Upload } from './uploads';
 
 function UploadRow({ upload }: { upload: Upload }): JSX.Element {

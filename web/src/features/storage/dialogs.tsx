@@ -3,10 +3,9 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { FileEntry } from '../../api/files';
-import { Button } from '../../components/Button';
-import { Dialog } from '../../components/Dialog';
-import { FormError, TextField } from '../../components/Field';
-import { errorMessage } from '../../lib/format';
+import { ConfirmDeleteDialog } from '../../components/ConfirmDeleteDialog';
+import { TextField } from '../../components/Field';
+import { FormDialog, useSubmit } from '../../components/FormDialog';
 
 /** Why NAME cannot name a file or folder, or null when it can. */
 export function nameProblem(name: string): string | null {
@@ -28,47 +27,29 @@ interface NameDialogProps {
 
 export function NameDialog({ title, label, initial, submitLabel, onSubmit, onClose }: NameDialogProps): JSX.Element {
   const [name, setName] = useState(initial);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const [touched, setTouched] = useState(false);
+  const { busy, failure, setFailure, run } = useSubmit();
   const problem = nameProblem(name);
 
-  const submit = async () => {
+  const submit = () => {
     setTouched(true);
-    if (busy || problem) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await onSubmit(name);
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
+    if (!problem) void run(() => onSubmit(name));
   };
 
-  const footer = (
-    <>
-      <Button onClick={onClose}>Cancel</Button>
-      <Button type="submit" variant="primary" busy={busy}>
-        {submitLabel}
-      </Button>
-    </>
-  );
   return (
-    <Dialog title={title} size="small" onClose={onClose} onSubmit={submit} footer={footer}>
+    <FormDialog title={title} submitLabel={submitLabel} busy={busy} error={failure} onSubmit={submit} onClose={onClose}>
       <TextField
         id="storage-name"
         label={label}
         value={name}
         onValue={(v) => {
           setName(v);
-          setError(null);
+          setFailure(null);
         }}
         required
         error={touched ? problem : null}
       />
-      <FormError message={error} />
-    </Dialog>
+    </FormDialog>
   );
 }
 
@@ -79,47 +60,19 @@ interface DeleteDialogProps {
 }
 
 export function DeleteDialog({ entry, onDelete, onClose }: DeleteDialogProps): JSX.Element {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const folder = entry.type === 'dir';
-
-  const submit = async () => {
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await onDelete();
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
-  };
-
-  const footer = (
-    <>
-      <Button onClick={onClose} data-autofocus>
-        Cancel
-      </Button>
-      <Button type="submit" variant="danger" busy={busy}>
-        {folder ? 'Delete folder' : 'Delete file'}
-      </Button>
-    </>
-  );
   return (
-    <Dialog title={folder ? 'Delete folder' : 'Delete file'} size="small" onClose={onClose} onSubmit={submit} footer={footer}>
-      <p>
-        {folder ? (
-          <>
-            Delete the folder <strong>{entry.name}</strong> and everything in it? This cannot be undone.
-          </>
-        ) : (
-          <>
-            Delete <strong>{entry.name}</strong>? This cannot be undone.
-          </>
-        )}
-      </p>
-      <FormError message={error} />
-    </Dialog>
+    <ConfirmDeleteDialog title={folder ? 'Delete folder' : 'Delete file'} onDelete={onDelete} onClose={onClose}>
+      {folder ? (
+        <>
+          Delete the folder <strong>{entry.name}</strong> and everything in it? This cannot be undone.
+        </>
+      ) : (
+        <>
+          Delete <strong>{entry.name}</strong>? This cannot be undone.
+        </>
+      )}
+    </ConfirmDeleteDialog>
   );
 }
 
@@ -130,18 +83,8 @@ interface ReplaceDialogProps {
 }
 
 export function ReplaceDialog({ names, onReplace, onClose }: ReplaceDialogProps): JSX.Element {
-  const footer = (
-    <>
-      <Button onClick={onClose} data-autofocus>
-        Cancel
-      </Button>
-      <Button type="submit" variant="danger">
-        Replace
-      </Button>
-    </>
-  );
   return (
-    <Dialog title="Replace files" size="small" onClose={onClose} onSubmit={onReplace} footer={footer}>
+    <FormDialog title="Replace files" submitLabel="Replace" danger focus="cancel" onSubmit={onReplace} onClose={onClose}>
       <p>{names.length === 1 ? 'This file already exists here:' : 'These files already exist here:'}</p>
       <ul class="storage-names">
         {names.map((n) => (
@@ -151,6 +94,6 @@ export function ReplaceDialog({ names, onReplace, onClose }: ReplaceDialogProps)
         ))}
       </ul>
       <p>Replace {names.length === 1 ? 'it' : 'them'} with the uploaded {names.length === 1 ? 'file' : 'files'}?</p>
-    </Dialog>
+    </FormDialog>
   );
 }

@@ -4,7 +4,7 @@ import type { ManagedUser, Role } from '../../api/types';
 import { createUser } from '../../api/users';
 import { Button } from '../../components/Button';
 import { CheckboxField, FormError, SelectField, TextField } from '../../components/Field';
-import { errorMessage } from '../../lib/format';
+import { useSubmit } from '../../components/FormDialog';
 
 const ROLES = [
   { value: 'user', label: 'User' },
@@ -16,31 +16,22 @@ export function AddUserForm({ onAdded }: { onAdded: (user: ManagedUser) => void 
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<Role>('user');
   const [active, setActive] = useState(true);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, failure: error, run } = useSubmit();
   const formRef = useRef<HTMLFormElement>(null);
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    if (busy) return;
-    if (!email.trim() || !password) {
-      setError('Enter an email address and a password for the new user.');
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      onAdded(await createUser({ email: email.trim(), password, role, active }));
-      setEmail('');
-      setPassword('');
-      setRole('user');
-      setActive(true);
-      formRef.current?.querySelector<HTMLInputElement>('#new-user-email')?.focus();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    void run(
+      async () => {
+        onAdded(await createUser({ email: email.trim(), password, role, active }));
+        setEmail('');
+        setPassword('');
+        setRole('user');
+        setActive(true);
+        formRef.current?.querySelector<HTMLInputElement>('#new-user-email')?.focus();
+      },
+      () => (!email.trim() || !password ? 'Enter an email address and a password for the new user.' : null),
+    );
   };
 
   return (

@@ -2,10 +2,8 @@ import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { ManagedUser } from '../../api/types';
 import { updateUser } from '../../api/users';
-import { Button } from '../../components/Button';
-import { Dialog } from '../../components/Dialog';
-import { FormError, TextField } from '../../components/Field';
-import { errorMessage } from '../../lib/format';
+import { TextField } from '../../components/Field';
+import { FormDialog, useSubmit } from '../../components/FormDialog';
 
 interface SetPasswordDialogProps {
   user: ManagedUser;
@@ -15,39 +13,20 @@ interface SetPasswordDialogProps {
 
 export function SetPasswordDialog({ user, onClose, onDone }: SetPasswordDialogProps): JSX.Element {
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, failure, run } = useSubmit();
 
-  const submit = async () => {
-    if (busy) return;
-    if (!password) {
-      setError('Enter the new password.');
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      onDone(await updateUser(user.id, { password }));
-      onClose();
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
-  };
-
-  const footer = (
-    <>
-      <Button onClick={onClose}>Cancel</Button>
-      <Button type="submit" variant="primary" busy={busy}>
-        Set password
-      </Button>
-    </>
-  );
+  const submit = () =>
+    run(
+      async () => {
+        onDone(await updateUser(user.id, { password }));
+        onClose();
+      },
+      () => (password ? null : 'Enter the new password.'),
+    );
 
   return (
-    <Dialog title={`Set password for ${user.email}`} size="small" onClose={onClose} onSubmit={submit} footer={footer}>
+    <FormDialog title={`Set password for ${user.email}`} submitLabel="Set password" busy={busy} error={failure} onSubmit={submit} onClose={onClose}>
       <TextField id="user-password" label="New password" type="password" value={password} onValue={setPassword} autoComplete="new-password" />
-      <FormError message={error} />
-    </Dialog>
+    </FormDialog>
   );
 }

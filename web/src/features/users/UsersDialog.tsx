@@ -1,15 +1,16 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { ManagedUser, Role } from '../../api/types';
-import { listUsers, updateUser, type UserChanges } from '../../api/users';
+import { deleteUser, listUsers, updateUser, type UserChanges } from '../../api/users';
 import { Button } from '../../components/Button';
+import { ConfirmDeleteDialog } from '../../components/ConfirmDeleteDialog';
+import { DataTable } from '../../components/DataTable';
 import { Dialog } from '../../components/Dialog';
 import { FormError } from '../../components/Field';
 import { errorMessage, formatTime } from '../../lib/format';
 import { currentUser } from '../../state/session';
 import { showToast } from '../../state/toasts';
 import { AddUserForm } from './AddUserForm';
-import { DeleteUserDialog } from './DeleteUserDialog';
 import { SetPasswordDialog } from './SetPasswordDialog';
 
 type Pending = { kind: 'password' | 'delete'; user: ManagedUser } | null;
@@ -66,7 +67,11 @@ export function UsersDialog({ onClose }: { onClose: () => void }): JSX.Element {
       {pending?.kind === 'password' && (
         <SetPasswordDialog user={pending.user} onClose={() => setPending(null)} onDone={(u) => showToast(`New password set for ${u.email}.`)} />
       )}
-      {pending?.kind === 'delete' && <DeleteUserDialog user={pending.user} onClose={() => setPending(null)} onDeleted={deleted} />}
+      {pending?.kind === 'delete' && (
+        <ConfirmDeleteDialog title="Delete user" onDelete={() => deleteUser(pending.user.id).then(() => deleted(pending.user))} onClose={() => setPending(null)}>
+          Delete <strong>{pending.user.email}</strong>? This cannot be undone.
+        </ConfirmDeleteDialog>
+      )}
     </Dialog>
   );
 }
@@ -88,34 +93,15 @@ interface UsersTableProps {
 
 function UsersTable({ users, busyId, selfId, actions }: UsersTableProps): JSX.Element {
   return (
-    <div class="table-wrap users-table">
-      <table class="data-table">
-        <thead>
-          <tr>
-            <th>Email</th>
-            <th>Role</th>
-            <th>Active</th>
-            <th>Status</th>
-            <th>Last login</th>
-            <th class="actions-col">
-              <span class="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {users === null && (
-            <tr>
-              <td colSpan={6} class="table-note">
-                Loading users…
-              </td>
-            </tr>
-          )}
-          {users?.map((u) => (
-            <UserRow key={u.id} user={u} busy={busyId === u.id} self={u.id === selfId} actions={actions} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={['Email', 'Role', 'Active', 'Status', 'Last login', { label: 'Actions', class: 'actions-col', hidden: true }]}
+      wrap="users-table"
+      note={users === null && 'Loading users…'}
+    >
+      {users?.map((u) => (
+        <UserRow key={u.id} user={u} busy={busyId === u.id} self={u.id === selfId} actions={actions} />
+      ))}
+    </DataTable>
   );
 }
 

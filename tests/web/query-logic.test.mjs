@@ -1,22 +1,14 @@
 // The query tool's pure logic, bundled from the TypeScript with esbuild at
-// test time: the statement splitter, EXPLAIN's exclusive-time math and the
-// grid's scroll scaling.
+// test time: the statement splitter, EXPLAIN's exclusive-time math, the
+// statement and the list entry of an EXPLAIN run, and the grid's scroll
+// scaling.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-
-const require = createRequire(new URL('../../web/package.json', import.meta.url));
-const esbuild = require('esbuild');
-
-async function load(path) {
-  const entry = fileURLToPath(new URL(`../../web/src/${path}`, import.meta.url));
-  const out = esbuild.buildSync({ entryPoints: [entry], bundle: true, format: 'esm', write: false, platform: 'node' });
-  return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
-}
+import { load } from './load.mjs';
 
 const { splitStatements, statementAt } = await load('features/query/split.ts');
 const { parsePlan, comparePlans, misestimateLevel, slownessLevel } = await load('features/query/explain.ts');
+const { explainStatement, planEntry } = await load('features/query/plans.ts');
 const { firstVisible, scrollTopFor, spacerHeight, MAX_SCROLL_PX } = await load('components/gridScroll.ts');
 
 const texts = (sql) => splitStatements(sql).map((s) => s.text);
@@ -129,6 +121,22 @@ test('plans compare node by node', () => {
   assert.equal(d[0].rowsDelta, 20);
   assert.equal(d[1].timeDelta, -3);
   assert.equal(d[2].left, null);
+});
+
+test('an EXPLAIN run sends its statement with the options of its kind and lists its plan', () => {
+  assert.deepEqual(explainStatement('explain', 'SELECT 1'), { sent: 'EXPLAIN (FORMAT JSON) SELECT 1', shift: 22 });
+  const analyze = explainStatement('analyze', 'SELECT 1');
+  assert.equal(analyze.sent, 'EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT 1');
+  assert.equal(analyze.sent.slice(analyze.shift), 'SELECT 1');
+  const raw = JSON.stringify([{ Plan: { 'Node Type': 'Result', 'Total Cost': 0.01, 'Plan Rows': 1 } }]);
+  const first = planEntry(raw, 'explain', Date.now());
+  assert.match(first.label, /^#\d+ Explain · .+ · cost 0$/);
+  assert.equal(first.raw, raw);
+  const timed = JSON.stringify([{ Plan: { 'Node Type': 'Result', 'Total Cost': 0.01, 'Plan Rows': 1, 'Actual Total Time': 0.5, 'Actual Rows': 1, 'Actual Loops': 1 }, 'Execution Time': 1.25 }]);
+  const second = planEntry(timed, 'analyze', Date.now());
+  assert.equal(second.id, first.id + 1, 'entries are numbered in order');
+  assert.match(second.label, new RegExp(`^#${second.id} Analyze · .+ · 1\\.3 ms$`));
+  assert.throws(() => planEntry('[1]', 'explain', Date.now()));
 });
 
 test('scroll scaling reaches the last of ten million rows', () => {

@@ -4,18 +4,8 @@
 // type names, the list parameter, edge paths, and the layout worker itself
 // (elkjs) run in Node on a small schema.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-
-const require = createRequire(new URL('../../web/package.json', import.meta.url));
-const esbuild = require('esbuild');
-
-async function load(path) {
-  const entry = fileURLToPath(new URL(`../../web/src/${path}`, import.meta.url));
-  const out = esbuild.buildSync({ entryPoints: [entry], bundle: true, format: 'esm', write: false, platform: 'node', define: { __ERD_LAYOUT_WORKER__: '""' } });
-  return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
-}
+import { load } from './load.mjs';
 
 const { buildDiagram, ddlOrder, shortType, tableKey, HEADER, ROW } = await load('features/erd/model.ts');
 const { layoutRequest } = await load('features/erd/layout.ts');
