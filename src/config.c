@@ -146,7 +146,7 @@ static const struct setting settings[] = {
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))
 
-static const char *env_get(char *const *envp, const char *name)
+const char *config_env_get(char *const *envp, const char *name)
 {
 	size_t n = strlen(name);
 	for (char *const *e = envp; e && *e; e++)
@@ -184,7 +184,7 @@ static bool set_value(config *c, const struct setting *s, const char *v, const c
 		errno = 0;
 		long n = strtol(v, &end, 10);
 		if (errno || end == v || *end || n < s->min || n > s->max) {
-			err_set(err, "invalid_setting", "%s: '%s' is not a whole number from %d to %d", source, v, s->min,
+			err_set(err, ERR_INVALID_SETTING, "%s: '%s' is not a whole number from %d to %d", source, v, s->min,
 				s->max);
 			return false;
 		}
@@ -193,7 +193,7 @@ static bool set_value(config *c, const struct setting *s, const char *v, const c
 	}
 	case K_BOOL:
 		if (!parse_bool(v, (bool *)field)) {
-			err_set(err, "invalid_setting", "%s: '%s' is not true or false", source, v);
+			err_set(err, ERR_INVALID_SETTING, "%s: '%s' is not true or false", source, v);
 			return false;
 		}
 		return true;
@@ -205,7 +205,7 @@ char *config_read_secret_file(const char *path, tusk_err *err)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
-		err_set(err, "invalid_setting", "cannot read secret file %s: %s", path, strerror(errno));
+		err_set(err, ERR_INVALID_SETTING, "cannot read secret file %s: %s", path, strerror(errno));
 		return NULL;
 	}
 	str s = STR_INIT;
@@ -217,7 +217,7 @@ char *config_read_secret_file(const char *path, tusk_err *err)
 	fclose(f);
 	if (!str_ok(&s)) {
 		str_free(&s);
-		err_set(err, "invalid_setting", "secret file %s is larger than 64 KiB", path);
+		err_set(err, ERR_INVALID_SETTING, "secret file %s is larger than 64 KiB", path);
 		return NULL;
 	}
 	if (s.len && s.buf[s.len - 1] == '\n')
@@ -231,14 +231,14 @@ char *config_read_secret_file(const char *path, tusk_err *err)
 static bool apply_env(config *c, const struct setting *s, char *const *envp, tusk_err *err)
 {
 	for (int i = 0; i < 3 && s->env[i]; i++) {
-		const char *v = env_get(envp, s->env[i]);
+		const char *v = config_env_get(envp, s->env[i]);
 		if (v)
 			return set_value(c, s, v, s->env[i], err);
 		if (!s->secret)
 			continue;
 		char name[128];
 		snprintf(name, sizeof(name), "%s_FILE", s->env[i]);
-		const char *path = env_get(envp, name);
+		const char *path = config_env_get(envp, name);
 		if (path) {
 			char *secret = config_read_secret_file(path, err);
 			if (!secret)
@@ -341,7 +341,7 @@ static bool apply_database_uri(config *c, const char *literal, str *notes, tusk_
 {
 	char *uri;
 	if (!config_python_literal(literal, &uri)) {
-		err_set(err, "invalid_setting",
+		err_set(err, ERR_INVALID_SETTING,
 			"PGADMIN_CONFIG_CONFIG_DATABASE_URI is not a quoted Python string (e.g. "
 			"'postgresql://user:password@host:5432/pgadmin')");
 		return false;
@@ -361,7 +361,7 @@ static bool apply_database_uri(config *c, const char *literal, str *notes, tusk_
 				   "directory (a pgAdmin database there is left untouched)\n");
 	} else {
 		free(uri);
-		err_set(err, "invalid_setting",
+		err_set(err, ERR_INVALID_SETTING,
 			"PGADMIN_CONFIG_CONFIG_DATABASE_URI: Tusk's metadata store is SQLite in the data directory or "
 			"PostgreSQL (a postgresql:// URI); this URI names neither");
 		return false;
@@ -379,7 +379,7 @@ static bool check_store_url(const config *c, tusk_err *err)
 	if (strncmp(u, "postgresql://", 13) == 0 || strncmp(u, "postgres://", 11) == 0 ||
 	    (strchr(u, '=') && !strstr(u, "://")))
 		return true;
-	err_set(err, "invalid_setting",
+	err_set(err, ERR_INVALID_SETTING,
 		"the store URL must be a postgresql:// URI or a key=value connection string (host=... dbname=...); "
 		"leave it unset for the SQLite store in the data directory");
 	return false;
@@ -415,7 +415,7 @@ static bool apply_pgadmin_config(config *c, char *const *envp, tusk_err *err)
 		}
 		char *text;
 		if (!config_python_literal(eq + 1, &text)) {
-			err_set(err, "invalid_setting", "PGADMIN_CONFIG_%s: '%s' is not a Python literal Tusk reads", key, eq + 1);
+			err_set(err, ERR_INVALID_SETTING, "PGADMIN_CONFIG_%s: '%s' is not a Python literal Tusk reads", key, eq + 1);
 			ok = false;
 			break;
 		}
@@ -450,7 +450,7 @@ static const struct setting *find_flag(const char *name, size_t n)
 static bool detect_container(char *const *envp)
 {
 	return access("/.dockerenv", F_OK) == 0 || access("/run/.containerenv", F_OK) == 0 ||
-	       env_get(envp, "container") != NULL || env_get(envp, "KUBERNETES_SERVICE_HOST") != NULL;
+	       config_env_get(envp, "container") != NULL || config_env_get(envp, "KUBERNETES_SERVICE_HOST") != NULL;
 }
 
 static bool apply_flags(config *c, int argc, char **argv, tusk_err *err)
@@ -466,14 +466,14 @@ static bool apply_flags(config *c, int argc, char **argv, tusk_err *err)
 			continue;
 		}
 		if (strncmp(a, "--", 2) != 0) {
-			err_set(err, "invalid_flag", "unexpected argument '%s' (see tusk --help)", a);
+			err_set(err, ERR_INVALID_FLAG, "unexpected argument '%s' (see tusk --help)", a);
 			return false;
 		}
 		const char *name = a + 2, *eq = strchr(name, '=');
 		size_t n = eq ? (size_t)(eq - name) : strlen(name);
 		const struct setting *s = find_flag(name, n);
 		if (!s) {
-			err_set(err, "invalid_flag", "unknown flag '%.*s' (see tusk --help)", (int)(n + 2), a);
+			err_set(err, ERR_INVALID_FLAG, "unknown flag '%.*s' (see tusk --help)", (int)(n + 2), a);
 			return false;
 		}
 		const char *v = eq ? eq + 1 : NULL;
@@ -482,7 +482,7 @@ static bool apply_flags(config *c, int argc, char **argv, tusk_err *err)
 		else if (!v && i + 1 < argc)
 			v = argv[++i];
 		if (!v) {
-			err_set(err, "invalid_flag", "flag --%s needs a value", s->flag);
+			err_set(err, ERR_INVALID_FLAG, "flag --%s needs a value", s->flag);
 			return false;
 		}
 		char source[80];
@@ -501,13 +501,13 @@ static bool normalize_script_name(config *c, tusk_err *err)
 	while (n && p[n - 1] == '/')
 		p[--n] = '\0';
 	if (n && p[0] != '/') {
-		err_set(err, "invalid_setting", "SCRIPT_NAME must start with '/', got '%s'", p);
+		err_set(err, ERR_INVALID_SETTING, "SCRIPT_NAME must start with '/', got '%s'", p);
 		return false;
 	}
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)p[i];
 		if (ch <= ' ' || ch == '"' || ch == '<' || ch == '>' || ch == '\\' || ch == '?' || ch == '#' || ch >= 0x7f) {
-			err_set(err, "invalid_setting", "SCRIPT_NAME holds a character that is not allowed in a path");
+			err_set(err, ERR_INVALID_SETTING, "SCRIPT_NAME holds a character that is not allowed in a path");
 			return false;
 		}
 	}
@@ -536,11 +536,11 @@ bool config_load(config *c, int argc, char **argv, char *const *envp, tusk_err *
 	if (!apply_flags(c, argc, argv, err))
 		return false;
 	if (strcmp(c->log_format, "text") != 0 && strcmp(c->log_format, "json") != 0) {
-		err_set(err, "invalid_setting", "log format must be text or json, got '%s'", c->log_format);
+		err_set(err, ERR_INVALID_SETTING, "log format must be text or json, got '%s'", c->log_format);
 		return false;
 	}
 	if (!*c->data_dir) {
-		err_set(err, "invalid_setting", "the data directory must not be empty");
+		err_set(err, ERR_INVALID_SETTING, "the data directory must not be empty");
 		return false;
 	}
 	if (!check_store_url(c, err))

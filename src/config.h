@@ -82,6 +82,8 @@ void config_print_help(FILE *out);
  * True/False, integers, floats, None) into text ("true"/"false" for booleans,
  * "" for None); false for other forms (lists, expressions). */
 bool config_python_literal(const char *in, char **out);
+/* The value of NAME in an environment block (envp as main gets it), or NULL. */
+const char *config_env_get(char *const *envp, const char *name);
 
 /* Reads a secret file: contents with one trailing newline stripped. */
 char *config_read_secret_file(const char *path, tusk_err *err);

@@ -26,7 +26,7 @@
 #include "jobs/fence.h"
 #include "jobs/sqlclient.h"
 #include "pg/allow.h"
-#include "storage/storage.h"
+#include "files/files.h"
 #include "store/store.h"
 #include "util/embed.h"
 #include "util/log.h"
@@ -83,7 +83,7 @@ static bool check_data_dir(const char *dir, tusk_err *err)
 	if (e == 0)
 		return true;
 	unsigned uid = (unsigned)geteuid(), gid = (unsigned)getegid();
-	err_set(err, "data_dir_unwritable",
+	err_set(err, ERR_DATA_DIR_UNWRITABLE,
 		"the data directory %s cannot be created or written by uid %u gid %u (%s). Fix: chown -R %u:%u %s "
 		"(in Kubernetes set securityContext.fsGroup: %u), make the volume writable, or set TUSK_DATA_DIR to "
 		"a writable directory",
@@ -157,7 +157,7 @@ static bool prepare_child_home(const char *data_dir, char *home, size_t n, tusk_
 {
 	snprintf(home, n, "%s/child-home", data_dir);
 	if (mkdir(home, 0700) != 0 && errno != EEXIST) {
-		err_set(err, "data_dir_unwritable", "cannot create %s: %s", home, strerror(errno));
+		err_set(err, ERR_DATA_DIR_UNWRITABLE, "cannot create %s: %s", home, strerror(errno));
 		return false;
 	}
 	chmod(home, 0700);
@@ -228,27 +228,12 @@ static void dedicated_closed(void *pool, int64_t user_id, int64_t server_id)
 	pgpool_dedicated_closed(pool, user_id, server_id);
 }
 
-static int serve(const config *cfg)
+/* Work that precedes serving and needs no store: the data directory's
+ * modes, the jobs' environment, uploads a previous run left behind. */
+static bool prepare_host(const config *cfg, const pgallow *allow, char *home, size_t n, tusk_err *err)
 {
-	tusk_err err;
-	if (cfg->desktop && !is_loopback(cfg->listen_address))
-		return fail(EXIT_CONFIG, "desktop mode listens on loopback only: set the listen address to 127.0.0.1 "
-					 "or ::1 (or run in server mode)");
-	pgallow *allow = pgallow_new(cfg->allowed_hosts, &err);
-	if (!allow)
-		return fail(EXIT_CONFIG, err.msg);
-	store *st;
-	int rc = open_store(cfg, &st);
-	if (rc) {
-		pgallow_free(allow);
-		return rc;
-	}
-	char home[4200];
-	if (!prepare_child_home(cfg->data_dir, home, sizeof(home), &err)) {
-		store_close(st);
-		pgallow_free(allow);
-		return fail(EXIT_CONFIG, err.msg);
-	}
+	if (!prepare_child_home(cfg->data_dir, home, n, err))
+		return false;
 	tighten_modes(cfg->data_dir);
 	if (cfg->server_mode && !cfg->desktop && !pgallow_listed(allow))
 		log_msg(LOG_WARN,
@@ -263,66 +248,57 @@ static int serve(const config *cfg)
 			"own files (see docs/security.md)",
 			NULL);
 	/* with SQLite this is the only Tusk: every upload in progress died with the last one */
-	size_t swept = storage_sweep_partials(cfg->data_dir, cfg->store_url && *cfg->store_url ? STORAGE_PARTIAL_STALE : 0);
+	size_t swept = files_sweep_partials(cfg->data_dir, cfg->store_url && *cfg->store_url ? FILES_PARTIAL_STALE : 0);
 	if (swept) {
-		char n[24];
-		snprintf(n, sizeof(n), "%zu", swept);
-		log_msg(LOG_INFO, "removed uploads a previous run left unfinished", "files", n, NULL);
+		char count[24];
+		snprintf(count, sizeof(count), "%zu", swept);
+		log_msg(LOG_INFO, "removed uploads a previous run left unfinished", "files", count, NULL);
 	}
-	char none[4300];
-	snprintf(none, sizeof(none), "%s/none", home);
+	return true;
+}
+
+static pgpool *open_pool(const config *cfg, const pgallow *allow, const char *none_path)
+{
 	pgpool_policy policy = {.server_mode = cfg->server_mode && !cfg->desktop,
 				.allow = allow,
-				.none_path = none,
+				.none_path = none_path,
 				.allow_service = cfg->pg_service_file && *cfg->pg_service_file};
-	tusk_app app = {
-		.cfg = cfg,
-		.store = st,
-		.auth = auth_new(st, cfg),
-		.pool = pgpool_new(&(pgpool_limits){.per_user_cap = cfg->pg_max_connections_per_user,
-						     .per_server_cap = cfg->pg_max_connections_per_server,
-						     .idle_seconds = cfg->pg_idle_timeout,
-						     .statement_timeout_ms = cfg->pg_statement_timeout,
-						     .connect_timeout_s = cfg->pg_connect_timeout,
-						     .pool_wait_s = cfg->pg_pool_wait},
-				   &policy),
-		.started = time(NULL),
-	};
+	return pgpool_new(&(pgpool_limits){.per_user_cap = cfg->pg_max_connections_per_user,
+					   .per_server_cap = cfg->pg_max_connections_per_server,
+					   .idle_seconds = cfg->pg_idle_timeout,
+					   .statement_timeout_ms = cfg->pg_statement_timeout,
+					   .connect_timeout_s = cfg->pg_connect_timeout,
+					   .pool_wait_s = cfg->pg_pool_wait},
+			  &policy);
+}
+
+/* The query tabs, the dashboards' samplers and the jobs (settling those a
+ * Tusk that is gone left behind: a previous run, a replica that stopped). */
+static bool open_runtime(tusk_app *app, const char *instance, tusk_err *err)
+{
+	const config *cfg = app->cfg;
 	char spool_dir[4096];
 	snprintf(spool_dir, sizeof(spool_dir), "%s", cfg->spool_dir && *cfg->spool_dir ? cfg->spool_dir : "");
 	if (!spool_dir[0])
 		snprintf(spool_dir, sizeof(spool_dir), "%s/spool", cfg->data_dir);
 	if (make_dirs(spool_dir) != 0) {
-		pgpool_free(app.pool);
-		auth_free(app.auth);
-		store_close(st);
-		pgallow_free(allow);
-		char msg[4200];
-		snprintf(msg, sizeof(msg), "cannot create the spool directory %s: %s", spool_dir, strerror(errno));
-		return fail(EXIT_CONFIG, msg);
+		err_set(err, ERR_IO_ERROR, "cannot create the spool directory %s: %s", spool_dir, strerror(errno));
+		return false;
 	}
 	/* 4 MiB of each result set stays in memory; the rest goes to unlinked files */
-	app.queries = qmanager_new(spool_dir, cfg->query_idle_timeout, 4u << 20, api_history_record, &app);
-	qmanager_on_conn_closed(app.queries, dedicated_closed, app.pool);
-	app.samplers = samplers_new(app.pool, 1000);
-	/* jobs left by a Tusk that is gone (a previous run, a replica that
-	 * stopped) are settled; a live replica's are left alone */
-	char instance[320];
-	instance_name(instance, sizeof(instance));
-	app.jobs = jobs_new(st, cfg->data_dir, instance, cfg->max_jobs);
-	bool started = store_instance_register(st, instance, &err);
-	if (started)
-		jobs_recover(app.jobs);
-	if (!started || !startup_once(&app, &err)) {
-		jobs_free(app.jobs);
-		samplers_free(app.samplers);
-		qmanager_free(app.queries);
-		pgpool_free(app.pool);
-		auth_free(app.auth);
-		store_close(st);
-		pgallow_free(allow);
-		return fail(EXIT_CONFIG, err.msg);
-	}
+	app->queries = qmanager_new(spool_dir, cfg->query_idle_timeout, 4u << 20, api_history_record, app);
+	qmanager_on_conn_closed(app->queries, dedicated_closed, app->pool);
+	app->samplers = samplers_new(app->pool, 1000);
+	app->jobs = jobs_new(app->store, cfg->data_dir, instance, cfg->max_jobs);
+	if (!store_instance_register(app->store, instance, err))
+		return false;
+	jobs_recover(app->jobs);
+	return startup_once(app, err);
+}
+
+static http_server *listen_http(tusk_app *app, tusk_err *err)
+{
+	const config *cfg = app->cfg;
 	http_static_init(embed_web, embed_web_count);
 	size_t nroutes;
 	const http_route *routes = api_routes(&nroutes);
@@ -344,41 +320,38 @@ static int serve(const config *cfg)
 		.nroutes = nroutes,
 		.before = api_before,
 		.fallback = http_static_serve,
-		.app = &app,
+		.app = app,
 	};
-	http_server *srv = http_server_start(&hc, &err);
-	app.http = srv;
-	if (srv)
-		api_access_start(&app);
-	if (!srv) {
-		jobs_free(app.jobs);
-		samplers_free(app.samplers);
-		qmanager_free(app.queries);
-		pgpool_free(app.pool);
-		auth_free(app.auth);
-		store_close(st);
-		pgallow_free(allow);
-		return fail(EXIT_FAILURE, err.msg);
-	}
+	return http_server_start(&hc, err);
+}
+
+static void announce_ready(tusk_app *app, const char *instance)
+{
+	const config *cfg = app->cfg;
 	char url[512];
 	const char *host = cfg->listen_address;
 	if (strcmp(host, "[::]") == 0 || strcmp(host, "::") == 0 || strcmp(host, "0.0.0.0") == 0)
 		host = "localhost";
-	snprintf(url, sizeof(url), "http://%s:%d%s/", host, http_server_port(srv), cfg->script_name);
+	snprintf(url, sizeof(url), "http://%s:%d%s/", host, http_server_port(app->http), cfg->script_name);
 	char port[16];
-	snprintf(port, sizeof(port), "%d", http_server_port(srv));
+	snprintf(port, sizeof(port), "%d", http_server_port(app->http));
 	char where[512];
-	store_describe(st, where, sizeof(where));
+	store_describe(app->store, where, sizeof(where));
 	log_msg(LOG_INFO, "tusk ready", "url", url, "port", port, "version", TUSK_VERSION, "data_dir", cfg->data_dir,
 		"store", where, "instance", instance, NULL);
 	if (cfg->desktop) {
 		/* the key rides in the fragment: browsers never send it to a server or a log */
 		char key[AUTH_TOKEN_CHARS];
-		auth_desktop_key_issue(app.auth, key);
+		auth_desktop_key_issue(app->auth, key);
 		printf("\n  Open %s#key=%s\n\n", url, key);
 		fflush(stdout);
 	}
+}
 
+/* Until SIGTERM or SIGINT; then no new connections, running queries
+ * cancelled and event streams ended so the drain can finish, jobs stopped. */
+static void run_until_signal(tusk_app *app)
+{
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
@@ -386,24 +359,65 @@ static int serve(const config *cfg)
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_msg(LOG_INFO, "shutting down", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT", NULL);
-	http_server_quiesce(srv);
+	int ms = app->cfg->shutdown_timeout * 1000;
+	http_server_quiesce(app->http);
 	api_access_stop();
-	/* running queries are cancelled and event streams end, so the drain can finish */
-	qmanager_shutdown(app.queries, cfg->shutdown_timeout * 1000);
-	samplers_shutdown(app.samplers, cfg->shutdown_timeout * 1000);
-	jobs_shutdown(app.jobs, cfg->shutdown_timeout * 1000);
-	if (!http_server_drain(srv, cfg->shutdown_timeout * 1000))
+	qmanager_shutdown(app->queries, ms);
+	samplers_shutdown(app->samplers, ms);
+	jobs_shutdown(app->jobs, ms);
+	if (!http_server_drain(app->http, ms))
 		log_msg(LOG_WARN, "requests still running at the shutdown deadline; closing them", NULL);
-	http_server_stop(srv);
+}
+
+/* Serves until a signal; whatever way it ends, what was started is freed at the one label. */
+static int serve(const config *cfg)
+{
+	tusk_err err = {0};
+	tusk_app app = {.cfg = cfg, .started = time(NULL)};
+	int rc = EXIT_CONFIG;
+	pgallow *allow = NULL;
+	char home[4200], none[4300], instance[320];
+	if (cfg->desktop && !is_loopback(cfg->listen_address)) {
+		err_set(&err, ERR_INVALID_SETTING, "desktop mode listens on loopback only: set the listen address to "
+						   "127.0.0.1 or ::1 (or run in server mode)");
+		goto out;
+	}
+	if (!(allow = pgallow_new(cfg->allowed_hosts, &err)))
+		goto out;
+	if ((rc = open_store(cfg, &app.store)) != 0)
+		goto out; /* open_store logged why */
+	rc = EXIT_CONFIG;
+	if (!prepare_host(cfg, allow, home, sizeof(home), &err))
+		goto out;
+	snprintf(none, sizeof(none), "%s/none", home);
+	app.auth = auth_new(app.store, cfg);
+	app.pool = open_pool(cfg, allow, none);
+	instance_name(instance, sizeof(instance));
+	if (!open_runtime(&app, instance, &err))
+		goto out;
+	if (!(app.http = listen_http(&app, &err))) {
+		rc = EXIT_FAILURE;
+		goto out;
+	}
+	api_access_start(&app);
+	announce_ready(&app, instance);
+	run_until_signal(&app);
+	rc = 0;
+out:
+	if (rc != 0 && err.msg[0])
+		fail(rc, err.msg);
+	if (app.http)
+		http_server_stop(app.http);
 	jobs_free(app.jobs);
 	samplers_free(app.samplers);
 	qmanager_free(app.queries);
 	pgpool_free(app.pool);
 	auth_free(app.auth);
-	store_close(st);
+	store_close(app.store);
 	pgallow_free(allow);
-	log_msg(LOG_INFO, "stopped", NULL);
-	return 0;
+	if (rc == 0)
+		log_msg(LOG_INFO, "stopped", NULL);
+	return rc;
 }
 
 /* Reads a password from a file or stdin: the first line, newline stripped. */
@@ -590,7 +604,7 @@ int main(int argc, char **argv)
 	if (!config_load(&cfg, argc, argv, environ, &err)) {
 		fprintf(stderr, "tusk: %s\n", err.msg);
 		config_free(&cfg);
-		return strcmp(err.code, "invalid_flag") == 0 ? EXIT_USAGE : EXIT_CONFIG;
+		return err.code == ERR_INVALID_FLAG ? EXIT_USAGE : EXIT_CONFIG;
 	}
 	if (cfg.show_help) {
 		config_print_help(stdout);

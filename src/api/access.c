@@ -11,7 +11,9 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "util/thread.h"
 #include "util/log.h"
+#include "util/time.h"
 
 enum { SWEEP_MS = 3000, REMEMBERED = 64, REMEMBER_SECONDS = 600 };
 
@@ -151,24 +153,14 @@ void api_access_sweep(tusk_app *app)
 			api_access_revoke(app, tabs[i].user_id, tabs[i].server_id, tabs[i].owner,
 					  "You logged out, or your login session ended.");
 	}
-	free(seen);
-	free(pool);
-	free(dash);
-	free(work);
-	free(tabs);
+	FREE_ALL(seen, pool, dash, work, tabs);
 }
 
 static void *sweeper_main(void *arg)
 {
 	tusk_app *app = arg;
 	pthread_mutex_lock(&lock);
-	while (!stopping) {
-		struct timespec wake;
-		clock_gettime(CLOCK_REALTIME, &wake);
-		wake.tv_sec += SWEEP_MS / 1000;
-		pthread_cond_timedwait(&stop_cond, &lock, &wake);
-		if (stopping)
-			break;
+	while (thread_nap(&stop_cond, &lock, &stopping, SWEEP_MS)) {
 		pthread_mutex_unlock(&lock);
 		api_access_sweep(app);
 		pthread_mutex_lock(&lock);
@@ -192,4 +184,24 @@ void api_access_stop(void)
 	if (sweeping)
 		pthread_join(sweeper, NULL);
 	sweeping = false;
+}
+
+bool api_event_keepalive(str *out)
+{
+	str_append_cstr(out, ": keep-alive\n\n");
+	return true;
+}
+
+void api_event_closed(str *out, const char *reason, const char *message)
+{
+	str_append_cstr(out, "event: closed\ndata: ");
+	json_writer w;
+	jw_init(&w, out);
+	jw_obj_begin(&w);
+	if (reason)
+		jw_kv_str(&w, "reason", reason);
+	if (message)
+		jw_kv_str(&w, "message", message);
+	jw_obj_end(&w);
+	str_append_cstr(out, "\n\n");
 }

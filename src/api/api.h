@@ -3,9 +3,11 @@
 #ifndef TUSK_API_API_H
 #define TUSK_API_API_H
 
+#include <stddef.h>
 #include <time.h>
 
 #include "auth/auth.h"
+#include "catalog/catalog.h"
 #include "config.h"
 #include "http/http.h"
 #include "jobs/jobs.h"
@@ -28,6 +30,11 @@ typedef struct {
 } tusk_app;
 
 const http_route *api_routes(size_t *n);
+/* The metadata store of the request's app. */
+static inline store *api_store(http_req *r)
+{
+	return ((tusk_app *)http_req_app(r))->store;
+}
 
 /* access.c: revoking what is open when access ends. owner: one login
  * session's query tabs only (logout), else NULL. */
@@ -36,6 +43,12 @@ void api_access_revoke(tusk_app *app, int64_t user_id, int64_t server_id, const 
 void api_access_sweep(tusk_app *app);
 /* The reason a recent revocation gave for (user, server or 0, owner or NULL). */
 bool api_access_revoked(int64_t user_id, int64_t server_id, const char *owner, char *reason, size_t n);
+/* The last event of a stream: "event: closed" with {reason, message} (a
+ * revoked access says why), {"reason": "shutdown"} for a stopping Tusk,
+ * or {} (reason NULL). */
+void api_event_closed(str *out, const char *reason, const char *message);
+/* A comment line that keeps a quiet stream open; true (the stream goes on). */
+bool api_event_keepalive(str *out);
 /* A sweep every few seconds, for changes made on other replicas. */
 void api_access_start(tusk_app *app);
 void api_access_stop(void);
@@ -45,33 +58,131 @@ bool api_before(http_req *r, const http_route *route);
 struct json_t;
 /* The logged-in session of a request that passed api_before. */
 auth_session *api_session(http_req *r);
-/* A string member: NULL when absent; responds 400 and sets *bad when present but not a string. */
-const char *api_json_str(http_req *r, struct json_t *obj, const char *key, bool *bad);
-/* A boolean member: def when absent; responds 400 and sets *bad when not a boolean. */
-bool api_json_bool(http_req *r, struct json_t *obj, const char *key, bool def, bool *bad);
-/* Writes an ISO-8601 UTC time, or null for 0. */
-void api_json_time(json_writer *w, const char *key, int64_t t);
 void api_json_user(json_writer *w, const store_user *u);
-/* The {id} path parameter as a positive number; responds 404 naming `what` otherwise. */
+/* A whole-number path parameter in [min, max]; responds 404 naming `what` otherwise. */
+bool api_path_int(http_req *r, const char *param, int64_t min, int64_t max, const char *what, int64_t *out);
+/* The {id} path parameter as a positive number. */
 bool api_path_id(http_req *r, const char *what, int64_t *id);
 /* Answers a store lookup's result (1 found, 0 not, -1 error): true when found,
  * else responds 404 naming what and id, or 500. */
 bool api_found(http_req *r, int found, const tusk_err *err, const char *what, int64_t id);
 /* Answers PostgreSQL's refusal: {"error":{code, message, sqlstate, detail?, hint?, position?, sql?}}. */
-void api_respond_pg_error(http_req *r, int status, const char *code, const pg_error *pe, const char *sql);
-/* The HTTP status of an error from pg/, catalog/, storage/ or jobs/ by its
- * code (not_connected 409, not_found 404, invalid_* 400, unavailable and the
- * like 422, else 502: the managed server's side), and the JSON answer. */
-int api_err_status(const tusk_err *err);
+void api_respond_pg_error(http_req *r, err_code code, const pg_error *pe, const char *sql);
+/* Answers an error from a domain module with its code's status (util/err.h);
+ * Tusk's own failures as api_internal_error. The _status form is for a step
+ * whose every failure means one thing to this request (a busy tab: 409). */
 void api_respond_err(http_req *r, const tusk_err *err);
+void api_respond_err_status(http_req *r, int status, const tusk_err *err);
 /* Responds 500 with a generic message and logs the detail. */
 void api_internal_error(http_req *r, const tusk_err *err);
+
+/* Typed query parameters; each answers 400 itself and returns false (or NULL).
+ * A flag is true or false (absent: false; code invalid_parameter); a number
+ * is whole and in [min, max] (absent: def); a needed text is there, not
+ * empty, without a NUL (else missing_field saying why). */
+bool api_query_flag(http_req *r, const char *name, bool *out);
+bool api_query_int(http_req *r, const char *name, int64_t def, int64_t min, int64_t max, err_code code, int64_t *out);
+const char *api_query_need(http_req *r, const char *name, const char *why);
+
+/* The JSON body by a table of its fields, each read into a member of a
+ * struct by offset: a text (const char *, NULL when absent or null), a flag
+ * (bool, false or API_DEFAULT_TRUE when absent), a whole number, an object,
+ * an array, a non-empty list of non-empty names (json_t *, NULL when
+ * absent). A text or flag of another type answers 400 invalid_field; a
+ * required field absent, an API_NONEMPTY text empty, or an object or list of
+ * the wrong shape answers the form's one sentence (missing_field unless the
+ * form says otherwise), as the handlers' forms always did. */
+enum api_field_type { API_TEXT, API_BOOL, API_INT, API_OBJECT, API_ARRAY, API_NAMES, API_ANY, API_OWNED_TEXT };
+/* API_KEEP: an absent field leaves the member as the caller set it */
+enum { API_REQUIRED = 1 << 0, API_NONEMPTY = 1 << 1, API_DEFAULT_TRUE = 1 << 2, API_KEEP = 1 << 3 };
+typedef struct {
+	const char *key;
+	enum api_field_type type;
+	size_t offset;
+	unsigned flags;
+	size_t max; /* a text's most characters; 0: any */
+} api_field;
+#define API_FIELD(key, type, st, member, flags) {key, type, offsetof(st, member), flags, 0}
+/* A malloc'd text of a struct the caller owns (a store_server's), replaced
+ * only when the body has the field; "" and null clear it. */
+#define API_OWNED(key, st, member, max) {key, API_OWNED_TEXT, offsetof(st, member), 0, max}
+typedef struct {
+	const api_field *fields;
+	size_t n;
+	const char *missing;   /* the sentence a missing field answers */
+	err_code missing_code; /* ERR_NONE: missing_field */
+	bool empty_ok;         /* an empty body reads as {} */
+} api_form;
+#define API_FORM(fields, missing) {fields, sizeof(fields) / sizeof(*(fields)), missing, ERR_NONE, false}
+/* *body (may be NULL) is the parsed body, owned by the request. */
+bool api_body(http_req *r, const api_form *form, void *out, struct json_t **body) __attribute__((warn_unused_result));
+/* A non-empty list of non-empty names (API_NAMES's shape). */
+bool api_is_names(struct json_t *v);
+/* The same over a body already parsed (NULL reads as {}). */
+bool api_fields(http_req *r, struct json_t *body, const api_form *form, void *out) __attribute__((warn_unused_result));
+
+/* Answers: an object built with a writer, a list {key: [...]}, one item {key: {...}}. */
+typedef struct {
+	str out;
+	json_writer w;
+} api_json;
+json_writer *api_json_begin(api_json *j);
+void api_json_send(http_req *r, int status, api_json *j);
+typedef void (*api_item_writer)(json_writer *w, const void *item, void *ctx);
+/* items NULL with err: a store list that failed, answered 500. */
+void api_respond_list(http_req *r, const char *key, const void *items, size_t n, size_t size, api_item_writer write,
+		      void *ctx, const tusk_err *err);
+void api_respond_item(http_req *r, int status, const char *key, const void *item, api_item_writer write, void *ctx);
+/* 200 {total, entries: [...]}: one page of a longer list. */
+void api_respond_page(http_req *r, int64_t total, const void *items, size_t n, size_t size, api_item_writer write,
+		      void *ctx, const tusk_err *err);
+
+/* A request about the {id} server: who asks, and their pool's address for
+ * it. _ref reads the path (404 when it is no number); _load also finds
+ * the server the user may see (404 otherwise). */
+typedef struct {
+	tusk_app *app;
+	int64_t user_id, server_id;
+	pgpool_ref pg;
+} api_server;
+bool api_server_ref(http_req *r, api_server *s) __attribute__((warn_unused_result));
+bool api_server_load(http_req *r, api_server *s, store_server *sv) __attribute__((warn_unused_result));
+/* api_server_ref, then api_server_known for the server itself. */
+bool api_server_checked(http_req *r, api_server *s) __attribute__((warn_unused_result));
+/* server_id is one of s's user's servers (404 after answering otherwise). */
+bool api_server_known(http_req *r, const api_server *s, int64_t server_id) __attribute__((warn_unused_result));
+
+/* 204 when a store call went through, else err (a 500 for the store's own failure). */
+void api_respond_done(http_req *r, bool ok, const tusk_err *err);
+/* 200 {key: json} where json is already JSON (PostgreSQL's json_agg); frees it. */
+void api_respond_raw(http_req *r, const char *key, char *json);
+/* A handler that changes a server's database: api_change_begin reads the
+ * body by form into in and finds the server (false after answering); the
+ * change's preview is the form's "preview" flag. The catalog call then
+ * fills ch->c (ok false: ch->err) and api_change_end answers it: 200
+ * {sql, done, transaction (unless it was several steps)}, or PostgreSQL's
+ * refusal as ch->failed (ddl_failed unless set: drop_failed...) with the
+ * SQL it refused; it frees ch->c. api_change_failed answers only a
+ * failure (true then) and leaves the rest to the caller. */
+typedef struct {
+	api_server s;
+	catalog_change c;
+	tusk_err err;
+	err_code failed;
+} api_change;
+bool api_change_begin(http_req *r, const api_form *form, void *in, api_change *ch) __attribute__((warn_unused_result));
+void api_change_end(http_req *r, api_change *ch, bool ok);
+bool api_change_failed(http_req *r, bool ok, api_change *ch);
+/* A catalog query's failure: PostgreSQL's refusal with its fields (502
+ * query_failed) when pe has one, else err. */
+void api_respond_failure(http_req *r, const tusk_err *err, const pg_error *pe);
 
 /* pgadmin.c: once, pgAdmin's users and servers from pgadmin4.db in the data dir */
 bool api_pgadmin_import(tusk_app *app, tusk_err *err);
 
 /* roles.c */
 void api_roles_list(http_req *r);
+void api_objects_completion(http_req *r);
 void api_roles_create(http_req *r);
 void api_roles_alter(http_req *r);
 void api_roles_drop(http_req *r);
@@ -126,6 +237,10 @@ void api_groups_list(http_req *r);
 void api_groups_create(http_req *r);
 void api_groups_update(http_req *r);
 void api_groups_delete(http_req *r);
+
+/* objects.c: the object browser (tree, grid, DDL, properties, statistics,
+ * dependencies, search), the Create/Alter/Drop dialogs and a table's
+ * count, maintenance and scripts */
 void api_objects_children(http_req *r);
 /* One page of a collection's grid: ?path=&offset=&limit=&order=&desc=&system= */
 void api_objects_collection(http_req *r);
@@ -133,17 +248,13 @@ void api_objects_ddl(http_req *r);
 void api_objects_properties(http_req *r);
 void api_objects_statistics(http_req *r);
 void api_objects_dependencies(http_req *r);
-void api_objects_drop(http_req *r);
-
-/* objects.c: search and table actions */
 void api_objects_search(http_req *r);
+void api_objects_create(http_req *r);
+void api_objects_alter(http_req *r);
+void api_objects_drop(http_req *r);
 void api_objects_count(http_req *r);
 void api_objects_maintenance(http_req *r);
 void api_objects_script(http_req *r);
-
-/* dialogs.c: create and alter objects */
-void api_objects_create(http_req *r);
-void api_objects_alter(http_req *r);
 
 /* monitor.c: live monitoring panels */
 void api_monitor_activity(http_req *r);
@@ -206,7 +317,7 @@ void api_data_table(http_req *r);
 void api_data_view(http_req *r);
 void api_data_edit(http_req *r);
 
-/* files.c: the user's storage area (storage/storage.h) */
+/* files.c: the user's storage area (files/files.h) */
 void api_files_list(http_req *r);
 void api_files_mkdir(http_req *r);
 void api_files_move(http_req *r);

@@ -27,16 +27,12 @@ static void set_cookie(http_req *r, const char *value, int max_age)
 
 static void respond_session(http_req *r, int status, const auth_session *s)
 {
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "user");
-	api_json_user(&w, &s->user);
-	jw_kv_str(&w, "csrf_token", s->session.csrf_token);
-	jw_kv_bool(&w, "password_change_required", s->password_change_required);
-	jw_obj_end(&w);
-	http_respond_json(r, status, &out);
+	api_json j;
+	jw_key(api_json_begin(&j), "user");
+	api_json_user(&j.w, &s->user);
+	jw_fields(&j.w, "sb", "csrf_token", s->session.csrf_token, "password_change_required",
+		  s->password_change_required);
+	api_json_send(r, status, &j);
 }
 
 static void respond_login_result(http_req *r, enum auth_result res, auth_session *s, int retry_after,
@@ -49,7 +45,7 @@ static void respond_login_result(http_req *r, enum auth_result res, auth_session
 		respond_session(r, 200, s);
 		break;
 	case AUTH_BAD_CREDENTIALS:
-		http_respond_error(r, 401, "invalid_credentials",
+		http_respond_error(r, ERR_INVALID_CREDENTIALS,
 				   "The e-mail address or password is not right. (An account brought over from pgAdmin "
 				   "has no password until an administrator sets one.)");
 		break;
@@ -57,20 +53,20 @@ static void respond_login_result(http_req *r, enum auth_result res, auth_session
 		char ra[16];
 		snprintf(ra, sizeof(ra), "%d", retry_after);
 		http_add_header(r, "Retry-After", ra);
-		http_respond_error(r, 429, "login_paused",
+		http_respond_error(r, ERR_LOGIN_PAUSED,
 				   "Too many wrong passwords for this e-mail address: logins to it pause for %d s (an "
 				   "administrator can end the pause).",
 				   retry_after);
 		break;
 	}
 	case AUTH_DISABLED:
-		http_respond_error(r, 403, "account_disabled", "This account is disabled. Ask an administrator.");
+		http_respond_error(r, ERR_ACCOUNT_DISABLED, "This account is disabled. Ask an administrator.");
 		break;
 	case AUTH_RATE_LIMITED: {
 		char ra[16];
 		snprintf(ra, sizeof(ra), "%d", retry_after);
 		http_add_header(r, "Retry-After", ra);
-		http_respond_error(r, 429, "rate_limited", "Too many login attempts from this address. Try again in %d s.",
+		http_respond_error(r, ERR_RATE_LIMITED, "Too many login attempts from this address. Try again in %d s.",
 				   retry_after);
 		break;
 	}
@@ -87,7 +83,7 @@ static bool require_json(http_req *r)
 	const char *ct = http_req_header(r, "Content-Type");
 	if (ct && strncasecmp(ct, "application/json", 16) == 0)
 		return true;
-	http_respond_error(r, 415, "unsupported_media_type", "Send the request body as application/json.");
+	http_respond_error(r, ERR_UNSUPPORTED_MEDIA_TYPE, "Send the request body as application/json.");
 	return false;
 }
 
@@ -95,25 +91,23 @@ void api_auth_login(http_req *r)
 {
 	tusk_app *app = http_req_app(r);
 	if (app->cfg->desktop) {
-		http_respond_error(r, 403, "desktop_mode", "Tusk runs in desktop mode: open the URL it printed at start.");
+		http_respond_error(r, ERR_DESKTOP_MODE, "Tusk runs in desktop mode: open the URL it printed at start.");
 		return;
 	}
-	json_t *body;
-	if (!require_json(r) || !(body = http_req_json(r)))
+	struct login_in {
+		const char *email, *password;
+	} in;
+	static const api_field fields[] = {
+		API_FIELD("email", API_TEXT, struct login_in, email, API_REQUIRED),
+		API_FIELD("password", API_TEXT, struct login_in, password, API_REQUIRED),
+	};
+	static const api_form form = API_FORM(fields, "Give both an e-mail address and a password.");
+	if (!require_json(r) || !api_body(r, &form, &in, NULL))
 		return;
-	bool bad = false;
-	const char *email = api_json_str(r, body, "email", &bad);
-	const char *password = api_json_str(r, body, "password", &bad);
-	if (bad)
-		return;
-	if (!email || !password) {
-		http_respond_error(r, 400, "missing_field", "Give both an e-mail address and a password.");
-		return;
-	}
 	auth_session s;
 	int retry_after = 0;
 	tusk_err err = {0};
-	enum auth_result res = auth_login(app->auth, email, password, http_req_client_ip(r), &s, &retry_after, &err);
+	enum auth_result res = auth_login(app->auth, in.email, in.password, http_req_client_ip(r), &s, &retry_after, &err);
 	respond_login_result(r, res, &s, retry_after, &err);
 }
 
@@ -121,21 +115,21 @@ void api_auth_desktop(http_req *r)
 {
 	tusk_app *app = http_req_app(r);
 	if (!app->cfg->desktop) {
-		http_respond_error(r, 404, "not_found", "Desktop keys are only used in desktop mode.");
+		http_respond_error(r, ERR_NOT_FOUND, "Desktop keys are only used in desktop mode.");
 		return;
 	}
-	json_t *body;
-	if (!require_json(r) || !(body = http_req_json(r)))
-		return;
-	bool bad = false;
-	const char *key = api_json_str(r, body, "key", &bad);
-	if (bad)
+	struct desktop_in {
+		const char *key;
+	} in;
+	static const api_field fields[] = {API_FIELD("key", API_TEXT, struct desktop_in, key, 0)};
+	static const api_form form = API_FORM(fields, "");
+	if (!require_json(r) || !api_body(r, &form, &in, NULL))
 		return;
 	auth_session s;
 	tusk_err err = {0};
-	enum auth_result res = auth_desktop_login(app->auth, key, http_req_client_ip(r), &s, &err);
+	enum auth_result res = auth_desktop_login(app->auth, in.key, http_req_client_ip(r), &s, &err);
 	if (res == AUTH_BAD_CREDENTIALS) {
-		http_respond_error(r, 401, "invalid_desktop_key",
+		http_respond_error(r, ERR_INVALID_DESKTOP_KEY,
 				   "This desktop key is wrong or was used already. Restart Tusk for a new one.");
 		return;
 	}
@@ -164,26 +158,19 @@ void api_auth_me(http_req *r)
 void api_auth_password(http_req *r)
 {
 	tusk_app *app = http_req_app(r);
-	json_t *body = http_req_json(r);
-	if (!body)
+	struct password_in {
+		const char *current, *next;
+	} in;
+	static const api_field fields[] = {
+		API_FIELD("current_password", API_TEXT, struct password_in, current, API_REQUIRED),
+		API_FIELD("new_password", API_TEXT, struct password_in, next, API_REQUIRED),
+	};
+	static const api_form form = API_FORM(fields, "Give the current and the new password.");
+	if (!api_body(r, &form, &in, NULL))
 		return;
-	bool bad = false;
-	const char *current = api_json_str(r, body, "current_password", &bad);
-	const char *next = api_json_str(r, body, "new_password", &bad);
-	if (bad)
-		return;
-	if (!current || !next) {
-		http_respond_error(r, 400, "missing_field", "Give the current and the new password.");
-		return;
-	}
 	tusk_err err = {0};
-	if (!auth_change_password(app->auth, api_session(r), current, next, http_req_client_ip(r), &err)) {
-		if (strcmp(err.code, "wrong_password") == 0)
-			http_respond_error(r, 403, err.code, "%s", err.msg);
-		else if (strcmp(err.code, "weak_password") == 0)
-			http_respond_error(r, 400, err.code, "%s", err.msg);
-		else
-			api_internal_error(r, &err);
+	if (!auth_change_password(app->auth, api_session(r), in.current, in.next, http_req_client_ip(r), &err)) {
+		api_respond_err(r, &err);
 		return;
 	}
 	http_respond(r, 200, "application/json", "{}", 2);

@@ -32,37 +32,22 @@ static bool next_event(void *cls, str *out)
 	}
 	if (closed) {
 		char why[200];
-		if (api_access_revoked(st->user_id, st->server_id, NULL, why, sizeof(why))) {
-			str_append_cstr(out, "event: closed\ndata: ");
-			json_writer w;
-			jw_init(&w, out);
-			jw_obj_begin(&w);
-			jw_kv_str(&w, "reason", "revoked");
-			jw_kv_str(&w, "message", why);
-			jw_obj_end(&w);
-			str_append_cstr(out, "\n\n");
-		} else {
-			str_append_cstr(out, "event: closed\ndata: {}\n\n");
-		}
+		bool revoked = api_access_revoked(st->user_id, st->server_id, NULL, why, sizeof(why));
+		api_event_closed(out, revoked ? "revoked" : NULL, revoked ? why : NULL);
 		return false;
 	}
-	str_append_cstr(out, ": keep-alive\n\n");
-	return true;
+	return api_event_keepalive(out);
 }
 
 void api_dashboard_events(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	int64_t server_id;
-	store_server sv;
-	tusk_err err;
-	int64_t uid = api_session(r)->user.id;
-	if (!api_path_id(r, "server", &server_id) ||
-	    !api_found(r, store_server_get(app->store, uid, server_id, &sv, &err), &err, "server", server_id))
+	api_server srv;
+	if (!api_server_checked(r, &srv))
 		return;
-	store_server_clear(&sv);
+	tusk_app *app = srv.app;
+	int64_t uid = srv.user_id, server_id = srv.server_id;
 	if (!pgpool_is_connected(app->pool, uid, server_id)) {
-		http_respond_error(r, 409, "not_connected", "Connect to this server first.");
+		http_respond_error(r, ERR_NOT_CONNECTED, "Connect to this server first.");
 		return;
 	}
 	const char *db = http_req_query(r, "database");

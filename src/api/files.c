@@ -1,7 +1,7 @@
 /* The user's file area over HTTP: list, create folders, rename or move,
  * delete, download (sendfile, constant memory) and upload (the body streams
  * into a temporary file beside the target, renamed into place at the end; a
- * refused or broken upload leaves nothing). Paths are storage/ paths: relative
+ * refused or broken upload leaves nothing). Paths are files/ paths (files/files.h): relative
  * to the user's area, confined to it. */
 #include <dirent.h>
 #include <errno.h>
@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
-#include "storage/storage.h"
+#include "files/files.h"
 
 /* A listing stops here (and says it was cut) rather than grow without bound. */
 #define MAX_ENTRIES 10000
@@ -34,41 +34,22 @@ static uint64_t quota_bytes(http_req *r)
 	return (uint64_t)((tusk_app *)http_req_app(r))->cfg->storage_quota_mb * 1048576u;
 }
 
-/* Answers a storage refusal with its status. */
-static void respond_storage_error(http_req *r, const tusk_err *err)
-{
-	if (strcmp(err->code, "invalid_path") == 0)
-		http_respond_error(r, 400, err->code, "%s", err->msg);
-	else if (strcmp(err->code, "not_found") == 0)
-		http_respond_error(r, 404, err->code, "%s", err->msg);
-	else if (strcmp(err->code, "quota_exceeded") == 0)
-		http_respond_error(r, 507, err->code, "%s", err->msg);
-	else
-		api_internal_error(r, err);
-}
-
 /* The path a query parameter names; NULL after responding (absent when required, or holding a NUL). */
 static const char *query_path(http_req *r, const char *name, bool required)
 {
 	size_t len = 0;
 	const char *v = http_req_query_n(r, name, &len);
 	if (v && strlen(v) != len) {
-		http_respond_error(r, 400, "invalid_path", "The path contains a NUL character.");
+		http_respond_error(r, ERR_INVALID_PATH, "The path contains a NUL character.");
 		return NULL;
 	}
 	if (!v || !*v) {
 		if (!required)
 			return "";
-		http_respond_error(r, 400, "invalid_path", "Say which file: the '%s' parameter is missing.", name);
+		http_respond_error(r, ERR_INVALID_PATH, "Say which file: the '%s' parameter is missing.", name);
 		return NULL;
 	}
 	return v;
-}
-
-static bool query_true(http_req *r, const char *name)
-{
-	const char *v = http_req_query(r, name);
-	return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
 }
 
 /* Resolves rel in the user's area into an arena string; false after responding. */
@@ -76,8 +57,8 @@ static bool resolve(http_req *r, const char *rel, bool must_exist, char **abs)
 {
 	tusk_err err;
 	char *path;
-	if (!storage_resolve(data_dir(r), user_id(r), rel, must_exist, &path, &err)) {
-		respond_storage_error(r, &err);
+	if (!files_resolve(data_dir(r), user_id(r), rel, must_exist, &path, &err)) {
+		api_respond_err(r, &err);
 		return false;
 	}
 	*abs = arena_strdup(http_req_arena(r), path);
@@ -85,12 +66,19 @@ static bool resolve(http_req *r, const char *rel, bool must_exist, char **abs)
 	return true;
 }
 
+/* The ?path= parameter resolved (see query_path and resolve); false after responding. */
+static bool query_resolve(http_req *r, bool required, bool must_exist, char **abs)
+{
+	const char *rel = query_path(r, "path", required);
+	return rel && resolve(r, rel, must_exist, abs);
+}
+
 /* abs as the user sees it: relative to the area, "" for the area itself. */
 static const char *relative(http_req *r, const char *abs)
 {
 	tusk_err err;
 	char *root;
-	if (!storage_user_root(data_dir(r), user_id(r), &root, &err))
+	if (!files_user_root(data_dir(r), user_id(r), &root, &err))
 		return abs;
 	size_t n = strlen(root);
 	free(root);
@@ -107,24 +95,20 @@ static bool name_allowed(http_req *r, const char *abs)
 {
 	const char *slash = strrchr(abs, '/');
 	const char *name = slash ? slash + 1 : abs;
-	if (strncmp(name, STORAGE_PARTIAL_PREFIX, strlen(STORAGE_PARTIAL_PREFIX)) != 0)
+	if (strncmp(name, FILES_PARTIAL_PREFIX, strlen(FILES_PARTIAL_PREFIX)) != 0)
 		return true;
-	http_respond_error(r, 400, "invalid_path", "Names starting with %s are kept for uploads in progress.",
-			   STORAGE_PARTIAL_PREFIX);
+	http_respond_error(r, ERR_INVALID_PATH, "Names starting with %s are kept for uploads in progress.",
+			   FILES_PARTIAL_PREFIX);
 	return false;
 }
 
 static void respond_path(http_req *r, int status, const char *abs, int64_t size)
 {
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_kv_str(&w, "path", relative(r, abs));
+	api_json j;
+	jw_kv_str(api_json_begin(&j), "path", relative(r, abs));
 	if (size >= 0)
-		jw_kv_int(&w, "size", size);
-	jw_obj_end(&w);
-	http_respond_json(r, status, &out);
+		jw_kv_int(&j.w, "size", size);
+	api_json_send(r, status, &j);
 }
 
 /* ---- listing ---- */
@@ -159,7 +143,7 @@ static struct entry *read_entries(http_req *r, int fd, size_t *n, bool *truncate
 	while ((de = readdir(d))) {
 		const char *name = de->d_name;
 		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
-		    strncmp(name, STORAGE_PARTIAL_PREFIX, strlen(STORAGE_PARTIAL_PREFIX)) == 0)
+		    strncmp(name, FILES_PARTIAL_PREFIX, strlen(FILES_PARTIAL_PREFIX)) == 0)
 			continue;
 		struct stat st;
 		if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
@@ -180,16 +164,15 @@ static struct entry *read_entries(http_req *r, int fd, size_t *n, bool *truncate
 
 void api_files_list(http_req *r)
 {
-	const char *rel = query_path(r, "path", false);
 	char *abs;
-	if (!rel || !resolve(r, rel, true, &abs))
+	if (!query_resolve(r, false, true, &abs))
 		return;
 	int fd = open(abs, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOTDIR)
-			http_respond_error(r, 400, "not_a_folder", "'%s' is a file, not a folder.", relative(r, abs));
+			http_respond_error(r, ERR_NOT_A_FOLDER, "'%s' is a file, not a folder.", relative(r, abs));
 		else
-			http_respond_error(r, 500, "io_error", "The folder cannot be read: %s.", strerror(errno));
+			http_respond_error(r, ERR_IO_ERROR, "The folder cannot be read: %s.", strerror(errno));
 		return;
 	}
 	size_t n;
@@ -197,65 +180,53 @@ void api_files_list(http_req *r)
 	struct entry *list = read_entries(r, fd, &n, &truncated);
 	uint64_t used = 0;
 	tusk_err err;
-	if (!list || !storage_usage(data_dir(r), user_id(r), &used, &err)) {
+	if (!list || !files_usage(data_dir(r), user_id(r), &used, &err)) {
 		free(list);
-		http_respond_error(r, 500, "io_error", "The folder cannot be read.");
+		http_respond_error(r, ERR_IO_ERROR, "The folder cannot be read.");
 		return;
 	}
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_kv_str(&w, "path", relative(r, abs));
-	jw_key(&w, "entries");
-	jw_arr_begin(&w);
-	for (size_t i = 0; i < n; i++) {
-		jw_obj_begin(&w);
-		jw_kv_str(&w, "name", list[i].name);
-		jw_kv_str(&w, "type", list[i].dir ? "dir" : "file");
-		jw_kv_int(&w, "size", list[i].size);
-		api_json_time(&w, "mtime", list[i].mtime);
-		jw_obj_end(&w);
-	}
-	jw_arr_end(&w);
-	jw_kv_bool(&w, "truncated", truncated);
-	jw_kv_int(&w, "usage_bytes", (int64_t)used);
-	jw_kv_int(&w, "quota_bytes", (int64_t)quota_bytes(r));
-	jw_obj_end(&w);
+	api_json j;
+	json_writer *w = api_json_begin(&j);
+	jw_kv_str(w, "path", relative(r, abs));
+	jw_key(w, "entries");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < n; i++)
+		jw_object(w, "ssit", "name", list[i].name, "type", list[i].dir ? "dir" : "file", "size",
+			  (int64_t)list[i].size, "mtime", (int64_t)list[i].mtime);
+	jw_arr_end(w);
+	jw_fields(w, "bii", "truncated", truncated, "usage_bytes", (int64_t)used, "quota_bytes", (int64_t)quota_bytes(r));
 	free(list);
-	http_respond_json(r, 200, &out);
+	api_json_send(r, 200, &j);
 }
 
 /* ---- folders, moves, deletes ---- */
 
-/* A path member of the JSON body; NULL after responding. */
-static const char *body_path(http_req *r, json_t *body, const char *key)
-{
-	bool bad = false;
-	const char *v = api_json_str(r, body, key, &bad);
-	if (bad)
-		return NULL;
-	if (!v || !*v) {
-		http_respond_error(r, 400, "invalid_path", "The field '%s' must name a path in your storage area.", key);
-		return NULL;
-	}
-	return v;
-}
+/* The paths a body names: each must name one in the user's area. */
+struct paths_in {
+	const char *path, *from, *to;
+};
+#define PATH_FIELD(key, member) API_FIELD(key, API_TEXT, struct paths_in, member, API_REQUIRED | API_NONEMPTY)
+static const api_field mkdir_fields[] = {PATH_FIELD("path", path)};
+static const api_field move_fields[] = {PATH_FIELD("from", from), PATH_FIELD("to", to)};
+static const api_form mkdir_form = {mkdir_fields, 1, "The field 'path' must name a path in your storage area.",
+				    ERR_INVALID_PATH, false};
+static const api_form move_form = {move_fields, 2,
+				   "The fields 'from' and 'to' must name paths in your storage area.", ERR_INVALID_PATH,
+				   false};
 
 void api_files_mkdir(http_req *r)
 {
-	json_t *body = http_req_json(r);
-	const char *rel = body ? body_path(r, body, "path") : NULL;
+	struct paths_in in;
 	char *abs;
-	if (!rel || !resolve(r, rel, false, &abs) || !name_allowed(r, abs))
+	if (!api_body(r, &mkdir_form, &in, NULL) || !resolve(r, in.path, false, &abs) || !name_allowed(r, abs))
 		return;
 	int e = is_root(r, abs) ? EEXIST : mkdir(abs, 0700) == 0 ? 0 : errno;
 	if (e == EEXIST) {
-		http_respond_error(r, 409, "exists", "'%s' already exists.", relative(r, abs));
+		http_respond_error(r, ERR_EXISTS, "'%s' already exists.", relative(r, abs));
 		return;
 	}
 	if (e) {
-		http_respond_error(r, 500, "io_error", "The folder cannot be created: %s.", strerror(e));
+		http_respond_error(r, ERR_IO_ERROR, "The folder cannot be created: %s.", strerror(e));
 		return;
 	}
 	respond_path(r, 201, abs, -1);
@@ -266,20 +237,19 @@ static bool busy(http_req *r, const char *abs)
 {
 	if (!jobs_writing(((tusk_app *)http_req_app(r))->jobs, abs))
 		return false;
-	http_respond_error(r, 409, "in_use", "A running job writes '%s'; cancel it or wait until it ends.", relative(r, abs));
+	http_respond_error(r, ERR_IN_USE, "A running job writes '%s'; cancel it or wait until it ends.", relative(r, abs));
 	return true;
 }
 
 void api_files_move(http_req *r)
 {
-	json_t *body = http_req_json(r);
-	const char *from_rel = body ? body_path(r, body, "from") : NULL;
-	const char *to_rel = from_rel ? body_path(r, body, "to") : NULL;
+	struct paths_in in;
 	char *from, *to;
-	if (!to_rel || !resolve(r, from_rel, true, &from) || !resolve(r, to_rel, false, &to) || !name_allowed(r, to))
+	if (!api_body(r, &move_form, &in, NULL) || !resolve(r, in.from, true, &from) || !resolve(r, in.to, false, &to) ||
+	    !name_allowed(r, to))
 		return;
 	if (is_root(r, from) || is_root(r, to)) {
-		http_respond_error(r, 400, "invalid_path", "The storage area itself cannot be moved or replaced.");
+		http_respond_error(r, ERR_INVALID_PATH, "The storage area itself cannot be moved or replaced.");
 		return;
 	}
 	if (busy(r, from))
@@ -288,11 +258,11 @@ void api_files_move(http_req *r)
 	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) != 0) {
 		int e = errno;
 		if (e == EEXIST)
-			http_respond_error(r, 409, "exists", "'%s' already exists.", relative(r, to));
+			http_respond_error(r, ERR_EXISTS, "'%s' already exists.", relative(r, to));
 		else if (e == EINVAL)
-			http_respond_error(r, 400, "invalid_path", "A folder cannot be moved into itself.");
+			http_respond_error(r, ERR_INVALID_PATH, "A folder cannot be moved into itself.");
 		else
-			http_respond_error(r, 500, "io_error", "The move failed: %s.", strerror(e));
+			http_respond_error(r, ERR_IO_ERROR, "The move failed: %s.", strerror(e));
 		return;
 	}
 	respond_path(r, 200, to, -1);
@@ -300,12 +270,12 @@ void api_files_move(http_req *r)
 
 void api_files_delete(http_req *r)
 {
-	const char *rel = query_path(r, "path", true);
 	char *abs;
-	if (!rel || !resolve(r, rel, true, &abs))
+	bool recursive;
+	if (!api_query_flag(r, "recursive", &recursive) || !query_resolve(r, true, true, &abs))
 		return;
 	if (is_root(r, abs)) {
-		http_respond_error(r, 400, "invalid_path", "The storage area itself cannot be deleted.");
+		http_respond_error(r, ERR_INVALID_PATH, "The storage area itself cannot be deleted.");
 		return;
 	}
 	if (busy(r, abs))
@@ -313,20 +283,20 @@ void api_files_delete(http_req *r)
 	struct stat st;
 	tusk_err err;
 	bool folder = lstat(abs, &st) == 0 && S_ISDIR(st.st_mode);
-	if (folder && !query_true(r, "recursive")) {
+	if (folder && !recursive) {
 		if (rmdir(abs) != 0) {
 			if (errno == ENOTEMPTY || errno == EEXIST)
-				http_respond_error(r, 409, "not_empty",
+				http_respond_error(r, ERR_NOT_EMPTY,
 						   "The folder '%s' is not empty; delete it with recursive=true to remove "
 						   "everything in it.",
 						   relative(r, abs));
 			else
-				http_respond_error(r, 500, "io_error", "The folder cannot be deleted: %s.",
+				http_respond_error(r, ERR_IO_ERROR, "The folder cannot be deleted: %s.",
 						   strerror(errno));
 			return;
 		}
-	} else if (!storage_remove_tree(abs, &err)) {
-		respond_storage_error(r, &err);
+	} else if (!files_remove_tree(abs, &err)) {
+		api_respond_err(r, &err);
 		return;
 	}
 	http_respond_empty(r, 204);
@@ -356,9 +326,8 @@ static const char *content_disposition(http_req *r, const char *name)
 
 void api_files_download(http_req *r)
 {
-	const char *rel = query_path(r, "path", true);
 	char *abs;
-	if (!rel || !resolve(r, rel, true, &abs))
+	if (!query_resolve(r, true, true, &abs))
 		return;
 	int fd = open(abs, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
@@ -367,10 +336,10 @@ void api_files_download(http_req *r)
 		if (fd >= 0)
 			close(fd);
 		if (dir)
-			http_respond_error(r, 400, "not_a_file", "'%s' is a folder; only files can be downloaded.",
+			http_respond_error(r, ERR_NOT_A_FILE, "'%s' is a folder; only files can be downloaded.",
 					   relative(r, abs));
 		else
-			http_respond_error(r, fd < 0 ? 500 : 400, fd < 0 ? "io_error" : "not_a_file",
+			http_respond_error(r, fd < 0 ? ERR_IO_ERROR : ERR_NOT_A_FILE,
 					   "'%s' cannot be downloaded.", relative(r, abs));
 		return;
 	}
@@ -408,9 +377,9 @@ static bool upload_chunk(http_req *r, void *cls, const char *data, size_t len)
 	if (len > u->room - u->written) {
 		upload_discard(u);
 		tusk_err err;
-		err_set(&err, "quota_exceeded", "The upload passes your storage quota of %.1f MiB; nothing was kept.",
+		err_set(&err, ERR_QUOTA_EXCEEDED, "The upload passes your storage quota of %.1f MiB; nothing was kept.",
 			(double)quota_bytes(r) / 1048576.0);
-		respond_storage_error(r, &err);
+		api_respond_err(r, &err);
 		return false;
 	}
 	while (len > 0) {
@@ -421,10 +390,10 @@ static bool upload_chunk(http_req *r, void *cls, const char *data, size_t len)
 			int e = errno;
 			upload_discard(u);
 			if (e == ENOSPC || e == EDQUOT)
-				http_respond_error(r, 507, "disk_full", "The disk holding the storage area is full; nothing "
+				http_respond_error(r, ERR_DISK_FULL, "The disk holding the storage area is full; nothing "
 									"was kept.");
 			else
-				http_respond_error(r, 500, "io_error", "The upload could not be written: %s.", strerror(e));
+				http_respond_error(r, ERR_IO_ERROR, "The upload could not be written: %s.", strerror(e));
 			return false;
 		}
 		data += n;
@@ -446,10 +415,10 @@ static void upload_end(http_req *r, void *cls)
 	if (e) {
 		unlink(u->tmp);
 		if (e == EEXIST)
-			http_respond_error(r, 409, "exists", "'%s' was created while uploading; nothing was replaced.",
+			http_respond_error(r, ERR_EXISTS, "'%s' was created while uploading; nothing was replaced.",
 					   relative(r, u->target));
 		else
-			http_respond_error(r, 500, "io_error", "The upload could not be stored: %s.", strerror(e));
+			http_respond_error(r, ERR_IO_ERROR, "The upload could not be stored: %s.", strerror(e));
 		return;
 	}
 	u->committed = true;
@@ -475,43 +444,42 @@ static bool upload_room(http_req *r, uint64_t declared, uint64_t replaced, uint6
 	*room = UINT64_MAX;
 	if (!quota)
 		return true;
-	if (!storage_usage(data_dir(r), user_id(r), &used, &err)) {
-		respond_storage_error(r, &err);
+	if (!files_usage(data_dir(r), user_id(r), &used, &err)) {
+		api_respond_err(r, &err);
 		return false;
 	}
 	used = used > replaced ? used - replaced : 0;
 	*room = used < quota ? quota - used : 0;
 	if (declared <= *room)
 		return true;
-	err_set(&err, "quota_exceeded",
+	err_set(&err, ERR_QUOTA_EXCEEDED,
 		"This upload (%.1f MiB) does not fit in your storage quota: %.1f MiB of %.1f MiB used. Delete files to "
 		"make room.",
 		(double)declared / 1048576.0, (double)used / 1048576.0, (double)quota / 1048576.0);
-	respond_storage_error(r, &err);
+	api_respond_err(r, &err);
 	return false;
 }
 
 void api_files_upload(http_req *r)
 {
-	const char *rel = query_path(r, "path", true);
 	char *abs;
-	if (!rel || !resolve(r, rel, false, &abs) || !name_allowed(r, abs))
+	bool overwrite;
+	if (!api_query_flag(r, "overwrite", &overwrite) || !query_resolve(r, true, false, &abs) || !name_allowed(r, abs))
 		return;
 	if (is_root(r, abs)) {
-		http_respond_error(r, 400, "invalid_path", "Name the file to upload, not the storage area.");
+		http_respond_error(r, ERR_INVALID_PATH, "Name the file to upload, not the storage area.");
 		return;
 	}
-	bool overwrite = query_true(r, "overwrite");
 	struct stat st;
 	bool exists = lstat(abs, &st) == 0;
 	if (exists && busy(r, abs))
 		return;
 	if (exists && S_ISDIR(st.st_mode)) {
-		http_respond_error(r, 409, "exists", "'%s' is a folder.", relative(r, abs));
+		http_respond_error(r, ERR_EXISTS, "'%s' is a folder.", relative(r, abs));
 		return;
 	}
 	if (exists && !overwrite) {
-		http_respond_error(r, 409, "exists", "'%s' already exists; upload with overwrite=true to replace it.",
+		http_respond_error(r, ERR_EXISTS, "'%s' already exists; upload with overwrite=true to replace it.",
 				   relative(r, abs));
 		return;
 	}
@@ -524,10 +492,10 @@ void api_files_upload(http_req *r)
 		return;
 	/* beside the target, so the final rename is atomic and on the same disk */
 	const char *slash = strrchr(abs, '/');
-	u->tmp = arena_printf(http_req_arena(r), "%.*s/%sXXXXXX", (int)(slash - abs), abs, STORAGE_PARTIAL_PREFIX);
+	u->tmp = arena_printf(http_req_arena(r), "%.*s/%sXXXXXX", (int)(slash - abs), abs, FILES_PARTIAL_PREFIX);
 	u->fd = mkostemp(u->tmp, O_CLOEXEC);
 	if (u->fd < 0) {
-		http_respond_error(r, 500, "io_error", "The upload cannot start: %s.", strerror(errno));
+		http_respond_error(r, ERR_IO_ERROR, "The upload cannot start: %s.", strerror(errno));
 		return;
 	}
 	http_req_body_sink(r, &upload_sink, u);

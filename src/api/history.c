@@ -44,127 +44,78 @@ void api_history_record(void *ctx, const qsession_record *rec)
 	free(sql);
 }
 
-static bool query_num(http_req *r, const char *name, int64_t def, int64_t max, int64_t *out)
+static void write_history(json_writer *w, const void *item, void *ctx)
 {
-	const char *v = http_req_query(r, name);
-	char *end;
-	long long n = v && *v ? strtoll(v, &end, 10) : def;
-	if (v && *v && (*end || n < 0 || n > max)) {
-		http_respond_error(r, 400, "invalid_query", "'%s' must be a whole number from 0 to %lld.", name,
-				   (long long)max);
-		return false;
-	}
-	*out = n;
-	return true;
+	(void)ctx;
+	const store_history *h = item;
+	jw_object(w, "insstiiss", "id", h->id, "server_id", h->server_id, "database", h->database, "sql", h->sql,
+		  "started_at", h->started_at, "duration_ms", h->duration_ms, "row_count", h->row_count, "status",
+		  h->status, "error", h->error);
 }
 
 void api_history_list(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	int64_t server_id, limit, offset;
-	if (!query_num(r, "server_id", 0, INT64_MAX, &server_id) || !query_num(r, "limit", 100, 1000, &limit) ||
-	    !query_num(r, "offset", 0, INT64_MAX, &offset))
+	if (!api_query_int(r, "server_id", 0, 0, INT64_MAX, ERR_INVALID_QUERY, &server_id) ||
+	    !api_query_int(r, "limit", 100, 0, 1000, ERR_INVALID_QUERY, &limit) ||
+	    !api_query_int(r, "offset", 0, 0, INT64_MAX, ERR_INVALID_QUERY, &offset))
 		return;
-	size_t n;
-	int64_t total;
+	size_t n = 0;
+	int64_t total = 0;
 	tusk_err err;
-	store_history *list = store_history_list(app->store, api_session(r)->user.id, server_id, http_req_query(r, "q"),
+	store_history *list = store_history_list(api_store(r), api_session(r)->user.id, server_id, http_req_query(r, "q"),
 						 limit, offset, &n, &total, &err);
-	if (!list) {
-		api_internal_error(r, &err);
-		return;
-	}
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_kv_int(&w, "total", total);
-	jw_key(&w, "entries");
-	jw_arr_begin(&w);
-	for (size_t i = 0; i < n; i++) {
-		jw_obj_begin(&w);
-		jw_kv_int(&w, "id", list[i].id);
-		jw_kv_int_or_null(&w, "server_id", list[i].server_id);
-		jw_kv_str(&w, "database", list[i].database);
-		jw_kv_str(&w, "sql", list[i].sql);
-		api_json_time(&w, "started_at", list[i].started_at);
-		jw_kv_int(&w, "duration_ms", list[i].duration_ms);
-		jw_kv_int(&w, "row_count", list[i].row_count);
-		jw_kv_str(&w, "status", list[i].status);
-		jw_kv_str(&w, "error", list[i].error);
-		jw_obj_end(&w);
-	}
-	jw_arr_end(&w);
-	jw_obj_end(&w);
+	api_respond_page(r, total, list, n, sizeof(*list), write_history, NULL, &err);
 	store_history_list_free(list, n);
-	http_respond_json(r, 200, &out);
 }
 
 void api_history_clear(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	tusk_err err;
-	if (!store_history_delete_user(app->store, api_session(r)->user.id, &err))
-		api_internal_error(r, &err);
-	else
-		http_respond_empty(r, 204);
+	api_respond_done(r, store_history_delete_user(api_store(r), api_session(r)->user.id, &err), &err);
 }
 
 /* ---- saved queries ---- */
 
-static void write_snippet(json_writer *w, const store_snippet *q)
+static void write_snippet(json_writer *w, const void *item, void *ctx)
 {
-	jw_obj_begin(w);
-	jw_kv_int(w, "id", q->id);
-	jw_kv_str(w, "name", q->name);
-	jw_kv_str(w, "sql", q->sql);
-	api_json_time(w, "created_at", q->created_at);
-	api_json_time(w, "updated_at", q->updated_at);
-	jw_obj_end(w);
+	(void)ctx;
+	const store_snippet *q = item;
+	jw_object(w, "isstt", "id", q->id, "name", q->name, "sql", q->sql, "created_at", q->created_at, "updated_at",
+		  q->updated_at);
 }
 
 void api_snippets_list(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	size_t n;
+	size_t n = 0;
 	tusk_err err;
-	store_snippet *list = store_snippet_list(app->store, api_session(r)->user.id, &n, &err);
-	if (!list) {
-		api_internal_error(r, &err);
-		return;
-	}
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "queries");
-	jw_arr_begin(&w);
-	for (size_t i = 0; i < n; i++)
-		write_snippet(&w, &list[i]);
-	jw_arr_end(&w);
-	jw_obj_end(&w);
+	store_snippet *list = store_snippet_list(api_store(r), api_session(r)->user.id, &n, &err);
+	api_respond_list(r, "queries", list, n, sizeof(*list), write_snippet, NULL, &err);
 	store_snippet_list_free(list, n);
-	http_respond_json(r, 200, &out);
 }
+
+struct snippet_in {
+	const char *name, *sql;
+};
+static const api_field snippet_fields[] = {
+	API_FIELD("name", API_TEXT, struct snippet_in, name, 0),
+	API_FIELD("sql", API_TEXT, struct snippet_in, sql, 0),
+};
+static const api_form snippet_form = API_FORM(snippet_fields, "");
 
 /* Validates and saves {name, sql} into q; responds itself. */
 static void save_snippet(http_req *r, store_snippet *q, int status)
 {
-	tusk_app *app = http_req_app(r);
-	json_t *body = http_req_json(r);
-	if (!body)
+	struct snippet_in in;
+	if (!api_body(r, &snippet_form, &in, NULL))
 		return;
-	bool bad = false;
-	const char *name = api_json_str(r, body, "name", &bad);
-	const char *sql = api_json_str(r, body, "sql", &bad);
-	if (bad)
-		return;
+	const char *name = in.name, *sql = in.sql;
 	if ((!name && !q->name) || (name && (!*name || strlen(name) > 200))) {
-		http_respond_error(r, 400, "invalid_field", "A saved query needs a name of 1 to 200 characters.");
+		http_respond_error(r, ERR_INVALID_FIELD, "A saved query needs a name of 1 to 200 characters.");
 		return;
 	}
 	if ((!sql && !q->sql) || (sql && strlen(sql) > MAX_HISTORY_SQL)) {
-		http_respond_error(r, 400, "invalid_field", "A saved query needs its SQL (at most 64 KiB).");
+		http_respond_error(r, ERR_INVALID_FIELD, "A saved query needs its SQL (at most 64 KiB).");
 		return;
 	}
 	if (name) {
@@ -176,21 +127,11 @@ static void save_snippet(http_req *r, store_snippet *q, int status)
 		q->sql = xstrdup(sql);
 	}
 	tusk_err err;
-	if (!store_snippet_save(app->store, q, &err)) {
-		if (strcmp(err.code, "name_taken") == 0)
-			http_respond_error(r, 409, err.code, "%s", err.msg);
-		else
-			api_internal_error(r, &err);
+	if (!store_snippet_save(api_store(r), q, &err)) {
+		api_respond_err(r, &err);
 		return;
 	}
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "query");
-	write_snippet(&w, q);
-	jw_obj_end(&w);
-	http_respond_json(r, status, &out);
+	api_respond_item(r, status, "query", q, write_snippet, NULL);
 }
 
 void api_snippets_create(http_req *r)
@@ -200,32 +141,30 @@ void api_snippets_create(http_req *r)
 	store_snippet_clear(&q);
 }
 
+/* The saved query the path names, the user's; false after answering 404. */
+static bool load_snippet(http_req *r, store_snippet *q)
+{
+	int64_t id;
+	tusk_err err;
+	return api_path_id(r, "saved query", &id) &&
+	       api_found(r, store_snippet_get(api_store(r), api_session(r)->user.id, id, q, &err), &err,
+			 "saved query", id);
+}
+
 void api_snippets_update(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	int64_t id;
 	store_snippet q = {0};
-	tusk_err err;
-	if (api_path_id(r, "saved query", &id) &&
-	    api_found(r, store_snippet_get(app->store, api_session(r)->user.id, id, &q, &err), &err, "saved query", id))
+	if (load_snippet(r, &q))
 		save_snippet(r, &q, 200);
 	store_snippet_clear(&q);
 }
 
 void api_snippets_delete(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	int64_t id;
 	store_snippet q = {0};
 	tusk_err err;
-	int64_t uid = api_session(r)->user.id;
-	if (api_path_id(r, "saved query", &id) &&
-	    api_found(r, store_snippet_get(app->store, uid, id, &q, &err), &err, "saved query", id)) {
-		if (store_snippet_delete(app->store, uid, id, &err))
-			http_respond_empty(r, 204);
-		else
-			api_internal_error(r, &err);
-	}
+	if (load_snippet(r, &q))
+		api_respond_done(r, store_snippet_delete(api_store(r), q.user_id, q.id, &err), &err);
 	store_snippet_clear(&q);
 }
 
@@ -233,10 +172,9 @@ void api_snippets_delete(http_req *r)
 
 void api_workspace_get(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	char *state;
 	tusk_err err;
-	if (!store_workspace_get(app->store, api_session(r)->user.id, &state, &err)) {
+	if (!store_workspace_get(api_store(r), api_session(r)->user.id, &state, &err)) {
 		api_internal_error(r, &err);
 		return;
 	}
@@ -250,9 +188,8 @@ void api_workspace_get(http_req *r)
 
 void api_workspace_put(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	if (http_req_body(r).len > MAX_WORKSPACE) {
-		http_respond_error(r, 413, "body_too_large", "A workspace may be at most 1 MiB.");
+		http_respond_error(r, ERR_BODY_TOO_LARGE, "A workspace may be at most 1 MiB.");
 		return;
 	}
 	json_t *body = http_req_json(r);
@@ -260,15 +197,12 @@ void api_workspace_put(http_req *r)
 		return;
 	json_t *ws = json_object_get(body, "workspace");
 	if (!json_is_object(ws)) {
-		http_respond_error(r, 400, "invalid_field", "Send {\"workspace\": {...}}.");
+		http_respond_error(r, ERR_INVALID_FIELD, "Send {\"workspace\": {...}}.");
 		return;
 	}
 	char *text = json_dumps(ws, JSON_COMPACT);
 	tusk_err err;
-	bool ok = store_workspace_put(app->store, api_session(r)->user.id, text, &err);
+	bool ok = store_workspace_put(api_store(r), api_session(r)->user.id, text, &err);
 	free(text);
-	if (!ok)
-		api_internal_error(r, &err);
-	else
-		http_respond_empty(r, 204);
+	api_respond_done(r, ok, &err);
 }

@@ -18,7 +18,7 @@
 #include "jobs/commands.h"
 #include "jobs/fence.h"
 #include "jobs/jobs.h"
-#include "storage/storage.h"
+#include "files/files.h"
 
 /* Bytes under a path: a file's size, or a directory's files summed. */
 static int64_t size_of(const char *path)
@@ -81,84 +81,43 @@ static int64_t read_position(pid_t pid, const char *path)
 	return pos;
 }
 
-static void json_job(json_writer *w, tusk_app *app, const store_job *j)
+static void json_job(json_writer *w, const void *item, void *ctx)
 {
-	jw_obj_begin(w);
-	jw_kv_int(w, "id", j->id);
-	jw_kv_str(w, "kind", j->kind);
-	jw_kv_str(w, "description", j->description);
-	jw_kv_str(w, "state", j->state);
-	jw_kv_str(w, "command", j->command);
-	jw_kv_int_or_null(w, "server_id", j->server_id);
-	jw_key(w, "exit_code");
-	if (j->has_exit_code)
-		jw_int(w, j->exit_code);
-	else
-		jw_null(w);
-	jw_kv_str(w, "reason", j->reason);
-	jw_kv_str(w, "output_path", j->output_path);
+	tusk_app *app = ctx;
+	const store_job *j = item;
 	int64_t out = -1;
 	if (j->output_path) {
 		char *abs = NULL;
 		tusk_err err;
-		if (storage_resolve(app->cfg->data_dir, j->user_id, j->output_path, false, &abs, &err))
+		if (files_resolve(app->cfg->data_dir, j->user_id, j->output_path, false, &abs, &err))
 			out = size_of(abs);
 		free(abs);
 	}
-	jw_key(w, "output_size");
-	if (out >= 0)
-		jw_int(w, out);
-	else
-		jw_null(w);
 	/* a restore's or import's progress: where the program's descriptor of the file stands */
 	int64_t in_size = -1, in_read = -1;
 	if (j->input_path) {
 		char *abs = NULL;
 		tusk_err err;
-		if (storage_resolve(app->cfg->data_dir, j->user_id, j->input_path, false, &abs, &err)) {
+		if (files_resolve(app->cfg->data_dir, j->user_id, j->input_path, false, &abs, &err)) {
 			in_size = size_of(abs);
 			if (strcmp(j->state, "running") == 0 && j->pid > 0)
 				in_read = read_position((pid_t)j->pid, abs);
 		}
 		free(abs);
 	}
-	jw_key(w, "input_path");
-	jw_str(w, j->input_path);
-	jw_key(w, "input_size");
-	if (in_size >= 0)
-		jw_int(w, in_size);
-	else
-		jw_null(w);
-	jw_key(w, "input_read");
-	if (in_read >= 0)
-		jw_int(w, in_read);
-	else
-		jw_null(w);
 	int64_t log = size_of(j->log_path);
-	jw_kv_int(w, "log_size", log > 0 ? log : 0);
-	api_json_time(w, "created_at", j->created_at);
-	api_json_time(w, "started_at", j->started_at);
-	api_json_time(w, "ended_at", j->ended_at);
 	int64_t end = j->ended_at ? j->ended_at : (int64_t)time(NULL);
-	jw_key(w, "elapsed_seconds");
-	if (j->started_at)
-		jw_int(w, end - j->started_at);
-	else
-		jw_null(w);
-	jw_kv_bool(w, "acknowledged", j->acknowledged);
-	jw_obj_end(w);
+	jw_object(w, "issssnossosooitttob", "id", j->id, "kind", j->kind, "description", j->description, "state", j->state,
+		  "command", j->command, "server_id", j->server_id, "exit_code", j->has_exit_code ? j->exit_code : (int64_t)-1,
+		  "reason", j->reason, "output_path", j->output_path, "output_size", out, "input_path", j->input_path,
+		  "input_size", in_size, "input_read", in_read, "log_size", log > 0 ? log : (int64_t)0, "created_at",
+		  j->created_at, "started_at", j->started_at, "ended_at", j->ended_at, "elapsed_seconds",
+		  j->started_at ? end - j->started_at : (int64_t)-1, "acknowledged", j->acknowledged);
 }
 
 static void respond_job(http_req *r, int status, const store_job *j)
 {
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "job");
-	json_job(&w, http_req_app(r), j);
-	jw_obj_end(&w);
-	http_respond_json(r, status, &out);
+	api_respond_item(r, status, "job", j, json_job, http_req_app(r));
 }
 
 void api_jobs_list(http_req *r)
@@ -167,54 +126,56 @@ void api_jobs_list(http_req *r)
 	tusk_err err = {0};
 	size_t n = 0;
 	store_job *list = store_job_list(app->store, api_session(r)->user.id, &n, &err);
-	if (!list) {
-		api_internal_error(r, &err);
-		return;
-	}
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "jobs");
-	jw_arr_begin(&w);
-	for (size_t i = 0; i < n; i++)
-		json_job(&w, app, &list[i]);
-	jw_arr_end(&w);
-	jw_obj_end(&w);
+	api_respond_list(r, "jobs", list, n, sizeof(*list), json_job, app, &err);
 	store_job_list_free(list, n);
-	http_respond_json(r, 200, &out);
 }
 
 /* The job of the {id} in the path, the user's own; responds 404 otherwise. */
 static bool load_job(http_req *r, store_job *j)
 {
-	tusk_app *app = http_req_app(r);
 	int64_t id;
 	tusk_err err = {0};
 	if (!api_path_id(r, "job", &id))
 		return false;
-	return api_found(r, store_job_get(app->store, api_session(r)->user.id, id, j, &err), &err, "job", id);
+	return api_found(r, store_job_get(api_store(r), api_session(r)->user.id, id, j, &err), &err, "job", id);
+}
+
+/* A handler's work on the job the path names (loaded, then cleared). */
+typedef void job_action(http_req *r, tusk_app *app, store_job *j);
+
+static void with_job(http_req *r, job_action *act)
+{
+	store_job j;
+	if (!load_job(r, &j))
+		return;
+	act(r, http_req_app(r), &j);
+	store_job_clear(&j);
+}
+
+static bool job_active(const store_job *j)
+{
+	return strcmp(j->state, "queued") == 0 || strcmp(j->state, "running") == 0;
+}
+
+static void get_job(http_req *r, tusk_app *app, store_job *j)
+{
+	(void)app;
+	respond_job(r, 200, j);
 }
 
 void api_jobs_get(http_req *r)
 {
-	store_job j;
-	if (!load_job(r, &j))
-		return;
-	respond_job(r, 200, &j);
-	store_job_clear(&j);
+	with_job(r, get_job);
 }
 
-void api_jobs_log(http_req *r)
+/* the last 4 MiB of the log at most */
+static void log_job(http_req *r, tusk_app *app, store_job *j)
 {
-	store_job j;
-	if (!load_job(r, &j))
-		return;
-	int fd = open(j.log_path, O_RDONLY | O_CLOEXEC);
+	(void)app;
+	int fd = open(j->log_path, O_RDONLY | O_CLOEXEC);
 	str out = STR_INIT;
 	char buf[65536];
 	ssize_t got;
-	/* the last 4 MiB at most */
 	off_t size = fd >= 0 ? lseek(fd, 0, SEEK_END) : 0;
 	off_t from = size > (4 << 20) ? size - (4 << 20) : 0;
 	while (fd >= 0 && (got = pread(fd, buf, sizeof(buf), from)) > 0) {
@@ -225,62 +186,65 @@ void api_jobs_log(http_req *r)
 		close(fd);
 	http_respond(r, 200, "text/plain; charset=utf-8", out.buf ? out.buf : "", out.len);
 	str_free(&out);
-	store_job_clear(&j);
 }
 
-void api_jobs_cancel(http_req *r)
+void api_jobs_log(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	store_job j;
-	if (!load_job(r, &j))
-		return;
+	with_job(r, log_job);
+}
+
+static void cancel_job(http_req *r, tusk_app *app, store_job *j)
+{
 	tusk_err err = {0};
-	bool running = strcmp(j.state, "queued") == 0 || strcmp(j.state, "running") == 0;
-	if (!running) {
-		http_respond_error(r, 409, "not_running", "The job has ended (%s); there is nothing to cancel.", j.state);
-	} else if (!jobs_cancel(app->jobs, j.id, &err)) {
-		http_respond_error(r, 409, err.code, "This Tusk does not run the job (another replica does, or it "
+	if (!job_active(j)) {
+		http_respond_error(r, ERR_NOT_RUNNING, "The job has ended (%s); there is nothing to cancel.", j->state);
+	} else if (!jobs_cancel(app->jobs, j->id, &err)) {
+		http_respond_error_status(r, 409, err.code, "This Tusk does not run the job (another replica does, or it "
 						      "stopped); it cannot cancel it.");
 	} else {
 		static const char body[] = "{\"cancelling\":true}";
 		http_respond(r, 202, "application/json; charset=utf-8", body, sizeof(body) - 1);
 	}
-	store_job_clear(&j);
+}
+
+void api_jobs_cancel(http_req *r)
+{
+	with_job(r, cancel_job);
+}
+
+static void acknowledge_job(http_req *r, tusk_app *app, store_job *j)
+{
+	tusk_err err = {0};
+	if (!store_job_acknowledge(app->store, j->user_id, j->id, &err)) {
+		api_internal_error(r, &err);
+		return;
+	}
+	store_job_clear(j);
+	if (load_job(r, j)) /* load_job leaves j empty when it fails */
+		respond_job(r, 200, j);
 }
 
 void api_jobs_acknowledge(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	store_job j;
-	if (!load_job(r, &j))
-		return;
+	with_job(r, acknowledge_job);
+}
+
+static void delete_job(http_req *r, tusk_app *app, store_job *j)
+{
 	tusk_err err = {0};
-	if (!store_job_acknowledge(app->store, j.user_id, j.id, &err)) {
+	if (job_active(j)) {
+		http_respond_error(r, ERR_RUNNING, "Cancel the job before deleting it.");
+	} else if (!store_job_delete(app->store, j->user_id, j->id, &err)) {
 		api_internal_error(r, &err);
 	} else {
-		store_job_clear(&j);
-		if (load_job(r, &j))
-			respond_job(r, 200, &j);
+		unlink(j->log_path);
+		http_respond_empty(r, 204);
 	}
-	store_job_clear(&j);
 }
 
 void api_jobs_delete(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	store_job j;
-	if (!load_job(r, &j))
-		return;
-	tusk_err err = {0};
-	if (strcmp(j.state, "queued") == 0 || strcmp(j.state, "running") == 0) {
-		http_respond_error(r, 409, "running", "Cancel the job before deleting it.");
-	} else if (!store_job_delete(app->store, j.user_id, j.id, &err)) {
-		api_internal_error(r, &err);
-	} else {
-		unlink(j.log_path);
-		http_respond_empty(r, 204);
-	}
-	store_job_clear(&j);
+	with_job(r, delete_job);
 }
 
 /* ---- the live view: log tail and state as server-sent events ---- */
@@ -351,14 +315,14 @@ static bool next_job_event(void *cls, str *out)
 		bool finished = strcmp(j.state, "queued") != 0 && strcmp(j.state, "running") != 0;
 		char *abs = NULL;
 		int64_t size = -1;
-		if (j.output_path && storage_resolve(wt->app->cfg->data_dir, j.user_id, j.output_path, false, &abs, &err))
+		if (j.output_path && files_resolve(wt->app->cfg->data_dir, j.user_id, j.output_path, false, &abs, &err))
 			size = size_of(abs);
 		free(abs);
 		if (!wt->sent_job || strcmp(wt->state, j.state) != 0 || size != wt->output_size || (sent && !finished)) {
 			str json = STR_INIT;
 			json_writer w;
 			jw_init(&w, &json);
-			json_job(&w, wt->app, &j);
+			json_job(&w, &j, wt->app);
 			str_appendf(out, "event: job\ndata: %s\n\n", str_cstr(&json));
 			str_free(&json);
 			snprintf(wt->state, sizeof(wt->state), "%s", j.state);
@@ -380,8 +344,7 @@ static bool next_job_event(void *cls, str *out)
 		}
 		usleep(200 * 1000);
 	}
-	str_append_cstr(out, ": keep-alive\n\n");
-	return true;
+	return api_event_keepalive(out);
 }
 
 void api_jobs_events(http_req *r)
@@ -394,10 +357,13 @@ void api_jobs_events(http_req *r)
 	wt->user_id = j.user_id;
 	wt->id = j.id;
 	wt->output_size = -2;
-	const char *from = http_req_query(r, "offset");
-	if (from && *from)
-		wt->offset = (off_t)strtoll(from, NULL, 10);
 	store_job_clear(&j);
+	int64_t from;
+	if (!api_query_int(r, "offset", 0, 0, INT64_MAX, ERR_INVALID_QUERY, &from)) {
+		free(wt);
+		return;
+	}
+	wt->offset = (off_t)from;
 	http_respond_events(r, next_job_event, wt, watch_free);
 }
 
@@ -412,9 +378,9 @@ static bool make_parents(const char *data_dir, int64_t uid, const char *rel, tus
 	for (char *slash = strchr(copy, '/'); ok && slash; slash = strchr(slash + 1, '/')) {
 		*slash = '\0';
 		char *abs = NULL;
-		ok = storage_resolve(data_dir, uid, copy, false, &abs, err);
+		ok = files_resolve(data_dir, uid, copy, false, &abs, err);
 		if (ok && mkdir(abs, 0700) != 0 && errno != EEXIST) {
-			err_set(err, "storage_failed", "Tusk could not create the folder '%s': %s", copy, strerror(errno));
+			err_set(err, ERR_STORAGE_FAILED, "Tusk could not create the folder '%s': %s", copy, strerror(errno));
 			ok = false;
 		}
 		free(abs);
@@ -452,9 +418,7 @@ static char *describe(const char *kind, const char *db, json_t *spec, const char
 		str_appendf(&s, "Import of %s into %s.%s", file, schema ? schema : "?", table ? table : "?");
 	else
 		str_appendf(&s, "Export of %s.%s to %s", schema ? schema : "?", table ? table : "?", file);
-	char *d = xstrdup(str_cstr(&s));
-	str_free(&s);
-	return d;
+	return str_take(&s);
 }
 
 /* A user's jobs queued or running (in any replica) stay under the cap;
@@ -476,30 +440,34 @@ static bool below_job_cap(http_req *r, int64_t uid)
 	store_job_list_free(list, n);
 	if (active < app->cfg->max_jobs_per_user)
 		return true;
-	http_respond_error(r, 429, "too_many_jobs",
+	http_respond_error(r, ERR_TOO_MANY_JOBS,
 			   "You have %d jobs queued or running, the most allowed (TUSK_MAX_JOBS_PER_USER): wait for one "
 			   "to finish or cancel one.",
 			   active);
 	return false;
 }
 
+struct start_in {
+	const char *kind, *db;
+	json_t *spec;
+};
+static const api_field start_fields[] = {
+	API_FIELD("kind", API_TEXT, struct start_in, kind, API_REQUIRED),
+	API_FIELD("database", API_TEXT, struct start_in, db, 0),
+	API_FIELD("spec", API_OBJECT, struct start_in, spec, 0),
+};
+static const api_form start_form = API_FORM(start_fields, "Give the kind and the spec (an object).");
+
 void api_jobs_start(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	json_t *body = http_req_json(r);
-	int64_t server_id;
-	if (!body || !api_path_id(r, "server", &server_id))
+	struct start_in in;
+	api_server s;
+	if (!api_body(r, &start_form, &in, NULL) || !api_server_ref(r, &s))
 		return;
-	int64_t uid = api_session(r)->user.id;
-	bool bad = false;
-	const char *kind = api_json_str(r, body, "kind", &bad), *db = api_json_str(r, body, "database", &bad);
-	json_t *spec = json_object_get(body, "spec");
-	if (bad)
-		return;
-	if (!kind || (spec && !json_is_object(spec))) {
-		http_respond_error(r, 400, "missing_field", "Give the kind and the spec (an object).");
-		return;
-	}
+	tusk_app *app = s.app;
+	int64_t server_id = s.server_id, uid = s.user_id;
+	const char *kind = in.kind, *db = in.db;
+	json_t *spec = in.spec;
 	if (!below_job_cap(r, uid))
 		return;
 	json_t *empty = json_object();
@@ -515,32 +483,32 @@ void api_jobs_start(http_req *r)
 		goto out_noserver;
 	bool server_wide = strcmp(kind, "backup_server") == 0;
 	if (!db && !server_wide) {
-		http_respond_error(r, 400, "missing_field", "Give the database the job works on.");
+		http_respond_error(r, ERR_MISSING_FIELD, "Give the database the job works on.");
 		goto out;
 	}
 	if (!pgpool_client_conninfo(app->pool, uid, server_id, server_wide ? NULL : db, passfile, &conninfo, &password,
 				    &role, &err)) {
-		http_respond_error(r, 409, err.code, "%s", err.msg);
+		api_respond_err_status(r, 409, &err);
 		goto out;
 	}
 	const char *file = json_string_value(json_object_get(spec, "file"));
 	if (is_output_kind(kind) || is_input_kind(kind)) {
 		if (!file || !*file) {
-			http_respond_error(r, 400, "invalid_spec", "'file' is required: a path in your storage.");
+			http_respond_error(r, ERR_INVALID_SPEC, "'file' is required: a path in your storage.");
 			goto out;
 		}
 		char **target = is_output_kind(kind) ? &out_abs : &in_abs;
-		bool resolved = storage_resolve(app->cfg->data_dir, uid, file, is_input_kind(kind), target, &err);
+		bool resolved = files_resolve(app->cfg->data_dir, uid, file, is_input_kind(kind), target, &err);
 		/* an output's missing folders are made, once the path itself is known to be fine */
-		if (!resolved && is_output_kind(kind) && strcmp(err.code, "not_found") == 0)
+		if (!resolved && is_output_kind(kind) && err.code == ERR_NOT_FOUND)
 			resolved = make_parents(app->cfg->data_dir, uid, file, &err) &&
-				   storage_resolve(app->cfg->data_dir, uid, file, false, target, &err);
+				   files_resolve(app->cfg->data_dir, uid, file, false, target, &err);
 		if (!resolved) {
 			api_respond_err(r, &err);
 			goto out;
 		}
 		if (is_output_kind(kind) &&
-		    !storage_quota_check(app->cfg->data_dir, uid, (uint64_t)app->cfg->storage_quota_mb << 20, 0, &err)) {
+		    !files_quota_check(app->cfg->data_dir, uid, (uint64_t)app->cfg->storage_quota_mb << 20, 0, &err)) {
 			api_respond_err(r, &err);
 			goto out;
 		}
@@ -548,7 +516,7 @@ void api_jobs_start(http_req *r)
 			/* the output may take what the quota leaves (the file it replaces is freed first) */
 			uint64_t used = 0, quota = (uint64_t)app->cfg->storage_quota_mb << 20;
 			struct stat old;
-			if (!storage_usage(app->cfg->data_dir, uid, &used, &err)) {
+			if (!files_usage(app->cfg->data_dir, uid, &used, &err)) {
 				api_respond_err(r, &err);
 				goto out;
 			}
@@ -557,7 +525,7 @@ void api_jobs_start(http_req *r)
 			output_limit = quota > used ? quota - used : 1;
 		}
 		if (out_abs && jobs_writing(app->jobs, out_abs)) {
-			http_respond_error(r, 409, "in_use", "A running job writes '%s'; cancel it or wait until it ends.", file);
+			http_respond_error(r, ERR_IN_USE, "A running job writes '%s'; cancel it or wait until it ends.", file);
 			goto out;
 		}
 		struct stat sb;
@@ -565,7 +533,7 @@ void api_jobs_start(http_req *r)
 		bool directory = format && strcasecmp(format, "directory") == 0;
 		if (out_abs && lstat(out_abs, &sb) == 0 &&
 		    (directory || S_ISDIR(sb.st_mode) || !json_is_true(json_object_get(spec, "overwrite")))) {
-			http_respond_error(r, 409, "file_exists",
+			http_respond_error(r, ERR_FILE_EXISTS,
 					   "'%s' exists in your storage: choose another name%s.", file,
 					   directory || S_ISDIR(sb.st_mode) ? "" : " or allow overwriting it");
 			goto out;
@@ -576,7 +544,7 @@ void api_jobs_start(http_req *r)
 	struct stat in_st;
 	if (in_abs && strcmp(kind, "restore") == 0 && app->cfg->server_mode && !app->cfg->desktop &&
 	    !jobs_fence_available() && stat(in_abs, &in_st) == 0 && S_ISDIR(in_st.st_mode)) {
-		http_respond_error(r, 422, "unfenced",
+		http_respond_error(r, ERR_UNFENCED,
 				   "Restoring a directory backup needs Linux Landlock, which this host does not offer: its "
 				   "table of contents could make pg_restore read files of Tusk's. Restore a custom or tar "
 				   "backup instead, or run Tusk on a kernel with Landlock.");
@@ -584,25 +552,25 @@ void api_jobs_start(http_req *r)
 	}
 	job_ctx ctx = {.self_exe = jobs_self_exe(app->jobs),
 		       .bin_dirs = app->cfg->pg_bin_dir,
-		       .server_version = pgpool_server_version(app->pool, uid, server_id),
+		       .server_version = pgpool_server_version(&s.pg),
 		       .conninfo = conninfo,
 		       .role = role,
 		       .output = out_abs,
 		       .input = in_abs};
 	char why[512];
 	if (!jobs_build(kind, spec, &ctx, &argv, &summary, why, sizeof(why), &err)) {
-		http_respond_error(r, 422, err.code, "%s", err.msg);
+		api_respond_err_status(r, 422, &err);
 		goto out;
 	}
 	if (why[0]) {
-		http_respond_error(r, 400, "invalid_spec", "%s", why);
+		http_respond_error(r, ERR_INVALID_SPEC, "%s", why);
 		goto out;
 	}
 	/* the job writes a new file: one overwritten is replaced, never written through (a file
 	 * brought from pgAdmin's storage is a hard link whose other name must stay as it was) */
 	struct stat ob;
 	if (out_abs && lstat(out_abs, &ob) == 0 && S_ISREG(ob.st_mode) && unlink(out_abs) != 0) {
-		http_respond_error(r, 500, "io_error", "'%s' could not be replaced: %s", file, strerror(errno));
+		http_respond_error(r, ERR_IO_ERROR, "'%s' could not be replaced: %s", file, strerror(errno));
 		goto out;
 	}
 	if (summary) {
@@ -622,7 +590,7 @@ void api_jobs_start(http_req *r)
 		       .input_rel = is_input_kind(kind) ? file : NULL,
 		       .output_limit = output_limit};
 	char *area = NULL;
-	if (!storage_user_root(app->cfg->data_dir, uid, &area, &err)) {
+	if (!files_user_root(app->cfg->data_dir, uid, &area, &err)) {
 		api_respond_err(r, &err);
 		goto out;
 	}
@@ -650,125 +618,126 @@ out_noserver:
 		sodium_memzero(password, strlen(password));
 		free(password);
 	}
-	free(conninfo);
-	free(role);
-	free(out_abs);
-	free(in_abs);
-	free(description);
-	free(summary);
-	free(passfile);
+	FREE_ALL(conninfo, role, out_abs, in_abs, description, summary, passfile);
 	strv_free(&argv);
 	json_decref(empty);
 }
 
 /* ---- an archive's contents: pg_restore --list ---- */
 
-void api_jobs_archive(http_req *r)
+/* One line of pg_restore --list as {id, type, schema, name, owner, line};
+ * false for a line it cannot read. */
+static bool write_toc_line(json_writer *w, char *buf)
 {
-	tusk_app *app = http_req_app(r);
-	int64_t server_id;
-	if (!api_path_id(r, "server", &server_id))
-		return;
-	int64_t uid = api_session(r)->user.id;
-	const char *file = http_req_query(r, "path");
-	tusk_err err = {0};
-	char *abs = NULL, *program = NULL;
-	if (!file || !*file) {
-		http_respond_error(r, 400, "missing_field", "Give the path of the archive in your storage.");
-		return;
+	/* "123; 2615 16385 SCHEMA - app owner" */
+	int id = 0, consumed = 0;
+	if (sscanf(buf, "%d; %*u %*u %n", &id, &consumed) < 1 || consumed == 0)
+		return false;
+	const char *rest = buf + consumed;
+	static const char *const types[] = {"TABLE DATA", "SEQUENCE SET", "DEFAULT ACL", "FK CONSTRAINT",
+					    "MATERIALIZED VIEW DATA", "MATERIALIZED VIEW", "FOREIGN TABLE",
+					    "TRIGGER", "INDEX", "TABLE", "SEQUENCE", "VIEW", "FUNCTION",
+					    "PROCEDURE", "SCHEMA", "EXTENSION", "COMMENT", "ACL", "CONSTRAINT",
+					    "TYPE", "DOMAIN", "DEFAULT", "POLICY", "RULE", "AGGREGATE",
+					    "SEQUENCE OWNED BY", "DATABASE", "ENCODING", "STDSTRINGS", "SEARCHPATH",
+					    NULL};
+	const char *type = NULL;
+	for (size_t k = 0; types[k] && !type; k++) {
+		size_t tl = strlen(types[k]);
+		if (strncmp(rest, types[k], tl) == 0 && rest[tl] == ' ')
+			type = types[k];
 	}
-	if (!storage_resolve(app->cfg->data_dir, uid, file, true, &abs, &err)) {
-		api_respond_err(r, &err);
-		return;
+	jw_obj_begin(w);
+	jw_fields(w, "is", "id", (int64_t)id, "type", type);
+	if (type) {
+		/* "<schema> <name> <owner>": the name may hold spaces */
+		const char *p = rest + strlen(type) + 1;
+		const char *sp = strchr(p, ' ');
+		const char *last = strrchr(p, ' ');
+		if (sp) {
+			jw_key(w, "schema");
+			if (sp - p == 1 && *p == '-')
+				jw_null(w);
+			else
+				jw_strn(w, p, (size_t)(sp - p));
+			jw_key(w, "name");
+			jw_strn(w, sp + 1, last > sp ? (size_t)(last - sp - 1) : strlen(sp + 1));
+			jw_kv_str(w, "owner", last > sp ? last + 1 : NULL);
+		}
 	}
-	if (!jobs_is_archive(abs)) {
-		http_respond_error(r, 422, "not_an_archive",
-				   "'%s' is a plain SQL script, not an archive: it is restored as a whole with psql.", file);
-		free(abs);
-		return;
-	}
-	int version = pgpool_server_version(app->pool, uid, server_id);
-	if (!jobs_find_program(app->cfg->pg_bin_dir, "pg_restore", version > 0 ? version : 100000, &program, &err)) {
-		http_respond_error(r, 422, err.code, "%s", err.msg);
-		free(abs);
-		return;
-	}
-	strv argv = {0};
-	strv_push(&argv, program);
-	strv_push(&argv, "--list");
-	strv_push(&argv, abs);
-	str listing = STR_INIT;
-	int status = 0;
-	bool ran = jobs_capture(argv.v, abs, 64u << 20, 30000, &listing, &status, &err);
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "entries");
-	jw_arr_begin(&w);
-	str errors = STR_INIT;
+	jw_kv_str(w, "line", buf);
+	jw_obj_end(w);
+	return true;
+}
+
+/* {entries: [...]} from pg_restore --list's output; the lines it could not read go to errors. */
+static void write_toc(json_writer *w, str *listing, str *errors)
+{
+	jw_key(w, "entries");
+	jw_arr_begin(w);
 	char *save = NULL;
-	for (char *buf = strtok_r((char *)str_cstr(&listing), "\n", &save); ran && buf;
-	     buf = strtok_r(NULL, "\n", &save)) {
+	for (char *buf = strtok_r((char *)str_cstr(listing), "\n", &save); buf; buf = strtok_r(NULL, "\n", &save)) {
 		size_t n = strlen(buf);
 		while (n && buf[n - 1] == '\r')
 			buf[--n] = '\0';
-		if (buf[0] == ';' || n == 0)
-			continue;
-		/* "123; 2615 16385 SCHEMA - app owner" */
-		int id = 0, consumed = 0;
-		if (sscanf(buf, "%d; %*u %*u %n", &id, &consumed) < 1 || consumed == 0) {
-			str_appendf(&errors, "%s\n", buf);
-			continue;
-		}
-		const char *rest = buf + consumed;
-		static const char *const types[] = {"TABLE DATA", "SEQUENCE SET", "DEFAULT ACL", "FK CONSTRAINT",
-						    "MATERIALIZED VIEW DATA", "MATERIALIZED VIEW", "FOREIGN TABLE",
-						    "TRIGGER", "INDEX", "TABLE", "SEQUENCE", "VIEW", "FUNCTION",
-						    "PROCEDURE", "SCHEMA", "EXTENSION", "COMMENT", "ACL", "CONSTRAINT",
-						    "TYPE", "DOMAIN", "DEFAULT", "POLICY", "RULE", "AGGREGATE",
-						    "SEQUENCE OWNED BY", "DATABASE", "ENCODING", "STDSTRINGS", "SEARCHPATH",
-						    NULL};
-		const char *type = NULL;
-		for (size_t k = 0; types[k] && !type; k++) {
-			size_t tl = strlen(types[k]);
-			if (strncmp(rest, types[k], tl) == 0 && rest[tl] == ' ')
-				type = types[k];
-		}
-		jw_obj_begin(&w);
-		jw_kv_int(&w, "id", id);
-		jw_kv_str(&w, "type", type);
-		if (type) {
-			/* "<schema> <name> <owner>": the name may hold spaces */
-			const char *p = rest + strlen(type) + 1;
-			const char *sp = strchr(p, ' ');
-			const char *last = strrchr(p, ' ');
-			if (sp) {
-				jw_key(&w, "schema");
-				if (sp - p == 1 && *p == '-')
-					jw_null(&w);
-				else
-					jw_strn(&w, p, (size_t)(sp - p));
-				jw_key(&w, "name");
-				jw_strn(&w, sp + 1, last > sp ? (size_t)(last - sp - 1) : strlen(sp + 1));
-				jw_kv_str(&w, "owner", last > sp ? last + 1 : NULL);
-			}
-		}
-		jw_kv_str(&w, "line", buf);
-		jw_obj_end(&w);
+		if (buf[0] != ';' && n && !write_toc_line(w, buf))
+			str_appendf(errors, "%s\n", buf);
 	}
-	jw_arr_end(&w);
-	jw_obj_end(&w);
-	if (!ran || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		http_respond_error(r, 422, "archive_unreadable", "pg_restore could not read '%s': %s", file,
-				   !ran ? err.msg : errors.len ? str_cstr(&errors) : "it failed");
-		str_free(&out);
-	} else {
-		http_respond_json(r, 200, &out);
+	jw_arr_end(w);
+}
+
+/* The archive the ?path= names, in the user's storage (a malloc'd absolute
+ * path), and the pg_restore for the server's version; false after answering. */
+static bool archive_and_program(http_req *r, const api_server *s, char **abs, char **program)
+{
+	const char *file = http_req_query(r, "path");
+	tusk_err err = {0};
+	*abs = *program = NULL;
+	if (!file || !*file) {
+		http_respond_error(r, ERR_MISSING_FIELD, "Give the path of the archive in your storage.");
+		return false;
 	}
-	str_free(&errors);
-	str_free(&listing);
-	strv_free(&argv);
+	if (!files_resolve(s->app->cfg->data_dir, s->user_id, file, true, abs, &err)) {
+		api_respond_err(r, &err);
+		return false;
+	}
+	if (!jobs_is_archive(*abs)) {
+		http_respond_error(r, ERR_NOT_AN_ARCHIVE,
+				   "'%s' is a plain SQL script, not an archive: it is restored as a whole with psql.", file);
+		return false;
+	}
+	int version = pgpool_server_version(&s->pg);
+	if (!jobs_find_program(s->app->cfg->pg_bin_dir, "pg_restore", version > 0 ? version : 100000, program, &err)) {
+		api_respond_err_status(r, 422, &err);
+		return false;
+	}
+	return true;
+}
+
+void api_jobs_archive(http_req *r)
+{
+	api_server s;
+	char *abs = NULL, *program = NULL;
+	if (api_server_ref(r, &s) && archive_and_program(r, &s, &abs, &program)) {
+		char *argv[] = {program, "--list", abs, NULL};
+		str listing = STR_INIT, errors = STR_INIT;
+		int status = 0;
+		tusk_err err = {0};
+		bool ran = jobs_capture(argv, abs, 64u << 20, 30000, &listing, &status, &err);
+		api_json j;
+		if (ran)
+			write_toc(api_json_begin(&j), &listing, &errors);
+		if (!ran || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			if (ran)
+				str_free(&j.out);
+			http_respond_error(r, ERR_ARCHIVE_UNREADABLE, "pg_restore could not read '%s': %s",
+					   http_req_query(r, "path"), !ran ? err.msg : errors.len ? str_cstr(&errors) : "it failed");
+		} else {
+			api_json_send(r, 200, &j);
+		}
+		str_free(&errors);
+		str_free(&listing);
+	}
 	free(program);
 	free(abs);
 }

@@ -17,10 +17,9 @@ void api_healthz(http_req *r)
 
 void api_readyz(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	tusk_err err;
-	if (!store_ping(app->store, &err)) {
-		http_respond_error(r, 503, "store_unavailable", "The metadata store is not reachable: %s", err.msg);
+	if (!store_ping(api_store(r), &err)) {
+		http_respond_error(r, ERR_STORE_UNAVAILABLE, "The metadata store is not reachable: %s", err.msg);
 		return;
 	}
 	http_respond_static(r, 200, "text/plain; charset=utf-8", "ready", 5);
@@ -48,13 +47,13 @@ void api_metrics(http_req *r)
 	tusk_app *app = http_req_app(r);
 	const char *token = app->cfg->metrics_token;
 	if (!token || !*token) {
-		http_respond_error(r, 404, "not_found", "Metrics are off: set TUSK_METRICS_TOKEN to turn them on.");
+		http_respond_error(r, ERR_NOT_FOUND, "Metrics are off: set TUSK_METRICS_TOKEN to turn them on.");
 		return;
 	}
 	const char *given = http_req_header(r, "Authorization");
 	if (!given || strncmp(given, "Bearer ", 7) != 0 || !auth_token_equal(given + 7, token)) {
 		http_add_header(r, "WWW-Authenticate", "Bearer realm=\"tusk\"");
-		http_respond_error(r, 401, "unauthenticated", "Give the metrics token as Authorization: Bearer <token>.");
+		http_respond_error(r, ERR_UNAUTHENTICATED, "Give the metrics token as Authorization: Bearer <token>.");
 		return;
 	}
 	http_stats st;

@@ -1,6 +1,8 @@
-/* Object actions of the browser beyond the tree: search, count rows,
- * truncate/vacuum/analyze, and generated SELECT/INSERT/UPDATE/DELETE scripts.
- * Names reach SQL through PQescapeIdentifier on the connection that runs it. */
+/* The object browser over HTTP: the tree's children, a collection's grid,
+ * an object's DDL, properties, statistics and dependencies, search; the
+ * Create, Alter and Drop dialogs; a table's row count, maintenance and
+ * script templates. Each handler reads its parameters, makes one call into
+ * catalog/ and writes the answer. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,306 +11,390 @@
 #include "api/api.h"
 #include "catalog/catalog.h"
 
+/* ---- the tree and collections ---- */
+
+/* The members of one collection without repeating what they share: each is
+ * its path segment under parent, or [segment, label] when the label differs. */
+static void write_members(json_writer *w, const char *parent, const catalog_list *list)
+{
+	size_t skip = strlen(parent) + 1;
+	jw_fields(w, "sssb", "parent", parent, "kind", list->n ? list->nodes[0].kind : "object", "icon",
+		  list->n ? list->nodes[0].icon : "object", "has_children", list->n && list->nodes[0].has_children);
+	jw_key(w, "members");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < list->n; i++) {
+		const catalog_node *n = &list->nodes[i];
+		const char *segment = n->path + skip;
+		if (strcmp(segment, n->label) == 0) {
+			jw_str(w, segment);
+			continue;
+		}
+		jw_arr_begin(w);
+		jw_str(w, segment);
+		jw_str(w, n->label);
+		jw_arr_end(w);
+	}
+	jw_arr_end(w);
+}
+
+static void write_node(json_writer *w, const void *item, void *ctx)
+{
+	(void)ctx;
+	const catalog_node *n = item;
+	jw_obj_begin(w);
+	jw_fields(w, "ssss", "path", n->path, "label", n->label, "kind", n->kind, "icon", n->icon);
+	if (n->count >= 0)
+		jw_kv_int(w, "count", n->count);
+	jw_kv_bool(w, "has_children", n->has_children);
+	jw_obj_end(w);
+}
+
+void api_objects_children(http_req *r)
+{
+	bool system, compact;
+	api_server s;
+	store_server sv;
+	if (!api_query_flag(r, "system", &system) || !api_query_flag(r, "compact", &compact) ||
+	    !api_server_load(r, &s, &sv))
+		return;
+	catalog_list list;
+	pg_error pe;
+	tusk_err err = {0};
+	const char *path = http_req_query(r, "path");
+	bool ok = catalog_children(&s.pg, path ? path : "/", sv.db_restriction, system, &list, &pe, &err);
+	store_server_clear(&sv);
+	if (!ok) {
+		api_respond_err(r, &err);
+		return;
+	}
+	if (compact && list.members) {
+		api_json j;
+		write_members(api_json_begin(&j), path, &list);
+		api_json_send(r, 200, &j);
+	} else {
+		api_respond_list(r, "nodes", list.nodes, list.n, sizeof(*list.nodes), write_node, NULL, NULL);
+	}
+	catalog_list_free(&list);
+}
+
+#define GRID_MAX_ROWS 1000
+
+static void write_grid(json_writer *w, const catalog_grid *g, int64_t offset)
+{
+	jw_fields(w, "iissb", "total", g->total, "offset", offset, "kind", g->kind, "icon", g->icon, "has_children",
+		  g->has_children);
+	jw_key(w, "columns");
+	jw_arr_begin(w);
+	for (size_t c = 0; c < g->ncolumns; c++)
+		jw_str(w, g->columns[c]);
+	jw_arr_end(w);
+	jw_key(w, "rows");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < g->nrows; i++) {
+		jw_obj_begin(w);
+		jw_kv_str(w, "path", g->paths[i]);
+		jw_key(w, "values");
+		jw_arr_begin(w);
+		for (size_t c = 0; c < g->ncolumns; c++) {
+			const char *v = g->values[i * g->ncolumns + c];
+			if (v)
+				jw_str(w, v);
+			else
+				jw_null(w);
+		}
+		jw_arr_end(w);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+void api_objects_collection(http_req *r)
+{
+	catalog_grid_query q = {.path = http_req_query(r, "path"), .order = http_req_query(r, "order")};
+	if (!api_query_flag(r, "system", &q.show_system) || !api_query_flag(r, "desc", &q.descending) ||
+	    !api_query_int(r, "offset", 0, 0, INT32_MAX, ERR_INVALID_OFFSET, &q.offset) ||
+	    !api_query_int(r, "limit", 100, 1, GRID_MAX_ROWS, ERR_INVALID_LIMIT, &q.limit))
+		return;
+	if (!q.path || !*q.path) {
+		http_respond_error(r, ERR_MISSING_FIELD, "Give the path of a collection.");
+		return;
+	}
+	api_server s;
+	store_server sv;
+	if (!api_server_load(r, &s, &sv))
+		return;
+	q.db_restriction = sv.db_restriction;
+	catalog_grid g;
+	pg_error pe;
+	tusk_err err = {0};
+	bool ok = catalog_collection(&s.pg, &q, &g, &pe, &err);
+	store_server_clear(&sv);
+	if (!ok) {
+		api_respond_err(r, &err);
+		return;
+	}
+	api_json j;
+	write_grid(api_json_begin(&j), &g, q.offset);
+	api_json_send(r, 200, &j);
+	catalog_grid_free(&g);
+}
+
+void api_objects_ddl(http_req *r)
+{
+	api_server s;
+	if (!api_server_checked(r, &s))
+		return;
+	str out = STR_INIT;
+	pg_error pe;
+	tusk_err err = {0};
+	if (catalog_ddl(&s.pg, http_req_query(r, "path"), &out, &pe, &err))
+		http_respond(r, 200, "text/plain; charset=utf-8", out.buf, out.len);
+	else
+		api_respond_err(r, &err);
+	str_free(&out);
+}
+
+/* (name, value) pairs as [{name_key: ..., value_key: ...}] under key. */
+static void write_pairs(json_writer *w, const char *key, const catalog_pairs *p, const char *name_key,
+			const char *value_key)
+{
+	jw_key(w, key);
+	jw_arr_begin(w);
+	for (size_t i = 0; i < p->n; i++) {
+		jw_obj_begin(w);
+		jw_kv_str(w, name_key, p->names[i]);
+		jw_kv_str(w, value_key, p->values[i]);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+static void respond_facet(http_req *r, enum catalog_facet facet, const char *key)
+{
+	api_server s;
+	if (!api_server_checked(r, &s))
+		return;
+	catalog_pairs p;
+	pg_error pe;
+	tusk_err err = {0};
+	if (!catalog_facet(&s.pg, http_req_query(r, "path"), facet, &p, &pe, &err)) {
+		api_respond_err(r, &err);
+		return;
+	}
+	api_json j;
+	write_pairs(api_json_begin(&j), key, &p, "name", "value");
+	api_json_send(r, 200, &j);
+	catalog_pairs_free(&p);
+}
+
+void api_objects_properties(http_req *r)
+{
+	respond_facet(r, CATALOG_PROPERTIES, "properties");
+}
+
+void api_objects_statistics(http_req *r)
+{
+	respond_facet(r, CATALOG_STATISTICS, "statistics");
+}
+
+void api_objects_dependencies(http_req *r)
+{
+	api_server s;
+	if (!api_server_checked(r, &s))
+		return;
+	catalog_pairs deps = {0}, dependents = {0};
+	pg_error pe;
+	tusk_err err = {0};
+	const char *path = http_req_query(r, "path");
+	if (catalog_dependencies(&s.pg, path, false, &deps, &pe, &err) &&
+	    catalog_dependencies(&s.pg, path, true, &dependents, &pe, &err)) {
+		api_json j;
+		json_writer *w = api_json_begin(&j);
+		write_pairs(w, "dependencies", &deps, "object", "type");
+		write_pairs(w, "dependents", &dependents, "object", "type");
+		api_json_send(r, 200, &j);
+	} else {
+		api_respond_err(r, &err);
+	}
+	catalog_pairs_free(&deps);
+	catalog_pairs_free(&dependents);
+}
+
+static void write_found(json_writer *w, const void *item, void *ctx)
+{
+	(void)ctx;
+	const catalog_node *n = item;
+	jw_obj_begin(w);
+	jw_kv_str(w, "path", n->path);
+	jw_kv_str(w, "label", n->label);
+	jw_kv_str(w, "kind", n->kind);
+	jw_obj_end(w);
+}
+
+#define SEARCH_MAX 200
+
 void api_objects_search(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	int64_t server_id;
-	if (!api_path_id(r, "server", &server_id))
+	api_server s;
+	if (!api_server_ref(r, &s))
 		return;
 	const char *db = http_req_query(r, "database"), *q = http_req_query(r, "q"), *kind = http_req_query(r, "kind");
 	if (!db || !*db || !q || strlen(q) < 1 || strlen(q) > 200) {
-		http_respond_error(r, 400, "missing_field", "Give the database and 1 to 200 characters to search for.");
+		http_respond_error(r, ERR_MISSING_FIELD, "Give the database and 1 to 200 characters to search for.");
 		return;
 	}
 	catalog_list list;
 	pg_error pe;
 	tusk_err err = {0};
-	if (!catalog_search(app->pool, api_session(r)->user.id, server_id, db, q, kind, 200, &list, &pe, &err)) {
+	if (!catalog_search(&s.pg, db, q, kind, SEARCH_MAX, &list, &pe, &err)) {
 		api_respond_err(r, &err);
 		return;
 	}
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "results");
-	jw_arr_begin(&w);
-	for (size_t i = 0; i < list.n; i++) {
-		jw_obj_begin(&w);
-		jw_kv_str(&w, "path", list.nodes[i].path);
-		jw_kv_str(&w, "label", list.nodes[i].label);
-		jw_kv_str(&w, "kind", list.nodes[i].kind);
-		jw_obj_end(&w);
-	}
-	jw_arr_end(&w);
-	jw_kv_bool(&w, "truncated", list.n >= 200);
-	jw_obj_end(&w);
+	api_json j;
+	json_writer *w = api_json_begin(&j);
+	jw_key(w, "results");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < list.n; i++)
+		write_found(w, &list.nodes[i], NULL);
+	jw_arr_end(w);
+	jw_kv_bool(w, "truncated", list.n >= SEARCH_MAX);
+	api_json_send(r, 200, &j);
 	catalog_list_free(&list);
-	http_respond_json(r, 200, &out);
 }
 
-/* A relation named by ?path= or the body's path, resolved to db/schema/name. */
-struct relation {
-	char *db, *schema, *name;
-	const char *kind;
+/* ---- create, alter, drop ---- */
+
+struct create_in {
+	const char *database, *kind;
+	bool preview;
+	json_t *spec;
 };
-
-static void relation_free(struct relation *rel)
-{
-	free(rel->db);
-	free(rel->schema);
-	free(rel->name);
-}
-
-static bool resolve(http_req *r, const char *path, struct relation *rel)
-{
-	memset(rel, 0, sizeof(*rel));
-	tusk_err err = {0};
-	if (!catalog_path_relation(path, &rel->db, &rel->schema, &rel->name, &rel->kind, &err)) {
-		http_respond_error(r, 404, err.code, "%s", err.msg);
-		return false;
-	}
-	return true;
-}
-
-/* "schema"."name" quoted by libpq on conn. */
-static bool qualified(PGconn *conn, const struct relation *rel, str *out)
-{
-	char *s = PQescapeIdentifier(conn, rel->schema, strlen(rel->schema));
-	char *n = PQescapeIdentifier(conn, rel->name, strlen(rel->name));
-	bool ok = s && n;
-	if (ok)
-		str_appendf(out, "%s.%s", s, n);
-	PQfreemem(s);
-	PQfreemem(n);
-	return ok;
-}
-
-/* What an action runs, and what it got back. */
-struct action {
-	const struct relation *rel;
-	const char *verb; /* e.g. "TRUNCATE TABLE %s CASCADE" with %s the name */
-	bool preview, in_transaction, counting;
-	str sql;
-	pg_error pe;
-	bool failed;
-	char count[32];
+static const api_field create_fields[] = {
+	API_FIELD("database", API_TEXT, struct create_in, database, 0),
+	API_FIELD("kind", API_TEXT, struct create_in, kind, API_REQUIRED),
+	API_FIELD("preview", API_BOOL, struct create_in, preview, 0),
+	API_FIELD("spec", API_OBJECT, struct create_in, spec, API_REQUIRED),
 };
+static const api_form create_form = API_FORM(create_fields, "Give the kind, the spec (an object) and the database.");
 
-static bool run_action(void *ctx, PGconn *conn, tusk_err *err)
+void api_objects_create(http_req *r)
 {
-	struct action *a = ctx;
-	str name = STR_INIT;
-	if (!qualified(conn, a->rel, &name)) {
-		err_set(err, "internal", "quoting the name failed");
-		str_free(&name);
-		return false;
-	}
-	/* the verb's "%s" is where the name goes */
-	const char *hole = strstr(a->verb, "%s");
-	str_append(&a->sql, a->verb, (size_t)(hole - a->verb));
-	str_append(&a->sql, name.buf, name.len);
-	str_append_cstr(&a->sql, hole + 2);
-	str_append_char(&a->sql, ';');
-	str_free(&name);
-	if (a->preview)
-		return true;
-	/* VACUUM refuses to run inside a transaction block; the rest runs in one */
-	if (a->in_transaction)
-		PQclear(PQexec(conn, "BEGIN"));
-	PGresult *res = PQexec(conn, str_cstr(&a->sql));
-	ExecStatusType st = PQresultStatus(res);
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		a->failed = true;
-		pg_error_fill(&a->pe, res, conn);
-	}
-	else if (a->counting)
-		snprintf(a->count, sizeof(a->count), "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
-	if (a->in_transaction)
-		PQclear(PQexec(conn, a->failed ? "ROLLBACK" : "COMMIT"));
-	return true;
+	struct create_in in;
+	api_change ch;
+	if (!api_change_begin(r, &create_form, &in, &ch))
+		return;
+	if (!in.database && strcmp(in.kind, "database") != 0)
+		http_respond_error(r, ERR_MISSING_FIELD, "%s", create_form.missing);
+	else
+		api_change_end(r, &ch, catalog_create(&ch.s.pg, in.database, in.kind, in.spec, &ch.c, &ch.err));
 }
 
-static void respond_action(http_req *r, int64_t server_id, struct action *a)
+struct alter_in {
+	const char *path;
+	bool preview, cascade;
+	json_t *changes;
+};
+static const api_field alter_fields[] = {
+	API_FIELD("path", API_TEXT, struct alter_in, path, API_REQUIRED),
+	API_FIELD("preview", API_BOOL, struct alter_in, preview, 0),
+	API_FIELD("changes", API_OBJECT, struct alter_in, changes, API_REQUIRED),
+};
+static const api_form alter_form = API_FORM(alter_fields, "Give the path and the changes (an object).");
+static const api_field drop_fields[] = {
+	API_FIELD("path", API_TEXT, struct alter_in, path, 0),
+	API_FIELD("cascade", API_BOOL, struct alter_in, cascade, 0),
+	API_FIELD("preview", API_BOOL, struct alter_in, preview, 0),
+};
+static const api_form drop_form = API_FORM(drop_fields, "");
+
+void api_objects_alter(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	tusk_err err = {0};
-	if (!pgpool_with_conn(app->pool, api_session(r)->user.id, server_id, a->rel->db, run_action, a, &err)) {
-		api_respond_err(r, &err);
-		return;
-	}
-	json_t *o;
-	if (a->failed) {
-		api_respond_pg_error(r, 409, "action_failed", &a->pe, str_cstr(&a->sql));
-		return;
-	} else if (a->counting) {
-		o = json_pack("{s:s, s:s}", "sql", str_cstr(&a->sql), "rows", a->count);
-	} else {
-		o = json_pack("{s:s, s:b}", "sql", str_cstr(&a->sql), "done", !a->preview);
-	}
-	char *text = json_dumps(o, JSON_COMPACT);
-	http_respond(r, 200, "application/json; charset=utf-8", text, strlen(text));
-	free(text);
-	json_decref(o);
+	struct alter_in in;
+	api_change ch;
+	if (api_change_begin(r, &alter_form, &in, &ch))
+		api_change_end(r, &ch, catalog_alter(&ch.s.pg, in.path, in.changes, &ch.c, &ch.err));
 }
+
+void api_objects_drop(http_req *r)
+{
+	struct alter_in in;
+	api_change ch;
+	if (!api_change_begin(r, &drop_form, &in, &ch) || !api_server_known(r, &ch.s, ch.s.server_id))
+		return;
+	ch.failed = ERR_DROP_FAILED;
+	api_change_end(r, &ch, catalog_drop(&ch.s.pg, in.path, in.cascade, &ch.c, &ch.err));
+}
+
+/* ---- a table's row count, maintenance and scripts ---- */
 
 void api_objects_count(http_req *r)
 {
-	int64_t server_id;
-	struct relation rel;
-	if (!api_path_id(r, "server", &server_id) || !resolve(r, http_req_query(r, "path"), &rel))
+	api_change ch = {.failed = ERR_ACTION_FAILED};
+	char count[32] = "";
+	if (!api_server_ref(r, &ch.s))
 		return;
-	struct action a = {.rel = &rel, .verb = "SELECT count(*) FROM %s", .counting = true};
-	respond_action(r, server_id, &a);
-	str_free(&a.sql);
-	relation_free(&rel);
+	bool ok = catalog_count(&ch.s.pg, http_req_query(r, "path"), &ch.c, count, sizeof(count), &ch.err);
+	if (!api_change_failed(r, ok, &ch)) {
+		api_json j;
+		jw_fields(api_json_begin(&j), "ss", "sql", str_cstr(&ch.c.sql), "rows", count);
+		api_json_send(r, 200, &j);
+	}
+	catalog_change_free(&ch.c);
 }
 
+struct maintenance_in {
+	const char *path, *action;
+	bool preview;
+};
+static const api_field maintenance_fields[] = {
+	API_FIELD("path", API_TEXT, struct maintenance_in, path, 0),
+	API_FIELD("action", API_TEXT, struct maintenance_in, action, 0),
+	API_FIELD("preview", API_BOOL, struct maintenance_in, preview, 0),
+};
+static const api_form maintenance_form = API_FORM(maintenance_fields, "");
+
+/* {sql, done}: a maintenance command names no transaction (catalog_maintenance sets steps) */
 void api_objects_maintenance(http_req *r)
 {
-	static const struct {
-		const char *action, *verb;
-		bool in_transaction, tables_only;
-	} actions[] = {
-		{"truncate", "TRUNCATE TABLE %s", true, true},
-		{"truncate_cascade", "TRUNCATE TABLE %s CASCADE", true, true},
-		{"truncate_restart", "TRUNCATE TABLE %s RESTART IDENTITY", true, true},
-		{"vacuum", "VACUUM (VERBOSE) %s", false, false},
-		{"vacuum_full", "VACUUM (FULL, VERBOSE) %s", false, false},
-		{"vacuum_analyze", "VACUUM (ANALYZE, VERBOSE) %s", false, false},
-		{"analyze", "ANALYZE (VERBOSE) %s", false, false},
-		{"refresh", "REFRESH MATERIALIZED VIEW %s", true, false},
-	};
-	json_t *body = http_req_json(r);
-	int64_t server_id;
-	if (!body || !api_path_id(r, "server", &server_id))
+	struct maintenance_in in;
+	api_change ch;
+	if (!api_change_begin(r, &maintenance_form, &in, &ch))
 		return;
-	bool bad = false;
-	const char *path = api_json_str(r, body, "path", &bad);
-	const char *name = api_json_str(r, body, "action", &bad);
-	bool preview = api_json_bool(r, body, "preview", false, &bad);
-	if (bad)
-		return;
-	size_t k = 0;
-	while (k < sizeof(actions) / sizeof(*actions) && (!name || strcmp(actions[k].action, name) != 0))
-		k++;
-	if (k == sizeof(actions) / sizeof(*actions)) {
-		http_respond_error(r, 400, "invalid_field",
-				   "action must be truncate, truncate_cascade, truncate_restart, vacuum, vacuum_full, "
-				   "vacuum_analyze, analyze or refresh.");
-		return;
-	}
-	struct relation rel;
-	if (!resolve(r, path, &rel))
-		return;
-	bool is_matview = strcmp(rel.kind, "materialized_view") == 0;
-	if ((actions[k].tables_only && strcmp(rel.kind, "table") != 0) ||
-	    (strcmp(actions[k].action, "refresh") == 0 && !is_matview) || strcmp(rel.kind, "view") == 0) {
-		http_respond_error(r, 400, "invalid_field", "'%s' does not apply to a %s.", name, rel.kind);
-		relation_free(&rel);
-		return;
-	}
-	struct action a = {.rel = &rel, .verb = actions[k].verb, .preview = preview,
-			   .in_transaction = actions[k].in_transaction};
-	respond_action(r, server_id, &a);
-	str_free(&a.sql);
-	relation_free(&rel);
-}
-
-/* ---- scripts ---- */
-
-struct script {
-	const struct relation *rel;
-	const char *kind;
-	str out;
-	bool missing;
-};
-
-static bool write_script(void *ctx, PGconn *conn, tusk_err *err)
-{
-	struct script *s = ctx;
-	const char *params[2] = {s->rel->schema, s->rel->name};
-	PGresult *res = PQexecParams(conn,
-				     "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
-				     "(SELECT k.n FROM pg_catalog.pg_index i, unnest(i.indkey) WITH ORDINALITY k (att, n) "
-				     "WHERE i.indrelid = c.oid AND i.indisprimary AND k.att = a.attnum) "
-				     "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-				     "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT "
-				     "a.attisdropped WHERE n.nspname = $1 AND c.relname = $2 ORDER BY a.attnum",
-				     2, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		err_set(err, "query_failed", "%s", PQresultErrorMessage(res));
-		PQclear(res);
-		return false;
-	}
-	int n = PQntuples(res);
-	str name = STR_INIT;
-	qualified(conn, s->rel, &name);
-	char **cols = calloc((size_t)n + 1, sizeof(char *));
-	for (int i = 0; i < n; i++)
-		cols[i] = PQescapeIdentifier(conn, PQgetvalue(res, i, 0), strlen(PQgetvalue(res, i, 0)));
-	str *o = &s->out;
-	bool has_pk = false;
-	for (int i = 0; i < n; i++)
-		has_pk = has_pk || !PQgetisnull(res, i, 2);
-	/* the WHERE clause: the primary key, or every column for a table without one */
-	str where = STR_INIT;
-	for (int i = 0, k = 0; i < n; i++)
-		if (!has_pk || !PQgetisnull(res, i, 2))
-			str_appendf(&where, "%s%s = <%s>", k++ ? " AND " : "", cols[i], PQgetvalue(res, i, 1));
-	if (strcmp(s->kind, "select") == 0) {
-		str_append_cstr(o, "SELECT ");
-		for (int i = 0; i < n; i++)
-			str_appendf(o, "%s%s", i ? ", " : "", cols[i]);
-		str_appendf(o, "\n\tFROM %s;\n", str_cstr(&name));
-	} else if (strcmp(s->kind, "insert") == 0) {
-		str_appendf(o, "INSERT INTO %s (", str_cstr(&name));
-		for (int i = 0; i < n; i++)
-			str_appendf(o, "%s%s", i ? ", " : "", cols[i]);
-		str_append_cstr(o, ")\n\tVALUES (");
-		for (int i = 0; i < n; i++)
-			str_appendf(o, "%s<%s>", i ? ", " : "", PQgetvalue(res, i, 1));
-		str_append_cstr(o, ");\n");
-	} else if (strcmp(s->kind, "update") == 0) {
-		str_appendf(o, "UPDATE %s\n\tSET ", str_cstr(&name));
-		for (int i = 0, k = 0; i < n; i++)
-			if (PQgetisnull(res, i, 2))
-				str_appendf(o, "%s%s = <%s>", k++ ? ", " : "", cols[i], PQgetvalue(res, i, 1));
-		str_appendf(o, "\n\tWHERE %s;\n", str_cstr(&where));
-	} else {
-		str_appendf(o, "DELETE FROM %s\n\tWHERE %s;\n", str_cstr(&name), str_cstr(&where));
-	}
-	for (int i = 0; i < n; i++)
-		PQfreemem(cols[i]);
-	free(cols);
-	str_free(&where);
-	str_free(&name);
-	s->missing = n == 0;
-	PQclear(res);
-	return true;
+	ch.failed = ERR_ACTION_FAILED;
+	api_change_end(r, &ch, catalog_maintenance(&ch.s.pg, in.path, in.action, &ch.c, &ch.err));
 }
 
 void api_objects_script(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	int64_t server_id;
-	struct relation rel;
-	const char *kind = http_req_query(r, "kind");
-	if (!kind || (strcmp(kind, "select") && strcmp(kind, "insert") && strcmp(kind, "update") && strcmp(kind, "delete"))) {
-		http_respond_error(r, 400, "invalid_query", "kind must be select, insert, update or delete.");
+	api_server s;
+	if (!api_server_ref(r, &s))
+		return;
+	str out = STR_INIT;
+	tusk_err err = {0};
+	if (catalog_script(&s.pg, http_req_query(r, "path"), http_req_query(r, "kind"), &out, &err))
+		http_respond(r, 200, "text/plain; charset=utf-8", out.buf, out.len);
+	else
+		api_respond_err(r, &err);
+	str_free(&out);
+}
+
+/* ---- the query editor's completion ---- */
+
+void api_objects_completion(http_req *r)
+{
+	api_server s;
+	if (!api_server_ref(r, &s))
+		return;
+	char *json = NULL;
+	pg_error pe = {0};
+	tusk_err err = {0};
+	const char *db = http_req_query(r, "database");
+	if (!catalog_completion(&s.pg, db && *db ? db : NULL, &json, &pe, &err)) {
+		api_respond_failure(r, &err, &pe);
 		return;
 	}
-	if (!api_path_id(r, "server", &server_id) || !resolve(r, http_req_query(r, "path"), &rel))
-		return;
-	struct script s = {.rel = &rel, .kind = kind};
-	tusk_err err = {0};
-	if (!pgpool_with_conn(app->pool, api_session(r)->user.id, server_id, rel.db, write_script, &s, &err))
-		api_respond_err(r, &err);
-	else if (s.missing)
-		http_respond_error(r, 404, "not_found", "There is no table or view %s.%s.", rel.schema, rel.name);
-	else
-		http_respond(r, 200, "text/plain; charset=utf-8", s.out.buf, s.out.len);
-	str_free(&s.out);
-	relation_free(&rel);
+	str out = STR_INIT;
+	str_append_cstr(&out, json);
+	free(json);
+	http_respond_json(r, 200, &out);
 }

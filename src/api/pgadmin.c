@@ -11,7 +11,7 @@
 
 #include "api/api.h"
 #include "pgadmin/import.h"
-#include "storage/storage.h"
+#include "files/files.h"
 #include "util/str.h"
 #include "util/log.h"
 
@@ -45,10 +45,10 @@ static void import_storage(tusk_app *app, const pgadmin_user *p, int64_t user_id
 		pgadmin_storage_name(login, lens[k], &dir);
 		struct stat sb;
 		if (lstat(str_cstr(&dir), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-			storage_import_counts n;
+			files_import_counts n;
 			tusk_err err = {0};
 			char nf[24], ns[24];
-			if (storage_import_tree(app->cfg->data_dir, user_id, str_cstr(&dir), &n, &err)) {
+			if (files_import_tree(app->cfg->data_dir, user_id, str_cstr(&dir), &n, &err)) {
 				*files += n.files;
 				snprintf(nf, sizeof(nf), "%zu", n.files);
 				snprintf(ns, sizeof(ns), "%zu", n.skipped);

@@ -9,32 +9,36 @@
 #include "api/api.h"
 #include "pg/qsession.h"
 #include "pg/quote.h"
+#include "util/time.h"
 
 #define MAX_WINDOW 10000
 /* Bytes of a value a window shows; the whole value is a request away. */
 #define DEFAULT_CELL_LIMIT 8192
 
+struct open_in {
+	const char *db;
+};
+static const api_field open_fields[] = {API_FIELD("database", API_TEXT, struct open_in, db, 0)};
+static const api_form open_form = {open_fields, 1, "", ERR_NONE, true};
+
 void api_sessions_open(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	auth_session *as = api_session(r);
-	json_t *body = http_req_body(r).len ? http_req_json(r) : NULL;
-	if (http_req_body(r).len && !body)
-		return;
-	int64_t server_id;
+	struct open_in in;
+	api_server srv;
 	store_server sv;
 	tusk_err err = {0};
-	if (!api_path_id(r, "server", &server_id) ||
-	    !api_found(r, store_server_get(app->store, as->user.id, server_id, &sv, &err), &err, "server", server_id))
+	if (!api_body(r, &open_form, &in, NULL) || !api_server_load(r, &srv, &sv))
 		return;
-	bool bad = false;
-	const char *db = body ? api_json_str(r, body, "database", &bad) : NULL;
-	if (!bad && qmanager_count_user(app->queries, as->user.id) >= app->cfg->max_query_sessions_per_user) {
-		http_respond_error(r, 429, "too_many_sessions",
+	tusk_app *app = srv.app;
+	int64_t server_id = srv.server_id;
+	const char *db = in.db;
+	if (qmanager_count_user(app->queries, as->user.id) >= app->cfg->max_query_sessions_per_user) {
+		http_respond_error(r, ERR_TOO_MANY_SESSIONS,
 				   "You have %d query tabs open, the most allowed (TUSK_MAX_QUERY_SESSIONS_PER_USER): close "
 				   "one first.",
 				   app->cfg->max_query_sessions_per_user);
-	} else if (!bad) {
+	} else {
 		PGconn *conn = pgpool_open_dedicated(app->pool, as->user.id, server_id, db && *db ? db : sv.maintenance_db,
 						     &err);
 		if (!conn) {
@@ -44,13 +48,9 @@ void api_sessions_open(http_req *r)
 			qsession *s = qsession_open(app->queries, conn, as->user.id, as->session.id_hash, server_id,
 						    db && *db ? db : sv.maintenance_db, id);
 			qsession_release(s);
-			str out = STR_INIT;
-			json_writer w;
-			jw_init(&w, &out);
-			jw_obj_begin(&w);
-			jw_kv_str(&w, "session_id", id);
-			jw_obj_end(&w);
-			http_respond_json(r, 201, &out);
+			api_json j;
+			jw_kv_str(api_json_begin(&j), "session_id", id);
+			api_json_send(r, 201, &j);
 		}
 	}
 	store_server_clear(&sv);
@@ -64,7 +64,7 @@ static bool revoked_tab(http_req *r, const char *sid)
 	auth_session *as = api_session(r);
 	if (!api_access_revoked(as->user.id, 0, as->session.id_hash, why, sizeof(why)))
 		return false;
-	http_respond_error(r, 403, "access_revoked", "This query tab was closed: %s", why);
+	http_respond_error(r, ERR_ACCESS_REVOKED, "This query tab was closed: %s", why);
 	return true;
 }
 
@@ -76,17 +76,17 @@ qsession *api_query_session(http_req *r)
 	if (s)
 		return s;
 	if (qmanager_stopping(app->queries))
-		http_respond_error(r, 503, "server_stopping",
+		http_respond_error(r, ERR_SERVER_STOPPING,
 				   "This Tusk server is stopping; the tab opens again on the next one that answers.");
 	else if (qmanager_issued(app->queries, sid) && revoked_tab(r, sid))
 		return NULL;
 	else if (!qmanager_issued(app->queries, sid))
-		http_respond_error(r, 409, "session_elsewhere",
+		http_respond_error(r, ERR_SESSION_ELSEWHERE,
 				   "This query tab's session lives in another Tusk process (another replica, or this one "
 				   "before it restarted), so its results are not here: open the tab again. Its SQL is "
 				   "kept; its results and any open transaction are lost.");
 	else
-		http_respond_error(r, 404, "session_not_found",
+		http_respond_error(r, ERR_SESSION_NOT_FOUND,
 				   "This query tab's session is gone (closed or idle too long): open the tab again.");
 	return NULL;
 }
@@ -114,30 +114,31 @@ void api_sessions_status(http_req *r)
 	qsession_release(s);
 }
 
+struct execute_in {
+	const char *sql;
+	bool autocommit, autorollback;
+};
+static const api_field execute_fields[] = {
+	API_FIELD("sql", API_TEXT, struct execute_in, sql, API_REQUIRED | API_NONEMPTY),
+	API_FIELD("autocommit", API_BOOL, struct execute_in, autocommit, API_DEFAULT_TRUE),
+	API_FIELD("autorollback", API_BOOL, struct execute_in, autorollback, 0),
+};
+static const api_form execute_form = API_FORM(execute_fields, "Give the SQL to run in 'sql'.");
+
 void api_sessions_execute(http_req *r)
 {
-	json_t *body = http_req_json(r);
-	if (!body)
+	struct execute_in in;
+	if (!api_body(r, &execute_form, &in, NULL))
 		return;
-	bool bad = false;
-	const char *sql = api_json_str(r, body, "sql", &bad);
-	qexec_opts o = {
-		.autocommit = api_json_bool(r, body, "autocommit", true, &bad),
-		.autorollback = api_json_bool(r, body, "autorollback", false, &bad),
-	};
-	if (bad)
-		return;
-	if (!sql || !*sql) {
-		http_respond_error(r, 400, "missing_field", "Give the SQL to run in 'sql'.");
-		return;
-	}
+	const char *sql = in.sql;
+	qexec_opts o = {.autocommit = in.autocommit, .autorollback = in.autorollback};
 	qsession *s = load(r);
 	if (!s)
 		return;
 	uint64_t id;
 	tusk_err err;
 	if (!qsession_execute(s, sql, &o, &id, &err)) {
-		http_respond_error(r, 409, err.code, "%s", err.msg);
+		api_respond_err_status(r, 409, &err);
 	} else {
 		char out[64];
 		snprintf(out, sizeof(out), "{\"execution_id\":%llu}", (unsigned long long)id);
@@ -156,7 +157,7 @@ static void run_fixed(http_req *r, const char *sql)
 	tusk_err err;
 	qexec_opts o = {.autocommit = true};
 	if (!qsession_execute(s, sql, &o, &id, &err))
-		http_respond_error(r, 409, err.code, "%s", err.msg);
+		api_respond_err_status(r, 409, &err);
 	else
 		respond_status(r, s, 202);
 	qsession_release(s);
@@ -193,89 +194,67 @@ void api_sessions_close(http_req *r)
 	http_respond_empty(r, 204);
 }
 
-static bool query_u64(http_req *r, const char *name, uint64_t def, uint64_t max, uint64_t *out)
-{
-	const char *v = http_req_query(r, name);
-	if (!v || !*v) {
-		*out = def;
-		return true;
-	}
-	char *end;
-	unsigned long long n = strtoull(v, &end, 10);
-	if (*end || v[0] == '-' || n > max) {
-		http_respond_error(r, 400, "invalid_query", "'%s' must be a whole number up to %llu.", name,
-				   (unsigned long long)max);
-		return false;
-	}
-	*out = n;
-	return true;
-}
-
 static bool result_index(http_req *r, int *k)
 {
-	const char *v = http_req_param(r, "k");
-	char *end;
-	long n = strtol(v, &end, 10);
-	if (*end || n < 0 || n > 100000) {
-		http_respond_error(r, 404, "not_found", "There is no result %s.", v);
+	int64_t n;
+	if (!api_path_int(r, "k", 0, 100000, "result", &n))
 		return false;
-	}
 	*k = (int)n;
 	return true;
 }
 
-/* Sends the JSON built in out, or the error that stopped it (404 for a missing result or cell). */
-static void respond_built(http_req *r, str *out, bool ok, const tusk_err *err)
+/* JSON a session call writes (qsession_rows_json, qsession_value_json). */
+struct built {
+	str out;
+	json_writer w;
+	tusk_err err;
+};
+
+static json_writer *built_begin(struct built *b)
+{
+	b->out = (str)STR_INIT;
+	jw_init(&b->w, &b->out);
+	return &b->w;
+}
+
+/* Sends what was built, or the error that stopped it (404 for a missing result or cell). */
+static void respond_built(http_req *r, struct built *b, bool ok)
 {
 	if (ok) {
-		http_respond_json(r, 200, out);
+		http_respond_json(r, 200, &b->out);
 		return;
 	}
-	str_free(out);
-	http_respond_error(r, strcmp(err->code, "not_found") == 0 ? 404 : 500, err->code, "%s", err->msg);
+	str_free(&b->out);
+	api_respond_err(r, &b->err);
 }
 
 void api_sessions_rows(http_req *r)
 {
-	uint64_t offset, limit, cell_limit;
+	int64_t offset, limit, cell_limit;
 	int k;
-	if (!result_index(r, &k) || !query_u64(r, "offset", 0, UINT64_MAX / 2, &offset) ||
-	    !query_u64(r, "limit", 100, MAX_WINDOW, &limit) ||
-	    !query_u64(r, "cell_limit", DEFAULT_CELL_LIMIT, INT32_MAX, &cell_limit))
+	qsession *s;
+	if (!result_index(r, &k) || !api_query_int(r, "offset", 0, 0, INT64_MAX / 2, ERR_INVALID_QUERY, &offset) ||
+	    !api_query_int(r, "limit", 100, 0, MAX_WINDOW, ERR_INVALID_QUERY, &limit) ||
+	    !api_query_int(r, "cell_limit", DEFAULT_CELL_LIMIT, 0, INT32_MAX, ERR_INVALID_QUERY, &cell_limit) ||
+	    !(s = load(r)))
 		return;
-	qsession *s = load(r);
-	if (!s)
-		return;
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	tusk_err err;
-	respond_built(r, &out, qsession_rows_json(s, k, offset, limit, (size_t)cell_limit, &w, &err), &err);
+	struct built b;
+	respond_built(r, &b,
+		      qsession_rows_json(s, k, (uint64_t)offset, (uint64_t)limit, (size_t)cell_limit, built_begin(&b),
+					 &b.err));
 	qsession_release(s);
 }
 
 void api_sessions_value(http_req *r)
 {
 	int k;
-	if (!result_index(r, &k))
+	int64_t row, col;
+	qsession *s;
+	if (!result_index(r, &k) || !api_path_int(r, "row", 0, INT64_MAX, "row", &row) ||
+	    !api_path_int(r, "col", 0, 1600, "column", &col) || !(s = load(r)))
 		return;
-	char *end;
-	const char *rv = http_req_param(r, "row"), *cv = http_req_param(r, "col");
-	unsigned long long row = strtoull(rv, &end, 10);
-	bool bad = *end || !*rv || *rv == '-';
-	long col = strtol(cv, &end, 10);
-	if (bad || *end || !*cv || col < 0 || col > 1600) {
-		http_respond_error(r, 404, "not_found", "There is no cell %s, %s.", rv, cv);
-		return;
-	}
-	qsession *s = load(r);
-	if (!s)
-		return;
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	tusk_err err;
-	respond_built(r, &out, qsession_value_json(s, k, (uint64_t)row, (int)col, &w, &err), &err);
+	struct built b;
+	respond_built(r, &b, qsession_value_json(s, k, (uint64_t)row, (int)col, built_begin(&b), &b.err));
 	qsession_release(s);
 }
 
@@ -307,10 +286,8 @@ static void events_free(void *cls)
 
 static void events_refill(struct events *e)
 {
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	double since_s = (double)(now.tv_sec - e->last.tv_sec) + (double)(now.tv_nsec - e->last.tv_nsec) / 1e9;
-	e->last = now;
+	double since_s = time_ms_since(&e->last) / 1e3;
+	clock_gettime(CLOCK_MONOTONIC, &e->last);
 	e->tokens += since_s * EVENTS_PER_S;
 	if (e->tokens > EVENTS_BURST)
 		e->tokens = EVENTS_BURST;
@@ -323,20 +300,12 @@ static bool next_event(void *cls, str *out)
 	if (e->closed) {
 		/* a session ended by a stop lives on elsewhere: the web app waits for the next Tusk */
 		char why[200];
-		if (qmanager_stopping(e->m)) {
-			str_append_cstr(out, "event: closed\ndata: {\"reason\":\"shutdown\"}\n\n");
-		} else if (api_access_revoked(e->user_id, qsession_server_id(e->s), e->owner, why, sizeof(why))) {
-			str_append_cstr(out, "event: closed\ndata: ");
-			json_writer w;
-			jw_init(&w, out);
-			jw_obj_begin(&w);
-			jw_kv_str(&w, "reason", "revoked");
-			jw_kv_str(&w, "message", why);
-			jw_obj_end(&w);
-			str_append_cstr(out, "\n\n");
-		} else {
-			str_append_cstr(out, "event: closed\ndata: {}\n\n");
-		}
+		if (qmanager_stopping(e->m))
+			api_event_closed(out, "shutdown", NULL);
+		else if (api_access_revoked(e->user_id, qsession_server_id(e->s), e->owner, why, sizeof(why)))
+			api_event_closed(out, "revoked", why);
+		else
+			api_event_closed(out, NULL, NULL);
 		return false;
 	}
 	events_refill(e);
@@ -349,10 +318,8 @@ static bool next_event(void *cls, str *out)
 	uint64_t v = qsession_wait(e->s, e->seen, 15000, &e->closed);
 	if (e->closed) /* the closing session's last status (its worker may already say "closed") is not news */
 		return next_event(cls, out);
-	if (v == e->seen) {
-		str_append_cstr(out, ": keep-alive\n\n");
-		return true;
-	}
+	if (v == e->seen)
+		return api_event_keepalive(out);
 	e->seen = v;
 	events_refill(e);
 	e->tokens -= 1;
@@ -516,7 +483,7 @@ static bool one_char_option(http_req *r, const char *name, char def, char *out)
 		return true;
 	}
 	if (strlen(v) != 1 || v[0] == '\n' || v[0] == '\r') {
-		http_respond_error(r, 400, "invalid_query", "'%s' must be one character (or 'tab').", name);
+		http_respond_error(r, ERR_INVALID_QUERY, "'%s' must be one character (or 'tab').", name);
 		return false;
 	}
 	*out = v[0];
@@ -531,19 +498,19 @@ void api_sessions_export(http_req *r)
 	const char *format = http_req_query(r, "format");
 	bool csv = !format || strcmp(format, "csv") == 0, sql = format && strcmp(format, "sql") == 0;
 	if (!csv && !sql && strcmp(format, "json") != 0) {
-		http_respond_error(r, 400, "invalid_query", "format must be csv, json or sql.");
+		http_respond_error(r, ERR_INVALID_QUERY, "format must be csv, json or sql.");
 		return;
 	}
 	const char *table = http_req_query(r, "table"), *schema_name = http_req_query(r, "schema");
 	if (sql && table && (!*table || strlen(table) > 200)) {
-		http_respond_error(r, 400, "invalid_query", "table names the INSERT target: 1 to 200 characters.");
+		http_respond_error(r, ERR_INVALID_QUERY, "table names the INSERT target: 1 to 200 characters.");
 		return;
 	}
 	char delimiter, quote;
 	if (!one_char_option(r, "delimiter", ',', &delimiter) || !one_char_option(r, "quote", '"', &quote))
 		return;
 	if (delimiter == quote) {
-		http_respond_error(r, 400, "invalid_query", "The delimiter and the quote must differ.");
+		http_respond_error(r, ERR_INVALID_QUERY, "The delimiter and the quote must differ.");
 		return;
 	}
 	const char *header = http_req_query(r, "header");
@@ -577,7 +544,7 @@ void api_sessions_export(http_req *r)
 	x->first_row = true;
 	tusk_err err;
 	if (!qsession_result_columns(s, k, &x->execution_id, &x->ncols, &x->names, &err)) {
-		http_respond_error(r, 404, err.code, "%s", err.msg);
+		api_respond_err_status(r, 404, &err);
 		export_free(x);
 		return;
 	}

@@ -1,573 +1,71 @@
-/* Login and group roles: list them with their attributes, memberships and
- * settings; create, alter and drop them (with REASSIGN/DROP OWNED in every
- * database the role has objects in). A password goes to PostgreSQL as a
- * verifier computed by libpq (PQencryptPasswordConn); the statement shown
- * and returned masks it. */
+/* Login and group roles over HTTP: list, create, alter and drop
+ * (catalog/roles.c builds and runs the statements). */
 #include <jansson.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "api/api.h"
-#include "api/dialogs.h"
-#include "catalog/catalog.h"
-
-/* The attributes a role has, as keyword pairs. */
-static const struct {
-	const char *key, *yes, *no;
-} ATTRIBUTES[] = {
-	{"superuser", "SUPERUSER", "NOSUPERUSER"},    {"createdb", "CREATEDB", "NOCREATEDB"},
-	{"createrole", "CREATEROLE", "NOCREATEROLE"}, {"inherit", "INHERIT", "NOINHERIT"},
-	{"login", "LOGIN", "NOLOGIN"},		      {"replication", "REPLICATION", "NOREPLICATION"},
-	{"bypassrls", "BYPASSRLS", "NOBYPASSRLS"},
-};
-
-/* ---- list ---- */
-
-static const char LIST_SQL[] =
-	"SELECT COALESCE(json_agg(x ORDER BY x.name), '[]') FROM (SELECT r.rolname AS name, r.oid::bigint AS oid, "
-	"r.rolcanlogin AS login, r.rolsuper AS superuser, r.rolcreatedb AS createdb, r.rolcreaterole AS createrole, "
-	"r.rolinherit AS inherit, r.rolreplication AS replication, r.rolbypassrls AS bypassrls, r.rolconnlimit AS "
-	"connection_limit, r.rolvaliduntil AS valid_until, r.rolname ~ '^pg_' AS system, "
-	"pg_catalog.shobj_description(r.oid, 'pg_authid') AS comment, "
-	"COALESCE((SELECT json_agg(json_build_object('role', g.rolname, 'admin', m.admin_option, 'inherit', "
-	"to_jsonb(m) -> 'inherit_option', 'set', to_jsonb(m) -> 'set_option') ORDER BY g.rolname) FROM "
-	"pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid), '[]') "
-	"AS member_of, COALESCE((SELECT json_agg(json_build_object('role', u.rolname, 'admin', m.admin_option) ORDER "
-	"BY u.rolname) FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles u ON u.oid = m.member WHERE m.roleid "
-	"= r.oid), '[]') AS members, COALESCE((SELECT json_agg(json_build_object('database', d.datname, 'name', "
-	"split_part(c, '=', 1), 'value', substr(c, strpos(c, '=') + 1)) ORDER BY d.datname NULLS FIRST, c) FROM "
-	"pg_catalog.pg_db_role_setting s LEFT JOIN pg_catalog.pg_database d ON d.oid = s.setdatabase, "
-	"unnest(s.setconfig) c WHERE s.setrole = r.oid), '[]') AS config FROM pg_catalog.pg_roles r "
-	"WHERE $1::boolean OR r.rolname !~ '^pg_') x";
 
 void api_roles_list(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	int64_t server_id;
-	if (!api_path_id(r, "server", &server_id))
+	api_server s;
+	bool system;
+	if (!api_server_ref(r, &s) || !api_query_flag(r, "system", &system))
 		return;
-	const char *system = http_req_query(r, "system");
-	const char *params[1] = {system && strcmp(system, "true") == 0 ? "true" : "false"};
-	pg_error pe;
+	char *json = NULL;
+	pg_error pe = {0};
 	tusk_err err = {0};
-	PGresult *res = pgpool_query(app->pool, api_session(r)->user.id, server_id, NULL, LIST_SQL, 1, params, &pe, &err);
-	if (!res) {
-		if (pe.sqlstate[0])
-			api_respond_pg_error(r, 502, "query_failed", &pe, NULL);
-		else
-			api_respond_err(r, &err);
+	if (!catalog_roles_list(&s.pg, system, &json, &pe, &err)) {
+		api_respond_failure(r, &err, &pe);
 		return;
 	}
-	str out = STR_INIT;
-	str_appendf(&out, "{\"roles\":%s}", PQgetvalue(res, 0, 0));
-	PQclear(res);
-	http_respond_json(r, 200, &out);
+	api_respond_raw(r, "roles", json);
 }
 
-/* ---- building the statements ---- */
-
-struct role_job {
-	struct build b;
-	int version;
-	const char *role; /* alter/drop: the role's current name */
+struct role_in {
+	const char *role, *reassign;
+	bool preview, drop_owned;
+	json_t *spec, *changes;
 };
-
-/* Appends to both the shown and the run statement. */
-static void both(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void both(struct build *b, const char *fmt, ...)
-{
-	va_list ap, copy;
-	va_start(ap, fmt);
-	va_copy(copy, ap);
-	char *text = NULL;
-	if (vasprintf(&text, fmt, ap) >= 0) {
-		str_append_cstr(&b->sql, text);
-		str_append_cstr(&b->run_sql, text);
-	}
-	free(text);
-	va_end(copy);
-	va_end(ap);
-}
-
-static void both_ident(struct build *b, PGconn *c, const char *name)
-{
-	dlg_ident(c, &b->sql, name);
-	dlg_ident(c, &b->run_sql, name);
-}
-
-static void both_literal(struct build *b, PGconn *c, const char *v)
-{
-	dlg_literal(c, &b->sql, v);
-	dlg_literal(c, &b->run_sql, v);
-}
-
-/* WITH LOGIN NOSUPERUSER ... CONNECTION LIMIT n VALID UNTIL '...' PASSWORD '...' (only what the spec has). */
-static void role_options(struct role_job *j, PGconn *c, json_t *s, const char *name)
-{
-	struct build *b = &j->b;
-	for (size_t i = 0; i < sizeof(ATTRIBUTES) / sizeof(*ATTRIBUTES); i++) {
-		json_t *v = json_object_get(s, ATTRIBUTES[i].key);
-		if (!v || json_is_null(v))
-			continue;
-		if (!json_is_boolean(v)) {
-			dlg_why(b, "'%s' is true or false", ATTRIBUTES[i].key);
-			return;
-		}
-		both(b, " %s", json_is_true(v) ? ATTRIBUTES[i].yes : ATTRIBUTES[i].no);
-	}
-	json_t *limit = json_object_get(s, "connection_limit");
-	if (limit && !json_is_null(limit)) {
-		if (!json_is_integer(limit) || json_integer_value(limit) < -1) {
-			dlg_why(b, "'connection_limit' is a whole number (-1: no limit)");
-			return;
-		}
-		both(b, " CONNECTION LIMIT %lld", (long long)json_integer_value(limit));
-	}
-	json_t *until = json_object_get(s, "valid_until");
-	if (until && !json_is_null(until) && !json_is_string(until)) {
-		dlg_why(b, "'valid_until' is a timestamp, or null for no expiry");
-		return;
-	}
-	if (until) {
-		both(b, " VALID UNTIL ");
-		both_literal(b, c, json_is_string(until) && *json_string_value(until) ? json_string_value(until) : "infinity");
-	}
-	json_t *password = json_object_get(s, "password");
-	if (password && json_is_null(password)) {
-		both(b, " PASSWORD NULL");
-	} else if (password) {
-		if (!json_is_string(password) || !*json_string_value(password)) {
-			dlg_why(b, "'password' is text, or null to remove it");
-			return;
-		}
-		/* the verifier (SCRAM or md5, as the server's password_encryption says) is what runs */
-		char *verifier = PQencryptPasswordConn(c, json_string_value(password), name, NULL);
-		if (!verifier) {
-			dlg_why(b, "the password could not be encrypted: %s", PQerrorMessage(c));
-			return;
-		}
-		str_append_cstr(&b->sql, " PASSWORD '********'");
-		str_append_cstr(&b->run_sql, " PASSWORD ");
-		dlg_literal(c, &b->run_sql, verifier);
-		PQfreemem(verifier);
-	}
-}
-
-/* GRANT group TO member WITH ADMIN/INHERIT/SET options (16+ for inherit and set). */
-static void grant_membership(struct role_job *j, PGconn *c, const char *group, const char *member, json_t *m)
-{
-	struct build *b = &j->b;
-	json_t *admin = json_object_get(m, "admin"), *inherit = json_object_get(m, "inherit"), *set = json_object_get(m, "set");
-	bool has_inherit = inherit && !json_is_null(inherit), has_set = set && !json_is_null(set);
-	if ((has_inherit || has_set) && j->version < 160000) {
-		dlg_why(b, "membership 'inherit' and 'set' options need PostgreSQL 16 or newer");
-		return;
-	}
-	both(b, "\nGRANT ");
-	both_ident(b, c, group);
-	both(b, " TO ");
-	both_ident(b, c, member);
-	if (j->version >= 160000 && (json_is_true(admin) || has_inherit || has_set)) {
-		str opts = STR_INIT;
-		if (json_is_true(admin))
-			str_append_cstr(&opts, "ADMIN TRUE");
-		if (has_inherit)
-			str_appendf(&opts, "%sINHERIT %s", opts.len ? ", " : "", json_is_true(inherit) ? "TRUE" : "FALSE");
-		if (has_set)
-			str_appendf(&opts, "%sSET %s", opts.len ? ", " : "", json_is_true(set) ? "TRUE" : "FALSE");
-		both(b, " WITH %s", str_cstr(&opts));
-		str_free(&opts);
-	} else if (json_is_true(admin)) {
-		both(b, " WITH ADMIN OPTION");
-	}
-	both(b, ";");
-}
-
-/* A list member that is an array of objects with a text 'role'. */
-static bool role_list(struct build *b, json_t *list, const char *key)
-{
-	if (!list || json_is_null(list))
-		return true;
-	size_t i;
-	json_t *e;
-	bool ok = json_is_array(list);
-	json_array_foreach(list, i, e) ok = ok && json_is_object(e) && json_is_string(json_object_get(e, "role")) &&
-					   *json_string_value(json_object_get(e, "role"));
-	if (!ok)
-		dlg_why(b, "'%s' is a list of {role, admin, inherit, set}", key);
-	return ok;
-}
-
-/* ALTER ROLE name [IN DATABASE d] SET/RESET parameter for each entry. */
-static void settings(struct role_job *j, PGconn *c, const char *name, json_t *list, bool reset)
-{
-	struct build *b = &j->b;
-	if (!list || json_is_null(list))
-		return;
-	size_t i;
-	json_t *e;
-	if (!json_is_array(list)) {
-		dlg_why(b, "'%s' is a list of {name, value, database}", reset ? "config_reset" : "config");
-		return;
-	}
-	json_array_foreach(list, i, e)
-	{
-		const char *param = dlg_text(e, "name"), *value = dlg_text(e, "value"), *db = dlg_text(e, "database");
-		bool named = param != NULL;
-		for (const char *p = param; p && *p; p++)
-			named = named && strchr("abcdefghijklmnopqrstuvwxyz_.0123456789", *p) != NULL;
-		if (!named || (!reset && !json_is_string(json_object_get(e, "value")))) {
-			dlg_why(b, "each setting has a parameter 'name' (like work_mem) and a 'value'");
-			return;
-		}
-		both(b, "\nALTER ROLE ");
-		both_ident(b, c, name);
-		if (db) {
-			both(b, " IN DATABASE ");
-			both_ident(b, c, db);
-		}
-		if (reset) {
-			both(b, " RESET %s;", param);
-		} else {
-			both(b, " SET %s TO ", param);
-			both_literal(b, c, value ? value : "");
-			both(b, ";");
-		}
-	}
-}
-
-/* SECURITY LABEL FOR provider ON ROLE name IS 'label' (null: removed) for each entry. */
-static void security_labels(struct role_job *j, PGconn *c, const char *name, json_t *list)
-{
-	struct build *b = &j->b;
-	if (!list || json_is_null(list))
-		return;
-	size_t i;
-	json_t *e;
-	if (!json_is_array(list)) {
-		dlg_why(b, "'security_labels' is a list of {provider, label}");
-		return;
-	}
-	json_array_foreach(list, i, e)
-	{
-		const char *provider = dlg_text(e, "provider");
-		json_t *label = json_object_get(e, "label");
-		if (!provider || !(json_is_string(label) || json_is_null(label))) {
-			dlg_why(b, "each security label has a 'provider' and a 'label' (text, or null to remove it)");
-			return;
-		}
-		both(b, "\nSECURITY LABEL FOR ");
-		both_ident(b, c, provider);
-		both(b, " ON ROLE ");
-		both_ident(b, c, name);
-		both(b, " IS ");
-		if (json_is_string(label))
-			both_literal(b, c, json_string_value(label));
-		else
-			both(b, "NULL");
-		both(b, ";");
-	}
-}
-
-static void comment(struct role_job *j, PGconn *c, const char *name, json_t *text)
-{
-	struct build *b = &j->b;
-	if (!text)
-		return;
-	if (!json_is_string(text) && !json_is_null(text)) {
-		dlg_why(b, "'comment' is text or null");
-		return;
-	}
-	both(b, "\nCOMMENT ON ROLE ");
-	both_ident(b, c, name);
-	both(b, " IS ");
-	if (json_is_string(text) && *json_string_value(text))
-		both_literal(b, c, json_string_value(text));
-	else
-		both(b, "NULL");
-	both(b, ";");
-}
-
-static bool build_create(void *ctx, PGconn *c, tusk_err *err)
-{
-	(void)err;
-	struct role_job *j = ctx;
-	struct build *b = &j->b;
-	json_t *s = b->spec;
-	const char *name = dlg_need(b, s, "name");
-	json_t *member_of = json_object_get(s, "member_of"), *members = json_object_get(s, "members");
-	tusk_err why = {0};
-	if (name && !catalog_name_fits(c, name, &why)) /* PostgreSQL would cut it without an error */
-		dlg_why_err(b, &why);
-	if (!name || b->why[0] || !role_list(b, member_of, "member_of") || !role_list(b, members, "members"))
-		return true;
-	both(b, "CREATE ROLE ");
-	both_ident(b, c, name);
-	both(b, " WITH");
-	role_options(j, c, s, name);
-	if (!b->sql.len || b->sql.buf[b->sql.len - 1] == 'H') /* nothing after WITH */
-		both(b, " NOLOGIN");
-	both(b, ";");
-	size_t i;
-	json_t *e;
-	json_array_foreach(member_of, i, e) grant_membership(j, c, json_string_value(json_object_get(e, "role")), name, e);
-	json_array_foreach(members, i, e) grant_membership(j, c, name, json_string_value(json_object_get(e, "role")), e);
-	settings(j, c, name, json_object_get(s, "config"), false);
-	comment(j, c, name, json_object_get(s, "comment"));
-	security_labels(j, c, name, json_object_get(s, "security_labels"));
-	dlg_execute(b, c);
-	return true;
-}
-
-static bool build_alter(void *ctx, PGconn *c, tusk_err *err)
-{
-	(void)err;
-	struct role_job *j = ctx;
-	struct build *b = &j->b;
-	json_t *s = b->spec;
-	const char *name = j->role;
-	json_t *add = json_object_get(s, "add_member_of"), *remove = json_object_get(s, "remove_member_of");
-	if (!role_list(b, add, "add_member_of"))
-		return true;
-	/* attributes, limit, expiry and password in one ALTER ROLE */
-	size_t sql0 = b->sql.len, run0 = b->run_sql.len;
-	both(b, "ALTER ROLE ");
-	both_ident(b, c, name);
-	both(b, " WITH");
-	size_t sql1 = b->sql.len;
-	role_options(j, c, s, name);
-	if (b->sql.len == sql1) {
-		/* nothing for WITH: take the statement back */
-		b->sql.len = sql0;
-		b->run_sql.len = run0;
-		if (b->sql.buf)
-			b->sql.buf[sql0] = '\0';
-		if (b->run_sql.buf)
-			b->run_sql.buf[run0] = '\0';
-	} else {
-		both(b, ";");
-	}
-	size_t i;
-	json_t *e;
-	if (remove && !json_is_null(remove) && !json_is_array(remove))
-		dlg_why(b, "'remove_member_of' is a list of role names");
-	json_array_foreach(remove, i, e)
-	{
-		if (!json_is_string(e) || !*json_string_value(e)) {
-			dlg_why(b, "'remove_member_of' is a list of role names");
-			break;
-		}
-		both(b, "\nREVOKE ");
-		both_ident(b, c, json_string_value(e));
-		both(b, " FROM ");
-		both_ident(b, c, name);
-		both(b, ";");
-	}
-	/* after the revokes: a changed membership is revoked, then granted with its new options */
-	json_array_foreach(add, i, e) grant_membership(j, c, json_string_value(json_object_get(e, "role")), name, e);
-	settings(j, c, name, json_object_get(s, "config"), false);
-	settings(j, c, name, json_object_get(s, "config_reset"), true);
-	comment(j, c, name, json_object_get(s, "comment"));
-	security_labels(j, c, name, json_object_get(s, "security_labels"));
-	const char *rename = dlg_text(s, "name");
-	tusk_err why = {0};
-	if (rename && strcmp(rename, name) != 0 && !catalog_name_fits(c, rename, &why))
-		dlg_why_err(b, &why);
-	else if (rename && strcmp(rename, name) != 0) {
-		both(b, "\nALTER ROLE ");
-		both_ident(b, c, name);
-		both(b, " RENAME TO ");
-		both_ident(b, c, rename);
-		both(b, ";");
-	}
-	/* a leading newline when the first statement was not ALTER ... WITH */
-	while (b->sql.len && b->sql.buf[0] == '\n') {
-		memmove(b->sql.buf, b->sql.buf + 1, b->sql.len--);
-	}
-	while (b->run_sql.len && b->run_sql.buf[0] == '\n') {
-		memmove(b->run_sql.buf, b->run_sql.buf + 1, b->run_sql.len--);
-	}
-	if (!b->sql.len && !b->why[0])
-		dlg_why(b, "nothing to change");
-	dlg_execute(b, c);
-	return true;
-}
-
-static bool start(http_req *r, int64_t *server_id, json_t **body, bool *preview)
-{
-	*body = http_req_json(r);
-	if (!*body || !api_path_id(r, "server", server_id))
-		return false;
-	bool bad = false;
-	*preview = api_json_bool(r, *body, "preview", false, &bad);
-	return !bad;
-}
+static const api_field create_fields[] = {
+	API_FIELD("preview", API_BOOL, struct role_in, preview, 0),
+	API_FIELD("spec", API_OBJECT, struct role_in, spec, API_REQUIRED),
+};
+static const api_field alter_fields[] = {
+	API_FIELD("preview", API_BOOL, struct role_in, preview, 0),
+	API_FIELD("role", API_TEXT, struct role_in, role, API_REQUIRED | API_NONEMPTY),
+	API_FIELD("changes", API_OBJECT, struct role_in, changes, API_REQUIRED),
+};
+static const api_field drop_fields[] = {
+	API_FIELD("preview", API_BOOL, struct role_in, preview, 0),
+	API_FIELD("role", API_TEXT, struct role_in, role, API_REQUIRED | API_NONEMPTY),
+	API_FIELD("reassign_to", API_TEXT, struct role_in, reassign, API_NONEMPTY),
+	API_FIELD("drop_owned", API_BOOL, struct role_in, drop_owned, 0),
+};
+static const api_form create_form = API_FORM(create_fields, "Give the role's spec (an object).");
+static const api_form alter_form = API_FORM(alter_fields, "Give the role and the changes (an object).");
+static const api_form drop_form = API_FORM(drop_fields, "Give the role to drop.");
 
 void api_roles_create(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	int64_t server_id;
-	json_t *body;
-	bool preview;
-	if (!start(r, &server_id, &body, &preview))
-		return;
-	json_t *spec = json_object_get(body, "spec");
-	if (!json_is_object(spec)) {
-		http_respond_error(r, 400, "missing_field", "Give the role's spec (an object).");
-		return;
-	}
-	int64_t uid = api_session(r)->user.id;
-	struct role_job j = {.b = {.spec = spec, .kind = "role", .preview = preview, .in_transaction = true},
-			     .version = pgpool_server_version(app->pool, uid, server_id)};
-	tusk_err err = {0};
-	if (!pgpool_with_conn(app->pool, uid, server_id, NULL, build_create, &j, &err))
-		api_respond_err(r, &err);
-	else
-		dlg_respond(r, &j.b);
-	str_free(&j.b.sql);
-	str_free(&j.b.run_sql);
+	struct role_in in;
+	api_change ch;
+	if (api_change_begin(r, &create_form, &in, &ch))
+		api_change_end(r, &ch, catalog_role_create(&ch.s.pg, in.spec, &ch.c, &ch.err));
 }
 
 void api_roles_alter(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	int64_t server_id;
-	json_t *body;
-	bool preview, bad = false;
-	if (!start(r, &server_id, &body, &preview))
-		return;
-	const char *role = api_json_str(r, body, "role", &bad);
-	json_t *changes = json_object_get(body, "changes");
-	if (bad)
-		return;
-	if (!role || !*role || !json_is_object(changes)) {
-		http_respond_error(r, 400, "missing_field", "Give the role and the changes (an object).");
-		return;
-	}
-	int64_t uid = api_session(r)->user.id;
-	struct role_job j = {.b = {.spec = changes, .kind = "role", .preview = preview, .in_transaction = true},
-			     .version = pgpool_server_version(app->pool, uid, server_id),
-			     .role = role};
-	tusk_err err = {0};
-	if (!pgpool_with_conn(app->pool, uid, server_id, NULL, build_alter, &j, &err))
-		api_respond_err(r, &err);
-	else
-		dlg_respond(r, &j.b);
-	str_free(&j.b.sql);
-	str_free(&j.b.run_sql);
-}
-
-/* ---- drop, with what the role owns in every database ---- */
-
-struct drop_db {
-	struct build *b;
-	const char *role, *reassign_to;
-	bool drop_owned;
-};
-
-/* REASSIGN OWNED / DROP OWNED in the database of this connection. */
-static bool run_owned(void *ctx, PGconn *c, tusk_err *err)
-{
-	(void)err;
-	struct drop_db *d = ctx;
-	struct build one = {.preview = d->b->preview, .in_transaction = true};
-	if (d->reassign_to) {
-		str_append_cstr(&one.sql, "REASSIGN OWNED BY ");
-		dlg_ident(c, &one.sql, d->role);
-		str_append_cstr(&one.sql, " TO ");
-		dlg_ident(c, &one.sql, d->reassign_to);
-		str_append_cstr(&one.sql, ";\n");
-	}
-	if (d->drop_owned) {
-		str_append_cstr(&one.sql, "DROP OWNED BY ");
-		dlg_ident(c, &one.sql, d->role);
-		str_append_cstr(&one.sql, ";\n");
-	}
-	dlg_execute(&one, c);
-	str_append(&d->b->sql, one.sql.buf, one.sql.len);
-	if (one.failed) {
-		d->b->failed = true;
-		d->b->pe = one.pe;
-	}
-	str_free(&one.sql);
-	return true;
-}
-
-/* DROP ROLE, on the maintenance database, outside a transaction block. */
-static bool drop_role(void *ctx, PGconn *c, tusk_err *err)
-{
-	(void)err;
-	struct drop_db *d = ctx;
-	struct build one = {.preview = d->b->preview};
-	str_append_cstr(&one.sql, "DROP ROLE ");
-	dlg_ident(c, &one.sql, d->role);
-	str_append_char(&one.sql, ';');
-	dlg_execute(&one, c);
-	str_append(&d->b->sql, one.sql.buf, one.sql.len);
-	if (one.failed) {
-		d->b->failed = true;
-		d->b->pe = one.pe;
-	}
-	str_free(&one.sql);
-	return true;
+	struct role_in in;
+	api_change ch;
+	if (api_change_begin(r, &alter_form, &in, &ch))
+		api_change_end(r, &ch, catalog_role_alter(&ch.s.pg, in.role, in.changes, &ch.c, &ch.err));
 }
 
 void api_roles_drop(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	int64_t server_id;
-	json_t *body;
-	bool preview, bad = false;
-	if (!start(r, &server_id, &body, &preview))
-		return;
-	const char *role = api_json_str(r, body, "role", &bad), *reassign = api_json_str(r, body, "reassign_to", &bad);
-	bool drop_owned = api_json_bool(r, body, "drop_owned", false, &bad);
-	if (bad)
-		return;
-	if (!role || !*role) {
-		http_respond_error(r, 400, "missing_field", "Give the role to drop.");
-		return;
-	}
-	if (reassign && !*reassign)
-		reassign = NULL;
-	int64_t uid = api_session(r)->user.id;
-	pg_error pe;
-	tusk_err err = {0};
-	struct build b = {.preview = preview, .steps = true};
-	/* the databases where the role owns objects or holds privileges */
-	const char *params[1] = {role};
-	PGresult *dbs = NULL;
-	if (reassign || drop_owned) {
-		dbs = pgpool_query(app->pool, uid, server_id, NULL,
-				   "SELECT DISTINCT d.datname FROM pg_catalog.pg_shdepend s JOIN pg_catalog.pg_database d ON "
-				   "d.oid = s.dbid WHERE s.refclassid = 'pg_catalog.pg_authid'::regclass AND s.refobjid = "
-				   "(SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $1) AND d.datallowconn ORDER BY 1",
-				   1, params, &pe, &err);
-		if (!dbs) {
-			api_respond_err(r, &err);
-			return;
-		}
-	}
-	struct drop_db d = {.b = &b, .role = role, .reassign_to = reassign, .drop_owned = drop_owned};
-	for (int i = 0; dbs && i < PQntuples(dbs) && !b.failed; i++) {
-		const char *db = PQgetvalue(dbs, i, 0);
-		str_appendf(&b.sql, "-- in database %s:\n", db);
-		if (!pgpool_with_conn(app->pool, uid, server_id, db, run_owned, &d, &err)) {
-			api_respond_err(r, &err);
-			PQclear(dbs);
-			str_free(&b.sql);
-			return;
-		}
-	}
-	PQclear(dbs);
-	if (!b.failed && !pgpool_with_conn(app->pool, uid, server_id, NULL, drop_role, &d, &err)) {
-		api_respond_err(r, &err);
-		str_free(&b.sql);
-		return;
-	}
-	dlg_respond(r, &b);
-	str_free(&b.sql);
+	struct role_in in;
+	api_change ch;
+	if (api_change_begin(r, &drop_form, &in, &ch))
+		api_change_end(r, &ch,
+			       catalog_role_drop(&ch.s.pg, in.role, in.reassign, in.drop_owned, &ch.c, &ch.err));
 }

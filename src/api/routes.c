@@ -88,6 +88,7 @@ static const http_route routes[] = {
 	{"GET", "/api/v1/servers/{id}/statements", api_monitor_statements, 0},
 	{"GET", "/api/v1/servers/{id}/health", api_monitor_health, 0},
 	{"GET", "/api/v1/servers/{id}/roles", api_roles_list, 0},
+	{"GET", "/api/v1/servers/{id}/completion", api_objects_completion, 0},
 	{"POST", "/api/v1/servers/{id}/roles", api_roles_create, 0},
 	{"POST", "/api/v1/servers/{id}/roles/alter", api_roles_alter, 0},
 	{"POST", "/api/v1/servers/{id}/roles/drop", api_roles_drop, 0},
@@ -144,13 +145,13 @@ bool api_before(http_req *r, const http_route *route)
 		return false;
 	}
 	if (found == 0) {
-		http_respond_error(r, 401, "unauthenticated", "Log in first (your session may have ended).");
+		http_respond_error(r, ERR_UNAUTHENTICATED, "Log in first (your session may have ended).");
 		return false;
 	}
 	if (changes_state(http_req_method(r)) && !(route->flags & ROUTE_NO_CSRF)) {
 		const char *token = http_req_header(r, "X-CSRF-Token");
 		if (!token || !auth_token_equal(token, s->session.csrf_token)) {
-			http_respond_error(r, 403, "csrf_failed",
+			http_respond_error(r, ERR_CSRF_FAILED,
 					   "This request lacks the X-CSRF-Token header of your session; reload the page.");
 			return false;
 		}
@@ -158,13 +159,13 @@ bool api_before(http_req *r, const http_route *route)
 	/* a first-start password below the minimum: nothing but changing it (or leaving) */
 	if (s->password_change_required && route->handler != api_auth_me && route->handler != api_auth_password &&
 	    route->handler != api_auth_logout) {
-		http_respond_error(r, 403, "password_change_required",
+		http_respond_error(r, ERR_PASSWORD_CHANGE_REQUIRED,
 				   "Your password is shorter than Tusk accepts: change it before anything else "
 				   "(PUT /api/v1/auth/password).");
 		return false;
 	}
 	if ((route->flags & ROUTE_ADMIN) && strcmp(s->user.role, "admin") != 0) {
-		http_respond_error(r, 403, "forbidden", "Only administrators may do this.");
+		http_respond_error(r, ERR_FORBIDDEN, "Only administrators may do this.");
 		return false;
 	}
 	http_req_set_user(r, s);

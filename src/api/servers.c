@@ -10,117 +10,80 @@
 
 #include "api/api.h"
 #include "api/server_fields.h"
+#include "pg/quote.h"
 #include "catalog/catalog.h"
-#include "storage/storage.h"
+#include "files/files.h"
+#include "pg/target.h"
 
 /* ---- JSON out ---- */
 
 void api_json_server(json_writer *w, const store_server *sv, int64_t user_id, bool connected)
 {
-	jw_obj_begin(w);
-	jw_kv_int(w, "id", sv->id);
-	jw_kv_str(w, "name", sv->name);
-	jw_kv_int(w, "group_id", sv->group_id);
-	jw_kv_str(w, "group", sv->group_name);
-	jw_kv_str(w, "host", sv->host);
-	jw_kv_int_or_null(w, "port", sv->port);
-	jw_kv_str(w, "maintenance_db", sv->maintenance_db);
-	jw_kv_str(w, "username", sv->username);
-	jw_kv_str(w, "role", sv->role);
-	jw_kv_str(w, "service", sv->service);
-	jw_kv_str(w, "comment", sv->comment);
-	jw_kv_str(w, "bg_color", sv->bg_color);
-	jw_kv_str(w, "fg_color", sv->fg_color);
-	jw_key(w, "db_restriction");
-	jw_raw(w, sv->db_restriction && *sv->db_restriction ? sv->db_restriction : "[]");
-	jw_kv_bool(w, "shared", sv->shared);
-	jw_kv_str(w, "shared_username", sv->shared_username);
-	jw_kv_bool(w, "owned", sv->user_id == user_id);
-	jw_key(w, "connection_params");
-	jw_raw(w, sv->connection_params && *sv->connection_params ? sv->connection_params : "{}");
-	jw_kv_bool(w, "has_saved_password", sv->has_saved_password);
-	jw_kv_bool(w, "has_sslpassword", sv->has_sslpassword);
-	jw_kv_bool(w, "connected", connected);
-	jw_obj_end(w);
+	jw_object(w, "isissnsssssssrbsbrbbb", "id", sv->id, "name", sv->name, "group_id", sv->group_id, "group",
+		  sv->group_name, "host", sv->host, "port", (int64_t)sv->port, "maintenance_db", sv->maintenance_db,
+		  "username", sv->username, "role", sv->role, "service", sv->service, "comment", sv->comment, "bg_color",
+		  sv->bg_color, "fg_color", sv->fg_color, "db_restriction",
+		  sv->db_restriction && *sv->db_restriction ? sv->db_restriction : "[]", "shared", sv->shared,
+		  "shared_username", sv->shared_username, "owned", sv->user_id == user_id, "connection_params",
+		  sv->connection_params && *sv->connection_params ? sv->connection_params : "{}", "has_saved_password",
+		  sv->has_saved_password, "has_sslpassword", sv->has_sslpassword, "connected", connected);
+}
+
+/* A server as the asking user sees it (ctx: the request). */
+static void write_server(json_writer *w, const void *item, void *ctx)
+{
+	http_req *r = ctx;
+	const store_server *sv = item;
+	tusk_app *app = http_req_app(r);
+	int64_t uid = api_session(r)->user.id;
+	api_json_server(w, sv, uid, pgpool_is_connected(app->pool, uid, sv->id));
 }
 
 static void respond_server(http_req *r, int status, const store_server *sv)
 {
-	tusk_app *app = http_req_app(r);
-	int64_t uid = api_session(r)->user.id;
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "server");
-	api_json_server(&w, sv, uid, pgpool_is_connected(app->pool, uid, sv->id));
-	jw_obj_end(&w);
-	http_respond_json(r, status, &out);
+	api_respond_item(r, status, "server", sv, write_server, r);
 }
 
-static void write_groups(json_writer *w, const store_group *g, size_t n)
+static void write_group(json_writer *w, const void *item, void *ctx)
 {
-	jw_arr_begin(w);
-	for (size_t i = 0; i < n; i++) {
-		jw_obj_begin(w);
-		jw_kv_int(w, "id", g[i].id);
-		jw_kv_str(w, "name", g[i].name);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
+	(void)ctx;
+	const store_group *g = item;
+	jw_obj_begin(w);
+	jw_kv_int(w, "id", g->id);
+	jw_kv_str(w, "name", g->name);
+	jw_obj_end(w);
 }
 
 void api_servers_list(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	int64_t uid = api_session(r)->user.id;
 	tusk_err err;
 	size_t ng, ns;
-	store_group *groups = store_group_list(app->store, uid, &ng, &err);
-	store_server *servers = groups ? store_server_list(app->store, uid, &ns, &err) : NULL;
+	store_group *groups = store_group_list(api_store(r), uid, &ng, &err);
+	store_server *servers = groups ? store_server_list(api_store(r), uid, &ns, &err) : NULL;
 	if (!servers) {
 		free(groups);
 		api_internal_error(r, &err);
 		return;
 	}
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "groups");
-	write_groups(&w, groups, ng);
-	jw_key(&w, "servers");
-	jw_arr_begin(&w);
+	api_json j;
+	json_writer *w = api_json_begin(&j);
+	jw_key(w, "groups");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < ng; i++)
+		write_group(w, &groups[i], NULL);
+	jw_arr_end(w);
+	jw_key(w, "servers");
+	jw_arr_begin(w);
 	for (size_t i = 0; i < ns; i++)
-		api_json_server(&w, &servers[i], uid, pgpool_is_connected(app->pool, uid, servers[i].id));
-	jw_arr_end(&w);
-	jw_obj_end(&w);
+		write_server(w, &servers[i], r);
+	jw_arr_end(w);
 	free(groups);
 	store_server_list_free(servers, ns);
-	http_respond_json(r, 200, &out);
+	api_json_send(r, 200, &j);
 }
 
 /* ---- JSON in ---- */
-
-/* Replaces *field with a string member when present; "" and null clear it. */
-static bool take_text(http_req *r, json_t *body, const char *key, size_t max, char **field)
-{
-	json_t *v = json_object_get(body, key);
-	if (!v)
-		return true;
-	if (!json_is_string(v) && !json_is_null(v)) {
-		http_respond_error(r, 400, "invalid_field", "The field '%s' must be a string.", key);
-		return false;
-	}
-	const char *s = json_is_string(v) ? json_string_value(v) : "";
-	if (strlen(s) > max) {
-		http_respond_error(r, 400, "invalid_field", "The field '%s' is longer than %zu characters.", key, max);
-		return false;
-	}
-	free(*field);
-	*field = *s ? xstrdup(s) : NULL;
-	return true;
-}
 
 static bool take_params(http_req *r, json_t *body, store_server *sv)
 {
@@ -128,7 +91,7 @@ static bool take_params(http_req *r, json_t *body, store_server *sv)
 	if (!p)
 		return true;
 	if (!json_is_object(p)) {
-		http_respond_error(r, 400, "invalid_field", "The field 'connection_params' must be an object.");
+		http_respond_error(r, ERR_INVALID_FIELD, "The field 'connection_params' must be an object.");
 		return false;
 	}
 	json_t *clean = json_object();
@@ -136,11 +99,11 @@ static bool take_params(http_req *r, json_t *body, store_server *sv)
 	json_t *v;
 	json_object_foreach(p, key, v)
 	{
-		char *text = server_param_text(v);
+		char *text = pg_json_text(v);
 		char why[256];
-		bool ok = text && server_param_check(key, text, why, sizeof(why));
+		bool ok = text && pgtarget_param_check(key, text, why, sizeof(why));
 		if (!ok) {
-			http_respond_error(r, 400, "invalid_parameter", "Connection parameter '%s': %s.", key,
+			http_respond_error(r, ERR_INVALID_PARAMETER, "Connection parameter '%s': %s.", key,
 					   text ? why : "the value must be a string or a number");
 			free(text);
 			json_decref(clean);
@@ -175,7 +138,7 @@ static bool take_restriction(http_req *r, json_t *body, store_server *sv)
 		}
 	if (!ok) {
 		json_decref(list);
-		http_respond_error(r, 400, "invalid_field", "The field 'db_restriction' must be a list of database names.");
+		http_respond_error(r, ERR_INVALID_FIELD, "The field 'db_restriction' must be a list of database names.");
 		return false;
 	}
 	free(sv->db_restriction);
@@ -187,58 +150,53 @@ static bool take_restriction(http_req *r, json_t *body, store_server *sv)
 /* Applies the body's fields to sv; responds 400/403 and returns false on a bad one. */
 static bool take_fields(http_req *r, json_t *body, store_server *sv)
 {
-	tusk_app *app = http_req_app(r);
 	auth_session *s = api_session(r);
-	static const struct {
-		const char *key;
-		size_t off;
-		size_t max;
-	} texts[] = {
-		{"name", offsetof(store_server, name), 128},
-		{"host", offsetof(store_server, host), 1024},
-		{"maintenance_db", offsetof(store_server, maintenance_db), 128},
-		{"username", offsetof(store_server, username), 128},
-		{"role", offsetof(store_server, role), 128},
-		{"service", offsetof(store_server, service), 128},
-		{"comment", offsetof(store_server, comment), 4096},
-		{"bg_color", offsetof(store_server, bg_color), 7},
-		{"fg_color", offsetof(store_server, fg_color), 7},
-		{"shared_username", offsetof(store_server, shared_username), 128},
+	static const api_field texts[] = {
+		API_OWNED("name", store_server, name, 128),
+		API_OWNED("host", store_server, host, 1024),
+		API_OWNED("maintenance_db", store_server, maintenance_db, 128),
+		API_OWNED("username", store_server, username, 128),
+		API_OWNED("role", store_server, role, 128),
+		API_OWNED("service", store_server, service, 128),
+		API_OWNED("comment", store_server, comment, 4096),
+		API_OWNED("bg_color", store_server, bg_color, 7),
+		API_OWNED("fg_color", store_server, fg_color, 7),
+		API_OWNED("shared_username", store_server, shared_username, 128),
 	};
-	for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++)
-		if (!take_text(r, body, texts[i].key, texts[i].max, (char **)((char *)sv + texts[i].off)))
-			return false;
+	static const api_form form = API_FORM(texts, "");
+	if (!api_fields(r, body, &form, sv))
+		return false;
 	if (!server_color_ok(sv->bg_color) || !server_color_ok(sv->fg_color)) {
-		http_respond_error(r, 400, "invalid_field", "Colours are written #rrggbb.");
+		http_respond_error(r, ERR_INVALID_FIELD, "Colours are written #rrggbb.");
 		return false;
 	}
 	json_t *port = json_object_get(body, "port");
 	if (port && !json_is_null(port) &&
 	    (!json_is_integer(port) || json_integer_value(port) < 1 || json_integer_value(port) > 65535)) {
-		http_respond_error(r, 400, "invalid_field", "The field 'port' must be a whole number from 1 to 65535.");
+		http_respond_error(r, ERR_INVALID_FIELD, "The field 'port' must be a whole number from 1 to 65535.");
 		return false;
 	}
 	if (port)
 		sv->port = json_is_integer(port) ? (int)json_integer_value(port) : 0;
 	json_t *shared = json_object_get(body, "shared");
 	if (shared && !json_is_boolean(shared)) {
-		http_respond_error(r, 400, "invalid_field", "The field 'shared' must be true or false.");
+		http_respond_error(r, ERR_INVALID_FIELD, "The field 'shared' must be true or false.");
 		return false;
 	}
 	if (shared && json_is_true(shared) && !sv->shared && strcmp(s->user.role, "admin") != 0) {
-		http_respond_error(r, 403, "forbidden", "Only administrators may share a server.");
+		http_respond_error(r, ERR_FORBIDDEN, "Only administrators may share a server.");
 		return false;
 	}
 	if (shared)
 		sv->shared = json_is_true(shared);
 	json_t *group = json_object_get(body, "group");
 	if (group && (!json_is_string(group) || strlen(json_string_value(group)) > 128)) {
-		http_respond_error(r, 400, "invalid_field", "The field 'group' must be a group name.");
+		http_respond_error(r, ERR_INVALID_FIELD, "The field 'group' must be a group name.");
 		return false;
 	}
 	if (group && *json_string_value(group)) {
 		tusk_err err;
-		if (!store_group_ensure(app->store, s->user.id, json_string_value(group), &sv->group_id, &err)) {
+		if (!store_group_ensure(api_store(r), s->user.id, json_string_value(group), &sv->group_id, &err)) {
 			api_internal_error(r, &err);
 			return false;
 		}
@@ -246,11 +204,11 @@ static bool take_fields(http_req *r, json_t *body, store_server *sv)
 	if (!take_params(r, body, sv) || !take_restriction(r, body, sv))
 		return false;
 	if (!sv->name) {
-		http_respond_error(r, 400, "invalid_field", "A server needs a name.");
+		http_respond_error(r, ERR_INVALID_FIELD, "A server needs a name.");
 		return false;
 	}
 	if (!sv->host && !sv->service && !strstr(sv->connection_params ? sv->connection_params : "", "\"hostaddr\"")) {
-		http_respond_error(r, 400, "invalid_field", "Give a host name or address (or a service).");
+		http_respond_error(r, ERR_INVALID_FIELD, "Give a host name or address (or a service).");
 		return false;
 	}
 	return true;
@@ -270,27 +228,26 @@ static char *credential_ad(int64_t server_id, int64_t user_id, const char *name)
  * key; an empty value forgets it. */
 static bool save_secret(http_req *r, int64_t server_id, const char *name, const char *value)
 {
-	tusk_app *app = http_req_app(r);
 	auth_session *s = api_session(r);
 	tusk_err err;
 	bool password = strcmp(name, "password") == 0;
 	if (!*value) {
-		bool ok = password ? store_credential_delete(app->store, server_id, s->user.id, &err)
-				   : store_secret_delete(app->store, server_id, s->user.id, name, &err);
+		bool ok = password ? store_credential_delete(api_store(r), server_id, s->user.id, &err)
+				   : store_secret_delete(api_store(r), server_id, s->user.id, name, &err);
 		if (!ok)
 			api_internal_error(r, &err);
 		return ok;
 	}
 	if (!s->has_data_key) {
-		http_respond_error(r, 409, "no_data_key", "Log out and in again to save passwords in this session.");
+		http_respond_error(r, ERR_NO_DATA_KEY, "Log out and in again to save passwords in this session.");
 		return false;
 	}
 	char *ad = credential_ad(server_id, s->user.id, name);
 	size_t n;
 	unsigned char *enc = auth_secret_encrypt(s->data_key, value, ad, &n);
 	free(ad);
-	bool ok = password ? store_credential_set(app->store, server_id, s->user.id, enc, n, &err)
-			   : store_secret_set(app->store, server_id, s->user.id, name, enc, n, &err);
+	bool ok = password ? store_credential_set(api_store(r), server_id, s->user.id, enc, n, &err)
+			   : store_secret_set(api_store(r), server_id, s->user.id, name, enc, n, &err);
 	free(enc);
 	if (!ok)
 		api_internal_error(r, &err);
@@ -346,13 +303,24 @@ static bool can_keep(http_req *r, const char *secret)
 {
 	if (!secret || !*secret || api_session(r)->has_data_key)
 		return true;
-	http_respond_error(r, 409, "no_data_key", "Log out and in again to save passwords in this session.");
+	http_respond_error(r, ERR_NO_DATA_KEY, "Log out and in again to save passwords in this session.");
 	return false;
 }
 
+/* A password (and whether to save it) that a create or a connect may bring. */
+struct connect_in {
+	const char *password, *sslpassword;
+	bool save;
+};
+static const api_field connect_fields[] = {
+	API_FIELD("password", API_TEXT, struct connect_in, password, 0),
+	API_FIELD("save_password", API_BOOL, struct connect_in, save, 0),
+	API_FIELD("sslpassword", API_TEXT, struct connect_in, sslpassword, 0),
+};
+static const api_form connect_form = {connect_fields, 3, "", ERR_NONE, true};
+
 void api_servers_create(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	json_t *body = http_req_json(r);
 	if (!body)
 		return;
@@ -362,21 +330,20 @@ void api_servers_create(http_req *r)
 	bool ok = take_fields(r, body, &sv);
 	char *sslpassword = ok ? take_secret_param(&sv, "sslpassword") : NULL;
 	ok = ok && can_keep(r, sslpassword);
-	if (ok && !sv.group_id && !store_group_ensure(app->store, s->user.id, "Servers", &sv.group_id, &err)) {
+	if (ok && !sv.group_id && !store_group_ensure(api_store(r), s->user.id, "Servers", &sv.group_id, &err)) {
 		api_internal_error(r, &err);
 		ok = false;
 	}
-	bool bad = false;
-	const char *password = ok ? api_json_str(r, body, "password", &bad) : NULL;
-	bool save = ok ? api_json_bool(r, body, "save_password", false, &bad) : false;
-	if (ok && !bad && !store_server_create(app->store, &sv, &err)) {
+	struct connect_in in = {0};
+	ok = ok && api_fields(r, body, &connect_form, &in);
+	if (ok && !store_server_create(api_store(r), &sv, &err)) {
 		api_internal_error(r, &err);
 		ok = false;
 	}
-	if (ok && !bad && (!save || !password || save_secret(r, sv.id, "password", password)) &&
+	if (ok && (!in.save || !in.password || save_secret(r, sv.id, "password", in.password)) &&
 	    (!sslpassword || save_secret(r, sv.id, "sslpassword", sslpassword))) {
 		store_server_clear(&sv);
-		store_server_get(app->store, s->user.id, sv.id, &sv, &err) == 1 ? respond_server(r, 201, &sv)
+		store_server_get(api_store(r), s->user.id, sv.id, &sv, &err) == 1 ? respond_server(r, 201, &sv)
 										  : api_internal_error(r, &err);
 	}
 	wipe(sslpassword);
@@ -386,28 +353,41 @@ void api_servers_create(http_req *r)
 /* Loads the {id} server the user may see; responds 404 otherwise. */
 static bool load_server(http_req *r, store_server *sv)
 {
-	tusk_app *app = http_req_app(r);
 	int64_t id;
 	tusk_err err;
 	return api_path_id(r, "server", &id) &&
-	       api_found(r, store_server_get(app->store, api_session(r)->user.id, id, sv, &err), &err, "server", id);
+	       api_found(r, store_server_get(api_store(r), api_session(r)->user.id, id, sv, &err), &err, "server", id);
 }
 
 static bool owns(http_req *r, const store_server *sv)
 {
 	if (sv->user_id == api_session(r)->user.id)
 		return true;
-	http_respond_error(r, 403, "forbidden", "Only the owner of a shared server can change or delete it.");
+	http_respond_error(r, ERR_FORBIDDEN, "Only the owner of a shared server can change or delete it.");
 	return false;
+}
+
+/* A handler's work on the server the path names (loaded, then cleared). */
+typedef void server_action(http_req *r, tusk_app *app, store_server *sv);
+
+static void with_server(http_req *r, server_action *act)
+{
+	store_server sv;
+	if (load_server(r, &sv)) {
+		act(r, http_req_app(r), &sv);
+		store_server_clear(&sv);
+	}
+}
+
+static void get_server(http_req *r, tusk_app *app, store_server *sv)
+{
+	(void)app;
+	respond_server(r, 200, sv);
 }
 
 void api_servers_get(http_req *r)
 {
-	store_server sv;
-	if (load_server(r, &sv)) {
-		respond_server(r, 200, &sv);
-		store_server_clear(&sv);
-	}
+	with_server(r, get_server);
 }
 
 void api_servers_update(http_req *r)
@@ -439,86 +419,66 @@ void api_servers_update(http_req *r)
 	store_server_clear(&sv);
 }
 
+static void delete_server(http_req *r, tusk_app *app, store_server *sv)
+{
+	tusk_err err;
+	if (!owns(r, sv))
+		return;
+	pgpool_forget_server(app->pool, sv->id);
+	bool ok = store_server_delete(app->store, sv->id, &err);
+	if (ok)
+		api_access_sweep(app); /* what anyone had open on it ends */
+	api_respond_done(r, ok, &err);
+}
+
 void api_servers_delete(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	store_server sv;
-	if (!load_server(r, &sv))
-		return;
-	tusk_err err;
-	if (owns(r, &sv)) {
-		pgpool_forget_server(app->pool, sv.id);
-		if (store_server_delete(app->store, sv.id, &err)) {
-			api_access_sweep(app); /* what anyone had open on it ends */
-			http_respond_empty(r, 204);
-		} else {
-			api_internal_error(r, &err);
-		}
-	}
-	store_server_clear(&sv);
+	with_server(r, delete_server);
 }
 
 /* ---- groups ---- */
 
 void api_groups_list(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	tusk_err err;
-	size_t n;
-	store_group *g = store_group_list(app->store, api_session(r)->user.id, &n, &err);
-	if (!g) {
-		api_internal_error(r, &err);
-		return;
-	}
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "groups");
-	write_groups(&w, g, n);
-	jw_obj_end(&w);
+	size_t n = 0;
+	store_group *g = store_group_list(api_store(r), api_session(r)->user.id, &n, &err);
+	api_respond_list(r, "groups", g, n, sizeof(*g), write_group, NULL, &err);
 	free(g);
-	http_respond_json(r, 200, &out);
 }
 
-static const char *group_name(http_req *r, json_t *body)
+/* The body's group name; NULL after answering 400. */
+static const char *group_name(http_req *r)
 {
-	bool bad = false;
-	const char *name = api_json_str(r, body, "name", &bad);
-	if (bad)
+	struct group_in {
+		const char *name;
+	} in;
+	static const api_field fields[] = {API_FIELD("name", API_TEXT, struct group_in, name, 0)};
+	static const api_form form = API_FORM(fields, "");
+	if (!api_body(r, &form, &in, NULL))
 		return NULL;
-	if (!name || !*name || strlen(name) > 127) {
-		http_respond_error(r, 400, "invalid_field", "A group needs a name of 1 to 127 characters.");
+	if (!in.name || !*in.name || strlen(in.name) > 127) {
+		http_respond_error(r, ERR_INVALID_FIELD, "A group needs a name of 1 to 127 characters.");
 		return NULL;
 	}
-	return name;
+	return in.name;
 }
 
 static void respond_group(http_req *r, int status, int64_t id, const char *name)
 {
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "group");
-	jw_obj_begin(&w);
-	jw_kv_int(&w, "id", id);
-	jw_kv_str(&w, "name", name);
-	jw_obj_end(&w);
-	jw_obj_end(&w);
-	http_respond_json(r, status, &out);
+	store_group g = {.id = id};
+	snprintf(g.name, sizeof(g.name), "%s", name);
+	api_respond_item(r, status, "group", &g, write_group, NULL);
 }
 
 void api_groups_create(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	json_t *body = http_req_json(r);
-	const char *name = body ? group_name(r, body) : NULL;
+	const char *name = group_name(r);
 	if (!name)
 		return;
 	int64_t id;
 	tusk_err err;
-	if (!store_group_ensure(app->store, api_session(r)->user.id, name, &id, &err)) {
+	if (!store_group_ensure(api_store(r), api_session(r)->user.id, name, &id, &err)) {
 		api_internal_error(r, &err);
 		return;
 	}
@@ -527,634 +487,99 @@ void api_groups_create(http_req *r)
 
 static bool load_group(http_req *r, store_group *g)
 {
-	tusk_app *app = http_req_app(r);
 	int64_t id;
 	tusk_err err;
 	return api_path_id(r, "group", &id) &&
-	       api_found(r, store_group_get(app->store, api_session(r)->user.id, id, g, &err), &err, "group", id);
+	       api_found(r, store_group_get(api_store(r), api_session(r)->user.id, id, g, &err), &err, "group", id);
 }
 
 void api_groups_update(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	json_t *body = http_req_json(r);
 	store_group g;
 	const char *name;
-	if (!body || !load_group(r, &g) || !(name = group_name(r, body)))
-		return;
 	tusk_err err;
-	if (!store_group_rename(app->store, g.user_id, g.id, name, &err)) {
-		if (strcmp(err.code, "group_exists") == 0)
-			http_respond_error(r, 409, err.code, "%s", err.msg);
-		else
-			api_internal_error(r, &err);
+	if (!(name = group_name(r)) || !load_group(r, &g))
 		return;
-	}
-	respond_group(r, 200, g.id, name);
+	if (store_group_rename(api_store(r), g.user_id, g.id, name, &err))
+		respond_group(r, 200, g.id, name);
+	else
+		api_respond_err(r, &err);
 }
 
 void api_groups_delete(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	store_group g;
-	if (!load_group(r, &g))
-		return;
 	tusk_err err;
-	if (!store_group_delete(app->store, g.user_id, g.id, &err)) {
-		if (strcmp(err.code, "group_not_empty") == 0)
-			http_respond_error(r, 409, err.code, "%s", err.msg);
-		else
-			api_internal_error(r, &err);
-		return;
-	}
-	http_respond_empty(r, 204);
+	if (load_group(r, &g))
+		api_respond_done(r, store_group_delete(api_store(r), g.user_id, g.id, &err), &err);
 }
 
 /* ---- connect ---- */
 
-/* libpq keywords and values for a server as seen by this user. */
-typedef struct {
-	const char *kw[48];
-	const char *val[48];
-	int n;
-	json_t *params;
-	char *paths[8]; /* file parameters resolved in the user's storage */
-	int npaths;
-} target_parts;
-
-static void target_parts_clear(target_parts *t)
+/* Connects to sv with what was typed, else what is saved for the user. */
+static bool connect_server(http_req *r, const store_server *sv, const struct connect_in *in, pg_connect_info *info,
+			   tusk_err *err)
 {
-	json_decref(t->params);
-	for (int i = 0; i < t->npaths; i++)
-		free(t->paths[i]);
-}
-
-/* libpq parameters that name a file on Tusk's side. */
-static bool is_file_param(const char *key)
-{
-	static const char *const files[] = {"passfile", "sslcert", "sslkey", "sslrootcert", "sslcrl", "sslcrldir"};
-	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++)
-		if (strcmp(key, files[i]) == 0)
-			return true;
-	return false;
-}
-
-/* Whether the absolute path names an existing file inside one of the
- * operator's TUSK_FILE_DIRS (links resolved first); *out is then its real path. */
-static bool file_in_dirs(const char *dirs, const char *path, target_parts *t, const char **out)
-{
-	if (!dirs || !*dirs || t->npaths == (int)(sizeof(t->paths) / sizeof(*t->paths)))
-		return false;
-	char *real = realpath(path, NULL);
-	struct stat st;
-	if (!real || stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
-		free(real);
-		return false;
+	tusk_app *app = http_req_app(r);
+	auth_session *s = api_session(r);
+	char *saved = in->password ? NULL : load_secret(app, s, sv->id, "password");
+	char *saved_ssl = in->sslpassword ? NULL : load_secret(app, s, sv->id, "sslpassword");
+	bool other_user = sv->user_id != s->user.id;
+	pgtarget_server ts = {.host = sv->host,
+			      .user = other_user && sv->shared_username ? sv->shared_username : sv->username,
+			      .service = sv->service,
+			      .port = sv->port,
+			      .params_json = sv->connection_params,
+			      .sslpassword = in->sslpassword ? in->sslpassword : saved_ssl};
+	pgtarget_files files = {.desktop = !app->cfg->server_mode || app->cfg->desktop,
+				.file_dirs = app->cfg->file_dirs,
+				.data_dir = app->cfg->data_dir};
+	pgtarget tp;
+	bool ok = pgtarget_build(&tp, &ts, &files, s->user.id, err);
+	if (ok) {
+		pg_target t = {tp.kw, tp.val, sv->maintenance_db, in->password ? in->password : saved, sv->role};
+		ok = pgpool_connect(app->pool, s->user.id, sv->id, &t, info, err);
 	}
-	for (const char *p = dirs; *p;) {
-		const char *end = strchr(p, ':');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-		char *dir = xstrndup(p, n);
-		char *real_dir = n ? realpath(dir, NULL) : NULL;
-		size_t rn = real_dir ? strlen(real_dir) : 0;
-		bool inside = real_dir && strncmp(real, real_dir, rn) == 0 && (real[rn] == '/' || (rn == 1 && real[0] == '/'));
-		free(dir);
-		free(real_dir);
-		if (inside) {
-			t->paths[t->npaths++] = real;
-			*out = real;
-			return true;
-		}
-		p += n + (end ? 1 : 0);
-	}
-	free(real);
-	return false;
-}
-
-/* In server mode a file parameter names a file in the connecting user's
- * storage, as in pgAdmin (a leading '/' is the storage's root), or by its
- * absolute path a file in a directory the operator lists in TUSK_FILE_DIRS
- * (mounted certificates): users cannot make Tusk read its own files or
- * another user's. "system" (libpq's own CA store for sslrootcert) stays as
- * it is. Desktop mode takes absolute paths as given. */
-static bool resolve_file_param(const config *cfg, int64_t user_id, const char *key, const char *value,
-			       target_parts *t, const char **out, tusk_err *err)
-{
-	*out = value;
-	if (!value || !*value || (strcmp(key, "sslrootcert") == 0 && strcmp(value, "system") == 0))
-		return true;
-	bool desktop = !cfg->server_mode || cfg->desktop;
-	if (desktop && value[0] == '/')
-		return true; /* the one user's own machine: an absolute path is theirs to name */
-	/* libpq reads an sslkey "engine:key" as an OpenSSL engine to load: a library of the
-	 * user's choosing in Tusk's process. No file a user names may hold a ':' */
-	if (strchr(value, ':')) {
-		err_set(err, "file_not_found",
-			"%s '%s' holds a ':', which libpq would read as an OpenSSL engine; name a file without one.", key,
-			value);
-		return false;
-	}
-	if (value[0] == '/' && file_in_dirs(cfg->file_dirs, value, t, out)) {
-		if (!strchr(*out, ':'))
-			return true;
-		err_set(err, "file_not_found", "%s resolves to a path holding a ':', which libpq would read as an OpenSSL engine.",
-			key);
-		return false;
-	}
-	const char *rel = value;
-	while (*rel == '/' || *rel == '\\')
-		rel++;
-	char *abs = NULL;
-	tusk_err why;
-	if (!storage_resolve(cfg->data_dir, user_id, rel, true, &abs, &why)) {
-		err_set(err, "file_not_found",
-			"%s '%s' is not a file in your storage (%s). Upload it in Storage, or change the server's %s.",
-			key, value, why.msg, key);
-		return false;
-	}
-	if (t->npaths == (int)(sizeof(t->paths) / sizeof(*t->paths)) || strchr(abs, ':')) {
-		err_set(err, strchr(abs, ':') ? "file_not_found" : "invalid_server", "%s",
-			strchr(abs, ':') ? "the storage folder's path holds a ':', which libpq would read as an OpenSSL engine"
-					 : "too many file parameters");
-		free(abs);
-		return false;
-	}
-	t->paths[t->npaths++] = abs;
-	*out = abs;
-	return true;
-}
-
-static void part(target_parts *t, const char *k, const char *v)
-{
-	if (v && *v && t->n < 47) {
-		t->kw[t->n] = k;
-		t->val[t->n++] = v;
-	}
-}
-
-static bool build_target(const config *cfg, const store_server *sv, int64_t user_id, const char *sslpassword,
-			 target_parts *t, char *port, tusk_err *err)
-{
-	memset(t, 0, sizeof(*t));
-	part(t, "sslpassword", sslpassword);
-	part(t, "host", sv->host);
-	if (sv->port) {
-		snprintf(port, 8, "%d", sv->port);
-		part(t, "port", port);
-	}
-	bool other_user = sv->user_id != user_id;
-	part(t, "user", other_user && sv->shared_username ? sv->shared_username : sv->username);
-	part(t, "service", sv->service);
-	t->params = json_loads(sv->connection_params ? sv->connection_params : "{}", 0, NULL);
-	if (!json_object_get(t->params, "application_name"))
-		part(t, "application_name", "tusk");
-	if (!json_object_get(t->params, "connect_timeout"))
-		part(t, "connect_timeout", "10");
-	/* Tusk speaks UTF-8 to the browser and quotes identifiers itself for the data editor */
-	if (!json_object_get(t->params, "client_encoding"))
-		part(t, "client_encoding", "UTF8");
-	const char *key;
-	json_t *v;
-	json_object_foreach(t->params, key, v)
-	{
-		const char *value = json_string_value(v);
-		if (is_file_param(key) && !resolve_file_param(cfg, user_id, key, value, t, &value, err))
-			return false;
-		part(t, key, value);
-	}
-	t->kw[t->n] = NULL;
-	t->val[t->n] = NULL;
-	return true;
-}
-
-static int connect_status(const char *code)
-{
-	if (strcmp(code, "file_not_found") == 0 || strcmp(code, "host_not_allowed") == 0 ||
-	    strcmp(code, "service_not_allowed") == 0 || strcmp(code, "invalid_server") == 0)
-		return 422;
-	if (strcmp(code, "password_required") == 0 || strcmp(code, "authentication_failed") == 0)
-		return 401;
-	if (strcmp(code, "too_many_connections") == 0)
-		return 503;
-	return 502;
+	pgtarget_clear(&tp);
+	wipe(saved);
+	wipe(saved_ssl);
+	return ok;
 }
 
 void api_servers_connect(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	auth_session *s = api_session(r);
-	json_t *body = http_req_body(r).len ? http_req_json(r) : NULL;
-	if (http_req_body(r).len && !body)
-		return;
+	struct connect_in in;
 	store_server sv;
-	if (!load_server(r, &sv))
+	if (!api_body(r, &connect_form, &in, NULL) || !load_server(r, &sv))
 		return;
-	bool bad = false;
-	const char *typed = body ? api_json_str(r, body, "password", &bad) : NULL;
-	bool save = body ? api_json_bool(r, body, "save_password", false, &bad) : false;
-	if (bad) {
-		store_server_clear(&sv);
-		return;
-	}
-	if (typed && save && !s->has_data_key) {
-		http_respond_error(r, 409, "no_data_key", "Log out and in again to save passwords in this session.");
-		store_server_clear(&sv);
-		return;
-	}
-	const char *typed_ssl = body ? api_json_str(r, body, "sslpassword", &bad) : NULL;
-	if (bad || (save && !can_keep(r, typed_ssl))) {
-		store_server_clear(&sv);
-		return;
-	}
 	tusk_err err = {0};
-	char *saved = typed ? NULL : load_secret(app, s, sv.id, "password");
-	char *saved_ssl = typed_ssl ? NULL : load_secret(app, s, sv.id, "sslpassword");
-	char port[8];
-	target_parts tp;
-	pg_target t;
 	pg_connect_info info;
-	bool ok = build_target(app->cfg, &sv, s->user.id, typed_ssl ? typed_ssl : saved_ssl, &tp, port, &err);
-	if (ok) {
-		t = (pg_target){tp.kw, tp.val, sv.maintenance_db, typed ? typed : saved, sv.role};
-		ok = pgpool_connect(app->pool, s->user.id, sv.id, &t, &info, &err);
-	}
-	target_parts_clear(&tp);
-	wipe(saved);
-	wipe(saved_ssl);
-	if (!ok) {
-		http_respond_error(r, connect_status(err.code), err.code, "%s", err.msg);
-	} else if ((!typed || !save || save_secret(r, sv.id, "password", typed)) &&
-		   (!typed_ssl || !save || save_secret(r, sv.id, "sslpassword", typed_ssl))) {
-		str out = STR_INIT;
-		json_writer w;
-		jw_init(&w, &out);
-		jw_obj_begin(&w);
-		jw_kv_bool(&w, "connected", true);
-		jw_kv_str(&w, "server_version", info.server_version);
-		jw_kv_int(&w, "server_version_num", info.server_version_num);
-		jw_obj_end(&w);
-		http_respond_json(r, 200, &out);
+	if (in.password && in.save && !s->has_data_key) {
+		http_respond_error(r, ERR_NO_DATA_KEY, "Log out and in again to save passwords in this session.");
+	} else if (in.save && !can_keep(r, in.sslpassword)) {
+		/* answered */
+	} else if (!connect_server(r, &sv, &in, &info, &err)) {
+		http_respond_error_status(r, err_status(err.code, true), err.code, "%s", err.msg);
+	} else if ((!in.password || !in.save || save_secret(r, sv.id, "password", in.password)) &&
+		   (!in.sslpassword || !in.save || save_secret(r, sv.id, "sslpassword", in.sslpassword))) {
+		api_json j;
+		json_writer *w = api_json_begin(&j);
+		jw_kv_bool(w, "connected", true);
+		jw_kv_str(w, "server_version", info.server_version);
+		jw_kv_int(w, "server_version_num", info.server_version_num);
+		api_json_send(r, 200, &j);
 	}
 	store_server_clear(&sv);
+}
+
+static void disconnect_server(http_req *r, tusk_app *app, store_server *sv)
+{
+	pgpool_disconnect(app->pool, api_session(r)->user.id, sv->id);
+	http_respond(r, 200, "application/json", "{}", 2);
 }
 
 void api_servers_disconnect(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	store_server sv;
-	if (!load_server(r, &sv))
-		return;
-	pgpool_disconnect(app->pool, api_session(r)->user.id, sv.id);
-	store_server_clear(&sv);
-	http_respond(r, 200, "application/json", "{}", 2);
-}
-
-/* ---- the tree and collections ---- */
-
-/* A query flag: false when absent; responds 400 for anything but true/false. */
-static bool query_flag(http_req *r, const char *name, bool *out)
-{
-	const char *v = http_req_query(r, name);
-	*out = v && strcmp(v, "true") == 0;
-	if (!v || *out || strcmp(v, "false") == 0)
-		return true;
-	http_respond_error(r, 400, "invalid_parameter", "'%s' is true or false.", name);
-	return false;
-}
-
-/* The members of one collection without repeating what they share: each is
- * its path segment under parent, or [segment, label] when the label differs. */
-static void write_members(json_writer *w, const char *parent, const catalog_list *list)
-{
-	size_t skip = strlen(parent) + 1;
-	jw_kv_str(w, "parent", parent);
-	jw_kv_str(w, "kind", list->n ? list->nodes[0].kind : "object");
-	jw_kv_str(w, "icon", list->n ? list->nodes[0].icon : "object");
-	jw_kv_bool(w, "has_children", list->n && list->nodes[0].has_children);
-	jw_key(w, "members");
-	jw_arr_begin(w);
-	for (size_t i = 0; i < list->n; i++) {
-		const catalog_node *n = &list->nodes[i];
-		const char *segment = n->path + skip;
-		if (strcmp(segment, n->label) == 0) {
-			jw_str(w, segment);
-			continue;
-		}
-		jw_arr_begin(w);
-		jw_str(w, segment);
-		jw_str(w, n->label);
-		jw_arr_end(w);
-	}
-	jw_arr_end(w);
-}
-
-static void write_nodes(json_writer *w, const catalog_list *list)
-{
-	jw_key(w, "nodes");
-	jw_arr_begin(w);
-	for (size_t i = 0; i < list->n; i++) {
-		const catalog_node *n = &list->nodes[i];
-		jw_obj_begin(w);
-		jw_kv_str(w, "path", n->path);
-		jw_kv_str(w, "label", n->label);
-		jw_kv_str(w, "kind", n->kind);
-		jw_kv_str(w, "icon", n->icon);
-		if (n->count >= 0)
-			jw_kv_int(w, "count", n->count);
-		jw_kv_bool(w, "has_children", n->has_children);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
-}
-
-void api_objects_children(http_req *r)
-{
-	tusk_app *app = http_req_app(r);
-	bool system, compact;
-	if (!query_flag(r, "system", &system) || !query_flag(r, "compact", &compact))
-		return;
-	store_server sv;
-	if (!load_server(r, &sv))
-		return;
-	char *restriction = server_restriction_literal(sv.db_restriction);
-	catalog_list list;
-	pg_error pe;
-	tusk_err err = {0};
-	const char *path = http_req_query(r, "path");
-	bool ok = catalog_children(app->pool, api_session(r)->user.id, sv.id, path ? path : "/", restriction, system,
-				   &list, &pe, &err);
-	free(restriction);
-	store_server_clear(&sv);
-	if (!ok) {
-		api_respond_err(r, &err);
-		return;
-	}
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	if (compact && list.members)
-		write_members(&w, path, &list);
-	else
-		write_nodes(&w, &list);
-	jw_obj_end(&w);
-	catalog_list_free(&list);
-	http_respond_json(r, 200, &out);
-}
-
-/* ?name= as a whole number in [min, max], def when absent; responds 400 otherwise. */
-static bool query_int(http_req *r, const char *name, int64_t def, int64_t min, int64_t max, int64_t *out)
-{
-	const char *v = http_req_query(r, name);
-	*out = def;
-	if (!v)
-		return true;
-	char *end = NULL;
-	errno = 0;
-	long long n = v[0] >= '0' && v[0] <= '9' ? strtoll(v, &end, 10) : -1;
-	if (end && *end == '\0' && errno == 0 && n >= min && n <= max) {
-		*out = n;
-		return true;
-	}
-	char code[32];
-	snprintf(code, sizeof(code), "invalid_%s", name);
-	http_respond_error(r, 400, code, "'%s' is a whole number from %lld to %lld.", name, (long long)min,
-			   (long long)max);
-	return false;
-}
-
-#define GRID_MAX_ROWS 1000
-
-void api_objects_collection(http_req *r)
-{
-	tusk_app *app = http_req_app(r);
-	catalog_grid_query q = {.path = http_req_query(r, "path"), .order = http_req_query(r, "order")};
-	if (!query_flag(r, "system", &q.show_system) || !query_flag(r, "desc", &q.descending) ||
-	    !query_int(r, "offset", 0, 0, INT32_MAX, &q.offset) ||
-	    !query_int(r, "limit", 100, 1, GRID_MAX_ROWS, &q.limit))
-		return;
-	if (!q.path || !*q.path) {
-		http_respond_error(r, 400, "missing_field", "Give the path of a collection.");
-		return;
-	}
-	store_server sv;
-	if (!load_server(r, &sv))
-		return;
-	char *restriction = server_restriction_literal(sv.db_restriction);
-	q.db_restriction = restriction;
-	catalog_grid g;
-	pg_error pe;
-	tusk_err err = {0};
-	bool ok = catalog_collection(app->pool, api_session(r)->user.id, sv.id, &q, &g, &pe, &err);
-	free(restriction);
-	store_server_clear(&sv);
-	if (!ok) {
-		api_respond_err(r, &err);
-		return;
-	}
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_kv_int(&w, "total", g.total);
-	jw_kv_int(&w, "offset", q.offset);
-	jw_kv_str(&w, "kind", g.kind);
-	jw_kv_str(&w, "icon", g.icon);
-	jw_kv_bool(&w, "has_children", g.has_children);
-	jw_key(&w, "columns");
-	jw_arr_begin(&w);
-	for (size_t c = 0; c < g.ncolumns; c++)
-		jw_str(&w, g.columns[c]);
-	jw_arr_end(&w);
-	jw_key(&w, "rows");
-	jw_arr_begin(&w);
-	for (size_t i = 0; i < g.nrows; i++) {
-		jw_obj_begin(&w);
-		jw_kv_str(&w, "path", g.paths[i]);
-		jw_key(&w, "values");
-		jw_arr_begin(&w);
-		for (size_t c = 0; c < g.ncolumns; c++) {
-			const char *v = g.values[i * g.ncolumns + c];
-			if (v)
-				jw_str(&w, v);
-			else
-				jw_null(&w);
-		}
-		jw_arr_end(&w);
-		jw_obj_end(&w);
-	}
-	jw_arr_end(&w);
-	jw_obj_end(&w);
-	catalog_grid_free(&g);
-	http_respond_json(r, 200, &out);
-}
-
-void api_objects_ddl(http_req *r)
-{
-	tusk_app *app = http_req_app(r);
-	store_server sv;
-	if (!load_server(r, &sv))
-		return;
-	str out = STR_INIT;
-	pg_error pe;
-	tusk_err err = {0};
-	bool ok = catalog_ddl(app->pool, api_session(r)->user.id, sv.id, http_req_query(r, "path"), &out, &pe, &err);
-	store_server_clear(&sv);
-	if (!ok) {
-		str_free(&out);
-		api_respond_err(r, &err);
-		return;
-	}
-	http_respond(r, 200, "text/plain; charset=utf-8", out.buf, out.len);
-	str_free(&out);
-}
-
-static void respond_pairs(http_req *r, const char *key, const catalog_pairs *p, bool as_objects)
-{
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, key);
-	jw_arr_begin(&w);
-	for (size_t i = 0; i < p->n; i++) {
-		jw_obj_begin(&w);
-		jw_kv_str(&w, as_objects ? "object" : "name", p->names[i]);
-		jw_kv_str(&w, as_objects ? "type" : "value", p->values[i]);
-		jw_obj_end(&w);
-	}
-	jw_arr_end(&w);
-	jw_obj_end(&w);
-	http_respond_json(r, 200, &out);
-}
-
-static void respond_facet(http_req *r, enum catalog_facet facet, const char *key)
-{
-	tusk_app *app = http_req_app(r);
-	store_server sv;
-	if (!load_server(r, &sv))
-		return;
-	catalog_pairs p;
-	pg_error pe;
-	tusk_err err = {0};
-	bool ok = catalog_facet(app->pool, api_session(r)->user.id, sv.id, http_req_query(r, "path"), facet, &p, &pe,
-				&err);
-	store_server_clear(&sv);
-	if (!ok) {
-		api_respond_err(r, &err);
-		return;
-	}
-	respond_pairs(r, key, &p, false);
-	catalog_pairs_free(&p);
-}
-
-void api_objects_properties(http_req *r)
-{
-	respond_facet(r, CATALOG_PROPERTIES, "properties");
-}
-
-void api_objects_statistics(http_req *r)
-{
-	respond_facet(r, CATALOG_STATISTICS, "statistics");
-}
-
-void api_objects_dependencies(http_req *r)
-{
-	tusk_app *app = http_req_app(r);
-	store_server sv;
-	if (!load_server(r, &sv))
-		return;
-	catalog_pairs deps = {0}, dependents = {0};
-	pg_error pe;
-	tusk_err err = {0};
-	const char *path = http_req_query(r, "path");
-	int64_t uid = api_session(r)->user.id;
-	bool ok = catalog_dependencies(app->pool, uid, sv.id, path, false, &deps, &pe, &err) &&
-		  catalog_dependencies(app->pool, uid, sv.id, path, true, &dependents, &pe, &err);
-	store_server_clear(&sv);
-	if (!ok) {
-		catalog_pairs_free(&deps);
-		catalog_pairs_free(&dependents);
-		api_respond_err(r, &err);
-		return;
-	}
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	const catalog_pairs *lists[2] = {&deps, &dependents};
-	const char *keys[2] = {"dependencies", "dependents"};
-	for (int k = 0; k < 2; k++) {
-		jw_key(&w, keys[k]);
-		jw_arr_begin(&w);
-		for (size_t i = 0; i < lists[k]->n; i++) {
-			jw_obj_begin(&w);
-			jw_kv_str(&w, "object", lists[k]->names[i]);
-			jw_kv_str(&w, "type", lists[k]->values[i]);
-			jw_obj_end(&w);
-		}
-		jw_arr_end(&w);
-	}
-	jw_obj_end(&w);
-	catalog_pairs_free(&deps);
-	catalog_pairs_free(&dependents);
-	http_respond_json(r, 200, &out);
-}
-
-/* Runs a statement as it says it must run (in a transaction block or alone); PostgreSQL's error goes to pe. */
-struct run {
-	const char *sql;
-	bool transaction;
-	pg_error *pe;
-	bool failed;
-};
-
-static bool run_statement(void *ctx, PGconn *conn, tusk_err *err)
-{
-	struct run *t = ctx;
-	(void)err;
-	t->failed = !catalog_run(conn, t->sql, t->transaction, t->pe);
-	return true;
-}
-
-void api_objects_drop(http_req *r)
-{
-	tusk_app *app = http_req_app(r);
-	json_t *body = http_req_json(r);
-	store_server sv;
-	if (!body || !load_server(r, &sv))
-		return;
-	bool bad = false;
-	const char *path = api_json_str(r, body, "path", &bad);
-	bool cascade = api_json_bool(r, body, "cascade", false, &bad);
-	bool preview = api_json_bool(r, body, "preview", false, &bad);
-	if (bad) {
-		store_server_clear(&sv);
-		return;
-	}
-	str sql = STR_INIT;
-	catalog_object o;
-	pg_error pe;
-	tusk_err err = {0};
-	int64_t uid = api_session(r)->user.id;
-	bool transaction = true;
-	bool ok = catalog_object_at(app->pool, uid, sv.id, path, &o, &pe, &err);
-	ok = ok && catalog_sql_drop(&o, cascade, &sql, &transaction, &err);
-	struct run t = {str_cstr(&sql), transaction, &pe, false};
-	if (ok && !preview)
-		ok = pgpool_with_conn(app->pool, uid, sv.id, o.db, run_statement, &t, &err);
-	if (!ok) {
-		api_respond_err(r, &err);
-	} else if (t.failed) {
-		api_respond_pg_error(r, 409, "drop_failed", &pe, str_cstr(&sql));
-	} else {
-		json_t *answer = json_pack("{s:s, s:b, s:b}", "sql", str_cstr(&sql), "done", !preview, "transaction", transaction);
-		char *text = json_dumps(answer, JSON_COMPACT);
-		http_respond(r, 200, "application/json; charset=utf-8", text, strlen(text));
-		free(text);
-		json_decref(answer);
-	}
-	catalog_object_free(&o);
-	str_free(&sql);
-	store_server_clear(&sv);
+	with_server(r, disconnect_server);
 }

@@ -7,6 +7,8 @@
 
 #include "api/api.h"
 #include "api/server_fields.h"
+#include "pg/quote.h"
+#include "pg/target.h"
 #include "util/log.h"
 
 /* pgAdmin's legacy top-level keys that are libpq parameters. */
@@ -156,11 +158,11 @@ static void parse_entry(const char *entry, json_t *e, bool may_share, store_serv
 		json_t *x = json_object_get(e, legacy[i].key);
 		if (!x || json_is_null(x))
 			continue;
-		char *text = server_param_text(x);
+		char *text = pg_json_text(x);
 		char why[256];
 		if (!text)
 			problem(details, entry, legacy[i].key, "must be a string or a number");
-		else if (!server_param_check(legacy[i].param, text, why, sizeof(why)))
+		else if (!pgtarget_param_check(legacy[i].param, text, why, sizeof(why)))
 			problem(details, entry, legacy[i].key, "%s", why);
 		else
 			json_object_set_new(params, legacy[i].param, json_string(text));
@@ -171,12 +173,12 @@ static void parse_entry(const char *entry, json_t *e, bool may_share, store_serv
 		problem(details, entry, "ConnectionParameters", "must be an object");
 	json_object_foreach(cp, k, v)
 	{
-		char *text = server_param_text(v);
+		char *text = pg_json_text(v);
 		char why[256], key[160];
 		snprintf(key, sizeof(key), "ConnectionParameters.%s", k);
 		if (!text)
 			problem(details, entry, key, "must be a string or a number");
-		else if (!server_param_check(k, text, why, sizeof(why)))
+		else if (!pgtarget_param_check(k, text, why, sizeof(why)))
 			problem(details, entry, key, "%s", why);
 		else
 			json_object_set_new(params, k, json_string(text));
@@ -240,7 +242,6 @@ static void respond_invalid(http_req *r, json_t *details)
 
 void api_servers_import(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	json_t *doc = http_req_json(r);
 	if (!doc)
 		return;
@@ -255,7 +256,7 @@ void api_servers_import(http_req *r)
 	} else {
 		json_t *notes = json_array();
 		strip_secrets(list, n, notes);
-		if (!store_server_import(app->store, s->user.id, list, n, false, &err)) {
+		if (!store_server_import(api_store(r), s->user.id, list, n, false, &err)) {
 			api_internal_error(r, &err);
 		} else {
 			json_t *answer = json_pack("{s:I, s:O}", "imported", (json_int_t)n, "notes", notes);
@@ -278,11 +279,10 @@ static void set_text(json_t *o, const char *key, const char *v)
 
 void api_servers_export(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
 	int64_t uid = api_session(r)->user.id;
 	tusk_err err;
 	size_t n;
-	store_server *list = store_server_list(app->store, uid, &n, &err);
+	store_server *list = store_server_list(api_store(r), uid, &n, &err);
 	if (!list) {
 		api_internal_error(r, &err);
 		return;

@@ -5,33 +5,15 @@
 
 #include "api/api.h"
 
-static void respond_user(http_req *r, int status, const store_user *u)
+static void write_user(json_writer *w, const void *item, void *ctx)
 {
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "user");
-	api_json_user(&w, u);
-	jw_obj_end(&w);
-	http_respond_json(r, status, &out);
+	(void)ctx;
+	api_json_user(w, item);
 }
 
-/* Maps a refusal from auth/store to a status code. */
-static void respond_refusal(http_req *r, const tusk_err *err)
+static void respond_user(http_req *r, int status, const store_user *u)
 {
-	static const struct {
-		const char *code;
-		int status;
-	} map[] = {
-		{"invalid_email", 400}, {"weak_password", 400}, {"invalid_role", 400}, {"email_taken", 409},
-	};
-	for (size_t i = 0; i < sizeof(map) / sizeof(*map); i++)
-		if (strcmp(err->code, map[i].code) == 0) {
-			http_respond_error(r, map[i].status, err->code, "%s", err->msg);
-			return;
-		}
-	api_internal_error(r, err);
+	api_respond_item(r, status, "user", u, write_user, NULL);
 }
 
 void api_users_list(http_req *r)
@@ -44,42 +26,37 @@ void api_users_list(http_req *r)
 		api_internal_error(r, &err);
 		return;
 	}
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_key(&w, "users");
-	jw_arr_begin(&w);
+	/* the desktop mode's own account is not one to manage, but in desktop mode */
+	size_t shown = 0;
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(users[i].email, AUTH_DESKTOP_EMAIL) != 0 || app->cfg->desktop)
-			api_json_user(&w, &users[i]);
-	jw_arr_end(&w);
-	jw_obj_end(&w);
+			users[shown++] = users[i];
+	api_respond_list(r, "users", users, shown, sizeof(*users), write_user, NULL, NULL);
 	free(users);
-	http_respond_json(r, 200, &out);
 }
+
+struct user_in {
+	const char *email, *password, *role;
+	bool active, locked;
+};
 
 void api_users_create(http_req *r)
 {
 	tusk_app *app = http_req_app(r);
-	json_t *body = http_req_json(r);
-	if (!body)
+	struct user_in in;
+	static const api_field fields[] = {
+		API_FIELD("email", API_TEXT, struct user_in, email, API_REQUIRED),
+		API_FIELD("password", API_TEXT, struct user_in, password, API_REQUIRED),
+		API_FIELD("role", API_TEXT, struct user_in, role, 0),
+		API_FIELD("active", API_BOOL, struct user_in, active, API_DEFAULT_TRUE),
+	};
+	static const api_form form = API_FORM(fields, "A new user needs an e-mail address and a password.");
+	if (!api_body(r, &form, &in, NULL))
 		return;
-	bool bad = false;
-	const char *email = api_json_str(r, body, "email", &bad);
-	const char *password = api_json_str(r, body, "password", &bad);
-	const char *role = api_json_str(r, body, "role", &bad);
-	bool active = api_json_bool(r, body, "active", true, &bad);
-	if (bad)
-		return;
-	if (!email || !password) {
-		http_respond_error(r, 400, "missing_field", "A new user needs an e-mail address and a password.");
-		return;
-	}
 	store_user u;
 	tusk_err err = {0};
-	if (!auth_user_create(app->auth, email, password, role ? role : "user", active, &u, &err)) {
-		respond_refusal(r, &err);
+	if (!auth_user_create(app->auth, in.email, in.password, in.role ? in.role : "user", in.active, &u, &err)) {
+		api_respond_err(r, &err);
 		return;
 	}
 	char detail[300];
@@ -91,26 +68,24 @@ void api_users_create(http_req *r)
 /* Loads the user named by the {id} path parameter, or responds 404. */
 static bool load_target(http_req *r, store_user *u)
 {
-	tusk_app *app = http_req_app(r);
 	int64_t id;
 	tusk_err err;
-	return api_path_id(r, "user", &id) && api_found(r, store_user_by_id(app->store, id, u, &err), &err, "user", id);
+	return api_path_id(r, "user", &id) && api_found(r, store_user_by_id(api_store(r), id, u, &err), &err, "user", id);
 }
 
 /* Refuses a change that would leave no active administrator. */
 static bool keeps_an_admin(http_req *r, const store_user *before, bool still_admin)
 {
-	tusk_app *app = http_req_app(r);
 	if (strcmp(before->role, "admin") != 0 || !before->active || still_admin)
 		return true;
 	tusk_err err;
-	int64_t admins = store_admin_count(app->store, &err);
+	int64_t admins = store_admin_count(api_store(r), &err);
 	if (admins < 0) {
 		api_internal_error(r, &err);
 		return false;
 	}
 	if (admins <= 1) {
-		http_respond_error(r, 409, "last_admin", "This is the last active administrator: make another one first.");
+		http_respond_error(r, ERR_LAST_ADMIN, "This is the last active administrator: make another one first.");
 		return false;
 	}
 	return true;
@@ -124,32 +99,37 @@ void api_users_update(http_req *r)
 	if (!body || !load_target(r, &u))
 		return;
 	store_user before = u;
-	bool bad = false;
-	const char *email = api_json_str(r, body, "email", &bad);
-	const char *role = api_json_str(r, body, "role", &bad);
-	const char *password = api_json_str(r, body, "password", &bad);
-	bool active = api_json_bool(r, body, "active", u.active, &bad);
-	bool locked = api_json_bool(r, body, "locked", u.locked, &bad);
-	if (bad)
+	struct user_in in = {.active = u.active, .locked = u.locked};
+	static const api_field fields[] = {
+		API_FIELD("email", API_TEXT, struct user_in, email, 0),
+		API_FIELD("role", API_TEXT, struct user_in, role, 0),
+		API_FIELD("password", API_TEXT, struct user_in, password, 0),
+		API_FIELD("active", API_BOOL, struct user_in, active, API_KEEP),
+		API_FIELD("locked", API_BOOL, struct user_in, locked, API_KEEP),
+	};
+	static const api_form form = API_FORM(fields, "");
+	if (!api_fields(r, body, &form, &in))
 		return;
+	const char *email = in.email, *role = in.role, *password = in.password;
+	bool active = in.active, locked = in.locked;
 	tusk_err err = {0};
 	if (locked && !u.locked) {
-		http_respond_error(r, 400, "invalid_field", "Accounts lock themselves; 'locked' can only be set to false.");
+		http_respond_error(r, ERR_INVALID_FIELD, "Accounts lock themselves; 'locked' can only be set to false.");
 		return;
 	}
 	if (email && !auth_email_normalize(email, u.email, &err)) {
-		respond_refusal(r, &err);
+		api_respond_err(r, &err);
 		return;
 	}
 	if (role && strcmp(role, "admin") != 0 && strcmp(role, "user") != 0) {
-		http_respond_error(r, 400, "invalid_role", "The role must be admin or user, not '%s'.", role);
+		http_respond_error(r, ERR_INVALID_ROLE, "The role must be admin or user, not '%s'.", role);
 		return;
 	}
 	if (role)
 		snprintf(u.role, sizeof(u.role), "%s", role);
 	u.active = active;
 	if (!locked && u.locked && !store_login_clear(app->store, u.email, &err)) {
-		respond_refusal(r, &err);
+		api_respond_err(r, &err);
 		return;
 	}
 	if (!locked) {
@@ -165,7 +145,7 @@ void api_users_update(http_req *r)
 	if (ok && !u.active)
 		ok = store_session_delete_user(app->store, u.id, NULL, &err);
 	if (!ok) {
-		respond_refusal(r, &err);
+		api_respond_err(r, &err);
 		return;
 	}
 	/* what the account has open ends with its access */
@@ -203,7 +183,7 @@ void api_users_delete(http_req *r)
 	if (!load_target(r, &u))
 		return;
 	if (u.id == api_session(r)->user.id) {
-		http_respond_error(r, 409, "cannot_delete_self", "You cannot delete your own account.");
+		http_respond_error(r, ERR_CANNOT_DELETE_SELF, "You cannot delete your own account.");
 		return;
 	}
 	if (!keeps_an_admin(r, &u, false))
@@ -220,60 +200,25 @@ void api_users_delete(http_req *r)
 	http_respond_empty(r, 204);
 }
 
-static int64_t query_int(http_req *r, const char *name, int64_t def, int64_t min, int64_t max)
+static void write_audit(json_writer *w, const void *item, void *ctx)
 {
-	const char *v = http_req_query(r, name);
-	if (!v || !*v)
-		return def;
-	char *end;
-	long long n = strtoll(v, &end, 10);
-	if (*end || n < min || n > max)
-		return -1;
-	return n;
+	(void)ctx;
+	const store_audit *a = item;
+	jw_object(w, "itnesee", "id", a->id, "time", a->time, "user_id", a->user_id, "user_email", a->user_email, "event",
+		  a->event, "client_addr", a->client_addr, "detail", a->detail);
 }
 
 void api_audit_list(http_req *r)
 {
-	tusk_app *app = http_req_app(r);
-	store_audit_filter f = {
-		.event = http_req_query(r, "event"),
-		.text = http_req_query(r, "q"),
-		.user_id = query_int(r, "user_id", 0, 0, INT64_MAX),
-		.limit = query_int(r, "limit", 100, 1, 1000),
-		.offset = query_int(r, "offset", 0, 0, INT64_MAX),
-	};
-	if (f.limit < 0 || f.offset < 0 || f.user_id < 0) {
-		http_respond_error(r, 400, "invalid_query", "limit must be 1 to 1000; offset and user_id whole numbers.");
+	store_audit_filter f = {.event = http_req_query(r, "event"), .text = http_req_query(r, "q")};
+	if (!api_query_int(r, "user_id", 0, 0, INT64_MAX, ERR_INVALID_QUERY, &f.user_id) ||
+	    !api_query_int(r, "limit", 100, 1, 1000, ERR_INVALID_QUERY, &f.limit) ||
+	    !api_query_int(r, "offset", 0, 0, INT64_MAX, ERR_INVALID_QUERY, &f.offset))
 		return;
-	}
-	size_t n;
-	int64_t total;
+	size_t n = 0;
+	int64_t total = 0;
 	tusk_err err;
-	store_audit *list = store_audit_list(app->store, &f, &n, &total, &err);
-	if (!list) {
-		api_internal_error(r, &err);
-		return;
-	}
-	str out = STR_INIT;
-	json_writer w;
-	jw_init(&w, &out);
-	jw_obj_begin(&w);
-	jw_kv_int(&w, "total", total);
-	jw_key(&w, "entries");
-	jw_arr_begin(&w);
-	for (size_t i = 0; i < n; i++) {
-		jw_obj_begin(&w);
-		jw_kv_int(&w, "id", list[i].id);
-		api_json_time(&w, "time", list[i].time);
-		jw_kv_int_or_null(&w, "user_id", list[i].user_id);
-		jw_kv_str(&w, "user_email", list[i].user_email[0] ? list[i].user_email : NULL);
-		jw_kv_str(&w, "event", list[i].event);
-		jw_kv_str(&w, "client_addr", list[i].client_addr[0] ? list[i].client_addr : NULL);
-		jw_kv_str(&w, "detail", list[i].detail[0] ? list[i].detail : NULL);
-		jw_obj_end(&w);
-	}
-	jw_arr_end(&w);
-	jw_obj_end(&w);
+	store_audit *list = store_audit_list(api_store(r), &f, &n, &total, &err);
+	api_respond_page(r, total, list, n, sizeof(*list), write_audit, NULL, &err);
 	free(list);
-	http_respond_json(r, 200, &out);
 }

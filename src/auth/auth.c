@@ -158,7 +158,7 @@ bool auth_email_normalize(const char *in, char out[256], tusk_err *err)
 	if (ok && at[1] == '.')
 		ok = false;
 	if (!ok) {
-		err_set(err, "invalid_email", "'%s' is not a valid e-mail address.", in ? in : "");
+		err_set(err, ERR_INVALID_EMAIL, "'%s' is not a valid e-mail address.", in ? in : "");
 		return false;
 	}
 	for (size_t i = 0; i <= n; i++)
@@ -170,12 +170,12 @@ bool auth_password_acceptable(const auth *a, const char *password, tusk_err *err
 {
 	size_t n = password ? strlen(password) : 0;
 	if (n < (size_t)a->cfg->password_min_length) {
-		err_set(err, "weak_password", "The password must have at least %d characters.",
+		err_set(err, ERR_WEAK_PASSWORD, "The password must have at least %d characters.",
 			a->cfg->password_min_length);
 		return false;
 	}
 	if (n > 1024) {
-		err_set(err, "weak_password", "The password must have at most 1024 characters.");
+		err_set(err, ERR_WEAK_PASSWORD, "The password must have at most 1024 characters.");
 		return false;
 	}
 	return true;
@@ -188,10 +188,23 @@ static bool set_credentials(store_user *u, const char *password, const unsigned 
 	if (!auth_password_hash(password, u->password_hash) ||
 	    !auth_data_key_wrap_password(key, password, u->data_key_salt, u->data_key_wrapped,
 					 &u->data_key_wrapped_len)) {
-		err_set(err, "internal", "Hashing the password failed.");
+		err_set(err, ERR_INTERNAL, "Hashing the password failed.");
 		return false;
 	}
 	return true;
+}
+
+/* Stores u (email, role and active set) with the password and a new data key; *out (may be NULL) the user. */
+static bool insert_user(auth *a, store_user *u, const char *password, store_user *out, tusk_err *err)
+{
+	u->created_at = u->updated_at = time(NULL);
+	unsigned char key[AUTH_DATA_KEY_BYTES];
+	auth_data_key_new(key);
+	bool ok = set_credentials(u, password, key, err) && store_user_create(a->store, u, err);
+	sodium_memzero(key, sizeof(key));
+	if (ok && out)
+		*out = *u;
+	return ok;
 }
 
 bool auth_user_create(auth *a, const char *email, const char *password, const char *role, bool active,
@@ -201,19 +214,12 @@ bool auth_user_create(auth *a, const char *email, const char *password, const ch
 	if (!auth_email_normalize(email, u.email, err) || !auth_password_acceptable(a, password, err))
 		return false;
 	if (strcmp(role, "admin") != 0 && strcmp(role, "user") != 0) {
-		err_set(err, "invalid_role", "The role must be admin or user, not '%s'.", role);
+		err_set(err, ERR_INVALID_ROLE, "The role must be admin or user, not '%s'.", role);
 		return false;
 	}
 	snprintf(u.role, sizeof(u.role), "%s", role);
 	u.active = active;
-	u.created_at = u.updated_at = time(NULL);
-	unsigned char key[AUTH_DATA_KEY_BYTES];
-	auth_data_key_new(key);
-	bool ok = set_credentials(&u, password, key, err) && store_user_create(a->store, &u, err);
-	sodium_memzero(key, sizeof(key));
-	if (ok && out)
-		*out = u;
-	return ok;
+	return insert_user(a, &u, password, out, err);
 }
 
 bool auth_user_create_unset(auth *a, const char *email, const char *role, bool active, store_user *out,
@@ -280,7 +286,7 @@ static bool write_initial_password(const char *dir, const char *password, tusk_e
 	if (fd >= 0)
 		close(fd);
 	if (!ok)
-		err_set(err, "bootstrap_failed", "cannot write %s: %s", path, strerror(errno));
+		err_set(err, ERR_BOOTSTRAP_FAILED, "cannot write %s: %s", path, strerror(errno));
 	return ok;
 }
 
@@ -300,7 +306,7 @@ static bool bootstrap_desktop(auth *a, tusk_err *err)
 	if (fd >= 0)
 		close(fd);
 	if (!ok) {
-		err_set(err, "bootstrap_failed", "cannot write %s: %s", path, strerror(errno));
+		err_set(err, ERR_BOOTSTRAP_FAILED, "cannot write %s: %s", path, strerror(errno));
 		return false;
 	}
 	ok = auth_user_create(a, AUTH_DESKTOP_EMAIL, secret, "admin", true, &u, err);
@@ -317,19 +323,12 @@ static bool create_weak_admin(auth *a, const char *email, const char *password, 
 	if (!auth_email_normalize(email, u.email, err))
 		return false;
 	if (!*password || strlen(password) > 1024) {
-		err_set(err, "bootstrap_failed", "PGADMIN_DEFAULT_PASSWORD must have 1 to 1024 characters.");
+		err_set(err, ERR_BOOTSTRAP_FAILED, "PGADMIN_DEFAULT_PASSWORD must have 1 to 1024 characters.");
 		return false;
 	}
 	snprintf(u.role, sizeof(u.role), "admin");
 	u.active = true;
-	u.created_at = u.updated_at = time(NULL);
-	unsigned char key[AUTH_DATA_KEY_BYTES];
-	auth_data_key_new(key);
-	bool ok = set_credentials(&u, password, key, err) && store_user_create(a->store, &u, err);
-	sodium_memzero(key, sizeof(key));
-	if (ok)
-		*out = u;
-	return ok;
+	return insert_user(a, &u, password, out, err);
 }
 
 /* Whether the account must change its password before anything else (the store says so, so
@@ -398,7 +397,7 @@ static bool create_first_admin(auth *a, tusk_err *err)
 		password = generated;
 	}
 	if (!email || !password) {
-		err_set(err, "bootstrap_failed",
+		err_set(err, ERR_BOOTSTRAP_FAILED,
 			"no administrator exists yet: set PGADMIN_DEFAULT_EMAIL and PGADMIN_DEFAULT_PASSWORD (or "
 			"PGADMIN_DEFAULT_PASSWORD_FILE) for the first start");
 		return false;
@@ -406,13 +405,13 @@ static bool create_first_admin(auth *a, tusk_err *err)
 	char normalized[256];
 	tusk_err why;
 	if (!auth_email_normalize(email, normalized, &why)) {
-		err_set(err, "bootstrap_failed", "PGADMIN_DEFAULT_EMAIL: %s", why.msg);
+		err_set(err, ERR_BOOTSTRAP_FAILED, "PGADMIN_DEFAULT_EMAIL: %s", why.msg);
 		return false;
 	}
 	/* pgAdmin's container takes any password here; so does Tusk, once, and has it changed */
 	bool weak = strlen(password) < (size_t)cfg->password_min_length;
 	if (!weak && !auth_password_acceptable(a, password, &why)) {
-		err_set(err, "bootstrap_failed", "PGADMIN_DEFAULT_PASSWORD: %s", why.msg);
+		err_set(err, ERR_BOOTSTRAP_FAILED, "PGADMIN_DEFAULT_PASSWORD: %s", why.msg);
 		return false;
 	}
 	store_user u;
@@ -693,12 +692,12 @@ bool auth_change_password(auth *a, auth_session *s, const char *current, const c
 	int found = store_user_by_id(a->store, s->user.id, &u, err);
 	if (found <= 0) {
 		if (found == 0)
-			err_set(err, "not_found", "Your account no longer exists.");
+			err_set(err, ERR_NOT_FOUND, "Your account no longer exists.");
 		return false;
 	}
 	if (!current || !auth_password_verify(u.password_hash, current)) {
 		auth_audit(a, &u, NULL, "password_change_failed", client, "wrong current password");
-		err_set(err, "wrong_password", "The current password is not right.");
+		err_set(err, ERR_WRONG_PASSWORD, "The current password is not right.");
 		return false;
 	}
 	if (!auth_password_acceptable(a, next, err))

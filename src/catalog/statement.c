@@ -5,107 +5,27 @@
  * apart: a trigger named "a on b" or a column named "x.y" is one part like
  * any other. Names the user gives (a new name, an owner, a schema) and
  * comments are quoted by libpq. What each kind's statements look like, and
- * which of them PostgreSQL has, is one table. Also: the run of a statement
+ * which of them PostgreSQL has, is in the kind's row (kinds.h). Also: the run of a statement
  * inside or outside a transaction block, as the statement says, and the
  * check that PostgreSQL keeps a new name whole. */
 #include "catalog/catalog.h"
+#include "catalog/kinds.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* How statements name an object of a kind. */
-enum form {
-	NAMED,		   /* its names joined by dots: "schema.name", or "name" */
-	ROUTINE,	   /* schema.name(argument types) */
-	AGGREGATE,	   /* schema.name(argument types), or (*) without any */
-	OPERATOR,	   /* schema.op (left, right), NONE for a missing side */
-	CAST,		   /* (source AS target) */
-	USER_MAPPING,	   /* FOR user SERVER server */
-	COLUMN,		   /* a table's: schema, table, column */
-	TABLE_CONSTRAINT,  /* a table's: schema, table, constraint */
-	DOMAIN_CONSTRAINT, /* names: the domain's schema and name; args: the constraint */
-	ON_TABLE,	   /* a trigger, policy or rule: name ON schema.table */
-};
-
-/* What PostgreSQL lets one do to a kind, by statement. */
-enum {
-	CAN_DROP = 1 << 0,
-	CAN_RENAME = 1 << 1,
-	CAN_COMMENT = 1 << 2,
-	CAN_OWNER = 1 << 3,
-	CAN_SCHEMA = 1 << 4,
-	CAN_CASCADE = 1 << 5, /* its DROP takes CASCADE */
-	DROP_ALONE = 1 << 6,  /* its DROP cannot run inside a transaction block */
-};
-#define SCHEMA_OBJECT (CAN_DROP | CAN_RENAME | CAN_COMMENT | CAN_OWNER | CAN_SCHEMA | CAN_CASCADE)
-#define GLOBAL_OBJECT (CAN_DROP | CAN_RENAME | CAN_COMMENT | CAN_OWNER | CAN_CASCADE)
-#define PART (CAN_DROP | CAN_RENAME | CAN_COMMENT | CAN_CASCADE)
-
-static const struct kind {
-	const char *type; /* catalog_object's type */
-	const char *what; /* the statements' keyword */
-	enum form form;
-	unsigned can;
-	const char *a; /* "a" or "an", for messages */
-} KINDS[] = {
-    {"schema", "SCHEMA", NAMED, GLOBAL_OBJECT, "a"},
-    {"table", "TABLE", NAMED, SCHEMA_OBJECT, "a"},
-    {"view", "VIEW", NAMED, SCHEMA_OBJECT, "a"},
-    {"materialized view", "MATERIALIZED VIEW", NAMED, SCHEMA_OBJECT, "a"},
-    {"foreign table", "FOREIGN TABLE", NAMED, SCHEMA_OBJECT, "a"},
-    {"sequence", "SEQUENCE", NAMED, SCHEMA_OBJECT, "a"},
-    /* an index belongs to its table's owner and schema */
-    {"index", "INDEX", NAMED, PART, "an"},
-    {"function", "FUNCTION", ROUTINE, SCHEMA_OBJECT, "a"},
-    {"procedure", "PROCEDURE", ROUTINE, SCHEMA_OBJECT, "a"},
-    {"aggregate", "AGGREGATE", AGGREGATE, SCHEMA_OBJECT, "an"},
-    {"type", "TYPE", NAMED, SCHEMA_OBJECT, "a"},
-    {"domain", "DOMAIN", NAMED, SCHEMA_OBJECT, "a"},
-    {"collation", "COLLATION", NAMED, SCHEMA_OBJECT, "a"},
-    /* ALTER OPERATOR has no RENAME */
-    {"operator", "OPERATOR", OPERATOR, SCHEMA_OBJECT & ~CAN_RENAME, "an"},
-    {"text search configuration", "TEXT SEARCH CONFIGURATION", NAMED, SCHEMA_OBJECT, "a"},
-    {"text search dictionary", "TEXT SEARCH DICTIONARY", NAMED, SCHEMA_OBJECT, "a"},
-    /* parsers and templates have no owner */
-    {"text search parser", "TEXT SEARCH PARSER", NAMED, SCHEMA_OBJECT & ~CAN_OWNER, "a"},
-    {"text search template", "TEXT SEARCH TEMPLATE", NAMED, SCHEMA_OBJECT & ~CAN_OWNER, "a"},
-    {"statistics object", "STATISTICS", NAMED, SCHEMA_OBJECT, "a"},
-    /* an extension is not renamed; its owner is whoever created it */
-    {"extension", "EXTENSION", NAMED, CAN_DROP | CAN_COMMENT | CAN_SCHEMA | CAN_CASCADE, "an"},
-    {"cast", "CAST", CAST, CAN_DROP | CAN_COMMENT | CAN_CASCADE, "a"},
-    {"event trigger", "EVENT TRIGGER", NAMED, GLOBAL_OBJECT, "an"},
-    {"foreign-data wrapper", "FOREIGN DATA WRAPPER", NAMED, GLOBAL_OBJECT, "a"},
-    {"server", "SERVER", NAMED, GLOBAL_OBJECT, "a"},
-    {"user mapping", "USER MAPPING", USER_MAPPING, CAN_DROP, "a"},
-    {"language", "LANGUAGE", NAMED, GLOBAL_OBJECT, "a"},
-    {"publication", "PUBLICATION", NAMED, GLOBAL_OBJECT, "a"},
-    /* dropping a subscription drops its replication slot on the publisher, which no transaction can undo */
-    {"subscription", "SUBSCRIPTION", NAMED, GLOBAL_OBJECT | DROP_ALONE, "a"},
-    {"table column", "COLUMN", COLUMN, PART, "a"},
-    {"table constraint", "CONSTRAINT", TABLE_CONSTRAINT, PART, "a"},
-    {"domain constraint", "CONSTRAINT", DOMAIN_CONSTRAINT, PART, "a"},
-    {"trigger", "TRIGGER", ON_TABLE, PART, "a"},
-    {"policy", "POLICY", ON_TABLE, PART, "a"},
-    {"rule", "RULE", ON_TABLE, PART, "a"},
-    {"role", "ROLE", NAMED, CAN_DROP | CAN_RENAME | CAN_COMMENT, "a"},
-    {"tablespace", "TABLESPACE", NAMED, (GLOBAL_OBJECT & ~CAN_CASCADE) | DROP_ALONE, "a"},
-    /* the tree reads a database through a connection to it, from which it cannot be dropped or renamed */
-    {"database", "DATABASE", NAMED, 0, "a"},
-};
-
-static const struct kind *kind_of(const catalog_object *o, tusk_err *err)
+static const catalog_kind *kind_of(const catalog_object *o, tusk_err *err)
 {
-	for (size_t i = 0; i < sizeof(KINDS) / sizeof(*KINDS); i++)
-		if (strcmp(KINDS[i].type, o->type) == 0)
-			return &KINDS[i];
-	err_set(err, "unavailable", "Tusk has no statements for a %s.", o->type);
-	return NULL;
+	const catalog_kind *k = catalog_kind_typed(o->type);
+	if (!k || !k->keyword)
+		err_set(err, ERR_UNAVAILABLE, "Tusk has no statements for a %s.", o->type);
+	return k && k->keyword ? k : NULL;
 }
 
 /* Whether the parts PostgreSQL gave fit the kind's form (a newer
  * PostgreSQL could address a kind differently: refuse, never guess). */
-static bool parts_fit(const catalog_object *o, enum form f)
+static bool parts_fit(const catalog_object *o, enum catalog_form f)
 {
 	switch (f) {
 	case NAMED:
@@ -129,40 +49,40 @@ static bool parts_fit(const catalog_object *o, enum form f)
 }
 
 /* The kind of o, when its parts are whole and fit the kind's form. */
-static const struct kind *well_formed(const catalog_object *o, tusk_err *err)
+static const catalog_kind *well_formed(const catalog_object *o, tusk_err *err)
 {
-	const struct kind *k = kind_of(o, err);
+	const catalog_kind *k = kind_of(o, err);
 	if (!k)
 		return NULL;
 	for (size_t i = 0; i < o->nnames + o->nargs; i++) {
 		const catalog_part *p = i < o->nnames ? &o->names[i] : &o->args[i - o->nnames];
 		/* an operator's missing side is no part at all: a NULL part is an object PostgreSQL half lost */
 		if (!p->raw || !p->quoted) {
-			err_set(err, "unavailable", "PostgreSQL named this %s with a part missing.", o->type);
+			err_set(err, ERR_UNAVAILABLE, "PostgreSQL named this %s with a part missing.", o->type);
 			return NULL;
 		}
 	}
 	if (!parts_fit(o, k->form)) {
-		err_set(err, "unavailable", "PostgreSQL named this %s in a way Tusk does not know.", o->type);
+		err_set(err, ERR_UNAVAILABLE, "PostgreSQL named this %s in a way Tusk does not know.", o->type);
 		return NULL;
 	}
 	return k;
 }
 
 /* The kind of o, if it can take the statement (one CAN_ bit). */
-static const struct kind *able(const catalog_object *o, unsigned can, const char *verb, tusk_err *err)
+static const catalog_kind *able(const catalog_object *o, unsigned can, const char *verb, tusk_err *err)
 {
-	const struct kind *k = well_formed(o, err);
+	const catalog_kind *k = well_formed(o, err);
 	if (!k)
 		return NULL;
-	if (strcmp(k->type, "database") == 0) {
-		err_set(err, "unavailable",
+	if (strcmp(k->kind, "database") == 0) {
+		err_set(err, ERR_UNAVAILABLE,
 			"Tusk cannot change or drop the database it is connected to from the tree: "
 			"use the query tool on another database.");
 		return NULL;
 	}
 	if (!(k->can & can)) {
-		err_set(err, "unavailable", "PostgreSQL cannot %s %s %s.", verb, k->a, o->type);
+		err_set(err, ERR_UNAVAILABLE, "PostgreSQL cannot %s %s %s.", verb, k->article, o->type);
 		return NULL;
 	}
 	return k;
@@ -185,7 +105,7 @@ static void type_list(str *out, const catalog_part *args, size_t n)
 		str_appendf(out, "%s%s", i ? ", " : "", args[i].raw);
 }
 
-static void ref(const catalog_object *o, enum form f, str *name, str *on)
+static void ref(const catalog_object *o, enum catalog_form f, str *name, str *on)
 {
 	switch (f) {
 	case NAMED:
@@ -232,7 +152,7 @@ static void ref(const catalog_object *o, enum form f, str *name, str *on)
 
 bool catalog_object_ref(const catalog_object *o, str *name, str *on, tusk_err *err)
 {
-	const struct kind *k = well_formed(o, err);
+	const catalog_kind *k = well_formed(o, err);
 	if (!k)
 		return false;
 	ref(o, k->form, name, on);
@@ -243,23 +163,23 @@ bool catalog_object_ref(const catalog_object *o, str *name, str *on, tusk_err *e
  * COLUMN c", "ALTER TRIGGER t ON s.t", "ALTER FUNCTION s.f(integer)".
  * part_verb is what a part of a table or domain takes after its parent
  * ("RENAME", "DROP"), or NULL when the statement cannot name parts. */
-static void lead(str *out, const catalog_object *o, const struct kind *k, const char *verb, const char *part_verb)
+static void lead(str *out, const catalog_object *o, const catalog_kind *k, const char *verb, const char *part_verb)
 {
 	str name = STR_INIT, on = STR_INIT;
 	ref(o, k->form, &name, &on);
 	switch (k->form) {
 	case COLUMN:
 	case TABLE_CONSTRAINT:
-		str_appendf(out, "ALTER TABLE %s %s %s %s", str_cstr(&on), part_verb, k->what, str_cstr(&name));
+		str_appendf(out, "ALTER TABLE %s %s %s %s", str_cstr(&on), part_verb, k->keyword, str_cstr(&name));
 		break;
 	case DOMAIN_CONSTRAINT:
-		str_appendf(out, "ALTER DOMAIN %s %s %s %s", str_cstr(&on), part_verb, k->what, str_cstr(&name));
+		str_appendf(out, "ALTER DOMAIN %s %s %s %s", str_cstr(&on), part_verb, k->keyword, str_cstr(&name));
 		break;
 	case ON_TABLE:
-		str_appendf(out, "%s %s %s ON %s", verb, k->what, str_cstr(&name), str_cstr(&on));
+		str_appendf(out, "%s %s %s ON %s", verb, k->keyword, str_cstr(&name), str_cstr(&on));
 		break;
 	default:
-		str_appendf(out, "%s %s %s", verb, k->what, str_cstr(&name));
+		str_appendf(out, "%s %s %s", verb, k->keyword, str_cstr(&name));
 	}
 	str_free(&name);
 	str_free(&on);
@@ -267,12 +187,12 @@ static void lead(str *out, const catalog_object *o, const struct kind *k, const 
 
 bool catalog_sql_drop(const catalog_object *o, bool cascade, str *out, bool *transaction, tusk_err *err)
 {
-	const struct kind *k = able(o, CAN_DROP, "drop", err);
+	const catalog_kind *k = able(o, CAN_DROP, "drop", err);
 	if (!k)
 		return false;
 	if (cascade && !(k->can & CAN_CASCADE)) {
-		err_set(err, "no_cascade", "%s %s cannot be dropped with CASCADE: %s.",
-			strcmp(k->a, "an") == 0 ? "An" : "A", o->type,
+		err_set(err, ERR_NO_CASCADE, "%s %s cannot be dropped with CASCADE: %s.",
+			strcmp(k->article, "an") == 0 ? "An" : "A", o->type,
 			strcmp(o->type, "role") == 0	     ? "drop or reassign what it owns and its privileges first"
 			: strcmp(o->type, "tablespace") == 0 ? "drop or move what is stored in it first"
 							     : "nothing depends on it");
@@ -286,7 +206,7 @@ bool catalog_sql_drop(const catalog_object *o, bool cascade, str *out, bool *tra
 
 bool catalog_sql_comment(PGconn *c, const catalog_object *o, const char *comment, str *out, tusk_err *err)
 {
-	const struct kind *k = able(o, CAN_COMMENT, "comment on", err);
+	const catalog_kind *k = able(o, CAN_COMMENT, "comment on", err);
 	if (!k)
 		return false;
 	str name = STR_INIT, on = STR_INIT;
@@ -302,10 +222,10 @@ bool catalog_sql_comment(PGconn *c, const catalog_object *o, const char *comment
 		str_appendf(out, "COMMENT ON CONSTRAINT %s ON DOMAIN %s", str_cstr(&name), str_cstr(&on));
 		break;
 	case ON_TABLE:
-		str_appendf(out, "COMMENT ON %s %s ON %s", k->what, str_cstr(&name), str_cstr(&on));
+		str_appendf(out, "COMMENT ON %s %s ON %s", k->keyword, str_cstr(&name), str_cstr(&on));
 		break;
 	default:
-		str_appendf(out, "COMMENT ON %s %s", k->what, str_cstr(&name));
+		str_appendf(out, "COMMENT ON %s %s", k->keyword, str_cstr(&name));
 	}
 	str_free(&name);
 	str_free(&on);
@@ -313,7 +233,7 @@ bool catalog_sql_comment(PGconn *c, const catalog_object *o, const char *comment
 	if (comment) {
 		char *q = PQescapeLiteral(c, comment, strlen(comment));
 		if (!q) {
-			err_set(err, "invalid_spec", "The comment is not valid text: %s", PQerrorMessage(c));
+			err_set(err, ERR_INVALID_SPEC, "The comment is not valid text: %s", PQerrorMessage(c));
 			return false;
 		}
 		str_append_cstr(out, q);
@@ -330,20 +250,29 @@ static char *quote_user_name(PGconn *c, const char *name, tusk_err *err)
 {
 	char *q = PQescapeIdentifier(c, name, strlen(name));
 	if (!q)
-		err_set(err, "invalid_spec", "'%s' is not a valid name: %s", name, PQerrorMessage(c));
+		err_set(err, ERR_INVALID_SPEC, "'%s' is not a valid name: %s", name, PQerrorMessage(c));
+	return q;
+}
+
+/* ALTER <object> <clause> <name>; onto out, for a kind that can; returns
+ * the name as quoted (PQfreemem it), or NULL with err. */
+static char *alter_to(PGconn *c, const catalog_object *o, unsigned can, const char *what, const char *clause,
+		      const char *name, str *out, tusk_err *err)
+{
+	const catalog_kind *k = able(o, can, what, err);
+	char *q = k ? quote_user_name(c, name, err) : NULL;
+	if (q) {
+		lead(out, o, k, "ALTER", NULL);
+		str_appendf(out, " %s %s;", clause, q);
+	}
 	return q;
 }
 
 bool catalog_sql_owner(PGconn *c, const catalog_object *o, const char *role, str *out, tusk_err *err)
 {
-	const struct kind *k = able(o, CAN_OWNER, "change the owner of", err);
-	char *q = k ? quote_user_name(c, role, err) : NULL;
-	if (!q)
-		return false;
-	lead(out, o, k, "ALTER", NULL);
-	str_appendf(out, " OWNER TO %s;", q);
+	char *q = alter_to(c, o, CAN_OWNER, "change the owner of", "OWNER TO", role, out, err);
 	PQfreemem(q);
-	return true;
+	return q != NULL;
 }
 
 /* Replaces a part with a name the user gave (quoted by libpq). */
@@ -357,7 +286,7 @@ static void set_part(catalog_part *p, const char *raw, const char *quoted)
 
 bool catalog_sql_rename(PGconn *c, catalog_object *o, const char *name, str *out, tusk_err *err)
 {
-	const struct kind *k = able(o, CAN_RENAME, "rename", err);
+	const catalog_kind *k = able(o, CAN_RENAME, "rename", err);
 	if (!k || !catalog_name_fits(c, name, err))
 		return false;
 	char *q = quote_user_name(c, name, err);
@@ -378,12 +307,9 @@ bool catalog_sql_rename(PGconn *c, catalog_object *o, const char *name, str *out
 
 bool catalog_sql_set_schema(PGconn *c, catalog_object *o, const char *schema, str *out, tusk_err *err)
 {
-	const struct kind *k = able(o, CAN_SCHEMA, "move to another schema", err);
-	char *q = k ? quote_user_name(c, schema, err) : NULL;
+	char *q = alter_to(c, o, CAN_SCHEMA, "move to another schema", "SET SCHEMA", schema, out, err);
 	if (!q)
 		return false;
-	lead(out, o, k, "ALTER", NULL);
-	str_appendf(out, " SET SCHEMA %s;", q);
 	/* an extension's one name is its own; it is not addressed by its schema */
 	if (o->nnames == 2)
 		set_part(&o->names[0], schema, q);
@@ -400,10 +326,10 @@ bool catalog_name_fits(PGconn *c, const char *name, tusk_err *err)
 			 NULL, params, NULL, NULL, 0);
 	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
 	if (!ok)
-		err_set(err, "query_failed", "%s", PQerrorMessage(c));
+		err_set(err, ERR_QUERY_FAILED, "%s", PQerrorMessage(c));
 	else if (strcmp(PQgetvalue(r, 0, 0), name) != 0) {
 		err_set(
-		    err, "name_too_long",
+		    err, ERR_NAME_TOO_LONG,
 		    "The name '%s' is %zu bytes long; PostgreSQL keeps names of at most %s bytes and would cut it to "
 		    "'%s'. Choose a shorter name.",
 		    name, strlen(name), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 0));

@@ -18,7 +18,8 @@
 
 #include "auth/auth.h"
 #include "auth/password.h"
-#include "storage/storage.h"
+#include "files/files.h"
+#include "pg/target.h"
 #include "store/store.h"
 #include "util/str.h"
 
@@ -131,26 +132,17 @@ static void check_data_dir(report *r, const config *cfg)
 
 /* ---- secret errors: the administrator's credentials ---- */
 
-static const char *env_of(char *const *envp, const char *name)
-{
-	size_t n = strlen(name);
-	for (char *const *e = envp; e && *e; e++)
-		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
-			return *e + n + 1;
-	return NULL;
-}
-
 /* Where the administrator's password comes from, as config reads it: NAME, then NAME_FILE. */
 static const char *password_source(char *const *envp, const char **file)
 {
 	static const char *const names[] = {"PGADMIN_DEFAULT_PASSWORD", "TUSK_DEFAULT_PASSWORD"};
 	*file = NULL;
 	for (size_t i = 0; i < 2; i++) {
-		if (env_of(envp, names[i]))
+		if (config_env_get(envp, names[i]))
 			return names[i];
 		char name[64];
 		snprintf(name, sizeof(name), "%s_FILE", names[i]);
-		if ((*file = env_of(envp, name)))
+		if ((*file = config_env_get(envp, name)))
 			return i == 0 ? "PGADMIN_DEFAULT_PASSWORD_FILE" : "TUSK_DEFAULT_PASSWORD_FILE";
 	}
 	return NULL;
@@ -256,15 +248,6 @@ static void check_admin_login(report *r, const config *cfg, store *st)
 
 /* ---- connection and login failures: each registered server ---- */
 
-static bool is_file_param(const char *key)
-{
-	static const char *const files[] = {"passfile", "sslcert", "sslkey", "sslrootcert", "sslcrl", "sslcrldir"};
-	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++)
-		if (strcmp(key, files[i]) == 0)
-			return true;
-	return false;
-}
-
 /* A file parameter as Tusk reads it in server mode: an absolute path inside TUSK_FILE_DIRS, or
  * a file in the server owner's storage. NULL when it names neither (said in *why). */
 static char *resolve_file(const config *cfg, int64_t owner, const char *value, char *why, size_t n)
@@ -295,7 +278,7 @@ static char *resolve_file(const config *cfg, int64_t owner, const char *value, c
 		rel++;
 	char *abs = NULL;
 	tusk_err err;
-	if (storage_resolve(cfg->data_dir, owner, rel, true, &abs, &err))
+	if (files_resolve(cfg->data_dir, owner, rel, true, &abs, &err))
 		return abs;
 	snprintf(why, n, "%.400s", err.msg);
 	return NULL;
@@ -370,7 +353,7 @@ static void check_login(report *r, const config *cfg, const store_server *sv, co
 		    strcmp(key, "application_name") == 0)
 			continue;
 		const char *value = json_string_value(v);
-		if (is_file_param(key) && *value) {
+		if (pgtarget_is_file_param(key) && *value) {
 			char *path = nfiles < 8 ? resolve_file(cfg, sv->user_id, value, why, sizeof(why)) : NULL;
 			if (!path) {
 				line(r, false,
@@ -492,7 +475,7 @@ static void check_servers(report *r, const config *cfg, store *st)
 	char buf[512];
 	size_t nu = 0;
 	store_user *users = store_user_list(st, &nu, &err);
-	if (!users && err.code[0]) {
+	if (!users && err.code != ERR_NONE) {
 		line(r, false, "servers: the store cannot be read: %s. Fix: see the store below",
 		     printable(err.msg, buf, sizeof(buf)));
 		return;

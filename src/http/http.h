@@ -10,6 +10,7 @@
 
 #include "util/arena.h"
 #include "util/err.h"
+#include "util/json.h"
 #include "util/str.h"
 
 typedef struct http_server http_server;
@@ -106,13 +107,30 @@ bool http_req_is_loopback(const http_req *r);
 void http_req_set_user(http_req *r, void *user);
 void *http_req_user(const http_req *r);
 
+/* Whether a forwarded prefix (X-Forwarded-Prefix) is a clean path:
+ * "/pgadmin" or "/tools/pgadmin/", segments of letters, digits and "-._~"
+ * only, no "." or "..", no "//". It ends up in Set-Cookie paths, <base
+ * href> and redirects. */
+bool http_prefix_valid(const char *p);
+
 /* Responses: exactly one per request. Headers added before responding. */
 void http_add_header(http_req *r, const char *name, const char *value);
 void http_respond(http_req *r, int status, const char *content_type, const void *body, size_t len);
 void http_respond_static(http_req *r, int status, const char *content_type, const void *body, size_t len);
 /* Takes the JSON text from s (freed by the server). */
 void http_respond_json(http_req *r, int status, str *s);
-void http_respond_error(http_req *r, int status, const char *code, const char *fmt, ...)
+/* {"error":{"code","message"}} with the code's status (util/err.h's table). */
+void http_respond_error(http_req *r, err_code code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same with a status the caller chooses: a step whose every failure means one thing. */
+/* An error body with more members: {"error": {code, message, ...}}, the
+ * caller writing the rest between begin and send. */
+typedef struct {
+	str out;
+	json_writer w;
+} http_error_body;
+json_writer *http_error_begin(http_error_body *b, err_code code, const char *message);
+void http_error_send(http_req *r, int status, http_error_body *b);
+void http_respond_error_status(http_req *r, int status, err_code code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void http_respond_empty(http_req *r, int status);
 void http_respond_redirect(http_req *r, int status, const char *location);

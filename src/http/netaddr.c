@@ -76,7 +76,7 @@ bool netaddr_list_parse(netaddr_list *l, const char *spec, tusk_err *err)
 	for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
 		netaddr_cidr c;
 		if (!parse_one(tok, &c)) {
-			err_set(err, "invalid_setting", "'%s' is not an IP address or CIDR range", tok);
+			err_set(err, ERR_INVALID_SETTING, "'%s' is not an IP address or CIDR range", tok);
 			free(copy);
 			netaddr_list_free(l);
 			return false;

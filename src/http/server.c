@@ -25,8 +25,10 @@
 #include "http/http.h"
 #include "http/netaddr.h"
 #include "http/router.h"
+#include "util/thread.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/time.h"
 
 /* One accepted connection, as the guard sees it. */
 enum conn_phase { PHASE_HEADERS, PHASE_BODY, PHASE_ANSWER };
@@ -177,13 +179,13 @@ json_t *http_req_json(http_req *r)
 	slice b = http_req_body(r);
 	json_t *j = json_loadb(b.ptr, b.len, JSON_REJECT_DUPLICATES, &e);
 	if (!j) {
-		http_respond_error(r, 400, "invalid_json", "The request body is not valid JSON: %s (line %d, column %d).",
+		http_respond_error(r, ERR_INVALID_JSON, "The request body is not valid JSON: %s (line %d, column %d).",
 				   e.text, e.line, e.column);
 		return NULL;
 	}
 	if (!json_is_object(j)) {
 		json_decref(j);
-		http_respond_error(r, 400, "invalid_json", "The request body must be a JSON object.");
+		http_respond_error(r, ERR_INVALID_JSON, "The request body must be a JSON object.");
 		return NULL;
 	}
 	r->json = j;
@@ -261,24 +263,49 @@ void http_respond_json(http_req *r, int status, str *s)
 	finish(r, status, resp, "application/json; charset=utf-8");
 }
 
-void http_respond_error(http_req *r, int status, const char *code, const char *fmt, ...)
+static void respond_error(http_req *r, int status, err_code code, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+static void respond_error(http_req *r, int status, err_code code, const char *fmt, va_list ap)
 {
 	char msg[1024];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	http_error_body b;
+	http_error_begin(&b, code, msg);
+	http_error_send(r, status, &b);
+}
+
+json_writer *http_error_begin(http_error_body *b, err_code code, const char *message)
+{
+	b->out = (str)STR_INIT;
+	jw_init(&b->w, &b->out);
+	jw_obj_begin(&b->w);
+	jw_key(&b->w, "error");
+	jw_obj_begin(&b->w);
+	jw_fields(&b->w, "ss", "code", err_name(code), "message", message);
+	return &b->w;
+}
+
+void http_error_send(http_req *r, int status, http_error_body *b)
+{
+	jw_obj_end(&b->w);
+	jw_obj_end(&b->w);
+	http_respond_json(r, status, &b->out);
+}
+
+void http_respond_error(http_req *r, err_code code, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	respond_error(r, err_status(code, false), code, fmt, ap);
 	va_end(ap);
-	str s = STR_INIT;
-	json_writer w;
-	jw_init(&w, &s);
-	jw_obj_begin(&w);
-	jw_key(&w, "error");
-	jw_obj_begin(&w);
-	jw_kv_str(&w, "code", code);
-	jw_kv_str(&w, "message", msg);
-	jw_obj_end(&w);
-	jw_obj_end(&w);
-	http_respond_json(r, status, &s);
+}
+
+void http_respond_error_status(http_req *r, int status, err_code code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	respond_error(r, status, code, fmt, ap);
+	va_end(ap);
 }
 
 void http_respond_empty(http_req *r, int status)
@@ -297,7 +324,7 @@ void http_respond_file(http_req *r, int status, const char *content_type, int fd
 	struct MHD_Response *resp = MHD_create_response_from_fd64(size, fd);
 	if (!resp) {
 		close(fd);
-		http_respond_error(r, 500, "internal", "The file could not be sent.");
+		http_respond_error(r, ERR_INTERNAL, "The file could not be sent.");
 		return;
 	}
 	r->bytes = size;
@@ -414,13 +441,6 @@ void http_respond_events(http_req *r, http_next_chunk next, void *cls, void (*fr
 
 #define SLOW_AFTER 1.0 /* seconds in the header phase that make a stranger slow */
 
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 static struct ip_count **ip_slot(http_server *s, const unsigned char addr[16])
 {
 	unsigned h = 2166136261u;
@@ -516,7 +536,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 	t->fd = fi ? fi->connect_fd : -1;
 	if (ai)
 		netaddr_from_sockaddr(ai->client_addr, t->addr);
-	double now = now_s();
+	double now = time_mono_s();
 	t->since = now;
 	t->phase = PHASE_HEADERS;
 	pthread_mutex_lock(&s->conn_lock);
@@ -544,7 +564,7 @@ static void track_phase(http_req *r, enum conn_phase phase, bool timed)
 	pthread_mutex_lock(&r->srv->conn_lock);
 	t->phase = phase;
 	t->timed = timed;
-	t->since = now_s();
+	t->since = time_mono_s();
 	pthread_mutex_unlock(&r->srv->conn_lock);
 }
 
@@ -611,18 +631,8 @@ static void *guard_main(void *arg)
 {
 	http_server *s = arg;
 	pthread_mutex_lock(&s->conn_lock);
-	while (!s->stopping) {
-		struct timespec wake;
-		clock_gettime(CLOCK_REALTIME, &wake);
-		wake.tv_nsec += 250 * 1000000L;
-		if (wake.tv_nsec >= 1000000000L) {
-			wake.tv_sec++;
-			wake.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&s->conn_stop, &s->conn_lock, &wake);
-		if (!s->stopping)
-			guard_pass(s, now_s());
-	}
+	while (thread_nap(&s->conn_stop, &s->conn_lock, &s->stopping, 250))
+		guard_pass(s, time_mono_s());
 	pthread_mutex_unlock(&s->conn_lock);
 	return NULL;
 }
@@ -660,10 +670,7 @@ static void forwarded_client(http_req *r)
 	}
 }
 
-/* A forwarded prefix must be a clean path: "/pgadmin" or "/tools/pgadmin/",
- * segments of letters, digits and "-._~" only, no "." or "..", no "//".
- * It ends up in Set-Cookie paths, <base href> and redirects. */
-static bool valid_prefix(const char *p)
+bool http_prefix_valid(const char *p)
 {
 	size_t n = strlen(p);
 	if (n == 0 || n > 256 || p[0] != '/')
@@ -691,7 +698,7 @@ static void resolve_base(http_req *r, const char *url)
 {
 	const char *prefix = r->srv->script_name;
 	const char *fwd = r->from_proxy ? http_req_header(r, "X-Forwarded-Prefix") : NULL;
-	if (fwd && valid_prefix(fwd)) {
+	if (fwd && http_prefix_valid(fwd)) {
 		size_t n = strlen(fwd);
 		while (n && fwd[n - 1] == '/')
 			n--;
@@ -765,7 +772,7 @@ static const http_route *route_for(http_req *r)
 	if (allowed.len) {
 		http_add_header(r, "Allow", str_cstr(&allowed));
 		str_free(&allowed);
-		http_respond_error(r, 405, "method_not_allowed", "%s is not allowed here.", r->method);
+		http_respond_error(r, ERR_METHOD_NOT_ALLOWED, "%s is not allowed here.", r->method);
 		return NULL;
 	}
 	str_free(&allowed);
@@ -774,16 +781,16 @@ static const http_route *route_for(http_req *r)
 		return NULL;
 	}
 	if (api || strcmp(m, "GET") == 0)
-		http_respond_error(r, 404, "not_found", "Nothing is at %.*s.", (int)r->path.len, r->path.ptr);
+		http_respond_error(r, ERR_NOT_FOUND, "Nothing is at %.*s.", (int)r->path.len, r->path.ptr);
 	else
-		http_respond_error(r, 405, "method_not_allowed", "%s is not allowed here.", r->method);
+		http_respond_error(r, ERR_METHOD_NOT_ALLOWED, "%s is not allowed here.", r->method);
 	return NULL;
 }
 
 static enum MHD_Result queue(http_req *r)
 {
 	if (!r->resp)
-		http_respond_error(r, 500, "internal", "The server did not produce an answer.");
+		http_respond_error(r, ERR_INTERNAL, "The server did not produce an answer.");
 	enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)r->status, r->resp);
 	MHD_destroy_response(r->resp);
 	r->queued = true;
@@ -798,7 +805,7 @@ static enum MHD_Result stream_start(http_req *r, const http_route *rt)
 	if (!r->srv->cfg.before || r->srv->cfg.before(r, rt))
 		rt->handler(r);
 	if (!r->resp && !r->has_sink)
-		http_respond_error(r, 500, "internal", "The handler took no request body.");
+		http_respond_error(r, ERR_INTERNAL, "The handler took no request body.");
 	/* a refusal goes out before the body: MHD then closes the connection */
 	return r->resp ? queue(r) : MHD_YES;
 }
@@ -808,7 +815,7 @@ static void stream_feed(http_req *r, const char *data, size_t n)
 	if (r->resp)
 		return; /* refused: the rest is dropped */
 	if (!r->sink.chunk(r, r->sink_cls, data, n) && !r->resp)
-		http_respond_error(r, 500, "internal", "The request body could not be taken.");
+		http_respond_error(r, ERR_INTERNAL, "The request body could not be taken.");
 }
 
 /* One header's values, for the framing checks. */
@@ -841,19 +848,19 @@ static bool framing_ok(http_req *r)
 	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_header, &cl);
 	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_header, &te);
 	if (cl.differ) {
-		http_respond_error(r, 400, "bad_request", "The request has two different Content-Length headers.");
+		http_respond_error(r, ERR_BAD_REQUEST, "The request has two different Content-Length headers.");
 		return false;
 	}
 	if (cl.n && (!cl.first[0] || strspn(cl.first, "0123456789") != strlen(cl.first))) {
-		http_respond_error(r, 400, "bad_request", "The Content-Length header is not a number.");
+		http_respond_error(r, ERR_BAD_REQUEST, "The Content-Length header is not a number.");
 		return false;
 	}
 	if (te.n && cl.n) {
-		http_respond_error(r, 400, "bad_request", "The request has both Content-Length and Transfer-Encoding.");
+		http_respond_error(r, ERR_BAD_REQUEST, "The request has both Content-Length and Transfer-Encoding.");
 		return false;
 	}
 	if (te.n && (te.n > 1 || strcasecmp(te.first, "chunked") != 0)) {
-		http_respond_error(r, 501, "not_implemented", "Transfer-Encoding '%.64s' is not supported (only chunked).",
+		http_respond_error(r, ERR_NOT_IMPLEMENTED, "Transfer-Encoding '%.64s' is not supported (only chunked).",
 				   te.first);
 		return false;
 	}
@@ -879,7 +886,7 @@ static enum MHD_Result headers_in(http_req *r)
 	if (r->track && r->track->over) {
 		http_add_header(r, "Retry-After", "2");
 		http_add_header(r, "Connection", "close");
-		http_respond_error(r, 503, "overloaded", "Tusk has too many connections open; try again in a moment.");
+		http_respond_error(r, ERR_OVERLOADED, "Tusk has too many connections open; try again in a moment.");
 		return queue(r);
 	}
 	if (!framing_ok(r))
@@ -899,7 +906,7 @@ static enum MHD_Result headers_in(http_req *r)
 	const char *cl = http_req_header(r, "Content-Length");
 	if (cl && strtoull(cl, NULL, 10) > r->body_cap) {
 		/* answer before reading the body; MHD then closes the connection */
-		http_respond_error(r, 413, "body_too_large", "The request body is larger than %zu bytes.", r->body_cap);
+		http_respond_error(r, ERR_BODY_TOO_LARGE, "The request body is larger than %zu bytes.", r->body_cap);
 		return queue(r);
 	}
 	return MHD_YES;
@@ -939,7 +946,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!r->resp)
 			r->sink.end(r, r->sink_cls);
 	} else if (r->too_large) {
-		http_respond_error(r, 413, "body_too_large", "The request body is larger than %zu bytes.", r->body_cap);
+		http_respond_error(r, ERR_BODY_TOO_LARGE, "The request body is larger than %zu bytes.", r->body_cap);
 	} else {
 		track_phase(r, PHASE_ANSWER, false);
 		r->route->handler(r);
@@ -954,9 +961,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (!r)
 		return;
 	*con_cls = NULL;
-	struct timespec end;
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	double ms = (double)(end.tv_sec - r->start.tv_sec) * 1e3 + (double)(end.tv_nsec - r->start.tv_nsec) / 1e6;
+	double ms = time_ms_since(&r->start);
 	char status[16], bytes[32], dur[32];
 	snprintf(status, sizeof(status), "%d", r->status);
 	snprintf(bytes, sizeof(bytes), "%lu", (unsigned long)r->bytes);
@@ -1007,7 +1012,7 @@ static int open_listener(const char *address, int port, int *bound_port, tusk_er
 	char host[256];
 	size_t n = strlen(address);
 	if (n >= sizeof(host)) {
-		err_set(err, "invalid_setting", "listen address is too long");
+		err_set(err, ERR_INVALID_SETTING, "listen address is too long");
 		return -1;
 	}
 	if (n >= 2 && address[0] == '[' && address[n - 1] == ']') {
@@ -1022,7 +1027,7 @@ static int open_listener(const char *address, int port, int *bound_port, tusk_er
 	snprintf(portstr, sizeof(portstr), "%d", port);
 	int rc = getaddrinfo(host[0] ? host : NULL, portstr, &hints, &res);
 	if (rc != 0) {
-		err_set(err, "listen_failed", "cannot resolve listen address '%s': %s", address, gai_strerror(rc));
+		err_set(err, ERR_LISTEN_FAILED, "cannot resolve listen address '%s': %s", address, gai_strerror(rc));
 		return -1;
 	}
 	int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -1046,7 +1051,7 @@ static int open_listener(const char *address, int port, int *bound_port, tusk_er
 				? " (IPv6 is not available here: set PGADMIN_LISTEN_ADDRESS or TUSK_LISTEN_ADDRESS to "
 				  "0.0.0.0)"
 				: "";
-		err_set(err, "listen_failed", "cannot listen on %s:%d: %s%s", address, port, strerror(e), hint);
+		err_set(err, ERR_LISTEN_FAILED, "cannot listen on %s:%d: %s%s", address, port, strerror(e), hint);
 		if (fd >= 0)
 			close(fd);
 		freeaddrinfo(res);
@@ -1117,7 +1122,7 @@ http_server *http_server_start(const http_config *cfg, tusk_err *err)
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)32 * 1024, MHD_OPTION_THREAD_STACK_SIZE, (size_t)1024 * 1024, MHD_OPTION_END);
 	if (!s->daemon) {
-		err_set(err, "listen_failed", "the HTTP server could not start on %s:%d", cfg->listen_address, s->port);
+		err_set(err, ERR_LISTEN_FAILED, "the HTTP server could not start on %s:%d", cfg->listen_address, s->port);
 		goto fail;
 	}
 	s->guard_running = pthread_create(&s->guard, NULL, guard_main, s) == 0;
@@ -1148,19 +1153,9 @@ void http_server_quiesce(http_server *s)
 
 bool http_server_drain(http_server *s, int timeout_ms)
 {
-	struct timespec deadline;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += timeout_ms / 1000;
-	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
+	struct timespec deadline = time_after_ms(CLOCK_REALTIME, timeout_ms);
 	pthread_mutex_lock(&s->lock);
-	while (s->inflight > 0)
-		if (pthread_cond_timedwait(&s->idle, &s->lock, &deadline) == ETIMEDOUT)
-			break;
-	bool drained = s->inflight == 0;
+	bool drained = thread_wait_zero(&s->idle, &s->lock, &s->inflight, &deadline);
 	pthread_mutex_unlock(&s->lock);
 	return drained;
 }
@@ -1169,13 +1164,8 @@ void http_server_stop(http_server *s)
 {
 	if (!s)
 		return;
-	if (s->guard_running) {
-		pthread_mutex_lock(&s->conn_lock);
-		s->stopping = true;
-		pthread_cond_signal(&s->conn_stop);
-		pthread_mutex_unlock(&s->conn_lock);
-		pthread_join(s->guard, NULL);
-	}
+	if (s->guard_running)
+		thread_stop(s->guard, &s->conn_lock, &s->conn_stop, &s->stopping);
 	MHD_stop_daemon(s->daemon);
 	for (int i = 0; i < IP_BUCKETS; i++)
 		while (s->per_ip[i]) {

@@ -95,7 +95,7 @@ static bool accepts_gzip(http_req *r)
 static void serve_index(http_req *r)
 {
 	if (!index_page) {
-		http_respond_error(r, 500, "no_web_app", "This build has no web app embedded.");
+		http_respond_error(r, ERR_NO_WEB_APP, "This build has no web app embedded.");
 		return;
 	}
 	const char *src = (const char *)index_page->file->start;
@@ -129,7 +129,7 @@ void http_static_serve(http_req *r)
 		const char *last = memrchr(path.ptr, '/', path.len);
 		bool looks_like_file = last && memchr(last, '.', path.len - (size_t)(last - path.ptr)) != NULL;
 		if (looks_like_file || slice_starts_with(path, "/assets/")) {
-			http_respond_error(r, 404, "not_found", "Nothing is at %.*s.", (int)path.len, path.ptr);
+			http_respond_error(r, ERR_NOT_FOUND, "Nothing is at %.*s.", (int)path.len, path.ptr);
 			return;
 		}
 		serve_index(r);

@@ -115,7 +115,7 @@ bool jobs_find_program(const char *bin_dirs, const char *name, int server_versio
 		free(program);
 	}
 	if (!*path)
-		err_set(err, "program_missing",
+		err_set(err, ERR_PROGRAM_MISSING,
 			"%s for PostgreSQL %d or newer is needed (the server runs %d); Tusk found %s. Install the "
 			"PostgreSQL %d client programs or set TUSK_PG_BIN_DIR.",
 			name, need, need, found.len ? str_cstr(&found) : "none", need);
@@ -224,9 +224,7 @@ static char *exact(const char *schema, const char *name)
 		str_append_char(&s, '.');
 	}
 	pg_quote_ident(&s, name);
-	char *out = xstrdup(str_cstr(&s));
-	str_free(&s);
-	return out;
+	return str_take(&s);
 }
 
 /* Each element of a list: a string (a pattern as typed) or {schema, name}
@@ -273,14 +271,28 @@ static void common_tail(struct spec *s, strv *argv, const job_ctx *ctx)
 static const char *const FORMATS[] = {"custom", "directory", "tar", "plain", NULL};
 static const char *const SECTIONS[] = {"pre-data", "data", "post-data", NULL};
 
+/* What every dump starts with: no prompt, the connection, the output file. */
+static void dump_head(const job_ctx *ctx, strv *argv)
+{
+	strv_push(argv, "--no-password");
+	strv_pushf(argv, "--dbname=%s", ctx->conninfo);
+	strv_pushf(argv, "--file=%s", ctx->output);
+}
+
+/* The option of each {spec flag, option} row whose flag is true. */
+static void push_flags(struct spec *s, strv *argv, const char *const (*table)[2], size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (flag(s, table[k][0]))
+			strv_push(argv, table[k][1]);
+}
+
 static void backup(struct spec *s, const job_ctx *ctx, strv *argv)
 {
 	const char *format = choice(s, "format", FORMATS, "custom");
 	if (!format)
 		return;
-	strv_push(argv, "--no-password");
-	strv_pushf(argv, "--dbname=%s", ctx->conninfo);
-	strv_pushf(argv, "--file=%s", ctx->output);
+	dump_head(ctx, argv);
 	strv_pushf(argv, "--format=%c", format[0]);
 	long compress = number(s, "compress", 0, 9, -1);
 	if (compress >= 0) {
@@ -324,9 +336,7 @@ static void backup(struct spec *s, const job_ctx *ctx, strv *argv)
 		{"create", "--create"},		      {"clean", "--clean"},		    {"if_exists", "--if-exists"},
 		{"no_blobs", "--no-blobs"},	      {"no_tablespaces", "--no-tablespaces"},
 	};
-	for (size_t k = 0; k < sizeof(flags) / sizeof(*flags); k++)
-		if (flag(s, flags[k][0]))
-			strv_push(argv, flags[k][1]);
+	push_flags(s, argv, flags, sizeof(flags) / sizeof(*flags));
 	if (flag(s, "on_conflict_do_nothing") && !flag(s, "inserts") && !flag(s, "column_inserts"))
 		bad(s, "'on_conflict_do_nothing' needs 'inserts' or 'column_inserts'");
 	if (flag(s, "if_exists") && !flag(s, "clean"))
@@ -343,17 +353,13 @@ static void backup_server(struct spec *s, const job_ctx *ctx, strv *argv)
 	const char *mode = choice(s, "mode", SERVER_MODES, "full");
 	if (!mode)
 		return;
-	strv_push(argv, "--no-password");
-	strv_pushf(argv, "--dbname=%s", ctx->conninfo);
-	strv_pushf(argv, "--file=%s", ctx->output);
+	dump_head(ctx, argv);
 	if (strcmp(mode, "full"))
 		strv_pushf(argv, "--%s-only", mode);
 	static const char *const flags[][2] = {{"clean", "--clean"},		   {"if_exists", "--if-exists"},
 					       {"no_owner", "--no-owner"},	   {"no_privileges", "--no-privileges"},
 					       {"no_comments", "--no-comments"}, {"no_tablespaces", "--no-tablespaces"}};
-	for (size_t k = 0; k < sizeof(flags) / sizeof(*flags); k++)
-		if (flag(s, flags[k][0]))
-			strv_push(argv, flags[k][1]);
+	push_flags(s, argv, flags, sizeof(flags) / sizeof(*flags));
 	if (text(s, "encoding"))
 		strv_pushf(argv, "--encoding=%s", text(s, "encoding"));
 	common_tail(s, argv, ctx);
@@ -425,9 +431,7 @@ static void restore(struct spec *s, const job_ctx *ctx, strv *argv, bool archive
 		{"no_privileges", "--no-privileges"}, {"no_comments", "--no-comments"},
 		{"no_tablespaces", "--no-tablespaces"},
 	};
-	for (size_t k = 0; k < sizeof(flags) / sizeof(*flags); k++)
-		if (flag(s, flags[k][0]))
-			strv_push(argv, flags[k][1]);
+	push_flags(s, argv, flags, sizeof(flags) / sizeof(*flags));
 	if (flag(s, "data_only") && flag(s, "schema_only"))
 		bad(s, "'schema_only' and 'data_only' exclude each other");
 	if (flag(s, "if_exists") && !flag(s, "clean"))
@@ -541,8 +545,7 @@ static void maintenance(struct spec *s, const job_ctx *ctx, strv *argv, char **w
 		pg_quote_ident(&d, table ? table : index);
 	} else
 		str_appendf(&d, "%s of %s", str_cstr(&head), schema ? schema : database ? database : "the database");
-	*what = xstrdup(str_cstr(&d));
-	str_free(&d);
+	*what = str_take(&d);
 	str_free(&head);
 }
 

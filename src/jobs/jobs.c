@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -21,8 +22,11 @@
 
 #include "jobs/commands.h"
 #include "jobs/fence.h"
+#include "util/thread.h"
+#include "util/holders.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/time.h"
 
 extern char **environ;
 
@@ -46,7 +50,7 @@ struct jobs {
 	pthread_cond_t changed;
 	struct running *list;
 	int threads, active, max_active;
-	bool stopping;
+	atomic_bool stopping; /* read without the lock */
 };
 
 /* A log line about one job, with one more key/value pair. */
@@ -57,13 +61,6 @@ static void job_log(enum log_level level, const char *msg, int64_t id, const cha
 	log_msg(level, msg, "job", ids, key, value, NULL);
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 jobs *jobs_new(store *st, const char *data_dir, const char *instance, int max_running)
 {
 	jobs *j = xcalloc(1, sizeof(*j));
@@ -71,8 +68,7 @@ jobs *jobs_new(store *st, const char *data_dir, const char *instance, int max_ru
 	j->max_active = max_running > 0 ? max_running : 1;
 	str d = STR_INIT;
 	str_appendf(&d, "%s/jobs", data_dir);
-	j->dir = xstrdup(str_cstr(&d));
-	str_free(&d);
+	j->dir = str_take(&d);
 	j->instance = xstrdup(instance);
 	char exe[4096];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -113,20 +109,12 @@ const char *jobs_self_exe(const jobs *j)
 
 bool jobs_stopping(jobs *j)
 {
-	pthread_mutex_lock(&j->lock);
-	bool s = j->stopping;
-	pthread_mutex_unlock(&j->lock);
-	return s;
+	return atomic_load(&j->stopping);
 }
 
 int jobs_running(jobs *j)
 {
-	pthread_mutex_lock(&j->lock);
-	int n = 0;
-	for (struct running *r = j->list; r; r = r->next)
-		n++;
-	pthread_mutex_unlock(&j->lock);
-	return n;
+	return (int)HOLDERS_COUNT(&j->lock, &j->list, struct running);
 }
 
 /* ---- command lines ---- */
@@ -154,9 +142,7 @@ char *jobs_command_line(char *const *argv)
 		}
 		str_append_char(&s, '\'');
 	}
-	char *line = xstrdup(str_cstr(&s));
-	str_free(&s);
-	return line;
+	return str_take(&s);
 }
 
 /* ---- the child ---- */
@@ -325,7 +311,7 @@ bool jobs_capture(char *const *argv, const char *readable, size_t max_bytes, int
 	jobs_fence_read(&fence, readable);
 	int pipefd[2];
 	if (pipe2(pipefd, O_CLOEXEC) != 0) {
-		err_set(err, "job_failed", "Tusk could not start %s: %s", argv[0], strerror(errno));
+		err_set(err, ERR_JOB_FAILED, "Tusk could not start %s: %s", argv[0], strerror(errno));
 		free(program_dir);
 		return false;
 	}
@@ -344,14 +330,14 @@ bool jobs_capture(char *const *argv, const char *readable, size_t max_bytes, int
 	close(pipefd[1]);
 	if (pid < 0) {
 		close(pipefd[0]);
-		err_set(err, "job_failed", "Tusk could not start %s: %s", argv[0], strerror(errno));
+		err_set(err, ERR_JOB_FAILED, "Tusk could not start %s: %s", argv[0], strerror(errno));
 		return false;
 	}
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = time_mono_ms() + timeout_ms;
 	bool timed_out = false;
 	char buf[4096];
 	for (;;) {
-		int left = (int)(deadline - now_ms());
+		int left = (int)(deadline - time_mono_ms());
 		if (left <= 0) {
 			timed_out = true;
 			break;
@@ -378,7 +364,7 @@ bool jobs_capture(char *const *argv, const char *readable, size_t max_bytes, int
 	}
 	kill(-pid, SIGKILL); /* whatever it left in its group */
 	if (timed_out) {
-		err_set(err, "job_failed", "%s did not answer within %d seconds", argv[0], timeout_ms / 1000);
+		err_set(err, ERR_JOB_FAILED, "%s did not answer within %d seconds", argv[0], timeout_ms / 1000);
 		return false;
 	}
 	*status = st;
@@ -488,12 +474,7 @@ static void run_free(struct job_run *run)
 		free(run->argv[i]);
 	free(run->argv);
 	free_env(run->env);
-	free(run->log_path);
-	free(run->passfile);
-	free(run->output);
-	free(run->program);
-	free(run->program_dir);
-	free(run->user_area);
+	FREE_ALL(run->log_path, run->passfile, run->output, run->program, run->program_dir, run->user_area);
 	if (run->tmpdir) {
 		nftw(run->tmpdir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 		free(run->tmpdir);
@@ -518,86 +499,74 @@ static void unlist(jobs *j, struct running *r)
 
 static bool cancel_locked(jobs *j, struct running *r, const char *reason);
 
-static void *job_thread(void *arg)
+/* How a job ended, as the store records it. */
+struct outcome {
+	const char *state; /* succeeded, failed, cancelled */
+	char reason[640];
+	int64_t code;
+	bool has_code;
+};
+
+/* Waits for a free slot (the job is queued meanwhile); false when it was cancelled first. */
+static bool take_slot(jobs *j, struct job_run *run)
 {
-	struct job_run *run = arg;
-	jobs *j = run->j;
-	tusk_err err = {0};
-	/* wait for a free slot (queued), unless cancelled meanwhile */
 	pthread_mutex_lock(&j->lock);
 	while (j->active >= j->max_active && !run->r->cancel)
 		pthread_cond_wait(&j->changed, &j->lock);
-	bool cancelled_early = run->r->cancel;
-	if (!cancelled_early)
+	bool cancelled = run->r->cancel;
+	if (!cancelled)
 		j->active++;
 	pthread_mutex_unlock(&j->lock);
-	if (cancelled_early) {
-		close(run->log_fd);
-		if (!store_job_finished(j->st, run->id, "cancelled", NULL, run->r->reason, (int64_t)time(NULL), &err))
-			job_log(LOG_ERROR, "jobs: could not record a job's end", run->id, "error", err.msg);
-		if (run->passfile)
-			unlink(run->passfile);
-		unlist(j, run->r);
-		run_free(run);
-		return NULL;
-	}
-	pid_t pid = fork();
-	if (pid == 0) {
-		/* the child: only async-signal-safe calls until exec */
-		int in = open("/dev/null", O_RDONLY);
-		child_prepare(in, run->log_fd);
-		if (jobs_fence_apply(&run->fence) < 0) {
-			static const char fenced[] = "tusk: could not fence the program in (Landlock)\n";
-			ssize_t ignored = write(2, fenced, sizeof(fenced) - 1);
-			(void)ignored;
-			_exit(126);
-		}
-		execve(run->argv[0], run->argv, run->env);
-		static const char msg[] = "tusk: could not start the program\n";
-		ssize_t ignored = write(2, msg, sizeof(msg) - 1);
-		(void)ignored;
-		_exit(127);
-	}
-	close(run->log_fd);
-	int64_t started = (int64_t)time(NULL);
-	if (pid < 0) {
-		char reason[256];
-		snprintf(reason, sizeof(reason), "Tusk could not start %s: %s", run->program, strerror(errno));
-		if (!store_job_finished(j->st, run->id, "failed", NULL, reason, started, &err))
-			job_log(LOG_ERROR, "jobs: could not record a job's end", run->id, "error", err.msg);
-		if (run->passfile)
-			unlink(run->passfile);
-		pthread_mutex_lock(&j->lock);
-		j->active--;
-		pthread_cond_broadcast(&j->changed);
-		pthread_mutex_unlock(&j->lock);
-		unlist(j, run->r);
-		run_free(run);
-		return NULL;
-	}
-	pthread_mutex_lock(&j->lock);
-	run->r->pid = pid;
-	pthread_mutex_unlock(&j->lock);
-	if (!store_job_started(j->st, run->id, pid, started, &err))
-		job_log(LOG_ERROR, "jobs: could not record a job's start", run->id, "error", err.msg);
-	job_log(LOG_INFO, "job started", run->id, "program", run->program);
+	return !cancelled;
+}
 
-	int status = 0;
+static void release_slot(jobs *j)
+{
+	pthread_mutex_lock(&j->lock);
+	j->active--;
+	pthread_cond_broadcast(&j->changed);
+	pthread_mutex_unlock(&j->lock);
+}
+
+/* Forks the program: in the child only async-signal-safe calls until exec. */
+static pid_t spawn(struct job_run *run)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	int in = open("/dev/null", O_RDONLY);
+	child_prepare(in, run->log_fd);
+	if (jobs_fence_apply(&run->fence) < 0) {
+		static const char fenced[] = "tusk: could not fence the program in (Landlock)\n";
+		ssize_t ignored = write(2, fenced, sizeof(fenced) - 1);
+		(void)ignored;
+		_exit(126);
+	}
+	execve(run->argv[0], run->argv, run->env);
+	static const char msg[] = "tusk: could not start the program\n";
+	ssize_t ignored = write(2, msg, sizeof(msg) - 1);
+	(void)ignored;
+	_exit(127);
+}
+
+/* Waits for the program to end, stopping it at the user's storage quota and
+ * killing its group once a cancel has had KILL_AFTER_MS; true when the
+ * output passed the quota. */
+static bool watch(jobs *j, struct job_run *run, pid_t pid, int *status)
+{
 	bool killed = false, over_quota = false;
-	uint64_t output_bytes = 0;
 	for (;;) {
-		pid_t w = waitpid(pid, &status, WNOHANG);
+		pid_t w = waitpid(pid, status, WNOHANG);
 		if (w == pid || (w < 0 && errno != EINTR))
 			break;
-		/* a backup stops at the user's storage quota */
-		if (run->output_limit && !over_quota && (output_bytes = output_size(run->output)) > run->output_limit) {
+		if (run->output_limit && !over_quota && output_size(run->output) > run->output_limit) {
 			over_quota = true;
 			pthread_mutex_lock(&j->lock);
 			cancel_locked(j, run->r, "");
 			pthread_mutex_unlock(&j->lock);
 		}
 		pthread_mutex_lock(&j->lock);
-		bool escalate = run->r->cancel && !killed && now_ms() - run->r->cancel_at_ms > KILL_AFTER_MS;
+		bool escalate = run->r->cancel && !killed && time_mono_ms() - run->r->cancel_at_ms > KILL_AFTER_MS;
 		pthread_mutex_unlock(&j->lock);
 		if (escalate) {
 			kill(-pid, SIGKILL);
@@ -608,73 +577,116 @@ static void *job_thread(void *arg)
 	/* whatever the program left in its group goes too */
 	kill(-pid, SIGKILL);
 	/* a program that wrote its last bytes between two looks */
-	if (run->output_limit && !over_quota && output_size(run->output) > run->output_limit)
-		over_quota = true;
-	if (run->passfile)
-		unlink(run->passfile);
-	pthread_mutex_lock(&j->lock);
-	j->active--;
-	pthread_cond_broadcast(&j->changed);
-	pthread_mutex_unlock(&j->lock);
+	return over_quota || (run->output_limit && output_size(run->output) > run->output_limit);
+}
 
+static void append_reason(struct outcome *o, const char *text)
+{
+	size_t n = strlen(o->reason);
+	snprintf(o->reason + n, sizeof(o->reason) - n, "%s%s", n ? "; " : "", text);
+}
+
+/* A newer pg_restore into a server before 17 fails only its SET
+ * transaction_timeout: the restore succeeded, and its log says so. */
+static bool restore_noise(struct job_run *run, int status)
+{
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 1 || strcmp(run->program, "pg_restore") != 0 ||
+	    !jobs_restore_noise_only(run->log_path))
+		return false;
+	static const char note[] = "tusk: the one error above is pg_restore's SET transaction_timeout, which this "
+				   "server's version does not know; everything else was restored\n";
+	int fd = open(run->log_path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t ignored = write(fd, note, sizeof(note) - 1);
+		(void)ignored;
+		close(fd);
+	}
+	return true;
+}
+
+/* What the program's wait status, a cancel and the quota make of the job. */
+static void judge(jobs *j, struct job_run *run, int status, bool over_quota, struct outcome *o)
+{
 	pthread_mutex_lock(&j->lock);
 	bool cancelled = run->r->cancel;
 	char cancel_reason[160];
 	snprintf(cancel_reason, sizeof(cancel_reason), "%s", run->r->reason);
 	pthread_mutex_unlock(&j->lock);
-
-	const char *state;
-	char reason[640] = "";
-	int64_t code = 0, *exit_code = NULL;
 	if (over_quota) {
-		state = "failed";
-		snprintf(reason, sizeof(reason),
-			 "stopped at your storage quota: the output passed the %.1f MiB left of it", (double)run->output_limit / 1048576.0);
-		if (remove_output(run->output)) {
-			size_t n = strlen(reason);
-			snprintf(reason + n, sizeof(reason) - n, "; the partial output was removed");
-		}
-	} else if (!cancelled && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		state = "succeeded";
-		code = 0;
-		exit_code = &code;
-	} else if (!cancelled && WIFEXITED(status) && WEXITSTATUS(status) == 1 && strcmp(run->program, "pg_restore") == 0 &&
-		   jobs_restore_noise_only(run->log_path)) {
-		/* a newer pg_restore into a server before 17: only its SET transaction_timeout failed */
-		state = "succeeded";
-		code = 1;
-		exit_code = &code;
-		static const char note[] = "tusk: the one error above is pg_restore's SET transaction_timeout, which this "
-					   "server's version does not know; everything else was restored\n";
-		int fd = open(run->log_path, O_WRONLY | O_APPEND | O_CLOEXEC);
-		if (fd >= 0) {
-			ssize_t ignored = write(fd, note, sizeof(note) - 1);
-			(void)ignored;
-			close(fd);
-		}
-	} else {
-		state = cancelled ? "cancelled" : "failed";
-		char last[400];
-		last_line(run->log_path, last, sizeof(last));
-		if (cancelled)
-			snprintf(reason, sizeof(reason), "%s", cancel_reason);
-		else if (WIFEXITED(status)) {
-			code = WEXITSTATUS(status);
-			exit_code = &code;
-			snprintf(reason, sizeof(reason), "%s exited with code %lld%s%s", run->program, (long long)code,
-				 last[0] ? ": " : "", last);
-		} else if (WIFSIGNALED(status)) {
-			snprintf(reason, sizeof(reason), "%s was stopped by signal %d (%s)", run->program, WTERMSIG(status),
-				 strsignal(WTERMSIG(status)));
-		}
-		if (remove_output(run->output)) {
-			size_t n = strlen(reason);
-			snprintf(reason + n, sizeof(reason) - n, "%sthe partial output was removed", n ? "; " : "");
-		}
+		o->state = "failed";
+		snprintf(o->reason, sizeof(o->reason),
+			 "stopped at your storage quota: the output passed the %.1f MiB left of it",
+			 (double)run->output_limit / 1048576.0);
+		if (remove_output(run->output))
+			append_reason(o, "the partial output was removed");
+		return;
 	}
-	if (!store_job_finished(j->st, run->id, state, exit_code, reason[0] ? reason : NULL, (int64_t)time(NULL), &err))
+	if (!cancelled && WIFEXITED(status) && (WEXITSTATUS(status) == 0 || restore_noise(run, status))) {
+		o->state = "succeeded";
+		o->code = WEXITSTATUS(status);
+		o->has_code = true;
+		return;
+	}
+	o->state = cancelled ? "cancelled" : "failed";
+	char last[400];
+	last_line(run->log_path, last, sizeof(last));
+	if (cancelled) {
+		snprintf(o->reason, sizeof(o->reason), "%s", cancel_reason);
+	} else if (WIFEXITED(status)) {
+		o->code = WEXITSTATUS(status);
+		o->has_code = true;
+		snprintf(o->reason, sizeof(o->reason), "%s exited with code %lld%s%s", run->program, (long long)o->code,
+			 last[0] ? ": " : "", last);
+	} else if (WIFSIGNALED(status)) {
+		snprintf(o->reason, sizeof(o->reason), "%s was stopped by signal %d (%s)", run->program,
+			 WTERMSIG(status), strsignal(WTERMSIG(status)));
+	}
+	if (remove_output(run->output))
+		append_reason(o, "the partial output was removed");
+}
+
+/* A job from its slot to its end; every way out records the end and frees
+ * the run at the one label. */
+static void *job_thread(void *arg)
+{
+	struct job_run *run = arg;
+	jobs *j = run->j;
+	tusk_err err = {0};
+	struct outcome o = {.state = "cancelled"};
+	int64_t started = 0;
+	bool slot = take_slot(j, run);
+	if (!slot) {
+		close(run->log_fd);
+		snprintf(o.reason, sizeof(o.reason), "%s", run->r->reason);
+		goto end;
+	}
+	pid_t pid = spawn(run);
+	close(run->log_fd);
+	started = (int64_t)time(NULL);
+	if (pid < 0) {
+		o.state = "failed";
+		snprintf(o.reason, sizeof(o.reason), "Tusk could not start %s: %s", run->program, strerror(errno));
+		goto end;
+	}
+	pthread_mutex_lock(&j->lock);
+	run->r->pid = pid;
+	pthread_mutex_unlock(&j->lock);
+	if (!store_job_started(j->st, run->id, pid, started, &err))
+		job_log(LOG_ERROR, "jobs: could not record a job's start", run->id, "error", err.msg);
+	job_log(LOG_INFO, "job started", run->id, "program", run->program);
+	int status = 0;
+	bool over_quota = watch(j, run, pid, &status);
+	judge(j, run, status, over_quota, &o);
+	started = 0;
+end:
+	if (run->passfile)
+		unlink(run->passfile);
+	if (slot)
+		release_slot(j);
+	if (!store_job_finished(j->st, run->id, o.state, o.has_code ? &o.code : NULL, o.reason[0] ? o.reason : NULL,
+				started ? started : (int64_t)time(NULL), &err))
 		job_log(LOG_ERROR, "jobs: could not record a job's end", run->id, "error", err.msg);
-	job_log(LOG_INFO, "job ended", run->id, "state", state);
+	job_log(LOG_INFO, "job ended", run->id, "state", o.state);
 	unlist(j, run->r);
 	run_free(run);
 	return NULL;
@@ -684,9 +696,7 @@ static char *path_in(const jobs *j, int64_t id, const char *ext)
 {
 	str s = STR_INIT;
 	str_appendf(&s, "%s/%lld.%s", j->dir, (long long)id, ext);
-	char *p = xstrdup(str_cstr(&s));
-	str_free(&s);
-	return p;
+	return str_take(&s);
 }
 
 char *jobs_passfile_path(jobs *j)
@@ -706,7 +716,7 @@ bool jobs_start(jobs *j, const job_spec *spec, int64_t *id, tusk_err *err)
 	bool stopping = j->stopping;
 	pthread_mutex_unlock(&j->lock);
 	if (stopping) {
-		err_set(err, "stopping", "Tusk is stopping; start the job again in a moment.");
+		err_set(err, ERR_STOPPING, "Tusk is stopping; start the job again in a moment.");
 		return false;
 	}
 	mkdir(j->dir, 0700);
@@ -746,13 +756,13 @@ bool jobs_start(jobs *j, const job_spec *spec, int64_t *id, tusk_err *err)
 	run->output_limit = spec->output_limit;
 	run->log_fd = ok ? open(run->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600) : -1;
 	if (ok && run->log_fd < 0) {
-		err_set(err, "job_failed", "Tusk could not write the job's log %s: %s", run->log_path, strerror(errno));
+		err_set(err, ERR_JOB_FAILED, "Tusk could not write the job's log %s: %s", run->log_path, strerror(errno));
 		ok = false;
 	}
 	if (ok && spec->password && spec->passfile) {
 		run->passfile = xstrdup(spec->passfile);
 		if (!write_passfile(run->passfile, spec->password)) {
-			err_set(err, "job_failed", "Tusk could not write the job's password file in %s: %s", j->dir,
+			err_set(err, ERR_JOB_FAILED, "Tusk could not write the job's password file in %s: %s", j->dir,
 				strerror(errno));
 			ok = false;
 		}
@@ -765,12 +775,12 @@ bool jobs_start(jobs *j, const job_spec *spec, int64_t *id, tusk_err *err)
 		ok = write(run->log_fd, head.buf, head.len) == (ssize_t)head.len;
 		str_free(&head);
 		if (!ok)
-			err_set(err, "job_failed", "Tusk could not write the job's log: %s", strerror(errno));
+			err_set(err, ERR_JOB_FAILED, "Tusk could not write the job's log: %s", strerror(errno));
 	}
 	if (ok) {
 		run->tmpdir = path_in(j, job.id, "tmp");
 		if (mkdir(run->tmpdir, 0700) != 0 && errno != EEXIST) {
-			err_set(err, "job_failed", "Tusk could not make the job's temporary folder: %s", strerror(errno));
+			err_set(err, ERR_JOB_FAILED, "Tusk could not make the job's temporary folder: %s", strerror(errno));
 			ok = false;
 		}
 	}
@@ -805,14 +815,8 @@ bool jobs_start(jobs *j, const job_spec *spec, int64_t *id, tusk_err *err)
 	j->list = r;
 	j->threads++;
 	pthread_mutex_unlock(&j->lock);
-	pthread_t t;
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	int rc = pthread_create(&t, &attr, job_thread, run);
-	pthread_attr_destroy(&attr);
-	if (rc != 0) {
-		err_set(err, "job_failed", "Tusk could not start a thread for the job.");
+	if (!thread_detached(job_thread, run)) {
+		err_set(err, ERR_JOB_FAILED, "Tusk could not start a thread for the job.");
 		tusk_err ignored;
 		if (!store_job_finished(j->st, job.id, "failed", NULL, err->msg, (int64_t)time(NULL), &ignored))
 			log_msg(LOG_ERROR, "jobs: could not record a job's end", "error", ignored.msg, NULL);
@@ -831,7 +835,7 @@ static bool cancel_locked(jobs *j, struct running *r, const char *reason)
 	if (r->cancel)
 		return true;
 	r->cancel = true;
-	r->cancel_at_ms = now_ms();
+	r->cancel_at_ms = time_mono_ms();
 	snprintf(r->reason, sizeof(r->reason), "%s", reason);
 	if (r->pid > 0)
 		kill(-r->pid, SIGTERM);
@@ -849,7 +853,7 @@ bool jobs_cancel(jobs *j, int64_t id, tusk_err *err)
 		cancel_locked(j, r, "Cancelled by the user");
 	pthread_mutex_unlock(&j->lock);
 	if (!r)
-		err_set(err, "not_running", "The job is not running.");
+		err_set(err, ERR_NOT_RUNNING, "The job is not running.");
 	return r != NULL;
 }
 
@@ -879,19 +883,7 @@ bool jobs_writing(jobs *j, const char *abs)
 
 size_t jobs_holders(jobs *j, int64_t **pairs)
 {
-	pthread_mutex_lock(&j->lock);
-	size_t n = 0;
-	for (struct running *r = j->list; r; r = r->next)
-		n++;
-	int64_t *v = xcalloc(n ? 2 * n : 1, sizeof(*v));
-	size_t k = 0;
-	for (struct running *r = j->list; r; r = r->next) {
-		v[k++] = r->user_id;
-		v[k++] = r->server_id;
-	}
-	pthread_mutex_unlock(&j->lock);
-	*pairs = v;
-	return n;
+	return HOLDERS(&j->lock, &j->list, struct running, pairs);
 }
 
 void jobs_shutdown(jobs *j, int timeout_ms)
@@ -900,11 +892,9 @@ void jobs_shutdown(jobs *j, int timeout_ms)
 	j->stopping = true;
 	for (struct running *r = j->list; r; r = r->next)
 		cancel_locked(j, r, "Tusk stopped while the job ran");
-	struct timespec deadline;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += timeout_ms / 1000 + 6; /* the threads escalate to SIGKILL after 5 s */
-	while (j->threads > 0 && pthread_cond_timedwait(&j->changed, &j->lock, &deadline) == 0) {
-	}
+	/* the threads escalate to SIGKILL after 5 s */
+	struct timespec deadline = time_after_ms(CLOCK_REALTIME, (int64_t)timeout_ms + 6000);
+	thread_wait_zero(&j->changed, &j->lock, &j->threads, &deadline);
 	pthread_mutex_unlock(&j->lock);
 }
 

@@ -71,7 +71,7 @@ static bool parse_rule(const char *entry, struct rule *r, tusk_err *err)
 		/* [v6] or [v6/len], maybe :ports */
 		const char *close = strchr(entry, ']');
 		if (!close || (close[1] && (close[1] != ':' || !parse_ports(close + 2, &r->port_lo, &r->port_hi)))) {
-			err_set(err, "invalid_setting", "TUSK_ALLOWED_HOSTS: '%s' is not [address]:port", entry);
+			err_set(err, ERR_INVALID_SETTING, "TUSK_ALLOWED_HOSTS: '%s' is not [address]:port", entry);
 			return false;
 		}
 		host = xstrndup(entry + 1, (size_t)(close - entry - 1));
@@ -101,7 +101,7 @@ static bool parse_rule(const char *entry, struct rule *r, tusk_err *err)
 		r->kind = RULE_NAME;
 		r->text = xstrdup(host);
 	} else {
-		err_set(err, "invalid_setting",
+		err_set(err, ERR_INVALID_SETTING,
 			"TUSK_ALLOWED_HOSTS: '%s' is not an address, a CIDR range, a host name, *.suffix, * or a socket "
 			"directory",
 			entry);
@@ -236,11 +236,11 @@ static bool check_one(const pgallow *a, const char *host, const char *hostaddr, 
 	unsigned char addr[16];
 	if (*hostaddr) {
 		if (!netaddr_parse(hostaddr, addr)) {
-			err_set(err, "host_not_allowed", "hostaddr '%s' is not an IP address.", hostaddr);
+			err_set(err, ERR_HOST_NOT_ALLOWED, "hostaddr '%s' is not an IP address.", hostaddr);
 			return false;
 		}
 		if (!addr_allowed(a, addr, port)) {
-			err_set(err, "host_not_allowed",
+			err_set(err, ERR_HOST_NOT_ALLOWED,
 				"%s port %d is not among the servers this Tusk may connect to (TUSK_ALLOWED_HOSTS); ask "
 				"the operator to allow it.",
 				hostaddr, port);
@@ -252,14 +252,14 @@ static bool check_one(const pgallow *a, const char *host, const char *hostaddr, 
 	if (host[0] == '/' || host[0] == '@') {
 		if (socket_allowed(a, host, port))
 			return true;
-		err_set(err, "host_not_allowed",
+		err_set(err, ERR_HOST_NOT_ALLOWED,
 			"Tusk connects through the Unix socket directory %s only when the operator lists it in "
 			"TUSK_ALLOWED_HOSTS; give the server's host name or address instead.",
 			host);
 		return false;
 	}
 	if (!*host) {
-		err_set(err, "host_not_allowed",
+		err_set(err, ERR_HOST_NOT_ALLOWED,
 			"Give the server's host name or address: Tusk does not connect through its own host's default "
 			"socket.");
 		return false;
@@ -270,7 +270,7 @@ static bool check_one(const pgallow *a, const char *host, const char *hostaddr, 
 	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res = NULL;
 	int rc = getaddrinfo(host, NULL, &hints, &res);
 	if (rc != 0) {
-		err_set(err, "connection_failed", "could not translate host name \"%s\" to address: %s", host,
+		err_set(err, ERR_CONNECTION_FAILED, "could not translate host name \"%s\" to address: %s", host,
 			gai_strerror(rc));
 		return false;
 	}
@@ -285,7 +285,7 @@ static bool check_one(const pgallow *a, const char *host, const char *hostaddr, 
 	}
 	freeaddrinfo(res);
 	if (!ok)
-		err_set(err, "host_not_allowed",
+		err_set(err, ERR_HOST_NOT_ALLOWED,
 			"%s port %d is not among the servers this Tusk may connect to (TUSK_ALLOWED_HOSTS); ask the "
 			"operator to allow it.",
 			host, port);
@@ -301,7 +301,7 @@ bool pgallow_check(const pgallow *a, const char *host, const char *hostaddr, con
 	if (n == 0)
 		n = 1; /* no host at all: libpq's default socket */
 	if (np > 1 && np != n) {
-		err_set(err, "invalid_server", "give one port, or one port per host");
+		err_set(err, ERR_INVALID_SERVER, "give one port, or one port per host");
 		return false;
 	}
 	str pin = STR_INIT;
@@ -311,7 +311,7 @@ bool pgallow_check(const pgallow *a, const char *host, const char *hostaddr, con
 		int portnum = 5432;
 		int lo, hi;
 		if (*p && (!parse_ports(p, &lo, &hi) || lo != hi)) {
-			err_set(err, "invalid_server", "port '%s' is not a port number", p);
+			err_set(err, ERR_INVALID_SERVER, "port '%s' is not a port number", p);
 			ok = false;
 		} else if (*p) {
 			portnum = lo;

@@ -10,8 +10,11 @@
 #include <time.h>
 
 #include "pg/allow.h"
+#include "util/thread.h"
+#include "util/holders.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/time.h"
 
 /* Statements a pooled connection has prepared: a browsing query is parsed
  * (and, once PostgreSQL settles on a generic plan, planned) once per
@@ -130,18 +133,11 @@ static void entry_free(struct entry *e)
 	free(e);
 }
 
-static bool passed(const struct timespec *deadline)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec > deadline->tv_sec || (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
-}
-
 /* Caller holds the lock. */
 static void watchdog(pgpool *p)
 {
 	for (struct lease *l = p->leases; l; l = l->next)
-		if (!l->fired && passed(&l->deadline)) {
+		if (!l->fired && time_passed(&l->deadline)) {
 			l->fired = true;
 			shutdown(l->fd, SHUT_RDWR);
 		}
@@ -153,15 +149,7 @@ static void *reaper_main(void *arg)
 {
 	pgpool *p = arg;
 	pthread_mutex_lock(&p->lock);
-	while (!p->stopping) {
-		struct timespec wake;
-		clock_gettime(CLOCK_REALTIME, &wake);
-		wake.tv_nsec += 250 * 1000000L;
-		if (wake.tv_nsec >= 1000000000L) {
-			wake.tv_sec++;
-			wake.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&p->stop_cond, &p->lock, &wake);
+	while (thread_nap(&p->stop_cond, &p->lock, &p->stopping, 250)) {
 		watchdog(p);
 		time_t now = time(NULL);
 		for (struct entry *e = p->entries; e; e = e->next) {
@@ -240,6 +228,15 @@ static struct entry **find(pgpool *p, int64_t user_id, int64_t server_id)
 	while (*pp && !((*pp)->user_id == user_id && (*pp)->server_id == server_id))
 		pp = &(*pp)->next;
 	return pp;
+}
+
+/* The user's entry for the server (lock held), or NULL with err not_connected. */
+static struct entry *connected(pgpool *p, int64_t user_id, int64_t server_id, tusk_err *err)
+{
+	struct entry *e = *find(p, user_id, server_id);
+	if (!e)
+		err_set(err, ERR_NOT_CONNECTED, "Connect to this server first.");
+	return e;
 }
 
 static int user_open(pgpool *p, int64_t user_id)
@@ -387,6 +384,14 @@ static struct entry *entry_new(int64_t user_id, int64_t server_id, const pg_targ
 	return e;
 }
 
+/* A copy of e's target (lock held), for work outside the lock. */
+static struct entry *entry_copy(const struct entry *e)
+{
+	return entry_new(e->user_id, e->server_id,
+			 &(pg_target){(const char *const *)e->keywords, (const char *const *)e->values, e->dbname,
+				      e->password, e->role});
+}
+
 /* Maps libpq's connection failure to a code the UI can act on. */
 static void classify(PGconn *c, tusk_err *err)
 {
@@ -396,18 +401,18 @@ static void classify(PGconn *c, tusk_err *err)
 	size_t n = strlen(text);
 	while (n && (text[n - 1] == '\n' || text[n - 1] == ' '))
 		text[--n] = '\0';
-	const char *code = "connection_failed";
+	err_code code = ERR_CONNECTION_FAILED;
 	if (c && PQconnectionNeedsPassword(c))
-		code = "password_required";
+		code = ERR_PASSWORD_REQUIRED;
 	else if (strstr(text, "password authentication failed") || strstr(text, "authentication failed"))
-		code = "authentication_failed";
+		code = ERR_AUTHENTICATION_FAILED;
 	else if (strstr(text, "database \"") && strstr(text, "does not exist"))
-		code = "database_missing";
+		code = ERR_DATABASE_MISSING;
 	else if (strstr(text, "too many clients") || strstr(text, "too many connections") ||
 		 strstr(text, "remaining connection slots"))
-		code = "too_many_connections";
+		code = ERR_TOO_MANY_CONNECTIONS;
 	else if (strstr(text, "SSL") || strstr(text, "encryption"))
-		code = "ssl_failed";
+		code = ERR_SSL_FAILED;
 	err_set(err, code, "%s", text);
 }
 
@@ -416,7 +421,7 @@ static bool run_setup(PGconn *c, const char *sql, tusk_err *err)
 	PGresult *r = PQexec(c, sql);
 	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
-		err_set(err, "connection_failed", "%s", PQresultErrorMessage(r));
+		err_set(err, ERR_CONNECTION_FAILED, "%s", PQresultErrorMessage(r));
 	PQclear(r);
 	return ok;
 }
@@ -454,7 +459,7 @@ static bool params_build(const pgpool *p, const struct entry *e, const char *dbn
 	if (pol->server_mode) {
 		const char *service = entry_value(e, "service");
 		if (service && *service && !pol->allow_service) {
-			err_set(err, "service_not_allowed",
+			err_set(err, ERR_SERVICE_NOT_ALLOWED,
 				"service=%s names a connection service of the Tusk host, which users may not use here "
 				"(the operator enables it with TUSK_PG_SERVICE_FILE); give the host, port and user instead.",
 				service);
@@ -587,17 +592,19 @@ void pgpool_disconnect(pgpool *p, int64_t user_id, int64_t server_id)
 		entry_free(e);
 }
 
-void pgpool_forget_server(pgpool *p, int64_t server_id)
+/* Drops every entry of the user (user_id >= 0) or of the server (else). */
+static void forget(pgpool *p, int64_t user_id, int64_t server_id)
 {
 	pthread_mutex_lock(&p->lock);
 	struct entry **pp = &p->entries, *gone = NULL;
 	while (*pp) {
 		struct entry *e = *pp;
-		if (e->server_id == server_id) {
+		if (user_id >= 0 ? e->user_id == user_id : e->server_id == server_id) {
 			*pp = e->next;
 			e->next = gone;
 			gone = e;
-			waiters_gone(p, -1, server_id);
+			if (user_id < 0)
+				waiters_gone(p, -1, server_id);
 		} else {
 			pp = &e->next;
 		}
@@ -608,45 +615,21 @@ void pgpool_forget_server(pgpool *p, int64_t server_id)
 		entry_free(gone);
 		gone = next;
 	}
+}
+
+void pgpool_forget_server(pgpool *p, int64_t server_id)
+{
+	forget(p, -1, server_id);
 }
 
 void pgpool_disconnect_user(pgpool *p, int64_t user_id)
 {
-	pthread_mutex_lock(&p->lock);
-	struct entry **pp = &p->entries, *gone = NULL;
-	while (*pp) {
-		struct entry *e = *pp;
-		if (e->user_id == user_id) {
-			*pp = e->next;
-			e->next = gone;
-			gone = e;
-		} else {
-			pp = &e->next;
-		}
-	}
-	pthread_mutex_unlock(&p->lock);
-	while (gone) {
-		struct entry *next = gone->next;
-		entry_free(gone);
-		gone = next;
-	}
+	forget(p, user_id, 0);
 }
 
 size_t pgpool_holders(pgpool *p, int64_t **pairs)
 {
-	pthread_mutex_lock(&p->lock);
-	size_t n = 0;
-	for (struct entry *e = p->entries; e; e = e->next)
-		n++;
-	int64_t *v = xcalloc(n ? 2 * n : 1, sizeof(*v));
-	size_t k = 0;
-	for (struct entry *e = p->entries; e; e = e->next) {
-		v[k++] = e->user_id;
-		v[k++] = e->server_id;
-	}
-	pthread_mutex_unlock(&p->lock);
-	*pairs = v;
-	return n;
+	return HOLDERS(&p->lock, &p->entries, struct entry, pairs);
 }
 
 bool pgpool_is_connected(pgpool *p, int64_t user_id, int64_t server_id)
@@ -657,8 +640,10 @@ bool pgpool_is_connected(pgpool *p, int64_t user_id, int64_t server_id)
 	return yes;
 }
 
-int pgpool_server_version(pgpool *p, int64_t user_id, int64_t server_id)
+int pgpool_server_version(const pgpool_ref *at)
 {
+	pgpool *p = at->pool;
+	int64_t user_id = at->user_id, server_id = at->server_id;
 	pthread_mutex_lock(&p->lock);
 	struct entry *e = *find(p, user_id, server_id);
 	int v = e ? e->server_version_num : 0;
@@ -674,15 +659,12 @@ int pgpool_server_version(pgpool *p, int64_t user_id, int64_t server_id)
 static PGconn *borrow(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, uint64_t *gen,
 		      struct prepared **prep, tusk_err *err)
 {
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += p->lim.pool_wait_s;
+	struct timespec until = time_after_ms(CLOCK_REALTIME, (int64_t)p->lim.pool_wait_s * 1000);
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
-		struct entry *e = *find(p, user_id, server_id);
+		struct entry *e = connected(p, user_id, server_id, err);
 		if (!e) {
 			pthread_mutex_unlock(&p->lock);
-			err_set(err, "not_connected", "Connect to this server first.");
 			return NULL;
 		}
 		const char *db = dbname ? dbname : e->dbname;
@@ -727,7 +709,7 @@ static PGconn *borrow(pgpool *p, int64_t user_id, int64_t server_id, const char 
 				continue;
 			if (!w.slot) {
 				pthread_mutex_unlock(&p->lock);
-				err_set(err, "pool_busy",
+				err_set(err, ERR_POOL_BUSY,
 					"All your connections to PostgreSQL servers are busy (TUSK_PG_MAX_CONNECTIONS_PER_USER "
 					"%d, TUSK_PG_MAX_CONNECTIONS_PER_SERVER %d) and none came free in %d s; try again in a "
 					"moment or close query tabs.",
@@ -741,10 +723,7 @@ static PGconn *borrow(pgpool *p, int64_t user_id, int64_t server_id, const char 
 			e->open++;
 		uint64_t seen = e->gen;
 		/* copy what open_conn needs: e may be replaced while we connect without the lock */
-		struct entry *snapshot =
-			entry_new(user_id, server_id,
-				  &(pg_target){(const char *const *)e->keywords, (const char *const *)e->values, e->dbname,
-					       e->password, e->role});
+		struct entry *snapshot = entry_copy(e);
 		char *dbcopy = xstrdup(db);
 		pthread_mutex_unlock(&p->lock);
 		PGconn *conn = open_conn(p, snapshot, dbcopy, p->lim.statement_timeout_ms, err);
@@ -770,14 +749,7 @@ static struct lease *lease_take(pgpool *p, PGconn *conn)
 		return NULL;
 	struct lease *l = xcalloc(1, sizeof(*l));
 	l->fd = PQsocket(conn);
-	clock_gettime(CLOCK_MONOTONIC, &l->deadline);
-	long ms = (long)p->lim.statement_timeout_ms + 2000;
-	l->deadline.tv_sec += ms / 1000;
-	l->deadline.tv_nsec += (ms % 1000) * 1000000L;
-	if (l->deadline.tv_nsec >= 1000000000L) {
-		l->deadline.tv_sec++;
-		l->deadline.tv_nsec -= 1000000000L;
-	}
+	l->deadline = time_after_ms(CLOCK_MONOTONIC, (int64_t)p->lim.statement_timeout_ms + 2000);
 	pthread_mutex_lock(&p->lock);
 	l->next = p->leases;
 	p->leases = l;
@@ -803,7 +775,7 @@ static bool lease_end(pgpool *p, struct lease *l)
 
 static void timed_out(const pgpool *p, tusk_err *err)
 {
-	err_set(err, "server_timeout",
+	err_set(err, ERR_SERVER_TIMEOUT,
 		"The PostgreSQL server did not answer within %d s (TUSK_PG_STATEMENT_TIMEOUT and 2 s): it may be "
 		"overloaded, stopped or unreachable. Try again; the connection was replaced.",
 		(p->lim.statement_timeout_ms + 2000 + 999) / 1000);
@@ -837,16 +809,11 @@ bool pgpool_client_conninfo(pgpool *p, int64_t user_id, int64_t server_id, const
 {
 	*conninfo = *password = *role = NULL;
 	pthread_mutex_lock(&p->lock);
-	struct entry *e = *find(p, user_id, server_id);
-	if (!e) {
-		pthread_mutex_unlock(&p->lock);
-		err_set(err, "not_connected", "Connect to this server first.");
-		return false;
-	}
-	struct entry *snapshot = entry_new(user_id, server_id,
-					   &(pg_target){(const char *const *)e->keywords, (const char *const *)e->values,
-							e->dbname, e->password, e->role});
+	struct entry *e = connected(p, user_id, server_id, err);
+	struct entry *snapshot = e ? entry_copy(e) : NULL;
 	pthread_mutex_unlock(&p->lock);
+	if (!snapshot)
+		return false;
 	/* a program on Tusk's host gets the same pins as Tusk's own connections; for another
 	 * server (a subscription's CONNECTION) files of Tusk's host mean nothing */
 	bool local = passfile != NULL;
@@ -882,16 +849,15 @@ bool pgpool_client_conninfo(pgpool *p, int64_t user_id, int64_t server_id, const
 PGconn *pgpool_open_dedicated(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, tusk_err *err)
 {
 	pthread_mutex_lock(&p->lock);
-	struct entry *e = *find(p, user_id, server_id);
+	struct entry *e = connected(p, user_id, server_id, err);
 	if (!e) {
 		pthread_mutex_unlock(&p->lock);
-		err_set(err, "not_connected", "Connect to this server first.");
 		return NULL;
 	}
 	if (e->open + dedicated_open(p, user_id, server_id) >= p->lim.per_server_cap &&
 	    !close_one_idle(p, user_id, e)) {
 		pthread_mutex_unlock(&p->lock);
-		err_set(err, "too_many_server_connections",
+		err_set(err, ERR_TOO_MANY_SERVER_CONNECTIONS,
 			"You have %d connections to this server open in Tusk (query tabs and browsing), the most allowed "
 			"(TUSK_PG_MAX_CONNECTIONS_PER_SERVER): close a query tab first.",
 			p->lim.per_server_cap);
@@ -904,9 +870,7 @@ PGconn *pgpool_open_dedicated(pgpool *p, int64_t user_id, int64_t server_id, con
 		(*dp)->server_id = server_id;
 	}
 	(*dp)->n++;
-	struct entry *snapshot = entry_new(user_id, server_id,
-					   &(pg_target){(const char *const *)e->keywords, (const char *const *)e->values,
-							e->dbname, e->password, e->role});
+	struct entry *snapshot = entry_copy(e);
 	pthread_mutex_unlock(&p->lock);
 	PGconn *conn = open_conn(p, snapshot, dbname ? dbname : snapshot->dbname, 0, err);
 	entry_free(snapshot);
@@ -1008,65 +972,89 @@ void pg_error_fill(pg_error *pe, const PGresult *r, PGconn *c)
 	pe->position = v ? atoi(v) : 0;
 }
 
-PGresult *pgpool_query(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, const char *sql,
-		       int nparams, const char *const *params, pg_error *pgerr, tusk_err *err)
+/* A connection borrowed for one piece of work, under a lease (its deadline). */
+struct borrowed {
+	const pgpool_ref *at;
+	const char *dbname;
+	PGconn *conn;
+	uint64_t gen;
+	struct prepared *prep;
+	struct lease *lease;
+};
+
+static bool take(const pgpool_ref *at, const char *dbname, struct borrowed *b, tusk_err *err)
+{
+	*b = (struct borrowed){.at = at, .dbname = dbname};
+	b->conn = borrow(at->pool, at->user_id, at->server_id, dbname, &b->gen, &b->prep, err);
+	if (!b->conn)
+		return false;
+	b->lease = lease_take(at->pool, b->conn);
+	return true;
+}
+
+/* Ends the lease; true when its deadline fired (the connection is broken). */
+static bool end_lease(struct borrowed *b)
+{
+	return lease_end(b->at->pool, b->lease);
+}
+
+static void give_back_borrowed(struct borrowed *b)
+{
+	give_back(b->at->pool, b->at->user_id, b->at->server_id, b->gen, b->dbname, b->conn, b->prep);
+}
+
+PGresult *pgpool_query(const pgpool_ref *at, const char *dbname, const char *sql, int nparams,
+		       const char *const *params, pg_error *pgerr, tusk_err *err)
 {
 	if (pgerr)
 		memset(pgerr, 0, sizeof(*pgerr));
 	for (int attempt = 0; attempt < 2; attempt++) {
-		uint64_t owner = 0;
-		struct prepared *prep = NULL;
-		PGconn *conn = borrow(p, user_id, server_id, dbname, &owner, &prep, err);
-		if (!conn)
+		struct borrowed b;
+		if (!take(at, dbname, &b, err))
 			return NULL;
-		struct lease *l = lease_take(p, conn);
-		PGresult *r = exec_prepared(conn, &prep, sql, nparams, params);
-		bool fired = lease_end(p, l);
+		PGresult *r = exec_prepared(b.conn, &b.prep, sql, nparams, params);
+		bool fired = end_lease(&b);
 		ExecStatusType st = PQresultStatus(r);
-		bool lost = PQstatus(conn) != CONNECTION_OK;
+		bool lost = PQstatus(b.conn) != CONNECTION_OK;
 		if (!fired && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
-			give_back(p, user_id, server_id, owner, dbname, conn, prep);
+			give_back_borrowed(&b);
 			return r;
 		}
 		if (fired) {
 			PQclear(r);
-			give_back(p, user_id, server_id, owner, dbname, conn, prep);
-			timed_out(p, err);
+			give_back_borrowed(&b);
+			timed_out(at->pool, err);
 			return NULL;
 		}
 		if (lost && attempt == 0) {
 			/* the server restarted or dropped us: reconnect once */
 			log_msg(LOG_INFO, "PostgreSQL connection lost; reconnecting", NULL);
 			PQclear(r);
-			give_back(p, user_id, server_id, owner, dbname, conn, prep);
+			give_back_borrowed(&b);
 			continue;
 		}
 		pg_error local;
-		pg_error_fill(pgerr ? pgerr : &local, r, conn);
-		err_set(err, lost ? "connection_lost" : "query_failed", "%s",
+		pg_error_fill(pgerr ? pgerr : &local, r, b.conn);
+		err_set(err, lost ? ERR_CONNECTION_LOST : ERR_QUERY_FAILED, "%s",
 			(pgerr ? pgerr : &local)->message);
 		PQclear(r);
-		give_back(p, user_id, server_id, owner, dbname, conn, prep);
+		give_back_borrowed(&b);
 		return NULL;
 	}
 	return NULL;
 }
 
-bool pgpool_with_conn(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, pgpool_conn_fn fn, void *ctx,
-		      tusk_err *err)
+bool pgpool_with_conn(const pgpool_ref *at, const char *dbname, pgpool_conn_fn fn, void *ctx, tusk_err *err)
 {
-	uint64_t gen = 0;
-	struct prepared *prep = NULL;
-	PGconn *conn = borrow(p, user_id, server_id, dbname, &gen, &prep, err);
-	if (!conn)
+	struct borrowed b;
+	if (!take(at, dbname, &b, err))
 		return false;
-	struct lease *l = lease_take(p, conn);
-	bool ok = fn(ctx, conn, err);
-	if (lease_end(p, l)) {
+	bool ok = fn(ctx, b.conn, err);
+	if (end_lease(&b)) {
 		ok = false;
-		timed_out(p, err);
+		timed_out(at->pool, err);
 	}
-	give_back(p, user_id, server_id, gen, dbname, conn, prep);
+	give_back_borrowed(&b);
 	return ok;
 }
 

@@ -14,6 +14,12 @@
 
 typedef struct pgpool pgpool;
 
+/* Whose connections to which server: what every pooled call names. */
+typedef struct {
+	pgpool *pool;
+	int64_t user_id, server_id;
+} pgpool_ref;
+
 /* libpq keyword/value pairs for one server, as the caller built them. */
 typedef struct {
 	const char *const *keywords; /* NULL-terminated, without dbname and password */
@@ -85,9 +91,9 @@ void pgpool_forget_server(pgpool *p, int64_t server_id);
  * statement timeout and 2 s (the connection is closed, not reused);
  * pg_error set for PostgreSQL errors. pgpool_with_conn has the same
  * deadline and codes. */
-PGresult *pgpool_query(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, const char *sql,
-		       int nparams, const char *const *params, pg_error *pgerr, tusk_err *err);
-int pgpool_server_version(pgpool *p, int64_t user_id, int64_t server_id);
+PGresult *pgpool_query(const pgpool_ref *at, const char *dbname, const char *sql, int nparams,
+		       const char *const *params, pg_error *pgerr, tusk_err *err);
+int pgpool_server_version(const pgpool_ref *at);
 /* Browsing connections open (idle and borrowed), over all users and servers. */
 int pgpool_open_count(pgpool *p);
 
@@ -106,8 +112,8 @@ bool pgpool_client_conninfo(pgpool *p, int64_t user_id, int64_t server_id, const
  * statements, e.g. a transaction); the connection goes back to the pool,
  * or is closed when fn left it broken or inside a transaction. */
 typedef bool (*pgpool_conn_fn)(void *ctx, PGconn *conn, tusk_err *err);
-bool pgpool_with_conn(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, pgpool_conn_fn fn, void *ctx,
-		      tusk_err *err) __attribute__((warn_unused_result));
+bool pgpool_with_conn(const pgpool_ref *at, const char *dbname, pgpool_conn_fn fn, void *ctx, tusk_err *err)
+	__attribute__((warn_unused_result));
 /* A new connection outside the pool (a query-tool tab owns it), with the
  * credentials the user connected with and no statement timeout; it counts
  * toward per_server_cap until pgpool_dedicated_closed (err code

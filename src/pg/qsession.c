@@ -7,14 +7,18 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "pg/spool.h"
+#include "util/holders.h"
+#include "util/thread.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/time.h"
 
 #define MAX_NOTICES 1000
 #define MAX_RESULTS 256
@@ -69,7 +73,7 @@ struct qsession {
 	uint64_t execution_id;
 
 	/* what the last script produced */
-	const char *state; /* idle, running, done, error, cancelled, closed */
+	enum qsession_state state;
 	struct result results[MAX_RESULTS];
 	int nresults;
 	struct message *notices;
@@ -92,11 +96,20 @@ struct qmanager {
 	qsession_done_fn done;
 	void *done_ctx;
 	struct qsession *sessions;
-	bool stopping;
+	atomic_bool stopping; /* read without the lock */
 	void (*conn_closed)(void *ctx, int64_t user_id, int64_t server_id);
 	void *conn_closed_ctx;
 	char tag[sodium_base64_ENCODED_LEN(8, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
 };
+
+const char *qsession_state_name(enum qsession_state state)
+{
+	static const char *const names[] = {
+		[QSESSION_IDLE] = "idle",	   [QSESSION_RUNNING] = "running",     [QSESSION_DONE] = "done",
+		[QSESSION_ERROR] = "error", [QSESSION_CANCELLED] = "cancelled", [QSESSION_CLOSED] = "closed",
+	};
+	return names[state];
+}
 
 qmanager *qmanager_new(const char *spool_dir, int idle_seconds, size_t mem_per_result, qsession_done_fn done,
 		       void *done_ctx)
@@ -124,12 +137,7 @@ bool qmanager_issued(qmanager *m, const char *id)
 
 int qmanager_count(qmanager *m)
 {
-	pthread_mutex_lock(&m->lock);
-	int n = 0;
-	for (struct qsession *s = m->sessions; s; s = s->next)
-		n++;
-	pthread_mutex_unlock(&m->lock);
-	return n;
+	return (int)HOLDERS_COUNT(&m->lock, &m->sessions, struct qsession);
 }
 
 int qmanager_count_user(qmanager *m, int64_t user_id)
@@ -306,13 +314,6 @@ static void resolve_types(qsession *s)
 	str_free(&oids);
 }
 
-static double ms_since(const struct timespec *t)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t->tv_sec) * 1e3 + (double)(now.tv_nsec - t->tv_nsec) / 1e6;
-}
-
 static bool simple(qsession *s, const char *sql)
 {
 	PGresult *r = PQexec(s->conn, sql);
@@ -424,9 +425,9 @@ static void run_script(qsession *s, char *sql, qexec_opts opts)
 	collect_notifications(s);
 	resolve_types(s);
 	/* history first, then the final state: whoever sees "done" finds the history entry */
-	const char *final = cancelled ? "cancelled" : failed ? "error" : "done";
+	enum qsession_state final = cancelled ? QSESSION_CANCELLED : failed ? QSESSION_ERROR : QSESSION_DONE;
 	pthread_mutex_lock(&s->lock);
-	double elapsed = ms_since(&s->started);
+	double elapsed = time_ms_since(&s->started);
 	int64_t rows = 0;
 	for (int i = 0; i < s->nresults; i++)
 		rows += s->results[i].rows ? (int64_t)spool_rows(s->results[i].rows) : 0;
@@ -435,7 +436,7 @@ static void run_script(qsession *s, char *sql, qexec_opts opts)
 		.server_id = s->server_id,
 		.database = s->dbname,
 		.sql = sql,
-		.status = final,
+		.status = qsession_state_name(final),
 		.error = s->error.set ? xstrdup(s->error.message) : NULL,
 		.started_at = (int64_t)time(NULL) - (int64_t)(elapsed / 1000),
 		.duration_ms = (int64_t)elapsed,
@@ -558,7 +559,7 @@ static void *worker_main(void *arg)
 		}
 	}
 	pthread_mutex_lock(&s->lock);
-	s->state = "closed";
+	s->state = QSESSION_CLOSED;
 	bump(s);
 	pthread_mutex_unlock(&s->lock);
 	qsession_release(s); /* the worker's reference */
@@ -587,7 +588,7 @@ qsession *qsession_open(qmanager *m, PGconn *conn, int64_t user_id, const char *
 	s->conn = conn;
 	s->cancel = PQgetCancel(conn);
 	s->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	s->state = "idle";
+	s->state = QSESSION_IDLE;
 	s->txn = PQtransactionStatus(conn);
 	s->last_used = time(NULL);
 	s->refs = 3; /* manager list, worker, caller */
@@ -601,12 +602,7 @@ qsession *qsession_open(qmanager *m, PGconn *conn, int64_t user_id, const char *
 	m->sessions = s;
 	m->workers++;
 	pthread_mutex_unlock(&m->lock);
-	pthread_t t;
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_create(&t, &attr, worker_main, s);
-	pthread_attr_destroy(&attr);
+	thread_detached(worker_main, s);
 	return s;
 }
 
@@ -638,7 +634,7 @@ void qsession_close(qmanager *m, qsession *s)
 		return;
 	pthread_mutex_lock(&s->lock);
 	s->closing = true;
-	bool running = strcmp(s->state, "running") == 0;
+	bool running = s->state == QSESSION_RUNNING;
 	bump(s);
 	pthread_mutex_unlock(&s->lock);
 	if (running)
@@ -687,10 +683,17 @@ size_t qmanager_holders(qmanager *m, qholder **out)
 
 bool qmanager_stopping(qmanager *m)
 {
-	pthread_mutex_lock(&m->lock);
-	bool stopping = m->stopping;
-	pthread_mutex_unlock(&m->lock);
-	return stopping;
+	return atomic_load(&m->stopping);
+}
+
+void qmanager_free(qmanager *m)
+{
+	if (!m)
+		return;
+	pthread_mutex_destroy(&m->lock);
+	pthread_cond_destroy(&m->workers_done);
+	free(m->spool_dir);
+	free(m);
 }
 
 void qmanager_shutdown(qmanager *m, int timeout_ms)
@@ -709,24 +712,10 @@ void qmanager_shutdown(qmanager *m, int timeout_ms)
 		qsession_close(m, s);
 		qsession_release(s);
 	}
-	struct timespec deadline;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += timeout_ms / 1000 + 1;
+	struct timespec deadline = time_after_ms(CLOCK_REALTIME, (int64_t)timeout_ms + 1000);
 	pthread_mutex_lock(&m->lock);
-	while (m->workers > 0)
-		if (pthread_cond_timedwait(&m->workers_done, &m->lock, &deadline) == ETIMEDOUT)
-			break;
+	thread_wait_zero(&m->workers_done, &m->lock, &m->workers, &deadline);
 	pthread_mutex_unlock(&m->lock);
-}
-
-void qmanager_free(qmanager *m)
-{
-	if (!m)
-		return;
-	pthread_mutex_destroy(&m->lock);
-	pthread_cond_destroy(&m->workers_done);
-	free(m->spool_dir);
-	free(m);
 }
 
 bool qsession_execute(qsession *s, const char *sql, const qexec_opts *o, uint64_t *execution_id, tusk_err *err)
@@ -734,16 +723,16 @@ bool qsession_execute(qsession *s, const char *sql, const qexec_opts *o, uint64_
 	/* wait for window readers of the old results (each reads one window) */
 	pthread_rwlock_wrlock(&s->results_rw);
 	pthread_mutex_lock(&s->lock);
-	if (s->pending || strcmp(s->state, "running") == 0 || s->closing) {
+	if (s->pending || s->state == QSESSION_RUNNING || s->closing) {
 		pthread_mutex_unlock(&s->lock);
 		pthread_rwlock_unlock(&s->results_rw);
-		err_set(err, "busy", "A query is still running in this tab: wait for it or cancel it.");
+		err_set(err, ERR_BUSY, "A query is still running in this tab: wait for it or cancel it.");
 		return false;
 	}
 	clear_results(s);
 	s->pending = xstrdup(sql);
 	s->opts = *o;
-	s->state = "running";
+	s->state = QSESSION_RUNNING;
 	clock_gettime(CLOCK_MONOTONIC, &s->started);
 	s->elapsed_ms = 0;
 	*execution_id = ++s->execution_id;
@@ -768,14 +757,9 @@ static void *cancel_main(void *arg)
 void qsession_cancel(qsession *s)
 {
 	/* may be called with s->lock held: it only touches the atomic refs */
-	pthread_t t;
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	retain(s);
-	if (pthread_create(&t, &attr, cancel_main, s) != 0)
+	if (!thread_detached(cancel_main, s))
 		qsession_release(s);
-	pthread_attr_destroy(&attr);
 }
 
 static const char *txn_name(PGTransactionStatusType t)
@@ -797,13 +781,12 @@ static const char *txn_name(PGTransactionStatusType t)
 void qsession_status_json(qsession *s, json_writer *w)
 {
 	pthread_mutex_lock(&s->lock);
-	bool running = strcmp(s->state, "running") == 0;
+	bool running = s->state == QSESSION_RUNNING;
 	jw_obj_begin(w);
-	jw_kv_str(w, "state", s->state);
-	jw_kv_str(w, "transaction", running ? "active" : txn_name(s->txn));
-	jw_kv_int(w, "execution_id", (int64_t)s->execution_id);
+	jw_fields(w, "ssi", "state", qsession_state_name(s->state), "transaction", running ? "active" : txn_name(s->txn),
+		  "execution_id", (int64_t)s->execution_id);
 	jw_key(w, "elapsed_ms");
-	jw_double(w, running ? ms_since(&s->started) : s->elapsed_ms);
+	jw_double(w, running ? time_ms_since(&s->started) : s->elapsed_ms);
 	jw_kv_str(w, "database", s->dbname);
 	jw_key(w, "results");
 	jw_arr_begin(w);
@@ -813,44 +796,27 @@ void qsession_status_json(qsession *s, json_writer *w)
 		jw_key(w, "columns");
 		jw_arr_begin(w);
 		for (int c = 0; c < r->ncols; c++) {
-			jw_obj_begin(w);
-			jw_kv_str(w, "name", r->cols[c].name);
-			jw_kv_int(w, "type_oid", r->cols[c].type_oid);
-			jw_kv_str(w, "type", r->cols[c].type);
-			jw_obj_end(w);
+			jw_object(w, "sis", "name", r->cols[c].name, "type_oid", (int64_t)r->cols[c].type_oid, "type",
+				  r->cols[c].type);
 		}
 		jw_arr_end(w);
-		jw_kv_int(w, "row_count", r->rows ? (int64_t)spool_rows(r->rows) : 0);
-		jw_kv_bool(w, "has_rows", r->rows != NULL);
-		jw_kv_str(w, "command", r->command);
-		jw_kv_bool(w, "complete", r->complete);
+		jw_fields(w, "ibsb", "row_count", r->rows ? (int64_t)spool_rows(r->rows) : (int64_t)0, "has_rows",
+			  r->rows != NULL, "command", r->command, "complete", r->complete);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
 	jw_key(w, "notices");
 	jw_arr_begin(w);
 	for (int i = 0; i < s->nnotices; i++) {
-		jw_obj_begin(w);
-		jw_kv_str(w, "severity", s->notices[i].severity);
-		jw_kv_str(w, "message", s->notices[i].text);
-		jw_obj_end(w);
+		jw_object(w, "ss", "severity", s->notices[i].severity, "message", s->notices[i].text);
 	}
 	jw_arr_end(w);
 	jw_kv_int(w, "notices_dropped", s->notices_dropped);
 	jw_key(w, "error");
 	if (s->error.set) {
-		jw_obj_begin(w);
-		jw_kv_str(w, "sqlstate", s->error.sqlstate);
-		jw_kv_str(w, "message", s->error.message);
-		jw_kv_str(w, "detail", s->error.detail);
-		jw_kv_str(w, "hint", s->error.hint);
-		jw_kv_str(w, "where", s->error.where);
-		jw_key(w, "position");
-		if (s->error.position)
-			jw_int(w, s->error.position);
-		else
-			jw_null(w);
-		jw_obj_end(w);
+		jw_object(w, "sssssn", "sqlstate", s->error.sqlstate, "message", s->error.message, "detail",
+			  s->error.detail, "hint", s->error.hint, "where", s->error.where, "position",
+			  (int64_t)s->error.position);
 	} else {
 		jw_null(w);
 	}
@@ -862,11 +828,11 @@ void qsession_status_json(qsession *s, json_writer *w)
 static spool *result_spool(qsession *s, int k, tusk_err *err)
 {
 	if (k < 0 || k >= s->nresults) {
-		err_set(err, "not_found", "There is no result %d.", k);
+		err_set(err, ERR_NOT_FOUND, "There is no result %d.", k);
 		return NULL;
 	}
 	if (!s->results[k].rows) {
-		err_set(err, "not_found", "Result %d is a command without rows.", k);
+		err_set(err, ERR_NOT_FOUND, "Result %d is a command without rows.", k);
 		return NULL;
 	}
 	return s->results[k].rows;
@@ -993,14 +959,14 @@ bool qsession_value_json(qsession *s, int result, uint64_t row, int col, json_wr
 	pthread_mutex_unlock(&s->lock);
 	bool ok = sp != NULL;
 	if (ok && (col < 0 || col >= ncols || row >= spool_rows(sp))) {
-		err_set(err, "not_found", "Result %d has no row %" PRIu64 " with a column %d.", result, row, col);
+		err_set(err, ERR_NOT_FOUND, "Result %d has no row %" PRIu64 " with a column %d.", result, row, col);
 		ok = false;
 	}
 	struct one_value v = {w, col, false};
 	if (ok)
 		ok = spool_read(sp, row, 1, value_row, &v, err);
 	if (ok && !v.found) {
-		err_set(err, "not_found", "Result %d has no row %" PRIu64 " with a column %d.", result, row, col);
+		err_set(err, ERR_NOT_FOUND, "Result %d has no row %" PRIu64 " with a column %d.", result, row, col);
 		ok = false;
 	}
 	pthread_rwlock_unlock(&s->results_rw);
@@ -1015,7 +981,7 @@ bool qsession_result_read(qsession *s, uint64_t execution_id, int result, uint64
 	pthread_mutex_lock(&s->lock);
 	spool *sp = s->execution_id == execution_id ? result_spool(s, result, err) : NULL;
 	if (s->execution_id != execution_id)
-		err_set(err, "superseded", "The tab ran another query; this result is gone.");
+		err_set(err, ERR_SUPERSEDED, "The tab ran another query; this result is gone.");
 	pthread_mutex_unlock(&s->lock);
 	bool ok = sp != NULL;
 	if (ok && rows_total)
@@ -1044,14 +1010,7 @@ bool qsession_result_columns(qsession *s, int result, uint64_t *execution_id, in
 
 uint64_t qsession_wait(qsession *s, uint64_t seen, int timeout_ms, bool *closed)
 {
-	struct timespec deadline;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += timeout_ms / 1000;
-	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
+	struct timespec deadline = time_after_ms(CLOCK_REALTIME, timeout_ms);
 	pthread_mutex_lock(&s->lock);
 	while (s->version == seen && !s->closing)
 		if (pthread_cond_timedwait(&s->changed, &s->lock, &deadline) == ETIMEDOUT)

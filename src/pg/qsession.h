@@ -13,6 +13,10 @@
 #include "util/err.h"
 #include "util/json.h"
 
+/* Where a tab's session stands, as its status says. */
+enum qsession_state { QSESSION_IDLE, QSESSION_RUNNING, QSESSION_DONE, QSESSION_ERROR, QSESSION_CANCELLED, QSESSION_CLOSED };
+const char *qsession_state_name(enum qsession_state state);
+
 typedef struct qmanager qmanager;
 typedef struct qsession qsession;
 

@@ -1,6 +1,8 @@
 #include "pg/quote.h"
 
+#include <jansson.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 static void quoted(str *out, char quote, const char *text, size_t n)
 {
@@ -38,4 +40,46 @@ void pg_quote_literal(str *out, const char *text, size_t n)
 		str_append_char(out, text[i]);
 	}
 	str_append_char(out, '\'');
+}
+
+char *pg_json_text(json_t *v)
+{
+	if (json_is_string(v))
+		return xstrdup(json_string_value(v));
+	char buf[32];
+	if (json_is_integer(v)) {
+		snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(v));
+		return xstrdup(buf);
+	}
+	if (json_is_boolean(v))
+		return xstrdup(json_is_true(v) ? "1" : "0");
+	return NULL;
+}
+
+char *pg_array_literal(const char *json_array)
+{
+	json_t *a = json_array ? json_loads(json_array, 0, NULL) : NULL;
+	if (!json_is_array(a) || json_array_size(a) == 0) {
+		json_decref(a);
+		return NULL;
+	}
+	str s = STR_INIT;
+	str_append_char(&s, '{');
+	size_t i;
+	json_t *v;
+	json_array_foreach(a, i, v)
+	{
+		if (i)
+			str_append_char(&s, ',');
+		str_append_char(&s, '"');
+		for (const char *c = json_string_value(v); c && *c; c++) {
+			if (*c == '"' || *c == '\\')
+				str_append_char(&s, '\\');
+			str_append_char(&s, *c);
+		}
+		str_append_char(&s, '"');
+	}
+	str_append_char(&s, '}');
+	json_decref(a);
+	return str_take(&s);
 }

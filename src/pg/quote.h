@@ -14,5 +14,12 @@
 
 void pg_quote_ident(str *out, const char *name);
 void pg_quote_literal(str *out, const char *text, size_t n);
+/* A JSON scalar (string, integer, boolean) as the text PostgreSQL and
+ * libpq read, malloc'd; NULL for other types. */
+struct json_t;
+char *pg_json_text(struct json_t *v);
+/* A JSON array text of names as a text[] literal ("{\"a\",\"b\"}"),
+ * malloc'd; NULL when it is empty or no array. */
+char *pg_array_literal(const char *json_array);
 
 #endif

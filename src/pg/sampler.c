@@ -7,9 +7,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/thread.h"
+#include "util/holders.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/time.h"
 
 /* Cumulative counters a sample turns into per-second rates. */
 static const char *const counters[] = {"commits", "rollbacks", "inserted", "updated", "deleted", "fetched",
@@ -157,12 +160,11 @@ static void *sampler_main(void *arg)
 		pthread_mutex_unlock(&ss->lock);
 		if (stop)
 			break;
-		struct timespec started;
-		clock_gettime(CLOCK_MONOTONIC, &started);
 		const char *params[1] = {s->database};
 		pg_error pe;
 		tusk_err err = {0};
-		PGresult *r = pgpool_query(ss->pool, s->user_id, s->server_id, s->database, sample_sql, 1, params, &pe, &err);
+		pgpool_ref at = {ss->pool, s->user_id, s->server_id};
+		PGresult *r = pgpool_query(&at, s->database, sample_sql, 1, params, &pe, &err);
 		str out = STR_INIT;
 		if (r && PQntuples(r) == 1) {
 			double now[NCOUNTERS], now_time;
@@ -180,15 +182,7 @@ static void *sampler_main(void *arg)
 		PQclear(r);
 		publish(s, str_take(&out));
 		/* sleep the rest of the interval, waking early to stop */
-		struct timespec wake;
-		clock_gettime(CLOCK_REALTIME, &wake);
-		long ms = ss->interval_ms;
-		wake.tv_sec += ms / 1000;
-		wake.tv_nsec += (ms % 1000) * 1000000L;
-		if (wake.tv_nsec >= 1000000000L) {
-			wake.tv_sec++;
-			wake.tv_nsec -= 1000000000L;
-		}
+		struct timespec wake = time_after_ms(CLOCK_REALTIME, ss->interval_ms);
 		pthread_mutex_lock(&ss->lock);
 		while (!s->stop && !ss->closing)
 			if (pthread_cond_timedwait(&ss->done, &ss->lock, &wake) == ETIMEDOUT)
@@ -230,12 +224,7 @@ sampler *sampler_watch(samplers *ss, int64_t user_id, int64_t server_id, const c
 		s->next = ss->list;
 		ss->list = s;
 		ss->threads++;
-		pthread_t t;
-		pthread_attr_t attr;
-		pthread_attr_init(&attr);
-		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-		pthread_create(&t, &attr, sampler_main, s);
-		pthread_attr_destroy(&attr);
+		thread_detached(sampler_main, s);
 	}
 	s->watchers++;
 	s->refs++;
@@ -260,14 +249,7 @@ void sampler_unwatch(samplers *ss, sampler *s)
 uint64_t sampler_next(sampler *s, uint64_t seq, int timeout_ms, char **json, bool *closed)
 {
 	samplers *ss = s->owner;
-	struct timespec deadline;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += timeout_ms / 1000;
-	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
+	struct timespec deadline = time_after_ms(CLOCK_REALTIME, timeout_ms);
 	pthread_mutex_lock(&ss->lock);
 	while (s->seq == seq && !s->stop && !ss->closing)
 		if (pthread_cond_timedwait(&s->fresh, &ss->lock, &deadline) == ETIMEDOUT)
@@ -296,34 +278,18 @@ int samplers_stop_for(samplers *ss, int64_t user_id, int64_t server_id)
 
 size_t samplers_holders(samplers *ss, int64_t **pairs)
 {
-	pthread_mutex_lock(&ss->lock);
-	size_t n = 0;
-	for (sampler *s = ss->list; s; s = s->next)
-		n++;
-	int64_t *p = xcalloc(n ? 2 * n : 1, sizeof(*p));
-	size_t k = 0;
-	for (sampler *s = ss->list; s; s = s->next) {
-		p[k++] = s->user_id;
-		p[k++] = s->server_id;
-	}
-	pthread_mutex_unlock(&ss->lock);
-	*pairs = p;
-	return n;
+	return HOLDERS(&ss->lock, &ss->list, sampler, pairs);
 }
 
 void samplers_shutdown(samplers *ss, int timeout_ms)
 {
-	struct timespec deadline;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += timeout_ms / 1000 + 1;
+	struct timespec deadline = time_after_ms(CLOCK_REALTIME, (int64_t)timeout_ms + 1000);
 	pthread_mutex_lock(&ss->lock);
 	ss->closing = true;
 	for (sampler *s = ss->list; s; s = s->next)
 		pthread_cond_broadcast(&s->fresh);
 	pthread_cond_broadcast(&ss->done);
-	while (ss->threads > 0)
-		if (pthread_cond_timedwait(&ss->done, &ss->lock, &deadline) == ETIMEDOUT)
-			break;
+	thread_wait_zero(&ss->done, &ss->lock, &ss->threads, &deadline);
 	pthread_mutex_unlock(&ss->lock);
 }
 

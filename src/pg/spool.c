@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,7 @@ struct spool {
 	int ncols;
 	size_t mem_limit;
 	char *dir;
-	uint64_t rows;
+	_Atomic uint64_t rows; /* written under the lock, read without it by spool_rows */
 	/* data: file holds [0, data_flushed); buf holds the rest */
 	int data_fd;
 	uint64_t data_flushed;
@@ -66,49 +67,42 @@ static int temp_file(const char *dir, tusk_err *err)
 	snprintf(path, sizeof(path), "%s/spool-XXXXXX", dir);
 	fd = mkostemp(path, O_CLOEXEC);
 	if (fd < 0) {
-		err_set(err, "spool_failed", "cannot create a result file in %s: %s", dir, strerror(errno));
+		err_set(err, ERR_SPOOL_FAILED, "cannot create a result file in %s: %s", dir, strerror(errno));
 		return -1;
 	}
 	unlink(path);
 	return fd;
 }
 
-static bool write_all(int fd, const void *p, size_t n, uint64_t at, tusk_err *err)
+/* n bytes at offset at, all of them: written from p (write) or read into it. */
+static bool transfer(int fd, void *p, size_t n, uint64_t at, bool write, tusk_err *err)
 {
-	const char *c = p;
+	char *c = p;
 	while (n) {
-		ssize_t w = pwrite(fd, c, n, (off_t)at);
-		if (w < 0 && errno == EINTR)
+		ssize_t got = write ? pwrite(fd, c, n, (off_t)at) : pread(fd, c, n, (off_t)at);
+		if (got < 0 && errno == EINTR)
 			continue;
-		if (w <= 0) {
-			err_set(err, "spool_failed", "writing the result to disk failed: %s",
-				w < 0 ? strerror(errno) : "short write");
+		if (got <= 0) {
+			err_set(err, ERR_SPOOL_FAILED, "%s the result %s disk failed: %s", write ? "writing" : "reading",
+				write ? "to" : "from",
+				got < 0 ? strerror(errno) : write ? "short write" : "unexpected end");
 			return false;
 		}
-		c += w;
-		n -= (size_t)w;
-		at += (uint64_t)w;
+		c += got;
+		n -= (size_t)got;
+		at += (uint64_t)got;
 	}
 	return true;
 }
 
+static bool write_all(int fd, const void *p, size_t n, uint64_t at, tusk_err *err)
+{
+	return transfer(fd, (void *)p, n, at, true, err);
+}
+
 static bool read_all(int fd, void *p, size_t n, uint64_t at, tusk_err *err)
 {
-	char *c = p;
-	while (n) {
-		ssize_t r = pread(fd, c, n, (off_t)at);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			err_set(err, "spool_failed", "reading the result from disk failed: %s",
-				r < 0 ? strerror(errno) : "unexpected end");
-			return false;
-		}
-		c += r;
-		n -= (size_t)r;
-		at += (uint64_t)r;
-	}
-	return true;
+	return transfer(fd, p, n, at, false, err);
 }
 
 /* Moves the memory buffers to the files (opening them the first time). */
@@ -158,18 +152,7 @@ bool spool_append(spool *s, const char *const *vals, const int *lens, tusk_err *
 
 uint64_t spool_rows(spool *s)
 {
-	pthread_mutex_lock(&s->lock);
-	uint64_t n = s->rows;
-	pthread_mutex_unlock(&s->lock);
-	return n;
-}
-
-uint64_t spool_bytes(spool *s)
-{
-	pthread_mutex_lock(&s->lock);
-	uint64_t n = s->data_flushed + s->buf.len;
-	pthread_mutex_unlock(&s->lock);
-	return n;
+	return atomic_load(&s->rows);
 }
 
 bool spool_on_disk(spool *s)
@@ -237,7 +220,7 @@ bool spool_read(spool *s, uint64_t offset, uint64_t limit, spool_row_fn fn, void
 		for (int c = 0; c < ncols; c++) {
 			int32_t len;
 			if (p + sizeof(len) > stop) {
-				err_set(err, "spool_failed", "the result file is damaged");
+				err_set(err, ERR_SPOOL_FAILED, "the result file is damaged");
 				ok = false;
 				break;
 			}
@@ -274,7 +257,7 @@ static bool read_row_cut(spool *s, uint64_t i, size_t cell_limit, str *buf, cons
 	for (int c = 0; c < s->ncols && ok; c++) {
 		int32_t len;
 		if (pos + sizeof(len) > to) {
-			err_set(err, "spool_failed", "the result file is damaged");
+			err_set(err, ERR_SPOOL_FAILED, "the result file is damaged");
 			ok = false;
 			break;
 		}

@@ -21,7 +21,6 @@ void spool_free(spool *s);
 bool spool_append(spool *s, const char *const *vals, const int *lens, tusk_err *err)
 	__attribute__((warn_unused_result));
 uint64_t spool_rows(spool *s);
-uint64_t spool_bytes(spool *s);
 bool spool_on_disk(spool *s);
 
 /* Called once per row of a window; vals[i] NULL = SQL NULL. Return false to stop. */

@@ -214,17 +214,10 @@ enum sqlscan_event sqlscan_feed(sqlscan *s, const char *line, size_t len, size_t
 			*pos = i + 1;
 			return SQLSCAN_STATEMENT;
 		}
-		if (c == '\'') {
-			s->state = SQLSCAN_QUOTE;
+		if (c == '\'' || c == '"') {
+			s->state = c == '\'' ? SQLSCAN_QUOTE : SQLSCAN_IDENT;
 			s->prev_from = false;
-			str_append_char(&s->stmt, '\'');
-			i++;
-			continue;
-		}
-		if (c == '"') {
-			s->state = SQLSCAN_IDENT;
-			s->prev_from = false;
-			str_append_char(&s->stmt, '"');
+			str_append_char(&s->stmt, c);
 			i++;
 			continue;
 		}
@@ -476,7 +469,5 @@ char *sqlscan_redact(const char *sql, bool *redacted)
 		prev[0] = '\0';
 		i++;
 	}
-	char *result = xstrdup(str_cstr(&out));
-	str_free(&out);
-	return result;
+	return str_take(&out);
 }

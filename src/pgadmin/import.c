@@ -21,9 +21,7 @@ static char *readonly_uri(const char *path)
 			str_append_char(&s, *c);
 	}
 	str_append_cstr(&s, "?mode=ro&immutable=1");
-	char *uri = xstrdup(str_cstr(&s));
-	str_free(&s);
-	return uri;
+	return str_take(&s);
 }
 
 struct columns {
@@ -171,7 +169,7 @@ bool pgadmin_read(const char *path, pgadmin_user **users, size_t *n, tusk_err *e
 	free(uri);
 	struct columns ucols = {0};
 	if (rc != SQLITE_OK || !table_columns(db, "user", &ucols) || !has(&ucols, "email")) {
-		err_set(err, "not_pgadmin", "%s is not a pgAdmin configuration database: %s", path,
+		err_set(err, ERR_NOT_PGADMIN, "%s is not a pgAdmin configuration database: %s", path,
 			db ? sqlite3_errmsg(db) : "it cannot be opened");
 		columns_free(&ucols);
 		sqlite3_close(db);
@@ -191,7 +189,7 @@ bool pgadmin_read(const char *path, pgadmin_user **users, size_t *n, tusk_err *e
 		snprintf(sql, sizeof(sql), "SELECT u.id, u.email, %s, 0, %s FROM \"user\" u ORDER BY u.id",
 			 active_col ? "u.active" : "1", username);
 		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-			err_set(err, "not_pgadmin", "pgAdmin's users could not be read from %s: %s", path, sqlite3_errmsg(db));
+			err_set(err, ERR_NOT_PGADMIN, "pgAdmin's users could not be read from %s: %s", path, sqlite3_errmsg(db));
 			sqlite3_close(db);
 			return false;
 		}
@@ -221,7 +219,7 @@ bool pgadmin_read(const char *path, pgadmin_user **users, size_t *n, tusk_err *e
 		ok = false;
 	sqlite3_finalize(st);
 	if (!ok)
-		err_set(err, "not_pgadmin", "pgAdmin's servers could not be read from %s: %s", path, sqlite3_errmsg(db));
+		err_set(err, ERR_NOT_PGADMIN, "pgAdmin's servers could not be read from %s: %s", path, sqlite3_errmsg(db));
 	sqlite3_close(db);
 	if (!ok) {
 		pgadmin_users_free(list, *n);

@@ -20,8 +20,10 @@ enum db_dialect { DB_SQLITE, DB_POSTGRES };
 /* Errors carry code "store_unique" for a unique or primary key violation,
  * "store_error" otherwise. */
 db *db_sqlite_open(const char *path, tusk_err *err);
-/* conninfo: a postgresql:// URI or key=value pairs; never put in a message. */
-db *db_pg_open(const char *conninfo, tusk_err *err);
+/* conninfo: a postgresql:// URI or key=value pairs; never put in a message.
+ * listen: this connection also learns of other processes' db_announce (a
+ * second connection and a thread); the store's main connection does. */
+db *db_pg_open(const char *conninfo, bool listen, tusk_err *err);
 void db_close(db *d);
 enum db_dialect db_dialect(const db *d);
 /* Where the store is, for the log: a path, or user@host:port/dbname (never a password). */

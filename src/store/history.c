@@ -8,60 +8,40 @@
 
 void store_history_clear(store_history *h)
 {
-	free(h->database);
-	free(h->sql);
-	free(h->status);
-	free(h->error);
+	FREE_ALL(h->database, h->sql, h->status, h->error);
 	memset(h, 0, sizeof(*h));
 }
 
-void store_history_list_free(store_history *list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		store_history_clear(&list[i]);
-	free(list);
-}
+STORE_LIST_FREE(store_history_list_free, store_history, store_history_clear)
 
 bool store_history_add(store *s, const store_history *h, int keep, tusk_err *err)
 {
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d,
-				 "INSERT INTO query_history (user_id, server_id, database, sql, started_at, duration_ms, "
-				 "row_count, status, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-				 err);
-	if (st) {
-		db_bind_int(st, 1, h->user_id);
-		if (h->server_id)
-			db_bind_int(st, 2, h->server_id);
-		else
-			db_bind_null(st, 2);
-		db_bind_text(st, 3, h->database);
-		db_bind_text(st, 4, h->sql);
-		db_bind_int(st, 5, h->started_at);
-		db_bind_int(st, 6, h->duration_ms);
-		db_bind_int(st, 7, h->row_count);
-		db_bind_text(st, 8, h->status);
-		db_bind_text(st, 9, h->error);
-	}
-	bool ok = st && db_run(st, err);
-	if (ok) {
-		st = db_prepare(s->d,
-				"DELETE FROM query_history WHERE user_id = $1 AND id <= (SELECT id FROM query_history "
-				"WHERE user_id = $1 ORDER BY id DESC LIMIT 1 OFFSET $2)",
-				err);
-		if (st) {
-			db_bind_int(st, 1, h->user_id);
-			db_bind_int(st, 2, keep);
-		}
-		ok = st && db_run(st, err);
-	}
-	pthread_mutex_unlock(&s->lock);
-	return ok;
+	return store_exec(s, err,
+			  "INSERT INTO query_history (user_id, server_id, database, sql, started_at, duration_ms, row_count, "
+			  "status, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+			  "inttiiitt", h->user_id, h->server_id, h->database, h->sql, h->started_at, h->duration_ms,
+			  h->row_count, h->status, h->error) &&
+	       store_exec(s, err,
+			  "DELETE FROM query_history WHERE user_id = $1 AND id <= (SELECT id FROM query_history WHERE "
+			  "user_id = $1 ORDER BY id DESC LIMIT 1 OFFSET $2)",
+			  "id", h->user_id, keep);
 }
 
 #define HISTORY_WHERE                                                                                                  \
 	" FROM query_history WHERE user_id = $1 AND ($2 = 0 OR server_id = $2) AND ($3 IS NULL OR "                    \
 	"lower(sql) LIKE lower($3) ESCAPE '!')"
+
+static void read_history(db_stmt *st, void *elem)
+{
+	store_history *h = elem;
+	store_cols(st, "iiittiiitt", &h->id, &h->user_id, &h->server_id, &h->database, &h->sql, &h->started_at,
+		   &h->duration_ms, &h->row_count, &h->status, &h->error);
+}
+
+static void free_history(void *list, size_t n)
+{
+	store_history_list_free(list, n);
+}
 
 store_history *store_history_list(store *s, int64_t user_id, int64_t server_id, const char *text, int64_t limit,
 				  int64_t offset, size_t *n, int64_t *total, tusk_err *err)
@@ -69,67 +49,20 @@ store_history *store_history_list(store *s, int64_t user_id, int64_t server_id, 
 	*n = 0;
 	*total = 0;
 	char *pattern = store_like_pattern(text);
-	store_history *list = xcalloc((size_t)(limit > 0 ? limit : 1), sizeof(*list));
-	pthread_mutex_lock(&s->lock);
-	bool ok = false;
-	db_stmt *st = db_prepare(s->d, "SELECT COUNT(*)" HISTORY_WHERE, err);
-	if (st) {
-		db_bind_int(st, 1, user_id);
-		db_bind_int(st, 2, server_id);
-		db_bind_text(st, 3, pattern);
-		ok = db_step(st, err) == DB_ROW;
-		if (ok)
-			*total = db_col_int(st, 0);
-	}
-	db_finalize(st);
-	st = ok ? db_prepare(s->d,
-			     "SELECT id, user_id, COALESCE(server_id, 0), database, sql, started_at, duration_ms, "
-			     "row_count, status, error" HISTORY_WHERE " ORDER BY id DESC LIMIT $4 OFFSET $5",
-			     err)
-		: NULL;
-	ok = false;
-	if (st) {
-		db_bind_int(st, 1, user_id);
-		db_bind_int(st, 2, server_id);
-		db_bind_text(st, 3, pattern);
-		db_bind_int(st, 4, limit);
-		db_bind_int(st, 5, offset);
-		enum db_step r;
-		while ((r = db_step(st, err)) == DB_ROW && *n < (size_t)limit) {
-			store_history *h = &list[(*n)++];
-			h->id = db_col_int(st, 0);
-			h->user_id = db_col_int(st, 1);
-			h->server_id = db_col_int(st, 2);
-			h->database = store_col_dup(st, 3);
-			h->sql = store_col_dup(st, 4);
-			h->started_at = db_col_int(st, 5);
-			h->duration_ms = db_col_int(st, 6);
-			h->row_count = db_col_int(st, 7);
-			h->status = store_col_dup(st, 8);
-			h->error = store_col_dup(st, 9);
-		}
-		ok = r != DB_ERROR;
-	}
-	db_finalize(st);
-	pthread_mutex_unlock(&s->lock);
+	store_list l = {.size = sizeof(store_history), .read = read_history};
+	bool ok = store_sql(s, STORE_READ, store_row_int, total, err, "SELECT COUNT(*)" HISTORY_WHERE, "iit", user_id,
+			    server_id, pattern) == 1 &&
+		  store_sql(s, STORE_READ, store_list_row, &l, err,
+			    "SELECT id, user_id, COALESCE(server_id, 0), database, sql, started_at, duration_ms, row_count, "
+			    "status, error" HISTORY_WHERE " ORDER BY id DESC LIMIT $4 OFFSET $5",
+			    "iitii", user_id, server_id, pattern, limit, offset) >= 0;
 	free(pattern);
-	if (!ok) {
-		store_history_list_free(list, *n);
-		*n = 0;
-		return NULL;
-	}
-	return list;
+	return store_list_done(&l, ok, n, free_history);
 }
 
 bool store_history_delete_user(store *s, int64_t user_id, tusk_err *err)
 {
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d, "DELETE FROM query_history WHERE user_id = $1", err);
-	if (st)
-		db_bind_int(st, 1, user_id);
-	bool ok = st && db_run(st, err);
-	pthread_mutex_unlock(&s->lock);
-	return ok;
+	return store_exec(s, err, "DELETE FROM query_history WHERE user_id = $1", "i", user_id);
 }
 
 /* ---- snippets ---- */
@@ -141,132 +74,80 @@ void store_snippet_clear(store_snippet *q)
 	memset(q, 0, sizeof(*q));
 }
 
-void store_snippet_list_free(store_snippet *list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		store_snippet_clear(&list[i]);
-	free(list);
-}
+STORE_LIST_FREE(store_snippet_list_free, store_snippet, store_snippet_clear)
 
 static void read_snippet(db_stmt *st, void *elem)
 {
 	store_snippet *q = elem;
-	q->id = db_col_int(st, 0);
-	q->user_id = db_col_int(st, 1);
-	q->name = store_col_dup(st, 2);
-	q->sql = store_col_dup(st, 3);
-	q->created_at = db_col_int(st, 4);
-	q->updated_at = db_col_int(st, 5);
+	store_cols(st, "iittii", &q->id, &q->user_id, &q->name, &q->sql, &q->created_at, &q->updated_at);
 }
 
-static void snippet_list_free(void *list, size_t n)
+static void free_snippets(void *list, size_t n)
 {
 	store_snippet_list_free(list, n);
 }
 
+#define SNIPPET_SELECT "SELECT id, user_id, name, sql, created_at, updated_at FROM saved_queries"
+
 store_snippet *store_snippet_list(store *s, int64_t user_id, size_t *n, tusk_err *err)
 {
-	return store_list_by_user(s,
-				  "SELECT id, user_id, name, sql, created_at, updated_at FROM saved_queries "
-				  "WHERE user_id = $1 ORDER BY name",
-				  user_id, sizeof(store_snippet), read_snippet, snippet_list_free, n, err);
+	store_list l = {.size = sizeof(store_snippet), .read = read_snippet};
+	bool ok = store_sql(s, STORE_READ, store_list_row, &l, err, SNIPPET_SELECT " WHERE user_id = $1 ORDER BY name",
+			    "i", user_id) >= 0;
+	return store_list_done(&l, ok, n, free_snippets);
 }
 
 int store_snippet_get(store *s, int64_t user_id, int64_t id, store_snippet *q, tusk_err *err)
 {
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d,
-				 "SELECT id, user_id, name, sql, created_at, updated_at FROM saved_queries "
-				 "WHERE id = $1 AND user_id = $2",
-				 err);
-	int found = -1;
-	if (st) {
-		db_bind_int(st, 1, id);
-		db_bind_int(st, 2, user_id);
-		enum db_step r = db_step(st, err);
-		if (r == DB_ROW)
-			read_snippet(st, q);
-		found = r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
-	}
-	db_finalize(st);
-	pthread_mutex_unlock(&s->lock);
-	return found;
+	return (int)store_sql(s, STORE_READ, read_snippet, q, err, SNIPPET_SELECT " WHERE id = $1 AND user_id = $2", "ii",
+			      id, user_id);
 }
 
 bool store_snippet_save(store *s, store_snippet *q, tusk_err *err)
 {
-	int64_t now = time(NULL);
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = q->id ? db_prepare(s->d,
-					 "UPDATE saved_queries SET name = $3, sql = $4, updated_at = $5 "
-					 "WHERE id = $1 AND user_id = $2 RETURNING id",
-					 err)
-			    : db_prepare(s->d,
-					 "INSERT INTO saved_queries (user_id, name, sql, created_at, updated_at) "
-					 "VALUES ($2, $3, $4, $5, $5) RETURNING id",
-					 err);
-	bool ok = false;
-	if (st) {
-		if (q->id)
-			db_bind_int(st, 1, q->id);
-		db_bind_int(st, 2, q->user_id);
-		db_bind_text(st, 3, q->name);
-		db_bind_text(st, 4, q->sql);
-		db_bind_int(st, 5, now);
-		enum db_step r = db_step(st, err);
-		if (r == DB_ROW) {
-			q->id = db_col_int(st, 0);
-			q->updated_at = now;
-			ok = true;
-		} else if (r == DB_DONE) {
-			err_set(err, "not_found", "There is no saved query %lld.", (long long)q->id);
-		} else if (store_is_unique_violation(err)) {
-			err_set(err, "name_taken", "You have a saved query named '%s' already.", q->name);
-		}
+	int64_t now = time(NULL), id = 0;
+	int64_t rows = q->id ? store_sql(s, STORE_WRITE, store_row_int, &id, err,
+					 "UPDATE saved_queries SET name = $3, sql = $4, updated_at = $5 WHERE id = $1 AND "
+					 "user_id = $2 RETURNING id",
+					 "iitti", q->id, q->user_id, q->name, q->sql, now)
+			     : store_sql(s, STORE_WRITE, store_row_int, &id, err,
+					 "INSERT INTO saved_queries (user_id, name, sql, created_at, updated_at) VALUES ($1, "
+					 "$2, $3, $4, $4) RETURNING id",
+					 "itti", q->user_id, q->name, q->sql, now);
+	if (rows == 1) {
+		q->id = id;
+		q->updated_at = now;
+	} else if (rows == 0) {
+		err_set(err, ERR_NOT_FOUND, "There is no saved query %lld.", (long long)q->id);
+	} else if (store_is_unique_violation(err)) {
+		err_set(err, ERR_NAME_TAKEN, "You have a saved query named '%s' already.", q->name);
 	}
-	db_finalize(st);
-	pthread_mutex_unlock(&s->lock);
-	return ok;
+	return rows == 1;
 }
 
 bool store_snippet_delete(store *s, int64_t user_id, int64_t id, tusk_err *err)
 {
-	return store_run2(s, "DELETE FROM saved_queries WHERE id = $1 AND user_id = $2", id, user_id, err);
+	return store_exec(s, err, "DELETE FROM saved_queries WHERE id = $1 AND user_id = $2", "ii", id, user_id);
 }
 
 /* ---- workspaces ---- */
 
+static void read_state(db_stmt *st, void *ctx)
+{
+	*(char **)ctx = store_col_dup(st, 0);
+}
+
 bool store_workspace_get(store *s, int64_t user_id, char **state, tusk_err *err)
 {
 	*state = NULL;
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d, "SELECT state FROM workspaces WHERE user_id = $1", err);
-	bool ok = false;
-	if (st) {
-		db_bind_int(st, 1, user_id);
-		enum db_step r = db_step(st, err);
-		if (r == DB_ROW)
-			*state = store_col_dup(st, 0);
-		ok = r != DB_ERROR;
-	}
-	db_finalize(st);
-	pthread_mutex_unlock(&s->lock);
-	return ok;
+	return store_sql(s, STORE_READ, read_state, state, err, "SELECT state FROM workspaces WHERE user_id = $1", "i",
+			 user_id) >= 0;
 }
 
 bool store_workspace_put(store *s, int64_t user_id, const char *state, tusk_err *err)
 {
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d,
-				 "INSERT INTO workspaces (user_id, state, updated_at) VALUES ($1, $2, $3) "
-				 "ON CONFLICT (user_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
-				 err);
-	if (st) {
-		db_bind_int(st, 1, user_id);
-		db_bind_text(st, 2, state);
-		db_bind_int(st, 3, time(NULL));
-	}
-	bool ok = st && db_run(st, err);
-	pthread_mutex_unlock(&s->lock);
-	return ok;
+	return store_exec(s, err,
+			  "INSERT INTO workspaces (user_id, state, updated_at) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO "
+			  "UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+			  "iti", user_id, state, (int64_t)time(NULL));
 }

@@ -14,8 +14,10 @@
 #include <time.h>
 
 #include "store/db_backend.h"
+#include "util/thread.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/time.h"
 
 /* pg_type OIDs (catalog/pg_type_d.h is in the server headers only) */
 enum { BOOL_OID = 16, BYTEA_OID = 17, INT8_OID = 20, TEXT_OID = 25 };
@@ -83,7 +85,7 @@ static void set_err(pgdb *d, const PGresult *r, tusk_err *err, const char *what)
 		n--;
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	bool unique = state && strcmp(state, "23505") == 0;
-	err_set(err, unique ? "store_unique" : "store_error", "metadata store: %s: %.*s", what, (int)n,
+	err_set(err, unique ? ERR_STORE_UNIQUE : ERR_STORE_ERROR, "metadata store: %s: %.*s", what, (int)n,
 		n ? msg : "the connection to PostgreSQL failed");
 }
 
@@ -202,18 +204,14 @@ static void *listener_main(void *arg)
 			pthread_mutex_lock(&l->lock);
 			if (!l->up) {
 				pthread_cond_broadcast(&l->done_cv);
-				struct timespec t;
-				clock_gettime(CLOCK_REALTIME, &t);
-				t.tv_sec += 1;
+				struct timespec t = time_after_ms(CLOCK_REALTIME, 1000);
 				pthread_cond_timedwait(&l->wake, &l->lock, &t);
 				continue;
 			}
 		}
 		if (!l->waiters) {
 			/* idle: a round trip a second still reads notifications and notices a break */
-			struct timespec t;
-			clock_gettime(CLOCK_REALTIME, &t);
-			t.tv_sec += 1;
+			struct timespec t = time_after_ms(CLOCK_REALTIME, 1000);
 			pthread_cond_timedwait(&l->wake, &l->lock, &t);
 			if (l->stop)
 				break;
@@ -253,9 +251,7 @@ static bool pg_changes_seen(db *dd, uint64_t *gen)
 	if (ok) {
 		l->waiters++;
 		pthread_cond_signal(&l->wake);
-		struct timespec t;
-		clock_gettime(CLOCK_REALTIME, &t);
-		t.tv_sec += 2;
+		struct timespec t = time_after_ms(CLOCK_REALTIME, 2000);
 		while (l->up && l->done < want && !l->stop)
 			if (pthread_cond_timedwait(&l->done_cv, &l->lock, &t) == ETIMEDOUT)
 				break;
@@ -277,14 +273,14 @@ static void pg_announce(db *dd)
 	PQclear(r);
 }
 
-db *db_pg_open(const char *conninfo, tusk_err *err)
+db *db_pg_open(const char *conninfo, bool listen, tusk_err *err)
 {
 	/* libpq's parse errors may quote the string, password included */
 	char *why = NULL;
 	PQconninfoOption *opts = PQconninfoParse(conninfo, &why);
 	PQfreemem(why);
 	if (!opts) {
-		err_set(err, "store_error",
+		err_set(err, ERR_STORE_ERROR,
 			"the metadata store's address is not a valid postgresql:// URI or key=value connection string");
 		return NULL;
 	}
@@ -296,7 +292,7 @@ db *db_pg_open(const char *conninfo, tusk_err *err)
 		while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 			n--;
 		db_count_error();
-		err_set(err, "store_error", "cannot connect to the PostgreSQL metadata store: %.*s", (int)n, msg);
+		err_set(err, ERR_STORE_ERROR, "cannot connect to the PostgreSQL metadata store: %.*s", (int)n, msg);
 		PQfinish(conn);
 		return NULL;
 	}
@@ -309,8 +305,10 @@ db *db_pg_open(const char *conninfo, tusk_err *err)
 	pthread_cond_init(&l->wake, NULL);
 	pthread_cond_init(&l->done_cv, NULL);
 	l->conninfo = xstrdup(conninfo);
-	listener_connect(l);
-	l->running = pthread_create(&l->thread, NULL, listener_main, l) == 0;
+	if (listen) {
+		listener_connect(l);
+		l->running = pthread_create(&l->thread, NULL, listener_main, l) == 0;
+	}
 	return &d->base;
 }
 
@@ -318,13 +316,8 @@ static void pg_close(db *dd)
 {
 	pgdb *d = (pgdb *)dd;
 	struct listener *ls = &d->ls;
-	if (ls->running) {
-		pthread_mutex_lock(&ls->lock);
-		ls->stop = true;
-		pthread_cond_broadcast(&ls->wake);
-		pthread_mutex_unlock(&ls->lock);
-		pthread_join(ls->thread, NULL);
-	}
+	if (ls->running)
+		thread_stop(ls->thread, &ls->lock, &ls->wake, &ls->stop);
 	PQfinish(ls->conn);
 	if (ls->conninfo) {
 		memset(ls->conninfo, 0, strlen(ls->conninfo));
@@ -528,7 +521,7 @@ static enum db_step pg_step(db_stmt *ss, tusk_err *err)
 {
 	pg_stmt *s = (pg_stmt *)ss;
 	if (s->bind_failed) {
-		err_set(err, "store_error", "metadata store: a statement parameter does not exist");
+		err_set(err, ERR_STORE_ERROR, "metadata store: a statement parameter does not exist");
 		return DB_ERROR;
 	}
 	if (!s->executed) {
@@ -548,7 +541,7 @@ static enum db_step pg_step(db_stmt *ss, tusk_err *err)
 		}
 	}
 	if (!s->res) {
-		err_set(err, "store_error", "metadata store: the statement failed already");
+		err_set(err, ERR_STORE_ERROR, "metadata store: the statement failed already");
 		return DB_ERROR;
 	}
 	clear_blobs(s);
@@ -623,34 +616,7 @@ static void pg_finalize(db_stmt *ss)
 	PQclear(s->res);
 	for (int i = 0; i < s->nparams; i++)
 		free(s->vals[i]);
-	free(s->vals);
-	free(s->lens);
-	free(s->fmts);
-	free(s->types);
-	free(s->sql);
-	free(s);
+	FREE_ALL(s->vals, s->lens, s->fmts, s->types, s->sql, s);
 }
 
-static const struct db_ops ops = {
-	.dialect = DB_POSTGRES,
-	.close = pg_close,
-	.describe = pg_describe,
-	.exec = pg_exec,
-	.begin = pg_begin,
-	.lock = pg_lock,
-	.unlock = pg_unlock,
-	.prepare = pg_prepare,
-	.bind_text = pg_bind_text,
-	.bind_null = pg_bind_null,
-	.bind_int = pg_bind_int,
-	.bind_blob = pg_bind_blob,
-	.step = pg_step,
-	.col_null = pg_col_null,
-	.col_text = pg_col_text,
-	.col_int = pg_col_int,
-	.col_blob = pg_col_blob,
-	.changes = pg_changes,
-	.finalize = pg_finalize,
-	.changes_seen = pg_changes_seen,
-	.announce = pg_announce,
-};
+static const struct db_ops ops = DB_OPS(DB_POSTGRES, pg);

@@ -7,11 +7,6 @@
 #include "store/internal.h"
 #include "util/str.h"
 
-static char *dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
 void store_server_clear(store_server *sv)
 {
 	char **fields[] = {&sv->group_name,     &sv->name,     &sv->host,     &sv->maintenance_db,
@@ -24,120 +19,67 @@ void store_server_clear(store_server *sv)
 	}
 }
 
-void store_server_list_free(store_server *list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		store_server_clear(&list[i]);
-	free(list);
-}
+STORE_LIST_FREE(store_server_list_free, store_server, store_server_clear)
 
 /* ---- groups ---- */
 
 static void read_group(db_stmt *st, void *elem)
 {
 	store_group *g = elem;
-	g->id = db_col_int(st, 0);
-	g->user_id = db_col_int(st, 1);
-	store_copy_text(g->name, sizeof(g->name), db_col_text(st, 2));
+	store_cols(st, "iic", &g->id, &g->user_id, g->name, sizeof(g->name));
 }
 
 store_group *store_group_list(store *s, int64_t user_id, size_t *n, tusk_err *err)
 {
-	return store_list_by_user(s, "SELECT id, user_id, name FROM server_groups WHERE user_id = $1 ORDER BY name",
-				  user_id, sizeof(store_group), read_group, NULL, n, err);
+	store_list l = {.size = sizeof(store_group), .read = read_group};
+	bool ok = store_sql(s, STORE_READ, store_list_row, &l, err,
+			    "SELECT id, user_id, name FROM server_groups WHERE user_id = $1 ORDER BY name", "i", user_id) >= 0;
+	return store_list_done(&l, ok, n, NULL);
 }
 
-/* Caller holds the lock. */
-static bool group_ensure_locked(store *s, int64_t user_id, const char *name, int64_t *id, tusk_err *err)
-{
-	db_stmt *st = db_prepare(s->d,
-				 "INSERT INTO server_groups (user_id, name) VALUES ($1, $2) "
-				 "ON CONFLICT (user_id, name) DO UPDATE SET name = excluded.name RETURNING id",
-				 err);
-	bool ok = false;
-	if (st) {
-		db_bind_int(st, 1, user_id);
-		db_bind_text(st, 2, name);
-		if (db_step(st, err) == DB_ROW) {
-			*id = db_col_int(st, 0);
-			ok = true;
-		}
-	}
-	db_finalize(st);
-	return ok;
-}
+#define GROUP_ENSURE                                                                                                   \
+	"INSERT INTO server_groups (user_id, name) VALUES ($1, $2) "                                                   \
+	"ON CONFLICT (user_id, name) DO UPDATE SET name = excluded.name RETURNING id"
 
 bool store_group_ensure(store *s, int64_t user_id, const char *name, int64_t *id, tusk_err *err)
 {
-	pthread_mutex_lock(&s->lock);
-	bool ok = group_ensure_locked(s, user_id, name, id, err);
-	pthread_mutex_unlock(&s->lock);
-	return ok;
+	return store_sql(s, STORE_WRITE, store_row_int, id, err, GROUP_ENSURE, "it", user_id, name) == 1;
 }
 
 int store_group_get(store *s, int64_t user_id, int64_t id, store_group *g, tusk_err *err)
 {
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d, "SELECT id, user_id, name FROM server_groups WHERE id = $1 AND user_id = $2", err);
-	int found = -1;
-	if (st) {
-		db_bind_int(st, 1, id);
-		db_bind_int(st, 2, user_id);
-		enum db_step r = db_step(st, err);
-		if (r == DB_ROW) {
-			g->id = db_col_int(st, 0);
-			g->user_id = db_col_int(st, 1);
-			store_copy_text(g->name, sizeof(g->name), db_col_text(st, 2));
-		}
-		found = r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
-	}
-	db_finalize(st);
-	pthread_mutex_unlock(&s->lock);
-	return found;
+	return (int)store_sql(s, STORE_READ, read_group, g, err,
+			      "SELECT id, user_id, name FROM server_groups WHERE id = $1 AND user_id = $2", "ii", id, user_id);
 }
 
 bool store_group_rename(store *s, int64_t user_id, int64_t id, const char *name, tusk_err *err)
 {
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d, "UPDATE server_groups SET name = $3 WHERE id = $1 AND user_id = $2", err);
-	bool ok = false;
-	if (st) {
-		db_bind_int(st, 1, id);
-		db_bind_int(st, 2, user_id);
-		db_bind_text(st, 3, name);
-		ok = db_run(st, err);
-		if (!ok && store_is_unique_violation(err))
-			err_set(err, "group_exists", "You have a group named '%s' already.", name);
-	}
-	pthread_mutex_unlock(&s->lock);
-	return ok;
+	if (store_exec(s, err, "UPDATE server_groups SET name = $3 WHERE id = $1 AND user_id = $2", "iit", id, user_id,
+		       name))
+		return true;
+	if (store_is_unique_violation(err))
+		err_set(err, ERR_GROUP_EXISTS, "You have a group named '%s' already.", name);
+	return false;
 }
 
 bool store_group_delete(store *s, int64_t user_id, int64_t id, tusk_err *err)
 {
-	pthread_mutex_lock(&s->lock);
-	bool ok = false;
-	db_stmt *st = db_prepare(s->d, "SELECT COUNT(*) FROM servers WHERE group_id = $1", err);
-	if (st) {
-		db_bind_int(st, 1, id);
-		if (db_step(st, err) == DB_ROW) {
-			if (db_col_int(st, 0) > 0)
-				err_set(err, "group_not_empty", "This group still has servers: move or delete them first.");
-			else
-				ok = true;
-		}
+	/* one statement: a server added meanwhile keeps the group */
+	int64_t deleted = store_sql(s, STORE_WRITE, NULL, NULL, err,
+				    "DELETE FROM server_groups WHERE id = $1 AND user_id = $2 AND NOT EXISTS "
+				    "(SELECT 1 FROM servers WHERE group_id = $1) RETURNING id",
+				    "ii", id, user_id);
+	if (deleted != 0)
+		return deleted > 0;
+	int64_t servers = 0;
+	if (store_sql(s, STORE_READ, store_row_int, &servers, err, "SELECT COUNT(*) FROM servers WHERE group_id = $1",
+		      "i", id) != 1)
+		return false;
+	if (servers > 0) {
+		err_set(err, ERR_GROUP_NOT_EMPTY, "This group still has servers: move or delete them first.");
+		return false;
 	}
-	db_finalize(st);
-	if (ok) {
-		st = db_prepare(s->d, "DELETE FROM server_groups WHERE id = $1 AND user_id = $2", err);
-		if (st) {
-			db_bind_int(st, 1, id);
-			db_bind_int(st, 2, user_id);
-		}
-		ok = st && db_run(st, err);
-	}
-	pthread_mutex_unlock(&s->lock);
-	return ok;
+	return true; /* no such group of the user's: nothing to delete */
 }
 
 /* ---- servers ---- */
@@ -156,300 +98,147 @@ static void read_server(db_stmt *st, void *elem)
 {
 	store_server *sv = elem;
 	memset(sv, 0, sizeof(*sv));
-	sv->id = db_col_int(st, 0);
-	sv->user_id = db_col_int(st, 1);
-	sv->group_id = db_col_int(st, 2);
-	sv->group_name = dup_or_null(db_col_text(st, 3));
-	sv->name = dup_or_null(db_col_text(st, 4));
-	sv->host = dup_or_null(db_col_text(st, 5));
-	sv->port = (int)db_col_int(st, 6);
-	sv->maintenance_db = dup_or_null(db_col_text(st, 7));
-	sv->username = dup_or_null(db_col_text(st, 8));
-	sv->role = dup_or_null(db_col_text(st, 9));
-	sv->service = dup_or_null(db_col_text(st, 10));
-	sv->comment = dup_or_null(db_col_text(st, 11));
-	sv->bg_color = dup_or_null(db_col_text(st, 12));
-	sv->fg_color = dup_or_null(db_col_text(st, 13));
-	sv->db_restriction = dup_or_null(db_col_text(st, 14));
-	sv->shared = db_col_int(st, 15) != 0;
-	sv->shared_username = dup_or_null(db_col_text(st, 16));
-	sv->connection_params = dup_or_null(db_col_text(st, 17));
-	sv->created_at = db_col_int(st, 18);
-	sv->updated_at = db_col_int(st, 19);
-	sv->has_saved_password = db_col_int(st, 20) != 0;
-	sv->has_sslpassword = db_col_int(st, 21) != 0;
+	store_cols(st, "iiitttdttttttttbttiibb", &sv->id, &sv->user_id, &sv->group_id, &sv->group_name, &sv->name,
+		   &sv->host, &sv->port, &sv->maintenance_db, &sv->username, &sv->role, &sv->service, &sv->comment,
+		   &sv->bg_color, &sv->fg_color, &sv->db_restriction, &sv->shared, &sv->shared_username,
+		   &sv->connection_params, &sv->created_at, &sv->updated_at, &sv->has_saved_password,
+		   &sv->has_sslpassword);
 }
 
-static void server_list_free(void *list, size_t n)
+static void free_servers(void *list, size_t n)
 {
 	store_server_list_free(list, n);
 }
 
 store_server *store_server_list(store *s, int64_t user_id, size_t *n, tusk_err *err)
 {
-	return store_list_by_user(s, "SELECT " SERVER_COLS SERVER_FROM " ORDER BY g.name, s.name", user_id,
-				  sizeof(store_server), read_server, server_list_free, n, err);
+	store_list l = {.size = sizeof(store_server), .read = read_server};
+	bool ok = store_sql(s, STORE_READ, store_list_row, &l, err,
+			    "SELECT " SERVER_COLS SERVER_FROM " ORDER BY g.name, s.name", "i", user_id) >= 0;
+	return store_list_done(&l, ok, n, free_servers);
 }
 
 int store_server_get(store *s, int64_t user_id, int64_t id, store_server *sv, tusk_err *err)
 {
-	store_read rd = store_read_begin(s);
-	db_stmt *st = db_prepare(rd.d, "SELECT " SERVER_COLS SERVER_FROM " AND s.id = $2", err);
-	int found = -1;
-	if (st) {
-		db_bind_int(st, 1, user_id);
-		db_bind_int(st, 2, id);
-		enum db_step r = db_step(st, err);
-		if (r == DB_ROW)
-			read_server(st, sv);
-		found = r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
-	}
-	db_finalize(st);
-	store_read_end(rd);
-	return found;
+	return (int)store_sql(s, STORE_READ, read_server, sv, err, "SELECT " SERVER_COLS SERVER_FROM " AND s.id = $2",
+			      "ii", user_id, id);
 }
 
 /* $1..$17 in column order after id */
-static void bind_server(db_stmt *st, const store_server *sv)
-{
-	db_bind_int(st, 1, sv->user_id);
-	db_bind_int(st, 2, sv->group_id);
-	db_bind_text(st, 3, sv->name);
-	db_bind_text(st, 4, sv->host);
-	if (sv->port)
-		db_bind_int(st, 5, sv->port);
-	else
-		db_bind_null(st, 5);
-	db_bind_text(st, 6, sv->maintenance_db ? sv->maintenance_db : "postgres");
-	db_bind_text(st, 7, sv->username);
-	db_bind_text(st, 8, sv->role);
-	db_bind_text(st, 9, sv->service);
-	db_bind_text(st, 10, sv->comment);
-	db_bind_text(st, 11, sv->bg_color);
-	db_bind_text(st, 12, sv->fg_color);
-	db_bind_text(st, 13, sv->db_restriction);
-	db_bind_int(st, 14, sv->shared);
-	db_bind_text(st, 15, sv->shared_username);
-	db_bind_text(st, 16, sv->connection_params ? sv->connection_params : "{}");
-	db_bind_int(st, 17, sv->updated_at);
-}
+#define SERVER_ARGS "iittnttttttttdtti"
+#define SERVER_VALUES(sv, at)                                                                                          \
+	(sv)->user_id, (sv)->group_id, (sv)->name, (sv)->host, (int64_t)(sv)->port,                                      \
+		(sv)->maintenance_db ? (sv)->maintenance_db : "postgres", (sv)->username, (sv)->role, (sv)->service,      \
+		(sv)->comment, (sv)->bg_color, (sv)->fg_color, (sv)->db_restriction, (int)(sv)->shared,                   \
+		(sv)->shared_username, (sv)->connection_params ? (sv)->connection_params : "{}", (int64_t)(at)
 
-/* Caller holds the lock. */
-static bool insert_server(store *s, store_server *sv, tusk_err *err)
-{
-	db_stmt *st = db_prepare(s->d,
-				 "INSERT INTO servers (user_id, group_id, name, host, port, maintenance_db, username, role, "
-				 "service, comment, bg_color, fg_color, db_restriction, shared, shared_username, "
-				 "connection_params, updated_at, created_at) "
-				 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) "
-				 "RETURNING id",
-				 err);
-	bool ok = false;
-	if (st) {
-		bind_server(st, sv);
-		if (db_step(st, err) == DB_ROW) {
-			sv->id = db_col_int(st, 0);
-			ok = true;
-		}
-	}
-	db_finalize(st);
-	return ok;
-}
+#define INSERT_SERVER                                                                                                  \
+	"INSERT INTO servers (user_id, group_id, name, host, port, maintenance_db, username, role, service, comment, "   \
+	"bg_color, fg_color, db_restriction, shared, shared_username, connection_params, updated_at, created_at) "      \
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id"
 
 bool store_server_create(store *s, store_server *sv, tusk_err *err)
 {
 	sv->created_at = sv->updated_at = time(NULL);
-	pthread_mutex_lock(&s->lock);
-	bool ok = insert_server(s, sv, err);
-	pthread_mutex_unlock(&s->lock);
-	return ok;
+	return store_sql(s, STORE_WRITE, store_row_int, &sv->id, err, INSERT_SERVER, SERVER_ARGS,
+			 SERVER_VALUES(sv, sv->updated_at)) == 1;
 }
 
 bool store_server_update(store *s, const store_server *sv, tusk_err *err)
 {
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d,
-				 "UPDATE servers SET user_id = $1, group_id = $2, name = $3, host = $4, port = $5, "
-				 "maintenance_db = $6, username = $7, role = $8, service = $9, comment = $10, "
-				 "bg_color = $11, fg_color = $12, db_restriction = $13, shared = $14, "
-				 "shared_username = $15, connection_params = $16, updated_at = $17 WHERE id = $18",
-				 err);
-	if (st) {
-		bind_server(st, sv);
-		db_bind_int(st, 17, time(NULL));
-		db_bind_int(st, 18, sv->id);
-	}
-	bool ok = st && db_run(st, err);
-	pthread_mutex_unlock(&s->lock);
-	return ok;
+	return store_exec(s, err,
+			  "UPDATE servers SET user_id = $1, group_id = $2, name = $3, host = $4, port = $5, "
+			  "maintenance_db = $6, username = $7, role = $8, service = $9, comment = $10, bg_color = $11, "
+			  "fg_color = $12, db_restriction = $13, shared = $14, shared_username = $15, connection_params = $16, "
+			  "updated_at = $17 WHERE id = $18",
+			  SERVER_ARGS "i", SERVER_VALUES(sv, time(NULL)), sv->id);
 }
 
 bool store_server_delete(store *s, int64_t id, tusk_err *err)
 {
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d, "DELETE FROM servers WHERE id = $1", err);
-	if (st)
-		db_bind_int(st, 1, id);
-	bool ok = st && db_run(st, err);
-	pthread_mutex_unlock(&s->lock);
-	return ok;
+	return store_exec(s, err, "DELETE FROM servers WHERE id = $1", "i", id);
 }
 
 bool store_server_import(store *s, int64_t user_id, store_server *list, size_t n, bool replace, tusk_err *err)
 {
-	pthread_mutex_lock(&s->lock);
-	bool ok = db_begin(s->d, err);
-	if (ok && replace) {
-		db_stmt *st = db_prepare(s->d, "DELETE FROM servers WHERE user_id = $1", err);
-		if (st)
-			db_bind_int(st, 1, user_id);
-		ok = st && db_run(st, err);
-	}
+	if (!store_tx_begin(s, err))
+		return false;
+	bool ok = !replace || store_sql_on(s->d, NULL, NULL, err, "DELETE FROM servers WHERE user_id = $1", "i", user_id) >= 0;
 	int64_t now = time(NULL);
 	for (size_t i = 0; ok && i < n; i++) {
-		list[i].user_id = user_id;
-		list[i].created_at = list[i].updated_at = now;
-		ok = group_ensure_locked(s, user_id, list[i].group_name ? list[i].group_name : "Servers",
-					 &list[i].group_id, err) &&
-		     insert_server(s, &list[i], err);
+		store_server *sv = &list[i];
+		sv->user_id = user_id;
+		sv->created_at = sv->updated_at = now;
+		ok = store_sql_on(s->d, store_row_int, &sv->group_id, err, GROUP_ENSURE, "it", user_id,
+				  sv->group_name ? sv->group_name : "Servers") == 1 &&
+		     store_sql_on(s->d, store_row_int, &sv->id, err, INSERT_SERVER, SERVER_ARGS, SERVER_VALUES(sv, now)) == 1;
 	}
-	if (ok) {
-		ok = db_exec(s->d, "COMMIT", err);
-	} else {
-		tusk_err ignored;
-		if (!db_exec(s->d, "ROLLBACK", &ignored)) {
-			char msg[sizeof(err->msg)];
-			snprintf(msg, sizeof(msg), "%s", err->msg);
-			err_set(err, "store_error", "%s (and the rollback failed: %s)", msg, ignored.msg);
-		}
-	}
-	pthread_mutex_unlock(&s->lock);
-	return ok;
+	return store_tx_end(s, ok, err);
 }
 
-/* ---- saved passwords ---- */
+/* ---- saved passwords, and other secrets by name (sslpassword) ---- */
+
+struct blob_out {
+	unsigned char **out;
+	size_t *n;
+};
+
+static void read_blob(db_stmt *st, void *ctx)
+{
+	struct blob_out *b = ctx;
+	const void *v = db_col_blob(st, 0, b->n);
+	*b->out = xmalloc(*b->n ? *b->n : 1);
+	memcpy(*b->out, v, *b->n);
+}
 
 bool store_credential_set(store *s, int64_t server_id, int64_t user_id, const void *enc, size_t n, tusk_err *err)
 {
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d,
-				 "INSERT INTO server_credentials (server_id, user_id, password_enc) VALUES ($1, $2, $3) "
-				 "ON CONFLICT (server_id, user_id) DO UPDATE SET password_enc = excluded.password_enc",
-				 err);
-	if (st) {
-		db_bind_int(st, 1, server_id);
-		db_bind_int(st, 2, user_id);
-		db_bind_blob(st, 3, enc, n);
-	}
-	bool ok = st && db_run(st, err);
-	pthread_mutex_unlock(&s->lock);
-	return ok;
+	return store_exec(s, err,
+			  "INSERT INTO server_credentials (server_id, user_id, password_enc) VALUES ($1, $2, $3) "
+			  "ON CONFLICT (server_id, user_id) DO UPDATE SET password_enc = excluded.password_enc",
+			  "iib", server_id, user_id, enc, n);
 }
 
 int store_credential_get(store *s, int64_t server_id, int64_t user_id, unsigned char **out, size_t *n, tusk_err *err)
 {
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st =
-		db_prepare(s->d, "SELECT password_enc FROM server_credentials WHERE server_id = $1 AND user_id = $2", err);
-	int found = -1;
-	if (st) {
-		db_bind_int(st, 1, server_id);
-		db_bind_int(st, 2, user_id);
-		enum db_step r = db_step(st, err);
-		if (r == DB_ROW) {
-			const void *b = db_col_blob(st, 0, n);
-			*out = xmalloc(*n ? *n : 1);
-			memcpy(*out, b, *n);
-		}
-		found = r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
-	}
-	db_finalize(st);
-	pthread_mutex_unlock(&s->lock);
-	return found;
-}
-
-static bool delete_credentials(store *s, const char *sql, int64_t a, int64_t b, bool two, tusk_err *err)
-{
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d, sql, err);
-	if (st) {
-		db_bind_int(st, 1, a);
-		if (two)
-			db_bind_int(st, 2, b);
-	}
-	bool ok = st && db_run(st, err);
-	pthread_mutex_unlock(&s->lock);
-	return ok;
+	struct blob_out b = {out, n};
+	return (int)store_sql(s, STORE_READ, read_blob, &b, err,
+			      "SELECT password_enc FROM server_credentials WHERE server_id = $1 AND user_id = $2", "ii",
+			      server_id, user_id);
 }
 
 bool store_credential_delete(store *s, int64_t server_id, int64_t user_id, tusk_err *err)
 {
-	return delete_credentials(s, "DELETE FROM server_credentials WHERE server_id = $1 AND user_id = $2", server_id,
-				  user_id, true, err);
+	return store_exec(s, err, "DELETE FROM server_credentials WHERE server_id = $1 AND user_id = $2", "ii", server_id,
+			  user_id);
 }
 
 bool store_credential_delete_user(store *s, int64_t user_id, tusk_err *err)
 {
-	return delete_credentials(s, "DELETE FROM server_credentials WHERE user_id = $1", user_id, 0, false, err) &&
-	       delete_credentials(s, "DELETE FROM server_secrets WHERE user_id = $1", user_id, 0, false, err);
+	return store_exec(s, err, "DELETE FROM server_credentials WHERE user_id = $1", "i", user_id) &&
+	       store_exec(s, err, "DELETE FROM server_secrets WHERE user_id = $1", "i", user_id);
 }
-
-/* ---- other secrets (sslpassword) ---- */
 
 bool store_secret_set(store *s, int64_t server_id, int64_t user_id, const char *name, const void *enc, size_t n,
 		      tusk_err *err)
 {
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(s->d,
-				 "INSERT INTO server_secrets (server_id, user_id, name, value_enc) VALUES ($1, $2, $3, $4) "
-				 "ON CONFLICT (server_id, user_id, name) DO UPDATE SET value_enc = excluded.value_enc",
-				 err);
-	if (st) {
-		db_bind_int(st, 1, server_id);
-		db_bind_int(st, 2, user_id);
-		db_bind_text(st, 3, name);
-		db_bind_blob(st, 4, enc, n);
-	}
-	bool ok = st && db_run(st, err);
-	pthread_mutex_unlock(&s->lock);
-	return ok;
+	return store_exec(s, err,
+			  "INSERT INTO server_secrets (server_id, user_id, name, value_enc) VALUES ($1, $2, $3, $4) "
+			  "ON CONFLICT (server_id, user_id, name) DO UPDATE SET value_enc = excluded.value_enc",
+			  "iitb", server_id, user_id, name, enc, n);
 }
 
 int store_secret_get(store *s, int64_t server_id, int64_t user_id, const char *name, unsigned char **out, size_t *n,
 		     tusk_err *err)
 {
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st = db_prepare(
-		s->d, "SELECT value_enc FROM server_secrets WHERE server_id = $1 AND user_id = $2 AND name = $3", err);
-	int found = -1;
-	if (st) {
-		db_bind_int(st, 1, server_id);
-		db_bind_int(st, 2, user_id);
-		db_bind_text(st, 3, name);
-		enum db_step r = db_step(st, err);
-		if (r == DB_ROW) {
-			const void *b = db_col_blob(st, 0, n);
-			*out = xmalloc(*n ? *n : 1);
-			memcpy(*out, b, *n);
-		}
-		found = r == DB_ROW ? 1 : r == DB_DONE ? 0 : -1;
-	}
-	db_finalize(st);
-	pthread_mutex_unlock(&s->lock);
-	return found;
+	struct blob_out b = {out, n};
+	return (int)store_sql(s, STORE_READ, read_blob, &b, err,
+			      "SELECT value_enc FROM server_secrets WHERE server_id = $1 AND user_id = $2 AND name = $3",
+			      "iit", server_id, user_id, name);
 }
 
 bool store_secret_delete(store *s, int64_t server_id, int64_t user_id, const char *name, tusk_err *err)
 {
-	pthread_mutex_lock(&s->lock);
-	db_stmt *st =
-		db_prepare(s->d, "DELETE FROM server_secrets WHERE server_id = $1 AND user_id = $2 AND name = $3", err);
-	if (st) {
-		db_bind_int(st, 1, server_id);
-		db_bind_int(st, 2, user_id);
-		db_bind_text(st, 3, name);
-	}
-	bool ok = st && db_run(st, err);
-	pthread_mutex_unlock(&s->lock);
-	return ok;
+	return store_exec(s, err, "DELETE FROM server_secrets WHERE server_id = $1 AND user_id = $2 AND name = $3", "iit",
+			  server_id, user_id, name);
 }

@@ -46,7 +46,7 @@ static void set_err(lite *d, tusk_err *err, const char *what)
 	db_count_error();
 	int rc = sqlite3_extended_errcode(d->conn);
 	bool unique = rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY;
-	err_set(err, unique ? "store_unique" : "store_error", "metadata store: %s: %s", what, sqlite3_errmsg(d->conn));
+	err_set(err, unique ? ERR_STORE_UNIQUE : ERR_STORE_ERROR, "metadata store: %s: %s", what, sqlite3_errmsg(d->conn));
 }
 
 static void lite_close(db *dd)
@@ -64,7 +64,7 @@ static bool lite_exec(db *dd, const char *sql, tusk_err *err)
 	char *msg = NULL;
 	if (sqlite3_exec(d->conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		db_count_error();
-		err_set(err, "store_error", "metadata store: %s", msg ? msg : sqlite3_errmsg(d->conn));
+		err_set(err, ERR_STORE_ERROR, "metadata store: %s", msg ? msg : sqlite3_errmsg(d->conn));
 		sqlite3_free(msg);
 		return false;
 	}
@@ -76,7 +76,7 @@ db *db_sqlite_open(const char *path, tusk_err *err)
 	sqlite3 *conn = NULL;
 	int rc = sqlite3_open_v2(path, &conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL);
 	if (rc != SQLITE_OK) {
-		err_set(err, "store_error", "cannot open the metadata store %s: %s", path,
+		err_set(err, ERR_STORE_ERROR, "cannot open the metadata store %s: %s", path,
 			conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc));
 		sqlite3_close(conn);
 		return NULL;
@@ -179,7 +179,7 @@ static enum db_step lite_step(db_stmt *ss, tusk_err *err)
 {
 	lite_stmt *s = (lite_stmt *)ss;
 	if (s->bind_failed) {
-		err_set(err, "store_error", "metadata store: a statement parameter does not exist");
+		err_set(err, ERR_STORE_ERROR, "metadata store: a statement parameter does not exist");
 		return DB_ERROR;
 	}
 	int rc = sqlite3_step(s->st);
@@ -256,26 +256,4 @@ static void lite_announce(db *d)
 	(void)d;
 }
 
-static const struct db_ops ops = {
-	.dialect = DB_SQLITE,
-	.close = lite_close,
-	.describe = lite_describe,
-	.exec = lite_exec,
-	.begin = lite_begin,
-	.lock = lite_lock,
-	.unlock = lite_unlock,
-	.prepare = lite_prepare,
-	.bind_text = lite_bind_text,
-	.bind_null = lite_bind_null,
-	.bind_int = lite_bind_int,
-	.bind_blob = lite_bind_blob,
-	.step = lite_step,
-	.col_null = lite_col_null,
-	.col_text = lite_col_text,
-	.col_int = lite_col_int,
-	.col_blob = lite_col_blob,
-	.changes = lite_changes,
-	.finalize = lite_finalize,
-	.changes_seen = lite_changes_seen,
-	.announce = lite_announce,
-};
+static const struct db_ops ops = DB_OPS(DB_SQLITE, lite);

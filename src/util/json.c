@@ -1,8 +1,11 @@
 #include "util/json.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void jw_init(json_writer *w, str *out)
 {
@@ -99,23 +102,18 @@ void jw_escape(str *out, const char *s, size_t n)
 	size_t i = 0, run = 0; /* run: start of bytes copied verbatim */
 	while (i < n) {
 		unsigned char c = p[i];
-		const char *esc = NULL;
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			i++; /* the common case: printable ASCII, as it is */
+			continue;
+		}
+		/* the short escapes, each at its character's place in shorts */
+		static const char shorts[] = "\"\\\n\r\t\b\f";
+		static const char *const short_esc[] = {"\\\"", "\\\\", "\\n", "\\r", "\\t", "\\b", "\\f"};
+		const char *esc = NULL, *at = c ? strchr(shorts, c) : NULL;
 		char buf[8];
 		size_t adv = 1;
-		if (c == '"')
-			esc = "\\\"";
-		else if (c == '\\')
-			esc = "\\\\";
-		else if (c == '\n')
-			esc = "\\n";
-		else if (c == '\r')
-			esc = "\\r";
-		else if (c == '\t')
-			esc = "\\t";
-		else if (c == '\b')
-			esc = "\\b";
-		else if (c == '\f')
-			esc = "\\f";
+		if (at)
+			esc = short_esc[at - shorts];
 		else if (c < 0x20 || c == 0x7f) {
 			snprintf(buf, sizeof(buf), "\\u%04x", c);
 			esc = buf;
@@ -210,6 +208,73 @@ void jw_kv_int_or_null(json_writer *w, const char *key, int64_t v)
 		jw_int(w, v);
 	else
 		jw_null(w);
+}
+
+static void time_value(json_writer *w, int64_t t)
+{
+	if (!t) {
+		jw_null(w);
+		return;
+	}
+	char buf[32];
+	struct tm tm;
+	time_t tt = (time_t)t;
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	jw_str(w, buf);
+}
+
+void jw_fields_n(json_writer *w, const char *spec, ...)
+{
+	va_list ap;
+	va_start(ap, spec);
+	for (const char *c = spec; *c; c++) {
+		jw_key(w, va_arg(ap, const char *));
+		switch (*c) {
+		case 's':
+			jw_str(w, va_arg(ap, const char *));
+			break;
+		case 'e': {
+			const char *v = va_arg(ap, const char *);
+			jw_str(w, v && *v ? v : NULL);
+			break;
+		}
+		case 'i':
+			jw_int(w, va_arg(ap, int64_t));
+			break;
+		case 'n': {
+			int64_t v = va_arg(ap, int64_t);
+			if (v)
+				jw_int(w, v);
+			else
+				jw_null(w);
+			break;
+		}
+		case 'o': {
+			int64_t v = va_arg(ap, int64_t);
+			if (v >= 0)
+				jw_int(w, v);
+			else
+				jw_null(w);
+			break;
+		}
+		case 'd':
+			jw_int(w, va_arg(ap, int));
+			break;
+		case 'b':
+			jw_bool(w, va_arg(ap, int) != 0);
+			break;
+		case 't':
+			time_value(w, va_arg(ap, int64_t));
+			break;
+		case 'r':
+			jw_raw(w, va_arg(ap, const char *));
+			break;
+		default:
+			abort(); /* a letter the code itself got wrong */
+		}
+	}
+	va_end(ap);
 }
 
 void jw_kv_bool(json_writer *w, const char *key, bool v)

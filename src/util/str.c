@@ -27,6 +27,25 @@ void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
+char *str_like_contains(const char *text, char escape)
+{
+	str p = STR_INIT;
+	str_append_char(&p, '%');
+	for (const char *c = text; *c; c++) {
+		if (*c == '%' || *c == '_' || *c == escape)
+			str_append_char(&p, escape);
+		str_append_char(&p, *c);
+	}
+	str_append_char(&p, '%');
+	return str_take(&p);
+}
+
+void free_each(void *const *ptrs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(ptrs[i]);
+}
+
 void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);

@@ -39,6 +39,9 @@ bool str_ok(const str *s);
 const char *str_cstr(str *s);
 /* Hands the buffer to the caller (free() it) and resets s. */
 char *str_take(str *s);
+/* "%text%": a LIKE pattern for "contains text", text's %, _ and the escape
+ * character escaped with it (ESCAPE 'escape' in the query); free() it. */
+char *str_like_contains(const char *text, char escape);
 void str_free(str *s);
 
 void *xmalloc(size_t n);
@@ -46,5 +49,8 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* Frees each of the n pointers (NULL ones too); FREE_ALL(a, b, ...) counts them. */
+void free_each(void *const *ptrs, size_t n);
+#define FREE_ALL(...) free_each((void *const[]){__VA_ARGS__}, sizeof((void *const[]){__VA_ARGS__}) / sizeof(void *))
 
 #endif

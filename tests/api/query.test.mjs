@@ -353,6 +353,23 @@ test('history records every script (searchable, per user); the audit log has the
   assert.equal((await c.get('api/v1/history')).body.total, 0);
 });
 
+test('completion is read on a pooled connection: columns and functions, and no history or audit entry', async () => {
+  psql('DROP TABLE IF EXISTS completion_probe; CREATE TABLE completion_probe (a int, "B c" text); ' +
+    "CREATE OR REPLACE FUNCTION completion_fn(x int) RETURNS int LANGUAGE sql AS 'SELECT x'");
+  const history = (await c.get('api/v1/history')).body.total;
+  const audit = (await c.get('api/v1/audit')).body.total;
+  const r = await c.get(`api/v1/servers/${serverId}/completion?database=postgres`);
+  assert.equal(r.status, 200, r.raw);
+  assert.deepEqual(r.body.tables.public.completion_probe, ['a', 'B c']);
+  assert.equal(r.body.tables.pg_catalog, undefined);
+  assert.deepEqual(r.body.functions.find((f) => f.name === 'completion_fn'),
+    { schema: 'public', name: 'completion_fn', args: 'x integer', on_search_path: true });
+  assert.equal((await c.get('api/v1/history')).body.total, history, 'no history entry');
+  assert.equal((await c.get('api/v1/audit')).body.total, audit, 'no audit entry');
+  assert.equal((await c.get(`api/v1/servers/${serverId + 1000}/completion`)).status, 409);
+  psql('DROP TABLE completion_probe; DROP FUNCTION completion_fn(int)');
+});
+
 test('saved queries and the workspace (open tabs) are kept per user', async () => {
   const made = await c.post('api/v1/queries', { name: 'active sessions', sql: 'SELECT * FROM pg_stat_activity' });
   assert.equal(made.status, 201, made.raw);

@@ -6,6 +6,8 @@
 
 #include "api/api.h"
 #include "api/server_fields.h"
+#include "pg/quote.h"
+#include "pg/target.h"
 #include "store/store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -21,21 +23,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)api_servers_parse_json(doc, size % 2 == 0, &list, &n, details);
 	store_server_list_free(list, n);
 	json_decref(details);
-	/* every member as a server field: libpq parameter text, colours, database lists */
+	/* every member as a server field: libpq parameter text, colours */
 	const char *key;
 	json_t *v;
 	json_object_foreach(doc, key, v) {
-		char *text = server_param_text(v);
+		char *text = pg_json_text(v);
 		if (text) {
 			char why[256];
-			(void)server_param_check(key, text, why, sizeof(why));
+			(void)pgtarget_param_check(key, text, why, sizeof(why));
 			(void)server_color_ok(text);
 			free(text);
-		}
-		if (json_is_array(v)) {
-			char *arr = json_dumps(v, JSON_COMPACT);
-			free(server_restriction_literal(arr));
-			free(arr);
 		}
 	}
 	json_decref(doc);

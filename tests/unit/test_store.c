@@ -195,7 +195,7 @@ STORE_TEST(migrates_once_and_refuses_a_newer_schema)
 	raw_exec("INSERT INTO tusk_migrations (version, name, applied_at) VALUES (999, '999_future.sql', 0)");
 	store *newer = store_open(t.dir, *backend == POSTGRES ? t.url : NULL, &err);
 	cr_assert_null(newer);
-	cr_assert_str_eq(err.code, "store_too_new");
+	cr_assert_str_eq(err_name(err.code), "store_too_new");
 	cr_assert(strstr(err.msg, "newer Tusk") != NULL, "%s", err.msg);
 }
 
@@ -252,13 +252,13 @@ STORE_TEST(users_round_trip_and_unique_emails)
 
 	store_user dup = u;
 	cr_assert_not(store_user_create(s, &dup, &err));
-	cr_assert_str_eq(err.code, "email_taken");
+	cr_assert_str_eq(err_name(err.code), "email_taken");
 
 	cr_assert_eq(store_user_by_id(s, id, &u, &err), 1);
 	u.last_login_at = 1700000100;
 	snprintf(u.email, sizeof(u.email), "bob@tusk.local");
 	cr_assert_not(store_user_update(s, &u, &err));
-	cr_assert_str_eq(err.code, "email_taken");
+	cr_assert_str_eq(err_name(err.code), "email_taken");
 	snprintf(u.email, sizeof(u.email), "alice@example.org");
 	cr_assert(store_user_update(s, &u, &err), "%s", err.msg);
 	cr_assert_eq(store_user_by_id(s, id, &u, &err), 1);
@@ -440,7 +440,7 @@ STORE_TEST(groups_servers_and_saved_passwords)
 	cr_assert_eq(again, g1, "a group is found again by name");
 	cr_assert(store_group_ensure(s, alice, "Dev", &g2, &err));
 	cr_assert_not(store_group_rename(s, alice, g2, "Production", &err));
-	cr_assert_str_eq(err.code, "group_exists");
+	cr_assert_str_eq(err_name(err.code), "group_exists");
 	cr_assert(store_group_rename(s, alice, g2, "Development", &err), "%s", err.msg);
 	size_t n;
 	store_group *groups = store_group_list(s, alice, &n, &err);
@@ -451,7 +451,7 @@ STORE_TEST(groups_servers_and_saved_passwords)
 	int64_t own = make_server(s, alice, g1, "primary", false);
 	int64_t shared = make_server(s, alice, g1, "shared one", true);
 	cr_assert_not(store_group_delete(s, alice, g1, &err));
-	cr_assert_str_eq(err.code, "group_not_empty");
+	cr_assert_str_eq(err_name(err.code), "group_not_empty");
 
 	store_server sv;
 	cr_assert_eq(store_server_get(s, bob, own, &sv, &err), 0, "another user's own server is invisible");
@@ -587,7 +587,7 @@ STORE_TEST(history_snippets_and_workspace)
 	int64_t first = q.id;
 	store_snippet q2 = {.user_id = uid, .name = "count", .sql = "x"};
 	cr_assert_not(store_snippet_save(s, &q2, &err));
-	cr_assert_str_eq(err.code, "name_taken");
+	cr_assert_str_eq(err_name(err.code), "name_taken");
 	q.sql = "SELECT 2";
 	cr_assert(store_snippet_save(s, &q, &err), "%s", err.msg);
 	cr_assert_eq(q.id, first);
@@ -597,7 +597,7 @@ STORE_TEST(history_snippets_and_workspace)
 	store_snippet_clear(&got);
 	store_snippet missing = {.id = first + 100, .user_id = uid, .name = "n", .sql = "s"};
 	cr_assert_not(store_snippet_save(s, &missing, &err));
-	cr_assert_str_eq(err.code, "not_found");
+	cr_assert_str_eq(err_name(err.code), "not_found");
 	store_snippet *snips = store_snippet_list(s, uid, &n, &err);
 	cr_assert_eq(n, 1);
 	store_snippet_list_free(snips, n);

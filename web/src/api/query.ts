@@ -66,6 +66,16 @@ export async function execute(sid: string, sql: string, autocommit: boolean, aut
   return (await request<{ execution_id: number }>('POST', `sessions/${sid}/execute`, { body })).execution_id;
 }
 
+/** What the editor completes in a database, read by the server on a pooled connection (not in the tab's session). */
+export interface CompletionData {
+  tables: Record<string, Record<string, string[]>>;
+  functions: Array<{ schema: string; name: string; args: string; on_search_path: boolean }>;
+}
+
+export function fetchCompletion(serverId: number, database: string): Promise<CompletionData> {
+  return request<CompletionData>('GET', `servers/${serverId}/completion`, { query: { database } });
+}
+
 export function fetchStatus(sid: string): Promise<SessionStatus> {
   return request<SessionStatus>('GET', `sessions/${sid}/status`);
 }

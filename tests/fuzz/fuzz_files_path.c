@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "storage/storage.h"
+#include "files/files.h"
 #include "util/str.h"
 
 static char data_dir[256];
@@ -20,7 +20,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (!mkdtemp(data_dir))
 		abort();
 	tusk_err err;
-	if (!storage_user_root(data_dir, 1, &root, &err))
+	if (!files_user_root(data_dir, 1, &root, &err))
 		abort();
 	/* something to find: a folder and a file */
 	char p[512];
@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int must_exist = 0; must_exist < 2; must_exist++) {
 		char *abs = NULL;
 		tusk_err err;
-		if (storage_resolve(data_dir, 1, rel, must_exist, &abs, &err)) {
+		if (files_resolve(data_dir, 1, rel, must_exist, &abs, &err)) {
 			size_t n = strlen(root);
 			/* the answer is the area or inside it */
 			if (strncmp(abs, root, n) != 0 || (abs[n] != '\0' && abs[n] != '/') || strstr(abs + n, "/../") ||

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "api/dialogs.h"
+#include "catalog/build.h"
 
 static const char *const VOLATILITY[] = {"VOLATILE", "STABLE", "IMMUTABLE", NULL};
 static const char *const PARALLEL[] = {"UNSAFE", "RESTRICTED", "SAFE", NULL};
@@ -25,28 +25,11 @@ static bool whole(struct build *b, json_t *o, const char *key, long long *out, b
 	if (!*present)
 		return true;
 	if (!json_is_integer(v) || json_integer_value(v) < 0) {
-		dlg_why(b, "'%s' must be a whole number", key);
+		catalog_why(b, "'%s' must be a whole number", key);
 		return false;
 	}
 	*out = (long long)json_integer_value(v);
 	return true;
-}
-
-/* A list member that must be an array of non-empty strings (absent: empty). */
-static json_t *strings(struct build *b, json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-	if (!v || json_is_null(v))
-		return NULL;
-	size_t i;
-	json_t *e;
-	bool ok = json_is_array(v);
-	json_array_foreach(v, i, e) ok = ok && json_is_string(e) && *json_string_value(e);
-	if (!ok) {
-		dlg_why(b, "'%s' must be a list of names", key);
-		return NULL;
-	}
-	return v;
 }
 
 /* The body between dollar quotes whose tag does not occur in it. */
@@ -67,7 +50,7 @@ static void arguments(struct build *b, PGconn *c, str *sig)
 {
 	json_t *args = json_object_get(b->spec, "arguments");
 	if (args && !json_is_array(args) && !json_is_null(args)) {
-		dlg_why(b, "'arguments' must be a list");
+		catalog_why(b, "'arguments' must be a list");
 		return;
 	}
 	str_append_char(&b->sql, '(');
@@ -78,11 +61,11 @@ static void arguments(struct build *b, PGconn *c, str *sig)
 	json_array_foreach(args, i, a)
 	{
 		if (!json_is_object(a)) {
-			dlg_why(b, "each argument is an object with mode, name, type and default");
+			catalog_why(b, "each argument is an object with mode, name, type and default");
 			return;
 		}
-		const char *mode = dlg_choice(b, a, "mode", ARG_MODES, "IN"), *name = dlg_text(a, "name");
-		const char *type = dlg_need(b, a, "type"), *def = dlg_text(a, "default");
+		const char *mode = catalog_choice(b, a, "mode", ARG_MODES, "IN"), *name = catalog_text(a, "name");
+		const char *type = catalog_need(b, a, "type"), *def = catalog_text(a, "default");
 		if (!mode || !type)
 			return;
 		if (i)
@@ -90,7 +73,7 @@ static void arguments(struct build *b, PGconn *c, str *sig)
 		if (strcmp(mode, "IN"))
 			str_appendf(&b->sql, "%s ", mode);
 		if (name) {
-			dlg_ident(c, &b->sql, name);
+			catalog_ident(c, &b->sql, name);
 			str_append_char(&b->sql, ' ');
 		}
 		str_append_cstr(&b->sql, type);
@@ -111,7 +94,7 @@ static void settings(struct build *b, PGconn *c)
 	if (!set || json_is_null(set))
 		return;
 	if (!json_is_object(set)) {
-		dlg_why(b, "'set' maps parameter names to values");
+		catalog_why(b, "'set' maps parameter names to values");
 		return;
 	}
 	const char *key;
@@ -122,29 +105,29 @@ static void settings(struct build *b, PGconn *c)
 		for (const char *p = key; *p; p++)
 			named = named && (strchr("abcdefghijklmnopqrstuvwxyz_.0123456789", *p) != NULL);
 		if (!named) {
-			dlg_why(b, "'set' has a parameter name that is not one: %s", key);
+			catalog_why(b, "'set' has a parameter name that is not one: %s", key);
 			return;
 		}
 		str_appendf(&b->sql, "\n    SET %s TO ", key);
 		if (json_is_string(v)) {
-			dlg_literal(c, &b->sql, json_string_value(v));
+			catalog_literal(c, &b->sql, json_string_value(v));
 			continue;
 		}
 		size_t i;
 		json_t *e;
 		if (!json_is_array(v) || json_array_size(v) == 0) {
-			dlg_why(b, "'set.%s' is a value or a list of values", key);
+			catalog_why(b, "'set.%s' is a value or a list of values", key);
 			return;
 		}
 		json_array_foreach(v, i, e)
 		{
 			if (!json_is_string(e)) {
-				dlg_why(b, "'set.%s' is a value or a list of values", key);
+				catalog_why(b, "'set.%s' is a value or a list of values", key);
 				return;
 			}
 			if (i)
 				str_append_cstr(&b->sql, ", ");
-			dlg_literal(c, &b->sql, json_string_value(e));
+			catalog_literal(c, &b->sql, json_string_value(e));
 		}
 	}
 }
@@ -153,40 +136,40 @@ static void create_routine(struct build *b, PGconn *c)
 {
 	json_t *s = b->spec;
 	bool procedure = is_kind(b, "procedure"), trigger = is_kind(b, "trigger_function");
-	const char *schema = dlg_need(b, s, "schema"), *name = dlg_need(b, s, "name");
-	const char *body = dlg_need(b, s, "definition");
-	const char *language = dlg_text(s, "language") ? dlg_text(s, "language") : trigger ? "plpgsql" : "sql";
-	const char *returns = dlg_text(s, "returns");
+	const char *schema = catalog_need(b, s, "schema"), *name = catalog_need(b, s, "name");
+	const char *body = catalog_need(b, s, "definition");
+	const char *language = catalog_text(s, "language") ? catalog_text(s, "language") : trigger ? "plpgsql" : "sql";
+	const char *returns = catalog_text(s, "returns");
 	if (trigger && returns && strcasecmp(returns, "trigger") && strcasecmp(returns, "event_trigger"))
-		dlg_why(b, "a trigger function returns trigger or event_trigger");
+		catalog_why(b, "a trigger function returns trigger or event_trigger");
 	if (!procedure && !trigger && !returns)
-		dlg_why(b, "'returns' is required");
+		catalog_why(b, "'returns' is required");
 	if (procedure && returns)
-		dlg_why(b, "a procedure returns nothing: leave 'returns' out (use OUT or INOUT arguments)");
-	const char *volatility = procedure ? NULL : dlg_choice(b, s, "volatility", VOLATILITY, NULL);
-	const char *parallel = procedure ? NULL : dlg_choice(b, s, "parallel", PARALLEL, NULL);
+		catalog_why(b, "a procedure returns nothing: leave 'returns' out (use OUT or INOUT arguments)");
+	const char *volatility = procedure ? NULL : catalog_choice(b, s, "volatility", VOLATILITY, NULL);
+	const char *parallel = procedure ? NULL : catalog_choice(b, s, "parallel", PARALLEL, NULL);
 	long long cost = 0, rows = 0;
 	bool has_cost, has_rows;
 	if (!whole(b, s, "cost", &cost, &has_cost) || !whole(b, s, "rows", &rows, &has_rows) || b->why[0])
 		return;
 	const char *what = procedure ? "PROCEDURE" : "FUNCTION";
 	str target = STR_INIT, sig = STR_INIT;
-	dlg_qualified(c, &target, schema, name);
-	str_appendf(&b->sql, "CREATE %s%s %s", dlg_flag(s, "or_replace") ? "OR REPLACE " : "", what, str_cstr(&target));
+	catalog_qualified(c, &target, schema, name);
+	str_appendf(&b->sql, "CREATE %s%s %s", catalog_flag(s, "or_replace") ? "OR REPLACE " : "", what, str_cstr(&target));
 	arguments(b, c, &sig);
 	str_append(&target, sig.buf, sig.len);
 	str_free(&sig);
 	if (!procedure)
 		str_appendf(&b->sql, "\n    RETURNS %s", trigger ? (returns ? returns : "trigger") : returns);
 	str_append_cstr(&b->sql, "\n    LANGUAGE ");
-	dlg_ident(c, &b->sql, language);
+	catalog_ident(c, &b->sql, language);
 	if (volatility && strcmp(volatility, "VOLATILE"))
 		str_appendf(&b->sql, "\n    %s", volatility);
-	if (!procedure && dlg_flag(s, "strict"))
+	if (!procedure && catalog_flag(s, "strict"))
 		str_append_cstr(&b->sql, "\n    STRICT");
-	if (dlg_flag(s, "security_definer"))
+	if (catalog_flag(s, "security_definer"))
 		str_append_cstr(&b->sql, "\n    SECURITY DEFINER");
-	if (!procedure && dlg_flag(s, "leakproof"))
+	if (!procedure && catalog_flag(s, "leakproof"))
 		str_append_cstr(&b->sql, "\n    LEAKPROOF");
 	if (parallel && strcmp(parallel, "UNSAFE"))
 		str_appendf(&b->sql, "\n    PARALLEL %s", parallel);
@@ -198,7 +181,7 @@ static void create_routine(struct build *b, PGconn *c)
 	str_append_cstr(&b->sql, "\nAS ");
 	dollar_quoted(&b->sql, body);
 	str_append_char(&b->sql, ';');
-	dlg_comment_owner(b, c, what, str_cstr(&target));
+	catalog_comment_owner(b, c, what, str_cstr(&target));
 	str_free(&target);
 }
 
@@ -209,36 +192,33 @@ static const char *const TYPE_FORMS[] = {"composite", "enum", "range", NULL};
 static void create_type(struct build *b, PGconn *c)
 {
 	json_t *s = b->spec;
-	const char *schema = dlg_need(b, s, "schema"), *name = dlg_need(b, s, "name");
-	const char *form = dlg_choice(b, s, "form", TYPE_FORMS, NULL);
+	const char *schema = catalog_need(b, s, "schema"), *name = catalog_need(b, s, "name");
+	const char *form = catalog_choice(b, s, "form", TYPE_FORMS, NULL);
 	if (!form)
-		dlg_why(b, "'form' is required: composite, enum or range");
+		catalog_why(b, "'form' is required: composite, enum or range");
 	if (b->why[0])
 		return;
 	str target = STR_INIT;
-	dlg_qualified(c, &target, schema, name);
+	catalog_qualified(c, &target, schema, name);
 	str_appendf(&b->sql, "CREATE TYPE %s AS ", str_cstr(&target));
 	size_t i;
 	json_t *e;
 	if (strcmp(form, "composite") == 0) {
 		json_t *attrs = json_object_get(s, "attributes");
 		if (!json_is_array(attrs) || json_array_size(attrs) == 0) {
-			dlg_why(b, "'attributes' must list at least one attribute");
+			catalog_why(b, "'attributes' must list at least one attribute");
 			goto out;
 		}
 		str_append_char(&b->sql, '(');
 		json_array_foreach(attrs, i, e)
 		{
-			const char *an = dlg_need(b, e, "name"), *at = dlg_need(b, e, "type");
+			const char *an = catalog_need(b, e, "name"), *at = catalog_need(b, e, "type");
 			if (!an || !at)
 				goto out;
 			str_append_cstr(&b->sql, i ? ",\n    " : "\n    ");
-			dlg_ident(c, &b->sql, an);
+			catalog_ident(c, &b->sql, an);
 			str_appendf(&b->sql, " %s", at);
-			if (dlg_text(e, "collation")) {
-				str_append_cstr(&b->sql, " COLLATE ");
-				dlg_ident(c, &b->sql, dlg_text(e, "collation"));
-			}
+			catalog_opt_ident(b, c, e, "collation", " COLLATE ");
 		}
 		str_append_cstr(&b->sql, "\n)");
 	} else if (strcmp(form, "enum") == 0) {
@@ -246,42 +226,34 @@ static void create_type(struct build *b, PGconn *c)
 		bool ok = json_is_array(labels);
 		json_array_foreach(labels, i, e) ok = ok && json_is_string(e);
 		if (!ok) {
-			dlg_why(b, "'labels' must be a list of strings");
+			catalog_why(b, "'labels' must be a list of strings");
 			goto out;
 		}
 		str_append_cstr(&b->sql, "ENUM (");
 		json_array_foreach(labels, i, e)
 		{
 			str_append_cstr(&b->sql, i ? ", " : "");
-			dlg_literal(c, &b->sql, json_string_value(e));
+			catalog_literal(c, &b->sql, json_string_value(e));
 		}
 		str_append_char(&b->sql, ')');
 	} else {
-		const char *subtype = dlg_need(b, s, "subtype");
+		const char *subtype = catalog_need(b, s, "subtype");
 		if (!subtype)
 			goto out;
 		str_appendf(&b->sql, "RANGE (\n    SUBTYPE = %s", subtype);
-		if (dlg_text(s, "subtype_opclass")) {
-			str_append_cstr(&b->sql, ",\n    SUBTYPE_OPCLASS = ");
-			dlg_ident(c, &b->sql, dlg_text(s, "subtype_opclass"));
-		}
-		if (dlg_text(s, "collation")) {
-			str_append_cstr(&b->sql, ",\n    COLLATION = ");
-			dlg_ident(c, &b->sql, dlg_text(s, "collation"));
-		}
+		catalog_opt_ident(b, c, s, "subtype_opclass", ",\n    SUBTYPE_OPCLASS = ");
+		catalog_opt_ident(b, c, s, "collation", ",\n    COLLATION = ");
 		/* function names as SQL: they may be schema-qualified */
-		if (dlg_text(s, "canonical"))
-			str_appendf(&b->sql, ",\n    CANONICAL = %s", dlg_text(s, "canonical"));
-		if (dlg_text(s, "subtype_diff"))
-			str_appendf(&b->sql, ",\n    SUBTYPE_DIFF = %s", dlg_text(s, "subtype_diff"));
-		if (dlg_text(s, "multirange_type_name")) {
+		catalog_opt_sql(b, s, "canonical", ",\n    CANONICAL = %s");
+		catalog_opt_sql(b, s, "subtype_diff", ",\n    SUBTYPE_DIFF = %s");
+		if (catalog_text(s, "multirange_type_name")) {
 			str_append_cstr(&b->sql, ",\n    MULTIRANGE_TYPE_NAME = ");
-			dlg_qualified(c, &b->sql, schema, dlg_text(s, "multirange_type_name"));
+			catalog_qualified(c, &b->sql, schema, catalog_text(s, "multirange_type_name"));
 		}
 		str_append_cstr(&b->sql, "\n)");
 	}
 	str_append_char(&b->sql, ';');
-	dlg_comment_owner(b, c, "TYPE", str_cstr(&target));
+	catalog_comment_owner(b, c, "TYPE", str_cstr(&target));
 out:
 	str_free(&target);
 }
@@ -294,24 +266,24 @@ static void checks(struct build *b, PGconn *c, json_t *list, const char *lead)
 	if (!list || json_is_null(list))
 		return;
 	if (!json_is_array(list)) {
-		dlg_why(b, "'constraints' must be a list of {name, check}");
+		catalog_why(b, "'constraints' must be a list of {name, check}");
 		return;
 	}
 	size_t i;
 	json_t *e;
 	json_array_foreach(list, i, e)
 	{
-		const char *check = dlg_need(b, e, "check");
+		const char *check = catalog_need(b, e, "check");
 		if (!check)
 			return;
 		str_append_cstr(&b->sql, lead);
-		if (dlg_text(e, "name")) {
+		if (catalog_text(e, "name")) {
 			str_append_cstr(&b->sql, "CONSTRAINT ");
-			dlg_ident(c, &b->sql, dlg_text(e, "name"));
+			catalog_ident(c, &b->sql, catalog_text(e, "name"));
 			str_append_char(&b->sql, ' ');
 		}
 		str_appendf(&b->sql, "CHECK (%s)", check);
-		if (dlg_flag(e, "not_valid"))
+		if (catalog_flag(e, "not_valid"))
 			str_append_cstr(&b->sql, " NOT VALID");
 	}
 }
@@ -319,31 +291,27 @@ static void checks(struct build *b, PGconn *c, json_t *list, const char *lead)
 static void create_domain(struct build *b, PGconn *c)
 {
 	json_t *s = b->spec;
-	const char *schema = dlg_need(b, s, "schema"), *name = dlg_need(b, s, "name"), *type = dlg_need(b, s, "type");
+	const char *schema = catalog_need(b, s, "schema"), *name = catalog_need(b, s, "name"), *type = catalog_need(b, s, "type");
 	if (b->why[0])
 		return;
 	str target = STR_INIT;
-	dlg_qualified(c, &target, schema, name);
+	catalog_qualified(c, &target, schema, name);
 	str_appendf(&b->sql, "CREATE DOMAIN %s AS %s", str_cstr(&target), type);
-	if (dlg_text(s, "collation")) {
-		str_append_cstr(&b->sql, "\n    COLLATE ");
-		dlg_ident(c, &b->sql, dlg_text(s, "collation"));
-	}
-	if (dlg_text(s, "default"))
-		str_appendf(&b->sql, "\n    DEFAULT %s", dlg_text(s, "default"));
-	if (dlg_flag(s, "not_null"))
+	catalog_opt_ident(b, c, s, "collation", "\n    COLLATE ");
+	catalog_opt_sql(b, s, "default", "\n    DEFAULT %s");
+	if (catalog_flag(s, "not_null"))
 		str_append_cstr(&b->sql, "\n    NOT NULL");
 	json_t *list = json_object_get(s, "constraints");
 	size_t i;
 	json_t *e;
-	json_array_foreach(list, i, e) if (dlg_flag(e, "not_valid"))
+	json_array_foreach(list, i, e) if (catalog_flag(e, "not_valid"))
 	{
-		dlg_why(b, "a new domain's constraints are always validated: 'not_valid' is for Alter");
+		catalog_why(b, "a new domain's constraints are always validated: 'not_valid' is for Alter");
 		break;
 	}
 	checks(b, c, list, "\n    ");
 	str_append_char(&b->sql, ';');
-	dlg_comment_owner(b, c, "DOMAIN", str_cstr(&target));
+	catalog_comment_owner(b, c, "DOMAIN", str_cstr(&target));
 	str_free(&target);
 }
 
@@ -356,90 +324,77 @@ static const char *const LEVELS[] = {"ROW", "STATEMENT", NULL};
 static void create_trigger(struct build *b, PGconn *c)
 {
 	json_t *s = b->spec;
-	const char *schema = dlg_need(b, s, "schema"), *table = dlg_need(b, s, "table"), *name = dlg_need(b, s, "name");
-	const char *timing = dlg_choice(b, s, "timing", TIMINGS, NULL), *level = dlg_choice(b, s, "for_each", LEVELS, "STATEMENT");
-	const char *function = dlg_need(b, s, "function");
-	json_t *events = json_object_get(s, "events"), *columns = strings(b, s, "update_columns");
+	const char *schema = catalog_need(b, s, "schema"), *table = catalog_need(b, s, "table"), *name = catalog_need(b, s, "name");
+	const char *timing = catalog_choice(b, s, "timing", TIMINGS, NULL), *level = catalog_choice(b, s, "for_each", LEVELS, "STATEMENT");
+	const char *function = catalog_need(b, s, "function");
+	json_t *events = json_object_get(s, "events"), *columns = catalog_names(b, s, "update_columns");
 	json_t *args = json_object_get(s, "arguments");
-	bool constraint = dlg_flag(s, "constraint");
+	bool constraint = catalog_flag(s, "constraint");
 	if (!timing)
-		dlg_why(b, "'timing' is required: BEFORE, AFTER or INSTEAD OF");
+		catalog_why(b, "'timing' is required: BEFORE, AFTER or INSTEAD OF");
 	if (!json_is_array(events) || json_array_size(events) == 0)
-		dlg_why(b, "'events' must list at least one of INSERT, UPDATE, DELETE, TRUNCATE");
+		catalog_why(b, "'events' must list at least one of INSERT, UPDATE, DELETE, TRUNCATE");
 	if (args && !json_is_null(args) && !json_is_array(args))
-		dlg_why(b, "'arguments' must be a list of strings");
+		catalog_why(b, "'arguments' must be a list of strings");
 	if (b->why[0])
 		return;
 	str table_sql = STR_INIT;
-	dlg_qualified(c, &table_sql, schema, table);
+	catalog_qualified(c, &table_sql, schema, table);
 	str_appendf(&b->sql, "CREATE %sTRIGGER ", constraint ? "CONSTRAINT " : "");
-	dlg_ident(c, &b->sql, name);
+	catalog_ident(c, &b->sql, name);
 	str_appendf(&b->sql, "\n    %s ", timing);
 	size_t i;
 	json_t *e;
 	json_array_foreach(events, i, e)
 	{
 		json_t *holder = json_pack("{s:O}", "events", e);
-		const char *ev = dlg_choice(b, holder, "events", EVENTS, NULL);
+		const char *ev = catalog_choice(b, holder, "events", EVENTS, NULL);
 		json_decref(holder);
 		if (!ev) {
-			dlg_why(b, "'events' must be INSERT, UPDATE, DELETE or TRUNCATE");
+			catalog_why(b, "'events' must be INSERT, UPDATE, DELETE or TRUNCATE");
 			goto out;
 		}
 		str_appendf(&b->sql, "%s%s", i ? " OR " : "", ev);
 		if (strcmp(ev, "UPDATE") == 0 && columns && json_array_size(columns)) {
 			str_append_cstr(&b->sql, " OF ");
-			size_t k;
-			json_t *col;
-			json_array_foreach(columns, k, col)
-			{
-				str_append_cstr(&b->sql, k ? ", " : "");
-				dlg_ident(c, &b->sql, json_string_value(col));
-			}
+			catalog_ident_list(c, &b->sql, columns);
 		}
 	}
 	str_appendf(&b->sql, "\n    ON %s", str_cstr(&table_sql));
 	if (constraint) {
-		if (dlg_flag(s, "deferrable"))
-			str_appendf(&b->sql, "\n    DEFERRABLE INITIALLY %s", dlg_flag(s, "initially_deferred") ? "DEFERRED" : "IMMEDIATE");
+		if (catalog_flag(s, "deferrable"))
+			str_appendf(&b->sql, "\n    DEFERRABLE INITIALLY %s", catalog_flag(s, "initially_deferred") ? "DEFERRED" : "IMMEDIATE");
 		else
 			str_append_cstr(&b->sql, "\n    NOT DEFERRABLE");
 	}
-	const char *old_table = dlg_text(s, "old_table"), *new_table = dlg_text(s, "new_table");
+	const char *old_table = catalog_text(s, "old_table"), *new_table = catalog_text(s, "new_table");
 	if (old_table || new_table) {
 		str_append_cstr(&b->sql, "\n    REFERENCING");
 		if (old_table) {
 			str_append_cstr(&b->sql, " OLD TABLE AS ");
-			dlg_ident(c, &b->sql, old_table);
+			catalog_ident(c, &b->sql, old_table);
 		}
 		if (new_table) {
 			str_append_cstr(&b->sql, " NEW TABLE AS ");
-			dlg_ident(c, &b->sql, new_table);
+			catalog_ident(c, &b->sql, new_table);
 		}
 	}
 	str_appendf(&b->sql, "\n    FOR EACH %s", level);
-	if (dlg_text(s, "when"))
-		str_appendf(&b->sql, "\n    WHEN (%s)", dlg_text(s, "when"));
+	catalog_opt_sql(b, s, "when", "\n    WHEN (%s)");
 	str_append_cstr(&b->sql, "\n    EXECUTE FUNCTION ");
-	dlg_qualified(c, &b->sql, dlg_text(s, "function_schema"), function);
+	catalog_qualified(c, &b->sql, catalog_text(s, "function_schema"), function);
 	str_append_char(&b->sql, '(');
 	json_array_foreach(args, i, e)
 	{
 		if (!json_is_string(e)) {
-			dlg_why(b, "'arguments' must be a list of strings");
+			catalog_why(b, "'arguments' must be a list of strings");
 			goto out;
 		}
 		str_append_cstr(&b->sql, i ? ", " : "");
-		dlg_literal(c, &b->sql, json_string_value(e));
+		catalog_literal(c, &b->sql, json_string_value(e));
 	}
 	str_append_cstr(&b->sql, ");");
-	if (dlg_text(s, "comment")) {
-		str_append_cstr(&b->sql, "\nCOMMENT ON TRIGGER ");
-		dlg_ident(c, &b->sql, name);
-		str_appendf(&b->sql, " ON %s IS ", str_cstr(&table_sql));
-		dlg_literal(c, &b->sql, dlg_text(s, "comment"));
-		str_append_char(&b->sql, ';');
-	}
+	catalog_comment_on_table(b, c, "TRIGGER", name, str_cstr(&table_sql));
 out:
 	str_free(&table_sql);
 }
@@ -466,34 +421,34 @@ static void role_list(struct build *b, PGconn *c, json_t *roles)
 		if (k < 4)
 			str_append_cstr(&b->sql, keywords[k]);
 		else
-			dlg_ident(c, &b->sql, role);
+			catalog_ident(c, &b->sql, role);
 	}
 }
 
 static void create_policy(struct build *b, PGconn *c)
 {
 	json_t *s = b->spec;
-	const char *schema = dlg_need(b, s, "schema"), *table = dlg_need(b, s, "table"), *name = dlg_need(b, s, "name");
-	const char *command = dlg_choice(b, s, "command", COMMANDS, "ALL");
-	const char *as = dlg_choice(b, s, "as", POLICY_AS, "PERMISSIVE");
-	json_t *roles = strings(b, s, "roles");
-	const char *using = dlg_text(s, "using"), *check = dlg_text(s, "check");
+	const char *schema = catalog_need(b, s, "schema"), *table = catalog_need(b, s, "table"), *name = catalog_need(b, s, "name");
+	const char *command = catalog_choice(b, s, "command", COMMANDS, "ALL");
+	const char *as = catalog_choice(b, s, "as", POLICY_AS, "PERMISSIVE");
+	json_t *roles = catalog_names(b, s, "roles");
+	const char *using = catalog_text(s, "using"), *check = catalog_text(s, "check");
 	if (b->why[0])
 		return;
 	if (check && (strcmp(command, "SELECT") == 0 || strcmp(command, "DELETE") == 0)) {
-		dlg_why(b, "a %s policy has no WITH CHECK expression", command);
+		catalog_why(b, "a %s policy has no WITH CHECK expression", command);
 		return;
 	}
 	if (using && strcmp(command, "INSERT") == 0) {
-		dlg_why(b, "an INSERT policy has no USING expression");
+		catalog_why(b, "an INSERT policy has no USING expression");
 		return;
 	}
 	str table_sql = STR_INIT;
-	dlg_qualified(c, &table_sql, schema, table);
-	if (dlg_flag(s, "enable_rls"))
+	catalog_qualified(c, &table_sql, schema, table);
+	if (catalog_flag(s, "enable_rls"))
 		str_appendf(&b->sql, "ALTER TABLE %s ENABLE ROW LEVEL SECURITY;\n", str_cstr(&table_sql));
 	str_append_cstr(&b->sql, "CREATE POLICY ");
-	dlg_ident(c, &b->sql, name);
+	catalog_ident(c, &b->sql, name);
 	str_appendf(&b->sql, " ON %s", str_cstr(&table_sql));
 	if (strcmp(as, "PERMISSIVE"))
 		str_appendf(&b->sql, "\n    AS %s", as);
@@ -508,13 +463,7 @@ static void create_policy(struct build *b, PGconn *c)
 	if (check)
 		str_appendf(&b->sql, "\n    WITH CHECK (%s)", check);
 	str_append_char(&b->sql, ';');
-	if (dlg_text(s, "comment")) {
-		str_append_cstr(&b->sql, "\nCOMMENT ON POLICY ");
-		dlg_ident(c, &b->sql, name);
-		str_appendf(&b->sql, " ON %s IS ", str_cstr(&table_sql));
-		dlg_literal(c, &b->sql, dlg_text(s, "comment"));
-		str_append_char(&b->sql, ';');
-	}
+	catalog_comment_on_table(b, c, "POLICY", name, str_cstr(&table_sql));
 	str_free(&table_sql);
 }
 
@@ -525,9 +474,9 @@ static const char *const PUBLISH[] = {"insert", "update", "delete", "truncate", 
 static void create_publication(struct build *b, PGconn *c)
 {
 	json_t *s = b->spec;
-	const char *name = dlg_need(b, s, "name");
-	json_t *tables = json_object_get(s, "tables"), *schemas = strings(b, s, "schemas");
-	bool all = dlg_flag(s, "all_tables");
+	const char *name = catalog_need(b, s, "name");
+	json_t *tables = json_object_get(s, "tables"), *schemas = catalog_names(b, s, "schemas");
+	bool all = catalog_flag(s, "all_tables");
 	if (!name || b->why[0])
 		return;
 	if (b->version && b->version < 150000) {
@@ -536,16 +485,16 @@ static void create_publication(struct build *b, PGconn *c)
 		bool newer = schemas && json_array_size(schemas);
 		json_array_foreach(tables, k, t) newer = newer || json_object_get(t, "columns") || json_object_get(t, "where");
 		if (newer) {
-			dlg_why(b, "column lists, row filters and schemas in a publication need PostgreSQL 15 or newer");
+			catalog_why(b, "column lists, row filters and schemas in a publication need PostgreSQL 15 or newer");
 			return;
 		}
 	}
 	if (all && ((json_is_array(tables) && json_array_size(tables)) || (schemas && json_array_size(schemas)))) {
-		dlg_why(b, "a publication of all tables lists no tables or schemas");
+		catalog_why(b, "a publication of all tables lists no tables or schemas");
 		return;
 	}
 	str_append_cstr(&b->sql, "CREATE PUBLICATION ");
-	dlg_ident(c, &b->sql, name);
+	catalog_ident(c, &b->sql, name);
 	if (all)
 		str_append_cstr(&b->sql, " FOR ALL TABLES");
 	size_t i;
@@ -553,31 +502,24 @@ static void create_publication(struct build *b, PGconn *c)
 	int items = 0;
 	json_array_foreach(tables, i, e)
 	{
-		const char *schema = dlg_need(b, e, "schema"), *table = dlg_need(b, e, "name");
+		const char *schema = catalog_need(b, e, "schema"), *table = catalog_need(b, e, "name");
 		if (!schema || !table)
 			return;
 		str_append_cstr(&b->sql, items++ ? ", " : " FOR TABLE ");
-		dlg_qualified(c, &b->sql, schema, table);
-		json_t *columns = strings(b, e, "columns");
+		catalog_qualified(c, &b->sql, schema, table);
+		json_t *columns = catalog_names(b, e, "columns");
 		if (columns && json_array_size(columns)) {
 			str_append_cstr(&b->sql, " (");
-			size_t k;
-			json_t *col;
-			json_array_foreach(columns, k, col)
-			{
-				str_append_cstr(&b->sql, k ? ", " : "");
-				dlg_ident(c, &b->sql, json_string_value(col));
-			}
+			catalog_ident_list(c, &b->sql, columns);
 			str_append_char(&b->sql, ')');
 		}
-		if (dlg_text(e, "where"))
-			str_appendf(&b->sql, " WHERE (%s)", dlg_text(e, "where"));
+		catalog_opt_sql(b, e, "where", " WHERE (%s)");
 	}
 	json_array_foreach(schemas, i, e)
 	{
 		str_append_cstr(&b->sql, items++ ? ", " : " FOR ");
 		str_append_cstr(&b->sql, "TABLES IN SCHEMA ");
-		dlg_ident(c, &b->sql, json_string_value(e));
+		catalog_ident(c, &b->sql, json_string_value(e));
 	}
 	json_t *publish = json_object_get(s, "publish");
 	str opts = STR_INIT;
@@ -586,34 +528,34 @@ static void create_publication(struct build *b, PGconn *c)
 		json_array_foreach(publish, i, e)
 		{
 			json_t *one = json_pack("{s:O}", "publish", e);
-			const char *op = dlg_choice(b, one, "publish", PUBLISH, NULL);
+			const char *op = catalog_choice(b, one, "publish", PUBLISH, NULL);
 			json_decref(one);
 			if (!op)
 				break;
 			str_appendf(&list, "%s%s", list.len ? ", " : "", op);
 		}
 		if (!json_is_array(publish))
-			dlg_why(b, "'publish' lists insert, update, delete and truncate");
+			catalog_why(b, "'publish' lists insert, update, delete and truncate");
 		str_append_cstr(&opts, "publish = ");
-		dlg_literal(c, &opts, str_cstr(&list));
+		catalog_literal(c, &opts, str_cstr(&list));
 		str_free(&list);
 	}
-	if (dlg_flag(s, "via_root"))
+	if (catalog_flag(s, "via_root"))
 		str_appendf(&opts, "%spublish_via_partition_root = true", opts.len ? ", " : "");
 	if (opts.len)
 		str_appendf(&b->sql, " WITH (%s)", str_cstr(&opts));
 	str_free(&opts);
 	str_append_char(&b->sql, ';');
-	if (dlg_text(s, "comment")) {
+	if (catalog_text(s, "comment")) {
 		str_append_cstr(&b->sql, "\nCOMMENT ON PUBLICATION ");
-		dlg_ident(c, &b->sql, name);
+		catalog_ident(c, &b->sql, name);
 		str_append_cstr(&b->sql, " IS ");
-		dlg_literal(c, &b->sql, dlg_text(s, "comment"));
+		catalog_literal(c, &b->sql, catalog_text(s, "comment"));
 		str_append_char(&b->sql, ';');
 	}
 }
 
-bool dlg_create_code(struct build *b, PGconn *c)
+bool catalog_create_code(struct build *b, PGconn *c)
 {
 	if (is_kind(b, "function") || is_kind(b, "procedure") || is_kind(b, "trigger_function"))
 		create_routine(b, c);
@@ -634,12 +576,12 @@ bool dlg_create_code(struct build *b, PGconn *c)
 
 /* ---- alter ---- */
 
-void dlg_alter_code(struct build *b, PGconn *c, const char *type, const char *ref, const char *on)
+void catalog_alter_code(struct build *b, PGconn *c, const char *type, const char *ref, const char *on)
 {
 	json_t *s = b->spec;
 	if (strcmp(type, "policy") == 0) {
-		json_t *roles = strings(b, s, "roles");
-		const char *using = dlg_text(s, "using"), *check = dlg_text(s, "check");
+		json_t *roles = catalog_names(b, s, "roles");
+		const char *using = catalog_text(s, "using"), *check = catalog_text(s, "check");
 		if (!roles && !using && !check)
 			return;
 		str_appendf(&b->sql, "ALTER POLICY %s ON %s", ref, on);
@@ -659,9 +601,9 @@ void dlg_alter_code(struct build *b, PGconn *c, const char *type, const char *re
 		else if (def && (json_is_null(def) || json_is_string(def)))
 			str_appendf(&b->sql, "ALTER DOMAIN %s DROP DEFAULT;\n", ref);
 		else if (def)
-			dlg_why(b, "'default' is an SQL expression, or null to drop it");
+			catalog_why(b, "'default' is an SQL expression, or null to drop it");
 		if (not_null && !json_is_boolean(not_null))
-			dlg_why(b, "'not_null' is true or false");
+			catalog_why(b, "'not_null' is true or false");
 		else if (not_null)
 			str_appendf(&b->sql, "ALTER DOMAIN %s %s NOT NULL;\n", ref, json_is_true(not_null) ? "SET" : "DROP");
 		json_t *add = json_object_get(s, "add_constraints");
@@ -676,19 +618,19 @@ void dlg_alter_code(struct build *b, PGconn *c, const char *type, const char *re
 			str_append_cstr(&b->sql, ";\n");
 		}
 	} else if (strcmp(type, "type") == 0) {
-		json_t *values = strings(b, s, "add_values");
+		json_t *values = catalog_names(b, s, "add_values");
 		size_t i;
 		json_t *e;
 		json_array_foreach(values, i, e)
 		{
 			str_appendf(&b->sql, "ALTER TYPE %s ADD VALUE IF NOT EXISTS ", ref);
-			dlg_literal(c, &b->sql, json_string_value(e));
+			catalog_literal(c, &b->sql, json_string_value(e));
 			str_append_cstr(&b->sql, ";\n");
 		}
 	} else if (strcmp(type, "table") == 0) {
 		json_t *rls = json_object_get(s, "rls"), *force = json_object_get(s, "force_rls");
 		if ((rls && !json_is_boolean(rls)) || (force && !json_is_boolean(force))) {
-			dlg_why(b, "'rls' and 'force_rls' are true or false");
+			catalog_why(b, "'rls' and 'force_rls' are true or false");
 			return;
 		}
 		if (rls)
@@ -700,20 +642,20 @@ void dlg_alter_code(struct build *b, PGconn *c, const char *type, const char *re
 	} else if (strcmp(type, "trigger") == 0) {
 		json_t *enabled = json_object_get(s, "enabled");
 		if (enabled && !json_is_boolean(enabled))
-			dlg_why(b, "'enabled' is true or false");
+			catalog_why(b, "'enabled' is true or false");
 		else if (enabled)
 			str_appendf(&b->sql, "ALTER TABLE %s %s TRIGGER %s;\n", on, json_is_true(enabled) ? "ENABLE" : "DISABLE",
 				    ref);
 	} else if (strcmp(type, "function") == 0 || strcmp(type, "procedure") == 0) {
 		bool procedure = strcmp(type, "procedure") == 0;
-		const char *volatility = procedure ? NULL : dlg_choice(b, s, "volatility", VOLATILITY, NULL);
+		const char *volatility = procedure ? NULL : catalog_choice(b, s, "volatility", VOLATILITY, NULL);
 		json_t *strict = json_object_get(s, "strict"), *definer = json_object_get(s, "security_definer");
 		long long cost = 0;
 		bool has_cost;
 		if (!whole(b, s, "cost", &cost, &has_cost))
 			return;
 		if ((strict && !json_is_boolean(strict)) || (definer && !json_is_boolean(definer))) {
-			dlg_why(b, "'strict' and 'security_definer' are true or false");
+			catalog_why(b, "'strict' and 'security_definer' are true or false");
 			return;
 		}
 		if (!volatility && !strict && !definer && !has_cost)

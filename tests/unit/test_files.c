@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "storage/storage.h"
+#include "files/files.h"
 
 /* Each test gets a data directory of its own under TMPDIR, removed afterwards. */
 static char data_dir[PATH_MAX];
@@ -20,7 +20,7 @@ static void setup(void)
 	snprintf(data_dir, sizeof(data_dir), "%s/tusk-storage-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	cr_assert(mkdtemp(data_dir), "mkdtemp");
 	tusk_err err;
-	cr_assert(storage_user_root(data_dir, 7, &root, &err), "%s", err.msg);
+	cr_assert(files_user_root(data_dir, 7, &root, &err), "%s", err.msg);
 }
 
 static void teardown(void)
@@ -28,10 +28,10 @@ static void teardown(void)
 	tusk_err err;
 	free(root);
 	root = NULL;
-	cr_assert(storage_remove_tree(data_dir, &err), "%s", err.msg);
+	cr_assert(files_remove_tree(data_dir, &err), "%s", err.msg);
 }
 
-TestSuite(storage, .init = setup, .fini = teardown);
+TestSuite(files, .init = setup, .fini = teardown);
 
 static void make_file(const char *rel, const char *text)
 {
@@ -62,9 +62,9 @@ static void refused(const char *rel, bool must_exist, const char *code, const ch
 {
 	char *abs = NULL;
 	tusk_err err = {0};
-	bool ok = storage_resolve(data_dir, 7, rel, must_exist, &abs, &err);
+	bool ok = files_resolve(data_dir, 7, rel, must_exist, &abs, &err);
 	cr_assert_not(ok, "'%s' was accepted as %s", rel, abs ? abs : "?");
-	cr_assert_str_eq(err.code, code, "'%s': code %s (%s)", rel, err.code, err.msg);
+	cr_assert_str_eq(err_name(err.code), code, "'%s': code %s (%s)", rel, err_name(err.code), err.msg);
 	cr_assert(strstr(err.msg, words), "'%s': message '%s' lacks '%s'", rel, err.msg, words);
 }
 
@@ -73,14 +73,14 @@ static void resolves(const char *rel, bool must_exist, const char *want)
 {
 	char *abs = NULL;
 	tusk_err err;
-	cr_assert(storage_resolve(data_dir, 7, rel, must_exist, &abs, &err), "'%s': %s", rel, err.msg);
+	cr_assert(files_resolve(data_dir, 7, rel, must_exist, &abs, &err), "'%s': %s", rel, err.msg);
 	char expect[PATH_MAX];
 	snprintf(expect, sizeof(expect), "%s%s%s", root, *want ? "/" : "", want);
 	cr_assert_str_eq(abs, expect);
 	free(abs);
 }
 
-Test(storage, the_area_is_created_0700_under_the_data_dir)
+Test(files, the_area_is_created_0700_under_the_data_dir)
 {
 	struct stat st;
 	cr_assert_eq(stat(root, &st), 0);
@@ -93,13 +93,13 @@ Test(storage, the_area_is_created_0700_under_the_data_dir)
 	free(real);
 	char *again;
 	tusk_err err;
-	cr_assert(storage_user_root(data_dir, 7, &again, &err), "%s", err.msg);
+	cr_assert(files_user_root(data_dir, 7, &again, &err), "%s", err.msg);
 	cr_assert_str_eq(again, root);
 	free(again);
-	cr_assert_not(storage_user_root(data_dir, 0, &again, &err));
+	cr_assert_not(files_user_root(data_dir, 0, &again, &err));
 }
 
-Test(storage, normal_nested_paths_resolve)
+Test(files, normal_nested_paths_resolve)
 {
 	make_dir("backups");
 	make_dir("backups/2024");
@@ -116,13 +116,13 @@ Test(storage, normal_nested_paths_resolve)
 	resolves("caf\xc3\xa9 \xe2\x82\xac.sql", false, "caf\xc3\xa9 \xe2\x82\xac.sql");
 }
 
-Test(storage, missing_things_are_not_found)
+Test(files, missing_things_are_not_found)
 {
 	refused("nothing.dump", true, "not_found", "'nothing.dump' does not exist");
 	refused("no/such/folder.dump", false, "not_found", "'no' does not exist");
 }
 
-Test(storage, dot_dot_is_refused_wherever_it_is)
+Test(files, dot_dot_is_refused_wherever_it_is)
 {
 	make_dir("a");
 	refused("..", false, "invalid_path", "'..'");
@@ -133,7 +133,7 @@ Test(storage, dot_dot_is_refused_wherever_it_is)
 	refused("../7/a", true, "invalid_path", "'..'");
 }
 
-Test(storage, absolute_paths_are_refused)
+Test(files, absolute_paths_are_refused)
 {
 	refused("/etc/passwd", true, "invalid_path", "starts with '/'");
 	refused("/", true, "invalid_path", "starts with '/'");
@@ -142,7 +142,7 @@ Test(storage, absolute_paths_are_refused)
 	refused(abs, false, "invalid_path", "starts with '/'");
 }
 
-Test(storage, a_symlink_to_etc_is_refused)
+Test(files, a_symlink_to_etc_is_refused)
 {
 	make_link("/etc", "etc");
 	refused("etc", true, "invalid_path", "symbolic link");
@@ -150,7 +150,7 @@ Test(storage, a_symlink_to_etc_is_refused)
 	refused("etc/new-file", false, "invalid_path", "'etc' is a symbolic link");
 }
 
-Test(storage, a_symlink_inside_pointing_out_is_refused)
+Test(files, a_symlink_inside_pointing_out_is_refused)
 {
 	make_dir("inner");
 	make_link("../../../..", "inner/up");
@@ -162,7 +162,7 @@ Test(storage, a_symlink_inside_pointing_out_is_refused)
 	refused("inner/dangling", false, "invalid_path", "symbolic link");
 }
 
-Test(storage, even_a_symlink_pointing_inside_is_refused)
+Test(files, even_a_symlink_pointing_inside_is_refused)
 {
 	make_dir("real");
 	make_file("real/f", "x");
@@ -170,13 +170,13 @@ Test(storage, even_a_symlink_pointing_inside_is_refused)
 	refused("alias/f", true, "invalid_path", "'alias' is a symbolic link");
 }
 
-Test(storage, a_file_is_not_a_folder)
+Test(files, a_file_is_not_a_folder)
 {
 	make_file("plain", "x");
 	refused("plain/x", false, "invalid_path", "'plain' is not a folder");
 }
 
-Test(storage, control_characters_and_bad_utf8_are_refused)
+Test(files, control_characters_and_bad_utf8_are_refused)
 {
 	refused("a\nb", false, "invalid_path", "control character");
 	refused("tab\there", false, "invalid_path", "control character");
@@ -187,7 +187,7 @@ Test(storage, control_characters_and_bad_utf8_are_refused)
 	refused("cut\xe2\x82", false, "invalid_path", "UTF-8");
 }
 
-Test(storage, a_nul_byte_ends_the_c_string_and_nothing_past_it_is_seen)
+Test(files, a_nul_byte_ends_the_c_string_and_nothing_past_it_is_seen)
 {
 	/* "a\0/../../etc": C callers cannot pass past a NUL; the HTTP layer
 	 * refuses values with one (tests/api/storage.test.mjs) */
@@ -195,15 +195,15 @@ Test(storage, a_nul_byte_ends_the_c_string_and_nothing_past_it_is_seen)
 	resolves(with_nul, false, "a");
 }
 
-Test(storage, very_long_names_and_paths_are_refused)
+Test(files, very_long_names_and_paths_are_refused)
 {
-	char name[STORAGE_NAME_MAX + 2];
+	char name[FILES_NAME_MAX + 2];
 	memset(name, 'n', sizeof(name) - 1);
 	name[sizeof(name) - 1] = '\0';
 	refused(name, false, "invalid_path", "longer than 255 bytes");
-	name[STORAGE_NAME_MAX] = '\0'; /* exactly the longest name */
+	name[FILES_NAME_MAX] = '\0'; /* exactly the longest name */
 	resolves(name, false, name);
-	char path[STORAGE_PATH_MAX + 64];
+	char path[FILES_PATH_MAX + 64];
 	size_t n = 0;
 	while (n + 4 < sizeof(path) - 1) {
 		memcpy(path + n, "abc/", 4);
@@ -213,7 +213,7 @@ Test(storage, very_long_names_and_paths_are_refused)
 	refused(path, false, "invalid_path", "longer than 1024 bytes");
 }
 
-Test(storage, usage_counts_regular_files_and_not_links)
+Test(files, usage_counts_regular_files_and_not_links)
 {
 	make_dir("d");
 	make_file("d/a", "12345");
@@ -221,16 +221,16 @@ Test(storage, usage_counts_regular_files_and_not_links)
 	make_link("/etc/passwd", "d/link");
 	uint64_t used = 0;
 	tusk_err err;
-	cr_assert(storage_usage(data_dir, 7, &used, &err), "%s", err.msg);
+	cr_assert(files_usage(data_dir, 7, &used, &err), "%s", err.msg);
 	cr_assert_eq(used, 8);
-	cr_assert(storage_quota_check(data_dir, 7, 0, 1ull << 40, &err), "0 is unlimited");
-	cr_assert(storage_quota_check(data_dir, 7, 10, 2, &err), "%s", err.msg);
-	cr_assert_not(storage_quota_check(data_dir, 7, 10, 3, &err));
-	cr_assert_str_eq(err.code, "quota_exceeded");
-	cr_assert_not(storage_quota_check(data_dir, 7, 5, 0, &err), "already over");
+	cr_assert(files_quota_check(data_dir, 7, 0, 1ull << 40, &err), "0 is unlimited");
+	cr_assert(files_quota_check(data_dir, 7, 10, 2, &err), "%s", err.msg);
+	cr_assert_not(files_quota_check(data_dir, 7, 10, 3, &err));
+	cr_assert_str_eq(err_name(err.code), "quota_exceeded");
+	cr_assert_not(files_quota_check(data_dir, 7, 5, 0, &err), "already over");
 }
 
-Test(storage, remove_tree_removes_links_not_their_targets)
+Test(files, remove_tree_removes_links_not_their_targets)
 {
 	char outside[PATH_MAX + 16];
 	snprintf(outside, sizeof(outside), "%s/outside", data_dir);
@@ -246,8 +246,8 @@ Test(storage, remove_tree_removes_links_not_their_targets)
 	make_link(outside, "d/out");
 	char *abs;
 	tusk_err err;
-	cr_assert(storage_resolve(data_dir, 7, "d", true, &abs, &err), "%s", err.msg);
-	cr_assert(storage_remove_tree(abs, &err), "%s", err.msg);
+	cr_assert(files_resolve(data_dir, 7, "d", true, &abs, &err), "%s", err.msg);
+	cr_assert(files_remove_tree(abs, &err), "%s", err.msg);
 	struct stat st;
 	cr_assert_neq(lstat(abs, &st), 0, "the folder is gone");
 	cr_assert_eq(stat(keep, &st), 0, "the link's target is untouched");

@@ -14,27 +14,27 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "storage/storage.h"
+#include "files/files.h"
 #include "util/str.h"
 
 static bool mkdir_0700(const char *path, tusk_err *err)
 {
 	if (mkdir(path, 0700) == 0 || errno == EEXIST)
 		return true;
-	err_set(err, "io_error", "cannot create %s: %s", path, strerror(errno));
+	err_set(err, ERR_IO_ERROR, "cannot create %s: %s", path, strerror(errno));
 	return false;
 }
 
-bool storage_user_root(const char *data_dir, int64_t user_id, char **root, tusk_err *err)
+bool files_user_root(const char *data_dir, int64_t user_id, char **root, tusk_err *err)
 {
 	if (user_id <= 0) {
-		err_set(err, "invalid_path", "there is no storage area for user %" PRId64, user_id);
+		err_set(err, ERR_INVALID_PATH, "there is no storage area for user %" PRId64, user_id);
 		return false;
 	}
 	char path[PATH_MAX];
 	int n = snprintf(path, sizeof(path), "%s/storage", data_dir);
 	if (n < 0 || (size_t)n >= sizeof(path) - 32) {
-		err_set(err, "io_error", "the data directory path is too long");
+		err_set(err, ERR_IO_ERROR, "the data directory path is too long");
 		return false;
 	}
 	if (!mkdir_0700(data_dir, err) || !mkdir_0700(path, err))
@@ -45,12 +45,12 @@ bool storage_user_root(const char *data_dir, int64_t user_id, char **root, tusk_
 	/* the area itself must be a real folder: a link in its place is not followed */
 	struct stat st;
 	if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		err_set(err, "io_error", "%s is not a folder", path);
+		err_set(err, ERR_IO_ERROR, "%s is not a folder", path);
 		return false;
 	}
 	char *real = realpath(path, NULL);
 	if (!real) {
-		err_set(err, "io_error", "cannot resolve %s: %s", path, strerror(errno));
+		err_set(err, ERR_IO_ERROR, "cannot resolve %s: %s", path, strerror(errno));
 		return false;
 	}
 	*root = real;
@@ -81,17 +81,17 @@ static size_t utf8_len(const unsigned char *s)
 static bool normalize(const char *rel, str *out, tusk_err *err)
 {
 	if (rel[0] == '/') {
-		err_set(err, "invalid_path", "Paths are relative to your storage area; this one starts with '/'.");
+		err_set(err, ERR_INVALID_PATH, "Paths are relative to your storage area; this one starts with '/'.");
 		return false;
 	}
 	for (const unsigned char *p = (const unsigned char *)rel; *p;) {
 		if (*p < 0x20 || *p == 0x7f) {
-			err_set(err, "invalid_path", "The path contains a control character.");
+			err_set(err, ERR_INVALID_PATH, "The path contains a control character.");
 			return false;
 		}
 		size_t n = utf8_len(p);
 		if (!n) {
-			err_set(err, "invalid_path", "The path is not valid UTF-8.");
+			err_set(err, ERR_INVALID_PATH, "The path is not valid UTF-8.");
 			return false;
 		}
 		p += n;
@@ -99,11 +99,11 @@ static bool normalize(const char *rel, str *out, tusk_err *err)
 	for (const char *seg = rel; *seg;) {
 		size_t len = strcspn(seg, "/");
 		if (len == 2 && seg[0] == '.' && seg[1] == '.') {
-			err_set(err, "invalid_path", "The path must not contain '..'.");
+			err_set(err, ERR_INVALID_PATH, "The path must not contain '..'.");
 			return false;
 		}
-		if (len > STORAGE_NAME_MAX) {
-			err_set(err, "invalid_path", "A name in the path is longer than %d bytes.", STORAGE_NAME_MAX);
+		if (len > FILES_NAME_MAX) {
+			err_set(err, ERR_INVALID_PATH, "A name in the path is longer than %d bytes.", FILES_NAME_MAX);
 			return false;
 		}
 		if (len && !(len == 1 && seg[0] == '.')) {
@@ -115,8 +115,8 @@ static bool normalize(const char *rel, str *out, tusk_err *err)
 		while (*seg == '/')
 			seg++;
 	}
-	if (out->len > STORAGE_PATH_MAX) {
-		err_set(err, "invalid_path", "The path is longer than %d bytes.", STORAGE_PATH_MAX);
+	if (out->len > FILES_PATH_MAX) {
+		err_set(err, ERR_INVALID_PATH, "The path is longer than %d bytes.", FILES_PATH_MAX);
 		return false;
 	}
 	return true;
@@ -131,29 +131,29 @@ static bool step(int *dir, const char *name, const char *path, bool last, bool m
 	if (fstatat(*dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 		int e = errno;
 		if (e != ENOENT) {
-			err_set(err, "io_error", "cannot look at '%s': %s", path, strerror(e));
+			err_set(err, ERR_IO_ERROR, "cannot look at '%s': %s", path, strerror(e));
 			return false;
 		}
 		if (!last || must_exist) {
-			err_set(err, "not_found", "'%s' does not exist in your storage.", path);
+			err_set(err, ERR_NOT_FOUND, "'%s' does not exist in your storage.", path);
 			return false;
 		}
 		return true;
 	}
 	if (S_ISLNK(st.st_mode)) {
-		err_set(err, "invalid_path", "'%s' is a symbolic link; links are not followed in the storage area.", path);
+		err_set(err, ERR_INVALID_PATH, "'%s' is a symbolic link; links are not followed in the storage area.", path);
 		return false;
 	}
 	if (last)
 		return true;
 	if (!S_ISDIR(st.st_mode)) {
-		err_set(err, "invalid_path", "'%s' is not a folder.", path);
+		err_set(err, ERR_INVALID_PATH, "'%s' is not a folder.", path);
 		return false;
 	}
 	/* O_NOFOLLOW: a link swapped in since the fstatat is refused, not followed */
 	int next = openat(*dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (next < 0) {
-		err_set(err, errno == ELOOP ? "invalid_path" : "io_error", "cannot open '%s': %s", path, strerror(errno));
+		err_set(err, errno == ELOOP ? ERR_INVALID_PATH : ERR_IO_ERROR, "cannot open '%s': %s", path, strerror(errno));
 		return false;
 	}
 	close(*dir);
@@ -167,7 +167,7 @@ static bool walk(const char *root, char *path, bool must_exist, tusk_err *err)
 {
 	int dir = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dir < 0) {
-		err_set(err, "io_error", "cannot open the storage area: %s", strerror(errno));
+		err_set(err, ERR_IO_ERROR, "cannot open the storage area: %s", strerror(errno));
 		return false;
 	}
 	bool ok = true;
@@ -185,7 +185,7 @@ static bool walk(const char *root, char *path, bool must_exist, tusk_err *err)
 	return ok;
 }
 
-bool storage_resolve(const char *data_dir, int64_t user_id, const char *rel, bool must_exist, char **abs,
+bool files_resolve(const char *data_dir, int64_t user_id, const char *rel, bool must_exist, char **abs,
 		     tusk_err *err)
 {
 	str norm = STR_INIT;
@@ -194,7 +194,7 @@ bool storage_resolve(const char *data_dir, int64_t user_id, const char *rel, boo
 		return false;
 	}
 	char *root;
-	if (!storage_user_root(data_dir, user_id, &root, err)) {
+	if (!files_user_root(data_dir, user_id, &root, err)) {
 		str_free(&norm);
 		return false;
 	}
@@ -207,7 +207,7 @@ bool storage_resolve(const char *data_dir, int64_t user_id, const char *rel, boo
 		if (*path)
 			str_appendf(&full, "/%s", path);
 		if (full.len >= PATH_MAX) {
-			err_set(err, "invalid_path", "The path is too long.");
+			err_set(err, ERR_INVALID_PATH, "The path is too long.");
 			str_free(&full);
 			ok = false;
 		} else {
@@ -221,10 +221,10 @@ bool storage_resolve(const char *data_dir, int64_t user_id, const char *rel, boo
 
 static bool is_partial(const char *name)
 {
-	return strncmp(name, STORAGE_PARTIAL_PREFIX, strlen(STORAGE_PARTIAL_PREFIX)) == 0;
+	return strncmp(name, FILES_PARTIAL_PREFIX, strlen(FILES_PARTIAL_PREFIX)) == 0;
 }
 
-size_t storage_sweep_partials(const char *data_dir, int min_age)
+size_t files_sweep_partials(const char *data_dir, int min_age)
 {
 	str top = STR_INIT;
 	str_appendf(&top, "%s/storage", data_dir);
@@ -255,69 +255,69 @@ size_t storage_sweep_partials(const char *data_dir, int min_age)
 	return removed;
 }
 
-bool storage_usage(const char *data_dir, int64_t user_id, uint64_t *bytes, tusk_err *err)
+bool files_usage(const char *data_dir, int64_t user_id, uint64_t *bytes, tusk_err *err)
 {
 	char *root;
-	if (!storage_user_root(data_dir, user_id, &root, err))
+	if (!files_user_root(data_dir, user_id, &root, err))
 		return false;
 	char *const paths[] = {root, NULL};
 	/* fts keeps no descriptor per level, so a deep tree cannot exhaust them */
 	FTS *fts = fts_open(paths, FTS_PHYSICAL | FTS_NOCHDIR | FTS_XDEV, NULL);
 	if (!fts) {
-		err_set(err, "io_error", "cannot read the storage area: %s", strerror(errno));
+		err_set(err, ERR_IO_ERROR, "cannot read the storage area: %s", strerror(errno));
 		free(root);
 		return false;
 	}
 	uint64_t total = 0;
 	FTSENT *e;
-	time_t stale = time(NULL) - STORAGE_PARTIAL_STALE;
+	time_t stale = time(NULL) - FILES_PARTIAL_STALE;
 	while ((e = fts_read(fts)))
 		if (e->fts_info == FTS_F &&
 		    !(is_partial(e->fts_name) && e->fts_statp->st_mtime < stale)) /* a dead upload's leftover */
 			total += (uint64_t)e->fts_statp->st_size;
 	bool ok = errno == 0;
 	if (!ok)
-		err_set(err, "io_error", "cannot read the storage area: %s", strerror(errno));
+		err_set(err, ERR_IO_ERROR, "cannot read the storage area: %s", strerror(errno));
 	fts_close(fts);
 	free(root);
 	*bytes = total;
 	return ok;
 }
 
-bool storage_quota_check(const char *data_dir, int64_t user_id, uint64_t quota_bytes, uint64_t adding,
+bool files_quota_check(const char *data_dir, int64_t user_id, uint64_t quota_bytes, uint64_t adding,
 			 tusk_err *err)
 {
 	if (quota_bytes == 0)
 		return true;
 	uint64_t used;
-	if (!storage_usage(data_dir, user_id, &used, err))
+	if (!files_usage(data_dir, user_id, &used, err))
 		return false;
 	if (used <= quota_bytes && adding <= quota_bytes - used)
 		return true;
-	err_set(err, "quota_exceeded",
+	err_set(err, ERR_QUOTA_EXCEEDED,
 		"This would pass your storage quota: %.1f MiB used of %.1f MiB, %.1f MiB more asked for. Delete files to "
 		"make room.",
 		(double)used / 1048576.0, (double)quota_bytes / 1048576.0, (double)adding / 1048576.0);
 	return false;
 }
 
-bool storage_remove_tree(const char *abs, tusk_err *err)
+bool files_remove_tree(const char *abs, tusk_err *err)
 {
 	struct stat st;
 	if (lstat(abs, &st) != 0) {
-		err_set(err, errno == ENOENT ? "not_found" : "io_error", "cannot remove: %s", strerror(errno));
+		err_set(err, errno == ENOENT ? ERR_NOT_FOUND : ERR_IO_ERROR, "cannot remove: %s", strerror(errno));
 		return false;
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		if (unlink(abs) == 0)
 			return true;
-		err_set(err, "io_error", "cannot remove: %s", strerror(errno));
+		err_set(err, ERR_IO_ERROR, "cannot remove: %s", strerror(errno));
 		return false;
 	}
 	char *const paths[] = {(char *)abs, NULL};
 	FTS *fts = fts_open(paths, FTS_PHYSICAL | FTS_NOCHDIR | FTS_XDEV, NULL);
 	if (!fts) {
-		err_set(err, "io_error", "cannot remove: %s", strerror(errno));
+		err_set(err, ERR_IO_ERROR, "cannot remove: %s", strerror(errno));
 		return false;
 	}
 	bool ok = true;
@@ -341,7 +341,7 @@ bool storage_remove_tree(const char *abs, tusk_err *err)
 			break;
 		}
 		if (rc != 0) {
-			err_set(err, "io_error", "cannot remove '%s': %s", e->fts_name, strerror(errno));
+			err_set(err, ERR_IO_ERROR, "cannot remove '%s': %s", e->fts_name, strerror(errno));
 			ok = false;
 		}
 	}
@@ -383,22 +383,22 @@ static bool copy_file(const char *from, const char *to)
 	return ok;
 }
 
-bool storage_import_tree(const char *data_dir, int64_t user_id, const char *src, storage_import_counts *counts,
+bool files_import_tree(const char *data_dir, int64_t user_id, const char *src, files_import_counts *counts,
 			 tusk_err *err)
 {
 	memset(counts, 0, sizeof(*counts));
 	struct stat st;
 	if (lstat(src, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		err_set(err, "not_found", "%s is not a folder", src);
+		err_set(err, ERR_NOT_FOUND, "%s is not a folder", src);
 		return false;
 	}
 	char *root;
-	if (!storage_user_root(data_dir, user_id, &root, err))
+	if (!files_user_root(data_dir, user_id, &root, err))
 		return false;
 	char *const paths[] = {(char *)src, NULL};
 	FTS *fts = fts_open(paths, FTS_PHYSICAL | FTS_NOCHDIR | FTS_XDEV, NULL);
 	if (!fts) {
-		err_set(err, "io_error", "cannot read %s: %s", src, strerror(errno));
+		err_set(err, ERR_IO_ERROR, "cannot read %s: %s", src, strerror(errno));
 		free(root);
 		return false;
 	}
@@ -410,8 +410,8 @@ bool storage_import_tree(const char *data_dir, int64_t user_id, const char *src,
 		const char *rel = e->fts_path + skip + 1;
 		str norm = STR_INIT;
 		tusk_err why;
-		bool usable = normalize(rel, &norm, &why) && strncmp(e->fts_name, STORAGE_PARTIAL_PREFIX,
-								     strlen(STORAGE_PARTIAL_PREFIX)) != 0;
+		bool usable = normalize(rel, &norm, &why) && strncmp(e->fts_name, FILES_PARTIAL_PREFIX,
+								     strlen(FILES_PARTIAL_PREFIX)) != 0;
 		char to[PATH_MAX];
 		int n = snprintf(to, sizeof(to), "%s/%s", root, str_cstr(&norm));
 		str_free(&norm);

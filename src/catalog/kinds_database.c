@@ -1,0 +1,287 @@
+/* Object kinds, one row each: the objects of a database outside its schemas. Each kind's listing, its
+ * queries and its DDL come first; the rows at the end tie them together. */
+#include "catalog/kinds.h"
+
+static const char *const schema_children[] = {
+	"tables",    "views",           "materialized_views", "foreign_tables",   "sequences",        "functions",
+	"procedures", "trigger_functions", "aggregates",       "types",            "domains",          "collations",
+	"operators", "fts_configurations", "fts_dictionaries", "fts_parsers",     "fts_templates",    NULL};
+
+static const char *const fdw_children[] = {"foreign_servers", NULL};
+
+static const char *const foreign_server_children[] = {"user_mappings", NULL};
+
+/* ---- schema ---- */
+
+static const catalog_listing schema_list = LISTING("schemas", "Schemas", CATALOG_AT_DATABASE, "SELECT nspname, nspname, nspname IN ('pg_catalog', 'information_schema') OR nspname LIKE 'pg\\_toast%' "
+	 "OR nspname LIKE 'pg\\_temp\\_%', oid FROM pg_catalog.pg_namespace", NULL, "pg_namespace", OWNED("pg_namespace", "nspowner"), NULL, false);
+
+static const char schema_props[] =
+	"SELECT s.nspname AS name, pg_catalog.pg_get_userbyid(s.nspowner) AS owner, s.oid::text AS oid, "
+	 "s.nspacl::text AS privileges, pg_catalog.obj_description(s.oid, 'pg_namespace') AS comment, "
+	 "(SELECT count(*) FROM pg_catalog.pg_class c WHERE c.relnamespace = s.oid AND c.relkind IN ('r', 'p')) AS tables "
+	 "FROM pg_catalog.pg_namespace s WHERE s.nspname = $1";
+
+static const char *const schema_sql[] = {
+	"SELECT format('CREATE SCHEMA %I;', nspname) || format(E'\\nALTER SCHEMA %I OWNER TO %I;', nspname, "
+	"pg_catalog.pg_get_userbyid(nspowner)) FROM pg_catalog.pg_namespace WHERE nspname = $1",
+	"SELECT format('COMMENT ON SCHEMA %I IS %L;', $1, d) FROM pg_catalog.obj_description((SELECT oid FROM "
+	"pg_catalog.pg_namespace WHERE nspname = $1), 'pg_namespace') d WHERE d IS NOT NULL",
+	"SELECT format('GRANT %s ON SCHEMA %I TO %s%s;', a.privilege_type, $1, CASE WHEN a.grantee = 0 THEN 'PUBLIC' "
+	"ELSE quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) END, CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' "
+	"ELSE '' END) FROM pg_catalog.pg_namespace s, pg_catalog.aclexplode(s.nspacl) a WHERE s.nspname = $1 AND "
+	"a.grantee <> s.nspowner ORDER BY a.grantee, a.privilege_type",
+	NULL,
+};
+
+static const char *const schema_privileges[] = {"USAGE", "CREATE", NULL};
+
+/* ---- extension ---- */
+
+static const catalog_listing extension_list = LISTING("extensions", "Extensions", CATALOG_AT_DATABASE, "SELECT extname, extname || ' ' || extversion, false, oid FROM pg_catalog.pg_extension", NULL, "pg_extension", COLUMNS(OWNER("extowner"), {"version", "o.extversion"},
+		 {"schema", "(SELECT s.nspname FROM pg_catalog.pg_namespace s WHERE s.oid = o.extnamespace)"},
+		 COMMENT("pg_extension")), NULL, false);
+
+static const char extension_props[] =
+	"SELECT e.extname AS name, e.extversion AS version, n.nspname AS schema, pg_catalog.pg_get_userbyid(e.extowner) "
+	 "AS owner, e.extrelocatable AS relocatable, a.default_version, a.comment FROM pg_catalog.pg_extension e JOIN "
+	 "pg_catalog.pg_namespace n ON n.oid = e.extnamespace LEFT JOIN pg_catalog.pg_available_extensions a "
+	 "ON a.name = e.extname WHERE e.extname = $1";
+
+static const char *const extension_sql[] = {
+	"SELECT format('CREATE EXTENSION IF NOT EXISTS %I WITH SCHEMA %I VERSION %L;', e.extname, n.nspname, "
+	"e.extversion) FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace "
+	"WHERE e.extname = $1",
+	NULL,
+};
+
+/* ---- cast ---- */
+
+static const catalog_listing cast_list = LISTING("casts", "Casts", CATALOG_AT_DATABASE, "SELECT pg_catalog.format_type(castsource, NULL) || '->' || pg_catalog.format_type(casttarget, NULL), "
+	 "pg_catalog.format_type(castsource, NULL) || ' -> ' || pg_catalog.format_type(casttarget, NULL), "
+	 "oid < 16384, oid FROM pg_catalog.pg_cast", NULL, "pg_cast", COLUMNS({"context", "CASE o.castcontext WHEN 'e' THEN 'explicit' WHEN 'a' THEN 'assignment' "
+			     "ELSE 'implicit' END"},
+		 COMMENT("pg_cast")), NULL, false);
+
+static const char cast_props[] =
+	"SELECT pg_catalog.format_type(o.castsource, NULL) AS source_type, pg_catalog.format_type(o.casttarget, NULL) AS "
+	 "target_type, o.oid::text AS oid, NULLIF(o.castfunc, 0)::regprocedure::text AS function, CASE o.castcontext "
+	 "WHEN 'e' THEN 'explicit' WHEN 'a' THEN 'assignment' ELSE 'implicit' END AS context, CASE o.castmethod WHEN 'f' "
+	 "THEN 'function' WHEN 'i' THEN 'input/output' ELSE 'binary' END AS method, o.oid < 16384 AS system, "
+	 "pg_catalog.obj_description(o.oid, 'pg_cast') AS comment FROM pg_catalog.pg_cast o WHERE o.oid = " CAST_OID;
+
+static const char *const cast_sql[] = {
+	"SELECT format('CREATE CAST %s %s%s;', " CAST_WHAT ", CASE o.castmethod WHEN 'f' THEN 'WITH FUNCTION ' || "
+	"o.castfunc::pg_catalog.regprocedure WHEN 'i' THEN 'WITH INOUT' ELSE 'WITHOUT FUNCTION' END, CASE "
+	"o.castcontext WHEN 'a' THEN ' AS ASSIGNMENT' WHEN 'i' THEN ' AS IMPLICIT' ELSE '' END) FROM " CAST_FROM,
+	OBJ_COMMENT("CAST", CAST_WHAT, CAST_FROM, "pg_cast"),
+	NULL,
+};
+
+/* ---- event_trigger ---- */
+
+static const catalog_listing event_trigger_list = LISTING("event_triggers", "Event Triggers", CATALOG_AT_DATABASE, "SELECT evtname, evtname, false, oid FROM pg_catalog.pg_event_trigger", NULL, "pg_event_trigger", COLUMNS(OWNER("evtowner"), {"event", "o.evtevent"}, COMMENT("pg_event_trigger")), NULL, false);
+
+static const char event_trigger_props[] =
+	"SELECT o.evtname AS name, pg_catalog.pg_get_userbyid(o.evtowner) AS owner, o.oid::text AS oid, o.evtevent AS "
+	 "event, o.evtfoid::regproc::text AS function, array_to_string(o.evttags, ', ') AS tags, CASE o.evtenabled WHEN "
+	 "'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' ELSE 'enabled' END AS enabled, "
+	 "pg_catalog.obj_description(o.oid, 'pg_event_trigger') AS comment FROM pg_catalog.pg_event_trigger o WHERE "
+	 "o.evtname = $1";
+
+static const char *const event_trigger_sql[] = {
+	"SELECT format('CREATE EVENT TRIGGER %I ON %I%s EXECUTE FUNCTION %s();', o.evtname, o.evtevent, "
+	"COALESCE(' WHEN TAG IN (' || (SELECT string_agg(quote_literal(t), ', ') FROM unnest(o.evttags) t) || ')', ''), "
+	"o.evtfoid::pg_catalog.regproc) || CASE o.evtenabled WHEN 'D' THEN format(E'\\nALTER EVENT TRIGGER %I DISABLE;', "
+	"o.evtname) WHEN 'R' THEN format(E'\\nALTER EVENT TRIGGER %I ENABLE REPLICA;', o.evtname) WHEN 'A' THEN "
+	"format(E'\\nALTER EVENT TRIGGER %I ENABLE ALWAYS;', o.evtname) ELSE '' END FROM " EVT_FROM,
+	OBJ_OWNER("EVENT TRIGGER", "format('%I', $1)", EVT_FROM, "evtowner"),
+	OBJ_COMMENT("EVENT TRIGGER", "format('%I', $1)", EVT_FROM, "pg_event_trigger"),
+	NULL,
+};
+
+/* ---- foreign_data_wrapper ---- */
+
+static const catalog_listing foreign_data_wrapper_list = LISTING("foreign_data_wrappers", "Foreign Data Wrappers", CATALOG_AT_DATABASE, "SELECT fdwname, fdwname, false, oid FROM pg_catalog.pg_foreign_data_wrapper", NULL, "pg_foreign_data_wrapper", OWNED("pg_foreign_data_wrapper", "fdwowner"), NULL, false);
+
+static const char foreign_data_wrapper_props[] =
+	"SELECT o.fdwname AS name, pg_catalog.pg_get_userbyid(o.fdwowner) AS owner, o.oid::text AS oid, "
+	 "NULLIF(o.fdwhandler, 0)::regproc::text AS handler, NULLIF(o.fdwvalidator, 0)::regproc::text AS validator, "
+	 "array_to_string(o.fdwoptions, ', ') AS options, o.fdwacl::text AS privileges, pg_catalog.obj_description(o.oid, "
+	 "'pg_foreign_data_wrapper') AS comment FROM pg_catalog.pg_foreign_data_wrapper o WHERE o.fdwname = $1";
+
+static const char *const fdw_sql[] = {
+	EXT_LINE("pg_catalog.pg_foreign_data_wrapper") FDW_FROM ") q WHERE e IS NOT NULL",
+	"SELECT format('CREATE FOREIGN DATA WRAPPER %I%s%s%s;', o.fdwname, COALESCE(' HANDLER ' || " FN("o.fdwhandler")
+	", ''), COALESCE(' VALIDATOR ' || " FN("o.fdwvalidator") ", ''), COALESCE(" OPTS("o.fdwoptions") ", '')) FROM "
+	FDW_FROM NOT_EXT("pg_catalog.pg_foreign_data_wrapper"),
+	OBJ_OWNER("FOREIGN DATA WRAPPER", "format('%I', $1)", FDW_FROM NOT_EXT("pg_catalog.pg_foreign_data_wrapper"),
+		  "fdwowner"),
+	OBJ_COMMENT("FOREIGN DATA WRAPPER", "format('%I', $1)", FDW_FROM, "pg_foreign_data_wrapper"),
+	GRANTS("FOREIGN DATA WRAPPER", "format('%I', $1)", FDW_FROM NOT_EXT("pg_catalog.pg_foreign_data_wrapper"),
+	       "fdwacl", "fdwowner"),
+	NULL,
+};
+
+static const char *const foreign_data_wrapper_privileges[] = {"USAGE", NULL};
+
+/* ---- foreign_server ---- */
+
+static const catalog_listing foreign_server_list = LISTING("foreign_servers", "Foreign Servers", CATALOG_AT_FDW, "SELECT s.srvname, s.srvname, false, s.oid FROM pg_catalog.pg_foreign_server s JOIN "
+	 "pg_catalog.pg_foreign_data_wrapper w ON w.oid = s.srvfdw WHERE w.fdwname = $1", NULL, "pg_foreign_server", OWNED("pg_foreign_server", "srvowner"), NULL, false);
+
+static const char foreign_server_props[] =
+	"SELECT o.srvname AS name, $1 AS foreign_data_wrapper, pg_catalog.pg_get_userbyid(o.srvowner) AS owner, "
+	 "o.oid::text AS oid, o.srvtype AS type, o.srvversion AS version, array_to_string(o.srvoptions, ', ') AS options, "
+	 "o.srvacl::text AS privileges, pg_catalog.obj_description(o.oid, 'pg_foreign_server') AS comment FROM "
+	 "pg_catalog.pg_foreign_server o WHERE o.oid = " SRV;
+
+static const char *const foreign_server_sql[] = {
+	"SELECT format('CREATE SERVER %I%s%s FOREIGN DATA WRAPPER %I%s;', o.srvname, COALESCE(' TYPE ' || "
+	"quote_literal(o.srvtype), ''), COALESCE(' VERSION ' || quote_literal(o.srvversion), ''), $1, "
+	"COALESCE(" OPTS("o.srvoptions") ", '')) FROM " SRV_FROM,
+	OBJ_OWNER("SERVER", "format('%I', $2)", SRV_FROM, "srvowner"),
+	OBJ_COMMENT("SERVER", "format('%I', $2)", SRV_FROM, "pg_foreign_server"),
+	GRANTS("FOREIGN SERVER", "format('%I', $2)", SRV_FROM, "srvacl", "srvowner"),
+	NULL,
+};
+
+static const char *const foreign_server_privileges[] = {"USAGE", NULL};
+
+/* ---- user_mapping ---- */
+
+static const catalog_listing user_mapping_list = LISTING("user_mappings", "User Mappings", CATALOG_AT_FOREIGN_SERVER, "SELECT m.usename, m.usename, false, m.umid FROM pg_catalog.pg_user_mappings m WHERE m.srvname = $2", NULL, NULL, NO_COLUMNS, NULL, false);
+
+static const char user_mapping_props[] =
+	"SELECT m.usename AS user, m.srvname AS server, m.umid::text AS oid, array_to_string(m.umoptions, ', ') AS "
+	 "options FROM pg_catalog.pg_user_mappings m WHERE m.srvid = " SRV " AND m.usename = $3";
+
+static const char *const user_mapping_sql[] = {
+	"SELECT format('CREATE USER MAPPING FOR %s SERVER %I%s;', CASE WHEN m.umuser = 0 THEN 'PUBLIC' ELSE "
+	"quote_ident(m.usename) END, m.srvname, COALESCE(" OPTS("m.umoptions") ", '')) FROM pg_catalog.pg_user_mappings "
+	"m JOIN pg_catalog.pg_foreign_server s ON s.oid = m.srvid JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid = "
+	"s.srvfdw WHERE w.fdwname = $1 AND m.srvname = $2 AND m.usename = $3",
+	NULL,
+};
+
+/* ---- language ---- */
+
+static const catalog_listing language_list = LISTING("languages", "Languages", CATALOG_AT_DATABASE, "SELECT lanname, lanname, lanname IN ('internal', 'c', 'sql'), oid FROM pg_catalog.pg_language", NULL, "pg_language", COLUMNS(OWNER("lanowner"), {"trusted", "o.lanpltrusted"}, COMMENT("pg_language")), NULL, false);
+
+static const char language_props[] =
+	"SELECT o.lanname AS name, pg_catalog.pg_get_userbyid(o.lanowner) AS owner, o.oid::text AS oid, o.lanpltrusted "
+	 "AS trusted, o.lanispl AS procedural, NULLIF(o.lanplcallfoid, 0)::regproc::text AS handler, NULLIF(o.laninline, "
+	 "0)::regproc::text AS inline_handler, NULLIF(o.lanvalidator, 0)::regproc::text AS validator, o.lanacl::text AS "
+	 "privileges, pg_catalog.obj_description(o.oid, 'pg_language') AS comment FROM pg_catalog.pg_language o WHERE "
+	 "o.lanname = $1";
+
+static const char *const language_sql[] = {
+	EXT_LINE("pg_catalog.pg_language") LAN_FROM ") q WHERE e IS NOT NULL",
+	"SELECT format('-- %s is built into PostgreSQL', $1) FROM " LAN_FROM " AND o.lanplcallfoid = 0",
+	"SELECT format('CREATE %sPROCEDURAL LANGUAGE %I HANDLER %s%s%s;', CASE WHEN o.lanpltrusted THEN 'TRUSTED ' "
+	"ELSE '' END, o.lanname, o.lanplcallfoid::pg_catalog.regproc, COALESCE(' INLINE ' || " FN("o.laninline")
+	", ''), COALESCE(' VALIDATOR ' || " FN("o.lanvalidator") ", '')) FROM " LAN_FROM
+	" AND o.lanplcallfoid <> 0" NOT_EXT("pg_catalog.pg_language"),
+	OBJ_OWNER("LANGUAGE", "format('%I', $1)", LAN_FROM " AND o.lanplcallfoid <> 0" NOT_EXT("pg_catalog.pg_language"),
+		  "lanowner"),
+	OBJ_COMMENT("LANGUAGE", "format('%I', $1)", LAN_FROM NOT_EXT("pg_catalog.pg_language"), "pg_language"),
+	GRANTS("LANGUAGE", "format('%I', $1)", LAN_FROM " AND o.lanplcallfoid <> 0" NOT_EXT("pg_catalog.pg_language"),
+	       "lanacl", "lanowner"),
+	NULL,
+};
+
+static const char *const language_privileges[] = {"USAGE", NULL};
+
+/* ---- publication ---- */
+
+static const catalog_listing publication_list = LISTING("publications", "Publications", CATALOG_AT_DATABASE, "SELECT pubname, pubname, false, oid FROM pg_catalog.pg_publication", NULL, "pg_publication", OWNED("pg_publication", "pubowner"), NULL, false);
+
+static const char publication_props[] =
+	"SELECT o.pubname AS name, pg_catalog.pg_get_userbyid(o.pubowner) AS owner, o.oid::text AS oid, o.puballtables "
+	 "AS all_tables, o.pubinsert AS insert, o.pubupdate AS update, o.pubdelete AS delete, o.pubtruncate AS truncate, "
+	 "o.pubviaroot AS via_partition_root, (SELECT count(*) FROM pg_catalog.pg_publication_tables t WHERE t.pubname = "
+	 "o.pubname) AS tables, pg_catalog.obj_description(o.oid, 'pg_publication') AS comment FROM "
+	 "pg_catalog.pg_publication o WHERE o.pubname = $1";
+
+static const char *const publication_sql[] = {
+	"SELECT format('CREATE PUBLICATION %I%s WITH (publish = %L%s);', o.pubname, CASE WHEN o.puballtables THEN "
+	"' FOR ALL TABLES' ELSE '' END, array_to_string(ARRAY[CASE WHEN o.pubinsert THEN 'insert' END, CASE WHEN "
+	"o.pubupdate THEN 'update' END, CASE WHEN o.pubdelete THEN 'delete' END, CASE WHEN o.pubtruncate THEN "
+	"'truncate' END], ', '), CASE WHEN o.pubviaroot THEN ', publish_via_partition_root = true' ELSE '' END) FROM "
+	PUB_FROM,
+	/* column lists and row filters exist from 15: read them through to_jsonb and the view */
+	"SELECT format('ALTER PUBLICATION %I ADD TABLE ONLY %I.%I%s%s;', $1, n.nspname, c.relname, CASE WHEN "
+	"pg_catalog.to_jsonb(pr) ->> 'prattrs' IS NOT NULL THEN ' (' || (SELECT string_agg(quote_ident(a.attname), ', ' "
+	"ORDER BY a.attnum) FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum = ANY "
+	"(string_to_array(pg_catalog.to_jsonb(pr) ->> 'prattrs', ' ')::int2[])) || ')' ELSE '' END, COALESCE((SELECT "
+	"' WHERE (' || (pg_catalog.to_jsonb(pt) ->> 'rowfilter') || ')' FROM pg_catalog.pg_publication_tables pt WHERE "
+	"pt.pubname = $1 AND pt.schemaname = n.nspname AND pt.tablename = c.relname), '')) FROM "
+	"pg_catalog.pg_publication_rel pr JOIN pg_catalog.pg_publication o ON o.oid = pr.prpubid JOIN "
+	"pg_catalog.pg_class c ON c.oid = pr.prrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
+	"o.pubname = $1 ORDER BY n.nspname, c.relname",
+	OBJ_OWNER("PUBLICATION", "format('%I', $1)", PUB_FROM, "pubowner"),
+	OBJ_COMMENT("PUBLICATION", "format('%I', $1)", PUB_FROM, "pg_publication"),
+	NULL,
+};
+
+/* whole schemas in a publication: from PostgreSQL 15 */
+static const char *const publication_schemas_sql =
+	"SELECT format('ALTER PUBLICATION %I ADD TABLES IN SCHEMA %I;', $1, n.nspname) FROM "
+	"pg_catalog.pg_publication_namespace pn JOIN pg_catalog.pg_publication o ON o.oid = pn.pnpubid JOIN "
+	"pg_catalog.pg_namespace n ON n.oid = pn.pnnspid WHERE o.pubname = $1 ORDER BY 1";
+
+/* Whole schemas in a publication: from PostgreSQL 15 on. */
+static const char *publication_ddl_more(int server_version)
+{
+	return server_version >= 150000 ? publication_schemas_sql : NULL;
+}
+
+/* ---- subscription ---- */
+
+static const catalog_listing subscription_list = LISTING("subscriptions", "Subscriptions", CATALOG_AT_DATABASE, "SELECT s.subname, s.subname, false, s.oid FROM pg_catalog.pg_subscription s JOIN pg_catalog.pg_database d "
+	 "ON d.oid = s.subdbid WHERE d.datname = pg_catalog.current_database()", NULL, "pg_subscription", COLUMNS(OWNER("subowner"), {"enabled", "o.subenabled"},
+		 {"comment", "pg_catalog.shobj_description(x.oid, 'pg_subscription')"}), NULL, false);
+
+static const char subscription_props[] =
+	"SELECT s.subname AS name, s.oid::text AS oid, s.subenabled AS enabled, array_to_string(s.subpublications, ', ') "
+	 "AS publications, s.subslotname AS slot_name, s.subsynccommit AS synchronous_commit, "
+	 "pg_catalog.pg_get_userbyid(s.subowner) AS owner, pg_catalog.obj_description(s.oid, 'pg_subscription') AS "
+	 "comment FROM pg_catalog.pg_subscription s WHERE s.subname = $1 AND s.subdbid = (SELECT oid FROM "
+	 "pg_catalog.pg_database WHERE datname = pg_catalog.current_database())";
+
+static const char *const subscription_sql[] = {
+	/* like pg_dump: created without connecting; options that came later are read through to_jsonb;
+	 * streaming always, as its default changed (off, then parallel in 18) */
+	"SELECT format('CREATE SUBSCRIPTION %I CONNECTION %L PUBLICATION %s WITH (connect = false, slot_name = %s%s%s%s%s"
+	"%s%s);', o.subname, o.subconninfo, (SELECT string_agg(quote_ident(p), ', ') FROM unnest(o.subpublications) p), "
+	"COALESCE(quote_literal(o.subslotname), 'NONE'), CASE WHEN o.subsynccommit <> 'off' THEN ', synchronous_commit "
+	"= ' || quote_literal(o.subsynccommit) ELSE '' END, CASE WHEN pg_catalog.to_jsonb(o) ->> 'subbinary' = 'true' THEN ', binary = true' "
+	"ELSE '' END, CASE pg_catalog.to_jsonb(o) ->> 'substream' WHEN 'true' THEN ', streaming = on' WHEN 't' THEN ', streaming = on' WHEN "
+	"'p' THEN ', streaming = parallel' WHEN 'false' THEN ', streaming = off' WHEN 'f' THEN ', streaming = off' "
+	"ELSE '' END, CASE WHEN pg_catalog.to_jsonb(o) ->> 'subtwophasestate' IN ('p', 'e') THEN ', "
+	"two_phase = on' ELSE '' END, CASE WHEN pg_catalog.to_jsonb(o) ->> 'subdisableonerr' = 'true' THEN ', disable_on_error = true' ELSE "
+	"'' END, CASE WHEN pg_catalog.to_jsonb(o) ->> 'suborigin' = 'none' THEN ', origin = none' ELSE '' END) FROM " SUB_FROM,
+	OBJ_OWNER("SUBSCRIPTION", "format('%I', $1)", SUB_FROM, "subowner"),
+	OBJ_COMMENT("SUBSCRIPTION", "format('%I', $1)", SUB_FROM, "pg_subscription"),
+	NULL,
+};
+
+/* kind, icon, listing, second listing, children, parameters, identity, properties, statistics,
+ * DDL, DDL by version, search: order, query, parent; statements: address type, keyword, form,
+ * what PostgreSQL has, article; GRANT keyword, privileges */
+const catalog_kind catalog_database_kinds[] = {
+	KIND("schema", "schema", &schema_list, NULL, schema_children, 1, "SELECT 'pg_catalog.pg_namespace'::regclass::oid, oid FROM pg_catalog.pg_namespace WHERE nspname = $1", schema_props, NULL, schema_sql, NULL, 0, NULL, NULL, "schema", "SCHEMA", NAMED, GLOBAL_OBJECT, "a", "SCHEMA", schema_privileges),
+	KIND("extension", "extension", &extension_list, NULL, NULL, 1, "SELECT 'pg_catalog.pg_extension'::regclass::oid, oid FROM pg_catalog.pg_extension WHERE extname = $1", extension_props, NULL, extension_sql, NULL, 0, NULL, NULL, "extension", "EXTENSION", NAMED, CAN_DROP | CAN_COMMENT | CAN_SCHEMA | CAN_CASCADE, "an", NULL, NULL),
+	KIND("cast", "cast", &cast_list, NULL, NULL, 1, "SELECT 'pg_catalog.pg_cast'::regclass::oid, " CAST_OID, cast_props, NULL, cast_sql, NULL, 0, NULL, NULL, "cast", "CAST", CAST, CAN_DROP | CAN_COMMENT | CAN_CASCADE, "a", NULL, NULL),
+	KIND("event_trigger", "event_trigger", &event_trigger_list, NULL, NULL, 1, "SELECT 'pg_catalog.pg_event_trigger'::regclass::oid, oid FROM pg_catalog.pg_event_trigger WHERE evtname = $1", event_trigger_props, NULL, event_trigger_sql, NULL, 0, NULL, NULL, "event trigger", "EVENT TRIGGER", NAMED, GLOBAL_OBJECT, "an", NULL, NULL),
+	KIND("foreign_data_wrapper", "fdw", &foreign_data_wrapper_list, NULL, fdw_children, 1, "SELECT 'pg_catalog.pg_foreign_data_wrapper'::regclass::oid, oid FROM pg_catalog.pg_foreign_data_wrapper WHERE "
+	 "fdwname = $1", foreign_data_wrapper_props, NULL, fdw_sql, NULL, 0, NULL, NULL, "foreign-data wrapper", "FOREIGN DATA WRAPPER", NAMED, GLOBAL_OBJECT, "a", "FOREIGN DATA WRAPPER", foreign_data_wrapper_privileges),
+	KIND("foreign_server", "foreign_server", &foreign_server_list, NULL, foreign_server_children, 2, "SELECT 'pg_catalog.pg_foreign_server'::regclass::oid, " SRV, foreign_server_props, NULL, foreign_server_sql, NULL, 0, NULL, NULL, "server", "SERVER", NAMED, GLOBAL_OBJECT, "a", "FOREIGN SERVER", foreign_server_privileges),
+	KIND("user_mapping", "user_mapping", &user_mapping_list, NULL, NULL, 3, "SELECT 'pg_catalog.pg_user_mapping'::regclass::oid, m.umid FROM pg_catalog.pg_user_mappings m WHERE m.srvid = "
+	 SRV " AND m.usename = $3", user_mapping_props, NULL, user_mapping_sql, NULL, 0, NULL, NULL, "user mapping", "USER MAPPING", USER_MAPPING, CAN_DROP, "a", NULL, NULL),
+	KIND("language", "language", &language_list, NULL, NULL, 1, "SELECT 'pg_catalog.pg_language'::regclass::oid, oid FROM pg_catalog.pg_language WHERE lanname = $1", language_props, NULL, language_sql, NULL, 0, NULL, NULL, "language", "LANGUAGE", NAMED, GLOBAL_OBJECT, "a", "LANGUAGE", language_privileges),
+	KIND("publication", "publication", &publication_list, NULL, NULL, 1, "SELECT 'pg_catalog.pg_publication'::regclass::oid, oid FROM pg_catalog.pg_publication WHERE pubname = $1", publication_props, NULL, publication_sql, publication_ddl_more, 0, NULL, NULL, "publication", "PUBLICATION", NAMED, GLOBAL_OBJECT, "a", NULL, NULL),
+	KIND("subscription", "subscription", &subscription_list, NULL, NULL, 1, "SELECT 'pg_catalog.pg_subscription'::regclass::oid, oid FROM pg_catalog.pg_subscription WHERE subname = $1 AND "
+	 "subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())", subscription_props, NULL, subscription_sql, NULL, 0, NULL, NULL, "subscription", "SUBSCRIPTION", NAMED, GLOBAL_OBJECT | DROP_ALONE, "a", NULL, NULL),
+	{0},
+};
