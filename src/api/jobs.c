@@ -458,6 +458,81 @@ static const api_field start_fields[] = {
 };
 static const api_form start_form = API_FORM(start_fields, "Give the kind and the spec (an object).");
 
+/* The job's file in the user's storage, for a kind that reads or writes one:
+ * its absolute path in *out_abs or *in_abs, and for an output how much it may
+ * write under the quota (0: no limit). False once it has answered. */
+static bool job_files(http_req *r, tusk_app *app, int64_t uid, const char *kind, json_t *spec, char **out_abs,
+		      char **in_abs, uint64_t *output_limit)
+{
+	const char *file = json_string_value(json_object_get(spec, "file"));
+	tusk_err err = {0};
+	if (!is_output_kind(kind) && !is_input_kind(kind))
+		return true;
+	if (!file || !*file) {
+		http_respond_error(r, ERR_INVALID_SPEC, "'file' is required: a path in your storage.");
+		return false;
+	}
+	char **target = is_output_kind(kind) ? out_abs : in_abs;
+	bool resolved = files_resolve(app->cfg->data_dir, uid, file, is_input_kind(kind), target, &err);
+	/* an output's missing folders are made, once the path itself is known to be fine */
+	if (!resolved && is_output_kind(kind) && err.code == ERR_NOT_FOUND)
+		resolved = make_parents(app->cfg->data_dir, uid, file, &err) &&
+			   files_resolve(app->cfg->data_dir, uid, file, false, target, &err);
+	if (!resolved) {
+		api_respond_err(r, &err);
+		return false;
+	}
+	if (!is_output_kind(kind))
+		return true;
+	if (!files_quota_check(app->cfg->data_dir, uid, (uint64_t)app->cfg->storage_quota_mb << 20, 0, &err)) {
+		api_respond_err(r, &err);
+		return false;
+	}
+	if (app->cfg->storage_quota_mb > 0) {
+		/* the output may take what the quota leaves (the file it replaces is freed first) */
+		uint64_t used = 0, quota = (uint64_t)app->cfg->storage_quota_mb << 20;
+		struct stat old;
+		if (!files_usage(app->cfg->data_dir, uid, &used, &err)) {
+			api_respond_err(r, &err);
+			return false;
+		}
+		if (*out_abs && lstat(*out_abs, &old) == 0 && S_ISREG(old.st_mode))
+			used -= (uint64_t)old.st_size < used ? (uint64_t)old.st_size : used;
+		*output_limit = quota > used ? quota - used : 1;
+	}
+	if (*out_abs && jobs_writing(app->jobs, *out_abs)) {
+		http_respond_error(r, ERR_IN_USE, "A running job writes '%s'; cancel it or wait until it ends.", file);
+		return false;
+	}
+	struct stat sb;
+	const char *format = json_string_value(json_object_get(spec, "format"));
+	bool directory = format && strcasecmp(format, "directory") == 0;
+	if (*out_abs && lstat(*out_abs, &sb) == 0 &&
+	    (directory || S_ISDIR(sb.st_mode) || !json_is_true(json_object_get(spec, "overwrite")))) {
+		http_respond_error(r, ERR_FILE_EXISTS, "'%s' exists in your storage: choose another name%s.", file,
+				   directory || S_ISDIR(sb.st_mode) ? "" : " or allow overwriting it");
+		return false;
+	}
+	return true;
+}
+
+/* A directory archive's table of contents names the files pg_restore opens:
+ * without a fence it could name any file of Tusk's (../../tusk.db). False
+ * once it has answered. */
+static bool restore_fenced(http_req *r, tusk_app *app, const char *kind, const char *in_abs)
+{
+	struct stat in_st;
+	if (in_abs && strcmp(kind, "restore") == 0 && app->cfg->server_mode && !app->cfg->desktop &&
+	    !jobs_fence_available() && stat(in_abs, &in_st) == 0 && S_ISDIR(in_st.st_mode)) {
+		http_respond_error(r, ERR_UNFENCED,
+				   "Restoring a directory backup needs Linux Landlock, which this host does not offer: its "
+				   "table of contents could make pg_restore read files of Tusk's. Restore a custom or tar "
+				   "backup instead, or run Tusk on a kernel with Landlock.");
+		return false;
+	}
+	return true;
+}
+
 void api_jobs_start(http_req *r)
 {
 	struct start_in in;
@@ -492,64 +567,9 @@ void api_jobs_start(http_req *r)
 		goto out;
 	}
 	const char *file = json_string_value(json_object_get(spec, "file"));
-	if (is_output_kind(kind) || is_input_kind(kind)) {
-		if (!file || !*file) {
-			http_respond_error(r, ERR_INVALID_SPEC, "'file' is required: a path in your storage.");
-			goto out;
-		}
-		char **target = is_output_kind(kind) ? &out_abs : &in_abs;
-		bool resolved = files_resolve(app->cfg->data_dir, uid, file, is_input_kind(kind), target, &err);
-		/* an output's missing folders are made, once the path itself is known to be fine */
-		if (!resolved && is_output_kind(kind) && err.code == ERR_NOT_FOUND)
-			resolved = make_parents(app->cfg->data_dir, uid, file, &err) &&
-				   files_resolve(app->cfg->data_dir, uid, file, false, target, &err);
-		if (!resolved) {
-			api_respond_err(r, &err);
-			goto out;
-		}
-		if (is_output_kind(kind) &&
-		    !files_quota_check(app->cfg->data_dir, uid, (uint64_t)app->cfg->storage_quota_mb << 20, 0, &err)) {
-			api_respond_err(r, &err);
-			goto out;
-		}
-		if (is_output_kind(kind) && app->cfg->storage_quota_mb > 0) {
-			/* the output may take what the quota leaves (the file it replaces is freed first) */
-			uint64_t used = 0, quota = (uint64_t)app->cfg->storage_quota_mb << 20;
-			struct stat old;
-			if (!files_usage(app->cfg->data_dir, uid, &used, &err)) {
-				api_respond_err(r, &err);
-				goto out;
-			}
-			if (out_abs && lstat(out_abs, &old) == 0 && S_ISREG(old.st_mode))
-				used -= (uint64_t)old.st_size < used ? (uint64_t)old.st_size : used;
-			output_limit = quota > used ? quota - used : 1;
-		}
-		if (out_abs && jobs_writing(app->jobs, out_abs)) {
-			http_respond_error(r, ERR_IN_USE, "A running job writes '%s'; cancel it or wait until it ends.", file);
-			goto out;
-		}
-		struct stat sb;
-		const char *format = json_string_value(json_object_get(spec, "format"));
-		bool directory = format && strcasecmp(format, "directory") == 0;
-		if (out_abs && lstat(out_abs, &sb) == 0 &&
-		    (directory || S_ISDIR(sb.st_mode) || !json_is_true(json_object_get(spec, "overwrite")))) {
-			http_respond_error(r, ERR_FILE_EXISTS,
-					   "'%s' exists in your storage: choose another name%s.", file,
-					   directory || S_ISDIR(sb.st_mode) ? "" : " or allow overwriting it");
-			goto out;
-		}
-	}
-	/* a directory archive's table of contents names the files pg_restore opens: without a
-	 * fence it could name any file of Tusk's (../../tusk.db) */
-	struct stat in_st;
-	if (in_abs && strcmp(kind, "restore") == 0 && app->cfg->server_mode && !app->cfg->desktop &&
-	    !jobs_fence_available() && stat(in_abs, &in_st) == 0 && S_ISDIR(in_st.st_mode)) {
-		http_respond_error(r, ERR_UNFENCED,
-				   "Restoring a directory backup needs Linux Landlock, which this host does not offer: its "
-				   "table of contents could make pg_restore read files of Tusk's. Restore a custom or tar "
-				   "backup instead, or run Tusk on a kernel with Landlock.");
+	if (!job_files(r, app, uid, kind, spec, &out_abs, &in_abs, &output_limit) ||
+	    !restore_fenced(r, app, kind, in_abs))
 		goto out;
-	}
 	job_ctx ctx = {.self_exe = jobs_self_exe(app->jobs),
 		       .bin_dirs = app->cfg->pg_bin_dir,
 		       .server_version = pgpool_server_version(&s.pg),

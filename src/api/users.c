@@ -91,6 +91,37 @@ static bool keeps_an_admin(http_req *r, const store_user *before, bool still_adm
 	return true;
 }
 
+/* After an account changed: what it has open ends with its access, and
+ * the audit log says what changed. */
+static void user_changed(http_req *r, const store_user *before, const store_user *u, bool password)
+{
+	tusk_app *app = http_req_app(r);
+	if (!u->active)
+		api_access_revoke(app, u->id, 0, NULL, "Your Tusk account was disabled.");
+	else if (password)
+		api_access_revoke(app, u->id, 0, NULL, "An administrator reset your Tusk password.");
+	else if (strcmp(before->role, u->role) != 0)
+		api_access_sweep(app);
+	const store_user *actor = &api_session(r)->user;
+	const char *ip = http_req_client_ip(r);
+	char detail[700];
+	if (before->locked && !u->locked) {
+		snprintf(detail, sizeof(detail), "unlocked %s", u->email);
+		auth_audit(app->auth, actor, NULL, "user_unlocked", ip, detail);
+	}
+	if (password) {
+		snprintf(detail, sizeof(detail), "reset the password of %s; their saved server passwords were discarded",
+			 u->email);
+		auth_audit(app->auth, actor, NULL, "password_reset", ip, detail);
+	}
+	if (strcmp(before->email, u->email) != 0 || strcmp(before->role, u->role) != 0 || before->active != u->active) {
+		snprintf(detail, sizeof(detail), "updated %s: role %s, %s%s%s", u->email, u->role,
+			 u->active ? "active" : "disabled", strcmp(before->email, u->email) ? ", was " : "",
+			 strcmp(before->email, u->email) ? before->email : "");
+		auth_audit(app->auth, actor, NULL, "user_updated", ip, detail);
+	}
+}
+
 void api_users_update(http_req *r)
 {
 	tusk_app *app = http_req_app(r);
@@ -148,31 +179,7 @@ void api_users_update(http_req *r)
 		api_respond_err(r, &err);
 		return;
 	}
-	/* what the account has open ends with its access */
-	if (!u.active)
-		api_access_revoke(app, u.id, 0, NULL, "Your Tusk account was disabled.");
-	else if (password)
-		api_access_revoke(app, u.id, 0, NULL, "An administrator reset your Tusk password.");
-	else if (strcmp(before.role, u.role) != 0)
-		api_access_sweep(app);
-	const store_user *actor = &api_session(r)->user;
-	const char *ip = http_req_client_ip(r);
-	char detail[700];
-	if (before.locked && !u.locked) {
-		snprintf(detail, sizeof(detail), "unlocked %s", u.email);
-		auth_audit(app->auth, actor, NULL, "user_unlocked", ip, detail);
-	}
-	if (password) {
-		snprintf(detail, sizeof(detail), "reset the password of %s; their saved server passwords were discarded",
-			 u.email);
-		auth_audit(app->auth, actor, NULL, "password_reset", ip, detail);
-	}
-	if (strcmp(before.email, u.email) != 0 || strcmp(before.role, u.role) != 0 || before.active != u.active) {
-		snprintf(detail, sizeof(detail), "updated %s: role %s, %s%s%s", u.email, u.role,
-			 u.active ? "active" : "disabled", strcmp(before.email, u.email) ? ", was " : "",
-			 strcmp(before.email, u.email) ? before.email : "");
-		auth_audit(app->auth, actor, NULL, "user_updated", ip, detail);
-	}
+	user_changed(r, &before, &u, password != NULL);
 	respond_user(r, 200, &u);
 }
 

@@ -710,6 +710,59 @@ char *jobs_passfile_path(jobs *j)
 	return str_take(&s);
 }
 
+/* The run's files before it starts: its log (headed by the command line),
+ * its passfile and its temporary folder. False with err set when one
+ * cannot be made. */
+static bool run_files(jobs *j, struct job_run *run, const job_spec *spec, tusk_err *err)
+{
+	bool ok = store_job_set_log(j->st, run->id, run->log_path, err);
+	run->log_fd = ok ? open(run->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600) : -1;
+	if (ok && run->log_fd < 0) {
+		err_set(err, ERR_JOB_FAILED, "Tusk could not write the job's log %s: %s", run->log_path, strerror(errno));
+		ok = false;
+	}
+	if (ok && spec->password && spec->passfile) {
+		run->passfile = xstrdup(spec->passfile);
+		if (!write_passfile(run->passfile, spec->password)) {
+			err_set(err, ERR_JOB_FAILED, "Tusk could not write the job's password file in %s: %s", j->dir,
+				strerror(errno));
+			ok = false;
+		}
+	}
+	if (ok) {
+		char *line = jobs_command_line(run->argv);
+		str head = STR_INIT;
+		str_appendf(&head, "$ %s\n", line);
+		free(line);
+		ok = write(run->log_fd, head.buf, head.len) == (ssize_t)head.len;
+		str_free(&head);
+		if (!ok)
+			err_set(err, ERR_JOB_FAILED, "Tusk could not write the job's log: %s", strerror(errno));
+	}
+	if (ok) {
+		run->tmpdir = path_in(j, run->id, "tmp");
+		if (mkdir(run->tmpdir, 0700) != 0 && errno != EEXIST) {
+			err_set(err, ERR_JOB_FAILED, "Tusk could not make the job's temporary folder: %s", strerror(errno));
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/* A run that never started: recorded as failed with err's message, its log
+ * closed, its passfile removed, freed. */
+static void run_abandon(struct job_run *run, const tusk_err *err)
+{
+	tusk_err ignored;
+	if (!store_job_finished(run->j->st, run->id, "failed", NULL, err->msg, (int64_t)time(NULL), &ignored))
+		log_msg(LOG_ERROR, "jobs: could not record a job's end", "error", ignored.msg, NULL);
+	if (run->log_fd >= 0)
+		close(run->log_fd);
+	if (run->passfile)
+		unlink(run->passfile);
+	run_free(run);
+}
+
 bool jobs_start(jobs *j, const job_spec *spec, int64_t *id, tusk_err *err)
 {
 	pthread_mutex_lock(&j->lock);
@@ -752,38 +805,8 @@ bool jobs_start(jobs *j, const job_spec *spec, int64_t *id, tusk_err *err)
 	run->argv = xcalloc(argc + 1, sizeof(char *));
 	for (size_t i = 0; i < argc; i++)
 		run->argv[i] = xstrdup(spec->argv[i]);
-	ok = store_job_set_log(j->st, job.id, run->log_path, err);
 	run->output_limit = spec->output_limit;
-	run->log_fd = ok ? open(run->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600) : -1;
-	if (ok && run->log_fd < 0) {
-		err_set(err, ERR_JOB_FAILED, "Tusk could not write the job's log %s: %s", run->log_path, strerror(errno));
-		ok = false;
-	}
-	if (ok && spec->password && spec->passfile) {
-		run->passfile = xstrdup(spec->passfile);
-		if (!write_passfile(run->passfile, spec->password)) {
-			err_set(err, ERR_JOB_FAILED, "Tusk could not write the job's password file in %s: %s", j->dir,
-				strerror(errno));
-			ok = false;
-		}
-	}
-	if (ok) {
-		char *line = jobs_command_line(run->argv);
-		str head = STR_INIT;
-		str_appendf(&head, "$ %s\n", line);
-		free(line);
-		ok = write(run->log_fd, head.buf, head.len) == (ssize_t)head.len;
-		str_free(&head);
-		if (!ok)
-			err_set(err, ERR_JOB_FAILED, "Tusk could not write the job's log: %s", strerror(errno));
-	}
-	if (ok) {
-		run->tmpdir = path_in(j, job.id, "tmp");
-		if (mkdir(run->tmpdir, 0700) != 0 && errno != EEXIST) {
-			err_set(err, ERR_JOB_FAILED, "Tusk could not make the job's temporary folder: %s", strerror(errno));
-			ok = false;
-		}
-	}
+	ok = run_files(j, run, spec, err);
 	run->program_dir = dir_of(run->argv[0]);
 	run->user_area = spec->user_area ? xstrdup(spec->user_area) : NULL;
 	fence_base(&run->fence, run->program_dir);
@@ -794,14 +817,7 @@ bool jobs_start(jobs *j, const job_spec *spec, int64_t *id, tusk_err *err)
 		jobs_fence_write(&run->fence, "/tmp"); /* glibc's tmpfile() knows no TMPDIR */
 	run->env = child_env(run->tmpdir);
 	if (!ok) {
-		tusk_err ignored;
-		if (!store_job_finished(j->st, job.id, "failed", NULL, err->msg, (int64_t)time(NULL), &ignored))
-			log_msg(LOG_ERROR, "jobs: could not record a job's end", "error", ignored.msg, NULL);
-		if (run->log_fd >= 0)
-			close(run->log_fd);
-		if (run->passfile)
-			unlink(run->passfile);
-		run_free(run);
+		run_abandon(run, err);
 		return false;
 	}
 	struct running *r = xcalloc(1, sizeof(*r));
@@ -817,14 +833,8 @@ bool jobs_start(jobs *j, const job_spec *spec, int64_t *id, tusk_err *err)
 	pthread_mutex_unlock(&j->lock);
 	if (!thread_detached(job_thread, run)) {
 		err_set(err, ERR_JOB_FAILED, "Tusk could not start a thread for the job.");
-		tusk_err ignored;
-		if (!store_job_finished(j->st, job.id, "failed", NULL, err->msg, (int64_t)time(NULL), &ignored))
-			log_msg(LOG_ERROR, "jobs: could not record a job's end", "error", ignored.msg, NULL);
-		close(run->log_fd);
-		if (run->passfile)
-			unlink(run->passfile);
 		unlist(j, r);
-		run_free(run);
+		run_abandon(run, err);
 		return false;
 	}
 	return true;

@@ -485,6 +485,10 @@ static bool script_meta(struct script_run *sr, const char *name, const char *arg
 	return true;
 }
 
+/* Over 80 lines: the whole life of a restore script in one reading order
+ * (pre-check every meta-command, connect, then statement, COPY data,
+ * \connect and cancellation in one loop) so the rule it enforces, nothing
+ * but SQL and same-server reconnects, is checked in one place. */
 static int run_script(const struct args *a)
 {
 	int fd = open(a->script, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -725,6 +729,9 @@ static int run_maintenance(const struct args *a)
 
 /* ---- COPY to and from a file ---- */
 
+/* Over 80 lines: COPY in both directions with its file, its quota and its
+ * cancellation kept in one sequence, so every exit closes the file and the
+ * connection the same way. */
 static int run_copy(const struct args *a)
 {
 	bool import = a->copy_from != NULL;

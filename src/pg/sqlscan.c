@@ -96,6 +96,10 @@ static void keyword(sqlscan *s, const char *w, size_t n)
 	s->prev_from = exact && strcmp(lower, "from") == 0;
 }
 
+/* One scanner step, as psql's lexer: a single loop over the line's bytes
+ * whose branches are the scanner's states (quotes, dollar quotes, comments,
+ * parentheses, COPY data, backslash commands). It stays one function, over
+ * 80 lines, so that every state and every way out of it read side by side. */
 enum sqlscan_event sqlscan_feed(sqlscan *s, const char *line, size_t len, size_t *pos)
 {
 	size_t i = *pos;
@@ -352,6 +356,10 @@ static bool redact_conninfo(str *out, const char *lit, size_t n)
 	return any;
 }
 
+/* Over 80 lines: one pass over the statement's tokens that keeps quoting
+ * state and the keyword context (PASSWORD, ENCRYPTED, CONNECTION,
+ * USER MAPPING OPTIONS) together, so no quoted text is mistaken for a
+ * keyword and no secret survives a split in the middle. */
 char *sqlscan_redact(const char *sql, bool *redacted)
 {
 	*redacted = false;
