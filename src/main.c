@@ -365,6 +365,7 @@ static void run_until_signal(tusk_app *app)
 	qmanager_shutdown(app->queries, ms);
 	samplers_shutdown(app->samplers, ms);
 	jobs_shutdown(app->jobs, ms);
+	api_stream_shutdown(ms);
 	if (!http_server_drain(app->http, ms))
 		log_msg(LOG_WARN, "requests still running at the shutdown deadline; closing them", NULL);
 }
@@ -408,6 +409,7 @@ out:
 		fail(rc, err.msg);
 	if (app.http)
 		http_server_stop(app.http);
+	api_stream_wait();
 	jobs_free(app.jobs);
 	samplers_free(app.samplers);
 	qmanager_free(app.queries);

@@ -66,6 +66,9 @@ void api_access_revoke(tusk_app *app, int64_t user_id, int64_t server_id, const 
 {
 	remember(user_id, server_id, owner, reason);
 	int tabs = qmanager_close_for(app->queries, user_id, server_id, owner);
+	/* a window's stream is its login session's: it ends with the session or the account */
+	if (owner || !server_id)
+		api_stream_close_for(user_id, owner, reason);
 	if (owner) {
 		if (tabs)
 			log_msg(LOG_INFO, "query tabs closed with their login session", NULL);
@@ -153,7 +156,16 @@ void api_access_sweep(tusk_app *app)
 			api_access_revoke(app, tabs[i].user_id, tabs[i].server_id, tabs[i].owner,
 					  "You logged out, or your login session ended.");
 	}
-	FREE_ALL(seen, pool, dash, work, tabs);
+	/* a window's stream ends with its login session, here or on another replica */
+	api_stream_holder *streams = NULL;
+	size_t ns = api_stream_holders(&streams);
+	for (size_t i = 0; i < ns; i++) {
+		store_session ss;
+		if (store_session_get(app->store, streams[i].owner, &ss, &err) == 0)
+			api_access_revoke(app, streams[i].user_id, 0, streams[i].owner,
+					  "You logged out, or your login session ended.");
+	}
+	FREE_ALL(seen, pool, dash, work, tabs, streams);
 }
 
 static void *sweeper_main(void *arg)

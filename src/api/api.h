@@ -47,6 +47,15 @@ bool api_access_revoked(int64_t user_id, int64_t server_id, const char *owner, c
  * revoked access says why), {"reason": "shutdown"} for a stopping Tusk,
  * or {} (reason NULL). */
 void api_event_closed(str *out, const char *reason, const char *message);
+/* An event stream's producer: next appends the next events ("event: NAME\n
+ * data: JSON\n\n", or a keep-alive comment), blocking until there are some,
+ * and returns false after the last; free releases cls. A topic of the
+ * window's stream (stream.c) runs the same producer as its own stream. */
+typedef struct {
+	http_next_chunk next;
+	void *cls;
+	void (*free)(void *cls);
+} api_topic;
 /* A comment line that keeps a quiet stream open; true (the stream goes on). */
 bool api_event_keepalive(str *out);
 /* A sweep every few seconds, for changes made on other replicas. */
@@ -204,6 +213,8 @@ void api_jobs_list(http_req *r);
 void api_jobs_get(http_req *r);
 void api_jobs_log(http_req *r);
 void api_jobs_events(http_req *r);
+/* The {id} job's changes and its log from offset; false after answering. */
+bool api_jobs_topic(http_req *r, int64_t offset, api_topic *t) __attribute__((warn_unused_result));
 void api_jobs_cancel(http_req *r);
 void api_jobs_acknowledge(http_req *r);
 void api_jobs_delete(http_req *r);
@@ -275,6 +286,34 @@ void api_erd(http_req *r);
 
 /* dashboard.c */
 void api_dashboard_events(http_req *r);
+/* The {id} server's samples for database (NULL: the server's); false after answering. */
+bool api_dashboard_topic(http_req *r, const char *database, api_topic *t) __attribute__((warn_unused_result));
+
+/* stream.c: one event stream per browser window carrying its tabs' topics */
+void api_stream_open(http_req *r);
+void api_stream_session(http_req *r);
+void api_stream_dashboard(http_req *r);
+void api_stream_job(http_req *r);
+void api_stream_unsubscribe(http_req *r);
+/* Ends the streams of a user (owner NULL) or of one login session with
+ * {"event":"closed","reason":"revoked","message":reason}; how many. */
+int api_stream_close_for(int64_t user_id, const char *owner, const char *reason);
+typedef struct {
+	int64_t user_id;
+	char owner[80];
+} api_stream_holder;
+/* Who holds a stream open (for the sweep); the caller frees *out. */
+size_t api_stream_holders(api_stream_holder **out);
+/* At a stop, after sessions, samplers and jobs stopped: waits (up to
+ * timeout_ms) for the topics to send their last events, then ends every
+ * stream with {"event":"closed","reason":"shutdown"}. */
+void api_stream_shutdown(int timeout_ms);
+/* Before the app's parts are freed: no topic runs any more. */
+void api_stream_wait(void);
+typedef struct {
+	unsigned long streams, topics, queued_bytes, dropped;
+} api_stream_counts;
+void api_stream_stats(api_stream_counts *out);
 
 /* servers_json.c: pgAdmin's servers.json */
 struct json_t;
@@ -299,6 +338,8 @@ void api_sessions_close(http_req *r);
 void api_sessions_rows(http_req *r);
 void api_sessions_value(http_req *r);
 void api_sessions_events(http_req *r);
+/* The {sid} session's status events; false after answering (as api_query_session). */
+bool api_sessions_topic(http_req *r, api_topic *t) __attribute__((warn_unused_result));
 void api_sessions_export(http_req *r);
 
 /* history.c: query history, audit of statements, saved queries, workspaces */

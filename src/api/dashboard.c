@@ -39,22 +39,29 @@ static bool next_event(void *cls, str *out)
 	return api_event_keepalive(out);
 }
 
-void api_dashboard_events(http_req *r)
+bool api_dashboard_topic(http_req *r, const char *database, api_topic *t)
 {
 	api_server srv;
 	if (!api_server_checked(r, &srv))
-		return;
+		return false;
 	tusk_app *app = srv.app;
 	int64_t uid = srv.user_id, server_id = srv.server_id;
 	if (!pgpool_is_connected(app->pool, uid, server_id)) {
 		http_respond_error(r, ERR_NOT_CONNECTED, "Connect to this server first.");
-		return;
+		return false;
 	}
-	const char *db = http_req_query(r, "database");
 	struct stream *st = xcalloc(1, sizeof(*st));
 	st->owner = app->samplers;
 	st->user_id = uid;
 	st->server_id = server_id;
-	st->s = sampler_watch(app->samplers, uid, server_id, db && *db ? db : NULL);
-	http_respond_events(r, next_event, st, stream_free);
+	st->s = sampler_watch(app->samplers, uid, server_id, database && *database ? database : NULL);
+	*t = (api_topic){next_event, st, stream_free};
+	return true;
+}
+
+void api_dashboard_events(http_req *r)
+{
+	api_topic t;
+	if (api_dashboard_topic(r, http_req_query(r, "database"), &t))
+		http_respond_events(r, t.next, t.cls, t.free);
 }

@@ -347,24 +347,33 @@ static bool next_job_event(void *cls, str *out)
 	return api_event_keepalive(out);
 }
 
-void api_jobs_events(http_req *r)
+bool api_jobs_topic(http_req *r, int64_t offset, api_topic *t)
 {
 	store_job j;
 	if (!load_job(r, &j))
-		return;
+		return false;
+	if (offset < 0) {
+		store_job_clear(&j);
+		http_respond_error(r, ERR_INVALID_OFFSET, "The log offset is a byte count, 0 or more.");
+		return false;
+	}
 	struct watch *wt = xcalloc(1, sizeof(*wt));
 	wt->app = http_req_app(r);
 	wt->user_id = j.user_id;
 	wt->id = j.id;
 	wt->output_size = -2;
+	wt->offset = (off_t)offset;
 	store_job_clear(&j);
+	*t = (api_topic){next_job_event, wt, watch_free};
+	return true;
+}
+
+void api_jobs_events(http_req *r)
+{
 	int64_t from;
-	if (!api_query_int(r, "offset", 0, 0, INT64_MAX, ERR_INVALID_QUERY, &from)) {
-		free(wt);
-		return;
-	}
-	wt->offset = (off_t)from;
-	http_respond_events(r, next_job_event, wt, watch_free);
+	api_topic t;
+	if (api_query_int(r, "offset", 0, 0, INT64_MAX, ERR_INVALID_QUERY, &from) && api_jobs_topic(r, from, &t))
+		http_respond_events(r, t.next, t.cls, t.free);
 }
 
 /* ---- starting a job ---- */

@@ -102,6 +102,18 @@ void api_metrics(http_req *r)
 		    "# TYPE tusk_start_time_seconds gauge\ntusk_start_time_seconds %lld\n",
 		    qmanager_count(app->queries), pgpool_open_count(app->pool), samplers_running(app->samplers),
 		    jobs_running(app->jobs), store_error_count(), (long long)app->started);
+	api_stream_counts sc;
+	api_stream_stats(&sc);
+	str_appendf(&out,
+		    "# HELP tusk_event_streams Browser windows' event streams open, and their topics.\n"
+		    "# TYPE tusk_event_streams gauge\ntusk_event_streams %lu\n"
+		    "# HELP tusk_event_stream_topics Topics (query tabs, dashboards, job logs) of the open streams.\n"
+		    "# TYPE tusk_event_stream_topics gauge\ntusk_event_stream_topics %lu\n"
+		    "# HELP tusk_event_stream_queued_bytes Events waiting for slow readers, in all streams.\n"
+		    "# TYPE tusk_event_stream_queued_bytes gauge\ntusk_event_stream_queued_bytes %lu\n"
+		    "# HELP tusk_event_stream_dropped_total Events dropped for a slow reader (the window refetches).\n"
+		    "# TYPE tusk_event_stream_dropped_total counter\ntusk_event_stream_dropped_total %lu\n",
+		    sc.streams, sc.topics, sc.queued_bytes, sc.dropped);
 	http_respond(r, 200, "text/plain; version=0.0.4; charset=utf-8", out.buf, out.len);
 	str_free(&out);
 }

@@ -331,11 +331,11 @@ static bool next_event(void *cls, str *out)
 	return true;
 }
 
-void api_sessions_events(http_req *r)
+bool api_sessions_topic(http_req *r, api_topic *t)
 {
 	qsession *s = load(r);
 	if (!s)
-		return;
+		return false;
 	struct events *e = xcalloc(1, sizeof(*e));
 	e->s = s;
 	e->m = ((tusk_app *)http_req_app(r))->queries;
@@ -344,7 +344,15 @@ void api_sessions_events(http_req *r)
 	e->seen = (uint64_t)-1; /* the first event is the current status */
 	e->tokens = EVENTS_BURST;
 	clock_gettime(CLOCK_MONOTONIC, &e->last);
-	http_respond_events(r, next_event, e, events_free);
+	*t = (api_topic){next_event, e, events_free};
+	return true;
+}
+
+void api_sessions_events(http_req *r)
+{
+	api_topic t;
+	if (api_sessions_topic(r, &t))
+		http_respond_events(r, t.next, t.cls, t.free);
 }
 
 /* ---- exports ---- */

@@ -64,6 +64,7 @@
 	X(ERR_EXTENSION_MISSING, "extension_missing", 404, false, 0)                                                    \
 	X(ERR_ROLE_NOT_FOUND, "role_not_found", 404, false, 0)                                                          \
 	X(ERR_SESSION_NOT_FOUND, "session_not_found", 404, false, 0)                                                    \
+	X(ERR_STREAM_NOT_FOUND, "stream_not_found", 404, false, 0)                                                      \
 	X(ERR_METHOD_NOT_ALLOWED, "method_not_allowed", 405, false, 0)                                                  \
 	X(ERR_NOT_CONNECTED, "not_connected", 409, false, 0)                                                            \
 	X(ERR_CANNOT_DELETE_SELF, "cannot_delete_self", 409, false, 0)                                                  \
@@ -78,6 +79,7 @@
 	X(ERR_RUNNING, "running", 409, false, 0)                                                                        \
 	X(ERR_SESSION_ELSEWHERE, "session_elsewhere", 409, false, 0)                                                    \
 	X(ERR_BUSY, "busy", 409, false, 0)                                                                              \
+	X(ERR_TOPIC_TAKEN, "topic_taken", 409, false, 0)                                                                \
 	X(ERR_SUPERSEDED, "superseded", 409, false, 0)                                                                  \
 	X(ERR_EMAIL_TAKEN, "email_taken", 409, false, 0)                                                                \
 	X(ERR_GROUP_EXISTS, "group_exists", 409, false, 0)                                                              \
@@ -105,6 +107,8 @@
 	X(ERR_RATE_LIMITED, "rate_limited", 429, false, 0)                                                              \
 	X(ERR_TOO_MANY_JOBS, "too_many_jobs", 429, false, 0)                                                            \
 	X(ERR_TOO_MANY_SESSIONS, "too_many_sessions", 429, false, 0)                                                    \
+	X(ERR_TOO_MANY_STREAMS, "too_many_streams", 429, false, 0)                                                      \
+	X(ERR_TOO_MANY_TOPICS, "too_many_topics", 429, false, 0)                                                        \
 	X(ERR_TOO_MANY_SERVER_CONNECTIONS, "too_many_server_connections", 429, false, 0)                                \
 	/* 5xx: Tusk, or the managed server behind it */                                                                \
 	X(ERR_IO_ERROR, "io_error", 500, false, 0)                                                                      \
