@@ -1,5 +1,6 @@
 // Background jobs: backups, restores, maintenance, imports and exports run
 // by the server as client programs; their state, log and output.
+import { windowStream } from './stream';
 import { apiUrl, request, requestText } from './client';
 
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -67,16 +68,42 @@ export async function archiveEntries(serverId: number, path: string): Promise<Ar
   return (await request<{ entries: ArchiveEntry[] }>('GET', `servers/${serverId}/archive`, { query: { path } })).entries;
 }
 
-/** The live view of a job: its changes and its log in pieces; returns the stop. */
+/**
+ * The live view of a job, a topic of the window's event stream: its changes and its log in
+ * pieces; returns the stop. A reconnect, or events dropped for a slow reader, takes the log
+ * up again from the bytes already shown.
+ */
 export function watchJob(id: number, on: { job: (job: Job) => void; log: (text: string) => void; end: () => void }): () => void {
-  const source = new EventSource(apiUrl(`jobs/${id}/events`));
-  source.addEventListener('job', (e) => on.job(JSON.parse((e as MessageEvent<string>).data) as Job));
-  source.addEventListener('log', (e) => on.log((JSON.parse((e as MessageEvent<string>).data) as { text: string }).text));
-  source.addEventListener('end', () => {
-    source.close();
-    on.end();
-  });
-  return () => source.close();
+  let offset = 0;
+  let stop: (() => void) | null = null;
+  const encoder = new TextEncoder();
+  const watch = () => {
+    stop = windowStream.subscribe({
+      path: `jobs/${id}`,
+      body: () => ({ offset }),
+      event: (name, data) => {
+        if (name === 'job') on.job(data as Job);
+        else if (name === 'log') {
+          const text = (data as { text: string }).text;
+          offset += encoder.encode(text).length;
+          on.log(text);
+        } else if (name === 'end' || name === 'closed') {
+          stop?.();
+          stop = null;
+          on.end();
+        }
+      },
+      lost: () => {
+        stop?.();
+        watch();
+      },
+    });
+  };
+  watch();
+  return () => {
+    stop?.();
+    stop = null;
+  };
 }
 
 /** Where a file of the user's storage downloads from. */

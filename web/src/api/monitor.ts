@@ -1,8 +1,8 @@
-// Live monitoring of a connected server: the dashboard's sample stream and
-// the panels (activity, locks, prepared transactions, settings,
+// Live monitoring of a connected server: the dashboard's samples (a topic of
+// the window's event stream) and the panels (activity, locks, prepared transactions, settings,
 // replication, progress, top statements, table health). Panel values are
 // PostgreSQL's text (null for SQL NULL); the stream's are JSON numbers.
-import { apiUrl, request } from './client';
+import { request } from './client';
 
 type Text = string | null;
 
@@ -194,12 +194,6 @@ export interface SampleRates {
 
 const base = (serverId: number) => `servers/${serverId}`;
 const dbQuery = (database: string | null) => ({ database: database ?? undefined });
-
-export function dashboardEventsUrl(serverId: number, database: string | null): string {
-  const url = new URL(apiUrl(`${base(serverId)}/dashboard/events`));
-  if (database !== null) url.searchParams.set('database', database);
-  return url.toString();
-}
 
 export async function fetchActivity(serverId: number): Promise<Backend[]> {
   return (await request<{ backends: Backend[] }>('GET', `${base(serverId)}/activity`)).backends;

@@ -99,10 +99,6 @@ export function endTransaction(sid: string, how: 'commit' | 'rollback'): Promise
   return request<unknown>('POST', `sessions/${sid}/${how}`, { body: {} });
 }
 
-export function eventsUrl(sid: string): string {
-  return apiUrl(`sessions/${sid}/events`);
-}
-
 export function resultExportUrl(sid: string, result: number, format: 'csv' | 'json'): string {
   return apiUrl(`sessions/${sid}/results/${result}/export?format=${format}`);
 }

@@ -1,9 +1,10 @@
-// The dashboard's sample stream: an EventSource on dashboard/events, open
+// The dashboard's sample stream: a topic of the window's event stream, open
 // while the tab is open and the browser tab is visible, keeping the last
 // fifteen minutes of samples (by the server's clock) for the charts.
 import { signal } from '@preact/signals';
 import { useEffect, useMemo } from 'preact/hooks';
-import { dashboardEventsUrl, type Sample } from '../../api/monitor';
+import { type Sample } from '../../api/monitor';
+import { windowStream } from '../../api/stream';
 import { serverList } from '../../state/servers';
 
 /** A sample, or a break in the line where the stream was closed or failed. */
@@ -25,7 +26,7 @@ const RETRY_MS = 5000;
 export class SampleFeed {
   readonly points = signal<Point[]>([]);
   readonly state = signal<StreamState>({ kind: 'connecting' });
-  private source: EventSource | null = null;
+  private stop: (() => void) | null = null;
   private retry = 0;
   private gap = false;
 
@@ -37,33 +38,32 @@ export class SampleFeed {
   open(): void {
     this.close();
     this.state.value = { kind: 'connecting' };
-    const source = new EventSource(dashboardEventsUrl(this.serverId, this.database));
-    this.source = source;
-    source.addEventListener('sample', (e) => this.onSample(JSON.parse((e as MessageEvent<string>).data) as Sample));
-    source.addEventListener('error', (e) => {
-      // The sampler's own "event: error" carries data; a failed connection does not.
-      const data = (e as MessageEvent<string>).data;
-      if (typeof data === 'string') this.onSamplingError(data);
-      else this.onConnectionError();
-    });
-    source.addEventListener('closed', (e) => {
-      let message: string | undefined;
-      try {
-        const closed = JSON.parse((e as MessageEvent<string>).data) as { reason?: string; message?: string };
-        if (closed.reason === 'revoked') message = `The stream was closed: ${closed.message}`;
-      } catch {
-        // no reason given
-      }
-      this.lose(message ?? 'The server ended the stream.');
+    const database = this.database;
+    this.stop = windowStream.subscribe({
+      path: `dashboards/${this.serverId}`,
+      body: () => (database === null ? {} : { database }),
+      event: (name, data) => {
+        if (name === 'sample') this.onSample(data as Sample);
+        else if (name === 'error') this.onSamplingError(data);
+        else if (name === 'closed') {
+          const closed = (data ?? {}) as { reason?: string; message?: string };
+          this.lose(closed.reason === 'revoked' ? `The stream was closed: ${closed.message}` : 'The server ended the stream.');
+        }
+      },
+      failed: () => this.onConnectionError(),
+      // samples dropped for a slow reader: the line breaks there
+      lost: () => {
+        this.gap = true;
+      },
     });
   }
 
   /** Closes the stream; the next sample after reopening starts a new line. */
   close(): void {
     window.clearTimeout(this.retry);
-    this.source?.close();
-    if (this.source) this.gap = true;
-    this.source = null;
+    this.stop?.();
+    if (this.stop) this.gap = true;
+    this.stop = null;
   }
 
   pause(): void {
@@ -83,23 +83,13 @@ export class SampleFeed {
     if (this.state.value.kind !== 'live') this.state.value = { kind: 'live' };
   }
 
-  private onSamplingError(data: string): void {
-    let message = data;
-    try {
-      message = (JSON.parse(data) as { error?: string }).error ?? data;
-    } catch {
-      // not JSON: show it as it came
-    }
+  private onSamplingError(data: unknown): void {
+    const message = (data as { error?: string } | null)?.error ?? JSON.stringify(data);
     this.gap = true;
     this.state.value = { kind: 'sampling-error', message };
   }
 
   private onConnectionError(): void {
-    if (this.source?.readyState === EventSource.CONNECTING) {
-      this.gap = true;
-      this.state.value = { kind: 'connecting' };
-      return;
-    }
     this.lose(this.connected() ? 'The live stream stopped.' : 'The server is not connected. Connect it in the object explorer.');
   }
 

@@ -1,11 +1,12 @@
 // A query tab's link to its session on the server: opening it (once the
-// server is connected), live status over SSE (polling when SSE fails), and
+// server is connected), live status over the window's event stream (polling when it fails), and
 // what happens when the session goes (closed, idle too long, access revoked)
 // or lives in another Tusk process (a replica stopped or restarted). The tab
 // (model.ts) builds its runs on this.
 import { batch, effect, signal } from '@preact/signals';
 import { ApiError } from '../../api/client';
-import { closeSession, eventsUrl, fetchStatus, openSession, type SessionStatus } from '../../api/query';
+import { closeSession, fetchStatus, openSession, type SessionStatus } from '../../api/query';
+import { windowStream } from '../../api/stream';
 import { errorMessage } from '../../lib/format';
 import { connect, loadServers, serverList } from '../../state/servers';
 import { showToast } from '../../state/toasts';
@@ -41,7 +42,10 @@ export abstract class SessionLink {
   /** Counts the moments no run is being started any more: grids draw again then. */
   readonly settled = signal(0);
 
-  private events: EventSource | null = null;
+  /** Unsubscribes the tab's topic of the window's stream. */
+  private events: (() => void) | null = null;
+  /** Whether the topic's events flow (else statuses come by polling). */
+  private streaming = false;
   private pollTimer = 0;
   private sseRetry = 0;
   /** A run of the session that is not the user's: its statuses are not shown. */
@@ -145,37 +149,47 @@ export abstract class SessionLink {
 
   private subscribe(sid: string): void {
     this.unsubscribe();
-    const source = new EventSource(eventsUrl(sid));
-    this.events = source;
-    source.addEventListener('status', (e) => this.onStatus(JSON.parse((e as MessageEvent<string>).data) as SessionStatus));
-    source.addEventListener('closed', (e) => {
-      const closed = closedEvent((e as MessageEvent<string>).data);
-      if (closed.reason === 'shutdown') void this.awaitSuccessor(sid);
-      else this.lost(closed.reason === 'revoked' ? closed.message : undefined);
+    const stop = windowStream.subscribe({
+      path: `sessions/${sid}`,
+      event: (name, data) => {
+        if (name === 'status') this.onStatus(data as SessionStatus);
+        else if (name === 'closed') {
+          const closed = (data ?? {}) as { reason?: string; message?: string };
+          if (closed.reason === 'shutdown') void this.awaitSuccessor(sid);
+          else this.lost(closed.reason === 'revoked' ? closed.message : undefined);
+        }
+      },
+      subscribed: () => {
+        this.streaming = true;
+        this.stopPolling();
+      },
+      failed: (err) => {
+        this.streaming = false;
+        if (err && this.sessionTrouble(err, sid)) return;
+        // The stream is down or refused the topic: poll, and subscribe again later.
+        this.startPolling();
+        window.clearTimeout(this.sseRetry);
+        this.sseRetry = window.setTimeout(() => {
+          if (this.sid === sid && !this.disposed) this.subscribe(sid);
+        }, SSE_RETRY_MS);
+      },
+      // statuses were dropped for a slow reader: the current one is a request away
+      lost: () => void this.call(() => fetchStatus(sid)).then((st) => st && this.onStatus(st)),
     });
-    source.onopen = () => this.stopPolling();
-    source.onerror = () => {
-      if (source.readyState !== EventSource.CLOSED) return;
-      // The stream was refused (the session may be gone): poll, and try the stream again later.
-      this.events = null;
-      this.startPolling();
-      window.clearTimeout(this.sseRetry);
-      this.sseRetry = window.setTimeout(() => {
-        if (this.sid === sid && !this.disposed) this.subscribe(sid);
-      }, SSE_RETRY_MS);
-    };
+    this.events = stop;
   }
 
   private unsubscribe(): void {
-    this.events?.close();
+    this.events?.();
     this.events = null;
+    this.streaming = false;
     window.clearTimeout(this.sseRetry);
     this.stopPolling();
   }
 
   /** Makes sure statuses arrive: when the stream is down, by polling. */
   protected follow(): void {
-    if (!this.events) this.startPolling();
+    if (!this.streaming) this.startPolling();
   }
 
   private startPolling(): void {
@@ -357,15 +371,6 @@ export abstract class SessionLink {
     this.disposed = true;
     this.unsubscribe();
     this.stopWatch?.();
-  }
-}
-
-/** What a session's `closed` event says: "shutdown" (its Tusk stopped), "revoked" (with a message), or nothing. */
-function closedEvent(data: string): { reason?: string; message?: string } {
-  try {
-    return JSON.parse(data) as { reason?: string; message?: string };
-  } catch {
-    return {};
   }
 }
 
