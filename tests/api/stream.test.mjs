@@ -273,3 +273,31 @@ test('a slow reader is bounded: events are dropped, not queued without end, and 
   req.destroy();
   await w.user.del(`api/v1/sessions/${sid}`);
 });
+
+test('a stopping Tusk ends the topics (shutdown), then the stream, and exits cleanly', async () => {
+  const other = await world();
+  const saved = w;
+  w = other; // openStream reads w.t
+  try {
+    const c = other.user;
+    const own = await c.post('api/v1/servers', { name: 'mine', host: pg.host, port: pg.port, username: pg.user });
+    const id = own.body.server.id;
+    assert.equal((await c.post(`api/v1/servers/${id}/connect`, { password: pg.password })).status, 200);
+    const s = await openStream(c);
+    const sid = (await c.post(`api/v1/servers/${id}/sessions`, { database: 'postgres' })).body.session_id;
+    assert.equal((await c.post(`api/v1/stream/${s.id}/sessions/${sid}`, { key: 'q' })).status, 204);
+    assert.equal((await c.post(`api/v1/stream/${s.id}/dashboards/${id}`, { key: 'd' })).status, 204);
+    await s.until(of('d', 'sample'), 'a sample');
+    await c.post(`api/v1/sessions/${sid}/execute`, { sql: 'SELECT pg_sleep(60)' });
+    await s.until((e) => e.key === 'q' && e.data?.state === 'running', 'the run');
+    const code = other.t.stop();
+    const q = await s.until(of('q', 'closed'), 'the tab closed');
+    assert.equal(q.data.reason, 'shutdown');
+    const end = await s.until((e) => !e.key && e.event === 'closed', 'the stream closed');
+    assert.equal(end.reason, 'shutdown');
+    assert.equal(await code, 0, other.t.output());
+    await s.close();
+  } finally {
+    w = saved;
+  }
+});
