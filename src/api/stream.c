@@ -194,6 +194,14 @@ static void *pump_main(void *arg)
 	if (t->producer.free)
 		t->producer.free(t->producer.cls);
 	pthread_mutex_lock(&m->lock);
+	/* dropped events and then the end (a job's "end" comes before its
+	 * producer's last, empty, turn): the window still learns, and asks again */
+	if (t->lost && !t->dead && !m->gone) {
+		str note = STR_INIT;
+		lost_event(&note, t->key);
+		enqueue(m, &note);
+		str_free(&note);
+	}
 	struct topic **pp = &m->topics;
 	while (*pp && *pp != t)
 		pp = &(*pp)->next;

@@ -130,6 +130,25 @@ async function waitDone(c, sid) {
   throw new Error('the script did not finish');
 }
 
+/** Opens GET /api/v1/stream; resolves once its first event named it: {id, ended, close}. */
+async function windowStream(c, base) {
+  const ctrl = new AbortController();
+  const res = await fetch(new URL('api/v1/stream', base), { headers: { cookie: c.cookieHeader() }, signal: ctrl.signal });
+  assert.equal(res.status, 200);
+  const reader = res.body.getReader();
+  let text = '';
+  while (!/\n\n/.test(text)) text += Buffer.from((await reader.read()).value ?? []).toString();
+  const id = JSON.parse(text.match(/data: (.*)\n/)[1]).id;
+  const ended = (async () => {
+    try {
+      while (!(await reader.read()).done);
+    } catch {
+      // reset by the proxy, or aborted
+    }
+  })();
+  return { id, ended, close: () => ctrl.abort() };
+}
+
 test('replicas starting together on an empty store: one administrator, servers.json loaded once', { skip: haproxyMissing }, async () => {
   for (const r of Object.values(replicas)) assert.match(r.output(), /store=postgresql:\/\/[^ ]*@/, 'the log names the store');
   for (const r of Object.values(replicas)) assert.ok(!r.output().includes(pg.password), 'the store password is never logged');
@@ -174,6 +193,9 @@ test('behind HAProxy: the replica a user works with is killed; login, servers an
   const sid = opened.body.session_id;
   assert.equal((await c.post(`api/v1/sessions/${sid}/execute`, { sql: "SELECT 'before the kill' AS marker" })).status, 202);
   assert.equal((await waitDone(c, sid)).state, 'done');
+  // the window's event stream carries the tab (through the proxy, so on the same replica)
+  const before = await windowStream(c, proxy.url);
+  assert.equal((await c.post(`api/v1/stream/${before.id}/sessions/${sid}`, { key: 'q' })).status, 204);
   // a long statement is running when the replica dies
   assert.equal((await c.post(`api/v1/sessions/${sid}/execute`, { sql: 'SELECT pg_sleep(30)' })).status, 202);
 
@@ -193,6 +215,15 @@ test('behind HAProxy: the replica a user works with is killed; login, servers an
   assert.match(gone.body.error.message, /open the tab again/);
   assert.equal((await c.post(`api/v1/sessions/${sid}/execute`, { sql: 'SELECT 1' })).body.error.code, 'session_elsewhere');
   assert.equal((await c.get(`api/v1/sessions/${sid}/results/0/rows`)).status, 409);
+  // the window's stream died with its replica: the old id is unknown here, and the tab
+  // subscribed to the new stream learns its session is elsewhere (the web app reopens it)
+  await before.ended;
+  assert.equal((await c.post(`api/v1/stream/${before.id}/sessions/${sid}`, { key: 'q' })).body.error.code, 'stream_not_found');
+  const after = await windowStream(c, proxy.url);
+  const moved = await c.post(`api/v1/stream/${after.id}/sessions/${sid}`, { key: 'q' });
+  assert.equal(moved.status, 409, moved.raw);
+  assert.equal(moved.body.error.code, 'session_elsewhere');
+  after.close();
 
   // what the web app does: open the tab again (the saved password connects this replica)
   let again = await c.post(`api/v1/servers/${id}/sessions`, { database: 'postgres' });
