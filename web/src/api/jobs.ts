@@ -94,8 +94,9 @@ export function watchJob(id: number, on: { job: (job: Job) => void; log: (text: 
         }
       },
       lost: () => {
-        stop?.();
+        const old = stop;
         watch();
+        old?.();
       },
     });
   };

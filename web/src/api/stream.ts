@@ -33,6 +33,8 @@ interface Message {
 }
 
 const RETRY_MS = 10_000;
+/** How long the stream stays open without topics: a tab closed and another opened keep it. */
+const IDLE_CLOSE_MS = 60_000;
 
 class WindowStream {
   private source: EventSource | null = null;
@@ -40,9 +42,11 @@ class WindowStream {
   private readonly topics = new Map<string, Topic>();
   private seq = 0;
   private retry = 0;
+  private idle = 0;
 
   /** Subscribes a topic; returns its unsubscribe. */
   subscribe(topic: Topic): () => void {
+    window.clearTimeout(this.idle);
     const key = `t${++this.seq}`;
     this.topics.set(key, topic);
     if (this.id) void this.post(key, topic, this.id);
@@ -54,7 +58,12 @@ class WindowStream {
     if (!this.topics.delete(key)) return;
     const id = this.id;
     if (id) void request('POST', `stream/${id}/unsubscribe`, { body: { key } }).catch(() => undefined);
-    if (this.topics.size === 0) this.close();
+    if (this.topics.size === 0) {
+      window.clearTimeout(this.idle);
+      this.idle = window.setTimeout(() => {
+        if (this.topics.size === 0) this.close();
+      }, IDLE_CLOSE_MS);
+    }
   }
 
   private open(): void {
