@@ -164,6 +164,41 @@ test('views and edits a table through the SQL preview', async () => {
   assert.equal(await grid.locator('.is-changed').count(), 0);
 });
 
+test('the cell editor follows spreadsheet rules: Esc cancels, Tab and Enter keep and move', async () => {
+  const grid = panel().getByRole('grid', { name: 'Data of e2e_items' });
+  const pear = grid.getByRole('gridcell', { name: 'pear', exact: true });
+  // Esc drops what was typed: no change is kept, nothing to save
+  await pear.dblclick();
+  let input = grid.getByRole('textbox', { name: 'Edit name' });
+  await input.fill('typed then cancelled');
+  await input.press('Escape');
+  await input.waitFor({ state: 'detached' });
+  await pear.waitFor();
+  assert.equal(await grid.locator('.is-changed').count(), 0, 'Esc kept the typed value');
+  // Tab keeps the value and goes on editing the next cell of the row
+  await pear.dblclick();
+  input = grid.getByRole('textbox', { name: 'Edit name' });
+  await input.fill('plum');
+  await input.press('Tab');
+  const qty = grid.getByRole('textbox', { name: 'Edit qty' });
+  await qty.waitFor();
+  await grid.locator('.is-changed', { hasText: 'plum' }).waitFor();
+  // Shift+Tab goes back, Enter keeps and moves down without editing
+  await qty.fill('9');
+  await qty.press('Shift+Tab');
+  input = grid.getByRole('textbox', { name: 'Edit name' });
+  await input.waitFor();
+  await grid.locator('.is-changed', { hasText: '9' }).waitFor();
+  await input.press('Enter');
+  await input.waitFor({ state: 'detached' });
+  assert.equal(await grid.locator('.is-changed').count(), 2);
+  assert.equal(await grid.locator('.grid-cell.is-cursor').innerText(), '', 'the cursor moved down to the third row\'s name');
+  await panel().getByRole('button', { name: 'Save (1)' }).click();
+  const preview = await dialog(page, 'Save changes');
+  await preview.getByRole('button', { name: 'Save' }).click();
+  await waitUntil(async () => psql('SELECT name || \' \' || qty FROM e2e_items WHERE id = 2') === 'plum 9');
+});
+
 test('a long value is cut in the grid, whole in the viewer, on the clipboard and when edited', async () => {
   psql("DROP TABLE IF EXISTS e2e_long; CREATE TABLE e2e_long (id int PRIMARY KEY, body text); INSERT INTO e2e_long VALUES (1, repeat('lorem ', 5000) || 'THE END')");
   const whole = psql('SELECT body FROM e2e_long');

@@ -311,11 +311,25 @@ export function Grid(props: GridProps): JSX.Element {
     }
   }
 
-  function commitEdit(value: Cell): void {
+  /** Keeps the edited value, then moves as a spreadsheet does: Enter down, Tab right (and on to the next row), Shift back. */
+  function commitEdit(value: Cell, move: EditMove = 'stay'): void {
     if (!editor || !editing) return;
-    editing.onEdit(editor.pos.row, editor.pos.col, value);
+    const { pos } = editor;
+    editing.onEdit(pos.row, pos.col, value);
     setEditor(null);
     scrollRef.current?.focus();
+    if (move === 'stay') return;
+    let next: Pos;
+    if (move === 'down' || move === 'up') next = { row: pos.row + (move === 'down' ? 1 : -1), col: pos.col };
+    else {
+      const flat = pos.row * ncols + pos.col + (move === 'next' ? 1 : -1);
+      if (flat < 0 || flat >= total * ncols) return;
+      next = { row: Math.floor(flat / ncols), col: flat % ncols };
+    }
+    if (next.row < 0 || next.row >= total) return;
+    moveTo(next, false);
+    // Tab goes on editing in the next cell, as pgAdmin's grid does
+    if ((move === 'next' || move === 'previous') && canEdit(next)) void startEdit(next);
   }
 
   const onKeyDown = (e: KeyboardEvent) => {
@@ -546,32 +560,49 @@ export function Grid(props: GridProps): JSX.Element {
   );
 }
 
+/** Where the cursor goes once an edit is kept. */
+type EditMove = 'stay' | 'down' | 'up' | 'next' | 'previous';
+
 interface CellEditorProps {
   value: Cell;
   label: string;
-  onCommit: (value: Cell) => void;
+  onCommit: (value: Cell, move?: EditMove) => void;
   onCancel: () => void;
 }
 
-/** The input over a cell being edited: Enter or Tab keeps, Esc drops, Ctrl+0 writes NULL. */
+/**
+ * The input over a cell being edited: Enter keeps and moves down (Shift up), Tab keeps and
+ * edits the next cell (Shift the previous one), Esc drops what was typed, Ctrl+0 writes NULL;
+ * leaving it with the mouse keeps.
+ */
 function CellEditor({ value, label, onCommit, onCancel }: CellEditorProps): JSX.Element {
   const ref = useRef<HTMLInputElement>(null);
+  // one ending only: the blur that follows Esc or Enter must not keep the value again
+  const ended = useRef(false);
   useEffect(() => {
     const el = ref.current!;
     el.focus();
     el.setSelectionRange(el.value.length, el.value.length);
   }, []);
+  const end = (fn: () => void) => {
+    if (ended.current) return;
+    ended.current = true;
+    fn();
+  };
   const onKeyDown = (e: KeyboardEvent) => {
     e.stopPropagation();
-    if (e.key === 'Enter' || e.key === 'Tab') {
+    if (e.key === 'Enter') {
       e.preventDefault();
-      onCommit(ref.current!.value);
+      end(() => onCommit(ref.current!.value, e.shiftKey ? 'up' : 'down'));
+    } else if (e.key === 'Tab') {
+      e.preventDefault();
+      end(() => onCommit(ref.current!.value, e.shiftKey ? 'previous' : 'next'));
     } else if (e.key === 'Escape') {
       e.preventDefault();
-      onCancel();
+      end(onCancel);
     } else if ((e.ctrlKey || e.metaKey) && e.key === '0') {
       e.preventDefault();
-      onCommit(null);
+      end(() => onCommit(null));
     }
   };
   return (
@@ -582,7 +613,7 @@ function CellEditor({ value, label, onCommit, onCancel }: CellEditorProps): JSX.
       defaultValue={value ?? ''}
       placeholder={value === null ? 'NULL' : undefined}
       onKeyDown={onKeyDown}
-      onBlur={() => onCommit(ref.current!.value)}
+      onBlur={() => end(() => onCommit(ref.current!.value))}
     />
   );
 }
