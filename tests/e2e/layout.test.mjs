@@ -72,7 +72,7 @@ for (const [width, height] of [[1024, 768], [1440, 900]]) {
       await list.getByRole('menuitemradio').first().waitFor();
       assert.ok((await list.getByRole('menuitemradio').count()) >= 7);
       await screenshot(page, `layout-tab-list-${width}-light`);
-      await list.getByRole('menuitem', { name: /Welcome/ }).click();
+      await list.getByRole('menuitemradio', { name: /Welcome/ }).click();
       await waitUntil(async () => (await tabs.getByRole('tab', { name: 'Welcome' }).getAttribute('aria-selected')) === 'true');
       const welcome = await tabs.getByRole('tab', { name: 'Welcome' }).boundingBox();
       const strip = await tabs.boundingBox();
