@@ -252,6 +252,7 @@ void api_objects_search(http_req *r);
 void api_objects_create(http_req *r);
 void api_objects_alter(http_req *r);
 void api_objects_drop(http_req *r);
+void api_objects_release(http_req *r);
 void api_objects_count(http_req *r);
 void api_objects_maintenance(http_req *r);
 void api_objects_script(http_req *r);

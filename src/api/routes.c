@@ -45,6 +45,7 @@ static const http_route routes[] = {
 	{"GET", "/api/v1/servers/{id}/objects/statistics", api_objects_statistics, 0},
 	{"GET", "/api/v1/servers/{id}/objects/dependencies", api_objects_dependencies, 0},
 	{"POST", "/api/v1/servers/{id}/objects/drop", api_objects_drop, 0},
+	{"POST", "/api/v1/servers/{id}/objects/release", api_objects_release, 0},
 	{"GET", "/api/v1/servers/{id}/objects/search", api_objects_search, 0},
 	{"POST", "/api/v1/servers/{id}/objects/create", api_objects_create, ROUTE_LARGE_BODY},
 	{"POST", "/api/v1/servers/{id}/objects/alter", api_objects_alter, ROUTE_LARGE_BODY},

@@ -199,13 +199,13 @@ void catalog_change_free(catalog_change *c);
  * materialized_view, sequence, extension, database, function, procedure,
  * trigger_function, type, domain, trigger, policy, publication) in
  * database; Alter (rename, owner, schema, comment, and each kind's own) and
- * Drop of the object at path. */
+ * Drop of the object at path (force: a database's WITH (FORCE)). */
 bool catalog_create(const pgpool_ref *pg, const char *database, const char *kind, json_t *spec, catalog_change *out,
 		    tusk_err *err) __attribute__((warn_unused_result));
 bool catalog_alter(const pgpool_ref *pg, const char *path, json_t *changes, catalog_change *out, tusk_err *err)
 	__attribute__((warn_unused_result));
-bool catalog_drop(const pgpool_ref *pg, const char *path, bool cascade, catalog_change *out, tusk_err *err)
-	__attribute__((warn_unused_result));
+bool catalog_drop(const pgpool_ref *pg, const char *path, bool cascade, bool force, catalog_change *out,
+		  tusk_err *err) __attribute__((warn_unused_result));
 
 /* ---- privileges.c ---- */
 /* The Grant Wizard: GRANT or REVOKE the privileges (words: SELECT, USAGE,

@@ -592,6 +592,34 @@ void pgpool_disconnect(pgpool *p, int64_t user_id, int64_t server_id)
 		entry_free(e);
 }
 
+int pgpool_release_database(pgpool *p, int64_t user_id, int64_t server_id, const char *db)
+{
+	int closed = 0;
+	struct idle_conn *gone = NULL;
+	pthread_mutex_lock(&p->lock);
+	for (struct entry *e = p->entries; e; e = e->next) {
+		if (e->server_id != server_id || (user_id >= 0 && e->user_id != user_id))
+			continue;
+		struct idle_conn **pp = &e->idle;
+		while (*pp) {
+			struct idle_conn *c = *pp;
+			if (strcmp(c->dbname, db) != 0) {
+				pp = &c->next;
+				continue;
+			}
+			*pp = c->next;
+			c->next = gone;
+			gone = c;
+			e->open--;
+			closed++;
+			room_freed(p, e->user_id);
+		}
+	}
+	pthread_mutex_unlock(&p->lock);
+	close_idle_list(gone); /* PQfinish of an idle connection does not wait */
+	return closed;
+}
+
 /* Drops every entry of the user (user_id >= 0) or of the server (else). */
 static void forget(pgpool *p, int64_t user_id, int64_t server_id)
 {

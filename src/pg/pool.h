@@ -75,6 +75,10 @@ void pgpool_free(pgpool *p);
 bool pgpool_connect(pgpool *p, int64_t user_id, int64_t server_id, const pg_target *t, pg_connect_info *info,
 		    tusk_err *err) __attribute__((warn_unused_result));
 void pgpool_disconnect(pgpool *p, int64_t user_id, int64_t server_id);
+/* Closes the idle pooled connections to database db of the server, the
+ * user's (user_id >= 0) or every user's (before DROP DATABASE, so that
+ * Tusk's own connections are not what stops it); how many it closed. */
+int pgpool_release_database(pgpool *p, int64_t user_id, int64_t server_id, const char *db);
 bool pgpool_is_connected(pgpool *p, int64_t user_id, int64_t server_id);
 /* Forgets every server the user connected (their access ended). */
 void pgpool_disconnect_user(pgpool *p, int64_t user_id);

@@ -30,11 +30,13 @@ export function ExplorerDialogs(): JSX.Element | null {
     case 'drop':
       return (
         <DropDialog
-          key={`${d.server.id}:${d.node.path}:${d.cascade}`}
+          key={`${d.server.id}:${d.node.path}:${d.cascade}:${d.force ?? false}`}
           server={d.server}
           node={d.node}
           cascade={d.cascade}
+          force={d.force ?? false}
           onCascade={() => (explorerDialog.value = { ...d, cascade: true })}
+          onForce={() => (explorerDialog.value = { ...d, force: true })}
           onClose={close}
         />
       );

@@ -1,7 +1,9 @@
 // What the explorer's toolbar, context menu and keys can do to a node.
+import { releaseDatabase } from '../../api/objects';
 import { exportUrl, type Server } from '../../api/servers';
 import { databaseOf, parentPath, relationOf } from '../../lib/objectPath';
 import {
+  collapseObject,
   connect,
   disconnect,
   explorerDialog,
@@ -11,6 +13,7 @@ import {
   refreshObjects,
   reloadObjects,
 } from '../../state/servers';
+import { showToast } from '../../state/toasts';
 import type { Action } from './action';
 import { explorerModel, isCollection, type Entry } from '../browser/explorerModel';
 import { refreshObjectAt } from '../browser/objectPanel';
@@ -37,6 +40,8 @@ export type ActionId =
   | 'view-100'
   | 'drop'
   | 'drop-cascade'
+  | 'drop-force'
+  | 'disconnect-database'
   | DdlActionId
   | JobActionId
   | RoleActionId
@@ -58,6 +63,8 @@ export const ACTIONS: Record<ActionId, Action<ActionId>> = {
   'view-100': { id: 'view-100', label: 'First 100 Rows', icon: 'table', group: 'View/Edit Data' },
   drop: { id: 'drop', label: 'Drop…', icon: 'trash', key: 'Delete' },
   'drop-cascade': { id: 'drop-cascade', label: 'Drop Cascade…', icon: 'trash' },
+  'drop-force': { id: 'drop-force', label: 'Drop (Force)…', icon: 'trash' },
+  'disconnect-database': { id: 'disconnect-database', label: 'Disconnect Database', icon: 'unplug' },
   ...DDL_ACTIONS,
   ...JOB_ACTIONS,
   ...ROLE_ACTIONS,
@@ -82,11 +89,14 @@ function dataTarget(entry: Entry | null): { server: Server; database: string; sc
   return database !== null && relation ? { server: entry.server, database, ...relation } : null;
 }
 
-/** Objects inside a database can be dropped; a database itself is dropped from the query tool. */
+/** Objects inside a database, databases themselves, and the server's roles and tablespaces can be dropped. */
 function droppable(entry: Entry | null): entry is Extract<Entry, { kind: 'object' }> {
   if (entry?.kind !== 'object' || isCollection(entry.node)) return false;
-  // objects in a database, and the server's roles and tablespaces
-  return (entry.node.kind !== 'database' && databaseOf(entry.node.path) !== null) || isRoleNode(entry) || entry.node.kind === 'tablespace';
+  return databaseOf(entry.node.path) !== null || isRoleNode(entry) || entry.node.kind === 'tablespace';
+}
+
+function isDatabase(entry: Entry | null): entry is Extract<Entry, { kind: 'object' }> {
+  return entry?.kind === 'object' && entry.node.kind === 'database' && !isCollection(entry.node);
 }
 
 function viewData(entry: Entry | null, limit?: number): void {
@@ -94,8 +104,21 @@ function viewData(entry: Entry | null, limit?: number): void {
   if (target) void import('../query/tabs').then((m) => m.openTableData(target.server, target.database, target.schema, target.table, limit));
 }
 
-function drop(entry: Entry | null, cascade: boolean): void {
-  if (droppable(entry)) explorerDialog.value = { kind: 'drop', server: entry.server, node: entry.node, cascade };
+function drop(entry: Entry | null, cascade: boolean, force = false): void {
+  if (droppable(entry)) explorerDialog.value = { kind: 'drop', server: entry.server, node: entry.node, cascade, force };
+}
+
+/** Closes the tree's connections to a database and folds it: it opens again on the next expand. */
+function disconnectDatabase(entry: Entry | null): void {
+  if (!isDatabase(entry)) return;
+  const name = databaseOf(entry.node.path)!;
+  void releaseDatabase(entry.server.id, name).then(
+    () => {
+      collapseObject(entry.server.id, entry.node.path);
+      showToast(`Disconnected from ${name}: Tusk's tree keeps no connection to it until you open it again.`);
+    },
+    (err: unknown) => showToast(`Could not disconnect from ${name}: ${String((err as Error).message ?? err)}`, 'error'),
+  );
 }
 
 function openQueryTool(entry: Entry | null): void {
@@ -125,8 +148,13 @@ export function canRun(id: ActionId, entry: Entry | null): boolean {
     case 'view-100':
       return dataTarget(entry) !== null;
     case 'drop':
-    case 'drop-cascade':
       return droppable(entry);
+    case 'drop-cascade':
+      // a database has no CASCADE; Drop (Force) ends its sessions instead
+      return droppable(entry) && !isDatabase(entry);
+    case 'drop-force':
+    case 'disconnect-database':
+      return isDatabase(entry) && entry.server.connected;
     default:
       if (id === 'properties' && isRoleNode(entry)) return false;
       return isDdlAction(id) ? canRunDdl(id, entry) : isJobAction(id) ? canRunJob(id, entry) : isRoleAction(id) ? canRunRole(id, entry) : isErdAction(id) ? canRunErd(entry) : true;
@@ -213,6 +241,8 @@ export function runAction(id: ActionId, entry: Entry | null): void {
     'view-100': () => viewData(entry, 100),
     drop: () => drop(entry, false),
     'drop-cascade': () => drop(entry, true),
+    'drop-force': () => drop(entry, false, true),
+    'disconnect-database': () => disconnectDatabase(entry),
   };
   run[id]();
 }
@@ -248,9 +278,9 @@ function objectMenu(entry: Entry): Array<ActionId | 'separator'> {
     ddl.maintenance,
     ddl.scripts,
     [...jobMenu(entry), ...roleMenu(entry)],
-    [...ddl.tools, 'refresh'],
+    [...ddl.tools, 'refresh', ...(canRun('disconnect-database', entry) ? (['disconnect-database'] as const) : [])],
     isRoleNode(entry) ? ['role-properties'] : ddl.properties,
-    (['drop', 'drop-cascade'] as const).filter((id) => canRun(id, entry)),
+    (['drop', 'drop-cascade', 'drop-force'] as const).filter((id) => canRun(id, entry)),
   ];
   return groups.filter((g) => g.length > 0).flatMap((g, i): Array<ActionId | 'separator'> => (i === 0 ? g : ['separator', ...g]));
 }
