@@ -12,6 +12,7 @@ import { nameSteps } from '../../lib/objectPath';
 import { objectDropped } from '../../state/servers';
 import { showToast } from '../../state/toasts';
 import { StatementPreview, usePreviewedStatement } from '../dialogs/StatementPreview';
+import { isRoleKind } from '../roles/state';
 import { forgetObject, kindLabel } from './objectPanel';
 
 interface DropDialogProps {
@@ -46,7 +47,7 @@ export function DropDialog({ server, node, cascade, force, onCascade, onForce, o
   const inUse = failure?.sqlstate === '55006' && node.kind === 'database' && !force;
   const cascadeButton = dependents ? (
     <Button variant="danger" onClick={onCascade}>
-      Drop Cascade…
+      {isRoleKind(node.kind) ? 'Reassign or Drop Owned…' : 'Drop Cascade…'}
     </Button>
   ) : inUse ? (
     <Button variant="danger" onClick={onForce}>

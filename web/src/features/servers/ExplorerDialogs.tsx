@@ -2,6 +2,7 @@
 import type { JSX } from 'preact';
 import { explorerDialog } from '../../state/servers';
 import { DropDialog } from '../browser/DropDialog';
+import { isRoleKind, roleDialog } from '../roles/state';
 import { DeleteDialog } from './DeleteDialog';
 import { GroupDialog } from './GroupDialog';
 import { ImportDialog } from './ImportDialog';
@@ -35,7 +36,15 @@ export function ExplorerDialogs(): JSX.Element | null {
           node={d.node}
           cascade={d.cascade}
           force={d.force ?? false}
-          onCascade={() => (explorerDialog.value = { ...d, cascade: true })}
+          onCascade={() => {
+            if (isRoleKind(d.node.kind)) {
+              // a role has no CASCADE: what it owns is reassigned or dropped in every database first
+              explorerDialog.value = null;
+              roleDialog.value = { dialog: 'drop', server: d.server, node: d.node };
+            } else {
+              explorerDialog.value = { ...d, cascade: true };
+            }
+          }}
           onForce={() => (explorerDialog.value = { ...d, force: true })}
           onClose={close}
         />
