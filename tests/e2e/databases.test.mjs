@@ -1,7 +1,8 @@
 // A database from the tree: Disconnect Database closes Tusk's connections to
 // it; Drop… runs DROP DATABASE once Tusk's own idle connections are closed,
 // and when another session holds it, PostgreSQL's refusal (55006) offers
-// Drop (Force)…, which ends that session and drops it.
+// Drop (Force)…, which ends that session and drops it. A collection's count
+// agrees with its members after a refresh.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { psql, pg as PG } from '../lib/pg.mjs';
@@ -34,6 +35,25 @@ after(async () => {
   psql(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
 });
 
+test('a refreshed collection counts the members it shows', async () => {
+  psql(`CREATE SCHEMA IF NOT EXISTS e2e_counts; CREATE TABLE IF NOT EXISTS e2e_counts.a (id int)`, { db: DB });
+  await expandTreeItem(page, treeItem(page, SERVER));
+  await expandTreeItem(page, treeItem(page, /^Databases/));
+  await expandTreeItem(page, treeItem(page, DB));
+  await expandTreeItem(page, treeItem(page, /^Schemas/));
+  await expandTreeItem(page, treeItem(page, 'e2e_counts'));
+  const tables = treeItem(page, /^Tables \(\d+\)$/);
+  await expandTreeItem(page, tables);
+  await treeItem(page, 'a').waitFor();
+  assert.match(await tables.getAttribute('aria-label') ?? await tables.innerText(), /Tables\s*\(1\)/);
+  psql('CREATE TABLE e2e_counts.b (id int); CREATE TABLE e2e_counts.c (id int)', { db: DB });
+  await tables.locator('.tree-label').click();
+  await page.keyboard.press('F5');
+  await treeItem(page, 'c').waitFor();
+  await waitUntil(async () => /Tables\s*\(3\)/.test((await tables.getAttribute('aria-label')) ?? (await tables.innerText())));
+  await chooseInNodeMenu(page, treeItem(page, DB), 'Disconnect Database');
+});
+
 test('Disconnect Database folds it and closes the tree\'s connections to it', async () => {
   await expandTreeItem(page, treeItem(page, SERVER));
   await expandTreeItem(page, treeItem(page, /^Databases/));
@@ -42,7 +62,7 @@ test('Disconnect Database folds it and closes the tree\'s connections to it', as
   await treeItem(page, /^Schemas/).first().waitFor();
   await waitUntil(async () => held() >= 1);
   await chooseInNodeMenu(page, db, 'Disconnect Database');
-  await page.locator('.toast', { hasText: `Disconnected from ${DB}` }).waitFor();
+  await page.locator('.toast', { hasText: `Disconnected from ${DB}` }).last().waitFor();
   assert.equal(await db.getAttribute('aria-expanded'), 'false');
   await waitUntil(async () => held() === 0);
 });
