@@ -86,6 +86,23 @@ test('opens a query tab from the tree and runs a script', async () => {
   await panel().locator('.message-text', { hasText: 'DO' }).first().waitFor();
 });
 
+test('result columns are as wide as the first rows\' values, and a header edge\'s double-click fits one', async () => {
+  await run(`SELECT 'a value of about forty characters, whole' AS label, repeat('x', 300) AS wide, 7 AS n`);
+  const grid = panel().getByRole('grid', { name: 'Result 1' });
+  const label = grid.getByRole('gridcell', { name: 'a value of about forty characters, whole' });
+  await label.waitFor();
+  const cut = (cell) => cell.evaluate((el) => el.scrollWidth > el.clientWidth + 1);
+  await waitUntil(async () => !(await cut(label)));
+  // a very long value is bounded, so one column never takes the whole pane by itself
+  const wide = grid.locator('.grid-cell').nth(1);
+  const bounded = (await wide.boundingBox()).width;
+  assert.ok(bounded <= 440 && bounded >= 300, `the long column is ${bounded} px`);
+  assert.ok(await cut(wide));
+  await grid.getByRole('columnheader').nth(1).locator('.grid-resize').dblclick();
+  await waitUntil(async () => (await wide.boundingBox()).width > bounded + 100);
+  await bothThemes('query-column-widths');
+});
+
 test('an error shows in place with its position marked in the editor', async () => {
   await run('SELECT 1;\nSELECT nosuchcolumn FROM pg_class;', 'Error');
   await panel().getByRole('alert').getByText('column "nosuchcolumn" does not exist').waitFor();

@@ -67,6 +67,29 @@ function initialWidth(c: GridColumn): number {
   return Math.round(Math.min(320, Math.max(64, chars * 7.4 + 22)));
 }
 
+/** The widest a column grows to fit its data by itself; wider only by hand. */
+const FIT_MAX = 420;
+/** How many rows of the first window size the columns. */
+const FIT_ROWS = 200;
+let measurer: CanvasRenderingContext2D | null = null;
+
+/** The pixels the text of these values takes in the grid's font, padding and border included. */
+function fitWidth(texts: Iterable<string>, font: string): number {
+  measurer ??= document.createElement('canvas').getContext('2d');
+  if (!measurer) return 0;
+  measurer.font = font;
+  let widest = 0;
+  for (const t of texts) widest = Math.max(widest, measurer.measureText(t.length > 120 ? t.slice(0, 120) : t).width);
+  return Math.ceil(widest) + 14;
+}
+
+/** A cell's text as the grid draws it (booleans spelled out, NULL, line breaks as ↵). */
+function shownText(value: Cell, type: string): string {
+  if (value === null) return 'NULL';
+  if (isBool(type)) return value === 't' ? 'true' : value === 'f' ? 'false' : value;
+  return value.replace(/\n/g, '↵');
+}
+
 function compareCells(a: Cell, b: Cell, numeric: boolean): number {
   if (a === b) return 0;
   if (a === null) return 1;
@@ -125,6 +148,8 @@ export function Grid(props: GridProps): JSX.Element {
   const viewport = useElementSize(scrollRef, { height: 400, width: 800 });
   const [scroll, setScroll] = useState({ top: 0, left: 0 });
   const [widths, setWidths] = useState(() => columns.map(initialWidth));
+  // the columns are sized once from the first rows that arrive; by hand after that
+  const sized = useRef(false);
   const [cursor, setCursor] = useState<Pos | null>(null);
   const [anchor, setAnchor] = useState<Pos | null>(null);
   const [editor, setEditor] = useState<{ pos: Pos; value: Cell } | null>(null);
@@ -212,6 +237,40 @@ export function Grid(props: GridProps): JSX.Element {
     x += w;
   }
   const totalWidth = x;
+
+  /** The width that shows the column's header and the values of the loaded rows among ROWS. */
+  function fittedWidth(col: number, rows: Iterable<number>, cap: number): number {
+    const c = columns[col]!;
+    const texts: string[] = [];
+    for (const i of rows) {
+      const v = valueAt(i, col);
+      if (v !== undefined) texts.push(shownText(v, c.type));
+    }
+    // the font of a drawn cell (the shorthand `font` is empty in Chromium's computed style)
+    const el = scrollRef.current?.querySelector('.grid-row .grid-cell') ?? scrollRef.current;
+    const cs = el ? getComputedStyle(el) : null;
+    const font = cs ? `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}` : '13px sans-serif';
+    return Math.max(initialWidth(c), Math.min(cap, fitWidth(texts, font)));
+  }
+
+  // the first window's values size the columns (bounded): nothing is cut that fits
+  useEffect(() => {
+    if (sized.current || ncols === 0) return;
+    const n = Math.min(total, FIT_ROWS);
+    if (n === 0 || rowAt(0) === undefined) return;
+    sized.current = true;
+    const rows = Array.from({ length: n }, (_, i) => i);
+    setWidths(columns.map((_, col) => fittedWidth(col, rows, FIT_MAX)));
+  });
+
+  /** Double-click on a header's edge: the column fits the rows on screen and the first window, whatever their width. */
+  const fitColumn = (col: number) => {
+    const rows = new Set<number>();
+    for (let i = 0; i < Math.min(total, FIT_ROWS); i++) rows.add(i);
+    for (let i = first; i < last; i++) rows.add(i);
+    const w = fittedWidth(col, rows, Math.max(FIT_MAX, Math.round(viewport.width * 0.9)));
+    setWidths((ws) => ws.map((v, i) => (i === col ? w : v)));
+  };
 
   function scrollIntoView(pos: Pos): void {
     const el = scrollRef.current!;
@@ -536,7 +595,16 @@ export function Grid(props: GridProps): JSX.Element {
                   {sort?.col === col && <span class="grid-sort">{sort.desc ? ' ▼' : ' ▲'}</span>}
                 </span>
                 <span class="grid-th-type">{c.type}</span>
-                <span class="grid-resize" onPointerDown={(e) => onResizeStart(e, col)} onClick={(e) => e.stopPropagation()} />
+                <span
+                  class="grid-resize"
+                  title="Drag to resize; double-click to fit"
+                  onPointerDown={(e) => onResizeStart(e, col)}
+                  onClick={(e) => e.stopPropagation()}
+                  onDblClick={(e) => {
+                    e.stopPropagation();
+                    fitColumn(col);
+                  }}
+                />
               </div>
             ))}
           </div>
