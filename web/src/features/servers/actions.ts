@@ -38,6 +38,7 @@ export type ActionId =
   | 'dashboard'
   | 'view-all'
   | 'view-100'
+  | 'view-last-100'
   | 'drop'
   | 'drop-cascade'
   | 'drop-force'
@@ -61,6 +62,7 @@ export const ACTIONS: Record<ActionId, Action<ActionId>> = {
   dashboard: { id: 'dashboard', label: 'Dashboard', icon: 'activity', key: 'Alt+Shift+D' },
   'view-all': { id: 'view-all', label: 'All Rows', icon: 'table', group: 'View/Edit Data' },
   'view-100': { id: 'view-100', label: 'First 100 Rows', icon: 'table', group: 'View/Edit Data' },
+  'view-last-100': { id: 'view-last-100', label: 'Last 100 Rows', icon: 'table', group: 'View/Edit Data' },
   drop: { id: 'drop', label: 'Drop…', icon: 'trash', key: 'Delete' },
   'drop-cascade': { id: 'drop-cascade', label: 'Drop Cascade…', icon: 'trash' },
   'drop-force': { id: 'drop-force', label: 'Drop (Force)…', icon: 'trash' },
@@ -99,9 +101,9 @@ function isDatabase(entry: Entry | null): entry is Extract<Entry, { kind: 'objec
   return entry?.kind === 'object' && entry.node.kind === 'database' && !isCollection(entry.node);
 }
 
-function viewData(entry: Entry | null, limit?: number): void {
+function viewData(entry: Entry | null, limit?: number, last = false): void {
   const target = dataTarget(entry);
-  if (target) void import('../query/tabs').then((m) => m.openTableData(target.server, target.database, target.schema, target.table, limit));
+  if (target) void import('../query/tabs').then((m) => m.openTableData(target.server, target.database, target.schema, target.table, limit, last));
 }
 
 function drop(entry: Entry | null, cascade: boolean, force = false): void {
@@ -146,6 +148,7 @@ export function canRun(id: ActionId, entry: Entry | null): boolean {
       return queryTarget(entry) !== null;
     case 'view-all':
     case 'view-100':
+    case 'view-last-100':
       return dataTarget(entry) !== null;
     case 'drop':
       return droppable(entry);
@@ -239,6 +242,7 @@ export function runAction(id: ActionId, entry: Entry | null): void {
     },
     'view-all': () => viewData(entry),
     'view-100': () => viewData(entry, 100),
+    'view-last-100': () => viewData(entry, 100, true),
     drop: () => drop(entry, false),
     'drop-cascade': () => drop(entry, true),
     'drop-force': () => drop(entry, false, true),
@@ -271,7 +275,7 @@ export function menuActions(entry: Entry): Array<ActionId | 'separator'> {
 function objectMenu(entry: Entry): Array<ActionId | 'separator'> {
   const ddl = ddlMenuGroups(entry);
   const groups: ActionId[][] = [
-    (['query-tool', 'view-all', 'view-100'] as const).filter((id) => canRun(id, entry)),
+    (['query-tool', 'view-all', 'view-100', 'view-last-100'] as const).filter((id) => canRun(id, entry)),
     entry.kind === 'object' && entry.node.kind === 'database' && canRun('dashboard', entry) ? ['dashboard'] : [],
     erdMenu(entry),
     [...ddl.create, ...(canRunRole('create-role', entry) ? (['create-role'] as const) : [])],
