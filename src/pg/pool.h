@@ -122,7 +122,9 @@ bool pgpool_with_conn(const pgpool_ref *at, const char *dbname, pgpool_conn_fn f
  * credentials the user connected with and no statement timeout; it counts
  * toward per_server_cap until pgpool_dedicated_closed (err code
  * too_many_server_connections at the cap). */
-PGconn *pgpool_open_dedicated(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, tusk_err *err);
+/* app_name replaces Tusk's own application_name (see pgtarget_server) on it. */
+PGconn *pgpool_open_dedicated(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname,
+			      const char *app_name, tusk_err *err);
 void pgpool_dedicated_closed(pgpool *p, int64_t user_id, int64_t server_id);
 
 #endif

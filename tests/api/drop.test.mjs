@@ -107,7 +107,7 @@ test('the maintenance database is refused with the reason; Disconnect closes the
   assert.match(r.body.error.message, /maintenance database/);
   assert.ok(dbExists('postgres'));
   await c.get(`api/v1/servers/${id}/objects?path=${encodeURIComponent(`/databases/${DB}/schemas`)}`);
-  const held = () => Number(psql(`SELECT count(*) FROM pg_stat_activity WHERE datname = '${DB}' AND application_name LIKE 'tusk%'`));
+  const held = () => Number(psql(`SELECT count(*) FROM pg_stat_activity WHERE datname = '${DB}' AND application_name LIKE 'Tusk - %'`));
   assert.ok(held() >= 1);
   const released = await c.post(`api/v1/servers/${id}/objects/release`, { database: DB });
   assert.equal(released.status, 200, released.raw);
