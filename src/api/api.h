@@ -261,6 +261,7 @@ void api_objects_script(http_req *r);
 void api_monitor_activity(http_req *r);
 void api_monitor_cancel(http_req *r);
 void api_monitor_terminate(http_req *r);
+void api_monitor_server_action(http_req *r);
 void api_monitor_locks(http_req *r);
 void api_monitor_prepared(http_req *r);
 void api_monitor_prepared_commit(http_req *r);

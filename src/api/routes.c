@@ -79,6 +79,7 @@ static const http_route routes[] = {
 	{"GET", "/api/v1/servers/{id}/activity", api_monitor_activity, 0},
 	{"POST", "/api/v1/servers/{id}/activity/{pid}/cancel", api_monitor_cancel, 0},
 	{"POST", "/api/v1/servers/{id}/activity/{pid}/terminate", api_monitor_terminate, 0},
+	{"POST", "/api/v1/servers/{id}/actions", api_monitor_server_action, 0},
 	{"GET", "/api/v1/servers/{id}/locks", api_monitor_locks, 0},
 	{"GET", "/api/v1/servers/{id}/prepared", api_monitor_prepared, 0},
 	{"POST", "/api/v1/servers/{id}/prepared/commit", api_monitor_prepared_commit, 0},

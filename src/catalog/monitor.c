@@ -280,6 +280,41 @@ bool catalog_signal_backend(const pgpool_ref *pg, int pid, bool terminate, tusk_
 	return signalled;
 }
 
+bool catalog_server_action(const pgpool_ref *pg, const char *action, const char *name, char **sql, char **result,
+			   pg_error *pe, tusk_err *err)
+{
+	static const struct {
+		const char *action, *sql;
+		bool named;
+	} actions[] = {
+		{"reload_configuration", "SELECT pg_catalog.pg_reload_conf()::text", false},
+		{"restore_point", "SELECT pg_catalog.pg_create_restore_point($1)::text", true},
+		{"pause_replay", "SELECT pg_catalog.pg_wal_replay_pause()::text", false},
+		{"resume_replay", "SELECT pg_catalog.pg_wal_replay_resume()::text", false},
+	};
+	*sql = *result = NULL;
+	memset(pe, 0, sizeof(*pe));
+	for (size_t i = 0; i < sizeof(actions) / sizeof(*actions); i++) {
+		if (strcmp(actions[i].action, action) != 0)
+			continue;
+		if (actions[i].named && (!name || !*name)) {
+			err_set(err, ERR_INVALID_FIELD, "A restore point needs a name.");
+			return false;
+		}
+		const char *params[1] = {name};
+		*sql = xstrdup(actions[i].sql);
+		PGresult *res = pgpool_query(pg, NULL, actions[i].sql, actions[i].named ? 1 : 0, params, pe, err);
+		if (!res)
+			return false;
+		*result = xstrdup(PQgetisnull(res, 0, 0) ? "" : PQgetvalue(res, 0, 0));
+		PQclear(res);
+		return true;
+	}
+	err_set(err, ERR_INVALID_FIELD,
+		"The action is reload_configuration, restore_point, pause_replay or resume_replay, not '%s'.", action);
+	return false;
+}
+
 /* COMMIT PREPARED / ROLLBACK PREPARED must run in the transaction's database. */
 struct prepared_action {
 	const char *verb, *gid;

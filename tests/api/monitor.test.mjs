@@ -111,6 +111,25 @@ test('a lock on a relation of another database shows the relation\'s name, not i
   psql('DROP DATABASE mon_other WITH (FORCE)');
 });
 
+test('server actions: reload the configuration, a named restore point; a primary has no WAL replay to pause', async () => {
+  const act = (body) => c.post(`api/v1/servers/${id}/actions`, body);
+  const reload = await act({ action: 'reload_configuration' });
+  assert.equal(reload.status, 200, reload.raw);
+  assert.deepEqual(reload.body, { sql: 'SELECT pg_catalog.pg_reload_conf()::text', result: 'true' });
+  assert.equal((await act({ action: 'restore_point' })).status, 400);
+  const point = await act({ action: 'restore_point', name: "before the 'big' migration" });
+  assert.equal(point.status, 200, point.raw);
+  assert.match(point.body.result, /^[0-9A-F]+\/[0-9A-F]+$/);
+  const pause = await act({ action: 'pause_replay' });
+  assert.equal(pause.status, 409, pause.raw);
+  assert.equal(pause.body.error.code, 'action_failed');
+  assert.equal(pause.body.error.sqlstate, '55000');
+  assert.match(pause.body.error.message, /recovery is not in progress/);
+  const odd = await act({ action: 'shutdown' });
+  assert.equal(odd.status, 400);
+  assert.match(odd.body.error.message, /reload_configuration/);
+});
+
 test('a prepared transaction is listed and rolled back', async () => {
   psql("BEGIN; INSERT INTO mon_lock VALUES (2); PREPARE TRANSACTION 'tusk_gid';");
   const list = (await c.get(`api/v1/servers/${id}/prepared`)).body.prepared;

@@ -2,7 +2,8 @@
 // it; Drop… runs DROP DATABASE once Tusk's own idle connections are closed,
 // and when another session holds it, PostgreSQL's refusal (55006) offers
 // Drop (Force)…, which ends that session and drops it. A collection's count
-// agrees with its members after a refresh.
+// agrees with its members after a refresh; a label cut by the pane shows whole
+// on hover; the server's actions (reload, restore point, WAL replay).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { psql, pg as PG } from '../lib/pg.mjs';
@@ -93,4 +94,41 @@ test('Drop… on a database in use shows PostgreSQL\'s refusal and offers Drop (
   assert.equal(psql(`SELECT count(*) FROM pg_database WHERE datname = '${DB}'`), '0');
   // the refused drop's 409 is the answer the dialog shows
   assertNoErrors(browser.errors.filter((e) => !/409 \(Conflict\): POST .*objects\/drop$/.test(e)));
+});
+
+test('a database name too long for the pane shows whole on hover', async () => {
+  const long = `e2e_${'long_name_'.repeat(5)}end`;
+  psql(`DROP DATABASE IF EXISTS ${long}`);
+  psql(`CREATE DATABASE ${long}`);
+  try {
+    await chooseInNodeMenu(page, treeItem(page, /^Databases/), 'Refresh');
+    const row = treeItem(page, long);
+    await row.waitFor();
+    const label = row.locator('.tree-label');
+    await label.hover();
+    await waitUntil(async () => (await label.getAttribute('title')) === long);
+    // a label that fits has no title to repeat it
+    const short = treeItem(page, 'postgres').locator('.tree-label');
+    await short.hover();
+    assert.equal(await short.getAttribute('title'), '');
+  } finally {
+    psql(`DROP DATABASE IF EXISTS ${long}`);
+  }
+});
+
+test('the server menu reloads the configuration, creates a named restore point, and says why a primary cannot pause replay', async () => {
+  const server = treeItem(page, SERVER);
+  await chooseInNodeMenu(page, server, 'Reload Configuration');
+  await page.locator('.toast', { hasText: `${SERVER} reloaded its configuration.` }).waitFor();
+  await chooseInNodeMenu(page, server, 'Add Named Restore Point…');
+  const d = await dialog(page, `Add named restore point on ${SERVER}`);
+  await d.getByRole('button', { name: 'Create' }).click();
+  await d.getByText('Enter a name for the restore point.').waitFor();
+  await d.locator('#restore-point-name').fill('e2e before release');
+  await screenshot(page, 'restore-point-light');
+  await d.getByRole('button', { name: 'Create' }).click();
+  await d.waitFor({ state: 'detached' });
+  await page.locator('.toast', { hasText: /Restore point e2e before release created on .* at [0-9A-F]+\/[0-9A-F]+\./ }).waitFor();
+  await chooseInNodeMenu(page, server, 'Pause WAL Replay');
+  await page.locator('.toast', { hasText: /recovery is not in progress/ }).waitFor();
 });

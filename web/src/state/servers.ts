@@ -31,7 +31,8 @@ export type ExplorerDialog =
   | { kind: 'delete-group'; group: ServerGroup }
   | { kind: 'password'; server: Server; message: string | null }
   | { kind: 'import' }
-  | { kind: 'drop'; server: Server; node: ObjectNode; cascade: boolean; force?: boolean };
+  | { kind: 'drop'; server: Server; node: ObjectNode; cascade: boolean; force?: boolean }
+  | { kind: 'restore-point'; server: Server };
 
 export const ROOT_ID = 'servers';
 export const groupNodeId = (id: number) => `group:${id}`;

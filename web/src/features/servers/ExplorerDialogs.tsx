@@ -7,6 +7,7 @@ import { DeleteDialog } from './DeleteDialog';
 import { GroupDialog } from './GroupDialog';
 import { ImportDialog } from './ImportDialog';
 import { PasswordDialog } from './PasswordDialog';
+import { RestorePointDialog } from './RestorePointDialog';
 import { ServerDialog } from './ServerDialog';
 
 const close = () => {
@@ -49,6 +50,8 @@ export function ExplorerDialogs(): JSX.Element | null {
           onClose={close}
         />
       );
+    case 'restore-point':
+      return <RestorePointDialog key={d.server.id} server={d.server} onClose={close} />;
     default:
       return null;
   }

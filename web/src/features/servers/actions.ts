@@ -1,6 +1,6 @@
 // What the explorer's toolbar, context menu and keys can do to a node.
 import { releaseDatabase } from '../../api/objects';
-import { exportUrl, type Server } from '../../api/servers';
+import { exportUrl, runServerAction, type Server, type ServerAction } from '../../api/servers';
 import { databaseOf, parentPath, relationOf } from '../../lib/objectPath';
 import {
   collapseObject,
@@ -43,6 +43,10 @@ export type ActionId =
   | 'drop-cascade'
   | 'drop-force'
   | 'disconnect-database'
+  | 'reload-configuration'
+  | 'restore-point'
+  | 'pause-replay'
+  | 'resume-replay'
   | DdlActionId
   | JobActionId
   | RoleActionId
@@ -67,6 +71,10 @@ export const ACTIONS: Record<ActionId, Action<ActionId>> = {
   'drop-cascade': { id: 'drop-cascade', label: 'Drop Cascade…', icon: 'trash' },
   'drop-force': { id: 'drop-force', label: 'Drop (Force)…', icon: 'trash' },
   'disconnect-database': { id: 'disconnect-database', label: 'Disconnect Database', icon: 'unplug' },
+  'reload-configuration': { id: 'reload-configuration', label: 'Reload Configuration', icon: 'refresh' },
+  'restore-point': { id: 'restore-point', label: 'Add Named Restore Point…', icon: 'bookmark' },
+  'pause-replay': { id: 'pause-replay', label: 'Pause WAL Replay', icon: 'pause' },
+  'resume-replay': { id: 'resume-replay', label: 'Resume WAL Replay', icon: 'play' },
   ...DDL_ACTIONS,
   ...JOB_ACTIONS,
   ...ROLE_ACTIONS,
@@ -108,6 +116,22 @@ function viewData(entry: Entry | null, limit?: number, last = false): void {
 
 function drop(entry: Entry | null, cascade: boolean, force = false): void {
   if (droppable(entry)) explorerDialog.value = { kind: 'drop', server: entry.server, node: entry.node, cascade, force };
+}
+
+const ACTION_DONE: Record<Exclude<ServerAction, 'restore_point'>, string> = {
+  reload_configuration: 'reloaded its configuration',
+  pause_replay: 'paused WAL replay',
+  resume_replay: 'resumed WAL replay',
+};
+
+/** A server action from its menu: PostgreSQL's answer, or its refusal, in a toast. */
+function serverAction(entry: Entry | null, action: Exclude<ServerAction, 'restore_point'>): void {
+  if (entry?.kind !== 'server') return;
+  const { server } = entry;
+  void runServerAction(server.id, action).then(
+    () => showToast(`${server.name} ${ACTION_DONE[action]}.`),
+    (err: unknown) => showToast(`${server.name}: ${String((err as Error).message ?? err)}`, 'error'),
+  );
 }
 
 /** Closes the tree's connections to a database and folds it: it opens again on the next expand. */
@@ -155,6 +179,11 @@ export function canRun(id: ActionId, entry: Entry | null): boolean {
     case 'drop-cascade':
       // a database has no CASCADE; Drop (Force) ends its sessions instead
       return droppable(entry) && !isDatabase(entry);
+    case 'reload-configuration':
+    case 'restore-point':
+    case 'pause-replay':
+    case 'resume-replay':
+      return entry?.kind === 'server' && entry.server.connected;
     case 'drop-force':
     case 'disconnect-database':
       return isDatabase(entry) && entry.server.connected;
@@ -247,6 +276,10 @@ export function runAction(id: ActionId, entry: Entry | null): void {
     'drop-cascade': () => drop(entry, true),
     'drop-force': () => drop(entry, false, true),
     'disconnect-database': () => disconnectDatabase(entry),
+    'reload-configuration': () => serverAction(entry, 'reload_configuration'),
+    'restore-point': () => server && (explorerDialog.value = { kind: 'restore-point', server }),
+    'pause-replay': () => serverAction(entry, 'pause_replay'),
+    'resume-replay': () => serverAction(entry, 'resume_replay'),
   };
   run[id]();
 }
@@ -260,7 +293,12 @@ export function menuActions(entry: Entry): Array<ActionId | 'separator'> {
       return ['add-server', 'separator', 'edit', 'delete', 'separator', 'refresh'];
     case 'server':
       return [
-        ...(entry.server.connected ? (['query-tool', 'dashboard', 'separator', 'create-database', 'create-role', 'separator', 'backup-server', 'membership-graph', 'separator'] as const) : []),
+        ...(entry.server.connected
+          ? ([
+              'query-tool', 'dashboard', 'separator', 'create-database', 'create-role', 'separator', 'backup-server', 'membership-graph', 'separator',
+              'reload-configuration', 'restore-point', 'pause-replay', 'resume-replay', 'separator',
+            ] as const)
+          : []),
         entry.server.connected ? 'disconnect' : 'connect',
         'separator',
         ...(entry.server.owned ? (['edit', 'delete', 'separator'] as const) : []),
