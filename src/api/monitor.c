@@ -148,6 +148,43 @@ void api_monitor_terminate(http_req *r)
 	signal_backend(r, true);
 }
 
+/* Reload configuration, a named restore point, pause or resume WAL replay. */
+struct action_in {
+	const char *action, *name;
+};
+static const api_field action_fields[] = {
+	API_FIELD("action", API_TEXT, struct action_in, action, API_REQUIRED),
+	API_FIELD("name", API_TEXT, struct action_in, name, 0),
+};
+static const api_form action_form = API_FORM(action_fields, "Give the action.");
+
+void api_monitor_server_action(http_req *r)
+{
+	struct action_in in;
+	api_server s;
+	if (!api_body(r, &action_form, &in, NULL) || !api_server_checked(r, &s))
+		return;
+	tusk_err err = {0};
+	pg_error pe;
+	char *sql, *result;
+	if (!catalog_server_action(&s.pg, in.action, in.name, &sql, &result, &pe, &err)) {
+		if (pe.sqlstate[0])
+			/* the role may not (42501), or a primary has no replay to pause (55000) */
+			api_respond_pg_error(r, strcmp(pe.sqlstate, "42501") == 0 ? ERR_PERMISSION_DENIED : ERR_ACTION_FAILED,
+					     &pe, sql);
+		else
+			api_respond_err(r, &err);
+	} else {
+		api_json j;
+		json_writer *w = api_json_begin(&j);
+		jw_kv_str(w, "sql", sql);
+		jw_kv_str(w, "result", result);
+		api_json_send(r, 200, &j);
+	}
+	free(sql);
+	free(result);
+}
+
 struct prepared_in {
 	const char *gid, *database;
 };

@@ -291,7 +291,7 @@ void api_objects_create(http_req *r)
 
 struct alter_in {
 	const char *path;
-	bool preview, cascade;
+	bool preview, cascade, force;
 	json_t *changes;
 };
 static const api_field alter_fields[] = {
@@ -303,6 +303,7 @@ static const api_form alter_form = API_FORM(alter_fields, "Give the path and the
 static const api_field drop_fields[] = {
 	API_FIELD("path", API_TEXT, struct alter_in, path, 0),
 	API_FIELD("cascade", API_BOOL, struct alter_in, cascade, 0),
+	API_FIELD("force", API_BOOL, struct alter_in, force, 0),
 	API_FIELD("preview", API_BOOL, struct alter_in, preview, 0),
 };
 static const api_form drop_form = API_FORM(drop_fields, "");
@@ -322,7 +323,30 @@ void api_objects_drop(http_req *r)
 	if (!api_change_begin(r, &drop_form, &in, &ch) || !api_server_known(r, &ch.s, ch.s.server_id))
 		return;
 	ch.failed = ERR_DROP_FAILED;
-	api_change_end(r, &ch, catalog_drop(&ch.s.pg, in.path, in.cascade, &ch.c, &ch.err));
+	api_change_end(r, &ch, catalog_drop(&ch.s.pg, in.path, in.cascade, in.force, &ch.c, &ch.err));
+}
+
+/* Disconnect Database: the user's idle pooled connections to it close
+ * (the tree's, not the query tabs'). */
+struct release_in {
+	const char *database;
+};
+static const api_field release_fields[] = {
+	API_FIELD("database", API_TEXT, struct release_in, database, API_REQUIRED),
+};
+static const api_form release_form = API_FORM(release_fields, "Give the database.");
+
+void api_objects_release(http_req *r)
+{
+	struct release_in in;
+	api_server s;
+	if (!api_body(r, &release_form, &in, NULL) || !api_server_checked(r, &s))
+		return;
+	int closed = pgpool_release_database(s.app->pool, s.user_id, s.server_id, in.database);
+	api_json j;
+	json_writer *w = api_json_begin(&j);
+	jw_kv_int(w, "closed", closed);
+	api_json_send(r, 200, &j);
 }
 
 /* ---- a table's row count, maintenance and scripts ---- */

@@ -39,8 +39,11 @@ void api_sessions_open(http_req *r)
 				   "one first.",
 				   app->cfg->max_query_sessions_per_user);
 	} else {
+		/* a DBA watching pg_stat_activity sees what the connection is and whose */
+		char app_name[300];
+		snprintf(app_name, sizeof(app_name), "Tusk - Query Tool - %s", as->user.email);
 		PGconn *conn = pgpool_open_dedicated(app->pool, as->user.id, server_id, db && *db ? db : sv.maintenance_db,
-						     &err);
+						     app_name, &err);
 		if (!conn) {
 			api_respond_err(r, &err);
 		} else {

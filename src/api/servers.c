@@ -525,12 +525,16 @@ static bool connect_server(http_req *r, const store_server *sv, const struct con
 	char *saved = in->password ? NULL : load_secret(app, s, sv->id, "password");
 	char *saved_ssl = in->sslpassword ? NULL : load_secret(app, s, sv->id, "sslpassword");
 	bool other_user = sv->user_id != s->user.id;
+	/* the tree's and the dashboards' pooled connections say so in pg_stat_activity, and whose */
+	char app_name[300];
+	snprintf(app_name, sizeof(app_name), "Tusk - Object Explorer - %s", s->user.email);
 	pgtarget_server ts = {.host = sv->host,
 			      .user = other_user && sv->shared_username ? sv->shared_username : sv->username,
 			      .service = sv->service,
 			      .port = sv->port,
 			      .params_json = sv->connection_params,
-			      .sslpassword = in->sslpassword ? in->sslpassword : saved_ssl};
+			      .sslpassword = in->sslpassword ? in->sslpassword : saved_ssl,
+			      .app_name = app_name};
 	pgtarget_files files = {.desktop = !app->cfg->server_mode || app->cfg->desktop,
 				.file_dirs = app->cfg->file_dirs,
 				.data_dir = app->cfg->data_dir};

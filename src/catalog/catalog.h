@@ -199,13 +199,13 @@ void catalog_change_free(catalog_change *c);
  * materialized_view, sequence, extension, database, function, procedure,
  * trigger_function, type, domain, trigger, policy, publication) in
  * database; Alter (rename, owner, schema, comment, and each kind's own) and
- * Drop of the object at path. */
+ * Drop of the object at path (force: a database's WITH (FORCE)). */
 bool catalog_create(const pgpool_ref *pg, const char *database, const char *kind, json_t *spec, catalog_change *out,
 		    tusk_err *err) __attribute__((warn_unused_result));
 bool catalog_alter(const pgpool_ref *pg, const char *path, json_t *changes, catalog_change *out, tusk_err *err)
 	__attribute__((warn_unused_result));
-bool catalog_drop(const pgpool_ref *pg, const char *path, bool cascade, catalog_change *out, tusk_err *err)
-	__attribute__((warn_unused_result));
+bool catalog_drop(const pgpool_ref *pg, const char *path, bool cascade, bool force, catalog_change *out,
+		  tusk_err *err) __attribute__((warn_unused_result));
 
 /* ---- privileges.c ---- */
 /* The Grant Wizard: GRANT or REVOKE the privileges (words: SELECT, USAGE,
@@ -415,6 +415,14 @@ bool catalog_statements(const pgpool_ref *pg, const char *database, catalog_rows
  * is no backend, permission_denied when the role may not. */
 bool catalog_signal_backend(const pgpool_ref *pg, int pid, bool terminate, tusk_err *err)
 	__attribute__((warn_unused_result));
+/* A server action, as pgAdmin's server menu has them: "reload_configuration"
+ * (pg_reload_conf), "restore_point" (pg_create_restore_point(name)),
+ * "pause_replay" and "resume_replay" (a standby's WAL replay). *sql: what
+ * ran; *result: its answer as text (the restore point's LSN), malloc'd.
+ * PostgreSQL's refusal fills pe (false); err invalid_field for another
+ * action or a restore point without a name. */
+bool catalog_server_action(const pgpool_ref *pg, const char *action, const char *name, char **sql, char **result,
+			   pg_error *pe, tusk_err *err) __attribute__((warn_unused_result));
 /* COMMIT PREPARED or ROLLBACK PREPARED gid in its database; err not_found,
  * permission_denied or prepared_failed with PostgreSQL's message. */
 bool catalog_finish_prepared(const pgpool_ref *pg, const char *database, const char *gid, bool commit, tusk_err *err)

@@ -652,17 +652,81 @@ static bool run_statement(void *ctx, PGconn *conn, tusk_err *err)
 	return true;
 }
 
-bool catalog_drop(const pgpool_ref *pg, const char *path, bool cascade, catalog_change *out, tusk_err *err)
+/* DROP DATABASE runs on the maintenance database, outside a transaction,
+ * once Tusk's own idle connections to the database are closed (every
+ * user's: they are Tusk's, not the users'); WITH (FORCE) ends the other
+ * sessions too. The maintenance database itself cannot be dropped through
+ * the connection that stands on it. */
+struct drop_database {
+	struct run run;
+	const char *name;
+	pgpool *pool;
+	int64_t server_id;
+	tusk_err *why;
+};
+
+static bool run_drop_database(void *ctx, PGconn *conn, tusk_err *err)
+{
+	struct drop_database *d = ctx;
+	if (strcmp(PQdb(conn), d->name) == 0) {
+		err_set(d->why, ERR_UNAVAILABLE,
+			"'%s' is this server's maintenance database, which Tusk stands on to drop databases: change "
+			"the server's maintenance database first, then drop it.",
+			d->name);
+		return true;
+	}
+	pgpool_release_database(d->pool, -1, d->server_id, d->name);
+	return run_statement(&d->run, conn, err);
+}
+
+static bool drop_database(const pgpool_ref *pg, const catalog_object *o, bool force, catalog_change *out, tusk_err *err)
+{
+	const char *name = o->nnames == 1 ? o->names[0].raw : NULL;
+	if (!name || !o->names[0].quoted) {
+		err_set(err, ERR_UNAVAILABLE, "PostgreSQL named this database in a way Tusk does not know.");
+		return false;
+	}
+	if (force && pgpool_server_version(pg) < 130000) {
+		err_set(err, ERR_UNAVAILABLE, "DROP DATABASE … WITH (FORCE) needs PostgreSQL 13 or later.");
+		return false;
+	}
+	str_appendf(&out->sql, "DROP DATABASE %s%s;", o->names[0].quoted, force ? " WITH (FORCE)" : "");
+	out->transaction = false;
+	if (out->preview)
+		return true;
+	tusk_err why = {0};
+	struct drop_database d = {{str_cstr(&out->sql), false, &out->pe, false}, name, pg->pool, pg->server_id, &why};
+	bool ok = pgpool_with_conn(pg, NULL, run_drop_database, &d, err);
+	if (ok && why.code) {
+		*err = why;
+		return false;
+	}
+	out->failed = d.run.failed;
+	return ok;
+}
+
+bool catalog_drop(const pgpool_ref *pg, const char *path, bool cascade, bool force, catalog_change *out,
+		  tusk_err *err)
 {
 	catalog_object o;
 	memset(&out->pe, 0, sizeof(out->pe));
 	out->transaction = true;
-	bool ok = catalog_object_at(pg, path, &o, &out->pe, err) &&
-		  catalog_sql_drop(&o, cascade, &out->sql, &out->transaction, err);
-	struct run t = {str_cstr(&out->sql), out->transaction, &out->pe, false};
-	if (ok && !out->preview)
-		ok = pgpool_with_conn(pg, o.db, run_statement, &t, err);
-	out->failed = t.failed;
+	if (!catalog_object_at(pg, path, &o, &out->pe, err))
+		return false;
+	bool ok;
+	if (strcmp(o.type, "database") == 0) {
+		ok = drop_database(pg, &o, force, out, err);
+	} else if (force) {
+		err_set(err, ERR_INVALID_FIELD, "'force' applies to databases only.");
+		ok = false;
+	} else {
+		ok = catalog_sql_drop(&o, cascade, &out->sql, &out->transaction, err);
+		struct run t = {str_cstr(&out->sql), out->transaction, &out->pe, false};
+		if (ok && !out->preview)
+			ok = pgpool_with_conn(pg, o.db, run_statement, &t, err);
+		out->failed = t.failed;
+	}
 	catalog_object_free(&o);
 	return ok;
 }
+

@@ -130,11 +130,92 @@ static bool query_rows(const pgpool_ref *pg, const char *database, const char *s
 	return true;
 }
 
+static ssize_t column_of(const catalog_rows *rows, const char *name)
+{
+	for (size_t c = 0; c < rows->ncols; c++)
+		if (strcmp(rows->names[c], name) == 0)
+			return (ssize_t)c;
+	return -1;
+}
+
+static bool all_digits(const char *s)
+{
+	if (!s || !*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/* Databases whose relation OIDs a locks panel names, at the most. */
+#define LOCK_DATABASES_NAMED 16
+
+/* A lock on a relation of another database than the one read comes as an
+ * OID (regclass resolves only its own database's): each such database is
+ * asked for its names, on a pooled connection there. A database that
+ * cannot be asked keeps its OIDs. */
+static void name_lock_relations(const pgpool_ref *pg, catalog_rows *rows)
+{
+	ssize_t rel = column_of(rows, "relation"), dbcol = column_of(rows, "database");
+	if (rel < 0 || dbcol < 0)
+		return;
+	const char *done[LOCK_DATABASES_NAMED];
+	size_t ndone = 0;
+	for (size_t i = 0; i < rows->nrows && ndone < LOCK_DATABASES_NAMED; i++) {
+		const char *db = rows->cells[i * rows->ncols + (size_t)dbcol];
+		if (!db || !all_digits(rows->cells[i * rows->ncols + (size_t)rel]))
+			continue;
+		bool seen = false;
+		for (size_t k = 0; k < ndone && !seen; k++)
+			seen = strcmp(done[k], db) == 0;
+		if (seen)
+			continue;
+		done[ndone++] = db;
+		/* every OID of this database in one array */
+		str oids = STR_INIT;
+		str_append_char(&oids, '{');
+		for (size_t j = i; j < rows->nrows; j++) {
+			const char *dbj = rows->cells[j * rows->ncols + (size_t)dbcol];
+			const char *o = rows->cells[j * rows->ncols + (size_t)rel];
+			if (dbj && strcmp(dbj, db) == 0 && all_digits(o))
+				str_appendf(&oids, "%s%s", oids.len > 1 ? "," : "", o);
+		}
+		str_append_char(&oids, '}');
+		const char *params[1] = {str_cstr(&oids)};
+		catalog_rows names;
+		tusk_err ignored = {0};
+		if (query_rows(pg, db,
+			       "SELECT c.oid::text, c.oid::pg_catalog.regclass::text FROM pg_catalog.pg_class c WHERE c.oid = "
+			       "ANY ($1::pg_catalog.oid[])",
+			       1, params, &names, &ignored)) {
+			for (size_t j = 0; j < rows->nrows; j++) {
+				char **cell = &rows->cells[j * rows->ncols + (size_t)rel];
+				const char *dbj = rows->cells[j * rows->ncols + (size_t)dbcol];
+				if (!dbj || strcmp(dbj, db) != 0 || !all_digits(*cell))
+					continue;
+				for (size_t n = 0; n < names.nrows; n++)
+					if (strcmp(names.cells[n * 2], *cell) == 0) {
+						free(*cell);
+						*cell = xstrdup(names.cells[n * 2 + 1]);
+						break;
+					}
+			}
+			catalog_rows_free(&names);
+		}
+		str_free(&oids);
+	}
+}
+
 bool catalog_panel(const pgpool_ref *pg, enum catalog_panel panel, const char *database, const char *filter,
 		   catalog_rows *out, tusk_err *err)
 {
 	const char *params[1] = {filter && *filter ? filter : NULL};
-	return query_rows(pg, database, panels[panel], panel == CATALOG_SETTINGS ? 1 : 0, params, out, err);
+	if (!query_rows(pg, database, panels[panel], panel == CATALOG_SETTINGS ? 1 : 0, params, out, err))
+		return false;
+	if (panel == CATALOG_LOCKS)
+		name_lock_relations(pg, out);
+	return true;
 }
 
 bool catalog_statements(const pgpool_ref *pg, const char *database, catalog_rows *out, tusk_err *err)
@@ -197,6 +278,41 @@ bool catalog_signal_backend(const pgpool_ref *pg, int pid, bool terminate, tusk_
 	if (!signalled)
 		err_set(err, ERR_NOT_FOUND, "There is no backend with pid %d (it may have ended).", pid);
 	return signalled;
+}
+
+bool catalog_server_action(const pgpool_ref *pg, const char *action, const char *name, char **sql, char **result,
+			   pg_error *pe, tusk_err *err)
+{
+	static const struct {
+		const char *action, *sql;
+		bool named;
+	} actions[] = {
+		{"reload_configuration", "SELECT pg_catalog.pg_reload_conf()::text", false},
+		{"restore_point", "SELECT pg_catalog.pg_create_restore_point($1)::text", true},
+		{"pause_replay", "SELECT pg_catalog.pg_wal_replay_pause()::text", false},
+		{"resume_replay", "SELECT pg_catalog.pg_wal_replay_resume()::text", false},
+	};
+	*sql = *result = NULL;
+	memset(pe, 0, sizeof(*pe));
+	for (size_t i = 0; i < sizeof(actions) / sizeof(*actions); i++) {
+		if (strcmp(actions[i].action, action) != 0)
+			continue;
+		if (actions[i].named && (!name || !*name)) {
+			err_set(err, ERR_INVALID_FIELD, "A restore point needs a name.");
+			return false;
+		}
+		const char *params[1] = {name};
+		*sql = xstrdup(actions[i].sql);
+		PGresult *res = pgpool_query(pg, NULL, actions[i].sql, actions[i].named ? 1 : 0, params, pe, err);
+		if (!res)
+			return false;
+		*result = xstrdup(PQgetisnull(res, 0, 0) ? "" : PQgetvalue(res, 0, 0));
+		PQclear(res);
+		return true;
+	}
+	err_set(err, ERR_INVALID_FIELD,
+		"The action is reload_configuration, restore_point, pause_replay or resume_replay, not '%s'.", action);
+	return false;
 }
 
 /* COMMIT PREPARED / ROLLBACK PREPARED must run in the transaction's database. */

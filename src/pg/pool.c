@@ -451,8 +451,12 @@ static const char *entry_value(const struct entry *e, const char *key)
 	return NULL;
 }
 
+/* Tusk's own application_name (not one the entry sets) starts so: a
+ * query-tool connection says so in its place. */
+#define TUSK_APP_PREFIX "Tusk - "
+
 static bool params_build(const pgpool *p, const struct entry *e, const char *dbname, bool pin_files,
-			 struct params *ps, tusk_err *err)
+			 const char *app_name, struct params *ps, tusk_err *err)
 {
 	memset(ps, 0, sizeof(*ps));
 	const pgpool_policy *pol = &p->policy;
@@ -477,7 +481,10 @@ static bool params_build(const pgpool *p, const struct entry *e, const char *dbn
 		if (ps->pinned && strcmp(e->keywords[i], "hostaddr") == 0)
 			continue;
 		ps->kw[ps->n] = e->keywords[i];
-		ps->val[ps->n++] = e->values[i];
+		ps->val[ps->n++] = app_name && strcmp(e->keywords[i], "application_name") == 0 &&
+						   strncmp(e->values[i], TUSK_APP_PREFIX, strlen(TUSK_APP_PREFIX)) == 0
+					   ? app_name
+					   : e->values[i];
 	}
 	if (ps->pinned) {
 		ps->kw[ps->n] = "hostaddr";
@@ -506,10 +513,10 @@ static bool params_build(const pgpool *p, const struct entry *e, const char *dbn
 
 /* Opens a connection for entry e to dbname; no lock held (libpq blocks). */
 static PGconn *open_conn(const pgpool *p, const struct entry *e, const char *dbname, int statement_timeout_ms,
-			 tusk_err *err)
+			 const char *app_name, tusk_err *err)
 {
 	struct params ps;
-	if (!params_build(p, e, dbname, true, &ps, err))
+	if (!params_build(p, e, dbname, true, app_name, &ps, err))
 		return NULL;
 	if (e->password) {
 		ps.kw[ps.n] = "password";
@@ -545,7 +552,7 @@ bool pgpool_connect(pgpool *p, int64_t user_id, int64_t server_id, const pg_targ
 		    tusk_err *err)
 {
 	struct entry *e = entry_new(user_id, server_id, t);
-	PGconn *c = open_conn(p, e, e->dbname, p->lim.statement_timeout_ms, err);
+	PGconn *c = open_conn(p, e, e->dbname, p->lim.statement_timeout_ms, NULL, err);
 	if (!c) {
 		entry_free(e);
 		return false;
@@ -590,6 +597,34 @@ void pgpool_disconnect(pgpool *p, int64_t user_id, int64_t server_id)
 	pthread_mutex_unlock(&p->lock);
 	if (e)
 		entry_free(e);
+}
+
+int pgpool_release_database(pgpool *p, int64_t user_id, int64_t server_id, const char *db)
+{
+	int closed = 0;
+	struct idle_conn *gone = NULL;
+	pthread_mutex_lock(&p->lock);
+	for (struct entry *e = p->entries; e; e = e->next) {
+		if (e->server_id != server_id || (user_id >= 0 && e->user_id != user_id))
+			continue;
+		struct idle_conn **pp = &e->idle;
+		while (*pp) {
+			struct idle_conn *c = *pp;
+			if (strcmp(c->dbname, db) != 0) {
+				pp = &c->next;
+				continue;
+			}
+			*pp = c->next;
+			c->next = gone;
+			gone = c;
+			e->open--;
+			closed++;
+			room_freed(p, e->user_id);
+		}
+	}
+	pthread_mutex_unlock(&p->lock);
+	close_idle_list(gone); /* PQfinish of an idle connection does not wait */
+	return closed;
 }
 
 /* Drops every entry of the user (user_id >= 0) or of the server (else). */
@@ -726,7 +761,7 @@ static PGconn *borrow(pgpool *p, int64_t user_id, int64_t server_id, const char 
 		struct entry *snapshot = entry_copy(e);
 		char *dbcopy = xstrdup(db);
 		pthread_mutex_unlock(&p->lock);
-		PGconn *conn = open_conn(p, snapshot, dbcopy, p->lim.statement_timeout_ms, err);
+		PGconn *conn = open_conn(p, snapshot, dbcopy, p->lim.statement_timeout_ms, NULL, err);
 		free(dbcopy);
 		entry_free(snapshot);
 		pthread_mutex_lock(&p->lock);
@@ -818,7 +853,7 @@ bool pgpool_client_conninfo(pgpool *p, int64_t user_id, int64_t server_id, const
 	 * server (a subscription's CONNECTION) files of Tusk's host mean nothing */
 	bool local = passfile != NULL;
 	struct params ps;
-	if (!params_build(p, snapshot, dbname ? dbname : snapshot->dbname, local, &ps, err)) {
+	if (!params_build(p, snapshot, dbname ? dbname : snapshot->dbname, local, NULL, &ps, err)) {
 		entry_free(snapshot);
 		return false;
 	}
@@ -846,7 +881,8 @@ bool pgpool_client_conninfo(pgpool *p, int64_t user_id, int64_t server_id, const
 	return true;
 }
 
-PGconn *pgpool_open_dedicated(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, tusk_err *err)
+PGconn *pgpool_open_dedicated(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname,
+			      const char *app_name, tusk_err *err)
 {
 	pthread_mutex_lock(&p->lock);
 	struct entry *e = connected(p, user_id, server_id, err);
@@ -872,7 +908,7 @@ PGconn *pgpool_open_dedicated(pgpool *p, int64_t user_id, int64_t server_id, con
 	(*dp)->n++;
 	struct entry *snapshot = entry_copy(e);
 	pthread_mutex_unlock(&p->lock);
-	PGconn *conn = open_conn(p, snapshot, dbname ? dbname : snapshot->dbname, 0, err);
+	PGconn *conn = open_conn(p, snapshot, dbname ? dbname : snapshot->dbname, 0, app_name, err);
 	entry_free(snapshot);
 	if (!conn)
 		pgpool_dedicated_closed(p, user_id, server_id);

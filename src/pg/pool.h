@@ -75,6 +75,10 @@ void pgpool_free(pgpool *p);
 bool pgpool_connect(pgpool *p, int64_t user_id, int64_t server_id, const pg_target *t, pg_connect_info *info,
 		    tusk_err *err) __attribute__((warn_unused_result));
 void pgpool_disconnect(pgpool *p, int64_t user_id, int64_t server_id);
+/* Closes the idle pooled connections to database db of the server, the
+ * user's (user_id >= 0) or every user's (before DROP DATABASE, so that
+ * Tusk's own connections are not what stops it); how many it closed. */
+int pgpool_release_database(pgpool *p, int64_t user_id, int64_t server_id, const char *db);
 bool pgpool_is_connected(pgpool *p, int64_t user_id, int64_t server_id);
 /* Forgets every server the user connected (their access ended). */
 void pgpool_disconnect_user(pgpool *p, int64_t user_id);
@@ -118,7 +122,9 @@ bool pgpool_with_conn(const pgpool_ref *at, const char *dbname, pgpool_conn_fn f
  * credentials the user connected with and no statement timeout; it counts
  * toward per_server_cap until pgpool_dedicated_closed (err code
  * too_many_server_connections at the cap). */
-PGconn *pgpool_open_dedicated(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, tusk_err *err);
+/* app_name replaces Tusk's own application_name (see pgtarget_server) on it. */
+PGconn *pgpool_open_dedicated(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname,
+			      const char *app_name, tusk_err *err);
 void pgpool_dedicated_closed(pgpool *p, int64_t user_id, int64_t server_id);
 
 #endif

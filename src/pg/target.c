@@ -137,7 +137,7 @@ bool pgtarget_build(pgtarget *t, const pgtarget_server *sv, const pgtarget_files
 	part(t, "service", sv->service);
 	t->params = json_loads(sv->params_json ? sv->params_json : "{}", 0, NULL);
 	if (!json_object_get(t->params, "application_name"))
-		part(t, "application_name", "tusk");
+		part(t, "application_name", sv->app_name ? sv->app_name : "tusk");
 	if (!json_object_get(t->params, "connect_timeout"))
 		part(t, "connect_timeout", "10");
 	/* Tusk speaks UTF-8 to the browser and quotes identifiers itself for the data editor */

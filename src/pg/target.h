@@ -16,6 +16,9 @@ typedef struct {
 	int port;                /* 0: libpq's default */
 	const char *params_json; /* the entry's connection parameters: a JSON object of texts */
 	const char *sslpassword; /* the client key's passphrase, or NULL */
+	/* application_name unless the entry sets its own: what the connections are for
+	 * ("Tusk - Object Explorer - alice@example.com"), seen in pg_stat_activity; NULL: "tusk" */
+	const char *app_name;
 } pgtarget_server;
 
 /* Where file parameters may point. In desktop mode (the one user's own

@@ -57,7 +57,68 @@ test("parts of a table, functions and odd names get the right statement", async 
     assert.equal(r.body.sql, sql, path);
   }
   const db = await drop(`/databases/${DB}`, { preview: true });
-  assert.equal(db.status, 422);
+  assert.deepEqual(db.body, { sql: `DROP DATABASE ${DB};`, done: false, transaction: false });
+  const forced = await drop(`/databases/${DB}`, { preview: true, force: true });
+  assert.equal(forced.body.sql, `DROP DATABASE ${DB} WITH (FORCE);`);
+  const notDb = await drop(`${base}/tables/t1`, { preview: true, force: true });
+  assert.equal(notDb.status, 400, notDb.raw);
+  assert.match(notDb.body.error.message, /databases only/);
+});
+
+const dbExists = (name) => psql(`SELECT count(*) FROM pg_database WHERE datname = '${name}'`) === '1';
+
+test("a database drops although Tusk's own tree browsed it (its idle connections are closed first)", async () => {
+  for (const name of ['drop_me', 'Drop Me Too']) {
+    psql(`DROP DATABASE IF EXISTS "${name}"`);
+    psql(`CREATE DATABASE "${name}"`);
+    psql('CREATE SCHEMA s; CREATE TABLE s.t (id int)', { db: name });
+    // browsing leaves pooled connections to the database open in Tusk
+    const kids = await c.get(`api/v1/servers/${id}/objects?path=${encodeURIComponent(`/databases/${name}/schemas/s`)}`);
+    assert.equal(kids.status, 200, kids.raw);
+    assert.ok(psql(`SELECT count(*) FROM pg_stat_activity WHERE datname = '${name}'`) >= 1, 'Tusk holds a connection');
+    const r = await drop(`/databases/${name}`);
+    assert.equal(r.status, 200, r.raw);
+    assert.equal(r.body.done, true);
+    assert.equal(r.body.transaction, false);
+    assert.ok(!dbExists(name), `${name} is gone`);
+  }
+});
+
+test('a database another session uses: PostgreSQL says so (55006), Drop (Force) ends the session and drops it', async () => {
+  psql('DROP DATABASE IF EXISTS drop_busy');
+  psql('CREATE DATABASE drop_busy');
+  const sid = (await c.post(`api/v1/servers/${id}/sessions`, { database: 'drop_busy' })).body.session_id;
+  assert.ok(sid);
+  const blocked = await drop('/databases/drop_busy');
+  assert.equal(blocked.status, 409, blocked.raw);
+  assert.equal(blocked.body.error.sqlstate, '55006');
+  assert.match(blocked.body.error.detail, /other session/);
+  assert.ok(dbExists('drop_busy'));
+  const forced = await drop('/databases/drop_busy', { force: true });
+  assert.equal(forced.status, 200, forced.raw);
+  assert.equal(forced.body.sql, 'DROP DATABASE drop_busy WITH (FORCE);');
+  assert.ok(!dbExists('drop_busy'));
+  await c.del(`api/v1/sessions/${sid}`);
+});
+
+test('the maintenance database is refused with the reason; Disconnect closes the tree\'s connections', async () => {
+  const r = await drop('/databases/postgres');
+  assert.equal(r.status, 422, r.raw);
+  assert.match(r.body.error.message, /maintenance database/);
+  assert.ok(dbExists('postgres'));
+  await c.get(`api/v1/servers/${id}/objects?path=${encodeURIComponent(`/databases/${DB}/schemas`)}`);
+  const held = () => Number(psql(`SELECT count(*) FROM pg_stat_activity WHERE datname = '${DB}' AND application_name LIKE 'Tusk - %'`));
+  assert.ok(held() >= 1);
+  const released = await c.post(`api/v1/servers/${id}/objects/release`, { database: DB });
+  assert.equal(released.status, 200, released.raw);
+  assert.ok(released.body.closed >= 1);
+  let n = held();
+  for (let i = 0; i < 50 && n > 0; i++) {
+    await new Promise((res) => setTimeout(res, 100));
+    n = held();
+  }
+  assert.equal(n, 0, 'no connection of Tusk\'s to the database is left');
+  assert.equal((await c.post(`api/v1/servers/${id}/objects/release`, {})).status, 400);
 });
 
 test('a drop blocked by dependents reports PostgreSQL; cascade drops them; parts drop for real', async () => {

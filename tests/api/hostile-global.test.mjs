@@ -195,22 +195,31 @@ test('tablespace: hostile names; DROP TABLESPACE runs outside a transaction bloc
   for (const n of SERVER_BAIT) psql(`DROP TABLESPACE ${ident(n)}`);
 });
 
-test('a database is neither dropped nor altered from the tree: 422, and it stays', async () => {
+test('a database with a hostile name: altered from the tree is 422; dropped, it is that one database that goes', async () => {
   const db = server('d.b on "c"');
+  const sibling = server('d.b');
   psql(`CREATE DATABASE ${ident(db)}`);
+  psql(`CREATE DATABASE ${ident(sibling)}`);
   try {
     const path = `/databases/${seg(db)}`;
-    for (const r of [await api.drop(path, { preview: true }), await api.drop(path), await api.alter(path, { name: 'hn other' })]) {
-      assert.equal(r.status, 422, r.raw);
-      assert.equal(r.body.error.code, 'unavailable');
-    }
-    assert.equal(psql(`SELECT count(*) FROM pg_database WHERE datname = ${lit(db)}`), '1');
+    const alter = await api.alter(path, { name: 'hn other' });
+    assert.equal(alter.status, 422, alter.raw);
+    assert.equal(alter.body.error.code, 'unavailable');
     // its privileges name it by PostgreSQL's quoting, from a path with its name escaped
     const grant = await api.c.post(`api/v1/servers/${api.id}/privileges`, { action: 'grant', objects: [path], privileges: ['connect'], roles: [OWNER], preview: true });
     assert.equal(grant.status, 200, grant.raw);
     assert.equal(grant.body.sql, `GRANT CONNECT ON DATABASE ${api.qi(db)} TO ${ident(OWNER)};`);
+    const preview = await api.drop(path, { preview: true });
+    assert.equal(preview.status, 200, preview.raw);
+    assert.equal(preview.body.sql, `DROP DATABASE ${api.qi(db)};`);
+    assert.equal(psql(`SELECT count(*) FROM pg_database WHERE datname = ${lit(db)}`), '1', 'a preview drops nothing');
+    const done = await api.drop(path);
+    assert.equal(done.status, 200, done.raw);
+    assert.equal(psql(`SELECT count(*) FROM pg_database WHERE datname = ${lit(db)}`), '0');
+    assert.equal(psql(`SELECT count(*) FROM pg_database WHERE datname = ${lit(sibling)}`), '1', 'its sibling stays');
   } finally {
-    psql(`DROP DATABASE ${ident(db)} WITH (FORCE)`); // Tusk's pool may still hold a connection to it
+    psql(`DROP DATABASE IF EXISTS ${ident(db)} WITH (FORCE)`);
+    psql(`DROP DATABASE IF EXISTS ${ident(sibling)} WITH (FORCE)`);
   }
 });
 

@@ -398,7 +398,7 @@ test('8: a full per-user pool queues, then answers 503 with Retry-After (not 502
     const held = new Promise((r) => holder.on('exit', r));
     await until(() => psql(`SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'held' AND l.granted`, { db: DB }) !== '0', 5000, 'the lock is held');
     const slow = c.get(`api/v1/servers/${id}/objects/count?path=${path('/schemas/public/tables/held')}`);
-    await until(() => psql("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name = 'tusk'") !== '0', 5000, 'the count waits on the lock');
+    await until(() => psql("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND application_name LIKE 'Tusk - Object Explorer - %'") !== '0', 5000, 'the count waits on the lock');
     const busy = await c.get(`api/v1/servers/${id}/objects?path=${path('/schemas')}`);
     assert.equal(busy.status, 503, busy.raw);
     assert.equal(busy.body.error.code, 'pool_busy');

@@ -14,8 +14,8 @@ let t, c, id;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // A psql session that stays open; write SQL to it as the test goes.
-function session(name) {
-  const p = spawn('psql', ['-X', '-q', '-d', 'postgres'], {
+function session(name, db = 'postgres') {
+  const p = spawn('psql', ['-X', '-q', '-d', db], {
     env: { ...process.env, PGHOST: pg.host, PGPORT: String(pg.port), PGUSER: pg.user, PGPASSWORD: pg.password, PGAPPNAME: name },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -89,6 +89,45 @@ test('a lock held by one session and awaited by another shows the blocking tree'
   await c.post(`api/v1/servers/${id}/activity/${h.pid}/terminate`, {});
   await holder.exited;
   await waiter.close();
+});
+
+test('a lock on a relation of another database shows the relation\'s name, not its OID', async () => {
+  psql('DROP DATABASE IF EXISTS mon_other');
+  psql('CREATE DATABASE mon_other');
+  psql('CREATE SCHEMA far; CREATE TABLE far."Held Here" (id int)', { db: 'mon_other' });
+  const holder = session('tusk_far_holder', 'mon_other');
+  holder.send('BEGIN; LOCK TABLE far."Held Here" IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60);');
+  const h = (await backend('tusk_far_holder')).b;
+  let mine = [];
+  for (let i = 0; i < 50 && !mine.some((l) => l.locktype === 'relation'); i++) {
+    mine = (await c.get(`api/v1/servers/${id}/locks`)).body.locks.filter((l) => l.pid === h.pid);
+    if (!mine.length) await sleep(100);
+  }
+  const held = mine.find((l) => l.locktype === 'relation' && l.mode === 'AccessExclusiveLock');
+  assert.equal(held.database, 'mon_other');
+  assert.equal(held.relation, 'far."Held Here"');
+  await c.post(`api/v1/servers/${id}/activity/${h.pid}/terminate`, {});
+  await holder.exited;
+  psql('DROP DATABASE mon_other WITH (FORCE)');
+});
+
+test('server actions: reload the configuration, a named restore point; a primary has no WAL replay to pause', async () => {
+  const act = (body) => c.post(`api/v1/servers/${id}/actions`, body);
+  const reload = await act({ action: 'reload_configuration' });
+  assert.equal(reload.status, 200, reload.raw);
+  assert.deepEqual(reload.body, { sql: 'SELECT pg_catalog.pg_reload_conf()::text', result: 'true' });
+  assert.equal((await act({ action: 'restore_point' })).status, 400);
+  const point = await act({ action: 'restore_point', name: "before the 'big' migration" });
+  assert.equal(point.status, 200, point.raw);
+  assert.match(point.body.result, /^[0-9A-F]+\/[0-9A-F]+$/);
+  const pause = await act({ action: 'pause_replay' });
+  assert.equal(pause.status, 409, pause.raw);
+  assert.equal(pause.body.error.code, 'action_failed');
+  assert.equal(pause.body.error.sqlstate, '55000');
+  assert.match(pause.body.error.message, /recovery is not in progress/);
+  const odd = await act({ action: 'shutdown' });
+  assert.equal(odd.status, 400);
+  assert.match(odd.body.error.message, /reload_configuration/);
 });
 
 test('a prepared transaction is listed and rolled back', async () => {

@@ -56,6 +56,15 @@ test('a session needs a connected server', async () => {
   await connect();
 });
 
+test('a query tab\'s connection says what it is and whose; the tree\'s says its own', async () => {
+  const sid = await open();
+  const mine = () => psql(`SELECT string_agg(DISTINCT application_name, '|' ORDER BY application_name) FROM pg_stat_activity WHERE application_name LIKE 'Tusk - %'`);
+  assert.match(mine(), /Tusk - Query Tool - admin@tusk\.local/);
+  await c.get(`api/v1/servers/${serverId}/objects?path=/databases`);
+  assert.match(mine(), /Tusk - Object Explorer - admin@tusk\.local/);
+  await c.del(`api/v1/sessions/${sid}`);
+});
+
 test('every result set of a script, with columns, types, counts and command tags', async () => {
   const sid = await open();
   const s = await run(sid, "SELECT 1 AS a, 'x'::text AS b, NULL::int AS c, 12345678901234567890::numeric AS big; SELECT generate_series(1,5) AS n; CREATE TEMP TABLE tmp_x (x int); INSERT INTO tmp_x VALUES (1), (2)");

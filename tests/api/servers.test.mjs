@@ -186,8 +186,8 @@ test('connect: password prompt, wrong password, right password, databases; saved
 
     const top = (await c.get(`api/v1/servers/${id}/objects?path=/`)).body.nodes;
     assert.deepEqual(top.map((n) => n.path), ['/databases', '/roles', '/tablespaces']);
-    const seen = psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tusk' AND backend_type = 'client backend'");
-    assert.ok(Number(seen) >= 1, 'browsing connections say application_name=tusk');
+    const seen = psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'Tusk - Object Explorer - admin@tusk.local' AND backend_type = 'client backend'");
+    assert.ok(Number(seen) >= 1, 'browsing connections say what they are and whose');
     assert.ok(top[0].count >= 1);
     const dbs = (await c.get(`api/v1/servers/${id}/objects?path=/databases`)).body.nodes;
     assert.ok(dbs.some((n) => n.label === 'postgres' && n.kind === 'database'));

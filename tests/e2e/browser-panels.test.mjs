@@ -216,12 +216,19 @@ test('selecting a collection shows its members in a grid that pages as it scroll
   await treeItem(page, 'big_003').waitFor({ state: 'detached' });
 });
 
-test('View/Edit Data from the table menu opens its rows in a query tab', async () => {
+test('View/Edit Data from the table menu opens its rows in a tab of their own, in key order; Last 100 Rows the other way', async () => {
   await chooseInNodeMenu(page, treeItem(page, 'parent'), 'All Rows');
-  await page.getByRole('tab', { name: `${DB} on ${SERVER}` }).nth(1).waitFor();
-  const grid = page.locator('.tab-panel:not([hidden])').getByRole('grid', { name: 'Data of parent' });
+  await page.getByRole('tab', { name: `cat.parent on ${SERVER}` }).waitFor();
+  let grid = page.locator('.tab-panel:not([hidden])').getByRole('grid', { name: 'Data of parent' });
   await grid.getByRole('gridcell', { name: 'plum', exact: true }).waitFor({ timeout: 30_000 });
-  await grid.getByRole('gridcell', { name: 'apple', exact: true }).waitFor();
+  const names = async () => (await grid.locator('.grid-row').allInnerTexts()).map((row) => row.split(/\t|\n/).find((c) => /^(apple|pear|plum)$/.test(c)));
+  assert.deepEqual(await names(), ['apple', 'pear', 'plum'], 'ordered by the primary key');
+  // the same table again: a second tab with a name of its own
+  await chooseInNodeMenu(page, treeItem(page, 'parent'), 'Last 100 Rows');
+  await page.getByRole('tab', { name: `cat.parent on ${SERVER} (2)` }).waitFor();
+  grid = page.locator('.tab-panel:not([hidden])').getByRole('grid', { name: 'Data of parent' });
+  await grid.getByRole('gridcell', { name: 'plum', exact: true }).waitFor({ timeout: 30_000 });
+  assert.deepEqual(await names(), ['plum', 'pear', 'apple'], 'the last rows first');
 });
 
 test('Drop shows the SQL, runs it on confirmation, and the view leaves the tree', async () => {

@@ -86,6 +86,23 @@ test('opens a query tab from the tree and runs a script', async () => {
   await panel().locator('.message-text', { hasText: 'DO' }).first().waitFor();
 });
 
+test('result columns are as wide as the first rows\' values, and a header edge\'s double-click fits one', async () => {
+  await run(`SELECT 'a value of about forty characters, whole' AS label, repeat('x', 300) AS wide, 7 AS n`);
+  const grid = panel().getByRole('grid', { name: 'Result 1' });
+  const label = grid.getByRole('gridcell', { name: 'a value of about forty characters, whole' });
+  await label.waitFor();
+  const cut = (cell) => cell.evaluate((el) => el.scrollWidth > el.clientWidth + 1);
+  await waitUntil(async () => !(await cut(label)));
+  // a very long value is bounded, so one column never takes the whole pane by itself
+  const wide = grid.locator('.grid-cell').nth(1);
+  const bounded = (await wide.boundingBox()).width;
+  assert.ok(bounded <= 440 && bounded >= 300, `the long column is ${bounded} px`);
+  assert.ok(await cut(wide));
+  await grid.getByRole('columnheader').nth(1).locator('.grid-resize').dblclick();
+  await waitUntil(async () => (await wide.boundingBox()).width > bounded + 100);
+  await bothThemes('query-column-widths');
+});
+
 test('an error shows in place with its position marked in the editor', async () => {
   await run('SELECT 1;\nSELECT nosuchcolumn FROM pg_class;', 'Error');
   await panel().getByRole('alert').getByText('column "nosuchcolumn" does not exist').waitFor();
@@ -162,6 +179,41 @@ test('views and edits a table through the SQL preview', async () => {
   await waitUntil(async () => psql('SELECT name FROM e2e_items WHERE id = 1') === 'banana');
   await grid.getByRole('gridcell', { name: 'banana', exact: true }).waitFor();
   assert.equal(await grid.locator('.is-changed').count(), 0);
+});
+
+test('the cell editor follows spreadsheet rules: Esc cancels, Tab and Enter keep and move', async () => {
+  const grid = panel().getByRole('grid', { name: 'Data of e2e_items' });
+  const pear = grid.getByRole('gridcell', { name: 'pear', exact: true });
+  // Esc drops what was typed: no change is kept, nothing to save
+  await pear.dblclick();
+  let input = grid.getByRole('textbox', { name: 'Edit name' });
+  await input.fill('typed then cancelled');
+  await input.press('Escape');
+  await input.waitFor({ state: 'detached' });
+  await pear.waitFor();
+  assert.equal(await grid.locator('.is-changed').count(), 0, 'Esc kept the typed value');
+  // Tab keeps the value and goes on editing the next cell of the row
+  await pear.dblclick();
+  input = grid.getByRole('textbox', { name: 'Edit name' });
+  await input.fill('plum');
+  await input.press('Tab');
+  const qty = grid.getByRole('textbox', { name: 'Edit qty' });
+  await qty.waitFor();
+  await grid.locator('.is-changed', { hasText: 'plum' }).waitFor();
+  // Shift+Tab goes back, Enter keeps and moves down without editing
+  await qty.fill('9');
+  await qty.press('Shift+Tab');
+  input = grid.getByRole('textbox', { name: 'Edit name' });
+  await input.waitFor();
+  await grid.locator('.is-changed', { hasText: '9' }).waitFor();
+  await input.press('Enter');
+  await input.waitFor({ state: 'detached' });
+  assert.equal(await grid.locator('.is-changed').count(), 2);
+  assert.equal(await grid.locator('.grid-cell.is-cursor').innerText(), '', 'the cursor moved down to the third row\'s name');
+  await panel().getByRole('button', { name: 'Save (1)' }).click();
+  const preview = await dialog(page, 'Save changes');
+  await preview.getByRole('button', { name: 'Save' }).click();
+  await waitUntil(async () => psql('SELECT name || \' \' || qty FROM e2e_items WHERE id = 2') === 'plum 9');
 });
 
 test('a long value is cut in the grid, whole in the viewer, on the clipboard and when edited', async () => {

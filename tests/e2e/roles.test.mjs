@@ -165,6 +165,24 @@ test('Drop Cascade… on a role that owns a table reassigns it, then drops the r
   assert.equal(psql("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'owned'", { db: DB }), PG.user);
 });
 
+test('Drop… on a role that owns objects leads from PostgreSQL\'s refusal straight to Reassign or Drop Owned', async () => {
+  psql("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'e2e_owner2') THEN CREATE ROLE e2e_owner2; END IF; END $$");
+  psql('CREATE TABLE sales.owned2 (x int); ALTER TABLE sales.owned2 OWNER TO e2e_owner2', { db: DB });
+  await chooseInNodeMenu(page, treeItem(page, /^Login\/Group Roles \(\d+\)$/), 'Refresh');
+  await chooseInNodeMenu(page, treeItem(page, 'e2e_owner2'), 'Drop…');
+  const d = await dialog(page, /^Drop (login |group )?role$/);
+  await d.getByRole('button', { name: 'Drop', exact: true }).click();
+  await d.getByText('2BP01').waitFor();
+  await d.getByRole('button', { name: 'Reassign or Drop Owned…' }).click();
+  const owned = await dialog(page, 'Drop role e2e_owner2');
+  await owned.locator('#drop-reassign').waitFor();
+  assert.equal(await page.getByRole('dialog', { name: /^Drop (login |group )?role$/ }).count(), 0);
+  await owned.locator('#drop-reassign').fill(PG.user);
+  await owned.getByRole('button', { name: 'Drop' }).click();
+  await owned.waitFor({ state: 'detached' });
+  assert.equal(psql("SELECT count(*) FROM pg_roles WHERE rolname = 'e2e_owner2'"), '0');
+});
+
 test('Properties… of a role sends only what changed: a new limit and a membership', async () => {
   psql('CREATE ROLE e2e_group');
   await chooseInNodeMenu(page, treeItem(page, ROLE), 'Properties…');

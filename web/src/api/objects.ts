@@ -42,8 +42,13 @@ export function objectDependencies(serverId: number, path: string): Promise<Depe
 }
 
 /** The DROP statement for PATH; it runs only when PREVIEW is false. */
-export function dropObject(serverId: number, path: string, cascade: boolean, preview: boolean): Promise<DropAnswer> {
-  return request<DropAnswer>('POST', `servers/${serverId}/objects/drop`, { body: { path, cascade, preview } });
+export function dropObject(serverId: number, path: string, cascade: boolean, preview: boolean, force = false): Promise<DropAnswer> {
+  return request<DropAnswer>('POST', `servers/${serverId}/objects/drop`, { body: { path, cascade, preview, ...(force ? { force } : {}) } });
+}
+
+/** Closes the user's idle tree connections to a database (Disconnect Database). */
+export function releaseDatabase(serverId: number, database: string): Promise<{ closed: number }> {
+  return request<{ closed: number }>('POST', `servers/${serverId}/objects/release`, { body: { database } });
 }
 
 /** One page of a collection's grid: its members' names and catalog facts, as text. */

@@ -105,6 +105,14 @@ export function connectServer(id: number, password?: string, savePassword?: bool
   return request<Connection>('POST', `servers/${id}/connect`, { body, answers401: PASSWORD_CODES });
 }
 
+/** What a server action runs on the server (pgAdmin's server menu). */
+export type ServerAction = 'reload_configuration' | 'restore_point' | 'pause_replay' | 'resume_replay';
+
+/** Runs a server action; its answer as text (a restore point's LSN). */
+export function runServerAction(id: number, action: ServerAction, name?: string): Promise<{ sql: string; result: string }> {
+  return request<{ sql: string; result: string }>('POST', `servers/${id}/actions`, { body: { action, ...(name ? { name } : {}) } });
+}
+
 export function disconnectServer(id: number): Promise<void> {
   return request<void>('POST', `servers/${id}/disconnect`, { body: {} });
 }

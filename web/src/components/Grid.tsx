@@ -67,6 +67,29 @@ function initialWidth(c: GridColumn): number {
   return Math.round(Math.min(320, Math.max(64, chars * 7.4 + 22)));
 }
 
+/** The widest a column grows to fit its data by itself; wider only by hand. */
+const FIT_MAX = 420;
+/** How many rows of the first window size the columns. */
+const FIT_ROWS = 200;
+let measurer: CanvasRenderingContext2D | null = null;
+
+/** The pixels the text of these values takes in the grid's font, padding and border included. */
+function fitWidth(texts: Iterable<string>, font: string): number {
+  measurer ??= document.createElement('canvas').getContext('2d');
+  if (!measurer) return 0;
+  measurer.font = font;
+  let widest = 0;
+  for (const t of texts) widest = Math.max(widest, measurer.measureText(t.length > 120 ? t.slice(0, 120) : t).width);
+  return Math.ceil(widest) + 14;
+}
+
+/** A cell's text as the grid draws it (booleans spelled out, NULL, line breaks as ↵). */
+function shownText(value: Cell, type: string): string {
+  if (value === null) return 'NULL';
+  if (isBool(type)) return value === 't' ? 'true' : value === 'f' ? 'false' : value;
+  return value.replace(/\n/g, '↵');
+}
+
 function compareCells(a: Cell, b: Cell, numeric: boolean): number {
   if (a === b) return 0;
   if (a === null) return 1;
@@ -125,6 +148,8 @@ export function Grid(props: GridProps): JSX.Element {
   const viewport = useElementSize(scrollRef, { height: 400, width: 800 });
   const [scroll, setScroll] = useState({ top: 0, left: 0 });
   const [widths, setWidths] = useState(() => columns.map(initialWidth));
+  // the columns are sized once from the first rows that arrive; by hand after that
+  const sized = useRef(false);
   const [cursor, setCursor] = useState<Pos | null>(null);
   const [anchor, setAnchor] = useState<Pos | null>(null);
   const [editor, setEditor] = useState<{ pos: Pos; value: Cell } | null>(null);
@@ -212,6 +237,40 @@ export function Grid(props: GridProps): JSX.Element {
     x += w;
   }
   const totalWidth = x;
+
+  /** The width that shows the column's header and the values of the loaded rows among ROWS. */
+  function fittedWidth(col: number, rows: Iterable<number>, cap: number): number {
+    const c = columns[col]!;
+    const texts: string[] = [];
+    for (const i of rows) {
+      const v = valueAt(i, col);
+      if (v !== undefined) texts.push(shownText(v, c.type));
+    }
+    // the font of a drawn cell (the shorthand `font` is empty in Chromium's computed style)
+    const el = scrollRef.current?.querySelector('.grid-row .grid-cell') ?? scrollRef.current;
+    const cs = el ? getComputedStyle(el) : null;
+    const font = cs ? `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}` : '13px sans-serif';
+    return Math.max(initialWidth(c), Math.min(cap, fitWidth(texts, font)));
+  }
+
+  // the first window's values size the columns (bounded): nothing is cut that fits
+  useEffect(() => {
+    if (sized.current || ncols === 0) return;
+    const n = Math.min(total, FIT_ROWS);
+    if (n === 0 || rowAt(0) === undefined) return;
+    sized.current = true;
+    const rows = Array.from({ length: n }, (_, i) => i);
+    setWidths(columns.map((_, col) => fittedWidth(col, rows, FIT_MAX)));
+  });
+
+  /** Double-click on a header's edge: the column fits the rows on screen and the first window, whatever their width. */
+  const fitColumn = (col: number) => {
+    const rows = new Set<number>();
+    for (let i = 0; i < Math.min(total, FIT_ROWS); i++) rows.add(i);
+    for (let i = first; i < last; i++) rows.add(i);
+    const w = fittedWidth(col, rows, Math.max(FIT_MAX, Math.round(viewport.width * 0.9)));
+    setWidths((ws) => ws.map((v, i) => (i === col ? w : v)));
+  };
 
   function scrollIntoView(pos: Pos): void {
     const el = scrollRef.current!;
@@ -311,11 +370,25 @@ export function Grid(props: GridProps): JSX.Element {
     }
   }
 
-  function commitEdit(value: Cell): void {
+  /** Keeps the edited value, then moves as a spreadsheet does: Enter down, Tab right (and on to the next row), Shift back. */
+  function commitEdit(value: Cell, move: EditMove = 'stay'): void {
     if (!editor || !editing) return;
-    editing.onEdit(editor.pos.row, editor.pos.col, value);
+    const { pos } = editor;
+    editing.onEdit(pos.row, pos.col, value);
     setEditor(null);
     scrollRef.current?.focus();
+    if (move === 'stay') return;
+    let next: Pos;
+    if (move === 'down' || move === 'up') next = { row: pos.row + (move === 'down' ? 1 : -1), col: pos.col };
+    else {
+      const flat = pos.row * ncols + pos.col + (move === 'next' ? 1 : -1);
+      if (flat < 0 || flat >= total * ncols) return;
+      next = { row: Math.floor(flat / ncols), col: flat % ncols };
+    }
+    if (next.row < 0 || next.row >= total) return;
+    moveTo(next, false);
+    // Tab goes on editing in the next cell, as pgAdmin's grid does
+    if ((move === 'next' || move === 'previous') && canEdit(next)) void startEdit(next);
   }
 
   const onKeyDown = (e: KeyboardEvent) => {
@@ -522,7 +595,16 @@ export function Grid(props: GridProps): JSX.Element {
                   {sort?.col === col && <span class="grid-sort">{sort.desc ? ' ▼' : ' ▲'}</span>}
                 </span>
                 <span class="grid-th-type">{c.type}</span>
-                <span class="grid-resize" onPointerDown={(e) => onResizeStart(e, col)} onClick={(e) => e.stopPropagation()} />
+                <span
+                  class="grid-resize"
+                  title="Drag to resize; double-click to fit"
+                  onPointerDown={(e) => onResizeStart(e, col)}
+                  onClick={(e) => e.stopPropagation()}
+                  onDblClick={(e) => {
+                    e.stopPropagation();
+                    fitColumn(col);
+                  }}
+                />
               </div>
             ))}
           </div>
@@ -546,32 +628,49 @@ export function Grid(props: GridProps): JSX.Element {
   );
 }
 
+/** Where the cursor goes once an edit is kept. */
+type EditMove = 'stay' | 'down' | 'up' | 'next' | 'previous';
+
 interface CellEditorProps {
   value: Cell;
   label: string;
-  onCommit: (value: Cell) => void;
+  onCommit: (value: Cell, move?: EditMove) => void;
   onCancel: () => void;
 }
 
-/** The input over a cell being edited: Enter or Tab keeps, Esc drops, Ctrl+0 writes NULL. */
+/**
+ * The input over a cell being edited: Enter keeps and moves down (Shift up), Tab keeps and
+ * edits the next cell (Shift the previous one), Esc drops what was typed, Ctrl+0 writes NULL;
+ * leaving it with the mouse keeps.
+ */
 function CellEditor({ value, label, onCommit, onCancel }: CellEditorProps): JSX.Element {
   const ref = useRef<HTMLInputElement>(null);
+  // one ending only: the blur that follows Esc or Enter must not keep the value again
+  const ended = useRef(false);
   useEffect(() => {
     const el = ref.current!;
     el.focus();
     el.setSelectionRange(el.value.length, el.value.length);
   }, []);
+  const end = (fn: () => void) => {
+    if (ended.current) return;
+    ended.current = true;
+    fn();
+  };
   const onKeyDown = (e: KeyboardEvent) => {
     e.stopPropagation();
-    if (e.key === 'Enter' || e.key === 'Tab') {
+    if (e.key === 'Enter') {
       e.preventDefault();
-      onCommit(ref.current!.value);
+      end(() => onCommit(ref.current!.value, e.shiftKey ? 'up' : 'down'));
+    } else if (e.key === 'Tab') {
+      e.preventDefault();
+      end(() => onCommit(ref.current!.value, e.shiftKey ? 'previous' : 'next'));
     } else if (e.key === 'Escape') {
       e.preventDefault();
-      onCancel();
+      end(onCancel);
     } else if ((e.ctrlKey || e.metaKey) && e.key === '0') {
       e.preventDefault();
-      onCommit(null);
+      end(() => onCommit(null));
     }
   };
   return (
@@ -582,7 +681,7 @@ function CellEditor({ value, label, onCommit, onCancel }: CellEditorProps): JSX.
       defaultValue={value ?? ''}
       placeholder={value === null ? 'NULL' : undefined}
       onKeyDown={onKeyDown}
-      onBlur={() => onCommit(ref.current!.value)}
+      onBlur={() => end(() => onCommit(ref.current!.value))}
     />
   );
 }

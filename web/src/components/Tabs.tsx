@@ -1,9 +1,12 @@
 // Document tabs: arrow keys move between tabs, Delete closes the focused
 // one, middle-click closes. Inactive panels stay mounted (hidden) so a tab
-// keeps its state when the user looks elsewhere.
+// keeps its state when the user looks elsewhere. Past the width of the pane
+// the strip scrolls (the wheel scrolls it sideways, the active tab is kept
+// in view) and a menu at its end lists every open tab.
 import type { ComponentChildren, JSX } from 'preact';
-import { useId, useRef } from 'preact/hooks';
+import { useEffect, useId, useRef } from 'preact/hooks';
 import { Icon, type IconName } from './Icon';
+import { Menu } from './Menu';
 import { TabPanel } from './TabStrip';
 
 export interface TabItem {
@@ -36,6 +39,19 @@ export function Tabs<T extends TabItem>(props: TabsProps<T>): JSX.Element {
     listRef.current?.querySelector<HTMLElement>(`[id="${tabId(item.id)}"]`)?.focus();
   };
 
+  // the active tab is brought into view, wherever the strip was scrolled
+  useEffect(() => {
+    if (!activeId) return;
+    listRef.current?.querySelector<HTMLElement>(`[id="${tabId(activeId)}"]`)?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [activeId, items.length, items.find((item) => item.id === activeId)?.title]);
+
+  const onWheel = (e: WheelEvent) => {
+    const strip = listRef.current;
+    if (!strip || e.deltaX !== 0 || strip.scrollWidth <= strip.clientWidth) return;
+    strip.scrollLeft += e.deltaY;
+    e.preventDefault();
+  };
+
   const onKeyDown = (e: KeyboardEvent, index: number, item: T) => {
     const keys: Record<string, () => void> = {
       ArrowRight: () => focusTab(index + 1),
@@ -52,7 +68,8 @@ export function Tabs<T extends TabItem>(props: TabsProps<T>): JSX.Element {
 
   return (
     <div class="tabs">
-      <div class="tab-strip" role="tablist" aria-label={label} ref={listRef}>
+      <div class="tab-row">
+      <div class="tab-strip" role="tablist" aria-label={label} ref={listRef} onWheel={onWheel}>
         {items.map((item, index) => {
           const active = item.id === activeId;
           return (
@@ -86,6 +103,19 @@ export function Tabs<T extends TabItem>(props: TabsProps<T>): JSX.Element {
             </div>
           );
         })}
+      </div>
+      {items.length > 1 && (
+        <Menu
+          label={<span class="tab-count">{items.length}</span>}
+          ariaLabel="All open tabs"
+          entries={items.map((item) => ({
+            kind: 'item' as const,
+            label: item.title,
+            checked: item.id === activeId,
+            onSelect: () => onActivate(item.id),
+          }))}
+        />
+      )}
       </div>
       {items.length === 0 && <div class="tabs-empty">{empty}</div>}
       {items.map((item) => (

@@ -254,7 +254,15 @@ function TreeRow(props: TreeRowProps): JSX.Element {
         {branch && <Icon name={open ? 'chevronDown' : 'chevronRight'} size={14} />}
       </span>
       <RowIcon node={node} />
-      <span class={colored ? 'tree-label is-colored' : 'tree-label'} style={colored}>
+      <span
+        class={colored ? 'tree-label is-colored' : 'tree-label'}
+        style={colored}
+        // a label cut by the pane's width shows whole on hover
+        onMouseEnter={(e) => {
+          const el = e.currentTarget;
+          el.title = el.scrollWidth > el.clientWidth ? node.label : '';
+        }}
+      >
         {node.label}
       </span>
       {node.count !== undefined && <span class="tree-count">({node.count})</span>}

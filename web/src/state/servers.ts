@@ -31,7 +31,8 @@ export type ExplorerDialog =
   | { kind: 'delete-group'; group: ServerGroup }
   | { kind: 'password'; server: Server; message: string | null }
   | { kind: 'import' }
-  | { kind: 'drop'; server: Server; node: ObjectNode; cascade: boolean };
+  | { kind: 'drop'; server: Server; node: ObjectNode; cascade: boolean; force?: boolean }
+  | { kind: 'restore-point'; server: Server };
 
 export const ROOT_ID = 'servers';
 export const groupNodeId = (id: number) => `group:${id}`;
@@ -241,6 +242,16 @@ export function setShowSystem(on: boolean): void {
   showSystem.value = on;
   localStorage.setItem(SYSTEM_KEY, String(on));
   reloadLoaded();
+}
+
+/** Folds an object and forgets what was loaded under it: opening it again reads it anew. */
+export function collapseObject(serverId: number, path: string): void {
+  const prefix = objectNodeId(serverId, '');
+  const under = (id: string) => id.startsWith(prefix) && isUnder(id.slice(prefix.length), path);
+  batch(() => {
+    dropObjects(serverId, path);
+    if ([...expanded.value].some(under)) expanded.value = new Set([...expanded.value].filter((id) => !under(id)));
+  });
 }
 
 /**

@@ -1,7 +1,8 @@
-// Drop… and Drop Cascade…: asks the server for the exact statement first
-// (nothing runs), shows it, and runs it on confirmation. PostgreSQL's
-// refusal (a dependent object, say) stays in the dialog with its detail and
-// hint; a refused plain drop offers the cascade.
+// Drop…, Drop Cascade… and a database's Drop (Force)…: asks the server for
+// the exact statement first (nothing runs), shows it, and runs it on
+// confirmation. PostgreSQL's refusal (a dependent object, say) stays in the
+// dialog with its detail and hint; a drop refused for dependents offers the
+// cascade, a database that other sessions use offers the force.
 import type { JSX } from 'preact';
 import { dropObject } from '../../api/objects';
 import type { ObjectNode, Server } from '../../api/servers';
@@ -11,23 +12,27 @@ import { nameSteps } from '../../lib/objectPath';
 import { objectDropped } from '../../state/servers';
 import { showToast } from '../../state/toasts';
 import { StatementPreview, usePreviewedStatement } from '../dialogs/StatementPreview';
+import { isRoleKind } from '../roles/state';
 import { forgetObject, kindLabel } from './objectPanel';
 
 interface DropDialogProps {
   server: Server;
   node: ObjectNode;
   cascade: boolean;
+  /** A database's WITH (FORCE): its other sessions are ended. */
+  force: boolean;
   onCascade: () => void;
+  onForce: () => void;
   onClose: () => void;
 }
 
-export function DropDialog({ server, node, cascade, onCascade, onClose }: DropDialogProps): JSX.Element {
+export function DropDialog({ server, node, cascade, force, onCascade, onForce, onClose }: DropDialogProps): JSX.Element {
   const kind = kindLabel(node);
   // its own name, then where it is, each name whole: "a.b" in "x on y" is not a in b, or x on y
   const steps = nameSteps(node.path);
   const name = steps[steps.length - 1] ?? '';
   const within = steps.slice(0, -1).join(' › ');
-  const statement = usePreviewedStatement((preview) => dropObject(server.id, node.path, cascade, preview));
+  const statement = usePreviewedStatement((preview) => dropObject(server.id, node.path, cascade, preview, force));
   const { preview, failure, busy } = statement;
 
   const submit = () =>
@@ -38,18 +43,23 @@ export function DropDialog({ server, node, cascade, onCascade, onClose }: DropDi
       showToast(`Dropped ${kind} ${name}${within ? ` in ${within}` : ''}${cascade ? ' and the objects that depended on it' : ''}.`);
     });
 
-  const dependents = failure?.sqlstate === '2BP01' && !cascade;
-  const cascadeButton = dependents && (
+  const dependents = failure?.sqlstate === '2BP01' && !cascade && node.kind !== 'database';
+  const inUse = failure?.sqlstate === '55006' && node.kind === 'database' && !force;
+  const cascadeButton = dependents ? (
     <Button variant="danger" onClick={onCascade}>
-      Drop Cascade…
+      {isRoleKind(node.kind) ? 'Reassign or Drop Owned…' : 'Drop Cascade…'}
     </Button>
-  );
+  ) : inUse ? (
+    <Button variant="danger" onClick={onForce}>
+      Drop (Force)…
+    </Button>
+  ) : null;
 
   return (
     <FormDialog
-      title={`Drop ${kind}${cascade ? ' (cascade)' : ''}`}
+      title={`Drop ${kind}${cascade ? ' (cascade)' : force ? ' (force)' : ''}`}
       size="medium"
-      submitLabel={cascade ? 'Drop Cascade' : 'Drop'}
+      submitLabel={cascade ? 'Drop Cascade' : force ? 'Drop (Force)' : 'Drop'}
       danger
       focus="cancel"
       buttons={cascadeButton}
@@ -66,7 +76,8 @@ export function DropDialog({ server, node, cascade, onCascade, onClose }: DropDi
             in <strong>{within}</strong>
           </>
         )}
-        {cascade ? ' and every object that depends on it' : ''}? This cannot be undone. Tusk will run:
+        {cascade ? ' and every object that depends on it' : ''}
+        {force ? ', ending every session connected to it' : ''}? This cannot be undone. Tusk will run:
       </p>
       <StatementPreview state={statement} />
     </FormDialog>

@@ -194,7 +194,10 @@ class Builder {
       }
       changed = true;
       const collection = isCollection(node);
-      nodes[i] = { id, label: node.label, icon: objectIcon(node), count: node.count, dimmed: collection && node.count === 0, children };
+      // a collection whose members are loaded counts them: the count read with its parent may be older
+      const loaded = collection ? objectChildren.value.get(id) : undefined;
+      const count = loaded?.status === 'ready' ? loaded.value.length : node.count;
+      nodes[i] = { id, label: node.label, icon: objectIcon(node), count, dimmed: collection && count === 0, children };
     }
     if (!changed) {
       this.lists.push(reuse!.entries);

@@ -20,7 +20,7 @@ import {
 import type { RowsPage } from '../../components/rowWindows';
 import { errorMessage } from '../../lib/format';
 import { showToast } from '../../state/toasts';
-import { closeTab, openTab } from '../../state/workspace';
+import { closeTab, openTab, retitleTab, tabs } from '../../state/workspace';
 import { CompletionReader } from './completion';
 import { explainStatement, planEntry, type PlanEntry } from './plans';
 import { SessionLink, delay, type Target } from './session';
@@ -140,11 +140,17 @@ export class QueryTab extends SessionLink {
   }
 
   /** Opens a table's rows for viewing and editing (View/Edit Data). */
-  async viewData(info: TableInfo, request: ViewRequest): Promise<void> {
+  /** Shows a table's rows in this tab; NAMED: the tab opened for them takes the table's name. */
+  async viewData(info: TableInfo, request: ViewRequest, named = false): Promise<void> {
     const sid = this.sid;
     if (!sid || this.running) return;
     await this.schemaLoad;
     this.editor?.clearError();
+    // rows come in key order unless asked otherwise: an edited row stays where it was after Save
+    if (!request.order_by?.length && info.primary_key.length) {
+      request = { ...request, order_by: info.primary_key.map((column) => ({ column, desc: false })) };
+    }
+    if (named) retitleTab(this.id, distinctTitle(`${info.schema}.${info.table} on ${this.target.serverName}`, this.id), 'table');
     await this.startingRun(async () => {
       const answer = await this.call(() => viewTable(sid, request));
       if (!answer) return;
@@ -278,9 +284,16 @@ export function findTab(id: string): QueryTab | undefined {
   return queryTabs.value.find((t) => t.id === id);
 }
 
+/** BASE, or BASE (2), (3)...: no two open tabs share a name. */
+function distinctTitle(base: string, self: string): string {
+  const taken = new Set(tabs.value.filter((t) => t.id !== self).map((t) => t.title));
+  if (!taken.has(base)) return base;
+  for (let n = 2; ; n++) if (!taken.has(`${base} (${n})`)) return `${base} (${n})`;
+}
+
 export function register(tab: QueryTab): void {
   queryTabs.value = [...queryTabs.value, tab];
-  openTab({ id: tab.id, kind: 'query', title: tab.title, icon: 'query' });
+  openTab({ id: tab.id, kind: 'query', title: distinctTitle(tab.title, tab.id), icon: 'query' });
 }
 
 function unregister(tab: QueryTab): void {

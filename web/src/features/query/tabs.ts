@@ -34,13 +34,18 @@ export function openQueryTab(server: Server, database: string | null, sql = ''):
  * rows of SCHEMA.TABLE (the first LIMIT of them when given). A tab whose
  * session did not open says why itself.
  */
-export async function openTableData(server: Server, database: string, schema: string, table: string, limit?: number): Promise<void> {
+export async function openTableData(server: Server, database: string, schema: string, table: string, limit?: number, last = false): Promise<void> {
   const { tab, opened } = startTab(server, database, '');
   await opened;
   if (!tab.sid) return;
   try {
     const info = await tableInfo(server.id, database, schema, table);
-    await tab.viewData(info, { schema: info.schema, table: info.table, limit });
+    if (last && info.primary_key.length === 0) {
+      showToast(`${info.schema}.${info.table} has no primary key, so its rows have no last ones: showing the first ${limit ?? 100} instead.`);
+    }
+    // the last rows: the key's order reversed
+    const order_by = last && info.primary_key.length ? info.primary_key.map((column) => ({ column, desc: true })) : undefined;
+    await tab.viewData(info, { schema: info.schema, table: info.table, limit, order_by }, true);
   } catch (err) {
     showToast(errorMessage(err), 'error');
   }

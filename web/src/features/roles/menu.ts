@@ -4,7 +4,7 @@
 import type { Action } from '../servers/action';
 import { databaseOf, parentPath, pathSteps } from '../../lib/objectPath';
 import { isCollection, type Entry } from '../browser/explorerModel';
-import { roleDialog } from './state';
+import { isRoleKind, roleDialog } from './state';
 
 export type RoleActionId = 'create-role' | 'role-properties' | 'grant-wizard' | 'logical-replication' | 'effective-privileges' | 'membership-graph' | 'default-privileges';
 
@@ -22,12 +22,11 @@ export function isRoleAction(id: string): id is RoleActionId {
   return id in ROLE_ACTIONS;
 }
 
-const ROLE_KINDS = new Set(['login_role', 'group_role']);
 /** Objects the wizard grants on, by tree kind. */
 const GRANTABLE = new Set(['database', 'schema', 'table', 'view', 'materialized_view', 'sequence', 'function', 'procedure', 'foreign_table']);
 
 export function isRoleNode(entry: Entry | null): boolean {
-  return entry?.kind === 'object' && ROLE_KINDS.has(entry.node.kind);
+  return entry?.kind === 'object' && isRoleKind(entry.node.kind);
 }
 
 export function canRunRole(id: RoleActionId, entry: Entry | null): boolean {
@@ -36,7 +35,7 @@ export function canRunRole(id: RoleActionId, entry: Entry | null): boolean {
     return entry?.kind === 'object' && entry.server.connected && isCollection(entry.node) && entry.node.path === '/roles';
   }
   if (entry?.kind !== 'object' || !entry.server.connected) return false;
-  if (id === 'role-properties') return ROLE_KINDS.has(entry.node.kind);
+  if (id === 'role-properties') return isRoleKind(entry.node.kind);
   if (id === 'logical-replication') return entry.node.kind === 'database';
   if (id === 'default-privileges') return !isCollection(entry.node) && (entry.node.kind === 'database' || entry.node.kind === 'schema');
   if (id === 'effective-privileges') return !isCollection(entry.node) && (GRANTABLE.has(entry.node.kind) || entry.node.kind === 'type' || entry.node.kind === 'domain');

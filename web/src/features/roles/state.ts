@@ -14,6 +14,11 @@ export type RoleDialogState =
 
 export const roleDialog = signal<RoleDialogState | null>(null);
 
+/** The tree's kinds of role: a login role and a group role. */
+export function isRoleKind(kind: string): boolean {
+  return kind === 'login_role' || kind === 'group_role';
+}
+
 export function closeRoleDialog(): void {
   roleDialog.value = null;
 }

@@ -2,10 +2,12 @@
 import type { JSX } from 'preact';
 import { explorerDialog } from '../../state/servers';
 import { DropDialog } from '../browser/DropDialog';
+import { isRoleKind, roleDialog } from '../roles/state';
 import { DeleteDialog } from './DeleteDialog';
 import { GroupDialog } from './GroupDialog';
 import { ImportDialog } from './ImportDialog';
 import { PasswordDialog } from './PasswordDialog';
+import { RestorePointDialog } from './RestorePointDialog';
 import { ServerDialog } from './ServerDialog';
 
 const close = () => {
@@ -30,14 +32,26 @@ export function ExplorerDialogs(): JSX.Element | null {
     case 'drop':
       return (
         <DropDialog
-          key={`${d.server.id}:${d.node.path}:${d.cascade}`}
+          key={`${d.server.id}:${d.node.path}:${d.cascade}:${d.force ?? false}`}
           server={d.server}
           node={d.node}
           cascade={d.cascade}
-          onCascade={() => (explorerDialog.value = { ...d, cascade: true })}
+          force={d.force ?? false}
+          onCascade={() => {
+            if (isRoleKind(d.node.kind)) {
+              // a role has no CASCADE: what it owns is reassigned or dropped in every database first
+              explorerDialog.value = null;
+              roleDialog.value = { dialog: 'drop', server: d.server, node: d.node };
+            } else {
+              explorerDialog.value = { ...d, cascade: true };
+            }
+          }}
+          onForce={() => (explorerDialog.value = { ...d, force: true })}
           onClose={close}
         />
       );
+    case 'restore-point':
+      return <RestorePointDialog key={d.server.id} server={d.server} onClose={close} />;
     default:
       return null;
   }

@@ -1,7 +1,9 @@
 // What the explorer's toolbar, context menu and keys can do to a node.
-import { exportUrl, type Server } from '../../api/servers';
+import { releaseDatabase } from '../../api/objects';
+import { exportUrl, runServerAction, type Server, type ServerAction } from '../../api/servers';
 import { databaseOf, parentPath, relationOf } from '../../lib/objectPath';
 import {
+  collapseObject,
   connect,
   disconnect,
   explorerDialog,
@@ -11,6 +13,7 @@ import {
   refreshObjects,
   reloadObjects,
 } from '../../state/servers';
+import { showToast } from '../../state/toasts';
 import type { Action } from './action';
 import { explorerModel, isCollection, type Entry } from '../browser/explorerModel';
 import { refreshObjectAt } from '../browser/objectPanel';
@@ -35,8 +38,15 @@ export type ActionId =
   | 'dashboard'
   | 'view-all'
   | 'view-100'
+  | 'view-last-100'
   | 'drop'
   | 'drop-cascade'
+  | 'drop-force'
+  | 'disconnect-database'
+  | 'reload-configuration'
+  | 'restore-point'
+  | 'pause-replay'
+  | 'resume-replay'
   | DdlActionId
   | JobActionId
   | RoleActionId
@@ -56,8 +66,15 @@ export const ACTIONS: Record<ActionId, Action<ActionId>> = {
   dashboard: { id: 'dashboard', label: 'Dashboard', icon: 'activity', key: 'Alt+Shift+D' },
   'view-all': { id: 'view-all', label: 'All Rows', icon: 'table', group: 'View/Edit Data' },
   'view-100': { id: 'view-100', label: 'First 100 Rows', icon: 'table', group: 'View/Edit Data' },
+  'view-last-100': { id: 'view-last-100', label: 'Last 100 Rows', icon: 'table', group: 'View/Edit Data' },
   drop: { id: 'drop', label: 'Drop…', icon: 'trash', key: 'Delete' },
   'drop-cascade': { id: 'drop-cascade', label: 'Drop Cascade…', icon: 'trash' },
+  'drop-force': { id: 'drop-force', label: 'Drop (Force)…', icon: 'trash' },
+  'disconnect-database': { id: 'disconnect-database', label: 'Disconnect Database', icon: 'unplug' },
+  'reload-configuration': { id: 'reload-configuration', label: 'Reload Configuration', icon: 'refresh' },
+  'restore-point': { id: 'restore-point', label: 'Add Named Restore Point…', icon: 'bookmark' },
+  'pause-replay': { id: 'pause-replay', label: 'Pause WAL Replay', icon: 'pause' },
+  'resume-replay': { id: 'resume-replay', label: 'Resume WAL Replay', icon: 'play' },
   ...DDL_ACTIONS,
   ...JOB_ACTIONS,
   ...ROLE_ACTIONS,
@@ -82,20 +99,52 @@ function dataTarget(entry: Entry | null): { server: Server; database: string; sc
   return database !== null && relation ? { server: entry.server, database, ...relation } : null;
 }
 
-/** Objects inside a database can be dropped; a database itself is dropped from the query tool. */
+/** Objects inside a database, databases themselves, and the server's roles and tablespaces can be dropped. */
 function droppable(entry: Entry | null): entry is Extract<Entry, { kind: 'object' }> {
   if (entry?.kind !== 'object' || isCollection(entry.node)) return false;
-  // objects in a database, and the server's roles and tablespaces
-  return (entry.node.kind !== 'database' && databaseOf(entry.node.path) !== null) || isRoleNode(entry) || entry.node.kind === 'tablespace';
+  return databaseOf(entry.node.path) !== null || isRoleNode(entry) || entry.node.kind === 'tablespace';
 }
 
-function viewData(entry: Entry | null, limit?: number): void {
+function isDatabase(entry: Entry | null): entry is Extract<Entry, { kind: 'object' }> {
+  return entry?.kind === 'object' && entry.node.kind === 'database' && !isCollection(entry.node);
+}
+
+function viewData(entry: Entry | null, limit?: number, last = false): void {
   const target = dataTarget(entry);
-  if (target) void import('../query/tabs').then((m) => m.openTableData(target.server, target.database, target.schema, target.table, limit));
+  if (target) void import('../query/tabs').then((m) => m.openTableData(target.server, target.database, target.schema, target.table, limit, last));
 }
 
-function drop(entry: Entry | null, cascade: boolean): void {
-  if (droppable(entry)) explorerDialog.value = { kind: 'drop', server: entry.server, node: entry.node, cascade };
+function drop(entry: Entry | null, cascade: boolean, force = false): void {
+  if (droppable(entry)) explorerDialog.value = { kind: 'drop', server: entry.server, node: entry.node, cascade, force };
+}
+
+const ACTION_DONE: Record<Exclude<ServerAction, 'restore_point'>, string> = {
+  reload_configuration: 'reloaded its configuration',
+  pause_replay: 'paused WAL replay',
+  resume_replay: 'resumed WAL replay',
+};
+
+/** A server action from its menu: PostgreSQL's answer, or its refusal, in a toast. */
+function serverAction(entry: Entry | null, action: Exclude<ServerAction, 'restore_point'>): void {
+  if (entry?.kind !== 'server') return;
+  const { server } = entry;
+  void runServerAction(server.id, action).then(
+    () => showToast(`${server.name} ${ACTION_DONE[action]}.`),
+    (err: unknown) => showToast(`${server.name}: ${String((err as Error).message ?? err)}`, 'error'),
+  );
+}
+
+/** Closes the tree's connections to a database and folds it: it opens again on the next expand. */
+function disconnectDatabase(entry: Entry | null): void {
+  if (!isDatabase(entry)) return;
+  const name = databaseOf(entry.node.path)!;
+  void releaseDatabase(entry.server.id, name).then(
+    () => {
+      collapseObject(entry.server.id, entry.node.path);
+      showToast(`Disconnected from ${name}: Tusk's tree keeps no connection to it until you open it again.`);
+    },
+    (err: unknown) => showToast(`Could not disconnect from ${name}: ${String((err as Error).message ?? err)}`, 'error'),
+  );
 }
 
 function openQueryTool(entry: Entry | null): void {
@@ -123,10 +172,21 @@ export function canRun(id: ActionId, entry: Entry | null): boolean {
       return queryTarget(entry) !== null;
     case 'view-all':
     case 'view-100':
+    case 'view-last-100':
       return dataTarget(entry) !== null;
     case 'drop':
-    case 'drop-cascade':
       return droppable(entry);
+    case 'drop-cascade':
+      // a database has no CASCADE; Drop (Force) ends its sessions instead
+      return droppable(entry) && !isDatabase(entry);
+    case 'reload-configuration':
+    case 'restore-point':
+    case 'pause-replay':
+    case 'resume-replay':
+      return entry?.kind === 'server' && entry.server.connected;
+    case 'drop-force':
+    case 'disconnect-database':
+      return isDatabase(entry) && entry.server.connected;
     default:
       if (id === 'properties' && isRoleNode(entry)) return false;
       return isDdlAction(id) ? canRunDdl(id, entry) : isJobAction(id) ? canRunJob(id, entry) : isRoleAction(id) ? canRunRole(id, entry) : isErdAction(id) ? canRunErd(entry) : true;
@@ -211,8 +271,15 @@ export function runAction(id: ActionId, entry: Entry | null): void {
     },
     'view-all': () => viewData(entry),
     'view-100': () => viewData(entry, 100),
+    'view-last-100': () => viewData(entry, 100, true),
     drop: () => drop(entry, false),
     'drop-cascade': () => drop(entry, true),
+    'drop-force': () => drop(entry, false, true),
+    'disconnect-database': () => disconnectDatabase(entry),
+    'reload-configuration': () => serverAction(entry, 'reload_configuration'),
+    'restore-point': () => server && (explorerDialog.value = { kind: 'restore-point', server }),
+    'pause-replay': () => serverAction(entry, 'pause_replay'),
+    'resume-replay': () => serverAction(entry, 'resume_replay'),
   };
   run[id]();
 }
@@ -226,7 +293,12 @@ export function menuActions(entry: Entry): Array<ActionId | 'separator'> {
       return ['add-server', 'separator', 'edit', 'delete', 'separator', 'refresh'];
     case 'server':
       return [
-        ...(entry.server.connected ? (['query-tool', 'dashboard', 'separator', 'create-database', 'create-role', 'separator', 'backup-server', 'membership-graph', 'separator'] as const) : []),
+        ...(entry.server.connected
+          ? ([
+              'query-tool', 'dashboard', 'separator', 'create-database', 'create-role', 'separator', 'backup-server', 'membership-graph', 'separator',
+              'reload-configuration', 'restore-point', 'pause-replay', 'resume-replay', 'separator',
+            ] as const)
+          : []),
         entry.server.connected ? 'disconnect' : 'connect',
         'separator',
         ...(entry.server.owned ? (['edit', 'delete', 'separator'] as const) : []),
@@ -241,16 +313,16 @@ export function menuActions(entry: Entry): Array<ActionId | 'separator'> {
 function objectMenu(entry: Entry): Array<ActionId | 'separator'> {
   const ddl = ddlMenuGroups(entry);
   const groups: ActionId[][] = [
-    (['query-tool', 'view-all', 'view-100'] as const).filter((id) => canRun(id, entry)),
+    (['query-tool', 'view-all', 'view-100', 'view-last-100'] as const).filter((id) => canRun(id, entry)),
     entry.kind === 'object' && entry.node.kind === 'database' && canRun('dashboard', entry) ? ['dashboard'] : [],
     erdMenu(entry),
     [...ddl.create, ...(canRunRole('create-role', entry) ? (['create-role'] as const) : [])],
     ddl.maintenance,
     ddl.scripts,
     [...jobMenu(entry), ...roleMenu(entry)],
-    [...ddl.tools, 'refresh'],
+    [...ddl.tools, 'refresh', ...(canRun('disconnect-database', entry) ? (['disconnect-database'] as const) : [])],
     isRoleNode(entry) ? ['role-properties'] : ddl.properties,
-    (['drop', 'drop-cascade'] as const).filter((id) => canRun(id, entry)),
+    (['drop', 'drop-cascade', 'drop-force'] as const).filter((id) => canRun(id, entry)),
   ];
   return groups.filter((g) => g.length > 0).flatMap((g, i): Array<ActionId | 'separator'> => (i === 0 ? g : ['separator', ...g]));
 }
