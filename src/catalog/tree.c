@@ -371,22 +371,62 @@ bool catalog_children(const pgpool_ref *pg, const char *path, const char *db_res
 
 /* ---- DDL ---- */
 
+/* One object's DDL, read on one borrowed connection. */
+struct ddl_read {
+	const catalog_kind *k;
+	const char *more; /* the kind's query for this server version, or NULL */
+	const char *const *params;
+	str *out;
+	pg_error *pgerr;
+};
+
 /* Runs one DDL query and appends its rows, one statement each. */
-static bool ddl_part(const pgpool_ref *pg, const catalog_walk *w, const char *sql, int nparams,
-		     const char *const *params, str *out, pg_error *pgerr, tusk_err *err)
+static bool ddl_part(PGconn *conn, const struct ddl_read *d, const char *sql, tusk_err *err)
 {
-	PGresult *r = pgpool_query(pg, w->db, sql, nparams, params, pgerr, err);
-	if (!r)
-		return false;
-	for (int i = 0; i < PQntuples(r); i++)
+	static const Oid text[3] = {25, 25, 25}; /* the names are text, as on the pool's statements */
+	PGresult *r = PQexecParams(conn, sql, d->k->nparams, text, d->params, NULL, NULL, 0);
+	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+	if (!ok) {
+		pg_error local;
+		pg_error_fill(d->pgerr ? d->pgerr : &local, r, conn);
+		err_set(err, PQstatus(conn) == CONNECTION_OK ? ERR_QUERY_FAILED : ERR_CONNECTION_LOST, "%s",
+			(d->pgerr ? d->pgerr : &local)->message);
+	}
+	for (int i = 0; ok && i < PQntuples(r); i++)
 		if (!PQgetisnull(r, i, 0))
-			str_appendf(out, "%s\n", PQgetvalue(r, i, 0));
+			str_appendf(d->out, "%s\n", PQgetvalue(r, i, 0));
 	PQclear(r);
-	return true;
+	return ok;
+}
+
+/* The kind's queries in one read-only transaction whose search_path is
+ * empty: PostgreSQL then names every object outside pg_catalog with its
+ * schema (pg_get_viewdef, pg_get_functiondef, pg_get_expr, format_type,
+ * regproc...), so the DDL applies with an empty search_path, as
+ * pg_dump's does. */
+static bool read_ddl(void *ctx, PGconn *conn, tusk_err *err)
+{
+	const struct ddl_read *d = ctx;
+	PGresult *r = PQexec(conn, "BEGIN READ ONLY; SET LOCAL search_path = ''");
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok) {
+		pg_error local;
+		pg_error_fill(d->pgerr ? d->pgerr : &local, r, conn);
+		err_set(err, ERR_QUERY_FAILED, "%s", (d->pgerr ? d->pgerr : &local)->message);
+	}
+	PQclear(r);
+	for (int i = 0; ok && d->k->ddl[i]; i++)
+		ok = ddl_part(conn, d, d->k->ddl[i], err);
+	if (ok && d->more)
+		ok = ddl_part(conn, d, d->more, err);
+	PQclear(PQexec(conn, ok ? "COMMIT" : "ROLLBACK"));
+	return ok;
 }
 
 bool catalog_ddl(const pgpool_ref *pg, const char *path, str *out, pg_error *pgerr, tusk_err *err)
 {
+	if (pgerr)
+		memset(pgerr, 0, sizeof(*pgerr));
 	catalog_walk w;
 	if (!walk_object(path, &w, "; DDL belongs to its members", err))
 		return false;
@@ -397,11 +437,10 @@ bool catalog_ddl(const pgpool_ref *pg, const char *path, str *out, pg_error *pge
 		err_set(err, ERR_DDL_UNAVAILABLE, "Tusk cannot write the DDL of a %s yet.", k->kind);
 	else if (!(ok = member_params(&w, k->nparams, params)))
 		err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
-	for (int i = 0; ok && k->ddl[i]; i++)
-		ok = ddl_part(pg, &w, k->ddl[i], k->nparams, params, out, pgerr, err);
-	const char *more = ok && k->ddl_more ? k->ddl_more(pgpool_server_version(pg)) : NULL;
-	if (more)
-		ok = ddl_part(pg, &w, more, k->nparams, params, out, pgerr, err);
+	if (ok) {
+		struct ddl_read d = {k, k->ddl_more ? k->ddl_more(pgpool_server_version(pg)) : NULL, params, out, pgerr};
+		ok = pgpool_with_conn(pg, w.db, read_ddl, &d, err);
+	}
 	if (ok && out->len == 0) {
 		ok = false;
 		err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
