@@ -22,15 +22,21 @@ static const char schema_props[] =
 	 "(SELECT count(*) FROM pg_catalog.pg_class c WHERE c.relnamespace = s.oid AND c.relkind IN ('r', 'p')) AS tables "
 	 "FROM pg_catalog.pg_namespace s WHERE s.nspname = $1";
 
+/* A schema initdb made (public: pg_init_privs has its first privileges) is
+ * in every new database: like pg_dump, only its owner, comment and
+ * privileges are written. */
+#define SCHEMA_FROM "pg_catalog.pg_namespace o WHERE o.nspname = $1"
+
+#define INITDB_SCHEMA                                                                                                  \
+	"EXISTS (SELECT FROM pg_catalog.pg_init_privs i WHERE i.objoid = o.oid AND i.classoid = "                       \
+	"'pg_catalog.pg_namespace'::pg_catalog.regclass)"
+
 static const char *const schema_sql[] = {
-	"SELECT format('CREATE SCHEMA %I;', nspname) || format(E'\\nALTER SCHEMA %I OWNER TO %I;', nspname, "
-	"pg_catalog.pg_get_userbyid(nspowner)) FROM pg_catalog.pg_namespace WHERE nspname = $1",
+	"SELECT CASE WHEN " INITDB_SCHEMA " THEN '' ELSE format(E'CREATE SCHEMA %I;\\n', o.nspname) END || "
+	"format('ALTER SCHEMA %I OWNER TO %I;', o.nspname, pg_catalog.pg_get_userbyid(o.nspowner)) FROM " SCHEMA_FROM,
 	"SELECT format('COMMENT ON SCHEMA %I IS %L;', $1, d) FROM pg_catalog.obj_description((SELECT oid FROM "
 	"pg_catalog.pg_namespace WHERE nspname = $1), 'pg_namespace') d WHERE d IS NOT NULL",
-	"SELECT format('GRANT %s ON SCHEMA %I TO %s%s;', a.privilege_type, $1, CASE WHEN a.grantee = 0 THEN 'PUBLIC' "
-	"ELSE quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) END, CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' "
-	"ELSE '' END) FROM pg_catalog.pg_namespace s, pg_catalog.aclexplode(s.nspacl) a WHERE s.nspname = $1 AND "
-	"a.grantee <> s.nspowner ORDER BY a.grantee, a.privilege_type",
+	GRANTS("'SCHEMA'", "'n'", "format('%I', $1)", SCHEMA_FROM, "nspacl", "nspowner", "pg_namespace"),
 	NULL,
 };
 
@@ -118,8 +124,8 @@ static const char *const fdw_sql[] = {
 	OBJ_OWNER("FOREIGN DATA WRAPPER", "format('%I', $1)", FDW_FROM NOT_EXT("pg_catalog.pg_foreign_data_wrapper"),
 		  "fdwowner"),
 	OBJ_COMMENT("FOREIGN DATA WRAPPER", "format('%I', $1)", FDW_FROM, "pg_foreign_data_wrapper"),
-	GRANTS("FOREIGN DATA WRAPPER", "format('%I', $1)", FDW_FROM NOT_EXT("pg_catalog.pg_foreign_data_wrapper"),
-	       "fdwacl", "fdwowner"),
+	GRANTS("'FOREIGN DATA WRAPPER'", "'F'", "format('%I', $1)", FDW_FROM NOT_EXT("pg_catalog.pg_foreign_data_wrapper"),
+	       "fdwacl", "fdwowner", "pg_foreign_data_wrapper"),
 	NULL,
 };
 
@@ -142,7 +148,7 @@ static const char *const foreign_server_sql[] = {
 	"COALESCE(" OPTS("o.srvoptions") ", '')) FROM " SRV_FROM,
 	OBJ_OWNER("SERVER", "format('%I', $2)", SRV_FROM, "srvowner"),
 	OBJ_COMMENT("SERVER", "format('%I', $2)", SRV_FROM, "pg_foreign_server"),
-	GRANTS("FOREIGN SERVER", "format('%I', $2)", SRV_FROM, "srvacl", "srvowner"),
+	GRANTS("'FOREIGN SERVER'", "'S'", "format('%I', $2)", SRV_FROM, "srvacl", "srvowner", "pg_foreign_server"),
 	NULL,
 };
 
@@ -185,8 +191,8 @@ static const char *const language_sql[] = {
 	OBJ_OWNER("LANGUAGE", "format('%I', $1)", LAN_FROM " AND o.lanplcallfoid <> 0" NOT_EXT("pg_catalog.pg_language"),
 		  "lanowner"),
 	OBJ_COMMENT("LANGUAGE", "format('%I', $1)", LAN_FROM NOT_EXT("pg_catalog.pg_language"), "pg_language"),
-	GRANTS("LANGUAGE", "format('%I', $1)", LAN_FROM " AND o.lanplcallfoid <> 0" NOT_EXT("pg_catalog.pg_language"),
-	       "lanacl", "lanowner"),
+	GRANTS("'LANGUAGE'", "'l'", "format('%I', $1)", LAN_FROM " AND o.lanplcallfoid <> 0" NOT_EXT("pg_catalog.pg_language"),
+	       "lanacl", "lanowner", "pg_language"),
 	NULL,
 };
 
@@ -204,36 +210,44 @@ static const char publication_props[] =
 	 "pg_catalog.pg_publication o WHERE o.pubname = $1";
 
 static const char *const publication_sql[] = {
-	"SELECT format('CREATE PUBLICATION %I%s WITH (publish = %L%s);', o.pubname, CASE WHEN o.puballtables THEN "
+	"SELECT format('CREATE PUBLICATION %I%s WITH (publish = %L%s%s);', o.pubname, CASE WHEN o.puballtables THEN "
 	"' FOR ALL TABLES' ELSE '' END, array_to_string(ARRAY[CASE WHEN o.pubinsert THEN 'insert' END, CASE WHEN "
 	"o.pubupdate THEN 'update' END, CASE WHEN o.pubdelete THEN 'delete' END, CASE WHEN o.pubtruncate THEN "
-	"'truncate' END], ', '), CASE WHEN o.pubviaroot THEN ', publish_via_partition_root = true' ELSE '' END) FROM "
-	PUB_FROM,
-	/* column lists and row filters exist from 15: read them through to_jsonb and the view */
-	"SELECT format('ALTER PUBLICATION %I ADD TABLE ONLY %I.%I%s%s;', $1, n.nspname, c.relname, CASE WHEN "
-	"pg_catalog.to_jsonb(pr) ->> 'prattrs' IS NOT NULL THEN ' (' || (SELECT string_agg(quote_ident(a.attname), ', ' "
-	"ORDER BY a.attnum) FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum = ANY "
-	"(string_to_array(pg_catalog.to_jsonb(pr) ->> 'prattrs', ' ')::int2[])) || ')' ELSE '' END, COALESCE((SELECT "
-	"' WHERE (' || (pg_catalog.to_jsonb(pt) ->> 'rowfilter') || ')' FROM pg_catalog.pg_publication_tables pt WHERE "
-	"pt.pubname = $1 AND pt.schemaname = n.nspname AND pt.tablename = c.relname), '')) FROM "
-	"pg_catalog.pg_publication_rel pr JOIN pg_catalog.pg_publication o ON o.oid = pr.prpubid JOIN "
-	"pg_catalog.pg_class c ON c.oid = pr.prrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
-	"o.pubname = $1 ORDER BY n.nspname, c.relname",
+	"'truncate' END], ', '), CASE WHEN o.pubviaroot THEN ', publish_via_partition_root = true' ELSE '' END, "
+	/* generated columns are published from 18 */
+	"CASE WHEN pg_catalog.to_jsonb(o) ->> 'pubgencols' = 's' THEN ', publish_generated_columns = stored' ELSE '' "
+	"END) FROM " PUB_FROM,
 	OBJ_OWNER("PUBLICATION", "format('%I', $1)", PUB_FROM, "pubowner"),
 	OBJ_COMMENT("PUBLICATION", "format('%I', $1)", PUB_FROM, "pg_publication"),
 	NULL,
 };
 
-/* whole schemas in a publication: from PostgreSQL 15 */
-static const char *const publication_schemas_sql =
-	"SELECT format('ALTER PUBLICATION %I ADD TABLES IN SCHEMA %I;', $1, n.nspname) FROM "
-	"pg_catalog.pg_publication_namespace pn JOIN pg_catalog.pg_publication o ON o.oid = pn.pnpubid JOIN "
-	"pg_catalog.pg_namespace n ON n.oid = pn.pnnspid WHERE o.pubname = $1 ORDER BY 1";
+/* Its tables, each added after as pg_dump does ("ADD TABLE ONLY"). */
+#define PUB_TABLES                                                                                                     \
+	"SELECT format('ALTER PUBLICATION %I ADD TABLE ONLY %I.%I;', $1, n.nspname, c.relname) FROM "                   \
+	"pg_catalog.pg_publication_rel pr JOIN pg_catalog.pg_publication o ON o.oid = pr.prpubid JOIN "                 \
+	"pg_catalog.pg_class c ON c.oid = pr.prrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "   \
+	"o.pubname = $1"
 
-/* Whole schemas in a publication: from PostgreSQL 15 on. */
+/* up to 14: whole tables */
+static const char publication_tables_sql[] = PUB_TABLES " ORDER BY n.nspname, c.relname";
+
+/* from 15: a table's column list and row filter, and whole schemas */
+static const char publication_parts_sql[] =
+	"SELECT x.s FROM (SELECT format('ALTER PUBLICATION %I ADD TABLE ONLY %I.%I%s%s;', $1, n.nspname, c.relname, "
+	"(SELECT ' (' || string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum) || ')' FROM "
+	"pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum = ANY (pr.prattrs::pg_catalog.int2[])), "
+	"' WHERE (' || pg_catalog.pg_get_expr(pr.prqual, pr.prrelid) || ')') AS s, 1 AS k, n.nspname AS sn, "
+	"c.relname AS rn FROM pg_catalog.pg_publication_rel pr JOIN pg_catalog.pg_publication o ON o.oid = pr.prpubid "
+	"JOIN pg_catalog.pg_class c ON c.oid = pr.prrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE o.pubname = $1 UNION ALL SELECT format('ALTER PUBLICATION %I ADD TABLES IN SCHEMA %I;', $1, n.nspname), "
+	"2, n.nspname, '' FROM pg_catalog.pg_publication_namespace pn JOIN pg_catalog.pg_publication o ON "
+	"o.oid = pn.pnpubid JOIN pg_catalog.pg_namespace n ON n.oid = pn.pnnspid WHERE o.pubname = $1) x "
+	"ORDER BY x.k, x.sn, x.rn";
+
 static const char *publication_ddl_more(int server_version)
 {
-	return server_version >= 150000 ? publication_schemas_sql : NULL;
+	return server_version >= 150000 ? publication_parts_sql : publication_tables_sql;
 }
 
 /* ---- subscription ---- */

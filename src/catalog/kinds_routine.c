@@ -4,7 +4,7 @@
 
 /* ---- function ---- */
 
-static const catalog_listing function_list = LISTING("functions", "Functions", CATALOG_AT_SCHEMA, PROC_LIST("p.prokind = 'f' AND p.prorettype <> 'pg_catalog.trigger'::regtype "
+static const catalog_listing function_list = LISTING("functions", "Functions", CATALOG_AT_SCHEMA, PROC_LIST("p.prokind IN ('f', 'w') AND p.prorettype <> 'pg_catalog.trigger'::regtype "
 		   "AND p.prorettype <> 'pg_catalog.event_trigger'::regtype"), NULL, "pg_proc", COLUMNS(OWNER("proowner"), {"returns", "pg_catalog.pg_get_function_result(x.oid)"}, LANGUAGE,
 		 COMMENT("pg_proc")), NULL, false);
 
@@ -25,7 +25,7 @@ static const char function_stats[] =
 static const char function_search[] =
 	"SELECT n.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', NULL, "
 	 "p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')' FROM pg_catalog.pg_proc p "
-	 "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind = 'f' AND p.prorettype NOT IN "
+	 "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind IN ('f', 'w') AND p.prorettype NOT IN "
 	 "('pg_catalog.trigger'::regtype, 'pg_catalog.event_trigger'::regtype) AND p.proname ILIKE $1";
 
 static const char *const function_sql[] = {
@@ -36,6 +36,9 @@ static const char *const function_sql[] = {
 	"SELECT format('COMMENT ON %s %I.%s IS %L;', CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, $1, "
 	"format('%I', p.proname) || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', d) FROM "
 	"pg_catalog.pg_proc p, pg_catalog.obj_description(p.oid, 'pg_proc') d WHERE p.oid = " PROC " AND d IS NOT NULL",
+	GRANTS("CASE o.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END", "'f'", "format('%I.%I(%s)', $1, "
+	       "o.proname, pg_catalog.pg_get_function_identity_arguments(o.oid))",
+	       "pg_catalog.pg_proc o WHERE o.oid = " PROC, "proacl", "proowner", "pg_proc"),
 	NULL,
 };
 
@@ -85,6 +88,7 @@ static const char *const aggregate_sql[] = {
 	"FROM pg_catalog.pg_aggregate a JOIN pg_catalog.pg_proc p ON p.oid = a.aggfnoid WHERE p.oid = " PROC,
 	OBJ_OWNER("AGGREGATE", AGG_WHAT, AGG_FROM, "proowner"),
 	OBJ_COMMENT("AGGREGATE", AGG_WHAT, AGG_FROM, "pg_proc"),
+	GRANTS("'FUNCTION'", "'f'", AGG_WHAT, AGG_FROM, "proacl", "proowner", "pg_proc"),
 	NULL,
 };
 
