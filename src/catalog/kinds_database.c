@@ -3,9 +3,11 @@
 #include "catalog/kinds.h"
 
 static const char *const schema_children[] = {
-	"tables",    "views",           "materialized_views", "foreign_tables",   "sequences",        "functions",
-	"procedures", "trigger_functions", "aggregates",       "types",            "domains",          "collations",
-	"operators", "fts_configurations", "fts_dictionaries", "fts_parsers",     "fts_templates",    NULL};
+	"tables",           "views",           "materialized_views", "foreign_tables",   "sequences",
+	"functions",        "procedures",      "trigger_functions",  "aggregates",       "types",
+	"domains",          "collations",      "operators",          "operator_classes", "operator_families",
+	"fts_configurations", "fts_dictionaries", "fts_parsers",      "fts_templates",    "schema_default_privileges",
+	NULL};
 
 static const char *const fdw_children[] = {"foreign_servers", NULL};
 
@@ -65,7 +67,8 @@ static const char *const extension_sql[] = {
 
 static const catalog_listing cast_list = LISTING("casts", "Casts", CATALOG_AT_DATABASE, "SELECT pg_catalog.format_type(castsource, NULL) || '->' || pg_catalog.format_type(casttarget, NULL), "
 	 "pg_catalog.format_type(castsource, NULL) || ' -> ' || pg_catalog.format_type(casttarget, NULL), "
-	 "oid < 16384, oid FROM pg_catalog.pg_cast", NULL, "pg_cast", COLUMNS({"context", "CASE o.castcontext WHEN 'e' THEN 'explicit' WHEN 'a' THEN 'assignment' "
+	 "oid < 16384 OR EXISTS (SELECT FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_cast'::regclass "
+	 "AND d.objid = pg_cast.oid AND d.deptype = 'i'), oid FROM pg_catalog.pg_cast", NULL, "pg_cast", COLUMNS({"context", "CASE o.castcontext WHEN 'e' THEN 'explicit' WHEN 'a' THEN 'assignment' "
 			     "ELSE 'implicit' END"},
 		 COMMENT("pg_cast")), NULL, false);
 
@@ -280,6 +283,114 @@ static const char *const subscription_sql[] = {
 	NULL,
 };
 
+/* ---- access_method ---- */
+
+static const catalog_listing access_method_list = LISTING("access_methods", "Access Methods", CATALOG_AT_DATABASE,
+	"SELECT amname, amname || CASE amtype WHEN 'i' THEN ' (index)' WHEN 't' THEN ' (table)' ELSE '' END, oid < 16384 "
+	"OR " EXTENSION_MEMBER("oid", "pg_am") ", oid FROM pg_catalog.pg_am", NULL, "pg_am",
+	COLUMNS({"type", "CASE o.amtype WHEN 'i' THEN 'index' WHEN 't' THEN 'table' END"},
+		{"handler", "o.amhandler::regproc::text"}, COMMENT("pg_am")), NULL, false);
+
+static const char access_method_props[] =
+	"SELECT o.amname AS name, o.oid::text AS oid, CASE o.amtype WHEN 'i' THEN 'index' WHEN 't' THEN 'table' END AS "
+	"type, o.amhandler::regproc::text AS handler, o.oid < 16384 AS system, pg_catalog.obj_description(o.oid, "
+	"'pg_am') AS comment FROM pg_catalog.pg_am o WHERE o.amname = $1";
+
+#define AM_FROM "pg_catalog.pg_am o WHERE o.amname = $1"
+
+static const char *const access_method_sql[] = {
+	EXT_LINE("pg_catalog.pg_am") AM_FROM ") q WHERE e IS NOT NULL",
+	"SELECT format('-- %s is built into PostgreSQL', $1) FROM " AM_FROM " AND o.oid < 16384",
+	"SELECT format('CREATE ACCESS METHOD %I TYPE %s HANDLER %s;', o.amname, CASE o.amtype WHEN 'i' THEN 'INDEX' "
+	"ELSE 'TABLE' END, o.amhandler::pg_catalog.regproc) FROM " AM_FROM " AND o.oid >= 16384"
+	NOT_EXT("pg_catalog.pg_am"),
+	OBJ_COMMENT("ACCESS METHOD", "format('%I', $1)", AM_FROM NOT_EXT("pg_catalog.pg_am"), "pg_am"),
+	NULL,
+};
+
+/* ---- transform ---- */
+
+/* named "type (language)" */
+#define TRF_NAME "pg_catalog.format_type(o.trftype, NULL) || ' (' || l.lanname || ')'"
+
+#define TRF_OID                                                                                                        \
+	"(SELECT o.oid FROM pg_catalog.pg_transform o JOIN pg_catalog.pg_language l ON l.oid = o.trflang WHERE "         \
+	TRF_NAME " = $1)"
+
+static const catalog_listing transform_list = LISTING("transforms", "Transforms", CATALOG_AT_DATABASE,
+	"SELECT " TRF_NAME ", " TRF_NAME ", " EXTENSION_MEMBER("o.oid", "pg_transform") ", o.oid FROM "
+	"pg_catalog.pg_transform o JOIN pg_catalog.pg_language l ON l.oid = o.trflang", NULL, "pg_transform",
+	COLUMNS(COMMENT("pg_transform")), NULL, false);
+
+static const char transform_props[] =
+	"SELECT pg_catalog.format_type(o.trftype, NULL) AS type, (SELECT lanname FROM pg_catalog.pg_language WHERE oid = "
+	"o.trflang) AS language, o.oid::text AS oid, NULLIF(o.trffromsql, 0)::regprocedure::text AS from_sql, "
+	"NULLIF(o.trftosql, 0)::regprocedure::text AS to_sql, pg_catalog.obj_description(o.oid, 'pg_transform') AS "
+	"comment FROM pg_catalog.pg_transform o WHERE o.oid = " TRF_OID;
+
+#define TRF_FROM "pg_catalog.pg_transform o WHERE o.oid = " TRF_OID
+#define TRF_WHAT                                                                                                       \
+	"format('FOR %s LANGUAGE %I', pg_catalog.format_type(o.trftype, NULL), (SELECT lanname FROM "                   \
+	"pg_catalog.pg_language WHERE oid = o.trflang))"
+
+static const char *const transform_sql[] = {
+	"SELECT format('CREATE TRANSFORM %s (%s);', " TRF_WHAT ", array_to_string(ARRAY[CASE WHEN o.trffromsql <> 0 "
+	"THEN 'FROM SQL WITH FUNCTION ' || o.trffromsql::pg_catalog.regprocedure END, CASE WHEN o.trftosql <> 0 THEN "
+	"'TO SQL WITH FUNCTION ' || o.trftosql::pg_catalog.regprocedure END], ', ')) FROM " TRF_FROM,
+	OBJ_COMMENT("TRANSFORM", TRF_WHAT, TRF_FROM, "pg_transform"),
+	NULL,
+};
+
+/* ---- default_privilege, schema_default_privilege ---- */
+
+/* ALTER DEFAULT PRIVILEGES of one role for one kind of object, everywhere
+ * (the database's) or in one schema, named "tables for role"; like pg_dump,
+ * the changes from what PostgreSQL grants by itself (acldefault) everywhere,
+ * from nothing in a schema. d is the pg_default_acl row. */
+#define DEFACL_WORD                                                                                                    \
+	"CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions' WHEN 'T' THEN " \
+	"'types' WHEN 'n' THEN 'schemas' END"
+
+#define DEFACL_NAME DEFACL_WORD " || ' for ' || pg_catalog.pg_get_userbyid(d.defaclrole)"
+
+#define DEFACL_IN_SCHEMA                                                                                               \
+	" JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace WHERE n.nspname = $1"
+
+#define DEFACL_SQL(where, name)                                                                                        \
+	"SELECT CASE WHEN x.add THEN format('ALTER DEFAULT PRIVILEGES FOR ROLE %I%s GRANT %s ON %s TO %s%s;', "         \
+	"pg_catalog.pg_get_userbyid(d.defaclrole), s.clause, x.privilege_type, upper(" DEFACL_WORD "), x.who, CASE "    \
+	"WHEN x.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END) ELSE format('ALTER DEFAULT PRIVILEGES FOR ROLE "  \
+	"%I%s REVOKE %s ON %s FROM %s;', pg_catalog.pg_get_userbyid(d.defaclrole), s.clause, x.privilege_type, upper(" \
+	DEFACL_WORD "), x.who) END FROM pg_catalog.pg_default_acl d CROSS JOIN LATERAL (SELECT CASE WHEN "             \
+	"d.defaclnamespace = 0 THEN '' ELSE format(' IN SCHEMA %I', (SELECT nspname FROM pg_catalog.pg_namespace "      \
+	"WHERE oid = d.defaclnamespace)) END AS clause, CASE WHEN d.defaclnamespace = 0 THEN pg_catalog.acldefault("  \
+	"CASE d.defaclobjtype WHEN 'S' THEN 's' ELSE d.defaclobjtype END, d.defaclrole) ELSE "                         \
+	"NULL::pg_catalog.aclitem[] END AS start) s CROSS JOIN LATERAL (" ACL_CHANGES("s.start", "d.defaclacl") ") x " \
+	where " AND " DEFACL_NAME " = " name " ORDER BY x.add, x.grantee, x.privilege_type"
+
+#define DEFACL_PROPS(where, name)                                                                                      \
+	"SELECT pg_catalog.pg_get_userbyid(d.defaclrole) AS role, (SELECT nspname FROM pg_catalog.pg_namespace WHERE "  \
+	"oid = d.defaclnamespace) AS schema, " DEFACL_WORD " AS objects, d.oid::text AS oid, d.defaclacl::text AS "      \
+	"privileges FROM pg_catalog.pg_default_acl d" where " AND " DEFACL_NAME " = " name
+
+static const catalog_listing default_privilege_list = LISTING("default_privileges", "Default Privileges",
+	CATALOG_AT_DATABASE, "SELECT " DEFACL_NAME ", " DEFACL_NAME ", false, d.oid FROM pg_catalog.pg_default_acl d "
+	"WHERE d.defaclnamespace = 0", NULL, NULL, NO_COLUMNS, NULL, false);
+
+static const char *const default_privilege_sql[] = {
+	DEFACL_SQL(" WHERE d.defaclnamespace = 0", "$1"),
+	NULL,
+};
+
+static const catalog_listing schema_default_privilege_list = LISTING("schema_default_privileges",
+	"Default Privileges", CATALOG_AT_SCHEMA, "SELECT " DEFACL_NAME ", " DEFACL_NAME ", false, d.oid FROM "
+	"pg_catalog.pg_default_acl d" DEFACL_IN_SCHEMA, NULL, NULL, NO_COLUMNS, NULL, false);
+
+static const char *const schema_default_privilege_sql[] = {
+	DEFACL_SQL(" WHERE d.defaclnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $1)", "$2"),
+	NULL,
+};
+
 /* kind, icon, listing, second listing, children, parameters, identity, properties, statistics,
  * DDL, DDL by version, search: order, query, parent; statements: address type, keyword, form,
  * what PostgreSQL has, article; GRANT keyword, privileges */
@@ -297,5 +408,9 @@ const catalog_kind catalog_database_kinds[] = {
 	KIND("publication", "publication", &publication_list, NULL, NULL, 1, "SELECT 'pg_catalog.pg_publication'::regclass::oid, oid FROM pg_catalog.pg_publication WHERE pubname = $1", publication_props, NULL, publication_sql, publication_ddl_more, 0, NULL, NULL, "publication", "PUBLICATION", NAMED, GLOBAL_OBJECT, "a", NULL, NULL),
 	KIND("subscription", "subscription", &subscription_list, NULL, NULL, 1, "SELECT 'pg_catalog.pg_subscription'::regclass::oid, oid FROM pg_catalog.pg_subscription WHERE subname = $1 AND "
 	 "subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())", subscription_props, NULL, subscription_sql, NULL, 0, NULL, NULL, "subscription", "SUBSCRIPTION", NAMED, GLOBAL_OBJECT | DROP_ALONE, "a", NULL, NULL),
+	KIND("access_method", "index", &access_method_list, NULL, NULL, 1, "SELECT 'pg_catalog.pg_am'::regclass::oid, oid FROM pg_catalog.pg_am WHERE amname = $1", access_method_props, NULL, access_method_sql, NULL, 0, NULL, NULL, "access method", "ACCESS METHOD", NAMED, CAN_DROP | CAN_COMMENT | CAN_CASCADE, "an", NULL, NULL),
+	KIND("transform", "cast", &transform_list, NULL, NULL, 1, "SELECT 'pg_catalog.pg_transform'::regclass::oid, " TRF_OID, transform_props, NULL, transform_sql, NULL, 0, NULL, NULL, "transform", NULL, NAMED, 0, "a", NULL, NULL),
+	KIND("default_privilege", "policy", &default_privilege_list, NULL, NULL, 1, "SELECT 'pg_catalog.pg_default_acl'::regclass::oid, d.oid FROM pg_catalog.pg_default_acl d WHERE d.defaclnamespace = 0 AND " DEFACL_NAME " = $1", DEFACL_PROPS(" WHERE d.defaclnamespace = 0", "$1"), NULL, default_privilege_sql, NULL, 0, NULL, NULL, "default acl", NULL, NAMED, 0, "a", NULL, NULL),
+	KIND("schema_default_privilege", "policy", &schema_default_privilege_list, NULL, NULL, 2, "SELECT 'pg_catalog.pg_default_acl'::regclass::oid, d.oid FROM pg_catalog.pg_default_acl d" DEFACL_IN_SCHEMA " AND " DEFACL_NAME " = $2", DEFACL_PROPS(DEFACL_IN_SCHEMA, "$2"), NULL, schema_default_privilege_sql, NULL, 0, NULL, NULL, NULL, NULL, NAMED, 0, "a", NULL, NULL),
 	{0},
 };

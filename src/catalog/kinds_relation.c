@@ -160,6 +160,11 @@ static const char *const view_sql[] = {
 	REL_OWNER("VIEW"),
 	REL_COMMENT("VIEW"),
 	REL_GRANTS("TABLE"),
+	/* its rules and (INSTEAD OF) triggers, as a table's DDL carries them */
+	"SELECT pg_catalog.pg_get_ruledef(r.oid) FROM pg_catalog.pg_rewrite r WHERE r.ev_class = " REL("'v'")
+	" AND r.rulename <> '_RETURN' ORDER BY r.rulename",
+	"SELECT pg_catalog.pg_get_triggerdef(t.oid) || ';' FROM pg_catalog.pg_trigger t WHERE t.tgrelid = " REL("'v'")
+	" ORDER BY t.tgname",
 	NULL,
 };
 

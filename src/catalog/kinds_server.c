@@ -3,9 +3,9 @@
 #include "catalog/kinds.h"
 
 /* Collections under a database, a schema and a table. */
-static const char *const database_children[] = {"schemas", "extensions", "casts", "event_triggers",
-						 "foreign_data_wrappers", "languages", "publications", "subscriptions",
-						 NULL};
+static const char *const database_children[] = {
+	"schemas",   "extensions",   "casts",         "event_triggers", "foreign_data_wrappers", "languages",
+	"publications", "subscriptions", "access_methods", "transforms", "default_privileges", NULL};
 
 /* ---- database ---- */
 
