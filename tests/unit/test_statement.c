@@ -71,6 +71,7 @@ Test(statement, a_trigger_named_a_on_b_is_one_part)
 	expect_drop(object("policy", "public|public", "t|t", "p on q|\"p on q\"", NULL, NULL), false,
 		    "DROP POLICY \"p on q\" ON public.t;", true);
 	expect_drop(object("rule", "public|public", "t|t", "r|r", NULL, NULL), false, "DROP RULE r ON public.t;", true);
+	expect_drop(object("access method", "a m|\"a m\"", NULL, NULL), true, "DROP ACCESS METHOD \"a m\" CASCADE;", true);
 }
 
 Test(statement, a_column_or_constraint_with_dots_and_on_is_one_part)
@@ -140,7 +141,7 @@ Test(statement, what_postgresql_lacks_is_refused)
 	expect_drop_refused(object("tablespace", "t|t", NULL, NULL), true, "no_cascade");
 	expect_drop_refused(object("user mapping", "u|u", NULL, "s|s", NULL), true, "no_cascade");
 	expect_drop_refused(object("database", "d|d", NULL, NULL), false, "unavailable");
-	expect_drop_refused(object("access method", "am|am", NULL, NULL), false, "unavailable");
+	expect_drop_refused(object("operator class", "btree|btree", "s|s", "c|c", NULL, NULL), false, "unavailable");
 	/* parts in a shape Tusk does not know (a newer PostgreSQL): refused, not guessed */
 	expect_drop_refused(object("table column", "t|t", "c|c", NULL, NULL), false, "unavailable");
 	expect_drop_refused(object("cast", "integer", NULL, NULL), false, "unavailable");
