@@ -114,7 +114,8 @@ test('privileges taken away come out as REVOKE; default privileges are tree node
   assert.match(await ddl(A), /REVOKE CREATE ON SCHEMA obj_a FROM postgres;|REVOKE CREATE ON SCHEMA obj_a FROM \S+;/);
   const fn = await ddl(`${C}/functions/is_even(integer)`);
   assert.match(fn, /REVOKE EXECUTE ON FUNCTION obj_c\.is_even\(integer\) FROM PUBLIC;\nGRANT EXECUTE ON FUNCTION obj_c\.is_even\(integer\) TO obj_reader WITH GRANT OPTION;/);
-  assert.match(await ddl(`${B}/procedures/tick(IN n integer)`), /REVOKE EXECUTE ON PROCEDURE "Obj B"\.tick\(IN n integer\) FROM PUBLIC;/);
+  const [tick] = await names(`${B}/procedures`); // "tick(IN n integer)" from 14, "tick(n integer)" before
+  assert.match(await ddl(`${B}/procedures/${tick}`), /REVOKE EXECUTE ON PROCEDURE "Obj B"\.tick\((IN )?n integer\) FROM PUBLIC;/);
   assert.match(await ddl(`${B}/types/color`), /REVOKE USAGE ON TYPE "Obj B"\.color FROM PUBLIC;\nGRANT USAGE ON TYPE "Obj B"\.color TO obj_reader;/);
 
   const owner = psql('SELECT current_user');
@@ -133,7 +134,7 @@ test('privileges taken away come out as REVOKE; default privileges are tree node
 
 test('names in DDL are schema-qualified: views, functions, casts, operators, aggregates', async () => {
   const view = await ddl(`${A}/views/cheap`);
-  assert.match(view, /obj_a\.shout\(i\.code\)/);
+  assert.match(view, /obj_a\.shout\((i\.)?code\)/);
   assert.match(view, /obj_a\.first_color\(\)/);
   assert.match(view, /FROM obj_a\.items i/);
   assert.match(view, /CREATE TRIGGER cheap_upd INSTEAD OF UPDATE ON obj_a\.cheap FOR EACH ROW EXECUTE FUNCTION obj_a\.cheap_upd\(\);/);
@@ -198,7 +199,7 @@ test('round trip: each object\'s DDL, applied with an empty search_path, gives t
     `${C}/functions/num4_in(cstring)`, `${C}/functions/num4_out(obj_c.num4)`, `${C}/types/num4`,
     `${A}/types/pt`, `${A}/types/fr`,
     `${C}/functions/is_even(integer)`, `${A}/functions/shout(t text)`, `${A}/functions/first_color()`,
-    `${A}/functions/win_rank()`, v14 && `${A}/functions/twice(i integer)`, `${B}/procedures/tick(IN n integer)`,
+    `${A}/functions/win_rank()`, v14 && `${A}/functions/twice(i integer)`, `${B}/procedures/${(await names(`${B}/procedures`))[0]}`,
     `${A}/functions/color_num("Obj B".color)`, `${C}/functions/pt_eq(obj_a.pt, obj_a.pt)`,
     `${C}/functions/add_color(integer, "Obj B".color)`, `${A}/functions/pt_cmp(obj_a.pt, obj_a.pt)`,
     `${A}/trigger_functions/cheap_upd()`, `${C}/functions/from_sql(internal)`, `${C}/functions/to_sql(internal)`,
