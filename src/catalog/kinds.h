@@ -62,6 +62,8 @@ enum catalog_form {
 	TABLE_CONSTRAINT,  /* a table's: schema, table, constraint */
 	DOMAIN_CONSTRAINT, /* names: the domain's schema and name; args: the constraint */
 	ON_TABLE,          /* a trigger, policy or rule: name ON schema.table */
+	USING_METHOD,      /* an operator class or family: schema.name USING method (names: method, schema, name) */
+	TRANSFORM,         /* FOR type LANGUAGE language */
 };
 
 /* What PostgreSQL lets one do to a kind, by statement. */

@@ -216,7 +216,7 @@ const catalog_kind catalog_routine_kinds[] = {
 	KIND("trigger_function", "trigger_function", &trigger_function_list, NULL, NULL, 2, "SELECT 'pg_catalog.pg_proc'::regclass::oid, " PROC, function_props, function_stats, function_sql, NULL, 0, NULL, NULL, NULL, NULL, NAMED, 0, NULL, NULL, NULL),
 	KIND("aggregate", "aggregate", &aggregate_list, NULL, NULL, 2, "SELECT 'pg_catalog.pg_proc'::regclass::oid, " PROC, function_props, function_stats, aggregate_sql, NULL, 0, NULL, NULL, "aggregate", "AGGREGATE", AGGREGATE, SCHEMA_OBJECT, "an", NULL, NULL),
 	KIND("operator", "operator", &operator_list, NULL, NULL, 2, "SELECT 'pg_catalog.pg_operator'::regclass::oid, " OPER, operator_props, NULL, operator_sql, NULL, 0, NULL, NULL, "operator", "OPERATOR", OPERATOR, SCHEMA_OBJECT & ~CAN_RENAME, "an", NULL, NULL),
-	KIND("operator_class", "operator", &operator_class_list, NULL, NULL, 2, "SELECT 'pg_catalog.pg_opclass'::regclass::oid, " OPC, operator_class_props, NULL, operator_class_sql, NULL, 0, NULL, NULL, "operator class", NULL, NAMED, 0, "an", NULL, NULL),
-	KIND("operator_family", "operator", &operator_family_list, NULL, NULL, 2, "SELECT 'pg_catalog.pg_opfamily'::regclass::oid, " OPF, operator_family_props, NULL, operator_family_sql, NULL, 0, NULL, NULL, "operator family", NULL, NAMED, 0, "an", NULL, NULL),
+	KIND("operator_class", "operator", &operator_class_list, NULL, NULL, 2, "SELECT 'pg_catalog.pg_opclass'::regclass::oid, " OPC, operator_class_props, NULL, operator_class_sql, NULL, 0, NULL, NULL, "operator class", "OPERATOR CLASS", USING_METHOD, SCHEMA_OBJECT, "an", NULL, NULL),
+	KIND("operator_family", "operator", &operator_family_list, NULL, NULL, 2, "SELECT 'pg_catalog.pg_opfamily'::regclass::oid, " OPF, operator_family_props, NULL, operator_family_sql, NULL, 0, NULL, NULL, "operator family", "OPERATOR FAMILY", USING_METHOD, SCHEMA_OBJECT, "an", NULL, NULL),
 	{0},
 };

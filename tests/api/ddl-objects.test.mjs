@@ -206,6 +206,25 @@ test('the tree leaves out what PostgreSQL makes itself, unless system=true; inhe
   assert.ok((await names(`${db}/casts`, true)).includes('obj_a.fr->obj_a.fr_multirange'));
 });
 
+test('operator classes and families, access methods and transforms are dropped, renamed and commented on by their own names', async () => {
+  const drop = async (path) => {
+    const r = await c.post(`api/v1/servers/${id}/objects/drop`, { path, preview: true });
+    assert.equal(r.status, 200, `${path}: ${r.raw}`);
+    return r.body.sql;
+  };
+  assert.equal(await drop(`${A}/operator_classes/pt_ops (btree)`), 'DROP OPERATOR CLASS obj_a.pt_ops USING btree;');
+  assert.equal(await drop(`${A}/operator_families/pt_family (btree)`), 'DROP OPERATOR FAMILY obj_a.pt_family USING btree;');
+  assert.equal(await drop(`${db}/access_methods/obj_btree`), 'DROP ACCESS METHOD obj_btree;');
+  assert.equal(await drop(`${db}/transforms/obj_c.num4 (plpgsql)`), 'DROP TRANSFORM FOR obj_c.num4 LANGUAGE plpgsql;');
+  const refused = await c.post(`api/v1/servers/${id}/objects/drop`, { path: `${db}/default_privileges/${(await names(`${db}/default_privileges`))[0]}`, preview: true });
+  assert.equal(refused.status, 422, refused.raw);
+  const alter = await c.post(`api/v1/servers/${id}/objects/alter`, {
+    path: `${A}/operator_classes/pt_ops (btree)`, changes: { name: 'pt ops', comment: "it's" }, preview: true,
+  });
+  assert.equal(alter.status, 200, alter.raw);
+  assert.equal(alter.body.sql, "COMMENT ON OPERATOR CLASS obj_a.pt_ops USING btree IS 'it''s';\nALTER OPERATOR CLASS obj_a.pt_ops USING btree RENAME TO \"pt ops\";");
+});
+
 const dumpable = () => pgDumpMajor() >= Math.floor(version / 10000);
 
 test('round trip: each object\'s DDL, applied with an empty search_path, gives the same pg_dump --schema-only', async (ctx) => {
