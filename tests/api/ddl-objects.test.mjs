@@ -52,7 +52,7 @@ before(async () => {
 after(async () => {
   if (t) assert.equal(await t.stop(), 0, t.output());
   for (const db of [SRC, DST]) psql(`DROP DATABASE IF EXISTS ${db}`);
-  psql('DROP ROLE IF EXISTS obj_reader; DROP ROLE IF EXISTS "Obj Owner"');
+  psql('DROP ROLE IF EXISTS obj_reader; DROP ROLE IF EXISTS "Obj Owner"; DROP ROLE IF EXISTS "o""dd for x"');
 });
 
 async function ddl(path) {
@@ -124,7 +124,9 @@ test('privileges taken away come out as REVOKE; default privileges are tree node
 
   const owner = psql('SELECT current_user');
   assert.deepEqual((await names(`${db}/default_privileges`)).sort(),
-    [`functions for ${owner}`, 'schemas for Obj Owner', 'sequences for Obj Owner', `types for ${owner}`].sort());
+    [`functions for ${owner}`, 'schemas for Obj Owner', 'sequences for Obj Owner', `types for ${owner}`, 'types for o"dd for x'].sort());
+  assert.equal(await ddl(`${db}/default_privileges/types for o"dd for x`), 'ALTER DEFAULT PRIVILEGES FOR ROLE "o""dd for x" REVOKE USAGE ON TYPES FROM PUBLIC;\n');
+  assert.equal(await ddl(`${C}/schema_default_privileges/types for o"dd for x`), 'ALTER DEFAULT PRIVILEGES FOR ROLE "o""dd for x" IN SCHEMA obj_c GRANT USAGE ON TYPES TO PUBLIC;\n');
   assert.equal(await ddl(`${db}/default_privileges/functions for ${owner}`),
     `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;\n`);
   assert.equal(await ddl(`${B}/schema_default_privileges/tables for Obj Owner`),
@@ -170,6 +172,9 @@ test('the tree lists operator classes and families, access methods, transforms, 
   assert.deepEqual(await names(`${A}/operator_families`), ['pt_family (btree)']);
   assert.match(await ddl(`${A}/operator_classes/pt_ops (btree)`), /^CREATE OPERATOR CLASS obj_a\.pt_ops FOR TYPE obj_a\.pt USING btree FAMILY obj_a\.pt_family AS\n {4}OPERATOR 3 "Obj B"\.=~=\(obj_a\.pt,obj_a\.pt\),\n {4}FUNCTION 1 \(obj_a\.pt, obj_a\.pt\) obj_a\.pt_cmp\(obj_a\.pt,obj_a\.pt\);/);
   assert.equal((await props(`${A}/operator_classes/pt_ops (btree)`)).family, 'obj_a.pt_family');
+  assert.match(await ddl(`${A}/operator_families/pt_family (btree)`), /^CREATE OPERATOR FAMILY obj_a\.pt_family USING btree;\nALTER OPERATOR FAMILY obj_a\.pt_family USING btree ADD\n {4}FUNCTION 4 \(obj_a\.pt, obj_a\.pt\) btequalimage\(oid\);/);
+  assert.deepEqual(await names(`${B}/operator_classes`), ['a.b on c (hash)']);
+  assert.match(await ddl(`${B}/operator_classes/a.b on c (hash)`), /^CREATE OPERATOR CLASS "Obj B"\."a\.b on c" FOR TYPE obj_a\.pt USING hash AS\n/);
   assert.ok((await names(`${db}/access_methods`)).includes('obj_btree'));
   assert.ok(!(await names(`${db}/access_methods`)).includes('btree'), 'built-in methods are system objects');
   assert.ok((await names(`${db}/access_methods`, true)).includes('btree'));
@@ -244,6 +249,7 @@ test('round trip: each object\'s DDL, applied with an empty search_path, gives t
     `${db}/casts/"Obj B".color->integer`, `${db}/casts/obj_a.pt->text`,
     `${B}/operators/=~=(obj_a.pt, obj_a.pt)`, `${A}/operators/<<<(integer, integer)`, `${A}/aggregates/count_colors("Obj B".color)`,
     `${A}/operator_families/pt_family (btree)`, `${A}/operator_classes/pt_ops (btree)`,
+    `${C}/functions/pt_hash(obj_a.pt)`, `${B}/operator_families/a.b on c (hash)`, `${B}/operator_classes/a.b on c (hash)`,
     `${db}/access_methods/obj_btree`, `${db}/transforms/obj_c.num4 (plpgsql)`,
     `${A}/tables/items`, `${B}/tables/events`, `${C}/tables/log`, `${C}/tables/log_child`,
     `${A}/views/cheap`, `${B}/views/recent`, `${C}/materialized_views/totals`,
