@@ -62,6 +62,8 @@ enum catalog_form {
 	TABLE_CONSTRAINT,  /* a table's: schema, table, constraint */
 	DOMAIN_CONSTRAINT, /* names: the domain's schema and name; args: the constraint */
 	ON_TABLE,          /* a trigger, policy or rule: name ON schema.table */
+	USING_METHOD,      /* an operator class or family: schema.name USING method (names: method, schema, name) */
+	TRANSFORM,         /* FOR type LANGUAGE language */
 };
 
 /* What PostgreSQL lets one do to a kind, by statement. */
@@ -241,11 +243,9 @@ int catalog_level_params(enum catalog_level level);
 	"pg_catalog.obj_description(" REL("'r', 'p', 'v', 'm', 'S', 'f'") ", 'pg_class') d WHERE d IS NOT NULL"
 
 #define REL_GRANTS(word)                                                                                               \
-	"SELECT format('GRANT %s ON " word " %I.%I TO %s%s;', a.privilege_type, $1, $2, "                               \
-	"CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) END, "           \
-	"CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END) FROM pg_catalog.pg_class c, "                 \
-	"pg_catalog.aclexplode(c.relacl) a WHERE c.oid = " REL("'r', 'p', 'v', 'm', 'S', 'f'")                           \
-	" AND a.grantee <> c.relowner ORDER BY a.grantee, a.privilege_type"
+	GRANTS("'" word "'", "CASE WHEN o.relkind = 'S' THEN 's' ELSE 'r' END", QNAME,                                         \
+	       "pg_catalog.pg_class o WHERE o.oid = " REL("'r', 'p', 'v', 'm', 'S', 'f'"), "relacl", "relowner",       \
+	       "pg_class")
 
 /* Sequences a table owns through a serial column (not identity columns). */
 #define OWNED_SEQ                                                                                                      \
@@ -294,11 +294,36 @@ int catalog_level_params(enum catalog_level level);
 
 #define QNAME "format('%I.%I', $1, $2)"
 
-#define GRANTS(word, what, from, aclcol, ownercol)                                                                    \
-	"SELECT format('GRANT %s ON " word " %s TO %s%s;', a.privilege_type, " what ", CASE WHEN a.grantee = 0 THEN "   \
-	"'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) END, CASE WHEN a.is_grantable THEN "          \
-	"' WITH GRANT OPTION' ELSE '' END) FROM (SELECT o." aclcol " AS acl, o." ownercol " AS owner FROM " from ") g, "  \
-	"pg_catalog.aclexplode(g.acl) a WHERE a.grantee <> g.owner ORDER BY a.grantee, a.privilege_type"
+/* The GRANTs and REVOKEs, as pg_dump writes them, that turn the privileges an
+ * object starts with into the ones it has: it starts with pg_init_privs'
+ * (an object initdb or an extension made: schema public) or else
+ * acldefault's for its owner (EXECUTE to PUBLIC on a function, USAGE on a
+ * type...), so privileges revoked from PUBLIC or from the owner, or from
+ * pg_database_owner, come out as REVOKE. WORD is an SQL expression giving
+ * the object's keyword ('SCHEMA'), TYPE one giving acldefault's letter,
+ * WHAT names the object in SQL (over o and $n), FROM a
+ * catalog row o ("pg_catalog.pg_proc o WHERE ..."), CATALOG its catalog. A
+ * NULL acl is the default: nothing to write. */
+#define GRANTS(word, type, what, from, aclcol, ownercol, catalog)                                                      \
+	"SELECT CASE WHEN d.add THEN format('GRANT %s ON %s TO %s%s;', d.privilege_type, g.what, d.who, "               \
+	"CASE WHEN d.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END) ELSE format('REVOKE %s ON %s FROM %s;', "      \
+	"d.privilege_type, g.what, d.who) END FROM (SELECT o.oid, o." aclcol " AS acl, " word " || ' ' || " what       \
+	" AS what, COALESCE((SELECT i.initprivs FROM pg_catalog.pg_init_privs i WHERE i.objoid = o.oid AND "            \
+	"i.classoid = 'pg_catalog." catalog "'::pg_catalog.regclass AND i.objsubid = 0), pg_catalog.acldefault((" type  \
+	")::\"char\", o." ownercol ")) AS start FROM " from ") g CROSS JOIN LATERAL (" ACL_CHANGES("g.start", "g.acl")   \
+	") d WHERE g.acl IS NOT NULL ORDER BY d.add, d.grantee, d.privilege_type"
+
+/* (add, grantee, who, privilege_type, is_grantable): the privileges of acl
+ * START missing from acl HAVE (add false), then those HAVE has beyond it
+ * (add true); who is the grantee as SQL (PUBLIC or a quoted role). */
+#define ACL_CHANGES(start, have)                                                                                       \
+	"SELECT x.add, x.grantee, CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE "                                          \
+	"pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(x.grantee)) END AS who, x.privilege_type, x.is_grantable "  \
+	"FROM (SELECT false AS add, s.grantee, s.privilege_type, false AS is_grantable FROM pg_catalog.aclexplode("     \
+	start ") s WHERE NOT EXISTS (SELECT FROM pg_catalog.aclexplode(" have ") h WHERE h.grantee = s.grantee AND "  \
+	"h.privilege_type = s.privilege_type) UNION ALL SELECT true, h.grantee, h.privilege_type, h.is_grantable FROM " \
+	"pg_catalog.aclexplode(" have ") h WHERE NOT EXISTS (SELECT FROM pg_catalog.aclexplode(" start ") s WHERE "     \
+	"s.grantee = h.grantee AND s.privilege_type = h.privilege_type AND s.is_grantable = h.is_grantable)) x"
 
 /* the extension an object belongs to, for objects an extension creates */
 #define EXT_OF(catalog)                                                                                                \

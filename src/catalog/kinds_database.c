@@ -3,9 +3,11 @@
 #include "catalog/kinds.h"
 
 static const char *const schema_children[] = {
-	"tables",    "views",           "materialized_views", "foreign_tables",   "sequences",        "functions",
-	"procedures", "trigger_functions", "aggregates",       "types",            "domains",          "collations",
-	"operators", "fts_configurations", "fts_dictionaries", "fts_parsers",     "fts_templates",    NULL};
+	"tables",           "views",           "materialized_views", "foreign_tables",   "sequences",
+	"functions",        "procedures",      "trigger_functions",  "aggregates",       "types",
+	"domains",          "collations",      "operators",          "operator_classes", "operator_families",
+	"fts_configurations", "fts_dictionaries", "fts_parsers",      "fts_templates",    "schema_default_privileges",
+	NULL};
 
 static const char *const fdw_children[] = {"foreign_servers", NULL};
 
@@ -22,15 +24,21 @@ static const char schema_props[] =
 	 "(SELECT count(*) FROM pg_catalog.pg_class c WHERE c.relnamespace = s.oid AND c.relkind IN ('r', 'p')) AS tables "
 	 "FROM pg_catalog.pg_namespace s WHERE s.nspname = $1";
 
+/* A schema initdb made (public: pg_init_privs has its first privileges) is
+ * in every new database: like pg_dump, only its owner, comment and
+ * privileges are written. */
+#define SCHEMA_FROM "pg_catalog.pg_namespace o WHERE o.nspname = $1"
+
+#define INITDB_SCHEMA                                                                                                  \
+	"EXISTS (SELECT FROM pg_catalog.pg_init_privs i WHERE i.objoid = o.oid AND i.classoid = "                       \
+	"'pg_catalog.pg_namespace'::pg_catalog.regclass)"
+
 static const char *const schema_sql[] = {
-	"SELECT format('CREATE SCHEMA %I;', nspname) || format(E'\\nALTER SCHEMA %I OWNER TO %I;', nspname, "
-	"pg_catalog.pg_get_userbyid(nspowner)) FROM pg_catalog.pg_namespace WHERE nspname = $1",
+	"SELECT CASE WHEN " INITDB_SCHEMA " THEN '' ELSE format(E'CREATE SCHEMA %I;\\n', o.nspname) END || "
+	"format('ALTER SCHEMA %I OWNER TO %I;', o.nspname, pg_catalog.pg_get_userbyid(o.nspowner)) FROM " SCHEMA_FROM,
 	"SELECT format('COMMENT ON SCHEMA %I IS %L;', $1, d) FROM pg_catalog.obj_description((SELECT oid FROM "
 	"pg_catalog.pg_namespace WHERE nspname = $1), 'pg_namespace') d WHERE d IS NOT NULL",
-	"SELECT format('GRANT %s ON SCHEMA %I TO %s%s;', a.privilege_type, $1, CASE WHEN a.grantee = 0 THEN 'PUBLIC' "
-	"ELSE quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) END, CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' "
-	"ELSE '' END) FROM pg_catalog.pg_namespace s, pg_catalog.aclexplode(s.nspacl) a WHERE s.nspname = $1 AND "
-	"a.grantee <> s.nspowner ORDER BY a.grantee, a.privilege_type",
+	GRANTS("'SCHEMA'", "'n'", "format('%I', $1)", SCHEMA_FROM, "nspacl", "nspowner", "pg_namespace"),
 	NULL,
 };
 
@@ -59,7 +67,8 @@ static const char *const extension_sql[] = {
 
 static const catalog_listing cast_list = LISTING("casts", "Casts", CATALOG_AT_DATABASE, "SELECT pg_catalog.format_type(castsource, NULL) || '->' || pg_catalog.format_type(casttarget, NULL), "
 	 "pg_catalog.format_type(castsource, NULL) || ' -> ' || pg_catalog.format_type(casttarget, NULL), "
-	 "oid < 16384, oid FROM pg_catalog.pg_cast", NULL, "pg_cast", COLUMNS({"context", "CASE o.castcontext WHEN 'e' THEN 'explicit' WHEN 'a' THEN 'assignment' "
+	 "oid < 16384 OR EXISTS (SELECT FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_cast'::regclass "
+	 "AND d.objid = pg_cast.oid AND d.deptype = 'i'), oid FROM pg_catalog.pg_cast", NULL, "pg_cast", COLUMNS({"context", "CASE o.castcontext WHEN 'e' THEN 'explicit' WHEN 'a' THEN 'assignment' "
 			     "ELSE 'implicit' END"},
 		 COMMENT("pg_cast")), NULL, false);
 
@@ -118,8 +127,8 @@ static const char *const fdw_sql[] = {
 	OBJ_OWNER("FOREIGN DATA WRAPPER", "format('%I', $1)", FDW_FROM NOT_EXT("pg_catalog.pg_foreign_data_wrapper"),
 		  "fdwowner"),
 	OBJ_COMMENT("FOREIGN DATA WRAPPER", "format('%I', $1)", FDW_FROM, "pg_foreign_data_wrapper"),
-	GRANTS("FOREIGN DATA WRAPPER", "format('%I', $1)", FDW_FROM NOT_EXT("pg_catalog.pg_foreign_data_wrapper"),
-	       "fdwacl", "fdwowner"),
+	GRANTS("'FOREIGN DATA WRAPPER'", "'F'", "format('%I', $1)", FDW_FROM NOT_EXT("pg_catalog.pg_foreign_data_wrapper"),
+	       "fdwacl", "fdwowner", "pg_foreign_data_wrapper"),
 	NULL,
 };
 
@@ -142,7 +151,7 @@ static const char *const foreign_server_sql[] = {
 	"COALESCE(" OPTS("o.srvoptions") ", '')) FROM " SRV_FROM,
 	OBJ_OWNER("SERVER", "format('%I', $2)", SRV_FROM, "srvowner"),
 	OBJ_COMMENT("SERVER", "format('%I', $2)", SRV_FROM, "pg_foreign_server"),
-	GRANTS("FOREIGN SERVER", "format('%I', $2)", SRV_FROM, "srvacl", "srvowner"),
+	GRANTS("'FOREIGN SERVER'", "'S'", "format('%I', $2)", SRV_FROM, "srvacl", "srvowner", "pg_foreign_server"),
 	NULL,
 };
 
@@ -185,8 +194,8 @@ static const char *const language_sql[] = {
 	OBJ_OWNER("LANGUAGE", "format('%I', $1)", LAN_FROM " AND o.lanplcallfoid <> 0" NOT_EXT("pg_catalog.pg_language"),
 		  "lanowner"),
 	OBJ_COMMENT("LANGUAGE", "format('%I', $1)", LAN_FROM NOT_EXT("pg_catalog.pg_language"), "pg_language"),
-	GRANTS("LANGUAGE", "format('%I', $1)", LAN_FROM " AND o.lanplcallfoid <> 0" NOT_EXT("pg_catalog.pg_language"),
-	       "lanacl", "lanowner"),
+	GRANTS("'LANGUAGE'", "'l'", "format('%I', $1)", LAN_FROM " AND o.lanplcallfoid <> 0" NOT_EXT("pg_catalog.pg_language"),
+	       "lanacl", "lanowner", "pg_language"),
 	NULL,
 };
 
@@ -204,36 +213,44 @@ static const char publication_props[] =
 	 "pg_catalog.pg_publication o WHERE o.pubname = $1";
 
 static const char *const publication_sql[] = {
-	"SELECT format('CREATE PUBLICATION %I%s WITH (publish = %L%s);', o.pubname, CASE WHEN o.puballtables THEN "
+	"SELECT format('CREATE PUBLICATION %I%s WITH (publish = %L%s%s);', o.pubname, CASE WHEN o.puballtables THEN "
 	"' FOR ALL TABLES' ELSE '' END, array_to_string(ARRAY[CASE WHEN o.pubinsert THEN 'insert' END, CASE WHEN "
 	"o.pubupdate THEN 'update' END, CASE WHEN o.pubdelete THEN 'delete' END, CASE WHEN o.pubtruncate THEN "
-	"'truncate' END], ', '), CASE WHEN o.pubviaroot THEN ', publish_via_partition_root = true' ELSE '' END) FROM "
-	PUB_FROM,
-	/* column lists and row filters exist from 15: read them through to_jsonb and the view */
-	"SELECT format('ALTER PUBLICATION %I ADD TABLE ONLY %I.%I%s%s;', $1, n.nspname, c.relname, CASE WHEN "
-	"pg_catalog.to_jsonb(pr) ->> 'prattrs' IS NOT NULL THEN ' (' || (SELECT string_agg(quote_ident(a.attname), ', ' "
-	"ORDER BY a.attnum) FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum = ANY "
-	"(string_to_array(pg_catalog.to_jsonb(pr) ->> 'prattrs', ' ')::int2[])) || ')' ELSE '' END, COALESCE((SELECT "
-	"' WHERE (' || (pg_catalog.to_jsonb(pt) ->> 'rowfilter') || ')' FROM pg_catalog.pg_publication_tables pt WHERE "
-	"pt.pubname = $1 AND pt.schemaname = n.nspname AND pt.tablename = c.relname), '')) FROM "
-	"pg_catalog.pg_publication_rel pr JOIN pg_catalog.pg_publication o ON o.oid = pr.prpubid JOIN "
-	"pg_catalog.pg_class c ON c.oid = pr.prrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
-	"o.pubname = $1 ORDER BY n.nspname, c.relname",
+	"'truncate' END], ', '), CASE WHEN o.pubviaroot THEN ', publish_via_partition_root = true' ELSE '' END, "
+	/* generated columns are published from 18 */
+	"CASE WHEN pg_catalog.to_jsonb(o) ->> 'pubgencols' = 's' THEN ', publish_generated_columns = stored' ELSE '' "
+	"END) FROM " PUB_FROM,
 	OBJ_OWNER("PUBLICATION", "format('%I', $1)", PUB_FROM, "pubowner"),
 	OBJ_COMMENT("PUBLICATION", "format('%I', $1)", PUB_FROM, "pg_publication"),
 	NULL,
 };
 
-/* whole schemas in a publication: from PostgreSQL 15 */
-static const char *const publication_schemas_sql =
-	"SELECT format('ALTER PUBLICATION %I ADD TABLES IN SCHEMA %I;', $1, n.nspname) FROM "
-	"pg_catalog.pg_publication_namespace pn JOIN pg_catalog.pg_publication o ON o.oid = pn.pnpubid JOIN "
-	"pg_catalog.pg_namespace n ON n.oid = pn.pnnspid WHERE o.pubname = $1 ORDER BY 1";
+/* Its tables, each added after as pg_dump does ("ADD TABLE ONLY"). */
+#define PUB_TABLES                                                                                                     \
+	"SELECT format('ALTER PUBLICATION %I ADD TABLE ONLY %I.%I;', $1, n.nspname, c.relname) FROM "                   \
+	"pg_catalog.pg_publication_rel pr JOIN pg_catalog.pg_publication o ON o.oid = pr.prpubid JOIN "                 \
+	"pg_catalog.pg_class c ON c.oid = pr.prrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "   \
+	"o.pubname = $1"
 
-/* Whole schemas in a publication: from PostgreSQL 15 on. */
+/* up to 14: whole tables */
+static const char publication_tables_sql[] = PUB_TABLES " ORDER BY n.nspname, c.relname";
+
+/* from 15: a table's column list and row filter, and whole schemas */
+static const char publication_parts_sql[] =
+	"SELECT x.s FROM (SELECT format('ALTER PUBLICATION %I ADD TABLE ONLY %I.%I%s%s;', $1, n.nspname, c.relname, "
+	"(SELECT ' (' || string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum) || ')' FROM "
+	"pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum = ANY (pr.prattrs::pg_catalog.int2[])), "
+	"' WHERE (' || pg_catalog.pg_get_expr(pr.prqual, pr.prrelid) || ')') AS s, 1 AS k, n.nspname AS sn, "
+	"c.relname AS rn FROM pg_catalog.pg_publication_rel pr JOIN pg_catalog.pg_publication o ON o.oid = pr.prpubid "
+	"JOIN pg_catalog.pg_class c ON c.oid = pr.prrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE o.pubname = $1 UNION ALL SELECT format('ALTER PUBLICATION %I ADD TABLES IN SCHEMA %I;', $1, n.nspname), "
+	"2, n.nspname, '' FROM pg_catalog.pg_publication_namespace pn JOIN pg_catalog.pg_publication o ON "
+	"o.oid = pn.pnpubid JOIN pg_catalog.pg_namespace n ON n.oid = pn.pnnspid WHERE o.pubname = $1) x "
+	"ORDER BY x.k, x.sn, x.rn";
+
 static const char *publication_ddl_more(int server_version)
 {
-	return server_version >= 150000 ? publication_schemas_sql : NULL;
+	return server_version >= 150000 ? publication_parts_sql : publication_tables_sql;
 }
 
 /* ---- subscription ---- */
@@ -266,6 +283,114 @@ static const char *const subscription_sql[] = {
 	NULL,
 };
 
+/* ---- access_method ---- */
+
+static const catalog_listing access_method_list = LISTING("access_methods", "Access Methods", CATALOG_AT_DATABASE,
+	"SELECT amname, amname || CASE amtype WHEN 'i' THEN ' (index)' WHEN 't' THEN ' (table)' ELSE '' END, oid < 16384 "
+	"OR " EXTENSION_MEMBER("oid", "pg_am") ", oid FROM pg_catalog.pg_am", NULL, "pg_am",
+	COLUMNS({"type", "CASE o.amtype WHEN 'i' THEN 'index' WHEN 't' THEN 'table' END"},
+		{"handler", "o.amhandler::regproc::text"}, COMMENT("pg_am")), NULL, false);
+
+static const char access_method_props[] =
+	"SELECT o.amname AS name, o.oid::text AS oid, CASE o.amtype WHEN 'i' THEN 'index' WHEN 't' THEN 'table' END AS "
+	"type, o.amhandler::regproc::text AS handler, o.oid < 16384 AS system, pg_catalog.obj_description(o.oid, "
+	"'pg_am') AS comment FROM pg_catalog.pg_am o WHERE o.amname = $1";
+
+#define AM_FROM "pg_catalog.pg_am o WHERE o.amname = $1"
+
+static const char *const access_method_sql[] = {
+	EXT_LINE("pg_catalog.pg_am") AM_FROM ") q WHERE e IS NOT NULL",
+	"SELECT format('-- %s is built into PostgreSQL', $1) FROM " AM_FROM " AND o.oid < 16384",
+	"SELECT format('CREATE ACCESS METHOD %I TYPE %s HANDLER %s;', o.amname, CASE o.amtype WHEN 'i' THEN 'INDEX' "
+	"ELSE 'TABLE' END, o.amhandler::pg_catalog.regproc) FROM " AM_FROM " AND o.oid >= 16384"
+	NOT_EXT("pg_catalog.pg_am"),
+	OBJ_COMMENT("ACCESS METHOD", "format('%I', $1)", AM_FROM NOT_EXT("pg_catalog.pg_am"), "pg_am"),
+	NULL,
+};
+
+/* ---- transform ---- */
+
+/* named "type (language)" */
+#define TRF_NAME "pg_catalog.format_type(o.trftype, NULL) || ' (' || l.lanname || ')'"
+
+#define TRF_OID                                                                                                        \
+	"(SELECT o.oid FROM pg_catalog.pg_transform o JOIN pg_catalog.pg_language l ON l.oid = o.trflang WHERE "         \
+	TRF_NAME " = $1)"
+
+static const catalog_listing transform_list = LISTING("transforms", "Transforms", CATALOG_AT_DATABASE,
+	"SELECT " TRF_NAME ", " TRF_NAME ", " EXTENSION_MEMBER("o.oid", "pg_transform") ", o.oid FROM "
+	"pg_catalog.pg_transform o JOIN pg_catalog.pg_language l ON l.oid = o.trflang", NULL, "pg_transform",
+	COLUMNS(COMMENT("pg_transform")), NULL, false);
+
+static const char transform_props[] =
+	"SELECT pg_catalog.format_type(o.trftype, NULL) AS type, (SELECT lanname FROM pg_catalog.pg_language WHERE oid = "
+	"o.trflang) AS language, o.oid::text AS oid, NULLIF(o.trffromsql, 0)::regprocedure::text AS from_sql, "
+	"NULLIF(o.trftosql, 0)::regprocedure::text AS to_sql, pg_catalog.obj_description(o.oid, 'pg_transform') AS "
+	"comment FROM pg_catalog.pg_transform o WHERE o.oid = " TRF_OID;
+
+#define TRF_FROM "pg_catalog.pg_transform o WHERE o.oid = " TRF_OID
+#define TRF_WHAT                                                                                                       \
+	"format('FOR %s LANGUAGE %I', pg_catalog.format_type(o.trftype, NULL), (SELECT lanname FROM "                   \
+	"pg_catalog.pg_language WHERE oid = o.trflang))"
+
+static const char *const transform_sql[] = {
+	"SELECT format('CREATE TRANSFORM %s (%s);', " TRF_WHAT ", array_to_string(ARRAY[CASE WHEN o.trffromsql <> 0 "
+	"THEN 'FROM SQL WITH FUNCTION ' || o.trffromsql::pg_catalog.regprocedure END, CASE WHEN o.trftosql <> 0 THEN "
+	"'TO SQL WITH FUNCTION ' || o.trftosql::pg_catalog.regprocedure END], ', ')) FROM " TRF_FROM,
+	OBJ_COMMENT("TRANSFORM", TRF_WHAT, TRF_FROM, "pg_transform"),
+	NULL,
+};
+
+/* ---- default_privilege, schema_default_privilege ---- */
+
+/* ALTER DEFAULT PRIVILEGES of one role for one kind of object, everywhere
+ * (the database's) or in one schema, named "tables for role"; like pg_dump,
+ * the changes from what PostgreSQL grants by itself (acldefault) everywhere,
+ * from nothing in a schema. d is the pg_default_acl row. */
+#define DEFACL_WORD                                                                                                    \
+	"CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions' WHEN 'T' THEN " \
+	"'types' WHEN 'n' THEN 'schemas' END"
+
+#define DEFACL_NAME DEFACL_WORD " || ' for ' || pg_catalog.pg_get_userbyid(d.defaclrole)"
+
+#define DEFACL_IN_SCHEMA                                                                                               \
+	" JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace WHERE n.nspname = $1"
+
+#define DEFACL_SQL(where, name)                                                                                        \
+	"SELECT CASE WHEN x.add THEN format('ALTER DEFAULT PRIVILEGES FOR ROLE %I%s GRANT %s ON %s TO %s%s;', "         \
+	"pg_catalog.pg_get_userbyid(d.defaclrole), s.clause, x.privilege_type, upper(" DEFACL_WORD "), x.who, CASE "    \
+	"WHEN x.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END) ELSE format('ALTER DEFAULT PRIVILEGES FOR ROLE "  \
+	"%I%s REVOKE %s ON %s FROM %s;', pg_catalog.pg_get_userbyid(d.defaclrole), s.clause, x.privilege_type, upper(" \
+	DEFACL_WORD "), x.who) END FROM pg_catalog.pg_default_acl d CROSS JOIN LATERAL (SELECT CASE WHEN "             \
+	"d.defaclnamespace = 0 THEN '' ELSE format(' IN SCHEMA %I', (SELECT nspname FROM pg_catalog.pg_namespace "      \
+	"WHERE oid = d.defaclnamespace)) END AS clause, CASE WHEN d.defaclnamespace = 0 THEN pg_catalog.acldefault("  \
+	"CASE d.defaclobjtype WHEN 'S' THEN 's' ELSE d.defaclobjtype END, d.defaclrole) ELSE "                         \
+	"NULL::pg_catalog.aclitem[] END AS start) s CROSS JOIN LATERAL (" ACL_CHANGES("s.start", "d.defaclacl") ") x " \
+	where " AND " DEFACL_NAME " = " name " ORDER BY x.add, x.grantee, x.privilege_type"
+
+#define DEFACL_PROPS(where, name)                                                                                      \
+	"SELECT pg_catalog.pg_get_userbyid(d.defaclrole) AS role, (SELECT nspname FROM pg_catalog.pg_namespace WHERE "  \
+	"oid = d.defaclnamespace) AS schema, " DEFACL_WORD " AS objects, d.oid::text AS oid, d.defaclacl::text AS "      \
+	"privileges FROM pg_catalog.pg_default_acl d" where " AND " DEFACL_NAME " = " name
+
+static const catalog_listing default_privilege_list = LISTING("default_privileges", "Default Privileges",
+	CATALOG_AT_DATABASE, "SELECT " DEFACL_NAME ", " DEFACL_NAME ", false, d.oid FROM pg_catalog.pg_default_acl d "
+	"WHERE d.defaclnamespace = 0", NULL, NULL, NO_COLUMNS, NULL, false);
+
+static const char *const default_privilege_sql[] = {
+	DEFACL_SQL(" WHERE d.defaclnamespace = 0", "$1"),
+	NULL,
+};
+
+static const catalog_listing schema_default_privilege_list = LISTING("schema_default_privileges",
+	"Default Privileges", CATALOG_AT_SCHEMA, "SELECT " DEFACL_NAME ", " DEFACL_NAME ", false, d.oid FROM "
+	"pg_catalog.pg_default_acl d" DEFACL_IN_SCHEMA, NULL, NULL, NO_COLUMNS, NULL, false);
+
+static const char *const schema_default_privilege_sql[] = {
+	DEFACL_SQL(" WHERE d.defaclnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $1)", "$2"),
+	NULL,
+};
+
 /* kind, icon, listing, second listing, children, parameters, identity, properties, statistics,
  * DDL, DDL by version, search: order, query, parent; statements: address type, keyword, form,
  * what PostgreSQL has, article; GRANT keyword, privileges */
@@ -283,5 +408,9 @@ const catalog_kind catalog_database_kinds[] = {
 	KIND("publication", "publication", &publication_list, NULL, NULL, 1, "SELECT 'pg_catalog.pg_publication'::regclass::oid, oid FROM pg_catalog.pg_publication WHERE pubname = $1", publication_props, NULL, publication_sql, publication_ddl_more, 0, NULL, NULL, "publication", "PUBLICATION", NAMED, GLOBAL_OBJECT, "a", NULL, NULL),
 	KIND("subscription", "subscription", &subscription_list, NULL, NULL, 1, "SELECT 'pg_catalog.pg_subscription'::regclass::oid, oid FROM pg_catalog.pg_subscription WHERE subname = $1 AND "
 	 "subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())", subscription_props, NULL, subscription_sql, NULL, 0, NULL, NULL, "subscription", "SUBSCRIPTION", NAMED, GLOBAL_OBJECT | DROP_ALONE, "a", NULL, NULL),
+	KIND("access_method", "index", &access_method_list, NULL, NULL, 1, "SELECT 'pg_catalog.pg_am'::regclass::oid, oid FROM pg_catalog.pg_am WHERE amname = $1", access_method_props, NULL, access_method_sql, NULL, 0, NULL, NULL, "access method", "ACCESS METHOD", NAMED, CAN_DROP | CAN_COMMENT | CAN_CASCADE, "an", NULL, NULL),
+	KIND("transform", "cast", &transform_list, NULL, NULL, 1, "SELECT 'pg_catalog.pg_transform'::regclass::oid, " TRF_OID, transform_props, NULL, transform_sql, NULL, 0, NULL, NULL, "transform", "TRANSFORM", TRANSFORM, CAN_DROP | CAN_COMMENT | CAN_CASCADE, "a", NULL, NULL),
+	KIND("default_privilege", "policy", &default_privilege_list, NULL, NULL, 1, "SELECT 'pg_catalog.pg_default_acl'::regclass::oid, d.oid FROM pg_catalog.pg_default_acl d WHERE d.defaclnamespace = 0 AND " DEFACL_NAME " = $1", DEFACL_PROPS(" WHERE d.defaclnamespace = 0", "$1"), NULL, default_privilege_sql, NULL, 0, NULL, NULL, "default acl", NULL, NAMED, 0, "a", NULL, NULL),
+	KIND("schema_default_privilege", "policy", &schema_default_privilege_list, NULL, NULL, 2, "SELECT 'pg_catalog.pg_default_acl'::regclass::oid, d.oid FROM pg_catalog.pg_default_acl d" DEFACL_IN_SCHEMA " AND " DEFACL_NAME " = $2", DEFACL_PROPS(DEFACL_IN_SCHEMA, "$2"), NULL, schema_default_privilege_sql, NULL, 0, NULL, NULL, NULL, NULL, NAMED, 0, "a", NULL, NULL),
 	{0},
 };

@@ -5,13 +5,18 @@
 static const char *const table_children[] = {"columns",  "constraints", "indexes", "partitions", "policies",
 					     "rules",    "triggers",    "statistics", NULL};
 
+/* a view's rules and INSTEAD OF triggers, a materialized view's indexes */
+static const char *const view_children[] = {"rules", "triggers", NULL};
+
+static const char *const materialized_view_children[] = {"indexes", NULL};
+
 /* ---- table ---- */
 
 static const catalog_listing table_list = LISTING("tables", "Tables", CATALOG_AT_SCHEMA, REL_LIST("'r', 'p'", " AND NOT c.relispartition"), NULL, "pg_class", REL_COLUMNS, NULL, false);
 
 static const catalog_listing table_also = LISTING("partitions", "Partitions", CATALOG_AT_TABLE, "SELECT c.relname, c.relname || ' ' || pg_catalog.pg_get_expr(c.relpartbound, c.oid), false, c.oid "
 	 "FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class c ON c.oid = h.inhrelid "
-	 "WHERE h.inhparent = " TABLE_OID, NULL, "pg_class", REL_COLUMNS, NULL, false);
+	 "WHERE h.inhparent = " TABLE_OID " AND c.relispartition", NULL, "pg_class", REL_COLUMNS, NULL, false);
 
 static const char table_props[] =
 	REL_PROPS("'r','p'") ", CASE c.relkind WHEN 'p' THEN 'partitioned' ELSE 'regular' END AS table_kind, "
@@ -155,6 +160,11 @@ static const char *const view_sql[] = {
 	REL_OWNER("VIEW"),
 	REL_COMMENT("VIEW"),
 	REL_GRANTS("TABLE"),
+	/* its rules and (INSTEAD OF) triggers, as a table's DDL carries them */
+	"SELECT pg_catalog.pg_get_ruledef(r.oid) FROM pg_catalog.pg_rewrite r WHERE r.ev_class = " REL("'v'")
+	" AND r.rulename <> '_RETURN' ORDER BY r.rulename",
+	"SELECT pg_catalog.pg_get_triggerdef(t.oid) || ';' FROM pg_catalog.pg_trigger t WHERE t.tgrelid = " REL("'v'")
+	" ORDER BY t.tgname",
 	NULL,
 };
 
@@ -313,12 +323,12 @@ static const char index_props[] =
 	 "pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate, pg_catalog.pg_size_pretty("
 	 "pg_catalog.pg_relation_size(i.indexrelid)) AS size, pg_catalog.obj_description(i.indexrelid, 'pg_class') AS "
 	 "comment FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid JOIN pg_catalog.pg_am am "
-	 "ON am.oid = ic.relam WHERE i.indrelid = " TBL " AND ic.relname = $3";
+	 "ON am.oid = ic.relam WHERE i.indrelid = " TABLE_OID " AND ic.relname = $3";
 
 static const char index_stats[] =
 	"SELECT s.idx_scan, s.idx_tup_read, s.idx_tup_fetch, io.idx_blks_read, io.idx_blks_hit FROM "
 	 "pg_catalog.pg_stat_all_indexes s JOIN pg_catalog.pg_statio_all_indexes io ON io.indexrelid = s.indexrelid "
-	 "WHERE s.relid = " TBL " AND s.indexrelname = $3";
+	 "WHERE s.relid = " TABLE_OID " AND s.indexrelname = $3";
 
 static const char index_search[] =
 	"SELECT n.nspname, t.relname, ic.relname, ic.relname || ' on ' || t.relname FROM pg_catalog.pg_index i JOIN "
@@ -328,7 +338,7 @@ static const char index_search[] =
 /* Parts of a table, the table's schema and name as $1, $2 and the part as $3. */
 static const char *const index_sql[] = {
 	"SELECT pg_catalog.pg_get_indexdef(i.indexrelid) || ';' FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic "
-	"ON ic.oid = i.indexrelid WHERE i.indrelid = " TBL " AND ic.relname = $3",
+	"ON ic.oid = i.indexrelid WHERE i.indrelid = " TABLE_OID " AND ic.relname = $3",
 	NULL,
 };
 
@@ -361,10 +371,10 @@ static const char rule_props[] =
 	 "WHEN '3' THEN 'INSERT' ELSE 'DELETE' END AS event, r.is_instead AS instead, CASE r.ev_enabled WHEN 'D' THEN "
 	 "'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' ELSE 'enabled' END AS enabled, "
 	 "pg_catalog.pg_get_ruledef(r.oid) AS definition, pg_catalog.obj_description(r.oid, 'pg_rewrite') AS comment "
-	 "FROM pg_catalog.pg_rewrite r WHERE r.ev_class = " TBL " AND r.rulename = $3";
+	 "FROM pg_catalog.pg_rewrite r WHERE r.ev_class = " TABLE_OID " AND r.rulename = $3";
 
 static const char *const rule_sql[] = {
-	"SELECT pg_catalog.pg_get_ruledef(r.oid) FROM pg_catalog.pg_rewrite r WHERE r.ev_class = " TBL
+	"SELECT pg_catalog.pg_get_ruledef(r.oid) FROM pg_catalog.pg_rewrite r WHERE r.ev_class = " TABLE_OID
 	" AND r.rulename = $3",
 	NULL,
 };
@@ -377,10 +387,10 @@ static const char trigger_props[] =
 	"SELECT t.tgname AS name, pg_catalog.pg_get_triggerdef(t.oid) AS definition, t.tgfoid::regproc::text AS "
 	 "function, CASE t.tgenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'replica' WHEN 'A' THEN 'always' ELSE "
 	 "'enabled' END AS enabled, pg_catalog.obj_description(t.oid, 'pg_trigger') AS comment FROM pg_catalog.pg_trigger "
-	 "t WHERE t.tgrelid = " TBL " AND t.tgname = $3";
+	 "t WHERE t.tgrelid = " TABLE_OID " AND t.tgname = $3";
 
 static const char *const trigger_sql[] = {
-	"SELECT pg_catalog.pg_get_triggerdef(t.oid) || ';' FROM pg_catalog.pg_trigger t WHERE t.tgrelid = " TBL
+	"SELECT pg_catalog.pg_get_triggerdef(t.oid) || ';' FROM pg_catalog.pg_trigger t WHERE t.tgrelid = " TABLE_OID
 	" AND t.tgname = $3",
 	NULL,
 };
@@ -398,27 +408,45 @@ static const char statistics_props[] =
 	 "pg_catalog.obj_description(s.oid, 'pg_statistic_ext') AS comment FROM pg_catalog.pg_statistic_ext s WHERE "
 	 "s.stxrelid = " TBL " AND s.stxname = $3";
 
+/* An extended statistics object on its own, named in its own schema (which
+ * may not be its table's); its statistics target from 13 on (-1, or NULL
+ * from 17, is the default). */
+#define STX_FROM "pg_catalog.pg_statistic_ext o JOIN pg_catalog.pg_namespace n ON n.oid = o.stxnamespace " \
+	"WHERE o.stxrelid = " TBL " AND o.stxname = $3"
+
+static const char *const statistics_sql[] = {
+	"SELECT pg_catalog.pg_get_statisticsobjdef(o.oid) || ';' FROM " STX_FROM,
+	"SELECT format('ALTER STATISTICS %I.%I SET STATISTICS %s;', n.nspname, o.stxname, o.stxstattarget) FROM "
+	STX_FROM " AND o.stxstattarget <> -1",
+	"SELECT format('ALTER STATISTICS %I.%I OWNER TO %I;', n.nspname, o.stxname, "
+	"pg_catalog.pg_get_userbyid(o.stxowner)) FROM " STX_FROM,
+	"SELECT format('COMMENT ON STATISTICS %I.%I IS %L;', n.nspname, o.stxname, "
+	"pg_catalog.obj_description(o.oid, 'pg_statistic_ext')) FROM " STX_FROM
+	" AND pg_catalog.obj_description(o.oid, 'pg_statistic_ext') IS NOT NULL",
+	NULL,
+};
+
 /* kind, icon, listing, second listing, children, parameters, identity, properties, statistics,
  * DDL, DDL by version, search: order, query, parent; statements: address type, keyword, form,
  * what PostgreSQL has, article; GRANT keyword, privileges */
 const catalog_kind catalog_relation_kinds[] = {
 	KIND("table", "table", &table_list, &table_also, table_children, 2, "SELECT 'pg_catalog.pg_class'::regclass::oid, " TBL, table_props, table_stats, table_sql, table_ddl_more, 1, table_search, NULL, "table", "TABLE", NAMED, SCHEMA_OBJECT, "a", "TABLE", table_privileges),
-	KIND("view", "view", &view_list, NULL, NULL, 2, "SELECT 'pg_catalog.pg_class'::regclass::oid, " REL("'v'"), view_props, NULL, view_sql, NULL, 2, view_search, NULL, "view", "VIEW", NAMED, SCHEMA_OBJECT, "a", "TABLE", view_privileges),
-	KIND("materialized_view", "materialized_view", &materialized_view_list, NULL, NULL, 2, "SELECT 'pg_catalog.pg_class'::regclass::oid, " REL("'m'"), materialized_view_props, NULL, matview_sql, NULL, 3, materialized_view_search, NULL, "materialized view", "MATERIALIZED VIEW", NAMED, SCHEMA_OBJECT, "a", "TABLE", materialized_view_privileges),
+	KIND("view", "view", &view_list, NULL, view_children, 2, "SELECT 'pg_catalog.pg_class'::regclass::oid, " REL("'v'"), view_props, NULL, view_sql, NULL, 2, view_search, NULL, "view", "VIEW", NAMED, SCHEMA_OBJECT, "a", "TABLE", view_privileges),
+	KIND("materialized_view", "materialized_view", &materialized_view_list, NULL, materialized_view_children, 2, "SELECT 'pg_catalog.pg_class'::regclass::oid, " REL("'m'"), materialized_view_props, NULL, matview_sql, NULL, 3, materialized_view_search, NULL, "materialized view", "MATERIALIZED VIEW", NAMED, SCHEMA_OBJECT, "a", "TABLE", materialized_view_privileges),
 	KIND("foreign_table", "foreign_table", &foreign_table_list, NULL, NULL, 2, "SELECT 'pg_catalog.pg_class'::regclass::oid, " REL("'f'"), foreign_table_props, NULL, foreign_table_sql, NULL, 0, NULL, NULL, "foreign table", "FOREIGN TABLE", NAMED, SCHEMA_OBJECT, "a", "TABLE", foreign_table_privileges),
 	KIND("sequence", "sequence", &sequence_list, NULL, NULL, 2, "SELECT 'pg_catalog.pg_class'::regclass::oid, " REL("'S'"), sequence_props, NULL, sequence_sql, NULL, 4, sequence_search, NULL, "sequence", "SEQUENCE", NAMED, SCHEMA_OBJECT, "a", "SEQUENCE", sequence_privileges),
 	KIND("column", "column", &column_list, NULL, NULL, 3, "SELECT 'pg_catalog.pg_class'::regclass::oid, " TBL, column_props, column_stats, column_sql, NULL, 7, column_search, "tables", "table column", "COLUMN", COLUMN, PART, "a", NULL, NULL),
 	KIND("constraint", "constraint", &constraint_list, NULL, NULL, 3, "SELECT 'pg_catalog.pg_constraint'::regclass::oid, k.oid FROM pg_catalog.pg_constraint k WHERE k.conrelid = " TBL
 	 " AND k.conname = $3", constraint_props, NULL, constraint_sql, NULL, 0, NULL, NULL, "table constraint", "CONSTRAINT", TABLE_CONSTRAINT, PART, "a", NULL, NULL),
 	KIND("index", "index", &index_list, NULL, NULL, 3, "SELECT 'pg_catalog.pg_class'::regclass::oid, i.indexrelid FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic "
-	 "ON ic.oid = i.indexrelid WHERE i.indrelid = " TBL " AND ic.relname = $3", index_props, index_stats, index_sql, NULL, 8, index_search, "tables", "index", "INDEX", NAMED, PART, "an", NULL, NULL),
+	 "ON ic.oid = i.indexrelid WHERE i.indrelid = " TABLE_OID " AND ic.relname = $3", index_props, index_stats, index_sql, NULL, 8, index_search, "tables", "index", "INDEX", NAMED, PART, "an", NULL, NULL),
 	KIND("policy", "policy", &policy_list, NULL, NULL, 3, "SELECT 'pg_catalog.pg_policy'::regclass::oid, p.oid FROM pg_catalog.pg_policy p WHERE p.polrelid = " TBL
 	 " AND p.polname = $3", policy_props, NULL, policy_sql, NULL, 0, NULL, NULL, "policy", "POLICY", ON_TABLE, PART, "a", NULL, NULL),
-	KIND("rule", "rule", &rule_list, NULL, NULL, 3, "SELECT 'pg_catalog.pg_rewrite'::regclass::oid, r.oid FROM pg_catalog.pg_rewrite r WHERE r.ev_class = " TBL
+	KIND("rule", "rule", &rule_list, NULL, NULL, 3, "SELECT 'pg_catalog.pg_rewrite'::regclass::oid, r.oid FROM pg_catalog.pg_rewrite r WHERE r.ev_class = " TABLE_OID
 	 " AND r.rulename = $3", rule_props, NULL, rule_sql, NULL, 0, NULL, NULL, "rule", "RULE", ON_TABLE, PART, "a", NULL, NULL),
-	KIND("trigger", "trigger", &trigger_list, NULL, NULL, 3, "SELECT 'pg_catalog.pg_trigger'::regclass::oid, t.oid FROM pg_catalog.pg_trigger t WHERE t.tgrelid = " TBL
+	KIND("trigger", "trigger", &trigger_list, NULL, NULL, 3, "SELECT 'pg_catalog.pg_trigger'::regclass::oid, t.oid FROM pg_catalog.pg_trigger t WHERE t.tgrelid = " TABLE_OID
 	 " AND t.tgname = $3", trigger_props, NULL, trigger_sql, NULL, 0, NULL, NULL, "trigger", "TRIGGER", ON_TABLE, PART, "a", NULL, NULL),
 	KIND("statistics", "statistics", &statistics_list, NULL, NULL, 3, "SELECT 'pg_catalog.pg_statistic_ext'::regclass::oid, s.oid FROM pg_catalog.pg_statistic_ext s WHERE s.stxrelid = "
-	 TBL " AND s.stxname = $3", statistics_props, NULL, NULL, NULL, 0, NULL, NULL, "statistics object", "STATISTICS", NAMED, SCHEMA_OBJECT, "a", NULL, NULL),
+	 TBL " AND s.stxname = $3", statistics_props, NULL, statistics_sql, NULL, 0, NULL, NULL, "statistics object", "STATISTICS", NAMED, SCHEMA_OBJECT, "a", NULL, NULL),
 	{0},
 };

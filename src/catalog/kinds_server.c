@@ -3,9 +3,9 @@
 #include "catalog/kinds.h"
 
 /* Collections under a database, a schema and a table. */
-static const char *const database_children[] = {"schemas", "extensions", "casts", "event_triggers",
-						 "foreign_data_wrappers", "languages", "publications", "subscriptions",
-						 NULL};
+static const char *const database_children[] = {
+	"schemas",   "extensions",   "casts",         "event_triggers", "foreign_data_wrappers", "languages",
+	"publications", "subscriptions", "access_methods", "transforms", "default_privileges", NULL};
 
 /* ---- database ---- */
 
@@ -39,10 +39,8 @@ static const char *const database_sql[] = {
 	"SELECT format('COMMENT ON DATABASE %I IS %L;', pg_catalog.current_database(), c) FROM "
 	"pg_catalog.shobj_description((SELECT oid FROM pg_catalog.pg_database WHERE datname = "
 	"pg_catalog.current_database()), 'pg_database') c WHERE c IS NOT NULL",
-	"SELECT format('GRANT %s ON DATABASE %I TO %s%s;', a.privilege_type, d.datname, CASE WHEN a.grantee = 0 THEN "
-	"'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) END, CASE WHEN a.is_grantable THEN "
-	"' WITH GRANT OPTION' ELSE '' END) FROM pg_catalog.pg_database d, pg_catalog.aclexplode(d.datacl) a WHERE "
-	"d.datname = pg_catalog.current_database() AND a.grantee <> d.datdba ORDER BY a.grantee, a.privilege_type",
+	GRANTS("'DATABASE'", "'d'", "format('%I', o.datname)",
+	       "pg_catalog.pg_database o WHERE o.datname = pg_catalog.current_database()", "datacl", "datdba", "pg_database"),
 	NULL,
 };
 

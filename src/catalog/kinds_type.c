@@ -6,11 +6,15 @@ static const char *const domain_children[] = {"domain_constraints", NULL};
 
 /* ---- type ---- */
 
-static const catalog_listing type_list = LISTING("types", "Types", CATALOG_AT_SCHEMA, "SELECT t.typname, t.typname || CASE t.typtype WHEN 'c' THEN ' (composite)' WHEN 'e' THEN ' (enum)' "
-	 "WHEN 'r' THEN ' (range)' WHEN 'm' THEN ' (multirange)' WHEN 'b' THEN ' (base)' ELSE '' END, "
-	 EXTENSION_MEMBER("t.oid", "pg_type") ", t.oid FROM pg_catalog.pg_type t "
-	 "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 "
-	 "AND t.typtype IN ('b', 'c', 'e', 'r', 'm') AND (t.typtype <> 'c' OR t.typrelid IN "
+/* GRANT ... ON TYPE, for types and domains alike (as pg_dump writes them) */
+#define TYPE_GRANTS GRANTS("'TYPE'", "'T'", QNAME, "pg_catalog.pg_type o WHERE o.oid = " TYPE, "typacl", "typowner", "pg_type")
+
+static const catalog_listing type_list = LISTING("types", "Types", CATALOG_AT_SCHEMA, /* multirange types PostgreSQL makes with each range type are system objects; shell types are listed */
+	"SELECT t.typname, t.typname || CASE WHEN NOT t.typisdefined THEN ' (shell)' ELSE CASE t.typtype WHEN 'c' THEN "
+	 "' (composite)' WHEN 'e' THEN ' (enum)' WHEN 'r' THEN ' (range)' WHEN 'm' THEN ' (multirange)' WHEN 'b' THEN "
+	 "' (base)' ELSE '' END END, " EXTENSION_MEMBER("t.oid", "pg_type") " OR t.typtype = 'm', t.oid FROM "
+	 "pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 "
+	 "AND (t.typtype IN ('b', 'c', 'e', 'r', 'm') OR NOT t.typisdefined) AND (t.typtype <> 'c' OR t.typrelid IN "
 	 "(SELECT c.oid FROM pg_catalog.pg_class c WHERE c.relkind = 'c')) "
 	 "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type el WHERE el.oid = t.typelem AND el.typarray = t.oid)", NULL, "pg_type", COLUMNS(OWNER("typowner"),
 		 {"type", "CASE o.typtype WHEN 'c' THEN 'composite' WHEN 'e' THEN 'enum' WHEN 'r' THEN 'range' "
@@ -40,6 +44,9 @@ static const char *const type_sql[] = {
 	"pg_catalog.format_type(a.atttypid, a.atttypmod), E',\\n' ORDER BY a.attnum)) FROM pg_catalog.pg_type t JOIN "
 	"pg_catalog.pg_attribute a ON a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped WHERE t.oid = "
 	TYPE " AND t.typtype = 'c' HAVING count(*) > 0",
+	/* a shell type, as CREATE TYPE name makes it (before its I/O functions) */
+	"SELECT format('CREATE TYPE %I.%I;', $1, $2) FROM pg_catalog.pg_type t WHERE t.oid = " TYPE
+	" AND NOT t.typisdefined",
 	"SELECT format('CREATE TYPE %I.%I AS RANGE (SUBTYPE = %s%s%s%s%s);', $1, $2, "
 	"pg_catalog.format_type(r.rngsubtype, NULL), CASE WHEN r.rngsubopc <> (SELECT o.oid FROM pg_catalog.pg_opclass o "
 	"WHERE o.opcintype = r.rngsubtype AND o.opcdefault AND o.opcmethod = 403) THEN ', SUBTYPE_OPCLASS = ' || "
@@ -78,6 +85,7 @@ static const char *const type_sql[] = {
 	"pg_catalog.pg_type t WHERE t.oid = " TYPE,
 	"SELECT format('COMMENT ON TYPE %I.%I IS %L;', $1, $2, d) FROM pg_catalog.obj_description(" TYPE
 	", 'pg_type') d WHERE d IS NOT NULL",
+	TYPE_GRANTS,
 	NULL,
 };
 
@@ -88,20 +96,31 @@ static const char *const type_privileges[] = {"USAGE", NULL};
 static const catalog_listing domain_list = LISTING("domains", "Domains", CATALOG_AT_SCHEMA, SCHEMA_OBJ("pg_type", "typname", "typnamespace", " AND o.typtype = 'd'"), NULL, "pg_type", COLUMNS(OWNER("typowner"), {"data_type", "pg_catalog.format_type(o.typbasetype, o.typtypmod)"},
 		 COMMENT("pg_type")), NULL, false);
 
+/* Like pg_dump: the domain with its valid constraints (CHECK, and NOT NULL,
+ * which is a named constraint from PostgreSQL 17), those not yet validated
+ * added after with NOT VALID, then the constraints' comments. */
 static const char *const domain_sql[] = {
-	"SELECT format('CREATE DOMAIN %I.%I AS %s%s%s%s;', $1, $2, pg_catalog.format_type(t.typbasetype, t.typtypmod), "
+	"SELECT format('CREATE DOMAIN %I.%I AS %s%s%s%s%s;', $1, $2, pg_catalog.format_type(t.typbasetype, t.typtypmod), "
 	"CASE WHEN t.typcollation <> 0 AND t.typcollation <> (SELECT typcollation FROM pg_catalog.pg_type WHERE oid = "
 	"t.typbasetype) THEN ' COLLATE ' || (SELECT format('%I.%I', cn.nspname, co.collname) FROM pg_catalog.pg_collation "
 	"co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = t.typcollation) ELSE '' END, "
-	"COALESCE(' DEFAULT ' || t.typdefault, ''), CASE WHEN t.typnotnull THEN ' NOT NULL' ELSE '' END) FROM "
+	"COALESCE(' DEFAULT ' || COALESCE(pg_catalog.pg_get_expr(t.typdefaultbin, 0), t.typdefault), ''), CASE WHEN "
+	"t.typnotnull AND NOT EXISTS (SELECT FROM "
+	"pg_catalog.pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'n') THEN ' NOT NULL' ELSE '' END, "
+	"COALESCE((SELECT string_agg(format(E'\\n\\tCONSTRAINT %I %s', k.conname, pg_catalog.pg_get_constraintdef(k.oid)), "
+	"'' ORDER BY k.conname) FROM pg_catalog.pg_constraint k WHERE k.contypid = t.oid AND k.convalidated), '')) FROM "
 	"pg_catalog.pg_type t WHERE t.oid = " TYPE,
 	"SELECT format('ALTER DOMAIN %I.%I ADD CONSTRAINT %I %s;', $1, $2, k.conname, "
 	"pg_catalog.pg_get_constraintdef(k.oid)) FROM pg_catalog.pg_constraint k WHERE k.contypid = " TYPE
-	" ORDER BY k.conname",
+	" AND NOT k.convalidated ORDER BY k.conname",
 	"SELECT format('ALTER DOMAIN %I.%I OWNER TO %I;', $1, $2, pg_catalog.pg_get_userbyid(t.typowner)) FROM "
 	"pg_catalog.pg_type t WHERE t.oid = " TYPE,
 	"SELECT format('COMMENT ON DOMAIN %I.%I IS %L;', $1, $2, d) FROM pg_catalog.obj_description(" TYPE
 	", 'pg_type') d WHERE d IS NOT NULL",
+	"SELECT format('COMMENT ON CONSTRAINT %I ON DOMAIN %I.%I IS %L;', k.conname, $1, $2, d) FROM "
+	"pg_catalog.pg_constraint k, pg_catalog.obj_description(k.oid, 'pg_constraint') d WHERE k.contypid = " TYPE
+	" AND d IS NOT NULL ORDER BY k.conname",
+	TYPE_GRANTS,
 	NULL,
 };
 
@@ -117,6 +136,17 @@ static const char domain_constraint_props[] =
 	"SELECT k.conname AS name, k.oid::text AS oid, pg_catalog.pg_get_constraintdef(k.oid) AS definition, "
 	 "k.convalidated AS validated, pg_catalog.obj_description(k.oid, 'pg_constraint') AS comment FROM "
 	 "pg_catalog.pg_constraint k WHERE k.contypid = " TYPE " AND k.conname = $3";
+
+/* a constraint of its own, added to the domain (NOT VALID when it is not validated) */
+static const char *const domain_constraint_sql[] = {
+	"SELECT format('ALTER DOMAIN %I.%I ADD CONSTRAINT %I %s;', $1, $2, k.conname, "
+	"pg_catalog.pg_get_constraintdef(k.oid)) FROM pg_catalog.pg_constraint k WHERE k.contypid = " TYPE
+	" AND k.conname = $3",
+	"SELECT format('COMMENT ON CONSTRAINT %I ON DOMAIN %I.%I IS %L;', k.conname, $1, $2, d) FROM "
+	"pg_catalog.pg_constraint k, pg_catalog.obj_description(k.oid, 'pg_constraint') d WHERE k.contypid = " TYPE
+	" AND k.conname = $3 AND d IS NOT NULL",
+	NULL,
+};
 
 /* ---- collation ---- */
 
@@ -231,7 +261,7 @@ const catalog_kind catalog_type_kinds[] = {
 	KIND("type", "type", &type_list, NULL, NULL, 2, "SELECT 'pg_catalog.pg_type'::regclass::oid, " TYPE, type_props, NULL, type_sql, NULL, 6, type_search, NULL, "type", "TYPE", NAMED, SCHEMA_OBJECT, "a", "TYPE", type_privileges),
 	KIND("domain", "domain", &domain_list, NULL, domain_children, 2, "SELECT 'pg_catalog.pg_type'::regclass::oid, " TYPE, type_props, NULL, domain_sql, NULL, 0, NULL, NULL, "domain", "DOMAIN", NAMED, SCHEMA_OBJECT, "a", "DOMAIN", domain_privileges),
 	KIND("domain_constraint", "constraint", &domain_constraint_list, NULL, NULL, 3, "SELECT 'pg_catalog.pg_constraint'::regclass::oid, k.oid FROM pg_catalog.pg_constraint k WHERE k.contypid = "
-	 TYPE " AND k.conname = $3", domain_constraint_props, NULL, NULL, NULL, 0, NULL, NULL, "domain constraint", "CONSTRAINT", DOMAIN_CONSTRAINT, PART, "a", NULL, NULL),
+	 TYPE " AND k.conname = $3", domain_constraint_props, NULL, domain_constraint_sql, NULL, 0, NULL, NULL, "domain constraint", "CONSTRAINT", DOMAIN_CONSTRAINT, PART, "a", NULL, NULL),
 	KIND("collation", "collation", &collation_list, NULL, NULL, 2, "SELECT 'pg_catalog.pg_collation'::regclass::oid, " COLL, collation_props, NULL, collation_sql, NULL, 0, NULL, NULL, "collation", "COLLATION", NAMED, SCHEMA_OBJECT, "a", NULL, NULL),
 	KIND("fts_configuration", "fts", &fts_configuration_list, NULL, NULL, 2, "SELECT 'pg_catalog.pg_ts_config'::regclass::oid, " FTS("pg_ts_config", "cfg"), fts_configuration_props, NULL, fts_configuration_sql, NULL, 0, NULL, NULL, "text search configuration", "TEXT SEARCH CONFIGURATION", NAMED, SCHEMA_OBJECT, "a", NULL, NULL),
 	KIND("fts_dictionary", "fts", &fts_dictionary_list, NULL, NULL, 2, "SELECT 'pg_catalog.pg_ts_dict'::regclass::oid, " FTS("pg_ts_dict", "dict"), fts_dictionary_props, NULL, fts_dictionary_sql, NULL, 0, NULL, NULL, "text search dictionary", "TEXT SEARCH DICTIONARY", NAMED, SCHEMA_OBJECT, "a", NULL, NULL),

@@ -37,7 +37,10 @@ static bool parts_fit(const catalog_object *o, enum catalog_form f)
 		return o->nnames == 2 && (o->nargs == 2 || (o->nargs == 1 && (o->oprkind == 'l' || o->oprkind == 'r')));
 	case CAST:
 	case USER_MAPPING:
+	case TRANSFORM:
 		return o->nnames == 1 && o->nargs == 1;
+	case USING_METHOD:
+		return o->nnames == 3 && o->nargs == 0;
 	case COLUMN:
 	case TABLE_CONSTRAINT:
 	case ON_TABLE:
@@ -146,6 +149,13 @@ static void ref(const catalog_object *o, enum catalog_form f, str *name, str *on
 	case DOMAIN_CONSTRAINT:
 		str_append_cstr(name, o->args[0].quoted);
 		join_quoted(on, o->names, 2);
+		break;
+	case USING_METHOD:
+		join_quoted(name, o->names + 1, 2);
+		str_appendf(name, " USING %s", o->names[0].quoted);
+		break;
+	case TRANSFORM:
+		str_appendf(name, "FOR %s LANGUAGE %s", o->names[0].raw, o->args[0].quoted);
 		break;
 	}
 }
@@ -311,8 +321,11 @@ bool catalog_sql_set_schema(PGconn *c, catalog_object *o, const char *schema, st
 	if (!q)
 		return false;
 	/* an extension's one name is its own; it is not addressed by its schema */
+	const catalog_kind *k = catalog_kind_typed(o->type);
 	if (o->nnames == 2)
 		set_part(&o->names[0], schema, q);
+	else if (k && k->form == USING_METHOD)
+		set_part(&o->names[1], schema, q);
 	PQfreemem(q);
 	return true;
 }

@@ -129,7 +129,8 @@ static bool walk_database(const char *p, catalog_walk *w)
 		w->at_member = true;
 		if (strcmp(k->kind, "schema") == 0)
 			schema = name;
-		else if (strcmp(k->kind, "table") == 0 || strcmp(k->kind, "domain") == 0 ||
+		else if (strcmp(k->kind, "table") == 0 || strcmp(k->kind, "view") == 0 ||
+			 strcmp(k->kind, "materialized_view") == 0 || strcmp(k->kind, "domain") == 0 ||
 			 strcmp(k->kind, "foreign_server") == 0)
 			level2 = name;
 		else if (strcmp(k->kind, "foreign_data_wrapper") == 0)
@@ -371,22 +372,112 @@ bool catalog_children(const pgpool_ref *pg, const char *path, const char *db_res
 
 /* ---- DDL ---- */
 
-/* Runs one DDL query and appends its rows, one statement each. */
-static bool ddl_part(const pgpool_ref *pg, const catalog_walk *w, const char *sql, int nparams,
-		     const char *const *params, str *out, pg_error *pgerr, tusk_err *err)
+/* One object's DDL, read on one borrowed connection. */
+struct ddl_read {
+	const catalog_kind *k;
+	const catalog_listing *list; /* the collection the path came through */
+	int nancestors;              /* the ancestor names among params */
+	const char *more;            /* the kind's query for this server version, or NULL */
+	const char **params;
+	str *out;
+	pg_error *pgerr;
+};
+
+static const Oid TEXT_PARAMS[4] = {25, 25, 25, 25}; /* names are text, as on the pool's statements */
+
+static bool ddl_failed(PGconn *conn, const struct ddl_read *d, PGresult *r, tusk_err *err)
 {
-	PGresult *r = pgpool_query(pg, w->db, sql, nparams, params, pgerr, err);
-	if (!r)
+	pg_error local;
+	pg_error_fill(d->pgerr ? d->pgerr : &local, r, conn);
+	err_set(err, PQstatus(conn) == CONNECTION_OK ? ERR_QUERY_FAILED : ERR_CONNECTION_LOST, "%s",
+		(d->pgerr ? d->pgerr : &local)->message);
+	return false;
+}
+
+/* A member's name can hold type names (a function's arguments, a cast's
+ * types) that PostgreSQL writes by the search_path: the listing named it
+ * under the connection's own, the DDL queries read under an empty one. So
+ * the member is found first (its identity, under the own search_path), then
+ * named again by its listing under the empty one; name keeps the new name
+ * (malloc'd) when exactly one member has the object's oid. */
+static bool rename_member(PGconn *conn, struct ddl_read *d, char **name, tusk_err *err)
+{
+	*name = NULL;
+	if (!d->k->identity_sql || d->k->nparams <= d->nancestors || d->nancestors > 2)
+		return true;
+	PGresult *r = PQexecParams(conn, d->k->identity_sql, d->k->nparams, TEXT_PARAMS, d->params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		ddl_failed(conn, d, r, err);
+		PQclear(r);
 		return false;
-	for (int i = 0; i < PQntuples(r); i++)
-		if (!PQgetisnull(r, i, 0))
-			str_appendf(out, "%s\n", PQgetvalue(r, i, 0));
+	}
+	char *objid = PQntuples(r) == 1 && !PQgetisnull(r, 0, 1) ? xstrdup(PQgetvalue(r, 0, 1)) : NULL;
 	PQclear(r);
-	return true;
+	if (!objid)
+		return true; /* nothing there: the DDL queries find nothing either */
+	PQclear(PQexec(conn, "SET LOCAL search_path = ''"));
+	str sql = STR_INIT;
+	str_appendf(&sql, "SELECT x.name FROM (%s) x (name, label, system, oid) WHERE x.oid = $%d::pg_catalog.oid",
+		    d->list->sql, d->nancestors + 1);
+	const char *params[3] = {d->params[0], d->params[1], NULL};
+	params[d->nancestors] = objid;
+	r = PQexecParams(conn, str_cstr(&sql), d->nancestors + 1, TEXT_PARAMS, params, NULL, NULL, 0);
+	str_free(&sql);
+	free(objid);
+	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+	if (!ok)
+		ddl_failed(conn, d, r, err);
+	else if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
+		*name = xstrdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return ok;
+}
+
+/* Runs one DDL query and appends its rows, one statement each. */
+static bool ddl_part(PGconn *conn, const struct ddl_read *d, const char *sql, tusk_err *err)
+{
+	PGresult *r = PQexecParams(conn, sql, d->k->nparams, TEXT_PARAMS, d->params, NULL, NULL, 0);
+	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK || ddl_failed(conn, d, r, err);
+	for (int i = 0; ok && i < PQntuples(r); i++)
+		if (!PQgetisnull(r, i, 0))
+			str_appendf(d->out, "%s\n", PQgetvalue(r, i, 0));
+	PQclear(r);
+	return ok;
+}
+
+/* The kind's queries in one read-only transaction whose search_path is
+ * empty: PostgreSQL then names every object outside pg_catalog with its
+ * schema (pg_get_viewdef, pg_get_functiondef, pg_get_expr, format_type,
+ * regproc...), so the DDL applies with an empty search_path, as
+ * pg_dump's does. */
+static bool read_ddl(void *ctx, PGconn *conn, tusk_err *err)
+{
+	struct ddl_read *d = ctx;
+	PGresult *r = PQexec(conn, "BEGIN READ ONLY");
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || ddl_failed(conn, d, r, err);
+	PQclear(r);
+	char *name = NULL;
+	ok = ok && rename_member(conn, d, &name, err);
+	if (name)
+		d->params[d->k->nparams - 1] = name;
+	if (ok) {
+		r = PQexec(conn, "SET LOCAL search_path = ''");
+		ok = PQresultStatus(r) == PGRES_COMMAND_OK || ddl_failed(conn, d, r, err);
+		PQclear(r);
+	}
+	for (int i = 0; ok && d->k->ddl[i]; i++)
+		ok = ddl_part(conn, d, d->k->ddl[i], err);
+	if (ok && d->more)
+		ok = ddl_part(conn, d, d->more, err);
+	PQclear(PQexec(conn, ok ? "COMMIT" : "ROLLBACK"));
+	free(name);
+	return ok;
 }
 
 bool catalog_ddl(const pgpool_ref *pg, const char *path, str *out, pg_error *pgerr, tusk_err *err)
 {
+	if (pgerr)
+		memset(pgerr, 0, sizeof(*pgerr));
 	catalog_walk w;
 	if (!walk_object(path, &w, "; DDL belongs to its members", err))
 		return false;
@@ -397,11 +488,11 @@ bool catalog_ddl(const pgpool_ref *pg, const char *path, str *out, pg_error *pge
 		err_set(err, ERR_DDL_UNAVAILABLE, "Tusk cannot write the DDL of a %s yet.", k->kind);
 	else if (!(ok = member_params(&w, k->nparams, params)))
 		err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
-	for (int i = 0; ok && k->ddl[i]; i++)
-		ok = ddl_part(pg, &w, k->ddl[i], k->nparams, params, out, pgerr, err);
-	const char *more = ok && k->ddl_more ? k->ddl_more(pgpool_server_version(pg)) : NULL;
-	if (more)
-		ok = ddl_part(pg, &w, more, k->nparams, params, out, pgerr, err);
+	if (ok) {
+		struct ddl_read d = {k,	     w.list, w.nparams, k->ddl_more ? k->ddl_more(pgpool_server_version(pg)) : NULL,
+				     params, out, pgerr};
+		ok = pgpool_with_conn(pg, w.db, read_ddl, &d, err);
+	}
 	if (ok && out->len == 0) {
 		ok = false;
 		err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);

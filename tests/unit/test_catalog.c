@@ -63,6 +63,47 @@ Test(catalog_path, a_database_and_what_is_under_it)
 	catalog_walk_free(&w);
 }
 
+/* a view's rules and triggers, a materialized view's indexes: the relation is the second ancestor */
+Test(catalog_path, views_have_rules_and_triggers_materialized_views_indexes)
+{
+	catalog_walk w = walked("/databases/app/schemas/s/views/v/rules/r");
+	cr_assert_str_eq(w.kind->kind, "rule");
+	cr_assert_eq(w.nparams, 2);
+	cr_assert_str_eq(w.params[0], "s");
+	cr_assert_str_eq(w.params[1], "v");
+	catalog_walk_free(&w);
+	w = walked("/databases/app/schemas/s/views/v/triggers/t");
+	cr_assert_str_eq(w.kind->kind, "trigger");
+	catalog_walk_free(&w);
+	w = walked("/databases/app/schemas/s/materialized_views/m/indexes/i");
+	cr_assert_str_eq(w.kind->kind, "index");
+	cr_assert_str_eq(w.params[1], "m");
+	catalog_walk_free(&w);
+	refused("/databases/app/schemas/s/views/v/columns/c");
+	refused("/databases/app/schemas/s/materialized_views/m/rules/r");
+}
+
+/* default privileges under a database and under a schema, operator classes, transforms */
+Test(catalog_path, new_kinds_have_their_places)
+{
+	catalog_walk w = walked("/databases/app/default_privileges/tables for alice");
+	cr_assert_str_eq(w.kind->kind, "default_privilege");
+	cr_assert_eq(w.nparams, 0);
+	catalog_walk_free(&w);
+	w = walked("/databases/app/schemas/s/schema_default_privileges/tables for alice");
+	cr_assert_str_eq(w.kind->kind, "schema_default_privilege");
+	cr_assert_eq(w.nparams, 1);
+	catalog_walk_free(&w);
+	w = walked("/databases/app/schemas/s/operator_classes/int4_ops (btree)");
+	cr_assert_str_eq(w.kind->kind, "operator_class");
+	catalog_walk_free(&w);
+	w = walked("/databases/app/transforms/s.t (plpgsql)");
+	cr_assert_str_eq(w.kind->kind, "transform");
+	catalog_walk_free(&w);
+	refused("/databases/app/schemas/s/default_privileges/x");
+	refused("/databases/app/schema_default_privileges/x");
+}
+
 Test(catalog_path, escaped_names_stay_one_name)
 {
 	str p = STR_INIT;

@@ -71,6 +71,13 @@ Test(statement, a_trigger_named_a_on_b_is_one_part)
 	expect_drop(object("policy", "public|public", "t|t", "p on q|\"p on q\"", NULL, NULL), false,
 		    "DROP POLICY \"p on q\" ON public.t;", true);
 	expect_drop(object("rule", "public|public", "t|t", "r|r", NULL, NULL), false, "DROP RULE r ON public.t;", true);
+	expect_drop(object("access method", "a m|\"a m\"", NULL, NULL), true, "DROP ACCESS METHOD \"a m\" CASCADE;", true);
+	expect_drop(object("operator class", "btree|btree", "S|\"S\"", "a.b on c|\"a.b on c\"", NULL, NULL), false,
+		    "DROP OPERATOR CLASS \"S\".\"a.b on c\" USING btree;", true);
+	expect_drop(object("operator family", "my am|\"my am\"", "s|s", "f|f", NULL, NULL), true,
+		    "DROP OPERATOR FAMILY s.f USING \"my am\" CASCADE;", true);
+	expect_drop(object("transform", "s.\"T\"|\"s.\"\"T\"\"\"", NULL, "plpgsql|plpgsql", NULL), false,
+		    "DROP TRANSFORM FOR s.\"T\" LANGUAGE plpgsql;", true);
 }
 
 Test(statement, a_column_or_constraint_with_dots_and_on_is_one_part)
@@ -140,7 +147,7 @@ Test(statement, what_postgresql_lacks_is_refused)
 	expect_drop_refused(object("tablespace", "t|t", NULL, NULL), true, "no_cascade");
 	expect_drop_refused(object("user mapping", "u|u", NULL, "s|s", NULL), true, "no_cascade");
 	expect_drop_refused(object("database", "d|d", NULL, NULL), false, "unavailable");
-	expect_drop_refused(object("access method", "am|am", NULL, NULL), false, "unavailable");
+	expect_drop_refused(object("default acl", "r|r", NULL, "r|r", NULL), false, "unavailable");
 	/* parts in a shape Tusk does not know (a newer PostgreSQL): refused, not guessed */
 	expect_drop_refused(object("table column", "t|t", "c|c", NULL, NULL), false, "unavailable");
 	expect_drop_refused(object("cast", "integer", NULL, NULL), false, "unavailable");

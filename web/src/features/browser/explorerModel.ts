@@ -74,6 +74,13 @@ const OBJECT_ICONS: Record<string, IconName> = {
   rule: 'rule',
   trigger: 'trigger',
   statistics: 'analyze',
+  operator_class: 'operator',
+  operator_family: 'operator',
+  access_method: 'index',
+  transform: 'cast',
+  default_privilege: 'policy',
+  schema_default_privilege: 'policy',
+  domain_constraint: 'constraint',
 };
 
 /** A collection ("Tables") rather than an object: it has no properties, DDL or menu of its own. */
