@@ -216,6 +216,28 @@ test('the cell editor follows spreadsheet rules: Esc cancels, Tab and Enter keep
   await waitUntil(async () => psql('SELECT name || \' \' || qty FROM e2e_items WHERE id = 2') === 'plum 9');
 });
 
+test('Save counts the statements it will run, as its toast does', async () => {
+  const grid = panel().getByRole('grid', { name: 'Data of e2e_items' });
+  // a row edited and then deleted is one DELETE
+  const cell = grid.getByRole('gridcell', { name: 'plum', exact: true });
+  await cell.dblclick();
+  const input = grid.getByRole('textbox', { name: 'Edit name' });
+  await input.fill('gone soon');
+  await input.press('Enter');
+  await grid.getByRole('gridcell', { name: 'gone soon', exact: true }).click();
+  await panel().getByRole('button', { name: 'Delete row' }).click();
+  await panel().getByRole('button', { name: 'Save (1)' }).waitFor();
+  // an added row whose cells are typed is one INSERT
+  await panel().getByRole('button', { name: 'Insert row' }).click();
+  await page.keyboard.type('4');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('kiwi');
+  await page.keyboard.press('Enter');
+  await panel().getByRole('button', { name: 'Save (2)' }).waitFor();
+  await panel().getByRole('button', { name: 'Discard' }).click();
+  await panel().getByRole('button', { name: 'Save', exact: true }).waitFor();
+});
+
 test('a long value is cut in the grid, whole in the viewer, on the clipboard and when edited', async () => {
   psql("DROP TABLE IF EXISTS e2e_long; CREATE TABLE e2e_long (id int PRIMARY KEY, body text); INSERT INTO e2e_long VALUES (1, repeat('lorem ', 5000) || 'THE END')");
   const whole = psql('SELECT body FROM e2e_long');

@@ -160,8 +160,12 @@ interface Edits {
 
 const NO_EDITS: Edits = { edited: new Map(), deleted: new Set(), inserted: [], errors: new Map() };
 
-function changeCount(e: Edits): number {
-  return e.edited.size + e.deleted.size + e.inserted.length;
+/** The statements a Save runs, counted as buildChanges makes them: an edited row that is
+ * also deleted is one DELETE, an added row's cells belong to its one INSERT. */
+function changeCount(e: Edits, serverRows: number): number {
+  let updates = 0;
+  for (const row of e.edited.keys()) if (row < serverRows && !e.deleted.has(row)) updates++;
+  return updates + e.deleted.size + e.inserted.length;
 }
 
 /** The rows of a viewed table, editable when it has a primary key. */
@@ -289,7 +293,7 @@ function DataEditor({ tab, view, result }: { tab: QueryTab; view: ViewState; res
     }
   }
 
-  const count = changeCount(edits);
+  const count = changeCount(edits, serverRows);
   return (
     <div class="data-editor">
       <div class="data-bar">
