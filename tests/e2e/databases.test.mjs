@@ -55,6 +55,22 @@ test('a refreshed collection counts the members it shows', async () => {
   await chooseInNodeMenu(page, treeItem(page, DB), 'Disconnect Database');
 });
 
+test('the tree opens again as it was after a reload', async () => {
+  await expandTreeItem(page, treeItem(page, SERVER));
+  await expandTreeItem(page, treeItem(page, /^Databases/));
+  await expandTreeItem(page, treeItem(page, DB));
+  await expandTreeItem(page, treeItem(page, /^Schemas/));
+  await treeItem(page, 'e2e_counts').locator('.tree-label').click();
+  // the tree is kept (per user, in this browser) a moment after its last change
+  await waitUntil(() => page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith('tusk.tree.') && localStorage.getItem(k).includes('e2e_counts'))));
+  await page.reload();
+  await page.getByRole('tree', { name: 'Servers' }).waitFor();
+  const schema = treeItem(page, 'e2e_counts');
+  await schema.waitFor();
+  assert.equal(await schema.getAttribute('aria-selected'), 'true');
+  assert.equal(await treeItem(page, DB).getAttribute('aria-expanded'), 'true');
+});
+
 test('Disconnect Database folds it and closes the tree\'s connections to it', async () => {
   await expandTreeItem(page, treeItem(page, SERVER));
   await expandTreeItem(page, treeItem(page, /^Databases/));

@@ -217,7 +217,15 @@ test('the cell editor follows spreadsheet rules: Esc cancels, Tab and Enter keep
 });
 
 test('Save counts the statements it will run, as its toast does', async () => {
+  // the rows read again: nothing of the last save is still arriving
+  await toolbarButton('View/Edit Data');
+  const d = await dialog(page, 'View/Edit Data');
+  await d.locator('#view-table').fill('e2e_items');
+  await d.getByRole('button', { name: 'View' }).click();
+  await d.waitFor({ state: 'detached' });
   const grid = panel().getByRole('grid', { name: 'Data of e2e_items' });
+  await grid.getByRole('gridcell', { name: 'plum', exact: true }).waitFor();
+  await status().getByText('Done').waitFor();
   // a row edited and then deleted is one DELETE
   const cell = grid.getByRole('gridcell', { name: 'plum', exact: true });
   await cell.dblclick();

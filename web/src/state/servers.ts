@@ -1,7 +1,7 @@
 // The object explorer's model: registered servers and groups, which of
 // them are connected, the objects loaded under each, what is open and
 // selected, and the explorer dialog in front. Reset when the user changes.
-import { batch, signal } from '@preact/signals';
+import { batch, effect, signal } from '@preact/signals';
 import { ApiError } from '../api/client';
 import {
   PASSWORD_CODES,
@@ -57,8 +57,63 @@ const latestLoad = new Map<string, number>();
 let loadCounter = 0;
 let knownGroups = new Set<number>();
 
+/* What the tree had open and selected, kept per user in this browser and
+ * restored after a reload: the user whose tree it is, and whether it was
+ * read back since they signed in. */
+const TREE_KEY = 'tusk.tree.';
+const TREE_SAVED_MAX = 500;
+let treeOwner: string | null = null;
+let treeRestored = false;
+let treeSaveTimer = 0;
+
+/** Whose tree the explorer shows (null: nobody signed in); set once the user is known. */
+export function setTreeOwner(owner: string | null): void {
+  treeOwner = owner;
+  treeRestored = false;
+}
+
+/** Opens again what was open at the last visit: the server list is in; connected servers' paths load. */
+function restoreTree(list: ServerList): void {
+  if (treeRestored || !treeOwner) return;
+  treeRestored = true;
+  let saved: { expanded?: unknown; selected?: unknown } = {};
+  try {
+    saved = JSON.parse(localStorage.getItem(TREE_KEY + treeOwner) ?? '{}') as typeof saved;
+  } catch {
+    return;
+  }
+  const ids = Array.isArray(saved.expanded) ? saved.expanded.filter((id): id is string => typeof id === 'string') : [];
+  const connected = new Set(list.servers.filter((s) => s.connected).map((s) => s.id));
+  batch(() => {
+    expanded.value = new Set([...expanded.value, ...ids]);
+    if (typeof saved.selected === 'string') selectedId.value = saved.selected;
+  });
+  for (const id of ids) {
+    const m = /^server:(\d+):(\/.*)$/.exec(id);
+    if (m && connected.has(Number(m[1]))) ensureObjects(Number(m[1]), m[2]!);
+  }
+}
+
+// kept a second after the last change, once this user's tree was read back
+effect(() => {
+  const open = expanded.value;
+  const selected = selectedId.value;
+  if (!treeRestored || !treeOwner) return;
+  const key = TREE_KEY + treeOwner;
+  window.clearTimeout(treeSaveTimer);
+  treeSaveTimer = window.setTimeout(() => {
+    try {
+      localStorage.setItem(key, JSON.stringify({ expanded: [...open].slice(0, TREE_SAVED_MAX), selected }));
+    } catch {
+      // a full or forbidden storage only loses the convenience
+    }
+  }, 1000);
+});
+
 export function resetExplorer(): void {
   generation++;
+  treeRestored = false;
+  window.clearTimeout(treeSaveTimer);
   latestLoad.clear();
   knownGroups = new Set();
   batch(() => {
@@ -166,6 +221,7 @@ export async function loadServers(): Promise<void> {
       openNewGroups(value.groups);
       syncLinks(value.servers);
     });
+    restoreTree(value);
     for (const s of value.servers) if (s.connected && expanded.value.has(serverNodeId(s.id))) ensureObjects(s.id, '/');
   } catch (err) {
     if (gen !== generation) return;

@@ -4,7 +4,7 @@ import { computed, signal } from '@preact/signals';
 import { ApiError, setCsrfToken, setUnauthorizedHandler } from '../api/client';
 import { desktopLogin, fetchMe, logout, type SessionInfo } from '../api/auth';
 import type { User } from '../api/types';
-import { resetExplorer } from './servers';
+import { resetExplorer, setTreeOwner } from './servers';
 import { clearToasts } from './toasts';
 import { resetWorkspace } from './workspace';
 
@@ -26,6 +26,7 @@ function becomeAnonymous(notice?: string): void {
   setCsrfToken('');
   resetWorkspace();
   resetExplorer();
+  setTreeOwner(null);
   clearToasts();
   session.value = notice ? { phase: 'anonymous', notice } : { phase: 'anonymous' };
 }
@@ -34,6 +35,7 @@ export function signIn(info: SessionInfo): void {
   setCsrfToken(info.csrf_token);
   resetWorkspace();
   resetExplorer();
+  setTreeOwner(String(info.user.id));
   session.value = { phase: 'authenticated', user: info.user, passwordChangeRequired: info.password_change_required === true };
 }
 
