@@ -103,6 +103,30 @@ test('result columns are as wide as the first rows\' values, and a header edge\'
   await bothThemes('query-column-widths');
 });
 
+test('the tab switches to another database of its server and keeps the editor\'s text', async () => {
+  psql('DROP DATABASE IF EXISTS e2e_other');
+  psql('CREATE DATABASE e2e_other');
+  try {
+    await setSql('SELECT current_database()');
+    const picker = panel().getByRole('combobox', { name: 'Database' });
+    await picker.focus();
+    await waitUntil(async () => (await picker.locator('option').allInnerTexts()).includes('e2e_other'));
+    await picker.selectOption('e2e_other');
+    await page.getByRole('tab', { name: `e2e_other on ${SERVER}` }).waitFor();
+    await status().getByText('Ready').waitFor();
+    assert.match(await panel().locator('.cm-content').innerText(), /SELECT current_database\(\)/);
+    await toolbarButton('Run');
+    await panel().getByRole('grid', { name: 'Result 1' }).getByRole('gridcell', { name: 'e2e_other', exact: true }).waitFor();
+    await bothThemes('query-database-switch');
+  } finally {
+    const picker = panel().getByRole('combobox', { name: 'Database' });
+    await picker.selectOption('postgres');
+    await page.getByRole('tab', { name: TAB }).waitFor();
+    await status().getByText(/Ready|Done/).first().waitFor();
+    psql('DROP DATABASE IF EXISTS e2e_other WITH (FORCE)');
+  }
+});
+
 test('an error shows in place with its position marked in the editor', async () => {
   await run('SELECT 1;\nSELECT nosuchcolumn FROM pg_class;', 'Error');
   await panel().getByRole('alert').getByText('column "nosuchcolumn" does not exist').waitFor();

@@ -2,8 +2,9 @@
 // F5 / Ctrl+Enter run the script or the selection, Ctrl+Shift+Enter the
 // statement at the cursor, Esc cancels, Ctrl+Shift+F formats.
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { resultExportUrl } from '../../api/query';
+import { listObjects } from '../../api/servers';
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
 import { Menu } from '../../components/Menu';
@@ -175,6 +176,7 @@ function QueryToolbar({ tab, commands, onDialog, run }: ToolbarProps): JSX.Eleme
         <ToolButton icon="clock" label="History" onClick={() => onDialog('history')} />
         <ToolButton icon="bookmark" label="Saved queries" onClick={() => onDialog('saved')} />
       </Toolbar>
+      <DatabasePicker tab={tab} disabled={!can || inTx} />
       <div class="query-toggles">
         <Toggle label="Auto-commit" on={tab.autocommit.value} onChange={(v) => (tab.autocommit.value = v)} />
         <Toggle label="Auto-rollback" on={tab.autorollback.value} onChange={(v) => (tab.autorollback.value = v)} />
@@ -193,6 +195,44 @@ function QueryToolbar({ tab, commands, onDialog, run }: ToolbarProps): JSX.Eleme
         }
       />
     </div>
+  );
+}
+
+/** The tab's database, switchable to any other of its server (read when the picker is first used). */
+function DatabasePicker({ tab, disabled }: { tab: QueryTab; disabled: boolean }): JSX.Element {
+  const [names, setNames] = useState<string[] | null>(null);
+  const current = tab.target.database;
+  // read when shown, and again each time the picker is opened (databases come and go)
+  const read = () =>
+    listObjects(tab.target.serverId, '/databases').then(
+      (nodes) => setNames(nodes.map((n) => n.label)),
+      () => setNames((was) => was ?? []),
+    );
+  useEffect(() => void read(), [tab.target.serverId]);
+  const options = names && names.includes(current) ? names : [current, ...(names ?? [])];
+  return (
+    <label class="query-database" title="The database this tab's session is on">
+      <span class="muted">Database</span>
+      <select
+        aria-label="Database"
+        value={current}
+        disabled={disabled}
+        onFocus={() => void read()}
+        onChange={(e) => {
+          const select = e.currentTarget;
+          void tab.switchDatabase(select.value).then((ok) => {
+            if (ok) scheduleSave();
+            else select.value = tab.target.database;
+          });
+        }}
+      >
+        {options.map((n) => (
+          <option key={n} value={n}>
+            {n}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 

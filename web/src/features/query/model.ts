@@ -140,6 +140,23 @@ export class QueryTab extends SessionLink {
   }
 
   /** Opens a table's rows for viewing and editing (View/Edit Data). */
+  /**
+   * Moves the tab to another database of its server, keeping what is typed in the editor;
+   * refused while a query runs or a transaction is open (it would be lost).
+   */
+  async switchDatabase(database: string): Promise<boolean> {
+    const tx = this.status.value?.transaction;
+    if (this.running || tx === 'in_transaction' || tx === 'in_error') {
+      showToast('Finish the running query or the open transaction before switching the database.', 'error');
+      return false;
+    }
+    if (database === this.target.database) return true;
+    this.run.value = null;
+    await this.reopenOn(database);
+    retitleTab(this.id, distinctTitle(this.title, this.id), 'query');
+    return true;
+  }
+
   /** Shows a table's rows in this tab; NAMED: the tab opened for them takes the table's name. */
   async viewData(info: TableInfo, request: ViewRequest, named = false): Promise<void> {
     const sid = this.sid;

@@ -36,7 +36,8 @@ const POLL_IDLE_MS = 5000;
 const SSE_RETRY_MS = 10_000;
 
 export abstract class SessionLink {
-  readonly target: Target;
+  /** Where the session is; its database changes when the user switches it (reopenOn). */
+  target: Target;
   readonly phase = signal<Phase>({ kind: 'opening' });
   readonly status = signal<SessionStatus | null>(null);
   /** Counts the moments no run is being started any more: grids draw again then. */
@@ -365,6 +366,17 @@ export abstract class SessionLink {
     if (this.starting > 0 || executionId === undefined || st?.execution_id !== executionId || result >= st.results.length) {
       throw new Error('this result was replaced by a newer run');
     }
+  }
+
+  /** Moves the link to another database of its server: a session there replaces this one. */
+  protected async reopenOn(database: string): Promise<void> {
+    const old = this.sid;
+    this.unsubscribe();
+    this.target = { ...this.target, database };
+    this.forget();
+    this.status.value = null;
+    if (old) void closeSession(old).catch(() => undefined);
+    await this.open();
   }
 
   dispose(): void {
