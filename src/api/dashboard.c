@@ -50,11 +50,23 @@ bool api_dashboard_topic(http_req *r, const char *database, api_topic *t)
 		http_respond_error(r, ERR_NOT_CONNECTED, "Connect to this server first.");
 		return false;
 	}
+	/* PostgreSQL keeps names of 63 bytes: a longer one names no database, only costs memory */
+	if (database && strlen(database) > 63) {
+		http_respond_error(r, ERR_INVALID_FIELD, "A database name is at most 63 bytes.");
+		return false;
+	}
+	sampler *s = sampler_watch(app->samplers, uid, server_id, database && *database ? database : NULL);
+	if (!s) {
+		http_respond_error(r, ERR_TOO_MANY_DASHBOARDS,
+				   "You have %d dashboards open (servers and databases), the most at once: close one first.",
+				   SAMPLERS_PER_USER);
+		return false;
+	}
 	struct stream *st = xcalloc(1, sizeof(*st));
 	st->owner = app->samplers;
 	st->user_id = uid;
 	st->server_id = server_id;
-	st->s = sampler_watch(app->samplers, uid, server_id, database && *database ? database : NULL);
+	st->s = s;
 	*t = (api_topic){next_event, st, stream_free};
 	return true;
 }

@@ -675,7 +675,18 @@ static bool run_drop_database(void *ctx, PGconn *conn, tusk_err *err)
 			d->name);
 		return true;
 	}
-	pgpool_release_database(d->pool, -1, d->server_id, d->name);
+	/* only a role that may drop it closes Tusk's connections: anyone else is refused by
+	 * PostgreSQL anyway, and must not make other users' connections go first */
+	const char *params[1] = {d->name};
+	PGresult *may = PQexecParams(conn,
+				     "SELECT pg_catalog.pg_has_role(d.datdba, 'MEMBER') OR r.rolsuper FROM "
+				     "pg_catalog.pg_database d, pg_catalog.pg_roles r WHERE d.datname = $1 AND r.rolname = "
+				     "current_user",
+				     1, NULL, params, NULL, NULL, 0);
+	bool owner = PQresultStatus(may) == PGRES_TUPLES_OK && PQntuples(may) == 1 && PQgetvalue(may, 0, 0)[0] == 't';
+	PQclear(may);
+	if (owner)
+		pgpool_release_database(d->pool, -1, d->server_id, d->name);
 	return run_statement(&d->run, conn, err);
 }
 

@@ -214,6 +214,14 @@ sampler *sampler_watch(samplers *ss, int64_t user_id, int64_t server_id, const c
 		      ((!s->database && !database) || (s->database && database && strcmp(s->database, database) == 0))))
 		s = s->next;
 	if (!s) {
+		/* each sampler is a thread and a connection that asks once a second: one user's are few */
+		int mine = 0;
+		for (sampler *o = ss->list; o; o = o->next)
+			mine += o->user_id == user_id && !o->stop;
+		if (mine >= SAMPLERS_PER_USER) {
+			pthread_mutex_unlock(&ss->lock);
+			return NULL;
+		}
 		s = xcalloc(1, sizeof(*s));
 		s->owner = ss;
 		s->user_id = user_id;

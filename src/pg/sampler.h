@@ -26,6 +26,9 @@ int samplers_stop_for(samplers *ss, int64_t user_id, int64_t server_id);
 size_t samplers_holders(samplers *ss, int64_t **pairs);
 
 /* Joins (starting it if needed) the sampler of (user, server, database); database NULL = the whole server. */
+/* At most this many servers and databases sampled for one user at once. */
+#define SAMPLERS_PER_USER 16
+/* NULL when the user already has SAMPLERS_PER_USER others running. */
 sampler *sampler_watch(samplers *ss, int64_t user_id, int64_t server_id, const char *database);
 void sampler_unwatch(samplers *ss, sampler *s);
 /* Waits for a sample newer than seq (or timeout); copies it (malloc'd JSON) and returns its seq.

@@ -109,6 +109,7 @@
 	X(ERR_TOO_MANY_SESSIONS, "too_many_sessions", 429, false, 0)                                                    \
 	X(ERR_TOO_MANY_STREAMS, "too_many_streams", 429, false, 0)                                                      \
 	X(ERR_TOO_MANY_TOPICS, "too_many_topics", 429, false, 0)                                                        \
+	X(ERR_TOO_MANY_DASHBOARDS, "too_many_dashboards", 429, false, 0)                                                \
 	X(ERR_TOO_MANY_SERVER_CONNECTIONS, "too_many_server_connections", 429, false, 0)                                \
 	/* 5xx: Tusk, or the managed server behind it */                                                                \
 	X(ERR_IO_ERROR, "io_error", 500, false, 0)                                                                      \

@@ -301,3 +301,31 @@ test('a stopping Tusk ends the topics (shutdown), then the stream, and exits cle
     w = saved;
   }
 });
+
+test('a dashboard topic names a real-sized database, and one user samples at most 16 at once', async () => {
+  const s = await openStream(w.user);
+  try {
+    // a name PostgreSQL could not hold is refused before anything samples it (a 1 MiB name cost 2 MB a topic)
+    const long = await w.user.post(`api/v1/stream/${s.id}/dashboards/${serverId}`, { key: 'long', database: 'x'.repeat(64) });
+    assert.equal(long.status, 400, long.raw);
+    assert.match(long.body.error.message, /63 bytes/);
+    // distinct databases each start a sampler: the 17th is refused, the ones already watched still join
+    for (let i = 0; i < 16; i++) {
+      const r = await w.user.post(`api/v1/stream/${s.id}/dashboards/${serverId}`, { key: `d${i}`, database: `nodb_${i}` });
+      assert.equal(r.status, 204, `${i}: ${r.raw}`);
+    }
+    const over = await w.user.post(`api/v1/stream/${s.id}/dashboards/${serverId}`, { key: 'd16', database: 'nodb_16' });
+    assert.equal(over.status, 429, over.raw);
+    assert.equal(over.body.error.code, 'too_many_dashboards');
+    assert.equal((await w.user.post(`api/v1/stream/${s.id}/dashboards/${serverId}`, { key: 'again', database: 'nodb_3' })).status, 204);
+    // another user is not held back by this one
+    const other = await openStream(w.admin);
+    try {
+      assert.equal((await w.admin.post(`api/v1/stream/${other.id}/dashboards/${serverId}`, { key: 'mine', database: 'nodb_x' })).status, 204);
+    } finally {
+      await other.close();
+    }
+  } finally {
+    await s.close();
+  }
+});
