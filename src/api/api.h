@@ -282,6 +282,7 @@ void api_monitor_replication(http_req *r);
 void api_monitor_progress(http_req *r);
 void api_monitor_statements(http_req *r);
 void api_monitor_health(http_req *r);
+void api_monitor_about(http_req *r);
 
 /* erd.c: schema diagrams, ?database=&schema=&tables= */
 void api_erd(http_req *r);

@@ -71,6 +71,11 @@ void api_monitor_progress(http_req *r)
 	panel(r, "progress", CATALOG_PROGRESS, NULL, NULL);
 }
 
+void api_monitor_about(http_req *r)
+{
+	panel(r, "server", CATALOG_SERVER_INFO, NULL, NULL);
+}
+
 void api_monitor_health(http_req *r)
 {
 	const char *db = api_query_need(r, "database", "Name the database whose tables to look at.");

@@ -89,6 +89,7 @@ static const http_route routes[] = {
 	{"GET", "/api/v1/servers/{id}/progress", api_monitor_progress, 0},
 	{"GET", "/api/v1/servers/{id}/statements", api_monitor_statements, 0},
 	{"GET", "/api/v1/servers/{id}/health", api_monitor_health, 0},
+	{"GET", "/api/v1/servers/{id}/about", api_monitor_about, 0},
 	{"GET", "/api/v1/servers/{id}/roles", api_roles_list, 0},
 	{"GET", "/api/v1/servers/{id}/completion", api_objects_completion, 0},
 	{"POST", "/api/v1/servers/{id}/roles", api_roles_create, 0},

@@ -402,6 +402,7 @@ enum catalog_panel {
 	CATALOG_STANDBYS,             /* pg_stat_replication */
 	CATALOG_SLOTS,                /* replication slots with what they retain */
 	CATALOG_SUBSCRIPTION_WORKERS, /* pg_stat_subscription */
+	CATALOG_SERVER_INFO,          /* one row: version, uptime, recovery, the role, connections */
 };
 /* One panel on database (NULL: the maintenance database). err code
  * permission_denied when PostgreSQL's permission check refused the role. */

@@ -82,6 +82,17 @@ static const char *const panels[] = {
 		"SELECT subname AS name, pid::text, relid::regclass::text AS relation, received_lsn::text, "
 		UTC("last_msg_receipt_time") " AS last_message, "
 		"latest_end_lsn::text FROM pg_catalog.pg_stat_subscription ORDER BY 1",
+	/* what a server node shows when selected, as pgAdmin's server properties do */
+	[CATALOG_SERVER_INFO] =
+		"SELECT pg_catalog.version() AS version, pg_catalog.current_setting('server_version') AS "
+		"server_version, " UTC("pg_catalog.pg_postmaster_start_time()") " AS started, "
+		"date_trunc('second', now() - pg_catalog.pg_postmaster_start_time())::text AS uptime, "
+		"pg_catalog.pg_is_in_recovery() AS in_recovery, current_user AS connected_as, r.rolsuper AS superuser, "
+		"pg_catalog.current_setting('server_encoding') AS encoding, pg_catalog.current_setting('TimeZone') AS "
+		"timezone, pg_catalog.current_setting('max_connections') AS max_connections, (SELECT count(*) FROM "
+		"pg_catalog.pg_stat_activity WHERE backend_type = 'client backend') AS connections, (SELECT count(*) FROM "
+		"pg_catalog.pg_database WHERE NOT datistemplate) AS databases FROM pg_catalog.pg_roles r WHERE r.rolname = "
+		"current_user",
 };
 
 void catalog_rows_free(catalog_rows *r)

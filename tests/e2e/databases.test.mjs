@@ -148,3 +148,19 @@ test('the server menu reloads the configuration, creates a named restore point, 
   await chooseInNodeMenu(page, server, 'Pause WAL Replay');
   await page.locator('.toast', { hasText: /recovery is not in progress/ }).waitFor();
 });
+
+test('a selected server shows its entry and what its PostgreSQL says of itself', async () => {
+  await treeItem(page, SERVER).locator('.tree-label').click();
+  // (a query tab in front stays there: the object tab opens behind it)
+  await page.getByRole('tab', { name: `server ${SERVER}` }).click();
+  const panel = page.locator('.tab-panel:not([hidden])');
+  const entry = panel.getByRole('table', { name: 'Server entry' });
+  await entry.getByRole('cell', { name: SERVER, exact: true }).waitFor();
+  const pgTable = panel.getByRole('table', { name: 'PostgreSQL' });
+  await pgTable.getByText(/^PostgreSQL \d+/).waitFor();
+  assert.equal(await pgTable.locator('tr', { hasText: 'In recovery' }).locator('td').innerText(), 'No');
+  await screenshot(page, 'server-view-light');
+  await page.keyboard.press('Alt+Shift+T');
+  await screenshot(page, 'server-view-dark');
+  await page.keyboard.press('Alt+Shift+T');
+});

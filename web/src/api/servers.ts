@@ -105,6 +105,12 @@ export function connectServer(id: number, password?: string, savePassword?: bool
   return request<Connection>('POST', `servers/${id}/connect`, { body, answers401: PASSWORD_CODES });
 }
 
+/** What the server's PostgreSQL says of itself (version, uptime, recovery, the role, connections): one row of text. */
+export async function serverAbout(id: number): Promise<Record<string, string | null>> {
+  const answer = await request<{ server: Array<Record<string, string | null>> }>('GET', `servers/${id}/about`);
+  return answer.server[0] ?? {};
+}
+
 /** What a server action runs on the server (pgAdmin's server menu). */
 export type ServerAction = 'reload_configuration' | 'restore_point' | 'pause_replay' | 'resume_replay';
 

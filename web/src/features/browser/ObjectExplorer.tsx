@@ -25,7 +25,7 @@ import { DdlDialogs } from '../dialogs/DdlDialogs';
 import { JobDialogs } from '../jobs/JobDialogs';
 import { RoleDialogs } from '../roles/RoleDialogs';
 import { explorerModel, selectedEntry, type Entry } from './explorerModel';
-import { frontObjectTab, showObject } from './objectPanel';
+import { frontObjectTab, showObject, showServer } from './objectPanel';
 
 const TOOLBAR: Array<ActionId | 'separator'> = [
   'add-server',
@@ -73,6 +73,7 @@ function select(id: string): void {
   selectedId.value = id;
   const entry = explorerModel.value.entries.get(id);
   if (entry?.kind === 'object') showObject(entry.server, entry.node);
+  else if (entry?.kind === 'server') showServer(entry.server);
 }
 
 function menuEntries(entry: Entry): MenuEntry[] {

@@ -2,8 +2,9 @@
 // Statistics and Dependencies of whatever the explorer has selected; for a
 // collection, the grid of its members.
 import type { ComponentChildren, JSX } from 'preact';
-import { useId } from 'preact/hooks';
+import { useEffect, useId, useState } from 'preact/hooks';
 import type { Dependency, NamedValue } from '../../api/objects';
+import { serverAbout, type Server } from '../../api/servers';
 import { Button } from '../../components/Button';
 import { Icon } from '../../components/Icon';
 import { ToolButton } from '../../components/Toolbar';
@@ -11,6 +12,7 @@ import { TabPanel, TabStrip } from '../../components/TabStrip';
 import { errorMessage } from '../../lib/format';
 import { lazyModule } from '../../lib/lazyModule';
 import { databaseOf, qualifiedName } from '../../lib/objectPath';
+import { currentServers } from '../../state/servers';
 import { showToast } from '../../state/toasts';
 import { CollectionGrid } from './CollectionGrid';
 import { isCollection, objectIcon } from './explorerModel';
@@ -23,6 +25,7 @@ import {
   refreshObject,
   sectionLoads,
   selectSection,
+  serverShown,
   type ObjectTarget,
   type Section,
   type SectionLoad,
@@ -37,6 +40,8 @@ const SECTIONS: Array<{ id: Section; title: string }> = [
 
 export function ObjectTab(): JSX.Element {
   const target = objectTarget.value;
+  const server = serverShown.value;
+  if (server) return <ServerView key={server.id} server={server} />;
   if (!target) {
     return (
       <div class="object-tab">
@@ -176,6 +181,67 @@ function PropertyValue({ row }: { row: NamedValue }): JSX.Element {
   if (!TEXT.has(name) && (value === 't' || value === 'f')) return <>{value === 't' ? 'Yes' : 'No'}</>;
   if (name === 'privileges') return <span class="prop-mono">{aclLines(value)}</span>;
   return MONO.has(name) || value.includes('\n') ? <span class="prop-mono">{value}</span> : <>{value}</>;
+}
+
+/** A selected server: its entry, and when connected what its PostgreSQL says of itself. */
+function ServerView({ server }: { server: Server }): JSX.Element {
+  const connected = currentServers().find((s) => s.id === server.id)?.connected ?? server.connected;
+  const [about, setAbout] = useState<{ status: 'loading' } | { status: 'ready'; rows: NamedValue[] } | { status: 'error'; message: string } | null>(null);
+  useEffect(() => {
+    if (!connected) {
+      setAbout(null);
+      return undefined;
+    }
+    let live = true;
+    setAbout({ status: 'loading' });
+    serverAbout(server.id).then(
+      (row) => live && setAbout({ status: 'ready', rows: Object.entries(row).map(([name, value]) => ({ name, value })) }),
+      (err: unknown) => live && setAbout({ status: 'error', message: errorMessage(err) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [server.id, connected]);
+  const entry: NamedValue[] = [
+    { name: 'name', value: server.name },
+    { name: 'group', value: server.group },
+    { name: 'host', value: server.host },
+    { name: 'port', value: server.port === null ? null : String(server.port) },
+    { name: 'maintenance_database', value: server.maintenance_db },
+    { name: 'username', value: server.username },
+    { name: 'role', value: server.role },
+    { name: 'service', value: server.service },
+    { name: 'shared', value: server.shared ? 't' : 'f' },
+    { name: 'saved_password', value: server.has_saved_password ? 't' : 'f' },
+    { name: 'comment', value: server.comment },
+  ];
+  return (
+    <div class="object-tab">
+      <header class="object-head">
+        <Icon name="servers" class="object-head-icon" />
+        <span class="object-kind">server</span>
+        <strong class="object-name">{server.name}</strong>
+        <span class="object-where">{connected ? 'connected' : 'not connected'}</span>
+      </header>
+      <div class="server-view">
+        <section aria-label="Server entry">
+          <h3>Entry</h3>
+          <ValuesTable label="Server entry" rows={entry} />
+        </section>
+        <section aria-label="PostgreSQL">
+          <h3>PostgreSQL</h3>
+          {!connected && <p class="object-note">Connect to the server to see its version, uptime and connections.</p>}
+          {about?.status === 'loading' && (
+            <p class="muted">
+              <span class="spinner" aria-hidden="true" /> Asking the server…
+            </p>
+          )}
+          {about?.status === 'error' && <p class="form-error" role="alert">{about.message}</p>}
+          {about?.status === 'ready' && <ValuesTable label="PostgreSQL" rows={about.rows} />}
+        </section>
+      </div>
+    </div>
+  );
 }
 
 function ValuesTable({ label, rows }: { label: string; rows: NamedValue[] }): JSX.Element {

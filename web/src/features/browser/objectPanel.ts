@@ -50,6 +50,8 @@ export const OBJECT_TAB_ID = 'object';
 const SETTLE_MS = 80;
 
 export const objectTarget = signal<ObjectTarget | null>(null);
+/** The server whose properties the object tab shows (a server node selected), instead of an object. */
+export const serverShown = signal<Server | null>(null);
 export const objectSection = signal<Section>('properties');
 export const sectionLoads = signal<SectionLoads>({});
 /** Bumped when the shown collection's grid is to be fetched again. */
@@ -123,6 +125,7 @@ function sameObject(a: ObjectTarget | null, b: ObjectTarget): boolean {
  * there: a click in the tree never hides the query the user is working on.
  */
 export function showObject(server: Server, node: ObjectNode): void {
+  serverShown.value = null;
   const next = { server, node };
   const title = objectTitle(node);
   const icon = objectIcon(node);
@@ -147,6 +150,22 @@ export function showObject(server: Server, node: ObjectNode): void {
     if (front) activeTabId.value = OBJECT_TAB_ID;
   } else {
     openTab({ id: OBJECT_TAB_ID, kind: 'object', title, icon }, front);
+  }
+}
+
+/** Shows a server's entry and, connected, what its PostgreSQL says of itself, in the object tab. */
+export function showServer(server: Server): void {
+  const front = tabs.value.find((t) => t.id === activeTabId.value)?.kind !== 'query';
+  batch(() => {
+    objectTarget.value = null;
+    serverShown.value = server;
+  });
+  const title = `server ${server.name}`;
+  if (tabs.value.some((t) => t.id === OBJECT_TAB_ID)) {
+    retitleTab(OBJECT_TAB_ID, title, 'servers');
+    if (front) activeTabId.value = OBJECT_TAB_ID;
+  } else {
+    openTab({ id: OBJECT_TAB_ID, kind: 'object', title, icon: 'servers' }, front);
   }
 }
 
