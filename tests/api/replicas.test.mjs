@@ -252,11 +252,19 @@ test('SIGTERM: a replica on the PostgreSQL store drains (running query cancelled
   assert.equal((await c.post(`api/v1/sessions/${sid}/execute`, { sql: 'SELECT pg_sleep(60)' })).status, 202);
   const events = await fetch(new URL(`api/v1/sessions/${sid}/events`, r.url), { headers: { cookie: c.cookieHeader() } });
   assert.equal(events.status, 200);
+  // the stop comes once the stream has said something: before its first event it proves nothing
+  let text = '';
+  let live;
+  const first = new Promise((resolve) => (live = resolve));
   const reading = (async () => {
-    let text = '';
-    for await (const chunk of events.body) text += Buffer.from(chunk).toString();
+    for await (const chunk of events.body) {
+      text += Buffer.from(chunk).toString();
+      if (/event: status/.test(text)) live();
+    }
+    live();
     return text;
   })();
+  await first;
   r.proc.kill('SIGTERM');
   const code = await r.stop();
   delete replicas[name];
