@@ -100,6 +100,8 @@ test('Drop… on a database in use shows PostgreSQL\'s refusal and offers Drop (
   await d.getByRole('button', { name: 'Drop (Force)…' }).click();
   d = await dialog(page, 'Drop database (force)');
   await d.getByText(`DROP DATABASE ${DB} WITH (FORCE);`).waitFor();
+  // the statement is coloured as the editor colours SQL
+  await d.locator('.statement-sql .tok-keyword', { hasText: 'FORCE' }).waitFor();
   await page.keyboard.press('Alt+Shift+T');
   await screenshot(page, 'drop-database-force-dark');
   await page.keyboard.press('Alt+Shift+T');

@@ -6,6 +6,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { failureOf, type DdlAnswer, type Failure } from '../../api/ddl';
+import { HighlightedSqlText } from '../../components/HighlightedSql';
 import { FormDialog, useSubmit } from '../../components/FormDialog';
 import { PgErrorFields } from '../../components/PgErrorFields';
 import { SectionTabs, type Section } from '../../components/SectionTabs';
@@ -87,7 +88,7 @@ function SqlPanel({ preview, failure, idle }: { preview: Preview; failure: Failu
   }
   return (
     <pre class={preview.status === 'loading' ? 'ddl-sql is-stale' : 'ddl-sql'} aria-label="SQL preview" aria-busy={preview.status === 'loading'}>
-      {preview.sql}
+      <HighlightedSqlText sql={preview.sql} />
     </pre>
   );
 }

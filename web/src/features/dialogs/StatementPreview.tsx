@@ -6,6 +6,7 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { failureOf, type Failure } from '../../api/ddl';
 import { useSubmit } from '../../components/FormDialog';
+import { HighlightedSqlText } from '../../components/HighlightedSql';
 import { FailureBox } from './DdlFrame';
 
 type Preview = { status: 'loading' } | { status: 'ready'; sql: string } | { status: 'failed'; failure: Failure };
@@ -56,7 +57,7 @@ export function StatementPreview({ state }: { state: PreviewedStatement }): JSX.
       )}
       {preview.status === 'ready' && (
         <pre class="statement-sql" aria-label="SQL to run">
-          {preview.sql}
+          <HighlightedSqlText sql={preview.sql} />
         </pre>
       )}
       {preview.status === 'failed' && <FailureBox failure={preview.failure} />}
