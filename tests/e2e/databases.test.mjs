@@ -166,3 +166,20 @@ test('a selected server shows its entry and what its PostgreSQL says of itself',
   await screenshot(page, 'server-view-dark');
   await page.keyboard.press('Alt+Shift+T');
 });
+
+test('an open dashboard comes back after a reload', async () => {
+  await chooseInNodeMenu(page, treeItem(page, SERVER), 'Dashboard');
+  await page.getByRole('tab', { name: `Dashboard — ${SERVER}` }).waitFor();
+  await waitUntil(() => page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith('tusk.panels.') && localStorage.getItem(k).includes('dashboard'))));
+  await page.reload();
+  await page.getByRole('tree', { name: 'Servers' }).waitFor();
+  await page.getByRole('tab', { name: `Dashboard — ${SERVER}` }).waitFor();
+  // closed, it stays closed
+  await page.getByRole('tab', { name: `Dashboard — ${SERVER}` }).click();
+  await page.keyboard.press('Delete');
+  await waitUntil(() => page.evaluate(() => !Object.keys(localStorage).some((k) => k.startsWith('tusk.panels.') && localStorage.getItem(k).includes('dashboard'))));
+  await page.reload();
+  await page.getByRole('tree', { name: 'Servers' }).waitFor();
+  await treeItem(page, SERVER).waitFor();
+  assert.equal(await page.getByRole('tab', { name: `Dashboard — ${SERVER}` }).count(), 0);
+});

@@ -3,6 +3,7 @@ import { useEffect } from 'preact/hooks';
 import { loadWorkspace } from '../../api/query';
 import { SplitPane } from '../../components/SplitPane';
 import { Tabs } from '../../components/Tabs';
+import { currentUser } from '../../state/session';
 import { activeTabId, requestCloseTab, tabs, type TabInfo } from '../../state/workspace';
 import { ObjectExplorer } from '../browser/ObjectExplorer';
 import { ObjectTab } from '../browser/ObjectTab';
@@ -12,6 +13,7 @@ import { StorageTab } from '../storage/StorageTab';
 import { Dialogs } from './Dialogs';
 import { LazyDashboardTab } from './LazyDashboardTab';
 import { LazyQueryTab } from './LazyQueryTab';
+import { keepPanels } from './panels';
 import { useGlobalShortcuts } from './shortcuts';
 import { StatusBar } from './StatusBar';
 import { TopBar } from './TopBar';
@@ -64,9 +66,16 @@ function useRestoredTabs(): void {
   }, []);
 }
 
+/** Dashboards and diagrams open at the last visit come back, the user's own. */
+function useRestoredPanels(): void {
+  const owner = currentUser.value?.id;
+  useEffect(() => (owner === undefined ? undefined : keepPanels(String(owner))), [owner]);
+}
+
 export function Shell(): JSX.Element {
   useGlobalShortcuts();
   useRestoredTabs();
+  useRestoredPanels();
   return (
     <div class="shell">
       <TopBar />
