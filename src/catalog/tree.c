@@ -371,18 +371,51 @@ bool catalog_children(const pgpool_ref *pg, const char *path, const char *db_res
 
 /* ---- DDL ---- */
 
+/* One object's DDL queries, run on one connection. */
+struct ddl_run {
+	const catalog_kind *k;
+	const char *const *params;
+	str *out;
+	pg_error *pgerr;
+};
+
 /* Runs one DDL query and appends its rows, one statement each. */
-static bool ddl_part(const pgpool_ref *pg, const catalog_walk *w, const char *sql, int nparams,
-		     const char *const *params, str *out, pg_error *pgerr, tusk_err *err)
+static bool ddl_part(PGconn *c, struct ddl_run *d, const char *sql, tusk_err *err)
 {
-	PGresult *r = pgpool_query(pg, w->db, sql, nparams, params, pgerr, err);
-	if (!r)
-		return false;
-	for (int i = 0; i < PQntuples(r); i++)
+	static const Oid text[3] = {25, 25, 25}; /* the names are text, as pgpool_query sends them */
+	PGresult *r = PQexecParams(c, sql, d->k->nparams, text, d->params, NULL, NULL, 0);
+	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+	if (!ok) {
+		pg_error_fill(d->pgerr, r, c);
+		err_set(err, ERR_QUERY_FAILED, "%s", d->pgerr->message);
+	}
+	for (int i = 0; ok && i < PQntuples(r); i++)
 		if (!PQgetisnull(r, i, 0))
-			str_appendf(out, "%s\n", PQgetvalue(r, i, 0));
+			str_appendf(d->out, "%s\n", PQgetvalue(r, i, 0));
 	PQclear(r);
-	return true;
+	return ok;
+}
+
+/* The queries run with an empty search_path, as pg_dump's do: pg_get_expr,
+ * format_type, regclass and the other deparsers then qualify every name, so
+ * the DDL applies whatever the search_path of the session that runs it. */
+static bool run_ddl(void *ctx, PGconn *c, tusk_err *err)
+{
+	struct ddl_run *d = ctx;
+	PGresult *r = PQexec(c, "BEGIN READ ONLY; SET LOCAL search_path = ''");
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok) {
+		pg_error_fill(d->pgerr, r, c);
+		err_set(err, ERR_QUERY_FAILED, "%s", d->pgerr->message);
+	}
+	PQclear(r);
+	for (int i = 0; ok && d->k->ddl[i]; i++)
+		ok = ddl_part(c, d, d->k->ddl[i], err);
+	const char *more = ok && d->k->ddl_more ? d->k->ddl_more(PQserverVersion(c)) : NULL;
+	if (more)
+		ok = ddl_part(c, d, more, err);
+	PQclear(PQexec(c, "ROLLBACK"));
+	return ok;
 }
 
 bool catalog_ddl(const pgpool_ref *pg, const char *path, str *out, pg_error *pgerr, tusk_err *err)
@@ -392,16 +425,15 @@ bool catalog_ddl(const pgpool_ref *pg, const char *path, str *out, pg_error *pge
 		return false;
 	const catalog_kind *k = w.kind;
 	const char *params[3];
+	pg_error local;
+	struct ddl_run d = {.k = k, .params = params, .out = out, .pgerr = pgerr ? pgerr : &local};
+	memset(d.pgerr, 0, sizeof(*d.pgerr));
 	bool ok = k->ddl != NULL;
 	if (!ok)
 		err_set(err, ERR_DDL_UNAVAILABLE, "Tusk cannot write the DDL of a %s yet.", k->kind);
 	else if (!(ok = member_params(&w, k->nparams, params)))
 		err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
-	for (int i = 0; ok && k->ddl[i]; i++)
-		ok = ddl_part(pg, &w, k->ddl[i], k->nparams, params, out, pgerr, err);
-	const char *more = ok && k->ddl_more ? k->ddl_more(pgpool_server_version(pg)) : NULL;
-	if (more)
-		ok = ddl_part(pg, &w, more, k->nparams, params, out, pgerr, err);
+	ok = ok && pgpool_with_conn(pg, w.db, run_ddl, &d, err);
 	if (ok && out->len == 0) {
 		ok = false;
 		err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
