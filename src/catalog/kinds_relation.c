@@ -86,12 +86,14 @@ static const char table_search[] =
 	"dd.deptype = 'i')"
 
 /* NOT NULL of column a, with its constraint's name where PostgreSQL 18 keeps one that is not
- * the name it would choose */
+ * the name it would choose; one NOT VALID is added after the table */
 #define NOT_NULL                                                                                                       \
 	"CASE WHEN a.attnotnull THEN COALESCE((SELECT CASE WHEN k.conname <> c.relname || '_' || a.attname || "          \
 	"'_not_null' THEN ' CONSTRAINT ' || quote_ident(k.conname) ELSE '' END || ' NOT NULL' || CASE WHEN "            \
 	"k.connoinherit THEN ' NO INHERIT' ELSE '' END FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid AND "   \
-	"k.contype = 'n' AND k.conkey[1] = a.attnum), ' NOT NULL') ELSE '' END"
+	"k.contype = 'n' AND k.conkey[1] = a.attnum AND k.convalidated), CASE WHEN EXISTS (SELECT 1 FROM "             \
+	"pg_catalog.pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'n' AND k.conkey[1] = a.attnum) THEN '' "   \
+	"ELSE ' NOT NULL' END) ELSE '' END"
 
 /* a column's definition in CREATE TABLE (typed table: its options alone) */
 #define COLUMN_ITEM                                                                                                    \
@@ -116,7 +118,7 @@ static const char table_search[] =
 
 /* Per column, after CREATE TABLE: storage other than the type's (or than the parent's, which an
  * inherited column takes), a statistics target; an inherited column the CREATE leaves out
- * gets its own default and NOT NULL. WORD is TABLE or MATERIALIZED VIEW (no ONLY there). */
+ * gets its own default, and NOT NULL where no parent gives it one. WORD is TABLE or MATERIALIZED VIEW (no ONLY there). */
 #define COLUMN_SETTINGS(word, only, kinds)                                                                             \
 	"SELECT s FROM pg_catalog.pg_class c JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 "    \
 	"AND NOT a.attisdropped JOIN pg_catalog.pg_type t ON t.oid = a.atttypid, LATERAL (SELECT " INH_FORM("c")       \
@@ -131,7 +133,9 @@ static const char table_search[] =
 	"FROM (SELECT) one LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum WHERE f.inh "     \
 	"AND NOT a.attislocal AND a.attgenerated = '' AND a.attidentity = '' UNION ALL SELECT format('ALTER TABLE "      \
 	"ONLY %I.%I ALTER COLUMN %I SET NOT NULL;', $1, $2, a.attname), 4 WHERE f.inh AND NOT a.attislocal AND "        \
-	"a.attnotnull) x WHERE c.oid = " REL(kinds) " ORDER BY a.attnum, x.n"
+	"a.attnotnull AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_attribute pa ON "       \
+	"pa.attrelid = i.inhparent AND pa.attname = a.attname WHERE i.inhrelid = c.oid AND pa.attnotnull)) x WHERE "    \
+	"c.oid = " REL(kinds) " ORDER BY a.attnum, x.n"
 
 static const char *const table_sql[] = {
 	/* sequences of serial columns come first */
@@ -162,12 +166,12 @@ static const char *const table_sql[] = {
 	COLUMN_SETTINGS("TABLE", " ONLY", "'r', 'p'"),
 	"SELECT format('ALTER SEQUENCE %I.%I OWNED BY %I.%I.%I;', sn.nspname, s.relname, $1, $2, a.attname)" OWNED_SEQ
 	" ORDER BY 1",
-	/* primary keys, unique and exclusion constraints, CHECKs added NOT VALID; a partition's
+	/* primary keys, unique and exclusion constraints, CHECKs and NOT NULLs added NOT VALID; a partition's
 	 * before it is attached, so that its parent's take them over */
 	"SELECT format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s;', $1, $2, k.conname, "
 	"pg_catalog.pg_get_constraintdef(k.oid)) FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = "
 	"k.conrelid, LATERAL (SELECT " INH_FORM("c") " AS inh) f WHERE k.conrelid = " TBL " AND (k.contype IN ('p', "
-	"'u', 'x') OR (k.contype = 'c' AND NOT k.convalidated AND (k.conislocal OR NOT f.inh) AND NOT "
+	"'u', 'x') OR (k.contype IN ('c', 'n') AND NOT k.convalidated AND (k.conislocal OR NOT f.inh) AND NOT "
 	ROWTYPE_CHECK("k", "c") ")) ORDER BY k.contype <> 'p', k.conname",
 	"SELECT format('-- CHECK %I calls a function of this table''s rows: the constraint''s own DDL adds it after "
 	"that function', k.conname) FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid "

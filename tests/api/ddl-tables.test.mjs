@@ -136,7 +136,8 @@ test('round trip: the DDL applied with an empty search_path gives the same pg_du
     `${B}/tables/kid`, `${B}/tables/multi`, `${B}/tables/kid2`,
     `${B}/tables/rowchk`, `${B}/functions/rowchk_ok(r tb2.rowchk)`, `${B}/tables/rowchk/constraints/rowchk_ok`,
     `${B}/tables/ident`, `${B}/tables/ulog`, ...(version >= 150000 ? [`${B}/sequences/useq`] : []),
-    `${B}/tables/nv`, `${B}/tables/twin`, `${B}/tables/nn_new`,
+    ...(version >= 170000 ? [`${B}/tables/pid`, `${B}/tables/pid/partitions/pid_1`] : []),
+    `${B}/tables/nv`, `${B}/tables/twin`, `${B}/tables/nn_new`, ...(version >= 180000 ? [`${B}/tables/nn_noinh`] : []),
     `${B}/tables/stor`, `${B}/materialized_views/mv`,
     `${W}/tables/t.1`, `${P}/tables/pub_t`,
   ];
