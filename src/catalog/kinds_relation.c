@@ -117,7 +117,7 @@ static const char table_search[] =
 	"'ENABLE' END"
 
 /* Per column, after CREATE TABLE: storage other than the type's (or than the parent's, which an
- * inherited column takes), a statistics target; an inherited column the CREATE leaves out
+ * inherited column takes), a statistics target, options (n_distinct...); an inherited column the CREATE leaves out
  * gets its own default, and NOT NULL where no parent gives it one. WORD is TABLE or MATERIALIZED VIEW (no ONLY there). */
 #define COLUMN_SETTINGS(word, only, kinds)                                                                             \
 	"SELECT s FROM pg_catalog.pg_class c JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 "    \
@@ -128,7 +128,9 @@ static const char table_search[] =
 	"pg_catalog.pg_inherits i JOIN pg_catalog.pg_attribute pa ON pa.attrelid = i.inhparent AND pa.attname = "       \
 	"a.attname WHERE i.inhrelid = c.oid AND pa.attstorage <> a.attstorage)) UNION ALL SELECT format('ALTER " word   \
 	only " %I.%I ALTER COLUMN %I SET STATISTICS %s;', $1, $2, a.attname, a.attstattarget), 2 WHERE "                \
-	"COALESCE(a.attstattarget, -1) >= 0 UNION ALL SELECT format('ALTER TABLE ONLY %I.%I ALTER COLUMN %I %s;', $1, " \
+	"COALESCE(a.attstattarget, -1) >= 0 UNION ALL SELECT format('ALTER " word only " %I.%I ALTER COLUMN %I SET "     \
+	"(%s);', $1, $2, a.attname, array_to_string(a.attoptions, ', ')), 2 WHERE a.attoptions IS NOT NULL UNION ALL "   \
+	"SELECT format('ALTER TABLE ONLY %I.%I ALTER COLUMN %I %s;', $1, "                                              \
 	"$2, a.attname, COALESCE('SET DEFAULT ' || pg_catalog.pg_get_expr(d.adbin, d.adrelid), 'DROP DEFAULT')), 3 "    \
 	"FROM (SELECT) one LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum WHERE f.inh "     \
 	"AND NOT a.attislocal AND a.attgenerated = '' AND a.attidentity = '' UNION ALL SELECT format('ALTER TABLE "      \
@@ -136,6 +138,23 @@ static const char table_search[] =
 	"a.attnotnull AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_attribute pa ON "       \
 	"pa.attrelid = i.inhparent AND pa.attname = a.attname WHERE i.inhrelid = c.oid AND pa.attnotnull)) x WHERE "    \
 	"c.oid = " REL(kinds) " ORDER BY a.attnum, x.n"
+
+/* Privileges on single columns (GRANT SELECT (col) ...) of a relation of KINDS. */
+#define COLUMN_GRANTS(kinds)                                                                                           \
+	"SELECT format('GRANT %s (%I) ON TABLE %I.%I TO %s%s;', g.privilege_type, a.attname, $1, $2, CASE WHEN "          \
+	"g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(g.grantee)) END, CASE WHEN "           \
+	"g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END) FROM pg_catalog.pg_attribute a, "                       \
+	"pg_catalog.aclexplode(a.attacl) g WHERE a.attrelid = " REL(kinds) " AND a.attnum > 0 AND NOT a.attisdropped "  \
+	"ORDER BY a.attnum, g.grantee, g.privilege_type"
+
+/* The index a relation of KINDS is clustered on, and statistics targets of index columns. */
+#define CLUSTER_ON(word, kinds)                                                                                        \
+	"SELECT format('ALTER " word " %I.%I CLUSTER ON %I;', $1, $2, ic.relname) FROM pg_catalog.pg_index i JOIN "      \
+	"pg_catalog.pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = " REL(kinds) " AND i.indisclustered "        \
+	"UNION ALL SELECT format('ALTER INDEX %I.%I ALTER COLUMN %s SET STATISTICS %s;', $1, ic.relname, ia.attnum, "    \
+	"ia.attstattarget) FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid JOIN "       \
+	"pg_catalog.pg_attribute ia ON ia.attrelid = ic.oid WHERE i.indrelid = " REL(kinds) " AND "                      \
+	"COALESCE(ia.attstattarget, -1) >= 0"
 
 static const char *const table_sql[] = {
 	/* sequences of serial columns come first */
@@ -198,6 +217,7 @@ static const char *const table_sql[] = {
 	"WHEN 'f' THEN 'FULL' ELSE 'USING INDEX ' || (SELECT format('%I', ic.relname) FROM pg_catalog.pg_index i JOIN "
 	"pg_catalog.pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisreplident) END) FROM "
 	"pg_catalog.pg_class c WHERE c.oid = " TBL " AND c.relreplident IN ('n', 'f', 'i')",
+	CLUSTER_ON("TABLE", "'r', 'p'"),
 	REL_OWNER("TABLE"),
 	REL_COMMENT("TABLE"),
 	"SELECT format('COMMENT ON COLUMN %I.%I.%I IS %L;', $1, $2, a.attname, d) FROM pg_catalog.pg_attribute a, "
@@ -206,6 +226,7 @@ static const char *const table_sql[] = {
 	"SELECT format('COMMENT ON CONSTRAINT %I ON %I.%I IS %L;', k.conname, $1, $2, d) FROM pg_catalog.pg_constraint k, "
 	"pg_catalog.obj_description(k.oid, 'pg_constraint') d WHERE k.conrelid = " TBL " AND d IS NOT NULL ORDER BY 1",
 	REL_GRANTS("TABLE"),
+	COLUMN_GRANTS("'r', 'p'"),
 	"SELECT format('COMMENT ON INDEX %I.%I IS %L;', $1, ic.relname, d) FROM pg_catalog.pg_index i JOIN "
 	"pg_catalog.pg_class ic ON ic.oid = i.indexrelid, pg_catalog.obj_description(i.indexrelid, 'pg_class') d "
 	"WHERE i.indrelid = " TBL " AND d IS NOT NULL ORDER BY 1",
@@ -311,9 +332,11 @@ static const char *const matview_sql[] = {
 	COLUMN_SETTINGS("MATERIALIZED VIEW", "", "'m'"),
 	"SELECT pg_catalog.pg_get_indexdef(i.indexrelid) || ';' FROM pg_catalog.pg_index i WHERE i.indrelid = "
 	REL("'m'") " ORDER BY 1",
+	CLUSTER_ON("MATERIALIZED VIEW", "'m'"),
 	REL_OWNER("MATERIALIZED VIEW"),
 	REL_COMMENT("MATERIALIZED VIEW"),
 	REL_GRANTS("TABLE"),
+	COLUMN_GRANTS("'m'"),
 	NULL,
 };
 

@@ -112,6 +112,10 @@ test('names from other schemas are qualified, column settings and toast options 
     'ALTER TABLE ONLY tb2.stor ALTER COLUMN b SET STORAGE EXTERNAL;',
     'ALTER TABLE ONLY tb2.stor ALTER COLUMN c SET STATISTICS 500;',
     'ALTER TABLE ONLY tb2.stor ALTER COLUMN a SET STATISTICS 0;',
+    'ALTER TABLE ONLY tb2.stor ALTER COLUMN c SET (n_distinct=100);',
+    'ALTER TABLE tb2.stor CLUSTER ON stor_expr;',
+    'ALTER INDEX tb2.stor_expr ALTER COLUMN 1 SET STATISTICS 77;',
+    'GRANT UPDATE (b) ON TABLE tb2.stor TO ddl_tables_reader;',
   ]) assert.ok(stor.includes(want), `missing: ${want}\n---\n${stor}`);
   if (version >= 140000) assert.match(stor, /ALTER TABLE ONLY tb2\.stor ALTER COLUMN d SET COMPRESSION pglz;/);
   const mv = await ddl(`${B}/materialized_views/mv`);
