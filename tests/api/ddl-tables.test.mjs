@@ -136,6 +136,7 @@ test('round trip: the DDL applied with an empty search_path gives the same pg_du
     `${B}/tables/meas_other`, `${A}/tables/meas/partitions/meas_def`,
     `${W}/tables/h.ash`, `${W}/tables/h.ash/partitions/h.ash 0`, `${W}/tables/h.ash/partitions/h.ash 1`,
     `${W}/tables/h.ash/partitions/h.ash 1/partitions/h.ash 1a`,
+    `${B}/tables/${enc(`it's "q" 50%/x`)}`, `${B}/tables/${enc(`it's "q" 50%/x`)}/partitions/${enc(`it's "q" 50%/x part`)}`,
     `${A}/tables/points`, `${B}/tables/points_plain`, `${B}/tables/base`, `${A}/tables/other`,
     `${B}/tables/kid`, `${B}/tables/multi`, `${B}/tables/kid2`,
     `${B}/tables/rowchk`, `${B}/functions/rowchk_ok(r tb2.rowchk)`, `${B}/tables/rowchk/constraints/rowchk_ok`,
