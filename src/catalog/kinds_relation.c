@@ -440,11 +440,11 @@ static const char column_search[] =
 	 "c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attname ILIKE $1";
 
 static const char *const column_sql[] = {
-	"SELECT format('ALTER TABLE %I.%I ADD COLUMN %I %s%s%s;', $1, $2, a.attname, "
-	"pg_catalog.format_type(a.atttypid, a.atttypmod), COALESCE(' DEFAULT ' || pg_catalog.pg_get_expr(d.adbin, "
-	"d.adrelid), ''), CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END) FROM pg_catalog.pg_attribute a LEFT JOIN "
-	"pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = " TBL
-	" AND a.attname = $3",
+	/* the column as its table's CREATE TABLE writes it */
+	"SELECT format('ALTER TABLE %I.%I ADD COLUMN %s;', $1, $2, ltrim(" COLUMN_ITEM ")) FROM pg_catalog.pg_class c "
+	"JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid JOIN pg_catalog.pg_type t ON t.oid = a.atttypid LEFT JOIN "
+	"pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum, LATERAL (SELECT false AS inh) f "
+	"WHERE c.oid = " TBL " AND a.attname = $3",
 	NULL,
 };
 
