@@ -49,12 +49,14 @@ static const char table_search[] =
  * CHECK, and is attached after. A child whose columns are all its own but in another order than
  * INHERITS would give them (it joined its parent with ALTER TABLE ... INHERIT) is written like a
  * partition and joins with INHERIT, keeping its order (pg_dump reorders it). A child with a
- * column only inherited keeps INHERITS: no statement makes such a column but INHERITS and
- * ALTER TABLE on the parent. C is the table's pg_class row. */
+ * column or a CHECK or NOT NULL only inherited keeps INHERITS: no statement makes those but
+ * INHERITS and ALTER TABLE on the parent (INHERIT wants the child's own). C is the table's
+ * pg_class row. */
 #define INH_FORM(c)                                                                                                    \
 	"(NOT " c ".relispartition AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = " c ".oid) "    \
 	"AND (EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = " c ".oid AND a.attnum > 0 AND NOT "    \
-	"a.attisdropped AND NOT a.attislocal) OR (SELECT array_agg(a.attname ORDER BY a.attnum) FROM pg_catalog.pg_attribute a WHERE a.attrelid = " c       \
+	"a.attisdropped AND NOT a.attislocal) OR EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conrelid = " c  \
+	".oid AND k.contype IN ('c', 'n') AND NOT k.conislocal) OR (SELECT array_agg(a.attname ORDER BY a.attnum) FROM pg_catalog.pg_attribute a WHERE a.attrelid = " c       \
 	".oid AND a.attnum > 0 AND NOT a.attisdropped) = (SELECT array_agg(x.attname ORDER BY x.ord) FROM (SELECT "      \
 	"a.attname, min(i.inhseqno::int8 * 100000 + a.attnum) AS ord FROM pg_catalog.pg_inherits i JOIN "              \
 	"pg_catalog.pg_attribute a ON a.attrelid = i.inhparent AND a.attnum > 0 AND NOT a.attisdropped WHERE "         \
