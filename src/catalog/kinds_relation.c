@@ -42,7 +42,8 @@ static const char table_stats[] =
 
 static const char table_search[] =
 	"SELECT n.nspname, c.relname, NULL, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
-	 "n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT (c.relispartition AND " SAME_SCHEMA_PARENT ") AND c.relname ILIKE $1";
+	 "n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT (c.relispartition AND " SAME_SCHEMA_PARENT
+	 ") AND c.relname ILIKE $1";
 
 /* How a table's CREATE TABLE is written, as pg_dump writes it: an inheritance child lists its
  * own columns and INHERITS its parents (INH_FORM); a partition lists every column, with every
@@ -55,9 +56,10 @@ static const char table_search[] =
 #define INH_FORM(c)                                                                                                    \
 	"(NOT " c ".relispartition AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = " c ".oid) "    \
 	"AND (EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = " c ".oid AND a.attnum > 0 AND NOT "    \
-	"a.attisdropped AND NOT a.attislocal) OR EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conrelid = " c  \
-	".oid AND k.contype IN ('c', 'n') AND NOT k.conislocal) OR (SELECT array_agg(a.attname ORDER BY a.attnum) FROM pg_catalog.pg_attribute a WHERE a.attrelid = " c       \
-	".oid AND a.attnum > 0 AND NOT a.attisdropped) = (SELECT array_agg(x.attname ORDER BY x.ord) FROM (SELECT "      \
+	"a.attisdropped AND NOT a.attislocal) OR EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE "               \
+	"k.conrelid = " c ".oid AND k.contype IN ('c', 'n') AND NOT k.conislocal) OR (SELECT array_agg(a.attname "      \
+	"ORDER BY a.attnum) FROM pg_catalog.pg_attribute a WHERE a.attrelid = " c ".oid AND a.attnum > 0 AND NOT "      \
+	"a.attisdropped) = (SELECT array_agg(x.attname ORDER BY x.ord) FROM (SELECT "                            \
 	"a.attname, min(i.inhseqno::int8 * 100000 + a.attnum) AS ord FROM pg_catalog.pg_inherits i JOIN "              \
 	"pg_catalog.pg_attribute a ON a.attrelid = i.inhparent AND a.attnum > 0 AND NOT a.attisdropped WHERE "         \
 	"i.inhrelid = " c ".oid GROUP BY a.attname UNION ALL SELECT a.attname, 1000000000000 + a.attnum FROM "          \
@@ -118,9 +120,17 @@ static const char table_search[] =
 	"CASE t.tgenabled WHEN 'D' THEN 'DISABLE' WHEN 'R' THEN 'ENABLE REPLICA' WHEN 'A' THEN 'ENABLE ALWAYS' ELSE "    \
 	"'ENABLE' END"
 
+/* the defaults the parents of table c have for column a */
+#define PARENT_DEFAULTS                                                                                                \
+	"SELECT pg_catalog.pg_get_expr(pd.adbin, pd.adrelid) FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_attribute " \
+	"pa ON pa.attrelid = i.inhparent AND pa.attname = a.attname JOIN pg_catalog.pg_attrdef pd ON pd.adrelid = "      \
+	"pa.attrelid AND pd.adnum = pa.attnum WHERE i.inhrelid = c.oid"
+
 /* Per column, after CREATE TABLE: storage other than the type's (or than the parent's, which an
- * inherited column takes), a statistics target, options (n_distinct...); an inherited column the CREATE leaves out
- * gets its own default, and NOT NULL where no parent gives it one. WORD is TABLE or MATERIALIZED VIEW (no ONLY there). */
+ * inherited column takes), a statistics target, options (n_distinct...); an inherited column
+ * the CREATE leaves out gets its own default where its parents' differ, and NOT NULL where no
+ * parent gives it one. WORD is TABLE or MATERIALIZED VIEW (ONLY: " ONLY" or nothing). */
+
 #define COLUMN_SETTINGS(word, only, kinds)                                                                             \
 	"SELECT s FROM pg_catalog.pg_class c JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 "    \
 	"AND NOT a.attisdropped JOIN pg_catalog.pg_type t ON t.oid = a.atttypid, LATERAL (SELECT " INH_FORM("c")       \
@@ -135,7 +145,9 @@ static const char table_search[] =
 	"SELECT format('ALTER TABLE ONLY %I.%I ALTER COLUMN %I %s;', $1, "                                              \
 	"$2, a.attname, COALESCE('SET DEFAULT ' || pg_catalog.pg_get_expr(d.adbin, d.adrelid), 'DROP DEFAULT')), 3 "    \
 	"FROM (SELECT) one LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum WHERE f.inh "     \
-	"AND NOT a.attislocal AND a.attgenerated = '' AND a.attidentity = '' UNION ALL SELECT format('ALTER TABLE "      \
+	"AND NOT a.attislocal AND a.attgenerated = '' AND a.attidentity = '' AND CASE WHEN d.adbin IS NULL THEN EXISTS " \
+	"(" PARENT_DEFAULTS ") ELSE NOT EXISTS (SELECT 1 FROM (" PARENT_DEFAULTS ") pe (e) WHERE pe.e = "                 \
+	"pg_catalog.pg_get_expr(d.adbin, d.adrelid)) END UNION ALL SELECT format('ALTER TABLE "                         \
 	"ONLY %I.%I ALTER COLUMN %I SET NOT NULL;', $1, $2, a.attname), 4 WHERE f.inh AND NOT a.attislocal AND "        \
 	"a.attnotnull AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_attribute pa ON "       \
 	"pa.attrelid = i.inhparent AND pa.attname = a.attname WHERE i.inhrelid = c.oid AND pa.attnotnull)) x WHERE "    \
@@ -248,6 +260,16 @@ static const char *const table_sql[] = {
 	"pg_catalog.pg_policies p WHERE p.schemaname = $1 AND p.tablename = $2 ORDER BY p.policyname",
 	"SELECT pg_catalog.pg_get_ruledef(r.oid) FROM pg_catalog.pg_rewrite r WHERE r.ev_class = " TBL
 	" AND r.rulename <> '_RETURN' ORDER BY r.rulename",
+	"SELECT format('ALTER TABLE %I.%I %s RULE %I;', $1, $2, CASE r.ev_enabled WHEN 'D' THEN 'DISABLE' WHEN 'R' THEN "
+	"'ENABLE REPLICA' ELSE 'ENABLE ALWAYS' END, r.rulename) FROM pg_catalog.pg_rewrite r WHERE r.ev_class = " TBL
+	" AND r.rulename <> '_RETURN' AND r.ev_enabled <> 'O' ORDER BY r.rulename",
+	/* comments on its triggers (a parent's too), policies and rules */
+	"SELECT format('COMMENT ON %s %I ON %I.%I IS %L;', x.what, x.name, $1, $2, x.d) FROM (SELECT 'TRIGGER' AS what, "
+	"t.tgname AS name, pg_catalog.obj_description(t.oid, 'pg_trigger') AS d FROM pg_catalog.pg_trigger t WHERE "
+	"t.tgrelid = " TBL " AND NOT t.tgisinternal UNION ALL SELECT 'POLICY', p.polname, pg_catalog.obj_description("
+	"p.oid, 'pg_policy') FROM pg_catalog.pg_policy p WHERE p.polrelid = " TBL " UNION ALL SELECT 'RULE', r.rulename, "
+	"pg_catalog.obj_description(r.oid, 'pg_rewrite') FROM pg_catalog.pg_rewrite r WHERE r.ev_class = " TBL
+	" AND r.rulename <> '_RETURN') x WHERE x.d IS NOT NULL ORDER BY x.what, x.name",
 	NULL,
 };
 
