@@ -263,10 +263,10 @@ static const char *const table_sql[] = {
 	"SELECT format('ALTER TABLE %I.%I %s RULE %I;', $1, $2, CASE r.ev_enabled WHEN 'D' THEN 'DISABLE' WHEN 'R' THEN "
 	"'ENABLE REPLICA' ELSE 'ENABLE ALWAYS' END, r.rulename) FROM pg_catalog.pg_rewrite r WHERE r.ev_class = " TBL
 	" AND r.rulename <> '_RETURN' AND r.ev_enabled <> 'O' ORDER BY r.rulename",
-	/* comments on its triggers (a parent's too), policies and rules */
+	/* comments on its triggers (a parent's copies too, internal before PostgreSQL 15), policies and rules */
 	"SELECT format('COMMENT ON %s %I ON %I.%I IS %L;', x.what, x.name, $1, $2, x.d) FROM (SELECT 'TRIGGER' AS what, "
 	"t.tgname AS name, pg_catalog.obj_description(t.oid, 'pg_trigger') AS d FROM pg_catalog.pg_trigger t WHERE "
-	"t.tgrelid = " TBL " AND NOT t.tgisinternal UNION ALL SELECT 'POLICY', p.polname, pg_catalog.obj_description("
+	"t.tgrelid = " TBL " AND (NOT t.tgisinternal OR t.tgparentid <> 0) UNION ALL SELECT 'POLICY', p.polname, pg_catalog.obj_description("
 	"p.oid, 'pg_policy') FROM pg_catalog.pg_policy p WHERE p.polrelid = " TBL " UNION ALL SELECT 'RULE', r.rulename, "
 	"pg_catalog.obj_description(r.oid, 'pg_rewrite') FROM pg_catalog.pg_rewrite r WHERE r.ev_class = " TBL
 	" AND r.rulename <> '_RETURN') x WHERE x.d IS NOT NULL ORDER BY x.what, x.name",
