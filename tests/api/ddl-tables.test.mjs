@@ -33,6 +33,7 @@ before(async () => {
 after(async () => {
   if (t) assert.equal(await t.stop(), 0, t.output());
   for (const db of [SRC, DST]) psql(`DROP DATABASE IF EXISTS ${db}`);
+  psql('DROP ROLE IF EXISTS ddl_tables_reader');
 });
 
 const enc = (name) => name.replace(/%/g, '%25').replace(/\//g, '%2F');
