@@ -17,7 +17,7 @@ static const catalog_listing table_list = LISTING("tables", "Tables", CATALOG_AT
 
 static const catalog_listing table_also = LISTING("partitions", "Partitions", CATALOG_AT_TABLE, "SELECT c.relname, c.relname || ' ' || pg_catalog.pg_get_expr(c.relpartbound, c.oid), false, c.oid "
 	 "FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class c ON c.oid = h.inhrelid "
-	 "WHERE h.inhparent = " TABLE_OID " AND " SAME_SCHEMA_PARENT, NULL, "pg_class", REL_COLUMNS, NULL, false);
+	 "WHERE h.inhparent = " TABLE_OID " AND c.relkind IN ('r', 'p') AND " SAME_SCHEMA_PARENT, NULL, "pg_class", REL_COLUMNS, NULL, false);
 
 static const char table_props[] =
 	REL_PROPS("'r','p'") ", CASE c.relkind WHEN 'p' THEN 'partitioned' ELSE 'regular' END AS table_kind, "
@@ -170,6 +170,13 @@ static const char table_search[] =
 	"pg_catalog.pg_attribute ia ON ia.attrelid = ic.oid WHERE i.indrelid = " REL(kinds) " AND "                      \
 	"COALESCE(ia.attstattarget, -1) >= 0"
 
+/* A partition of KINDS joins its parent. */
+#define ATTACH(kinds)                                                                                                  \
+	"SELECT format('ALTER TABLE ONLY %I.%I ATTACH PARTITION %I.%I %s;', pn.nspname, p.relname, $1, $2, "            \
+	"pg_catalog.pg_get_expr(c.relpartbound, c.oid)) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_inherits i ON "   \
+	"i.inhrelid = c.oid JOIN pg_catalog.pg_class p ON p.oid = i.inhparent JOIN pg_catalog.pg_namespace pn ON "      \
+	"pn.oid = p.relnamespace WHERE c.oid = " REL(kinds) " AND c.relispartition"
+
 static const char *const table_sql[] = {
 	/* sequences of serial columns come first */
 	"SELECT format('CREATE %sSEQUENCE %I.%I AS %s START WITH %s INCREMENT BY %s MINVALUE %s MAXVALUE %s CACHE "
@@ -219,10 +226,7 @@ static const char *const table_sql[] = {
 	"i.indexrelid) AND (c.relispartition OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = "
 	"i.indexrelid)) ORDER BY ic.relname",
 	/* a partition joins its parent; a child whose columns INHERITS would reorder joins its parents */
-	"SELECT format('ALTER TABLE ONLY %I.%I ATTACH PARTITION %I.%I %s;', pn.nspname, p.relname, $1, $2, "
-	"pg_catalog.pg_get_expr(c.relpartbound, c.oid)) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_inherits i ON "
-	"i.inhrelid = c.oid JOIN pg_catalog.pg_class p ON p.oid = i.inhparent JOIN pg_catalog.pg_namespace pn ON pn.oid "
-	"= p.relnamespace WHERE c.oid = " TBL " AND c.relispartition",
+	ATTACH("'r', 'p'"),
 	"SELECT format('ALTER TABLE ONLY %I.%I INHERIT %I.%I;', $1, $2, pn.nspname, p.relname) FROM "
 	"pg_catalog.pg_class c JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid JOIN pg_catalog.pg_class p ON p.oid "
 	"= i.inhparent JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace, LATERAL (SELECT " INH_FORM("c")
@@ -390,6 +394,7 @@ static const char *const foreign_table_sql[] = {
 	"WHERE a.attrelid = ft.ftrelid AND a.attnum > 0 AND NOT a.attisdropped), ''), s.srvname, COALESCE("
 	OPTS("ft.ftoptions") ", '')) FROM pg_catalog.pg_foreign_table ft JOIN pg_catalog.pg_foreign_server s "
 	"ON s.oid = ft.ftserver WHERE ft.ftrelid = " REL("'f'"),
+	ATTACH("'f'"),
 	REL_OWNER("FOREIGN TABLE"),
 	REL_COMMENT("FOREIGN TABLE"),
 	"SELECT format('COMMENT ON COLUMN %I.%I.%I IS %L;', $1, $2, a.attname, d) FROM pg_catalog.pg_attribute a, "

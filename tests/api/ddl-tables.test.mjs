@@ -78,6 +78,9 @@ test('partitions keep PARTITION BY and their own state, and are attached after',
   assert.match(other, /CREATE TABLE tb2\.meas_other \(\n {4}v integer DEFAULT 3,\n {4}city text,\n {4}at date NOT NULL,/);
   assert.match(other, /ALTER TABLE tb2\.meas_other DISABLE TRIGGER own_trg;/);
   assert.match(other, /ATTACH PARTITION tb2\.meas_other FOR VALUES/);
+  // a foreign table as a partition: among its schema's foreign tables, attached by its DDL
+  assert.deepEqual(await names(`${B}/tables/far/partitions`), []);
+  assert.match(await ddl(`${B}/foreign_tables/far_1`), /ALTER TABLE ONLY tb2\.far ATTACH PARTITION tb2\.far_1 FOR VALUES IN \(1\);/);
 });
 
 test('identity columns keep their sequence options and their sequences are not listed as sequences', async () => {
@@ -138,6 +141,8 @@ test('round trip: the DDL applied with an empty search_path gives the same pg_du
     `${B}/tables/meas_other`, `${A}/tables/meas/partitions/meas_def`,
     `${W}/tables/h.ash`, `${W}/tables/h.ash/partitions/h.ash 0`, `${W}/tables/h.ash/partitions/h.ash 1`,
     `${W}/tables/h.ash/partitions/h.ash 1/partitions/h.ash 1a`,
+    `/databases/${SRC}/foreign_data_wrappers/ddl_tables_fdw`, `/databases/${SRC}/foreign_data_wrappers/ddl_tables_fdw/foreign_servers/ddl_tables_srv`,
+    `${B}/tables/far`, `${B}/foreign_tables/far_1`,
     `${B}/tables/${enc(`it's "q" 50%/x`)}`, `${B}/tables/${enc(`it's "q" 50%/x`)}/partitions/${enc(`it's "q" 50%/x part`)}`,
     `${B}/tables/points_plain`, `${B}/tables/base`, `${A}/tables/other`,
     `${B}/tables/kid`, `${B}/tables/multi`, `${B}/tables/kid2`,
