@@ -388,9 +388,10 @@ static const char foreign_table_props[] =
 static const char *const foreign_table_sql[] = {
 	"SELECT format(E'CREATE FOREIGN TABLE %I.%I (\\n%s\\n) SERVER %I%s;', $1, $2, COALESCE((SELECT "
 	"string_agg('    ' || format('%I', a.attname) || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) || "
-	"COALESCE(" OPTS("a.attfdwoptions") ", '') || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END || "
+	"COALESCE(" OPTS("a.attfdwoptions") ", '') || " NOT_NULL " || "
 	"COALESCE(' DEFAULT ' || pg_catalog.pg_get_expr(d.adbin, d.adrelid), ''), E',\\n' ORDER BY a.attnum) FROM "
-	"pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+	"pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid LEFT JOIN pg_catalog.pg_attrdef d "
+	"ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
 	"WHERE a.attrelid = ft.ftrelid AND a.attnum > 0 AND NOT a.attisdropped), ''), s.srvname, COALESCE("
 	OPTS("ft.ftoptions") ", '')) FROM pg_catalog.pg_foreign_table ft JOIN pg_catalog.pg_foreign_server s "
 	"ON s.oid = ft.ftserver WHERE ft.ftrelid = " REL("'f'"),
