@@ -10,8 +10,8 @@ static const char *const table_children[] = {"columns",  "constraints", "indexes
 /* A partition is listed under its parent, which the path names with the parent's schema: one
  * in another schema than its parent's is listed among its own schema's tables instead. */
 #define SAME_SCHEMA_PARENT                                                                                             \
-	"c.relnamespace = (SELECT p.relnamespace FROM pg_catalog.pg_inherits pi JOIN pg_catalog.pg_class p ON p.oid = " \
-	"pi.inhparent WHERE pi.inhrelid = c.oid)"
+	"EXISTS (SELECT 1 FROM pg_catalog.pg_inherits pi JOIN pg_catalog.pg_class p ON p.oid = pi.inhparent WHERE "      \
+	"pi.inhrelid = c.oid AND p.relnamespace = c.relnamespace)"
 
 static const catalog_listing table_list = LISTING("tables", "Tables", CATALOG_AT_SCHEMA, REL_LIST("'r', 'p'", " AND NOT (c.relispartition AND " SAME_SCHEMA_PARENT ")"), NULL, "pg_class", REL_COLUMNS, NULL, false);
 
