@@ -12,11 +12,17 @@ static const char *const materialized_view_children[] = {"indexes", NULL};
 
 /* ---- table ---- */
 
-static const catalog_listing table_list = LISTING("tables", "Tables", CATALOG_AT_SCHEMA, REL_LIST("'r', 'p'", " AND NOT c.relispartition"), NULL, "pg_class", REL_COLUMNS, NULL, false);
+/* A partition is listed under its parent, which the path names with the parent's schema: one
+ * in another schema than its parent's is listed among its own schema's tables instead. */
+#define SAME_SCHEMA_PARENT                                                                                             \
+	"EXISTS (SELECT 1 FROM pg_catalog.pg_inherits pi JOIN pg_catalog.pg_class p ON p.oid = pi.inhparent WHERE "      \
+	"pi.inhrelid = c.oid AND p.relnamespace = c.relnamespace)"
+
+static const catalog_listing table_list = LISTING("tables", "Tables", CATALOG_AT_SCHEMA, REL_LIST("'r', 'p'", " AND NOT (c.relispartition AND " SAME_SCHEMA_PARENT ")"), NULL, "pg_class", REL_COLUMNS, NULL, false);
 
 static const catalog_listing table_also = LISTING("partitions", "Partitions", CATALOG_AT_TABLE, "SELECT c.relname, c.relname || ' ' || pg_catalog.pg_get_expr(c.relpartbound, c.oid), false, c.oid "
 	 "FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class c ON c.oid = h.inhrelid "
-	 "WHERE h.inhparent = " TABLE_OID " AND c.relispartition", NULL, "pg_class", REL_COLUMNS, NULL, false);
+	 "WHERE h.inhparent = " TABLE_OID " AND c.relispartition AND c.relkind IN ('r', 'p') AND " SAME_SCHEMA_PARENT, NULL, "pg_class", REL_COLUMNS, NULL, false);
 
 static const char table_props[] =
 	REL_PROPS("'r','p'") ", CASE c.relkind WHEN 'p' THEN 'partitioned' ELSE 'regular' END AS table_kind, "
@@ -41,49 +47,200 @@ static const char table_stats[] =
 
 static const char table_search[] =
 	"SELECT n.nspname, c.relname, NULL, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
-	 "n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname ILIKE $1";
+	 "n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT (c.relispartition AND " SAME_SCHEMA_PARENT
+	 ") AND c.relname ILIKE $1";
+
+/* How a table's CREATE TABLE is written, as pg_dump writes it: an inheritance child lists its
+ * own columns and INHERITS its parents (INH_FORM); a partition lists every column, with every
+ * CHECK, and is attached after. A child whose columns are all its own but in another order than
+ * INHERITS would give them (it joined its parent with ALTER TABLE ... INHERIT) is written like a
+ * partition and joins with INHERIT, keeping its order (pg_dump reorders it). A child with a
+ * column or a CHECK or NOT NULL only inherited keeps INHERITS: no statement makes those but
+ * INHERITS and ALTER TABLE on the parent (INHERIT wants the child's own). C is the table's
+ * pg_class row. */
+#define INH_FORM(c)                                                                                                    \
+	"(NOT " c ".relispartition AND EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = " c ".oid) "    \
+	"AND (EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = " c ".oid AND a.attnum > 0 AND NOT "    \
+	"a.attisdropped AND NOT a.attislocal) OR EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE "               \
+	"k.conrelid = " c ".oid AND k.contype IN ('c', 'n') AND NOT k.conislocal) OR (SELECT array_agg(a.attname "      \
+	"ORDER BY a.attnum) FROM pg_catalog.pg_attribute a WHERE a.attrelid = " c ".oid AND a.attnum > 0 AND NOT "      \
+	"a.attisdropped) = (SELECT array_agg(x.attname ORDER BY x.ord) FROM (SELECT "                            \
+	"a.attname, min(i.inhseqno::int8 * 100000 + a.attnum) AS ord FROM pg_catalog.pg_inherits i JOIN "              \
+	"pg_catalog.pg_attribute a ON a.attrelid = i.inhparent AND a.attnum > 0 AND NOT a.attisdropped WHERE "         \
+	"i.inhrelid = " c ".oid GROUP BY a.attname UNION ALL SELECT a.attname, 1000000000000 + a.attnum FROM "          \
+	"pg_catalog.pg_attribute a WHERE a.attrelid = " c ".oid AND a.attnum > 0 AND NOT a.attisdropped AND "          \
+	"a.attinhcount = 0) x)))"
+
+/* A CHECK that calls a function taking the table's own row type: the function needs the
+ * table and the CHECK the function, so the CHECK is added after both (the constraint's DDL). */
+#define ROWTYPE_CHECK(k, c)                                                                                            \
+	"EXISTS (SELECT 1 FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_depend fd ON fd.classid = "                   \
+	"'pg_catalog.pg_proc'::pg_catalog.regclass AND fd.objid = d.refobjid AND fd.refclassid = "                     \
+	"'pg_catalog.pg_type'::pg_catalog.regclass AND fd.refobjid = " c ".reltype WHERE d.classid = "                 \
+	"'pg_catalog.pg_constraint'::pg_catalog.regclass AND d.objid = " k ".oid AND d.refclassid = "                  \
+	"'pg_catalog.pg_proc'::pg_catalog.regclass)"
+
+/* toast.* options after the table's own, as WITH (...) takes them; NULL when none */
+#define WITH_OPTIONS(c, tc)                                                                                            \
+	"NULLIF(array_to_string(" c ".reloptions || ARRAY(SELECT 'toast.' || o FROM unnest(" tc ".reloptions) o), ', '), '')"
+
+/* The sequence options of an identity column a of table c (its sequence, found through pg_depend). */
+#define IDENTITY_OPTIONS                                                                                               \
+	"(SELECT format(' (SEQUENCE NAME %I.%I START WITH %s INCREMENT BY %s MINVALUE %s MAXVALUE %s CACHE %s%s)', "    \
+	"sn.nspname, s.relname, q.seqstart, q.seqincrement, q.seqmin, q.seqmax, q.seqcache, CASE WHEN q.seqcycle THEN " \
+	"' CYCLE' ELSE '' END) FROM pg_catalog.pg_depend dd JOIN pg_catalog.pg_class s ON s.oid = dd.objid JOIN "      \
+	"pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace JOIN pg_catalog.pg_sequence q ON q.seqrelid = s.oid "   \
+	"WHERE dd.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dd.refclassid = "                           \
+	"'pg_catalog.pg_class'::pg_catalog.regclass AND dd.refobjid = c.oid AND dd.refobjsubid = a.attnum AND "         \
+	"dd.deptype = 'i')"
+
+/* NOT NULL of column a, with its constraint's name where PostgreSQL 18 keeps one that is not
+ * the name it would choose; one NOT VALID is added after the table */
+#define NOT_NULL                                                                                                       \
+	"CASE WHEN a.attnotnull THEN COALESCE((SELECT CASE WHEN k.conname <> c.relname || '_' || a.attname || "          \
+	"'_not_null' THEN ' CONSTRAINT ' || quote_ident(k.conname) ELSE '' END || ' NOT NULL' || CASE WHEN "            \
+	"k.connoinherit THEN ' NO INHERIT' ELSE '' END FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid AND "   \
+	"k.contype = 'n' AND k.conkey[1] = a.attnum AND k.convalidated), CASE WHEN EXISTS (SELECT 1 FROM "             \
+	"pg_catalog.pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'n' AND k.conkey[1] = a.attnum) THEN '' "   \
+	"ELSE ' NOT NULL' END) ELSE '' END"
+
+/* a column's definition in CREATE TABLE (typed table: its options alone) */
+#define COLUMN_ITEM                                                                                                    \
+	"'    ' || format('%I', a.attname) || CASE WHEN c.reloftype <> 0 THEN '' ELSE ' ' || "                            \
+	"pg_catalog.format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attcollation <> 0 AND a.attcollation <> "       \
+	"t.typcollation THEN ' COLLATE ' || (SELECT format('%I.%I', cn.nspname, co.collname) FROM "                   \
+	"pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = "       \
+	"a.attcollation) ELSE '' END END || CASE WHEN a.attgenerated = 's' THEN ' GENERATED ALWAYS AS (' || "            \
+	"pg_catalog.pg_get_expr(d.adbin, d.adrelid) || ') STORED' WHEN a.attgenerated = 'v' THEN "                      \
+	"' GENERATED ALWAYS AS (' || pg_catalog.pg_get_expr(d.adbin, d.adrelid) || ') VIRTUAL' WHEN d.adbin IS NOT "     \
+	"NULL THEN ' DEFAULT ' || pg_catalog.pg_get_expr(d.adbin, d.adrelid) WHEN f.inh AND a.attinhcount > 0 AND "     \
+	"EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_attribute pa ON pa.attrelid = i.inhparent "  \
+	"AND pa.attname = a.attname JOIN pg_catalog.pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = "          \
+	"pa.attnum WHERE i.inhrelid = c.oid) THEN ' DEFAULT NULL' ELSE '' END || CASE WHEN a.attidentity IN ('a', 'd') " \
+	"AND NOT c.relispartition THEN ' GENERATED ' || CASE a.attidentity WHEN 'a' THEN 'ALWAYS' ELSE 'BY DEFAULT' "   \
+	"END || ' AS IDENTITY' || COALESCE(" IDENTITY_OPTIONS ", '') ELSE '' END || " NOT_NULL
+
+/* ENABLE or DISABLE of trigger t as ALTER TABLE writes it */
+#define TRIGGER_STATE                                                                                                  \
+	"CASE t.tgenabled WHEN 'D' THEN 'DISABLE' WHEN 'R' THEN 'ENABLE REPLICA' WHEN 'A' THEN 'ENABLE ALWAYS' ELSE "    \
+	"'ENABLE' END"
+
+/* the defaults the parents of table c have for column a */
+#define PARENT_DEFAULTS                                                                                                \
+	"SELECT pg_catalog.pg_get_expr(pd.adbin, pd.adrelid) FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_attribute " \
+	"pa ON pa.attrelid = i.inhparent AND pa.attname = a.attname JOIN pg_catalog.pg_attrdef pd ON pd.adrelid = "      \
+	"pa.attrelid AND pd.adnum = pa.attnum WHERE i.inhrelid = c.oid"
+
+/* Per column, after CREATE TABLE: storage other than the type's (or than the parent's, which an
+ * inherited column takes), a statistics target, options (n_distinct...); an inherited column
+ * the CREATE leaves out gets its own default where its parents' differ, and NOT NULL where no
+ * parent gives it one. WORD is TABLE or MATERIALIZED VIEW (ONLY: " ONLY" or nothing). */
+
+#define COLUMN_SETTINGS(word, only, kinds)                                                                             \
+	"SELECT s FROM pg_catalog.pg_class c JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 "    \
+	"AND NOT a.attisdropped JOIN pg_catalog.pg_type t ON t.oid = a.atttypid, LATERAL (SELECT " INH_FORM("c")       \
+	" AS inh) f, LATERAL (SELECT format('ALTER " word only " %I.%I ALTER COLUMN %I SET STORAGE %s;', $1, $2, "      \
+	"a.attname, CASE a.attstorage WHEN 'p' THEN 'PLAIN' WHEN 'e' THEN 'EXTERNAL' WHEN 'm' THEN 'MAIN' ELSE "        \
+	"'EXTENDED' END) AS s, 1 AS n WHERE a.attstorage <> t.typstorage OR (f.inh AND EXISTS (SELECT 1 FROM "          \
+	"pg_catalog.pg_inherits i JOIN pg_catalog.pg_attribute pa ON pa.attrelid = i.inhparent AND pa.attname = "       \
+	"a.attname WHERE i.inhrelid = c.oid AND pa.attstorage <> a.attstorage)) UNION ALL SELECT format('ALTER " word   \
+	only " %I.%I ALTER COLUMN %I SET STATISTICS %s;', $1, $2, a.attname, a.attstattarget), 2 WHERE "                \
+	"COALESCE(a.attstattarget, -1) >= 0 UNION ALL SELECT format('ALTER " word only " %I.%I ALTER COLUMN %I SET "     \
+	"(%s);', $1, $2, a.attname, array_to_string(a.attoptions, ', ')), 2 WHERE a.attoptions IS NOT NULL UNION ALL "   \
+	"SELECT format('ALTER TABLE ONLY %I.%I ALTER COLUMN %I %s;', $1, "                                              \
+	"$2, a.attname, COALESCE('SET DEFAULT ' || pg_catalog.pg_get_expr(d.adbin, d.adrelid), 'DROP DEFAULT')), 3 "    \
+	"FROM (SELECT) one LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum WHERE f.inh "     \
+	"AND NOT a.attislocal AND a.attgenerated = '' AND a.attidentity = '' AND CASE WHEN d.adbin IS NULL THEN EXISTS " \
+	"(" PARENT_DEFAULTS ") ELSE NOT EXISTS (SELECT 1 FROM (" PARENT_DEFAULTS ") pe (e) WHERE pe.e = "                 \
+	"pg_catalog.pg_get_expr(d.adbin, d.adrelid)) END UNION ALL SELECT format('ALTER TABLE "                         \
+	"ONLY %I.%I ALTER COLUMN %I SET NOT NULL;', $1, $2, a.attname), 4 WHERE f.inh AND NOT a.attislocal AND "        \
+	"a.attnotnull AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_attribute pa ON "       \
+	"pa.attrelid = i.inhparent AND pa.attname = a.attname WHERE i.inhrelid = c.oid AND pa.attnotnull)) x WHERE "    \
+	"c.oid = " REL(kinds) " ORDER BY a.attnum, x.n"
+
+/* Privileges on single columns (GRANT SELECT (col) ...) of a relation of KINDS. */
+#define COLUMN_GRANTS(kinds)                                                                                           \
+	"SELECT format('GRANT %s (%I) ON TABLE %I.%I TO %s%s;', g.privilege_type, a.attname, $1, $2, CASE WHEN "          \
+	"g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(g.grantee)) END, CASE WHEN "           \
+	"g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END) FROM pg_catalog.pg_attribute a, "                       \
+	"pg_catalog.aclexplode(a.attacl) g WHERE a.attrelid = " REL(kinds) " AND a.attnum > 0 AND NOT a.attisdropped "  \
+	"ORDER BY a.attnum, g.grantee, g.privilege_type"
+
+/* The index a relation of KINDS is clustered on, and statistics targets of index columns. */
+#define CLUSTER_ON(word, kinds)                                                                                        \
+	"SELECT format('ALTER " word " %I.%I CLUSTER ON %I;', $1, $2, ic.relname) FROM pg_catalog.pg_index i JOIN "      \
+	"pg_catalog.pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = " REL(kinds) " AND i.indisclustered "        \
+	"UNION ALL SELECT format('ALTER INDEX %I.%I ALTER COLUMN %s SET STATISTICS %s;', $1, ic.relname, ia.attnum, "    \
+	"ia.attstattarget) FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid JOIN "       \
+	"pg_catalog.pg_attribute ia ON ia.attrelid = ic.oid WHERE i.indrelid = " REL(kinds) " AND "                      \
+	"COALESCE(ia.attstattarget, -1) >= 0"
+
+/* A partition of KINDS joins its parent. */
+#define ATTACH(kinds)                                                                                                  \
+	"SELECT format('ALTER TABLE ONLY %I.%I ATTACH PARTITION %I.%I %s;', pn.nspname, p.relname, $1, $2, "            \
+	"pg_catalog.pg_get_expr(c.relpartbound, c.oid)) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_inherits i ON "   \
+	"i.inhrelid = c.oid JOIN pg_catalog.pg_class p ON p.oid = i.inhparent JOIN pg_catalog.pg_namespace pn ON "      \
+	"pn.oid = p.relnamespace WHERE c.oid = " REL(kinds) " AND c.relispartition"
 
 static const char *const table_sql[] = {
 	/* sequences of serial columns come first */
-	"SELECT format('CREATE SEQUENCE %I.%I AS %s START WITH %s INCREMENT BY %s MINVALUE %s MAXVALUE %s CACHE %s%s;', "
-	"sn.nspname, s.relname, pg_catalog.format_type(q.seqtypid, NULL), q.seqstart, q.seqincrement, q.seqmin, "
-	"q.seqmax, q.seqcache, CASE WHEN q.seqcycle THEN ' CYCLE' ELSE '' END)" OWNED_SEQ " ORDER BY 1",
-	/* the table: columns and constraints other than foreign keys */
+	"SELECT format('CREATE %sSEQUENCE %I.%I AS %s START WITH %s INCREMENT BY %s MINVALUE %s MAXVALUE %s CACHE "
+	"%s%s;', CASE s.relpersistence WHEN 'u' THEN 'UNLOGGED ' ELSE '' END, sn.nspname, s.relname, "
+	"pg_catalog.format_type(q.seqtypid, NULL), q.seqstart, q.seqincrement, q.seqmin, q.seqmax, q.seqcache, "
+	"CASE WHEN q.seqcycle THEN ' CYCLE' ELSE '' END)" OWNED_SEQ " ORDER BY 1",
+	/* the table: its columns and CHECKs (other constraints follow, so that two alike all stay) */
 	"SELECT 'CREATE ' || CASE c.relpersistence WHEN 'u' THEN 'UNLOGGED ' ELSE '' END || 'TABLE ' || "
-	"format('%I.%I', n.nspname, c.relname) || CASE WHEN c.relispartition THEN ' PARTITION OF ' || "
-	"(SELECT format('%I.%I', pn.nspname, p.relname) FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class p "
-	"ON p.oid = i.inhparent JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace WHERE i.inhrelid = c.oid) "
-	"|| ' ' || pg_catalog.pg_get_expr(c.relpartbound, c.oid) ELSE ' (' || E'\\n' || COALESCE((SELECT "
-	"string_agg(item, E',\\n' ORDER BY ord) FROM (SELECT a.attnum AS ord, '    ' || format('%I', a.attname) || ' ' || "
-	"pg_catalog.format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attcollation <> 0 AND a.attcollation <> "
-	"t.typcollation THEN ' COLLATE ' || (SELECT format('%I.%I', cn.nspname, co.collname) FROM "
-	"pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = "
-	"a.attcollation) ELSE '' END || CASE WHEN a.attgenerated = 's' THEN ' GENERATED ALWAYS AS (' || "
-	"pg_catalog.pg_get_expr(d.adbin, d.adrelid) || ') STORED' WHEN d.adbin IS NOT NULL THEN ' DEFAULT ' || "
-	"pg_catalog.pg_get_expr(d.adbin, d.adrelid) ELSE '' END || CASE a.attidentity WHEN 'a' THEN "
-	"' GENERATED ALWAYS AS IDENTITY' WHEN 'd' THEN ' GENERATED BY DEFAULT AS IDENTITY' ELSE '' END || "
-	"CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END AS item FROM pg_catalog.pg_attribute a "
+	"format('%I.%I', n.nspname, c.relname) || CASE WHEN c.reloftype <> 0 THEN ' OF ' || "
+	"pg_catalog.format_type(c.reloftype, NULL) ELSE '' END || COALESCE(E' (\\n' || (SELECT string_agg(item, "
+	"E',\\n' ORDER BY ord) FROM (SELECT a.attnum AS ord, " COLUMN_ITEM " AS item FROM pg_catalog.pg_attribute a "
 	"JOIN pg_catalog.pg_type t ON t.oid = a.atttypid LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid "
-	"AND d.adnum = a.attnum WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attislocal "
-	"UNION ALL SELECT 100000 + row_number() OVER (ORDER BY k.conname), '    CONSTRAINT ' || format('%I', k.conname) "
-	"|| ' ' || pg_catalog.pg_get_constraintdef(k.oid) FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid "
-	"AND k.contype IN ('p', 'u', 'c', 'x') AND k.conislocal) items), '') || E'\\n)' || COALESCE((SELECT "
-	"' INHERITS (' || string_agg(format('%I.%I', pn.nspname, p.relname), ', ' ORDER BY i.inhseqno) || ')' FROM "
-	"pg_catalog.pg_inherits i JOIN pg_catalog.pg_class p ON p.oid = i.inhparent JOIN pg_catalog.pg_namespace pn "
-	"ON pn.oid = p.relnamespace WHERE i.inhrelid = c.oid), '') || CASE WHEN c.relkind = 'p' THEN "
-	"' PARTITION BY ' || pg_catalog.pg_get_partkeydef(c.oid) ELSE '' END END || CASE WHEN c.reloptions IS NOT NULL "
-	"THEN ' WITH (' || array_to_string(c.reloptions, ', ') || ')' ELSE '' END || COALESCE(' TABLESPACE ' || "
-	"(SELECT format('%I', spcname) FROM pg_catalog.pg_tablespace WHERE oid = c.reltablespace), '') || ';' "
-	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = " TBL,
+	"AND d.adnum = a.attnum WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND (a.attislocal OR "
+	"NOT f.inh) AND (c.reloftype = 0 OR d.adbin IS NOT NULL OR a.attnotnull OR a.attidentity <> '') UNION ALL "
+	"SELECT 100000 + row_number() OVER (ORDER BY k.conname), '    CONSTRAINT ' || format('%I', k.conname) || ' ' "
+	"|| pg_catalog.pg_get_constraintdef(k.oid) FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid AND "
+	"k.contype = 'c' AND k.convalidated AND (k.conislocal OR NOT f.inh) AND NOT " ROWTYPE_CHECK("k", "c")
+	") items) || E'\\n)', CASE WHEN c.reloftype <> 0 THEN '' ELSE E' (\\n)' END) || CASE WHEN f.inh THEN "
+	"(SELECT E'\\nINHERITS (' || string_agg(format('%I.%I', pn.nspname, p.relname), ', ' ORDER BY i.inhseqno) || "
+	"')' FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class p ON p.oid = i.inhparent JOIN "
+	"pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace WHERE i.inhrelid = c.oid) ELSE '' END || CASE WHEN "
+	"c.relkind = 'p' THEN E'\\nPARTITION BY ' || pg_catalog.pg_get_partkeydef(c.oid) ELSE '' END || "
+	"COALESCE(E'\\nWITH (' || " WITH_OPTIONS("c", "tc") " || ')', '') || COALESCE(E'\\nTABLESPACE ' || (SELECT "
+	"format('%I', spcname) FROM pg_catalog.pg_tablespace WHERE oid = c.reltablespace), '') || ';' FROM "
+	"pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_catalog.pg_class "
+	"tc ON tc.oid = c.reltoastrelid, LATERAL (SELECT " INH_FORM("c") " AS inh) f WHERE c.oid = " TBL,
+	COLUMN_SETTINGS("TABLE", " ONLY", "'r', 'p'"),
 	"SELECT format('ALTER SEQUENCE %I.%I OWNED BY %I.%I.%I;', sn.nspname, s.relname, $1, $2, a.attname)" OWNED_SEQ
 	" ORDER BY 1",
+	/* primary keys, unique and exclusion constraints, CHECKs and NOT NULLs added NOT VALID; a partition's
+	 * before it is attached, so that its parent's take them over */
+	"SELECT format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s;', $1, $2, k.conname, "
+	"pg_catalog.pg_get_constraintdef(k.oid)) FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = "
+	"k.conrelid, LATERAL (SELECT " INH_FORM("c") " AS inh) f WHERE k.conrelid = " TBL " AND (k.contype IN ('p', "
+	"'u', 'x') OR (k.contype IN ('c', 'n') AND NOT k.convalidated AND (k.conislocal OR NOT f.inh) AND NOT "
+	ROWTYPE_CHECK("k", "c") ")) ORDER BY k.contype <> 'p', k.conname",
+	"SELECT format('-- CHECK %I calls a function of this table''s rows: the constraint''s own DDL adds it after "
+	"that function', k.conname) FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid "
+	"WHERE k.conrelid = " TBL " AND k.contype = 'c' AND " ROWTYPE_CHECK("k", "c") " ORDER BY k.conname",
 	"SELECT format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s;', $1, $2, k.conname, "
 	"pg_catalog.pg_get_constraintdef(k.oid)) FROM pg_catalog.pg_constraint k WHERE k.conrelid = " TBL
-	" AND k.contype = 'f' AND k.conislocal ORDER BY k.conname",
+	" AND k.contype = 'f' AND k.conparentid = 0 ORDER BY k.conname",
+	/* indexes that no constraint made; a partition's too where its parent's index made them */
+	"SELECT pg_catalog.pg_get_indexdef(i.indexrelid) || ';' FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic "
+	"ON ic.oid = i.indexrelid JOIN pg_catalog.pg_class c ON c.oid = i.indrelid WHERE i.indrelid = " TBL " AND NOT "
+	"EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conrelid = i.indrelid AND k.conindid = "
+	"i.indexrelid) AND (c.relispartition OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = "
+	"i.indexrelid)) ORDER BY ic.relname",
+	/* a partition joins its parent; a child whose columns INHERITS would reorder joins its parents */
+	ATTACH("'r', 'p'"),
+	"SELECT format('ALTER TABLE ONLY %I.%I INHERIT %I.%I;', $1, $2, pn.nspname, p.relname) FROM "
+	"pg_catalog.pg_class c JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid JOIN pg_catalog.pg_class p ON p.oid "
+	"= i.inhparent JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace, LATERAL (SELECT " INH_FORM("c")
+	" AS inh) f WHERE c.oid = " TBL " AND NOT c.relispartition AND NOT f.inh ORDER BY i.inhseqno",
 	"SELECT format('ALTER TABLE %I.%I REPLICA IDENTITY %s;', $1, $2, CASE c.relreplident WHEN 'n' THEN 'NOTHING' "
 	"WHEN 'f' THEN 'FULL' ELSE 'USING INDEX ' || (SELECT format('%I', ic.relname) FROM pg_catalog.pg_index i JOIN "
 	"pg_catalog.pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid AND i.indisreplident) END) FROM "
 	"pg_catalog.pg_class c WHERE c.oid = " TBL " AND c.relreplident IN ('n', 'f', 'i')",
+	CLUSTER_ON("TABLE", "'r', 'p'"),
 	REL_OWNER("TABLE"),
 	REL_COMMENT("TABLE"),
 	"SELECT format('COMMENT ON COLUMN %I.%I.%I IS %L;', $1, $2, a.attname, d) FROM pg_catalog.pg_attribute a, "
@@ -92,17 +249,17 @@ static const char *const table_sql[] = {
 	"SELECT format('COMMENT ON CONSTRAINT %I ON %I.%I IS %L;', k.conname, $1, $2, d) FROM pg_catalog.pg_constraint k, "
 	"pg_catalog.obj_description(k.oid, 'pg_constraint') d WHERE k.conrelid = " TBL " AND d IS NOT NULL ORDER BY 1",
 	REL_GRANTS("TABLE"),
-	/* indexes that no constraint made and no parent index propagated */
-	"SELECT pg_catalog.pg_get_indexdef(i.indexrelid) || ';' FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic "
-	"ON ic.oid = i.indexrelid WHERE i.indrelid = " TBL " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k "
-	"WHERE k.conrelid = i.indrelid AND k.conindid = i.indexrelid) AND NOT EXISTS (SELECT 1 FROM "
-	"pg_catalog.pg_inherits h WHERE h.inhrelid = i.indexrelid) ORDER BY ic.relname",
+	COLUMN_GRANTS("'r', 'p'"),
 	"SELECT format('COMMENT ON INDEX %I.%I IS %L;', $1, ic.relname, d) FROM pg_catalog.pg_index i JOIN "
 	"pg_catalog.pg_class ic ON ic.oid = i.indexrelid, pg_catalog.obj_description(i.indexrelid, 'pg_class') d "
 	"WHERE i.indrelid = " TBL " AND d IS NOT NULL ORDER BY 1",
-	"SELECT pg_catalog.pg_get_triggerdef(t.oid) || ';' || CASE t.tgenabled WHEN 'D' THEN format(E'\\nALTER TABLE %I.%I "
-	"DISABLE TRIGGER %I;', $1, $2, t.tgname) ELSE '' END FROM pg_catalog.pg_trigger t WHERE t.tgrelid = " TBL
-	" AND NOT t.tgisinternal AND t.tgparentid = 0 ORDER BY t.tgname",
+	/* its own triggers; those a parent's made come with ATTACH, and keep their own state */
+	"SELECT pg_catalog.pg_get_triggerdef(t.oid) || ';' || CASE WHEN t.tgenabled <> 'O' THEN format(E'\\nALTER "
+	"TABLE %I.%I %s TRIGGER %I;', $1, $2, " TRIGGER_STATE ", t.tgname) ELSE '' END FROM pg_catalog.pg_trigger t "
+	"WHERE t.tgrelid = " TBL " AND NOT t.tgisinternal AND t.tgparentid = 0 ORDER BY t.tgname",
+	"SELECT format('ALTER TABLE ONLY %I.%I %s TRIGGER %I;', $1, $2, " TRIGGER_STATE ", t.tgname) FROM "
+	"pg_catalog.pg_trigger t JOIN pg_catalog.pg_trigger pt ON pt.oid = t.tgparentid WHERE t.tgrelid = " TBL
+	" AND (t.tgenabled <> pt.tgenabled OR t.tgenabled <> 'O') ORDER BY t.tgname",
 	"SELECT format('ALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY;', $1, $2) FROM pg_catalog.pg_class c WHERE c.oid = "
 	TBL " AND c.relrowsecurity UNION ALL SELECT format('ALTER TABLE %I.%I FORCE ROW LEVEL SECURITY;', $1, $2) FROM "
 	"pg_catalog.pg_class c WHERE c.oid = " TBL " AND c.relforcerowsecurity",
@@ -112,14 +269,36 @@ static const char *const table_sql[] = {
 	"pg_catalog.pg_policies p WHERE p.schemaname = $1 AND p.tablename = $2 ORDER BY p.policyname",
 	"SELECT pg_catalog.pg_get_ruledef(r.oid) FROM pg_catalog.pg_rewrite r WHERE r.ev_class = " TBL
 	" AND r.rulename <> '_RETURN' ORDER BY r.rulename",
+	"SELECT format('ALTER TABLE %I.%I %s RULE %I;', $1, $2, CASE r.ev_enabled WHEN 'D' THEN 'DISABLE' WHEN 'R' THEN "
+	"'ENABLE REPLICA' ELSE 'ENABLE ALWAYS' END, r.rulename) FROM pg_catalog.pg_rewrite r WHERE r.ev_class = " TBL
+	" AND r.rulename <> '_RETURN' AND r.ev_enabled <> 'O' ORDER BY r.rulename",
+	/* comments on its triggers (a parent's copies too, internal before PostgreSQL 15), policies and rules */
+	"SELECT format('COMMENT ON %s %I ON %I.%I IS %L;', x.what, x.name, $1, $2, x.d) FROM (SELECT 'TRIGGER' AS what, "
+	"t.tgname AS name, pg_catalog.obj_description(t.oid, 'pg_trigger') AS d FROM pg_catalog.pg_trigger t WHERE "
+	"t.tgrelid = " TBL " AND (NOT t.tgisinternal OR t.tgparentid <> 0) UNION ALL SELECT 'POLICY', p.polname, pg_catalog.obj_description("
+	"p.oid, 'pg_policy') FROM pg_catalog.pg_policy p WHERE p.polrelid = " TBL " UNION ALL SELECT 'RULE', r.rulename, "
+	"pg_catalog.obj_description(r.oid, 'pg_rewrite') FROM pg_catalog.pg_rewrite r WHERE r.ev_class = " TBL
+	" AND r.rulename <> '_RETURN') x WHERE x.d IS NOT NULL ORDER BY x.what, x.name",
 	NULL,
 };
 
 /* Extended statistics: pg_get_statisticsobjdef exists from PostgreSQL 14 (and knows
  * expression statistics); 13 gets the statement built from pg_statistic_ext. */
-static const char *const table_stats_sql =
-	"SELECT pg_catalog.pg_get_statisticsobjdef(s.oid) || ';' FROM pg_catalog.pg_statistic_ext s WHERE s.stxrelid = "
-	TBL " ORDER BY s.stxname";
+#define TABLE_STATS_SQL                                                                                                \
+	"SELECT pg_catalog.pg_get_statisticsobjdef(s.oid) || ';' FROM pg_catalog.pg_statistic_ext s WHERE s.stxrelid = " \
+	TBL " ORDER BY s.stxname"
+
+/* Column compression (attcompression, PostgreSQL 14 on): a method other than the default, or
+ * than the parent's, which an inherited column takes. */
+#define COMPRESSION(word, only, kinds)                                                                                 \
+	"SELECT format('ALTER " word only " %I.%I ALTER COLUMN %I SET COMPRESSION %s;', $1, $2, a.attname, CASE "        \
+	"a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' ELSE 'default' END) FROM pg_catalog.pg_attribute a " \
+	"WHERE a.attrelid = " REL(kinds) " AND a.attnum > 0 AND NOT a.attisdropped AND (a.attcompression <> '' OR "      \
+	"EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_attribute pa ON pa.attrelid = i.inhparent "   \
+	"AND pa.attname = a.attname WHERE i.inhrelid = a.attrelid AND pa.attcompression <> a.attcompression)) ORDER BY " \
+	"a.attnum"
+
+static const char *const table_more_14 = "(" COMPRESSION("TABLE", " ONLY", "'r', 'p'") ") UNION ALL (" TABLE_STATS_SQL ")";
 
 static const char *const table_stats_sql_13 =
 	"SELECT format('CREATE STATISTICS %I.%I%s ON %s FROM %I.%I;', sn.nspname, s.stxname, CASE WHEN s.stxkind @> "
@@ -131,10 +310,10 @@ static const char *const table_stats_sql_13 =
 	"c ON c.oid = s.stxrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE s.stxrelid = " TBL
 	" ORDER BY s.stxname";
 
-/* Extended statistics: pg_get_statisticsobjdef from PostgreSQL 14 on. */
+/* Column compression and extended statistics, as the version has them. */
 static const char *table_ddl_more(int server_version)
 {
-	return server_version >= 140000 ? table_stats_sql : table_stats_sql_13;
+	return server_version >= 140000 ? table_more_14 : table_stats_sql_13;
 }
 
 static const char *const table_privileges[] = {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "MAINTAIN", NULL};
@@ -183,17 +362,27 @@ static const char materialized_view_search[] =
 	 "n.oid = c.relnamespace WHERE c.relkind = 'm' AND c.relname ILIKE $1";
 
 static const char *const matview_sql[] = {
-	"SELECT format(E'CREATE MATERIALIZED VIEW %I.%I%s AS\\n', $1, $2, COALESCE(' WITH (' || "
-	"array_to_string(c.reloptions, ', ') || ')', '')) || rtrim(pg_catalog.pg_get_viewdef(c.oid, true), ';') || "
-	"E'\\nWITH ' || CASE WHEN c.relispopulated THEN 'DATA' ELSE 'NO DATA' END || ';' FROM pg_catalog.pg_class c "
-	"WHERE c.oid = " REL("'m'"),
+	"SELECT format(E'CREATE MATERIALIZED VIEW %I.%I%s%s AS\\n', $1, $2, COALESCE(' WITH (' || " WITH_OPTIONS("c", "tc")
+	" || ')', ''), COALESCE(' TABLESPACE ' || (SELECT format('%I', spcname) FROM pg_catalog.pg_tablespace WHERE oid "
+	"= c.reltablespace), '')) || rtrim(pg_catalog.pg_get_viewdef(c.oid, true), ';') || E'\\nWITH ' || CASE WHEN "
+	"c.relispopulated THEN 'DATA' ELSE 'NO DATA' END || ';' FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_class "
+	"tc ON tc.oid = c.reltoastrelid WHERE c.oid = " REL("'m'"),
+	COLUMN_SETTINGS("MATERIALIZED VIEW", "", "'m'"),
 	"SELECT pg_catalog.pg_get_indexdef(i.indexrelid) || ';' FROM pg_catalog.pg_index i WHERE i.indrelid = "
 	REL("'m'") " ORDER BY 1",
+	CLUSTER_ON("MATERIALIZED VIEW", "'m'"),
 	REL_OWNER("MATERIALIZED VIEW"),
 	REL_COMMENT("MATERIALIZED VIEW"),
 	REL_GRANTS("TABLE"),
+	COLUMN_GRANTS("'m'"),
 	NULL,
 };
+
+/* Column compression from PostgreSQL 14 on. */
+static const char *matview_ddl_more(int server_version)
+{
+	return server_version >= 140000 ? COMPRESSION("MATERIALIZED VIEW", "", "'m'") : NULL;
+}
 
 static const char *const materialized_view_privileges[] = {"SELECT", "REFERENCES", "MAINTAIN", NULL};
 
@@ -209,12 +398,14 @@ static const char foreign_table_props[] =
 static const char *const foreign_table_sql[] = {
 	"SELECT format(E'CREATE FOREIGN TABLE %I.%I (\\n%s\\n) SERVER %I%s;', $1, $2, COALESCE((SELECT "
 	"string_agg('    ' || format('%I', a.attname) || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) || "
-	"COALESCE(" OPTS("a.attfdwoptions") ", '') || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END || "
+	"COALESCE(" OPTS("a.attfdwoptions") ", '') || " NOT_NULL " || "
 	"COALESCE(' DEFAULT ' || pg_catalog.pg_get_expr(d.adbin, d.adrelid), ''), E',\\n' ORDER BY a.attnum) FROM "
-	"pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+	"pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid LEFT JOIN pg_catalog.pg_attrdef d "
+	"ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
 	"WHERE a.attrelid = ft.ftrelid AND a.attnum > 0 AND NOT a.attisdropped), ''), s.srvname, COALESCE("
 	OPTS("ft.ftoptions") ", '')) FROM pg_catalog.pg_foreign_table ft JOIN pg_catalog.pg_foreign_server s "
 	"ON s.oid = ft.ftserver WHERE ft.ftrelid = " REL("'f'"),
+	ATTACH("'f'"),
 	REL_OWNER("FOREIGN TABLE"),
 	REL_COMMENT("FOREIGN TABLE"),
 	"SELECT format('COMMENT ON COLUMN %I.%I.%I IS %L;', $1, $2, a.attname, d) FROM pg_catalog.pg_attribute a, "
@@ -228,7 +419,12 @@ static const char *const foreign_table_privileges[] = {"SELECT", "INSERT", "UPDA
 
 /* ---- sequence ---- */
 
-static const catalog_listing sequence_list = LISTING("sequences", "Sequences", CATALOG_AT_SCHEMA, REL_LIST("'S'", ""), NULL, "pg_class", OWNED("pg_class", "relowner"), NULL, false);
+/* An identity column's sequence is the column's, not a sequence of the schema's. */
+#define NOT_IDENTITY_SEQ                                                                                               \
+	" AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::regclass AND "  \
+	"d.objid = c.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype = 'i')"
+
+static const catalog_listing sequence_list = LISTING("sequences", "Sequences", CATALOG_AT_SCHEMA, REL_LIST("'S'", NOT_IDENTITY_SEQ), NULL, "pg_class", OWNED("pg_class", "relowner"), NULL, false);
 
 static const char sequence_props[] =
 	"SELECT s.sequencename AS name, s.schemaname AS schema, s.sequenceowner AS owner, s.data_type::text AS "
@@ -238,12 +434,14 @@ static const char sequence_props[] =
 
 static const char sequence_search[] =
 	"SELECT n.nspname, c.relname, NULL, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
-	 "n.oid = c.relnamespace WHERE c.relkind = 'S' AND c.relname ILIKE $1";
+	 "n.oid = c.relnamespace WHERE c.relkind = 'S' AND c.relname ILIKE $1" NOT_IDENTITY_SEQ;
 
 static const char *const sequence_sql[] = {
-	"SELECT format('CREATE SEQUENCE %I.%I AS %s START WITH %s INCREMENT BY %s MINVALUE %s MAXVALUE %s CACHE %s%s;', "
-	"$1, $2, pg_catalog.format_type(q.seqtypid, NULL), q.seqstart, q.seqincrement, q.seqmin, q.seqmax, q.seqcache, "
-	"CASE WHEN q.seqcycle THEN ' CYCLE' ELSE '' END) FROM pg_catalog.pg_sequence q WHERE q.seqrelid = " REL("'S'"),
+	"SELECT format('CREATE %sSEQUENCE %I.%I AS %s START WITH %s INCREMENT BY %s MINVALUE %s MAXVALUE %s CACHE "
+	"%s%s;', CASE c.relpersistence WHEN 'u' THEN 'UNLOGGED ' ELSE '' END, $1, $2, pg_catalog.format_type(q.seqtypid, "
+	"NULL), q.seqstart, q.seqincrement, q.seqmin, q.seqmax, q.seqcache, CASE WHEN q.seqcycle THEN ' CYCLE' ELSE '' "
+	"END) FROM pg_catalog.pg_sequence q JOIN pg_catalog.pg_class c ON c.oid = q.seqrelid WHERE q.seqrelid = "
+	REL("'S'"),
 	REL_OWNER("SEQUENCE"),
 	REL_COMMENT("SEQUENCE"),
 	REL_GRANTS("SEQUENCE"),
@@ -282,11 +480,11 @@ static const char column_search[] =
 	 "c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND a.attname ILIKE $1";
 
 static const char *const column_sql[] = {
-	"SELECT format('ALTER TABLE %I.%I ADD COLUMN %I %s%s%s;', $1, $2, a.attname, "
-	"pg_catalog.format_type(a.atttypid, a.atttypmod), COALESCE(' DEFAULT ' || pg_catalog.pg_get_expr(d.adbin, "
-	"d.adrelid), ''), CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END) FROM pg_catalog.pg_attribute a LEFT JOIN "
-	"pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = " TBL
-	" AND a.attname = $3",
+	/* the column as its table's CREATE TABLE writes it */
+	"SELECT format('ALTER TABLE %I.%I ADD COLUMN %s;', $1, $2, ltrim(" COLUMN_ITEM ")) FROM pg_catalog.pg_class c "
+	"JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid JOIN pg_catalog.pg_type t ON t.oid = a.atttypid LEFT JOIN "
+	"pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum, LATERAL (SELECT false AS inh) f "
+	"WHERE c.oid = " TBL " AND a.attname = $3",
 	NULL,
 };
 
@@ -432,7 +630,7 @@ static const char *const statistics_sql[] = {
 const catalog_kind catalog_relation_kinds[] = {
 	KIND("table", "table", &table_list, &table_also, table_children, 2, "SELECT 'pg_catalog.pg_class'::regclass::oid, " TBL, table_props, table_stats, table_sql, table_ddl_more, 1, table_search, NULL, "table", "TABLE", NAMED, SCHEMA_OBJECT, "a", "TABLE", table_privileges),
 	KIND("view", "view", &view_list, NULL, view_children, 2, "SELECT 'pg_catalog.pg_class'::regclass::oid, " REL("'v'"), view_props, NULL, view_sql, NULL, 2, view_search, NULL, "view", "VIEW", NAMED, SCHEMA_OBJECT, "a", "TABLE", view_privileges),
-	KIND("materialized_view", "materialized_view", &materialized_view_list, NULL, materialized_view_children, 2, "SELECT 'pg_catalog.pg_class'::regclass::oid, " REL("'m'"), materialized_view_props, NULL, matview_sql, NULL, 3, materialized_view_search, NULL, "materialized view", "MATERIALIZED VIEW", NAMED, SCHEMA_OBJECT, "a", "TABLE", materialized_view_privileges),
+	KIND("materialized_view", "materialized_view", &materialized_view_list, NULL, materialized_view_children, 2, "SELECT 'pg_catalog.pg_class'::regclass::oid, " REL("'m'"), materialized_view_props, NULL, matview_sql, matview_ddl_more, 3, materialized_view_search, NULL, "materialized view", "MATERIALIZED VIEW", NAMED, SCHEMA_OBJECT, "a", "TABLE", materialized_view_privileges),
 	KIND("foreign_table", "foreign_table", &foreign_table_list, NULL, NULL, 2, "SELECT 'pg_catalog.pg_class'::regclass::oid, " REL("'f'"), foreign_table_props, NULL, foreign_table_sql, NULL, 0, NULL, NULL, "foreign table", "FOREIGN TABLE", NAMED, SCHEMA_OBJECT, "a", "TABLE", foreign_table_privileges),
 	KIND("sequence", "sequence", &sequence_list, NULL, NULL, 2, "SELECT 'pg_catalog.pg_class'::regclass::oid, " REL("'S'"), sequence_props, NULL, sequence_sql, NULL, 4, sequence_search, NULL, "sequence", "SEQUENCE", NAMED, SCHEMA_OBJECT, "a", "SEQUENCE", sequence_privileges),
 	KIND("column", "column", &column_list, NULL, NULL, 3, "SELECT 'pg_catalog.pg_class'::regclass::oid, " TBL, column_props, column_stats, column_sql, NULL, 7, column_search, "tables", "table column", "COLUMN", COLUMN, PART, "a", NULL, NULL),

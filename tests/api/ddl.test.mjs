@@ -80,9 +80,9 @@ test('the DDL of a table shows its columns, constraints, comments, grants, index
   const text = await ddl(`/databases/${SRC}/schemas/cat/tables/parent`);
   for (const want of [
     'CREATE TABLE cat.parent (',
-    'id integer GENERATED ALWAYS AS IDENTITY NOT NULL',
+    'id integer GENERATED ALWAYS AS IDENTITY (SEQUENCE NAME cat.parent_id_seq START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 CACHE 1) NOT NULL',
     'doubled numeric GENERATED ALWAYS AS ((amount * (2)::numeric)) STORED',
-    'CONSTRAINT parent_pkey PRIMARY KEY (id)',
+    'ALTER TABLE cat.parent ADD CONSTRAINT parent_pkey PRIMARY KEY (id);',
     "COMMENT ON TABLE cat.parent IS 'the parent''s table';",
     "COMMENT ON COLUMN cat.parent.code IS 'business key';",
     'GRANT INSERT ON TABLE cat.parent TO ddl_reader;',
