@@ -29,7 +29,7 @@ FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-s
 GEN := build/gen/embed_web.c build/gen/embed_migrations.c build/gen/embed_migrations_pg.c
 
 .PHONY: build run test test-unit test-web test-api test-api-pgstore test-security test-e2e test-fuzz fuzz-build test-matrix \
-	test-deploy test-fresh typecheck deps deps-test web bench clean help check-libs
+	test-deploy test-fresh typecheck lint deps deps-test web bench clean help check-libs
 
 help: ## list targets
 	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{ printf "%-18s %s\n", $$1, $$2 }'
@@ -120,6 +120,9 @@ typecheck: web/node_modules/.tusk-installed ## type-check the front end
 
 test-web: web/node_modules/.tusk-installed ## the front end's logic tests (tests/web: its pure modules in Node, no import circles)
 	@scripts/test.sh web
+
+lint: ## the C sources as .clang-format has them (scripts/lint.sh --fix reformats)
+	@scripts/lint.sh
 
 test-unit: build/asan/unit-tests ## C unit tests (Criterion, ASan/UBSan)
 	build/asan/unit-tests --jobs 2

@@ -30,7 +30,7 @@ packages=(
 # make test: Criterion, the browser and the proxies the tests put in front of tusk
 if [ $want_test = 1 ]; then
   packages+=(libcriterion-dev chromium fonts-dejavu-core sqlite3 procps nginx-light haproxy unzip
-    clang libclang-rt-14-dev)
+    clang libclang-rt-14-dev clang-format)
 fi
 # make test-deploy: podman with runc (crun's setrlimit is refused on some hosts) and
 # slirp4netns (a container's port on the host's loopback, no bridge or firewall rules),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Tusk's tests against a throwaway PostgreSQL cluster it starts and removes.
-#   scripts/test.sh          everything: unit, typecheck, web, fuzz, api, security, e2e
-#   scripts/test.sh api|security|e2e|unit|typecheck|web|fuzz   one part
+#   scripts/test.sh          everything: lint, unit, typecheck, web, fuzz, api, security, e2e
+#   scripts/test.sh api|security|e2e|unit|typecheck|web|fuzz|lint   one part
 # Expects `make build/asan/tusk build/asan/unit-tests` to have run (make test does).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -54,6 +54,13 @@ if want unit; then
   [ "$st" -eq 0 ] || [ $((f + c)) -gt 0 ] || f=1
   record unit "$st" "$p" $((f + c))
   unset TEST_STORE_URL
+fi
+
+if want lint; then
+  echo "== C style (clang-format, .clang-format)"
+  scripts/lint.sh
+  st=$?
+  record lint $st $((st == 0)) $((st != 0))
 fi
 
 if want typecheck; then
