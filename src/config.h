@@ -12,7 +12,7 @@ typedef struct {
 	char *listen_address;
 	int port;
 	char *data_dir;
-	char *store_url; /* PostgreSQL metadata store (URI or conninfo; a secret), or NULL/"" for SQLite */
+	char *store_url;   /* PostgreSQL metadata store (URI or conninfo; a secret), or NULL/"" for SQLite */
 	char *script_name; /* "" or "/prefix" without trailing slash */
 	char *log_format;
 	char *log_level;
@@ -44,24 +44,24 @@ typedef struct {
 	int pg_idle_timeout;
 	int pg_statement_timeout;
 	int pg_connect_timeout;
-	int pg_pool_wait;                  /* seconds a request waits for a pooled connection */
+	int pg_pool_wait;		   /* seconds a request waits for a pooled connection */
 	int pg_max_connections_per_server; /* per user and server: browsing + query tabs */
 	int max_query_sessions_per_user;
 	int max_jobs_per_user;
 	char *server_json_file;
 	char *spool_dir;
-	char *file_dirs; /* ':'-separated; "" = none */
+	char *file_dirs;       /* ':'-separated; "" = none */
 	char *allowed_hosts;   /* TUSK_ALLOWED_HOSTS (pg/allow.h); "" = any TCP host */
 	char *pg_service_file; /* "" = service= refused in server mode */
-	char *pg_bin_dir; /* ':'-separated directories of client programs, or NULL */
-	int max_jobs;     /* jobs running at once per Tusk process */
+	char *pg_bin_dir;      /* ':'-separated directories of client programs, or NULL */
+	int max_jobs;	       /* jobs running at once per Tusk process */
 	int query_idle_timeout;
 	int history_max;
 	bool audit_sql;
 	char *metrics_token;
 	bool replace_servers_on_startup;
 	int storage_quota_mb; /* per user, 0 = unlimited */
-	bool in_container; /* detected, not a setting */
+	bool in_container;    /* detected, not a setting */
 	/* PGADMIN_CONFIG_* notes for the log: "KEY: what happened", one per line */
 	char *pgadmin_notes;
 	bool show_help;
@@ -71,7 +71,7 @@ typedef struct {
 /* Environment lookups go through envp ("NAME=value" strings, NULL-terminated)
  * so tests can pass their own. Returns false with err set on a bad flag/value. */
 bool config_load(config *c, int argc, char **argv, char *const *envp, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 void config_free(config *c);
 /* Blanks the values of secret settings (passwords, tokens, the store URL)
  * where they sit in the process's environment, once they were read: the

@@ -1,6 +1,6 @@
 /* flags/env -> config -> store -> http; signals; graceful shutdown. */
-#include <errno.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <grp.h>
@@ -21,12 +21,12 @@
 #include "auth/auth.h"
 #include "config.h"
 #include "doctor/doctor.h"
+#include "files/files.h"
 #include "http/http.h"
 #include "http/static.h"
 #include "jobs/fence.h"
 #include "jobs/sqlclient.h"
 #include "pg/allow.h"
-#include "files/files.h"
 #include "store/store.h"
 #include "util/embed.h"
 #include "util/log.h"
@@ -107,8 +107,9 @@ static int open_store(const config *cfg, store **out)
 {
 	tusk_err err;
 	if (geteuid() == 0 && cfg->in_container && !cfg->allow_root)
-		return fail(EXIT_CONFIG, "refusing to run as root inside a container: run as a non-root user (the image "
-					 "uses uid 5050), or set TUSK_ALLOW_ROOT=1 if you really mean it");
+		return fail(EXIT_CONFIG,
+			    "refusing to run as root inside a container: run as a non-root user (the image "
+			    "uses uid 5050), or set TUSK_ALLOW_ROOT=1 if you really mean it");
 	if (!check_data_dir(cfg->data_dir, &err))
 		return fail(EXIT_CONFIG, err.msg);
 	if (!auth_crypto_init())
@@ -192,7 +193,8 @@ static void scrub_environment(const config *cfg, const char *home)
 		free(name);
 	}
 	if (dropped.len)
-		log_msg(LOG_WARN, "ignoring libpq environment variables in server mode", "names", str_cstr(&dropped), NULL);
+		log_msg(LOG_WARN, "ignoring libpq environment variables in server mode", "names", str_cstr(&dropped),
+			NULL);
 	str_free(&dropped);
 	char v[4300];
 	snprintf(v, sizeof(v), "FILE:%s/krb5cc", home);
@@ -243,10 +245,11 @@ static bool prepare_host(const config *cfg, const pgallow *allow, char *home, si
 	scrub_environment(cfg, home);
 	jobs_child_setup(home, cfg->pg_service_file, cfg->file_dirs);
 	if (!jobs_fence_available())
-		log_msg(LOG_WARN,
-			"Landlock is not available here (kernel or seccomp): jobs' programs are not fenced in to the user's "
-			"own files (see docs/security.md)",
-			NULL);
+		log_msg(
+		    LOG_WARN,
+		    "Landlock is not available here (kernel or seccomp): jobs' programs are not fenced in to the user's "
+		    "own files (see docs/security.md)",
+		    NULL);
 	/* with SQLite this is the only Tusk: every upload in progress died with the last one */
 	size_t swept = files_sweep_partials(cfg->data_dir, cfg->store_url && *cfg->store_url ? FILES_PARTIAL_STALE : 0);
 	if (swept) {
@@ -303,24 +306,24 @@ static http_server *listen_http(tusk_app *app, tusk_err *err)
 	size_t nroutes;
 	const http_route *routes = api_routes(&nroutes);
 	http_config hc = {
-		.listen_address = cfg->listen_address,
-		.port = cfg->port,
-		.script_name = cfg->script_name,
-		.trusted_proxies = cfg->trusted_proxies,
-		.max_body_bytes = (size_t)cfg->max_body_bytes,
-		.json_body_bytes = (size_t)cfg->max_json_bytes,
-		.small_body_bytes = 16 * 1024,
-		.max_connections = (unsigned)cfg->max_connections,
-		.max_connections_per_ip = (unsigned)cfg->max_connections_per_ip,
-		.max_slow_connections_per_ip = (unsigned)cfg->max_slow_connections_per_ip,
-		.timeout_seconds = (unsigned)cfg->http_timeout,
-		.header_timeout_seconds = (unsigned)cfg->http_header_timeout,
-		.body_timeout_seconds = (unsigned)cfg->http_body_timeout,
-		.routes = routes,
-		.nroutes = nroutes,
-		.before = api_before,
-		.fallback = http_static_serve,
-		.app = app,
+	    .listen_address = cfg->listen_address,
+	    .port = cfg->port,
+	    .script_name = cfg->script_name,
+	    .trusted_proxies = cfg->trusted_proxies,
+	    .max_body_bytes = (size_t)cfg->max_body_bytes,
+	    .json_body_bytes = (size_t)cfg->max_json_bytes,
+	    .small_body_bytes = 16 * 1024,
+	    .max_connections = (unsigned)cfg->max_connections,
+	    .max_connections_per_ip = (unsigned)cfg->max_connections_per_ip,
+	    .max_slow_connections_per_ip = (unsigned)cfg->max_slow_connections_per_ip,
+	    .timeout_seconds = (unsigned)cfg->http_timeout,
+	    .header_timeout_seconds = (unsigned)cfg->http_header_timeout,
+	    .body_timeout_seconds = (unsigned)cfg->http_body_timeout,
+	    .routes = routes,
+	    .nroutes = nroutes,
+	    .before = api_before,
+	    .fallback = http_static_serve,
+	    .app = app,
 	};
 	return http_server_start(&hc, err);
 }
@@ -379,8 +382,9 @@ static int serve(const config *cfg)
 	pgallow *allow = NULL;
 	char home[4200], none[4300], instance[320];
 	if (cfg->desktop && !is_loopback(cfg->listen_address)) {
-		err_set(&err, ERR_INVALID_SETTING, "desktop mode listens on loopback only: set the listen address to "
-						   "127.0.0.1 or ::1 (or run in server mode)");
+		err_set(&err, ERR_INVALID_SETTING,
+			"desktop mode listens on loopback only: set the listen address to "
+			"127.0.0.1 or ::1 (or run in server mode)");
 		goto out;
 	}
 	if (!(allow = pgallow_new(cfg->allowed_hosts, &err)))
@@ -458,8 +462,8 @@ static int user_command(int argc, char **argv)
 	for (int i = 4; i < argc; i++) {
 		if (!unlock && strcmp(argv[i], "--password-file") == 0 && i + 1 < argc) {
 			file = argv[++i];
-		} else if ((strcmp(argv[i], "--data-dir") == 0 || strcmp(argv[i], "--store-url") == 0) && i + 1 < argc &&
-			   nflags + 2 <= 6) {
+		} else if ((strcmp(argv[i], "--data-dir") == 0 || strcmp(argv[i], "--store-url") == 0) &&
+			   i + 1 < argc && nflags + 2 <= 6) {
 			flags[nflags++] = argv[i];
 			flags[nflags++] = argv[++i];
 		} else {
@@ -494,7 +498,8 @@ static int user_command(int argc, char **argv)
 			fprintf(stderr, "tusk: %s\n", err.msg);
 			rc = EXIT_FAILURE;
 		} else {
-			printf("%s may log in again; its password and saved server passwords are unchanged.\n", u.email);
+			printf("%s may log in again; its password and saved server passwords are unchanged.\n",
+			       u.email);
 		}
 	} else if (!(password = read_password(file))) {
 		rc = EXIT_FAILURE;

@@ -11,15 +11,15 @@
 #include <time.h>
 
 #include "api/api.h"
-#include "util/thread.h"
 #include "util/log.h"
+#include "util/thread.h"
 #include "util/time.h"
 
 enum { SWEEP_MS = 3000, REMEMBERED = 64, REMEMBER_SECONDS = 600 };
 
 struct revocation {
 	int64_t user_id, server_id; /* server 0: all of the user's */
-	char owner[80];             /* a login session's, or "" */
+	char owner[80];		    /* a login session's, or "" */
 	char reason[200];
 	time_t at;
 };
@@ -53,7 +53,8 @@ bool api_access_revoked(int64_t user_id, int64_t server_id, const char *owner, c
 		const struct revocation *r = &recent[i];
 		if (!r->at || now - r->at > REMEMBER_SECONDS || r->user_id != user_id)
 			continue;
-		if ((r->server_id && server_id && r->server_id != server_id) || (r->owner[0] && (!owner || strcmp(r->owner, owner))))
+		if ((r->server_id && server_id && r->server_id != server_id) ||
+		    (r->owner[0] && (!owner || strcmp(r->owner, owner))))
 			continue;
 		snprintf(reason, n, "%s", r->reason);
 		found = true;

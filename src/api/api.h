@@ -111,18 +111,27 @@ typedef struct {
 	unsigned flags;
 	size_t max; /* a text's most characters; 0: any */
 } api_field;
-#define API_FIELD(key, type, st, member, flags) {key, type, offsetof(st, member), flags, 0}
+#define API_FIELD(key, type, st, member, flags)                                                                        \
+	{                                                                                                              \
+		key, type, offsetof(st, member), flags, 0                                                              \
+	}
 /* A malloc'd text of a struct the caller owns (a store_server's), replaced
  * only when the body has the field; "" and null clear it. */
-#define API_OWNED(key, st, member, max) {key, API_OWNED_TEXT, offsetof(st, member), 0, max}
+#define API_OWNED(key, st, member, max)                                                                                \
+	{                                                                                                              \
+		key, API_OWNED_TEXT, offsetof(st, member), 0, max                                                      \
+	}
 typedef struct {
 	const api_field *fields;
 	size_t n;
 	const char *missing;   /* the sentence a missing field answers */
 	err_code missing_code; /* ERR_NONE: missing_field */
-	bool empty_ok;         /* an empty body reads as {} */
+	bool empty_ok;	       /* an empty body reads as {} */
 } api_form;
-#define API_FORM(fields, missing) {fields, sizeof(fields) / sizeof(*(fields)), missing, ERR_NONE, false}
+#define API_FORM(fields, missing)                                                                                      \
+	{                                                                                                              \
+		fields, sizeof(fields) / sizeof(*(fields)), missing, ERR_NONE, false                                   \
+	}
 /* *body (may be NULL) is the parsed body, owned by the request. */
 bool api_body(http_req *r, const api_form *form, void *out, struct json_t **body) __attribute__((warn_unused_result));
 /* A non-empty list of non-empty names (API_NAMES's shape). */

@@ -98,8 +98,8 @@ void api_auth_login(http_req *r)
 		const char *email, *password;
 	} in;
 	static const api_field fields[] = {
-		API_FIELD("email", API_TEXT, struct login_in, email, API_REQUIRED),
-		API_FIELD("password", API_TEXT, struct login_in, password, API_REQUIRED),
+	    API_FIELD("email", API_TEXT, struct login_in, email, API_REQUIRED),
+	    API_FIELD("password", API_TEXT, struct login_in, password, API_REQUIRED),
 	};
 	static const api_form form = API_FORM(fields, "Give both an e-mail address and a password.");
 	if (!require_json(r) || !api_body(r, &form, &in, NULL))
@@ -107,7 +107,8 @@ void api_auth_login(http_req *r)
 	auth_session s;
 	int retry_after = 0;
 	tusk_err err = {0};
-	enum auth_result res = auth_login(app->auth, in.email, in.password, http_req_client_ip(r), &s, &retry_after, &err);
+	enum auth_result res =
+	    auth_login(app->auth, in.email, in.password, http_req_client_ip(r), &s, &retry_after, &err);
 	respond_login_result(r, res, &s, retry_after, &err);
 }
 
@@ -162,8 +163,8 @@ void api_auth_password(http_req *r)
 		const char *current, *next;
 	} in;
 	static const api_field fields[] = {
-		API_FIELD("current_password", API_TEXT, struct password_in, current, API_REQUIRED),
-		API_FIELD("new_password", API_TEXT, struct password_in, next, API_REQUIRED),
+	    API_FIELD("current_password", API_TEXT, struct password_in, current, API_REQUIRED),
+	    API_FIELD("new_password", API_TEXT, struct password_in, next, API_REQUIRED),
 	};
 	static const api_form form = API_FORM(fields, "Give the current and the new password.");
 	if (!api_body(r, &form, &in, NULL))

@@ -57,9 +57,10 @@ bool api_dashboard_topic(http_req *r, const char *database, api_topic *t)
 	}
 	sampler *s = sampler_watch(app->samplers, uid, server_id, database && *database ? database : NULL);
 	if (!s) {
-		http_respond_error(r, ERR_TOO_MANY_DASHBOARDS,
-				   "You have %d dashboards open (servers and databases), the most at once: close one first.",
-				   SAMPLERS_PER_USER);
+		http_respond_error(
+		    r, ERR_TOO_MANY_DASHBOARDS,
+		    "You have %d dashboards open (servers and databases), the most at once: close one first.",
+		    SAMPLERS_PER_USER);
 		return false;
 	}
 	struct stream *st = xcalloc(1, sizeof(*st));

@@ -63,11 +63,11 @@ struct view_in {
 	json_t *order, *limit;
 };
 static const api_field view_fields[] = {
-	API_FIELD("schema", API_TEXT, struct view_in, schema, API_REQUIRED),
-	API_FIELD("table", API_TEXT, struct view_in, table, API_REQUIRED),
-	API_FIELD("filter", API_TEXT, struct view_in, filter, 0),
-	API_FIELD("order_by", API_ANY, struct view_in, order, 0),
-	API_FIELD("limit", API_ANY, struct view_in, limit, 0),
+    API_FIELD("schema", API_TEXT, struct view_in, schema, API_REQUIRED),
+    API_FIELD("table", API_TEXT, struct view_in, table, API_REQUIRED),
+    API_FIELD("filter", API_TEXT, struct view_in, filter, 0),
+    API_FIELD("order_by", API_ANY, struct view_in, order, 0),
+    API_FIELD("limit", API_ANY, struct view_in, limit, 0),
 };
 static const api_form view_form = API_FORM(view_fields, "Name the schema and table to view.");
 
@@ -113,8 +113,8 @@ void api_data_view(http_req *r)
 /* {"error": {code, message, details[, sql]}}: one entry per change that failed. */
 static void respond_details(http_req *r, err_code code, const char *message, json_t *details, const char *sql)
 {
-	json_t *out = json_pack("{s:{s:s, s:s, s:O}}", "error", "code", err_name(code), "message", message, "details",
-				details);
+	json_t *out =
+	    json_pack("{s:{s:s, s:s, s:O}}", "error", "code", err_name(code), "message", message, "details", details);
 	if (sql)
 		json_object_set_new(json_object_get(out, "error"), "sql", json_string(sql));
 	char *text = json_dumps(out, JSON_COMPACT);
@@ -128,10 +128,10 @@ struct edit_in {
 	json_t *changes;
 };
 static const api_field edit_fields[] = {
-	API_FIELD("database", API_TEXT, struct edit_in, db, API_REQUIRED | API_NONEMPTY),
-	API_FIELD("schema", API_TEXT, struct edit_in, schema, API_REQUIRED | API_NONEMPTY),
-	API_FIELD("table", API_TEXT, struct edit_in, table, API_REQUIRED | API_NONEMPTY),
-	API_FIELD("changes", API_ANY, struct edit_in, changes, 0),
+    API_FIELD("database", API_TEXT, struct edit_in, db, API_REQUIRED | API_NONEMPTY),
+    API_FIELD("schema", API_TEXT, struct edit_in, schema, API_REQUIRED | API_NONEMPTY),
+    API_FIELD("table", API_TEXT, struct edit_in, table, API_REQUIRED | API_NONEMPTY),
+    API_FIELD("changes", API_ANY, struct edit_in, changes, 0),
 };
 static const api_form edit_form = API_FORM(edit_fields, NAME_WHY);
 
@@ -151,12 +151,15 @@ void api_data_edit(http_req *r)
 	if (!catalog_edit(&s.pg, in.db, in.schema, in.table, in.changes, &e, &err)) {
 		api_respond_err(r, &err);
 	} else if (e.invalid) {
-		respond_details(r, ERR_INVALID_CHANGE, "Some changes are not valid; nothing was saved.", e.details, NULL);
+		respond_details(r, ERR_INVALID_CHANGE, "Some changes are not valid; nothing was saved.", e.details,
+				NULL);
 	} else if (e.failed) {
-		respond_details(r, ERR_EDIT_FAILED, "A change failed; the transaction was rolled back and nothing was saved.",
-				e.details, str_cstr(&e.sql));
+		respond_details(r, ERR_EDIT_FAILED,
+				"A change failed; the transaction was rolled back and nothing was saved.", e.details,
+				str_cstr(&e.sql));
 	} else {
-		json_t *out = json_pack("{s:s, s:i, s:O}", "sql", str_cstr(&e.sql), "applied", e.applied, "rows", e.rows);
+		json_t *out =
+		    json_pack("{s:s, s:i, s:O}", "sql", str_cstr(&e.sql), "applied", e.applied, "rows", e.rows);
 		char *text = json_dumps(out, JSON_COMPACT);
 		http_respond(r, 200, "application/json; charset=utf-8", text, strlen(text));
 		free(text);

@@ -15,7 +15,8 @@ static bool parse_names(http_req *r, const char *param, size_t max, bool require
 	*count = 0;
 	if (!v || !*v) {
 		if (required)
-			http_respond_error(r, ERR_MISSING_FIELD, "Say what to draw: the '%s' parameter is missing.", param);
+			http_respond_error(r, ERR_MISSING_FIELD, "Say what to draw: the '%s' parameter is missing.",
+					   param);
 		return !required;
 	}
 	if (strlen(v) != len) {
@@ -36,12 +37,12 @@ static bool parse_names(http_req *r, const char *param, size_t max, bool require
 			continue;
 		}
 		if (name.len == 0 || name.len > CATALOG_NAME_MAX || ++*count > max) {
-			http_respond_error(r, ERR_INVALID_NAME,
-					   name.len == 0 ? "The '%s' parameter has an empty name (two commas in a row?)."
-					   : name.len > CATALOG_NAME_MAX
-						   ? "A name in '%s' is longer than PostgreSQL's 63 bytes."
-						   : "The '%s' parameter names too many objects.",
-					   param);
+			http_respond_error(
+			    r, ERR_INVALID_NAME,
+			    name.len == 0 ? "The '%s' parameter has an empty name (two commas in a row?)."
+			    : name.len > CATALOG_NAME_MAX ? "A name in '%s' is longer than PostgreSQL's 63 bytes."
+							  : "The '%s' parameter names too many objects.",
+			    param);
 			str_free(&name);
 			return false;
 		}

@@ -146,7 +146,8 @@ static struct entry *read_entries(http_req *r, int fd, size_t *n, bool *truncate
 		    strncmp(name, FILES_PARTIAL_PREFIX, strlen(FILES_PARTIAL_PREFIX)) == 0)
 			continue;
 		struct stat st;
-		if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
+		if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
 			continue;
 		if (*n == MAX_ENTRIES) {
 			*truncated = true;
@@ -194,7 +195,8 @@ void api_files_list(http_req *r)
 		jw_object(w, "ssit", "name", list[i].name, "type", list[i].dir ? "dir" : "file", "size",
 			  (int64_t)list[i].size, "mtime", (int64_t)list[i].mtime);
 	jw_arr_end(w);
-	jw_fields(w, "bii", "truncated", truncated, "usage_bytes", (int64_t)used, "quota_bytes", (int64_t)quota_bytes(r));
+	jw_fields(w, "bii", "truncated", truncated, "usage_bytes", (int64_t)used, "quota_bytes",
+		  (int64_t)quota_bytes(r));
 	free(list);
 	api_json_send(r, 200, &j);
 }
@@ -210,9 +212,8 @@ static const api_field mkdir_fields[] = {PATH_FIELD("path", path)};
 static const api_field move_fields[] = {PATH_FIELD("from", from), PATH_FIELD("to", to)};
 static const api_form mkdir_form = {mkdir_fields, 1, "The field 'path' must name a path in your storage area.",
 				    ERR_INVALID_PATH, false};
-static const api_form move_form = {move_fields, 2,
-				   "The fields 'from' and 'to' must name paths in your storage area.", ERR_INVALID_PATH,
-				   false};
+static const api_form move_form = {move_fields, 2, "The fields 'from' and 'to' must name paths in your storage area.",
+				   ERR_INVALID_PATH, false};
 
 void api_files_mkdir(http_req *r)
 {
@@ -237,7 +238,8 @@ static bool busy(http_req *r, const char *abs)
 {
 	if (!jobs_writing(((tusk_app *)http_req_app(r))->jobs, abs))
 		return false;
-	http_respond_error(r, ERR_IN_USE, "A running job writes '%s'; cancel it or wait until it ends.", relative(r, abs));
+	http_respond_error(r, ERR_IN_USE, "A running job writes '%s'; cancel it or wait until it ends.",
+			   relative(r, abs));
 	return true;
 }
 
@@ -245,8 +247,8 @@ void api_files_move(http_req *r)
 {
 	struct paths_in in;
 	char *from, *to;
-	if (!api_body(r, &move_form, &in, NULL) || !resolve(r, in.from, true, &from) || !resolve(r, in.to, false, &to) ||
-	    !name_allowed(r, to))
+	if (!api_body(r, &move_form, &in, NULL) || !resolve(r, in.from, true, &from) ||
+	    !resolve(r, in.to, false, &to) || !name_allowed(r, to))
 		return;
 	if (is_root(r, from) || is_root(r, to)) {
 		http_respond_error(r, ERR_INVALID_PATH, "The storage area itself cannot be moved or replaced.");
@@ -286,10 +288,11 @@ void api_files_delete(http_req *r)
 	if (folder && !recursive) {
 		if (rmdir(abs) != 0) {
 			if (errno == ENOTEMPTY || errno == EEXIST)
-				http_respond_error(r, ERR_NOT_EMPTY,
-						   "The folder '%s' is not empty; delete it with recursive=true to remove "
-						   "everything in it.",
-						   relative(r, abs));
+				http_respond_error(
+				    r, ERR_NOT_EMPTY,
+				    "The folder '%s' is not empty; delete it with recursive=true to remove "
+				    "everything in it.",
+				    relative(r, abs));
 			else
 				http_respond_error(r, ERR_IO_ERROR, "The folder cannot be deleted: %s.",
 						   strerror(errno));
@@ -339,8 +342,8 @@ void api_files_download(http_req *r)
 			http_respond_error(r, ERR_NOT_A_FILE, "'%s' is a folder; only files can be downloaded.",
 					   relative(r, abs));
 		else
-			http_respond_error(r, fd < 0 ? ERR_IO_ERROR : ERR_NOT_A_FILE,
-					   "'%s' cannot be downloaded.", relative(r, abs));
+			http_respond_error(r, fd < 0 ? ERR_IO_ERROR : ERR_NOT_A_FILE, "'%s' cannot be downloaded.",
+					   relative(r, abs));
 		return;
 	}
 	/* O_NONBLOCK only kept a FIFO swapped in from blocking the open */
@@ -390,10 +393,12 @@ static bool upload_chunk(http_req *r, void *cls, const char *data, size_t len)
 			int e = errno;
 			upload_discard(u);
 			if (e == ENOSPC || e == EDQUOT)
-				http_respond_error(r, ERR_DISK_FULL, "The disk holding the storage area is full; nothing "
-									"was kept.");
+				http_respond_error(r, ERR_DISK_FULL,
+						   "The disk holding the storage area is full; nothing "
+						   "was kept.");
 			else
-				http_respond_error(r, ERR_IO_ERROR, "The upload could not be written: %s.", strerror(e));
+				http_respond_error(r, ERR_IO_ERROR, "The upload could not be written: %s.",
+						   strerror(e));
 			return false;
 		}
 		data += n;
@@ -464,7 +469,8 @@ void api_files_upload(http_req *r)
 {
 	char *abs;
 	bool overwrite;
-	if (!api_query_flag(r, "overwrite", &overwrite) || !query_resolve(r, true, false, &abs) || !name_allowed(r, abs))
+	if (!api_query_flag(r, "overwrite", &overwrite) || !query_resolve(r, true, false, &abs) ||
+	    !name_allowed(r, abs))
 		return;
 	if (is_root(r, abs)) {
 		http_respond_error(r, ERR_INVALID_PATH, "Name the file to upload, not the storage area.");

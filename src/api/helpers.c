@@ -193,14 +193,15 @@ static bool read_field(http_req *r, const api_field *f, json_t *body, void *out,
 	json_t *v = json_object_get(body, f->key);
 	bool scalar = f->type == API_TEXT || f->type == API_OWNED_TEXT || f->type == API_BOOL || f->type == API_INT;
 	if (f->max && json_is_string(v) && strlen(json_string_value(v)) > f->max) {
-		http_respond_error(r, ERR_INVALID_FIELD, "The field '%s' is longer than %zu characters.", f->key, f->max);
+		http_respond_error(r, ERR_INVALID_FIELD, "The field '%s' is longer than %zu characters.", f->key,
+				   f->max);
 		return false;
 	}
 	if (v && !json_is_null(v) && !field_shape(f, v)) {
 		bool empty_text = (f->type == API_TEXT || f->type == API_OWNED_TEXT) && json_is_string(v);
 		if (scalar && !empty_text) {
 			http_respond_error(r, ERR_INVALID_FIELD,
-					   f->type == API_BOOL	 ? "The field '%s' must be true or false."
+					   f->type == API_BOOL	? "The field '%s' must be true or false."
 					   : f->type == API_INT ? "The field '%s' must be a whole number."
 								: "The field '%s' must be a string.",
 					   f->key);
@@ -313,7 +314,7 @@ bool api_server_load(http_req *r, api_server *s, store_server *sv)
 {
 	tusk_err err;
 	return api_server_ref(r, s) && api_found(r, store_server_get(s->app->store, s->user_id, s->server_id, sv, &err),
-						&err, "server", s->server_id);
+						 &err, "server", s->server_id);
 }
 
 bool api_server_checked(http_req *r, api_server *s)

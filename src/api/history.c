@@ -22,15 +22,15 @@ void api_history_record(void *ctx, const qsession_record *rec)
 	char *sql = xstrndup(clean, n > MAX_HISTORY_SQL ? MAX_HISTORY_SQL : n);
 	free(clean);
 	store_history h = {
-		.user_id = rec->user_id,
-		.server_id = rec->server_id,
-		.database = (char *)rec->database,
-		.sql = sql,
-		.status = (char *)rec->status,
-		.error = (char *)rec->error,
-		.started_at = rec->started_at,
-		.duration_ms = rec->duration_ms,
-		.row_count = rec->row_count,
+	    .user_id = rec->user_id,
+	    .server_id = rec->server_id,
+	    .database = (char *)rec->database,
+	    .sql = sql,
+	    .status = (char *)rec->status,
+	    .error = (char *)rec->error,
+	    .started_at = rec->started_at,
+	    .duration_ms = rec->duration_ms,
+	    .row_count = rec->row_count,
 	};
 	if (app->cfg->history_max > 0 && !store_history_add(app->store, &h, app->cfg->history_max, &err))
 		log_msg(LOG_ERROR, "query history write failed", "detail", err.msg, NULL);
@@ -63,8 +63,8 @@ void api_history_list(http_req *r)
 	size_t n = 0;
 	int64_t total = 0;
 	tusk_err err;
-	store_history *list = store_history_list(api_store(r), api_session(r)->user.id, server_id, http_req_query(r, "q"),
-						 limit, offset, &n, &total, &err);
+	store_history *list = store_history_list(api_store(r), api_session(r)->user.id, server_id,
+						 http_req_query(r, "q"), limit, offset, &n, &total, &err);
 	api_respond_page(r, total, list, n, sizeof(*list), write_history, NULL, &err);
 	store_history_list_free(list, n);
 }
@@ -98,8 +98,8 @@ struct snippet_in {
 	const char *name, *sql;
 };
 static const api_field snippet_fields[] = {
-	API_FIELD("name", API_TEXT, struct snippet_in, name, 0),
-	API_FIELD("sql", API_TEXT, struct snippet_in, sql, 0),
+    API_FIELD("name", API_TEXT, struct snippet_in, name, 0),
+    API_FIELD("sql", API_TEXT, struct snippet_in, sql, 0),
 };
 static const api_form snippet_form = API_FORM(snippet_fields, "");
 
@@ -147,8 +147,8 @@ static bool load_snippet(http_req *r, store_snippet *q)
 	int64_t id;
 	tusk_err err;
 	return api_path_id(r, "saved query", &id) &&
-	       api_found(r, store_snippet_get(api_store(r), api_session(r)->user.id, id, q, &err), &err,
-			 "saved query", id);
+	       api_found(r, store_snippet_get(api_store(r), api_session(r)->user.id, id, q, &err), &err, "saved query",
+			 id);
 }
 
 void api_snippets_update(http_req *r)

@@ -15,10 +15,10 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "files/files.h"
 #include "jobs/commands.h"
 #include "jobs/fence.h"
 #include "jobs/jobs.h"
-#include "files/files.h"
 
 /* Bytes under a path: a file's size, or a directory's files summed. */
 static int64_t size_of(const char *path)
@@ -107,12 +107,13 @@ static void json_job(json_writer *w, const void *item, void *ctx)
 	}
 	int64_t log = size_of(j->log_path);
 	int64_t end = j->ended_at ? j->ended_at : (int64_t)time(NULL);
-	jw_object(w, "issssnossosooitttob", "id", j->id, "kind", j->kind, "description", j->description, "state", j->state,
-		  "command", j->command, "server_id", j->server_id, "exit_code", j->has_exit_code ? j->exit_code : (int64_t)-1,
-		  "reason", j->reason, "output_path", j->output_path, "output_size", out, "input_path", j->input_path,
-		  "input_size", in_size, "input_read", in_read, "log_size", log > 0 ? log : (int64_t)0, "created_at",
-		  j->created_at, "started_at", j->started_at, "ended_at", j->ended_at, "elapsed_seconds",
-		  j->started_at ? end - j->started_at : (int64_t)-1, "acknowledged", j->acknowledged);
+	jw_object(w, "issssnossosooitttob", "id", j->id, "kind", j->kind, "description", j->description, "state",
+		  j->state, "command", j->command, "server_id", j->server_id, "exit_code",
+		  j->has_exit_code ? j->exit_code : (int64_t)-1, "reason", j->reason, "output_path", j->output_path,
+		  "output_size", out, "input_path", j->input_path, "input_size", in_size, "input_read", in_read,
+		  "log_size", log > 0 ? log : (int64_t)0, "created_at", j->created_at, "started_at", j->started_at,
+		  "ended_at", j->ended_at, "elapsed_seconds", j->started_at ? end - j->started_at : (int64_t)-1,
+		  "acknowledged", j->acknowledged);
 }
 
 static void respond_job(http_req *r, int status, const store_job *j)
@@ -199,8 +200,9 @@ static void cancel_job(http_req *r, tusk_app *app, store_job *j)
 	if (!job_active(j)) {
 		http_respond_error(r, ERR_NOT_RUNNING, "The job has ended (%s); there is nothing to cancel.", j->state);
 	} else if (!jobs_cancel(app->jobs, j->id, &err)) {
-		http_respond_error_status(r, 409, err.code, "This Tusk does not run the job (another replica does, or it "
-						      "stopped); it cannot cancel it.");
+		http_respond_error_status(r, 409, err.code,
+					  "This Tusk does not run the job (another replica does, or it "
+					  "stopped); it cannot cancel it.");
 	} else {
 		static const char body[] = "{\"cancelling\":true}";
 		http_respond(r, 202, "application/json; charset=utf-8", body, sizeof(body) - 1);
@@ -318,7 +320,8 @@ static bool next_job_event(void *cls, str *out)
 		if (j.output_path && files_resolve(wt->app->cfg->data_dir, j.user_id, j.output_path, false, &abs, &err))
 			size = size_of(abs);
 		free(abs);
-		if (!wt->sent_job || strcmp(wt->state, j.state) != 0 || size != wt->output_size || (sent && !finished)) {
+		if (!wt->sent_job || strcmp(wt->state, j.state) != 0 || size != wt->output_size ||
+		    (sent && !finished)) {
 			str json = STR_INIT;
 			json_writer w;
 			jw_init(&w, &json);
@@ -389,7 +392,8 @@ static bool make_parents(const char *data_dir, int64_t uid, const char *rel, tus
 		char *abs = NULL;
 		ok = files_resolve(data_dir, uid, copy, false, &abs, err);
 		if (ok && mkdir(abs, 0700) != 0 && errno != EEXIST) {
-			err_set(err, ERR_STORAGE_FAILED, "Tusk could not create the folder '%s': %s", copy, strerror(errno));
+			err_set(err, ERR_STORAGE_FAILED, "Tusk could not create the folder '%s': %s", copy,
+				strerror(errno));
 			ok = false;
 		}
 		free(abs);
@@ -449,10 +453,11 @@ static bool below_job_cap(http_req *r, int64_t uid)
 	store_job_list_free(list, n);
 	if (active < app->cfg->max_jobs_per_user)
 		return true;
-	http_respond_error(r, ERR_TOO_MANY_JOBS,
-			   "You have %d jobs queued or running, the most allowed (TUSK_MAX_JOBS_PER_USER): wait for one "
-			   "to finish or cancel one.",
-			   active);
+	http_respond_error(
+	    r, ERR_TOO_MANY_JOBS,
+	    "You have %d jobs queued or running, the most allowed (TUSK_MAX_JOBS_PER_USER): wait for one "
+	    "to finish or cancel one.",
+	    active);
 	return false;
 }
 
@@ -461,9 +466,9 @@ struct start_in {
 	json_t *spec;
 };
 static const api_field start_fields[] = {
-	API_FIELD("kind", API_TEXT, struct start_in, kind, API_REQUIRED),
-	API_FIELD("database", API_TEXT, struct start_in, db, 0),
-	API_FIELD("spec", API_OBJECT, struct start_in, spec, 0),
+    API_FIELD("kind", API_TEXT, struct start_in, kind, API_REQUIRED),
+    API_FIELD("database", API_TEXT, struct start_in, db, 0),
+    API_FIELD("spec", API_OBJECT, struct start_in, spec, 0),
 };
 static const api_form start_form = API_FORM(start_fields, "Give the kind and the spec (an object).");
 
@@ -533,10 +538,11 @@ static bool restore_fenced(http_req *r, tusk_app *app, const char *kind, const c
 	struct stat in_st;
 	if (in_abs && strcmp(kind, "restore") == 0 && app->cfg->server_mode && !app->cfg->desktop &&
 	    !jobs_fence_available() && stat(in_abs, &in_st) == 0 && S_ISDIR(in_st.st_mode)) {
-		http_respond_error(r, ERR_UNFENCED,
-				   "Restoring a directory backup needs Linux Landlock, which this host does not offer: its "
-				   "table of contents could make pg_restore read files of Tusk's. Restore a custom or tar "
-				   "backup instead, or run Tusk on a kernel with Landlock.");
+		http_respond_error(
+		    r, ERR_UNFENCED,
+		    "Restoring a directory backup needs Linux Landlock, which this host does not offer: its "
+		    "table of contents could make pg_restore read files of Tusk's. Restore a custom or tar "
+		    "backup instead, or run Tusk on a kernel with Landlock.");
 		return false;
 	}
 	return true;
@@ -663,12 +669,36 @@ static bool write_toc_line(json_writer *w, char *buf)
 	if (sscanf(buf, "%d; %*u %*u %n", &id, &consumed) < 1 || consumed == 0)
 		return false;
 	const char *rest = buf + consumed;
-	static const char *const types[] = {"TABLE DATA", "SEQUENCE SET", "DEFAULT ACL", "FK CONSTRAINT",
-					    "MATERIALIZED VIEW DATA", "MATERIALIZED VIEW", "FOREIGN TABLE",
-					    "TRIGGER", "INDEX", "TABLE", "SEQUENCE", "VIEW", "FUNCTION",
-					    "PROCEDURE", "SCHEMA", "EXTENSION", "COMMENT", "ACL", "CONSTRAINT",
-					    "TYPE", "DOMAIN", "DEFAULT", "POLICY", "RULE", "AGGREGATE",
-					    "SEQUENCE OWNED BY", "DATABASE", "ENCODING", "STDSTRINGS", "SEARCHPATH",
+	static const char *const types[] = {"TABLE DATA",
+					    "SEQUENCE SET",
+					    "DEFAULT ACL",
+					    "FK CONSTRAINT",
+					    "MATERIALIZED VIEW DATA",
+					    "MATERIALIZED VIEW",
+					    "FOREIGN TABLE",
+					    "TRIGGER",
+					    "INDEX",
+					    "TABLE",
+					    "SEQUENCE",
+					    "VIEW",
+					    "FUNCTION",
+					    "PROCEDURE",
+					    "SCHEMA",
+					    "EXTENSION",
+					    "COMMENT",
+					    "ACL",
+					    "CONSTRAINT",
+					    "TYPE",
+					    "DOMAIN",
+					    "DEFAULT",
+					    "POLICY",
+					    "RULE",
+					    "AGGREGATE",
+					    "SEQUENCE OWNED BY",
+					    "DATABASE",
+					    "ENCODING",
+					    "STDSTRINGS",
+					    "SEARCHPATH",
 					    NULL};
 	const char *type = NULL;
 	for (size_t k = 0; types[k] && !type; k++) {
@@ -732,7 +762,8 @@ static bool archive_and_program(http_req *r, const api_server *s, char **abs, ch
 	}
 	if (!jobs_is_archive(*abs)) {
 		http_respond_error(r, ERR_NOT_AN_ARCHIVE,
-				   "'%s' is a plain SQL script, not an archive: it is restored as a whole with psql.", file);
+				   "'%s' is a plain SQL script, not an archive: it is restored as a whole with psql.",
+				   file);
 		return false;
 	}
 	int version = pgpool_server_version(&s->pg);
@@ -760,7 +791,10 @@ void api_jobs_archive(http_req *r)
 			if (ran)
 				str_free(&j.out);
 			http_respond_error(r, ERR_ARCHIVE_UNREADABLE, "pg_restore could not read '%s': %s",
-					   http_req_query(r, "path"), !ran ? err.msg : errors.len ? str_cstr(&errors) : "it failed");
+					   http_req_query(r, "path"),
+					   !ran		? err.msg
+					   : errors.len ? str_cstr(&errors)
+							: "it failed");
 		} else {
 			api_json_send(r, 200, &j);
 		}

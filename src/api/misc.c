@@ -68,7 +68,8 @@ void api_metrics(http_req *r)
 			      "# TYPE tusk_http_request_duration_seconds histogram\n");
 	for (int b = 0; b < HTTP_LATENCY_BUCKETS; b++) {
 		if (b == HTTP_LATENCY_BUCKETS - 1)
-			str_appendf(&out, "tusk_http_request_duration_seconds_bucket{le=\"+Inf\"} %lu\n", st.latency[b]);
+			str_appendf(&out, "tusk_http_request_duration_seconds_bucket{le=\"+Inf\"} %lu\n",
+				    st.latency[b]);
 		else
 			str_appendf(&out, "tusk_http_request_duration_seconds_bucket{le=\"%g\"} %lu\n",
 				    http_latency_bounds[b], st.latency[b]);
@@ -77,16 +78,17 @@ void api_metrics(http_req *r)
 		    st.latency_sum, st.count);
 	http_conn_stats cs;
 	http_server_conn_stats(app->http, &cs);
-	str_appendf(&out,
-		    "# HELP tusk_http_connections HTTP connections open, and of them strangers slow with their headers.\n"
-		    "# TYPE tusk_http_connections gauge\n"
-		    "tusk_http_connections{state=\"open\"} %lu\ntusk_http_connections{state=\"slow\"} %lu\n"
-		    "# HELP tusk_http_connections_closed_total Connections refused (503), timed out or evicted by the guard.\n"
-		    "# TYPE tusk_http_connections_closed_total counter\n"
-		    "tusk_http_connections_closed_total{reason=\"refused\"} %lu\n"
-		    "tusk_http_connections_closed_total{reason=\"timed_out\"} %lu\n"
-		    "tusk_http_connections_closed_total{reason=\"evicted\"} %lu\n",
-		    cs.open, cs.slow, cs.refused, cs.timed_out, cs.evicted);
+	str_appendf(
+	    &out,
+	    "# HELP tusk_http_connections HTTP connections open, and of them strangers slow with their headers.\n"
+	    "# TYPE tusk_http_connections gauge\n"
+	    "tusk_http_connections{state=\"open\"} %lu\ntusk_http_connections{state=\"slow\"} %lu\n"
+	    "# HELP tusk_http_connections_closed_total Connections refused (503), timed out or evicted by the guard.\n"
+	    "# TYPE tusk_http_connections_closed_total counter\n"
+	    "tusk_http_connections_closed_total{reason=\"refused\"} %lu\n"
+	    "tusk_http_connections_closed_total{reason=\"timed_out\"} %lu\n"
+	    "tusk_http_connections_closed_total{reason=\"evicted\"} %lu\n",
+	    cs.open, cs.slow, cs.refused, cs.timed_out, cs.evicted);
 	str_appendf(&out,
 		    "# HELP tusk_query_sessions Open query-tool sessions (each owns a PostgreSQL connection).\n"
 		    "# TYPE tusk_query_sessions gauge\ntusk_query_sessions %d\n"

@@ -89,9 +89,9 @@ void api_monitor_replication(http_req *r)
 		const char *key;
 		enum catalog_panel panel;
 	} parts[] = {
-		{"standbys", CATALOG_STANDBYS},
-		{"slots", CATALOG_SLOTS},
-		{"subscriptions", CATALOG_SUBSCRIPTION_WORKERS},
+	    {"standbys", CATALOG_STANDBYS},
+	    {"slots", CATALOG_SLOTS},
+	    {"subscriptions", CATALOG_SUBSCRIPTION_WORKERS},
 	};
 	api_server s;
 	if (!api_server_ref(r, &s))
@@ -158,8 +158,8 @@ struct action_in {
 	const char *action, *name;
 };
 static const api_field action_fields[] = {
-	API_FIELD("action", API_TEXT, struct action_in, action, API_REQUIRED),
-	API_FIELD("name", API_TEXT, struct action_in, name, 0),
+    API_FIELD("action", API_TEXT, struct action_in, action, API_REQUIRED),
+    API_FIELD("name", API_TEXT, struct action_in, name, 0),
 };
 static const api_form action_form = API_FORM(action_fields, "Give the action.");
 
@@ -175,8 +175,8 @@ void api_monitor_server_action(http_req *r)
 	if (!catalog_server_action(&s.pg, in.action, in.name, &sql, &result, &pe, &err)) {
 		if (pe.sqlstate[0])
 			/* the role may not (42501), or a primary has no replay to pause (55000) */
-			api_respond_pg_error(r, strcmp(pe.sqlstate, "42501") == 0 ? ERR_PERMISSION_DENIED : ERR_ACTION_FAILED,
-					     &pe, sql);
+			api_respond_pg_error(
+			    r, strcmp(pe.sqlstate, "42501") == 0 ? ERR_PERMISSION_DENIED : ERR_ACTION_FAILED, &pe, sql);
 		else
 			api_respond_err(r, &err);
 	} else {
@@ -194,10 +194,11 @@ struct prepared_in {
 	const char *gid, *database;
 };
 static const api_field prepared_fields[] = {
-	API_FIELD("gid", API_TEXT, struct prepared_in, gid, API_REQUIRED),
-	API_FIELD("database", API_TEXT, struct prepared_in, database, API_REQUIRED),
+    API_FIELD("gid", API_TEXT, struct prepared_in, gid, API_REQUIRED),
+    API_FIELD("database", API_TEXT, struct prepared_in, database, API_REQUIRED),
 };
-static const api_form prepared_form = API_FORM(prepared_fields, "Give the prepared transaction's gid and its database.");
+static const api_form prepared_form =
+    API_FORM(prepared_fields, "Give the prepared transaction's gid and its database.");
 
 static void finish_prepared(http_req *r, bool commit)
 {

@@ -270,10 +270,10 @@ struct create_in {
 	json_t *spec;
 };
 static const api_field create_fields[] = {
-	API_FIELD("database", API_TEXT, struct create_in, database, 0),
-	API_FIELD("kind", API_TEXT, struct create_in, kind, API_REQUIRED),
-	API_FIELD("preview", API_BOOL, struct create_in, preview, 0),
-	API_FIELD("spec", API_OBJECT, struct create_in, spec, API_REQUIRED),
+    API_FIELD("database", API_TEXT, struct create_in, database, 0),
+    API_FIELD("kind", API_TEXT, struct create_in, kind, API_REQUIRED),
+    API_FIELD("preview", API_BOOL, struct create_in, preview, 0),
+    API_FIELD("spec", API_OBJECT, struct create_in, spec, API_REQUIRED),
 };
 static const api_form create_form = API_FORM(create_fields, "Give the kind, the spec (an object) and the database.");
 
@@ -295,16 +295,16 @@ struct alter_in {
 	json_t *changes;
 };
 static const api_field alter_fields[] = {
-	API_FIELD("path", API_TEXT, struct alter_in, path, API_REQUIRED),
-	API_FIELD("preview", API_BOOL, struct alter_in, preview, 0),
-	API_FIELD("changes", API_OBJECT, struct alter_in, changes, API_REQUIRED),
+    API_FIELD("path", API_TEXT, struct alter_in, path, API_REQUIRED),
+    API_FIELD("preview", API_BOOL, struct alter_in, preview, 0),
+    API_FIELD("changes", API_OBJECT, struct alter_in, changes, API_REQUIRED),
 };
 static const api_form alter_form = API_FORM(alter_fields, "Give the path and the changes (an object).");
 static const api_field drop_fields[] = {
-	API_FIELD("path", API_TEXT, struct alter_in, path, 0),
-	API_FIELD("cascade", API_BOOL, struct alter_in, cascade, 0),
-	API_FIELD("force", API_BOOL, struct alter_in, force, 0),
-	API_FIELD("preview", API_BOOL, struct alter_in, preview, 0),
+    API_FIELD("path", API_TEXT, struct alter_in, path, 0),
+    API_FIELD("cascade", API_BOOL, struct alter_in, cascade, 0),
+    API_FIELD("force", API_BOOL, struct alter_in, force, 0),
+    API_FIELD("preview", API_BOOL, struct alter_in, preview, 0),
 };
 static const api_form drop_form = API_FORM(drop_fields, "");
 
@@ -332,7 +332,7 @@ struct release_in {
 	const char *database;
 };
 static const api_field release_fields[] = {
-	API_FIELD("database", API_TEXT, struct release_in, database, API_REQUIRED),
+    API_FIELD("database", API_TEXT, struct release_in, database, API_REQUIRED),
 };
 static const api_form release_form = API_FORM(release_fields, "Give the database.");
 
@@ -371,9 +371,9 @@ struct maintenance_in {
 	bool preview;
 };
 static const api_field maintenance_fields[] = {
-	API_FIELD("path", API_TEXT, struct maintenance_in, path, 0),
-	API_FIELD("action", API_TEXT, struct maintenance_in, action, 0),
-	API_FIELD("preview", API_BOOL, struct maintenance_in, preview, 0),
+    API_FIELD("path", API_TEXT, struct maintenance_in, path, 0),
+    API_FIELD("action", API_TEXT, struct maintenance_in, action, 0),
+    API_FIELD("preview", API_BOOL, struct maintenance_in, preview, 0),
 };
 static const api_form maintenance_form = API_FORM(maintenance_fields, "");
 

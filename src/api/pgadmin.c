@@ -10,10 +10,10 @@
 #include <sys/stat.h>
 
 #include "api/api.h"
-#include "pgadmin/import.h"
 #include "files/files.h"
-#include "util/str.h"
+#include "pgadmin/import.h"
 #include "util/log.h"
+#include "util/str.h"
 
 /* pgAdmin's storage folder name for a login name: '@' becomes '_', slashes
  * become "slash", and a name that is empty or starts with a digit gets the
@@ -52,7 +52,8 @@ static void import_storage(tusk_app *app, const pgadmin_user *p, int64_t user_id
 				*files += n.files;
 				snprintf(nf, sizeof(nf), "%zu", n.files);
 				snprintf(ns, sizeof(ns), "%zu", n.skipped);
-				log_msg(LOG_INFO, "pgAdmin storage brought over (hard links; pgAdmin's folder is untouched)",
+				log_msg(LOG_INFO,
+					"pgAdmin storage brought over (hard links; pgAdmin's folder is untouched)",
 					"email", p->email, "from", str_cstr(&dir), "files", nf, "left", ns, NULL);
 			} else {
 				log_msg(LOG_WARN, "pgAdmin storage not brought over", "email", p->email, "from",
@@ -122,9 +123,9 @@ bool api_pgadmin_import(tusk_app *app, tusk_err *err)
 			size_t k;
 			json_t *d;
 			json_array_foreach(details, k, d)
-			log_msg(LOG_WARN, "pgAdmin server not imported", "email", p->email, "entry",
-				json_string_value(json_object_get(d, "entry")), "reason",
-				json_string_value(json_object_get(d, "reason")), NULL);
+			    log_msg(LOG_WARN, "pgAdmin server not imported", "email", p->email, "entry",
+				    json_string_value(json_object_get(d, "entry")), "reason",
+				    json_string_value(json_object_get(d, "reason")), NULL);
 		} else if (!store_server_import(app->store, u.id, list, nl, false, &uerr)) {
 			log_msg(LOG_WARN, "pgAdmin servers not imported", "email", p->email, "reason", uerr.msg, NULL);
 		} else {
@@ -133,8 +134,9 @@ bool api_pgadmin_import(tusk_app *app, tusk_err *err)
 		if (p->skipped_tunnels) {
 			char count[24];
 			snprintf(count, sizeof(count), "%zu", p->skipped_tunnels);
-			log_msg(LOG_WARN, "pgAdmin servers used SSH tunnels, which Tusk does not make: they were imported "
-					  "without them",
+			log_msg(LOG_WARN,
+				"pgAdmin servers used SSH tunnels, which Tusk does not make: they were imported "
+				"without them",
 				"email", p->email, "servers", count, NULL);
 		}
 		store_server_list_free(list, nl);
@@ -149,7 +151,7 @@ bool api_pgadmin_import(tusk_app *app, tusk_err *err)
 	snprintf(ns, sizeof(ns), "%zu", servers);
 	snprintf(nf, sizeof(nf), "%zu", files);
 	log_msg(LOG_INFO, "pgAdmin's users and servers imported; pgadmin4.db is left untouched", "users", nu, "servers",
-		ns, "files", nf, "note", "pgAdmin's passwords cannot be carried over: an administrator sets each new user's password",
-		NULL);
+		ns, "files", nf, "note",
+		"pgAdmin's passwords cannot be carried over: an administrator sets each new user's password", NULL);
 	return true;
 }

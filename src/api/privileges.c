@@ -23,22 +23,22 @@ static bool grant_action(http_req *r, const struct grant_in *in, err_code code, 
 }
 
 static const api_field grant_fields[] = {
-	API_FIELD("action", API_TEXT, struct grant_in, action, 0),
-	API_FIELD("preview", API_BOOL, struct grant_in, preview, 0),
-	API_FIELD("with_grant_option", API_BOOL, struct grant_in, grant_option, 0),
-	API_FIELD("cascade", API_BOOL, struct grant_in, cascade, 0),
-	API_FIELD("objects", API_ANY, struct grant_in, objects, 0),
-	API_FIELD("privileges", API_ANY, struct grant_in, privileges, 0),
-	API_FIELD("roles", API_ANY, struct grant_in, roles, 0),
+    API_FIELD("action", API_TEXT, struct grant_in, action, 0),
+    API_FIELD("preview", API_BOOL, struct grant_in, preview, 0),
+    API_FIELD("with_grant_option", API_BOOL, struct grant_in, grant_option, 0),
+    API_FIELD("cascade", API_BOOL, struct grant_in, cascade, 0),
+    API_FIELD("objects", API_ANY, struct grant_in, objects, 0),
+    API_FIELD("privileges", API_ANY, struct grant_in, privileges, 0),
+    API_FIELD("roles", API_ANY, struct grant_in, roles, 0),
 };
 static const api_form grant_form = API_FORM(grant_fields, "");
 static const api_field grant_lists[] = {
-	API_FIELD("objects", API_NAMES, struct grant_in, objects, API_REQUIRED),
-	API_FIELD("privileges", API_NAMES, struct grant_in, privileges, API_REQUIRED),
-	API_FIELD("roles", API_NAMES, struct grant_in, roles, API_REQUIRED),
+    API_FIELD("objects", API_NAMES, struct grant_in, objects, API_REQUIRED),
+    API_FIELD("privileges", API_NAMES, struct grant_in, privileges, API_REQUIRED),
+    API_FIELD("roles", API_NAMES, struct grant_in, roles, API_REQUIRED),
 };
 static const api_form grant_lists_form =
-	API_FORM(grant_lists, "Give the objects (tree paths), the privileges and the roles, each a non-empty list.");
+    API_FORM(grant_lists, "Give the objects (tree paths), the privileges and the roles, each a non-empty list.");
 
 void api_privileges_grant(http_req *r)
 {
@@ -64,15 +64,15 @@ void api_privileges_grant(http_req *r)
 	"schemas), privileges and roles."
 
 static const api_field defaults_fields[] = {
-	API_FIELD("database", API_TEXT, struct grant_in, database, API_REQUIRED),
-	API_FIELD("action", API_TEXT, struct grant_in, action, API_REQUIRED),
-	API_FIELD("for_role", API_TEXT, struct grant_in, for_role, 0),
-	API_FIELD("schema", API_TEXT, struct grant_in, schema, 0),
-	API_FIELD("object_type", API_TEXT, struct grant_in, object_type, API_REQUIRED),
-	API_FIELD("preview", API_BOOL, struct grant_in, preview, 0),
-	API_FIELD("with_grant_option", API_BOOL, struct grant_in, grant_option, 0),
-	API_FIELD("privileges", API_NAMES, struct grant_in, privileges, API_REQUIRED),
-	API_FIELD("roles", API_NAMES, struct grant_in, roles, API_REQUIRED),
+    API_FIELD("database", API_TEXT, struct grant_in, database, API_REQUIRED),
+    API_FIELD("action", API_TEXT, struct grant_in, action, API_REQUIRED),
+    API_FIELD("for_role", API_TEXT, struct grant_in, for_role, 0),
+    API_FIELD("schema", API_TEXT, struct grant_in, schema, 0),
+    API_FIELD("object_type", API_TEXT, struct grant_in, object_type, API_REQUIRED),
+    API_FIELD("preview", API_BOOL, struct grant_in, preview, 0),
+    API_FIELD("with_grant_option", API_BOOL, struct grant_in, grant_option, 0),
+    API_FIELD("privileges", API_NAMES, struct grant_in, privileges, API_REQUIRED),
+    API_FIELD("roles", API_NAMES, struct grant_in, roles, API_REQUIRED),
 };
 static const api_form defaults_form = API_FORM(defaults_fields, DEFAULTS_WHY);
 

@@ -34,16 +34,17 @@ void api_sessions_open(http_req *r)
 	int64_t server_id = srv.server_id;
 	const char *db = in.db;
 	if (qmanager_count_user(app->queries, as->user.id) >= app->cfg->max_query_sessions_per_user) {
-		http_respond_error(r, ERR_TOO_MANY_SESSIONS,
-				   "You have %d query tabs open, the most allowed (TUSK_MAX_QUERY_SESSIONS_PER_USER): close "
-				   "one first.",
-				   app->cfg->max_query_sessions_per_user);
+		http_respond_error(
+		    r, ERR_TOO_MANY_SESSIONS,
+		    "You have %d query tabs open, the most allowed (TUSK_MAX_QUERY_SESSIONS_PER_USER): close "
+		    "one first.",
+		    app->cfg->max_query_sessions_per_user);
 	} else {
 		/* a DBA watching pg_stat_activity sees what the connection is and whose */
 		char app_name[300];
 		snprintf(app_name, sizeof(app_name), "Tusk - Query Tool - %s", as->user.email);
-		PGconn *conn = pgpool_open_dedicated(app->pool, as->user.id, server_id, db && *db ? db : sv.maintenance_db,
-						     app_name, &err);
+		PGconn *conn = pgpool_open_dedicated(app->pool, as->user.id, server_id,
+						     db && *db ? db : sv.maintenance_db, app_name, &err);
 		if (!conn) {
 			api_respond_err(r, &err);
 		} else {
@@ -84,10 +85,11 @@ qsession *api_query_session(http_req *r)
 	else if (qmanager_issued(app->queries, sid) && revoked_tab(r, sid))
 		return NULL;
 	else if (!qmanager_issued(app->queries, sid))
-		http_respond_error(r, ERR_SESSION_ELSEWHERE,
-				   "This query tab's session lives in another Tusk process (another replica, or this one "
-				   "before it restarted), so its results are not here: open the tab again. Its SQL is "
-				   "kept; its results and any open transaction are lost.");
+		http_respond_error(
+		    r, ERR_SESSION_ELSEWHERE,
+		    "This query tab's session lives in another Tusk process (another replica, or this one "
+		    "before it restarted), so its results are not here: open the tab again. Its SQL is "
+		    "kept; its results and any open transaction are lost.");
 	else
 		http_respond_error(r, ERR_SESSION_NOT_FOUND,
 				   "This query tab's session is gone (closed or idle too long): open the tab again.");
@@ -122,9 +124,9 @@ struct execute_in {
 	bool autocommit, autorollback;
 };
 static const api_field execute_fields[] = {
-	API_FIELD("sql", API_TEXT, struct execute_in, sql, API_REQUIRED | API_NONEMPTY),
-	API_FIELD("autocommit", API_BOOL, struct execute_in, autocommit, API_DEFAULT_TRUE),
-	API_FIELD("autorollback", API_BOOL, struct execute_in, autorollback, 0),
+    API_FIELD("sql", API_TEXT, struct execute_in, sql, API_REQUIRED | API_NONEMPTY),
+    API_FIELD("autocommit", API_BOOL, struct execute_in, autocommit, API_DEFAULT_TRUE),
+    API_FIELD("autorollback", API_BOOL, struct execute_in, autorollback, 0),
 };
 static const api_form execute_form = API_FORM(execute_fields, "Give the SQL to run in 'sql'.");
 
@@ -242,9 +244,9 @@ void api_sessions_rows(http_req *r)
 	    !(s = load(r)))
 		return;
 	struct built b;
-	respond_built(r, &b,
-		      qsession_rows_json(s, k, (uint64_t)offset, (uint64_t)limit, (size_t)cell_limit, built_begin(&b),
-					 &b.err));
+	respond_built(
+	    r, &b,
+	    qsession_rows_json(s, k, (uint64_t)offset, (uint64_t)limit, (size_t)cell_limit, built_begin(&b), &b.err));
 	qsession_release(s);
 }
 
@@ -360,7 +362,8 @@ void api_sessions_events(http_req *r)
 
 /* ---- exports ---- */
 
-struct export {
+struct export
+{
 	qsession *s;
 	uint64_t execution_id;
 	int result, ncols;
@@ -385,8 +388,6 @@ static void export_free(void *cls)
 	qsession_release(x->s);
 	free(x);
 }
-
-
 
 static void csv_field(struct export *x, const char *v, size_t n, bool is_null)
 {
@@ -574,7 +575,7 @@ void api_sessions_export(http_req *r)
 	char *disposition = arena_printf(http_req_arena(r), "attachment; filename=\"result-%d.%s\"", k + 1, ext);
 	http_add_header(r, "Content-Disposition", disposition);
 	http_respond_chunks(r, 200,
-			    csv   ? "text/csv; charset=utf-8"
+			    csv	  ? "text/csv; charset=utf-8"
 			    : sql ? "application/sql; charset=utf-8"
 				  : "application/json; charset=utf-8",
 			    export_next, x, export_free);

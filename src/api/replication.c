@@ -36,7 +36,8 @@ static bool read_source(http_req *r, const api_server *s, json_t *o, catalog_sou
 	json_t *sid = json_object_get(o, "server_id");
 	src->database = json_string_value(json_object_get(o, "database"));
 	if (!json_is_integer(sid) || !src->database || !*src->database) {
-		http_respond_error(r, ERR_INVALID_SPEC, "'source' is {server_id, database} of a server you are connected to");
+		http_respond_error(r, ERR_INVALID_SPEC,
+				   "'source' is {server_id, database} of a server you are connected to");
 		return false;
 	}
 	src->server_id = json_integer_value(sid);
@@ -50,14 +51,13 @@ struct replication_in {
 };
 
 static const api_field subscription_fields[] = {
-	API_FIELD("database", API_TEXT, struct replication_in, database, API_REQUIRED),
-	API_FIELD("preview", API_BOOL, struct replication_in, preview, 0),
-	API_FIELD("spec", API_OBJECT, struct replication_in, spec, API_REQUIRED),
+    API_FIELD("database", API_TEXT, struct replication_in, database, API_REQUIRED),
+    API_FIELD("preview", API_BOOL, struct replication_in, preview, 0),
+    API_FIELD("spec", API_OBJECT, struct replication_in, spec, API_REQUIRED),
 };
 static const api_form subscription_form = {
-	subscription_fields, 3,
-	"Give the database and a spec with name, source {server_id, database} and publications.", ERR_INVALID_SPEC,
-	false};
+    subscription_fields, 3, "Give the database and a spec with name, source {server_id, database} and publications.",
+    ERR_INVALID_SPEC, false};
 
 void api_subscriptions_create(http_req *r)
 {
@@ -66,13 +66,13 @@ void api_subscriptions_create(http_req *r)
 	if (!api_change_begin(r, &subscription_form, &in, &ch))
 		return;
 	catalog_subscription_spec spec = {
-		.database = in.database,
-		.name = json_string_value(json_object_get(in.spec, "name")),
-		.slot = json_string_value(json_object_get(in.spec, "slot_name")),
-		.publications = json_object_get(in.spec, "publications"),
-		.copy_data = !json_is_false(json_object_get(in.spec, "copy_data")),
-		.enabled = !json_is_false(json_object_get(in.spec, "enabled")),
-		.create_slot = !json_is_false(json_object_get(in.spec, "create_slot")),
+	    .database = in.database,
+	    .name = json_string_value(json_object_get(in.spec, "name")),
+	    .slot = json_string_value(json_object_get(in.spec, "slot_name")),
+	    .publications = json_object_get(in.spec, "publications"),
+	    .copy_data = !json_is_false(json_object_get(in.spec, "copy_data")),
+	    .enabled = !json_is_false(json_object_get(in.spec, "enabled")),
+	    .create_slot = !json_is_false(json_object_get(in.spec, "create_slot")),
 	};
 	if (!spec.name || !*spec.name || !api_is_names(spec.publications)) {
 		http_respond_error(r, ERR_INVALID_SPEC, "%s", subscription_form.missing);
@@ -83,12 +83,12 @@ void api_subscriptions_create(http_req *r)
 }
 
 static const api_field action_fields[] = {
-	API_FIELD("database", API_TEXT, struct replication_in, database, 0),
-	API_FIELD("name", API_TEXT, struct replication_in, name, 0),
-	API_FIELD("action", API_TEXT, struct replication_in, action, 0),
-	API_FIELD("lsn", API_TEXT, struct replication_in, lsn, 0),
-	API_FIELD("copy_data", API_BOOL, struct replication_in, copy_data, API_DEFAULT_TRUE),
-	API_FIELD("preview", API_BOOL, struct replication_in, preview, 0),
+    API_FIELD("database", API_TEXT, struct replication_in, database, 0),
+    API_FIELD("name", API_TEXT, struct replication_in, name, 0),
+    API_FIELD("action", API_TEXT, struct replication_in, action, 0),
+    API_FIELD("lsn", API_TEXT, struct replication_in, lsn, 0),
+    API_FIELD("copy_data", API_BOOL, struct replication_in, copy_data, API_DEFAULT_TRUE),
+    API_FIELD("preview", API_BOOL, struct replication_in, preview, 0),
 };
 static const api_form action_form = API_FORM(action_fields, "");
 
@@ -103,13 +103,13 @@ void api_subscriptions_action(http_req *r)
 }
 
 static const api_field setup_fields[] = {
-	API_FIELD("database", API_TEXT, struct replication_in, database, API_REQUIRED),
-	API_FIELD("publication", API_TEXT, struct replication_in, publication, API_REQUIRED | API_NONEMPTY),
-	API_FIELD("subscription", API_TEXT, struct replication_in, subscription, API_REQUIRED | API_NONEMPTY),
-	API_FIELD("preview", API_BOOL, struct replication_in, preview, 0),
-	API_FIELD("create_tables", API_BOOL, struct replication_in, create_tables, API_DEFAULT_TRUE),
-	API_FIELD("tables", API_ARRAY, struct replication_in, tables, API_REQUIRED),
-	API_FIELD("source", API_ANY, struct replication_in, source, 0),
+    API_FIELD("database", API_TEXT, struct replication_in, database, API_REQUIRED),
+    API_FIELD("publication", API_TEXT, struct replication_in, publication, API_REQUIRED | API_NONEMPTY),
+    API_FIELD("subscription", API_TEXT, struct replication_in, subscription, API_REQUIRED | API_NONEMPTY),
+    API_FIELD("preview", API_BOOL, struct replication_in, preview, 0),
+    API_FIELD("create_tables", API_BOOL, struct replication_in, create_tables, API_DEFAULT_TRUE),
+    API_FIELD("tables", API_ARRAY, struct replication_in, tables, API_REQUIRED),
+    API_FIELD("source", API_ANY, struct replication_in, source, 0),
 };
 static const api_form setup_form = {setup_fields, sizeof(setup_fields) / sizeof(*setup_fields),
 				    "Give the database (the subscriber's), source {server_id, database}, tables "
@@ -122,8 +122,8 @@ static bool tables_ok(json_t *tables)
 	size_t i;
 	json_t *e;
 	bool ok = json_array_size(tables) > 0;
-	json_array_foreach(tables, i, e) ok = ok && json_is_string(json_object_get(e, "schema")) &&
-					       json_is_string(json_object_get(e, "name"));
+	json_array_foreach(tables, i, e) ok =
+	    ok && json_is_string(json_object_get(e, "schema")) && json_is_string(json_object_get(e, "name"));
 	return ok;
 }
 

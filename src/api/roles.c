@@ -27,19 +27,19 @@ struct role_in {
 	json_t *spec, *changes;
 };
 static const api_field create_fields[] = {
-	API_FIELD("preview", API_BOOL, struct role_in, preview, 0),
-	API_FIELD("spec", API_OBJECT, struct role_in, spec, API_REQUIRED),
+    API_FIELD("preview", API_BOOL, struct role_in, preview, 0),
+    API_FIELD("spec", API_OBJECT, struct role_in, spec, API_REQUIRED),
 };
 static const api_field alter_fields[] = {
-	API_FIELD("preview", API_BOOL, struct role_in, preview, 0),
-	API_FIELD("role", API_TEXT, struct role_in, role, API_REQUIRED | API_NONEMPTY),
-	API_FIELD("changes", API_OBJECT, struct role_in, changes, API_REQUIRED),
+    API_FIELD("preview", API_BOOL, struct role_in, preview, 0),
+    API_FIELD("role", API_TEXT, struct role_in, role, API_REQUIRED | API_NONEMPTY),
+    API_FIELD("changes", API_OBJECT, struct role_in, changes, API_REQUIRED),
 };
 static const api_field drop_fields[] = {
-	API_FIELD("preview", API_BOOL, struct role_in, preview, 0),
-	API_FIELD("role", API_TEXT, struct role_in, role, API_REQUIRED | API_NONEMPTY),
-	API_FIELD("reassign_to", API_TEXT, struct role_in, reassign, API_NONEMPTY),
-	API_FIELD("drop_owned", API_BOOL, struct role_in, drop_owned, 0),
+    API_FIELD("preview", API_BOOL, struct role_in, preview, 0),
+    API_FIELD("role", API_TEXT, struct role_in, role, API_REQUIRED | API_NONEMPTY),
+    API_FIELD("reassign_to", API_TEXT, struct role_in, reassign, API_NONEMPTY),
+    API_FIELD("drop_owned", API_BOOL, struct role_in, drop_owned, 0),
 };
 static const api_form create_form = API_FORM(create_fields, "Give the role's spec (an object).");
 static const api_form alter_form = API_FORM(alter_fields, "Give the role and the changes (an object).");

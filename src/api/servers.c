@@ -1,8 +1,8 @@
 /* Servers and groups: register, change, connect, browse the top of the tree. */
 #include <errno.h>
 #include <jansson.h>
-#include <stdint.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,9 +10,9 @@
 
 #include "api/api.h"
 #include "api/server_fields.h"
-#include "pg/quote.h"
 #include "catalog/catalog.h"
 #include "files/files.h"
+#include "pg/quote.h"
 #include "pg/target.h"
 
 /* ---- JSON out ---- */
@@ -21,8 +21,8 @@ void api_json_server(json_writer *w, const store_server *sv, int64_t user_id, bo
 {
 	jw_object(w, "isissnsssssssrbsbrbbb", "id", sv->id, "name", sv->name, "group_id", sv->group_id, "group",
 		  sv->group_name, "host", sv->host, "port", (int64_t)sv->port, "maintenance_db", sv->maintenance_db,
-		  "username", sv->username, "role", sv->role, "service", sv->service, "comment", sv->comment, "bg_color",
-		  sv->bg_color, "fg_color", sv->fg_color, "db_restriction",
+		  "username", sv->username, "role", sv->role, "service", sv->service, "comment", sv->comment,
+		  "bg_color", sv->bg_color, "fg_color", sv->fg_color, "db_restriction",
 		  sv->db_restriction && *sv->db_restriction ? sv->db_restriction : "[]", "shared", sv->shared,
 		  "shared_username", sv->shared_username, "owned", sv->user_id == user_id, "connection_params",
 		  sv->connection_params && *sv->connection_params ? sv->connection_params : "{}", "has_saved_password",
@@ -138,7 +138,8 @@ static bool take_restriction(http_req *r, json_t *body, store_server *sv)
 		}
 	if (!ok) {
 		json_decref(list);
-		http_respond_error(r, ERR_INVALID_FIELD, "The field 'db_restriction' must be a list of database names.");
+		http_respond_error(r, ERR_INVALID_FIELD,
+				   "The field 'db_restriction' must be a list of database names.");
 		return false;
 	}
 	free(sv->db_restriction);
@@ -152,16 +153,16 @@ static bool take_fields(http_req *r, json_t *body, store_server *sv)
 {
 	auth_session *s = api_session(r);
 	static const api_field texts[] = {
-		API_OWNED("name", store_server, name, 128),
-		API_OWNED("host", store_server, host, 1024),
-		API_OWNED("maintenance_db", store_server, maintenance_db, 128),
-		API_OWNED("username", store_server, username, 128),
-		API_OWNED("role", store_server, role, 128),
-		API_OWNED("service", store_server, service, 128),
-		API_OWNED("comment", store_server, comment, 4096),
-		API_OWNED("bg_color", store_server, bg_color, 7),
-		API_OWNED("fg_color", store_server, fg_color, 7),
-		API_OWNED("shared_username", store_server, shared_username, 128),
+	    API_OWNED("name", store_server, name, 128),
+	    API_OWNED("host", store_server, host, 1024),
+	    API_OWNED("maintenance_db", store_server, maintenance_db, 128),
+	    API_OWNED("username", store_server, username, 128),
+	    API_OWNED("role", store_server, role, 128),
+	    API_OWNED("service", store_server, service, 128),
+	    API_OWNED("comment", store_server, comment, 4096),
+	    API_OWNED("bg_color", store_server, bg_color, 7),
+	    API_OWNED("fg_color", store_server, fg_color, 7),
+	    API_OWNED("shared_username", store_server, shared_username, 128),
 	};
 	static const api_form form = API_FORM(texts, "");
 	if (!api_fields(r, body, &form, sv))
@@ -262,8 +263,9 @@ static char *load_secret(tusk_app *app, auth_session *s, int64_t server_id, cons
 	unsigned char *enc;
 	size_t n;
 	tusk_err err;
-	int found = strcmp(name, "password") == 0 ? store_credential_get(app->store, server_id, s->user.id, &enc, &n, &err)
-						  : store_secret_get(app->store, server_id, s->user.id, name, &enc, &n, &err);
+	int found = strcmp(name, "password") == 0
+			? store_credential_get(app->store, server_id, s->user.id, &enc, &n, &err)
+			: store_secret_get(app->store, server_id, s->user.id, name, &enc, &n, &err);
 	if (found != 1)
 		return NULL;
 	char *ad = credential_ad(server_id, s->user.id, name);
@@ -313,9 +315,9 @@ struct connect_in {
 	bool save;
 };
 static const api_field connect_fields[] = {
-	API_FIELD("password", API_TEXT, struct connect_in, password, 0),
-	API_FIELD("save_password", API_BOOL, struct connect_in, save, 0),
-	API_FIELD("sslpassword", API_TEXT, struct connect_in, sslpassword, 0),
+    API_FIELD("password", API_TEXT, struct connect_in, password, 0),
+    API_FIELD("save_password", API_BOOL, struct connect_in, save, 0),
+    API_FIELD("sslpassword", API_TEXT, struct connect_in, sslpassword, 0),
 };
 static const api_form connect_form = {connect_fields, 3, "", ERR_NONE, true};
 
@@ -399,7 +401,8 @@ void api_servers_update(http_req *r)
 		return;
 	tusk_err err;
 	char *sslpassword = NULL;
-	if (owns(r, &sv) && take_fields(r, body, &sv) && can_keep(r, sslpassword = take_secret_param(&sv, "sslpassword"))) {
+	if (owns(r, &sv) && take_fields(r, body, &sv) &&
+	    can_keep(r, sslpassword = take_secret_param(&sv, "sslpassword"))) {
 		if (!store_server_update(app->store, &sv, &err)) {
 			api_internal_error(r, &err);
 		} else if (sslpassword && !save_secret(r, sv.id, "sslpassword", sslpassword)) {
@@ -411,8 +414,8 @@ void api_servers_update(http_req *r)
 			int64_t id = sv.id;
 			store_server_clear(&sv);
 			store_server_get(app->store, api_session(r)->user.id, id, &sv, &err) == 1
-				? respond_server(r, 200, &sv)
-				: api_internal_error(r, &err);
+			    ? respond_server(r, 200, &sv)
+			    : api_internal_error(r, &err);
 		}
 	}
 	wipe(sslpassword);

@@ -15,21 +15,27 @@
 static const struct {
 	const char *key, *param;
 } legacy[] = {
-	{"HostAddr", "hostaddr"},     {"SSLMode", "sslmode"},   {"SSLCert", "sslcert"},
-	{"SSLKey", "sslkey"},         {"SSLRootCert", "sslrootcert"}, {"SSLCrl", "sslcrl"},
-	{"SSLCompression", "sslcompression"}, {"PassFile", "passfile"}, {"Timeout", "connect_timeout"},
+    {"HostAddr", "hostaddr"},
+    {"SSLMode", "sslmode"},
+    {"SSLCert", "sslcert"},
+    {"SSLKey", "sslkey"},
+    {"SSLRootCert", "sslrootcert"},
+    {"SSLCrl", "sslcrl"},
+    {"SSLCompression", "sslcompression"},
+    {"PassFile", "passfile"},
+    {"Timeout", "connect_timeout"},
 };
 
 /* Keys that only matter when an SSH tunnel is on (Tusk has none). */
-static const char *const tunnel_keys[] = {"TunnelHost",           "TunnelPort",         "TunnelUsername",
+static const char *const tunnel_keys[] = {"TunnelHost",		  "TunnelPort",		"TunnelUsername",
 					  "TunnelAuthentication", "TunnelIdentityFile", "TunnelKeepAlive",
-					  "TunnelPassword",       "SavePassword",       NULL};
+					  "TunnelPassword",	  "SavePassword",	NULL};
 
-static const char *const text_keys[] = {"Name",    "Group",   "Host",           "MaintenanceDB", "Username", "Role",
-					"Service", "Comment", "SharedUsername", "BGColor",       "FGColor",  NULL};
+static const char *const text_keys[] = {"Name",	   "Group",   "Host",		"MaintenanceDB", "Username", "Role",
+					"Service", "Comment", "SharedUsername", "BGColor",	 "FGColor",  NULL};
 
 static void problem(json_t *details, const char *entry, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static void problem(json_t *details, const char *entry, const char *key, const char *fmt, ...)
 {
 	char reason[512];
@@ -48,8 +54,14 @@ static bool truthy(json_t *v)
 
 static bool known_key(const char *k)
 {
-	static const char *const others[] = {"Port", "Shared", "DBRestriction", "ConnectionParameters", "UseSSHTunnel",
-					     "KerberosAuthentication", "PasswordExecCommand", "PasswordExecExpiration",
+	static const char *const others[] = {"Port",
+					     "Shared",
+					     "DBRestriction",
+					     "ConnectionParameters",
+					     "UseSSHTunnel",
+					     "KerberosAuthentication",
+					     "PasswordExecCommand",
+					     "PasswordExecExpiration",
 					     NULL};
 	for (int i = 0; text_keys[i]; i++)
 		if (strcmp(k, text_keys[i]) == 0)
@@ -133,7 +145,7 @@ static void parse_entry(const char *entry, json_t *e, bool may_share, store_serv
 		problem(details, entry, "FGColor", "must be a colour written #rrggbb");
 	json_t *port = json_object_get(e, "Port");
 	if (port) {
-		long long p = json_is_integer(port) ? json_integer_value(port)
+		long long p = json_is_integer(port)  ? json_integer_value(port)
 			      : json_is_string(port) ? atoll(json_string_value(port))
 						     : -1;
 		if (p < 1 || p > 65535)
@@ -343,7 +355,7 @@ static void strip_and_log(store_server *list, size_t n, const char *path)
 	size_t i;
 	json_t *note;
 	json_array_foreach(notes, i, note)
-		log_msg(LOG_WARN, "servers file entry", "path", path, "note", json_string_value(note), NULL);
+	    log_msg(LOG_WARN, "servers file entry", "path", path, "note", json_string_value(note), NULL);
 	json_decref(notes);
 }
 

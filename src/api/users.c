@@ -45,10 +45,10 @@ void api_users_create(http_req *r)
 	tusk_app *app = http_req_app(r);
 	struct user_in in;
 	static const api_field fields[] = {
-		API_FIELD("email", API_TEXT, struct user_in, email, API_REQUIRED),
-		API_FIELD("password", API_TEXT, struct user_in, password, API_REQUIRED),
-		API_FIELD("role", API_TEXT, struct user_in, role, 0),
-		API_FIELD("active", API_BOOL, struct user_in, active, API_DEFAULT_TRUE),
+	    API_FIELD("email", API_TEXT, struct user_in, email, API_REQUIRED),
+	    API_FIELD("password", API_TEXT, struct user_in, password, API_REQUIRED),
+	    API_FIELD("role", API_TEXT, struct user_in, role, 0),
+	    API_FIELD("active", API_BOOL, struct user_in, active, API_DEFAULT_TRUE),
 	};
 	static const api_form form = API_FORM(fields, "A new user needs an e-mail address and a password.");
 	if (!api_body(r, &form, &in, NULL))
@@ -70,7 +70,8 @@ static bool load_target(http_req *r, store_user *u)
 {
 	int64_t id;
 	tusk_err err;
-	return api_path_id(r, "user", &id) && api_found(r, store_user_by_id(api_store(r), id, u, &err), &err, "user", id);
+	return api_path_id(r, "user", &id) &&
+	       api_found(r, store_user_by_id(api_store(r), id, u, &err), &err, "user", id);
 }
 
 /* Refuses a change that would leave no active administrator. */
@@ -110,8 +111,8 @@ static void user_changed(http_req *r, const store_user *before, const store_user
 		auth_audit(app->auth, actor, NULL, "user_unlocked", ip, detail);
 	}
 	if (password) {
-		snprintf(detail, sizeof(detail), "reset the password of %s; their saved server passwords were discarded",
-			 u->email);
+		snprintf(detail, sizeof(detail),
+			 "reset the password of %s; their saved server passwords were discarded", u->email);
 		auth_audit(app->auth, actor, NULL, "password_reset", ip, detail);
 	}
 	if (strcmp(before->email, u->email) != 0 || strcmp(before->role, u->role) != 0 || before->active != u->active) {
@@ -132,11 +133,11 @@ void api_users_update(http_req *r)
 	store_user before = u;
 	struct user_in in = {.active = u.active, .locked = u.locked};
 	static const api_field fields[] = {
-		API_FIELD("email", API_TEXT, struct user_in, email, 0),
-		API_FIELD("role", API_TEXT, struct user_in, role, 0),
-		API_FIELD("password", API_TEXT, struct user_in, password, 0),
-		API_FIELD("active", API_BOOL, struct user_in, active, API_KEEP),
-		API_FIELD("locked", API_BOOL, struct user_in, locked, API_KEEP),
+	    API_FIELD("email", API_TEXT, struct user_in, email, 0),
+	    API_FIELD("role", API_TEXT, struct user_in, role, 0),
+	    API_FIELD("password", API_TEXT, struct user_in, password, 0),
+	    API_FIELD("active", API_BOOL, struct user_in, active, API_KEEP),
+	    API_FIELD("locked", API_BOOL, struct user_in, locked, API_KEEP),
 	};
 	static const api_form form = API_FORM(fields, "");
 	if (!api_fields(r, body, &form, &in))
@@ -145,7 +146,8 @@ void api_users_update(http_req *r)
 	bool active = in.active, locked = in.locked;
 	tusk_err err = {0};
 	if (locked && !u.locked) {
-		http_respond_error(r, ERR_INVALID_FIELD, "Accounts lock themselves; 'locked' can only be set to false.");
+		http_respond_error(r, ERR_INVALID_FIELD,
+				   "Accounts lock themselves; 'locked' can only be set to false.");
 		return;
 	}
 	if (email && !auth_email_normalize(email, u.email, &err)) {
@@ -211,8 +213,8 @@ static void write_audit(json_writer *w, const void *item, void *ctx)
 {
 	(void)ctx;
 	const store_audit *a = item;
-	jw_object(w, "itnesee", "id", a->id, "time", a->time, "user_id", a->user_id, "user_email", a->user_email, "event",
-		  a->event, "client_addr", a->client_addr, "detail", a->detail);
+	jw_object(w, "itnesee", "id", a->id, "time", a->time, "user_id", a->user_id, "user_email", a->user_email,
+		  "event", a->event, "client_addr", a->client_addr, "detail", a->detail);
 }
 
 void api_audit_list(http_req *r)

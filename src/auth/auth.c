@@ -207,8 +207,8 @@ static bool insert_user(auth *a, store_user *u, const char *password, store_user
 	return ok;
 }
 
-bool auth_user_create(auth *a, const char *email, const char *password, const char *role, bool active,
-		      store_user *out, tusk_err *err)
+bool auth_user_create(auth *a, const char *email, const char *password, const char *role, bool active, store_user *out,
+		      tusk_err *err)
 {
 	store_user u = {0};
 	if (!auth_email_normalize(email, u.email, err) || !auth_password_acceptable(a, password, err))
@@ -222,8 +222,7 @@ bool auth_user_create(auth *a, const char *email, const char *password, const ch
 	return insert_user(a, &u, password, out, err);
 }
 
-bool auth_user_create_unset(auth *a, const char *email, const char *role, bool active, store_user *out,
-			    tusk_err *err)
+bool auth_user_create_unset(auth *a, const char *email, const char *role, bool active, store_user *out, tusk_err *err)
 {
 	/* a random password no one knows, then a hash no password matches */
 	unsigned char raw[24];
@@ -490,8 +489,8 @@ static void throttle_key(const char *email, const char *normalized, char out[256
 
 /* A wrong password, an unknown address or an account without a password:
  * the same count, the same pause, the same answer. */
-static enum auth_result login_wrong(auth *a, const char *key, const store_user *u, const char *client,
-				    const char *why, tusk_err *err)
+static enum auth_result login_wrong(auth *a, const char *key, const store_user *u, const char *client, const char *why,
+				    tusk_err *err)
 {
 	int64_t now = time(NULL);
 	int failures = 0;
@@ -561,8 +560,8 @@ enum auth_result auth_login(auth *a, const char *email, const char *password, co
 	if (u.failed_attempts && !store_login_clear(a->store, key, err))
 		return AUTH_ERROR;
 	unsigned char dk[AUTH_DATA_KEY_BYTES];
-	bool have_key = auth_data_key_unwrap_password(u.data_key_wrapped, u.data_key_wrapped_len, u.data_key_salt,
-						      password, dk);
+	bool have_key =
+	    auth_data_key_unwrap_password(u.data_key_wrapped, u.data_key_wrapped_len, u.data_key_salt, password, dk);
 	if (!have_key)
 		log_msg(LOG_ERROR, "data key could not be unwrapped", "email", u.email, NULL);
 	if (auth_password_needs_rehash(u.password_hash) && !auth_password_hash(password, u.password_hash))
@@ -654,8 +653,9 @@ int auth_session_load(auth *a, const char *token, auth_session *out, tusk_err *e
 		cache_touch(a, hash, now);
 		pthread_mutex_unlock(&a->cache_lock);
 	}
-	out->has_data_key = ss->data_key_wrapped_len &&
-			    auth_data_key_unwrap_token(ss->data_key_wrapped, ss->data_key_wrapped_len, token, out->data_key);
+	out->has_data_key =
+	    ss->data_key_wrapped_len &&
+	    auth_data_key_unwrap_token(ss->data_key_wrapped, ss->data_key_wrapped_len, token, out->data_key);
 	snprintf(out->token, sizeof(out->token), "%s", token);
 	auth_csrf_token(token, ss->csrf_token);
 	out->password_change_required = must_change_password(a, out->user.id);
@@ -710,7 +710,8 @@ bool auth_change_password(auth *a, auth_session *s, const char *current, const c
 	}
 	bool ok = set_credentials(&u, next, key, err);
 	u.updated_at = time(NULL);
-	ok = ok && store_user_update(a->store, &u, err) && store_session_delete_user(a->store, u.id, s->session.id_hash, err);
+	ok = ok && store_user_update(a->store, &u, err) &&
+	     store_session_delete_user(a->store, u.id, s->session.id_hash, err);
 	if (ok) {
 		/* the current session keeps its key, re-wrapped under its own token */
 		auth_data_key_wrap_token(key, s->token, s->session.data_key_wrapped, &s->session.data_key_wrapped_len);
@@ -758,12 +759,12 @@ enum auth_result auth_desktop_login(auth *a, const char *key, const char *client
 		fclose(f);
 	}
 	unsigned char dk[AUTH_DATA_KEY_BYTES];
-	bool have_key =
-		secret[0] && auth_data_key_unwrap_password(u.data_key_wrapped, u.data_key_wrapped_len, u.data_key_salt,
-							   secret, dk);
+	bool have_key = secret[0] && auth_data_key_unwrap_password(u.data_key_wrapped, u.data_key_wrapped_len,
+								   u.data_key_salt, secret, dk);
 	sodium_memzero(secret, sizeof(secret));
 	u.last_login_at = time(NULL);
-	bool started = store_user_update(a->store, &u, err) && start_session(a, &u, have_key ? dk : NULL, client, out, err);
+	bool started =
+	    store_user_update(a->store, &u, err) && start_session(a, &u, have_key ? dk : NULL, client, out, err);
 	sodium_memzero(dk, sizeof(dk));
 	if (!started)
 		return AUTH_ERROR;

@@ -60,16 +60,16 @@ bool auth_change_password(auth *a, auth_session *s, const char *current, const c
 
 bool auth_email_normalize(const char *in, char out[256], tusk_err *err) __attribute__((warn_unused_result));
 bool auth_password_acceptable(const auth *a, const char *password, tusk_err *err) __attribute__((warn_unused_result));
-bool auth_user_create(auth *a, const char *email, const char *password, const char *role, bool active,
-		      store_user *out, tusk_err *err) __attribute__((warn_unused_result));
+bool auth_user_create(auth *a, const char *email, const char *password, const char *role, bool active, store_user *out,
+		      tusk_err *err) __attribute__((warn_unused_result));
 /* An account without a password (imported from pgAdmin): no login until an
  * administrator sets one with auth_user_reset_password. */
-bool auth_user_create_unset(auth *a, const char *email, const char *role, bool active, store_user *out,
-			    tusk_err *err) __attribute__((warn_unused_result));
+bool auth_user_create_unset(auth *a, const char *email, const char *role, bool active, store_user *out, tusk_err *err)
+    __attribute__((warn_unused_result));
 /* An administrator's reset: new password, new data key (saved server
  * passwords can no longer be read and are discarded), sessions ended, unlocked. */
 bool auth_user_reset_password(auth *a, store_user *u, const char *password, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* Lifts the pause after wrong passwords for u's e-mail; nothing else changes
  * (password, data key, saved server passwords, sessions). */

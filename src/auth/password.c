@@ -134,8 +134,8 @@ static bool open_sealed(const unsigned char *wrapped, size_t len, const unsigned
 		return false;
 	unsigned long long klen;
 	return crypto_aead_xchacha20poly1305_ietf_decrypt(
-		       key, &klen, NULL, wrapped + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
-		       len - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, NULL, 0, wrapped, kek) == 0 &&
+		   key, &klen, NULL, wrapped + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+		   len - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, NULL, 0, wrapped, kek) == 0 &&
 	       klen == AUTH_DATA_KEY_BYTES;
 }
 

@@ -34,10 +34,10 @@ void auth_data_key_new(unsigned char key[AUTH_DATA_KEY_BYTES]);
 /* Wraps key under argon2id(password, salt); writes a fresh salt. */
 bool auth_data_key_wrap_password(const unsigned char key[AUTH_DATA_KEY_BYTES], const char *password,
 				 unsigned char salt[16], unsigned char *out, size_t *out_len)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 bool auth_data_key_unwrap_password(const unsigned char *wrapped, size_t len, const unsigned char salt[16],
 				   const char *password, unsigned char key[AUTH_DATA_KEY_BYTES])
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* Wraps key under a key derived from a session token (fast: the token is random). */
 void auth_data_key_wrap_token(const unsigned char key[AUTH_DATA_KEY_BYTES], const char *token, unsigned char *out,
 			      size_t *out_len);

@@ -19,12 +19,12 @@ struct build {
 	const char *kind;
 	bool alter;
 	str sql;
-	str run_sql;       /* when set, what runs instead of sql (which masks a secret) */
-	char why[512];     /* a bad spec: the field and the reason */
+	str run_sql;	   /* when set, what runs instead of sql (which masks a secret) */
+	char why[512];	   /* a bad spec: the field and the reason */
 	err_code why_code; /* its error code when not invalid_spec (name_too_long, unavailable) */
 	bool preview, failed;
 	bool in_transaction; /* runs in one transaction block; false: as it is (CREATE DATABASE) */
-	bool steps;          /* the SQL shown is several steps, each run its own way: no one "transaction" */
+	bool steps;	     /* the SQL shown is several steps, each run its own way: no one "transaction" */
 	pg_error pe;
 	int version; /* the server's server_version_num, where a kind needs it */
 };

@@ -15,11 +15,11 @@
 #include "util/str.h"
 
 typedef struct {
-	char *path;  /* child path, escaped segments joined by '/' */
+	char *path; /* child path, escaped segments joined by '/' */
 	char *label;
 	const char *kind; /* "collection", "database", "login_role", ... */
 	const char *icon;
-	int64_t count;    /* for collections; -1 otherwise */
+	int64_t count; /* for collections; -1 otherwise */
 	bool has_children;
 } catalog_node;
 
@@ -36,9 +36,8 @@ typedef struct {
  * array of the databases it shows ('["a","b"]'), or NULL; show_system adds
  * catalog schemas and extension members. err code not_found for a path
  * that names nothing. */
-bool catalog_children(const pgpool_ref *pg, const char *path, const char *db_restriction,
-		      bool show_system, catalog_list *out, pg_error *pgerr, tusk_err *err)
-	__attribute__((warn_unused_result));
+bool catalog_children(const pgpool_ref *pg, const char *path, const char *db_restriction, bool show_system,
+		      catalog_list *out, pg_error *pgerr, tusk_err *err) __attribute__((warn_unused_result));
 void catalog_list_free(catalog_list *l);
 /* Appends a name as one path segment: '/' and '%' percent-escaped, as paths have them. */
 void catalog_append_segment(str *s, const char *name);
@@ -46,7 +45,7 @@ void catalog_append_segment(str *s, const char *name);
 /* One page of a collection's grid (what "Properties" shows for "Tables"):
  * its members with their main catalog facts. */
 typedef struct {
-	const char *path; /* a collection: "/databases/d/schemas/s/tables", "/roles" */
+	const char *path;	    /* a collection: "/databases/d/schemas/s/tables", "/roles" */
 	const char *db_restriction; /* as catalog_children takes it */
 	bool show_system;
 	const char *order; /* a column's name, or NULL for the tree's order */
@@ -56,28 +55,28 @@ typedef struct {
 } catalog_grid_query;
 
 typedef struct {
-	int64_t total;                   /* members in the collection, not in the page */
-	const char *kind, *icon;         /* the members' */
+	int64_t total;		 /* members in the collection, not in the page */
+	const char *kind, *icon; /* the members' */
 	bool has_children;
-	const char **columns;            /* "name", then the kind's own (static strings) */
+	const char **columns; /* "name", then the kind's own (static strings) */
 	size_t ncolumns, nrows;
-	char **paths;                    /* one per row */
-	char **values;                   /* nrows * ncolumns; NULL for SQL NULL */
+	char **paths;  /* one per row */
+	char **values; /* nrows * ncolumns; NULL for SQL NULL */
 } catalog_grid;
 
 /* Rows [offset, offset + limit) of the collection at q->path, ordered by
  * q->order then the tree's order. err codes: not_found for a path that is
  * not a collection, invalid_order for a column the collection lacks. */
-bool catalog_collection(const pgpool_ref *pg, const catalog_grid_query *q,
-			catalog_grid *out, pg_error *pgerr, tusk_err *err) __attribute__((warn_unused_result));
+bool catalog_collection(const pgpool_ref *pg, const catalog_grid_query *q, catalog_grid *out, pg_error *pgerr,
+			tusk_err *err) __attribute__((warn_unused_result));
 void catalog_grid_free(catalog_grid *g);
 
 /* The DDL that recreates the object at path (a member), like pg_dump: its
  * CREATE plus owner, comments, privileges and, for a table, its sequences,
  * foreign keys, indexes, triggers, policies, rules and statistics. err code
  * ddl_unavailable for kinds Tusk does not write yet. */
-bool catalog_ddl(const pgpool_ref *pg, const char *path, str *out, pg_error *pgerr,
-		 tusk_err *err) __attribute__((warn_unused_result));
+bool catalog_ddl(const pgpool_ref *pg, const char *path, str *out, pg_error *pgerr, tusk_err *err)
+    __attribute__((warn_unused_result));
 
 /* Properties or statistics of the object at path, as (name, value) pairs in
  * display order (value NULL for SQL NULL); or its dependencies and
@@ -88,10 +87,10 @@ typedef struct {
 	char **names, **values;
 	size_t n;
 } catalog_pairs;
-bool catalog_facet(const pgpool_ref *pg, const char *path, enum catalog_facet facet,
-		   catalog_pairs *out, pg_error *pgerr, tusk_err *err) __attribute__((warn_unused_result));
-bool catalog_dependencies(const pgpool_ref *pg, const char *path, bool dependents,
-			  catalog_pairs *out, pg_error *pgerr, tusk_err *err) __attribute__((warn_unused_result));
+bool catalog_facet(const pgpool_ref *pg, const char *path, enum catalog_facet facet, catalog_pairs *out,
+		   pg_error *pgerr, tusk_err *err) __attribute__((warn_unused_result));
+bool catalog_dependencies(const pgpool_ref *pg, const char *path, bool dependents, catalog_pairs *out, pg_error *pgerr,
+			  tusk_err *err) __attribute__((warn_unused_result));
 void catalog_pairs_free(catalog_pairs *p);
 
 /* ---- one object of the tree as PostgreSQL addresses it (catalog.c), and
@@ -105,8 +104,8 @@ typedef struct {
 } catalog_part;
 
 typedef struct {
-	char *db;       /* the database it lives in; NULL: the server's (a role, a tablespace) */
-	char *type;     /* pg_identify_object_as_address's type ("table", "table column",
+	char *db;	/* the database it lives in; NULL: the server's (a role, a tablespace) */
+	char *type;	/* pg_identify_object_as_address's type ("table", "table column",
 			 * "trigger"...), and "domain" for a domain (PostgreSQL says "type") */
 	char *identity; /* pg_identify_object's identity: to show, never to take apart */
 	/* pg_identify_object_as_address's object_names and object_args, except
@@ -119,8 +118,8 @@ typedef struct {
 
 /* The object at path (a member, a database, a role or a tablespace). err
  * code not_found for a path that names nothing. */
-bool catalog_object_at(const pgpool_ref *pg, const char *path, catalog_object *out,
-		       pg_error *pgerr, tusk_err *err) __attribute__((warn_unused_result));
+bool catalog_object_at(const pgpool_ref *pg, const char *path, catalog_object *out, pg_error *pgerr, tusk_err *err)
+    __attribute__((warn_unused_result));
 void catalog_object_free(catalog_object *o);
 
 /* The object as statements name it: ref is the object itself
@@ -129,8 +128,7 @@ void catalog_object_free(catalog_object *o);
  * domain (column, constraint, trigger, policy, rule), the part's own name
  * with on its table or domain; on stays empty otherwise. err code
  * unavailable when PostgreSQL addressed it in a shape Tusk does not know. */
-bool catalog_object_ref(const catalog_object *o, str *ref, str *on, tusk_err *err)
-	__attribute__((warn_unused_result));
+bool catalog_object_ref(const catalog_object *o, str *ref, str *on, tusk_err *err) __attribute__((warn_unused_result));
 
 /* Each appends one statement about o, ending in ';'. err code unavailable
  * when PostgreSQL has no such statement for the kind (a cast has no owner,
@@ -140,18 +138,18 @@ bool catalog_object_ref(const catalog_object *o, str *ref, str *on, tusk_err *er
 /* DROP; *transaction is false when PostgreSQL runs it only outside a
  * transaction block (DROP TABLESPACE, DROP SUBSCRIPTION). */
 bool catalog_sql_drop(const catalog_object *o, bool cascade, str *out, bool *transaction, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* COMMENT ON ... IS comment (NULL removes it). */
 bool catalog_sql_comment(PGconn *c, const catalog_object *o, const char *comment, str *out, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 bool catalog_sql_owner(PGconn *c, const catalog_object *o, const char *role, str *out, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* RENAME, then o names the renamed object (for the statements after it). */
 bool catalog_sql_rename(PGconn *c, catalog_object *o, const char *name, str *out, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* SET SCHEMA, then o names the moved object. */
 bool catalog_sql_set_schema(PGconn *c, catalog_object *o, const char *schema, str *out, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* Whether PostgreSQL keeps name as it is: false, with err code
  * name_too_long saying what it would become, for a name longer than the
@@ -169,14 +167,13 @@ bool catalog_run(PGconn *c, const char *sql, bool transaction, pg_error *pe) __a
 
 /* The database, schema and name of the relation at path (a table, view or
  * materialized view), malloc'd; *kind is its member kind. */
-bool catalog_path_relation(const char *path, char **db, char **schema, char **name, const char **kind,
-			   tusk_err *err) __attribute__((warn_unused_result));
+bool catalog_path_relation(const char *path, char **db, char **schema, char **name, const char **kind, tusk_err *err)
+    __attribute__((warn_unused_result));
 
 /* Objects of a database whose name contains text (case-insensitive), of one
  * kind or all: nodes with their tree paths, at most limit. */
-bool catalog_search(const pgpool_ref *pg, const char *db, const char *text,
-		    const char *kind, int limit, catalog_list *out, pg_error *pgerr, tusk_err *err)
-	__attribute__((warn_unused_result));
+bool catalog_search(const pgpool_ref *pg, const char *db, const char *text, const char *kind, int limit,
+		    catalog_list *out, pg_error *pgerr, tusk_err *err) __attribute__((warn_unused_result));
 
 /* ---- changes: what the dialogs, the grant wizard, role and replication
  * administration build and run. Each call takes the spec the user gave
@@ -186,11 +183,11 @@ bool catalog_search(const pgpool_ref *pg, const char *db, const char *text,
  * name_too_long, unavailable...) or a connection that failed; true
  * otherwise, with out->failed and out->pe when PostgreSQL refused. ---- */
 typedef struct {
-	bool preview;     /* in: build only, run nothing */
-	str sql;          /* out: the statements as shown (a password masked) */
+	bool preview;	  /* in: build only, run nothing */
+	str sql;	  /* out: the statements as shown (a password masked) */
 	bool transaction; /* out: one transaction block (false: as they are, e.g. CREATE DATABASE) */
-	bool steps;       /* out: several steps each run its own way: no one transaction */
-	bool failed;      /* out: PostgreSQL refused; pe says why */
+	bool steps;	  /* out: several steps each run its own way: no one transaction */
+	bool failed;	  /* out: PostgreSQL refused; pe says why */
 	pg_error pe;
 } catalog_change;
 void catalog_change_free(catalog_change *c);
@@ -203,9 +200,9 @@ void catalog_change_free(catalog_change *c);
 bool catalog_create(const pgpool_ref *pg, const char *database, const char *kind, json_t *spec, catalog_change *out,
 		    tusk_err *err) __attribute__((warn_unused_result));
 bool catalog_alter(const pgpool_ref *pg, const char *path, json_t *changes, catalog_change *out, tusk_err *err)
-	__attribute__((warn_unused_result));
-bool catalog_drop(const pgpool_ref *pg, const char *path, bool cascade, bool force, catalog_change *out,
-		  tusk_err *err) __attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
+bool catalog_drop(const pgpool_ref *pg, const char *path, bool cascade, bool force, catalog_change *out, tusk_err *err)
+    __attribute__((warn_unused_result));
 
 /* ---- privileges.c ---- */
 /* The Grant Wizard: GRANT or REVOKE the privileges (words: SELECT, USAGE,
@@ -218,7 +215,7 @@ typedef struct {
 	json_t *objects, *privileges, *roles; /* lists of texts */
 } catalog_grant_spec;
 bool catalog_grant(const pgpool_ref *pg, const catalog_grant_spec *g, catalog_change *out, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* ALTER DEFAULT PRIVILEGES [FOR ROLE for_role] [IN SCHEMA schema] GRANT|REVOKE
  * ... ON object_type (tables, sequences, functions, routines, types, schemas). */
 typedef struct {
@@ -230,7 +227,7 @@ bool catalog_default_privileges_alter(const pgpool_ref *pg, const catalog_defaul
 				      tusk_err *err) __attribute__((warn_unused_result));
 /* What pg_default_acl holds in database, as a JSON array. */
 bool catalog_default_privileges(const pgpool_ref *pg, const char *database, char **json, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* The role's privileges on the object at path and where each comes from
  * (owner, superuser, directly, PUBLIC, a role it is a member of): json is
  * {role, owner, privileges: [{privilege, granted, via}]}. err no_privileges
@@ -246,7 +243,7 @@ void catalog_effective_free(catalog_effective *e);
 enum {
 	CATALOG_ERD_MAX_SCHEMAS = 100,
 	CATALOG_ERD_MAX_NAMES = 5000, /* tables named */
-	CATALOG_NAME_MAX = 63,        /* NAMEDATALEN - 1: a longer name cannot exist */
+	CATALOG_NAME_MAX = 63,	      /* NAMEDATALEN - 1: a longer name cannot exist */
 };
 /* The tables, views and foreign tables of the schemas (a JSON array of
  * names) in db, or only those named in tables (a JSON array, or NULL),
@@ -277,7 +274,7 @@ typedef struct {
  * publisher first (and dropped again when the subscription fails). */
 typedef struct {
 	const char *database, *name, *slot; /* slot NULL: the subscription's name */
-	json_t *publications;               /* names */
+	json_t *publications;		    /* names */
 	bool copy_data, enabled, create_slot;
 	catalog_source source;
 } catalog_subscription_spec;
@@ -309,23 +306,23 @@ bool catalog_replication_setup(const pgpool_ref *pg, const catalog_replication_s
  * [{schema, name, args, on_search_path}]} of the database (NULL: the
  * server's maintenance database), read on a pooled connection. */
 bool catalog_completion(const pgpool_ref *pg, const char *database, char **json, pg_error *pe, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* ---- roles.c: login and group roles ---- */
 /* A JSON array of the roles (pg_ ones too when system) with their
  * attributes, memberships, settings and comments. */
 bool catalog_roles_list(const pgpool_ref *pg, bool system, char **json, pg_error *pe, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* CREATE ROLE from {name, login, superuser..., connection_limit,
  * valid_until, password, member_of, members, config, comment,
  * security_labels}; a password goes as the verifier libpq computes and is
  * masked in out->sql. */
 bool catalog_role_create(const pgpool_ref *pg, json_t *spec, catalog_change *out, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* ALTER ROLE role with changes as above plus add_member_of,
  * remove_member_of, config_reset and a new name. */
 bool catalog_role_alter(const pgpool_ref *pg, const char *role, json_t *changes, catalog_change *out, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* DROP ROLE, after REASSIGN OWNED BY ... TO reassign_to and/or DROP OWNED
  * in every database the role has objects or privileges in (several steps). */
 bool catalog_role_drop(const pgpool_ref *pg, const char *role, const char *reassign_to, bool drop_owned,
@@ -334,17 +331,17 @@ bool catalog_role_drop(const pgpool_ref *pg, const char *role, const char *reass
 /* ---- table.c: a table's or view's own work (path: its tree path) ---- */
 /* SELECT count(*): the statement in out->sql, the count in count (out->failed: PostgreSQL refused). */
 bool catalog_count(const pgpool_ref *pg, const char *path, catalog_change *out, char *count, size_t n, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* action: truncate, truncate_cascade, truncate_restart, vacuum, vacuum_full,
  * vacuum_analyze, analyze, refresh (err invalid_field for another, or one
  * the relation's kind does not take). VACUUM and ANALYZE run outside a
  * transaction block. */
-bool catalog_maintenance(const pgpool_ref *pg, const char *path, const char *action, catalog_change *out,
-			 tusk_err *err) __attribute__((warn_unused_result));
+bool catalog_maintenance(const pgpool_ref *pg, const char *path, const char *action, catalog_change *out, tusk_err *err)
+    __attribute__((warn_unused_result));
 /* A template statement of kind select, insert, update or delete (err
  * invalid_query otherwise) over the relation's columns, appended to out. */
 bool catalog_script(const pgpool_ref *pg, const char *path, const char *kind, str *out, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* View/Edit Data: a table's or view's columns and primary key. */
 typedef struct {
@@ -393,16 +390,16 @@ typedef struct {
 void catalog_rows_free(catalog_rows *r);
 
 enum catalog_panel {
-	CATALOG_ACTIVITY,             /* pg_stat_activity */
-	CATALOG_LOCKS,                /* pg_locks with who holds or waits */
-	CATALOG_PREPARED,             /* prepared transactions */
-	CATALOG_SETTINGS,             /* pg_settings, filtered by text in name, description or category */
-	CATALOG_PROGRESS,             /* running VACUUM, ANALYZE, CREATE INDEX, CLUSTER, BASE BACKUP */
-	CATALOG_TABLE_HEALTH,         /* a database's tables: sizes, scans, dead tuples, unused indexes */
-	CATALOG_STANDBYS,             /* pg_stat_replication */
-	CATALOG_SLOTS,                /* replication slots with what they retain */
+	CATALOG_ACTIVITY,	      /* pg_stat_activity */
+	CATALOG_LOCKS,		      /* pg_locks with who holds or waits */
+	CATALOG_PREPARED,	      /* prepared transactions */
+	CATALOG_SETTINGS,	      /* pg_settings, filtered by text in name, description or category */
+	CATALOG_PROGRESS,	      /* running VACUUM, ANALYZE, CREATE INDEX, CLUSTER, BASE BACKUP */
+	CATALOG_TABLE_HEALTH,	      /* a database's tables: sizes, scans, dead tuples, unused indexes */
+	CATALOG_STANDBYS,	      /* pg_stat_replication */
+	CATALOG_SLOTS,		      /* replication slots with what they retain */
 	CATALOG_SUBSCRIPTION_WORKERS, /* pg_stat_subscription */
-	CATALOG_SERVER_INFO,          /* one row: version, uptime, recovery, the role, connections */
+	CATALOG_SERVER_INFO,	      /* one row: version, uptime, recovery, the role, connections */
 };
 /* One panel on database (NULL: the maintenance database). err code
  * permission_denied when PostgreSQL's permission check refused the role. */
@@ -411,11 +408,11 @@ bool catalog_panel(const pgpool_ref *pg, enum catalog_panel panel, const char *d
 /* The 100 costliest statements of pg_stat_statements (a database's own
  * when database is given); err extension_missing where it is not installed. */
 bool catalog_statements(const pgpool_ref *pg, const char *database, catalog_rows *out, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* pg_cancel_backend / pg_terminate_backend; err not_found for a pid that
  * is no backend, permission_denied when the role may not. */
 bool catalog_signal_backend(const pgpool_ref *pg, int pid, bool terminate, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* A server action, as pgAdmin's server menu has them: "reload_configuration"
  * (pg_reload_conf), "restore_point" (pg_create_restore_point(name)),
  * "pause_replay" and "resume_replay" (a standby's WAL replay). *sql: what
@@ -427,6 +424,6 @@ bool catalog_server_action(const pgpool_ref *pg, const char *action, const char 
 /* COMMIT PREPARED or ROLLBACK PREPARED gid in its database; err not_found,
  * permission_denied or prepared_failed with PostgreSQL's message. */
 bool catalog_finish_prepared(const pgpool_ref *pg, const char *database, const char *gid, bool commit, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 #endif

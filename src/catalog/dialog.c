@@ -165,7 +165,6 @@ void catalog_comment_owner(struct build *b, PGconn *c, const char *what, const c
 	}
 }
 
-
 static void column_list(struct build *b, PGconn *c, json_t *cols, const char *field)
 {
 	if (!json_is_array(cols) || json_array_size(cols) == 0) {
@@ -202,7 +201,8 @@ static void column_def(struct build *b, PGconn *c, json_t *col)
 		return;
 	}
 	if (identity)
-		str_appendf(&b->sql, " GENERATED %s AS IDENTITY", strcmp(identity, "always") == 0 ? "ALWAYS" : "BY DEFAULT");
+		str_appendf(&b->sql, " GENERATED %s AS IDENTITY",
+			    strcmp(identity, "always") == 0 ? "ALWAYS" : "BY DEFAULT");
 	else if (catalog_text(col, "generated"))
 		str_appendf(&b->sql, " GENERATED ALWAYS AS (%s) STORED", catalog_text(col, "generated"));
 	else if (def)
@@ -327,14 +327,16 @@ static void create_table(struct build *b, PGconn *c)
 			catalog_qualified(c, &b->sql, rs, rt);
 			str_append_char(&b->sql, ' ');
 			column_list(b, c, json_object_get(ref, "columns"), "references.columns");
-			static const char *const actions[] = {"NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT"};
+			static const char *const actions[] = {"NO ACTION", "RESTRICT", "CASCADE", "SET NULL",
+							      "SET DEFAULT"};
 			const char *del = catalog_text(col, "on_delete");
 			bool known = !del;
 			for (size_t k = 0; del && k < 5; k++)
 				known = known || strcasecmp(del, actions[k]) == 0;
 			if (!known) {
-				snprintf(b->why, sizeof(b->why), "'on_delete' must be one of NO ACTION, RESTRICT, CASCADE, "
-								 "SET NULL, SET DEFAULT");
+				snprintf(b->why, sizeof(b->why),
+					 "'on_delete' must be one of NO ACTION, RESTRICT, CASCADE, "
+					 "SET NULL, SET DEFAULT");
 				return;
 			}
 			if (del)
@@ -342,8 +344,8 @@ static void create_table(struct build *b, PGconn *c)
 			if (catalog_flag(col, "deferrable"))
 				str_append_cstr(&b->sql, " DEFERRABLE");
 		} else {
-			snprintf(b->why, sizeof(b->why), "constraint type '%s' is not primary_key, unique, check or foreign_key",
-				 type);
+			snprintf(b->why, sizeof(b->why),
+				 "constraint type '%s' is not primary_key, unique, check or foreign_key", type);
 			return;
 		}
 	}
@@ -358,13 +360,16 @@ static void table_tail(struct build *b, PGconn *c, const char *schema, const cha
 	json_t *part = json_object_get(s, "partition_by");
 	if (part) {
 		const char *strategy = catalog_need(b, part, "strategy");
-		if (strategy && strcasecmp(strategy, "range") && strcasecmp(strategy, "list") && strcasecmp(strategy, "hash")) {
+		if (strategy && strcasecmp(strategy, "range") && strcasecmp(strategy, "list") &&
+		    strcasecmp(strategy, "hash")) {
 			snprintf(b->why, sizeof(b->why), "'partition_by.strategy' is range, list or hash");
 			return;
 		}
 		if (strategy) {
 			str_appendf(&b->sql, " PARTITION BY %s ",
-				    strcasecmp(strategy, "range") == 0 ? "RANGE" : strcasecmp(strategy, "list") == 0 ? "LIST" : "HASH");
+				    strcasecmp(strategy, "range") == 0	? "RANGE"
+				    : strcasecmp(strategy, "list") == 0 ? "LIST"
+									: "HASH");
 			column_list(b, c, json_object_get(part, "columns"), "partition_by.columns");
 		}
 	}
@@ -419,7 +424,8 @@ static void create_other(struct build *b, PGconn *c)
 		catalog_opt_sql(b, s, "where", " WHERE %s");
 		str_append_char(&b->sql, ';');
 	} else if (strcmp(k, "view") == 0 || strcmp(k, "materialized_view") == 0) {
-		const char *schema = catalog_need(b, s, "schema"), *name = catalog_need(b, s, "name"), *def = catalog_need(b, s, "definition");
+		const char *schema = catalog_need(b, s, "schema"), *name = catalog_need(b, s, "name"),
+			   *def = catalog_need(b, s, "definition");
 		if (!schema || !name || !def)
 			return;
 		bool mat = strcmp(k, "materialized_view") == 0;
@@ -437,8 +443,10 @@ static void create_other(struct build *b, PGconn *c)
 			return;
 		str_append_cstr(&b->sql, "CREATE SEQUENCE ");
 		catalog_qualified(c, &b->sql, schema, name);
-		static const char *const opts[][2] = {{"increment", "INCREMENT BY"}, {"start", "START WITH"},
-						      {"minimum", "MINVALUE"},   {"maximum", "MAXVALUE"},
+		static const char *const opts[][2] = {{"increment", "INCREMENT BY"},
+						      {"start", "START WITH"},
+						      {"minimum", "MINVALUE"},
+						      {"maximum", "MAXVALUE"},
 						      {"cache", "CACHE"}};
 		for (size_t i = 0; i < 5; i++) {
 			json_t *v = json_object_get(s, opts[i][0]);
@@ -474,7 +482,7 @@ static void create_other(struct build *b, PGconn *c)
 		str_append_cstr(&b->sql, "CREATE DATABASE ");
 		catalog_ident(c, &b->sql, name);
 		static const char *const opts[][2] = {
-			{"owner", "OWNER"}, {"template", "TEMPLATE"}, {"tablespace", "TABLESPACE"}};
+		    {"owner", "OWNER"}, {"template", "TEMPLATE"}, {"tablespace", "TABLESPACE"}};
 		for (size_t i = 0; i < 3; i++)
 			if (catalog_text(s, opts[i][0])) {
 				str_appendf(&b->sql, " %s ", opts[i][1]);
@@ -588,7 +596,8 @@ static bool build_alter(void *ctx, PGconn *c, tusk_err *err)
 	struct alter *a = ctx;
 	struct build *b = &a->b;
 	json_t *s = b->spec;
-	const char *name = catalog_text(s, "name"), *owner = catalog_text(s, "owner"), *schema = catalog_text(s, "schema");
+	const char *name = catalog_text(s, "name"), *owner = catalog_text(s, "owner"),
+		   *schema = catalog_text(s, "schema");
 	json_t *comment = json_object_get(s, "comment");
 	if (comment && !json_is_string(comment) && !json_is_null(comment)) {
 		catalog_why(b, "'comment' is text or null");
@@ -600,7 +609,8 @@ static bool build_alter(void *ctx, PGconn *c, tusk_err *err)
 	if (!ok)
 		catalog_why_err(b, &why);
 	if (ok && comment) {
-		const char *text = json_is_string(comment) && *json_string_value(comment) ? json_string_value(comment) : NULL;
+		const char *text =
+		    json_is_string(comment) && *json_string_value(comment) ? json_string_value(comment) : NULL;
 		ok = alter_step(b, catalog_sql_comment(c, &a->o, text, &b->sql, &why), &why);
 	}
 	if (ok && owner)
@@ -626,7 +636,8 @@ static bool build_alter(void *ctx, PGconn *c, tusk_err *err)
 bool catalog_alter(const pgpool_ref *pg, const char *path, json_t *changes, catalog_change *out, tusk_err *err)
 {
 	pg_error pe;
-	struct alter a = {.b = {.spec = changes, .kind = "alter", .alter = true, .preview = out->preview, .in_transaction = true}};
+	struct alter a = {
+	    .b = {.spec = changes, .kind = "alter", .alter = true, .preview = out->preview, .in_transaction = true}};
 	if (!catalog_object_at(pg, path, &a.o, &pe, err))
 		return false;
 	bool ok = pgpool_with_conn(pg, a.o.db, build_alter, &a, err);
@@ -678,11 +689,12 @@ static bool run_drop_database(void *ctx, PGconn *conn, tusk_err *err)
 	/* only a role that may drop it closes Tusk's connections: anyone else is refused by
 	 * PostgreSQL anyway, and must not make other users' connections go first */
 	const char *params[1] = {d->name};
-	PGresult *may = PQexecParams(conn,
-				     "SELECT pg_catalog.pg_has_role(d.datdba, 'MEMBER') OR r.rolsuper FROM "
-				     "pg_catalog.pg_database d, pg_catalog.pg_roles r WHERE d.datname = $1 AND r.rolname = "
-				     "current_user",
-				     1, NULL, params, NULL, NULL, 0);
+	PGresult *may =
+	    PQexecParams(conn,
+			 "SELECT pg_catalog.pg_has_role(d.datdba, 'MEMBER') OR r.rolsuper FROM "
+			 "pg_catalog.pg_database d, pg_catalog.pg_roles r WHERE d.datname = $1 AND r.rolname = "
+			 "current_user",
+			 1, NULL, params, NULL, NULL, 0);
 	bool owner = PQresultStatus(may) == PGRES_TUPLES_OK && PQntuples(may) == 1 && PQgetvalue(may, 0, 0)[0] == 't';
 	PQclear(may);
 	if (owner)
@@ -716,8 +728,7 @@ static bool drop_database(const pgpool_ref *pg, const catalog_object *o, bool fo
 	return ok;
 }
 
-bool catalog_drop(const pgpool_ref *pg, const char *path, bool cascade, bool force, catalog_change *out,
-		  tusk_err *err)
+bool catalog_drop(const pgpool_ref *pg, const char *path, bool cascade, bool force, catalog_change *out, tusk_err *err)
 {
 	catalog_object o;
 	memset(&out->pe, 0, sizeof(out->pe));
@@ -740,4 +751,3 @@ bool catalog_drop(const pgpool_ref *pg, const char *path, bool cascade, bool for
 	catalog_object_free(&o);
 	return ok;
 }
-

@@ -155,7 +155,8 @@ static void create_routine(struct build *b, PGconn *c)
 	const char *what = procedure ? "PROCEDURE" : "FUNCTION";
 	str target = STR_INIT, sig = STR_INIT;
 	catalog_qualified(c, &target, schema, name);
-	str_appendf(&b->sql, "CREATE %s%s %s", catalog_flag(s, "or_replace") ? "OR REPLACE " : "", what, str_cstr(&target));
+	str_appendf(&b->sql, "CREATE %s%s %s", catalog_flag(s, "or_replace") ? "OR REPLACE " : "", what,
+		    str_cstr(&target));
 	arguments(b, c, &sig);
 	str_append(&target, sig.buf, sig.len);
 	str_free(&sig);
@@ -291,7 +292,8 @@ static void checks(struct build *b, PGconn *c, json_t *list, const char *lead)
 static void create_domain(struct build *b, PGconn *c)
 {
 	json_t *s = b->spec;
-	const char *schema = catalog_need(b, s, "schema"), *name = catalog_need(b, s, "name"), *type = catalog_need(b, s, "type");
+	const char *schema = catalog_need(b, s, "schema"), *name = catalog_need(b, s, "name"),
+		   *type = catalog_need(b, s, "type");
 	if (b->why[0])
 		return;
 	str target = STR_INIT;
@@ -324,8 +326,10 @@ static const char *const LEVELS[] = {"ROW", "STATEMENT", NULL};
 static void create_trigger(struct build *b, PGconn *c)
 {
 	json_t *s = b->spec;
-	const char *schema = catalog_need(b, s, "schema"), *table = catalog_need(b, s, "table"), *name = catalog_need(b, s, "name");
-	const char *timing = catalog_choice(b, s, "timing", TIMINGS, NULL), *level = catalog_choice(b, s, "for_each", LEVELS, "STATEMENT");
+	const char *schema = catalog_need(b, s, "schema"), *table = catalog_need(b, s, "table"),
+		   *name = catalog_need(b, s, "name");
+	const char *timing = catalog_choice(b, s, "timing", TIMINGS, NULL),
+		   *level = catalog_choice(b, s, "for_each", LEVELS, "STATEMENT");
 	const char *function = catalog_need(b, s, "function");
 	json_t *events = json_object_get(s, "events"), *columns = catalog_names(b, s, "update_columns");
 	json_t *args = json_object_get(s, "arguments");
@@ -363,7 +367,8 @@ static void create_trigger(struct build *b, PGconn *c)
 	str_appendf(&b->sql, "\n    ON %s", str_cstr(&table_sql));
 	if (constraint) {
 		if (catalog_flag(s, "deferrable"))
-			str_appendf(&b->sql, "\n    DEFERRABLE INITIALLY %s", catalog_flag(s, "initially_deferred") ? "DEFERRED" : "IMMEDIATE");
+			str_appendf(&b->sql, "\n    DEFERRABLE INITIALLY %s",
+				    catalog_flag(s, "initially_deferred") ? "DEFERRED" : "IMMEDIATE");
 		else
 			str_append_cstr(&b->sql, "\n    NOT DEFERRABLE");
 	}
@@ -428,7 +433,8 @@ static void role_list(struct build *b, PGconn *c, json_t *roles)
 static void create_policy(struct build *b, PGconn *c)
 {
 	json_t *s = b->spec;
-	const char *schema = catalog_need(b, s, "schema"), *table = catalog_need(b, s, "table"), *name = catalog_need(b, s, "name");
+	const char *schema = catalog_need(b, s, "schema"), *table = catalog_need(b, s, "table"),
+		   *name = catalog_need(b, s, "name");
 	const char *command = catalog_choice(b, s, "command", COMMANDS, "ALL");
 	const char *as = catalog_choice(b, s, "as", POLICY_AS, "PERMISSIVE");
 	json_t *roles = catalog_names(b, s, "roles");
@@ -483,9 +489,11 @@ static void create_publication(struct build *b, PGconn *c)
 		size_t k;
 		json_t *t;
 		bool newer = schemas && json_array_size(schemas);
-		json_array_foreach(tables, k, t) newer = newer || json_object_get(t, "columns") || json_object_get(t, "where");
+		json_array_foreach(tables, k, t) newer =
+		    newer || json_object_get(t, "columns") || json_object_get(t, "where");
 		if (newer) {
-			catalog_why(b, "column lists, row filters and schemas in a publication need PostgreSQL 15 or newer");
+			catalog_why(
+			    b, "column lists, row filters and schemas in a publication need PostgreSQL 15 or newer");
 			return;
 		}
 	}
@@ -605,7 +613,8 @@ void catalog_alter_code(struct build *b, PGconn *c, const char *type, const char
 		if (not_null && !json_is_boolean(not_null))
 			catalog_why(b, "'not_null' is true or false");
 		else if (not_null)
-			str_appendf(&b->sql, "ALTER DOMAIN %s %s NOT NULL;\n", ref, json_is_true(not_null) ? "SET" : "DROP");
+			str_appendf(&b->sql, "ALTER DOMAIN %s %s NOT NULL;\n", ref,
+				    json_is_true(not_null) ? "SET" : "DROP");
 		json_t *add = json_object_get(s, "add_constraints");
 		size_t i;
 		json_t *e;
@@ -644,8 +653,8 @@ void catalog_alter_code(struct build *b, PGconn *c, const char *type, const char
 		if (enabled && !json_is_boolean(enabled))
 			catalog_why(b, "'enabled' is true or false");
 		else if (enabled)
-			str_appendf(&b->sql, "ALTER TABLE %s %s TRIGGER %s;\n", on, json_is_true(enabled) ? "ENABLE" : "DISABLE",
-				    ref);
+			str_appendf(&b->sql, "ALTER TABLE %s %s TRIGGER %s;\n", on,
+				    json_is_true(enabled) ? "ENABLE" : "DISABLE", ref);
 	} else if (strcmp(type, "function") == 0 || strcmp(type, "procedure") == 0) {
 		bool procedure = strcmp(type, "procedure") == 0;
 		const char *volatility = procedure ? NULL : catalog_choice(b, s, "volatility", VOLATILITY, NULL);

@@ -23,61 +23,88 @@ enum { ERD_MAX_RELATIONS = 5000 /* relations in one answer */ };
 	"ELSE c.relname IN (SELECT pg_catalog.json_array_elements_text($2::pg_catalog.json)) END) "
 
 /* Asked for but missing, and how many relations there are. */
-static const char missing_sql[] =
-	ERD_REL_CTE
-	"SELECT 'schema', s.name FROM pg_catalog.json_array_elements_text($1::pg_catalog.json) AS s(name) "
-	"WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = s.name) "
-	"UNION ALL SELECT 'table', t.name FROM pg_catalog.json_array_elements_text($2::pg_catalog.json) AS t(name) "
-	"WHERE NOT EXISTS (SELECT FROM rel WHERE relname = t.name) "
-	"UNION ALL SELECT 'count', pg_catalog.count(*)::text FROM rel";
+static const char missing_sql[] = ERD_REL_CTE
+    "SELECT 'schema', s.name FROM pg_catalog.json_array_elements_text($1::pg_catalog.json) AS s(name) "
+    "WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = s.name) "
+    "UNION ALL SELECT 'table', t.name FROM pg_catalog.json_array_elements_text($2::pg_catalog.json) AS t(name) "
+    "WHERE NOT EXISTS (SELECT FROM rel WHERE relname = t.name) "
+    "UNION ALL SELECT 'count', pg_catalog.count(*)::text FROM rel";
 
 /* One row per column (one with null columns for a relation without any),
  * in the relations' order. The unique flag: a one-column unique index other
  * than the primary key, without a predicate. */
-static const char columns_sql[] =
-	ERD_REL_CTE
-	"SELECT r.nspname, r.relname, r.relkind, td.description, "
-	"CASE WHEN r.relkind IN ('r', 'p', 'm') AND r.reltuples >= 0 THEN r.reltuples::bigint END, "
-	"a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
-	"pg_catalog.pg_get_expr(d.adbin, d.adrelid), pg_catalog.array_position(pk.conkey, a.attnum), "
-	"EXISTS (SELECT FROM pg_catalog.pg_index i WHERE i.indrelid = r.oid AND i.indisunique AND NOT i.indisprimary "
-	"AND i.indnatts = 1 AND i.indkey[0] = a.attnum AND i.indpred IS NULL), "
-	"a.attidentity, a.attgenerated, cd.description "
-	"FROM rel r LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped "
-	"LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
-	"LEFT JOIN pg_catalog.pg_constraint pk ON pk.conrelid = r.oid AND pk.contype = 'p' "
-	/* comments joined, not through obj_description(): a function call per row costs more than the rest */
-	"LEFT JOIN pg_catalog.pg_description td ON td.objoid = r.oid "
-	"AND td.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND td.objsubid = 0 "
-	"LEFT JOIN pg_catalog.pg_description cd ON cd.objoid = r.oid "
-	"AND cd.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND cd.objsubid = a.attnum "
-	"ORDER BY r.nspname COLLATE \"C\", r.relname COLLATE \"C\", a.attnum";
-enum { C_SCHEMA, C_TABLE, C_KIND, C_COMMENT, C_ROWS, C_NAME, C_TYPE, C_NOTNULL, C_DEFAULT, C_PK, C_UNIQUE, C_IDENTITY,
-       C_GENERATED, C_COLCOMMENT };
+static const char columns_sql[] = ERD_REL_CTE
+    "SELECT r.nspname, r.relname, r.relkind, td.description, "
+    "CASE WHEN r.relkind IN ('r', 'p', 'm') AND r.reltuples >= 0 THEN r.reltuples::bigint END, "
+    "a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+    "pg_catalog.pg_get_expr(d.adbin, d.adrelid), pg_catalog.array_position(pk.conkey, a.attnum), "
+    "EXISTS (SELECT FROM pg_catalog.pg_index i WHERE i.indrelid = r.oid AND i.indisunique AND NOT i.indisprimary "
+    "AND i.indnatts = 1 AND i.indkey[0] = a.attnum AND i.indpred IS NULL), "
+    "a.attidentity, a.attgenerated, cd.description "
+    "FROM rel r LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped "
+    "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+    "LEFT JOIN pg_catalog.pg_constraint pk ON pk.conrelid = r.oid AND pk.contype = 'p' "
+    /* comments joined, not through obj_description(): a function call per row costs more than the rest */
+    "LEFT JOIN pg_catalog.pg_description td ON td.objoid = r.oid "
+    "AND td.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND td.objsubid = 0 "
+    "LEFT JOIN pg_catalog.pg_description cd ON cd.objoid = r.oid "
+    "AND cd.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND cd.objsubid = a.attnum "
+    "ORDER BY r.nspname COLLATE \"C\", r.relname COLLATE \"C\", a.attnum";
+enum {
+	C_SCHEMA,
+	C_TABLE,
+	C_KIND,
+	C_COMMENT,
+	C_ROWS,
+	C_NAME,
+	C_TYPE,
+	C_NOTNULL,
+	C_DEFAULT,
+	C_PK,
+	C_UNIQUE,
+	C_IDENTITY,
+	C_GENERATED,
+	C_COLCOMMENT
+};
 
 /* Primary keys and unique constraints of the relations, and the foreign
  * keys that start or end at one of them: one row per column pair, by
  * constraining table, kind, name. Constraints a partition inherited
  * (conparentid) are its parent's. */
-static const char keys_sql[] =
-	ERD_REL_CTE
-	"SELECT con.oid, con.contype, con.conname, sn.nspname, sc.relname, rn.nspname, rc.relname, con.confupdtype, "
-	"con.confdeltype, con.confmatchtype, con.condeferrable, con.condeferred, con.convalidated, "
-	"con.conrelid IN (SELECT oid FROM rel) AND (con.contype <> 'f' OR con.confrelid IN (SELECT oid FROM rel)), "
-	"sa.attname, ra.attname "
-	"FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class sc ON sc.oid = con.conrelid "
-	"JOIN pg_catalog.pg_namespace sn ON sn.oid = sc.relnamespace "
-	"LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid "
-	"LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "
-	"CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(con.conkey), pg_catalog.unnest(con.confkey)) "
-	"WITH ORDINALITY AS k(src, dst, i) "
-	"JOIN pg_catalog.pg_attribute sa ON sa.attrelid = con.conrelid AND sa.attnum = k.src "
-	"LEFT JOIN pg_catalog.pg_attribute ra ON ra.attrelid = con.confrelid AND ra.attnum = k.dst "
-	"WHERE con.conparentid = 0 AND con.contype IN ('p', 'u', 'f') AND (con.conrelid IN (SELECT oid FROM rel) "
-	"OR (con.contype = 'f' AND con.confrelid IN (SELECT oid FROM rel))) "
-	"ORDER BY sn.nspname COLLATE \"C\", sc.relname COLLATE \"C\", con.contype, con.conname COLLATE \"C\", con.oid, k.i";
-enum { K_OID, K_TYPE, K_NAME, K_SCHEMA, K_TABLE, K_REF_SCHEMA, K_REF_TABLE, K_ON_UPDATE, K_ON_DELETE, K_MATCH,
-       K_DEFERRABLE, K_DEFERRED, K_VALIDATED, K_INTERNAL, K_COLUMN, K_REF_COLUMN };
+static const char keys_sql[] = ERD_REL_CTE
+    "SELECT con.oid, con.contype, con.conname, sn.nspname, sc.relname, rn.nspname, rc.relname, con.confupdtype, "
+    "con.confdeltype, con.confmatchtype, con.condeferrable, con.condeferred, con.convalidated, "
+    "con.conrelid IN (SELECT oid FROM rel) AND (con.contype <> 'f' OR con.confrelid IN (SELECT oid FROM rel)), "
+    "sa.attname, ra.attname "
+    "FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class sc ON sc.oid = con.conrelid "
+    "JOIN pg_catalog.pg_namespace sn ON sn.oid = sc.relnamespace "
+    "LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid "
+    "LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "
+    "CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(con.conkey), pg_catalog.unnest(con.confkey)) "
+    "WITH ORDINALITY AS k(src, dst, i) "
+    "JOIN pg_catalog.pg_attribute sa ON sa.attrelid = con.conrelid AND sa.attnum = k.src "
+    "LEFT JOIN pg_catalog.pg_attribute ra ON ra.attrelid = con.confrelid AND ra.attnum = k.dst "
+    "WHERE con.conparentid = 0 AND con.contype IN ('p', 'u', 'f') AND (con.conrelid IN (SELECT oid FROM rel) "
+    "OR (con.contype = 'f' AND con.confrelid IN (SELECT oid FROM rel))) "
+    "ORDER BY sn.nspname COLLATE \"C\", sc.relname COLLATE \"C\", con.contype, con.conname COLLATE \"C\", con.oid, k.i";
+enum {
+	K_OID,
+	K_TYPE,
+	K_NAME,
+	K_SCHEMA,
+	K_TABLE,
+	K_REF_SCHEMA,
+	K_REF_TABLE,
+	K_ON_UPDATE,
+	K_ON_DELETE,
+	K_MATCH,
+	K_DEFERRABLE,
+	K_DEFERRED,
+	K_VALIDATED,
+	K_INTERNAL,
+	K_COLUMN,
+	K_REF_COLUMN
+};
 
 struct erd_query {
 	const char *params[2]; /* JSON arrays: schemas, tables (or NULL) */
@@ -354,9 +381,10 @@ bool catalog_erd(const pgpool_ref *pg, const char *db, const char *schemas, cons
 	} else if (missing_error(q.missing, db, err)) {
 		ok = false;
 	} else if (relation_count(q.missing) > ERD_MAX_RELATIONS) {
-		err_set(err, ERR_TOO_MANY_TABLES,
-			"These schemas hold %ld tables and views; a diagram shows at most %d: choose the tables to draw.",
-			relation_count(q.missing), ERD_MAX_RELATIONS);
+		err_set(
+		    err, ERR_TOO_MANY_TABLES,
+		    "These schemas hold %ld tables and views; a diagram shows at most %d: choose the tables to draw.",
+		    relation_count(q.missing), ERD_MAX_RELATIONS);
 		ok = false;
 	} else {
 		write_tables(w, q.columns, q.keys);

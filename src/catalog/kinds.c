@@ -5,7 +5,7 @@
 #include <string.h>
 
 static const catalog_kind *const families[] = {catalog_server_kinds, catalog_database_kinds, catalog_relation_kinds,
-						catalog_routine_kinds, catalog_type_kinds};
+					       catalog_routine_kinds, catalog_type_kinds};
 #define NFAMILIES (sizeof(families) / sizeof(*families))
 
 const catalog_kind *catalog_kind_first(void)

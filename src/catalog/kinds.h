@@ -16,12 +16,12 @@
 
 /* Where a collection hangs; decides which ancestor names its SQL takes. */
 enum catalog_level {
-	CATALOG_AT_SERVER,         /* the server's own: databases, roles, tablespaces */
-	CATALOG_AT_DATABASE,       /* no parameters */
-	CATALOG_AT_SCHEMA,         /* $1 schema */
-	CATALOG_AT_TABLE,          /* $1 schema, $2 table */
-	CATALOG_AT_DOMAIN,         /* $1 schema, $2 domain */
-	CATALOG_AT_FDW,            /* $1 wrapper */
+	CATALOG_AT_SERVER,	   /* the server's own: databases, roles, tablespaces */
+	CATALOG_AT_DATABASE,	   /* no parameters */
+	CATALOG_AT_SCHEMA,	   /* $1 schema */
+	CATALOG_AT_TABLE,	   /* $1 schema, $2 table */
+	CATALOG_AT_DOMAIN,	   /* $1 schema, $2 domain */
+	CATALOG_AT_FDW,		   /* $1 wrapper */
 	CATALOG_AT_FOREIGN_SERVER, /* $1 wrapper, $2 server */
 };
 
@@ -43,27 +43,27 @@ typedef struct {
 	const char *collection, *label; /* path segment ("tables") and what the tree shows ("Tables") */
 	enum catalog_level level;
 	const char *sql;
-	const char *order;   /* display order over x; NULL: x.name */
-	const char *catalog; /* the members' catalog, joined as o on x.oid for the grid; NULL: none */
+	const char *order;	       /* display order over x; NULL: x.name */
+	const char *catalog;	       /* the members' catalog, joined as o on x.oid for the grid; NULL: none */
 	const catalog_column *columns; /* the grid's columns after the name, NULL-terminated */
-	const char *icon;    /* the collection's own icon; NULL: the members' */
-	bool restricted;     /* takes the server entry's database restriction as $1 */
+	const char *icon;	       /* the collection's own icon; NULL: the members' */
+	bool restricted;	       /* takes the server entry's database restriction as $1 */
 } catalog_listing;
 
 /* How statements name an object of a kind (catalog_object's parts). */
 enum catalog_form {
-	NAMED,             /* its names joined by dots: "schema.name", or "name" */
-	ROUTINE,           /* schema.name(argument types) */
-	AGGREGATE,         /* schema.name(argument types), or (*) without any */
-	OPERATOR,          /* schema.op (left, right), NONE for a missing side */
-	CAST,              /* (source AS target) */
-	USER_MAPPING,      /* FOR user SERVER server */
-	COLUMN,            /* a table's: schema, table, column */
+	NAMED,		   /* its names joined by dots: "schema.name", or "name" */
+	ROUTINE,	   /* schema.name(argument types) */
+	AGGREGATE,	   /* schema.name(argument types), or (*) without any */
+	OPERATOR,	   /* schema.op (left, right), NONE for a missing side */
+	CAST,		   /* (source AS target) */
+	USER_MAPPING,	   /* FOR user SERVER server */
+	COLUMN,		   /* a table's: schema, table, column */
 	TABLE_CONSTRAINT,  /* a table's: schema, table, constraint */
 	DOMAIN_CONSTRAINT, /* names: the domain's schema and name; args: the constraint */
-	ON_TABLE,          /* a trigger, policy or rule: name ON schema.table */
-	USING_METHOD,      /* an operator class or family: schema.name USING method (names: method, schema, name) */
-	TRANSFORM,         /* FOR type LANGUAGE language */
+	ON_TABLE,	   /* a trigger, policy or rule: name ON schema.table */
+	USING_METHOD,	   /* an operator class or family: schema.name USING method (names: method, schema, name) */
+	TRANSFORM,	   /* FOR type LANGUAGE language */
 };
 
 /* What PostgreSQL lets one do to a kind, by statement. */
@@ -83,18 +83,18 @@ enum {
 typedef struct catalog_kind {
 	const char *kind; /* the tree's name for a member: "table", "column" */
 	const char *icon;
-	const catalog_listing *list;  /* where members are listed */
-	const catalog_listing *also;  /* listed a second way too (a table among its parent's partitions) */
-	const char *const *children;  /* collections under a member, NULL-terminated; NULL: none */
+	const catalog_listing *list; /* where members are listed */
+	const catalog_listing *also; /* listed a second way too (a table among its parent's partitions) */
+	const char *const *children; /* collections under a member, NULL-terminated; NULL: none */
 	/* one member, named by $1..$nparams */
 	int nparams;
 	const char *identity_sql; /* (classid, objid) */
-	const char *props_sql;    /* one row: its properties, in display order */
-	const char *stats_sql;    /* one row of statistics, or NULL */
-	const char *const *ddl;   /* the statements that recreate it, each query yielding some; NULL: none yet */
+	const char *props_sql;	  /* one row: its properties, in display order */
+	const char *stats_sql;	  /* one row of statistics, or NULL */
+	const char *const *ddl;	  /* the statements that recreate it, each query yielding some; NULL: none yet */
 	const char *(*ddl_more)(int server_version); /* a query after those on this version, or NULL */
 	/* search: (schema, name, part, label) of the objects whose name matches $1 */
-	int search_rank;           /* the order kinds are searched in; 0: not searched */
+	int search_rank; /* the order kinds are searched in; 0: not searched */
 	const char *search_sql;
 	const char *search_parent; /* a part of a table: the collection its table is in */
 	/* the statements Tusk writes about one (statement.c) */
@@ -110,12 +110,18 @@ typedef struct catalog_kind {
 
 /* A listing and a row as the families write them: positional, in the
  * fields' order (a macro call keeps each on a few lines). */
-#define LISTING(...) {__VA_ARGS__}
-#define KIND(...) {__VA_ARGS__}
+#define LISTING(...)                                                                                                   \
+	{                                                                                                              \
+		__VA_ARGS__                                                                                            \
+	}
+#define KIND(...)                                                                                                      \
+	{                                                                                                              \
+		__VA_ARGS__                                                                                            \
+	}
 
 /* The families' rows, each ending with a row without a kind (kinds_*.c). */
 extern const catalog_kind catalog_server_kinds[], catalog_database_kinds[], catalog_relation_kinds[],
-	catalog_routine_kinds[], catalog_type_kinds[];
+    catalog_routine_kinds[], catalog_type_kinds[];
 
 /* Every kind, family by family: for (k = catalog_kind_first(); k; k = catalog_kind_next(k)). */
 const catalog_kind *catalog_kind_first(void);
@@ -132,22 +138,22 @@ int catalog_level_params(enum catalog_level level);
 /* ---- the SQL building blocks the families share ---- */
 
 #define REL(kinds)                                                                                                     \
-	"(SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "            \
+	"(SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "           \
 	"WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN (" kinds "))"
 
 #define PROC                                                                                                           \
-	"(SELECT p.oid FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "             \
+	"(SELECT p.oid FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "            \
 	"WHERE n.nspname = $1 AND p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')' = $2)"
 
 #define TYPE                                                                                                           \
-	"(SELECT t.oid FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "             \
+	"(SELECT t.oid FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "            \
 	"WHERE n.nspname = $1 AND t.typname = $2)"
 
 #define TBL REL("'r', 'p'")
 
 #define COLL                                                                                                           \
-	"(SELECT o.oid FROM pg_catalog.pg_collation o JOIN pg_catalog.pg_namespace n ON n.oid = o.collnamespace "       \
-	"WHERE n.nspname = $1 AND o.collname = $2 AND o.collencoding IN (-1, "                                          \
+	"(SELECT o.oid FROM pg_catalog.pg_collation o JOIN pg_catalog.pg_namespace n ON n.oid = o.collnamespace "      \
+	"WHERE n.nspname = $1 AND o.collname = $2 AND o.collencoding IN (-1, "                                         \
 	"pg_catalog.pg_char_to_encoding(pg_catalog.getdatabaseencoding())))"
 
 /* An operator o as the tree names it, "name(left, right)" with NONE for a
@@ -158,44 +164,48 @@ int catalog_level_params(enum catalog_level level);
 #define OPER_NAME(sep) "o.oprname || '" sep "(' || " OPER_SIDE("oprleft") " || ', ' || " OPER_SIDE("oprright") " || ')'"
 
 #define OPER                                                                                                           \
-	"(SELECT o.oid FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace "         \
+	"(SELECT o.oid FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace "        \
 	"WHERE n.nspname = $1 AND " OPER_NAME("") " = $2)"
 
 #define FTS(table, prefix)                                                                                             \
-	"(SELECT o.oid FROM pg_catalog." table " o JOIN pg_catalog.pg_namespace n ON n.oid = o." prefix "namespace "    \
+	"(SELECT o.oid FROM pg_catalog." table " o JOIN pg_catalog.pg_namespace n ON n.oid = o." prefix "namespace "   \
 	"WHERE n.nspname = $1 AND o." prefix "name = $2)"
 
 #define CAST_OID                                                                                                       \
-	"(SELECT o.oid FROM pg_catalog.pg_cast o WHERE pg_catalog.format_type(o.castsource, NULL) || '->' || "          \
+	"(SELECT o.oid FROM pg_catalog.pg_cast o WHERE pg_catalog.format_type(o.castsource, NULL) || '->' || "         \
 	"pg_catalog.format_type(o.casttarget, NULL) = $1)"
 
 #define SRV                                                                                                            \
-	"(SELECT s.oid FROM pg_catalog.pg_foreign_server s JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid = "       \
+	"(SELECT s.oid FROM pg_catalog.pg_foreign_server s JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid = "      \
 	"s.srvfdw WHERE w.fdwname = $1 AND s.srvname = $2)"
 
 /* Objects of catalog CLASS that belong to an extension: their 'e' rows in
  * pg_depend reference it, which pg_depend_reference_index finds without
  * reading the whole of pg_depend. */
-#define EXTENSION_MEMBER(col, class)                                                                                   \
-	col " IN (SELECT d.objid FROM pg_catalog.pg_depend d WHERE d.refclassid = 'pg_catalog.pg_extension'::regclass "\
-	"AND d.classid = 'pg_catalog." class "'::regclass AND d.deptype = 'e')"
+#define EXTENSION_MEMBER(col, class)                                                                                    \
+	col " IN (SELECT d.objid FROM pg_catalog.pg_depend d WHERE d.refclassid = 'pg_catalog.pg_extension'::regclass " \
+	    "AND d.classid = 'pg_catalog." class "'::regclass AND d.deptype = 'e')"
 
 /* Relations of a schema by relkind; extension members count as system. */
 #define REL_LIST(kinds, extra)                                                                                         \
-	"SELECT c.relname, c.relname, " EXTENSION_MEMBER("c.oid", "pg_class") ", c.oid "                               \
-	"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "                         \
-	"WHERE n.nspname = $1 AND c.relkind IN (" kinds ")" extra
+	"SELECT c.relname, c.relname, " EXTENSION_MEMBER(                                                              \
+	    "c.oid",                                                                                                   \
+	    "pg_class") ", c.oid "                                                                                     \
+			"FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "         \
+			"WHERE n.nspname = $1 AND c.relkind IN (" kinds ")" extra
 
 #define PROC_LIST(cond)                                                                                                \
 	"SELECT p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', "                     \
 	"p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', "                            \
-	"(" EXTENSION_MEMBER("p.oid", "pg_proc") " OR p.oid IN (SELECT d.objid FROM pg_catalog.pg_depend d "           \
-	"WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.deptype = 'i')), p.oid "                               \
-	"FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "                          \
-	"WHERE n.nspname = $1 AND " cond
+	"(" EXTENSION_MEMBER(                                                                                          \
+	    "p.oid", "pg_proc") " OR p.oid IN (SELECT d.objid FROM pg_catalog.pg_depend d "                            \
+				"WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.deptype = 'i')), p.oid "       \
+				"FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "  \
+				"WHERE n.nspname = $1 AND " cond
 
 #define SCHEMA_OBJ(table, namecol, nscol, extra)                                                                       \
-	"SELECT o." namecol ", o." namecol ", false, o.oid FROM pg_catalog." table " o JOIN pg_catalog.pg_namespace n "\
+	"SELECT o." namecol ", o." namecol ", false, o.oid FROM pg_catalog." table                                     \
+	" o JOIN pg_catalog.pg_namespace n "                                                                           \
 	"ON n.oid = o." nscol " WHERE n.nspname = $1" extra
 
 #define TABLE_OID                                                                                                      \
@@ -207,27 +217,42 @@ int catalog_level_params(enum catalog_level level);
 
 #define NO_COLUMNS ((const catalog_column[]){{NULL, NULL}})
 
-#define OWNER(col) {"owner", "pg_catalog.pg_get_userbyid(o." col ")"}
+#define OWNER(col)                                                                                                     \
+	{                                                                                                              \
+		"owner", "pg_catalog.pg_get_userbyid(o." col ")"                                                       \
+	}
 
-#define COMMENT(catalog) {"comment", "pg_catalog.obj_description(x.oid, '" catalog "')"}
+#define COMMENT(catalog)                                                                                               \
+	{                                                                                                              \
+		"comment", "pg_catalog.obj_description(x.oid, '" catalog "')"                                          \
+	}
 
 #define OWNED(catalog, col) COLUMNS(OWNER(col), COMMENT(catalog))
 
 /* Never-analyzed tables have reltuples -1 (0 before PostgreSQL 14): unknown, not empty. */
-#define ESTIMATED_ROWS {"estimated_rows", "CASE WHEN o.reltuples < 0 THEN NULL ELSE o.reltuples::int8 END"}
+#define ESTIMATED_ROWS                                                                                                 \
+	{                                                                                                              \
+		"estimated_rows", "CASE WHEN o.reltuples < 0 THEN NULL ELSE o.reltuples::int8 END"                     \
+	}
 
-#define TOTAL_SIZE {"size", "pg_catalog.pg_total_relation_size(x.oid)"}
+#define TOTAL_SIZE                                                                                                     \
+	{                                                                                                              \
+		"size", "pg_catalog.pg_total_relation_size(x.oid)"                                                     \
+	}
 
-#define LANGUAGE {"language", "(SELECT l.lanname FROM pg_catalog.pg_language l WHERE l.oid = o.prolang)"}
+#define LANGUAGE                                                                                                       \
+	{                                                                                                              \
+		"language", "(SELECT l.lanname FROM pg_catalog.pg_language l WHERE l.oid = o.prolang)"                 \
+	}
 
 #define REL_COLUMNS COLUMNS(OWNER("relowner"), ESTIMATED_ROWS, TOTAL_SIZE, COMMENT("pg_class"))
 
 #define REL_PROPS(kinds)                                                                                               \
-	"SELECT c.relname AS name, n.nspname AS schema, pg_catalog.pg_get_userbyid(c.relowner) AS owner, "              \
-	"c.oid::text AS oid, c.relacl::text AS privileges, pg_catalog.obj_description(c.oid, 'pg_class') AS comment, "  \
-	"array_to_string(c.reloptions, ', ') AS options, COALESCE((SELECT spcname FROM pg_catalog.pg_tablespace "       \
-	"WHERE oid = c.reltablespace), 'pg_default') AS tablespace, CASE c.relpersistence WHEN 'u' THEN 'unlogged' "    \
-	"WHEN 't' THEN 'temporary' ELSE 'permanent' END AS persistence, c.reltuples::bigint AS estimated_rows, "      \
+	"SELECT c.relname AS name, n.nspname AS schema, pg_catalog.pg_get_userbyid(c.relowner) AS owner, "             \
+	"c.oid::text AS oid, c.relacl::text AS privileges, pg_catalog.obj_description(c.oid, 'pg_class') AS comment, " \
+	"array_to_string(c.reloptions, ', ') AS options, COALESCE((SELECT spcname FROM pg_catalog.pg_tablespace "      \
+	"WHERE oid = c.reltablespace), 'pg_default') AS tablespace, CASE c.relpersistence WHEN 'u' THEN 'unlogged' "   \
+	"WHEN 't' THEN 'temporary' ELSE 'permanent' END AS persistence, c.reltuples::bigint AS estimated_rows, "       \
 	"pg_catalog.pg_size_pretty(pg_catalog.pg_total_relation_size(c.oid)) AS total_size, "                          \
 	"pg_catalog.pg_size_pretty(pg_catalog.pg_relation_size(c.oid)) AS data_size, "                                 \
 	"pg_catalog.pg_size_pretty(pg_catalog.pg_indexes_size(c.oid)) AS indexes_size"
@@ -235,7 +260,7 @@ int catalog_level_params(enum catalog_level level);
 /* owner, comment and privileges of any pg_class relation; %s is the object word */
 #define REL_OWNER(word)                                                                                                \
 	"SELECT format('ALTER " word " %I.%I OWNER TO %I;', n.nspname, c.relname, "                                    \
-	"pg_catalog.pg_get_userbyid(c.relowner)) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "            \
+	"pg_catalog.pg_get_userbyid(c.relowner)) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "           \
 	"ON n.oid = c.relnamespace WHERE c.oid = " REL("'r', 'p', 'v', 'm', 'S', 'f'")
 
 #define REL_COMMENT(word)                                                                                              \
@@ -243,34 +268,35 @@ int catalog_level_params(enum catalog_level level);
 	"pg_catalog.obj_description(" REL("'r', 'p', 'v', 'm', 'S', 'f'") ", 'pg_class') d WHERE d IS NOT NULL"
 
 #define REL_GRANTS(word)                                                                                               \
-	GRANTS("'" word "'", "CASE WHEN o.relkind = 'S' THEN 's' ELSE 'r' END", QNAME,                                         \
+	GRANTS("'" word "'", "CASE WHEN o.relkind = 'S' THEN 's' ELSE 'r' END", QNAME,                                 \
 	       "pg_catalog.pg_class o WHERE o.oid = " REL("'r', 'p', 'v', 'm', 'S', 'f'"), "relacl", "relowner",       \
 	       "pg_class")
 
 /* Sequences a table owns through a serial column (not identity columns). */
-#define OWNED_SEQ                                                                                                      \
-	" FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S' "               \
+#define OWNED_SEQ                                                                                                         \
+	" FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S' "                 \
 	"JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace JOIN pg_catalog.pg_sequence q ON q.seqrelid = s.oid " \
-	"JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "                        \
-	"WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass "         \
+	"JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "                         \
+	"WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass "           \
 	"AND d.deptype = 'a' AND d.refobjid = " TBL
 
 /* the owner and comment of an object that is not a relation; WHAT names it in SQL */
-#define OBJ_OWNER(word, what, from, ownercol)                                                                       \
-	"SELECT format('ALTER " word " %s OWNER TO %I;', " what ", pg_catalog.pg_get_userbyid(o." ownercol ")) FROM " from
+#define OBJ_OWNER(word, what, from, ownercol)                                                                          \
+	"SELECT format('ALTER " word " %s OWNER TO %I;', " what ", pg_catalog.pg_get_userbyid(o." ownercol             \
+	")) FROM " from
 
-#define OBJ_COMMENT(word, what, from, catalog)                                                                      \
-	"SELECT format('COMMENT ON " word " %s IS %L;', " what ", pg_catalog.obj_description(o.oid, '" catalog "')) "   \
+#define OBJ_COMMENT(word, what, from, catalog)                                                                         \
+	"SELECT format('COMMENT ON " word " %s IS %L;', " what ", pg_catalog.obj_description(o.oid, '" catalog "')) "  \
 	"FROM " from " AND pg_catalog.obj_description(o.oid, '" catalog "') IS NOT NULL"
 
 /* OPTIONS (...) of an options array, or NULL when it has none */
 #define OPTS(col)                                                                                                      \
-	"(SELECT ' OPTIONS (' || string_agg(format('%I %L', x.option_name, x.option_value), ', ') || ')' FROM "         \
+	"(SELECT ' OPTIONS (' || string_agg(format('%I %L', x.option_name, x.option_value), ', ') || ')' FROM "        \
 	"pg_catalog.pg_options_to_table(" col ") x)"
 
 /* an operator as OPERATOR(schema.op), for COMMUTATOR, NEGATOR and SORTOP */
 #define OPREF(oid)                                                                                                     \
-	"(SELECT format('OPERATOR(%I.%s)', rn.nspname, r.oprname) FROM pg_catalog.pg_operator r JOIN "                  \
+	"(SELECT format('OPERATOR(%I.%s)', rn.nspname, r.oprname) FROM pg_catalog.pg_operator r JOIN "                 \
 	"pg_catalog.pg_namespace rn ON rn.oid = r.oprnamespace WHERE r.oid = " oid ")"
 
 /* a function reference, NULL for none */
@@ -287,7 +313,7 @@ int catalog_level_params(enum catalog_level level);
 #define OPER_FROM "pg_catalog.pg_operator o WHERE o.oid = " OPER
 
 #define OPER_WHAT                                                                                                      \
-	"format('%I.%s (%s, %s)', $1, o.oprname, CASE WHEN o.oprleft = 0 THEN 'NONE' ELSE "                             \
+	"format('%I.%s (%s, %s)', $1, o.oprname, CASE WHEN o.oprleft = 0 THEN 'NONE' ELSE "                            \
 	"pg_catalog.format_type(o.oprleft, NULL) END, pg_catalog.format_type(o.oprright, NULL))"
 
 #define FTS_FROM(table, prefix) "pg_catalog." table " o WHERE o.oid = " FTS(table, prefix)
@@ -305,30 +331,30 @@ int catalog_level_params(enum catalog_level level);
  * catalog row o ("pg_catalog.pg_proc o WHERE ..."), CATALOG its catalog. A
  * NULL acl is the default: nothing to write. */
 #define GRANTS(word, type, what, from, aclcol, ownercol, catalog)                                                      \
-	"SELECT CASE WHEN d.add THEN format('GRANT %s ON %s TO %s%s;', d.privilege_type, g.what, d.who, "               \
-	"CASE WHEN d.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END) ELSE format('REVOKE %s ON %s FROM %s;', "      \
+	"SELECT CASE WHEN d.add THEN format('GRANT %s ON %s TO %s%s;', d.privilege_type, g.what, d.who, "              \
+	"CASE WHEN d.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END) ELSE format('REVOKE %s ON %s FROM %s;', "     \
 	"d.privilege_type, g.what, d.who) END FROM (SELECT o.oid, o." aclcol " AS acl, " word " || ' ' || " what       \
-	" AS what, COALESCE((SELECT i.initprivs FROM pg_catalog.pg_init_privs i WHERE i.objoid = o.oid AND "            \
-	"i.classoid = 'pg_catalog." catalog "'::pg_catalog.regclass AND i.objsubid = 0), pg_catalog.acldefault((" type  \
-	")::\"char\", o." ownercol ")) AS start FROM " from ") g CROSS JOIN LATERAL (" ACL_CHANGES("g.start", "g.acl")   \
-	") d WHERE g.acl IS NOT NULL ORDER BY d.add, d.grantee, d.privilege_type"
+	" AS what, COALESCE((SELECT i.initprivs FROM pg_catalog.pg_init_privs i WHERE i.objoid = o.oid AND "           \
+	"i.classoid = 'pg_catalog." catalog "'::pg_catalog.regclass AND i.objsubid = 0), pg_catalog.acldefault((" type \
+	")::\"char\", o." ownercol ")) AS start FROM " from ") g CROSS JOIN LATERAL (" ACL_CHANGES(                    \
+	    "g.start", "g.acl") ") d WHERE g.acl IS NOT NULL ORDER BY d.add, d.grantee, d.privilege_type"
 
 /* (add, grantee, who, privilege_type, is_grantable): the privileges of acl
  * START missing from acl HAVE (add false), then those HAVE has beyond it
  * (add true); who is the grantee as SQL (PUBLIC or a quoted role). */
-#define ACL_CHANGES(start, have)                                                                                       \
-	"SELECT x.add, x.grantee, CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE "                                          \
-	"pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(x.grantee)) END AS who, x.privilege_type, x.is_grantable "  \
-	"FROM (SELECT false AS add, s.grantee, s.privilege_type, false AS is_grantable FROM pg_catalog.aclexplode("     \
-	start ") s WHERE NOT EXISTS (SELECT FROM pg_catalog.aclexplode(" have ") h WHERE h.grantee = s.grantee AND "  \
-	"h.privilege_type = s.privilege_type) UNION ALL SELECT true, h.grantee, h.privilege_type, h.is_grantable FROM " \
-	"pg_catalog.aclexplode(" have ") h WHERE NOT EXISTS (SELECT FROM pg_catalog.aclexplode(" start ") s WHERE "     \
+#define ACL_CHANGES(start, have)                                                                                          \
+	"SELECT x.add, x.grantee, CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE "                                            \
+	"pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(x.grantee)) END AS who, x.privilege_type, x.is_grantable "     \
+	"FROM (SELECT false AS add, s.grantee, s.privilege_type, false AS is_grantable FROM pg_catalog.aclexplode(" start \
+	") s WHERE NOT EXISTS (SELECT FROM pg_catalog.aclexplode(" have ") h WHERE h.grantee = s.grantee AND "            \
+	"h.privilege_type = s.privilege_type) UNION ALL SELECT true, h.grantee, h.privilege_type, h.is_grantable FROM "   \
+	"pg_catalog.aclexplode(" have ") h WHERE NOT EXISTS (SELECT FROM pg_catalog.aclexplode(" start ") s WHERE "       \
 	"s.grantee = h.grantee AND s.privilege_type = h.privilege_type AND s.is_grantable = h.is_grantable)) x"
 
 /* the extension an object belongs to, for objects an extension creates */
 #define EXT_OF(catalog)                                                                                                \
 	"(SELECT x.extname FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_extension x ON x.oid = dep.refobjid "      \
-	"WHERE dep.classid = '" catalog "'::pg_catalog.regclass AND dep.objid = o.oid AND dep.refclassid = "            \
+	"WHERE dep.classid = '" catalog "'::pg_catalog.regclass AND dep.objid = o.oid AND dep.refclassid = "           \
 	"'pg_catalog.pg_extension'::pg_catalog.regclass AND dep.deptype = 'e')"
 
 #define NOT_EXT(catalog) " AND " EXT_OF(catalog) " IS NULL"
@@ -354,7 +380,7 @@ int catalog_level_params(enum catalog_level level);
 #define PUB_FROM "pg_catalog.pg_publication o WHERE o.pubname = $1"
 
 #define SUB_FROM                                                                                                       \
-	"pg_catalog.pg_subscription o WHERE o.subname = $1 AND o.subdbid = (SELECT oid FROM pg_catalog.pg_database "    \
+	"pg_catalog.pg_subscription o WHERE o.subname = $1 AND o.subdbid = (SELECT oid FROM pg_catalog.pg_database "   \
 	"WHERE datname = pg_catalog.current_database())"
 
 #endif

@@ -11,88 +11,87 @@
 #define UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 static const char *const panels[] = {
-	[CATALOG_ACTIVITY] =
-		"SELECT a.pid, a.usename AS user, a.datname AS database, a.application_name AS application, "
-		"host(a.client_addr) AS client, a.state, a.wait_event_type, a.wait_event, a.backend_type, "
-		UTC("a.backend_start") " AS backend_start, " UTC("a.xact_start") " AS transaction_start, "
-		UTC("a.query_start") " AS query_start, "
-		"round(extract(epoch FROM now() - a.query_start)::numeric, 3) AS query_seconds, "
-		"round(extract(epoch FROM now() - a.xact_start)::numeric, 3) AS transaction_seconds, a.query, "
-		"array_to_string(pg_catalog.pg_blocking_pids(a.pid), ',') AS blocked_by, "
-		"a.pid = pg_catalog.pg_backend_pid() AS is_tusk "
-		"FROM pg_catalog.pg_stat_activity a ORDER BY a.backend_type <> 'client backend', a.pid",
-	[CATALOG_LOCKS] =
-		"SELECT l.pid, l.locktype, l.mode, l.granted, d.datname AS database, "
-		"CASE WHEN l.relation IS NOT NULL THEN l.relation::regclass::text END AS relation, l.page, l.tuple, "
-		"l.virtualxid, l.transactionid::text AS transaction_id, a.usename AS user, a.application_name AS "
-		"application, a.state, a.query, " UTC("(to_jsonb(l) ->> 'waitstart')::timestamptz")
-		" AS waiting_since FROM pg_catalog.pg_locks l LEFT JOIN "
-		"pg_catalog.pg_database d ON d.oid = l.database LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
-		"WHERE l.pid IS DISTINCT FROM pg_catalog.pg_backend_pid() ORDER BY l.granted, l.pid",
-	[CATALOG_PREPARED] = "SELECT gid, transaction::text AS transaction, owner, database, " UTC("prepared")
-			     " AS prepared FROM pg_catalog.pg_prepared_xacts ORDER BY prepared",
-	[CATALOG_SETTINGS] =
-		"SELECT name, setting, unit, category, short_desc AS description, context, vartype AS type, source, "
-		"boot_val AS default_value, reset_val, pending_restart, setting IS DISTINCT FROM boot_val AS changed, "
-		"sourcefile, sourceline::text, enumvals::text AS allowed_values, min_val, max_val "
-		"FROM pg_catalog.pg_settings WHERE $1::text IS NULL OR name ILIKE '%' || $1 || '%' OR "
-		"short_desc ILIKE '%' || $1 || '%' OR category ILIKE '%' || $1 || '%' ORDER BY category, name",
-	/* one row per running command, with a percentage where PostgreSQL gives totals */
-	[CATALOG_PROGRESS] =
-		"SELECT 'VACUUM' AS command, p.pid, p.datname AS database, p.relid::regclass::text AS relation, p.phase, "
-		"round(100.0 * p.heap_blks_scanned / NULLIF(p.heap_blks_total, 0), 1)::text AS percent "
-		"FROM pg_catalog.pg_stat_progress_vacuum p "
-		"UNION ALL SELECT 'ANALYZE', p.pid, p.datname, p.relid::regclass::text, p.phase, "
-		"round(100.0 * p.sample_blks_scanned / NULLIF(p.sample_blks_total, 0), 1)::text "
-		"FROM pg_catalog.pg_stat_progress_analyze p "
-		"UNION ALL SELECT p.command, p.pid, p.datname, p.relid::regclass::text, p.phase, "
-		"round(100.0 * p.blocks_done / NULLIF(p.blocks_total, 0), 1)::text "
-		"FROM pg_catalog.pg_stat_progress_create_index p "
-		"UNION ALL SELECT p.command, p.pid, p.datname, p.relid::regclass::text, p.phase, "
-		"round(100.0 * p.heap_blks_scanned / NULLIF(p.heap_blks_total, 0), 1)::text "
-		"FROM pg_catalog.pg_stat_progress_cluster p "
-		"UNION ALL SELECT 'BASE BACKUP', p.pid, NULL, NULL, p.phase, "
-		"round(100.0 * p.backup_streamed / NULLIF(p.backup_total, 0), 1)::text "
-		"FROM pg_catalog.pg_stat_progress_basebackup p ORDER BY 2",
-	[CATALOG_TABLE_HEALTH] =
-		"SELECT s.schemaname AS schema, s.relname AS table, pg_catalog.pg_total_relation_size(s.relid) AS "
-		"total_bytes, pg_catalog.pg_relation_size(s.relid) AS table_bytes, pg_catalog.pg_indexes_size(s.relid) "
-		"AS index_bytes, s.seq_scan, s.idx_scan, s.n_live_tup AS live_tuples, s.n_dead_tup AS dead_tuples, "
-		"round(100.0 * s.n_dead_tup / NULLIF(s.n_live_tup + s.n_dead_tup, 0), 1) AS dead_percent, "
-		UTC("greatest(s.last_vacuum, s.last_autovacuum)") " AS last_vacuum, "
-		UTC("greatest(s.last_analyze, s.last_autoanalyze)") " AS last_analyze, round(100.0 * io.heap_blks_hit / "
-		"NULLIF(io.heap_blks_hit + io.heap_blks_read, 0), 1) AS cache_hit_percent, (SELECT "
-		"string_agg(ui.indexrelname, ', ') FROM pg_catalog.pg_stat_user_indexes ui JOIN pg_catalog.pg_index i ON "
-		"i.indexrelid = ui.indexrelid WHERE ui.relid = s.relid AND ui.idx_scan = 0 AND NOT i.indisunique) AS "
-		"unused_indexes FROM pg_catalog.pg_stat_user_tables s JOIN pg_catalog.pg_statio_user_tables io ON "
-		"io.relid = s.relid ORDER BY total_bytes DESC",
-	[CATALOG_STANDBYS] =
-		"SELECT pid, usename AS user, application_name AS application, host(client_addr) AS client, state, "
-		"sync_state, sent_lsn::text, write_lsn::text, flush_lsn::text, replay_lsn::text, "
-		"extract(epoch FROM write_lag)::text AS write_lag_seconds, extract(epoch FROM flush_lag)::text AS "
-		"flush_lag_seconds, extract(epoch FROM replay_lag)::text AS replay_lag_seconds, "
-		"pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), replay_lsn)::bigint::text AS "
-		"replay_lag_bytes FROM pg_catalog.pg_stat_replication ORDER BY application_name",
-	[CATALOG_SLOTS] =
-		"SELECT slot_name, plugin, slot_type, database, active, active_pid::text, restart_lsn::text, "
-		"confirmed_flush_lsn::text, wal_status, CASE WHEN restart_lsn IS NOT NULL AND NOT "
-		"pg_catalog.pg_is_in_recovery() THEN pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), "
-		"restart_lsn)::bigint::text END AS retained_bytes FROM pg_catalog.pg_replication_slots ORDER BY 1",
-	[CATALOG_SUBSCRIPTION_WORKERS] =
-		"SELECT subname AS name, pid::text, relid::regclass::text AS relation, received_lsn::text, "
-		UTC("last_msg_receipt_time") " AS last_message, "
-		"latest_end_lsn::text FROM pg_catalog.pg_stat_subscription ORDER BY 1",
-	/* what a server node shows when selected, as pgAdmin's server properties do */
-	[CATALOG_SERVER_INFO] =
-		"SELECT pg_catalog.version() AS version, pg_catalog.current_setting('server_version') AS "
-		"server_version, " UTC("pg_catalog.pg_postmaster_start_time()") " AS started, "
-		"date_trunc('second', now() - pg_catalog.pg_postmaster_start_time())::text AS uptime, "
-		"pg_catalog.pg_is_in_recovery() AS in_recovery, current_user AS connected_as, r.rolsuper AS superuser, "
-		"pg_catalog.current_setting('server_encoding') AS encoding, pg_catalog.current_setting('TimeZone') AS "
-		"timezone, pg_catalog.current_setting('max_connections') AS max_connections, (SELECT count(*) FROM "
-		"pg_catalog.pg_stat_activity WHERE backend_type = 'client backend') AS connections, (SELECT count(*) FROM "
-		"pg_catalog.pg_database WHERE NOT datistemplate) AS databases FROM pg_catalog.pg_roles r WHERE r.rolname = "
-		"current_user",
+    [CATALOG_ACTIVITY] =
+	"SELECT a.pid, a.usename AS user, a.datname AS database, a.application_name AS application, "
+	"host(a.client_addr) AS client, a.state, a.wait_event_type, a.wait_event, a.backend_type, " UTC("a.backend_start") " AS backend_start, " UTC(
+	    "a.xact_start") " AS transaction_start, " UTC("a.query_start") " AS query_start, "
+									   "round(extract(epoch FROM now() - a.query_start)::numeric, 3) AS query_seconds, "
+									   "round(extract(epoch FROM now() - a.xact_start)::numeric, 3) AS transaction_seconds, a.query, "
+									   "array_to_string(pg_catalog.pg_blocking_pids(a.pid), ',') AS blocked_by, "
+									   "a.pid = pg_catalog.pg_backend_pid() AS is_tusk "
+									   "FROM pg_catalog.pg_stat_activity a ORDER BY a.backend_type <> 'client backend', a.pid",
+    [CATALOG_LOCKS] =
+	"SELECT l.pid, l.locktype, l.mode, l.granted, d.datname AS database, "
+	"CASE WHEN l.relation IS NOT NULL THEN l.relation::regclass::text END AS relation, l.page, l.tuple, "
+	"l.virtualxid, l.transactionid::text AS transaction_id, a.usename AS user, a.application_name AS "
+	"application, a.state, a.query, " UTC(
+	    "(to_jsonb(l) ->> 'waitstart')::timestamptz") " AS waiting_since FROM pg_catalog.pg_locks l LEFT JOIN "
+							  "pg_catalog.pg_database d ON d.oid = l.database LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
+							  "WHERE l.pid IS DISTINCT FROM pg_catalog.pg_backend_pid() ORDER BY l.granted, l.pid",
+    [CATALOG_PREPARED] = "SELECT gid, transaction::text AS transaction, owner, database, " UTC(
+	"prepared") " AS prepared FROM pg_catalog.pg_prepared_xacts ORDER BY prepared",
+    [CATALOG_SETTINGS] =
+	"SELECT name, setting, unit, category, short_desc AS description, context, vartype AS type, source, "
+	"boot_val AS default_value, reset_val, pending_restart, setting IS DISTINCT FROM boot_val AS changed, "
+	"sourcefile, sourceline::text, enumvals::text AS allowed_values, min_val, max_val "
+	"FROM pg_catalog.pg_settings WHERE $1::text IS NULL OR name ILIKE '%' || $1 || '%' OR "
+	"short_desc ILIKE '%' || $1 || '%' OR category ILIKE '%' || $1 || '%' ORDER BY category, name",
+    /* one row per running command, with a percentage where PostgreSQL gives totals */
+    [CATALOG_PROGRESS] =
+	"SELECT 'VACUUM' AS command, p.pid, p.datname AS database, p.relid::regclass::text AS relation, p.phase, "
+	"round(100.0 * p.heap_blks_scanned / NULLIF(p.heap_blks_total, 0), 1)::text AS percent "
+	"FROM pg_catalog.pg_stat_progress_vacuum p "
+	"UNION ALL SELECT 'ANALYZE', p.pid, p.datname, p.relid::regclass::text, p.phase, "
+	"round(100.0 * p.sample_blks_scanned / NULLIF(p.sample_blks_total, 0), 1)::text "
+	"FROM pg_catalog.pg_stat_progress_analyze p "
+	"UNION ALL SELECT p.command, p.pid, p.datname, p.relid::regclass::text, p.phase, "
+	"round(100.0 * p.blocks_done / NULLIF(p.blocks_total, 0), 1)::text "
+	"FROM pg_catalog.pg_stat_progress_create_index p "
+	"UNION ALL SELECT p.command, p.pid, p.datname, p.relid::regclass::text, p.phase, "
+	"round(100.0 * p.heap_blks_scanned / NULLIF(p.heap_blks_total, 0), 1)::text "
+	"FROM pg_catalog.pg_stat_progress_cluster p "
+	"UNION ALL SELECT 'BASE BACKUP', p.pid, NULL, NULL, p.phase, "
+	"round(100.0 * p.backup_streamed / NULLIF(p.backup_total, 0), 1)::text "
+	"FROM pg_catalog.pg_stat_progress_basebackup p ORDER BY 2",
+    [CATALOG_TABLE_HEALTH] =
+	"SELECT s.schemaname AS schema, s.relname AS table, pg_catalog.pg_total_relation_size(s.relid) AS "
+	"total_bytes, pg_catalog.pg_relation_size(s.relid) AS table_bytes, pg_catalog.pg_indexes_size(s.relid) "
+	"AS index_bytes, s.seq_scan, s.idx_scan, s.n_live_tup AS live_tuples, s.n_dead_tup AS dead_tuples, "
+	"round(100.0 * s.n_dead_tup / NULLIF(s.n_live_tup + s.n_dead_tup, 0), 1) AS dead_percent, " UTC("greatest(s.last_vacuum, s.last_autovacuum)") " AS last_vacuum, " UTC(
+	    "greatest(s.last_analyze, s.last_autoanalyze)") " AS last_analyze, round(100.0 * io.heap_blks_hit / "
+							    "NULLIF(io.heap_blks_hit + io.heap_blks_read, 0), 1) AS cache_hit_percent, (SELECT "
+							    "string_agg(ui.indexrelname, ', ') FROM pg_catalog.pg_stat_user_indexes ui JOIN pg_catalog.pg_index i ON "
+							    "i.indexrelid = ui.indexrelid WHERE ui.relid = s.relid AND ui.idx_scan = 0 AND NOT i.indisunique) AS "
+							    "unused_indexes FROM pg_catalog.pg_stat_user_tables s JOIN pg_catalog.pg_statio_user_tables io ON "
+							    "io.relid = s.relid ORDER BY total_bytes DESC",
+    [CATALOG_STANDBYS] =
+	"SELECT pid, usename AS user, application_name AS application, host(client_addr) AS client, state, "
+	"sync_state, sent_lsn::text, write_lsn::text, flush_lsn::text, replay_lsn::text, "
+	"extract(epoch FROM write_lag)::text AS write_lag_seconds, extract(epoch FROM flush_lag)::text AS "
+	"flush_lag_seconds, extract(epoch FROM replay_lag)::text AS replay_lag_seconds, "
+	"pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), replay_lsn)::bigint::text AS "
+	"replay_lag_bytes FROM pg_catalog.pg_stat_replication ORDER BY application_name",
+    [CATALOG_SLOTS] =
+	"SELECT slot_name, plugin, slot_type, database, active, active_pid::text, restart_lsn::text, "
+	"confirmed_flush_lsn::text, wal_status, CASE WHEN restart_lsn IS NOT NULL AND NOT "
+	"pg_catalog.pg_is_in_recovery() THEN pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), "
+	"restart_lsn)::bigint::text END AS retained_bytes FROM pg_catalog.pg_replication_slots ORDER BY 1",
+    [CATALOG_SUBSCRIPTION_WORKERS] =
+	"SELECT subname AS name, pid::text, relid::regclass::text AS relation, received_lsn::text, " UTC(
+	    "last_msg_receipt_time") " AS last_message, "
+				     "latest_end_lsn::text FROM pg_catalog.pg_stat_subscription ORDER BY 1",
+    /* what a server node shows when selected, as pgAdmin's server properties do */
+    [CATALOG_SERVER_INFO] =
+	"SELECT pg_catalog.version() AS version, pg_catalog.current_setting('server_version') AS "
+	"server_version, " UTC(
+	    "pg_catalog.pg_postmaster_start_time()") " AS started, "
+						     "date_trunc('second', now() - pg_catalog.pg_postmaster_start_time())::text AS uptime, "
+						     "pg_catalog.pg_is_in_recovery() AS in_recovery, current_user AS connected_as, r.rolsuper AS superuser, "
+						     "pg_catalog.current_setting('server_encoding') AS encoding, pg_catalog.current_setting('TimeZone') AS "
+						     "timezone, pg_catalog.current_setting('max_connections') AS max_connections, (SELECT count(*) FROM "
+						     "pg_catalog.pg_stat_activity WHERE backend_type = 'client backend') AS connections, (SELECT count(*) FROM "
+						     "pg_catalog.pg_database WHERE NOT datistemplate) AS databases FROM pg_catalog.pg_roles r WHERE r.rolname = "
+						     "current_user",
 };
 
 void catalog_rows_free(catalog_rows *r)
@@ -196,10 +195,11 @@ static void name_lock_relations(const pgpool_ref *pg, catalog_rows *rows)
 		const char *params[1] = {str_cstr(&oids)};
 		catalog_rows names;
 		tusk_err ignored = {0};
-		if (query_rows(pg, db,
-			       "SELECT c.oid::text, c.oid::pg_catalog.regclass::text FROM pg_catalog.pg_class c WHERE c.oid = "
-			       "ANY ($1::pg_catalog.oid[])",
-			       1, params, &names, &ignored)) {
+		if (query_rows(
+			pg, db,
+			"SELECT c.oid::text, c.oid::pg_catalog.regclass::text FROM pg_catalog.pg_class c WHERE c.oid = "
+			"ANY ($1::pg_catalog.oid[])",
+			1, params, &names, &ignored)) {
 			for (size_t j = 0; j < rows->nrows; j++) {
 				char **cell = &rows->cells[j * rows->ncols + (size_t)rel];
 				const char *dbj = rows->cells[j * rows->ncols + (size_t)dbcol];
@@ -232,10 +232,11 @@ bool catalog_panel(const pgpool_ref *pg, enum catalog_panel panel, const char *d
 bool catalog_statements(const pgpool_ref *pg, const char *database, catalog_rows *out, tusk_err *err)
 {
 	catalog_rows has;
-	if (!query_rows(pg, database,
-			"SELECT quote_ident(n.nspname) FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON "
-			"n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'",
-			0, NULL, &has, err))
+	if (!query_rows(
+		pg, database,
+		"SELECT quote_ident(n.nspname) FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON "
+		"n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'",
+		0, NULL, &has, err))
 		return false;
 	if (has.nrows == 0) {
 		catalog_rows_free(&has);
@@ -298,10 +299,10 @@ bool catalog_server_action(const pgpool_ref *pg, const char *action, const char 
 		const char *action, *sql;
 		bool named;
 	} actions[] = {
-		{"reload_configuration", "SELECT pg_catalog.pg_reload_conf()::text", false},
-		{"restore_point", "SELECT pg_catalog.pg_create_restore_point($1)::text", true},
-		{"pause_replay", "SELECT pg_catalog.pg_wal_replay_pause()::text", false},
-		{"resume_replay", "SELECT pg_catalog.pg_wal_replay_resume()::text", false},
+	    {"reload_configuration", "SELECT pg_catalog.pg_reload_conf()::text", false},
+	    {"restore_point", "SELECT pg_catalog.pg_create_restore_point($1)::text", true},
+	    {"pause_replay", "SELECT pg_catalog.pg_wal_replay_pause()::text", false},
+	    {"resume_replay", "SELECT pg_catalog.pg_wal_replay_resume()::text", false},
 	};
 	*sql = *result = NULL;
 	memset(pe, 0, sizeof(*pe));

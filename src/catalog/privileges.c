@@ -90,22 +90,26 @@ static bool build_wizard(void *ctx, PGconn *c, tusk_err *err)
 				}
 			for (size_t q = 0; canon->privileges[q]; q++) {
 				bool wanted = false, any = false;
-				json_array_foreach(w->privileges, p, e) wanted = wanted || strcmp(json_string_value(e), canon->privileges[q]) == 0;
+				json_array_foreach(w->privileges, p, e) wanted =
+				    wanted || strcmp(json_string_value(e), canon->privileges[q]) == 0;
 				for (size_t o = i; wanted && o < w->n; o++)
 					if (strcmp(w->objects[o].kind->grant_keyword, k->grant_keyword) == 0)
-						any = any || takes(w->objects[o].kind, canon->privileges[q], w->version);
+						any =
+						    any || takes(w->objects[o].kind, canon->privileges[q], w->version);
 				if (any)
 					str_appendf(&privs, "%s%s", privs.len ? ", " : "", canon->privileges[q]);
 			}
 		}
 		if (!privs.len) {
 			catalog_why(b, "none of the privileges applies to %s: choose from %s%s%s", k->identify,
-				k->privileges[0], k->privileges[1] ? ", " : "", k->privileges[1] ? k->privileges[1] : "");
+				    k->privileges[0], k->privileges[1] ? ", " : "",
+				    k->privileges[1] ? k->privileges[1] : "");
 			str_free(&privs);
 			break;
 		}
 		str_appendf(&b->sql, "%s%s %s%s ON %s ", b->sql.len ? "\n" : "", w->grant ? "GRANT" : "REVOKE",
-			    !w->grant && w->grant_option ? "GRANT OPTION FOR " : "", str_cstr(&privs), k->grant_keyword);
+			    !w->grant && w->grant_option ? "GRANT OPTION FOR " : "", str_cstr(&privs),
+			    k->grant_keyword);
 		str_free(&privs);
 		int listed = 0;
 		for (size_t o = i; o < w->n; o++)
@@ -220,7 +224,8 @@ bool catalog_grant(const pgpool_ref *pg, const catalog_grant_spec *g, catalog_ch
 			   .cascade = g->cascade,
 			   .version = pgpool_server_version(pg)};
 	char *database = NULL;
-	bool ok = grant_objects(pg, g->objects, &w, &database, err) && pgpool_with_conn(pg, database, build_wizard, &w, err);
+	bool ok =
+	    grant_objects(pg, g->objects, &w, &database, err) && pgpool_with_conn(pg, database, build_wizard, &w, err);
 	for (size_t k = 0; k < w.n; k++)
 		free(w.objects[k].ref);
 	free(w.objects);
@@ -234,12 +239,12 @@ bool catalog_grant(const pgpool_ref *pg, const catalog_grant_spec *g, catalog_ch
 static const struct {
 	const char *name, *keyword, *const privileges[9];
 } DEFAULT_KINDS[] = {
-	{"tables", "TABLES", {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "MAINTAIN"}},
-	{"sequences", "SEQUENCES", {"USAGE", "SELECT", "UPDATE"}},
-	{"functions", "FUNCTIONS", {"EXECUTE"}},
-	{"routines", "ROUTINES", {"EXECUTE"}},
-	{"types", "TYPES", {"USAGE"}},
-	{"schemas", "SCHEMAS", {"USAGE", "CREATE"}},
+    {"tables", "TABLES", {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "MAINTAIN"}},
+    {"sequences", "SEQUENCES", {"USAGE", "SELECT", "UPDATE"}},
+    {"functions", "FUNCTIONS", {"EXECUTE"}},
+    {"routines", "ROUTINES", {"EXECUTE"}},
+    {"types", "TYPES", {"USAGE"}},
+    {"schemas", "SCHEMAS", {"USAGE", "CREATE"}},
 };
 
 struct defaults {
@@ -325,13 +330,13 @@ bool catalog_default_privileges_alter(const pgpool_ref *pg, const catalog_defaul
 }
 
 static const char DEFAULTS_SQL[] =
-	"SELECT COALESCE(json_agg(x ORDER BY x.role, x.schema NULLS FIRST, x.object_type, x.grantee), '[]') FROM (SELECT "
-	"pg_catalog.pg_get_userbyid(d.defaclrole) AS role, n.nspname AS schema, CASE d.defaclobjtype WHEN 'r' THEN "
-	"'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions' WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' END "
-	"AS object_type, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(a.grantee) END AS grantee, "
-	"json_agg(a.privilege_type ORDER BY a.privilege_type) AS privileges, bool_or(a.is_grantable) AS grantable FROM "
-	"pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace, "
-	"pg_catalog.aclexplode(d.defaclacl) a GROUP BY 1, 2, 3, 4) x";
+    "SELECT COALESCE(json_agg(x ORDER BY x.role, x.schema NULLS FIRST, x.object_type, x.grantee), '[]') FROM (SELECT "
+    "pg_catalog.pg_get_userbyid(d.defaclrole) AS role, n.nspname AS schema, CASE d.defaclobjtype WHEN 'r' THEN "
+    "'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions' WHEN 'T' THEN 'types' WHEN 'n' THEN 'schemas' END "
+    "AS object_type, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(a.grantee) END AS grantee, "
+    "json_agg(a.privilege_type ORDER BY a.privilege_type) AS privileges, bool_or(a.is_grantable) AS grantable FROM "
+    "pg_catalog.pg_default_acl d LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace, "
+    "pg_catalog.aclexplode(d.defaclacl) a GROUP BY 1, 2, 3, 4) x";
 
 bool catalog_default_privileges(const pgpool_ref *pg, const char *database, char **json, tusk_err *err)
 {
@@ -345,25 +350,24 @@ bool catalog_default_privileges(const pgpool_ref *pg, const char *database, char
 static const struct {
 	const char *catalog, *acl, *owner, *oid, *code, *has, *privileges;
 } EFFECTIVE[] = {
-	{"pg_class", "relacl", "relowner", "oid", "CASE WHEN relkind = 'S' THEN 's' ELSE 'r' END",
-	 "CASE WHEN o.code = 's' THEN pg_catalog.has_sequence_privilege(r.oid, o.oid, p) ELSE "
-	 "pg_catalog.has_table_privilege(r.oid, o.oid, p) END",
-	 "CASE WHEN relkind = 'S' THEN ARRAY['USAGE', 'SELECT', 'UPDATE'] ELSE ARRAY['SELECT', 'INSERT', 'UPDATE', "
-	 "'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'] END"},
-	{"pg_proc", "proacl", "proowner", "oid", "'f'", "pg_catalog.has_function_privilege(r.oid, o.oid, p)",
-	 "ARRAY['EXECUTE']"},
-	{"pg_namespace", "nspacl", "nspowner", "oid", "'n'", "pg_catalog.has_schema_privilege(r.oid, o.oid, p)",
-	 "ARRAY['USAGE', 'CREATE']"},
-	{"pg_database", "datacl", "datdba", "oid", "'d'", "pg_catalog.has_database_privilege(r.oid, o.oid, p)",
-	 "ARRAY['CONNECT', 'CREATE', 'TEMPORARY']"},
-	{"pg_type", "typacl", "typowner", "oid", "'T'", "pg_catalog.has_type_privilege(r.oid, o.oid, p)",
-	 "ARRAY['USAGE']"},
-	{"pg_language", "lanacl", "lanowner", "oid", "'l'", "pg_catalog.has_language_privilege(r.oid, o.oid, p)",
-	 "ARRAY['USAGE']"},
-	{"pg_foreign_server", "srvacl", "srvowner", "oid", "'S'",
-	 "pg_catalog.has_server_privilege(r.oid, o.oid, p)", "ARRAY['USAGE']"},
-	{"pg_foreign_data_wrapper", "fdwacl", "fdwowner", "oid", "'F'",
-	 "pg_catalog.has_foreign_data_wrapper_privilege(r.oid, o.oid, p)", "ARRAY['USAGE']"},
+    {"pg_class", "relacl", "relowner", "oid", "CASE WHEN relkind = 'S' THEN 's' ELSE 'r' END",
+     "CASE WHEN o.code = 's' THEN pg_catalog.has_sequence_privilege(r.oid, o.oid, p) ELSE "
+     "pg_catalog.has_table_privilege(r.oid, o.oid, p) END",
+     "CASE WHEN relkind = 'S' THEN ARRAY['USAGE', 'SELECT', 'UPDATE'] ELSE ARRAY['SELECT', 'INSERT', 'UPDATE', "
+     "'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'] END"},
+    {"pg_proc", "proacl", "proowner", "oid", "'f'", "pg_catalog.has_function_privilege(r.oid, o.oid, p)",
+     "ARRAY['EXECUTE']"},
+    {"pg_namespace", "nspacl", "nspowner", "oid", "'n'", "pg_catalog.has_schema_privilege(r.oid, o.oid, p)",
+     "ARRAY['USAGE', 'CREATE']"},
+    {"pg_database", "datacl", "datdba", "oid", "'d'", "pg_catalog.has_database_privilege(r.oid, o.oid, p)",
+     "ARRAY['CONNECT', 'CREATE', 'TEMPORARY']"},
+    {"pg_type", "typacl", "typowner", "oid", "'T'", "pg_catalog.has_type_privilege(r.oid, o.oid, p)", "ARRAY['USAGE']"},
+    {"pg_language", "lanacl", "lanowner", "oid", "'l'", "pg_catalog.has_language_privilege(r.oid, o.oid, p)",
+     "ARRAY['USAGE']"},
+    {"pg_foreign_server", "srvacl", "srvowner", "oid", "'S'", "pg_catalog.has_server_privilege(r.oid, o.oid, p)",
+     "ARRAY['USAGE']"},
+    {"pg_foreign_data_wrapper", "fdwacl", "fdwowner", "oid", "'F'",
+     "pg_catalog.has_foreign_data_wrapper_privilege(r.oid, o.oid, p)", "ARRAY['USAGE']"},
 };
 
 /* The query that answers "which privileges does the role have on this
@@ -403,7 +407,8 @@ static bool effective_kind(const pgpool_ref *pg, const char *db, const char *cla
 		k++;
 	bool ok = cat && k < sizeof(EFFECTIVE) / sizeof(*EFFECTIVE);
 	if (!ok)
-		err_set(err, ERR_NO_PRIVILEGES, "Objects of this kind (%s) have no privileges to show.", cat ? catalog : "?");
+		err_set(err, ERR_NO_PRIVILEGES, "Objects of this kind (%s) have no privileges to show.",
+			cat ? catalog : "?");
 	PQclear(cat);
 	*e = k;
 	return ok;

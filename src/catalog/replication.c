@@ -18,31 +18,31 @@
 /* ---- status ---- */
 
 static const char PUBLICATIONS_SQL[] =
-	"SELECT COALESCE(json_agg(json_build_object('name', p.pubname, 'owner', pg_catalog.pg_get_userbyid(p.pubowner), "
-	"'all_tables', p.puballtables, 'publish', array_remove(ARRAY[CASE WHEN p.pubinsert THEN 'insert' END, CASE WHEN "
-	"p.pubupdate THEN 'update' END, CASE WHEN p.pubdelete THEN 'delete' END, CASE WHEN p.pubtruncate THEN 'truncate' "
-	"END], NULL), 'via_root', p.pubviaroot, 'tables', COALESCE((SELECT json_agg(json_build_object('schema', "
-	"t.schemaname, 'name', t.tablename, 'columns', to_jsonb(t) -> 'attnames', 'row_filter', to_jsonb(t) -> "
-	"'rowfilter') ORDER BY t.schemaname, t.tablename) FROM pg_catalog.pg_publication_tables t WHERE t.pubname = "
-	"p.pubname), '[]')) ORDER BY p.pubname), '[]')::text FROM pg_catalog.pg_publication p";
+    "SELECT COALESCE(json_agg(json_build_object('name', p.pubname, 'owner', pg_catalog.pg_get_userbyid(p.pubowner), "
+    "'all_tables', p.puballtables, 'publish', array_remove(ARRAY[CASE WHEN p.pubinsert THEN 'insert' END, CASE WHEN "
+    "p.pubupdate THEN 'update' END, CASE WHEN p.pubdelete THEN 'delete' END, CASE WHEN p.pubtruncate THEN 'truncate' "
+    "END], NULL), 'via_root', p.pubviaroot, 'tables', COALESCE((SELECT json_agg(json_build_object('schema', "
+    "t.schemaname, 'name', t.tablename, 'columns', to_jsonb(t) -> 'attnames', 'row_filter', to_jsonb(t) -> "
+    "'rowfilter') ORDER BY t.schemaname, t.tablename) FROM pg_catalog.pg_publication_tables t WHERE t.pubname = "
+    "p.pubname), '[]')) ORDER BY p.pubname), '[]')::text FROM pg_catalog.pg_publication p";
 
 static const char SUBSCRIPTIONS_SQL[] =
-	"SELECT COALESCE(json_agg(json_build_object('name', s.subname, 'owner', pg_catalog.pg_get_userbyid(s.subowner), "
-	"'enabled', s.subenabled, 'publications', s.subpublications, 'slot', s.subslotname, 'worker_pid', st.pid, "
-	"'received_lsn', st.received_lsn, 'latest_end_lsn', st.latest_end_lsn, 'last_message', "
-	"st.last_msg_receipt_time, 'tables', COALESCE((SELECT json_agg(json_build_object('table', "
-	"r.srrelid::pg_catalog.regclass::text, 'state', CASE r.srsubstate WHEN 'i' THEN 'initializing' WHEN 'd' THEN "
-	"'copying' WHEN 'f' THEN 'copied' WHEN 's' THEN 'synchronized' WHEN 'r' THEN 'ready' END) ORDER BY 1) FROM "
-	"pg_catalog.pg_subscription_rel r WHERE r.srsubid = s.oid), '[]')) ORDER BY s.subname), '[]')::text FROM "
-	"pg_catalog.pg_subscription s LEFT JOIN pg_catalog.pg_stat_subscription st ON st.subid = s.oid AND st.relid IS "
-	"NULL WHERE s.subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())";
+    "SELECT COALESCE(json_agg(json_build_object('name', s.subname, 'owner', pg_catalog.pg_get_userbyid(s.subowner), "
+    "'enabled', s.subenabled, 'publications', s.subpublications, 'slot', s.subslotname, 'worker_pid', st.pid, "
+    "'received_lsn', st.received_lsn, 'latest_end_lsn', st.latest_end_lsn, 'last_message', "
+    "st.last_msg_receipt_time, 'tables', COALESCE((SELECT json_agg(json_build_object('table', "
+    "r.srrelid::pg_catalog.regclass::text, 'state', CASE r.srsubstate WHEN 'i' THEN 'initializing' WHEN 'd' THEN "
+    "'copying' WHEN 'f' THEN 'copied' WHEN 's' THEN 'synchronized' WHEN 'r' THEN 'ready' END) ORDER BY 1) FROM "
+    "pg_catalog.pg_subscription_rel r WHERE r.srsubid = s.oid), '[]')) ORDER BY s.subname), '[]')::text FROM "
+    "pg_catalog.pg_subscription s LEFT JOIN pg_catalog.pg_stat_subscription st ON st.subid = s.oid AND st.relid IS "
+    "NULL WHERE s.subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())";
 
 static const char SLOTS_SQL[] =
-	"SELECT COALESCE(json_agg(json_build_object('name', slot_name, 'plugin', plugin, 'type', slot_type, 'database', "
-	"database, 'active', active, 'restart_lsn', restart_lsn, 'confirmed_flush_lsn', confirmed_flush_lsn, "
-	"'lag_bytes', CASE WHEN pg_catalog.pg_is_in_recovery() THEN NULL ELSE "
-	"pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), COALESCE(confirmed_flush_lsn, restart_lsn)) END) "
-	"ORDER BY slot_name), '[]')::text FROM pg_catalog.pg_replication_slots";
+    "SELECT COALESCE(json_agg(json_build_object('name', slot_name, 'plugin', plugin, 'type', slot_type, 'database', "
+    "database, 'active', active, 'restart_lsn', restart_lsn, 'confirmed_flush_lsn', confirmed_flush_lsn, "
+    "'lag_bytes', CASE WHEN pg_catalog.pg_is_in_recovery() THEN NULL ELSE "
+    "pg_catalog.pg_wal_lsn_diff(pg_catalog.pg_current_wal_lsn(), COALESCE(confirmed_flush_lsn, restart_lsn)) END) "
+    "ORDER BY slot_name), '[]')::text FROM pg_catalog.pg_replication_slots";
 
 bool catalog_logical_status(const pgpool_ref *pg, const char *database, catalog_logical *out, pg_error *pe,
 			    tusk_err *err)
@@ -51,8 +51,8 @@ bool catalog_logical_status(const pgpool_ref *pg, const char *database, catalog_
 	bool ok = (out->publications = catalog_query_text(pg, database, PUBLICATIONS_SQL, 0, NULL, pe, err)) &&
 		  (out->subscriptions = catalog_query_text(pg, database, SUBSCRIPTIONS_SQL, 0, NULL, pe, err)) &&
 		  (out->slots = catalog_query_text(pg, database, SLOTS_SQL, 0, NULL, pe, err)) &&
-		  (out->wal_level =
-			   catalog_query_text(pg, database, "SELECT pg_catalog.current_setting('wal_level')", 0, NULL, pe, err));
+		  (out->wal_level = catalog_query_text(pg, database, "SELECT pg_catalog.current_setting('wal_level')",
+						       0, NULL, pe, err));
 	if (!ok)
 		catalog_logical_free(out);
 	return ok;
@@ -113,8 +113,8 @@ static void connection_clause(PGconn *c, str *shown, str *run, const struct sour
 /* ---- steps on several connections ---- */
 
 struct step {
-	struct build *b;      /* shown SQL collects every step's */
-	str sql, run;         /* this step: shown and run */
+	struct build *b; /* shown SQL collects every step's */
+	str sql, run;	 /* this step: shown and run */
 	bool in_transaction;
 	bool failed;
 	pg_error pe;
@@ -124,7 +124,8 @@ static bool run_step(void *ctx, PGconn *c, tusk_err *err)
 {
 	(void)err;
 	struct step *s = ctx;
-	struct build one = {.sql = s->sql, .run_sql = s->run, .preview = s->b->preview, .in_transaction = s->in_transaction};
+	struct build one = {
+	    .sql = s->sql, .run_sql = s->run, .preview = s->b->preview, .in_transaction = s->in_transaction};
 	catalog_execute(&one, c);
 	s->failed = one.failed;
 	s->pe = one.pe;
@@ -328,8 +329,9 @@ bool catalog_subscription_act(const pgpool_ref *pg, const catalog_subscription_a
 	while (a->action && k < 5 && strcmp(actions[k], a->action) != 0)
 		k++;
 	if (!a->database || !a->name || !a->action || k == 5) {
-		err_set(err, ERR_INVALID_SPEC,
-			"Give the database, the subscription's name and an action: enable, disable, refresh, skip or drop.");
+		err_set(
+		    err, ERR_INVALID_SPEC,
+		    "Give the database, the subscription's name and an action: enable, disable, refresh, skip or drop.");
 		return false;
 	}
 	if (strcmp(a->action, "skip") == 0 && (!a->lsn || pgpool_server_version(pg) < 150000)) {
@@ -388,14 +390,15 @@ static char *table_path(const char *db, const char *schema, const char *name)
 static bool logical_wal(const struct source *src, tusk_err *err)
 {
 	pg_error pe = {0};
-	PGresult *wal = pgpool_query(&src->pg, src->database, "SELECT pg_catalog.current_setting('wal_level')", 0, NULL,
-				     &pe, err);
+	PGresult *wal =
+	    pgpool_query(&src->pg, src->database, "SELECT pg_catalog.current_setting('wal_level')", 0, NULL, &pe, err);
 	bool ok = wal && strcmp(PQgetvalue(wal, 0, 0), "logical") == 0;
 	if (wal && !ok)
-		err_set(err, ERR_WAL_LEVEL,
-			"The publisher's wal_level is '%s': logical replication needs 'logical'. Set wal_level = logical "
-			"(ALTER SYSTEM) and restart the publisher, then try again.",
-			PQgetvalue(wal, 0, 0));
+		err_set(
+		    err, ERR_WAL_LEVEL,
+		    "The publisher's wal_level is '%s': logical replication needs 'logical'. Set wal_level = logical "
+		    "(ALTER SYSTEM) and restart the publisher, then try again.",
+		    PQgetvalue(wal, 0, 0));
 	PQclear(wal);
 	return ok;
 }
@@ -419,8 +422,8 @@ static bool copy_table(const pgpool_ref *pg, const catalog_replication_spec *spe
 		return false;
 	}
 	if (!spec->create_tables) {
-		err_set(err, ERR_INVALID_SPEC, "The subscriber has no table %s.%s: create it, or let Tusk copy its definition.",
-			schema, name);
+		err_set(err, ERR_INVALID_SPEC,
+			"The subscriber has no table %s.%s: create it, or let Tusk copy its definition.", schema, name);
 		return false;
 	}
 	char *source_path = table_path(src->database, schema, name);

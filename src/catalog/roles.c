@@ -16,30 +16,33 @@
 static const struct {
 	const char *key, *yes, *no;
 } ATTRIBUTES[] = {
-	{"superuser", "SUPERUSER", "NOSUPERUSER"},    {"createdb", "CREATEDB", "NOCREATEDB"},
-	{"createrole", "CREATEROLE", "NOCREATEROLE"}, {"inherit", "INHERIT", "NOINHERIT"},
-	{"login", "LOGIN", "NOLOGIN"},		      {"replication", "REPLICATION", "NOREPLICATION"},
-	{"bypassrls", "BYPASSRLS", "NOBYPASSRLS"},
+    {"superuser", "SUPERUSER", "NOSUPERUSER"},
+    {"createdb", "CREATEDB", "NOCREATEDB"},
+    {"createrole", "CREATEROLE", "NOCREATEROLE"},
+    {"inherit", "INHERIT", "NOINHERIT"},
+    {"login", "LOGIN", "NOLOGIN"},
+    {"replication", "REPLICATION", "NOREPLICATION"},
+    {"bypassrls", "BYPASSRLS", "NOBYPASSRLS"},
 };
 
 /* ---- list ---- */
 
 static const char LIST_SQL[] =
-	"SELECT COALESCE(json_agg(x ORDER BY x.name), '[]') FROM (SELECT r.rolname AS name, r.oid::bigint AS oid, "
-	"r.rolcanlogin AS login, r.rolsuper AS superuser, r.rolcreatedb AS createdb, r.rolcreaterole AS createrole, "
-	"r.rolinherit AS inherit, r.rolreplication AS replication, r.rolbypassrls AS bypassrls, r.rolconnlimit AS "
-	"connection_limit, r.rolvaliduntil AS valid_until, r.rolname ~ '^pg_' AS system, "
-	"pg_catalog.shobj_description(r.oid, 'pg_authid') AS comment, "
-	"COALESCE((SELECT json_agg(json_build_object('role', g.rolname, 'admin', m.admin_option, 'inherit', "
-	"to_jsonb(m) -> 'inherit_option', 'set', to_jsonb(m) -> 'set_option') ORDER BY g.rolname) FROM "
-	"pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid), '[]') "
-	"AS member_of, COALESCE((SELECT json_agg(json_build_object('role', u.rolname, 'admin', m.admin_option) ORDER "
-	"BY u.rolname) FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles u ON u.oid = m.member WHERE m.roleid "
-	"= r.oid), '[]') AS members, COALESCE((SELECT json_agg(json_build_object('database', d.datname, 'name', "
-	"split_part(c, '=', 1), 'value', substr(c, strpos(c, '=') + 1)) ORDER BY d.datname NULLS FIRST, c) FROM "
-	"pg_catalog.pg_db_role_setting s LEFT JOIN pg_catalog.pg_database d ON d.oid = s.setdatabase, "
-	"unnest(s.setconfig) c WHERE s.setrole = r.oid), '[]') AS config FROM pg_catalog.pg_roles r "
-	"WHERE $1::boolean OR r.rolname !~ '^pg_') x";
+    "SELECT COALESCE(json_agg(x ORDER BY x.name), '[]') FROM (SELECT r.rolname AS name, r.oid::bigint AS oid, "
+    "r.rolcanlogin AS login, r.rolsuper AS superuser, r.rolcreatedb AS createdb, r.rolcreaterole AS createrole, "
+    "r.rolinherit AS inherit, r.rolreplication AS replication, r.rolbypassrls AS bypassrls, r.rolconnlimit AS "
+    "connection_limit, r.rolvaliduntil AS valid_until, r.rolname ~ '^pg_' AS system, "
+    "pg_catalog.shobj_description(r.oid, 'pg_authid') AS comment, "
+    "COALESCE((SELECT json_agg(json_build_object('role', g.rolname, 'admin', m.admin_option, 'inherit', "
+    "to_jsonb(m) -> 'inherit_option', 'set', to_jsonb(m) -> 'set_option') ORDER BY g.rolname) FROM "
+    "pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid), '[]') "
+    "AS member_of, COALESCE((SELECT json_agg(json_build_object('role', u.rolname, 'admin', m.admin_option) ORDER "
+    "BY u.rolname) FROM pg_catalog.pg_auth_members m JOIN pg_catalog.pg_roles u ON u.oid = m.member WHERE m.roleid "
+    "= r.oid), '[]') AS members, COALESCE((SELECT json_agg(json_build_object('database', d.datname, 'name', "
+    "split_part(c, '=', 1), 'value', substr(c, strpos(c, '=') + 1)) ORDER BY d.datname NULLS FIRST, c) FROM "
+    "pg_catalog.pg_db_role_setting s LEFT JOIN pg_catalog.pg_database d ON d.oid = s.setdatabase, "
+    "unnest(s.setconfig) c WHERE s.setrole = r.oid), '[]') AS config FROM pg_catalog.pg_roles r "
+    "WHERE $1::boolean OR r.rolname !~ '^pg_') x";
 
 bool catalog_roles_list(const pgpool_ref *pg, bool system, char **json, pg_error *pe, tusk_err *err)
 {
@@ -113,7 +116,8 @@ static void role_options(struct role_job *j, PGconn *c, json_t *s, const char *n
 	}
 	if (until) {
 		both(b, " VALID UNTIL ");
-		both_literal(b, c, json_is_string(until) && *json_string_value(until) ? json_string_value(until) : "infinity");
+		both_literal(
+		    b, c, json_is_string(until) && *json_string_value(until) ? json_string_value(until) : "infinity");
 	}
 	json_t *password = json_object_get(s, "password");
 	if (password && json_is_null(password)) {
@@ -140,7 +144,8 @@ static void role_options(struct role_job *j, PGconn *c, json_t *s, const char *n
 static void grant_membership(struct role_job *j, PGconn *c, const char *group, const char *member, json_t *m)
 {
 	struct build *b = &j->b;
-	json_t *admin = json_object_get(m, "admin"), *inherit = json_object_get(m, "inherit"), *set = json_object_get(m, "set");
+	json_t *admin = json_object_get(m, "admin"), *inherit = json_object_get(m, "inherit"),
+	       *set = json_object_get(m, "set");
 	bool has_inherit = inherit && !json_is_null(inherit), has_set = set && !json_is_null(set);
 	if ((has_inherit || has_set) && j->version < 160000) {
 		catalog_why(b, "membership 'inherit' and 'set' options need PostgreSQL 16 or newer");
@@ -155,7 +160,8 @@ static void grant_membership(struct role_job *j, PGconn *c, const char *group, c
 		if (json_is_true(admin))
 			str_append_cstr(&opts, "ADMIN TRUE");
 		if (has_inherit)
-			str_appendf(&opts, "%sINHERIT %s", opts.len ? ", " : "", json_is_true(inherit) ? "TRUE" : "FALSE");
+			str_appendf(&opts, "%sINHERIT %s", opts.len ? ", " : "",
+				    json_is_true(inherit) ? "TRUE" : "FALSE");
 		if (has_set)
 			str_appendf(&opts, "%sSET %s", opts.len ? ", " : "", json_is_true(set) ? "TRUE" : "FALSE");
 		both(b, " WITH %s", str_cstr(&opts));
@@ -175,7 +181,7 @@ static bool role_list(struct build *b, json_t *list, const char *key)
 	json_t *e;
 	bool ok = json_is_array(list);
 	json_array_foreach(list, i, e) ok = ok && json_is_object(e) && json_is_string(json_object_get(e, "role")) &&
-					   *json_string_value(json_object_get(e, "role"));
+					    *json_string_value(json_object_get(e, "role"));
 	if (!ok)
 		catalog_why(b, "'%s' is a list of {role, admin, inherit, set}", key);
 	return ok;
@@ -204,7 +210,8 @@ static void settings(struct role_job *j, PGconn *c, const char *name, json_t *li
 		return;
 	json_array_foreach(list, i, e)
 	{
-		const char *param = catalog_text(e, "name"), *value = catalog_text(e, "value"), *db = catalog_text(e, "database");
+		const char *param = catalog_text(e, "name"), *value = catalog_text(e, "value"),
+			   *db = catalog_text(e, "database");
 		bool named = param != NULL;
 		for (const char *p = param; p && *p; p++)
 			named = named && strchr("abcdefghijklmnopqrstuvwxyz_.0123456789", *p) != NULL;
@@ -241,7 +248,8 @@ static void security_labels(struct role_job *j, PGconn *c, const char *name, jso
 		const char *provider = catalog_text(e, "provider");
 		json_t *label = json_object_get(e, "label");
 		if (!provider || !(json_is_string(label) || json_is_null(label))) {
-			catalog_why(b, "each security label has a 'provider' and a 'label' (text, or null to remove it)");
+			catalog_why(b,
+				    "each security label has a 'provider' and a 'label' (text, or null to remove it)");
 			return;
 		}
 		both(b, "\nSECURITY LABEL FOR ");
@@ -298,8 +306,10 @@ static bool build_create(void *ctx, PGconn *c, tusk_err *err)
 	both(b, ";");
 	size_t i;
 	json_t *e;
-	json_array_foreach(member_of, i, e) grant_membership(j, c, json_string_value(json_object_get(e, "role")), name, e);
-	json_array_foreach(members, i, e) grant_membership(j, c, name, json_string_value(json_object_get(e, "role")), e);
+	json_array_foreach(member_of, i, e)
+	    grant_membership(j, c, json_string_value(json_object_get(e, "role")), name, e);
+	json_array_foreach(members, i, e)
+	    grant_membership(j, c, name, json_string_value(json_object_get(e, "role")), e);
 	settings(j, c, name, json_object_get(s, "config"), false);
 	comment(j, c, name, json_object_get(s, "comment"));
 	security_labels(j, c, name, json_object_get(s, "security_labels"));
@@ -462,11 +472,12 @@ bool catalog_role_drop(const pgpool_ref *pg, const char *role, const char *reass
 	const char *params[1] = {role};
 	PGresult *dbs = NULL;
 	if (reassign_to || drop_owned) {
-		dbs = pgpool_query(pg, NULL,
-				   "SELECT DISTINCT d.datname FROM pg_catalog.pg_shdepend s JOIN pg_catalog.pg_database d ON "
-				   "d.oid = s.dbid WHERE s.refclassid = 'pg_catalog.pg_authid'::regclass AND s.refobjid = "
-				   "(SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $1) AND d.datallowconn ORDER BY 1",
-				   1, params, &pe, err);
+		dbs = pgpool_query(
+		    pg, NULL,
+		    "SELECT DISTINCT d.datname FROM pg_catalog.pg_shdepend s JOIN pg_catalog.pg_database d ON "
+		    "d.oid = s.dbid WHERE s.refclassid = 'pg_catalog.pg_authid'::regclass AND s.refobjid = "
+		    "(SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $1) AND d.datallowconn ORDER BY 1",
+		    1, params, &pe, err);
 		if (!dbs)
 			return false;
 	}

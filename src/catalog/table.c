@@ -91,28 +91,31 @@ bool catalog_count(const pgpool_ref *pg, const char *path, catalog_change *out, 
 		return false;
 	out->preview = false;
 	out->transaction = false;
-	struct action a = {.rel = &rel, .verb = "SELECT count(*) FROM %s", .counting = true, .out = out, .count = count,
+	struct action a = {.rel = &rel,
+			   .verb = "SELECT count(*) FROM %s",
+			   .counting = true,
+			   .out = out,
+			   .count = count,
 			   .count_size = n};
 	bool ok = pgpool_with_conn(pg, rel.db, run_action, &a, err);
 	relation_free(&rel);
 	return ok;
 }
 
-bool catalog_maintenance(const pgpool_ref *pg, const char *path, const char *action, catalog_change *out,
-			 tusk_err *err)
+bool catalog_maintenance(const pgpool_ref *pg, const char *path, const char *action, catalog_change *out, tusk_err *err)
 {
 	static const struct {
 		const char *action, *verb;
 		bool in_transaction, tables_only;
 	} actions[] = {
-		{"truncate", "TRUNCATE TABLE %s", true, true},
-		{"truncate_cascade", "TRUNCATE TABLE %s CASCADE", true, true},
-		{"truncate_restart", "TRUNCATE TABLE %s RESTART IDENTITY", true, true},
-		{"vacuum", "VACUUM (VERBOSE) %s", false, false},
-		{"vacuum_full", "VACUUM (FULL, VERBOSE) %s", false, false},
-		{"vacuum_analyze", "VACUUM (ANALYZE, VERBOSE) %s", false, false},
-		{"analyze", "ANALYZE (VERBOSE) %s", false, false},
-		{"refresh", "REFRESH MATERIALIZED VIEW %s", true, false},
+	    {"truncate", "TRUNCATE TABLE %s", true, true},
+	    {"truncate_cascade", "TRUNCATE TABLE %s CASCADE", true, true},
+	    {"truncate_restart", "TRUNCATE TABLE %s RESTART IDENTITY", true, true},
+	    {"vacuum", "VACUUM (VERBOSE) %s", false, false},
+	    {"vacuum_full", "VACUUM (FULL, VERBOSE) %s", false, false},
+	    {"vacuum_analyze", "VACUUM (ANALYZE, VERBOSE) %s", false, false},
+	    {"analyze", "ANALYZE (VERBOSE) %s", false, false},
+	    {"refresh", "REFRESH MATERIALIZED VIEW %s", true, false},
 	};
 	size_t k = 0;
 	while (k < sizeof(actions) / sizeof(*actions) && (!action || strcmp(actions[k].action, action) != 0))
@@ -192,14 +195,15 @@ static bool read_script(void *ctx, PGconn *conn, tusk_err *err)
 {
 	struct script *s = ctx;
 	const char *params[2] = {s->rel->schema, s->rel->name};
-	PGresult *res = PQexecParams(conn,
-				     "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
-				     "(SELECT k.n FROM pg_catalog.pg_index i, unnest(i.indkey) WITH ORDINALITY k (att, n) "
-				     "WHERE i.indrelid = c.oid AND i.indisprimary AND k.att = a.attnum) "
-				     "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-				     "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT "
-				     "a.attisdropped WHERE n.nspname = $1 AND c.relname = $2 ORDER BY a.attnum",
-				     2, NULL, params, NULL, NULL, 0);
+	PGresult *res =
+	    PQexecParams(conn,
+			 "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
+			 "(SELECT k.n FROM pg_catalog.pg_index i, unnest(i.indkey) WITH ORDINALITY k (att, n) "
+			 "WHERE i.indrelid = c.oid AND i.indisprimary AND k.att = a.attnum) "
+			 "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+			 "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT "
+			 "a.attisdropped WHERE n.nspname = $1 AND c.relname = $2 ORDER BY a.attnum",
+			 2, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		err_set(err, ERR_QUERY_FAILED, "%s", PQresultErrorMessage(res));
 		PQclear(res);
@@ -223,7 +227,8 @@ static bool read_script(void *ctx, PGconn *conn, tusk_err *err)
 
 bool catalog_script(const pgpool_ref *pg, const char *path, const char *kind, str *out, tusk_err *err)
 {
-	if (!kind || (strcmp(kind, "select") && strcmp(kind, "insert") && strcmp(kind, "update") && strcmp(kind, "delete"))) {
+	if (!kind ||
+	    (strcmp(kind, "select") && strcmp(kind, "insert") && strcmp(kind, "update") && strcmp(kind, "delete"))) {
 		err_set(err, ERR_INVALID_QUERY, "kind must be select, insert, update or delete.");
 		return false;
 	}
@@ -255,17 +260,17 @@ void catalog_table_free(catalog_table *t)
 }
 
 static const char *const table_sql =
-	"SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
-	"pg_catalog.pg_get_expr(d.adbin, d.adrelid), "
-	"(SELECT k.n FROM unnest(i.indkey) WITH ORDINALITY k (att, n) WHERE k.att = a.attnum), "
-	"a.attidentity <> '', a.attgenerated <> '', c.relkind "
-	"FROM pg_catalog.pg_class c "
-	"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-	"JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
-	"LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
-	"LEFT JOIN pg_catalog.pg_index i ON i.indrelid = c.oid AND i.indisprimary "
-	"WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') "
-	"ORDER BY a.attnum";
+    "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+    "pg_catalog.pg_get_expr(d.adbin, d.adrelid), "
+    "(SELECT k.n FROM unnest(i.indkey) WITH ORDINALITY k (att, n) WHERE k.att = a.attnum), "
+    "a.attidentity <> '', a.attgenerated <> '', c.relkind "
+    "FROM pg_catalog.pg_class c "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+    "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+    "LEFT JOIN pg_catalog.pg_index i ON i.indrelid = c.oid AND i.indisprimary "
+    "WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p', 'v', 'm', 'f') "
+    "ORDER BY a.attnum";
 
 static void read_column(PGresult *res, int i, catalog_table *t)
 {
@@ -525,8 +530,9 @@ static bool apply_one(struct edits *e, PGconn *conn, int i)
 	bool ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
 	if (!ok) {
 		const char *primary = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-		change_failed(e->out, i, PQresultErrorField(r, PG_DIAG_SQLSTATE), primary ? primary : PQerrorMessage(conn),
-			      PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL), PQresultErrorField(r, PG_DIAG_MESSAGE_HINT));
+		change_failed(e->out, i, PQresultErrorField(r, PG_DIAG_SQLSTATE),
+			      primary ? primary : PQerrorMessage(conn), PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL),
+			      PQresultErrorField(r, PG_DIAG_MESSAGE_HINT));
 	} else if (st->must_hit_one && strcmp(PQcmdTuples(r), "1") != 0) {
 		change_failed(e->out, i, NULL,
 			      "The row was not found: someone changed its key or deleted it since it was loaded.", NULL,
@@ -537,8 +543,8 @@ static bool apply_one(struct edits *e, PGconn *conn, int i)
 		for (int row = 0; row < PQntuples(r); row++) {
 			json_t *vals = json_array();
 			for (int c = 0; c < PQnfields(r); c++)
-				json_array_append_new(vals, PQgetisnull(r, row, c) ? json_null()
-										    : json_string(PQgetvalue(r, row, c)));
+				json_array_append_new(
+				    vals, PQgetisnull(r, row, c) ? json_null() : json_string(PQgetvalue(r, row, c)));
 			json_array_append_new(rows, vals);
 		}
 		json_array_append_new(e->out->rows, rows);
@@ -565,7 +571,8 @@ static bool apply_edits(void *ctx, PGconn *conn, tusk_err *err)
 		ok = apply_one(e, conn, i);
 	r = PQexec(conn, ok ? "COMMIT" : "ROLLBACK");
 	if (PQresultStatus(r) != PGRES_COMMAND_OK && ok)
-		change_failed(e->out, e->n, PQresultErrorField(r, PG_DIAG_SQLSTATE), PQresultErrorMessage(r), NULL, NULL);
+		change_failed(e->out, e->n, PQresultErrorField(r, PG_DIAG_SQLSTATE), PQresultErrorMessage(r), NULL,
+			      NULL);
 	PQclear(r);
 	return true;
 }
@@ -590,10 +597,11 @@ bool catalog_edit(const pgpool_ref *pg, const char *db, const char *schema, cons
 	if (!catalog_table_load(pg, db, schema, table, &t, err))
 		return false;
 	if (t.npk == 0 || (t.kind != 'r' && t.kind != 'p')) {
-		err_set(err, ERR_NO_PRIMARY_KEY,
-			"%s.%s has no primary key (or is not a table): Tusk edits rows only by their primary key. View its "
-			"data, or add a primary key.",
-			schema, table);
+		err_set(
+		    err, ERR_NO_PRIMARY_KEY,
+		    "%s.%s has no primary key (or is not a table): Tusk edits rows only by their primary key. View its "
+		    "data, or add a primary key.",
+		    schema, table);
 		catalog_table_free(&t);
 		return false;
 	}

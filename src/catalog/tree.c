@@ -15,8 +15,8 @@
 #include "pg/quote.h"
 #include "util/str.h"
 
-static void add(catalog_list *l, const char *path, const char *label, const char *kind, const char *icon,
-		int64_t count, bool has_children)
+static void add(catalog_list *l, const char *path, const char *label, const char *kind, const char *icon, int64_t count,
+		bool has_children)
 {
 	l->nodes = xrealloc(l->nodes, (l->n + 1) * sizeof(*l->nodes));
 	l->nodes[l->n++] = (catalog_node){xstrdup(path), xstrdup(label), kind, icon, count, has_children};
@@ -238,8 +238,7 @@ static bool server_members(const pgpool_ref *pg, const catalog_kind *k, const ch
 }
 
 /* The server's collections with their counts, in one row. */
-static bool server_top(const pgpool_ref *pg, const char *restriction, catalog_list *out, pg_error *pgerr,
-		       tusk_err *err)
+static bool server_top(const pgpool_ref *pg, const char *restriction, catalog_list *out, pg_error *pgerr, tusk_err *err)
 {
 	str sql = STR_INIT;
 	str_append_cstr(&sql, "SELECT ");
@@ -278,8 +277,8 @@ static bool member_collections(const pgpool_ref *pg, const char *path, const cat
 		const catalog_listing *list;
 		catalog_kind_listing(children[i], &list);
 		nparams = catalog_level_params(list->level);
-		str_appendf(&sql, "%s(SELECT count(*) FILTER (WHERE %s) FROM (%s) x (name, label, system))", i ? ", " : "",
-			    show_system ? "true" : "NOT x.system", list->sql);
+		str_appendf(&sql, "%s(SELECT count(*) FILTER (WHERE %s) FROM (%s) x (name, label, system))",
+			    i ? ", " : "", show_system ? "true" : "NOT x.system", list->sql);
 	}
 	if (nparams > w->nparams) {
 		str_free(&sql);
@@ -327,8 +326,8 @@ static bool collection_members(const pgpool_ref *pg, const char *path, const cat
 		str_reset(&child);
 		str_appendf(&child, "%s/", path);
 		catalog_append_segment(&child, PQgetvalue(r, i, 0));
-		out->nodes[out->n++] = (catalog_node){xstrdup(str_cstr(&child)), xstrdup(PQgetvalue(r, i, 1)), k->kind,
-						      k->icon, -1, has_children(k)};
+		out->nodes[out->n++] = (catalog_node){
+		    xstrdup(str_cstr(&child)), xstrdup(PQgetvalue(r, i, 1)), k->kind, k->icon, -1, has_children(k)};
 	}
 	str_free(&child);
 	out->members = true;
@@ -376,8 +375,8 @@ bool catalog_children(const pgpool_ref *pg, const char *path, const char *db_res
 struct ddl_read {
 	const catalog_kind *k;
 	const catalog_listing *list; /* the collection the path came through */
-	int nancestors;              /* the ancestor names among params */
-	const char *more;            /* the kind's query for this server version, or NULL */
+	int nancestors;		     /* the ancestor names among params */
+	const char *more;	     /* the kind's query for this server version, or NULL */
 	const char **params;
 	str *out;
 	pg_error *pgerr;
@@ -489,8 +488,9 @@ bool catalog_ddl(const pgpool_ref *pg, const char *path, str *out, pg_error *pge
 	else if (!(ok = member_params(&w, k->nparams, params)))
 		err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
 	if (ok) {
-		struct ddl_read d = {k,	     w.list, w.nparams, k->ddl_more ? k->ddl_more(pgpool_server_version(pg)) : NULL,
-				     params, out, pgerr};
+		struct ddl_read d = {
+		    k,	    w.list, w.nparams, k->ddl_more ? k->ddl_more(pgpool_server_version(pg)) : NULL,
+		    params, out,    pgerr};
 		ok = pgpool_with_conn(pg, w.db, read_ddl, &d, err);
 	}
 	if (ok && out->len == 0) {
@@ -550,8 +550,9 @@ static bool grid_sql(const struct grid_source *src, const catalog_grid_query *q,
 	str_append_cstr(sql, "SELECT t.total, p.name");
 	for (const catalog_column *c = src->columns; c->name; c++)
 		str_appendf(sql, ", p.%s", c->name);
-	str_appendf(sql, " FROM (SELECT count(*) FROM (%s) x (name, label, system, oid) WHERE %s) t (total) "
-			 "LEFT JOIN (SELECT x.name",
+	str_appendf(sql,
+		    " FROM (SELECT count(*) FROM (%s) x (name, label, system, oid) WHERE %s) t (total) "
+		    "LEFT JOIN (SELECT x.name",
 		    src->list_sql, src->filter);
 	for (const catalog_column *c = src->columns; c->name; c++)
 		str_appendf(sql, ", %s AS %s", c->sql, c->name);
@@ -700,7 +701,7 @@ static const char *facet_query(const char *path, enum catalog_facet facet, catal
 	if (!walk_object(path, w, ", not an object", err))
 		return NULL;
 	const catalog_kind *k = w->kind;
-	const char *sql = facet == CATALOG_PROPERTIES ? k->props_sql
+	const char *sql = facet == CATALOG_PROPERTIES	? k->props_sql
 			  : facet == CATALOG_STATISTICS ? k->stats_sql
 							: k->identity_sql;
 	*nparams = k->nparams;
@@ -716,8 +717,8 @@ static const char *facet_query(const char *path, enum catalog_facet facet, catal
 	return sql;
 }
 
-bool catalog_facet(const pgpool_ref *pg, const char *path, enum catalog_facet facet,
-		   catalog_pairs *out, pg_error *pgerr, tusk_err *err)
+bool catalog_facet(const pgpool_ref *pg, const char *path, enum catalog_facet facet, catalog_pairs *out,
+		   pg_error *pgerr, tusk_err *err)
 {
 	*out = (catalog_pairs){0};
 	catalog_walk w;
@@ -738,8 +739,8 @@ bool catalog_facet(const pgpool_ref *pg, const char *path, enum catalog_facet fa
 	return ok;
 }
 
-bool catalog_dependencies(const pgpool_ref *pg, const char *path, bool dependents,
-			  catalog_pairs *out, pg_error *pgerr, tusk_err *err)
+bool catalog_dependencies(const pgpool_ref *pg, const char *path, bool dependents, catalog_pairs *out, pg_error *pgerr,
+			  tusk_err *err)
 {
 	*out = (catalog_pairs){0};
 	catalog_walk w;
@@ -755,9 +756,9 @@ bool catalog_dependencies(const pgpool_ref *pg, const char *path, bool dependent
 	if (ok) {
 		const char *ids[2] = {PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1)};
 		static const char *const deptype =
-			"CASE d.deptype WHEN 'n' THEN 'normal' WHEN 'a' THEN 'automatic' WHEN 'i' THEN 'internal' "
-			"WHEN 'e' THEN 'extension' WHEN 'x' THEN 'extension (automatic)' WHEN 'P' THEN 'partition' "
-			"WHEN 'S' THEN 'partition (secondary)' ELSE d.deptype::text END";
+		    "CASE d.deptype WHEN 'n' THEN 'normal' WHEN 'a' THEN 'automatic' WHEN 'i' THEN 'internal' "
+		    "WHEN 'e' THEN 'extension' WHEN 'x' THEN 'extension (automatic)' WHEN 'P' THEN 'partition' "
+		    "WHEN 'S' THEN 'partition (secondary)' ELSE d.deptype::text END";
 		str q = STR_INIT;
 		if (dependents)
 			str_appendf(&q,
@@ -766,15 +767,16 @@ bool catalog_dependencies(const pgpool_ref *pg, const char *path, bool dependent
 				    "ORDER BY 1",
 				    deptype);
 		else
-			str_appendf(&q,
-				    "SELECT pg_catalog.pg_describe_object(d.refclassid, d.refobjid, d.refobjsubid), %s "
-				    "FROM pg_catalog.pg_depend d WHERE d.classid = $1::oid AND d.objid = $2::oid AND "
-				    "d.deptype <> 'p' UNION SELECT pg_catalog.pg_describe_object(s.refclassid, "
-				    "s.refobjid, 0), CASE s.deptype WHEN 'o' THEN 'owner' WHEN 'a' THEN 'privileges' WHEN "
-				    "'r' THEN 'policy' ELSE s.deptype::text END FROM pg_catalog.pg_shdepend s WHERE "
-				    "s.classid = $1::oid AND s.objid = $2::oid AND s.dbid = (SELECT oid FROM "
-				    "pg_catalog.pg_database WHERE datname = pg_catalog.current_database()) ORDER BY 1",
-				    deptype);
+			str_appendf(
+			    &q,
+			    "SELECT pg_catalog.pg_describe_object(d.refclassid, d.refobjid, d.refobjsubid), %s "
+			    "FROM pg_catalog.pg_depend d WHERE d.classid = $1::oid AND d.objid = $2::oid AND "
+			    "d.deptype <> 'p' UNION SELECT pg_catalog.pg_describe_object(s.refclassid, "
+			    "s.refobjid, 0), CASE s.deptype WHEN 'o' THEN 'owner' WHEN 'a' THEN 'privileges' WHEN "
+			    "'r' THEN 'policy' ELSE s.deptype::text END FROM pg_catalog.pg_shdepend s WHERE "
+			    "s.classid = $1::oid AND s.objid = $2::oid AND s.dbid = (SELECT oid FROM "
+			    "pg_catalog.pg_database WHERE datname = pg_catalog.current_database()) ORDER BY 1",
+			    deptype);
 		PGresult *d = pgpool_query(pg, w.db, str_cstr(&q), 2, ids, pgerr, err);
 		str_free(&q);
 		ok = d != NULL;
@@ -797,24 +799,24 @@ bool catalog_dependencies(const pgpool_ref *pg, const char *path, bool dependent
  * pg_type: the address gives them as one formatted type name, which a
  * rename or a move could not build on. */
 static const char *const ADDRESS_SQL =
-	"WITH s AS (SELECT CASE WHEN $3::text IS NULL THEN 0 ELSE (SELECT c.attnum FROM pg_catalog.pg_attribute c "
-	"WHERE c.attrelid = $2::oid AND c.attname = $3::text AND c.attnum > 0 AND NOT c.attisdropped) END::int4 AS sub), "
-	"a AS (SELECT x.* FROM s, pg_catalog.pg_identify_object_as_address($1::oid, $2::oid, s.sub) x), "
-	"t AS (SELECT n.nspname, y.typname, y.typtype FROM pg_catalog.pg_type y JOIN pg_catalog.pg_namespace n "
-	"ON n.oid = y.typnamespace WHERE y.oid = CASE $1::oid WHEN 'pg_catalog.pg_type'::pg_catalog.regclass THEN "
-	"$2::oid WHEN 'pg_catalog.pg_constraint'::pg_catalog.regclass THEN (SELECT k.contypid FROM "
-	"pg_catalog.pg_constraint k WHERE k.oid = $2::oid) END) "
-	"SELECT x.part, x.i, x.v, pg_catalog.quote_ident(x.v) FROM ("
-	"SELECT 'type' AS part, 0::int8 AS i, CASE WHEN a.type = 'type' AND t.typtype = 'd' THEN 'domain' ELSE a.type "
-	"END AS v FROM a LEFT JOIN t ON true "
-	"UNION ALL SELECT 'identity', 0, o.identity FROM s, pg_catalog.pg_identify_object($1::oid, $2::oid, s.sub) o "
-	"UNION ALL SELECT 'name', u.i, u.v FROM a, pg_catalog.unnest(CASE WHEN EXISTS (SELECT FROM t) THEN "
-	"ARRAY[(SELECT t.nspname::text FROM t), (SELECT t.typname::text FROM t)] ELSE a.object_names END) "
-	"WITH ORDINALITY u (v, i) "
-	"UNION ALL SELECT 'arg', u.i, u.v FROM a, pg_catalog.unnest(a.object_args) WITH ORDINALITY u (v, i) "
-	"UNION ALL SELECT 'oprkind', 0, o.oprkind::text FROM pg_catalog.pg_operator o WHERE "
-	"$1::oid = 'pg_catalog.pg_operator'::pg_catalog.regclass AND o.oid = $2::oid"
-	") x ORDER BY x.part, x.i";
+    "WITH s AS (SELECT CASE WHEN $3::text IS NULL THEN 0 ELSE (SELECT c.attnum FROM pg_catalog.pg_attribute c "
+    "WHERE c.attrelid = $2::oid AND c.attname = $3::text AND c.attnum > 0 AND NOT c.attisdropped) END::int4 AS sub), "
+    "a AS (SELECT x.* FROM s, pg_catalog.pg_identify_object_as_address($1::oid, $2::oid, s.sub) x), "
+    "t AS (SELECT n.nspname, y.typname, y.typtype FROM pg_catalog.pg_type y JOIN pg_catalog.pg_namespace n "
+    "ON n.oid = y.typnamespace WHERE y.oid = CASE $1::oid WHEN 'pg_catalog.pg_type'::pg_catalog.regclass THEN "
+    "$2::oid WHEN 'pg_catalog.pg_constraint'::pg_catalog.regclass THEN (SELECT k.contypid FROM "
+    "pg_catalog.pg_constraint k WHERE k.oid = $2::oid) END) "
+    "SELECT x.part, x.i, x.v, pg_catalog.quote_ident(x.v) FROM ("
+    "SELECT 'type' AS part, 0::int8 AS i, CASE WHEN a.type = 'type' AND t.typtype = 'd' THEN 'domain' ELSE a.type "
+    "END AS v FROM a LEFT JOIN t ON true "
+    "UNION ALL SELECT 'identity', 0, o.identity FROM s, pg_catalog.pg_identify_object($1::oid, $2::oid, s.sub) o "
+    "UNION ALL SELECT 'name', u.i, u.v FROM a, pg_catalog.unnest(CASE WHEN EXISTS (SELECT FROM t) THEN "
+    "ARRAY[(SELECT t.nspname::text FROM t), (SELECT t.typname::text FROM t)] ELSE a.object_names END) "
+    "WITH ORDINALITY u (v, i) "
+    "UNION ALL SELECT 'arg', u.i, u.v FROM a, pg_catalog.unnest(a.object_args) WITH ORDINALITY u (v, i) "
+    "UNION ALL SELECT 'oprkind', 0, o.oprkind::text FROM pg_catalog.pg_operator o WHERE "
+    "$1::oid = 'pg_catalog.pg_operator'::pg_catalog.regclass AND o.oid = $2::oid"
+    ") x ORDER BY x.part, x.i";
 
 static void add_part(catalog_part **parts, size_t *n, PGresult *r, int row)
 {
@@ -842,8 +844,7 @@ static bool read_address(PGresult *r, catalog_object *o)
 	return o->type && o->identity && o->nnames > 0;
 }
 
-bool catalog_object_at(const pgpool_ref *pg, const char *path, catalog_object *out,
-		       pg_error *pgerr, tusk_err *err)
+bool catalog_object_at(const pgpool_ref *pg, const char *path, catalog_object *out, pg_error *pgerr, tusk_err *err)
 {
 	*out = (catalog_object){0};
 	catalog_walk w;
@@ -894,8 +895,7 @@ void catalog_object_free(catalog_object *o)
 	*o = (catalog_object){0};
 }
 
-bool catalog_path_relation(const char *path, char **db, char **schema, char **name, const char **kind,
-			   tusk_err *err)
+bool catalog_path_relation(const char *path, char **db, char **schema, char **name, const char **kind, tusk_err *err)
 {
 	catalog_walk w;
 	if (!catalog_walk_path(path, &w, err))

@@ -12,7 +12,7 @@
 #include "util/str.h"
 
 typedef struct {
-	char *db;              /* inside a database: its name */
+	char *db;	       /* inside a database: its name */
 	const char *params[2]; /* the ancestor names the next listing takes */
 	int nparams;
 	char *names[16]; /* the members' names along the way */

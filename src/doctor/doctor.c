@@ -122,8 +122,8 @@ static void check_data_dir(report *r, const config *cfg)
 		bool known = stat(db, &dst) == 0;
 		line(r, false,
 		     "data volume: %s/tusk.db (owner %u:%u) cannot be written by uid %u: %s. Fix: chown -R %u:%u %s",
-		     dir, known ? (unsigned)dst.st_uid : 0u, known ? (unsigned)dst.st_gid : 0u, uid, strerror(errno), uid,
-		     gid, dir);
+		     dir, known ? (unsigned)dst.st_uid : 0u, known ? (unsigned)dst.st_gid : 0u, uid, strerror(errno),
+		     uid, gid, dir);
 		return;
 	}
 	line(r, true, "data volume: %s (owner %u:%u, mode %04o) is writable by uid %u", dir, (unsigned)st.st_uid,
@@ -175,8 +175,9 @@ static void check_secret(report *r, const config *cfg, const char *config_error,
 			snprintf(where, sizeof(where), " (%s)", printable(file, buf, sizeof(buf)));
 		line(r, true, "admin Secret: the password is given by %s%s", source ? source : "a setting", where);
 	} else if (users > 0) {
-		line(r, true, "admin Secret: none given; not needed now: the store has %lld account(s) and the Secret is "
-			      "read on the first start only",
+		line(r, true,
+		     "admin Secret: none given; not needed now: the store has %lld account(s) and the Secret is "
+		     "read on the first start only",
 		     (long long)users);
 	} else if (cfg->generate_admin_password) {
 		line(r, true, "admin Secret: none given; the first start makes a password and keeps it in %s/%s",
@@ -240,8 +241,7 @@ static void check_admin_login(report *r, const config *cfg, store *st)
 		return;
 	}
 	char weak[32] = "";
-	bool must_change = store_meta_get(st, AUTH_WEAK_PASSWORD_META, weak, sizeof(weak), &err) &&
-			   atoll(weak) == u.id;
+	bool must_change = store_meta_get(st, AUTH_WEAK_PASSWORD_META, weak, sizeof(weak), &err) && atoll(weak) == u.id;
 	line(r, true, "admin account: the Secret's password opens %s%s", email,
 	     must_change ? "; it is shorter than Tusk accepts and must be changed at the next login" : "");
 }
@@ -349,17 +349,18 @@ static void check_login(report *r, const config *cfg, const store_server *sv, co
 	bool usable = true;
 	json_object_foreach(params, key, v)
 	{
-		if (!json_is_string(v) || n >= 36 || strcmp(key, "password") == 0 || strcmp(key, "connect_timeout") == 0 ||
-		    strcmp(key, "application_name") == 0)
+		if (!json_is_string(v) || n >= 36 || strcmp(key, "password") == 0 ||
+		    strcmp(key, "connect_timeout") == 0 || strcmp(key, "application_name") == 0)
 			continue;
 		const char *value = json_string_value(v);
 		if (pgtarget_is_file_param(key) && *value) {
 			char *path = nfiles < 8 ? resolve_file(cfg, sv->user_id, value, why, sizeof(why)) : NULL;
 			if (!path) {
-				line(r, false,
-				     "server \"%s\" login: its %s '%s' is not a file Tusk can read (%s). Fix: upload it to "
-				     "the owner's storage, or mount it in a directory listed in TUSK_FILE_DIRS",
-				     name, key, printable(value, buf, sizeof(buf)), why);
+				line(
+				    r, false,
+				    "server \"%s\" login: its %s '%s' is not a file Tusk can read (%s). Fix: upload it to "
+				    "the owner's storage, or mount it in a directory listed in TUSK_FILE_DIRS",
+				    name, key, printable(value, buf, sizeof(buf)), why);
 				usable = false;
 				break;
 			}
@@ -418,7 +419,8 @@ static void check_server(report *r, const config *cfg, const store_server *sv)
 		struct stat st;
 		bool dir = stat(sv->host, &st) == 0 && S_ISDIR(st.st_mode);
 		line(r, dir, "server \"%s\" socket: %s%s", name, host,
-		     dir ? " is a socket directory" : " does not exist here. Fix: mount the socket directory, or use a host name");
+		     dir ? " is a socket directory"
+			 : " does not exist here. Fix: mount the socket directory, or use a host name");
 		if (dir)
 			check_login(r, cfg, sv, name);
 		return;
@@ -531,15 +533,17 @@ static void check_store(report *r, const config *cfg, store_state *s)
 {
 	char buf[1024];
 	if (s->none_yet) {
-		line(r, true, "store: none yet at %s (Tusk makes it at its first start)", printable(s->where, buf, sizeof(buf)));
+		line(r, true, "store: none yet at %s (Tusk makes it at its first start)",
+		     printable(s->where, buf, sizeof(buf)));
 		return;
 	}
 	if (!s->st) {
-		line(r, false, "store: %s. Fix: %s", printable(s->err.msg, buf, sizeof(buf)),
-		     !cfg->store_url || !*cfg->store_url
-			     ? "see the data volume above"
-			     : "check TUSK_STORE_URL (its Secret), that the PostgreSQL store accepts this pod, and that its "
-			       "database exists");
+		line(
+		    r, false, "store: %s. Fix: %s", printable(s->err.msg, buf, sizeof(buf)),
+		    !cfg->store_url || !*cfg->store_url
+			? "see the data volume above"
+			: "check TUSK_STORE_URL (its Secret), that the PostgreSQL store accepts this pod, and that its "
+			  "database exists");
 		return;
 	}
 	tusk_err err = {0};

@@ -141,7 +141,8 @@ static bool step(int *dir, const char *name, const char *path, bool last, bool m
 		return true;
 	}
 	if (S_ISLNK(st.st_mode)) {
-		err_set(err, ERR_INVALID_PATH, "'%s' is a symbolic link; links are not followed in the storage area.", path);
+		err_set(err, ERR_INVALID_PATH, "'%s' is a symbolic link; links are not followed in the storage area.",
+			path);
 		return false;
 	}
 	if (last)
@@ -153,7 +154,8 @@ static bool step(int *dir, const char *name, const char *path, bool last, bool m
 	/* O_NOFOLLOW: a link swapped in since the fstatat is refused, not followed */
 	int next = openat(*dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (next < 0) {
-		err_set(err, errno == ELOOP ? ERR_INVALID_PATH : ERR_IO_ERROR, "cannot open '%s': %s", path, strerror(errno));
+		err_set(err, errno == ELOOP ? ERR_INVALID_PATH : ERR_IO_ERROR, "cannot open '%s': %s", path,
+			strerror(errno));
 		return false;
 	}
 	close(*dir);
@@ -185,8 +187,7 @@ static bool walk(const char *root, char *path, bool must_exist, tusk_err *err)
 	return ok;
 }
 
-bool files_resolve(const char *data_dir, int64_t user_id, const char *rel, bool must_exist, char **abs,
-		     tusk_err *err)
+bool files_resolve(const char *data_dir, int64_t user_id, const char *rel, bool must_exist, char **abs, tusk_err *err)
 {
 	str norm = STR_INIT;
 	if (!normalize(rel ? rel : "", &norm, err)) {
@@ -284,8 +285,7 @@ bool files_usage(const char *data_dir, int64_t user_id, uint64_t *bytes, tusk_er
 	return ok;
 }
 
-bool files_quota_check(const char *data_dir, int64_t user_id, uint64_t quota_bytes, uint64_t adding,
-			 tusk_err *err)
+bool files_quota_check(const char *data_dir, int64_t user_id, uint64_t quota_bytes, uint64_t adding, tusk_err *err)
 {
 	if (quota_bytes == 0)
 		return true;
@@ -294,10 +294,11 @@ bool files_quota_check(const char *data_dir, int64_t user_id, uint64_t quota_byt
 		return false;
 	if (used <= quota_bytes && adding <= quota_bytes - used)
 		return true;
-	err_set(err, ERR_QUOTA_EXCEEDED,
-		"This would pass your storage quota: %.1f MiB used of %.1f MiB, %.1f MiB more asked for. Delete files to "
-		"make room.",
-		(double)used / 1048576.0, (double)quota_bytes / 1048576.0, (double)adding / 1048576.0);
+	err_set(
+	    err, ERR_QUOTA_EXCEEDED,
+	    "This would pass your storage quota: %.1f MiB used of %.1f MiB, %.1f MiB more asked for. Delete files to "
+	    "make room.",
+	    (double)used / 1048576.0, (double)quota_bytes / 1048576.0, (double)adding / 1048576.0);
 	return false;
 }
 
@@ -384,7 +385,7 @@ static bool copy_file(const char *from, const char *to)
 }
 
 bool files_import_tree(const char *data_dir, int64_t user_id, const char *src, files_import_counts *counts,
-			 tusk_err *err)
+		       tusk_err *err)
 {
 	memset(counts, 0, sizeof(*counts));
 	struct stat st;
@@ -410,8 +411,8 @@ bool files_import_tree(const char *data_dir, int64_t user_id, const char *src, f
 		const char *rel = e->fts_path + skip + 1;
 		str norm = STR_INIT;
 		tusk_err why;
-		bool usable = normalize(rel, &norm, &why) && strncmp(e->fts_name, FILES_PARTIAL_PREFIX,
-								     strlen(FILES_PARTIAL_PREFIX)) != 0;
+		bool usable = normalize(rel, &norm, &why) &&
+			      strncmp(e->fts_name, FILES_PARTIAL_PREFIX, strlen(FILES_PARTIAL_PREFIX)) != 0;
 		char to[PATH_MAX];
 		int n = snprintf(to, sizeof(to), "%s/%s", root, str_cstr(&norm));
 		str_free(&norm);

@@ -27,7 +27,7 @@
 /* The user's area as an absolute path without a trailing slash (malloc'd),
  * created with its parents (0700) when missing. */
 bool files_user_root(const char *data_dir, int64_t user_id, char **root, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* Maps a user-relative path ("backups/app.dump"; "" or "." for the area itself;
  * empty and "." segments and a trailing '/' are ignored) to the absolute path
@@ -35,8 +35,8 @@ bool files_user_root(const char *data_dir, int64_t user_id, char **root, tusk_er
  * missing (a file about to be written), but its folder must exist.
  * Error codes: "invalid_path" (refused: the message says why), "not_found"
  * (a component does not exist), "io_error". */
-bool files_resolve(const char *data_dir, int64_t user_id, const char *rel, bool must_exist, char **abs,
-		     tusk_err *err) __attribute__((warn_unused_result));
+bool files_resolve(const char *data_dir, int64_t user_id, const char *rel, bool must_exist, char **abs, tusk_err *err)
+    __attribute__((warn_unused_result));
 
 /* Removes uploads in progress not written to for min_age seconds, in every
  * user's area (at start: a crash leaves them); returns how many. */
@@ -45,13 +45,13 @@ size_t files_sweep_partials(const char *data_dir, int min_age);
 /* Bytes held by the user's regular files (apparent sizes, uploads in progress
  * included; a dead upload's leftover, older than FILES_PARTIAL_STALE, is not). */
 bool files_usage(const char *data_dir, int64_t user_id, uint64_t *bytes, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* Whether adding `adding` bytes keeps the user within quota_bytes (0 = unlimited).
  * False with code "quota_exceeded" (and a message giving use and quota) when not,
  * or "io_error". */
-bool files_quota_check(const char *data_dir, int64_t user_id, uint64_t quota_bytes, uint64_t adding,
-			 tusk_err *err) __attribute__((warn_unused_result));
+bool files_quota_check(const char *data_dir, int64_t user_id, uint64_t quota_bytes, uint64_t adding, tusk_err *err)
+    __attribute__((warn_unused_result));
 
 /* Removes a file, or a folder and everything in it (links inside are removed,
  * never followed). abs must come from files_resolve. */
@@ -68,6 +68,6 @@ typedef struct {
  * (no space used, src untouched; a copy across file systems). Links in src
  * are never followed; a file already in the area is kept. */
 bool files_import_tree(const char *data_dir, int64_t user_id, const char *src, files_import_counts *counts,
-			 tusk_err *err) __attribute__((warn_unused_result));
+		       tusk_err *err) __attribute__((warn_unused_result));
 
 #endif

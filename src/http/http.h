@@ -19,9 +19,9 @@ typedef void (*http_handler)(http_req *req);
 
 /* Route flags: meaning is the application's (checked by its before hook). */
 enum {
-	ROUTE_PUBLIC = 1 << 0,  /* no login needed */
+	ROUTE_PUBLIC = 1 << 0,	/* no login needed */
 	ROUTE_NO_CSRF = 1 << 1, /* state-changing but exempt from CSRF (login) */
-	ROUTE_ADMIN = 1 << 2,   /* administrators only */
+	ROUTE_ADMIN = 1 << 2,	/* administrators only */
 	/* The server's own: the handler runs once the headers are in, before the
 	 * body, which it takes in pieces (http_req_body_sink) instead of buffered
 	 * up to max_body_bytes. */
@@ -45,17 +45,17 @@ typedef bool (*http_before_hook)(http_req *req, const http_route *route);
 typedef struct {
 	const char *listen_address; /* "127.0.0.1", "[::]", "::1", "0.0.0.0" */
 	int port;
-	const char *script_name;    /* "" or "/prefix" */
+	const char *script_name; /* "" or "/prefix" */
 	const char *trusted_proxies;
-	size_t max_body_bytes;   /* ROUTE_LARGE_BODY routes */
-	size_t json_body_bytes;  /* every other route */
+	size_t max_body_bytes;	 /* ROUTE_LARGE_BODY routes */
+	size_t json_body_bytes;	 /* every other route */
 	size_t small_body_bytes; /* ROUTE_SMALL_BODY routes */
 	unsigned max_connections;
 	unsigned max_connections_per_ip;      /* 0 = no cap; beyond: 503 */
 	unsigned max_slow_connections_per_ip; /* strangers still sending headers after 1 s */
-	unsigned timeout_seconds;             /* idle connection */
+	unsigned timeout_seconds;	      /* idle connection */
 	unsigned header_timeout_seconds;      /* a stranger's request line and headers */
-	unsigned body_timeout_seconds;        /* a buffered body, from its headers to its end */
+	unsigned body_timeout_seconds;	      /* a buffered body, from its headers to its end */
 	const http_route *routes;
 	size_t nroutes;
 	http_before_hook before;
@@ -75,7 +75,7 @@ void http_server_stop(http_server *s);
 #define HTTP_LATENCY_BUCKETS 12
 extern const double http_latency_bounds[HTTP_LATENCY_BUCKETS]; /* seconds; the last is +Inf */
 typedef struct {
-	unsigned long by_status[600]; /* index = status code */
+	unsigned long by_status[600];		     /* index = status code */
 	unsigned long latency[HTTP_LATENCY_BUCKETS]; /* cumulative counts, Prometheus style */
 	double latency_sum;
 	unsigned long count;
@@ -89,8 +89,8 @@ void http_server_conn_stats(http_server *s, http_conn_stats *out);
 
 /* Request accessors. Strings live until the request completes. */
 const char *http_req_method(const http_req *r);
-slice http_req_path(const http_req *r);        /* below the base path, starts with '/' */
-const char *http_req_base(const http_req *r);  /* base path with trailing '/', e.g. "/" or "/pgadmin/" */
+slice http_req_path(const http_req *r);	      /* below the base path, starts with '/' */
+const char *http_req_base(const http_req *r); /* base path with trailing '/', e.g. "/" or "/pgadmin/" */
 const char *http_req_header(http_req *r, const char *name);
 const char *http_req_query(http_req *r, const char *name);
 /* The value and its decoded length: a length past strlen means it held a NUL (%00). */
@@ -101,7 +101,7 @@ slice http_req_body(const http_req *r);
 arena *http_req_arena(http_req *r);
 void *http_req_app(const http_req *r);
 const char *http_req_client_ip(const http_req *r); /* after trusted X-Forwarded-For */
-bool http_req_is_https(const http_req *r);        /* direct TLS or trusted X-Forwarded-Proto */
+bool http_req_is_https(const http_req *r);	   /* direct TLS or trusted X-Forwarded-Proto */
 bool http_req_is_loopback(const http_req *r);
 /* Also marks the connection as a logged-in user's: no header deadline, never evicted. */
 void http_req_set_user(http_req *r, void *user);
@@ -131,7 +131,7 @@ typedef struct {
 json_writer *http_error_begin(http_error_body *b, err_code code, const char *message);
 void http_error_send(http_req *r, int status, http_error_body *b);
 void http_respond_error_status(http_req *r, int status, err_code code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 void http_respond_empty(http_req *r, int status);
 void http_respond_redirect(http_req *r, int status, const char *location);
 bool http_responded(const http_req *r);

@@ -10,7 +10,7 @@
 
 typedef struct {
 	unsigned char addr[16]; /* IPv4 stored as IPv4-mapped IPv6 */
-	int prefix;             /* 0..128 */
+	int prefix;		/* 0..128 */
 } netaddr_cidr;
 
 typedef struct {

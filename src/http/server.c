@@ -25,9 +25,9 @@
 #include "http/http.h"
 #include "http/netaddr.h"
 #include "http/router.h"
-#include "util/thread.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "util/thread.h"
 #include "util/time.h"
 
 /* One accepted connection, as the guard sees it. */
@@ -37,10 +37,10 @@ struct conn_track {
 	unsigned char addr[16];
 	double since; /* monotonic seconds the phase began */
 	enum conn_phase phase;
-	bool known;     /* a logged-in user's: no header deadline, never evicted */
-	bool over;      /* past a cap: its first request is answered 503 */
-	bool timed;     /* the body phase has a deadline (a buffered body) */
-	bool shut;      /* shutdown() already: MHD closes it soon */
+	bool known; /* a logged-in user's: no header deadline, never evicted */
+	bool over;  /* past a cap: its first request is answered 503 */
+	bool timed; /* the body phase has a deadline (a buffered body) */
+	bool shut;  /* shutdown() already: MHD closes it soon */
 	struct conn_track *prev, *next;
 };
 
@@ -75,7 +75,7 @@ struct http_server {
 };
 
 const double http_latency_bounds[HTTP_LATENCY_BUCKETS] = {0.001, 0.005, 0.01, 0.025, 0.05, 0.1,
-							  0.25,  0.5,   1,    2.5,   5,    1e308};
+							  0.25,	 0.5,	1,    2.5,   5,	   1e308};
 
 static bool status_code_valid(int status)
 {
@@ -121,15 +121,42 @@ struct http_req {
 
 /* ---- request accessors ---- */
 
-const char *http_req_method(const http_req *r) { return r->method; }
-slice http_req_path(const http_req *r) { return r->path; }
-const char *http_req_base(const http_req *r) { return r->base; }
-slice http_req_body(const http_req *r) { return (slice){r->body.buf ? r->body.buf : "", r->body.len}; }
-arena *http_req_arena(http_req *r) { return r->arena; }
-void *http_req_app(const http_req *r) { return r->srv->cfg.app; }
-const char *http_req_client_ip(const http_req *r) { return r->client_ip; }
-bool http_req_is_https(const http_req *r) { return r->https; }
-bool http_req_is_loopback(const http_req *r) { return r->loopback; }
+const char *http_req_method(const http_req *r)
+{
+	return r->method;
+}
+slice http_req_path(const http_req *r)
+{
+	return r->path;
+}
+const char *http_req_base(const http_req *r)
+{
+	return r->base;
+}
+slice http_req_body(const http_req *r)
+{
+	return (slice){r->body.buf ? r->body.buf : "", r->body.len};
+}
+arena *http_req_arena(http_req *r)
+{
+	return r->arena;
+}
+void *http_req_app(const http_req *r)
+{
+	return r->srv->cfg.app;
+}
+const char *http_req_client_ip(const http_req *r)
+{
+	return r->client_ip;
+}
+bool http_req_is_https(const http_req *r)
+{
+	return r->https;
+}
+bool http_req_is_loopback(const http_req *r)
+{
+	return r->loopback;
+}
 static void track_known(http_req *r);
 void http_req_set_user(http_req *r, void *user)
 {
@@ -137,8 +164,14 @@ void http_req_set_user(http_req *r, void *user)
 	if (user)
 		track_known(r);
 }
-void *http_req_user(const http_req *r) { return r->user; }
-bool http_responded(const http_req *r) { return r->resp != NULL; }
+void *http_req_user(const http_req *r)
+{
+	return r->user;
+}
+bool http_responded(const http_req *r)
+{
+	return r->resp != NULL;
+}
 
 const char *http_req_header(http_req *r, const char *name)
 {
@@ -264,7 +297,7 @@ void http_respond_json(http_req *r, int status, str *s)
 }
 
 static void respond_error(http_req *r, int status, err_code code, const char *fmt, va_list ap)
-	__attribute__((format(printf, 4, 0)));
+    __attribute__((format(printf, 4, 0)));
 static void respond_error(http_req *r, int status, err_code code, const char *fmt, va_list ap)
 {
 	char msg[1024];
@@ -368,8 +401,8 @@ void http_respond_stream(http_req *r, int status, const char *content_type, http
 {
 	struct stream *st = xmalloc(sizeof(*st));
 	*st = (struct stream){r, read, cls, free_cls};
-	struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, st,
-								      stream_free);
+	struct MHD_Response *resp =
+	    MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, st, stream_free);
 	finish(r, status, resp, content_type);
 }
 
@@ -970,8 +1003,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	const char *path = r->url;
 	bool quiet = strcmp(path, "/misc/ping") == 0 || strcmp(path, "/healthz") == 0 || strcmp(path, "/readyz") == 0;
 	log_msg(quiet ? LOG_DEBUG : LOG_INFO, "request", "method", r->method, "path", path, "status", status, "bytes",
-		bytes, "ms", dur, "client", r->client_ip,
-		toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? NULL : "aborted", "true", NULL);
+		bytes, "ms", dur, "client", r->client_ip, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? NULL : "aborted",
+		"true", NULL);
 	int r_status = r->status;
 	/* the connection waits for its next request (the track is re-read: it
 	 * is gone when the connection closed) */
@@ -1041,16 +1074,16 @@ static int open_listener(const char *address, int port, int *bound_port, tusk_er
 		int e = errno;
 		bool v6 = res->ai_family == AF_INET6;
 		const char *hint =
-			e == EACCES && port < 1024
-				? " (a port below 1024 needs the NET_BIND_SERVICE capability: allow it, which in the "
-				  "container image means starting through /entrypoint.sh, whose copy of tusk carries it "
-				  "as a file capability, with NET_BIND_SERVICE not dropped and privilege escalation "
-				  "allowed; or set PGADMIN_LISTEN_PORT or TUSK_PORT to 1024 or above)"
-			: e == EADDRINUSE ? " (another process uses this port)"
-			: v6 && (e == EAFNOSUPPORT || e == EADDRNOTAVAIL)
-				? " (IPv6 is not available here: set PGADMIN_LISTEN_ADDRESS or TUSK_LISTEN_ADDRESS to "
-				  "0.0.0.0)"
-				: "";
+		    e == EACCES && port < 1024
+			? " (a port below 1024 needs the NET_BIND_SERVICE capability: allow it, which in the "
+			  "container image means starting through /entrypoint.sh, whose copy of tusk carries it "
+			  "as a file capability, with NET_BIND_SERVICE not dropped and privilege escalation "
+			  "allowed; or set PGADMIN_LISTEN_PORT or TUSK_PORT to 1024 or above)"
+		    : e == EADDRINUSE ? " (another process uses this port)"
+		    : v6 && (e == EAFNOSUPPORT || e == EADDRNOTAVAIL)
+			? " (IPv6 is not available here: set PGADMIN_LISTEN_ADDRESS or TUSK_LISTEN_ADDRESS to "
+			  "0.0.0.0)"
+			: "";
 		err_set(err, ERR_LISTEN_FAILED, "cannot listen on %s:%d: %s%s", address, port, strerror(e), hint);
 		if (fd >= 0)
 			close(fd);
@@ -1089,7 +1122,8 @@ static unsigned table_size(const http_config *cfg)
 		if (budget < want) {
 			char have[32];
 			snprintf(have, sizeof(have), "%lu", (unsigned long)budget);
-			log_msg(LOG_WARN, "few file descriptors: the connection table is smaller than TUSK_MAX_CONNECTIONS",
+			log_msg(LOG_WARN,
+				"few file descriptors: the connection table is smaller than TUSK_MAX_CONNECTIONS",
 				"connections", have, NULL);
 			want = budget > 16 ? (unsigned)budget : 16;
 		}
@@ -1113,16 +1147,17 @@ http_server *http_server_start(const http_config *cfg, tusk_err *err)
 	if (s->listen_fd < 0)
 		goto fail;
 	/* poll(), not select(): descriptors past FD_SETSIZE (1,024) work */
-	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
-			 MHD_USE_ITC | MHD_USE_ERROR_LOG;
-	s->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->listen_fd, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_CONNECTION_LIMIT, table_size(cfg),
-		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)32 * 1024, MHD_OPTION_THREAD_STACK_SIZE, (size_t)1024 * 1024, MHD_OPTION_END);
+	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC |
+			 MHD_USE_ERROR_LOG;
+	s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				     MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->listen_fd, MHD_OPTION_NOTIFY_COMPLETED,
+				     on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+				     MHD_OPTION_CONNECTION_LIMIT, table_size(cfg), MHD_OPTION_CONNECTION_TIMEOUT,
+				     cfg->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024,
+				     MHD_OPTION_THREAD_STACK_SIZE, (size_t)1024 * 1024, MHD_OPTION_END);
 	if (!s->daemon) {
-		err_set(err, ERR_LISTEN_FAILED, "the HTTP server could not start on %s:%d", cfg->listen_address, s->port);
+		err_set(err, ERR_LISTEN_FAILED, "the HTTP server could not start on %s:%d", cfg->listen_address,
+			s->port);
 		goto fail;
 	}
 	s->guard_running = pthread_create(&s->guard, NULL, guard_main, s) == 0;

@@ -62,11 +62,15 @@ static const char *content_type(const char *name)
 	static const struct {
 		const char *ext, *type;
 	} types[] = {
-		{".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-		{".css", "text/css; charset=utf-8"},   {".svg", "image/svg+xml"},
-		{".png", "image/png"},                 {".json", "application/json"},
-		{".woff2", "font/woff2"},              {".txt", "text/plain; charset=utf-8"},
-		{".map", "application/json"},
+	    {".html", "text/html; charset=utf-8"},
+	    {".js", "text/javascript; charset=utf-8"},
+	    {".css", "text/css; charset=utf-8"},
+	    {".svg", "image/svg+xml"},
+	    {".png", "image/png"},
+	    {".json", "application/json"},
+	    {".woff2", "font/woff2"},
+	    {".txt", "text/plain; charset=utf-8"},
+	    {".map", "application/json"},
 	};
 	for (size_t i = 0; i < sizeof(types) / sizeof(*types); i++)
 		if (ends_with(name, types[i].ext))
@@ -140,8 +144,9 @@ void http_static_serve(http_req *r)
 		return;
 	}
 	http_add_header(r, "ETag", a->etag);
-	http_add_header(r, "Cache-Control", slice_starts_with(path, "/assets/") ? "public, max-age=31536000, immutable"
-										  : "public, max-age=3600");
+	http_add_header(r, "Cache-Control",
+			slice_starts_with(path, "/assets/") ? "public, max-age=31536000, immutable"
+							    : "public, max-age=3600");
 	http_add_header(r, "Vary", "Accept-Encoding");
 	const char *inm = http_req_header(r, "If-None-Match");
 	if (inm && strstr(inm, a->etag)) {

@@ -66,7 +66,8 @@ static int program_major(const char *dir, const char *program)
 	int status = 0;
 	tusk_err err;
 	int v = 0;
-	if (jobs_capture(argv, NULL, 4096, 5000, &out, &status, &err) && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+	if (jobs_capture(argv, NULL, 4096, 5000, &out, &status, &err) && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == 0) {
 		const char *p2 = strstr(str_cstr(&out), "(PostgreSQL) ");
 		v = p2 ? atoi(p2 + strlen("(PostgreSQL) ")) : 0;
 	}
@@ -330,11 +331,17 @@ static void backup(struct spec *s, const job_ctx *ctx, strv *argv)
 	names(s, argv, "tables", "table");
 	names(s, argv, "exclude_tables", "exclude-table");
 	static const char *const flags[][2] = {
-		{"no_owner", "--no-owner"},	      {"no_privileges", "--no-privileges"}, {"no_comments", "--no-comments"},
-		{"inserts", "--inserts"},	      {"column_inserts", "--column-inserts"},
-		{"on_conflict_do_nothing", "--on-conflict-do-nothing"},
-		{"create", "--create"},		      {"clean", "--clean"},		    {"if_exists", "--if-exists"},
-		{"no_blobs", "--no-blobs"},	      {"no_tablespaces", "--no-tablespaces"},
+	    {"no_owner", "--no-owner"},
+	    {"no_privileges", "--no-privileges"},
+	    {"no_comments", "--no-comments"},
+	    {"inserts", "--inserts"},
+	    {"column_inserts", "--column-inserts"},
+	    {"on_conflict_do_nothing", "--on-conflict-do-nothing"},
+	    {"create", "--create"},
+	    {"clean", "--clean"},
+	    {"if_exists", "--if-exists"},
+	    {"no_blobs", "--no-blobs"},
+	    {"no_tablespaces", "--no-tablespaces"},
 	};
 	push_flags(s, argv, flags, sizeof(flags) / sizeof(*flags));
 	if (flag(s, "on_conflict_do_nothing") && !flag(s, "inserts") && !flag(s, "column_inserts"))
@@ -356,9 +363,12 @@ static void backup_server(struct spec *s, const job_ctx *ctx, strv *argv)
 	dump_head(ctx, argv);
 	if (strcmp(mode, "full"))
 		strv_pushf(argv, "--%s-only", mode);
-	static const char *const flags[][2] = {{"clean", "--clean"},		   {"if_exists", "--if-exists"},
-					       {"no_owner", "--no-owner"},	   {"no_privileges", "--no-privileges"},
-					       {"no_comments", "--no-comments"}, {"no_tablespaces", "--no-tablespaces"}};
+	static const char *const flags[][2] = {{"clean", "--clean"},
+					       {"if_exists", "--if-exists"},
+					       {"no_owner", "--no-owner"},
+					       {"no_privileges", "--no-privileges"},
+					       {"no_comments", "--no-comments"},
+					       {"no_tablespaces", "--no-tablespaces"}};
 	push_flags(s, argv, flags, sizeof(flags) / sizeof(*flags));
 	if (text(s, "encoding"))
 		strv_pushf(argv, "--encoding=%s", text(s, "encoding"));
@@ -411,13 +421,15 @@ static void restore(struct spec *s, const job_ctx *ctx, strv *argv, bool archive
 			strv_push(argv, "--exit-on-error");
 		if (single)
 			strv_push(argv, "--single-transaction");
-		static const char *const archive_only[] = {"clean", "create", "jobs", "data_only", "schema_only",
-							   "schemas", "tables", "functions", "indexes", "triggers",
-							   "no_owner", "no_privileges", NULL};
+		static const char *const archive_only[] = {
+		    "clean",	 "create",  "jobs",	"data_only", "schema_only",   "schemas", "tables",
+		    "functions", "indexes", "triggers", "no_owner",  "no_privileges", NULL};
 		for (size_t k = 0; archive_only[k]; k++) {
 			json_t *v = json_object_get(s->o, archive_only[k]);
-			if (v && !json_is_false(v) && !json_is_null(v) && !(json_is_array(v) && json_array_size(v) == 0))
-				bad(s, "'%s' needs an archive (custom, directory or tar); this file is a plain SQL script",
+			if (v && !json_is_false(v) && !json_is_null(v) &&
+			    !(json_is_array(v) && json_array_size(v) == 0))
+				bad(s,
+				    "'%s' needs an archive (custom, directory or tar); this file is a plain SQL script",
 				    archive_only[k]);
 		}
 		return;
@@ -425,11 +437,17 @@ static void restore(struct spec *s, const job_ctx *ctx, strv *argv, bool archive
 	strv_push(argv, "--no-password");
 	strv_pushf(argv, "--dbname=%s", ctx->conninfo);
 	static const char *const flags[][2] = {
-		{"clean", "--clean"},		   {"create", "--create"},	       {"if_exists", "--if-exists"},
-		{"single_transaction", "--single-transaction"},		       {"exit_on_error", "--exit-on-error"},
-		{"data_only", "--data-only"},	   {"schema_only", "--schema-only"}, {"no_owner", "--no-owner"},
-		{"no_privileges", "--no-privileges"}, {"no_comments", "--no-comments"},
-		{"no_tablespaces", "--no-tablespaces"},
+	    {"clean", "--clean"},
+	    {"create", "--create"},
+	    {"if_exists", "--if-exists"},
+	    {"single_transaction", "--single-transaction"},
+	    {"exit_on_error", "--exit-on-error"},
+	    {"data_only", "--data-only"},
+	    {"schema_only", "--schema-only"},
+	    {"no_owner", "--no-owner"},
+	    {"no_privileges", "--no-privileges"},
+	    {"no_comments", "--no-comments"},
+	    {"no_tablespaces", "--no-tablespaces"},
 	};
 	push_flags(s, argv, flags, sizeof(flags) / sizeof(*flags));
 	if (flag(s, "data_only") && flag(s, "schema_only"))
@@ -445,7 +463,7 @@ static void restore(struct spec *s, const job_ctx *ctx, strv *argv, bool archive
 	names(s, argv, "schemas", "schema");
 	/* pg_restore takes plain names (no patterns) for these */
 	static const char *const lists[][2] = {
-		{"tables", "table"}, {"functions", "function"}, {"indexes", "index"}, {"triggers", "trigger"}};
+	    {"tables", "table"}, {"functions", "function"}, {"indexes", "index"}, {"triggers", "trigger"}};
 	for (size_t k = 0; k < 4; k++) {
 		json_t *list = json_object_get(s->o, lists[k][0]);
 		size_t i;
@@ -610,11 +628,12 @@ bool jobs_build(const char *kind, json_t *spec_obj, const job_ctx *ctx, strv *ar
 	*description = NULL;
 	struct spec s = {spec_obj, why, why_len};
 	bool archive = strcmp(kind, "restore") == 0 && ctx->input && jobs_is_archive(ctx->input);
-	const char *program = strcmp(kind, "backup") == 0 ? "pg_dump"
-			      : strcmp(kind, "backup_server") == 0 ? "pg_dumpall"
+	const char *program = strcmp(kind, "backup") == 0		? "pg_dump"
+			      : strcmp(kind, "backup_server") == 0	? "pg_dumpall"
 			      : strcmp(kind, "restore") == 0 && archive ? "pg_restore"
 									: NULL; /* Tusk's own sql-client */
-	static const char *const kinds[] = {"backup", "backup_server", "restore", "maintenance", "import", "export", NULL};
+	static const char *const kinds[] = {"backup", "backup_server", "restore", "maintenance",
+					    "import", "export",	       NULL};
 	size_t k = 0;
 	while (kinds[k] && strcmp(kinds[k], kind) != 0)
 		k++;

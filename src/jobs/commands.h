@@ -12,13 +12,13 @@
 #include "util/err.h"
 
 typedef struct {
-	const char *self_exe;  /* the tusk binary: its sql-client runs scripts, maintenance and COPY */
-	const char *bin_dirs;  /* ':'-separated, or NULL: /usr/lib/postgresql/<v>/bin */
-	int server_version;    /* server_version_num of the target */
-	const char *conninfo;  /* to the job's database (no password) */
-	const char *role;      /* SET ROLE, or NULL */
-	const char *output;    /* absolute path of what a backup or export writes */
-	const char *input;     /* absolute path of what a restore or import reads */
+	const char *self_exe; /* the tusk binary: its sql-client runs scripts, maintenance and COPY */
+	const char *bin_dirs; /* ':'-separated, or NULL: /usr/lib/postgresql/<v>/bin */
+	int server_version;   /* server_version_num of the target */
+	const char *conninfo; /* to the job's database (no password) */
+	const char *role;     /* SET ROLE, or NULL */
+	const char *output;   /* absolute path of what a backup or export writes */
+	const char *input;    /* absolute path of what a restore or import reads */
 } job_ctx;
 
 typedef struct {
@@ -40,7 +40,7 @@ bool jobs_restore_noise_only(const char *log_path);
  * the server's own major or else the nearest newer.
  * err code program_missing names the version needed and where Tusk looked. */
 bool jobs_find_program(const char *bin_dirs, const char *name, int server_version, char **path, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* The argument vector of a job KIND (backup, backup_server, restore,
  * maintenance, import, export) for SPEC: pg_dump, pg_dumpall, pg_restore, or

@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 /* What every program may read and run: the system, never Tusk's data. */
-static const char *const SYSTEM[] = {"/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "/etc", "/opt",
-				     "/dev/urandom", "/dev/random", NULL};
+static const char *const SYSTEM[] = {"/usr",  "/lib", "/lib32", "/lib64",	"/libx32",     "/bin",
+				     "/sbin", "/etc", "/opt",	"/dev/urandom", "/dev/random", NULL};
 /* Devices a program may also write. */
 static const char *const DEVICES[] = {"/dev/null", "/dev/zero", NULL};
 

@@ -8,9 +8,9 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <stdatomic.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -22,10 +22,10 @@
 
 #include "jobs/commands.h"
 #include "jobs/fence.h"
-#include "util/thread.h"
 #include "util/holders.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/thread.h"
 #include "util/time.h"
 
 extern char **environ;
@@ -35,7 +35,7 @@ enum { KILL_AFTER_MS = 5000, POLL_MS = 100 };
 struct running {
 	int64_t id, user_id, server_id;
 	char *output; /* what it writes, or NULL */
-	pid_t pid; /* 0 until forked */
+	pid_t pid;    /* 0 until forked */
 	bool cancel;
 	int64_t cancel_at_ms;
 	char reason[160];
@@ -126,7 +126,8 @@ char *jobs_command_line(char *const *argv)
 		const char *a = argv[i];
 		bool plain = *a != '\0';
 		for (const char *c = a; *c && plain; c++)
-			plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=./:,@%+", *c) != NULL;
+			plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=./:,@%+",
+				       *c) != NULL;
 		if (i)
 			str_append_char(&s, ' ');
 		if (plain) {
@@ -153,7 +154,6 @@ static void free_env(char **env)
 		free(env[i]);
 	free(env);
 }
-
 
 /* A passfile line matching any connection: ':' and '\' escaped. */
 static bool write_passfile(const char *path, const char *password)
@@ -461,7 +461,7 @@ struct job_run {
 	int64_t id;
 	char **argv, **env;
 	char *log_path, *passfile, *output;
-	char *program; /* the program's name, for messages */
+	char *program;				/* the program's name, for messages */
 	char *program_dir, *user_area, *tmpdir; /* what the fence lets it reach */
 	jobs_fence fence;
 	uint64_t output_limit; /* 0: none */
@@ -718,7 +718,8 @@ static bool run_files(jobs *j, struct job_run *run, const job_spec *spec, tusk_e
 	bool ok = store_job_set_log(j->st, run->id, run->log_path, err);
 	run->log_fd = ok ? open(run->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600) : -1;
 	if (ok && run->log_fd < 0) {
-		err_set(err, ERR_JOB_FAILED, "Tusk could not write the job's log %s: %s", run->log_path, strerror(errno));
+		err_set(err, ERR_JOB_FAILED, "Tusk could not write the job's log %s: %s", run->log_path,
+			strerror(errno));
 		ok = false;
 	}
 	if (ok && spec->password && spec->passfile) {
@@ -742,7 +743,8 @@ static bool run_files(jobs *j, struct job_run *run, const job_spec *spec, tusk_e
 	if (ok) {
 		run->tmpdir = path_in(j, run->id, "tmp");
 		if (mkdir(run->tmpdir, 0700) != 0 && errno != EEXIST) {
-			err_set(err, ERR_JOB_FAILED, "Tusk could not make the job's temporary folder: %s", strerror(errno));
+			err_set(err, ERR_JOB_FAILED, "Tusk could not make the job's temporary folder: %s",
+				strerror(errno));
 			ok = false;
 		}
 	}
@@ -798,7 +800,8 @@ bool jobs_start(jobs *j, const job_spec *spec, int64_t *id, tusk_err *err)
 	const char *base = strrchr(spec->argv[0], '/');
 	base = base ? base + 1 : spec->argv[0];
 	/* Tusk's own client is named by its subcommand */
-	run->program = spec->argv[1] && strcmp(spec->argv[1], "sql-client") == 0 ? xstrdup("tusk sql-client") : xstrdup(base);
+	run->program =
+	    spec->argv[1] && strcmp(spec->argv[1], "sql-client") == 0 ? xstrdup("tusk sql-client") : xstrdup(base);
 	size_t argc = 0;
 	while (spec->argv[argc])
 		argc++;
@@ -924,10 +927,10 @@ void jobs_recover(jobs *j)
 		if (alive)
 			kill(-(pid_t)job->pid, SIGKILL);
 		const char *reason = job->pid <= 0 ? "Tusk stopped before the job started"
-				     : alive     ? "Tusk restarted while the job ran; its process was stopped"
-				     : here      ? "Tusk restarted while the job ran and its process had vanished; the "
-						   "result is unknown"
-						 : "the Tusk replica that ran the job stopped; the result is unknown";
+				     : alive	   ? "Tusk restarted while the job ran; its process was stopped"
+				     : here ? "Tusk restarted while the job ran and its process had vanished; the "
+					      "result is unknown"
+					    : "the Tusk replica that ran the job stopped; the result is unknown";
 		if (!store_job_finished(j->st, job->id, "failed", NULL, reason, (int64_t)time(NULL), &err))
 			job_log(LOG_ERROR, "jobs: could not settle a job", job->id, "error", err.msg);
 		else

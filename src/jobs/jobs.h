@@ -12,23 +12,23 @@
 #include <stdint.h>
 
 #include "store/store.h"
-#include "util/str.h"
 #include "util/err.h"
+#include "util/str.h"
 
 typedef struct jobs jobs;
 
 typedef struct {
 	int64_t user_id, server_id;
 	const char *kind, *description;
-	char *const *argv;       /* argv[0] is the program's absolute path */
-	const char *password;    /* written to passfile before the child starts; NULL: none */
-	const char *passfile;    /* from jobs_passfile_path: the conninfo in argv names it */
-	const char *output_abs;  /* removed when the job fails or is cancelled; NULL: none */
-	const char *output_rel;  /* as the user sees it (their storage) */
-	const char *input_rel;   /* what a restore or import reads, as the user sees it */
-	uint64_t output_limit;   /* bytes the output may reach (the quota left); 0: no limit */
-	const char *user_area;   /* the user's storage folder: the only one of Tusk's the program may touch */
-	bool system_tmp;         /* the program writes to /tmp whatever TMPDIR says (pg_dump's tar format) */
+	char *const *argv;	/* argv[0] is the program's absolute path */
+	const char *password;	/* written to passfile before the child starts; NULL: none */
+	const char *passfile;	/* from jobs_passfile_path: the conninfo in argv names it */
+	const char *output_abs; /* removed when the job fails or is cancelled; NULL: none */
+	const char *output_rel; /* as the user sees it (their storage) */
+	const char *input_rel;	/* what a restore or import reads, as the user sees it */
+	uint64_t output_limit;	/* bytes the output may reach (the quota left); 0: no limit */
+	const char *user_area;	/* the user's storage folder: the only one of Tusk's the program may touch */
+	bool system_tmp;	/* the program writes to /tmp whatever TMPDIR says (pg_dump's tar format) */
 } job_spec;
 
 /* Once at start: the empty folder children get as HOME, the operator's

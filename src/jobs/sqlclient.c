@@ -76,7 +76,8 @@ static PGconn *connect_to(const struct args *a, const char *dbname)
 	char *why = NULL;
 	PQconninfoOption *opts = PQconninfoParse(a->dbname, &why);
 	if (!opts) {
-		fprintf(stderr, "tusk sql-client: the connection string is not valid: %s\n", why ? why : "out of memory");
+		fprintf(stderr, "tusk sql-client: the connection string is not valid: %s\n",
+			why ? why : "out of memory");
 		PQfreemem(why);
 		return NULL;
 	}
@@ -324,10 +325,11 @@ static bool check_script(FILE *f, bool single)
 			if (ev == SQLSCAN_META) {
 				const char *why = NULL;
 				if (!meta_allowed(s.meta_name, str_cstr(&s.meta_args), single, &why)) {
-					fprintf(stderr,
-						"line %zu: the script holds the psql command \\%s, which is refused: %s. "
-						"Nothing was run.\n",
-						lineno, s.meta_name, why);
+					fprintf(
+					    stderr,
+					    "line %zu: the script holds the psql command \\%s, which is refused: %s. "
+					    "Nothing was run.\n",
+					    lineno, s.meta_name, why);
 					ok = false;
 				}
 			} else if (ev == SQLSCAN_STATEMENT) {
@@ -358,8 +360,8 @@ struct script_run {
 	PGconn *conn;
 	FILE *f;
 	size_t lineno, statements, failed;
-	bool stop;      /* a failure ends the run */
-	bool in_tx;     /* --single-transaction: inside its BEGIN */
+	bool stop;	/* a failure ends the run */
+	bool in_tx;	/* --single-transaction: inside its BEGIN */
 	bool tx_failed; /* the single transaction failed: it is rolled back */
 };
 
@@ -633,13 +635,14 @@ static bool maintenance_head(const struct args *a, str *head)
 static bool per_table(PGconn *c, const char *head, const char *schema, const char *relkinds, bool clustered)
 {
 	str q = STR_INIT;
-	str_appendf(&q,
-		    "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
-		    "c.relnamespace WHERE n.nspname = $1 AND c.relkind::text = ANY (string_to_array($2, ','))%s ORDER BY "
-		    "c.relname",
-		    clustered ? " AND EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid AND "
-				"i.indisclustered)"
-			      : "");
+	str_appendf(
+	    &q,
+	    "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
+	    "c.relnamespace WHERE n.nspname = $1 AND c.relkind::text = ANY (string_to_array($2, ','))%s ORDER BY "
+	    "c.relname",
+	    clustered ? " AND EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid AND "
+			"i.indisclustered)"
+		      : "");
 	const char *params[2] = {schema, relkinds};
 	PGresult *r = PQexecParams(c, str_cstr(&q), 2, NULL, params, NULL, NULL, 0);
 	str_free(&q);
@@ -690,7 +693,10 @@ static int run_maintenance(const struct args *a)
 	bool ok = true;
 	if (strcmp(op, "reindex") == 0) {
 		str_appendf(&sql, "%s %s%s ", str_cstr(&head),
-			    a->index ? "INDEX" : a->table ? "TABLE" : a->schema ? "SCHEMA" : "DATABASE",
+			    a->index	? "INDEX"
+			    : a->table	? "TABLE"
+			    : a->schema ? "SCHEMA"
+					: "DATABASE",
 			    a->concurrently ? " CONCURRENTLY" : "");
 		if (a->index || a->table) {
 			append_ident(&sql, c, a->schema);
@@ -745,7 +751,8 @@ static int run_copy(const struct args *a)
 	int fd = import ? open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
 			: open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		fprintf(stderr, "tusk sql-client: cannot %s %s: %s\n", import ? "read" : "create", path, strerror(errno));
+		fprintf(stderr, "tusk sql-client: cannot %s %s: %s\n", import ? "read" : "create", path,
+			strerror(errno));
 		return EXIT_BAD;
 	}
 	PGconn *c = connect_to(a, NULL);
@@ -769,8 +776,11 @@ static int run_copy(const struct args *a)
 		str_append_cstr(&sql, ", HEADER true");
 	const struct {
 		const char *word, *value;
-	} opts[] = {{"DELIMITER", a->delimiter}, {"NULL", a->null_text}, {"QUOTE", a->quote},
-		    {"ESCAPE", a->escape},	     {"ENCODING", a->encoding}};
+	} opts[] = {{"DELIMITER", a->delimiter},
+		    {"NULL", a->null_text},
+		    {"QUOTE", a->quote},
+		    {"ESCAPE", a->escape},
+		    {"ENCODING", a->encoding}};
 	for (size_t i = 0; i < sizeof(opts) / sizeof(*opts); i++) {
 		if (!opts[i].value)
 			continue;
@@ -848,29 +858,29 @@ static bool parse_args(int argc, char **argv, struct args *a)
 		size_t kl = eq ? (size_t)(eq - arg) : strlen(arg);
 		const char *v = eq ? eq + 1 : NULL;
 #define KEY(k) (kl == strlen(k) && strncmp(arg, k, kl) == 0)
-		const char **slot = KEY("--dbname")	 ? &a->dbname
-				    : KEY("--role")	 ? &a->role
-				    : KEY("--script")	 ? &a->script
-				    : KEY("--maintenance") ? &a->maintenance
-				    : KEY("--copy-from") ? &a->copy_from
-				    : KEY("--copy-to")	 ? &a->copy_to
+		const char **slot = KEY("--dbname")	     ? &a->dbname
+				    : KEY("--role")	     ? &a->role
+				    : KEY("--script")	     ? &a->script
+				    : KEY("--maintenance")   ? &a->maintenance
+				    : KEY("--copy-from")     ? &a->copy_from
+				    : KEY("--copy-to")	     ? &a->copy_to
 				    : KEY("--index-cleanup") ? &a->index_cleanup
-				    : KEY("--parallel")	 ? &a->parallel
-				    : KEY("--schema")	 ? &a->schema
-				    : KEY("--table")	 ? &a->table
-				    : KEY("--index")	 ? &a->index
-				    : KEY("--format")	 ? &a->format
-				    : KEY("--delimiter") ? &a->delimiter
-				    : KEY("--null")	 ? &a->null_text
-				    : KEY("--quote")	 ? &a->quote
-				    : KEY("--escape")	 ? &a->escape
-				    : KEY("--encoding")	 ? &a->encoding
-							 : NULL;
+				    : KEY("--parallel")	     ? &a->parallel
+				    : KEY("--schema")	     ? &a->schema
+				    : KEY("--table")	     ? &a->table
+				    : KEY("--index")	     ? &a->index
+				    : KEY("--format")	     ? &a->format
+				    : KEY("--delimiter")     ? &a->delimiter
+				    : KEY("--null")	     ? &a->null_text
+				    : KEY("--quote")	     ? &a->quote
+				    : KEY("--escape")	     ? &a->escape
+				    : KEY("--encoding")	     ? &a->encoding
+							     : NULL;
 		bool *flag = KEY("--single-transaction") ? &a->single_transaction
-			     : KEY("--exit-on-error")	  ? &a->exit_on_error
-			     : KEY("--concurrently")	  ? &a->concurrently
-			     : KEY("--header")		  ? &a->header
-							  : NULL;
+			     : KEY("--exit-on-error")	 ? &a->exit_on_error
+			     : KEY("--concurrently")	 ? &a->concurrently
+			     : KEY("--header")		 ? &a->header
+							 : NULL;
 		if (slot && v) {
 			*slot = v;
 		} else if (flag && !v) {
@@ -908,9 +918,7 @@ int jobs_sqlclient_main(int argc, char **argv)
 	struct args a = {0};
 	int rc = EXIT_BAD;
 	if (parse_args(argc, argv, &a))
-		rc = a.script	   ? run_script(&a)
-		     : a.maintenance ? run_maintenance(&a)
-				     : run_copy(&a);
+		rc = a.script ? run_script(&a) : a.maintenance ? run_maintenance(&a) : run_copy(&a);
 	free(a.columns);
 	fflush(stdout);
 	return rc;

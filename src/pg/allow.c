@@ -13,8 +13,8 @@ enum rule_kind { RULE_CIDR, RULE_NAME, RULE_SUFFIX, RULE_ANY, RULE_SOCKET };
 
 struct rule {
 	enum rule_kind kind;
-	netaddr_list cidr; /* RULE_CIDR: one range */
-	char *text;        /* a name, ".suffix", or a socket directory */
+	netaddr_list cidr;    /* RULE_CIDR: one range */
+	char *text;	      /* a name, ".suffix", or a socket directory */
 	int port_lo, port_hi; /* 0: any port */
 };
 
@@ -101,10 +101,11 @@ static bool parse_rule(const char *entry, struct rule *r, tusk_err *err)
 		r->kind = RULE_NAME;
 		r->text = xstrdup(host);
 	} else {
-		err_set(err, ERR_INVALID_SETTING,
-			"TUSK_ALLOWED_HOSTS: '%s' is not an address, a CIDR range, a host name, *.suffix, * or a socket "
-			"directory",
-			entry);
+		err_set(
+		    err, ERR_INVALID_SETTING,
+		    "TUSK_ALLOWED_HOSTS: '%s' is not an address, a CIDR range, a host name, *.suffix, * or a socket "
+		    "directory",
+		    entry);
 		ok = false;
 	}
 	free(host);
@@ -240,10 +241,11 @@ static bool check_one(const pgallow *a, const char *host, const char *hostaddr, 
 			return false;
 		}
 		if (!addr_allowed(a, addr, port)) {
-			err_set(err, ERR_HOST_NOT_ALLOWED,
-				"%s port %d is not among the servers this Tusk may connect to (TUSK_ALLOWED_HOSTS); ask "
-				"the operator to allow it.",
-				hostaddr, port);
+			err_set(
+			    err, ERR_HOST_NOT_ALLOWED,
+			    "%s port %d is not among the servers this Tusk may connect to (TUSK_ALLOWED_HOSTS); ask "
+			    "the operator to allow it.",
+			    hostaddr, port);
 			return false;
 		}
 		str_append_cstr(pin, hostaddr);

@@ -3,17 +3,17 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sodium.h>
-#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "pg/allow.h"
-#include "util/thread.h"
 #include "util/holders.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/thread.h"
 #include "util/time.h"
 
 /* Statements a pooled connection has prepared: a browsing query is parsed
@@ -44,13 +44,13 @@ struct idle_conn {
 /* What a user's "connect" established for one server. */
 struct entry {
 	int64_t user_id, server_id;
-	uint64_t gen; /* tells a reconnected entry from the one a borrower saw */
+	uint64_t gen;		   /* tells a reconnected entry from the one a borrower saw */
 	char **keywords, **values; /* owned copies, NULL-terminated, with room for dbname + password */
 	size_t nkw;
 	char *dbname, *role;
 	char *password; /* sodium_malloc'd, or NULL */
 	int server_version_num;
-	int open;       /* connections open (idle + borrowed) */
+	int open; /* connections open (idle + borrowed) */
 	struct idle_conn *idle;
 	struct entry *next;
 };
@@ -174,7 +174,8 @@ static void *reaper_main(void *arg)
 /* libpq parameters that name a file: unless a user gives one, libpq looks in
  * the Tusk process's home (~/.pgpass, ~/.postgresql/...), so in server mode
  * each is pinned to a path that does not exist. */
-static const char *const FILE_KEYWORDS[] = {"passfile", "sslcert", "sslkey", "sslrootcert", "sslcrl", "sslcrldir", NULL};
+static const char *const FILE_KEYWORDS[] = {"passfile", "sslcert",   "sslkey", "sslrootcert",
+					    "sslcrl",	"sslcrldir", NULL};
 
 pgpool *pgpool_new(const pgpool_limits *lim, const pgpool_policy *policy)
 {
@@ -463,10 +464,11 @@ static bool params_build(const pgpool *p, const struct entry *e, const char *dbn
 	if (pol->server_mode) {
 		const char *service = entry_value(e, "service");
 		if (service && *service && !pol->allow_service) {
-			err_set(err, ERR_SERVICE_NOT_ALLOWED,
-				"service=%s names a connection service of the Tusk host, which users may not use here "
-				"(the operator enables it with TUSK_PG_SERVICE_FILE); give the host, port and user instead.",
-				service);
+			err_set(
+			    err, ERR_SERVICE_NOT_ALLOWED,
+			    "service=%s names a connection service of the Tusk host, which users may not use here "
+			    "(the operator enables it with TUSK_PG_SERVICE_FILE); give the host, port and user instead.",
+			    service);
 			return false;
 		}
 		const char *host = entry_value(e, "host"), *hostaddr = entry_value(e, "hostaddr");
@@ -482,9 +484,9 @@ static bool params_build(const pgpool *p, const struct entry *e, const char *dbn
 			continue;
 		ps->kw[ps->n] = e->keywords[i];
 		ps->val[ps->n++] = app_name && strcmp(e->keywords[i], "application_name") == 0 &&
-						   strncmp(e->values[i], TUSK_APP_PREFIX, strlen(TUSK_APP_PREFIX)) == 0
-					   ? app_name
-					   : e->values[i];
+					   strncmp(e->values[i], TUSK_APP_PREFIX, strlen(TUSK_APP_PREFIX)) == 0
+				       ? app_name
+				       : e->values[i];
 	}
 	if (ps->pinned) {
 		ps->kw[ps->n] = "hostaddr";
@@ -492,7 +494,7 @@ static bool params_build(const pgpool *p, const struct entry *e, const char *dbn
 	}
 	/* a server that stops answering is noticed: connect_timeout bounds the connection,
 	 * keepalives and tcp_user_timeout a network gone silent (the server's own settings win) */
-	static const char *const net_kw[] = {"connect_timeout",	 "keepalives",	     "keepalives_idle",
+	static const char *const net_kw[] = {"connect_timeout",	    "keepalives",	"keepalives_idle",
 					     "keepalives_interval", "keepalives_count", "tcp_user_timeout"};
 	const char *net_val[] = {ps->connect_timeout, "1", "30", "10", "3", "30000"};
 	snprintf(ps->connect_timeout, sizeof(ps->connect_timeout), "%d", p->lim.connect_timeout_s);
@@ -744,11 +746,12 @@ static PGconn *borrow(pgpool *p, int64_t user_id, int64_t server_id, const char 
 				continue;
 			if (!w.slot) {
 				pthread_mutex_unlock(&p->lock);
-				err_set(err, ERR_POOL_BUSY,
-					"All your connections to PostgreSQL servers are busy (TUSK_PG_MAX_CONNECTIONS_PER_USER "
-					"%d, TUSK_PG_MAX_CONNECTIONS_PER_SERVER %d) and none came free in %d s; try again in a "
-					"moment or close query tabs.",
-					p->lim.per_user_cap, p->lim.per_server_cap, p->lim.pool_wait_s);
+				err_set(
+				    err, ERR_POOL_BUSY,
+				    "All your connections to PostgreSQL servers are busy (TUSK_PG_MAX_CONNECTIONS_PER_USER "
+				    "%d, TUSK_PG_MAX_CONNECTIONS_PER_SERVER %d) and none came free in %d s; try again in a "
+				    "moment or close query tabs.",
+				    p->lim.per_user_cap, p->lim.per_server_cap, p->lim.pool_wait_s);
 				return NULL;
 			}
 			counted = true; /* the slot is ours: e->open counts it */
@@ -881,8 +884,8 @@ bool pgpool_client_conninfo(pgpool *p, int64_t user_id, int64_t server_id, const
 	return true;
 }
 
-PGconn *pgpool_open_dedicated(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname,
-			      const char *app_name, tusk_err *err)
+PGconn *pgpool_open_dedicated(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, const char *app_name,
+			      tusk_err *err)
 {
 	pthread_mutex_lock(&p->lock);
 	struct entry *e = connected(p, user_id, server_id, err);
@@ -893,10 +896,11 @@ PGconn *pgpool_open_dedicated(pgpool *p, int64_t user_id, int64_t server_id, con
 	if (e->open + dedicated_open(p, user_id, server_id) >= p->lim.per_server_cap &&
 	    !close_one_idle(p, user_id, e)) {
 		pthread_mutex_unlock(&p->lock);
-		err_set(err, ERR_TOO_MANY_SERVER_CONNECTIONS,
-			"You have %d connections to this server open in Tusk (query tabs and browsing), the most allowed "
-			"(TUSK_PG_MAX_CONNECTIONS_PER_SERVER): close a query tab first.",
-			p->lim.per_server_cap);
+		err_set(
+		    err, ERR_TOO_MANY_SERVER_CONNECTIONS,
+		    "You have %d connections to this server open in Tusk (query tabs and browsing), the most allowed "
+		    "(TUSK_PG_MAX_CONNECTIONS_PER_SERVER): close a query tab first.",
+		    p->lim.per_server_cap);
 		return NULL;
 	}
 	struct dedicated **dp = dedicated_find(p, user_id, server_id);
@@ -929,8 +933,8 @@ void pgpool_dedicated_closed(pgpool *p, int64_t user_id, int64_t server_id)
 }
 
 /* Returns a connection; a broken one, or one whose entry is gone, is closed. */
-static void give_back(pgpool *p, int64_t user_id, int64_t server_id, uint64_t gen, const char *dbname,
-		      PGconn *conn, struct prepared *prep)
+static void give_back(pgpool *p, int64_t user_id, int64_t server_id, uint64_t gen, const char *dbname, PGconn *conn,
+		      struct prepared *prep)
 {
 	bool healthy = PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) == PQTRANS_IDLE;
 	pthread_mutex_lock(&p->lock);
@@ -1071,8 +1075,7 @@ PGresult *pgpool_query(const pgpool_ref *at, const char *dbname, const char *sql
 		}
 		pg_error local;
 		pg_error_fill(pgerr ? pgerr : &local, r, b.conn);
-		err_set(err, lost ? ERR_CONNECTION_LOST : ERR_QUERY_FAILED, "%s",
-			(pgerr ? pgerr : &local)->message);
+		err_set(err, lost ? ERR_CONNECTION_LOST : ERR_QUERY_FAILED, "%s", (pgerr ? pgerr : &local)->message);
 		PQclear(r);
 		give_back_borrowed(&b);
 		return NULL;

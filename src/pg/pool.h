@@ -49,19 +49,19 @@ void pg_error_fill(pg_error *pe, const PGresult *r, PGconn *c);
 
 /* What users' connections may use of the Tusk host (see pg/allow.h). */
 typedef struct {
-	bool server_mode;              /* pin libpq's file defaults, check hosts and service= */
-	const struct pgallow *allow;   /* TUSK_ALLOWED_HOSTS; NULL: any TCP host */
-	const char *none_path;         /* a path that never exists: libpq's file defaults point there */
-	bool allow_service;            /* the operator named a pg_service.conf (TUSK_PG_SERVICE_FILE) */
+	bool server_mode;	     /* pin libpq's file defaults, check hosts and service= */
+	const struct pgallow *allow; /* TUSK_ALLOWED_HOSTS; NULL: any TCP host */
+	const char *none_path;	     /* a path that never exists: libpq's file defaults point there */
+	bool allow_service;	     /* the operator named a pg_service.conf (TUSK_PG_SERVICE_FILE) */
 } pgpool_policy;
 
 typedef struct {
-	int per_user_cap;         /* browsing connections of one user, all servers */
-	int per_server_cap;       /* one user's connections to one server: browsing and query tabs */
-	int idle_seconds;         /* an unused pooled connection closes */
+	int per_user_cap;	  /* browsing connections of one user, all servers */
+	int per_server_cap;	  /* one user's connections to one server: browsing and query tabs */
+	int idle_seconds;	  /* an unused pooled connection closes */
 	int statement_timeout_ms; /* browsing statements; 0 = none. The client gives up 2 s later. */
 	int connect_timeout_s;
-	int pool_wait_s;          /* a borrower waits this long for a connection at a cap */
+	int pool_wait_s; /* a borrower waits this long for a connection at a cap */
 } pgpool_limits;
 
 /* policy NULL: libpq's defaults as they are (desktop mode, tests). */
@@ -110,21 +110,22 @@ int pgpool_open_count(pgpool *p);
  * (allowed hosts, service=) apply as to Tusk's own connections. free() all
  * three; the password should be wiped. */
 bool pgpool_client_conninfo(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, const char *passfile,
-			    char **conninfo, char **password, char **role, tusk_err *err) __attribute__((warn_unused_result));
+			    char **conninfo, char **password, char **role, tusk_err *err)
+    __attribute__((warn_unused_result));
 
 /* Runs fn with a borrowed connection to dbname (fn may run several
  * statements, e.g. a transaction); the connection goes back to the pool,
  * or is closed when fn left it broken or inside a transaction. */
 typedef bool (*pgpool_conn_fn)(void *ctx, PGconn *conn, tusk_err *err);
 bool pgpool_with_conn(const pgpool_ref *at, const char *dbname, pgpool_conn_fn fn, void *ctx, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* A new connection outside the pool (a query-tool tab owns it), with the
  * credentials the user connected with and no statement timeout; it counts
  * toward per_server_cap until pgpool_dedicated_closed (err code
  * too_many_server_connections at the cap). */
 /* app_name replaces Tusk's own application_name (see pgtarget_server) on it. */
-PGconn *pgpool_open_dedicated(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname,
-			      const char *app_name, tusk_err *err);
+PGconn *pgpool_open_dedicated(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, const char *app_name,
+			      tusk_err *err);
 void pgpool_dedicated_closed(pgpool *p, int64_t user_id, int64_t server_id);
 
 #endif

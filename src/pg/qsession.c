@@ -5,9 +5,9 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <stdatomic.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <time.h>
@@ -15,9 +15,9 @@
 
 #include "pg/spool.h"
 #include "util/holders.h"
-#include "util/thread.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/thread.h"
 #include "util/time.h"
 
 #define MAX_NOTICES 1000
@@ -105,8 +105,8 @@ struct qmanager {
 const char *qsession_state_name(enum qsession_state state)
 {
 	static const char *const names[] = {
-		[QSESSION_IDLE] = "idle",	   [QSESSION_RUNNING] = "running",     [QSESSION_DONE] = "done",
-		[QSESSION_ERROR] = "error", [QSESSION_CANCELLED] = "cancelled", [QSESSION_CLOSED] = "closed",
+	    [QSESSION_IDLE] = "idle",	[QSESSION_RUNNING] = "running",	    [QSESSION_DONE] = "done",
+	    [QSESSION_ERROR] = "error", [QSESSION_CANCELLED] = "cancelled", [QSESSION_CLOSED] = "closed",
 	};
 	return names[state];
 }
@@ -225,15 +225,45 @@ static const struct {
 	unsigned oid;
 	const char *name;
 } builtin_types[] = {
-	{16, "boolean"}, {17, "bytea"}, {18, "\"char\""}, {19, "name"}, {20, "bigint"}, {21, "smallint"},
-	{23, "integer"}, {25, "text"}, {26, "oid"}, {114, "json"}, {142, "xml"}, {600, "point"},
-	{650, "cidr"}, {700, "real"}, {701, "double precision"}, {869, "inet"}, {1000, "boolean[]"},
-	{1001, "bytea[]"}, {1005, "smallint[]"}, {1007, "integer[]"}, {1009, "text[]"},
-	{1015, "character varying[]"}, {1016, "bigint[]"}, {1021, "real[]"}, {1022, "double precision[]"},
-	{1042, "character"}, {1043, "character varying"}, {1082, "date"}, {1083, "time without time zone"},
-	{1114, "timestamp without time zone"}, {1184, "timestamp with time zone"}, {1186, "interval"},
-	{1231, "numeric[]"}, {1266, "time with time zone"}, {1700, "numeric"}, {2950, "uuid"},
-	{3802, "jsonb"}, {3807, "jsonb[]"}, {2951, "uuid[]"},
+    {16, "boolean"},
+    {17, "bytea"},
+    {18, "\"char\""},
+    {19, "name"},
+    {20, "bigint"},
+    {21, "smallint"},
+    {23, "integer"},
+    {25, "text"},
+    {26, "oid"},
+    {114, "json"},
+    {142, "xml"},
+    {600, "point"},
+    {650, "cidr"},
+    {700, "real"},
+    {701, "double precision"},
+    {869, "inet"},
+    {1000, "boolean[]"},
+    {1001, "bytea[]"},
+    {1005, "smallint[]"},
+    {1007, "integer[]"},
+    {1009, "text[]"},
+    {1015, "character varying[]"},
+    {1016, "bigint[]"},
+    {1021, "real[]"},
+    {1022, "double precision[]"},
+    {1042, "character"},
+    {1043, "character varying"},
+    {1082, "date"},
+    {1083, "time without time zone"},
+    {1114, "timestamp without time zone"},
+    {1184, "timestamp with time zone"},
+    {1186, "interval"},
+    {1231, "numeric[]"},
+    {1266, "time with time zone"},
+    {1700, "numeric"},
+    {2950, "uuid"},
+    {3802, "jsonb"},
+    {3807, "jsonb[]"},
+    {2951, "uuid[]"},
 };
 
 static const char *builtin_type_name(unsigned oid)
@@ -303,7 +333,7 @@ static void resolve_types(qsession *s)
 			for (int c = 0; c < s->results[i].ncols; c++)
 				for (int k = 0; k < PQntuples(r); k++)
 					if ((unsigned)strtoul(PQgetvalue(r, k, 0), NULL, 10) ==
-						    s->results[i].cols[c].type_oid &&
+						s->results[i].cols[c].type_oid &&
 					    !s->results[i].cols[c].type)
 						s->results[i].cols[c].type = xstrdup(PQgetvalue(r, k, 1));
 		bump(s);
@@ -343,8 +373,9 @@ static void run_script(qsession *s, char *sql, qexec_opts opts)
 		PQfreeCancel(s->cancel);
 		s->cancel = PQgetCancel(s->conn);
 		pthread_mutex_lock(&s->lock);
-		add_message(s, "NOTICE", PQstatus(s->conn) == CONNECTION_OK ? "The connection was lost; Tusk reconnected."
-									   : "The connection is lost and reconnecting failed.");
+		add_message(s, "NOTICE",
+			    PQstatus(s->conn) == CONNECTION_OK ? "The connection was lost; Tusk reconnected."
+							       : "The connection is lost and reconnecting failed.");
 		pthread_mutex_unlock(&s->lock);
 	}
 	if (!opts.autocommit && PQtransactionStatus(s->conn) == PQTRANS_IDLE)
@@ -395,7 +426,8 @@ static void run_script(qsession *s, char *sql, qexec_opts opts)
 			}
 			cur = NULL;
 		} else if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT) {
-			add_message(s, "WARNING", "COPY FROM STDIN / TO STDOUT is not run by the query tool; use Import/Export.");
+			add_message(s, "WARNING",
+				    "COPY FROM STDIN / TO STDOUT is not run by the query tool; use Import/Export.");
 			pthread_mutex_unlock(&s->lock);
 			if (st == PGRES_COPY_IN)
 				PQputCopyEnd(s->conn, "COPY is not supported in the query tool");
@@ -432,15 +464,15 @@ static void run_script(qsession *s, char *sql, qexec_opts opts)
 	for (int i = 0; i < s->nresults; i++)
 		rows += s->results[i].rows ? (int64_t)spool_rows(s->results[i].rows) : 0;
 	qsession_record rec = {
-		.user_id = s->user_id,
-		.server_id = s->server_id,
-		.database = s->dbname,
-		.sql = sql,
-		.status = qsession_state_name(final),
-		.error = s->error.set ? xstrdup(s->error.message) : NULL,
-		.started_at = (int64_t)time(NULL) - (int64_t)(elapsed / 1000),
-		.duration_ms = (int64_t)elapsed,
-		.row_count = rows,
+	    .user_id = s->user_id,
+	    .server_id = s->server_id,
+	    .database = s->dbname,
+	    .sql = sql,
+	    .status = qsession_state_name(final),
+	    .error = s->error.set ? xstrdup(s->error.message) : NULL,
+	    .started_at = (int64_t)time(NULL) - (int64_t)(elapsed / 1000),
+	    .duration_ms = (int64_t)elapsed,
+	    .row_count = rows,
 	};
 	pthread_mutex_unlock(&s->lock);
 	if (s->mgr->done)
@@ -546,7 +578,8 @@ static void *worker_main(void *arg)
 			collect_notifications(s);
 			if (PQstatus(s->conn) != CONNECTION_OK) {
 				pthread_mutex_lock(&s->lock);
-				add_message(s, "WARNING", "The connection to the server was lost; the next run reconnects.");
+				add_message(s, "WARNING",
+					    "The connection to the server was lost; the next run reconnects.");
 				pthread_mutex_unlock(&s->lock);
 				/* stop polling a dead socket: wait for a command */
 				struct pollfd only = {s->wake_fd, POLLIN, 0};
@@ -783,8 +816,8 @@ void qsession_status_json(qsession *s, json_writer *w)
 	pthread_mutex_lock(&s->lock);
 	bool running = s->state == QSESSION_RUNNING;
 	jw_obj_begin(w);
-	jw_fields(w, "ssi", "state", qsession_state_name(s->state), "transaction", running ? "active" : txn_name(s->txn),
-		  "execution_id", (int64_t)s->execution_id);
+	jw_fields(w, "ssi", "state", qsession_state_name(s->state), "transaction",
+		  running ? "active" : txn_name(s->txn), "execution_id", (int64_t)s->execution_id);
 	jw_key(w, "elapsed_ms");
 	jw_double(w, running ? time_ms_since(&s->started) : s->elapsed_ms);
 	jw_kv_str(w, "database", s->dbname);
@@ -991,8 +1024,7 @@ bool qsession_result_read(qsession *s, uint64_t execution_id, int result, uint64
 	return ok;
 }
 
-bool qsession_result_columns(qsession *s, int result, uint64_t *execution_id, int *ncols, char ***names,
-			     tusk_err *err)
+bool qsession_result_columns(qsession *s, int result, uint64_t *execution_id, int *ncols, char ***names, tusk_err *err)
 {
 	pthread_mutex_lock(&s->lock);
 	bool ok = result_spool(s, result, err) != NULL;

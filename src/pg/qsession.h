@@ -14,7 +14,14 @@
 #include "util/json.h"
 
 /* Where a tab's session stands, as its status says. */
-enum qsession_state { QSESSION_IDLE, QSESSION_RUNNING, QSESSION_DONE, QSESSION_ERROR, QSESSION_CANCELLED, QSESSION_CLOSED };
+enum qsession_state {
+	QSESSION_IDLE,
+	QSESSION_RUNNING,
+	QSESSION_DONE,
+	QSESSION_ERROR,
+	QSESSION_CANCELLED,
+	QSESSION_CLOSED
+};
 const char *qsession_state_name(enum qsession_state state);
 
 typedef struct qmanager qmanager;
@@ -79,7 +86,7 @@ typedef struct {
 
 /* err code busy while a script runs. */
 bool qsession_execute(qsession *s, const char *sql, const qexec_opts *o, uint64_t *execution_id, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* Asks the server to cancel the running statement (off the calling thread). */
 void qsession_cancel(qsession *s);
 
@@ -91,7 +98,7 @@ bool qsession_rows_json(qsession *s, int result, uint64_t offset, uint64_t limit
 			tusk_err *err) __attribute__((warn_unused_result));
 /* One whole value: {"value":text|null,"bytes":n}; err code not_found when there is no such cell. */
 bool qsession_value_json(qsession *s, int result, uint64_t row, int col, json_writer *w, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* Waits until the session changed after version seen (or timeout); returns the
  * new version, *closed when the session ended. */
 uint64_t qsession_wait(qsession *s, uint64_t seen, int timeout_ms, bool *closed);
@@ -99,8 +106,7 @@ uint64_t qsession_wait(qsession *s, uint64_t seen, int timeout_ms, bool *closed)
 /* For exports: the column names (free each and the array) and the execution
  * the result belongs to; then read it in chunks. A chunk read after another
  * execute fails with err code superseded. */
-bool qsession_result_columns(qsession *s, int result, uint64_t *execution_id, int *ncols, char ***names,
-			     tusk_err *err);
+bool qsession_result_columns(qsession *s, int result, uint64_t *execution_id, int *ncols, char ***names, tusk_err *err);
 bool qsession_result_read(qsession *s, uint64_t execution_id, int result, uint64_t offset, uint64_t limit,
 			  bool (*fn)(void *ctx, uint64_t row, int ncols, const char *const *vals, const int *lens),
 			  void *ctx, uint64_t *rows_total, tusk_err *err) __attribute__((warn_unused_result));

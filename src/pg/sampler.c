@@ -7,17 +7,17 @@
 #include <string.h>
 #include <time.h>
 
-#include "util/thread.h"
 #include "util/holders.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/thread.h"
 #include "util/time.h"
 
 /* Cumulative counters a sample turns into per-second rates. */
-static const char *const counters[] = {"commits", "rollbacks", "inserted", "updated", "deleted", "fetched",
-				       "returned", "blocks_read", "blocks_hit", "temp_files", "temp_bytes",
-				       "deadlocks", "wal_bytes"};
+static const char *const counters[] = {"commits",    "rollbacks", "inserted",	 "updated",    "deleted",
+				       "fetched",    "returned",  "blocks_read", "blocks_hit", "temp_files",
+				       "temp_bytes", "deadlocks", "wal_bytes"};
 #define NCOUNTERS (sizeof(counters) / sizeof(counters[0]))
 
 struct sampler {
@@ -63,22 +63,22 @@ int samplers_running(samplers *ss)
 
 /* One query for everything a dashboard draws; $1 = the database or NULL for all. */
 static const char *const sample_sql =
-	"SELECT extract(epoch FROM clock_timestamp())::float8, "
-	"(SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend' AND ($1::text IS NULL "
-	"OR datname = $1)), (SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend' AND "
-	"state = 'active' AND ($1::text IS NULL OR datname = $1)), (SELECT count(*) FROM pg_catalog.pg_stat_activity "
-	"WHERE backend_type = 'client backend' AND state = 'idle' AND ($1::text IS NULL OR datname = $1)), (SELECT "
-	"count(*) FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend' AND state LIKE 'idle in "
-	"transaction%' AND ($1::text IS NULL OR datname = $1)), (SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE "
-	"backend_type = 'client backend' AND wait_event_type = 'Lock' AND ($1::text IS NULL OR datname = $1)), "
-	"sum(xact_commit), sum(xact_rollback), sum(tup_inserted), sum(tup_updated), sum(tup_deleted), sum(tup_fetched), "
-	"sum(tup_returned), sum(blks_read), sum(blks_hit), sum(temp_files), sum(temp_bytes), sum(deadlocks), "
-	"CASE WHEN pg_catalog.pg_is_in_recovery() THEN 0 ELSE pg_catalog.pg_wal_lsn_diff("
-	"pg_catalog.pg_current_wal_lsn(), '0/0') END, (SELECT COALESCE(max(pg_catalog.pg_wal_lsn_diff("
-	"pg_catalog.pg_current_wal_lsn(), replay_lsn)), 0) FROM pg_catalog.pg_stat_replication WHERE NOT "
-	"pg_catalog.pg_is_in_recovery()), (SELECT sum(pg_catalog.pg_database_size(oid)) FROM pg_catalog.pg_database "
-	"WHERE datallowconn AND ($1::text IS NULL OR datname = $1)) "
-	"FROM pg_catalog.pg_stat_database WHERE datname IS NOT NULL AND ($1::text IS NULL OR datname = $1)";
+    "SELECT extract(epoch FROM clock_timestamp())::float8, "
+    "(SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend' AND ($1::text IS NULL "
+    "OR datname = $1)), (SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend' AND "
+    "state = 'active' AND ($1::text IS NULL OR datname = $1)), (SELECT count(*) FROM pg_catalog.pg_stat_activity "
+    "WHERE backend_type = 'client backend' AND state = 'idle' AND ($1::text IS NULL OR datname = $1)), (SELECT "
+    "count(*) FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend' AND state LIKE 'idle in "
+    "transaction%' AND ($1::text IS NULL OR datname = $1)), (SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE "
+    "backend_type = 'client backend' AND wait_event_type = 'Lock' AND ($1::text IS NULL OR datname = $1)), "
+    "sum(xact_commit), sum(xact_rollback), sum(tup_inserted), sum(tup_updated), sum(tup_deleted), sum(tup_fetched), "
+    "sum(tup_returned), sum(blks_read), sum(blks_hit), sum(temp_files), sum(temp_bytes), sum(deadlocks), "
+    "CASE WHEN pg_catalog.pg_is_in_recovery() THEN 0 ELSE pg_catalog.pg_wal_lsn_diff("
+    "pg_catalog.pg_current_wal_lsn(), '0/0') END, (SELECT COALESCE(max(pg_catalog.pg_wal_lsn_diff("
+    "pg_catalog.pg_current_wal_lsn(), replay_lsn)), 0) FROM pg_catalog.pg_stat_replication WHERE NOT "
+    "pg_catalog.pg_is_in_recovery()), (SELECT sum(pg_catalog.pg_database_size(oid)) FROM pg_catalog.pg_database "
+    "WHERE datallowconn AND ($1::text IS NULL OR datname = $1)) "
+    "FROM pg_catalog.pg_stat_database WHERE datname IS NOT NULL AND ($1::text IS NULL OR datname = $1)";
 
 static void write_sample(str *out, PGresult *r, const double *prev, double prev_time, double *now_counters,
 			 double *now_time)

@@ -11,7 +11,7 @@
 
 #include "util/str.h"
 
-#define TAIL_ROWS 8192          /* index entries kept in memory before flushing */
+#define TAIL_ROWS 8192		/* index entries kept in memory before flushing */
 #define DATA_FLUSH (256 * 1024) /* data bytes kept in memory before flushing */
 
 struct spool {
@@ -83,9 +83,11 @@ static bool transfer(int fd, void *p, size_t n, uint64_t at, bool write, tusk_er
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0) {
-			err_set(err, ERR_SPOOL_FAILED, "%s the result %s disk failed: %s", write ? "writing" : "reading",
-				write ? "to" : "from",
-				got < 0 ? strerror(errno) : write ? "short write" : "unexpected end");
+			err_set(err, ERR_SPOOL_FAILED, "%s the result %s disk failed: %s",
+				write ? "writing" : "reading", write ? "to" : "from",
+				got < 0 ? strerror(errno)
+				: write ? "short write"
+					: "unexpected end");
 			return false;
 		}
 		c += got;

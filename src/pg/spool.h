@@ -19,7 +19,7 @@ spool *spool_new(const char *dir, int ncols, size_t mem_limit);
 void spool_free(spool *s);
 /* vals[i] NULL = SQL NULL. err on a disk failure (the spool stays readable). */
 bool spool_append(spool *s, const char *const *vals, const int *lens, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 uint64_t spool_rows(spool *s);
 bool spool_on_disk(spool *s);
 
@@ -27,7 +27,7 @@ bool spool_on_disk(spool *s);
 typedef bool (*spool_row_fn)(void *ctx, uint64_t row, int ncols, const char *const *vals, const int *lens);
 /* Reads rows [offset, offset+limit) (clipped to what exists). */
 bool spool_read(spool *s, uint64_t offset, uint64_t limit, spool_row_fn fn, void *ctx, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* Like spool_read, with each value cut to its first cell_limit bytes: lens are
  * the bytes given, full the whole value's size (-1 for NULL). Memory stays

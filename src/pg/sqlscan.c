@@ -82,7 +82,8 @@ static void keyword(sqlscan *s, const char *w, size_t n)
 	}
 	s->word_count++;
 	const char *m = s->words;
-	if (m[0] == 'c' && (m[1] == 'f' || m[1] == 'p' || (m[1] == 'o' && m[2] == 'r' && (m[3] == 'f' || m[3] == 'p'))) &&
+	if (m[0] == 'c' &&
+	    (m[1] == 'f' || m[1] == 'p' || (m[1] == 'o' && m[2] == 'r' && (m[3] == 'f' || m[3] == 'p'))) &&
 	    s->paren_depth == 0 && exact) {
 		if (strcmp(lower, "begin") == 0)
 			s->begin_depth++;

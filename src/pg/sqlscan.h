@@ -14,7 +14,14 @@
 
 #include "util/str.h"
 
-enum sqlscan_state { SQLSCAN_CODE, SQLSCAN_BLOCK_COMMENT, SQLSCAN_QUOTE, SQLSCAN_EQUOTE, SQLSCAN_IDENT, SQLSCAN_DOLLAR };
+enum sqlscan_state {
+	SQLSCAN_CODE,
+	SQLSCAN_BLOCK_COMMENT,
+	SQLSCAN_QUOTE,
+	SQLSCAN_EQUOTE,
+	SQLSCAN_IDENT,
+	SQLSCAN_DOLLAR
+};
 
 typedef struct {
 	bool std_strings; /* standard_conforming_strings: '...' takes no backslash escapes */
@@ -25,21 +32,21 @@ typedef struct {
 	char dollar_tag[64]; /* "$tag$" of the open dollar quote */
 	/* the statement being collected */
 	str stmt;
-	bool has_code;          /* stmt holds more than whitespace and comments */
-	char words[4];          /* first letters of CREATE [OR REPLACE] FUNCTION|PROCEDURE */
-	int word_count;         /* identifiers (keywords) seen in the statement */
-	char first_word[16];    /* the statement's first keyword, lower case */
-	bool prev_from;         /* the last keyword was FROM */
-	bool from_stdin;        /* FROM STDIN occurred */
+	bool has_code;	     /* stmt holds more than whitespace and comments */
+	char words[4];	     /* first letters of CREATE [OR REPLACE] FUNCTION|PROCEDURE */
+	int word_count;	     /* identifiers (keywords) seen in the statement */
+	char first_word[16]; /* the statement's first keyword, lower case */
+	bool prev_from;	     /* the last keyword was FROM */
+	bool from_stdin;     /* FROM STDIN occurred */
 	/* the meta-command found by the last call (SQLSCAN_META) */
 	char meta_name[32];
 	str meta_args;
 } sqlscan;
 
 enum sqlscan_event {
-	SQLSCAN_MORE,      /* the line is used up; the statement goes on */
+	SQLSCAN_MORE,	   /* the line is used up; the statement goes on */
 	SQLSCAN_STATEMENT, /* a statement ended (';' at the top level): take it with sqlscan_take */
-	SQLSCAN_META,      /* a backslash command: meta_name, meta_args (the rest of the line) */
+	SQLSCAN_META,	   /* a backslash command: meta_name, meta_args (the rest of the line) */
 };
 
 void sqlscan_init(sqlscan *s, bool std_strings);

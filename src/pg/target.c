@@ -49,7 +49,8 @@ static bool file_in_dirs(const char *dirs, const char *path, pgtarget *t, const 
 		char *dir = xstrndup(p, n);
 		char *real_dir = n ? realpath(dir, NULL) : NULL;
 		size_t rn = real_dir ? strlen(real_dir) : 0;
-		bool inside = real_dir && strncmp(real, real_dir, rn) == 0 && (real[rn] == '/' || (rn == 1 && real[0] == '/'));
+		bool inside =
+		    real_dir && strncmp(real, real_dir, rn) == 0 && (real[rn] == '/' || (rn == 1 && real[0] == '/'));
 		free(dir);
 		free(real_dir);
 		if (inside) {
@@ -81,15 +82,15 @@ static bool resolve_file_param(const pgtarget_files *cfg, int64_t user_id, const
 	 * user's choosing in Tusk's process. No file a user names may hold a ':' */
 	if (strchr(value, ':')) {
 		err_set(err, ERR_FILE_NOT_FOUND,
-			"%s '%s' holds a ':', which libpq would read as an OpenSSL engine; name a file without one.", key,
-			value);
+			"%s '%s' holds a ':', which libpq would read as an OpenSSL engine; name a file without one.",
+			key, value);
 		return false;
 	}
 	if (value[0] == '/' && file_in_dirs(cfg->file_dirs, value, t, out)) {
 		if (!strchr(*out, ':'))
 			return true;
-		err_set(err, ERR_FILE_NOT_FOUND, "%s resolves to a path holding a ':', which libpq would read as an OpenSSL engine.",
-			key);
+		err_set(err, ERR_FILE_NOT_FOUND,
+			"%s resolves to a path holding a ':', which libpq would read as an OpenSSL engine.", key);
 		return false;
 	}
 	const char *rel = value;
@@ -105,8 +106,9 @@ static bool resolve_file_param(const pgtarget_files *cfg, int64_t user_id, const
 	}
 	if (t->npaths == (int)(sizeof(t->paths) / sizeof(*t->paths)) || strchr(abs, ':')) {
 		err_set(err, strchr(abs, ':') ? ERR_FILE_NOT_FOUND : ERR_INVALID_SERVER, "%s",
-			strchr(abs, ':') ? "the storage folder's path holds a ':', which libpq would read as an OpenSSL engine"
-					 : "too many file parameters");
+			strchr(abs, ':')
+			    ? "the storage folder's path holds a ':', which libpq would read as an OpenSSL engine"
+			    : "too many file parameters");
 		free(abs);
 		return false;
 	}
@@ -123,8 +125,7 @@ static void part(pgtarget *t, const char *k, const char *v)
 	}
 }
 
-bool pgtarget_build(pgtarget *t, const pgtarget_server *sv, const pgtarget_files *files, int64_t user_id,
-		    tusk_err *err)
+bool pgtarget_build(pgtarget *t, const pgtarget_server *sv, const pgtarget_files *files, int64_t user_id, tusk_err *err)
 {
 	memset(t, 0, sizeof(*t));
 	part(t, "sslpassword", sv->sslpassword);
@@ -164,37 +165,37 @@ static const struct {
 	const char *key;
 	const char *values;
 } params[] = {
-	{"hostaddr", NULL},
-	{"passfile", NULL},
-	{"channel_binding", "disable prefer require"},
-	{"connect_timeout", "#"},
-	{"client_encoding", NULL},
-	{"options", NULL},
-	{"application_name", NULL},
-	{"fallback_application_name", NULL},
-	{"keepalives", "0 1"},
-	{"keepalives_idle", "#"},
-	{"keepalives_interval", "#"},
-	{"keepalives_count", "#"},
-	{"tcp_user_timeout", "#"},
-	{"sslmode", "disable allow prefer require verify-ca verify-full"},
-	{"sslcompression", "0 1"},
-	{"sslcert", NULL},
-	{"sslkey", NULL},
-	{"sslpassword", NULL},
-	{"sslrootcert", NULL},
-	{"sslcrl", NULL},
-	{"sslcrldir", NULL},
-	{"sslsni", "0 1"},
-	{"requirepeer", NULL},
-	{"ssl_min_protocol_version", "TLSv1 TLSv1.1 TLSv1.2 TLSv1.3"},
-	{"ssl_max_protocol_version", "TLSv1 TLSv1.1 TLSv1.2 TLSv1.3"},
-	{"gssencmode", "disable prefer require"},
-	{"krbsrvname", NULL},
-	{"gsslib", "gssapi sspi"},
-	{"target_session_attrs", "any read-write read-only primary standby prefer-standby"},
-	{"load_balance_hosts", "disable random"},
-	{"require_auth", NULL},
+    {"hostaddr", NULL},
+    {"passfile", NULL},
+    {"channel_binding", "disable prefer require"},
+    {"connect_timeout", "#"},
+    {"client_encoding", NULL},
+    {"options", NULL},
+    {"application_name", NULL},
+    {"fallback_application_name", NULL},
+    {"keepalives", "0 1"},
+    {"keepalives_idle", "#"},
+    {"keepalives_interval", "#"},
+    {"keepalives_count", "#"},
+    {"tcp_user_timeout", "#"},
+    {"sslmode", "disable allow prefer require verify-ca verify-full"},
+    {"sslcompression", "0 1"},
+    {"sslcert", NULL},
+    {"sslkey", NULL},
+    {"sslpassword", NULL},
+    {"sslrootcert", NULL},
+    {"sslcrl", NULL},
+    {"sslcrldir", NULL},
+    {"sslsni", "0 1"},
+    {"requirepeer", NULL},
+    {"ssl_min_protocol_version", "TLSv1 TLSv1.1 TLSv1.2 TLSv1.3"},
+    {"ssl_max_protocol_version", "TLSv1 TLSv1.1 TLSv1.2 TLSv1.3"},
+    {"gssencmode", "disable prefer require"},
+    {"krbsrvname", NULL},
+    {"gsslib", "gssapi sspi"},
+    {"target_session_attrs", "any read-write read-only primary standby prefer-standby"},
+    {"load_balance_hosts", "disable random"},
+    {"require_auth", NULL},
 };
 
 static bool in_set(const char *value, const char *set)

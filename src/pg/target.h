@@ -13,7 +13,7 @@
 /* The entry as this user reaches it (a shared server's user may differ). */
 typedef struct {
 	const char *host, *user, *service;
-	int port;                /* 0: libpq's default */
+	int port;		 /* 0: libpq's default */
 	const char *params_json; /* the entry's connection parameters: a JSON object of texts */
 	const char *sslpassword; /* the client key's passphrase, or NULL */
 	/* application_name unless the entry sets its own: what the connections are for
@@ -45,8 +45,8 @@ typedef struct pgtarget {
 
 /* err codes: file_not_found (a file parameter names nothing the user may
  * name), invalid_server (too many file parameters). */
-bool pgtarget_build(pgtarget *t, const pgtarget_server *sv, const pgtarget_files *files, int64_t user_id,
-		    tusk_err *err) __attribute__((warn_unused_result));
+bool pgtarget_build(pgtarget *t, const pgtarget_server *sv, const pgtarget_files *files, int64_t user_id, tusk_err *err)
+    __attribute__((warn_unused_result));
 void pgtarget_clear(pgtarget *t);
 
 /* Whether a server entry may carry this libpq connection parameter with

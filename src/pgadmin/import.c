@@ -73,16 +73,30 @@ static const struct {
 	const char *key, *column;
 	char type; /* s text, i integer, b boolean */
 } PLAIN[] = {
-	{"Name", "name", 's'},		     {"Host", "host", 's'},		 {"HostAddr", "hostaddr", 's'},
-	{"Port", "port", 'i'},		     {"MaintenanceDB", "maintenance_db", 's'},
-	{"Username", "username", 's'},	     {"Role", "role", 's'},		 {"Comment", "comment", 's'},
-	{"Service", "service", 's'},	     {"BGColor", "bgcolor", 's'},	 {"FGColor", "fgcolor", 's'},
-	{"DBRestriction", "db_res", 's'},    {"Shared", "shared", 'b'},		 {"SharedUsername", "shared_username", 's'},
-	{"KerberosAuthentication", "kerberos_conn", 'b'},
-	/* before pgAdmin 7 the connection's options had their own columns */
-	{"SSLMode", "ssl_mode", 's'},	     {"PassFile", "passfile", 's'},	 {"SSLCert", "sslcert", 's'},
-	{"SSLKey", "sslkey", 's'},	     {"SSLRootCert", "sslrootcert", 's'}, {"SSLCrl", "sslcrl", 's'},
-	{"SSLCompression", "sslcompression", 'i'}, {"Timeout", "connect_timeout", 'i'},
+    {"Name", "name", 's'},
+    {"Host", "host", 's'},
+    {"HostAddr", "hostaddr", 's'},
+    {"Port", "port", 'i'},
+    {"MaintenanceDB", "maintenance_db", 's'},
+    {"Username", "username", 's'},
+    {"Role", "role", 's'},
+    {"Comment", "comment", 's'},
+    {"Service", "service", 's'},
+    {"BGColor", "bgcolor", 's'},
+    {"FGColor", "fgcolor", 's'},
+    {"DBRestriction", "db_res", 's'},
+    {"Shared", "shared", 'b'},
+    {"SharedUsername", "shared_username", 's'},
+    {"KerberosAuthentication", "kerberos_conn", 'b'},
+    /* before pgAdmin 7 the connection's options had their own columns */
+    {"SSLMode", "ssl_mode", 's'},
+    {"PassFile", "passfile", 's'},
+    {"SSLCert", "sslcert", 's'},
+    {"SSLKey", "sslkey", 's'},
+    {"SSLRootCert", "sslrootcert", 's'},
+    {"SSLCrl", "sslcrl", 's'},
+    {"SSLCompression", "sslcompression", 'i'},
+    {"Timeout", "connect_timeout", 'i'},
 };
 
 /* One server row as a servers.json entry. */
@@ -189,7 +203,8 @@ bool pgadmin_read(const char *path, pgadmin_user **users, size_t *n, tusk_err *e
 		snprintf(sql, sizeof(sql), "SELECT u.id, u.email, %s, 0, %s FROM \"user\" u ORDER BY u.id",
 			 active_col ? "u.active" : "1", username);
 		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-			err_set(err, ERR_NOT_PGADMIN, "pgAdmin's users could not be read from %s: %s", path, sqlite3_errmsg(db));
+			err_set(err, ERR_NOT_PGADMIN, "pgAdmin's users could not be read from %s: %s", path,
+				sqlite3_errmsg(db));
 			sqlite3_close(db);
 			return false;
 		}
@@ -219,7 +234,8 @@ bool pgadmin_read(const char *path, pgadmin_user **users, size_t *n, tusk_err *e
 		ok = false;
 	sqlite3_finalize(st);
 	if (!ok)
-		err_set(err, ERR_NOT_PGADMIN, "pgAdmin's servers could not be read from %s: %s", path, sqlite3_errmsg(db));
+		err_set(err, ERR_NOT_PGADMIN, "pgAdmin's servers could not be read from %s: %s", path,
+			sqlite3_errmsg(db));
 	sqlite3_close(db);
 	if (!ok) {
 		pgadmin_users_free(list, *n);

@@ -44,13 +44,13 @@ void db_unlock(db *d, const char *name);
 
 db_stmt *db_prepare(db *d, const char *sql, tusk_err *err);
 void db_bind_text(db_stmt *s, int i, const char *v); /* NULL binds a NULL text */
-void db_bind_null(db_stmt *s, int i);                 /* NULL of the type its place needs */
+void db_bind_null(db_stmt *s, int i);		     /* NULL of the type its place needs */
 void db_bind_int(db_stmt *s, int i, int64_t v);
 void db_bind_blob(db_stmt *s, int i, const void *v, size_t n);
 enum db_step db_step(db_stmt *s, tusk_err *err);
 bool db_col_null(db_stmt *s, int i);
-const char *db_col_text(db_stmt *s, int i); /* NULL for NULL; valid until the next step */
-int64_t db_col_int(db_stmt *s, int i);      /* a boolean reads as 0 or 1 */
+const char *db_col_text(db_stmt *s, int i);	       /* NULL for NULL; valid until the next step */
+int64_t db_col_int(db_stmt *s, int i);		       /* a boolean reads as 0 or 1 */
 const void *db_col_blob(db_stmt *s, int i, size_t *n); /* valid until the next step */
 /* Rows changed by the last step of s. */
 int64_t db_changes(db_stmt *s);

@@ -31,7 +31,14 @@ struct db_ops {
 
 /* A backend's table: each operation is its prefix_operation function. */
 #define DB_OPS(d, p)                                                                                                   \
-	{.dialect = d, .close = p##_close, .describe = p##_describe, .exec = p##_exec, .begin = p##_begin, .lock = p##_lock, .unlock = p##_unlock, .prepare = p##_prepare, .bind_text = p##_bind_text, .bind_null = p##_bind_null, .bind_int = p##_bind_int, .bind_blob = p##_bind_blob, .step = p##_step, .col_null = p##_col_null, .col_text = p##_col_text, .col_int = p##_col_int, .col_blob = p##_col_blob, .changes = p##_changes, .finalize = p##_finalize, .changes_seen = p##_changes_seen, .announce = p##_announce}
+	{                                                                                                              \
+		.dialect = d, .close = p##_close, .describe = p##_describe, .exec = p##_exec, .begin = p##_begin,      \
+		.lock = p##_lock, .unlock = p##_unlock, .prepare = p##_prepare, .bind_text = p##_bind_text,            \
+		.bind_null = p##_bind_null, .bind_int = p##_bind_int, .bind_blob = p##_bind_blob, .step = p##_step,    \
+		.col_null = p##_col_null, .col_text = p##_col_text, .col_int = p##_col_int, .col_blob = p##_col_blob,  \
+		.changes = p##_changes, .finalize = p##_finalize, .changes_seen = p##_changes_seen,                    \
+		.announce = p##_announce                                                                               \
+	}
 
 /* The first member of each backend's connection and statement. */
 struct db {

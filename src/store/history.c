@@ -16,11 +16,12 @@ STORE_LIST_FREE(store_history_list_free, store_history, store_history_clear)
 
 bool store_history_add(store *s, const store_history *h, int keep, tusk_err *err)
 {
-	return store_exec(s, err,
-			  "INSERT INTO query_history (user_id, server_id, database, sql, started_at, duration_ms, row_count, "
-			  "status, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-			  "inttiiitt", h->user_id, h->server_id, h->database, h->sql, h->started_at, h->duration_ms,
-			  h->row_count, h->status, h->error) &&
+	return store_exec(
+		   s, err,
+		   "INSERT INTO query_history (user_id, server_id, database, sql, started_at, duration_ms, row_count, "
+		   "status, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+		   "inttiiitt", h->user_id, h->server_id, h->database, h->sql, h->started_at, h->duration_ms,
+		   h->row_count, h->status, h->error) &&
 	       store_exec(s, err,
 			  "DELETE FROM query_history WHERE user_id = $1 AND id <= (SELECT id FROM query_history WHERE "
 			  "user_id = $1 ORDER BY id DESC LIMIT 1 OFFSET $2)",
@@ -50,12 +51,13 @@ store_history *store_history_list(store *s, int64_t user_id, int64_t server_id, 
 	*total = 0;
 	char *pattern = store_like_pattern(text);
 	store_list l = {.size = sizeof(store_history), .read = read_history};
-	bool ok = store_sql(s, STORE_READ, store_row_int, total, err, "SELECT COUNT(*)" HISTORY_WHERE, "iit", user_id,
-			    server_id, pattern) == 1 &&
-		  store_sql(s, STORE_READ, store_list_row, &l, err,
-			    "SELECT id, user_id, COALESCE(server_id, 0), database, sql, started_at, duration_ms, row_count, "
-			    "status, error" HISTORY_WHERE " ORDER BY id DESC LIMIT $4 OFFSET $5",
-			    "iitii", user_id, server_id, pattern, limit, offset) >= 0;
+	bool ok =
+	    store_sql(s, STORE_READ, store_row_int, total, err, "SELECT COUNT(*)" HISTORY_WHERE, "iit", user_id,
+		      server_id, pattern) == 1 &&
+	    store_sql(s, STORE_READ, store_list_row, &l, err,
+		      "SELECT id, user_id, COALESCE(server_id, 0), database, sql, started_at, duration_ms, row_count, "
+		      "status, error" HISTORY_WHERE " ORDER BY id DESC LIMIT $4 OFFSET $5",
+		      "iitii", user_id, server_id, pattern, limit, offset) >= 0;
 	free(pattern);
 	return store_list_done(&l, ok, n, free_history);
 }
@@ -99,21 +101,22 @@ store_snippet *store_snippet_list(store *s, int64_t user_id, size_t *n, tusk_err
 
 int store_snippet_get(store *s, int64_t user_id, int64_t id, store_snippet *q, tusk_err *err)
 {
-	return (int)store_sql(s, STORE_READ, read_snippet, q, err, SNIPPET_SELECT " WHERE id = $1 AND user_id = $2", "ii",
-			      id, user_id);
+	return (int)store_sql(s, STORE_READ, read_snippet, q, err, SNIPPET_SELECT " WHERE id = $1 AND user_id = $2",
+			      "ii", id, user_id);
 }
 
 bool store_snippet_save(store *s, store_snippet *q, tusk_err *err)
 {
 	int64_t now = time(NULL), id = 0;
-	int64_t rows = q->id ? store_sql(s, STORE_WRITE, store_row_int, &id, err,
-					 "UPDATE saved_queries SET name = $3, sql = $4, updated_at = $5 WHERE id = $1 AND "
-					 "user_id = $2 RETURNING id",
-					 "iitti", q->id, q->user_id, q->name, q->sql, now)
-			     : store_sql(s, STORE_WRITE, store_row_int, &id, err,
-					 "INSERT INTO saved_queries (user_id, name, sql, created_at, updated_at) VALUES ($1, "
-					 "$2, $3, $4, $4) RETURNING id",
-					 "itti", q->user_id, q->name, q->sql, now);
+	int64_t rows =
+	    q->id ? store_sql(s, STORE_WRITE, store_row_int, &id, err,
+			      "UPDATE saved_queries SET name = $3, sql = $4, updated_at = $5 WHERE id = $1 AND "
+			      "user_id = $2 RETURNING id",
+			      "iitti", q->id, q->user_id, q->name, q->sql, now)
+		  : store_sql(s, STORE_WRITE, store_row_int, &id, err,
+			      "INSERT INTO saved_queries (user_id, name, sql, created_at, updated_at) VALUES ($1, "
+			      "$2, $3, $4, $4) RETURNING id",
+			      "itti", q->user_id, q->name, q->sql, now);
 	if (rows == 1) {
 		q->id = id;
 		q->updated_at = now;
@@ -146,8 +149,9 @@ bool store_workspace_get(store *s, int64_t user_id, char **state, tusk_err *err)
 
 bool store_workspace_put(store *s, int64_t user_id, const char *state, tusk_err *err)
 {
-	return store_exec(s, err,
-			  "INSERT INTO workspaces (user_id, state, updated_at) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO "
-			  "UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
-			  "iti", user_id, state, (int64_t)time(NULL));
+	return store_exec(
+	    s, err,
+	    "INSERT INTO workspaces (user_id, state, updated_at) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO "
+	    "UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+	    "iti", user_id, state, (int64_t)time(NULL));
 }

@@ -14,9 +14,9 @@
 #include <time.h>
 
 #include "store/db_backend.h"
-#include "util/thread.h"
 #include "util/log.h"
 #include "util/str.h"
+#include "util/thread.h"
 #include "util/time.h"
 
 /* pg_type OIDs (catalog/pg_type_d.h is in the server headers only) */
@@ -100,7 +100,8 @@ static void on_notice(void *arg, const PGresult *r)
 {
 	(void)arg;
 	if (log_enabled(LOG_DEBUG))
-		log_msg(LOG_DEBUG, "metadata store notice", "detail", PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY), NULL);
+		log_msg(LOG_DEBUG, "metadata store notice", "detail", PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY),
+			NULL);
 }
 
 /* Settings of the store's session: a replica that vanished without closing
@@ -112,7 +113,8 @@ static void session_setup(pgdb *d)
 	PGresult *r = PQexec(d->conn, "SET tcp_keepalives_idle = 60; SET tcp_keepalives_interval = 10; "
 				      "SET tcp_keepalives_count = 6");
 	if (!result_ok(r))
-		log_msg(LOG_WARN, "metadata store: keepalive settings refused", "detail", PQerrorMessage(d->conn), NULL);
+		log_msg(LOG_WARN, "metadata store: keepalive settings refused", "detail", PQerrorMessage(d->conn),
+			NULL);
 	PQclear(r);
 }
 
@@ -168,8 +170,14 @@ static PGresult *run(pgdb *d, const char *sql, int n, const Oid *types, const ch
  * not the kernel's hours, so requests waiting on the store get an error. */
 static PGconn *store_connect(const char *conninfo)
 {
-	const char *keys[] = {"application_name", "connect_timeout",   "keepalives_idle", "keepalives_interval",
-			      "keepalives_count", "tcp_user_timeout", "dbname",          "client_encoding",
+	const char *keys[] = {"application_name",
+			      "connect_timeout",
+			      "keepalives_idle",
+			      "keepalives_interval",
+			      "keepalives_count",
+			      "tcp_user_timeout",
+			      "dbname",
+			      "client_encoding",
 			      NULL};
 	const char *vals[] = {"tusk", "10", "30", "10", "3", "60000", conninfo, "UTF8", NULL};
 	return PQconnectdbParams(keys, vals, 1);
@@ -340,7 +348,10 @@ static void pg_describe(db *dd, char *out, size_t n)
 {
 	pgdb *d = (pgdb *)dd;
 	const char *host = PQhost(d->conn);
-	snprintf(out, n, "postgresql://%s@%s%s:%s/%s", PQuser(d->conn), host && host[0] == '/' ? "" : host ? host : "",
+	snprintf(out, n, "postgresql://%s@%s%s:%s/%s", PQuser(d->conn),
+		 host && host[0] == '/' ? ""
+		 : host			? host
+					: "",
 		 host && host[0] == '/' ? "(socket)" : "", PQport(d->conn), PQdb(d->conn));
 }
 

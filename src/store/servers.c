@@ -9,9 +9,9 @@
 
 void store_server_clear(store_server *sv)
 {
-	char **fields[] = {&sv->group_name,     &sv->name,     &sv->host,     &sv->maintenance_db,
-			   &sv->username,       &sv->role,     &sv->service,  &sv->comment,
-			   &sv->bg_color,       &sv->fg_color, &sv->db_restriction, &sv->connection_params,
+	char **fields[] = {&sv->group_name,	&sv->name,     &sv->host,	    &sv->maintenance_db,
+			   &sv->username,	&sv->role,     &sv->service,	    &sv->comment,
+			   &sv->bg_color,	&sv->fg_color, &sv->db_restriction, &sv->connection_params,
 			   &sv->shared_username};
 	for (size_t i = 0; i < sizeof(fields) / sizeof(*fields); i++) {
 		free(*fields[i]);
@@ -33,7 +33,8 @@ store_group *store_group_list(store *s, int64_t user_id, size_t *n, tusk_err *er
 {
 	store_list l = {.size = sizeof(store_group), .read = read_group};
 	bool ok = store_sql(s, STORE_READ, store_list_row, &l, err,
-			    "SELECT id, user_id, name FROM server_groups WHERE user_id = $1 ORDER BY name", "i", user_id) >= 0;
+			    "SELECT id, user_id, name FROM server_groups WHERE user_id = $1 ORDER BY name", "i",
+			    user_id) >= 0;
 	return store_list_done(&l, ok, n, NULL);
 }
 
@@ -49,7 +50,8 @@ bool store_group_ensure(store *s, int64_t user_id, const char *name, int64_t *id
 int store_group_get(store *s, int64_t user_id, int64_t id, store_group *g, tusk_err *err)
 {
 	return (int)store_sql(s, STORE_READ, read_group, g, err,
-			      "SELECT id, user_id, name FROM server_groups WHERE id = $1 AND user_id = $2", "ii", id, user_id);
+			      "SELECT id, user_id, name FROM server_groups WHERE id = $1 AND user_id = $2", "ii", id,
+			      user_id);
 }
 
 bool store_group_rename(store *s, int64_t user_id, int64_t id, const char *name, tusk_err *err)
@@ -85,7 +87,7 @@ bool store_group_delete(store *s, int64_t user_id, int64_t id, tusk_err *err)
 /* ---- servers ---- */
 
 #define SERVER_COLS                                                                                                    \
-	"s.id, s.user_id, s.group_id, g.name, s.name, s.host, COALESCE(s.port, 0), s.maintenance_db, s.username, "      \
+	"s.id, s.user_id, s.group_id, g.name, s.name, s.host, COALESCE(s.port, 0), s.maintenance_db, s.username, "     \
 	"s.role, s.service, s.comment, s.bg_color, s.fg_color, s.db_restriction, s.shared, s.shared_username, "        \
 	"s.connection_params, s.created_at, s.updated_at, "                                                            \
 	"EXISTS (SELECT 1 FROM server_credentials c WHERE c.server_id = s.id AND c.user_id = $1), "                    \
@@ -127,14 +129,14 @@ int store_server_get(store *s, int64_t user_id, int64_t id, store_server *sv, tu
 /* $1..$17 in column order after id */
 #define SERVER_ARGS "iittnttttttttdtti"
 #define SERVER_VALUES(sv, at)                                                                                          \
-	(sv)->user_id, (sv)->group_id, (sv)->name, (sv)->host, (int64_t)(sv)->port,                                      \
-		(sv)->maintenance_db ? (sv)->maintenance_db : "postgres", (sv)->username, (sv)->role, (sv)->service,      \
-		(sv)->comment, (sv)->bg_color, (sv)->fg_color, (sv)->db_restriction, (int)(sv)->shared,                   \
-		(sv)->shared_username, (sv)->connection_params ? (sv)->connection_params : "{}", (int64_t)(at)
+	(sv)->user_id, (sv)->group_id, (sv)->name, (sv)->host, (int64_t)(sv)->port,                                    \
+	    (sv)->maintenance_db ? (sv)->maintenance_db : "postgres", (sv)->username, (sv)->role, (sv)->service,       \
+	    (sv)->comment, (sv)->bg_color, (sv)->fg_color, (sv)->db_restriction, (int)(sv)->shared,                    \
+	    (sv)->shared_username, (sv)->connection_params ? (sv)->connection_params : "{}", (int64_t)(at)
 
 #define INSERT_SERVER                                                                                                  \
-	"INSERT INTO servers (user_id, group_id, name, host, port, maintenance_db, username, role, service, comment, "   \
-	"bg_color, fg_color, db_restriction, shared, shared_username, connection_params, updated_at, created_at) "      \
+	"INSERT INTO servers (user_id, group_id, name, host, port, maintenance_db, username, role, service, comment, " \
+	"bg_color, fg_color, db_restriction, shared, shared_username, connection_params, updated_at, created_at) "     \
 	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id"
 
 bool store_server_create(store *s, store_server *sv, tusk_err *err)
@@ -146,12 +148,13 @@ bool store_server_create(store *s, store_server *sv, tusk_err *err)
 
 bool store_server_update(store *s, const store_server *sv, tusk_err *err)
 {
-	return store_exec(s, err,
-			  "UPDATE servers SET user_id = $1, group_id = $2, name = $3, host = $4, port = $5, "
-			  "maintenance_db = $6, username = $7, role = $8, service = $9, comment = $10, bg_color = $11, "
-			  "fg_color = $12, db_restriction = $13, shared = $14, shared_username = $15, connection_params = $16, "
-			  "updated_at = $17 WHERE id = $18",
-			  SERVER_ARGS "i", SERVER_VALUES(sv, time(NULL)), sv->id);
+	return store_exec(
+	    s, err,
+	    "UPDATE servers SET user_id = $1, group_id = $2, name = $3, host = $4, port = $5, "
+	    "maintenance_db = $6, username = $7, role = $8, service = $9, comment = $10, bg_color = $11, "
+	    "fg_color = $12, db_restriction = $13, shared = $14, shared_username = $15, connection_params = $16, "
+	    "updated_at = $17 WHERE id = $18",
+	    SERVER_ARGS "i", SERVER_VALUES(sv, time(NULL)), sv->id);
 }
 
 bool store_server_delete(store *s, int64_t id, tusk_err *err)
@@ -163,7 +166,8 @@ bool store_server_import(store *s, int64_t user_id, store_server *list, size_t n
 {
 	if (!store_tx_begin(s, err))
 		return false;
-	bool ok = !replace || store_sql_on(s->d, NULL, NULL, err, "DELETE FROM servers WHERE user_id = $1", "i", user_id) >= 0;
+	bool ok = !replace ||
+		  store_sql_on(s->d, NULL, NULL, err, "DELETE FROM servers WHERE user_id = $1", "i", user_id) >= 0;
 	int64_t now = time(NULL);
 	for (size_t i = 0; ok && i < n; i++) {
 		store_server *sv = &list[i];
@@ -171,7 +175,8 @@ bool store_server_import(store *s, int64_t user_id, store_server *list, size_t n
 		sv->created_at = sv->updated_at = now;
 		ok = store_sql_on(s->d, store_row_int, &sv->group_id, err, GROUP_ENSURE, "it", user_id,
 				  sv->group_name ? sv->group_name : "Servers") == 1 &&
-		     store_sql_on(s->d, store_row_int, &sv->id, err, INSERT_SERVER, SERVER_ARGS, SERVER_VALUES(sv, now)) == 1;
+		     store_sql_on(s->d, store_row_int, &sv->id, err, INSERT_SERVER, SERVER_ARGS,
+				  SERVER_VALUES(sv, now)) == 1;
 	}
 	return store_tx_end(s, ok, err);
 }
@@ -209,8 +214,8 @@ int store_credential_get(store *s, int64_t server_id, int64_t user_id, unsigned 
 
 bool store_credential_delete(store *s, int64_t server_id, int64_t user_id, tusk_err *err)
 {
-	return store_exec(s, err, "DELETE FROM server_credentials WHERE server_id = $1 AND user_id = $2", "ii", server_id,
-			  user_id);
+	return store_exec(s, err, "DELETE FROM server_credentials WHERE server_id = $1 AND user_id = $2", "ii",
+			  server_id, user_id);
 }
 
 bool store_credential_delete_user(store *s, int64_t user_id, tusk_err *err)
@@ -232,13 +237,14 @@ int store_secret_get(store *s, int64_t server_id, int64_t user_id, const char *n
 		     tusk_err *err)
 {
 	struct blob_out b = {out, n};
-	return (int)store_sql(s, STORE_READ, read_blob, &b, err,
-			      "SELECT value_enc FROM server_secrets WHERE server_id = $1 AND user_id = $2 AND name = $3",
-			      "iit", server_id, user_id, name);
+	return (int)store_sql(
+	    s, STORE_READ, read_blob, &b, err,
+	    "SELECT value_enc FROM server_secrets WHERE server_id = $1 AND user_id = $2 AND name = $3", "iit",
+	    server_id, user_id, name);
 }
 
 bool store_secret_delete(store *s, int64_t server_id, int64_t user_id, const char *name, tusk_err *err)
 {
-	return store_exec(s, err, "DELETE FROM server_secrets WHERE server_id = $1 AND user_id = $2 AND name = $3", "iit",
-			  server_id, user_id, name);
+	return store_exec(s, err, "DELETE FROM server_secrets WHERE server_id = $1 AND user_id = $2 AND name = $3",
+			  "iit", server_id, user_id, name);
 }

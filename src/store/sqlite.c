@@ -46,7 +46,8 @@ static void set_err(lite *d, tusk_err *err, const char *what)
 	db_count_error();
 	int rc = sqlite3_extended_errcode(d->conn);
 	bool unique = rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY;
-	err_set(err, unique ? ERR_STORE_UNIQUE : ERR_STORE_ERROR, "metadata store: %s: %s", what, sqlite3_errmsg(d->conn));
+	err_set(err, unique ? ERR_STORE_UNIQUE : ERR_STORE_ERROR, "metadata store: %s: %s", what,
+		sqlite3_errmsg(d->conn));
 }
 
 static void lite_close(db *dd)

@@ -221,8 +221,8 @@ static int current_version(db *d, tusk_err *err)
 		return -1;
 	int64_t v = -1;
 	return store_sql_on(d, store_row_int, &v, err, "SELECT COALESCE(MAX(version), 0) FROM tusk_migrations", "") == 1
-		       ? (int)v
-		       : -1;
+		   ? (int)v
+		   : -1;
 }
 
 static void rollback(db *d)
@@ -239,7 +239,8 @@ static bool apply(db *d, int version, bool *skipped, tusk_err *err)
 	const embedded_file *f = &migrations(d)[version - 1];
 	if (!db_begin(d, err))
 		return false;
-	int64_t done = store_sql_on(d, NULL, NULL, err, "SELECT 1 FROM tusk_migrations WHERE version = $1", "d", version);
+	int64_t done =
+	    store_sql_on(d, NULL, NULL, err, "SELECT 1 FROM tusk_migrations WHERE version = $1", "d", version);
 	*skipped = done == 1;
 	if (done != 0) {
 		rollback(d);
@@ -247,8 +248,9 @@ static bool apply(db *d, int version, bool *skipped, tusk_err *err)
 	}
 	char *sql = xstrndup((const char *)f->start, (size_t)(f->end - f->start));
 	bool ok = db_exec(d, sql, err) &&
-		  store_sql_on(d, NULL, NULL, err, "INSERT INTO tusk_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-			       "dti", version, f->name, (int64_t)time(NULL)) >= 0 &&
+		  store_sql_on(d, NULL, NULL, err,
+			       "INSERT INTO tusk_migrations (version, name, applied_at) VALUES ($1, $2, $3)", "dti",
+			       version, f->name, (int64_t)time(NULL)) >= 0 &&
 		  db_exec(d, "COMMIT", err);
 	free(sql);
 	if (!ok) {
@@ -270,10 +272,11 @@ static bool migrate(store *st, const char *where, tusk_err *err)
 	int latest = store_latest_version();
 	bool ok = v >= 0;
 	if (ok && v > latest) {
-		err_set(err, ERR_STORE_TOO_NEW,
-			"the metadata store %s was written by a newer Tusk (schema version %d; this Tusk knows up to %d): "
-			"run that newer Tusk, or restore a backup of the store",
-			where, v, latest);
+		err_set(
+		    err, ERR_STORE_TOO_NEW,
+		    "the metadata store %s was written by a newer Tusk (schema version %d; this Tusk knows up to %d): "
+		    "run that newer Tusk, or restore a backup of the store",
+		    where, v, latest);
 		ok = false;
 	}
 	for (int k = v + 1; ok && k <= latest; k++) {
@@ -504,17 +507,18 @@ bool store_meta_set(store *s, const char *key, const char *value, tusk_err *err)
 {
 	if (!value)
 		return store_exec(s, err, "DELETE FROM meta WHERE key = $1", "t", key);
-	return store_exec(s, err,
-			  "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-			  "tt", key, value);
+	return store_exec(
+	    s, err,
+	    "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	    "tt", key, value);
 }
 
 /* ---- users ---- */
 
 /* A user with the pause after wrong passwords that applies to its e-mail. */
 #define USER_SELECT                                                                                                    \
-	"SELECT users.id, users.email, role, password_hash, active, COALESCE(t.locked_until, 0), "                      \
-	"COALESCE(t.failures, 0), data_key_wrapped, data_key_salt, created_at, users.updated_at, "                      \
+	"SELECT users.id, users.email, role, password_hash, active, COALESCE(t.locked_until, 0), "                     \
+	"COALESCE(t.failures, 0), data_key_wrapped, data_key_salt, created_at, users.updated_at, "                     \
 	"COALESCE(last_login_at, 0) FROM users LEFT JOIN login_throttle t ON t.email = users.email"
 
 static void read_user(db_stmt *st, void *elem)
@@ -546,9 +550,9 @@ int64_t store_admin_count(store *s, tusk_err *err)
 
 /* The writable user fields as $1..$9 (without id): "ttt" "d" "bb" "i" "i" "n". */
 #define USER_ARGS(u)                                                                                                   \
-	(u)->email, (u)->role, (u)->password_hash, (int)(u)->active, (const void *)(u)->data_key_wrapped,               \
-		(u)->data_key_wrapped_len, (const void *)(u)->data_key_salt, sizeof((u)->data_key_salt), (u)->created_at, \
-		(u)->updated_at, (u)->last_login_at
+	(u)->email, (u)->role, (u)->password_hash, (int)(u)->active, (const void *)(u)->data_key_wrapped,              \
+	    (u)->data_key_wrapped_len, (const void *)(u)->data_key_salt, sizeof((u)->data_key_salt), (u)->created_at,  \
+	    (u)->updated_at, (u)->last_login_at
 
 static bool email_taken(const store_user *u, tusk_err *err)
 {
@@ -559,10 +563,11 @@ static bool email_taken(const store_user *u, tusk_err *err)
 
 bool store_user_create(store *s, store_user *u, tusk_err *err)
 {
-	return store_sql(s, STORE_WRITE, store_row_int, &u->id, err,
-			 "INSERT INTO users (email, role, password_hash, active, data_key_wrapped, data_key_salt, created_at, "
-			 "updated_at, last_login_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-			 "tttdbbiin", USER_ARGS(u)) == 1 ||
+	return store_sql(
+		   s, STORE_WRITE, store_row_int, &u->id, err,
+		   "INSERT INTO users (email, role, password_hash, active, data_key_wrapped, data_key_salt, created_at, "
+		   "updated_at, last_login_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+		   "tttdbbiin", USER_ARGS(u)) == 1 ||
 	       email_taken(u, err);
 }
 
@@ -578,10 +583,11 @@ int store_user_by_id(store *s, int64_t id, store_user *u, tusk_err *err)
 
 bool store_user_update(store *s, const store_user *u, tusk_err *err)
 {
-	return store_sql(s, STORE_REVOKE, NULL, NULL, err,
-			 "UPDATE users SET email = $1, role = $2, password_hash = $3, active = $4, data_key_wrapped = $5, "
-			 "data_key_salt = $6, created_at = $7, updated_at = $8, last_login_at = $9 WHERE id = $10",
-			 "tttdbbiini", USER_ARGS(u), u->id) >= 0 ||
+	return store_sql(
+		   s, STORE_REVOKE, NULL, NULL, err,
+		   "UPDATE users SET email = $1, role = $2, password_hash = $3, active = $4, data_key_wrapped = $5, "
+		   "data_key_salt = $6, created_at = $7, updated_at = $8, last_login_at = $9 WHERE id = $10",
+		   "tttdbbiini", USER_ARGS(u), u->id) >= 0 ||
 	       email_taken(u, err);
 }
 
@@ -602,11 +608,12 @@ store_user *store_user_list(store *s, size_t *n, tusk_err *err)
 bool store_login_failed(store *s, const char *email, int64_t now, int forget_after, int *failures, tusk_err *err)
 {
 	int64_t n = 0;
-	bool ok = store_sql(s, STORE_WRITE, store_row_int, &n, err,
-			    "INSERT INTO login_throttle (email, failures, locked_until, updated_at) VALUES ($1, 1, 0, $2) "
-			    "ON CONFLICT (email) DO UPDATE SET failures = CASE WHEN login_throttle.updated_at < $3 "
-			    "THEN 1 ELSE login_throttle.failures + 1 END, updated_at = $2 RETURNING failures",
-			    "tii", email, now, now - forget_after) == 1;
+	bool ok =
+	    store_sql(s, STORE_WRITE, store_row_int, &n, err,
+		      "INSERT INTO login_throttle (email, failures, locked_until, updated_at) VALUES ($1, 1, 0, $2) "
+		      "ON CONFLICT (email) DO UPDATE SET failures = CASE WHEN login_throttle.updated_at < $3 "
+		      "THEN 1 ELSE login_throttle.failures + 1 END, updated_at = $2 RETURNING failures",
+		      "tii", email, now, now - forget_after) == 1;
 	*failures = (int)n;
 	return ok;
 }
@@ -621,8 +628,8 @@ int64_t store_login_paused_until(store *s, const char *email, tusk_err *err)
 	int64_t until = 0;
 	return store_sql(s, STORE_READ, store_row_int, &until, err,
 			 "SELECT locked_until FROM login_throttle WHERE email = $1", "t", email) < 0
-		       ? -1
-		       : until;
+		   ? -1
+		   : until;
 }
 
 bool store_login_clear(store *s, const char *email, tusk_err *err)
@@ -632,35 +639,39 @@ bool store_login_clear(store *s, const char *email, tusk_err *err)
 
 bool store_login_purge(store *s, int64_t before, tusk_err *err)
 {
-	return store_exec(s, err, "DELETE FROM login_throttle WHERE updated_at < $1 AND locked_until < $1", "i", before);
+	return store_exec(s, err, "DELETE FROM login_throttle WHERE updated_at < $1 AND locked_until < $1", "i",
+			  before);
 }
 
 /* ---- login sessions ---- */
 
 bool store_session_create(store *s, const store_session *ss, tusk_err *err)
 {
-	return store_exec(s, err,
-			  "INSERT INTO sessions (id_hash, user_id, csrf_token, data_key_wrapped, created_at, last_seen_at, "
-			  "expires_at, client_addr) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-			  "titbiiit", ss->id_hash, ss->user_id, ss->csrf_token, (const void *)ss->data_key_wrapped,
-			  ss->data_key_wrapped_len, ss->created_at, ss->last_seen_at, ss->expires_at, ss->client_addr);
+	return store_exec(
+	    s, err,
+	    "INSERT INTO sessions (id_hash, user_id, csrf_token, data_key_wrapped, created_at, last_seen_at, "
+	    "expires_at, client_addr) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+	    "titbiiit", ss->id_hash, ss->user_id, ss->csrf_token, (const void *)ss->data_key_wrapped,
+	    ss->data_key_wrapped_len, ss->created_at, ss->last_seen_at, ss->expires_at, ss->client_addr);
 }
 
 static void read_session(db_stmt *st, void *elem)
 {
 	store_session *ss = elem;
 	memset(ss, 0, sizeof(*ss));
-	store_cols(st, "cickiiic", ss->id_hash, sizeof(ss->id_hash), &ss->user_id, ss->csrf_token, sizeof(ss->csrf_token),
-		   ss->data_key_wrapped, sizeof(ss->data_key_wrapped), &ss->data_key_wrapped_len, &ss->created_at,
-		   &ss->last_seen_at, &ss->expires_at, ss->client_addr, sizeof(ss->client_addr));
+	store_cols(st, "cickiiic", ss->id_hash, sizeof(ss->id_hash), &ss->user_id, ss->csrf_token,
+		   sizeof(ss->csrf_token), ss->data_key_wrapped, sizeof(ss->data_key_wrapped),
+		   &ss->data_key_wrapped_len, &ss->created_at, &ss->last_seen_at, &ss->expires_at, ss->client_addr,
+		   sizeof(ss->client_addr));
 }
 
 int store_session_get(store *s, const char *id_hash, store_session *ss, tusk_err *err)
 {
-	return (int)store_sql(s, STORE_READ, read_session, ss, err,
-			      "SELECT id_hash, user_id, csrf_token, data_key_wrapped, created_at, last_seen_at, expires_at, "
-			      "COALESCE(client_addr, '') FROM sessions WHERE id_hash = $1",
-			      "t", id_hash);
+	return (int)store_sql(
+	    s, STORE_READ, read_session, ss, err,
+	    "SELECT id_hash, user_id, csrf_token, data_key_wrapped, created_at, last_seen_at, expires_at, "
+	    "COALESCE(client_addr, '') FROM sessions WHERE id_hash = $1",
+	    "t", id_hash);
 }
 
 bool store_auth_generation(store *s, uint64_t *gen)
@@ -685,7 +696,8 @@ bool store_session_touch(store *s, const char *id_hash, int64_t now, tusk_err *e
 
 bool store_session_delete(store *s, const char *id_hash, tusk_err *err)
 {
-	return store_sql(s, STORE_REVOKE, NULL, NULL, err, "DELETE FROM sessions WHERE id_hash = $1", "t", id_hash) >= 0;
+	return store_sql(s, STORE_REVOKE, NULL, NULL, err, "DELETE FROM sessions WHERE id_hash = $1", "t", id_hash) >=
+	       0;
 }
 
 bool store_session_delete_user(store *s, int64_t user_id, const char *keep_hash, tusk_err *err)
@@ -708,7 +720,9 @@ bool store_audit_add(store *s, const store_audit *a, tusk_err *err)
 	return store_exec(s, err,
 			  "INSERT INTO audit_log (time, user_id, user_email, event, client_addr, detail) "
 			  "VALUES ($1, $2, $3, $4, $5, $6)",
-			  "inttt" "t", a->time, a->user_id, a->user_email[0] ? a->user_email : NULL, a->event,
+			  "inttt"
+			  "t",
+			  a->time, a->user_id, a->user_email[0] ? a->user_email : NULL, a->event,
 			  a->client_addr[0] ? a->client_addr : NULL, a->detail[0] ? a->detail : NULL);
 }
 
@@ -720,8 +734,8 @@ static void read_audit(db_stmt *st, void *elem)
 }
 
 #define AUDIT_WHERE                                                                                                    \
-	" FROM audit_log WHERE ($1 IS NULL OR event = $1) AND ($3 = 0 OR user_id = $3) AND ($2 IS NULL OR "           \
-	"lower(COALESCE(user_email, '') || ' ' || COALESCE(client_addr, '') || ' ' || COALESCE(detail, '')) "        \
+	" FROM audit_log WHERE ($1 IS NULL OR event = $1) AND ($3 = 0 OR user_id = $3) AND ($2 IS NULL OR "            \
+	"lower(COALESCE(user_email, '') || ' ' || COALESCE(client_addr, '') || ' ' || COALESCE(detail, '')) "          \
 	"LIKE lower($2) ESCAPE '!')"
 
 store_audit *store_audit_list(store *s, const store_audit_filter *f, size_t *n, int64_t *total, tusk_err *err)
@@ -735,7 +749,8 @@ store_audit *store_audit_list(store *s, const store_audit_filter *f, size_t *n, 
 			    pattern, f->user_id) == 1 &&
 		  store_sql(s, STORE_READ, store_list_row, &l, err,
 			    "SELECT id, time, COALESCE(user_id, 0), COALESCE(user_email, ''), event, "
-			    "COALESCE(client_addr, ''), COALESCE(detail, '')" AUDIT_WHERE " ORDER BY id DESC LIMIT $4 OFFSET $5",
+			    "COALESCE(client_addr, ''), COALESCE(detail, '')" AUDIT_WHERE
+			    " ORDER BY id DESC LIMIT $4 OFFSET $5",
 			    "ttiii", event, pattern, f->user_id, f->limit, f->offset) >= 0;
 	free(pattern);
 	return store_list_done(&l, ok, n, NULL);

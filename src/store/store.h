@@ -51,7 +51,7 @@ typedef struct {
 	char password_hash[160];
 	bool active;
 	/* the pause after wrong passwords for this e-mail (read only: see store_login_*) */
-	bool locked;          /* locked_until is in the future */
+	bool locked;	      /* locked_until is in the future */
 	int64_t locked_until; /* unix seconds, 0 = none */
 	int failed_attempts;
 	unsigned char data_key_wrapped[STORE_WRAPPED_KEY_MAX];
@@ -78,7 +78,7 @@ bool store_user_delete(store *s, int64_t id, tusk_err *err) __attribute__((warn_
  * error); store_login_clear forgets the address (a right password, an
  * unlock); store_login_purge forgets what is quiet since before. */
 bool store_login_failed(store *s, const char *email, int64_t now, int forget_after, int *failures, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 bool store_login_pause(store *s, const char *email, int64_t until, tusk_err *err) __attribute__((warn_unused_result));
 int64_t store_login_paused_until(store *s, const char *email, tusk_err *err);
 bool store_login_clear(store *s, const char *email, tusk_err *err) __attribute__((warn_unused_result));
@@ -103,7 +103,7 @@ bool store_session_touch(store *s, const char *id_hash, int64_t now, tusk_err *e
 bool store_session_delete(store *s, const char *id_hash, tusk_err *err) __attribute__((warn_unused_result));
 /* Ends every session of a user but keep_hash (NULL ends all). */
 bool store_session_delete_user(store *s, int64_t user_id, const char *keep_hash, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 bool store_session_purge(store *s, int64_t now, int idle_seconds, tusk_err *err) __attribute__((warn_unused_result));
 /* For a cache of checked sessions: *gen moves whenever a session may have
  * ended or a user changed (logout, password change, disabling, deletion),
@@ -126,14 +126,14 @@ typedef struct {
 	int64_t group_id;
 	char *group_name;
 	char *name, *host, *maintenance_db, *username, *role, *service, *comment, *bg_color, *fg_color;
-	int port; /* 0 = unset */
-	char *db_restriction;    /* JSON array text */
+	int port;		 /* 0 = unset */
+	char *db_restriction;	 /* JSON array text */
 	char *connection_params; /* JSON object text */
 	bool shared;
 	char *shared_username;
 	int64_t created_at, updated_at;
 	bool has_saved_password; /* for the user who asked */
-	bool has_sslpassword;    /* the user who asked keeps the client key's passphrase */
+	bool has_sslpassword;	 /* the user who asked keeps the client key's passphrase */
 } store_server;
 
 void store_server_clear(store_server *sv);
@@ -141,11 +141,11 @@ void store_server_clear(store_server *sv);
 store_group *store_group_list(store *s, int64_t user_id, size_t *n, tusk_err *err);
 /* Finds or creates the user's group of that name. */
 bool store_group_ensure(store *s, int64_t user_id, const char *name, int64_t *id, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 int store_group_get(store *s, int64_t user_id, int64_t id, store_group *g, tusk_err *err);
 /* err code group_exists on a duplicate name */
 bool store_group_rename(store *s, int64_t user_id, int64_t id, const char *name, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* err code group_not_empty when it still has servers */
 bool store_group_delete(store *s, int64_t user_id, int64_t id, tusk_err *err) __attribute__((warn_unused_result));
 
@@ -159,15 +159,15 @@ bool store_server_update(store *s, const store_server *sv, tusk_err *err) __attr
 bool store_server_delete(store *s, int64_t id, tusk_err *err) __attribute__((warn_unused_result));
 /* Creates many servers (groups by name) in one transaction: all or none. */
 bool store_server_import(store *s, int64_t user_id, store_server *list, size_t n, bool replace, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* Saved passwords, encrypted by the caller. */
 bool store_credential_set(store *s, int64_t server_id, int64_t user_id, const void *enc, size_t n, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* 1 found (*out malloc'd), 0 none, -1 error */
 int store_credential_get(store *s, int64_t server_id, int64_t user_id, unsigned char **out, size_t *n, tusk_err *err);
 bool store_credential_delete(store *s, int64_t server_id, int64_t user_id, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* Every saved password of a user (their data key changed). */
 bool store_credential_delete_user(store *s, int64_t user_id, tusk_err *err) __attribute__((warn_unused_result));
 /* A server's other per-user secrets by name ("sslpassword"), encrypted by
@@ -178,7 +178,7 @@ bool store_secret_set(store *s, int64_t server_id, int64_t user_id, const char *
 int store_secret_get(store *s, int64_t server_id, int64_t user_id, const char *name, unsigned char **out, size_t *n,
 		     tusk_err *err);
 bool store_secret_delete(store *s, int64_t server_id, int64_t user_id, const char *name, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* ---- query history, saved queries, workspaces ---- */
 typedef struct {
@@ -213,22 +213,22 @@ bool store_snippet_delete(store *s, int64_t user_id, int64_t id, tusk_err *err) 
 /* The user's open tabs as a JSON text; *state NULL when none saved. */
 bool store_workspace_get(store *s, int64_t user_id, char **state, tusk_err *err) __attribute__((warn_unused_result));
 bool store_workspace_put(store *s, int64_t user_id, const char *state, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 
 /* ---- background jobs ---- */
 typedef struct {
 	int64_t id, user_id, server_id; /* server_id 0: none (deleted) */
 	char *kind, *description;
-	char *state; /* queued, running, succeeded, failed, cancelled */
+	char *state;   /* queued, running, succeeded, failed, cancelled */
 	char *command; /* the command line, never with a password */
 	int64_t pid, exit_code;
 	bool has_exit_code, acknowledged;
-	char *reason;      /* why it failed or was cancelled, or NULL */
-	char *log_path;    /* absolute */
-	char *output_path; /* in the user's storage, or NULL */
-	char *input_path;  /* what a restore or import reads, in the user's storage, or NULL */
+	char *reason;				  /* why it failed or was cancelled, or NULL */
+	char *log_path;				  /* absolute */
+	char *output_path;			  /* in the user's storage, or NULL */
+	char *input_path;			  /* what a restore or import reads, in the user's storage, or NULL */
 	int64_t created_at, started_at, ended_at; /* unix seconds; 0 = not yet */
-	char *instance;    /* the Tusk process that runs it */
+	char *instance;				  /* the Tusk process that runs it */
 } store_job;
 
 void store_job_clear(store_job *j);
@@ -237,7 +237,7 @@ void store_job_list_free(store_job *list, size_t n);
 bool store_job_create(store *s, store_job *j, tusk_err *err) __attribute__((warn_unused_result));
 bool store_job_set_log(store *s, int64_t id, const char *log_path, tusk_err *err) __attribute__((warn_unused_result));
 bool store_job_started(store *s, int64_t id, int64_t pid, int64_t at, tusk_err *err)
-	__attribute__((warn_unused_result));
+    __attribute__((warn_unused_result));
 /* Ends a queued or running job (a finished one stays as it ended). */
 bool store_job_finished(store *s, int64_t id, const char *state, const int64_t *exit_code, const char *reason,
 			int64_t at, tusk_err *err) __attribute__((warn_unused_result));

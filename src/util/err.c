@@ -9,7 +9,7 @@ static const struct {
 	bool internal;
 } table[] = {
 #define ERR_ROW(e, name, status, internal, connect) [e] = {name, status, connect, internal},
-	ERR_TABLE(ERR_ROW)
+    ERR_TABLE(ERR_ROW)
 #undef ERR_ROW
 };
 

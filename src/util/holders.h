@@ -17,7 +17,7 @@ size_t holders_collect(pthread_mutex_t *lock, void *const *head, size_t next_at,
 size_t holders_count(pthread_mutex_t *lock, void *const *head, size_t next_at);
 #define HOLDERS_COUNT(lock, head, type) holders_count(lock, (void *const *)(head), offsetof(type, next))
 #define HOLDERS(lock, head, type, pairs)                                                                               \
-	((void)sizeof(char[offsetof(type, server_id) == offsetof(type, user_id) + sizeof(int64_t) ? 1 : -1]),           \
+	((void)sizeof(char[offsetof(type, server_id) == offsetof(type, user_id) + sizeof(int64_t) ? 1 : -1]),          \
 	 holders_collect(lock, (void *const *)(head), offsetof(type, next), offsetof(type, user_id), pairs))
 
 #endif

@@ -48,10 +48,22 @@ static void container_close(json_writer *w, char c)
 	str_append_char(w->out, c);
 }
 
-void jw_obj_begin(json_writer *w) { container_open(w, '{'); }
-void jw_obj_end(json_writer *w) { container_close(w, '}'); }
-void jw_arr_begin(json_writer *w) { container_open(w, '['); }
-void jw_arr_end(json_writer *w) { container_close(w, ']'); }
+void jw_obj_begin(json_writer *w)
+{
+	container_open(w, '{');
+}
+void jw_obj_end(json_writer *w)
+{
+	container_close(w, '}');
+}
+void jw_arr_begin(json_writer *w)
+{
+	container_open(w, '[');
+}
+void jw_arr_end(json_writer *w)
+{
+	container_close(w, ']');
+}
 
 void jw_key(json_writer *w, const char *key)
 {
@@ -90,8 +102,7 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 		cp = (cp << 6) | (s[i] & 0x3f);
 	}
 	/* overlong forms, surrogates, beyond U+10FFFF */
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
 	return len;
 }

@@ -22,11 +22,14 @@ typedef struct {
 	char *buf;
 	size_t len;
 	size_t cap;
-	size_t max; /* 0 = unlimited */
+	size_t max;  /* 0 = unlimited */
 	bool failed; /* set when an append would pass max */
 } str;
 
-#define STR_INIT {0}
+#define STR_INIT                                                                                                       \
+	{                                                                                                              \
+		0                                                                                                      \
+	}
 void str_init_max(str *s, size_t max);
 void str_append(str *s, const void *data, size_t n);
 void str_append_cstr(str *s, const char *c);

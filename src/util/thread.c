@@ -1,5 +1,5 @@
-#include "util/time.h"
 #include "util/thread.h"
+#include "util/time.h"
 
 #include <errno.h>
 

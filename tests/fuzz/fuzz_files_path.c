@@ -16,7 +16,8 @@ static char *root;
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc, (void)argv;
-	snprintf(data_dir, sizeof(data_dir), "%s/tusk-fuzz-storage-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(data_dir, sizeof(data_dir), "%s/tusk-fuzz-storage-XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(data_dir))
 		abort();
 	tusk_err err;
@@ -44,8 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (files_resolve(data_dir, 1, rel, must_exist, &abs, &err)) {
 			size_t n = strlen(root);
 			/* the answer is the area or inside it */
-			if (strncmp(abs, root, n) != 0 || (abs[n] != '\0' && abs[n] != '/') || strstr(abs + n, "/../") ||
-			    strstr(abs + n, "//"))
+			if (strncmp(abs, root, n) != 0 || (abs[n] != '\0' && abs[n] != '/') ||
+			    strstr(abs + n, "/../") || strstr(abs + n, "//"))
 				abort();
 			free(abs);
 		}

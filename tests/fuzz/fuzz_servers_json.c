@@ -26,7 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* every member as a server field: libpq parameter text, colours */
 	const char *key;
 	json_t *v;
-	json_object_foreach(doc, key, v) {
+	json_object_foreach(doc, key, v)
+	{
 		char *text = pg_json_text(v);
 		if (text) {
 			char why[256];

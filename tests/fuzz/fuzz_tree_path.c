@@ -28,7 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	catalog_append_segment(&s, path);
 	str_append_cstr(&s, "/tables/");
 	catalog_append_segment(&s, path);
-	if (*path && !memchr(data, 0, size) && str_ok(&s) && catalog_path_relation(str_cstr(&s), &db, &schema, &name, &kind, &err)) {
+	if (*path && !memchr(data, 0, size) && str_ok(&s) &&
+	    catalog_path_relation(str_cstr(&s), &db, &schema, &name, &kind, &err)) {
 		if (strcmp(db, path) != 0 || strcmp(schema, path) != 0 || strcmp(name, path) != 0)
 			abort();
 		free(db);

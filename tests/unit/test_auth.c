@@ -125,9 +125,18 @@ Test(auth_email, kept_lower_case_and_checked)
 	cr_assert(auth_email_normalize("Alice.Smith@Example.COM", out, &err));
 	cr_assert_str_eq(out, "alice.smith@example.com");
 	cr_assert(auth_email_normalize("a@b", out, &err));
-	static const char *const bad[] = {"", "alice", "@example.com", "alice@", "alice@.com", "alice@example..com",
-					  "alice@example.com.", "al ice@example.com", "alice@exa_mple.com",
-					  "<alice>@example.com", "alice@example.com\n", "a\"b@example.com"};
+	static const char *const bad[] = {"",
+					  "alice",
+					  "@example.com",
+					  "alice@",
+					  "alice@.com",
+					  "alice@example..com",
+					  "alice@example.com.",
+					  "al ice@example.com",
+					  "alice@exa_mple.com",
+					  "<alice>@example.com",
+					  "alice@example.com\n",
+					  "a\"b@example.com"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		cr_assert_not(auth_email_normalize(bad[i], out, &err), "'%s' passed", bad[i]);
 		cr_assert_eq(err.code, ERR_INVALID_EMAIL);

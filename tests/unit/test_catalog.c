@@ -126,8 +126,8 @@ Test(catalog_path, paths_that_name_nothing)
 	refused("");
 	refused("/");
 	refused("/nothing");
-	refused("/databases/");                        /* an empty name */
-	refused("/databases/app/tables");              /* tables live in schemas */
+	refused("/databases/");			       /* an empty name */
+	refused("/databases/app/tables");	       /* tables live in schemas */
 	refused("/databases/app/schemas/s/columns/c"); /* columns live in tables */
 	refused("/roles/alice/more");
 	refused("/databases/app/schemas/s/tables/t/");
@@ -191,8 +191,9 @@ Test(catalog_view, select_with_filter_order_and_limit)
 	tusk_err err = {0};
 	json_t *order = json_pack("[{s:s, s:b}, {s:s}]", "column", "we\"ird", "desc", 1, "column", "id");
 	cr_assert(catalog_view_sql("app", "or\"ders", "id > 3", order, 100, &sql, &err), "%s", err.msg);
-	cr_assert_str_eq(str_cstr(&sql),
-			 "SELECT * FROM \"app\".\"or\"\"ders\"\nWHERE id > 3\nORDER BY \"we\"\"ird\" DESC, \"id\"\nLIMIT 100");
+	cr_assert_str_eq(
+	    str_cstr(&sql),
+	    "SELECT * FROM \"app\".\"or\"\"ders\"\nWHERE id > 3\nORDER BY \"we\"\"ird\" DESC, \"id\"\nLIMIT 100");
 	str_free(&sql);
 	json_decref(order);
 

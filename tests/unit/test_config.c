@@ -97,14 +97,17 @@ Test(config, bad_values_are_errors_that_name_their_source)
 		char *env;
 		const char *needle;
 	} cases[] = {
-		{2, {"tusk", "--nope"}, NULL, "unknown flag '--nope'"},
-		{3, {"tusk", "--port", "99999"}, NULL, "--port: '99999'"},
-		{1, {"tusk"}, "PGADMIN_LISTEN_PORT=abc", "PGADMIN_LISTEN_PORT: 'abc'"},
-		{1, {"tusk"}, "TUSK_DESKTOP=maybe", "TUSK_DESKTOP: 'maybe' is not true or false"},
-		{1, {"tusk"}, "TUSK_LOG_FORMAT=xml", "log format must be text or json"},
-		{1, {"tusk"}, "SCRIPT_NAME=pgadmin", "SCRIPT_NAME must start with '/'"},
-		{1, {"tusk"}, "PGADMIN_DEFAULT_PASSWORD_FILE=/nonexistent/file", "cannot read secret file /nonexistent/file"},
-		{2, {"tusk", "--port"}, NULL, "flag --port needs a value"},
+	    {2, {"tusk", "--nope"}, NULL, "unknown flag '--nope'"},
+	    {3, {"tusk", "--port", "99999"}, NULL, "--port: '99999'"},
+	    {1, {"tusk"}, "PGADMIN_LISTEN_PORT=abc", "PGADMIN_LISTEN_PORT: 'abc'"},
+	    {1, {"tusk"}, "TUSK_DESKTOP=maybe", "TUSK_DESKTOP: 'maybe' is not true or false"},
+	    {1, {"tusk"}, "TUSK_LOG_FORMAT=xml", "log format must be text or json"},
+	    {1, {"tusk"}, "SCRIPT_NAME=pgadmin", "SCRIPT_NAME must start with '/'"},
+	    {1,
+	     {"tusk"},
+	     "PGADMIN_DEFAULT_PASSWORD_FILE=/nonexistent/file",
+	     "cannot read secret file /nonexistent/file"},
+	    {2, {"tusk", "--port"}, NULL, "flag --port needs a value"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		char *envp[] = {cases[i].env, NULL};
@@ -130,9 +133,8 @@ Test(config, python_literals_as_pgadmin_writes_them)
 {
 	struct {
 		const char *in, *out;
-	} ok[] = {{"True", "true"},   {"False", "false"}, {" 10 ", "10"},      {"'x y'", "x y"},
-		  {"\"a'b\"", "a'b"}, {"'it\\'s'", "it's"}, {"1_000", "1000"}, {"None", ""},
-		  {"0.5", "0.5"}};
+	} ok[] = {{"True", "true"},	{"False", "false"}, {" 10 ", "10"}, {"'x y'", "x y"}, {"\"a'b\"", "a'b"},
+		  {"'it\\'s'", "it's"}, {"1_000", "1000"},  {"None", ""},   {"0.5", "0.5"}};
 	for (size_t i = 0; i < sizeof(ok) / sizeof(*ok); i++) {
 		char *v = NULL;
 		cr_assert(config_python_literal(ok[i].in, &v), "%s", ok[i].in);
@@ -149,10 +151,15 @@ Test(config, python_literals_as_pgadmin_writes_them)
 Test(config, pgadmin_config_variables_map_and_tusk_names_win)
 {
 	char *argv[] = {"tusk", NULL};
-	char *envp[] = {"PGADMIN_CONFIG_MAX_LOGIN_ATTEMPTS=3", "PGADMIN_CONFIG_SESSION_EXPIRATION_TIME=2",
-			"PGADMIN_CONFIG_SERVER_MODE=False", "PGADMIN_CONFIG_ENHANCED_COOKIE_PROTECTION=True",
-			"PGADMIN_CONFIG_SOMETHING_ELSE='x'", "PGADMIN_CONFIG_PASSWORD_LENGTH_MIN=12",
-			"TUSK_PASSWORD_LENGTH_MIN=10", "TUSK_PASSWORD_MIN_LENGTH=9", NULL};
+	char *envp[] = {"PGADMIN_CONFIG_MAX_LOGIN_ATTEMPTS=3",
+			"PGADMIN_CONFIG_SESSION_EXPIRATION_TIME=2",
+			"PGADMIN_CONFIG_SERVER_MODE=False",
+			"PGADMIN_CONFIG_ENHANCED_COOKIE_PROTECTION=True",
+			"PGADMIN_CONFIG_SOMETHING_ELSE='x'",
+			"PGADMIN_CONFIG_PASSWORD_LENGTH_MIN=12",
+			"TUSK_PASSWORD_LENGTH_MIN=10",
+			"TUSK_PASSWORD_MIN_LENGTH=9",
+			NULL};
 	config c = load_ok(1, argv, envp);
 	cr_assert_eq(c.max_login_attempts, 3);
 	cr_assert_eq(c.session_lifetime, 2 * 86400, "days become seconds");
@@ -194,7 +201,8 @@ Test(config, pgadmin_database_uri_puts_the_store_on_postgresql)
 	cr_assert(strstr(c.pgadmin_notes, "hunter2") == NULL, "the notes are logged: no password");
 	config_free(&c);
 
-	char *envp2[] = {"PGADMIN_CONFIG_CONFIG_DATABASE_URI='postgres://a@b/c'", "TUSK_STORE_URL=host=h dbname=d", NULL};
+	char *envp2[] = {"PGADMIN_CONFIG_CONFIG_DATABASE_URI='postgres://a@b/c'", "TUSK_STORE_URL=host=h dbname=d",
+			 NULL};
 	c = load_ok(1, argv, envp2);
 	cr_assert_str_eq(c.store_url, "host=h dbname=d", "TUSK_STORE_URL wins");
 	config_free(&c);

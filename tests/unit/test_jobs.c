@@ -176,12 +176,13 @@ Test(jobs_build, maintenance_import_export_run_tusk_sql_client)
 /* Hostile names stay inside their option's one argument. */
 Test(jobs_build, hostile_names_stay_one_argument)
 {
-	static const char *const names[] = {"\\\"; DROP TABLE x; --", "--file=/etc/passwd", "-W", "a b c", "$(id)",
-					    "`id`", "O'Brien", "x|y&z", "name with \\\\ backslash"};
+	static const char *const names[] = {
+	    "\\\"; DROP TABLE x; --",  "--file=/etc/passwd", "-W", "a b c", "$(id)", "`id`", "O'Brien", "x|y&z",
+	    "name with \\\\ backslash"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
 		char spec[512];
-		snprintf(spec, sizeof(spec), "{\"schema\": \"%s\", \"table\": \"%s\", \"role\": \"%s\"}", names[i], names[i],
-			 names[i]);
+		snprintf(spec, sizeof(spec), "{\"schema\": \"%s\", \"table\": \"%s\", \"role\": \"%s\"}", names[i],
+			 names[i], names[i]);
 		static const char *const kinds[] = {"export", "import", "maintenance"};
 		for (size_t k = 0; k < 3; k++) {
 			char with_op[600];
@@ -189,13 +190,15 @@ Test(jobs_build, hostile_names_stay_one_argument)
 			struct built b = build(kinds[k], k == 2 ? with_op : spec);
 			ok(&b);
 			for (size_t a = 1; a < b.argv.n; a++)
-				cr_assert_eq(strncmp(b.argv.v[a], "--", 2) == 0 || strcmp(b.argv.v[a], JOBS_SQLCLIENT_COMMAND) == 0,
+				cr_assert_eq(strncmp(b.argv.v[a], "--", 2) == 0 ||
+						 strcmp(b.argv.v[a], JOBS_SQLCLIENT_COMMAND) == 0,
 					     true, "%s: argument '%s' stands alone", kinds[k], b.argv.v[a]);
 			cr_assert_not(has(&b, "--file=/etc/passwd"), "a name never becomes an option");
 			cr_assert_not(has(&b, "-W"));
 			built_free(&b);
 		}
-		struct built b = build("backup", "{\"tables\": [{\"schema\": \"s\", \"name\": \"--file=/etc/passwd\"}]}");
+		struct built b =
+		    build("backup", "{\"tables\": [{\"schema\": \"s\", \"name\": \"--file=/etc/passwd\"}]}");
 		ok(&b);
 		cr_assert(has(&b, "--table=\"s\".\"--file=/etc/passwd\""), "an exact name is quoted as a pattern");
 		built_free(&b);
@@ -226,7 +229,8 @@ Test(jobs_build, options_that_need_each_other)
 	refused("maintenance", "{\"operation\": \"analyze\", \"full\": true}", "options of vacuum");
 	refused("maintenance", "{\"operation\": \"vacuum\", \"table\": \"t\"}", "needs its 'schema'");
 	refused("export", "{\"schema\": \"s\"}", "'schema' and 'table' are required");
-	refused("export", "{\"schema\": \"s\", \"table\": \"t\", \"format\": \"binary\", \"header\": true}", "no header");
+	refused("export", "{\"schema\": \"s\", \"table\": \"t\", \"format\": \"binary\", \"header\": true}",
+		"no header");
 	refused("export", "{\"schema\": \"s\", \"table\": \"t\", \"columns\": \"id\"}", "list of column names");
 	refused("drop_everything", "{}", "'kind' is one of");
 }

@@ -172,11 +172,12 @@ Test(json, fields_by_letter)
 	str out = STR_INIT;
 	json_writer w;
 	jw_init(&w, &out);
-	jw_object(&w, "seinodbtr", "s", "x\"y", "e", "", "i", (int64_t)-5, "n", (int64_t)0, "o", (int64_t)-1, "d", 7, "b",
-		  true, "t", (int64_t)86400, "r", "[1,2]");
+	jw_object(&w, "seinodbtr", "s", "x\"y", "e", "", "i", (int64_t)-5, "n", (int64_t)0, "o", (int64_t)-1, "d", 7,
+		  "b", true, "t", (int64_t)86400, "r", "[1,2]");
 	cr_assert(jw_ok(&w));
-	cr_assert_str_eq(str_cstr(&out), "{\"s\":\"x\\\"y\",\"e\":null,\"i\":-5,\"n\":null,\"o\":null,\"d\":7,\"b\":true,"
-					 "\"t\":\"1970-01-02T00:00:00Z\",\"r\":[1,2]}");
+	cr_assert_str_eq(str_cstr(&out),
+			 "{\"s\":\"x\\\"y\",\"e\":null,\"i\":-5,\"n\":null,\"o\":null,\"d\":7,\"b\":true,"
+			 "\"t\":\"1970-01-02T00:00:00Z\",\"r\":[1,2]}");
 	str_free(&out);
 
 	jw_init(&w, &out);

@@ -83,10 +83,11 @@ static void postgres_columns(PGconn *c, const char *schema, str *out)
 		free(m);
 	}
 	const char *params[1] = {schema};
-	PGresult *r = PQexecParams(c,
-				   "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1 "
-				   "ORDER BY table_name::text COLLATE \"C\", column_name::text COLLATE \"C\"",
-				   1, NULL, params, NULL, NULL, 0);
+	PGresult *r =
+	    PQexecParams(c,
+			 "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1 "
+			 "ORDER BY table_name::text COLLATE \"C\", column_name::text COLLATE \"C\"",
+			 1, NULL, params, NULL, NULL, 0);
 	cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQerrorMessage(c));
 	for (int i = 0; i < PQntuples(r); i++)
 		str_appendf(out, "%s.%s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
@@ -97,7 +98,8 @@ Test(migrations, the_same_tables_and_columns)
 {
 	const char *url = getenv("TEST_STORE_URL");
 	if (!url || !*url)
-		cr_skip_test("TEST_STORE_URL is not set (scripts/test.sh sets it): PostgreSQL's migrations are not run");
+		cr_skip_test(
+		    "TEST_STORE_URL is not set (scripts/test.sh sets it): PostgreSQL's migrations are not run");
 	str lite = STR_INIT, pg = STR_INIT;
 	sqlite_columns(&lite);
 	PGconn *c = PQconnectdb(url);

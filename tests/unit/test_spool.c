@@ -74,7 +74,7 @@ Test(spool, large_results_spill_and_every_window_reads_back)
 	cr_assert(spool_on_disk(s));
 	cr_assert_eq(spool_rows(s), n);
 	check_window(s, 0, 100, 100);
-	check_window(s, 8190, 10, 10);   /* across an index flush */
+	check_window(s, 8190, 10, 10); /* across an index flush */
 	check_window(s, 25000, 100, 100);
 	check_window(s, n - 50, 100, 50); /* the unflushed tail */
 	check_window(s, 0, n, n);

@@ -47,7 +47,8 @@ Test(sqlscan, statements_end_at_top_level_semicolons)
 {
 	expect("SELECT 1; SELECT 2;\n", true, "S:SELECT 1;\nS:SELECT 2;\n");
 	expect("-- a comment\n/* block */ SELECT 1\n;\n", true, "S:SELECT 1\n;\n");
-	expect("SELECT ';', \"a;b\", $$x;y$$, $f$ $$ ; $f$;\n", true, "S:SELECT ';', \"a;b\", $$x;y$$, $f$ $$ ; $f$;\n");
+	expect("SELECT ';', \"a;b\", $$x;y$$, $f$ $$ ; $f$;\n", true,
+	       "S:SELECT ';', \"a;b\", $$x;y$$, $f$ $$ ; $f$;\n");
 	expect("CREATE RULE r AS ON INSERT TO t DO (INSERT INTO a VALUES (1); INSERT INTO b VALUES (2));\n", true,
 	       "S:CREATE RULE r AS ON INSERT TO t DO (INSERT INTO a VALUES (1); INSERT INTO b VALUES (2));\n");
 	expect("SELECT /* a /* nested */ ; */ 1;", true, "S:SELECT /* a /* nested */ ; */ 1;\n");
@@ -57,11 +58,12 @@ Test(sqlscan, statements_end_at_top_level_semicolons)
 
 Test(sqlscan, sql_standard_function_bodies_hold_semicolons)
 {
-	expect("CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT CASE WHEN true THEN 2 END; END;\n"
-	       "SELECT 3;\n",
-	       true,
-	       "S:CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT CASE WHEN true THEN 2 END; "
-	       "END;\nS:SELECT 3;\n");
+	expect(
+	    "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT CASE WHEN true THEN 2 END; END;\n"
+	    "SELECT 3;\n",
+	    true,
+	    "S:CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT CASE WHEN true THEN 2 END; "
+	    "END;\nS:SELECT 3;\n");
 	expect("CREATE OR REPLACE PROCEDURE p() BEGIN ATOMIC INSERT INTO t VALUES (1); END;", true,
 	       "S:CREATE OR REPLACE PROCEDURE p() BEGIN ATOMIC INSERT INTO t VALUES (1); END;\n");
 	/* BEGIN elsewhere is a transaction */
@@ -121,18 +123,20 @@ static void redacts(const char *in, const char *want, bool changed)
 Test(sqlscan, passwords_are_redacted)
 {
 	redacts("ALTER ROLE a PASSWORD 'secret'", "ALTER ROLE a PASSWORD <redacted>", true);
-	redacts("CREATE USER a WITH ENCRYPTED PASSWORD E'it''s\\'s'", "CREATE USER a WITH ENCRYPTED PASSWORD <redacted>", true);
-	redacts("ALTER ROLE a PASSWORD $x$s$x$ VALID UNTIL 'infinity'", "ALTER ROLE a PASSWORD <redacted> VALID UNTIL 'infinity'", true);
+	redacts("CREATE USER a WITH ENCRYPTED PASSWORD E'it''s\\'s'",
+		"CREATE USER a WITH ENCRYPTED PASSWORD <redacted>", true);
+	redacts("ALTER ROLE a PASSWORD $x$s$x$ VALID UNTIL 'infinity'",
+		"ALTER ROLE a PASSWORD <redacted> VALID UNTIL 'infinity'", true);
 	redacts("CREATE USER MAPPING FOR a SERVER s OPTIONS (user 'u', password 'p')",
 		"CREATE USER MAPPING FOR a SERVER s OPTIONS (user 'u', password <redacted>)", true);
-	redacts("SELECT dblink_connect('host=h password=p1 dbname=d')", "SELECT dblink_connect('host=h password=<redacted> dbname=d')",
-		true);
+	redacts("SELECT dblink_connect('host=h password=p1 dbname=d')",
+		"SELECT dblink_connect('host=h password=<redacted> dbname=d')", true);
 	redacts("SELECT 'password = ''a b'' x'", "SELECT 'password = <redacted> x'", true);
 	redacts("CREATE SUBSCRIPTION s CONNECTION 'postgresql://u:pw@h/d' PUBLICATION p",
 		"CREATE SUBSCRIPTION s CONNECTION 'postgresql://u:<redacted>@h/d' PUBLICATION p", true);
 	/* nothing to hide */
-	redacts("SELECT password_encryption FROM x WHERE y = 'password'", "SELECT password_encryption FROM x WHERE y = 'password'",
-		false);
+	redacts("SELECT password_encryption FROM x WHERE y = 'password'",
+		"SELECT password_encryption FROM x WHERE y = 'password'", false);
 	redacts("ALTER ROLE a PASSWORD NULL", "ALTER ROLE a PASSWORD NULL", false);
 	redacts("SELECT \"password\" FROM t -- password 'x'", "SELECT \"password\" FROM t -- password 'x'", false);
 }

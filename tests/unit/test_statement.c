@@ -71,7 +71,8 @@ Test(statement, a_trigger_named_a_on_b_is_one_part)
 	expect_drop(object("policy", "public|public", "t|t", "p on q|\"p on q\"", NULL, NULL), false,
 		    "DROP POLICY \"p on q\" ON public.t;", true);
 	expect_drop(object("rule", "public|public", "t|t", "r|r", NULL, NULL), false, "DROP RULE r ON public.t;", true);
-	expect_drop(object("access method", "a m|\"a m\"", NULL, NULL), true, "DROP ACCESS METHOD \"a m\" CASCADE;", true);
+	expect_drop(object("access method", "a m|\"a m\"", NULL, NULL), true, "DROP ACCESS METHOD \"a m\" CASCADE;",
+		    true);
 	expect_drop(object("operator class", "btree|btree", "S|\"S\"", "a.b on c|\"a.b on c\"", NULL, NULL), false,
 		    "DROP OPERATOR CLASS \"S\".\"a.b on c\" USING btree;", true);
 	expect_drop(object("operator family", "my am|\"my am\"", "s|s", "f|f", NULL, NULL), true,

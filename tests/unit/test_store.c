@@ -25,9 +25,9 @@ static int backends[] = {SQLITE, POSTGRES};
 /* What the running test opened, for the suite's cleanup. */
 static struct {
 	int backend;
-	char dir[PATH_MAX];     /* SQLite: the data directory */
-	char schema[64];        /* PostgreSQL: the schema */
-	char url[2048];         /* PostgreSQL: conninfo with that schema first on the search_path */
+	char dir[PATH_MAX]; /* SQLite: the data directory */
+	char schema[64];    /* PostgreSQL: the schema */
+	char url[2048];	    /* PostgreSQL: conninfo with that schema first on the search_path */
 	store *stores[4];
 	int nstores;
 } t;
@@ -514,9 +514,9 @@ STORE_TEST(server_import_is_all_or_nothing_and_replaces)
 	tusk_err err;
 	int64_t uid = make_user(s, "erin@tusk.local", "admin");
 	store_server list[3] = {
-		{.name = "a", .host = "h1", .group_name = "Imported"},
-		{.name = "b", .host = "h2"},
-		{.name = NULL, .host = "h3"}, /* no name: the store refuses it */
+	    {.name = "a", .host = "h1", .group_name = "Imported"},
+	    {.name = "b", .host = "h2"},
+	    {.name = NULL, .host = "h3"}, /* no name: the store refuses it */
 	};
 	cr_assert_not(store_server_import(s, uid, list, 3, false, &err));
 	size_t n;
@@ -546,8 +546,12 @@ STORE_TEST(history_snippets_and_workspace)
 	int64_t sid = make_server(s, uid, gid, "db", false);
 	const char *sqls[] = {"SELECT 1", "select 50% off", "SELECT 500 off", "UPDATE t SET a_b = 1", "SELECT 'ß'"};
 	for (int i = 0; i < 5; i++) {
-		store_history h = {.user_id = uid, .server_id = i < 4 ? sid : 0, .started_at = 1000 + i, .duration_ms = 5,
-				   .row_count = i, .status = "done"};
+		store_history h = {.user_id = uid,
+				   .server_id = i < 4 ? sid : 0,
+				   .started_at = 1000 + i,
+				   .duration_ms = 5,
+				   .row_count = i,
+				   .status = "done"};
 		h.database = (char *)"postgres";
 		h.sql = (char *)sqls[i];
 		cr_assert(store_history_add(s, &h, 4, &err), "%s", err.msg);
@@ -616,8 +620,13 @@ STORE_TEST(history_snippets_and_workspace)
 
 static int64_t make_job(store *s, int64_t uid, const char *instance)
 {
-	store_job j = {.user_id = uid, .kind = "backup", .description = "Back up db", .state = "queued",
-		       .command = "pg_dump db", .log_path = "/tmp/x.log", .created_at = 10};
+	store_job j = {.user_id = uid,
+		       .kind = "backup",
+		       .description = "Back up db",
+		       .state = "queued",
+		       .command = "pg_dump db",
+		       .log_path = "/tmp/x.log",
+		       .created_at = 10};
 	j.instance = (char *)instance;
 	tusk_err err;
 	cr_assert(store_job_create(s, &j, &err), "%s", err.msg);
@@ -727,8 +736,8 @@ STORE_TEST(a_broken_connection_is_made_again)
 	}
 
 	char sql[256];
-	snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '%s'",
-		 t.schema);
+	snprintf(sql, sizeof(sql),
+		 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '%s'", t.schema);
 	admin_exec(sql);
 	cr_assert_eq(store_user_count(s, &err), 1, "the next call works: %s", err.msg);
 	cr_assert(store_ping(s, &err), "%s", err.msg);
