@@ -548,6 +548,9 @@ static bool restore_fenced(http_req *r, tusk_app *app, const char *kind, const c
 	return true;
 }
 
+/* Over 80 lines: a job's start in the order it must happen (the server, its connection, the
+ * files, the fence, the argument vector, the replaced output, the start), each step answering
+ * its own refusal; the file and fence checks are functions of their own. */
 void api_jobs_start(http_req *r)
 {
 	struct start_in in;

@@ -112,6 +112,8 @@ static char *restriction_of(json_t *v, json_t *details, const char *entry)
 }
 
 /* Checks and converts one entry; problems go to details. */
+/* Over 80 lines: one servers.json entry read key by key under pgAdmin's names, each key's
+ * check written beside its key. */
 static void parse_entry(const char *entry, json_t *e, bool may_share, store_server *sv, json_t *details)
 {
 	if (!json_is_object(e)) {

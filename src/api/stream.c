@@ -96,6 +96,17 @@ static void mux_release(struct mux *m)
 	free(m);
 }
 
+/* A topic's pump is over (or never started): its stream lets go, and the
+ * hub, which waits for every pump at shutdown, hears of it. */
+static void pump_gone(struct mux *m)
+{
+	mux_release(m);
+	pthread_mutex_lock(&hub.lock);
+	hub.pumps--;
+	pthread_cond_broadcast(&hub.idle);
+	pthread_mutex_unlock(&hub.lock);
+}
+
 /* Caller holds m->lock. */
 static void enqueue(struct mux *m, const str *s)
 {
@@ -210,11 +221,7 @@ static void *pump_main(void *arg)
 	m->ntopics--;
 	pthread_mutex_unlock(&m->lock);
 	free(t);
-	mux_release(m);
-	pthread_mutex_lock(&hub.lock);
-	hub.pumps--;
-	pthread_cond_broadcast(&hub.idle);
-	pthread_mutex_unlock(&hub.lock);
+	pump_gone(m);
 	return NULL;
 }
 
@@ -433,11 +440,7 @@ static void attach(http_req *r, struct mux *m, const char *key, api_topic *produ
 	if (producer->free)
 		producer->free(producer->cls);
 	free(t);
-	mux_release(m);
-	pthread_mutex_lock(&hub.lock);
-	hub.pumps--;
-	pthread_cond_broadcast(&hub.idle);
-	pthread_mutex_unlock(&hub.lock);
+	pump_gone(m);
 	http_respond_error(r, ERR_TOPIC_TAKEN,
 			   "The topic could not be added (the key was taken meanwhile, or the "
 			   "stream ended).");
@@ -454,14 +457,21 @@ static const api_field sub_fields[] = {
 };
 static const api_form sub_form = API_FORM(sub_fields, "Give the key that names the topic in the stream's events.");
 
+/* The request's body read by form into in, then the stream its path names
+ * (held: mux_release it); NULL once the request is answered. */
+static struct mux *stream_with_body(http_req *r, const api_form *form, void *in)
+{
+	if (!api_body(r, form, in, NULL))
+		return NULL;
+	return find_stream(r);
+}
+
 enum topic_kind { TOPIC_SESSION, TOPIC_DASHBOARD, TOPIC_JOB };
 
 static void subscribe(http_req *r, enum topic_kind kind)
 {
 	struct sub_in in = {0};
-	if (!api_body(r, &sub_form, &in, NULL))
-		return;
-	struct mux *m = find_stream(r);
+	struct mux *m = stream_with_body(r, &sub_form, &in);
 	if (!m)
 		return;
 	if (!key_free(r, m, in.key)) {
@@ -501,9 +511,7 @@ static const api_form unsub_form = API_FORM(unsub_fields, "Give the key of the t
 void api_stream_unsubscribe(http_req *r)
 {
 	struct unsub_in in = {0};
-	if (!api_body(r, &unsub_form, &in, NULL))
-		return;
-	struct mux *m = find_stream(r);
+	struct mux *m = stream_with_body(r, &unsub_form, &in);
 	if (!m)
 		return;
 	pthread_mutex_lock(&m->lock);

@@ -266,6 +266,8 @@ static void storage_params(struct build *b, PGconn *c, json_t *params)
 
 static void table_tail(struct build *b, PGconn *c, const char *schema, const char *name);
 
+/* Over 80 lines: CREATE TABLE's clauses in the order PostgreSQL's grammar has them (columns,
+ * constraints, partitioning, storage, tablespace), each built where it is written. */
 static void create_table(struct build *b, PGconn *c)
 {
 	json_t *s = b->spec;
@@ -379,6 +381,8 @@ static void table_tail(struct build *b, PGconn *c, const char *schema, const cha
 	comment_owner(b, c, "TABLE", schema, name);
 }
 
+/* Over 80 lines: the simpler kinds' CREATE statements (schema, column, index, view, sequence,
+ * extension, database), one short branch each, side by side. */
 static void create_other(struct build *b, PGconn *c)
 {
 	json_t *s = b->spec;

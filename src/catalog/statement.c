@@ -40,7 +40,6 @@ static bool parts_fit(const catalog_object *o, enum catalog_form f)
 	case TRANSFORM:
 		return o->nnames == 1 && o->nargs == 1;
 	case USING_METHOD:
-		return o->nnames == 3 && o->nargs == 0;
 	case COLUMN:
 	case TABLE_CONSTRAINT:
 	case ON_TABLE:

@@ -693,6 +693,8 @@ int pgpool_server_version(const pgpool_ref *at)
  * When the user's connections (in all, or to this server) are at their cap
  * and none is idle, waits up to pool_wait_s for one to come back: requests
  * queue rather than fail; then err pool_busy. */
+/* Over 80 lines: the pool's one way to a connection (an idle one, a new one under the caps,
+ * or a wait) under one lock, so the caps are checked where the connection is taken. */
 static PGconn *borrow(pgpool *p, int64_t user_id, int64_t server_id, const char *dbname, uint64_t *gen,
 		      struct prepared **prep, tusk_err *err)
 {

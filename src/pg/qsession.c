@@ -366,6 +366,8 @@ static void collect_notifications(qsession *s)
 }
 
 /* Runs one script to the end; every result set goes to its own spool. */
+/* Over 80 lines: a script's statements sent one by one, their results spooled, notices and
+ * cancellation handled in one loop, so the session's state changes in one place. */
 static void run_script(qsession *s, char *sql, qexec_opts opts)
 {
 	if (PQstatus(s->conn) != CONNECTION_OK) {
