@@ -6,6 +6,11 @@
 // C. a directory-format "backup" whose table of contents names ../../file
 //    made pg_restore read any file Tusk's OS user can read;
 // D. PG* variables dropped at start stayed readable in /proc/<tusk>/environ.
+// Round 3 (the one stream, database drops, server actions):
+// E. a drop of a database the role may not drop closed every other user's
+//    idle connections to it before PostgreSQL refused;
+// F. a dashboard topic with a 1 MiB database name (and many of them) held
+//    2 MB and a sampling thread each (tests/api/stream.test.mjs replays it).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -124,4 +129,29 @@ test('C: a directory archive naming ../../ files reads nothing outside the user\
 test('D: the libpq variables Tusk drops at start are not left in its environment block', async () => {
   const environ = readFileSync(`/proc/${t.proc.pid}/environ`, 'utf8').split('\0');
   assert.deepEqual(environ.filter((v) => /^PG(PASSWORD|USER)=/.test(v)), ['PGPASSWORD=', 'PGUSER='], 'only their empty names are left');
+});
+
+test('E: a drop PostgreSQL refuses (not the owner) closes nobody else\'s connections to the database', async () => {
+  psql('DROP DATABASE IF EXISTS sec_keep WITH (FORCE)');
+  psql('CREATE DATABASE sec_keep'); // owned by the superuser, not by sec_plain
+  try {
+    // one shared entry: the admin uses it as the superuser, mallory as sec_plain
+    const made = await w.admin.post('api/v1/servers', { name: 'team', host: pg.host, port: pg.port, username: pg.user, shared: true, shared_username: 'sec_plain' });
+    assert.equal(made.status, 201, made.raw);
+    const id = made.body.server.id;
+    assert.equal((await w.admin.post(`api/v1/servers/${id}/connect`, { password: pg.password })).status, 200);
+    assert.equal((await user.post(`api/v1/servers/${id}/connect`, { password: 'sec-plain-pw' })).status, 200);
+    assert.equal((await w.admin.get(`api/v1/servers/${id}/objects?path=${encodeURIComponent('/databases/sec_keep/schemas')}`)).status, 200);
+    const admins = () => Number(psql(`SELECT count(*) FROM pg_stat_activity WHERE datname = 'sec_keep' AND usename = '${pg.user}' AND application_name LIKE 'Tusk - Object Explorer - %'`));
+    assert.ok(admins() >= 1, 'the admin\'s tree holds a connection');
+    for (let i = 0; i < 3; i++) {
+      const r = await user.post(`api/v1/servers/${id}/objects/drop`, { path: '/databases/sec_keep', force: true });
+      assert.equal(r.status, 409, r.raw);
+      assert.equal(r.body.error.sqlstate, '42501');
+    }
+    assert.ok(admins() >= 1, 'the admin\'s idle connection is still there');
+    assert.equal(psql("SELECT count(*) FROM pg_database WHERE datname = 'sec_keep'"), '1');
+  } finally {
+    psql('DROP DATABASE IF EXISTS sec_keep WITH (FORCE)');
+  }
 });
