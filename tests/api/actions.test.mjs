@@ -2,9 +2,8 @@
 // analyze, refresh, generated scripts; names quoted by libpq.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTusk, ADMIN } from '../lib/tusk.mjs';
-import { Client } from '../lib/http.mjs';
 import { pg, psql } from '../lib/pg.mjs';
+import { connectedAdmin } from '../lib/admin.mjs';
 
 const DB = 'actions_tests';
 let t, c, id;
@@ -20,11 +19,7 @@ before(async () => {
     CREATE MATERIALIZED VIEW a.order_mv AS SELECT count(*) AS n FROM a.orders;
     CREATE FUNCTION a.order_total(int) RETURNS numeric LANGUAGE sql AS 'SELECT total FROM a.orders WHERE id = $1';
     CREATE TABLE a.nokey (x int, y text);`, { db: DB });
-  t = await startTusk({});
-  c = new Client(t.url);
-  c.csrf = (await c.post('api/v1/auth/login', ADMIN)).body.csrf_token;
-  id = (await c.post('api/v1/servers', { name: 'pg', host: pg.host, port: pg.port, username: pg.user })).body.server.id;
-  assert.equal((await c.post(`api/v1/servers/${id}/connect`, { password: pg.password })).status, 200);
+  ({ t, c, id } = await connectedAdmin());
 });
 
 after(async () => assert.equal(await t.stop(), 0, t.output()));

@@ -4,9 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startTusk, ADMIN } from '../lib/tusk.mjs';
-import { Client } from '../lib/http.mjs';
 import { pg, psql, serverVersion } from '../lib/pg.mjs';
+import { connectedAdmin } from '../lib/admin.mjs';
 
 const DB = 'browser_tests';
 const ODD = 'we%ird/sch "ema';
@@ -25,11 +24,7 @@ before(async () => {
       `INSERT INTO ${ODD_SQL}."select" SELECT generate_series(1, 100); ANALYZE ${ODD_SQL}."select"`,
     { db: DB },
   );
-  t = await startTusk({});
-  c = new Client(t.url);
-  c.csrf = (await c.post('api/v1/auth/login', ADMIN)).body.csrf_token;
-  id = (await c.post('api/v1/servers', { name: 'pg', host: pg.host, port: pg.port, username: pg.user })).body.server.id;
-  assert.equal((await c.post(`api/v1/servers/${id}/connect`, { password: pg.password })).status, 200);
+  ({ t, c, id } = await connectedAdmin());
 });
 
 after(async () => assert.equal(await t.stop(), 0, t.output()));

@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startTusk, tempDir, ADMIN } from '../lib/tusk.mjs';
-import { Client } from '../lib/http.mjs';
+import { tempDir } from '../lib/tusk.mjs';
 import { pg, psql, serverVersion, pgDumpMajor } from '../lib/pg.mjs';
+import { connectedAdmin } from '../lib/admin.mjs';
 
 const SRC = 'ddl_obj_src', DST = 'ddl_obj_dst';
 const FIXTURE = new URL('../fixtures/ddl-objects.sql', import.meta.url).pathname;
@@ -42,11 +42,7 @@ before(async () => {
     psql(`CREATE DATABASE ${db}`);
   }
   execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', SRC, '-f', FIXTURE], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
-  t = await startTusk({});
-  c = new Client(t.url);
-  c.csrf = (await c.post('api/v1/auth/login', ADMIN)).body.csrf_token;
-  id = (await c.post('api/v1/servers', { name: 'pg', host: pg.host, port: pg.port, username: pg.user })).body.server.id;
-  assert.equal((await c.post(`api/v1/servers/${id}/connect`, { password: pg.password })).status, 200);
+  ({ t, c, id } = await connectedAdmin());
 });
 
 after(async () => {

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startTusk, tempDir, ADMIN } from '../lib/tusk.mjs';
-import { Client } from '../lib/http.mjs';
+import { tempDir } from '../lib/tusk.mjs';
 import { pg, psql, serverVersion, pgDumpMajor } from '../lib/pg.mjs';
+import { connectedAdmin } from '../lib/admin.mjs';
 
 const SRC = 'ddl_tables_src', DST = 'ddl_tables_dst';
 const pgEnv = () => ({ ...process.env, PGHOST: pg.host, PGPORT: String(pg.port), PGUSER: pg.user, PGPASSWORD: pg.password });
@@ -23,11 +23,7 @@ before(async () => {
   }
   execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', SRC, '-f', new URL('../fixtures/ddl-tables.sql', import.meta.url).pathname], { env: pgEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
   version = serverVersion();
-  t = await startTusk({});
-  c = new Client(t.url);
-  c.csrf = (await c.post('api/v1/auth/login', ADMIN)).body.csrf_token;
-  id = (await c.post('api/v1/servers', { name: 'pg', host: pg.host, port: pg.port, username: pg.user })).body.server.id;
-  assert.equal((await c.post(`api/v1/servers/${id}/connect`, { password: pg.password })).status, 200);
+  ({ t, c, id } = await connectedAdmin());
 });
 
 after(async () => {

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startTusk, tempDir, ADMIN } from '../lib/tusk.mjs';
-import { Client } from '../lib/http.mjs';
+import { tempDir, ADMIN } from '../lib/tusk.mjs';
 import { pg, psql, serverVersion, pgDumpMajor } from '../lib/pg.mjs';
+import { connectedAdmin } from '../lib/admin.mjs';
 
 const SRC = 'ddl_src', DST = 'ddl_dst';
 let t, c, id;
@@ -49,11 +49,7 @@ before(async () => {
   psql(`COMMENT ON TABLE cat.parent IS 'the parent''s table'; COMMENT ON COLUMN cat.parent.code IS 'business key';
         DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ddl_reader') THEN CREATE ROLE ddl_reader; END IF; END $$; GRANT SELECT, INSERT ON cat.parent TO ddl_reader; GRANT USAGE ON SCHEMA cat TO ddl_reader;
         COMMENT ON FUNCTION cat.add(int, int) IS 'adds';`, { db: SRC });
-  t = await startTusk({});
-  c = new Client(t.url);
-  c.csrf = (await c.post('api/v1/auth/login', ADMIN)).body.csrf_token;
-  id = (await c.post('api/v1/servers', { name: 'pg', host: pg.host, port: pg.port, username: pg.user })).body.server.id;
-  assert.equal((await c.post(`api/v1/servers/${id}/connect`, { password: pg.password })).status, 200);
+  ({ t, c, id } = await connectedAdmin());
 });
 
 after(async () => {

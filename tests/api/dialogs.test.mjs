@@ -2,9 +2,8 @@
 // quoted by libpq, previewed, run in a transaction, PostgreSQL's error in place.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTusk, ADMIN } from '../lib/tusk.mjs';
-import { Client } from '../lib/http.mjs';
 import { pg, psql } from '../lib/pg.mjs';
+import { connectedAdmin } from '../lib/admin.mjs';
 
 const DB = 'dialog_tests';
 let t, c, id;
@@ -14,11 +13,7 @@ before(async () => {
   if (!psql(`SELECT 1 FROM pg_database WHERE datname = '${DB}'`)) psql(`CREATE DATABASE ${DB}`);
   psql(`DROP SCHEMA IF EXISTS "Sales Dept" CASCADE; DROP SCHEMA IF EXISTS moved CASCADE; DROP EXTENSION IF EXISTS pg_trgm;
     DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'dlg_owner') THEN CREATE ROLE dlg_owner; END IF; END $$;`, { db: DB });
-  t = await startTusk({});
-  c = new Client(t.url);
-  c.csrf = (await c.post('api/v1/auth/login', ADMIN)).body.csrf_token;
-  id = (await c.post('api/v1/servers', { name: 'pg', host: pg.host, port: pg.port, username: pg.user })).body.server.id;
-  assert.equal((await c.post(`api/v1/servers/${id}/connect`, { password: pg.password })).status, 200);
+  ({ t, c, id } = await connectedAdmin());
 });
 
 after(async () => {

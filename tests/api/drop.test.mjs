@@ -2,9 +2,8 @@
 // PostgreSQL's error in place, names quoted by PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTusk, ADMIN } from '../lib/tusk.mjs';
-import { Client } from '../lib/http.mjs';
 import { pg, psql } from '../lib/pg.mjs';
+import { connectedAdmin } from '../lib/admin.mjs';
 
 const DB = 'drop_tests';
 let t, c, id;
@@ -19,11 +18,7 @@ before(async () => {
     CREATE FUNCTION d.f(x int, y text) RETURNS int LANGUAGE sql AS 'SELECT x';
     CREATE FUNCTION d.trg() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
     CREATE TRIGGER t1_trg BEFORE INSERT ON d.t1 FOR EACH ROW EXECUTE FUNCTION d.trg();`, { db: DB });
-  t = await startTusk({});
-  c = new Client(t.url);
-  c.csrf = (await c.post('api/v1/auth/login', ADMIN)).body.csrf_token;
-  id = (await c.post('api/v1/servers', { name: 'pg', host: pg.host, port: pg.port, username: pg.user })).body.server.id;
-  assert.equal((await c.post(`api/v1/servers/${id}/connect`, { password: pg.password })).status, 200);
+  ({ t, c, id } = await connectedAdmin());
 });
 
 after(async () => assert.equal(await t.stop(), 0, t.output()));

@@ -6,9 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { startTusk, ADMIN } from '../lib/tusk.mjs';
-import { Client } from '../lib/http.mjs';
 import { pg, psql } from '../lib/pg.mjs';
+import { connectedAdmin } from '../lib/admin.mjs';
 
 let t, c, id;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -30,11 +29,7 @@ before(async () => {
   psql(`DROP TABLE IF EXISTS mon_lock; CREATE TABLE mon_lock (id int PRIMARY KEY); INSERT INTO mon_lock VALUES (1);
     DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'mon_user') THEN CREATE ROLE mon_user LOGIN PASSWORD 'mon pw'; END IF; END $$;
     CREATE EXTENSION IF NOT EXISTS pg_stat_statements;`);
-  t = await startTusk({});
-  c = new Client(t.url);
-  c.csrf = (await c.post('api/v1/auth/login', ADMIN)).body.csrf_token;
-  id = (await c.post('api/v1/servers', { name: 'pg', host: pg.host, port: pg.port, username: pg.user })).body.server.id;
-  assert.equal((await c.post(`api/v1/servers/${id}/connect`, { password: pg.password })).status, 200);
+  ({ t, c, id } = await connectedAdmin());
 });
 
 after(async () => assert.equal(await t.stop(), 0, t.output()));

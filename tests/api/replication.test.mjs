@@ -5,9 +5,8 @@
 // a publication made from a spec, subscription actions, and drop.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTusk, ADMIN } from '../lib/tusk.mjs';
-import { Client } from '../lib/http.mjs';
 import { pg, psql } from '../lib/pg.mjs';
+import { connectedAdmin } from '../lib/admin.mjs';
 
 const SRC = 'repl_src';
 const DST = 'repl_dst';
@@ -31,11 +30,7 @@ before(async () => {
   psql(`CREATE SCHEMA shop; CREATE TABLE shop.orders (id int PRIMARY KEY, item text NOT NULL, qty int DEFAULT 1);
     CREATE TABLE shop."Odd Name" (id int PRIMARY KEY, "ä" text);
     INSERT INTO shop.orders SELECT g, 'item ' || g, g FROM generate_series(1, 100) g; INSERT INTO shop."Odd Name" VALUES (1, 'x')`, { db: SRC });
-  t = await startTusk({});
-  c = new Client(t.url);
-  c.csrf = (await c.post('api/v1/auth/login', ADMIN)).body.csrf_token;
-  id = (await c.post('api/v1/servers', { name: 'pg', host: pg.host, port: pg.port, username: pg.user })).body.server.id;
-  assert.equal((await c.post(`api/v1/servers/${id}/connect`, { password: pg.password })).status, 200);
+  ({ t, c, id } = await connectedAdmin());
 });
 
 after(async () => {

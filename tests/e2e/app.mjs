@@ -1,6 +1,7 @@
 // Steps through the Tusk UI shared by the browser tests.
 import assert from 'node:assert/strict';
 import { startTusk } from '../lib/tusk.mjs';
+import { openBrowser } from './browser.mjs';
 
 export const ADMIN = { email: 'admin@tusk.local', password: 'Tusk-e2e-Admin-1!' };
 
@@ -136,4 +137,18 @@ export async function chooseInNodeMenu(page, row, label) {
   const menu = page.getByRole('menu', { name: 'Object explorer menu' });
   await menu.getByText(label, { exact: true }).click();
   await menu.waitFor({ state: 'detached' });
+}
+
+/**
+ * A Tusk, a browser logged in as the administrator, and the test cluster registered and
+ * connected as SERVER: {tusk, browser, page}. What most browser tests start from.
+ */
+export async function openApp(server, pgConn, { width = 1360, height = 860 } = {}) {
+  const tusk = await startServer();
+  const browser = await openBrowser({ width, height });
+  const page = browser.page;
+  await page.goto(tusk.url);
+  await logIn(page, ADMIN.email, ADMIN.password);
+  await addConnectedServer(page, server, pgConn);
+  return { tusk, browser, page };
 }

@@ -6,20 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { psql, pg as PG } from '../lib/pg.mjs';
-import { openBrowser, screenshot } from './browser.mjs';
-import {
-  ADMIN,
-  addConnectedServer,
-  assertNoErrors,
-  chooseInNodeMenu,
-  dialog,
-  expandTreeItem,
-  logIn,
-  selectTreeItem,
-  startServer,
-  treeItem,
-  waitUntil,
-} from './app.mjs';
+import { screenshot } from './browser.mjs';
+import { ADMIN, assertNoErrors, chooseInNodeMenu, dialog, expandTreeItem, openApp, selectTreeItem, treeItem, waitUntil } from './app.mjs';
 
 const SERVER = 'e2e-panels';
 const DB = 'e2e_panels';
@@ -60,12 +48,7 @@ before(async () => {
       "COMMENT ON TABLE big.big_001 IS 'The first of many';",
     { db: DB },
   );
-  tusk = await startServer();
-  browser = await openBrowser({ width: 1360, height: 860 });
-  page = browser.page;
-  await page.goto(tusk.url);
-  await logIn(page, ADMIN.email, ADMIN.password);
-  await addConnectedServer(page, SERVER, PG);
+  ({ tusk, browser, page } = await openApp(SERVER, PG));
 });
 
 after(async () => {

@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { psql, pg as PG } from '../lib/pg.mjs';
-import { openBrowser, screenshot } from './browser.mjs';
-import { ADMIN, addConnectedServer, assertNoErrors, chooseInNodeMenu, dialog, expandTreeItem, logIn, startServer, treeItem, waitUntil } from './app.mjs';
+import { screenshot } from './browser.mjs';
+import { ADMIN, assertNoErrors, chooseInNodeMenu, dialog, expandTreeItem, openApp, treeItem, waitUntil } from './app.mjs';
 
 const SERVER = 'e2e-databases';
 const DB = 'e2e_drop_db';
@@ -22,12 +22,7 @@ before(async () => {
   psql(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
   psql(`CREATE DATABASE ${DB}`);
   psql('CREATE TABLE t (id int)', { db: DB });
-  tusk = await startServer();
-  browser = await openBrowser({ width: 1360, height: 860 });
-  page = browser.page;
-  await page.goto(tusk.url);
-  await logIn(page, ADMIN.email, ADMIN.password);
-  await addConnectedServer(page, SERVER, PG);
+  ({ tusk, browser, page } = await openApp(SERVER, PG));
 });
 
 after(async () => {

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { psql, pg as PG } from '../lib/pg.mjs';
-import { openBrowser, screenshot } from './browser.mjs';
-import { ADMIN, addConnectedServer, assertNoErrors, chooseInNodeMenu, dialog, expandTreeItem, logIn, startServer, treeItem } from './app.mjs';
+import { screenshot } from './browser.mjs';
+import { ADMIN, assertNoErrors, chooseInNodeMenu, dialog, expandTreeItem, openApp, treeItem } from './app.mjs';
 
 const SERVER = 'e2e-hostile';
 const DB = 'e2e_hostile';
@@ -30,12 +30,7 @@ before(async () => {
     CREATE TRIGGER "a on b" BEFORE INSERT ON ${s}.${ident(TABLE)} FOR EACH ROW EXECUTE FUNCTION ${s}.trg();
     CREATE TRIGGER "a ON b" BEFORE INSERT ON ${s}.${ident(TABLE)} FOR EACH ROW EXECUTE FUNCTION ${s}.trg();
     CREATE TRIGGER a BEFORE INSERT ON ${s}.b FOR EACH ROW EXECUTE FUNCTION ${s}.trg();`);
-  tusk = await startServer();
-  browser = await openBrowser({ width: 1360, height: 860 });
-  page = browser.page;
-  await page.goto(tusk.url);
-  await logIn(page, ADMIN.email, ADMIN.password);
-  await addConnectedServer(page, SERVER, PG);
+  ({ tusk, browser, page } = await openApp(SERVER, PG));
 });
 
 after(async () => {

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { psql, pg as PG } from '../lib/pg.mjs';
-import { openBrowser, screenshot } from './browser.mjs';
-import { ADMIN, addConnectedServer, assertNoErrors, chooseInNodeMenu, dialog, expandTreeItem, logIn, startServer, treeItem, waitUntil } from './app.mjs';
+import { screenshot } from './browser.mjs';
+import { ADMIN, assertNoErrors, chooseInNodeMenu, dialog, expandTreeItem, openApp, treeItem, waitUntil } from './app.mjs';
 
 const SERVER = 'e2e-jobs';
 const DB = 'e2e_jobs';
@@ -21,12 +21,7 @@ before(async () => {
   psql(`CREATE DATABASE ${DB}`);
   psql(`CREATE DATABASE ${TARGET}`);
   psql("CREATE TABLE fruit (id int PRIMARY KEY, name text); INSERT INTO fruit SELECT g, 'fruit ' || g FROM generate_series(1, 500) g; CREATE TABLE veg (id int)", { db: DB });
-  tusk = await startServer();
-  browser = await openBrowser({ width: 1360, height: 860 });
-  page = browser.page;
-  await page.goto(tusk.url);
-  await logIn(page, ADMIN.email, ADMIN.password);
-  await addConnectedServer(page, SERVER, PG);
+  ({ tusk, browser, page } = await openApp(SERVER, PG));
 });
 
 after(async () => {

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { psql, pg as PG } from '../lib/pg.mjs';
-import { openBrowser, screenshot } from './browser.mjs';
-import { ADMIN, addConnectedServer, assertNoErrors, dialog, logIn, startServer, waitUntil } from './app.mjs';
+import { screenshot } from './browser.mjs';
+import { ADMIN, assertNoErrors, dialog, openApp, waitUntil } from './app.mjs';
 
 const SERVER = 'e2e-query';
 const TAB = `postgres on ${SERVER}`;
@@ -18,12 +18,7 @@ let page;
 before(async () => {
   psql('DROP TABLE IF EXISTS e2e_items; CREATE TABLE e2e_items (id int PRIMARY KEY, name text, qty int); ' +
     "INSERT INTO e2e_items VALUES (1, 'apple', 3), (2, 'pear', NULL), (3, '', 7);");
-  tusk = await startServer();
-  browser = await openBrowser({ width: 1360, height: 860 });
-  page = browser.page;
-  await page.goto(tusk.url);
-  await logIn(page, ADMIN.email, ADMIN.password);
-  await addConnectedServer(page, SERVER, PG);
+  ({ tusk, browser, page } = await openApp(SERVER, PG));
 });
 
 after(async () => {

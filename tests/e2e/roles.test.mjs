@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { psql, pg as PG } from '../lib/pg.mjs';
-import { openBrowser, screenshot } from './browser.mjs';
-import { ADMIN, addConnectedServer, assertNoErrors, chooseInNodeMenu, dialog, expandTreeItem, logIn, startServer, treeItem, waitUntil } from './app.mjs';
+import { screenshot } from './browser.mjs';
+import { ADMIN, assertNoErrors, chooseInNodeMenu, dialog, expandTreeItem, openApp, treeItem, waitUntil } from './app.mjs';
 
 const SERVER = 'e2e-roles';
 const DB = 'e2e_roles';
@@ -23,12 +23,7 @@ before(async () => {
   dropRole();
   psql(`CREATE DATABASE ${DB}`);
   psql('CREATE SCHEMA sales; CREATE TABLE sales.orders (id int); CREATE TABLE sales.customers (id int); CREATE TABLE sales.secrets (id int)', { db: DB });
-  tusk = await startServer();
-  browser = await openBrowser({ width: 1360, height: 860 });
-  page = browser.page;
-  await page.goto(tusk.url);
-  await logIn(page, ADMIN.email, ADMIN.password);
-  await addConnectedServer(page, SERVER, PG);
+  ({ tusk, browser, page } = await openApp(SERVER, PG));
 });
 
 after(async () => {
