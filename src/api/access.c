@@ -205,6 +205,19 @@ bool api_event_keepalive(str *out)
 	return true;
 }
 
+bool api_event_idle(str *out, int64_t *keepalive_at)
+{
+	if (http_peer_gone())
+		return false;
+	int64_t now = time_mono_ms();
+	if (!*keepalive_at)
+		*keepalive_at = now + API_KEEPALIVE_MS;
+	if (now < *keepalive_at)
+		return true;
+	*keepalive_at = now + API_KEEPALIVE_MS;
+	return api_event_keepalive(out);
+}
+
 void api_event_closed(str *out, const char *reason, const char *message)
 {
 	str_append_cstr(out, "event: closed\ndata: ");

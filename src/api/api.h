@@ -58,6 +58,11 @@ typedef struct {
 } api_topic;
 /* A comment line that keeps a quiet stream open; true (the stream goes on). */
 bool api_event_keepalive(str *out);
+/* An event producer waits at most API_IDLE_CHECK_MS for news; finding none it
+ * calls this: false when the client has gone (the stream ends at once), else
+ * true, with a keep-alive comment once every API_KEEPALIVE_MS. */
+enum { API_IDLE_CHECK_MS = 1000, API_KEEPALIVE_MS = 15000 };
+bool api_event_idle(str *out, int64_t *keepalive_at);
 /* A sweep every few seconds, for changes made on other replicas. */
 void api_access_start(tusk_app *app);
 void api_access_stop(void);

@@ -10,6 +10,7 @@ struct stream {
 	sampler *s;
 	uint64_t seq;
 	int64_t user_id, server_id;
+	int64_t keepalive_at;
 };
 
 static void stream_free(void *cls)
@@ -24,7 +25,7 @@ static bool next_event(void *cls, str *out)
 	struct stream *st = cls;
 	char *json = NULL;
 	bool closed = false;
-	st->seq = sampler_next(st->s, st->seq, 15000, &json, &closed);
+	st->seq = sampler_next(st->s, st->seq, API_IDLE_CHECK_MS, &json, &closed);
 	if (json) {
 		str_appendf(out, "event: %s\ndata: %s\n\n", strstr(json, "\"error\"") ? "error" : "sample", json);
 		free(json);
@@ -36,7 +37,7 @@ static bool next_event(void *cls, str *out)
 		api_event_closed(out, revoked ? "revoked" : NULL, revoked ? why : NULL);
 		return false;
 	}
-	return api_event_keepalive(out);
+	return api_event_idle(out, &st->keepalive_at);
 }
 
 bool api_dashboard_topic(http_req *r, const char *database, api_topic *t)

@@ -345,6 +345,8 @@ static bool next_job_event(void *cls, str *out)
 			wt->ended = true;
 			return true;
 		}
+		if (http_peer_gone())
+			return false;
 		usleep(200 * 1000);
 	}
 	return api_event_keepalive(out);

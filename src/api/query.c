@@ -280,6 +280,7 @@ struct events {
 	bool closed;
 	double tokens;
 	struct timespec last; /* when tokens was last refilled */
+	int64_t keepalive_at;
 };
 
 static void events_free(void *cls)
@@ -320,11 +321,11 @@ static bool next_event(void *cls, str *out)
 		nanosleep(&nap, NULL);
 		events_refill(e);
 	}
-	uint64_t v = qsession_wait(e->s, e->seen, 15000, &e->closed);
+	uint64_t v = qsession_wait(e->s, e->seen, API_IDLE_CHECK_MS, &e->closed);
 	if (e->closed) /* the closing session's last status (its worker may already say "closed") is not news */
 		return next_event(cls, out);
 	if (v == e->seen)
-		return api_event_keepalive(out);
+		return api_event_idle(out, &e->keepalive_at);
 	e->seen = v;
 	events_refill(e);
 	e->tokens -= 1;

@@ -30,6 +30,7 @@ enum {
 	KEY_MAX = 32,
 	ID_BYTES = 16,
 	KEEPALIVE_MS = 15000,
+	PEER_CHECK_MS = 1000,
 };
 
 struct item {
@@ -286,9 +287,19 @@ static bool next_event(void *cls, str *out)
 			more = false;
 			break;
 		}
-		if (pthread_cond_timedwait(&m->cond, &m->lock, &deadline) != 0) {
-			more = api_event_keepalive(out);
-			break;
+		/* wake each second to see whether the window closed: its slot is
+		 * free again at once, not at the next keep-alive write */
+		struct timespec wake = time_after_ms(CLOCK_REALTIME, PEER_CHECK_MS);
+		bool last_slice = time_before(&deadline, &wake);
+		if (pthread_cond_timedwait(&m->cond, &m->lock, last_slice ? &deadline : &wake) != 0) {
+			if (http_peer_gone()) {
+				more = false;
+				break;
+			}
+			if (last_slice) {
+				more = api_event_keepalive(out);
+				break;
+			}
 		}
 	}
 	pthread_mutex_unlock(&m->lock);

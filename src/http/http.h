@@ -149,6 +149,10 @@ void http_respond_chunks(http_req *r, int status, const char *content_type, http
 			 void (*free_cls)(void *cls));
 /* Server-sent events: chunks of text/event-stream that proxies pass on at once. */
 void http_respond_events(http_req *r, http_next_chunk next, void *cls, void (*free_cls)(void *cls));
+/* In a stream's read or next-chunk callback: whether the client has closed
+ * its end (a closed tab or window), so a producer that waits for events can
+ * end at once instead of at its next keep-alive write. */
+bool http_peer_gone(void);
 
 /* A body taken in pieces, for ROUTE_STREAM_BODY routes. The handler either
  * responds at once (the body is then refused unread: with "Expect:

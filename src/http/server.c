@@ -11,6 +11,7 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -376,12 +377,29 @@ struct stream {
 	http_stream_read read;
 	void *cls;
 	void (*free_cls)(void *);
+	int fd; /* the client's socket, for http_peer_gone */
 };
+
+/* The socket of the response being read on this thread (MHD reads each
+ * connection's response on the connection's own thread). */
+static __thread int reading_fd = -1;
+
+bool http_peer_gone(void)
+{
+	if (reading_fd < 0)
+		return false;
+	struct pollfd p = {.fd = reading_fd, .events = POLLRDHUP};
+	if (poll(&p, 1, 0) <= 0)
+		return false;
+	return (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	struct stream *st = cls;
+	reading_fd = st->fd;
 	ssize_t n = st->read(st->cls, pos, buf, max);
+	reading_fd = -1;
 	if (n < 0)
 		return MHD_CONTENT_READER_END_OF_STREAM;
 	st->req->bytes += (unsigned long)n;
@@ -400,7 +418,8 @@ void http_respond_stream(http_req *r, int status, const char *content_type, http
 			 void (*free_cls)(void *cls))
 {
 	struct stream *st = xmalloc(sizeof(*st));
-	*st = (struct stream){r, read, cls, free_cls};
+	const union MHD_ConnectionInfo *fi = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	*st = (struct stream){r, read, cls, free_cls, fi ? fi->connect_fd : -1};
 	struct MHD_Response *resp =
 	    MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_read, st, stream_free);
 	finish(r, status, resp, content_type);

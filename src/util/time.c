@@ -2,6 +2,11 @@
 
 #define NS_PER_S 1000000000L
 
+bool time_before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
 struct timespec time_after_ms(clockid_t clock, int64_t ms)
 {
 	struct timespec t;
@@ -19,7 +24,7 @@ bool time_passed(const struct timespec *deadline)
 {
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec > deadline->tv_sec || (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
+	return !time_before(&now, deadline);
 }
 
 double time_ms_since(const struct timespec *start)

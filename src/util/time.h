@@ -10,6 +10,8 @@
 
 /* The clock's time plus ms milliseconds (ms >= 0). */
 struct timespec time_after_ms(clockid_t clock, int64_t ms);
+/* Whether a comes before b (same clock). */
+bool time_before(const struct timespec *a, const struct timespec *b);
 /* Whether a CLOCK_MONOTONIC deadline has passed. */
 bool time_passed(const struct timespec *deadline);
 /* Milliseconds from a CLOCK_MONOTONIC time until now. */

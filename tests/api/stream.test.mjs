@@ -329,3 +329,32 @@ test('a dashboard topic names a real-sized database, and one user samples at mos
     await s.close();
   }
 });
+
+test('a closed window frees its stream slot at once, not at the next keep-alive (16 streams a user)', async () => {
+  const open = [];
+  try {
+    await new Promise((r) => setTimeout(r, 2000)); // the earlier tests' windows are gone by now
+    for (let i = 0; i < 16; i++) open.push(await openStream(w.user));
+    const over = await fetch(new URL('api/v1/stream', w.t.url), { headers: { cookie: w.user.cookieHeader() } });
+    assert.equal(over.status, 429);
+    assert.equal((await over.json()).error.code, 'too_many_streams');
+  } finally {
+    await Promise.all(open.map((s) => s.close()));
+  }
+  // a reloaded window opens its new stream while the old one's slot is still counted: the
+  // server sees the closed socket within a second or two (keep-alives come every 15 s)
+  const started = Date.now();
+  let s = null;
+  while (!s && Date.now() - started < 5000) {
+    const ctrl = new AbortController();
+    const res = await fetch(new URL('api/v1/stream', w.t.url), { headers: { cookie: w.user.cookieHeader() }, signal: ctrl.signal });
+    if (res.status === 200) s = ctrl;
+    else {
+      assert.equal(res.status, 429);
+      await res.body?.cancel();
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  assert.ok(s, 'a new stream opens within 5 s of the 16 others closing');
+  s.abort();
+});
