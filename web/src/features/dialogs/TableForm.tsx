@@ -2,7 +2,7 @@
 // default, primary key, identity; rows added, removed and moved), a list of
 // Constraints (unique, check, foreign key) and Advanced (unlogged,
 // partitioning, partition of, storage parameters, tablespace). It only builds the spec; the server writes the SQL.
-import type { JSX } from 'preact';
+import type { ComponentChildren, JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { Button } from '../../components/Button';
 import { DataTable, type Heading } from '../../components/DataTable';
@@ -24,9 +24,9 @@ interface ColumnRow {
   identity: Identity;
 }
 
-type ConstraintType = 'unique' | 'check' | 'foreign_key' | 'primary_key';
+export type ConstraintType = 'unique' | 'check' | 'foreign_key' | 'primary_key';
 
-interface ConstraintRow {
+export interface ConstraintRow {
   row: number;
   type: ConstraintType;
   name: string;
@@ -54,12 +54,12 @@ function newColumn(): ColumnRow {
   return { row: nextRow++, name: '', type: '', notNull: false, defaultValue: '', primaryKey: false, identity: '' };
 }
 
-function newConstraint(type: ConstraintType): ConstraintRow {
+export function newConstraint(type: ConstraintType): ConstraintRow {
   return { row: nextRow++, type, name: '', columns: '', expression: '', refSchema: '', refTable: '', refColumns: '', onDelete: '' };
 }
 
 /** "a, b" as ["a", "b"]. */
-function names(text: string): string[] {
+export function names(text: string): string[] {
   return text
     .split(',')
     .map((s) => s.trim())
@@ -77,7 +77,7 @@ function columnSpec(c: ColumnRow): Record<string, unknown> {
   };
 }
 
-function constraintSpec(c: ConstraintRow): Record<string, unknown> {
+export function constraintSpec(c: ConstraintRow): Record<string, unknown> {
   const spec: Record<string, unknown> = { type: c.type, name: c.name };
   if (c.type === 'check') spec.expression = c.expression;
   else spec.columns = names(c.columns);
@@ -199,9 +199,11 @@ interface CardProps {
   n: number;
   update: (change: Partial<ConstraintRow>) => void;
   remove: () => void;
+  /** More fields, under the constraint's own (a table's Properties: NOT VALID). */
+  children?: ComponentChildren;
 }
 
-function ConstraintCard({ c, n, update, remove }: CardProps): JSX.Element {
+export function ConstraintCard({ c, n, update, remove, children }: CardProps): JSX.Element {
   const id = (field: string) => `ddl-con-${field}-${c.row}`;
   return (
     <li class="ddl-constraint">
@@ -229,6 +231,7 @@ function ConstraintCard({ c, n, update, remove }: CardProps): JSX.Element {
           />
         </div>
       )}
+      {children}
     </li>
   );
 }
