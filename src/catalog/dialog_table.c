@@ -273,10 +273,11 @@ static void edit_one(struct edits *e, json_t *edit, size_t n)
 			str_append_cstr(&e->b->sql, ";\n");
 		return;
 	}
-	catalog_why(e->b, "edit %zu: 'op' must be one of add_column, drop_column, rename_column, set_type, set_default, "
-			  "drop_default, set_not_null, drop_not_null, add_identity, set_identity, drop_identity, "
-			  "add_constraint, drop_constraint, rename_constraint, validate_constraint, create_index, "
-			  "drop_index or rename_index",
+	catalog_why(e->b,
+		    "edit %zu: 'op' must be one of add_column, drop_column, rename_column, set_type, set_default, "
+		    "drop_default, set_not_null, drop_not_null, add_identity, set_identity, drop_identity, "
+		    "add_constraint, drop_constraint, rename_constraint, validate_constraint, create_index, "
+		    "drop_index or rename_index",
 		    n + 1);
 }
 
@@ -285,7 +286,8 @@ static void append_later(struct edits *e)
 {
 	struct build *b = e->b;
 	if (catalog_text(b->spec, "name") || catalog_text(b->spec, "schema")) {
-		catalog_why(b, "CONCURRENTLY runs after the rest commits: rename or move the table in a save of its own");
+		catalog_why(b,
+			    "CONCURRENTLY runs after the rest commits: rename or move the table in a save of its own");
 		return;
 	}
 	b->tx_len = b->sql.len;
@@ -347,9 +349,10 @@ void catalog_execute_parts(struct build *b, PGconn *c)
 		if (b->failed && b->pe.position)
 			b->pe.position += characters(b->sql.buf, b->alone[i].at);
 		/* say so without hiding what PostgreSQL said */
-		char *note = !b->failed || !(b->tx_len || i) ? NULL : !b->pe.detail[0] ? b->pe.detail
-								     : !b->pe.hint[0]	  ? b->pe.hint
-											  : NULL;
+		char *note = !b->failed || !(b->tx_len || i) ? NULL
+			     : !b->pe.detail[0]		     ? b->pe.detail
+			     : !b->pe.hint[0]		     ? b->pe.hint
+							     : NULL;
 		if (note)
 			snprintf(note, note == b->pe.hint ? sizeof(b->pe.hint) : sizeof(b->pe.detail),
 				 "The statements before this one ran and were committed.");
