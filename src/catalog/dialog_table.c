@@ -21,6 +21,14 @@ struct edits {
 	int nlater;
 };
 
+/* An edit's statement builder, and what the shared builders write for it:
+ * ALTER TABLE ref <what> "<edit's key>"<tail>. */
+struct op {
+	const char *op;
+	void (*fn)(struct edits *, json_t *, const struct op *);
+	const char *key, *what, *tail;
+};
+
 /* ALTER TABLE ref <what> "name", where name is the edit's member KEY. */
 static const char *table_column(struct edits *e, json_t *edit, const char *key, const char *what)
 {
@@ -45,8 +53,33 @@ static void cascade(struct edits *e, json_t *edit)
 		str_append_cstr(&e->b->sql, " CASCADE");
 }
 
-static void add_column(struct edits *e, json_t *edit)
+/* The forms that take nothing but the part's name: then the tail (DROP DEFAULT, SET NOT NULL...). */
+static void plain(struct edits *e, json_t *edit, const struct op *o)
 {
+	if (table_column(e, edit, o->key, o->what))
+		str_append_cstr(&e->b->sql, o->tail);
+}
+
+/* DROP COLUMN / CONSTRAINT, with CASCADE when asked. */
+static void drop_part(struct edits *e, json_t *edit, const struct op *o)
+{
+	if (table_column(e, edit, o->key, o->what))
+		cascade(e, edit);
+}
+
+/* RENAME COLUMN / CONSTRAINT ... TO "to". */
+static void rename_part(struct edits *e, json_t *edit, const struct op *o)
+{
+	const char *to = catalog_need(e->b, edit, "to");
+	if (to && table_column(e, edit, o->key, o->what)) {
+		str_append_cstr(&e->b->sql, " TO ");
+		catalog_ident(e->c, &e->b->sql, to);
+	}
+}
+
+static void add_column(struct edits *e, json_t *edit, const struct op *o)
+{
+	(void)o;
 	json_t *col = json_object_get(edit, "column");
 	if (!json_is_object(col)) {
 		catalog_why(e->b, "'add_column' needs 'column': {name, type, ...}");
@@ -56,23 +89,9 @@ static void add_column(struct edits *e, json_t *edit)
 	catalog_column_def(e->b, e->c, col);
 }
 
-static void drop_column(struct edits *e, json_t *edit)
+static void set_type(struct edits *e, json_t *edit, const struct op *o)
 {
-	if (table_column(e, edit, "column", "DROP COLUMN "))
-		cascade(e, edit);
-}
-
-static void rename_column(struct edits *e, json_t *edit)
-{
-	const char *to = catalog_need(e->b, edit, "to");
-	if (to && table_column(e, edit, "column", "RENAME COLUMN ")) {
-		str_append_cstr(&e->b->sql, " TO ");
-		catalog_ident(e->c, &e->b->sql, to);
-	}
-}
-
-static void set_type(struct edits *e, json_t *edit)
-{
+	(void)o;
 	const char *type = catalog_need(e->b, edit, "type");
 	if (type && table_column(e, edit, "column", "ALTER COLUMN ")) {
 		str_appendf(&e->b->sql, " TYPE %s", type);
@@ -80,33 +99,21 @@ static void set_type(struct edits *e, json_t *edit)
 	}
 }
 
-static void set_default(struct edits *e, json_t *edit)
+static void set_default(struct edits *e, json_t *edit, const struct op *o)
 {
+	(void)o;
 	const char *def = catalog_need(e->b, edit, "default");
 	if (def && table_column(e, edit, "column", "ALTER COLUMN "))
 		str_appendf(&e->b->sql, " SET DEFAULT %s", def);
 }
 
-/* The ALTER COLUMN forms that take nothing but the column. */
-static const char *const PLAIN[][2] = {{"drop_default", " DROP DEFAULT"},
-				       {"set_not_null", " SET NOT NULL"},
-				       {"drop_not_null", " DROP NOT NULL"},
-				       {"drop_identity", " DROP IDENTITY"}};
-
-static void plain(struct edits *e, json_t *edit)
-{
-	const char *op = catalog_text(edit, "op");
-	for (size_t i = 0; i < sizeof(PLAIN) / sizeof(PLAIN[0]); i++)
-		if (strcmp(op, PLAIN[i][0]) == 0 && table_column(e, edit, "column", "ALTER COLUMN "))
-			str_append_cstr(&e->b->sql, PLAIN[i][1]);
-}
 
 static const char *const IDENTITY[] = {"always", "by default", NULL};
 
 /* add_identity: ADD GENERATED ... AS IDENTITY; set_identity: SET GENERATED ... (keeps the sequence). */
-static void identity(struct edits *e, json_t *edit)
+static void identity(struct edits *e, json_t *edit, const struct op *o)
 {
-	bool add = strcmp(catalog_text(edit, "op"), "add_identity") == 0;
+	bool add = strcmp(o->op, "add_identity") == 0;
 	const char *how = catalog_choice(e->b, edit, "identity", IDENTITY, NULL);
 	if (!how) {
 		catalog_why(e->b, "'identity' must be always or by default");
@@ -117,8 +124,9 @@ static void identity(struct edits *e, json_t *edit)
 			    strcmp(how, "always") == 0 ? "ALWAYS" : "BY DEFAULT", add ? " AS IDENTITY" : "");
 }
 
-static void add_constraint(struct edits *e, json_t *edit)
+static void add_constraint(struct edits *e, json_t *edit, const struct op *o)
 {
+	(void)o;
 	json_t *con = json_object_get(edit, "constraint");
 	if (!json_is_object(con)) {
 		catalog_why(e->b, "'add_constraint' needs 'constraint': {type, name, ...}");
@@ -134,26 +142,6 @@ static void add_constraint(struct edits *e, json_t *edit)
 	catalog_constraint_def(e->b, e->c, con);
 	if (not_valid)
 		str_append_cstr(&e->b->sql, " NOT VALID");
-}
-
-static void drop_constraint(struct edits *e, json_t *edit)
-{
-	if (table_column(e, edit, "name", "DROP CONSTRAINT "))
-		cascade(e, edit);
-}
-
-static void rename_constraint(struct edits *e, json_t *edit)
-{
-	const char *to = catalog_need(e->b, edit, "to");
-	if (to && table_column(e, edit, "name", "RENAME CONSTRAINT ")) {
-		str_append_cstr(&e->b->sql, " TO ");
-		catalog_ident(e->c, &e->b->sql, to);
-	}
-}
-
-static void validate_constraint(struct edits *e, json_t *edit)
-{
-	(void)table_column(e, edit, "name", "VALIDATE CONSTRAINT ");
 }
 
 /* Where an index statement goes: in the transaction, or (CONCURRENTLY) to the statements that run alone. */
@@ -180,8 +168,9 @@ static void alone_done(struct edits *e, bool alone)
 	}
 }
 
-static void create_index(struct edits *e, json_t *edit)
+static void create_index(struct edits *e, json_t *edit, const struct op *o)
 {
+	(void)o;
 	json_t *ix = json_object_get(edit, "index");
 	bool alone;
 	str *out = json_is_object(ix) ? index_target(e, edit, &alone) : NULL;
@@ -211,8 +200,9 @@ static void create_index(struct edits *e, json_t *edit)
 	alone_done(e, alone);
 }
 
-static void drop_index(struct edits *e, json_t *edit)
+static void drop_index(struct edits *e, json_t *edit, const struct op *o)
 {
+	(void)o;
 	const char *name = catalog_need(e->b, edit, "name");
 	bool alone;
 	str *out = name ? index_target(e, edit, &alone) : NULL;
@@ -225,8 +215,9 @@ static void drop_index(struct edits *e, json_t *edit)
 	alone_done(e, alone);
 }
 
-static void rename_index(struct edits *e, json_t *edit)
+static void rename_index(struct edits *e, json_t *edit, const struct op *o)
 {
+	(void)o;
 	const char *name = catalog_need(e->b, edit, "name"), *to = catalog_need(e->b, edit, "to");
 	if (!name || !to)
 		return;
@@ -236,28 +227,25 @@ static void rename_index(struct edits *e, json_t *edit)
 	catalog_ident(e->c, &e->b->sql, to);
 }
 
-static const struct {
-	const char *op;
-	void (*fn)(struct edits *, json_t *);
-} OPS[] = {
-    {"add_column", add_column},
-    {"drop_column", drop_column},
-    {"rename_column", rename_column},
-    {"set_type", set_type},
-    {"set_default", set_default},
-    {"drop_default", plain},
-    {"set_not_null", plain},
-    {"drop_not_null", plain},
-    {"add_identity", identity},
-    {"set_identity", identity},
-    {"drop_identity", plain},
-    {"add_constraint", add_constraint},
-    {"drop_constraint", drop_constraint},
-    {"rename_constraint", rename_constraint},
-    {"validate_constraint", validate_constraint},
-    {"create_index", create_index},
-    {"drop_index", drop_index},
-    {"rename_index", rename_index},
+static const struct op OPS[] = {
+    {"add_column", add_column, NULL, NULL, NULL},
+    {"drop_column", drop_part, "column", "DROP COLUMN ", NULL},
+    {"rename_column", rename_part, "column", "RENAME COLUMN ", NULL},
+    {"set_type", set_type, NULL, NULL, NULL},
+    {"set_default", set_default, NULL, NULL, NULL},
+    {"drop_default", plain, "column", "ALTER COLUMN ", " DROP DEFAULT"},
+    {"set_not_null", plain, "column", "ALTER COLUMN ", " SET NOT NULL"},
+    {"drop_not_null", plain, "column", "ALTER COLUMN ", " DROP NOT NULL"},
+    {"add_identity", identity, NULL, NULL, NULL},
+    {"set_identity", identity, NULL, NULL, NULL},
+    {"drop_identity", plain, "column", "ALTER COLUMN ", " DROP IDENTITY"},
+    {"add_constraint", add_constraint, NULL, NULL, NULL},
+    {"drop_constraint", drop_part, "name", "DROP CONSTRAINT ", NULL},
+    {"rename_constraint", rename_part, "name", "RENAME CONSTRAINT ", NULL},
+    {"validate_constraint", plain, "name", "VALIDATE CONSTRAINT ", ""},
+    {"create_index", create_index, NULL, NULL, NULL},
+    {"drop_index", drop_index, NULL, NULL, NULL},
+    {"rename_index", rename_index, NULL, NULL, NULL},
 };
 
 /* One edit: its statement on a line of its own (in the transaction), or to the later ones. */
@@ -268,7 +256,7 @@ static void edit_one(struct edits *e, json_t *edit, size_t n)
 		if (strcmp(op, OPS[i].op))
 			continue;
 		size_t before = e->b->sql.len;
-		OPS[i].fn(e, edit);
+		OPS[i].fn(e, edit, &OPS[i]);
 		if (e->b->sql.len != before)
 			str_append_cstr(&e->b->sql, ";\n");
 		return;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { psql, pg as PG } from '../lib/pg.mjs';
 import { screenshot } from './browser.mjs';
-import { assertNoErrors, chooseInNodeMenu, dialog, expandTreeItem, openApp, treeItem, waitUntil } from './app.mjs';
+import { assertNoErrors, chooseInNodeMenu, dialog, expandTreeItem, openApp, previewMatching, treeItem } from './app.mjs';
 
 const SERVER = 'e2e-table-props';
 const DB = 'e2e_table_props';
@@ -41,16 +41,6 @@ after(async () => {
 });
 
 const sqlTab = (d) => d.getByRole('tab', { name: 'SQL', exact: true });
-const preview = (d) => d.getByLabel('SQL preview');
-
-async function previewMatching(d, re) {
-  let text = '';
-  await waitUntil(async () => {
-    text = (await preview(d).count()) > 0 ? await preview(d).innerText() : '';
-    return re.test(text) && (await preview(d).getAttribute('aria-busy')) !== 'true';
-  });
-  return text;
-}
 
 /** PNGs at both sizes and in both themes, for looking at. */
 async function shots(name) {

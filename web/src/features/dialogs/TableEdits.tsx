@@ -15,10 +15,9 @@ import { errorMessage } from '../../lib/format';
 import { databaseOf, relationOf } from '../../lib/objectPath';
 import { Datalist } from './form';
 import { COMMON_TYPES, TYPES_LIST_ID } from './names';
-import { ConstraintCard, constraintSpec, names, newConstraint, type ConstraintRow, type ConstraintType } from './TableForm';
+import { ConstraintCard, IdentityCells, constraintSpec, names, newConstraint, type ConstraintRow, type ConstraintType, type Identity } from './TableForm';
 import '../../styles/table-edits.css';
 
-type Identity = '' | 'always' | 'by default';
 export type Edit = Record<string, unknown> & { op: string };
 
 interface ColumnValues {
@@ -189,24 +188,7 @@ function ColumnCells({ r, n, update }: { r: ColumnRow; n: number; update: (chang
       <td class="ddl-col-flag">
         <input type="checkbox" aria-label={`Column ${n} not null`} checked={r.notNull || r.identity !== ''} disabled={off || r.identity !== ''} onChange={(e) => update({ notNull: e.currentTarget.checked })} />
       </td>
-      <td>
-        <select aria-label={`Identity of column ${n}`} value={r.identity} disabled={off} onChange={(e) => update({ identity: e.currentTarget.value as Identity })}>
-          <option value="">No</option>
-          <option value="always">Always</option>
-          <option value="by default">By default</option>
-        </select>
-      </td>
-      <td>
-        <input
-          aria-label={`Default of column ${n}`}
-          value={r.identity ? '' : r.defaultValue}
-          disabled={off || r.identity !== ''}
-          placeholder={r.identity ? 'identity' : ''}
-          autocomplete="off"
-          spellcheck={false}
-          onInput={(e) => update({ defaultValue: e.currentTarget.value })}
-        />
-      </td>
+      <IdentityCells n={n} identity={r.identity} defaultValue={r.defaultValue} disabled={off} onChange={update} />
     </>
   );
 }

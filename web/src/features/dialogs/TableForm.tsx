@@ -12,7 +12,7 @@ import { AddRowButton, RemoveButton, RowButtons, moved } from '../../components/
 import { Datalist, integer, type FormParts, type FormProps } from './form';
 import { COMMON_TYPES, TYPES_LIST_ID, databasePath, schemaPath, useNames } from './names';
 
-type Identity = '' | 'always' | 'by default';
+export type Identity = '' | 'always' | 'by default';
 
 interface ColumnRow {
   row: number;
@@ -103,6 +103,39 @@ const COLUMN_HEADINGS: Heading[] = [
   { label: 'Order and removal', class: 'ddl-col-actions', hidden: true },
 ];
 
+/** A column's Identity and Default cells: an identity column has no default. */
+export function IdentityCells(props: {
+  n: number;
+  identity: Identity;
+  defaultValue: string;
+  disabled?: boolean;
+  onChange: (change: { identity?: Identity; defaultValue?: string }) => void;
+}): JSX.Element {
+  const { n, identity, defaultValue, disabled = false, onChange } = props;
+  return (
+    <>
+      <td>
+        <select aria-label={`Identity of column ${n}`} value={identity} disabled={disabled} onChange={(e) => onChange({ identity: e.currentTarget.value as Identity })}>
+          <option value="">No</option>
+          <option value="always">Always</option>
+          <option value="by default">By default</option>
+        </select>
+      </td>
+      <td>
+        <input
+          aria-label={`Default of column ${n}`}
+          value={identity ? '' : defaultValue}
+          disabled={disabled || identity !== ''}
+          placeholder={identity ? 'identity' : ''}
+          autocomplete="off"
+          spellcheck={false}
+          onInput={(e) => onChange({ defaultValue: e.currentTarget.value })}
+        />
+      </td>
+    </>
+  );
+}
+
 function ColumnsGrid({ rows, onRows }: ColumnsGridProps): JSX.Element {
   const update = (row: number, change: Partial<ColumnRow>) => onRows(rows.map((r) => (r.row === row ? { ...r, ...change } : r)));
   const add = () => {
@@ -154,28 +187,7 @@ function ColumnsGrid({ rows, onRows }: ColumnsGridProps): JSX.Element {
                   onChange={(e) => update(r.row, { primaryKey: e.currentTarget.checked })}
                 />
               </td>
-              <td>
-                <select
-                  aria-label={`Identity of column ${n}`}
-                  value={r.identity}
-                  onChange={(e) => update(r.row, { identity: e.currentTarget.value as Identity })}
-                >
-                  <option value="">No</option>
-                  <option value="always">Always</option>
-                  <option value="by default">By default</option>
-                </select>
-              </td>
-              <td>
-                <input
-                  aria-label={`Default of column ${n}`}
-                  value={r.identity ? '' : r.defaultValue}
-                  disabled={r.identity !== ''}
-                  placeholder={r.identity ? 'identity' : ''}
-                  autocomplete="off"
-                  spellcheck={false}
-                  onInput={(e) => update(r.row, { defaultValue: e.currentTarget.value })}
-                />
-              </td>
+              <IdentityCells n={n} identity={r.identity} defaultValue={r.defaultValue} onChange={(change) => update(r.row, change)} />
               <RowButtons what={`column ${n}`} index={i} count={rows.length} onMove={(by) => onRows(moved(rows, i, by))} onRemove={() => onRows(rows.filter((x) => x.row !== r.row))} />
             </tr>
           );
