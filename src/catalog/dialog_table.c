@@ -107,7 +107,6 @@ static void set_default(struct edits *e, json_t *edit, const struct op *o)
 		str_appendf(&e->b->sql, " SET DEFAULT %s", def);
 }
 
-
 static const char *const IDENTITY[] = {"always", "by default", NULL};
 
 /* add_identity: ADD GENERATED ... AS IDENTITY; set_identity: SET GENERATED ... (keeps the sequence). */
