@@ -247,6 +247,24 @@ static const struct op OPS[] = {
     {"rename_index", rename_index, NULL, NULL, NULL},
 };
 
+/* Whether every name the edit gives PostgreSQL to keep fits: PostgreSQL would cut a longer one without an error. */
+static bool new_names_fit(struct edits *e, json_t *edit)
+{
+	static const char *const holders[] = {"column", "constraint", "index"};
+	const char *names[4] = {catalog_text(edit, "to")};
+	for (size_t i = 0; i < 3; i++)
+		names[i + 1] = json_is_object(json_object_get(edit, holders[i]))
+				   ? catalog_text(json_object_get(edit, holders[i]), "name")
+				   : NULL;
+	tusk_err why = {0};
+	for (size_t i = 0; i < 4; i++)
+		if (names[i] && !catalog_name_fits(e->c, names[i], &why)) {
+			catalog_why_err(e->b, &why);
+			return false;
+		}
+	return true;
+}
+
 /* One edit: its statement on a line of its own (in the transaction), or to the later ones. */
 static void edit_one(struct edits *e, json_t *edit, size_t n)
 {
@@ -255,6 +273,8 @@ static void edit_one(struct edits *e, json_t *edit, size_t n)
 		if (strcmp(op, OPS[i].op))
 			continue;
 		size_t before = e->b->sql.len;
+		if (!new_names_fit(e, edit))
+			return;
 		OPS[i].fn(e, edit, &OPS[i]);
 		if (e->b->sql.len != before)
 			str_append_cstr(&e->b->sql, ";\n");

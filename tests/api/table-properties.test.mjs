@@ -111,6 +111,13 @@ test('drop, rename, validate and identity changes; a failure changes nothing and
   assert.match(bad.body.error.message, /invalid input syntax for type integer/);
   assert.equal(columns(), before, 'the drop before the failing statement was rolled back');
 
+  const long = await alter({ edits: [{ op: 'add_column', column: { name: `${LONG}x`, type: 'int' } }] });
+  assert.equal(long.status, 400, 'a name PostgreSQL would cut is refused, not cut');
+  assert.equal(long.body.error.code, 'name_too_long');
+  const longIndex = await alter({ edits: [{ op: 'rename_index', name: 'ix "two" ü', to: `${LONG}x` }] }, true);
+  assert.equal(longIndex.body.error.code, 'name_too_long');
+  assert.equal(columns(), before);
+
   const typo = await alter({ edits: [{ op: 'add_column', column: { name: 'n', type: 'nosuchtype' } }] });
   assert.equal(typo.status, 409);
   assert.equal(typo.body.error.sqlstate, '42704');
@@ -139,11 +146,12 @@ test('CONCURRENTLY runs alone after the commit, said as data; errors keep their 
 
   const fails = await alter({ edits: [
     { op: 'add_column', column: { name: 'c three', type: 'int' } },
-    { op: 'create_index', index: { name: 'ix bad', columns: ['no such column'] }, concurrently: true },
+    { op: 'create_index', index: { name: 'ix bad ü', columns: ['c three'], where: 'no_such > 0' }, concurrently: true },
   ] });
   assert.equal(fails.status, 409, fails.raw);
   assert.equal(fails.body.error.sqlstate, '42703');
-  assert.match(fails.body.error.detail, /committed/);
+  assert.match(fails.body.error.detail ?? fails.body.error.hint, /committed/);
+  assert.ok(fails.body.error.sql.slice(fails.body.error.position - 1).startsWith('no_such > 0'), 'the position is counted in characters in the whole script');
   assert.equal(q(`SELECT count(*) FROM pg_attribute WHERE attrelid = ${lit(rel)}::regclass AND attname = 'c three'`), '1', 'the transaction before it committed');
 
   const renamed = await alter({ name: 'other', edits: [{ op: 'drop_index', name: 'ix x', concurrently: true }] }, true);
