@@ -206,7 +206,7 @@ function ColumnsTab({ rows, onRows }: { rows: ColumnRow[]; onRows: (rows: Column
         {rows.map((r, i) => {
           const what = `column ${r.was?.name ?? (r.name || i + 1)}`;
           return (
-            <tr key={r.row} class={r.dropped ? 'is-dropped' : r.was ? undefined : 'is-new'}>
+            <tr key={r.row} class={r.dropped ? 'is-dropped' : !r.was ? 'is-new' : columnChanges(r as ColumnRow & { was: ColumnValues }).length ? 'is-changed' : undefined}>
               <ColumnCells r={r} n={i + 1} update={(change) => update(r.row, change)} />
               <td class="tbl-col-drop">
                 {r.was ? (
@@ -234,7 +234,7 @@ function ExistingList<T extends Existing>({ label, items, onItems, extra }: { la
   return (
     <ul class="tbl-existing" aria-label={label}>
       {items.map((item, i) => (
-        <li key={item.name} class={item.dropped ? 'is-dropped' : undefined}>
+        <li key={item.name} class={item.dropped ? 'is-dropped' : item.to.trim() && item.to.trim() !== item.name ? 'is-changed' : undefined}>
           <input class="tbl-existing-name" aria-label={`Name of ${item.name}`} value={item.to} disabled={item.dropped} autocomplete="off" spellcheck={false} onInput={(e) => set(i)({ to: e.currentTarget.value } as Partial<T>)} />
           <code class="tbl-existing-def" title={item.definition}>
             {item.definition}
