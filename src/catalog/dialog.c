@@ -311,8 +311,7 @@ void catalog_constraint_def(struct build *b, PGconn *c, json_t *con)
 
 static void table_tail(struct build *b, PGconn *c, const char *schema, const char *name);
 
-/* Over 80 lines: CREATE TABLE's clauses in the order PostgreSQL's grammar has them (columns,
- * constraints, partitioning, storage, tablespace), each built where it is written. */
+/* CREATE TABLE: a partition of a parent, or columns and constraints; then table_tail's clauses. */
 static void create_table(struct build *b, PGconn *c)
 {
 	json_t *s = b->spec;
