@@ -369,6 +369,24 @@ bool api_change_failed(http_req *r, bool ok, api_change *ch)
 	return !ok || ch->c.failed;
 }
 
+/* "statements": how each part of the SQL runs (the transaction, then each statement that must run alone). */
+static void change_statements(json_writer *w, const catalog_change *c)
+{
+	jw_key(w, "statements");
+	jw_arr_begin(w);
+	for (int i = c->tx_len ? -1 : 0; i < c->nalone; i++) {
+		jw_obj_begin(w);
+		jw_key(w, "sql");
+		if (i < 0)
+			jw_strn(w, c->sql.buf, c->tx_len);
+		else
+			jw_strn(w, c->sql.buf + c->alone[i].at, c->alone[i].len);
+		jw_kv_bool(w, "transaction", i < 0);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
 void api_change_end(http_req *r, api_change *ch, bool ok)
 {
 	if (!api_change_failed(r, ok, ch)) {
@@ -378,6 +396,8 @@ void api_change_end(http_req *r, api_change *ch, bool ok)
 		jw_kv_bool(w, "done", !ch->c.preview);
 		if (!ch->c.steps)
 			jw_kv_bool(w, "transaction", ch->c.transaction);
+		if (ch->c.nalone)
+			change_statements(w, &ch->c);
 		api_json_send(r, 200, &j);
 	}
 	catalog_change_free(&ch->c);

@@ -27,6 +27,12 @@ struct build {
 	bool steps;	     /* the SQL shown is several steps, each run its own way: no one "transaction" */
 	pg_error pe;
 	int version; /* the server's server_version_num, where a kind needs it */
+	/* statements that must run on their own, after the transaction commits
+	 * (CREATE/DROP INDEX CONCURRENTLY): where each sits in sql, which ends
+	 * with them; the transaction runs sql up to tx_len */
+	catalog_alone alone[CATALOG_ALONE_MAX];
+	int nalone;
+	size_t tx_len;
 };
 
 /* An identifier / a literal, quoted by libpq on this connection. */
@@ -75,6 +81,23 @@ void catalog_execute(struct build *b, PGconn *c);
 /* Hands what b built to out (false with err for a bad spec: invalid_spec
  * or the refusal's own code) and frees b. */
 bool catalog_finish(struct build *b, catalog_change *out, tusk_err *err);
+
+/* dialog.c: a column as CREATE TABLE and ADD COLUMN write it (name, type,
+ * identity or generated or default, not_null, primary_key, unique); a table
+ * constraint (type primary_key, unique, check, foreign_key; name); a
+ * parenthesized list of column names (why names FIELD when it is not one). */
+void catalog_column_def(struct build *b, PGconn *c, json_t *col);
+void catalog_constraint_def(struct build *b, PGconn *c, json_t *con);
+void catalog_column_list(struct build *b, PGconn *c, json_t *cols, const char *field);
+
+/* dialog_table.c: a table's Properties edits (changes.edits: columns,
+ * constraints, indexes), appended to b->sql; ref is the table, schema its
+ * schema, both quoted. Statements that must run outside the transaction
+ * are marked in b->alone. */
+void catalog_alter_table_edits(struct build *b, PGconn *c, const char *ref, const char *schema);
+/* Runs what b built: the transaction, then each statement marked to run
+ * alone (an error's position counted in the whole of b->sql). */
+void catalog_execute_parts(struct build *b, PGconn *c);
 
 /* dialog_code.c: CREATE for function, procedure, trigger_function, type,
  * domain, trigger, policy and publication; false when the kind is not one of them. */

@@ -182,6 +182,11 @@ bool catalog_search(const pgpool_ref *pg, const char *db, const char *text, cons
  * err for a spec it cannot build (invalid_spec, or the refusal's own code:
  * name_too_long, unavailable...) or a connection that failed; true
  * otherwise, with out->failed and out->pe when PostgreSQL refused. ---- */
+/* A statement of a change that runs on its own, outside the transaction: where it sits in the SQL shown. */
+typedef struct {
+	size_t at, len;
+} catalog_alone;
+#define CATALOG_ALONE_MAX 16
 typedef struct {
 	bool preview;	  /* in: build only, run nothing */
 	str sql;	  /* out: the statements as shown (a password masked) */
@@ -189,6 +194,10 @@ typedef struct {
 	bool steps;	  /* out: several steps each run its own way: no one transaction */
 	bool failed;	  /* out: PostgreSQL refused; pe says why */
 	pg_error pe;
+	/* out: statements that run alone after the transaction (its SQL: sql up to tx_len) */
+	catalog_alone alone[CATALOG_ALONE_MAX];
+	int nalone;
+	size_t tx_len;
 } catalog_change;
 void catalog_change_free(catalog_change *c);
 

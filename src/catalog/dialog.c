@@ -165,7 +165,7 @@ void catalog_comment_owner(struct build *b, PGconn *c, const char *what, const c
 	}
 }
 
-static void column_list(struct build *b, PGconn *c, json_t *cols, const char *field)
+void catalog_column_list(struct build *b, PGconn *c, json_t *cols, const char *field)
 {
 	if (!json_is_array(cols) || json_array_size(cols) == 0) {
 		if (!b->why[0])
@@ -188,7 +188,7 @@ static void column_list(struct build *b, PGconn *c, json_t *cols, const char *fi
 	str_append_char(&b->sql, ')');
 }
 
-static void column_def(struct build *b, PGconn *c, json_t *col)
+void catalog_column_def(struct build *b, PGconn *c, json_t *col)
 {
 	const char *name = catalog_need(b, col, "name"), *type = catalog_need(b, col, "type");
 	if (!name || !type)
@@ -264,10 +264,54 @@ static void storage_params(struct build *b, PGconn *c, json_t *params)
 	str_append_char(&b->sql, ')');
 }
 
+/* FOREIGN KEY (...) REFERENCES schema.table (...) [ON DELETE ...] [DEFERRABLE]. */
+static void foreign_key(struct build *b, PGconn *c, json_t *col)
+{
+	json_t *ref = json_object_get(col, "references");
+	str_append_cstr(&b->sql, "FOREIGN KEY ");
+	catalog_column_list(b, c, json_object_get(col, "columns"), "columns");
+	const char *rs = catalog_text(ref, "schema"), *rt = catalog_need(b, ref ? ref : col, "table");
+	if (!rt)
+		return;
+	str_append_cstr(&b->sql, " REFERENCES ");
+	catalog_qualified(c, &b->sql, rs, rt);
+	str_append_char(&b->sql, ' ');
+	catalog_column_list(b, c, json_object_get(ref, "columns"), "references.columns");
+	static const char *const actions[] = {"NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT", NULL};
+	const char *del = catalog_choice(b, col, "on_delete", actions, NULL);
+	if (del)
+		str_appendf(&b->sql, " ON DELETE %s", del);
+	if (catalog_flag(col, "deferrable"))
+		str_append_cstr(&b->sql, " DEFERRABLE");
+}
+
+void catalog_constraint_def(struct build *b, PGconn *c, json_t *con)
+{
+	const char *type = catalog_need(b, con, "type");
+	if (!type)
+		return;
+	if (catalog_text(con, "name")) {
+		str_append_cstr(&b->sql, "CONSTRAINT ");
+		catalog_ident(c, &b->sql, catalog_text(con, "name"));
+		str_append_char(&b->sql, ' ');
+	}
+	if (strcmp(type, "primary_key") == 0 || strcmp(type, "unique") == 0) {
+		str_append_cstr(&b->sql, strcmp(type, "unique") == 0 ? "UNIQUE " : "PRIMARY KEY ");
+		catalog_column_list(b, c, json_object_get(con, "columns"), "columns");
+	} else if (strcmp(type, "check") == 0) {
+		const char *expr = catalog_need(b, con, "expression");
+		if (expr)
+			str_appendf(&b->sql, "CHECK (%s)", expr);
+	} else if (strcmp(type, "foreign_key") == 0) {
+		foreign_key(b, c, con);
+	} else {
+		catalog_why(b, "constraint type '%s' is not primary_key, unique, check or foreign_key", type);
+	}
+}
+
 static void table_tail(struct build *b, PGconn *c, const char *schema, const char *name);
 
-/* Over 80 lines: CREATE TABLE's clauses in the order PostgreSQL's grammar has them (columns,
- * constraints, partitioning, storage, tablespace), each built where it is written. */
+/* CREATE TABLE: a partition of a parent, or columns and constraints; then table_tail's clauses. */
 static void create_table(struct build *b, PGconn *c)
 {
 	json_t *s = b->spec;
@@ -297,59 +341,15 @@ static void create_table(struct build *b, PGconn *c)
 	json_array_foreach(cols, i, col)
 	{
 		str_append_cstr(&b->sql, items++ ? ",\n    " : "\n    ");
-		column_def(b, c, col);
+		catalog_column_def(b, c, col);
 	}
 	json_t *cons = json_object_get(s, "constraints");
 	json_array_foreach(cons, i, col)
 	{
-		const char *type = catalog_need(b, col, "type");
-		if (!type)
-			return;
 		str_append_cstr(&b->sql, items++ ? ",\n    " : "\n    ");
-		if (catalog_text(col, "name")) {
-			str_append_cstr(&b->sql, "CONSTRAINT ");
-			catalog_ident(c, &b->sql, catalog_text(col, "name"));
-			str_append_char(&b->sql, ' ');
-		}
-		if (strcmp(type, "primary_key") == 0 || strcmp(type, "unique") == 0) {
-			str_append_cstr(&b->sql, strcmp(type, "unique") == 0 ? "UNIQUE " : "PRIMARY KEY ");
-			column_list(b, c, json_object_get(col, "columns"), "columns");
-		} else if (strcmp(type, "check") == 0) {
-			const char *expr = catalog_need(b, col, "expression");
-			if (expr)
-				str_appendf(&b->sql, "CHECK (%s)", expr);
-		} else if (strcmp(type, "foreign_key") == 0) {
-			json_t *ref = json_object_get(col, "references");
-			str_append_cstr(&b->sql, "FOREIGN KEY ");
-			column_list(b, c, json_object_get(col, "columns"), "columns");
-			const char *rs = catalog_text(ref, "schema"), *rt = catalog_need(b, ref ? ref : col, "table");
-			if (!rt)
-				return;
-			str_append_cstr(&b->sql, " REFERENCES ");
-			catalog_qualified(c, &b->sql, rs, rt);
-			str_append_char(&b->sql, ' ');
-			column_list(b, c, json_object_get(ref, "columns"), "references.columns");
-			static const char *const actions[] = {"NO ACTION", "RESTRICT", "CASCADE", "SET NULL",
-							      "SET DEFAULT"};
-			const char *del = catalog_text(col, "on_delete");
-			bool known = !del;
-			for (size_t k = 0; del && k < 5; k++)
-				known = known || strcasecmp(del, actions[k]) == 0;
-			if (!known) {
-				snprintf(b->why, sizeof(b->why),
-					 "'on_delete' must be one of NO ACTION, RESTRICT, CASCADE, "
-					 "SET NULL, SET DEFAULT");
-				return;
-			}
-			if (del)
-				str_appendf(&b->sql, " ON DELETE %s", del);
-			if (catalog_flag(col, "deferrable"))
-				str_append_cstr(&b->sql, " DEFERRABLE");
-		} else {
-			snprintf(b->why, sizeof(b->why),
-				 "constraint type '%s' is not primary_key, unique, check or foreign_key", type);
+		catalog_constraint_def(b, c, col);
+		if (b->why[0])
 			return;
-		}
 	}
 	str_append_cstr(&b->sql, "\n)");
 	table_tail(b, c, schema, name);
@@ -372,7 +372,7 @@ static void table_tail(struct build *b, PGconn *c, const char *schema, const cha
 				    strcasecmp(strategy, "range") == 0	? "RANGE"
 				    : strcasecmp(strategy, "list") == 0 ? "LIST"
 									: "HASH");
-			column_list(b, c, json_object_get(part, "columns"), "partition_by.columns");
+			catalog_column_list(b, c, json_object_get(part, "columns"), "partition_by.columns");
 		}
 	}
 	storage_params(b, c, json_object_get(s, "storage"));
@@ -402,7 +402,7 @@ static void create_other(struct build *b, PGconn *c)
 		str_append_cstr(&b->sql, "ALTER TABLE ");
 		catalog_qualified(c, &b->sql, schema, table);
 		str_append_cstr(&b->sql, " ADD COLUMN ");
-		column_def(b, c, s);
+		catalog_column_def(b, c, s);
 		str_append_char(&b->sql, ';');
 		if (catalog_text(s, "comment") && catalog_text(s, "name")) {
 			str_append_cstr(&b->sql, "\nCOMMENT ON COLUMN ");
@@ -424,7 +424,7 @@ static void create_other(struct build *b, PGconn *c)
 		catalog_qualified(c, &b->sql, schema, table);
 		catalog_opt_ident(b, c, s, "method", " USING ");
 		str_append_char(&b->sql, ' ');
-		column_list(b, c, json_object_get(s, "columns"), "columns");
+		catalog_column_list(b, c, json_object_get(s, "columns"), "columns");
 		catalog_opt_sql(b, s, "where", " WHERE %s");
 		str_append_char(&b->sql, ';');
 	} else if (strcmp(k, "view") == 0 || strcmp(k, "materialized_view") == 0) {
@@ -508,6 +508,10 @@ void catalog_execute(struct build *b, PGconn *c)
 {
 	if (b->why[0] || b->preview)
 		return;
+	if (b->nalone) {
+		catalog_execute_parts(b, c);
+		return;
+	}
 	b->failed = !catalog_run(c, str_cstr(b->run_sql.len ? &b->run_sql : &b->sql), b->in_transaction, &b->pe);
 }
 
@@ -548,6 +552,9 @@ bool catalog_finish(struct build *b, catalog_change *out, tusk_err *err)
 	out->steps = b->steps;
 	out->failed = b->failed;
 	out->pe = b->pe;
+	memcpy(out->alone, b->alone, sizeof(out->alone));
+	out->nalone = b->nalone;
+	out->tx_len = b->tx_len;
 	b->sql = (str)STR_INIT;
 	if (b->run_sql.buf)
 		memset(b->run_sql.buf, 0, b->run_sql.len); /* it may hold a secret */
@@ -621,6 +628,10 @@ static bool build_alter(void *ctx, PGconn *c, tusk_err *err)
 		ok = alter_step(b, catalog_sql_owner(c, &a->o, owner, &b->sql, &why), &why);
 	if (ok)
 		catalog_alter_code(b, c, a->o.type, str_cstr(&ref), str_cstr(&on));
+	if (ok && strcmp(a->o.type, "table") == 0 && a->o.nnames == 2)
+		catalog_alter_table_edits(b, c, str_cstr(&ref), a->o.names[0].quoted);
+	else if (ok && json_object_get(s, "edits"))
+		catalog_why(b, "'edits' change a table's columns, constraints and indexes: this is a %s", a->o.type);
 	str_free(&ref);
 	str_free(&on);
 	if (!ok || b->why[0])

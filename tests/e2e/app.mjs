@@ -152,3 +152,14 @@ export async function openApp(server, pgConn, { width = 1360, height = 860 } = {
   await addConnectedServer(page, server, pgConn);
   return { tusk, browser, page };
 }
+
+/** Waits until dialog D's SQL tab shows a statement matching RE, not one still being asked again; returns it. */
+export async function previewMatching(d, re) {
+  const preview = d.getByLabel('SQL preview');
+  let text = '';
+  await waitUntil(async () => {
+    text = (await preview.count()) > 0 ? await preview.innerText() : '';
+    return re.test(text) && (await preview.getAttribute('aria-busy')) !== 'true';
+  });
+  return text;
+}

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { psql, pg as PG } from '../lib/pg.mjs';
 import { screenshot } from './browser.mjs';
-import { ADMIN, assertNoErrors, chooseInNodeMenu, dialog, expandTreeItem, openApp, selectTreeItem, treeItem, waitUntil } from './app.mjs';
+import { ADMIN, assertNoErrors, chooseInNodeMenu, dialog, expandTreeItem, openApp, previewMatching, selectTreeItem, treeItem, waitUntil } from './app.mjs';
 
 const SERVER = 'e2e-dialogs';
 const DB = 'e2e_dialogs';
@@ -47,17 +47,6 @@ async function bothThemes(name) {
 }
 
 const sqlTab = (d) => d.getByRole('tab', { name: 'SQL', exact: true });
-const preview = (d) => d.getByLabel('SQL preview');
-
-/** Waits until the SQL tab of D shows a statement matching RE; returns it. */
-async function previewMatching(d, re) {
-  let text = '';
-  await waitUntil(async () => {
-    text = (await preview(d).count()) > 0 ? await preview(d).innerText() : '';
-    return re.test(text) && (await preview(d).getAttribute('aria-busy')) !== 'true';
-  });
-  return text;
-}
 
 const selected = async (name) => (await treeItem(page, name).getAttribute('aria-selected')) === 'true';
 
@@ -156,7 +145,7 @@ test('Properties… renames the table and sets its comment; the SQL tab shows on
   await chooseInNodeMenu(page, treeItem(page, 'orders'), 'Properties…');
   const d = await dialog(page, 'Properties of table shop.orders');
   await waitUntil(async () => (await d.getByLabel('Owner').inputValue()) === PG.user);
-  await d.getByLabel('Name').fill('purchases');
+  await d.locator('#ddl-name').fill('purchases');
   await d.getByLabel('Comment').fill('Every purchase');
   await sqlTab(d).click();
   const sql = await previewMatching(d, /RENAME TO "purchases"/);

@@ -11,11 +11,13 @@ import type { ObjectNode, Server } from '../../api/servers';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../components/Field';
 import { errorMessage } from '../../lib/format';
 import { pathSteps, qualifiedName } from '../../lib/objectPath';
+import { refreshObjects } from '../../state/servers';
 import { showToast } from '../../state/toasts';
 import { kindLabel } from '../browser/objectPanel';
 import { DdlFrame } from './DdlFrame';
 import { Datalist } from './form';
 import { databasePath, useNames } from './names';
+import { useTableEdits } from './TableEdits';
 import { lastName, objectAltered } from './tree';
 
 /** Parts of a table, and objects whose owner PostgreSQL does not keep or change this way. */
@@ -140,6 +142,7 @@ export function AlterDialog({ server, node, onClose }: AlterDialogProps): JSX.El
   const fields = { owner: !NO_OWNER.has(node.kind), schema: movable(node) };
   const roles = useNames(server.id, fields.owner ? '/' : null, 'roles');
   const schemas = useNames(server.id, fields.schema ? databasePath(node.path) : null, 'schemas');
+  const table = useTableEdits(server, node, node.kind === 'table');
 
   useEffect(() => {
     let live = true;
@@ -172,6 +175,7 @@ export function AlterDialog({ server, node, onClose }: AlterDialogProps): JSX.El
     const to = extras.to[e.key] ?? '';
     if (to !== extras.from[e.key] && !(e.control === 'lines' && to.trim() === '')) changes[e.key] = e.send ? e.send(to) : to;
   }
+  if (table.edits.length) changes.edits = table.edits;
   const changed = Object.keys(changes).length > 0;
   const set = (key: keyof Values) => (value: string) => setValues((v) => ({ ...v, [key]: value }));
   const kind = kindLabel(node);
@@ -220,14 +224,17 @@ export function AlterDialog({ server, node, onClose }: AlterDialogProps): JSX.El
       title={`Properties of ${kind} ${qualifiedName(node.path)}`}
       sections={[
         { id: 'general', title: 'General', content: general },
+        ...table.sections,
         ...(extras.fields.length ? [{ id: 'definition', title: 'Definition', content: definition }] : []),
       ]}
       formKey={JSON.stringify(changes)}
-      idle={initial.status === 'loading' ? 'Reading the current values…' : changed ? undefined : 'Nothing changed yet: change a field to see the statement.'}
+      size={table.sections.length ? 'large' : undefined}
+      idle={initial.status === 'loading' || table.loading ? 'Reading the current values…' : changed ? undefined : 'Nothing changed yet: change a field to see the statement.'}
       send={(preview) => alterObject(server.id, node.path, changes, preview)}
       onClose={onClose}
       onDone={() => {
         showToast(`Saved ${kind} ${changes.name ?? values.name}.`);
+        if (changes.edits) refreshObjects(server.id, node.path);
         void objectAltered(server, node, changes.name ?? null, changes.schema ?? null);
       }}
     />

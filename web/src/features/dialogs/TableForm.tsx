@@ -2,7 +2,7 @@
 // default, primary key, identity; rows added, removed and moved), a list of
 // Constraints (unique, check, foreign key) and Advanced (unlogged,
 // partitioning, partition of, storage parameters, tablespace). It only builds the spec; the server writes the SQL.
-import type { JSX } from 'preact';
+import type { ComponentChildren, JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { Button } from '../../components/Button';
 import { DataTable, type Heading } from '../../components/DataTable';
@@ -12,7 +12,7 @@ import { AddRowButton, RemoveButton, RowButtons, moved } from '../../components/
 import { Datalist, integer, type FormParts, type FormProps } from './form';
 import { COMMON_TYPES, TYPES_LIST_ID, databasePath, schemaPath, useNames } from './names';
 
-type Identity = '' | 'always' | 'by default';
+export type Identity = '' | 'always' | 'by default';
 
 interface ColumnRow {
   row: number;
@@ -24,9 +24,9 @@ interface ColumnRow {
   identity: Identity;
 }
 
-type ConstraintType = 'unique' | 'check' | 'foreign_key' | 'primary_key';
+export type ConstraintType = 'unique' | 'check' | 'foreign_key' | 'primary_key';
 
-interface ConstraintRow {
+export interface ConstraintRow {
   row: number;
   type: ConstraintType;
   name: string;
@@ -54,12 +54,12 @@ function newColumn(): ColumnRow {
   return { row: nextRow++, name: '', type: '', notNull: false, defaultValue: '', primaryKey: false, identity: '' };
 }
 
-function newConstraint(type: ConstraintType): ConstraintRow {
+export function newConstraint(type: ConstraintType): ConstraintRow {
   return { row: nextRow++, type, name: '', columns: '', expression: '', refSchema: '', refTable: '', refColumns: '', onDelete: '' };
 }
 
 /** "a, b" as ["a", "b"]. */
-function names(text: string): string[] {
+export function names(text: string): string[] {
   return text
     .split(',')
     .map((s) => s.trim())
@@ -77,7 +77,7 @@ function columnSpec(c: ColumnRow): Record<string, unknown> {
   };
 }
 
-function constraintSpec(c: ConstraintRow): Record<string, unknown> {
+export function constraintSpec(c: ConstraintRow): Record<string, unknown> {
   const spec: Record<string, unknown> = { type: c.type, name: c.name };
   if (c.type === 'check') spec.expression = c.expression;
   else spec.columns = names(c.columns);
@@ -102,6 +102,39 @@ const COLUMN_HEADINGS: Heading[] = [
   { label: 'Default', class: 'ddl-col-default' },
   { label: 'Order and removal', class: 'ddl-col-actions', hidden: true },
 ];
+
+/** A column's Identity and Default cells: an identity column has no default. */
+export function IdentityCells(props: {
+  n: number;
+  identity: Identity;
+  defaultValue: string;
+  disabled?: boolean;
+  onChange: (change: { identity?: Identity; defaultValue?: string }) => void;
+}): JSX.Element {
+  const { n, identity, defaultValue, disabled = false, onChange } = props;
+  return (
+    <>
+      <td>
+        <select aria-label={`Identity of column ${n}`} value={identity} disabled={disabled} onChange={(e) => onChange({ identity: e.currentTarget.value as Identity })}>
+          <option value="">No</option>
+          <option value="always">Always</option>
+          <option value="by default">By default</option>
+        </select>
+      </td>
+      <td>
+        <input
+          aria-label={`Default of column ${n}`}
+          value={identity ? '' : defaultValue}
+          disabled={disabled || identity !== ''}
+          placeholder={identity ? 'identity' : ''}
+          autocomplete="off"
+          spellcheck={false}
+          onInput={(e) => onChange({ defaultValue: e.currentTarget.value })}
+        />
+      </td>
+    </>
+  );
+}
 
 function ColumnsGrid({ rows, onRows }: ColumnsGridProps): JSX.Element {
   const update = (row: number, change: Partial<ColumnRow>) => onRows(rows.map((r) => (r.row === row ? { ...r, ...change } : r)));
@@ -154,28 +187,7 @@ function ColumnsGrid({ rows, onRows }: ColumnsGridProps): JSX.Element {
                   onChange={(e) => update(r.row, { primaryKey: e.currentTarget.checked })}
                 />
               </td>
-              <td>
-                <select
-                  aria-label={`Identity of column ${n}`}
-                  value={r.identity}
-                  onChange={(e) => update(r.row, { identity: e.currentTarget.value as Identity })}
-                >
-                  <option value="">No</option>
-                  <option value="always">Always</option>
-                  <option value="by default">By default</option>
-                </select>
-              </td>
-              <td>
-                <input
-                  aria-label={`Default of column ${n}`}
-                  value={r.identity ? '' : r.defaultValue}
-                  disabled={r.identity !== ''}
-                  placeholder={r.identity ? 'identity' : ''}
-                  autocomplete="off"
-                  spellcheck={false}
-                  onInput={(e) => update(r.row, { defaultValue: e.currentTarget.value })}
-                />
-              </td>
+              <IdentityCells n={n} identity={r.identity} defaultValue={r.defaultValue} onChange={(change) => update(r.row, change)} />
               <RowButtons what={`column ${n}`} index={i} count={rows.length} onMove={(by) => onRows(moved(rows, i, by))} onRemove={() => onRows(rows.filter((x) => x.row !== r.row))} />
             </tr>
           );
@@ -199,9 +211,11 @@ interface CardProps {
   n: number;
   update: (change: Partial<ConstraintRow>) => void;
   remove: () => void;
+  /** More fields, under the constraint's own (a table's Properties: NOT VALID). */
+  children?: ComponentChildren;
 }
 
-function ConstraintCard({ c, n, update, remove }: CardProps): JSX.Element {
+export function ConstraintCard({ c, n, update, remove, children }: CardProps): JSX.Element {
   const id = (field: string) => `ddl-con-${field}-${c.row}`;
   return (
     <li class="ddl-constraint">
@@ -229,6 +243,7 @@ function ConstraintCard({ c, n, update, remove }: CardProps): JSX.Element {
           />
         </div>
       )}
+      {children}
     </li>
   );
 }

@@ -1,0 +1,367 @@
+/* A table's Properties edits as one script: columns (add, drop, rename,
+ * type with USING, default, not null, identity), constraints (add with NOT
+ * VALID, drop, rename, validate) and indexes (create, drop, rename), each
+ * edit one statement in the order given. They run in one transaction; an
+ * index created or dropped CONCURRENTLY cannot, so it is marked to run on
+ * its own after the commit: how a statement runs is data recorded as it is
+ * built, never read back from its text. Names and literals are quoted by
+ * libpq; types, defaults and expressions are the user's SQL. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog/build.h"
+
+struct edits {
+	struct build *b;
+	PGconn *c;
+	const char *ref, *schema; /* the table and its schema, quoted */
+	str later;		  /* the statements that run alone, in order */
+	size_t at[CATALOG_ALONE_MAX], len[CATALOG_ALONE_MAX];
+	int nlater;
+};
+
+/* An edit's statement builder, and what the shared builders write for it:
+ * ALTER TABLE ref <what> "<edit's key>"<tail>. */
+struct op {
+	const char *op;
+	void (*fn)(struct edits *, json_t *, const struct op *);
+	const char *key, *what, *tail;
+};
+
+/* ALTER TABLE ref <what> "name", where name is the edit's member KEY. */
+static const char *table_column(struct edits *e, json_t *edit, const char *key, const char *what)
+{
+	const char *name = catalog_need(e->b, edit, key);
+	if (!name)
+		return NULL;
+	str_appendf(&e->b->sql, "ALTER TABLE %s %s", e->ref, what);
+	catalog_ident(e->c, &e->b->sql, name);
+	return name;
+}
+
+/* schema.name of an index (it lives in its table's schema). */
+static void index_name(struct edits *e, str *out, const char *name)
+{
+	str_appendf(out, "%s.", e->schema);
+	catalog_ident(e->c, out, name);
+}
+
+static void cascade(struct edits *e, json_t *edit)
+{
+	if (catalog_flag(edit, "cascade"))
+		str_append_cstr(&e->b->sql, " CASCADE");
+}
+
+/* The forms that take nothing but the part's name: then the tail (DROP DEFAULT, SET NOT NULL...). */
+static void plain(struct edits *e, json_t *edit, const struct op *o)
+{
+	if (table_column(e, edit, o->key, o->what))
+		str_append_cstr(&e->b->sql, o->tail);
+}
+
+/* DROP COLUMN / CONSTRAINT, with CASCADE when asked. */
+static void drop_part(struct edits *e, json_t *edit, const struct op *o)
+{
+	if (table_column(e, edit, o->key, o->what))
+		cascade(e, edit);
+}
+
+/* RENAME COLUMN / CONSTRAINT ... TO "to". */
+static void rename_part(struct edits *e, json_t *edit, const struct op *o)
+{
+	const char *to = catalog_need(e->b, edit, "to");
+	if (to && table_column(e, edit, o->key, o->what)) {
+		str_append_cstr(&e->b->sql, " TO ");
+		catalog_ident(e->c, &e->b->sql, to);
+	}
+}
+
+static void add_column(struct edits *e, json_t *edit, const struct op *o)
+{
+	(void)o;
+	json_t *col = json_object_get(edit, "column");
+	if (!json_is_object(col)) {
+		catalog_why(e->b, "'add_column' needs 'column': {name, type, ...}");
+		return;
+	}
+	str_appendf(&e->b->sql, "ALTER TABLE %s ADD COLUMN ", e->ref);
+	catalog_column_def(e->b, e->c, col);
+}
+
+static void set_type(struct edits *e, json_t *edit, const struct op *o)
+{
+	(void)o;
+	const char *type = catalog_need(e->b, edit, "type");
+	if (type && table_column(e, edit, "column", "ALTER COLUMN ")) {
+		str_appendf(&e->b->sql, " TYPE %s", type);
+		catalog_opt_sql(e->b, edit, "using", " USING %s");
+	}
+}
+
+static void set_default(struct edits *e, json_t *edit, const struct op *o)
+{
+	(void)o;
+	const char *def = catalog_need(e->b, edit, "default");
+	if (def && table_column(e, edit, "column", "ALTER COLUMN "))
+		str_appendf(&e->b->sql, " SET DEFAULT %s", def);
+}
+
+static const char *const IDENTITY[] = {"always", "by default", NULL};
+
+/* add_identity: ADD GENERATED ... AS IDENTITY; set_identity: SET GENERATED ... (keeps the sequence). */
+static void identity(struct edits *e, json_t *edit, const struct op *o)
+{
+	bool add = strcmp(o->op, "add_identity") == 0;
+	const char *how = catalog_choice(e->b, edit, "identity", IDENTITY, NULL);
+	if (!how) {
+		catalog_why(e->b, "'identity' must be always or by default");
+		return;
+	}
+	if (table_column(e, edit, "column", "ALTER COLUMN "))
+		str_appendf(&e->b->sql, " %s GENERATED %s%s", add ? "ADD" : "SET",
+			    strcmp(how, "always") == 0 ? "ALWAYS" : "BY DEFAULT", add ? " AS IDENTITY" : "");
+}
+
+static void add_constraint(struct edits *e, json_t *edit, const struct op *o)
+{
+	(void)o;
+	json_t *con = json_object_get(edit, "constraint");
+	if (!json_is_object(con)) {
+		catalog_why(e->b, "'add_constraint' needs 'constraint': {type, name, ...}");
+		return;
+	}
+	const char *type = catalog_text(con, "type");
+	bool not_valid = catalog_flag(edit, "not_valid");
+	if (not_valid && type && strcmp(type, "check") && strcmp(type, "foreign_key")) {
+		catalog_why(e->b, "'not_valid' applies to check and foreign key constraints only");
+		return;
+	}
+	str_appendf(&e->b->sql, "ALTER TABLE %s ADD ", e->ref);
+	catalog_constraint_def(e->b, e->c, con);
+	if (not_valid)
+		str_append_cstr(&e->b->sql, " NOT VALID");
+}
+
+/* Where an index statement goes: in the transaction, or (CONCURRENTLY) to the statements that run alone. */
+static str *index_target(struct edits *e, json_t *edit, bool *alone)
+{
+	*alone = catalog_flag(edit, "concurrently");
+	if (!*alone)
+		return &e->b->sql;
+	if (e->nlater == CATALOG_ALONE_MAX) {
+		catalog_why(e->b, "at most %d statements CONCURRENTLY in one save", CATALOG_ALONE_MAX);
+		return NULL;
+	}
+	e->at[e->nlater] = e->later.len;
+	return &e->later;
+}
+
+static void alone_done(struct edits *e, bool alone)
+{
+	if (alone) {
+		str_append_char(&e->later, ';');
+		e->len[e->nlater] = e->later.len - e->at[e->nlater];
+		e->nlater++;
+		str_append_char(&e->later, '\n');
+	}
+}
+
+static void create_index(struct edits *e, json_t *edit, const struct op *o)
+{
+	(void)o;
+	json_t *ix = json_object_get(edit, "index");
+	bool alone;
+	str *out = json_is_object(ix) ? index_target(e, edit, &alone) : NULL;
+	if (!json_is_object(ix))
+		catalog_why(e->b, "'create_index' needs 'index': {name, columns, unique, method, where}");
+	if (!out)
+		return;
+	str_appendf(out, "CREATE %sINDEX %s", catalog_flag(ix, "unique") ? "UNIQUE " : "",
+		    alone ? "CONCURRENTLY " : "");
+	if (catalog_text(ix, "name")) {
+		catalog_ident(e->c, out, catalog_text(ix, "name"));
+		str_append_char(out, ' ');
+	}
+	str_appendf(out, "ON %s", e->ref);
+	if (catalog_text(ix, "method")) {
+		str_append_cstr(out, " USING ");
+		catalog_ident(e->c, out, catalog_text(ix, "method"));
+	}
+	str_append_char(out, ' ');
+	/* the column list and the predicate are written into b->sql by the shared helpers */
+	str keep = e->b->sql;
+	e->b->sql = *out;
+	catalog_column_list(e->b, e->c, json_object_get(ix, "columns"), "index.columns");
+	catalog_opt_sql(e->b, ix, "where", " WHERE %s");
+	*out = e->b->sql;
+	e->b->sql = alone ? keep : *out;
+	alone_done(e, alone);
+}
+
+static void drop_index(struct edits *e, json_t *edit, const struct op *o)
+{
+	(void)o;
+	const char *name = catalog_need(e->b, edit, "name");
+	bool alone;
+	str *out = name ? index_target(e, edit, &alone) : NULL;
+	if (!out)
+		return;
+	str_appendf(out, "DROP INDEX %s", alone ? "CONCURRENTLY " : "");
+	index_name(e, out, name);
+	if (catalog_flag(edit, "cascade"))
+		str_append_cstr(out, " CASCADE");
+	alone_done(e, alone);
+}
+
+static void rename_index(struct edits *e, json_t *edit, const struct op *o)
+{
+	(void)o;
+	const char *name = catalog_need(e->b, edit, "name"), *to = catalog_need(e->b, edit, "to");
+	if (!name || !to)
+		return;
+	str_append_cstr(&e->b->sql, "ALTER INDEX ");
+	index_name(e, &e->b->sql, name);
+	str_append_cstr(&e->b->sql, " RENAME TO ");
+	catalog_ident(e->c, &e->b->sql, to);
+}
+
+static const struct op OPS[] = {
+    {"add_column", add_column, NULL, NULL, NULL},
+    {"drop_column", drop_part, "column", "DROP COLUMN ", NULL},
+    {"rename_column", rename_part, "column", "RENAME COLUMN ", NULL},
+    {"set_type", set_type, NULL, NULL, NULL},
+    {"set_default", set_default, NULL, NULL, NULL},
+    {"drop_default", plain, "column", "ALTER COLUMN ", " DROP DEFAULT"},
+    {"set_not_null", plain, "column", "ALTER COLUMN ", " SET NOT NULL"},
+    {"drop_not_null", plain, "column", "ALTER COLUMN ", " DROP NOT NULL"},
+    {"add_identity", identity, NULL, NULL, NULL},
+    {"set_identity", identity, NULL, NULL, NULL},
+    {"drop_identity", plain, "column", "ALTER COLUMN ", " DROP IDENTITY"},
+    {"add_constraint", add_constraint, NULL, NULL, NULL},
+    {"drop_constraint", drop_part, "name", "DROP CONSTRAINT ", NULL},
+    {"rename_constraint", rename_part, "name", "RENAME CONSTRAINT ", NULL},
+    {"validate_constraint", plain, "name", "VALIDATE CONSTRAINT ", ""},
+    {"create_index", create_index, NULL, NULL, NULL},
+    {"drop_index", drop_index, NULL, NULL, NULL},
+    {"rename_index", rename_index, NULL, NULL, NULL},
+};
+
+/* Whether every name the edit gives PostgreSQL to keep fits: PostgreSQL would cut a longer one without an error. */
+static bool new_names_fit(struct edits *e, json_t *edit)
+{
+	static const char *const holders[] = {"column", "constraint", "index"};
+	const char *names[4] = {catalog_text(edit, "to")};
+	for (size_t i = 0; i < 3; i++)
+		names[i + 1] = json_is_object(json_object_get(edit, holders[i]))
+				   ? catalog_text(json_object_get(edit, holders[i]), "name")
+				   : NULL;
+	tusk_err why = {0};
+	for (size_t i = 0; i < 4; i++)
+		if (names[i] && !catalog_name_fits(e->c, names[i], &why)) {
+			catalog_why_err(e->b, &why);
+			return false;
+		}
+	return true;
+}
+
+/* One edit: its statement on a line of its own (in the transaction), or to the later ones. */
+static void edit_one(struct edits *e, json_t *edit, size_t n)
+{
+	const char *op = json_is_object(edit) ? catalog_text(edit, "op") : NULL;
+	for (size_t i = 0; op && i < sizeof(OPS) / sizeof(OPS[0]); i++) {
+		if (strcmp(op, OPS[i].op))
+			continue;
+		size_t before = e->b->sql.len;
+		if (!new_names_fit(e, edit))
+			return;
+		OPS[i].fn(e, edit, &OPS[i]);
+		if (e->b->sql.len != before)
+			str_append_cstr(&e->b->sql, ";\n");
+		return;
+	}
+	catalog_why(e->b,
+		    "edit %zu: 'op' must be one of add_column, drop_column, rename_column, set_type, set_default, "
+		    "drop_default, set_not_null, drop_not_null, add_identity, set_identity, drop_identity, "
+		    "add_constraint, drop_constraint, rename_constraint, validate_constraint, create_index, "
+		    "drop_index or rename_index",
+		    n + 1);
+}
+
+/* The statements that run alone go last, under a comment that says why; their places are kept. */
+static void append_later(struct edits *e)
+{
+	struct build *b = e->b;
+	if (catalog_text(b->spec, "name") || catalog_text(b->spec, "schema")) {
+		catalog_why(b,
+			    "CONCURRENTLY runs after the rest commits: rename or move the table in a save of its own");
+		return;
+	}
+	b->tx_len = b->sql.len;
+	while (b->tx_len && b->sql.buf[b->tx_len - 1] == '\n')
+		b->tx_len--;
+	str_append_cstr(&b->sql, b->sql.len ? "-- after COMMIT, each on its own (CONCURRENTLY cannot run in a "
+					      "transaction block):\n"
+					    : "-- each on its own (CONCURRENTLY cannot run in a transaction block):\n");
+	size_t base = b->sql.len;
+	str_append(&b->sql, e->later.buf, e->later.len);
+	for (int i = 0; i < e->nlater; i++)
+		b->alone[i] = (catalog_alone){base + e->at[i], e->len[i]};
+	b->nalone = e->nlater;
+}
+
+void catalog_alter_table_edits(struct build *b, PGconn *c, const char *ref, const char *schema)
+{
+	json_t *list = json_object_get(b->spec, "edits");
+	if (!list || json_is_null(list))
+		return;
+	if (!json_is_array(list)) {
+		catalog_why(b, "'edits' must be a list of {op, ...}");
+		return;
+	}
+	struct edits e = {.b = b, .c = c, .ref = ref, .schema = schema, .later = STR_INIT};
+	size_t i;
+	json_t *edit;
+	json_array_foreach(list, i, edit)
+	{
+		edit_one(&e, edit, i);
+		if (b->why[0])
+			break;
+	}
+	if (!b->why[0] && e.nlater)
+		append_later(&e);
+	str_free(&e.later);
+}
+
+/* Characters (not bytes) in the first n bytes of UTF-8 text: PostgreSQL counts positions in characters. */
+static int characters(const char *s, size_t n)
+{
+	int chars = 0;
+	for (size_t i = 0; i < n; i++)
+		chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return chars;
+}
+
+void catalog_execute_parts(struct build *b, PGconn *c)
+{
+	if (b->tx_len) {
+		char *tx = xstrndup(b->sql.buf, b->tx_len);
+		b->failed = !catalog_run(c, tx, true, &b->pe);
+		free(tx);
+	}
+	for (int i = 0; i < b->nalone && !b->failed; i++) {
+		char *one = xstrndup(b->sql.buf + b->alone[i].at, b->alone[i].len);
+		b->failed = !catalog_run(c, one, false, &b->pe);
+		free(one);
+		if (b->failed && b->pe.position)
+			b->pe.position += characters(b->sql.buf, b->alone[i].at);
+		/* say so without hiding what PostgreSQL said */
+		char *note = !b->failed || !(b->tx_len || i) ? NULL
+			     : !b->pe.detail[0]		     ? b->pe.detail
+			     : !b->pe.hint[0]		     ? b->pe.hint
+							     : NULL;
+		if (note)
+			snprintf(note, note == b->pe.hint ? sizeof(b->pe.hint) : sizeof(b->pe.detail),
+				 "The statements before this one ran and were committed.");
+	}
+}
