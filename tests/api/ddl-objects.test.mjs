@@ -32,7 +32,7 @@ function apply(db, file) {
 
 function dump(db) {
   const out = execFileSync('pg_dump', ['--schema-only', '-d', db], { env: env(), encoding: 'utf8' });
-  return out.split('\n').filter((l) => !l.startsWith('--') && !/^SET |^SELECT pg_catalog.set_config|^\\(un)?restrict /.test(l)).join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  return out.split('\n').filter((l) => !l.startsWith('--') && !/^SET (?!SESSION AUTHORIZATION)|^SELECT pg_catalog.set_config|^\\(un)?restrict /.test(l)).join('\n').replace(/\n{3,}/g, '\n\n').trim();
 }
 
 before(async () => {
@@ -126,8 +126,16 @@ test('privileges taken away come out as REVOKE; default privileges are tree node
   assert.equal(await ddl(`${db}/default_privileges/functions for ${owner}`),
     `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;\n`);
   assert.equal(await ddl(`${B}/schema_default_privileges/tables for Obj Owner`),
-    'ALTER DEFAULT PRIVILEGES FOR ROLE "Obj Owner" IN SCHEMA "Obj B" GRANT INSERT ON TABLES TO obj_reader WITH GRANT OPTION;\n' +
-    'ALTER DEFAULT PRIVILEGES FOR ROLE "Obj Owner" IN SCHEMA "Obj B" GRANT SELECT ON TABLES TO obj_reader WITH GRANT OPTION;\n');
+    'ALTER DEFAULT PRIVILEGES FOR ROLE "Obj Owner" IN SCHEMA "Obj B" GRANT INSERT, SELECT ON TABLES TO obj_reader WITH GRANT OPTION;\n');
+  assert.equal(await ddl(`${db}/default_privileges/sequences for Obj Owner`),
+    'ALTER DEFAULT PRIVILEGES FOR ROLE "Obj Owner" GRANT SELECT, USAGE ON SEQUENCES TO obj_reader;\n' +
+    'ALTER DEFAULT PRIVILEGES FOR ROLE "Obj Owner" GRANT SELECT, UPDATE ON SEQUENCES TO "o""dd for x" WITH GRANT OPTION;\n');
+  // grouped per grantee; granted by another role than the owner: made as that role
+  const a = await ddl(A);
+  assert.match(a, /GRANT USAGE ON SCHEMA obj_a TO "Obj Owner" WITH GRANT OPTION;\nSET SESSION AUTHORIZATION "Obj Owner";\nGRANT USAGE ON SCHEMA obj_a TO "o""dd for x";\nRESET SESSION AUTHORIZATION;/);
+  assert.match(await ddl(C), /GRANT USAGE, CREATE ON SCHEMA obj_c TO "o""dd for x" WITH GRANT OPTION;/);
+  assert.match(await ddl(`${A}/functions/shout(t text)`), /GRANT EXECUTE ON FUNCTION obj_a\.shout\(t text\) TO "Obj Owner" WITH GRANT OPTION;\nSET SESSION AUTHORIZATION "Obj Owner";\nGRANT EXECUTE ON FUNCTION obj_a\.shout\(t text\) TO obj_reader;\nRESET SESSION AUTHORIZATION;/);
+  assert.match(await ddl(`${A}/types/pt`), /SET SESSION AUTHORIZATION "Obj Owner";\nGRANT USAGE ON TYPE obj_a\.pt TO obj_reader WITH GRANT OPTION;\nRESET SESSION AUTHORIZATION;/);
   const p = await props(`${A}/schema_default_privileges/tables for ${owner}`);
   assert.equal(p.role, owner);
   assert.equal(p.schema, 'obj_a');
