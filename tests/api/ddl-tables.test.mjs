@@ -35,6 +35,7 @@ after(async () => {
 const enc = (name) => name.replace(/%/g, '%25').replace(/\//g, '%2F');
 const A = `/databases/${SRC}/schemas/${enc('tbl A')}`, B = `/databases/${SRC}/schemas/tb2`;
 const W = `/databases/${SRC}/schemas/${enc('Wëird.schema')}`, P = `/databases/${SRC}/schemas/public`;
+const Q = `/databases/${SRC}/schemas/${enc('Ab "Q" .x')}`;
 
 async function ddl(path) {
   const r = await c.get(`api/v1/servers/${id}/objects/ddl?path=${encodeURIComponent(path)}`);
@@ -171,11 +172,12 @@ const dumpable = () => pgDumpMajor() >= Math.floor(serverVersion() / 10000);
 
 test('round trip: the DDL applied with an empty search_path gives the same pg_dump --schema-only', async (ctx) => {
   const paths = [
-    `/databases/${SRC}/schemas/${enc('tbl A')}`, `/databases/${SRC}/schemas/tb2`, `/databases/${SRC}/schemas/${enc('Wëird.schema')}`,
+    `/databases/${SRC}/schemas/${enc('tbl A')}`, `/databases/${SRC}/schemas/tb2`, `/databases/${SRC}/schemas/${enc('Wëird.schema')}`, Q,
+    `${Q}/domains/D om`, `${Q}/types/Ty pe`,
     `${A}/functions/dbl(integer)`, `${P}/functions/pub_one()`, `${A}/types/colour`, `${A}/types/pt`, `${B}/domains/posint`,
     `${A}/trigger_functions/trg()`, `/databases/${SRC}/access_methods/heap Two`,
     // every sequence listed, once: a serial column's too, which its table's DDL then makes the column's
-    ...(await Promise.all([A, B, W, P].map(async (s) => (await names(`${s}/sequences`)).map((n) => `${s}/sequences/${n}`)))).flat(),
+    ...(await Promise.all([A, B, W, P, Q].map(async (s) => (await names(`${s}/sequences`)).map((n) => `${s}/sequences/${n}`)))).flat(),
     `${A}/tables/points`, `${A}/tables/meas`, `${A}/tables/meas/partitions/${enc('meas 2026')}`,
     `${A}/tables/meas/partitions/${enc('meas 2026')}/partitions/${enc('meas 2026 oslo')}`,
     `${A}/tables/meas/partitions/${enc('meas 2026')}/partitions/${enc('meas 2026 rest')}`,
@@ -198,6 +200,7 @@ test('round trip: the DDL applied with an empty search_path gives the same pg_du
     ...(version >= 170000 ? [`${W}/tables/am_pp`, `${W}/tables/am_pp/partitions/am_pp_1`] : []),
     `${B}/tables/fk_ref`, `${B}/tables/fk_p`, ...['fk_p1', 'fk_p2', 'fk_p3', 'fk_p4', 'fk_p4/partitions/fk_p4a'].map((n) => `${B}/tables/fk_p/partitions/${n}`),
     ...(version >= 150000 ? [`${B}/tables/ulog_ident`] : []), `${B}/views/v_hooks`,
+    `${Q}/tables/${enc('T"1')}`, `${Q}/tables/P art`, `${B}/tables/${enc('P art "1"')}`, `${Q}/tables/typed T`, `${W}/tables/${enc('Kid "T"')}`,
   ];
   let script = '';
   for (const p of paths) script += `${await ddl(p)}\n`;
@@ -215,17 +218,17 @@ test('round trip: the DDL applied with an empty search_path gives the same pg_du
   // (but tb2.kid's, which got its parent's column "late" after its own: see the fixture)
   const columns = (db) => psql(`SELECT string_agg(format('%s: %s', a.attrelid::regclass, a.attname), E'\\n' ORDER BY a.attrelid::regclass::text, a.attnum)
     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname IN ('tbl A', 'tb2', 'Wëird.schema', 'public') AND a.attnum > 0
+    WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname IN ('tbl A', 'tb2', 'Wëird.schema', 'public', 'Ab "Q" .x') AND a.attnum > 0
       AND NOT a.attisdropped AND c.oid <> 'tb2.kid'::regclass`, { db });
   assert.equal(columns(DST), columns(SRC));
   // nor the names of a partition's foreign keys, nor a table's access method (it SETs
   // default_table_access_method, which the comparison leaves out with the other SETs)
   const catalog = (db) => psql(`SELECT string_agg(x, E'\\n' ORDER BY x) FROM (SELECT format('%s: %s %s', k.conrelid::regclass, k.conname,
       pg_get_constraintdef(k.oid)) AS x FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace
-      WHERE n.nspname IN ('tbl A', 'tb2', 'Wëird.schema', 'public') AND k.conrelid <> 0
+      WHERE n.nspname IN ('tbl A', 'tb2', 'Wëird.schema', 'public', 'Ab "Q" .x') AND k.conrelid <> 0
     UNION ALL SELECT format('%s: %s %s', c.oid::regclass, c.relpersistence, am.amname) FROM pg_class c
       JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_am am ON am.oid = c.relam
-      WHERE n.nspname IN ('tbl A', 'tb2', 'Wëird.schema', 'public') AND c.relkind IN ('r', 'p', 'm', 'S')) y`, { db });
+      WHERE n.nspname IN ('tbl A', 'tb2', 'Wëird.schema', 'public', 'Ab "Q" .x') AND c.relkind IN ('r', 'p', 'm', 'S')) y`, { db });
   assert.equal(catalog(DST), catalog(SRC));
   const want = dump(SRC), got = dump(DST);
   if (want !== got) {
