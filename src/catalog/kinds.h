@@ -333,19 +333,25 @@ int catalog_level_params(enum catalog_level level);
  * SQL (over o and $n), FROM a catalog row o ("pg_catalog.pg_proc o WHERE ..."), CATALOG its
  * catalog. A NULL acl is the default: nothing to write. */
 #define GRANTS(word, type, what, from, aclcol, ownercol, catalog)                                                      \
-	"SELECT " ACL_STATEMENT("g.what", "g.owner") " FROM (SELECT o.oid, o." aclcol " AS acl, o." ownercol           \
-	" AS owner, " word " || ' ' || " what " AS what, COALESCE((SELECT i.initprivs FROM pg_catalog.pg_init_privs "  \
-	"i WHERE i.objoid = o.oid AND i.classoid = 'pg_catalog." catalog "'::pg_catalog.regclass AND i.objsubid = "    \
-	"0), pg_catalog.acldefault((" type ")::\"char\", o." ownercol ")) AS start FROM " from                         \
-	") g CROSS JOIN LATERAL (" ACL_DIFF("g.start", "g.acl", "''") ") x WHERE g.acl IS NOT NULL ORDER BY g.what, "  \
-	"x.revoke DESC, x.n, x.go"
+	"SELECT " ACL_STATEMENT(                                                                                       \
+	    "g.what", "g.owner") " FROM (SELECT o.oid, o." aclcol " AS acl, o." ownercol " AS owner, " word            \
+				 " || ' ' || " what                                                                    \
+				 " AS what, COALESCE((SELECT i.initprivs FROM pg_catalog.pg_init_privs "               \
+				 "i WHERE i.objoid = o.oid AND i.classoid = 'pg_catalog." catalog                      \
+				 "'::pg_catalog.regclass AND i.objsubid = "                                            \
+				 "0), pg_catalog.acldefault((" type ")::\"char\", o." ownercol                         \
+				 ")) AS start FROM " from ") g CROSS JOIN LATERAL (" ACL_DIFF(                         \
+				     "g.start", "g.acl", "''") ") x WHERE g.acl IS NOT NULL ORDER BY g.what, "         \
+							       "x.revoke DESC, x.n, x.go"
 
 /* One statement of ACL_DIFF's row x on object WHAT (SQL text: "TABLE s.t") whose owner is OWNER. */
-#define ACL_STATEMENT(what, owner)                                                                                     \
+#define ACL_STATEMENT(what, owner)                                                                                       \
 	"CASE WHEN x.revoke THEN format('REVOKE %s%s ON %s FROM %s;', CASE WHEN x.option_only THEN 'GRANT OPTION FOR ' " \
-	"ELSE '' END, x.privs, " what ", x.who) ELSE format('%sGRANT %s ON %s TO %s%s;%s', CASE WHEN x.grantor <> "   \
-	owner " THEN format(E'SET SESSION AUTHORIZATION %I;\\n', pg_catalog.pg_get_userbyid(x.grantor)) ELSE '' END, " \
-	"x.privs, " what ", x.who, CASE WHEN x.go THEN ' WITH GRANT OPTION' ELSE '' END, CASE WHEN x.grantor <> " owner \
+	"ELSE '' END, x.privs, " what                                                                                    \
+	", x.who) ELSE format('%sGRANT %s ON %s TO %s%s;%s', CASE WHEN x.grantor <> " owner                              \
+	" THEN format(E'SET SESSION AUTHORIZATION %I;\\n', pg_catalog.pg_get_userbyid(x.grantor)) ELSE '' END, "         \
+	"x.privs, " what                                                                                                 \
+	", x.who, CASE WHEN x.go THEN ' WITH GRANT OPTION' ELSE '' END, CASE WHEN x.grantor <> " owner                   \
 	" THEN E'\\nRESET SESSION AUTHORIZATION;' ELSE '' END) END"
 
 /* (n, revoke, option_only, grantor, who, privs, go): what turns acl START into acl HAVE, a row
@@ -354,16 +360,17 @@ int catalog_level_params(enum catalog_level level);
  * grantor and grantee. who is the grantee as SQL (PUBLIC or a quoted role), privs the
  * privileges in ACL order, each followed by SUFFIX (SQL text: a column, or ''); n orders
  * them as the ACLs do (newer grants last). */
-#define ACL_DIFF(start, have, suffix)                                                                                     \
-	"SELECT min(e.k) AS n, e.revoke, e.option_only, e.grantor, CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE "           \
-	"pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(e.grantee)) END AS who, string_agg(e.p || " suffix             \
-	", ', ' ORDER BY e.k) AS privs, e.go FROM (SELECT true AS revoke, h.grantee IS NOT NULL AS option_only, "        \
-	"s.grantor, s.grantee, s.p, false AS go, s.k FROM pg_catalog.aclexplode(" start ") WITH ORDINALITY s (grantor, " \
-	"grantee, p, go, k) LEFT JOIN pg_catalog.aclexplode(" have ") h ON h.grantor = s.grantor AND h.grantee = "       \
-	"s.grantee AND h.privilege_type = s.p WHERE h.grantee IS NULL OR (s.go AND NOT h.is_grantable) UNION ALL "       \
-	"SELECT false, false, h.grantor, h.grantee, h.p, h.go, h.k FROM pg_catalog.aclexplode(" have ") WITH "           \
-	"ORDINALITY h (grantor, grantee, p, go, k) LEFT JOIN pg_catalog.aclexplode(" start ") s ON s.grantor = "         \
-	"h.grantor AND s.grantee = h.grantee AND s.privilege_type = h.p WHERE s.grantee IS NULL OR (h.go AND NOT "       \
+#define ACL_DIFF(start, have, suffix)                                                                                  \
+	"SELECT min(e.k) AS n, e.revoke, e.option_only, e.grantor, CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE "        \
+	"pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(e.grantee)) END AS who, string_agg(e.p || " suffix          \
+	", ', ' ORDER BY e.k) AS privs, e.go FROM (SELECT true AS revoke, h.grantee IS NOT NULL AS option_only, "      \
+	"s.grantor, s.grantee, s.p, false AS go, s.k FROM pg_catalog.aclexplode(" start                                \
+	") WITH ORDINALITY s (grantor, "                                                                               \
+	"grantee, p, go, k) LEFT JOIN pg_catalog.aclexplode(" have ") h ON h.grantor = s.grantor AND h.grantee = "     \
+	"s.grantee AND h.privilege_type = s.p WHERE h.grantee IS NULL OR (s.go AND NOT h.is_grantable) UNION ALL "     \
+	"SELECT false, false, h.grantor, h.grantee, h.p, h.go, h.k FROM pg_catalog.aclexplode(" have ") WITH "         \
+	"ORDINALITY h (grantor, grantee, p, go, k) LEFT JOIN pg_catalog.aclexplode(" start ") s ON s.grantor = "       \
+	"h.grantor AND s.grantee = h.grantee AND s.privilege_type = h.p WHERE s.grantee IS NULL OR (h.go AND NOT "     \
 	"s.is_grantable)) e GROUP BY e.revoke, e.option_only, e.grantor, e.grantee, e.go"
 
 /* the extension an object belongs to, for objects an extension creates */

@@ -92,15 +92,15 @@ static const char table_search[] =
 	".reloptions) o), ', '), '')"
 
 /* The sequence options of an identity column a of table c (its sequence, found through pg_depend). */
-#define IDENTITY_OPTIONS                                                                                                \
-	"(SELECT format(' (SEQUENCE NAME %I.%I%s START WITH %s INCREMENT BY %s MINVALUE %s MAXVALUE %s CACHE "    \
-	"%s%s)', sn.nspname, s.relname, CASE WHEN s.relpersistence = c.relpersistence OR "                              \
-	"pg_catalog.current_setting('server_version_num')::int < 150000 THEN '' WHEN s.relpersistence = 'u' THEN "      \
+#define IDENTITY_OPTIONS                                                                                                         \
+	"(SELECT format(' (SEQUENCE NAME %I.%I%s START WITH %s INCREMENT BY %s MINVALUE %s MAXVALUE %s CACHE "                   \
+	"%s%s)', sn.nspname, s.relname, CASE WHEN s.relpersistence = c.relpersistence OR "                                       \
+	"pg_catalog.current_setting('server_version_num')::int < 150000 THEN '' WHEN s.relpersistence = 'u' THEN "               \
 	"' UNLOGGED' ELSE ' LOGGED' END, q.seqstart, q.seqincrement, q.seqmin, q.seqmax, q.seqcache, CASE WHEN q.seqcycle THEN " \
-	"' CYCLE' ELSE '' END) FROM pg_catalog.pg_depend dd JOIN pg_catalog.pg_class s ON s.oid = dd.objid JOIN "       \
-	"pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace JOIN pg_catalog.pg_sequence q ON q.seqrelid = s.oid "    \
-	"WHERE dd.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dd.refclassid = "                            \
-	"'pg_catalog.pg_class'::pg_catalog.regclass AND dd.refobjid = c.oid AND dd.refobjsubid = a.attnum AND "         \
+	"' CYCLE' ELSE '' END) FROM pg_catalog.pg_depend dd JOIN pg_catalog.pg_class s ON s.oid = dd.objid JOIN "                \
+	"pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace JOIN pg_catalog.pg_sequence q ON q.seqrelid = s.oid "             \
+	"WHERE dd.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dd.refclassid = "                                     \
+	"'pg_catalog.pg_class'::pg_catalog.regclass AND dd.refobjid = c.oid AND dd.refobjsubid = a.attnum AND "                  \
 	"dd.deptype = 'i')"
 
 /* NOT NULL of column a, with its constraint's name where PostgreSQL 18 keeps one that is not
@@ -170,29 +170,36 @@ static const char table_search[] =
 		 "c.oid = " REL(kinds) " ORDER BY a.attnum, x.n"
 
 /* Privileges on single columns (GRANT SELECT (col) ...) of a relation of KINDS, per column. */
-#define COLUMN_GRANTS(kinds)                                                                                           \
-	"SELECT " ACL_STATEMENT("g.what", "g.owner") " FROM (SELECT a.attnum, a.attname, a.attacl, c.relowner AS "     \
-	"owner, format('TABLE %I.%I', $1, $2) AS what FROM pg_catalog.pg_class c JOIN pg_catalog.pg_attribute a ON "   \
-	"a.attrelid = c.oid WHERE c.oid = " REL(kinds) " AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT " \
-	"NULL) g CROSS JOIN LATERAL (" ACL_DIFF("NULL::pg_catalog.aclitem[]", "g.attacl",                              \
-						"format(' (%I)', g.attname)") ") x ORDER BY g.attnum, x.n, x.go"
+#define COLUMN_GRANTS(kinds)                                                                                                        \
+	"SELECT " ACL_STATEMENT(                                                                                                    \
+	    "g.what",                                                                                                               \
+	    "g.owner") " FROM (SELECT a.attnum, a.attname, a.attacl, c.relowner AS "                                                \
+		       "owner, format('TABLE %I.%I', $1, $2) AS what FROM pg_catalog.pg_class c JOIN pg_catalog.pg_attribute a ON " \
+		       "a.attrelid = c.oid WHERE c.oid = " REL(                                                                     \
+			   kinds) " AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT "                                   \
+				  "NULL) g CROSS JOIN LATERAL (" ACL_DIFF(                                                          \
+				      "NULL::pg_catalog.aclitem[]", "g.attacl",                                                     \
+				      "format(' (%I)', g.attname)") ") x ORDER BY g.attnum, x.n, x.go"
 
 /* Comments on the triggers (a parent's copies too, internal before PostgreSQL 15), policies and
  * rules of a relation of KINDS. */
-#define PART_COMMENTS(kinds)                                                                                           \
-	"SELECT format('COMMENT ON %s %I ON %I.%I IS %L;', x.what, x.name, $1, $2, x.d) FROM (SELECT 'TRIGGER' AS "    \
-	"what, t.tgname AS name, pg_catalog.obj_description(t.oid, 'pg_trigger') AS d FROM pg_catalog.pg_trigger t "   \
-	"WHERE t.tgrelid = " REL(kinds) " AND (NOT t.tgisinternal OR t.tgparentid <> 0) UNION ALL SELECT 'POLICY', "   \
-	"p.polname, pg_catalog.obj_description(p.oid, 'pg_policy') FROM pg_catalog.pg_policy p WHERE p.polrelid = "    \
-	REL(kinds) " UNION ALL SELECT 'RULE', r.rulename, pg_catalog.obj_description(r.oid, 'pg_rewrite') FROM "       \
-	"pg_catalog.pg_rewrite r WHERE r.ev_class = " REL(kinds) " AND r.rulename <> '_RETURN') x WHERE x.d IS NOT "   \
-	"NULL ORDER BY x.what, x.name"
+#define PART_COMMENTS(kinds)                                                                                                        \
+	"SELECT format('COMMENT ON %s %I ON %I.%I IS %L;', x.what, x.name, $1, $2, x.d) FROM (SELECT 'TRIGGER' AS "                 \
+	"what, t.tgname AS name, pg_catalog.obj_description(t.oid, 'pg_trigger') AS d FROM pg_catalog.pg_trigger t "                \
+	"WHERE t.tgrelid = " REL(                                                                                                   \
+	    kinds) " AND (NOT t.tgisinternal OR t.tgparentid <> 0) UNION ALL SELECT 'POLICY', "                                     \
+		   "p.polname, pg_catalog.obj_description(p.oid, 'pg_policy') FROM pg_catalog.pg_policy p WHERE p.polrelid = " REL( \
+		       kinds) " UNION ALL SELECT 'RULE', r.rulename, pg_catalog.obj_description(r.oid, 'pg_rewrite') FROM "         \
+			      "pg_catalog.pg_rewrite r WHERE r.ev_class = " REL(                                                    \
+				  kinds) " AND r.rulename <> '_RETURN') x WHERE x.d IS NOT "                                        \
+					 "NULL ORDER BY x.what, x.name"
 
 /* A table's or materialized view's access method (relation c), when it is not heap; a partitioned
  * table's whenever it has one (PostgreSQL 17 on). pg_dump sets default_table_access_method
  * instead: the outcome is the same. */
 #define TABLE_AM(c)                                                                                                    \
-	"(SELECT format('%I', am.amname) FROM pg_catalog.pg_am am WHERE am.oid = " c ".relam AND (am.amname <> 'heap' " \
+	"(SELECT format('%I', am.amname) FROM pg_catalog.pg_am am WHERE am.oid = " c                                   \
+	".relam AND (am.amname <> 'heap' "                                                                             \
 	"OR " c ".relkind = 'p'))"
 
 /* A foreign key a partition got from its parent's (the parent's copied when it was attached, or its
@@ -204,9 +211,10 @@ static const char table_search[] =
 
 /* The sequences of a table's identity columns (o), their table $1.$2. */
 #define IDENTITY_SEQ_FROM                                                                                              \
-	"pg_catalog.pg_class o, pg_catalog.obj_description(o.oid, 'pg_class') d WHERE o.relkind = 'S' AND o.oid IN "  \
+	"pg_catalog.pg_class o, pg_catalog.obj_description(o.oid, 'pg_class') d WHERE o.relkind = 'S' AND o.oid IN "   \
 	"(SELECT dd.objid FROM pg_catalog.pg_depend dd WHERE dd.classid = 'pg_catalog.pg_class'::pg_catalog.regclass " \
-	"AND dd.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dd.deptype = 'i' AND dd.refobjid = " TBL ")"
+	"AND dd.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dd.deptype = 'i' AND dd.refobjid = " TBL   \
+	")"
 
 /* The index a relation of KINDS is clustered on, and statistics targets of index columns. */
 #define CLUSTER_ON(word, kinds)                                                                                                  \
@@ -244,13 +252,15 @@ static const char *const table_sql[] = {
 	     "')' FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class p ON p.oid = i.inhparent JOIN "
 	     "pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace WHERE i.inhrelid = c.oid) ELSE '' END || CASE WHEN "
 	     "c.relkind = 'p' THEN E'\\nPARTITION BY ' || pg_catalog.pg_get_partkeydef(c.oid) ELSE '' END || "
-	     "COALESCE(E'\\nUSING ' || " TABLE_AM("c") ", '') || "
-	     "COALESCE(E'\\nWITH (' || " WITH_OPTIONS(
-		 "c",
-		 "tc") " || ')', '') || COALESCE(E'\\nTABLESPACE ' || (SELECT "
-		       "format('%I', spcname) FROM pg_catalog.pg_tablespace WHERE oid = c.reltablespace), '') || ';' FROM "
-		       "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_catalog.pg_class "
-		       "tc ON tc.oid = c.reltoastrelid, LATERAL (SELECT " INH_FORM("c") " AS inh) f WHERE c.oid = " TBL,
+	     "COALESCE(E'\\nUSING ' || " TABLE_AM(
+		 "c") ", '') || "
+		      "COALESCE(E'\\nWITH (' || " WITH_OPTIONS(
+			  "c",
+			  "tc") " || ')', '') || COALESCE(E'\\nTABLESPACE ' || (SELECT "
+				"format('%I', spcname) FROM pg_catalog.pg_tablespace WHERE oid = c.reltablespace), '') || ';' FROM "
+				"pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_catalog.pg_class "
+				"tc ON tc.oid = c.reltoastrelid, LATERAL (SELECT " INH_FORM(
+				    "c") " AS inh) f WHERE c.oid = " TBL,
     COLUMN_SETTINGS("TABLE", " ONLY", "'r', 'p'"),
     "SELECT format('ALTER SEQUENCE %I.%I OWNED BY %I.%I.%I;', sn.nspname, s.relname, $1, $2, a.attname)" OWNED_SEQ
     " ORDER BY 1",
@@ -414,8 +424,7 @@ static const char materialized_view_search[] =
     "n.oid = c.relnamespace WHERE c.relkind = 'm' AND c.relname ILIKE $1";
 
 static const char *const matview_sql[] = {
-    "SELECT format(E'CREATE MATERIALIZED VIEW %I.%I%s%s%s AS\\n', $1, $2, COALESCE(' USING ' || " TABLE_AM(
-	"c") ", ''), COALESCE(' WITH (' || " WITH_OPTIONS(
+    "SELECT format(E'CREATE MATERIALIZED VIEW %I.%I%s%s%s AS\\n', $1, $2, COALESCE(' USING ' || " TABLE_AM("c") ", ''), COALESCE(' WITH (' || " WITH_OPTIONS(
 	"c",
 	"tc") " || ')', ''), COALESCE(' TABLESPACE ' || (SELECT format('%I', spcname) FROM pg_catalog.pg_tablespace WHERE oid "
 	      "= c.reltablespace), '')) || rtrim(pg_catalog.pg_get_viewdef(c.oid, true), ';') || E'\\nWITH ' || CASE WHEN "
@@ -511,8 +520,8 @@ static const char *const sequence_sql[] = {
     "SELECT format('-- owned by %I.%I.%I: the table''s DDL makes it so (ALTER SEQUENCE ... OWNED BY)', tn.nspname, "
     "t.relname, a.attname) FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class t ON t.oid = d.refobjid JOIN "
     "pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND "
-    "a.attnum = d.refobjsubid WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = " REL("'S'")
-    " AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype = 'a'",
+    "a.attnum = d.refobjsubid WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = " REL(
+	"'S'") " AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype = 'a'",
     NULL,
 };
 
