@@ -235,6 +235,12 @@ static const char table_search[] =
 	"pn.oid = p.relnamespace WHERE c.oid = " REL(kinds) " AND c.relispartition"
 
 static const char *const table_sql[] = {
+    /* the sequences of its serial columns, objects of their own too: made here unless their own DDL made
+     * them first (IF NOT EXISTS), so that the table's DDL stands alone and the schema's applies each once */
+    "SELECT format('CREATE %sSEQUENCE IF NOT EXISTS %I.%I AS %s START WITH %s INCREMENT BY %s MINVALUE %s "
+    "MAXVALUE %s CACHE %s%s;', CASE s.relpersistence WHEN 'u' THEN 'UNLOGGED ' ELSE '' END, sn.nspname, s.relname, "
+    "pg_catalog.format_type(q.seqtypid, NULL), q.seqstart, q.seqincrement, q.seqmin, q.seqmax, q.seqcache, "
+    "CASE WHEN q.seqcycle THEN ' CYCLE' ELSE '' END)" OWNED_SEQ " ORDER BY 1",
     /* the table: its columns and CHECKs (other constraints follow, so that two alike all stay) */
     "SELECT 'CREATE ' || CASE c.relpersistence WHEN 'u' THEN 'UNLOGGED ' ELSE '' END || 'TABLE ' || "
     "format('%I.%I', n.nspname, c.relname) || CASE WHEN c.reloftype <> 0 THEN ' OF ' || "
@@ -517,7 +523,8 @@ static const char *const sequence_sql[] = {
     REL_COMMENT("SEQUENCE"),
     REL_GRANTS("SEQUENCE"),
     /* a serial column's: its table's DDL, which comes after, makes it the column's (as pg_dump) */
-    "SELECT format('-- owned by %I.%I.%I: the table''s DDL makes it so (ALTER SEQUENCE ... OWNED BY)', tn.nspname, "
+    "SELECT format('-- owned by %I.%I.%I: the table''s DDL makes it so (ALTER SEQUENCE ... OWNED BY) and makes "
+    "the sequence itself if this has not', tn.nspname, "
     "t.relname, a.attname) FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class t ON t.oid = d.refobjid JOIN "
     "pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND "
     "a.attnum = d.refobjsubid WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = " REL(
