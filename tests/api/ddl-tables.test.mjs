@@ -91,6 +91,23 @@ test('identity columns keep their sequence options and their sequences are not l
   assert.ok(seqs.includes('free Seq'), seqs.join());
   assert.ok(seqs.includes('ulog_id_seq'), seqs.join());
   for (const s of ['ident Seq', 'ident_b_seq', 'ident_c_seq']) assert.ok(!seqs.includes(s), `${s} listed: ${seqs.join()}`);
+  // a serial column's sequence: an object of its own, which the table's DDL makes only if it is not there
+  const ulog = await ddl(`${B}/tables/ulog`);
+  assert.match(ulog, new RegExp(`^CREATE ${version >= 150000 ? 'UNLOGGED ' : ''}SEQUENCE IF NOT EXISTS tb2\\.ulog_id_seq AS integer START WITH 1 `));
+  assert.match(ulog, /id integer DEFAULT nextval\('tb2\.ulog_id_seq'::regclass\) NOT NULL/);
+  assert.match(ulog, /ALTER SEQUENCE tb2\.ulog_id_seq OWNED BY tb2\.ulog\.id;/);
+  const seq = await ddl(`${B}/sequences/ulog_id_seq`);
+  assert.match(seq, /^CREATE (UNLOGGED )?SEQUENCE tb2\.ulog_id_seq AS integer /);
+  assert.match(seq, /-- owned by tb2\.ulog\.id: the table's DDL makes it so/);
+  psql('DROP DATABASE IF EXISTS ddl_tables_alone');
+  psql('CREATE DATABASE ddl_tables_alone');
+  try {
+    psql(`CREATE SCHEMA tb2;\n${ulog}`, { db: 'ddl_tables_alone' }); // the table's DDL alone
+    psql(`DROP TABLE tb2.ulog;\n${seq}\n${ulog}`, { db: 'ddl_tables_alone' }); // the sequence's, then the table's
+    assert.equal(psql("SELECT pg_get_serial_sequence('tb2.ulog', 'id')", { db: 'ddl_tables_alone' }), 'tb2.ulog_id_seq');
+  } finally {
+    psql('DROP DATABASE ddl_tables_alone');
+  }
   const twin = await ddl(`${B}/tables/twin`);
   assert.match(twin, /ADD CONSTRAINT twin_1 UNIQUE \(a\);\n.*ADD CONSTRAINT twin_2 UNIQUE \(a\);/);
   assert.match(await ddl(`${B}/tables/nv`), /ADD CONSTRAINT nv_a CHECK \(\(a > 0\)\) NOT VALID;/);
@@ -173,7 +190,7 @@ const dumpable = () => pgDumpMajor() >= Math.floor(serverVersion() / 10000);
 test('round trip: the DDL applied with an empty search_path gives the same pg_dump --schema-only', async (ctx) => {
   const paths = [
     `/databases/${SRC}/schemas/${enc('tbl A')}`, `/databases/${SRC}/schemas/tb2`, `/databases/${SRC}/schemas/${enc('Wëird.schema')}`, Q,
-    `${Q}/domains/D om`, `${Q}/types/Ty pe`,
+    `${Q}/domains/D om`, `${Q}/types/Ty pe`, `${Q}/trigger_functions/trg "f"()`,
     `${A}/functions/dbl(integer)`, `${P}/functions/pub_one()`, `${A}/types/colour`, `${A}/types/pt`, `${B}/domains/posint`,
     `${A}/trigger_functions/trg()`, `/databases/${SRC}/access_methods/heap Two`,
     // every sequence listed, once: a serial column's too, which its table's DDL then makes the column's
