@@ -320,36 +320,58 @@ int catalog_level_params(enum catalog_level level);
 
 #define QNAME "format('%I.%I', $1, $2)"
 
-/* The GRANTs and REVOKEs, as pg_dump writes them, that turn the privileges an
- * object starts with into the ones it has: it starts with pg_init_privs'
- * (an object initdb or an extension made: schema public) or else
- * acldefault's for its owner (EXECUTE to PUBLIC on a function, USAGE on a
- * type...), so privileges revoked from PUBLIC or from the owner, or from
- * pg_database_owner, come out as REVOKE. WORD is an SQL expression giving
- * the object's keyword ('SCHEMA'), TYPE one giving acldefault's letter,
- * WHAT names the object in SQL (over o and $n), FROM a
- * catalog row o ("pg_catalog.pg_proc o WHERE ..."), CATALOG its catalog. A
- * NULL acl is the default: nothing to write. */
+/* The GRANTs and REVOKEs that turn the privileges an object starts with into the ones it has:
+ * it starts with pg_init_privs' (an object initdb or an extension made: schema public) or else
+ * acldefault's for its owner (EXECUTE to PUBLIC on a function, USAGE on a type...), so
+ * privileges revoked from PUBLIC or from the owner, or from pg_database_owner, come out as
+ * REVOKE, and a grant option taken back from a grantee that keeps the privilege as REVOKE
+ * GRANT OPTION FOR. Privileges are grouped as pg_dump groups them, one statement per grantee
+ * and grantor (with grant option or without); a grant made by another role than the owner is
+ * made as that role (SET SESSION AUTHORIZATION ... RESET, as pg_dump writes it on every
+ * version: GRANTED BY takes only the current user). WORD is an SQL expression giving the
+ * object's keyword ('SCHEMA'), TYPE one giving acldefault's letter, WHAT names the object in
+ * SQL (over o and $n), FROM a catalog row o ("pg_catalog.pg_proc o WHERE ..."), CATALOG its
+ * catalog. A NULL acl is the default: nothing to write. */
 #define GRANTS(word, type, what, from, aclcol, ownercol, catalog)                                                      \
-	"SELECT CASE WHEN d.add THEN format('GRANT %s ON %s TO %s%s;', d.privilege_type, g.what, d.who, "              \
-	"CASE WHEN d.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END) ELSE format('REVOKE %s ON %s FROM %s;', "     \
-	"d.privilege_type, g.what, d.who) END FROM (SELECT o.oid, o." aclcol " AS acl, " word " || ' ' || " what       \
-	" AS what, COALESCE((SELECT i.initprivs FROM pg_catalog.pg_init_privs i WHERE i.objoid = o.oid AND "           \
-	"i.classoid = 'pg_catalog." catalog "'::pg_catalog.regclass AND i.objsubid = 0), pg_catalog.acldefault((" type \
-	")::\"char\", o." ownercol ")) AS start FROM " from ") g CROSS JOIN LATERAL (" ACL_CHANGES(                    \
-	    "g.start", "g.acl") ") d WHERE g.acl IS NOT NULL ORDER BY d.add, d.grantee, d.privilege_type"
+	"SELECT " ACL_STATEMENT(                                                                                       \
+	    "g.what", "g.owner") " FROM (SELECT o.oid, o." aclcol " AS acl, o." ownercol " AS owner, " word            \
+				 " || ' ' || " what                                                                    \
+				 " AS what, COALESCE((SELECT i.initprivs FROM pg_catalog.pg_init_privs "               \
+				 "i WHERE i.objoid = o.oid AND i.classoid = 'pg_catalog." catalog                      \
+				 "'::pg_catalog.regclass AND i.objsubid = "                                            \
+				 "0), pg_catalog.acldefault((" type ")::\"char\", o." ownercol                         \
+				 ")) AS start FROM " from ") g CROSS JOIN LATERAL (" ACL_DIFF(                         \
+				     "g.start", "g.acl", "''") ") x WHERE g.acl IS NOT NULL ORDER BY g.what, "         \
+							       "x.revoke DESC, x.n, x.go"
 
-/* (add, grantee, who, privilege_type, is_grantable): the privileges of acl
- * START missing from acl HAVE (add false), then those HAVE has beyond it
- * (add true); who is the grantee as SQL (PUBLIC or a quoted role). */
-#define ACL_CHANGES(start, have)                                                                                          \
-	"SELECT x.add, x.grantee, CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE "                                            \
-	"pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(x.grantee)) END AS who, x.privilege_type, x.is_grantable "     \
-	"FROM (SELECT false AS add, s.grantee, s.privilege_type, false AS is_grantable FROM pg_catalog.aclexplode(" start \
-	") s WHERE NOT EXISTS (SELECT FROM pg_catalog.aclexplode(" have ") h WHERE h.grantee = s.grantee AND "            \
-	"h.privilege_type = s.privilege_type) UNION ALL SELECT true, h.grantee, h.privilege_type, h.is_grantable FROM "   \
-	"pg_catalog.aclexplode(" have ") h WHERE NOT EXISTS (SELECT FROM pg_catalog.aclexplode(" start ") s WHERE "       \
-	"s.grantee = h.grantee AND s.privilege_type = h.privilege_type AND s.is_grantable = h.is_grantable)) x"
+/* One statement of ACL_DIFF's row x on object WHAT (SQL text: "TABLE s.t") whose owner is OWNER. */
+#define ACL_STATEMENT(what, owner)                                                                                       \
+	"CASE WHEN x.revoke THEN format('REVOKE %s%s ON %s FROM %s;', CASE WHEN x.option_only THEN 'GRANT OPTION FOR ' " \
+	"ELSE '' END, x.privs, " what                                                                                    \
+	", x.who) ELSE format('%sGRANT %s ON %s TO %s%s;%s', CASE WHEN x.grantor <> " owner                              \
+	" THEN format(E'SET SESSION AUTHORIZATION %I;\\n', pg_catalog.pg_get_userbyid(x.grantor)) ELSE '' END, "         \
+	"x.privs, " what                                                                                                 \
+	", x.who, CASE WHEN x.go THEN ' WITH GRANT OPTION' ELSE '' END, CASE WHEN x.grantor <> " owner                   \
+	" THEN E'\\nRESET SESSION AUTHORIZATION;' ELSE '' END) END"
+
+/* (n, revoke, option_only, grantor, who, privs, go): what turns acl START into acl HAVE, a row
+ * per statement. First the privileges of START that HAVE lacks (revoke), or whose grant option
+ * it lacks (option_only), then those HAVE has beyond START, with their grant option (go); per
+ * grantor and grantee. who is the grantee as SQL (PUBLIC or a quoted role), privs the
+ * privileges in ACL order, each followed by SUFFIX (SQL text: a column, or ''); n orders
+ * them as the ACLs do (newer grants last). */
+#define ACL_DIFF(start, have, suffix)                                                                                  \
+	"SELECT min(e.k) AS n, e.revoke, e.option_only, e.grantor, CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE "        \
+	"pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(e.grantee)) END AS who, string_agg(e.p || " suffix          \
+	", ', ' ORDER BY e.k) AS privs, e.go FROM (SELECT true AS revoke, h.grantee IS NOT NULL AS option_only, "      \
+	"s.grantor, s.grantee, s.p, false AS go, s.k FROM pg_catalog.aclexplode(" start                                \
+	") WITH ORDINALITY s (grantor, "                                                                               \
+	"grantee, p, go, k) LEFT JOIN pg_catalog.aclexplode(" have ") h ON h.grantor = s.grantor AND h.grantee = "     \
+	"s.grantee AND h.privilege_type = s.p WHERE h.grantee IS NULL OR (s.go AND NOT h.is_grantable) UNION ALL "     \
+	"SELECT false, false, h.grantor, h.grantee, h.p, h.go, h.k FROM pg_catalog.aclexplode(" have ") WITH "         \
+	"ORDINALITY h (grantor, grantee, p, go, k) LEFT JOIN pg_catalog.aclexplode(" start ") s ON s.grantor = "       \
+	"h.grantor AND s.grantee = h.grantee AND s.privilege_type = h.p WHERE s.grantee IS NULL OR (h.go AND NOT "     \
+	"s.is_grantable)) e GROUP BY e.revoke, e.option_only, e.grantor, e.grantee, e.go"
 
 /* the extension an object belongs to, for objects an extension creates */
 #define EXT_OF(catalog)                                                                                                \

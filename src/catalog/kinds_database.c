@@ -412,18 +412,17 @@ static const char *const transform_sql[] = {
 
 #define DEFACL_IN_SCHEMA " JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace WHERE n.nspname = $1"
 
-#define DEFACL_SQL(where, name)                                                                                                    \
-	"SELECT CASE WHEN x.add THEN format('ALTER DEFAULT PRIVILEGES FOR ROLE %I%s GRANT %s ON %s TO %s%s;', "                    \
-	"pg_catalog.pg_get_userbyid(d.defaclrole), s.clause, x.privilege_type, upper(" DEFACL_WORD "), x.who, CASE "               \
-	"WHEN x.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END) ELSE format('ALTER DEFAULT PRIVILEGES FOR ROLE "               \
-	"%I%s REVOKE %s ON %s FROM %s;', pg_catalog.pg_get_userbyid(d.defaclrole), s.clause, x.privilege_type, upper(" DEFACL_WORD \
-	"), x.who) END FROM pg_catalog.pg_default_acl d CROSS JOIN LATERAL (SELECT CASE WHEN "                                     \
-	"d.defaclnamespace = 0 THEN '' ELSE format(' IN SCHEMA %I', (SELECT nspname FROM pg_catalog.pg_namespace "                 \
-	"WHERE oid = d.defaclnamespace)) END AS clause, CASE WHEN d.defaclnamespace = 0 THEN pg_catalog.acldefault("               \
-	"CASE d.defaclobjtype WHEN 'S' THEN 's' ELSE d.defaclobjtype END, d.defaclrole) ELSE "                                     \
-	"NULL::pg_catalog.aclitem[] END AS start) s CROSS JOIN LATERAL (" ACL_CHANGES(                                             \
-	    "s.start", "d.defaclacl") ") x " where " AND " DEFACL_NAME " = " name                                                  \
-				      " ORDER BY x.add, x.grantee, x.privilege_type"
+#define DEFACL_SQL(where, name)                                                                                         \
+	"SELECT format('ALTER DEFAULT PRIVILEGES FOR ROLE %I%s ', pg_catalog.pg_get_userbyid(d.defaclrole), s.clause) " \
+	"|| CASE WHEN x.revoke THEN format('REVOKE %s%s ON %s FROM %s;', CASE WHEN x.option_only THEN 'GRANT OPTION "   \
+	"FOR ' ELSE '' END, x.privs, upper(" DEFACL_WORD "), x.who) ELSE format('GRANT %s ON %s TO %s%s;', x.privs, "   \
+	"upper(" DEFACL_WORD "), x.who, CASE WHEN x.go THEN ' WITH GRANT OPTION' ELSE '' END) END FROM "                \
+	"pg_catalog.pg_default_acl d CROSS JOIN LATERAL (SELECT CASE WHEN d.defaclnamespace = 0 THEN '' ELSE "          \
+	"format(' IN SCHEMA %I', (SELECT nspname FROM pg_catalog.pg_namespace WHERE oid = d.defaclnamespace)) END AS "  \
+	"clause, CASE WHEN d.defaclnamespace = 0 THEN pg_catalog.acldefault(CASE d.defaclobjtype WHEN 'S' THEN 's' "    \
+	"ELSE d.defaclobjtype END, d.defaclrole) ELSE NULL::pg_catalog.aclitem[] END AS start) s CROSS JOIN LATERAL "   \
+	"(" ACL_DIFF("s.start", "d.defaclacl", "''") ") x " where " AND " DEFACL_NAME " = " name                        \
+						     " ORDER BY x.revoke DESC, x.n, x.go"
 
 #define DEFACL_PROPS(where, name)                                                                                      \
 	"SELECT pg_catalog.pg_get_userbyid(d.defaclrole) AS role, (SELECT nspname FROM pg_catalog.pg_namespace WHERE " \

@@ -92,13 +92,15 @@ static const char table_search[] =
 	".reloptions) o), ', '), '')"
 
 /* The sequence options of an identity column a of table c (its sequence, found through pg_depend). */
-#define IDENTITY_OPTIONS                                                                                                \
-	"(SELECT format(' (SEQUENCE NAME %I.%I START WITH %s INCREMENT BY %s MINVALUE %s MAXVALUE %s CACHE %s%s)', "    \
-	"sn.nspname, s.relname, q.seqstart, q.seqincrement, q.seqmin, q.seqmax, q.seqcache, CASE WHEN q.seqcycle THEN " \
-	"' CYCLE' ELSE '' END) FROM pg_catalog.pg_depend dd JOIN pg_catalog.pg_class s ON s.oid = dd.objid JOIN "       \
-	"pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace JOIN pg_catalog.pg_sequence q ON q.seqrelid = s.oid "    \
-	"WHERE dd.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dd.refclassid = "                            \
-	"'pg_catalog.pg_class'::pg_catalog.regclass AND dd.refobjid = c.oid AND dd.refobjsubid = a.attnum AND "         \
+#define IDENTITY_OPTIONS                                                                                                         \
+	"(SELECT format(' (SEQUENCE NAME %I.%I%s START WITH %s INCREMENT BY %s MINVALUE %s MAXVALUE %s CACHE "                   \
+	"%s%s)', sn.nspname, s.relname, CASE WHEN s.relpersistence = c.relpersistence OR "                                       \
+	"pg_catalog.current_setting('server_version_num')::int < 150000 THEN '' WHEN s.relpersistence = 'u' THEN "               \
+	"' UNLOGGED' ELSE ' LOGGED' END, q.seqstart, q.seqincrement, q.seqmin, q.seqmax, q.seqcache, CASE WHEN q.seqcycle THEN " \
+	"' CYCLE' ELSE '' END) FROM pg_catalog.pg_depend dd JOIN pg_catalog.pg_class s ON s.oid = dd.objid JOIN "                \
+	"pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace JOIN pg_catalog.pg_sequence q ON q.seqrelid = s.oid "             \
+	"WHERE dd.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dd.refclassid = "                                     \
+	"'pg_catalog.pg_class'::pg_catalog.regclass AND dd.refobjid = c.oid AND dd.refobjsubid = a.attnum AND "                  \
 	"dd.deptype = 'i')"
 
 /* NOT NULL of column a, with its constraint's name where PostgreSQL 18 keeps one that is not
@@ -167,14 +169,52 @@ static const char table_search[] =
 		 "pa.attrelid = i.inhparent AND pa.attname = a.attname WHERE i.inhrelid = c.oid AND pa.attnotnull)) x WHERE "     \
 		 "c.oid = " REL(kinds) " ORDER BY a.attnum, x.n"
 
-/* Privileges on single columns (GRANT SELECT (col) ...) of a relation of KINDS. */
-#define COLUMN_GRANTS(kinds)                                                                                           \
-	"SELECT format('GRANT %s (%I) ON TABLE %I.%I TO %s%s;', g.privilege_type, a.attname, $1, $2, CASE WHEN "       \
-	"g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(g.grantee)) END, CASE WHEN "          \
-	"g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END) FROM pg_catalog.pg_attribute a, "                       \
-	"pg_catalog.aclexplode(a.attacl) g WHERE a.attrelid = " REL(                                                   \
-	    kinds) " AND a.attnum > 0 AND NOT a.attisdropped "                                                         \
-		   "ORDER BY a.attnum, g.grantee, g.privilege_type"
+/* Privileges on single columns (GRANT SELECT (col) ...) of a relation of KINDS, per column. */
+#define COLUMN_GRANTS(kinds)                                                                                                        \
+	"SELECT " ACL_STATEMENT(                                                                                                    \
+	    "g.what",                                                                                                               \
+	    "g.owner") " FROM (SELECT a.attnum, a.attname, a.attacl, c.relowner AS "                                                \
+		       "owner, format('TABLE %I.%I', $1, $2) AS what FROM pg_catalog.pg_class c JOIN pg_catalog.pg_attribute a ON " \
+		       "a.attrelid = c.oid WHERE c.oid = " REL(                                                                     \
+			   kinds) " AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT "                                   \
+				  "NULL) g CROSS JOIN LATERAL (" ACL_DIFF(                                                          \
+				      "NULL::pg_catalog.aclitem[]", "g.attacl",                                                     \
+				      "format(' (%I)', g.attname)") ") x ORDER BY g.attnum, x.n, x.go"
+
+/* Comments on the triggers (a parent's copies too, internal before PostgreSQL 15), policies and
+ * rules of a relation of KINDS. */
+#define PART_COMMENTS(kinds)                                                                                                        \
+	"SELECT format('COMMENT ON %s %I ON %I.%I IS %L;', x.what, x.name, $1, $2, x.d) FROM (SELECT 'TRIGGER' AS "                 \
+	"what, t.tgname AS name, pg_catalog.obj_description(t.oid, 'pg_trigger') AS d FROM pg_catalog.pg_trigger t "                \
+	"WHERE t.tgrelid = " REL(                                                                                                   \
+	    kinds) " AND (NOT t.tgisinternal OR t.tgparentid <> 0) UNION ALL SELECT 'POLICY', "                                     \
+		   "p.polname, pg_catalog.obj_description(p.oid, 'pg_policy') FROM pg_catalog.pg_policy p WHERE p.polrelid = " REL( \
+		       kinds) " UNION ALL SELECT 'RULE', r.rulename, pg_catalog.obj_description(r.oid, 'pg_rewrite') FROM "         \
+			      "pg_catalog.pg_rewrite r WHERE r.ev_class = " REL(                                                    \
+				  kinds) " AND r.rulename <> '_RETURN') x WHERE x.d IS NOT "                                        \
+					 "NULL ORDER BY x.what, x.name"
+
+/* A table's or materialized view's access method (relation c), when it is not heap; a partitioned
+ * table's whenever it has one (PostgreSQL 17 on). pg_dump sets default_table_access_method
+ * instead: the outcome is the same. */
+#define TABLE_AM(c)                                                                                                    \
+	"(SELECT format('%I', am.amname) FROM pg_catalog.pg_am am WHERE am.oid = " c                                   \
+	".relam AND (am.amname <> 'heap' "                                                                             \
+	"OR " c ".relkind = 'p'))"
+
+/* A foreign key a partition got from its parent's (the parent's copied when it was attached, or its
+ * own taken over by the parent's) under another name than the parent's: the partition makes it
+ * itself before it is attached, so that ATTACH takes it over and its name stays. */
+#define OWN_NAMED_FK(k)                                                                                                \
+	"EXISTS (SELECT 1 FROM pg_catalog.pg_constraint pk WHERE pk.oid = " k ".conparentid AND pk.conrelid <> " k     \
+	".conrelid AND pk.conname <> " k ".conname)"
+
+/* The sequences of a table's identity columns (o), their table $1.$2. */
+#define IDENTITY_SEQ_FROM                                                                                              \
+	"pg_catalog.pg_class o, pg_catalog.obj_description(o.oid, 'pg_class') d WHERE o.relkind = 'S' AND o.oid IN "   \
+	"(SELECT dd.objid FROM pg_catalog.pg_depend dd WHERE dd.classid = 'pg_catalog.pg_class'::pg_catalog.regclass " \
+	"AND dd.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dd.deptype = 'i' AND dd.refobjid = " TBL   \
+	")"
 
 /* The index a relation of KINDS is clustered on, and statistics targets of index columns. */
 #define CLUSTER_ON(word, kinds)                                                                                                  \
@@ -195,9 +235,10 @@ static const char table_search[] =
 	"pn.oid = p.relnamespace WHERE c.oid = " REL(kinds) " AND c.relispartition"
 
 static const char *const table_sql[] = {
-    /* sequences of serial columns come first */
-    "SELECT format('CREATE %sSEQUENCE %I.%I AS %s START WITH %s INCREMENT BY %s MINVALUE %s MAXVALUE %s CACHE "
-    "%s%s;', CASE s.relpersistence WHEN 'u' THEN 'UNLOGGED ' ELSE '' END, sn.nspname, s.relname, "
+    /* the sequences of its serial columns, objects of their own too: made here unless their own DDL made
+     * them first (IF NOT EXISTS), so that the table's DDL stands alone and the schema's applies each once */
+    "SELECT format('CREATE %sSEQUENCE IF NOT EXISTS %I.%I AS %s START WITH %s INCREMENT BY %s MINVALUE %s "
+    "MAXVALUE %s CACHE %s%s;', CASE s.relpersistence WHEN 'u' THEN 'UNLOGGED ' ELSE '' END, sn.nspname, s.relname, "
     "pg_catalog.format_type(q.seqtypid, NULL), q.seqstart, q.seqincrement, q.seqmin, q.seqmax, q.seqcache, "
     "CASE WHEN q.seqcycle THEN ' CYCLE' ELSE '' END)" OWNED_SEQ " ORDER BY 1",
     /* the table: its columns and CHECKs (other constraints follow, so that two alike all stay) */
@@ -217,12 +258,15 @@ static const char *const table_sql[] = {
 	     "')' FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class p ON p.oid = i.inhparent JOIN "
 	     "pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace WHERE i.inhrelid = c.oid) ELSE '' END || CASE WHEN "
 	     "c.relkind = 'p' THEN E'\\nPARTITION BY ' || pg_catalog.pg_get_partkeydef(c.oid) ELSE '' END || "
-	     "COALESCE(E'\\nWITH (' || " WITH_OPTIONS(
-		 "c",
-		 "tc") " || ')', '') || COALESCE(E'\\nTABLESPACE ' || (SELECT "
-		       "format('%I', spcname) FROM pg_catalog.pg_tablespace WHERE oid = c.reltablespace), '') || ';' FROM "
-		       "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_catalog.pg_class "
-		       "tc ON tc.oid = c.reltoastrelid, LATERAL (SELECT " INH_FORM("c") " AS inh) f WHERE c.oid = " TBL,
+	     "COALESCE(E'\\nUSING ' || " TABLE_AM(
+		 "c") ", '') || "
+		      "COALESCE(E'\\nWITH (' || " WITH_OPTIONS(
+			  "c",
+			  "tc") " || ')', '') || COALESCE(E'\\nTABLESPACE ' || (SELECT "
+				"format('%I', spcname) FROM pg_catalog.pg_tablespace WHERE oid = c.reltablespace), '') || ';' FROM "
+				"pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_catalog.pg_class "
+				"tc ON tc.oid = c.reltoastrelid, LATERAL (SELECT " INH_FORM(
+				    "c") " AS inh) f WHERE c.oid = " TBL,
     COLUMN_SETTINGS("TABLE", " ONLY", "'r', 'p'"),
     "SELECT format('ALTER SEQUENCE %I.%I OWNED BY %I.%I.%I;', sn.nspname, s.relname, $1, $2, a.attname)" OWNED_SEQ
     " ORDER BY 1",
@@ -239,7 +283,7 @@ static const char *const table_sql[] = {
     "WHERE k.conrelid = " TBL " AND k.contype = 'c' AND " ROWTYPE_CHECK("k", "c") " ORDER BY k.conname",
     "SELECT format('ALTER TABLE %I.%I ADD CONSTRAINT %I %s;', $1, $2, k.conname, "
     "pg_catalog.pg_get_constraintdef(k.oid)) FROM pg_catalog.pg_constraint k WHERE k.conrelid = " TBL
-    " AND k.contype = 'f' AND k.conparentid = 0 ORDER BY k.conname",
+    " AND k.contype = 'f' AND (k.conparentid = 0 OR " OWN_NAMED_FK("k") ") ORDER BY k.conname",
     /* indexes that no constraint made; a partition's too where its parent's index made them */
     "SELECT pg_catalog.pg_get_indexdef(i.indexrelid) || ';' FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic "
     "ON ic.oid = i.indexrelid JOIN pg_catalog.pg_class c ON c.oid = i.indrelid WHERE i.indrelid = " TBL " AND NOT "
@@ -266,6 +310,11 @@ static const char *const table_sql[] = {
     "pg_catalog.obj_description(k.oid, 'pg_constraint') d WHERE k.conrelid = " TBL " AND d IS NOT NULL ORDER BY 1",
     REL_GRANTS("TABLE"),
     COLUMN_GRANTS("'r', 'p'"),
+    /* its identity columns' sequences: their own comments and privileges */
+    "SELECT format('COMMENT ON SEQUENCE %s.%I IS %L;', o.relnamespace::pg_catalog.regnamespace, o.relname, d) "
+    "FROM " IDENTITY_SEQ_FROM " AND d IS NOT NULL",
+    GRANTS("'SEQUENCE'", "'s'", "format('%s.%I', o.relnamespace::pg_catalog.regnamespace, o.relname)",
+	   IDENTITY_SEQ_FROM, "relacl", "relowner", "pg_class"),
     "SELECT format('COMMENT ON INDEX %I.%I IS %L;', $1, ic.relname, d) FROM pg_catalog.pg_index i JOIN "
     "pg_catalog.pg_class ic ON ic.oid = i.indexrelid, pg_catalog.obj_description(i.indexrelid, 'pg_class') d "
     "WHERE i.indrelid = " TBL " AND d IS NOT NULL ORDER BY 1",
@@ -288,14 +337,7 @@ static const char *const table_sql[] = {
     "SELECT format('ALTER TABLE %I.%I %s RULE %I;', $1, $2, CASE r.ev_enabled WHEN 'D' THEN 'DISABLE' WHEN 'R' THEN "
     "'ENABLE REPLICA' ELSE 'ENABLE ALWAYS' END, r.rulename) FROM pg_catalog.pg_rewrite r WHERE r.ev_class = " TBL
     " AND r.rulename <> '_RETURN' AND r.ev_enabled <> 'O' ORDER BY r.rulename",
-    /* comments on its triggers (a parent's copies too, internal before PostgreSQL 15), policies and rules */
-    "SELECT format('COMMENT ON %s %I ON %I.%I IS %L;', x.what, x.name, $1, $2, x.d) FROM (SELECT 'TRIGGER' AS what, "
-    "t.tgname AS name, pg_catalog.obj_description(t.oid, 'pg_trigger') AS d FROM pg_catalog.pg_trigger t WHERE "
-    "t.tgrelid = " TBL
-    " AND (NOT t.tgisinternal OR t.tgparentid <> 0) UNION ALL SELECT 'POLICY', p.polname, pg_catalog.obj_description("
-    "p.oid, 'pg_policy') FROM pg_catalog.pg_policy p WHERE p.polrelid = " TBL " UNION ALL SELECT 'RULE', r.rulename, "
-    "pg_catalog.obj_description(r.oid, 'pg_rewrite') FROM pg_catalog.pg_rewrite r WHERE r.ev_class = " TBL
-    " AND r.rulename <> '_RETURN') x WHERE x.d IS NOT NULL ORDER BY x.what, x.name",
+    PART_COMMENTS("'r', 'p'"),
     NULL,
 };
 
@@ -365,6 +407,7 @@ static const char *const view_sql[] = {
 	"'v'") " AND r.rulename <> '_RETURN' ORDER BY r.rulename",
     "SELECT pg_catalog.pg_get_triggerdef(t.oid) || ';' FROM pg_catalog.pg_trigger t WHERE t.tgrelid = " REL(
 	"'v'") " ORDER BY t.tgname",
+    PART_COMMENTS("'v'"),
     NULL,
 };
 
@@ -387,7 +430,7 @@ static const char materialized_view_search[] =
     "n.oid = c.relnamespace WHERE c.relkind = 'm' AND c.relname ILIKE $1";
 
 static const char *const matview_sql[] = {
-    "SELECT format(E'CREATE MATERIALIZED VIEW %I.%I%s%s AS\\n', $1, $2, COALESCE(' WITH (' || " WITH_OPTIONS(
+    "SELECT format(E'CREATE MATERIALIZED VIEW %I.%I%s%s%s AS\\n', $1, $2, COALESCE(' USING ' || " TABLE_AM("c") ", ''), COALESCE(' WITH (' || " WITH_OPTIONS(
 	"c",
 	"tc") " || ')', ''), COALESCE(' TABLESPACE ' || (SELECT format('%I', spcname) FROM pg_catalog.pg_tablespace WHERE oid "
 	      "= c.reltablespace), '')) || rtrim(pg_catalog.pg_get_viewdef(c.oid, true), ';') || E'\\nWITH ' || CASE WHEN "
@@ -479,6 +522,13 @@ static const char *const sequence_sql[] = {
     REL_OWNER("SEQUENCE"),
     REL_COMMENT("SEQUENCE"),
     REL_GRANTS("SEQUENCE"),
+    /* a serial column's: its table's DDL, which comes after, makes it the column's (as pg_dump) */
+    "SELECT format('-- owned by %I.%I.%I: the table''s DDL makes it so (ALTER SEQUENCE ... OWNED BY) and makes "
+    "the sequence itself if this has not', tn.nspname, "
+    "t.relname, a.attname) FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class t ON t.oid = d.refobjid JOIN "
+    "pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND "
+    "a.attnum = d.refobjsubid WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = " REL(
+	"'S'") " AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype = 'a'",
     NULL,
 };
 
@@ -626,9 +676,16 @@ static const char rule_props[] =
     "pg_catalog.pg_get_ruledef(r.oid) AS definition, pg_catalog.obj_description(r.oid, 'pg_rewrite') AS comment "
     "FROM pg_catalog.pg_rewrite r WHERE r.ev_class = " TABLE_OID " AND r.rulename = $3";
 
+/* a rule with its state and comment (a view's rules are always enabled) */
 static const char *const rule_sql[] = {
     "SELECT pg_catalog.pg_get_ruledef(r.oid) FROM pg_catalog.pg_rewrite r WHERE r.ev_class = " TABLE_OID
     " AND r.rulename = $3",
+    "SELECT format('ALTER TABLE %I.%I %s RULE %I;', $1, $2, CASE r.ev_enabled WHEN 'D' THEN 'DISABLE' WHEN 'R' THEN "
+    "'ENABLE REPLICA' ELSE 'ENABLE ALWAYS' END, r.rulename) FROM pg_catalog.pg_rewrite r WHERE r.ev_class = " TABLE_OID
+    " AND r.rulename = $3 AND r.ev_enabled <> 'O'",
+    "SELECT format('COMMENT ON RULE %I ON %I.%I IS %L;', $3, $1, $2, d) FROM pg_catalog.pg_rewrite r, "
+    "pg_catalog.obj_description(r.oid, 'pg_rewrite') d WHERE r.ev_class = " TABLE_OID
+    " AND r.rulename = $3 AND d IS NOT NULL",
     NULL,
 };
 
@@ -645,9 +702,15 @@ static const char trigger_props[] =
     "'enabled' END AS enabled, pg_catalog.obj_description(t.oid, 'pg_trigger') AS comment FROM pg_catalog.pg_trigger "
     "t WHERE t.tgrelid = " TABLE_OID " AND t.tgname = $3";
 
+/* a trigger with its state and comment */
 static const char *const trigger_sql[] = {
     "SELECT pg_catalog.pg_get_triggerdef(t.oid) || ';' FROM pg_catalog.pg_trigger t WHERE t.tgrelid = " TABLE_OID
     " AND t.tgname = $3",
+    "SELECT format('ALTER TABLE %I.%I %s TRIGGER %I;', $1, $2, " TRIGGER_STATE ", t.tgname) FROM "
+    "pg_catalog.pg_trigger t WHERE t.tgrelid = " TABLE_OID " AND t.tgname = $3 AND t.tgenabled <> 'O'",
+    "SELECT format('COMMENT ON TRIGGER %I ON %I.%I IS %L;', $3, $1, $2, d) FROM pg_catalog.pg_trigger t, "
+    "pg_catalog.obj_description(t.oid, 'pg_trigger') d WHERE t.tgrelid = " TABLE_OID " AND t.tgname = $3 AND d IS "
+    "NOT NULL",
     NULL,
 };
 

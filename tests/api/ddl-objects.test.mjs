@@ -32,7 +32,7 @@ function apply(db, file) {
 
 function dump(db) {
   const out = execFileSync('pg_dump', ['--schema-only', '-d', db], { env: env(), encoding: 'utf8' });
-  return out.split('\n').filter((l) => !l.startsWith('--') && !/^SET |^SELECT pg_catalog.set_config|^\\(un)?restrict /.test(l)).join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  return out.split('\n').filter((l) => !l.startsWith('--') && !/^SET (?!SESSION AUTHORIZATION)|^SELECT pg_catalog.set_config|^\\(un)?restrict /.test(l)).join('\n').replace(/\n{3,}/g, '\n\n').trim();
 }
 
 before(async () => {
@@ -101,6 +101,11 @@ test('publications: tables added after, with column lists and row filters; whole
   assert.match(cols, /ALTER PUBLICATION obj_pub_cols ADD TABLE ONLY "Obj B"\.events \(id, what\);/);
   const schemas = await ddl(`${db}/publications/obj_pub_schema`);
   assert.match(schemas, /ALTER PUBLICATION obj_pub_schema ADD TABLES IN SCHEMA "Obj B";\nALTER PUBLICATION obj_pub_schema ADD TABLES IN SCHEMA obj_c;/);
+  assert.match(await ddl(`${db}/publications/pub "odd" name`), /ALTER PUBLICATION "pub ""odd"" name" ADD TABLE ONLY "Obj B"\."Ev ""2""" \("Id", "wh\.at"\) WHERE \(\(\("Id" > 0\) AND \("wh\.at" <> 'x'::text\)\)\);/);
+  const dq = await ddl(`${B}/domains/d "q"`);
+  assert.match(dq, /^CREATE DOMAIN "Obj B"\."d ""q""" AS text\n\tCONSTRAINT "c ""1"" on x" CHECK \(\(VALUE <> ''::text\)\);/);
+  assert.match(dq, /ALTER DOMAIN "Obj B"\."d ""q""" ADD CONSTRAINT "nv\.2" CHECK \(\(length\(VALUE\) < 9\)\) NOT VALID;/);
+  assert.match(dq, /COMMENT ON CONSTRAINT "c ""1"" on x" ON DOMAIN "Obj B"\."d ""q""" IS 'not empty';/);
   const p = await props(`${db}/publications/obj_pub_cols`);
   assert.equal(p.name, 'obj_pub_cols');
 });
@@ -108,7 +113,7 @@ test('publications: tables added after, with column lists and row filters; whole
 test('privileges taken away come out as REVOKE; default privileges are tree nodes with DDL', async () => {
   const pub = await ddl(`${db}/schemas/public`);
   assert.doesNotMatch(pub, /CREATE SCHEMA/);
-  assert.match(pub, /REVOKE USAGE ON SCHEMA public FROM PUBLIC;/);
+  assert.match(pub, /REVOKE (USAGE, CREATE|USAGE) ON SCHEMA public FROM PUBLIC;/); // CREATE too before 15
   if (version >= 150000) assert.match(pub, /REVOKE CREATE ON SCHEMA public FROM pg_database_owner;/);
   assert.match(pub, /GRANT USAGE ON SCHEMA public TO obj_reader;/);
   assert.match(await ddl(A), /REVOKE CREATE ON SCHEMA obj_a FROM postgres;|REVOKE CREATE ON SCHEMA obj_a FROM \S+;/);
@@ -126,8 +131,16 @@ test('privileges taken away come out as REVOKE; default privileges are tree node
   assert.equal(await ddl(`${db}/default_privileges/functions for ${owner}`),
     `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;\n`);
   assert.equal(await ddl(`${B}/schema_default_privileges/tables for Obj Owner`),
-    'ALTER DEFAULT PRIVILEGES FOR ROLE "Obj Owner" IN SCHEMA "Obj B" GRANT INSERT ON TABLES TO obj_reader WITH GRANT OPTION;\n' +
-    'ALTER DEFAULT PRIVILEGES FOR ROLE "Obj Owner" IN SCHEMA "Obj B" GRANT SELECT ON TABLES TO obj_reader WITH GRANT OPTION;\n');
+    'ALTER DEFAULT PRIVILEGES FOR ROLE "Obj Owner" IN SCHEMA "Obj B" GRANT INSERT, SELECT ON TABLES TO obj_reader WITH GRANT OPTION;\n');
+  assert.equal(await ddl(`${db}/default_privileges/sequences for Obj Owner`),
+    'ALTER DEFAULT PRIVILEGES FOR ROLE "Obj Owner" GRANT SELECT, USAGE ON SEQUENCES TO obj_reader;\n' +
+    'ALTER DEFAULT PRIVILEGES FOR ROLE "Obj Owner" GRANT SELECT, UPDATE ON SEQUENCES TO "o""dd for x" WITH GRANT OPTION;\n');
+  // grouped per grantee; granted by another role than the owner: made as that role
+  const a = await ddl(A);
+  assert.match(a, /GRANT USAGE ON SCHEMA obj_a TO "Obj Owner" WITH GRANT OPTION;\nSET SESSION AUTHORIZATION "Obj Owner";\nGRANT USAGE ON SCHEMA obj_a TO "o""dd for x";\nRESET SESSION AUTHORIZATION;/);
+  assert.match(await ddl(C), /GRANT USAGE, CREATE ON SCHEMA obj_c TO "o""dd for x" WITH GRANT OPTION;/);
+  assert.match(await ddl(`${A}/functions/shout(t text)`), /GRANT EXECUTE ON FUNCTION obj_a\.shout\(t text\) TO "Obj Owner" WITH GRANT OPTION;\nSET SESSION AUTHORIZATION "Obj Owner";\nGRANT EXECUTE ON FUNCTION obj_a\.shout\(t text\) TO obj_reader;\nRESET SESSION AUTHORIZATION;/);
+  assert.match(await ddl(`${A}/types/pt`), /SET SESSION AUTHORIZATION "Obj Owner";\nGRANT USAGE ON TYPE obj_a\.pt TO obj_reader WITH GRANT OPTION;\nRESET SESSION AUTHORIZATION;/);
   const p = await props(`${A}/schema_default_privileges/tables for ${owner}`);
   assert.equal(p.role, owner);
   assert.equal(p.schema, 'obj_a');
@@ -241,19 +254,19 @@ test('round trip: each object\'s DDL, applied with an empty search_path, gives t
     `${C}/functions/add_color(integer, "Obj B".color)`, `${A}/functions/pt_cmp(obj_a.pt, obj_a.pt)`,
     `${A}/trigger_functions/cheap_upd()`, `${C}/functions/from_sql(internal)`, `${C}/functions/to_sql(internal)`,
     `${A}/functions/lt3(integer, integer)`,
-    `${A}/domains/posint`, `${A}/domains/email`, `${B}/domains/Warm`, `${C}/domains/even`,
+    `${A}/domains/posint`, `${A}/domains/email`, `${B}/domains/Warm`, `${C}/domains/even`, `${B}/domains/d "q"`,
     `${db}/casts/"Obj B".color->integer`, `${db}/casts/obj_a.pt->text`,
     `${B}/operators/=~=(obj_a.pt, obj_a.pt)`, `${A}/operators/<<<(integer, integer)`, `${A}/aggregates/count_colors("Obj B".color)`,
     `${A}/operator_families/pt_family (btree)`, `${A}/operator_classes/pt_ops (btree)`,
     `${C}/functions/pt_hash(obj_a.pt)`, `${B}/operator_families/a.b on c (hash)`, `${B}/operator_classes/a.b on c (hash)`,
     `${db}/access_methods/obj_btree`, `${db}/transforms/obj_c.num4 (plpgsql)`,
-    `${A}/tables/items`, `${B}/tables/events`, `${C}/tables/log`, `${C}/tables/log_child`,
+    `${A}/tables/items`, `${B}/tables/events`, `${B}/tables/Ev "2"`, `${C}/tables/log`, `${C}/tables/log_child`,
     `${A}/views/cheap`, `${B}/views/recent`, `${C}/materialized_views/totals`,
     `${db}/publications/obj_pub_plain`, `${db}/publications/obj_pub_all`,
     `${P}/types/mood`, `${P}/domains/happy`, `${P}/functions/mood_num(mood)`, `${P}/functions/mood_eq(mood, mood)`,
     `${P}/functions/add_mood(integer, mood)`, `${db}/casts/mood->integer`, `${P}/operators/===(mood, mood)`,
     `${P}/aggregates/sum_moods(mood)`, `${P}/tables/diary`, `${P}/views/diary_v`,
-    v15 && `${db}/publications/obj_pub_cols`, v15 && `${db}/publications/obj_pub_schema`, v15 && `${db}/publications/obj_pub_mixed`,
+    v15 && `${db}/publications/obj_pub_cols`, v15 && `${db}/publications/obj_pub_schema`, v15 && `${db}/publications/obj_pub_mixed`, v15 && `${db}/publications/pub "odd" name`,
   ].filter((p) => p !== false);
   let script = '';
   for (const p of paths) script += p === null ? 'CREATE TYPE obj_c.num4;\n' : `${await ddl(p)}\n`;
@@ -261,6 +274,8 @@ test('round trip: each object\'s DDL, applied with an empty search_path, gives t
   const parts = [
     [`${A}/domains/email/domain_constraints/email_at`, 'ALTER DOMAIN obj_a.email DROP CONSTRAINT email_at;'],
     [`${A}/domains/posint/domain_constraints/posint_small`, 'ALTER DOMAIN obj_a.posint DROP CONSTRAINT posint_small;'],
+    [`${B}/domains/d "q"/domain_constraints/c "1" on x`, 'ALTER DOMAIN "Obj B"."d ""q""" DROP CONSTRAINT "c ""1"" on x";'],
+    [`${B}/domains/d "q"/domain_constraints/nv.2`, 'ALTER DOMAIN "Obj B"."d ""q""" DROP CONSTRAINT "nv.2";'],
     [`${A}/tables/items/statistics/items_dep`, 'DROP STATISTICS obj_a.items_dep;'],
     [`${A}/tables/items/statistics/items_all`, 'DROP STATISTICS "Obj B".items_all;'],
     ...(v14 ? [[`${A}/tables/items/statistics/items_expr`, 'DROP STATISTICS obj_c.items_expr;']] : []),
