@@ -152,3 +152,12 @@ export async function openApp(server, pgConn, { width = 1360, height = 860 } = {
   await addConnectedServer(page, server, pgConn);
   return { tusk, browser, page };
 }
+
+/** Replaces the text of the query editor in PANEL (the query tab's panel) with SQL. */
+export async function setEditorSql(panel, sql) {
+  const content = panel.locator('.cm-content');
+  await content.click();
+  await panel.page().keyboard.press('Control+A');
+  await panel.page().keyboard.press('Delete');
+  await content.fill(sql);
+}

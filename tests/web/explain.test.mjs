@@ -155,14 +155,14 @@ test("a node's details are grouped: conditions first, zero counters left out, wo
   const plan = parse(
     n('Index Scan', {
       'Relation Name': 't', 'Index Name': 't_pkey', 'Scan Direction': 'Forward', Output: ['id', 'name'], Filter: '(name <> \'x\'::text)',
-      'Index Cond': '(id > 5)', 'Rows Removed by Filter': 3, 'Shared Hit Blocks': 4, 'Shared Read Blocks': 0, 'Custom Thing': 'y',
+      'Index Cond': '(id > 5)', 'Rows Removed by Filter': 3, 'Shared Hit Blocks': 12345, 'Shared Read Blocks': 0, 'Custom Thing': 'y',
       Workers: [{ 'Worker Number': 0, 'Actual Rows': 5 }, { 'Worker Number': 1, 'Actual Rows': 6 }],
     }),
   );
   const groups = detailGroups(plan.root);
   assert.deepEqual(groups.map((g) => g.title), ['Conditions', 'Keys and method', 'Rows', 'Buffers and I/O', 'Workers', 'Output', 'Other']);
   assert.deepEqual(groups[0].items, [['Index Cond', '(id > 5)'], ['Filter', "(name <> 'x'::text)"]]);
-  assert.deepEqual(groups[3].items, [['Shared Hit Blocks', '4']]);
+  assert.deepEqual(groups[3].items, [['Shared Hit Blocks', '12,345']]);
   assert.equal(groups[4].items[0][1], 'Worker Number: 0, Actual Rows: 5\nWorker Number: 1, Actual Rows: 6');
   assert.deepEqual(groups[5].items, [['Output', 'id, name']]);
   assert.deepEqual(groups[6].items, [['Custom Thing', 'y']]);

@@ -25,8 +25,11 @@ const GROUPS: Array<[string, string[]]> = [
 
 const COUNTERS = /Blocks$|^I\/O |^Rows Removed|^Heap Fetches$/;
 
+/** Whole numbers with thousands separators; anything else as EXPLAIN wrote it. */
+const shown = (v: string) => (/^\d{4,}$/.test(v) ? Number(v).toLocaleString('en-US') : v);
+
 export function detailGroups(node: PlanNode): DetailGroup[] {
-  const kept = node.details.filter(([k, v]) => !(COUNTERS.test(k) && Number(v) === 0));
+  const kept = node.details.filter(([k, v]) => !(COUNTERS.test(k) && Number(v) === 0)).map(([k, v]): [string, string] => [k, shown(v)]);
   const taken = new Set<string>();
   const groups: DetailGroup[] = [];
   for (const [title, keys] of GROUPS) {
