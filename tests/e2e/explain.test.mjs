@@ -51,11 +51,11 @@ const diagram = () => explain().getByRole('tree', { name: 'Plan diagram' });
 const nodes = () => diagram().getByRole('treeitem');
 const details = () => explain().getByRole('complementary', { name: 'Node details' });
 
-async function explainAnalyze(sql) {
+async function explainAnalyze(sql, button = 'Explain Analyze') {
   await setEditorSql(panel(), sql);
   await page.keyboard.press('Escape'); // the completion list, if the last word opened it
   const before = await explain().getByRole('combobox', { name: 'Plan' }).locator('option').count().catch(() => 0);
-  await panel().getByRole('toolbar', { name: 'Query toolbar' }).getByRole('button', { name: 'Explain Analyze', exact: true }).click();
+  await panel().getByRole('toolbar', { name: 'Query toolbar' }).getByRole('button', { name: button, exact: true }).click();
   await explain().getByRole('combobox', { name: 'Plan' }).locator('option').nth(before).waitFor({ state: 'attached', timeout: 30_000 });
 }
 
@@ -165,6 +165,7 @@ test("a LIMIT's early stop is not a misestimate, in the diagram, the table and t
   assert.deepEqual(drawn.filter((n) => n.misestimated).map((n) => n.label), []);
   await diagram().getByRole('treeitem', { name: /using e2e_x_orders_pkey/ }).click();
   await details().getByText(/the LIMIT above stopped reading early/).waitFor();
+  await bothThemes('explain-limit');
   await view('Table');
   const table = explain().locator('.plan-table');
   assert.equal(await table.locator('.plan-badge.mis-1, .plan-badge.mis-2, .plan-badge.mis-3').count(), 0, 'no misestimate badge in the table');
@@ -196,6 +197,20 @@ test('the table view opens a row’s details under it; Statistics sums per node 
   const sum = shares.reduce((s, t) => s + Number(t.replace(/[<%]/g, '')), 0);
   assert.ok(sum >= 95 && sum <= 105, `the node types' shares add up to the whole (${shares.join(' ')})`);
   assertNoErrors(browser.errors);
+});
+
+test('a plain EXPLAIN is drawn by cost, with no slow node', async () => {
+  await explainAnalyze(JOIN_SORT_LIMIT, 'Explain');
+  await view('Graphical');
+  const drawn = await diagramNodes();
+  assert.ok(drawn.length >= 5);
+  for (const n of drawn) assert.match(n.label, /, cost [\d.]+, <?\d+%/);
+  assert.deepEqual(drawn.filter((n) => n.slow || n.misestimated).map((n) => n.label), [], 'no times, no rows: nothing to flag');
+  await explain().getByText(/Bar: share of the cost/).waitFor();
+  await diagram().getByRole('treeitem', { name: /^Hash Join/ }).click();
+  await details().getByText('Own cost').waitFor();
+  await details().getByText('Hash Cond').waitFor();
+  await bothThemes('explain-plain');
 });
 
 test('every view fits at 1440x900 and 1024x768, in light and dark', async () => {
