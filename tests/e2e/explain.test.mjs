@@ -185,6 +185,10 @@ test('the table view opens a row’s details under it; Statistics sums per node 
   await table.locator('.plan-details-row').getByText('(o.customer_id = c.id)').waitFor();
   await row.press('Enter');
   assert.equal(await table.locator('.plan-details-row').count(), 0, 'Enter closes it again');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await table.locator('.plan-details-row').getByText(/total > '50'::numeric/).waitFor();
+  assert.equal(await table.locator('tr.plan-row[aria-expanded="true"]').textContent().then((t) => t.includes('Seq Scan')), true, 'ArrowDown moved to the next node');
 
   await view('Statistics');
   const types = explain().getByRole('table', { name: 'Per node type' });

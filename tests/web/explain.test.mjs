@@ -167,3 +167,27 @@ test("a node's details are grouped: conditions first, zero counters left out, wo
   assert.deepEqual(groups[5].items, [['Output', 'id, name']]);
   assert.deepEqual(groups[6].items, [['Custom Thing', 'y']]);
 });
+
+test('below a Gather the loops are shared by the processes running side by side', () => {
+  const plan = parse(
+    n('Gather', { time: 30, rows: 300, plan: 300, 'Workers Planned': 2, 'Workers Launched': 2, Plans: [
+      n('Hash Join', { time: 28, rows: 100, plan: 100, loops: 3, Plans: [
+        n('Parallel Seq Scan', { time: 10, rows: 100, plan: 100, loops: 3 }),
+        n('Hash', { time: 6, rows: 10, plan: 10, loops: 3, Plans: [n('Seq Scan', { time: 5, rows: 10, plan: 10, loops: 3 })] }),
+      ] }),
+    ] }),
+    { 'Execution Time': 31 },
+  );
+  const [gather, join, scan, hash, small] = plan.nodes;
+  assert.equal(join.totalTime, 28, 'three processes, a loop each: 28 ms of wall time, not 84');
+  assert.equal(gather.exclusiveTime, 2);
+  assert.equal(join.exclusiveTime, 12);
+  assert.equal(scan.exclusiveTime, 10);
+  assert.equal(hash.exclusiveTime, 1);
+  assert.equal(small.exclusiveTime, 5);
+  assert.equal(plan.exclusiveTotal, 30);
+  const leaderless = parse(n('Gather', { time: 10, 'Workers Launched': 1, 'Single Copy': true, Plans: [n('Seq Scan', { time: 9, loops: 1 })] }));
+  assert.equal(leaderless.nodes[1].totalTime, 9);
+  const nested = parse(n('Gather', { time: 50, 'Workers Launched': 1, Plans: [n('Nested Loop', { time: 48, loops: 2, Plans: [n('Seq Scan', { time: 4, loops: 2 }), n('Index Scan', { time: 0.01, loops: 2000 })] })] }));
+  assert.equal(nested.nodes[3].totalTime, 10, '1000 loops in each of two processes');
+});

@@ -52,9 +52,13 @@ interface RowProps {
 function NodeRow({ node, plan, open, onToggle }: RowProps): JSX.Element {
   const slow = node.slow;
   const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key !== 'Enter' && e.key !== ' ') return;
+    const rows = [...(e.currentTarget as HTMLElement).closest('tbody')!.querySelectorAll<HTMLElement>('tr.plan-row')];
+    const at = rows.indexOf(e.currentTarget as HTMLElement);
+    const to: Record<string, number> = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: rows.length - 1 };
+    if (e.key === 'Enter' || e.key === ' ') onToggle();
+    else if (e.key in to) rows[Math.max(0, Math.min(rows.length - 1, to[e.key]!))]?.focus();
+    else return;
     e.preventDefault();
-    onToggle();
   };
   return (
     <tr class={['plan-row', slow ? `slow-${slow}` : '', open ? 'is-open' : ''].filter(Boolean).join(' ')} tabindex={0} aria-expanded={open} onClick={onToggle} onKeyDown={onKeyDown}>

@@ -22,7 +22,7 @@ export interface PlanNode {
   planRows: number;
   actualRows: number | null;
   loops: number | null;
-  /** Inclusive time over all loops in ms, when ANALYZE ran. */
+  /** Inclusive time in ms over all loops (below a Gather, one process's share of them: workers run side by side), when ANALYZE ran. */
   totalTime: number | null;
   exclusiveTime: number | null;
   /** Own cost: the node's total cost less its children's (never below zero). */
@@ -116,14 +116,27 @@ export function slownessLevel(exclusive: number | null, total: number): number {
   return share >= 0.8 ? 3 : share >= 0.5 ? 2 : share >= 0.2 ? 1 : 0;
 }
 
-function build(p: Json, path: string, depth: number): PlanNode {
+/** The processes a Gather's children run in: its workers, and the leader unless it only gathers. */
+function processesUnder(p: Json, procs: number): number {
+  if (p['Node Type'] !== 'Gather' && p['Node Type'] !== 'Gather Merge') return procs;
+  const workers = optNum(p['Workers Launched']) ?? optNum(p['Workers Planned']) ?? 0;
+  return workers + (p['Single Copy'] === true ? 0 : 1);
+}
+
+/**
+ * PROCS: how many processes run this node side by side (below a Gather). Its
+ * loops are shared among them, so its wall time is its time per loop times
+ * the loops of one process, not of all.
+ */
+function build(p: Json, path: string, depth: number, procs = 1): PlanNode {
   const loops = optNum(p['Actual Loops']);
   const actualTotal = optNum(p['Actual Total Time']);
   const actualRows = optNum(p['Actual Rows']);
   const planRows = num(p['Plan Rows']);
   const details: Array<[string, string]> = [];
   for (const [k, v] of Object.entries(p)) if (!SHOWN.has(k)) details.push([k, detailText(v)]);
-  const children = Array.isArray(p['Plans']) ? (p['Plans'] as Json[]).map((c, i) => build(c, `${path}.${i}`, depth + 1)) : [];
+  const inner = processesUnder(p, procs);
+  const children = Array.isArray(p['Plans']) ? (p['Plans'] as Json[]).map((c, i) => build(c, `${path}.${i}`, depth + 1, inner)) : [];
   return {
     path,
     depth,
@@ -137,7 +150,7 @@ function build(p: Json, path: string, depth: number): PlanNode {
     planRows,
     actualRows,
     loops,
-    totalTime: actualTotal === null ? null : actualTotal * (loops ?? 1),
+    totalTime: actualTotal === null ? null : actualTotal * Math.max((loops ?? 1) / procs, Math.min(loops ?? 1, 1)),
     exclusiveTime: null,
     exclusiveCost: 0,
     misestimate: actualRows === null || loops === 0 ? null : misestimateOf(planRows, actualRows),
