@@ -178,13 +178,8 @@ test('below a Gather the loops are shared by the processes running side by side'
     ] }),
     { 'Execution Time': 31 },
   );
-  const [gather, join, scan, hash, small] = plan.nodes;
-  assert.equal(join.totalTime, 28, 'three processes, a loop each: 28 ms of wall time, not 84');
-  assert.equal(gather.exclusiveTime, 2);
-  assert.equal(join.exclusiveTime, 12);
-  assert.equal(scan.exclusiveTime, 10);
-  assert.equal(hash.exclusiveTime, 1);
-  assert.equal(small.exclusiveTime, 5);
+  assert.equal(plan.nodes[1].totalTime, 28, 'three processes, a loop each: 28 ms of wall time, not 84');
+  assert.deepEqual(plan.nodes.map((x) => x.exclusiveTime), [2, 12, 10, 1, 5]);
   assert.equal(plan.exclusiveTotal, 30);
   const leaderless = parse(n('Gather', { time: 10, 'Workers Launched': 1, 'Single Copy': true, Plans: [n('Seq Scan', { time: 9, loops: 1 })] }));
   assert.equal(leaderless.nodes[1].totalTime, 9);
