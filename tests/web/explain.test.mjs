@@ -9,7 +9,8 @@ import { load } from './load.mjs';
 
 const { parsePlan, slownessLevel } = await load('features/query/explain.ts');
 const { planStats, findings } = await load('features/query/explain/stats.ts');
-const { layoutPlan, edgeWidth, BOX_W, BOX_H } = await load('features/query/explain/layout.ts');
+const layoutModule = await load('features/query/explain/layout.ts');
+const { layoutPlan, edgeWidth, BOX_W, BOX_H } = layoutModule;
 const { detailGroups } = await load('features/query/explain/details.ts');
 
 /** An analyzed node: TIME ms per loop, ROWS actual per loop, PLAN estimated rows. */
@@ -185,4 +186,22 @@ test('below a Gather the loops are shared by the processes running side by side'
   assert.equal(leaderless.nodes[1].totalTime, 9);
   const nested = parse(n('Gather', { time: 50, 'Workers Launched': 1, Plans: [n('Nested Loop', { time: 48, loops: 2, Plans: [n('Seq Scan', { time: 4, loops: 2 }), n('Index Scan', { time: 0.01, loops: 2000 })] })] }));
   assert.equal(nested.nodes[3].totalTime, 10, '1000 loops in each of two processes');
+});
+
+test('the arrow keys walk the plan: down and up in plan order, left to the parent, right to the first child', () => {
+  const { moveSelection } = layoutModule;
+  const plan = parse(n('Hash Join', { Plans: [n('Seq Scan'), n('Hash', { Plans: [n('Seq Scan')] })] }));
+  assert.equal(moveSelection(plan, null, 'ArrowDown'), '0', 'the first key picks the root');
+  assert.equal(moveSelection(plan, null, 'x'), null);
+  assert.equal(moveSelection(plan, '0', 'ArrowRight'), '0.0');
+  assert.equal(moveSelection(plan, '0.0', 'ArrowDown'), '0.1');
+  assert.equal(moveSelection(plan, '0.1', 'ArrowDown'), '0.1.0');
+  assert.equal(moveSelection(plan, '0.1.0', 'ArrowDown'), '0.1.0', 'the last node stays');
+  assert.equal(moveSelection(plan, '0.1.0', 'ArrowLeft'), '0.1');
+  assert.equal(moveSelection(plan, '0', 'ArrowLeft'), '0');
+  assert.equal(moveSelection(plan, '0.0', 'ArrowRight'), '0.0', 'a leaf has no child to go to');
+  assert.equal(moveSelection(plan, '0.1', 'ArrowUp'), '0.0');
+  assert.equal(moveSelection(plan, '0.1', 'End'), '0.1.0');
+  assert.equal(moveSelection(plan, '0.1', 'Home'), '0');
+  assert.equal(moveSelection(plan, '0.1', 'Enter'), null);
 });

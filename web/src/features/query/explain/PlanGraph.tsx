@@ -8,7 +8,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef } from 'preact/hooks';
 import { formatThousands } from '../../../lib/format';
 import { PanDrag, Viewport, zoomOnWheel } from '../../erd/viewport';
 import type { Plan } from '../explain';
-import { BOX_H, BOX_W, layoutPlan, type Box, type PlanLayout } from './layout';
+import { BOX_H, BOX_W, layoutPlan, moveSelection, type Box, type PlanLayout } from './layout';
 import { ms, NodeDetails, pct } from './NodeDetails';
 
 /** Smallest scale the first view uses: below it the boxes cannot be read, so the plan starts at its root instead. */
@@ -46,23 +46,6 @@ function NodeBox({ box, plan, selected }: { box: Box; plan: Plan; selected: bool
       </foreignObject>
     </g>
   );
-}
-
-/** The node an arrow key moves to: Up/Down the previous/next in plan order, Left the parent, Right the first child. */
-export function moveSelection(plan: Plan, path: string | null, key: string): string | null {
-  const order = plan.nodes.map((n) => n.path);
-  const i = path === null ? -1 : order.indexOf(path);
-  if (i < 0) return key.startsWith('Arrow') || key === 'Home' || key === 'End' ? order[0]! : null;
-  const node = plan.nodes[i]!;
-  const moves: Record<string, () => string | undefined> = {
-    ArrowDown: () => order[Math.min(i + 1, order.length - 1)],
-    ArrowUp: () => order[Math.max(i - 1, 0)],
-    ArrowLeft: () => (node.depth > 0 ? path!.slice(0, path!.lastIndexOf('.')) : path!),
-    ArrowRight: () => node.children[0]?.path ?? path!,
-    Home: () => order[0],
-    End: () => order[order.length - 1],
-  };
-  return moves[key]?.() ?? null;
 }
 
 function firstView(viewport: Viewport, layout: PlanLayout): void {

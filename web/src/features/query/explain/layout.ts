@@ -1,6 +1,7 @@
 // Where the graphical plan draws each node: a tidy tree from left (the root)
 // to right (the scans), each leaf on its own row, a parent level with the
-// middle of its children; and how thick each edge is, by the rows it carries.
+// middle of its children; how thick each edge is, by the rows it carries;
+// and where the arrow keys move the chosen node.
 import type { Plan, PlanNode } from '../explain';
 
 export const BOX_W = 216;
@@ -78,4 +79,21 @@ export function layoutPlan(plan: Plan): PlanLayout {
   }
   const depth = Math.max(...plan.nodes.map((n) => n.depth));
   return { boxes, edges, width: (depth + 1) * (BOX_W + GAP_X) - GAP_X, height: slot * (BOX_H + GAP_Y) - GAP_Y };
+}
+
+/** The node an arrow key moves to: Up/Down the previous/next in plan order, Left the parent, Right the first child. */
+export function moveSelection(plan: Plan, path: string | null, key: string): string | null {
+  const order = plan.nodes.map((n) => n.path);
+  const i = path === null ? -1 : order.indexOf(path);
+  if (i < 0) return key.startsWith('Arrow') || key === 'Home' || key === 'End' ? order[0]! : null;
+  const node = plan.nodes[i]!;
+  const moves: Record<string, () => string | undefined> = {
+    ArrowDown: () => order[Math.min(i + 1, order.length - 1)],
+    ArrowUp: () => order[Math.max(i - 1, 0)],
+    ArrowLeft: () => (node.depth > 0 ? path!.slice(0, path!.lastIndexOf('.')) : path!),
+    ArrowRight: () => node.children[0]?.path ?? path!,
+    Home: () => order[0],
+    End: () => order[order.length - 1],
+  };
+  return moves[key]?.() ?? null;
 }
