@@ -163,3 +163,12 @@ export async function previewMatching(d, re) {
   });
   return text;
 }
+
+/** Replaces the text of the query editor in PANEL (the query tab's panel) with SQL. */
+export async function setEditorSql(panel, sql) {
+  const content = panel.locator('.cm-content');
+  await content.click();
+  await panel.page().keyboard.press('Control+A');
+  await panel.page().keyboard.press('Delete');
+  await content.fill(sql);
+}

@@ -169,6 +169,7 @@ test('explains a query as a plan tree and compares two plans', async () => {
   const explain = panel().locator('.explain');
   await explain.getByText('Aggregate', { exact: true }).waitFor();
   await explain.getByText('Function Scan', { exact: true }).waitFor();
+  await explain.getByRole('button', { name: 'Table', exact: true }).click(); // the plan opens drawn (Graphical)
   await explain.getByText('Excl. ms').waitFor();
   await bothThemes('query-explain');
   await toolbarButton('Explain');

@@ -8,7 +8,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LayoutResult } from './layoutTypes';
 import { edgePath } from './paths';
 import { GUTTER, HEADER, PAD_X, ROW, isView, type Column, type Diagram, type Edge, type Node } from './model';
-import { FAR_SCALE, type Rect, type Viewport } from './viewport';
+import { FAR_SCALE, PanDrag, zoomOnWheel, type Rect, type Viewport } from './viewport';
 
 export type NodeState = '' | 'is-selected' | 'is-near';
 
@@ -238,25 +238,18 @@ export function DiagramView({ diagram, layout, viewport, selected, matches, labe
   const uid = useMemo(() => `erd${++diagrams}`, []);
   const svgRef = useRef<SVGSVGElement>(null);
   const groupRef = useRef<SVGGElement>(null);
-  const drag = useRef<{ x: number; y: number; moved: boolean; id: number } | null>(null);
+  const pan = useMemo(() => new PanDrag(viewport, () => svgRef.current, () => {}), [viewport]);
+  pan.click = (e) => {
+    const hit = (e.target as Element).closest('[data-node]');
+    onSelect(hit ? hit.getAttribute('data-node') : null, e.ctrlKey || e.metaKey || e.shiftKey);
+  };
 
   useEffect(() => {
     viewport.attach(svgRef.current, groupRef.current);
     return () => viewport.attach(null, null);
   }, [viewport]);
 
-  // Chromium makes wheel listeners passive unless told otherwise; the diagram zooms instead of scrolling the page.
-  useEffect(() => {
-    const svg = svgRef.current!;
-    const onWheel = (e: WheelEvent) => {
-      e.preventDefault();
-      const r = svg.getBoundingClientRect();
-      const delta = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaY;
-      viewport.zoomBy(Math.exp(-delta * (e.ctrlKey ? 0.01 : 0.0015)), e.clientX - r.left, e.clientY - r.top);
-    };
-    svg.addEventListener('wheel', onWheel, { passive: false });
-    return () => svg.removeEventListener('wheel', onWheel);
-  }, [viewport]);
+  useEffect(() => zoomOnWheel(svgRef.current!, viewport), [viewport]);
 
   const rowsShown = useRowsShown(diagram, layout, viewport, full);
   useEffect(() => {
@@ -273,34 +266,6 @@ export function DiagramView({ diagram, layout, viewport, selected, matches, labe
     }
     return { near: nearIds, hot: [...hotEdges.values()] };
   }, [diagram, selected]);
-
-  const onPointerDown = (e: PointerEvent) => {
-    if (e.button !== 0) return;
-    drag.current = { x: e.clientX, y: e.clientY, moved: false, id: e.pointerId };
-  };
-  const onPointerMove = (e: PointerEvent) => {
-    const d = drag.current;
-    if (!d || d.id !== e.pointerId) return;
-    const dx = e.clientX - d.x;
-    const dy = e.clientY - d.y;
-    if (!d.moved && Math.hypot(dx, dy) < 4) return;
-    if (!d.moved) {
-      d.moved = true;
-      svgRef.current?.setPointerCapture(e.pointerId);
-      svgRef.current?.style.setProperty('cursor', 'grabbing');
-    }
-    d.x = e.clientX;
-    d.y = e.clientY;
-    viewport.panBy(dx, dy);
-  };
-  const onPointerUp = (e: PointerEvent) => {
-    const d = drag.current;
-    drag.current = null;
-    svgRef.current?.style.removeProperty('cursor');
-    if (!d || d.moved) return;
-    const hit = (e.target as Element).closest('[data-node]');
-    onSelect(hit ? hit.getAttribute('data-node') : null, e.ctrlKey || e.metaKey || e.shiftKey);
-  };
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
@@ -332,10 +297,10 @@ export function DiagramView({ diagram, layout, viewport, selected, matches, labe
       role="application"
       aria-roledescription="diagram"
       aria-label={label}
-      onPointerDown={onPointerDown}
-      onPointerMove={onPointerMove}
-      onPointerUp={onPointerUp}
-      onPointerCancel={() => (drag.current = null)}
+      onPointerDown={pan.down}
+      onPointerMove={pan.move}
+      onPointerUp={pan.up}
+      onPointerCancel={pan.cancel}
       onKeyDown={onKeyDown}
     >
       <Markers uid={uid} />

@@ -143,3 +143,65 @@ export class Viewport {
     this.animation = requestAnimationFrame(step);
   }
 }
+
+/**
+ * Zooms VIEWPORT with the wheel over SVG, about the pointer (Ctrl, a pinch,
+ * zooms faster). The listener is not passive, so the page does not scroll
+ * instead; returns its removal.
+ */
+export function zoomOnWheel(svg: SVGSVGElement, viewport: Viewport): () => void {
+  const onWheel = (e: WheelEvent) => {
+    e.preventDefault();
+    const r = svg.getBoundingClientRect();
+    const delta = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaY;
+    viewport.zoomBy(Math.exp(-delta * (e.ctrlKey ? 0.01 : 0.0015)), e.clientX - r.left, e.clientY - r.top);
+  };
+  svg.addEventListener('wheel', onWheel, { passive: false });
+  return () => svg.removeEventListener('wheel', onWheel);
+}
+
+/**
+ * Drag to pan: pointer handlers for the diagram's SVG that move VIEWPORT
+ * once the pointer has travelled 4 px, and hand a press that did not move to
+ * CLICK. Keep one per diagram (useRef); set `click` on each render.
+ */
+export class PanDrag {
+  private drag: { x: number; y: number; moved: boolean; id: number } | null = null;
+
+  constructor(
+    private readonly viewport: Viewport,
+    private readonly svg: () => SVGSVGElement | null,
+    public click: (e: PointerEvent) => void,
+  ) {}
+
+  down = (e: PointerEvent): void => {
+    if (e.button === 0) this.drag = { x: e.clientX, y: e.clientY, moved: false, id: e.pointerId };
+  };
+
+  move = (e: PointerEvent): void => {
+    const d = this.drag;
+    if (!d || d.id !== e.pointerId) return;
+    const dx = e.clientX - d.x;
+    const dy = e.clientY - d.y;
+    if (!d.moved && Math.hypot(dx, dy) < 4) return;
+    if (!d.moved) {
+      d.moved = true;
+      this.svg()?.setPointerCapture(e.pointerId);
+      this.svg()?.style.setProperty('cursor', 'grabbing');
+    }
+    d.x = e.clientX;
+    d.y = e.clientY;
+    this.viewport.panBy(dx, dy);
+  };
+
+  up = (e: PointerEvent): void => {
+    const d = this.drag;
+    this.drag = null;
+    this.svg()?.style.removeProperty('cursor');
+    if (d && !d.moved) this.click(e);
+  };
+
+  cancel = (): void => {
+    this.drag = null;
+  };
+}

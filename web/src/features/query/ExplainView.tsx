@@ -1,19 +1,36 @@
-// The plans of a tab's EXPLAIN runs: an indented tree with time bars and
-// badges (slow nodes, misestimated rows), the raw JSON, and a side-by-side
+// The plans of a tab's EXPLAIN runs, in the view the user picks: the
+// graphical plan with the chosen node's details beside it, the indented table
+// (a row opens its details under it), the findings (Analysis), the time per
+// node type and per table (Statistics), the raw JSON, and a side-by-side
 // comparison of two plans matched node by node.
-import type { JSX } from 'preact';
+import { signal } from '@preact/signals';
+import { Fragment, type JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { comparePlans, misestimateLevel, slownessLevel, type Plan, type PlanNode } from './explain';
+import { comparePlans, type Plan, type PlanNode } from './explain';
+import { NodeDetails, ms } from './explain/NodeDetails';
+import { PlanGraph } from './explain/PlanGraph';
+import { AnalysisView, StatsView } from './explain/StatsView';
 import type { QueryTab } from './model';
 import type { PlanEntry } from './plans';
 import { formatThousands } from '../../lib/format';
+import '../../styles/explain.css';
 
-type Mode = 'tree' | 'raw' | 'compare';
+type Mode = 'graph' | 'tree' | 'analysis' | 'stats' | 'raw' | 'compare';
 
-const ms = (v: number | null) => (v === null ? '—' : v < 10 ? v.toFixed(3) : v.toFixed(1));
+const MODES: Array<[Mode, string]> = [
+  ['graph', 'Graphical'],
+  ['tree', 'Table'],
+  ['analysis', 'Analysis'],
+  ['stats', 'Statistics'],
+  ['raw', 'JSON'],
+  ['compare', 'Compare'],
+];
+
+/** The view last picked, kept while the page lives: every plan opens in it. */
+const lastMode = signal<Mode>('graph');
 
 function Misestimate({ node }: { node: PlanNode }): JSX.Element | null {
-  const level = misestimateLevel(node.misestimate);
+  const level = node.misestimateFlag;
   if (!level || node.misestimate === null) return null;
   const f = node.misestimate;
   const text = f >= 1 ? `↑${Math.round(f).toLocaleString('en-US')}×` : `↓${Math.round(1 / f).toLocaleString('en-US')}×`;
@@ -25,23 +42,38 @@ function Misestimate({ node }: { node: PlanNode }): JSX.Element | null {
   );
 }
 
-function NodeRow({ node, plan }: { node: PlanNode; plan: Plan }): JSX.Element {
-  const slow = slownessLevel(node.exclusiveTime, plan.total);
-  const share = plan.analyzed && node.exclusiveTime !== null && plan.total > 0 ? Math.min(1, node.exclusiveTime / plan.total) : 0;
-  const costShare = !plan.analyzed && plan.root.totalCost > 0 ? node.totalCost / plan.root.totalCost : 0;
-  const details = node.details.map(([k, v]) => `${k}: ${v}`).join('\n');
+interface RowProps {
+  node: PlanNode;
+  plan: Plan;
+  open: boolean;
+  onToggle: () => void;
+}
+
+function NodeRow({ node, plan, open, onToggle }: RowProps): JSX.Element {
+  const slow = node.slow;
+  const onKeyDown = (e: KeyboardEvent) => {
+    const rows = [...(e.currentTarget as HTMLElement).closest('tbody')!.querySelectorAll<HTMLElement>('tr.plan-row')];
+    const at = rows.indexOf(e.currentTarget as HTMLElement);
+    const to: Record<string, number> = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: rows.length - 1 };
+    if (e.key === 'Enter' || e.key === ' ') onToggle();
+    else if (e.key in to) rows[Math.max(0, Math.min(rows.length - 1, to[e.key]!))]?.focus();
+    else return;
+    e.preventDefault();
+  };
   return (
-    <tr class={slow ? `plan-row slow-${slow}` : 'plan-row'} title={details}>
+    <tr class={['plan-row', slow ? `slow-${slow}` : '', open ? 'is-open' : ''].filter(Boolean).join(' ')} tabindex={0} aria-expanded={open} onClick={onToggle} onKeyDown={onKeyDown}>
       <td class="plan-node">
         <span style={{ paddingLeft: `${node.depth * 16}px` }} class="plan-indent">
+          <span class="plan-twisty" aria-hidden="true">{open ? '▾' : '▸'}</span>
           {node.depth > 0 && <span class="plan-arrow">→ </span>}
           {node.subplan && <span class="plan-sub">{node.subplan} </span>}
           <strong>{node.type}</strong> {node.target && <span class="plan-target">{node.target}</span>}
           {slow > 0 && <span class={`plan-badge slow-badge-${slow}`}>slow</span>}
+          {node.neverExecuted && <span class="plan-badge plan-never">never executed</span>}
         </span>
       </td>
       <td class="plan-bar-cell">
-        <span class="plan-bar" style={{ width: `${Math.round((plan.analyzed ? share : costShare) * 100)}%` }} />
+        <span class="plan-bar" style={{ width: `${Math.round(node.share * 100)}%` }} />
       </td>
       {plan.analyzed ? (
         <>
@@ -68,7 +100,8 @@ function NodeRow({ node, plan }: { node: PlanNode; plan: Plan }): JSX.Element {
   );
 }
 
-function PlanTree({ plan }: { plan: Plan }): JSX.Element {
+function PlanTree({ plan, selected, onSelect }: { plan: Plan; selected: string | null; onSelect: (path: string | null) => void }): JSX.Element {
+  const columns = plan.analyzed ? 9 : 4;
   return (
     <div class="plan-scroll">
       <table class="plan-table">
@@ -96,15 +129,19 @@ function PlanTree({ plan }: { plan: Plan }): JSX.Element {
         </thead>
         <tbody>
           {plan.nodes.map((n) => (
-            <NodeRow key={n.path} node={n} plan={plan} />
+            <Fragment key={n.path}>
+              <NodeRow node={n} plan={plan} open={n.path === selected} onToggle={() => onSelect(n.path === selected ? null : n.path)} />
+              {n.path === selected && (
+                <tr class="plan-details-row">
+                  <td colSpan={columns}>
+                    <NodeDetails node={n} plan={plan} />
+                  </td>
+                </tr>
+              )}
+            </Fragment>
           ))}
         </tbody>
       </table>
-      <p class="plan-summary muted">
-        {plan.planningTime !== null && `Planning ${ms(plan.planningTime)} ms · `}
-        {plan.executionTime !== null && `Execution ${ms(plan.executionTime)} ms · `}
-        {plan.nodes.length} nodes
-      </p>
     </div>
   );
 }
@@ -177,29 +214,57 @@ function Compare({ plans }: { plans: PlanEntry[] }): JSX.Element {
   );
 }
 
+function Summary({ plan }: { plan: Plan }): JSX.Element {
+  return (
+    <span class="plan-summary muted">
+      {plan.planningTime !== null && `Planning ${ms(plan.planningTime)} ms · `}
+      {plan.executionTime !== null && `Execution ${ms(plan.executionTime)} ms · `}
+      {plan.nodes.length} nodes
+    </span>
+  );
+}
+
+function PlanBody({ mode, entry, plans }: { mode: Mode; entry: PlanEntry; plans: PlanEntry[] }): JSX.Element | null {
+  const [chosen, setChosen] = useState<{ plan: Plan; path: string | null }>({ plan: entry.plan, path: null });
+  const selected = chosen.plan === entry.plan ? chosen.path : null;
+  const select = (path: string | null) => setChosen({ plan: entry.plan, path });
+  if (mode === 'graph') return <PlanGraph plan={entry.plan} selected={selected} onSelect={select} />;
+  if (mode === 'tree') return <PlanTree plan={entry.plan} selected={selected} onSelect={select} />;
+  if (mode === 'analysis')
+    return (
+      <AnalysisView
+        plan={entry.plan}
+        onShow={(path) => {
+          select(path);
+          lastMode.value = 'graph';
+        }}
+      />
+    );
+  if (mode === 'stats') return <StatsView plan={entry.plan} />;
+  if (mode === 'raw') return <pre class="plan-raw">{JSON.stringify(JSON.parse(entry.raw), null, 2)}</pre>;
+  return plans.length > 1 ? <Compare plans={plans} /> : null;
+}
+
 export function ExplainView({ tab }: { tab: QueryTab }): JSX.Element {
   const plans = tab.plans.value;
-  const [mode, setMode] = useState<Mode>('tree');
   const [chosen, setChosen] = useState<number | null>(null);
   const entry = plans.find((p) => p.id === chosen) ?? plans[plans.length - 1];
   if (!entry) return <p class="empty-state results-empty">Explain a query to see its plan.</p>;
+  const mode = lastMode.value === 'compare' && plans.length < 2 ? 'graph' : lastMode.value;
   return (
     <div class="explain">
       <div class="explain-bar">
         <div class="segmented" role="group" aria-label="Plan view">
-          {(['tree', 'raw', 'compare'] as const).map((m) => (
-            <button key={m} type="button" aria-pressed={mode === m} disabled={m === 'compare' && plans.length < 2} onClick={() => setMode(m)}>
-              {m === 'tree' ? 'Plan' : m === 'raw' ? 'JSON' : 'Compare'}
+          {MODES.map(([m, label]) => (
+            <button key={m} type="button" aria-pressed={mode === m} disabled={m === 'compare' && plans.length < 2} onClick={() => (lastMode.value = m)}>
+              {label}
             </button>
           ))}
         </div>
-        {mode !== 'compare' && (
-          <PlanSelect label="Plan" plans={plans} value={entry.id} onValue={setChosen} />
-        )}
+        {mode !== 'compare' && <PlanSelect label="Plan" plans={plans} value={entry.id} onValue={setChosen} />}
+        {mode !== 'compare' && <Summary plan={entry.plan} />}
       </div>
-      {mode === 'tree' && <PlanTree plan={entry.plan} />}
-      {mode === 'raw' && <pre class="plan-raw">{JSON.stringify(JSON.parse(entry.raw), null, 2)}</pre>}
-      {mode === 'compare' && plans.length > 1 && <Compare plans={plans} />}
+      <PlanBody mode={mode} entry={entry} plans={plans} />
     </div>
   );
 }
