@@ -53,6 +53,7 @@ static const http_route routes[] = {
     {"POST", "/api/v1/servers/{id}/objects/maintenance", api_objects_maintenance, 0},
     {"GET", "/api/v1/servers/{id}/objects/script", api_objects_script, 0},
     {"POST", "/api/v1/servers/{id}/sessions", api_sessions_open, 0},
+    {"GET", "/api/v1/servers/{id}/session-roles", api_sessions_roles, 0},
     {"GET", "/api/v1/sessions/{sid}/status", api_sessions_status, 0},
     {"GET", "/api/v1/sessions/{sid}/events", api_sessions_events, 0},
     {"POST", "/api/v1/sessions/{sid}/execute", api_sessions_execute, ROUTE_LARGE_BODY},

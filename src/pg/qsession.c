@@ -54,6 +54,7 @@ struct qsession {
 	char owner[80];
 	int64_t user_id, server_id;
 	char *dbname;
+	char *role; /* the tab's SET ROLE, or NULL; only the worker reads it after the open */
 	qmanager *mgr;
 	PGconn *conn;
 	PGcancel *cancel;
@@ -344,6 +345,57 @@ static void resolve_types(qsession *s)
 	str_free(&oids);
 }
 
+static const char ROLE_CHECK_SQL[] =
+    "SELECT r.oid IS NOT NULL, r.oid IS NOT NULL AND pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER'), "
+    "session_user FROM (SELECT 1) one LEFT JOIN pg_catalog.pg_roles r ON r.rolname = $1";
+
+/* Runs the statement; PostgreSQL's refusal goes to pe and err (query_failed). */
+static bool role_exec(PGconn *conn, const char *sql, pg_error *pe, tusk_err *err)
+{
+	PGresult *r = PQexec(conn, sql);
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok) {
+		pg_error_fill(pe, r, conn);
+		err_set(err, ERR_QUERY_FAILED, "%s", pe->message);
+	}
+	PQclear(r);
+	return ok;
+}
+
+bool qsession_apply_role(PGconn *conn, const char *role, pg_error *pe, tusk_err *err)
+{
+	memset(pe, 0, sizeof(*pe));
+	const char *params[1] = {role};
+	PGresult *r = PQexecParams(conn, ROLE_CHECK_SQL, 1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+		pg_error_fill(pe, r, conn);
+		err_set(err, ERR_QUERY_FAILED, "%s", pe->message);
+		PQclear(r);
+		return false;
+	}
+	bool exists = strcmp(PQgetvalue(r, 0, 0), "t") == 0, member = strcmp(PQgetvalue(r, 0, 1), "t") == 0;
+	if (!exists)
+		err_set(err, ERR_ROLE_NOT_FOUND, "There is no role \"%s\" on this server.", role);
+	else if (!member)
+		err_set(err, ERR_PERMISSION_DENIED,
+			"The login role \"%s\" is not a member of role \"%s\", so this tab cannot SET ROLE to it.",
+			PQgetvalue(r, 0, 2), role);
+	PQclear(r);
+	if (!exists || !member)
+		return false;
+	char *ident = PQescapeIdentifier(conn, role, strlen(role));
+	if (!ident) {
+		err_set(err, ERR_INVALID_ROLE, "The role name is not valid text for this connection.");
+		return false;
+	}
+	str q = STR_INIT;
+	str_appendf(&q, "SET ROLE %s", ident);
+	PQfreemem(ident);
+	bool ok = role_exec(conn, str_cstr(&q), pe, err);
+	str_free(&q);
+	return ok;
+}
+
 static bool simple(qsession *s, const char *sql)
 {
 	PGresult *r = PQexec(s->conn, sql);
@@ -365,6 +417,24 @@ static void collect_notifications(qsession *s)
 	}
 }
 
+/* A reconnected session is the login again: the tab's role is set once more. */
+static void reapply_role(qsession *s)
+{
+	if (!s->role || PQstatus(s->conn) != CONNECTION_OK)
+		return;
+	pg_error pe;
+	tusk_err err;
+	bool ok = qsession_apply_role(s->conn, s->role, &pe, &err);
+	char text[1200];
+	if (ok)
+		snprintf(text, sizeof(text), "The role \"%s\" was set again after reconnecting.", s->role);
+	else
+		snprintf(text, sizeof(text), "Setting the role \"%s\" again failed: %s", s->role, err.msg);
+	pthread_mutex_lock(&s->lock);
+	add_message(s, ok ? "NOTICE" : "WARNING", text);
+	pthread_mutex_unlock(&s->lock);
+}
+
 /* Runs one script to the end; every result set goes to its own spool. */
 /* Over 80 lines: a script's statements sent one by one, their results spooled, notices and
  * cancellation handled in one loop, so the session's state changes in one place. */
@@ -374,6 +444,7 @@ static void run_script(qsession *s, char *sql, qexec_opts opts)
 		PQreset(s->conn);
 		PQfreeCancel(s->cancel);
 		s->cancel = PQgetCancel(s->conn);
+		reapply_role(s);
 		pthread_mutex_lock(&s->lock);
 		add_message(s, "NOTICE",
 			    PQstatus(s->conn) == CONNECTION_OK ? "The connection was lost; Tusk reconnected."
@@ -498,6 +569,7 @@ static void session_free(qsession *s)
 	PQfinish(s->conn);
 	close(s->wake_fd);
 	free(s->dbname);
+	free(s->role);
 	free(s->pending);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->changed);
@@ -606,7 +678,7 @@ static void *worker_main(void *arg)
 }
 
 qsession *qsession_open(qmanager *m, PGconn *conn, int64_t user_id, const char *owner, int64_t server_id,
-			const char *dbname, char id[QSESSION_ID_CHARS])
+			const char *dbname, const char *role, char id[QSESSION_ID_CHARS])
 {
 	qsession *s = xcalloc(1, sizeof(*s));
 	unsigned char raw[32];
@@ -619,6 +691,7 @@ qsession *qsession_open(qmanager *m, PGconn *conn, int64_t user_id, const char *
 	s->user_id = user_id;
 	s->server_id = server_id;
 	s->dbname = xstrdup(dbname);
+	s->role = role ? xstrdup(role) : NULL;
 	s->mgr = m;
 	s->conn = conn;
 	s->cancel = PQgetCancel(conn);
@@ -823,6 +896,11 @@ void qsession_status_json(qsession *s, json_writer *w)
 	jw_key(w, "elapsed_ms");
 	jw_double(w, running ? time_ms_since(&s->started) : s->elapsed_ms);
 	jw_kv_str(w, "database", s->dbname);
+	jw_key(w, "role");
+	if (s->role)
+		jw_str(w, s->role);
+	else
+		jw_null(w);
 	jw_key(w, "results");
 	jw_arr_begin(w);
 	for (int i = 0; i < s->nresults; i++) {
