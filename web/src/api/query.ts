@@ -35,6 +35,8 @@ export interface SessionStatus {
   execution_id: number;
   elapsed_ms: number;
   database: string;
+  /** The role the tab set (SET ROLE), or null: the login's. */
+  role: string | null;
   results: ResultInfo[];
   notices: Array<{ severity: string; message: string }>;
   notices_dropped: number;
@@ -52,9 +54,21 @@ export interface RowWindow {
   complete: boolean;
 }
 
-export async function openSession(serverId: number, database?: string): Promise<string> {
-  const body = database ? { database } : {};
+/** A session for a query tab; ROLE: SET ROLE to it first (a role the login is a member of). */
+export async function openSession(serverId: number, database?: string, role?: string): Promise<string> {
+  const body = { ...(database ? { database } : {}), ...(role ? { role } : {}) };
   return (await request<{ session_id: string }>('POST', `servers/${serverId}/sessions`, { body })).session_id;
+}
+
+/** What a query tab may SET ROLE to: the login, and the roles it is a member of. */
+export interface SessionRoles {
+  login: string;
+  current: string;
+  roles: string[];
+}
+
+export async function listSessionRoles(serverId: number): Promise<SessionRoles> {
+  return (await request<{ roles: SessionRoles }>('GET', `servers/${serverId}/session-roles`)).roles;
 }
 
 export function closeSession(sid: string): Promise<void> {

@@ -17,6 +17,7 @@ import { Editor, type EditorCommands } from './Editor';
 import { HistoryDialog, SavedQueriesDialog } from './LibraryDialogs';
 import { findTab, type QueryTab, type RunKind } from './model';
 import { Results } from './Results';
+import { RolePicker } from './RolePicker';
 import { statementAt } from './split';
 import { scheduleSave } from './tabs';
 import { ViewDataDialog } from './ViewDataDialog';
@@ -177,6 +178,7 @@ function QueryToolbar({ tab, commands, onDialog, run }: ToolbarProps): JSX.Eleme
         <ToolButton icon="bookmark" label="Saved queries" onClick={() => onDialog('saved')} />
       </Toolbar>
       <DatabasePicker tab={tab} disabled={!can || inTx} />
+      <RolePicker tab={tab} disabled={!can || inTx} />
       <div class="query-toggles">
         <Toggle label="Auto-commit" on={tab.autocommit.value} onChange={(v) => (tab.autocommit.value = v)} />
         <Toggle label="Auto-rollback" on={tab.autorollback.value} onChange={(v) => (tab.autorollback.value = v)} />
