@@ -365,6 +365,8 @@ void api_snippets_update(http_req *r);
 void api_snippets_delete(http_req *r);
 void api_workspace_get(http_req *r);
 void api_workspace_put(http_req *r);
+void api_preferences_get(http_req *r);
+void api_preferences_put(http_req *r);
 
 /* data.c: View/Edit Data */
 void api_data_table(http_req *r);

@@ -75,6 +75,8 @@ static const http_route routes[] = {
     {"DELETE", "/api/v1/queries/{id}", api_snippets_delete, 0},
     {"GET", "/api/v1/workspace", api_workspace_get, 0},
     {"PUT", "/api/v1/workspace", api_workspace_put, ROUTE_LARGE_BODY},
+    {"GET", "/api/v1/preferences", api_preferences_get, 0},
+    {"PUT", "/api/v1/preferences", api_preferences_put, 0},
     {"GET", "/api/v1/servers/{id}/dashboard/events", api_dashboard_events, 0},
     {"GET", "/api/v1/servers/{id}/erd", api_erd, 0},
     {"GET", "/api/v1/servers/{id}/activity", api_monitor_activity, 0},
