@@ -1,6 +1,7 @@
 // A query tab: toolbar, SQL editor, results below it, and a status line.
 // F5 / Ctrl+Enter run the script or the selection, Ctrl+Shift+Enter the
-// statement at the cursor, Esc cancels, Ctrl+Shift+F formats.
+// statement at the cursor, Esc cancels, Ctrl+Shift+F formats, F7 / Shift+F7 explain (the
+// rebindable ones as the user's preferences say).
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { resultExportUrl } from '../../api/query';
@@ -16,6 +17,8 @@ import { showToast } from '../../state/toasts';
 import { Editor, type EditorCommands } from './Editor';
 import { HistoryDialog, SavedQueriesDialog } from './LibraryDialogs';
 import { findTab, type QueryTab, type RunKind } from './model';
+import { matchesKey } from '../preferences/keys';
+import { preferences } from '../preferences/state';
 import { Results } from './Results';
 import { RolePicker } from './RolePicker';
 import { statementAt } from './split';
@@ -92,15 +95,21 @@ function QueryTabBody({ tab }: { tab: QueryTab }): JSX.Element {
       return true;
     },
     format: () => void formatSql(tab),
+    explain: () => run('explain', statementToRun(tab)),
+    analyze: () => run('analyze', statementToRun(tab)),
   };
 
   // The same keys when focus is on the toolbar or the results.
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.defaultPrevented || dialog) return;
     const ctrl = e.ctrlKey || e.metaKey;
+    const keys = preferences.value.shortcuts;
     let handled = true;
-    if (e.key === 'F5' || (ctrl && e.key === 'Enter' && !e.shiftKey)) commands.run();
+    if (matchesKey(keys.execute, e) || (ctrl && e.key === 'Enter' && !e.shiftKey)) commands.run();
     else if (ctrl && e.shiftKey && e.key === 'Enter') commands.runStatement();
+    else if (matchesKey(keys.explain, e)) commands.explain();
+    else if (matchesKey(keys.explain_analyze, e)) commands.analyze();
+    else if (matchesKey(keys.format, e)) commands.format();
     else if (e.key === 'Escape' && running) commands.cancel();
     else handled = false;
     if (handled) e.preventDefault();
@@ -158,20 +167,21 @@ function QueryToolbar({ tab, commands, onDialog, run }: ToolbarProps): JSX.Eleme
   const sid = tab.sid;
   const exportable = sid !== null && typeof shown === 'number' && result?.has_rows === true;
   const exportAs = (fmt: 'csv' | 'json') => exportable && download(resultExportUrl(sid, shown, fmt));
+  const keys = preferences.value.shortcuts;
   return (
     <div class="query-toolbar">
       <Toolbar label="Query toolbar">
-        <ToolButton icon="play" label="Run" shortcut="F5" disabled={!can} onClick={commands.run} />
+        <ToolButton icon="play" label="Run" shortcut={keys.execute} disabled={!can} onClick={commands.run} />
         <ToolButton icon="playLine" label="Run statement" shortcut="Ctrl+Shift+Enter" disabled={!can} onClick={commands.runStatement} />
         <ToolButton icon="stop" label="Cancel" shortcut="Esc" disabled={!ready || !running} onClick={() => void tab.cancel()} />
         <ToolSeparator />
-        <ToolButton icon="format" label="Format SQL" shortcut="Ctrl+Shift+F" onClick={commands.format} />
+        <ToolButton icon="format" label="Format SQL" shortcut={keys.format} onClick={commands.format} />
         <ToolSeparator />
         <ToolButton icon="check" label="Commit" disabled={!can || !inTx} onClick={() => void tab.endTransaction('commit')} />
         <ToolButton icon="undo" label="Rollback" disabled={!can || !inTx} onClick={() => void tab.endTransaction('rollback')} />
         <ToolSeparator />
-        <ToolButton icon="explain" label="Explain" disabled={!can} onClick={() => run('explain', statementToRun(tab))} />
-        <ToolButton icon="analyze" label="Explain Analyze" disabled={!can} onClick={() => run('analyze', statementToRun(tab))} />
+        <ToolButton icon="explain" label="Explain" shortcut={keys.explain} disabled={!can} onClick={() => run('explain', statementToRun(tab))} />
+        <ToolButton icon="analyze" label="Explain Analyze" shortcut={keys.explain_analyze} disabled={!can} onClick={() => run('analyze', statementToRun(tab))} />
         <ToolSeparator />
         <ToolButton icon="table" label="View/Edit Data" disabled={!can} onClick={() => onDialog('view-data')} />
         <ToolButton icon="clock" label="History" onClick={() => onDialog('history')} />
@@ -341,10 +351,33 @@ function StatusLine({ tab }: { tab: QueryTab }): JSX.Element {
   );
 }
 
+/** Asked when the user's preferences say so: the tab's SQL goes with it. */
+function CloseSqlPrompt({ tab, onCancel }: { tab: QueryTab; onCancel: () => void }): JSX.Element {
+  return (
+    <Dialog
+      title="Close the tab?"
+      size="small"
+      onClose={onCancel}
+      footer={
+        <>
+          <Button onClick={onCancel}>Cancel</Button>
+          <Button variant="danger" data-autofocus onClick={() => void tab.close(false)}>
+            Close
+          </Button>
+        </>
+      }
+    >
+      <p>The SQL in this tab's editor is not saved anywhere else and goes with the tab. Close it?</p>
+    </Dialog>
+  );
+}
+
 function ClosePrompt({ tab }: { tab: QueryTab }): JSX.Element {
   const [busy, setBusy] = useState(false);
-  const failed = tab.status.value?.transaction === 'in_error';
+  const tx = tab.status.value?.transaction;
+  const failed = tx === 'in_error';
   const dismiss = () => (tab.closePrompt.value = false);
+  if (!tab.sid || (tx !== 'in_transaction' && !failed)) return <CloseSqlPrompt tab={tab} onCancel={dismiss} />;
   return (
     <Dialog
       title="Close the tab?"

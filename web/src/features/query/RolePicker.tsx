@@ -17,11 +17,10 @@ export function RolePicker({ tab, disabled }: { tab: QueryTab; disabled: boolean
   useEffect(() => void read(), [tab.target.serverId]);
   const names = roles?.roles ?? [];
   const options = current === LOGIN || names.includes(current) ? names : [current, ...names];
-  const loginLabel = roles ? `(login role: ${roles.login})` : '(login role)';
   return (
     <label
       class={current === LOGIN ? 'query-database' : 'query-database is-role-set'}
-      title={current === LOGIN ? "The tab's session runs as the server's login role" : `The tab's session runs SET ROLE ${current}`}
+      title={current === LOGIN ? `The tab's session runs as the login role${roles ? ` ${roles.login}` : ''}` : `The tab's session runs SET ROLE ${current}`}
     >
       <span class="muted">Role</span>
       <select
@@ -36,7 +35,7 @@ export function RolePicker({ tab, disabled }: { tab: QueryTab; disabled: boolean
           });
         }}
       >
-        <option value={LOGIN}>{loginLabel}</option>
+        <option value={LOGIN}>(login role)</option>
         {options.map((n) => (
           <option key={n} value={n}>
             {n}

@@ -24,6 +24,7 @@ import { closeTab, openTab, retitleTab, tabs } from '../../state/workspace';
 import { CompletionReader } from './completion';
 import { explainStatement, planEntry, type PlanEntry } from './plans';
 import { SessionLink, delay, type Target } from './session';
+import { preferences } from '../preferences/state';
 
 export type RunKind = 'script' | 'explain' | 'analyze' | 'view';
 
@@ -269,6 +270,8 @@ export class QueryTab extends SessionLink {
   requestClose(): void {
     const tx = this.status.value?.transaction;
     if (this.sid && (tx === 'in_transaction' || tx === 'in_error')) this.closePrompt.value = true;
+    // the user's preference: ask before the editor's SQL goes with the tab
+    else if (preferences.value.confirm_close_unsaved && (this.editor?.text() ?? this.sql).trim()) this.closePrompt.value = true;
     else void this.close();
   }
 

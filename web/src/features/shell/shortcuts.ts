@@ -1,7 +1,7 @@
 // Keyboard shortcuts: the table shown in the Welcome tab and the "?" dialog,
 // and the document-level handler for the global ones.
 import { useEffect } from 'preact/hooks';
-import { toggleTheme } from '../../state/prefs';
+import { toggleSavedTheme } from '../preferences/state';
 import { explorerDialog } from '../../state/servers';
 import { selectedEntry } from '../browser/explorerModel';
 import { runAction } from '../servers/actions';
@@ -19,6 +19,7 @@ export const SHORTCUTS: ShortcutGroup[] = [
     items: [
       { keys: ['?'], action: 'Show keyboard shortcuts' },
       { keys: ['Alt+Shift+T', 'Ctrl+Shift+T'], action: 'Toggle light and dark theme' },
+      { keys: ['Alt+Shift+P'], action: 'Preferences (editor, keys, theme…)' },
       { keys: ['Alt+Shift+B'], action: 'Focus the object explorer' },
       { keys: ['Alt+Shift+Q'], action: 'Query tool on the selected server or database (or an object in it)' },
       { keys: ['Alt+Shift+D'], action: 'Dashboard of the selected server or database' },
@@ -46,6 +47,8 @@ export const SHORTCUTS: ShortcutGroup[] = [
       { keys: ['Ctrl+Shift+Enter'], action: 'Run the statement at the cursor' },
       { keys: ['Esc'], action: 'Cancel the running query' },
       { keys: ['Ctrl+Shift+F'], action: 'Format the SQL' },
+      { keys: ['F7', 'Shift+F7'], action: 'Explain / Explain Analyze the statement' },
+      { keys: ['Alt+Shift+P'], action: 'Choose other keys for Run, Explain, Explain Analyze and Format (Preferences)' },
       { keys: ['Ctrl+F', 'Ctrl+H'], action: 'Find / replace' },
       { keys: ['Ctrl+Space'], action: 'Complete keywords, tables, columns' },
       { keys: ['Ctrl+C', 'Ctrl+Shift+C'], action: 'Copy cells (with headers) in a result' },
@@ -96,6 +99,7 @@ function handleAltShift(e: KeyboardEvent): boolean {
     KeyQ: () => runAction('query-tool', selectedEntry()),
     KeyD: () => runAction('dashboard', selectedEntry()),
     KeyS: openStorage,
+    KeyP: () => (openDialog.value = 'preferences'),
     BracketRight: () => cycleTab(1),
     BracketLeft: () => cycleTab(-1),
   };
@@ -108,7 +112,7 @@ function handleAltShift(e: KeyboardEvent): boolean {
 function onKeyDown(e: KeyboardEvent): void {
   if (e.defaultPrevented) return;
   let handled = true;
-  if (isThemeToggle(e)) toggleTheme();
+  if (isThemeToggle(e)) toggleSavedTheme();
   else if (openDialog.value !== null || explorerDialog.value !== null) handled = false;
   else if (e.key === '?' && !e.ctrlKey && !e.altKey && !e.metaKey && !isEditable(e.target)) openDialog.value = 'shortcuts';
   else handled = handleAltShift(e);
