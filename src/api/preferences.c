@@ -14,18 +14,23 @@ enum pref_type { PREF_BOOL, PREF_INT, PREF_CHOICE };
 struct pref {
 	const char *key;
 	enum pref_type type;
-	json_int_t min, max, def; /* PREF_INT; PREF_BOOL: def 0/1 */
+	json_int_t min, max, def;   /* PREF_INT; PREF_BOOL: def 0/1 */
 	const char *const *choices; /* PREF_CHOICE: NULL-terminated, the first is the default */
 };
 
 static const char *const THEMES[] = {"system", "light", "dark", NULL};
+static const char *const NUMBER_FORMATS[] = {"plain", "grouped", NULL};
+static const char *const DATE_FORMATS[] = {"iso", "locale", NULL};
 
 static const struct pref PREFS[] = {
     {"theme", PREF_CHOICE, 0, 0, 0, THEMES},
     {"editor_font_size", PREF_INT, 9, 24, 13, NULL},
     {"editor_tab_size", PREF_INT, 1, 8, 2, NULL},
     {"autocompletion", PREF_BOOL, 0, 0, 1, NULL},
+    {"query_row_limit", PREF_INT, 0, 10000000, 0, NULL},
     {"view_data_limit", PREF_INT, 0, 1000000, 0, NULL},
+    {"number_format", PREF_CHOICE, 0, 0, 0, NUMBER_FORMATS},
+    {"date_format", PREF_CHOICE, 0, 0, 0, DATE_FORMATS},
     {"confirm_close_unsaved", PREF_BOOL, 0, 0, 0, NULL},
 };
 
@@ -69,8 +74,8 @@ static bool pref_valid(const struct pref *p, json_t *v, char *why, size_t n)
 		snprintf(why, n, "'%s' must be true or false.", p->key);
 		return false;
 	}
-	if (p->type == PREF_INT && (!json_is_integer(v) || json_integer_value(v) < p->min ||
-				    json_integer_value(v) > p->max)) {
+	if (p->type == PREF_INT &&
+	    (!json_is_integer(v) || json_integer_value(v) < p->min || json_integer_value(v) > p->max)) {
 		snprintf(why, n, "'%s' must be a whole number from %lld to %lld.", p->key, (long long)p->min,
 			 (long long)p->max);
 		return false;
@@ -100,7 +105,8 @@ static bool shortcut_valid(const char *s)
 			command = command || i != 2;
 			s += strlen(MODS[i]);
 		}
-	if (s[0] == 'F' && s[1] >= '1' && s[1] <= '9' && (!s[2] || (s[1] == '1' && s[2] >= '0' && s[2] <= '2' && !s[3])))
+	if (s[0] == 'F' && s[1] >= '1' && s[1] <= '9' &&
+	    (!s[2] || (s[1] == '1' && s[2] >= '0' && s[2] <= '2' && !s[3])))
 		return true;
 	bool single = s[0] && !s[1] && ((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= '0' && s[0] <= '9'));
 	return command && (single || strcmp(s, "Enter") == 0);
@@ -121,7 +127,8 @@ static bool shortcuts_merge(json_t *given, json_t *merged, char *why, size_t n)
 		while (i < NSHORTCUTS && strcmp(SHORTCUTS[i].action, action) != 0)
 			i++;
 		if (i == NSHORTCUTS) {
-			snprintf(why, n, "There is no shortcut '%.100s' (execute, explain, explain_analyze, format).", action);
+			snprintf(why, n, "There is no shortcut '%.100s' (execute, explain, explain_analyze, format).",
+				 action);
 			return false;
 		}
 		if (!json_is_null(v) && (!json_is_string(v) || !shortcut_valid(json_string_value(v)))) {
@@ -135,7 +142,8 @@ static bool shortcuts_merge(json_t *given, json_t *merged, char *why, size_t n)
 			if (json_equal(json_object_get(merged, SHORTCUTS[i].action),
 				       json_object_get(merged, SHORTCUTS[j].action))) {
 				snprintf(why, n, "'%s' and '%s' would have the same key, %s.", SHORTCUTS[i].action,
-					 SHORTCUTS[j].action, json_string_value(json_object_get(merged, SHORTCUTS[i].action)));
+					 SHORTCUTS[j].action,
+					 json_string_value(json_object_get(merged, SHORTCUTS[i].action)));
 				return false;
 			}
 	return true;
@@ -149,13 +157,15 @@ static json_t *complete(json_t *stored)
 	for (size_t i = 0; i < sizeof(PREFS) / sizeof(*PREFS); i++) {
 		json_t *v = json_object_get(stored, PREFS[i].key);
 		json_object_set_new(out, PREFS[i].key,
-				    v && pref_valid(&PREFS[i], v, why, sizeof(why)) ? json_incref(v) : default_of(&PREFS[i]));
+				    v && pref_valid(&PREFS[i], v, why, sizeof(why)) ? json_incref(v)
+										    : default_of(&PREFS[i]));
 	}
 	for (size_t i = 0; i < NSHORTCUTS; i++) {
 		json_t *v = json_object_get(had, SHORTCUTS[i].action);
 		json_object_set_new(keys, SHORTCUTS[i].action,
-				    json_is_string(v) && shortcut_valid(json_string_value(v)) ? json_incref(v)
-											     : json_string(SHORTCUTS[i].def));
+				    json_is_string(v) && shortcut_valid(json_string_value(v))
+					? json_incref(v)
+					: json_string(SHORTCUTS[i].def));
 	}
 	json_object_set_new(out, "shortcuts", keys);
 	return out;

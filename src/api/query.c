@@ -63,8 +63,8 @@ void api_sessions_open(http_req *r)
 			api_respond_err(r, &err);
 		} else if (open_role(r, &srv, conn, in.role)) {
 			char id[QSESSION_ID_CHARS];
-			qsession *s = qsession_open(app->queries, conn, as->user.id, as->session.id_hash,
-						    srv.server_id, db, in.role, id);
+			qsession *s = qsession_open(app->queries, conn, as->user.id, as->session.id_hash, srv.server_id,
+						    db, in.role, id);
 			qsession_release(s);
 			api_json j;
 			jw_kv_str(api_json_begin(&j), "session_id", id);
@@ -151,11 +151,13 @@ void api_sessions_status(http_req *r)
 struct execute_in {
 	const char *sql;
 	bool autocommit, autorollback;
+	int64_t max_rows;
 };
 static const api_field execute_fields[] = {
     API_FIELD("sql", API_TEXT, struct execute_in, sql, API_REQUIRED | API_NONEMPTY),
     API_FIELD("autocommit", API_BOOL, struct execute_in, autocommit, API_DEFAULT_TRUE),
     API_FIELD("autorollback", API_BOOL, struct execute_in, autorollback, 0),
+    API_FIELD("max_rows", API_INT, struct execute_in, max_rows, 0),
 };
 static const api_form execute_form = API_FORM(execute_fields, "Give the SQL to run in 'sql'.");
 
@@ -164,8 +166,13 @@ void api_sessions_execute(http_req *r)
 	struct execute_in in;
 	if (!api_body(r, &execute_form, &in, NULL))
 		return;
+	if (in.max_rows < 0) {
+		http_respond_error(r, ERR_INVALID_FIELD, "max_rows is 0 (all rows) or the rows a result keeps.");
+		return;
+	}
 	const char *sql = in.sql;
-	qexec_opts o = {.autocommit = in.autocommit, .autorollback = in.autorollback};
+	qexec_opts o = {
+	    .autocommit = in.autocommit, .autorollback = in.autorollback, .max_rows = (uint64_t)in.max_rows};
 	qsession *s = load(r);
 	if (!s)
 		return;

@@ -33,7 +33,8 @@ struct result {
 	char *command;
 	int ncols;
 	struct column *cols;
-	spool *rows; /* NULL for commands without rows */
+	spool *rows;	  /* NULL for commands without rows */
+	uint64_t dropped; /* rows read past the script's row limit, not kept */
 	bool complete;
 };
 
@@ -417,6 +418,52 @@ static void collect_notifications(qsession *s)
 	}
 }
 
+/* Spools the row r holds (s->lock held), or counts it dropped past the script's row limit. */
+static void keep_row(qsession *s, struct result *cur, const PGresult *r, uint64_t max_rows)
+{
+	if (max_rows && spool_rows(cur->rows) >= max_rows) {
+		cur->dropped++;
+		return;
+	}
+	const char *vals[cur->ncols + 1];
+	int lens[cur->ncols + 1];
+	for (int c = 0; c < cur->ncols; c++) {
+		vals[c] = PQgetisnull(r, 0, c) ? NULL : PQgetvalue(r, 0, c);
+		lens[c] = PQgetlength(r, 0, c);
+	}
+	pthread_mutex_unlock(&s->lock);
+	tusk_err err;
+	bool ok = spool_append(cur->rows, vals, lens, &err);
+	pthread_mutex_lock(&s->lock);
+	if (!ok && !s->error.set) {
+		s->error.set = true;
+		s->error.message = xstrdup(err.msg);
+		qsession_cancel(s);
+	}
+	/* progress: wake watchers now and then, not per row */
+	if ((spool_rows(cur->rows) & 4095) == 1)
+		bump(s);
+}
+
+/* Says which results kept only the first rows (the row limit): the rest were read and dropped. */
+static void note_dropped(qsession *s)
+{
+	pthread_mutex_lock(&s->lock);
+	for (int i = 0; i < s->nresults; i++) {
+		struct result *res = &s->results[i];
+		if (!res->dropped)
+			continue;
+		char text[300];
+		uint64_t kept = spool_rows(res->rows);
+		snprintf(text, sizeof(text),
+			 "Result %d: the first %" PRIu64 " of %" PRIu64
+			 " rows are kept (the row limit of your preferences); the others were read and dropped.",
+			 i + 1, kept, kept + res->dropped);
+		add_message(s, "NOTICE", text);
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
 /* A reconnected session is the login again: the tab's role is set once more. */
 static void reapply_role(qsession *s)
 {
@@ -469,26 +516,8 @@ static void run_script(qsession *s, char *sql, qexec_opts opts)
 		if (st == PGRES_SINGLE_TUPLE) {
 			if (!cur)
 				cur = new_result(s, r, true);
-			if (cur) {
-				const char *vals[cur->ncols + 1];
-				int lens[cur->ncols + 1];
-				for (int c = 0; c < cur->ncols; c++) {
-					vals[c] = PQgetisnull(r, 0, c) ? NULL : PQgetvalue(r, 0, c);
-					lens[c] = PQgetlength(r, 0, c);
-				}
-				pthread_mutex_unlock(&s->lock);
-				tusk_err err;
-				bool ok = spool_append(cur->rows, vals, lens, &err);
-				pthread_mutex_lock(&s->lock);
-				if (!ok && !s->error.set) {
-					s->error.set = true;
-					s->error.message = xstrdup(err.msg);
-					qsession_cancel(s);
-				}
-				/* progress: wake watchers now and then, not per row */
-				if ((spool_rows(cur->rows) & 4095) == 1)
-					bump(s);
-			}
+			if (cur)
+				keep_row(s, cur, r, opts.max_rows);
 		} else if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
 			if (!cur)
 				cur = new_result(s, r, st == PGRES_TUPLES_OK);
@@ -528,6 +557,7 @@ static void run_script(qsession *s, char *sql, qexec_opts opts)
 		pthread_mutex_unlock(&s->lock);
 	}
 	collect_notifications(s);
+	note_dropped(s);
 	resolve_types(s);
 	/* history first, then the final state: whoever sees "done" finds the history entry */
 	enum qsession_state final = cancelled ? QSESSION_CANCELLED : failed ? QSESSION_ERROR : QSESSION_DONE;
@@ -913,8 +943,9 @@ void qsession_status_json(qsession *s, json_writer *w)
 				  r->cols[c].type);
 		}
 		jw_arr_end(w);
-		jw_fields(w, "ibsb", "row_count", r->rows ? (int64_t)spool_rows(r->rows) : (int64_t)0, "has_rows",
-			  r->rows != NULL, "command", r->command, "complete", r->complete);
+		jw_fields(w, "ibsbi", "row_count", r->rows ? (int64_t)spool_rows(r->rows) : (int64_t)0, "has_rows",
+			  r->rows != NULL, "command", r->command, "complete", r->complete, "rows_dropped",
+			  (int64_t)r->dropped);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);

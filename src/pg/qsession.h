@@ -89,6 +89,7 @@ void qsession_close(qmanager *m, qsession *s);
 typedef struct {
 	bool autocommit;   /* false: BEGIN before a script outside a transaction */
 	bool autorollback; /* on an error inside a transaction, roll it back */
+	uint64_t max_rows; /* rows a result keeps (the rest are read and dropped); 0: all */
 } qexec_opts;
 
 /* err code busy while a script runs. */

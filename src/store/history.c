@@ -161,8 +161,8 @@ bool store_workspace_put(store *s, int64_t user_id, const char *state, tusk_err 
 bool store_preferences_get(store *s, int64_t user_id, char **settings, tusk_err *err)
 {
 	*settings = NULL;
-	return store_sql(s, STORE_READ, read_state, settings, err, "SELECT settings FROM preferences WHERE user_id = $1",
-			 "i", user_id) >= 0;
+	return store_sql(s, STORE_READ, read_state, settings, err,
+			 "SELECT settings FROM preferences WHERE user_id = $1", "i", user_id) >= 0;
 }
 
 bool store_preferences_put(store *s, int64_t user_id, const char *settings, tusk_err *err)

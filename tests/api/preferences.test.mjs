@@ -11,7 +11,10 @@ const DEFAULTS = {
   editor_font_size: 13,
   editor_tab_size: 2,
   autocompletion: true,
+  query_row_limit: 0,
   view_data_limit: 0,
+  number_format: 'plain',
+  date_format: 'iso',
   confirm_close_unsaved: false,
   shortcuts: { execute: 'F5', explain: 'F7', explain_analyze: 'Shift+F7', format: 'Ctrl+Shift+F' },
 };
@@ -56,9 +59,9 @@ test('PUT changes the keys given and answers the whole set; another user does no
   assert.deepEqual((await alice.get('api/v1/preferences')).body.preferences, want);
   assert.deepEqual((await admin.get('api/v1/preferences')).body.preferences, DEFAULTS);
   // a second PUT keeps what it does not name; null is the default again
-  const again = await alice.put('api/v1/preferences', { preferences: { view_data_limit: 500, theme: null } });
+  const again = await alice.put('api/v1/preferences', { preferences: { view_data_limit: 500, theme: null, number_format: 'grouped', date_format: 'locale', query_row_limit: 1000 } });
   assert.equal(again.status, 200, again.raw);
-  assert.deepEqual(again.body.preferences, { ...want, view_data_limit: 500, theme: 'system' });
+  assert.deepEqual(again.body.preferences, { ...want, view_data_limit: 500, theme: 'system', number_format: 'grouped', date_format: 'locale', query_row_limit: 1000 });
 });
 
 test('bad input is refused whole with a JSON message, and nothing is kept', async () => {
@@ -69,6 +72,10 @@ test('bad input is refused whole with a JSON message, and nothing is kept', asyn
     [{ editor_font_size: 12.5 }, /whole number/],
     [{ editor_tab_size: 0 }, /from 1 to 8/],
     [{ view_data_limit: -1 }, /from 0 to 1000000/],
+    [{ query_row_limit: 10000001 }, /'query_row_limit' must be a whole number from 0 to 10000000/],
+    [{ number_format: 'fancy' }, /'number_format' must be one of 'plain', 'grouped'/],
+    [{ date_format: 'ISO' }, /'date_format' must be one of 'iso', 'locale'/],
+    [{ confirm_close_unsaved: 1 }, /true or false/],
     [{ autocompletion: 'yes' }, /true or false/],
     [{ theme: 'pink' }, /'theme' must be one of 'system', 'light', 'dark'/],
     [{ shortcuts: { run_all: 'F6' } }, /no shortcut 'run_all'/],

@@ -63,6 +63,9 @@ test('the dialog changes the editor, the keys, View Data\'s rows and the close c
   await d.locator('#pref-autocompletion').uncheck();
   await d.locator('#pref-view_data_limit').fill('25');
   await d.locator('#pref-confirm-close').check();
+  await d.locator('#pref-query_row_limit').fill('100');
+  await d.locator('#pref-number-format').selectOption('grouped');
+  await d.locator('#pref-date-format').selectOption('locale');
 
   // a key another command has is shown as a clash and not saved
   await d.getByRole('button', { name: 'Key for Format the SQL' }).click();
@@ -92,7 +95,24 @@ test('the dialog changes the editor, the keys, View Data\'s rows and the close c
   await setSql('SELECT count(*) FROM generate_series(1, 10) g');
   await page.keyboard.press('F8');
   await panel().locator('.explain').getByText('Aggregate', { exact: true }).waitFor();
+  // the toolbar and results have the chosen keys too, not only the editor
+  await panel().getByRole('toolbar', { name: 'Query toolbar' }).getByRole('button', { name: 'Run', exact: true }).focus();
+  await page.keyboard.press('F5');
+  await panel().getByRole('grid', { name: 'Result 1' }).getByRole('gridcell', { name: '10', exact: true }).waitFor();
   assert.equal(await panel().getByRole('button', { name: 'Explain', exact: true }).getAttribute('title'), 'Explain (F8)');
+
+  // a script keeps 100 rows of each result; numbers and dates drawn as chosen
+  await setSql("SELECT 1234567.25::numeric AS amount, DATE '2024-03-09' AS day, g FROM generate_series(1, 300) g");
+  await page.keyboard.press('F5');
+  const results = panel().getByRole('tablist', { name: 'Results' });
+  await results.getByRole('tab', { name: 'Result 1 · 100 rows' }).waitFor();
+  const grid = panel().getByRole('grid', { name: 'Result 1' });
+  await grid.getByRole('gridcell', { name: '1,234,567.25' }).first().waitFor();
+  const day = await page.evaluate(() => new Date(Date.UTC(2024, 2, 9)).toLocaleDateString(undefined, { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }));
+  await grid.getByRole('gridcell', { name: day, exact: true }).first().waitFor();
+  await screenshot(page, 'preferences-results');
+  await results.getByRole('tab', { name: 'Messages' }).click();
+  await panel().getByText('Result 1: the first 100 of 300 rows are kept').waitFor();
 
   // View/Edit Data offers the first 25 rows by default
   await panel().getByRole('toolbar', { name: 'Query toolbar' }).getByRole('button', { name: 'View/Edit Data', exact: true }).click();

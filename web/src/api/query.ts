@@ -18,6 +18,8 @@ export interface ResultInfo {
   has_rows: boolean;
   command: string;
   complete: boolean;
+  /** Rows read past the run's row limit and not kept. */
+  rows_dropped?: number;
 }
 
 export interface PgError {
@@ -75,8 +77,9 @@ export function closeSession(sid: string): Promise<void> {
   return request<void>('DELETE', `sessions/${sid}`);
 }
 
-export async function execute(sid: string, sql: string, autocommit: boolean, autorollback: boolean): Promise<number> {
-  const body = { sql, autocommit, autorollback };
+/** MAXROWS: the rows each result keeps (the rest are read and dropped); 0 all. */
+export async function execute(sid: string, sql: string, autocommit: boolean, autorollback: boolean, maxRows = 0): Promise<number> {
+  const body = { sql, autocommit, autorollback, ...(maxRows > 0 ? { max_rows: maxRows } : {}) };
   return (await request<{ execution_id: number }>('POST', `sessions/${sid}/execute`, { body })).execution_id;
 }
 

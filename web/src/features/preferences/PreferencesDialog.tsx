@@ -1,10 +1,11 @@
 // Preferences (user menu → Preferences…, Alt+Shift+P): the editor's font and tab size and
-// completion, View/Edit Data's rows, a confirmation before closing a query tab with SQL in it,
+// completion, the rows a query keeps and View/Edit Data's rows, how results show numbers and dates, a confirmation before closing a query tab with SQL in it,
 // the theme, and the keys of the query tool's main commands (a key another command has is shown
 // as a conflict and not saved). Kept per user in Tusk's store; applied as soon as saved.
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { Preferences, ShortcutAction, ThemeChoice } from '../../api/preferences';
+import type { DateFormat, NumberFormat } from '../../lib/display';
 import { DEFAULT_PREFERENCES } from '../../api/preferences';
 import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
@@ -16,7 +17,7 @@ import { preferences, updatePreferences } from './state';
 
 /** A whole-number field's text and its range. */
 interface NumberSpec {
-  key: 'editor_font_size' | 'editor_tab_size' | 'view_data_limit';
+  key: 'editor_font_size' | 'editor_tab_size' | 'query_row_limit' | 'view_data_limit';
   label: string;
   min: number;
   max: number;
@@ -26,6 +27,7 @@ interface NumberSpec {
 const NUMBERS: Record<NumberSpec['key'], NumberSpec> = {
   editor_font_size: { key: 'editor_font_size', label: 'Font size (px)', min: 9, max: 24 },
   editor_tab_size: { key: 'editor_tab_size', label: 'Tab size (spaces)', min: 1, max: 8 },
+  query_row_limit: { key: 'query_row_limit', label: 'Rows kept of a query\'s result', min: 0, max: 10_000_000, hint: '0: all. Rows past it are read, not kept' },
   view_data_limit: { key: 'view_data_limit', label: 'View/Edit Data rows', min: 0, max: 1_000_000, hint: '0: all rows' },
 };
 
@@ -33,6 +35,16 @@ const THEMES: ReadonlyArray<{ value: ThemeChoice; label: string }> = [
   { value: 'system', label: 'As the system' },
   { value: 'light', label: 'Light' },
   { value: 'dark', label: 'Dark' },
+];
+
+const NUMBER_FORMATS: ReadonlyArray<{ value: NumberFormat; label: string }> = [
+  { value: 'plain', label: 'As sent: 1234567.5' },
+  { value: 'grouped', label: 'Grouped: 1,234,567.5' },
+];
+
+const DATE_FORMATS: ReadonlyArray<{ value: DateFormat; label: string }> = [
+  { value: 'iso', label: 'As sent: 2024-03-09 13:04' },
+  { value: 'locale', label: 'This browser\'s: Mar 9, 2024' },
 ];
 
 function numberError(spec: NumberSpec, text: string): string | null {
@@ -45,6 +57,7 @@ export function PreferencesDialog({ onClose }: { onClose: () => void }): JSX.Ele
   const [texts, setTexts] = useState(() => ({
     editor_font_size: String(draft.editor_font_size),
     editor_tab_size: String(draft.editor_tab_size),
+    query_row_limit: String(draft.query_row_limit),
     view_data_limit: String(draft.view_data_limit),
   }));
   const [error, setError] = useState<string | null>(null);
@@ -96,22 +109,30 @@ export function PreferencesDialog({ onClose }: { onClose: () => void }): JSX.Ele
       }
     >
       <div class="prefs-grid">
+        <div>
+          <fieldset class="prefs-section">
+            <legend>SQL editor</legend>
+            {numberField(NUMBERS.editor_font_size)}
+            {numberField(NUMBERS.editor_tab_size)}
+            <CheckboxField id="pref-autocompletion" label="Complete keywords, tables and columns as I type" checked={draft.autocompletion} onValue={(v) => set('autocompletion', v)} />
+          </fieldset>
+          <fieldset class="prefs-section">
+            <legend>General</legend>
+            <SelectField<ThemeChoice> id="pref-theme" label="Theme" value={draft.theme} options={THEMES} onValue={(v) => set('theme', v)} />
+            <CheckboxField
+              id="pref-confirm-close"
+              label="Ask before closing a query tab with SQL in it"
+              checked={draft.confirm_close_unsaved}
+              onValue={(v) => set('confirm_close_unsaved', v)}
+            />
+          </fieldset>
+        </div>
         <fieldset class="prefs-section">
-          <legend>SQL editor</legend>
-          {numberField(NUMBERS.editor_font_size)}
-          {numberField(NUMBERS.editor_tab_size)}
-          <CheckboxField id="pref-autocompletion" label="Complete keywords, tables and columns as I type" checked={draft.autocompletion} onValue={(v) => set('autocompletion', v)} />
-        </fieldset>
-        <fieldset class="prefs-section">
-          <legend>Results and display</legend>
+          <legend>Results</legend>
+          {numberField(NUMBERS.query_row_limit)}
           {numberField(NUMBERS.view_data_limit)}
-          <SelectField<ThemeChoice> id="pref-theme" label="Theme" value={draft.theme} options={THEMES} onValue={(v) => set('theme', v)} />
-          <CheckboxField
-            id="pref-confirm-close"
-            label="Ask before closing a query tab with SQL in it"
-            checked={draft.confirm_close_unsaved}
-            onValue={(v) => set('confirm_close_unsaved', v)}
-          />
+          <SelectField<NumberFormat> id="pref-number-format" label="Numbers" value={draft.number_format} options={NUMBER_FORMATS} onValue={(v) => set('number_format', v)} />
+          <SelectField<DateFormat> id="pref-date-format" label="Dates and times" value={draft.date_format} options={DATE_FORMATS} onValue={(v) => set('date_format', v)} />
         </fieldset>
       </div>
       <fieldset class="prefs-section">

@@ -3,7 +3,7 @@
 import { signal } from '@preact/signals';
 import { DEFAULT_PREFERENCES, fetchPreferences, savePreferences, type Preferences, type ThemeChoice } from '../../api/preferences';
 import { errorMessage } from '../../lib/format';
-import { effectiveTheme, setTheme } from '../../state/prefs';
+import { displayFormat, effectiveTheme, setTheme } from '../../state/prefs';
 import { showToast } from '../../state/toasts';
 import { onWorkspaceReset } from '../../state/workspace';
 
@@ -14,6 +14,7 @@ let loadedFor: number | null = null;
 
 function apply(p: Preferences): void {
   preferences.value = p;
+  displayFormat.value = { number: p.number_format, date: p.date_format };
   setTheme(p.theme);
 }
 
@@ -48,4 +49,5 @@ export function toggleSavedTheme(): void {
 onWorkspaceReset(() => {
   loadedFor = null;
   preferences.value = DEFAULT_PREFERENCES;
+  displayFormat.value = { number: DEFAULT_PREFERENCES.number_format, date: DEFAULT_PREFERENCES.date_format };
 });

@@ -3,7 +3,7 @@
 // statement at the cursor, Esc cancels, Ctrl+Shift+F formats, F7 / Shift+F7 explain (the
 // rebindable ones as the user's preferences say).
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { resultExportUrl } from '../../api/query';
 import { listObjects } from '../../api/servers';
 import { Button } from '../../components/Button';
@@ -21,6 +21,7 @@ import { matchesKey } from '../preferences/keys';
 import { preferences } from '../preferences/state';
 import { Results } from './Results';
 import { RolePicker } from './RolePicker';
+import { TabPicker } from './TabPicker';
 import { statementAt } from './split';
 import { scheduleSave } from './tabs';
 import { ViewDataDialog } from './ViewDataDialog';
@@ -214,37 +215,29 @@ function QueryToolbar({ tab, commands, onDialog, run }: ToolbarProps): JSX.Eleme
 function DatabasePicker({ tab, disabled }: { tab: QueryTab; disabled: boolean }): JSX.Element {
   const [names, setNames] = useState<string[] | null>(null);
   const current = tab.target.database;
-  // read when shown, and again each time the picker is opened (databases come and go)
-  const read = () =>
-    listObjects(tab.target.serverId, '/databases').then(
-      (nodes) => setNames(nodes.map((n) => n.label)),
-      () => setNames((was) => was ?? []),
-    );
-  useEffect(() => void read(), [tab.target.serverId]);
   const options = names && names.includes(current) ? names : [current, ...(names ?? [])];
   return (
-    <label class="query-database" title="The database this tab's session is on">
-      <span class="muted">Database</span>
-      <select
-        aria-label="Database"
-        value={current}
-        disabled={disabled}
-        onFocus={() => void read()}
-        onChange={(e) => {
-          const select = e.currentTarget;
-          void tab.switchDatabase(select.value).then((ok) => {
-            if (ok) scheduleSave();
-            else select.value = tab.target.database;
-          });
-        }}
-      >
-        {options.map((n) => (
-          <option key={n} value={n}>
-            {n}
-          </option>
-        ))}
-      </select>
-    </label>
+    <TabPicker
+      label="Database"
+      title="The database this tab's session is on"
+      value={current}
+      options={options.map((n) => ({ value: n, label: n }))}
+      disabled={disabled}
+      // read when shown, and again each time the picker is opened (databases come and go)
+      read={() =>
+        void listObjects(tab.target.serverId, '/databases').then(
+          (nodes) => setNames(nodes.map((n) => n.label)),
+          () => setNames((was) => was ?? []),
+        )
+      }
+      readKey={tab.target.serverId}
+      pick={(value) =>
+        tab.switchDatabase(value).then((ok) => {
+          if (ok) scheduleSave();
+          return tab.target.database;
+        })
+      }
+    />
   );
 }
 
@@ -351,33 +344,13 @@ function StatusLine({ tab }: { tab: QueryTab }): JSX.Element {
   );
 }
 
-/** Asked when the user's preferences say so: the tab's SQL goes with it. */
-function CloseSqlPrompt({ tab, onCancel }: { tab: QueryTab; onCancel: () => void }): JSX.Element {
-  return (
-    <Dialog
-      title="Close the tab?"
-      size="small"
-      onClose={onCancel}
-      footer={
-        <>
-          <Button onClick={onCancel}>Cancel</Button>
-          <Button variant="danger" data-autofocus onClick={() => void tab.close(false)}>
-            Close
-          </Button>
-        </>
-      }
-    >
-      <p>The SQL in this tab's editor is not saved anywhere else and goes with the tab. Close it?</p>
-    </Dialog>
-  );
-}
-
+/** Before closing: a transaction is open, or (as the user's preferences ask) the editor holds SQL. */
 function ClosePrompt({ tab }: { tab: QueryTab }): JSX.Element {
   const [busy, setBusy] = useState(false);
   const tx = tab.status.value?.transaction;
   const failed = tx === 'in_error';
+  const open = tab.sid !== null && (tx === 'in_transaction' || failed);
   const dismiss = () => (tab.closePrompt.value = false);
-  if (!tab.sid || (tx !== 'in_transaction' && !failed)) return <CloseSqlPrompt tab={tab} onCancel={dismiss} />;
   return (
     <Dialog
       title="Close the tab?"
@@ -386,10 +359,10 @@ function ClosePrompt({ tab }: { tab: QueryTab }): JSX.Element {
       footer={
         <>
           <Button onClick={dismiss}>Cancel</Button>
-          <Button variant="danger" onClick={() => void tab.close(false)}>
-            Roll back
+          <Button variant="danger" data-autofocus={!open || undefined} onClick={() => void tab.close(false)}>
+            {open ? 'Roll back' : 'Close'}
           </Button>
-          {!failed && (
+          {open && !failed && (
             <Button
               variant="primary"
               busy={busy}
@@ -406,9 +379,11 @@ function ClosePrompt({ tab }: { tab: QueryTab }): JSX.Element {
       }
     >
       <p>
-        {failed
-          ? 'The transaction of this tab failed. Closing rolls it back.'
-          : 'This tab has a transaction open. Commit it or roll it back before closing?'}
+        {!open
+          ? "The SQL in this tab's editor is not saved anywhere else and goes with the tab. Close it?"
+          : failed
+            ? 'The transaction of this tab failed. Closing rolls it back.'
+            : 'This tab has a transaction open. Commit it or roll it back before closing?'}
       </p>
     </Dialog>
   );

@@ -126,7 +126,9 @@ export class QueryTab extends SessionLink {
     this.editor?.clearError();
     await this.startingRun(async () => {
       this.view.value = null;
-      const id = await this.call(() => execute(sid, sent, this.autocommit.value, this.autorollback.value));
+      // a plan is never cut; a script keeps the rows the user's preferences say
+      const limit = kind === 'script' ? preferences.value.query_row_limit : 0;
+      const id = await this.call(() => execute(sid, sent, this.autocommit.value, this.autorollback.value, limit));
       if (id !== null) this.begin({ executionId: id, kind, offset: offset - shift, startedAt: Date.now(), finished: false });
     });
   }
