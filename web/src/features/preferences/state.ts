@@ -23,7 +23,7 @@ export async function loadPreferences(userId: number): Promise<void> {
   if (loadedFor === userId) return;
   loadedFor = userId;
   try {
-    const p = await fetchPreferences();
+    const p = await inTurn(fetchPreferences);
     if (loadedFor === userId) apply(p);
   } catch (err) {
     loadedFor = null;
@@ -31,9 +31,18 @@ export async function loadPreferences(userId: number): Promise<void> {
   }
 }
 
+/** Reads and saves one after the other, so answers apply in the order they were asked for. */
+let queue: Promise<unknown> = Promise.resolve();
+
+function inTurn<T>(fn: () => Promise<T>): Promise<T> {
+  const next = queue.then(fn);
+  queue = next.catch(() => undefined);
+  return next;
+}
+
 /** Keeps CHANGES in the store and applies what it answers; throws the server's refusal. */
 export async function updatePreferences(changes: Partial<Preferences>): Promise<void> {
-  apply(await savePreferences(changes));
+  apply(await inTurn(() => savePreferences(changes)));
 }
 
 /** The theme menu and toggle: applied at once, kept in the store. */
