@@ -147,6 +147,13 @@ test('Alt+Shift+P opens them; the theme is kept; all stay after a reload and in 
   assert.equal(await again.getByRole('button', { name: 'Key for Explain the statement' }).innerText(), 'F8');
   await shots('preferences-saved');
   await again.getByRole('button', { name: 'Cancel' }).click();
+  // the list of shortcuts shows the chosen keys
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('?');
+  const list = await dialog(page, 'Keyboard shortcuts');
+  const explainKeys = list.getByRole('row', { name: /Explain \/ Explain Analyze the statement/ }).locator('kbd');
+  assert.deepEqual(await explainKeys.allInnerTexts(), ['F8', 'Shift+F7']);
+  await page.keyboard.press('Escape');
 
   const created = await apiCall(page, 'POST', 'users', { ...BOB, role: 'user' });
   assert.equal(created.status, 201, JSON.stringify(created.body));

@@ -1,7 +1,7 @@
 // Keyboard shortcuts: the table shown in the Welcome tab and the "?" dialog,
 // and the document-level handler for the global ones.
 import { useEffect } from 'preact/hooks';
-import { toggleSavedTheme } from '../preferences/state';
+import { preferences, toggleSavedTheme } from '../preferences/state';
 import { explorerDialog } from '../../state/servers';
 import { selectedEntry } from '../browser/explorerModel';
 import { runAction } from '../servers/actions';
@@ -13,7 +13,10 @@ export interface ShortcutGroup {
   items: ReadonlyArray<{ keys: string[]; action: string }>;
 }
 
-export const SHORTCUTS: ShortcutGroup[] = [
+/** Stand for the keys the user chose in Preferences (shortcutGroups puts them in). */
+const QUERY_KEY = { execute: '{execute}', explain: '{explain}', explain_analyze: '{explain_analyze}', format: '{format}' } as const;
+
+const SHORTCUTS: ShortcutGroup[] = [
   {
     title: 'Anywhere',
     items: [
@@ -43,11 +46,11 @@ export const SHORTCUTS: ShortcutGroup[] = [
   {
     title: 'Query tool',
     items: [
-      { keys: ['F5', 'Ctrl+Enter'], action: 'Run the script or the selection' },
+      { keys: [QUERY_KEY.execute, 'Ctrl+Enter'], action: 'Run the script or the selection' },
       { keys: ['Ctrl+Shift+Enter'], action: 'Run the statement at the cursor' },
       { keys: ['Esc'], action: 'Cancel the running query' },
-      { keys: ['Ctrl+Shift+F'], action: 'Format the SQL' },
-      { keys: ['F7', 'Shift+F7'], action: 'Explain / Explain Analyze the statement' },
+      { keys: [QUERY_KEY.format], action: 'Format the SQL' },
+      { keys: [QUERY_KEY.explain, QUERY_KEY.explain_analyze], action: 'Explain / Explain Analyze the statement' },
       { keys: ['Alt+Shift+P'], action: 'Choose other keys for Run, Explain, Explain Analyze and Format (Preferences)' },
       { keys: ['Ctrl+F', 'Ctrl+H'], action: 'Find / replace' },
       { keys: ['Ctrl+Space'], action: 'Complete keywords, tables, columns' },
@@ -74,6 +77,16 @@ export const SHORTCUTS: ShortcutGroup[] = [
     ],
   },
 ];
+
+/** The shortcuts, with the query tool's keys as the user chose them. */
+export function shortcutGroups(): ShortcutGroup[] {
+  const chosen = preferences.value.shortcuts;
+  const key = (k: string) => {
+    const m = /^\{(\w+)\}$/.exec(k);
+    return m ? chosen[m[1] as keyof typeof chosen] : k;
+  };
+  return SHORTCUTS.map((g) => ({ ...g, items: g.items.map((item) => ({ ...item, keys: item.keys.map(key) })) }));
+}
 
 function isEditable(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
