@@ -108,39 +108,52 @@ export function PreferencesDialog({ onClose }: { onClose: () => void }): JSX.Ele
         </>
       }
     >
-      <div class="prefs-grid">
-        <div>
-          <fieldset class="prefs-section">
-            <legend>SQL editor</legend>
-            {numberField(NUMBERS.editor_font_size)}
-            {numberField(NUMBERS.editor_tab_size)}
-            <CheckboxField id="pref-autocompletion" label="Complete keywords, tables and columns as I type" checked={draft.autocompletion} onValue={(v) => set('autocompletion', v)} />
-          </fieldset>
-          <fieldset class="prefs-section">
-            <legend>General</legend>
-            <SelectField<ThemeChoice> id="pref-theme" label="Theme" value={draft.theme} options={THEMES} onValue={(v) => set('theme', v)} />
-            <CheckboxField
-              id="pref-confirm-close"
-              label="Ask before closing a query tab with SQL in it"
-              checked={draft.confirm_close_unsaved}
-              onValue={(v) => set('confirm_close_unsaved', v)}
-            />
-          </fieldset>
-        </div>
-        <fieldset class="prefs-section">
-          <legend>Results</legend>
-          {numberField(NUMBERS.query_row_limit)}
-          {numberField(NUMBERS.view_data_limit)}
-          <SelectField<NumberFormat> id="pref-number-format" label="Numbers" value={draft.number_format} options={NUMBER_FORMATS} onValue={(v) => set('number_format', v)} />
-          <SelectField<DateFormat> id="pref-date-format" label="Dates and times" value={draft.date_format} options={DATE_FORMATS} onValue={(v) => set('date_format', v)} />
-        </fieldset>
-      </div>
+      <PreferenceFields draft={draft} set={set} numberField={numberField} />
       <fieldset class="prefs-section">
         <legend>Query tool keys</legend>
         <ShortcutTable keys={draft.shortcuts} onKey={(action, key) => set('shortcuts', { ...draft.shortcuts, [action]: key })} />
       </fieldset>
       <FormError message={error} />
     </Dialog>
+  );
+}
+
+interface FieldsProps {
+  draft: Preferences;
+  set: <K extends keyof Preferences>(key: K, value: Preferences[K]) => void;
+  numberField: (spec: NumberSpec) => JSX.Element;
+}
+
+/** The editor's, the results' and the general preferences, in two columns. */
+function PreferenceFields({ draft, set, numberField }: FieldsProps): JSX.Element {
+  return (
+    <div class="prefs-grid">
+      <div>
+        <fieldset class="prefs-section">
+          <legend>SQL editor</legend>
+          {numberField(NUMBERS.editor_font_size)}
+          {numberField(NUMBERS.editor_tab_size)}
+          <CheckboxField id="pref-autocompletion" label="Complete keywords, tables and columns as I type" checked={draft.autocompletion} onValue={(v) => set('autocompletion', v)} />
+        </fieldset>
+        <fieldset class="prefs-section">
+          <legend>General</legend>
+          <SelectField<ThemeChoice> id="pref-theme" label="Theme" value={draft.theme} options={THEMES} onValue={(v) => set('theme', v)} />
+          <CheckboxField
+            id="pref-confirm-close"
+            label="Ask before closing a query tab with SQL in it"
+            checked={draft.confirm_close_unsaved}
+            onValue={(v) => set('confirm_close_unsaved', v)}
+          />
+        </fieldset>
+      </div>
+      <fieldset class="prefs-section">
+        <legend>Results</legend>
+        {numberField(NUMBERS.query_row_limit)}
+        {numberField(NUMBERS.view_data_limit)}
+        <SelectField<NumberFormat> id="pref-number-format" label="Numbers" value={draft.number_format} options={NUMBER_FORMATS} onValue={(v) => set('number_format', v)} />
+        <SelectField<DateFormat> id="pref-date-format" label="Dates and times" value={draft.date_format} options={DATE_FORMATS} onValue={(v) => set('date_format', v)} />
+      </fieldset>
+    </div>
   );
 }
 
