@@ -346,6 +346,7 @@ bool api_servers_load_file(tusk_app *app, tusk_err *err) __attribute__((warn_unu
  * Tusk process, a replica or an earlier run, opened it). */
 qsession *api_query_session(http_req *r);
 void api_sessions_open(http_req *r);
+void api_sessions_roles(http_req *r);
 void api_sessions_status(http_req *r);
 void api_sessions_execute(http_req *r);
 void api_sessions_commit(http_req *r);
@@ -369,6 +370,8 @@ void api_snippets_update(http_req *r);
 void api_snippets_delete(http_req *r);
 void api_workspace_get(http_req *r);
 void api_workspace_put(http_req *r);
+void api_preferences_get(http_req *r);
+void api_preferences_put(http_req *r);
 
 /* data.c: View/Edit Data */
 void api_data_table(http_req *r);

@@ -16,23 +16,38 @@
 #define DEFAULT_CELL_LIMIT 8192
 
 struct open_in {
-	const char *db;
+	const char *db, *role;
 };
-static const api_field open_fields[] = {API_FIELD("database", API_TEXT, struct open_in, db, 0)};
-static const api_form open_form = {open_fields, 1, "", ERR_NONE, true};
+static const api_field open_fields[] = {
+    API_FIELD("database", API_TEXT, struct open_in, db, 0),
+    API_FIELD("role", API_TEXT, struct open_in, role, API_NONEMPTY),
+};
+static const api_form open_form = {open_fields, 2, "", ERR_NONE, true};
+
+/* The tab's role (SET ROLE) on its new connection; false after answering (the connection closed). */
+static bool open_role(http_req *r, api_server *srv, PGconn *conn, const char *role)
+{
+	pg_error pe;
+	tusk_err err = {0};
+	if (!role || qsession_apply_role(conn, role, &pe, &err))
+		return true;
+	PQfinish(conn);
+	pgpool_dedicated_closed(srv->app->pool, srv->user_id, srv->server_id);
+	api_respond_failure(r, &err, &pe);
+	return false;
+}
 
 void api_sessions_open(http_req *r)
 {
 	auth_session *as = api_session(r);
-	struct open_in in;
+	struct open_in in = {0};
 	api_server srv;
 	store_server sv;
 	tusk_err err = {0};
 	if (!api_body(r, &open_form, &in, NULL) || !api_server_load(r, &srv, &sv))
 		return;
 	tusk_app *app = srv.app;
-	int64_t server_id = srv.server_id;
-	const char *db = in.db;
+	const char *db = in.db && *in.db ? in.db : sv.maintenance_db;
 	if (qmanager_count_user(app->queries, as->user.id) >= app->cfg->max_query_sessions_per_user) {
 		http_respond_error(
 		    r, ERR_TOO_MANY_SESSIONS,
@@ -43,14 +58,13 @@ void api_sessions_open(http_req *r)
 		/* a DBA watching pg_stat_activity sees what the connection is and whose */
 		char app_name[300];
 		snprintf(app_name, sizeof(app_name), "Tusk - Query Tool - %s", as->user.email);
-		PGconn *conn = pgpool_open_dedicated(app->pool, as->user.id, server_id,
-						     db && *db ? db : sv.maintenance_db, app_name, &err);
+		PGconn *conn = pgpool_open_dedicated(app->pool, as->user.id, srv.server_id, db, app_name, &err);
 		if (!conn) {
 			api_respond_err(r, &err);
-		} else {
+		} else if (open_role(r, &srv, conn, in.role)) {
 			char id[QSESSION_ID_CHARS];
-			qsession *s = qsession_open(app->queries, conn, as->user.id, as->session.id_hash, server_id,
-						    db && *db ? db : sv.maintenance_db, id);
+			qsession *s = qsession_open(app->queries, conn, as->user.id, as->session.id_hash, srv.server_id,
+						    db, in.role, id);
 			qsession_release(s);
 			api_json j;
 			jw_kv_str(api_json_begin(&j), "session_id", id);
@@ -58,6 +72,21 @@ void api_sessions_open(http_req *r)
 		}
 	}
 	store_server_clear(&sv);
+}
+
+/* What a query tab may SET ROLE to: {login, current, roles}. */
+void api_sessions_roles(http_req *r)
+{
+	api_server s;
+	if (!api_server_ref(r, &s))
+		return;
+	char *json = NULL;
+	pg_error pe = {0};
+	tusk_err err = {0};
+	if (!catalog_roles_settable(&s.pg, &json, &pe, &err))
+		api_respond_failure(r, &err, &pe);
+	else
+		api_respond_raw(r, "roles", json);
 }
 
 /* A tab of this login session that a revocation closed: 403 with the reason. */
@@ -122,11 +151,13 @@ void api_sessions_status(http_req *r)
 struct execute_in {
 	const char *sql;
 	bool autocommit, autorollback;
+	int64_t max_rows;
 };
 static const api_field execute_fields[] = {
     API_FIELD("sql", API_TEXT, struct execute_in, sql, API_REQUIRED | API_NONEMPTY),
     API_FIELD("autocommit", API_BOOL, struct execute_in, autocommit, API_DEFAULT_TRUE),
     API_FIELD("autorollback", API_BOOL, struct execute_in, autorollback, 0),
+    API_FIELD("max_rows", API_INT, struct execute_in, max_rows, 0),
 };
 static const api_form execute_form = API_FORM(execute_fields, "Give the SQL to run in 'sql'.");
 
@@ -135,8 +166,13 @@ void api_sessions_execute(http_req *r)
 	struct execute_in in;
 	if (!api_body(r, &execute_form, &in, NULL))
 		return;
+	if (in.max_rows < 0) {
+		http_respond_error(r, ERR_INVALID_FIELD, "max_rows is 0 (all rows) or the rows a result keeps.");
+		return;
+	}
 	const char *sql = in.sql;
-	qexec_opts o = {.autocommit = in.autocommit, .autorollback = in.autorollback};
+	qexec_opts o = {
+	    .autocommit = in.autocommit, .autorollback = in.autorollback, .max_rows = (uint64_t)in.max_rows};
 	qsession *s = load(r);
 	if (!s)
 		return;

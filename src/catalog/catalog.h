@@ -322,6 +322,10 @@ bool catalog_completion(const pgpool_ref *pg, const char *database, char **json,
  * attributes, memberships, settings and comments. */
 bool catalog_roles_list(const pgpool_ref *pg, bool system, char **json, pg_error *pe, tusk_err *err)
     __attribute__((warn_unused_result));
+/* {login, current, roles}: the login (session_user), the pooled connection's role and the roles
+ * the login is a member of (pg_has_role MEMBER; pg_ roles left out): what a query tab may SET ROLE to. */
+bool catalog_roles_settable(const pgpool_ref *pg, char **json, pg_error *pe, tusk_err *err)
+    __attribute__((warn_unused_result));
 /* CREATE ROLE from {name, login, superuser..., connection_limit,
  * valid_until, password, member_of, members, config, comment,
  * security_labels}; a password goes as the verifier libpq computes and is

@@ -50,6 +50,17 @@ bool catalog_roles_list(const pgpool_ref *pg, bool system, char **json, pg_error
 	return (*json = catalog_query_text(pg, NULL, LIST_SQL, 1, params, pe, err)) != NULL;
 }
 
+/* What a query tab may SET ROLE to: the login and the roles it is a member of (pg_ ones left out). */
+static const char SETTABLE_SQL[] =
+    "SELECT json_build_object('login', session_user, 'current', current_user, 'roles', COALESCE((SELECT "
+    "json_agg(r.rolname ORDER BY r.rolname) FROM pg_catalog.pg_roles r WHERE r.rolname <> session_user AND "
+    "r.rolname !~ '^pg_' AND pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER')), '[]'))";
+
+bool catalog_roles_settable(const pgpool_ref *pg, char **json, pg_error *pe, tusk_err *err)
+{
+	return (*json = catalog_query_text(pg, NULL, SETTABLE_SQL, 0, NULL, pe, err)) != NULL;
+}
+
 /* ---- building the statements ---- */
 
 struct role_job {

@@ -33,7 +33,8 @@ struct result {
 	char *command;
 	int ncols;
 	struct column *cols;
-	spool *rows; /* NULL for commands without rows */
+	spool *rows;	  /* NULL for commands without rows */
+	uint64_t dropped; /* rows read past the script's row limit, not kept */
 	bool complete;
 };
 
@@ -54,6 +55,7 @@ struct qsession {
 	char owner[80];
 	int64_t user_id, server_id;
 	char *dbname;
+	char *role; /* the tab's SET ROLE, or NULL; only the worker reads it after the open */
 	qmanager *mgr;
 	PGconn *conn;
 	PGcancel *cancel;
@@ -344,6 +346,57 @@ static void resolve_types(qsession *s)
 	str_free(&oids);
 }
 
+static const char ROLE_CHECK_SQL[] =
+    "SELECT r.oid IS NOT NULL, r.oid IS NOT NULL AND pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER'), "
+    "session_user FROM (SELECT 1) one LEFT JOIN pg_catalog.pg_roles r ON r.rolname = $1";
+
+/* Runs the statement; PostgreSQL's refusal goes to pe and err (query_failed). */
+static bool role_exec(PGconn *conn, const char *sql, pg_error *pe, tusk_err *err)
+{
+	PGresult *r = PQexec(conn, sql);
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok) {
+		pg_error_fill(pe, r, conn);
+		err_set(err, ERR_QUERY_FAILED, "%s", pe->message);
+	}
+	PQclear(r);
+	return ok;
+}
+
+bool qsession_apply_role(PGconn *conn, const char *role, pg_error *pe, tusk_err *err)
+{
+	memset(pe, 0, sizeof(*pe));
+	const char *params[1] = {role};
+	PGresult *r = PQexecParams(conn, ROLE_CHECK_SQL, 1, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+		pg_error_fill(pe, r, conn);
+		err_set(err, ERR_QUERY_FAILED, "%s", pe->message);
+		PQclear(r);
+		return false;
+	}
+	bool exists = strcmp(PQgetvalue(r, 0, 0), "t") == 0, member = strcmp(PQgetvalue(r, 0, 1), "t") == 0;
+	if (!exists)
+		err_set(err, ERR_ROLE_NOT_FOUND, "There is no role \"%s\" on this server.", role);
+	else if (!member)
+		err_set(err, ERR_PERMISSION_DENIED,
+			"The login role \"%s\" is not a member of role \"%s\", so this tab cannot SET ROLE to it.",
+			PQgetvalue(r, 0, 2), role);
+	PQclear(r);
+	if (!exists || !member)
+		return false;
+	char *ident = PQescapeIdentifier(conn, role, strlen(role));
+	if (!ident) {
+		err_set(err, ERR_INVALID_ROLE, "The role name is not valid text for this connection.");
+		return false;
+	}
+	str q = STR_INIT;
+	str_appendf(&q, "SET ROLE %s", ident);
+	PQfreemem(ident);
+	bool ok = role_exec(conn, str_cstr(&q), pe, err);
+	str_free(&q);
+	return ok;
+}
+
 static bool simple(qsession *s, const char *sql)
 {
 	PGresult *r = PQexec(s->conn, sql);
@@ -365,6 +418,70 @@ static void collect_notifications(qsession *s)
 	}
 }
 
+/* Spools the row r holds (s->lock held), or counts it dropped past the script's row limit. */
+static void keep_row(qsession *s, struct result *cur, const PGresult *r, uint64_t max_rows)
+{
+	if (max_rows && spool_rows(cur->rows) >= max_rows) {
+		cur->dropped++;
+		return;
+	}
+	const char *vals[cur->ncols + 1];
+	int lens[cur->ncols + 1];
+	for (int c = 0; c < cur->ncols; c++) {
+		vals[c] = PQgetisnull(r, 0, c) ? NULL : PQgetvalue(r, 0, c);
+		lens[c] = PQgetlength(r, 0, c);
+	}
+	pthread_mutex_unlock(&s->lock);
+	tusk_err err;
+	bool ok = spool_append(cur->rows, vals, lens, &err);
+	pthread_mutex_lock(&s->lock);
+	if (!ok && !s->error.set) {
+		s->error.set = true;
+		s->error.message = xstrdup(err.msg);
+		qsession_cancel(s);
+	}
+	/* progress: wake watchers now and then, not per row */
+	if ((spool_rows(cur->rows) & 4095) == 1)
+		bump(s);
+}
+
+/* Says which results kept only the first rows (the row limit): the rest were read and dropped. */
+static void note_dropped(qsession *s)
+{
+	pthread_mutex_lock(&s->lock);
+	for (int i = 0; i < s->nresults; i++) {
+		struct result *res = &s->results[i];
+		if (!res->dropped)
+			continue;
+		char text[300];
+		uint64_t kept = spool_rows(res->rows);
+		snprintf(text, sizeof(text),
+			 "Result %d: the first %" PRIu64 " of %" PRIu64
+			 " rows are kept (the row limit of your preferences); the others were read and dropped.",
+			 i + 1, kept, kept + res->dropped);
+		add_message(s, "NOTICE", text);
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* A reconnected session is the login again: the tab's role is set once more. */
+static void reapply_role(qsession *s)
+{
+	if (!s->role || PQstatus(s->conn) != CONNECTION_OK)
+		return;
+	pg_error pe;
+	tusk_err err;
+	bool ok = qsession_apply_role(s->conn, s->role, &pe, &err);
+	char text[1200];
+	if (ok)
+		snprintf(text, sizeof(text), "The role \"%s\" was set again after reconnecting.", s->role);
+	else
+		snprintf(text, sizeof(text), "Setting the role \"%s\" again failed: %s", s->role, err.msg);
+	pthread_mutex_lock(&s->lock);
+	add_message(s, ok ? "NOTICE" : "WARNING", text);
+	pthread_mutex_unlock(&s->lock);
+}
+
 /* Runs one script to the end; every result set goes to its own spool. */
 /* Over 80 lines: a script's statements sent one by one, their results spooled, notices and
  * cancellation handled in one loop, so the session's state changes in one place. */
@@ -374,6 +491,7 @@ static void run_script(qsession *s, char *sql, qexec_opts opts)
 		PQreset(s->conn);
 		PQfreeCancel(s->cancel);
 		s->cancel = PQgetCancel(s->conn);
+		reapply_role(s);
 		pthread_mutex_lock(&s->lock);
 		add_message(s, "NOTICE",
 			    PQstatus(s->conn) == CONNECTION_OK ? "The connection was lost; Tusk reconnected."
@@ -398,26 +516,8 @@ static void run_script(qsession *s, char *sql, qexec_opts opts)
 		if (st == PGRES_SINGLE_TUPLE) {
 			if (!cur)
 				cur = new_result(s, r, true);
-			if (cur) {
-				const char *vals[cur->ncols + 1];
-				int lens[cur->ncols + 1];
-				for (int c = 0; c < cur->ncols; c++) {
-					vals[c] = PQgetisnull(r, 0, c) ? NULL : PQgetvalue(r, 0, c);
-					lens[c] = PQgetlength(r, 0, c);
-				}
-				pthread_mutex_unlock(&s->lock);
-				tusk_err err;
-				bool ok = spool_append(cur->rows, vals, lens, &err);
-				pthread_mutex_lock(&s->lock);
-				if (!ok && !s->error.set) {
-					s->error.set = true;
-					s->error.message = xstrdup(err.msg);
-					qsession_cancel(s);
-				}
-				/* progress: wake watchers now and then, not per row */
-				if ((spool_rows(cur->rows) & 4095) == 1)
-					bump(s);
-			}
+			if (cur)
+				keep_row(s, cur, r, opts.max_rows);
 		} else if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
 			if (!cur)
 				cur = new_result(s, r, st == PGRES_TUPLES_OK);
@@ -457,6 +557,7 @@ static void run_script(qsession *s, char *sql, qexec_opts opts)
 		pthread_mutex_unlock(&s->lock);
 	}
 	collect_notifications(s);
+	note_dropped(s);
 	resolve_types(s);
 	/* history first, then the final state: whoever sees "done" finds the history entry */
 	enum qsession_state final = cancelled ? QSESSION_CANCELLED : failed ? QSESSION_ERROR : QSESSION_DONE;
@@ -498,6 +599,7 @@ static void session_free(qsession *s)
 	PQfinish(s->conn);
 	close(s->wake_fd);
 	free(s->dbname);
+	free(s->role);
 	free(s->pending);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->changed);
@@ -606,7 +708,7 @@ static void *worker_main(void *arg)
 }
 
 qsession *qsession_open(qmanager *m, PGconn *conn, int64_t user_id, const char *owner, int64_t server_id,
-			const char *dbname, char id[QSESSION_ID_CHARS])
+			const char *dbname, const char *role, char id[QSESSION_ID_CHARS])
 {
 	qsession *s = xcalloc(1, sizeof(*s));
 	unsigned char raw[32];
@@ -619,6 +721,7 @@ qsession *qsession_open(qmanager *m, PGconn *conn, int64_t user_id, const char *
 	s->user_id = user_id;
 	s->server_id = server_id;
 	s->dbname = xstrdup(dbname);
+	s->role = role ? xstrdup(role) : NULL;
 	s->mgr = m;
 	s->conn = conn;
 	s->cancel = PQgetCancel(conn);
@@ -823,6 +926,11 @@ void qsession_status_json(qsession *s, json_writer *w)
 	jw_key(w, "elapsed_ms");
 	jw_double(w, running ? time_ms_since(&s->started) : s->elapsed_ms);
 	jw_kv_str(w, "database", s->dbname);
+	jw_key(w, "role");
+	if (s->role)
+		jw_str(w, s->role);
+	else
+		jw_null(w);
 	jw_key(w, "results");
 	jw_arr_begin(w);
 	for (int i = 0; i < s->nresults; i++) {
@@ -835,8 +943,9 @@ void qsession_status_json(qsession *s, json_writer *w)
 				  r->cols[c].type);
 		}
 		jw_arr_end(w);
-		jw_fields(w, "ibsb", "row_count", r->rows ? (int64_t)spool_rows(r->rows) : (int64_t)0, "has_rows",
-			  r->rows != NULL, "command", r->command, "complete", r->complete);
+		jw_fields(w, "ibsbi", "row_count", r->rows ? (int64_t)spool_rows(r->rows) : (int64_t)0, "has_rows",
+			  r->rows != NULL, "command", r->command, "complete", r->complete, "rows_dropped",
+			  (int64_t)r->dropped);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);

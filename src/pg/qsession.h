@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "pg/pool.h"
 #include "util/err.h"
 #include "util/json.h"
 
@@ -70,9 +71,15 @@ typedef struct {
 } qholder;
 size_t qmanager_holders(qmanager *m, qholder **out);
 
-/* Takes ownership of conn. */
+/* SET ROLE role on a query tab's connection (the name quoted by libpq), after checking that the
+ * login (session_user) is a member of it: err role_not_found (no such role), permission_denied
+ * (not a member), or query_failed with PostgreSQL's refusal in pe. */
+bool qsession_apply_role(PGconn *conn, const char *role, pg_error *pe, tusk_err *err)
+    __attribute__((warn_unused_result));
+/* Takes ownership of conn. role: what the tab set with qsession_apply_role (NULL: none); it is set
+ * again when the session reconnects. */
 qsession *qsession_open(qmanager *m, PGconn *conn, int64_t user_id, const char *owner, int64_t server_id,
-			const char *dbname, char id[QSESSION_ID_CHARS]);
+			const char *dbname, const char *role, char id[QSESSION_ID_CHARS]);
 /* A session of this owner (login session), with a reference; NULL if none. */
 qsession *qsession_get(qmanager *m, const char *id, const char *owner);
 void qsession_release(qsession *s);
@@ -82,6 +89,7 @@ void qsession_close(qmanager *m, qsession *s);
 typedef struct {
 	bool autocommit;   /* false: BEGIN before a script outside a transaction */
 	bool autorollback; /* on an error inside a transaction, roll it back */
+	uint64_t max_rows; /* rows a result keeps (the rest are read and dropped); 0: all */
 } qexec_opts;
 
 /* err code busy while a script runs. */

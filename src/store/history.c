@@ -1,4 +1,4 @@
-/* Query history, saved queries (snippets) and saved workspaces. */
+/* Query history, saved queries (snippets), saved workspaces and preferences. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -154,4 +154,21 @@ bool store_workspace_put(store *s, int64_t user_id, const char *state, tusk_err 
 	    "INSERT INTO workspaces (user_id, state, updated_at) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO "
 	    "UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
 	    "iti", user_id, state, (int64_t)time(NULL));
+}
+
+/* ---- preferences ---- */
+
+bool store_preferences_get(store *s, int64_t user_id, char **settings, tusk_err *err)
+{
+	*settings = NULL;
+	return store_sql(s, STORE_READ, read_state, settings, err,
+			 "SELECT settings FROM preferences WHERE user_id = $1", "i", user_id) >= 0;
+}
+
+bool store_preferences_put(store *s, int64_t user_id, const char *settings, tusk_err *err)
+{
+	return store_exec(s, err,
+			  "INSERT INTO preferences (user_id, settings, updated_at) VALUES ($1, $2, $3) ON CONFLICT "
+			  "(user_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at",
+			  "iti", user_id, settings, (int64_t)time(NULL));
 }

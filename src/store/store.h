@@ -215,6 +215,12 @@ bool store_workspace_get(store *s, int64_t user_id, char **state, tusk_err *err)
 bool store_workspace_put(store *s, int64_t user_id, const char *state, tusk_err *err)
     __attribute__((warn_unused_result));
 
+/* The user's preferences as a JSON text; *settings NULL when none saved. */
+bool store_preferences_get(store *s, int64_t user_id, char **settings, tusk_err *err)
+    __attribute__((warn_unused_result));
+bool store_preferences_put(store *s, int64_t user_id, const char *settings, tusk_err *err)
+    __attribute__((warn_unused_result));
+
 /* ---- background jobs ---- */
 typedef struct {
 	int64_t id, user_id, server_id; /* server_id 0: none (deleted) */

@@ -18,6 +18,8 @@ export interface ResultInfo {
   has_rows: boolean;
   command: string;
   complete: boolean;
+  /** Rows read past the run's row limit and not kept. */
+  rows_dropped?: number;
 }
 
 export interface PgError {
@@ -35,6 +37,8 @@ export interface SessionStatus {
   execution_id: number;
   elapsed_ms: number;
   database: string;
+  /** The role the tab set (SET ROLE), or null: the login's. */
+  role: string | null;
   results: ResultInfo[];
   notices: Array<{ severity: string; message: string }>;
   notices_dropped: number;
@@ -52,17 +56,30 @@ export interface RowWindow {
   complete: boolean;
 }
 
-export async function openSession(serverId: number, database?: string): Promise<string> {
-  const body = database ? { database } : {};
+/** A session for a query tab; ROLE: SET ROLE to it first (a role the login is a member of). */
+export async function openSession(serverId: number, database?: string, role?: string): Promise<string> {
+  const body = { ...(database ? { database } : {}), ...(role ? { role } : {}) };
   return (await request<{ session_id: string }>('POST', `servers/${serverId}/sessions`, { body })).session_id;
+}
+
+/** What a query tab may SET ROLE to: the login, and the roles it is a member of. */
+export interface SessionRoles {
+  login: string;
+  current: string;
+  roles: string[];
+}
+
+export async function listSessionRoles(serverId: number): Promise<SessionRoles> {
+  return (await request<{ roles: SessionRoles }>('GET', `servers/${serverId}/session-roles`)).roles;
 }
 
 export function closeSession(sid: string): Promise<void> {
   return request<void>('DELETE', `sessions/${sid}`);
 }
 
-export async function execute(sid: string, sql: string, autocommit: boolean, autorollback: boolean): Promise<number> {
-  const body = { sql, autocommit, autorollback };
+/** MAXROWS: the rows each result keeps (the rest are read and dropped); 0 all. */
+export async function execute(sid: string, sql: string, autocommit: boolean, autorollback: boolean, maxRows = 0): Promise<number> {
+  const body = { sql, autocommit, autorollback, ...(maxRows > 0 ? { max_rows: maxRows } : {}) };
   return (await request<{ execution_id: number }>('POST', `sessions/${sid}/execute`, { body })).execution_id;
 }
 

@@ -7,7 +7,9 @@
 // Up to LOCAL_LIMIT rows, headers sort and the filter box filters locally.
 import type { JSX } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { displayText } from '../lib/display';
 import { formatThousands } from '../lib/format';
+import { displayFormat } from '../state/prefs';
 import { Dialog } from './Dialog';
 import { firstVisible, scrollTopFor, spacerHeight } from './gridScroll';
 import { cutMap, useRowWindows, type Cell, type RowsPage } from './rowWindows';
@@ -87,7 +89,7 @@ function fitWidth(texts: Iterable<string>, font: string): number {
 function shownText(value: Cell, type: string): string {
   if (value === null) return 'NULL';
   if (isBool(type)) return value === 't' ? 'true' : value === 'f' ? 'false' : value;
-  return value.replace(/\n/g, '↵');
+  return displayText(value, type, displayFormat.value).replace(/\n/g, '↵');
 }
 
 function compareCells(a: Cell, b: Cell, numeric: boolean): number {
@@ -121,7 +123,8 @@ function CellText({ value, type }: { value: Cell; type: string }): JSX.Element |
   if (value === null) return <span class="cell-null">NULL</span>;
   if (value === '') return null;
   if (isBool(type)) return <span class="cell-bool">{value === 't' ? 'true' : value === 'f' ? 'false' : value}</span>;
-  const text = value.length > CELL_CHARS ? `${value.slice(0, CELL_CHARS)}…` : value;
+  const shown = displayText(value, type, displayFormat.value);
+  const text = shown.length > CELL_CHARS ? `${shown.slice(0, CELL_CHARS)}…` : shown;
   return <>{text.replace(/\n/g, '↵')}</>;
 }
 

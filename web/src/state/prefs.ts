@@ -1,5 +1,8 @@
-// Theme preference: light, dark, or follow the system; stored per browser.
+// Theme preference: light, dark, or follow the system; remembered per browser for the first
+// paint, the user's own choice kept in the store (features/preferences). And how result grids
+// draw numbers and dates, from the same preferences.
 import { computed, effect, signal } from '@preact/signals';
+import { PLAIN_DISPLAY, type DisplayFormat } from '../lib/display';
 
 export type ThemeChoice = 'light' | 'dark' | 'system';
 
@@ -22,6 +25,9 @@ export const effectiveTheme = computed<'light' | 'dark'>(() => {
   if (choice !== 'system') return choice;
   return systemDark.value ? 'dark' : 'light';
 });
+
+/** How result grids draw numbers and dates (the user's preferences). */
+export const displayFormat = signal<DisplayFormat>(PLAIN_DISPLAY);
 
 export function setTheme(choice: ThemeChoice): void {
   themeChoice.value = choice;

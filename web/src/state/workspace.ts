@@ -12,7 +12,7 @@ export interface TabInfo {
   icon: IconName;
 }
 
-export type DialogName = 'password' | 'users' | 'audit' | 'shortcuts';
+export type DialogName = 'password' | 'users' | 'audit' | 'shortcuts' | 'preferences';
 
 const WELCOME: TabInfo = { id: 'welcome', kind: 'welcome', title: 'Welcome', icon: 'home' };
 

@@ -1,11 +1,12 @@
 // The SQL editor: CodeMirror 6 with PostgreSQL highlighting, completion of
 // keywords and of the session's schemas, tables, columns and functions, search and
 // replace, and a mark under the token an error points at. Colours come
-// from the theme's CSS variables, so it follows light and dark.
+// from the theme's CSS variables, so it follows light and dark. Font size, tab size, completion
+// and the keys of run, explain, explain analyze and format follow the user's preferences.
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, type Completion as CompletionOption } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { sql, PostgreSQL, type SQLNamespace } from '@codemirror/lang-sql';
-import { bracketMatching, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { bracketMatching, indentOnInput, indentUnit, syntaxHighlighting } from '@codemirror/language';
 import { highlightSelectionMatches, openSearchPanel, search, searchKeymap } from '@codemirror/search';
 import { Compartment, EditorState, Prec, StateEffect, StateField, type Extension } from '@codemirror/state';
 import {
@@ -18,9 +19,13 @@ import {
   lineNumbers,
   type DecorationSet,
 } from '@codemirror/view';
+import { effect } from '@preact/signals';
 import type { JSX } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { sqlHighlight, sqlTheme } from '../../components/sqlStyle';
+import type { Preferences } from '../../api/preferences';
+import { codeMirrorKey } from '../preferences/keys';
+import { preferences } from '../preferences/state';
 import { completionFunctions, type Completion, type FunctionCompletion } from './completion';
 import type { EditorHandle } from './model';
 
@@ -29,6 +34,8 @@ export interface EditorCommands {
   runStatement: () => void;
   cancel: () => boolean;
   format: () => void;
+  explain: () => void;
+  analyze: () => void;
 }
 
 interface EditorProps {
@@ -80,10 +87,35 @@ function languageFor(completion: Completion | null): Extension {
   return sql({ dialect: PostgreSQL, schema: namespace, tables: bare, upperCaseKeywords: false });
 }
 
+/** Font size, tab size and completion as the preferences say. */
+function settingsFor(p: Preferences): Extension {
+  return [
+    EditorView.theme({ '&': { fontSize: `${p.editor_font_size}px` } }),
+    EditorState.tabSize.of(p.editor_tab_size),
+    indentUnit.of(' '.repeat(p.editor_tab_size)),
+    p.autocompletion ? autocompletion() : [],
+  ];
+}
+
+/** The chosen keys of the commands a user may rebind, above every other binding. */
+function chosenKeys(p: Preferences, run: (fn: keyof EditorCommands) => () => boolean): Extension {
+  const k = p.shortcuts;
+  return Prec.highest(
+    keymap.of([
+      { key: codeMirrorKey(k.execute), run: run('run') },
+      { key: codeMirrorKey(k.explain), run: run('explain') },
+      { key: codeMirrorKey(k.explain_analyze), run: run('analyze') },
+      { key: codeMirrorKey(k.format), run: run('format') },
+    ]),
+  );
+}
+
 export function Editor({ initial, cursor, completion, commands, onChange, onReady }: EditorProps): JSX.Element {
   const hostRef = useRef<HTMLDivElement>(null);
   const viewRef = useRef<EditorView | null>(null);
   const language = useRef(new Compartment());
+  const settings = useRef(new Compartment());
+  const chosen = useRef(new Compartment());
   const commandsRef = useRef(commands);
   commandsRef.current = commands;
   const changeRef = useRef(onChange);
@@ -96,10 +128,8 @@ export function Editor({ initial, cursor, completion, commands, onChange, onRead
     };
     const keys = Prec.highest(
       keymap.of([
-        { key: 'F5', run: run('run') },
         { key: 'Mod-Enter', run: run('run') },
         { key: 'Shift-Mod-Enter', run: run('runStatement') },
-        { key: 'Shift-Mod-f', run: run('format') },
         { key: 'Escape', run: run('cancel') },
         { key: 'Mod-h', run: openSearchPanel },
       ]),
@@ -108,6 +138,7 @@ export function Editor({ initial, cursor, completion, commands, onChange, onRead
       doc: initial,
       selection: { anchor: Math.min(cursor, initial.length) },
       extensions: [
+        chosen.current.of(chosenKeys(preferences.peek(), run)),
         keys,
         lineNumbers(),
         highlightActiveLineGutter(),
@@ -116,7 +147,7 @@ export function Editor({ initial, cursor, completion, commands, onChange, onRead
         indentOnInput(),
         bracketMatching(),
         closeBrackets(),
-        autocompletion(),
+        settings.current.of(settingsFor(preferences.peek())),
         highlightActiveLine(),
         highlightSelectionMatches(),
         search({ top: true }),
@@ -150,7 +181,15 @@ export function Editor({ initial, cursor, completion, commands, onChange, onRead
       clearError: () => view.dispatch({ effects: setErrorMark.of(null) }),
       focus: () => view.focus(),
     });
-    return () => view.destroy();
+    // preferences saved later apply to the open editor at once
+    const stop = effect(() => {
+      const p = preferences.value;
+      view.dispatch({ effects: [settings.current.reconfigure(settingsFor(p)), chosen.current.reconfigure(chosenKeys(p, run))] });
+    });
+    return () => {
+      stop();
+      view.destroy();
+    };
   }, []);
 
   useEffect(() => {

@@ -1,8 +1,9 @@
 // A query tab: toolbar, SQL editor, results below it, and a status line.
 // F5 / Ctrl+Enter run the script or the selection, Ctrl+Shift+Enter the
-// statement at the cursor, Esc cancels, Ctrl+Shift+F formats.
+// statement at the cursor, Esc cancels, Ctrl+Shift+F formats, F7 / Shift+F7 explain (the
+// rebindable ones as the user's preferences say).
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { resultExportUrl } from '../../api/query';
 import { listObjects } from '../../api/servers';
 import { Button } from '../../components/Button';
@@ -16,7 +17,11 @@ import { showToast } from '../../state/toasts';
 import { Editor, type EditorCommands } from './Editor';
 import { HistoryDialog, SavedQueriesDialog } from './LibraryDialogs';
 import { findTab, type QueryTab, type RunKind } from './model';
+import { matchesKey } from '../preferences/keys';
+import { preferences } from '../preferences/state';
 import { Results } from './Results';
+import { RolePicker } from './RolePicker';
+import { TabPicker } from './TabPicker';
 import { statementAt } from './split';
 import { scheduleSave } from './tabs';
 import { ViewDataDialog } from './ViewDataDialog';
@@ -91,15 +96,21 @@ function QueryTabBody({ tab }: { tab: QueryTab }): JSX.Element {
       return true;
     },
     format: () => void formatSql(tab),
+    explain: () => run('explain', statementToRun(tab)),
+    analyze: () => run('analyze', statementToRun(tab)),
   };
 
   // The same keys when focus is on the toolbar or the results.
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.defaultPrevented || dialog) return;
     const ctrl = e.ctrlKey || e.metaKey;
+    const keys = preferences.value.shortcuts;
     let handled = true;
-    if (e.key === 'F5' || (ctrl && e.key === 'Enter' && !e.shiftKey)) commands.run();
+    if (matchesKey(keys.execute, e) || (ctrl && e.key === 'Enter' && !e.shiftKey)) commands.run();
     else if (ctrl && e.shiftKey && e.key === 'Enter') commands.runStatement();
+    else if (matchesKey(keys.explain, e)) commands.explain();
+    else if (matchesKey(keys.explain_analyze, e)) commands.analyze();
+    else if (matchesKey(keys.format, e)) commands.format();
     else if (e.key === 'Escape' && running) commands.cancel();
     else handled = false;
     if (handled) e.preventDefault();
@@ -157,26 +168,28 @@ function QueryToolbar({ tab, commands, onDialog, run }: ToolbarProps): JSX.Eleme
   const sid = tab.sid;
   const exportable = sid !== null && typeof shown === 'number' && result?.has_rows === true;
   const exportAs = (fmt: 'csv' | 'json') => exportable && download(resultExportUrl(sid, shown, fmt));
+  const keys = preferences.value.shortcuts;
   return (
     <div class="query-toolbar">
       <Toolbar label="Query toolbar">
-        <ToolButton icon="play" label="Run" shortcut="F5" disabled={!can} onClick={commands.run} />
+        <ToolButton icon="play" label="Run" shortcut={keys.execute} disabled={!can} onClick={commands.run} />
         <ToolButton icon="playLine" label="Run statement" shortcut="Ctrl+Shift+Enter" disabled={!can} onClick={commands.runStatement} />
         <ToolButton icon="stop" label="Cancel" shortcut="Esc" disabled={!ready || !running} onClick={() => void tab.cancel()} />
         <ToolSeparator />
-        <ToolButton icon="format" label="Format SQL" shortcut="Ctrl+Shift+F" onClick={commands.format} />
+        <ToolButton icon="format" label="Format SQL" shortcut={keys.format} onClick={commands.format} />
         <ToolSeparator />
         <ToolButton icon="check" label="Commit" disabled={!can || !inTx} onClick={() => void tab.endTransaction('commit')} />
         <ToolButton icon="undo" label="Rollback" disabled={!can || !inTx} onClick={() => void tab.endTransaction('rollback')} />
         <ToolSeparator />
-        <ToolButton icon="explain" label="Explain" disabled={!can} onClick={() => run('explain', statementToRun(tab))} />
-        <ToolButton icon="analyze" label="Explain Analyze" disabled={!can} onClick={() => run('analyze', statementToRun(tab))} />
+        <ToolButton icon="explain" label="Explain" shortcut={keys.explain} disabled={!can} onClick={() => run('explain', statementToRun(tab))} />
+        <ToolButton icon="analyze" label="Explain Analyze" shortcut={keys.explain_analyze} disabled={!can} onClick={() => run('analyze', statementToRun(tab))} />
         <ToolSeparator />
         <ToolButton icon="table" label="View/Edit Data" disabled={!can} onClick={() => onDialog('view-data')} />
         <ToolButton icon="clock" label="History" onClick={() => onDialog('history')} />
         <ToolButton icon="bookmark" label="Saved queries" onClick={() => onDialog('saved')} />
       </Toolbar>
       <DatabasePicker tab={tab} disabled={!can || inTx} />
+      <RolePicker tab={tab} disabled={!can || inTx} />
       <div class="query-toggles">
         <Toggle label="Auto-commit" on={tab.autocommit.value} onChange={(v) => (tab.autocommit.value = v)} />
         <Toggle label="Auto-rollback" on={tab.autorollback.value} onChange={(v) => (tab.autorollback.value = v)} />
@@ -202,37 +215,29 @@ function QueryToolbar({ tab, commands, onDialog, run }: ToolbarProps): JSX.Eleme
 function DatabasePicker({ tab, disabled }: { tab: QueryTab; disabled: boolean }): JSX.Element {
   const [names, setNames] = useState<string[] | null>(null);
   const current = tab.target.database;
-  // read when shown, and again each time the picker is opened (databases come and go)
-  const read = () =>
-    listObjects(tab.target.serverId, '/databases').then(
-      (nodes) => setNames(nodes.map((n) => n.label)),
-      () => setNames((was) => was ?? []),
-    );
-  useEffect(() => void read(), [tab.target.serverId]);
   const options = names && names.includes(current) ? names : [current, ...(names ?? [])];
   return (
-    <label class="query-database" title="The database this tab's session is on">
-      <span class="muted">Database</span>
-      <select
-        aria-label="Database"
-        value={current}
-        disabled={disabled}
-        onFocus={() => void read()}
-        onChange={(e) => {
-          const select = e.currentTarget;
-          void tab.switchDatabase(select.value).then((ok) => {
-            if (ok) scheduleSave();
-            else select.value = tab.target.database;
-          });
-        }}
-      >
-        {options.map((n) => (
-          <option key={n} value={n}>
-            {n}
-          </option>
-        ))}
-      </select>
-    </label>
+    <TabPicker
+      label="Database"
+      title="The database this tab's session is on"
+      value={current}
+      options={options.map((n) => ({ value: n, label: n }))}
+      disabled={disabled}
+      // read when shown, and again each time the picker is opened (databases come and go)
+      read={() =>
+        void listObjects(tab.target.serverId, '/databases').then(
+          (nodes) => setNames(nodes.map((n) => n.label)),
+          () => setNames((was) => was ?? []),
+        )
+      }
+      readKey={tab.target.serverId}
+      pick={(value) =>
+        tab.switchDatabase(value).then((ok) => {
+          if (ok) scheduleSave();
+          return tab.target.database;
+        })
+      }
+    />
   );
 }
 
@@ -339,9 +344,12 @@ function StatusLine({ tab }: { tab: QueryTab }): JSX.Element {
   );
 }
 
+/** Before closing: a transaction is open, or (as the user's preferences ask) the editor holds SQL. */
 function ClosePrompt({ tab }: { tab: QueryTab }): JSX.Element {
   const [busy, setBusy] = useState(false);
-  const failed = tab.status.value?.transaction === 'in_error';
+  const tx = tab.status.value?.transaction;
+  const failed = tx === 'in_error';
+  const open = tab.sid !== null && (tx === 'in_transaction' || failed);
   const dismiss = () => (tab.closePrompt.value = false);
   return (
     <Dialog
@@ -351,10 +359,10 @@ function ClosePrompt({ tab }: { tab: QueryTab }): JSX.Element {
       footer={
         <>
           <Button onClick={dismiss}>Cancel</Button>
-          <Button variant="danger" onClick={() => void tab.close(false)}>
-            Roll back
+          <Button variant="danger" data-autofocus={!open || undefined} onClick={() => void tab.close(false)}>
+            {open ? 'Roll back' : 'Close'}
           </Button>
-          {!failed && (
+          {open && !failed && (
             <Button
               variant="primary"
               busy={busy}
@@ -371,9 +379,11 @@ function ClosePrompt({ tab }: { tab: QueryTab }): JSX.Element {
       }
     >
       <p>
-        {failed
-          ? 'The transaction of this tab failed. Closing rolls it back.'
-          : 'This tab has a transaction open. Commit it or roll it back before closing?'}
+        {!open
+          ? "The SQL in this tab's editor is not saved anywhere else and goes with the tab. Close it?"
+          : failed
+            ? 'The transaction of this tab failed. Closing rolls it back.'
+            : 'This tab has a transaction open. Commit it or roll it back before closing?'}
       </p>
     </Dialog>
   );

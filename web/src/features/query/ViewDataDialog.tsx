@@ -7,9 +7,10 @@ import { Button } from '../../components/Button';
 import { Dialog } from '../../components/Dialog';
 import { CheckboxField, FormError, SelectField, TextField } from '../../components/Field';
 import { errorMessage } from '../../lib/format';
+import { preferences } from '../preferences/state';
 import type { QueryTab } from './model';
 
-type Limit = 'all' | '100';
+type Limit = 'all' | 'first';
 
 export function ViewDataDialog({ tab, onClose }: { tab: QueryTab; onClose: () => void }): JSX.Element {
   const [schema, setSchema] = useState('public');
@@ -17,7 +18,9 @@ export function ViewDataDialog({ tab, onClose }: { tab: QueryTab; onClose: () =>
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState('');
   const [desc, setDesc] = useState(false);
-  const [limit, setLimit] = useState<Limit>('all');
+  // how many rows by default is the user's preference (0: all)
+  const first = preferences.value.view_data_limit || 100;
+  const [limit, setLimit] = useState<Limit>(preferences.value.view_data_limit > 0 ? 'first' : 'all');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const tables = tab.completion.value?.[schema.trim()];
@@ -36,7 +39,7 @@ export function ViewDataDialog({ tab, onClose }: { tab: QueryTab; onClose: () =>
         table: info.table,
         filter: filter.trim() || undefined,
         order_by: sort.trim() ? [{ column: sort.trim(), desc }] : undefined,
-        limit: limit === '100' ? 100 : undefined,
+        limit: limit === 'first' ? first : undefined,
       });
     } catch (err) {
       setError(errorMessage(err));
@@ -81,7 +84,7 @@ export function ViewDataDialog({ tab, onClose }: { tab: QueryTab; onClose: () =>
         onValue={setLimit}
         options={[
           { value: 'all', label: 'All rows' },
-          { value: '100', label: 'First 100 rows' },
+          { value: 'first', label: `First ${first} rows` },
         ]}
       />
       <FormError message={error} />

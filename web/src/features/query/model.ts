@@ -24,6 +24,7 @@ import { closeTab, openTab, retitleTab, tabs } from '../../state/workspace';
 import { CompletionReader } from './completion';
 import { explainStatement, planEntry, type PlanEntry } from './plans';
 import { SessionLink, delay, type Target } from './session';
+import { preferences } from '../preferences/state';
 
 export type RunKind = 'script' | 'explain' | 'analyze' | 'view';
 
@@ -125,7 +126,9 @@ export class QueryTab extends SessionLink {
     this.editor?.clearError();
     await this.startingRun(async () => {
       this.view.value = null;
-      const id = await this.call(() => execute(sid, sent, this.autocommit.value, this.autorollback.value));
+      // a plan is never cut; a script keeps the rows the user's preferences say
+      const limit = kind === 'script' ? preferences.value.query_row_limit : 0;
+      const id = await this.call(() => execute(sid, sent, this.autocommit.value, this.autorollback.value, limit));
       if (id !== null) this.begin({ executionId: id, kind, offset: offset - shift, startedAt: Date.now(), finished: false });
     });
   }
@@ -269,6 +272,8 @@ export class QueryTab extends SessionLink {
   requestClose(): void {
     const tx = this.status.value?.transaction;
     if (this.sid && (tx === 'in_transaction' || tx === 'in_error')) this.closePrompt.value = true;
+    // the user's preference: ask before the editor's SQL goes with the tab
+    else if (preferences.value.confirm_close_unsaved && (this.editor?.text() ?? this.sql).trim()) this.closePrompt.value = true;
     else void this.close();
   }
 

@@ -15,6 +15,8 @@ export interface Target {
   serverId: number;
   serverName: string;
   database: string;
+  /** The role the session runs as (SET ROLE), or none: the login's. */
+  role?: string;
 }
 
 export type Phase =
@@ -96,7 +98,7 @@ export abstract class SessionLink {
     this.phase.value = { kind: 'opening' };
     try {
       const db = this.target.database;
-      const sid = await openSession(this.target.serverId, db);
+      const sid = await openSession(this.target.serverId, db, this.target.role);
       if (this.disposed) {
         void closeSession(sid).catch(() => undefined);
         return;
@@ -370,9 +372,35 @@ export abstract class SessionLink {
 
   /** Moves the link to another database of its server: a session there replaces this one. */
   protected async reopenOn(database: string): Promise<void> {
+    await this.reopenAt({ ...this.target, database });
+  }
+
+  /**
+   * Runs the tab's session as ROLE (SET ROLE; null: the login's own role), keeping what is typed
+   * in the editor: a session opened as the role replaces this one, and reopens as it after a
+   * reconnect. Refused while a query runs or a transaction is open (it would be lost); a role
+   * PostgreSQL refuses leaves the tab as it was, with the refusal shown.
+   */
+  async switchRole(role: string | null): Promise<boolean> {
+    const tx = this.status.value?.transaction;
+    if (this.running || tx === 'in_transaction' || tx === 'in_error') {
+      showToast('Finish the running query or the open transaction before switching the role.', 'error');
+      return false;
+    }
+    const was = this.target.role;
+    if ((role ?? undefined) === was) return true;
+    await this.reopenAt({ ...this.target, role: role ?? undefined });
+    const p = this.phase.value;
+    if (p.kind !== 'failed') return true;
+    showToast(`Cannot switch to role ${role}: ${p.message}`, 'error');
+    await this.reopenAt({ ...this.target, role: was });
+    return false;
+  }
+
+  private async reopenAt(target: Target): Promise<void> {
     const old = this.sid;
     this.unsubscribe();
-    this.target = { ...this.target, database };
+    this.target = target;
     this.forget();
     this.status.value = null;
     if (old) void closeSession(old).catch(() => undefined);

@@ -6,6 +6,7 @@ import { ExplorerDialogs } from '../servers/ExplorerDialogs';
 import { UsersDialog } from '../users/UsersDialog';
 import { isAdmin } from '../../state/session';
 import { openDialog } from '../../state/workspace';
+import { PreferencesDialog } from '../preferences/PreferencesDialog';
 import { ShortcutsDialog } from './ShortcutsDialog';
 
 const close = () => {
@@ -31,6 +32,8 @@ function ShellDialog(): JSX.Element | null {
       return isAdmin.value ? <AuditDialog onClose={close} /> : null;
     case 'shortcuts':
       return <ShortcutsDialog onClose={close} />;
+    case 'preferences':
+      return <PreferencesDialog onClose={close} />;
     default:
       return null;
   }

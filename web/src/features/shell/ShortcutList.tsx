@@ -1,10 +1,10 @@
 import { Fragment, type JSX } from 'preact';
-import { SHORTCUTS } from './shortcuts';
+import { shortcutGroups } from './shortcuts';
 
 export function ShortcutList(): JSX.Element {
   return (
     <div class="shortcut-groups">
-      {SHORTCUTS.map((group) => (
+      {shortcutGroups().map((group) => (
         <table key={group.title} class="shortcut-table">
           <caption>{group.title}</caption>
           <tbody>

@@ -1,7 +1,9 @@
 import type { JSX } from 'preact';
+import { useEffect } from 'preact/hooks';
 import { Icon } from '../../components/Icon';
 import { Menu, type MenuEntry } from '../../components/Menu';
-import { setTheme, themeChoice, type ThemeChoice } from '../../state/prefs';
+import { themeChoice, type ThemeChoice } from '../../state/prefs';
+import { chooseTheme, loadPreferences } from '../preferences/state';
 import { currentUser, isAdmin, signOut } from '../../state/session';
 import { showToast } from '../../state/toasts';
 import { openDialog } from '../../state/workspace';
@@ -18,7 +20,7 @@ function themeEntries(): MenuEntry[] {
     kind: 'item',
     label: t.label,
     checked: themeChoice.value === t.value,
-    onSelect: () => setTheme(t.value),
+    onSelect: () => chooseTheme(t.value),
   }));
 }
 
@@ -35,7 +37,12 @@ function logOut(): void {
 
 export function UserMenu(): JSX.Element {
   const user = currentUser.value;
+  // the menu is there for as long as someone is signed in: their preferences are read then
+  useEffect(() => {
+    if (user) void loadPreferences(user.id);
+  }, [user?.id]);
   const entries: MenuEntry[] = [
+    { kind: 'item', label: 'Preferences…', hint: 'Alt+Shift+P', onSelect: () => (openDialog.value = 'preferences') },
     { kind: 'item', label: 'Change password…', onSelect: () => (openDialog.value = 'password') },
     ...(isAdmin.value ? adminEntries() : []),
     { kind: 'separator' },

@@ -1,7 +1,7 @@
 // Keyboard shortcuts: the table shown in the Welcome tab and the "?" dialog,
 // and the document-level handler for the global ones.
 import { useEffect } from 'preact/hooks';
-import { toggleTheme } from '../../state/prefs';
+import { preferences, toggleSavedTheme } from '../preferences/state';
 import { explorerDialog } from '../../state/servers';
 import { selectedEntry } from '../browser/explorerModel';
 import { runAction } from '../servers/actions';
@@ -13,12 +13,16 @@ export interface ShortcutGroup {
   items: ReadonlyArray<{ keys: string[]; action: string }>;
 }
 
-export const SHORTCUTS: ShortcutGroup[] = [
+/** Stand for the keys the user chose in Preferences (shortcutGroups puts them in). */
+const QUERY_KEY = { execute: '{execute}', explain: '{explain}', explain_analyze: '{explain_analyze}', format: '{format}' } as const;
+
+const SHORTCUTS: ShortcutGroup[] = [
   {
     title: 'Anywhere',
     items: [
       { keys: ['?'], action: 'Show keyboard shortcuts' },
       { keys: ['Alt+Shift+T', 'Ctrl+Shift+T'], action: 'Toggle light and dark theme' },
+      { keys: ['Alt+Shift+P'], action: 'Preferences (editor, keys, theme…)' },
       { keys: ['Alt+Shift+B'], action: 'Focus the object explorer' },
       { keys: ['Alt+Shift+Q'], action: 'Query tool on the selected server or database (or an object in it)' },
       { keys: ['Alt+Shift+D'], action: 'Dashboard of the selected server or database' },
@@ -42,10 +46,12 @@ export const SHORTCUTS: ShortcutGroup[] = [
   {
     title: 'Query tool',
     items: [
-      { keys: ['F5', 'Ctrl+Enter'], action: 'Run the script or the selection' },
+      { keys: [QUERY_KEY.execute, 'Ctrl+Enter'], action: 'Run the script or the selection' },
       { keys: ['Ctrl+Shift+Enter'], action: 'Run the statement at the cursor' },
       { keys: ['Esc'], action: 'Cancel the running query' },
-      { keys: ['Ctrl+Shift+F'], action: 'Format the SQL' },
+      { keys: [QUERY_KEY.format], action: 'Format the SQL' },
+      { keys: [QUERY_KEY.explain, QUERY_KEY.explain_analyze], action: 'Explain / Explain Analyze the statement' },
+      { keys: ['Alt+Shift+P'], action: 'Choose other keys for Run, Explain, Explain Analyze and Format (Preferences)' },
       { keys: ['Ctrl+F', 'Ctrl+H'], action: 'Find / replace' },
       { keys: ['Ctrl+Space'], action: 'Complete keywords, tables, columns' },
       { keys: ['Ctrl+C', 'Ctrl+Shift+C'], action: 'Copy cells (with headers) in a result' },
@@ -72,6 +78,16 @@ export const SHORTCUTS: ShortcutGroup[] = [
   },
 ];
 
+/** The shortcuts, with the query tool's keys as the user chose them. */
+export function shortcutGroups(): ShortcutGroup[] {
+  const chosen = preferences.value.shortcuts;
+  const key = (k: string) => {
+    const m = /^\{(\w+)\}$/.exec(k);
+    return m ? chosen[m[1] as keyof typeof chosen] : k;
+  };
+  return SHORTCUTS.map((g) => ({ ...g, items: g.items.map((item) => ({ ...item, keys: item.keys.map(key) })) }));
+}
+
 function isEditable(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
@@ -96,6 +112,7 @@ function handleAltShift(e: KeyboardEvent): boolean {
     KeyQ: () => runAction('query-tool', selectedEntry()),
     KeyD: () => runAction('dashboard', selectedEntry()),
     KeyS: openStorage,
+    KeyP: () => (openDialog.value = 'preferences'),
     BracketRight: () => cycleTab(1),
     BracketLeft: () => cycleTab(-1),
   };
@@ -108,7 +125,7 @@ function handleAltShift(e: KeyboardEvent): boolean {
 function onKeyDown(e: KeyboardEvent): void {
   if (e.defaultPrevented) return;
   let handled = true;
-  if (isThemeToggle(e)) toggleTheme();
+  if (isThemeToggle(e)) toggleSavedTheme();
   else if (openDialog.value !== null || explorerDialog.value !== null) handled = false;
   else if (e.key === '?' && !e.ctrlKey && !e.altKey && !e.metaKey && !isEditable(e.target)) openDialog.value = 'shortcuts';
   else handled = handleAltShift(e);
