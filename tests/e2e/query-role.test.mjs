@@ -97,6 +97,13 @@ test('the Role picker runs the tab as a role the login is a member of, and back'
   }, 20_000);
   assert.equal(await picker().inputValue(), MEMBER);
 
+  // the open tabs come back after a reload with their role
+  await page.waitForTimeout(1500); // the tabs are saved a second after the last change
+  await page.reload();
+  await status().getByText('Ready').waitFor({ timeout: 30_000 });
+  await waitUntil(async () => (await picker().inputValue()) === MEMBER);
+  await currentUserIs(MEMBER);
+
   await picker().selectOption({ index: 0 });
   await status().getByText('Ready').waitFor();
   await currentUserIs(LOGIN);

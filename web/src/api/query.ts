@@ -161,6 +161,8 @@ export function deleteQuery(id: number): Promise<void> {
 export interface SavedTab {
   server_id: number;
   database: string;
+  /** The role the tab ran as (SET ROLE); absent: the login's own. */
+  role?: string;
   sql: string;
   cursor: number;
 }

@@ -3,7 +3,7 @@
 // replace, and a mark under the token an error points at. Colours come
 // from the theme's CSS variables, so it follows light and dark. Font size, tab size, completion
 // and the keys of run, explain, explain analyze and format follow the user's preferences.
-import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, type Completion as CompletionOption } from '@codemirror/autocomplete';
+import { autocompletion, closeBrackets, closeBracketsKeymap, closeCompletion, completionKeymap, type Completion as CompletionOption } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { sql, PostgreSQL, type SQLNamespace } from '@codemirror/lang-sql';
 import { bracketMatching, indentOnInput, indentUnit, syntaxHighlighting } from '@codemirror/language';
@@ -98,7 +98,7 @@ function settingsFor(p: Preferences): Extension {
 }
 
 /** The chosen keys of the commands a user may rebind, above every other binding. */
-function chosenKeys(p: Preferences, run: (fn: keyof EditorCommands) => () => boolean): Extension {
+function chosenKeys(p: Preferences, run: (fn: keyof EditorCommands) => (view: EditorView) => boolean): Extension {
   const k = p.shortcuts;
   return Prec.highest(
     keymap.of([
@@ -122,9 +122,11 @@ export function Editor({ initial, cursor, completion, commands, onChange, onRead
   changeRef.current = onChange;
 
   useEffect(() => {
-    const run = (fn: keyof EditorCommands) => () => {
-      const handled = commandsRef.current[fn]();
-      return handled !== false;
+    const run = (fn: keyof EditorCommands) => (view: EditorView) => {
+      const handled = commandsRef.current[fn]() !== false;
+      // a command that ran (execute, explain, format) leaves no completion list over the editor
+      if (handled) closeCompletion(view);
+      return handled;
     };
     const keys = Prec.highest(
       keymap.of([

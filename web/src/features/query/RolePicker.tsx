@@ -5,6 +5,7 @@ import { useState } from 'preact/hooks';
 import { listSessionRoles, type SessionRoles } from '../../api/query';
 import type { QueryTab } from './model';
 import { TabPicker } from './TabPicker';
+import { scheduleSave } from './tabs';
 
 /** The option that stands for no SET ROLE: the login's own role. */
 const LOGIN = '';
@@ -25,7 +26,12 @@ export function RolePicker({ tab, disabled }: { tab: QueryTab; disabled: boolean
       // memberships change: read when shown and each time the picker is opened
       read={() => void listSessionRoles(tab.target.serverId).then(setRoles, () => undefined)}
       readKey={tab.target.serverId}
-      pick={(value) => tab.switchRole(value === LOGIN ? null : value).then(() => tab.target.role ?? LOGIN)}
+      pick={(value) =>
+        tab.switchRole(value === LOGIN ? null : value).then((ok) => {
+          if (ok) scheduleSave(); // the open tabs remember their role
+          return tab.target.role ?? LOGIN;
+        })
+      }
     />
   );
 }

@@ -53,7 +53,13 @@ export async function openTableData(server: Server, database: string, schema: st
 
 function describe(): { tabs: SavedTab[]; active: number } {
   const list = queryTabs.value;
-  const tabs = list.map((t) => ({ server_id: t.target.serverId, database: t.target.database, sql: t.editor?.text() ?? t.sql, cursor: t.editor?.cursor() ?? t.cursor }));
+  const tabs = list.map((t) => ({
+    server_id: t.target.serverId,
+    database: t.target.database,
+    ...(t.target.role ? { role: t.target.role } : {}),
+    sql: t.editor?.text() ?? t.sql,
+    cursor: t.editor?.cursor() ?? t.cursor,
+  }));
   return { tabs, active: list.findIndex((t) => t.id === activeTabId.value) };
 }
 
@@ -80,7 +86,8 @@ export async function restoreWorkspace(workspace: Workspace): Promise<void> {
     for (const saved of workspace.tabs ?? []) {
       const server = servers.get(saved.server_id);
       if (!server || typeof saved.sql !== 'string') continue;
-      const tab = new QueryTab({ serverId: server.id, serverName: server.name, database: saved.database }, saved.sql, saved.cursor ?? 0);
+      const role = typeof saved.role === 'string' && saved.role ? saved.role : undefined;
+      const tab = new QueryTab({ serverId: server.id, serverName: server.name, database: saved.database, role }, saved.sql, saved.cursor ?? 0);
       register(tab);
       opened.push(tab);
     }
