@@ -603,8 +603,8 @@ static bool connect_server(http_req *r, const store_server *sv, const struct con
 	auth_session *s = api_session(r);
 	char *saved = in->password ? NULL : load_secret(app, s, sv->id, "password");
 	char *saved_ssl = in->sslpassword ? NULL : load_secret(app, s, sv->id, "sslpassword");
-	char *saved_tunnel = in->tunnel_password || !sv->use_ssh_tunnel ? NULL
-									: load_secret(app, s, sv->id, "tunnel_password");
+	char *saved_tunnel =
+	    in->tunnel_password || !sv->use_ssh_tunnel ? NULL : load_secret(app, s, sv->id, "tunnel_password");
 	bool other_user = sv->user_id != s->user.id;
 	pgtunnel_spec tunnel = {
 	    .host = sv->tunnel_host,
@@ -633,8 +633,12 @@ static bool connect_server(http_req *r, const store_server *sv, const struct con
 	pgtarget tp;
 	bool ok = pgtarget_build(&tp, &ts, &files, s->user.id, err);
 	if (ok) {
-		pg_target t = {tp.kw,	 tp.val, sv->maintenance_db, in->password ? in->password : saved,
-			       sv->role, tp.has_tunnel ? &tp.tunnel : NULL};
+		pg_target t = {tp.kw,
+			       tp.val,
+			       sv->maintenance_db,
+			       in->password ? in->password : saved,
+			       sv->role,
+			       tp.has_tunnel ? &tp.tunnel : NULL};
 		ok = pgpool_connect(app->pool, s->user.id, sv->id, &t, info, err);
 	}
 	pgtarget_clear(&tp);

@@ -182,7 +182,9 @@ static bool authenticate(ssh_session s, const struct spec *c, tusk_err *err)
 		return true;
 	const char *why = ssh_get_error(s);
 	err_set(err, ERR_SSH_AUTH_FAILED, "The SSH server %s refused %s for user %s%s%s.", c->host,
-		c->identity_file ? "the identity file's key" : c->secret ? "the password" : "an empty password",
+		c->identity_file ? "the identity file's key"
+		: c->secret	 ? "the password"
+				 : "an empty password",
 		c->username ? c->username : "", why && *why ? ": " : "", why && *why ? why : "");
 	return false;
 }
@@ -459,8 +461,8 @@ static struct tunnel **find(pgtunnels *t, int64_t user_id, int64_t server_id)
 	return pp;
 }
 
-static bool reuse(pgtunnels *t, int64_t user_id, int64_t server_id, const pgtunnel_spec *spec, char *dir,
-		  size_t dir_n, int *port)
+static bool reuse(pgtunnels *t, int64_t user_id, int64_t server_id, const pgtunnel_spec *spec, char *dir, size_t dir_n,
+		  int *port)
 {
 	pthread_mutex_lock(&t->lock);
 	struct tunnel *tn = *find(t, user_id, server_id);

@@ -9,10 +9,22 @@
 
 void store_server_clear(store_server *sv)
 {
-	char **fields[] = {&sv->group_name,	&sv->name,     &sv->host,	    &sv->maintenance_db,
-			   &sv->username,	&sv->role,     &sv->service,	    &sv->comment,
-			   &sv->bg_color,	&sv->fg_color, &sv->db_restriction, &sv->connection_params,
-			   &sv->shared_username, &sv->tunnel_host, &sv->tunnel_username, &sv->tunnel_identity_file,
+	char **fields[] = {&sv->group_name,
+			   &sv->name,
+			   &sv->host,
+			   &sv->maintenance_db,
+			   &sv->username,
+			   &sv->role,
+			   &sv->service,
+			   &sv->comment,
+			   &sv->bg_color,
+			   &sv->fg_color,
+			   &sv->db_restriction,
+			   &sv->connection_params,
+			   &sv->shared_username,
+			   &sv->tunnel_host,
+			   &sv->tunnel_username,
+			   &sv->tunnel_identity_file,
 			   &sv->tunnel_host_key};
 	for (size_t i = 0; i < sizeof(fields) / sizeof(*fields); i++) {
 		free(*fields[i]);
@@ -87,15 +99,15 @@ bool store_group_delete(store *s, int64_t user_id, int64_t id, tusk_err *err)
 
 /* ---- servers ---- */
 
-#define SERVER_COLS                                                                                                    \
-	"s.id, s.user_id, s.group_id, g.name, s.name, s.host, COALESCE(s.port, 0), s.maintenance_db, s.username, "     \
-	"s.role, s.service, s.comment, s.bg_color, s.fg_color, s.db_restriction, s.shared, s.shared_username, "        \
-	"s.connection_params, s.created_at, s.updated_at, "                                                            \
-	"EXISTS (SELECT 1 FROM server_credentials c WHERE c.server_id = s.id AND c.user_id = $1), "                    \
+#define SERVER_COLS                                                                                                        \
+	"s.id, s.user_id, s.group_id, g.name, s.name, s.host, COALESCE(s.port, 0), s.maintenance_db, s.username, "         \
+	"s.role, s.service, s.comment, s.bg_color, s.fg_color, s.db_restriction, s.shared, s.shared_username, "            \
+	"s.connection_params, s.created_at, s.updated_at, "                                                                \
+	"EXISTS (SELECT 1 FROM server_credentials c WHERE c.server_id = s.id AND c.user_id = $1), "                        \
 	"EXISTS (SELECT 1 FROM server_secrets x WHERE x.server_id = s.id AND x.user_id = $1 AND x.name = 'sslpassword'), " \
-	"s.use_ssh_tunnel, s.tunnel_host, s.tunnel_port, s.tunnel_username, s.tunnel_authentication, "                 \
-	"s.tunnel_identity_file, s.tunnel_keepalive, s.tunnel_host_key, "                                              \
-	"EXISTS (SELECT 1 FROM server_secrets x WHERE x.server_id = s.id AND x.user_id = $1 "                         \
+	"s.use_ssh_tunnel, s.tunnel_host, s.tunnel_port, s.tunnel_username, s.tunnel_authentication, "                     \
+	"s.tunnel_identity_file, s.tunnel_keepalive, s.tunnel_host_key, "                                                  \
+	"EXISTS (SELECT 1 FROM server_secrets x WHERE x.server_id = s.id AND x.user_id = $1 "                              \
 	"AND x.name = 'tunnel_password')"
 
 /* Own groups hold own servers; a shared server of someone else shows in its owner's group name. */

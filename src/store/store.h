@@ -138,8 +138,8 @@ typedef struct {
 	bool use_ssh_tunnel;
 	char *tunnel_host, *tunnel_username, *tunnel_identity_file;
 	int tunnel_port, tunnel_authentication, tunnel_keepalive;
-	char *tunnel_host_key;	     /* "SHA256:..." the owner accepted, or NULL */
-	bool has_tunnel_password;    /* the user who asked keeps the tunnel's password or passphrase */
+	char *tunnel_host_key;	  /* "SHA256:..." the owner accepted, or NULL */
+	bool has_tunnel_password; /* the user who asked keeps the tunnel's password or passphrase */
 } store_server;
 
 void store_server_clear(store_server *sv);
