@@ -99,11 +99,12 @@ export async function startSshd({ target }) {
   let output = '';
   let proc;
   const start = async () => {
+    const from = output.length; // a restart waits for its own "listening"
     proc = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'pipe', 'pipe'] });
     proc.stderr.on('data', (d) => { output += d.toString(); });
     proc.stdout.on('data', (d) => { output += d.toString(); });
     const deadline = Date.now() + 10000;
-    while (!/Server listening on 127\.0\.0\.1 port/.test(output)) {
+    while (!/Server listening on 127\.0\.0\.1 port/.test(output.slice(from))) {
       if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`sshd did not start:\n${output}`);
       await new Promise((r) => setTimeout(r, 50));
     }
