@@ -66,6 +66,7 @@ async function query(id, sql) {
   }
   assert.equal(st.error, null, JSON.stringify(st.error));
   const rows = (await c.get(`api/v1/sessions/${sid}/results/0/rows?offset=0&limit=10`)).body.rows;
+  rows.count = st.results[0].row_count;
   await c.request('DELETE', `api/v1/sessions/${sid}`);
   return rows;
 }
@@ -190,6 +191,14 @@ test('key login with a passphrase from the storage; a wrong passphrase is refuse
   const ok = await connect(sv.id, { tunnel_password: sshd.keyPassphrase, accept_host_key: sshd.fingerprint });
   assert.equal(ok.status, 200, ok.raw);
   assert.equal((await query(sv.id, 'SELECT current_user'))[0][0], pg.user);
+  // a large result streams through the tunnel whole (about 25 MB)
+  const started = Date.now();
+  const big = await query(sv.id, "SELECT count(*), sum(length(t)) FROM (SELECT repeat('x', 120) AS t FROM generate_series(1, 200000)) s");
+  assert.deepEqual(big[0], ['200000', '24000000']);
+  const rows = await query(sv.id, "SELECT g, repeat('y', 120) FROM generate_series(1, 200000) g ORDER BY g DESC");
+  assert.equal(rows[0][0], '200000');
+  assert.equal(rows.count, 200000, 'every row came through');
+  console.log(`# 200000 rows of 120 bytes through the tunnel: ${Date.now() - started} ms`);
   assert.match(sshd.log(), new RegExp(`Accepted publickey for ${sshd.keyUser}`));
   // another user's key is refused by the SSH server with libssh's reason
   await upload('other_key', readFileSync(`${sshd.dir}/host_ed25519`));
@@ -225,6 +234,35 @@ test('a changed host key is refused, never replaced; forgetting it lets the owne
   assert.equal(fresh.status, 409);
   assert.equal(fresh.body.error.fingerprint, sshd.fingerprint);
   assert.equal((await connect(sv.id, { accept_host_key: sshd.fingerprint })).status, 200);
+});
+
+test('TUSK_ALLOWED_HOSTS applies to the bastion', async () => {
+  const sv = await create('unlisted bastion', { tunnel_host: '127.0.0.2', tunnel_username: sshd.keyUser });
+  const r = await connect(sv.id);
+  assert.equal(r.status, 422, r.raw);
+  assert.equal(r.body.error.code, 'host_not_allowed');
+});
+
+test('only the owner of a shared server accepts its host key; others then use it with their own secrets', async () => {
+  const sv = await create('shared tunnel', { tunnel_username: sshd.keyUser, tunnel_authentication: 1, tunnel_identity_file: 'bastion_key', shared: true });
+  const alice = new Client(t.url);
+  assert.equal((await c.post('api/v1/users', { email: 'alice@tusk.local', password: 'alice password 1', role: 'user' })).status, 201);
+  alice.csrf = (await alice.post('api/v1/auth/login', { email: 'alice@tusk.local', password: 'alice password 1' })).body.csrf_token;
+  // alice's identity file is in her storage, her passphrase her own
+  const up = await alice.request('PUT', 'api/v1/files/upload?path=bastion_key', { body: readFileSync(sshd.key.path) });
+  assert.equal(up.status, 201, up.raw);
+  const shown = await alice.post(`api/v1/servers/${sv.id}/connect`, { password: pg.password });
+  assert.equal(shown.status, 409, shown.raw);
+  assert.equal(shown.body.error.fingerprint, sshd.fingerprint);
+  const refused = await alice.post(`api/v1/servers/${sv.id}/connect`, { password: pg.password, accept_host_key: sshd.fingerprint });
+  assert.equal(refused.status, 403, refused.raw);
+  assert.equal((await c.get(`api/v1/servers/${sv.id}`)).body.server.tunnel_host_key, null);
+  assert.equal((await connect(sv.id, { accept_host_key: sshd.fingerprint, tunnel_password: sshd.keyPassphrase })).status, 200);
+  const noPhrase = await alice.post(`api/v1/servers/${sv.id}/connect`, { password: pg.password });
+  assert.equal(noPhrase.status, 401, 'the owner\'s saved passphrase is not hers');
+  const ok = await alice.post(`api/v1/servers/${sv.id}/connect`, { password: pg.password, tunnel_password: sshd.keyPassphrase });
+  assert.equal(ok.status, 200, ok.raw);
+  assert.equal((await alice.post(`api/v1/servers/${sv.id}/disconnect`, {})).status, 200);
 });
 
 test('servers.json: pgAdmin\'s tunnel keys imported and exported', async () => {
