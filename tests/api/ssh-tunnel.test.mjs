@@ -21,6 +21,7 @@ let sshd, t, c, uid;
 
 before(async () => {
   assert.ok(sshdAvailable(), 'openssh-server is needed (scripts/install-deps.sh --test installs it)');
+  assert.ok(!pg.host.startsWith('/'), 'the test cluster must listen on TCP for sshd to forward to it');
   sshd = await startSshd({ target: { host: pg.host, port: pg.port } });
   t = await startTusk({ env: { TUSK_ALLOWED_HOSTS: `127.0.0.1:${sshd.port}`, TUSK_PG_BIN_DIR: pg.bin } });
   c = new Client(t.url);
