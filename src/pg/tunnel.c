@@ -252,7 +252,7 @@ static void session_drop(struct tunnel *t)
 static bool write_all(int fd, const char *p, size_t n)
 {
 	while (n) {
-		ssize_t w = write(fd, p, n);
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL); /* a client gone is an error, not a signal */
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
