@@ -143,7 +143,22 @@ test('password login: the host key is accepted on first use, then the tunnel car
   assert.ok(after > before, `sshd opened channels for these connections:\n${sshd.log().slice(-2000)}`);
   assert.match(sshd.log(), new RegExp(`Accepted password for ${sshd.passwordUser}`));
 
-  // a backup job (pg_dump, a program of its own) through the same tunnel
+  // a dashboard's samples come through the same tunnel
+  const ctrl = new AbortController();
+  const res = await fetch(new URL(`api/v1/servers/${sv.id}/dashboard/events?database=postgres`, t.url), { headers: { cookie: c.cookieHeader() }, signal: ctrl.signal });
+  assert.equal(res.status, 200);
+  const reader = res.body.getReader();
+  let text = '';
+  while (!/event: sample\ndata: \{/.test(text)) {
+    const { value, done } = await reader.read();
+    assert.ok(!done, `the dashboard stream ended: ${text}`);
+    text += new TextDecoder().decode(value);
+    assert.ok(!/event: error/.test(text), text);
+  }
+  ctrl.abort();
+
+  // a backup job (pg_dump, a program of its own, fenced in by Landlock where the kernel has it)
+  // through the same tunnel
   const job = await c.post(`api/v1/servers/${sv.id}/jobs`, { kind: 'backup', database: 'postgres', spec: { file: 'tunnel.sql', format: 'plain' } });
   assert.equal(job.status, 201, job.raw);
   let done;
