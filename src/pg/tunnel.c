@@ -344,7 +344,10 @@ static void *tunnel_main(void *arg)
 	char *buf = xmalloc(BUF_SIZE);
 	struct pollfd pfd[MAX_FORWARDS + 3];
 	for (;;) {
-		while (t->session && pump_channels(t, buf))
+		/* a few rounds, not until the server stops sending: one long stream (a dump)
+		 * must not keep the other connections' requests and the stop waiting */
+		bool more = false;
+		for (int round = 0; round < 8 && t->session && (more = pump_channels(t, buf)); round++)
 			;
 		int n = 0;
 		pfd[n++] = (struct pollfd){.fd = t->wake[0], .events = POLLIN};
@@ -354,7 +357,7 @@ static void *tunnel_main(void *arg)
 		int nf = t->nfwd;
 		for (int i = 0; i < nf; i++)
 			pfd[n++] = (struct pollfd){.fd = t->fwd[i].fd, .events = POLLIN};
-		if (poll(pfd, (nfds_t)n, 1000) < 0 && errno != EINTR)
+		if (poll(pfd, (nfds_t)n, more ? 0 : 1000) < 0 && errno != EINTR)
 			break;
 		if (pfd[0].revents)
 			break;
