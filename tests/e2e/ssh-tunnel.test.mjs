@@ -57,6 +57,8 @@ test('a server reached through an SSH tunnel', { skip: (!process.env.TEST_PGHOST
     await d.locator('#server-tunnelUsername').fill(sshd.passwordUser);
     await d.locator('#server-tunnelAuthentication').selectOption('1');
     await d.getByRole('button', { name: 'Browse…' }).waitFor();
+    await d.getByText('Key passphrase', { exact: true }).waitFor();
+    await screenshot(page, 'ssh-tunnel-tab-identity-file');
     await d.locator('#server-tunnelAuthentication').selectOption('0');
     await d.locator('#server-tunnelPassword').fill(sshd.password);
     await d.locator('#server-tunnelKeepalive').fill('30');

@@ -112,7 +112,13 @@ function ConnectionPanel({ creating, ...panel }: PanelProps & { creating: boolea
   const { form, set } = panel;
   return (
     <div class="form-grid">
-      <FormText panel={panel} field="host" label="Host name/address" placeholder="db.example.com, 10.0.0.5 or /var/run/postgresql" />
+      <FormText
+        panel={panel}
+        field="host"
+        label="Host name/address"
+        placeholder="db.example.com, 10.0.0.5 or /var/run/postgresql"
+        hint={form.useSshTunnel ? 'Through the SSH tunnel: the host and port as the SSH server reaches them.' : undefined}
+      />
       <div class="form-pair">
         <FormText panel={panel} field="port" label="Port" inputMode="numeric" />
         <FormText panel={panel} field="maintenanceDb" label="Maintenance database" />
@@ -177,7 +183,7 @@ function SshPanel(panel: PanelProps): JSX.Element {
         />
         {byKey && (
           <div class={errors.tunnelIdentityFile ? 'field-invalid' : undefined}>
-            <StoragePicker mode="open" id="server-tunnelIdentityFile" label="Identity file in your storage" value={form.tunnelIdentityFile} onValue={(v) => set('tunnelIdentityFile', v)} />
+            <StoragePicker mode="open" id="server-tunnelIdentityFile" label="Identity file in your storage" placeholder="keys/id_ed25519" value={form.tunnelIdentityFile} onValue={(v) => set('tunnelIdentityFile', v)} />
             {errors.tunnelIdentityFile && <p class="field-error">{errors.tunnelIdentityFile}</p>}
           </div>
         )}
