@@ -5,7 +5,12 @@
 
 #include <stdbool.h>
 
+#include "store/store.h"
+
 /* "#rrggbb" or empty */
 bool server_color_ok(const char *c);
+/* NULL when sv's SSH tunnel fields hold together, else why not, with the
+ * pgAdmin key at fault in *key. */
+const char *server_tunnel_problem(const store_server *sv, const char **key);
 
 #endif

@@ -19,7 +19,8 @@
 
 void api_json_server(json_writer *w, const store_server *sv, int64_t user_id, bool connected)
 {
-	jw_object(w, "isissnsssssssrbsbrbbb", "id", sv->id, "name", sv->name, "group_id", sv->group_id, "group",
+	jw_obj_begin(w);
+	jw_fields(w, "isissnsssssssrbsbrbbb", "id", sv->id, "name", sv->name, "group_id", sv->group_id, "group",
 		  sv->group_name, "host", sv->host, "port", (int64_t)sv->port, "maintenance_db", sv->maintenance_db,
 		  "username", sv->username, "role", sv->role, "service", sv->service, "comment", sv->comment,
 		  "bg_color", sv->bg_color, "fg_color", sv->fg_color, "db_restriction",
@@ -27,6 +28,12 @@ void api_json_server(json_writer *w, const store_server *sv, int64_t user_id, bo
 		  "shared_username", sv->shared_username, "owned", sv->user_id == user_id, "connection_params",
 		  sv->connection_params && *sv->connection_params ? sv->connection_params : "{}", "has_saved_password",
 		  sv->has_saved_password, "has_sslpassword", sv->has_sslpassword, "connected", connected);
+	jw_fields(w, "bedededeb", "use_ssh_tunnel", sv->use_ssh_tunnel, "tunnel_host", sv->tunnel_host, "tunnel_port",
+		  sv->tunnel_port, "tunnel_username", sv->tunnel_username, "tunnel_authentication",
+		  sv->tunnel_authentication, "tunnel_identity_file", sv->tunnel_identity_file, "tunnel_keepalive",
+		  sv->tunnel_keepalive, "tunnel_host_key", sv->tunnel_host_key, "has_tunnel_password",
+		  sv->has_tunnel_password);
+	jw_obj_end(w);
 }
 
 /* A server as the asking user sees it (ctx: the request). */
@@ -148,6 +155,67 @@ static bool take_restriction(http_req *r, json_t *body, store_server *sv)
 	return true;
 }
 
+static bool same_host(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* A whole number field of the body in [min, max] into *out (absent: unchanged). */
+static bool take_int(http_req *r, json_t *body, const char *key, int min, int max, int *out)
+{
+	json_t *v = json_object_get(body, key);
+	if (!v)
+		return true;
+	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
+		http_respond_error(r, ERR_INVALID_FIELD, "The field '%s' must be a whole number from %d to %d.", key,
+				   min, max);
+		return false;
+	}
+	*out = (int)json_integer_value(v);
+	return true;
+}
+
+/* The SSH tunnel's fields. The accepted host key only goes ("" or null
+ * forgets it), or goes with a new bastion host or port; a key is accepted
+ * by connecting (accept_host_key). */
+static bool take_tunnel(http_req *r, json_t *body, store_server *sv)
+{
+	static const api_field texts[] = {
+	    API_OWNED("tunnel_host", store_server, tunnel_host, 1024),
+	    API_OWNED("tunnel_username", store_server, tunnel_username, 128),
+	    API_OWNED("tunnel_identity_file", store_server, tunnel_identity_file, 1024),
+	};
+	static const api_form form = API_FORM(texts, "");
+	char *old_host = sv->tunnel_host ? xstrdup(sv->tunnel_host) : NULL;
+	int old_port = sv->tunnel_port ? sv->tunnel_port : 22;
+	json_t *use = json_object_get(body, "use_ssh_tunnel"), *key = json_object_get(body, "tunnel_host_key");
+	bool ok = api_fields(r, body, &form, sv) && take_int(r, body, "tunnel_port", 1, 65535, &sv->tunnel_port) &&
+		  take_int(r, body, "tunnel_authentication", 0, 1, &sv->tunnel_authentication) &&
+		  take_int(r, body, "tunnel_keepalive", 0, 86400, &sv->tunnel_keepalive);
+	if (ok && ((use && !json_is_boolean(use)) || (key && !json_is_null(key) && !json_is_string(key)) ||
+		   (json_is_string(key) && *json_string_value(key)))) {
+		http_respond_error(r, ERR_INVALID_FIELD,
+				   "'use_ssh_tunnel' is true or false; 'tunnel_host_key' can only be emptied (a host "
+				   "key is accepted by connecting with accept_host_key).");
+		ok = false;
+	}
+	if (ok && use)
+		sv->use_ssh_tunnel = json_is_true(use);
+	if (!sv->tunnel_port)
+		sv->tunnel_port = 22;
+	if (ok && (key || !same_host(old_host, sv->tunnel_host) || old_port != sv->tunnel_port)) {
+		free(sv->tunnel_host_key); /* another bastion: its key is accepted anew */
+		sv->tunnel_host_key = NULL;
+	}
+	free(old_host);
+	const char *at, *why = ok ? server_tunnel_problem(sv, &at) : NULL;
+	if (why) {
+		http_respond_error(r, ERR_INVALID_FIELD, "SSH tunnel (%s): %s.", at, why);
+		ok = false;
+	}
+	return ok;
+}
+
 /* Applies the body's fields to sv; responds 400/403 and returns false on a bad one. */
 static bool take_fields(http_req *r, json_t *body, store_server *sv)
 {
@@ -202,7 +270,7 @@ static bool take_fields(http_req *r, json_t *body, store_server *sv)
 			return false;
 		}
 	}
-	if (!take_params(r, body, sv) || !take_restriction(r, body, sv))
+	if (!take_params(r, body, sv) || !take_restriction(r, body, sv) || !take_tunnel(r, body, sv))
 		return false;
 	if (!sv->name) {
 		http_respond_error(r, ERR_INVALID_FIELD, "A server needs a name.");
@@ -313,13 +381,17 @@ static bool can_keep(http_req *r, const char *secret)
 struct connect_in {
 	const char *password, *sslpassword;
 	bool save;
+	const char *tunnel_password; /* the SSH password, or the identity file's passphrase */
+	const char *accept_host_key; /* the SSH host key's fingerprint the owner accepts */
 };
 static const api_field connect_fields[] = {
     API_FIELD("password", API_TEXT, struct connect_in, password, 0),
     API_FIELD("save_password", API_BOOL, struct connect_in, save, 0),
     API_FIELD("sslpassword", API_TEXT, struct connect_in, sslpassword, 0),
+    API_FIELD("tunnel_password", API_TEXT, struct connect_in, tunnel_password, 0),
+    API_FIELD("accept_host_key", API_TEXT, struct connect_in, accept_host_key, 0),
 };
-static const api_form connect_form = {connect_fields, 3, "", ERR_NONE, true};
+static const api_form connect_form = {connect_fields, 5, "", ERR_NONE, true};
 
 void api_servers_create(http_req *r)
 {
@@ -337,13 +409,14 @@ void api_servers_create(http_req *r)
 		ok = false;
 	}
 	struct connect_in in = {0};
-	ok = ok && api_fields(r, body, &connect_form, &in);
+	ok = ok && api_fields(r, body, &connect_form, &in) && can_keep(r, in.tunnel_password);
 	if (ok && !store_server_create(api_store(r), &sv, &err)) {
 		api_internal_error(r, &err);
 		ok = false;
 	}
 	if (ok && (!in.save || !in.password || save_secret(r, sv.id, "password", in.password)) &&
-	    (!sslpassword || save_secret(r, sv.id, "sslpassword", sslpassword))) {
+	    (!sslpassword || save_secret(r, sv.id, "sslpassword", sslpassword)) &&
+	    (!in.tunnel_password || save_secret(r, sv.id, "tunnel_password", in.tunnel_password))) {
 		store_server_clear(&sv);
 		store_server_get(api_store(r), s->user.id, sv.id, &sv, &err) == 1 ? respond_server(r, 201, &sv)
 										  : api_internal_error(r, &err);
@@ -401,11 +474,14 @@ void api_servers_update(http_req *r)
 		return;
 	tusk_err err;
 	char *sslpassword = NULL;
+	struct connect_in in = {0};
 	if (owns(r, &sv) && take_fields(r, body, &sv) &&
-	    can_keep(r, sslpassword = take_secret_param(&sv, "sslpassword"))) {
+	    can_keep(r, sslpassword = take_secret_param(&sv, "sslpassword")) &&
+	    api_fields(r, body, &connect_form, &in) && can_keep(r, in.tunnel_password)) {
 		if (!store_server_update(app->store, &sv, &err)) {
 			api_internal_error(r, &err);
-		} else if (sslpassword && !save_secret(r, sv.id, "sslpassword", sslpassword)) {
+		} else if ((sslpassword && !save_secret(r, sv.id, "sslpassword", sslpassword)) ||
+			   (in.tunnel_password && !save_secret(r, sv.id, "tunnel_password", in.tunnel_password))) {
 			/* answered */
 		} else {
 			/* connections made with the old settings must not outlive them */
@@ -527,7 +603,19 @@ static bool connect_server(http_req *r, const store_server *sv, const struct con
 	auth_session *s = api_session(r);
 	char *saved = in->password ? NULL : load_secret(app, s, sv->id, "password");
 	char *saved_ssl = in->sslpassword ? NULL : load_secret(app, s, sv->id, "sslpassword");
+	char *saved_tunnel =
+	    in->tunnel_password || !sv->use_ssh_tunnel ? NULL : load_secret(app, s, sv->id, "tunnel_password");
 	bool other_user = sv->user_id != s->user.id;
+	pgtunnel_spec tunnel = {
+	    .host = sv->tunnel_host,
+	    .port = sv->tunnel_port,
+	    .username = sv->tunnel_username,
+	    .identity_file = sv->tunnel_authentication == 1 ? sv->tunnel_identity_file : NULL,
+	    .secret = in->tunnel_password ? in->tunnel_password : saved_tunnel,
+	    /* trust on first use: the owner accepts the key the first connect showed */
+	    .known_key = sv->tunnel_host_key ? sv->tunnel_host_key : in->accept_host_key,
+	    .keepalive_s = sv->tunnel_keepalive,
+	};
 	/* the tree's and the dashboards' pooled connections say so in pg_stat_activity, and whose */
 	char app_name[300];
 	snprintf(app_name, sizeof(app_name), "Tusk - Object Explorer - %s", s->user.email);
@@ -537,20 +625,64 @@ static bool connect_server(http_req *r, const store_server *sv, const struct con
 			      .port = sv->port,
 			      .params_json = sv->connection_params,
 			      .sslpassword = in->sslpassword ? in->sslpassword : saved_ssl,
-			      .app_name = app_name};
+			      .app_name = app_name,
+			      .tunnel = sv->use_ssh_tunnel ? &tunnel : NULL};
 	pgtarget_files files = {.desktop = !app->cfg->server_mode || app->cfg->desktop,
 				.file_dirs = app->cfg->file_dirs,
 				.data_dir = app->cfg->data_dir};
 	pgtarget tp;
 	bool ok = pgtarget_build(&tp, &ts, &files, s->user.id, err);
 	if (ok) {
-		pg_target t = {tp.kw, tp.val, sv->maintenance_db, in->password ? in->password : saved, sv->role};
+		pg_target t = {tp.kw,
+			       tp.val,
+			       sv->maintenance_db,
+			       in->password ? in->password : saved,
+			       sv->role,
+			       tp.has_tunnel ? &tp.tunnel : NULL};
 		ok = pgpool_connect(app->pool, s->user.id, sv->id, &t, info, err);
 	}
 	pgtarget_clear(&tp);
 	wipe(saved);
 	wipe(saved_ssl);
+	wipe(saved_tunnel);
 	return ok;
+}
+
+/* A refused connect; an unknown SSH host key's answer carries its fingerprint to accept. */
+static void respond_connect_error(http_req *r, const tusk_err *err)
+{
+	const char *fp = err->code == ERR_SSH_HOST_KEY_UNKNOWN ? pgtunnel_fingerprint_in(err->msg) : NULL;
+	if (!fp) {
+		http_respond_error_status(r, err_status(err->code, true), err->code, "%s", err->msg);
+		return;
+	}
+	http_error_body b;
+	json_writer *w = http_error_begin(&b, err->code, err->msg);
+	jw_kv_str(w, "fingerprint", fp);
+	http_error_send(r, err_status(err->code, true), &b);
+}
+
+/* Only the owner of an entry accepts its SSH host key, and only when none is kept. */
+static bool may_accept(http_req *r, const store_server *sv, const char *key)
+{
+	if (!key || sv->tunnel_host_key)
+		return true;
+	if (sv->user_id == api_session(r)->user.id)
+		return true;
+	http_respond_error(r, ERR_FORBIDDEN, "Only the owner of a shared server can accept its SSH host key.");
+	return false;
+}
+
+/* The host key a first connect through the tunnel was accepted with. */
+static bool keep_host_key(http_req *r, const store_server *sv, const char *key)
+{
+	tusk_err err;
+	if (!sv->use_ssh_tunnel || !key || sv->tunnel_host_key)
+		return true;
+	if (store_server_set_host_key(api_store(r), sv->id, key, &err))
+		return true;
+	api_internal_error(r, &err);
+	return false;
 }
 
 void api_servers_connect(http_req *r)
@@ -564,12 +696,16 @@ void api_servers_connect(http_req *r)
 	pg_connect_info info;
 	if (in.password && in.save && !s->has_data_key) {
 		http_respond_error(r, ERR_NO_DATA_KEY, "Log out and in again to save passwords in this session.");
-	} else if (in.save && !can_keep(r, in.sslpassword)) {
+	} else if (in.save && (!can_keep(r, in.sslpassword) || !can_keep(r, in.tunnel_password))) {
+		/* answered */
+	} else if (!may_accept(r, &sv, in.accept_host_key)) {
 		/* answered */
 	} else if (!connect_server(r, &sv, &in, &info, &err)) {
-		http_respond_error_status(r, err_status(err.code, true), err.code, "%s", err.msg);
+		respond_connect_error(r, &err);
 	} else if ((!in.password || !in.save || save_secret(r, sv.id, "password", in.password)) &&
-		   (!in.sslpassword || !in.save || save_secret(r, sv.id, "sslpassword", in.sslpassword))) {
+		   (!in.sslpassword || !in.save || save_secret(r, sv.id, "sslpassword", in.sslpassword)) &&
+		   (!in.tunnel_password || !in.save || save_secret(r, sv.id, "tunnel_password", in.tunnel_password)) &&
+		   keep_host_key(r, &sv, in.accept_host_key)) {
 		api_json j;
 		json_writer *w = api_json_begin(&j);
 		jw_kv_bool(w, "connected", true);

@@ -26,7 +26,7 @@ static const struct {
     {"Timeout", "connect_timeout"},
 };
 
-/* Keys that only matter when an SSH tunnel is on (Tusk has none). */
+/* pgAdmin's SSH tunnel keys (SavePassword: Tusk saves per user when connecting). */
 static const char *const tunnel_keys[] = {"TunnelHost",		  "TunnelPort",		"TunnelUsername",
 					  "TunnelAuthentication", "TunnelIdentityFile", "TunnelKeepAlive",
 					  "TunnelPassword",	  "SavePassword",	NULL};
@@ -111,6 +111,59 @@ static char *restriction_of(json_t *v, json_t *details, const char *entry)
 	return text;
 }
 
+/* A whole number written as a number, a numeral or a flag; def when absent, -1 when not one. */
+static int number_of(json_t *e, const char *key, int def)
+{
+	json_t *v = json_object_get(e, key);
+	if (!v || json_is_null(v))
+		return def;
+	if (json_is_boolean(v))
+		return json_is_true(v);
+	if (json_is_integer(v))
+		return json_integer_value(v) >= 0 && json_integer_value(v) <= 100000 ? (int)json_integer_value(v) : -1;
+	const char *t = json_is_string(v) ? json_string_value(v) : "";
+	size_t n = strspn(t, "0123456789");
+	return *t && !t[n] && n < 7 ? atoi(t) : -1;
+}
+
+/* pgAdmin's tunnel keys: UseSSHTunnel, TunnelHost, TunnelPort, TunnelUsername,
+ * TunnelAuthentication (0 password, 1 identity file), TunnelIdentityFile,
+ * TunnelKeepAlive. The host key is accepted anew on the first connect. */
+static void parse_tunnel(const char *entry, json_t *e, store_server *sv, json_t *details)
+{
+	sv->use_ssh_tunnel = truthy(json_object_get(e, "UseSSHTunnel"));
+	sv->tunnel_host = text_of(e, "TunnelHost");
+	sv->tunnel_username = text_of(e, "TunnelUsername");
+	sv->tunnel_identity_file = text_of(e, "TunnelIdentityFile");
+	sv->tunnel_port = number_of(e, "TunnelPort", 22);
+	sv->tunnel_authentication = number_of(e, "TunnelAuthentication", 0);
+	sv->tunnel_keepalive = number_of(e, "TunnelKeepAlive", 0);
+	const char *key, *why = server_tunnel_problem(sv, &key);
+	if (why)
+		problem(details, entry, key, "%s", why);
+}
+
+/* A tunnel password in the file is not kept (Tusk holds it encrypted per user). */
+static void note_tunnel_passwords(json_t *doc, json_t *notes)
+{
+	const char *entry;
+	json_t *e;
+	json_object_foreach(json_object_get(doc, "Servers"), entry, e)
+	{
+		json_t *pw = json_object_get(e, "TunnelPassword");
+		if (!json_is_string(pw) || !*json_string_value(pw))
+			continue;
+		str note = STR_INIT;
+		json_t *name = json_object_get(e, "Name");
+		str_appendf(&note,
+			    "%s: its tunnel password was not imported; give it when connecting, and Tusk keeps it "
+			    "encrypted for you",
+			    json_is_string(name) ? json_string_value(name) : entry);
+		json_array_append_new(notes, json_string(str_cstr(&note)));
+		str_free(&note);
+	}
+}
+
 /* Checks and converts one entry; problems go to details. */
 /* Over 80 lines: one servers.json entry read key by key under pgAdmin's names, each key's
  * check written beside its key. */
@@ -160,8 +213,6 @@ static void parse_entry(const char *entry, json_t *e, bool may_share, store_serv
 	if (sv->shared && !may_share)
 		problem(details, entry, "Shared", "only administrators may share servers");
 	sv->db_restriction = restriction_of(json_object_get(e, "DBRestriction"), details, entry);
-	if (truthy(json_object_get(e, "UseSSHTunnel")))
-		problem(details, entry, "UseSSHTunnel", "SSH tunnels are not supported by Tusk");
 	if (truthy(json_object_get(e, "KerberosAuthentication")))
 		problem(details, entry, "KerberosAuthentication", "Kerberos login is not supported by Tusk");
 	if (truthy(json_object_get(e, "PasswordExecCommand")))
@@ -200,6 +251,7 @@ static void parse_entry(const char *entry, json_t *e, bool may_share, store_serv
 	}
 	if (!sv->host && !sv->service && !json_object_get(params, "hostaddr"))
 		problem(details, entry, "Host", "a server needs Host, HostAddr or Service");
+	parse_tunnel(entry, e, sv, details);
 	sv->connection_params = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(params);
 }
@@ -270,6 +322,7 @@ void api_servers_import(http_req *r)
 	} else {
 		json_t *notes = json_array();
 		strip_secrets(list, n, notes);
+		note_tunnel_passwords(doc, notes);
 		if (!store_server_import(api_store(r), s->user.id, list, n, false, &err)) {
 			api_internal_error(r, &err);
 		} else {
@@ -289,6 +342,19 @@ static void set_text(json_t *o, const char *key, const char *v)
 {
 	if (v && *v)
 		json_object_set_new(o, key, json_string(v));
+}
+
+static void export_tunnel(json_t *e, const store_server *sv)
+{
+	if (!sv->use_ssh_tunnel && !sv->tunnel_host)
+		return;
+	json_object_set_new(e, "UseSSHTunnel", json_integer(sv->use_ssh_tunnel));
+	set_text(e, "TunnelHost", sv->tunnel_host);
+	json_object_set_new(e, "TunnelPort", json_integer(sv->tunnel_port));
+	set_text(e, "TunnelUsername", sv->tunnel_username);
+	json_object_set_new(e, "TunnelAuthentication", json_integer(sv->tunnel_authentication));
+	set_text(e, "TunnelIdentityFile", sv->tunnel_identity_file);
+	json_object_set_new(e, "TunnelKeepAlive", json_integer(sv->tunnel_keepalive));
 }
 
 void api_servers_export(http_req *r)
@@ -337,6 +403,7 @@ void api_servers_export(http_req *r)
 		if (json_object_size(params))
 			json_object_set(e, "ConnectionParameters", params);
 		json_decref(params);
+		export_tunnel(e, sv);
 		char id[16];
 		snprintf(id, sizeof(id), "%d", ++k);
 		json_object_set_new(servers, id, e);
@@ -350,10 +417,11 @@ void api_servers_export(http_req *r)
 	free(text);
 }
 
-static void strip_and_log(store_server *list, size_t n, const char *path)
+static void strip_and_log(json_t *doc, store_server *list, size_t n, const char *path)
 {
 	json_t *notes = json_array();
 	strip_secrets(list, n, notes);
+	note_tunnel_passwords(doc, notes);
 	size_t i;
 	json_t *note;
 	json_array_foreach(notes, i, note)
@@ -394,7 +462,7 @@ bool api_servers_load_file(tusk_app *app, tusk_err *err)
 			log_msg(LOG_ERROR, "servers file entry refused", "path", cfg->server_json_file, "entry", where,
 				"reason", json_string_value(json_object_get(d, "reason")), NULL);
 		}
-	} else if ((strip_and_log(list, n, cfg->server_json_file), true) &&
+	} else if ((strip_and_log(doc, list, n, cfg->server_json_file), true) &&
 		   store_server_import(app->store, atoll(owner), list, n, cfg->replace_servers_on_startup, err) &&
 		   store_meta_set(app->store, "servers_json_loaded", "1", err)) {
 		char count[16];

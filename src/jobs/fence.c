@@ -12,6 +12,11 @@
 /* What every program may read and run: the system, never Tusk's data. */
 static const char *const SYSTEM[] = {"/usr",  "/lib", "/lib32", "/lib64",	"/libx32",     "/bin",
 				     "/sbin", "/etc", "/opt",	"/dev/urandom", "/dev/random", NULL};
+/* A job reaches its server through an SSH tunnel's Unix socket (pg/tunnel.h) without a
+ * rule here: connecting to a socket is no file right Landlock handles (ABI 1 to 7; its
+ * socket scoping covers abstract sockets only, and is not asked for). The tunnel's folder
+ * is 0700 and Tusk's, like the job. tests/api/ssh-tunnel.test.mjs backs up through one. */
+
 /* Devices a program may also write. */
 static const char *const DEVICES[] = {"/dev/null", "/dev/zero", NULL};
 

@@ -50,7 +50,8 @@ struct entry {
 	char *dbname, *role;
 	char *password; /* sodium_malloc'd, or NULL */
 	int server_version_num;
-	int open; /* connections open (idle + borrowed) */
+	bool tunneled; /* host and port name the (user, server) SSH tunnel */
+	int open;      /* connections open (idle + borrowed) */
 	struct idle_conn *idle;
 	struct entry *next;
 };
@@ -103,6 +104,7 @@ struct pgpool {
 	struct lease *leases;
 	struct dedicated *dedicated;
 	uint64_t next_gen;
+	pgtunnels *tunnels;
 };
 
 static void close_idle_list(struct idle_conn *c)
@@ -193,6 +195,7 @@ pgpool *pgpool_new(const pgpool_limits *lim, const pgpool_policy *policy)
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->stop_cond, NULL);
 	p->lim = *lim;
+	p->tunnels = pgtunnels_new();
 	pthread_create(&p->reaper, NULL, reaper_main, p);
 	return p;
 }
@@ -216,6 +219,7 @@ void pgpool_free(pgpool *p)
 		free(p->dedicated);
 		p->dedicated = next;
 	}
+	pgtunnels_free(p->tunnels);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->stop_cond);
 	free(p->none_path);
@@ -388,9 +392,11 @@ static struct entry *entry_new(int64_t user_id, int64_t server_id, const pg_targ
 /* A copy of e's target (lock held), for work outside the lock. */
 static struct entry *entry_copy(const struct entry *e)
 {
-	return entry_new(e->user_id, e->server_id,
-			 &(pg_target){(const char *const *)e->keywords, (const char *const *)e->values, e->dbname,
-				      e->password, e->role});
+	struct entry *c = entry_new(e->user_id, e->server_id,
+				    &(pg_target){(const char *const *)e->keywords, (const char *const *)e->values,
+						 e->dbname, e->password, e->role, NULL});
+	c->tunneled = e->tunneled;
+	return c;
 }
 
 /* Maps libpq's connection failure to a code the UI can act on. */
@@ -472,10 +478,16 @@ static bool params_build(const pgpool *p, const struct entry *e, const char *dbn
 			return false;
 		}
 		const char *host = entry_value(e, "host"), *hostaddr = entry_value(e, "hostaddr");
-		/* an operator's service names its own host */
+		/* an operator's service names its own host; a tunnel's host was checked when it opened */
 		bool by_service = service && *service && !(host && *host) && !(hostaddr && *hostaddr);
-		if (!by_service && !pgallow_check(pol->allow, host, hostaddr, entry_value(e, "port"), &ps->pinned, err))
+		if (!by_service && !e->tunneled &&
+		    !pgallow_check(pol->allow, host, hostaddr, entry_value(e, "port"), &ps->pinned, err))
 			return false;
+	}
+	if (e->tunneled &&
+	    !pgtunnels_owns(p->tunnels, e->user_id, e->server_id, entry_value(e, "host"), entry_value(e, "port"))) {
+		err_set(err, ERR_NOT_CONNECTED, "The SSH tunnel to this server closed: connect again.");
+		return false;
 	}
 	ps->kw = xcalloc(e->nkw + 24, sizeof(char *));
 	ps->val = xcalloc(e->nkw + 24, sizeof(char *));
@@ -550,12 +562,70 @@ static PGconn *open_conn(const pgpool *p, const struct entry *e, const char *dbn
 	return c;
 }
 
+/* Replaces e's host, port and hostaddr by the (user, server) tunnel's socket,
+ * opened (or kept) for the destination they named. */
+static bool tunnel_route(pgpool *p, struct entry *e, const pgtunnel_spec *spec, tusk_err *err)
+{
+	const char *host = entry_value(e, "host"), *hostaddr = entry_value(e, "hostaddr");
+	const char *dest = host && *host ? host : hostaddr;
+	const char *port = entry_value(e, "port");
+	if (!dest || !*dest || strchr(dest, ',') || (port && strchr(port, ','))) {
+		err_set(err, ERR_INVALID_SERVER, "A server reached through an SSH tunnel names one host (and port).");
+		return false;
+	}
+	pgtunnel_spec s = *spec;
+	s.dest_host = dest;
+	s.dest_port = port && *port ? atoi(port) : 5432;
+	s.timeout_s = p->lim.connect_timeout_s;
+	char *pinned = NULL, tport[16], dir[64];
+	snprintf(tport, sizeof(tport), "%d", s.port ? s.port : 22);
+	/* TUSK_ALLOWED_HOSTS names where Tusk connects: here the bastion */
+	if (p->policy.server_mode && !pgallow_check(p->policy.allow, s.host, NULL, tport, &pinned, err))
+		return false;
+	s.address = pinned;
+	int lport;
+	bool ok = pgtunnels_open(p->tunnels, e->user_id, e->server_id, &s, dir, sizeof(dir), &lport, err);
+	free(pinned);
+	if (!ok)
+		return false;
+	char **kw = xcalloc(e->nkw + 5, sizeof(char *)), **val = xcalloc(e->nkw + 5, sizeof(char *));
+	size_t n = 0;
+	for (size_t i = 0; i < e->nkw; i++) {
+		bool addr = strcmp(e->keywords[i], "host") == 0 || strcmp(e->keywords[i], "hostaddr") == 0 ||
+			    strcmp(e->keywords[i], "port") == 0;
+		if (addr) {
+			free(e->keywords[i]);
+			free(e->values[i]);
+		} else {
+			kw[n] = e->keywords[i];
+			val[n++] = e->values[i];
+		}
+	}
+	kw[n] = xstrdup("host");
+	val[n++] = xstrdup(dir);
+	snprintf(tport, sizeof(tport), "%d", lport);
+	kw[n] = xstrdup("port");
+	val[n++] = xstrdup(tport);
+	free(e->keywords);
+	free(e->values);
+	e->keywords = kw;
+	e->values = val;
+	e->nkw = n;
+	e->tunneled = true;
+	return true;
+}
+
 bool pgpool_connect(pgpool *p, int64_t user_id, int64_t server_id, const pg_target *t, pg_connect_info *info,
 		    tusk_err *err)
 {
 	struct entry *e = entry_new(user_id, server_id, t);
-	PGconn *c = open_conn(p, e, e->dbname, p->lim.statement_timeout_ms, NULL, err);
+	PGconn *c = !t->tunnel || tunnel_route(p, e, t->tunnel, err)
+			? open_conn(p, e, e->dbname, p->lim.statement_timeout_ms, NULL, err)
+			: NULL;
 	if (!c) {
+		/* a tunnel opened for nothing closes, unless connections of a former connect use it */
+		if (e->tunneled && !pgpool_is_connected(p, user_id, server_id))
+			pgtunnels_close(p->tunnels, user_id, server_id);
 		entry_free(e);
 		return false;
 	}
@@ -599,6 +669,7 @@ void pgpool_disconnect(pgpool *p, int64_t user_id, int64_t server_id)
 	pthread_mutex_unlock(&p->lock);
 	if (e)
 		entry_free(e);
+	pgtunnels_close(p->tunnels, user_id, server_id);
 }
 
 int pgpool_release_database(pgpool *p, int64_t user_id, int64_t server_id, const char *db)
@@ -652,6 +723,7 @@ static void forget(pgpool *p, int64_t user_id, int64_t server_id)
 		entry_free(gone);
 		gone = next;
 	}
+	pgtunnels_close(p->tunnels, user_id, user_id >= 0 ? -1 : server_id);
 }
 
 void pgpool_forget_server(pgpool *p, int64_t server_id)
@@ -857,6 +929,12 @@ bool pgpool_client_conninfo(pgpool *p, int64_t user_id, int64_t server_id, const
 	/* a program on Tusk's host gets the same pins as Tusk's own connections; for another
 	 * server (a subscription's CONNECTION) files of Tusk's host mean nothing */
 	bool local = passfile != NULL;
+	if (!local && snapshot->tunneled) {
+		entry_free(snapshot);
+		err_set(err, ERR_INVALID_SERVER,
+			"This server is reached through an SSH tunnel of Tusk's, which another server cannot use.");
+		return false;
+	}
 	struct params ps;
 	if (!params_build(p, snapshot, dbname ? dbname : snapshot->dbname, local, NULL, &ps, err)) {
 		entry_free(snapshot);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "pg/tunnel.h"
 #include "util/err.h"
 
 typedef struct pgpool pgpool;
@@ -27,6 +28,9 @@ typedef struct {
 	const char *dbname;   /* maintenance database */
 	const char *password; /* NULL: libpq's own sources (passfile, service) */
 	const char *role;     /* SET ROLE after connecting, or NULL */
+	/* NULL, or the SSH tunnel every connection of this (user, server) goes through: its
+	 * destination is the target's host (or hostaddr) and port as the bastion sees them */
+	const pgtunnel_spec *tunnel;
 } pg_target;
 
 typedef struct {
@@ -71,7 +75,8 @@ void pgpool_free(pgpool *p);
 
 /* Connects to the maintenance database and remembers the target. err codes:
  * password_required, authentication_failed, database_missing, too_many_connections,
- * ssl_failed, connection_failed (message: libpq's text). */
+ * ssl_failed, connection_failed (message: libpq's text); with a tunnel also
+ * host_not_allowed (its host, in server mode) and pgtunnels_open's. */
 bool pgpool_connect(pgpool *p, int64_t user_id, int64_t server_id, const pg_target *t, pg_connect_info *info,
 		    tusk_err *err) __attribute__((warn_unused_result));
 void pgpool_disconnect(pgpool *p, int64_t user_id, int64_t server_id);

@@ -155,6 +155,14 @@ bool pgtarget_build(pgtarget *t, const pgtarget_server *sv, const pgtarget_files
 	}
 	t->kw[t->n] = NULL;
 	t->val[t->n] = NULL;
+	if (sv->tunnel) {
+		t->tunnel = *sv->tunnel;
+		t->has_tunnel = true;
+		if (t->tunnel.identity_file &&
+		    !resolve_file_param(files, user_id, "TunnelIdentityFile", sv->tunnel->identity_file, t,
+					&t->tunnel.identity_file, err))
+			return false;
+	}
 	return true;
 }
 

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pg/tunnel.h"
 #include "util/err.h"
 
 /* The entry as this user reaches it (a shared server's user may differ). */
@@ -19,6 +20,9 @@ typedef struct {
 	/* application_name unless the entry sets its own: what the connections are for
 	 * ("Tusk - Object Explorer - alice@example.com"), seen in pg_stat_activity; NULL: "tusk" */
 	const char *app_name;
+	/* NULL, or the entry's SSH tunnel: its identity_file names a file the user may
+	 * name (as sslcert does); dest_host, dest_port and timeout_s are the pool's */
+	const pgtunnel_spec *tunnel;
 } pgtarget_server;
 
 /* Where file parameters may point. In desktop mode (the one user's own
@@ -41,6 +45,8 @@ typedef struct pgtarget {
 	char *paths[8]; /* file parameters resolved in the user's storage */
 	int npaths;
 	char port[8];
+	pgtunnel_spec tunnel; /* with the identity file resolved, when has_tunnel */
+	bool has_tunnel;
 } pgtarget;
 
 /* err codes: file_not_found (a file parameter names nothing the user may

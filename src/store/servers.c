@@ -9,10 +9,23 @@
 
 void store_server_clear(store_server *sv)
 {
-	char **fields[] = {&sv->group_name,	&sv->name,     &sv->host,	    &sv->maintenance_db,
-			   &sv->username,	&sv->role,     &sv->service,	    &sv->comment,
-			   &sv->bg_color,	&sv->fg_color, &sv->db_restriction, &sv->connection_params,
-			   &sv->shared_username};
+	char **fields[] = {&sv->group_name,
+			   &sv->name,
+			   &sv->host,
+			   &sv->maintenance_db,
+			   &sv->username,
+			   &sv->role,
+			   &sv->service,
+			   &sv->comment,
+			   &sv->bg_color,
+			   &sv->fg_color,
+			   &sv->db_restriction,
+			   &sv->connection_params,
+			   &sv->shared_username,
+			   &sv->tunnel_host,
+			   &sv->tunnel_username,
+			   &sv->tunnel_identity_file,
+			   &sv->tunnel_host_key};
 	for (size_t i = 0; i < sizeof(fields) / sizeof(*fields); i++) {
 		free(*fields[i]);
 		*fields[i] = NULL;
@@ -86,12 +99,16 @@ bool store_group_delete(store *s, int64_t user_id, int64_t id, tusk_err *err)
 
 /* ---- servers ---- */
 
-#define SERVER_COLS                                                                                                    \
-	"s.id, s.user_id, s.group_id, g.name, s.name, s.host, COALESCE(s.port, 0), s.maintenance_db, s.username, "     \
-	"s.role, s.service, s.comment, s.bg_color, s.fg_color, s.db_restriction, s.shared, s.shared_username, "        \
-	"s.connection_params, s.created_at, s.updated_at, "                                                            \
-	"EXISTS (SELECT 1 FROM server_credentials c WHERE c.server_id = s.id AND c.user_id = $1), "                    \
-	"EXISTS (SELECT 1 FROM server_secrets x WHERE x.server_id = s.id AND x.user_id = $1 AND x.name = 'sslpassword')"
+#define SERVER_COLS                                                                                                        \
+	"s.id, s.user_id, s.group_id, g.name, s.name, s.host, COALESCE(s.port, 0), s.maintenance_db, s.username, "         \
+	"s.role, s.service, s.comment, s.bg_color, s.fg_color, s.db_restriction, s.shared, s.shared_username, "            \
+	"s.connection_params, s.created_at, s.updated_at, "                                                                \
+	"EXISTS (SELECT 1 FROM server_credentials c WHERE c.server_id = s.id AND c.user_id = $1), "                        \
+	"EXISTS (SELECT 1 FROM server_secrets x WHERE x.server_id = s.id AND x.user_id = $1 AND x.name = 'sslpassword'), " \
+	"s.use_ssh_tunnel, s.tunnel_host, s.tunnel_port, s.tunnel_username, s.tunnel_authentication, "                     \
+	"s.tunnel_identity_file, s.tunnel_keepalive, s.tunnel_host_key, "                                                  \
+	"EXISTS (SELECT 1 FROM server_secrets x WHERE x.server_id = s.id AND x.user_id = $1 "                              \
+	"AND x.name = 'tunnel_password')"
 
 /* Own groups hold own servers; a shared server of someone else shows in its owner's group name. */
 #define SERVER_FROM " FROM servers s JOIN server_groups g ON g.id = s.group_id WHERE (s.user_id = $1 OR s.shared = 1)"
@@ -100,11 +117,13 @@ static void read_server(db_stmt *st, void *elem)
 {
 	store_server *sv = elem;
 	memset(sv, 0, sizeof(*sv));
-	store_cols(st, "iiitttdttttttttbttiibb", &sv->id, &sv->user_id, &sv->group_id, &sv->group_name, &sv->name,
-		   &sv->host, &sv->port, &sv->maintenance_db, &sv->username, &sv->role, &sv->service, &sv->comment,
-		   &sv->bg_color, &sv->fg_color, &sv->db_restriction, &sv->shared, &sv->shared_username,
+	store_cols(st, "iiitttdttttttttbttiibbbtdtdtdtb", &sv->id, &sv->user_id, &sv->group_id, &sv->group_name,
+		   &sv->name, &sv->host, &sv->port, &sv->maintenance_db, &sv->username, &sv->role, &sv->service,
+		   &sv->comment, &sv->bg_color, &sv->fg_color, &sv->db_restriction, &sv->shared, &sv->shared_username,
 		   &sv->connection_params, &sv->created_at, &sv->updated_at, &sv->has_saved_password,
-		   &sv->has_sslpassword);
+		   &sv->has_sslpassword, &sv->use_ssh_tunnel, &sv->tunnel_host, &sv->tunnel_port, &sv->tunnel_username,
+		   &sv->tunnel_authentication, &sv->tunnel_identity_file, &sv->tunnel_keepalive, &sv->tunnel_host_key,
+		   &sv->has_tunnel_password);
 }
 
 static void free_servers(void *list, size_t n)
@@ -126,18 +145,24 @@ int store_server_get(store *s, int64_t user_id, int64_t id, store_server *sv, tu
 			      "ii", user_id, id);
 }
 
-/* $1..$17 in column order after id */
-#define SERVER_ARGS "iittnttttttttdtti"
+/* $1..$25 in column order after id */
+#define SERVER_ARGS "iittnttttttttdttidtdtdtdt"
 #define SERVER_VALUES(sv, at)                                                                                          \
 	(sv)->user_id, (sv)->group_id, (sv)->name, (sv)->host, (int64_t)(sv)->port,                                    \
 	    (sv)->maintenance_db ? (sv)->maintenance_db : "postgres", (sv)->username, (sv)->role, (sv)->service,       \
 	    (sv)->comment, (sv)->bg_color, (sv)->fg_color, (sv)->db_restriction, (int)(sv)->shared,                    \
-	    (sv)->shared_username, (sv)->connection_params ? (sv)->connection_params : "{}", (int64_t)(at)
+	    (sv)->shared_username, (sv)->connection_params ? (sv)->connection_params : "{}", (int64_t)(at),            \
+	    (int)(sv)->use_ssh_tunnel, (sv)->tunnel_host, (sv)->tunnel_port ? (sv)->tunnel_port : 22,                  \
+	    (sv)->tunnel_username, (sv)->tunnel_authentication, (sv)->tunnel_identity_file, (sv)->tunnel_keepalive,    \
+	    (sv)->tunnel_host_key
 
 #define INSERT_SERVER                                                                                                  \
 	"INSERT INTO servers (user_id, group_id, name, host, port, maintenance_db, username, role, service, comment, " \
-	"bg_color, fg_color, db_restriction, shared, shared_username, connection_params, updated_at, created_at) "     \
-	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id"
+	"bg_color, fg_color, db_restriction, shared, shared_username, connection_params, updated_at, created_at, "     \
+	"use_ssh_tunnel, tunnel_host, tunnel_port, tunnel_username, tunnel_authentication, tunnel_identity_file, "     \
+	"tunnel_keepalive, tunnel_host_key) "                                                                          \
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19, $20, "     \
+	"$21, $22, $23, $24, $25) RETURNING id"
 
 bool store_server_create(store *s, store_server *sv, tusk_err *err)
 {
@@ -153,8 +178,15 @@ bool store_server_update(store *s, const store_server *sv, tusk_err *err)
 	    "UPDATE servers SET user_id = $1, group_id = $2, name = $3, host = $4, port = $5, "
 	    "maintenance_db = $6, username = $7, role = $8, service = $9, comment = $10, bg_color = $11, "
 	    "fg_color = $12, db_restriction = $13, shared = $14, shared_username = $15, connection_params = $16, "
-	    "updated_at = $17 WHERE id = $18",
+	    "updated_at = $17, use_ssh_tunnel = $18, tunnel_host = $19, tunnel_port = $20, tunnel_username = $21, "
+	    "tunnel_authentication = $22, tunnel_identity_file = $23, tunnel_keepalive = $24, tunnel_host_key = $25 "
+	    "WHERE id = $26",
 	    SERVER_ARGS "i", SERVER_VALUES(sv, time(NULL)), sv->id);
+}
+
+bool store_server_set_host_key(store *s, int64_t id, const char *fingerprint, tusk_err *err)
+{
+	return store_exec(s, err, "UPDATE servers SET tunnel_host_key = $2 WHERE id = $1", "it", id, fingerprint);
 }
 
 bool store_server_delete(store *s, int64_t id, tusk_err *err)

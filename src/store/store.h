@@ -134,6 +134,12 @@ typedef struct {
 	int64_t created_at, updated_at;
 	bool has_saved_password; /* for the user who asked */
 	bool has_sslpassword;	 /* the user who asked keeps the client key's passphrase */
+	/* an SSH tunnel (pgAdmin's Tunnel* fields): auth 0 password, 1 identity file */
+	bool use_ssh_tunnel;
+	char *tunnel_host, *tunnel_username, *tunnel_identity_file;
+	int tunnel_port, tunnel_authentication, tunnel_keepalive;
+	char *tunnel_host_key;	  /* "SHA256:..." the owner accepted, or NULL */
+	bool has_tunnel_password; /* the user who asked keeps the tunnel's password or passphrase */
 } store_server;
 
 void store_server_clear(store_server *sv);
@@ -157,6 +163,9 @@ int store_server_get(store *s, int64_t user_id, int64_t id, store_server *sv, tu
 bool store_server_create(store *s, store_server *sv, tusk_err *err) __attribute__((warn_unused_result));
 bool store_server_update(store *s, const store_server *sv, tusk_err *err) __attribute__((warn_unused_result));
 bool store_server_delete(store *s, int64_t id, tusk_err *err) __attribute__((warn_unused_result));
+/* Keeps the SSH tunnel's accepted host key ("SHA256:...", NULL forgets it). */
+bool store_server_set_host_key(store *s, int64_t id, const char *fingerprint, tusk_err *err)
+    __attribute__((warn_unused_result));
 /* Creates many servers (groups by name) in one transaction: all or none. */
 bool store_server_import(store *s, int64_t user_id, store_server *list, size_t n, bool replace, tusk_err *err)
     __attribute__((warn_unused_result));

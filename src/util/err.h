@@ -131,6 +131,11 @@
 	X(ERR_HOST_NOT_ALLOWED, "host_not_allowed", 502, false, 422)                                                   \
 	X(ERR_SERVICE_NOT_ALLOWED, "service_not_allowed", 502, false, 422)                                             \
 	X(ERR_INVALID_SERVER, "invalid_server", 502, false, 422)                                                       \
+	/* the SSH tunnel: a host key to accept (409 carries its fingerprint), a changed one refused */                \
+	X(ERR_SSH_HOST_KEY_UNKNOWN, "ssh_host_key_unknown", 502, false, 409)                                           \
+	X(ERR_SSH_HOST_KEY_CHANGED, "ssh_host_key_changed", 502, false, 409)                                           \
+	X(ERR_SSH_AUTH_FAILED, "ssh_authentication_failed", 502, false, 401)                                           \
+	X(ERR_SSH_FAILED, "ssh_failed", 502, false, 0)                                                                 \
 	X(ERR_OVERLOADED, "overloaded", 503, false, 0)                                                                 \
 	X(ERR_SERVER_STOPPING, "server_stopping", 503, false, 0)                                                       \
 	X(ERR_STOPPING, "stopping", 503, false, 0)                                                                     \

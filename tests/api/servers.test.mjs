@@ -151,7 +151,7 @@ test('an invalid servers.json is refused whole, with every problem named', async
     assert.equal(res.status, 400);
     assert.equal(res.body.error.code, 'invalid_import');
     const got = res.body.error.details.map((d) => `${d.entry}:${d.key}`);
-    for (const want of ['2:Port', '3:Name', '4:UseSSHTunnel', '5:Hots', '6:ConnectionParameters.sslmode', '6:ConnectionParameters.nope', '7:Host', '8:BGColor']) {
+    for (const want of ['2:Port', '3:Name', '4:TunnelUsername', '5:Hots', '6:ConnectionParameters.sslmode', '6:ConnectionParameters.nope', '7:Host', '8:BGColor']) {
       assert.ok(got.includes(want), `${want} in ${got}`);
     }
     assert.ok(!got.some((g) => g.startsWith('1:')), 'the good entry has no problem');

@@ -31,14 +31,46 @@ export interface Server {
   /** This user keeps an sslpassword for it (encrypted; never sent back). */
   has_sslpassword: boolean;
   connected: boolean;
+  /** An SSH tunnel (pgAdmin's Tunnel* fields): the bastion Tusk reaches the server through. */
+  use_ssh_tunnel: boolean;
+  tunnel_host: string | null;
+  tunnel_port: number;
+  tunnel_username: string | null;
+  /** 0: password, 1: identity file (a private key in the user's storage). */
+  tunnel_authentication: 0 | 1;
+  tunnel_identity_file: string | null;
+  /** Seconds between keep-alive messages; 0: none. */
+  tunnel_keepalive: number;
+  /** The bastion's host key the owner accepted ("SHA256:..."), or null before the first connect. */
+  tunnel_host_key: string | null;
+  /** This user keeps the tunnel's password or key passphrase (encrypted; never sent back). */
+  has_tunnel_password: boolean;
 }
 
 /** What a user sets on a server: everything but what the server tracks. */
-export type ServerFields = Omit<Server, 'id' | 'owned' | 'connected' | 'has_saved_password' | 'has_sslpassword'>;
+export type ServerFields = Omit<
+  Server,
+  'id' | 'owned' | 'connected' | 'has_saved_password' | 'has_sslpassword' | 'has_tunnel_password' | 'tunnel_host_key'
+> & {
+  /** '' forgets the accepted host key (it is accepted again on the next connect). */
+  tunnel_host_key?: '';
+  /** The tunnel's password or key passphrase to keep (encrypted); never answered. */
+  tunnel_password?: string;
+};
 
 export interface NewServer extends ServerFields {
   password?: string;
   save_password?: boolean;
+}
+
+/** What a connect may carry beyond the password. */
+export interface ConnectOptions {
+  password?: string;
+  save_password?: boolean;
+  /** The SSH password, or the identity file's passphrase. */
+  tunnel_password?: string;
+  /** The fingerprint of the bastion's host key the owner accepts (first use). */
+  accept_host_key?: string;
 }
 
 export interface ServerList {
@@ -69,8 +101,11 @@ export interface ImportProblem {
   reason: string;
 }
 
-/** The 401 codes of a connect that ask for a (better) password. */
-export const PASSWORD_CODES = ['password_required', 'authentication_failed'] as const;
+/** The 401 codes of a connect that ask for a (better) password: PostgreSQL's or the SSH tunnel's. */
+export const PASSWORD_CODES = ['password_required', 'authentication_failed', 'ssh_authentication_failed'] as const;
+
+/** A connect refused until the owner accepts the SSH server's host key (its fingerprint in the error). */
+export const HOST_KEY_UNKNOWN = 'ssh_host_key_unknown';
 
 export function listServers(): Promise<ServerList> {
   return request<ServerList>('GET', 'servers');
@@ -100,9 +135,8 @@ export function deleteGroup(id: number): Promise<void> {
   return request<void>('DELETE', `server-groups/${id}`);
 }
 
-export function connectServer(id: number, password?: string, savePassword?: boolean): Promise<Connection> {
-  const body = password === undefined ? {} : { password, save_password: savePassword ?? false };
-  return request<Connection>('POST', `servers/${id}/connect`, { body, answers401: PASSWORD_CODES });
+export function connectServer(id: number, options: ConnectOptions = {}): Promise<Connection> {
+  return request<Connection>('POST', `servers/${id}/connect`, { body: options, answers401: PASSWORD_CODES });
 }
 
 /** What the server's PostgreSQL says of itself (version, uptime, recovery, the role, connections): one row of text. */

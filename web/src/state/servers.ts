@@ -4,12 +4,14 @@
 import { batch, effect, signal } from '@preact/signals';
 import { ApiError } from '../api/client';
 import {
+  HOST_KEY_UNKNOWN,
   PASSWORD_CODES,
   connectServer,
   disconnectServer,
   listObjects,
   listServers,
   type Connection,
+  type ConnectOptions,
   type ObjectNode,
   type Server,
   type ServerGroup,
@@ -29,7 +31,8 @@ export type ExplorerDialog =
   | { kind: 'group'; group: ServerGroup | null }
   | { kind: 'delete-server'; server: Server }
   | { kind: 'delete-group'; group: ServerGroup }
-  | { kind: 'password'; server: Server; message: string | null }
+  | { kind: 'password'; server: Server; message: string | null; acceptKey?: string }
+  | { kind: 'host-key'; server: Server; fingerprint: string; message: string }
   | { kind: 'import' }
   | { kind: 'drop'; server: Server; node: ObjectNode; cascade: boolean; force?: boolean }
   | { kind: 'restore-point'; server: Server };
@@ -375,27 +378,44 @@ export async function connect(server: Server): Promise<void> {
   } catch (err) {
     if (gen !== generation) return;
     if (isPasswordError(err)) {
-      explorerDialog.value = { kind: 'password', server, message: err.code === 'authentication_failed' ? err.message : null };
+      explorerDialog.value = { kind: 'password', server, message: err.code === 'password_required' ? null : err.message };
+    } else if (isHostKeyError(err)) {
+      explorerDialog.value = { kind: 'host-key', server, fingerprint: String(err.details.fingerprint), message: err.message };
     } else {
       connectFailed(server, err);
     }
   }
 }
 
+function isHostKeyError(err: unknown): err is ApiError {
+  return err instanceof ApiError && err.code === HOST_KEY_UNKNOWN && typeof err.details.fingerprint === 'string';
+}
+
 /**
- * One try from the password prompt. Resolves to the message to show in the
- * prompt when the password was refused, or null when the prompt is done.
+ * One try from the password prompt (or the host key's confirmation).
+ * Resolves to the message to show in the prompt when the password was
+ * refused, or null when the prompt is done.
  */
-export async function connectWithPassword(server: Server, password: string, save: boolean): Promise<string | null> {
+export async function connectWithPassword(server: Server, options: ConnectOptions): Promise<string | null> {
   const gen = generation;
   try {
-    const connection = await connectServer(server.id, password, save);
+    const connection = await connectServer(server.id, options);
     if (gen !== generation) return null;
     connected(server, connection);
-    if (save) replaceServer({ ...(findServer(server.id) ?? server), connected: true, has_saved_password: true });
+    const save = options.save_password === true;
+    const kept = options.accept_host_key ? { tunnel_host_key: options.accept_host_key } : {};
+    if (save || options.accept_host_key) replaceServer({ ...(findServer(server.id) ?? server), connected: true, ...(save ? { has_saved_password: true } : {}), ...kept });
     return null;
   } catch (err) {
-    if (isPasswordError(err)) return err.message;
+    if (isPasswordError(err)) {
+      // after accepting a host key the password is asked in its own prompt
+      if (options.accept_host_key && explorerDialog.value?.kind === 'host-key' && gen === generation) {
+        const message = err.code === 'password_required' ? null : err.message;
+        explorerDialog.value = { kind: 'password', server, message, acceptKey: options.accept_host_key };
+        return null;
+      }
+      return err.message;
+    }
     if (gen === generation) connectFailed(server, err);
     return null;
   }

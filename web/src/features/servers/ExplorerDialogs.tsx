@@ -5,6 +5,7 @@ import { DropDialog } from '../browser/DropDialog';
 import { isRoleKind, roleDialog } from '../roles/state';
 import { DeleteDialog } from './DeleteDialog';
 import { GroupDialog } from './GroupDialog';
+import { HostKeyDialog } from './HostKeyDialog';
 import { ImportDialog } from './ImportDialog';
 import { PasswordDialog } from './PasswordDialog';
 import { RestorePointDialog } from './RestorePointDialog';
@@ -26,7 +27,9 @@ export function ExplorerDialogs(): JSX.Element | null {
     case 'delete-group':
       return <DeleteDialog target={{ kind: 'group', group: d.group }} onClose={close} />;
     case 'password':
-      return <PasswordDialog key={d.server.id} server={d.server} message={d.message} onClose={close} />;
+      return <PasswordDialog key={d.server.id} server={d.server} message={d.message} acceptKey={d.acceptKey} onClose={close} />;
+    case 'host-key':
+      return <HostKeyDialog key={d.server.id} server={d.server} fingerprint={d.fingerprint} message={d.message} onClose={close} />;
     case 'import':
       return <ImportDialog onClose={close} />;
     case 'drop':

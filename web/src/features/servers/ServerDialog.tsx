@@ -1,10 +1,11 @@
-// Add or edit a server, in pgAdmin's tabs: General, Connection, Parameters,
-// Advanced. Required fields are checked in place; a 400 of the server goes
+// Add or edit a server, in pgAdmin's tabs: General, Connection, SSH Tunnel,
+// Parameters, Advanced. Required fields are checked in place; a 400 of the server goes
 // next to the field it names.
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { createServer, updateServer, type Server } from '../../api/servers';
-import { CheckboxField, ColorField, TextAreaField, TextField, type TextFieldProps } from '../../components/Field';
+import { Button } from '../../components/Button';
+import { CheckboxField, ColorField, SelectField, TextAreaField, TextField, type TextFieldProps } from '../../components/Field';
 import { FormDialog } from '../../components/FormDialog';
 import { ListField } from '../../components/ListField';
 import { SectionTabs } from '../../components/SectionTabs';
@@ -12,6 +13,7 @@ import { errorMessage } from '../../lib/format';
 import { currentGroups, serverSaved } from '../../state/servers';
 import { isAdmin } from '../../state/session';
 import { showToast } from '../../state/toasts';
+import { StoragePicker } from '../storage/StoragePicker';
 import { ParamsEditor } from './ParamsEditor';
 import {
   emptyForm,
@@ -34,7 +36,7 @@ interface ServerDialogProps {
   onClose: () => void;
 }
 
-const TAB_ORDER: Tab[] = ['general', 'connection', 'parameters', 'advanced'];
+const TAB_ORDER: Tab[] = ['general', 'connection', 'ssh', 'parameters', 'advanced'];
 
 type Change = <K extends keyof ServerForm>(key: K, value: ServerForm[K]) => void;
 
@@ -57,7 +59,22 @@ function focusField(field: string): void {
   requestAnimationFrame(() => document.getElementById(id)?.focus());
 }
 
-type TextKey = 'name' | 'group' | 'sharedUsername' | 'host' | 'port' | 'maintenanceDb' | 'username' | 'role' | 'service' | 'password';
+type TextKey =
+  | 'name'
+  | 'group'
+  | 'sharedUsername'
+  | 'host'
+  | 'port'
+  | 'maintenanceDb'
+  | 'username'
+  | 'role'
+  | 'service'
+  | 'password'
+  | 'tunnelHost'
+  | 'tunnelPort'
+  | 'tunnelUsername'
+  | 'tunnelKeepalive'
+  | 'tunnelPassword';
 
 /** A text field of the form: its id, value, change and error follow from its key. */
 function FormText({ panel, field, ...rest }: { panel: PanelProps; field: TextKey } & Omit<TextFieldProps, 'id' | 'value' | 'onValue' | 'error'>): JSX.Element {
@@ -95,7 +112,13 @@ function ConnectionPanel({ creating, ...panel }: PanelProps & { creating: boolea
   const { form, set } = panel;
   return (
     <div class="form-grid">
-      <FormText panel={panel} field="host" label="Host name/address" placeholder="db.example.com, 10.0.0.5 or /var/run/postgresql" />
+      <FormText
+        panel={panel}
+        field="host"
+        label="Host name/address"
+        placeholder="db.example.com, 10.0.0.5 or /var/run/postgresql"
+        hint={form.useSshTunnel ? 'Through the SSH tunnel: the host and port as the SSH server reaches them.' : undefined}
+      />
       <div class="form-pair">
         <FormText panel={panel} field="port" label="Port" inputMode="numeric" />
         <FormText panel={panel} field="maintenanceDb" label="Maintenance database" />
@@ -111,6 +134,63 @@ function ConnectionPanel({ creating, ...panel }: PanelProps & { creating: boolea
           <FormText panel={panel} field="password" label="Password" type="password" autoComplete="new-password" disabled={!form.savePassword} />
         </div>
       )}
+    </div>
+  );
+}
+
+const AUTH_OPTIONS = [
+  { value: '0', label: 'Password' },
+  { value: '1', label: 'Identity file (private key)' },
+] as const;
+
+/** The accepted host key: shown, and forgotten on save when the owner asks (the next connect asks again). */
+function HostKeyRow({ form, set }: PanelProps): JSX.Element {
+  if (!form.tunnelHostKey) return <p class="muted tunnel-note">No host key accepted yet: the first connect shows the SSH server's fingerprint to confirm.</p>;
+  return (
+    <div class="field">
+      <label for="server-tunnelHostKey">Accepted host key</label>
+      <div class="tunnel-key-row">
+        <code id="server-tunnelHostKey" class={form.forgetHostKey ? 'struck' : undefined}>
+          {form.tunnelHostKey}
+        </code>
+        <Button small onClick={() => set('forgetHostKey', !form.forgetHostKey)}>{form.forgetHostKey ? 'Keep' : 'Forget'}</Button>
+      </div>
+      <p class="field-hint">{form.forgetHostKey ? 'Forgotten on save: the next connect shows the new fingerprint to accept.' : 'Tusk refuses the SSH server if it shows another key.'}</p>
+    </div>
+  );
+}
+
+function SshPanel(panel: PanelProps): JSX.Element {
+  const { form, errors, set } = panel;
+  const off = !form.useSshTunnel;
+  const byKey = form.tunnelAuthentication === 1;
+  const secretHint = form.hadTunnelPassword ? 'Saved (encrypted); leave empty to keep it.' : 'Kept encrypted for you; empty: asked when connecting.';
+  return (
+    <div class="form-grid">
+      <CheckboxField id="server-useSshTunnel" label="Use SSH tunneling" checked={form.useSshTunnel} onValue={(v) => set('useSshTunnel', v)} />
+      <fieldset class="tunnel-fields" disabled={off}>
+        <div class="form-pair">
+          <FormText panel={panel} field="tunnelHost" label="Tunnel host" placeholder="bastion.example.com" required={!off} />
+          <FormText panel={panel} field="tunnelPort" label="Tunnel port" inputMode="numeric" />
+        </div>
+        <FormText panel={panel} field="tunnelUsername" label="Username" required={!off} hint="The user Tusk logs in to the SSH server as." />
+        <SelectField
+          id="server-tunnelAuthentication"
+          label="Authentication"
+          value={String(form.tunnelAuthentication) as '0' | '1'}
+          options={AUTH_OPTIONS}
+          onValue={(v) => set('tunnelAuthentication', v === '1' ? 1 : 0)}
+        />
+        {byKey && (
+          <div class={errors.tunnelIdentityFile ? 'field-invalid' : undefined}>
+            <StoragePicker mode="open" id="server-tunnelIdentityFile" label="Identity file in your storage" placeholder="keys/id_ed25519" value={form.tunnelIdentityFile} onValue={(v) => set('tunnelIdentityFile', v)} />
+            {errors.tunnelIdentityFile && <p class="field-error">{errors.tunnelIdentityFile}</p>}
+          </div>
+        )}
+        <FormText panel={panel} field="tunnelPassword" label={byKey ? 'Key passphrase' : 'Password'} type="password" autoComplete="new-password" hint={secretHint} />
+        <FormText panel={panel} field="tunnelKeepalive" label="Keep alive (seconds)" inputMode="numeric" hint="0: none. Keeps an idle tunnel open through firewalls." />
+        <HostKeyRow {...panel} />
+      </fieldset>
     </div>
   );
 }
@@ -183,6 +263,7 @@ export function ServerDialog({ server, groupId, onClose }: ServerDialogProps): J
   const sections = [
     { id: 'general', title: 'General', invalid: invalidOn('general'), content: <GeneralPanel {...panel} /> },
     { id: 'connection', title: 'Connection', invalid: invalidOn('connection'), content: <ConnectionPanel {...panel} creating={creating} /> },
+    { id: 'ssh', title: 'SSH Tunnel', invalid: invalidOn('ssh'), content: <SshPanel {...panel} /> },
     {
       id: 'parameters',
       title: 'Parameters',

@@ -83,9 +83,23 @@ export interface ServerForm {
   dbRestriction: string[];
   /** The server keeps an sslpassword for this user (removing the row forgets it). */
   hadSslPassword: boolean;
+  /** The SSH tunnel (pgAdmin's Tunnel* fields). */
+  useSshTunnel: boolean;
+  tunnelHost: string;
+  tunnelPort: string;
+  tunnelUsername: string;
+  tunnelAuthentication: 0 | 1;
+  tunnelIdentityFile: string;
+  tunnelKeepalive: string;
+  /** A new tunnel password or key passphrase; empty keeps the saved one. */
+  tunnelPassword: string;
+  hadTunnelPassword: boolean;
+  /** The host key the owner accepted ("SHA256:..."), shown; forgetHostKey drops it on save. */
+  tunnelHostKey: string | null;
+  forgetHostKey: boolean;
 }
 
-export type Tab = 'general' | 'connection' | 'parameters' | 'advanced';
+export type Tab = 'general' | 'connection' | 'ssh' | 'parameters' | 'advanced';
 
 /** Field errors by form key; parameter rows as "param:<row>". */
 export type FieldErrors = Record<string, string>;
@@ -104,6 +118,12 @@ const FIELD_TABS: Record<string, Tab> = {
   role: 'connection',
   service: 'connection',
   password: 'connection',
+  tunnelHost: 'ssh',
+  tunnelPort: 'ssh',
+  tunnelUsername: 'ssh',
+  tunnelIdentityFile: 'ssh',
+  tunnelKeepalive: 'ssh',
+  tunnelPassword: 'ssh',
   dbRestriction: 'advanced',
 };
 
@@ -137,6 +157,35 @@ export function emptyForm(group: string): ServerForm {
     params: [],
     dbRestriction: [],
     hadSslPassword: false,
+    ...noTunnel,
+  };
+}
+
+const noTunnel = {
+  useSshTunnel: false,
+  tunnelHost: '',
+  tunnelPort: '22',
+  tunnelUsername: '',
+  tunnelAuthentication: 0 as const,
+  tunnelIdentityFile: '',
+  tunnelKeepalive: '0',
+  tunnelPassword: '',
+  hadTunnelPassword: false,
+  tunnelHostKey: null,
+  forgetHostKey: false,
+};
+
+function tunnelForm(s: Server): Partial<ServerForm> {
+  return {
+    useSshTunnel: s.use_ssh_tunnel,
+    tunnelHost: s.tunnel_host ?? '',
+    tunnelPort: String(s.tunnel_port ?? 22),
+    tunnelUsername: s.tunnel_username ?? '',
+    tunnelAuthentication: s.tunnel_authentication === 1 ? 1 : 0,
+    tunnelIdentityFile: s.tunnel_identity_file ?? '',
+    tunnelKeepalive: String(s.tunnel_keepalive ?? 0),
+    hadTunnelPassword: s.has_tunnel_password,
+    tunnelHostKey: s.tunnel_host_key,
   };
 }
 
@@ -163,6 +212,8 @@ export function formFromServer(s: Server): ServerForm {
     ],
     dbRestriction: [...(s.db_restriction ?? [])],
     hadSslPassword: s.has_sslpassword,
+    ...noTunnel,
+    ...tunnelForm(s),
   };
 }
 
@@ -196,6 +247,15 @@ export function fieldsOf(form: ServerForm, groups: ServerGroup[]): ServerFields 
     shared: form.shared,
     shared_username: form.shared ? orNull(form.sharedUsername) : null,
     connection_params: paramsOf(form),
+    use_ssh_tunnel: form.useSshTunnel,
+    tunnel_host: orNull(form.tunnelHost),
+    tunnel_port: Number(form.tunnelPort.trim() || 22),
+    tunnel_username: orNull(form.tunnelUsername),
+    tunnel_authentication: form.tunnelAuthentication,
+    tunnel_identity_file: orNull(form.tunnelIdentityFile),
+    tunnel_keepalive: Number(form.tunnelKeepalive.trim() || 0),
+    ...(form.tunnelPassword ? { tunnel_password: form.tunnelPassword } : {}),
+    ...(form.forgetHostKey ? { tunnel_host_key: '' as const } : {}),
   };
 }
 
@@ -224,6 +284,19 @@ export function validate(form: ServerForm): FieldErrors {
   const port = form.port.trim();
   if (port && !(/^\d+$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) errors.port = 'The port is a number from 1 to 65535.';
   if (form.savePassword && !form.password) errors.password = 'Enter the password to save, or clear "Save password".';
+  return { ...errors, ...tunnelErrors(form) };
+}
+
+const whole = (text: string, min: number, max: number) => /^\d+$/.test(text.trim()) && Number(text) >= min && Number(text) <= max;
+
+function tunnelErrors(form: ServerForm): FieldErrors {
+  const errors: FieldErrors = {};
+  if (!whole(form.tunnelPort, 1, 65535)) errors.tunnelPort = 'The SSH port is a number from 1 to 65535.';
+  if (!whole(form.tunnelKeepalive, 0, 86400)) errors.tunnelKeepalive = 'Seconds from 0 (none) to 86400.';
+  if (!form.useSshTunnel) return errors;
+  if (!form.tunnelHost.trim()) errors.tunnelHost = 'Enter the SSH server (bastion) host name or address.';
+  if (!form.tunnelUsername.trim()) errors.tunnelUsername = 'Enter the user to log in to the SSH server as.';
+  if (form.tunnelAuthentication === 1 && !form.tunnelIdentityFile.trim()) errors.tunnelIdentityFile = 'Choose the private key file in your storage.';
   return errors;
 }
 
@@ -244,6 +317,16 @@ const API_FIELDS: Record<string, string> = {
   shared_username: 'sharedUsername',
   db_restriction: 'dbRestriction',
   password: 'password',
+  TunnelHost: 'tunnelHost',
+  TunnelPort: 'tunnelPort',
+  TunnelUsername: 'tunnelUsername',
+  TunnelIdentityFile: 'tunnelIdentityFile',
+  TunnelKeepAlive: 'tunnelKeepalive',
+  tunnel_host: 'tunnelHost',
+  tunnel_port: 'tunnelPort',
+  tunnel_username: 'tunnelUsername',
+  tunnel_identity_file: 'tunnelIdentityFile',
+  tunnel_keepalive: 'tunnelKeepalive',
 };
 
 function namedKey(err: ApiError): string | null {
