@@ -241,6 +241,8 @@ void api_auth_logout(http_req *r);
 void api_auth_me(http_req *r);
 void api_auth_password(http_req *r);
 void api_auth_desktop(http_req *r);
+void api_auth_sources(http_req *r);
+void api_auth_webserver(http_req *r);
 
 /* users.c (administrators) */
 void api_users_list(http_req *r);
