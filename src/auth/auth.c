@@ -564,6 +564,8 @@ static enum auth_result login_ldap(auth *a, const char *name, const char *passwo
 					     client, out, err);
 	case LDAP_CHECK_DENIED:
 		auth_audit(a, NULL, name, "login_failed", client, reason);
+		err_set(err, ERR_PERMISSION_DENIED,
+			"Your directory account is in none of the groups allowed to use Tusk: ask an administrator.");
 		return AUTH_DENIED;
 	case LDAP_CHECK_UNAVAILABLE:
 		auth_audit(a, NULL, name, "login_failed", client, reason);
@@ -602,16 +604,25 @@ enum auth_result auth_login(auth *a, const char *email, const char *password, co
 	bool found = false;
 	const char *why = "no sign-in source takes passwords";
 	enum auth_result res = AUTH_BAD_CREDENTIALS;
-	/* the sources in their order; the first that says yes signs in */
+	bool unavailable = false;
+	/* the sources in their order; the first that says yes signs in. A directory that cannot
+	 * be asked passes to the next source (an administrator of the internal one still gets in);
+	 * when none says yes, that is the answer, and no wrong password is counted. */
 	for (const char *p = a->cfg->auth_sources; res == AUTH_BAD_CREDENTIALS && p && *p;) {
 		size_t n = strcspn(p, ", ");
 		if (n == 8 && strncasecmp(p, "internal", 8) == 0)
 			res = login_internal(a, normalized, password, client, &u, &found, &why, out, err);
 		else if (n == 4 && strncasecmp(p, "ldap", 4) == 0 && email && *email && password && *password)
 			res = login_ldap(a, email, password, client, &why, out, err);
+		if (res == AUTH_UNAVAILABLE) {
+			unavailable = true;
+			res = AUTH_BAD_CREDENTIALS;
+		}
 		p += n;
 		p += strspn(p, ", ");
 	}
+	if (res == AUTH_BAD_CREDENTIALS && unavailable)
+		return AUTH_UNAVAILABLE;
 	if (res == AUTH_BAD_CREDENTIALS)
 		return auth_login_wrong(a, key, found ? &u : NULL, client, why, err);
 	if (res == AUTH_OK && !store_login_clear(a->store, key, err))
