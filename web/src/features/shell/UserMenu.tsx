@@ -36,7 +36,10 @@ function logOut(): void {
 export function UserMenu(): JSX.Element {
   const user = currentUser.value;
   const entries: MenuEntry[] = [
-    { kind: 'item', label: 'Change password…', onSelect: () => (openDialog.value = 'password') },
+    // LDAP and proxy users have no Tusk password to change
+    ...(user?.auth_source && user.auth_source !== 'internal'
+      ? []
+      : [{ kind: 'item', label: 'Change password…', onSelect: () => (openDialog.value = 'password') } as const]),
     ...(isAdmin.value ? adminEntries() : []),
     { kind: 'separator' },
     { kind: 'heading', label: 'Theme' },
