@@ -434,8 +434,8 @@ static bool create_first_admin(auth *a, tusk_err *err)
 
 /* ---- sessions ---- */
 
-bool auth_start_session(auth *a, const store_user *u, const unsigned char *data_key, const char *client,
-			auth_session *out, tusk_err *err)
+static bool auth_start_session(auth *a, const store_user *u, const unsigned char *data_key, const char *client,
+			       auth_session *out, tusk_err *err)
 {
 	memset(out, 0, sizeof(*out));
 	out->user = *u;
@@ -531,19 +531,20 @@ static enum auth_result login_internal(auth *a, const char *normalized, const ch
 		log_msg(LOG_ERROR, "data key could not be unwrapped", "email", u->email, NULL);
 	if (auth_password_needs_rehash(u->password_hash) && !auth_password_hash(password, u->password_hash))
 		log_msg(LOG_WARN, "password rehash failed", "email", u->email, NULL);
-	u->last_login_at = time(NULL);
-	bool ok =
-	    store_user_update(a->store, u, err) && auth_start_session(a, u, have_key ? dk : NULL, client, out, err);
+	bool change = must_change_password(a, u->id);
+	enum auth_result res =
+	    auth_sign_in(a, u, have_key ? dk : NULL, client, change ? "password change required" : NULL, out, err);
 	sodium_memzero(dk, sizeof(dk));
-	if (!ok)
-		return AUTH_ERROR;
-	out->password_change_required = must_change_password(a, u->id);
-	auth_login_done(a, u, client, out->password_change_required ? "password change required" : NULL);
-	return AUTH_OK;
+	out->password_change_required = res == AUTH_OK && change;
+	return res;
 }
 
-void auth_login_done(auth *a, store_user *u, const char *client, const char *detail)
+enum auth_result auth_sign_in(auth *a, store_user *u, const unsigned char *data_key, const char *client,
+			      const char *detail, auth_session *out, tusk_err *err)
 {
+	u->last_login_at = time(NULL);
+	if (!store_user_update(a->store, u, err) || !auth_start_session(a, u, data_key, client, out, err))
+		return AUTH_ERROR;
 	auth_audit(a, u, NULL, "login", client, detail);
 	/* a login is a fine moment to sweep sessions that ended and quiet pauses */
 	tusk_err ignored_err;
@@ -551,6 +552,7 @@ void auth_login_done(auth *a, store_user *u, const char *client, const char *det
 	if (!store_session_purge(a->store, now, a->cfg->session_idle_timeout, &ignored_err) ||
 	    !store_login_purge(a->store, now - 86400, &ignored_err))
 		log_msg(LOG_WARN, "session purge failed", "detail", ignored_err.msg, NULL);
+	return AUTH_OK;
 }
 
 /* The LDAP source: the directory checks the password; the user is found or created. */
@@ -815,12 +817,7 @@ enum auth_result auth_desktop_login(auth *a, const char *key, const char *client
 	bool have_key = secret[0] && auth_data_key_unwrap_password(u.data_key_wrapped, u.data_key_wrapped_len,
 								   u.data_key_salt, secret, dk);
 	sodium_memzero(secret, sizeof(secret));
-	u.last_login_at = time(NULL);
-	bool started =
-	    store_user_update(a->store, &u, err) && auth_start_session(a, &u, have_key ? dk : NULL, client, out, err);
+	enum auth_result res = auth_sign_in(a, &u, have_key ? dk : NULL, client, "desktop key", out, err);
 	sodium_memzero(dk, sizeof(dk));
-	if (!started)
-		return AUTH_ERROR;
-	auth_audit(a, &u, NULL, "login", client, "desktop key");
-	return AUTH_OK;
+	return res;
 }

@@ -179,14 +179,9 @@ enum auth_result auth_external_sign_in(auth *a, const char *source, const char *
 	sodium_memzero(text, sizeof(text));
 	if (!have_key)
 		log_msg(LOG_ERROR, "data key could not be unwrapped", "email", u.email, NULL);
-	u.last_login_at = time(NULL);
-	bool started =
-	    store_user_update(a->store, &u, err) && auth_start_session(a, &u, have_key ? dk : NULL, client, out, err);
+	enum auth_result res = auth_sign_in(a, &u, have_key ? dk : NULL, client, source, out, err);
 	sodium_memzero(dk, sizeof(dk));
-	if (!started)
-		return AUTH_ERROR;
-	auth_login_done(a, &u, client, source);
-	return AUTH_OK;
+	return res;
 }
 
 enum auth_result auth_webserver_login(auth *a, const char *name, const char *client, auth_session *out, tusk_err *err)

@@ -35,14 +35,13 @@ struct auth {
 	unsigned sources; /* AUTH_SOURCE_* bits */
 };
 
-/* Starts a login session for u; data_key (may be NULL) is wrapped under the new token. */
-bool auth_start_session(auth *a, const store_user *u, const unsigned char *data_key, const char *client,
-			auth_session *out, tusk_err *err) __attribute__((warn_unused_result));
 /* A failed sign-in, counted under key like a wrong password (the pause after too many). */
 enum auth_result auth_login_wrong(auth *a, const char *key, const store_user *u, const char *client, const char *why,
 				  tusk_err *err);
-/* After any successful sign-in: last login time, audit, sweep of ended sessions. */
-void auth_login_done(auth *a, store_user *u, const char *client, const char *detail);
+/* The last steps of every sign-in: last login time, the session (with data_key, which may be
+ * NULL), the audit line (detail), a sweep of ended sessions. */
+enum auth_result auth_sign_in(auth *a, store_user *u, const unsigned char *data_key, const char *client,
+			      const char *detail, auth_session *out, tusk_err *err);
 
 /* A user of an external source (ldap, webserver) signs in: found by name, or created when
  * auto_create; its data key comes from the server secret. role: "admin"/"user" to set
