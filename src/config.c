@@ -1063,7 +1063,8 @@ static bool apply_pgadmin_config(config *c, char *const *envp, tusk_err *err)
 			continue;
 		}
 		char *text;
-		if (!config_python_literal(eq + 1, &text) && !python_string_list(eq + 1, &text)) {
+		bool list = strcmp(key, "AUTHENTICATION_SOURCES") == 0; /* pgAdmin's one list Tusk reads */
+		if (list ? !python_string_list(eq + 1, &text) : !config_python_literal(eq + 1, &text)) {
 			err_set(err, ERR_INVALID_SETTING, "PGADMIN_CONFIG_%s: '%s' is not a Python literal Tusk reads",
 				key, eq + 1);
 			ok = false;
