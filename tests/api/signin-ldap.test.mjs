@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTusk, ADMIN } from '../lib/tusk.mjs';
+import { startTusk, ADMIN, pgStore, storeUrlFor } from '../lib/tusk.mjs';
 import { Client } from '../lib/http.mjs';
 import { startSlapd, SLAPD, BASE } from '../lib/slapd.mjs';
 
@@ -199,7 +199,7 @@ test('without auto-create only users an administrator made sign in; names of oth
   assert.match(taken.body.error.message, /internal source/);
 });
 
-test('the directory password is kept nowhere in the data directory', { skip }, async () => {
+test('the directory password is kept nowhere: data directory, store, log', { skip }, async () => {
   const t = await tusk(searchEnv());
   assert.equal((await login(t, 'alice', 'alice-secret')).status, 200);
   await t.stop();
@@ -213,14 +213,16 @@ test('the directory password is kept nowhere in the data directory', { skip }, a
     }
   };
   walk(t.dataDir);
-  assert.ok(files.length > 0);
   for (const f of files) assert.ok(!readFileSync(f).includes('alice-secret'), `${f} holds the password`);
   assert.ok(!readFileSync(t.logPath).includes('alice-secret'));
-  if (files.some((f) => f.endsWith('.db')) && !process.env.TUSK_STORE_URL) {
+  if (pgStore) {
+    const dump = execFileSync('pg_dump', ['-d', storeUrlFor(t.dataDir)], { encoding: 'utf8' });
+    assert.match(dump, /!external/, 'the dump has the LDAP user');
+    assert.ok(!dump.includes('alice-secret'), 'the store holds the password');
+  } else {
     const db = files.find((f) => /tusk\.db$/.test(f));
-    if (db) {
-      const hash = execFileSync('sqlite3', [db, "SELECT password_hash FROM users WHERE email = 'alice'"], { encoding: 'utf8' }).trim();
-      assert.equal(hash, '!external');
-    }
+    assert.ok(db, 'the SQLite store is in the data directory');
+    const hash = execFileSync('sqlite3', [db, "SELECT password_hash || ' ' || auth_source FROM users WHERE email = 'alice'"], { encoding: 'utf8' }).trim();
+    assert.equal(hash, '!external ldap');
   }
 });
