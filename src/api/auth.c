@@ -212,6 +212,28 @@ static const char *remote_user(http_req *r, const char *names, const char **whic
 	return NULL;
 }
 
+bool api_auth_proxy_same_user(http_req *r, auth_session *s)
+{
+	tusk_app *app = http_req_app(r);
+	if (strcmp(s->user.auth_source, "webserver") != 0 || !http_req_from_trusted_proxy(r))
+		return true;
+	const char *header = NULL, *name = remote_user(r, app->cfg->webserver_remote_user, &header);
+	if (!name || strcasecmp(name, s->user.email) == 0)
+		return true;
+	tusk_err err;
+	if (!auth_logout(app->auth, s, http_req_client_ip(r), &err)) {
+		api_internal_error(r, &err);
+		return false;
+	}
+	api_access_revoke(app, s->user.id, 0, s->session.id_hash, "The proxy in front signed someone else in.");
+	set_cookie(r, "", 0);
+	http_respond_error(
+	    r, ERR_UNAUTHENTICATED,
+	    "The proxy in front now signs in someone else: this Tusk session of %s ended. Reload the page.",
+	    s->user.email);
+	return false;
+}
+
 /* The webserver source: the proxy in front names the user in a header, believed only when the TCP
  * peer is a trusted proxy. A login session is made as for a password (cookie, CSRF token). */
 void api_auth_webserver(http_req *r)

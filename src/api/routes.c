@@ -158,6 +158,8 @@ bool api_before(http_req *r, const http_route *route)
 		http_respond_error(r, ERR_UNAUTHENTICATED, "Log in first (your session may have ended).");
 		return false;
 	}
+	if (!api_auth_proxy_same_user(r, s))
+		return false;
 	if (changes_state(http_req_method(r)) && !(route->flags & ROUTE_NO_CSRF)) {
 		const char *token = http_req_header(r, "X-CSRF-Token");
 		if (!token || !auth_token_equal(token, s->session.csrf_token)) {

@@ -98,6 +98,21 @@ test('Remote-User names the user too; the same user signs in again', async () =>
   assert.match(reset.body.error.message, /webserver source/);
 });
 
+test('when the proxy names someone else, the old session ends', async () => {
+  const { c, res } = await signedIn(t, 'frank@example.org');
+  assert.equal(res.status, 200);
+  assert.equal((await c.get('api/v1/auth/me', { headers: { 'X-Forwarded-User': 'frank@example.org' } })).status, 200);
+  assert.equal((await c.get('api/v1/auth/me')).status, 200, 'a request without the header says nothing');
+  const other = await c.get('api/v1/auth/me', { headers: { 'X-Forwarded-User': 'grace@example.org' } });
+  assert.equal(other.status, 401);
+  assert.match(other.body.error.message, /signs in someone else/);
+  assert.equal((await c.get('api/v1/auth/me')).status, 401, 'the session is gone, not only that request');
+  // an internal user's session is not the proxy's to end
+  const admin = new Client(t.url);
+  admin.csrf = (await admin.post('api/v1/auth/login', ADMIN)).body.csrf_token;
+  assert.equal((await admin.get('api/v1/auth/me', { headers: { 'X-Forwarded-User': 'grace@example.org' } })).status, 200);
+});
+
 test('the header is refused from an address that is not a trusted proxy', async () => {
   const res = await postFrom(t.url, 'api/v1/auth/webserver', { 'X-Forwarded-User': 'admin@tusk.local' }, '127.0.0.2');
   assert.equal(res.status, 403);
