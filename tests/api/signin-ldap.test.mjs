@@ -199,6 +199,18 @@ test('without auto-create only users an administrator made sign in; names of oth
   assert.match(taken.body.error.message, /internal source/);
 });
 
+test("pgAdmin's LDAP_BIND_PASSWORD works and leaves the process environment", { skip }, async () => {
+  const t = await tusk(searchEnv({ TUSK_LDAP_BIND_PASSWORD: undefined, PGADMIN_CONFIG_LDAP_BIND_PASSWORD: "'service-secret'" }));
+  assert.equal((await login(t, 'alice', 'alice-secret')).status, 200);
+  assert.match(t.output(), /pgAdmin setting key=LDAP_BIND_PASSWORD outcome=applied/);
+  assert.ok(!t.output().includes('service-secret'), 'not in the log');
+  const environ = readFileSync(`/proc/${t.proc.pid}/environ`);
+  assert.ok(environ.includes('PGADMIN_CONFIG_LDAP_BIND_PASSWORD='), 'the variable is still there');
+  assert.ok(!environ.includes('service-secret'), 'its value is blanked');
+  const t2 = await tusk(searchEnv({ TUSK_LDAP_BIND_PASSWORD: 'service-secret' }));
+  assert.ok(!readFileSync(`/proc/${t2.proc.pid}/environ`).includes('service-secret'));
+});
+
 test('the directory password is kept nowhere: data directory, store, log', { skip }, async () => {
   const t = await tusk(searchEnv());
   assert.equal((await login(t, 'alice', 'alice-secret')).status, 200);
