@@ -226,6 +226,12 @@ bool auth_user_create_unset(auth *a, const char *email, const char *role, bool a
 
 bool auth_user_reset_password(auth *a, store_user *u, const char *password, tusk_err *err)
 {
+	if (u->auth_source[0] && strcmp(u->auth_source, "internal") != 0) {
+		/* its data key is wrapped under the server secret: a password would strand it */
+		err_set(err, ERR_INVALID_FIELD, "%s signs in through the %s source: Tusk keeps no password for it.",
+			u->email, u->auth_source);
+		return false;
+	}
 	if (!auth_password_acceptable(a, password, err))
 		return false;
 	unsigned char key[AUTH_DATA_KEY_BYTES];

@@ -220,3 +220,13 @@ test('sources: bad names refused at start; oauth2 named as not available yet', a
     await mixed.stop();
   }
 });
+
+test('tusk user set-password refuses a proxy user (its data key is not a password\'s)', async () => {
+  const { res } = await signedIn(t, 'henry@example.org');
+  assert.equal(res.status, 200);
+  const set = await runTusk({ args: ['user', 'set-password', 'henry@example.org', '--data-dir', t.dataDir], input: 'a-long-enough-password\n' });
+  assert.notEqual(set.code, 0);
+  assert.match(set.stderr, /webserver source/);
+  // still signs in through the proxy, its key intact
+  assert.equal((await signedIn(t, 'henry@example.org')).res.status, 200);
+});
