@@ -247,8 +247,10 @@ void api_auth_webserver(http_req *r)
 		return;
 	const char *header = NULL, *name = remote_user(r, app->cfg->webserver_remote_user, &header);
 	if (!http_req_from_trusted_proxy(r)) {
-		auth_audit(app->auth, NULL, name, "login_failed", http_req_client_ip(r),
-			   "webserver: the request did not come from a trusted proxy");
+		/* a header from elsewhere is an attempt worth the audit; its absence is a visit */
+		if (name)
+			auth_audit(app->auth, NULL, name, "login_failed", http_req_client_ip(r),
+				   "webserver: the header came from an address that is not a trusted proxy");
 		http_respond_error(
 		    r, ERR_FORBIDDEN,
 		    "Tusk takes the user from the proxy's header only when the request comes from a "

@@ -143,3 +143,32 @@ test('the trusted proxy signs the browser in; logging out says it will sign in a
   await page.getByRole('tree', { name: 'Servers' }).waitFor();
   assertNoErrors(b.errors);
 });
+
+test('reached without the proxy, the page offers the password form and says nothing alarming', async (t) => {
+  const tusk = await startTusk({ env: {
+    PGADMIN_DEFAULT_EMAIL: ADMIN.email,
+    PGADMIN_DEFAULT_PASSWORD: ADMIN.password,
+    TUSK_AUTHENTICATION_SOURCES: 'webserver,internal',
+    TUSK_TRUSTED_PROXIES: '192.0.2.1/32', // not this browser's address
+  } });
+  t.after(() => tusk.stop());
+  const b = await openBrowser({ width: 1024, height: 768 });
+  t.after(() => b.close());
+  const { page, context } = b;
+  await context.setExtraHTTPHeaders({ 'X-Forwarded-User': 'mallory@example.org' });
+  await page.goto(tusk.url);
+  await page.getByRole('button', { name: 'Sign in through the proxy' }).waitFor();
+  await page.locator('#email').waitFor();
+  assert.equal(await page.getByRole('alert').count(), 0, 'the refused header is not shown on arrival');
+  await screenshot(page, 'login-proxy-and-password');
+  // a click tells why the proxy's sign-in is refused here
+  await page.getByRole('button', { name: 'Sign in through the proxy' }).click();
+  const error = page.getByRole('alert');
+  await error.waitFor();
+  assert.match(await error.textContent(), /trusted proxy/);
+  await page.locator('#email').fill(ADMIN.email);
+  await page.locator('#password').fill(ADMIN.password);
+  await page.locator('#password').press('Enter');
+  await page.getByRole('tree', { name: 'Servers' }).waitFor();
+  assert.match(await page.getByRole('button', { name: 'User menu' }).textContent(), /admin@tusk\.local|admin/);
+});

@@ -1,6 +1,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { fetchSources, login, webserverLogin } from '../../api/auth';
+import { ApiError } from '../../api/client';
 import type { AuthSource } from '../../api/types';
 import { Button } from '../../components/Button';
 import { FormError, TextField } from '../../components/Field';
@@ -23,23 +24,30 @@ function describe(sources: AuthSource[]): string {
     .join(', then ');
 }
 
-/** The webserver source: the proxy in front names the user; tried once on arrival unless a notice (a logout) says otherwise. */
+/** Refusals worth telling on arrival: the proxy named someone Tusk will not let in. */
+const TOLD_ON_ARRIVAL = ['permission_denied', 'account_disabled'];
+
+/** The webserver source: the proxy in front names the user; tried once on arrival unless a notice
+ * (a logout) says otherwise. On arrival only a refusal of the named user is shown (reached
+ * without the proxy, the password form is the way in); a click shows every answer. */
 function useProxySignIn(sources: AuthSource[] | null, notice: string | undefined) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const run = async () => {
+  const run = async (arrival = false) => {
     setBusy(true);
     setError(null);
     try {
       signIn(await webserverLogin());
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      if (!arrival || (err instanceof ApiError && TOLD_ON_ARRIVAL.includes(err.code))) {
+        setError(err instanceof Error ? err.message : String(err));
+      }
     } finally {
       setBusy(false);
     }
   };
   useEffect(() => {
-    if (sources?.includes('webserver') && !notice) void run();
+    if (sources?.includes('webserver') && !notice) void run(true);
   }, [sources]);
   return { busy, error, run };
 }
