@@ -79,6 +79,23 @@ test('search-then-bind: groups make admin and user; outside both is refused; wro
   assert.match(change.body.error.message, /ldap source/);
 });
 
+test('a posixGroup (memberUid) makes administrators too; the role follows the directory at each sign-in', { skip }, async () => {
+  const t = await tusk(searchEnv({ TUSK_LDAP_ADMIN_GROUP: `cn=ops,ou=groups,${BASE}` }));
+  const bob = await login(t, 'bob', 'bob-secret');
+  assert.equal(bob.status, 200);
+  assert.equal(bob.body.user.role, 'admin');
+  const alice = await login(t, 'alice', 'alice-secret');
+  assert.equal(alice.status, 403, 'alice is in neither ops nor staff');
+  const admin = new Client(t.url);
+  admin.csrf = (await admin.post('api/v1/auth/login', ADMIN)).body.csrf_token;
+  const before = (await admin.get('api/v1/users')).body.users.find((u) => u.email === 'bob');
+  // an administrator's change of role lasts until the directory says otherwise at the next sign-in
+  assert.equal((await admin.put(`api/v1/users/${before.id}`, { role: 'user' })).status, 200);
+  assert.equal((await login(t, 'bob', 'bob-secret')).body.user.role, 'admin');
+  const audit = JSON.stringify((await admin.get('api/v1/audit?event=user_role_changed')).body);
+  assert.match(audit, /role admin from the directory/);
+});
+
 test('hostile user names never widen the search or the bind', { skip }, async () => {
   const t = await tusk(searchEnv());
   // each, unescaped, would find alice (whose password is sent) or more than one entry
