@@ -25,6 +25,12 @@ auth *auth_new(store *s, const config *cfg)
 	pthread_mutex_init(&a->desktop_lock, NULL);
 	pthread_mutex_init(&a->cache_lock, NULL);
 	auth_password_prepare_dummy();
+	if (auth_source_on(a, "webserver"))
+		log_msg(
+		    LOG_INFO,
+		    "webserver sign-in: the user-name header is believed only from these addresses; keep them to the "
+		    "proxy in front",
+		    "trusted_proxies", cfg->trusted_proxies, "headers", cfg->webserver_remote_user, NULL);
 	if (auth_source_on(a, "oauth2"))
 		log_msg(
 		    LOG_WARN,
