@@ -64,7 +64,7 @@ export function LoginScreen({ notice }: { notice?: string | undefined }): JSX.El
       .catch(() => setSources(['internal']));
   }, []);
   const ldap = sources?.includes('ldap') ?? false;
-  const internal = sources?.includes('internal') ?? true;
+  const internal = sources?.includes('internal') ?? false;
   const label = ldap && !internal ? 'User name' : ldap ? 'User name or email address' : 'Email address';
 
   const submit = () =>
@@ -80,6 +80,8 @@ export function LoginScreen({ notice }: { notice?: string | undefined }): JSX.El
       () => (!email.trim() || !password ? `Enter your ${label.toLowerCase()} and password.` : null),
     );
 
+  // the card waits for the sources (one small request), so it never shows a form it then takes away
+  if (sources === null) return <main class="login-page" aria-busy="true" />;
   return (
     <main class="login-page">
       <LoginCard titleId="login-title" title="Tusk" subtitle="PostgreSQL administration" focus="#email" onSubmit={() => void submit()}>
