@@ -24,13 +24,13 @@ done
 # make run: the compiler and the libraries, the demo PostgreSQL server and its psql
 packages=(
   gcc make pkg-config libc6-dev gzip ca-certificates
-  libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev libssh-dev
+  libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev libssh-dev libldap-dev
   postgresql postgresql-client
 )
 # make test: Criterion, the browser and the proxies the tests put in front of tusk
 if [ $want_test = 1 ]; then
   packages+=(libcriterion-dev chromium fonts-dejavu-core sqlite3 procps nginx-light haproxy unzip openssh-server
-    clang libclang-rt-14-dev clang-format)
+    clang libclang-rt-14-dev clang-format slapd ldap-utils)
 fi
 # make test-deploy: podman with runc (crun's setrlimit is refused on some hosts) and
 # slirp4netns (a container's port on the host's loopback, no bridge or firewall rules),

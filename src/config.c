@@ -223,6 +223,195 @@ static const struct setting settings[] = {
      0,
      "addresses (CIDR, comma-separated) whose X-Forwarded-* headers are believed; set it to your ingress "
      "controller's pod network"},
+    {"authentication-sources",
+     {"TUSK_AUTHENTICATION_SOURCES"},
+     K_STR,
+     OFF(auth_sources),
+     "internal",
+     false,
+     0,
+     0,
+     "where users sign in, in order, comma-separated: internal, ldap, webserver (oauth2 is not available yet)"},
+    {"webserver-remote-user",
+     {"TUSK_WEBSERVER_REMOTE_USER"},
+     K_STR,
+     OFF(webserver_remote_user),
+     "X-Forwarded-User,Remote-User",
+     false,
+     0,
+     0,
+     "webserver source: the request headers (comma-separated, first present wins) naming the user; believed only from TUSK_TRUSTED_PROXIES"},
+    {"webserver-auto-create-user",
+     {"TUSK_WEBSERVER_AUTO_CREATE_USER"},
+     K_BOOL,
+     OFF(webserver_auto_create_user),
+     "true",
+     false,
+     0,
+     0,
+     "webserver source: create a user the proxy names on first sign-in (false: only existing users)"},
+    {"ldap-server-uri",
+     {"TUSK_LDAP_SERVER_URI"},
+     K_STR,
+     OFF(ldap_server_uri),
+     "",
+     false,
+     0,
+     0,
+     "ldap source: ldap://host:389 or ldaps://host:636"},
+    {"ldap-username-attribute",
+     {"TUSK_LDAP_USERNAME_ATTRIBUTE"},
+     K_STR,
+     OFF(ldap_username_attribute),
+     "uid",
+     false,
+     0,
+     0,
+     "ldap source: the attribute holding the user name (uid, sAMAccountName, cn)"},
+    {"ldap-search-base-dn",
+     {"TUSK_LDAP_SEARCH_BASE_DN"},
+     K_STR,
+     OFF(ldap_search_base_dn),
+     "",
+     false,
+     0,
+     0,
+     "ldap source: where users are searched (default: the base DN)"},
+    {"ldap-search-filter",
+     {"TUSK_LDAP_SEARCH_FILTER"},
+     K_STR,
+     OFF(ldap_search_filter),
+     "(objectclass=*)",
+     false,
+     0,
+     0,
+     "ldap source: a filter ANDed with the user name's, e.g. (memberOf=cn=dba,ou=groups,dc=example,dc=org)"},
+    {"ldap-search-scope",
+     {"TUSK_LDAP_SEARCH_SCOPE"},
+     K_STR,
+     OFF(ldap_search_scope),
+     "subtree",
+     false,
+     0,
+     0,
+     "ldap source: subtree, level or base"},
+    {"ldap-bind-user",
+     {"TUSK_LDAP_BIND_USER"},
+     K_STR,
+     OFF(ldap_bind_user),
+     "",
+     false,
+     0,
+     0,
+     "ldap source: the service account's DN for search-then-bind (unset with no anonymous bind: direct bind)"},
+    {NULL,
+     {"TUSK_LDAP_BIND_PASSWORD"},
+     K_STR,
+     OFF(ldap_bind_password),
+     "",
+     true,
+     0,
+     0,
+     "ldap source: the service account's password"},
+    {"ldap-anonymous-bind",
+     {"TUSK_LDAP_ANONYMOUS_BIND"},
+     K_BOOL,
+     OFF(ldap_anonymous_bind),
+     "false",
+     false,
+     0,
+     0,
+     "ldap source: search anonymously, then bind as the user found"},
+    {"ldap-base-dn",
+     {"TUSK_LDAP_BASE_DN"},
+     K_STR,
+     OFF(ldap_base_dn),
+     "",
+     false,
+     0,
+     0,
+     "ldap source: direct bind as <username attribute>=<name>,<base DN>; also the default search base"},
+    {"ldap-use-starttls",
+     {"TUSK_LDAP_USE_STARTTLS"},
+     K_BOOL,
+     OFF(ldap_use_starttls),
+     "false",
+     false,
+     0,
+     0,
+     "ldap source: StartTLS on an ldap:// connection (required to succeed)"},
+    {"ldap-ca-cert-file",
+     {"TUSK_LDAP_CA_CERT_FILE"},
+     K_STR,
+     OFF(ldap_ca_cert_file),
+     "",
+     false,
+     0,
+     0,
+     "ldap source: CA certificates (PEM) that sign the directory's certificate"},
+    {"ldap-cert-file",
+     {"TUSK_LDAP_CERT_FILE"},
+     K_STR,
+     OFF(ldap_cert_file),
+     "",
+     false,
+     0,
+     0,
+     "ldap source: client certificate (PEM), when the directory asks for one"},
+    {"ldap-key-file",
+     {"TUSK_LDAP_KEY_FILE"},
+     K_STR,
+     OFF(ldap_key_file),
+     "",
+     false,
+     0,
+     0,
+     "ldap source: the client certificate's key (PEM)"},
+    {"ldap-auto-create-user",
+     {"TUSK_LDAP_AUTO_CREATE_USER"},
+     K_BOOL,
+     OFF(ldap_auto_create_user),
+     "true",
+     false,
+     0,
+     0,
+     "ldap source: create a user on first sign-in (false: only existing users)"},
+    {"ldap-dn-case-sensitive",
+     {"TUSK_LDAP_DN_CASE_SENSITIVE"},
+     K_BOOL,
+     OFF(ldap_dn_case_sensitive),
+     "false",
+     false,
+     0,
+     0,
+     "ldap source: keep the case of user names as typed (false: names are lower-cased, so Alice and alice are one user)"},
+    {"ldap-admin-group",
+     {"TUSK_LDAP_ADMIN_GROUP"},
+     K_STR,
+     OFF(ldap_admin_group),
+     "",
+     false,
+     0,
+     0,
+     "ldap source: DN of a group whose members are administrators"},
+    {"ldap-user-group",
+     {"TUSK_LDAP_USER_GROUP"},
+     K_STR,
+     OFF(ldap_user_group),
+     "",
+     false,
+     0,
+     0,
+     "ldap source: DN of a group whose members are users; when set, members of neither group are refused"},
+    {"ldap-connection-timeout",
+     {"TUSK_LDAP_CONNECTION_TIMEOUT"},
+     K_INT,
+     OFF(ldap_connection_timeout),
+     "30",
+     false,
+     1,
+     3600,
+     "ldap source: seconds to reach the directory and for each of its answers"},
     {"session-idle-timeout",
      {"TUSK_SESSION_IDLE_TIMEOUT"},
      K_INT,
@@ -662,6 +851,25 @@ static const struct {
     {"FILE_LOG_LEVEL", NULL, 0, "ignored: Tusk logs to standard error only"},
     {"CHECK_EMAIL_DELIVERABILITY", NULL, 0, "ignored: Tusk accepts any well-formed address"},
     {"ALLOW_SAVE_PASSWORD", NULL, 0, "ignored: saving is chosen per connection"},
+    {"AUTHENTICATION_SOURCES", "authentication-sources", 1, NULL},
+    {"LDAP_SERVER_URI", "ldap-server-uri", 1, NULL},
+    {"LDAP_USERNAME_ATTRIBUTE", "ldap-username-attribute", 1, NULL},
+    {"LDAP_SEARCH_BASE_DN", "ldap-search-base-dn", 1, NULL},
+    {"LDAP_SEARCH_FILTER", "ldap-search-filter", 1, NULL},
+    {"LDAP_SEARCH_SCOPE", "ldap-search-scope", 1, NULL},
+    {"LDAP_BIND_USER", "ldap-bind-user", 1, NULL},
+    {"LDAP_ANONYMOUS_BIND", "ldap-anonymous-bind", 1, NULL},
+    {"LDAP_BASE_DN", "ldap-base-dn", 1, NULL},
+    {"LDAP_USE_STARTTLS", "ldap-use-starttls", 1, NULL},
+    {"LDAP_CA_CERT_FILE", "ldap-ca-cert-file", 1, NULL},
+    {"LDAP_CERT_FILE", "ldap-cert-file", 1, NULL},
+    {"LDAP_KEY_FILE", "ldap-key-file", 1, NULL},
+    {"LDAP_AUTO_CREATE_USER", "ldap-auto-create-user", 1, NULL},
+    {"LDAP_DN_CASE_SENSITIVE", "ldap-dn-case-sensitive", 1, NULL},
+    {"LDAP_CONNECTION_TIMEOUT", "ldap-connection-timeout", 1, NULL},
+    {"WEBSERVER_AUTO_CREATE_USER", "webserver-auto-create-user", 1, NULL},
+    {"WEBSERVER_REMOTE_USER", "webserver-remote-user", 1, NULL},
+    {"LDAP_IGNORE_MALFORMED_SCHEMA", NULL, 0, "ignored: Tusk reads only the attributes it needs"},
 };
 
 /* "postgresql://", "postgres://" and SQLAlchemy's "postgresql+driver://":
@@ -717,6 +925,52 @@ static bool apply_database_uri(config *c, const char *literal, str *notes, tusk_
 	return true;
 }
 
+/* The sign-in sources: known names, each once; LDAP needs its server. */
+static bool check_auth_sources(config *c, tusk_err *err)
+{
+	static const char *const known[] = {"internal", "ldap", "webserver", "oauth2"};
+	bool seen[4] = {false};
+	char *copy = xstrdup(c->auth_sources), *save = NULL;
+	bool ok = true, any = false;
+	for (char *t = strtok_r(copy, ", ", &save); ok && t; t = strtok_r(NULL, ", ", &save)) {
+		size_t k = 0;
+		while (k < 4 && strcasecmp(t, known[k]) != 0)
+			k++;
+		if (k == 4 || seen[k])
+			err_set(err, ERR_INVALID_SETTING,
+				k == 4 ? "authentication sources: '%s' is not one of internal, ldap, webserver, oauth2"
+				       : "authentication sources: '%s' is named twice",
+				t);
+		ok = k < 4 && !seen[k];
+		if (ok)
+			seen[k] = any = true;
+	}
+	free(copy);
+	if (ok && any && !seen[0] && !seen[1] && !seen[2]) {
+		err_set(err, ERR_INVALID_SETTING,
+			"authentication sources: oauth2 is not available in Tusk yet, and no other source is named: "
+			"add internal, ldap or webserver");
+		ok = false;
+	}
+	if (ok && !any) {
+		err_set(err, ERR_INVALID_SETTING,
+			"authentication sources: name at least one (internal, ldap, webserver)");
+		ok = false;
+	}
+	if (ok && seen[1] && !*c->ldap_server_uri) {
+		err_set(err, ERR_INVALID_SETTING, "the ldap source needs the LDAP server's URI (TUSK_LDAP_SERVER_URI)");
+		ok = false;
+	}
+	const char *scope = c->ldap_search_scope;
+	if (ok && strcasecmp(scope, "subtree") != 0 && strcasecmp(scope, "level") != 0 &&
+	    strcasecmp(scope, "base") != 0) {
+		err_set(err, ERR_INVALID_SETTING, "the LDAP search scope must be subtree, level or base, not '%s'",
+			scope);
+		ok = false;
+	}
+	return ok;
+}
+
 /* TUSK_STORE_URL: a libpq URI or key=value string (libpq checks the rest). */
 static bool check_store_url(const config *c, tusk_err *err)
 {
@@ -730,6 +984,50 @@ static bool check_store_url(const config *c, tusk_err *err)
 		"the store URL must be a postgresql:// URI or a key=value connection string (host=... dbname=...); "
 		"leave it unset for the SQLite store in the data directory");
 	return false;
+}
+
+/* A Python list of strings (['ldap', 'internal']) as "ldap,internal"; false for other forms. */
+static bool python_string_list(const char *in, char **out)
+{
+	while (*in == ' ')
+		in++;
+	size_t n = strlen(in);
+	while (n && in[n - 1] == ' ')
+		n--;
+	if (n < 2 || in[0] != '[' || in[n - 1] != ']')
+		return false;
+	str s = STR_INIT;
+	bool ok = true;
+	char *body = xstrndup(in + 1, n - 2), *save = NULL;
+	for (char *item = strtok_r(body, ",", &save); ok && item; item = strtok_r(NULL, ",", &save)) {
+		char *text = NULL;
+		ok = config_python_literal(item, &text) && !strchr(text, ',') && *text;
+		if (ok)
+			str_appendf(&s, "%s%s", s.len ? "," : "", text);
+		free(text);
+	}
+	free(body);
+	if (!ok) {
+		str_free(&s);
+		return false;
+	}
+	*out = s.len ? str_take(&s) : xstrdup("");
+	str_free(&s);
+	return true;
+}
+
+/* pgAdmin's LDAP_BIND_PASSWORD: a secret, never echoed (TUSK_LDAP_BIND_PASSWORD[_FILE] wins). */
+static bool apply_bind_password(config *c, const char *literal, str *notes, tusk_err *err)
+{
+	char *text;
+	if (!config_python_literal(literal, &text)) {
+		err_set(err, ERR_INVALID_SETTING, "PGADMIN_CONFIG_LDAP_BIND_PASSWORD is not a quoted Python string");
+		return false;
+	}
+	free(c->ldap_bind_password);
+	c->ldap_bind_password = text;
+	str_appendf(notes, "LDAP_BIND_PASSWORD: applied\n");
+	return true;
 }
 
 /* Applies PGADMIN_CONFIG_* variables, collecting notes for the log. */
@@ -752,6 +1050,10 @@ static bool apply_pgadmin_config(config *c, char *const *envp, tusk_err *err)
 			ok = apply_database_uri(c, eq + 1, &notes, err);
 			continue;
 		}
+		if (strcmp(key, "LDAP_BIND_PASSWORD") == 0) {
+			ok = apply_bind_password(c, eq + 1, &notes, err);
+			continue;
+		}
 		if (k == sizeof(pgadmin_keys) / sizeof(*pgadmin_keys)) {
 			str_appendf(&notes, "%s: ignored (not a setting Tusk knows)\n", key);
 			continue;
@@ -761,7 +1063,8 @@ static bool apply_pgadmin_config(config *c, char *const *envp, tusk_err *err)
 			continue;
 		}
 		char *text;
-		if (!config_python_literal(eq + 1, &text)) {
+		bool list = strcmp(key, "AUTHENTICATION_SOURCES") == 0; /* pgAdmin's one list Tusk reads */
+		if (list ? !python_string_list(eq + 1, &text) : !config_python_literal(eq + 1, &text)) {
 			err_set(err, ERR_INVALID_SETTING, "PGADMIN_CONFIG_%s: '%s' is not a Python literal Tusk reads",
 				key, eq + 1);
 			ok = false;
@@ -893,7 +1196,7 @@ bool config_load(config *c, int argc, char **argv, char *const *envp, tusk_err *
 		err_set(err, ERR_INVALID_SETTING, "the data directory must not be empty");
 		return false;
 	}
-	if (!check_store_url(c, err))
+	if (!check_store_url(c, err) || !check_auth_sources(c, err))
 		return false;
 	if (!c->server_mode)
 		c->desktop = true;
@@ -902,6 +1205,10 @@ bool config_load(config *c, int argc, char **argv, char *const *envp, tusk_err *
 
 void config_wipe_secrets(char **envp)
 {
+	static const char pg_secret[] = "PGADMIN_CONFIG_LDAP_BIND_PASSWORD=";
+	for (char **e = envp; e && *e; e++)
+		if (strncmp(*e, pg_secret, sizeof(pg_secret) - 1) == 0)
+			memset(*e + sizeof(pg_secret) - 1, 0, strlen(*e + sizeof(pg_secret) - 1));
 	for (size_t i = 0; i < NSETTINGS; i++) {
 		if (!settings[i].secret)
 			continue;

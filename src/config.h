@@ -61,7 +61,29 @@ typedef struct {
 	char *metrics_token;
 	bool replace_servers_on_startup;
 	int storage_quota_mb; /* per user, 0 = unlimited */
-	bool in_container;    /* detected, not a setting */
+	/* sign-in sources (auth/sources.h): comma-separated, in order */
+	char *auth_sources;
+	char *webserver_remote_user; /* header names, comma-separated */
+	bool webserver_auto_create_user;
+	char *ldap_server_uri;
+	char *ldap_username_attribute;
+	char *ldap_search_base_dn;
+	char *ldap_search_filter;
+	char *ldap_search_scope; /* subtree, level or base */
+	char *ldap_bind_user;
+	char *ldap_bind_password;
+	bool ldap_anonymous_bind;
+	char *ldap_base_dn; /* direct bind: <attribute>=<name>,<base dn> */
+	bool ldap_use_starttls;
+	char *ldap_ca_cert_file;
+	char *ldap_cert_file;
+	char *ldap_key_file;
+	bool ldap_auto_create_user;
+	bool ldap_dn_case_sensitive;
+	char *ldap_admin_group; /* group DNs: members are administrators / users */
+	char *ldap_user_group;
+	int ldap_connection_timeout;
+	bool in_container; /* detected, not a setting */
 	/* PGADMIN_CONFIG_* notes for the log: "KEY: what happened", one per line */
 	char *pgadmin_notes;
 	bool show_help;

@@ -3,6 +3,7 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/api.h"
 
@@ -70,6 +71,15 @@ static void respond_login_result(http_req *r, enum auth_result res, auth_session
 				   retry_after);
 		break;
 	}
+	case AUTH_DENIED:
+		api_respond_err(r, err);
+		break;
+	case AUTH_UNAVAILABLE:
+		http_respond_error(
+		    r, ERR_SIGNIN_UNAVAILABLE,
+		    "The LDAP directory cannot be reached or refused Tusk's connection; try again, or ask "
+		    "an administrator (Tusk's log says why).");
+		break;
 	case AUTH_ERROR:
 		api_internal_error(r, err);
 		break;
@@ -95,20 +105,26 @@ void api_auth_login(http_req *r)
 		return;
 	}
 	struct login_in {
-		const char *email, *password;
+		const char *email, *username, *password;
 	} in;
+	/* "username" for a directory's user names (the ldap source); either names the user */
 	static const api_field fields[] = {
-	    API_FIELD("email", API_TEXT, struct login_in, email, API_REQUIRED),
+	    API_FIELD("email", API_TEXT, struct login_in, email, 0),
+	    API_FIELD("username", API_TEXT, struct login_in, username, 0),
 	    API_FIELD("password", API_TEXT, struct login_in, password, API_REQUIRED),
 	};
-	static const api_form form = API_FORM(fields, "Give both an e-mail address and a password.");
+	static const api_form form = API_FORM(fields, "Give both a user name (or e-mail address) and a password.");
 	if (!require_json(r) || !api_body(r, &form, &in, NULL))
 		return;
+	const char *name = in.email && *in.email ? in.email : in.username;
+	if (!name || !*name) {
+		http_respond_error(r, ERR_MISSING_FIELD, "Give both a user name (or e-mail address) and a password.");
+		return;
+	}
 	auth_session s;
 	int retry_after = 0;
 	tusk_err err = {0};
-	enum auth_result res =
-	    auth_login(app->auth, in.email, in.password, http_req_client_ip(r), &s, &retry_after, &err);
+	enum auth_result res = auth_login(app->auth, name, in.password, http_req_client_ip(r), &s, &retry_after, &err);
 	respond_login_result(r, res, &s, retry_after, &err);
 }
 
@@ -148,7 +164,108 @@ void api_auth_logout(http_req *r)
 	auth_session *s = api_session(r);
 	api_access_revoke(app, s->user.id, 0, s->session.id_hash, "You logged out.");
 	set_cookie(r, "", 0);
+	if (strcmp(s->user.auth_source, "webserver") == 0) {
+		static const char msg[] =
+		    "{\"webserver\":true,\"message\":\"You are logged out of Tusk, but the proxy "
+		    "in front signs you in again on your next visit: to sign out for good, sign out "
+		    "of the proxy (your identity provider).\"}";
+		http_respond(r, 200, "application/json", msg, sizeof(msg) - 1);
+		return;
+	}
 	http_respond(r, 200, "application/json", "{}", 2);
+}
+
+/* The sign-in sources in their order, for the login page (public: it shows before a login). */
+void api_auth_sources(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	api_json j;
+	json_writer *w = api_json_begin(&j);
+	jw_key(w, "sources");
+	jw_arr_begin(w);
+	static const char *const names[] = {"internal", "ldap", "webserver"};
+	for (const char *p = app->cfg->auth_sources; p && *p;) {
+		size_t n = strcspn(p, ", ");
+		for (size_t k = 0; k < 3; k++)
+			if (strlen(names[k]) == n && strncasecmp(p, names[k], n) == 0)
+				jw_str(w, names[k]);
+		p += n;
+		p += strspn(p, ", ");
+	}
+	jw_arr_end(w);
+	api_json_send(r, 200, &j);
+}
+
+/* The first of the configured header names (',' separated, '_' read as '-') that the request has. */
+static const char *remote_user(http_req *r, const char *names, const char **which)
+{
+	char *copy = arena_strdup(http_req_arena(r), names), *save = NULL;
+	for (char *h = strtok_r(copy, ", ", &save); h; h = strtok_r(NULL, ", ", &save)) {
+		for (char *c = h; *c; c++)
+			*c = *c == '_' ? '-' : *c;
+		const char *v = http_req_header(r, h);
+		if (v && *v) {
+			*which = h;
+			return v;
+		}
+	}
+	return NULL;
+}
+
+bool api_auth_proxy_same_user(http_req *r, auth_session *s)
+{
+	tusk_app *app = http_req_app(r);
+	if (strcmp(s->user.auth_source, "webserver") != 0 || !http_req_from_trusted_proxy(r))
+		return true;
+	const char *header = NULL, *name = remote_user(r, app->cfg->webserver_remote_user, &header);
+	if (!name || strcasecmp(name, s->user.email) == 0)
+		return true;
+	tusk_err err;
+	if (!auth_logout(app->auth, s, http_req_client_ip(r), &err)) {
+		api_internal_error(r, &err);
+		return false;
+	}
+	api_access_revoke(app, s->user.id, 0, s->session.id_hash, "The proxy in front signed someone else in.");
+	set_cookie(r, "", 0);
+	http_respond_error(
+	    r, ERR_UNAUTHENTICATED,
+	    "The proxy in front now signs in someone else: this Tusk session of %s ended. Reload the page.",
+	    s->user.email);
+	return false;
+}
+
+/* The webserver source: the proxy in front names the user in a header, believed only when the TCP
+ * peer is a trusted proxy. A login session is made as for a password (cookie, CSRF token). */
+void api_auth_webserver(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	if (app->cfg->desktop || !auth_source_on(app->auth, "webserver")) {
+		http_respond_error(r, ERR_NOT_FOUND, "The webserver sign-in source is not configured.");
+		return;
+	}
+	if (!require_json(r))
+		return;
+	const char *header = NULL, *name = remote_user(r, app->cfg->webserver_remote_user, &header);
+	if (!http_req_from_trusted_proxy(r)) {
+		/* a header from elsewhere is an attempt worth the audit; its absence is a visit */
+		if (name)
+			auth_audit(app->auth, NULL, name, "login_failed", http_req_client_ip(r),
+				   "webserver: the header came from an address that is not a trusted proxy");
+		http_respond_error(
+		    r, ERR_FORBIDDEN,
+		    "Tusk takes the user from the proxy's header only when the request comes from a "
+		    "trusted proxy (TUSK_TRUSTED_PROXIES); this one did not. Sign in through the proxy.");
+		return;
+	}
+	if (!name) {
+		http_respond_error(r, ERR_UNAUTHENTICATED, "The proxy in front named no user (header %s).",
+				   app->cfg->webserver_remote_user);
+		return;
+	}
+	auth_session s;
+	tusk_err err = {0};
+	enum auth_result res = auth_webserver_login(app->auth, name, http_req_client_ip(r), &s, &err);
+	respond_login_result(r, res, &s, 0, &err);
 }
 
 void api_auth_me(http_req *r)

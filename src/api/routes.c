@@ -19,6 +19,8 @@ static const http_route routes[] = {
 
     {"POST", "/api/v1/auth/login", api_auth_login, ROUTE_PUBLIC | ROUTE_SMALL_BODY},
     {"POST", "/api/v1/auth/desktop", api_auth_desktop, ROUTE_PUBLIC | ROUTE_SMALL_BODY},
+    {"GET", "/api/v1/auth/sources", api_auth_sources, ROUTE_PUBLIC},
+    {"POST", "/api/v1/auth/webserver", api_auth_webserver, ROUTE_PUBLIC | ROUTE_SMALL_BODY},
     {"POST", "/api/v1/auth/logout", api_auth_logout, 0},
     {"GET", "/api/v1/auth/me", api_auth_me, 0},
     {"PUT", "/api/v1/auth/password", api_auth_password, 0},
@@ -159,6 +161,8 @@ bool api_before(http_req *r, const http_route *route)
 		http_respond_error(r, ERR_UNAUTHENTICATED, "Log in first (your session may have ended).");
 		return false;
 	}
+	if (!api_auth_proxy_same_user(r, s))
+		return false;
 	if (changes_state(http_req_method(r)) && !(route->flags & ROUTE_NO_CSRF)) {
 		const char *token = http_req_header(r, "X-CSRF-Token");
 		if (!token || !auth_token_equal(token, s->session.csrf_token)) {

@@ -36,7 +36,7 @@ void api_users_list(http_req *r)
 }
 
 struct user_in {
-	const char *email, *password, *role;
+	const char *email, *password, *role, *auth_source;
 	bool active, locked;
 };
 
@@ -46,16 +46,30 @@ void api_users_create(http_req *r)
 	struct user_in in;
 	static const api_field fields[] = {
 	    API_FIELD("email", API_TEXT, struct user_in, email, API_REQUIRED),
-	    API_FIELD("password", API_TEXT, struct user_in, password, API_REQUIRED),
+	    API_FIELD("password", API_TEXT, struct user_in, password, 0),
 	    API_FIELD("role", API_TEXT, struct user_in, role, 0),
 	    API_FIELD("active", API_BOOL, struct user_in, active, API_DEFAULT_TRUE),
+	    API_FIELD("auth_source", API_TEXT, struct user_in, auth_source, 0),
 	};
 	static const api_form form = API_FORM(fields, "A new user needs an e-mail address and a password.");
 	if (!api_body(r, &form, &in, NULL))
 		return;
 	store_user u;
 	tusk_err err = {0};
-	if (!auth_user_create(app->auth, in.email, in.password, in.role ? in.role : "user", in.active, &u, &err)) {
+	const char *source = in.auth_source && *in.auth_source ? in.auth_source : "internal";
+	const char *role = in.role ? in.role : "user";
+	bool internal = strcmp(source, "internal") == 0;
+	if (internal && !in.password) {
+		http_respond_error(r, ERR_MISSING_FIELD, "A new user needs an e-mail address and a password.");
+		return;
+	}
+	if (!internal && in.password) {
+		http_respond_error(r, ERR_INVALID_FIELD,
+				   "A user of the %s source signs in there: Tusk keeps no password for it.", source);
+		return;
+	}
+	if (internal ? !auth_user_create(app->auth, in.email, in.password, role, in.active, &u, &err)
+		     : !auth_user_create_external(app->auth, source, in.email, role, in.active, &u, &err)) {
 		api_respond_err(r, &err);
 		return;
 	}
@@ -148,6 +162,14 @@ void api_users_update(http_req *r)
 	if (locked && !u.locked) {
 		http_respond_error(r, ERR_INVALID_FIELD,
 				   "Accounts lock themselves; 'locked' can only be set to false.");
+		return;
+	}
+	if (u.auth_source[0] && strcmp(u.auth_source, "internal") != 0 && (password || email)) {
+		http_respond_error(
+		    r, ERR_INVALID_FIELD,
+		    "%s signs in through the %s source: its name and password are the directory's or the "
+		    "proxy's, not Tusk's.",
+		    u.email, u.auth_source);
 		return;
 	}
 	if (email && !auth_email_normalize(email, u.email, &err)) {

@@ -11,34 +11,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "auth/internal.h"
 #include "auth/ratelimit.h"
 #include "util/log.h"
 #include "util/str.h"
-
-/* A checked login session, kept for session_cache_seconds while the
- * store's auth generation stays the same: a logout, password change,
- * disabling or deletion anywhere moves it, and every entry is then stale. */
-struct cached {
-	store_session session;
-	store_user user;
-	int64_t at;   /* when checked against the store */
-	uint64_t gen; /* the store's auth generation then */
-	struct cached *next;
-};
-#define CACHE_BUCKETS 4096
-#define CACHE_MAX 50000
-
-struct auth {
-	store *store;
-	const config *cfg;
-	ratelimit *logins;
-	pthread_mutex_t desktop_lock;
-	char desktop_key[AUTH_TOKEN_CHARS]; /* empty once used */
-	int64_t weak_user;		    /* the account that must change its password, or 0 */
-	pthread_mutex_t cache_lock;
-	struct cached *cache[CACHE_BUCKETS];
-	size_t ncached;
-};
 
 auth *auth_new(store *s, const config *cfg)
 {
@@ -49,6 +25,18 @@ auth *auth_new(store *s, const config *cfg)
 	pthread_mutex_init(&a->desktop_lock, NULL);
 	pthread_mutex_init(&a->cache_lock, NULL);
 	auth_password_prepare_dummy();
+	if (auth_source_on(a, "webserver"))
+		log_msg(
+		    LOG_INFO,
+		    "webserver sign-in: the user-name header is believed only from these addresses; keep them to the "
+		    "proxy in front",
+		    "trusted_proxies", cfg->trusted_proxies, "headers", cfg->webserver_remote_user, NULL);
+	if (auth_source_on(a, "oauth2"))
+		log_msg(
+		    LOG_WARN,
+		    "the oauth2 sign-in source is not available in Tusk yet: it is skipped, and users sign in through "
+		    "the other sources named",
+		    "sources", cfg->auth_sources, NULL);
 	return a;
 }
 
@@ -244,6 +232,12 @@ bool auth_user_create_unset(auth *a, const char *email, const char *role, bool a
 
 bool auth_user_reset_password(auth *a, store_user *u, const char *password, tusk_err *err)
 {
+	if (u->auth_source[0] && strcmp(u->auth_source, "internal") != 0) {
+		/* its data key is wrapped under the server secret: a password would strand it */
+		err_set(err, ERR_INVALID_FIELD, "%s signs in through the %s source: Tusk keeps no password for it.",
+			u->email, u->auth_source);
+		return false;
+	}
 	if (!auth_password_acceptable(a, password, err))
 		return false;
 	unsigned char key[AUTH_DATA_KEY_BYTES];
@@ -452,8 +446,8 @@ static bool create_first_admin(auth *a, tusk_err *err)
 
 /* ---- sessions ---- */
 
-static bool start_session(auth *a, const store_user *u, const unsigned char *data_key, const char *client,
-			  auth_session *out, tusk_err *err)
+static bool auth_start_session(auth *a, const store_user *u, const unsigned char *data_key, const char *client,
+			       auth_session *out, tusk_err *err)
 {
 	memset(out, 0, sizeof(*out));
 	out->user = *u;
@@ -489,8 +483,8 @@ static void throttle_key(const char *email, const char *normalized, char out[256
 
 /* A wrong password, an unknown address or an account without a password:
  * the same count, the same pause, the same answer. */
-static enum auth_result login_wrong(auth *a, const char *key, const store_user *u, const char *client, const char *why,
-				    tusk_err *err)
+enum auth_result auth_login_wrong(auth *a, const char *key, const store_user *u, const char *client, const char *why,
+				  tusk_err *err)
 {
 	int64_t now = time(NULL);
 	int failures = 0;
@@ -515,6 +509,89 @@ static enum auth_result login_wrong(auth *a, const char *key, const store_user *
 	return AUTH_BAD_CREDENTIALS;
 }
 
+/* The internal source: a Tusk password. AUTH_BAD_CREDENTIALS with *why when it does not
+ * open; *u_out is the account found (for the audit), if any. */
+static enum auth_result login_internal(auth *a, const char *normalized, const char *password, const char *client,
+				       store_user *u, bool *found_out, const char **why, auth_session *out,
+				       tusk_err *err)
+{
+	int found = normalized[0] && password ? store_user_by_email(a->store, normalized, u, err) : 0;
+	if (found < 0)
+		return AUTH_ERROR;
+	*found_out = found == 1 && strcmp(u->email, AUTH_DESKTOP_EMAIL) != 0;
+	const char *src = u->auth_source[0] ? u->auth_source : "internal";
+	if (!*found_out || strcmp(src, "internal") != 0 || strcmp(u->password_hash, AUTH_PASSWORD_UNSET_HASH) == 0) {
+		/* the same work and answer as a wrong password */
+		auth_password_verify_dummy(password ? password : "");
+		*why = !*found_out		      ? "unknown user"
+		       : strcmp(src, "internal") != 0 ? "signs in through another source"
+						      : "no password set";
+		return AUTH_BAD_CREDENTIALS;
+	}
+	if (!auth_password_verify(u->password_hash, password)) {
+		*why = "wrong password";
+		return AUTH_BAD_CREDENTIALS;
+	}
+	if (!u->active) {
+		auth_audit(a, u, NULL, "login_failed", client, "account disabled");
+		return AUTH_DISABLED;
+	}
+	unsigned char dk[AUTH_DATA_KEY_BYTES];
+	bool have_key =
+	    auth_data_key_unwrap_password(u->data_key_wrapped, u->data_key_wrapped_len, u->data_key_salt, password, dk);
+	if (!have_key)
+		log_msg(LOG_ERROR, "data key could not be unwrapped", "email", u->email, NULL);
+	if (auth_password_needs_rehash(u->password_hash) && !auth_password_hash(password, u->password_hash))
+		log_msg(LOG_WARN, "password rehash failed", "email", u->email, NULL);
+	bool change = must_change_password(a, u->id);
+	enum auth_result res =
+	    auth_sign_in(a, u, have_key ? dk : NULL, client, change ? "password change required" : NULL, out, err);
+	sodium_memzero(dk, sizeof(dk));
+	out->password_change_required = res == AUTH_OK && change;
+	return res;
+}
+
+enum auth_result auth_sign_in(auth *a, store_user *u, const unsigned char *data_key, const char *client,
+			      const char *detail, auth_session *out, tusk_err *err)
+{
+	u->last_login_at = time(NULL);
+	if (!store_user_update(a->store, u, err) || !auth_start_session(a, u, data_key, client, out, err))
+		return AUTH_ERROR;
+	auth_audit(a, u, NULL, "login", client, detail);
+	/* a login is a fine moment to sweep sessions that ended and quiet pauses */
+	tusk_err ignored_err;
+	int64_t now = time(NULL);
+	if (!store_session_purge(a->store, now, a->cfg->session_idle_timeout, &ignored_err) ||
+	    !store_login_purge(a->store, now - 86400, &ignored_err))
+		log_msg(LOG_WARN, "session purge failed", "detail", ignored_err.msg, NULL);
+	return AUTH_OK;
+}
+
+/* The LDAP source: the directory checks the password; the user is found or created. */
+static enum auth_result login_ldap(auth *a, const char *name, const char *password, const char *client,
+				   const char **why, auth_session *out, tusk_err *err)
+{
+	char role[8] = "", reason[160] = "";
+	switch (auth_ldap_check(a->cfg, name, password, role, reason)) {
+	case LDAP_CHECK_OK:
+		return auth_external_sign_in(a, "ldap", name, role[0] ? role : NULL, a->cfg->ldap_auto_create_user,
+					     client, out, err);
+	case LDAP_CHECK_DENIED:
+		auth_audit(a, NULL, name, "login_failed", client, reason);
+		err_set(err, ERR_PERMISSION_DENIED,
+			"Your directory account is in none of the groups allowed to use Tusk: ask an administrator.");
+		return AUTH_DENIED;
+	case LDAP_CHECK_UNAVAILABLE:
+		auth_audit(a, NULL, name, "login_failed", client, reason);
+		log_msg(LOG_ERROR, "LDAP directory unavailable", "detail", reason, NULL);
+		return AUTH_UNAVAILABLE;
+	case LDAP_CHECK_BAD:
+		break;
+	}
+	*why = "ldap: wrong user name or password";
+	return AUTH_BAD_CREDENTIALS;
+}
+
 enum auth_result auth_login(auth *a, const char *email, const char *password, const char *client, auth_session *out,
 			    int *retry_after, tusk_err *err)
 {
@@ -524,8 +601,7 @@ enum auth_result auth_login(auth *a, const char *email, const char *password, co
 	}
 	char normalized[256] = "", key[256];
 	tusk_err ignored;
-	bool valid = auth_email_normalize(email, normalized, &ignored);
-	if (!valid)
+	if (!auth_email_normalize(email, normalized, &ignored))
 		normalized[0] = '\0';
 	throttle_key(email, normalized, key);
 	int64_t now = time(NULL);
@@ -539,47 +615,33 @@ enum auth_result auth_login(auth *a, const char *email, const char *password, co
 		return AUTH_LOCKED;
 	}
 	store_user u;
-	int found = valid && password ? store_user_by_email(a->store, normalized, &u, err) : 0;
-	if (found < 0)
-		return AUTH_ERROR;
-	if (found == 0 || strcmp(u.email, AUTH_DESKTOP_EMAIL) == 0) {
-		/* the same work and answer as a wrong password */
-		auth_password_verify_dummy(password ? password : "");
-		return login_wrong(a, key, NULL, client, "unknown user", err);
+	bool found = false;
+	const char *why = "no sign-in source takes passwords";
+	enum auth_result res = AUTH_BAD_CREDENTIALS;
+	bool unavailable = false;
+	/* the sources in their order; the first that says yes signs in. A directory that cannot
+	 * be asked passes to the next source (an administrator of the internal one still gets in);
+	 * when none says yes, that is the answer, and no wrong password is counted. */
+	for (const char *p = a->cfg->auth_sources; res == AUTH_BAD_CREDENTIALS && p && *p;) {
+		size_t n = strcspn(p, ", ");
+		if (n == 8 && strncasecmp(p, "internal", 8) == 0)
+			res = login_internal(a, normalized, password, client, &u, &found, &why, out, err);
+		else if (n == 4 && strncasecmp(p, "ldap", 4) == 0 && email && *email && password && *password)
+			res = login_ldap(a, email, password, client, &why, out, err);
+		if (res == AUTH_UNAVAILABLE) {
+			unavailable = true;
+			res = AUTH_BAD_CREDENTIALS;
+		}
+		p += n;
+		p += strspn(p, ", ");
 	}
-	if (strcmp(u.password_hash, AUTH_PASSWORD_UNSET_HASH) == 0) {
-		auth_password_verify_dummy(password);
-		return login_wrong(a, key, &u, client, "no password set", err);
-	}
-	if (!auth_password_verify(u.password_hash, password))
-		return login_wrong(a, key, &u, client, "wrong password", err);
-	if (!u.active) {
-		auth_audit(a, &u, NULL, "login_failed", client, "account disabled");
-		return AUTH_DISABLED;
-	}
-	if (u.failed_attempts && !store_login_clear(a->store, key, err))
+	if (res == AUTH_BAD_CREDENTIALS && unavailable)
+		return AUTH_UNAVAILABLE;
+	if (res == AUTH_BAD_CREDENTIALS)
+		return auth_login_wrong(a, key, found ? &u : NULL, client, why, err);
+	if (res == AUTH_OK && !store_login_clear(a->store, key, err))
 		return AUTH_ERROR;
-	unsigned char dk[AUTH_DATA_KEY_BYTES];
-	bool have_key =
-	    auth_data_key_unwrap_password(u.data_key_wrapped, u.data_key_wrapped_len, u.data_key_salt, password, dk);
-	if (!have_key)
-		log_msg(LOG_ERROR, "data key could not be unwrapped", "email", u.email, NULL);
-	if (auth_password_needs_rehash(u.password_hash) && !auth_password_hash(password, u.password_hash))
-		log_msg(LOG_WARN, "password rehash failed", "email", u.email, NULL);
-	u.failed_attempts = 0;
-	u.last_login_at = time(NULL);
-	bool ok = store_user_update(a->store, &u, err) && start_session(a, &u, have_key ? dk : NULL, client, out, err);
-	sodium_memzero(dk, sizeof(dk));
-	if (!ok)
-		return AUTH_ERROR;
-	out->password_change_required = must_change_password(a, u.id);
-	auth_audit(a, &u, NULL, "login", client, out->password_change_required ? "password change required" : NULL);
-	/* a login is a fine moment to sweep sessions that ended and quiet pauses */
-	tusk_err ignored_err;
-	if (!store_session_purge(a->store, u.last_login_at, a->cfg->session_idle_timeout, &ignored_err) ||
-	    !store_login_purge(a->store, u.last_login_at - 86400, &ignored_err))
-		log_msg(LOG_WARN, "session purge failed", "detail", ignored_err.msg, NULL);
-	return AUTH_OK;
+	return res;
 }
 
 /* The session of hash and its user, from the cache or the store (then
@@ -695,6 +757,11 @@ bool auth_change_password(auth *a, auth_session *s, const char *current, const c
 			err_set(err, ERR_NOT_FOUND, "Your account no longer exists.");
 		return false;
 	}
+	if (u.auth_source[0] && strcmp(u.auth_source, "internal") != 0) {
+		err_set(err, ERR_FORBIDDEN,
+			"You sign in through the %s source: Tusk keeps no password of yours to change.", u.auth_source);
+		return false;
+	}
 	if (!current || !auth_password_verify(u.password_hash, current)) {
 		auth_audit(a, &u, NULL, "password_change_failed", client, "wrong current password");
 		err_set(err, ERR_WRONG_PASSWORD, "The current password is not right.");
@@ -762,12 +829,7 @@ enum auth_result auth_desktop_login(auth *a, const char *key, const char *client
 	bool have_key = secret[0] && auth_data_key_unwrap_password(u.data_key_wrapped, u.data_key_wrapped_len,
 								   u.data_key_salt, secret, dk);
 	sodium_memzero(secret, sizeof(secret));
-	u.last_login_at = time(NULL);
-	bool started =
-	    store_user_update(a->store, &u, err) && start_session(a, &u, have_key ? dk : NULL, client, out, err);
+	enum auth_result res = auth_sign_in(a, &u, have_key ? dk : NULL, client, "desktop key", out, err);
 	sodium_memzero(dk, sizeof(dk));
-	if (!started)
-		return AUTH_ERROR;
-	auth_audit(a, &u, NULL, "login", client, "desktop key");
-	return AUTH_OK;
+	return res;
 }

@@ -29,8 +29,23 @@ enum auth_result {
 	AUTH_LOCKED, /* logins to the address pause after wrong passwords (*retry_after) */
 	AUTH_DISABLED,
 	AUTH_RATE_LIMITED,
+	AUTH_DENIED,	  /* the source knows the user but refuses it (LDAP groups, no auto-create) */
+	AUTH_UNAVAILABLE, /* the source cannot be asked (LDAP directory down) */
 	AUTH_ERROR,
 };
+
+/* The stored hash of a user of an external source (ldap, webserver): no Tusk password. */
+#define AUTH_PASSWORD_EXTERNAL_HASH "!external"
+
+/* Whether a sign-in source ("internal", "ldap", "webserver") is among the configured ones. */
+bool auth_source_on(const auth *a, const char *name);
+
+/* The webserver source: a trusted proxy (the caller checked the TCP peer) named the user. */
+enum auth_result auth_webserver_login(auth *a, const char *name, const char *client, auth_session *out, tusk_err *err);
+
+/* An administrator creates a user of the ldap or webserver source ahead of its first sign-in. */
+bool auth_user_create_external(auth *a, const char *source, const char *name, const char *role, bool active,
+			       store_user *out, tusk_err *err) __attribute__((warn_unused_result));
 
 /* The stored hash of an account no password opens until an administrator sets one. */
 #define AUTH_PASSWORD_UNSET_HASH "!unset"

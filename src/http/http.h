@@ -103,6 +103,7 @@ void *http_req_app(const http_req *r);
 const char *http_req_client_ip(const http_req *r); /* after trusted X-Forwarded-For */
 bool http_req_is_https(const http_req *r);	   /* direct TLS or trusted X-Forwarded-Proto */
 bool http_req_is_loopback(const http_req *r);
+bool http_req_from_trusted_proxy(const http_req *r); /* the TCP peer is in TUSK_TRUSTED_PROXIES */
 /* Also marks the connection as a logged-in user's: no header deadline, never evicted. */
 void http_req_set_user(http_req *r, void *user);
 void *http_req_user(const http_req *r);

@@ -158,6 +158,11 @@ bool http_req_is_loopback(const http_req *r)
 {
 	return r->loopback;
 }
+
+bool http_req_from_trusted_proxy(const http_req *r)
+{
+	return r->from_proxy;
+}
 static void track_known(http_req *r);
 void http_req_set_user(http_req *r, void *user)
 {

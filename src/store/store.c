@@ -513,22 +513,29 @@ bool store_meta_set(store *s, const char *key, const char *value, tusk_err *err)
 	    "tt", key, value);
 }
 
+bool store_meta_add(store *s, const char *key, const char *value, tusk_err *err)
+{
+	return store_exec(s, err, "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", "tt",
+			  key, value);
+}
+
 /* ---- users ---- */
 
 /* A user with the pause after wrong passwords that applies to its e-mail. */
 #define USER_SELECT                                                                                                    \
 	"SELECT users.id, users.email, role, password_hash, active, COALESCE(t.locked_until, 0), "                     \
 	"COALESCE(t.failures, 0), data_key_wrapped, data_key_salt, created_at, users.updated_at, "                     \
-	"COALESCE(last_login_at, 0) FROM users LEFT JOIN login_throttle t ON t.email = users.email"
+	"COALESCE(last_login_at, 0), auth_source FROM users LEFT JOIN login_throttle t ON t.email = users.email"
 
 static void read_user(db_stmt *st, void *elem)
 {
 	store_user *u = elem;
 	memset(u, 0, sizeof(*u));
-	store_cols(st, "icccbidkkiii", &u->id, u->email, sizeof(u->email), u->role, sizeof(u->role), u->password_hash,
+	store_cols(st, "icccbidkkiiic", &u->id, u->email, sizeof(u->email), u->role, sizeof(u->role), u->password_hash,
 		   sizeof(u->password_hash), &u->active, &u->locked_until, &u->failed_attempts, u->data_key_wrapped,
 		   sizeof(u->data_key_wrapped), &u->data_key_wrapped_len, u->data_key_salt, sizeof(u->data_key_salt),
-		   (size_t *)NULL, &u->created_at, &u->updated_at, &u->last_login_at);
+		   (size_t *)NULL, &u->created_at, &u->updated_at, &u->last_login_at, u->auth_source,
+		   sizeof(u->auth_source));
 	u->locked = u->locked_until > (int64_t)time(NULL);
 }
 
@@ -548,11 +555,11 @@ int64_t store_admin_count(store *s, tusk_err *err)
 	return count(s, "SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1", err);
 }
 
-/* The writable user fields as $1..$9 (without id): "ttt" "d" "bb" "i" "i" "n". */
+/* The writable user fields as $1..$10 (without id): "ttt" "d" "bb" "i" "i" "n" "t". */
 #define USER_ARGS(u)                                                                                                   \
 	(u)->email, (u)->role, (u)->password_hash, (int)(u)->active, (const void *)(u)->data_key_wrapped,              \
 	    (u)->data_key_wrapped_len, (const void *)(u)->data_key_salt, sizeof((u)->data_key_salt), (u)->created_at,  \
-	    (u)->updated_at, (u)->last_login_at
+	    (u)->updated_at, (u)->last_login_at, (u)->auth_source[0] ? (u)->auth_source : "internal"
 
 static bool email_taken(const store_user *u, tusk_err *err)
 {
@@ -566,8 +573,8 @@ bool store_user_create(store *s, store_user *u, tusk_err *err)
 	return store_sql(
 		   s, STORE_WRITE, store_row_int, &u->id, err,
 		   "INSERT INTO users (email, role, password_hash, active, data_key_wrapped, data_key_salt, created_at, "
-		   "updated_at, last_login_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-		   "tttdbbiin", USER_ARGS(u)) == 1 ||
+		   "updated_at, last_login_at, auth_source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+		   "tttdbbiint", USER_ARGS(u)) == 1 ||
 	       email_taken(u, err);
 }
 
@@ -586,8 +593,8 @@ bool store_user_update(store *s, const store_user *u, tusk_err *err)
 	return store_sql(
 		   s, STORE_REVOKE, NULL, NULL, err,
 		   "UPDATE users SET email = $1, role = $2, password_hash = $3, active = $4, data_key_wrapped = $5, "
-		   "data_key_salt = $6, created_at = $7, updated_at = $8, last_login_at = $9 WHERE id = $10",
-		   "tttdbbiini", USER_ARGS(u), u->id) >= 0 ||
+		   "data_key_salt = $6, created_at = $7, updated_at = $8, last_login_at = $9, auth_source = $10 WHERE id = $11",
+		   "tttdbbiinti", USER_ARGS(u), u->id) >= 0 ||
 	       email_taken(u, err);
 }
 

@@ -41,6 +41,8 @@ int store_latest_version(void);
 /* Small key/value facts about this store. */
 bool store_meta_get(store *s, const char *key, char *out, size_t n, tusk_err *err) __attribute__((warn_unused_result));
 bool store_meta_set(store *s, const char *key, const char *value, tusk_err *err) __attribute__((warn_unused_result));
+/* Sets key only when it has no value yet (the first of several replicas wins). */
+bool store_meta_add(store *s, const char *key, const char *value, tusk_err *err) __attribute__((warn_unused_result));
 
 /* ---- users ---- */
 #define STORE_WRAPPED_KEY_MAX 96
@@ -58,6 +60,7 @@ typedef struct {
 	size_t data_key_wrapped_len;
 	unsigned char data_key_salt[16];
 	int64_t created_at, updated_at, last_login_at; /* unix seconds; last_login_at 0 = never */
+	char auth_source[16];			       /* "internal", "ldap" or "webserver" ("" reads as internal) */
 } store_user;
 
 int64_t store_user_count(store *s, tusk_err *err);

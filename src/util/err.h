@@ -141,6 +141,7 @@
 	X(ERR_STOPPING, "stopping", 503, false, 0)                                                                     \
 	X(ERR_POOL_BUSY, "pool_busy", 503, false, 0)                                                                   \
 	X(ERR_STORE_UNAVAILABLE, "store_unavailable", 503, false, 0)                                                   \
+	X(ERR_SIGNIN_UNAVAILABLE, "signin_unavailable", 503, false, 0)                                                 \
 	X(ERR_SERVER_TIMEOUT, "server_timeout", 504, false, 0)                                                         \
 	X(ERR_QUOTA_EXCEEDED, "quota_exceeded", 507, false, 0)                                                         \
 	X(ERR_DISK_FULL, "disk_full", 507, false, 0)

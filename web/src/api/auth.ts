@@ -1,5 +1,5 @@
 import { request } from './client';
-import type { User } from './types';
+import type { AuthSource, User } from './types';
 
 export interface SessionInfo {
   user: User;
@@ -16,8 +16,24 @@ export function login(email: string, password: string): Promise<SessionInfo> {
   return request<SessionInfo>('POST', 'auth/login', { body: { email, password }, redirectOn401: false });
 }
 
-export function logout(): Promise<void> {
-  return request<void>('POST', 'auth/logout', { redirectOn401: false });
+/** What a logout says: behind the webserver source, that the proxy signs the user in again. */
+export interface LogoutInfo {
+  webserver?: boolean;
+  message?: string;
+}
+
+export function logout(): Promise<LogoutInfo | undefined> {
+  return request<LogoutInfo | undefined>('POST', 'auth/logout', { redirectOn401: false });
+}
+
+/** The sign-in sources in their order (public: the login page asks before anyone signs in). */
+export function fetchSources(): Promise<{ sources: AuthSource[] }> {
+  return request<{ sources: AuthSource[] }>('GET', 'auth/sources', { redirectOn401: false });
+}
+
+/** The webserver source: the proxy in front names the user; Tusk makes a session of it. */
+export function webserverLogin(): Promise<SessionInfo> {
+  return request<SessionInfo>('POST', 'auth/webserver', { body: {}, redirectOn401: false });
 }
 
 export function changePassword(currentPassword: string, newPassword: string): Promise<void> {

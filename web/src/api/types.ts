@@ -1,9 +1,13 @@
 export type Role = 'admin' | 'user';
 
+/** Where a user signs in: a Tusk password, an LDAP directory, or the authenticating proxy in front. */
+export type AuthSource = 'internal' | 'ldap' | 'webserver';
+
 export interface User {
   id: number;
   email: string;
   role: Role;
+  auth_source?: AuthSource;
 }
 
 /** A user as administrators see it in user management. */

@@ -1,11 +1,13 @@
 import { request } from './client';
-import type { ManagedUser, Role } from './types';
+import type { ManagedUser, Role, AuthSource } from './types';
 
 export interface NewUser {
   email: string;
-  password: string;
+  /** Only for the internal source: LDAP and proxy users have no Tusk password. */
+  password?: string;
   role: Role;
   active: boolean;
+  auth_source?: AuthSource;
 }
 
 export interface UserChanges {

@@ -85,10 +85,11 @@ export async function restoreSession(): Promise<void> {
 }
 
 export async function signOut(): Promise<void> {
+  let notice: string | undefined;
   try {
-    await logout();
+    notice = (await logout())?.message;
   } finally {
-    becomeAnonymous();
+    becomeAnonymous(notice);
   }
 }
 

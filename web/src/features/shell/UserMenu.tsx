@@ -43,7 +43,10 @@ export function UserMenu(): JSX.Element {
   }, [user?.id]);
   const entries: MenuEntry[] = [
     { kind: 'item', label: 'Preferences…', hint: 'Alt+Shift+P', onSelect: () => (openDialog.value = 'preferences') },
-    { kind: 'item', label: 'Change password…', onSelect: () => (openDialog.value = 'password') },
+    // LDAP and proxy users have no Tusk password to change
+    ...(user?.auth_source && user.auth_source !== 'internal'
+      ? []
+      : [{ kind: 'item', label: 'Change password…', onSelect: () => (openDialog.value = 'password') } as const]),
     ...(isAdmin.value ? adminEntries() : []),
     { kind: 'separator' },
     { kind: 'heading', label: 'Theme' },

@@ -1,10 +1,16 @@
 import type { JSX } from 'preact';
 import { useRef, useState } from 'preact/hooks';
-import type { ManagedUser, Role } from '../../api/types';
+import type { AuthSource, ManagedUser, Role } from '../../api/types';
 import { createUser } from '../../api/users';
 import { Button } from '../../components/Button';
 import { CheckboxField, FormError, SelectField, TextField } from '../../components/Field';
 import { useSubmit } from '../../components/FormDialog';
+
+const SOURCES = [
+  { value: 'internal', label: 'Tusk password' },
+  { value: 'ldap', label: 'LDAP' },
+  { value: 'webserver', label: 'Proxy' },
+] as const;
 
 const ROLES = [
   { value: 'user', label: 'User' },
@@ -16,6 +22,8 @@ export function AddUserForm({ onAdded }: { onAdded: (user: ManagedUser) => void 
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<Role>('user');
   const [active, setActive] = useState(true);
+  const [source, setSource] = useState<AuthSource>('internal');
+  const internal = source === 'internal';
   const { busy, failure: error, run } = useSubmit();
   const formRef = useRef<HTMLFormElement>(null);
 
@@ -23,14 +31,20 @@ export function AddUserForm({ onAdded }: { onAdded: (user: ManagedUser) => void 
     e.preventDefault();
     void run(
       async () => {
-        onAdded(await createUser({ email: email.trim(), password, role, active }));
+        const base = { email: email.trim(), role, active };
+        onAdded(await createUser(internal ? { ...base, password } : { ...base, auth_source: source }));
         setEmail('');
         setPassword('');
         setRole('user');
         setActive(true);
         formRef.current?.querySelector<HTMLInputElement>('#new-user-email')?.focus();
       },
-      () => (!email.trim() || !password ? 'Enter an email address and a password for the new user.' : null),
+      () =>
+        !email.trim() || (internal && !password)
+          ? internal
+            ? 'Enter an email address and a password for the new user.'
+            : 'Enter the user name the directory or the proxy gives.'
+          : null,
     );
   };
 
@@ -38,8 +52,17 @@ export function AddUserForm({ onAdded }: { onAdded: (user: ManagedUser) => void 
     <form class="add-user" ref={formRef} onSubmit={submit} noValidate aria-label="Add user">
       <h3>Add user</h3>
       <div class="form-row">
-        <TextField id="new-user-email" label="Email address" type="email" value={email} onValue={setEmail} />
-        <TextField id="new-user-password" label="Password" type="password" value={password} onValue={setPassword} autoComplete="new-password" />
+        <SelectField id="new-user-source" label="Sign-in" value={source} options={SOURCES} onValue={setSource} />
+        <TextField
+          id="new-user-email"
+          label={internal ? 'Email address' : 'User name'}
+          type={internal ? 'email' : 'text'}
+          value={email}
+          onValue={setEmail}
+        />
+        {internal && (
+          <TextField id="new-user-password" label="Password" type="password" value={password} onValue={setPassword} autoComplete="new-password" />
+        )}
         <SelectField id="new-user-role" label="Role" value={role} options={ROLES} onValue={setRole} />
         <CheckboxField id="new-user-active" label="Active" checked={active} onValue={setActive} />
         <Button type="submit" variant="primary" busy={busy}>

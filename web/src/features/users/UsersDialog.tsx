@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { ManagedUser, Role } from '../../api/types';
+import type { ManagedUser, Role, AuthSource } from '../../api/types';
 import { deleteUser, listUsers, updateUser, type UserChanges } from '../../api/users';
 import { Button } from '../../components/Button';
 import { ConfirmDeleteDialog } from '../../components/ConfirmDeleteDialog';
@@ -94,7 +94,7 @@ interface UsersTableProps {
 function UsersTable({ users, busyId, selfId, actions }: UsersTableProps): JSX.Element {
   return (
     <DataTable
-      columns={['Email', 'Role', 'Active', 'Status', 'Last login', { label: 'Actions', class: 'actions-col', hidden: true }]}
+      columns={['User', 'Sign-in', 'Role', 'Active', 'Status', 'Last login', { label: 'Actions', class: 'actions-col', hidden: true }]}
       wrap="users-table"
       note={users === null && 'Loading users…'}
     >
@@ -112,14 +112,23 @@ interface UserRowProps {
   actions: RowActions;
 }
 
+const SOURCE_LABELS: Record<AuthSource, string> = { internal: 'Tusk password', ldap: 'LDAP', webserver: 'Proxy' };
+const SOURCE_TITLES: Record<AuthSource, string> = {
+  internal: 'Signs in with a password Tusk keeps',
+  ldap: 'Signs in with the LDAP directory’s password; Tusk keeps none',
+  webserver: 'Signed in by the authenticating proxy in front; Tusk keeps no password',
+};
+
 function UserRow({ user, busy, self, actions }: UserRowProps): JSX.Element {
   const locked = user.locked;
+  const source = user.auth_source ?? 'internal';
   return (
     <tr aria-busy={busy || undefined}>
       <td class="cell-strong" title={`Created ${formatTime(user.created_at)}`}>
         {user.email}
         {self && <span class="muted"> (you)</span>}
       </td>
+      <td title={SOURCE_TITLES[source]}>{SOURCE_LABELS[source]}</td>
       <td>
         <select
           class="cell-select"
@@ -144,7 +153,7 @@ function UserRow({ user, busy, self, actions }: UserRowProps): JSX.Element {
       <td>
         {locked ? (
           <span class="badge badge-warn">Locked</span>
-        ) : user.password_set === false ? (
+        ) : user.password_set === false && source === 'internal' ? (
           <span class="badge badge-warn" title="Imported from pgAdmin: set a password before this user can log in">No password yet</span>
         ) : (
           <span class="muted">OK</span>
@@ -158,9 +167,11 @@ function UserRow({ user, busy, self, actions }: UserRowProps): JSX.Element {
             Unlock
           </Button>
         )}
-        <Button small disabled={busy} onClick={() => actions.setPassword(user)}>
-          Set password…
-        </Button>
+        {source === 'internal' && (
+          <Button small disabled={busy} onClick={() => actions.setPassword(user)}>
+            Set password…
+          </Button>
+        )}
         <Button small variant="danger" disabled={busy || self} onClick={() => actions.remove(user)}>
           Delete…
         </Button>

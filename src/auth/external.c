@@ -1,0 +1,214 @@
+/* Users of the external sign-in sources (ldap, webserver): no Tusk password; found by name
+ * or created on first sign-in; their data key is wrapped under a key derived from a server
+ * secret kept in the store (docs/security.md says what that changes). */
+#include <ctype.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "auth/internal.h"
+#include "util/log.h"
+
+#define SECRET_META "external_users_key"
+
+bool auth_source_on(const auth *a, const char *name)
+{
+	size_t len = strlen(name);
+	for (const char *p = a->cfg->auth_sources; p && *p;) {
+		size_t n = strcspn(p, ", ");
+		if (n == len && strncasecmp(p, name, n) == 0)
+			return true;
+		p += n;
+		p += strspn(p, ", ");
+	}
+	return false;
+}
+
+/* The server secret (32 bytes), made by the first replica that needs it. */
+static bool server_secret(auth *a, unsigned char out[32], tusk_err *err)
+{
+	char text[128];
+	if (!store_meta_get(a->store, SECRET_META, text, sizeof(text), err))
+		return false;
+	if (!text[0]) {
+		unsigned char raw[32];
+		randombytes_buf(raw, sizeof(raw));
+		sodium_bin2base64(text, sizeof(text), raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		sodium_memzero(raw, sizeof(raw));
+		/* two replicas may race: the first written wins, and both read it back */
+		if (!store_meta_add(a->store, SECRET_META, text, err) ||
+		    !store_meta_get(a->store, SECRET_META, text, sizeof(text), err))
+			return false;
+	}
+	size_t n = 0;
+	bool ok = sodium_base642bin(out, 32, text, strlen(text), NULL, &n, NULL,
+				    sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0 &&
+		  n == 32;
+	sodium_memzero(text, sizeof(text));
+	if (!ok)
+		err_set(err, ERR_INTERNAL, "the store's key for external users is damaged");
+	return ok;
+}
+
+/* The text that wraps a user's data key: keyed BLAKE2b of the user's salt under the secret. */
+static bool user_wrap_text(auth *a, const unsigned char salt[16], char out[AUTH_TOKEN_CHARS], tusk_err *err)
+{
+	unsigned char secret[32], k[32];
+	static const char ctx[] = "tusk external user data key v1";
+	if (!server_secret(a, secret, err))
+		return false;
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, secret, sizeof(secret), sizeof(k));
+	crypto_generichash_update(&st, (const unsigned char *)ctx, sizeof(ctx));
+	crypto_generichash_update(&st, salt, 16);
+	crypto_generichash_final(&st, k, sizeof(k));
+	sodium_bin2base64(out, AUTH_TOKEN_CHARS, k, sizeof(k), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(secret, sizeof(secret));
+	sodium_memzero(k, sizeof(k));
+	return true;
+}
+
+/* A name from a directory or a proxy, as the user's key: 1 to 255 bytes, no control
+ * characters or surrounding spaces, lower-cased (directories compare names so). */
+static bool external_name(const char *in, bool keep_case, char out[256])
+{
+	size_t n = in ? strlen(in) : 0;
+	if (n == 0 || n > 255 || in[0] == ' ' || in[n - 1] == ' ')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)in[i];
+		if (c < 0x20 || c == 0x7f)
+			return false;
+		out[i] = keep_case ? (char)c : (char)tolower(c);
+	}
+	out[n] = '\0';
+	return strcmp(out, AUTH_DESKTOP_EMAIL) != 0;
+}
+
+static bool create_external(auth *a, const char *source, const char *name, const char *role, store_user *u,
+			    tusk_err *err)
+{
+	memset(u, 0, sizeof(*u));
+	snprintf(u->email, sizeof(u->email), "%s", name);
+	snprintf(u->role, sizeof(u->role), "%s", role ? role : "user");
+	snprintf(u->auth_source, sizeof(u->auth_source), "%s", source);
+	snprintf(u->password_hash, sizeof(u->password_hash), "%s", AUTH_PASSWORD_EXTERNAL_HASH);
+	u->active = true;
+	u->created_at = u->updated_at = time(NULL);
+	return auth_external_new_key(a, u, err) && store_user_create(a->store, u, err);
+}
+
+bool auth_external_new_key(auth *a, store_user *u, tusk_err *err)
+{
+	unsigned char key[AUTH_DATA_KEY_BYTES];
+	char text[AUTH_TOKEN_CHARS];
+	auth_data_key_new(key);
+	randombytes_buf(u->data_key_salt, sizeof(u->data_key_salt));
+	bool ok = user_wrap_text(a, u->data_key_salt, text, err);
+	if (ok)
+		auth_data_key_wrap_token(key, text, u->data_key_wrapped, &u->data_key_wrapped_len);
+	sodium_memzero(key, sizeof(key));
+	sodium_memzero(text, sizeof(text));
+	return ok;
+}
+
+/* Found, or created when allowed: 1, 0 refused (err says why), -1 store error. */
+static int find_or_create(auth *a, const char *source, const char *name, const char *role, bool auto_create,
+			  const char *client, store_user *u, tusk_err *err)
+{
+	int found = store_user_by_email(a->store, name, u, err);
+	if (found < 0)
+		return -1;
+	if (found == 0 && !auto_create) {
+		err_set(
+		    err, ERR_PERMISSION_DENIED,
+		    "There is no Tusk user '%s', and users of this sign-in source are not created on first sign-in: "
+		    "ask an administrator to create it.",
+		    name);
+		return 0;
+	}
+	if (found == 0) {
+		if (!create_external(a, source, name, role, u, err))
+			return -1;
+		auth_audit(a, u, NULL, "user_created", client, source);
+		return 1;
+	}
+	const char *has = u->auth_source[0] ? u->auth_source : "internal";
+	if (strcmp(has, source) != 0) {
+		err_set(err, ERR_PERMISSION_DENIED,
+			"The Tusk user '%s' signs in through the %s source, not %s: ask an administrator.", name, has,
+			source);
+		return 0;
+	}
+	if (role && strcmp(u->role, role) != 0) {
+		char detail[64];
+		snprintf(detail, sizeof(detail), "role %s from the directory's groups", role);
+		snprintf(u->role, sizeof(u->role), "%s", role);
+		auth_audit(a, u, NULL, "user_role_changed", client, detail);
+	}
+	return 1;
+}
+
+enum auth_result auth_external_sign_in(auth *a, const char *source, const char *name, const char *role,
+				       bool auto_create, const char *client, auth_session *out, tusk_err *err)
+{
+	char norm[256];
+	bool keep_case = strcmp(source, "ldap") == 0 && a->cfg->ldap_dn_case_sensitive;
+	if (!external_name(name, keep_case, norm)) {
+		auth_audit(a, NULL, "", "login_failed", client, "a user name Tusk does not take");
+		err_set(err, ERR_PERMISSION_DENIED, "The user name is empty, too long or holds control characters.");
+		return AUTH_DENIED;
+	}
+	store_user u;
+	int ok = find_or_create(a, source, norm, role, auto_create, client, &u, err);
+	if (ok <= 0) {
+		if (ok == 0)
+			auth_audit(a, NULL, norm, "login_failed", client, err->msg);
+		return ok == 0 ? AUTH_DENIED : AUTH_ERROR;
+	}
+	if (!u.active) {
+		auth_audit(a, &u, NULL, "login_failed", client, "account disabled");
+		return AUTH_DISABLED;
+	}
+	unsigned char dk[AUTH_DATA_KEY_BYTES];
+	char text[AUTH_TOKEN_CHARS];
+	bool have_key = user_wrap_text(a, u.data_key_salt, text, err) &&
+			auth_data_key_unwrap_token(u.data_key_wrapped, u.data_key_wrapped_len, text, dk);
+	sodium_memzero(text, sizeof(text));
+	if (!have_key)
+		log_msg(LOG_ERROR, "data key could not be unwrapped", "email", u.email, NULL);
+	enum auth_result res = auth_sign_in(a, &u, have_key ? dk : NULL, client, source, out, err);
+	sodium_memzero(dk, sizeof(dk));
+	return res;
+}
+
+enum auth_result auth_webserver_login(auth *a, const char *name, const char *client, auth_session *out, tusk_err *err)
+{
+	return auth_external_sign_in(a, "webserver", name, NULL, a->cfg->webserver_auto_create_user, client, out, err);
+}
+
+bool auth_user_create_external(auth *a, const char *source, const char *name, const char *role, bool active,
+			       store_user *out, tusk_err *err)
+{
+	if (strcmp(source, "ldap") != 0 && strcmp(source, "webserver") != 0) {
+		err_set(err, ERR_INVALID_FIELD, "The sign-in source must be internal, ldap or webserver, not '%s'.",
+			source);
+		return false;
+	}
+	if (strcmp(role, "admin") != 0 && strcmp(role, "user") != 0) {
+		err_set(err, ERR_INVALID_ROLE, "The role must be admin or user, not '%s'.", role);
+		return false;
+	}
+	char norm[256];
+	bool keep_case = strcmp(source, "ldap") == 0 && a->cfg->ldap_dn_case_sensitive;
+	if (!external_name(name, keep_case, norm)) {
+		err_set(err, ERR_INVALID_NAME, "The user name is empty, too long or holds control characters.");
+		return false;
+	}
+	if (!create_external(a, source, norm, role, out, err))
+		return false;
+	out->active = active;
+	return active || store_user_update(a->store, out, err);
+}

@@ -1,0 +1,64 @@
+/* What the sign-in sources (auth.c, external.c, ldap.c) share inside auth/. */
+#ifndef TUSK_AUTH_INTERNAL_H
+#define TUSK_AUTH_INTERNAL_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "auth/auth.h"
+#include "auth/ratelimit.h"
+#include "util/str.h"
+
+/* A checked login session, kept for session_cache_seconds while the
+ * store's auth generation stays the same: a logout, password change,
+ * disabling or deletion anywhere moves it, and every entry is then stale. */
+struct cached {
+	store_session session;
+	store_user user;
+	int64_t at;   /* when checked against the store */
+	uint64_t gen; /* the store's auth generation then */
+	struct cached *next;
+};
+#define CACHE_BUCKETS 4096
+#define CACHE_MAX 50000
+
+struct auth {
+	store *store;
+	const config *cfg;
+	ratelimit *logins;
+	pthread_mutex_t desktop_lock;
+	char desktop_key[AUTH_TOKEN_CHARS]; /* empty once used */
+	int64_t weak_user;		    /* the account that must change its password, or 0 */
+	pthread_mutex_t cache_lock;
+	struct cached *cache[CACHE_BUCKETS];
+	size_t ncached;
+	unsigned sources; /* AUTH_SOURCE_* bits */
+};
+
+/* A failed sign-in, counted under key like a wrong password (the pause after too many). */
+enum auth_result auth_login_wrong(auth *a, const char *key, const store_user *u, const char *client, const char *why,
+				  tusk_err *err);
+/* The last steps of every sign-in: last login time, the session (with data_key, which may be
+ * NULL), the audit line (detail), a sweep of ended sessions. */
+enum auth_result auth_sign_in(auth *a, store_user *u, const unsigned char *data_key, const char *client,
+			      const char *detail, auth_session *out, tusk_err *err);
+
+/* A user of an external source (ldap, webserver) signs in: found by name, or created when
+ * auto_create; its data key comes from the server secret. role: "admin"/"user" to set
+ * (LDAP groups), or NULL to keep (a new user then gets "user"). */
+enum auth_result auth_external_sign_in(auth *a, const char *source, const char *name, const char *role,
+				       bool auto_create, const char *client, auth_session *out, tusk_err *err);
+
+/* A new data key for an external user, wrapped under the server secret (sets salt and wrapped). */
+bool auth_external_new_key(auth *a, store_user *u, tusk_err *err) __attribute__((warn_unused_result));
+
+/* LDAP (ldap.c): checks name and password against the directory; role gets "admin" or "user"
+ * from the groups (or "" when no group decides). */
+enum ldap_check { LDAP_CHECK_OK, LDAP_CHECK_BAD, LDAP_CHECK_DENIED, LDAP_CHECK_UNAVAILABLE };
+enum ldap_check auth_ldap_check(const config *cfg, const char *name, const char *password, char role[8], char why[160]);
+
+/* RFC 4515 (filter values) and RFC 4514 (DN attribute values) escaping, appended to out. */
+void auth_ldap_escape_filter(const char *in, str *out);
+void auth_ldap_escape_dn(const char *in, str *out);
+
+#endif

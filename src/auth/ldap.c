@@ -1,0 +1,215 @@
+/* The ldap sign-in source over Debian's libldap: search-then-bind (a service account or
+ * anonymous) or direct bind, StartTLS or ldaps:// with a CA file, group membership for the
+ * role. The user's password goes to the directory only and is never stored. User names
+ * reach filters escaped per RFC 4515 and DNs escaped per RFC 4514. */
+#include <ldap.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "auth/internal.h"
+#include "util/log.h"
+#include "util/str.h"
+
+/* RFC 4515: '*', '(', ')', '\' and NUL (and every byte outside printable ASCII) as \XX. */
+void auth_ldap_escape_filter(const char *in, str *out)
+{
+	for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
+		if (*p == '*' || *p == '(' || *p == ')' || *p == '\\' || *p < 0x20 || *p >= 0x7f)
+			str_appendf(out, "\\%02x", *p);
+		else
+			str_append_char(out, (char)*p);
+	}
+}
+
+/* RFC 4514: the special characters of a DN value, a leading '#' or space and a trailing
+ * space, and every byte outside printable ASCII, as \XX. */
+void auth_ldap_escape_dn(const char *in, str *out)
+{
+	size_t n = strlen(in);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)in[i];
+		bool special = strchr(",+\"\\<>;=", c) != NULL || c < 0x20 || c >= 0x7f ||
+			       (i == 0 && (c == '#' || c == ' ')) || (i == n - 1 && c == ' ');
+		if (special && c)
+			str_appendf(out, "\\%02x", c);
+		else
+			str_append_char(out, (char)c);
+	}
+}
+
+static void set_why(char why[160], const char *what, int rc)
+{
+	snprintf(why, 160, "ldap: %s: %s", what, ldap_err2string(rc));
+}
+
+/* Options and TLS as configured; StartTLS when asked. NULL with why on failure. */
+static LDAP *open_directory(const config *cfg, char why[160])
+{
+	LDAP *ld = NULL;
+	int rc = ldap_initialize(&ld, cfg->ldap_server_uri);
+	if (rc != LDAP_SUCCESS) {
+		set_why(why, "the server URI", rc);
+		return NULL;
+	}
+	int v3 = LDAP_VERSION3, demand = LDAP_OPT_X_TLS_DEMAND, newctx = 0;
+	struct timeval tv = {cfg->ldap_connection_timeout, 0};
+	ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &v3);
+	ldap_set_option(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
+	ldap_set_option(ld, LDAP_OPT_NETWORK_TIMEOUT, &tv);
+	ldap_set_option(ld, LDAP_OPT_TIMEOUT, &tv);
+	if (*cfg->ldap_ca_cert_file)
+		ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE, cfg->ldap_ca_cert_file);
+	if (*cfg->ldap_cert_file)
+		ldap_set_option(ld, LDAP_OPT_X_TLS_CERTFILE, cfg->ldap_cert_file);
+	if (*cfg->ldap_key_file)
+		ldap_set_option(ld, LDAP_OPT_X_TLS_KEYFILE, cfg->ldap_key_file);
+	ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand);
+	rc = ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &newctx);
+	if (rc != LDAP_SUCCESS) {
+		set_why(why, "TLS set-up (CA, certificate or key file)", rc);
+		ldap_unbind_ext_s(ld, NULL, NULL);
+		return NULL;
+	}
+	if (cfg->ldap_use_starttls && (rc = ldap_start_tls_s(ld, NULL, NULL)) != LDAP_SUCCESS) {
+		set_why(why, "StartTLS", rc);
+		ldap_unbind_ext_s(ld, NULL, NULL);
+		return NULL;
+	}
+	return ld;
+}
+
+static int simple_bind(LDAP *ld, const char *dn, const char *password)
+{
+	struct berval cred = {.bv_val = (char *)password, .bv_len = strlen(password)};
+	return ldap_sasl_bind_s(ld, dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
+}
+
+static int search_scope(const char *s)
+{
+	return strcasecmp(s, "base") == 0    ? LDAP_SCOPE_BASE
+	       : strcasecmp(s, "level") == 0 ? LDAP_SCOPE_ONELEVEL
+					     : LDAP_SCOPE_SUBTREE;
+}
+
+/* The one entry the name finds (search-then-bind): 1 with *dn (ldap_memfree it), 0 none or
+ * several, -1 the directory failed (why). */
+static int find_user(LDAP *ld, const config *cfg, const char *name, char **dn, char why[160])
+{
+	const char *bind_dn = cfg->ldap_anonymous_bind ? "" : cfg->ldap_bind_user;
+	int rc = simple_bind(ld, bind_dn, cfg->ldap_anonymous_bind ? "" : cfg->ldap_bind_password);
+	if (rc != LDAP_SUCCESS) {
+		set_why(why, cfg->ldap_anonymous_bind ? "anonymous bind" : "the service account's bind", rc);
+		return -1;
+	}
+	str filter = STR_INIT;
+	const char *extra = cfg->ldap_search_filter;
+	bool wrap = *extra && extra[0] != '(';
+	str_appendf(&filter, "(&%s%s%s(%s=", wrap ? "(" : "", extra, wrap ? ")" : "", cfg->ldap_username_attribute);
+	auth_ldap_escape_filter(name, &filter);
+	str_append(&filter, "))", 2);
+	const char *base = *cfg->ldap_search_base_dn ? cfg->ldap_search_base_dn : cfg->ldap_base_dn;
+	char *attrs[] = {LDAP_NO_ATTRS, NULL};
+	struct timeval tv = {cfg->ldap_connection_timeout, 0};
+	LDAPMessage *res = NULL;
+	rc = ldap_search_ext_s(ld, base, search_scope(cfg->ldap_search_scope), filter.buf, attrs, 1, NULL, NULL, &tv, 2,
+			       &res);
+	str_free(&filter);
+	int found = 0;
+	if (rc == LDAP_SUCCESS || rc == LDAP_SIZELIMIT_EXCEEDED) {
+		int n = ldap_count_entries(ld, res);
+		if (n == 1)
+			*dn = ldap_get_dn(ld, ldap_first_entry(ld, res));
+		found = n == 1 && *dn ? 1 : 0;
+		if (n > 1)
+			snprintf(why, 160, "ldap: the name finds more than one entry");
+	} else if (rc == LDAP_NO_SUCH_OBJECT) {
+		snprintf(why, 160, "ldap: the search base does not exist");
+	} else {
+		set_why(why, "search", rc);
+		found = -1;
+	}
+	ldap_msgfree(res);
+	return found;
+}
+
+/* Whether dn (or name, for posixGroup's memberUid) belongs to group. */
+static bool in_group(LDAP *ld, const char *group, const char *dn, const char *name)
+{
+	static const char *const attrs[] = {"member", "uniqueMember", "memberUid"};
+	for (size_t i = 0; i < 3; i++) {
+		const char *v = i == 2 ? name : dn;
+		struct berval bv = {.bv_val = (char *)v, .bv_len = strlen(v)};
+		int rc = ldap_compare_ext_s(ld, group, attrs[i], &bv, NULL, NULL);
+		if (rc == LDAP_COMPARE_TRUE)
+			return true;
+		if (rc == LDAP_NO_SUCH_OBJECT) {
+			log_msg(LOG_WARN, "LDAP group not found", "group", group, NULL);
+			return false;
+		}
+	}
+	return false;
+}
+
+/* The role from the groups: admin group first, then user group; "" when neither is set. */
+static enum ldap_check group_role(LDAP *ld, const config *cfg, const char *dn, const char *name, char role[8],
+				  char why[160])
+{
+	/* the service account reads the groups when there is one; else the user's own bind */
+	if (*cfg->ldap_bind_user && !cfg->ldap_anonymous_bind &&
+	    simple_bind(ld, cfg->ldap_bind_user, cfg->ldap_bind_password) != LDAP_SUCCESS) {
+		snprintf(why, 160, "ldap: the service account's bind failed when reading groups");
+		return LDAP_CHECK_UNAVAILABLE;
+	}
+	if (*cfg->ldap_admin_group && in_group(ld, cfg->ldap_admin_group, dn, name)) {
+		snprintf(role, 8, "admin");
+		return LDAP_CHECK_OK;
+	}
+	if (*cfg->ldap_user_group) {
+		if (!in_group(ld, cfg->ldap_user_group, dn, name)) {
+			snprintf(why, 160, "ldap: in none of the groups allowed to sign in");
+			return LDAP_CHECK_DENIED;
+		}
+		snprintf(role, 8, "user");
+	} else if (*cfg->ldap_admin_group) {
+		snprintf(role, 8, "user");
+	}
+	return LDAP_CHECK_OK;
+}
+
+enum ldap_check auth_ldap_check(const config *cfg, const char *name, const char *password, char role[8], char why[160])
+{
+	role[0] = '\0';
+	snprintf(why, 160, "ldap: wrong user name or password");
+	/* an empty password would be an unauthenticated bind, which directories let through */
+	if (!name || !*name || !password || !*password)
+		return LDAP_CHECK_BAD;
+	LDAP *ld = open_directory(cfg, why);
+	if (!ld)
+		return LDAP_CHECK_UNAVAILABLE;
+	char *dn = NULL;
+	str direct = STR_INIT;
+	int found = 1;
+	bool search = cfg->ldap_anonymous_bind || *cfg->ldap_bind_user;
+	if (search) {
+		found = find_user(ld, cfg, name, &dn, why);
+	} else {
+		str_appendf(&direct, "%s=", cfg->ldap_username_attribute);
+		auth_ldap_escape_dn(name, &direct);
+		str_appendf(&direct, ",%s", cfg->ldap_base_dn);
+	}
+	const char *user_dn = search ? dn : direct.buf;
+	enum ldap_check res = found < 0 ? LDAP_CHECK_UNAVAILABLE : LDAP_CHECK_BAD;
+	if (found == 1) {
+		int rc = simple_bind(ld, user_dn, password);
+		if (rc == LDAP_SUCCESS)
+			res = group_role(ld, cfg, user_dn, name, role, why);
+		else if (rc != LDAP_INVALID_CREDENTIALS && rc != LDAP_INVALID_DN_SYNTAX && rc != LDAP_NO_SUCH_OBJECT)
+			res = LDAP_CHECK_UNAVAILABLE, set_why(why, "the user's bind", rc);
+	}
+	if (dn)
+		ldap_memfree(dn);
+	str_free(&direct);
+	ldap_unbind_ext_s(ld, NULL, NULL);
+	return res;
+}
