@@ -135,7 +135,7 @@ bool api_pgadmin_import(tusk_app *app, tusk_err *err)
 			char count[24];
 			snprintf(count, sizeof(count), "%zu", p->skipped_tunnels);
 			log_msg(LOG_WARN,
-				"pgAdmin servers used SSH tunnels, which Tusk does not make: they were imported "
+				"pgAdmin servers named SSH tunnels without their host or user: they were imported "
 				"without them",
 				"email", p->email, "servers", count, NULL);
 		}

@@ -97,7 +97,19 @@ static const struct {
     {"SSLCrl", "sslcrl", 's'},
     {"SSLCompression", "sslcompression", 'i'},
     {"Timeout", "connect_timeout", 'i'},
+    /* the SSH tunnel (its password is pgAdmin's, encrypted with a key Tusk does not have) */
+    {"UseSSHTunnel", "use_ssh_tunnel", 'i'},
+    {"TunnelHost", "tunnel_host", 's'},
+    {"TunnelPort", "tunnel_port", 'i'},
+    {"TunnelUsername", "tunnel_username", 's'},
+    {"TunnelAuthentication", "tunnel_authentication", 'i'},
+    {"TunnelIdentityFile", "tunnel_identity_file", 's'},
+    {"TunnelKeepAlive", "tunnel_keep_alive", 'i'},
 };
+
+static const char *const TUNNEL_KEYS[] = {
+    "UseSSHTunnel",	    "TunnelHost",	  "TunnelPort",	     "TunnelUsername",
+    "TunnelAuthentication", "TunnelIdentityFile", "TunnelKeepAlive", NULL};
 
 /* One server row as a servers.json entry. */
 static json_t *server_entry(sqlite3_stmt *st, const struct columns *cols, const char *group, bool *tunnel)
@@ -125,8 +137,14 @@ static json_t *server_entry(sqlite3_stmt *st, const struct columns *cols, const 
 				json_object_set(e, "ConnectionParameters", params);
 			json_decref(params);
 		}
-		if (strcmp(cols->names[c], "use_ssh_tunnel") == 0 && sqlite3_column_int64(st, (int)c) != 0)
-			*tunnel = true;
+	}
+	/* a tunnel pgAdmin kept without its host or user cannot be made: the server comes without it */
+	json_t *use = json_object_get(e, "UseSSHTunnel");
+	if (json_is_integer(use) && json_integer_value(use) != 0 &&
+	    (!json_object_get(e, "TunnelHost") || !json_object_get(e, "TunnelUsername"))) {
+		*tunnel = true;
+		for (const char *const *k = TUNNEL_KEYS; *k; k++)
+			json_object_del(e, *k);
 	}
 	json_object_set_new(e, "Group", json_string(group && *group ? group : "Servers"));
 	if (!json_object_get(e, "Username"))

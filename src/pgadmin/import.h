@@ -18,7 +18,7 @@ typedef struct {
 	bool admin, active;
 	json_t *servers; /* {"Servers": {"1": {...}, ...}} */
 	size_t nservers;
-	size_t skipped_tunnels; /* servers that used an SSH tunnel (kept, without it) */
+	size_t skipped_tunnels; /* servers whose SSH tunnel lacked its host or user (kept, without it) */
 } pgadmin_user;
 
 /* err code not_pgadmin when the file is not a pgAdmin configuration database. */

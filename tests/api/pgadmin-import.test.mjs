@@ -40,8 +40,9 @@ test('a pgAdmin volume: users and servers come over once, pgadmin4.db stays unto
   // the chart's PGADMIN_DEFAULT_EMAIL is pgAdmin's first user
   const t = await startTusk({ dataDir, env: { PGADMIN_DEFAULT_EMAIL: 'ops@example.com', PGADMIN_DEFAULT_PASSWORD: ADMIN.password } });
   running.push(t);
-  assert.match(t.output(), /pgAdmin's users and servers imported; pgadmin4\.db is left untouched users=2 servers=3/);
-  assert.match(t.output(), /SSH tunnels/);
+  assert.match(t.output(), /pgAdmin's users and servers imported; pgadmin4\.db is left untouched users=2 servers=4/);
+  // a tunnel pgAdmin kept without its user comes without it, and the log says so
+  assert.match(t.output(), /SSH tunnels without their host or user/);
   assert.equal(digest(join(dataDir, 'pgadmin4.db')), before, 'pgadmin4.db is byte for byte the same');
   assert.deepEqual(readdirSync(dataDir).filter((f) => f.startsWith('pgadmin4.db')), ['pgadmin4.db'], 'no -wal or -shm beside it');
   assert.ok(existsSync(join(dataDir, 'tusk.db')), "Tusk's own store beside it");
@@ -78,7 +79,14 @@ test('a pgAdmin volume: users and servers come over once, pgadmin4.db stays unto
   const { c: dc, r: dr } = await login(t, 'dana.dev@example.com', 'Dana-new-password-1');
   assert.equal(dr.status, 200, dr.raw);
   const mine = (await dc.get('api/v1/servers')).body.servers;
-  assert.ok(mine.some((s) => s.name === 'dev db' && s.maintenance_db === 'app_dev'), JSON.stringify(mine));
+  assert.ok(mine.some((s) => s.name === 'dev db' && s.maintenance_db === 'app_dev' && !s.use_ssh_tunnel), JSON.stringify(mine));
+  // pgAdmin's SSH tunnel comes over (its password, encrypted with pgAdmin's key, does not)
+  const via = mine.find((s) => s.name === 'dev via bastion');
+  const tunnel = (await dc.get(`api/v1/servers/${via.id}`)).body.server;
+  assert.deepEqual(
+    [tunnel.use_ssh_tunnel, tunnel.tunnel_host, tunnel.tunnel_port, tunnel.tunnel_username, tunnel.tunnel_authentication, tunnel.tunnel_identity_file, tunnel.tunnel_keepalive, tunnel.has_tunnel_password],
+    [true, 'bastion.example.com', 2222, 'dana', 1, '/keys/id_ed25519', 30, false],
+  );
 
   // a restart imports nothing twice
   await t.stop();
