@@ -64,7 +64,7 @@ void api_sessions_open(http_req *r)
 		} else if (open_role(r, &srv, conn, in.role)) {
 			char id[QSESSION_ID_CHARS];
 			qsession *s = qsession_open(app->queries, conn, as->user.id, as->session.id_hash, srv.server_id,
-						    db, in.role, id);
+						    db, in.role, sv.role, id);
 			qsession_release(s);
 			api_json j;
 			jw_kv_str(api_json_begin(&j), "session_id", id);

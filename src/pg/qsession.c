@@ -55,7 +55,8 @@ struct qsession {
 	char owner[80];
 	int64_t user_id, server_id;
 	char *dbname;
-	char *role; /* the tab's SET ROLE, or NULL; only the worker reads it after the open */
+	char *role;	   /* the tab's SET ROLE, or NULL; only the worker reads it after the open */
+	char *server_role; /* the server entry's Role, set when the tab chose none (a reconnect loses it) */
 	qmanager *mgr;
 	PGconn *conn;
 	PGcancel *cancel;
@@ -464,19 +465,21 @@ static void note_dropped(qsession *s)
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* A reconnected session is the login again: the tab's role is set once more. */
+/* A reconnected session is the login again: the tab's role (else the server
+ * entry's) is set once more. */
 static void reapply_role(qsession *s)
 {
-	if (!s->role || PQstatus(s->conn) != CONNECTION_OK)
+	const char *role = s->role ? s->role : s->server_role;
+	if (!role || PQstatus(s->conn) != CONNECTION_OK)
 		return;
 	pg_error pe;
 	tusk_err err;
-	bool ok = qsession_apply_role(s->conn, s->role, &pe, &err);
+	bool ok = qsession_apply_role(s->conn, role, &pe, &err);
 	char text[1200];
 	if (ok)
-		snprintf(text, sizeof(text), "The role \"%s\" was set again after reconnecting.", s->role);
+		snprintf(text, sizeof(text), "The role \"%s\" was set again after reconnecting.", role);
 	else
-		snprintf(text, sizeof(text), "Setting the role \"%s\" again failed: %s", s->role, err.msg);
+		snprintf(text, sizeof(text), "Setting the role \"%s\" again failed: %s", role, err.msg);
 	pthread_mutex_lock(&s->lock);
 	add_message(s, ok ? "NOTICE" : "WARNING", text);
 	pthread_mutex_unlock(&s->lock);
@@ -600,6 +603,7 @@ static void session_free(qsession *s)
 	close(s->wake_fd);
 	free(s->dbname);
 	free(s->role);
+	free(s->server_role);
 	free(s->pending);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->changed);
@@ -708,7 +712,7 @@ static void *worker_main(void *arg)
 }
 
 qsession *qsession_open(qmanager *m, PGconn *conn, int64_t user_id, const char *owner, int64_t server_id,
-			const char *dbname, const char *role, char id[QSESSION_ID_CHARS])
+			const char *dbname, const char *role, const char *server_role, char id[QSESSION_ID_CHARS])
 {
 	qsession *s = xcalloc(1, sizeof(*s));
 	unsigned char raw[32];
@@ -722,6 +726,7 @@ qsession *qsession_open(qmanager *m, PGconn *conn, int64_t user_id, const char *
 	s->server_id = server_id;
 	s->dbname = xstrdup(dbname);
 	s->role = role ? xstrdup(role) : NULL;
+	s->server_role = server_role && *server_role ? xstrdup(server_role) : NULL;
 	s->mgr = m;
 	s->conn = conn;
 	s->cancel = PQgetCancel(conn);

@@ -77,9 +77,10 @@ size_t qmanager_holders(qmanager *m, qholder **out);
 bool qsession_apply_role(PGconn *conn, const char *role, pg_error *pe, tusk_err *err)
     __attribute__((warn_unused_result));
 /* Takes ownership of conn. role: what the tab set with qsession_apply_role (NULL: none); it is set
- * again when the session reconnects. */
+ * again when the session reconnects, or, when NULL, server_role (the server entry's Role, which the
+ * connection was opened with; NULL or "": none). */
 qsession *qsession_open(qmanager *m, PGconn *conn, int64_t user_id, const char *owner, int64_t server_id,
-			const char *dbname, const char *role, char id[QSESSION_ID_CHARS]);
+			const char *dbname, const char *role, const char *server_role, char id[QSESSION_ID_CHARS]);
 /* A session of this owner (login session), with a reference; NULL if none. */
 qsession *qsession_get(qmanager *m, const char *id, const char *owner);
 void qsession_release(qsession *s);

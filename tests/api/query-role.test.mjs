@@ -141,3 +141,22 @@ test('a reconnect of the session sets its role again', async () => {
   assert.equal(user, MEMBER);
   await c.del(`api/v1/sessions/${sid}`);
 });
+
+test("a reconnect sets the server entry's own Role again when the tab chose none", async () => {
+  const r = await c.post('api/v1/servers', { name: 'qr entry role', host: pg.host, port: pg.port, username: LOGIN, role: PLAIN });
+  assert.equal(r.status, 201, r.raw);
+  const server = r.body.server.id;
+  assert.equal((await c.post(`api/v1/servers/${server}/connect`, { password: LOGIN_PASSWORD })).status, 200);
+  const sid = (await open(server, {})).body.session_id;
+  assert.equal(await firstValue(sid, 'SELECT current_user'), PLAIN);
+  const pid = await firstValue(sid, 'SELECT pg_backend_pid()');
+  psql(`SELECT pg_terminate_backend(${Number(pid)})`);
+  let user = null;
+  for (let i = 0; i < 5 && user === null; i++) {
+    const st = await run(sid, 'SELECT current_user, pg_backend_pid()');
+    if (st.state === 'done') user = (await c.get(`api/v1/sessions/${sid}/results/0/rows?offset=0&limit=1`)).body.rows[0][0];
+  }
+  assert.equal(user, PLAIN, 'still the entry’s role after the reconnect, not the login');
+  await c.del(`api/v1/sessions/${sid}`);
+  await c.del(`api/v1/servers/${server}`);
+});
