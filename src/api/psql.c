@@ -126,8 +126,8 @@ static void start_session(http_req *r, api_server *srv, const store_server *sv, 
 	char *conninfo = NULL, *password = NULL, *role = NULL, *program = NULL;
 	char *passfile = jobs_passfile_path(app->jobs);
 	int version = pgpool_server_version(&srv->pg);
-	if (!pgpool_client_conninfo(app->pool, srv->user_id, srv->server_id, db, passfile, &conninfo, &password, &role,
-				    &err)) {
+	if (!pgpool_client_conninfo(app->pool, srv->user_id, srv->server_id, db, PSQL_SANDBOX_PASSFILE, &conninfo,
+				    &password, &role, &err)) {
 		api_respond_err_status(r, 409, &err);
 	} else if (!jobs_find_program(app->cfg->pg_bin_dir, "psql", version > 0 ? version : 100000, &program, &err)) {
 		api_respond_err(r, &err);

@@ -518,7 +518,7 @@ static psql_sess *sess_new(psql_hub *h, const psql_spec *spec)
 	sandbox_args(&s->argv);
 	program_dir(&s->argv, spec->program);
 	if (s->passfile)
-		push_all(&s->argv, (const char *const[]){"--ro-bind", s->passfile, s->passfile, NULL});
+		push_all(&s->argv, (const char *const[]){"--ro-bind", s->passfile, PSQL_SANDBOX_PASSFILE, NULL});
 	/* psql itself: no pager (the tab scrolls), the conninfo as its one database argument */
 	push_all(&s->argv, (const char *const[]){"--", spec->program, "-P", "pager=off", "-d", spec->conninfo, NULL});
 	s->env = sandbox_env();

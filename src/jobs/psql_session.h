@@ -30,6 +30,10 @@
 #include "util/str.h"
 
 enum { PSQL_ID_CHARS = 33, PSQL_RING = 256 * 1024 };
+/* Where psql finds its passfile inside the sandbox (the conninfo names this
+ * path; the host's file, in Tusk's jobs folder, is bound there read-only, so
+ * not even the data directory's path shows inside). */
+#define PSQL_SANDBOX_PASSFILE "/run/tusk/pgpass"
 
 typedef struct psql_hub psql_hub;
 typedef struct psql_sess psql_sess;
@@ -40,7 +44,7 @@ typedef struct {
 	const char *program;  /* psql's absolute path */
 	const char *conninfo; /* names the passfile, never the password */
 	const char *password; /* written to passfile (0600) for the session's life; NULL: none */
-	const char *passfile;
+	const char *passfile; /* the host's path; psql sees it as PSQL_SANDBOX_PASSFILE */
 	const char *database;
 	int cols, rows;
 } psql_spec;
