@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "jobs/commands.h"
+#include "jobs/jobs.h"
 #include "util/thread.h"
 #include "util/time.h"
 
@@ -238,25 +239,6 @@ bool psql_sandbox_check(char *why, size_t n)
 }
 
 /* ---- the session's thread: fork into the pty, copy output to the ring ---- */
-
-static bool write_passfile(const char *path, const char *password)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return false;
-	str s = STR_INIT;
-	str_append_cstr(&s, "*:*:*:*:");
-	for (const char *c = password; *c; c++) {
-		if (*c == ':' || *c == '\\')
-			str_append_char(&s, '\\');
-		str_append_char(&s, *c);
-	}
-	str_append_char(&s, '\n');
-	bool ok = write(fd, s.buf, s.len) == (ssize_t)s.len;
-	sodium_memzero(s.buf, s.len);
-	str_free(&s);
-	return close(fd) == 0 && ok;
-}
 
 /* In the child (async-signal-safe calls only): the pty as its controlling
  * terminal and 0-2, default signals, no other descriptor. */
@@ -527,7 +509,7 @@ static psql_sess *sess_new(psql_hub *h, const psql_spec *spec)
 
 bool psql_start(psql_hub *h, const psql_spec *spec, char id[PSQL_ID_CHARS], tusk_err *err)
 {
-	if (spec->password && spec->passfile && !write_passfile(spec->passfile, spec->password)) {
+	if (spec->password && spec->passfile && !jobs_write_passfile(spec->passfile, spec->password)) {
 		err_set(err, ERR_IO_ERROR, "Tusk could not write the PSQL tool's password file: %s", strerror(errno));
 		return false;
 	}

@@ -6,9 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { psql, pg as PG } from '../lib/pg.mjs';
-import { startTusk } from '../lib/tusk.mjs';
-import { openBrowser, screenshot } from './browser.mjs';
-import { ADMIN, addConnectedServer, assertNoErrors, chooseInNodeMenu, expandTreeItem, logIn, treeItem, waitUntil } from './app.mjs';
+import { screenshot } from './browser.mjs';
+import { assertNoErrors, chooseInNodeMenu, expandTreeItem, openApp, treeItem, waitUntil } from './app.mjs';
 
 const SERVER = 'e2e-psql';
 const DB = 'e2e_psql';
@@ -21,12 +20,7 @@ before(async () => {
   psql(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
   psql(`CREATE DATABASE ${DB}`);
   psql("CREATE TABLE widgets (id int PRIMARY KEY, name text); CREATE TABLE orders (id int); INSERT INTO widgets VALUES (1, 'flange');", { db: DB });
-  tusk = await startTusk({ env: { PGADMIN_DEFAULT_EMAIL: ADMIN.email, PGADMIN_DEFAULT_PASSWORD: ADMIN.password, TUSK_ENABLE_PSQL: 'true' } });
-  browser = await openBrowser({ width: 1440, height: 900 });
-  page = browser.page;
-  await page.goto(tusk.url);
-  await logIn(page, ADMIN.email, ADMIN.password);
-  await addConnectedServer(page, SERVER, PG);
+  ({ tusk, browser, page } = await openApp(SERVER, PG, { width: 1440, height: 900, args: ['--enable-psql'] }));
 });
 
 after(async () => {
