@@ -61,8 +61,12 @@ struct psql_hub {
 	void *ctx;
 };
 
+/* The terminal's descriptor closes only here, with the last reference:
+ * psql_input and psql_resize use it outside the lock, holding one. */
 static void sess_free(psql_sess *s)
 {
+	if (s->master >= 0)
+		close(s->master);
 	strv_free(&s->argv);
 	for (size_t i = 0; s->env && s->env[i]; i++)
 		free(s->env[i]);
@@ -277,6 +281,7 @@ static bool open_pty(const struct winsize *ws, int *master, int *slave)
 	if (grantpt(*master) != 0 || unlockpt(*master) != 0 || ptsname_r(*master, name, sizeof(name)) != 0 ||
 	    (*slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
 		close(*master);
+		*master = -1;
 		return false;
 	}
 	ioctl(*master, TIOCSWINSZ, ws);
@@ -375,8 +380,6 @@ static void *session_main(void *arg)
 	} else if (s->passfile) {
 		unlink(s->passfile);
 	}
-	if (s->master >= 0)
-		close(s->master);
 	psql_hub *h = s->h;
 	psql_release(s);
 	pthread_mutex_lock(&h->lock);

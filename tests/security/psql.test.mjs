@@ -96,7 +96,7 @@ test('\\o |cmd, \\g |cmd and \\copy ... program run inside the sandbox: nothing 
   assert.equal(psql('SELECT count(*) FROM t', { db: DB }), '1', 'nothing of the file was copied in');
 });
 
-test('client-side files: \\copy to/from, \\i, \\w, \\o and \\lo_export reach no host path', async () => {
+test('client-side files: \\copy to/from, \\i, \\w, \\o, \\lo_export and \\lo_import reach no host path', async () => {
   const copied = join(w.t.dataDir, 'copied.csv');
   const written = join(hostDir, 'written.sql');
   const exported = join(hostDir, 'exported.bin');
@@ -112,6 +112,9 @@ test('client-side files: \\copy to/from, \\i, \\w, \\o and \\lo_export reach no 
   await run('SELECT 3;');
   await run('\\o');
   await run(`\\lo_export 424242 '${exported}'`);
+  const imported = await run(`\\lo_import '${secretFile}'`);
+  assert.match(imported, /could not open file/);
+  assert.equal(psql(`SELECT count(*) FROM pg_largeobject_metadata`, { db: DB }), '1', 'no large object was made from a host file');
   for (const p of [copied, written, exported, join(hostDir, 'out.txt')]) assert.equal(existsSync(p), false, `${p} was written on the host`);
   // the system's files are read-only inside
   const usr = await run('\\! touch /usr/bin/planted 2>&1; echo "rc=$?"');
