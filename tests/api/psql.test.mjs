@@ -67,6 +67,20 @@ test("psql of the server's version: \\dt lists the tables, queries run, no pager
   }
 });
 
+test('a large output (several MiB, more than the 256 KiB kept) streams through to a reader that keeps up', async () => {
+  const term = await Terminal.open(c, id, DB);
+  try {
+    await term.waitFor(/=#/);
+    const t0 = Date.now();
+    await term.run("SELECT n, repeat('x', 20) FROM generate_series(1, 200000) n;", /\(200000 rows\)/, 60000);
+    assert.ok(term.offset > 4 * 1024 * 1024, `${term.offset} bytes`);
+    assert.match(term.text, /\b199999 \| x{20}/);
+    assert.ok(Date.now() - t0 < 60000);
+  } finally {
+    await term.close();
+  }
+});
+
 test('resize reaches the terminal; colours are on (TERM=xterm-256color)', async () => {
   const term = await Terminal.open(c, id, DB, { cols: 100, rows: 30 });
   try {

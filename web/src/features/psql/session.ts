@@ -166,6 +166,8 @@ export class PsqlSession {
       setPsqlSession(this.tabId, session_id);
       this.attach(session_id);
     } catch (err) {
+      // the whole reason in the terminal too: the status line may be too narrow for it
+      this.term.write(`\x1b[31m${message(err).replace(/\n/g, '\r\n')}\x1b[0m\r\n`);
       this.status.value = { kind: 'closed', message: message(err) };
     }
   }
