@@ -2,7 +2,8 @@
 // real psql in xterm.js; typing \dt shows the tables; the tab survives a
 // reload by attaching to the same psql again (its earlier output replayed);
 // \q shows the exit with its code and Restart starts a new psql; both
-// themes are looked at (screenshots).
+// themes are looked at (screenshots); where the tool is off, the tab says how
+// to turn it on.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { psql, pg as PG } from '../lib/pg.mjs';
@@ -99,4 +100,21 @@ test('dark theme; \\q shows the exit code and Restart starts a new psql', async 
   await page.setViewportSize({ width: 1024, height: 768 });
   await screenshot(page, 'psql-dark-1024');
   assertNoErrors(browser.errors);
+});
+
+test('where the operator has not turned the tool on, the tab says so and how', async () => {
+  const off = await openApp('e2e-psql-off', PG, { width: 1024, height: 768 });
+  try {
+    await chooseInNodeMenu(off.page, treeItem(off.page, 'e2e-psql-off'), 'PSQL Tool');
+    const offStatus = off.page.getByTestId('psql-status');
+    await waitUntil(async () => /^Closed/.test(await offStatus.innerText()));
+    assert.match(await offStatus.getAttribute('title'), /TUSK_ENABLE_PSQL=true/);
+    await waitUntil(async () => /operator turns it on with TUSK_ENABLE_PSQL/.test(await off.page.getByTestId('psql-terminal').locator('.xterm-rows').innerText()));
+    await screenshot(off.page, 'psql-off');
+    const expected = off.browser.errors.filter((e) => !/403/.test(e));
+    assertNoErrors(expected);
+  } finally {
+    await off.browser.close();
+    assert.equal(await off.tusk.stop(), 0, off.tusk.output());
+  }
 });

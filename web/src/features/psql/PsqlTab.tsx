@@ -23,7 +23,7 @@ function statusText(s: PsqlStatus): string {
     case 'exited':
       return `psql exited with code ${s.code}`;
     case 'closed':
-      return s.message;
+      return 'Closed'; // the reason is in the terminal and the title: the line may be narrow
   }
 }
 
@@ -70,9 +70,10 @@ export function PsqlTab({ id }: { id: string }): JSX.Element {
         <Icon name="terminal" class="psql-head-icon" />
         <strong>{target.database ?? target.serverName}</strong>
         <span class="muted">{target.database !== null ? `on ${target.serverName}` : 'maintenance database'}</span>
-        <span class={`psql-status psql-status-${status.kind}`} role="status" aria-live="polite" data-testid="psql-status">
+        <span class={`psql-status psql-status-${status.kind}`} role="status" aria-live="polite" data-testid="psql-status" title={status.kind === 'closed' ? status.message : undefined}>
           <span class="psql-dot" aria-hidden="true" />
           {statusText(status)}
+          {status.kind === 'closed' && <span class="visually-hidden">: {status.message}</span>}
         </span>
         <span class="psql-spacer" />
         <span class="muted psql-keys">Ctrl+Shift+C copy · Ctrl+Shift+V paste</span>

@@ -220,7 +220,9 @@ export class PsqlSession {
   private gone(why: string): void {
     this.unsubscribe?.();
     this.unsubscribe = null;
-    if (this.status.value.kind !== 'exited') this.status.value = { kind: 'closed', message: why };
+    if (this.status.value.kind === 'exited' || this.status.value.kind === 'closed') return;
+    this.term.write(`\r\n\x1b[2m[${why}]\x1b[0m\r\n`);
+    this.status.value = { kind: 'closed', message: why };
   }
 
   private input(data: string): void {
