@@ -17,6 +17,7 @@
 #include "api/api.h"
 #include "jobs/commands.h"
 #include "jobs/psql_session.h"
+#include "util/log.h"
 
 enum {
 	INPUT_MAX = 64 * 1024, /* one POST's keystrokes or paste */
@@ -41,6 +42,11 @@ static void audit_end(void *ctx, int64_t user_id, int64_t server_id, const char 
 void api_psql_start(tusk_app *app)
 {
 	hub = psql_hub_new(GRACE_SECONDS, audit_end, app);
+	/* the operator learns at start, not from a user, that the tool cannot run here */
+	char why[300];
+	if ((!app->cfg->server_mode || app->cfg->enable_psql) && !psql_sandbox_check(why, sizeof(why)))
+		log_msg(LOG_WARN, "the PSQL tool is unavailable: its sandbox (bubblewrap) does not work here", "reason",
+			why, NULL);
 }
 
 void api_psql_stop(void)
