@@ -369,7 +369,7 @@ static void run_until_signal(tusk_app *app)
 	qmanager_shutdown(app->queries, ms);
 	samplers_shutdown(app->samplers, ms);
 	jobs_shutdown(app->jobs, ms);
-	api_psql_stop();
+	api_psql_shutdown();
 	api_stream_shutdown(ms);
 	if (!http_server_drain(app->http, ms))
 		log_msg(LOG_WARN, "requests still running at the shutdown deadline; closing them", NULL);
@@ -416,6 +416,7 @@ out:
 	if (app.http)
 		http_server_stop(app.http);
 	api_stream_wait();
+	api_psql_stop();
 	jobs_free(app.jobs);
 	samplers_free(app.samplers);
 	qmanager_free(app.queries);

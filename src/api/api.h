@@ -396,6 +396,9 @@ void api_metrics(http_req *r);
 
 /* psql.c: the PSQL tool (psql in a sandboxed pseudo-terminal) */
 void api_psql_start(tusk_app *app);
+/* At a stop, before the streams end: every session closed (their topics end). */
+void api_psql_shutdown(void);
+/* After api_stream_wait (no topic holds a session any more). */
 void api_psql_stop(void);
 /* Ends the PSQL sessions of user_id on server_id (0: all) of owner (NULL: all). */
 int api_psql_close_for(int64_t user_id, int64_t server_id, const char *owner, const char *reason);

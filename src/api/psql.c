@@ -49,6 +49,11 @@ void api_psql_start(tusk_app *app)
 			why, NULL);
 }
 
+void api_psql_shutdown(void)
+{
+	psql_hub_shutdown(hub);
+}
+
 void api_psql_stop(void)
 {
 	psql_hub_free(hub);

@@ -463,9 +463,9 @@ psql_hub *psql_hub_new(int grace_seconds, psql_end_fn on_end, void *ctx)
 	return h;
 }
 
-void psql_hub_free(psql_hub *h)
+void psql_hub_shutdown(psql_hub *h)
 {
-	if (!h)
+	if (!h || h->stop)
 		return;
 	thread_stop(h->reaper, &h->lock, &h->cond, &h->stop);
 	pthread_mutex_lock(&h->lock);
@@ -474,6 +474,13 @@ void psql_hub_free(psql_hub *h)
 	struct timespec deadline = time_after_ms(CLOCK_REALTIME, 5000);
 	thread_wait_zero(&h->cond, &h->lock, &h->threads, &deadline);
 	pthread_mutex_unlock(&h->lock);
+}
+
+void psql_hub_free(psql_hub *h)
+{
+	if (!h)
+		return;
+	psql_hub_shutdown(h);
 	/* a thread still running (it never should) keeps the hub: leak it rather than free under it */
 	if (h->threads == 0)
 		free(h);

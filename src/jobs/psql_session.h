@@ -61,7 +61,9 @@ typedef struct {
 typedef void (*psql_end_fn)(void *ctx, int64_t user_id, int64_t server_id, const char *database, int code,
 			    const char *why);
 psql_hub *psql_hub_new(int grace_seconds, psql_end_fn on_end, void *ctx);
-/* Stops every session and frees the hub. */
+/* Ends every session (their readers get "closed") and waits for their threads. */
+void psql_hub_shutdown(psql_hub *h);
+/* Frees the hub (shutting it down first), once no reader holds a session. */
 void psql_hub_free(psql_hub *h);
 
 /* Whether the sandbox works on this host (bwrap present, user namespaces

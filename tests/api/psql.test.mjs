@@ -5,6 +5,7 @@
 // user, ended by logout, audited without the password.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { startTusk, ADMIN } from '../lib/tusk.mjs';
 import { Client } from '../lib/http.mjs';
 import { connectedAdmin } from '../lib/admin.mjs';
@@ -207,4 +208,31 @@ test('logout ends the login session\'s PSQL tabs; start and end are audited with
   assert.ok(ends.entries.some((e) => /logged out/.test(e.detail)), JSON.stringify(ends.entries));
   const all = JSON.stringify([(await c.get('api/v1/audit?limit=500')).body]);
   if (pg.password) assert.ok(!all.includes(pg.password), 'the password is never audited');
+});
+
+/** The pids of pid's children named comm. */
+function children(pid, comm) {
+  const out = [];
+  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const m = /^\d+ \((.*)\) \S+ (\d+)/.exec(stat);
+      if (m && m[1] === comm && Number(m[2]) === pid) out.push(Number(p));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+test('stopping Tusk with a session open and watched ends psql cleanly (exit 0, no leak, no sandbox left)', async () => {
+  const other = await connectedAdmin({ env: { TUSK_ENABLE_PSQL: 'true' } });
+  const term = await Terminal.open(other.c, other.id, DB);
+  await term.waitFor(/=#/);
+  const sandboxes = children(other.t.proc.pid, 'bwrap');
+  assert.equal(sandboxes.length, 1, 'psql runs in a bwrap of its own');
+  assert.equal(await other.t.stop(), 0, other.t.output());
+  await term.done; // the event stream ended with Tusk
+  assert.ok(term.closed !== null || term.exitCode !== null, 'the stream said the session ended');
+  for (const pid of sandboxes) assert.equal(existsSync(`/proc/${pid}`), false, `sandbox ${pid} outlived Tusk`);
 });
