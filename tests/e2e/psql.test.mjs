@@ -66,6 +66,24 @@ test("a database's context menu opens psql on it; \\dt shows its tables", async 
   assertNoErrors(browser.errors);
 });
 
+test('copy and paste: Ctrl+Shift+C copies the selection, Ctrl+Shift+V pastes into psql', async () => {
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(tusk.url).origin });
+  await page.evaluate(() => navigator.clipboard.writeText('SELECT 6 * 7 AS pasted_answer;'));
+  await terminal().click();
+  await page.keyboard.press('Control+Shift+V');
+  await page.keyboard.press('Enter');
+  await waitForText(/pasted_answer\s+-+\s+42/);
+  // a word of the output selected by a double click, then copied (the clipboard emptied first)
+  await page.evaluate(() => navigator.clipboard.writeText(''));
+  const word = terminal().locator('.xterm-rows').getByText('pasted_answer', { exact: false }).last();
+  const box = await word.boundingBox(); // xterm's screen layer takes the pointer: click where the word is
+  await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
+  await page.keyboard.press('Control+Shift+C');
+  await waitUntil(async () => (await page.evaluate(() => navigator.clipboard.readText())) === 'pasted_answer');
+  await page.getByRole('button', { name: 'Paste' }).waitFor();
+  assertNoErrors(browser.errors);
+});
+
 test('after a reload the tab attaches to the same psql and replays what it showed', async () => {
   await typeLine('\\set before_reload 41');
   await page.reload();
