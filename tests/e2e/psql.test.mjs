@@ -1,7 +1,7 @@
 // The PSQL tool in a real browser: opened from a database's context menu, a
 // real psql in xterm.js; typing \dt shows the tables; the tab survives a
 // reload by attaching to the same psql again (its earlier output replayed);
-// \q shows the exit with its code and Restart starts a new psql; both
+// copy (Ctrl+Shift+C) and paste (Ctrl+Shift+V) work; \q shows the exit with its code and Restart starts a new psql; both
 // themes are looked at (screenshots); where the tool is off, the tab says how
 // to turn it on.
 import assert from 'node:assert/strict';
