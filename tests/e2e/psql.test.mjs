@@ -1,9 +1,9 @@
 // The PSQL tool in a real browser: opened from a database's context menu, a
-// real psql in xterm.js; typing \dt shows the tables; the tab survives a
-// reload by attaching to the same psql again (its earlier output replayed);
-// copy (Ctrl+Shift+C) and paste (Ctrl+Shift+V) work; \q shows the exit with its code and Restart starts a new psql; both
-// themes are looked at (screenshots); where the tool is off, the tab says how
-// to turn it on.
+// real psql in xterm.js; typing \dt shows the tables; copy (Ctrl+Shift+C)
+// and paste (Ctrl+Shift+V) work; the tab survives a reload by attaching to
+// the same psql again (its earlier output replayed); \q shows the exit with
+// its code and Restart starts a new psql; both themes are looked at
+// (screenshots); where the tool is off, the tab says how to turn it on.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { psql, pg as PG } from '../lib/pg.mjs';
