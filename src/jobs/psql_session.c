@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libpq-fe.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 
 #include "jobs/commands.h"
 #include "jobs/jobs.h"
+#include "pg/target.h"
 #include "util/thread.h"
 #include "util/time.h"
 
@@ -152,6 +154,20 @@ static void sandbox_args(strv *a)
 					   "67108864", "--tmpfs",    "/tmp",	"--size",     "67108864",
 					   "--tmpfs",  SANDBOX_HOME, "--chdir", SANDBOX_HOME, NULL};
 	push_all(a, tail);
+}
+
+/* The files the connection names (a client certificate and key, a root
+ * certificate, a CRL: the user's own storage or the operator's
+ * TUSK_FILE_DIRS, already checked when the conninfo was built), each bound
+ * read-only at its own path; the rest of their folders stays out. */
+static void conninfo_files(strv *a, const char *conninfo)
+{
+	PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
+	for (PQconninfoOption *o = opts; o && o->keyword; o++)
+		if (o->val && o->val[0] == '/' && strcmp(o->keyword, "passfile") != 0 &&
+		    pgtarget_is_file_param(o->keyword))
+			push_all(a, (const char *const[]){"--ro-bind-try", o->val, o->val, NULL});
+	PQconninfoFree(opts);
 }
 
 /* The folder above psql's bin/ (its own lib/ for a client built apart), unless /usr has it. */
@@ -509,6 +525,7 @@ static psql_sess *sess_new(psql_hub *h, const psql_spec *spec)
 	s->idle_since = time_mono_ms();
 	sandbox_args(&s->argv);
 	program_dir(&s->argv, spec->program);
+	conninfo_files(&s->argv, spec->conninfo);
 	if (s->passfile)
 		push_all(&s->argv, (const char *const[]){"--ro-bind", s->passfile, PSQL_SANDBOX_PASSFILE, NULL});
 	/* psql itself: no pager (the tab scrolls), the conninfo as its one database argument */

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../lib/tusk.mjs';
 import { Terminal } from '../lib/psqltool.mjs';
-import { world, ownServer, psql, token } from './lib.mjs';
+import { world, ownServer, psql, token, upload } from './lib.mjs';
 
 const DB = 'sec_psql';
 const SECRET = `metrics-${token()}`;
@@ -132,18 +132,41 @@ test("\\setenv changes psql's own environment only, not Tusk's; the sandbox's HO
 });
 
 test("the passfile holds the user's own password only and is removed when the session ends", async () => {
+  const jobsDir = join(w.t.dataDir, 'jobs');
+  const passfiles = () => readdirSync(jobsDir).filter((f) => f.endsWith('.pass'));
+  const before = new Set(passfiles());
   const t2 = await Terminal.open(w.user, server, DB);
   await t2.waitFor(/=#/);
   const inside = await t2.run('\\! ls -l /run/tusk; echo "tmp=$(ls -A /tmp | wc -l) done=$((40+2))"', /done=42\r\n/);
   assert.match(inside, /-r.{8} .* pgpass/, 'the passfile is readable at its sandbox path');
   assert.match(inside, /tmp=0 /, "/tmp is the sandbox's own, empty (the test's data directory lives under the host's /tmp)");
-  const jobsDir = join(w.t.dataDir, 'jobs');
-  const pass = readdirSync(jobsDir).filter((f) => f.endsWith('.pass')).map((f) => join(jobsDir, f))[0];
+  const fresh = passfiles().filter((f) => !before.has(f));
+  assert.equal(fresh.length, 1, 'one passfile for the new session');
+  const pass = join(jobsDir, fresh[0]);
   assert.ok(pass && existsSync(pass), 'the passfile is there while psql runs');
   assert.equal((await t2.close()).status, 204);
   const until = Date.now() + 10000;
   while (existsSync(pass) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
   assert.equal(existsSync(pass), false, 'the passfile is gone with the session');
+});
+
+test("files the server entry names (sslrootcert) are there, read-only; the rest of the user's storage is not", async () => {
+  const ca = `ca-${token()}`;
+  const other = `other-${token()}`;
+  await upload(w.user, 'certs/ca.crt', ca);
+  await upload(w.user, 'certs/other.txt', other);
+  const withCa = await ownServer(w.user, { database: DB, params: { sslmode: 'prefer', sslrootcert: 'certs/ca.crt' } });
+  const t4 = await Terminal.open(w.user, withCa, DB);
+  try {
+    await t4.waitFor(/=#/);
+    const out = await t4.run('\\! for f in $(find / -path /proc -prune -o \\( -name ca.crt -o -name other.txt \\) -print 2>/dev/null); do echo "$f: $(cat $f)"; done; echo "done=$((40+2))"', /done=42\r\n/);
+    assert.match(out, new RegExp(`/ca\\.crt: ${ca}`));
+    assert.doesNotMatch(out, new RegExp(other), 'another file of the same folder stays out');
+    const write = await t4.run('\\! f=$(find / -path /proc -prune -o -name ca.crt -print 2>/dev/null | head -1); echo x >> "$f"; echo "rc=$? done=$((40+2))"', /done=42\r\n/);
+    assert.match(write, /Read-only file system|Permission denied/);
+  } finally {
+    await t4.close();
+  }
 });
 
 test('losing the server (its entry deleted) ends its sessions; the tab learns why', async () => {
