@@ -25,7 +25,7 @@ done
 packages=(
   gcc make pkg-config libc6-dev gzip ca-certificates
   libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev libssh-dev libldap-dev
-  postgresql postgresql-client
+  postgresql postgresql-client bubblewrap
 )
 # make test: Criterion, the browser and the proxies the tests put in front of tusk
 if [ $want_test = 1 ]; then

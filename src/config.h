@@ -48,6 +48,8 @@ typedef struct {
 	int pg_max_connections_per_server; /* per user and server: browsing + query tabs */
 	int max_query_sessions_per_user;
 	int max_jobs_per_user;
+	bool enable_psql; /* server mode: the PSQL tool is offered */
+	int max_psql_sessions_per_user;
 	char *server_json_file;
 	char *spool_dir;
 	char *file_dirs;       /* ':'-separated; "" = none */

@@ -293,6 +293,7 @@ static bool open_runtime(tusk_app *app, const char *instance, tusk_err *err)
 	qmanager_on_conn_closed(app->queries, dedicated_closed, app->pool);
 	app->samplers = samplers_new(app->pool, 1000);
 	app->jobs = jobs_new(app->store, cfg->data_dir, instance, cfg->max_jobs);
+	api_psql_start(app);
 	if (!store_instance_register(app->store, instance, err))
 		return false;
 	jobs_recover(app->jobs);
@@ -368,6 +369,7 @@ static void run_until_signal(tusk_app *app)
 	qmanager_shutdown(app->queries, ms);
 	samplers_shutdown(app->samplers, ms);
 	jobs_shutdown(app->jobs, ms);
+	api_psql_shutdown();
 	api_stream_shutdown(ms);
 	if (!http_server_drain(app->http, ms))
 		log_msg(LOG_WARN, "requests still running at the shutdown deadline; closing them", NULL);
@@ -414,6 +416,7 @@ out:
 	if (app.http)
 		http_server_stop(app.http);
 	api_stream_wait();
+	api_psql_stop();
 	jobs_free(app.jobs);
 	samplers_free(app.samplers);
 	qmanager_free(app.queries);

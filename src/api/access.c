@@ -67,6 +67,7 @@ void api_access_revoke(tusk_app *app, int64_t user_id, int64_t server_id, const 
 {
 	remember(user_id, server_id, owner, reason);
 	int tabs = qmanager_close_for(app->queries, user_id, server_id, owner);
+	tabs += api_psql_close_for(user_id, server_id, owner, reason);
 	/* a window's stream is its login session's: it ends with the session or the account */
 	if (owner || !server_id)
 		api_stream_close_for(user_id, owner, reason);
@@ -166,7 +167,17 @@ void api_access_sweep(tusk_app *app)
 			api_access_revoke(app, streams[i].user_id, 0, streams[i].owner,
 					  "You logged out, or your login session ended.");
 	}
-	FREE_ALL(seen, pool, dash, work, tabs, streams);
+	/* PSQL tool sessions: a server's access, and their login session, as query tabs */
+	psql_holder *terms = NULL;
+	size_t nx = api_psql_holders(&terms);
+	for (size_t i = 0; i < nx; i++) {
+		check_pair(app, terms[i].user_id, terms[i].server_id, seen, &nseen, cap);
+		store_session ss;
+		if (store_session_get(app->store, terms[i].owner, &ss, &err) == 0)
+			api_access_revoke(app, terms[i].user_id, terms[i].server_id, terms[i].owner,
+					  "You logged out, or your login session ended.");
+	}
+	FREE_ALL(seen, pool, dash, work, tabs, streams, terms);
 }
 
 static void *sweeper_main(void *arg)

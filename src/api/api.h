@@ -11,6 +11,7 @@
 #include "config.h"
 #include "http/http.h"
 #include "jobs/jobs.h"
+#include "jobs/psql_session.h"
 #include "pg/pool.h"
 #include "pg/qsession.h"
 #include "pg/sampler.h"
@@ -400,5 +401,24 @@ void api_healthz(http_req *r);
 void api_readyz(http_req *r);
 void api_version(http_req *r);
 void api_metrics(http_req *r);
+
+/* psql.c: the PSQL tool (psql in a sandboxed pseudo-terminal) */
+void api_psql_start(tusk_app *app);
+/* At a stop, before the streams end: every session closed (their topics end). */
+void api_psql_shutdown(void);
+/* After api_stream_wait (no topic holds a session any more). */
+void api_psql_stop(void);
+/* Ends the PSQL sessions of user_id on server_id (0: all) of owner (NULL: all). */
+int api_psql_close_for(int64_t user_id, int64_t server_id, const char *owner, const char *reason);
+size_t api_psql_holders(psql_holder **out);
+void api_psql_info(http_req *r);
+void api_psql_open(http_req *r);
+void api_psql_input(http_req *r);
+void api_psql_resize(http_req *r);
+void api_psql_close(http_req *r);
+void api_psql_events(http_req *r);
+/* The {sid} session's output from offset; false after answering. */
+bool api_psql_topic(http_req *r, int64_t offset, api_topic *t) __attribute__((warn_unused_result));
+void api_stream_psql(http_req *r);
 
 #endif

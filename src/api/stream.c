@@ -477,7 +477,7 @@ static struct mux *stream_with_body(http_req *r, const api_form *form, void *in)
 	return find_stream(r);
 }
 
-enum topic_kind { TOPIC_SESSION, TOPIC_DASHBOARD, TOPIC_JOB };
+enum topic_kind { TOPIC_SESSION, TOPIC_DASHBOARD, TOPIC_JOB, TOPIC_PSQL };
 
 static void subscribe(http_req *r, enum topic_kind kind)
 {
@@ -492,6 +492,7 @@ static void subscribe(http_req *r, enum topic_kind kind)
 	api_topic producer = {0};
 	bool opened = kind == TOPIC_SESSION	? api_sessions_topic(r, &producer)
 		      : kind == TOPIC_DASHBOARD ? api_dashboard_topic(r, in.database, &producer)
+		      : kind == TOPIC_PSQL	? api_psql_topic(r, in.offset, &producer)
 						: api_jobs_topic(r, in.offset, &producer);
 	if (opened)
 		attach(r, m, in.key, &producer);
@@ -511,6 +512,11 @@ void api_stream_dashboard(http_req *r)
 void api_stream_job(http_req *r)
 {
 	subscribe(r, TOPIC_JOB);
+}
+
+void api_stream_psql(http_req *r)
+{
+	subscribe(r, TOPIC_PSQL);
 }
 
 struct unsub_in {

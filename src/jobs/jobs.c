@@ -155,8 +155,7 @@ static void free_env(char **env)
 	free(env);
 }
 
-/* A passfile line matching any connection: ':' and '\' escaped. */
-static bool write_passfile(const char *path, const char *password)
+bool jobs_write_passfile(const char *path, const char *password)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
@@ -724,7 +723,7 @@ static bool run_files(jobs *j, struct job_run *run, const job_spec *spec, tusk_e
 	}
 	if (ok && spec->password && spec->passfile) {
 		run->passfile = xstrdup(spec->passfile);
-		if (!write_passfile(run->passfile, spec->password)) {
+		if (!jobs_write_passfile(run->passfile, spec->password)) {
 			err_set(err, ERR_JOB_FAILED, "Tusk could not write the job's password file in %s: %s", j->dir,
 				strerror(errno));
 			ok = false;

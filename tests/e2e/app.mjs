@@ -143,8 +143,8 @@ export async function chooseInNodeMenu(page, row, label) {
  * A Tusk, a browser logged in as the administrator, and the test cluster registered and
  * connected as SERVER: {tusk, browser, page}. What most browser tests start from.
  */
-export async function openApp(server, pgConn, { width = 1360, height = 860 } = {}) {
-  const tusk = await startServer();
+export async function openApp(server, pgConn, { width = 1360, height = 860, args = [] } = {}) {
+  const tusk = await startServer(args);
   const browser = await openBrowser({ width, height });
   const page = browser.page;
   await page.goto(tusk.url);

@@ -29,6 +29,7 @@ const PATHS = {
   disk: 'M2.5 9.5l1.5-6h8l1.5 6v3.5h-11zM2.5 9.5h11M11 11.25h.01',
   object: 'M3 3h10v10H3z',
   query: 'M2 3.5h12v9H2zM4.5 6.5l2 1.5-2 1.5M8 10h3.5',
+  terminal: 'M1.5 2.5h13v11h-13zM4 6l2.5 2L4 10M7.5 11h4',
   play: 'M4.5 3l8 5-8 5z',
   playLine: 'M3 3.5l6 4.5-6 4.5zM11 4v8M13.5 4v8',
   stop: 'M4 4h8v8H4z',

@@ -19,6 +19,7 @@ import { explorerModel, isCollection, type Entry } from '../browser/explorerMode
 import { refreshObjectAt } from '../browser/objectPanel';
 import { DDL_ACTIONS, canRunDdl, ddlMenuGroups, isDdlAction, runDdl, type DdlActionId } from '../dialogs/menu';
 import { openDashboard } from '../dashboard/open';
+import { openPsqlTab } from '../psql/open';
 import { ERD_ACTIONS, canRunErd, erdMenu, isErdAction, runErd, type ErdActionId } from '../erd/menu';
 import { JOB_ACTIONS, canRunJob, isJobAction, jobMenu, runJobAction, type JobActionId } from '../jobs/menu';
 import { roleDialog } from '../roles/state';
@@ -35,6 +36,7 @@ export type ActionId =
   | 'import'
   | 'export'
   | 'query-tool'
+  | 'psql-tool'
   | 'dashboard'
   | 'view-all'
   | 'view-100'
@@ -63,6 +65,7 @@ export const ACTIONS: Record<ActionId, Action<ActionId>> = {
   import: { id: 'import', label: 'Import servers…', icon: 'upload' },
   export: { id: 'export', label: 'Export servers', icon: 'download' },
   'query-tool': { id: 'query-tool', label: 'Query Tool', icon: 'query', key: 'Alt+Shift+Q' },
+  'psql-tool': { id: 'psql-tool', label: 'PSQL Tool', icon: 'terminal' },
   dashboard: { id: 'dashboard', label: 'Dashboard', icon: 'activity', key: 'Alt+Shift+D' },
   'view-all': { id: 'view-all', label: 'All Rows', icon: 'table', group: 'View/Edit Data' },
   'view-100': { id: 'view-100', label: 'First 100 Rows', icon: 'table', group: 'View/Edit Data' },
@@ -169,6 +172,7 @@ export function canRun(id: ActionId, entry: Entry | null): boolean {
       return entry?.kind === 'server' && entry.server.connected;
     case 'query-tool':
     case 'dashboard':
+    case 'psql-tool':
       return queryTarget(entry) !== null;
     case 'view-all':
     case 'view-100':
@@ -265,6 +269,10 @@ export function runAction(id: ActionId, entry: Entry | null): void {
     import: () => (explorerDialog.value = { kind: 'import' }),
     export: downloadExport,
     'query-tool': () => openQueryTool(entry),
+    'psql-tool': () => {
+      const target = queryTarget(entry);
+      if (target) openPsqlTab(target.server, target.database);
+    },
     dashboard: () => {
       const target = queryTarget(entry);
       if (target) openDashboard(target.server, target.database);
@@ -295,7 +303,7 @@ export function menuActions(entry: Entry): Array<ActionId | 'separator'> {
       return [
         ...(entry.server.connected
           ? ([
-              'query-tool', 'dashboard', 'separator', 'create-database', 'create-role', 'separator', 'backup-server', 'membership-graph', 'separator',
+              'query-tool', 'psql-tool', 'dashboard', 'separator', 'create-database', 'create-role', 'separator', 'backup-server', 'membership-graph', 'separator',
               'reload-configuration', 'restore-point', 'pause-replay', 'resume-replay', 'separator',
             ] as const)
           : []),
@@ -314,7 +322,7 @@ function objectMenu(entry: Entry): Array<ActionId | 'separator'> {
   const ddl = ddlMenuGroups(entry);
   const groups: ActionId[][] = [
     (['query-tool', 'view-all', 'view-100', 'view-last-100'] as const).filter((id) => canRun(id, entry)),
-    entry.kind === 'object' && entry.node.kind === 'database' && canRun('dashboard', entry) ? ['dashboard'] : [],
+    entry.kind === 'object' && entry.node.kind === 'database' && canRun('dashboard', entry) ? ['psql-tool', 'dashboard'] : [],
     erdMenu(entry),
     [...ddl.create, ...(canRunRole('create-role', entry) ? (['create-role'] as const) : [])],
     ddl.maintenance,

@@ -12,6 +12,7 @@ import { JobsTab } from '../jobs/JobsTab';
 import { StorageTab } from '../storage/StorageTab';
 import { Dialogs } from './Dialogs';
 import { LazyDashboardTab } from './LazyDashboardTab';
+import { LazyPsqlTab } from './LazyPsqlTab';
 import { LazyQueryTab } from './LazyQueryTab';
 import { keepPanels } from './panels';
 import { useGlobalShortcuts } from './shortcuts';
@@ -35,6 +36,8 @@ function renderTab(tab: TabInfo): JSX.Element {
       return <StorageTab />;
     case 'erd':
       return <LazyErdTab id={tab.id} />;
+    case 'psql':
+      return <LazyPsqlTab id={tab.id} />;
   }
 }
 

@@ -1,4 +1,4 @@
-// The dashboard and schema-diagram tabs open at the last visit, kept per
+// The dashboard, schema-diagram and PSQL tabs open at the last visit, kept per
 // user in this browser and opened again after a reload (the query tabs come
 // back from the store with their SQL: see query/tabs.ts).
 import { effect } from '@preact/signals';
@@ -7,14 +7,17 @@ import { currentServers, serverList } from '../../state/servers';
 import { activeTabId, tabs } from '../../state/workspace';
 import { dashboardTarget, openDashboard } from '../dashboard/open';
 import { erdTarget, openErd } from '../erd/open';
+import { openPsqlTab, psqlTarget } from '../psql/open';
 
 const KEY = 'tusk.panels.';
 
 interface SavedPanel {
-  kind: 'dashboard' | 'erd';
+  kind: 'dashboard' | 'erd' | 'psql';
   server_id: number;
   database: string | null;
   schema?: string | null;
+  /** a PSQL tab's session: a reload attaches to the same psql */
+  session_id?: string | null;
 }
 
 /** What the open dashboard and diagram tabs show, in their order. */
@@ -25,6 +28,8 @@ function openPanels(): SavedPanel[] {
     if (d) out.push({ kind: 'dashboard', server_id: d.serverId, database: d.database });
     const e = t.kind === 'erd' ? erdTarget(t.id) : undefined;
     if (e) out.push({ kind: 'erd', server_id: e.serverId, database: e.database, schema: e.schema });
+    const p = t.kind === 'psql' ? psqlTarget(t.id) : undefined;
+    if (p) out.push({ kind: 'psql', server_id: p.serverId, database: p.database, session_id: p.sessionId });
   }
   return out;
 }
@@ -57,6 +62,7 @@ export function keepPanels(owner: string): () => void {
         if (!server) continue;
         if (p.kind === 'dashboard') openDashboard(server, p.database ?? null);
         else if (p.kind === 'erd' && p.database) openErd(server, p.database, p.schema ?? null);
+        else if (p.kind === 'psql') openPsqlTab(server, p.database ?? null, p.session_id ?? null);
       }
       activeTabId.value = front;
       return;

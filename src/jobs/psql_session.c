@@ -1,0 +1,707 @@
+/* PSQL tool sessions: psql in a pseudo-terminal inside bubblewrap (see psql_session.h). */
+#include "jobs/psql_session.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libpq-fe.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "jobs/commands.h"
+#include "jobs/jobs.h"
+#include "pg/target.h"
+#include "util/thread.h"
+#include "util/time.h"
+
+#define BWRAP "/usr/bin/bwrap"
+#define SANDBOX_HOME "/home/psql"
+
+struct psql_sess {
+	psql_sess *next;
+	psql_hub *h;
+	char id[PSQL_ID_CHARS];
+	char owner[80];
+	int64_t user_id, server_id;
+	char *database, *passfile;
+	int refs; /* under h->lock: the hub's list, the thread, each psql_get */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int master;
+	pid_t pid;
+	unsigned char *ring;
+	uint64_t end; /* bytes psql wrote so far; the ring holds the last PSQL_RING */
+	bool started, start_failed, exited, closed, listed;
+	int code;
+	int readers;
+	int64_t idle_since; /* monotonic ms when the last reader left */
+	char why[120];	    /* why it was closed (audited) */
+	strv argv;
+	char **env;
+	struct winsize ws;
+};
+
+struct psql_hub {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	psql_sess *all;
+	int grace_ms;
+	bool stop;
+	int threads; /* session threads still running */
+	pthread_t reaper;
+	psql_end_fn on_end;
+	void *ctx;
+};
+
+/* The terminal's descriptor closes only here, with the last reference:
+ * psql_input and psql_resize use it outside the lock, holding one. */
+static void sess_free(psql_sess *s)
+{
+	if (s->master >= 0)
+		close(s->master);
+	strv_free(&s->argv);
+	for (size_t i = 0; s->env && s->env[i]; i++)
+		free(s->env[i]);
+	free(s->env);
+	free(s->database);
+	free(s->passfile);
+	free(s->ring);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->cond);
+	free(s);
+}
+
+void psql_release(psql_sess *s)
+{
+	if (!s)
+		return;
+	psql_hub *h = s->h;
+	pthread_mutex_lock(&h->lock);
+	bool last = --s->refs == 0;
+	pthread_mutex_unlock(&h->lock);
+	if (last)
+		sess_free(s);
+}
+
+/* ---- the sandbox's command line ---- */
+
+static void push_all(strv *a, const char *const *args)
+{
+	for (size_t i = 0; args[i]; i++)
+		strv_push(a, args[i]);
+}
+
+/* /lib, /bin...: the link a merged-/usr system has, or the folder read-only. */
+static void system_dir(strv *a, const char *dir)
+{
+	char target[256];
+	ssize_t n = readlink(dir, target, sizeof(target) - 1);
+	struct stat st;
+	if (n > 0) {
+		target[n] = 0;
+		push_all(a, (const char *const[]){"--symlink", target, dir, NULL});
+	} else if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+		push_all(a, (const char *const[]){"--ro-bind", dir, dir, NULL});
+	}
+}
+
+/* The sandbox before the program: a root of its own with the system's
+ * programs and libraries, the few /etc files a client needs (name
+ * resolution, certificates, terminal and locale data), empty HOME and /tmp. */
+static void sandbox_args(strv *a)
+{
+	static const char *const head[] = {BWRAP,
+					   "--unshare-all",
+					   "--share-net",
+					   "--unshare-user",
+					   "--uid",
+					   "65534",
+					   "--gid",
+					   "65534",
+					   "--die-with-parent",
+					   "--cap-drop",
+					   "ALL",
+					   "--hostname",
+					   "psql",
+					   "--ro-bind",
+					   "/usr",
+					   "/usr",
+					   NULL};
+	push_all(a, head);
+	static const char *const dirs[] = {"/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", NULL};
+	for (size_t i = 0; dirs[i]; i++)
+		system_dir(a, dirs[i]);
+	static const char *const etc[] = {"/etc/ssl",		"/etc/ca-certificates",
+					  "/etc/resolv.conf",	"/etc/hosts",
+					  "/etc/nsswitch.conf", "/etc/gai.conf",
+					  "/etc/host.conf",	"/etc/services",
+					  "/etc/inputrc",	"/etc/terminfo",
+					  "/etc/localtime",	"/etc/passwd",
+					  "/etc/group",		NULL};
+	for (size_t i = 0; etc[i]; i++)
+		push_all(a, (const char *const[]){"--ro-bind-try", etc[i], etc[i], NULL});
+	static const char *const tail[] = {"--proc",   "/proc",	     "--dev",	"/dev",	      "--size",
+					   "67108864", "--tmpfs",    "/tmp",	"--size",     "67108864",
+					   "--tmpfs",  SANDBOX_HOME, "--chdir", SANDBOX_HOME, NULL};
+	push_all(a, tail);
+}
+
+/* The files the connection names (a client certificate and key, a root
+ * certificate, a CRL: the user's own storage or the operator's
+ * TUSK_FILE_DIRS, already checked when the conninfo was built), each bound
+ * read-only at its own path; the rest of their folders stays out. */
+static void conninfo_files(strv *a, const char *conninfo)
+{
+	PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
+	for (PQconninfoOption *o = opts; o && o->keyword; o++)
+		if (o->val && o->val[0] == '/' && strcmp(o->keyword, "passfile") != 0 &&
+		    pgtarget_is_file_param(o->keyword))
+			push_all(a, (const char *const[]){"--ro-bind-try", o->val, o->val, NULL});
+	PQconninfoFree(opts);
+}
+
+/* The folder above psql's bin/ (its own lib/ for a client built apart), unless /usr has it. */
+static void program_dir(strv *a, const char *program)
+{
+	if (strncmp(program, "/usr/", 5) == 0)
+		return;
+	char *dir = xstrdup(program);
+	for (int up = 0; up < 2; up++) {
+		char *slash = strrchr(dir, '/');
+		if (slash && slash != dir)
+			*slash = 0;
+	}
+	push_all(a, (const char *const[]){"--ro-bind", dir, dir, NULL});
+	free(dir);
+}
+
+static char **sandbox_env(void)
+{
+	static const char *const vars[] = {"PATH=/usr/bin:/bin",
+					   "HOME=" SANDBOX_HOME,
+					   "TERM=xterm-256color",
+					   "COLORTERM=truecolor",
+					   "LANG=C.UTF-8",
+					   "PSQL_HISTORY=" SANDBOX_HOME "/.psql_history",
+					   NULL};
+	size_t n = sizeof(vars) / sizeof(*vars);
+	char **env = xcalloc(n, sizeof(char *));
+	for (size_t i = 0; vars[i]; i++)
+		env[i] = xstrdup(vars[i]);
+	return env;
+}
+
+/* ---- the sandbox check ---- */
+
+static pthread_mutex_t check_lock = PTHREAD_MUTEX_INITIALIZER;
+static int check_state; /* 0 unknown, 1 works, -1 does not */
+static char check_why[300];
+
+/* Runs the sandbox with /bin/true; its error output (why it failed) into why. */
+static bool sandbox_runs(char *why, size_t n)
+{
+	if (access(BWRAP, X_OK) != 0) {
+		snprintf(why, n, "bubblewrap (%s) is not installed", BWRAP);
+		return false;
+	}
+	strv a = {0};
+	sandbox_args(&a);
+	strv_push(&a, "/usr/bin/true");
+	char **env = sandbox_env();
+	int fds[2];
+	bool ok = false;
+	if (pipe2(fds, O_CLOEXEC) == 0) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			dup2(fds[1], 2);
+			int null = open("/dev/null", O_RDWR);
+			dup2(null, 0);
+			dup2(null, 1);
+			execve(BWRAP, a.v, env);
+			_exit(127);
+		}
+		close(fds[1]);
+		ssize_t got = pid > 0 ? read(fds[0], why, n - 1) : -1;
+		why[got > 0 ? got : 0] = 0;
+		why[strcspn(why, "\n")] = 0;
+		close(fds[0]);
+		int status = 0;
+		ok = pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+		if (!ok && !why[0])
+			snprintf(why, n, "bubblewrap could not start (status %d)", status);
+	}
+	for (size_t i = 0; env[i]; i++)
+		free(env[i]);
+	free(env);
+	strv_free(&a);
+	return ok;
+}
+
+bool psql_sandbox_check(char *why, size_t n)
+{
+	pthread_mutex_lock(&check_lock);
+	if (check_state == 0)
+		check_state = sandbox_runs(check_why, sizeof(check_why)) ? 1 : -1;
+	bool ok = check_state > 0;
+	snprintf(why, n, "%s", ok ? "" : check_why);
+	pthread_mutex_unlock(&check_lock);
+	return ok;
+}
+
+/* ---- the session's thread: fork into the pty, copy output to the ring ---- */
+
+/* In the child (async-signal-safe calls only): the pty as its controlling
+ * terminal and 0-2, default signals, no other descriptor. */
+static void child_exec(psql_sess *s, int slave)
+{
+	setsid();
+	ioctl(slave, TIOCSCTTY, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	struct sigaction dfl;
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	for (int sig = 1; sig < 32; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaction(sig, &dfl, NULL);
+	dup2(slave, 0);
+	dup2(slave, 1);
+	dup2(slave, 2);
+	if (close_range(3, ~0U, 0) != 0)
+		for (int fd = 3; fd < 65536; fd++)
+			close(fd);
+	umask(077);
+	execve(BWRAP, s->argv.v, s->env);
+	_exit(127);
+}
+
+/* A pty pair (both close-on-exec) sized ws; false when none could be had. */
+static bool open_pty(const struct winsize *ws, int *master, int *slave)
+{
+	*master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*master < 0)
+		return false;
+	char name[64];
+	if (grantpt(*master) != 0 || unlockpt(*master) != 0 || ptsname_r(*master, name, sizeof(name)) != 0 ||
+	    (*slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+		close(*master);
+		*master = -1;
+		return false;
+	}
+	ioctl(*master, TIOCSWINSZ, ws);
+	return true;
+}
+
+static void append_ring(psql_sess *s, const unsigned char *buf, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		s->ring[(s->end + i) % PSQL_RING] = buf[i];
+	s->end += n;
+}
+
+static void announce(psql_sess *s, const char *text)
+{
+	pthread_mutex_lock(&s->lock);
+	append_ring(s, (const unsigned char *)text, strlen(text));
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Copies psql's output into the ring until it ends or the session closes. */
+static void pump(psql_sess *s)
+{
+	unsigned char buf[8192];
+	for (;;) {
+		pthread_mutex_lock(&s->lock);
+		bool closed = s->closed;
+		pthread_mutex_unlock(&s->lock);
+		if (closed) {
+			kill(-s->pid, SIGKILL);
+			return;
+		}
+		struct pollfd p = {.fd = s->master, .events = POLLIN};
+		int rc = poll(&p, 1, 250);
+		if (rc < 0 && errno != EINTR)
+			return;
+		if (rc <= 0)
+			continue;
+		ssize_t got = read(s->master, buf, sizeof(buf));
+		if (got < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (got <= 0)
+			return; /* EIO: every holder of the terminal's other end has gone */
+		pthread_mutex_lock(&s->lock);
+		append_ring(s, buf, (size_t)got);
+		pthread_cond_broadcast(&s->cond);
+		pthread_mutex_unlock(&s->lock);
+	}
+}
+
+static void finish(psql_sess *s)
+{
+	int status = 0, code;
+	kill(-s->pid, SIGKILL); /* what \! left running dies with psql */
+	while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	if (s->passfile)
+		unlink(s->passfile);
+	pthread_mutex_lock(&s->lock);
+	bool closed = s->closed;
+	s->exited = true;
+	s->code = code;
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+	if (!closed) {
+		char line[96];
+		snprintf(line, sizeof(line), "\r\n\x1b[2m[psql exited with code %d]\x1b[0m\r\n", code);
+		announce(s, line);
+	}
+	if (s->h->on_end)
+		s->h->on_end(s->h->ctx, s->user_id, s->server_id, s->database, code, closed ? s->why : "psql exited");
+}
+
+static void *session_main(void *arg)
+{
+	psql_sess *s = arg;
+	int slave = -1;
+	bool ok = open_pty(&s->ws, &s->master, &slave);
+	if (ok) {
+		s->pid = fork();
+		if (s->pid == 0)
+			child_exec(s, slave);
+		close(slave);
+		ok = s->pid > 0;
+	}
+	pthread_mutex_lock(&s->lock);
+	s->started = true;
+	s->start_failed = !ok;
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+	if (ok) {
+		pump(s);
+		finish(s);
+	} else if (s->passfile) {
+		unlink(s->passfile);
+	}
+	psql_hub *h = s->h;
+	psql_release(s);
+	pthread_mutex_lock(&h->lock);
+	h->threads--;
+	pthread_cond_broadcast(&h->cond);
+	pthread_mutex_unlock(&h->lock);
+	return NULL;
+}
+
+/* ---- the hub ---- */
+
+static void unlist_locked(psql_hub *h, psql_sess *s)
+{
+	for (psql_sess **p = &h->all; *p; p = &(*p)->next)
+		if (*p == s) {
+			*p = s->next;
+			s->listed = false;
+			s->refs--;
+			return;
+		}
+}
+
+static void close_locked(psql_hub *h, psql_sess *s, const char *why)
+{
+	pthread_mutex_lock(&s->lock);
+	if (!s->closed) {
+		s->closed = true;
+		snprintf(s->why, sizeof(s->why), "%s", why);
+	}
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+	unlist_locked(h, s);
+}
+
+void psql_close(psql_hub *h, psql_sess *s, const char *why)
+{
+	pthread_mutex_lock(&h->lock);
+	psql_sess *keep = s;
+	s->refs++; /* unlisting may drop the hub's reference */
+	close_locked(h, s, why);
+	pthread_mutex_unlock(&h->lock);
+	psql_release(keep);
+}
+
+/* Ends the sessions nobody has read for the grace period. */
+static void *reaper_main(void *arg)
+{
+	psql_hub *h = arg;
+	pthread_mutex_lock(&h->lock);
+	while (thread_nap(&h->cond, &h->lock, &h->stop, 1000)) {
+		int64_t now = time_mono_ms();
+		for (psql_sess *s = h->all, *next; s; s = next) {
+			next = s->next;
+			pthread_mutex_lock(&s->lock);
+			bool idle = s->readers == 0 && now - s->idle_since > h->grace_ms;
+			pthread_mutex_unlock(&s->lock);
+			if (idle) {
+				s->refs++;
+				close_locked(h, s, "no window showed it for the grace period");
+				pthread_mutex_unlock(&h->lock);
+				psql_release(s);
+				pthread_mutex_lock(&h->lock);
+				next = h->all; /* the list may have changed meanwhile */
+			}
+		}
+	}
+	pthread_mutex_unlock(&h->lock);
+	return NULL;
+}
+
+psql_hub *psql_hub_new(int grace_seconds, psql_end_fn on_end, void *ctx)
+{
+	psql_hub *h = xcalloc(1, sizeof(*h));
+	pthread_mutex_init(&h->lock, NULL);
+	pthread_cond_init(&h->cond, NULL);
+	h->grace_ms = grace_seconds * 1000;
+	h->on_end = on_end;
+	h->ctx = ctx;
+	if (pthread_create(&h->reaper, NULL, reaper_main, h) != 0)
+		abort();
+	return h;
+}
+
+void psql_hub_shutdown(psql_hub *h)
+{
+	if (!h || h->stop)
+		return;
+	thread_stop(h->reaper, &h->lock, &h->cond, &h->stop);
+	pthread_mutex_lock(&h->lock);
+	while (h->all)
+		close_locked(h, h->all, "Tusk stopped");
+	struct timespec deadline = time_after_ms(CLOCK_REALTIME, 5000);
+	thread_wait_zero(&h->cond, &h->lock, &h->threads, &deadline);
+	pthread_mutex_unlock(&h->lock);
+}
+
+void psql_hub_free(psql_hub *h)
+{
+	if (!h)
+		return;
+	psql_hub_shutdown(h);
+	/* a thread still running (it never should) keeps the hub: leak it rather than free under it */
+	if (h->threads == 0)
+		free(h);
+}
+
+/* ---- sessions ---- */
+
+static psql_sess *sess_new(psql_hub *h, const psql_spec *spec)
+{
+	psql_sess *s = xcalloc(1, sizeof(*s));
+	s->h = h;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->cond, NULL);
+	s->master = -1;
+	s->ring = xmalloc(PSQL_RING);
+	unsigned char r[16];
+	randombytes_buf(r, sizeof(r));
+	sodium_bin2hex(s->id, sizeof(s->id), r, sizeof(r));
+	snprintf(s->owner, sizeof(s->owner), "%s", spec->owner);
+	s->user_id = spec->user_id;
+	s->server_id = spec->server_id;
+	s->database = xstrdup(spec->database ? spec->database : "");
+	s->passfile = spec->passfile ? xstrdup(spec->passfile) : NULL;
+	s->ws = (struct winsize){.ws_col = (unsigned short)(spec->cols > 0 ? spec->cols : 80),
+				 .ws_row = (unsigned short)(spec->rows > 0 ? spec->rows : 24)};
+	s->idle_since = time_mono_ms();
+	sandbox_args(&s->argv);
+	program_dir(&s->argv, spec->program);
+	conninfo_files(&s->argv, spec->conninfo);
+	if (s->passfile)
+		push_all(&s->argv, (const char *const[]){"--ro-bind", s->passfile, PSQL_SANDBOX_PASSFILE, NULL});
+	/* psql itself: no pager (the tab scrolls), the conninfo as its one database argument */
+	push_all(&s->argv, (const char *const[]){"--", spec->program, "-P", "pager=off", "-d", spec->conninfo, NULL});
+	s->env = sandbox_env();
+	return s;
+}
+
+bool psql_start(psql_hub *h, const psql_spec *spec, char id[PSQL_ID_CHARS], tusk_err *err)
+{
+	if (spec->password && spec->passfile && !jobs_write_passfile(spec->passfile, spec->password)) {
+		err_set(err, ERR_IO_ERROR, "Tusk could not write the PSQL tool's password file: %s", strerror(errno));
+		return false;
+	}
+	psql_sess *s = sess_new(h, spec);
+	pthread_mutex_lock(&h->lock);
+	s->refs = 2; /* the list's and the thread's */
+	s->listed = true;
+	s->next = h->all;
+	h->all = s;
+	h->threads++;
+	pthread_mutex_unlock(&h->lock);
+	if (!thread_detached(session_main, s)) {
+		pthread_mutex_lock(&h->lock);
+		h->threads--;
+		s->refs--; /* the thread's */
+		unlist_locked(h, s);
+		pthread_mutex_unlock(&h->lock);
+		if (s->passfile)
+			unlink(s->passfile);
+		sess_free(s);
+		err_set(err, ERR_JOB_FAILED, "Tusk could not start the PSQL tool's thread.");
+		return false;
+	}
+	pthread_mutex_lock(&s->lock);
+	while (!s->started)
+		pthread_cond_wait(&s->cond, &s->lock);
+	bool failed = s->start_failed;
+	pthread_mutex_unlock(&s->lock);
+	if (failed) {
+		psql_close(h, s, "could not start");
+		err_set(err, ERR_JOB_FAILED, "Tusk could not start psql in a terminal: %s", strerror(errno));
+		return false;
+	}
+	memcpy(id, s->id, PSQL_ID_CHARS);
+	return true;
+}
+
+psql_sess *psql_get(psql_hub *h, const char *id, const char *owner)
+{
+	pthread_mutex_lock(&h->lock);
+	psql_sess *found = NULL;
+	for (psql_sess *s = h->all; s && !found; s = s->next)
+		if (id && strcmp(s->id, id) == 0 && strcmp(s->owner, owner) == 0)
+			found = s;
+	if (found)
+		found->refs++;
+	pthread_mutex_unlock(&h->lock);
+	return found;
+}
+
+int64_t psql_server_id(const psql_sess *s)
+{
+	return s->server_id;
+}
+
+bool psql_input(psql_sess *s, const char *data, size_t n)
+{
+	pthread_mutex_lock(&s->lock);
+	bool live = !s->exited && !s->closed && s->master >= 0;
+	pthread_mutex_unlock(&s->lock);
+	while (live && n > 0) {
+		ssize_t put = write(s->master, data, n);
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put <= 0)
+			return false;
+		data += put;
+		n -= (size_t)put;
+	}
+	return live;
+}
+
+bool psql_resize(psql_sess *s, int cols, int rows)
+{
+	pthread_mutex_lock(&s->lock);
+	bool live = !s->exited && !s->closed && s->master >= 0;
+	s->ws.ws_col = (unsigned short)cols;
+	s->ws.ws_row = (unsigned short)rows;
+	if (live)
+		ioctl(s->master, TIOCSWINSZ, &s->ws); /* the kernel tells psql (SIGWINCH) */
+	pthread_mutex_unlock(&s->lock);
+	return live;
+}
+
+void psql_attach(psql_sess *s)
+{
+	pthread_mutex_lock(&s->lock);
+	s->readers++;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void psql_detach(psql_sess *s)
+{
+	pthread_mutex_lock(&s->lock);
+	if (--s->readers == 0)
+		s->idle_since = time_mono_ms();
+	pthread_mutex_unlock(&s->lock);
+}
+
+void psql_read_from(psql_sess *s, uint64_t from, size_t max, int wait_ms, str *out, psql_read *res)
+{
+	struct timespec deadline = time_after_ms(CLOCK_REALTIME, wait_ms);
+	pthread_mutex_lock(&s->lock);
+	while (from >= s->end && !s->exited && !s->closed)
+		if (pthread_cond_timedwait(&s->cond, &s->lock, &deadline) == ETIMEDOUT)
+			break;
+	uint64_t start = from > s->end ? s->end : from;
+	if (s->end - start > PSQL_RING)
+		start = s->end - PSQL_RING; /* older output left the ring */
+	uint64_t stop = s->end - start > max ? start + max : s->end;
+	for (uint64_t i = start; i < stop;) {
+		size_t at = (size_t)(i % PSQL_RING), n = (size_t)(stop - i);
+		if (n > PSQL_RING - at)
+			n = PSQL_RING - at;
+		str_append(out, s->ring + at, n);
+		i += n;
+	}
+	*res = (psql_read){.start = start, .end = stop, .exited = s->exited, .code = s->code, .closed = s->closed};
+	pthread_mutex_unlock(&s->lock);
+}
+
+int psql_count_user(psql_hub *h, int64_t user_id)
+{
+	int n = 0;
+	pthread_mutex_lock(&h->lock);
+	for (psql_sess *s = h->all; s; s = s->next)
+		n += s->user_id == user_id;
+	pthread_mutex_unlock(&h->lock);
+	return n;
+}
+
+int psql_close_for(psql_hub *h, int64_t user_id, int64_t server_id, const char *owner, const char *why)
+{
+	int n = 0;
+	pthread_mutex_lock(&h->lock);
+	for (psql_sess *s = h->all, *next; s; s = next) {
+		next = s->next;
+		if (s->user_id != user_id || (server_id && s->server_id != server_id) ||
+		    (owner && strcmp(owner, s->owner) != 0))
+			continue;
+		s->refs++;
+		close_locked(h, s, why);
+		pthread_mutex_unlock(&h->lock);
+		psql_release(s);
+		pthread_mutex_lock(&h->lock);
+		next = h->all;
+		n++;
+	}
+	pthread_mutex_unlock(&h->lock);
+	return n;
+}
+
+size_t psql_holders(psql_hub *h, psql_holder **out)
+{
+	pthread_mutex_lock(&h->lock);
+	size_t n = 0;
+	for (psql_sess *s = h->all; s; s = s->next)
+		n++;
+	*out = xcalloc(n + 1, sizeof(**out));
+	size_t k = 0;
+	for (psql_sess *s = h->all; s; s = s->next, k++) {
+		(*out)[k].user_id = s->user_id;
+		(*out)[k].server_id = s->server_id;
+		memcpy((*out)[k].owner, s->owner, sizeof(s->owner));
+	}
+	pthread_mutex_unlock(&h->lock);
+	return n;
+}

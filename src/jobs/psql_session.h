@@ -1,0 +1,102 @@
+/* The PSQL tool's sessions: a real psql in a pseudo-terminal, run inside a
+ * bubblewrap sandbox (bwrap from Debian) so that what the user types reaches
+ * no file, process, environment or right of Tusk's:
+ * - a new root of its own: /usr (and the /lib, /bin links) and a handful of
+ *   /etc files read-only, the psql program's folder, the session's passfile
+ *   read-only, an empty tmpfs as HOME and /tmp, its own /proc and /dev;
+ *   never Tusk's data directory, other users' files or Tusk's binary;
+ * - its own user namespace (uid 65534 inside, no capability outside), PID,
+ *   IPC, UTS and cgroup namespaces: no process of Tusk's is visible;
+ * - the network shared (psql must reach PostgreSQL);
+ * - an environment built here: PATH, HOME, TERM, LANG, PGCLIENTENCODING's
+ *   absence... nothing of Tusk's (TUSK_*, PGADMIN_*, PG*, secrets);
+ * - the sandbox dies with the session's thread (--die-with-parent) and the
+ *   whole process group is killed when the session ends.
+ * Where bwrap is missing or the kernel refuses it a user namespace, the tool
+ * refuses to start (psql_sandbox_check says why); it never runs unconfined.
+ *
+ * Output goes to a ring of the last PSQL_RING bytes with an ever-growing
+ * offset, so a tab that re-attaches after a network blip is replayed what it
+ * missed (or the ring's oldest bytes when it missed more). A session with no
+ * reader for the grace period ends. */
+#ifndef TUSK_JOBS_PSQL_SESSION_H
+#define TUSK_JOBS_PSQL_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+#include "util/str.h"
+
+enum { PSQL_ID_CHARS = 33, PSQL_RING = 256 * 1024 };
+/* Where psql finds its passfile inside the sandbox (the conninfo names this
+ * path; the host's file, in Tusk's jobs folder, is bound there read-only, so
+ * not even the data directory's path shows inside). */
+#define PSQL_SANDBOX_PASSFILE "/run/tusk/pgpass"
+
+typedef struct psql_hub psql_hub;
+typedef struct psql_sess psql_sess;
+
+typedef struct {
+	int64_t user_id, server_id;
+	const char *owner;    /* the login session (its id hash) */
+	const char *program;  /* psql's absolute path */
+	const char *conninfo; /* names the passfile, never the password */
+	const char *password; /* written to passfile (0600) for the session's life; NULL: none */
+	const char *passfile; /* the host's path; psql sees it as PSQL_SANDBOX_PASSFILE */
+	const char *database;
+	int cols, rows;
+} psql_spec;
+
+/* What a reader got: bytes [start, end) of the output appended to out. */
+typedef struct {
+	uint64_t start, end;
+	bool exited; /* psql has ended: code is its exit status (or 128+signal) */
+	int code;
+	bool closed; /* the session was closed (by the user, logout, revocation, stop) */
+} psql_read;
+
+/* on_end(ctx, user, server, database, code): a session ended (audited). */
+typedef void (*psql_end_fn)(void *ctx, int64_t user_id, int64_t server_id, const char *database, int code,
+			    const char *why);
+psql_hub *psql_hub_new(int grace_seconds, psql_end_fn on_end, void *ctx);
+/* Ends every session (their readers get "closed") and waits for their threads. */
+void psql_hub_shutdown(psql_hub *h);
+/* Frees the hub (shutting it down first), once no reader holds a session. */
+void psql_hub_free(psql_hub *h);
+
+/* Whether the sandbox works on this host (bwrap present, user namespaces
+ * allowed); checked once by running it. why: the reason it does not. */
+bool psql_sandbox_check(char *why, size_t n);
+
+/* Starts psql; id receives the session's random id. */
+bool psql_start(psql_hub *h, const psql_spec *spec, char id[PSQL_ID_CHARS], tusk_err *err)
+    __attribute__((warn_unused_result));
+/* The session id of owner, with a reference (psql_release), or NULL. */
+psql_sess *psql_get(psql_hub *h, const char *id, const char *owner);
+void psql_release(psql_sess *s);
+int64_t psql_server_id(const psql_sess *s);
+/* Keystrokes and pastes; false once psql has ended. */
+bool psql_input(psql_sess *s, const char *data, size_t n);
+bool psql_resize(psql_sess *s, int cols, int rows);
+/* Appends to out the output from offset from (at most max bytes), waiting
+ * up to wait_ms for some when there is none yet. A reader counts as
+ * attached from the call until psql_detach. */
+void psql_read_from(psql_sess *s, uint64_t from, size_t max, int wait_ms, str *out, psql_read *res);
+void psql_attach(psql_sess *s);
+void psql_detach(psql_sess *s);
+/* Ends the session (psql killed); why is audited. */
+void psql_close(psql_hub *h, psql_sess *s, const char *why);
+/* Sessions of user_id open here. */
+int psql_count_user(psql_hub *h, int64_t user_id);
+/* Ends the sessions of user_id on server_id (0: all) of owner (NULL: all); how many. */
+int psql_close_for(psql_hub *h, int64_t user_id, int64_t server_id, const char *owner, const char *why);
+typedef struct {
+	int64_t user_id, server_id;
+	char owner[80];
+} psql_holder;
+/* Who holds each session (free() *out). */
+size_t psql_holders(psql_hub *h, psql_holder **out);
+
+#endif

@@ -1,0 +1,138 @@
+// The PSQL tool in a real browser: opened from a database's context menu, a
+// real psql in xterm.js; typing \dt shows the tables; copy (Ctrl+Shift+C)
+// and paste (Ctrl+Shift+V) work; the tab survives a reload by attaching to
+// the same psql again (its earlier output replayed); \q shows the exit with
+// its code and Restart starts a new psql; both themes are looked at
+// (screenshots); where the tool is off, the tab says how to turn it on.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { psql, pg as PG } from '../lib/pg.mjs';
+import { screenshot } from './browser.mjs';
+import { assertNoErrors, chooseInNodeMenu, expandTreeItem, openApp, treeItem, waitUntil } from './app.mjs';
+
+const SERVER = 'e2e-psql';
+const DB = 'e2e_psql';
+
+let tusk;
+let browser;
+let page;
+
+before(async () => {
+  psql(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
+  psql(`CREATE DATABASE ${DB}`);
+  psql("CREATE TABLE widgets (id int PRIMARY KEY, name text); CREATE TABLE orders (id int); INSERT INTO widgets VALUES (1, 'flange');", { db: DB });
+  ({ tusk, browser, page } = await openApp(SERVER, PG, { width: 1440, height: 900, args: ['--enable-psql'] }));
+});
+
+after(async () => {
+  await browser?.close();
+  if (tusk) assert.equal(await tusk.stop(), 0, tusk.output());
+  psql(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
+});
+
+const terminal = () => page.getByTestId('psql-terminal');
+const status = () => page.getByTestId('psql-status');
+
+/** The terminal's visible text (xterm's DOM rows). */
+async function screenText() {
+  return terminal().locator('.xterm-rows').innerText();
+}
+
+async function waitForText(re, timeout = 15_000) {
+  await waitUntil(async () => re.test(await screenText()), timeout).catch(async () => {
+    assert.fail(`the terminal never showed ${re}:\n${await screenText()}`);
+  });
+}
+
+async function typeLine(text) {
+  await terminal().click();
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+}
+
+test("a database's context menu opens psql on it; \\dt shows its tables", async () => {
+  await expandTreeItem(page, treeItem(page, SERVER));
+  await expandTreeItem(page, treeItem(page, /^Databases \(\d+\)$/));
+  await chooseInNodeMenu(page, treeItem(page, DB), 'PSQL Tool');
+  await page.getByRole('tab', { name: new RegExp(`PSQL — ${DB}`) }).waitFor();
+  await waitForText(new RegExp(`${DB}=#`));
+  await waitUntil(async () => (await status().innerText()) === 'Connected');
+  await typeLine('\\dt');
+  await waitForText(/public \| orders\s+\| table/);
+  await waitForText(/public \| widgets\s+\| table/);
+  await typeLine("SELECT name, 'x' || repeat('-', 3) AS deco FROM widgets;");
+  await waitForText(/flange \| x---/);
+  await screenshot(page, 'psql-light');
+  assertNoErrors(browser.errors);
+});
+
+test('copy and paste: Ctrl+Shift+C copies the selection, Ctrl+Shift+V pastes into psql', async () => {
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(tusk.url).origin });
+  await page.evaluate(() => navigator.clipboard.writeText('SELECT 6 * 7 AS pasted_answer;'));
+  await terminal().click();
+  await page.keyboard.press('Control+Shift+V');
+  await page.keyboard.press('Enter');
+  await waitForText(/pasted_answer\s+-+\s+42/);
+  // a word of the output selected by a double click, then copied (the clipboard emptied first)
+  await page.evaluate(() => navigator.clipboard.writeText(''));
+  const word = terminal().locator('.xterm-rows').getByText('pasted_answer', { exact: false }).last();
+  const box = await word.boundingBox(); // xterm's screen layer takes the pointer: click where the word is
+  await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
+  await page.keyboard.press('Control+Shift+C');
+  await waitUntil(async () => (await page.evaluate(() => navigator.clipboard.readText())) === 'pasted_answer');
+  await page.getByRole('button', { name: 'Paste' }).waitFor();
+  assertNoErrors(browser.errors);
+});
+
+test('after a reload the tab attaches to the same psql and replays what it showed', async () => {
+  await typeLine('\\set before_reload 41');
+  await page.reload();
+  await page.getByRole('tree', { name: 'Servers' }).waitFor();
+  await page.getByRole('tab', { name: new RegExp(`PSQL — ${DB}`) }).click();
+  await waitForText(/flange \| x---/); // the earlier output, replayed
+  await waitUntil(async () => (await status().innerText()) === 'Connected');
+  await typeLine('SELECT :before_reload + 1 AS answer;');
+  await waitForText(/\b42\b/); // the same psql: its variable is still set
+  assertNoErrors(browser.errors);
+});
+
+test('dark theme; \\q shows the exit code and Restart starts a new psql', async () => {
+  await page.evaluate(() => {
+    localStorage.setItem('tusk.theme', 'dark');
+  });
+  await page.reload();
+  await page.getByRole('tree', { name: 'Servers' }).waitFor();
+  await page.getByRole('tab', { name: new RegExp(`PSQL — ${DB}`) }).click();
+  await waitForText(/\b42\b/);
+  const bg = await terminal().locator('.xterm-scrollable-element').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.equal(bg, 'rgb(30, 31, 34)', 'the terminal follows the dark theme');
+  await screenshot(page, 'psql-dark');
+  await typeLine('\\q');
+  await waitUntil(async () => /psql exited with code 0/.test(await status().innerText()));
+  await waitForText(/psql exited with code 0/);
+  await page.getByRole('button', { name: 'Restart' }).click();
+  await waitUntil(async () => (await status().innerText()) === 'Connected');
+  await waitForText(new RegExp(`${DB}=#`));
+  await typeLine('SELECT :before_reload IS NULL;');
+  await waitForText(/syntax error|:before_reload/); // a new psql: the variable is gone
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await screenshot(page, 'psql-dark-1024');
+  assertNoErrors(browser.errors);
+});
+
+test('where the operator has not turned the tool on, the tab says so and how', async () => {
+  const off = await openApp('e2e-psql-off', PG, { width: 1024, height: 768 });
+  try {
+    await chooseInNodeMenu(off.page, treeItem(off.page, 'e2e-psql-off'), 'PSQL Tool');
+    const offStatus = off.page.getByTestId('psql-status');
+    await waitUntil(async () => /^Closed/.test(await offStatus.innerText()));
+    assert.match(await offStatus.getAttribute('title'), /TUSK_ENABLE_PSQL=true/);
+    await waitUntil(async () => /operator turns it on with TUSK_ENABLE_PSQL/.test(await off.page.getByTestId('psql-terminal').locator('.xterm-rows').innerText()));
+    await screenshot(off.page, 'psql-off');
+    const expected = off.browser.errors.filter((e) => !/403/.test(e));
+    assertNoErrors(expected);
+  } finally {
+    await off.browser.close();
+    assert.equal(await off.tusk.stop(), 0, off.tusk.output());
+  }
+});
