@@ -97,9 +97,11 @@ test('after a reload the tab attaches to the same psql and replays what it showe
 });
 
 test('dark theme; \\q shows the exit code and Restart starts a new psql', async () => {
-  await page.evaluate(() => {
-    localStorage.setItem('tusk.theme', 'dark');
-  });
+  // the theme is the user's preference, kept in Tusk's store (Alt+Shift+T saves it)
+  await page.getByRole('tree', { name: 'Servers' }).focus(); // the terminal keeps the keys it has focus for
+  await page.keyboard.press('Alt+Shift+T');
+  await waitUntil(async () => (await page.evaluate(() => document.documentElement.dataset.theme)) === 'dark');
+  await waitUntil(async () => (await page.evaluate(async () => (await (await fetch('api/v1/preferences')).json()).preferences?.theme)) === 'dark');
   await page.reload();
   await page.getByRole('tree', { name: 'Servers' }).waitFor();
   await page.getByRole('tab', { name: new RegExp(`PSQL — ${DB}`) }).click();
