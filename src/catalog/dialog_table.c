@@ -138,7 +138,15 @@ static void add_constraint(struct edits *e, json_t *edit, const struct op *o)
 		return;
 	}
 	str_appendf(&e->b->sql, "ALTER TABLE %s ADD ", e->ref);
-	catalog_constraint_def(e->b, e->c, con);
+	const char *def = catalog_text(con, "definition");
+	if (def && catalog_need(e->b, con, "name")) {
+		/* as pg_get_constraintdef wrote it (the schema diff's): CONSTRAINT "name" <definition> */
+		str_append_cstr(&e->b->sql, "CONSTRAINT ");
+		catalog_ident(e->c, &e->b->sql, catalog_text(con, "name"));
+		str_appendf(&e->b->sql, " %s", def);
+	} else {
+		catalog_constraint_def(e->b, e->c, con);
+	}
 	if (not_valid)
 		str_append_cstr(&e->b->sql, " NOT VALID");
 }

