@@ -535,6 +535,7 @@ static void write_statement(json_writer *w, const struct sd_stmt *st, str *scrip
 	jw_obj_begin(w);
 	jw_fields(w, "ss", "sql", st->sql, "object", st->object);
 	jw_kv_str(w, "lock", l->mode);
+	jw_kv_str(w, "pg_lock", l->lock);
 	jw_kv_str(w, "effect", catalog_effect_name(l->effect));
 	jw_kv_str(w, "note", l->note);
 	jw_kv_str(w, "safer", l->mode ? l->safer : NULL);

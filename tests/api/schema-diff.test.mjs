@@ -110,3 +110,52 @@ for (const name of CASES) {
     assert.equal(again.body.script, '');
   });
 }
+
+// PostgreSQL's lock modes, weakest first
+const MODES = ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock',
+  'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'];
+
+// Runs sql in a transaction on db and, while it is open, returns the modes other sessions see it hold on
+// schema.table (pg_locks from a second connection); then commits.
+async function locksWhile(db, sql, schema, table) {
+  const child = spawn('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', db], { env });
+  let out = '', err = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { err += d; });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  child.stdin.write(`BEGIN;\n${sql}\n\\echo READY\n`);
+  const deadline = Date.now() + 20000;
+  while (!out.includes('READY')) {
+    if (Date.now() > deadline || child.exitCode !== null) assert.fail(`${sql}: ${err}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const modes = psql(`SELECT l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+    JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_database d ON d.oid = l.database
+    WHERE d.datname = '${db}' AND n.nspname = '${schema}' AND c.relname = '${table}' AND l.granted
+    AND l.pid <> pg_backend_pid()`, { db }).split('\n').filter(Boolean);
+  child.stdin.end('COMMIT;\n');
+  assert.equal(await exited, 0, err);
+  return modes;
+}
+
+test('each statement takes on its table the lock it is annotated with, as pg_locks shows from another session', async () => {
+  fresh('locks_live', fixture('locks.sql'));
+  const r = await diff('sd');
+  assert.equal(r.status, 200, r.raw);
+  const seen = new Set();
+  for (const st of r.body.statements) {
+    if (!st.table || !st.pg_lock) {
+      psql(st.sql, { db: TGT });
+      continue;
+    }
+    const modes = await locksWhile(TGT, st.sql, st.table.schema, st.table.name);
+    const strongest = modes.reduce((a, m) => (MODES.indexOf(m) > MODES.indexOf(a) ? m : a), MODES[0]);
+    assert.equal(strongest, st.pg_lock, `${st.sql}\n  annotated ${st.lock}, held: ${modes.join(', ')}`);
+    assert.equal(typeof st.table.size, 'number');
+    if (st.table.name === 'big') assert.ok(st.table.size > 8192, `${st.sql}: the table's live size`);
+    seen.add(st.pg_lock);
+  }
+  // the corpus covers the lock modes the annotations name
+  assert.deepEqual([...seen].sort(), ['AccessExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ShareUpdateExclusiveLock']);
+  sameDump('sd', r.body.script);
+});
