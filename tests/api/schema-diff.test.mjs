@@ -159,3 +159,37 @@ test('each statement takes on its table the lock it is annotated with, as pg_loc
   assert.deepEqual([...seen].sort(), ['AccessExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ShareUpdateExclusiveLock']);
   sameDump('sd', r.body.script);
 });
+
+test('options: owner and privileges ignored when asked, whitespace in bodies too; select limits the script', async () => {
+  fresh('options', {
+    source: `CREATE SCHEMA sd; CREATE TABLE sd.a (x int); ALTER TABLE sd.a OWNER TO sd_owner; GRANT SELECT ON sd.a TO sd_reader;
+      CREATE FUNCTION sd.f() RETURNS int LANGUAGE sql AS 'SELECT   1'; CREATE TABLE sd.b (y int); CREATE TABLE sd.c (z int);`,
+    target: `CREATE SCHEMA sd; CREATE TABLE sd.a (x int);
+      CREATE FUNCTION sd.f() RETURNS int LANGUAGE sql AS 'SELECT 1';`,
+  });
+  const all = await diff('sd');
+  assert.equal(all.status, 200, all.raw);
+  const state = (body) => Object.fromEntries(body.objects.map((o) => [o.id, o.state]));
+  assert.deepEqual(state(all.body), { 'function/sd/f()': 'different', 'table/sd/a': 'different', 'table/sd/b': 'source_only', 'table/sd/c': 'source_only' });
+  const loose = await diff('sd', { options: { ignore_owner: true, ignore_privileges: true, ignore_whitespace: true } });
+  assert.deepEqual(state(loose.body), { 'function/sd/f()': 'identical', 'table/sd/a': 'identical', 'table/sd/b': 'source_only', 'table/sd/c': 'source_only' });
+  assert.deepEqual(loose.body.summary, { identical: 2, different: 0, source_only: 2, target_only: 0 });
+  const some = await diff('sd', { select: ['table/sd/c'] });
+  assert.deepEqual(some.body.statements.map((s) => s.object), ['table/sd/c']);
+  assert.match(some.body.script, /CREATE TABLE sd\.c/);
+  assert.doesNotMatch(some.body.script, /sd\.b|sd\.a/);
+});
+
+test('bad requests: 400 with a message, 404 for a server the user has not', async () => {
+  const side = { server_id: id, database: 'postgres' };
+  for (const body of [{}, { source: side }, { source: { ...side, server_id: 'x' }, target: side },
+    { source: { ...side, schema: 'public' }, target: side }, { source: side, target: side, options: [] }]) {
+    const r = await c.post('api/v1/schema-diff', body);
+    assert.equal(r.status, 400, JSON.stringify(body));
+    assert.equal(r.body.error.code, 'invalid_spec');
+  }
+  const r = await c.post('api/v1/schema-diff', { source: side, target: { ...side, server_id: 9999 } });
+  assert.equal(r.status, 404, r.raw);
+  const anon = new Client(t.url);
+  assert.equal((await anon.post('api/v1/schema-diff', { source: side, target: side })).status, 401);
+});
