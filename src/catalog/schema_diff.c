@@ -24,6 +24,7 @@ struct sd_run {
 	struct sd_side src, tgt;
 	struct sd_item *it;
 	size_t nit;
+	struct sd_item **by_src, **by_tgt; /* each side's object's item */
 	const catalog_diff_options *opt;
 	struct sd_script sc;
 	pg_error *pe;
@@ -242,10 +243,16 @@ static bool selected(const struct sd_run *r, const char *id)
 static void pair(struct sd_run *r)
 {
 	r->it = xcalloc(r->src.n + r->tgt.n + 1, sizeof(*r->it));
+	r->by_src = xcalloc(r->src.n + 1, sizeof(*r->by_src));
+	r->by_tgt = xcalloc(r->tgt.n + 1, sizeof(*r->by_tgt));
 	size_t i = 0, j = 0;
 	while (i < r->src.n || j < r->tgt.n) {
 		struct sd_item *x = &r->it[r->nit++];
 		int d = i == r->src.n ? 1 : j == r->tgt.n ? -1 : pair_cmp(r, &r->src.o[i], &r->tgt.o[j]);
+		if (d <= 0)
+			r->by_src[i] = x;
+		if (d >= 0)
+			r->by_tgt[j] = x;
 		x->s = d <= 0 ? &r->src.o[i++] : NULL;
 		x->t = d >= 0 ? &r->tgt.o[j++] : NULL;
 		x->state = !x->t							   ? "source_only"
@@ -268,15 +275,15 @@ void sd_add(struct sd_script *sc, char *sql, enum catalog_stmt stmt, const struc
 	sc->s[sc->n++] = (struct sd_stmt){sql, xstrdup(sc->object), stmt, table};
 }
 
-/* Depth-first: each object after everything it depends on. */
-static void visit(const struct sd_side *sd, size_t i, bool *seen, size_t *order, size_t *n)
+/* Depth-first: each object after everything it depends on (first[i] .. first[i + 1]: i's in by_from). */
+static void visit(const struct sd_side *sd, const size_t *first, const size_t *by_from, size_t i, bool *seen,
+		  size_t *order, size_t *n)
 {
 	if (seen[i])
 		return;
 	seen[i] = true;
-	for (size_t k = 0; k < sd->ndep; k++)
-		if (sd->from[k] == i)
-			visit(sd, sd->to[k], seen, order, n);
+	for (size_t k = first[i]; k < first[i + 1]; k++)
+		visit(sd, first, by_from, sd->to[by_from[k]], seen, order, n);
 	order[(*n)++] = i;
 }
 
@@ -284,18 +291,24 @@ static size_t *topo(const struct sd_side *sd)
 {
 	bool *seen = xcalloc(sd->n + 1, sizeof(bool));
 	size_t *order = xcalloc(sd->n + 1, sizeof(size_t)), n = 0;
+	size_t *first = xcalloc(sd->n + 2, sizeof(size_t)), *by_from = xcalloc(sd->ndep + 1, sizeof(size_t));
+	for (size_t k = 0; k < sd->ndep; k++)
+		first[sd->from[k] + 2]++;
+	for (size_t i = 2; i < sd->n + 2; i++)
+		first[i] += first[i - 1];
+	for (size_t k = 0; k < sd->ndep; k++)
+		by_from[first[sd->from[k] + 1]++] = k;
 	for (size_t i = 0; i < sd->n; i++)
-		visit(sd, i, seen, order, &n);
+		visit(sd, first, by_from, i, seen, order, &n);
 	free(seen);
+	free(first);
+	free(by_from);
 	return order;
 }
 
 static struct sd_item *item_of(struct sd_run *r, const struct sd_obj *o, bool source)
 {
-	for (size_t i = 0; i < r->nit; i++)
-		if ((source ? r->it[i].s : r->it[i].t) == o)
-			return &r->it[i];
-	return NULL;
+	return source ? r->by_src[o - r->src.o] : r->by_tgt[o - r->tgt.o];
 }
 
 static bool is_kind(const struct sd_obj *o, const char *kind)
@@ -583,6 +596,8 @@ static void run_free(struct sd_run *r)
 	for (size_t i = 0; i < r->nit; i++)
 		free(r->it[i].id);
 	free(r->it);
+	free(r->by_src);
+	free(r->by_tgt);
 	for (size_t i = 0; i < r->sc.n; i++)
 		free(r->sc.s[i].sql), free(r->sc.s[i].object);
 	free(r->sc.s);
