@@ -6,6 +6,7 @@
  * when their columns are only appended, everything else dropped and
  * created; creates in the source's dependency order, drops in the reverse
  * of the target's. Each statement carries its lock annotation (locks.c). */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,7 +25,6 @@ struct sd_run {
 	struct sd_side src, tgt;
 	struct sd_item *it;
 	size_t nit;
-	struct sd_item **by_src, **by_tgt; /* each side's object's item */
 	const catalog_diff_options *opt;
 	struct sd_script sc;
 	pg_error *pe;
@@ -70,39 +70,49 @@ static char *object_path(const char *db, const struct sd_obj *o)
 	return str_take(&p);
 }
 
-/* The DDL as compared: lines the options ignore left out, whitespace collapsed when asked. */
-static char *comparable(const char *ddl, const catalog_diff_options *opt)
+/* text with each run of blanks and line breaks taken as one space */
+static char *collapsed(const char *text)
 {
 	str out = STR_INIT;
-	for (const char *line = ddl; *line;) {
-		const char *end = strchr(line, '\n');
-		size_t n = end ? (size_t)(end - line) : strlen(line);
-		char *l = xstrndup(line, n);
-		bool skip =
-		    (opt->ignore_owner && strncmp(l, "ALTER ", 6) == 0 && strstr(l, " OWNER TO ")) ||
-		    (opt->ignore_privileges && (strncmp(l, "GRANT ", 6) == 0 || strncmp(l, "REVOKE ", 7) == 0)) ||
-		    (opt->ignore_tablespace && (strstr(l, "TABLESPACE") || strstr(l, "default_tablespace")));
-		if (!skip && opt->ignore_whitespace) {
-			bool space = true;
-			for (const char *p = l; *p; p++) {
-				bool ws = *p == ' ' || *p == '\t' || *p == '\r';
-				if (!ws)
-					str_append_char(&out, *p);
-				else if (!space)
-					str_append_char(&out, ' ');
-				space = ws;
-			}
-			while (out.len && out.buf[out.len - 1] == ' ')
-				out.len--;
-			str_append_char(&out, '\n');
-		} else if (!skip) {
-			str_append(&out, l, n);
-			str_append_char(&out, '\n');
-		}
-		free(l);
-		line += n + (end ? 1 : 0);
+	bool space = true;
+	for (const char *p = text; *p; p++) {
+		bool ws = *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n';
+		if (!ws)
+			str_append_char(&out, *p);
+		else if (!space)
+			str_append_char(&out, ' ');
+		space = ws;
 	}
+	while (out.len && out.buf[out.len - 1] == ' ')
+		out.len--;
 	return str_take(&out);
+}
+
+/* What objects are compared by: all the inventory read of one but its size (and its privileges in
+ * catalog order, compared as a set), without the owner, the privileges or the tablespace when the
+ * options say so, a routine's blanks collapsed when asked. */
+static char *fingerprint(json_t *info, const catalog_diff_options *opt)
+{
+	json_t *c = json_deep_copy(info), *attrs = json_object_get(c, "attributes"), *a;
+	json_object_del(c, "size");
+	json_object_del(c, "acl");
+	if (opt->ignore_owner)
+		json_object_del(c, "owner");
+	if (opt->ignore_privileges) {
+		json_object_del(c, "acl_key");
+		size_t i;
+		json_array_foreach(attrs, i, a) if (json_array_size(a) > 4) json_array_set_new(a, 4, json_null());
+	}
+	if (opt->ignore_tablespace)
+		json_object_del(c, "tablespace");
+	if (opt->ignore_whitespace && json_is_string(json_object_get(c, "def"))) {
+		char *def = collapsed(json_string_value(json_object_get(c, "def")));
+		json_object_set_new(c, "def", json_string(def));
+		free(def);
+	}
+	char *out = json_dumps(c, JSON_SORT_KEYS | JSON_COMPACT);
+	json_decref(c);
+	return out ? out : xstrdup("");
 }
 
 static int key_cmp(const void *a, const void *b)
@@ -118,16 +128,16 @@ static long find_key(const struct sd_side *sd, const struct sd_obj *sorted, cons
 }
 
 /* The side's objects (kept in kind, schema, name order) and their dependencies. */
-static bool inventory(struct sd_run *r, struct sd_side *sd)
+static bool inventory(struct sd_side *sd)
 {
 	const char *params[] = {sd->in->schema};
-	PGresult *res = pgpool_query(sd->in->pg, sd->in->database, SD_INVENTORY, 1, params, r->pe, r->err);
+	PGresult *res = pgpool_query(sd->in->pg, sd->in->database, SD_INVENTORY, 1, params, &sd->pe, &sd->err);
 	if (!res)
 		return false;
 	sd->n = (size_t)PQntuples(res);
 	if (sd->n > CATALOG_DIFF_MAX_OBJECTS) {
 		PQclear(res);
-		err_set(r->err, ERR_TOO_MANY_TABLES, "The database '%s' has more than %d objects to compare.",
+		err_set(&sd->err, ERR_TOO_MANY_TABLES, "The database '%s' has more than %d objects to compare.",
 			sd->in->database, CATALOG_DIFF_MAX_OBJECTS);
 		return false;
 	}
@@ -140,15 +150,16 @@ static bool inventory(struct sd_run *r, struct sd_side *sd)
 		o->key = xstrdup(PQgetvalue(res, (int)i, 3));
 		o->info = json_loads(PQgetvalue(res, (int)i, 4), 0, NULL);
 		o->path = object_path(sd->in->database, o);
+		o->cmp = fingerprint(o->info, sd->opt);
 	}
 	PQclear(res);
 	return true;
 }
 
 /* pg_depend between the side's own objects, as indexes into sd->o. */
-static bool dependencies(struct sd_run *r, struct sd_side *sd)
+static bool dependencies(struct sd_side *sd)
 {
-	PGresult *res = pgpool_query(sd->in->pg, sd->in->database, SD_DEPENDS, 0, NULL, r->pe, r->err);
+	PGresult *res = pgpool_query(sd->in->pg, sd->in->database, SD_DEPENDS, 0, NULL, &sd->pe, &sd->err);
 	if (!res)
 		return false;
 	struct sd_obj *sorted = xcalloc(sd->n ? sd->n : 1, sizeof(*sorted));
@@ -175,19 +186,22 @@ static bool dependencies(struct sd_run *r, struct sd_side *sd)
 	return true;
 }
 
-static bool read_ddl(struct sd_run *r, struct sd_side *sd)
+/* The DDL of the objects that are not the same on both sides (the same DDL of the others is
+ * GET .../objects/ddl's). */
+static bool read_ddl(struct sd_side *sd)
 {
 	for (size_t i = 0; i < sd->n; i++) {
+		if (strcmp(sd->items[i]->state, "identical") == 0)
+			continue;
 		str ddl = STR_INIT;
-		if (!catalog_ddl(sd->in->pg, sd->o[i].path, &ddl, r->pe, r->err)) {
+		if (!catalog_ddl(sd->in->pg, sd->o[i].path, &ddl, &sd->pe, &sd->err)) {
 			str_free(&ddl);
-			if (r->err->code != ERR_DDL_UNAVAILABLE)
+			if (sd->err.code != ERR_DDL_UNAVAILABLE)
 				return false;
-			*r->err = (tusk_err){0};
+			sd->err = (tusk_err){0};
 			str_append_cstr(&ddl, "");
 		}
 		sd->o[i].ddl = str_take(&ddl);
-		sd->o[i].cmp = comparable(sd->o[i].ddl, r->opt);
 	}
 	return true;
 }
@@ -243,16 +257,16 @@ static bool selected(const struct sd_run *r, const char *id)
 static void pair(struct sd_run *r)
 {
 	r->it = xcalloc(r->src.n + r->tgt.n + 1, sizeof(*r->it));
-	r->by_src = xcalloc(r->src.n + 1, sizeof(*r->by_src));
-	r->by_tgt = xcalloc(r->tgt.n + 1, sizeof(*r->by_tgt));
+	r->src.items = xcalloc(r->src.n + 1, sizeof(*r->src.items));
+	r->tgt.items = xcalloc(r->tgt.n + 1, sizeof(*r->tgt.items));
 	size_t i = 0, j = 0;
 	while (i < r->src.n || j < r->tgt.n) {
 		struct sd_item *x = &r->it[r->nit++];
 		int d = i == r->src.n ? 1 : j == r->tgt.n ? -1 : pair_cmp(r, &r->src.o[i], &r->tgt.o[j]);
 		if (d <= 0)
-			r->by_src[i] = x;
+			r->src.items[i] = x;
 		if (d >= 0)
-			r->by_tgt[j] = x;
+			r->tgt.items[j] = x;
 		x->s = d <= 0 ? &r->src.o[i++] : NULL;
 		x->t = d >= 0 ? &r->tgt.o[j++] : NULL;
 		x->state = !x->t							   ? "source_only"
@@ -308,7 +322,7 @@ static size_t *topo(const struct sd_side *sd)
 
 static struct sd_item *item_of(struct sd_run *r, const struct sd_obj *o, bool source)
 {
-	return source ? r->by_src[o - r->src.o] : r->by_tgt[o - r->tgt.o];
+	return source ? r->src.items[o - r->src.o] : r->tgt.items[o - r->tgt.o];
 }
 
 static bool is_kind(const struct sd_obj *o, const char *kind)
@@ -596,27 +610,52 @@ static void run_free(struct sd_run *r)
 	for (size_t i = 0; i < r->nit; i++)
 		free(r->it[i].id);
 	free(r->it);
-	free(r->by_src);
-	free(r->by_tgt);
+	free(r->src.items);
+	free(r->tgt.items);
 	for (size_t i = 0; i < r->sc.n; i++)
 		free(r->sc.s[i].sql), free(r->sc.s[i].object);
 	free(r->sc.s);
 	json_decref(r->sc.warnings);
 }
 
+/* A side's reading: its objects and their dependencies (first), or the DDL of those that differ. */
+static void *side_read(void *arg)
+{
+	struct sd_side *sd = arg;
+	sd->ok = sd->items ? read_ddl(sd) : inventory(sd) && dependencies(sd);
+	return NULL;
+}
+
+/* Both sides read at once, the target's on a thread of its own; the first failure goes to r. */
+static bool both_read(struct sd_run *r)
+{
+	pthread_t t;
+	bool threaded = pthread_create(&t, NULL, side_read, &r->tgt) == 0;
+	side_read(&r->src);
+	if (threaded)
+		pthread_join(t, NULL);
+	else
+		side_read(&r->tgt);
+	struct sd_side *bad = !r->src.ok ? &r->src : !r->tgt.ok ? &r->tgt : NULL;
+	if (bad) {
+		*r->pe = bad->pe;
+		*r->err = bad->err;
+	}
+	return !bad;
+}
+
 bool catalog_schema_diff(const catalog_diff_side *source, const catalog_diff_side *target,
 			 const catalog_diff_options *opt, json_writer *w, pg_error *pe, tusk_err *err)
 {
-	struct sd_run r = {.src = {.in = source}, .tgt = {.in = target}, .opt = opt, .pe = pe, .err = err};
+	struct sd_run r = {
+	    .src = {.in = source, .opt = opt}, .tgt = {.in = target, .opt = opt}, .opt = opt, .pe = pe, .err = err};
 	r.sc.opt = opt;
 	r.sc.warnings = json_array();
 	struct plan_ctx ctx = {&r};
-	bool ok = inventory(&r, &r.src) && inventory(&r, &r.tgt) && dependencies(&r, &r.src) &&
-		  dependencies(&r, &r.tgt) && read_ddl(&r, &r.src) && read_ddl(&r, &r.tgt);
-	if (ok) {
-		pair(&r);
-		ok = pgpool_with_conn(target->pg, target->database, plan, &ctx, err);
-	}
+	bool ok = both_read(&r);
+	if (ok)
+		pair(&r); /* sets each side's items: the next reading is the DDL */
+	ok = ok && both_read(&r) && pgpool_with_conn(target->pg, target->database, plan, &ctx, err);
 	if (ok) {
 		int64_t counts[4] = {0};
 		write_objects(w, &r, counts);

@@ -25,6 +25,12 @@ struct sd_side {
 	size_t n;
 	size_t *from, *to; /* o[from[i]] depends on o[to[i]] */
 	size_t ndep;
+	/* the side's own work runs on a thread of its own: its failure */
+	pg_error pe;
+	tusk_err err;
+	const catalog_diff_options *opt;
+	struct sd_item **items; /* each object's pair, once paired */
+	bool ok;
 };
 
 struct sd_stmt {

@@ -43,6 +43,41 @@
 	"pg_catalog.pg_get_triggerdef(g.oid)) ORDER BY g.tgname), '[]') FROM pg_catalog.pg_trigger g WHERE g.tgrelid "    \
 	"= c.oid AND NOT g.tgisinternal))"
 
+/* what else a relation's DDL says, compared but not altered in place: storage, row security,
+ * partitioning, inheritance, policies, rules, statistics, column options, a sequence's parameters */
+#define SD_REL_MORE                                                                                                     \
+	"jsonb_build_object('persistence', c.relpersistence, 'options', c.reloptions, 'rls', c.relrowsecurity, "        \
+	"'force_rls', c.relforcerowsecurity, 'replica_identity', c.relreplident, 'tablespace', (SELECT s.spcname FROM " \
+	"pg_catalog.pg_tablespace s WHERE s.oid = c.reltablespace), 'partition_key', CASE WHEN c.relkind = 'p' THEN "   \
+	"pg_catalog.pg_get_partkeydef(c.oid) END, 'parents', (SELECT jsonb_agg(h.inhparent::pg_catalog.regclass::text " \
+	"ORDER BY h.inhseqno) FROM pg_catalog.pg_inherits h WHERE h.inhrelid = c.oid), 'partitions', (SELECT "          \
+	"jsonb_agg(jsonb_build_array(pc.relname, pg_catalog.pg_get_expr(pc.relpartbound, pc.oid)) ORDER BY "            \
+	"pc.relname) FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class pc ON pc.oid = h.inhrelid WHERE "           \
+	"h.inhparent = c.oid), 'policies', (SELECT jsonb_agg(jsonb_build_array(po.polname, po.polcmd, "                 \
+	"po.polpermissive, po.polroles::pg_catalog.regrole[]::text, pg_catalog.pg_get_expr(po.polqual, po.polrelid), "  \
+	"pg_catalog.pg_get_expr(po.polwithcheck, po.polrelid)) ORDER BY po.polname) FROM pg_catalog.pg_policy po "      \
+	"WHERE po.polrelid = c.oid), 'rules', (SELECT jsonb_agg(pg_catalog.pg_get_ruledef(ru.oid) ORDER BY "            \
+	"ru.rulename) FROM pg_catalog.pg_rewrite ru WHERE ru.ev_class = c.oid AND ru.rulename <> '_RETURN'), "          \
+	"'statistics', (SELECT jsonb_agg(pg_catalog.pg_get_statisticsobjdef(x.oid) ORDER BY x.stxname) FROM "           \
+	"pg_catalog.pg_statistic_ext x WHERE x.stxrelid = c.oid), 'triggers_enabled', (SELECT "                         \
+	"jsonb_agg(jsonb_build_array(g.tgname, g.tgenabled) ORDER BY g.tgname) FROM pg_catalog.pg_trigger g WHERE "     \
+	"g.tgrelid = c.oid AND NOT g.tgisinternal), 'attributes', (SELECT jsonb_agg(jsonb_build_array(a.attname, "      \
+	"a.attstorage, a.attoptions, a.attstattarget, a.attacl::text[]) ORDER BY a.attnum) FROM "                       \
+	"pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), 'sequence', "     \
+	"(SELECT to_jsonb(q) - 'seqrelid' FROM pg_catalog.pg_sequence q WHERE q.seqrelid = c.oid))"
+
+/* a type's or domain's definition */
+#define SD_TYPE_MORE                                                                                                   \
+	"jsonb_build_object('attributes', (SELECT jsonb_agg(jsonb_build_array(a.attname, "                             \
+	"pg_catalog.format_type(a.atttypid, a.atttypmod), a.attcollation) ORDER BY a.attnum) FROM "                    \
+	"pg_catalog.pg_attribute a WHERE a.attrelid = t.typrelid AND t.typrelid <> 0 AND a.attnum > 0 AND NOT "        \
+	"a.attisdropped), 'range', (SELECT jsonb_build_array(r.rngsubtype::pg_catalog.regtype::text, r.rngsubopc, "    \
+	"r.rngcollation, r.rngcanonical::text, r.rngsubdiff::text) FROM pg_catalog.pg_range r WHERE r.rngtypid = "     \
+	"t.oid), 'base', CASE WHEN t.typtype = 'd' THEN pg_catalog.format_type(t.typbasetype, t.typtypmod) END, "      \
+	"'default', t.typdefault, 'not_null', t.typnotnull, 'collation', t.typcollation, 'checks', (SELECT "           \
+	"jsonb_agg(jsonb_build_array(k.conname, pg_catalog.pg_get_constraintdef(k.oid)) ORDER BY k.conname) FROM "     \
+	"pg_catalog.pg_constraint k WHERE k.contypid = t.oid))"
+
 #define SD_NOT_MEMBER(oid, catalog)                                                                                    \
 	"NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog." catalog "'::regclass AND "   \
 	"e.objid = " oid " AND e.deptype = 'e')"
@@ -52,7 +87,7 @@ static const char SD_INVENTORY[] =
     "SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized_view' WHEN 'S' THEN 'sequence' ELSE "
     "'table' END, n.nspname, c.relname, 'c' || c.oid, " SD_META(
 	"c.relacl", "CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END", "c.relowner", "c.oid",
-	"pg_class") " || " SD_REL
+	"pg_class") " || " SD_REL " || " SD_REL_MORE
 		    " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', "
 		    "'p', 'v', 'm', 'S') AND NOT c.relispartition AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE "
 		    "e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid AND e.deptype IN ('a', 'i', 'e')) "
@@ -60,11 +95,12 @@ static const char SD_INVENTORY[] =
 		    "THEN 'trigger_function' ELSE 'function' END, n.nspname, p.proname || '(' || "
 		    "pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', 'p' || p.oid, " SD_META(
 			"p.proacl", "'f'", "p.proowner", "p.oid",
-			"pg_proc") " || jsonb_build_object('result', pg_catalog.pg_get_function_result(p.oid)) FROM pg_catalog.pg_proc p "
+			"pg_proc") " || jsonb_build_object('result', pg_catalog.pg_get_function_result(p.oid), 'def', pg_catalog.pg_get_functiondef(p.oid)) FROM pg_catalog.pg_proc p "
 				   "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind IN ('f', 'p') AND "
 				   "p.prorettype <> 'pg_catalog.event_trigger'::regtype AND " SD_NOT_MEMBER("p.oid", "pg_proc") " UNION ALL SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, n.nspname, t.typname, 't' || t.oid, " SD_META(
 				       "t.typacl", "'T'", "t.typowner", "t.oid",
-				       "pg_type") " || jsonb_build_object('labels', (SELECT jsonb_agg(l.enumlabel ORDER BY l.enumsortorder) FROM "
+				       "pg_type") " || " SD_TYPE_MORE
+						  " || jsonb_build_object('labels', (SELECT jsonb_agg(l.enumlabel ORDER BY l.enumsortorder) FROM "
 						  "pg_catalog.pg_enum l WHERE l.enumtypid = t.oid)) FROM pg_catalog.pg_type t JOIN "
 						  "pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE (t.typtype IN ('e', 'r', 'd') OR "
 						  "(t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_catalog.pg_class r WHERE r.oid = t.typrelid AND "
