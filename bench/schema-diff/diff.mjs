@@ -78,22 +78,28 @@ csrf = JSON.parse((await api('POST', 'api/v1/auth/login', { email: 'bench@tusk.l
 const server = JSON.parse((await api('POST', 'api/v1/servers', { name: 'b', host: env.PGHOST, port: Number(env.PGPORT), username: env.PGUSER })).text).server;
 await api('POST', `api/v1/servers/${server.id}/connect`, { password: env.PGPASSWORD });
 
-const body = { source: { server_id: server.id, database: 'src', schema: 'app' }, target: { server_id: server.id, database: 'tgt', schema: 'app' } };
-const times = [];
-let answer;
-for (let i = 0; i <= RUNS; i++) {
-  const t0 = performance.now();
-  answer = await api('POST', 'api/v1/schema-diff', body);
-  if (answer.status !== 200) throw new Error(`schema-diff: ${answer.status} ${answer.text}`);
-  if (i > 0) times.push(performance.now() - t0);
-}
-const out = JSON.parse(answer.text);
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-console.log(JSON.stringify({
-  tables: TABLES, objects: out.objects.length, summary: out.summary, statements: out.statements.length,
-  answer_mb: +(answer.text.length / 1048576).toFixed(1),
-  diff_ms: { median: Math.round(median(times)), max: Math.round(Math.max(...times)) },
-}));
+// with both DDLs of every object that differs (the default), and without the tables' (table_ddl: false)
+for (const tableDdl of [true, false]) {
+  const body = {
+    source: { server_id: server.id, database: 'src', schema: 'app' }, target: { server_id: server.id, database: 'tgt', schema: 'app' },
+    options: { table_ddl: tableDdl },
+  };
+  const times = [];
+  let answer;
+  for (let i = 0; i <= RUNS; i++) {
+    const t0 = performance.now();
+    answer = await api('POST', 'api/v1/schema-diff', body);
+    if (answer.status !== 200) throw new Error(`schema-diff: ${answer.status} ${answer.text}`);
+    if (i > 0) times.push(performance.now() - t0);
+  }
+  const out = JSON.parse(answer.text);
+  console.log(JSON.stringify({
+    tables: TABLES, table_ddl: tableDdl, objects: out.objects.length, summary: out.summary, statements: out.statements.length,
+    answer_mb: +(answer.text.length / 1048576).toFixed(1),
+    diff_ms: { median: Math.round(median(times)), max: Math.round(Math.max(...times)) },
+  }));
+}
 tusk.kill('SIGTERM');
 await new Promise((r) => tusk.on('exit', r));
 execFileSync(join(root, 'scripts/pg-cluster.sh'), ['destroy', pgDir]);

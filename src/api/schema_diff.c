@@ -41,6 +41,7 @@ static bool read_options(http_req *r, json_t *body, catalog_diff_options *o)
 	o->ignore_privileges = json_is_true(json_object_get(opt, "ignore_privileges"));
 	o->ignore_whitespace = json_is_true(json_object_get(opt, "ignore_whitespace"));
 	o->ignore_tablespace = json_is_true(json_object_get(opt, "ignore_tablespace"));
+	o->no_table_ddl = json_is_false(json_object_get(opt, "table_ddl"));
 	o->select = json_is_array(sel) ? sel : NULL;
 	return true;
 }

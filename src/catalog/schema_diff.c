@@ -191,7 +191,9 @@ static bool dependencies(struct sd_side *sd)
 static bool read_ddl(struct sd_side *sd)
 {
 	for (size_t i = 0; i < sd->n; i++) {
-		if (strcmp(sd->items[i]->state, "identical") == 0)
+		const struct sd_item *x = sd->items[i];
+		if (strcmp(x->state, "identical") == 0 ||
+		    (sd->opt->no_table_ddl && x->s && x->t && strcmp(sd->o[i].kind, "table") == 0))
 			continue;
 		str ddl = STR_INIT;
 		if (!catalog_ddl(sd->in->pg, sd->o[i].path, &ddl, &sd->pe, &sd->err)) {

@@ -134,6 +134,6 @@ static const char SD_DEPENDS[] =
 	"d.classid",
 	"d.objid") " AS k) a CROSS JOIN LATERAL (SELECT " SD_OWNER("d.refclassid",
 								   "d.refobjid") " AS k) b "
-										 "WHERE d.deptype IN ('n', 'a') AND d.refobjid >= 16384 AND a.k <> b.k";
+										 "WHERE d.deptype IN ('n', 'a') AND d.objid >= 16384 AND d.refobjid >= 16384 AND a.k <> b.k";
 
 #endif

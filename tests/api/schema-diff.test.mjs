@@ -101,7 +101,6 @@ for (const name of CASES) {
     } catch (e) {
       assert.fail(`the script failed: ${e.stderr}\n--- script ---\n${r.body.script}`);
     }
-    if (process.env.SD_SHOW) console.log(`== ${name} (dumpable ${dumpable()})\n${r.body.script}`);
     sameDump(scope, r.body.script);
     const again = await diff(scope);
     assert.equal(again.status, 200, again.raw);
@@ -174,6 +173,12 @@ test('options: owner and privileges ignored when asked, whitespace in bodies too
   const loose = await diff('sd', { options: { ignore_owner: true, ignore_privileges: true, ignore_whitespace: true } });
   assert.deepEqual(state(loose.body), { 'function/sd/f()': 'identical', 'table/sd/a': 'identical', 'table/sd/b': 'source_only', 'table/sd/c': 'source_only' });
   assert.deepEqual(loose.body.summary, { identical: 2, different: 0, source_only: 2, target_only: 0 });
+  const a = (body) => body.objects.find((o) => o.id === 'table/sd/a');
+  assert.match(a(all.body).source_ddl, /ALTER TABLE sd\.a OWNER TO sd_owner/);
+  assert.ok(a(all.body).target_ddl);
+  const lean = await diff('sd', { options: { table_ddl: false } });
+  assert.equal(a(lean.body).source_ddl, null);
+  assert.equal(lean.body.script, all.body.script);
   const some = await diff('sd', { select: ['table/sd/c'] });
   assert.deepEqual(some.body.statements.map((s) => s.object), ['table/sd/c']);
   assert.match(some.body.script, /CREATE TABLE sd\.c/);
