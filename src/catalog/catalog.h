@@ -442,7 +442,7 @@ typedef struct {
 } catalog_diff_side;
 typedef struct {
 	bool ignore_owner, ignore_privileges, ignore_whitespace, ignore_tablespace;
-	json_t *select; /* ids of the objects the script covers; NULL: every one that differs */
+	json_t *select;	   /* ids of the objects the script covers; NULL: every one that differs */
 	bool no_table_ddl; /* leave out the DDL of tables that differ (the script alters them without it) */
 } catalog_diff_options;
 enum { CATALOG_DIFF_MAX_OBJECTS = 20000 };

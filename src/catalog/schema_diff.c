@@ -7,6 +7,7 @@
  * created; creates in the source's dependency order, drops in the reverse
  * of the target's. Each statement carries its lock annotation (locks.c). */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -493,6 +494,29 @@ struct plan_ctx {
 	struct sd_run *r;
 };
 
+/* The live size of each target table a statement changes, in its info (pg_total_relation_size). */
+static void sizes(struct sd_run *r, PGconn *c)
+{
+	str oids = STR_INIT;
+	str_append_char(&oids, '{');
+	for (size_t i = 0; i < r->sc.n; i++)
+		if (r->sc.s[i].table)
+			str_appendf(&oids, "%s%s", oids.len > 1 ? "," : "", r->sc.s[i].table->key + 1);
+	str_append_char(&oids, '}');
+	const char *params[] = {str_cstr(&oids)};
+	PGresult *res = PQexecParams(c, SD_SIZES, 1, NULL, params, NULL, NULL, 0);
+	for (int i = 0; PQresultStatus(res) == PGRES_TUPLES_OK && i < PQntuples(res); i++) {
+		char key[32];
+		snprintf(key, sizeof(key), "c%s", PQgetvalue(res, i, 0));
+		for (size_t k = 0; k < r->tgt.n; k++)
+			if (r->tgt.o[k].key[0] == 'c' && strcmp(r->tgt.o[k].key, key) == 0)
+				json_object_set_new(r->tgt.o[k].info, "size",
+						    json_integer(strtoll(PQgetvalue(res, i, 1), NULL, 10)));
+	}
+	PQclear(res);
+	str_free(&oids);
+}
+
 static bool plan(void *ctx, PGconn *c, tusk_err *err)
 {
 	(void)err;
@@ -523,6 +547,7 @@ static bool plan(void *ctx, PGconn *c, tusk_err *err)
 			alter_in_place(r, x);
 	}
 	free(order);
+	sizes(r, c);
 	return true;
 }
 

@@ -18,9 +18,10 @@
 	"(jsonb_build_object('owner', pg_catalog.pg_get_userbyid(" owner                                               \
 	"), 'comment', pg_catalog.obj_description(" oid ", '" catalog "')) || " SD_ACL(acl, kind, owner) "::jsonb)"
 
-/* a relation's columns, constraints, indexes and triggers */
+/* a relation's columns, constraints, indexes and triggers (its size is read for the tables the
+ * script changes only: SD_SIZES) */
 #define SD_REL                                                                                                            \
-	"jsonb_build_object('size', pg_catalog.pg_total_relation_size(c.oid), 'viewdef', CASE WHEN c.relkind IN "         \
+	"jsonb_build_object('viewdef', CASE WHEN c.relkind IN "                                                           \
 	"('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid) END, 'columns', (SELECT coalesce(jsonb_agg(jsonb_build_object(" \
 	"'name', a.attname, 'type', pg_catalog.format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attcollation <> "      \
 	"t.typcollation AND a.attcollation <> 0 THEN ' COLLATE ' || quote_ident(cn.nspname) || '.' || "                   \
@@ -128,6 +129,10 @@ static const char SD_INVENTORY[] =
 	"t.typelem <> 0 THEN 't' || t.typelem ELSE 't' || t.oid END FROM pg_catalog.pg_type t WHERE t.oid = " id ") "     \
 	"WHEN 'pg_catalog.pg_proc'::regclass THEN 'p' || " id                                                             \
 	" WHEN 'pg_catalog.pg_namespace'::regclass THEN 'n' || " id " END"
+
+/* $1: the tables' oids as '{...}' */
+static const char SD_SIZES[] =
+    "SELECT DISTINCT o::text, pg_catalog.pg_total_relation_size(o) FROM unnest($1::pg_catalog.oid[]) o";
 
 static const char SD_DEPENDS[] =
     "SELECT DISTINCT a.k, b.k FROM pg_catalog.pg_depend d CROSS JOIN LATERAL (SELECT " SD_OWNER(
