@@ -462,6 +462,15 @@ static void alter_in_place(struct sd_run *r, struct sd_item *x)
 	pg_error pe = {0};
 	tusk_err err = {0};
 	str ref = STR_INIT, on = STR_INIT;
+	if (is_kind(x->s, "table")) {
+		/* a table's statements name it themselves */
+		if (!sd_table(&r->sc, x->s, x->t) && strcmp(x->s->cmp, x->t->cmp))
+			json_array_append_new(
+			    r->sc.warnings, json_sprintf("%s: its DDL differs in a way Tusk does not change in place; "
+							 "compare the two DDLs and change it by hand",
+							 x->id));
+		return;
+	}
 	if (!catalog_object_at(r->tgt.in->pg, x->t->path, &o, &pe, &err) || !catalog_object_ref(&o, &ref, &on, &err)) {
 		json_array_append_new(r->sc.warnings, json_sprintf("%s: %s", x->id, err.msg[0] ? err.msg : pe.message));
 		str_free(&ref);
@@ -470,16 +479,13 @@ static void alter_in_place(struct sd_run *r, struct sd_item *x)
 	}
 	const char *k = x->s->kind;
 	size_t before = r->sc.n;
-	if (is_kind(x->s, "table"))
-		sd_table(&r->sc, x->s, x->t);
-	else if (is_kind(x->s, "view"))
+	if (is_kind(x->s, "view"))
 		sd_view(&r->sc, x->s, x->t);
 	else if (strstr(k, "function") || is_kind(x->s, "procedure"))
 		sd_add(&r->sc, xstrdup(x->s->ddl), STMT_REPLACE_FUNCTION, NULL);
 	else if (is_kind(x->s, "type"))
 		enum_values(r, x, str_cstr(&ref));
-	if (!is_kind(x->s, "table"))
-		sd_meta(&r->sc, x->s, x->t, str_cstr(&ref));
+	sd_meta(&r->sc, x->s, x->t, str_cstr(&ref));
 	if (r->sc.n == before && strcmp(x->s->cmp, x->t->cmp))
 		json_array_append_new(
 		    r->sc.warnings, json_sprintf("%s: its DDL differs in a way Tusk does not change in place; compare "

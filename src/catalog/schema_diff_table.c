@@ -105,15 +105,15 @@ struct tbl {
 /* One edit as table Properties builds it, one statement. */
 static void edit(struct tbl *tb, json_t *e, enum catalog_stmt stmt)
 {
-	struct build b = {.spec = json_pack("{s:[o]}", "edits", e), .sql = STR_INIT};
-	catalog_alter_table_edits(&b, tb->sc->c, str_cstr(&tb->ref), str_cstr(&tb->schema));
+	struct build b = {.sql = STR_INIT};
+	catalog_table_edit_existing(&b, tb->sc->c, str_cstr(&tb->ref), str_cstr(&tb->schema), e);
 	while (b.sql.len && b.sql.buf[b.sql.len - 1] == '\n')
 		b.sql.len--;
 	if (b.why[0])
 		json_array_append_new(tb->sc->warnings, json_sprintf("%s: %s", tb->sc->object, b.why));
 	else if (b.sql.len)
 		sd_add(tb->sc, xstrndup(b.sql.buf, b.sql.len), stmt, tb->t);
-	json_decref(b.spec);
+	json_decref(e);
 	str_free(&b.sql);
 	str_free(&b.run_sql);
 }
