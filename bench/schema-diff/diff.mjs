@@ -4,23 +4,12 @@
 // tables (a column added, one retyped, an index gone, a comment). Times POST /api/v1/schema-diff
 // through the API (a warm-up, then RUNS runs: median and maximum) and the size of the answer.
 // Starts its own PostgreSQL and the release tusk.
-import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { startPg, startTusk } from '../lib.mjs';
 
-const root = resolve(new URL('../..', import.meta.url).pathname);
-const bin = process.env.TUSK_BIN || join(root, 'build/release/tusk');
 const TABLES = Number(process.env.DIFF_TABLES || 5000);
 const RUNS = Number(process.env.DIFF_RUNS || 3);
-
-const base = mkdtempSync(join(tmpdir(), 'tusk-bench-diff-'));
-chmodSync(base, 0o755);
-const pgDir = join(base, 'pg');
-execFileSync(join(root, 'scripts/pg-cluster.sh'), ['start', pgDir]);
-const env = Object.fromEntries(readFileSync(join(pgDir, 'env'), 'utf8').trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
-const pgEnv = { ...process.env, ...env };
-const psql = (sql, db) => execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db], { env: pgEnv, input: sql });
+const pg = startPg('diff');
+const psql = pg.psql;
 
 // one table's DDL; changed: the target's version of a table that differs
 function table(i, changed) {
@@ -49,34 +38,9 @@ for (const [db, target] of [['src', false], ['tgt', true]]) {
   psql(sql, db);
 }
 
-const tusk = spawn(bin, ['--listen', '127.0.0.1', '--port', '0', '--data-dir', join(base, 'data')], {
-  env: { PATH: process.env.PATH, TUSK_ALLOW_ROOT: '1', PGADMIN_DEFAULT_EMAIL: 'bench@tusk.local', PGADMIN_DEFAULT_PASSWORD: 'bench password' },
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
-let log = '';
-tusk.stderr.on('data', (d) => {
-  if (log.length < 65536) log += d;
-});
-const url = await new Promise((res) => {
-  const check = setInterval(() => {
-    const m = log.match(/tusk ready url=(\S+)/);
-    if (m) {
-      clearInterval(check);
-      res(m[1].replace('localhost', '127.0.0.1'));
-    }
-  }, 10);
-});
-let cookie = '';
-let csrf = '';
-async function api(method, path, body) {
-  const res = await fetch(new URL(path, url), { method, headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf }, body: body && JSON.stringify(body) });
-  const set = res.headers.getSetCookie()[0];
-  if (set) cookie = set.split(';')[0];
-  return { text: await res.text(), status: res.status };
-}
-csrf = JSON.parse((await api('POST', 'api/v1/auth/login', { email: 'bench@tusk.local', password: 'bench password' })).text).csrf_token;
-const server = JSON.parse((await api('POST', 'api/v1/servers', { name: 'b', host: env.PGHOST, port: Number(env.PGPORT), username: env.PGUSER })).text).server;
-await api('POST', `api/v1/servers/${server.id}/connect`, { password: env.PGPASSWORD });
+const tusk = await startTusk(pg.base, pg.env);
+const { api } = tusk;
+const server = { id: tusk.serverId };
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 // with both DDLs of every object that differs (the default), and without the tables' (table_ddl: false)
@@ -100,7 +64,5 @@ for (const tableDdl of [true, false]) {
     diff_ms: { median: Math.round(median(times)), max: Math.round(Math.max(...times)) },
   }));
 }
-tusk.kill('SIGTERM');
-await new Promise((r) => tusk.on('exit', r));
-execFileSync(join(root, 'scripts/pg-cluster.sh'), ['destroy', pgDir]);
-rmSync(base, { recursive: true, force: true });
+await tusk.stop();
+pg.stop();
