@@ -53,6 +53,8 @@ static const catalog_lock_info LOCKS[STMT_KINDS] = {
     {STMT_REPLACE_VIEW, AE, EFFECT_NONE, "on the view only", TIMEOUT},
     {STMT_REPLACE_FUNCTION, NULL, NULL, EFFECT_NONE, "sessions pick up the new body at their next call", NULL},
     {STMT_ENUM_ADD_VALUE, NULL, NULL, EFFECT_NONE, "the new value cannot be used in the same transaction", NULL},
+    {STMT_ALTER_SEQUENCE, NULL, NULL, EFFECT_NONE,
+     "the sequence keeps its current value: one outside the new bounds makes it fail (RESTART would reset it)", NULL},
 };
 
 const catalog_lock_info *catalog_lock_of(enum catalog_stmt stmt)

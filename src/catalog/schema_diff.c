@@ -481,6 +481,8 @@ static void alter_in_place(struct sd_run *r, struct sd_item *x)
 	size_t before = r->sc.n;
 	if (is_kind(x->s, "view"))
 		sd_view(&r->sc, x->s, x->t);
+	else if (is_kind(x->s, "sequence"))
+		sd_sequence(&r->sc, x->s, x->t, str_cstr(&ref));
 	else if (strstr(k, "function") || is_kind(x->s, "procedure"))
 		sd_add(&r->sc, xstrdup(x->s->ddl), STMT_REPLACE_FUNCTION, NULL);
 	else if (is_kind(x->s, "type"))

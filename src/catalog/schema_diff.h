@@ -57,4 +57,7 @@ bool sd_table(struct sd_script *sc, const struct sd_obj *s, const struct sd_obj 
 /* A view's CREATE OR REPLACE when its columns are only appended to: false when it must be recreated. */
 bool sd_view(struct sd_script *sc, const struct sd_obj *s, const struct sd_obj *t);
 
+/* A sequence's parameters (ALTER SEQUENCE) when they differ; false when they do not. */
+bool sd_sequence(struct sd_script *sc, const struct sd_obj *s, const struct sd_obj *t, const char *ref);
+
 #endif

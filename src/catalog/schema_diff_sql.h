@@ -65,7 +65,9 @@
 	"g.tgrelid = c.oid AND NOT g.tgisinternal), 'attributes', (SELECT jsonb_agg(jsonb_build_array(a.attname, "      \
 	"a.attstorage, a.attoptions, a.attstattarget, a.attacl::text[]) ORDER BY a.attnum) FROM "                       \
 	"pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), 'sequence', "     \
-	"(SELECT to_jsonb(q) - 'seqrelid' FROM pg_catalog.pg_sequence q WHERE q.seqrelid = c.oid))"
+	"(SELECT jsonb_build_object('type', pg_catalog.format_type(q.seqtypid, NULL), 'start', q.seqstart::text, "      \
+	"'increment', q.seqincrement::text, 'min', q.seqmin::text, 'max', q.seqmax::text, 'cache', q.seqcache::text, "  \
+	"'cycle', q.seqcycle) FROM pg_catalog.pg_sequence q WHERE q.seqrelid = c.oid))"
 
 /* a type's or domain's definition */
 #define SD_TYPE_MORE                                                                                                   \

@@ -318,3 +318,18 @@ bool sd_view(struct sd_script *sc, const struct sd_obj *s, const struct sd_obj *
 	sd_add(sc, str_take(&sql), STMT_REPLACE_VIEW, t);
 	return true;
 }
+
+bool sd_sequence(struct sd_script *sc, const struct sd_obj *s, const struct sd_obj *t, const char *ref)
+{
+	json_t *a = json_object_get(s->info, "sequence"), *b = json_object_get(t->info, "sequence");
+	if (!json_is_object(a) || json_equal(a, b))
+		return false;
+	str sql = STR_INIT;
+	/* numbers are PostgreSQL's own int8 text, the type format_type's */
+	str_appendf(&sql,
+		    "ALTER SEQUENCE %s AS %s INCREMENT BY %s MINVALUE %s MAXVALUE %s START WITH %s CACHE %s %sCYCLE;",
+		    ref, text(a, "type"), text(a, "increment"), text(a, "min"), text(a, "max"), text(a, "start"),
+		    text(a, "cache"), json_is_true(json_object_get(a, "cycle")) ? "" : "NO ");
+	sd_add(sc, str_take(&sql), STMT_ALTER_SEQUENCE, NULL);
+	return true;
+}
