@@ -68,6 +68,12 @@ void api_schema_diff(http_req *r)
 				   "Compare a schema with a schema, or a database with a database.");
 		return;
 	}
+	if (src.schema && strcmp(src.schema, tgt.schema)) {
+		/* the script creates objects as the source's DDL names them, schema and all */
+		http_respond_error(r, ERR_INVALID_SPEC,
+				   "Compare schemas of the same name: the script writes the source's names.");
+		return;
+	}
 	api_json j;
 	json_writer *w = api_json_begin(&j);
 	pg_error pe = {0};

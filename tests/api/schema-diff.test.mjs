@@ -188,7 +188,8 @@ test('options: owner and privileges ignored when asked, whitespace in bodies too
 test('bad requests: 400 with a message, 404 for a server the user has not', async () => {
   const side = { server_id: id, database: 'postgres' };
   for (const body of [{}, { source: side }, { source: { ...side, server_id: 'x' }, target: side },
-    { source: { ...side, schema: 'public' }, target: side }, { source: side, target: side, options: [] }]) {
+    { source: { ...side, schema: 'public' }, target: side }, { source: side, target: side, options: [] },
+    { source: { ...side, schema: 'a' }, target: { ...side, schema: 'b' } }]) {
     const r = await c.post('api/v1/schema-diff', body);
     assert.equal(r.status, 400, JSON.stringify(body));
     assert.equal(r.body.error.code, 'invalid_spec');
