@@ -9,7 +9,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 versions=${MATRIX_VERSIONS:-13 14 16 17 18}
-tests=(servers browser ddl ddl-tables ddl-objects drop hostile-schema hostile-parts hostile-global dialogs actions data query roles replication erd)
+tests=(servers browser ddl ddl-tables ddl-objects drop hostile-schema hostile-parts hostile-global dialogs actions data query roles replication erd schema-diff)
 
 tools=$(scripts/test-tools.sh) || exit 1
 scripts/install-deps.sh --pg-clients || exit 1

@@ -306,6 +306,8 @@ void api_monitor_about(http_req *r);
 
 /* erd.c: schema diagrams, ?database=&schema=&tables= */
 void api_erd(http_req *r);
+/* schema_diff.c: POST {source, target, options, select} */
+void api_schema_diff(http_req *r);
 
 /* dashboard.c */
 void api_dashboard_events(http_req *r);

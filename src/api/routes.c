@@ -81,6 +81,7 @@ static const http_route routes[] = {
     {"PUT", "/api/v1/preferences", api_preferences_put, 0},
     {"GET", "/api/v1/servers/{id}/dashboard/events", api_dashboard_events, 0},
     {"GET", "/api/v1/servers/{id}/erd", api_erd, 0},
+    {"POST", "/api/v1/schema-diff", api_schema_diff, 0},
     {"GET", "/api/v1/servers/{id}/activity", api_monitor_activity, 0},
     {"POST", "/api/v1/servers/{id}/activity/{pid}/cancel", api_monitor_cancel, 0},
     {"POST", "/api/v1/servers/{id}/activity/{pid}/terminate", api_monitor_terminate, 0},

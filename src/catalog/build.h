@@ -95,6 +95,9 @@ void catalog_column_list(struct build *b, PGconn *c, json_t *cols, const char *f
  * schema, both quoted. Statements that must run outside the transaction
  * are marked in b->alone. */
 void catalog_alter_table_edits(struct build *b, PGconn *c, const char *ref, const char *schema);
+/* One edit (not CONCURRENTLY) whose new names are PostgreSQL's own already (the schema diff's,
+ * read from the source's catalog), so they are not checked against max_identifier_length. */
+void catalog_table_edit_existing(struct build *b, PGconn *c, const char *ref, const char *schema, json_t *edit);
 /* Runs what b built: the transaction, then each statement marked to run
  * alone (an error's position counted in the whole of b->sql). */
 void catalog_execute_parts(struct build *b, PGconn *c);

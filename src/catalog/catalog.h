@@ -439,4 +439,26 @@ bool catalog_server_action(const pgpool_ref *pg, const char *action, const char 
 bool catalog_finish_prepared(const pgpool_ref *pg, const char *database, const char *gid, bool commit, tusk_err *err)
     __attribute__((warn_unused_result));
 
+/* ---- schema_diff.c: compare two databases (or one schema of each) ---- */
+typedef struct {
+	const pgpool_ref *pg;
+	const char *database, *schema; /* schema NULL: every schema but the system's */
+} catalog_diff_side;
+typedef struct {
+	bool ignore_owner, ignore_privileges, ignore_whitespace, ignore_tablespace;
+	json_t *select;	   /* ids of the objects the script covers; NULL: every one that differs */
+	bool no_table_ddl; /* leave out the DDL of tables that differ (the script alters them without it) */
+} catalog_diff_options;
+enum { CATALOG_DIFF_MAX_OBJECTS = 20000 };
+/* Writes into w's open object: "objects" (each with id, kind, schema, name,
+ * state identical / different / source_only / target_only, both DDLs),
+ * "summary", "statements" (each with the lock it takes on the target, what
+ * it does to the table's rows, the table's size and a safer equivalent),
+ * "script" (the statements that make the target like the source, in
+ * dependency order) and "warnings". err too_many_tables past the limit (objects, not only tables);
+ * PostgreSQL's refusal in pe. */
+bool catalog_schema_diff(const catalog_diff_side *source, const catalog_diff_side *target,
+			 const catalog_diff_options *opt, json_writer *w, pg_error *pe, tusk_err *err)
+    __attribute__((warn_unused_result));
+
 #endif

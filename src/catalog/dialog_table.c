@@ -17,6 +17,7 @@ struct edits {
 	PGconn *c;
 	const char *ref, *schema; /* the table and its schema, quoted */
 	str later;		  /* the statements that run alone, in order */
+	bool names_exist;	  /* every new name already exists in PostgreSQL (the schema diff's): no check */
 	size_t at[CATALOG_ALONE_MAX], len[CATALOG_ALONE_MAX];
 	int nlater;
 };
@@ -138,7 +139,15 @@ static void add_constraint(struct edits *e, json_t *edit, const struct op *o)
 		return;
 	}
 	str_appendf(&e->b->sql, "ALTER TABLE %s ADD ", e->ref);
-	catalog_constraint_def(e->b, e->c, con);
+	const char *def = catalog_text(con, "definition");
+	if (def && catalog_need(e->b, con, "name")) {
+		/* as pg_get_constraintdef wrote it (the schema diff's): CONSTRAINT "name" <definition> */
+		str_append_cstr(&e->b->sql, "CONSTRAINT ");
+		catalog_ident(e->c, &e->b->sql, catalog_text(con, "name"));
+		str_appendf(&e->b->sql, " %s", def);
+	} else {
+		catalog_constraint_def(e->b, e->c, con);
+	}
 	if (not_valid)
 		str_append_cstr(&e->b->sql, " NOT VALID");
 }
@@ -273,7 +282,7 @@ static void edit_one(struct edits *e, json_t *edit, size_t n)
 		if (strcmp(op, OPS[i].op))
 			continue;
 		size_t before = e->b->sql.len;
-		if (!new_names_fit(e, edit))
+		if (!e->names_exist && !new_names_fit(e, edit))
 			return;
 		OPS[i].fn(e, edit, &OPS[i]);
 		if (e->b->sql.len != before)
@@ -330,6 +339,13 @@ void catalog_alter_table_edits(struct build *b, PGconn *c, const char *ref, cons
 	}
 	if (!b->why[0] && e.nlater)
 		append_later(&e);
+	str_free(&e.later);
+}
+
+void catalog_table_edit_existing(struct build *b, PGconn *c, const char *ref, const char *schema, json_t *edit)
+{
+	struct edits e = {.b = b, .c = c, .ref = ref, .schema = schema, .later = STR_INIT, .names_exist = true};
+	edit_one(&e, edit, 0);
 	str_free(&e.later);
 }
 

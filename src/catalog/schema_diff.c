@@ -1,0 +1,701 @@
+/* Schema Diff: every object of a source and a target (a database, or one
+ * schema of each) paired by kind, schema and name, compared by the DDL Tusk
+ * writes for it (catalog_ddl), and the script that makes the target like
+ * the source: tables altered in place (schema_diff_table.c), functions
+ * replaced where the signature allows, enum values added, views replaced
+ * when their columns are only appended, everything else dropped and
+ * created; creates in the source's dependency order, drops in the reverse
+ * of the target's. Each statement carries its lock annotation (locks.c). */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog/build.h"
+#include "catalog/schema_diff.h"
+#include "catalog/schema_diff_sql.h"
+
+struct sd_item {
+	struct sd_obj *s, *t;
+	const char *state;
+	char *id;
+	bool selected, recreate, done;
+};
+
+struct sd_run {
+	struct sd_side src, tgt;
+	struct sd_item *it;
+	size_t nit;
+	const catalog_diff_options *opt;
+	struct sd_script sc;
+	pg_error *pe;
+	tusk_err *err;
+};
+
+static const struct {
+	const char *kind, *collection, *keyword;
+} KINDS[] = {
+    {"schema", NULL, "SCHEMA"},
+    {"type", "types", "TYPE"},
+    {"domain", "domains", "DOMAIN"},
+    {"sequence", "sequences", "SEQUENCE"},
+    {"function", "functions", "FUNCTION"},
+    {"trigger_function", "trigger_functions", "FUNCTION"},
+    {"procedure", "procedures", "PROCEDURE"},
+    {"table", "tables", "TABLE"},
+    {"view", "views", "TABLE"},
+    {"materialized_view", "materialized_views", "TABLE"},
+};
+
+static size_t kind_index(const char *kind)
+{
+	for (size_t i = 0; i < sizeof(KINDS) / sizeof(KINDS[0]); i++)
+		if (strcmp(KINDS[i].kind, kind) == 0)
+			return i;
+	return 0;
+}
+
+/* /databases/db/schemas/s[/collection/name] */
+static char *object_path(const char *db, const struct sd_obj *o)
+{
+	str p = STR_INIT;
+	str_append_cstr(&p, "/databases/");
+	catalog_append_segment(&p, db);
+	str_append_cstr(&p, "/schemas/");
+	catalog_append_segment(&p, o->schema);
+	const char *coll = KINDS[kind_index(o->kind)].collection;
+	if (coll) {
+		str_appendf(&p, "/%s/", coll);
+		catalog_append_segment(&p, o->name);
+	}
+	return str_take(&p);
+}
+
+/* text with each run of blanks and line breaks taken as one space */
+static char *collapsed(const char *text)
+{
+	str out = STR_INIT;
+	bool space = true;
+	for (const char *p = text; *p; p++) {
+		bool ws = *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n';
+		if (!ws)
+			str_append_char(&out, *p);
+		else if (!space)
+			str_append_char(&out, ' ');
+		space = ws;
+	}
+	while (out.len && out.buf[out.len - 1] == ' ')
+		out.len--;
+	return str_take(&out);
+}
+
+/* What objects are compared by: all the inventory read of one but its size (and its privileges in
+ * catalog order, compared as a set), without the owner, the privileges or the tablespace when the
+ * options say so, a routine's blanks collapsed when asked. */
+static char *fingerprint(json_t *info, const catalog_diff_options *opt)
+{
+	json_t *c = json_deep_copy(info), *attrs = json_object_get(c, "attributes"), *a;
+	json_object_del(c, "size");
+	json_object_del(c, "acl");
+	if (opt->ignore_owner)
+		json_object_del(c, "owner");
+	if (opt->ignore_privileges) {
+		json_object_del(c, "acl_key");
+		size_t i;
+		json_array_foreach(attrs, i, a) if (json_array_size(a) > 4) json_array_set_new(a, 4, json_null());
+	}
+	if (opt->ignore_tablespace)
+		json_object_del(c, "tablespace");
+	if (opt->ignore_whitespace && json_is_string(json_object_get(c, "def"))) {
+		char *def = collapsed(json_string_value(json_object_get(c, "def")));
+		json_object_set_new(c, "def", json_string(def));
+		free(def);
+	}
+	char *out = json_dumps(c, JSON_SORT_KEYS | JSON_COMPACT);
+	json_decref(c);
+	return out ? out : xstrdup("");
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct sd_obj *)a)->key, ((const struct sd_obj *)b)->key);
+}
+
+static long find_key(const struct sd_side *sd, const struct sd_obj *sorted, const char *key)
+{
+	struct sd_obj probe = {.key = (char *)key};
+	const struct sd_obj *f = bsearch(&probe, sorted, sd->n, sizeof(*sorted), key_cmp);
+	return f ? f - sorted : -1;
+}
+
+/* The side's objects (kept in kind, schema, name order) and their dependencies. */
+static bool inventory(struct sd_side *sd)
+{
+	const char *params[] = {sd->in->schema};
+	PGresult *res = pgpool_query(sd->in->pg, sd->in->database, SD_INVENTORY, 1, params, &sd->pe, &sd->err);
+	if (!res)
+		return false;
+	sd->n = (size_t)PQntuples(res);
+	if (sd->n > CATALOG_DIFF_MAX_OBJECTS) {
+		PQclear(res);
+		err_set(&sd->err, ERR_TOO_MANY_TABLES, "The database '%s' has more than %d objects to compare.",
+			sd->in->database, CATALOG_DIFF_MAX_OBJECTS);
+		return false;
+	}
+	sd->o = xcalloc(sd->n ? sd->n : 1, sizeof(*sd->o));
+	for (size_t i = 0; i < sd->n; i++) {
+		struct sd_obj *o = &sd->o[i];
+		o->kind = xstrdup(PQgetvalue(res, (int)i, 0));
+		o->schema = xstrdup(PQgetvalue(res, (int)i, 1));
+		o->name = xstrdup(PQgetvalue(res, (int)i, 2));
+		o->key = xstrdup(PQgetvalue(res, (int)i, 3));
+		o->info = json_loads(PQgetvalue(res, (int)i, 4), 0, NULL);
+		o->path = object_path(sd->in->database, o);
+		o->cmp = fingerprint(o->info, sd->opt);
+	}
+	PQclear(res);
+	return true;
+}
+
+/* pg_depend between the side's own objects, as indexes into sd->o. */
+static bool dependencies(struct sd_side *sd)
+{
+	PGresult *res = pgpool_query(sd->in->pg, sd->in->database, SD_DEPENDS, 0, NULL, &sd->pe, &sd->err);
+	if (!res)
+		return false;
+	struct sd_obj *sorted = xcalloc(sd->n ? sd->n : 1, sizeof(*sorted));
+	size_t *pos = xcalloc(sd->n ? sd->n : 1, sizeof(*pos));
+	for (size_t i = 0; i < sd->n; i++)
+		sorted[i] = (struct sd_obj){.key = sd->o[i].key, .mark = false, .cmp = (char *)(uintptr_t)i};
+	qsort(sorted, sd->n, sizeof(*sorted), key_cmp);
+	for (size_t i = 0; i < sd->n; i++)
+		pos[i] = (size_t)(uintptr_t)sorted[i].cmp;
+	size_t rows = (size_t)PQntuples(res);
+	sd->from = xcalloc(rows ? rows : 1, sizeof(size_t));
+	sd->to = xcalloc(rows ? rows : 1, sizeof(size_t));
+	for (size_t i = 0; i < rows; i++) {
+		long a = find_key(sd, sorted, PQgetvalue(res, (int)i, 0)),
+		     b = find_key(sd, sorted, PQgetvalue(res, (int)i, 1));
+		if (a < 0 || b < 0)
+			continue;
+		sd->from[sd->ndep] = pos[a];
+		sd->to[sd->ndep++] = pos[b];
+	}
+	free(sorted);
+	free(pos);
+	PQclear(res);
+	return true;
+}
+
+/* The DDL of the objects that are not the same on both sides (the same DDL of the others is
+ * GET .../objects/ddl's). */
+static bool read_ddl(struct sd_side *sd)
+{
+	for (size_t i = 0; i < sd->n; i++) {
+		const struct sd_item *x = sd->items[i];
+		if (strcmp(x->state, "identical") == 0 ||
+		    (sd->opt->no_table_ddl && x->s && x->t && strcmp(sd->o[i].kind, "table") == 0))
+			continue;
+		str ddl = STR_INIT;
+		if (!catalog_ddl(sd->in->pg, sd->o[i].path, &ddl, &sd->pe, &sd->err)) {
+			str_free(&ddl);
+			if (sd->err.code != ERR_DDL_UNAVAILABLE)
+				return false;
+			sd->err = (tusk_err){0};
+			str_append_cstr(&ddl, "");
+		}
+		sd->o[i].ddl = str_take(&ddl);
+	}
+	return true;
+}
+
+static int obj_cmp(const struct sd_obj *a, const struct sd_obj *b)
+{
+	int d = strcmp(a->kind, b->kind);
+	if (!d)
+		d = strcmp(a->schema, b->schema);
+	return d ? d : strcmp(a->name, b->name);
+}
+
+/* When one schema of each is compared, objects pair by kind and name whatever the schemas are called. */
+static int pair_cmp(const struct sd_run *r, const struct sd_obj *a, const struct sd_obj *b)
+{
+	if (!r->src.in->schema)
+		return obj_cmp(a, b);
+	int d = strcmp(a->kind, b->kind);
+	return d ? d : strcmp(a->name, b->name);
+}
+
+/* Whether the owner, comment and privileges agree, as the options ask. */
+static bool meta_same(const struct sd_run *r, const struct sd_obj *s, const struct sd_obj *t)
+{
+	json_t *a = s->info, *b = t->info;
+	return (r->opt->ignore_owner || json_equal(json_object_get(a, "owner"), json_object_get(b, "owner"))) &&
+	       json_equal(json_object_get(a, "comment"), json_object_get(b, "comment")) &&
+	       (r->opt->ignore_privileges || json_equal(json_object_get(a, "acl_key"), json_object_get(b, "acl_key")));
+}
+
+static char *item_id(const struct sd_obj *o)
+{
+	str id = STR_INIT;
+	str_appendf(&id, "%s/", o->kind);
+	catalog_append_segment(&id, o->schema);
+	str_append_char(&id, '/');
+	catalog_append_segment(&id, o->name);
+	return str_take(&id);
+}
+
+static bool selected(const struct sd_run *r, const char *id)
+{
+	if (!r->opt->select)
+		return true;
+	size_t i;
+	json_t *v;
+	json_array_foreach(r->opt->select, i,
+			   v) if (json_is_string(v) && strcmp(json_string_value(v), id) == 0) return true;
+	return false;
+}
+
+/* Both sides are in kind, schema, name order: one merge pairs them. */
+static void pair(struct sd_run *r)
+{
+	r->it = xcalloc(r->src.n + r->tgt.n + 1, sizeof(*r->it));
+	r->src.items = xcalloc(r->src.n + 1, sizeof(*r->src.items));
+	r->tgt.items = xcalloc(r->tgt.n + 1, sizeof(*r->tgt.items));
+	size_t i = 0, j = 0;
+	while (i < r->src.n || j < r->tgt.n) {
+		struct sd_item *x = &r->it[r->nit++];
+		int d = i == r->src.n ? 1 : j == r->tgt.n ? -1 : pair_cmp(r, &r->src.o[i], &r->tgt.o[j]);
+		if (d <= 0)
+			r->src.items[i] = x;
+		if (d >= 0)
+			r->tgt.items[j] = x;
+		x->s = d <= 0 ? &r->src.o[i++] : NULL;
+		x->t = d >= 0 ? &r->tgt.o[j++] : NULL;
+		x->state = !x->t							   ? "source_only"
+			   : !x->s							   ? "target_only"
+			   : strcmp(x->s->cmp, x->t->cmp) == 0 && meta_same(r, x->s, x->t) ? "identical"
+											   : "different";
+		x->id = item_id(x->s ? x->s : x->t);
+		x->selected = strcmp(x->state, "identical") && selected(r, x->id);
+	}
+}
+
+/* ---- the plan ---- */
+
+void sd_add(struct sd_script *sc, char *sql, enum catalog_stmt stmt, const struct sd_obj *table)
+{
+	if (sc->n == sc->cap) {
+		sc->cap = sc->cap ? sc->cap * 2 : 64;
+		sc->s = xrealloc(sc->s, sc->cap * sizeof(*sc->s));
+	}
+	sc->s[sc->n++] = (struct sd_stmt){sql, xstrdup(sc->object), stmt, table};
+}
+
+/* Depth-first: each object after everything it depends on (first[i] .. first[i + 1]: i's in by_from). */
+static void visit(const struct sd_side *sd, const size_t *first, const size_t *by_from, size_t i, bool *seen,
+		  size_t *order, size_t *n)
+{
+	if (seen[i])
+		return;
+	seen[i] = true;
+	for (size_t k = first[i]; k < first[i + 1]; k++)
+		visit(sd, first, by_from, sd->to[by_from[k]], seen, order, n);
+	order[(*n)++] = i;
+}
+
+static size_t *topo(const struct sd_side *sd)
+{
+	bool *seen = xcalloc(sd->n + 1, sizeof(bool));
+	size_t *order = xcalloc(sd->n + 1, sizeof(size_t)), n = 0;
+	size_t *first = xcalloc(sd->n + 2, sizeof(size_t)), *by_from = xcalloc(sd->ndep + 1, sizeof(size_t));
+	for (size_t k = 0; k < sd->ndep; k++)
+		first[sd->from[k] + 2]++;
+	for (size_t i = 2; i < sd->n + 2; i++)
+		first[i] += first[i - 1];
+	for (size_t k = 0; k < sd->ndep; k++)
+		by_from[first[sd->from[k] + 1]++] = k;
+	for (size_t i = 0; i < sd->n; i++)
+		visit(sd, first, by_from, i, seen, order, &n);
+	free(seen);
+	free(first);
+	free(by_from);
+	return order;
+}
+
+static struct sd_item *item_of(struct sd_run *r, const struct sd_obj *o, bool source)
+{
+	return source ? r->src.items[o - r->src.o] : r->tgt.items[o - r->tgt.o];
+}
+
+static bool is_kind(const struct sd_obj *o, const char *kind)
+{
+	return o && strcmp(o->kind, kind) == 0;
+}
+
+/* Everything in the target built over t (views, functions...) is dropped first and created again after. */
+static void dependants(struct sd_run *r, const struct sd_obj *t)
+{
+	size_t at = (size_t)(t - r->tgt.o);
+	for (size_t k = 0; k < r->tgt.ndep; k++) {
+		if (r->tgt.to[k] != at)
+			continue;
+		struct sd_obj *d = &r->tgt.o[r->tgt.from[k]];
+		struct sd_item *x = item_of(r, d, false);
+		if (!x || x->recreate || is_kind(d, "table") || is_kind(d, "sequence"))
+			continue;
+		x->recreate = x->selected = true;
+		dependants(r, d);
+	}
+}
+
+static bool json_prefix(json_t *shorter, json_t *longer, const char *field)
+{
+	if (json_array_size(shorter) > json_array_size(longer))
+		return false;
+	for (size_t i = 0; i < json_array_size(shorter); i++) {
+		json_t *a = json_array_get(shorter, i), *b = json_array_get(longer, i);
+		if (field ? !json_equal(json_object_get(a, "name"), json_object_get(b, "name")) ||
+				!json_equal(json_object_get(a, field), json_object_get(b, field))
+			  : !json_equal(a, b))
+			return false;
+	}
+	return true;
+}
+
+/* A target column the source lacks or types otherwise: views over the table must be rebuilt. */
+static bool columns_break(const struct sd_obj *s, const struct sd_obj *t)
+{
+	json_t *sc = json_object_get(s->info, "columns"), *tc = json_object_get(t->info, "columns");
+	for (size_t i = 0; i < json_array_size(tc); i++) {
+		json_t *c = json_array_get(tc, i);
+		bool kept = false;
+		for (size_t j = 0; j < json_array_size(sc) && !kept; j++)
+			kept = json_equal(json_object_get(c, "name"), json_object_get(json_array_get(sc, j), "name")) &&
+			       json_equal(json_object_get(c, "type"), json_object_get(json_array_get(sc, j), "type"));
+		if (!kept)
+			return true;
+	}
+	return false;
+}
+
+/* Whether a different object must be dropped and created again, or can change in place. */
+static void decide(struct sd_run *r, struct sd_item *x)
+{
+	const struct sd_obj *s = x->s, *t = x->t;
+	json_t *sl = json_object_get(s->info, "labels"), *tl = json_object_get(t->info, "labels");
+	if (is_kind(s, "table")) {
+		if (columns_break(s, t))
+			dependants(r, t);
+		return;
+	}
+	if (is_kind(s, "schema") || is_kind(s, "sequence"))
+		return;
+	if (is_kind(s, "view") &&
+	    json_prefix(json_object_get(t->info, "columns"), json_object_get(s->info, "columns"), "type"))
+		return;
+	if ((is_kind(s, "function") || is_kind(s, "trigger_function") || is_kind(s, "procedure")) &&
+	    json_equal(json_object_get(s->info, "result"), json_object_get(t->info, "result")))
+		return;
+	if (is_kind(s, "type") && json_is_array(sl) && json_is_array(tl)) {
+		/* enum values only added: each target value in the source, in the same order */
+		size_t j = 0;
+		for (size_t i = 0; i < json_array_size(sl) && j < json_array_size(tl); i++)
+			j += json_equal(json_array_get(sl, i), json_array_get(tl, j));
+		if (j == json_array_size(tl))
+			return;
+	}
+	x->recreate = true;
+	dependants(r, t);
+}
+
+static void add_drop(struct sd_run *r, const struct sd_obj *t)
+{
+	catalog_object o;
+	pg_error pe = {0};
+	tusk_err err = {0};
+	str sql = STR_INIT;
+	bool tx;
+	if (!catalog_object_at(r->tgt.in->pg, t->path, &o, &pe, &err)) {
+		json_array_append_new(r->sc.warnings,
+				      json_sprintf("%s: %s", t->path, err.msg[0] ? err.msg : pe.message));
+		return;
+	}
+	if (catalog_sql_drop(&o, false, &sql, &tx, &err)) {
+		bool rel = is_kind(t, "table") || is_kind(t, "view") || is_kind(t, "materialized_view");
+		sd_add(&r->sc, str_take(&sql), rel ? STMT_DROP_TABLE : STMT_DROP, rel ? t : NULL);
+	} else {
+		json_array_append_new(r->sc.warnings, json_sprintf("%s: %s", t->path, err.msg));
+	}
+	str_free(&sql);
+	catalog_object_free(&o);
+}
+
+/* The new enum values, each BEFORE the value after it in the source (added last to first, so that one
+ * is there), or at the end. */
+static void enum_values(struct sd_run *r, const struct sd_item *x, const char *ref)
+{
+	json_t *sl = json_object_get(x->s->info, "labels"), *tl = json_object_get(x->t->info, "labels");
+	for (size_t i = json_array_size(sl); i-- > 0;) {
+		json_t *v = json_array_get(sl, i);
+		bool has = false;
+		for (size_t j = 0; j < json_array_size(tl) && !has; j++)
+			has = json_equal(v, json_array_get(tl, j));
+		if (has)
+			continue;
+		str sql = STR_INIT;
+		str_appendf(&sql, "ALTER TYPE %s ADD VALUE ", ref);
+		catalog_literal(r->sc.c, &sql, json_string_value(v));
+		if (i + 1 < json_array_size(sl)) {
+			str_append_cstr(&sql, " BEFORE ");
+			catalog_literal(r->sc.c, &sql, json_string_value(json_array_get(sl, i + 1)));
+		}
+		str_append_char(&sql, ';');
+		sd_add(&r->sc, str_take(&sql), STMT_ENUM_ADD_VALUE, NULL);
+	}
+}
+
+/* A different object changed in place: its kind's statements, then owner, comment and privileges. */
+static void alter_in_place(struct sd_run *r, struct sd_item *x)
+{
+	catalog_object o;
+	pg_error pe = {0};
+	tusk_err err = {0};
+	str ref = STR_INIT, on = STR_INIT;
+	if (is_kind(x->s, "table")) {
+		/* a table's statements name it themselves */
+		if (!sd_table(&r->sc, x->s, x->t) && strcmp(x->s->cmp, x->t->cmp))
+			json_array_append_new(
+			    r->sc.warnings, json_sprintf("%s: its DDL differs in a way Tusk does not change in place; "
+							 "compare the two DDLs and change it by hand",
+							 x->id));
+		return;
+	}
+	if (!catalog_object_at(r->tgt.in->pg, x->t->path, &o, &pe, &err) || !catalog_object_ref(&o, &ref, &on, &err)) {
+		json_array_append_new(r->sc.warnings, json_sprintf("%s: %s", x->id, err.msg[0] ? err.msg : pe.message));
+		str_free(&ref);
+		str_free(&on);
+		return;
+	}
+	const char *k = x->s->kind;
+	size_t before = r->sc.n;
+	if (is_kind(x->s, "view"))
+		sd_view(&r->sc, x->s, x->t);
+	else if (is_kind(x->s, "sequence"))
+		sd_sequence(&r->sc, x->s, x->t, str_cstr(&ref));
+	else if (strstr(k, "function") || is_kind(x->s, "procedure"))
+		sd_add(&r->sc, xstrdup(x->s->ddl), STMT_REPLACE_FUNCTION, NULL);
+	else if (is_kind(x->s, "type"))
+		enum_values(r, x, str_cstr(&ref));
+	sd_meta(&r->sc, x->s, x->t, str_cstr(&ref));
+	if (r->sc.n == before && strcmp(x->s->cmp, x->t->cmp))
+		json_array_append_new(
+		    r->sc.warnings, json_sprintf("%s: its DDL differs in a way Tusk does not change in place; compare "
+						 "the two DDLs and change it by hand",
+						 x->id));
+	catalog_object_free(&o);
+	str_free(&ref);
+	str_free(&on);
+}
+
+struct plan_ctx {
+	struct sd_run *r;
+};
+
+/* The live size of each target table a statement changes, in its info (pg_total_relation_size). */
+static void sizes(struct sd_run *r, PGconn *c)
+{
+	str oids = STR_INIT;
+	str_append_char(&oids, '{');
+	for (size_t i = 0; i < r->sc.n; i++)
+		if (r->sc.s[i].table)
+			str_appendf(&oids, "%s%s", oids.len > 1 ? "," : "", r->sc.s[i].table->key + 1);
+	str_append_char(&oids, '}');
+	const char *params[] = {str_cstr(&oids)};
+	PGresult *res = PQexecParams(c, SD_SIZES, 1, NULL, params, NULL, NULL, 0);
+	for (int i = 0; PQresultStatus(res) == PGRES_TUPLES_OK && i < PQntuples(res); i++) {
+		char key[32];
+		snprintf(key, sizeof(key), "c%s", PQgetvalue(res, i, 0));
+		for (size_t k = 0; k < r->tgt.n; k++)
+			if (r->tgt.o[k].key[0] == 'c' && strcmp(r->tgt.o[k].key, key) == 0)
+				json_object_set_new(r->tgt.o[k].info, "size",
+						    json_integer(strtoll(PQgetvalue(res, i, 1), NULL, 10)));
+	}
+	PQclear(res);
+	str_free(&oids);
+}
+
+static bool plan(void *ctx, PGconn *c, tusk_err *err)
+{
+	(void)err;
+	struct sd_run *r = ((struct plan_ctx *)ctx)->r;
+	r->sc.c = c;
+	for (size_t i = 0; i < r->nit; i++)
+		if (r->it[i].selected && r->it[i].s && r->it[i].t)
+			decide(r, &r->it[i]);
+	/* drops: the target's dependants before what they depend on */
+	size_t *order = topo(&r->tgt);
+	for (size_t k = r->tgt.n; k-- > 0;) {
+		struct sd_item *x = item_of(r, &r->tgt.o[order[k]], false);
+		if (x && x->selected && (!x->s || x->recreate)) {
+			r->sc.object = x->id;
+			add_drop(r, x->t);
+		}
+	}
+	free(order);
+	order = topo(&r->src);
+	for (size_t k = 0; k < r->src.n; k++) {
+		struct sd_item *x = item_of(r, &r->src.o[order[k]], true);
+		if (!x || !x->selected)
+			continue;
+		r->sc.object = x->id;
+		if (!x->t || x->recreate)
+			sd_add(&r->sc, xstrdup(x->s->ddl), STMT_CREATE, NULL);
+		else
+			alter_in_place(r, x);
+	}
+	free(order);
+	sizes(r, c);
+	return true;
+}
+
+/* ---- the answer ---- */
+
+static void write_objects(json_writer *w, const struct sd_run *r, int64_t counts[4])
+{
+	static const char *const states[] = {"identical", "different", "source_only", "target_only"};
+	jw_key(w, "objects");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < r->nit; i++) {
+		const struct sd_item *x = &r->it[i];
+		const struct sd_obj *o = x->s ? x->s : x->t;
+		for (int k = 0; k < 4; k++)
+			counts[k] += strcmp(x->state, states[k]) == 0;
+		jw_obj_begin(w);
+		jw_fields(w, "ssssb", "id", x->id, "kind", o->kind, "schema", o->schema, "name", o->name, "selected",
+			  x->selected);
+		jw_kv_str(w, "state", x->state);
+		jw_kv_str(w, "source_ddl", x->s ? x->s->ddl : NULL);
+		jw_kv_str(w, "target_ddl", x->t ? x->t->ddl : NULL);
+		jw_kv_bool(w, "recreate", x->recreate);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_key(w, "summary");
+	jw_obj_begin(w);
+	for (int k = 0; k < 4; k++)
+		jw_kv_int(w, states[k], counts[k]);
+	jw_obj_end(w);
+}
+
+/* One statement's annotation, and its comment line in the script. */
+static void write_statement(json_writer *w, const struct sd_stmt *st, str *script)
+{
+	const catalog_lock_info *l = catalog_lock_of(st->stmt);
+	const struct sd_obj *t = st->table;
+	json_int_t size = t ? json_integer_value(json_object_get(t->info, "size")) : -1;
+	jw_obj_begin(w);
+	jw_fields(w, "ss", "sql", st->sql, "object", st->object);
+	jw_kv_str(w, "lock", l->mode);
+	jw_kv_str(w, "pg_lock", l->lock);
+	jw_kv_str(w, "effect", catalog_effect_name(l->effect));
+	jw_kv_str(w, "note", l->note);
+	jw_kv_str(w, "safer", l->mode ? l->safer : NULL);
+	if (t) {
+		jw_key(w, "table");
+		jw_object(w, "ssi", "schema", t->schema, "name", t->name, "size", (int64_t)size);
+	}
+	jw_obj_end(w);
+	if (l->mode && t)
+		str_appendf(script, "-- %s on %s.%s (%lld bytes)%s%s\n", l->mode, t->schema, t->name, (long long)size,
+			    l->effect ? ", " : "", l->effect ? catalog_effect_name(l->effect) : "");
+	str_appendf(script, "%s\n\n", st->sql);
+}
+
+static void write_script(json_writer *w, const struct sd_run *r)
+{
+	str script = STR_INIT;
+	jw_key(w, "statements");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < r->sc.n; i++)
+		write_statement(w, &r->sc.s[i], &script);
+	jw_arr_end(w);
+	jw_kv_str(w, "script", str_cstr(&script));
+	jw_key(w, "warnings");
+	char *warn = json_dumps(r->sc.warnings, JSON_COMPACT);
+	jw_raw(w, warn);
+	free(warn);
+	str_free(&script);
+}
+
+static void side_free(struct sd_side *sd)
+{
+	for (size_t i = 0; i < sd->n; i++) {
+		struct sd_obj *o = &sd->o[i];
+		free(o->kind), free(o->schema), free(o->name), free(o->key), free(o->path), free(o->ddl), free(o->cmp);
+		json_decref(o->info);
+	}
+	free(sd->o), free(sd->from), free(sd->to);
+}
+
+static void run_free(struct sd_run *r)
+{
+	side_free(&r->src);
+	side_free(&r->tgt);
+	for (size_t i = 0; i < r->nit; i++)
+		free(r->it[i].id);
+	free(r->it);
+	free(r->src.items);
+	free(r->tgt.items);
+	for (size_t i = 0; i < r->sc.n; i++)
+		free(r->sc.s[i].sql), free(r->sc.s[i].object);
+	free(r->sc.s);
+	json_decref(r->sc.warnings);
+}
+
+/* A side's reading: its objects and their dependencies (first), or the DDL of those that differ. */
+static void *side_read(void *arg)
+{
+	struct sd_side *sd = arg;
+	sd->ok = sd->items ? read_ddl(sd) : inventory(sd) && dependencies(sd);
+	return NULL;
+}
+
+/* Both sides read at once, the target's on a thread of its own; the first failure goes to r. */
+static bool both_read(struct sd_run *r)
+{
+	pthread_t t;
+	bool threaded = pthread_create(&t, NULL, side_read, &r->tgt) == 0;
+	side_read(&r->src);
+	if (threaded)
+		pthread_join(t, NULL);
+	else
+		side_read(&r->tgt);
+	struct sd_side *bad = !r->src.ok ? &r->src : !r->tgt.ok ? &r->tgt : NULL;
+	if (bad) {
+		*r->pe = bad->pe;
+		*r->err = bad->err;
+	}
+	return !bad;
+}
+
+bool catalog_schema_diff(const catalog_diff_side *source, const catalog_diff_side *target,
+			 const catalog_diff_options *opt, json_writer *w, pg_error *pe, tusk_err *err)
+{
+	struct sd_run r = {
+	    .src = {.in = source, .opt = opt}, .tgt = {.in = target, .opt = opt}, .opt = opt, .pe = pe, .err = err};
+	r.sc.opt = opt;
+	r.sc.warnings = json_array();
+	struct plan_ctx ctx = {&r};
+	bool ok = both_read(&r);
+	if (ok)
+		pair(&r); /* sets each side's items: the next reading is the DDL */
+	ok = ok && both_read(&r) && pgpool_with_conn(target->pg, target->database, plan, &ctx, err);
+	if (ok) {
+		int64_t counts[4] = {0};
+		write_objects(w, &r, counts);
+		write_script(w, &r);
+	}
+	run_free(&r);
+	return ok;
+}

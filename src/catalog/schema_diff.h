@@ -1,0 +1,63 @@
+/* The schema diff's own parts, shared by schema_diff.c (inventory, pairing,
+ * order, output) and schema_diff_table.c (a table's or view's changes in
+ * place). Private to catalog/. */
+#ifndef TUSK_CATALOG_SCHEMA_DIFF_H
+#define TUSK_CATALOG_SCHEMA_DIFF_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "catalog/catalog.h"
+#include "catalog/locks.h"
+
+/* One object of one side. */
+struct sd_obj {
+	char *kind, *schema, *name; /* name: as the tree's path names it ("f(integer)") */
+	char *key;		    /* the side's own: "c<oid>", "p<oid>", "t<oid>", "n<oid>" */
+	char *path, *ddl, *cmp;	    /* tree path; DDL; DDL as compared (the options applied) */
+	json_t *info;		    /* owner, comment, acl, size and the kind's structure */
+	bool mark;		    /* ordering / dependants */
+};
+
+struct sd_side {
+	const catalog_diff_side *in;
+	struct sd_obj *o;
+	size_t n;
+	size_t *from, *to; /* o[from[i]] depends on o[to[i]] */
+	size_t ndep;
+	/* the side's own work runs on a thread of its own: its failure */
+	pg_error pe;
+	tusk_err err;
+	const catalog_diff_options *opt;
+	struct sd_item **items; /* each object's pair, once paired */
+	bool ok;
+};
+
+struct sd_stmt {
+	char *sql, *object;
+	enum catalog_stmt stmt;
+	const struct sd_obj *table; /* the target's table it locks, or NULL */
+};
+
+struct sd_script {
+	PGconn *c; /* the target's connection: quoting */
+	const catalog_diff_options *opt;
+	struct sd_stmt *s;
+	size_t n, cap;
+	json_t *warnings;
+	const char *object; /* whose statements are being added */
+};
+
+/* Appends one statement (sql ends with ';'), taking ownership of sql. */
+void sd_add(struct sd_script *sc, char *sql, enum catalog_stmt stmt, const struct sd_obj *table);
+/* Owner, comment and privileges of t (ref: as statements name it) made like s's. */
+void sd_meta(struct sd_script *sc, const struct sd_obj *s, const struct sd_obj *t, const char *ref);
+/* A table's changes in place (columns, constraints, indexes, triggers, then sd_meta); false when it has none. */
+bool sd_table(struct sd_script *sc, const struct sd_obj *s, const struct sd_obj *t);
+/* A view's CREATE OR REPLACE when its columns are only appended to: false when it must be recreated. */
+bool sd_view(struct sd_script *sc, const struct sd_obj *s, const struct sd_obj *t);
+
+/* A sequence's parameters (ALTER SEQUENCE) when they differ; false when they do not. */
+bool sd_sequence(struct sd_script *sc, const struct sd_obj *s, const struct sd_obj *t, const char *ref);
+
+#endif
