@@ -260,7 +260,9 @@ bool auth_user_reset_password(auth *a, store_user *u, const char *password, tusk
 
 bool auth_unlock(auth *a, store_user *u, const char *client, tusk_err *err)
 {
-	if (!store_login_clear(a->store, u->email, err))
+	char second[264];
+	snprintf(second, sizeof(second), "2fa:%s", u->email); /* wrong two-factor codes (twofactor.c) */
+	if (!store_login_clear(a->store, u->email, err) || !store_login_clear(a->store, second, err))
 		return false;
 	u->locked = false;
 	u->locked_until = 0;

@@ -227,8 +227,10 @@ bool auth_two_factor_confirm(auth *a, auth_session *s, const char *setup_token, 
 
 bool auth_two_factor_reset(auth *a, const store_user *u, tusk_err *err)
 {
+	char key[264];
+	snprintf(key, sizeof(key), "2fa:%s", u->email); /* the pause after wrong codes ends too */
 	return store_two_factor_set(a->store, u->id, NULL, 0, 0, NULL, 0, err) &&
-	       store_pending_purge(a->store, time(NULL), err);
+	       store_login_clear(a->store, key, err) && store_pending_purge(a->store, time(NULL), err);
 }
 
 int64_t auth_two_factor_codes_left(auth *a, const store_user *u)

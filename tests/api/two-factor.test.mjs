@@ -145,6 +145,12 @@ test('the second step is rate-limited per address and pauses after wrong codes l
   const lockouts = (await admin.get('api/v1/audit?event=lockout')).body.entries;
   assert.equal(lockouts.length, 1);
   assert.equal(lockouts[0].user_email, 'paused@tusk.local');
+  // an administrator's reset ends the pause (and the authenticator): the password alone signs in
+  const uid = (await admin.get('api/v1/users')).body.users.find((x) => x.email === 'paused@tusk.local').id;
+  assert.equal((await admin.del(`api/v1/users/${uid}/two-factor`)).status, 200);
+  const after = await new Client(t.url).post('api/v1/auth/login', u.creds);
+  assert.equal(after.status, 200);
+  assert.ok(after.body.csrf_token, 'a session: no second step after the reset');
 
   // a pending sign-in ends after 5 wrong codes even without a pause
   const t2 = await tusk({ TUSK_MAX_LOGIN_ATTEMPTS: '0', TUSK_LOGIN_RATE_LIMIT: '100' });
