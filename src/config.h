@@ -85,7 +85,9 @@ typedef struct {
 	char *ldap_admin_group; /* group DNs: members are administrators / users */
 	char *ldap_user_group;
 	int ldap_connection_timeout;
-	bool in_container; /* detected, not a setting */
+	bool two_factor;	 /* TOTP enrolment and the second sign-in step are on */
+	bool require_two_factor; /* every internal/ldap user must enrol */
+	bool in_container;	 /* detected, not a setting */
 	/* PGADMIN_CONFIG_* notes for the log: "KEY: what happened", one per line */
 	char *pgadmin_notes;
 	bool show_help;

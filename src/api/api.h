@@ -244,6 +244,12 @@ void api_auth_password(http_req *r);
 void api_auth_desktop(http_req *r);
 void api_auth_sources(http_req *r);
 void api_auth_webserver(http_req *r);
+void api_auth_second_step(http_req *r);
+void api_two_factor_get(http_req *r);
+void api_two_factor_setup(http_req *r);
+void api_two_factor_confirm(http_req *r);
+void api_users_two_factor_require(http_req *r);
+void api_users_two_factor_reset(http_req *r);
 /* A session of the webserver source, on a request from the trusted proxy that names someone
  * else (the proxy signed another person in): the session ends, 401. True to go on. */
 bool api_auth_proxy_same_user(http_req *r, auth_session *s);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "api/api.h"
 
@@ -31,8 +32,8 @@ static void respond_session(http_req *r, int status, const auth_session *s)
 	api_json j;
 	jw_key(api_json_begin(&j), "user");
 	api_json_user(&j.w, &s->user);
-	jw_fields(&j.w, "sb", "csrf_token", s->session.csrf_token, "password_change_required",
-		  s->password_change_required);
+	jw_fields(&j.w, "sbb", "csrf_token", s->session.csrf_token, "password_change_required",
+		  s->password_change_required, "two_factor_setup_required", s->two_factor_setup_required);
 	api_json_send(r, status, &j);
 }
 
@@ -83,6 +84,14 @@ static void respond_login_result(http_req *r, enum auth_result res, auth_session
 	case AUTH_ERROR:
 		api_internal_error(r, err);
 		break;
+	case AUTH_SECOND_STEP: {
+		/* no cookie yet: the pending token is no session, and opens nothing but the second step */
+		api_json j;
+		jw_fields(api_json_begin(&j), "sbsi", "second_step", "totp", "two_factor_required", true,
+			  "pending_token", s->pending, "expires_in", s->pending_expires_at - (int64_t)time(NULL));
+		api_json_send(r, 200, &j);
+		break;
+	}
 	}
 	sodium_memzero(s, sizeof(*s));
 }
@@ -125,6 +134,44 @@ void api_auth_login(http_req *r)
 	int retry_after = 0;
 	tusk_err err = {0};
 	enum auth_result res = auth_login(app->auth, name, in.password, http_req_client_ip(r), &s, &retry_after, &err);
+	respond_login_result(r, res, &s, retry_after, &err);
+}
+
+/* The second step of a sign-in with two-factor: the pending token and a code. */
+void api_auth_second_step(http_req *r)
+{
+	struct step_in {
+		const char *pending, *code;
+	} in;
+	static const api_field fields[] = {
+	    API_FIELD("pending_token", API_TEXT, struct step_in, pending, API_REQUIRED),
+	    API_FIELD("code", API_TEXT, struct step_in, code, API_REQUIRED),
+	};
+	static const api_form form =
+	    API_FORM(fields, "Give the pending_token the login answered and the code your authenticator shows.");
+	if (!require_json(r) || !api_body(r, &form, &in, NULL))
+		return;
+	tusk_app *app = http_req_app(r);
+	auth_session s;
+	int retry_after = 0;
+	tusk_err err = {0};
+	enum auth_result res =
+	    auth_second_step(app->auth, in.pending, in.code, http_req_client_ip(r), &s, &retry_after, &err);
+	if (res == AUTH_BAD_CREDENTIALS) {
+		api_respond_err(r, &err);
+		return;
+	}
+	if (res == AUTH_LOCKED) {
+		char ra[16];
+		snprintf(ra, sizeof(ra), "%d", retry_after);
+		http_add_header(r, "Retry-After", ra);
+		http_respond_error(
+		    r, ERR_LOGIN_PAUSED,
+		    "Too many wrong two-factor codes for this account: its second step pauses for %d s (an "
+		    "administrator can end the pause).",
+		    retry_after);
+		return;
+	}
 	respond_login_result(r, res, &s, retry_after, &err);
 }
 

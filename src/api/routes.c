@@ -24,11 +24,17 @@ static const http_route routes[] = {
     {"POST", "/api/v1/auth/logout", api_auth_logout, 0},
     {"GET", "/api/v1/auth/me", api_auth_me, 0},
     {"PUT", "/api/v1/auth/password", api_auth_password, 0},
+    {"POST", "/api/v1/auth/login/two-factor", api_auth_second_step, ROUTE_PUBLIC | ROUTE_SMALL_BODY},
+    {"GET", "/api/v1/auth/two-factor", api_two_factor_get, 0},
+    {"POST", "/api/v1/auth/two-factor/setup", api_two_factor_setup, 0},
+    {"POST", "/api/v1/auth/two-factor/confirm", api_two_factor_confirm, ROUTE_SMALL_BODY},
 
     {"GET", "/api/v1/users", api_users_list, ROUTE_ADMIN},
     {"POST", "/api/v1/users", api_users_create, ROUTE_ADMIN},
     {"PUT", "/api/v1/users/{id}", api_users_update, ROUTE_ADMIN},
     {"DELETE", "/api/v1/users/{id}", api_users_delete, ROUTE_ADMIN},
+    {"PUT", "/api/v1/users/{id}/two-factor", api_users_two_factor_require, ROUTE_ADMIN},
+    {"DELETE", "/api/v1/users/{id}/two-factor", api_users_two_factor_reset, ROUTE_ADMIN},
     {"GET", "/api/v1/audit", api_audit_list, ROUTE_ADMIN},
 
     {"GET", "/api/v1/servers", api_servers_list, 0},
@@ -186,6 +192,15 @@ bool api_before(http_req *r, const http_route *route)
 		http_respond_error(r, ERR_PASSWORD_CHANGE_REQUIRED,
 				   "Your password is shorter than Tusk accepts: change it before anything else "
 				   "(PUT /api/v1/auth/password).");
+		return false;
+	}
+	/* two-factor required and not enrolled: nothing but enrolling (or leaving) */
+	if (s->two_factor_setup_required && route->handler != api_auth_me && route->handler != api_auth_logout &&
+	    route->handler != api_two_factor_get && route->handler != api_two_factor_setup &&
+	    route->handler != api_two_factor_confirm) {
+		http_respond_error(r, ERR_TWO_FACTOR_SETUP_REQUIRED,
+				   "Two-factor sign-in is required of you: enrol an authenticator app before anything "
+				   "else (POST /api/v1/auth/two-factor/setup).");
 		return false;
 	}
 	if ((route->flags & ROUTE_ADMIN) && strcmp(s->user.role, "admin") != 0) {

@@ -253,3 +253,52 @@ void api_audit_list(http_req *r)
 	api_respond_page(r, total, list, n, sizeof(*list), write_audit, NULL, &err);
 	free(list);
 }
+
+/* An administrator asks a user to enrol two-factor (or no longer asks). */
+void api_users_two_factor_require(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	store_user u;
+	if (!load_target(r, &u))
+		return;
+	struct require_in {
+		bool required;
+	} in = {0};
+	static const api_field fields[] = {
+	    API_FIELD("required", API_BOOL, struct require_in, required, API_REQUIRED),
+	};
+	static const api_form form = API_FORM(fields, "Give required: true or false.");
+	if (!api_body(r, &form, &in, NULL))
+		return;
+	tusk_err err;
+	if (!store_two_factor_require(app->store, u.id, in.required, &err)) {
+		api_internal_error(r, &err);
+		return;
+	}
+	u.two_factor_required = in.required;
+	char detail[400];
+	snprintf(detail, sizeof(detail), "%s %s",
+		 in.required ? "two-factor required of" : "two-factor no longer required of", u.email);
+	auth_audit(app->auth, &api_session(r)->user, NULL, "two_factor_required", http_req_client_ip(r), detail);
+	respond_user(r, 200, &u);
+}
+
+/* An administrator removes a user's authenticator and recovery codes (a lost phone): the user
+ * signs in with the password alone, and enrols again when two-factor is required. */
+void api_users_two_factor_reset(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	store_user u;
+	if (!load_target(r, &u))
+		return;
+	tusk_err err;
+	if (!auth_two_factor_reset(app->auth, &u, &err)) {
+		api_internal_error(r, &err);
+		return;
+	}
+	u.totp_enabled = false;
+	char detail[400];
+	snprintf(detail, sizeof(detail), "two-factor of %s reset: authenticator and recovery codes removed", u.email);
+	auth_audit(app->auth, &api_session(r)->user, NULL, "two_factor_reset", http_req_client_ip(r), detail);
+	respond_user(r, 200, &u);
+}

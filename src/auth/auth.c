@@ -22,6 +22,7 @@ auth *auth_new(store *s, const config *cfg)
 	a->store = s;
 	a->cfg = cfg;
 	a->logins = ratelimit_new(cfg->login_rate_limit);
+	a->second_steps = ratelimit_new(cfg->login_rate_limit);
 	pthread_mutex_init(&a->desktop_lock, NULL);
 	pthread_mutex_init(&a->cache_lock, NULL);
 	auth_password_prepare_dummy();
@@ -103,6 +104,7 @@ void auth_free(auth *a)
 	if (!a)
 		return;
 	ratelimit_free(a->logins);
+	ratelimit_free(a->second_steps);
 	pthread_mutex_destroy(&a->desktop_lock);
 	cache_clear(a);
 	pthread_mutex_destroy(&a->cache_lock);
@@ -258,7 +260,9 @@ bool auth_user_reset_password(auth *a, store_user *u, const char *password, tusk
 
 bool auth_unlock(auth *a, store_user *u, const char *client, tusk_err *err)
 {
-	if (!store_login_clear(a->store, u->email, err))
+	char second[264];
+	snprintf(second, sizeof(second), "2fa:%s", u->email); /* wrong two-factor codes (twofactor.c) */
+	if (!store_login_clear(a->store, u->email, err) || !store_login_clear(a->store, second, err))
 		return false;
 	u->locked = false;
 	u->locked_until = 0;
@@ -551,12 +555,26 @@ static enum auth_result login_internal(auth *a, const char *normalized, const ch
 	return res;
 }
 
+bool auth_must_change_password(auth *a, int64_t user_id)
+{
+	return must_change_password(a, user_id);
+}
+
 enum auth_result auth_sign_in(auth *a, store_user *u, const unsigned char *data_key, const char *client,
 			      const char *detail, auth_session *out, tusk_err *err)
+{
+	if (auth_two_factor_due(a, u))
+		return auth_pending_start(a, u, data_key, client, out, err);
+	return auth_sign_in_session(a, u, data_key, client, detail, out, err);
+}
+
+enum auth_result auth_sign_in_session(auth *a, store_user *u, const unsigned char *data_key, const char *client,
+				      const char *detail, auth_session *out, tusk_err *err)
 {
 	u->last_login_at = time(NULL);
 	if (!store_user_update(a->store, u, err) || !auth_start_session(a, u, data_key, client, out, err))
 		return AUTH_ERROR;
+	out->two_factor_setup_required = auth_two_factor_setup_due(a, u);
 	auth_audit(a, u, NULL, "login", client, detail);
 	/* a login is a fine moment to sweep sessions that ended and quiet pauses */
 	tusk_err ignored_err;
@@ -639,7 +657,7 @@ enum auth_result auth_login(auth *a, const char *email, const char *password, co
 		return AUTH_UNAVAILABLE;
 	if (res == AUTH_BAD_CREDENTIALS)
 		return auth_login_wrong(a, key, found ? &u : NULL, client, why, err);
-	if (res == AUTH_OK && !store_login_clear(a->store, key, err))
+	if ((res == AUTH_OK || res == AUTH_SECOND_STEP) && !store_login_clear(a->store, key, err))
 		return AUTH_ERROR;
 	return res;
 }
@@ -721,6 +739,7 @@ int auth_session_load(auth *a, const char *token, auth_session *out, tusk_err *e
 	snprintf(out->token, sizeof(out->token), "%s", token);
 	auth_csrf_token(token, ss->csrf_token);
 	out->password_change_required = must_change_password(a, out->user.id);
+	out->two_factor_setup_required = auth_two_factor_setup_due(a, &out->user);
 	return 1;
 }
 

@@ -21,6 +21,12 @@ typedef struct {
 	/* the first-start administrator's password was shorter than the minimum: until it is
 	 * changed, this session may only change it, ask who it is, or log out */
 	bool password_change_required;
+	/* two-factor is required of this user and not enrolled yet: until it is, this session may
+	 * only enrol, ask who it is, or log out */
+	bool two_factor_setup_required;
+	/* AUTH_SECOND_STEP: the pending sign-in's token (not a session) and when it ends */
+	char pending[AUTH_TOKEN_CHARS];
+	int64_t pending_expires_at;
 } auth_session;
 
 enum auth_result {
@@ -32,6 +38,7 @@ enum auth_result {
 	AUTH_DENIED,	  /* the source knows the user but refuses it (LDAP groups, no auto-create) */
 	AUTH_UNAVAILABLE, /* the source cannot be asked (LDAP directory down) */
 	AUTH_ERROR,
+	AUTH_SECOND_STEP, /* the password was right; the sign-in waits for a code (out->pending) */
 };
 
 /* The stored hash of a user of an external source (ldap, webserver): no Tusk password. */
@@ -92,6 +99,34 @@ bool auth_unlock(auth *a, store_user *u, const char *client, tusk_err *err) __at
 
 void auth_audit(auth *a, const store_user *u, const char *email, const char *event, const char *client,
 		const char *detail);
+
+/* ---- two-factor (auth/twofactor.c): TOTP for users of the internal and ldap sources ---- */
+#define AUTH_RECOVERY_CODES 10
+#define AUTH_RECOVERY_CHARS 20 /* XXXX-XXXX-XXXX-XXXX and NUL */
+#define AUTH_PENDING_SECONDS 300
+
+/* Whether u must enrol before anything else (required for all or for u, not enrolled, covered). */
+bool auth_two_factor_setup_due(const auth *a, const store_user *u);
+/* Whether the feature covers u at all (on, internal or ldap source, not the desktop user). */
+bool auth_two_factor_covers(const auth *a, const store_user *u);
+/* A new secret for u: its base32 text, the otpauth:// URI, the QR code (SVG) and a setup token
+ * (the secret sealed for u, valid AUTH_PENDING_SECONDS) that confirm takes back; all malloc'd. */
+bool auth_two_factor_begin(auth *a, const store_user *u, char **secret, char **uri, char **svg, char **setup_token,
+			   tusk_err *err) __attribute__((warn_unused_result));
+/* Enrols the sealed secret when code is its current code; codes gets the new recovery codes
+ * (shown once: the store keeps their hashes). err code invalid_code on a wrong code. */
+bool auth_two_factor_confirm(auth *a, auth_session *s, const char *setup_token, const char *code, const char *client,
+			     char codes[AUTH_RECOVERY_CODES][AUTH_RECOVERY_CHARS], tusk_err *err)
+    __attribute__((warn_unused_result));
+/* The second step: the pending token and a code (or a recovery code). AUTH_OK signs in (out);
+ * AUTH_BAD_CREDENTIALS a wrong or used code; AUTH_LOCKED / AUTH_RATE_LIMITED (*retry_after) as
+ * for passwords; AUTH_DENIED (err) when the pending sign-in is unknown, used or expired. */
+enum auth_result auth_second_step(auth *a, const char *pending, const char *code, const char *client, auth_session *out,
+				  int *retry_after, tusk_err *err);
+/* An administrator removes u's authenticator and recovery codes (audited by the caller). */
+bool auth_two_factor_reset(auth *a, const store_user *u, tusk_err *err) __attribute__((warn_unused_result));
+/* Recovery codes u has left, -1 on error. */
+int64_t auth_two_factor_codes_left(auth *a, const store_user *u);
 
 /* Desktop mode: a one-time key printed in the URL signs the browser in. */
 void auth_desktop_key_issue(auth *a, char out[AUTH_TOKEN_CHARS]);

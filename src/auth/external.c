@@ -27,7 +27,7 @@ bool auth_source_on(const auth *a, const char *name)
 }
 
 /* The server secret (32 bytes), made by the first replica that needs it. */
-static bool server_secret(auth *a, unsigned char out[32], tusk_err *err)
+bool auth_server_secret(auth *a, unsigned char out[32], tusk_err *err)
 {
 	char text[128];
 	if (!store_meta_get(a->store, SECRET_META, text, sizeof(text), err))
@@ -57,7 +57,7 @@ static bool user_wrap_text(auth *a, const unsigned char salt[16], char out[AUTH_
 {
 	unsigned char secret[32], k[32];
 	static const char ctx[] = "tusk external user data key v1";
-	if (!server_secret(a, secret, err))
+	if (!auth_server_secret(a, secret, err))
 		return false;
 	crypto_generichash_state st;
 	crypto_generichash_init(&st, secret, sizeof(secret), sizeof(k));

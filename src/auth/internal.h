@@ -32,7 +32,8 @@ struct auth {
 	pthread_mutex_t cache_lock;
 	struct cached *cache[CACHE_BUCKETS];
 	size_t ncached;
-	unsigned sources; /* AUTH_SOURCE_* bits */
+	unsigned sources;	 /* AUTH_SOURCE_* bits */
+	ratelimit *second_steps; /* per address, like logins */
 };
 
 /* A failed sign-in, counted under key like a wrong password (the pause after too many). */
@@ -48,6 +49,20 @@ enum auth_result auth_sign_in(auth *a, store_user *u, const unsigned char *data_
  * (LDAP groups), or NULL to keep (a new user then gets "user"). */
 enum auth_result auth_external_sign_in(auth *a, const char *source, const char *name, const char *role,
 				       bool auto_create, const char *client, auth_session *out, tusk_err *err);
+
+/* The server secret (32 bytes) kept in the store, made by the first replica that needs it. */
+bool auth_server_secret(auth *a, unsigned char out[32], tusk_err *err) __attribute__((warn_unused_result));
+
+/* Two-factor (twofactor.c): whether u must pass the second step now (enrolled, the feature on,
+ * a source it covers); if so, auth_sign_in holds the sign-in as a pending token instead. */
+bool auth_two_factor_due(const auth *a, const store_user *u);
+enum auth_result auth_pending_start(auth *a, const store_user *u, const unsigned char *data_key, const char *client,
+				    auth_session *out, tusk_err *err);
+/* auth_sign_in without the second step: the session itself. */
+enum auth_result auth_sign_in_session(auth *a, store_user *u, const unsigned char *data_key, const char *client,
+				      const char *detail, auth_session *out, tusk_err *err);
+/* Whether the first-start administrator must still change its password. */
+bool auth_must_change_password(auth *a, int64_t user_id);
 
 /* A new data key for an external user, wrapped under the server secret (sets salt and wrapped). */
 bool auth_external_new_key(auth *a, store_user *u, tusk_err *err) __attribute__((warn_unused_result));

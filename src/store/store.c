@@ -525,17 +525,18 @@ bool store_meta_add(store *s, const char *key, const char *value, tusk_err *err)
 #define USER_SELECT                                                                                                    \
 	"SELECT users.id, users.email, role, password_hash, active, COALESCE(t.locked_until, 0), "                     \
 	"COALESCE(t.failures, 0), data_key_wrapped, data_key_salt, created_at, users.updated_at, "                     \
-	"COALESCE(last_login_at, 0), auth_source FROM users LEFT JOIN login_throttle t ON t.email = users.email"
+	"COALESCE(last_login_at, 0), auth_source, totp_secret IS NOT NULL, two_factor_required "                       \
+	"FROM users LEFT JOIN login_throttle t ON t.email = users.email"
 
 static void read_user(db_stmt *st, void *elem)
 {
 	store_user *u = elem;
 	memset(u, 0, sizeof(*u));
-	store_cols(st, "icccbidkkiiic", &u->id, u->email, sizeof(u->email), u->role, sizeof(u->role), u->password_hash,
-		   sizeof(u->password_hash), &u->active, &u->locked_until, &u->failed_attempts, u->data_key_wrapped,
-		   sizeof(u->data_key_wrapped), &u->data_key_wrapped_len, u->data_key_salt, sizeof(u->data_key_salt),
-		   (size_t *)NULL, &u->created_at, &u->updated_at, &u->last_login_at, u->auth_source,
-		   sizeof(u->auth_source));
+	store_cols(st, "icccbidkkiiicbb", &u->id, u->email, sizeof(u->email), u->role, sizeof(u->role),
+		   u->password_hash, sizeof(u->password_hash), &u->active, &u->locked_until, &u->failed_attempts,
+		   u->data_key_wrapped, sizeof(u->data_key_wrapped), &u->data_key_wrapped_len, u->data_key_salt,
+		   sizeof(u->data_key_salt), (size_t *)NULL, &u->created_at, &u->updated_at, &u->last_login_at,
+		   u->auth_source, sizeof(u->auth_source), &u->totp_enabled, &u->two_factor_required);
 	u->locked = u->locked_until > (int64_t)time(NULL);
 }
 

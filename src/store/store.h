@@ -61,6 +61,9 @@ typedef struct {
 	unsigned char data_key_salt[16];
 	int64_t created_at, updated_at, last_login_at; /* unix seconds; last_login_at 0 = never */
 	char auth_source[16];			       /* "internal", "ldap" or "webserver" ("" reads as internal) */
+	/* two-factor (read only here: see store_two_factor_*) */
+	bool totp_enabled;	  /* an authenticator is enrolled */
+	bool two_factor_required; /* an administrator asks this user to enrol */
 } store_user;
 
 int64_t store_user_count(store *s, tusk_err *err);
@@ -88,6 +91,40 @@ bool store_login_clear(store *s, const char *email, tusk_err *err) __attribute__
 bool store_login_purge(store *s, int64_t before, tusk_err *err) __attribute__((warn_unused_result));
 /* All users ordered by e-mail; free() the array. */
 store_user *store_user_list(store *s, size_t *n, tusk_err *err);
+
+/* ---- two-factor sign-in (TOTP) ---- */
+/* The encrypted authenticator secret and the newest accepted step: 1, 0 not enrolled, -1 error. */
+int store_two_factor_get(store *s, int64_t user_id, unsigned char *enc, size_t cap, size_t *n, int64_t *last_step,
+			 tusk_err *err);
+/* Enrols (enc, the step of the confirming code, the recovery codes' hashes, replacing any) in one
+ * transaction; enc NULL removes the authenticator and the recovery codes. */
+bool store_two_factor_set(store *s, int64_t user_id, const void *enc, size_t n, int64_t last_step,
+			  char (*const codes)[65], size_t ncodes, tusk_err *err) __attribute__((warn_unused_result));
+/* Takes step if it is newer than the last accepted one: 1 taken, 0 used already (a replay), -1 error. */
+int store_two_factor_use_step(store *s, int64_t user_id, int64_t step, tusk_err *err);
+/* Takes a recovery code by its hash: 1 taken (now gone), 0 none such, -1 error. */
+int store_two_factor_use_code(store *s, int64_t user_id, const char *code_hash, tusk_err *err);
+int64_t store_two_factor_codes_left(store *s, int64_t user_id, tusk_err *err);
+bool store_two_factor_require(store *s, int64_t user_id, bool required, tusk_err *err)
+    __attribute__((warn_unused_result));
+
+/* A sign-in waiting for its second step (not a session). */
+typedef struct {
+	char id_hash[65];
+	int64_t user_id;
+	unsigned char data_key_wrapped[STORE_WRAPPED_KEY_MAX];
+	size_t data_key_wrapped_len;
+	int64_t expires_at;
+	int failures;
+} store_pending;
+bool store_pending_create(store *s, const store_pending *p, tusk_err *err) __attribute__((warn_unused_result));
+/* 1 found and not expired, 0 none, -1 error. */
+int store_pending_get(store *s, const char *id_hash, int64_t now, store_pending *p, tusk_err *err);
+/* Ends it: 1 this call ended it (so one caller alone goes on), 0 gone already, -1 error. */
+int store_pending_take(store *s, const char *id_hash, tusk_err *err);
+/* Counts one more wrong code; returns the count, -1 on error. */
+int store_pending_failed(store *s, const char *id_hash, tusk_err *err);
+bool store_pending_purge(store *s, int64_t now, tusk_err *err) __attribute__((warn_unused_result));
 
 /* ---- login sessions ---- */
 typedef struct {

@@ -51,6 +51,8 @@
 	X(ERR_SEVERAL_DATABASES, "several_databases", 400, false, 0)                                                   \
 	X(ERR_INVALID_CREDENTIALS, "invalid_credentials", 401, false, 0)                                               \
 	X(ERR_INVALID_DESKTOP_KEY, "invalid_desktop_key", 401, false, 0)                                               \
+	X(ERR_INVALID_CODE, "invalid_code", 401, false, 0)                                                             \
+	X(ERR_SECOND_STEP_ENDED, "second_step_ended", 401, false, 0)                                                   \
 	X(ERR_UNAUTHENTICATED, "unauthenticated", 401, false, 0)                                                       \
 	X(ERR_ACCESS_REVOKED, "access_revoked", 403, false, 0)                                                         \
 	X(ERR_ACCOUNT_DISABLED, "account_disabled", 403, false, 0)                                                     \
@@ -58,6 +60,7 @@
 	X(ERR_DESKTOP_MODE, "desktop_mode", 403, false, 0)                                                             \
 	X(ERR_FORBIDDEN, "forbidden", 403, false, 0)                                                                   \
 	X(ERR_PASSWORD_CHANGE_REQUIRED, "password_change_required", 403, false, 0)                                     \
+	X(ERR_TWO_FACTOR_SETUP_REQUIRED, "two_factor_setup_required", 403, false, 0)                                   \
 	X(ERR_WRONG_PASSWORD, "wrong_password", 403, false, 0)                                                         \
 	X(ERR_PERMISSION_DENIED, "permission_denied", 403, false, 0)                                                   \
 	X(ERR_NOT_FOUND, "not_found", 404, false, 0)                                                                   \

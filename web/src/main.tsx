@@ -11,6 +11,7 @@ import './styles/browser.css';
 import { ToastArea } from './components/Toast';
 import { ForcedPasswordChange } from './features/auth/ForcedPasswordChange';
 import { LoginScreen } from './features/auth/LoginScreen';
+import { ForcedTwoFactor } from './features/twofactor/ForcedTwoFactor';
 import { ServerUnreachable } from './features/shell/ServerUnreachable';
 import { Shell } from './features/shell/Shell';
 import './state/prefs';
@@ -27,7 +28,8 @@ function Screen(): JSX.Element | null {
     case 'anonymous':
       return <LoginScreen notice={s.notice} />;
     case 'authenticated':
-      return s.passwordChangeRequired ? <ForcedPasswordChange email={s.user.email} /> : <Shell key={s.user.id} />;
+      if (s.passwordChangeRequired) return <ForcedPasswordChange email={s.user.email} />;
+      return s.twoFactorSetupRequired ? <ForcedTwoFactor email={s.user.email} /> : <Shell key={s.user.id} />;
   }
 }
 

@@ -1,4 +1,5 @@
 import { request } from './client';
+import type { SecondStep } from './twofactor';
 import type { AuthSource, User } from './types';
 
 export interface SessionInfo {
@@ -6,14 +7,17 @@ export interface SessionInfo {
   csrf_token: string;
   /** The first-start password was shorter than Tusk accepts: it must change before anything else. */
   password_change_required?: boolean;
+  /** Two-factor is required and not enrolled: enrolment comes before anything else. */
+  two_factor_setup_required?: boolean;
 }
 
 export function fetchMe(): Promise<SessionInfo> {
   return request<SessionInfo>('GET', 'auth/me', { redirectOn401: false });
 }
 
-export function login(email: string, password: string): Promise<SessionInfo> {
-  return request<SessionInfo>('POST', 'auth/login', { body: { email, password }, redirectOn401: false });
+/** A session, or (two-factor enrolled) the pending second step: see api/twofactor.ts. */
+export function login(email: string, password: string): Promise<SessionInfo | SecondStep> {
+  return request<SessionInfo | SecondStep>('POST', 'auth/login', { body: { email, password }, redirectOn401: false });
 }
 
 /** What a logout says: behind the webserver source, that the proxy signs the user in again. */

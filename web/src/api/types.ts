@@ -17,6 +17,10 @@ export interface ManagedUser extends User {
   /** False for an account imported from pgAdmin until an administrator sets its password. */
   password_set: boolean;
   failed_attempts: number;
+  /** An authenticator app is enrolled (TOTP). */
+  two_factor_enabled?: boolean;
+  /** An administrator requires two-factor of this user. */
+  two_factor_required?: boolean;
   created_at: string | null;
   last_login_at: string | null;
 }

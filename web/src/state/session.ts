@@ -12,7 +12,7 @@ export type Session =
   | { phase: 'loading' }
   | { phase: 'offline'; message: string }
   | { phase: 'anonymous'; notice?: string }
-  | { phase: 'authenticated'; user: User; passwordChangeRequired?: boolean };
+  | { phase: 'authenticated'; user: User; passwordChangeRequired?: boolean; twoFactorSetupRequired?: boolean };
 
 export const session = signal<Session>({ phase: 'loading' });
 
@@ -36,13 +36,24 @@ export function signIn(info: SessionInfo): void {
   resetWorkspace();
   resetExplorer();
   setTreeOwner(String(info.user.id));
-  session.value = { phase: 'authenticated', user: info.user, passwordChangeRequired: info.password_change_required === true };
+  session.value = {
+    phase: 'authenticated',
+    user: info.user,
+    passwordChangeRequired: info.password_change_required === true,
+    twoFactorSetupRequired: info.two_factor_setup_required === true,
+  };
+}
+
+/** The required enrolment went through: the app opens. */
+export function twoFactorEnrolled(): void {
+  const s = session.value;
+  if (s.phase === 'authenticated') session.value = { ...s, twoFactorSetupRequired: false };
 }
 
 /** The forced change went through: the app opens. */
 export function passwordChanged(): void {
   const s = session.value;
-  if (s.phase === 'authenticated') session.value = { phase: 'authenticated', user: s.user };
+  if (s.phase === 'authenticated') session.value = { ...s, passwordChangeRequired: false };
 }
 
 /**

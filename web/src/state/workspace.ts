@@ -12,7 +12,7 @@ export interface TabInfo {
   icon: IconName;
 }
 
-export type DialogName = 'password' | 'users' | 'audit' | 'shortcuts' | 'preferences';
+export type DialogName = 'password' | 'users' | 'audit' | 'shortcuts' | 'preferences' | 'two-factor';
 
 const WELCOME: TabInfo = { id: 'welcome', kind: 'welcome', title: 'Welcome', icon: 'home' };
 

@@ -12,10 +12,12 @@ interface LoginCardProps {
   /** A selector of the field to focus. */
   focus: string;
   onSubmit: () => void;
+  /** Room for more than a few fields (the two-factor enrolment). */
+  wide?: boolean;
   children: ComponentChildren;
 }
 
-export function LoginCard({ titleId, title, subtitle, focus, onSubmit, children }: LoginCardProps): JSX.Element {
+export function LoginCard({ titleId, title, subtitle, focus, onSubmit, wide, children }: LoginCardProps): JSX.Element {
   const formRef = useRef<HTMLFormElement>(null);
   useEffect(() => {
     formRef.current?.querySelector<HTMLInputElement>(focus)?.focus();
@@ -25,7 +27,7 @@ export function LoginCard({ titleId, title, subtitle, focus, onSubmit, children 
     onSubmit();
   };
   return (
-    <form class="login-card" ref={formRef} onSubmit={submit} noValidate aria-labelledby={titleId}>
+    <form class={wide ? 'login-card login-card-wide' : 'login-card'} ref={formRef} onSubmit={submit} noValidate aria-labelledby={titleId}>
       <header class="login-header">
         <Logo size={28} />
         <div>

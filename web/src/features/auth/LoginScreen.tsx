@@ -8,7 +8,9 @@ import { FormError, TextField } from '../../components/Field';
 import { useSubmit } from '../../components/FormDialog';
 import { serverVersion } from '../../state/server';
 import { signIn } from '../../state/session';
+import { isSecondStep, type SecondStep } from '../../api/twofactor';
 import { LoginCard } from './LoginCard';
+import { TwoFactorStep } from './TwoFactorStep';
 
 const SOURCE_NAMES: Record<AuthSource, string> = {
   internal: 'Tusk account',
@@ -67,11 +69,16 @@ export function LoginScreen({ notice }: { notice?: string | undefined }): JSX.El
   const internal = sources?.includes('internal') ?? false;
   const label = ldap && !internal ? 'User name' : ldap ? 'User name or email address' : 'Email address';
 
+  const [pending, setPending] = useState<SecondStep | null>(null);
   const submit = () =>
     run(
       async () => {
         try {
-          signIn(await login(email.trim(), password));
+          const r = await login(email.trim(), password);
+          if (isSecondStep(r)) {
+            setPassword('');
+            setPending(r);
+          } else signIn(r);
         } catch (err) {
           document.querySelector<HTMLInputElement>('.login-card #password')?.select();
           throw err;
@@ -82,6 +89,7 @@ export function LoginScreen({ notice }: { notice?: string | undefined }): JSX.El
 
   // the card waits for the sources (one small request), so it never shows a form it then takes away
   if (sources === null) return <main class="login-page" aria-busy="true" />;
+  if (pending) return <TwoFactorStep pending={pending} onBack={() => setPending(null)} />;
   return (
     <main class="login-page">
       <LoginCard titleId="login-title" title="Tusk" subtitle="PostgreSQL administration" focus="#email" onSubmit={() => void submit()}>

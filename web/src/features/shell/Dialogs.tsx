@@ -3,6 +3,7 @@ import type { JSX } from 'preact';
 import { ChangePasswordDialog } from '../auth/ChangePasswordDialog';
 import { AuditDialog } from '../audit/AuditDialog';
 import { ExplorerDialogs } from '../servers/ExplorerDialogs';
+import { TwoFactorDialog } from '../twofactor/TwoFactorDialog';
 import { UsersDialog } from '../users/UsersDialog';
 import { isAdmin } from '../../state/session';
 import { openDialog } from '../../state/workspace';
@@ -26,6 +27,8 @@ function ShellDialog(): JSX.Element | null {
   switch (openDialog.value) {
     case 'password':
       return <ChangePasswordDialog onClose={close} />;
+    case 'two-factor':
+      return <TwoFactorDialog onClose={close} />;
     case 'users':
       return isAdmin.value ? <UsersDialog onClose={close} /> : null;
     case 'audit':

@@ -47,6 +47,10 @@ export function UserMenu(): JSX.Element {
     ...(user?.auth_source && user.auth_source !== 'internal'
       ? []
       : [{ kind: 'item', label: 'Change password…', onSelect: () => (openDialog.value = 'password') } as const]),
+    // the proxy in front is the authority for its users: no second step of Tusk's
+    ...(user?.auth_source === 'webserver'
+      ? []
+      : [{ kind: 'item', label: 'Two-factor authentication…', onSelect: () => (openDialog.value = 'two-factor') } as const]),
     ...(isAdmin.value ? adminEntries() : []),
     { kind: 'separator' },
     { kind: 'heading', label: 'Theme' },

@@ -12,8 +12,9 @@ import { currentUser } from '../../state/session';
 import { showToast } from '../../state/toasts';
 import { AddUserForm } from './AddUserForm';
 import { SetPasswordDialog } from './SetPasswordDialog';
+import { requireTwoFactor, resetTwoFactor } from '../../api/twofactor';
 
-type Pending = { kind: 'password' | 'delete'; user: ManagedUser } | null;
+type Pending = { kind: 'password' | 'delete' | 'reset-two-factor'; user: ManagedUser } | null;
 
 export function UsersDialog({ onClose }: { onClose: () => void }): JSX.Element {
   const [users, setUsers] = useState<ManagedUser[] | null>(null);
@@ -27,11 +28,11 @@ export function UsersDialog({ onClose }: { onClose: () => void }): JSX.Element {
 
   const replace = (user: ManagedUser) => setUsers((list) => (list ?? []).map((u) => (u.id === user.id ? user : u)));
 
-  const update = async (user: ManagedUser, changes: UserChanges, done: string) => {
+  const update = async (user: ManagedUser, changes: UserChanges | ((id: number) => Promise<ManagedUser>), done: string) => {
     setBusyId(user.id);
     setError(null);
     try {
-      replace(await updateUser(user.id, changes));
+      replace(await (typeof changes === 'function' ? changes(user.id) : updateUser(user.id, changes)));
       showToast(done);
     } catch (err) {
       setError(errorMessage(err));
@@ -57,6 +58,9 @@ export function UsersDialog({ onClose }: { onClose: () => void }): JSX.Element {
     unlock: (u) => update(u, { locked: false }, `${u.email} unlocked.`),
     setPassword: (u) => setPending({ kind: 'password', user: u }),
     remove: (u) => setPending({ kind: 'delete', user: u }),
+    requireTwoFactor: (u, required) =>
+      update(u, (id) => requireTwoFactor(id, required), `Two-factor ${required ? 'is now required of' : 'is no longer required of'} ${u.email}.`),
+    resetTwoFactor: (u) => setPending({ kind: 'reset-two-factor', user: u }),
   };
 
   return (
@@ -66,6 +70,22 @@ export function UsersDialog({ onClose }: { onClose: () => void }): JSX.Element {
       <AddUserForm onAdded={added} />
       {pending?.kind === 'password' && (
         <SetPasswordDialog user={pending.user} onClose={() => setPending(null)} onDone={(u) => showToast(`New password set for ${u.email}.`)} />
+      )}
+      {pending?.kind === 'reset-two-factor' && (
+        <ConfirmDeleteDialog
+          title="Reset two-factor"
+          onDelete={() =>
+            resetTwoFactor(pending.user.id).then((u) => {
+              replace(u);
+              setPending(null);
+              showToast(`Two-factor of ${u.email} reset.`);
+            })
+          }
+          onClose={() => setPending(null)}
+        >
+          Remove the authenticator app and recovery codes of <strong>{pending.user.email}</strong>? They then sign in with the
+          password alone, and enrol again if two-factor is required.
+        </ConfirmDeleteDialog>
       )}
       {pending?.kind === 'delete' && (
         <ConfirmDeleteDialog title="Delete user" onDelete={() => deleteUser(pending.user.id).then(() => deleted(pending.user))} onClose={() => setPending(null)}>
@@ -82,6 +102,8 @@ interface RowActions {
   unlock: (user: ManagedUser) => void;
   setPassword: (user: ManagedUser) => void;
   remove: (user: ManagedUser) => void;
+  requireTwoFactor: (user: ManagedUser, required: boolean) => void;
+  resetTwoFactor: (user: ManagedUser) => void;
 }
 
 interface UsersTableProps {
@@ -94,7 +116,7 @@ interface UsersTableProps {
 function UsersTable({ users, busyId, selfId, actions }: UsersTableProps): JSX.Element {
   return (
     <DataTable
-      columns={['User', 'Sign-in', 'Role', 'Active', 'Status', 'Last login', { label: 'Actions', class: 'actions-col', hidden: true }]}
+      columns={['User', 'Sign-in', 'Role', 'Active', 'Status', 'Two-factor', 'Last login', { label: 'Actions', class: 'actions-col', hidden: true }]}
       wrap="users-table"
       note={users === null && 'Loading users…'}
     >
@@ -160,6 +182,9 @@ function UserRow({ user, busy, self, actions }: UserRowProps): JSX.Element {
         )}
         {user.failed_attempts > 0 && <span class="muted"> · {user.failed_attempts} failed</span>}
       </td>
+      <td>
+        <TwoFactorCell user={user} busy={busy} actions={actions} />
+      </td>
       <td class="cell-time">{formatTime(user.last_login_at)}</td>
       <td class="actions-col">
         {locked && (
@@ -177,5 +202,31 @@ function UserRow({ user, busy, self, actions }: UserRowProps): JSX.Element {
         </Button>
       </td>
     </tr>
+  );
+}
+
+/** Two-factor of a user: on or off, whether required, and the administrator's require / reset.
+ * The proxy's users have none: the proxy in front is the authority. */
+function TwoFactorCell({ user, busy, actions }: { user: ManagedUser; busy: boolean; actions: RowActions }): JSX.Element {
+  if (user.auth_source === 'webserver') return <span class="muted" title="The proxy in front decides">—</span>;
+  return (
+    <span class="twofactor-cell">
+      {user.two_factor_enabled ? <span class="badge badge-ok">On</span> : <span class="muted">Off</span>}
+      <label class="twofactor-require" title="The user must enrol an authenticator app before anything else">
+        <input
+          type="checkbox"
+          aria-label={`Require two-factor of ${user.email}`}
+          checked={user.two_factor_required === true}
+          disabled={busy}
+          onChange={(e) => actions.requireTwoFactor(user, e.currentTarget.checked)}
+        />
+        required
+      </label>
+      {user.two_factor_enabled && (
+        <Button small disabled={busy} onClick={() => actions.resetTwoFactor(user)}>
+          Reset…
+        </Button>
+      )}
+    </span>
   );
 }
