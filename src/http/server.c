@@ -39,6 +39,10 @@ struct conn_track {
 	double since; /* monotonic seconds the phase began */
 	enum conn_phase phase;
 	bool known; /* a logged-in user's: no header deadline, never evicted */
+	/* answered a request already: idle between requests it is neither slow nor
+	 * held to the header deadline (a client reusing it would see it shut under
+	 * it), only to the idle timeout; when the table is full it is evictable */
+	bool served;
 	bool over;  /* past a cap: its first request is answered 503 */
 	bool timed; /* the body phase has a deadline (a buffered body) */
 	bool shut;  /* shutdown() already: MHD closes it soon */
@@ -163,12 +167,12 @@ bool http_req_from_trusted_proxy(const http_req *r)
 {
 	return r->from_proxy;
 }
-static void track_known(http_req *r);
+static void track_mark(http_req *r, bool known);
 void http_req_set_user(http_req *r, void *user)
 {
 	r->user = user;
 	if (user)
-		track_known(r);
+		track_mark(r, true);
 }
 void *http_req_user(const http_req *r)
 {
@@ -544,7 +548,7 @@ static void track_shut(http_server *s, struct conn_track *t, unsigned long *coun
 
 static bool slow_stranger(const struct conn_track *t, double now)
 {
-	return !t->known && !t->shut && t->phase == PHASE_HEADERS && now - t->since >= SLOW_AFTER;
+	return !t->known && !t->served && !t->shut && t->phase == PHASE_HEADERS && now - t->since >= SLOW_AFTER;
 }
 
 /* Caller holds conn_lock: closes the oldest stranger still sending (or
@@ -625,12 +629,16 @@ static void track_phase(http_req *r, enum conn_phase phase, bool timed)
 	pthread_mutex_unlock(&r->srv->conn_lock);
 }
 
-static void track_known(http_req *r)
+/* Marks the connection a logged-in user's (known) or one that answered a request (served). */
+static void track_mark(http_req *r, bool known)
 {
 	if (!r->track)
 		return;
 	pthread_mutex_lock(&r->srv->conn_lock);
-	r->track->known = true;
+	if (known)
+		r->track->known = true;
+	else
+		r->track->served = true;
 	pthread_mutex_unlock(&r->srv->conn_lock);
 }
 
@@ -652,7 +660,8 @@ static void guard_pass(http_server *s, double now)
 		if (t->shut)
 			continue;
 		double age = now - t->since;
-		if (t->phase == PHASE_HEADERS && !t->known && age > c->header_timeout_seconds)
+		if (t->phase == PHASE_HEADERS && !t->known &&
+		    age > (t->served ? c->timeout_seconds : c->header_timeout_seconds))
 			track_shut(s, t, &s->cstats.timed_out);
 		else if (t->phase == PHASE_BODY && t->timed && age > c->body_timeout_seconds)
 			track_shut(s, t, &s->cstats.timed_out);
@@ -1035,6 +1044,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	const union MHD_ConnectionInfo *sc = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	r->track = sc ? sc->socket_context : NULL;
 	track_phase(r, PHASE_HEADERS, false);
+	track_mark(r, false);
 	if (r->has_sink && r->sink.done)
 		r->sink.done(r->sink_cls);
 	if (r->json)

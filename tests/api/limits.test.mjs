@@ -146,6 +146,29 @@ test('2: slow clients cannot fill the connection table: probes and logins go on,
   });
 });
 
+test('2: a kept-alive connection idle between requests is not taken for a slow one: its next request is answered', async () => {
+  await withTusk({ env: { TUSK_HTTP_HEADER_TIMEOUT: '2', TUSK_MAX_SLOW_CONNECTIONS_PER_IP: '2' } }, async (t) => {
+    // five connections of one address each answered once (no login), then idle past the header deadline
+    const conns = [];
+    for (let i = 0; i < 5; i++) {
+      const c = await rawConn(t.port, { from: '127.0.0.30' });
+      c.sock.write('GET /misc/ping HTTP/1.1\r\nHost: x\r\n\r\n');
+      await until(() => / 200 /.test(c.data), 10000, 'the first answer');
+      c.data = '';
+      conns.push(c);
+    }
+    await sleep(3500);
+    // a client reusing them (as browsers and fetch do) is answered on each, not cut off
+    for (const c of conns) {
+      assert.equal(c.closed, false, 'an idle kept-alive connection stays open until the idle timeout');
+      c.sock.write('GET /misc/ping HTTP/1.1\r\nHost: x\r\n\r\n');
+      await until(() => / 200 /.test(c.data) || c.closed, 10000, 'the second answer');
+      assert.match(c.data.split('\r\n')[0], / 200 /);
+      c.sock.destroy();
+    }
+  });
+});
+
 test('3: descriptors past 1,024 work (poll, not select) and the connection table answers 503 past its size', async () => {
   await withTusk({ env: { TUSK_MAX_CONNECTIONS: '1200' } }, async (t) => {
     // 1,100 connections each in the middle of a request body (not evictable: they are not waiting for headers)
