@@ -16,6 +16,7 @@ function side(doc: string, label: string) {
       EditorState.readOnly.of(true),
       EditorView.editable.of(false),
       lineNumbers(),
+      EditorView.lineWrapping,
       sql({ dialect: PostgreSQL }),
       syntaxHighlighting(sqlHighlight),
       sqlTheme,
