@@ -6,6 +6,7 @@
 // query tab on the target and run; compared again, nothing differs. Both
 // themes, 1440x900 and 1024x768, nothing widening the document.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { psql, pg as PG } from '../lib/pg.mjs';
 import { screenshot } from './browser.mjs';
@@ -141,6 +142,11 @@ test('compares two databases, shows a side-by-side diff, runs the script, then f
   assert.match(text, /DROP TABLE public\.only_target/);
   assert.match(text, /ACCESS EXCLUSIVE lock/);
   await bothThemes('schema-diff-function');
+  const [file] = await Promise.all([page.waitForEvent('download'), script.getByRole('button', { name: 'Download .sql' }).click()]);
+  assert.equal(file.suggestedFilename(), `${TGT}-diff.sql`);
+  const saved = await readFile(await file.path(), 'utf8');
+  assert.match(saved, /-- ACCESS EXCLUSIVE on public\.items/);
+  assert.match(saved, /CREATE TABLE public\.only_source/);
 
   // unchoosing an object asks the script again without it
   await row('table/public/only_target').locator('input[type="checkbox"]').uncheck();
