@@ -3,7 +3,7 @@
 import { signal } from '@preact/signals';
 import type { IconName } from '../components/Icon';
 
-export type TabKind = 'welcome' | 'query' | 'object' | 'dashboard' | 'jobs' | 'storage' | 'erd' | 'psql';
+export type TabKind = 'welcome' | 'query' | 'object' | 'dashboard' | 'jobs' | 'storage' | 'erd' | 'psql' | 'schemadiff';
 
 export interface TabInfo {
   id: string;

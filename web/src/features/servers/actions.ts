@@ -21,6 +21,7 @@ import { DDL_ACTIONS, canRunDdl, ddlMenuGroups, isDdlAction, runDdl, type DdlAct
 import { openDashboard } from '../dashboard/open';
 import { openPsqlTab } from '../psql/open';
 import { ERD_ACTIONS, canRunErd, erdMenu, isErdAction, runErd, type ErdActionId } from '../erd/menu';
+import { DIFF_ACTIONS, canRunDiff, diffMenu, isDiffAction, runDiff, type DiffActionId } from '../schemadiff/menu';
 import { JOB_ACTIONS, canRunJob, isJobAction, jobMenu, runJobAction, type JobActionId } from '../jobs/menu';
 import { roleDialog } from '../roles/state';
 import { ROLE_ACTIONS, canRunRole, isRoleAction, isRoleNode, roleMenu, runRoleAction, type RoleActionId } from '../roles/menu';
@@ -52,7 +53,8 @@ export type ActionId =
   | DdlActionId
   | JobActionId
   | RoleActionId
-  | ErdActionId;
+  | ErdActionId
+  | DiffActionId;
 
 export const ACTIONS: Record<ActionId, Action<ActionId>> = {
   'add-server': { id: 'add-server', label: 'Add server…', icon: 'serverPlus' },
@@ -82,6 +84,7 @@ export const ACTIONS: Record<ActionId, Action<ActionId>> = {
   ...JOB_ACTIONS,
   ...ROLE_ACTIONS,
   ...ERD_ACTIONS,
+  ...DIFF_ACTIONS,
 };
 
 /** The server and database a query tool opened on ENTRY would use; null when it cannot open one. */
@@ -193,7 +196,7 @@ export function canRun(id: ActionId, entry: Entry | null): boolean {
       return isDatabase(entry) && entry.server.connected;
     default:
       if (id === 'properties' && isRoleNode(entry)) return false;
-      return isDdlAction(id) ? canRunDdl(id, entry) : isJobAction(id) ? canRunJob(id, entry) : isRoleAction(id) ? canRunRole(id, entry) : isErdAction(id) ? canRunErd(entry) : true;
+      return isDdlAction(id) ? canRunDdl(id, entry) : isJobAction(id) ? canRunJob(id, entry) : isRoleAction(id) ? canRunRole(id, entry) : isErdAction(id) ? canRunErd(entry) : isDiffAction(id) ? canRunDiff(entry) : true;
   }
 }
 
@@ -257,8 +260,12 @@ export function runAction(id: ActionId, entry: Entry | null): void {
     runErd(entry);
     return;
   }
+  if (isDiffAction(id)) {
+    runDiff(entry);
+    return;
+  }
   const server = entry?.kind === 'server' ? entry.server : null;
-  const run: Record<Exclude<ActionId, DdlActionId | JobActionId | RoleActionId | ErdActionId>, () => void> = {
+  const run: Record<Exclude<ActionId, DdlActionId | JobActionId | RoleActionId | ErdActionId | DiffActionId>, () => void> = {
     'add-server': () => (explorerDialog.value = { kind: 'server', server: null, groupId: groupOf(entry) }),
     'add-group': () => (explorerDialog.value = { kind: 'group', group: null }),
     edit: () => edit(entry),
@@ -303,7 +310,7 @@ export function menuActions(entry: Entry): Array<ActionId | 'separator'> {
       return [
         ...(entry.server.connected
           ? ([
-              'query-tool', 'psql-tool', 'dashboard', 'separator', 'create-database', 'create-role', 'separator', 'backup-server', 'membership-graph', 'separator',
+              'query-tool', 'psql-tool', 'dashboard', 'separator', 'create-database', 'create-role', 'separator', 'backup-server', 'membership-graph', 'schema-diff', 'separator',
               'reload-configuration', 'restore-point', 'pause-replay', 'resume-replay', 'separator',
             ] as const)
           : []),
@@ -323,7 +330,7 @@ function objectMenu(entry: Entry): Array<ActionId | 'separator'> {
   const groups: ActionId[][] = [
     (['query-tool', 'view-all', 'view-100', 'view-last-100'] as const).filter((id) => canRun(id, entry)),
     entry.kind === 'object' && entry.node.kind === 'database' && canRun('dashboard', entry) ? ['psql-tool', 'dashboard'] : [],
-    erdMenu(entry),
+    [...erdMenu(entry), ...diffMenu(entry)],
     [...ddl.create, ...(canRunRole('create-role', entry) ? (['create-role'] as const) : [])],
     ddl.maintenance,
     ddl.scripts,

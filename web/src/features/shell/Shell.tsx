@@ -8,6 +8,7 @@ import { activeTabId, requestCloseTab, tabs, type TabInfo } from '../../state/wo
 import { ObjectExplorer } from '../browser/ObjectExplorer';
 import { ObjectTab } from '../browser/ObjectTab';
 import { LazyErdTab } from '../erd/LazyErdTab';
+import { LazySchemaDiffTab } from '../schemadiff/LazySchemaDiffTab';
 import { JobsTab } from '../jobs/JobsTab';
 import { StorageTab } from '../storage/StorageTab';
 import { Dialogs } from './Dialogs';
@@ -38,6 +39,8 @@ function renderTab(tab: TabInfo): JSX.Element {
       return <LazyErdTab id={tab.id} />;
     case 'psql':
       return <LazyPsqlTab id={tab.id} />;
+    case 'schemadiff':
+      return <LazySchemaDiffTab id={tab.id} />;
   }
 }
 
