@@ -31,12 +31,6 @@ auth *auth_new(store *s, const config *cfg)
 		    "webserver sign-in: the user-name header is believed only from these addresses; keep them to the "
 		    "proxy in front",
 		    "trusted_proxies", cfg->trusted_proxies, "headers", cfg->webserver_remote_user, NULL);
-	if (auth_source_on(a, "oauth2"))
-		log_msg(
-		    LOG_WARN,
-		    "the oauth2 sign-in source is not available in Tusk yet: it is skipped, and users sign in through "
-		    "the other sources named",
-		    "sources", cfg->auth_sources, NULL);
 	return a;
 }
 
