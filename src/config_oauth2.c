@@ -34,7 +34,7 @@ static json_t *py_string(struct pyp *s)
 	char q = *s->p++;
 	str out = STR_INIT;
 	str_init_max(&out, MAX_INPUT);
-	while (s->p < s->end && *s->p != q && *s->p != '\n') {
+	while (s->p < s->end && *s->p != q && *s->p != '\n' && *s->p) { /* no NUL: JSON text cannot hold one */
 		char c = *s->p++;
 		if (c == '\\' && s->p < s->end) {
 			char e = *s->p++;

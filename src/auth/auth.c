@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "auth/internal.h"
+#include "auth/oidc.h"
 #include "auth/ratelimit.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -31,6 +32,8 @@ auth *auth_new(store *s, const config *cfg)
 		    "webserver sign-in: the user-name header is believed only from these addresses; keep them to the "
 		    "proxy in front",
 		    "trusted_proxies", cfg->trusted_proxies, "headers", cfg->webserver_remote_user, NULL);
+	if (auth_source_on(a, "oauth2"))
+		oidc_startup_log(cfg);
 	return a;
 }
 
