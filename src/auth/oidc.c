@@ -400,11 +400,9 @@ static json_t *id_token_claims(const config_oauth2 *p, int idx, const struct end
 		r = jwt_verify(token, keys, &claims);
 		json_decref(keys);
 	}
-	static const char *const why[] = {"", "it is not a well-formed JWT",
-					  "it is signed with an algorithm Tusk "
-					  "does not take (RS256, ES256)",
-					  "no key of the provider's key set signed it",
-					  "its signature does not verify"};
+	static const char *const why[] = {
+	    "", "it is not a well-formed JWT", "it is signed with an algorithm Tusk does not take (RS256, ES256)",
+	    "no key of the provider's key set signed it", "its signature does not verify"};
 	const char *bad = r != JWT_OK ? why[r] : claims_refusal(claims, p, ep, nonce);
 	if (!bad)
 		return claims;
