@@ -17,13 +17,18 @@ export async function startOidcProvider({ groups = { admin: ['dba'] } } = {}) {
   const server = createServer((req, res) => handler(req, res));
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const issuer = `http://127.0.0.1:${server.address().port}`;
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const jwk = { ...privateKey.export({ format: 'jwk' }), kid: randomBytes(6).toString('hex'), alg: 'RS256', use: 'sig' };
-  const register = (tuskUrl) => {
+  const newKey = () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    return { ...privateKey.export({ format: 'jwk' }), kid: randomBytes(6).toString('hex'), alg: 'RS256', use: 'sig' };
+  };
+  let keys = [newKey()];
+  let tusk = null;
+  const register = (tuskUrl = tusk) => {
+    tusk = tuskUrl;
     const provider = new Provider(issuer, {
       clients: [{ client_id: 'tusk', client_secret: 'tusk-secret', redirect_uris: [`${tuskUrl}oauth2/authorize`],
         grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_post' }],
-      jwks: { keys: [jwk] },
+      jwks: { keys },
       cookies: { keys: [randomBytes(16).toString('hex')] },
       claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'groups'] },
       conformIdTokenClaims: false, // the ID token carries the claims (Tusk reads them there and from userinfo)
@@ -37,5 +42,11 @@ export async function startOidcProvider({ groups = { admin: ['dba'] } } = {}) {
     handler = provider.callback();
     return provider;
   };
-  return { issuer, metadata: `${issuer}/.well-known/openid-configuration`, register, stop: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }) };
+  // key rotation: a new signing key first, the old one still published; the provider is made anew
+  const rotate = () => {
+    keys = [newKey(), ...keys];
+    register();
+    return keys[0].kid;
+  };
+  return { issuer, rotate, metadata: `${issuer}/.well-known/openid-configuration`, register, stop: () => new Promise((r) => { server.closeAllConnections?.(); server.close(r); }) };
 }
