@@ -351,7 +351,12 @@ void api_auth_oauth2_start(http_req *r)
 	char *url = NULL, browser[AUTH_TOKEN_CHARS];
 	tusk_err err = {0};
 	if (!oidc_start(p, (int)(p - app->cfg->oauth2), redirect_uri, &url, browser, &err)) {
-		api_respond_err(r, &err);
+		/* the browser followed a link: the reason goes to the login page, not as bare JSON */
+		auth_random_token(browser);
+		oidc_error_keep(browser, err.msg);
+		oauth2_cookie(r, browser, OIDC_FLOW_SECONDS);
+		http_respond_redirect(r, 302,
+				      arena_printf(http_req_arena(r), "%slogin?oauth2_error=1", http_req_base(r)));
 		return;
 	}
 	oauth2_cookie(r, browser, OIDC_FLOW_SECONDS);

@@ -25,6 +25,7 @@ before(async () => {
      'OAUTH2_AUTHORIZATION_URL': '${idp.issuer}/login/oauth/authorize', 'OAUTH2_TOKEN_URL': '${idp.issuer}/login/oauth/access_token',
      'OAUTH2_API_BASE_URL': '${idp.issuer}/api/', 'OAUTH2_USERINFO_ENDPOINT': 'user', 'OAUTH2_SCOPE': 'user:email',
      'OAUTH2_USERNAME_CLAIM': 'login'},
+    {'OAUTH2_NAME': 'down', 'OAUTH2_CLIENT_ID': 'tusk', 'OAUTH2_SERVER_METADATA_URL': 'http://127.0.0.1:9/.well-known/openid-configuration'},
   ]`;
   t = await startTusk({ env: { PGADMIN_CONFIG_AUTHENTICATION_SOURCES: "['oauth2', 'internal']", PGADMIN_CONFIG_OAUTH2_CONFIG: providers } });
 });
@@ -53,7 +54,7 @@ async function refusal(c) {
 test('the login page learns the providers in their order, with label and colour', async () => {
   const s = (await new Client(t.url).get('api/v1/auth/sources')).body;
   assert.deepEqual(s.sources, ['oauth2', 'internal']);
-  assert.deepEqual(s.oauth2_providers.map((p) => [p.name, p.display_name]), [['idp', 'Company SSO'], ['strict', 'strict'], ['gh', 'GitHub']]);
+  assert.deepEqual(s.oauth2_providers.map((p) => [p.name, p.display_name]), [['idp', 'Company SSO'], ['strict', 'strict'], ['gh', 'GitHub'], ['down', 'down']]);
   assert.equal(s.oauth2_providers[0].button_color, '#2f6feb');
   assert.ok(!JSON.stringify(s).includes('secret'), 'no client secret in the public answer');
 });
@@ -224,6 +225,10 @@ test('the provider refusing (access_denied) and unknown providers read clearly',
   const r = await c.get(`oauth2/authorize?error=access_denied&error_description=${encodeURIComponent('The user said no')}&state=${state}`);
   assert.equal(r.headers.get('location'), '/login?oauth2_error=1');
   assert.match(await refusal(c), /did not sign you in: access_denied — The user said no/);
+  // a provider that cannot be reached: the login page says so
+  const down = await c.get('api/v1/auth/oauth2/down');
+  assert.equal(down.headers.get('location'), '/login?oauth2_error=1');
+  assert.match(await refusal(c), /The identity provider down cannot be reached/);
   const none = await c.get('api/v1/auth/oauth2/nope');
   assert.equal(none.status, 404);
   assert.match(none.body.error.message, /no oauth2 sign-in provider 'nope'/);
