@@ -79,6 +79,11 @@ static json_t *fetch_json(const config_oauth2 *p, const char *url, const char *f
 			  char why[256])
 {
 	pthread_once(&curl_once, curl_start);
+	for (const char *b = bearer; b && *b; b++)
+		if ((unsigned char)*b <= ' ' || (unsigned char)*b >= 0x7f) {
+			snprintf(why, 256, "the provider's access token holds characters a header cannot carry");
+			return NULL;
+		}
 	CURL *c = curl_easy_init();
 	str body = STR_INIT;
 	str_init_max(&body, MAX_RESPONSE);
@@ -489,6 +494,13 @@ static json_t *claims_of(const config_oauth2 *p, int idx, const struct endpoints
 static bool username_of(const config_oauth2 *p, const json_t *claims, char out[256], tusk_err *err)
 {
 	const json_t *v = json_object_get(claims, p->username_claim);
+	if (strcmp(p->username_claim, "email") == 0 && json_is_false(json_object_get(claims, "email_verified"))) {
+		err_set(err, ERR_PERMISSION_DENIED,
+			"%s says your e-mail address is not verified, and Tusk names its users by it: verify it at "
+			"the provider and sign in again.",
+			p->display_name);
+		return false;
+	}
 	if (json_is_string(v) && json_string_length(v) < 256)
 		snprintf(out, 256, "%s", json_string_value(v));
 	else if (json_is_integer(v))

@@ -108,6 +108,7 @@ const refusals = [
   ['another audience', () => { idp.tamper = (c) => ({ ...c, aud: 'someone-else' }); }, /another client/],
   ['several audiences without azp', () => { idp.tamper = (c) => ({ ...c, aud: ['tusk', 'other'] }); }, /another client/],
   ['another issuer', () => { idp.tamper = (c) => ({ ...c, iss: 'https://evil.example' }); }, /issuer/],
+  ['an e-mail address the provider says is not verified (the user name claim)', () => { idp.tamper = (c) => ({ ...c, email_verified: false }); }, /not verified/],
   ['a wrong nonce', () => { idp.tamper = (c) => ({ ...c, nonce: 'x'.repeat(43) }); }, /nonce/],
   ['no nonce', () => { idp.tamper = ({ nonce, ...c }) => c; }, /nonce/],
   ['a kid the provider does not know even after a refetch', () => {
