@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "util/str.h"
 
 enum kind { K_STR, K_INT, K_BOOL };
@@ -231,7 +233,7 @@ static const struct setting settings[] = {
      false,
      0,
      0,
-     "where users sign in, in order, comma-separated: internal, ldap, webserver (oauth2 is not available yet)"},
+     "where users sign in, in order, comma-separated: internal, ldap, oauth2 (providers in TUSK_OAUTH2_CONFIG), webserver"},
     {"webserver-remote-user",
      {"TUSK_WEBSERVER_REMOTE_USER"},
      K_STR,
@@ -987,15 +989,15 @@ static bool check_auth_sources(config *c, tusk_err *err)
 			seen[k] = any = true;
 	}
 	free(copy);
-	if (ok && any && !seen[0] && !seen[1] && !seen[2]) {
+	if (ok && seen[3] && c->noauth2 == 0) {
 		err_set(err, ERR_INVALID_SETTING,
-			"authentication sources: oauth2 is not available in Tusk yet, and no other source is named: "
-			"add internal, ldap or webserver");
+			"the oauth2 source needs its providers: set TUSK_OAUTH2_CONFIG (JSON) or "
+			"PGADMIN_CONFIG_OAUTH2_CONFIG (pgAdmin's list of OAUTH2_* dicts)");
 		ok = false;
 	}
 	if (ok && !any) {
 		err_set(err, ERR_INVALID_SETTING,
-			"authentication sources: name at least one (internal, ldap, webserver)");
+			"authentication sources: name at least one (internal, ldap, oauth2, webserver)");
 		ok = false;
 	}
 	if (ok && seen[1] && !*c->ldap_server_uri) {
@@ -1071,6 +1073,49 @@ static bool apply_bind_password(config *c, const char *literal, str *notes, tusk
 	return true;
 }
 
+/* pgAdmin's OAUTH2_CONFIG: a Python list of provider dicts (it holds client secrets: never echoed). */
+static bool apply_oauth2_literal(config *c, const char *literal, str *notes, tusk_err *err)
+{
+	json_t *v = config_python_value(literal, strlen(literal));
+	if (!v) {
+		err_set(err, ERR_INVALID_SETTING,
+			"PGADMIN_CONFIG_OAUTH2_CONFIG is not a Python literal Tusk reads: a list of dicts, e.g. "
+			"[{'OAUTH2_NAME': 'keycloak', 'OAUTH2_CLIENT_ID': '...', ...}]");
+		return false;
+	}
+	bool ok = config_oauth2_set(c, v, "PGADMIN_CONFIG_OAUTH2_CONFIG", err);
+	json_decref(v);
+	if (ok)
+		str_appendf(notes, "OAUTH2_CONFIG: applied (%zu provider%s)\n", c->noauth2, c->noauth2 == 1 ? "" : "s");
+	return ok;
+}
+
+/* Tusk's TUSK_OAUTH2_CONFIG (JSON), or TUSK_OAUTH2_CONFIG_FILE naming a JSON file; wins over pgAdmin's. */
+static bool apply_oauth2_json(config *c, char *const *envp, tusk_err *err)
+{
+	const char *name = "TUSK_OAUTH2_CONFIG", *text = config_env_get(envp, name);
+	char *file = NULL;
+	if (!text && (text = config_env_get(envp, "TUSK_OAUTH2_CONFIG_FILE"))) {
+		name = "TUSK_OAUTH2_CONFIG_FILE";
+		if (!(file = config_read_secret_file(text, err)))
+			return false;
+		text = file;
+	}
+	if (!text)
+		return true;
+	json_error_t je;
+	json_t *v = json_loads(text, JSON_REJECT_DUPLICATES, &je);
+	free(file);
+	if (!v) {
+		err_set(err, ERR_INVALID_SETTING, "%s is not JSON: %s (line %d, column %d)", name, je.text, je.line,
+			je.column);
+		return false;
+	}
+	bool ok = config_oauth2_set(c, v, name, err);
+	json_decref(v);
+	return ok;
+}
+
 /* Applies PGADMIN_CONFIG_* variables, collecting notes for the log. */
 static bool apply_pgadmin_config(config *c, char *const *envp, tusk_err *err)
 {
@@ -1093,6 +1138,10 @@ static bool apply_pgadmin_config(config *c, char *const *envp, tusk_err *err)
 		}
 		if (strcmp(key, "LDAP_BIND_PASSWORD") == 0) {
 			ok = apply_bind_password(c, eq + 1, &notes, err);
+			continue;
+		}
+		if (strcmp(key, "OAUTH2_CONFIG") == 0) {
+			ok = apply_oauth2_literal(c, eq + 1, &notes, err);
 			continue;
 		}
 		if (k == sizeof(pgadmin_keys) / sizeof(*pgadmin_keys)) {
@@ -1227,6 +1276,8 @@ bool config_load(config *c, int argc, char **argv, char *const *envp, tusk_err *
 	for (size_t i = 0; i < NSETTINGS; i++)
 		if (!apply_env(c, &settings[i], envp, err))
 			return false;
+	if (!apply_oauth2_json(c, envp, err))
+		return false;
 	if (!apply_flags(c, argc, argv, err))
 		return false;
 	if (strcmp(c->log_format, "text") != 0 && strcmp(c->log_format, "json") != 0) {
@@ -1246,10 +1297,12 @@ bool config_load(config *c, int argc, char **argv, char *const *envp, tusk_err *
 
 void config_wipe_secrets(char **envp)
 {
-	static const char pg_secret[] = "PGADMIN_CONFIG_LDAP_BIND_PASSWORD=";
+	static const char *const whole[] = {
+	    "PGADMIN_CONFIG_LDAP_BIND_PASSWORD=", "PGADMIN_CONFIG_OAUTH2_CONFIG=", "TUSK_OAUTH2_CONFIG="};
 	for (char **e = envp; e && *e; e++)
-		if (strncmp(*e, pg_secret, sizeof(pg_secret) - 1) == 0)
-			memset(*e + sizeof(pg_secret) - 1, 0, strlen(*e + sizeof(pg_secret) - 1));
+		for (size_t k = 0; k < sizeof(whole) / sizeof(*whole); k++)
+			if (strncmp(*e, whole[k], strlen(whole[k])) == 0)
+				memset(*e + strlen(whole[k]), 0, strlen(*e + strlen(whole[k])));
 	for (size_t i = 0; i < NSETTINGS; i++) {
 		if (!settings[i].secret)
 			continue;
@@ -1266,6 +1319,7 @@ void config_free(config *c)
 {
 	free(c->pgadmin_notes);
 	c->pgadmin_notes = NULL;
+	config_oauth2_free(c);
 	for (size_t i = 0; i < NSETTINGS; i++) {
 		if (settings[i].kind == K_STR) {
 			char **p = (char **)((char *)c + settings[i].offset);

@@ -8,6 +8,17 @@
 
 #include "util/err.h"
 
+/* One provider of the oauth2 sign-in source (pgAdmin's OAUTH2_CONFIG keys; config_oauth2.c). */
+typedef struct {
+	char *name, *display_name, *client_id, *client_secret, *token_url, *authorization_url;
+	char *server_metadata_url, *api_base_url, *userinfo_endpoint, *scope, *icon, *button_color;
+	char *username_claim;	 /* default "email" */
+	char *additional_claims; /* JSON {"claim": ["value", ...]}: each must match, or NULL */
+	char *admin_claims;	 /* Tusk's OAUTH2_ADMIN_CLAIMS, same shape: a match makes an administrator */
+	bool auto_create_user;	 /* default true */
+	bool ssl_cert_verification;
+} config_oauth2;
+
 typedef struct {
 	char *listen_address;
 	int port;
@@ -87,7 +98,9 @@ typedef struct {
 	int ldap_connection_timeout;
 	bool two_factor;	 /* TOTP enrolment and the second sign-in step are on */
 	bool require_two_factor; /* every internal/ldap user must enrol */
-	bool in_container;	 /* detected, not a setting */
+	config_oauth2 *oauth2; /* the oauth2 source's providers, in their order */
+	size_t noauth2;
+	bool in_container; /* detected, not a setting */
 	/* PGADMIN_CONFIG_* notes for the log: "KEY: what happened", one per line */
 	char *pgadmin_notes;
 	bool show_help;
@@ -110,6 +123,15 @@ void config_print_help(FILE *out);
 bool config_python_literal(const char *in, char **out);
 /* The value of NAME in an environment block (envp as main gets it), or NULL. */
 const char *config_env_get(char *const *envp, const char *name);
+
+/* A Python literal (str, int, float, True/False/None, lists, dicts; nesting bounded) as JSON, or
+ * NULL when it is not one Tusk reads. */
+struct json_t *config_python_value(const char *in, size_t n);
+/* Replaces the oauth2 providers from a JSON list of provider dicts; source names the setting. */
+bool config_oauth2_set(config *c, struct json_t *list, const char *source, tusk_err *err)
+    __attribute__((warn_unused_result));
+void config_oauth2_free(config *c);
+const config_oauth2 *config_oauth2_find(const config *c, const char *name);
 
 /* Reads a secret file: contents with one trailing newline stripped. */
 char *config_read_secret_file(const char *path, tusk_err *err);

@@ -250,6 +250,11 @@ void api_two_factor_setup(http_req *r);
 void api_two_factor_confirm(http_req *r);
 void api_users_two_factor_require(http_req *r);
 void api_users_two_factor_reset(http_req *r);
+/* The oauth2 source: the start (a redirect to the provider), pgAdmin's callback path
+ * /oauth2/authorize, and the refusal kept for the login page. */
+void api_auth_oauth2_start(http_req *r);
+void api_auth_oauth2_callback(http_req *r);
+void api_auth_oauth2_error(http_req *r);
 /* A session of the webserver source, on a request from the trusted proxy that names someone
  * else (the proxy signed another person in): the session ends, 401. True to go on. */
 bool api_auth_proxy_same_user(http_req *r, auth_session *s);

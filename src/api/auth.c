@@ -7,6 +7,8 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "auth/oidc.h"
+#include "util/log.h"
 
 #define COOKIE "tusk_session"
 
@@ -222,6 +224,21 @@ void api_auth_logout(http_req *r)
 	http_respond(r, 200, "application/json", "{}", 2);
 }
 
+/* The oauth2 source's buttons: name, label, icon and colour of each provider. */
+static void api_oauth2_providers(json_writer *w, const config *cfg)
+{
+	jw_key(w, "oauth2_providers");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < cfg->noauth2; i++) {
+		const config_oauth2 *p = &cfg->oauth2[i];
+		jw_obj_begin(w);
+		jw_fields(w, "ssss", "name", p->name, "display_name", p->display_name, "icon", p->icon ? p->icon : "",
+			  "button_color", p->button_color ? p->button_color : "");
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
 /* The sign-in sources in their order, for the login page (public: it shows before a login). */
 void api_auth_sources(http_req *r)
 {
@@ -230,16 +247,17 @@ void api_auth_sources(http_req *r)
 	json_writer *w = api_json_begin(&j);
 	jw_key(w, "sources");
 	jw_arr_begin(w);
-	static const char *const names[] = {"internal", "ldap", "webserver"};
+	static const char *const names[] = {"internal", "ldap", "webserver", "oauth2"};
 	for (const char *p = app->cfg->auth_sources; p && *p;) {
 		size_t n = strcspn(p, ", ");
-		for (size_t k = 0; k < 3; k++)
+		for (size_t k = 0; k < 4; k++)
 			if (strlen(names[k]) == n && strncasecmp(p, names[k], n) == 0)
 				jw_str(w, names[k]);
 		p += n;
 		p += strspn(p, ", ");
 	}
 	jw_arr_end(w);
+	api_oauth2_providers(w, app->cfg);
 	api_json_send(r, 200, &j);
 }
 
@@ -339,4 +357,106 @@ void api_auth_password(http_req *r)
 		return;
 	}
 	http_respond(r, 200, "application/json", "{}", 2);
+}
+
+/* Where the provider sends the browser back: pgAdmin's path, so a client registered for pgAdmin
+ * keeps working. The host is the request's (or the trusted proxy's X-Forwarded-Host). */
+static const char *oauth2_redirect_uri(http_req *r)
+{
+	const char *host = http_req_from_trusted_proxy(r) ? http_req_header(r, "X-Forwarded-Host") : NULL;
+	if (!host || !*host)
+		host = http_req_header(r, "Host");
+	if (!host || !*host || strlen(host) > 255 ||
+	    host[strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")])
+		return NULL;
+	return arena_printf(http_req_arena(r), "%s://%s%soauth2/authorize", http_req_is_https(r) ? "https" : "http",
+			    host, http_req_base(r));
+}
+
+static void oauth2_cookie(http_req *r, const char *value, int max_age)
+{
+	http_add_header(r, "Set-Cookie",
+			arena_printf(http_req_arena(r),
+				     OIDC_BROWSER_COOKIE "=%s; Path=%s; Max-Age=%d; HttpOnly; SameSite=Lax%s", value,
+				     cookie_path(r), max_age, http_req_is_https(r) ? "; Secure" : ""));
+}
+
+void api_auth_oauth2_start(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	const config_oauth2 *p = config_oauth2_find(app->cfg, http_req_param(r, "name"));
+	if (app->cfg->desktop || !auth_source_on(app->auth, "oauth2") || !p) {
+		http_respond_error(r, ERR_NOT_FOUND, "There is no oauth2 sign-in provider '%s'.",
+				   http_req_param(r, "name"));
+		return;
+	}
+	const char *redirect_uri = oauth2_redirect_uri(r);
+	if (!redirect_uri) {
+		http_respond_error(r, ERR_INVALID_FIELD, "The request's Host header is missing or malformed.");
+		return;
+	}
+	char *url = NULL, browser[AUTH_TOKEN_CHARS];
+	tusk_err err = {0};
+	if (!oidc_start(p, (int)(p - app->cfg->oauth2), redirect_uri, &url, browser, &err)) {
+		/* the browser followed a link: the reason goes to the login page, not as bare JSON */
+		auth_random_token(browser);
+		oidc_error_keep(browser, err.msg);
+		oauth2_cookie(r, browser, OIDC_FLOW_SECONDS);
+		http_respond_redirect(r, 302,
+				      arena_printf(http_req_arena(r), "%slogin?oauth2_error=1", http_req_base(r)));
+		return;
+	}
+	oauth2_cookie(r, browser, OIDC_FLOW_SECONDS);
+	http_add_header(r, "Cache-Control", "no-store");
+	http_respond_redirect(r, 302, arena_strdup(http_req_arena(r), url));
+	free(url);
+	sodium_memzero(browser, sizeof(browser));
+}
+
+/* The provider's redirect back: the session cookie and the app, or the login page with the reason. */
+void api_auth_oauth2_callback(http_req *r)
+{
+	tusk_app *app = http_req_app(r);
+	if (app->cfg->desktop || !auth_source_on(app->auth, "oauth2")) {
+		http_respond_error(r, ERR_NOT_FOUND, "The oauth2 sign-in source is not configured.");
+		return;
+	}
+	const char *browser = http_req_cookie(r, OIDC_BROWSER_COOKIE), *perr = http_req_query(r, "error");
+	const char *redirect_uri = oauth2_redirect_uri(r);
+	auth_session s;
+	tusk_err err = {0};
+	enum auth_result res = AUTH_DENIED;
+	if (perr) {
+		const char *d = http_req_query(r, "error_description");
+		err_set(&err, ERR_PERMISSION_DENIED, "The identity provider did not sign you in: %s%s%s.", perr,
+			d ? " — " : "", d ? d : "");
+	} else
+		res = oidc_callback(app->auth, browser, http_req_query(r, "state"), http_req_query(r, "code"),
+				    redirect_uri ? redirect_uri : "", http_req_client_ip(r), &s, &err);
+	http_add_header(r, "Cache-Control", "no-store");
+	if (res == AUTH_OK) {
+		oauth2_cookie(r, "", 0);
+		set_cookie(r, s.token, app->cfg->session_lifetime);
+		sodium_memzero(&s, sizeof(s));
+		http_respond_redirect(r, 302, http_req_base(r));
+		return;
+	}
+	if (res == AUTH_ERROR)
+		log_msg(LOG_ERROR, "oauth2 sign-in failed", "error", err.msg, NULL);
+	oidc_error_keep(browser, res == AUTH_DISABLED ? "This account is disabled. Ask an administrator."
+				 : res == AUTH_ERROR
+				     ? "Tusk could not finish the sign-in (its log says why). Try again."
+				     : err.msg);
+	http_respond_redirect(r, 302, arena_printf(http_req_arena(r), "%slogin?oauth2_error=1", http_req_base(r)));
+}
+
+/* The refusal of this browser's last oauth2 sign-in, once, for the login page. */
+void api_auth_oauth2_error(http_req *r)
+{
+	char msg[512];
+	api_json j;
+	json_writer *w = api_json_begin(&j);
+	bool found = oidc_error_take(http_req_cookie(r, OIDC_BROWSER_COOKIE), msg);
+	jw_fields(w, "s", "message", found ? msg : "");
+	api_json_send(r, 200, &j);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "auth/internal.h"
+#include "auth/oidc.h"
 #include "auth/ratelimit.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -33,11 +34,7 @@ auth *auth_new(store *s, const config *cfg)
 		    "proxy in front",
 		    "trusted_proxies", cfg->trusted_proxies, "headers", cfg->webserver_remote_user, NULL);
 	if (auth_source_on(a, "oauth2"))
-		log_msg(
-		    LOG_WARN,
-		    "the oauth2 sign-in source is not available in Tusk yet: it is skipped, and users sign in through "
-		    "the other sources named",
-		    "sources", cfg->auth_sources, NULL);
+		oidc_startup_log(cfg);
 	return a;
 }
 

@@ -192,9 +192,9 @@ enum auth_result auth_webserver_login(auth *a, const char *name, const char *cli
 bool auth_user_create_external(auth *a, const char *source, const char *name, const char *role, bool active,
 			       store_user *out, tusk_err *err)
 {
-	if (strcmp(source, "ldap") != 0 && strcmp(source, "webserver") != 0) {
-		err_set(err, ERR_INVALID_FIELD, "The sign-in source must be internal, ldap or webserver, not '%s'.",
-			source);
+	if (strcmp(source, "ldap") != 0 && strcmp(source, "webserver") != 0 && strcmp(source, "oauth2") != 0) {
+		err_set(err, ERR_INVALID_FIELD,
+			"The sign-in source must be internal, ldap, oauth2 or webserver, not '%s'.", source);
 		return false;
 	}
 	if (strcmp(role, "admin") != 0 && strcmp(role, "user") != 0) {

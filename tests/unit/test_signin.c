@@ -92,7 +92,7 @@ Test(signin, bad_sources_stop_the_start)
 	    {"TUSK_AUTHENTICATION_SOURCES=internal,kerberos", "not one of"},
 	    {"TUSK_AUTHENTICATION_SOURCES=internal,INTERNAL", "named twice"},
 	    {"TUSK_AUTHENTICATION_SOURCES= , ", "at least one"},
-	    {"TUSK_AUTHENTICATION_SOURCES=oauth2", "not available"},
+	    {"TUSK_AUTHENTICATION_SOURCES=oauth2", "needs its providers"},
 	    {"TUSK_AUTHENTICATION_SOURCES=ldap", "URI"},
 	    {"PGADMIN_CONFIG_AUTHENTICATION_SOURCES='internal'", "PGADMIN_CONFIG_AUTHENTICATION_SOURCES"},
 	    {"TUSK_LDAP_SEARCH_SCOPE=everything", "subtree, level or base"},

@@ -30,9 +30,27 @@ export function logout(): Promise<LogoutInfo | undefined> {
   return request<LogoutInfo | undefined>('POST', 'auth/logout', { redirectOn401: false });
 }
 
+/** An identity provider of the oauth2 source: one button on the login page. */
+export interface OAuth2Provider {
+  name: string;
+  display_name: string;
+  icon: string;
+  button_color: string;
+}
+
+export interface Sources {
+  sources: AuthSource[];
+  oauth2_providers?: OAuth2Provider[];
+}
+
 /** The sign-in sources in their order (public: the login page asks before anyone signs in). */
-export function fetchSources(): Promise<{ sources: AuthSource[] }> {
-  return request<{ sources: AuthSource[] }>('GET', 'auth/sources', { redirectOn401: false });
+export function fetchSources(): Promise<Sources> {
+  return request<Sources>('GET', 'auth/sources', { redirectOn401: false });
+}
+
+/** Why this browser's last oauth2 sign-in was refused ("" when there is nothing to tell). */
+export function fetchOAuth2Error(): Promise<{ message: string }> {
+  return request<{ message: string }>('GET', 'auth/oauth2/error', { redirectOn401: false });
 }
 
 /** The webserver source: the proxy in front names the user; Tusk makes a session of it. */

@@ -1,7 +1,7 @@
 export type Role = 'admin' | 'user';
 
 /** Where a user signs in: a Tusk password, an LDAP directory, or the authenticating proxy in front. */
-export type AuthSource = 'internal' | 'ldap' | 'webserver';
+export type AuthSource = 'internal' | 'ldap' | 'webserver' | 'oauth2';
 
 export interface User {
   id: number;

@@ -11,17 +11,20 @@ import { signIn } from '../../state/session';
 import { isSecondStep, type SecondStep } from '../../api/twofactor';
 import { LoginCard } from './LoginCard';
 import { TwoFactorStep } from './TwoFactorStep';
+import { OAuth2Buttons, useOAuth2Refusal } from './OAuth2Buttons';
+import type { OAuth2Provider } from '../../api/auth';
 
 const SOURCE_NAMES: Record<AuthSource, string> = {
   internal: 'Tusk account',
   ldap: 'LDAP directory',
   webserver: 'the sign-in proxy in front',
+  oauth2: 'identity provider',
 };
 
 /** The password sources in their order, as the form names them ("LDAP directory, then Tusk account"). */
 function describe(sources: AuthSource[]): string {
   return sources
-    .filter((s) => s !== 'webserver')
+    .filter((s) => s === 'internal' || s === 'ldap')
     .map((s) => SOURCE_NAMES[s])
     .join(', then ');
 }
@@ -60,9 +63,14 @@ export function LoginScreen({ notice }: { notice?: string | undefined }): JSX.El
   const [password, setPassword] = useState('');
   const { busy, failure: error, run } = useSubmit();
   const proxy = useProxySignIn(sources, notice);
+  const [providers, setProviders] = useState<OAuth2Provider[]>([]);
+  const oauth2Error = useOAuth2Refusal();
   useEffect(() => {
     fetchSources()
-      .then((r) => setSources(r.sources))
+      .then((r) => {
+        setProviders(r.oauth2_providers ?? []);
+        setSources(r.sources);
+      })
       .catch(() => setSources(['internal']));
   }, []);
   const ldap = sources?.includes('ldap') ?? false;
@@ -87,6 +95,10 @@ export function LoginScreen({ notice }: { notice?: string | undefined }): JSX.El
       () => (!email.trim() || !password ? `Enter your ${label.toLowerCase()} and password.` : null),
     );
 
+  // the identity providers' buttons go before or after the password form, as the sources' order says
+  const oauth2At = sources?.indexOf('oauth2') ?? -1;
+  const formAt = Math.min(...['internal', 'ldap'].map((s) => sources?.indexOf(s as AuthSource) ?? -1).filter((i) => i >= 0));
+  const oauth2 = oauth2At >= 0 && providers.length > 0 ? <OAuth2Buttons providers={providers} error={oauth2Error} /> : null;
   // the card waits for the sources (one small request), so it never shows a form it then takes away
   if (sources === null) return <main class="login-page" aria-busy="true" />;
   if (pending) return <TwoFactorStep pending={pending} onBack={() => setPending(null)} />;
@@ -102,6 +114,7 @@ export function LoginScreen({ notice }: { notice?: string | undefined }): JSX.El
             <FormError message={proxy.error} />
           </div>
         )}
+        {oauth2At >= 0 && oauth2At < formAt && oauth2}
         {(ldap || internal) && (
           <>
             {ldap && (
@@ -125,6 +138,7 @@ export function LoginScreen({ notice }: { notice?: string | undefined }): JSX.El
             </Button>
           </>
         )}
+        {oauth2At > formAt && oauth2}
       </LoginCard>
       {serverVersion.value && <p class="login-footer muted">Tusk {serverVersion.value}</p>}
     </main>

@@ -10,6 +10,7 @@ const SOURCES = [
   { value: 'internal', label: 'Tusk password' },
   { value: 'ldap', label: 'LDAP' },
   { value: 'webserver', label: 'Proxy' },
+  { value: 'oauth2', label: 'OAuth2' },
 ] as const;
 
 const ROLES = [

@@ -134,11 +134,12 @@ interface UserRowProps {
   actions: RowActions;
 }
 
-const SOURCE_LABELS: Record<AuthSource, string> = { internal: 'Tusk password', ldap: 'LDAP', webserver: 'Proxy' };
+const SOURCE_LABELS: Record<AuthSource, string> = { internal: 'Tusk password', ldap: 'LDAP', webserver: 'Proxy', oauth2: 'OAuth2' };
 const SOURCE_TITLES: Record<AuthSource, string> = {
   internal: 'Signs in with a password Tusk keeps',
   ldap: 'Signs in with the LDAP directory’s password; Tusk keeps none',
   webserver: 'Signed in by the authenticating proxy in front; Tusk keeps no password',
+  oauth2: 'Signs in through an identity provider (OpenID Connect/OAuth2); Tusk keeps no password',
 };
 
 function UserRow({ user, busy, self, actions }: UserRowProps): JSX.Element {
