@@ -238,11 +238,11 @@ static const struct setting settings[] = {
      {"TUSK_WEBSERVER_REMOTE_USER"},
      K_STR,
      OFF(webserver_remote_user),
-     "X-Forwarded-User,Remote-User",
+     "X-Forwarded-User",
      false,
      0,
      0,
-     "webserver source: the request headers (comma-separated, first present wins) naming the user; believed only from TUSK_TRUSTED_PROXIES"},
+     "webserver source: the one request header naming the user, the one the proxy sets and overwrites; believed only from TUSK_TRUSTED_PROXIES"},
     {"webserver-auto-create-user",
      {"TUSK_WEBSERVER_AUTO_CREATE_USER"},
      K_BOOL,
@@ -1002,6 +1002,16 @@ static bool check_auth_sources(config *c, tusk_err *err)
 	}
 	if (ok && seen[1] && !*c->ldap_server_uri) {
 		err_set(err, ERR_INVALID_SETTING, "the ldap source needs the LDAP server's URI (TUSK_LDAP_SERVER_URI)");
+		ok = false;
+	}
+	/* one header: a proxy overwrites the one it sets and passes any other a client sends, so a
+	 * second name Tusk read would be the client's to choose (attacker round 4) */
+	const char *h = c->webserver_remote_user;
+	if (ok && (!*h || strspn(h, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(h))) {
+		err_set(err, ERR_INVALID_SETTING,
+			"TUSK_WEBSERVER_REMOTE_USER names one header (letters, digits, - and _), the one the proxy in "
+			"front sets and overwrites, not '%s'",
+			h);
 		ok = false;
 	}
 	const char *scope = c->ldap_search_scope;

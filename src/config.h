@@ -98,7 +98,7 @@ typedef struct {
 	int ldap_connection_timeout;
 	bool two_factor;	 /* TOTP enrolment and the second sign-in step are on */
 	bool require_two_factor; /* every internal/ldap user must enrol */
-	config_oauth2 *oauth2; /* the oauth2 source's providers, in their order */
+	config_oauth2 *oauth2;	 /* the oauth2 source's providers, in their order */
 	size_t noauth2;
 	bool in_container; /* detected, not a setting */
 	/* PGADMIN_CONFIG_* notes for the log: "KEY: what happened", one per line */

@@ -262,19 +262,15 @@ void api_auth_sources(http_req *r)
 }
 
 /* The first of the configured header names (',' separated, '_' read as '-') that the request has. */
-static const char *remote_user(http_req *r, const char *names, const char **which)
+/* The user the proxy names in the one configured header (pgAdmin's REMOTE_USER style: _ reads as -). */
+static const char *remote_user(http_req *r, const char *name, const char **which)
 {
-	char *copy = arena_strdup(http_req_arena(r), names), *save = NULL;
-	for (char *h = strtok_r(copy, ", ", &save); h; h = strtok_r(NULL, ", ", &save)) {
-		for (char *c = h; *c; c++)
-			*c = *c == '_' ? '-' : *c;
-		const char *v = http_req_header(r, h);
-		if (v && *v) {
-			*which = h;
-			return v;
-		}
-	}
-	return NULL;
+	char *h = arena_strdup(http_req_arena(r), name);
+	for (char *c = h; *c; c++)
+		*c = *c == '_' ? '-' : *c;
+	*which = h;
+	const char *v = http_req_header(r, h);
+	return v && *v ? v : NULL;
 }
 
 bool api_auth_proxy_same_user(http_req *r, auth_session *s)

@@ -577,7 +577,7 @@ static bool tunnel_route(pgpool *p, struct entry *e, const pgtunnel_spec *spec, 
 	s.dest_host = dest;
 	s.dest_port = port && *port ? atoi(port) : 5432;
 	s.timeout_s = p->lim.connect_timeout_s;
-	char *pinned = NULL, tport[16], dir[64];
+	char *pinned = NULL, tport[16], dir[96];
 	snprintf(tport, sizeof(tport), "%d", s.port ? s.port : 22);
 	/* TUSK_ALLOWED_HOSTS names where Tusk connects: here the bastion */
 	if (p->policy.server_mode && !pgallow_check(p->policy.allow, s.host, NULL, tport, &pinned, err))

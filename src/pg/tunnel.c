@@ -24,6 +24,11 @@
 #include "util/str.h"
 
 #define MAX_FORWARDS 64
+/* Tunnels one user may hold open at once (each is a thread, an SSH connection
+ * and a socket): past it 429 too_many_tunnels. */
+#define MAX_TUNNELS_PER_USER 16
+/* Every tunnel listens in a folder of its own, at this port's socket name. */
+#define TUNNEL_PORT 5432
 #define BUF_SIZE 32768
 
 /* The spec, owned (the secret in guarded memory). */
@@ -41,6 +46,7 @@ struct tunnel {
 	int64_t user_id, server_id;
 	struct spec spec;
 	int port;
+	char dir[80]; /* its own folder in the private one: a path never shared with another tunnel */
 	char path[108];
 	int listen_fd;
 	int wake[2]; /* a byte here stops the thread */
@@ -56,7 +62,6 @@ struct tunnel {
 struct pgtunnels {
 	pthread_mutex_t lock;
 	char dir[64]; /* "" until the first tunnel */
-	int next_port;
 	struct tunnel *list;
 };
 
@@ -388,7 +393,6 @@ pgtunnels *pgtunnels_new(void)
 {
 	pgtunnels *t = xcalloc(1, sizeof(*t));
 	pthread_mutex_init(&t->lock, NULL);
-	t->next_port = 10000;
 	return t;
 }
 
@@ -402,6 +406,7 @@ static void tunnel_free(struct tunnel *t)
 	close(t->wake[1]);
 	close(t->listen_fd);
 	unlink(t->path);
+	rmdir(t->dir);
 	spec_free(&t->spec);
 	free(t);
 }
@@ -434,16 +439,21 @@ static bool socket_dir(pgtunnels *t, tusk_err *err)
 	return false;
 }
 
-/* A listening socket at <dir>/.s.PGSQL.<port> for tn (lock held). */
+/* A listening socket at <dir>/<its own folder>/.s.PGSQL.5432 for tn (lock
+ * held). The folder is new (mkdtemp), so no other tunnel's socket, live or
+ * being closed, can ever be at that path. */
 static bool listen_at(pgtunnels *t, struct tunnel *tn, tusk_err *err)
 {
 	if (!socket_dir(t, err))
 		return false;
-	tn->port = t->next_port++;
-	if (t->next_port > 65000)
-		t->next_port = 10000;
-	snprintf(tn->path, sizeof(tn->path), "%s/.s.PGSQL.%d", t->dir, tn->port);
-	unlink(tn->path);
+	snprintf(tn->dir, sizeof(tn->dir), "%s/XXXXXX", t->dir);
+	if (!mkdtemp(tn->dir)) {
+		err_set(err, ERR_SSH_FAILED, "Tusk could not make a folder for an SSH tunnel: %s", strerror(errno));
+		*tn->dir = '\0';
+		return false;
+	}
+	tn->port = TUNNEL_PORT;
+	snprintf(tn->path, sizeof(tn->path), "%s/.s.PGSQL.%d", tn->dir, tn->port);
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", tn->path);
 	tn->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -453,6 +463,8 @@ static bool listen_at(pgtunnels *t, struct tunnel *tn, tusk_err *err)
 	err_set(err, ERR_SSH_FAILED, "Tusk could not listen on %s: %s", tn->path, strerror(errno));
 	if (tn->listen_fd >= 0)
 		close(tn->listen_fd);
+	unlink(tn->path);
+	rmdir(tn->dir);
 	return false;
 }
 
@@ -471,11 +483,28 @@ static bool reuse(pgtunnels *t, int64_t user_id, int64_t server_id, const pgtunn
 	struct tunnel *tn = *find(t, user_id, server_id);
 	bool same = tn && spec_same(&tn->spec, spec);
 	if (same) {
-		snprintf(dir, dir_n, "%s", t->dir);
+		snprintf(dir, dir_n, "%s", tn->dir);
 		*port = tn->port;
 	}
 	pthread_mutex_unlock(&t->lock);
 	return same;
+}
+
+/* Whether the user may open one more tunnel (the one of this server is replaced, not added). */
+static bool room_for(pgtunnels *t, int64_t user_id, int64_t server_id, tusk_err *err)
+{
+	pthread_mutex_lock(&t->lock);
+	int n = 0;
+	for (struct tunnel *tn = t->list; tn; tn = tn->next)
+		n += tn->user_id == user_id && tn->server_id != server_id;
+	pthread_mutex_unlock(&t->lock);
+	if (n < MAX_TUNNELS_PER_USER)
+		return true;
+	err_set(err, ERR_TOO_MANY_TUNNELS,
+		"You have %d SSH tunnels open (one per connected server that uses one), the most allowed: "
+		"disconnect one of those servers first.",
+		n);
+	return false;
 }
 
 bool pgtunnels_open(pgtunnels *t, int64_t user_id, int64_t server_id, const pgtunnel_spec *spec, char *dir,
@@ -483,6 +512,8 @@ bool pgtunnels_open(pgtunnels *t, int64_t user_id, int64_t server_id, const pgtu
 {
 	if (reuse(t, user_id, server_id, spec, dir, dir_n, port))
 		return true;
+	if (!room_for(t, user_id, server_id, err))
+		return false;
 	struct tunnel *tn = xcalloc(1, sizeof(*tn));
 	tn->user_id = user_id;
 	tn->server_id = server_id;
@@ -501,12 +532,13 @@ bool pgtunnels_open(pgtunnels *t, int64_t user_id, int64_t server_id, const pgtu
 			*pp = old->next;
 		tn->next = t->list;
 		t->list = tn;
-		snprintf(dir, dir_n, "%s", t->dir);
+		snprintf(dir, dir_n, "%s", tn->dir);
 		*port = tn->port;
 	} else if (ok) {
 		err_set(err, ERR_SSH_FAILED, "Tusk could not start an SSH tunnel: %s", strerror(errno));
 		close(tn->listen_fd);
 		unlink(tn->path);
+		rmdir(tn->dir);
 		ok = false;
 	}
 	pthread_mutex_unlock(&t->lock);
@@ -548,7 +580,7 @@ bool pgtunnels_owns(pgtunnels *t, int64_t user_id, int64_t server_id, const char
 	struct tunnel *tn = *find(t, user_id, server_id);
 	char want[16];
 	snprintf(want, sizeof(want), "%d", tn ? tn->port : 0);
-	bool yes = tn && host && port && strcmp(host, t->dir) == 0 && strcmp(port, want) == 0;
+	bool yes = tn && host && port && strcmp(host, tn->dir) == 0 && strcmp(port, want) == 0;
 	pthread_mutex_unlock(&t->lock);
 	return yes;
 }

@@ -83,8 +83,10 @@ test('a trusted proxy signs a new user in: session cookie, CSRF, source shown, n
   assert.equal((await c.get('api/v1/auth/me')).status, 401);
 });
 
-test('Remote-User names the user too; the same user signs in again', async () => {
-  const { res } = await signedIn(t, 'alice@example.org', 'Remote-User');
+test('only the configured header names the user; the same user signs in again', async () => {
+  // X-Forwarded-User is the one read here: another header (Remote-User) names nobody
+  assert.equal((await signedIn(t, 'alice@example.org', 'Remote-User')).res.status, 401);
+  const { res } = await signedIn(t, 'alice@example.org');
   assert.equal(res.status, 200);
   assert.equal(res.body.user.email, 'alice@example.org');
   const admin = new Client(t.url);
@@ -220,4 +222,29 @@ test('tusk user set-password refuses a proxy user (its data key is not a passwor
   assert.match(set.stderr, /webserver source/);
   // still signs in through the proxy, its key intact
   assert.equal((await signedIn(t, 'henry@example.org')).res.status, 200);
+});
+
+test('only the one configured header is read: a client cannot add another the proxy passes through (attacker round 4)', async () => {
+  // a Traefik ForwardAuth in front overwrites Remote-User only; a client-sent X-Forwarded-User
+  // passes through. With two names read, the client's came first and named an administrator.
+  const traefik = await startTusk({ env: {
+    TUSK_AUTHENTICATION_SOURCES: 'webserver,internal', TUSK_TRUSTED_PROXIES: '127.0.0.1/32', TUSK_WEBSERVER_REMOTE_USER: 'Remote-User',
+  } });
+  try {
+    const admin = new Client(traefik.url);
+    admin.csrf = (await admin.post('api/v1/auth/login', ADMIN)).body.csrf_token;
+    assert.equal((await admin.post('api/v1/users', { email: 'boss@example.org', auth_source: 'webserver', role: 'admin' })).status, 201);
+    const c = new Client(traefik.url);
+    const res = await c.post('api/v1/auth/webserver', {}, { headers: { 'Remote-User': 'mallory@example.org', 'X-Forwarded-User': 'boss@example.org' } });
+    assert.equal(res.status, 200, res.raw);
+    assert.equal(res.body.user.email, 'mallory@example.org');
+    assert.equal(res.body.user.role, 'user');
+  } finally {
+    await traefik.stop();
+  }
+  // a list of names is refused at start, with why
+  const dir = join(tempDir(), 'data');
+  const list = await runTusk({ env: { TUSK_WEBSERVER_REMOTE_USER: 'X-Forwarded-User,Remote-User' }, args: ['--data-dir', dir, '--port', '0'] });
+  assert.notEqual(list.code, 0);
+  assert.match(list.stderr, /names one header/);
 });

@@ -323,9 +323,42 @@ test('the tunnel listens on a socket in a folder only Tusk\'s user can enter', a
   const dirs = readdirSync(tmpdir()).filter((n) => n.startsWith('tusk-ssh-')).map((n) => join(tmpdir(), n));
   assert.equal(dirs.length, 1, dirs.join(' '));
   assert.equal(statSync(dirs[0]).mode & 0o777, 0o700);
-  const sockets = readdirSync(dirs[0]).filter((n) => n.startsWith('.s.PGSQL.'));
-  assert.equal(sockets.length, 1, 'one tunnel for this user and server');
-  assert.ok(statSync(join(dirs[0], sockets[0])).isSocket());
+  // each tunnel listens in a folder of its own, so no other tunnel (of any user) can ever be
+  // given its socket's path (attacker round 4: a shared, wrapping port counter handed a live
+  // tunnel's path to another user, whose listener then received the victim's password)
+  const own = readdirSync(dirs[0]);
+  assert.equal(own.length, 1, 'one tunnel for this user and server');
+  assert.deepEqual(readdirSync(join(dirs[0], own[0])), ['.s.PGSQL.5432']);
+  assert.equal(statSync(join(dirs[0], own[0])).mode & 0o777, 0o700);
+  assert.ok(statSync(join(dirs[0], own[0], '.s.PGSQL.5432')).isSocket());
   assert.equal((await c.post(`api/v1/servers/${sv.id}/disconnect`, {})).status, 200);
-  assert.deepEqual(readdirSync(dirs[0]).filter((n) => n.startsWith('.s.PGSQL.')), [], 'disconnecting closes the tunnel');
+  assert.deepEqual(readdirSync(dirs[0]), [], 'disconnecting closes the tunnel and removes its folder');
+});
+
+test('one user holds at most 16 tunnels; each in a folder of its own (attacker round 4)', async () => {
+  const made = [];
+  try {
+    for (let i = 0; i < 17; i++) {
+      made.push(await create(`many ${i}`, { tunnel_username: sshd.keyUser, tunnel_authentication: 1, tunnel_identity_file: 'bastion_key', tunnel_password: sshd.keyPassphrase }));
+    }
+    for (let i = 0; i < 16; i++) {
+      const r = await connect(made[i].id, { accept_host_key: sshd.fingerprint });
+      assert.equal(r.status, 200, `${i}: ${r.raw}`);
+    }
+    const over = await connect(made[16].id, { accept_host_key: sshd.fingerprint });
+    assert.equal(over.status, 429, over.raw);
+    assert.equal(over.body.error.code, 'too_many_tunnels');
+    const root = readdirSync(tmpdir()).filter((n) => n.startsWith('tusk-ssh-')).map((n) => join(tmpdir(), n))[0];
+    const folders = readdirSync(root);
+    assert.equal(new Set(folders).size, 16, 'sixteen tunnels, sixteen folders');
+    for (const f of folders) assert.deepEqual(readdirSync(join(root, f)), ['.s.PGSQL.5432']);
+    // one closed makes room
+    assert.equal((await c.post(`api/v1/servers/${made[0].id}/disconnect`, {})).status, 200);
+    assert.equal((await connect(made[16].id, { accept_host_key: sshd.fingerprint })).status, 200);
+  } finally {
+    for (const sv of made) {
+      await c.post(`api/v1/servers/${sv.id}/disconnect`, {});
+      await c.del(`api/v1/servers/${sv.id}`);
+    }
+  }
 });
