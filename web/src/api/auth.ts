@@ -1,6 +1,5 @@
 import { request } from './client';
-import type { SecondStep } from './twofactor';
-import type { AuthSource, User } from './types';
+import type { AuthSource, SecondStep, User } from './types';
 
 export interface SessionInfo {
   user: User;

@@ -2,14 +2,10 @@
 // administrator's require / reset.
 import { request } from './client';
 import type { SessionInfo } from './auth';
-import type { ManagedUser } from './types';
+import type { ManagedUser, SecondStep } from './types';
 
 /** What a login answers when the password was right and a code must follow (no session yet). */
-export interface SecondStep {
-  second_step: 'totp';
-  pending_token: string;
-  expires_in: number;
-}
+export type { SecondStep } from './types';
 
 export function isSecondStep(r: SessionInfo | SecondStep): r is SecondStep {
   return (r as SecondStep).second_step !== undefined;

@@ -33,3 +33,10 @@ export interface AuditEntry {
   client_addr: string | null;
   detail: unknown;
 }
+
+/** A right password of a user with two-factor: the code is asked next (api/twofactor.ts). */
+export interface SecondStep {
+  second_step: 'totp';
+  pending_token: string;
+  expires_in: number;
+}
