@@ -77,6 +77,12 @@ void catalog_grid_free(catalog_grid *g);
  * ddl_unavailable for kinds Tusk does not write yet. */
 bool catalog_ddl(const pgpool_ref *pg, const char *path, str *out, pg_error *pgerr, tusk_err *err)
     __attribute__((warn_unused_result));
+/* catalog_ddl of n objects of one database (an object in another is read on its own), on one
+ * connection in one read-only transaction, its queries pipelined: outs[i] the DDL of paths[i] (empty
+ * strings to start), errs[i] its own error (ddl_unavailable, not_found...). False when the
+ * connection or a query fails (err, pgerr): then outs and errs say nothing. */
+bool catalog_ddl_many(const pgpool_ref *pg, const char *const *paths, size_t n, str *outs, tusk_err *errs,
+		      pg_error *pgerr, tusk_err *err) __attribute__((warn_unused_result));
 
 /* Properties or statistics of the object at path, as (name, value) pairs in
  * display order (value NULL for SQL NULL); or its dependencies and

@@ -188,25 +188,33 @@ static bool dependencies(struct sd_side *sd)
 }
 
 /* The DDL of the objects that are not the same on both sides (the same DDL of the others is
- * GET .../objects/ddl's). */
+ * GET .../objects/ddl's), all read in one batch. */
 static bool read_ddl(struct sd_side *sd)
 {
+	const char **paths = xcalloc(sd->n + 1, sizeof(*paths));
+	size_t *at = xcalloc(sd->n + 1, sizeof(*at)), m = 0;
 	for (size_t i = 0; i < sd->n; i++) {
 		const struct sd_item *x = sd->items[i];
 		if (strcmp(x->state, "identical") == 0 ||
 		    (sd->opt->no_table_ddl && x->s && x->t && strcmp(sd->o[i].kind, "table") == 0))
 			continue;
-		str ddl = STR_INIT;
-		if (!catalog_ddl(sd->in->pg, sd->o[i].path, &ddl, &sd->pe, &sd->err)) {
-			str_free(&ddl);
-			if (sd->err.code != ERR_DDL_UNAVAILABLE)
-				return false;
-			sd->err = (tusk_err){0};
-			str_append_cstr(&ddl, "");
-		}
-		sd->o[i].ddl = str_take(&ddl);
+		at[m] = i;
+		paths[m++] = sd->o[i].path;
 	}
-	return true;
+	str *outs = xcalloc(m + 1, sizeof(*outs));
+	tusk_err *errs = xcalloc(m + 1, sizeof(*errs));
+	bool ok = catalog_ddl_many(sd->in->pg, paths, m, outs, errs, &sd->pe, &sd->err);
+	for (size_t j = 0; j < m; j++) {
+		if (ok && errs[j].code && errs[j].code != ERR_DDL_UNAVAILABLE) {
+			sd->err = errs[j];
+			ok = false;
+		}
+		if (ok)
+			sd->o[at[j]].ddl = errs[j].code ? xstrdup("") : str_take(&outs[j]);
+		str_free(&outs[j]);
+	}
+	FREE_ALL(paths, at, outs, errs);
+	return ok;
 }
 
 static int obj_cmp(const struct sd_obj *a, const struct sd_obj *b)

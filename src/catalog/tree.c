@@ -501,6 +501,233 @@ bool catalog_ddl(const pgpool_ref *pg, const char *path, str *out, pg_error *pge
 	return ok;
 }
 
+/* ---- many objects' DDL at once ---- */
+
+/* One object of a batch: its walk (params point into it) and what is read for it. */
+struct ddl_one {
+	catalog_walk w;
+	const char *params[3], *rparams[3];
+	char *objid, *name, *rename_sql;
+	bool walked, live, elsewhere; /* live: read by the batch; elsewhere: in another database */
+	str *out;
+	tusk_err *err;
+};
+
+/* One query of a pipeline, for object obj. */
+struct ddl_q {
+	const char *sql;
+	const char *const *params;
+	int nparams;
+	size_t obj;
+};
+
+struct ddl_batch {
+	struct ddl_one *o;
+	size_t n;
+	int server_version;
+	struct ddl_q *q;
+	size_t nq, capq;
+	pg_error *pgerr;
+};
+
+static void batch_add(struct ddl_batch *b, const char *sql, const char *const *params, int nparams, size_t obj)
+{
+	if (b->nq == b->capq) {
+		b->capq = b->capq ? b->capq * 2 : 256;
+		b->q = xrealloc(b->q, b->capq * sizeof(*b->q));
+	}
+	b->q[b->nq++] = (struct ddl_q){sql, params, nparams, obj};
+}
+
+/* Up to PIPE_CHUNK queries are sent before their results are read (one round trip a chunk), which
+ * keeps what either side buffers small. */
+enum { PIPE_CHUNK = 64 };
+
+/* Objects read in one transaction on one borrowed connection (whose lease bounds its time). */
+enum { BATCH_OBJECTS = 16 };
+
+/* Reads a chunk's results into res (NULL where the pipeline was aborted); false on a broken connection. */
+static bool pipe_read(PGconn *conn, size_t m, PGresult **res)
+{
+	for (size_t i = 0; i < m; i++) {
+		res[i] = PQgetResult(conn);
+		PGresult *extra;
+		while ((extra = PQgetResult(conn)))
+			PQclear(extra);
+	}
+	PGresult *sync = PQgetResult(conn);
+	bool ok = PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+	PQclear(sync);
+	return ok;
+}
+
+/* Runs the batch's queries in pipeline mode; each result goes to take(b, q, r). The first query
+ * that fails fails the batch (the transaction is aborted then). */
+static bool batch_run(PGconn *conn, struct ddl_batch *b,
+		      void (*take)(struct ddl_batch *, const struct ddl_q *, PGresult *), tusk_err *err)
+{
+	bool ok = true;
+	PGresult *res[PIPE_CHUNK];
+	for (size_t at = 0; ok && at < b->nq; at += PIPE_CHUNK) {
+		size_t m = b->nq - at < PIPE_CHUNK ? b->nq - at : PIPE_CHUNK, sent = 0;
+		ok = PQenterPipelineMode(conn);
+		while (ok && sent < m) {
+			const struct ddl_q *q = &b->q[at + sent];
+			ok = PQsendQueryParams(conn, q->sql, q->nparams, TEXT_PARAMS, q->params, NULL, NULL, 0);
+			sent += ok;
+		}
+		bool synced = PQpipelineSync(conn) == 1;
+		bool read = synced && pipe_read(conn, sent, res);
+		for (size_t i = 0; i < (synced ? sent : 0); i++) {
+			if (ok && PQresultStatus(res[i]) == PGRES_TUPLES_OK)
+				take(b, &b->q[at + i], res[i]);
+			else if (ok) {
+				struct ddl_read d = {.pgerr = b->pgerr};
+				ok = ddl_failed(conn, &d, res[i], err);
+			}
+			PQclear(res[i]);
+		}
+		PQexitPipelineMode(conn);
+		if (ok && (!synced || !read)) {
+			struct ddl_read d = {.pgerr = b->pgerr};
+			ok = ddl_failed(conn, &d, NULL, err);
+		}
+	}
+	b->nq = 0;
+	return ok;
+}
+
+static void take_objid(struct ddl_batch *b, const struct ddl_q *q, PGresult *r)
+{
+	struct ddl_one *o = &b->o[q->obj];
+	if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 1))
+		o->objid = xstrdup(PQgetvalue(r, 0, 1));
+}
+
+static void take_name(struct ddl_batch *b, const struct ddl_q *q, PGresult *r)
+{
+	struct ddl_one *o = &b->o[q->obj];
+	if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0)) {
+		o->name = xstrdup(PQgetvalue(r, 0, 0));
+		o->params[o->w.kind->nparams - 1] = o->name;
+	}
+}
+
+static void take_part(struct ddl_batch *b, const struct ddl_q *q, PGresult *r)
+{
+	for (int i = 0; i < PQntuples(r); i++)
+		if (!PQgetisnull(r, i, 0))
+			str_appendf(b->o[q->obj].out, "%s\n", PQgetvalue(r, i, 0));
+}
+
+static bool batch_exec(PGconn *conn, struct ddl_batch *b, const char *sql, tusk_err *err)
+{
+	PGresult *r = PQexec(conn, sql);
+	struct ddl_read d = {.pgerr = b->pgerr};
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || ddl_failed(conn, &d, r, err);
+	PQclear(r);
+	return ok;
+}
+
+/* What read_ddl does for one object, for all of the batch's in one read-only transaction: the
+ * members' identities under the connection's own search_path, their names again under the empty
+ * one (rename_member), then every DDL query, each step one pipeline. */
+static bool read_batch(void *ctx, PGconn *conn, tusk_err *err)
+{
+	struct ddl_batch *b = ctx;
+	bool ok = batch_exec(conn, b, "BEGIN READ ONLY", err);
+	for (size_t i = 0; ok && i < b->n; i++) {
+		const catalog_kind *k = b->o[i].w.kind;
+		int anc = b->o[i].w.nparams;
+		if (b->o[i].live && k->identity_sql && k->nparams > anc && anc <= 2)
+			batch_add(b, k->identity_sql, b->o[i].params, k->nparams, i);
+	}
+	ok = ok && batch_run(conn, b, take_objid, err) && batch_exec(conn, b, "SET LOCAL search_path = ''", err);
+	for (size_t i = 0; ok && i < b->n; i++) {
+		struct ddl_one *o = &b->o[i];
+		if (!o->objid)
+			continue;
+		int anc = o->w.nparams;
+		str sql = STR_INIT;
+		str_appendf(&sql,
+			    "SELECT x.name FROM (%s) x (name, label, system, oid) WHERE x.oid = $%d::pg_catalog.oid",
+			    o->w.list->sql, anc + 1);
+		o->rename_sql = str_take(&sql);
+		o->rparams[0] = o->params[0];
+		o->rparams[1] = o->params[1];
+		o->rparams[anc] = o->objid;
+		batch_add(b, o->rename_sql, o->rparams, anc + 1, i);
+	}
+	ok = ok && batch_run(conn, b, take_name, err);
+	for (size_t i = 0; ok && i < b->n; i++) {
+		const catalog_kind *k = b->o[i].w.kind;
+		if (!b->o[i].live)
+			continue;
+		for (int p = 0; k->ddl[p]; p++)
+			batch_add(b, k->ddl[p], b->o[i].params, k->nparams, i);
+		const char *more = k->ddl_more ? k->ddl_more(b->server_version) : NULL;
+		if (more)
+			batch_add(b, more, b->o[i].params, k->nparams, i);
+	}
+	ok = ok && batch_run(conn, b, take_part, err);
+	PQclear(PQexec(conn, ok ? "COMMIT" : "ROLLBACK"));
+	return ok;
+}
+
+/* Walks the object at path; live when the batch reads it (its kind has DDL, in the batch's database). */
+static void batch_walk(struct ddl_one *o, const char *path, const char **db)
+{
+	if (!(o->walked = walk_object(path, &o->w, "; DDL belongs to its members", o->err)))
+		return;
+	const catalog_kind *k = o->w.kind;
+	if (!k->ddl)
+		err_set(o->err, ERR_DDL_UNAVAILABLE, "Tusk cannot write the DDL of a %s yet.", k->kind);
+	else if (!member_params(&o->w, k->nparams, o->params))
+		err_set(o->err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
+	else if (*db && strcmp(*db, o->w.db ? o->w.db : ""))
+		o->elsewhere = true; /* read on its own after */
+	else
+		o->live = true;
+	if (o->live && !*db)
+		*db = o->w.db ? o->w.db : "";
+}
+
+bool catalog_ddl_many(const pgpool_ref *pg, const char *const *paths, size_t n, str *outs, tusk_err *errs,
+		      pg_error *pgerr, tusk_err *err)
+{
+	if (pgerr)
+		memset(pgerr, 0, sizeof(*pgerr));
+	struct ddl_batch b = {xcalloc(n ? n : 1, sizeof(*b.o)), n, pgpool_server_version(pg), NULL, 0, 0, pgerr};
+	const char *db = NULL;
+	for (size_t i = 0; i < n; i++) {
+		b.o[i] = (struct ddl_one){.out = &outs[i], .err = &errs[i]};
+		errs[i] = (tusk_err){0};
+		batch_walk(&b.o[i], paths[i], &db);
+	}
+	/* a borrowed connection's lease bounds one transaction: BATCH_OBJECTS objects each */
+	struct ddl_one *all = b.o;
+	bool ok = true;
+	for (size_t at = 0; ok && db && at < n; at += BATCH_OBJECTS) {
+		b.o = all + at;
+		b.n = n - at < BATCH_OBJECTS ? n - at : BATCH_OBJECTS;
+		ok = pgpool_with_conn(pg, *db ? db : NULL, read_batch, &b, err);
+	}
+	b.o = all;
+	for (size_t i = 0; i < n; i++) {
+		struct ddl_one *o = &b.o[i];
+		if (ok && o->live && outs[i].len == 0)
+			err_set(o->err, ERR_NOT_FOUND, "There is no object at '%s'.", paths[i]);
+		else if (ok && o->elsewhere && !catalog_ddl(pg, paths[i], &outs[i], NULL, o->err))
+			str_free(&outs[i]); /* its error is in errs[i] */
+		if (o->walked)
+			catalog_walk_free(&o->w);
+		FREE_ALL(o->objid, o->name, o->rename_sql);
+	}
+	free(b.o);
+	free(b.q);
+	return ok;
+}
+
 /* ---- a collection's grid ---- */
 
 /* Where a grid's rows come from: a server collection or a kind in a database. */
