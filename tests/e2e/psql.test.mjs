@@ -75,11 +75,18 @@ test('copy and paste: Ctrl+Shift+C copies the selection, Ctrl+Shift+V pastes int
   await waitForText(/pasted_answer\s+-+\s+42/);
   // a word of the output selected by a double click, then copied (the clipboard emptied first)
   await page.evaluate(() => navigator.clipboard.writeText(''));
-  const word = terminal().locator('.xterm-rows').getByText('pasted_answer', { exact: false }).last();
-  const box = await word.boundingBox(); // xterm's screen layer takes the pointer: click where the word is
-  await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
-  await page.keyboard.press('Control+Shift+C');
-  await waitUntil(async () => (await page.evaluate(() => navigator.clipboard.readText())) === 'pasted_answer');
+  // xterm's screen layer takes the pointer: double-click where the word is (again, if the
+  // terminal was still drawing when the first landed)
+  await waitUntil(async () => {
+    const word = terminal().locator('.xterm-rows').getByText('pasted_answer', { exact: false }).last();
+    const box = await word.boundingBox();
+    if (!box) return false;
+    await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
+    await page.keyboard.press('Control+Shift+C');
+    await page.waitForTimeout(200);
+    // the word under the pointer: the result's header, or the typed line's (xterm counts ';' in a word)
+    return /^pasted_answer;?$/.test(await page.evaluate(() => navigator.clipboard.readText()));
+  });
   await page.getByRole('button', { name: 'Paste' }).waitFor();
   assertNoErrors(browser.errors);
 });
