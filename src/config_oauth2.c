@@ -37,6 +37,8 @@ static json_t *py_string(struct pyp *s)
 	while (s->p < s->end && *s->p != q && *s->p != '\n' && *s->p) { /* no NUL: JSON text cannot hold one */
 		char c = *s->p++;
 		if (c == '\\' && s->p < s->end) {
+			if (!*s->p) /* a backslash before a NUL: still no NUL in the text */
+				break;
 			char e = *s->p++;
 			static const char from[] = "ntr\\'\"", to[] = "\n\t\r\\'\"";
 			const char *k = strchr(from, e);
