@@ -131,11 +131,15 @@ export class PsqlSession {
   /** Ctrl+Shift+C copies the selection, Ctrl+Shift+V pastes (Ctrl+C stays psql's cancel). */
   private clipboardKey(e: KeyboardEvent): boolean {
     if (e.type !== 'keydown' || !e.ctrlKey || !e.shiftKey) return true;
+    // the browser's own action is stopped too: its paste event would reach xterm's textarea and
+    // paste the text a second time
     if (e.code === 'KeyC') {
+      e.preventDefault();
       void this.copy();
       return false;
     }
     if (e.code === 'KeyV') {
+      e.preventDefault();
       void this.paste();
       return false;
     }
