@@ -131,18 +131,14 @@ export class PsqlSession {
   /** Ctrl+Shift+C copies the selection, Ctrl+Shift+V pastes (Ctrl+C stays psql's cancel). */
   private clipboardKey(e: KeyboardEvent): boolean {
     if (e.type !== 'keydown' || !e.ctrlKey || !e.shiftKey) return true;
-    // the browser's own action is stopped too: its paste event would reach xterm's textarea and
-    // paste the text a second time
     if (e.code === 'KeyC') {
-      e.preventDefault();
+      e.preventDefault(); // not the browser's own Ctrl+Shift+C
       void this.copy();
       return false;
     }
-    if (e.code === 'KeyV') {
-      e.preventDefault();
-      void this.paste();
-      return false;
-    }
+    // Ctrl+Shift+V: the browser's own paste (plain text) reaches xterm's textarea, which sends it
+    // once; xterm itself must not send the key (pasting here as well sent the text twice)
+    if (e.code === 'KeyV') return false;
     return true;
   }
 
