@@ -232,7 +232,15 @@ static void dedicated_closed(void *pool, int64_t user_id, int64_t server_id)
 
 /* Work that precedes serving and needs no store: the data directory's
  * modes, the jobs' environment, uploads a previous run left behind. */
-static bool prepare_host(const config *cfg, const pgallow *allow, char *home, size_t n, tusk_err *err)
+/* Whether a user with this id exists (a store error counts as yes: nothing is moved on a doubt). */
+static bool user_exists(void *ctx, int64_t id)
+{
+	store_user u;
+	tusk_err err;
+	return store_user_by_id(ctx, id, &u, &err) != 0;
+}
+
+static bool prepare_host(const config *cfg, store *st, const pgallow *allow, char *home, size_t n, tusk_err *err)
 {
 	if (!prepare_child_home(cfg->data_dir, home, n, err))
 		return false;
@@ -256,6 +264,13 @@ static bool prepare_host(const config *cfg, const pgallow *allow, char *home, si
 		char count[24];
 		snprintf(count, sizeof(count), "%zu", swept);
 		log_msg(LOG_INFO, "removed uploads a previous run left unfinished", "files", count, NULL);
+	}
+	size_t orphans = files_set_aside_orphans(cfg->data_dir, user_exists, st);
+	if (orphans) {
+		char count[24];
+		snprintf(count, sizeof(count), "%zu", orphans);
+		log_msg(LOG_WARN, "storage areas of deleted users set aside (storage/.orphaned-*)", "areas", count,
+			NULL);
 	}
 	return true;
 }
@@ -394,7 +409,7 @@ static int serve(const config *cfg)
 	if ((rc = open_store(cfg, &app.store)) != 0)
 		goto out; /* open_store logged why */
 	rc = EXIT_CONFIG;
-	if (!prepare_host(cfg, allow, home, sizeof(home), &err))
+	if (!prepare_host(cfg, app.store, allow, home, sizeof(home), &err))
 		goto out;
 	snprintf(none, sizeof(none), "%s/none", home);
 	app.auth = auth_new(app.store, cfg);

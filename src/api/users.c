@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "files/files.h"
+#include "util/log.h"
 
 static void write_user(json_writer *w, const void *item, void *ctx)
 {
@@ -225,6 +227,9 @@ void api_users_delete(http_req *r)
 		return;
 	}
 	api_access_revoke(app, u.id, 0, NULL, "Your Tusk account was deleted.");
+	/* its files go with it: a later account must never find them */
+	if (!files_remove_user_area(app->cfg->data_dir, u.id, &err))
+		log_msg(LOG_ERROR, "a deleted user's storage area could not be removed", "detail", err.msg, NULL);
 	char detail[300];
 	snprintf(detail, sizeof(detail), "deleted %s", u.email);
 	auth_audit(app->auth, &api_session(r)->user, NULL, "user_deleted", http_req_client_ip(r), detail);

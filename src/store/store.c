@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,11 +233,105 @@ static void rollback(db *d)
 		log_msg(LOG_WARN, "store rollback failed", "detail", ignored.msg, NULL);
 }
 
-/* Applies migration number version (1-based) in one transaction, unless
- * another process sharing the store did so meanwhile (*skipped). */
-static bool apply(db *d, int version, bool *skipped, tusk_err *err)
+/* ---- SQLite: ids never handed out twice ----
+ * A SQLite table whose key is a plain INTEGER PRIMARY KEY gives a new row
+ * the largest id plus one, so deleting the newest row handed its id to the
+ * next one (a new user then owned the deleted user's storage area). A
+ * migration holding the line "-- tusk:autoincrement TABLE ..." rebuilds
+ * each TABLE from its own stored definition (with every column a later
+ * ALTER added) as AUTOINCREMENT, keeping its rows, indexes and triggers.
+ * PostgreSQL's identity columns never reuse a value. */
+
+static void add_text(db_stmt *st, void *ctx)
 {
-	const embedded_file *f = &migrations(d)[version - 1];
+	str *out = ctx;
+	const char *t = db_col_text(st, 0);
+	if (t)
+		str_appendf(out, "%s;\n", t);
+}
+
+static bool rebuild_autoincrement(db *d, const char *table, tusk_err *err)
+{
+	static const char key_def[] = "id INTEGER PRIMARY KEY";
+	str def = STR_INIT, again = STR_INIT, sql = STR_INIT;
+	char head[96];
+	snprintf(head, sizeof(head), "CREATE TABLE %s (", table);
+	bool ok = store_sql_on(d, add_text, &def, err,
+			       "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = $1", "t", table) == 1;
+	const char *key = ok ? strstr(def.buf, key_def) : NULL;
+	if (ok && (!key || strncmp(def.buf, head, strlen(head)) != 0)) {
+		err_set(err, ERR_STORE_ERROR, "the table %s has no plain integer id to keep", table);
+		ok = false;
+	}
+	bool done = ok && strstr(def.buf, "AUTOINCREMENT") != NULL;
+	/* its indexes and triggers, made again on the new table */
+	ok = ok && (done || store_sql_on(d, add_text, &again, err,
+					 "SELECT sql FROM sqlite_master WHERE tbl_name = $1 AND type IN ('index', "
+					 "'trigger') AND sql IS NOT NULL",
+					 "t", table) >= 0);
+	if (ok && !done) {
+		const char *rest = key + strlen(key_def);
+		str_appendf(&sql, "CREATE TABLE %s_keep (%.*s AUTOINCREMENT%s", table,
+			    (int)(rest - def.buf - (ptrdiff_t)strlen(head)), def.buf + strlen(head), rest);
+		str_appendf(
+		    &sql,
+		    "INSERT INTO %s_keep SELECT * FROM %s;\nDROP TABLE %s;\nALTER TABLE %s_keep RENAME TO %s;\n%s",
+		    table, table, table, table, table, again.len ? again.buf : "");
+		ok = db_exec(d, sql.buf, err);
+	}
+	str_free(&def);
+	str_free(&again);
+	str_free(&sql);
+	return ok;
+}
+
+/* The tables a migration's "-- tusk:autoincrement" line names, rebuilt. */
+static bool keep_ids(db *d, const char *migration, tusk_err *err)
+{
+	static const char directive[] = "-- tusk:autoincrement ";
+	const char *line = strstr(migration, directive);
+	if (!line || db_dialect(d) != DB_SQLITE)
+		return true;
+	line += strlen(directive);
+	char *names = xstrndup(line, strcspn(line, "\n"));
+	bool ok = true;
+	for (char *save = NULL, *t = strtok_r(names, " ", &save); ok && t; t = strtok_r(NULL, " ", &save))
+		ok = rebuild_autoincrement(d, t, err);
+	free(names);
+	return ok;
+}
+
+/* Foreign keys off while a SQLite migration runs (dropping a rebuilt table
+ * would otherwise delete every row that refers to it), checked before the
+ * commit. Nothing on PostgreSQL. */
+static bool foreign_keys(db *d, bool on, tusk_err *err)
+{
+	return db_dialect(d) != DB_SQLITE || db_exec(d, on ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF", err);
+}
+
+static void fk_broken(db_stmt *st, void *ctx)
+{
+	str *out = ctx;
+	if (!out->len)
+		str_appendf(out, "a row of %s refers to a missing row of %s", db_col_text(st, 0), db_col_text(st, 2));
+}
+
+static bool foreign_keys_hold(db *d, tusk_err *err)
+{
+	if (db_dialect(d) != DB_SQLITE)
+		return true;
+	str broken = STR_INIT;
+	bool ok = store_sql_on(d, fk_broken, &broken, err, "PRAGMA foreign_key_check", "") >= 0;
+	if (ok && broken.len) {
+		err_set(err, ERR_STORE_ERROR, "%s", broken.buf);
+		ok = false;
+	}
+	str_free(&broken);
+	return ok;
+}
+
+static bool apply_in_transaction(db *d, const embedded_file *f, int version, bool *skipped, tusk_err *err)
+{
 	if (!db_begin(d, err))
 		return false;
 	int64_t done =
@@ -247,7 +342,7 @@ static bool apply(db *d, int version, bool *skipped, tusk_err *err)
 		return done == 1;
 	}
 	char *sql = xstrndup((const char *)f->start, (size_t)(f->end - f->start));
-	bool ok = db_exec(d, sql, err) &&
+	bool ok = db_exec(d, sql, err) && keep_ids(d, sql, err) && foreign_keys_hold(d, err) &&
 		  store_sql_on(d, NULL, NULL, err,
 			       "INSERT INTO tusk_migrations (version, name, applied_at) VALUES ($1, $2, $3)", "dti",
 			       version, f->name, (int64_t)time(NULL)) >= 0 &&
@@ -258,6 +353,22 @@ static bool apply(db *d, int version, bool *skipped, tusk_err *err)
 		char msg[sizeof(err->msg)];
 		snprintf(msg, sizeof(msg), "%s", err->msg);
 		err_set(err, ERR_STORE_ERROR, "migration %s failed: %s", f->name, msg);
+	}
+	return ok;
+}
+
+/* Applies migration number version (1-based) in one transaction, unless
+ * another process sharing the store did so meanwhile (*skipped). */
+static bool apply(db *d, int version, bool *skipped, tusk_err *err)
+{
+	if (!foreign_keys(d, false, err))
+		return false;
+	bool ok = apply_in_transaction(d, &migrations(d)[version - 1], version, skipped, err);
+	tusk_err again;
+	if (!foreign_keys(d, true, &again)) {
+		if (ok)
+			*err = again;
+		return false;
 	}
 	return ok;
 }
