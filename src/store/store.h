@@ -219,6 +219,9 @@ bool store_credential_delete(store *s, int64_t server_id, int64_t user_id, tusk_
     __attribute__((warn_unused_result));
 /* Every saved password of a user (their data key changed). */
 bool store_credential_delete_user(store *s, int64_t user_id, tusk_err *err) __attribute__((warn_unused_result));
+/* Every user's saved password and secrets for a server (its address changed:
+ * they were saved for the old one). */
+bool store_credential_delete_server(store *s, int64_t server_id, tusk_err *err) __attribute__((warn_unused_result));
 /* A server's other per-user secrets by name ("sslpassword"), encrypted by
  * the caller like saved passwords; get returns 1 found, 0 none, -1 error.
  * store_credential_delete_user removes these too. */
