@@ -57,6 +57,10 @@ typedef struct {
 	void *cls;
 	void (*free)(void *cls);
 } api_topic;
+/* Answers with the topic's own event stream (GET .../events), counted with
+ * the user's window streams (at most 16 in all: 429 too_many_streams, the
+ * topic freed); stream.c. */
+void api_topic_respond(http_req *r, api_topic *t);
 /* A comment line that keeps a quiet stream open; true (the stream goes on). */
 bool api_event_keepalive(str *out);
 /* An event producer waits at most API_IDLE_CHECK_MS for news; finding none it

@@ -356,5 +356,5 @@ void api_psql_events(http_req *r)
 	int64_t offset;
 	api_topic t;
 	if (api_query_int(r, "offset", 0, 0, INT64_MAX, ERR_INVALID_OFFSET, &offset) && api_psql_topic(r, offset, &t))
-		http_respond_events(r, t.next, t.cls, t.free);
+		api_topic_respond(r, &t);
 }
