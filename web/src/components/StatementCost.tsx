@@ -35,10 +35,13 @@ interface Props {
   action?: ComponentChildren;
   /** Before the SQL: how it runs (after COMMIT, on its own), where that differs. */
   tag?: ComponentChildren;
+  /** The statement's first line only (the whole SQL is shown elsewhere). */
+  compact?: boolean;
 }
 
-export function CostedStatement({ s, n, action, tag }: Props): JSX.Element {
+export function CostedStatement({ s, n, action, tag, compact = false }: Props): JSX.Element {
   const cost = costLine(s);
+  const lines = s.sql.split('\n');
   return (
     <li class="stmt-cost" data-effect={s.effect}>
       <div class="stmt-cost-head">
@@ -47,7 +50,13 @@ export function CostedStatement({ s, n, action, tag }: Props): JSX.Element {
         {tag}
         {s.note && <span class="stmt-cost-note">{s.note}</span>}
       </div>
-      <pre class="stmt-cost-sql">{s.sql}</pre>
+      {compact ? (
+        <pre class="stmt-cost-sql is-compact" title={s.sql}>
+          {lines.length > 1 ? `${lines[0]} …` : s.sql}
+        </pre>
+      ) : (
+        <pre class="stmt-cost-sql">{s.sql}</pre>
+      )}
       {s.safer && (
         <div class="stmt-cost-safer">
           <span>Safer:</span>
