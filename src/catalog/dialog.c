@@ -1043,6 +1043,48 @@ static bool drop_database(const pgpool_ref *pg, const catalog_object *o, bool fo
 	return ok;
 }
 
+static bool sizes_on(void *ctx, PGconn *c, tusk_err *err)
+{
+	(void)err;
+	table_sizes(ctx, c);
+	return true;
+}
+
+/* A DROP's annotation: the lock on the table it drops, or on the table of the part it drops; its size on a preview. */
+static void drop_annotate(const pgpool_ref *pg, const catalog_object *o, catalog_change *out)
+{
+	static const char *const relations[] = {"table", "view", "materialized view", "foreign table", NULL};
+	struct build b = {.preview = out->preview};
+	str ref = STR_INIT, on = STR_INIT, t = STR_INIT;
+	tusk_err why = {0};
+	enum catalog_stmt kind = STMT_DROP;
+	if (catalog_object_ref(o, &ref, &on, &why)) {
+		for (size_t i = 0; relations[i]; i++)
+			if (strcmp(o->type, relations[i]) == 0)
+				kind = STMT_DROP_TABLE, str_append_cstr(&t, str_cstr(&ref));
+		if (strcmp(o->type, "index") == 0)
+			kind = STMT_DROP_INDEX, str_append_cstr(&t, str_cstr(&ref));
+		else if (strcmp(o->type, "trigger") == 0 && on.len)
+			kind = STMT_DROP_TRIGGER, str_append_cstr(&t, str_cstr(&on));
+		else if ((strcmp(o->type, "table column") == 0 || strcmp(o->type, "table constraint") == 0) &&
+			 o->nnames == 3 && o->names[0].quoted && o->names[1].quoted) {
+			kind = strcmp(o->type, "table column") == 0 ? STMT_DROP_COLUMN : STMT_DROP_CONSTRAINT;
+			str_appendf(&t, "%s.%s", o->names[0].quoted, o->names[1].quoted);
+		} else if (strcmp(o->type, "policy") == 0 && on.len)
+			kind = STMT_POLICY, str_append_cstr(&t, str_cstr(&on));
+	}
+	mark_in(&b, &out->sql, 0, kind, t.len ? str_cstr(&t) : NULL, NULL, false);
+	for (size_t i = 0; i < b.nnotes; i++)
+		b.notes[i].alone = !out->transaction;
+	tusk_err ignored = {0}; /* without a connection the size is unknown: the preview goes on */
+	bool sized = out->preview && t.len && pgpool_with_conn(pg, o->db, sizes_on, &b, &ignored);
+	(void)sized;
+	notes_free(out->notes, out->nnotes);
+	out->notes = b.notes;
+	out->nnotes = b.nnotes;
+	str_free(&ref), str_free(&on), str_free(&t);
+}
+
 bool catalog_drop(const pgpool_ref *pg, const char *path, bool cascade, bool force, catalog_change *out, tusk_err *err)
 {
 	catalog_object o;
@@ -1058,6 +1100,8 @@ bool catalog_drop(const pgpool_ref *pg, const char *path, bool cascade, bool for
 		ok = false;
 	} else {
 		ok = catalog_sql_drop(&o, cascade, &out->sql, &out->transaction, err);
+		if (ok)
+			drop_annotate(pg, &o, out);
 		struct run t = {str_cstr(&out->sql), out->transaction, &out->pe, false};
 		if (ok && !out->preview)
 			ok = pgpool_with_conn(pg, o.db, run_statement, &t, err);

@@ -253,3 +253,26 @@ test('alter dialogs: comment, owner, rename, move, a trigger enabled, row securi
   assert.deepEqual([a.pg_lock, a.table.name, a.table.size], ['ShareRowExclusiveLock', TABLE, size()]);
   assert.equal(await locksWhile(a.sql, SCHEMA, TABLE), 'ShareRowExclusiveLock');
 });
+
+test('the Drop preview: the lock on the table dropped, or on the table of the column or index dropped, with its size', async () => {
+  q(`CREATE TABLE ${ident(SCHEMA)}.gone (a int, b int); INSERT INTO ${ident(SCHEMA)}.gone SELECT g, g FROM generate_series(1, 1000) g; CREATE INDEX gone_a ON ${ident(SCHEMA)}.gone (a)`);
+  const drop = (path) => c.post(`api/v1/servers/${id}/objects/drop`, { path: `/databases/${DB}/schemas/${seg(SCHEMA)}/${path}`, cascade: false, preview: true });
+  const table = Number(q(`SELECT pg_total_relation_size(${lit(`${ident(SCHEMA)}.gone`)}::regclass)`));
+  for (const [path, lock, name, bytes] of [
+    ['tables/gone', 'AccessExclusiveLock', 'gone', table],
+    ['tables/gone/columns/b', 'AccessExclusiveLock', 'gone', table],
+    ['tables/gone/indexes/gone_a', 'AccessExclusiveLock', 'gone_a', Number(q(`SELECT pg_total_relation_size(${lit(`${ident(SCHEMA)}.gone_a`)}::regclass)`))],
+  ]) {
+    const r = await drop(path);
+    assert.equal(r.status, 200, `${path}: ${r.raw}`);
+    const [a, ...rest] = r.body.annotations;
+    assert.deepEqual(rest, []);
+    assert.equal(a.sql, r.body.sql);
+    assert.deepEqual([a.pg_lock, a.table.name, a.table.size], [lock, name, bytes], path);
+    assert.equal(await locksWhile(a.sql, SCHEMA, name), lock, a.sql);
+  }
+  q(`CREATE FUNCTION ${ident(SCHEMA)}.f0() RETURNS int LANGUAGE sql AS 'SELECT 1'`);
+  const fn = await drop('functions/f0()');
+  assert.equal(fn.status, 200, fn.raw);
+  assert.deepEqual(fn.body.annotations.map((a) => [a.lock, a.table]), [[null, null]], 'a function: no table lock');
+});

@@ -134,3 +134,16 @@ test('the create index dialog: the lock, and CONCURRENTLY one click away', async
   assert.equal(db(`SELECT count(*) FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] WHERE i.indrelid = 'costs.orders'::regclass AND a.attname = 'total' AND i.indisvalid`), '1');
   assertNoErrors(browser.errors);
 });
+
+test('the Drop dialog shows the lock the DROP takes and the table’s size; Cancel drops nothing', async () => {
+  await chooseInNodeMenu(page, treeItem(page, TABLE), 'Drop…');
+  const d = await dialog(page, 'Drop table');
+  const costs = d.getByRole('region', { name: 'What each statement costs' });
+  await waitUntil(async () => (await costs.count()) > 0 && /ACCESS EXCLUSIVE lock/.test(await costs.innerText()));
+  assert.match(await costs.innerText(), /ACCESS EXCLUSIVE lock · costs\.orders, [\d.]+ MiB/);
+  await shots('ddl-costs-drop');
+  await d.getByRole('button', { name: 'Cancel' }).click();
+  await d.waitFor({ state: 'detached' });
+  assert.equal(db(`SELECT to_regclass('costs.orders') IS NOT NULL`), 't');
+  assertNoErrors(browser.errors);
+});

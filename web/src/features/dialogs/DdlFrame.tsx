@@ -8,12 +8,11 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { failureOf, type DdlAnnotation, type DdlAnswer, type Failure } from '../../api/ddl';
-import { Button } from '../../components/Button';
-import { CostedStatement } from '../../components/StatementCost';
 import { HighlightedSqlText } from '../../components/HighlightedSql';
 import { FormDialog, useSubmit } from '../../components/FormDialog';
 import { PgErrorFields } from '../../components/PgErrorFields';
 import { SectionTabs, type Section } from '../../components/SectionTabs';
+import { Costs, type CostsProps, type SaferOf } from './Costs';
 
 const PREVIEW_DELAY_MS = 250;
 
@@ -27,8 +26,6 @@ export interface SendExtra {
   lock_timeout?: boolean;
 }
 
-/** The switch to a statement's safer form, where the form can build it (null: it cannot). */
-export type SaferOf = (a: DdlAnnotation) => (() => void) | null;
 
 /**
  * The server's statement for the form as it is now. KEY changes whenever the
@@ -69,59 +66,6 @@ function MarkedSql({ sql, position }: { sql: string; position?: number }): JSX.E
       </mark>
       {sql.slice(from + word)}
     </>
-  );
-}
-
-const SWITCH_LABELS: Record<string, string> = {
-  concurrently: 'Use CONCURRENTLY',
-  validate_later: 'Use NOT VALID, then VALIDATE',
-  lock_timeout: 'Add lock_timeout',
-};
-
-interface CostsProps {
-  annotations: DdlAnnotation[];
-  lockTimeout: boolean;
-  onLockTimeout: (on: boolean) => void;
-  safer?: SaferOf;
-}
-
-/** The statements that lock an existing table or have a safer way, each with its cost; the rest are not listed. */
-function Costs({ annotations, lockTimeout, onLockTimeout, safer }: CostsProps): JSX.Element | null {
-  const costly = annotations.map((a, i) => ({ a, n: i + 1 })).filter(({ a }) => a.lock || a.safer);
-  const offersTimeout = annotations.some((a) => a.switch === 'lock_timeout');
-  if (costly.length === 0 && !lockTimeout) {
-    return annotations.length ? <p class="stmt-costs-bar">Locks no existing table.</p> : null;
-  }
-  const action = (a: DdlAnnotation) => {
-    if (!a.switch) return null;
-    const go = a.switch === 'lock_timeout' ? () => onLockTimeout(true) : safer?.(a);
-    if (!go) return null;
-    return (
-      <Button small onClick={go}>
-        {SWITCH_LABELS[a.switch]}
-      </Button>
-    );
-  };
-  return (
-    <section aria-label="What each statement costs">
-      <div class="stmt-costs-bar">
-        <strong>Cost on the server</strong>
-        {lockTimeout && (
-          <span>
-            lock_timeout is set: a statement that waits longer for its lock fails instead of queueing the table’s queries behind it.{' '}
-            <button type="button" class="link-btn" onClick={() => onLockTimeout(false)}>
-              Remove
-            </button>
-          </span>
-        )}
-        {!lockTimeout && offersTimeout && <span>Each lock is waited for as long as it takes.</span>}
-      </div>
-      <ol class="stmt-costs">
-        {costly.map(({ a, n }) => (
-          <CostedStatement key={n} s={a} n={n} compact action={action(a)} tag={a.alone ? <span class="stmt-cost-tag">after COMMIT, on its own</span> : undefined} />
-        ))}
-      </ol>
-    </section>
   );
 }
 
