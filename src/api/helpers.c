@@ -402,6 +402,8 @@ void api_change_end(http_req *r, api_change *ch, bool ok)
 			jw_kv_bool(w, "transaction", ch->c.transaction);
 		if (ch->c.nalone)
 			change_statements(w, &ch->c);
+		if (ch->c.nnotes)
+			catalog_change_annotations(w, &ch->c);
 		api_json_send(r, 200, &j);
 	}
 	catalog_change_free(&ch->c);

@@ -204,8 +204,15 @@ typedef struct {
 	catalog_alone alone[CATALOG_ALONE_MAX];
 	int nalone;
 	size_t tx_len;
+	/* out: each statement with its kind, lock and table (dialog.c) */
+	struct catalog_annotation *notes;
+	size_t nnotes;
 } catalog_change;
 void catalog_change_free(catalog_change *c);
+/* "annotations": each statement of the change with the lock it takes, what
+ * it does to its table's rows, the table's live size (a preview's) and the
+ * safer way, as the schema diff's script writes them (locks.c). */
+void catalog_change_annotations(json_writer *w, const catalog_change *c);
 
 /* dialog.c: Create (kind: schema, table, column, index, view,
  * materialized_view, sequence, extension, database, function, procedure,
