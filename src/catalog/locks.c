@@ -56,6 +56,15 @@ static const catalog_lock_info LOCKS[STMT_KINDS] = {
     {STMT_ENUM_ADD_VALUE, NULL, NULL, EFFECT_NONE, "the new value cannot be used in the same transaction", NULL},
     {STMT_ALTER_SEQUENCE, NULL, NULL, EFFECT_NONE,
      "the sequence keeps its current value: one outside the new bounds makes it fail (RESTART would reset it)", NULL},
+    {STMT_SET_STORAGE, AE, EFFECT_NONE, "values already stored keep their storage; new and updated ones take it",
+     TIMEOUT},
+    {STMT_SET_COMPRESSION, AE, EFFECT_NONE, "values already stored stay compressed as they are", TIMEOUT},
+    {STMT_SET_STATISTICS, SUE, EFFECT_NONE, "takes effect at the next ANALYZE", NULL},
+    {STMT_SET_COLUMN_OPTIONS, SUE, EFFECT_NONE, "takes effect at the next ANALYZE", NULL},
+    {STMT_ROW_SECURITY, AE, EFFECT_NONE, "queries see only the rows a policy lets through from the next statement on",
+     TIMEOUT},
+    {STMT_POLICY, AE, EFFECT_NONE, NULL, TIMEOUT},
+    {STMT_RULE, AE, EFFECT_NONE, NULL, TIMEOUT},
 };
 
 const catalog_lock_info *catalog_lock_of(enum catalog_stmt stmt)

@@ -92,9 +92,38 @@ static char *collapsed(const char *text)
 /* What objects are compared by: all the inventory read of one but its size (and its privileges in
  * catalog order, compared as a set), without the owner, the privileges or the tablespace when the
  * options say so, a routine's blanks collapsed when asked. */
+static int by_name(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	const char *p = json_string_value(json_is_array(x) ? json_array_get(x, 0) : json_object_get(x, "name")),
+		   *q = json_string_value(json_is_array(y) ? json_array_get(y, 0) : json_object_get(y, "name"));
+	return strcmp(p ? p : "", q ? q : "");
+}
+
+/* A list of columns in name order: a table's column order is not compared (PostgreSQL cannot change it in place;
+ * sd_column_order says where it differs). */
+static void sort_by_name(json_t *list)
+{
+	size_t n = json_array_size(list);
+	if (n < 2)
+		return;
+	json_t **v = xcalloc(n, sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(list, i));
+	qsort(v, n, sizeof(*v), by_name);
+	json_array_clear(list);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(list, v[i]);
+	free(v);
+}
+
 static char *fingerprint(json_t *info, const catalog_diff_options *opt)
 {
 	json_t *c = json_deep_copy(info), *attrs = json_object_get(c, "attributes"), *a;
+	if (json_is_null(json_object_get(c, "viewdef"))) { /* a table's (a view's columns are its definition's) */
+		sort_by_name(json_object_get(c, "columns"));
+		sort_by_name(attrs);
+	}
 	json_object_del(c, "size");
 	json_object_del(c, "acl");
 	if (opt->ignore_owner)
@@ -297,7 +326,17 @@ void sd_add(struct sd_script *sc, char *sql, enum catalog_stmt stmt, const struc
 		sc->cap = sc->cap ? sc->cap * 2 : 64;
 		sc->s = xrealloc(sc->s, sc->cap * sizeof(*sc->s));
 	}
-	sc->s[sc->n++] = (struct sd_stmt){sql, xstrdup(sc->object), stmt, table};
+	sc->s[sc->n++] = (struct sd_stmt){sql, xstrdup(sc->object), NULL, stmt, table};
+}
+
+void sd_comment(struct sd_script *sc, char *text)
+{
+	if (!sc->n) {
+		free(text);
+		return;
+	}
+	free(sc->s[sc->n - 1].comment);
+	sc->s[sc->n - 1].comment = text;
 }
 
 /* Depth-first: each object after everything it depends on (first[i] .. first[i + 1]: i's in by_from). */
@@ -586,6 +625,14 @@ static void write_objects(json_writer *w, const struct sd_run *r, int64_t counts
 		jw_kv_str(w, "source_ddl", x->s ? x->s->ddl : NULL);
 		jw_kv_str(w, "target_ddl", x->t ? x->t->ddl : NULL);
 		jw_kv_bool(w, "recreate", x->recreate);
+		json_t *notes = json_array();
+		if (x->s && x->t && is_kind(x->s, "table"))
+			sd_column_order(x->s, x->t, notes);
+		jw_key(w, "notes");
+		char *text = json_dumps(notes, JSON_COMPACT);
+		jw_raw(w, text);
+		free(text);
+		json_decref(notes);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -604,6 +651,7 @@ static void write_statement(json_writer *w, const struct sd_stmt *st, str *scrip
 	json_int_t size = t ? json_integer_value(json_object_get(t->info, "size")) : -1;
 	jw_obj_begin(w);
 	jw_fields(w, "ss", "sql", st->sql, "object", st->object);
+	jw_kv_str(w, "comment", st->comment);
 	jw_kv_str(w, "lock", l->mode);
 	jw_kv_str(w, "pg_lock", l->lock);
 	jw_kv_str(w, "effect", catalog_effect_name(l->effect));
@@ -614,6 +662,8 @@ static void write_statement(json_writer *w, const struct sd_stmt *st, str *scrip
 		jw_object(w, "ssi", "schema", t->schema, "name", t->name, "size", (int64_t)size);
 	}
 	jw_obj_end(w);
+	if (st->comment)
+		str_appendf(script, "-- %s\n", st->comment);
 	if (l->mode && t)
 		str_appendf(script, "-- %s on %s.%s (%lld bytes)%s%s\n", l->mode, t->schema, t->name, (long long)size,
 			    l->effect ? ", " : "", l->effect ? catalog_effect_name(l->effect) : "");
@@ -656,7 +706,7 @@ static void run_free(struct sd_run *r)
 	free(r->src.items);
 	free(r->tgt.items);
 	for (size_t i = 0; i < r->sc.n; i++)
-		free(r->sc.s[i].sql), free(r->sc.s[i].object);
+		free(r->sc.s[i].sql), free(r->sc.s[i].object), free(r->sc.s[i].comment);
 	free(r->sc.s);
 	json_decref(r->sc.warnings);
 }
