@@ -7,6 +7,7 @@
  * created; creates in the source's dependency order, drops in the reverse
  * of the target's. Each statement carries its lock annotation (locks.c). */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -737,23 +738,189 @@ static bool both_read(struct sd_run *r)
 	return !bad;
 }
 
+/* ---- a comparison, kept ---- */
+
+struct catalog_diff {
+	struct sd_run r;
+	catalog_diff_options opt; /* the run's own (select set for one plan at a time) */
+	catalog_diff_side side[2];
+	pgpool_ref pg[2];
+	pg_error pe;
+	tusk_err err;
+	bool planned; /* the items' choice and the script are a plan's: reset before the next */
+};
+
+static void report(const catalog_diff_watch *watch, struct sd_run *r, const char *phase)
+{
+	if (!watch || !watch->report)
+		return;
+	catalog_diff_progress p = {phase, -1, -1, -1, -1, -1, -1, -1};
+	if (r->src.o || r->tgt.o) {
+		p.source = (int64_t)r->src.n, p.target = (int64_t)r->tgt.n;
+		p.identical = p.different = p.source_only = p.target_only = 0;
+	}
+	for (size_t i = 0; i < r->nit; i++) {
+		const char *st = r->it[i].state;
+		int64_t *n = strcmp(st, "identical") == 0     ? &p.identical
+			     : strcmp(st, "different") == 0   ? &p.different
+			     : strcmp(st, "source_only") == 0 ? &p.source_only
+							      : &p.target_only;
+		++*n;
+	}
+	if (r->nit) {
+		p.ddl = 0;
+		for (size_t i = 0; i < r->nit; i++)
+			p.ddl += strcmp(r->it[i].state, "identical") != 0;
+	}
+	watch->report(watch->cls, &p);
+}
+
+static bool cancelled(const catalog_diff_watch *watch, tusk_err *err)
+{
+	if (!watch || !watch->cancel || !atomic_load(watch->cancel))
+		return false;
+	err_set(err, ERR_CANCELLED, "The comparison was cancelled.");
+	return true;
+}
+
+static void side_copy(catalog_diff *d, int k, const catalog_diff_side *in)
+{
+	d->pg[k] = *in->pg;
+	d->side[k] = (catalog_diff_side){&d->pg[k], xstrdup(in->database), in->schema ? xstrdup(in->schema) : NULL};
+}
+
+void catalog_diff_free(catalog_diff *d)
+{
+	if (!d)
+		return;
+	run_free(&d->r);
+	for (int k = 0; k < 2; k++)
+		free((char *)d->side[k].database), free((char *)d->side[k].schema);
+	free(d);
+}
+
+catalog_diff *catalog_diff_compare(const catalog_diff_side *source, const catalog_diff_side *target,
+				   const catalog_diff_options *opt, const catalog_diff_watch *watch, pg_error *pe,
+				   tusk_err *err)
+{
+	catalog_diff *d = xcalloc(1, sizeof(*d));
+	d->opt = *opt;
+	d->opt.select = NULL;
+	side_copy(d, 0, source);
+	side_copy(d, 1, target);
+	struct sd_run *r = &d->r;
+	*r = (struct sd_run){.src = {.in = &d->side[0], .opt = &d->opt},
+			     .tgt = {.in = &d->side[1], .opt = &d->opt},
+			     .opt = &d->opt,
+			     .pe = pe,
+			     .err = err};
+	r->sc.opt = &d->opt;
+	r->sc.warnings = json_array();
+	report(watch, r, "reading");
+	bool ok = both_read(r) && !cancelled(watch, err);
+	if (ok) {
+		pair(r); /* sets each side's items: the next reading is the DDL */
+		report(watch, r, "ddl");
+	}
+	ok = ok && both_read(r) && !cancelled(watch, err);
+	if (!ok) {
+		catalog_diff_free(d);
+		return NULL;
+	}
+	report(watch, r, "script");
+	r->pe = &d->pe, r->err = &d->err; /* the caller's are gone after it returns */
+	return d;
+}
+
+/* The choice of objects made anew for select, the last plan's statements let go. */
+static void replan(catalog_diff *d, json_t *select)
+{
+	struct sd_run *r = &d->r;
+	d->opt.select = select;
+	if (d->planned) {
+		for (size_t i = 0; i < r->sc.n; i++)
+			free(r->sc.s[i].sql), free(r->sc.s[i].object), free(r->sc.s[i].comment);
+		r->sc.n = 0;
+		json_decref(r->sc.warnings);
+		r->sc.warnings = json_array();
+	}
+	for (size_t i = 0; i < r->nit; i++) {
+		struct sd_item *x = &r->it[i];
+		x->recreate = x->done = false;
+		x->selected = strcmp(x->state, "identical") && selected(r, x->id);
+	}
+	d->planned = true;
+}
+
+static void write_choice(json_writer *w, const struct sd_run *r)
+{
+	int64_t counts[4] = {0};
+	static const char *const states[] = {"identical", "different", "source_only", "target_only"};
+	jw_key(w, "objects");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < r->nit; i++) {
+		const struct sd_item *x = &r->it[i];
+		for (int k = 0; k < 4; k++)
+			counts[k] += strcmp(x->state, states[k]) == 0;
+		jw_obj_begin(w);
+		jw_kv_str(w, "id", x->id);
+		jw_kv_str(w, "state", x->state);
+		jw_kv_bool(w, "selected", x->selected);
+		jw_kv_bool(w, "recreate", x->recreate);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_key(w, "summary");
+	jw_obj_begin(w);
+	for (int k = 0; k < 4; k++)
+		jw_kv_int(w, states[k], counts[k]);
+	jw_obj_end(w);
+}
+
+bool catalog_diff_write(catalog_diff *d, json_t *select, bool full, json_writer *w, pg_error *pe, tusk_err *err)
+{
+	replan(d, select);
+	struct plan_ctx ctx = {&d->r};
+	bool ok = pgpool_with_conn(d->side[1].pg, d->side[1].database, plan, &ctx, err);
+	d->opt.select = NULL;
+	(void)pe; /* plan reports what it cannot do as warnings */
+	if (!ok)
+		return false;
+	if (full) {
+		int64_t counts[4] = {0};
+		write_objects(w, &d->r, counts);
+	} else {
+		write_choice(w, &d->r);
+	}
+	write_script(w, &d->r);
+	return true;
+}
+
+void catalog_diff_servers(const catalog_diff *d, int64_t *source, int64_t *target)
+{
+	*source = d->pg[0].server_id;
+	*target = d->pg[1].server_id;
+}
+
+size_t catalog_diff_bytes(const catalog_diff *d)
+{
+	/* an object's parsed inventory takes several times its compared text */
+	size_t n = sizeof(*d);
+	for (int k = 0; k < 2; k++) {
+		const struct sd_side *sd = k ? &d->r.tgt : &d->r.src;
+		for (size_t i = 0; i < sd->n; i++)
+			n += 256 + 6 * strlen(sd->o[i].cmp) + (sd->o[i].ddl ? strlen(sd->o[i].ddl) : 0) +
+			     strlen(sd->o[i].path);
+		n += sd->ndep * 2 * sizeof(size_t);
+	}
+	return n + d->r.nit * (sizeof(struct sd_item) + 64);
+}
+
 bool catalog_schema_diff(const catalog_diff_side *source, const catalog_diff_side *target,
 			 const catalog_diff_options *opt, json_writer *w, pg_error *pe, tusk_err *err)
 {
-	struct sd_run r = {
-	    .src = {.in = source, .opt = opt}, .tgt = {.in = target, .opt = opt}, .opt = opt, .pe = pe, .err = err};
-	r.sc.opt = opt;
-	r.sc.warnings = json_array();
-	struct plan_ctx ctx = {&r};
-	bool ok = both_read(&r);
-	if (ok)
-		pair(&r); /* sets each side's items: the next reading is the DDL */
-	ok = ok && both_read(&r) && pgpool_with_conn(target->pg, target->database, plan, &ctx, err);
-	if (ok) {
-		int64_t counts[4] = {0};
-		write_objects(w, &r, counts);
-		write_script(w, &r);
-	}
-	run_free(&r);
+	catalog_diff *d = catalog_diff_compare(source, target, opt, NULL, pe, err);
+	bool ok = d && catalog_diff_write(d, opt->select, true, w, pe, err);
+	catalog_diff_free(d);
 	return ok;
 }
