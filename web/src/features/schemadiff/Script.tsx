@@ -2,7 +2,7 @@
 // takes, whether it rewrites, scans or builds, and the safer way where there is
 // one; opened in a query tab on the target or downloaded.
 import type { JSX } from 'preact';
-import type { DiffStatement, SchemaDiff } from '../../api/schemaDiff';
+import type { DiffScript, DiffStatement } from '../../api/schemaDiff';
 import { formatBytes } from '../../lib/format';
 
 const EFFECTS: Record<DiffStatement['effect'], string> = { none: '', scan: 'scans the table', rewrite: 'rewrites the table', build: 'builds an index' };
@@ -16,6 +16,7 @@ function Statement({ s, n }: { s: DiffStatement; n: number }): JSX.Element {
         {cost.length > 0 && <span class={`sd-cost${s.effect === 'rewrite' || s.lock === 'ACCESS EXCLUSIVE' ? ' sd-cost-heavy' : ''}`}>{cost.join(' · ')}</span>}
         {s.note && <span class="sd-note">{s.note}</span>}
       </div>
+      {s.comment && <p class="sd-comment">{s.comment}</p>}
       <pre class="sd-sql">{s.sql}</pre>
       {s.safer && (
         <div class="sd-safer">
@@ -28,7 +29,7 @@ function Statement({ s, n }: { s: DiffStatement; n: number }): JSX.Element {
 }
 
 interface ScriptProps {
-  diff: SchemaDiff;
+  diff: DiffScript;
   busy: boolean;
   onOpen: () => void;
   onDownload: () => void;
