@@ -578,9 +578,6 @@ static bool plan(void *ctx, PGconn *c, tusk_err *err)
 	(void)err;
 	struct sd_run *r = ((struct plan_ctx *)ctx)->r;
 	r->sc.c = c;
-	for (size_t i = 0; i < r->nit; i++)
-		if (r->it[i].selected && r->it[i].s && r->it[i].t)
-			decide(r, &r->it[i]);
 	/* drops: the target's dependants before what they depend on */
 	size_t *order = topo(&r->tgt);
 	for (size_t k = r->tgt.n; k-- > 0;) {
@@ -877,13 +874,44 @@ static void write_choice(json_writer *w, const struct sd_run *r)
 	jw_obj_end(w);
 }
 
+/* The source's DDL of the objects rebuilt only because one they stand on changes: identical, their DDL was
+ * not read with the others'. */
+static bool rebuilt_ddl(struct sd_run *r, pg_error *pe, tusk_err *err)
+{
+	const char **paths = xcalloc(r->nit + 1, sizeof(*paths));
+	struct sd_obj **objs = xcalloc(r->nit + 1, sizeof(*objs));
+	size_t m = 0;
+	for (size_t i = 0; i < r->nit; i++)
+		if (r->it[i].recreate && r->it[i].s && !r->it[i].s->ddl) {
+			objs[m] = r->it[i].s;
+			paths[m++] = r->it[i].s->path;
+		}
+	str *outs = xcalloc(m + 1, sizeof(*outs));
+	tusk_err *errs = xcalloc(m + 1, sizeof(*errs));
+	bool ok = !m || catalog_ddl_many(r->src.in->pg, paths, m, outs, errs, pe, err);
+	for (size_t j = 0; j < m; j++) {
+		if (ok && errs[j].code && errs[j].code != ERR_DDL_UNAVAILABLE) {
+			*err = errs[j];
+			ok = false;
+		}
+		if (ok)
+			objs[j]->ddl = str_take(&outs[j]);
+		str_free(&outs[j]);
+	}
+	FREE_ALL(paths, objs, outs, errs);
+	return ok;
+}
+
 bool catalog_diff_write(catalog_diff *d, json_t *select, bool full, json_writer *w, pg_error *pe, tusk_err *err)
 {
+	struct sd_run *r = &d->r;
 	replan(d, select);
-	struct plan_ctx ctx = {&d->r};
-	bool ok = pgpool_with_conn(d->side[1].pg, d->side[1].database, plan, &ctx, err);
+	for (size_t i = 0; i < r->nit; i++)
+		if (r->it[i].selected && r->it[i].s && r->it[i].t)
+			decide(r, &r->it[i]);
+	struct plan_ctx ctx = {r};
+	bool ok = rebuilt_ddl(r, pe, err) && pgpool_with_conn(d->side[1].pg, d->side[1].database, plan, &ctx, err);
 	d->opt.select = NULL;
-	(void)pe; /* plan reports what it cannot do as warnings */
 	if (!ok)
 		return false;
 	if (full) {
