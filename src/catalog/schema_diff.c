@@ -874,6 +874,22 @@ static void write_choice(json_writer *w, const struct sd_run *r)
 	jw_obj_end(w);
 }
 
+/* What only the first answer needed: the inventory and compared text of the identical objects (a plan reads
+ * neither of them; the paired objects that differ keep theirs). */
+static void trim(catalog_diff *d)
+{
+	for (size_t i = 0; i < d->r.nit; i++) {
+		struct sd_item *x = &d->r.it[i];
+		if (strcmp(x->state, "identical"))
+			continue;
+		for (struct sd_obj *o = x->s; o; o = o == x->s ? x->t : NULL) {
+			json_decref(o->info);
+			free(o->cmp);
+			o->info = NULL, o->cmp = NULL;
+		}
+	}
+}
+
 /* The source's DDL of the objects rebuilt only because one they stand on changes: identical, their DDL was
  * not read with the others'. */
 static bool rebuilt_ddl(struct sd_run *r, pg_error *pe, tusk_err *err)
@@ -917,6 +933,7 @@ bool catalog_diff_write(catalog_diff *d, json_t *select, bool full, json_writer 
 	if (full) {
 		int64_t counts[4] = {0};
 		write_objects(w, &d->r, counts);
+		trim(d);
 	} else {
 		write_choice(w, &d->r);
 	}
@@ -932,13 +949,15 @@ void catalog_diff_servers(const catalog_diff *d, int64_t *source, int64_t *targe
 
 size_t catalog_diff_bytes(const catalog_diff *d)
 {
-	/* an object's parsed inventory takes several times its compared text */
+	/* an object's parsed inventory (jansson's values, one allocation each) takes many times its text */
 	size_t n = sizeof(*d);
 	for (int k = 0; k < 2; k++) {
 		const struct sd_side *sd = k ? &d->r.tgt : &d->r.src;
-		for (size_t i = 0; i < sd->n; i++)
-			n += 256 + 6 * strlen(sd->o[i].cmp) + (sd->o[i].ddl ? strlen(sd->o[i].ddl) : 0) +
-			     strlen(sd->o[i].path);
+		for (size_t i = 0; i < sd->n; i++) {
+			const struct sd_obj *o = &sd->o[i];
+			n += 320 + strlen(o->path) + strlen(o->name) + (o->cmp ? 13 * strlen(o->cmp) : 0) +
+			     (o->ddl ? strlen(o->ddl) : 0);
+		}
 		n += sd->ndep * 2 * sizeof(size_t);
 	}
 	return n + d->r.nit * (sizeof(struct sd_item) + 64);

@@ -72,6 +72,23 @@ test('the script of another choice comes from the kept comparison, without readi
   assert.ok(all.body.statements.some((s) => s.object === 'view/sd/v'));
 });
 
+test('an identical view rebuilt under a changed table: its DDL is read when a later choice needs it', async () => {
+  const pair = fresh('rebuilt', `CREATE SCHEMA sd; CREATE TABLE sd.base (id int, amount numeric); CREATE VIEW sd.v AS SELECT id FROM sd.base;
+    CREATE TABLE sd.other (z int);`,
+  `CREATE SCHEMA sd; CREATE TABLE sd.base (id int, amount integer, old text); CREATE VIEW sd.v AS SELECT id FROM sd.base;`);
+  // first only the new table: the view is not rebuilt, and its DDL not read (identical)
+  const first = await w.admin.post('api/v1/schema-diff', body(adminServer, pair, { select: ['table/sd/other'] }));
+  assert.equal(first.status, 200, first.raw);
+  const v = first.body.objects.find((o) => o.id === 'view/sd/v');
+  assert.deepEqual([v.state, v.recreate, v.source_ddl], ['identical', false, null]);
+  const later = await w.admin.post(`api/v1/schema-diff/${first.body.id}/script`, { select: ['table/sd/base'] });
+  assert.equal(later.status, 200, later.raw);
+  assert.equal(later.body.objects.find((o) => o.id === 'view/sd/v').recreate, true);
+  const want = await w.admin.post('api/v1/schema-diff', body(adminServer, pair, { select: ['table/sd/base'] }));
+  assert.equal(later.body.script, want.body.script);
+  assert.match(later.body.script, /DROP VIEW sd\.v;[\s\S]*CREATE (OR REPLACE )?VIEW sd\.v AS/);
+});
+
 test("another user's comparison is 404, an unknown one 404, one let go 410; bad bodies 400", async () => {
   const pair = fresh('owner', SOURCE, TARGET);
   const mine = await w.admin.post('api/v1/schema-diff', body(adminServer, pair));
