@@ -432,6 +432,7 @@ out:
 		http_server_stop(app.http);
 	api_stream_wait();
 	api_psql_stop();
+	api_schema_diff_stop();
 	jobs_free(app.jobs);
 	samplers_free(app.samplers);
 	qmanager_free(app.queries);

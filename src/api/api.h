@@ -323,6 +323,13 @@ void api_monitor_about(http_req *r);
 void api_erd(http_req *r);
 /* schema_diff.c: POST {source, target, options, select} */
 void api_schema_diff(http_req *r);
+void api_schema_diff_script(http_req *r);
+void api_schema_diff_cancel(http_req *r);
+/* The {token} comparison's progress: "progress" events, then "end". */
+bool api_schema_diff_topic(http_req *r, api_topic *t) __attribute__((warn_unused_result));
+void api_stream_schema_diff(http_req *r);
+/* At exit: the comparisons kept are let go. */
+void api_schema_diff_stop(void);
 
 /* dashboard.c */
 void api_dashboard_events(http_req *r);

@@ -544,7 +544,7 @@ static struct mux *stream_with_body(http_req *r, const api_form *form, void *in)
 	return find_stream(r);
 }
 
-enum topic_kind { TOPIC_SESSION, TOPIC_DASHBOARD, TOPIC_JOB, TOPIC_PSQL };
+enum topic_kind { TOPIC_SESSION, TOPIC_DASHBOARD, TOPIC_JOB, TOPIC_PSQL, TOPIC_SCHEMA_DIFF };
 
 static void subscribe(http_req *r, enum topic_kind kind)
 {
@@ -557,10 +557,11 @@ static void subscribe(http_req *r, enum topic_kind kind)
 		return;
 	}
 	api_topic producer = {0};
-	bool opened = kind == TOPIC_SESSION	? api_sessions_topic(r, &producer)
-		      : kind == TOPIC_DASHBOARD ? api_dashboard_topic(r, in.database, &producer)
-		      : kind == TOPIC_PSQL	? api_psql_topic(r, in.offset, &producer)
-						: api_jobs_topic(r, in.offset, &producer);
+	bool opened = kind == TOPIC_SESSION	  ? api_sessions_topic(r, &producer)
+		      : kind == TOPIC_DASHBOARD	  ? api_dashboard_topic(r, in.database, &producer)
+		      : kind == TOPIC_PSQL	  ? api_psql_topic(r, in.offset, &producer)
+		      : kind == TOPIC_SCHEMA_DIFF ? api_schema_diff_topic(r, &producer)
+						  : api_jobs_topic(r, in.offset, &producer);
 	if (opened)
 		attach(r, m, in.key, &producer);
 	mux_release(m);
@@ -584,6 +585,11 @@ void api_stream_job(http_req *r)
 void api_stream_psql(http_req *r)
 {
 	subscribe(r, TOPIC_PSQL);
+}
+
+void api_stream_schema_diff(http_req *r)
+{
+	subscribe(r, TOPIC_SCHEMA_DIFF);
 }
 
 struct unsub_in {

@@ -62,11 +62,18 @@ static const catalog_lock_info LOCKS[STMT_KINDS] = {
     {STMT_SET_SCHEMA, AE, EFFECT_NONE, NULL, TIMEOUT},
     {STMT_POLICY, AE, EFFECT_NONE, NULL, TIMEOUT},
     {STMT_TRIGGER_ENABLE, SRE, EFFECT_NONE, "blocks writes (reads go on)", TIMEOUT},
-    {STMT_ROW_SECURITY, AE, EFFECT_NONE, NULL, TIMEOUT},
+    {STMT_ROW_SECURITY, AE, EFFECT_NONE, "queries see only the rows a policy lets through from the next statement on",
+     TIMEOUT},
     {STMT_LOCK_TIMEOUT, NULL, NULL, EFFECT_NONE,
      "a statement that waits longer than this for its lock fails, and the transaction with it, instead of queueing "
      "every other query on the table behind it",
      NULL},
+    {STMT_SET_STORAGE, AE, EFFECT_NONE, "values already stored keep their storage; new and updated ones take it",
+     TIMEOUT},
+    {STMT_SET_COMPRESSION, AE, EFFECT_NONE, "values already stored stay compressed as they are", TIMEOUT},
+    {STMT_SET_STATISTICS, SUE, EFFECT_NONE, "takes effect at the next ANALYZE", NULL},
+    {STMT_SET_COLUMN_OPTIONS, SUE, EFFECT_NONE, "takes effect at the next ANALYZE", NULL},
+    {STMT_RULE, AE, EFFECT_NONE, NULL, TIMEOUT},
 };
 
 const catalog_lock_info *catalog_lock_of(enum catalog_stmt stmt)

@@ -68,6 +68,7 @@
 	X(ERR_ROLE_NOT_FOUND, "role_not_found", 404, false, 0)                                                         \
 	X(ERR_SESSION_NOT_FOUND, "session_not_found", 404, false, 0)                                                   \
 	X(ERR_STREAM_NOT_FOUND, "stream_not_found", 404, false, 0)                                                     \
+	X(ERR_DIFF_NOT_FOUND, "diff_not_found", 404, false, 0)                                                         \
 	X(ERR_METHOD_NOT_ALLOWED, "method_not_allowed", 405, false, 0)                                                 \
 	X(ERR_NOT_CONNECTED, "not_connected", 409, false, 0)                                                           \
 	X(ERR_CANNOT_DELETE_SELF, "cannot_delete_self", 409, false, 0)                                                 \
@@ -93,6 +94,8 @@
 	X(ERR_ACTION_FAILED, "action_failed", 409, false, 0)                                                           \
 	X(ERR_EDIT_FAILED, "edit_failed", 409, false, 0)                                                               \
 	X(ERR_PREPARED_FAILED, "prepared_failed", 409, false, 0)                                                       \
+	X(ERR_CANCELLED, "cancelled", 409, false, 0)                                                                   \
+	X(ERR_DIFF_EXPIRED, "diff_expired", 410, false, 0)                                                             \
 	X(ERR_BODY_TOO_LARGE, "body_too_large", 413, false, 0)                                                         \
 	X(ERR_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", 415, false, 0)                                         \
 	X(ERR_UNAVAILABLE, "unavailable", 422, false, 0)                                                               \

@@ -18,6 +18,8 @@ export interface StatementCost {
   note: string | null;
   safer: string | null;
   table: { schema: string; name: string; size: number | null } | null;
+  /** What the reader should know before running it (the schema diff's "the column goes at the end"). */
+  comment?: string | null;
 }
 
 const EFFECTS: Record<StatementEffect, string> = { none: '', scan: 'scans the table', rewrite: 'rewrites the table', build: 'builds an index' };
@@ -50,6 +52,7 @@ export function CostedStatement({ s, n, action, tag, compact = false }: Props): 
         {tag}
         {s.note && <span class="stmt-cost-note">{s.note}</span>}
       </div>
+      {s.comment && <p class="stmt-cost-comment">{s.comment}</p>}
       {compact ? (
         <pre class="stmt-cost-sql is-compact" title={s.sql}>
           {lines.length > 1 ? `${lines[0]} …` : s.sql}

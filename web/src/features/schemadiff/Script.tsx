@@ -2,11 +2,11 @@
 // takes, whether it rewrites, scans or builds, and the safer way where there is
 // one; opened in a query tab on the target or downloaded.
 import type { JSX } from 'preact';
-import type { SchemaDiff } from '../../api/schemaDiff';
+import type { DiffScript } from '../../api/schemaDiff';
 import { CostedStatement } from '../../components/StatementCost';
 
 interface ScriptProps {
-  diff: SchemaDiff;
+  diff: DiffScript;
   busy: boolean;
   onOpen: () => void;
   onDownload: () => void;
