@@ -590,7 +590,7 @@ static enum auth_result login_ldap(auth *a, const char *name, const char *passwo
 	switch (auth_ldap_check(a->cfg, name, password, role, reason)) {
 	case LDAP_CHECK_OK:
 		return auth_external_sign_in(a, "ldap", name, role[0] ? role : NULL, a->cfg->ldap_auto_create_user,
-					     client, out, err);
+					     NULL, client, out, err);
 	case LDAP_CHECK_DENIED:
 		auth_audit(a, NULL, name, "login_failed", client, reason);
 		err_set(err, ERR_PERMISSION_DENIED,

@@ -50,9 +50,15 @@ bool auth_source_on(const auth *a, const char *name);
 /* The webserver source: a trusted proxy (the caller checked the TCP peer) named the user. */
 enum auth_result auth_webserver_login(auth *a, const char *name, const char *client, auth_session *out, tusk_err *err);
 
-/* An administrator creates a user of the ldap or webserver source ahead of its first sign-in. */
-bool auth_user_create_external(auth *a, const char *source, const char *name, const char *role, bool active,
-			       store_user *out, tusk_err *err) __attribute__((warn_unused_result));
+/* An administrator creates a user of the ldap, webserver or oauth2 source ahead of its first
+ * sign-in. provider: the oauth2 provider's OAUTH2_NAME it signs in through (NULL: the only one
+ * configured; required when there are several); NULL for the other sources. */
+bool auth_user_create_external(auth *a, const char *source, const char *name, const char *role, const char *provider,
+			       bool active, store_user *out, tusk_err *err) __attribute__((warn_unused_result));
+/* An operator names the oauth2 provider u signs in through (NULL: the only one configured); the
+ * subject is forgotten, and the next sign-in through that provider with u's name binds it. */
+bool auth_user_set_provider(auth *a, store_user *u, const char *provider, tusk_err *err)
+    __attribute__((warn_unused_result));
 
 /* The stored hash of an account no password opens until an administrator sets one. */
 #define AUTH_PASSWORD_UNSET_HASH "!unset"
