@@ -119,11 +119,25 @@ bool auth_two_factor_covers(const auth *a, const store_user *u);
  * (the secret sealed for u, valid AUTH_PENDING_SECONDS) that confirm takes back; all malloc'd. */
 bool auth_two_factor_begin(auth *a, const store_user *u, char **secret, char **uri, char **svg, char **setup_token,
 			   tusk_err *err) __attribute__((warn_unused_result));
+/* What proves the holder of a session holds the second factor too, before it is replaced or
+ * removed: a code of the current authenticator or a recovery code, or (internal users) the
+ * password. Either may be NULL. */
+struct auth_proof {
+	const char *code, *password;
+};
 /* Enrols the sealed secret when code is its current code; codes gets the new recovery codes
- * (shown once: the store keeps their hashes). err code invalid_code on a wrong code. */
-bool auth_two_factor_confirm(auth *a, auth_session *s, const char *setup_token, const char *code, const char *client,
-			     char codes[AUTH_RECOVERY_CODES][AUTH_RECOVERY_CHARS], tusk_err *err)
+ * (shown once: the store keeps their hashes). err code invalid_code on a wrong code. When an
+ * authenticator is enrolled already, proof must show it (err reauthentication_required without
+ * one; invalid_code / wrong_password when wrong, counted like wrong codes at sign-in;
+ * login_paused with *retry_after after too many). */
+bool auth_two_factor_confirm(auth *a, auth_session *s, const char *setup_token, const char *code,
+			     const struct auth_proof *proof, const char *client,
+			     char codes[AUTH_RECOVERY_CODES][AUTH_RECOVERY_CHARS], int *retry_after, tusk_err *err)
     __attribute__((warn_unused_result));
+/* The user turns its own two-factor off, with proof as for confirm; refused (forbidden) while
+ * two-factor is required of it. */
+bool auth_two_factor_disable(auth *a, auth_session *s, const struct auth_proof *proof, const char *client,
+			     int *retry_after, tusk_err *err) __attribute__((warn_unused_result));
 /* The second step: the pending token and a code (or a recovery code). AUTH_OK signs in (out);
  * AUTH_BAD_CREDENTIALS a wrong or used code; AUTH_LOCKED / AUTH_RATE_LIMITED (*retry_after) as
  * for passwords; AUTH_DENIED (err) when the pending sign-in is unknown, used or expired. */
