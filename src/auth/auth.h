@@ -39,6 +39,7 @@ enum auth_result {
 	AUTH_UNAVAILABLE, /* the source cannot be asked (LDAP directory down) */
 	AUTH_ERROR,
 	AUTH_SECOND_STEP, /* the password was right; the sign-in waits for a code (out->pending) */
+	AUTH_BUSY,	  /* TUSK_LDAP_MAX_SIGN_INS sign-ins wait on the directory already (*retry_after) */
 };
 
 /* The stored hash of a user of an external source (ldap, webserver): no Tusk password. */

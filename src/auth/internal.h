@@ -3,6 +3,7 @@
 #define TUSK_AUTH_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "auth/auth.h"
@@ -32,8 +33,10 @@ struct auth {
 	pthread_mutex_t cache_lock;
 	struct cached *cache[CACHE_BUCKETS];
 	size_t ncached;
-	unsigned sources;	 /* AUTH_SOURCE_* bits */
-	ratelimit *second_steps; /* per address, like logins */
+	unsigned sources;	       /* AUTH_SOURCE_* bits */
+	ratelimit *second_steps;       /* per address, like logins */
+	atomic_int ldap_running;       /* LDAP sign-ins waiting on the directory now */
+	atomic_llong ldap_busy_logged; /* when the last "directory busy" warning was logged */
 };
 
 /* A failed sign-in, counted under key like a wrong password (the pause after too many). */
