@@ -199,15 +199,14 @@ static int find_or_create(auth *a, const char *source, const char *name, const c
 		return 0;
 	}
 	if (found == 0) {
-		if (!create_external(a, source, name, role, id, u, err)) {
-			/* two first sign-ins of one identity raced: the other made the user */
-			if (id && err->code == ERR_EMAIL_TAKEN &&
-			    store_user_by_oauth2(a->store, id->provider, id->subject, u, err) == 1)
-				return 1;
-			return -1;
+		if (create_external(a, source, name, role, id, u, err)) {
+			auth_audit(a, u, NULL, "user_created", client, source);
+			return 1;
 		}
-		auth_audit(a, u, NULL, "user_created", client, source);
-		return 1;
+		/* another first sign-in made the user meanwhile (this identity's, or the name's): the
+		 * checks below decide as if it had been there */
+		if (err->code != ERR_EMAIL_TAKEN || find_user(a, name, id, u, &by_name, err) != 1)
+			return -1;
 	}
 	const char *has = u->auth_source[0] ? u->auth_source : "internal";
 	if (strcmp(has, source) != 0) {

@@ -214,3 +214,12 @@ test('upgrade with one provider configured: the old user binds to it on its firs
   assert.equal(ahead.status, 201, JSON.stringify(ahead.body));
   assert.equal(ahead.body.user.oauth2_provider, 'corp');
 });
+
+test('first sign-ins of one new identity racing each other make one user, and all sign in', async () => {
+  idpA.user = { sub: 'a-racer', email: 'racer@example.org', groups: [] };
+  const all = await Promise.all(Array.from({ length: 8 }, () => signIn('corp')));
+  for (const r of all) assert.ok(r.ok, r.message);
+  assert.equal(new Set(all.map((r) => r.me.id)).size, 1);
+  const made = (await audit('user_created')).filter((e) => e.user_email === 'racer@example.org');
+  assert.equal(made.length, 1);
+});
