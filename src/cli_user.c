@@ -16,6 +16,7 @@
 static const char usage[] =
     "usage: tusk user list [OPTIONS]\n"
     "       tusk user show EMAIL [OPTIONS]\n"
+    "       tusk user create EMAIL [admin|user] [--password-file FILE] [OPTIONS]\n"
     "       tusk user set-password EMAIL [--password-file FILE] [OPTIONS]\n"
     "       tusk user unlock EMAIL [OPTIONS]\n"
     "       tusk user reset-two-factor EMAIL [OPTIONS]\n"
@@ -147,6 +148,34 @@ static int cmd_set_password(struct cli *c)
 	return 0;
 }
 
+/* An account of the internal source, for the operator whose sign-in sources let no
+ * administrator in (the identity provider gone, the directory unreachable). */
+static int cmd_create(struct cli *c)
+{
+	tusk_err err;
+	const char *role = c->arg ? c->arg : "user";
+	if (strcmp(role, "admin") != 0 && strcmp(role, "user") != 0) {
+		fputs("tusk: the role is admin or user\n", stderr);
+		return EXIT_USAGE;
+	}
+	char *password = read_password(c->password_file);
+	if (!password)
+		return EXIT_FAILURE;
+	bool ok = auth_user_create(c->a, c->email, password, role, true, &c->u, &err);
+	memset(password, 0, strlen(password));
+	free(password);
+	if (!ok)
+		return failed(&err);
+	char detail[300];
+	snprintf(detail, sizeof(detail), "created %s (%s) with tusk user create", c->u.email, c->u.role);
+	auth_audit(c->a, &c->u, NULL, "user_created", CLIENT, detail);
+	printf("%s is created (%s, Tusk password)%s.\n", c->u.email, c->u.role,
+	       auth_source_on(c->a, "internal") ? ""
+						: "; add internal to the sign-in sources (TUSK_AUTHENTICATION_SOURCES) "
+						  "for it to sign in");
+	return 0;
+}
+
 static int cmd_reset_two_factor(struct cli *c)
 {
 	tusk_err err;
@@ -209,13 +238,10 @@ static const struct {
 	int (*run)(struct cli *c);
 	bool email, arg, optional_arg;
 } commands[] = {
-    {"list", cmd_list, false, false, false},
-    {"show", cmd_show, true, false, false},
-    {"set-password", cmd_set_password, true, false, false},
-    {"unlock", cmd_unlock, true, false, false},
-    {"reset-two-factor", cmd_reset_two_factor, true, false, false},
-    {"set-role", cmd_set_role, true, true, false},
-    {"set-provider", cmd_set_provider, true, true, true},
+    {"list", cmd_list, false, false, false},	   {"show", cmd_show, true, false, false},
+    {"create", cmd_create, true, true, true},	   {"set-password", cmd_set_password, true, false, false},
+    {"unlock", cmd_unlock, true, false, false},	   {"reset-two-factor", cmd_reset_two_factor, true, false, false},
+    {"set-role", cmd_set_role, true, true, false}, {"set-provider", cmd_set_provider, true, true, true},
 };
 
 /* The command line: the command, its EMAIL and argument, then options; flags gets the store's
@@ -240,7 +266,8 @@ static int parse(struct cli *c, int argc, char **argv, char *flags[6], int *nfla
 	flags[0] = argv[0];
 	*nflags = 1;
 	for (; i < argc; i++) {
-		if (commands[k].run == cmd_set_password && strcmp(argv[i], "--password-file") == 0 && i + 1 < argc) {
+		bool takes_password = commands[k].run == cmd_set_password || commands[k].run == cmd_create;
+		if (takes_password && strcmp(argv[i], "--password-file") == 0 && i + 1 < argc) {
 			c->password_file = argv[++i];
 		} else if ((strcmp(argv[i], "--data-dir") == 0 || strcmp(argv[i], "--store-url") == 0) &&
 			   i + 1 < argc && *nflags + 2 <= 6) {
@@ -292,7 +319,7 @@ int cli_user(int argc, char **argv, char **env, cli_open_store open_store)
 		return rc;
 	}
 	c.a = auth_new(c.st, &c.cfg);
-	rc = commands[k].email ? find_account(&c) : 0;
+	rc = commands[k].email && commands[k].run != cmd_create ? find_account(&c) : 0;
 	if (rc == 0)
 		rc = commands[k].run(&c);
 	auth_free(c.a);

@@ -447,7 +447,7 @@ test('tusk user set-password resets a password from stdin or a file', async () =
   assert.match(weak.stderr, /at least 8 characters/);
 });
 
-test('tusk user reset-two-factor, set-role, show and list: the operator locked out with no other administrator', async () => {
+test('tusk user reset-two-factor, set-role, create, show and list: the operator locked out with no other administrator', async () => {
   const dataDir = join(tempDir(), 'data');
   // the only administrator enrolled two-factor and lost the phone and the recovery codes
   await withTusk({ dataDir }, async (t) => {
@@ -486,6 +486,15 @@ test('tusk user reset-two-factor, set-role, show and list: the operator locked o
   const unknown = await cli(['reset-two-factor', 'who@tusk.local']);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /no user with that e-mail/);
+  const created = await cli(['create', 'ops@tusk.local', 'admin'], 'ops long password\n');
+  assert.equal(created.code, 0, created.stderr);
+  assert.match(created.stdout, /ops@tusk\.local is created \(admin, Tusk password\)/);
+  const again = await cli(['create', 'ops@tusk.local'], 'ops long password\n');
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /exists already/);
+  const short = await cli(['create', 'short@tusk.local'], 'short\n');
+  assert.equal(short.code, 1);
+  assert.match(short.stderr, /at least 8 characters/);
   const noProvider = await cli(['set-provider', ADMIN.email]);
   assert.equal(noProvider.code, 1);
   assert.match(noProvider.stderr, /internal source, not oauth2/);
@@ -496,12 +505,17 @@ test('tusk user reset-two-factor, set-role, show and list: the operator locked o
     assert.equal(back.res.body.second_step, undefined, 'signed in with the password alone');
     const dana = await login(t, 'dana@tusk.local', 'dana long password');
     assert.equal(dana.res.body.user.role, 'admin');
+    const ops = await login(t, 'ops@tusk.local', 'ops long password');
+    assert.equal(ops.res.status, 200);
+    assert.equal(ops.res.body.user.role, 'admin');
     const entries = (await back.c.get('api/v1/audit?q=command%20line&limit=50')).body.entries;
     assert.ok(entries.some((e) => e.event === 'two_factor_reset' && e.client_addr === 'command line'), JSON.stringify(entries));
     assert.ok(entries.some((e) => e.event === 'user_updated' && /role of dana@tusk.local set to admin/.test(e.detail)));
   });
-  const demote = await cli(['set-role', 'dana@tusk.local', 'user']);
-  assert.equal(demote.code, 0, demote.stderr);
+  for (const email of ['dana@tusk.local', 'ops@tusk.local']) {
+    const demote = await cli(['set-role', email, 'user']);
+    assert.equal(demote.code, 0, demote.stderr);
+  }
   const last = await cli(['set-role', ADMIN.email, 'user']);
   assert.equal(last.code, 1);
   assert.match(last.stderr, /last active administrator/);
