@@ -179,7 +179,12 @@ static int find_user(auth *a, const char *name, const struct auth_identity *id, 
 			return found;
 		}
 	}
-	return store_user_by_email(a->store, name, u, err);
+	int found = store_user_by_email(a->store, name, u, err);
+	/* another sign-in of this identity made the user between the two reads: it is this one */
+	if (found == 1 && id && strcmp(u->oauth2_provider, id->provider) == 0 &&
+	    strcmp(u->oauth2_subject, id->subject) == 0)
+		*by_name = false;
+	return found;
 }
 
 /* Found, or created when allowed: 1, 0 refused (err says why), -1 store error. */
