@@ -96,6 +96,7 @@ typedef struct {
 	char *ldap_admin_group; /* group DNs: members are administrators / users */
 	char *ldap_user_group;
 	int ldap_connection_timeout;
+	int ldap_max_sign_ins;	 /* LDAP sign-ins waiting on the directory at once */
 	bool two_factor;	 /* TOTP enrolment and the second sign-in step are on */
 	bool require_two_factor; /* every internal/ldap user must enrol */
 	config_oauth2 *oauth2;	 /* the oauth2 source's providers, in their order */

@@ -19,6 +19,7 @@
 
 #include "api/api.h"
 #include "auth/auth.h"
+#include "cli.h"
 #include "config.h"
 #include "doctor/doctor.h"
 #include "files/files.h"
@@ -33,8 +34,6 @@
 #include "util/str.h"
 
 extern char **environ;
-
-enum { EXIT_USAGE = 64, EXIT_CONFIG = 78 };
 
 static int fail(int code, const char *msg)
 {
@@ -445,103 +444,6 @@ out:
 	return rc;
 }
 
-/* Reads a password from a file or stdin: the first line, newline stripped. */
-static char *read_password(const char *file)
-{
-	tusk_err err;
-	if (file) {
-		char *p = config_read_secret_file(file, &err);
-		if (!p)
-			fprintf(stderr, "tusk: %s\n", err.msg);
-		return p;
-	}
-	char buf[2048];
-	if (!fgets(buf, sizeof(buf), stdin)) {
-		fputs("tusk: no password on standard input\n", stderr);
-		return NULL;
-	}
-	buf[strcspn(buf, "\r\n")] = '\0';
-	return xstrdup(buf);
-}
-
-/* tusk user set-password EMAIL [--password-file FILE] [--data-dir DIR] [--store-url URL]
- * tusk user unlock EMAIL [--data-dir DIR] [--store-url URL] */
-static int user_command(int argc, char **argv)
-{
-	bool unlock = argc >= 4 && strcmp(argv[2], "unlock") == 0;
-	if (argc < 4 || (!unlock && strcmp(argv[2], "set-password") != 0)) {
-		fputs("usage: tusk user set-password EMAIL [--password-file FILE] [--data-dir DIR] [--store-url URL]\n"
-		      "       tusk user unlock EMAIL [--data-dir DIR] [--store-url URL]\n",
-		      stderr);
-		return EXIT_USAGE;
-	}
-	const char *email = argv[3], *file = NULL;
-	char *flags[6] = {argv[0]};
-	int nflags = 1;
-	for (int i = 4; i < argc; i++) {
-		if (!unlock && strcmp(argv[i], "--password-file") == 0 && i + 1 < argc) {
-			file = argv[++i];
-		} else if ((strcmp(argv[i], "--data-dir") == 0 || strcmp(argv[i], "--store-url") == 0) &&
-			   i + 1 < argc && nflags + 2 <= 6) {
-			flags[nflags++] = argv[i];
-			flags[nflags++] = argv[++i];
-		} else {
-			fprintf(stderr, "tusk: unexpected argument '%s'\n", argv[i]);
-			return EXIT_USAGE;
-		}
-	}
-	config cfg;
-	tusk_err err;
-	if (!config_load(&cfg, nflags, flags, environ, &err)) {
-		fprintf(stderr, "tusk: %s\n", err.msg);
-		config_free(&cfg);
-		return EXIT_CONFIG;
-	}
-	store *st;
-	int rc = open_store(&cfg, &st);
-	if (rc) {
-		config_free(&cfg);
-		return rc;
-	}
-	auth *a = auth_new(st, &cfg);
-	char normalized[256];
-	store_user u;
-	char *password = NULL;
-	int found = auth_email_normalize(email, normalized, &err) ? store_user_by_email(st, normalized, &u, &err) : 0;
-	if (found <= 0) {
-		fprintf(stderr, "tusk: %s\n", found < 0 ? err.msg : "there is no user with that e-mail address");
-		rc = EXIT_FAILURE;
-	} else if (unlock) {
-		/* only the pause after wrong passwords ends: password, data key and saved passwords stay */
-		if (!auth_unlock(a, &u, "command line", &err)) {
-			fprintf(stderr, "tusk: %s\n", err.msg);
-			rc = EXIT_FAILURE;
-		} else {
-			printf("%s may log in again; its password and saved server passwords are unchanged.\n",
-			       u.email);
-		}
-	} else if (!(password = read_password(file))) {
-		rc = EXIT_FAILURE;
-	} else if (!auth_user_reset_password(a, &u, password, &err)) {
-		fprintf(stderr, "tusk: %s\n", err.msg);
-		rc = EXIT_FAILURE;
-	} else {
-		auth_audit(a, &u, NULL, "password_reset", "command line",
-			   "password set with tusk user set-password; saved server passwords were discarded");
-		printf("The password of %s is set; the account is unlocked, its sessions ended and its saved server "
-		       "passwords discarded.\n",
-		       u.email);
-	}
-	if (password) {
-		memset(password, 0, strlen(password));
-		free(password);
-	}
-	auth_free(a);
-	store_close(st);
-	config_free(&cfg);
-	return rc;
-}
-
 /* tusk doctor [--data-dir DIR] [--store-url URL]: the runbook's checks, one line each with the
  * fix (doctor/). Exit 0 when nothing is wrong, 1 otherwise. */
 static int doctor_command(int argc, char **argv)
@@ -622,7 +524,7 @@ int main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], JOBS_SQLCLIENT_COMMAND) == 0)
 		return jobs_sqlclient_main(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "user") == 0)
-		return user_command(argc, argv);
+		return cli_user(argc, argv, environ, open_store);
 	if (argc >= 2 && strcmp(argv[1], "doctor") == 0)
 		return doctor_command(argc, argv);
 	config cfg;

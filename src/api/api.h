@@ -252,6 +252,7 @@ void api_auth_second_step(http_req *r);
 void api_two_factor_get(http_req *r);
 void api_two_factor_setup(http_req *r);
 void api_two_factor_confirm(http_req *r);
+void api_two_factor_disable(http_req *r);
 void api_users_two_factor_require(http_req *r);
 void api_users_two_factor_reset(http_req *r);
 /* The oauth2 source: the start (a redirect to the provider), pgAdmin's callback path

@@ -83,6 +83,17 @@ static void respond_login_result(http_req *r, enum auth_result res, auth_session
 		    "The LDAP directory cannot be reached or refused Tusk's connection; try again, or ask "
 		    "an administrator (Tusk's log says why).");
 		break;
+	case AUTH_BUSY: {
+		char ra[16];
+		snprintf(ra, sizeof(ra), "%d", retry_after);
+		http_add_header(r, "Retry-After", ra);
+		http_respond_error(
+		    r, ERR_SIGNIN_UNAVAILABLE,
+		    "Too many sign-ins are waiting for the LDAP directory (it answers slowly or not at all): "
+		    "try again in %d s, or ask an administrator.",
+		    retry_after);
+		break;
+	}
 	case AUTH_ERROR:
 		api_internal_error(r, err);
 		break;

@@ -31,6 +31,7 @@ static const http_route routes[] = {
     {"GET", "/api/v1/auth/two-factor", api_two_factor_get, 0},
     {"POST", "/api/v1/auth/two-factor/setup", api_two_factor_setup, 0},
     {"POST", "/api/v1/auth/two-factor/confirm", api_two_factor_confirm, ROUTE_SMALL_BODY},
+    {"DELETE", "/api/v1/auth/two-factor", api_two_factor_disable, ROUTE_SMALL_BODY},
 
     {"GET", "/api/v1/users", api_users_list, ROUTE_ADMIN},
     {"POST", "/api/v1/users", api_users_create, ROUTE_ADMIN},

@@ -38,7 +38,7 @@ void api_users_list(http_req *r)
 }
 
 struct user_in {
-	const char *email, *password, *role, *auth_source;
+	const char *email, *password, *role, *auth_source, *oauth2_provider;
 	bool active, locked;
 };
 
@@ -52,6 +52,7 @@ void api_users_create(http_req *r)
 	    API_FIELD("role", API_TEXT, struct user_in, role, 0),
 	    API_FIELD("active", API_BOOL, struct user_in, active, API_DEFAULT_TRUE),
 	    API_FIELD("auth_source", API_TEXT, struct user_in, auth_source, 0),
+	    API_FIELD("oauth2_provider", API_TEXT, struct user_in, oauth2_provider, 0),
 	};
 	static const api_form form = API_FORM(fields, "A new user needs an e-mail address and a password.");
 	if (!api_body(r, &form, &in, NULL))
@@ -65,13 +66,19 @@ void api_users_create(http_req *r)
 		http_respond_error(r, ERR_MISSING_FIELD, "A new user needs an e-mail address and a password.");
 		return;
 	}
+	if (internal && in.oauth2_provider) {
+		http_respond_error(r, ERR_INVALID_FIELD,
+				   "Only users of the oauth2 source have a provider (oauth2_provider).");
+		return;
+	}
 	if (!internal && in.password) {
 		http_respond_error(r, ERR_INVALID_FIELD,
 				   "A user of the %s source signs in there: Tusk keeps no password for it.", source);
 		return;
 	}
 	if (internal ? !auth_user_create(app->auth, in.email, in.password, role, in.active, &u, &err)
-		     : !auth_user_create_external(app->auth, source, in.email, role, in.active, &u, &err)) {
+		     : !auth_user_create_external(app->auth, source, in.email, role, in.oauth2_provider, in.active, &u,
+						  &err)) {
 		api_respond_err(r, &err);
 		return;
 	}

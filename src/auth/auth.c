@@ -582,15 +582,37 @@ enum auth_result auth_sign_in_session(auth *a, store_user *u, const unsigned cha
 	return AUTH_OK;
 }
 
+/* A place among the LDAP sign-ins that may wait on the directory at once (a slow or black-holed
+ * directory holds each for up to LDAP_CONNECTION_TIMEOUT): false when all are taken. */
+static bool ldap_slot_take(auth *a)
+{
+	if (atomic_fetch_add(&a->ldap_running, 1) < a->cfg->ldap_max_sign_ins)
+		return true;
+	atomic_fetch_sub(&a->ldap_running, 1);
+	long long now = (long long)time(NULL), last = atomic_load(&a->ldap_busy_logged);
+	/* one line per ten seconds of a storm, not one per refused request */
+	if (now - last >= 10 && atomic_compare_exchange_strong(&a->ldap_busy_logged, &last, now))
+		log_msg(
+		    LOG_WARN,
+		    "LDAP sign-ins refused: TUSK_LDAP_MAX_SIGN_INS of them wait on the directory already (is it slow "
+		    "or unreachable?)",
+		    NULL);
+	return false;
+}
+
 /* The LDAP source: the directory checks the password; the user is found or created. */
 static enum auth_result login_ldap(auth *a, const char *name, const char *password, const char *client,
 				   const char **why, auth_session *out, tusk_err *err)
 {
 	char role[8] = "", reason[160] = "";
-	switch (auth_ldap_check(a->cfg, name, password, role, reason)) {
+	if (!ldap_slot_take(a))
+		return AUTH_BUSY;
+	enum ldap_check checked = auth_ldap_check(a->cfg, name, password, role, reason);
+	atomic_fetch_sub(&a->ldap_running, 1);
+	switch (checked) {
 	case LDAP_CHECK_OK:
 		return auth_external_sign_in(a, "ldap", name, role[0] ? role : NULL, a->cfg->ldap_auto_create_user,
-					     client, out, err);
+					     NULL, client, out, err);
 	case LDAP_CHECK_DENIED:
 		auth_audit(a, NULL, name, "login_failed", client, reason);
 		err_set(err, ERR_PERMISSION_DENIED,
@@ -633,7 +655,7 @@ enum auth_result auth_login(auth *a, const char *email, const char *password, co
 	bool found = false;
 	const char *why = "no sign-in source takes passwords";
 	enum auth_result res = AUTH_BAD_CREDENTIALS;
-	bool unavailable = false;
+	bool unavailable = false, busy = false;
 	/* the sources in their order; the first that says yes signs in. A directory that cannot
 	 * be asked passes to the next source (an administrator of the internal one still gets in);
 	 * when none says yes, that is the answer, and no wrong password is counted. */
@@ -643,12 +665,17 @@ enum auth_result auth_login(auth *a, const char *email, const char *password, co
 			res = login_internal(a, normalized, password, client, &u, &found, &why, out, err);
 		else if (n == 4 && strncasecmp(p, "ldap", 4) == 0 && email && *email && password && *password)
 			res = login_ldap(a, email, password, client, &why, out, err);
-		if (res == AUTH_UNAVAILABLE) {
-			unavailable = true;
+		if (res == AUTH_UNAVAILABLE || res == AUTH_BUSY) {
+			unavailable = unavailable || res == AUTH_UNAVAILABLE;
+			busy = busy || res == AUTH_BUSY;
 			res = AUTH_BAD_CREDENTIALS;
 		}
 		p += n;
 		p += strspn(p, ", ");
+	}
+	if (res == AUTH_BAD_CREDENTIALS && busy) {
+		*retry_after = a->cfg->ldap_connection_timeout;
+		return AUTH_BUSY;
 	}
 	if (res == AUTH_BAD_CREDENTIALS && unavailable)
 		return AUTH_UNAVAILABLE;

@@ -3,6 +3,7 @@
 #define TUSK_AUTH_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "auth/auth.h"
@@ -32,8 +33,10 @@ struct auth {
 	pthread_mutex_t cache_lock;
 	struct cached *cache[CACHE_BUCKETS];
 	size_t ncached;
-	unsigned sources;	 /* AUTH_SOURCE_* bits */
-	ratelimit *second_steps; /* per address, like logins */
+	unsigned sources;	       /* AUTH_SOURCE_* bits */
+	ratelimit *second_steps;       /* per address, like logins */
+	atomic_int ldap_running;       /* LDAP sign-ins waiting on the directory now */
+	atomic_llong ldap_busy_logged; /* when the last "directory busy" warning was logged */
 };
 
 /* A failed sign-in, counted under key like a wrong password (the pause after too many). */
@@ -44,11 +47,18 @@ enum auth_result auth_login_wrong(auth *a, const char *key, const store_user *u,
 enum auth_result auth_sign_in(auth *a, store_user *u, const unsigned char *data_key, const char *client,
 			      const char *detail, auth_session *out, tusk_err *err);
 
-/* A user of an external source (ldap, webserver) signs in: found by name, or created when
- * auto_create; its data key comes from the server secret. role: "admin"/"user" to set
- * (LDAP groups), or NULL to keep (a new user then gets "user"). */
+/* Who an oauth2 provider says signed in: its OAUTH2_NAME and its stable subject for the user. */
+struct auth_identity {
+	const char *provider, *subject;
+};
+
+/* A user of an external source (ldap, webserver, oauth2) signs in: found by name (oauth2: by
+ * id, the provider and subject, then by name under the rules of docs/security.md), or created
+ * when auto_create; its data key comes from the server secret. role: "admin"/"user" to set
+ * (LDAP groups), or NULL to keep (a new user then gets "user"). id: NULL but for oauth2. */
 enum auth_result auth_external_sign_in(auth *a, const char *source, const char *name, const char *role,
-				       bool auto_create, const char *client, auth_session *out, tusk_err *err);
+				       bool auto_create, const struct auth_identity *id, const char *client,
+				       auth_session *out, tusk_err *err);
 
 /* The server secret (32 bytes) kept in the store, made by the first replica that needs it. */
 bool auth_server_secret(auth *a, unsigned char out[32], tusk_err *err) __attribute__((warn_unused_result));

@@ -515,6 +515,28 @@ static bool username_of(const config_oauth2 *p, const json_t *claims, char out[2
 	return true;
 }
 
+/* The provider's stable id for the user: OpenID Connect's `sub`, or, from a plain OAuth2
+ * provider's userinfo without one, its `id` (GitHub's number): never a name the user chooses. */
+static bool subject_of(const config_oauth2 *p, const json_t *claims, char out[256], tusk_err *err)
+{
+	const json_t *v = json_object_get(claims, "sub");
+	if (!v)
+		v = json_object_get(claims, "id");
+	if (json_is_string(v) && json_string_length(v) > 0 && json_string_length(v) < 256)
+		snprintf(out, 256, "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		snprintf(out, 256, "%lld", (long long)json_integer_value(v));
+	else {
+		err_set(
+		    err, ERR_PERMISSION_DENIED,
+		    "%s did not say which of its accounts signed in (no sub or id claim), and Tusk keys its users by "
+		    "it: ask an administrator.",
+		    p->display_name);
+		return false;
+	}
+	return true;
+}
+
 enum auth_result oidc_callback(auth *a, const char *browser, const char *state, const char *code,
 			       const char *redirect_uri, const char *client, auth_session *out, tusk_err *err)
 {
@@ -528,7 +550,7 @@ enum auth_result oidc_callback(auth *a, const char *browser, const char *state, 
 	const config_oauth2 *p = &a->cfg->oauth2[f.provider];
 	struct endpoints ep;
 	json_t *tokens = NULL, *claims = NULL;
-	char name[256];
+	char name[256], subject[256];
 	enum auth_result res = AUTH_DENIED;
 	bool asked = false; /* auth_external_sign_in audits its own refusals */
 	if (!code || !*code)
@@ -536,7 +558,8 @@ enum auth_result oidc_callback(auth *a, const char *browser, const char *state, 
 			p->display_name);
 	else if (endpoints_of(p, f.provider, &ep, err) &&
 		 (tokens = exchange(p, &ep, code, redirect_uri, f.verifier, err)) &&
-		 (claims = claims_of(p, f.provider, &ep, tokens, f.nonce, err)) && username_of(p, claims, name, err)) {
+		 (claims = claims_of(p, f.provider, &ep, tokens, f.nonce, err)) && username_of(p, claims, name, err) &&
+		 subject_of(p, claims, subject, err)) {
 		if (p->additional_claims && !claims_match(p->additional_claims, claims))
 			err_set(err, ERR_PERMISSION_DENIED,
 				"%s signed you in as %s, but Tusk admits only users with the claims its administrator "
@@ -546,8 +569,10 @@ enum auth_result oidc_callback(auth *a, const char *browser, const char *state, 
 			const char *role = !p->admin_claims			   ? NULL
 					   : claims_match(p->admin_claims, claims) ? "admin"
 										   : "user";
+			struct auth_identity id = {.provider = p->name, .subject = subject};
 			asked = true;
-			res = auth_external_sign_in(a, "oauth2", name, role, p->auto_create_user, client, out, err);
+			res =
+			    auth_external_sign_in(a, "oauth2", name, role, p->auto_create_user, &id, client, out, err);
 		}
 	}
 	if (res == AUTH_DENIED && !asked)

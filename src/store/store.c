@@ -636,18 +636,20 @@ bool store_meta_add(store *s, const char *key, const char *value, tusk_err *err)
 #define USER_SELECT                                                                                                    \
 	"SELECT users.id, users.email, role, password_hash, active, COALESCE(t.locked_until, 0), "                     \
 	"COALESCE(t.failures, 0), data_key_wrapped, data_key_salt, created_at, users.updated_at, "                     \
-	"COALESCE(last_login_at, 0), auth_source, totp_secret IS NOT NULL, two_factor_required "                       \
+	"COALESCE(last_login_at, 0), auth_source, totp_secret IS NOT NULL, two_factor_required, "                      \
+	"COALESCE(oauth2_provider, ''), COALESCE(oauth2_subject, '') "                                                 \
 	"FROM users LEFT JOIN login_throttle t ON t.email = users.email"
 
 static void read_user(db_stmt *st, void *elem)
 {
 	store_user *u = elem;
 	memset(u, 0, sizeof(*u));
-	store_cols(st, "icccbidkkiiicbb", &u->id, u->email, sizeof(u->email), u->role, sizeof(u->role),
+	store_cols(st, "icccbidkkiiicbbcc", &u->id, u->email, sizeof(u->email), u->role, sizeof(u->role),
 		   u->password_hash, sizeof(u->password_hash), &u->active, &u->locked_until, &u->failed_attempts,
 		   u->data_key_wrapped, sizeof(u->data_key_wrapped), &u->data_key_wrapped_len, u->data_key_salt,
 		   sizeof(u->data_key_salt), (size_t *)NULL, &u->created_at, &u->updated_at, &u->last_login_at,
-		   u->auth_source, sizeof(u->auth_source), &u->totp_enabled, &u->two_factor_required);
+		   u->auth_source, sizeof(u->auth_source), &u->totp_enabled, &u->two_factor_required,
+		   u->oauth2_provider, sizeof(u->oauth2_provider), u->oauth2_subject, sizeof(u->oauth2_subject));
 	u->locked = u->locked_until > (int64_t)time(NULL);
 }
 
@@ -685,8 +687,10 @@ bool store_user_create(store *s, store_user *u, tusk_err *err)
 	return store_sql(
 		   s, STORE_WRITE, store_row_int, &u->id, err,
 		   "INSERT INTO users (email, role, password_hash, active, data_key_wrapped, data_key_salt, created_at, "
-		   "updated_at, last_login_at, auth_source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-		   "tttdbbiint", USER_ARGS(u)) == 1 ||
+		   "updated_at, last_login_at, auth_source, oauth2_provider, oauth2_subject) "
+		   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+		   "tttdbbiinttt", USER_ARGS(u), u->oauth2_provider[0] ? u->oauth2_provider : NULL,
+		   u->oauth2_subject[0] ? u->oauth2_subject : NULL) == 1 ||
 	       email_taken(u, err);
 }
 
@@ -713,6 +717,34 @@ bool store_user_update(store *s, const store_user *u, tusk_err *err)
 bool store_user_delete(store *s, int64_t id, tusk_err *err)
 {
 	return store_sql(s, STORE_REVOKE, NULL, NULL, err, "DELETE FROM users WHERE id = $1", "i", id) >= 0;
+}
+
+int store_user_by_oauth2(store *s, const char *provider, const char *subject, store_user *u, tusk_err *err)
+{
+	return (int)store_sql(s, STORE_READ, read_user, u, err,
+			      USER_SELECT " WHERE users.oauth2_provider = $1 AND users.oauth2_subject = $2", "tt",
+			      provider, subject);
+}
+
+int store_user_bind_oauth2(store *s, int64_t id, const char *provider, const char *subject, tusk_err *err)
+{
+	int64_t bound = 0;
+	int n =
+	    (int)store_sql(s, STORE_WRITE, store_row_int, &bound, err,
+			   "UPDATE users SET oauth2_provider = $2, oauth2_subject = $3 WHERE id = $1 AND "
+			   "oauth2_subject IS NULL AND (oauth2_provider IS NULL OR oauth2_provider = $2) RETURNING id",
+			   "itt", id, provider, subject);
+	/* another user holds this identity already (the unique index): not bound */
+	if (n < 0 && store_is_unique_violation(err))
+		return 0;
+	return n;
+}
+
+bool store_user_set_oauth2(store *s, int64_t id, const char *provider, tusk_err *err)
+{
+	return store_sql(s, STORE_REVOKE, NULL, NULL, err,
+			 "UPDATE users SET oauth2_provider = $2, oauth2_subject = NULL WHERE id = $1", "it", id,
+			 provider) >= 0;
 }
 
 store_user *store_user_list(store *s, size_t *n, tusk_err *err)

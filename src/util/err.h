@@ -61,6 +61,7 @@
 	X(ERR_FORBIDDEN, "forbidden", 403, false, 0)                                                                   \
 	X(ERR_PASSWORD_CHANGE_REQUIRED, "password_change_required", 403, false, 0)                                     \
 	X(ERR_TWO_FACTOR_SETUP_REQUIRED, "two_factor_setup_required", 403, false, 0)                                   \
+	X(ERR_REAUTHENTICATION_REQUIRED, "reauthentication_required", 403, false, 0)                                   \
 	X(ERR_WRONG_PASSWORD, "wrong_password", 403, false, 0)                                                         \
 	X(ERR_PERMISSION_DENIED, "permission_denied", 403, false, 0)                                                   \
 	X(ERR_NOT_FOUND, "not_found", 404, false, 0)                                                                   \

@@ -36,6 +36,7 @@ export async function startIdp() {
     key: makeKey('RS256'),
     published: null, // keys in the JWKS (default: [key])
     user: { sub: 'u-1', email: 'Olivia@Example.org', groups: ['dev'] },
+    ghUser: { login: 'OctoCat', id: 583231, email: null, name: 'The Octocat' }, // GitHub's /api/user
     tamper: (claims) => claims, // the test's changes to the next ID token
     token: null, // the next ID token as a whole, when the test forges one
     clients: { tusk: 'tusk-secret', strict: 'strict-secret', gh: 'gh-secret' },
@@ -88,7 +89,7 @@ export async function startIdp() {
       const auth = req.headers.authorization || '';
       idp.log.push({ at: 'userinfo', auth });
       if (!/^Bearer (at|gh)-/.test(auth)) return json(401, { message: 'Bad credentials' });
-      if (u.pathname === '/api/user') return json(200, { login: 'OctoCat', id: 583231, email: null, name: 'The Octocat' });
+      if (u.pathname === '/api/user') return json(200, idp.ghUser);
       return json(200, { sub: idp.user.sub, email: idp.user.email, groups: idp.user.groups });
     }
     json(404, { error: 'not_found' });
