@@ -48,7 +48,7 @@ struct jobs {
 	store *st;
 	char *dir, *instance;
 	char *self_exe; /* this binary, for `tusk sql-client` */
-	char tag[17];	/* names this process's passfiles: <tag>.<random>.pass */
+	char tag[17];	/* begins this process's passfiles' names: <tag><random>.pass */
 	int live_fd;	/* <tag>.live, locked while this process runs */
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
@@ -758,7 +758,7 @@ char *jobs_passfile_path(jobs *j)
 	char hex[sizeof(r) * 2 + 1];
 	sodium_bin2hex(hex, sizeof(hex), r, sizeof(r));
 	str s = STR_INIT;
-	str_appendf(&s, "%s/%s.%s.pass", j->dir, j->tag, hex);
+	str_appendf(&s, "%s/%s%s.pass", j->dir, j->tag, hex);
 	return str_take(&s);
 }
 
@@ -988,11 +988,11 @@ static void sweep_passfiles(jobs *j)
 	size_t removed = 0;
 	time_t day_ago = time(NULL) - 86400;
 	for (struct dirent *e; (e = readdir(d));) {
-		const char *name = e->d_name, *dot = strchr(name, '.');
+		const char *name = e->d_name;
 		size_t len = strlen(name);
 		bool pass = len > 5 && strcmp(name + len - 5, ".pass") == 0,
 		     live = len > 5 && strcmp(name + len - 5, ".live") == 0;
-		bool tagged = dot && dot - name == 16 && dot != name + len - 5;
+		bool tagged = len == 16 + 24 + 5; /* <tag><random>.pass; an older release's were <random>.pass */
 		if ((!pass && !live) || strncmp(name, j->tag, 16) == 0)
 			continue;
 		if (live) {

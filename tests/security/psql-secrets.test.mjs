@@ -128,7 +128,7 @@ test("jobs' passfiles: on disk only while the program runs, and a killed Tusk's 
   const alive = 'a1a1a1a1a1a1a1a1', dead = 'd0d0d0d0d0d0d0d0';
   for (const tag of [alive, dead]) {
     writeFileSync(join(dataDir, 'jobs', `${tag}.live`), '');
-    writeFileSync(join(dataDir, 'jobs', `${tag}.0123.pass`), '*:*:*:*:secret\n', { mode: 0o600 });
+    writeFileSync(join(dataDir, 'jobs', `${tag}0123456789abcdef01234567.pass`), '*:*:*:*:secret\n', { mode: 0o600 });
   }
   const locker = spawn('flock', ['-x', join(dataDir, 'jobs', `${alive}.live`), 'sleep', '120'], { stdio: 'ignore' });
   kids.push(locker);
@@ -152,8 +152,8 @@ test("jobs' passfiles: on disk only while the program runs, and a killed Tusk's 
   tusks.push(t2);
   const now = passfiles(dataDir);
   assert.ok(!now.includes(left), `the killed Tusk's passfile is removed at start: ${now}`);
-  assert.ok(!now.includes(`${dead}.0123.pass`), 'a gone Tusk\'s passfile is removed');
-  assert.ok(now.includes(`${alive}.0123.pass`), "a running Tusk's passfile stays");
+  assert.ok(!now.includes(`${dead}0123456789abcdef01234567.pass`), 'a gone Tusk\'s passfile is removed');
+  assert.ok(now.includes(`${alive}0123456789abcdef01234567.pass`), "a running Tusk's passfile stays");
   assert.equal(now.includes(legacy), pgStore, 'an untagged passfile goes (kept a day only when replicas may share the directory)');
   assert.match(t2.output(), /removed passfiles a Tusk that was killed left behind/);
   locker.kill('SIGKILL');
