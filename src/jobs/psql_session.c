@@ -649,8 +649,8 @@ static bool args_through_fd(psql_sess *s, strv *a)
 /* The conninfo as the service file "tusk" that psql reads in the sandbox
  * (PGSYSCONFDIR), so that its command line, which other users of the host
  * may read, says "service=tusk" only. False when a value cannot be written
- * so (a line break, trailing blanks, a service of its own): the conninfo
- * then stays on the command line. */
+ * so (a line break, trailing blanks, a line too long for an older libpq, a
+ * service of its own): the conninfo then stays on the command line. */
 static bool service_text(const char *conninfo, str *out)
 {
 	PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
@@ -660,8 +660,9 @@ static bool service_text(const char *conninfo, str *out)
 		if (!o->val)
 			continue;
 		size_t n = strlen(o->val);
+		/* libpq before 14 reads lines of 255 bytes at most */
 		ok = strcmp(o->keyword, "service") != 0 && !strpbrk(o->val, "\r\n") &&
-		     (n == 0 || !strchr(" \t\f\v", o->val[n - 1]));
+		     (n == 0 || !strchr(" \t\f\v", o->val[n - 1])) && strlen(o->keyword) + n + 2 < 255;
 		str_appendf(out, "%s=%s\n", o->keyword, o->val);
 	}
 	PQconninfoFree(opts);

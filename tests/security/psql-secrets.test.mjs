@@ -158,3 +158,22 @@ test("jobs' passfiles: on disk only while the program runs, and a killed Tusk's 
   assert.match(t2.output(), /removed passfiles a Tusk that was killed left behind/);
   locker.kill('SIGKILL');
 });
+
+test('a database name with a line break cannot add lines to the service file: psql connects to that very database', async () => {
+  const name = 'sec_psql_inj\nhost=203.0.113.1';
+  const quoted = `"${name.replace(/"/g, '""')}"`;
+  psql(`DROP DATABASE IF EXISTS ${quoted} WITH (FORCE)`);
+  psql(`CREATE DATABASE ${quoted}`);
+  try {
+    const w = await world({ env: { TUSK_ENABLE_PSQL: 'true' } });
+    tusks.push(w.t);
+    const server = await ownServer(w.user);
+    const term = await Terminal.open(w.user, server, name);
+    await term.waitFor(/=#/);
+    const out = await term.run("SELECT current_database() = E'sec_psql_inj\\nhost=203.0.113.1' AS same, inet_server_port() AS port;", /\b(t|f) +\| +\d+/);
+    assert.match(out, new RegExp(`\\bt +\\| +${pg.port}`));
+    await term.close();
+  } finally {
+    psql(`DROP DATABASE IF EXISTS ${quoted} WITH (FORCE)`);
+  }
+});
