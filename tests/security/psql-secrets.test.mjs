@@ -25,7 +25,7 @@ const kids = [];
 const tusks = [];
 after(async () => {
   for (const k of kids) if (k.exitCode === null) k.kill('SIGKILL');
-  for (const t of tusks) if (t.proc.exitCode === null && t.proc.signalCode === null) await t.stop();
+  for (const t of tusks) if (t.proc.exitCode === null && t.proc.signalCode === null) assert.equal(await t.stop(), 0, t.output());
   psql(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
 });
 
