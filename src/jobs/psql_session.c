@@ -251,8 +251,11 @@ static bool program_files(strv *a, const char *program, const tusk_dirs *d, char
 		err_set(err, ERR_JOB_FAILED, "Tusk could not find psql at %s: %s", program, strerror(errno));
 		return false;
 	}
-	*run = xstrdup(real);
-	if (strncmp(real, "/usr/", 5) == 0)
+	/* under /usr, bound whole, by the name it was found by (Debian's /usr/bin/psql is a wrapper
+	 * that goes by its name) */
+	bool usr = strncmp(real, "/usr/", 5) == 0;
+	*run = xstrdup(usr && strncmp(program, "/usr/", 5) == 0 ? program : real);
+	if (usr)
 		return true;
 	if (!bind_allowed(d, real, "psql", err))
 		return false;

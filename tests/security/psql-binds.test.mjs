@@ -127,3 +127,13 @@ test("an operator's client key (TUSK_FILE_DIRS) is never bound: the PSQL tool re
   assert.match(mine, new RegExp(MINE));
   await own.close();
 });
+
+test("psql found as a link inside /usr (Debian's /usr/bin/psql wrapper) runs by the name it was found by", async () => {
+  const w = await tuskWith({ TUSK_PG_BIN_DIR: '/usr/bin' });
+  const server = await ownServer(w.user);
+  const term = await Terminal.open(w.user, server);
+  await term.waitFor(/postgres=#/);
+  const out = await run(term, 'SELECT 40 + 2 AS answer;');
+  assert.match(out, /\b42\b/);
+  await term.close();
+});
