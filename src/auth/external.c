@@ -123,9 +123,10 @@ bool auth_external_new_key(auth *a, store_user *u, tusk_err *err)
 static int conflict(auth *a, const store_user *u, const char *client, const char *source, const char *who,
 		    const char *why, tusk_err *err)
 {
-	char detail[700];
-	snprintf(detail, sizeof(detail), "%s (%s) was refused the Tusk user %s: %s", who, source, u->email, why);
-	auth_audit(a, u, NULL, "identity_conflict", client, detail);
+	str detail = STR_INIT;
+	str_appendf(&detail, "%s (%s) was refused the Tusk user %s: %s", who, source, u->email, why);
+	auth_audit(a, u, NULL, "identity_conflict", client, str_cstr(&detail));
+	str_free(&detail);
 	err_set(err, ERR_PERMISSION_DENIED,
 		"The Tusk user '%s' belongs to someone else (%s), so Tusk did not sign you in as it. Ask an "
 		"administrator.",
