@@ -275,6 +275,13 @@ void api_users_two_factor_require(http_req *r)
 	static const api_form form = API_FORM(fields, "Give required: true or false.");
 	if (!api_body(r, &form, &in, NULL))
 		return;
+	if (in.required && !auth_two_factor_source_covered(&u)) {
+		http_respond_error(r, ERR_TWO_FACTOR_NOT_COVERED,
+				   "%s signs in through the %s source, which two-factor does not cover (the identity "
+				   "provider or the proxy in front decides there): Tusk cannot require it.",
+				   u.email, u.auth_source[0] ? u.auth_source : "internal");
+		return;
+	}
 	tusk_err err;
 	if (!store_two_factor_require(app->store, u.id, in.required, &err)) {
 		api_internal_error(r, &err);
