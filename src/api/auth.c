@@ -445,16 +445,24 @@ void api_auth_oauth2_callback(http_req *r)
 	tusk_err err = {0};
 	enum auth_result res = AUTH_DENIED;
 	if (perr) {
-		/* the query is anyone's text (a link can carry it): the page says a fixed sentence, the
-		 * log has the provider's words */
+		/* the query is anyone's text (a link can carry it): unless it carries the state of this
+		 * browser's own sign-in (which only the provider knows), the page says a fixed sentence;
+		 * the log has the provider's words either way */
 		const char *d = http_req_query(r, "error_description");
+		bool genuine = oidc_state_ok(app->auth, browser, http_req_query(r, "state"));
 		log_msg(LOG_WARN, "oauth2: the identity provider answered with an error", "error", perr, "description",
-			d ? d : "", "client", http_req_client_ip(r), NULL);
+			d ? d : "", "state", genuine ? "this browser's" : "unknown", "client", http_req_client_ip(r),
+			NULL);
 		auth_audit(app->auth, NULL, "", "login_failed", http_req_client_ip(r),
 			   "oauth2: the identity provider answered with an error (Tusk's log has its text)");
-		err_set(&err, ERR_PERMISSION_DENIED,
-			"The identity provider did not sign you in. Try again, or ask an administrator (Tusk's log "
-			"has the provider's reason).");
+		if (genuine)
+			err_set(&err, ERR_PERMISSION_DENIED,
+				"The identity provider did not sign you in: %.64s%s%.200s.", perr, d ? " — " : "",
+				d ? d : "");
+		else
+			err_set(&err, ERR_PERMISSION_DENIED,
+				"The identity provider did not sign you in. Try again, or ask an administrator (Tusk's "
+				"log has the provider's reason).");
 	} else
 		res = oidc_callback(app->auth, browser, http_req_query(r, "state"), http_req_query(r, "code"),
 				    redirect_uri ? redirect_uri : "", http_req_client_ip(r), &s, &err);

@@ -27,7 +27,11 @@ bool auth_name_fold(const char *in, bool keep_case, char out[256])
 	m = unorm2_normalize(nf, src, n, dst, MAX_UNITS, &st);
 	if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING)
 		return false;
-	/* surrounding spaces of any kind go; control characters anywhere refuse the name */
+	/* control characters anywhere (tab and newline too) refuse the name; spaces of any kind and
+	 * invisible characters around it go */
+	for (int32_t i = 0; i < m; i++)
+		if (u_iscntrl(dst[i]))
+			return false;
 	int32_t b = 0, e = m;
 	while (b < e && (u_isUWhiteSpace(dst[b]) || u_hasBinaryProperty(dst[b], UCHAR_DEFAULT_IGNORABLE_CODE_POINT)))
 		b++;
@@ -36,9 +40,6 @@ bool auth_name_fold(const char *in, bool keep_case, char out[256])
 		e--;
 	if (b == e)
 		return false;
-	for (int32_t i = b; i < e; i++)
-		if (u_iscntrl(dst[i]))
-			return false;
 	u_strToUTF8(out, 255, &outlen, dst + b, e - b, &st);
 	if (U_FAILURE(st) || outlen <= 0 || outlen > 254)
 		return false;

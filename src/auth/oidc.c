@@ -233,11 +233,11 @@ static json_t *keys_of(const config_oauth2 *p, int idx, const char *uri, bool re
 	int64_t now = time(NULL);
 	bool fetch = false;
 	pthread_mutex_lock(&cache_lock);
-	/* a refresh (an unknown kid) asks again at most every FAILED_SECONDS */
-	bool fresh = cache[idx].jwks && now - cache[idx].jwks_at < (refresh ? FAILED_SECONDS : META_SECONDS);
-	if (fresh && !refresh)
+	/* a refresh (an unknown kid: rotation) asks again, one at a time */
+	bool fresh = !refresh && cache[idx].jwks && now - cache[idx].jwks_at < META_SECONDS;
+	if (fresh)
 		k = json_incref(cache[idx].jwks);
-	else if (!fresh && *uri && !cache[idx].jwks_busy && now - cache[idx].jwks_failed_at >= FAILED_SECONDS)
+	else if (*uri && !cache[idx].jwks_busy && now - cache[idx].jwks_failed_at >= FAILED_SECONDS)
 		fetch = cache[idx].jwks_busy = true;
 	pthread_mutex_unlock(&cache_lock);
 	if (!fetch)
@@ -331,6 +331,14 @@ static bool flow_take(auth *a, const char *cookie, const char *state, struct flo
 		free(text);
 	}
 	out->expires = expires;
+	return ok;
+}
+
+bool oidc_state_ok(auth *a, const char *cookie, const char *state)
+{
+	struct flow f;
+	bool ok = flow_take(a, cookie, state, &f);
+	sodium_memzero(&f, sizeof(f));
 	return ok;
 }
 

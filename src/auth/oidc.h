@@ -26,6 +26,10 @@ enum oidc_start_result oidc_start(auth *a, const config_oauth2 *p, int index, co
 enum auth_result oidc_callback(auth *a, const char *browser, const char *state, const char *code,
 			       const char *redirect_uri, const char *client, auth_session *out, tusk_err *err);
 
+/* Whether state is the one of the flow the browser's cookie seals (the provider's own answer to
+ * this browser's sign-in, not a link someone else made). */
+bool oidc_state_ok(auth *a, const char *cookie, const char *state);
+
 /* A callback's refusal for the login page of that browser: sealed into the cookie's next value
  * (malloc'd; NULL on failure), read back (and then cleared by the caller). */
 char *oidc_error_seal(auth *a, const char *message);
