@@ -92,15 +92,45 @@ static int search_scope(const char *s)
 					     : LDAP_SCOPE_SUBTREE;
 }
 
+/* The value of the entry's first RDN when it is of the username attribute (uid=alice,...), folded;
+ * "" otherwise. */
+static void rdn_name(LDAP *ld, LDAPMessage *e, const config *cfg, char out[256])
+{
+	out[0] = '\0';
+	char *dn = ldap_get_dn(ld, e);
+	LDAPDN parsed = NULL;
+	if (dn && ldap_str2dn(dn, &parsed, LDAP_DN_FORMAT_LDAPV3) == LDAP_SUCCESS && parsed && parsed[0] &&
+	    parsed[0][0] && !parsed[0][1]) {
+		LDAPAVA *ava = parsed[0][0];
+		char v[256];
+		if (ava->la_attr.bv_len == strlen(cfg->ldap_username_attribute) &&
+		    strncasecmp(ava->la_attr.bv_val, cfg->ldap_username_attribute, ava->la_attr.bv_len) == 0 &&
+		    ava->la_value.bv_len > 0 && ava->la_value.bv_len < sizeof(v) &&
+		    !memchr(ava->la_value.bv_val, 0, ava->la_value.bv_len)) {
+			memcpy(v, ava->la_value.bv_val, ava->la_value.bv_len);
+			v[ava->la_value.bv_len] = '\0';
+			if (!auth_name_fold(v, false, out))
+				out[0] = '\0';
+		}
+	}
+	if (parsed)
+		ldap_dnfree(parsed);
+	if (dn)
+		ldap_memfree(dn);
+}
+
 /* The entry's own user name (the username attribute's value, not the text typed: directories
- * match names loosely, by case and Unicode compatibility forms). Of several values, the one
- * typed (folded alike), else the first. False when the entry has none Tusk can take. */
-static bool entry_name(LDAP *ld, LDAPMessage *e, const config *cfg, const char *typed, char out[256])
+ * match names loosely, by case and Unicode compatibility forms). One name per entry whatever
+ * was typed, so an entry with several values is still one account: the value its DN is named
+ * by (uid=alice,...), else the least value (folded), whatever order the directory sends them in.
+ * False when the entry has none Tusk can take. */
+static bool entry_name(LDAP *ld, LDAPMessage *e, const config *cfg, char out[256])
 {
 	struct berval **vals = ldap_get_values_len(ld, e, cfg->ldap_username_attribute);
-	char want[256], got[256], first[256] = "";
-	bool have_want = auth_name_fold(typed, false, want), found = false;
-	for (size_t i = 0; vals && vals[i] && !found; i++) {
+	char rdn[256], best_fold[256] = "", got[256];
+	bool found = false, by_rdn = false;
+	rdn_name(ld, e, cfg, rdn);
+	for (size_t i = 0; vals && vals[i] && !by_rdn; i++) {
 		if (vals[i]->bv_len == 0 || vals[i]->bv_len > 254 || memchr(vals[i]->bv_val, 0, vals[i]->bv_len))
 			continue;
 		char v[256];
@@ -108,17 +138,15 @@ static bool entry_name(LDAP *ld, LDAPMessage *e, const config *cfg, const char *
 		v[vals[i]->bv_len] = '\0';
 		if (!auth_name_fold(v, false, got))
 			continue;
-		if (!first[0])
-			snprintf(first, sizeof(first), "%s", v);
-		if (have_want && strcmp(got, want) == 0) {
+		by_rdn = rdn[0] && strcmp(got, rdn) == 0;
+		if (by_rdn || !found || strcmp(got, best_fold) < 0) {
 			snprintf(out, 256, "%s", v);
+			snprintf(best_fold, sizeof(best_fold), "%s", got);
 			found = true;
 		}
 	}
 	ldap_value_free_len(vals);
-	if (!found && first[0])
-		snprintf(out, 256, "%s", first);
-	return found || first[0];
+	return found;
 }
 
 /* The one entry the name finds (search-then-bind): 1 with *dn (ldap_memfree it) and the entry's
@@ -148,7 +176,7 @@ static int find_user(LDAP *ld, const config *cfg, const char *name, char **dn, c
 	if (rc == LDAP_SUCCESS || rc == LDAP_SIZELIMIT_EXCEEDED) {
 		int n = ldap_count_entries(ld, res);
 		LDAPMessage *e = n == 1 ? ldap_first_entry(ld, res) : NULL;
-		if (e && !entry_name(ld, e, cfg, name, user))
+		if (e && !entry_name(ld, e, cfg, user))
 			snprintf(why, 160, "ldap: the entry has no %s value Tusk can take",
 				 cfg->ldap_username_attribute);
 		else if (e)
@@ -167,14 +195,14 @@ static int find_user(LDAP *ld, const config *cfg, const char *name, char **dn, c
 }
 
 /* Direct bind: the bound entry's own user name, read back with the user's bind. */
-static bool read_back(LDAP *ld, const config *cfg, const char *dn, const char *typed, char user[256], char why[160])
+static bool read_back(LDAP *ld, const config *cfg, const char *dn, char user[256], char why[160])
 {
 	char *attrs[] = {cfg->ldap_username_attribute, NULL};
 	struct timeval tv = {cfg->ldap_connection_timeout, 0};
 	LDAPMessage *res = NULL;
 	int rc = ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 0, NULL, NULL, &tv, 1, &res);
 	LDAPMessage *e = rc == LDAP_SUCCESS ? ldap_first_entry(ld, res) : NULL;
-	bool ok = e && entry_name(ld, e, cfg, typed, user);
+	bool ok = e && entry_name(ld, e, cfg, user);
 	ldap_msgfree(res);
 	if (!ok)
 		snprintf(why, 160, "ldap: the user's entry and its %s could not be read back (%s)",
@@ -252,7 +280,7 @@ enum ldap_check auth_ldap_check(const config *cfg, const char *name, const char 
 	enum ldap_check res = found < 0 ? LDAP_CHECK_UNAVAILABLE : LDAP_CHECK_BAD;
 	if (found == 1) {
 		int rc = simple_bind(ld, user_dn, password);
-		if (rc == LDAP_SUCCESS && !search && !read_back(ld, cfg, user_dn, name, user, why))
+		if (rc == LDAP_SUCCESS && !search && !read_back(ld, cfg, user_dn, user, why))
 			res = LDAP_CHECK_UNAVAILABLE;
 		else if (rc == LDAP_SUCCESS)
 			res = group_role(ld, cfg, user_dn, user, role, why); /* memberUid: the entry's name */

@@ -659,7 +659,7 @@ enum auth_result oidc_callback(auth *a, const char *browser, const char *state, 
 			       const char *redirect_uri, const char *client, auth_session *out, tusk_err *err)
 {
 	struct flow f;
-	if (!flow_take(a, browser, state, &f) || f.provider >= (int)a->cfg->noauth2) {
+	if (!flow_take(a, browser, state, &f) || f.provider < 0 || f.provider >= (int)a->cfg->noauth2) {
 		auth_audit(a, NULL, "", "login_failed", client, "oauth2: unknown, used, expired or foreign state");
 		err_set(err, ERR_PERMISSION_DENIED,
 			"This sign-in was used already, is too old, or was started in another browser: sign in again.");

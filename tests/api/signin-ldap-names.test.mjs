@@ -118,6 +118,23 @@ test('wrong passwords count under one key for every spelling; a paused name answ
 });
 const i18nGuess = (name) => `guess-for-${name.length}`;
 
+test('an entry with several uid values is one account, named by its DN\'s value', { skip }, async () => {
+  const t = await tusk(searchEnv());
+  ldif(`dn: uid=bob,ou=people,${BASE}\nchangetype: modify\nadd: uid\nuid: Robert\nuid: aaron\n`);
+  try {
+    const ids = new Set();
+    for (const n of ['robert', 'bob', 'ＡＡＲＯＮ', 'Bob']) {
+      const r = await login(t, n, 'bob-secret');
+      assert.equal(r.status, 200, `${JSON.stringify(n)}: ${JSON.stringify(r.body)}`);
+      assert.equal(r.body.user.email, 'bob', `${JSON.stringify(n)} is bob's entry`);
+      ids.add(r.body.user.id);
+    }
+    assert.equal(ids.size, 1);
+  } finally {
+    ldif(`dn: uid=bob,ou=people,${BASE}\nchangetype: modify\ndelete: uid\nuid: Robert\nuid: aaron\n`);
+  }
+});
+
 test('direct bind and a case-sensitive directory: the account is the entry\'s, read back after the bind', { skip }, async () => {
   const direct = await tusk({ TUSK_AUTHENTICATION_SOURCES: 'ldap,internal', TUSK_LDAP_SERVER_URI: ldap.url, TUSK_LDAP_BASE_DN: BASE });
   const ids = new Set();
