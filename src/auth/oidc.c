@@ -659,6 +659,16 @@ enum auth_result oidc_callback(auth *a, const char *browser, const char *state, 
 			       const char *redirect_uri, const char *client, auth_session *out, tusk_err *err)
 {
 	struct flow f;
+	int retry_after = 0;
+	/* a flow's cookie is not single use: callbacks count with the starts of the address, so no
+	 * one can make Tusk call a provider's token endpoint without bound */
+	starts_per_minute = a->cfg->login_rate_limit > 0 ? a->cfg->login_rate_limit * 3 : 0;
+	pthread_once(&starts_once, starts_init);
+	if (!ratelimit_allow(starts, client ? client : "", &retry_after)) {
+		auth_audit(a, NULL, "", "login_rate_limited", client, "oauth2 callback");
+		err_set(err, ERR_RATE_LIMITED, "Too many sign-ins from this address: try again in %d s.", retry_after);
+		return AUTH_DENIED;
+	}
 	if (!flow_take(a, browser, state, &f) || f.provider < 0 || f.provider >= (int)a->cfg->noauth2) {
 		auth_audit(a, NULL, "", "login_failed", client, "oauth2: unknown, used, expired or foreign state");
 		err_set(err, ERR_PERMISSION_DENIED,
