@@ -235,6 +235,10 @@ test('finding 12: per-address limits count an IPv6 /64 as one client; oauth2 sta
   for (let i = 0; i < 16; i++) starts.push((await new Client(x.url).get('api/v1/auth/oauth2/idp', from(`2001:db8:9:9::${i + 1}`))).status);
   assert.deepEqual(starts.slice(0, 15), Array(15).fill(302));
   assert.equal(starts[15], 429);
+  // callbacks count with the starts (a flow's cookie is not single use)
+  const cb = new Client(x.url);
+  assert.equal((await cb.get('oauth2/authorize?state=s&code=c', from('2001:db8:9:9::99'))).status, 302);
+  assert.match((await cb.get('api/v1/auth/oauth2/error')).body.message, /Too many sign-ins/);
 });
 
 test('finding 12: a configured redirect URL is used whatever Host the request carries', async () => {
