@@ -59,6 +59,11 @@ static void curl_start(void)
 
 void oidc_startup_log(const config *cfg)
 {
+	if (!cfg->oauth2_redirect_url || !*cfg->oauth2_redirect_url)
+		log_msg(LOG_INFO,
+			"oauth2: the redirect URI is built from each request's Host header; set "
+			"TUSK_OAUTH2_REDIRECT_URL to the one registered at the providers to fix it",
+			NULL);
 	for (size_t i = 0; i < cfg->noauth2; i++) {
 		const config_oauth2 *p = &cfg->oauth2[i];
 		log_msg(LOG_INFO, "oauth2 sign-in provider", "name", p->name, "discovery",
