@@ -626,6 +626,17 @@ static bool username_of(const config_oauth2 *p, const json_t *claims, char out[2
 	return true;
 }
 
+#define GRANT_META "oauth2_admin_granted_by:%lld"
+
+void oidc_role_grant_forget(auth *a, int64_t user_id)
+{
+	char key[64];
+	tusk_err err;
+	snprintf(key, sizeof(key), GRANT_META, (long long)user_id);
+	if (!store_meta_set(a->store, key, NULL, &err))
+		log_msg(LOG_WARN, "store", "detail", err.msg, NULL);
+}
+
 /* An administrator's role granted by a provider's OAUTH2_ADMIN_CLAIMS is recorded with that
  * provider; a sign-in through another provider that maps no role ends it (the role is the
  * granting provider's to keep). A role an administrator gave by hand has no record and stays. */
@@ -633,7 +644,7 @@ static enum auth_result role_grant(auth *a, const config_oauth2 *p, const char *
 				   auth_session *out, tusk_err *err)
 {
 	char key[64], by[256] = "";
-	snprintf(key, sizeof(key), "oauth2_admin_granted_by:%lld", (long long)out->user.id);
+	snprintf(key, sizeof(key), GRANT_META, (long long)out->user.id);
 	if (role) /* this provider maps the role: it is the one that granted it, or none did */
 		return store_meta_set(a->store, key, strcmp(role, "admin") == 0 ? p->name : NULL, err) ? AUTH_OK
 												       : AUTH_ERROR;

@@ -147,6 +147,14 @@ test('finding 10: an administrator\'s role from one provider\'s claims does not 
   idp.user = { sub: 'ops-1', email: 'ops@example.org', groups: ['dba'] };
   r = await signIn('strict');
   assert.equal(r.user.role, 'admin', 'strict grants it again');
+  // an administrator who sets the role by hand makes it theirs: no provider's grant on record
+  const adm = await adminOf(t);
+  const opsId = r.user.id;
+  assert.equal((await adm.put(`api/v1/users/${opsId}`, { role: 'user' })).status, 200);
+  assert.equal((await adm.put(`api/v1/users/${opsId}`, { role: 'admin' })).status, 200);
+  idp.user = { sub: 'ops-1', email: 'ops@example.org', groups: ['dev'] };
+  r = await signIn('idp');
+  assert.equal(r.user?.role, 'admin', 'a role set by hand is kept through idp');
   // an administrator made by hand (no provider granted it) keeps the role through idp
   const a = await adminOf(t);
   const made = await a.post('api/v1/users', { email: 'hand@example.org', role: 'admin', auth_source: 'oauth2' });
