@@ -369,7 +369,10 @@ static bool load_weak_user(auth *a, tusk_err *err)
 
 bool auth_bootstrap(auth *a, tusk_err *err)
 {
-	return create_first_admin(a, err) && load_weak_user(a, err);
+	if (!create_first_admin(a, err) || !load_weak_user(a, err))
+		return false;
+	auth_names_check(a);
+	return true;
 }
 
 static bool create_first_admin(auth *a, tusk_err *err)

@@ -56,6 +56,8 @@ enum auth_result auth_external_sign_in(auth *a, const char *source, const char *
 void auth_throttle_key(const char *typed, char out[264]);
 void auth_second_step_key(const store_user *u, char out[264]);
 void auth_audit_name(auth *a, const char *key, char out[256]);
+/* At start: warns of accounts of external sources whose names are not in their folded form. */
+void auth_names_check(auth *a);
 
 /* The server secret (32 bytes) kept in the store, made by the first replica that needs it. */
 bool auth_server_secret(auth *a, unsigned char out[32], tusk_err *err) __attribute__((warn_unused_result));

@@ -4,12 +4,14 @@
  * name a refusal is logged under, which is never text a user typed unless it names a user. */
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 
 #include "auth/internal.h"
+#include "util/log.h"
 
 #define MAX_UNITS 1024
 
@@ -90,4 +92,26 @@ void auth_audit_name(auth *a, const char *key, char out[256])
 	sodium_memzero(secret, sizeof(secret));
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
 	snprintf(out, 256, "unknown name %s", hex);
+}
+
+void auth_names_check(auth *a)
+{
+	size_t n = 0;
+	tusk_err err;
+	store_user *users = store_user_list(a->store, &n, &err);
+	for (size_t i = 0; users && i < n; i++) {
+		const store_user *u = &users[i];
+		const char *src = u->auth_source[0] ? u->auth_source : "internal";
+		char folded[256];
+		if (strcmp(src, "internal") == 0 ||
+		    (auth_name_fold(u->email, false, folded) && strcmp(folded, u->email) == 0))
+			continue;
+		/* made before names were folded: maybe a second account of someone the directory knows by
+		 * another spelling (issue 19); Tusk no longer signs anyone in as it, but its sessions run */
+		log_msg(LOG_WARN,
+			"an account of an external source has a name in no folded form: if it is another spelling of "
+			"a user's name, disable or delete it (Users)",
+			"name", u->email, "source", src, "role", u->role, NULL);
+	}
+	free(users);
 }

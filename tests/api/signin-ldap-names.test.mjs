@@ -7,7 +7,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startTusk, ADMIN } from '../lib/tusk.mjs';
+import { join } from 'node:path';
+import { startTusk, readLog, pgStore, ADMIN } from '../lib/tusk.mjs';
 import { Client } from '../lib/http.mjs';
 import { startSlapd, SLAPD, BASE } from '../lib/slapd.mjs';
 import { totp, steadyStep } from '../lib/totp.mjs';
@@ -193,4 +194,17 @@ test('the role from the groups holds after the second step: demotion and promoti
   } finally {
     ldif(`dn: cn=dba,ou=groups,${BASE}\nchangetype: modify\nreplace: member\nmember: uid=alice,ou=people,${BASE}\n`);
   }
+});
+
+test('an account made under another spelling before this fix is named in the log at start', { skip: pgStore && 'edits the SQLite store' }, async () => {
+  const t = await startTusk({ env: { TUSK_AUTHENTICATION_SOURCES: 'ldap,internal', TUSK_LDAP_SERVER_URI: 'ldap://127.0.0.1:9' } });
+  const a = await admin(t);
+  assert.equal((await a.post('api/v1/users', { email: 'alice', role: 'admin', auth_source: 'ldap' })).status, 201);
+  await t.stop();
+  // what an earlier Tusk made for the typed name "ａｌｉｃｅ"
+  execFileSync('sqlite3', [join(t.dataDir, 'tusk.db'), "UPDATE users SET email = 'ａｌｉｃｅ' WHERE email = 'alice'"]);
+  const same = await startTusk({ dataDir: t.dataDir, env: { TUSK_AUTHENTICATION_SOURCES: 'ldap,internal', TUSK_LDAP_SERVER_URI: 'ldap://127.0.0.1:9' } });
+  running.push(same);
+  assert.match(readLog(same), /name in no folded form.*ａｌｉｃｅ/);
+  assert.doesNotMatch(readLog(same), /name in no folded form[^\n]*"admin@tusk.local"/);
 });
