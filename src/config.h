@@ -77,6 +77,7 @@ typedef struct {
 	/* sign-in sources (auth/sources.h): comma-separated, in order */
 	char *auth_sources;
 	char *webserver_remote_user; /* header names, comma-separated */
+	char *oauth2_redirect_url;   /* fixed redirect URI (else from the request's host) */
 	bool webserver_auto_create_user;
 	char *ldap_server_uri;
 	char *ldap_username_attribute;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "auth/oidc.h"
 #include "files/files.h"
 #include "util/log.h"
 
@@ -212,6 +213,8 @@ void api_users_update(http_req *r)
 		api_respond_err(r, &err);
 		return;
 	}
+	if (strcmp(before.role, u.role) != 0)
+		oidc_role_grant_forget(app->auth, u.id); /* the role is the administrator's now */
 	user_changed(r, &before, &u, password != NULL);
 	respond_user(r, 200, &u);
 }
@@ -233,6 +236,7 @@ void api_users_delete(http_req *r)
 		api_internal_error(r, &err);
 		return;
 	}
+	oidc_role_grant_forget(app->auth, u.id); /* a later account with this id inherits nothing */
 	api_access_revoke(app, u.id, 0, NULL, "Your Tusk account was deleted.");
 	/* its files go with it: a later account must never find them */
 	if (!files_remove_user_area(app->cfg->data_dir, u.id, &err))
@@ -282,6 +286,13 @@ void api_users_two_factor_require(http_req *r)
 	static const api_form form = API_FORM(fields, "Give required: true or false.");
 	if (!api_body(r, &form, &in, NULL))
 		return;
+	if (in.required && !auth_two_factor_source_covered(&u)) {
+		http_respond_error(r, ERR_TWO_FACTOR_NOT_COVERED,
+				   "%s signs in through the %s source, which two-factor does not cover (the identity "
+				   "provider or the proxy in front decides there): Tusk cannot require it.",
+				   u.email, u.auth_source[0] ? u.auth_source : "internal");
+		return;
+	}
 	tusk_err err;
 	if (!store_two_factor_require(app->store, u.id, in.required, &err)) {
 		api_internal_error(r, &err);

@@ -88,6 +88,10 @@ bool auth_change_password(auth *a, auth_session *s, const char *current, const c
 			  tusk_err *err) __attribute__((warn_unused_result));
 
 bool auth_email_normalize(const char *in, char out[256], tusk_err *err) __attribute__((warn_unused_result));
+/* A user name in its one form (auth/names.c): Unicode NFKC with case folding (NFKC only when
+ * keep_case), surrounding spaces and invisible characters removed. False when nothing is left,
+ * it is not UTF-8, longer than 254 bytes, or holds control characters. */
+bool auth_name_fold(const char *in, bool keep_case, char out[256]) __attribute__((warn_unused_result));
 bool auth_password_acceptable(const auth *a, const char *password, tusk_err *err) __attribute__((warn_unused_result));
 bool auth_user_create(auth *a, const char *email, const char *password, const char *role, bool active, store_user *out,
 		      tusk_err *err) __attribute__((warn_unused_result));
@@ -114,6 +118,8 @@ void auth_audit(auth *a, const store_user *u, const char *email, const char *eve
 
 /* Whether u must enrol before anything else (required for all or for u, not enrolled, covered). */
 bool auth_two_factor_setup_due(const auth *a, const store_user *u);
+/* Whether u's sign-in source is one two-factor covers (internal, ldap; not the desktop user). */
+bool auth_two_factor_source_covered(const store_user *u);
 /* Whether the feature covers u at all (on, internal or ldap source, not the desktop user). */
 bool auth_two_factor_covers(const auth *a, const store_user *u);
 /* A new secret for u: its base32 text, the otpauth:// URI, the QR code (SVG) and a setup token

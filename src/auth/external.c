@@ -70,9 +70,16 @@ static bool user_wrap_text(auth *a, const unsigned char salt[16], char out[AUTH_
 	return true;
 }
 
-/* A name from a directory or a proxy, as the user's key: 1 to 255 bytes, no control
- * characters or surrounding spaces, lower-cased (directories compare names so). */
+/* A name from a directory, a proxy or a provider, as the user's key: its one form
+ * (auth_name_fold: Unicode compatibility forms, case unless keep_case, surrounding spaces),
+ * so every way of writing one name finds one account. */
 static bool external_name(const char *in, bool keep_case, char out[256])
+{
+	return auth_name_fold(in, keep_case, out) && strcmp(out, AUTH_DESKTOP_EMAIL) != 0;
+}
+
+/* The key an account made before names were folded has (bytes lower-cased as ASCII only). */
+static bool legacy_name(const char *in, bool keep_case, char out[256])
 {
 	size_t n = in ? strlen(in) : 0;
 	if (n == 0 || n > 255 || in[0] == ' ' || in[n - 1] == ' ')
@@ -84,7 +91,19 @@ static bool external_name(const char *in, bool keep_case, char out[256])
 		out[i] = keep_case ? (char)c : (char)tolower(c);
 	}
 	out[n] = '\0';
-	return strcmp(out, AUTH_DESKTOP_EMAIL) != 0;
+	return true;
+}
+
+/* An account made before folding keeps signing in under its old key, as long as no account
+ * has the folded one (names with non-ASCII capitals, say). */
+static void prefer_existing(auth *a, const char *name, bool keep_case, char norm[256])
+{
+	char old[256];
+	store_user u;
+	tusk_err err;
+	if (legacy_name(name, keep_case, old) && strcmp(old, norm) != 0 &&
+	    store_user_by_email(a->store, norm, &u, &err) == 0 && store_user_by_email(a->store, old, &u, &err) == 1)
+		snprintf(norm, 256, "%s", old);
 }
 
 static bool create_external(auth *a, const char *source, const char *name, const char *role,
@@ -252,6 +271,7 @@ enum auth_result auth_external_sign_in(auth *a, const char *source, const char *
 		err_set(err, ERR_PERMISSION_DENIED, "The user name is empty, too long or holds control characters.");
 		return AUTH_DENIED;
 	}
+	prefer_existing(a, name, keep_case, norm);
 	store_user u;
 	int ok = find_or_create(a, source, norm, role, auto_create, id, client, &u, err);
 	if (ok <= 0) {
@@ -263,6 +283,9 @@ enum auth_result auth_external_sign_in(auth *a, const char *source, const char *
 		auth_audit(a, &u, NULL, "login_failed", client, "account disabled");
 		return AUTH_DISABLED;
 	}
+	/* the role the source decided is saved now: the second step reads the user again */
+	if (role && auth_two_factor_due(a, &u) && !store_user_update(a->store, &u, err))
+		return AUTH_ERROR;
 	unsigned char dk[AUTH_DATA_KEY_BYTES];
 	char text[AUTH_TOKEN_CHARS];
 	bool have_key = user_wrap_text(a, u.data_key_salt, text, err) &&

@@ -60,6 +60,15 @@ enum auth_result auth_external_sign_in(auth *a, const char *source, const char *
 				       bool auto_create, const struct auth_identity *id, const char *client,
 				       auth_session *out, tusk_err *err);
 
+/* names.c: what wrong passwords for a typed name are counted under (its folded form, or a
+ * digest when it has none); the second step's counter of u (a namespace no typed name reaches);
+ * the name an audit line gives for key (a user's, else "unknown name" and a keyed digest). */
+void auth_throttle_key(const char *typed, char out[264]);
+void auth_second_step_key(const store_user *u, char out[264]);
+void auth_audit_name(auth *a, const char *key, char out[256]);
+/* At start: warns of accounts of external sources whose names are not in their folded form. */
+void auth_names_check(auth *a);
+
 /* The server secret (32 bytes) kept in the store, made by the first replica that needs it. */
 bool auth_server_secret(auth *a, unsigned char out[32], tusk_err *err) __attribute__((warn_unused_result));
 
@@ -78,9 +87,11 @@ bool auth_must_change_password(auth *a, int64_t user_id);
 bool auth_external_new_key(auth *a, store_user *u, tusk_err *err) __attribute__((warn_unused_result));
 
 /* LDAP (ldap.c): checks name and password against the directory; role gets "admin" or "user"
- * from the groups (or "" when no group decides). */
+ * from the groups (or "" when no group decides), user the entry's own user name (its username
+ * attribute: the account is named by it, never by the text typed). */
 enum ldap_check { LDAP_CHECK_OK, LDAP_CHECK_BAD, LDAP_CHECK_DENIED, LDAP_CHECK_UNAVAILABLE };
-enum ldap_check auth_ldap_check(const config *cfg, const char *name, const char *password, char role[8], char why[160]);
+enum ldap_check auth_ldap_check(const config *cfg, const char *name, const char *password, char role[8], char user[256],
+				char why[160]);
 
 /* RFC 4515 (filter values) and RFC 4514 (DN attribute values) escaping, appended to out. */
 void auth_ldap_escape_filter(const char *in, str *out);

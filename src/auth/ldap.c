@@ -212,9 +212,67 @@ static int search_scope(const char *s)
 					     : LDAP_SCOPE_SUBTREE;
 }
 
-/* The one entry the name finds (search-then-bind): 1 with *dn (ldap_memfree it), 0 none or
- * several, -1 the directory failed (why). */
-static int find_user(LDAP *ld, const config *cfg, const struct deadline *d, const char *name, char **dn, char why[160])
+/* The value of the entry's first RDN when it is of the username attribute (uid=alice,...), folded;
+ * "" otherwise. */
+static void rdn_name(LDAP *ld, LDAPMessage *e, const config *cfg, char out[256])
+{
+	out[0] = '\0';
+	char *dn = ldap_get_dn(ld, e);
+	LDAPDN parsed = NULL;
+	if (dn && ldap_str2dn(dn, &parsed, LDAP_DN_FORMAT_LDAPV3) == LDAP_SUCCESS && parsed && parsed[0] &&
+	    parsed[0][0] && !parsed[0][1]) {
+		LDAPAVA *ava = parsed[0][0];
+		char v[256];
+		if (ava->la_attr.bv_len == strlen(cfg->ldap_username_attribute) &&
+		    strncasecmp(ava->la_attr.bv_val, cfg->ldap_username_attribute, ava->la_attr.bv_len) == 0 &&
+		    ava->la_value.bv_len > 0 && ava->la_value.bv_len < sizeof(v) &&
+		    !memchr(ava->la_value.bv_val, 0, ava->la_value.bv_len)) {
+			memcpy(v, ava->la_value.bv_val, ava->la_value.bv_len);
+			v[ava->la_value.bv_len] = '\0';
+			if (!auth_name_fold(v, false, out))
+				out[0] = '\0';
+		}
+	}
+	if (parsed)
+		ldap_dnfree(parsed);
+	if (dn)
+		ldap_memfree(dn);
+}
+
+/* The entry's own user name (the username attribute's value, not the text typed: directories
+ * match names loosely, by case and Unicode compatibility forms). One name per entry whatever
+ * was typed, so an entry with several values is still one account: the value its DN is named
+ * by (uid=alice,...), else the least value (folded), whatever order the directory sends them in.
+ * False when the entry has none Tusk can take. */
+static bool entry_name(LDAP *ld, LDAPMessage *e, const config *cfg, char out[256])
+{
+	struct berval **vals = ldap_get_values_len(ld, e, cfg->ldap_username_attribute);
+	char rdn[256], best_fold[256] = "", got[256];
+	bool found = false, by_rdn = false;
+	rdn_name(ld, e, cfg, rdn);
+	for (size_t i = 0; vals && vals[i] && !by_rdn; i++) {
+		if (vals[i]->bv_len == 0 || vals[i]->bv_len > 254 || memchr(vals[i]->bv_val, 0, vals[i]->bv_len))
+			continue;
+		char v[256];
+		memcpy(v, vals[i]->bv_val, vals[i]->bv_len);
+		v[vals[i]->bv_len] = '\0';
+		if (!auth_name_fold(v, false, got))
+			continue;
+		by_rdn = rdn[0] && strcmp(got, rdn) == 0;
+		if (by_rdn || !found || strcmp(got, best_fold) < 0) {
+			snprintf(out, 256, "%s", v);
+			snprintf(best_fold, sizeof(best_fold), "%s", got);
+			found = true;
+		}
+	}
+	ldap_value_free_len(vals);
+	return found;
+}
+
+/* The one entry the name finds (search-then-bind): 1 with *dn (ldap_memfree it) and the entry's
+ * user name, 0 none or several, -1 the directory failed (why). */
+static int find_user(LDAP *ld, const config *cfg, const struct deadline *d, const char *name, char **dn, char user[256],
+		     char why[160])
 {
 	const char *bind_dn = cfg->ldap_anonymous_bind ? "" : cfg->ldap_bind_user;
 	int rc = simple_bind(ld, d, bind_dn, cfg->ldap_anonymous_bind ? "" : cfg->ldap_bind_password);
@@ -229,18 +287,22 @@ static int find_user(LDAP *ld, const config *cfg, const struct deadline *d, cons
 	auth_ldap_escape_filter(name, &filter);
 	str_append(&filter, "))", 2);
 	const char *base = *cfg->ldap_search_base_dn ? cfg->ldap_search_base_dn : cfg->ldap_base_dn;
-	char *attrs[] = {LDAP_NO_ATTRS, NULL};
+	char *attrs[] = {cfg->ldap_username_attribute, NULL};
 	struct timeval tv = remaining(d);
 	LDAPMessage *res = NULL;
 	rc = budget(ld, d, why) ? ldap_search_ext_s(ld, base, search_scope(cfg->ldap_search_scope), filter.buf, attrs,
-						    1, NULL, NULL, &tv, 2, &res)
+						    0, NULL, NULL, &tv, 2, &res)
 				: LDAP_TIMEOUT;
 	str_free(&filter);
 	int found = 0;
 	if (rc == LDAP_SUCCESS || rc == LDAP_SIZELIMIT_EXCEEDED) {
 		int n = ldap_count_entries(ld, res);
-		if (n == 1)
-			*dn = ldap_get_dn(ld, ldap_first_entry(ld, res));
+		LDAPMessage *e = n == 1 ? ldap_first_entry(ld, res) : NULL;
+		if (e && !entry_name(ld, e, cfg, user))
+			snprintf(why, 160, "ldap: the entry has no %s value Tusk can take",
+				 cfg->ldap_username_attribute);
+		else if (e)
+			*dn = ldap_get_dn(ld, e);
 		found = n == 1 && *dn ? 1 : 0;
 		if (n > 1)
 			snprintf(why, 160, "ldap: the name finds more than one entry");
@@ -252,6 +314,25 @@ static int find_user(LDAP *ld, const config *cfg, const struct deadline *d, cons
 	}
 	ldap_msgfree(res);
 	return found;
+}
+
+/* Direct bind: the bound entry's own user name, read back with the user's bind. */
+static bool read_back(LDAP *ld, const config *cfg, const struct deadline *d, const char *dn, char user[256],
+		      char why[160])
+{
+	char *attrs[] = {cfg->ldap_username_attribute, NULL};
+	struct timeval tv = remaining(d);
+	LDAPMessage *res = NULL;
+	int rc = budget(ld, d, why)
+		     ? ldap_search_ext_s(ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 0, NULL, NULL, &tv, 1, &res)
+		     : LDAP_TIMEOUT;
+	LDAPMessage *e = rc == LDAP_SUCCESS ? ldap_first_entry(ld, res) : NULL;
+	bool ok = e && entry_name(ld, e, cfg, user);
+	ldap_msgfree(res);
+	if (!ok)
+		snprintf(why, 160, "ldap: the user's entry and its %s could not be read back (%s)",
+			 cfg->ldap_username_attribute, rc == LDAP_SUCCESS ? "no such value" : ldap_err2string(rc));
+	return ok;
 }
 
 /* Whether dn (or name, for posixGroup's memberUid) belongs to group: 1 yes, 0 no, -1 the
@@ -310,9 +391,10 @@ static enum ldap_check group_role(LDAP *ld, const config *cfg, const struct dead
 	return LDAP_CHECK_OK;
 }
 
-enum ldap_check auth_ldap_check(const config *cfg, const char *name, const char *password, char role[8], char why[160])
+enum ldap_check auth_ldap_check(const config *cfg, const char *name, const char *password, char role[8], char user[256],
+				char why[160])
 {
-	role[0] = '\0';
+	role[0] = user[0] = '\0';
 	snprintf(why, 160, "ldap: wrong user name or password");
 	/* an empty password would be an unauthenticated bind, which directories let through */
 	if (!name || !*name || !password || !*password)
@@ -330,7 +412,7 @@ enum ldap_check auth_ldap_check(const config *cfg, const char *name, const char 
 	int found = 1;
 	bool search = cfg->ldap_anonymous_bind || *cfg->ldap_bind_user;
 	if (search) {
-		found = find_user(ld, cfg, &d, name, &dn, why);
+		found = find_user(ld, cfg, &d, name, &dn, user, why);
 	} else {
 		str_appendf(&direct, "%s=", cfg->ldap_username_attribute);
 		auth_ldap_escape_dn(name, &direct);
@@ -340,8 +422,10 @@ enum ldap_check auth_ldap_check(const config *cfg, const char *name, const char 
 	enum ldap_check res = found < 0 ? LDAP_CHECK_UNAVAILABLE : LDAP_CHECK_BAD;
 	if (found == 1) {
 		int rc = simple_bind(ld, &d, user_dn, password);
-		if (rc == LDAP_SUCCESS)
-			res = group_role(ld, cfg, &d, user_dn, name, role, why);
+		if (rc == LDAP_SUCCESS && !search && !read_back(ld, cfg, &d, user_dn, user, why))
+			res = LDAP_CHECK_UNAVAILABLE;
+		else if (rc == LDAP_SUCCESS)
+			res = group_role(ld, cfg, &d, user_dn, user, role, why); /* memberUid: the entry's name */
 		else if (rc != LDAP_INVALID_CREDENTIALS && rc != LDAP_INVALID_DN_SYNTAX && rc != LDAP_NO_SUCH_OBJECT)
 			res = LDAP_CHECK_UNAVAILABLE, set_why(why, "the user's bind", rc);
 	}

@@ -23,6 +23,11 @@ static bool covered_source(const store_user *u)
 	return (strcmp(src, "internal") == 0 || strcmp(src, "ldap") == 0) && strcmp(u->email, AUTH_DESKTOP_EMAIL) != 0;
 }
 
+bool auth_two_factor_source_covered(const store_user *u)
+{
+	return covered_source(u);
+}
+
 bool auth_two_factor_covers(const auth *a, const store_user *u)
 {
 	return a->cfg->two_factor && !a->cfg->desktop && covered_source(u);
@@ -326,7 +331,7 @@ bool auth_two_factor_disable(auth *a, auth_session *s, const struct auth_proof *
 bool auth_two_factor_reset(auth *a, const store_user *u, tusk_err *err)
 {
 	char key[264];
-	snprintf(key, sizeof(key), "2fa:%s", u->email); /* the pause after wrong codes ends too */
+	auth_second_step_key(u, key); /* the pause after wrong codes ends too */
 	return store_two_factor_set(a->store, u->id, NULL, 0, 0, NULL, 0, err) &&
 	       store_login_clear(a->store, key, err) && store_pending_purge(a->store, time(NULL), err);
 }
@@ -407,7 +412,10 @@ static int pending_user(auth *a, const char *token, store_pending *p, store_user
 			"again.",
 			AUTH_PENDING_SECONDS / 60, MAX_PENDING_FAILURES);
 	/* wrong codes count apart from wrong passwords: a right password must not reset them */
-	snprintf(key, 264, "2fa:%s", found == 1 ? u->email : "");
+	if (found == 1)
+		auth_second_step_key(u, key);
+	else
+		snprintf(key, 264, "2FA:");
 	return found;
 }
 

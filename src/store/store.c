@@ -788,6 +788,23 @@ bool store_login_clear(store *s, const char *email, tusk_err *err)
 	return store_exec(s, err, "DELETE FROM login_throttle WHERE email = $1", "t", email);
 }
 
+int store_login_hold(store *s, const char *email, int64_t now, int64_t until, tusk_err *err)
+{
+	int64_t n = 0;
+	return store_sql(s, STORE_WRITE, store_row_int, &n, err,
+			 "UPDATE login_throttle SET locked_until = $2 WHERE email = $1 AND locked_until <= $3 "
+			 "RETURNING failures",
+			 "tii", email, until, now);
+}
+
+bool store_login_release(store *s, const char *email, bool held, tusk_err *err)
+{
+	return store_exec(s, err,
+			  "UPDATE login_throttle SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END, "
+			  "locked_until = CASE WHEN $2 = 1 THEN 0 ELSE locked_until END WHERE email = $1",
+			  "ti", email, (int64_t)(held ? 1 : 0));
+}
+
 bool store_login_purge(store *s, int64_t before, tusk_err *err)
 {
 	return store_exec(s, err, "DELETE FROM login_throttle WHERE updated_at < $1 AND locked_until < $1", "i",

@@ -94,6 +94,12 @@ bool store_login_pause(store *s, const char *email, int64_t until, tusk_err *err
 int64_t store_login_paused_until(store *s, const char *email, tusk_err *err);
 bool store_login_clear(store *s, const char *email, tusk_err *err) __attribute__((warn_unused_result));
 bool store_login_purge(store *s, int64_t before, tusk_err *err) __attribute__((warn_unused_result));
+/* store_login_hold pauses logins to the address until `until` unless a pause is running at now:
+ * 1 this caller set it (it alone may check a password now), 0 another holds it, -1 error.
+ * store_login_release takes back one counted attempt that checked no password (the source could
+ * not be asked), and the hold it set when held. */
+int store_login_hold(store *s, const char *email, int64_t now, int64_t until, tusk_err *err);
+bool store_login_release(store *s, const char *email, bool held, tusk_err *err) __attribute__((warn_unused_result));
 /* All users ordered by e-mail; free() the array. */
 store_user *store_user_list(store *s, size_t *n, tusk_err *err);
 /* The oauth2 user the provider's subject names: 1 found, 0 not found, -1 error. */

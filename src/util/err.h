@@ -52,6 +52,7 @@
 	X(ERR_INVALID_CREDENTIALS, "invalid_credentials", 401, false, 0)                                               \
 	X(ERR_INVALID_DESKTOP_KEY, "invalid_desktop_key", 401, false, 0)                                               \
 	X(ERR_INVALID_CODE, "invalid_code", 401, false, 0)                                                             \
+	X(ERR_TWO_FACTOR_NOT_COVERED, "two_factor_not_covered", 422, false, 0)                                         \
 	X(ERR_SECOND_STEP_ENDED, "second_step_ended", 401, false, 0)                                                   \
 	X(ERR_UNAUTHENTICATED, "unauthenticated", 401, false, 0)                                                       \
 	X(ERR_ACCESS_REVOKED, "access_revoked", 403, false, 0)                                                         \
