@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "auth/oidc.h"
 #include "files/files.h"
 #include "util/log.h"
 
@@ -213,8 +212,6 @@ void api_users_update(http_req *r)
 		api_respond_err(r, &err);
 		return;
 	}
-	if (strcmp(before.role, u.role) != 0)
-		oidc_role_grant_forget(app->auth, u.id); /* the role is the administrator's now */
 	user_changed(r, &before, &u, password != NULL);
 	respond_user(r, 200, &u);
 }
@@ -236,7 +233,6 @@ void api_users_delete(http_req *r)
 		api_internal_error(r, &err);
 		return;
 	}
-	oidc_role_grant_forget(app->auth, u.id); /* a later account with this id inherits nothing */
 	api_access_revoke(app, u.id, 0, NULL, "Your Tusk account was deleted.");
 	/* its files go with it: a later account must never find them */
 	if (!files_remove_user_area(app->cfg->data_dir, u.id, &err))

@@ -648,51 +648,6 @@ static bool subject_of(const config_oauth2 *p, const json_t *claims, char out[25
 	return true;
 }
 
-#define GRANT_META "oauth2_admin_granted_by:%lld"
-
-void oidc_role_grant_forget(auth *a, int64_t user_id)
-{
-	char key[64];
-	tusk_err err;
-	snprintf(key, sizeof(key), GRANT_META, (long long)user_id);
-	if (!store_meta_set(a->store, key, NULL, &err))
-		log_msg(LOG_WARN, "store", "detail", err.msg, NULL);
-}
-
-/* An administrator's role granted by a provider's OAUTH2_ADMIN_CLAIMS is recorded with that
- * provider; a sign-in through another provider that maps no role ends it (the role is the
- * granting provider's to keep). A role an administrator gave by hand has no record and stays. */
-static enum auth_result role_grant(auth *a, const config_oauth2 *p, const char *role, const char *client,
-				   auth_session *out, tusk_err *err)
-{
-	char key[64], by[256] = "";
-	snprintf(key, sizeof(key), GRANT_META, (long long)out->user.id);
-	if (role) /* this provider maps the role: it is the one that granted it, or none did */
-		return store_meta_set(a->store, key, strcmp(role, "admin") == 0 ? p->name : NULL, err) ? AUTH_OK
-												       : AUTH_ERROR;
-	if (!store_meta_get(a->store, key, by, sizeof(by), err))
-		return AUTH_ERROR;
-	if (!by[0] || strcmp(by, p->name) == 0 || strcmp(out->user.role, "admin") != 0)
-		return AUTH_OK;
-	store_user u;
-	tusk_err ignored;
-	if (store_user_by_id(a->store, out->user.id, &u, err) != 1)
-		return AUTH_ERROR;
-	snprintf(u.role, sizeof(u.role), "user");
-	if (!store_user_update(a->store, &u, err) || !store_meta_set(a->store, key, NULL, err)) {
-		if (!store_session_delete(a->store, out->session.id_hash, &ignored))
-			log_msg(LOG_WARN, "store", "detail", ignored.msg, NULL);
-		return AUTH_ERROR;
-	}
-	out->user.role[0] = '\0';
-	snprintf(out->user.role, sizeof(out->user.role), "user");
-	char detail[320];
-	snprintf(detail, sizeof(detail), "role user: the administrator's role came from provider %s, not %s", by,
-		 p->name);
-	auth_audit(a, &u, NULL, "user_role_changed", client, detail);
-	return AUTH_OK;
-}
-
 enum auth_result oidc_callback(auth *a, const char *browser, const char *state, const char *code,
 			       const char *redirect_uri, const char *client, auth_session *out, tusk_err *err)
 {
@@ -739,8 +694,6 @@ enum auth_result oidc_callback(auth *a, const char *browser, const char *state, 
 			asked = true;
 			res =
 			    auth_external_sign_in(a, "oauth2", name, role, p->auto_create_user, &id, client, out, err);
-			if (res == AUTH_OK)
-				res = role_grant(a, p, role, client, out, err);
 		}
 	}
 	if (res == AUTH_DENIED && !asked)

@@ -26,10 +26,6 @@ enum oidc_start_result oidc_start(auth *a, const config_oauth2 *p, int index, co
 enum auth_result oidc_callback(auth *a, const char *browser, const char *state, const char *code,
 			       const char *redirect_uri, const char *client, auth_session *out, tusk_err *err);
 
-/* An administrator set u's role by hand, or deleted u: no provider's grant is on record any more
- * (a role granted by OAUTH2_ADMIN_CLAIMS ends at a sign-in through a provider that maps none). */
-void oidc_role_grant_forget(auth *a, int64_t user_id);
-
 /* Whether state is the one of the flow the browser's cookie seals (the provider's own answer to
  * this browser's sign-in, not a link someone else made). */
 bool oidc_state_ok(auth *a, const char *cookie, const char *state);
