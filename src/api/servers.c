@@ -465,21 +465,45 @@ void api_servers_get(http_req *r)
 	with_server(r, get_server);
 }
 
-/* Where a server's saved passwords go: its address, the TLS settings that
- * decide whom they reach, and the SSH tunnel in between. */
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Where a server's saved passwords go: its address, the SSH tunnel in between, and every
+ * connection parameter but those that cannot change whom libpq talks to (a host list with
+ * target_session_attrs or load_balance_hosts picks another host; TLS settings decide whom). */
 static char *target_of(const store_server *sv)
 {
-	static const char *const params[] = {"hostaddr",    "sslmode",	       "sslrootcert", "sslcrl",	   "sslcrldir",
-					     "requirepeer", "channel_binding", "gssencmode",  "krbsrvname"};
+	static const char *const harmless[] = {
+	    "application_name", "fallback_application_name", "connect_timeout",	 "client_encoding",  "keepalives",
+	    "keepalives_idle",	"keepalives_interval",	     "keepalives_count", "tcp_user_timeout", "options"};
 	str t = STR_INIT;
 	str_appendf(&t, "%s|%d|%s|%d|%s|%d|%s", sv->host ? sv->host : "", sv->port, sv->service ? sv->service : "",
 		    sv->use_ssh_tunnel, sv->tunnel_host ? sv->tunnel_host : "", sv->tunnel_port,
 		    sv->tunnel_username ? sv->tunnel_username : "");
 	json_t *p = sv->connection_params ? json_loads(sv->connection_params, 0, NULL) : NULL;
-	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
-		json_t *v = json_object_get(p, params[i]);
-		str_appendf(&t, "|%s", json_is_string(v) ? json_string_value(v) : "");
+	const char *key;
+	json_t *v;
+	/* jansson keeps an object's keys in insertion order: compare them sorted */
+	size_t n = json_object_size(p), k = 0;
+	const char **keys = xcalloc(n ? n : 1, sizeof(*keys));
+	json_object_foreach(p, key, v)
+	{
+		bool skip = false;
+		for (size_t i = 0; i < sizeof(harmless) / sizeof(harmless[0]) && !skip; i++)
+			skip = strcmp(key, harmless[i]) == 0;
+		if (!skip)
+			keys[k++] = key;
 	}
+	qsort(keys, k, sizeof(*keys), cmp_cstr);
+	for (size_t i = 0; i < k; i++) {
+		v = json_object_get(p, keys[i]);
+		char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		str_appendf(&t, "|%s=%s", keys[i], text ? text : "");
+		free(text);
+	}
+	free(keys);
 	json_decref(p);
 	return str_take(&t);
 }

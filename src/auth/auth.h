@@ -92,6 +92,11 @@ bool auth_email_normalize(const char *in, char out[256], tusk_err *err) __attrib
  * keep_case), surrounding spaces and invisible characters removed. False when nothing is left,
  * it is not UTF-8, longer than 254 bytes, or holds control characters. */
 bool auth_name_fold(const char *in, bool keep_case, char out[256]) __attribute__((warn_unused_result));
+/* An external user's account name (LDAP entry, proxy header, provider claim): NFC, lower case
+ * unless keep_case; refused (false) with control, format or invisible characters anywhere,
+ * spaces at either end, or compatibility forms (full-width, ligatures), so two names a
+ * directory or provider tells apart are never one account, and none looks like another. */
+bool auth_name_key(const char *in, bool keep_case, char out[256]) __attribute__((warn_unused_result));
 bool auth_password_acceptable(const auth *a, const char *password, tusk_err *err) __attribute__((warn_unused_result));
 bool auth_user_create(auth *a, const char *email, const char *password, const char *role, bool active, store_user *out,
 		      tusk_err *err) __attribute__((warn_unused_result));

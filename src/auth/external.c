@@ -70,12 +70,11 @@ static bool user_wrap_text(auth *a, const unsigned char salt[16], char out[AUTH_
 	return true;
 }
 
-/* A name from a directory, a proxy or a provider, as the user's key: its one form
- * (auth_name_fold: Unicode compatibility forms, case unless keep_case, surrounding spaces),
- * so every way of writing one name finds one account. */
+/* A name from a directory entry, a proxy or a provider, as the user's key (auth_name_key): the
+ * name itself in lower case; names that look like other names are refused, never merged. */
 static bool external_name(const char *in, bool keep_case, char out[256])
 {
-	return auth_name_fold(in, keep_case, out) && strcmp(out, AUTH_DESKTOP_EMAIL) != 0;
+	return auth_name_key(in, keep_case, out) && strcmp(out, AUTH_DESKTOP_EMAIL) != 0;
 }
 
 /* The key an account made before names were folded has (bytes lower-cased as ASCII only). */
@@ -268,7 +267,9 @@ enum auth_result auth_external_sign_in(auth *a, const char *source, const char *
 	bool keep_case = strcmp(source, "ldap") == 0 && a->cfg->ldap_dn_case_sensitive;
 	if (!external_name(name, keep_case, norm)) {
 		auth_audit(a, NULL, "", "login_failed", client, "a user name Tusk does not take");
-		err_set(err, ERR_PERMISSION_DENIED, "The user name is empty, too long or holds control characters.");
+		err_set(
+		    err, ERR_PERMISSION_DENIED,
+		    "The user name is empty, too long, or holds control, invisible or compatibility characters (full-width letters, ligatures).");
 		return AUTH_DENIED;
 	}
 	prefer_existing(a, name, keep_case, norm);
@@ -351,7 +352,9 @@ bool auth_user_create_external(auth *a, const char *source, const char *name, co
 	char norm[256];
 	bool keep_case = strcmp(source, "ldap") == 0 && a->cfg->ldap_dn_case_sensitive;
 	if (!external_name(name, keep_case, norm)) {
-		err_set(err, ERR_INVALID_NAME, "The user name is empty, too long or holds control characters.");
+		err_set(
+		    err, ERR_INVALID_NAME,
+		    "The user name is empty, too long, or holds control, invisible or compatibility characters (full-width letters, ligatures).");
 		return false;
 	}
 	if (!create_external(a, source, norm, role, oauth2 ? &id : NULL, out, err))

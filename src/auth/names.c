@@ -49,6 +49,57 @@ bool auth_name_fold(const char *in, bool keep_case, char out[256])
 	return true;
 }
 
+bool auth_name_key(const char *in, bool keep_case, char out[256])
+{
+	UErrorCode st = U_ZERO_ERROR;
+	const UNormalizer2 *nfc = unorm2_getNFCInstance(&st), *nfkc = unorm2_getNFKCInstance(&st);
+	UChar src[MAX_UNITS], c[MAX_UNITS], k[MAX_UNITS], low[MAX_UNITS];
+	int32_t n = 0, cn = 0, kn = 0, ln = 0, outlen = 0;
+	if (!in || U_FAILURE(st) || strlen(in) > 1000)
+		return false;
+	u_strFromUTF8(src, MAX_UNITS, &n, in, -1, &st);
+	if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING || n == 0)
+		return false;
+	cn = unorm2_normalize(nfc, src, n, c, MAX_UNITS, &st);
+	kn = unorm2_normalize(nfkc, src, n, k, MAX_UNITS, &st);
+	if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING)
+		return false;
+	/* a compatibility form (full-width letters, ligatures, superscripts) is another spelling of a
+	 * plainer name: refused rather than taken for someone else's */
+	if (cn != kn || u_strncmp(c, k, cn) != 0)
+		return false;
+	for (int32_t i = 0; i < cn; i++) {
+		UChar32 ch = c[i];
+		if (U16_IS_LEAD(c[i]) && i + 1 < cn && U16_IS_TRAIL(c[i + 1]))
+			ch = U16_GET_SUPPLEMENTARY(c[i], c[i + 1]);
+		/* control, format (soft hyphen, zero-width joiners, bidi marks) and invisible characters
+		 * anywhere, spaces at either end: a name that looks like another is not taken */
+		if (u_iscntrl(ch) || u_charType(ch) == U_FORMAT_CHAR ||
+		    u_hasBinaryProperty(ch, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) ||
+		    u_hasBinaryProperty(ch, UCHAR_VARIATION_SELECTOR))
+			return false;
+		if (U_IS_SUPPLEMENTARY(ch))
+			i++;
+	}
+	if (u_isUWhiteSpace(c[0]) || u_isUWhiteSpace(c[cn - 1]))
+		return false;
+	if (keep_case) {
+		u_memcpy(low, c, cn);
+		ln = cn;
+	} else {
+		/* lower case as such ("Straße" is "straße", never "strasse"): two names a directory or a
+		 * provider tells apart stay two accounts */
+		ln = u_strToLower(low, MAX_UNITS, c, cn, "", &st);
+		if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING)
+			return false;
+	}
+	u_strToUTF8(out, 255, &outlen, low, ln, &st);
+	if (U_FAILURE(st) || outlen <= 0 || outlen > 254)
+		return false;
+	out[outlen] = '\0';
+	return true;
+}
+
 void auth_throttle_key(const char *typed, char out[264])
 {
 	char folded[256];
@@ -103,15 +154,17 @@ void auth_names_check(auth *a)
 		const store_user *u = &users[i];
 		const char *src = u->auth_source[0] ? u->auth_source : "internal";
 		char folded[256];
+		bool keep_case = strcmp(src, "ldap") == 0 && a->cfg->ldap_dn_case_sensitive;
 		if (strcmp(src, "internal") == 0 ||
-		    (auth_name_fold(u->email, false, folded) && strcmp(folded, u->email) == 0))
+		    (auth_name_key(u->email, keep_case, folded) && strcmp(folded, u->email) == 0))
 			continue;
 		/* made before names were folded: maybe a second account of someone the directory knows by
 		 * another spelling (issue 19); Tusk no longer signs anyone in as it, but its sessions run */
-		log_msg(LOG_WARN,
-			"an account of an external source has a name in no folded form: if it is another spelling of "
-			"a user's name, disable or delete it (Users)",
-			"name", u->email, "source", src, "role", u->role, NULL);
+		log_msg(
+		    LOG_WARN,
+		    "an account of an external source has a name Tusk no longer takes as it is: if it is another spelling of "
+		    "a user's name, disable or delete it (Users)",
+		    "name", u->email, "source", src, "role", u->role, NULL);
 	}
 	free(users);
 }

@@ -199,7 +199,7 @@ static bool prove_holder(auth *a, store_user *u, const struct auth_proof *proof,
 			 tusk_err *err)
 {
 	char key[264];
-	snprintf(key, sizeof(key), "2fa:%s", u->email);
+	auth_second_step_key(u, key); /* one allowance with the second step, which no login name can reach */
 	bool internal = !u->auth_source[0] || strcmp(u->auth_source, "internal") == 0;
 	const char *code = proof && proof->code && *proof->code ? proof->code : NULL;
 	const char *password = proof && proof->password && *proof->password ? proof->password : NULL;

@@ -205,6 +205,6 @@ test('an account made under another spelling before this fix is named in the log
   execFileSync('sqlite3', [join(t.dataDir, 'tusk.db'), "UPDATE users SET email = 'ａｌｉｃｅ' WHERE email = 'alice'"]);
   const same = await startTusk({ dataDir: t.dataDir, env: { TUSK_AUTHENTICATION_SOURCES: 'ldap,internal', TUSK_LDAP_SERVER_URI: 'ldap://127.0.0.1:9' } });
   running.push(same);
-  assert.match(readLog(same), /name in no folded form.*ａｌｉｃｅ/);
-  assert.doesNotMatch(readLog(same), /name in no folded form[^\n]*"admin@tusk.local"/);
+  assert.match(readLog(same), /no longer takes as it is.*ａｌｉｃｅ/);
+  assert.doesNotMatch(readLog(same), /no longer takes as it is[^\n]*"admin@tusk.local"/);
 });

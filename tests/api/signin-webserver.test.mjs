@@ -248,3 +248,27 @@ test('only the one configured header is read: a client cannot add another the pr
   assert.notEqual(list.code, 0);
   assert.match(list.stderr, /names one header/);
 });
+
+test('names that look like other names are refused, and names a directory tells apart stay apart (outsider round 6)', async () => {
+  // a header carries bytes: the proxy sends the name as UTF-8
+  const as = (name) => signedIn(t, Buffer.from(name, 'utf8').toString('latin1'));
+  const alice = await as('lookalike@example.org');
+  assert.equal(alice.res.status, 200, JSON.stringify(alice.res.body));
+  const aliceId = alice.res.body.user.id;
+  // invisible and format characters, compatibility forms: refused, never taken for alice
+  for (const name of ['look\u00adalike@example.org', 'look\u200dalike@example.org', 'look\u200balike@example.org',
+    'lookalike@example.org\ufe0f', 'look\u2060alike@example.org', 'ｌｏｏｋａｌｉｋｅ@example.org', 'look\u034falike@example.org']) {
+    const r = await as(name);
+    assert.equal(r.res.status, 403, `${JSON.stringify(name)}: ${JSON.stringify(r.res.body)}`);
+    assert.match(r.res.body.error.message, /invisible or compatibility characters/);
+  }
+  // case is one name; ß and ss are two (lower case, not case folding)
+  const upper = await as('LookAlike@Example.org');
+  assert.equal(upper.res.body.user.id, aliceId);
+  const strasse = await as('strasse@example.org');
+  const strasze = await as('straße@example.org');
+  assert.equal(strasse.res.status, 200);
+  assert.equal(strasze.res.status, 200);
+  assert.notEqual(strasse.res.body.user.id, strasze.res.body.user.id, 'straße is not strasse');
+  assert.equal((await as('STRAẞE@example.org')).res.body.user.id, strasze.res.body.user.id);
+});

@@ -10,7 +10,7 @@ import { startTusk } from '../lib/tusk.mjs';
 import { world, login, pg, psql, ADMIN } from './lib.mjs';
 
 /** A listener that speaks just enough PostgreSQL to ask for a clear-text password; `got` holds what arrived. */
-async function passwordTrap() {
+async function passwordTrap(host = '127.0.0.1', port = 0) {
   const got = [];
   const srv = createServer((sock) => {
     let buf = Buffer.alloc(0);
@@ -39,7 +39,7 @@ async function passwordTrap() {
     });
     sock.on('error', () => {});
   });
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  await new Promise((r) => srv.listen(port, host, r));
   return { port: srv.address().port, got, close: () => new Promise((r) => srv.close(r)) };
 }
 
@@ -92,5 +92,30 @@ test('the owner\'s own saved password is forgotten too when the address changes'
   } finally {
     await trap.close();
     await t.stop();
+  }
+});
+
+test('a connection parameter that picks another host forgets them too (outsider round 6: target_session_attrs over a host list)', async () => {
+  const w = await world();
+  // the second host of the list: the same port on another loopback address
+  const trap = await passwordTrap('127.0.0.2', pg.port);
+  try {
+    const made = await w.admin.post('api/v1/servers', { name: 'two hosts', host: `${pg.host},127.0.0.2`, port: pg.port, username: pg.user, shared: true, shared_username: pg.user });
+    assert.equal(made.status, 201, made.raw);
+    const id = made.body.server.id;
+    assert.equal((await w.user.post(`api/v1/servers/${id}/connect`, { password: pg.password, save_password: true })).status, 200);
+    // harmless settings keep it
+    assert.equal((await w.admin.put(`api/v1/servers/${id}`, { connection_params: { application_name: 'team', connect_timeout: '5' } })).status, 200);
+    assert.equal((await w.user.get(`api/v1/servers/${id}`)).body.server.has_saved_password, true);
+    // one that sends libpq to the second host forgets it
+    const moved = await w.admin.put(`api/v1/servers/${id}`, { connection_params: { application_name: 'team', connect_timeout: '5', target_session_attrs: 'standby' } });
+    assert.equal(moved.status, 200, moved.raw);
+    assert.equal((await w.user.get(`api/v1/servers/${id}`)).body.server.has_saved_password, false);
+    await w.user.post(`api/v1/servers/${id}/disconnect`, {});
+    await w.user.post(`api/v1/servers/${id}/connect`, {});
+    assert.deepEqual(trap.got.filter((p) => p.includes(pg.password)), [], 'the trap received no saved password');
+  } finally {
+    await trap.close();
+    await w.t.stop();
   }
 });
