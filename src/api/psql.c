@@ -39,9 +39,25 @@ static void audit_end(void *ctx, int64_t user_id, int64_t server_id, const char 
 	auth_audit(app->auth, known ? &u : NULL, NULL, "psql_end", NULL, detail);
 }
 
+/* Where a session's server is, for each connection its psql makes: the conninfo Tusk's own
+ * connections use now (TUSK_ALLOWED_HOSTS checked and pinned, the SSH tunnel's socket). */
+static bool route(void *ctx, int64_t user_id, int64_t server_id, const char *database, char **conninfo, tusk_err *err)
+{
+	tusk_app *app = ctx;
+	char *password = NULL, *role = NULL;
+	bool ok = pgpool_client_conninfo(app->pool, user_id, server_id, database, PSQL_SANDBOX_PASSFILE, conninfo,
+					 &password, &role, err);
+	if (password) {
+		sodium_memzero(password, strlen(password));
+		free(password);
+	}
+	free(role);
+	return ok;
+}
+
 void api_psql_start(tusk_app *app)
 {
-	hub = psql_hub_new(GRACE_SECONDS, audit_end, app);
+	hub = psql_hub_new(GRACE_SECONDS, audit_end, route, app);
 	/* the operator learns at start, not from a user, that the tool cannot run here */
 	char why[300];
 	if ((!app->cfg->server_mode || app->cfg->enable_psql) && !psql_sandbox_check(why, sizeof(why)))
