@@ -332,13 +332,14 @@ struct psql_relays {
 	int listeners[PSQL_MAX_HOSTS];
 	int n;
 	psql_route_fn route;
+	psql_notice_fn notice;
 	void *ctx;
 	struct conn *conns; /* PSQL_MAX_RELAYS */
 	struct slot slots[PSQL_MAX_HOSTS + 2 * PSQL_MAX_RELAYS];
 	unsigned accepted;
 };
 
-psql_relays *psql_relays_new(const int *listeners, int n, psql_route_fn route, void *ctx)
+psql_relays *psql_relays_new(const int *listeners, int n, psql_route_fn route, psql_notice_fn notice, void *ctx)
 {
 	psql_relays *r = xcalloc(1, sizeof(*r));
 	r->n = n > PSQL_MAX_HOSTS ? PSQL_MAX_HOSTS : n;
@@ -347,6 +348,7 @@ psql_relays *psql_relays_new(const int *listeners, int n, psql_route_fn route, v
 		fcntl(listeners[i], F_SETFL, fcntl(listeners[i], F_GETFL) | O_NONBLOCK);
 	}
 	r->route = route;
+	r->notice = notice;
 	r->ctx = ctx;
 	r->conns = xcalloc(PSQL_MAX_RELAYS, sizeof(struct conn));
 	return r;
@@ -479,8 +481,13 @@ static void accept_one(psql_relays *r, int listener, int host)
 	k->refusing = true;
 	k->ssl_required = t.ssl_required;
 	k->linger_until = time_mono_ms() + REFUSE_LINGER_MS;
-	k->why = xstrdup(err.msg[0] ? err.msg : "Tusk could not reach the server.");
+	str why = STR_INIT;
+	str_appendf(&why, "Tusk did not relay this connection to the server: %s",
+		    err.msg[0] ? err.msg : "it could not reach it.");
+	k->why = str_take(&why);
 	log_msg(LOG_INFO, "PSQL tool: a connection of psql's was not relayed", "reason", k->why, NULL);
+	if (k->ssl_required && r->notice)
+		r->notice(r->ctx, k->why);
 }
 
 /* Reads what psql sent a refusing relay; answers once it has a request's header. */

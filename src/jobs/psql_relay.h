@@ -14,7 +14,8 @@
  * When Tusk cannot reach the server for a connection (the user
  * disconnected it, the operator's list refuses where its name now leads,
  * the server does not answer), psql is answered with a PostgreSQL error
- * that says why. */
+ * that says why (and, where psql asked for TLS and would not show it, the
+ * terminal shows it). */
 #ifndef TUSK_JOBS_PSQL_RELAY_H
 #define TUSK_JOBS_PSQL_RELAY_H
 
@@ -37,10 +38,13 @@ bool psql_sandbox_conninfo(const char *conninfo, char **out, int *nhosts, tusk_e
 
 /* The current conninfo of the session's server (malloc'd), or false with why. */
 typedef bool (*psql_route_fn)(void *ctx, char **conninfo, tusk_err *err);
+/* Shows text in the terminal: why a connection was refused where psql cannot
+ * (libpq does not show an error sent in answer to its TLS request). */
+typedef void (*psql_notice_fn)(void *ctx, const char *text);
 
 typedef struct psql_relays psql_relays;
 /* Takes the listeners (host i listens on listeners[i]). */
-psql_relays *psql_relays_new(const int *listeners, int n, psql_route_fn route, void *ctx);
+psql_relays *psql_relays_new(const int *listeners, int n, psql_route_fn route, psql_notice_fn notice, void *ctx);
 /* Closes every listener and relayed connection. */
 void psql_relays_free(psql_relays *r);
 /* Adds the descriptors to poll to p (at most max); how many. */

@@ -291,9 +291,13 @@ static void child_run(const struct spawn_plan *pl, int ctl)
 	for (int sig = 1; sig < 32; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			sigaction(sig, &dfl, NULL);
-	/* a file past the size limit is an error psql reports (EFBIG), not a kill */
+	/* a file past the size limit is an error psql reports (EFBIG), not a kill; the
+	 * terminal's ^C, ^\ and ^Z reach bwrap too (it shares psql's process group): it
+	 * ignores them, psql sets its own SIGINT handler (a cancel request) */
 	dfl.sa_handler = SIG_IGN;
-	sigaction(SIGXFSZ, &dfl, NULL);
+	static const int ignored[] = {SIGXFSZ, SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU};
+	for (size_t i = 0; i < sizeof(ignored) / sizeof(*ignored); i++)
+		sigaction(ignored[i], &dfl, NULL);
 	ctl = fcntl(ctl, F_DUPFD_CLOEXEC, 10);
 	dup2(pl->in, 0);
 	dup2(pl->out, 1);
@@ -581,6 +585,15 @@ static bool sess_route(void *ctx, char **conninfo, tusk_err *err)
 	return true;
 }
 
+static void sess_notice(void *ctx, const char *text)
+{
+	psql_sess *s = ctx;
+	str line = STR_INIT;
+	str_appendf(&line, "\r\n\x1b[2m[%s]\x1b[0m\r\n", text);
+	announce(s, str_cstr(&line));
+	str_free(&line);
+}
+
 /* Copies psql's output into the ring, at most PSQL_RATE bytes a second after
  * a burst of PSQL_BURST (what psql writes meanwhile waits in the terminal,
  * and psql with it), and relays psql's connections, until psql ends or the
@@ -722,7 +735,7 @@ static void *session_main(void *arg)
 		close(slave);
 		ok = s->pid > 0;
 		if (ok)
-			s->relays = psql_relays_new(listeners, s->nhosts, sess_route, s);
+			s->relays = psql_relays_new(listeners, s->nhosts, sess_route, sess_notice, s);
 	}
 	pthread_mutex_lock(&s->lock);
 	s->started = true;
