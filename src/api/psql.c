@@ -59,7 +59,7 @@ void api_psql_start(tusk_app *app)
 {
 	hub = psql_hub_new(GRACE_SECONDS, audit_end, route, app);
 	/* the operator learns at start, not from a user, that the tool cannot run here */
-	char why[300];
+	char why[1200];
 	if ((!app->cfg->server_mode || app->cfg->enable_psql) && !psql_sandbox_check(why, sizeof(why)))
 		log_msg(LOG_WARN, "the PSQL tool is unavailable: its sandbox (bubblewrap) does not work here", "reason",
 			why, NULL);
@@ -99,11 +99,11 @@ static bool tool_available(const config *cfg, char *why, size_t n)
 			 "TUSK_ENABLE_PSQL=true (or PGADMIN_CONFIG_ENABLE_PSQL=True).");
 		return false;
 	}
-	char sandbox[300];
+	char sandbox[1200];
 	if (!psql_sandbox_check(sandbox, sizeof(sandbox))) {
 		snprintf(why, n,
 			 "The PSQL tool needs its sandbox (bubblewrap with user namespaces), which does not work "
-			 "on this host: %.200s. Tusk does not run psql unconfined.",
+			 "on this host: %s Tusk does not run psql unconfined.",
 			 sandbox);
 		return false;
 	}
@@ -113,7 +113,7 @@ static bool tool_available(const config *cfg, char *why, size_t n)
 void api_psql_info(http_req *r)
 {
 	tusk_app *app = http_req_app(r);
-	char why[512] = "";
+	char why[1600] = "";
 	bool ok = tool_available(app->cfg, why, sizeof(why));
 	api_json j;
 	json_writer *w = api_json_begin(&j);
@@ -196,7 +196,7 @@ void api_psql_open(http_req *r)
 	tusk_app *app = http_req_app(r);
 	auth_session *as = api_session(r);
 	struct open_in in = {0};
-	char why[512];
+	char why[1600];
 	if (!tool_available(app->cfg, why, sizeof(why))) {
 		http_respond_error(r, ERR_FORBIDDEN, "%s", why);
 		return;
