@@ -4,8 +4,9 @@
 // second after a 4 MiB burst. Replayed here: a memory bomb in psql (a
 // query result, then a variable psql cannot hold), a fork bomb from \!, an
 // output flood; meanwhile another tab answers at once and Tusk's own memory
-// stays where it was. Tusk runs as uid 5050 here, as in its container (as
-// root it would not show: the kernel exempts uid 0 from the process limit).
+// stays where it was. Tusk runs as uid 5050 with no capability and no_new_privs
+// here, as the chart runs its container (as root the process limit would not
+// show: the kernel exempts uid 0 from it).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -27,7 +28,8 @@ before(async () => {
     const dataDir = join(base, 'data');
     mkdirSync(dataDir, { mode: 0o700 });
     chownSync(dataDir, 5050, 5050);
-    const spawnWrap = (bin, argv) => ['setpriv', ['--reuid=5050', '--regid=5050', '--clear-groups', bin, ...argv]];
+    // the chart's securityContext on the host: no capability, no privilege escalation
+    const spawnWrap = (bin, argv) => ['setpriv', ['--reuid=5050', '--regid=5050', '--clear-groups', '--no-new-privs', '--inh-caps=-all', '--bounding-set=-all', bin, ...argv]];
     w = await world({ env, dataDir, spawnWrap });
   } else {
     w = await world({ env });
