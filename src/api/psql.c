@@ -171,7 +171,10 @@ static void start_session(http_req *r, api_server *srv, const store_server *sv, 
 				  .rows = (int)in->rows};
 		char id[PSQL_ID_CHARS];
 		if (!psql_start(hub, &spec, id, &err)) {
-			api_respond_err(r, &err);
+			if (err.code == ERR_INVALID_SERVER)
+				api_respond_err_status(r, 422, &err); /* the entry, not Tusk's upstream */
+			else
+				api_respond_err(r, &err);
 		} else {
 			char detail[512];
 			snprintf(detail, sizeof(detail), "server %lld (%s), database %s, %s", (long long)srv->server_id,
