@@ -24,7 +24,7 @@ function statusText(s: PsqlStatus): string {
       return `psql exited with code ${s.code}`;
     case 'closed':
       // the reason is in the terminal and the title: the line may be narrow
-      return psqlAvailability.value?.available === false ? 'Unavailable on this server' : 'Closed';
+      return psqlAvailability.value?.available === false ? 'Unavailable' : 'Closed';
   }
 }
 
