@@ -23,7 +23,7 @@
 #define DEFAULT_SOCKET_DIR "/var/run/postgresql"
 
 enum {
-	BUF = 64 * 1024,
+	BUF = 32 * 1024, /* each way of each relayed connection, allocated while it lasts */
 	DEFAULT_TIMEOUT_S = 10,
 	MAX_TIMEOUT_S = 30,
 	REFUSE_LINGER_MS = 5000, /* a refused psql has this long to read why */
@@ -207,8 +207,13 @@ static bool target_of(const char *conninfo, int i, struct target *t, tusk_err *e
 	return ok;
 }
 
-/* Connects fd to addr within deadline (monotonic ms); the socket stays non-blocking. */
-static bool connect_by(int fd, const struct sockaddr *addr, socklen_t len, int64_t deadline, int *e)
+struct psql_relays;
+static bool ending(struct psql_relays *r);
+
+/* Connects fd to addr within deadline (monotonic ms), unless the session ends first; the
+ * socket stays non-blocking. */
+static bool connect_by(struct psql_relays *r, int fd, const struct sockaddr *addr, socklen_t len, int64_t deadline,
+		       int *e)
 {
 	if (connect(fd, addr, len) == 0)
 		return true;
@@ -218,12 +223,12 @@ static bool connect_by(int fd, const struct sockaddr *addr, socklen_t len, int64
 	}
 	for (;;) {
 		int64_t left = deadline - time_mono_ms();
-		if (left <= 0) {
-			*e = ETIMEDOUT;
+		if (left <= 0 || ending(r)) {
+			*e = left <= 0 ? ETIMEDOUT : ECANCELED;
 			return false;
 		}
 		struct pollfd p = {.fd = fd, .events = POLLOUT};
-		int rc = poll(&p, 1, (int)left);
+		int rc = poll(&p, 1, left > 250 ? 250 : (int)left);
 		if (rc < 0 && errno == EINTR)
 			continue;
 		if (rc < 0) {
@@ -240,7 +245,7 @@ static bool connect_by(int fd, const struct sockaddr *addr, socklen_t len, int64
 	}
 }
 
-static int dial(const struct target *t, tusk_err *err)
+static int dial(struct psql_relays *r, const struct target *t, tusk_err *err)
 {
 	int64_t deadline = time_mono_ms() + (int64_t)t->timeout_s * 1000;
 	int e = 0;
@@ -256,7 +261,7 @@ static int dial(const struct target *t, tusk_err *err)
 			un.sun_path[0] = 0;
 		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 		socklen_t sl = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + (size_t)len + (abstract ? 0 : 1));
-		if (fd >= 0 && connect_by(fd, (struct sockaddr *)&un, sl, deadline, &e))
+		if (fd >= 0 && connect_by(r, fd, (struct sockaddr *)&un, sl, deadline, &e))
 			return fd;
 		if (fd >= 0)
 			close(fd);
@@ -284,7 +289,7 @@ static int dial(const struct target *t, tusk_err *err)
 			e = errno;
 			continue;
 		}
-		if (!connect_by(fd, ai->ai_addr, ai->ai_addrlen, deadline, &e)) {
+		if (!connect_by(r, fd, ai->ai_addr, ai->ai_addrlen, deadline, &e)) {
 			close(fd);
 			fd = -1;
 		}
@@ -304,7 +309,7 @@ static int dial(const struct target *t, tusk_err *err)
 /* ---- the relays ---- */
 
 struct half {
-	unsigned char buf[BUF];
+	unsigned char *buf; /* BUF bytes */
 	size_t len, off;
 };
 
@@ -333,13 +338,20 @@ struct psql_relays {
 	int n;
 	psql_route_fn route;
 	psql_notice_fn notice;
+	psql_ending_fn ending;
 	void *ctx;
 	struct conn *conns; /* PSQL_MAX_RELAYS */
 	struct slot slots[PSQL_MAX_HOSTS + 2 * PSQL_MAX_RELAYS];
 	unsigned accepted;
 };
 
-psql_relays *psql_relays_new(const int *listeners, int n, psql_route_fn route, psql_notice_fn notice, void *ctx)
+static bool ending(struct psql_relays *r)
+{
+	return r->ending && r->ending(r->ctx);
+}
+
+psql_relays *psql_relays_new(const int *listeners, int n, psql_route_fn route, psql_notice_fn notice,
+			     psql_ending_fn ending_fn, void *ctx)
 {
 	psql_relays *r = xcalloc(1, sizeof(*r));
 	r->n = n > PSQL_MAX_HOSTS ? PSQL_MAX_HOSTS : n;
@@ -349,6 +361,7 @@ psql_relays *psql_relays_new(const int *listeners, int n, psql_route_fn route, p
 	}
 	r->route = route;
 	r->notice = notice;
+	r->ending = ending_fn;
 	r->ctx = ctx;
 	r->conns = xcalloc(PSQL_MAX_RELAYS, sizeof(struct conn));
 	return r;
@@ -361,6 +374,8 @@ static void conn_close(struct conn *k)
 	if (k->s >= 0)
 		close(k->s);
 	free(k->why);
+	free(k->up.buf);
+	free(k->down.buf);
 	memset(k, 0, sizeof(*k));
 }
 
@@ -435,8 +450,8 @@ static void say_error(struct conn *k)
 	const char *fields[][2] = {{"S", "FATAL"}, {"V", "FATAL"}, {"C", "08001"}, {"M", k->why}};
 	for (size_t i = 0; i < 4; i++) {
 		size_t len = strlen(fields[i][1]);
-		if (at + 2 + len + 1 >= sizeof(k->down.buf))
-			len = sizeof(k->down.buf) - at - 3;
+		if (at + 2 + len + 1 >= BUF)
+			len = BUF - at - 3;
 		b[at++] = (unsigned char)fields[i][0][0];
 		memcpy(b + at, fields[i][1], len);
 		at += len;
@@ -468,11 +483,13 @@ static void accept_one(psql_relays *r, int listener, int host)
 	k->used = true;
 	k->c = c;
 	k->s = -1;
+	k->up.buf = xmalloc(BUF);
+	k->down.buf = xmalloc(BUF);
 	tusk_err err = {0};
 	char *conninfo = NULL;
 	struct target t;
 	if (r->route(r->ctx, &conninfo, &err) && target_of(conninfo, host, &t, &err))
-		k->s = dial(&t, &err);
+		k->s = dial(r, &t, &err);
 	else
 		t.ssl_required = false;
 	free(conninfo);
@@ -527,7 +544,7 @@ static void refuse_read(struct conn *k)
 static void pump_half(int from, int to, struct half *h, bool *from_eof, bool *bad)
 {
 	if (h->len == 0 && !*from_eof && from >= 0) {
-		ssize_t got = read(from, h->buf, sizeof(h->buf));
+		ssize_t got = read(from, h->buf, BUF);
 		if (got > 0) {
 			h->len = (size_t)got;
 			h->off = 0;

@@ -41,16 +41,19 @@ typedef bool (*psql_route_fn)(void *ctx, char **conninfo, tusk_err *err);
 /* Shows text in the terminal: why a connection was refused where psql cannot
  * (libpq does not show an error sent in answer to its TLS request). */
 typedef void (*psql_notice_fn)(void *ctx, const char *text);
+/* Whether the session is ending: a connection being made gives up. */
+typedef bool (*psql_ending_fn)(void *ctx);
 
 typedef struct psql_relays psql_relays;
 /* Takes the listeners (host i listens on listeners[i]). */
-psql_relays *psql_relays_new(const int *listeners, int n, psql_route_fn route, psql_notice_fn notice, void *ctx);
+psql_relays *psql_relays_new(const int *listeners, int n, psql_route_fn route, psql_notice_fn notice,
+			     psql_ending_fn ending, void *ctx);
 /* Closes every listener and relayed connection. */
 void psql_relays_free(psql_relays *r);
 /* Adds the descriptors to poll to p (at most max); how many. */
 size_t psql_relays_poll(psql_relays *r, struct pollfd *p, size_t max);
 /* After poll: accepts, connects (blocking up to the connection's
- * connect_timeout, 10 s by default) and moves bytes. p, n: what
+ * connect_timeout, 10 s by default, or until the session ends) and moves bytes. p, n: what
  * psql_relays_poll added, with their revents. */
 void psql_relays_run(psql_relays *r, const struct pollfd *p, size_t n);
 /* Connections relayed so far (accepted, whether the server was reached or not). */

@@ -585,6 +585,15 @@ static bool sess_route(void *ctx, char **conninfo, tusk_err *err)
 	return true;
 }
 
+static bool sess_ending(void *ctx)
+{
+	psql_sess *s = ctx;
+	pthread_mutex_lock(&s->lock);
+	bool closed = s->closed;
+	pthread_mutex_unlock(&s->lock);
+	return closed;
+}
+
 static void sess_notice(void *ctx, const char *text)
 {
 	psql_sess *s = ctx;
@@ -735,7 +744,7 @@ static void *session_main(void *arg)
 		close(slave);
 		ok = s->pid > 0;
 		if (ok)
-			s->relays = psql_relays_new(listeners, s->nhosts, sess_route, sess_notice, s);
+			s->relays = psql_relays_new(listeners, s->nhosts, sess_route, sess_notice, sess_ending, s);
 	}
 	pthread_mutex_lock(&s->lock);
 	s->started = true;
