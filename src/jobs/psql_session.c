@@ -134,7 +134,9 @@ static void system_dir(strv *a, const char *dir)
  * programs and libraries, the few /etc files a client needs (certificates,
  * terminal and locale data), empty HOME and /tmp. Its network namespace is
  * the one the child made (spawn_sandbox): --share-net keeps it. No /proc:
- * psql needs none, and a container's masked /proc forbids mounting another. */
+ * psql needs none, and a container's masked /proc forbids mounting another.
+ * No --hostname: the UTS namespace is its own, but container runtimes'
+ * default seccomp profiles refuse sethostname (podman's does). */
 static void sandbox_args(strv *a)
 {
 	static const char *const head[] = {BWRAP,
@@ -148,8 +150,6 @@ static void sandbox_args(strv *a)
 					   "--die-with-parent",
 					   "--cap-drop",
 					   "ALL",
-					   "--hostname",
-					   "psql",
 					   "--ro-bind",
 					   "/usr",
 					   "/usr",
