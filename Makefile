@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
 VERSION := $(shell cat VERSION)
-PKGS := libmicrohttpd jansson libsodium sqlite3 libpq libssh ldap lber libcurl libcrypto libqrencode
+PKGS := libmicrohttpd jansson libsodium sqlite3 libpq libssh ldap lber libcurl libcrypto libqrencode icu-uc
 CC ?= cc
 # Read when this Makefile is parsed: `make run` and `make test` install the -dev packages
 # first and then build in a second make, which reads them installed.

@@ -1,12 +1,13 @@
 // What a benchmark needs around it: a private PostgreSQL, the release tusk on a free port, and a
-// logged-in API client (cookie and CSRF token). Used by bench/schema-diff; the older benchmarks
-// still carry their own copies.
+// logged-in API client (cookie and CSRF token).
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const root = resolve(new URL('..', import.meta.url).pathname);
+// the binary measured: TUSK_BIN, else the release build
+export const tuskBin = process.env.TUSK_BIN || join(root, 'build/release/tusk');
 
 // A PostgreSQL cluster in a new temporary folder: {env (PGHOST...), psql(sql, db), stop()}.
 export function startPg(name) {
@@ -27,10 +28,10 @@ export function startPg(name) {
 }
 
 // The tusk binary (TUSK_BIN, else the release build) with its data in base, logged in as an
-// administrator and connected to the cluster: {api(method, path, body), serverId, stop()}.
+// administrator and connected to the cluster: {api(method, path, body), url, serverId,
+// pid, cookie, stop()}.
 export async function startTusk(base, pgEnv) {
-  const bin = process.env.TUSK_BIN || join(root, 'build/release/tusk');
-  const tusk = spawn(bin, ['--listen', '127.0.0.1', '--port', '0', '--data-dir', join(base, 'data')], {
+  const tusk = spawn(tuskBin, ['--listen', '127.0.0.1', '--port', '0', '--data-dir', join(base, 'data')], {
     env: { PATH: process.env.PATH, TUSK_ALLOW_ROOT: '1', PGADMIN_DEFAULT_EMAIL: 'bench@tusk.local', PGADMIN_DEFAULT_PASSWORD: 'bench password' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -38,11 +39,16 @@ export async function startTusk(base, pgEnv) {
   tusk.stderr.on('data', (d) => {
     if (log.length < 65536) log += d;
   });
-  const url = await new Promise((res) => {
+  const url = await new Promise((res, rej) => {
+    const timer = setTimeout(() => {
+      clearInterval(check);
+      rej(new Error(`tusk did not start within 20 s:\n${log}`));
+    }, 20000);
     const check = setInterval(() => {
       const m = log.match(/tusk ready url=(\S+)/);
       if (m) {
         clearInterval(check);
+        clearTimeout(timer);
         res(m[1].replace('localhost', '127.0.0.1'));
       }
     }, 10);
@@ -58,7 +64,10 @@ export async function startTusk(base, pgEnv) {
   const server = JSON.parse((await api('POST', 'api/v1/servers', { name: 'b', host: pgEnv.PGHOST, port: Number(pgEnv.PGPORT), username: pgEnv.PGUSER })).text).server;
   await api('POST', `api/v1/servers/${server.id}/connect`, { password: pgEnv.PGPASSWORD });
   return {
-    api, serverId: server.id,
+    api, url, serverId: server.id, pid: tusk.pid,
+    get cookie() {
+      return cookie;
+    },
     async stop() {
       tusk.kill('SIGTERM');
       await new Promise((r) => tusk.on('exit', r));

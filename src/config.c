@@ -234,6 +234,16 @@ static const struct setting settings[] = {
      0,
      0,
      "where users sign in, in order, comma-separated: internal, ldap, oauth2 (providers in TUSK_OAUTH2_CONFIG), webserver"},
+    {"oauth2-redirect-url",
+     {"TUSK_OAUTH2_REDIRECT_URL"},
+     K_STR,
+     OFF(oauth2_redirect_url),
+     NULL,
+     false,
+     0,
+     0,
+     "oauth2 source: the redirect URI registered at the providers (https://tusk.example.org/oauth2/authorize); "
+     "when set, used instead of one built from the request's Host header"},
     {"webserver-remote-user",
      {"TUSK_WEBSERVER_REMOTE_USER"},
      K_STR,
@@ -431,7 +441,16 @@ static const struct setting settings[] = {
      false,
      1,
      3600,
-     "ldap source: seconds to reach the directory and for each of its answers"},
+     "ldap source: seconds a sign-in may wait on the directory in all (connection, TLS, every answer)"},
+    {"ldap-max-sign-ins",
+     {"TUSK_LDAP_MAX_SIGN_INS"},
+     K_INT,
+     OFF(ldap_max_sign_ins),
+     "16",
+     false,
+     1,
+     10000,
+     "ldap source: sign-ins that may wait on the directory at once; past it 503 with Retry-After"},
     {"session-idle-timeout",
      {"TUSK_SESSION_IDLE_TIMEOUT"},
      K_INT,
@@ -993,6 +1012,15 @@ static bool check_auth_sources(config *c, tusk_err *err)
 		err_set(err, ERR_INVALID_SETTING,
 			"the oauth2 source needs its providers: set TUSK_OAUTH2_CONFIG (JSON) or "
 			"PGADMIN_CONFIG_OAUTH2_CONFIG (pgAdmin's list of OAUTH2_* dicts)");
+		ok = false;
+	}
+	const char *ru = c->oauth2_redirect_url;
+	if (ok && ru && *ru &&
+	    ((strncmp(ru, "https://", 8) != 0 && strncmp(ru, "http://", 7) != 0) || strpbrk(ru, " \t\r\n#"))) {
+		err_set(err, ERR_INVALID_SETTING,
+			"TUSK_OAUTH2_REDIRECT_URL must be the absolute http(s) URL registered at the providers "
+			"(https://host/oauth2/authorize), not '%s'",
+			ru);
 		ok = false;
 	}
 	if (ok && !any) {

@@ -77,6 +77,7 @@ typedef struct {
 	/* sign-in sources (auth/sources.h): comma-separated, in order */
 	char *auth_sources;
 	char *webserver_remote_user; /* header names, comma-separated */
+	char *oauth2_redirect_url;   /* fixed redirect URI (else from the request's host) */
 	bool webserver_auto_create_user;
 	char *ldap_server_uri;
 	char *ldap_username_attribute;
@@ -96,6 +97,7 @@ typedef struct {
 	char *ldap_admin_group; /* group DNs: members are administrators / users */
 	char *ldap_user_group;
 	int ldap_connection_timeout;
+	int ldap_max_sign_ins;	 /* LDAP sign-ins waiting on the directory at once */
 	bool two_factor;	 /* TOTP enrolment and the second sign-in step are on */
 	bool require_two_factor; /* every internal/ldap user must enrol */
 	config_oauth2 *oauth2;	 /* the oauth2 source's providers, in their order */

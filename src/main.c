@@ -19,6 +19,7 @@
 
 #include "api/api.h"
 #include "auth/auth.h"
+#include "cli.h"
 #include "config.h"
 #include "doctor/doctor.h"
 #include "files/files.h"
@@ -33,8 +34,6 @@
 #include "util/str.h"
 
 extern char **environ;
-
-enum { EXIT_USAGE = 64, EXIT_CONFIG = 78 };
 
 static int fail(int code, const char *msg)
 {
@@ -232,7 +231,15 @@ static void dedicated_closed(void *pool, int64_t user_id, int64_t server_id)
 
 /* Work that precedes serving and needs no store: the data directory's
  * modes, the jobs' environment, uploads a previous run left behind. */
-static bool prepare_host(const config *cfg, const pgallow *allow, char *home, size_t n, tusk_err *err)
+/* Whether a user with this id exists (a store error counts as yes: nothing is moved on a doubt). */
+static bool user_exists(void *ctx, int64_t id)
+{
+	store_user u;
+	tusk_err err;
+	return store_user_by_id(ctx, id, &u, &err) != 0;
+}
+
+static bool prepare_host(const config *cfg, store *st, const pgallow *allow, char *home, size_t n, tusk_err *err)
 {
 	if (!prepare_child_home(cfg->data_dir, home, n, err))
 		return false;
@@ -256,6 +263,13 @@ static bool prepare_host(const config *cfg, const pgallow *allow, char *home, si
 		char count[24];
 		snprintf(count, sizeof(count), "%zu", swept);
 		log_msg(LOG_INFO, "removed uploads a previous run left unfinished", "files", count, NULL);
+	}
+	size_t orphans = files_set_aside_orphans(cfg->data_dir, user_exists, st);
+	if (orphans) {
+		char count[24];
+		snprintf(count, sizeof(count), "%zu", orphans);
+		log_msg(LOG_WARN, "storage areas of deleted users set aside (storage/.orphaned-*)", "areas", count,
+			NULL);
 	}
 	return true;
 }
@@ -394,7 +408,7 @@ static int serve(const config *cfg)
 	if ((rc = open_store(cfg, &app.store)) != 0)
 		goto out; /* open_store logged why */
 	rc = EXIT_CONFIG;
-	if (!prepare_host(cfg, allow, home, sizeof(home), &err))
+	if (!prepare_host(cfg, app.store, allow, home, sizeof(home), &err))
 		goto out;
 	snprintf(none, sizeof(none), "%s/none", home);
 	app.auth = auth_new(app.store, cfg);
@@ -417,6 +431,7 @@ out:
 		http_server_stop(app.http);
 	api_stream_wait();
 	api_psql_stop();
+	api_schema_diff_stop();
 	jobs_free(app.jobs);
 	samplers_free(app.samplers);
 	qmanager_free(app.queries);
@@ -426,103 +441,6 @@ out:
 	pgallow_free(allow);
 	if (rc == 0)
 		log_msg(LOG_INFO, "stopped", NULL);
-	return rc;
-}
-
-/* Reads a password from a file or stdin: the first line, newline stripped. */
-static char *read_password(const char *file)
-{
-	tusk_err err;
-	if (file) {
-		char *p = config_read_secret_file(file, &err);
-		if (!p)
-			fprintf(stderr, "tusk: %s\n", err.msg);
-		return p;
-	}
-	char buf[2048];
-	if (!fgets(buf, sizeof(buf), stdin)) {
-		fputs("tusk: no password on standard input\n", stderr);
-		return NULL;
-	}
-	buf[strcspn(buf, "\r\n")] = '\0';
-	return xstrdup(buf);
-}
-
-/* tusk user set-password EMAIL [--password-file FILE] [--data-dir DIR] [--store-url URL]
- * tusk user unlock EMAIL [--data-dir DIR] [--store-url URL] */
-static int user_command(int argc, char **argv)
-{
-	bool unlock = argc >= 4 && strcmp(argv[2], "unlock") == 0;
-	if (argc < 4 || (!unlock && strcmp(argv[2], "set-password") != 0)) {
-		fputs("usage: tusk user set-password EMAIL [--password-file FILE] [--data-dir DIR] [--store-url URL]\n"
-		      "       tusk user unlock EMAIL [--data-dir DIR] [--store-url URL]\n",
-		      stderr);
-		return EXIT_USAGE;
-	}
-	const char *email = argv[3], *file = NULL;
-	char *flags[6] = {argv[0]};
-	int nflags = 1;
-	for (int i = 4; i < argc; i++) {
-		if (!unlock && strcmp(argv[i], "--password-file") == 0 && i + 1 < argc) {
-			file = argv[++i];
-		} else if ((strcmp(argv[i], "--data-dir") == 0 || strcmp(argv[i], "--store-url") == 0) &&
-			   i + 1 < argc && nflags + 2 <= 6) {
-			flags[nflags++] = argv[i];
-			flags[nflags++] = argv[++i];
-		} else {
-			fprintf(stderr, "tusk: unexpected argument '%s'\n", argv[i]);
-			return EXIT_USAGE;
-		}
-	}
-	config cfg;
-	tusk_err err;
-	if (!config_load(&cfg, nflags, flags, environ, &err)) {
-		fprintf(stderr, "tusk: %s\n", err.msg);
-		config_free(&cfg);
-		return EXIT_CONFIG;
-	}
-	store *st;
-	int rc = open_store(&cfg, &st);
-	if (rc) {
-		config_free(&cfg);
-		return rc;
-	}
-	auth *a = auth_new(st, &cfg);
-	char normalized[256];
-	store_user u;
-	char *password = NULL;
-	int found = auth_email_normalize(email, normalized, &err) ? store_user_by_email(st, normalized, &u, &err) : 0;
-	if (found <= 0) {
-		fprintf(stderr, "tusk: %s\n", found < 0 ? err.msg : "there is no user with that e-mail address");
-		rc = EXIT_FAILURE;
-	} else if (unlock) {
-		/* only the pause after wrong passwords ends: password, data key and saved passwords stay */
-		if (!auth_unlock(a, &u, "command line", &err)) {
-			fprintf(stderr, "tusk: %s\n", err.msg);
-			rc = EXIT_FAILURE;
-		} else {
-			printf("%s may log in again; its password and saved server passwords are unchanged.\n",
-			       u.email);
-		}
-	} else if (!(password = read_password(file))) {
-		rc = EXIT_FAILURE;
-	} else if (!auth_user_reset_password(a, &u, password, &err)) {
-		fprintf(stderr, "tusk: %s\n", err.msg);
-		rc = EXIT_FAILURE;
-	} else {
-		auth_audit(a, &u, NULL, "password_reset", "command line",
-			   "password set with tusk user set-password; saved server passwords were discarded");
-		printf("The password of %s is set; the account is unlocked, its sessions ended and its saved server "
-		       "passwords discarded.\n",
-		       u.email);
-	}
-	if (password) {
-		memset(password, 0, strlen(password));
-		free(password);
-	}
-	auth_free(a);
-	store_close(st);
-	config_free(&cfg);
 	return rc;
 }
 
@@ -606,7 +524,7 @@ int main(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], JOBS_SQLCLIENT_COMMAND) == 0)
 		return jobs_sqlclient_main(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "user") == 0)
-		return user_command(argc, argv);
+		return cli_user(argc, argv, environ, open_store);
 	if (argc >= 2 && strcmp(argv[1], "doctor") == 0)
 		return doctor_command(argc, argv);
 	config cfg;

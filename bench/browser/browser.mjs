@@ -2,22 +2,15 @@
 // them through the API (what the tree asks when "Tables" is expanded) and
 // the size of the answer, a schema's counts, pages of the Tables grid; then
 // the same in Chromium. Starts its own PostgreSQL and release tusk.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, chmodSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { startPg, startTusk, tuskBin as bin } from '../lib.mjs';
 import { openBrowser } from '../../tests/e2e/browser.mjs';
 import { expandTreeItem, selectTreeItem, treeItem } from '../../tests/e2e/app.mjs';
 
-const root = resolve(new URL('../..', import.meta.url).pathname);
-const bin = process.env.TUSK_BIN || join(root, 'build/release/tusk');
 const TABLES = 10000, RUNS = 20, RUNS_COUNTS = 10, RUNS_BROWSER = 10;
 
-const base = mkdtempSync(join(tmpdir(), 'tusk-bench-b-'));
-chmodSync(base, 0o755);
-const pgDir = join(base, 'pg');
-execFileSync(join(root, 'scripts/pg-cluster.sh'), ['start', pgDir]);
-const env = Object.fromEntries(readFileSync(join(pgDir, 'env'), 'utf8').trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
+const pg = startPg('b');
+const { env } = pg;
 const pgEnv = { ...process.env, ...env };
 execFileSync('psql', ['-X', '-q', '-c', 'CREATE DATABASE many'], { env: pgEnv });
 // in batches: one transaction cannot hold locks on 10,000 new tables
@@ -26,28 +19,9 @@ for (let from = 1; from <= TABLES; from += 1000) {
     `DO $$ BEGIN FOR i IN ${from}..${from + 999} LOOP EXECUTE format('CREATE TABLE public.t%s (id int PRIMARY KEY, v text)', i); END LOOP; END $$`], { env: pgEnv });
 }
 
-const tusk = spawn(bin, ['--listen', '127.0.0.1', '--port', '0', '--data-dir', join(base, 'data')], {
-  env: { PATH: process.env.PATH, TUSK_ALLOW_ROOT: '1', PGADMIN_DEFAULT_EMAIL: 'bench@tusk.local', PGADMIN_DEFAULT_PASSWORD: 'bench password' },
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
-let log = '';
-tusk.stderr.on('data', (d) => { if (log.length < 65536) log += d; });
-const url = await new Promise((res) => {
-  const check = setInterval(() => {
-    const m = log.match(/tusk ready url=(\S+)/);
-    if (m) { clearInterval(check); res(m[1].replace('localhost', '127.0.0.1')); }
-  }, 10);
-});
-let cookie = '', csrf = '';
-async function api(method, path, body) {
-  const res = await fetch(new URL(path, url), { method, headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf }, body: body && JSON.stringify(body) });
-  const set = res.headers.getSetCookie()[0];
-  if (set) cookie = set.split(';')[0];
-  return { text: await res.text(), status: res.status };
-}
-csrf = JSON.parse((await api('POST', 'api/v1/auth/login', { email: 'bench@tusk.local', password: 'bench password' })).text).csrf_token;
-const server = JSON.parse((await api('POST', 'api/v1/servers', { name: 'b', host: env.PGHOST, port: Number(env.PGPORT), username: env.PGUSER })).text).server;
-await api('POST', `api/v1/servers/${server.id}/connect`, { password: env.PGPASSWORD });
+const tusk = await startTusk(pg.base, env);
+const { api, url } = tusk;
+const server = { id: tusk.serverId };
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const p90 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)];
@@ -183,10 +157,8 @@ const rendered = await tree.getByRole('treeitem').count();
 if (browser.errors.length) throw new Error(`browser errors: ${browser.errors.join('; ')}`);
 await browser.close();
 
-tusk.kill('SIGTERM');
-await new Promise((r) => tusk.on('exit', r));
-execFileSync(join(root, 'scripts/pg-cluster.sh'), ['destroy', pgDir]);
-rmSync(base, { recursive: true, force: true });
+await tusk.stop();
+pg.stop();
 
 const ms = (x) => x.toFixed(1);
 const kib = (text) => `${(text.length / 1024).toFixed(0)} KiB`;

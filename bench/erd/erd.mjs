@@ -4,61 +4,26 @@
 // GET /erd through the API and the size of its answer; then in Chromium the
 // time from the answer to the laid-out diagram (the elkjs worker) and to its
 // first paint. Starts its own PostgreSQL and release tusk.
-import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { startPg, startTusk, tuskBin as bin } from '../lib.mjs';
 import { openBrowser } from '../../tests/e2e/browser.mjs';
 import { chooseInNodeMenu, expandTreeItem, treeItem } from '../../tests/e2e/app.mjs';
 import { schemaDdl } from './schema.mjs';
 
-const root = resolve(new URL('../..', import.meta.url).pathname);
-const bin = process.env.TUSK_BIN || join(root, 'build/release/tusk');
 const TABLES = Number(process.env.ERD_TABLES || 500);
 const FKS = Number(process.env.ERD_FKS || Math.round(TABLES * 1.2));
 const RUNS_API = 20;
 const RUNS_BROWSER = 5;
 
-const base = mkdtempSync(join(tmpdir(), 'tusk-bench-erd-'));
-chmodSync(base, 0o755);
-const pgDir = join(base, 'pg');
-execFileSync(join(root, 'scripts/pg-cluster.sh'), ['start', pgDir]);
-const env = Object.fromEntries(readFileSync(join(pgDir, 'env'), 'utf8').trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
-const pgEnv = { ...process.env, ...env };
-const psql = (sql, db = 'erd') => execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db, '-c', sql], { env: pgEnv });
+const pg = startPg('erd');
+const psql = (sql, db = 'erd') => pg.psql(sql, db);
 psql('CREATE DATABASE erd', 'postgres');
 psql('CREATE SCHEMA app');
 for (const batch of schemaDdl(TABLES, FKS)) psql(batch);
 psql('ANALYZE');
 
-const tusk = spawn(bin, ['--listen', '127.0.0.1', '--port', '0', '--data-dir', join(base, 'data')], {
-  env: { PATH: process.env.PATH, TUSK_ALLOW_ROOT: '1', PGADMIN_DEFAULT_EMAIL: 'bench@tusk.local', PGADMIN_DEFAULT_PASSWORD: 'bench password' },
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
-let log = '';
-tusk.stderr.on('data', (d) => {
-  if (log.length < 65536) log += d;
-});
-const url = await new Promise((res) => {
-  const check = setInterval(() => {
-    const m = log.match(/tusk ready url=(\S+)/);
-    if (m) {
-      clearInterval(check);
-      res(m[1].replace('localhost', '127.0.0.1'));
-    }
-  }, 10);
-});
-let cookie = '';
-let csrf = '';
-async function api(method, path, body) {
-  const res = await fetch(new URL(path, url), { method, headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf }, body: body && JSON.stringify(body) });
-  const set = res.headers.getSetCookie()[0];
-  if (set) cookie = set.split(';')[0];
-  return { text: await res.text(), status: res.status };
-}
-csrf = JSON.parse((await api('POST', 'api/v1/auth/login', { email: 'bench@tusk.local', password: 'bench password' })).text).csrf_token;
-const server = JSON.parse((await api('POST', 'api/v1/servers', { name: 'b', host: env.PGHOST, port: Number(env.PGPORT), username: env.PGUSER })).text).server;
-await api('POST', `api/v1/servers/${server.id}/connect`, { password: env.PGPASSWORD });
+const tusk = await startTusk(pg.base, pg.env);
+const { api, url } = tusk;
+const server = { id: tusk.serverId };
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const max = (xs) => Math.max(...xs);
@@ -133,9 +98,8 @@ const frames = await page.evaluate(async () => {
 });
 const errors = browser.errors;
 await browser.close();
-tusk.kill('SIGTERM');
-execFileSync(join(root, 'scripts/pg-cluster.sh'), ['destroy', pgDir]);
-rmSync(base, { recursive: true, force: true });
+await tusk.stop();
+pg.stop();
 
 const f = (xs) => `median ${median(xs).toFixed(0)} ms, max ${max(xs).toFixed(0)} ms`;
 console.log(`schema diagram benchmark: ${erd.tables.length} tables, ${erd.foreign_keys.length} foreign keys, ${columns} columns (${bin})`);

@@ -3,22 +3,16 @@
 // latency of 100-row windows; time to the first rows; 100,000 rows fetched
 // completely through the API (what pgAdmin does). Starts its own PostgreSQL
 // and a release tusk; loopback only; bounded runs.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, chmodSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { startPg, startTusk, tuskBin as bin } from '../lib.mjs';
 import { openBrowser } from '../../tests/e2e/browser.mjs';
 
-const root = resolve(new URL('../..', import.meta.url).pathname);
-const bin = process.env.TUSK_BIN || join(root, 'build/release/tusk');
 const SQL = "SELECT g AS n, md5(g::text) AS h, g * 2 AS twice, now() AS at FROM generate_series(1, 1000000) g";
 const RUNS = 3;
 
-const base = mkdtempSync(join(tmpdir(), 'tusk-bench-q-'));
-chmodSync(base, 0o755);
-const pgDir = join(base, 'pg');
-execFileSync(join(root, 'scripts/pg-cluster.sh'), ['start', pgDir]);
-const env = Object.fromEntries(readFileSync(join(pgDir, 'env'), 'utf8').trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
+const pg = startPg('q');
+const { env } = pg;
 const pgEnv = { ...process.env, ...env };
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -35,36 +29,13 @@ function proc(pid, key) {
   return Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`${key}:\\s+(\\d+)`))[1]) / 1024;
 }
 
-const dataDir = join(base, 'data');
-const tusk = spawn(bin, ['--listen', '127.0.0.1', '--port', '0', '--data-dir', dataDir], {
-  env: { PATH: process.env.PATH, TUSK_ALLOW_ROOT: '1', PGADMIN_DEFAULT_EMAIL: 'bench@tusk.local', PGADMIN_DEFAULT_PASSWORD: 'bench password', TUSK_LOG_FORMAT: 'text' },
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
-let log = '';
-// keep only the start of the log: the ready line is all we need
-tusk.stderr.on('data', (d) => { if (log.length < 65536) log += d; });
-const url = await new Promise((res, rej) => {
-  const timer = setTimeout(() => rej(new Error(log)), 10000);
-  const check = setInterval(() => {
-    const m = log.match(/tusk ready url=(\S+)/);
-    if (m) { clearInterval(check); clearTimeout(timer); res(m[1].replace('localhost', '127.0.0.1')); }
-  }, 10);
-});
-let cookie = '', csrf = '';
+const tusk = await startTusk(pg.base, env);
+const { url } = tusk;
+const server = { id: tusk.serverId };
 async function api(method, path, body) {
-  const res = await fetch(new URL(path, url), {
-    method,
-    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const set = res.headers.getSetCookie()[0];
-  if (set) cookie = set.split(';')[0];
-  const text = await res.text();
+  const { text } = await tusk.api(method, path, body);
   return text ? JSON.parse(text) : {};
 }
-csrf = (await api('POST', 'api/v1/auth/login', { email: 'bench@tusk.local', password: 'bench password' })).csrf_token;
-const server = (await api('POST', 'api/v1/servers', { name: 'bench', host: env.PGHOST, port: Number(env.PGPORT), username: env.PGUSER })).server;
-await api('POST', `api/v1/servers/${server.id}/connect`, { password: env.PGPASSWORD });
 const sid = (await api('POST', `api/v1/servers/${server.id}/sessions`, { database: 'postgres' })).session_id;
 
 async function runTusk(sql) {
@@ -152,10 +123,8 @@ for (let i = 0; i < RUNS + 1; i++) {
 if (browser.errors.length) throw new Error(`browser errors: ${browser.errors.join('; ')}`);
 await browser.close();
 
-tusk.kill('SIGTERM');
-await new Promise((r) => tusk.on('exit', r));
-execFileSync(join(root, 'scripts/pg-cluster.sh'), ['destroy', pgDir]);
-rmSync(base, { recursive: true, force: true });
+await tusk.stop();
+pg.stop();
 
 const m = (x) => x.toFixed(0);
 console.log(`query benchmark (median of ${RUNS}; ${bin})`);

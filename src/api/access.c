@@ -134,6 +134,21 @@ static void check_pair(tusk_app *app, int64_t user_id, int64_t server_id, int64_
 		api_access_revoke(app, user_id, user_gone ? 0 : server_id, NULL, reason);
 }
 
+/* Whether a login session is over: logged out, deleted, past its lifetime
+ * or idle too long (the next request with its cookie would be refused; a
+ * store error counts as not over). */
+static bool session_over(tusk_app *app, const char *owner, int64_t now)
+{
+	store_session ss;
+	tusk_err err;
+	int found = store_session_get(app->store, owner, &ss, &err);
+	if (found <= 0)
+		return found == 0;
+	return ss.expires_at <= now || ss.last_seen_at + app->cfg->session_idle_timeout <= now;
+}
+
+static const char session_ended[] = "You logged out, or your login session ended.";
+
 void api_access_sweep(tusk_app *app)
 {
 	int64_t *pool = NULL, *dash = NULL, *work = NULL;
@@ -149,33 +164,26 @@ void api_access_sweep(tusk_app *app)
 		check_pair(app, dash[2 * i], dash[2 * i + 1], seen, &nseen, cap);
 	for (size_t i = 0; i < nj; i++)
 		check_pair(app, work[2 * i], work[2 * i + 1], seen, &nseen, cap);
-	tusk_err err;
+	int64_t now = time(NULL);
 	for (size_t i = 0; i < nt; i++) {
 		check_pair(app, tabs[i].user_id, tabs[i].server_id, seen, &nseen, cap);
 		/* a tab belongs to its login session: logging out (here or on another replica) ends it */
-		store_session ss;
-		if (store_session_get(app->store, tabs[i].owner, &ss, &err) == 0)
-			api_access_revoke(app, tabs[i].user_id, tabs[i].server_id, tabs[i].owner,
-					  "You logged out, or your login session ended.");
+		if (session_over(app, tabs[i].owner, now))
+			api_access_revoke(app, tabs[i].user_id, tabs[i].server_id, tabs[i].owner, session_ended);
 	}
 	/* a window's stream ends with its login session, here or on another replica */
 	api_stream_holder *streams = NULL;
 	size_t ns = api_stream_holders(&streams);
-	for (size_t i = 0; i < ns; i++) {
-		store_session ss;
-		if (store_session_get(app->store, streams[i].owner, &ss, &err) == 0)
-			api_access_revoke(app, streams[i].user_id, 0, streams[i].owner,
-					  "You logged out, or your login session ended.");
-	}
+	for (size_t i = 0; i < ns; i++)
+		if (session_over(app, streams[i].owner, now))
+			api_access_revoke(app, streams[i].user_id, 0, streams[i].owner, session_ended);
 	/* PSQL tool sessions: a server's access, and their login session, as query tabs */
 	psql_holder *terms = NULL;
 	size_t nx = api_psql_holders(&terms);
 	for (size_t i = 0; i < nx; i++) {
 		check_pair(app, terms[i].user_id, terms[i].server_id, seen, &nseen, cap);
-		store_session ss;
-		if (store_session_get(app->store, terms[i].owner, &ss, &err) == 0)
-			api_access_revoke(app, terms[i].user_id, terms[i].server_id, terms[i].owner,
-					  "You logged out, or your login session ended.");
+		if (session_over(app, terms[i].owner, now))
+			api_access_revoke(app, terms[i].user_id, terms[i].server_id, terms[i].owner, session_ended);
 	}
 	FREE_ALL(seen, pool, dash, work, tabs, streams, terms);
 }

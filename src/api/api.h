@@ -57,6 +57,10 @@ typedef struct {
 	void *cls;
 	void (*free)(void *cls);
 } api_topic;
+/* Answers with the topic's own event stream (GET .../events), counted with
+ * the user's window streams (at most 16 in all: 429 too_many_streams, the
+ * topic freed); stream.c. */
+void api_topic_respond(http_req *r, api_topic *t);
 /* A comment line that keeps a quiet stream open; true (the stream goes on). */
 bool api_event_keepalive(str *out);
 /* An event producer waits at most API_IDLE_CHECK_MS for news; finding none it
@@ -248,6 +252,7 @@ void api_auth_second_step(http_req *r);
 void api_two_factor_get(http_req *r);
 void api_two_factor_setup(http_req *r);
 void api_two_factor_confirm(http_req *r);
+void api_two_factor_disable(http_req *r);
 void api_users_two_factor_require(http_req *r);
 void api_users_two_factor_reset(http_req *r);
 /* The oauth2 source: the start (a redirect to the provider), pgAdmin's callback path
@@ -319,6 +324,13 @@ void api_monitor_about(http_req *r);
 void api_erd(http_req *r);
 /* schema_diff.c: POST {source, target, options, select} */
 void api_schema_diff(http_req *r);
+void api_schema_diff_script(http_req *r);
+void api_schema_diff_cancel(http_req *r);
+/* The {token} comparison's progress: "progress" events, then "end". */
+bool api_schema_diff_topic(http_req *r, api_topic *t) __attribute__((warn_unused_result));
+void api_stream_schema_diff(http_req *r);
+/* At exit: the comparisons kept are let go. */
+void api_schema_diff_stop(void);
 
 /* dashboard.c */
 void api_dashboard_events(http_req *r);

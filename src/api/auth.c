@@ -83,6 +83,17 @@ static void respond_login_result(http_req *r, enum auth_result res, auth_session
 		    "The LDAP directory cannot be reached or refused Tusk's connection; try again, or ask "
 		    "an administrator (Tusk's log says why).");
 		break;
+	case AUTH_BUSY: {
+		char ra[16];
+		snprintf(ra, sizeof(ra), "%d", retry_after);
+		http_add_header(r, "Retry-After", ra);
+		http_respond_error(
+		    r, ERR_SIGNIN_UNAVAILABLE,
+		    "Too many sign-ins are waiting for the LDAP directory (it answers slowly or not at all): "
+		    "try again in %d s, or ask an administrator.",
+		    retry_after);
+		break;
+	}
 	case AUTH_ERROR:
 		api_internal_error(r, err);
 		break;
@@ -279,7 +290,10 @@ bool api_auth_proxy_same_user(http_req *r, auth_session *s)
 	if (strcmp(s->user.auth_source, "webserver") != 0 || !http_req_from_trusted_proxy(r))
 		return true;
 	const char *header = NULL, *name = remote_user(r, app->cfg->webserver_remote_user, &header);
-	if (!name || strcasecmp(name, s->user.email) == 0)
+	char folded[256];
+	/* the same user however the proxy writes the name (auth_name_fold, as at sign-in) */
+	if (!name || strcasecmp(name, s->user.email) == 0 ||
+	    (auth_name_fold(name, false, folded) && strcmp(folded, s->user.email) == 0))
 		return true;
 	tusk_err err;
 	if (!auth_logout(app->auth, s, http_req_client_ip(r), &err)) {
@@ -355,10 +369,16 @@ void api_auth_password(http_req *r)
 	http_respond(r, 200, "application/json", "{}", 2);
 }
 
-/* Where the provider sends the browser back: pgAdmin's path, so a client registered for pgAdmin
- * keeps working. The host is the request's (or the trusted proxy's X-Forwarded-Host). */
+/* Where the provider sends the browser back: TUSK_OAUTH2_REDIRECT_URL when set; else pgAdmin's
+ * path, so a client registered for pgAdmin keeps working, on the request's host (or the trusted
+ * proxy's X-Forwarded-Host). */
 static const char *oauth2_redirect_uri(http_req *r)
 {
+	/* a configured public URL wins: then no Host header a client sends can change it */
+	tusk_app *app = http_req_app(r);
+	const char *fixed = app->cfg->oauth2_redirect_url;
+	if (fixed && *fixed)
+		return fixed;
 	const char *host = http_req_from_trusted_proxy(r) ? http_req_header(r, "X-Forwarded-Host") : NULL;
 	if (!host || !*host)
 		host = http_req_header(r, "Host");
@@ -391,22 +411,35 @@ void api_auth_oauth2_start(http_req *r)
 		http_respond_error(r, ERR_INVALID_FIELD, "The request's Host header is missing or malformed.");
 		return;
 	}
-	char *url = NULL, browser[AUTH_TOKEN_CHARS];
+	char *url = NULL, *cookie = NULL;
+	int retry_after = 0;
 	tusk_err err = {0};
-	if (!oidc_start(p, (int)(p - app->cfg->oauth2), redirect_uri, &url, browser, &err)) {
+	enum oidc_start_result st = oidc_start(app->auth, p, (int)(p - app->cfg->oauth2), redirect_uri,
+					       http_req_client_ip(r), &url, &cookie, &retry_after, &err);
+	if (st == OIDC_START_LIMITED) {
+		char ra[16];
+		snprintf(ra, sizeof(ra), "%d", retry_after);
+		http_add_header(r, "Retry-After", ra);
+		http_respond_error(r, ERR_RATE_LIMITED,
+				   "Too many sign-ins started from this address. Try again in %d s.", retry_after);
+		return;
+	}
+	if (st != OIDC_START_OK) {
 		/* the browser followed a link: the reason goes to the login page, not as bare JSON */
-		auth_random_token(browser);
-		oidc_error_keep(browser, err.msg);
-		oauth2_cookie(r, browser, OIDC_FLOW_SECONDS);
+		free(cookie);
+		cookie = oidc_error_seal(app->auth, err.msg);
+		oauth2_cookie(r, cookie ? cookie : "", cookie ? OIDC_FLOW_SECONDS : 0);
+		free(cookie);
 		http_respond_redirect(r, 302,
 				      arena_printf(http_req_arena(r), "%slogin?oauth2_error=1", http_req_base(r)));
 		return;
 	}
-	oauth2_cookie(r, browser, OIDC_FLOW_SECONDS);
+	oauth2_cookie(r, cookie, OIDC_FLOW_SECONDS);
 	http_add_header(r, "Cache-Control", "no-store");
 	http_respond_redirect(r, 302, arena_strdup(http_req_arena(r), url));
 	free(url);
-	sodium_memzero(browser, sizeof(browser));
+	sodium_memzero(cookie, strlen(cookie));
+	free(cookie);
 }
 
 /* The provider's redirect back: the session cookie and the app, or the login page with the reason. */
@@ -423,9 +456,24 @@ void api_auth_oauth2_callback(http_req *r)
 	tusk_err err = {0};
 	enum auth_result res = AUTH_DENIED;
 	if (perr) {
+		/* the query is anyone's text (a link can carry it): unless it carries the state of this
+		 * browser's own sign-in (which only the provider knows), the page says a fixed sentence;
+		 * the log has the provider's words either way */
 		const char *d = http_req_query(r, "error_description");
-		err_set(&err, ERR_PERMISSION_DENIED, "The identity provider did not sign you in: %s%s%s.", perr,
-			d ? " — " : "", d ? d : "");
+		bool genuine = oidc_state_ok(app->auth, browser, http_req_query(r, "state"));
+		log_msg(LOG_WARN, "oauth2: the identity provider answered with an error", "error", perr, "description",
+			d ? d : "", "state", genuine ? "this browser's" : "unknown", "client", http_req_client_ip(r),
+			NULL);
+		auth_audit(app->auth, NULL, "", "login_failed", http_req_client_ip(r),
+			   "oauth2: the identity provider answered with an error (Tusk's log has its text)");
+		if (genuine)
+			err_set(&err, ERR_PERMISSION_DENIED,
+				"The identity provider did not sign you in: %.64s%s%.200s.", perr, d ? " — " : "",
+				d ? d : "");
+		else
+			err_set(&err, ERR_PERMISSION_DENIED,
+				"The identity provider did not sign you in. Try again, or ask an administrator (Tusk's "
+				"log has the provider's reason).");
 	} else
 		res = oidc_callback(app->auth, browser, http_req_query(r, "state"), http_req_query(r, "code"),
 				    redirect_uri ? redirect_uri : "", http_req_client_ip(r), &s, &err);
@@ -439,10 +487,12 @@ void api_auth_oauth2_callback(http_req *r)
 	}
 	if (res == AUTH_ERROR)
 		log_msg(LOG_ERROR, "oauth2 sign-in failed", "error", err.msg, NULL);
-	oidc_error_keep(browser, res == AUTH_DISABLED ? "This account is disabled. Ask an administrator."
-				 : res == AUTH_ERROR
-				     ? "Tusk could not finish the sign-in (its log says why). Try again."
-				     : err.msg);
+	char *sealed = oidc_error_seal(
+	    app->auth, res == AUTH_DISABLED ? "This account is disabled. Ask an administrator."
+		       : res == AUTH_ERROR  ? "Tusk could not finish the sign-in (its log says why). Try again."
+					    : err.msg);
+	oauth2_cookie(r, sealed ? sealed : "", sealed ? OIDC_FLOW_SECONDS : 0);
+	free(sealed);
 	http_respond_redirect(r, 302, arena_printf(http_req_arena(r), "%slogin?oauth2_error=1", http_req_base(r)));
 }
 
@@ -452,7 +502,10 @@ void api_auth_oauth2_error(http_req *r)
 	char msg[512];
 	api_json j;
 	json_writer *w = api_json_begin(&j);
-	bool found = oidc_error_take(http_req_cookie(r, OIDC_BROWSER_COOKIE), msg);
+	tusk_app *app = http_req_app(r);
+	bool found = oidc_error_take(app->auth, http_req_cookie(r, OIDC_BROWSER_COOKIE), msg);
+	if (found)
+		oauth2_cookie(r, "", 0); /* shown once */
 	jw_fields(w, "s", "message", found ? msg : "");
 	api_json_send(r, 200, &j);
 }

@@ -77,5 +77,5 @@ void api_dashboard_events(http_req *r)
 {
 	api_topic t;
 	if (api_dashboard_topic(r, http_req_query(r, "database"), &t))
-		http_respond_events(r, t.next, t.cls, t.free);
+		api_topic_respond(r, &t);
 }

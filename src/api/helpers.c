@@ -15,13 +15,14 @@ auth_session *api_session(http_req *r)
 
 void api_json_user(json_writer *w, const store_user *u)
 {
-	jw_object(w, "issbbbdttsbb", "id", u->id, "email", u->email, "role", u->role, "active", u->active, "locked",
+	jw_object(w, "issbbbdttsbbe", "id", u->id, "email", u->email, "role", u->role, "active", u->active, "locked",
 		  u->locked, "password_set",
 		  strcmp(u->password_hash, AUTH_PASSWORD_UNSET_HASH) != 0 &&
 		      strcmp(u->password_hash, AUTH_PASSWORD_EXTERNAL_HASH) != 0,
 		  "failed_attempts", u->failed_attempts, "created_at", u->created_at, "last_login_at", u->last_login_at,
 		  "auth_source", u->auth_source[0] ? u->auth_source : "internal", "two_factor_enabled", u->totp_enabled,
-		  "two_factor_required", u->two_factor_required);
+		  "two_factor_required", u->two_factor_required, "oauth2_provider",
+		  u->oauth2_provider[0] ? u->oauth2_provider : NULL);
 }
 
 bool api_path_int(http_req *r, const char *param, int64_t min, int64_t max, const char *what, int64_t *out)
@@ -402,6 +403,8 @@ void api_change_end(http_req *r, api_change *ch, bool ok)
 			jw_kv_bool(w, "transaction", ch->c.transaction);
 		if (ch->c.nalone)
 			change_statements(w, &ch->c);
+		if (ch->c.nnotes)
+			catalog_change_annotations(w, &ch->c);
 		api_json_send(r, 200, &j);
 	}
 	catalog_change_free(&ch->c);

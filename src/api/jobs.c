@@ -378,7 +378,7 @@ void api_jobs_events(http_req *r)
 	int64_t from;
 	api_topic t;
 	if (api_query_int(r, "offset", 0, 0, INT64_MAX, ERR_INVALID_QUERY, &from) && api_jobs_topic(r, from, &t))
-		http_respond_events(r, t.next, t.cls, t.free);
+		api_topic_respond(r, &t);
 }
 
 /* ---- starting a job ---- */

@@ -151,7 +151,6 @@ static void start_session(http_req *r, api_server *srv, const store_server *sv, 
 	auth_session *as = api_session(r);
 	tusk_err err = {0};
 	char *conninfo = NULL, *password = NULL, *role = NULL, *program = NULL;
-	char *passfile = jobs_passfile_path(app->jobs);
 	int version = pgpool_server_version(&srv->pg);
 	if (!pgpool_client_conninfo(app->pool, srv->user_id, srv->server_id, db, PSQL_SANDBOX_PASSFILE, &conninfo,
 				    &password, &role, &err)) {
@@ -165,7 +164,7 @@ static void start_session(http_req *r, api_server *srv, const store_server *sv, 
 				  .program = program,
 				  .conninfo = conninfo,
 				  .password = password,
-				  .passfile = passfile,
+				  .data_dir = app->cfg->data_dir,
 				  .database = db,
 				  .cols = (int)in->cols,
 				  .rows = (int)in->rows};
@@ -191,7 +190,7 @@ static void start_session(http_req *r, api_server *srv, const store_server *sv, 
 		sodium_memzero(password, strlen(password));
 		free(password);
 	}
-	FREE_ALL(conninfo, role, program, passfile);
+	FREE_ALL(conninfo, role, program);
 }
 
 void api_psql_open(http_req *r)
@@ -255,10 +254,26 @@ void api_psql_input(http_req *r)
 	psql_sess *s = load(r);
 	if (!s)
 		return;
-	if (psql_input(s, in.data, n))
+	size_t done = 0;
+	switch (psql_input(s, in.data, n, &done)) {
+	case PSQL_INPUT_OK:
 		http_respond_empty(r, 204);
-	else
+		break;
+	case PSQL_INPUT_ENDED:
 		http_respond_error(r, ERR_NOT_RUNNING, "psql has ended: restart the session.");
+		break;
+	case PSQL_INPUT_BUSY:
+		http_respond_error(r, ERR_BUSY,
+				   "Another input to this PSQL tab is still being delivered: send one at a time.");
+		break;
+	case PSQL_INPUT_STALLED:
+		http_respond_error(r, ERR_BUSY,
+				   "psql is not reading what you type (it is stopped, or runs a command that does "
+				   "not read its terminal): %zu of %zu bytes went in, the rest was dropped. "
+				   "Interrupt the command or restart the session.",
+				   done, n);
+		break;
+	}
 	psql_release(s);
 }
 
@@ -375,5 +390,5 @@ void api_psql_events(http_req *r)
 	int64_t offset;
 	api_topic t;
 	if (api_query_int(r, "offset", 0, 0, INT64_MAX, ERR_INVALID_OFFSET, &offset) && api_psql_topic(r, offset, &t))
-		http_respond_events(r, t.next, t.cls, t.free);
+		api_topic_respond(r, &t);
 }

@@ -394,7 +394,7 @@ void api_sessions_events(http_req *r)
 {
 	api_topic t;
 	if (api_sessions_topic(r, &t))
-		http_respond_events(r, t.next, t.cls, t.free);
+		api_topic_respond(r, &t);
 }
 
 /* ---- exports ---- */

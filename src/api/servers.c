@@ -465,6 +465,47 @@ void api_servers_get(http_req *r)
 	with_server(r, get_server);
 }
 
+/* Where a server's saved passwords go: its address, the TLS settings that
+ * decide whom they reach, and the SSH tunnel in between. */
+static char *target_of(const store_server *sv)
+{
+	static const char *const params[] = {"hostaddr",    "sslmode",	       "sslrootcert", "sslcrl",	   "sslcrldir",
+					     "requirepeer", "channel_binding", "gssencmode",  "krbsrvname"};
+	str t = STR_INIT;
+	str_appendf(&t, "%s|%d|%s|%d|%s|%d|%s", sv->host ? sv->host : "", sv->port, sv->service ? sv->service : "",
+		    sv->use_ssh_tunnel, sv->tunnel_host ? sv->tunnel_host : "", sv->tunnel_port,
+		    sv->tunnel_username ? sv->tunnel_username : "");
+	json_t *p = sv->connection_params ? json_loads(sv->connection_params, 0, NULL) : NULL;
+	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
+		json_t *v = json_object_get(p, params[i]);
+		str_appendf(&t, "|%s", json_is_string(v) ? json_string_value(v) : "");
+	}
+	json_decref(p);
+	return str_take(&t);
+}
+
+/* A server's address changed: every user's saved secrets for it were given
+ * for the old one and are forgotten, so an owner cannot point a shared
+ * server at a host of theirs and collect the passwords others saved. */
+static bool forget_if_moved(http_req *r, tusk_app *app, const store_server *sv, const char *before)
+{
+	char *after = target_of(sv);
+	bool moved = strcmp(before, after) != 0;
+	free(after);
+	tusk_err err;
+	if (!moved)
+		return true;
+	if (!store_credential_delete_server(app->store, sv->id, &err)) {
+		api_internal_error(r, &err);
+		return false;
+	}
+	char detail[200];
+	snprintf(detail, sizeof(detail), "server %lld: its address changed; saved passwords forgotten",
+		 (long long)sv->id);
+	auth_audit(app->auth, &api_session(r)->user, NULL, "server_moved", http_req_client_ip(r), detail);
+	return true;
+}
+
 void api_servers_update(http_req *r)
 {
 	tusk_app *app = http_req_app(r);
@@ -474,12 +515,15 @@ void api_servers_update(http_req *r)
 		return;
 	tusk_err err;
 	char *sslpassword = NULL;
+	char *before = target_of(&sv);
 	struct connect_in in = {0};
 	if (owns(r, &sv) && take_fields(r, body, &sv) &&
 	    can_keep(r, sslpassword = take_secret_param(&sv, "sslpassword")) &&
 	    api_fields(r, body, &connect_form, &in) && can_keep(r, in.tunnel_password)) {
 		if (!store_server_update(app->store, &sv, &err)) {
 			api_internal_error(r, &err);
+		} else if (!forget_if_moved(r, app, &sv, before)) {
+			/* answered */
 		} else if ((sslpassword && !save_secret(r, sv.id, "sslpassword", sslpassword)) ||
 			   (in.tunnel_password && !save_secret(r, sv.id, "tunnel_password", in.tunnel_password))) {
 			/* answered */
@@ -495,6 +539,7 @@ void api_servers_update(http_req *r)
 		}
 	}
 	wipe(sslpassword);
+	free(before);
 	store_server_clear(&sv);
 }
 

@@ -64,13 +64,85 @@ struct mux {
 	char end_reason[16], end_message[200];
 };
 
+/* A stream of one topic of its own (GET .../events): counted with the
+ * user's window streams, so a user cannot hold every connection Tusk has
+ * by opening one topic's stream many times. */
+struct direct {
+	struct direct *next;
+	api_topic t;
+	int64_t user_id;
+};
+
 static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t idle;
 	struct mux *all;
+	struct direct *direct;
 	int pumps;
 	bool stopping;
-} hub = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, 0, false};
+} hub = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, 0, false};
+
+/* The user's open streams, window and direct; under hub.lock. */
+static int streams_of(int64_t user_id)
+{
+	int mine = 0;
+	for (struct mux *m = hub.all; m; m = m->next)
+		mine += m->user_id == user_id && !m->gone;
+	for (struct direct *d = hub.direct; d; d = d->next)
+		mine += d->user_id == user_id;
+	return mine;
+}
+
+static bool too_many_streams(http_req *r)
+{
+	http_respond_error(r, ERR_TOO_MANY_STREAMS,
+			   "You have %d event streams open (one a browser window), the most allowed: close a "
+			   "window first.",
+			   STREAMS_PER_USER);
+	return false;
+}
+
+static bool direct_next(void *cls, str *out)
+{
+	struct direct *d = cls;
+	return d->t.next(d->t.cls, out);
+}
+
+static void direct_free(void *cls)
+{
+	struct direct *d = cls;
+	pthread_mutex_lock(&hub.lock);
+	for (struct direct **p = &hub.direct; *p; p = &(*p)->next)
+		if (*p == d) {
+			*p = d->next;
+			break;
+		}
+	pthread_mutex_unlock(&hub.lock);
+	d->t.free(d->t.cls);
+	free(d);
+}
+
+void api_topic_respond(http_req *r, api_topic *t)
+{
+	int64_t uid = api_session(r)->user.id;
+	pthread_mutex_lock(&hub.lock);
+	bool room = streams_of(uid) < STREAMS_PER_USER;
+	struct direct *d = NULL;
+	if (room) {
+		d = xcalloc(1, sizeof(*d));
+		d->t = *t;
+		d->user_id = uid;
+		d->next = hub.direct;
+		hub.direct = d;
+	}
+	pthread_mutex_unlock(&hub.lock);
+	if (!room) {
+		t->free(t->cls);
+		too_many_streams(r);
+		return;
+	}
+	http_respond_events(r, direct_next, d, direct_free);
+}
 
 static atomic_ulong dropped_total;
 
@@ -322,9 +394,7 @@ void api_stream_open(http_req *r)
 {
 	auth_session *as = api_session(r);
 	pthread_mutex_lock(&hub.lock);
-	int mine = 0;
-	for (struct mux *m = hub.all; m; m = m->next)
-		mine += m->user_id == as->user.id && !m->gone;
+	int mine = streams_of(as->user.id);
 	bool stopping = hub.stopping;
 	pthread_mutex_unlock(&hub.lock);
 	if (stopping) {
@@ -332,10 +402,7 @@ void api_stream_open(http_req *r)
 		return;
 	}
 	if (mine >= STREAMS_PER_USER) {
-		http_respond_error(r, ERR_TOO_MANY_STREAMS,
-				   "You have %d event streams open (one a browser window), the most allowed: close a "
-				   "window first.",
-				   STREAMS_PER_USER);
+		too_many_streams(r);
 		return;
 	}
 	struct mux *m = xcalloc(1, sizeof(*m));
@@ -477,7 +544,7 @@ static struct mux *stream_with_body(http_req *r, const api_form *form, void *in)
 	return find_stream(r);
 }
 
-enum topic_kind { TOPIC_SESSION, TOPIC_DASHBOARD, TOPIC_JOB, TOPIC_PSQL };
+enum topic_kind { TOPIC_SESSION, TOPIC_DASHBOARD, TOPIC_JOB, TOPIC_PSQL, TOPIC_SCHEMA_DIFF };
 
 static void subscribe(http_req *r, enum topic_kind kind)
 {
@@ -490,10 +557,11 @@ static void subscribe(http_req *r, enum topic_kind kind)
 		return;
 	}
 	api_topic producer = {0};
-	bool opened = kind == TOPIC_SESSION	? api_sessions_topic(r, &producer)
-		      : kind == TOPIC_DASHBOARD ? api_dashboard_topic(r, in.database, &producer)
-		      : kind == TOPIC_PSQL	? api_psql_topic(r, in.offset, &producer)
-						: api_jobs_topic(r, in.offset, &producer);
+	bool opened = kind == TOPIC_SESSION	  ? api_sessions_topic(r, &producer)
+		      : kind == TOPIC_DASHBOARD	  ? api_dashboard_topic(r, in.database, &producer)
+		      : kind == TOPIC_PSQL	  ? api_psql_topic(r, in.offset, &producer)
+		      : kind == TOPIC_SCHEMA_DIFF ? api_schema_diff_topic(r, &producer)
+						  : api_jobs_topic(r, in.offset, &producer);
 	if (opened)
 		attach(r, m, in.key, &producer);
 	mux_release(m);
@@ -517,6 +585,11 @@ void api_stream_job(http_req *r)
 void api_stream_psql(http_req *r)
 {
 	subscribe(r, TOPIC_PSQL);
+}
+
+void api_stream_schema_diff(http_req *r)
+{
+	subscribe(r, TOPIC_SCHEMA_DIFF);
 }
 
 struct unsub_in {

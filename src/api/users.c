@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "files/files.h"
+#include "util/log.h"
 
 static void write_user(json_writer *w, const void *item, void *ctx)
 {
@@ -36,7 +38,7 @@ void api_users_list(http_req *r)
 }
 
 struct user_in {
-	const char *email, *password, *role, *auth_source;
+	const char *email, *password, *role, *auth_source, *oauth2_provider;
 	bool active, locked;
 };
 
@@ -50,6 +52,7 @@ void api_users_create(http_req *r)
 	    API_FIELD("role", API_TEXT, struct user_in, role, 0),
 	    API_FIELD("active", API_BOOL, struct user_in, active, API_DEFAULT_TRUE),
 	    API_FIELD("auth_source", API_TEXT, struct user_in, auth_source, 0),
+	    API_FIELD("oauth2_provider", API_TEXT, struct user_in, oauth2_provider, 0),
 	};
 	static const api_form form = API_FORM(fields, "A new user needs an e-mail address and a password.");
 	if (!api_body(r, &form, &in, NULL))
@@ -63,13 +66,19 @@ void api_users_create(http_req *r)
 		http_respond_error(r, ERR_MISSING_FIELD, "A new user needs an e-mail address and a password.");
 		return;
 	}
+	if (internal && in.oauth2_provider) {
+		http_respond_error(r, ERR_INVALID_FIELD,
+				   "Only users of the oauth2 source have a provider (oauth2_provider).");
+		return;
+	}
 	if (!internal && in.password) {
 		http_respond_error(r, ERR_INVALID_FIELD,
 				   "A user of the %s source signs in there: Tusk keeps no password for it.", source);
 		return;
 	}
 	if (internal ? !auth_user_create(app->auth, in.email, in.password, role, in.active, &u, &err)
-		     : !auth_user_create_external(app->auth, source, in.email, role, in.active, &u, &err)) {
+		     : !auth_user_create_external(app->auth, source, in.email, role, in.oauth2_provider, in.active, &u,
+						  &err)) {
 		api_respond_err(r, &err);
 		return;
 	}
@@ -225,6 +234,9 @@ void api_users_delete(http_req *r)
 		return;
 	}
 	api_access_revoke(app, u.id, 0, NULL, "Your Tusk account was deleted.");
+	/* its files go with it: a later account must never find them */
+	if (!files_remove_user_area(app->cfg->data_dir, u.id, &err))
+		log_msg(LOG_ERROR, "a deleted user's storage area could not be removed", "detail", err.msg, NULL);
 	char detail[300];
 	snprintf(detail, sizeof(detail), "deleted %s", u.email);
 	auth_audit(app->auth, &api_session(r)->user, NULL, "user_deleted", http_req_client_ip(r), detail);
@@ -270,6 +282,13 @@ void api_users_two_factor_require(http_req *r)
 	static const api_form form = API_FORM(fields, "Give required: true or false.");
 	if (!api_body(r, &form, &in, NULL))
 		return;
+	if (in.required && !auth_two_factor_source_covered(&u)) {
+		http_respond_error(r, ERR_TWO_FACTOR_NOT_COVERED,
+				   "%s signs in through the %s source, which two-factor does not cover (the identity "
+				   "provider or the proxy in front decides there): Tusk cannot require it.",
+				   u.email, u.auth_source[0] ? u.auth_source : "internal");
+		return;
+	}
 	tusk_err err;
 	if (!store_two_factor_require(app->store, u.id, in.required, &err)) {
 		api_internal_error(r, &err);

@@ -257,9 +257,11 @@ bool auth_user_reset_password(auth *a, store_user *u, const char *password, tusk
 
 bool auth_unlock(auth *a, store_user *u, const char *client, tusk_err *err)
 {
-	char second[264];
-	snprintf(second, sizeof(second), "2fa:%s", u->email); /* wrong two-factor codes (twofactor.c) */
-	if (!store_login_clear(a->store, u->email, err) || !store_login_clear(a->store, second, err))
+	char second[264], key[264];
+	auth_second_step_key(u, second); /* wrong two-factor codes (twofactor.c) */
+	auth_throttle_key(u->email, key);
+	if (!store_login_clear(a->store, u->email, err) || !store_login_clear(a->store, key, err) ||
+	    !store_login_clear(a->store, second, err))
 		return false;
 	u->locked = false;
 	u->locked_until = 0;
@@ -367,7 +369,10 @@ static bool load_weak_user(auth *a, tusk_err *err)
 
 bool auth_bootstrap(auth *a, tusk_err *err)
 {
-	return create_first_admin(a, err) && load_weak_user(a, err);
+	if (!create_first_admin(a, err) || !load_weak_user(a, err))
+		return false;
+	auth_names_check(a);
+	return true;
 }
 
 static bool create_first_admin(auth *a, tusk_err *err)
@@ -471,15 +476,37 @@ static bool auth_start_session(auth *a, const store_user *u, const unsigned char
 	return true;
 }
 
-/* What wrong passwords are counted under: the normalized address, or the
- * text as typed when it is none (lower-cased, so case changes nothing). */
-static void throttle_key(const char *email, const char *normalized, char out[256])
+/* The pause after `failures` wrong passwords (max or more), doubling from the configured one. */
+static int64_t pause_after(const auth *a, int failures)
 {
-	const char *src = normalized[0] ? normalized : email ? email : "";
-	size_t i = 0;
-	for (; src[i] && i < 255; i++)
-		out[i] = (char)tolower((unsigned char)src[i]);
-	out[i] = '\0';
+	int64_t pause = a->cfg->login_lockout_seconds;
+	for (int i = a->cfg->max_login_attempts; i < failures && pause < a->cfg->login_lockout_max_seconds; i++)
+		pause *= 2;
+	return pause > a->cfg->login_lockout_max_seconds ? a->cfg->login_lockout_max_seconds : pause;
+}
+
+/* A failed attempt already counted (failures with it): the audit, and the pause from max on. */
+static enum auth_result login_counted_wrong(auth *a, const char *key, const store_user *u, const char *client,
+					    const char *why, int failures, tusk_err *err)
+{
+	int64_t now = time(NULL);
+	char shown[256];
+	if (!u)
+		auth_audit_name(a, key, shown);
+	auth_audit(a, u, u ? NULL : shown, "login_failed", client, why);
+	int max = a->cfg->max_login_attempts;
+	if (max > 0 && failures >= max) {
+		int64_t pause = pause_after(a, failures);
+		if (!store_login_pause(a->store, key, now + pause, err))
+			return AUTH_ERROR;
+		char detail[128];
+		snprintf(detail, sizeof(detail), "logins pause for %lld s after %d wrong passwords", (long long)pause,
+			 failures);
+		auth_audit(a, u, u ? NULL : shown, "lockout", client, detail);
+		log_msg(LOG_WARN, "logins paused after wrong passwords", "name", u ? u->email : shown, "client", client,
+			NULL);
+	}
+	return AUTH_BAD_CREDENTIALS;
 }
 
 /* A wrong password, an unknown address or an account without a password:
@@ -487,27 +514,10 @@ static void throttle_key(const char *email, const char *normalized, char out[256
 enum auth_result auth_login_wrong(auth *a, const char *key, const store_user *u, const char *client, const char *why,
 				  tusk_err *err)
 {
-	int64_t now = time(NULL);
 	int failures = 0;
-	if (!store_login_failed(a->store, key, now, 86400, &failures, err))
+	if (!store_login_failed(a->store, key, time(NULL), 86400, &failures, err))
 		return AUTH_ERROR;
-	auth_audit(a, u, u ? NULL : key, "login_failed", client, why);
-	int max = a->cfg->max_login_attempts;
-	if (max > 0 && failures >= max) {
-		int64_t pause = a->cfg->login_lockout_seconds;
-		for (int i = max; i < failures && pause < a->cfg->login_lockout_max_seconds; i++)
-			pause *= 2;
-		if (pause > a->cfg->login_lockout_max_seconds)
-			pause = a->cfg->login_lockout_max_seconds;
-		if (!store_login_pause(a->store, key, now + pause, err))
-			return AUTH_ERROR;
-		char detail[128];
-		snprintf(detail, sizeof(detail), "logins pause for %lld s after %d wrong passwords", (long long)pause,
-			 failures);
-		auth_audit(a, u, u ? NULL : key, "lockout", client, detail);
-		log_msg(LOG_WARN, "logins paused after wrong passwords", "email", key, "client", client, NULL);
-	}
-	return AUTH_BAD_CREDENTIALS;
+	return login_counted_wrong(a, key, u, client, why, failures, err);
 }
 
 /* The internal source: a Tusk password. AUTH_BAD_CREDENTIALS with *why when it does not
@@ -582,22 +592,46 @@ enum auth_result auth_sign_in_session(auth *a, store_user *u, const unsigned cha
 	return AUTH_OK;
 }
 
+/* A place among the LDAP sign-ins that may wait on the directory at once (a slow or black-holed
+ * directory holds each for up to LDAP_CONNECTION_TIMEOUT): false when all are taken. */
+static bool ldap_slot_take(auth *a)
+{
+	if (atomic_fetch_add(&a->ldap_running, 1) < a->cfg->ldap_max_sign_ins)
+		return true;
+	atomic_fetch_sub(&a->ldap_running, 1);
+	long long now = (long long)time(NULL), last = atomic_load(&a->ldap_busy_logged);
+	/* one line per ten seconds of a storm, not one per refused request */
+	if (now - last >= 10 && atomic_compare_exchange_strong(&a->ldap_busy_logged, &last, now))
+		log_msg(
+		    LOG_WARN,
+		    "LDAP sign-ins refused: TUSK_LDAP_MAX_SIGN_INS of them wait on the directory already (is it slow "
+		    "or unreachable?)",
+		    NULL);
+	return false;
+}
+
 /* The LDAP source: the directory checks the password; the user is found or created. */
 static enum auth_result login_ldap(auth *a, const char *name, const char *password, const char *client,
 				   const char **why, auth_session *out, tusk_err *err)
 {
-	char role[8] = "", reason[160] = "";
-	switch (auth_ldap_check(a->cfg, name, password, role, reason)) {
+	char role[8] = "", reason[160] = "", entry[256] = "";
+	if (!ldap_slot_take(a))
+		return AUTH_BUSY;
+	enum ldap_check checked = auth_ldap_check(a->cfg, name, password, role, entry, reason);
+	atomic_fetch_sub(&a->ldap_running, 1);
+	switch (checked) {
 	case LDAP_CHECK_OK:
-		return auth_external_sign_in(a, "ldap", name, role[0] ? role : NULL, a->cfg->ldap_auto_create_user,
-					     client, out, err);
+		/* named by the directory's entry, not by what was typed (which the directory matched
+		 * loosely: case, Unicode compatibility forms, spaces) */
+		return auth_external_sign_in(a, "ldap", entry, role[0] ? role : NULL, a->cfg->ldap_auto_create_user,
+					     NULL, client, out, err);
 	case LDAP_CHECK_DENIED:
-		auth_audit(a, NULL, name, "login_failed", client, reason);
+		auth_audit(a, NULL, entry[0] ? entry : "(directory user)", "login_failed", client, reason);
 		err_set(err, ERR_PERMISSION_DENIED,
 			"Your directory account is in none of the groups allowed to use Tusk: ask an administrator.");
 		return AUTH_DENIED;
 	case LDAP_CHECK_UNAVAILABLE:
-		auth_audit(a, NULL, name, "login_failed", client, reason);
+		auth_audit(a, NULL, entry[0] ? entry : "(unchecked name)", "login_failed", client, reason);
 		log_msg(LOG_ERROR, "LDAP directory unavailable", "detail", reason, NULL);
 		return AUTH_UNAVAILABLE;
 	case LDAP_CHECK_BAD:
@@ -607,18 +641,50 @@ static enum auth_result login_ldap(auth *a, const char *name, const char *passwo
 	return AUTH_BAD_CREDENTIALS;
 }
 
+/* Counts the attempt before any password is checked, so concurrent guesses cannot all be checked
+ * before the pause lands: up to max at once, and from the max-th on one at a time, each holding
+ * the pause while its password is checked (a right one lifts it). 1 go on (*held), 0 refused
+ * (*retry_after), -1 error. */
+static int login_reserve(auth *a, const char *key, int *failures, bool *held, int *retry_after, tusk_err *err)
+{
+	int64_t now = time(NULL);
+	*held = false;
+	if (!store_login_failed(a->store, key, now, 86400, failures, err))
+		return -1;
+	int max = a->cfg->max_login_attempts;
+	if (max <= 0 || *failures < max)
+		return 1;
+	int64_t pause = pause_after(a, *failures);
+	int took = store_login_hold(a->store, key, now, now + pause, err);
+	if (took < 0)
+		return -1;
+	*held = took > 0;
+	if (*held)
+		return 1;
+	/* another attempt holds the pause: this one is not checked, and counts no further */
+	tusk_err ignored;
+	if (!store_login_release(a->store, key, false, &ignored))
+		log_msg(LOG_WARN, "store", "detail", ignored.msg, NULL);
+	int64_t until = store_login_paused_until(a->store, key, err);
+	*retry_after = until > now ? (int)(until - now) : 1;
+	return 0;
+}
+
 enum auth_result auth_login(auth *a, const char *email, const char *password, const char *client, auth_session *out,
 			    int *retry_after, tusk_err *err)
 {
+	/* wrong passwords count under the typed name's one form: case, Unicode compatibility forms
+	 * and spaces (which a directory ignores) make no new counter */
+	char normalized[256] = "", key[264], shown[256];
+	auth_throttle_key(email, key);
 	if (!ratelimit_allow(a->logins, client ? client : "", retry_after)) {
-		auth_audit(a, NULL, email, "login_rate_limited", client, NULL);
+		auth_audit_name(a, key, shown);
+		auth_audit(a, NULL, shown, "login_rate_limited", client, NULL);
 		return AUTH_RATE_LIMITED;
 	}
-	char normalized[256] = "", key[256];
 	tusk_err ignored;
 	if (!auth_email_normalize(email, normalized, &ignored))
 		normalized[0] = '\0';
-	throttle_key(email, normalized, key);
 	int64_t now = time(NULL);
 	int64_t until = store_login_paused_until(a->store, key, err);
 	if (until < 0)
@@ -626,14 +692,26 @@ enum auth_result auth_login(auth *a, const char *email, const char *password, co
 	if (until > now) {
 		/* known or not, the same answer; not even the right password opens it */
 		*retry_after = (int)(until - now);
-		auth_audit(a, NULL, key, "login_failed", client, "logins to this address are paused");
+		auth_audit_name(a, key, shown);
+		auth_audit(a, NULL, shown, "login_failed", client, "logins to this address are paused");
 		return AUTH_LOCKED;
+	}
+	int failures = 0;
+	bool held = false;
+	int go = login_reserve(a, key, &failures, &held, retry_after, err);
+	if (go <= 0) {
+		if (go == 0) {
+			auth_audit_name(a, key, shown);
+			auth_audit(a, NULL, shown, "login_failed", client,
+				   "another attempt for this name is being checked");
+		}
+		return go < 0 ? AUTH_ERROR : AUTH_LOCKED;
 	}
 	store_user u;
 	bool found = false;
 	const char *why = "no sign-in source takes passwords";
 	enum auth_result res = AUTH_BAD_CREDENTIALS;
-	bool unavailable = false;
+	bool unavailable = false, busy = false;
 	/* the sources in their order; the first that says yes signs in. A directory that cannot
 	 * be asked passes to the next source (an administrator of the internal one still gets in);
 	 * when none says yes, that is the answer, and no wrong password is counted. */
@@ -643,20 +721,27 @@ enum auth_result auth_login(auth *a, const char *email, const char *password, co
 			res = login_internal(a, normalized, password, client, &u, &found, &why, out, err);
 		else if (n == 4 && strncasecmp(p, "ldap", 4) == 0 && email && *email && password && *password)
 			res = login_ldap(a, email, password, client, &why, out, err);
-		if (res == AUTH_UNAVAILABLE) {
-			unavailable = true;
+		if (res == AUTH_UNAVAILABLE || res == AUTH_BUSY) {
+			unavailable = unavailable || res == AUTH_UNAVAILABLE;
+			busy = busy || res == AUTH_BUSY;
 			res = AUTH_BAD_CREDENTIALS;
 		}
 		p += n;
 		p += strspn(p, ", ");
 	}
-	if (res == AUTH_BAD_CREDENTIALS && unavailable)
-		return AUTH_UNAVAILABLE;
-	if (res == AUTH_BAD_CREDENTIALS)
-		return auth_login_wrong(a, key, found ? &u : NULL, client, why, err);
-	if ((res == AUTH_OK || res == AUTH_SECOND_STEP) && !store_login_clear(a->store, key, err))
-		return AUTH_ERROR;
-	return res;
+	if (res == AUTH_BAD_CREDENTIALS && !unavailable && !busy)
+		return login_counted_wrong(a, key, found ? &u : NULL, client, why, failures, err);
+	if (res == AUTH_OK || res == AUTH_SECOND_STEP)
+		return store_login_clear(a->store, key, err) ? res : AUTH_ERROR;
+	/* no password was found wrong (directory down or busy, refused by groups, disabled): not counted */
+	tusk_err release_err;
+	if (!store_login_release(a->store, key, held, &release_err))
+		log_msg(LOG_WARN, "store", "detail", release_err.msg, NULL);
+	if (res == AUTH_BAD_CREDENTIALS && busy && !unavailable) {
+		*retry_after = a->cfg->ldap_connection_timeout;
+		return AUTH_BUSY;
+	}
+	return res == AUTH_BAD_CREDENTIALS ? AUTH_UNAVAILABLE : res;
 }
 
 /* The session of hash and its user, from the cache or the store (then

@@ -39,6 +39,7 @@ enum auth_result {
 	AUTH_UNAVAILABLE, /* the source cannot be asked (LDAP directory down) */
 	AUTH_ERROR,
 	AUTH_SECOND_STEP, /* the password was right; the sign-in waits for a code (out->pending) */
+	AUTH_BUSY,	  /* TUSK_LDAP_MAX_SIGN_INS sign-ins wait on the directory already (*retry_after) */
 };
 
 /* The stored hash of a user of an external source (ldap, webserver): no Tusk password. */
@@ -50,9 +51,15 @@ bool auth_source_on(const auth *a, const char *name);
 /* The webserver source: a trusted proxy (the caller checked the TCP peer) named the user. */
 enum auth_result auth_webserver_login(auth *a, const char *name, const char *client, auth_session *out, tusk_err *err);
 
-/* An administrator creates a user of the ldap or webserver source ahead of its first sign-in. */
-bool auth_user_create_external(auth *a, const char *source, const char *name, const char *role, bool active,
-			       store_user *out, tusk_err *err) __attribute__((warn_unused_result));
+/* An administrator creates a user of the ldap, webserver or oauth2 source ahead of its first
+ * sign-in. provider: the oauth2 provider's OAUTH2_NAME it signs in through (NULL: the only one
+ * configured; required when there are several); NULL for the other sources. */
+bool auth_user_create_external(auth *a, const char *source, const char *name, const char *role, const char *provider,
+			       bool active, store_user *out, tusk_err *err) __attribute__((warn_unused_result));
+/* An operator names the oauth2 provider u signs in through (NULL: the only one configured); the
+ * subject is forgotten, and the next sign-in through that provider with u's name binds it. */
+bool auth_user_set_provider(auth *a, store_user *u, const char *provider, tusk_err *err)
+    __attribute__((warn_unused_result));
 
 /* The stored hash of an account no password opens until an administrator sets one. */
 #define AUTH_PASSWORD_UNSET_HASH "!unset"
@@ -81,6 +88,10 @@ bool auth_change_password(auth *a, auth_session *s, const char *current, const c
 			  tusk_err *err) __attribute__((warn_unused_result));
 
 bool auth_email_normalize(const char *in, char out[256], tusk_err *err) __attribute__((warn_unused_result));
+/* A user name in its one form (auth/names.c): Unicode NFKC with case folding (NFKC only when
+ * keep_case), surrounding spaces and invisible characters removed. False when nothing is left,
+ * it is not UTF-8, longer than 254 bytes, or holds control characters. */
+bool auth_name_fold(const char *in, bool keep_case, char out[256]) __attribute__((warn_unused_result));
 bool auth_password_acceptable(const auth *a, const char *password, tusk_err *err) __attribute__((warn_unused_result));
 bool auth_user_create(auth *a, const char *email, const char *password, const char *role, bool active, store_user *out,
 		      tusk_err *err) __attribute__((warn_unused_result));
@@ -107,17 +118,33 @@ void auth_audit(auth *a, const store_user *u, const char *email, const char *eve
 
 /* Whether u must enrol before anything else (required for all or for u, not enrolled, covered). */
 bool auth_two_factor_setup_due(const auth *a, const store_user *u);
+/* Whether u's sign-in source is one two-factor covers (internal, ldap; not the desktop user). */
+bool auth_two_factor_source_covered(const store_user *u);
 /* Whether the feature covers u at all (on, internal or ldap source, not the desktop user). */
 bool auth_two_factor_covers(const auth *a, const store_user *u);
 /* A new secret for u: its base32 text, the otpauth:// URI, the QR code (SVG) and a setup token
  * (the secret sealed for u, valid AUTH_PENDING_SECONDS) that confirm takes back; all malloc'd. */
 bool auth_two_factor_begin(auth *a, const store_user *u, char **secret, char **uri, char **svg, char **setup_token,
 			   tusk_err *err) __attribute__((warn_unused_result));
+/* What proves the holder of a session holds the second factor too, before it is replaced or
+ * removed: a code of the current authenticator or a recovery code, or (internal users) the
+ * password. Either may be NULL. */
+struct auth_proof {
+	const char *code, *password;
+};
 /* Enrols the sealed secret when code is its current code; codes gets the new recovery codes
- * (shown once: the store keeps their hashes). err code invalid_code on a wrong code. */
-bool auth_two_factor_confirm(auth *a, auth_session *s, const char *setup_token, const char *code, const char *client,
-			     char codes[AUTH_RECOVERY_CODES][AUTH_RECOVERY_CHARS], tusk_err *err)
+ * (shown once: the store keeps their hashes). err code invalid_code on a wrong code. When an
+ * authenticator is enrolled already, proof must show it (err reauthentication_required without
+ * one; invalid_code / wrong_password when wrong, counted like wrong codes at sign-in;
+ * login_paused with *retry_after after too many). */
+bool auth_two_factor_confirm(auth *a, auth_session *s, const char *setup_token, const char *code,
+			     const struct auth_proof *proof, const char *client,
+			     char codes[AUTH_RECOVERY_CODES][AUTH_RECOVERY_CHARS], int *retry_after, tusk_err *err)
     __attribute__((warn_unused_result));
+/* The user turns its own two-factor off, with proof as for confirm; refused (forbidden) while
+ * two-factor is required of it. */
+bool auth_two_factor_disable(auth *a, auth_session *s, const struct auth_proof *proof, const char *client,
+			     int *retry_after, tusk_err *err) __attribute__((warn_unused_result));
 /* The second step: the pending token and a code (or a recovery code). AUTH_OK signs in (out);
  * AUTH_BAD_CREDENTIALS a wrong or used code; AUTH_LOCKED / AUTH_RATE_LIMITED (*retry_after) as
  * for passwords; AUTH_DENIED (err) when the pending sign-in is unknown, used or expired. */

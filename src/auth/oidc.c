@@ -17,33 +17,40 @@
 #include "util/log.h"
 
 #define MAX_PROVIDERS 32
-#define FLOWS 1024
 #define LEEWAY 60		   /* seconds of clock skew taken on exp and iat */
 #define META_SECONDS 3600	   /* discovery documents and key sets kept this long */
+#define FAILED_SECONDS 30	   /* a failed discovery or key set is not asked again for this long */
 #define MAX_RESPONSE (1024 * 1024) /* the most Tusk reads from a provider */
+#define MAX_OUTBOUND 16		   /* calls to identity providers under way at once, all providers */
+#define CONNECT_SECONDS 3L
+#define FETCH_SECONDS 8L
 
 struct endpoints {
 	char authorize[1024], token[1024], userinfo[1024], jwks[1024], issuer[512];
 };
 
-/* What a provider published (discovery, keys), cached per provider index. */
+/* What a provider published (discovery, keys), cached per provider index; a failure is kept
+ * FAILED_SECONDS, and one fetch of each runs at a time (others answer at once meanwhile), so a
+ * provider that hangs cannot hold Tusk's connections. */
 static struct {
 	json_t *meta, *jwks;
-	int64_t meta_at, jwks_at;
+	int64_t meta_at, jwks_at, meta_failed_at, jwks_failed_at;
+	bool meta_busy, jwks_busy;
 } cache[MAX_PROVIDERS];
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static int outbound; /* calls under way (cache_lock) */
 
-/* A sign-in under way, or a refusal waiting for its login page (error set, state empty). */
+/* A sign-in under way: kept in the browser (sealed in OIDC_BROWSER_COOKIE), none in Tusk, so no
+ * number of strangers' starts can push it out, and any replica can finish it. */
 struct flow {
 	char state[AUTH_TOKEN_CHARS], verifier[AUTH_TOKEN_CHARS], nonce[AUTH_TOKEN_CHARS];
-	char browser[65]; /* hash of the browser's cookie */
 	int provider;
 	int64_t expires;
-	char error[512];
 };
-static struct flow flows[FLOWS];
-static pthread_mutex_t flow_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static pthread_once_t starts_once = PTHREAD_ONCE_INIT;
+static ratelimit *starts; /* sign-in starts per address */
+static int starts_per_minute;
 
 static void curl_start(void)
 {
@@ -52,6 +59,11 @@ static void curl_start(void)
 
 void oidc_startup_log(const config *cfg)
 {
+	if (!cfg->oauth2_redirect_url || !*cfg->oauth2_redirect_url)
+		log_msg(LOG_INFO,
+			"oauth2: the redirect URI is built from each request's Host header; set "
+			"TUSK_OAUTH2_REDIRECT_URL to the one registered at the providers to fix it",
+			NULL);
 	for (size_t i = 0; i < cfg->noauth2; i++) {
 		const config_oauth2 *p = &cfg->oauth2[i];
 		log_msg(LOG_INFO, "oauth2 sign-in provider", "name", p->name, "discovery",
@@ -84,6 +96,15 @@ static json_t *fetch_json(const config_oauth2 *p, const char *url, const char *f
 			snprintf(why, 256, "the provider's access token holds characters a header cannot carry");
 			return NULL;
 		}
+	pthread_mutex_lock(&cache_lock);
+	bool room = outbound < MAX_OUTBOUND;
+	outbound += room;
+	pthread_mutex_unlock(&cache_lock);
+	if (!room) {
+		snprintf(why, 256, "%d calls to identity providers are under way already", MAX_OUTBOUND);
+		*status = 0;
+		return NULL;
+	}
 	CURL *c = curl_easy_init();
 	str body = STR_INIT;
 	str_init_max(&body, MAX_RESPONSE);
@@ -96,8 +117,8 @@ static json_t *fetch_json(const config_oauth2 *p, const char *url, const char *f
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 15L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, FETCH_SECONDS);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, CONNECT_SECONDS);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "Tusk/" TUSK_VERSION);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
@@ -123,6 +144,9 @@ static json_t *fetch_json(const config_oauth2 *p, const char *url, const char *f
 	curl_slist_free_all(h);
 	curl_easy_cleanup(c);
 	str_free(&body);
+	pthread_mutex_lock(&cache_lock);
+	outbound--;
+	pthread_mutex_unlock(&cache_lock);
 	return v;
 }
 
@@ -137,29 +161,54 @@ static bool endpoints_of(const config_oauth2 *p, int idx, struct endpoints *ep, 
 {
 	json_t *meta = NULL;
 	if (p->server_metadata_url && *p->server_metadata_url) {
+		int64_t now = time(NULL);
+		bool fetch = false;
 		pthread_mutex_lock(&cache_lock);
-		if (cache[idx].meta && time(NULL) - cache[idx].meta_at < META_SECONDS)
+		if (cache[idx].meta && now - cache[idx].meta_at < META_SECONDS)
+			meta = json_incref(cache[idx].meta);
+		else if (!cache[idx].meta_busy && now - cache[idx].meta_failed_at >= FAILED_SECONDS)
+			fetch = cache[idx].meta_busy = true;
+		else if (cache[idx].meta) /* stale, but better than nothing while another asks */
 			meta = json_incref(cache[idx].meta);
 		pthread_mutex_unlock(&cache_lock);
-		if (!meta) {
+		if (!meta && !fetch) {
+			err_set(err, ERR_SIGNIN_UNAVAILABLE,
+				"The identity provider %s cannot be reached just now (its discovery document did not "
+				"load); try again in a minute, or ask an administrator (Tusk's log says why).",
+				p->display_name);
+			return false;
+		}
+		if (fetch) {
 			char why[256];
 			long status = 0;
-			meta = fetch_json(p, p->server_metadata_url, NULL, NULL, &status, why);
-			if (!meta || status != 200) {
+			json_t *got = fetch_json(p, p->server_metadata_url, NULL, NULL, &status, why);
+			bool ok = got && status == 200;
+			if (!ok) {
 				log_msg(LOG_ERROR, "oauth2 discovery failed", "provider", p->name, "why",
-					meta ? "not HTTP 200" : why, NULL);
-				json_decref(meta);
+					got ? "not HTTP 200" : why, NULL);
+				json_decref(got);
+				got = NULL;
+			}
+			pthread_mutex_lock(&cache_lock);
+			cache[idx].meta_busy = false;
+			if (ok) {
+				json_decref(cache[idx].meta);
+				cache[idx].meta = json_incref(got);
+				cache[idx].meta_at = time(NULL);
+			} else
+				cache[idx].meta_failed_at = time(NULL);
+			pthread_mutex_unlock(&cache_lock);
+			if (!ok && !meta) {
 				err_set(err, ERR_SIGNIN_UNAVAILABLE,
 					"The identity provider %s cannot be reached (its discovery document did not "
 					"load); try again, or ask an administrator (Tusk's log says why).",
 					p->display_name);
 				return false;
 			}
-			pthread_mutex_lock(&cache_lock);
-			json_decref(cache[idx].meta);
-			cache[idx].meta = json_incref(meta);
-			cache[idx].meta_at = time(NULL);
-			pthread_mutex_unlock(&cache_lock);
+			if (ok) {
+				json_decref(meta);
+				meta = got;
+			}
 		}
 	}
 	copy_member(ep->authorize, sizeof(ep->authorize), meta, "authorization_endpoint", p->authorization_url);
@@ -186,41 +235,136 @@ static bool endpoints_of(const config_oauth2 *p, int idx, struct endpoints *ep, 
 static json_t *keys_of(const config_oauth2 *p, int idx, const char *uri, bool refresh)
 {
 	json_t *k = NULL;
+	int64_t now = time(NULL);
+	bool fetch = false;
 	pthread_mutex_lock(&cache_lock);
-	if (!refresh && cache[idx].jwks && time(NULL) - cache[idx].jwks_at < META_SECONDS)
+	/* a refresh (an unknown kid: rotation) asks again, one at a time */
+	bool fresh = !refresh && cache[idx].jwks && now - cache[idx].jwks_at < META_SECONDS;
+	if (fresh)
 		k = json_incref(cache[idx].jwks);
+	else if (*uri && !cache[idx].jwks_busy && now - cache[idx].jwks_failed_at >= FAILED_SECONDS)
+		fetch = cache[idx].jwks_busy = true;
 	pthread_mutex_unlock(&cache_lock);
-	if (k || !*uri)
+	if (!fetch)
 		return k;
 	char why[256];
 	long status = 0;
 	k = fetch_json(p, uri, NULL, NULL, &status, why);
-	if (!k || status != 200 || !json_is_array(json_object_get(k, "keys"))) {
+	bool ok = k && status == 200 && json_is_array(json_object_get(k, "keys"));
+	if (!ok) {
 		log_msg(LOG_ERROR, "oauth2: the provider's key set did not load", "provider", p->name, "why",
 			k ? "not HTTP 200 with keys" : why, NULL);
 		json_decref(k);
-		return NULL;
+		k = NULL;
 	}
 	pthread_mutex_lock(&cache_lock);
-	json_decref(cache[idx].jwks);
-	cache[idx].jwks = json_incref(k);
-	cache[idx].jwks_at = time(NULL);
+	cache[idx].jwks_busy = false;
+	if (ok) {
+		json_decref(cache[idx].jwks);
+		cache[idx].jwks = json_incref(k);
+		cache[idx].jwks_at = time(NULL);
+	} else
+		cache[idx].jwks_failed_at = time(NULL);
 	pthread_mutex_unlock(&cache_lock);
 	return k;
 }
 
-static void flow_free_slot_locked(struct flow **slot)
+/* ---- the flow, sealed in the browser's cookie ---- */
+
+static bool flow_key(auth *a, unsigned char key[32], tusk_err *err)
 {
-	int64_t now = time(NULL);
-	*slot = &flows[0];
-	for (size_t i = 0; i < FLOWS; i++) {
-		if (flows[i].expires < now) {
-			*slot = &flows[i];
-			return;
-		}
-		if (flows[i].expires < (*slot)->expires)
-			*slot = &flows[i];
+	unsigned char secret[32];
+	static const char purpose[] = "tusk oauth2 browser cookie v1";
+	if (!auth_server_secret(a, secret, err))
+		return false;
+	crypto_generichash(key, 32, (const unsigned char *)purpose, sizeof(purpose) - 1, secret, sizeof(secret));
+	sodium_memzero(secret, sizeof(secret));
+	return true;
+}
+
+/* text sealed (XChaCha20-Poly1305 under the flow key), as base64url: malloc'd, or NULL. */
+static char *seal(auth *a, const char *text, const char *ad, tusk_err *err)
+{
+	unsigned char key[32];
+	if (!flow_key(a, key, err))
+		return NULL;
+	size_t n = 0;
+	unsigned char *enc = auth_secret_encrypt(key, text, ad, &n);
+	sodium_memzero(key, sizeof(key));
+	if (!enc) {
+		err_set(err, ERR_INTERNAL, "sealing the sign-in cookie failed");
+		return NULL;
 	}
+	size_t cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	char *out = xmalloc(cap);
+	sodium_bin2base64(out, cap, enc, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	free(enc);
+	return out;
+}
+
+/* The text a cookie seals, if it is Tusk's and unchanged: malloc'd, or NULL. */
+static char *unseal(auth *a, const char *cookie, const char *ad)
+{
+	unsigned char enc[2048], key[32];
+	size_t n = 0;
+	tusk_err err;
+	if (!cookie || strlen(cookie) > 2700 ||
+	    sodium_base642bin(enc, sizeof(enc), cookie, strlen(cookie), NULL, &n, NULL,
+			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    !flow_key(a, key, &err))
+		return NULL;
+	char *text = auth_secret_decrypt(key, enc, n, ad);
+	sodium_memzero(key, sizeof(key));
+	return text;
+}
+
+#define FLOW_AD "tusk oauth2 flow"
+#define ERROR_AD "tusk oauth2 refusal"
+
+/* The flow of the browser's cookie: true when it is Tusk's, alive, and its state is state. */
+static bool flow_take(auth *a, const char *cookie, const char *state, struct flow *out)
+{
+	char *text = unseal(a, cookie, FLOW_AD);
+	long long expires = 0;
+	bool ok = text &&
+		  sscanf(text, "%d %lld %43s %43s %43s", &out->provider, &expires, out->state, out->nonce,
+			 out->verifier) == 5 &&
+		  expires >= (long long)time(NULL) && state && strlen(state) == strlen(out->state) &&
+		  auth_token_equal(out->state, state);
+	if (text) {
+		sodium_memzero(text, strlen(text));
+		free(text);
+	}
+	out->expires = expires;
+	return ok;
+}
+
+bool oidc_state_ok(auth *a, const char *cookie, const char *state)
+{
+	struct flow f;
+	bool ok = flow_take(a, cookie, state, &f);
+	sodium_memzero(&f, sizeof(f));
+	return ok;
+}
+
+char *oidc_error_seal(auth *a, const char *message)
+{
+	char text[600];
+	tusk_err err;
+	snprintf(text, sizeof(text), "%lld %s", (long long)time(NULL) + OIDC_FLOW_SECONDS, message);
+	return seal(a, text, ERROR_AD, &err);
+}
+
+bool oidc_error_take(auth *a, const char *cookie, char out[512])
+{
+	char *text = unseal(a, cookie, ERROR_AD);
+	char *end = NULL;
+	long long until = text ? strtoll(text, &end, 10) : 0;
+	bool ok = text && end && *end == ' ' && until >= (long long)time(NULL);
+	if (ok)
+		snprintf(out, 512, "%s", end + 1);
+	free(text);
+	return ok;
 }
 
 static void append_param(str *u, const char *name, const char *value)
@@ -230,18 +374,35 @@ static void append_param(str *u, const char *name, const char *value)
 	curl_free(e);
 }
 
-bool oidc_start(const config_oauth2 *p, int index, const char *redirect_uri, char **url, char browser[AUTH_TOKEN_CHARS],
-		tusk_err *err)
+static void starts_init(void)
 {
+	starts = ratelimit_new(starts_per_minute);
+}
+
+enum oidc_start_result oidc_start(auth *a, const config_oauth2 *p, int index, const char *redirect_uri,
+				  const char *client, char **url, char **cookie, int *retry_after, tusk_err *err)
+{
+	/* a stranger's starts cost Tusk a discovery at most and a sealed cookie: still, per address */
+	starts_per_minute = a->cfg->login_rate_limit > 0 ? a->cfg->login_rate_limit * 3 : 0;
+	pthread_once(&starts_once, starts_init);
+	if (!ratelimit_allow(starts, client ? client : "", retry_after))
+		return OIDC_START_LIMITED;
 	struct endpoints ep;
 	if (index < 0 || index >= MAX_PROVIDERS || !endpoints_of(p, index, &ep, err))
-		return false;
+		return OIDC_START_FAILED;
 	struct flow f = {.provider = index, .expires = time(NULL) + OIDC_FLOW_SECONDS};
-	auth_random_token(browser);
 	auth_random_token(f.state);
 	auth_random_token(f.nonce);
 	auth_random_token(f.verifier);
-	auth_token_hash(browser, f.browser);
+	char text[256];
+	snprintf(text, sizeof(text), "%d %lld %s %s %s", f.provider, (long long)f.expires, f.state, f.nonce,
+		 f.verifier);
+	*cookie = seal(a, text, FLOW_AD, err);
+	sodium_memzero(text, sizeof(text));
+	if (!*cookie) {
+		sodium_memzero(&f, sizeof(f));
+		return OIDC_START_FAILED;
+	}
 	unsigned char digest[crypto_hash_sha256_BYTES];
 	char challenge[AUTH_TOKEN_CHARS];
 	crypto_hash_sha256(digest, (const unsigned char *)f.verifier, strlen(f.verifier));
@@ -256,69 +417,9 @@ bool oidc_start(const config_oauth2 *p, int index, const char *redirect_uri, cha
 	append_param(&u, "nonce", f.nonce);
 	append_param(&u, "code_challenge", challenge);
 	append_param(&u, "code_challenge_method", "S256");
-	pthread_mutex_lock(&flow_lock);
-	struct flow *slot;
-	flow_free_slot_locked(&slot);
-	*slot = f;
-	pthread_mutex_unlock(&flow_lock);
 	sodium_memzero(&f, sizeof(f));
 	*url = str_take(&u);
-	return true;
-}
-
-/* Takes the flow of state (single use): true when it is alive and this browser's. */
-static bool flow_take(const char *browser, const char *state, struct flow *out)
-{
-	char bh[65];
-	auth_token_hash(browser ? browser : "", bh);
-	bool ok = false;
-	int64_t now = time(NULL);
-	pthread_mutex_lock(&flow_lock);
-	for (size_t i = 0; state && *state && i < FLOWS; i++) {
-		struct flow *f = &flows[i];
-		if (!f->state[0] || f->expires < now || !auth_token_equal(f->state, state))
-			continue;
-		ok = browser && auth_token_equal(f->browser, bh);
-		*out = *f;
-		memset(f, 0, sizeof(*f));
-	}
-	pthread_mutex_unlock(&flow_lock);
-	return ok;
-}
-
-void oidc_error_keep(const char *browser, const char *message)
-{
-	if (!browser || !*browser)
-		return;
-	pthread_mutex_lock(&flow_lock);
-	struct flow *slot;
-	flow_free_slot_locked(&slot);
-	memset(slot, 0, sizeof(*slot));
-	auth_token_hash(browser, slot->browser);
-	slot->expires = time(NULL) + OIDC_FLOW_SECONDS;
-	snprintf(slot->error, sizeof(slot->error), "%s", message);
-	pthread_mutex_unlock(&flow_lock);
-}
-
-bool oidc_error_take(const char *browser, char out[512])
-{
-	char bh[65];
-	bool found = false;
-	if (!browser || !*browser)
-		return false;
-	auth_token_hash(browser, bh);
-	int64_t now = time(NULL);
-	pthread_mutex_lock(&flow_lock);
-	for (size_t i = 0; i < FLOWS && !found; i++) {
-		struct flow *f = &flows[i];
-		if (f->error[0] && f->expires >= now && auth_token_equal(f->browser, bh)) {
-			snprintf(out, 512, "%s", f->error);
-			memset(f, 0, sizeof(*f));
-			found = true;
-		}
-	}
-	pthread_mutex_unlock(&flow_lock);
-	return found;
+	return OIDC_START_OK;
 }
 
 /* The code for tokens (RFC 6749 4.1.3 with RFC 7636's verifier); the answer, or NULL with err. */
@@ -381,8 +482,13 @@ static const char *claims_refusal(const json_t *c, const config_oauth2 *p, const
 	const char *iss = json_string_value(json_object_get(c, "iss"));
 	const char *n = json_string_value(json_object_get(c, "nonce"));
 	json_t *exp = json_object_get(c, "exp"), *iat = json_object_get(c, "iat");
-	if (!iss || (*ep->issuer && strcmp(iss, ep->issuer) != 0))
+	const char *sub = json_string_value(json_object_get(c, "sub"));
+	if (!*ep->issuer)
+		return "the provider's discovery document names no issuer to check it against";
+	if (!iss || strcmp(iss, ep->issuer) != 0)
 		return "its issuer (iss) is not the provider's";
+	if (!sub || !*sub)
+		return "it names no subject (sub)";
 	if (!aud_ok(c, p->client_id))
 		return "it was issued to another client (aud/azp)";
 	if (!json_is_number(exp) || json_number_value(exp) + LEEWAY < (double)now)
@@ -474,7 +580,8 @@ static json_t *claims_of(const config_oauth2 *p, int idx, const struct endpoints
 	    fetch_json(p, ep->userinfo, NULL, json_string_value(json_object_get(tokens, "access_token")), &status, why);
 	const char *sub = json_string_value(json_object_get(claims, "sub"));
 	const char *isub = json_string_value(json_object_get(info, "sub"));
-	if (!info || status != 200 || (sub && isub && strcmp(sub, isub) != 0)) {
+	/* OIDC Core 5.3.2: the userinfo answer is about the ID token's subject, or is not used */
+	if (!info || status != 200 || (claims && (!isub || !sub || strcmp(sub, isub) != 0))) {
 		log_msg(LOG_WARN, "oauth2: userinfo refused", "provider", p->name, "why", info ? "status or sub" : why,
 			NULL);
 		json_decref(info);
@@ -494,7 +601,11 @@ static json_t *claims_of(const config_oauth2 *p, int idx, const struct endpoints
 static bool username_of(const config_oauth2 *p, const json_t *claims, char out[256], tusk_err *err)
 {
 	const json_t *v = json_object_get(claims, p->username_claim);
-	if (strcmp(p->username_claim, "email") == 0 && json_is_false(json_object_get(claims, "email_verified"))) {
+	const json_t *verified = json_object_get(claims, "email_verified");
+	/* named by e-mail: only a JSON true says it was verified ("false", "true", 0 do not). A plain
+	 * OAuth2 provider (no ID token, userinfo only) may leave it out: its API has no such claim */
+	if (strcmp(p->username_claim, "email") == 0 &&
+	    (verified ? !json_is_true(verified) : json_object_get(claims, "iss") != NULL)) {
 		err_set(err, ERR_PERMISSION_DENIED,
 			"%s says your e-mail address is not verified, and Tusk names its users by it: verify it at "
 			"the provider and sign in again.",
@@ -515,11 +626,43 @@ static bool username_of(const config_oauth2 *p, const json_t *claims, char out[2
 	return true;
 }
 
+/* The provider's stable id for the user: OpenID Connect's `sub`, or, from a plain OAuth2
+ * provider's userinfo without one, its `id` (GitHub's number): never a name the user chooses. */
+static bool subject_of(const config_oauth2 *p, const json_t *claims, char out[256], tusk_err *err)
+{
+	const json_t *v = json_object_get(claims, "sub");
+	if (!v)
+		v = json_object_get(claims, "id");
+	if (json_is_string(v) && json_string_length(v) > 0 && json_string_length(v) < 256)
+		snprintf(out, 256, "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		snprintf(out, 256, "%lld", (long long)json_integer_value(v));
+	else {
+		err_set(
+		    err, ERR_PERMISSION_DENIED,
+		    "%s did not say which of its accounts signed in (no sub or id claim), and Tusk keys its users by "
+		    "it: ask an administrator.",
+		    p->display_name);
+		return false;
+	}
+	return true;
+}
+
 enum auth_result oidc_callback(auth *a, const char *browser, const char *state, const char *code,
 			       const char *redirect_uri, const char *client, auth_session *out, tusk_err *err)
 {
 	struct flow f;
-	if (!flow_take(browser, state, &f) || f.provider >= (int)a->cfg->noauth2) {
+	int retry_after = 0;
+	/* a flow's cookie is not single use: callbacks count with the starts of the address, so no
+	 * one can make Tusk call a provider's token endpoint without bound */
+	starts_per_minute = a->cfg->login_rate_limit > 0 ? a->cfg->login_rate_limit * 3 : 0;
+	pthread_once(&starts_once, starts_init);
+	if (!ratelimit_allow(starts, client ? client : "", &retry_after)) {
+		auth_audit(a, NULL, "", "login_rate_limited", client, "oauth2 callback");
+		err_set(err, ERR_RATE_LIMITED, "Too many sign-ins from this address: try again in %d s.", retry_after);
+		return AUTH_DENIED;
+	}
+	if (!flow_take(a, browser, state, &f) || f.provider < 0 || f.provider >= (int)a->cfg->noauth2) {
 		auth_audit(a, NULL, "", "login_failed", client, "oauth2: unknown, used, expired or foreign state");
 		err_set(err, ERR_PERMISSION_DENIED,
 			"This sign-in was used already, is too old, or was started in another browser: sign in again.");
@@ -528,7 +671,7 @@ enum auth_result oidc_callback(auth *a, const char *browser, const char *state, 
 	const config_oauth2 *p = &a->cfg->oauth2[f.provider];
 	struct endpoints ep;
 	json_t *tokens = NULL, *claims = NULL;
-	char name[256];
+	char name[256], subject[256];
 	enum auth_result res = AUTH_DENIED;
 	bool asked = false; /* auth_external_sign_in audits its own refusals */
 	if (!code || !*code)
@@ -536,7 +679,8 @@ enum auth_result oidc_callback(auth *a, const char *browser, const char *state, 
 			p->display_name);
 	else if (endpoints_of(p, f.provider, &ep, err) &&
 		 (tokens = exchange(p, &ep, code, redirect_uri, f.verifier, err)) &&
-		 (claims = claims_of(p, f.provider, &ep, tokens, f.nonce, err)) && username_of(p, claims, name, err)) {
+		 (claims = claims_of(p, f.provider, &ep, tokens, f.nonce, err)) && username_of(p, claims, name, err) &&
+		 subject_of(p, claims, subject, err)) {
 		if (p->additional_claims && !claims_match(p->additional_claims, claims))
 			err_set(err, ERR_PERMISSION_DENIED,
 				"%s signed you in as %s, but Tusk admits only users with the claims its administrator "
@@ -546,8 +690,10 @@ enum auth_result oidc_callback(auth *a, const char *browser, const char *state, 
 			const char *role = !p->admin_claims			   ? NULL
 					   : claims_match(p->admin_claims, claims) ? "admin"
 										   : "user";
+			struct auth_identity id = {.provider = p->name, .subject = subject};
 			asked = true;
-			res = auth_external_sign_in(a, "oauth2", name, role, p->auto_create_user, client, out, err);
+			res =
+			    auth_external_sign_in(a, "oauth2", name, role, p->auto_create_user, &id, client, out, err);
 		}
 	}
 	if (res == AUTH_DENIED && !asked)

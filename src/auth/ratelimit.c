@@ -1,5 +1,7 @@
 #include "auth/ratelimit.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,10 +43,32 @@ static unsigned hash(const char *s)
 	return h;
 }
 
-bool ratelimit_allow(ratelimit *rl, const char *addr, int *retry_after)
+/* The unit one client is counted as: an IPv4 address, or the /64 of an IPv6 one (a single
+ * host is commonly given a whole /64, so counting each address would multiply the limit by
+ * 2^64); an IPv4-mapped IPv6 address counts as its IPv4 address. */
+static void client_unit(const char *addr, char out[64])
+{
+	struct in6_addr a6;
+	if (!strchr(addr, ':') || inet_pton(AF_INET6, addr, &a6) != 1) {
+		snprintf(out, 64, "%s", addr);
+		return;
+	}
+	if (IN6_IS_ADDR_V4MAPPED(&a6)) {
+		inet_ntop(AF_INET, &a6.s6_addr[12], out, 64);
+		return;
+	}
+	memset(&a6.s6_addr[8], 0, 8);
+	char text[INET6_ADDRSTRLEN];
+	inet_ntop(AF_INET6, &a6, text, sizeof(text));
+	snprintf(out, 64, "%s/64", text);
+}
+
+bool ratelimit_allow(ratelimit *rl, const char *client, int *retry_after)
 {
 	if (rl->per_minute <= 0)
 		return true;
+	char addr[64];
+	client_unit(client, addr);
 	time_t now = time(NULL);
 	pthread_mutex_lock(&rl->lock);
 	/* open addressing over a short probe run */

@@ -1,4 +1,4 @@
-/* Fixed-window counter per client address, for the login endpoint. */
+/* Fixed-window counter per client (an IPv4 address, or an IPv6 /64), for the sign-in endpoints. */
 #ifndef TUSK_AUTH_RATELIMIT_H
 #define TUSK_AUTH_RATELIMIT_H
 

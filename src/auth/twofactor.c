@@ -23,6 +23,11 @@ static bool covered_source(const store_user *u)
 	return (strcmp(src, "internal") == 0 || strcmp(src, "ldap") == 0) && strcmp(u->email, AUTH_DESKTOP_EMAIL) != 0;
 }
 
+bool auth_two_factor_source_covered(const store_user *u)
+{
+	return covered_source(u);
+}
+
 bool auth_two_factor_covers(const auth *a, const store_user *u)
 {
 	return a->cfg->two_factor && !a->cfg->desktop && covered_source(u);
@@ -183,8 +188,69 @@ static bool new_recovery_codes(auth *a, int64_t user_id, char codes[AUTH_RECOVER
 	return true;
 }
 
-bool auth_two_factor_confirm(auth *a, auth_session *s, const char *setup_token, const char *code, const char *client,
-			     char codes[AUTH_RECOVERY_CODES][AUTH_RECOVERY_CHARS], tusk_err *err)
+static int check_code(auth *a, const store_user *u, const char *code, const char **why, const char **how,
+		      tusk_err *err);
+
+/* Proof that whoever holds this session also holds the second factor, before it is replaced or
+ * removed (a stolen session cookie must not take it over): a code of the enrolled authenticator,
+ * a recovery code (used up), or, for users of the internal source, the password. Wrong proofs
+ * count with wrong codes at sign-in (the same per-user pause). u is read again from the store. */
+static bool prove_holder(auth *a, store_user *u, const struct auth_proof *proof, const char *client, int *retry_after,
+			 tusk_err *err)
+{
+	char key[264];
+	snprintf(key, sizeof(key), "2fa:%s", u->email);
+	bool internal = !u->auth_source[0] || strcmp(u->auth_source, "internal") == 0;
+	const char *code = proof && proof->code && *proof->code ? proof->code : NULL;
+	const char *password = proof && proof->password && *proof->password ? proof->password : NULL;
+	if (!code && !(password && internal)) {
+		err_set(err, ERR_REAUTHENTICATION_REQUIRED,
+			internal
+			    ? "Two-factor is on for your account: give a code from your current authenticator app, "
+			      "a recovery code, or your password to change it."
+			    : "Two-factor is on for your account: give a code from your current authenticator app "
+			      "or a recovery code to change it.");
+		return false;
+	}
+	int64_t now = time(NULL), until = store_login_paused_until(a->store, key, err);
+	if (until < 0)
+		return false;
+	if (until > now) {
+		*retry_after = (int)(until - now);
+		auth_audit(a, u, NULL, "two_factor_change_failed", client, "paused after wrong codes");
+		err_set(err, ERR_LOGIN_PAUSED, "Too many wrong codes: try again in %d seconds.", *retry_after);
+		return false;
+	}
+	const char *why = "wrong password", *how = "password";
+	int ok = code ? check_code(a, u, code, &why, &how, err) : auth_password_verify(u->password_hash, password);
+	if (ok < 0)
+		return false;
+	if (ok == 0) {
+		enum auth_result res = auth_login_wrong(a, key, u, client, why, err);
+		if (res == AUTH_ERROR)
+			return false;
+		auth_audit(a, u, NULL, "two_factor_change_failed", client, why);
+		err_set(err, code ? ERR_INVALID_CODE : ERR_WRONG_PASSWORD,
+			code ? "That is not a code of your current authenticator app (or a recovery code left): "
+			       "nothing changed."
+			     : "That is not your password: nothing changed.");
+		return false;
+	}
+	return store_login_clear(a->store, key, err);
+}
+
+/* The signed-in user as the store has it now (the session's copy may be a cache's). */
+static bool fresh_user(auth *a, const auth_session *s, store_user *u, tusk_err *err)
+{
+	int found = store_user_by_id(a->store, s->user.id, u, err);
+	if (found == 0)
+		err_set(err, ERR_UNAUTHENTICATED, "Your account no longer exists.");
+	return found == 1;
+}
+
+bool auth_two_factor_confirm(auth *a, auth_session *s, const char *setup_token, const char *code,
+			     const struct auth_proof *proof, const char *client,
+			     char codes[AUTH_RECOVERY_CODES][AUTH_RECOVERY_CHARS], int *retry_after, tusk_err *err)
 {
 	store_user *u = &s->user;
 	char b32[TOTP_SECRET_CHARS];
@@ -195,6 +261,14 @@ bool auth_two_factor_confirm(auth *a, auth_session *s, const char *setup_token, 
 	}
 	if (!unseal(a, u, setup_token, b32, err))
 		return false;
+	/* replacing an authenticator: the new one's code first (nothing used up on a typo), then
+	 * the proof of holding the current one */
+	store_user now;
+	if (!fresh_user(a, s, &now, err)) {
+		sodium_memzero(b32, sizeof(b32));
+		return false;
+	}
+	bool replacing = now.totp_enabled;
 	long len = totp_base32_decode(b32, raw, sizeof(raw));
 	int64_t step = len == TOTP_SECRET_BYTES ? totp_match(raw, sizeof(raw), code, time(NULL)) : -1;
 	sodium_memzero(raw, sizeof(raw));
@@ -204,6 +278,10 @@ bool auth_two_factor_confirm(auth *a, auth_session *s, const char *setup_token, 
 		err_set(err, ERR_INVALID_CODE,
 			"That code is not the one your authenticator shows now: check the phone's clock and try the "
 			"next code.");
+		return false;
+	}
+	if (replacing && !prove_holder(a, &now, proof, client, retry_after, err)) {
+		sodium_memzero(b32, sizeof(b32));
 		return false;
 	}
 	char hashes[AUTH_RECOVERY_CODES][65], ad[48];
@@ -221,14 +299,39 @@ bool auth_two_factor_confirm(auth *a, auth_session *s, const char *setup_token, 
 		return false;
 	u->totp_enabled = true;
 	s->two_factor_setup_required = false;
-	auth_audit(a, u, NULL, "two_factor_enabled", client, "authenticator app enrolled; 10 recovery codes issued");
+	auth_audit(a, u, NULL, "two_factor_enabled", client,
+		   replacing ? "authenticator app replaced (the current one proven); 10 new recovery codes issued"
+			     : "authenticator app enrolled; 10 recovery codes issued");
+	return true;
+}
+
+bool auth_two_factor_disable(auth *a, auth_session *s, const struct auth_proof *proof, const char *client,
+			     int *retry_after, tusk_err *err)
+{
+	store_user u;
+	if (!fresh_user(a, s, &u, err))
+		return false;
+	if (!u.totp_enabled) {
+		err_set(err, ERR_INVALID_CHANGE, "Two-factor is off for your account already.");
+		return false;
+	}
+	if (a->cfg->require_two_factor || u.two_factor_required) {
+		err_set(err, ERR_FORBIDDEN,
+			"Two-factor is required for your account: replace the authenticator app instead, or ask an "
+			"administrator.");
+		return false;
+	}
+	if (!prove_holder(a, &u, proof, client, retry_after, err) || !auth_two_factor_reset(a, &u, err))
+		return false;
+	s->user.totp_enabled = false;
+	auth_audit(a, &u, NULL, "two_factor_disabled", client, "turned off by the user (the current factor proven)");
 	return true;
 }
 
 bool auth_two_factor_reset(auth *a, const store_user *u, tusk_err *err)
 {
 	char key[264];
-	snprintf(key, sizeof(key), "2fa:%s", u->email); /* the pause after wrong codes ends too */
+	auth_second_step_key(u, key); /* the pause after wrong codes ends too */
 	return store_two_factor_set(a->store, u->id, NULL, 0, 0, NULL, 0, err) &&
 	       store_login_clear(a->store, key, err) && store_pending_purge(a->store, time(NULL), err);
 }
@@ -309,7 +412,10 @@ static int pending_user(auth *a, const char *token, store_pending *p, store_user
 			"again.",
 			AUTH_PENDING_SECONDS / 60, MAX_PENDING_FAILURES);
 	/* wrong codes count apart from wrong passwords: a right password must not reset them */
-	snprintf(key, 264, "2fa:%s", found == 1 ? u->email : "");
+	if (found == 1)
+		auth_second_step_key(u, key);
+	else
+		snprintf(key, 264, "2FA:");
 	return found;
 }
 

@@ -12,7 +12,25 @@
 #include <stdbool.h>
 
 #include "catalog/catalog.h"
+#include "catalog/locks.h"
 #include "util/str.h"
+
+/* One statement of a change as the preview shows it: where it sits in the
+ * SQL, its kind as it was built (locks.h), the table it locks (quoted SQL),
+ * the table's edit it comes from, and the safer form the preview can switch
+ * to. Recorded as each statement is written, never read back from the SQL. */
+struct catalog_annotation {
+	size_t at, len;
+	enum catalog_stmt stmt;
+	char *table;		  /* quoted schema.name, or NULL */
+	int edit;		  /* index in changes.edits, or -1 */
+	const char *safer_switch; /* "concurrently", "validate_later", "lock_timeout"; NULL: none */
+	bool later;		  /* at counts in the statements that run alone, until they join sql */
+	bool alone;		  /* runs on its own, outside a transaction block */
+	bool covered;		  /* its safer way (lock_timeout) is taken already */
+	char *schema, *name;	  /* the table as pg_class names it (a preview's), or NULL */
+	long long size;		  /* pg_total_relation_size; -1: unknown */
+};
 
 struct build {
 	json_t *spec;
@@ -33,6 +51,10 @@ struct build {
 	catalog_alone alone[CATALOG_ALONE_MAX];
 	int nalone;
 	size_t tx_len;
+	/* each statement with its kind, as built (catalog_mark) */
+	struct catalog_annotation *notes;
+	size_t nnotes, capnotes;
+	int edit; /* the table's edit being built, counted from 1; 0: none */
 };
 
 /* An identifier / a literal, quoted by libpq on this connection. */
@@ -67,6 +89,17 @@ void catalog_comment_on_table(struct build *b, PGconn *c, const char *what, cons
 void catalog_why(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Records a refusal from another catalog function with its code (the first reason wins). */
 void catalog_why_err(struct build *b, const tusk_err *err);
+
+/* Records the statement written into b->sql from at (blanks around it
+ * left out) as of kind stmt on table (quoted SQL, or NULL); safer_switch
+ * names the form the preview can switch to (NULL: none). The statements of
+ * a change that no call records are shown as they are, without a cost. */
+void catalog_mark(struct build *b, size_t at, enum catalog_stmt stmt, const char *table, const char *safer_switch);
+/* The same for a statement written into later (the ones that run alone,
+ * appended to b->sql afterwards at base: catalog_marks_join). */
+void catalog_mark_later(struct build *b, const str *later, size_t at, enum catalog_stmt stmt, const char *table,
+			const char *safer_switch);
+void catalog_marks_join(struct build *b, size_t base);
 
 /* The one text value of sql's one row (a json_agg, a setting), malloc'd;
  * NULL with pe (may be NULL) and err when the query failed. */

@@ -204,8 +204,15 @@ typedef struct {
 	catalog_alone alone[CATALOG_ALONE_MAX];
 	int nalone;
 	size_t tx_len;
+	/* out: each statement with its kind, lock and table (dialog.c) */
+	struct catalog_annotation *notes;
+	size_t nnotes;
 } catalog_change;
 void catalog_change_free(catalog_change *c);
+/* "annotations": each statement of the change with the lock it takes, what
+ * it does to its table's rows, the table's live size (a preview's) and the
+ * safer way, as the schema diff's script writes them (locks.c). */
+void catalog_change_annotations(json_writer *w, const catalog_change *c);
 
 /* dialog.c: Create (kind: schema, table, column, index, view,
  * materialized_view, sequence, extension, database, function, procedure,
@@ -466,5 +473,33 @@ enum { CATALOG_DIFF_MAX_OBJECTS = 20000 };
 bool catalog_schema_diff(const catalog_diff_side *source, const catalog_diff_side *target,
 			 const catalog_diff_options *opt, json_writer *w, pg_error *pe, tusk_err *err)
     __attribute__((warn_unused_result));
+
+/* A comparison kept (both sides read, paired and their differing DDLs read): its script for another
+ * choice of objects is planned again without reading either side again. */
+typedef struct catalog_diff catalog_diff;
+/* What a comparison has come to: the phase ("reading" both sides' objects, "ddl" of those that differ,
+ * "script") and the counts known so far (-1: not yet). */
+typedef struct {
+	const char *phase;
+	int64_t source, target, identical, different, source_only, target_only, ddl;
+} catalog_diff_progress;
+typedef struct {
+	void (*report)(void *cls, const catalog_diff_progress *p); /* NULL: no reports */
+	void *cls;
+	const _Atomic bool *cancel; /* set: the comparison stops at the next phase (err cancelled); may be NULL */
+} catalog_diff_watch;
+/* Reads and pairs both sides (the options copied, select ignored); NULL with err / pe on failure. */
+catalog_diff *catalog_diff_compare(const catalog_diff_side *source, const catalog_diff_side *target,
+				   const catalog_diff_options *opt, const catalog_diff_watch *watch, pg_error *pe,
+				   tusk_err *err) __attribute__((warn_unused_result));
+/* Plans the script of the objects in select (NULL: every one that differs) on a connection to the target
+ * (quoting, the objects' names, the tables' live sizes) and writes into w's open object what
+ * catalog_schema_diff does; full false: each object's id, state, selected and recreate only. */
+bool catalog_diff_write(catalog_diff *d, json_t *select, bool full, json_writer *w, pg_error *pe, tusk_err *err)
+    __attribute__((warn_unused_result));
+/* The servers it compared, and an estimate of the memory it holds. */
+void catalog_diff_servers(const catalog_diff *d, int64_t *source, int64_t *target);
+size_t catalog_diff_bytes(const catalog_diff *d);
+void catalog_diff_free(catalog_diff *d);
 
 #endif

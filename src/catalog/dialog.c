@@ -141,27 +141,33 @@ json_t *catalog_names(struct build *b, json_t *o, const char *key)
 void catalog_comment_on_table(struct build *b, PGconn *c, const char *what, const char *name, const char *table)
 {
 	const char *comment = catalog_text(b->spec, "comment");
+	size_t at = b->sql.len;
 	if (comment) {
 		str_appendf(&b->sql, "\nCOMMENT ON %s ", what);
 		catalog_ident(c, &b->sql, name);
 		str_appendf(&b->sql, " ON %s IS ", table);
 		catalog_literal(c, &b->sql, comment);
 		str_append_char(&b->sql, ';');
+		catalog_mark(b, at, STMT_OTHER, NULL, NULL); /* the table is locked by the statement before */
 	}
 }
 
 void catalog_comment_owner(struct build *b, PGconn *c, const char *what, const char *target)
 {
 	const char *comment = catalog_text(b->spec, "comment"), *owner = catalog_text(b->spec, "owner");
+	size_t at = b->sql.len;
 	if (comment) {
 		str_appendf(&b->sql, "\nCOMMENT ON %s %s IS ", what, target);
 		catalog_literal(c, &b->sql, comment);
 		str_append_char(&b->sql, ';');
+		catalog_mark(b, at, STMT_OTHER, NULL, NULL); /* of an object made just before */
 	}
+	at = b->sql.len;
 	if (owner) {
 		str_appendf(&b->sql, "\nALTER %s %s OWNER TO ", what, target);
 		catalog_ident(c, &b->sql, owner);
 		str_append_char(&b->sql, ';');
+		catalog_mark(b, at, STMT_OTHER, NULL, NULL);
 	}
 }
 
@@ -309,7 +315,7 @@ void catalog_constraint_def(struct build *b, PGconn *c, json_t *con)
 	}
 }
 
-static void table_tail(struct build *b, PGconn *c, const char *schema, const char *name);
+static void table_tail(struct build *b, PGconn *c, const char *schema, const char *name, size_t at);
 
 /* CREATE TABLE: a partition of a parent, or columns and constraints; then table_tail's clauses. */
 static void create_table(struct build *b, PGconn *c)
@@ -319,6 +325,7 @@ static void create_table(struct build *b, PGconn *c)
 	json_t *cols = json_object_get(s, "columns");
 	if (!schema || !name)
 		return;
+	size_t at = b->sql.len;
 	str_appendf(&b->sql, "CREATE %sTABLE ", catalog_flag(s, "unlogged") ? "UNLOGGED " : "");
 	catalog_qualified(c, &b->sql, schema, name);
 	json_t *parent = json_object_get(s, "partition_of");
@@ -331,7 +338,7 @@ static void create_table(struct build *b, PGconn *c)
 		str_append_cstr(&b->sql, " PARTITION OF ");
 		catalog_qualified(c, &b->sql, ps ? ps : schema, pt);
 		str_appendf(&b->sql, "\n    %s", bound);
-		table_tail(b, c, schema, name);
+		table_tail(b, c, schema, name, at);
 		return;
 	}
 	str_append_cstr(&b->sql, " (");
@@ -352,11 +359,11 @@ static void create_table(struct build *b, PGconn *c)
 			return;
 	}
 	str_append_cstr(&b->sql, "\n)");
-	table_tail(b, c, schema, name);
+	table_tail(b, c, schema, name, at);
 }
 
 /* PARTITION BY, WITH (storage parameters), TABLESPACE, the comment and the owner. */
-static void table_tail(struct build *b, PGconn *c, const char *schema, const char *name)
+static void table_tail(struct build *b, PGconn *c, const char *schema, const char *name, size_t at)
 {
 	json_t *s = b->spec;
 	json_t *part = json_object_get(s, "partition_by");
@@ -378,6 +385,7 @@ static void table_tail(struct build *b, PGconn *c, const char *schema, const cha
 	storage_params(b, c, json_object_get(s, "storage"));
 	catalog_opt_ident(b, c, s, "tablespace", "\n    TABLESPACE ");
 	str_append_char(&b->sql, ';');
+	catalog_mark(b, at, STMT_CREATE, NULL, NULL);
 	comment_owner(b, c, "TABLE", schema, name);
 }
 
@@ -394,39 +402,50 @@ static void create_other(struct build *b, PGconn *c)
 		str_append_cstr(&b->sql, "CREATE SCHEMA ");
 		catalog_ident(c, &b->sql, name);
 		str_append_char(&b->sql, ';');
+		catalog_mark(b, 0, STMT_CREATE, NULL, NULL);
 		comment_owner(b, c, "SCHEMA", NULL, name);
 	} else if (strcmp(k, "column") == 0) {
 		const char *schema = catalog_need(b, s, "schema"), *table = catalog_need(b, s, "table");
 		if (!schema || !table)
 			return;
-		str_append_cstr(&b->sql, "ALTER TABLE ");
-		catalog_qualified(c, &b->sql, schema, table);
-		str_append_cstr(&b->sql, " ADD COLUMN ");
+		str ref = STR_INIT;
+		catalog_qualified(c, &ref, schema, table);
+		str_appendf(&b->sql, "ALTER TABLE %s ADD COLUMN ", str_cstr(&ref));
 		catalog_column_def(b, c, s);
 		str_append_char(&b->sql, ';');
+		catalog_mark(b, 0, STMT_ADD_COLUMN, str_cstr(&ref), NULL);
+		size_t at = b->sql.len;
 		if (catalog_text(s, "comment") && catalog_text(s, "name")) {
-			str_append_cstr(&b->sql, "\nCOMMENT ON COLUMN ");
-			catalog_qualified(c, &b->sql, schema, table);
-			str_append_char(&b->sql, '.');
+			str_appendf(&b->sql, "\nCOMMENT ON COLUMN %s.", str_cstr(&ref));
 			catalog_ident(c, &b->sql, catalog_text(s, "name"));
 			str_append_cstr(&b->sql, " IS ");
 			catalog_literal(c, &b->sql, catalog_text(s, "comment"));
 			str_append_char(&b->sql, ';');
+			catalog_mark(b, at, STMT_COMMENT_TABLE, str_cstr(&ref), NULL);
 		}
+		str_free(&ref);
 	} else if (strcmp(k, "index") == 0) {
 		const char *schema = catalog_need(b, s, "schema"), *table = catalog_need(b, s, "table");
 		if (!schema || !table)
 			return;
-		str_appendf(&b->sql, "CREATE %sINDEX ", catalog_flag(s, "unique") ? "UNIQUE " : "");
+		/* CONCURRENTLY: writes go on while it builds; it cannot run in a transaction block */
+		bool concurrently = catalog_flag(s, "concurrently");
+		b->in_transaction = !concurrently;
+		str ref = STR_INIT;
+		catalog_qualified(c, &ref, schema, table);
+		str_appendf(&b->sql, "CREATE %sINDEX %s", catalog_flag(s, "unique") ? "UNIQUE " : "",
+			    concurrently ? "CONCURRENTLY " : "");
 		if (catalog_text(s, "name"))
 			catalog_ident(c, &b->sql, catalog_text(s, "name"));
-		str_append_cstr(&b->sql, catalog_text(s, "name") ? " ON " : "ON ");
-		catalog_qualified(c, &b->sql, schema, table);
+		str_appendf(&b->sql, "%sON %s", catalog_text(s, "name") ? " " : "", str_cstr(&ref));
 		catalog_opt_ident(b, c, s, "method", " USING ");
 		str_append_char(&b->sql, ' ');
 		catalog_column_list(b, c, json_object_get(s, "columns"), "columns");
 		catalog_opt_sql(b, s, "where", " WHERE %s");
 		str_append_char(&b->sql, ';');
+		catalog_mark(b, 0, concurrently ? STMT_CREATE_INDEX_CONCURRENTLY : STMT_CREATE_INDEX, str_cstr(&ref),
+			     concurrently ? NULL : "concurrently");
+		str_free(&ref);
 	} else if (strcmp(k, "view") == 0 || strcmp(k, "materialized_view") == 0) {
 		const char *schema = catalog_need(b, s, "schema"), *name = catalog_need(b, s, "name"),
 			   *def = catalog_need(b, s, "definition");
@@ -440,6 +459,7 @@ static void create_other(struct build *b, PGconn *c)
 				      b->sql.buf[b->sql.len - 1] == ' '))
 			b->sql.buf[--b->sql.len] = '\0';
 		str_append_char(&b->sql, ';');
+		catalog_mark(b, 0, STMT_CREATE, NULL, NULL);
 		comment_owner(b, c, mat ? "MATERIALIZED VIEW" : "VIEW", schema, name);
 	} else if (strcmp(k, "sequence") == 0) {
 		const char *schema = catalog_need(b, s, "schema"), *name = catalog_need(b, s, "name");
@@ -465,6 +485,7 @@ static void create_other(struct build *b, PGconn *c)
 		if (catalog_flag(s, "cycle"))
 			str_append_cstr(&b->sql, " CYCLE");
 		str_append_char(&b->sql, ';');
+		catalog_mark(b, 0, STMT_CREATE, NULL, NULL);
 		comment_owner(b, c, "SEQUENCE", schema, name);
 	} else if (strcmp(k, "extension") == 0) {
 		const char *name = catalog_need(b, s, "name");
@@ -523,6 +544,225 @@ void catalog_why_err(struct build *b, const tusk_err *err)
 	b->why_code = err->code;
 }
 
+/* ---- annotations: each statement with its kind, as it is written ---- */
+
+static void mark_in(struct build *b, const str *buf, size_t at, enum catalog_stmt stmt, const char *table,
+		    const char *safer_switch, bool later)
+{
+	size_t end = buf->len;
+	while (at < end && strchr(" \t\n", buf->buf[at]))
+		at++;
+	while (end > at && strchr(" \t\n", buf->buf[end - 1]))
+		end--;
+	if (at == end)
+		return;
+	if (b->nnotes == b->capnotes) {
+		b->capnotes = b->capnotes ? b->capnotes * 2 : 8;
+		b->notes = xrealloc(b->notes, b->capnotes * sizeof(*b->notes));
+	}
+	b->notes[b->nnotes++] = (struct catalog_annotation){.at = at,
+							    .len = end - at,
+							    .stmt = stmt,
+							    .table = table ? xstrdup(table) : NULL,
+							    .edit = b->edit - 1,
+							    .safer_switch = safer_switch,
+							    .later = later,
+							    .size = -1};
+}
+
+void catalog_mark(struct build *b, size_t at, enum catalog_stmt stmt, const char *table, const char *safer_switch)
+{
+	mark_in(b, &b->sql, at, stmt, table, safer_switch, false);
+}
+
+void catalog_mark_later(struct build *b, const str *later, size_t at, enum catalog_stmt stmt, const char *table,
+			const char *safer_switch)
+{
+	mark_in(b, later, at, stmt, table, safer_switch, true);
+}
+
+void catalog_marks_join(struct build *b, size_t base)
+{
+	for (size_t i = 0; i < b->nnotes; i++)
+		if (b->notes[i].later) {
+			b->notes[i].at += base;
+			b->notes[i].later = false;
+			b->notes[i].alone = true;
+		}
+}
+
+static void notes_free(struct catalog_annotation *notes, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(notes[i].table), free(notes[i].schema), free(notes[i].name);
+	free(notes);
+}
+
+static int by_place(const void *x, const void *y)
+{
+	const struct catalog_annotation *a = x, *b = y;
+	return a->at < b->at ? -1 : a->at > b->at;
+}
+
+/* Whether sql[from, to) holds nothing but blanks and -- comments. */
+static bool only_comments(const char *sql, size_t from, size_t to)
+{
+	bool comment = false;
+	for (size_t i = from; i < to; i++) {
+		if (sql[i] == '\n')
+			comment = false;
+		else if (!comment && sql[i] == '-' && i + 1 < to && sql[i + 1] == '-')
+			comment = true;
+		else if (!comment && !strchr(" \t", sql[i]))
+			return false;
+	}
+	return true;
+}
+
+/* In the order shown, with what no builder recorded shown too (without a cost). */
+static void notes_in_order(struct build *b)
+{
+	if (b->nnotes)
+		qsort(b->notes, b->nnotes, sizeof(*b->notes), by_place);
+	size_t n = b->nnotes, from = 0;
+	for (size_t i = 0; i <= n; i++) {
+		size_t to = i < n ? b->notes[i].at : b->sql.len;
+		if (to > from && !only_comments(b->sql.buf, from, to)) {
+			str gap = {.buf = b->sql.buf, .len = to};
+			int edit = b->edit;
+			b->edit = 0;
+			mark_in(b, &gap, from, STMT_OTHER, NULL, NULL, false);
+			b->edit = edit;
+		}
+		if (i < n)
+			from = b->notes[i].at + b->notes[i].len;
+	}
+	if (b->nnotes)
+		qsort(b->notes, b->nnotes, sizeof(*b->notes), by_place);
+}
+
+/* changes.lock_timeout (true: the safer way's 5s, or a duration): SET LOCAL lock_timeout before the rest. */
+static void lock_timeout(struct build *b, PGconn *c)
+{
+	json_t *v = json_object_get(b->spec, "lock_timeout");
+	if (!v || json_is_null(v) || json_is_false(v))
+		return;
+	if (!json_is_true(v) && !(json_is_string(v) && *json_string_value(v))) {
+		catalog_why(b, "'lock_timeout' is true (%s) or a duration such as '2s'", CATALOG_LOCK_TIMEOUT);
+		return;
+	}
+	if (!b->in_transaction || (b->nalone && !b->tx_len)) {
+		catalog_why(b, "'lock_timeout' applies to statements in a transaction block: this runs on its own");
+		return;
+	}
+	str pre = STR_INIT;
+	str_append_cstr(&pre, "SET LOCAL lock_timeout = ");
+	catalog_literal(c, &pre, json_is_true(v) ? CATALOG_LOCK_TIMEOUT : json_string_value(v));
+	str_append_cstr(&pre, ";\n");
+	size_t shift = pre.len;
+	str_append(&pre, b->sql.buf, b->sql.len);
+	str_free(&b->sql);
+	b->sql = pre;
+	for (size_t i = 0; i < b->nnotes; i++)
+		b->notes[i].at += shift;
+	for (int i = 0; i < b->nalone; i++)
+		b->alone[i].at += shift;
+	if (b->tx_len)
+		b->tx_len += shift;
+	int edit = b->edit;
+	b->edit = 0;
+	str head = {.buf = b->sql.buf, .len = shift};
+	mark_in(b, &head, 0, STMT_LOCK_TIMEOUT, NULL, NULL, false);
+	b->edit = edit;
+	qsort(b->notes, b->nnotes, sizeof(*b->notes), by_place);
+	for (size_t i = 0; i < b->nnotes; i++)
+		b->notes[i].covered = !b->notes[i].alone;
+}
+
+/* The live size of each table a statement locks, as pg_class has it (a table not there yet has none). */
+static void table_sizes(struct build *b, PGconn *c)
+{
+	for (size_t i = 0; i < b->nnotes; i++) {
+		struct catalog_annotation *n = &b->notes[i];
+		if (!n->table)
+			continue;
+		for (size_t k = 0; k < i && !n->schema; k++)
+			if (b->notes[k].table && strcmp(b->notes[k].table, n->table) == 0 && b->notes[k].schema) {
+				n->schema = xstrdup(b->notes[k].schema), n->name = xstrdup(b->notes[k].name);
+				n->size = b->notes[k].size;
+			}
+		if (n->schema)
+			continue;
+		const char *params[1] = {n->table};
+		PGresult *r = PQexecParams(c,
+					   "SELECT n.nspname, c.relname, pg_catalog.pg_total_relation_size(c.oid) "
+					   "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
+					   "c.relnamespace WHERE c.oid = pg_catalog.to_regclass($1)",
+					   1, NULL, params, NULL, NULL, 0);
+		if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+			n->schema = xstrdup(PQgetvalue(r, 0, 0));
+			n->name = xstrdup(PQgetvalue(r, 0, 1));
+			n->size = strtoll(PQgetvalue(r, 0, 2), NULL, 10);
+		}
+		PQclear(r);
+	}
+}
+
+/* The statements in order, the lock_timeout preamble, which run alone, the switches the preview offers. */
+static void annotate(struct build *b, PGconn *c)
+{
+	if (b->why[0])
+		return;
+	notes_in_order(b);
+	for (size_t i = 0; i < b->nnotes; i++)
+		b->notes[i].alone = b->notes[i].alone || !b->in_transaction;
+	lock_timeout(b, c);
+	for (size_t i = 0; i < b->nnotes; i++) {
+		struct catalog_annotation *n = &b->notes[i];
+		const catalog_lock_info *l = catalog_lock_of(n->stmt);
+		if (!n->safer_switch && !n->alone && !n->covered && l->mode && catalog_lock_safer_is_timeout(l))
+			n->safer_switch = "lock_timeout";
+		if (n->alone && n->safer_switch && strcmp(n->safer_switch, "lock_timeout") == 0)
+			n->safer_switch = NULL;
+	}
+	if (b->preview)
+		table_sizes(b, c);
+}
+
+void catalog_change_annotations(json_writer *w, const catalog_change *c)
+{
+	jw_key(w, "annotations");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < c->nnotes; i++) {
+		const struct catalog_annotation *n = &c->notes[i];
+		const catalog_lock_info *l = catalog_lock_of(n->stmt);
+		bool covered = n->covered && catalog_lock_safer_is_timeout(l);
+		jw_obj_begin(w);
+		jw_key(w, "sql");
+		jw_strn(w, c->sql.buf + n->at, n->len);
+		jw_kv_str(w, "lock", l->mode);
+		jw_kv_str(w, "pg_lock", l->lock);
+		jw_kv_str(w, "effect", catalog_effect_name(l->effect));
+		jw_kv_str(w, "note", l->note);
+		jw_kv_str(w, "safer", l->mode && !covered ? l->safer : NULL);
+		jw_kv_str(w, "switch", covered ? NULL : n->safer_switch);
+		jw_kv_bool(w, "alone", n->alone);
+		if (n->edit >= 0)
+			jw_kv_int(w, "edit", n->edit);
+		else {
+			jw_key(w, "edit");
+			jw_null(w);
+		}
+		jw_key(w, "table");
+		if (n->schema)
+			jw_object(w, "sso", "schema", n->schema, "name", n->name, "size", (int64_t)n->size);
+		else
+			jw_null(w);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
 /* Builds with this connection's quoting, then runs unless previewing. */
 static bool build_and_run(void *ctx, PGconn *c, tusk_err *err)
 {
@@ -537,6 +777,7 @@ static bool build_and_run(void *ctx, PGconn *c, tusk_err *err)
 		else
 			create_other(b, c);
 	}
+	annotate(b, c);
 	catalog_execute(b, c);
 	return true;
 }
@@ -555,6 +796,13 @@ bool catalog_finish(struct build *b, catalog_change *out, tusk_err *err)
 	memcpy(out->alone, b->alone, sizeof(out->alone));
 	out->nalone = b->nalone;
 	out->tx_len = b->tx_len;
+	notes_free(out->notes, out->nnotes);
+	out->notes = ok ? b->notes : NULL;
+	out->nnotes = ok ? b->nnotes : 0;
+	if (!ok)
+		notes_free(b->notes, b->nnotes);
+	b->notes = NULL;
+	b->nnotes = b->capnotes = 0;
 	b->sql = (str)STR_INIT;
 	if (b->run_sql.buf)
 		memset(b->run_sql.buf, 0, b->run_sql.len); /* it may hold a secret */
@@ -565,6 +813,9 @@ bool catalog_finish(struct build *b, catalog_change *out, tusk_err *err)
 void catalog_change_free(catalog_change *c)
 {
 	str_free(&c->sql);
+	notes_free(c->notes, c->nnotes);
+	c->notes = NULL;
+	c->nnotes = 0;
 }
 
 bool catalog_create(const pgpool_ref *pg, const char *database, const char *kind, json_t *spec, catalog_change *out,
@@ -588,13 +839,55 @@ struct alter {
 	catalog_object o; /* as PostgreSQL addresses it */
 };
 
-/* One statement of the alter from catalog/, on a line of its own; false (why recorded) when it has none. */
-static bool alter_step(struct build *b, bool ok, const tusk_err *why)
+/* What an alter's comment, owner, rename or move locks: the table (quoted, into t) and the kind of statement. */
+enum alter_part { PART_COMMENT, PART_OWNER, PART_RENAME, PART_SCHEMA };
+
+static enum catalog_stmt alter_kind(const struct alter *a, enum alter_part part, const char *ref, const char *on,
+				    str *t)
 {
+	static const char *const relations[] = {"table",	 "view",     "materialized view",
+						"foreign table", "sequence", NULL};
+	const char *type = a->o.type;
+	bool relation = false, index = strcmp(type, "index") == 0;
+	for (size_t i = 0; relations[i]; i++)
+		relation = relation || strcmp(type, relations[i]) == 0;
+	bool part_of = (strcmp(type, "table column") == 0 || strcmp(type, "table constraint") == 0) &&
+		       a->o.nnames == 3 && a->o.names[0].quoted && a->o.names[1].quoted;
+	bool on_table = strcmp(type, "trigger") == 0 || strcmp(type, "policy") == 0;
+	if (relation || index)
+		str_append_cstr(t, ref);
+	else if (part_of)
+		str_appendf(t, "%s.%s", a->o.names[0].quoted, a->o.names[1].quoted);
+	else if (on_table && on && *on)
+		str_append_cstr(t, on);
+	else
+		return STMT_OTHER;
+	switch (part) {
+	case PART_COMMENT:
+		return STMT_COMMENT_TABLE;
+	case PART_OWNER:
+		return relation ? STMT_OWNER_TABLE : STMT_OTHER;
+	case PART_RENAME:
+		return index ? STMT_RENAME_INDEX : STMT_RENAME;
+	case PART_SCHEMA:
+		return relation ? STMT_SET_SCHEMA : STMT_OTHER;
+	}
+	return STMT_OTHER;
+}
+
+/* One statement of the alter from catalog/, on a line of its own, annotated; false (why recorded) when it has none. */
+static bool alter_step(struct alter *a, size_t at, enum alter_part part, const char *ref, const char *on, bool ok,
+		       const tusk_err *why)
+{
+	struct build *b = &a->b;
 	if (!ok) {
 		catalog_why_err(b, why);
 		return false;
 	}
+	str t = STR_INIT;
+	enum catalog_stmt kind = alter_kind(a, part, ref, on, &t);
+	catalog_mark(b, at, kind, kind == STMT_OTHER ? NULL : str_cstr(&t), NULL);
+	str_free(&t);
 	str_append_char(&b->sql, '\n');
 	return true;
 }
@@ -619,26 +912,33 @@ static bool build_alter(void *ctx, PGconn *c, tusk_err *err)
 	bool ok = catalog_object_ref(&a->o, &ref, &on, &why);
 	if (!ok)
 		catalog_why_err(b, &why);
+	const char *r = str_cstr(&ref), *o = str_cstr(&on);
 	if (ok && comment) {
 		const char *text =
 		    json_is_string(comment) && *json_string_value(comment) ? json_string_value(comment) : NULL;
-		ok = alter_step(b, catalog_sql_comment(c, &a->o, text, &b->sql, &why), &why);
+		size_t at = b->sql.len;
+		ok = alter_step(a, at, PART_COMMENT, r, o, catalog_sql_comment(c, &a->o, text, &b->sql, &why), &why);
 	}
+	size_t at = b->sql.len;
 	if (ok && owner)
-		ok = alter_step(b, catalog_sql_owner(c, &a->o, owner, &b->sql, &why), &why);
+		ok = alter_step(a, at, PART_OWNER, r, o, catalog_sql_owner(c, &a->o, owner, &b->sql, &why), &why);
 	if (ok)
-		catalog_alter_code(b, c, a->o.type, str_cstr(&ref), str_cstr(&on));
+		catalog_alter_code(b, c, a->o.type, r, o);
 	if (ok && strcmp(a->o.type, "table") == 0 && a->o.nnames == 2)
-		catalog_alter_table_edits(b, c, str_cstr(&ref), a->o.names[0].quoted);
+		catalog_alter_table_edits(b, c, r, a->o.names[0].quoted);
 	else if (ok && json_object_get(s, "edits"))
 		catalog_why(b, "'edits' change a table's columns, constraints and indexes: this is a %s", a->o.type);
+	at = b->sql.len;
+	if (ok && !b->why[0] && name &&
+	    !alter_step(a, at, PART_RENAME, r, o, catalog_sql_rename(c, &a->o, name, &b->sql, &why), &why))
+		ok = false;
+	at = b->sql.len;
+	if (ok && !b->why[0] && schema &&
+	    !alter_step(a, at, PART_SCHEMA, r, o, catalog_sql_set_schema(c, &a->o, schema, &b->sql, &why), &why))
+		ok = false;
 	str_free(&ref);
 	str_free(&on);
 	if (!ok || b->why[0])
-		return true;
-	if (name && !alter_step(b, catalog_sql_rename(c, &a->o, name, &b->sql, &why), &why))
-		return true;
-	if (schema && !alter_step(b, catalog_sql_set_schema(c, &a->o, schema, &b->sql, &why), &why))
 		return true;
 	if (!b->sql.len) {
 		catalog_why(b, "nothing to change: give name, owner, schema, comment or a change this kind has");
@@ -743,6 +1043,48 @@ static bool drop_database(const pgpool_ref *pg, const catalog_object *o, bool fo
 	return ok;
 }
 
+static bool sizes_on(void *ctx, PGconn *c, tusk_err *err)
+{
+	(void)err;
+	table_sizes(ctx, c);
+	return true;
+}
+
+/* A DROP's annotation: the lock on the table it drops, or on the table of the part it drops; its size on a preview. */
+static void drop_annotate(const pgpool_ref *pg, const catalog_object *o, catalog_change *out)
+{
+	static const char *const relations[] = {"table", "view", "materialized view", "foreign table", NULL};
+	struct build b = {.preview = out->preview};
+	str ref = STR_INIT, on = STR_INIT, t = STR_INIT;
+	tusk_err why = {0};
+	enum catalog_stmt kind = STMT_DROP;
+	if (catalog_object_ref(o, &ref, &on, &why)) {
+		for (size_t i = 0; relations[i]; i++)
+			if (strcmp(o->type, relations[i]) == 0)
+				kind = STMT_DROP_TABLE, str_append_cstr(&t, str_cstr(&ref));
+		if (strcmp(o->type, "index") == 0)
+			kind = STMT_DROP_INDEX, str_append_cstr(&t, str_cstr(&ref));
+		else if (strcmp(o->type, "trigger") == 0 && on.len)
+			kind = STMT_DROP_TRIGGER, str_append_cstr(&t, str_cstr(&on));
+		else if ((strcmp(o->type, "table column") == 0 || strcmp(o->type, "table constraint") == 0) &&
+			 o->nnames == 3 && o->names[0].quoted && o->names[1].quoted) {
+			kind = strcmp(o->type, "table column") == 0 ? STMT_DROP_COLUMN : STMT_DROP_CONSTRAINT;
+			str_appendf(&t, "%s.%s", o->names[0].quoted, o->names[1].quoted);
+		} else if (strcmp(o->type, "policy") == 0 && on.len)
+			kind = STMT_POLICY, str_append_cstr(&t, str_cstr(&on));
+	}
+	mark_in(&b, &out->sql, 0, kind, t.len ? str_cstr(&t) : NULL, NULL, false);
+	for (size_t i = 0; i < b.nnotes; i++)
+		b.notes[i].alone = !out->transaction;
+	tusk_err ignored = {0}; /* without a connection the size is unknown: the preview goes on */
+	bool sized = out->preview && t.len && pgpool_with_conn(pg, o->db, sizes_on, &b, &ignored);
+	(void)sized;
+	notes_free(out->notes, out->nnotes);
+	out->notes = b.notes;
+	out->nnotes = b.nnotes;
+	str_free(&ref), str_free(&on), str_free(&t);
+}
+
 bool catalog_drop(const pgpool_ref *pg, const char *path, bool cascade, bool force, catalog_change *out, tusk_err *err)
 {
 	catalog_object o;
@@ -758,6 +1100,8 @@ bool catalog_drop(const pgpool_ref *pg, const char *path, bool cascade, bool for
 		ok = false;
 	} else {
 		ok = catalog_sql_drop(&o, cascade, &out->sql, &out->transaction, err);
+		if (ok)
+			drop_annotate(pg, &o, out);
 		struct run t = {str_cstr(&out->sql), out->transaction, &out->pe, false};
 		if (ok && !out->preview)
 			ok = pgpool_with_conn(pg, o.db, run_statement, &t, err);

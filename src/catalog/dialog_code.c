@@ -399,6 +399,7 @@ static void create_trigger(struct build *b, PGconn *c)
 		catalog_literal(c, &b->sql, json_string_value(e));
 	}
 	str_append_cstr(&b->sql, ");");
+	catalog_mark(b, 0, STMT_CREATE_TRIGGER, str_cstr(&table_sql), NULL);
 	catalog_comment_on_table(b, c, "TRIGGER", name, str_cstr(&table_sql));
 out:
 	str_free(&table_sql);
@@ -451,8 +452,11 @@ static void create_policy(struct build *b, PGconn *c)
 	}
 	str table_sql = STR_INIT;
 	catalog_qualified(c, &table_sql, schema, table);
-	if (catalog_flag(s, "enable_rls"))
+	if (catalog_flag(s, "enable_rls")) {
 		str_appendf(&b->sql, "ALTER TABLE %s ENABLE ROW LEVEL SECURITY;\n", str_cstr(&table_sql));
+		catalog_mark(b, 0, STMT_ROW_SECURITY, str_cstr(&table_sql), NULL);
+	}
+	size_t at = b->sql.len;
 	str_append_cstr(&b->sql, "CREATE POLICY ");
 	catalog_ident(c, &b->sql, name);
 	str_appendf(&b->sql, " ON %s", str_cstr(&table_sql));
@@ -469,6 +473,7 @@ static void create_policy(struct build *b, PGconn *c)
 	if (check)
 		str_appendf(&b->sql, "\n    WITH CHECK (%s)", check);
 	str_append_char(&b->sql, ';');
+	catalog_mark(b, at, STMT_POLICY, str_cstr(&table_sql), NULL);
 	catalog_comment_on_table(b, c, "POLICY", name, str_cstr(&table_sql));
 	str_free(&table_sql);
 }
@@ -596,6 +601,7 @@ void catalog_alter_code(struct build *b, PGconn *c, const char *type, const char
 		const char *using = catalog_text(s, "using"), *check = catalog_text(s, "check");
 		if (!roles && !using && !check)
 			return;
+		size_t at = b->sql.len;
 		str_appendf(&b->sql, "ALTER POLICY %s ON %s", ref, on);
 		if (roles && json_array_size(roles))
 			role_list(b, c, roles);
@@ -606,6 +612,7 @@ void catalog_alter_code(struct build *b, PGconn *c, const char *type, const char
 		if (check)
 			str_appendf(&b->sql, " WITH CHECK (%s)", check);
 		str_append_cstr(&b->sql, ";\n");
+		catalog_mark(b, at, STMT_POLICY, on, NULL);
 	} else if (strcmp(type, "domain") == 0) {
 		json_t *def = json_object_get(s, "default"), *not_null = json_object_get(s, "not_null");
 		if (def && json_is_string(def) && *json_string_value(def))
@@ -636,9 +643,11 @@ void catalog_alter_code(struct build *b, PGconn *c, const char *type, const char
 		json_t *e;
 		json_array_foreach(values, i, e)
 		{
+			size_t at = b->sql.len;
 			str_appendf(&b->sql, "ALTER TYPE %s ADD VALUE IF NOT EXISTS ", ref);
 			catalog_literal(c, &b->sql, json_string_value(e));
 			str_append_cstr(&b->sql, ";\n");
+			catalog_mark(b, at, STMT_ENUM_ADD_VALUE, NULL, NULL);
 		}
 	} else if (strcmp(type, "table") == 0) {
 		json_t *rls = json_object_get(s, "rls"), *force = json_object_get(s, "force_rls");
@@ -646,19 +655,26 @@ void catalog_alter_code(struct build *b, PGconn *c, const char *type, const char
 			catalog_why(b, "'rls' and 'force_rls' are true or false");
 			return;
 		}
+		size_t at = b->sql.len;
 		if (rls)
 			str_appendf(&b->sql, "ALTER TABLE %s %s ROW LEVEL SECURITY;\n", ref,
 				    json_is_true(rls) ? "ENABLE" : "DISABLE");
+		catalog_mark(b, at, STMT_ROW_SECURITY, ref, NULL);
+		at = b->sql.len;
 		if (force)
 			str_appendf(&b->sql, "ALTER TABLE %s %sFORCE ROW LEVEL SECURITY;\n", ref,
 				    json_is_true(force) ? "" : "NO ");
+		catalog_mark(b, at, STMT_ROW_SECURITY, ref, NULL);
 	} else if (strcmp(type, "trigger") == 0) {
 		json_t *enabled = json_object_get(s, "enabled");
 		if (enabled && !json_is_boolean(enabled))
 			catalog_why(b, "'enabled' is true or false");
-		else if (enabled)
+		else if (enabled) {
+			size_t at = b->sql.len;
 			str_appendf(&b->sql, "ALTER TABLE %s %s TRIGGER %s;\n", on,
 				    json_is_true(enabled) ? "ENABLE" : "DISABLE", ref);
+			catalog_mark(b, at, STMT_TRIGGER_ENABLE, on, NULL);
+		}
 	} else if (strcmp(type, "function") == 0 || strcmp(type, "procedure") == 0) {
 		bool procedure = strcmp(type, "procedure") == 0;
 		const char *volatility = procedure ? NULL : catalog_choice(b, s, "volatility", VOLATILITY, NULL);

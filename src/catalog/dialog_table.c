@@ -18,6 +18,8 @@ struct edits {
 	const char *ref, *schema; /* the table and its schema, quoted */
 	str later;		  /* the statements that run alone, in order */
 	bool names_exist;	  /* every new name already exists in PostgreSQL (the schema diff's): no check */
+	bool annotate;		  /* each statement's kind recorded (catalog_mark): a dialog's, not the schema diff's */
+	bool validates;		  /* a VALIDATE CONSTRAINT is among the later ones */
 	size_t at[CATALOG_ALONE_MAX], len[CATALOG_ALONE_MAX];
 	int nlater;
 };
@@ -124,6 +126,32 @@ static void identity(struct edits *e, json_t *edit, const struct op *o)
 			    strcmp(how, "always") == 0 ? "ALWAYS" : "BY DEFAULT", add ? " AS IDENTITY" : "");
 }
 
+/* Where an index statement goes: in the transaction, or (CONCURRENTLY) to the statements that run alone. */
+static str *index_target(struct edits *e, json_t *edit, bool *alone, bool force)
+{
+	*alone = force || catalog_flag(edit, "concurrently");
+	if (!*alone)
+		return &e->b->sql;
+	if (e->nlater == CATALOG_ALONE_MAX) {
+		catalog_why(e->b, "at most %d statements CONCURRENTLY in one save", CATALOG_ALONE_MAX);
+		return NULL;
+	}
+	e->at[e->nlater] = e->later.len;
+	return &e->later;
+}
+
+static void alone_done(struct edits *e, bool alone, enum catalog_stmt stmt, const char *table)
+{
+	if (alone) {
+		str_append_char(&e->later, ';');
+		if (e->annotate)
+			catalog_mark_later(e->b, &e->later, e->at[e->nlater], stmt, table, NULL);
+		e->len[e->nlater] = e->later.len - e->at[e->nlater];
+		e->nlater++;
+		str_append_char(&e->later, '\n');
+	}
+}
+
 static void add_constraint(struct edits *e, json_t *edit, const struct op *o)
 {
 	(void)o;
@@ -133,11 +161,19 @@ static void add_constraint(struct edits *e, json_t *edit, const struct op *o)
 		return;
 	}
 	const char *type = catalog_text(con, "type");
-	bool not_valid = catalog_flag(edit, "not_valid");
+	bool later = catalog_flag(edit, "validate_later"), not_valid = later || catalog_flag(edit, "not_valid");
 	if (not_valid && type && strcmp(type, "check") && strcmp(type, "foreign_key")) {
-		catalog_why(e->b, "'not_valid' applies to check and foreign key constraints only");
+		catalog_why(e->b,
+			    "'not_valid' applies to check and foreign key constraints only (so does 'validate_later')");
 		return;
 	}
+	if (later && !catalog_text(con, "name")) {
+		catalog_why(e->b, "'validate_later' needs the constraint's 'name': VALIDATE CONSTRAINT names it");
+		return;
+	}
+	bool alone = false;
+	if (later && !index_target(e, edit, &alone, true))
+		return;
 	str_appendf(&e->b->sql, "ALTER TABLE %s ADD ", e->ref);
 	const char *def = catalog_text(con, "definition");
 	if (def && catalog_need(e->b, con, "name")) {
@@ -150,29 +186,12 @@ static void add_constraint(struct edits *e, json_t *edit, const struct op *o)
 	}
 	if (not_valid)
 		str_append_cstr(&e->b->sql, " NOT VALID");
-}
-
-/* Where an index statement goes: in the transaction, or (CONCURRENTLY) to the statements that run alone. */
-static str *index_target(struct edits *e, json_t *edit, bool *alone)
-{
-	*alone = catalog_flag(edit, "concurrently");
-	if (!*alone)
-		return &e->b->sql;
-	if (e->nlater == CATALOG_ALONE_MAX) {
-		catalog_why(e->b, "at most %d statements CONCURRENTLY in one save", CATALOG_ALONE_MAX);
-		return NULL;
-	}
-	e->at[e->nlater] = e->later.len;
-	return &e->later;
-}
-
-static void alone_done(struct edits *e, bool alone)
-{
-	if (alone) {
-		str_append_char(&e->later, ';');
-		e->len[e->nlater] = e->later.len - e->at[e->nlater];
-		e->nlater++;
-		str_append_char(&e->later, '\n');
+	if (later) {
+		/* after the commit, on its own: SHARE UPDATE EXCLUSIVE while it reads the rows, writes go on */
+		str_appendf(&e->later, "ALTER TABLE %s VALIDATE CONSTRAINT ", e->ref);
+		catalog_ident(e->c, &e->later, catalog_text(con, "name"));
+		e->validates = true;
+		alone_done(e, true, STMT_VALIDATE, e->ref);
 	}
 }
 
@@ -181,7 +200,7 @@ static void create_index(struct edits *e, json_t *edit, const struct op *o)
 	(void)o;
 	json_t *ix = json_object_get(edit, "index");
 	bool alone;
-	str *out = json_is_object(ix) ? index_target(e, edit, &alone) : NULL;
+	str *out = json_is_object(ix) ? index_target(e, edit, &alone, false) : NULL;
 	if (!json_is_object(ix))
 		catalog_why(e->b, "'create_index' needs 'index': {name, columns, unique, method, where}");
 	if (!out)
@@ -205,7 +224,7 @@ static void create_index(struct edits *e, json_t *edit, const struct op *o)
 	catalog_opt_sql(e->b, ix, "where", " WHERE %s");
 	*out = e->b->sql;
 	e->b->sql = alone ? keep : *out;
-	alone_done(e, alone);
+	alone_done(e, alone, STMT_CREATE_INDEX_CONCURRENTLY, e->ref);
 }
 
 static void drop_index(struct edits *e, json_t *edit, const struct op *o)
@@ -213,14 +232,14 @@ static void drop_index(struct edits *e, json_t *edit, const struct op *o)
 	(void)o;
 	const char *name = catalog_need(e->b, edit, "name");
 	bool alone;
-	str *out = name ? index_target(e, edit, &alone) : NULL;
+	str *out = name ? index_target(e, edit, &alone, false) : NULL;
 	if (!out)
 		return;
 	str_appendf(out, "DROP INDEX %s", alone ? "CONCURRENTLY " : "");
 	index_name(e, out, name);
 	if (catalog_flag(edit, "cascade"))
 		str_append_cstr(out, " CASCADE");
-	alone_done(e, alone);
+	alone_done(e, alone, STMT_DROP_INDEX_CONCURRENTLY, e->ref);
 }
 
 static void rename_index(struct edits *e, json_t *edit, const struct op *o)
@@ -274,6 +293,57 @@ static bool new_names_fit(struct edits *e, json_t *edit)
 	return true;
 }
 
+/* The kind of statement an edit that runs in the transaction makes, and the safer form the preview can switch to. */
+static enum catalog_stmt edit_kind(const char *op, json_t *edit, const char **safer_switch)
+{
+	static const struct {
+		const char *op;
+		enum catalog_stmt stmt;
+	} kinds[] = {
+	    {"add_column", STMT_ADD_COLUMN},	 {"drop_column", STMT_DROP_COLUMN},
+	    {"rename_column", STMT_RENAME},	 {"set_type", STMT_SET_TYPE},
+	    {"set_default", STMT_SET_DEFAULT},	 {"drop_default", STMT_SET_DEFAULT},
+	    {"set_not_null", STMT_SET_NOT_NULL}, {"drop_not_null", STMT_DROP_NOT_NULL},
+	    {"add_identity", STMT_IDENTITY},	 {"set_identity", STMT_IDENTITY},
+	    {"drop_identity", STMT_IDENTITY},	 {"drop_constraint", STMT_DROP_CONSTRAINT},
+	    {"rename_constraint", STMT_RENAME},	 {"validate_constraint", STMT_VALIDATE},
+	    {"create_index", STMT_CREATE_INDEX}, {"drop_index", STMT_DROP_INDEX},
+	    {"rename_index", STMT_RENAME_INDEX},
+	};
+	*safer_switch = NULL;
+	if (strcmp(op, "add_constraint") == 0) {
+		json_t *con = json_object_get(edit, "constraint");
+		const char *type = catalog_text(con, "type");
+		bool not_valid = catalog_flag(edit, "not_valid") || catalog_flag(edit, "validate_later");
+		bool fk = type && strcmp(type, "foreign_key") == 0, check = type && strcmp(type, "check") == 0;
+		if (fk || check)
+			*safer_switch = not_valid ? NULL : "validate_later";
+		return fk      ? (not_valid ? STMT_ADD_FK_NOT_VALID : STMT_ADD_FOREIGN_KEY)
+		       : check ? (not_valid ? STMT_ADD_NOT_VALID : STMT_ADD_CHECK)
+		       : type && (strcmp(type, "primary_key") == 0 || strcmp(type, "unique") == 0) ? STMT_ADD_KEY
+												   : STMT_ADD_CHECK;
+	}
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(op, kinds[i].op) == 0) {
+			if (kinds[i].stmt == STMT_CREATE_INDEX || kinds[i].stmt == STMT_DROP_INDEX)
+				*safer_switch = "concurrently";
+			return kinds[i].stmt;
+		}
+	return STMT_OTHER;
+}
+
+/* The statement an edit wrote into the transaction, with its kind and its table (an index's rename: the index). */
+static void mark_edit(struct edits *e, json_t *edit, const char *op, size_t at)
+{
+	const char *safer_switch;
+	enum catalog_stmt stmt = edit_kind(op, edit, &safer_switch);
+	str index = STR_INIT;
+	if (stmt == STMT_RENAME_INDEX)
+		index_name(e, &index, catalog_text(edit, "name"));
+	catalog_mark(e->b, at, stmt, index.len ? str_cstr(&index) : e->ref, safer_switch);
+	str_free(&index);
+}
+
 /* One edit: its statement on a line of its own (in the transaction), or to the later ones. */
 static void edit_one(struct edits *e, json_t *edit, size_t n)
 {
@@ -284,9 +354,14 @@ static void edit_one(struct edits *e, json_t *edit, size_t n)
 		size_t before = e->b->sql.len;
 		if (!e->names_exist && !new_names_fit(e, edit))
 			return;
+		e->b->edit = e->annotate ? (int)n + 1 : 0;
 		OPS[i].fn(e, edit, &OPS[i]);
-		if (e->b->sql.len != before)
+		if (e->b->sql.len != before) {
 			str_append_cstr(&e->b->sql, ";\n");
+			if (e->annotate && !e->b->why[0])
+				mark_edit(e, edit, op, before);
+		}
+		e->b->edit = 0;
 		return;
 	}
 	catalog_why(e->b,
@@ -302,18 +377,21 @@ static void append_later(struct edits *e)
 {
 	struct build *b = e->b;
 	if (catalog_text(b->spec, "name") || catalog_text(b->spec, "schema")) {
-		catalog_why(b,
-			    "CONCURRENTLY runs after the rest commits: rename or move the table in a save of its own");
+		catalog_why(
+		    b, "CONCURRENTLY and validate_later run after the rest commits: rename or move the table in a save "
+		       "of its own");
 		return;
 	}
 	b->tx_len = b->sql.len;
 	while (b->tx_len && b->sql.buf[b->tx_len - 1] == '\n')
 		b->tx_len--;
-	str_append_cstr(&b->sql, b->sql.len ? "-- after COMMIT, each on its own (CONCURRENTLY cannot run in a "
-					      "transaction block):\n"
-					    : "-- each on its own (CONCURRENTLY cannot run in a transaction block):\n");
+	str_append_cstr(&b->sql, b->sql.len ? "-- after COMMIT, each on its own" : "-- each on its own");
+	str_append_cstr(&b->sql, e->validates ? " (CONCURRENTLY cannot run in a transaction block; VALIDATE "
+						"CONSTRAINT then holds only SHARE UPDATE EXCLUSIVE):\n"
+					      : " (CONCURRENTLY cannot run in a transaction block):\n");
 	size_t base = b->sql.len;
 	str_append(&b->sql, e->later.buf, e->later.len);
+	catalog_marks_join(b, base);
 	for (int i = 0; i < e->nlater; i++)
 		b->alone[i] = (catalog_alone){base + e->at[i], e->len[i]};
 	b->nalone = e->nlater;
@@ -328,7 +406,7 @@ void catalog_alter_table_edits(struct build *b, PGconn *c, const char *ref, cons
 		catalog_why(b, "'edits' must be a list of {op, ...}");
 		return;
 	}
-	struct edits e = {.b = b, .c = c, .ref = ref, .schema = schema, .later = STR_INIT};
+	struct edits e = {.b = b, .c = c, .ref = ref, .schema = schema, .later = STR_INIT, .annotate = true};
 	size_t i;
 	json_t *edit;
 	json_array_foreach(list, i, edit)

@@ -3,6 +3,7 @@
  * INDEX and explicit locking says and tests/api/schema-diff.test.mjs checks
  * against pg_locks. One row per statement kind as Tusk builds it. */
 #include <stddef.h>
+#include <string.h>
 
 #include "catalog/locks.h"
 
@@ -56,11 +57,33 @@ static const catalog_lock_info LOCKS[STMT_KINDS] = {
     {STMT_ENUM_ADD_VALUE, NULL, NULL, EFFECT_NONE, "the new value cannot be used in the same transaction", NULL},
     {STMT_ALTER_SEQUENCE, NULL, NULL, EFFECT_NONE,
      "the sequence keeps its current value: one outside the new bounds makes it fail (RESTART would reset it)", NULL},
+    {STMT_RENAME, AE, EFFECT_NONE, NULL, TIMEOUT},
+    {STMT_RENAME_INDEX, SUE, EFFECT_NONE, "on the index only: reads and writes of the table go on", NULL},
+    {STMT_SET_SCHEMA, AE, EFFECT_NONE, NULL, TIMEOUT},
+    {STMT_POLICY, AE, EFFECT_NONE, NULL, TIMEOUT},
+    {STMT_TRIGGER_ENABLE, SRE, EFFECT_NONE, "blocks writes (reads go on)", TIMEOUT},
+    {STMT_ROW_SECURITY, AE, EFFECT_NONE, "queries see only the rows a policy lets through from the next statement on",
+     TIMEOUT},
+    {STMT_LOCK_TIMEOUT, NULL, NULL, EFFECT_NONE,
+     "a statement that waits longer than this for its lock fails, and the transaction with it, instead of queueing "
+     "every other query on the table behind it",
+     NULL},
+    {STMT_SET_STORAGE, AE, EFFECT_NONE, "values already stored keep their storage; new and updated ones take it",
+     TIMEOUT},
+    {STMT_SET_COMPRESSION, AE, EFFECT_NONE, "values already stored stay compressed as they are", TIMEOUT},
+    {STMT_SET_STATISTICS, SUE, EFFECT_NONE, "takes effect at the next ANALYZE", NULL},
+    {STMT_SET_COLUMN_OPTIONS, SUE, EFFECT_NONE, "takes effect at the next ANALYZE", NULL},
+    {STMT_RULE, AE, EFFECT_NONE, NULL, TIMEOUT},
 };
 
 const catalog_lock_info *catalog_lock_of(enum catalog_stmt stmt)
 {
 	return stmt >= 0 && stmt < STMT_KINDS ? &LOCKS[stmt] : &LOCKS[STMT_OTHER];
+}
+
+bool catalog_lock_safer_is_timeout(const catalog_lock_info *l)
+{
+	return l->safer && strncmp(l->safer, "SET lock_timeout", 16) == 0;
 }
 
 const char *catalog_effect_name(enum catalog_effect e)

@@ -41,6 +41,18 @@ enum catalog_stmt {
 	STMT_REPLACE_FUNCTION,
 	STMT_ENUM_ADD_VALUE,
 	STMT_ALTER_SEQUENCE,
+	STMT_RENAME,		 /* ALTER TABLE / VIEW RENAME [COLUMN | CONSTRAINT] */
+	STMT_RENAME_INDEX,	 /* ALTER INDEX RENAME: on the index only */
+	STMT_SET_SCHEMA,	 /* ALTER TABLE / VIEW SET SCHEMA */
+	STMT_POLICY,		 /* CREATE / ALTER / DROP POLICY */
+	STMT_TRIGGER_ENABLE,	 /* ALTER TABLE ENABLE / DISABLE TRIGGER */
+	STMT_ROW_SECURITY,	 /* ALTER TABLE [NO] FORCE / ENABLE / DISABLE ROW LEVEL SECURITY */
+	STMT_LOCK_TIMEOUT,	 /* SET LOCAL lock_timeout: the preamble */
+	STMT_SET_STORAGE,	 /* ALTER COLUMN SET STORAGE */
+	STMT_SET_COMPRESSION,	 /* ALTER COLUMN SET COMPRESSION */
+	STMT_SET_STATISTICS,	 /* ALTER COLUMN SET STATISTICS */
+	STMT_SET_COLUMN_OPTIONS, /* ALTER COLUMN SET / RESET (n_distinct ...) */
+	STMT_RULE,		 /* CREATE / DROP RULE */
 	STMT_KINDS
 };
 
@@ -62,6 +74,10 @@ typedef struct {
 
 /* The row for a statement kind (STMT_OTHER's for one out of range). */
 const catalog_lock_info *catalog_lock_of(enum catalog_stmt stmt);
+/* Whether the kind's safer way is a lock_timeout preamble (SET LOCAL lock_timeout). */
+bool catalog_lock_safer_is_timeout(const catalog_lock_info *l);
+/* The timeout the preamble sets (the one the safer way names). */
+#define CATALOG_LOCK_TIMEOUT "5s"
 /* "none", "scan", "rewrite", "build". */
 const char *catalog_effect_name(enum catalog_effect e);
 

@@ -7,6 +7,7 @@
  * created; creates in the source's dependency order, drops in the reverse
  * of the target's. Each statement carries its lock annotation (locks.c). */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,9 +93,38 @@ static char *collapsed(const char *text)
 /* What objects are compared by: all the inventory read of one but its size (and its privileges in
  * catalog order, compared as a set), without the owner, the privileges or the tablespace when the
  * options say so, a routine's blanks collapsed when asked. */
+static int by_name(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	const char *p = json_string_value(json_is_array(x) ? json_array_get(x, 0) : json_object_get(x, "name")),
+		   *q = json_string_value(json_is_array(y) ? json_array_get(y, 0) : json_object_get(y, "name"));
+	return strcmp(p ? p : "", q ? q : "");
+}
+
+/* A list of columns in name order: a table's column order is not compared (PostgreSQL cannot change it in place;
+ * sd_column_order says where it differs). */
+static void sort_by_name(json_t *list)
+{
+	size_t n = json_array_size(list);
+	if (n < 2)
+		return;
+	json_t **v = xcalloc(n, sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(list, i));
+	qsort(v, n, sizeof(*v), by_name);
+	json_array_clear(list);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(list, v[i]);
+	free(v);
+}
+
 static char *fingerprint(json_t *info, const catalog_diff_options *opt)
 {
 	json_t *c = json_deep_copy(info), *attrs = json_object_get(c, "attributes"), *a;
+	if (json_is_null(json_object_get(c, "viewdef"))) { /* a table's (a view's columns are its definition's) */
+		sort_by_name(json_object_get(c, "columns"));
+		sort_by_name(attrs);
+	}
 	json_object_del(c, "size");
 	json_object_del(c, "acl");
 	if (opt->ignore_owner)
@@ -297,7 +327,17 @@ void sd_add(struct sd_script *sc, char *sql, enum catalog_stmt stmt, const struc
 		sc->cap = sc->cap ? sc->cap * 2 : 64;
 		sc->s = xrealloc(sc->s, sc->cap * sizeof(*sc->s));
 	}
-	sc->s[sc->n++] = (struct sd_stmt){sql, xstrdup(sc->object), stmt, table};
+	sc->s[sc->n++] = (struct sd_stmt){sql, xstrdup(sc->object), NULL, stmt, table};
+}
+
+void sd_comment(struct sd_script *sc, char *text)
+{
+	if (!sc->n) {
+		free(text);
+		return;
+	}
+	free(sc->s[sc->n - 1].comment);
+	sc->s[sc->n - 1].comment = text;
 }
 
 /* Depth-first: each object after everything it depends on (first[i] .. first[i + 1]: i's in by_from). */
@@ -538,9 +578,6 @@ static bool plan(void *ctx, PGconn *c, tusk_err *err)
 	(void)err;
 	struct sd_run *r = ((struct plan_ctx *)ctx)->r;
 	r->sc.c = c;
-	for (size_t i = 0; i < r->nit; i++)
-		if (r->it[i].selected && r->it[i].s && r->it[i].t)
-			decide(r, &r->it[i]);
 	/* drops: the target's dependants before what they depend on */
 	size_t *order = topo(&r->tgt);
 	for (size_t k = r->tgt.n; k-- > 0;) {
@@ -586,6 +623,14 @@ static void write_objects(json_writer *w, const struct sd_run *r, int64_t counts
 		jw_kv_str(w, "source_ddl", x->s ? x->s->ddl : NULL);
 		jw_kv_str(w, "target_ddl", x->t ? x->t->ddl : NULL);
 		jw_kv_bool(w, "recreate", x->recreate);
+		json_t *notes = json_array();
+		if (x->s && x->t && is_kind(x->s, "table"))
+			sd_column_order(x->s, x->t, notes);
+		jw_key(w, "notes");
+		char *text = json_dumps(notes, JSON_COMPACT);
+		jw_raw(w, text);
+		free(text);
+		json_decref(notes);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
@@ -604,6 +649,7 @@ static void write_statement(json_writer *w, const struct sd_stmt *st, str *scrip
 	json_int_t size = t ? json_integer_value(json_object_get(t->info, "size")) : -1;
 	jw_obj_begin(w);
 	jw_fields(w, "ss", "sql", st->sql, "object", st->object);
+	jw_kv_str(w, "comment", st->comment);
 	jw_kv_str(w, "lock", l->mode);
 	jw_kv_str(w, "pg_lock", l->lock);
 	jw_kv_str(w, "effect", catalog_effect_name(l->effect));
@@ -614,6 +660,8 @@ static void write_statement(json_writer *w, const struct sd_stmt *st, str *scrip
 		jw_object(w, "ssi", "schema", t->schema, "name", t->name, "size", (int64_t)size);
 	}
 	jw_obj_end(w);
+	if (st->comment)
+		str_appendf(script, "-- %s\n", st->comment);
 	if (l->mode && t)
 		str_appendf(script, "-- %s on %s.%s (%lld bytes)%s%s\n", l->mode, t->schema, t->name, (long long)size,
 			    l->effect ? ", " : "", l->effect ? catalog_effect_name(l->effect) : "");
@@ -656,7 +704,7 @@ static void run_free(struct sd_run *r)
 	free(r->src.items);
 	free(r->tgt.items);
 	for (size_t i = 0; i < r->sc.n; i++)
-		free(r->sc.s[i].sql), free(r->sc.s[i].object);
+		free(r->sc.s[i].sql), free(r->sc.s[i].object), free(r->sc.s[i].comment);
 	free(r->sc.s);
 	json_decref(r->sc.warnings);
 }
@@ -687,23 +735,239 @@ static bool both_read(struct sd_run *r)
 	return !bad;
 }
 
+/* ---- a comparison, kept ---- */
+
+struct catalog_diff {
+	struct sd_run r;
+	catalog_diff_options opt; /* the run's own (select set for one plan at a time) */
+	catalog_diff_side side[2];
+	pgpool_ref pg[2];
+	pg_error pe;
+	tusk_err err;
+	bool planned; /* the items' choice and the script are a plan's: reset before the next */
+};
+
+static void report(const catalog_diff_watch *watch, struct sd_run *r, const char *phase)
+{
+	if (!watch || !watch->report)
+		return;
+	catalog_diff_progress p = {phase, -1, -1, -1, -1, -1, -1, -1};
+	if (r->src.o || r->tgt.o) {
+		p.source = (int64_t)r->src.n, p.target = (int64_t)r->tgt.n;
+		p.identical = p.different = p.source_only = p.target_only = 0;
+	}
+	for (size_t i = 0; i < r->nit; i++) {
+		const char *st = r->it[i].state;
+		int64_t *n = strcmp(st, "identical") == 0     ? &p.identical
+			     : strcmp(st, "different") == 0   ? &p.different
+			     : strcmp(st, "source_only") == 0 ? &p.source_only
+							      : &p.target_only;
+		++*n;
+	}
+	if (r->nit) {
+		p.ddl = 0;
+		for (size_t i = 0; i < r->nit; i++)
+			p.ddl += strcmp(r->it[i].state, "identical") != 0;
+	}
+	watch->report(watch->cls, &p);
+}
+
+static bool cancelled(const catalog_diff_watch *watch, tusk_err *err)
+{
+	if (!watch || !watch->cancel || !atomic_load(watch->cancel))
+		return false;
+	err_set(err, ERR_CANCELLED, "The comparison was cancelled.");
+	return true;
+}
+
+static void side_copy(catalog_diff *d, int k, const catalog_diff_side *in)
+{
+	d->pg[k] = *in->pg;
+	d->side[k] = (catalog_diff_side){&d->pg[k], xstrdup(in->database), in->schema ? xstrdup(in->schema) : NULL};
+}
+
+void catalog_diff_free(catalog_diff *d)
+{
+	if (!d)
+		return;
+	run_free(&d->r);
+	for (int k = 0; k < 2; k++)
+		free((char *)d->side[k].database), free((char *)d->side[k].schema);
+	free(d);
+}
+
+catalog_diff *catalog_diff_compare(const catalog_diff_side *source, const catalog_diff_side *target,
+				   const catalog_diff_options *opt, const catalog_diff_watch *watch, pg_error *pe,
+				   tusk_err *err)
+{
+	catalog_diff *d = xcalloc(1, sizeof(*d));
+	d->opt = *opt;
+	d->opt.select = NULL;
+	side_copy(d, 0, source);
+	side_copy(d, 1, target);
+	struct sd_run *r = &d->r;
+	*r = (struct sd_run){.src = {.in = &d->side[0], .opt = &d->opt},
+			     .tgt = {.in = &d->side[1], .opt = &d->opt},
+			     .opt = &d->opt,
+			     .pe = pe,
+			     .err = err};
+	r->sc.opt = &d->opt;
+	r->sc.warnings = json_array();
+	report(watch, r, "reading");
+	bool ok = both_read(r) && !cancelled(watch, err);
+	if (ok) {
+		pair(r); /* sets each side's items: the next reading is the DDL */
+		report(watch, r, "ddl");
+	}
+	ok = ok && both_read(r) && !cancelled(watch, err);
+	if (!ok) {
+		catalog_diff_free(d);
+		return NULL;
+	}
+	report(watch, r, "script");
+	r->pe = &d->pe, r->err = &d->err; /* the caller's are gone after it returns */
+	return d;
+}
+
+/* The choice of objects made anew for select, the last plan's statements let go. */
+static void replan(catalog_diff *d, json_t *select)
+{
+	struct sd_run *r = &d->r;
+	d->opt.select = select;
+	if (d->planned) {
+		for (size_t i = 0; i < r->sc.n; i++)
+			free(r->sc.s[i].sql), free(r->sc.s[i].object), free(r->sc.s[i].comment);
+		r->sc.n = 0;
+		json_decref(r->sc.warnings);
+		r->sc.warnings = json_array();
+	}
+	for (size_t i = 0; i < r->nit; i++) {
+		struct sd_item *x = &r->it[i];
+		x->recreate = x->done = false;
+		x->selected = strcmp(x->state, "identical") && selected(r, x->id);
+	}
+	d->planned = true;
+}
+
+static void write_choice(json_writer *w, const struct sd_run *r)
+{
+	int64_t counts[4] = {0};
+	static const char *const states[] = {"identical", "different", "source_only", "target_only"};
+	jw_key(w, "objects");
+	jw_arr_begin(w);
+	for (size_t i = 0; i < r->nit; i++) {
+		const struct sd_item *x = &r->it[i];
+		for (int k = 0; k < 4; k++)
+			counts[k] += strcmp(x->state, states[k]) == 0;
+		jw_obj_begin(w);
+		jw_kv_str(w, "id", x->id);
+		jw_kv_str(w, "state", x->state);
+		jw_kv_bool(w, "selected", x->selected);
+		jw_kv_bool(w, "recreate", x->recreate);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_key(w, "summary");
+	jw_obj_begin(w);
+	for (int k = 0; k < 4; k++)
+		jw_kv_int(w, states[k], counts[k]);
+	jw_obj_end(w);
+}
+
+/* What only the first answer needed: the inventory and compared text of the identical objects (a plan reads
+ * neither of them; the paired objects that differ keep theirs). */
+static void trim(catalog_diff *d)
+{
+	for (size_t i = 0; i < d->r.nit; i++) {
+		struct sd_item *x = &d->r.it[i];
+		if (strcmp(x->state, "identical"))
+			continue;
+		for (struct sd_obj *o = x->s; o; o = o == x->s ? x->t : NULL) {
+			json_decref(o->info);
+			free(o->cmp);
+			o->info = NULL, o->cmp = NULL;
+		}
+	}
+}
+
+/* The source's DDL of the objects rebuilt only because one they stand on changes: identical, their DDL was
+ * not read with the others'. */
+static bool rebuilt_ddl(struct sd_run *r, pg_error *pe, tusk_err *err)
+{
+	const char **paths = xcalloc(r->nit + 1, sizeof(*paths));
+	struct sd_obj **objs = xcalloc(r->nit + 1, sizeof(*objs));
+	size_t m = 0;
+	for (size_t i = 0; i < r->nit; i++)
+		if (r->it[i].recreate && r->it[i].s && !r->it[i].s->ddl) {
+			objs[m] = r->it[i].s;
+			paths[m++] = r->it[i].s->path;
+		}
+	str *outs = xcalloc(m + 1, sizeof(*outs));
+	tusk_err *errs = xcalloc(m + 1, sizeof(*errs));
+	bool ok = !m || catalog_ddl_many(r->src.in->pg, paths, m, outs, errs, pe, err);
+	for (size_t j = 0; j < m; j++) {
+		if (ok && errs[j].code && errs[j].code != ERR_DDL_UNAVAILABLE) {
+			*err = errs[j];
+			ok = false;
+		}
+		if (ok)
+			objs[j]->ddl = str_take(&outs[j]);
+		str_free(&outs[j]);
+	}
+	FREE_ALL(paths, objs, outs, errs);
+	return ok;
+}
+
+bool catalog_diff_write(catalog_diff *d, json_t *select, bool full, json_writer *w, pg_error *pe, tusk_err *err)
+{
+	struct sd_run *r = &d->r;
+	replan(d, select);
+	for (size_t i = 0; i < r->nit; i++)
+		if (r->it[i].selected && r->it[i].s && r->it[i].t)
+			decide(r, &r->it[i]);
+	struct plan_ctx ctx = {r};
+	bool ok = rebuilt_ddl(r, pe, err) && pgpool_with_conn(d->side[1].pg, d->side[1].database, plan, &ctx, err);
+	d->opt.select = NULL;
+	if (!ok)
+		return false;
+	if (full) {
+		int64_t counts[4] = {0};
+		write_objects(w, &d->r, counts);
+		trim(d);
+	} else {
+		write_choice(w, &d->r);
+	}
+	write_script(w, &d->r);
+	return true;
+}
+
+void catalog_diff_servers(const catalog_diff *d, int64_t *source, int64_t *target)
+{
+	*source = d->pg[0].server_id;
+	*target = d->pg[1].server_id;
+}
+
+size_t catalog_diff_bytes(const catalog_diff *d)
+{
+	/* an object's parsed inventory (jansson's values, one allocation each) takes many times its text */
+	size_t n = sizeof(*d);
+	for (int k = 0; k < 2; k++) {
+		const struct sd_side *sd = k ? &d->r.tgt : &d->r.src;
+		for (size_t i = 0; i < sd->n; i++) {
+			const struct sd_obj *o = &sd->o[i];
+			n += 320 + strlen(o->path) + strlen(o->name) + (o->cmp ? 13 * strlen(o->cmp) : 0) +
+			     (o->ddl ? strlen(o->ddl) : 0);
+		}
+		n += sd->ndep * 2 * sizeof(size_t);
+	}
+	return n + d->r.nit * (sizeof(struct sd_item) + 64);
+}
+
 bool catalog_schema_diff(const catalog_diff_side *source, const catalog_diff_side *target,
 			 const catalog_diff_options *opt, json_writer *w, pg_error *pe, tusk_err *err)
 {
-	struct sd_run r = {
-	    .src = {.in = source, .opt = opt}, .tgt = {.in = target, .opt = opt}, .opt = opt, .pe = pe, .err = err};
-	r.sc.opt = opt;
-	r.sc.warnings = json_array();
-	struct plan_ctx ctx = {&r};
-	bool ok = both_read(&r);
-	if (ok)
-		pair(&r); /* sets each side's items: the next reading is the DDL */
-	ok = ok && both_read(&r) && pgpool_with_conn(target->pg, target->database, plan, &ctx, err);
-	if (ok) {
-		int64_t counts[4] = {0};
-		write_objects(w, &r, counts);
-		write_script(w, &r);
-	}
-	run_free(&r);
+	catalog_diff *d = catalog_diff_compare(source, target, opt, NULL, pe, err);
+	bool ok = d && catalog_diff_write(d, opt->select, true, w, pe, err);
+	catalog_diff_free(d);
 	return ok;
 }

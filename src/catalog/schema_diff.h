@@ -35,6 +35,7 @@ struct sd_side {
 
 struct sd_stmt {
 	char *sql, *object;
+	char *comment; /* said before it in the script ("-- ..."), or NULL */
 	enum catalog_stmt stmt;
 	const struct sd_obj *table; /* the target's table it locks, or NULL */
 };
@@ -50,6 +51,11 @@ struct sd_script {
 
 /* Appends one statement (sql ends with ';'), taking ownership of sql. */
 void sd_add(struct sd_script *sc, char *sql, enum catalog_stmt stmt, const struct sd_obj *table);
+/* The comment said before the last statement added (taking ownership of text). */
+void sd_comment(struct sd_script *sc, char *text);
+/* Where a table's columns stand otherwise than in the source (PostgreSQL appends a new column), as
+ * sentences appended to notes; none when the order is the same. */
+void sd_column_order(const struct sd_obj *s, const struct sd_obj *t, json_t *notes);
 /* Owner, comment and privileges of t (ref: as statements name it) made like s's. */
 void sd_meta(struct sd_script *sc, const struct sd_obj *s, const struct sd_obj *t, const char *ref);
 /* A table's changes in place (columns, constraints, indexes, triggers, then sd_meta); false when it has none. */

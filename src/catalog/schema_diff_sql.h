@@ -46,27 +46,34 @@
 
 /* what else a relation's DDL says, compared but not altered in place: storage, row security,
  * partitioning, inheritance, policies, rules, statistics, column options, a sequence's parameters */
-#define SD_REL_MORE                                                                                                     \
-	"jsonb_build_object('persistence', c.relpersistence, 'options', c.reloptions, 'rls', c.relrowsecurity, "        \
-	"'force_rls', c.relforcerowsecurity, 'replica_identity', c.relreplident, 'tablespace', (SELECT s.spcname FROM " \
-	"pg_catalog.pg_tablespace s WHERE s.oid = c.reltablespace), 'partition_key', CASE WHEN c.relkind = 'p' THEN "   \
-	"pg_catalog.pg_get_partkeydef(c.oid) END, 'parents', (SELECT jsonb_agg(h.inhparent::pg_catalog.regclass::text " \
-	"ORDER BY h.inhseqno) FROM pg_catalog.pg_inherits h WHERE h.inhrelid = c.oid), 'partitions', (SELECT "          \
-	"jsonb_agg(jsonb_build_array(pc.relname, pg_catalog.pg_get_expr(pc.relpartbound, pc.oid)) ORDER BY "            \
-	"pc.relname) FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class pc ON pc.oid = h.inhrelid WHERE "           \
-	"h.inhparent = c.oid), 'policies', (SELECT jsonb_agg(jsonb_build_array(po.polname, po.polcmd, "                 \
-	"po.polpermissive, po.polroles::pg_catalog.regrole[]::text, pg_catalog.pg_get_expr(po.polqual, po.polrelid), "  \
-	"pg_catalog.pg_get_expr(po.polwithcheck, po.polrelid)) ORDER BY po.polname) FROM pg_catalog.pg_policy po "      \
-	"WHERE po.polrelid = c.oid), 'rules', (SELECT jsonb_agg(pg_catalog.pg_get_ruledef(ru.oid) ORDER BY "            \
-	"ru.rulename) FROM pg_catalog.pg_rewrite ru WHERE ru.ev_class = c.oid AND ru.rulename <> '_RETURN'), "          \
-	"'statistics', (SELECT jsonb_agg(pg_catalog.pg_get_statisticsobjdef(x.oid) ORDER BY x.stxname) FROM "           \
-	"pg_catalog.pg_statistic_ext x WHERE x.stxrelid = c.oid), 'triggers_enabled', (SELECT "                         \
-	"jsonb_agg(jsonb_build_array(g.tgname, g.tgenabled) ORDER BY g.tgname) FROM pg_catalog.pg_trigger g WHERE "     \
-	"g.tgrelid = c.oid AND NOT g.tgisinternal), 'attributes', (SELECT jsonb_agg(jsonb_build_array(a.attname, "      \
-	"a.attstorage, a.attoptions, a.attstattarget, a.attacl::text[]) ORDER BY a.attnum) FROM "                       \
-	"pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), 'sequence', "     \
-	"(SELECT jsonb_build_object('type', pg_catalog.format_type(q.seqtypid, NULL), 'start', q.seqstart::text, "      \
-	"'increment', q.seqincrement::text, 'min', q.seqmin::text, 'max', q.seqmax::text, 'cache', q.seqcache::text, "  \
+#define SD_REL_MORE                                                                                                        \
+	"jsonb_build_object('persistence', c.relpersistence, 'options', c.reloptions, 'rls', c.relrowsecurity, "           \
+	"'force_rls', c.relforcerowsecurity, 'replica_identity', c.relreplident, 'tablespace', (SELECT s.spcname FROM "    \
+	"pg_catalog.pg_tablespace s WHERE s.oid = c.reltablespace), 'partition_key', CASE WHEN c.relkind = 'p' THEN "      \
+	"pg_catalog.pg_get_partkeydef(c.oid) END, 'parents', (SELECT jsonb_agg(h.inhparent::pg_catalog.regclass::text "    \
+	"ORDER BY h.inhseqno) FROM pg_catalog.pg_inherits h WHERE h.inhrelid = c.oid), 'partitions', (SELECT "             \
+	"jsonb_agg(jsonb_build_array(pc.relname, pg_catalog.pg_get_expr(pc.relpartbound, pc.oid)) ORDER BY "               \
+	"pc.relname) FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class pc ON pc.oid = h.inhrelid WHERE "              \
+	"h.inhparent = c.oid), 'policies', (SELECT jsonb_agg(jsonb_build_array(po.polname, po.polcmd, "                    \
+	"po.polpermissive, (SELECT jsonb_agg(CASE WHEN r.r = 0 THEN 'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(" \
+	"r.r)) END ORDER BY r.i) FROM unnest(po.polroles) WITH ORDINALITY r(r, i)), pg_catalog.pg_get_expr(po.polqual, "   \
+	"po.polrelid), "                                                                                                   \
+	"pg_catalog.pg_get_expr(po.polwithcheck, po.polrelid)) ORDER BY po.polname) FROM pg_catalog.pg_policy po "         \
+	"WHERE po.polrelid = c.oid), 'rules', (SELECT jsonb_agg(jsonb_build_array(ru.rulename, "                           \
+	"pg_catalog.pg_get_ruledef(ru.oid)) ORDER BY "                                                                     \
+	"ru.rulename) FROM pg_catalog.pg_rewrite ru WHERE ru.ev_class = c.oid AND ru.rulename <> '_RETURN'), "             \
+	"'statistics', (SELECT jsonb_agg(pg_catalog.pg_get_statisticsobjdef(x.oid) ORDER BY x.stxname) FROM "              \
+	"pg_catalog.pg_statistic_ext x WHERE x.stxrelid = c.oid), 'triggers_enabled', (SELECT "                            \
+	"jsonb_agg(jsonb_build_array(g.tgname, g.tgenabled) ORDER BY g.tgname) FROM pg_catalog.pg_trigger g WHERE "        \
+	"g.tgrelid = c.oid AND NOT g.tgisinternal), 'attributes', (SELECT jsonb_agg(jsonb_build_array(a.attname, "         \
+	"a.attstorage, a.attoptions, a.attstattarget, (SELECT jsonb_agg(jsonb_build_array(CASE WHEN x.grantee = 0 "        \
+	"THEN 'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(x.grantee)) END, x.privilege_type, x.is_grantable) "    \
+	"ORDER BY x.grantee, x.privilege_type) FROM pg_catalog.aclexplode(a.attacl) x), pg_catalog.to_jsonb(a) ->> "       \
+	"'attcompression', (SELECT ty.typstorage FROM pg_catalog.pg_type ty WHERE ty.oid = a.atttypid)) ORDER BY "         \
+	"a.attnum) FROM "                                                                                                  \
+	"pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), 'sequence', "        \
+	"(SELECT jsonb_build_object('type', pg_catalog.format_type(q.seqtypid, NULL), 'start', q.seqstart::text, "         \
+	"'increment', q.seqincrement::text, 'min', q.seqmin::text, 'max', q.seqmax::text, 'cache', q.seqcache::text, "     \
 	"'cycle', q.seqcycle) FROM pg_catalog.pg_sequence q WHERE q.seqrelid = c.oid))"
 
 /* a type's or domain's definition */

@@ -216,6 +216,59 @@ static void alter_column(struct tbl *tb, json_t *sc, json_t *tc)
 	}
 }
 
+/* The name of the first column after sl[i] (new in the source) that the target has, or NULL: the new
+ * column is then the last one anyway. */
+static json_t *kept_after(json_t *sl, json_t *tl, size_t i)
+{
+	for (size_t j = i + 1; j < json_array_size(sl); j++) {
+		json_t *n = json_object_get(json_array_get(sl, j), "name");
+		if (named(tl, n))
+			return n;
+	}
+	return NULL;
+}
+
+/* Why sl[i], new, does not land where the source has it; NULL when it does. */
+static char *appended(json_t *sl, json_t *tl, size_t i)
+{
+	json_t *next = kept_after(sl, tl, i);
+	if (!next)
+		return NULL;
+	str why = STR_INIT;
+	str_appendf(&why,
+		    "column %s goes at the end: PostgreSQL appends new columns (in the source it is column %zu of %zu, "
+		    "before %s), so the column order will differ from the source's",
+		    text(json_array_get(sl, i), "name"), i + 1, json_array_size(sl), json_string_value(next));
+	return str_take(&why);
+}
+
+void sd_column_order(const struct sd_obj *s, const struct sd_obj *t, json_t *notes)
+{
+	json_t *sl = json_object_get(s->info, "columns"), *tl = json_object_get(t->info, "columns"), *e;
+	size_t i;
+	json_array_foreach(sl, i, e) if (!named(tl, json_object_get(e, "name")))
+	{
+		char *why = appended(sl, tl, i);
+		if (why)
+			json_array_append_new(notes, json_string(why));
+		free(why);
+	}
+	/* the columns both have, in each side's order */
+	str a = STR_INIT, b = STR_INIT;
+	json_array_foreach(sl, i, e) if (named(tl, json_object_get(e, "name")))
+	    str_appendf(&a, "%s%s", a.len ? ", " : "", text(e, "name"));
+	json_array_foreach(tl, i, e) if (named(sl, json_object_get(e, "name")))
+	    str_appendf(&b, "%s%s", b.len ? ", " : "", text(e, "name"));
+	if (strcmp(str_cstr(&a), str_cstr(&b)))
+		json_array_append_new(notes,
+				      json_sprintf("the columns are in another order: %s in the source, %s in the "
+						   "target; the script does not reorder them (that means "
+						   "rebuilding the table)",
+						   str_cstr(&a), str_cstr(&b)));
+	str_free(&a);
+	str_free(&b);
+}
+
 static void columns(struct tbl *tb)
 {
 	json_t *sl = json_object_get(tb->s->info, "columns"), *tl = json_object_get(tb->t->info, "columns"), *e;
@@ -229,7 +282,13 @@ static void columns(struct tbl *tb)
 		}
 		json_t *col = json_deep_copy(e);
 		json_object_del(col, "comment");
+		size_t before = tb->sc->n;
 		edit(tb, json_pack("{s:s,s:o}", "op", "add_column", "column", col), STMT_ADD_COLUMN);
+		char *where = appended(sl, tl, i);
+		if (where && tb->sc->n > before)
+			sd_comment(tb->sc, where);
+		else
+			free(where);
 	}
 }
 
@@ -291,17 +350,299 @@ static void column_comments(struct tbl *tb)
 	}
 }
 
+/* ---- row security, policies, rules ---- */
+
+static void table_sql(struct tbl *tb, const char *what, enum catalog_stmt stmt)
+{
+	str sql = STR_INIT;
+	str_appendf(&sql, "ALTER TABLE %s %s;", str_cstr(&tb->ref), what);
+	sd_add(tb->sc, str_take(&sql), stmt, tb->t);
+}
+
+static void row_security(struct tbl *tb)
+{
+	json_t *s = tb->s->info, *t = tb->t->info;
+	if (!same(s, t, "rls"))
+		table_sql(tb,
+			  json_is_true(json_object_get(s, "rls")) ? "ENABLE ROW LEVEL SECURITY"
+								  : "DISABLE ROW LEVEL SECURITY",
+			  STMT_ROW_SECURITY);
+	if (!same(s, t, "force_rls"))
+		table_sql(tb,
+			  json_is_true(json_object_get(s, "force_rls")) ? "FORCE ROW LEVEL SECURITY"
+									: "NO FORCE ROW LEVEL SECURITY",
+			  STMT_ROW_SECURITY);
+}
+
+/* The member of a list of [name, ...] arrays named name, or NULL. */
+static json_t *first_named(json_t *list, json_t *name)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(list, i, e) if (json_equal(json_array_get(e, 0), name)) return e;
+	return NULL;
+}
+
+/* A policy is [name, cmd, permissive, [roles, quoted], using, with check]. ALTER POLICY changes its roles and
+ * expressions but neither its command nor its kind, and cannot take an expression away. */
+static bool policy_alterable(json_t *s, json_t *t)
+{
+	for (size_t k = 4; k <= 5; k++)
+		if (!json_is_null(json_array_get(t, k)) && json_is_null(json_array_get(s, k)))
+			return false;
+	return json_equal(json_array_get(s, 1), json_array_get(t, 1)) &&
+	       json_equal(json_array_get(s, 2), json_array_get(t, 2));
+}
+
+static void policy_sql(struct tbl *tb, json_t *p, bool alter)
+{
+	static const char *const cmds[][2] = {
+	    {"*", "ALL"}, {"r", "SELECT"}, {"a", "INSERT"}, {"w", "UPDATE"}, {"d", "DELETE"}};
+	const char *cmd = json_string_value(json_array_get(p, 1)), *word = "ALL";
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (cmd && strcmp(cmds[i][0], cmd) == 0)
+			word = cmds[i][1];
+	str sql = STR_INIT;
+	str_append_cstr(&sql, alter ? "ALTER POLICY " : "CREATE POLICY ");
+	catalog_ident(tb->sc->c, &sql, json_string_value(json_array_get(p, 0)));
+	str_appendf(&sql, " ON %s", str_cstr(&tb->ref));
+	if (!alter)
+		str_appendf(&sql, " AS %s FOR %s", json_is_true(json_array_get(p, 2)) ? "PERMISSIVE" : "RESTRICTIVE",
+			    word);
+	str_append_cstr(&sql, " TO ");
+	size_t i;
+	json_t *r;
+	/* role names as quote_ident wrote them, PUBLIC for everyone */
+	json_array_foreach(json_array_get(p, 3), i, r) str_appendf(&sql, "%s%s", i ? ", " : "", json_string_value(r));
+	if (json_is_string(json_array_get(p, 4)))
+		str_appendf(&sql, " USING (%s)", json_string_value(json_array_get(p, 4)));
+	if (json_is_string(json_array_get(p, 5)))
+		str_appendf(&sql, " WITH CHECK (%s)", json_string_value(json_array_get(p, 5)));
+	str_append_char(&sql, ';');
+	sd_add(tb->sc, str_take(&sql), STMT_POLICY, tb->t);
+}
+
+/* Policies and rules the target has and the source has not, or has otherwise (and cannot alter to). */
+static void drop_policies_rules(struct tbl *tb)
+{
+	json_t *sl = json_object_get(tb->s->info, "policies"), *tl = json_object_get(tb->t->info, "policies"), *e;
+	size_t i;
+	json_array_foreach(tl, i, e)
+	{
+		json_t *s = first_named(sl, json_array_get(e, 0));
+		if (s && (json_equal(s, e) || policy_alterable(s, e)))
+			continue;
+		str sql = STR_INIT;
+		str_append_cstr(&sql, "DROP POLICY ");
+		catalog_ident(tb->sc->c, &sql, json_string_value(json_array_get(e, 0)));
+		str_appendf(&sql, " ON %s;", str_cstr(&tb->ref));
+		sd_add(tb->sc, str_take(&sql), STMT_POLICY, tb->t);
+	}
+	sl = json_object_get(tb->s->info, "rules"), tl = json_object_get(tb->t->info, "rules");
+	json_array_foreach(tl, i, e)
+	{
+		json_t *s = first_named(sl, json_array_get(e, 0));
+		if (s && json_equal(s, e))
+			continue;
+		str sql = STR_INIT;
+		str_append_cstr(&sql, "DROP RULE ");
+		catalog_ident(tb->sc->c, &sql, json_string_value(json_array_get(e, 0)));
+		str_appendf(&sql, " ON %s;", str_cstr(&tb->ref));
+		sd_add(tb->sc, str_take(&sql), STMT_RULE, tb->t);
+	}
+}
+
+static void add_policies_rules(struct tbl *tb)
+{
+	json_t *sl = json_object_get(tb->s->info, "policies"), *tl = json_object_get(tb->t->info, "policies"), *e;
+	size_t i;
+	json_array_foreach(sl, i, e)
+	{
+		json_t *t = first_named(tl, json_array_get(e, 0));
+		if (!t || !json_equal(t, e))
+			policy_sql(tb, e, t && policy_alterable(e, t));
+	}
+	sl = json_object_get(tb->s->info, "rules"), tl = json_object_get(tb->t->info, "rules");
+	json_array_foreach(sl, i, e)
+	{
+		json_t *t = first_named(tl, json_array_get(e, 0));
+		if (!t || !json_equal(t, e)) /* pg_get_ruledef's CREATE RULE, ';' and all */
+			sd_add(tb->sc, xstrdup(json_string_value(json_array_get(e, 1))), STMT_RULE, tb->t);
+	}
+}
+
+/* ---- a column's storage, compression, statistics, options and privileges ---- */
+
+/* An attribute is [name, storage, options, statistics target, privileges, compression, the type's storage]. */
+static void column_sql(struct tbl *tb, const char *col, const char *what, enum catalog_stmt stmt)
+{
+	str sql = STR_INIT;
+	str_appendf(&sql, "ALTER TABLE %s ALTER COLUMN ", str_cstr(&tb->ref));
+	catalog_ident(tb->sc->c, &sql, col);
+	str_appendf(&sql, " %s;", what);
+	sd_add(tb->sc, str_take(&sql), stmt, tb->t);
+}
+
+static const char *storage_word(const char *c)
+{
+	return !c	   ? NULL
+	       : *c == 'p' ? "PLAIN"
+	       : *c == 'e' ? "EXTERNAL"
+	       : *c == 'm' ? "MAIN"
+	       : *c == 'x' ? "EXTENDED"
+			   : NULL;
+}
+
+/* -1 (or null, PostgreSQL 17's) is the default target */
+static json_int_t stat_target(json_t *v)
+{
+	return json_is_integer(v) && json_integer_value(v) >= 0 ? json_integer_value(v) : -1;
+}
+
+/* "name=value" options: true when o (an option of the other side) has its name in list, with the same value
+ * when exact. */
+static bool has_option(json_t *list, const char *o, bool exact)
+{
+	size_t i, n = strcspn(o, "=");
+	json_t *e;
+	json_array_foreach(list, i, e)
+	{
+		const char *x = json_string_value(e);
+		if (x && (exact ? strcmp(x, o) == 0 : strncmp(x, o, n) == 0 && x[n] == '='))
+			return true;
+	}
+	return false;
+}
+
+static bool option_name_ok(const char *o, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((o[i] >= 'a' && o[i] <= 'z') || o[i] == '_' || (o[i] >= '0' && o[i] <= '9')))
+			return false;
+	return n > 0;
+}
+
+static void column_options(struct tbl *tb, const char *col, json_t *so, json_t *to)
+{
+	str reset = STR_INIT, set = STR_INIT;
+	size_t i;
+	json_t *e;
+	json_array_foreach(to, i, e) if (json_is_string(e) && !has_option(so, json_string_value(e), false))
+	{
+		const char *o = json_string_value(e);
+		size_t n = strcspn(o, "=");
+		if (option_name_ok(o, n))
+			str_appendf(&reset, "%s%.*s", reset.len ? ", " : "RESET (", (int)n, o);
+	}
+	json_array_foreach(so, i, e) if (json_is_string(e) && !has_option(to, json_string_value(e), true))
+	{
+		const char *o = json_string_value(e);
+		size_t n = strcspn(o, "=");
+		if (!option_name_ok(o, n) || !o[n])
+			continue;
+		str_appendf(&set, "%s%.*s = ", set.len ? ", " : "SET (", (int)n, o);
+		catalog_literal(tb->sc->c, &set, o + n + 1);
+	}
+	if (reset.len) {
+		str_append_char(&reset, ')');
+		column_sql(tb, col, str_cstr(&reset), STMT_SET_COLUMN_OPTIONS);
+	}
+	if (set.len) {
+		str_append_char(&set, ')');
+		column_sql(tb, col, str_cstr(&set), STMT_SET_COLUMN_OPTIONS);
+	}
+	str_free(&reset);
+	str_free(&set);
+}
+
+/* A column's grants made the source's: REVOKE from each grantee the target has, then GRANT the source's. */
+static void column_privileges(struct tbl *tb, const char *col, json_t *sp, json_t *tp)
+{
+	json_t *seen = json_object(), *e;
+	size_t i;
+	str name = STR_INIT;
+	catalog_ident(tb->sc->c, &name, col);
+	json_array_foreach(tp, i, e)
+	{
+		const char *who = json_string_value(json_array_get(e, 0));
+		if (!who || json_object_get(seen, who))
+			continue;
+		json_object_set_new(seen, who, json_true());
+		str sql = STR_INIT;
+		str_appendf(&sql, "REVOKE ALL (%s) ON TABLE %s FROM %s;", str_cstr(&name), str_cstr(&tb->ref), who);
+		sd_add(tb->sc, str_take(&sql), STMT_GRANT, tb->t);
+	}
+	json_array_foreach(sp, i, e)
+	{
+		str sql = STR_INIT;
+		str_appendf(&sql, "GRANT %s (%s) ON TABLE %s TO %s%s;", json_string_value(json_array_get(e, 1)),
+			    str_cstr(&name), str_cstr(&tb->ref), json_string_value(json_array_get(e, 0)),
+			    json_is_true(json_array_get(e, 2)) ? " WITH GRANT OPTION" : "");
+		sd_add(tb->sc, str_take(&sql), STMT_GRANT, tb->t);
+	}
+	json_decref(seen);
+	str_free(&name);
+}
+
+/* After the columns were added and the table's privileges set (a table REVOKE takes its column grants too). */
+static void column_settings(struct tbl *tb, bool table_privileges)
+{
+	json_t *sl = json_object_get(tb->s->info, "attributes"), *tl = json_object_get(tb->t->info, "attributes"), *sa;
+	size_t i;
+	json_array_foreach(sl, i, sa)
+	{
+		json_t *ta = first_named(tl, json_array_get(sa, 0));
+		const char *col = json_string_value(json_array_get(sa, 0));
+		/* a new column has its type's storage, no compression, options, target or grants */
+		const char *ss = json_string_value(json_array_get(sa, 1)),
+			   *ts = json_string_value(json_array_get(ta ? ta : sa, ta ? 1 : 6));
+		if (ss && ts && strcmp(ss, ts) && storage_word(ss)) {
+			char what[32];
+			snprintf(what, sizeof(what), "SET STORAGE %s", storage_word(ss));
+			column_sql(tb, col, what, STMT_SET_STORAGE);
+		}
+		const char *sz = json_string_value(json_array_get(sa, 5)),
+			   *tz = ta ? json_string_value(json_array_get(ta, 5)) : "";
+		if (sz && tz && strcmp(sz, tz)) {
+			const char *how = *sz == 'p' ? "pglz" : *sz == 'l' ? "lz4" : "DEFAULT";
+			char what[40];
+			snprintf(what, sizeof(what), "SET COMPRESSION %s", how);
+			column_sql(tb, col, what, STMT_SET_COMPRESSION);
+		}
+		json_int_t st = stat_target(json_array_get(sa, 3)), tt = ta ? stat_target(json_array_get(ta, 3)) : -1;
+		if (st != tt) {
+			char what[40];
+			snprintf(what, sizeof(what), "SET STATISTICS %lld", (long long)st);
+			column_sql(tb, col, what, STMT_SET_STATISTICS);
+		}
+		if (!json_equal(json_array_get(sa, 2), ta ? json_array_get(ta, 2) : json_null()))
+			column_options(tb, col, json_array_get(sa, 2), ta ? json_array_get(ta, 2) : NULL);
+		json_t *sp = json_array_get(sa, 4), *tp = ta ? json_array_get(ta, 4) : NULL;
+		if (!tb->sc->opt->ignore_privileges && (table_privileges ? json_array_size(sp) || json_array_size(tp)
+									 : !json_equal(sp, tp ? tp : json_null())))
+			column_privileges(tb, col, sp, tp);
+	}
+}
+
 bool sd_table(struct sd_script *sc, const struct sd_obj *s, const struct sd_obj *t)
 {
 	struct tbl tb = {sc, s, t, STR_INIT, STR_INIT};
 	catalog_qualified(sc->c, &tb.ref, t->schema, t->name);
 	catalog_ident(sc->c, &tb.schema, t->schema);
 	size_t before = sc->n;
+	drop_policies_rules(&tb);
 	drop_parts(&tb);
 	columns(&tb);
 	add_parts(&tb);
 	column_comments(&tb);
+	row_security(&tb);
+	add_policies_rules(&tb);
+	size_t meta = sc->n;
 	sd_meta(sc, s, t, str_cstr(&tb.ref));
+	bool table_privileges = false;
+	for (size_t i = meta; i < sc->n; i++)
+		table_privileges |= sc->s[i].stmt == STMT_GRANT;
+	column_settings(&tb, table_privileges);
 	str_free(&tb.ref);
 	str_free(&tb.schema);
 	return sc->n > before;

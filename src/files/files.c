@@ -256,6 +256,47 @@ size_t files_sweep_partials(const char *data_dir, int min_age)
 	return removed;
 }
 
+bool files_remove_user_area(const char *data_dir, int64_t user_id, tusk_err *err)
+{
+	char path[PATH_MAX];
+	int n = snprintf(path, sizeof(path), "%s/storage/%" PRId64, data_dir, user_id);
+	if (user_id <= 0 || n < 0 || (size_t)n >= sizeof(path)) {
+		err_set(err, ERR_INVALID_PATH, "there is no storage area for user %" PRId64, user_id);
+		return false;
+	}
+	struct stat st;
+	if (lstat(path, &st) != 0 && errno == ENOENT)
+		return true;
+	return files_remove_tree(path, err);
+}
+
+size_t files_set_aside_orphans(const char *data_dir, bool (*exists)(void *ctx, int64_t user_id), void *ctx)
+{
+	str top = STR_INIT;
+	str_appendf(&top, "%s/storage", data_dir);
+	DIR *d = opendir(str_cstr(&top));
+	size_t moved = 0;
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (!de->d_name[0] || strspn(de->d_name, "0123456789") != strlen(de->d_name) || strlen(de->d_name) > 18)
+			continue;
+		int64_t id = strtoll(de->d_name, NULL, 10);
+		if (exists(ctx, id))
+			continue;
+		str from = STR_INIT, to = STR_INIT;
+		str_appendf(&from, "%s/%s", str_cstr(&top), de->d_name);
+		str_appendf(&to, "%s/.orphaned-%s-%lld", str_cstr(&top), de->d_name, (long long)time(NULL));
+		if (rename(str_cstr(&from), str_cstr(&to)) == 0)
+			moved++;
+		str_free(&from);
+		str_free(&to);
+	}
+	if (d)
+		closedir(d);
+	str_free(&top);
+	return moved;
+}
+
 bool files_usage(const char *data_dir, int64_t user_id, uint64_t *bytes, tusk_err *err)
 {
 	char *root;

@@ -42,6 +42,16 @@ bool files_resolve(const char *data_dir, int64_t user_id, const char *rel, bool 
  * user's area (at start: a crash leaves them); returns how many. */
 size_t files_sweep_partials(const char *data_dir, int min_age);
 
+/* Removes a deleted user's storage area and everything in it (true when
+ * there was none). */
+bool files_remove_user_area(const char *data_dir, int64_t user_id, tusk_err *err) __attribute__((warn_unused_result));
+
+/* At start: areas whose user no longer exists (deleted by an older Tusk,
+ * which left them, or a crash between the delete and the removal) are
+ * moved to storage/.orphaned-ID-TIME, where no user's path reaches, so a
+ * later user can never find them in their own area; returns how many. */
+size_t files_set_aside_orphans(const char *data_dir, bool (*exists)(void *ctx, int64_t user_id), void *ctx);
+
 /* Bytes held by the user's regular files (apparent sizes, uploads in progress
  * included; a dead upload's leftover, older than FILES_PARTIAL_STALE, is not). */
 bool files_usage(const char *data_dir, int64_t user_id, uint64_t *bytes, tusk_err *err)

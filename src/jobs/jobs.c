@@ -2,6 +2,7 @@
  * a thread per job that waits for it, and the store kept up to date. */
 #include "jobs/jobs.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -46,6 +48,8 @@ struct jobs {
 	store *st;
 	char *dir, *instance;
 	char *self_exe; /* this binary, for `tusk sql-client` */
+	char tag[17];	/* begins this process's passfiles' names: <tag><random>.pass */
+	int live_fd;	/* <tag>.live, locked while this process runs */
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
 	struct running *list;
@@ -79,6 +83,30 @@ jobs *jobs_new(store *st, const char *data_dir, const char *instance, int max_ru
 		*deleted = '\0';
 	j->self_exe = xstrdup(n > 0 ? exe : "/proc/self/exe");
 	mkdir(j->dir, 0700);
+	/* the lock tells a Tusk starting later (on a data directory replicas may share) that this
+	 * one's passfiles belong to running jobs */
+	unsigned char r[8];
+	randombytes_buf(r, sizeof(r));
+	sodium_bin2hex(j->tag, sizeof(j->tag), r, sizeof(r));
+	str live = STR_INIT;
+	str_appendf(&live, "%s/%s.live", j->dir, j->tag);
+	/* locked, and still the file at that path (a replica sweeping meanwhile may have taken it for a dead one's) */
+	struct stat at, held;
+	j->live_fd = -1;
+	for (int tries = 0; tries < 3 && j->live_fd < 0; tries++) {
+		j->live_fd = open(live.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (j->live_fd >= 0 && (flock(j->live_fd, LOCK_EX | LOCK_NB) != 0 || fstat(j->live_fd, &held) != 0 ||
+					stat(live.buf, &at) != 0 || at.st_ino != held.st_ino)) {
+			close(j->live_fd);
+			j->live_fd = -1;
+		}
+	}
+	if (j->live_fd < 0)
+		log_msg(LOG_WARN,
+			"jobs: could not lock this process's passfile marker (replicas sharing the data "
+			"directory may take its jobs' passfiles for a dead Tusk's)",
+			"error", strerror(errno), NULL);
+	str_free(&live);
 	pthread_mutex_init(&j->lock, NULL);
 	pthread_cond_init(&j->changed, NULL);
 	return j;
@@ -96,6 +124,13 @@ void jobs_free(jobs *j)
 	}
 	pthread_mutex_destroy(&j->lock);
 	pthread_cond_destroy(&j->changed);
+	if (j->live_fd >= 0) {
+		str live = STR_INIT;
+		str_appendf(&live, "%s/%s.live", j->dir, j->tag);
+		unlink(live.buf);
+		str_free(&live);
+		close(j->live_fd);
+	}
 	free(j->dir);
 	free(j->instance);
 	free(j->self_exe);
@@ -155,19 +190,24 @@ static void free_env(char **env)
 	free(env);
 }
 
-bool jobs_write_passfile(const char *path, const char *password)
+void jobs_passfile_text(str *out, const char *password)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	str_append_cstr(out, "*:*:*:*:");
+	for (const char *c = password; *c; c++) {
+		if (*c == ':' || *c == '\\')
+			str_append_char(out, '\\');
+		str_append_char(out, *c);
+	}
+	str_append_char(out, '\n');
+}
+
+static bool write_passfile(const char *path, const char *password)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return false;
 	str s = STR_INIT;
-	str_append_cstr(&s, "*:*:*:*:");
-	for (const char *c = password; *c; c++) {
-		if (*c == ':' || *c == '\\')
-			str_append_char(&s, '\\');
-		str_append_char(&s, *c);
-	}
-	str_append_char(&s, '\n');
+	jobs_passfile_text(&s, password);
 	bool ok = write(fd, s.buf, s.len) == (ssize_t)s.len;
 	sodium_memzero(s.buf, s.len);
 	str_free(&s);
@@ -460,6 +500,7 @@ struct job_run {
 	int64_t id;
 	char **argv, **env;
 	char *log_path, *passfile, *output;
+	char *password;				/* for the passfile, written only while the program runs */
 	char *program;				/* the program's name, for messages */
 	char *program_dir, *user_area, *tmpdir; /* what the fence lets it reach */
 	jobs_fence fence;
@@ -473,6 +514,10 @@ static void run_free(struct job_run *run)
 		free(run->argv[i]);
 	free(run->argv);
 	free_env(run->env);
+	if (run->password) {
+		sodium_memzero(run->password, strlen(run->password));
+		free(run->password);
+	}
 	FREE_ALL(run->log_path, run->passfile, run->output, run->program, run->program_dir, run->user_area);
 	if (run->tmpdir) {
 		nftw(run->tmpdir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
@@ -659,6 +704,14 @@ static void *job_thread(void *arg)
 		snprintf(o.reason, sizeof(o.reason), "%s", run->r->reason);
 		goto end;
 	}
+	/* the password is on disk only while the program runs: not while the job is queued */
+	if (run->password && !write_passfile(run->passfile, run->password)) {
+		close(run->log_fd);
+		o.state = "failed";
+		snprintf(o.reason, sizeof(o.reason), "Tusk could not write the job's password file in %s: %s", j->dir,
+			 strerror(errno));
+		goto end;
+	}
 	pid_t pid = spawn(run);
 	close(run->log_fd);
 	started = (int64_t)time(NULL);
@@ -705,7 +758,7 @@ char *jobs_passfile_path(jobs *j)
 	char hex[sizeof(r) * 2 + 1];
 	sodium_bin2hex(hex, sizeof(hex), r, sizeof(r));
 	str s = STR_INIT;
-	str_appendf(&s, "%s/%s.pass", j->dir, hex);
+	str_appendf(&s, "%s/%s%s.pass", j->dir, j->tag, hex);
 	return str_take(&s);
 }
 
@@ -723,11 +776,7 @@ static bool run_files(jobs *j, struct job_run *run, const job_spec *spec, tusk_e
 	}
 	if (ok && spec->password && spec->passfile) {
 		run->passfile = xstrdup(spec->passfile);
-		if (!jobs_write_passfile(run->passfile, spec->password)) {
-			err_set(err, ERR_JOB_FAILED, "Tusk could not write the job's password file in %s: %s", j->dir,
-				strerror(errno));
-			ok = false;
-		}
+		run->password = xstrdup(spec->password);
 	}
 	if (ok) {
 		char *line = jobs_command_line(run->argv);
@@ -910,8 +959,69 @@ void jobs_shutdown(jobs *j, int timeout_ms)
 	pthread_mutex_unlock(&j->lock);
 }
 
+/* Whether the Tusk that tagged a passfile is gone: its <tag>.live is not
+ * locked, or not there (its marker goes with it). */
+static bool tag_gone(const jobs *j, const char *tag)
+{
+	str live = STR_INIT;
+	str_appendf(&live, "%s/%.16s.live", j->dir, tag);
+	int fd = open(live.buf, O_RDWR | O_CLOEXEC);
+	bool gone = fd < 0 ? errno == ENOENT : flock(fd, LOCK_EX | LOCK_NB) == 0;
+	if (fd >= 0 && gone)
+		unlink(live.buf);
+	if (fd >= 0)
+		close(fd);
+	str_free(&live);
+	return gone;
+}
+
+/* Passfiles (passwords in clear) that a Tusk which was killed before its
+ * jobs ended left behind: removed at start. Those of a Tusk still running
+ * (replicas may share the data directory) stay; a file of the older naming
+ * (no tag, before this release) goes unless the store is shared and it is
+ * younger than a day. */
+static void sweep_passfiles(jobs *j)
+{
+	DIR *d = opendir(j->dir);
+	if (!d)
+		return;
+	size_t removed = 0;
+	time_t day_ago = time(NULL) - 86400;
+	for (struct dirent *e; (e = readdir(d));) {
+		const char *name = e->d_name;
+		size_t len = strlen(name);
+		bool pass = len > 5 && strcmp(name + len - 5, ".pass") == 0,
+		     live = len > 5 && strcmp(name + len - 5, ".live") == 0;
+		bool tagged = len == 16 + 24 + 5; /* <tag><random>.pass; an older release's were <random>.pass */
+		if ((!pass && !live) || strncmp(name, j->tag, 16) == 0)
+			continue;
+		if (live) {
+			tag_gone(j, name); /* a dead process's marker goes */
+			continue;
+		}
+		str path = STR_INIT;
+		str_appendf(&path, "%s/%s", j->dir, name);
+		struct stat st;
+		bool gone;
+		if (tagged)
+			gone = tag_gone(j, name);
+		else
+			gone = !store_shared(j->st) || (lstat(path.buf, &st) == 0 && st.st_mtime < day_ago);
+		if (gone && unlink(path.buf) == 0)
+			removed++;
+		str_free(&path);
+	}
+	closedir(d);
+	if (removed) {
+		char count[24];
+		snprintf(count, sizeof(count), "%zu", removed);
+		log_msg(LOG_WARN, "jobs: removed passfiles a Tusk that was killed left behind", "files", count, NULL);
+	}
+}
+
 void jobs_recover(jobs *j)
 {
+	sweep_passfiles(j);
 	size_t n = 0;
 	tusk_err err = {0};
 	store_job *list = store_job_unfinished(j->st, j->instance, &n, &err);

@@ -36,9 +36,9 @@ typedef struct {
  * program is fenced in (jobs/fence.h) to the system's files, these, the
  * job's passfile and temporary folder, and the user's storage. */
 void jobs_child_setup(const char *home, const char *service_file, const char *file_dirs);
-/* Writes a passfile (0600) whose one line matches any connection with
- * password (':' and '\' escaped); false when it cannot be written. */
-bool jobs_write_passfile(const char *path, const char *password) __attribute__((warn_unused_result));
+/* A passfile's one line, matching any connection with password (':' and
+ * '\' escaped), appended to out (sodium_memzero it after use). */
+void jobs_passfile_text(str *out, const char *password);
 /* A new path for a job's passfile in the jobs folder (malloc'd). */
 char *jobs_passfile_path(jobs *j);
 /* Runs argv (argv[0] absolute) as jobs run their programs, fenced in with

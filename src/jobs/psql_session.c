@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libpq-fe.h>
+#include <limits.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -35,6 +37,17 @@
 
 #define BWRAP "/usr/bin/bwrap"
 #define SANDBOX_HOME "/home/psql"
+#define SANDBOX_ETC "/run/tusk" /* PGSYSCONFDIR: the session's pg_service.conf */
+
+enum {
+	ARGS_FD = 3,	       /* bwrap's options (--args): its command line shows none of them */
+	PASS_FD = 4,	       /* the passfile's text (--file) */
+	SERVICE_FD = 5,	       /* the conninfo as a service file (--file): psql's command line shows none of it */
+	CHILD_FDS = 3,	       /* the three above */
+	CTL_FD = 6,	       /* the child's socket to Tusk (its listeners, or why it failed) until it runs bwrap */
+	INPUT_STALL_MS = 2000, /* an input gives up after psql read none of it for this long */
+	INPUT_SLICE_MS = 50,   /* how often a waiting input looks whether the session closed */
+};
 
 struct psql_sess {
 	psql_sess *next;
@@ -42,12 +55,13 @@ struct psql_sess {
 	char id[PSQL_ID_CHARS];
 	char owner[80];
 	int64_t user_id, server_id;
-	char *database, *passfile;
+	char *database;
 	char *conninfo; /* the pool's, as the session started (when the hub has no route) */
 	int nhosts;	/* listeners in the sandbox: 127.0.0.1:5432... */
 	psql_relays *relays;
 	char start_error[1200];
-	int refs; /* under h->lock: the hub's list, the thread, each psql_get */
+	int fds[CHILD_FDS]; /* memfds the child reads (ARGS_FD...) until it has started; -1: none */
+	int refs;	    /* under h->lock: the hub's list, the thread, each psql_get */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int master;
@@ -55,6 +69,7 @@ struct psql_sess {
 	unsigned char *ring;
 	uint64_t end; /* bytes psql wrote so far; the ring holds the last PSQL_RING */
 	bool started, start_failed, exited, closed, listed;
+	bool writing; /* an input is being delivered (one at a time) */
 	int code;
 	int readers;
 	int64_t idle_since; /* monotonic ms when the last reader left */
@@ -88,8 +103,10 @@ static void sess_free(psql_sess *s)
 		free(s->env[i]);
 	free(s->env);
 	free(s->database);
-	free(s->passfile);
 	free(s->conninfo);
+	for (int i = 0; i < CHILD_FDS; i++)
+		if (s->fds[i] >= 0)
+			close(s->fds[i]);
 	free(s->ring);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->cond);
@@ -169,33 +186,110 @@ static void sandbox_args(strv *a)
 	push_all(a, tail);
 }
 
-/* The files the connection names (a client certificate and key, a root
- * certificate, a CRL: the user's own storage or the operator's
- * TUSK_FILE_DIRS, already checked when the conninfo was built), each bound
- * read-only at its own path; the rest of their folders stays out. */
-static void conninfo_files(strv *a, const char *conninfo)
+/* Whether dir is / or holds (or is) path. */
+static bool holds(const char *dir, const char *path)
 {
-	PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
-	for (PQconninfoOption *o = opts; o && o->keyword; o++)
-		if (o->val && o->val[0] == '/' && strcmp(o->keyword, "passfile") != 0 &&
-		    pgtarget_is_file_param(o->keyword))
-			push_all(a, (const char *const[]){"--ro-bind-try", o->val, o->val, NULL});
-	PQconninfoFree(opts);
+	size_t n = strlen(dir);
+	return strcmp(dir, "/") == 0 || (path[0] && strncmp(dir, path, n) == 0 && (path[n] == '/' || path[n] == '\0'));
 }
 
-/* The folder above psql's bin/ (its own lib/ for a client built apart), unless /usr has it. */
-static void program_dir(strv *a, const char *program)
+/* Tusk's own folders, by their real paths: what no bound path may hold. */
+typedef struct {
+	char data[PATH_MAX], tmp[PATH_MAX];
+} tusk_dirs;
+
+static void tusk_dirs_of(const char *data_dir, tusk_dirs *d)
 {
-	if (strncmp(program, "/usr/", 5) == 0)
-		return;
-	char *dir = xstrdup(program);
+	const char *tmp = getenv("TMPDIR");
+	if (!data_dir || !realpath(data_dir, d->data))
+		snprintf(d->data, sizeof(d->data), "%s", data_dir ? data_dir : "");
+	if (!realpath(tmp && *tmp ? tmp : "/tmp", d->tmp))
+		snprintf(d->tmp, sizeof(d->tmp), "/tmp");
+}
+
+/* False with err when real (a path to bind) is / or holds Tusk's data directory or TMPDIR. */
+static bool bind_allowed(const tusk_dirs *d, const char *real, const char *what, tusk_err *err)
+{
+	if (!holds(real, d->data) && !holds(real, d->tmp))
+		return true;
+	err_set(err, ERR_FORBIDDEN,
+		"The PSQL tool does not run here: %s, %s, would show psql's sandbox %s. Install the client "
+		"programs apart from Tusk's data directory and TMPDIR (TUSK_PG_BIN_DIR).",
+		what, real,
+		strcmp(real, "/") == 0 ? "the whole file system" : "a folder of Tusk's (its data directory or TMPDIR)");
+	return false;
+}
+
+/* The files the connection names (a client certificate and key, a root
+ * certificate, a CRL), each bound read-only at its own path; the rest of
+ * their folders stays out. The user's own storage (in the data directory:
+ * the pool checked the paths) is theirs to read; of the operator's
+ * TUSK_FILE_DIRS only certificates and CRL files are bound. A client key
+ * there (or a folder, which may hold one) is refused: users may have Tusk
+ * use it, but psql's shell (\!) would read it. */
+static bool conninfo_files(strv *a, const char *conninfo, const tusk_dirs *d, tusk_err *err)
+{
+	PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
+	bool ok = true;
+	for (PQconninfoOption *o = opts; ok && o && o->keyword; o++) {
+		char real[PATH_MAX];
+		struct stat st;
+		if (!o->val || o->val[0] != '/' || strcmp(o->keyword, "passfile") == 0 ||
+		    !pgtarget_is_file_param(o->keyword) || !realpath(o->val, real) || stat(real, &st) != 0)
+			continue; /* a missing file stays missing (psql says so) */
+		bool users = d->data[0] && strcmp(real, d->data) != 0 && holds(d->data, real);
+		if (!users && (strcmp(o->keyword, "sslkey") == 0 || S_ISDIR(st.st_mode))) {
+			err_set(err, ERR_FORBIDDEN,
+				"The PSQL tool does not use this server entry's %s %s: it is one of the operator's "
+				"files (TUSK_FILE_DIRS), which Tusk uses for you without showing it, and psql's "
+				"shell (\\!) could read it. Upload a key of your own to your storage and name it "
+				"instead, or use the query tool.",
+				strcmp(o->keyword, "sslkey") == 0 ? "client key (sslkey)" : o->keyword, o->val);
+			ok = false;
+		} else if ((ok = bind_allowed(d, real, o->keyword, err))) {
+			push_all(a, (const char *const[]){"--ro-bind", real, o->val, NULL});
+		}
+	}
+	PQconninfoFree(opts);
+	return ok;
+}
+
+/* psql itself when /usr does not hold it: the program at its real path
+ * (what the sandbox runs, *run) and the lib/ beside its bin/ (the libpq of
+ * a client built apart), never their whole folder: a client installed
+ * beside Tusk's data (/opt/tusk/bin, /opt/tusk/data) would show it all. */
+static bool program_files(strv *a, const char *program, const tusk_dirs *d, char **run, tusk_err *err)
+{
+	char real[PATH_MAX], lib[PATH_MAX + 8], lib_real[PATH_MAX];
+	if (!realpath(program, real)) {
+		err_set(err, ERR_JOB_FAILED, "Tusk could not find psql at %s: %s", program, strerror(errno));
+		return false;
+	}
+	/* under /usr, bound whole, by the name it was found by (Debian's /usr/bin/psql is a wrapper
+	 * that goes by its name) */
+	bool usr = strncmp(real, "/usr/", 5) == 0;
+	*run = xstrdup(usr && strncmp(program, "/usr/", 5) == 0 ? program : real);
+	if (usr)
+		return true;
+	if (!bind_allowed(d, real, "psql", err))
+		return false;
+	push_all(a, (const char *const[]){"--ro-bind", real, real, NULL});
+	snprintf(lib, sizeof(lib), "%s", real);
 	for (int up = 0; up < 2; up++) {
-		char *slash = strrchr(dir, '/');
-		if (slash && slash != dir)
+		char *slash = strrchr(lib, '/');
+		if (slash)
 			*slash = 0;
 	}
-	push_all(a, (const char *const[]){"--ro-bind", dir, dir, NULL});
-	free(dir);
+	if (!lib[0]) /* psql right below / (its lib/ would be /lib, the system's) */
+		return true;
+	strcat(lib, "/lib");
+	struct stat st;
+	if (!realpath(lib, lib_real) || stat(lib_real, &st) != 0 || !S_ISDIR(st.st_mode))
+		return true;
+	if (!bind_allowed(d, lib_real, "psql's lib/ folder", err))
+		return false;
+	push_all(a, (const char *const[]){"--ro-bind", lib_real, lib, NULL});
+	return true;
 }
 
 static char **sandbox_env(void)
@@ -206,6 +300,7 @@ static char **sandbox_env(void)
 					   "COLORTERM=truecolor",
 					   "LANG=C.UTF-8",
 					   "PSQL_HISTORY=" SANDBOX_HOME "/.psql_history",
+					   "PGSYSCONFDIR=" SANDBOX_ETC,
 					   NULL};
 	size_t n = sizeof(vars) / sizeof(*vars);
 	char **env = xcalloc(n, sizeof(char *));
@@ -232,6 +327,7 @@ struct report {
 struct spawn_plan {
 	char *const *argv, *const *env;
 	int in, out, errfd; /* the child's 0, 1 and 2 */
+	const int *fds;	    /* CHILD_FDS descriptors for ARGS_FD... (-1: none), or NULL */
 	bool tty;	    /* in is a terminal: make it the controlling one */
 	int nlisteners;
 	bool nproc; /* RLIMIT_NPROC counts the namespace's own processes (kernel >= 5.14) */
@@ -298,14 +394,23 @@ static void child_run(const struct spawn_plan *pl, int ctl)
 	static const int ignored[] = {SIGXFSZ, SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU};
 	for (size_t i = 0; i < sizeof(ignored) / sizeof(*ignored); i++)
 		sigaction(ignored[i], &dfl, NULL);
-	ctl = fcntl(ctl, F_DUPFD_CLOEXEC, 10);
+	/* 0-2, bwrap's options, the passfile and the service file at ARGS_FD, PASS_FD and
+	 * SERVICE_FD, the parent's socket at CTL_FD; first all above them, so that none
+	 * overwrites another (dup2 leaves the copies open across exec) */
+	ctl = fcntl(ctl, F_DUPFD_CLOEXEC, CTL_FD + 1);
+	int above[CHILD_FDS];
+	for (int i = 0; i < CHILD_FDS; i++)
+		above[i] = pl->fds && pl->fds[i] >= 0 ? fcntl(pl->fds[i], F_DUPFD, CTL_FD + 1) : -1;
 	dup2(pl->in, 0);
 	dup2(pl->out, 1);
 	dup2(pl->errfd, 2);
-	dup2(ctl, 3);
-	ctl = 3;
-	if (close_range(4, ~0U, 0) != 0)
-		for (int fd = 4; fd < 65536; fd++)
+	for (int i = 0; i < CHILD_FDS; i++)
+		if (above[i] < 0 || dup2(above[i], ARGS_FD + i) < 0)
+			close(ARGS_FD + i);
+	dup2(ctl, CTL_FD);
+	ctl = CTL_FD;
+	if (close_range(CTL_FD + 1, ~0U, 0) != 0)
+		for (int fd = CTL_FD + 1; fd < 65536; fd++)
 			close(fd);
 	umask(077);
 	if (!set_limit(RLIMIT_AS, PSQL_LIMIT_MEMORY) || !set_limit_slack(RLIMIT_CPU, PSQL_LIMIT_CPU_S, 5) ||
@@ -543,10 +648,11 @@ bool psql_sandbox_check(char *why, size_t n)
 
 /* ---- the session's thread: start the sandbox in the pty, copy output, relay ---- */
 
-/* A pty pair (both close-on-exec) sized ws; false when none could be had. */
+/* A pty pair (both close-on-exec) sized ws; false when none could be had.
+ * The master does not block: psql_input waits for psql only so long. */
 static bool open_pty(const struct winsize *ws, int *master, int *slave)
 {
-	*master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	*master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
 	if (*master < 0)
 		return false;
 	char name[64];
@@ -704,8 +810,6 @@ static void finish(psql_sess *s)
 	code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	psql_relays_free(s->relays);
 	s->relays = NULL;
-	if (s->passfile)
-		unlink(s->passfile);
 	pthread_mutex_lock(&s->lock);
 	bool closed = s->closed;
 	pthread_mutex_unlock(&s->lock);
@@ -737,6 +841,7 @@ static void *session_main(void *arg)
 					.out = slave,
 					.errfd = slave,
 					.tty = true,
+					.fds = s->fds,
 					.nlisteners = s->nhosts};
 		plan_ids(&pl);
 		int listeners[PSQL_MAX_HOSTS];
@@ -746,6 +851,12 @@ static void *session_main(void *arg)
 		if (ok)
 			s->relays = psql_relays_new(listeners, s->nhosts, sess_route, sess_notice, sess_ending, s);
 	}
+	/* the child has its copies: the password leaves Tusk's descriptors */
+	for (int i = 0; i < CHILD_FDS; i++) {
+		if (s->fds[i] >= 0)
+			close(s->fds[i]);
+		s->fds[i] = -1;
+	}
 	pthread_mutex_lock(&s->lock);
 	s->started = true;
 	s->start_failed = !ok;
@@ -754,8 +865,6 @@ static void *session_main(void *arg)
 	if (ok) {
 		pump(s);
 		finish(s);
-	} else if (s->passfile) {
-		unlink(s->passfile);
 	}
 	psql_hub *h = s->h;
 	psql_release(s);
@@ -866,13 +975,79 @@ void psql_hub_free(psql_hub *h)
 
 /* ---- sessions ---- */
 
-static psql_sess *sess_new(psql_hub *h, const psql_spec *spec, const char *sandbox_conninfo, int nhosts)
+/* A descriptor (a memfd, close-on-exec) to read n bytes of data from; -1 when none could be had. */
+static int memfd_of(const char *name, const char *data, size_t n)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC);
+	for (size_t done = 0; fd >= 0 && done < n;) {
+		ssize_t put = write(fd, data + done, n - done);
+		if (put < 0 && errno == EINTR)
+			continue;
+		if (put <= 0) {
+			close(fd);
+			return -1;
+		}
+		done += (size_t)put;
+	}
+	if (fd >= 0 && lseek(fd, 0, SEEK_SET) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* bwrap's options (a[1] up to "--") into a descriptor it reads (--args),
+ * and its command line the rest: other users of the host read a process's
+ * command line in /proc, but not its descriptors. */
+static bool args_through_fd(psql_sess *s, strv *a)
+{
+	str opts = STR_INIT;
+	size_t i = 1;
+	for (; i < a->n && strcmp(a->v[i], "--") != 0; i++)
+		str_append(&opts, a->v[i], strlen(a->v[i]) + 1);
+	s->fds[0] = memfd_of("bwrap-args", opts.buf, opts.len);
+	str_free(&opts);
+	char fd[16];
+	snprintf(fd, sizeof(fd), "%d", ARGS_FD);
+	push_all(&s->argv, (const char *const[]){BWRAP, "--args", fd, NULL});
+	for (; i < a->n; i++)
+		strv_push(&s->argv, a->v[i]);
+	return s->fds[0] >= 0;
+}
+
+/* The conninfo as the service file "tusk" that psql reads in the sandbox
+ * (PGSYSCONFDIR), so that its command line, which other users of the host
+ * may read, says "service=tusk" only. False when a value cannot be written
+ * so (a line break, trailing blanks, a line too long for an older libpq, a
+ * service of its own): the conninfo then stays on the command line. */
+static bool service_text(const char *conninfo, str *out)
+{
+	PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
+	bool ok = opts != NULL;
+	str_append_cstr(out, "[tusk]\n");
+	for (PQconninfoOption *o = opts; ok && o && o->keyword; o++) {
+		if (!o->val)
+			continue;
+		size_t n = strlen(o->val);
+		/* libpq before 14 reads lines of 255 bytes at most */
+		ok = strcmp(o->keyword, "service") != 0 && !strpbrk(o->val, "\r\n") &&
+		     (n == 0 || !strchr(" \t\f\v", o->val[n - 1])) && strlen(o->keyword) + n + 2 < 255;
+		str_appendf(out, "%s=%s\n", o->keyword, o->val);
+	}
+	PQconninfoFree(opts);
+	return ok;
+}
+
+/* The session, not yet started; NULL with err when psql may not run so. */
+static psql_sess *sess_new(psql_hub *h, const psql_spec *spec, const char *sandbox_conninfo, int nhosts, tusk_err *err)
 {
 	psql_sess *s = xcalloc(1, sizeof(*s));
 	s->h = h;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->cond, NULL);
 	s->master = -1;
+	for (int i = 0; i < CHILD_FDS; i++)
+		s->fds[i] = -1;
 	s->ring = xmalloc(PSQL_RING);
 	unsigned char r[16];
 	randombytes_buf(r, sizeof(r));
@@ -881,20 +1056,53 @@ static psql_sess *sess_new(psql_hub *h, const psql_spec *spec, const char *sandb
 	s->user_id = spec->user_id;
 	s->server_id = spec->server_id;
 	s->database = xstrdup(spec->database ? spec->database : "");
-	s->passfile = spec->passfile ? xstrdup(spec->passfile) : NULL;
 	s->conninfo = xstrdup(spec->conninfo);
 	s->nhosts = nhosts;
 	s->ws = (struct winsize){.ws_col = (unsigned short)(spec->cols > 0 ? spec->cols : 80),
 				 .ws_row = (unsigned short)(spec->rows > 0 ? spec->rows : 24)};
 	s->idle_since = time_mono_ms();
-	sandbox_args(&s->argv);
-	program_dir(&s->argv, spec->program);
-	conninfo_files(&s->argv, spec->conninfo);
-	if (s->passfile)
-		push_all(&s->argv, (const char *const[]){"--ro-bind", s->passfile, PSQL_SANDBOX_PASSFILE, NULL});
-	/* psql itself: no pager (the tab scrolls), the conninfo as its one database argument */
-	push_all(&s->argv, (const char *const[]){"--", spec->program, "-P", "pager=off", "-d", sandbox_conninfo, NULL});
 	s->env = sandbox_env();
+	tusk_dirs dirs;
+	tusk_dirs_of(spec->data_dir, &dirs);
+	strv a = {0};
+	char *run = NULL;
+	sandbox_args(&a);
+	bool ok = program_files(&a, spec->program, &dirs, &run, err) && conninfo_files(&a, spec->conninfo, &dirs, err);
+	if (ok && spec->password) {
+		/* written by bwrap into the sandbox's own memory: never a file on the host's disk */
+		str text = STR_INIT;
+		jobs_passfile_text(&text, spec->password);
+		s->fds[PASS_FD - ARGS_FD] = memfd_of("pgpass", text.buf, text.len);
+		sodium_memzero(text.buf, text.len);
+		str_free(&text);
+		char fd[16];
+		snprintf(fd, sizeof(fd), "%d", PASS_FD);
+		push_all(&a, (const char *const[]){"--perms", "0600", "--file", fd, PSQL_SANDBOX_PASSFILE, NULL});
+	}
+	str service = STR_INIT;
+	const char *target = sandbox_conninfo;
+	if (ok && service_text(sandbox_conninfo, &service) &&
+	    (s->fds[SERVICE_FD - ARGS_FD] = memfd_of("pg_service", service.buf, service.len)) >= 0) {
+		char fd[16];
+		snprintf(fd, sizeof(fd), "%d", SERVICE_FD);
+		push_all(&a,
+			 (const char *const[]){"--perms", "0600", "--file", fd, SANDBOX_ETC "/pg_service.conf", NULL});
+		target = "service=tusk";
+	}
+	str_free(&service);
+	/* psql itself: no pager (the tab scrolls), the connection as its one database argument */
+	if (ok)
+		push_all(&a, (const char *const[]){"--", run, "-P", "pager=off", "-d", target, NULL});
+	if (ok && (!args_through_fd(s, &a) || (spec->password && s->fds[PASS_FD - ARGS_FD] < 0))) {
+		err_set(err, ERR_IO_ERROR, "Tusk could not hand psql's sandbox its settings: %s", strerror(errno));
+		ok = false;
+	}
+	strv_free(&a);
+	free(run);
+	if (!ok) {
+		sess_free(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -904,13 +1112,10 @@ bool psql_start(psql_hub *h, const psql_spec *spec, char id[PSQL_ID_CHARS], tusk
 	int nhosts = 0;
 	if (!psql_sandbox_conninfo(spec->conninfo, &inner, &nhosts, err))
 		return false;
-	if (spec->password && spec->passfile && !jobs_write_passfile(spec->passfile, spec->password)) {
-		err_set(err, ERR_IO_ERROR, "Tusk could not write the PSQL tool's password file: %s", strerror(errno));
-		free(inner);
-		return false;
-	}
-	psql_sess *s = sess_new(h, spec, inner, nhosts);
+	psql_sess *s = sess_new(h, spec, inner, nhosts, err);
 	free(inner);
+	if (!s)
+		return false;
 	pthread_mutex_lock(&h->lock);
 	s->refs = 2; /* the list's and the thread's */
 	s->listed = true;
@@ -924,8 +1129,6 @@ bool psql_start(psql_hub *h, const psql_spec *spec, char id[PSQL_ID_CHARS], tusk
 		s->refs--; /* the thread's */
 		unlist_locked(h, s);
 		pthread_mutex_unlock(&h->lock);
-		if (s->passfile)
-			unlink(s->passfile);
 		sess_free(s);
 		err_set(err, ERR_JOB_FAILED, "Tusk could not start the PSQL tool's thread.");
 		return false;
@@ -962,21 +1165,52 @@ int64_t psql_server_id(const psql_sess *s)
 	return s->server_id;
 }
 
-bool psql_input(psql_sess *s, const char *data, size_t n)
+/* The terminal's master does not block: when psql does not read its input
+ * (stopped, or running a command that reads nothing), the input gives up
+ * after INPUT_STALL_MS without progress instead of holding its HTTP
+ * connection (and thread) for ever, and at once when the session closes.
+ * One input at a time per session: the others are answered BUSY. */
+psql_input_result psql_input(psql_sess *s, const char *data, size_t n, size_t *done)
 {
+	*done = 0;
 	pthread_mutex_lock(&s->lock);
-	bool live = !s->exited && !s->closed && s->master >= 0;
+	bool live = !s->exited && !s->closed && s->master >= 0, busy = live && s->writing;
+	if (live && !busy)
+		s->writing = true;
 	pthread_mutex_unlock(&s->lock);
-	while (live && n > 0) {
+	if (!live || busy)
+		return live ? PSQL_INPUT_BUSY : PSQL_INPUT_ENDED;
+	psql_input_result res = PSQL_INPUT_OK;
+	int64_t progress = time_mono_ms();
+	while (n > 0) {
 		ssize_t put = write(s->master, data, n);
+		if (put > 0) {
+			data += put;
+			n -= (size_t)put;
+			*done += (size_t)put;
+			progress = time_mono_ms();
+			continue;
+		}
 		if (put < 0 && errno == EINTR)
 			continue;
-		if (put <= 0)
-			return false;
-		data += put;
-		n -= (size_t)put;
+		if (put < 0 && errno != EAGAIN) {
+			res = PSQL_INPUT_ENDED;
+			break;
+		}
+		pthread_mutex_lock(&s->lock);
+		bool gone = s->exited || s->closed;
+		pthread_mutex_unlock(&s->lock);
+		if (gone || time_mono_ms() - progress >= INPUT_STALL_MS) {
+			res = gone ? PSQL_INPUT_ENDED : PSQL_INPUT_STALLED;
+			break;
+		}
+		struct pollfd p = {.fd = s->master, .events = POLLOUT};
+		poll(&p, 1, INPUT_SLICE_MS);
 	}
-	return live;
+	pthread_mutex_lock(&s->lock);
+	s->writing = false;
+	pthread_mutex_unlock(&s->lock);
+	return res;
 }
 
 bool psql_resize(psql_sess *s, int cols, int rows)

@@ -2,9 +2,13 @@
  * bubblewrap sandbox (bwrap from Debian) so that what the user types reaches
  * no file, process, environment, network or right of Tusk's:
  * - a new root of its own: /usr (and the /lib, /bin links) and a handful of
- *   /etc files read-only, the psql program's folder, the session's passfile
- *   read-only, an empty tmpfs as HOME and /tmp, its own /dev, no /proc;
- *   never Tusk's data directory, other users' files or Tusk's binary;
+ *   /etc files read-only, the psql program and its own lib/ (never a folder
+ *   holding the data directory or TMPDIR), the session's passfile written
+ *   from a descriptor, an empty tmpfs as HOME and /tmp, its own /dev, no
+ *   /proc; never Tusk's data directory, other users' files or Tusk's binary,
+ *   nor a client key of the operator's (TUSK_FILE_DIRS: refused);
+ * - its options (what it binds) reach bwrap through a descriptor (--args),
+ *   not its command line, which other users of the host could read;
  * - its own user namespaces (uid 65534 inside, no capability outside), PID,
  *   IPC, UTS and cgroup namespaces: no process of Tusk's is visible;
  * - a network namespace of its own with a loopback interface only: psql
@@ -49,8 +53,8 @@ enum { PSQL_ID_CHARS = 33, PSQL_RING = 256 * 1024 };
 #define PSQL_RATE (2L * 1024 * 1024)		/* output bytes a second, on average */
 #define PSQL_BURST (4L * 1024 * 1024)		/* ...after a burst of this much */
 /* Where psql finds its passfile inside the sandbox (the conninfo names this
- * path; the host's file, in Tusk's jobs folder, is bound there read-only, so
- * not even the data directory's path shows inside). */
+ * path): bubblewrap writes it there, in the sandbox's own memory, from a
+ * descriptor; no file of it is ever on the host's disk. */
 #define PSQL_SANDBOX_PASSFILE "/run/tusk/pgpass"
 
 typedef struct psql_hub psql_hub;
@@ -61,8 +65,8 @@ typedef struct {
 	const char *owner;    /* the login session (its id hash) */
 	const char *program;  /* psql's absolute path */
 	const char *conninfo; /* the pool's (names the passfile, never the password); psql gets its sandbox form */
-	const char *password; /* written to passfile (0600) for the session's life; NULL: none */
-	const char *passfile; /* the host's path; psql sees it as PSQL_SANDBOX_PASSFILE */
+	const char *password; /* psql's PSQL_SANDBOX_PASSFILE (0600, in the sandbox); NULL: none */
+	const char *data_dir; /* Tusk's: never bound (files under it are the user's own storage) */
 	const char *database;
 	int cols, rows;
 } psql_spec;
@@ -101,8 +105,11 @@ bool psql_start(psql_hub *h, const psql_spec *spec, char id[PSQL_ID_CHARS], tusk
 psql_sess *psql_get(psql_hub *h, const char *id, const char *owner);
 void psql_release(psql_sess *s);
 int64_t psql_server_id(const psql_sess *s);
-/* Keystrokes and pastes; false once psql has ended. */
-bool psql_input(psql_sess *s, const char *data, size_t n);
+/* Keystrokes and pastes: PSQL_INPUT_STALLED when psql did not read its
+ * terminal for a while (*done bytes went in), PSQL_INPUT_BUSY while another
+ * input of the session is being delivered; never waits long. */
+typedef enum { PSQL_INPUT_OK, PSQL_INPUT_ENDED, PSQL_INPUT_BUSY, PSQL_INPUT_STALLED } psql_input_result;
+psql_input_result psql_input(psql_sess *s, const char *data, size_t n, size_t *done);
 bool psql_resize(psql_sess *s, int cols, int rows);
 /* Appends to out the output from offset from (at most max bytes), waiting
  * up to wait_ms for some when there is none yet. A reader counts as

@@ -256,6 +256,12 @@ bool store_credential_delete_user(store *s, int64_t user_id, tusk_err *err)
 	       store_exec(s, err, "DELETE FROM server_secrets WHERE user_id = $1", "i", user_id);
 }
 
+bool store_credential_delete_server(store *s, int64_t server_id, tusk_err *err)
+{
+	return store_exec(s, err, "DELETE FROM server_credentials WHERE server_id = $1", "i", server_id) &&
+	       store_exec(s, err, "DELETE FROM server_secrets WHERE server_id = $1", "i", server_id);
+}
+
 bool store_secret_set(store *s, int64_t server_id, int64_t user_id, const char *name, const void *enc, size_t n,
 		      tusk_err *err)
 {

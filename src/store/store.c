@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,11 +233,105 @@ static void rollback(db *d)
 		log_msg(LOG_WARN, "store rollback failed", "detail", ignored.msg, NULL);
 }
 
-/* Applies migration number version (1-based) in one transaction, unless
- * another process sharing the store did so meanwhile (*skipped). */
-static bool apply(db *d, int version, bool *skipped, tusk_err *err)
+/* ---- SQLite: ids never handed out twice ----
+ * A SQLite table whose key is a plain INTEGER PRIMARY KEY gives a new row
+ * the largest id plus one, so deleting the newest row handed its id to the
+ * next one (a new user then owned the deleted user's storage area). A
+ * migration holding the line "-- tusk:autoincrement TABLE ..." rebuilds
+ * each TABLE from its own stored definition (with every column a later
+ * ALTER added) as AUTOINCREMENT, keeping its rows, indexes and triggers.
+ * PostgreSQL's identity columns never reuse a value. */
+
+static void add_text(db_stmt *st, void *ctx)
 {
-	const embedded_file *f = &migrations(d)[version - 1];
+	str *out = ctx;
+	const char *t = db_col_text(st, 0);
+	if (t)
+		str_appendf(out, "%s;\n", t);
+}
+
+static bool rebuild_autoincrement(db *d, const char *table, tusk_err *err)
+{
+	static const char key_def[] = "id INTEGER PRIMARY KEY";
+	str def = STR_INIT, again = STR_INIT, sql = STR_INIT;
+	char head[96];
+	snprintf(head, sizeof(head), "CREATE TABLE %s (", table);
+	bool ok = store_sql_on(d, add_text, &def, err,
+			       "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = $1", "t", table) == 1;
+	const char *key = ok ? strstr(def.buf, key_def) : NULL;
+	if (ok && (!key || strncmp(def.buf, head, strlen(head)) != 0)) {
+		err_set(err, ERR_STORE_ERROR, "the table %s has no plain integer id to keep", table);
+		ok = false;
+	}
+	bool done = ok && strstr(def.buf, "AUTOINCREMENT") != NULL;
+	/* its indexes and triggers, made again on the new table */
+	ok = ok && (done || store_sql_on(d, add_text, &again, err,
+					 "SELECT sql FROM sqlite_master WHERE tbl_name = $1 AND type IN ('index', "
+					 "'trigger') AND sql IS NOT NULL",
+					 "t", table) >= 0);
+	if (ok && !done) {
+		const char *rest = key + strlen(key_def);
+		str_appendf(&sql, "CREATE TABLE %s_keep (%.*s AUTOINCREMENT%s", table,
+			    (int)(rest - def.buf - (ptrdiff_t)strlen(head)), def.buf + strlen(head), rest);
+		str_appendf(
+		    &sql,
+		    "INSERT INTO %s_keep SELECT * FROM %s;\nDROP TABLE %s;\nALTER TABLE %s_keep RENAME TO %s;\n%s",
+		    table, table, table, table, table, again.len ? again.buf : "");
+		ok = db_exec(d, sql.buf, err);
+	}
+	str_free(&def);
+	str_free(&again);
+	str_free(&sql);
+	return ok;
+}
+
+/* The tables a migration's "-- tusk:autoincrement" line names, rebuilt. */
+static bool keep_ids(db *d, const char *migration, tusk_err *err)
+{
+	static const char directive[] = "-- tusk:autoincrement ";
+	const char *line = strstr(migration, directive);
+	if (!line || db_dialect(d) != DB_SQLITE)
+		return true;
+	line += strlen(directive);
+	char *names = xstrndup(line, strcspn(line, "\n"));
+	bool ok = true;
+	for (char *save = NULL, *t = strtok_r(names, " ", &save); ok && t; t = strtok_r(NULL, " ", &save))
+		ok = rebuild_autoincrement(d, t, err);
+	free(names);
+	return ok;
+}
+
+/* Foreign keys off while a SQLite migration runs (dropping a rebuilt table
+ * would otherwise delete every row that refers to it), checked before the
+ * commit. Nothing on PostgreSQL. */
+static bool foreign_keys(db *d, bool on, tusk_err *err)
+{
+	return db_dialect(d) != DB_SQLITE || db_exec(d, on ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF", err);
+}
+
+static void fk_broken(db_stmt *st, void *ctx)
+{
+	str *out = ctx;
+	if (!out->len)
+		str_appendf(out, "a row of %s refers to a missing row of %s", db_col_text(st, 0), db_col_text(st, 2));
+}
+
+static bool foreign_keys_hold(db *d, tusk_err *err)
+{
+	if (db_dialect(d) != DB_SQLITE)
+		return true;
+	str broken = STR_INIT;
+	bool ok = store_sql_on(d, fk_broken, &broken, err, "PRAGMA foreign_key_check", "") >= 0;
+	if (ok && broken.len) {
+		err_set(err, ERR_STORE_ERROR, "%s", broken.buf);
+		ok = false;
+	}
+	str_free(&broken);
+	return ok;
+}
+
+static bool apply_in_transaction(db *d, const embedded_file *f, int version, bool *skipped, tusk_err *err)
+{
 	if (!db_begin(d, err))
 		return false;
 	int64_t done =
@@ -247,7 +342,7 @@ static bool apply(db *d, int version, bool *skipped, tusk_err *err)
 		return done == 1;
 	}
 	char *sql = xstrndup((const char *)f->start, (size_t)(f->end - f->start));
-	bool ok = db_exec(d, sql, err) &&
+	bool ok = db_exec(d, sql, err) && keep_ids(d, sql, err) && foreign_keys_hold(d, err) &&
 		  store_sql_on(d, NULL, NULL, err,
 			       "INSERT INTO tusk_migrations (version, name, applied_at) VALUES ($1, $2, $3)", "dti",
 			       version, f->name, (int64_t)time(NULL)) >= 0 &&
@@ -258,6 +353,22 @@ static bool apply(db *d, int version, bool *skipped, tusk_err *err)
 		char msg[sizeof(err->msg)];
 		snprintf(msg, sizeof(msg), "%s", err->msg);
 		err_set(err, ERR_STORE_ERROR, "migration %s failed: %s", f->name, msg);
+	}
+	return ok;
+}
+
+/* Applies migration number version (1-based) in one transaction, unless
+ * another process sharing the store did so meanwhile (*skipped). */
+static bool apply(db *d, int version, bool *skipped, tusk_err *err)
+{
+	if (!foreign_keys(d, false, err))
+		return false;
+	bool ok = apply_in_transaction(d, &migrations(d)[version - 1], version, skipped, err);
+	tusk_err again;
+	if (!foreign_keys(d, true, &again)) {
+		if (ok)
+			*err = again;
+		return false;
 	}
 	return ok;
 }
@@ -525,18 +636,20 @@ bool store_meta_add(store *s, const char *key, const char *value, tusk_err *err)
 #define USER_SELECT                                                                                                    \
 	"SELECT users.id, users.email, role, password_hash, active, COALESCE(t.locked_until, 0), "                     \
 	"COALESCE(t.failures, 0), data_key_wrapped, data_key_salt, created_at, users.updated_at, "                     \
-	"COALESCE(last_login_at, 0), auth_source, totp_secret IS NOT NULL, two_factor_required "                       \
+	"COALESCE(last_login_at, 0), auth_source, totp_secret IS NOT NULL, two_factor_required, "                      \
+	"COALESCE(oauth2_provider, ''), COALESCE(oauth2_subject, '') "                                                 \
 	"FROM users LEFT JOIN login_throttle t ON t.email = users.email"
 
 static void read_user(db_stmt *st, void *elem)
 {
 	store_user *u = elem;
 	memset(u, 0, sizeof(*u));
-	store_cols(st, "icccbidkkiiicbb", &u->id, u->email, sizeof(u->email), u->role, sizeof(u->role),
+	store_cols(st, "icccbidkkiiicbbcc", &u->id, u->email, sizeof(u->email), u->role, sizeof(u->role),
 		   u->password_hash, sizeof(u->password_hash), &u->active, &u->locked_until, &u->failed_attempts,
 		   u->data_key_wrapped, sizeof(u->data_key_wrapped), &u->data_key_wrapped_len, u->data_key_salt,
 		   sizeof(u->data_key_salt), (size_t *)NULL, &u->created_at, &u->updated_at, &u->last_login_at,
-		   u->auth_source, sizeof(u->auth_source), &u->totp_enabled, &u->two_factor_required);
+		   u->auth_source, sizeof(u->auth_source), &u->totp_enabled, &u->two_factor_required,
+		   u->oauth2_provider, sizeof(u->oauth2_provider), u->oauth2_subject, sizeof(u->oauth2_subject));
 	u->locked = u->locked_until > (int64_t)time(NULL);
 }
 
@@ -574,8 +687,10 @@ bool store_user_create(store *s, store_user *u, tusk_err *err)
 	return store_sql(
 		   s, STORE_WRITE, store_row_int, &u->id, err,
 		   "INSERT INTO users (email, role, password_hash, active, data_key_wrapped, data_key_salt, created_at, "
-		   "updated_at, last_login_at, auth_source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-		   "tttdbbiint", USER_ARGS(u)) == 1 ||
+		   "updated_at, last_login_at, auth_source, oauth2_provider, oauth2_subject) "
+		   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+		   "tttdbbiinttt", USER_ARGS(u), u->oauth2_provider[0] ? u->oauth2_provider : NULL,
+		   u->oauth2_subject[0] ? u->oauth2_subject : NULL) == 1 ||
 	       email_taken(u, err);
 }
 
@@ -602,6 +717,34 @@ bool store_user_update(store *s, const store_user *u, tusk_err *err)
 bool store_user_delete(store *s, int64_t id, tusk_err *err)
 {
 	return store_sql(s, STORE_REVOKE, NULL, NULL, err, "DELETE FROM users WHERE id = $1", "i", id) >= 0;
+}
+
+int store_user_by_oauth2(store *s, const char *provider, const char *subject, store_user *u, tusk_err *err)
+{
+	return (int)store_sql(s, STORE_READ, read_user, u, err,
+			      USER_SELECT " WHERE users.oauth2_provider = $1 AND users.oauth2_subject = $2", "tt",
+			      provider, subject);
+}
+
+int store_user_bind_oauth2(store *s, int64_t id, const char *provider, const char *subject, tusk_err *err)
+{
+	int64_t bound = 0;
+	int n =
+	    (int)store_sql(s, STORE_WRITE, store_row_int, &bound, err,
+			   "UPDATE users SET oauth2_provider = $2, oauth2_subject = $3 WHERE id = $1 AND "
+			   "oauth2_subject IS NULL AND (oauth2_provider IS NULL OR oauth2_provider = $2) RETURNING id",
+			   "itt", id, provider, subject);
+	/* another user holds this identity already (the unique index): not bound */
+	if (n < 0 && store_is_unique_violation(err))
+		return 0;
+	return n;
+}
+
+bool store_user_set_oauth2(store *s, int64_t id, const char *provider, tusk_err *err)
+{
+	return store_sql(s, STORE_REVOKE, NULL, NULL, err,
+			 "UPDATE users SET oauth2_provider = $2, oauth2_subject = NULL WHERE id = $1", "it", id,
+			 provider) >= 0;
 }
 
 store_user *store_user_list(store *s, size_t *n, tusk_err *err)
@@ -643,6 +786,23 @@ int64_t store_login_paused_until(store *s, const char *email, tusk_err *err)
 bool store_login_clear(store *s, const char *email, tusk_err *err)
 {
 	return store_exec(s, err, "DELETE FROM login_throttle WHERE email = $1", "t", email);
+}
+
+int store_login_hold(store *s, const char *email, int64_t now, int64_t until, tusk_err *err)
+{
+	int64_t n = 0;
+	return store_sql(s, STORE_WRITE, store_row_int, &n, err,
+			 "UPDATE login_throttle SET locked_until = $2 WHERE email = $1 AND locked_until <= $3 "
+			 "RETURNING failures",
+			 "tii", email, until, now);
+}
+
+bool store_login_release(store *s, const char *email, bool held, tusk_err *err)
+{
+	return store_exec(s, err,
+			  "UPDATE login_throttle SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END, "
+			  "locked_until = CASE WHEN $2 = 1 THEN 0 ELSE locked_until END WHERE email = $1",
+			  "ti", email, (int64_t)(held ? 1 : 0));
 }
 
 bool store_login_purge(store *s, int64_t before, tusk_err *err)

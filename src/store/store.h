@@ -60,7 +60,12 @@ typedef struct {
 	size_t data_key_wrapped_len;
 	unsigned char data_key_salt[16];
 	int64_t created_at, updated_at, last_login_at; /* unix seconds; last_login_at 0 = never */
-	char auth_source[16];			       /* "internal", "ldap" or "webserver" ("" reads as internal) */
+	char auth_source[16]; /* "internal", "ldap", "webserver", "oauth2" ("" reads as internal) */
+	/* oauth2 users: the provider (its OAUTH2_NAME) and the provider's subject for the user; ""
+	 * when not known yet (bound at the first sign-in: see auth/external.c). Read only here: see
+	 * store_user_bind_oauth2 and store_user_set_oauth2. store_user_create writes them. */
+	char oauth2_provider[64];
+	char oauth2_subject[256];
 	/* two-factor (read only here: see store_two_factor_*) */
 	bool totp_enabled;	  /* an authenticator is enrolled */
 	bool two_factor_required; /* an administrator asks this user to enrol */
@@ -89,8 +94,24 @@ bool store_login_pause(store *s, const char *email, int64_t until, tusk_err *err
 int64_t store_login_paused_until(store *s, const char *email, tusk_err *err);
 bool store_login_clear(store *s, const char *email, tusk_err *err) __attribute__((warn_unused_result));
 bool store_login_purge(store *s, int64_t before, tusk_err *err) __attribute__((warn_unused_result));
+/* store_login_hold pauses logins to the address until `until` unless a pause is running at now:
+ * 1 this caller set it (it alone may check a password now), 0 another holds it, -1 error.
+ * store_login_release takes back one counted attempt that checked no password (the source could
+ * not be asked), and the hold it set when held. */
+int store_login_hold(store *s, const char *email, int64_t now, int64_t until, tusk_err *err);
+bool store_login_release(store *s, const char *email, bool held, tusk_err *err) __attribute__((warn_unused_result));
 /* All users ordered by e-mail; free() the array. */
 store_user *store_user_list(store *s, size_t *n, tusk_err *err);
+/* The oauth2 user the provider's subject names: 1 found, 0 not found, -1 error. */
+int store_user_by_oauth2(store *s, const char *provider, const char *subject, store_user *u, tusk_err *err);
+/* Binds a user to provider and subject in one statement, only while it has no subject and its
+ * provider is provider or none (so of two racing sign-ins one binds): 1 bound, 0 not (bound
+ * already or to another provider), -1 error. */
+int store_user_bind_oauth2(store *s, int64_t id, const char *provider, const char *subject, tusk_err *err);
+/* An operator sets (or clears, NULL) the provider of a user; its subject is forgotten, so the
+ * next sign-in through that provider binds it again. */
+bool store_user_set_oauth2(store *s, int64_t id, const char *provider, tusk_err *err)
+    __attribute__((warn_unused_result));
 
 /* ---- two-factor sign-in (TOTP) ---- */
 /* The encrypted authenticator secret and the newest accepted step: 1, 0 not enrolled, -1 error. */
@@ -219,6 +240,9 @@ bool store_credential_delete(store *s, int64_t server_id, int64_t user_id, tusk_
     __attribute__((warn_unused_result));
 /* Every saved password of a user (their data key changed). */
 bool store_credential_delete_user(store *s, int64_t user_id, tusk_err *err) __attribute__((warn_unused_result));
+/* Every user's saved password and secrets for a server (its address changed:
+ * they were saved for the old one). */
+bool store_credential_delete_server(store *s, int64_t server_id, tusk_err *err) __attribute__((warn_unused_result));
 /* A server's other per-user secrets by name ("sslpassword"), encrypted by
  * the caller like saved passwords; get returns 1 found, 0 none, -1 error.
  * store_credential_delete_user removes these too. */

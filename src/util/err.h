@@ -52,6 +52,7 @@
 	X(ERR_INVALID_CREDENTIALS, "invalid_credentials", 401, false, 0)                                               \
 	X(ERR_INVALID_DESKTOP_KEY, "invalid_desktop_key", 401, false, 0)                                               \
 	X(ERR_INVALID_CODE, "invalid_code", 401, false, 0)                                                             \
+	X(ERR_TWO_FACTOR_NOT_COVERED, "two_factor_not_covered", 422, false, 0)                                         \
 	X(ERR_SECOND_STEP_ENDED, "second_step_ended", 401, false, 0)                                                   \
 	X(ERR_UNAUTHENTICATED, "unauthenticated", 401, false, 0)                                                       \
 	X(ERR_ACCESS_REVOKED, "access_revoked", 403, false, 0)                                                         \
@@ -61,6 +62,7 @@
 	X(ERR_FORBIDDEN, "forbidden", 403, false, 0)                                                                   \
 	X(ERR_PASSWORD_CHANGE_REQUIRED, "password_change_required", 403, false, 0)                                     \
 	X(ERR_TWO_FACTOR_SETUP_REQUIRED, "two_factor_setup_required", 403, false, 0)                                   \
+	X(ERR_REAUTHENTICATION_REQUIRED, "reauthentication_required", 403, false, 0)                                   \
 	X(ERR_WRONG_PASSWORD, "wrong_password", 403, false, 0)                                                         \
 	X(ERR_PERMISSION_DENIED, "permission_denied", 403, false, 0)                                                   \
 	X(ERR_NOT_FOUND, "not_found", 404, false, 0)                                                                   \
@@ -68,6 +70,7 @@
 	X(ERR_ROLE_NOT_FOUND, "role_not_found", 404, false, 0)                                                         \
 	X(ERR_SESSION_NOT_FOUND, "session_not_found", 404, false, 0)                                                   \
 	X(ERR_STREAM_NOT_FOUND, "stream_not_found", 404, false, 0)                                                     \
+	X(ERR_DIFF_NOT_FOUND, "diff_not_found", 404, false, 0)                                                         \
 	X(ERR_METHOD_NOT_ALLOWED, "method_not_allowed", 405, false, 0)                                                 \
 	X(ERR_NOT_CONNECTED, "not_connected", 409, false, 0)                                                           \
 	X(ERR_CANNOT_DELETE_SELF, "cannot_delete_self", 409, false, 0)                                                 \
@@ -93,6 +96,8 @@
 	X(ERR_ACTION_FAILED, "action_failed", 409, false, 0)                                                           \
 	X(ERR_EDIT_FAILED, "edit_failed", 409, false, 0)                                                               \
 	X(ERR_PREPARED_FAILED, "prepared_failed", 409, false, 0)                                                       \
+	X(ERR_CANCELLED, "cancelled", 409, false, 0)                                                                   \
+	X(ERR_DIFF_EXPIRED, "diff_expired", 410, false, 0)                                                             \
 	X(ERR_BODY_TOO_LARGE, "body_too_large", 413, false, 0)                                                         \
 	X(ERR_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", 415, false, 0)                                         \
 	X(ERR_UNAVAILABLE, "unavailable", 422, false, 0)                                                               \

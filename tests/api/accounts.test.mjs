@@ -6,6 +6,7 @@ import { writeFileSync, statSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTusk, runTusk, tempDir, ADMIN } from '../lib/tusk.mjs';
 import { Client } from '../lib/http.mjs';
+import { totp, steadyStep } from '../lib/totp.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -444,6 +445,80 @@ test('tusk user set-password resets a password from stdin or a file', async () =
   const weak = await runTusk({ args: ['user', 'set-password', ADMIN.email, '--data-dir', dataDir], input: 'short\n' });
   assert.equal(weak.code, 1);
   assert.match(weak.stderr, /at least 8 characters/);
+});
+
+test('tusk user reset-two-factor, set-role, create, show and list: the operator locked out with no other administrator', async () => {
+  const dataDir = join(tempDir(), 'data');
+  // the only administrator enrolled two-factor and lost the phone and the recovery codes
+  await withTusk({ dataDir }, async (t) => {
+    const { c } = await login(t);
+    await c.post('api/v1/users', { email: 'dana@tusk.local', password: 'dana long password', role: 'user' });
+    await steadyStep();
+    const setup = await c.post('api/v1/auth/two-factor/setup', {});
+    const ok = await c.post('api/v1/auth/two-factor/confirm', { setup_token: setup.body.setup_token, code: totp(setup.body.secret) });
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    const second = await login(t);
+    assert.equal(second.res.body.second_step, 'totp', 'the password alone no longer signs in');
+  });
+  const cli = (args, input) => runTusk({ args: ['user', ...args, '--data-dir', dataDir], input });
+  const listed = await cli(['list']);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(listed.stdout, /^USER +ROLE +SOURCE +PROVIDER +TWO-FACTOR +STATE$/m);
+  assert.match(listed.stdout, new RegExp(`^${ADMIN.email} +admin +internal +- +on +active$`, 'm'));
+  assert.match(listed.stdout, /^dana@tusk\.local +user +internal +- +off +active$/m);
+  const shown = await cli(['show', ADMIN.email.toUpperCase()]);
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(shown.stdout, /^source: +internal$/m);
+  assert.match(shown.stdout, /^two-factor: +on$/m);
+
+  const reset = await cli(['reset-two-factor', ADMIN.email]);
+  assert.equal(reset.code, 0, reset.stderr);
+  assert.match(reset.stdout, /signs in without a code now/);
+  // set-role: dana becomes an administrator; the last administrator is never demoted
+  const promote = await cli(['set-role', 'dana@tusk.local', 'admin']);
+  assert.equal(promote.code, 0, promote.stderr);
+  const badRole = await cli(['set-role', 'dana@tusk.local', 'root']);
+  assert.equal(badRole.code, 64);
+  assert.match(badRole.stderr, /admin or user/);
+  const usage = await cli(['reset-two-factor']);
+  assert.equal(usage.code, 64);
+  assert.match(usage.stderr, /usage: tusk user list/);
+  const unknown = await cli(['reset-two-factor', 'who@tusk.local']);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /no user with that e-mail/);
+  const created = await cli(['create', 'ops@tusk.local', 'admin'], 'ops long password\n');
+  assert.equal(created.code, 0, created.stderr);
+  assert.match(created.stdout, /ops@tusk\.local is created \(admin, Tusk password\)/);
+  const again = await cli(['create', 'ops@tusk.local'], 'ops long password\n');
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /exists already/);
+  const short = await cli(['create', 'short@tusk.local'], 'short\n');
+  assert.equal(short.code, 1);
+  assert.match(short.stderr, /at least 8 characters/);
+  const noProvider = await cli(['set-provider', ADMIN.email]);
+  assert.equal(noProvider.code, 1);
+  assert.match(noProvider.stderr, /internal source, not oauth2/);
+
+  await withTusk({ dataDir }, async (t) => {
+    const back = await login(t);
+    assert.equal(back.res.status, 200, JSON.stringify(back.res.body));
+    assert.equal(back.res.body.second_step, undefined, 'signed in with the password alone');
+    const dana = await login(t, 'dana@tusk.local', 'dana long password');
+    assert.equal(dana.res.body.user.role, 'admin');
+    const ops = await login(t, 'ops@tusk.local', 'ops long password');
+    assert.equal(ops.res.status, 200);
+    assert.equal(ops.res.body.user.role, 'admin');
+    const entries = (await back.c.get('api/v1/audit?q=command%20line&limit=50')).body.entries;
+    assert.ok(entries.some((e) => e.event === 'two_factor_reset' && e.client_addr === 'command line'), JSON.stringify(entries));
+    assert.ok(entries.some((e) => e.event === 'user_updated' && /role of dana@tusk.local set to admin/.test(e.detail)));
+  });
+  for (const email of ['dana@tusk.local', 'ops@tusk.local']) {
+    const demote = await cli(['set-role', email, 'user']);
+    assert.equal(demote.code, 0, demote.stderr);
+  }
+  const last = await cli(['set-role', ADMIN.email, 'user']);
+  assert.equal(last.code, 1);
+  assert.match(last.stderr, /last active administrator/);
 });
 
 test('no password, cookie or token reaches the log', async () => {

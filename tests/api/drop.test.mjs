@@ -30,7 +30,9 @@ const exists = (sql) => psql(sql, { db: DB }) === 't';
 test('the preview shows the statement and drops nothing', async () => {
   const r = await drop(`${base}/tables/t1`, { preview: true });
   assert.equal(r.status, 200, r.raw);
-  assert.deepEqual(r.body, { sql: 'DROP TABLE d.t1;', done: false, transaction: true });
+  const { annotations, ...answer } = r.body;
+  assert.deepEqual(answer, { sql: 'DROP TABLE d.t1;', done: false, transaction: true });
+  assert.deepEqual([annotations[0].pg_lock, annotations[0].table.name], ['AccessExclusiveLock', 't1'], 'its lock (ddl-annotations.test.mjs)');
   assert.ok(exists("SELECT to_regclass('d.t1') IS NOT NULL"));
   assert.equal((await drop(`${base}/tables/t1`, { preview: true, cascade: true })).body.sql, 'DROP TABLE d.t1 CASCADE;');
 });
@@ -126,7 +128,8 @@ test('a drop blocked by dependents reports PostgreSQL; cascade drops them; parts
   assert.equal((await drop(`${base}/tables/Odd Name/columns/Col A`)).status, 200);
   assert.ok(exists("SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'd.\"Odd Name\"'::regclass AND attname = 'Col A' AND NOT attisdropped)"));
   const done = await drop(`${base}/tables/t1`, { cascade: true });
-  assert.deepEqual(done.body, { sql: 'DROP TABLE d.t1 CASCADE;', done: true, transaction: true });
+  const { annotations: _, ...ran } = done.body;
+  assert.deepEqual(ran, { sql: 'DROP TABLE d.t1 CASCADE;', done: true, transaction: true });
   assert.ok(exists("SELECT to_regclass('d.t1') IS NULL AND to_regclass('d.v1') IS NULL"));
   assert.equal((await drop(`${base}/tables/t1`)).status, 404);
 });

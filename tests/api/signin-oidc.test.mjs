@@ -190,7 +190,7 @@ test('additional claims: refused unless one matches; the admin mapping sets the 
   // an administrator creates the user ahead of its first sign-in
   const admin = new Client(t.url);
   admin.csrf = (await admin.post('api/v1/auth/login', { email: 'admin@tusk.local', password: 'admin-test-password-1' })).body.csrf_token;
-  const made = await admin.post('api/v1/users', { email: 'dana@example.org', role: 'user', auth_source: 'oauth2' });
+  const made = await admin.post('api/v1/users', { email: 'dana@example.org', role: 'user', auth_source: 'oauth2', oauth2_provider: 'strict' });
   assert.equal(made.status, 201, JSON.stringify(made.body));
   ({ c, cb } = await signIn('strict'));
   assert.equal(cb.headers.get('location'), '/', await refusal(c));

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openBrowser, screenshot } from './browser.mjs';
 import { startTusk } from '../lib/tusk.mjs';
-import { ADMIN, assertNoErrors, chooseMenuItem, dialog, logIn, logOut, openUserMenu, startServer, submitLogin, waitUntil } from './app.mjs';
+import { ADMIN, apiCall, assertNoErrors, chooseMenuItem, dialog, logIn, logOut, openUserMenu, startServer, submitLogin, waitUntil } from './app.mjs';
 
 const NEW_ADMIN_PASSWORD = 'Tusk-e2e-Changed-2!';
 const USER = { email: 'analyst@tusk.local', password: 'Tusk-e2e-Analyst-3!' };
@@ -140,4 +140,42 @@ test('a first-start password shorter than the minimum: the login leads to a chan
   await logIn(page, 'admin@pgadmin.local', NEW_ADMIN_PASSWORD);
   // the one refusal above is the page's expected 400
   assertNoErrors(b.errors.filter((e) => !/status of 400 .*: PUT \S+\/api\/v1\/auth\/password$/.test(e)));
+});
+
+test('the users table fits the dialog at 1024x768 and 1440x900, light and dark', async (t) => {
+  const tusk = await startServer();
+  t.after(() => tusk.stop());
+  const b = await openBrowser({ width: 1024, height: 768 });
+  t.after(() => b.close());
+  const { page } = b;
+  await page.goto(tusk.url);
+  await logIn(page, ADMIN.email, ADMIN.password);
+  for (const body of [
+    { email: 'a.very.long.name.of.a.person@engineering.example.org', auth_source: 'ldap', role: 'admin' },
+    { email: 'proxyuser', auth_source: 'webserver', role: 'user' },
+    { email: 'analyst@tusk.local', password: 'Tusk-e2e-Analyst-3!', role: 'user' },
+  ]) assert.equal((await apiCall(page, 'POST', 'users', body)).status, 201);
+  for (const [width, height] of [[1024, 768], [1440, 900]]) {
+    await page.setViewportSize({ width, height });
+    for (const theme of ['Light', 'Dark']) {
+      await chooseMenuItem(page, theme);
+      await chooseMenuItem(page, 'User management…');
+      const d = await dialog(page, 'User management');
+      const row = d.getByRole('row').filter({ hasText: 'a.very.long.name' });
+      await row.waitFor();
+      // before: 1198 px of table in a 960 px box, the actions out of sight
+      const box = await d.locator('.users-table').evaluate((el) => ({ client: el.clientWidth, scroll: el.scrollWidth }));
+      assert.ok(box.scroll <= box.client, `the table is ${box.scroll} px in ${box.client} px at ${width}x${height}`);
+      assert.ok(await row.getByRole('button', { name: 'Delete…' }).isVisible());
+      const dialogBox = await d.boundingBox();
+      const del = await row.getByRole('button', { name: 'Delete…' }).boundingBox();
+      assert.ok(del.x + del.width <= dialogBox.x + dialogBox.width, "the row's actions are inside the dialog");
+      // the name cut short keeps its whole in the tooltip
+      assert.match(await row.locator('td').first().getAttribute('title'), /a\.very\.long\.name\.of\.a\.person@engineering\.example\.org/);
+      await screenshot(page, `dialog-users-${theme.toLowerCase()}-${width}`);
+      await page.keyboard.press('Escape');
+      await d.waitFor({ state: 'detached' });
+    }
+  }
+  assertNoErrors(b.errors);
 });

@@ -3,8 +3,11 @@
 // in each), opened from a database's menu in the explorer, compared, filtered
 // by state and kind, a side-by-side diff with the changed line marked, the
 // grid driven by the keyboard, the script of the chosen objects opened in a
-// query tab on the target and run; compared again, nothing differs. Both
-// themes, 1440x900 and 1024x768, nothing widening the document.
+// query tab on the target and run; compared again, nothing differs. A column
+// new in the middle of the source is said to go at the end. A change of the
+// choice asks the kept comparison for its script (no new comparison). A large
+// comparison shows its phases in place and is cancelled. Both themes,
+// 1440x900 and 1024x768, nothing widening the document.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
@@ -15,9 +18,11 @@ import { assertNoErrors, chooseInNodeMenu, expandTreeItem, openApp, treeItem, wa
 const SERVER = 'e2e-diff';
 const SRC = 'e2e_diff_src';
 const TGT = 'e2e_diff_tgt';
+const BIG = 'e2e_diff_big';
+const BIG2 = 'e2e_diff_copy';
 
 const SOURCE = `
-  CREATE TABLE public.items (id int PRIMARY KEY, name text NOT NULL, qty int DEFAULT 5, note text);
+  CREATE TABLE public.items (id int PRIMARY KEY, code text, name text NOT NULL, qty int DEFAULT 5, note text);
   CREATE FUNCTION public.double_it(x int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT x * 2';
   CREATE TABLE public.only_source (id int PRIMARY KEY);
   CREATE TABLE public.same (id int PRIMARY KEY, label text);
@@ -41,13 +46,20 @@ before(async () => {
   }
   psql(SOURCE, { db: SRC });
   psql(TARGET, { db: TGT });
+  psql(`DROP DATABASE IF EXISTS ${BIG}`);
+  psql(`CREATE DATABASE ${BIG}`);
+  psql(`DO $$BEGIN FOR i IN 0..2499 LOOP
+    EXECUTE format('CREATE TABLE public.t%s (id int PRIMARY KEY, v text, n numeric DEFAULT 0)', i);
+  END LOOP; END$$`, { db: BIG });
+  psql(`DROP DATABASE IF EXISTS ${BIG2}`);
+  psql(`CREATE DATABASE ${BIG2} TEMPLATE ${BIG}`);
   ({ tusk, browser, page } = await openApp(SERVER, PG, { width: 1440, height: 900 }));
 });
 
 after(async () => {
   await browser?.close();
   await tusk?.stop();
-  for (const db of [SRC, TGT]) psql(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+  for (const db of [SRC, TGT, BIG, BIG2]) psql(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
 });
 
 const view = () => page.locator('.tab-panel:not([hidden]) .schema-diff');
@@ -108,8 +120,11 @@ test('compares two databases, shows a side-by-side diff, runs the script, then f
   await waitUntil(async () => (await grid().locator('tbody tr').count()) === 1);
   await view().getByLabel('Kind').selectOption('');
 
-  // the table's two DDLs side by side, the changed default marked on both sides
+  // the table's two DDLs side by side, the changed default marked on both sides; its new middle column goes at the end
+  assert.equal(await row('table/public/items').getByRole('img', { name: 'Column order differs' }).count(), 1);
   await row('table/public/items').click();
+  const notes = view().getByRole('note', { name: 'Column order' });
+  assert.match(await notes.innerText(), /column code goes at the end: PostgreSQL appends new columns \(in the source it is column 2 of 5, before name\)/);
   const merge = view().locator('.sd-merge');
   await merge.locator('.cm-merge-b .cm-changedLine', { hasText: 'DEFAULT 1' }).waitFor();
   await merge.locator('.cm-merge-a .cm-changedLine', { hasText: 'DEFAULT 5' }).waitFor();
@@ -139,6 +154,7 @@ test('compares two databases, shows a side-by-side diff, runs the script, then f
   await waitUntil(async () => (await script.getAttribute('aria-busy')) !== 'true');
   const text = await script.locator('.sd-stmts').innerText();
   assert.match(text, /ADD COLUMN "note" text/);
+  assert.match(await script.locator('.stmt-cost-comment').first().innerText(), /^column code goes at the end/);
   assert.match(text, /DROP TABLE public\.only_target/);
   assert.match(text, /ACCESS EXCLUSIVE lock/);
   await bothThemes('schema-diff-function');
@@ -148,11 +164,17 @@ test('compares two databases, shows a side-by-side diff, runs the script, then f
   assert.match(saved, /-- ACCESS EXCLUSIVE on public\.items/);
   assert.match(saved, /CREATE TABLE public\.only_source/);
 
-  // unchoosing an object asks the script again without it
+  // unchoosing an object asks the kept comparison for the script without it: nothing is compared again
+  const asked = [];
+  const onRequest = (req) => req.method() === 'POST' && /\/api\/v1\/schema-diff/.test(req.url()) && asked.push(new URL(req.url()).pathname);
+  page.on('request', onRequest);
   await row('table/public/only_target').locator('input[type="checkbox"]').uncheck();
   await waitUntil(async () => (await script.getAttribute('aria-busy')) !== 'true' && !/only_target/.test(await script.locator('.sd-stmts').innerText()));
   await row('table/public/only_target').locator('input[type="checkbox"]').check();
   await waitUntil(async () => (await script.getAttribute('aria-busy')) !== 'true' && /only_target/.test(await script.locator('.sd-stmts').innerText()));
+  page.off('request', onRequest);
+  assert.ok(asked.length >= 2, asked.join(' '));
+  for (const path of asked) assert.match(path, /^\/api\/v1\/schema-diff\/[0-9a-f]{32}\/script$/);
 
   await page.setViewportSize({ width: 1024, height: 768 });
   await page.waitForTimeout(200);
@@ -184,6 +206,10 @@ test('compares two databases, shows a side-by-side diff, runs the script, then f
   assert.equal(await count('source_only').innerText(), '0');
   assert.equal(await count('target_only').innerText(), '0');
   assert.equal(psql('SELECT qty FROM public.items WHERE id = 1', { db: TGT }).trim(), '3');
+  // the column order is not compared, but still said
+  await view().locator('input[name="state-identical"]').check();
+  assert.equal(await row('table/public/items').getByRole('img', { name: 'Column order differs' }).count(), 1);
+  await view().locator('input[name="state-identical"]').uncheck();
   assertNoErrors(browser.errors);
 });
 
@@ -196,4 +222,44 @@ test('an error from the comparison is shown in place', async () => {
   await error.waitFor();
   assert.match(await error.innerText(), /schema/i);
   await bothThemes('schema-diff-error');
+});
+
+test('a large comparison shows its phases and counts in place, and Cancel stops it', async () => {
+  // 2,500 tables on each side, the same
+  const target = view().getByRole('group', { name: 'Target' });
+  await target.locator('select[name="target-schema"]').selectOption('');
+  await target.locator('select[name="target-database"] option', { hasText: BIG2 }).waitFor({ state: 'attached' });
+  await target.locator('select[name="target-database"]').selectOption(BIG2);
+  const source = view().getByRole('group', { name: 'Source' });
+  await source.locator('select[name="source-database"] option', { hasText: BIG }).waitFor({ state: 'attached' });
+  await source.locator('select[name="source-database"]').selectOption(BIG);
+  await view().getByRole('button', { name: 'Compare', exact: true }).click();
+  const progress = view().locator('.sd-progress');
+  await progress.waitFor();
+  // the phase the server reports, from the window's event stream
+  await progress.locator('.sd-phase[data-phase="reading"], .sd-phase[data-phase="ddl"]').waitFor({ timeout: 20_000 });
+  assert.equal(await view().getAttribute('data-state'), 'comparing');
+  await bothThemes('schema-diff-progress');
+  const cancel = progress.getByRole('button', { name: 'Cancel' });
+  assert.ok(await cancel.evaluate((b) => b === document.activeElement), 'Cancel has the focus');
+  await page.keyboard.press('Escape');
+  await view().getByRole('status').filter({ hasText: 'Comparison cancelled.' }).waitFor();
+  assert.equal(await view().getAttribute('data-state'), 'idle');
+  await assertNotWidened();
+  // compared in full, the counts came from the stream while it ran
+  const phases = [];
+  await page.exposeFunction('sdPhase', (t) => phases.push(t));
+  await page.evaluate(() => {
+    const seen = new MutationObserver(() => {
+      const c = document.querySelector('.sd-progress .sd-counts');
+      if (c) window.sdPhase(c.textContent);
+    });
+    seen.observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await compare();
+  assert.ok(phases.some((t) => /^2500 objects in the source, 2500 in the target: 0 different, 0 only in source, 0 only in target, 2500 identical/.test(t)), phases.join(' | '));
+  assert.equal(await count('identical').innerText(), '2500');
+  assert.equal(await count('different').innerText(), '0');
+  // the comparisons refused on purpose: the error test's 400, the cancelled one's 409
+  assertNoErrors(browser.errors.filter((e) => !/status of (400|409) .*POST \S+\/api\/v1\/schema-diff$/.test(e)));
 });

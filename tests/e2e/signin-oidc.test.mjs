@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { openBrowser, screenshot } from './browser.mjs';
 import { startTusk } from '../lib/tusk.mjs';
 import { startOidcProvider } from '../lib/oidc-provider.mjs';
-import { ADMIN, openUserMenu } from './app.mjs';
+import { ADMIN, chooseMenuItem, dialog, openUserMenu } from './app.mjs';
 
 async function providerSignIn(page, login) {
   await page.locator('input[name="login"]').waitFor();
@@ -81,6 +81,44 @@ test('OpenID Connect sign-in in the browser', async (t) => {
     assert.equal(await menu.getByText('Change password…', { exact: true }).count(), 0, 'no Tusk password to change');
     await screenshot(page, 'login-oidc-signed-in');
     await page.keyboard.press('Escape');
+  });
+
+  await t.test('user management: oauth2 users show their provider; a user made ahead names one of the two', async () => {
+    await chooseMenuItem(page, 'User management…');
+    const d = await dialog(page, 'User management');
+    const self = d.getByRole('row').filter({ hasText: 'admin@example.org' });
+    await self.waitFor();
+    assert.match(await self.textContent(), /OAuth2 · corp/);
+    await d.locator('#new-user-source').selectOption('oauth2');
+    const provider = d.locator('#new-user-provider');
+    await provider.waitFor();
+    assert.deepEqual(await provider.locator('option').allTextContents(), ['Choose…', 'Corp SSO', 'Corp SSO (DBAs)']);
+    await d.locator('#new-user-email').fill('frank@example.org');
+    await d.getByRole('button', { name: 'Add user' }).click();
+    await d.getByRole('alert').filter({ hasText: 'Choose the identity provider' }).waitFor();
+    await provider.selectOption('dba-only');
+    await d.getByRole('button', { name: 'Add user' }).click();
+    const row = d.getByRole('row').filter({ hasText: 'frank@example.org' });
+    await row.waitFor();
+    assert.match(await row.textContent(), /OAuth2 · dba-only/);
+    await screenshot(page, 'dialog-users-oauth2');
+    await page.keyboard.press('Escape');
+    await d.waitFor({ state: 'detached' });
+  });
+
+  await t.test('the same name through the other provider is refused: the account is bound to corp', async () => {
+    const other = await openBrowser({ width: 1024, height: 768 });
+    try {
+      await other.page.goto(tusk.url);
+      await other.page.getByRole('link', { name: 'Sign in with Corp SSO (DBAs)' }).click();
+      await providerSignIn(other.page, 'admin');
+      const alert = other.page.getByRole('alert');
+      await alert.waitFor();
+      assert.match(await alert.textContent(), /The Tusk user 'admin@example\.org' belongs to someone else/);
+      assert.equal(await other.page.getByRole('tree', { name: 'Servers' }).count(), 0);
+    } finally {
+      await other.close();
+    }
   });
 
   await t.test('a refusal (the claims Tusk asks for do not match) reads on the login page', async () => {

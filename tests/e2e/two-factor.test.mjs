@@ -88,6 +88,30 @@ test('two-factor: enrol, sign in with the second step, required enrolment; both 
     await d.getByRole('button', { name: 'Close' }).last().click();
   });
 
+  await t.test('replacing the authenticator asks for proof of the current one, told in place (dark, 1024x768)', async () => {
+    await chooseMenuItem(page, 'Two-factor authentication…');
+    const d = await dialog(page, 'Two-factor authentication');
+    await d.getByRole('button', { name: 'Replace authenticator app…' }).click();
+    await d.getByTestId('twofactor-secret').waitFor();
+    const next = await secretShown(d);
+    assert.notEqual(next, secret);
+    await d.locator('#twofactor-code').fill(totp(next, 0));
+    // no proof: said in place, nothing sent
+    await d.getByRole('button', { name: 'Replace' }).click();
+    await d.getByRole('alert').filter({ hasText: 'Prove it is you' }).waitFor();
+    // a wrong code of the current app: the server refuses, in place
+    await d.locator('#twofactor-current').fill('ZZZZ-ZZZZ-ZZZZ-ZZZZ');
+    await d.getByRole('button', { name: 'Replace' }).click();
+    await d.getByRole('alert').filter({ hasText: 'not a code of your current authenticator' }).waitFor();
+    await screenshot(page, 'two-factor-replace-dark-1024');
+    // a recovery code of the current enrolment proves it
+    await d.locator('#twofactor-current').fill(recovery[1]);
+    await d.getByRole('button', { name: 'Replace' }).click();
+    await d.getByTestId('recovery-codes').waitFor();
+    await d.getByRole('button', { name: 'Done' }).click();
+    secret = next;
+  });
+
   await t.test('a user an administrator requires it of enrols before anything else (dark, 1024x768)', async () => {
     const made = await apiCall(page, 'POST', 'users', { email: 'forced@tusk.local', password: 'forced-user-password-1', role: 'user' });
     assert.equal(made.status, 201);

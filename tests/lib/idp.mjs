@@ -36,7 +36,10 @@ export async function startIdp() {
     key: makeKey('RS256'),
     published: null, // keys in the JWKS (default: [key])
     user: { sub: 'u-1', email: 'Olivia@Example.org', groups: ['dev'] },
+    ghUser: { login: 'OctoCat', id: 583231, email: null, name: 'The Octocat' }, // GitHub's /api/user
     tamper: (claims) => claims, // the test's changes to the next ID token
+    discovery: (doc) => doc, // the test's changes to the discovery document
+    userinfo: (info) => info, // the test's changes to the userinfo answer
     token: null, // the next ID token as a whole, when the test forges one
     clients: { tusk: 'tusk-secret', strict: 'strict-secret', gh: 'gh-secret' },
     codes: new Map(),
@@ -47,9 +50,9 @@ export async function startIdp() {
     const u = new URL(req.url, idp.issuer);
     const json = (status, v) => { res.writeHead(status, { 'content-type': 'application/json' }); res.end(JSON.stringify(v)); };
     if (u.pathname === '/.well-known/openid-configuration') {
-      return json(200, { issuer: idp.issuer, authorization_endpoint: `${idp.issuer}/authorize`, token_endpoint: `${idp.issuer}/token`,
+      return json(200, idp.discovery({ issuer: idp.issuer, authorization_endpoint: `${idp.issuer}/authorize`, token_endpoint: `${idp.issuer}/token`,
         jwks_uri: `${idp.issuer}/jwks`, userinfo_endpoint: `${idp.issuer}/userinfo`, response_types_supported: ['code'],
-        code_challenge_methods_supported: ['S256'] });
+        code_challenge_methods_supported: ['S256'] }));
     }
     if (u.pathname === '/jwks') {
       idp.jwksFetches++;
@@ -78,7 +81,7 @@ export async function startIdp() {
       if (u.pathname.startsWith('/login/')) return json(200, { access_token: `gh-${f.code}`, token_type: 'bearer', scope: a.scope });
       const now = Math.floor(Date.now() / 1000);
       const claims = idp.tamper({ iss: idp.issuer, aud: f.client_id, sub: idp.user.sub, exp: now + 300, iat: now,
-        nonce: a.nonce, email: idp.user.email, groups: idp.user.groups });
+        nonce: a.nonce, email: idp.user.email, email_verified: true, groups: idp.user.groups });
       const id_token = idp.token || signJwt(idp.key, claims);
       idp.token = null;
       idp.tamper = (c) => c;
@@ -88,8 +91,8 @@ export async function startIdp() {
       const auth = req.headers.authorization || '';
       idp.log.push({ at: 'userinfo', auth });
       if (!/^Bearer (at|gh)-/.test(auth)) return json(401, { message: 'Bad credentials' });
-      if (u.pathname === '/api/user') return json(200, { login: 'OctoCat', id: 583231, email: null, name: 'The Octocat' });
-      return json(200, { sub: idp.user.sub, email: idp.user.email, groups: idp.user.groups });
+      if (u.pathname === '/api/user') return json(200, idp.ghUser);
+      return json(200, idp.userinfo({ sub: idp.user.sub, email: idp.user.email, groups: idp.user.groups }));
     }
     json(404, { error: 'not_found' });
   });

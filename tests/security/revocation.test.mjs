@@ -169,3 +169,48 @@ test('a change made on one replica ends what another replica holds (shared Postg
     release();
   }
 });
+
+test('a query tab ends when its login session runs out of lifetime, with no request after it', async () => {
+  const w = await world({ env: { TUSK_SESSION_LIFETIME: '5' } });
+  running.push(w.t);
+  const serverId = (await w.user.post('api/v1/servers', { name: 'expiring', host: pg.host, port: pg.port, username: pg.user })).body.server.id;
+  assert.equal((await w.user.post(`api/v1/servers/${serverId}/connect`, { password: pg.password })).status, 200);
+  const sid = (await w.user.post(`api/v1/servers/${serverId}/sessions`, { database: 'postgres' })).body.session_id;
+  const events = stream(w.t, w.user, `api/v1/sessions/${sid}/events`);
+  const window = stream(w.t, w.user, 'api/v1/stream');
+  // nothing is asked with the cookie from here: the sweep alone must notice the session is over
+  const text = await events.until(/event: closed\ndata: \{"reason":"revoked"/, 20000);
+  assert.match(text, /login session ended/);
+  assert.match(await window.until(/"event":"closed"/, 20000), /revoked/);
+  events.close();
+  window.close();
+});
+
+test("a user's own-topic event streams count with their window streams: one user cannot hold every connection", async () => {
+  const w = await world({ env: { TUSK_MAX_CONNECTIONS: '40' } });
+  running.push(w.t);
+  const serverId = (await w.user.post('api/v1/servers', { name: 'streams', host: pg.host, port: pg.port, username: pg.user })).body.server.id;
+  assert.equal((await w.user.post(`api/v1/servers/${serverId}/connect`, { password: pg.password })).status, 200);
+  const sid = (await w.user.post(`api/v1/servers/${serverId}/sessions`, { database: 'postgres' })).body.session_id;
+  const open = [stream(w.t, w.user, 'api/v1/stream')];
+  for (let i = 0; i < 15; i++) open.push(stream(w.t, w.user, `api/v1/sessions/${sid}/events`));
+  await Promise.all(open.map((s) => s.until(/event: |^:/m).catch(() => {})));
+  for (const path of [`api/v1/sessions/${sid}/events`, `api/v1/servers/${serverId}/dashboard/events`, 'api/v1/stream']) {
+    const more = await w.user.get(path);
+    assert.equal(more.status, 429, `${path}: ${more.raw}`);
+    assert.equal(more.body.error.code, 'too_many_streams');
+  }
+  // others are served
+  assert.equal((await w.admin.get('api/v1/auth/me')).status, 200);
+  // a closed stream frees its place
+  await open.pop().close();
+  let again;
+  await waitFor(async () => {
+    again = stream(w.t, w.user, `api/v1/sessions/${sid}/events`);
+    const ok = await again.until(/event: |^:/m, 3000).then(() => true, () => false);
+    if (!ok) await again.close();
+    return ok;
+  }, 'a place to free');
+  await again.close();
+  for (const s of open) await s.close();
+});

@@ -156,13 +156,28 @@ Test(auth_ratelimit, a_window_per_address)
 	ratelimit_free(rl);
 }
 
+Test(auth_ratelimit, an_ipv6_64_is_one_client)
+{
+	ratelimit *rl = ratelimit_new(2);
+	int retry = 0;
+	cr_assert(ratelimit_allow(rl, "2001:db8:1:2::1", &retry));
+	cr_assert(ratelimit_allow(rl, "2001:db8:1:2:ffff:ffff:ffff:ffff", &retry));
+	cr_assert_not(ratelimit_allow(rl, "2001:0db8:0001:0002::abcd", &retry), "the same /64, written otherwise");
+	cr_assert(ratelimit_allow(rl, "2001:db8:1:3::1", &retry), "the next /64 is another client");
+	/* an IPv4-mapped address is its IPv4 address */
+	cr_assert(ratelimit_allow(rl, "192.0.2.9", &retry));
+	cr_assert(ratelimit_allow(rl, "::ffff:192.0.2.9", &retry));
+	cr_assert_not(ratelimit_allow(rl, "192.0.2.9", &retry));
+	ratelimit_free(rl);
+}
+
 Test(auth_ratelimit, bounded_however_many_addresses_knock)
 {
 	ratelimit *rl = ratelimit_new(2);
 	int retry = 0;
 	char addr[64];
 	for (int i = 0; i < 20000; i++) {
-		snprintf(addr, sizeof(addr), "2001:db8::%x", i);
+		snprintf(addr, sizeof(addr), "2001:db8:%x::1", i); /* each in its own /64 */
 		cr_assert(ratelimit_allow(rl, addr, &retry), "%s", addr);
 	}
 	/* a full table reuses the oldest slot: a new address still gets in */

@@ -18,6 +18,7 @@
 #include "store/store.h"
 #include "util/embed.h"
 #include "util/log.h"
+#include "util/str.h"
 
 enum { SQLITE, POSTGRES };
 static int backends[] = {SQLITE, POSTGRES};
@@ -748,4 +749,109 @@ STORE_TEST(a_broken_connection_is_made_again)
 	cr_assert_str_eq(PQgetvalue(r, 0, 0), "f");
 	PQclear(r);
 	PQfinish(c);
+}
+
+/* A deleted user's id is never given to the next one (SQLite gave the
+ * largest id plus one: the next user received the deleted user's storage
+ * area). */
+STORE_TEST(ids_are_never_handed_out_twice)
+{
+	store *s = open_store(*backend);
+	make_user(s, "first@tusk.local", "user");
+	int64_t newest = make_user(s, "newest@tusk.local", "user");
+	tusk_err err;
+	cr_assert(store_user_delete(s, newest, &err), "%s", err.msg);
+	int64_t next = make_user(s, "next@tusk.local", "user");
+	cr_assert_gt(next, newest);
+	close_store(s);
+	s = open_again(); /* and after a restart */
+	cr_assert(store_user_delete(s, next, &err), "%s", err.msg);
+	cr_assert_gt(make_user(s, "after@tusk.local", "user"), next);
+}
+
+static int count_rows(void *ctx, int n, char **values, char **names)
+{
+	(void)n, (void)names;
+	*(long *)ctx = values[0] ? atol(values[0]) : -1;
+	return 0;
+}
+
+static long sqlite_value(sqlite3 *db, const char *sql)
+{
+	long v = -2;
+	char *why = NULL;
+	cr_assert_eq(sqlite3_exec(db, sql, count_rows, &v, &why), SQLITE_OK, "%s: %s", sql, why ? why : "");
+	return v;
+}
+
+/* A store written before the id migration: its rows, the rows that refer to
+ * them, its indexes and its foreign keys all survive the tables' rebuild. */
+Test(store, the_id_migration_keeps_rows_and_references, .fini = cleanup)
+{
+	prepare(SQLITE);
+	size_t keep = 0;
+	while (keep < embed_migrations_sqlite_count && !strstr(embed_migrations_sqlite[keep].name, "_keep_ids"))
+		keep++;
+	cr_assert_lt(keep, embed_migrations_sqlite_count, "a keep_ids migration exists");
+	char path[PATH_MAX + 16];
+	snprintf(path, sizeof(path), "%s/tusk.db", t.dir);
+	sqlite3 *db;
+	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db,
+				  "CREATE TABLE tusk_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+				  "applied_at BIGINT NOT NULL)",
+				  NULL, NULL, NULL),
+		     SQLITE_OK);
+	for (size_t i = 0; i < keep; i++) {
+		char *sql = xstrndup((const char *)embed_migrations_sqlite[i].start,
+				     (size_t)(embed_migrations_sqlite[i].end - embed_migrations_sqlite[i].start));
+		cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK, "%s: %s",
+			     embed_migrations_sqlite[i].name, sqlite3_errmsg(db));
+		free(sql);
+		char row[256];
+		snprintf(row, sizeof(row), "INSERT INTO tusk_migrations VALUES (%zu, '%s', 0)", i + 1,
+			 embed_migrations_sqlite[i].name);
+		cr_assert_eq(sqlite3_exec(db, row, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(db));
+	}
+	cr_assert_eq(
+	    sqlite3_exec(
+		db,
+		"PRAGMA foreign_keys=ON;"
+		"INSERT INTO users (id, email, role, password_hash, data_key_wrapped, data_key_salt, created_at, "
+		"updated_at) VALUES (1, 'a@tusk.local', 'admin', 'h', x'00', x'00', 0, 0), "
+		"(3, 'c@tusk.local', 'user', 'h', x'00', x'00', 0, 0);"
+		"INSERT INTO server_groups (id, user_id, name) VALUES (7, 3, 'Servers');"
+		"INSERT INTO servers (id, user_id, group_id, name, created_at, updated_at) VALUES (9, 3, 7, 's', "
+		"0, 0);"
+		"INSERT INTO server_credentials (server_id, user_id, password_enc) VALUES (9, 3, x'01');",
+		NULL, NULL, NULL),
+	    SQLITE_OK, "%s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+
+	store *s = open_again(); /* applies keep_ids and what follows */
+	cr_assert_eq(store_schema_version(s), store_latest_version());
+	close_store(s);
+	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite_value(db, "SELECT count(*) FROM users"), 2);
+	cr_assert_eq(sqlite_value(db, "SELECT count(*) FROM server_credentials WHERE server_id = 9 AND user_id = 3"),
+		     1);
+	cr_assert_eq(sqlite_value(db, "SELECT count(*) FROM sqlite_master WHERE name IN ('users', 'server_groups', "
+				      "'servers', 'jobs', 'audit_log') AND sql LIKE '%AUTOINCREMENT%'"),
+		     5);
+	cr_assert_eq(sqlite_value(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+				      "('servers_user', 'jobs_user', 'jobs_state', 'audit_log_time')"),
+		     4);
+	cr_assert_eq(sqlite_value(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	sqlite3_close(db);
+
+	/* the references still cascade, and the next id is past every one given */
+	s = open_again();
+	tusk_err err;
+	cr_assert(store_user_delete(s, 3, &err), "%s", err.msg);
+	cr_assert_eq(make_user(s, "d@tusk.local", "user"), 4);
+	close_store(s);
+	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite_value(db, "SELECT count(*) FROM servers"), 0);
+	cr_assert_eq(sqlite_value(db, "SELECT count(*) FROM server_credentials"), 0);
+	sqlite3_close(db);
 }

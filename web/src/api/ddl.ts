@@ -9,6 +9,27 @@ export interface DdlAnswer {
   done: boolean;
   /** Whether it runs in one transaction block; absent for several steps each run its own way. */
   transaction?: boolean;
+  /** Each statement with what it costs on the server (docs/api.md, "annotations"). */
+  annotations?: DdlAnnotation[];
+}
+
+/** The safer form of a statement the preview can switch to. */
+export type SaferSwitch = 'concurrently' | 'validate_later' | 'lock_timeout';
+
+/** One statement of a change: the lock it takes, what it does to its table's rows, the table's live size, the safer way. */
+export interface DdlAnnotation {
+  sql: string;
+  lock: string | null;
+  pg_lock: string | null;
+  effect: 'none' | 'scan' | 'rewrite' | 'build';
+  note: string | null;
+  safer: string | null;
+  switch: SaferSwitch | null;
+  /** Runs on its own, outside the transaction block. */
+  alone: boolean;
+  /** The table edit (a table's Properties) it comes from. */
+  edit: number | null;
+  table: { schema: string; name: string; size: number | null } | null;
 }
 
 export type CreateKind =

@@ -2,6 +2,7 @@
 // properties, DDL, statistics and dependencies, and dropping it; and of a
 // collection, its members page by page.
 import { request, requestText } from './client';
+import type { DdlAnnotation } from './ddl';
 
 export interface NamedValue {
   name: string;
@@ -23,6 +24,8 @@ export interface DropAnswer {
   done: boolean;
   /** true: it runs in a transaction block; false: alone, as PostgreSQL requires (DROP TABLESPACE, DROP SUBSCRIPTION). */
   transaction: boolean;
+  /** The statement with what it costs on the server (docs/api.md, "annotations"). */
+  annotations?: DdlAnnotation[];
 }
 
 export async function objectProperties(serverId: number, path: string): Promise<NamedValue[]> {

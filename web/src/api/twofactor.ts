@@ -39,8 +39,19 @@ export function beginTwoFactor(): Promise<TwoFactorSetup> {
   return request<TwoFactorSetup>('POST', 'auth/two-factor/setup', { body: {} });
 }
 
-export function confirmTwoFactor(setupToken: string, code: string): Promise<{ recovery_codes: string[] }> {
-  return request<{ recovery_codes: string[] }>('POST', 'auth/two-factor/confirm', { body: { setup_token: setupToken, code }, redirectOn401: false });
+/** What proves the holder of a session holds the current second factor too (replacing or turning
+ * it off): a code of the current authenticator or a recovery code, or the password (internal users). */
+export type TwoFactorProof = { current_code: string } | { password: string } | Record<string, never>;
+
+export function confirmTwoFactor(setupToken: string, code: string, proof: TwoFactorProof = {}): Promise<{ recovery_codes: string[] }> {
+  return request<{ recovery_codes: string[] }>('POST', 'auth/two-factor/confirm', {
+    body: { setup_token: setupToken, code, ...proof },
+    redirectOn401: false,
+  });
+}
+
+export function disableTwoFactor(proof: { code: string } | { password: string }): Promise<void> {
+  return request<void>('DELETE', 'auth/two-factor', { body: proof, redirectOn401: false });
 }
 
 export function requireTwoFactor(userId: number, required: boolean): Promise<ManagedUser> {

@@ -21,6 +21,8 @@ export interface ManagedUser extends User {
   two_factor_enabled?: boolean;
   /** An administrator requires two-factor of this user. */
   two_factor_required?: boolean;
+  /** oauth2 users: the provider (OAUTH2_NAME) they sign in through; null when not recorded. */
+  oauth2_provider?: string | null;
   created_at: string | null;
   last_login_at: string | null;
 }

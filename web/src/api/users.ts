@@ -8,6 +8,8 @@ export interface NewUser {
   role: Role;
   active: boolean;
   auth_source?: AuthSource;
+  /** oauth2 users: the provider they sign in through (required when several are configured). */
+  oauth2_provider?: string;
 }
 
 export interface UserChanges {

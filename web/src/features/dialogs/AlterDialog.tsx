@@ -230,7 +230,8 @@ export function AlterDialog({ server, node, onClose }: AlterDialogProps): JSX.El
       formKey={JSON.stringify(changes)}
       size={table.sections.length ? 'large' : undefined}
       idle={initial.status === 'loading' || table.loading ? 'Reading the current values…' : changed ? undefined : 'Nothing changed yet: change a field to see the statement.'}
-      send={(preview) => alterObject(server.id, node.path, changes, preview)}
+      send={(preview, extra) => alterObject(server.id, node.path, { ...changes, ...extra }, preview)}
+      safer={table.safer}
       onClose={onClose}
       onDone={() => {
         showToast(`Saved ${kind} ${changes.name ?? values.name}.`);

@@ -6,7 +6,7 @@ import { createObject, type CreateKind } from '../../api/ddl';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../components/Field';
 import { databaseOf, pathSteps } from '../../lib/objectPath';
 import { showToast } from '../../state/toasts';
-import { DdlFrame } from './DdlFrame';
+import { DdlFrame, type SendExtra } from './DdlFrame';
 import { KIND_LABELS } from './kinds';
 import { Datalist, generalSection, integer, useGeneral, type FormParts, type FormProps, type Place } from './form';
 import { COMMON_TYPES, TYPES_LIST_ID, databasePath, useNames } from './names';
@@ -203,11 +203,13 @@ function useIndexForm({ target, place }: FormProps): FormParts {
   const [unique, setUnique] = useState(false);
   const [columns, setColumns] = useState<string[]>([]);
   const [where, setWhere] = useState('');
+  const [concurrently, setConcurrently] = useState(false);
   const available = useNames(target.server.id, target.owner, 'columns');
   const toggle = (column: string, on: boolean) => setColumns(on ? [...columns, column] : columns.filter((c) => c !== column));
   return {
     name,
-    spec: { schema: place.schema, table: place.table, name, method: method === 'btree' ? '' : method, unique, columns, where },
+    spec: { schema: place.schema, table: place.table, name, method: method === 'btree' ? '' : method, unique, columns, where, ...(concurrently ? { concurrently } : {}) },
+    safer: (a) => (a.switch === 'concurrently' ? () => setConcurrently(true) : null),
     sections: [
       generalSection(
         place,
@@ -225,6 +227,7 @@ function useIndexForm({ target, place }: FormProps): FormParts {
             ))}
           </fieldset>
           <TextField id="ddl-where" label="Partial index: WHERE" value={where} onValue={setWhere} placeholder="an SQL condition" />
+          <CheckboxField id="ddl-concurrently" label="Concurrently (writes go on while it builds; runs outside a transaction)" checked={concurrently} onValue={setConcurrently} />
         </>,
         true,
       ),
@@ -258,7 +261,7 @@ interface CreateProps {
 function CreateFrame({ target, parts, onClose }: CreateProps & { parts: FormParts }): JSX.Element {
   const label = KIND_LABELS[target.kind];
   const place = placeOf(target.owner);
-  const send = (preview: boolean) => createObject(target.server.id, target.kind === 'database' ? null : place.database, target.kind, parts.spec, preview);
+  const send = (preview: boolean, extra: SendExtra) => createObject(target.server.id, target.kind === 'database' ? null : place.database, target.kind, { ...parts.spec, ...extra }, preview);
   const within =
     target.kind === 'column' || target.kind === 'index' || target.kind === 'trigger' || target.kind === 'policy'
       ? `${place.schema}.${place.table}`
@@ -271,6 +274,7 @@ function CreateFrame({ target, parts, onClose }: CreateProps & { parts: FormPart
       sections={parts.sections}
       formKey={JSON.stringify(parts.spec)}
       send={send}
+      safer={parts.safer}
       size={target.kind === 'table' || target.kind === 'function' || target.kind === 'procedure' || target.kind === 'trigger_function' ? 'large' : 'medium'}
       onClose={onClose}
       onDone={() => {

@@ -2,34 +2,46 @@
 // with the server's preview of the statement (asked again a moment after the
 // form changes), Save that runs it, and the refusal shown in place:
 // the spec's problem, or PostgreSQL's SQLSTATE, message, detail and hint
-// with the position marked in the SQL tab.
+// with the position marked in the SQL tab. Under the SQL, what each
+// statement costs on the server (the lock, a rewrite or scan, the table's
+// size) and the safer way, with a switch to it where the form can build it.
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { failureOf, type DdlAnswer, type Failure } from '../../api/ddl';
+import { failureOf, type DdlAnnotation, type DdlAnswer, type Failure } from '../../api/ddl';
 import { HighlightedSqlText } from '../../components/HighlightedSql';
 import { FormDialog, useSubmit } from '../../components/FormDialog';
 import { PgErrorFields } from '../../components/PgErrorFields';
 import { SectionTabs, type Section } from '../../components/SectionTabs';
+import { Costs, type CostsProps, type SaferOf } from './Costs';
 
 const PREVIEW_DELAY_MS = 250;
 
-type Preview = { status: 'loading'; sql: string | null } | { status: 'ready'; sql: string } | { status: 'failed'; failure: Failure };
+type Preview =
+  | { status: 'loading'; sql: string | null; annotations: DdlAnnotation[] }
+  | { status: 'ready'; sql: string; annotations: DdlAnnotation[] }
+  | { status: 'failed'; failure: Failure };
+
+/** What the dialog adds to the form's spec or changes when it sends them: the lock_timeout preamble. */
+export interface SendExtra {
+  lock_timeout?: boolean;
+}
+
 
 /**
  * The server's statement for the form as it is now. KEY changes whenever the
  * form does; answers to older forms are dropped.
  */
 function usePreview(key: string, ask: (preview: boolean) => Promise<DdlAnswer>, idle: boolean): Preview {
-  const [preview, setPreview] = useState<Preview>({ status: 'loading', sql: null });
+  const [preview, setPreview] = useState<Preview>({ status: 'loading', sql: null, annotations: [] });
   const askRef = useRef(ask);
   askRef.current = ask;
   useEffect(() => {
     if (idle) return undefined;
     let live = true;
-    setPreview((p) => ({ status: 'loading', sql: p.status === 'ready' ? p.sql : p.status === 'loading' ? p.sql : null }));
+    setPreview((p) => (p.status === 'failed' ? { status: 'loading', sql: null, annotations: [] } : { ...p, status: 'loading' }));
     const timer = window.setTimeout(() => {
       askRef.current(true).then(
-        (answer) => live && setPreview({ status: 'ready', sql: answer.sql }),
+        (answer) => live && setPreview({ status: 'ready', sql: answer.sql, annotations: answer.annotations ?? [] }),
         (err: unknown) => live && setPreview({ status: 'failed', failure: failureOf(err) }),
       );
     }, PREVIEW_DELAY_MS);
@@ -57,7 +69,7 @@ function MarkedSql({ sql, position }: { sql: string; position?: number }): JSX.E
   );
 }
 
-function SqlPanel({ preview, failure, idle }: { preview: Preview; failure: Failure | null; idle?: string }): JSX.Element {
+function SqlPanel({ preview, failure, idle, costs }: { preview: Preview; failure: Failure | null; idle?: string; costs: Omit<CostsProps, 'annotations'> }): JSX.Element {
   if (idle) {
     return (
       <p class="ddl-sql-note" role="status">
@@ -87,9 +99,12 @@ function SqlPanel({ preview, failure, idle }: { preview: Preview; failure: Failu
     );
   }
   return (
-    <pre class={preview.status === 'loading' ? 'ddl-sql is-stale' : 'ddl-sql'} aria-label="SQL preview" aria-busy={preview.status === 'loading'}>
-      <HighlightedSqlText sql={preview.sql} />
-    </pre>
+    <>
+      <pre class={preview.status === 'loading' ? 'ddl-sql is-stale' : 'ddl-sql'} aria-label="SQL preview" aria-busy={preview.status === 'loading'}>
+        <HighlightedSqlText sql={preview.sql} />
+      </pre>
+      <Costs annotations={preview.annotations} {...costs} />
+    </>
   );
 }
 
@@ -130,8 +145,10 @@ interface DdlFrameProps {
   sections: Section[];
   /** Identifies the form's current content: the preview is asked again when it changes. */
   formKey: string;
-  /** Sends the form to the server, to preview or to run. */
-  send: (preview: boolean) => Promise<DdlAnswer>;
+  /** Sends the form to the server, to preview or to run, with what the dialog adds (EXTRA: the lock_timeout preamble). */
+  send: (preview: boolean, extra: SendExtra) => Promise<DdlAnswer>;
+  /** The switch to a statement's safer form where the form can build it (CONCURRENTLY, NOT VALID then VALIDATE). */
+  safer?: SaferOf;
   /** Called with what ran; the dialog closes. */
   onDone: (answer: DdlAnswer) => void;
   onClose: () => void;
@@ -142,10 +159,12 @@ interface DdlFrameProps {
 }
 
 export function DdlFrame(props: DdlFrameProps): JSX.Element {
-  const { title, sections, formKey, send, onDone, onClose, size = 'medium', saveLabel = 'Save', idle } = props;
+  const { title, sections, formKey, send: sendForm, safer, onDone, onClose, size = 'medium', saveLabel = 'Save', idle } = props;
   const [tab, setTab] = useState(sections[0]!.id);
+  const [lockTimeout, setLockTimeout] = useState(false);
   const { busy, failure, setFailure, run } = useSubmit(failureOf);
-  const preview = usePreview(formKey, send, Boolean(idle));
+  const send = (preview: boolean) => sendForm(preview, lockTimeout ? { lock_timeout: true } : {});
+  const preview = usePreview(`${formKey}|${lockTimeout}`, send, Boolean(idle));
 
   // A change to the form makes the last refusal stale.
   const shownKey = useRef(formKey);
@@ -166,7 +185,7 @@ export function DdlFrame(props: DdlFrameProps): JSX.Element {
 
   const all: Section[] = [
     ...sections,
-    { id: 'sql', title: 'SQL', invalid: Boolean(failure?.position), content: <SqlPanel preview={preview} failure={failure} idle={idle} /> },
+    { id: 'sql', title: 'SQL', invalid: Boolean(failure?.position), content: <SqlPanel preview={preview} failure={failure} idle={idle} costs={{ lockTimeout, onLockTimeout: setLockTimeout, safer }} /> },
   ];
   return (
     <FormDialog title={title} size={size} submitLabel={saveLabel} busy={busy} onSubmit={() => void save()} onClose={onClose}>

@@ -4,12 +4,13 @@
 // why there is none) and PostgreSQL's refusal in place.
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { failureOf, type Failure } from '../../api/ddl';
+import { failureOf, type DdlAnnotation, type Failure } from '../../api/ddl';
 import { useSubmit } from '../../components/FormDialog';
 import { HighlightedSqlText } from '../../components/HighlightedSql';
+import { Costs } from './Costs';
 import { FailureBox } from './DdlFrame';
 
-type Preview = { status: 'loading' } | { status: 'ready'; sql: string } | { status: 'failed'; failure: Failure };
+type Preview = { status: 'loading' } | { status: 'ready'; sql: string; annotations: DdlAnnotation[] } | { status: 'failed'; failure: Failure };
 
 export interface PreviewedStatement {
   preview: Preview;
@@ -20,14 +21,14 @@ export interface PreviewedStatement {
 }
 
 /** RUN(true) answers the statement without running it; RUN(false) runs it. */
-export function usePreviewedStatement(run: (preview: boolean) => Promise<{ sql: string }>): PreviewedStatement {
+export function usePreviewedStatement(run: (preview: boolean) => Promise<{ sql: string; annotations?: DdlAnnotation[] }>): PreviewedStatement {
   const [preview, setPreview] = useState<Preview>({ status: 'loading' });
   const { busy, failure, run: submitting } = useSubmit(failureOf);
 
   useEffect(() => {
     let live = true;
     run(true).then(
-      (answer) => live && setPreview({ status: 'ready', sql: answer.sql }),
+      (answer) => live && setPreview({ status: 'ready', sql: answer.sql, annotations: answer.annotations ?? [] }),
       (err: unknown) => live && setPreview({ status: 'failed', failure: failureOf(err) }),
     );
     return () => {
@@ -56,9 +57,12 @@ export function StatementPreview({ state }: { state: PreviewedStatement }): JSX.
         </p>
       )}
       {preview.status === 'ready' && (
-        <pre class="statement-sql" aria-label="SQL to run">
-          <HighlightedSqlText sql={preview.sql} />
-        </pre>
+        <>
+          <pre class="statement-sql" aria-label="SQL to run">
+            <HighlightedSqlText sql={preview.sql} />
+          </pre>
+          <Costs annotations={preview.annotations} />
+        </>
       )}
       {preview.status === 'failed' && <FailureBox failure={preview.failure} />}
       {failure && <FailureBox failure={failure} />}

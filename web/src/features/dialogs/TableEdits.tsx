@@ -4,6 +4,7 @@
 // row marks it (struck through, with Undo) rather than forgetting it.
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import type { DdlAnnotation } from '../../api/ddl';
 import { collectionPage } from '../../api/objects';
 import { loadErd } from '../../api/erd';
 import type { ObjectNode, Server } from '../../api/servers';
@@ -45,7 +46,7 @@ interface Existing {
 
 interface ConstraintState {
   existing: Array<Existing & { validate: boolean }>;
-  added: Array<ConstraintRow & { notValid: boolean }>;
+  added: Array<ConstraintRow & { notValid: boolean; validateLater: boolean }>;
 }
 
 interface IndexRow {
@@ -121,21 +122,43 @@ function indexSpec(r: IndexRow): Edit {
   return { op: 'create_index', index, ...(r.concurrently ? { concurrently: true } : {}) };
 }
 
-/** Every edit, in the order they can run: drops of constraints and indexes first, then columns, then what is added. */
-export function tableEdits(columns: ColumnRow[], cons: ConstraintState, ixs: IndexState): Edit[] {
+/** Where an edit comes from, for the switch to its safer form: a new index or constraint (by row), a dropped index (by name). */
+type Origin = { index: number } | { dropIndex: string } | { constraint: number } | null;
+
+/** A check or foreign key added NOT VALID, and validated on its own after the commit when asked. */
+function addedConstraint(c: ConstraintState['added'][number]): Edit {
+  const checked = c.type === 'check' || c.type === 'foreign_key';
+  const how = checked && c.validateLater ? { validate_later: true } : checked && c.notValid ? { not_valid: true } : {};
+  return { op: 'add_constraint', constraint: constraintSpec(c), ...how };
+}
+
+/** Every edit, in the order they can run: drops of constraints and indexes first, then columns, then what is added; ORIGINS gets where each comes from. */
+export function tableEdits(columns: ColumnRow[], cons: ConstraintState, ixs: IndexState, origins: Origin[] = []): Edit[] {
   const out: Edit[] = [];
-  for (const c of cons.existing) if (c.dropped) out.push({ op: 'drop_constraint', name: c.name });
-  for (const i of ixs.existing) if (i.dropped) out.push({ op: 'drop_index', name: i.name, ...(i.concurrently ? { concurrently: true } : {}) });
-  out.push(...columnEdits(columns));
+  const push = (edit: Edit, origin: Origin = null) => {
+    out.push(edit);
+    origins.push(origin);
+  };
+  for (const c of cons.existing) if (c.dropped) push({ op: 'drop_constraint', name: c.name });
+  for (const i of ixs.existing) if (i.dropped) push({ op: 'drop_index', name: i.name, ...(i.concurrently ? { concurrently: true } : {}) }, { dropIndex: i.name });
+  for (const e of columnEdits(columns)) push(e);
   for (const c of cons.existing) {
     if (c.dropped) continue;
-    if (c.to.trim() && c.to.trim() !== c.name) out.push({ op: 'rename_constraint', name: c.name, to: c.to.trim() });
-    if (c.validate) out.push({ op: 'validate_constraint', name: c.to.trim() || c.name });
+    if (c.to.trim() && c.to.trim() !== c.name) push({ op: 'rename_constraint', name: c.name, to: c.to.trim() });
+    if (c.validate) push({ op: 'validate_constraint', name: c.to.trim() || c.name });
   }
-  for (const c of cons.added) out.push({ op: 'add_constraint', constraint: constraintSpec(c), ...(c.notValid && (c.type === 'check' || c.type === 'foreign_key') ? { not_valid: true } : {}) });
-  for (const i of ixs.existing) if (!i.dropped && i.to.trim() && i.to.trim() !== i.name) out.push({ op: 'rename_index', name: i.name, to: i.to.trim() });
-  for (const i of ixs.added) out.push(indexSpec(i));
+  for (const c of cons.added) push(addedConstraint(c), { constraint: c.row });
+  for (const i of ixs.existing) if (!i.dropped && i.to.trim() && i.to.trim() !== i.name) push({ op: 'rename_index', name: i.name, to: i.to.trim() });
+  for (const i of ixs.added) push(indexSpec(i), { index: i.row });
   return out;
+}
+
+/** A name for a constraint PostgreSQL would otherwise choose: VALIDATE CONSTRAINT has to name it. */
+function constraintName(table: string, c: ConstraintRow, taken: string[]): string {
+  const base = `${table}_${c.type === 'check' ? 'check' : `${names(c.columns)[0] ?? 'x'}_fkey`}`.slice(0, 60);
+  let name = base;
+  for (let n = 1; taken.includes(name); n++) name = `${base}${n}`;
+  return name;
 }
 
 // ---- the tabs ----
@@ -249,7 +272,7 @@ function ExistingList<T extends Existing>({ label, items, onItems, extra }: { la
 function ConstraintsTab({ state, onState, columnNames }: { state: ConstraintState; onState: (s: ConstraintState) => void; columnNames: string[] }): JSX.Element {
   const setAdded = (added: ConstraintState['added']) => onState({ ...state, added });
   const add = (type: ConstraintType) => {
-    const fresh = { ...newConstraint(type), notValid: false };
+    const fresh = { ...newConstraint(type), notValid: false, validateLater: false };
     setAdded([...state.added, fresh]);
     requestAnimationFrame(() => document.getElementById(`ddl-con-${type === 'check' ? 'expression' : 'columns'}-${fresh.row}`)?.focus());
   };
@@ -274,13 +297,18 @@ function ConstraintsTab({ state, onState, columnNames }: { state: ConstraintStat
       {state.added.length > 0 && (
         <ol class="ddl-constraint-list" aria-label="New constraints">
           {state.added.map((c, i) => {
-            const update = (change: Partial<ConstraintRow & { notValid: boolean }>) => setAdded(state.added.map((x) => (x.row === c.row ? { ...x, ...change } : x)));
+            const update = (change: Partial<ConstraintRow & { notValid: boolean; validateLater: boolean }>) => setAdded(state.added.map((x) => (x.row === c.row ? { ...x, ...change } : x)));
             return (
               <ConstraintCard key={c.row} c={c} n={i + 1} update={update} remove={() => setAdded(state.added.filter((x) => x.row !== c.row))}>
                 {(c.type === 'check' || c.type === 'foreign_key') && (
-                  <label class="tbl-inline-check">
-                    <input type="checkbox" checked={c.notValid} onChange={(e) => update({ notValid: e.currentTarget.checked })} /> NOT VALID (existing rows are not checked now)
-                  </label>
+                  <>
+                    <label class="tbl-inline-check">
+                      <input type="checkbox" checked={c.notValid || c.validateLater} onChange={(e) => update({ notValid: e.currentTarget.checked, validateLater: e.currentTarget.checked && c.validateLater })} /> NOT VALID (existing rows are not checked now)
+                    </label>
+                    <label class="tbl-inline-check">
+                      <input type="checkbox" checked={c.validateLater} disabled={!c.notValid && !c.validateLater} onChange={(e) => update({ validateLater: e.currentTarget.checked })} /> then VALIDATE after the commit (writes go on while it checks)
+                    </label>
+                  </>
                 )}
               </ConstraintCard>
             );
@@ -435,7 +463,24 @@ export function useTableEdits(server: Server, node: ObjectNode, enabled: boolean
       live = false;
     };
   }, []);
-  if (!enabled) return { sections: [], edits: [], loading: false };
+  if (!enabled) return { sections: [], edits: [], loading: false, safer: undefined };
+  const origins: Origin[] = [];
+  const edits = loaded.status === 'ready' ? tableEdits(columns, cons, ixs, origins) : [];
+  const table = relationOf(node.path)?.table ?? 'table';
+  /** The switch to the safer form of the statement edit A.edit made: CONCURRENTLY, or NOT VALID then VALIDATE. */
+  const safer = (a: DdlAnnotation): (() => void) | null => {
+    const from = a.edit === null ? null : origins[a.edit];
+    if (!from) return null;
+    if (a.switch === 'concurrently' && 'index' in from) return () => setIxs((s) => ({ ...s, added: s.added.map((r) => (r.row === from.index ? { ...r, concurrently: true } : r)) }));
+    if (a.switch === 'concurrently' && 'dropIndex' in from) return () => setIxs((s) => ({ ...s, existing: s.existing.map((r) => (r.name === from.dropIndex ? { ...r, concurrently: true } : r)) }));
+    if (a.switch === 'validate_later' && 'constraint' in from)
+      return () =>
+        setCons((s) => {
+          const taken = [...s.existing.map((c) => c.name), ...s.added.map((c) => c.name.trim())];
+          return { ...s, added: s.added.map((c) => (c.row === from.constraint ? { ...c, notValid: true, validateLater: true, name: c.name.trim() || constraintName(table, c, taken) } : c)) };
+        });
+    return null;
+  };
   const state = (content: JSX.Element) =>
     loaded.status === 'ready' ? content : loaded.status === 'loading' ? (
       <p class="muted">
@@ -450,7 +495,8 @@ export function useTableEdits(server: Server, node: ObjectNode, enabled: boolean
   const columnNames = columns.filter((c) => !c.dropped).map((c) => c.name.trim()).filter(Boolean);
   return {
     loading: loaded.status === 'loading',
-    edits: loaded.status === 'ready' ? tableEdits(columns, cons, ixs) : [],
+    edits,
+    safer,
     sections: [
       { id: 'columns', title: `Columns (${live(columns)})`, content: state(<ColumnsTab rows={columns} onRows={setColumns} />) },
       { id: 'constraints', title: `Constraints (${live(cons.existing) + cons.added.length})`, content: state(<ConstraintsTab state={cons} onState={setCons} columnNames={columnNames} />) },

@@ -2,7 +2,7 @@
 // the dialog, the general fields, and datalists of suggestions.
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import type { Spec } from '../../api/ddl';
+import type { DdlAnnotation, Spec } from '../../api/ddl';
 import { TextAreaField, TextField } from '../../components/Field';
 import type { Section } from '../../components/SectionTabs';
 import { useNames } from './names';
@@ -21,6 +21,8 @@ export interface FormParts {
   spec: Spec;
   /** The new object's name as it appears in the tree (for selecting it). */
   name: string;
+  /** The switch to a statement's safer form, where the form has it (an index built CONCURRENTLY). */
+  safer?: (a: DdlAnnotation) => (() => void) | null;
 }
 
 export interface FormProps {

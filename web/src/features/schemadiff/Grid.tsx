@@ -19,6 +19,8 @@ export function objectName(o: DiffObject): string {
 interface GridProps {
   rows: DiffObject[];
   chosen: ReadonlySet<string>;
+  /** Dropped and created by the script of the current choice. */
+  rebuilt: ReadonlySet<string>;
   current: string | null;
   onToggle: (ids: string[], on: boolean) => void;
   onCurrent: (id: string) => void;
@@ -76,7 +78,8 @@ export function Grid(p: GridProps): JSX.Element {
               </td>
               <td class="sd-kind">{r.kind.replace(/_/g, ' ')}</td>
               <td class="sd-name" title={objectName(r)}>{objectName(r)}</td>
-              <td><span class={`sd-state sd-state-${r.state}`}>{STATE_LABELS[r.state]}{r.recreate ? ' (rebuilt)' : ''}</span></td>
+              <td><span class={`sd-state sd-state-${r.state}`}>{STATE_LABELS[r.state]}{p.rebuilt.has(r.id) ? ' (rebuilt)' : ''}</span>
+                {r.notes.length > 0 && <span class="sd-order" role="img" title={r.notes.join('\n')} aria-label="Column order differs">⇄</span>}</td>
             </tr>
           ))}
         </tbody>

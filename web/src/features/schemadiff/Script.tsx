@@ -2,33 +2,11 @@
 // takes, whether it rewrites, scans or builds, and the safer way where there is
 // one; opened in a query tab on the target or downloaded.
 import type { JSX } from 'preact';
-import type { DiffStatement, SchemaDiff } from '../../api/schemaDiff';
-import { formatBytes } from '../../lib/format';
-
-const EFFECTS: Record<DiffStatement['effect'], string> = { none: '', scan: 'scans the table', rewrite: 'rewrites the table', build: 'builds an index' };
-
-function Statement({ s, n }: { s: DiffStatement; n: number }): JSX.Element {
-  const cost = [s.lock ? `${s.lock} lock` : null, EFFECTS[s.effect] || null, s.table ? `${s.table.schema}.${s.table.name}, ${formatBytes(s.table.size)}` : null].filter(Boolean);
-  return (
-    <li class="sd-stmt" data-effect={s.effect}>
-      <div class="sd-stmt-head">
-        <span class="sd-stmt-n">{n}</span>
-        {cost.length > 0 && <span class={`sd-cost${s.effect === 'rewrite' || s.lock === 'ACCESS EXCLUSIVE' ? ' sd-cost-heavy' : ''}`}>{cost.join(' · ')}</span>}
-        {s.note && <span class="sd-note">{s.note}</span>}
-      </div>
-      <pre class="sd-sql">{s.sql}</pre>
-      {s.safer && (
-        <div class="sd-safer">
-          <span>Safer:</span>
-          <pre class="sd-sql">{s.safer}</pre>
-        </div>
-      )}
-    </li>
-  );
-}
+import type { DiffScript } from '../../api/schemaDiff';
+import { CostedStatement } from '../../components/StatementCost';
 
 interface ScriptProps {
-  diff: SchemaDiff;
+  diff: DiffScript;
   busy: boolean;
   onOpen: () => void;
   onDownload: () => void;
@@ -51,7 +29,7 @@ export function Script({ diff, busy, onOpen, onDownload }: ScriptProps): JSX.Ele
         </ul>
       )}
       {empty ? <p class="empty-state">Nothing to change for the objects chosen.</p> : (
-        <ol class="sd-stmts">{diff.statements.map((s, i) => <Statement key={i} s={s} n={i + 1} />)}</ol>
+        <ol class="sd-stmts">{diff.statements.map((s, i) => <CostedStatement key={i} s={s} n={i + 1} />)}</ol>
       )}
     </section>
   );

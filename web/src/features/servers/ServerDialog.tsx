@@ -117,7 +117,10 @@ function ConnectionPanel({ creating, ...panel }: PanelProps & { creating: boolea
         field="host"
         label="Host name/address"
         placeholder="db.example.com, 10.0.0.5 or /var/run/postgresql"
-        hint={form.useSshTunnel ? 'Through the SSH tunnel: the host and port as the SSH server reaches them.' : undefined}
+        hint={[
+          form.useSshTunnel ? 'Through the SSH tunnel: the host and port as the SSH server reaches them.' : '',
+          creating ? '' : 'Changing where the server is (host, port, service, TLS settings, tunnel) forgets the passwords saved for it.',
+        ].filter(Boolean).join(' ') || undefined}
       />
       <div class="form-pair">
         <FormText panel={panel} field="port" label="Port" inputMode="numeric" />

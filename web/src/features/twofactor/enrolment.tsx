@@ -1,13 +1,17 @@
 // Enrolling an authenticator app: the QR code of the otpauth:// URI (drawn by the server) and the
 // secret as text, a current code to confirm, then the ten recovery codes, shown this once.
 // Used by the dialog from the user menu and by the screen a required enrolment leads to.
+// Replacing an enrolled authenticator also asks for proof of the current one (a code, a
+// recovery code, or the password of an internal user): a session alone must not take it over.
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { beginTwoFactor, confirmTwoFactor, type TwoFactorSetup } from '../../api/twofactor';
+import { beginTwoFactor, confirmTwoFactor, type TwoFactorProof, type TwoFactorSetup } from '../../api/twofactor';
 import { Button } from '../../components/Button';
 import { FormError, TextField } from '../../components/Field';
 import { useSubmit } from '../../components/FormDialog';
 import { errorMessage } from '../../lib/format';
+import { currentUser } from '../../state/session';
+import '../../styles/twofactor.css';
 
 export type Enrolment =
   | { step: 'loading' }
@@ -20,9 +24,46 @@ export function grouped(secret: string): string {
   return secret.replace(/(.{4})(?=.)/g, '$1 ');
 }
 
-export function useEnrolment(start: boolean) {
+/** The proof of the current second factor: what the user typed, and which kind it is. */
+export function useProof() {
+  const [value, setValue] = useState('');
+  const [usePassword, setUsePassword] = useState(false);
+  const proof = (): TwoFactorProof => (usePassword ? { password: value } : { current_code: value.trim() });
+  return { value, setValue, usePassword, setUsePassword, proof };
+}
+
+export function ProofField({ p, passwordAllowed, id }: { p: ReturnType<typeof useProof>; passwordAllowed: boolean; id: string }): JSX.Element {
+  return (
+    <div class="twofactor-proof">
+      <TextField
+        id={id}
+        label={p.usePassword ? 'Your Tusk password' : 'Code from your current app, or a recovery code'}
+        type={p.usePassword ? 'password' : 'text'}
+        value={p.value}
+        onValue={p.setValue}
+        autoComplete={p.usePassword ? 'current-password' : 'one-time-code'}
+        required
+      />
+      {passwordAllowed && (
+        <Button
+          small
+          variant="ghost"
+          onClick={() => {
+            p.setUsePassword(!p.usePassword);
+            p.setValue('');
+          }}
+        >
+          {p.usePassword ? 'Use a code instead' : 'Use my password instead'}
+        </Button>
+      )}
+    </div>
+  );
+}
+
+export function useEnrolment(start: boolean, replacing = false) {
   const [state, setState] = useState<Enrolment>({ step: 'loading' });
   const [code, setCode] = useState('');
+  const proof = useProof();
   const submit = useSubmit();
   useEffect(() => {
     if (!start) return;
@@ -35,12 +76,17 @@ export function useEnrolment(start: boolean) {
     submit.run(
       async () => {
         if (state.step !== 'scan') return;
-        const r = await confirmTwoFactor(state.setup.setup_token, code.trim());
+        const r = await confirmTwoFactor(state.setup.setup_token, code.trim(), replacing ? proof.proof() : {});
         setState({ step: 'codes', codes: r.recovery_codes });
       },
-      () => (/^\d{3} ?\d{3}$/.test(code.trim()) ? null : 'Enter the 6-digit code your authenticator app shows.'),
+      () =>
+        !/^\d{3} ?\d{3}$/.test(code.trim())
+          ? 'Enter the 6-digit code your new authenticator app shows.'
+          : replacing && !proof.value.trim()
+            ? 'Prove it is you: a code from your current app, a recovery code, or your password.'
+            : null,
     );
-  return { state, code, setCode, confirm, busy: submit.busy, failure: submit.failure };
+  return { state, code, setCode, confirm, busy: submit.busy, failure: submit.failure, replacing, proof };
 }
 
 export function EnrolmentBody({ e }: { e: ReturnType<typeof useEnrolment> }): JSX.Element {
@@ -61,6 +107,12 @@ export function EnrolmentBody({ e }: { e: ReturnType<typeof useEnrolment> }): JS
           </code>
           <p>2. Enter the code the app shows now.</p>
           <TextField id="twofactor-code" label="Code" value={e.code} onValue={e.setCode} inputMode="numeric" autoComplete="one-time-code" placeholder="123456" required />
+          {e.replacing && (
+            <>
+              <p>3. This replaces your current authenticator app: prove you hold it.</p>
+              <ProofField p={e.proof} id="twofactor-current" passwordAllowed={(currentUser.value?.auth_source ?? 'internal') === 'internal'} />
+            </>
+          )}
         </div>
       </div>
       <FormError message={e.failure} />

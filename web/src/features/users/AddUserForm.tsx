@@ -1,5 +1,6 @@
 import type { JSX } from 'preact';
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { fetchSources, type OAuth2Provider } from '../../api/auth';
 import type { AuthSource, ManagedUser, Role } from '../../api/types';
 import { createUser } from '../../api/users';
 import { Button } from '../../components/Button';
@@ -15,7 +16,7 @@ const SOURCES = [
 
 const ROLES = [
   { value: 'user', label: 'User' },
-  { value: 'admin', label: 'Administrator' },
+  { value: 'admin', label: 'Admin' },
 ] as const;
 
 export function AddUserForm({ onAdded }: { onAdded: (user: ManagedUser) => void }): JSX.Element {
@@ -24,7 +25,18 @@ export function AddUserForm({ onAdded }: { onAdded: (user: ManagedUser) => void 
   const [role, setRole] = useState<Role>('user');
   const [active, setActive] = useState(true);
   const [source, setSource] = useState<AuthSource>('internal');
+  // oauth2 users are bound to one provider: with several configured, the administrator names it
+  // (so no other provider's user of that name can take the account)
+  const [providers, setProviders] = useState<OAuth2Provider[]>([]);
+  const [provider, setProvider] = useState('');
+  useEffect(() => {
+    fetchSources().then(
+      (s) => setProviders(s.oauth2_providers ?? []),
+      () => setProviders([]),
+    );
+  }, []);
   const internal = source === 'internal';
+  const pickProvider = source === 'oauth2' && providers.length > 1;
   const { busy, failure: error, run } = useSubmit();
   const formRef = useRef<HTMLFormElement>(null);
 
@@ -33,7 +45,8 @@ export function AddUserForm({ onAdded }: { onAdded: (user: ManagedUser) => void 
     void run(
       async () => {
         const base = { email: email.trim(), role, active };
-        onAdded(await createUser(internal ? { ...base, password } : { ...base, auth_source: source }));
+        const external = pickProvider ? { ...base, auth_source: source, oauth2_provider: provider } : { ...base, auth_source: source };
+        onAdded(await createUser(internal ? { ...base, password } : external));
         setEmail('');
         setPassword('');
         setRole('user');
@@ -44,8 +57,10 @@ export function AddUserForm({ onAdded }: { onAdded: (user: ManagedUser) => void 
         !email.trim() || (internal && !password)
           ? internal
             ? 'Enter an email address and a password for the new user.'
-            : 'Enter the user name the directory or the proxy gives.'
-          : null,
+            : 'Enter the user name the directory, the proxy or the identity provider gives.'
+          : pickProvider && !provider
+            ? 'Choose the identity provider this user signs in through.'
+            : null,
     );
   };
 
@@ -63,6 +78,15 @@ export function AddUserForm({ onAdded }: { onAdded: (user: ManagedUser) => void 
         />
         {internal && (
           <TextField id="new-user-password" label="Password" type="password" value={password} onValue={setPassword} autoComplete="new-password" />
+        )}
+        {pickProvider && (
+          <SelectField
+            id="new-user-provider"
+            label="Provider"
+            value={provider}
+            options={[{ value: '', label: 'Choose…' }, ...providers.map((p) => ({ value: p.name, label: p.display_name || p.name }))]}
+            onValue={setProvider}
+          />
         )}
         <SelectField id="new-user-role" label="Role" value={role} options={ROLES} onValue={setRole} />
         <CheckboxField id="new-user-active" label="Active" checked={active} onValue={setActive} />

@@ -13,6 +13,7 @@ import { showToast } from '../../state/toasts';
 import { AddUserForm } from './AddUserForm';
 import { SetPasswordDialog } from './SetPasswordDialog';
 import { requireTwoFactor, resetTwoFactor } from '../../api/twofactor';
+import '../../styles/users.css';
 
 type Pending = { kind: 'password' | 'delete' | 'reset-two-factor'; user: ManagedUser } | null;
 
@@ -116,7 +117,17 @@ interface UsersTableProps {
 function UsersTable({ users, busyId, selfId, actions }: UsersTableProps): JSX.Element {
   return (
     <DataTable
-      columns={['User', 'Sign-in', 'Role', 'Active', 'Status', 'Two-factor', 'Last login', { label: 'Actions', class: 'actions-col', hidden: true }]}
+      columns={[
+        { label: 'User', class: 'col-user' },
+        { label: 'Sign-in', class: 'col-source' },
+        { label: 'Role', class: 'col-role' },
+        { label: 'Active', class: 'col-active' },
+        { label: 'Status', class: 'col-status' },
+        { label: 'Two-factor', class: 'col-2fa' },
+        { label: 'Last login', class: 'col-login' },
+        { label: 'Actions', class: 'actions-col col-actions', hidden: true },
+      ]}
+      class="users-grid"
       wrap="users-table"
       note={users === null && 'Loading users…'}
     >
@@ -134,7 +145,7 @@ interface UserRowProps {
   actions: RowActions;
 }
 
-const SOURCE_LABELS: Record<AuthSource, string> = { internal: 'Tusk password', ldap: 'LDAP', webserver: 'Proxy', oauth2: 'OAuth2' };
+const SOURCE_LABELS: Record<AuthSource, string> = { internal: 'Password', ldap: 'LDAP', webserver: 'Proxy', oauth2: 'OAuth2' };
 const SOURCE_TITLES: Record<AuthSource, string> = {
   internal: 'Signs in with a password Tusk keeps',
   ldap: 'Signs in with the LDAP directory’s password; Tusk keeps none',
@@ -142,16 +153,27 @@ const SOURCE_TITLES: Record<AuthSource, string> = {
   oauth2: 'Signs in through an identity provider (OpenID Connect/OAuth2); Tusk keeps no password',
 };
 
+/** When the user last signed in, short: the time today, else the date (the full time as a tooltip). */
+function lastLogin(iso: string | null): string {
+  if (!iso) return '—';
+  const full = formatTime(iso);
+  return new Date(iso).toDateString() === new Date().toDateString() ? full.slice(11, 16) : full.slice(0, 10);
+}
+
 function UserRow({ user, busy, self, actions }: UserRowProps): JSX.Element {
   const locked = user.locked;
   const source = user.auth_source ?? 'internal';
+  const provider = source === 'oauth2' ? (user.oauth2_provider ?? 'provider not recorded') : null;
   return (
     <tr aria-busy={busy || undefined}>
-      <td class="cell-strong" title={`Created ${formatTime(user.created_at)}`}>
+      <td class="cell-strong cell-clip" title={`${user.email}\nCreated ${formatTime(user.created_at)}`}>
         {user.email}
         {self && <span class="muted"> (you)</span>}
       </td>
-      <td title={SOURCE_TITLES[source]}>{SOURCE_LABELS[source]}</td>
+      <td class="cell-clip" title={provider ? `${SOURCE_TITLES[source]}: ${provider}` : SOURCE_TITLES[source]}>
+        {SOURCE_LABELS[source]}
+        {provider && <span class="muted"> · {provider}</span>}
+      </td>
       <td>
         <select
           class="cell-select"
@@ -161,7 +183,7 @@ function UserRow({ user, busy, self, actions }: UserRowProps): JSX.Element {
           onChange={(e) => actions.setRole(user, e.currentTarget.value as Role)}
         >
           <option value="user">User</option>
-          <option value="admin">Administrator</option>
+          <option value="admin">Admin</option>
         </select>
       </td>
       <td>
@@ -175,7 +197,12 @@ function UserRow({ user, busy, self, actions }: UserRowProps): JSX.Element {
       </td>
       <td>
         {locked ? (
-          <span class="badge badge-warn">Locked</span>
+          <>
+            <span class="badge badge-warn">Locked</span>
+            <Button small disabled={busy} onClick={() => actions.unlock(user)} title={`End the pause after wrong passwords for ${user.email}`}>
+              Unlock
+            </Button>
+          </>
         ) : user.password_set === false && source === 'internal' ? (
           <span class="badge badge-warn" title="Imported from pgAdmin: set a password before this user can log in">No password yet</span>
         ) : (
@@ -186,16 +213,13 @@ function UserRow({ user, busy, self, actions }: UserRowProps): JSX.Element {
       <td>
         <TwoFactorCell user={user} busy={busy} actions={actions} />
       </td>
-      <td class="cell-time">{formatTime(user.last_login_at)}</td>
+      <td class="cell-time" title={user.last_login_at ? formatTime(user.last_login_at) : 'Never signed in'}>
+        {lastLogin(user.last_login_at)}
+      </td>
       <td class="actions-col">
-        {locked && (
-          <Button small disabled={busy} onClick={() => actions.unlock(user)}>
-            Unlock
-          </Button>
-        )}
         {source === 'internal' && (
-          <Button small disabled={busy} onClick={() => actions.setPassword(user)}>
-            Set password…
+          <Button small disabled={busy} onClick={() => actions.setPassword(user)} title={`Set a new password for ${user.email}`}>
+            Password…
           </Button>
         )}
         <Button small variant="danger" disabled={busy || self} onClick={() => actions.remove(user)}>
@@ -207,9 +231,10 @@ function UserRow({ user, busy, self, actions }: UserRowProps): JSX.Element {
 }
 
 /** Two-factor of a user: on or off, whether required, and the administrator's require / reset.
- * The proxy's users have none: the proxy in front is the authority. */
+ * The proxy's and the identity providers' users have none: the proxy or the provider decides. */
 function TwoFactorCell({ user, busy, actions }: { user: ManagedUser; busy: boolean; actions: RowActions }): JSX.Element {
   if (user.auth_source === 'webserver') return <span class="muted" title="The proxy in front decides">—</span>;
+  if (user.auth_source === 'oauth2') return <span class="muted" title="The identity provider decides">—</span>;
   return (
     <span class="twofactor-cell">
       {user.two_factor_enabled ? <span class="badge badge-ok">On</span> : <span class="muted">Off</span>}

@@ -1,0 +1,30 @@
+/* libFuzzer: user names folded to their one form (src/auth/names.c, ICU), as LDAP entries,
+ * proxies' headers, providers' claims and typed login names give them. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/auth.h"
+#include "auth/internal.h"
+#include "util/str.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *in = xstrndup((const char *)data, size);
+	char out[256], again[256], key[264];
+	for (int keep_case = 0; keep_case < 2; keep_case++) {
+		if (!auth_name_fold(in, keep_case, out))
+			continue;
+		size_t n = strlen(out);
+		if (n == 0 || n > 254 || out[0] == ' ' || out[n - 1] == ' ')
+			abort(); /* a folded name is 1 to 254 bytes with no space around it */
+		/* folding is idempotent: the one form folds to itself */
+		if (!auth_name_fold(out, keep_case, again) || strcmp(out, again) != 0)
+			abort();
+	}
+	auth_throttle_key(in, key);
+	if (strlen(key) > 263 || (key[0] != '#' && strpbrk(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZ")))
+		abort(); /* never reaches the second step's 2FA:<id> namespace */
+	free(in);
+	return 0;
+}
