@@ -39,11 +39,27 @@ static void audit_end(void *ctx, int64_t user_id, int64_t server_id, const char 
 	auth_audit(app->auth, known ? &u : NULL, NULL, "psql_end", NULL, detail);
 }
 
+/* Where a session's server is, for each connection its psql makes: the conninfo Tusk's own
+ * connections use now (TUSK_ALLOWED_HOSTS checked and pinned, the SSH tunnel's socket). */
+static bool route(void *ctx, int64_t user_id, int64_t server_id, const char *database, char **conninfo, tusk_err *err)
+{
+	tusk_app *app = ctx;
+	char *password = NULL, *role = NULL;
+	bool ok = pgpool_client_conninfo(app->pool, user_id, server_id, database, PSQL_SANDBOX_PASSFILE, conninfo,
+					 &password, &role, err);
+	if (password) {
+		sodium_memzero(password, strlen(password));
+		free(password);
+	}
+	free(role);
+	return ok;
+}
+
 void api_psql_start(tusk_app *app)
 {
-	hub = psql_hub_new(GRACE_SECONDS, audit_end, app);
+	hub = psql_hub_new(GRACE_SECONDS, audit_end, route, app);
 	/* the operator learns at start, not from a user, that the tool cannot run here */
-	char why[300];
+	char why[1200];
 	if ((!app->cfg->server_mode || app->cfg->enable_psql) && !psql_sandbox_check(why, sizeof(why)))
 		log_msg(LOG_WARN, "the PSQL tool is unavailable: its sandbox (bubblewrap) does not work here", "reason",
 			why, NULL);
@@ -83,11 +99,11 @@ static bool tool_available(const config *cfg, char *why, size_t n)
 			 "TUSK_ENABLE_PSQL=true (or PGADMIN_CONFIG_ENABLE_PSQL=True).");
 		return false;
 	}
-	char sandbox[300];
+	char sandbox[1200];
 	if (!psql_sandbox_check(sandbox, sizeof(sandbox))) {
 		snprintf(why, n,
 			 "The PSQL tool needs its sandbox (bubblewrap with user namespaces), which does not work "
-			 "on this host: %.200s. Tusk does not run psql unconfined.",
+			 "on this host: %s Tusk does not run psql unconfined.",
 			 sandbox);
 		return false;
 	}
@@ -97,7 +113,7 @@ static bool tool_available(const config *cfg, char *why, size_t n)
 void api_psql_info(http_req *r)
 {
 	tusk_app *app = http_req_app(r);
-	char why[512] = "";
+	char why[1600] = "";
 	bool ok = tool_available(app->cfg, why, sizeof(why));
 	api_json j;
 	json_writer *w = api_json_begin(&j);
@@ -154,7 +170,10 @@ static void start_session(http_req *r, api_server *srv, const store_server *sv, 
 				  .rows = (int)in->rows};
 		char id[PSQL_ID_CHARS];
 		if (!psql_start(hub, &spec, id, &err)) {
-			api_respond_err(r, &err);
+			if (err.code == ERR_INVALID_SERVER)
+				api_respond_err_status(r, 422, &err); /* the entry, not Tusk's upstream */
+			else
+				api_respond_err(r, &err);
 		} else {
 			char detail[512];
 			snprintf(detail, sizeof(detail), "server %lld (%s), database %s, %s", (long long)srv->server_id,
@@ -179,7 +198,7 @@ void api_psql_open(http_req *r)
 	tusk_app *app = http_req_app(r);
 	auth_session *as = api_session(r);
 	struct open_in in = {0};
-	char why[512];
+	char why[1600];
 	if (!tool_available(app->cfg, why, sizeof(why))) {
 		http_respond_error(r, ERR_FORBIDDEN, "%s", why);
 		return;

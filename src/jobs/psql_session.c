@@ -5,8 +5,11 @@
 #include <fcntl.h>
 #include <libpq-fe.h>
 #include <limits.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -15,13 +18,19 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "jobs/commands.h"
 #include "jobs/jobs.h"
+#include "jobs/psql_relay.h"
 #include "pg/target.h"
 #include "util/thread.h"
 #include "util/time.h"
@@ -35,6 +44,7 @@ enum {
 	PASS_FD = 4,	       /* the passfile's text (--file) */
 	SERVICE_FD = 5,	       /* the conninfo as a service file (--file): psql's command line shows none of it */
 	CHILD_FDS = 3,	       /* the three above */
+	CTL_FD = 6,	       /* the child's socket to Tusk (its listeners, or why it failed) until it runs bwrap */
 	INPUT_STALL_MS = 2000, /* an input gives up after psql read none of it for this long */
 	INPUT_SLICE_MS = 50,   /* how often a waiting input looks whether the session closed */
 };
@@ -46,6 +56,10 @@ struct psql_sess {
 	char owner[80];
 	int64_t user_id, server_id;
 	char *database;
+	char *conninfo; /* the pool's, as the session started (when the hub has no route) */
+	int nhosts;	/* listeners in the sandbox: 127.0.0.1:5432... */
+	psql_relays *relays;
+	char start_error[1200];
 	int fds[CHILD_FDS]; /* memfds the child reads (ARGS_FD...) until it has started; -1: none */
 	int refs;	    /* under h->lock: the hub's list, the thread, each psql_get */
 	pthread_mutex_t lock;
@@ -74,6 +88,7 @@ struct psql_hub {
 	int threads; /* session threads still running */
 	pthread_t reaper;
 	psql_end_fn on_end;
+	psql_route_cb route;
 	void *ctx;
 };
 
@@ -88,6 +103,7 @@ static void sess_free(psql_sess *s)
 		free(s->env[i]);
 	free(s->env);
 	free(s->database);
+	free(s->conninfo);
 	for (int i = 0; i < CHILD_FDS; i++)
 		if (s->fds[i] >= 0)
 			close(s->fds[i]);
@@ -132,8 +148,12 @@ static void system_dir(strv *a, const char *dir)
 }
 
 /* The sandbox before the program: a root of its own with the system's
- * programs and libraries, the few /etc files a client needs (name
- * resolution, certificates, terminal and locale data), empty HOME and /tmp. */
+ * programs and libraries, the few /etc files a client needs (certificates,
+ * terminal and locale data), empty HOME and /tmp. Its network namespace is
+ * the one the child made (spawn_sandbox): --share-net keeps it. No /proc:
+ * psql needs none, and a container's masked /proc forbids mounting another.
+ * No --hostname: the UTS namespace is its own, but container runtimes'
+ * default seccomp profiles refuse sethostname (podman's does). */
 static void sandbox_args(strv *a)
 {
 	static const char *const head[] = {BWRAP,
@@ -147,8 +167,6 @@ static void sandbox_args(strv *a)
 					   "--die-with-parent",
 					   "--cap-drop",
 					   "ALL",
-					   "--hostname",
-					   "psql",
 					   "--ro-bind",
 					   "/usr",
 					   "/usr",
@@ -157,18 +175,14 @@ static void sandbox_args(strv *a)
 	static const char *const dirs[] = {"/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", NULL};
 	for (size_t i = 0; dirs[i]; i++)
 		system_dir(a, dirs[i]);
-	static const char *const etc[] = {"/etc/ssl",		"/etc/ca-certificates",
-					  "/etc/resolv.conf",	"/etc/hosts",
-					  "/etc/nsswitch.conf", "/etc/gai.conf",
-					  "/etc/host.conf",	"/etc/services",
-					  "/etc/inputrc",	"/etc/terminfo",
-					  "/etc/localtime",	"/etc/passwd",
-					  "/etc/group",		NULL};
+	static const char *const etc[] = {
+	    "/etc/ssl",	     "/etc/ca-certificates", "/etc/hosts",  "/etc/services", "/etc/inputrc",
+	    "/etc/terminfo", "/etc/localtime",	     "/etc/passwd", "/etc/group",    NULL};
 	for (size_t i = 0; etc[i]; i++)
 		push_all(a, (const char *const[]){"--ro-bind-try", etc[i], etc[i], NULL});
-	static const char *const tail[] = {"--proc",   "/proc",	     "--dev",	"/dev",	      "--size",
-					   "67108864", "--tmpfs",    "/tmp",	"--size",     "67108864",
-					   "--tmpfs",  SANDBOX_HOME, "--chdir", SANDBOX_HOME, NULL};
+	static const char *const tail[] = {"--dev",   "/dev",	    "--size",	"67108864", "--tmpfs",
+					   "/tmp",    "--size",	    "67108864", "--tmpfs",  SANDBOX_HOME,
+					   "--chdir", SANDBOX_HOME, NULL};
 	push_all(a, tail);
 }
 
@@ -295,48 +309,328 @@ static char **sandbox_env(void)
 	return env;
 }
 
+static void env_free(char **env)
+{
+	for (size_t i = 0; env && env[i]; i++)
+		free(env[i]);
+	free(env);
+}
+
+/* ---- starting the sandbox: limits, a user and network namespace, the listeners ---- */
+
+/* What the child did not manage, sent to the parent (step 0: all went well). */
+enum step { STEP_OK, STEP_LIMITS, STEP_USERNS, STEP_MAPS, STEP_LOOPBACK, STEP_LISTEN, STEP_SEND };
+struct report {
+	int step, err;
+};
+
+struct spawn_plan {
+	char *const *argv, *const *env;
+	int in, out, errfd; /* the child's 0, 1 and 2 */
+	const int *fds;	    /* CHILD_FDS descriptors for ARGS_FD... (-1: none), or NULL */
+	bool tty;	    /* in is a terminal: make it the controlling one */
+	int nlisteners;
+	bool nproc; /* RLIMIT_NPROC counts the namespace's own processes (kernel >= 5.14) */
+	char uid_map[32], gid_map[32];
+};
+
+static bool write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	size_t n = strlen(text);
+	bool ok = write(fd, text, n) == (ssize_t)n;
+	return close(fd) == 0 && ok;
+}
+
+static void child_report(int ctl, int step, int err)
+{
+	struct report r = {step, err};
+	ssize_t rc = send(ctl, &r, sizeof(r), MSG_NOSIGNAL);
+	(void)rc;
+	_exit(126);
+}
+
+/* soft v, hard v + slack (the soft limit of CPU time sends SIGXCPU, the hard one SIGKILL) */
+static bool set_limit_slack(int which, rlim_t v, rlim_t slack)
+{
+	struct rlimit rl = {v, v + slack};
+	struct rlimit cur;
+	if (getrlimit(which, &cur) == 0 && cur.rlim_max != RLIM_INFINITY && cur.rlim_max < v)
+		rl.rlim_cur = rl.rlim_max = cur.rlim_max; /* lower already: kept */
+	return setrlimit(which, &rl) == 0;
+}
+
+static bool set_limit(int which, rlim_t v)
+{
+	return set_limit_slack(which, v, 0);
+}
+
+/* In the child (async-signal-safe calls only): descriptors, signals and
+ * limits; a user namespace (its own uid mapped to itself) with a network
+ * namespace that has loopback only, where it listens on 127.0.0.1:5432...
+ * and hands the listeners to the parent over ctl; then bwrap, which takes
+ * that network namespace (--share-net) and nests its own user namespace. */
+static void child_run(const struct spawn_plan *pl, int ctl)
+{
+	setsid();
+	if (pl->tty)
+		ioctl(pl->in, TIOCSCTTY, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	struct sigaction dfl;
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	for (int sig = 1; sig < 32; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaction(sig, &dfl, NULL);
+	/* a file past the size limit is an error psql reports (EFBIG), not a kill; the
+	 * terminal's ^C, ^\ and ^Z reach bwrap too (it shares psql's process group): it
+	 * ignores them, psql sets its own SIGINT handler (a cancel request) */
+	dfl.sa_handler = SIG_IGN;
+	static const int ignored[] = {SIGXFSZ, SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU};
+	for (size_t i = 0; i < sizeof(ignored) / sizeof(*ignored); i++)
+		sigaction(ignored[i], &dfl, NULL);
+	/* 0-2, bwrap's options, the passfile and the service file at ARGS_FD, PASS_FD and
+	 * SERVICE_FD, the parent's socket at CTL_FD; first all above them, so that none
+	 * overwrites another (dup2 leaves the copies open across exec) */
+	ctl = fcntl(ctl, F_DUPFD_CLOEXEC, CTL_FD + 1);
+	int above[CHILD_FDS];
+	for (int i = 0; i < CHILD_FDS; i++)
+		above[i] = pl->fds && pl->fds[i] >= 0 ? fcntl(pl->fds[i], F_DUPFD, CTL_FD + 1) : -1;
+	dup2(pl->in, 0);
+	dup2(pl->out, 1);
+	dup2(pl->errfd, 2);
+	for (int i = 0; i < CHILD_FDS; i++)
+		if (above[i] < 0 || dup2(above[i], ARGS_FD + i) < 0)
+			close(ARGS_FD + i);
+	dup2(ctl, CTL_FD);
+	ctl = CTL_FD;
+	if (close_range(CTL_FD + 1, ~0U, 0) != 0)
+		for (int fd = CTL_FD + 1; fd < 65536; fd++)
+			close(fd);
+	umask(077);
+	if (!set_limit(RLIMIT_AS, PSQL_LIMIT_MEMORY) || !set_limit_slack(RLIMIT_CPU, PSQL_LIMIT_CPU_S, 5) ||
+	    !set_limit(RLIMIT_FSIZE, PSQL_LIMIT_FILE) || !set_limit(RLIMIT_NOFILE, PSQL_LIMIT_FILES) ||
+	    !set_limit(RLIMIT_CORE, 0))
+		child_report(ctl, STEP_LIMITS, errno);
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0)
+		child_report(ctl, STEP_USERNS, errno);
+	if (!write_file("/proc/self/setgroups", "deny") || !write_file("/proc/self/uid_map", pl->uid_map) ||
+	    !write_file("/proc/self/gid_map", pl->gid_map))
+		child_report(ctl, STEP_MAPS, errno);
+	/* counted in this namespace: the sandbox's own processes, not Tusk's threads */
+	if (pl->nproc && !set_limit(RLIMIT_NPROC, PSQL_LIMIT_PROCS))
+		child_report(ctl, STEP_LIMITS, errno);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, "lo", 3);
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) != 0)
+		child_report(ctl, STEP_LOOPBACK, errno);
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) != 0)
+		child_report(ctl, STEP_LOOPBACK, errno);
+	close(fd);
+	int ls[PSQL_MAX_HOSTS];
+	for (int i = 0; i < pl->nlisteners; i++) {
+		ls[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		struct sockaddr_in in = {.sin_family = AF_INET,
+					 .sin_port = htons((uint16_t)(PSQL_INNER_PORT + i)),
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+		if (ls[i] < 0 || bind(ls[i], (struct sockaddr *)&in, sizeof(in)) != 0 || listen(ls[i], 16) != 0)
+			child_report(ctl, STEP_LISTEN, errno);
+	}
+	struct report ok = {STEP_OK, 0};
+	struct iovec iov = {.iov_base = &ok, .iov_len = sizeof(ok)};
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * PSQL_MAX_HOSTS)];
+		struct cmsghdr align;
+	} cm;
+	memset(&cm, 0, sizeof(cm));
+	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+	if (pl->nlisteners > 0) {
+		m.msg_control = cm.buf;
+		m.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)pl->nlisteners);
+		struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)pl->nlisteners);
+		memcpy(CMSG_DATA(c), ls, sizeof(int) * (size_t)pl->nlisteners);
+	}
+	if (sendmsg(ctl, &m, MSG_NOSIGNAL) != (ssize_t)sizeof(ok))
+		child_report(ctl, STEP_SEND, errno);
+	for (int i = 0; i < pl->nlisteners; i++)
+		close(ls[i]);
+	close(ctl);
+	execve(BWRAP, pl->argv, pl->env);
+	static const char msg[] = "tusk: could not run bubblewrap (" BWRAP ")\r\n";
+	ssize_t rc = write(2, msg, sizeof(msg) - 1);
+	(void)rc;
+	_exit(127);
+}
+
+static const char *const OPERATOR_HINT =
+    " In a container, the pod needs a seccomp profile that allows user namespaces (Kubernetes: "
+    "securityContext.seccompProfile.type Unconfined, or a Localhost profile that allows unshare and clone "
+    "with CLONE_NEWUSER), no AppArmor profile that forbids mounting (appArmorProfile Unconfined on such "
+    "nodes), and a node whose kernel allows unprivileged user namespaces (user.max_user_namespaces above 0, "
+    "kernel.unprivileged_userns_clone 1, kernel.apparmor_restrict_unprivileged_userns 0); see "
+    "docs/deployment.md, \"The PSQL tool\".";
+
+/* Why the child stopped at r, for the operator. */
+static void describe(const struct report *r, char *why, size_t n)
+{
+	const char *what = "";
+	bool hint = false;
+	switch (r->step) {
+	case STEP_LIMITS:
+		what = "could not set the sandbox's resource limits";
+		break;
+	case STEP_USERNS:
+		what = r->err == ENOSPC || r->err == EUSERS
+			   ? "could not create a user namespace: the host's limit (user.max_user_namespaces) is reached"
+			   : "could not create a user namespace for the sandbox: the kernel or the container runtime "
+			     "refuses it";
+		hint = true;
+		break;
+	case STEP_MAPS:
+		what = "could not map its user into the sandbox's user namespace";
+		hint = true;
+		break;
+	case STEP_LOOPBACK:
+		what = "could not bring up the sandbox network's loopback interface";
+		break;
+	case STEP_LISTEN:
+		what = "could not listen in the sandbox's network";
+		break;
+	default:
+		what = "could not hand the sandbox's listeners over";
+	}
+	snprintf(why, n, "Tusk %s (%s).%s", what, strerror(r->err), hint ? OPERATOR_HINT : "");
+}
+
+/* Forks the sandbox's first process (child_run) and takes its listeners;
+ * its pid, or -1 with why. */
+static pid_t spawn_sandbox(const struct spawn_plan *pl, int *listeners, char *why, size_t n)
+{
+	int ctl[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl) != 0) {
+		snprintf(why, n, "Tusk could not start the sandbox: %s", strerror(errno));
+		return -1;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(ctl[0]);
+		child_run(pl, ctl[1]);
+	}
+	int e = errno;
+	close(ctl[1]);
+	if (pid < 0) {
+		close(ctl[0]);
+		snprintf(why, n, "Tusk could not start the sandbox: %s", strerror(e));
+		return -1;
+	}
+	struct timeval tv = {.tv_sec = 20};
+	setsockopt(ctl[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	struct report r = {STEP_SEND, EPIPE};
+	struct iovec iov = {.iov_base = &r, .iov_len = sizeof(r)};
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * PSQL_MAX_HOSTS)];
+		struct cmsghdr align;
+	} cm;
+	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.buf, .msg_controllen = sizeof(cm.buf)};
+	ssize_t got;
+	while ((got = recvmsg(ctl[0], &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	close(ctl[0]);
+	int nfds = 0;
+	for (struct cmsghdr *c = got > 0 ? CMSG_FIRSTHDR(&m) : NULL; c; c = CMSG_NXTHDR(&m, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+			int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+			for (int i = 0; i < k && nfds < PSQL_MAX_HOSTS; i++)
+				memcpy(&listeners[nfds++], CMSG_DATA(c) + (size_t)i * sizeof(int), sizeof(int));
+		}
+	if (got == (ssize_t)sizeof(r) && r.step == STEP_OK && nfds == pl->nlisteners)
+		return pid;
+	for (int i = 0; i < nfds; i++)
+		close(listeners[i]);
+	if (got != (ssize_t)sizeof(r))
+		r = (struct report){STEP_SEND, got < 0 ? errno : EPIPE};
+	describe(&r, why, n);
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return -1;
+}
+
+/* RLIMIT_NPROC counts per user namespace from Linux 5.14 on; before, all of Tusk's uid's. */
+static bool nproc_per_namespace(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+	if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return false;
+	return major > 5 || (major == 5 && minor >= 14);
+}
+
+static void plan_ids(struct spawn_plan *pl)
+{
+	snprintf(pl->uid_map, sizeof(pl->uid_map), "%u %u 1", (unsigned)getuid(), (unsigned)getuid());
+	snprintf(pl->gid_map, sizeof(pl->gid_map), "%u %u 1", (unsigned)getgid(), (unsigned)getgid());
+	pl->nproc = nproc_per_namespace();
+}
+
 /* ---- the sandbox check ---- */
 
 static pthread_mutex_t check_lock = PTHREAD_MUTEX_INITIALIZER;
 static int check_state; /* 0 unknown, 1 works, -1 does not */
-static char check_why[300];
+static char check_why[1200];
 
-/* Runs the sandbox with /bin/true; its error output (why it failed) into why. */
+/* Runs the sandbox (with a listener, as a session has) around /usr/bin/true;
+ * why it failed (the child's step, or bwrap's own error) into why. */
 static bool sandbox_runs(char *why, size_t n)
 {
 	if (access(BWRAP, X_OK) != 0) {
-		snprintf(why, n, "bubblewrap (%s) is not installed", BWRAP);
+		snprintf(why, n,
+			 "bubblewrap (%s) is not installed: install Debian's bubblewrap package (the container image "
+			 "has it).",
+			 BWRAP);
 		return false;
 	}
 	strv a = {0};
 	sandbox_args(&a);
 	strv_push(&a, "/usr/bin/true");
 	char **env = sandbox_env();
-	int fds[2];
+	int fds[2], null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	bool ok = false;
-	if (pipe2(fds, O_CLOEXEC) == 0) {
-		pid_t pid = fork();
-		if (pid == 0) {
-			dup2(fds[1], 2);
-			int null = open("/dev/null", O_RDWR);
-			dup2(null, 0);
-			dup2(null, 1);
-			execve(BWRAP, a.v, env);
-			_exit(127);
-		}
+	if (null >= 0 && pipe2(fds, O_CLOEXEC) == 0) {
+		struct spawn_plan pl = {
+		    .argv = a.v, .env = env, .in = null, .out = null, .errfd = fds[1], .nlisteners = 1};
+		plan_ids(&pl);
+		int listener = -1;
+		pid_t pid = spawn_sandbox(&pl, &listener, why, n);
 		close(fds[1]);
-		ssize_t got = pid > 0 ? read(fds[0], why, n - 1) : -1;
-		why[got > 0 ? got : 0] = 0;
-		why[strcspn(why, "\n")] = 0;
+		if (pid > 0) {
+			close(listener);
+			char err[400];
+			ssize_t got = read(fds[0], err, sizeof(err) - 1);
+			err[got > 0 ? got : 0] = 0;
+			err[strcspn(err, "\r\n")] = 0;
+			int status = 0;
+			ok = waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+			if (!ok)
+				snprintf(why, n, "bubblewrap could not build the sandbox: %s.%s",
+					 err[0] ? err : "it ended without saying why", OPERATOR_HINT);
+		}
 		close(fds[0]);
-		int status = 0;
-		ok = pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-		if (!ok && !why[0])
-			snprintf(why, n, "bubblewrap could not start (status %d)", status);
 	}
-	for (size_t i = 0; env[i]; i++)
-		free(env[i]);
-	free(env);
+	if (null >= 0)
+		close(null);
+	env_free(env);
 	strv_free(&a);
 	return ok;
 }
@@ -352,42 +646,7 @@ bool psql_sandbox_check(char *why, size_t n)
 	return ok;
 }
 
-/* ---- the session's thread: fork into the pty, copy output to the ring ---- */
-
-/* In the child (async-signal-safe calls only): the pty as its controlling
- * terminal and 0-2, bwrap's options, the passfile and the service file at
- * ARGS_FD, PASS_FD and SERVICE_FD, default signals, no other descriptor. */
-static void child_exec(psql_sess *s, int slave)
-{
-	setsid();
-	ioctl(slave, TIOCSCTTY, 0);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	struct sigaction dfl;
-	memset(&dfl, 0, sizeof(dfl));
-	dfl.sa_handler = SIG_DFL;
-	for (int sig = 1; sig < 32; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			sigaction(sig, &dfl, NULL);
-	dup2(slave, 0);
-	dup2(slave, 1);
-	dup2(slave, 2);
-	/* first above them all, so that none overwrites another; dup2 leaves them open across exec */
-	int above[CHILD_FDS];
-	for (int i = 0; i < CHILD_FDS; i++)
-		above[i] = s->fds[i] >= 0 ? fcntl(s->fds[i], F_DUPFD, ARGS_FD + CHILD_FDS) : -1;
-	for (int i = 0; i < CHILD_FDS; i++)
-		if (above[i] < 0 || dup2(above[i], ARGS_FD + i) < 0)
-			close(ARGS_FD + i);
-	if (close_range(ARGS_FD + CHILD_FDS, ~0U, 0) != 0)
-		for (int fd = ARGS_FD + CHILD_FDS; fd < 65536; fd++)
-			close(fd);
-	umask(077);
-	execve(BWRAP, s->argv.v, s->env);
-	_exit(127);
-}
+/* ---- the session's thread: start the sandbox in the pty, copy output, relay ---- */
 
 /* A pty pair (both close-on-exec) sized ws; false when none could be had.
  * The master does not block: psql_input waits for psql only so long. */
@@ -422,10 +681,44 @@ static void announce(psql_sess *s, const char *text)
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* Copies psql's output into the ring until it ends or the session closes. */
+/* Where the session's server is now: the hub asks Tusk (the pool), as for each connection. */
+static bool sess_route(void *ctx, char **conninfo, tusk_err *err)
+{
+	psql_sess *s = ctx;
+	if (s->h->route)
+		return s->h->route(s->h->ctx, s->user_id, s->server_id, s->database, conninfo, err);
+	*conninfo = xstrdup(s->conninfo);
+	return true;
+}
+
+static bool sess_ending(void *ctx)
+{
+	psql_sess *s = ctx;
+	pthread_mutex_lock(&s->lock);
+	bool closed = s->closed;
+	pthread_mutex_unlock(&s->lock);
+	return closed;
+}
+
+static void sess_notice(void *ctx, const char *text)
+{
+	psql_sess *s = ctx;
+	str line = STR_INIT;
+	str_appendf(&line, "\r\n\x1b[2m[%s]\x1b[0m\r\n", text);
+	announce(s, str_cstr(&line));
+	str_free(&line);
+}
+
+/* Copies psql's output into the ring, at most PSQL_RATE bytes a second after
+ * a burst of PSQL_BURST (what psql writes meanwhile waits in the terminal,
+ * and psql with it), and relays psql's connections, until psql ends or the
+ * session closes. */
 static void pump(psql_sess *s)
 {
-	unsigned char buf[8192];
+	unsigned char buf[16384];
+	double tokens = PSQL_BURST;
+	int64_t last = time_mono_ms();
+	struct pollfd p[1 + PSQL_MAX_HOSTS + 2 * PSQL_MAX_RELAYS];
 	for (;;) {
 		pthread_mutex_lock(&s->lock);
 		bool closed = s->closed;
@@ -434,22 +727,78 @@ static void pump(psql_sess *s)
 			kill(-s->pid, SIGKILL);
 			return;
 		}
-		struct pollfd p = {.fd = s->master, .events = POLLIN};
-		int rc = poll(&p, 1, 250);
+		int64_t now = time_mono_ms();
+		tokens += (double)(now - last) * PSQL_RATE / 1000.0;
+		if (tokens > PSQL_BURST)
+			tokens = PSQL_BURST;
+		last = now;
+		bool may_read = tokens >= 1;
+		int wait = 250;
+		if (!may_read) {
+			wait = (int)((1 - tokens) * 1000.0 / PSQL_RATE) + 1;
+			if (wait > 250)
+				wait = 250;
+		}
+		p[0] = (struct pollfd){.fd = may_read ? s->master : -1, .events = POLLIN};
+		size_t n = 1 + psql_relays_poll(s->relays, p + 1, sizeof(p) / sizeof(*p) - 1);
+		int rc = poll(p, n, wait);
 		if (rc < 0 && errno != EINTR)
 			return;
 		if (rc <= 0)
 			continue;
-		ssize_t got = read(s->master, buf, sizeof(buf));
+		psql_relays_run(s->relays, p + 1, n - 1);
+		if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		size_t room = tokens < (double)sizeof(buf) ? (size_t)tokens : sizeof(buf);
+		ssize_t got = read(s->master, buf, room);
 		if (got < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (got <= 0)
 			return; /* EIO: every holder of the terminal's other end has gone */
+		tokens -= (double)got;
 		pthread_mutex_lock(&s->lock);
 		append_ring(s, buf, (size_t)got);
 		pthread_cond_broadcast(&s->cond);
 		pthread_mutex_unlock(&s->lock);
 	}
+}
+
+/* Whether the ring's last bytes say psql ran out of memory. */
+static bool said_out_of_memory(psql_sess *s)
+{
+	char tail[512];
+	pthread_mutex_lock(&s->lock);
+	size_t n = s->end < sizeof(tail) - 1 ? (size_t)s->end : sizeof(tail) - 1;
+	for (size_t i = 0; i < n; i++)
+		tail[i] = (char)s->ring[(s->end - n + i) % PSQL_RING];
+	pthread_mutex_unlock(&s->lock);
+	tail[n] = 0;
+	return memmem(tail, n, "out of memory", 13) != NULL;
+}
+
+/* The line the terminal shows when psql ended: its code, and why when a limit ended it. */
+static void exit_line(psql_sess *s, int code, char *line, size_t n)
+{
+	const char *why = NULL;
+	char more[200] = "";
+	if (code == 128 + SIGXCPU) {
+		snprintf(more, sizeof(more), "it used the %ld seconds of CPU time a PSQL session may use",
+			 (long)PSQL_LIMIT_CPU_S);
+		why = more;
+	} else if (code == 128 + SIGKILL) {
+		snprintf(more, sizeof(more), "killed: past its CPU time limit (%ld s), or the system ran out of memory",
+			 (long)PSQL_LIMIT_CPU_S);
+		why = more;
+	}
+	if (!why && code != 0 && said_out_of_memory(s)) {
+		snprintf(more, sizeof(more), "psql ran out of the %ld MiB of memory a PSQL session may use",
+			 (long)(PSQL_LIMIT_MEMORY / (1024 * 1024)));
+		why = more;
+	}
+	if (why)
+		snprintf(line, n, "\r\n\x1b[2m[psql exited with code %d: %s]\x1b[0m\r\n", code, why);
+	else
+		snprintf(line, n, "\r\n\x1b[2m[psql exited with code %d]\x1b[0m\r\n", code);
 }
 
 static void finish(psql_sess *s)
@@ -459,17 +808,21 @@ static void finish(psql_sess *s)
 	while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	psql_relays_free(s->relays);
+	s->relays = NULL;
 	pthread_mutex_lock(&s->lock);
 	bool closed = s->closed;
+	pthread_mutex_unlock(&s->lock);
+	if (!closed) {
+		char line[300];
+		exit_line(s, code, line, sizeof(line));
+		announce(s, line);
+	}
+	pthread_mutex_lock(&s->lock);
 	s->exited = true;
 	s->code = code;
 	pthread_cond_broadcast(&s->cond);
 	pthread_mutex_unlock(&s->lock);
-	if (!closed) {
-		char line[96];
-		snprintf(line, sizeof(line), "\r\n\x1b[2m[psql exited with code %d]\x1b[0m\r\n", code);
-		announce(s, line);
-	}
 	if (s->h->on_end)
 		s->h->on_end(s->h->ctx, s->user_id, s->server_id, s->database, code, closed ? s->why : "psql exited");
 }
@@ -479,12 +832,24 @@ static void *session_main(void *arg)
 	psql_sess *s = arg;
 	int slave = -1;
 	bool ok = open_pty(&s->ws, &s->master, &slave);
+	if (!ok)
+		snprintf(s->start_error, sizeof(s->start_error), "Tusk could not open a terminal: %s", strerror(errno));
 	if (ok) {
-		s->pid = fork();
-		if (s->pid == 0)
-			child_exec(s, slave);
+		struct spawn_plan pl = {.argv = s->argv.v,
+					.env = s->env,
+					.in = slave,
+					.out = slave,
+					.errfd = slave,
+					.tty = true,
+					.fds = s->fds,
+					.nlisteners = s->nhosts};
+		plan_ids(&pl);
+		int listeners[PSQL_MAX_HOSTS];
+		s->pid = spawn_sandbox(&pl, listeners, s->start_error, sizeof(s->start_error));
 		close(slave);
 		ok = s->pid > 0;
+		if (ok)
+			s->relays = psql_relays_new(listeners, s->nhosts, sess_route, sess_notice, sess_ending, s);
 	}
 	/* the child has its copies: the password leaves Tusk's descriptors */
 	for (int i = 0; i < CHILD_FDS; i++) {
@@ -571,13 +936,14 @@ static void *reaper_main(void *arg)
 	return NULL;
 }
 
-psql_hub *psql_hub_new(int grace_seconds, psql_end_fn on_end, void *ctx)
+psql_hub *psql_hub_new(int grace_seconds, psql_end_fn on_end, psql_route_cb route, void *ctx)
 {
 	psql_hub *h = xcalloc(1, sizeof(*h));
 	pthread_mutex_init(&h->lock, NULL);
 	pthread_cond_init(&h->cond, NULL);
 	h->grace_ms = grace_seconds * 1000;
 	h->on_end = on_end;
+	h->route = route;
 	h->ctx = ctx;
 	if (pthread_create(&h->reaper, NULL, reaper_main, h) != 0)
 		abort();
@@ -673,7 +1039,7 @@ static bool service_text(const char *conninfo, str *out)
 }
 
 /* The session, not yet started; NULL with err when psql may not run so. */
-static psql_sess *sess_new(psql_hub *h, const psql_spec *spec, tusk_err *err)
+static psql_sess *sess_new(psql_hub *h, const psql_spec *spec, const char *sandbox_conninfo, int nhosts, tusk_err *err)
 {
 	psql_sess *s = xcalloc(1, sizeof(*s));
 	s->h = h;
@@ -690,6 +1056,8 @@ static psql_sess *sess_new(psql_hub *h, const psql_spec *spec, tusk_err *err)
 	s->user_id = spec->user_id;
 	s->server_id = spec->server_id;
 	s->database = xstrdup(spec->database ? spec->database : "");
+	s->conninfo = xstrdup(spec->conninfo);
+	s->nhosts = nhosts;
 	s->ws = (struct winsize){.ws_col = (unsigned short)(spec->cols > 0 ? spec->cols : 80),
 				 .ws_row = (unsigned short)(spec->rows > 0 ? spec->rows : 24)};
 	s->idle_since = time_mono_ms();
@@ -712,8 +1080,8 @@ static psql_sess *sess_new(psql_hub *h, const psql_spec *spec, tusk_err *err)
 		push_all(&a, (const char *const[]){"--perms", "0600", "--file", fd, PSQL_SANDBOX_PASSFILE, NULL});
 	}
 	str service = STR_INIT;
-	const char *target = spec->conninfo;
-	if (ok && service_text(spec->conninfo, &service) &&
+	const char *target = sandbox_conninfo;
+	if (ok && service_text(sandbox_conninfo, &service) &&
 	    (s->fds[SERVICE_FD - ARGS_FD] = memfd_of("pg_service", service.buf, service.len)) >= 0) {
 		char fd[16];
 		snprintf(fd, sizeof(fd), "%d", SERVICE_FD);
@@ -740,7 +1108,12 @@ static psql_sess *sess_new(psql_hub *h, const psql_spec *spec, tusk_err *err)
 
 bool psql_start(psql_hub *h, const psql_spec *spec, char id[PSQL_ID_CHARS], tusk_err *err)
 {
-	psql_sess *s = sess_new(h, spec, err);
+	char *inner = NULL;
+	int nhosts = 0;
+	if (!psql_sandbox_conninfo(spec->conninfo, &inner, &nhosts, err))
+		return false;
+	psql_sess *s = sess_new(h, spec, inner, nhosts, err);
+	free(inner);
 	if (!s)
 		return false;
 	pthread_mutex_lock(&h->lock);
@@ -766,8 +1139,8 @@ bool psql_start(psql_hub *h, const psql_spec *spec, char id[PSQL_ID_CHARS], tusk
 	bool failed = s->start_failed;
 	pthread_mutex_unlock(&s->lock);
 	if (failed) {
+		err_set(err, ERR_JOB_FAILED, "Tusk could not start psql in its sandbox: %s", s->start_error);
 		psql_close(h, s, "could not start");
-		err_set(err, ERR_JOB_FAILED, "Tusk could not start psql in a terminal: %s", strerror(errno));
 		return false;
 	}
 	memcpy(id, s->id, PSQL_ID_CHARS);

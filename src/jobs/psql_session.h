@@ -1,23 +1,31 @@
 /* The PSQL tool's sessions: a real psql in a pseudo-terminal, run inside a
  * bubblewrap sandbox (bwrap from Debian) so that what the user types reaches
- * no file, process, environment or right of Tusk's:
+ * no file, process, environment, network or right of Tusk's:
  * - a new root of its own: /usr (and the /lib, /bin links) and a handful of
  *   /etc files read-only, the psql program and its own lib/ (never a folder
  *   holding the data directory or TMPDIR), the session's passfile written
- *   from a descriptor, an empty tmpfs as HOME and /tmp, its own /proc and
- *   /dev; never Tusk's data directory, other users' files or Tusk's binary,
+ *   from a descriptor, an empty tmpfs as HOME and /tmp, its own /dev, no
+ *   /proc; never Tusk's data directory, other users' files or Tusk's binary,
  *   nor a client key of the operator's (TUSK_FILE_DIRS: refused);
  * - its options (what it binds) reach bwrap through a descriptor (--args),
  *   not its command line, which other users of the host could read;
- * - its own user namespace (uid 65534 inside, no capability outside), PID,
+ * - its own user namespaces (uid 65534 inside, no capability outside), PID,
  *   IPC, UTS and cgroup namespaces: no process of Tusk's is visible;
- * - the network shared (psql must reach PostgreSQL);
+ * - a network namespace of its own with a loopback interface only: psql
+ *   reaches the entry's server through Tusk's relay (psql_relay.h) and
+ *   nothing else, not other servers, not Tusk's ports, not the cloud's
+ *   metadata address, not the host's Unix or abstract sockets;
+ * - resource limits (below): memory, CPU time, processes, file size, open
+ *   files; and psql's output is read at most PSQL_RATE bytes a second, so a
+ *   flood stalls psql (the terminal's flow control) rather than Tusk;
  * - an environment built here: PATH, HOME, TERM, LANG, PGCLIENTENCODING's
  *   absence... nothing of Tusk's (TUSK_*, PGADMIN_*, PG*, secrets);
  * - the sandbox dies with the session's thread (--die-with-parent) and the
  *   whole process group is killed when the session ends.
- * Where bwrap is missing or the kernel refuses it a user namespace, the tool
- * refuses to start (psql_sandbox_check says why); it never runs unconfined.
+ * Where bwrap is missing or the kernel (or a container's seccomp profile)
+ * refuses it a user namespace, the tool refuses to start
+ * (psql_sandbox_check says why and what the operator can do); it never runs
+ * unconfined.
  *
  * Output goes to a ring of the last PSQL_RING bytes with an ever-growing
  * offset, so a tab that re-attaches after a network blip is replayed what it
@@ -34,6 +42,16 @@
 #include "util/str.h"
 
 enum { PSQL_ID_CHARS = 33, PSQL_RING = 256 * 1024 };
+
+/* Each session's limits (setrlimit in the sandbox's first process, inherited
+ * by psql and whatever \! starts; docs/security.md lists them). */
+#define PSQL_LIMIT_MEMORY (1024L * 1024 * 1024) /* address space of each process */
+#define PSQL_LIMIT_CPU_S 3600L			/* CPU seconds of each process */
+#define PSQL_LIMIT_FILE (64L * 1024 * 1024)	/* the largest file it may write */
+#define PSQL_LIMIT_FILES 256L			/* open files of each process */
+#define PSQL_LIMIT_PROCS 64L			/* processes in the sandbox (kernel 5.14 and later) */
+#define PSQL_RATE (2L * 1024 * 1024)		/* output bytes a second, on average */
+#define PSQL_BURST (4L * 1024 * 1024)		/* ...after a burst of this much */
 /* Where psql finds its passfile inside the sandbox (the conninfo names this
  * path): bubblewrap writes it there, in the sandbox's own memory, from a
  * descriptor; no file of it is ever on the host's disk. */
@@ -46,7 +64,7 @@ typedef struct {
 	int64_t user_id, server_id;
 	const char *owner;    /* the login session (its id hash) */
 	const char *program;  /* psql's absolute path */
-	const char *conninfo; /* names the passfile, never the password */
+	const char *conninfo; /* the pool's (names the passfile, never the password); psql gets its sandbox form */
 	const char *password; /* psql's PSQL_SANDBOX_PASSFILE (0600, in the sandbox); NULL: none */
 	const char *data_dir; /* Tusk's: never bound (files under it are the user's own storage) */
 	const char *database;
@@ -64,14 +82,20 @@ typedef struct {
 /* on_end(ctx, user, server, database, code): a session ended (audited). */
 typedef void (*psql_end_fn)(void *ctx, int64_t user_id, int64_t server_id, const char *database, int code,
 			    const char *why);
-psql_hub *psql_hub_new(int grace_seconds, psql_end_fn on_end, void *ctx);
+/* route(ctx, user, server, database, &conninfo, err): where the server is now
+ * (the conninfo Tusk's own connections use, checked as theirs are), asked
+ * for each connection psql makes; malloc'd. */
+typedef bool (*psql_route_cb)(void *ctx, int64_t user_id, int64_t server_id, const char *database, char **conninfo,
+			      tusk_err *err);
+psql_hub *psql_hub_new(int grace_seconds, psql_end_fn on_end, psql_route_cb route, void *ctx);
 /* Ends every session (their readers get "closed") and waits for their threads. */
 void psql_hub_shutdown(psql_hub *h);
 /* Frees the hub (shutting it down first), once no reader holds a session. */
 void psql_hub_free(psql_hub *h);
 
-/* Whether the sandbox works on this host (bwrap present, user namespaces
- * allowed); checked once by running it. why: the reason it does not. */
+/* Whether the sandbox works on this host (bwrap present, user and network
+ * namespaces allowed, limits settable); checked once by running it. why:
+ * the reason it does not and what the operator can do about it. */
 bool psql_sandbox_check(char *why, size_t n);
 
 /* Starts psql; id receives the session's random id. */

@@ -41,6 +41,33 @@ test('server mode: the tool is off unless the operator turns it on, and says how
   }
 });
 
+test('where the sandbox cannot run, the tool is refused and says why and what the operator can do; psql never runs unconfined', async () => {
+  // user namespaces refused, as a node with user.max_user_namespaces=0 does (Tusk in a namespace of its own)
+  const spawnWrap = (bin, argv) => ['unshare', ['--user', '--map-root-user', 'sh', '-c', 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$0" "$@"', bin, ...argv]];
+  const t2 = await startTusk({ env: { TUSK_ENABLE_PSQL: 'true' }, spawnWrap });
+  try {
+    const c2 = new Client(t2.url);
+    c2.csrf = (await c2.post('api/v1/auth/login', ADMIN)).body.csrf_token;
+    const info = (await c2.get('api/v1/psql')).body;
+    assert.equal(info.available, false);
+    assert.match(info.reason, /sandbox/);
+    assert.match(info.reason, /user namespace/);
+    assert.match(info.reason, /max_user_namespaces/);
+    assert.match(info.reason, /seccompProfile/, 'what the operator can do');
+    assert.match(info.reason, /does not run psql unconfined/);
+    const id2 = (await c2.post('api/v1/servers', { name: 'pg', host: pg.host, port: pg.port, username: pg.user })).body.server.id;
+    assert.equal((await c2.post(`api/v1/servers/${id2}/connect`, { password: pg.password })).status, 200);
+    const res = await c2.post(`api/v1/servers/${id2}/psql`, { database: DB });
+    assert.equal(res.status, 403, res.raw);
+    assert.match(res.body.error.message, /user namespace/);
+    // the operator learned it at start, in the log
+    assert.match(t2.output(), /PSQL tool is unavailable/);
+    assert.deepEqual(children(t2.proc.pid, 'bwrap'), [], 'no sandbox, and no psql, was left running');
+  } finally {
+    assert.equal(await t2.stop(), 0, t2.output());
+  }
+});
+
 test("pgAdmin's PGADMIN_CONFIG_ENABLE_PSQL turns it on too", async () => {
   const on = await connectedAdmin({ env: { PGADMIN_CONFIG_ENABLE_PSQL: 'True' } });
   try {

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Client } from '../lib/http.mjs';
 import { startCluster, psql, serverVersion } from '../lib/pg.mjs';
+import { Terminal } from '../lib/psqltool.mjs';
 import {
   root, image, requireImage, podman, runToExit, start, get, freePort, volumeDir, hostFile, containerName, SLIRP,
 } from './podman.mjs';
@@ -450,5 +451,75 @@ test('backup and restore jobs of PostgreSQL 13-18 run the image own clients: 15 
   } finally {
     assert.equal(await c.stop(), 0);
     await c.remove();
+  }
+});
+
+// The PSQL tool under the chart's securityContext (uid 5050, no capability, no privilege
+// escalation, a read-only root, port 8080). With podman's default seccomp profile (which lets an
+// unprivileged process create a user namespace) and with seccomp unconfined it works: psql
+// reaches its server through Tusk's relay, and nothing else, under the session's limits. Under a
+// profile that refuses unshare (as Docker's default and containerd's and CRI-O's RuntimeDefault
+// do without CAP_SYS_ADMIN) it is refused with the reason and the setting that fixes it, and
+// psql never runs unconfined (docs/deployment.md, "The PSQL tool").
+test("the PSQL tool as uid 5050 with the chart's securityContext: it works, or says why not and what to set", { timeout: 240000 }, async () => {
+  const cluster = startCluster();
+  const chartFlags = [...seedFlags, '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--read-only', '--read-only-tmpfs=false'];
+  const noUnshare = hostFile('no-unshare.json', JSON.stringify({
+    defaultAction: 'SCMP_ACT_ALLOW',
+    syscalls: [{ names: ['unshare'], action: 'SCMP_ACT_ERRNO', errnoRet: 1 }],
+  }), { mode: 0o444 });
+  const runs = [
+    ['podman\'s default seccomp profile', [], true],
+    ['seccomp unconfined', ['--security-opt', 'seccomp=unconfined'], true],
+    ['a seccomp profile that refuses unshare', ['--security-opt', `seccomp=${noUnshare}`], false],
+  ];
+  try {
+    for (const [label, extra, mustWork] of runs) {
+      const vol = volumeDir('psql');
+      const p = await freePort();
+      const c = await started({
+        env: chartEnv({ PGADMIN_LISTEN_PORT: '8080', PGADMIN_CONFIG_ENABLE_PSQL: 'True' }),
+        volumes: [[vol, DATA]],
+        ports: [[p, 8080]],
+        // the host's loopback is 10.0.2.2 inside: the cluster listens on 127.0.0.1 only
+        network: `${SLIRP},allow_host_loopback=true`,
+        flags: [...chartFlags, ...extra],
+      }, { name: containerName('psql') });
+      try {
+        const { c: api, r } = await login(`http://127.0.0.1:${p}${PREFIX}/`, values.env.email, SEED_PASSWORD);
+        assert.equal(r.status, 200, r.raw);
+        const s = await api.post('api/v1/servers', { name: 'psql target', host: '10.0.2.2', port: cluster.port, username: cluster.user, maintenance_db: 'postgres' });
+        assert.equal(s.status, 201, s.raw);
+        const id = s.body.server.id;
+        const conn = await api.post(`api/v1/servers/${id}/connect`, { password: cluster.password });
+        assert.equal(conn.status, 200, conn.raw);
+        const info = (await api.get('api/v1/psql')).body;
+        console.log(`# the PSQL tool with ${label}: ${info.available ? 'works' : info.reason}`);
+        assert.equal(info.available, mustWork, `${label}: ${info.reason}`);
+        if (!info.available) {
+          assert.match(info.reason, /could not create a user namespace for the sandbox: the kernel or the container runtime refuses it \(Operation not permitted\)/);
+          assert.match(info.reason, /seccompProfile/, 'what the operator can set');
+          assert.match(await c.logs(), /PSQL tool is unavailable/);
+          const res = await api.post(`api/v1/servers/${id}/psql`, { database: 'postgres' });
+          assert.equal(res.status, 403, res.raw);
+          assert.match(res.body.error.message, /does not run psql unconfined/);
+          continue;
+        }
+        const term = await Terminal.open(api, id, 'postgres');
+        try {
+          await term.waitFor(/postgres=#/, 30000);
+          await term.run("SELECT 'in-' || 'container' AS w, inet_server_port() AS p;", new RegExp(`in-container \\| +${cluster.port}`));
+          await term.run(`\\! bash -c 'exec 3<>/dev/tcp/10.0.2.2/${cluster.port} && echo opened-$((6*7))' 2>&1; echo shell-done`, /Network is unreachable[\s\S]*shell-done/);
+          await term.run("\\! bash -c 'echo uid=$(id -u) procs=$(ulimit -u) mem=$(ulimit -v)'", /uid=65534 procs=64 mem=1048576/);
+        } finally {
+          await term.close();
+        }
+      } finally {
+        assert.equal(await c.stop(), 0, await c.logs());
+        await c.remove();
+      }
+    }
+  } finally {
+    cluster.destroy();
   }
 });

@@ -3,12 +3,15 @@
 // and paste (Ctrl+Shift+V) work; the tab survives a reload by attaching to
 // the same psql again (its earlier output replayed); \q shows the exit with
 // its code and Restart starts a new psql; both themes are looked at
-// (screenshots); where the tool is off, the tab says how to turn it on.
+// (screenshots); where the tool is off, the tab says how to turn it on;
+// where its sandbox cannot run, the menu says the tool is unavailable and
+// the tab says why and what the operator can set.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { psql, pg as PG } from '../lib/pg.mjs';
-import { screenshot } from './browser.mjs';
-import { assertNoErrors, chooseInNodeMenu, expandTreeItem, openApp, treeItem, waitUntil } from './app.mjs';
+import { startTusk } from '../lib/tusk.mjs';
+import { openBrowser, screenshot } from './browser.mjs';
+import { ADMIN, addConnectedServer, assertNoErrors, chooseInNodeMenu, expandTreeItem, logIn, openApp, treeItem, waitUntil } from './app.mjs';
 
 const SERVER = 'e2e-psql';
 const DB = 'e2e_psql';
@@ -136,16 +139,47 @@ test('dark theme; \\q shows the exit code and Restart starts a new psql', async 
 test('where the operator has not turned the tool on, the tab says so and how', async () => {
   const off = await openApp('e2e-psql-off', PG, { width: 1024, height: 768 });
   try {
-    await chooseInNodeMenu(off.page, treeItem(off.page, 'e2e-psql-off'), 'PSQL Tool');
+    await chooseInNodeMenu(off.page, treeItem(off.page, 'e2e-psql-off'), 'PSQL Tool (unavailable)');
     const offStatus = off.page.getByTestId('psql-status');
-    await waitUntil(async () => /^Closed/.test(await offStatus.innerText()));
+    await waitUntil(async () => /^Unavailable/.test(await offStatus.innerText()));
     assert.match(await offStatus.getAttribute('title'), /TUSK_ENABLE_PSQL=true/);
-    await waitUntil(async () => /operator turns it on with TUSK_ENABLE_PSQL/.test(await off.page.getByTestId('psql-terminal').locator('.xterm-rows').innerText()));
+    // the reason, broken into lines at its blanks
+    await waitUntil(async () => /operator turns it on with TUSK_ENABLE_PSQL/.test((await off.page.getByTestId('psql-terminal').locator('.xterm-rows').innerText()).replace(/\s+/g, ' ')));
     await screenshot(off.page, 'psql-off');
     const expected = off.browser.errors.filter((e) => !/403/.test(e));
     assertNoErrors(expected);
   } finally {
     await off.browser.close();
     assert.equal(await off.tusk.stop(), 0, off.tusk.output());
+  }
+});
+
+test('where the sandbox cannot run, the menu says the tool is unavailable and the tab says why and what to set', async () => {
+  // user namespaces refused to Tusk, as on a node with user.max_user_namespaces=0
+  const spawnWrap = (bin, argv) => ['unshare', ['--user', '--map-root-user', 'sh', '-c', 'echo 0 > /proc/sys/user/max_user_namespaces && exec "$0" "$@"', bin, ...argv]];
+  const t = await startTusk({ env: { PGADMIN_DEFAULT_EMAIL: ADMIN.email, PGADMIN_DEFAULT_PASSWORD: ADMIN.password, TUSK_ENABLE_PSQL: 'true' }, spawnWrap });
+  const b = await openBrowser({ width: 1440, height: 900 });
+  try {
+    const p = b.page;
+    await p.goto(t.url);
+    await logIn(p, ADMIN.email, ADMIN.password);
+    await addConnectedServer(p, 'e2e-psql-nosandbox', PG);
+    await chooseInNodeMenu(p, treeItem(p, 'e2e-psql-nosandbox'), 'PSQL Tool (unavailable)');
+    const st = p.getByTestId('psql-status');
+    await waitUntil(async () => /^Unavailable/.test(await st.innerText()));
+    assert.match(await st.getAttribute('title'), /user namespace/);
+    const shown = async () => p.getByTestId('psql-terminal').locator('.xterm-rows').innerText();
+    await waitUntil(async () => /seccompProfile/.test((await shown()).replace(/\s+/g, '')));
+    assert.match((await shown()).replace(/\s+/g, ' '), /does not run psql unconfined/);
+    await screenshot(p, 'psql-no-sandbox');
+    await p.setViewportSize({ width: 1024, height: 768 });
+    await p.getByRole('tree', { name: 'Servers' }).focus();
+    await p.keyboard.press('Alt+Shift+T');
+    await waitUntil(async () => (await p.evaluate(() => document.documentElement.dataset.theme)) === 'dark');
+    await screenshot(p, 'psql-no-sandbox-dark-1024');
+    assertNoErrors(b.errors.filter((e) => !/403/.test(e)));
+  } finally {
+    await b.close();
+    assert.equal(await t.stop(), 0, t.output());
   }
 });

@@ -9,7 +9,7 @@ import { Button } from '../../components/Button';
 import { Icon } from '../../components/Icon';
 import { effectiveTheme } from '../../state/prefs';
 import { activeTabId } from '../../state/workspace';
-import { psqlTarget } from './open';
+import { psqlAvailability, psqlTarget } from './open';
 import { DARK, LIGHT, PsqlSession, type PsqlStatus } from './session';
 
 function statusText(s: PsqlStatus): string {
@@ -23,7 +23,8 @@ function statusText(s: PsqlStatus): string {
     case 'exited':
       return `psql exited with code ${s.code}`;
     case 'closed':
-      return 'Closed'; // the reason is in the terminal and the title: the line may be narrow
+      // the reason is in the terminal and the title: the line may be narrow
+      return psqlAvailability.value?.available === false ? 'Unavailable' : 'Closed';
   }
 }
 

@@ -2,7 +2,7 @@
 // (xterm.js) loads on first use. A tab remembers its session so that a
 // reload attaches to the same psql again (shell/panels.ts keeps the list).
 import { signal } from '@preact/signals';
-import { closePsql } from '../../api/psql';
+import { closePsql, psqlInfo, type PsqlInfo } from '../../api/psql';
 import type { Server } from '../../api/servers';
 import { closeTab, onWorkspaceReset, openTab, setCloseHandler } from '../../state/workspace';
 
@@ -44,4 +44,27 @@ export function openPsqlTab(server: Server, database: string | null, sessionId: 
   const id = `psql:${server.id}:${++seq}:${Date.now().toString(36)}`;
   targets.value = new Map(targets.value).set(id, { serverId: server.id, serverName: server.name, database, sessionId });
   openTab({ id, kind: 'psql', title: `PSQL — ${database ?? server.name}`, icon: 'terminal' });
+}
+
+/** The server's GET /psql answer (whether the tool runs here, and why not); null until known. */
+export const psqlAvailability = signal<PsqlInfo | null>(null);
+let asking: Promise<void> | null = null;
+
+/** Asks the server once per page (again after a failed ask). */
+export function askPsqlAvailability(): void {
+  asking ??= psqlInfo().then(
+    (info) => {
+      psqlAvailability.value = info;
+    },
+    () => {
+      asking = null;
+    },
+  );
+}
+
+/** The menu's name for the tool: it says so when the tool cannot run on this Tusk server (the tab
+ *  it opens then shows the server's reason, and what the operator can do). */
+export function psqlToolLabel(): string {
+  askPsqlAvailability();
+  return psqlAvailability.value?.available === false ? 'PSQL Tool (unavailable)' : 'PSQL Tool';
 }

@@ -79,6 +79,32 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** TEXT broken into lines of at most COLS at its blanks (a word longer than a line is cut), for the terminal. */
+export function wrapText(text: string, cols: number): string {
+  const width = Math.max(20, cols - 1);
+  const lines: string[] = [];
+  for (const para of text.split('\n')) {
+    let line = '';
+    for (const word of para.split(/ +/)) {
+      for (let w = word; w.length > 0; ) {
+        const room = line ? width - line.length - 1 : width;
+        if (w.length <= room) {
+          line = line ? `${line} ${w}` : w;
+          w = '';
+        } else if (line) {
+          lines.push(line);
+          line = '';
+        } else {
+          lines.push(w.slice(0, width));
+          w = w.slice(width);
+        }
+      }
+    }
+    lines.push(line);
+  }
+  return lines.join('\r\n');
+}
+
 export class PsqlSession {
   readonly status = signal<PsqlStatus>({ kind: 'starting' });
   readonly term: Terminal;
@@ -167,7 +193,7 @@ export class PsqlSession {
       this.attach(session_id);
     } catch (err) {
       // the whole reason in the terminal too: the status line may be too narrow for it
-      this.term.write(`\x1b[31m${message(err).replace(/\n/g, '\r\n')}\x1b[0m\r\n`);
+      this.term.write(`\x1b[31m${wrapText(message(err), this.term.cols)}\x1b[0m\r\n`);
       this.status.value = { kind: 'closed', message: message(err) };
     }
   }

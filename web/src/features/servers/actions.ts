@@ -19,7 +19,7 @@ import { explorerModel, isCollection, type Entry } from '../browser/explorerMode
 import { refreshObjectAt } from '../browser/objectPanel';
 import { DDL_ACTIONS, canRunDdl, ddlMenuGroups, isDdlAction, runDdl, type DdlActionId } from '../dialogs/menu';
 import { openDashboard } from '../dashboard/open';
-import { openPsqlTab } from '../psql/open';
+import { openPsqlTab, psqlToolLabel } from '../psql/open';
 import { ERD_ACTIONS, canRunErd, erdMenu, isErdAction, runErd, type ErdActionId } from '../erd/menu';
 import { DIFF_ACTIONS, canRunDiff, diffMenu, isDiffAction, runDiff, type DiffActionId } from '../schemadiff/menu';
 import { JOB_ACTIONS, canRunJob, isJobAction, jobMenu, runJobAction, type JobActionId } from '../jobs/menu';
@@ -67,7 +67,13 @@ export const ACTIONS: Record<ActionId, Action<ActionId>> = {
   import: { id: 'import', label: 'Import servers…', icon: 'upload' },
   export: { id: 'export', label: 'Export servers', icon: 'download' },
   'query-tool': { id: 'query-tool', label: 'Query Tool', icon: 'query', key: 'Alt+Shift+Q' },
-  'psql-tool': { id: 'psql-tool', label: 'PSQL Tool', icon: 'terminal' },
+  'psql-tool': {
+    id: 'psql-tool',
+    get label() {
+      return psqlToolLabel();
+    },
+    icon: 'terminal',
+  },
   dashboard: { id: 'dashboard', label: 'Dashboard', icon: 'activity', key: 'Alt+Shift+D' },
   'view-all': { id: 'view-all', label: 'All Rows', icon: 'table', group: 'View/Edit Data' },
   'view-100': { id: 'view-100', label: 'First 100 Rows', icon: 'table', group: 'View/Edit Data' },
