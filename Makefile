@@ -3,13 +3,13 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
 VERSION := $(shell cat VERSION)
-PKGS := libmicrohttpd jansson libsodium sqlite3 libpq libssh ldap lber libcurl libcrypto libqrencode icu-uc
+PKGS := libmicrohttpd jansson libsodium sqlite3 libpq libssh ldap lber libcurl libcrypto libqrencode
 CC ?= cc
 # Read when this Makefile is parsed: `make run` and `make test` install the -dev packages
 # first and then build in a second make, which reads them installed.
 BASE_CFLAGS := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 -Isrc \
 	-DTUSK_VERSION='"$(VERSION)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -lpthread -lm
 RELEASE_FLAGS := -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
 ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
@@ -45,6 +45,7 @@ deps-test: ## install what make test needs besides (Chromium, Criterion, proxies
 # the libraries' -dev packages, before anything compiles (the flags above are empty without them)
 check-libs:
 	@pkg-config --exists $(PKGS) 2>/dev/null || { echo "make: the -dev packages of $(PKGS) are missing: run make deps (or make run, which installs them)" >&2; exit 1; }
+	@printf '#include <uninorm.h>\n' | $(CC) -E -x c - >/dev/null 2>&1 || { echo "make: libunistring-dev is missing: run make deps (or make run, which installs it)" >&2; exit 1; }
 
 build/web/.stamp: $(WEB_SRCS) web/node_modules/.tusk-installed
 	cd web && node build.mjs --outdir ../build/web

@@ -24,7 +24,7 @@ done
 # make run: the compiler and the libraries, the demo PostgreSQL server and its psql
 packages=(
   gcc make pkg-config libc6-dev gzip ca-certificates
-  libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev libssh-dev libldap-dev libcurl4-openssl-dev libssl-dev libqrencode-dev libicu-dev
+  libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libpq-dev libssh-dev libldap-dev libcurl4-openssl-dev libssl-dev libqrencode-dev libunistring-dev
   postgresql postgresql-client bubblewrap
 )
 # make test: Criterion, the browser and the proxies the tests put in front of tusk

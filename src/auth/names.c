@@ -6,98 +6,111 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unicode/uchar.h>
-#include <unicode/unorm2.h>
-#include <unicode/ustring.h>
+#include <unicase.h>
+#include <unictype.h>
+#include <uninorm.h>
+#include <unistr.h>
 
 #include "auth/internal.h"
 #include "util/log.h"
 
-#define MAX_UNITS 1024
+#define MAX_BYTES 1000
+
+/* Characters a name never holds: control characters anywhere (tab and newline too). */
+static bool is_control(ucs4_t c)
+{
+	return uc_is_general_category(c, UC_CATEGORY_Cc);
+}
+
+/* Characters that do not show: format characters (soft hyphen, zero-width joiners, bidi
+ * marks), default-ignorable code points, variation selectors. */
+static bool is_invisible(ucs4_t c)
+{
+	return uc_is_general_category(c, UC_CATEGORY_Cf) || uc_is_property_default_ignorable_code_point(c) ||
+	       uc_is_property_variation_selector(c);
+}
+
+/* s (n bytes of valid UTF-8) to out as a C string of at most 254 bytes. */
+static bool to_out(const uint8_t *s, size_t n, char out[256])
+{
+	if (n == 0 || n > 254)
+		return false;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return true;
+}
 
 bool auth_name_fold(const char *in, bool keep_case, char out[256])
 {
-	UErrorCode st = U_ZERO_ERROR;
-	const UNormalizer2 *nf = keep_case ? unorm2_getNFKCInstance(&st) : unorm2_getNFKCCasefoldInstance(&st);
-	UChar src[MAX_UNITS], dst[MAX_UNITS];
-	int32_t n = 0, m = 0, outlen = 0;
-	if (!in || U_FAILURE(st) || strlen(in) > 1000)
+	size_t len = in ? strlen(in) : 0, n = 0;
+	if (!in || len > MAX_BYTES || u8_check((const uint8_t *)in, len))
 		return false;
-	u_strFromUTF8(src, MAX_UNITS, &n, in, -1, &st);
-	if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING)
+	uint8_t *f = keep_case ? u8_normalize(UNINORM_NFKC, (const uint8_t *)in, len, NULL, &n)
+			       : u8_casefold((const uint8_t *)in, len, "", UNINORM_NFKC, NULL, &n);
+	if (!f)
 		return false;
-	m = unorm2_normalize(nf, src, n, dst, MAX_UNITS, &st);
-	if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING)
-		return false;
-	/* control characters anywhere (tab and newline too) refuse the name; spaces of any kind and
-	 * invisible characters around it go */
-	for (int32_t i = 0; i < m; i++)
-		if (u_iscntrl(dst[i]))
-			return false;
-	int32_t b = 0, e = m;
-	while (b < e && (u_isUWhiteSpace(dst[b]) || u_hasBinaryProperty(dst[b], UCHAR_DEFAULT_IGNORABLE_CODE_POINT)))
-		b++;
-	while (e > b &&
-	       (u_isUWhiteSpace(dst[e - 1]) || u_hasBinaryProperty(dst[e - 1], UCHAR_DEFAULT_IGNORABLE_CODE_POINT)))
-		e--;
-	if (b == e)
-		return false;
-	u_strToUTF8(out, 255, &outlen, dst + b, e - b, &st);
-	if (U_FAILURE(st) || outlen <= 0 || outlen > 254)
-		return false;
-	out[outlen] = '\0';
-	return true;
+	/* control characters anywhere refuse the name; invisible characters go wherever they are,
+	 * spaces of any kind around it */
+	uint8_t kept[MAX_BYTES * 4];
+	size_t k = 0;
+	bool ok = true;
+	for (size_t i = 0; ok && i < n;) {
+		ucs4_t c;
+		int l = u8_mbtouc(&c, f + i, n - i);
+		if (is_control(c))
+			ok = false;
+		else if (!is_invisible(c) && k + (size_t)l <= sizeof(kept)) {
+			memcpy(kept + k, f + i, (size_t)l);
+			k += (size_t)l;
+		}
+		i += (size_t)l;
+	}
+	size_t b = 0, e = k;
+	while (ok && b < e) {
+		ucs4_t c;
+		int l = u8_mbtouc(&c, kept + b, e - b);
+		if (!uc_is_property_white_space(c))
+			break;
+		b += (size_t)l;
+	}
+	while (ok && e > b) {
+		ucs4_t c;
+		const uint8_t *prev = u8_prev(&c, kept + e, kept + b);
+		if (!prev || !uc_is_property_white_space(c))
+			break;
+		e = (size_t)(prev - kept);
+	}
+	free(f);
+	return ok && to_out(kept + b, e - b, out);
 }
 
 bool auth_name_key(const char *in, bool keep_case, char out[256])
 {
-	UErrorCode st = U_ZERO_ERROR;
-	const UNormalizer2 *nfc = unorm2_getNFCInstance(&st), *nfkc = unorm2_getNFKCInstance(&st);
-	UChar src[MAX_UNITS], c[MAX_UNITS], k[MAX_UNITS], low[MAX_UNITS];
-	int32_t n = 0, cn = 0, kn = 0, ln = 0, outlen = 0;
-	if (!in || U_FAILURE(st) || strlen(in) > 1000)
+	size_t len = in ? strlen(in) : 0, cn = 0, kn = 0, ln = 0;
+	if (!in || !len || len > MAX_BYTES || u8_check((const uint8_t *)in, len))
 		return false;
-	u_strFromUTF8(src, MAX_UNITS, &n, in, -1, &st);
-	if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING || n == 0)
-		return false;
-	cn = unorm2_normalize(nfc, src, n, c, MAX_UNITS, &st);
-	kn = unorm2_normalize(nfkc, src, n, k, MAX_UNITS, &st);
-	if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING)
-		return false;
+	uint8_t *c = u8_normalize(UNINORM_NFC, (const uint8_t *)in, len, NULL, &cn);
+	uint8_t *k = c ? u8_normalize(UNINORM_NFKC, (const uint8_t *)in, len, NULL, &kn) : NULL;
 	/* a compatibility form (full-width letters, ligatures, superscripts) is another spelling of a
 	 * plainer name: refused rather than taken for someone else's */
-	if (cn != kn || u_strncmp(c, k, cn) != 0)
-		return false;
-	for (int32_t i = 0; i < cn; i++) {
-		UChar32 ch = c[i];
-		if (U16_IS_LEAD(c[i]) && i + 1 < cn && U16_IS_TRAIL(c[i + 1]))
-			ch = U16_GET_SUPPLEMENTARY(c[i], c[i + 1]);
-		/* control, format (soft hyphen, zero-width joiners, bidi marks) and invisible characters
-		 * anywhere, spaces at either end: a name that looks like another is not taken */
-		if (u_iscntrl(ch) || u_charType(ch) == U_FORMAT_CHAR ||
-		    u_hasBinaryProperty(ch, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) ||
-		    u_hasBinaryProperty(ch, UCHAR_VARIATION_SELECTOR))
-			return false;
-		if (U_IS_SUPPLEMENTARY(ch))
-			i++;
+	bool ok = c && k && cn == kn && memcmp(c, k, cn) == 0;
+	for (size_t i = 0; ok && i < cn;) {
+		ucs4_t ch;
+		int l = u8_mbtouc(&ch, c + i, cn - i);
+		/* control, format and invisible characters anywhere, spaces at either end: a name that
+		 * looks like another is not taken */
+		ok = !is_control(ch) && !is_invisible(ch) &&
+		     !((i == 0 || i + (size_t)l == cn) && uc_is_property_white_space(ch));
+		i += (size_t)l;
 	}
-	if (u_isUWhiteSpace(c[0]) || u_isUWhiteSpace(c[cn - 1]))
-		return false;
-	if (keep_case) {
-		u_memcpy(low, c, cn);
-		ln = cn;
-	} else {
-		/* lower case as such ("Straße" is "straße", never "strasse"): two names a directory or a
-		 * provider tells apart stay two accounts */
-		ln = u_strToLower(low, MAX_UNITS, c, cn, "", &st);
-		if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING)
-			return false;
-	}
-	u_strToUTF8(out, 255, &outlen, low, ln, &st);
-	if (U_FAILURE(st) || outlen <= 0 || outlen > 254)
-		return false;
-	out[outlen] = '\0';
-	return true;
+	/* lower case as such ("Straße" is "straße", never "strasse"): two names a directory or a
+	 * provider tells apart stay two accounts */
+	uint8_t *low = ok && !keep_case ? u8_tolower(c, cn, "", UNINORM_NFC, NULL, &ln) : NULL;
+	ok = ok && (keep_case ? to_out(c, cn, out) : low && to_out(low, ln, out));
+	free(c);
+	free(k);
+	free(low);
+	return ok;
 }
 
 void auth_throttle_key(const char *typed, char out[264])

@@ -1,4 +1,4 @@
-/* libFuzzer: user names folded to their one form (src/auth/names.c, ICU), as LDAP entries,
+/* libFuzzer: user names folded to their one form (src/auth/names.c, libunistring), as LDAP entries,
  * proxies' headers, providers' claims and typed login names give them. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -56,3 +56,37 @@ Test(auth_names, throttle_keys_never_reach_the_second_step_namespace)
 	auth_throttle_key("ＡＤＭＩＮ@tusk.local", key);
 	cr_assert_str_eq(key, "admin@tusk.local");
 }
+
+static const char *key(const char *in, bool keep_case)
+{
+	static char out[256];
+	return auth_name_key(in, keep_case, out) ? out : NULL;
+}
+
+/* Account names (outsider round 6): the name itself in lower case; never folded into
+ * another's, and refused when it could pass for another. */
+Test(auth_names, account_names_are_never_merged_into_another)
+{
+	cr_assert_str_eq(key("Alice@Example.org", false), "alice@example.org");
+	cr_assert_str_eq(key("Alice", true), "Alice");
+	cr_assert_str_eq(key("ÜRSULA", false), "ürsula");
+	cr_assert_str_eq(key("Straße", false), "straße"); /* not "strasse": another person */
+	cr_assert_str_eq(key("STRAẞE", false), "straße");
+	cr_assert_str_eq(key("e\u0301mile", false), "\u00e9mile"); /* NFC */
+	const char *refused[] = {"al\u00adice",
+				 "al\u200dice",
+				 "al\u200bice",
+				 "alice\ufe0f",
+				 "al\u2060ice",
+				 "al\u034fice",
+				 "ａｌｉｃｅ",
+				 "ﬁnn",
+				 " alice",
+				 "alice ",
+				 "al\x01ice",
+				 "\xff\xfe",
+				 "",
+				 "x\u202ey"};
+	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++)
+		cr_assert_null(key(refused[i], false), "entry %zu taken", i);
+}
