@@ -115,6 +115,16 @@ static const struct setting settings[] = {
      100000,
      "simultaneous HTTP connections from one address, past it 503 (0 = no cap; behind a proxy every "
      "connection comes from the proxy)"},
+    {"max-connections-per-user",
+     {"TUSK_MAX_CONNECTIONS_PER_USER"},
+     K_INT,
+     OFF(max_connections_per_user),
+     "64",
+     false,
+     0,
+     100000,
+     "simultaneous HTTP connections one logged-in user holds (every window, stream and request); past it "
+     "429 (0 = no cap)"},
     {"max-slow-connections-per-ip",
      {"TUSK_MAX_SLOW_CONNECTIONS_PER_IP"},
      K_INT,

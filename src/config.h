@@ -31,6 +31,7 @@ typedef struct {
 	int max_json_bytes;
 	int max_connections;
 	int max_connections_per_ip;
+	int max_connections_per_user;
 	int max_slow_connections_per_ip;
 	int http_timeout;
 	int http_header_timeout;

@@ -330,6 +330,7 @@ static http_server *listen_http(tusk_app *app, tusk_err *err)
 	    .small_body_bytes = 16 * 1024,
 	    .max_connections = (unsigned)cfg->max_connections,
 	    .max_connections_per_ip = (unsigned)cfg->max_connections_per_ip,
+	    .max_connections_per_user = (unsigned)cfg->max_connections_per_user,
 	    .max_slow_connections_per_ip = (unsigned)cfg->max_slow_connections_per_ip,
 	    .timeout_seconds = (unsigned)cfg->http_timeout,
 	    .header_timeout_seconds = (unsigned)cfg->http_header_timeout,

@@ -214,6 +214,12 @@ bool api_before(http_req *r, const http_route *route)
 		http_respond_error(r, ERR_FORBIDDEN, "Only administrators may do this.");
 		return false;
 	}
-	http_req_set_user(r, s);
+	if (!http_req_set_user(r, s, s->user.id)) {
+		http_respond_error(r, ERR_TOO_MANY_USER_CONNECTIONS,
+				   "You hold %u connections to Tusk, the most one user may: close some windows or tabs "
+				   "(TUSK_MAX_CONNECTIONS_PER_USER).",
+				   (unsigned)app->cfg->max_connections_per_user);
+		return false;
+	}
 	return true;
 }

@@ -52,6 +52,7 @@ typedef struct {
 	size_t small_body_bytes; /* ROUTE_SMALL_BODY routes */
 	unsigned max_connections;
 	unsigned max_connections_per_ip;      /* 0 = no cap; beyond: 503 */
+	unsigned max_connections_per_user;    /* a logged-in account's; 0 = no cap; beyond: 429 */
 	unsigned max_slow_connections_per_ip; /* strangers still sending headers after 1 s */
 	unsigned timeout_seconds;	      /* idle connection */
 	unsigned header_timeout_seconds;      /* a stranger's request line and headers */
@@ -105,7 +106,10 @@ bool http_req_is_https(const http_req *r);	   /* direct TLS or trusted X-Forward
 bool http_req_is_loopback(const http_req *r);
 bool http_req_from_trusted_proxy(const http_req *r); /* the TCP peer is in TUSK_TRUSTED_PROXIES */
 /* Also marks the connection as a logged-in user's: no header deadline, never evicted. */
-void http_req_set_user(http_req *r, void *user);
+/* The request's logged-in user, and its account's id: the connection is the account's (no
+ * header deadline, never evicted), unless the account holds max_connections_per_user already:
+ * then false, and the caller answers 429 too_many_user_connections. */
+bool http_req_set_user(http_req *r, void *user, int64_t account) __attribute__((warn_unused_result));
 void *http_req_user(const http_req *r);
 
 /* Whether a forwarded prefix (X-Forwarded-Prefix) is a clean path:

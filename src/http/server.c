@@ -38,7 +38,8 @@ struct conn_track {
 	unsigned char addr[16];
 	double since; /* monotonic seconds the phase began */
 	enum conn_phase phase;
-	bool known; /* a logged-in user's: no header deadline, never evicted */
+	bool known;	 /* a logged-in user's: no header deadline, never evicted */
+	int64_t account; /* whose, when known */
 	/* answered a request already: idle between requests it is neither slow nor
 	 * held to the header deadline (a client reusing it would see it shut under
 	 * it), only to the idle timeout; when the table is full it is evictable */
@@ -167,12 +168,12 @@ bool http_req_from_trusted_proxy(const http_req *r)
 {
 	return r->from_proxy;
 }
-static void track_mark(http_req *r, bool known);
-void http_req_set_user(http_req *r, void *user)
+static void track_served(http_req *r);
+static bool track_account(http_req *r, int64_t account);
+bool http_req_set_user(http_req *r, void *user, int64_t account)
 {
 	r->user = user;
-	if (user)
-		track_mark(r, true);
+	return !user || track_account(r, account);
 }
 void *http_req_user(const http_req *r)
 {
@@ -629,17 +630,41 @@ static void track_phase(http_req *r, enum conn_phase phase, bool timed)
 	pthread_mutex_unlock(&r->srv->conn_lock);
 }
 
-/* Marks the connection a logged-in user's (known) or one that answered a request (served). */
-static void track_mark(http_req *r, bool known)
+/* Marks the connection one that answered a request (served). */
+static void track_served(http_req *r)
 {
 	if (!r->track)
 		return;
 	pthread_mutex_lock(&r->srv->conn_lock);
-	if (known)
-		r->track->known = true;
-	else
-		r->track->served = true;
+	r->track->served = true;
 	pthread_mutex_unlock(&r->srv->conn_lock);
+}
+
+/* The connection becomes the account's, if the account holds fewer than its cap: one user's
+ * connections, exempt from the stranger's deadlines, cannot fill the table for everyone. */
+static bool track_account(http_req *r, int64_t account)
+{
+	struct conn_track *t = r->track;
+	if (!t)
+		return true;
+	http_server *s = r->srv;
+	pthread_mutex_lock(&s->conn_lock);
+	bool ok = true;
+	if (!(t->known && t->account == account) && s->cfg.max_connections_per_user) {
+		unsigned held = 0;
+		for (struct conn_track *c = s->conns; c; c = c->next)
+			held += c != t && c->known && !c->shut && c->account == account;
+		ok = held < s->cfg.max_connections_per_user;
+	}
+	if (ok) {
+		t->known = true;
+		t->account = account;
+	} else {
+		t->known = false; /* a stranger's again: evictable, held to the idle timeout */
+		s->cstats.refused++;
+	}
+	pthread_mutex_unlock(&s->conn_lock);
+	return ok;
 }
 
 static int by_addr_then_newest(const void *a, const void *b)
@@ -1044,7 +1069,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	const union MHD_ConnectionInfo *sc = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	r->track = sc ? sc->socket_context : NULL;
 	track_phase(r, PHASE_HEADERS, false);
-	track_mark(r, false);
+	track_served(r);
 	if (r->has_sink && r->sink.done)
 		r->sink.done(r->sink_cls);
 	if (r->json)

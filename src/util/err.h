@@ -118,6 +118,7 @@
 	X(ERR_TOO_MANY_STREAMS, "too_many_streams", 429, false, 0)                                                     \
 	X(ERR_TOO_MANY_TUNNELS, "too_many_tunnels", 429, false, 0)                                                     \
 	X(ERR_TOO_MANY_TOPICS, "too_many_topics", 429, false, 0)                                                       \
+	X(ERR_TOO_MANY_USER_CONNECTIONS, "too_many_user_connections", 429, false, 0)                                   \
 	X(ERR_TOO_MANY_DASHBOARDS, "too_many_dashboards", 429, false, 0)                                               \
 	X(ERR_TOO_MANY_SERVER_CONNECTIONS, "too_many_server_connections", 429, false, 0)                               \
 	/* 5xx: Tusk, or the managed server behind it */                                                               \
