@@ -267,6 +267,8 @@ export class PsqlSession {
     } catch (err) {
       this.queue = '';
       if (err instanceof ApiError && (err.status === 404 || err.status === 403)) this.gone(err.message);
+      // psql is not reading (stopped, or busy with its own output): say so in place, keystrokes dropped
+      else if (err instanceof ApiError && err.status === 409) this.term.write(`\r\n\x1b[2m[${err.message}]\x1b[0m\r\n`);
     } finally {
       this.sending = false;
     }
