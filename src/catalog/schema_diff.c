@@ -126,6 +126,21 @@ static bool read_catalog(void *ctx, PGconn *conn, tusk_err *err)
 	return ok;
 }
 
+/* The text of info with acl's added (the inventory reads them apart: objects are compared without
+ * the privileges in the catalog's order). */
+static char *with_acl(const char *info, const char *acl)
+{
+	size_t n = strlen(info);
+	while (n && info[n - 1] != '}')
+		n--;
+	if (!n || !*acl)
+		return xstrdup(info);
+	str s = STR_INIT;
+	str_append(&s, info, n - 1);
+	str_appendf(&s, ", \"acl\": %s}", acl);
+	return str_take(&s);
+}
+
 /* The side's objects (kept in kind, schema, name order), each with what it is compared by and,
  * for now, only its owner, comment and privileges as info (sd_full_info reads the rest). */
 static bool inventory(struct sd_side *sd, PGresult *res)
@@ -144,11 +159,11 @@ static bool inventory(struct sd_side *sd, PGresult *res)
 		o->schema = xstrdup(PQgetvalue(res, r, 1));
 		o->name = xstrdup(PQgetvalue(res, r, 2));
 		o->key = xstrdup(PQgetvalue(res, r, 3));
-		o->raw = xstrdup(PQgetvalue(res, r, 4));
-		o->cmp = xstrdup(PQgetvalue(res, r, 5));
-		o->info = json_pack("{s:s,s:o,s:s}", "owner", PQgetvalue(res, r, 6), "comment",
-				    PQgetisnull(res, r, 7) ? json_null() : json_string(PQgetvalue(res, r, 7)),
-				    "acl_key", PQgetvalue(res, r, 8));
+		o->raw = with_acl(PQgetvalue(res, r, 4), PQgetvalue(res, r, 5));
+		o->cmp = xstrdup(PQgetvalue(res, r, PQgetisnull(res, r, 6) ? 4 : 6));
+		o->info = json_pack("{s:s,s:o,s:s}", "owner", PQgetvalue(res, r, 7), "comment",
+				    PQgetisnull(res, r, 8) ? json_null() : json_string(PQgetvalue(res, r, 8)),
+				    "acl_key", PQgetvalue(res, r, 9));
 		o->path = object_path(sd->in->database, o);
 	}
 	return true;
@@ -196,7 +211,8 @@ static void dependencies(struct sd_side *sd, PGresult *res)
 static bool read_side(struct sd_side *sd)
 {
 	struct sd_catalog c = {sd, NULL, NULL};
-	bool ok = pgpool_with_conn(sd->in->pg, sd->in->database, read_catalog, &c, &sd->err) && inventory(sd, c.inv);
+	bool ok = pgpool_with_conn(sd->in->pg, sd->in->database, read_catalog, &c, &sd->err);
+	ok = ok && inventory(sd, c.inv);
 	if (ok)
 		dependencies(sd, c.dep);
 	PQclear(c.inv);
@@ -718,7 +734,8 @@ bool catalog_schema_diff(const catalog_diff_side *source, const catalog_diff_sid
 	bool ok = both_read(&r);
 	if (ok)
 		pair(&r); /* sets each side's items: the next reading is the DDL */
-	ok = ok && both_read(&r) && pgpool_with_conn(target->pg, target->database, plan, &ctx, err);
+	ok = ok && both_read(&r);
+	ok = ok && pgpool_with_conn(target->pg, target->database, plan, &ctx, err);
 	if (ok) {
 		int64_t counts[4] = {0};
 		write_objects(w, &r, counts);

@@ -143,6 +143,72 @@
 
 /* An option ($2 ignore_owner, $3 ignore_privileges, $4 ignore_tablespace): NULL for what it hides. */
 #define SD_UNLESS(opt, value) "CASE WHEN " opt "::boolean THEN NULL ELSE " value " END"
+#define SD_ANY_OPTION "($2::boolean OR $3::boolean OR $4::boolean OR $5::boolean)"
+
+/* a relation's owner, comment and privileges sorted, as json_build_object's keys and values */
+#define SD_REL_META(owner, acl_key) "'owner', " owner ", 'comment', dc.description, 'acl_key', " acl_key
+#define SD_REL_OWNER "pg_catalog.pg_get_userbyid(c.relowner)"
+#define SD_REL_ACL_KEY "coalesce(acl.acl_key, dacl.acl_key, '')"
+
+/* a relation's info, and what it is compared by when an option hides a part */
+#define SD_REL_INFO                                                                                                    \
+	"json_build_object(" SD_REL_META(SD_REL_OWNER, SD_REL_ACL_KEY) ", " SD_REL ", " SD_REL_MORE(                   \
+	    "sp.spcname", "cols.attributes") ")"
+#define SD_REL_CMP                                                                                                     \
+	"json_build_object(" SD_REL_META(                                                                              \
+	    SD_UNLESS("$2", SD_REL_OWNER),                                                                             \
+	    SD_UNLESS("$3", SD_REL_ACL_KEY)) ", " SD_REL ", " SD_REL_MORE(SD_UNLESS("$4", "sp.spcname"),               \
+									  SD_REL_ATTRIBUTES_CMP) ")"
+#define SD_REL_ATTRIBUTES_CMP "CASE WHEN $3::boolean THEN cols.attributes_noacl ELSE cols.attributes END"
+
+#define SD_REL_FROM                                                                                                       \
+	"rel JOIN pg_catalog.pg_class c ON c.oid = rel.oid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "     \
+	"LEFT JOIN cols ON cols.oid = c.oid LEFT JOIN cons ON cons.oid = c.oid LEFT JOIN idx ON idx.oid = c.oid LEFT "    \
+	"JOIN trg ON trg.oid = c.oid LEFT JOIN par ON par.oid = c.oid LEFT JOIN prt ON prt.oid = c.oid LEFT JOIN pol "    \
+	"ON pol.oid = c.oid LEFT JOIN rul ON rul.oid = c.oid LEFT JOIN stx ON stx.oid = c.oid LEFT JOIN "                 \
+	"pg_catalog.pg_description dc ON dc.objoid = c.oid AND dc.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass " \
+	"AND dc.objsubid = 0 LEFT JOIN pg_catalog.pg_tablespace sp ON sp.oid = c.reltablespace LEFT JOIN "                \
+	"pg_catalog.pg_sequence q ON q.seqrelid = c.oid LEFT JOIN acl ON acl.oid = c.oid LEFT JOIN dacl ON c.relacl "     \
+	"IS NULL AND dacl.owner = c.relowner AND dacl.kind = " SD_REL_ACL_KIND
+
+/* The relations' rows of the inventory (SD_INVENTORY's columns) */
+#define SD_REL_ROWS                                                                                                    \
+	"SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized_view' WHEN 'S' THEN 'sequence' ELSE "  \
+	"'table' END, n.nspname, c.relname, 'c' || c.oid, " SD_REL_INFO "::text, coalesce(acl.acl, dacl.acl, "         \
+	"'[]')::text, CASE WHEN " SD_ANY_OPTION " THEN " SD_REL_CMP "::text END, " SD_REL_OWNER ", dc.description, "   \
+	"" SD_REL_ACL_KEY " FROM " SD_REL_FROM
+
+/* routines, types and domains, and schemas (kind, schema, name, key, j: their info as jsonb) */
+#define SD_PROC_ROWS                                                                                                                       \
+	"SELECT CASE WHEN p.prokind = 'p' THEN 'procedure' WHEN p.prorettype = 'pg_catalog.trigger'::regtype THEN "                        \
+	"'trigger_function' ELSE 'function' END, n.nspname, p.proname || '(' || "                                                          \
+	"pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', 'p' || p.oid, " SD_META(                                             \
+	    "p.proacl", "'f'", "p.proowner",                                                                                               \
+	    SD_COMMENT(                                                                                                                    \
+		"p.oid",                                                                                                                   \
+		"pg_proc")) " || jsonb_build_object('result', "                                                                            \
+			    "pg_catalog.pg_get_function_result(p.oid), 'def', pg_catalog.pg_get_functiondef(p.oid)) FROM "                 \
+			    "pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE p.prokind IN ('f', 'p') " \
+			    "AND p.prorettype <> 'pg_catalog.event_trigger'::regtype AND " SD_NOT_MEMBER("p.oid",                          \
+													 "pg_proc")
+#define SD_TYPE_ROWS                                                                                                                     \
+	"SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, n.nspname, t.typname, 't' || t.oid, " SD_META(                    \
+	    "t.typacl", "'T'", "t.typowner",                                                                                             \
+	    SD_COMMENT(                                                                                                                  \
+		"t.oid",                                                                                                                 \
+		"pg_type")) " || " SD_TYPE_MORE                                                                                          \
+			    " || jsonb_build_object('labels', (SELECT jsonb_agg(l.enumlabel ORDER BY l.enumsortorder) FROM "             \
+			    "pg_catalog.pg_enum l WHERE l.enumtypid = t.oid)) FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n " \
+			    "ON n.oid = t.typnamespace WHERE (t.typtype IN ('e', 'r', 'd') OR (t.typtype = 'c' AND EXISTS (SELECT 1 "    \
+			    "FROM pg_catalog.pg_class r WHERE r.oid = t.typrelid AND r.relkind = 'c'))) AND " SD_NOT_MEMBER(             \
+				"t.oid", "pg_type")
+#define SD_SCHEMA_ROWS                                                                                                 \
+	"SELECT 'schema', n.nspname, n.nspname, 'n' || n.oid, " SD_META(                                               \
+	    "n.nspacl", "'n'", "n.nspowner",                                                                           \
+	    SD_COMMENT("n.oid",                                                                                        \
+		       "pg_namespace")) " FROM pg_catalog.pg_namespace n "                                             \
+					"WHERE $1::text IS NULL AND n.nspname <> 'public' AND " SD_NOT_MEMBER(         \
+					    "n.oid", "pg_namespace")
 
 /* a routine's definition with each run of blanks and line breaks one space, when $5 (ignore_whitespace) */
 #define SD_DEF_AS_COMPARED                                                                                             \
@@ -150,58 +216,24 @@
 	"btrim(regexp_replace(y.j->>'def', '[ ' || chr(9) || chr(13) || chr(10) || ']+', ' ', 'g'), ' ')) ELSE '{}' "  \
 	"END"
 
-/* Each object (kind, schema, name, key: the side's own) with info, everything read of it as JSON; cmp, what
- * it is compared by (info without its privileges in catalog order, which acl_key holds sorted, and
- * without what the options hide); owner, comment and acl_key. A relation's info is json, its keys
- * in the query's order (which is the same on both sides: the texts compare). */
-static const char SD_INVENTORY
-    [] = "WITH " SD_RELS " SELECT x.kind, x.schema, x.name, x.key, x.info, x.cmp, x.owner, x.comment, x.acl_key FROM ("
-	 "SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized_view' WHEN 'S' THEN 'sequence' ELSE "
-	 "'table' END, n.nspname, c.relname, 'c' || c.oid, json_build_object('owner', pg_catalog.pg_get_userbyid(c.relowner), "
-	 "'comment', dc.description, 'acl', coalesce(acl.acl, dacl.acl, '[]'), 'acl_key', coalesce(acl.acl_key, "
-	 "dacl.acl_key, ''), " SD_REL
-	 ", " SD_REL_MORE("sp.spcname", "cols.attributes") ")::text, json_build_object('owner', " SD_UNLESS("$2",
-													    "pg_catalog.pg_get_userbyid(c.relowner)") ", 'comment', dc.description, 'acl_key', " SD_UNLESS("$3",
-																									   "coalesce(acl.acl_key, dacl.acl_key, '')") ", " SD_REL ", " SD_REL_MORE(SD_UNLESS("$4",
-																																			     "sp.spcname"),
-																																		   "CASE WHEN $3::boolean THEN cols.attributes_noacl ELSE cols.attributes END") ")::text, "
-																																												"pg_catalog.pg_get_userbyid(c.relowner), dc.description, coalesce(acl.acl_key, dacl.acl_key, '') "
-																																												"FROM rel JOIN pg_catalog.pg_class c ON c.oid = rel.oid JOIN pg_catalog.pg_namespace n ON n.oid = "
-																																												"c.relnamespace LEFT JOIN cols ON cols.oid = c.oid LEFT JOIN cons ON cons.oid = c.oid LEFT JOIN idx ON "
-																																												"idx.oid = c.oid LEFT JOIN trg ON trg.oid = c.oid LEFT JOIN par ON par.oid = c.oid LEFT JOIN prt ON "
-																																												"prt.oid = c.oid LEFT JOIN pol ON pol.oid = c.oid LEFT JOIN rul ON rul.oid = c.oid LEFT JOIN stx ON "
-																																												"stx.oid = c.oid LEFT JOIN pg_catalog.pg_description dc ON dc.objoid = c.oid AND dc.classoid = "
-																																												"'pg_catalog.pg_class'::pg_catalog.regclass AND dc.objsubid = 0 LEFT JOIN pg_catalog.pg_tablespace sp "
-																																												"ON sp.oid = c.reltablespace LEFT JOIN pg_catalog.pg_sequence q ON q.seqrelid = c.oid LEFT JOIN acl ON "
-																																												"acl.oid = c.oid LEFT JOIN dacl ON c.relacl IS NULL AND dacl.kind = " SD_REL_ACL_KIND
-																																												" AND dacl.owner = "
-																																												"c.relowner "
-																																												"UNION ALL SELECT y.kind, y.schema, y.name, y.key, y.j::text, (y.j - ARRAY['acl', CASE WHEN $2::boolean "
-																																												"THEN 'owner' END, CASE WHEN $3::boolean THEN 'acl_key' END, CASE WHEN $4::boolean THEN 'tablespace' END] || "
-																																												"" SD_DEF_AS_COMPARED ")::text, y.j->>'owner', y.j->>'comment', y.j->>'acl_key' FROM ("
-																																												"SELECT CASE WHEN p.prokind = 'p' THEN 'procedure' WHEN p.prorettype = "
-																																												"'pg_catalog.trigger'::regtype THEN 'trigger_function' ELSE 'function' END, n.nspname, p.proname || '(' "
-																																												"|| pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', 'p' || p.oid, (" SD_META("p.proacl",
-																																																							  "'f'",
-																																																							  "p.proowner", SD_COMMENT("p.oid", "pg_proc")) " || "
-																																																													"jsonb_build_object('result', pg_catalog.pg_get_function_result(p.oid), 'def', "
-																																																													"pg_catalog.pg_get_functiondef(p.oid))) FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid "
-																																																													"= p.pronamespace WHERE p.prokind IN ('f', 'p') AND p.prorettype <> 'pg_catalog.event_trigger'::regtype "
-																																																													"AND " SD_NOT_MEMBER("p.oid",
-																																																															     "pg_proc") " UNION ALL SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE "
-																																																																	"'type' END, n.nspname, t.typname, 't' || t.oid, (" SD_META("t.typacl",
-																																																																								    "'T'",
-																																																																								    "t.typowner", SD_COMMENT("t.oid", "pg_type")) " || " SD_TYPE_MORE
-																																																																														  " || jsonb_build_object('labels', (SELECT jsonb_agg(l.enumlabel ORDER BY l.enumsortorder) FROM "
-																																																																														  "pg_catalog.pg_enum l WHERE l.enumtypid = t.oid))) FROM pg_catalog.pg_type t JOIN "
-																																																																														  "pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE (t.typtype IN ('e', 'r', 'd') OR (t.typtype = "
-																																																																														  "'c' AND EXISTS (SELECT 1 FROM pg_catalog.pg_class r WHERE r.oid = t.typrelid AND r.relkind = 'c'))) AND "
-																																																																														  "" SD_NOT_MEMBER(
-																																																																														      "t.oid", "pg_type") " UNION ALL SELECT 'schema', n.nspname, n.nspname, 'n' || n.oid, " SD_META("n.nspacl",
-																																																																																										     "'n'", "n.nspowner", SD_COMMENT("n.oid", "pg_namespace")) " FROM pg_catalog.pg_namespace n "
-																																																																																																	       "WHERE $1::text IS NULL AND n.nspname <> 'public' AND " SD_NOT_MEMBER(
-																																																																																																		   "n.oid",
-																																																																																																		   "pg_namespace") ") y(kind, schema, name, key, j)) x(kind, schema, name, key, info, cmp, owner, comment, acl_key) WHERE " SD_IN_SCOPE("x.schema") " ORDER BY x.kind COLLATE \"C\", x.schema COLLATE \"C\", x.name COLLATE \"C\"";
+/* their rows of the inventory */
+#define SD_OTHER_ROWS                                                                                                  \
+	"SELECT y.kind, y.schema, y.name, y.key, (y.j - 'acl')::text, (y.j->'acl')::text, CASE WHEN " SD_ANY_OPTION    \
+	" THEN (y.j - ARRAY['acl', CASE WHEN $2::boolean THEN 'owner' END, CASE WHEN $3::boolean THEN 'acl_key' END, " \
+	"CASE WHEN $4::boolean THEN 'tablespace' END] || " SD_DEF_AS_COMPARED ")::text END, y.j->>'owner', "           \
+	"y.j->>'comment', y.j->>'acl_key' FROM (" SD_PROC_ROWS " UNION ALL " SD_TYPE_ROWS " UNION ALL " SD_SCHEMA_ROWS \
+	") y(kind, schema, name, key, j)"
+
+/* Each object: kind, schema, name and key (the side's own); info, everything read of it as a JSON
+ * object but its privileges in the catalog's order (acl: acl_key holds them sorted); cmp, what it
+ * is compared by when an option hides a part (NULL: info); owner, comment and acl_key. A relation's
+ * info is json with its keys in the query's order, which is the same on both sides: the texts
+ * compare. */
+static const char SD_INVENTORY[] =
+    "WITH " SD_RELS " SELECT x.kind, x.schema, x.name, x.key, x.info, x.acl, x.cmp, x.owner, x.comment, x.acl_key "
+    "FROM (" SD_REL_ROWS " UNION ALL " SD_OTHER_ROWS ") x(kind, schema, name, key, info, acl, cmp, owner, comment, "
+    "acl_key) WHERE " SD_IN_SCOPE("x.schema") " ORDER BY x.kind COLLATE \"C\", x.schema COLLATE \"C\", x.name "
+					      "COLLATE \"C\"";
 
 /* what a dependency's object belongs to, as the inventory's keys */
 #define SD_OWNER(cls, id)                                                                                                 \
