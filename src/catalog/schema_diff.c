@@ -141,6 +141,16 @@ static char *with_acl(const char *info, const char *acl)
 	return str_take(&s);
 }
 
+/* kind, schema, name order, as COLLATE "C" sorts them */
+static int kind_schema_name(const void *pa, const void *pb)
+{
+	const struct sd_obj *a = pa, *b = pb;
+	int d = strcmp(a->kind, b->kind);
+	if (!d)
+		d = strcmp(a->schema, b->schema);
+	return d ? d : strcmp(a->name, b->name);
+}
+
 /* The side's objects (kept in kind, schema, name order), each with what it is compared by and,
  * for now, only its owner, comment and privileges as info (sd_full_info reads the rest). */
 static bool inventory(struct sd_side *sd, PGresult *res)
@@ -166,6 +176,7 @@ static bool inventory(struct sd_side *sd, PGresult *res)
 				    "acl_key", PQgetvalue(res, r, 9));
 		o->path = object_path(sd->in->database, o);
 	}
+	qsort(sd->o, sd->n, sizeof(*sd->o), kind_schema_name);
 	return true;
 }
 
