@@ -745,8 +745,7 @@ bool catalog_schema_diff(const catalog_diff_side *source, const catalog_diff_sid
 	bool ok = both_read(&r);
 	if (ok)
 		pair(&r); /* sets each side's items: the next reading is the DDL */
-	ok = ok && both_read(&r);
-	ok = ok && pgpool_with_conn(target->pg, target->database, plan, &ctx, err);
+	ok = ok && both_read(&r) && pgpool_with_conn(target->pg, target->database, plan, &ctx, err);
 	if (ok) {
 		int64_t counts[4] = {0};
 		write_objects(w, &r, counts);
