@@ -14,9 +14,13 @@
 struct sd_obj {
 	char *kind, *schema, *name; /* name: as the tree's path names it ("f(integer)") */
 	char *key;		    /* the side's own: "c<oid>", "p<oid>", "t<oid>", "n<oid>" */
-	char *path, *ddl, *cmp;	    /* tree path; DDL; DDL as compared (the options applied) */
-	json_t *info;		    /* owner, comment, acl, size and the kind's structure */
-	bool mark;		    /* ordering / dependants */
+	char *path, *ddl, *cmp;	    /* tree path; DDL; what it is compared by (the inventory, the options applied) */
+	/* owner, comment, acl, size and the kind's structure; of an object identical on both sides only
+	 * owner, comment and acl_key until sd_full_info (parsing every object's took longer than the
+	 * rest of the comparison) */
+	json_t *info;
+	char *raw; /* the inventory's text of info, until sd_full_info parses it */
+	bool mark; /* ordering / dependants */
 };
 
 struct sd_side {
@@ -48,6 +52,9 @@ struct sd_script {
 	json_t *warnings;
 	const char *object; /* whose statements are being added */
 };
+
+/* o->info in full (once; those not identical have it before the plan). */
+void sd_full_info(struct sd_obj *o);
 
 /* Appends one statement (sql ends with ';'), taking ownership of sql. */
 void sd_add(struct sd_script *sc, char *sql, enum catalog_stmt stmt, const struct sd_obj *table);
