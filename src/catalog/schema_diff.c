@@ -175,10 +175,29 @@ static bool inventory(struct sd_side *sd, PGresult *res)
 		o->info = json_pack("{s:s,s:o,s:s}", "owner", PQgetvalue(res, r, 7), "comment",
 				    PQgetisnull(res, r, 8) ? json_null() : json_string(PQgetvalue(res, r, 8)),
 				    "acl_key", PQgetvalue(res, r, 9));
+		o->names = PQgetisnull(res, r, 10) ? NULL : xstrdup(PQgetvalue(res, r, 10));
 		o->path = object_path(sd->in->database, o);
 	}
 	qsort(sd->o, sd->n, sizeof(*sd->o), kind_schema_name);
 	return true;
+}
+
+/* info's columns (listed by name, as they are compared) in the table's order, names */
+static void in_table_order(json_t *info, const char *names)
+{
+	json_t *order = names ? json_loads(names, 0, NULL) : NULL, *cols = json_object_get(info, "columns"),
+	       *out = json_array(), *name, *c;
+	size_t i, j;
+	json_array_foreach(order, i, name)
+	    json_array_foreach(cols, j, c) if (json_equal(json_object_get(c, "name"), name))
+	{
+		json_array_append(out, c);
+		break;
+	}
+	if (json_array_size(out) == json_array_size(cols))
+		json_object_set(info, "columns", out);
+	json_decref(out);
+	json_decref(order);
 }
 
 void sd_full_info(struct sd_obj *o)
@@ -187,6 +206,7 @@ void sd_full_info(struct sd_obj *o)
 		return;
 	json_t *info = json_loads(o->raw, 0, NULL);
 	if (info) {
+		in_table_order(info, o->names);
 		json_decref(o->info);
 		o->info = info;
 	}
@@ -641,8 +661,13 @@ static void write_objects(json_writer *w, const struct sd_run *r, int64_t counts
 		jw_kv_str(w, "target_ddl", x->t ? x->t->ddl : NULL);
 		jw_kv_bool(w, "recreate", x->recreate);
 		json_t *notes = json_array();
-		if (x->s && x->t && is_kind(x->s, "table"))
+		/* an identical table's columns are read in full only when their order differs */
+		if (x->s && x->t && is_kind(x->s, "table") &&
+		    (strcmp(x->state, "identical") || !x->s->names || !x->t->names ||
+		     strcmp(x->s->names, x->t->names))) {
+			sd_full_info(x->s), sd_full_info(x->t);
 			sd_column_order(x->s, x->t, notes);
+		}
 		jw_key(w, "notes");
 		char *text = json_dumps(notes, JSON_COMPACT);
 		jw_raw(w, text);
@@ -706,7 +731,7 @@ static void side_free(struct sd_side *sd)
 	for (size_t i = 0; i < sd->n; i++) {
 		struct sd_obj *o = &sd->o[i];
 		free(o->kind), free(o->schema), free(o->name), free(o->key), free(o->path), free(o->ddl), free(o->cmp),
-		    free(o->raw);
+		    free(o->raw), free(o->names);
 		json_decref(o->info);
 	}
 	free(sd->o), free(sd->from), free(sd->to);
@@ -902,8 +927,8 @@ static void trim(catalog_diff *d)
 			continue;
 		for (struct sd_obj *o = x->s; o; o = o == x->s ? x->t : NULL) {
 			json_decref(o->info);
-			free(o->cmp);
-			o->info = NULL, o->cmp = NULL;
+			free(o->cmp), free(o->raw), free(o->names);
+			o->info = NULL, o->cmp = NULL, o->raw = NULL, o->names = NULL;
 		}
 	}
 }
@@ -967,14 +992,16 @@ void catalog_diff_servers(const catalog_diff *d, int64_t *source, int64_t *targe
 
 size_t catalog_diff_bytes(const catalog_diff *d)
 {
-	/* an object's parsed inventory (jansson's values, one allocation each) takes many times its text */
+	/* an object's parsed inventory (jansson's values, one allocation each) takes many times its text; an
+	 * identical one's is text until sd_full_info */
 	size_t n = sizeof(*d);
 	for (int k = 0; k < 2; k++) {
 		const struct sd_side *sd = k ? &d->r.tgt : &d->r.src;
 		for (size_t i = 0; i < sd->n; i++) {
 			const struct sd_obj *o = &sd->o[i];
-			n += 320 + strlen(o->path) + strlen(o->name) + (o->cmp ? 13 * strlen(o->cmp) : 0) +
-			     (o->ddl ? strlen(o->ddl) : 0);
+			n += 320 + strlen(o->path) + strlen(o->name) +
+			     (o->cmp ? (o->raw ? 1 : 13) * strlen(o->cmp) : 0) + (o->raw ? strlen(o->raw) : 0) +
+			     (o->names ? strlen(o->names) : 0) + (o->ddl ? strlen(o->ddl) : 0);
 		}
 		n += sd->ndep * 2 * sizeof(size_t);
 	}

@@ -19,8 +19,9 @@ struct sd_obj {
 	 * owner, comment and acl_key until sd_full_info (parsing every object's took longer than the
 	 * rest of the comparison) */
 	json_t *info;
-	char *raw; /* the inventory's text of info, until sd_full_info parses it */
-	bool mark; /* ordering / dependants */
+	char *raw;   /* the inventory's text of info, until sd_full_info parses it */
+	char *names; /* a table's column names in their order, as JSON (info has its columns by name) */
+	bool mark;   /* ordering / dependants */
 };
 
 struct sd_side {
@@ -53,7 +54,7 @@ struct sd_script {
 	const char *object; /* whose statements are being added */
 };
 
-/* o->info in full (once; those not identical have it before the plan). */
+/* o->info in full (once; those not identical have it before the plan), a table's columns in their order. */
 void sd_full_info(struct sd_obj *o);
 
 /* Appends one statement (sql ends with ';'), taking ownership of sql. */

@@ -39,71 +39,93 @@
 	"(jsonb_build_object('owner', pg_catalog.pg_get_userbyid(" owner "), 'comment', " comment                      \
 	") || " SD_ACL(acl, kind, owner) "::jsonb)"
 
-/* The relations compared (rel: their oids), and what the inventory says of them read set by set,
+/* A table's columns and their attributes in name order (its column order is not compared: PostgreSQL
+ * cannot change it in place, and sd_column_order says where it differs; the inventory's names give
+ * the order back); a view's in its columns' order, which is its definition's. */
+#define SD_COLUMN_ORDER "ORDER BY CASE WHEN rel.relkind IN ('v', 'm') THEN a.attnum END, a.attname COLLATE \"C\""
+
+/* a column's privileges as [[grantee quoted or PUBLIC, privilege, grantable]] sorted (NULL: none granted) */
+#define SD_COLUMN_ACL                                                                                                   \
+	"CASE WHEN a.attacl IS NOT NULL THEN (SELECT json_agg(json_build_array(g.n, x.privilege_type, x.is_grantable) " \
+	"ORDER BY g.n COLLATE \"C\", x.privilege_type) FROM pg_catalog.aclexplode(a.attacl) x CROSS JOIN LATERAL "      \
+	"(SELECT CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(x.grantee)) END "    \
+	"AS n) g) END"
+
+/* a column's attributes: [name, storage, options, statistics target, privileges (acl), compression
+ * (NULL before PostgreSQL 14, which has none), its type's storage] */
+#define SD_ATTRIBUTE(acl)                                                                                              \
+	"json_build_array(a.attname, a.attstorage, a.attoptions, a.attstattarget, " acl                                \
+	", pg_catalog.to_jsonb(a) ->> "                                                                                \
+	"'attcompression', t.typstorage)"
+
+/* The relations compared (rel: their oids and kinds), and what the inventory says of them read set by set,
  * one join a catalog for all of them, not one subquery a relation: columns and column attributes
- * (cols), constraints (cons), indexes no constraint made (idx), triggers (trg), parents (par),
- * partitions (prt), policies (pol), rules (rul), statistics (stx) and privileges, those granted
- * (acl) and the defaults, once an owner (dacl). As json, which is built faster than jsonb (its keys
- * are in the query's order, the same on both sides). $1: the schema. */
-#define SD_RELS                                                                                                                                        \
-	"rel AS MATERIALIZED (SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "                                      \
-	"c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND NOT c.relispartition AND NOT EXISTS (SELECT "                                 \
-	"1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = c.oid AND "                                     \
-	"e.deptype IN ('a', 'i', 'e')) AND " SD_IN_SCOPE(                                                                                              \
-	    "n.nspname") "), "                                                                                                                         \
-			 "cols AS (SELECT a.attrelid AS oid, json_agg(json_build_object('name', a.attname, 'type', "                                   \
-			 "pg_catalog.format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attcollation <> t.typcollation AND "                          \
-			 "a.attcollation <> 0 THEN ' COLLATE ' || quote_ident(cn.nspname) || '.' || quote_ident(co.collname) ELSE '' "                 \
-			 "END, 'default', CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END, "                         \
-			 "'generated', CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END, "                           \
-			 "'not_null', a.attnotnull, 'identity', CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' "                 \
-			 "END, 'comment', ds.description) ORDER BY a.attnum) AS columns, json_agg(json_build_array(a.attname, "                        \
-			 "a.attstorage, a.attoptions, a.attstattarget, a.attacl::text[]) ORDER BY a.attnum) AS attributes, "                           \
-			 "json_agg(json_build_array(a.attname, a.attstorage, a.attoptions, a.attstattarget, NULL) ORDER BY a.attnum) "                 \
-			 "FILTER (WHERE $3::boolean) AS attributes_noacl FROM rel "                                                                    \
-			 "JOIN pg_catalog.pg_attribute a ON a.attrelid = rel.oid JOIN pg_catalog.pg_type t ON t.oid = a.atttypid LEFT "                \
-			 "JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LEFT JOIN "                                    \
-			 "pg_catalog.pg_collation co ON co.oid = a.attcollation LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = "                     \
-			 "co.collnamespace LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = "                        \
-			 "'pg_catalog.pg_class'::pg_catalog.regclass AND ds.objsubid = a.attnum WHERE a.attnum > 0 AND NOT "                           \
-			 "a.attisdropped GROUP BY a.attrelid), "                                                                                       \
-			 "cons AS (SELECT k.conrelid AS oid, json_agg(json_build_object('name', k.conname, 'type', k.contype, "                        \
-			 "'def', pg_catalog.pg_get_constraintdef(k.oid), 'valid', k.convalidated) ORDER BY k.conname) AS j FROM rel "                  \
-			 "JOIN pg_catalog.pg_constraint k ON k.conrelid = rel.oid WHERE k.contype IN ('p', 'u', 'c', 'f', 'x') AND "                   \
-			 "k.conislocal GROUP BY k.conrelid), "                                                                                         \
-			 "idx AS (SELECT i.indrelid AS oid, json_agg(json_build_object('name', ic.relname, 'def', "                                    \
-			 "pg_catalog.pg_get_indexdef(i.indexrelid)) ORDER BY ic.relname) AS j FROM rel JOIN pg_catalog.pg_index i ON "                 \
-			 "i.indrelid = rel.oid JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid WHERE NOT EXISTS (SELECT 1 FROM "                  \
-			 "pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN "                    \
-			 "('p', 'u', 'x')) GROUP BY i.indrelid), "                                                                                     \
-			 "trg AS (SELECT g.tgrelid AS oid, json_agg(json_build_object('name', g.tgname, 'def', "                                       \
-			 "pg_catalog.pg_get_triggerdef(g.oid)) ORDER BY g.tgname) AS j, json_agg(json_build_array(g.tgname, "                          \
-			 "g.tgenabled) ORDER BY g.tgname) AS enabled FROM rel JOIN pg_catalog.pg_trigger g ON g.tgrelid = rel.oid "                    \
-			 "WHERE NOT g.tgisinternal GROUP BY g.tgrelid), "                                                                              \
-			 "par AS (SELECT h.inhrelid AS oid, json_agg(h.inhparent::pg_catalog.regclass::text ORDER BY h.inhseqno) AS "                  \
-			 "j FROM rel JOIN pg_catalog.pg_inherits h ON h.inhrelid = rel.oid GROUP BY h.inhrelid), "                                     \
-			 "prt AS (SELECT h.inhparent AS oid, json_agg(json_build_array(pc.relname, "                                                   \
-			 "pg_catalog.pg_get_expr(pc.relpartbound, pc.oid)) ORDER BY pc.relname) AS j FROM rel JOIN "                                   \
-			 "pg_catalog.pg_inherits h ON h.inhparent = rel.oid JOIN pg_catalog.pg_class pc ON pc.oid = h.inhrelid GROUP "                 \
-			 "BY h.inhparent), "                                                                                                           \
-			 "pol AS (SELECT po.polrelid AS oid, json_agg(json_build_array(po.polname, po.polcmd, po.polpermissive, "                      \
-			 "po.polroles::pg_catalog.regrole[]::text, pg_catalog.pg_get_expr(po.polqual, po.polrelid), "                                  \
-			 "pg_catalog.pg_get_expr(po.polwithcheck, po.polrelid)) ORDER BY po.polname) AS j FROM rel JOIN "                              \
-			 "pg_catalog.pg_policy po ON po.polrelid = rel.oid GROUP BY po.polrelid), "                                                    \
-			 "rul AS (SELECT ru.ev_class AS oid, json_agg(pg_catalog.pg_get_ruledef(ru.oid) ORDER BY ru.rulename) AS j "                   \
-			 "FROM rel JOIN pg_catalog.pg_rewrite ru ON ru.ev_class = rel.oid WHERE ru.rulename <> '_RETURN' GROUP BY "                    \
-			 "ru.ev_class), "                                                                                                              \
-			 "stx AS (SELECT x.stxrelid AS oid, json_agg(pg_catalog.pg_get_statisticsobjdef(x.oid) ORDER BY x.stxname) "                   \
-			 "AS j FROM rel JOIN pg_catalog.pg_statistic_ext x ON x.stxrelid = rel.oid GROUP BY x.stxrelid), "                             \
-			 "acl AS (SELECT c.oid, " SD_ACL_AGG                                                                                           \
-			 " FROM rel JOIN pg_catalog.pg_class c ON c.oid = rel.oid CROSS JOIN "                                                         \
-			 "LATERAL " SD_ACL_ROWS(                                                                                                       \
-			     "c.relacl") " x GROUP BY c.oid), "                                                                                        \
-					 "dacl AS (SELECT d.kind, d.owner, " SD_ACL_AGG                                                                \
-					 " FROM (SELECT DISTINCT " SD_REL_ACL_KIND " AS kind, "                                                        \
-					 "c.relowner AS owner FROM rel JOIN pg_catalog.pg_class c ON c.oid = rel.oid WHERE c.relacl IS NULL) d CROSS " \
-					 "JOIN LATERAL " SD_ACL_ROWS(                                                                                  \
-					     "pg_catalog.acldefault(d.kind, d.owner)") " x GROUP BY d.kind, d.owner)"
+ * (cols; names, a table's columns in their order), constraints (cons), indexes no constraint made (idx),
+ * triggers (trg), parents (par), partitions (prt), policies (pol), rules (rul), statistics (stx) and
+ * privileges, those granted (acl) and the defaults, once an owner (dacl). As json, which is built faster
+ * than jsonb (its keys are in the query's order, the same on both sides). $1: the schema. A relation
+ * that belongs to another object (pg_depend) is that object's. */
+#define SD_RELS                                                                                                                                                    \
+	"rel AS MATERIALIZED (SELECT c.oid, c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "                                               \
+	"n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND NOT c.relispartition AND NOT EXISTS "                                             \
+	"(SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = "                                                   \
+	"c.oid AND e.deptype IN ('a', 'i', 'e')) AND " SD_IN_SCOPE(                                                                                                \
+	    "n.nspname") "), "                                                                                                                                     \
+			 "cols AS (SELECT a.attrelid AS oid, json_agg(json_build_object('name', a.attname, 'type', "                                               \
+			 "pg_catalog.format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attcollation <> t.typcollation AND "                                      \
+			 "a.attcollation <> 0 THEN ' COLLATE ' || quote_ident(cn.nspname) || '.' || quote_ident(co.collname) ELSE '' "                             \
+			 "END, 'default', CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END, "                                     \
+			 "'generated', CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END, "                                       \
+			 "'not_null', a.attnotnull, 'identity', CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' "                             \
+			 "END, 'comment', ds.description) " SD_COLUMN_ORDER                                                                                        \
+			 ") AS columns, json_agg(" SD_ATTRIBUTE(SD_COLUMN_ACL) " " SD_COLUMN_ORDER ") AS attributes, json_agg(" SD_ATTRIBUTE(                      \
+			     "NULL") " " SD_COLUMN_ORDER                                                                                                           \
+				     ") FILTER (WHERE $3::boolean) AS attributes_noacl, json_agg(a.attname ORDER BY a.attnum) FILTER (WHERE "                      \
+				     "rel.relkind IN ('r', 'p')) AS names FROM rel "                                                                               \
+				     "JOIN pg_catalog.pg_attribute a ON a.attrelid = rel.oid JOIN pg_catalog.pg_type t ON t.oid = a.atttypid LEFT "                \
+				     "JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum LEFT JOIN "                                    \
+				     "pg_catalog.pg_collation co ON co.oid = a.attcollation LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = "                     \
+				     "co.collnamespace LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = "                        \
+				     "'pg_catalog.pg_class'::pg_catalog.regclass AND ds.objsubid = a.attnum WHERE a.attnum > 0 AND NOT "                           \
+				     "a.attisdropped GROUP BY a.attrelid), "                                                                                       \
+				     "cons AS (SELECT k.conrelid AS oid, json_agg(json_build_object('name', k.conname, 'type', k.contype, "                        \
+				     "'def', pg_catalog.pg_get_constraintdef(k.oid), 'valid', k.convalidated) ORDER BY k.conname) AS j FROM rel "                  \
+				     "JOIN pg_catalog.pg_constraint k ON k.conrelid = rel.oid WHERE k.contype IN ('p', 'u', 'c', 'f', 'x') AND "                   \
+				     "k.conislocal GROUP BY k.conrelid), "                                                                                         \
+				     "idx AS (SELECT i.indrelid AS oid, json_agg(json_build_object('name', ic.relname, 'def', "                                    \
+				     "pg_catalog.pg_get_indexdef(i.indexrelid)) ORDER BY ic.relname) AS j FROM rel JOIN pg_catalog.pg_index i ON "                 \
+				     "i.indrelid = rel.oid JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid WHERE NOT EXISTS (SELECT 1 FROM "                  \
+				     "pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN "                    \
+				     "('p', 'u', 'x')) GROUP BY i.indrelid), "                                                                                     \
+				     "trg AS (SELECT g.tgrelid AS oid, json_agg(json_build_object('name', g.tgname, 'def', "                                       \
+				     "pg_catalog.pg_get_triggerdef(g.oid)) ORDER BY g.tgname) AS j, json_agg(json_build_array(g.tgname, "                          \
+				     "g.tgenabled) ORDER BY g.tgname) AS enabled FROM rel JOIN pg_catalog.pg_trigger g ON g.tgrelid = rel.oid "                    \
+				     "WHERE NOT g.tgisinternal GROUP BY g.tgrelid), "                                                                              \
+				     "par AS (SELECT h.inhrelid AS oid, json_agg(h.inhparent::pg_catalog.regclass::text ORDER BY h.inhseqno) AS "                  \
+				     "j FROM rel JOIN pg_catalog.pg_inherits h ON h.inhrelid = rel.oid GROUP BY h.inhrelid), "                                     \
+				     "prt AS (SELECT h.inhparent AS oid, json_agg(json_build_array(pc.relname, "                                                   \
+				     "pg_catalog.pg_get_expr(pc.relpartbound, pc.oid)) ORDER BY pc.relname) AS j FROM rel JOIN "                                   \
+				     "pg_catalog.pg_inherits h ON h.inhparent = rel.oid JOIN pg_catalog.pg_class pc ON pc.oid = h.inhrelid GROUP "                 \
+				     "BY h.inhparent), "                                                                                                           \
+				     "pol AS (SELECT po.polrelid AS oid, json_agg(json_build_array(po.polname, po.polcmd, po.polpermissive, "                      \
+				     "(SELECT json_agg(CASE WHEN r.r = 0 THEN 'PUBLIC' ELSE quote_ident(pg_catalog.pg_get_userbyid(r.r)) END "                     \
+				     "ORDER BY r.i) FROM unnest(po.polroles) WITH ORDINALITY r(r, i)), pg_catalog.pg_get_expr(po.polqual, "                        \
+				     "po.polrelid), pg_catalog.pg_get_expr(po.polwithcheck, po.polrelid)) ORDER BY po.polname) AS j FROM rel "                     \
+				     "JOIN pg_catalog.pg_policy po ON po.polrelid = rel.oid GROUP BY po.polrelid), "                                               \
+				     "rul AS (SELECT ru.ev_class AS oid, json_agg(json_build_array(ru.rulename, pg_catalog.pg_get_ruledef(ru.oid)) "               \
+				     "ORDER BY ru.rulename) AS j FROM rel JOIN pg_catalog.pg_rewrite ru ON ru.ev_class = rel.oid WHERE "                           \
+				     "ru.rulename <> '_RETURN' GROUP BY ru.ev_class), "                                                                            \
+				     "stx AS (SELECT x.stxrelid AS oid, json_agg(pg_catalog.pg_get_statisticsobjdef(x.oid) ORDER BY x.stxname) "                   \
+				     "AS j FROM rel JOIN pg_catalog.pg_statistic_ext x ON x.stxrelid = rel.oid GROUP BY x.stxrelid), "                             \
+				     "acl AS (SELECT c.oid, " SD_ACL_AGG                                                                                           \
+				     " FROM rel JOIN pg_catalog.pg_class c ON c.oid = rel.oid CROSS JOIN "                                                         \
+				     "LATERAL " SD_ACL_ROWS(                                                                                                       \
+					 "c.relacl") " x GROUP BY c.oid), "                                                                                        \
+						     "dacl AS (SELECT d.kind, d.owner, " SD_ACL_AGG                                                                \
+						     " FROM (SELECT DISTINCT " SD_REL_ACL_KIND " AS kind, "                                                        \
+						     "c.relowner AS owner FROM rel JOIN pg_catalog.pg_class c ON c.oid = rel.oid WHERE c.relacl IS NULL) d CROSS " \
+						     "JOIN LATERAL " SD_ACL_ROWS(                                                                                  \
+							 "pg_catalog.acldefault(d.kind, d.owner)") " x GROUP BY d.kind, d.owner)"
 
 /* a relation's columns, constraints, indexes and triggers (its size is read for the tables the
  * script changes only: SD_SIZES), as json_build_object's keys and values */
@@ -176,7 +198,7 @@
 	"SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized_view' WHEN 'S' THEN 'sequence' ELSE "  \
 	"'table' END, n.nspname, c.relname, 'c' || c.oid, " SD_REL_INFO "::text, coalesce(acl.acl, dacl.acl, "         \
 	"'[]')::text, CASE WHEN " SD_ANY_OPTION " THEN " SD_REL_CMP "::text END, " SD_REL_OWNER ", dc.description, "   \
-	"" SD_REL_ACL_KEY " FROM " SD_REL_FROM
+	"" SD_REL_ACL_KEY ", cols.names::text FROM " SD_REL_FROM
 
 /* routines, types and domains, and schemas (kind, schema, name, key, j: their info as jsonb) */
 #define SD_PROC_ROWS                                                                                                                       \
@@ -221,18 +243,19 @@
 	"SELECT y.kind, y.schema, y.name, y.key, (y.j - 'acl')::text, (y.j->'acl')::text, CASE WHEN " SD_ANY_OPTION    \
 	" THEN (y.j - ARRAY['acl', CASE WHEN $2::boolean THEN 'owner' END, CASE WHEN $3::boolean THEN 'acl_key' END, " \
 	"CASE WHEN $4::boolean THEN 'tablespace' END] || " SD_DEF_AS_COMPARED ")::text END, y.j->>'owner', "           \
-	"y.j->>'comment', y.j->>'acl_key' FROM (" SD_PROC_ROWS " UNION ALL " SD_TYPE_ROWS " UNION ALL " SD_SCHEMA_ROWS \
-	") y(kind, schema, name, key, j)"
+	"y.j->>'comment', y.j->>'acl_key', NULL FROM (" SD_PROC_ROWS " UNION ALL " SD_TYPE_ROWS                        \
+	" UNION ALL " SD_SCHEMA_ROWS ") y(kind, schema, name, key, j)"
 
 /* Each object: kind, schema, name and key (the side's own); info, everything read of it as a JSON
  * object but its privileges in the catalog's order (acl: acl_key holds them sorted); cmp, what it
- * is compared by when an option hides a part (NULL: info); owner, comment and acl_key. A relation's
+ * is compared by when an option hides a part (NULL: info); owner, comment and acl_key; names, a
+ * table's column names in their order (its info lists them by name). A relation's
  * info is json with its keys in the query's order, which is the same on both sides: the texts
  * compare. In no order (sorting the wide rows cost more than sorting them in C). */
 static const char SD_INVENTORY[] =
-    "WITH " SD_RELS " SELECT x.kind, x.schema, x.name, x.key, x.info, x.acl, x.cmp, x.owner, x.comment, x.acl_key "
-    "FROM (" SD_REL_ROWS " UNION ALL " SD_OTHER_ROWS ") x(kind, schema, name, key, info, acl, cmp, owner, comment, "
-    "acl_key) WHERE " SD_IN_SCOPE("x.schema");
+    "WITH " SD_RELS " SELECT x.kind, x.schema, x.name, x.key, x.info, x.acl, x.cmp, x.owner, x.comment, x.acl_key, "
+    "x.names FROM (" SD_REL_ROWS " UNION ALL " SD_OTHER_ROWS ") x(kind, schema, name, key, info, acl, cmp, owner, "
+    "comment, acl_key, names) WHERE " SD_IN_SCOPE("x.schema");
 
 /* what a dependency's object belongs to, as the inventory's keys */
 #define SD_OWNER(cls, id)                                                                                                 \
