@@ -631,9 +631,11 @@ static bool plan(void *ctx, PGconn *c, tusk_err *err)
 		if (!x || !x->selected)
 			continue;
 		r->sc.object = x->id;
-		if (!x->t || x->recreate)
+		if (!x->t || x->recreate) {
 			sd_add(&r->sc, xstrdup(x->s->ddl), STMT_CREATE, NULL);
-		else
+			if (is_kind(x->s, "table"))
+				sd_partitions(&r->sc, x->s);
+		} else
 			alter_in_place(r, x);
 	}
 	free(order);

@@ -66,6 +66,8 @@ void sd_comment(struct sd_script *sc, char *text);
 void sd_column_order(const struct sd_obj *s, const struct sd_obj *t, json_t *notes);
 /* Owner, comment and privileges of t (ref: as statements name it) made like s's. */
 void sd_meta(struct sd_script *sc, const struct sd_obj *s, const struct sd_obj *t, const char *ref);
+/* The partitions of a partitioned table the script creates, after its DDL. */
+void sd_partitions(struct sd_script *sc, const struct sd_obj *s);
 /* A table's changes in place (columns, constraints, indexes, triggers, then sd_meta); false when it has none. */
 bool sd_table(struct sd_script *sc, const struct sd_obj *s, const struct sd_obj *t);
 /* A view's CREATE OR REPLACE when its columns are only appended to: false when it must be recreated. */
