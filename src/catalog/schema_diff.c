@@ -121,7 +121,9 @@ static bool read_catalog(void *ctx, PGconn *conn, tusk_err *err)
 	PGresult *r = PQexec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL jit = off");
 	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || inventory_failed(conn, c->sd, r, err);
 	PQclear(r);
-	ok = ok && (c->inv = inventory_rows(conn, c->sd, SD_INVENTORY, 5, params, err)) &&
+	ok = ok &&
+	     (c->inv = inventory_rows(conn, c->sd, PQserverVersion(conn) >= 140000 ? SD_INVENTORY : SD_INVENTORY_13, 5,
+				      params, err)) &&
 	     (c->dep = inventory_rows(conn, c->sd, SD_DEPENDS, 0, NULL, err));
 	PQclear(PQexec(conn, ok ? "COMMIT" : "ROLLBACK"));
 	return ok;
