@@ -3,13 +3,36 @@
 // earlier table, a view on every tenth), the target differing from the source in 2 % of the
 // tables (a column added, one retyped, an index gone, a comment). Times POST /api/v1/schema-diff
 // through the API (a warm-up, then RUNS runs: median and maximum) and the size of the answer.
-// Starts its own PostgreSQL and the release tusk.
-import { startPg, startTusk } from '../lib.mjs';
+// Starts its own PostgreSQL and the release tusk (TUSK_BIN for another build). DIFF_KEEP=DIR keeps
+// the cluster and its two databases in DIR between runs (made on the first, reused after).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { root, startPg, startTusk } from '../lib.mjs';
 
 const TABLES = Number(process.env.DIFF_TABLES || 5000);
 const RUNS = Number(process.env.DIFF_RUNS || 3);
-const pg = startPg('diff');
+const RUNS_ONLY = process.env.DIFF_ONLY; // 'ddl' or 'noddl': one of the two measurements
+const SAVE = process.env.DIFF_SAVE; // PREFIX: the last answer of each measurement in PREFIX-ddl.json, PREFIX-noddl.json
+
+// a kept cluster: {base, env, psql, stop (leaves it running)}
+function keptPg(dir) {
+  mkdirSync(dir, { recursive: true });
+  const pid = join(dir, 'pg/data/postmaster.pid');
+  if (!existsSync(pid) || !existsSync(join(dir, 'pg/env'))) execFileSync(join(root, 'scripts/pg-cluster.sh'), ['start', join(dir, 'pg')]);
+  const env = Object.fromEntries(readFileSync(join(dir, 'pg/env'), 'utf8').trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2)));
+  const pgEnv = { ...process.env, ...env };
+  return {
+    base: dir, env,
+    psql: (sql, db) => execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db], { env: pgEnv, input: sql }),
+    stop() {},
+  };
+}
+const keep = process.env.DIFF_KEEP;
+const made = keep && existsSync(join(keep, 'made')) && readFileSync(join(keep, 'made'), 'utf8') === String(TABLES);
+const pg = keep ? keptPg(keep) : startPg('diff');
 const psql = pg.psql;
+if (keep && !made) for (const db of ['src', 'tgt']) psql(`DROP DATABASE IF EXISTS ${db}`, 'postgres');
 
 // one table's DDL; changed: the target's version of a table that differs
 function table(i, changed) {
@@ -25,7 +48,7 @@ function table(i, changed) {
   return sql;
 }
 
-for (const [db, target] of [['src', false], ['tgt', true]]) {
+for (const [db, target] of made ? [] : [['src', false], ['tgt', true]]) {
   psql(`CREATE DATABASE ${db}`, 'postgres');
   let sql = 'CREATE SCHEMA app;\n';
   for (let i = 0; i < TABLES; i++) {
@@ -38,13 +61,15 @@ for (const [db, target] of [['src', false], ['tgt', true]]) {
   psql(sql, db);
 }
 
+if (keep && !made) writeFileSync(join(keep, 'made'), String(TABLES));
+if (keep) rmSync(join(keep, 'data'), { recursive: true, force: true }); // tusk's own data: a fresh store each run
 const tusk = await startTusk(pg.base, pg.env);
 const { api } = tusk;
 const server = { id: tusk.serverId };
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 // with both DDLs of every object that differs (the default), and without the tables' (table_ddl: false)
-for (const tableDdl of [true, false]) {
+for (const tableDdl of [true, false].filter((d) => !RUNS_ONLY || (RUNS_ONLY === 'ddl') === d)) {
   const body = {
     source: { server_id: server.id, database: 'src', schema: 'app' }, target: { server_id: server.id, database: 'tgt', schema: 'app' },
     options: { table_ddl: tableDdl },
@@ -58,6 +83,7 @@ for (const tableDdl of [true, false]) {
     if (i > 0) times.push(performance.now() - t0);
   }
   const out = JSON.parse(answer.text);
+  if (SAVE) writeFileSync(`${SAVE}-${tableDdl ? 'ddl' : 'noddl'}.json`, answer.text);
   console.log(JSON.stringify({
     tables: TABLES, table_ddl: tableDdl, objects: out.objects.length, summary: out.summary, statements: out.statements.length,
     answer_mb: +(answer.text.length / 1048576).toFixed(1),

@@ -74,6 +74,9 @@ static const catalog_lock_info LOCKS[STMT_KINDS] = {
     {STMT_SET_STATISTICS, SUE, EFFECT_NONE, "takes effect at the next ANALYZE", NULL},
     {STMT_SET_COLUMN_OPTIONS, SUE, EFFECT_NONE, "takes effect at the next ANALYZE", NULL},
     {STMT_RULE, AE, EFFECT_NONE, NULL, TIMEOUT},
+    {STMT_PARTITION, AE, EFFECT_NONE, NULL,
+     "CREATE TABLE ... (LIKE the partitioned table INCLUDING ALL), then ALTER TABLE ... ATTACH PARTITION, which "
+     "takes SHARE UPDATE EXCLUSIVE on the partitioned table"},
 };
 
 const catalog_lock_info *catalog_lock_of(enum catalog_stmt stmt)

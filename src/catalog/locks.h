@@ -53,6 +53,7 @@ enum catalog_stmt {
 	STMT_SET_STATISTICS,	 /* ALTER COLUMN SET STATISTICS */
 	STMT_SET_COLUMN_OPTIONS, /* ALTER COLUMN SET / RESET (n_distinct ...) */
 	STMT_RULE,		 /* CREATE / DROP RULE */
+	STMT_PARTITION,		 /* CREATE TABLE ... PARTITION OF: on the partitioned table */
 	STMT_KINDS
 };
 

@@ -14,9 +14,14 @@
 struct sd_obj {
 	char *kind, *schema, *name; /* name: as the tree's path names it ("f(integer)") */
 	char *key;		    /* the side's own: "c<oid>", "p<oid>", "t<oid>", "n<oid>" */
-	char *path, *ddl, *cmp;	    /* tree path; DDL; DDL as compared (the options applied) */
-	json_t *info;		    /* owner, comment, acl, size and the kind's structure */
-	bool mark;		    /* ordering / dependants */
+	char *path, *ddl, *cmp;	    /* tree path; DDL; what it is compared by (the inventory, the options applied) */
+	/* owner, comment, acl, size and the kind's structure; of an object identical on both sides only
+	 * owner, comment and acl_key until sd_full_info (parsing every object's took longer than the
+	 * rest of the comparison) */
+	json_t *info;
+	char *raw;   /* the inventory's text of info, until sd_full_info parses it */
+	char *names; /* a table's column names in their order, as JSON (info has its columns by name) */
+	bool mark;   /* ordering / dependants */
 };
 
 struct sd_side {
@@ -49,6 +54,9 @@ struct sd_script {
 	const char *object; /* whose statements are being added */
 };
 
+/* o->info in full (once; those not identical have it before the plan), a table's columns in their order. */
+void sd_full_info(struct sd_obj *o);
+
 /* Appends one statement (sql ends with ';'), taking ownership of sql. */
 void sd_add(struct sd_script *sc, char *sql, enum catalog_stmt stmt, const struct sd_obj *table);
 /* The comment said before the last statement added (taking ownership of text). */
@@ -58,6 +66,8 @@ void sd_comment(struct sd_script *sc, char *text);
 void sd_column_order(const struct sd_obj *s, const struct sd_obj *t, json_t *notes);
 /* Owner, comment and privileges of t (ref: as statements name it) made like s's. */
 void sd_meta(struct sd_script *sc, const struct sd_obj *s, const struct sd_obj *t, const char *ref);
+/* The partitions of a partitioned table the script creates, after its DDL. */
+void sd_partitions(struct sd_script *sc, const struct sd_obj *s);
 /* A table's changes in place (columns, constraints, indexes, triggers, then sd_meta); false when it has none. */
 bool sd_table(struct sd_script *sc, const struct sd_obj *s, const struct sd_obj *t);
 /* A view's CREATE OR REPLACE when its columns are only appended to: false when it must be recreated. */

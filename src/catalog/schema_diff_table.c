@@ -422,6 +422,87 @@ static void policy_sql(struct tbl *tb, json_t *p, bool alter)
 	sd_add(tb->sc, str_take(&sql), STMT_POLICY, tb->t);
 }
 
+/* ---- partitions ---- */
+
+/* A partitioned table's partitions are its whole tree, parents first: [name, bound, partition key when
+ * partitioned again, parent's name (NULL: the table itself), schema (NULL: the table's)]. */
+
+/* Whether partition p of list stands in other as it is, and its parents with it. */
+static bool partition_kept(json_t *list, json_t *p, json_t *other)
+{
+	for (size_t depth = 0; p && depth <= json_array_size(list); depth++) {
+		if (!json_equal(first_named(other, json_array_get(p, 0)), p))
+			return false;
+		if (json_is_null(json_array_get(p, 3)))
+			return true;
+		p = first_named(list, json_array_get(p, 3));
+	}
+	return false;
+}
+
+/* partition p of list (NULL: table itself), schema-qualified */
+static void partition_ref(struct sd_script *sc, str *sql, const struct sd_obj *table, json_t *p)
+{
+	if (!p) {
+		catalog_qualified(sc->c, sql, table->schema, table->name);
+		return;
+	}
+	json_t *schema = json_array_get(p, 4);
+	catalog_qualified(sc->c, sql, json_is_string(schema) ? json_string_value(schema) : table->schema,
+			  json_string_value(json_array_get(p, 0)));
+}
+
+/* The source's partitions the target lacks (t NULL: all of them, for a new table), made as the source
+ * has them: CREATE TABLE ... PARTITION OF with its bound (and its own partition key). Their columns,
+ * constraints and indexes are the partitioned table's. */
+static void add_partitions(struct sd_script *sc, const struct sd_obj *s, const struct sd_obj *t)
+{
+	json_t *sl = json_object_get(s->info, "partitions"), *tl = t ? json_object_get(t->info, "partitions") : NULL,
+	       *e;
+	size_t i;
+	json_array_foreach(sl, i, e)
+	{
+		if (t && partition_kept(sl, e, tl))
+			continue;
+		json_t *parent = json_array_get(e, 3);
+		str sql = STR_INIT;
+		str_append_cstr(&sql, "CREATE TABLE ");
+		partition_ref(sc, &sql, t ? t : s, e);
+		str_append_cstr(&sql, " PARTITION OF ");
+		partition_ref(sc, &sql, t ? t : s, json_is_null(parent) ? NULL : first_named(sl, parent));
+		str_appendf(&sql, " %s", json_string_value(json_array_get(e, 1)));
+		if (json_is_string(json_array_get(e, 2)))
+			str_appendf(&sql, " PARTITION BY %s", json_string_value(json_array_get(e, 2)));
+		str_append_char(&sql, ';');
+		sd_add(sc, str_take(&sql), t ? STMT_PARTITION : STMT_CREATE, t);
+	}
+}
+
+void sd_partitions(struct sd_script *sc, const struct sd_obj *s)
+{
+	add_partitions(sc, s, NULL);
+}
+
+/* The target's partitions the source has not, or bounds otherwise (each goes with its rows; one whose
+ * parent goes goes with it). */
+static void drop_partitions(struct tbl *tb)
+{
+	json_t *sl = json_object_get(tb->s->info, "partitions"), *tl = json_object_get(tb->t->info, "partitions"), *e;
+	size_t i;
+	json_array_foreach(tl, i, e)
+	{
+		json_t *parent = json_array_get(e, 3);
+		if (partition_kept(tl, e, sl) ||
+		    (!json_is_null(parent) && !partition_kept(tl, first_named(tl, parent), sl)))
+			continue;
+		str sql = STR_INIT;
+		str_append_cstr(&sql, "DROP TABLE ");
+		partition_ref(tb->sc, &sql, tb->t, e);
+		str_append_char(&sql, ';');
+		sd_add(tb->sc, str_take(&sql), STMT_DROP_TABLE, tb->t);
+	}
+}
+
 /* Policies and rules the target has and the source has not, or has otherwise (and cannot alter to). */
 static void drop_policies_rules(struct tbl *tb)
 {
@@ -632,8 +713,10 @@ bool sd_table(struct sd_script *sc, const struct sd_obj *s, const struct sd_obj 
 	size_t before = sc->n;
 	drop_policies_rules(&tb);
 	drop_parts(&tb);
+	drop_partitions(&tb);
 	columns(&tb);
 	add_parts(&tb);
+	add_partitions(sc, s, t);
 	column_comments(&tb);
 	row_security(&tb);
 	add_policies_rules(&tb);

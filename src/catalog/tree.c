@@ -371,133 +371,27 @@ bool catalog_children(const pgpool_ref *pg, const char *path, const char *db_res
 
 /* ---- DDL ---- */
 
-/* One object's DDL, read on one borrowed connection. */
-struct ddl_read {
-	const catalog_kind *k;
-	const catalog_listing *list; /* the collection the path came through */
-	int nancestors;		     /* the ancestor names among params */
-	const char *more;	     /* the kind's query for this server version, or NULL */
-	const char **params;
-	str *out;
-	pg_error *pgerr;
-};
-
 static const Oid TEXT_PARAMS[4] = {25, 25, 25, 25}; /* names are text, as on the pool's statements */
 
-static bool ddl_failed(PGconn *conn, const struct ddl_read *d, PGresult *r, tusk_err *err)
+/* PostgreSQL's refusal (r NULL: a broken connection) in pgerr (when given) and err; false. */
+static bool ddl_failed(PGconn *conn, pg_error *pgerr, PGresult *r, tusk_err *err)
 {
 	pg_error local;
-	pg_error_fill(d->pgerr ? d->pgerr : &local, r, conn);
+	pg_error_fill(pgerr ? pgerr : &local, r, conn);
 	err_set(err, PQstatus(conn) == CONNECTION_OK ? ERR_QUERY_FAILED : ERR_CONNECTION_LOST, "%s",
-		(d->pgerr ? d->pgerr : &local)->message);
+		(pgerr ? pgerr : &local)->message);
 	return false;
 }
 
-/* A member's name can hold type names (a function's arguments, a cast's
- * types) that PostgreSQL writes by the search_path: the listing named it
- * under the connection's own, the DDL queries read under an empty one. So
- * the member is found first (its identity, under the own search_path), then
- * named again by its listing under the empty one; name keeps the new name
- * (malloc'd) when exactly one member has the object's oid. */
-static bool rename_member(PGconn *conn, struct ddl_read *d, char **name, tusk_err *err)
-{
-	*name = NULL;
-	if (!d->k->identity_sql || d->k->nparams <= d->nancestors || d->nancestors > 2)
-		return true;
-	PGresult *r = PQexecParams(conn, d->k->identity_sql, d->k->nparams, TEXT_PARAMS, d->params, NULL, NULL, 0);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		ddl_failed(conn, d, r, err);
-		PQclear(r);
-		return false;
-	}
-	char *objid = PQntuples(r) == 1 && !PQgetisnull(r, 0, 1) ? xstrdup(PQgetvalue(r, 0, 1)) : NULL;
-	PQclear(r);
-	if (!objid)
-		return true; /* nothing there: the DDL queries find nothing either */
-	PQclear(PQexec(conn, "SET LOCAL search_path = ''"));
-	str sql = STR_INIT;
-	str_appendf(&sql, "SELECT x.name FROM (%s) x (name, label, system, oid) WHERE x.oid = $%d::pg_catalog.oid",
-		    d->list->sql, d->nancestors + 1);
-	const char *params[3] = {d->params[0], d->params[1], NULL};
-	params[d->nancestors] = objid;
-	r = PQexecParams(conn, str_cstr(&sql), d->nancestors + 1, TEXT_PARAMS, params, NULL, NULL, 0);
-	str_free(&sql);
-	free(objid);
-	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
-	if (!ok)
-		ddl_failed(conn, d, r, err);
-	else if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
-		*name = xstrdup(PQgetvalue(r, 0, 0));
-	PQclear(r);
-	return ok;
-}
-
-/* Runs one DDL query and appends its rows, one statement each. */
-static bool ddl_part(PGconn *conn, const struct ddl_read *d, const char *sql, tusk_err *err)
-{
-	PGresult *r = PQexecParams(conn, sql, d->k->nparams, TEXT_PARAMS, d->params, NULL, NULL, 0);
-	bool ok = PQresultStatus(r) == PGRES_TUPLES_OK || ddl_failed(conn, d, r, err);
-	for (int i = 0; ok && i < PQntuples(r); i++)
-		if (!PQgetisnull(r, i, 0))
-			str_appendf(d->out, "%s\n", PQgetvalue(r, i, 0));
-	PQclear(r);
-	return ok;
-}
-
-/* The kind's queries in one read-only transaction whose search_path is
- * empty: PostgreSQL then names every object outside pg_catalog with its
- * schema (pg_get_viewdef, pg_get_functiondef, pg_get_expr, format_type,
- * regproc...), so the DDL applies with an empty search_path, as
- * pg_dump's does. */
-static bool read_ddl(void *ctx, PGconn *conn, tusk_err *err)
-{
-	struct ddl_read *d = ctx;
-	PGresult *r = PQexec(conn, "BEGIN READ ONLY");
-	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || ddl_failed(conn, d, r, err);
-	PQclear(r);
-	char *name = NULL;
-	ok = ok && rename_member(conn, d, &name, err);
-	if (name)
-		d->params[d->k->nparams - 1] = name;
-	if (ok) {
-		r = PQexec(conn, "SET LOCAL search_path = ''");
-		ok = PQresultStatus(r) == PGRES_COMMAND_OK || ddl_failed(conn, d, r, err);
-		PQclear(r);
-	}
-	for (int i = 0; ok && d->k->ddl[i]; i++)
-		ok = ddl_part(conn, d, d->k->ddl[i], err);
-	if (ok && d->more)
-		ok = ddl_part(conn, d, d->more, err);
-	PQclear(PQexec(conn, ok ? "COMMIT" : "ROLLBACK"));
-	free(name);
-	return ok;
-}
-
+/* One object's DDL is a batch of one (catalog_ddl_many): the same queries, the same way. */
 bool catalog_ddl(const pgpool_ref *pg, const char *path, str *out, pg_error *pgerr, tusk_err *err)
 {
-	if (pgerr)
-		memset(pgerr, 0, sizeof(*pgerr));
-	catalog_walk w;
-	if (!walk_object(path, &w, "; DDL belongs to its members", err))
-		return false;
-	const catalog_kind *k = w.kind;
-	const char *params[3];
-	bool ok = k->ddl != NULL;
-	if (!ok)
-		err_set(err, ERR_DDL_UNAVAILABLE, "Tusk cannot write the DDL of a %s yet.", k->kind);
-	else if (!(ok = member_params(&w, k->nparams, params)))
-		err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
-	if (ok) {
-		struct ddl_read d = {
-		    k,	    w.list, w.nparams, k->ddl_more ? k->ddl_more(pgpool_server_version(pg)) : NULL,
-		    params, out,    pgerr};
-		ok = pgpool_with_conn(pg, w.db, read_ddl, &d, err);
-	}
-	if (ok && out->len == 0) {
+	tusk_err one = {0};
+	bool ok = catalog_ddl_many(pg, &path, 1, out, &one, pgerr, err);
+	if (ok && one.code) {
+		*err = one;
 		ok = false;
-		err_set(err, ERR_NOT_FOUND, "There is no object at '%s'.", path);
 	}
-	catalog_walk_free(&w);
 	return ok;
 }
 
@@ -519,6 +413,7 @@ struct ddl_q {
 	const char *const *params;
 	int nparams;
 	size_t obj;
+	bool prepared; /* run as the unnamed statement (parsed once for consecutive queries of one text) */
 };
 
 struct ddl_batch {
@@ -530,21 +425,24 @@ struct ddl_batch {
 	pg_error *pgerr;
 };
 
-static void batch_add(struct ddl_batch *b, const char *sql, const char *const *params, int nparams, size_t obj)
+static void batch_add(struct ddl_batch *b, const char *sql, const char *const *params, int nparams, size_t obj,
+		      bool prepared)
 {
 	if (b->nq == b->capq) {
 		b->capq = b->capq ? b->capq * 2 : 256;
 		b->q = xrealloc(b->q, b->capq * sizeof(*b->q));
 	}
-	b->q[b->nq++] = (struct ddl_q){sql, params, nparams, obj};
+	b->q[b->nq++] = (struct ddl_q){sql, params, nparams, obj, prepared};
 }
 
 /* Up to PIPE_CHUNK queries are sent before their results are read (one round trip a chunk), which
  * keeps what either side buffers small. */
 enum { PIPE_CHUNK = 64 };
 
-/* Objects read in one transaction on one borrowed connection (whose lease bounds its time). */
-enum { BATCH_OBJECTS = 16 };
+/* Objects read in one transaction on one borrowed connection (whose lease, the statement timeout
+ * and 2 s, bounds its time: 50 tables take some 0.2 s on a local server). Each batch parses its
+ * kinds' queries once: 50 a batch read 100 tables 35 % faster than 16. */
+enum { BATCH_OBJECTS = 50 };
 
 /* Reads a chunk's results into res (NULL where the pipeline was aborted); false on a broken connection. */
 static bool pipe_read(PGconn *conn, size_t m, PGresult **res)
@@ -561,37 +459,50 @@ static bool pipe_read(PGconn *conn, size_t m, PGresult **res)
 	return ok;
 }
 
-/* Runs the batch's queries in pipeline mode; each result goes to take(b, q, r). The first query
- * that fails fails the batch (the transaction is aborted then). */
+/* Runs the batch's queries in pipeline mode; each result goes to take(b, q, r). A query marked
+ * prepared runs as the connection's unnamed statement, parsed once for the run of queries with
+ * the same text that it starts. The first query that fails fails the batch (the transaction is
+ * aborted then). */
 static bool batch_run(PGconn *conn, struct ddl_batch *b,
 		      void (*take)(struct ddl_batch *, const struct ddl_q *, PGresult *), tusk_err *err)
 {
 	bool ok = true;
-	PGresult *res[PIPE_CHUNK];
+	PGresult *res[2 * PIPE_CHUNK];
+	long of[2 * PIPE_CHUNK]; /* the query a result answers; -1: a Parse */
+	const char *parsed = NULL;
 	for (size_t at = 0; ok && at < b->nq; at += PIPE_CHUNK) {
 		size_t m = b->nq - at < PIPE_CHUNK ? b->nq - at : PIPE_CHUNK, sent = 0;
 		ok = PQenterPipelineMode(conn);
-		while (ok && sent < m) {
-			const struct ddl_q *q = &b->q[at + sent];
-			ok = PQsendQueryParams(conn, q->sql, q->nparams, TEXT_PARAMS, q->params, NULL, NULL, 0);
+		for (size_t i = 0; ok && i < m; i++) {
+			const struct ddl_q *q = &b->q[at + i];
+			if (q->prepared && q->sql != parsed) {
+				ok = PQsendPrepare(conn, "", q->sql, q->nparams, TEXT_PARAMS);
+				parsed = ok ? q->sql : NULL;
+				of[sent] = -1;
+				sent += ok;
+			}
+			if (ok && q->prepared)
+				ok = PQsendQueryPrepared(conn, "", q->nparams, q->params, NULL, NULL, 0);
+			else if (ok) {
+				ok = PQsendQueryParams(conn, q->sql, q->nparams, TEXT_PARAMS, q->params, NULL, NULL, 0);
+				parsed = NULL; /* it took the unnamed statement */
+			}
+			of[sent] = (long)(at + i);
 			sent += ok;
 		}
 		bool synced = PQpipelineSync(conn) == 1;
 		bool read = synced && pipe_read(conn, sent, res);
 		for (size_t i = 0; i < (synced ? sent : 0); i++) {
-			if (ok && PQresultStatus(res[i]) == PGRES_TUPLES_OK)
-				take(b, &b->q[at + i], res[i]);
-			else if (ok) {
-				struct ddl_read d = {.pgerr = b->pgerr};
-				ok = ddl_failed(conn, &d, res[i], err);
-			}
+			ExecStatusType st = PQresultStatus(res[i]);
+			if (ok && of[i] >= 0 && st == PGRES_TUPLES_OK)
+				take(b, &b->q[of[i]], res[i]);
+			else if (ok && !(of[i] < 0 && st == PGRES_COMMAND_OK))
+				ok = ddl_failed(conn, b->pgerr, res[i], err);
 			PQclear(res[i]);
 		}
 		PQexitPipelineMode(conn);
-		if (ok && (!synced || !read)) {
-			struct ddl_read d = {.pgerr = b->pgerr};
-			ok = ddl_failed(conn, &d, NULL, err);
-		}
+		if (ok && (!synced || !read))
+			ok = ddl_failed(conn, b->pgerr, NULL, err);
 	}
 	b->nq = 0;
 	return ok;
@@ -623,15 +534,24 @@ static void take_part(struct ddl_batch *b, const struct ddl_q *q, PGresult *r)
 static bool batch_exec(PGconn *conn, struct ddl_batch *b, const char *sql, tusk_err *err)
 {
 	PGresult *r = PQexec(conn, sql);
-	struct ddl_read d = {.pgerr = b->pgerr};
-	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || ddl_failed(conn, &d, r, err);
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || ddl_failed(conn, b->pgerr, r, err);
 	PQclear(r);
 	return ok;
 }
 
-/* What read_ddl does for one object, for all of the batch's in one read-only transaction: the
- * members' identities under the connection's own search_path, their names again under the empty
- * one (rename_member), then every DDL query, each step one pipeline. */
+/* The DDL of the batch's objects in one read-only transaction whose search_path is empty:
+ * PostgreSQL then names every object outside pg_catalog with its schema (pg_get_viewdef,
+ * pg_get_functiondef, pg_get_expr, format_type, regproc...), so the DDL applies with an empty
+ * search_path, as pg_dump's does. A member's name can hold type names (a function's arguments, a
+ * cast's types) that PostgreSQL writes by the search_path: the listing named it under the
+ * connection's own, the DDL queries read under the empty one. So each member is found first (its
+ * identity, under the own search_path), then named again by its listing under the empty one (the
+ * new name kept when exactly one member has the object's oid). Then the kinds' DDL queries, each
+ * parsed once and run for every object of its kind with a generic plan (no planning per object).
+ * Each step is one pipeline. */
+static const char DDL_SETTINGS[] =
+    "SET LOCAL search_path = ''; SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL jit = off";
+
 static bool read_batch(void *ctx, PGconn *conn, tusk_err *err)
 {
 	struct ddl_batch *b = ctx;
@@ -640,9 +560,9 @@ static bool read_batch(void *ctx, PGconn *conn, tusk_err *err)
 		const catalog_kind *k = b->o[i].w.kind;
 		int anc = b->o[i].w.nparams;
 		if (b->o[i].live && k->identity_sql && k->nparams > anc && anc <= 2)
-			batch_add(b, k->identity_sql, b->o[i].params, k->nparams, i);
+			batch_add(b, k->identity_sql, b->o[i].params, k->nparams, i, false);
 	}
-	ok = ok && batch_run(conn, b, take_objid, err) && batch_exec(conn, b, "SET LOCAL search_path = ''", err);
+	ok = ok && batch_run(conn, b, take_objid, err) && batch_exec(conn, b, DDL_SETTINGS, err);
 	for (size_t i = 0; ok && i < b->n; i++) {
 		struct ddl_one *o = &b->o[i];
 		if (!o->objid)
@@ -656,18 +576,26 @@ static bool read_batch(void *ctx, PGconn *conn, tusk_err *err)
 		o->rparams[0] = o->params[0];
 		o->rparams[1] = o->params[1];
 		o->rparams[anc] = o->objid;
-		batch_add(b, o->rename_sql, o->rparams, anc + 1, i);
+		batch_add(b, o->rename_sql, o->rparams, anc + 1, i, false);
 	}
 	ok = ok && batch_run(conn, b, take_name, err);
+	/* query by query: each kind's query parsed once and run for every object of the kind, an
+	 * object's results still in its kind's order */
 	for (size_t i = 0; ok && i < b->n; i++) {
 		const catalog_kind *k = b->o[i].w.kind;
-		if (!b->o[i].live)
+		bool first = true;
+		for (size_t j = 0; j < i && first; j++)
+			first = !(b->o[j].live && b->o[j].w.kind == k);
+		if (!b->o[i].live || !first)
 			continue;
-		for (int p = 0; k->ddl[p]; p++)
-			batch_add(b, k->ddl[p], b->o[i].params, k->nparams, i);
 		const char *more = k->ddl_more ? k->ddl_more(b->server_version) : NULL;
-		if (more)
-			batch_add(b, more, b->o[i].params, k->nparams, i);
+		int nddl = 0;
+		while (k->ddl[nddl])
+			nddl++;
+		for (int p = 0; p < nddl + (more != NULL); p++)
+			for (size_t j = i; j < b->n; j++)
+				if (b->o[j].live && b->o[j].w.kind == k)
+					batch_add(b, p < nddl ? k->ddl[p] : more, b->o[j].params, k->nparams, j, true);
 	}
 	ok = ok && batch_run(conn, b, take_part, err);
 	PQclear(PQexec(conn, ok ? "COMMIT" : "ROLLBACK"));

@@ -203,6 +203,34 @@ test('row security, policies, rules and column settings take the locks they are 
   assert.deepEqual([...seen].sort(), ['AccessExclusiveLock', 'ShareUpdateExclusiveLock']);
 });
 
+// partitions.sql: a partition made (CREATE TABLE ... PARTITION OF) or dropped locks its partitioned table, a new
+// partitioned table comes with its partitions, and the partitioned tables are in the comparison at all (their
+// internal dependency on their own key column once read as belonging to another object)
+test('partitioned tables: compared, their partitions made and dropped under the lock annotated', async () => {
+  fresh('partitions_locks', fixture('partitions.sql'));
+  const r = await diff('sd');
+  assert.equal(r.status, 200, r.raw);
+  const state = Object.fromEntries(r.body.objects.map((o) => [o.id, o.state]));
+  assert.equal(state['table/sd/event'], 'source_only');
+  assert.equal(state['table/sd/reading'], 'different');
+  assert.equal(Object.keys(state).filter((k) => /reading_|event_/.test(k)).length, 0, 'partitions go with their table');
+  const made = r.body.statements.filter((s) => /PARTITION OF/.test(s.sql)).map((s) => s.sql);
+  assert.deepEqual(made, [
+    `CREATE TABLE "sd"."event_2024" PARTITION OF "sd"."event" FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');`,
+    `CREATE TABLE "sd"."event_2025" PARTITION OF "sd"."event" FOR VALUES FROM ('2025-01-01') TO ('2026-01-01') PARTITION BY LIST (kind);`,
+    `CREATE TABLE "sd"."event_2025_a" PARTITION OF "sd"."event_2025" FOR VALUES IN ('a');`,
+    'CREATE TABLE "sd"."event_2025_rest" PARTITION OF "sd"."event_2025" DEFAULT;',
+    `CREATE TABLE "sd"."reading_east" PARTITION OF "sd"."reading" FOR VALUES IN ('east');`,
+    `CREATE TABLE "sd"."reading_south" PARTITION OF "sd"."reading" FOR VALUES IN ('south', 'far south');`,
+  ]);
+  // the partitioned table's new index is made on it and its partitions (not ON ONLY it)
+  assert.ok(r.body.statements.some((s) => s.sql === 'CREATE INDEX reading_value ON sd.reading USING btree (value);'), r.body.script);
+  assert.deepEqual(r.body.statements.filter((s) => /^DROP TABLE/.test(s.sql)).map((s) => s.sql).sort(),
+    ['DROP TABLE "sd"."reading_south";', 'DROP TABLE "sd"."reading_west";']);
+  const seen = await checkLocks('partitions.sql');
+  assert.deepEqual([...seen].sort(), ['AccessExclusiveLock', 'ShareLock', 'ShareUpdateExclusiveLock']);
+});
+
 test('options: owner and privileges ignored when asked, whitespace in bodies too; select limits the script', async () => {
   fresh('options', {
     source: `CREATE SCHEMA sd; CREATE TABLE sd.a (x int); ALTER TABLE sd.a OWNER TO sd_owner; GRANT SELECT ON sd.a TO sd_reader;

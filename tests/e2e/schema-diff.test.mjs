@@ -9,6 +9,7 @@
 // comparison shows its phases in place and is cancelled. Both themes,
 // 1440x900 and 1024x768, nothing widening the document.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { psql, pg as PG } from '../lib/pg.mjs';
@@ -51,6 +52,8 @@ before(async () => {
   psql(`DO $$BEGIN FOR i IN 0..2499 LOOP
     EXECUTE format('CREATE TABLE public.t%s (id int PRIMARY KEY, v text, n numeric DEFAULT 0)', i);
   END LOOP; END$$`, { db: BIG });
+  // a rule on t1 that writes t0: reading its definition waits for a lock held on t0 (see holdLock)
+  psql('CREATE RULE copy AS ON INSERT TO public.t1 DO ALSO INSERT INTO public.t0 (id) VALUES (NEW.id)', { db: BIG });
   psql(`DROP DATABASE IF EXISTS ${BIG2}`);
   psql(`CREATE DATABASE ${BIG2} TEMPLATE ${BIG}`);
   ({ tusk, browser, page } = await openApp(SERVER, PG, { width: 1440, height: 900 }));
@@ -224,6 +227,25 @@ test('an error from the comparison is shown in place', async () => {
   await bothThemes('schema-diff-error');
 });
 
+// Holds ACCESS EXCLUSIVE on db's public.t0 in a transaction of another session until the returned function is
+// called: the comparison's reading of the rule over t0 (pg_get_ruledef locks what the rule names) waits for it, so
+// that the progress stays on screen whatever the speed of the comparison (2,500 tables a side take well under a
+// second since the inventory is set-based).
+async function holdLock(db) {
+  const env = { ...process.env, PGHOST: PG.host, PGPORT: String(PG.port), PGUSER: PG.user, PGPASSWORD: PG.password };
+  const child = spawn('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', db], { env });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  child.stdin.write('BEGIN;\nLOCK TABLE public.t0 IN ACCESS EXCLUSIVE MODE;\n\\echo LOCKED\n');
+  await waitUntil(() => out.includes('LOCKED') || child.exitCode !== null, 10_000);
+  assert.ok(out.includes('LOCKED'), 'the lock is held');
+  return async () => {
+    child.stdin.end('COMMIT;\n');
+    await exited;
+  };
+}
+
 test('a large comparison shows its phases and counts in place, and Cancel stops it', async () => {
   // 2,500 tables on each side, the same
   const target = view().getByRole('group', { name: 'Target' });
@@ -233,6 +255,7 @@ test('a large comparison shows its phases and counts in place, and Cancel stops 
   const source = view().getByRole('group', { name: 'Source' });
   await source.locator('select[name="source-database"] option', { hasText: BIG }).waitFor({ state: 'attached' });
   await source.locator('select[name="source-database"]').selectOption(BIG);
+  const release = await holdLock(BIG);
   await view().getByRole('button', { name: 'Compare', exact: true }).click();
   const progress = view().locator('.sd-progress');
   await progress.waitFor();
@@ -243,6 +266,7 @@ test('a large comparison shows its phases and counts in place, and Cancel stops 
   const cancel = progress.getByRole('button', { name: 'Cancel' });
   assert.ok(await cancel.evaluate((b) => b === document.activeElement), 'Cancel has the focus');
   await page.keyboard.press('Escape');
+  await release();
   await view().getByRole('status').filter({ hasText: 'Comparison cancelled.' }).waitFor();
   assert.equal(await view().getAttribute('data-state'), 'idle');
   await assertNotWidened();
