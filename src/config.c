@@ -1305,6 +1305,49 @@ static bool normalize_script_name(config *c, tusk_err *err)
 	return true;
 }
 
+/* path made absolute (its real path when it exists) into out. */
+static void absolute(const char *path, char *out, size_t n)
+{
+	char real[PATH_MAX], cwd[PATH_MAX];
+	if (realpath(path, real))
+		snprintf(out, n, "%s", real);
+	else if (path[0] != '/' && getcwd(cwd, sizeof(cwd)))
+		snprintf(out, n, "%s/%s", cwd, path);
+	else
+		snprintf(out, n, "%s", path);
+}
+
+/* A TUSK_FILE_DIRS folder holds the operator's files; inside the data directory (or holding it)
+ * it would make Tusk's own files and users' storage the operator's, usable by any user. */
+static bool check_file_dirs(const config *c, tusk_err *err)
+{
+	char data[PATH_MAX];
+	absolute(c->data_dir, data, sizeof(data));
+	size_t dn = strlen(data);
+	for (const char *p = c->file_dirs; c->server_mode && p && *p;) {
+		size_t len = strcspn(p, ":");
+		char given[PATH_MAX], dir[PATH_MAX];
+		snprintf(given, sizeof(given), "%.*s", (int)len, p);
+		p += len + (p[len] == ':');
+		if (!given[0])
+			continue;
+		absolute(given, dir, sizeof(dir));
+		size_t fn = strlen(dir);
+		bool inside = strncmp(dir, data, dn) == 0 && (dir[dn] == '/' || dir[dn] == '\0');
+		bool holding = strncmp(data, dir, fn) == 0 && (data[fn] == '/' || data[fn] == '\0' || fn == 1);
+		if (inside || holding) {
+			err_set(
+			    err, ERR_INVALID_SETTING,
+			    "TUSK_FILE_DIRS folder %s %s Tusk's data directory %s: the operator's files must lie "
+			    "apart from it (Tusk's own files and users' storage are no operator's files); mount them "
+			    "elsewhere (e.g. /etc/tusk/certs)",
+			    given, inside ? "lies in" : "holds", data);
+			return false;
+		}
+	}
+	return true;
+}
+
 bool config_load(config *c, int argc, char **argv, char *const *envp, tusk_err *err)
 {
 	memset(c, 0, sizeof(*c));
@@ -1336,7 +1379,7 @@ bool config_load(config *c, int argc, char **argv, char *const *envp, tusk_err *
 		err_set(err, ERR_INVALID_SETTING, "the data directory must not be empty");
 		return false;
 	}
-	if (!check_store_url(c, err) || !check_auth_sources(c, err))
+	if (!check_store_url(c, err) || !check_auth_sources(c, err) || !check_file_dirs(c, err))
 		return false;
 	if (!c->server_mode)
 		c->desktop = true;

@@ -26,6 +26,7 @@
 #include "http/http.h"
 #include "http/static.h"
 #include "jobs/fence.h"
+#include "jobs/psql_session.h"
 #include "jobs/sqlclient.h"
 #include "pg/allow.h"
 #include "store/store.h"
@@ -239,6 +240,56 @@ static bool user_exists(void *ctx, int64_t id)
 	return store_user_by_id(ctx, id, &u, &err) != 0;
 }
 
+/* The PSQL tool's sandbox shows /usr and a few /etc files whole: Tusk's own files must lie
+ * elsewhere (psql_guard refuses the tool while one does not; said here at start), and a Tusk
+ * run as root runs psql as the host's uid 0 (in a sandbox, without capabilities). */
+static void guard_psql(const config *cfg)
+{
+	if (cfg->server_mode && !cfg->enable_psql)
+		return;
+	char why[2 * PATH_MAX];
+	const char *const named[][2] = {{"Tusk's data directory (TUSK_DATA_DIR)", cfg->data_dir},
+					{"TUSK_SPOOL_DIR", cfg->spool_dir},
+					{"TUSK_PG_SERVICE_FILE", cfg->pg_service_file},
+					{"TUSK_SERVER_JSON_FILE", cfg->server_json_file},
+					{"TUSK_LDAP_KEY_FILE", cfg->ldap_key_file},
+					{"TUSK_LDAP_CERT_FILE", cfg->ldap_cert_file}};
+	for (size_t i = 0; i < sizeof(named) / sizeof(*named); i++)
+		if (!psql_guard(named[i][0], named[i][1], why, sizeof(why)))
+			log_msg(LOG_WARN,
+				"the PSQL tool is refused while a file of Tusk's lies where its sandbox shows", "why",
+				why, NULL);
+	for (const char *p = cfg->file_dirs; p && *p;) { /* the operator's keys */
+		size_t len = strcspn(p, ":");
+		char dir[PATH_MAX];
+		snprintf(dir, sizeof(dir), "%.*s", (int)len, p);
+		if (!psql_guard("a folder of TUSK_FILE_DIRS", dir, why, sizeof(why)))
+			log_msg(LOG_WARN,
+				"the PSQL tool is refused while a file of Tusk's lies where its sandbox shows", "why",
+				why, NULL);
+		p += len + (p[len] == ':');
+	}
+	for (char **e = environ; *e; e++) { /* secrets read from NAME_FILE */
+		const char *eq = strchr(*e, '=');
+		char name[128];
+		if (!eq || eq - *e < 5 || strncmp(eq - 5, "_FILE", 5) != 0 || eq[1] != '/' ||
+		    (size_t)(eq - *e) >= sizeof(name) || strstr(*e, "CA_CERT") ||
+		    (strncmp(*e, "TUSK_", 5) != 0 && strncmp(*e, "PGADMIN_", 8) != 0))
+			continue; /* Tusk's own (a CA certificate is public) */
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - *e), *e);
+		if (!psql_guard(name, eq + 1, why, sizeof(why)))
+			log_msg(LOG_WARN,
+				"the PSQL tool is refused while a file of Tusk's lies where its sandbox shows", "why",
+				why, NULL);
+	}
+	if (geteuid() == 0)
+		log_msg(
+		    LOG_WARN,
+		    "Tusk runs as root: the PSQL tool's psql then runs as the host's uid 0 (in its sandbox, without "
+		    "capabilities, without /proc); run Tusk as an unprivileged user (see docs/security.md)",
+		    NULL);
+}
+
 static bool prepare_host(const config *cfg, store *st, const pgallow *allow, char *home, size_t n, tusk_err *err)
 {
 	if (!prepare_child_home(cfg->data_dir, home, n, err))
@@ -251,6 +302,7 @@ static bool prepare_host(const config *cfg, store *st, const pgallow *allow, cha
 			NULL);
 	scrub_environment(cfg, home);
 	jobs_child_setup(home, cfg->pg_service_file, cfg->file_dirs);
+	guard_psql(cfg);
 	if (!jobs_fence_available())
 		log_msg(
 		    LOG_WARN,

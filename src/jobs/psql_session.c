@@ -133,6 +133,17 @@ static void push_all(strv *a, const char *const *args)
 		strv_push(a, args[i]);
 }
 
+/* The host's folders and files the sandbox shows besides psql's own and the
+ * connection's: /usr, the /lib, /bin... folders (or their links into /usr),
+ * and the few /etc files a client needs; /etc/ssl only for its public
+ * certificates (never /etc/ssl/private). No file of Tusk's may lie under one
+ * (psql_guard, fixed_binds_ok). */
+static const char *const system_binds[] = {"/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", NULL};
+static const char *const etc_binds[] = {"/etc/ssl/certs",	"/etc/ssl/openssl.cnf", "/etc/ssl/cert.pem",
+					"/etc/ca-certificates", "/etc/hosts",		"/etc/services",
+					"/etc/inputrc",		"/etc/terminfo",	"/etc/localtime",
+					"/etc/passwd",		"/etc/group",		NULL};
+
 /* /lib, /bin...: the link a merged-/usr system has, or the folder read-only. */
 static void system_dir(strv *a, const char *dir)
 {
@@ -172,14 +183,10 @@ static void sandbox_args(strv *a)
 					   "/usr",
 					   NULL};
 	push_all(a, head);
-	static const char *const dirs[] = {"/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", NULL};
-	for (size_t i = 0; dirs[i]; i++)
-		system_dir(a, dirs[i]);
-	static const char *const etc[] = {
-	    "/etc/ssl",	     "/etc/ca-certificates", "/etc/hosts",  "/etc/services", "/etc/inputrc",
-	    "/etc/terminfo", "/etc/localtime",	     "/etc/passwd", "/etc/group",    NULL};
-	for (size_t i = 0; etc[i]; i++)
-		push_all(a, (const char *const[]){"--ro-bind-try", etc[i], etc[i], NULL});
+	for (size_t i = 1; system_binds[i]; i++)
+		system_dir(a, system_binds[i]);
+	for (size_t i = 0; etc_binds[i]; i++)
+		push_all(a, (const char *const[]){"--ro-bind-try", etc_binds[i], etc_binds[i], NULL});
 	static const char *const tail[] = {"--dev",   "/dev",	    "--size",	"67108864", "--tmpfs",
 					   "/tmp",    "--size",	    "67108864", "--tmpfs",  SANDBOX_HOME,
 					   "--chdir", SANDBOX_HOME, NULL};
@@ -220,35 +227,146 @@ static bool bind_allowed(const tusk_dirs *d, const char *real, const char *what,
 	return false;
 }
 
-/* The files the connection names (a client certificate and key, a root
- * certificate, a CRL), each bound read-only at its own path; the rest of
- * their folders stays out. The user's own storage (in the data directory:
- * the pool checked the paths) is theirs to read; of the operator's
- * TUSK_FILE_DIRS only certificates and CRL files are bound. A client key
- * there (or a folder, which may hold one) is refused: users may have Tusk
- * use it, but psql's shell (\!) would read it. */
-static bool conninfo_files(strv *a, const char *conninfo, const tusk_dirs *d, tusk_err *err)
+/* The folder or file of the system's the sandbox shows that holds real (a real path), or NULL. */
+static const char *system_bind_holding(const char *real)
 {
+	for (size_t i = 0; system_binds[i]; i++) {
+		struct stat st; /* a link (/lib -> usr/lib) shows what /usr does */
+		if (lstat(system_binds[i], &st) == 0 && S_ISDIR(st.st_mode) && holds(system_binds[i], real))
+			return system_binds[i];
+	}
+	for (size_t i = 0; etc_binds[i]; i++) {
+		char bound[PATH_MAX];
+		if (holds(etc_binds[i], real) || (realpath(etc_binds[i], bound) && holds(bound, real)))
+			return etc_binds[i];
+	}
+	return NULL;
+}
+
+static struct {
+	char *what, *path;
+} guarded[24]; /* Tusk's own files and folders (psql_guard), as named; set at start */
+static size_t nguarded;
+
+/* False with why when path (what: a file or folder of Tusk's) lies in a folder the sandbox shows. */
+static bool not_shown(const char *what, const char *path, char *why, size_t n)
+{
+	char real[PATH_MAX];
+	const char *bind;
+	if (!path || !*path || !realpath(path, real) || !(bind = system_bind_holding(real)))
+		return true;
+	snprintf(why, n, "%s, %s, lies in %s, which psql's sandbox shows", what, real, bind);
+	return false;
+}
+
+bool psql_guard(const char *what, const char *path, char *why, size_t n)
+{
+	if (path && *path && nguarded < sizeof(guarded) / sizeof(*guarded)) {
+		guarded[nguarded].what = xstrdup(what);
+		guarded[nguarded++].path = xstrdup(path);
+	}
+	return not_shown(what, path, why, n);
+}
+
+/* False with err when Tusk's data directory, TMPDIR or a file of Tusk's lies in what the sandbox shows. */
+static bool fixed_binds_ok(const tusk_dirs *d, tusk_err *err)
+{
+	char why[2 * PATH_MAX];
+	bool ok = not_shown("Tusk's data directory", d->data, why, sizeof(why)) &&
+		  not_shown("TMPDIR", d->tmp, why, sizeof(why));
+	for (size_t i = 0; ok && i < nguarded; i++)
+		ok = not_shown(guarded[i].what, guarded[i].path, why, sizeof(why));
+	if (!ok)
+		err_set(err, ERR_FORBIDDEN,
+			"The PSQL tool does not run here: %.700s. The operator moves it out of the system's folders "
+			"(/usr, /etc/ssl/certs...).",
+			why);
+	return ok;
+}
+
+/* Whether the file at real holds certificates or CRLs (PEM) and nothing else: no
+ * private key, no other block, nothing binary. */
+static bool certs_only(const char *real)
+{
+	static const char *const labels[] = {"CERTIFICATE-----", "TRUSTED CERTIFICATE-----", "X509 CERTIFICATE-----",
+					     "X509 CRL-----", NULL};
+	int fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return false;
+	enum { MAX = 1 << 20 };
+	char *text = xmalloc(MAX + 1);
+	size_t len = 0;
+	ssize_t got;
+	while (len < MAX && ((got = read(fd, text + len, MAX - len)) > 0 || (got < 0 && errno == EINTR)))
+		len += got > 0 ? (size_t)got : 0;
+	bool ok = len < MAX && got == 0 && memchr(text, 0, len) == NULL;
+	close(fd);
+	text[len] = 0;
+	int blocks = 0;
+	for (const char *b = text; ok && (b = strstr(b, "-----BEGIN ")); b++, blocks++) {
+		ok = false;
+		for (size_t i = 0; labels[i] && !ok; i++)
+			ok = strncmp(b + 11, labels[i], strlen(labels[i])) == 0;
+	}
+	ok = ok && blocks > 0 && !strstr(text, "PRIVATE KEY");
+	sodium_memzero(text, len);
+	free(text);
+	return ok;
+}
+
+/* The files the connection names (a client certificate and key, a root
+ * certificate, a CRL), each bound read-only at a fixed path of the sandbox's
+ * (/run/tusk/<parameter>), which *out (the conninfo psql gets) names; an
+ * unset or missing one names /run/tusk/none. A file is the user's by its
+ * origin: under <data>/storage/<their id>/ only, theirs to read. Any other
+ * (the operator's TUSK_FILE_DIRS: the pool checked the paths) is bound only
+ * as a root certificate, client certificate or CRL holding certificates or
+ * CRLs alone; a key, a folder or a file with a key in it is refused: users
+ * may have Tusk use it, but psql's shell (\!) would read it. */
+static bool conninfo_files(strv *a, const char *conninfo, const tusk_dirs *d, int64_t user_id, str *out, tusk_err *err)
+{
+	char mine[PATH_MAX + 32], mine_real[PATH_MAX];
+	snprintf(mine, sizeof(mine), "%s/storage/%lld", d->data, (long long)user_id);
+	if (realpath(mine, mine_real))
+		snprintf(mine, sizeof(mine), "%s", mine_real);
 	PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
-	bool ok = true;
+	bool ok = opts != NULL;
 	for (PQconninfoOption *o = opts; ok && o && o->keyword; o++) {
-		char real[PATH_MAX];
+		if (!o->val)
+			continue;
+		char real[PATH_MAX], inside[64];
 		struct stat st;
-		if (!o->val || o->val[0] != '/' || strcmp(o->keyword, "passfile") == 0 ||
-		    !pgtarget_is_file_param(o->keyword) || !realpath(o->val, real) || stat(real, &st) != 0)
-			continue; /* a missing file stays missing (psql says so) */
-		bool users = d->data[0] && strcmp(real, d->data) != 0 && holds(d->data, real);
-		if (!users && (strcmp(o->keyword, "sslkey") == 0 || S_ISDIR(st.st_mode))) {
-			err_set(err, ERR_FORBIDDEN,
-				"The PSQL tool does not use this server entry's %s %s: it is one of the operator's "
-				"files (TUSK_FILE_DIRS), which Tusk uses for you without showing it, and psql's "
-				"shell (\\!) could read it. Upload a key of your own to your storage and name it "
-				"instead, or use the query tool.",
-				strcmp(o->keyword, "sslkey") == 0 ? "client key (sslkey)" : o->keyword, o->val);
-			ok = false;
-		} else if ((ok = bind_allowed(d, real, o->keyword, err))) {
-			push_all(a, (const char *const[]){"--ro-bind", real, o->val, NULL});
+		const char *val = o->val;
+		bool file = o->val[0] == '/' && pgtarget_is_file_param(o->keyword) &&
+			    strcmp(o->val, PSQL_SANDBOX_PASSFILE) != 0;
+		if (file)
+			val = SANDBOX_ETC "/none"; /* a missing file stays missing (psql says so) */
+		if (file && strcmp(o->keyword, "passfile") != 0 && realpath(o->val, real) && stat(real, &st) == 0) {
+			bool users = d->data[0] && strcmp(real, mine) != 0 && holds(mine, real);
+			bool cert = strcmp(o->keyword, "sslrootcert") == 0 || strcmp(o->keyword, "sslcert") == 0 ||
+				    strcmp(o->keyword, "sslcrl") == 0;
+			if (!users && !(cert && S_ISREG(st.st_mode) && certs_only(real))) {
+				err_set(
+				    err, ERR_FORBIDDEN,
+				    "The PSQL tool does not use this server entry's %s %s: it is one of the operator's "
+				    "files (TUSK_FILE_DIRS) and %s, which Tusk uses for you without showing it; psql's "
+				    "shell (\\!) could read it. Upload a file of your own to your storage and name it "
+				    "instead, or use the query tool.",
+				    strcmp(o->keyword, "sslkey") == 0 ? "client key (sslkey)" : o->keyword, o->val,
+				    strcmp(o->keyword, "sslkey") == 0 ? "a key"
+				    : S_ISDIR(st.st_mode)	      ? "a folder"
+								      : "not a certificate or CRL alone");
+				ok = false;
+			} else if ((ok = bind_allowed(d, real, o->keyword, err))) {
+				snprintf(inside, sizeof(inside), "%s/%s", SANDBOX_ETC, o->keyword);
+				push_all(a, (const char *const[]){"--ro-bind", real, inside, NULL});
+				val = inside;
+			}
 		}
+		str_appendf(out, "%s%s='", out->len ? " " : "", o->keyword);
+		for (const char *c = val; *c; c++)
+			str_appendf(out, "%s%c", *c == '\'' || *c == '\\' ? "\\" : "", *c);
+		str_append_cstr(out, "'");
 	}
 	PQconninfoFree(opts);
 	return ok;
@@ -1067,7 +1185,9 @@ static psql_sess *sess_new(psql_hub *h, const psql_spec *spec, const char *sandb
 	strv a = {0};
 	char *run = NULL;
 	sandbox_args(&a);
-	bool ok = program_files(&a, spec->program, &dirs, &run, err) && conninfo_files(&a, spec->conninfo, &dirs, err);
+	str sandboxed = STR_INIT; /* sandbox_conninfo with the sandbox's own paths of its files */
+	bool ok = fixed_binds_ok(&dirs, err) && program_files(&a, spec->program, &dirs, &run, err) &&
+		  conninfo_files(&a, sandbox_conninfo, &dirs, spec->user_id, &sandboxed, err);
 	if (ok && spec->password) {
 		/* written by bwrap into the sandbox's own memory: never a file on the host's disk */
 		str text = STR_INIT;
@@ -1080,8 +1200,8 @@ static psql_sess *sess_new(psql_hub *h, const psql_spec *spec, const char *sandb
 		push_all(&a, (const char *const[]){"--perms", "0600", "--file", fd, PSQL_SANDBOX_PASSFILE, NULL});
 	}
 	str service = STR_INIT;
-	const char *target = sandbox_conninfo;
-	if (ok && service_text(sandbox_conninfo, &service) &&
+	const char *target = str_cstr(&sandboxed);
+	if (ok && service_text(target, &service) &&
 	    (s->fds[SERVICE_FD - ARGS_FD] = memfd_of("pg_service", service.buf, service.len)) >= 0) {
 		char fd[16];
 		snprintf(fd, sizeof(fd), "%d", SERVICE_FD);
@@ -1099,6 +1219,7 @@ static psql_sess *sess_new(psql_hub *h, const psql_spec *spec, const char *sandb
 	}
 	strv_free(&a);
 	free(run);
+	str_free(&sandboxed);
 	if (!ok) {
 		sess_free(s);
 		return NULL;

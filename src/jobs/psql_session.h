@@ -6,7 +6,10 @@
  *   holding the data directory or TMPDIR), the session's passfile written
  *   from a descriptor, an empty tmpfs as HOME and /tmp, its own /dev, no
  *   /proc; never Tusk's data directory, other users' files or Tusk's binary,
- *   nor a client key of the operator's (TUSK_FILE_DIRS: refused);
+ *   nor a key of the operator's (TUSK_FILE_DIRS: only certificates and CRLs
+ *   are bound, at fixed paths under /run/tusk); a session is refused while
+ *   Tusk's data directory, TMPDIR or a file of its own (psql_guard) lies
+ *   under a bound folder;
  * - its options (what it binds) reach bwrap through a descriptor (--args),
  *   not its command line, which other users of the host could read;
  * - its own user namespaces (uid 65534 inside, no capability outside), PID,
@@ -70,6 +73,11 @@ typedef struct {
 	const char *database;
 	int cols, rows;
 } psql_spec;
+
+/* Records a file or folder of Tusk's own (what: its setting, e.g. "TUSK_LDAP_KEY_FILE") that
+ * no folder psql's sandbox shows of the system (/usr, /etc/ssl/certs...) may hold: while one
+ * does, every session is refused saying why. False with why when it lies in one now. */
+bool psql_guard(const char *what, const char *path, char *why, size_t n);
 
 /* What a reader got: bytes [start, end) of the output appended to out. */
 typedef struct {

@@ -31,15 +31,27 @@ bool pgtarget_is_file_param(const char *key)
 	return false;
 }
 
+/* Whether dir (a real path) holds real. */
+static bool dir_holds(const char *dir, const char *real)
+{
+	size_t n = strlen(dir);
+	return n && strncmp(real, dir, n) == 0 && (real[n] == '/' || real[n] == '\0' || n == 1);
+}
+
 /* Whether the absolute path names an existing file inside one of the
- * operator's TUSK_FILE_DIRS (links resolved first); *out is then its real path. */
-static bool file_in_dirs(const char *dirs, const char *path, pgtarget *t, const char **out)
+ * operator's TUSK_FILE_DIRS (links resolved first); *out is then its real path.
+ * Nothing in Tusk's data directory is the operator's, whatever the folders
+ * (config refuses such a folder at start): it is Tusk's or a user's. */
+static bool file_in_dirs(const char *dirs, const char *data_dir, const char *path, pgtarget *t, const char **out)
 {
 	if (!dirs || !*dirs || t->npaths == (int)(sizeof(t->paths) / sizeof(*t->paths)))
 		return false;
 	char *real = realpath(path, NULL);
+	char *data = data_dir ? realpath(data_dir, NULL) : NULL;
 	struct stat st;
-	if (!real || stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
+	bool in_data = real && data && dir_holds(data, real);
+	free(data);
+	if (!real || in_data || stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
 		free(real);
 		return false;
 	}
@@ -86,7 +98,7 @@ static bool resolve_file_param(const pgtarget_files *cfg, int64_t user_id, const
 			key, value);
 		return false;
 	}
-	if (value[0] == '/' && file_in_dirs(cfg->file_dirs, value, t, out)) {
+	if (value[0] == '/' && file_in_dirs(cfg->file_dirs, cfg->data_dir, value, t, out)) {
 		if (!strchr(*out, ':'))
 			return true;
 		err_set(err, ERR_FILE_NOT_FOUND,

@@ -96,7 +96,7 @@ test("an operator's client key (TUSK_FILE_DIRS) is never bound: the PSQL tool re
   const KEY = `OPERATOR-KEY-${token()}`;
   writeFileSync(key, `-----BEGIN PRIVATE KEY-----\n${KEY}\n-----END PRIVATE KEY-----\n`, { mode: 0o600 });
   const CA = `operator-ca-${token()}`;
-  writeFileSync(join(certs, 'ca.crt'), CA);
+  writeFileSync(join(certs, 'ca.crt'), `-----BEGIN CERTIFICATE-----\n${CA}\n-----END CERTIFICATE-----\n`);
   mkdirSync(join(certs, 'crl'));
   const w = await tuskWith({ TUSK_FILE_DIRS: certs });
 
@@ -107,11 +107,11 @@ test("an operator's client key (TUSK_FILE_DIRS) is never bound: the PSQL tool re
   assert.match(res.body.error.message, /client key \(sslkey\)/);
   assert.match(res.body.error.message, /TUSK_FILE_DIRS/);
   assert.doesNotMatch(res.raw, new RegExp(KEY));
-  // a certificate of the operator's is bound alone; the key beside it stays out
+  // a certificate of the operator's is bound alone (at /run/tusk/sslrootcert); the key beside it stays out
   const withCa = await ownServer(w.user, { params: { sslmode: 'prefer', sslrootcert: join(certs, 'ca.crt') } });
   const term = await Terminal.open(w.user, withCa);
   await term.waitFor(/postgres=#/);
-  const out = await run(term, `\\! cat '${certs}/ca.crt'; cat '${key}' 2>&1; ls '${certs}'; echo "done=$((40+2))"`);
+  const out = await run(term, `\\! cat /run/tusk/sslrootcert; cat '${key}' 2>&1; ls '${certs}' 2>&1; echo "done=$((40+2))"`);
   assert.match(out, new RegExp(CA));
   assert.doesNotMatch(out, new RegExp(KEY));
   assert.doesNotMatch(out, /\bcrl\b/);
@@ -123,7 +123,7 @@ test("an operator's client key (TUSK_FILE_DIRS) is never bound: the PSQL tool re
   const withMine = await ownServer(w.user, { params: { sslmode: 'prefer', sslkey: 'keys/mine.key' } });
   const own = await Terminal.open(w.user, withMine);
   await own.waitFor(/postgres=#/);
-  const mine = await run(own, `\\! find / -name mine.key -not -path '/proc/*' 2>/dev/null | xargs cat; echo "done=$((40+2))"`);
+  const mine = await run(own, `\\! cat /run/tusk/sslkey; echo "done=$((40+2))"`);
   assert.match(mine, new RegExp(MINE));
   await own.close();
 });

@@ -153,10 +153,11 @@ test("files the server entry names (sslrootcert) are there, read-only; the rest 
   const t4 = await Terminal.open(w.user, withCa, DB);
   try {
     await t4.waitFor(/=#/);
-    const out = await t4.run('\\! for f in $(find / -path /proc -prune -o \\( -name ca.crt -o -name other.txt \\) -print 2>/dev/null); do echo "$f: $(cat $f)"; done; echo "done=$((40+2))"', /done=42\r\n/);
-    assert.match(out, new RegExp(`/ca\\.crt: ${ca}`));
+    // bound at a fixed path of the sandbox's (the service file names it)
+    const out = await t4.run('\\! for f in $(find / -path /proc -prune -o \\( -name sslrootcert -o -name ca.crt -o -name other.txt \\) -print 2>/dev/null); do echo "$f: $(cat $f)"; done; echo "done=$((40+2))"', /done=42\r\n/);
+    assert.match(out, new RegExp(`/run/tusk/sslrootcert: ${ca}`));
     assert.doesNotMatch(out, new RegExp(other), 'another file of the same folder stays out');
-    const write = await t4.run('\\! f=$(find / -path /proc -prune -o -name ca.crt -print 2>/dev/null | head -1); echo x >> "$f"; echo "rc=$? done=$((40+2))"', /done=42\r\n/);
+    const write = await t4.run('\\! f=$(find / -path /proc -prune -o -name sslrootcert -print 2>/dev/null | head -1); echo x >> "$f"; echo "rc=$? done=$((40+2))"', /done=42\r\n/);
     assert.match(write, /Read-only file system|Permission denied/);
   } finally {
     await t4.close();
