@@ -69,8 +69,11 @@ void api_access_revoke(tusk_app *app, int64_t user_id, int64_t server_id, const 
 	int tabs = qmanager_close_for(app->queries, user_id, server_id, owner);
 	tabs += api_psql_close_for(user_id, server_id, owner, reason);
 	/* a window's stream is its login session's: it ends with the session or the account */
-	if (owner || !server_id)
+	if (owner || !server_id) {
 		api_stream_close_for(user_id, owner, reason);
+		/* its idle connections lose the logged-in user's exemption (live sessions mark theirs again) */
+		http_server_forget_account(app->http, user_id);
+	}
 	if (owner) {
 		if (tabs)
 			log_msg(LOG_INFO, "query tabs closed with their login session", NULL);

@@ -214,7 +214,8 @@ bool api_before(http_req *r, const http_route *route)
 		http_respond_error(r, ERR_FORBIDDEN, "Only administrators may do this.");
 		return false;
 	}
-	if (!http_req_set_user(r, s, s->user.id)) {
+	/* logging out is always possible, even for an account at its cap */
+	if (!http_req_set_user(r, s, s->user.id) && route->handler != api_auth_logout) {
 		http_respond_error(r, ERR_TOO_MANY_USER_CONNECTIONS,
 				   "You hold %u connections to Tusk, the most one user may: close some windows or tabs "
 				   "(TUSK_MAX_CONNECTIONS_PER_USER).",

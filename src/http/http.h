@@ -68,6 +68,9 @@ http_server *http_server_start(const http_config *cfg, tusk_err *err) __attribut
 int http_server_port(const http_server *s);
 /* Stops accepting new connections. */
 void http_server_quiesce(http_server *s);
+/* An account's login session ended (or the account did): its connections are strangers' again
+ * (held to the idle timeout, evictable) until a request of a live session marks them again. */
+void http_server_forget_account(http_server *s, int64_t account);
 /* Waits until no request is in flight or the deadline passes; true when drained. */
 bool http_server_drain(http_server *s, int timeout_ms);
 void http_server_stop(http_server *s);

@@ -630,6 +630,17 @@ static void track_phase(http_req *r, enum conn_phase phase, bool timed)
 	pthread_mutex_unlock(&r->srv->conn_lock);
 }
 
+void http_server_forget_account(http_server *s, int64_t account)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->conn_lock);
+	for (struct conn_track *t = s->conns; t; t = t->next)
+		if (t->known && t->account == account)
+			t->known = false;
+	pthread_mutex_unlock(&s->conn_lock);
+}
+
 /* Marks the connection one that answered a request (served). */
 static void track_served(http_req *r)
 {

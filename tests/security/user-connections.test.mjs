@@ -5,6 +5,7 @@
 // past it a request is answered 429 and its connection is a stranger's again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createConnection } from 'node:net';
 import { world } from './lib.mjs';
 
 function hold(t, c, path) {
@@ -45,6 +46,43 @@ test('one user cannot hold every connection: past TUSK_MAX_CONNECTIONS_PER_USER 
     assert.equal((await again.opened).status, 200);
     again.close();
     for (const h of held) h.close();
+  } finally {
+    await w.t.stop();
+  }
+});
+
+/** A raw keep-alive connection that sends one logged-in request and then stays idle. */
+function idleKeepAlive(t, cookie) {
+  const u = new URL(t.url);
+  return new Promise((res) => {
+    const sock = createConnection({ host: u.hostname, port: Number(u.port) }, () => {
+      sock.write(`GET ${u.pathname}api/v1/auth/me HTTP/1.1\r\nHost: ${u.host}\r\nCookie: ${cookie}\r\nConnection: keep-alive\r\n\r\n`);
+    });
+    let got = '';
+    sock.on('data', (d) => {
+      got += d;
+      if (/\r\n\r\n/.test(got)) res({ sock, status: Number(got.slice(9, 12)) });
+    });
+    sock.on('error', () => res({ sock, status: 0 }));
+  });
+}
+
+test("a logged-out account's idle connections lose the exemption: they make room for others (outsider round 6, LOGOUT=1)", async () => {
+  const w = await world({ env: { TUSK_MAX_CONNECTIONS: '24', TUSK_MAX_CONNECTIONS_PER_USER: '0' } });
+  try {
+    const cookie = w.user.cookieHeader();
+    const idle = [];
+    for (let i = 0; i < 22; i++) idle.push(await idleKeepAlive(w.t, cookie));
+    assert.ok(idle.every((c) => c.status === 200), idle.map((c) => c.status).join(' '));
+    // logging out is possible at any count, and ends the exemption of those connections
+    assert.equal((await w.user.post('api/v1/auth/logout', {})).status < 300, true);
+    // new connections of others are served: the idle ones are evicted as strangers' now
+    for (let i = 0; i < 5; i++) {
+      const fresh = await idleKeepAlive(w.t, w.admin.cookieHeader());
+      assert.equal(fresh.status, 200, `administrator's connection ${i}`);
+      fresh.sock.destroy();
+    }
+    for (const c of idle) c.sock.destroy();
   } finally {
     await w.t.stop();
   }
