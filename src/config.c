@@ -1311,9 +1311,12 @@ static void absolute(const char *path, char *out, size_t n)
 	char real[PATH_MAX], cwd[PATH_MAX];
 	if (realpath(path, real))
 		snprintf(out, n, "%s", real);
-	else if (path[0] != '/' && getcwd(cwd, sizeof(cwd)))
-		snprintf(out, n, "%s/%s", cwd, path);
-	else
+	else if (path[0] != '/' && getcwd(cwd, sizeof(cwd))) {
+		/* a path too long for out is cut: compared as a prefix only, never opened */
+		int w = snprintf(out, n, "%s/", cwd);
+		if (w > 0 && (size_t)w < n)
+			snprintf(out + w, n - (size_t)w, "%s", path);
+	} else
 		snprintf(out, n, "%s", path);
 }
 

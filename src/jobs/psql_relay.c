@@ -15,6 +15,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "pg/quote.h"
 #include "util/log.h"
 #include "util/str.h"
 #include "util/time.h"
@@ -41,37 +42,12 @@ static const char *opt(const PQconninfoOption *opts, const char *key)
 	return NULL;
 }
 
-static size_t count(const char *list)
-{
-	if (!list || !*list)
-		return 0;
-	size_t n = 1;
-	for (const char *c = list; *c; c++)
-		n += *c == ',';
-	return n;
-}
-
-/* The i-th element of a comma-separated list, blanks trimmed ("" past its end). */
+/* The i-th element of a libpq list, blanks trimmed ("" past its end), into out. */
 static void nth(const char *list, size_t i, char *out, size_t n)
 {
-	out[0] = 0;
-	const char *p = list;
-	for (size_t k = 0; p && k < i; k++) {
-		p = strchr(p, ',');
-		if (p)
-			p++;
-	}
-	if (!p)
-		return;
-	while (*p == ' ')
-		p++;
-	size_t len = strcspn(p, ",");
-	while (len && p[len - 1] == ' ')
-		len--;
-	if (len >= n)
-		len = n - 1;
-	memcpy(out, p, len);
-	out[len] = 0;
+	char *e = pg_list_nth(list, i);
+	snprintf(out, n, "%s", e);
+	free(e);
 }
 
 static bool is_socket(const char *host, const char *hostaddr)
@@ -103,7 +79,7 @@ bool psql_sandbox_conninfo(const char *conninfo, char **out, int *nhosts, tusk_e
 	}
 	const char *host = opt(opts, "host"), *hostaddr = opt(opts, "hostaddr"), *port = opt(opts, "port");
 	const char *service = opt(opts, "service");
-	size_t nh = count(host), na = count(hostaddr), np = count(port);
+	size_t nh = pg_list_count(host), na = pg_list_count(hostaddr), np = pg_list_count(port);
 	size_t n = nh > na ? nh : na;
 	if (n == 0)
 		n = 1;
@@ -186,7 +162,7 @@ static bool target_of(const char *conninfo, int i, struct target *t, tusk_err *e
 	}
 	const char *host = opt(opts, "host"), *hostaddr = opt(opts, "hostaddr"), *port = opt(opts, "port");
 	const char *timeout = opt(opts, "connect_timeout"), *sslmode = opt(opts, "sslmode");
-	size_t n = count(host) > count(hostaddr) ? count(host) : count(hostaddr);
+	size_t n = pg_list_count(host) > pg_list_count(hostaddr) ? pg_list_count(host) : pg_list_count(hostaddr);
 	bool ok = (size_t)i < (n ? n : 1);
 	if (!ok) {
 		err_set(err, ERR_INVALID_SERVER, "the server entry no longer has a host number %d", i + 1);
@@ -194,7 +170,7 @@ static bool target_of(const char *conninfo, int i, struct target *t, tusk_err *e
 		nth(host, (size_t)i, t->host, sizeof(t->host));
 		nth(hostaddr, (size_t)i, t->addr, sizeof(t->addr));
 		char p[16];
-		nth(port, count(port) > 1 ? (size_t)i : 0, p, sizeof(p));
+		nth(port, pg_list_count(port) > 1 ? (size_t)i : 0, p, sizeof(p));
 		t->port = *p ? atoi(p) : 5432;
 		t->sock = is_socket(t->host, t->addr);
 		if (t->sock && !*t->host)

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "http/netaddr.h"
+#include "pg/quote.h"
 
 enum rule_kind { RULE_CIDR, RULE_NAME, RULE_SUFFIX, RULE_ANY, RULE_SOCKET };
 
@@ -196,41 +197,6 @@ static bool socket_allowed(const pgallow *a, const char *dir, int port)
 	return ok;
 }
 
-/* The i-th element of a comma-separated list ("" past its end), malloc'd. */
-static char *nth(const char *list, size_t i)
-{
-	if (!list)
-		return xstrdup("");
-	const char *p = list;
-	for (size_t k = 0; k < i; k++) {
-		p = strchr(p, ',');
-		if (!p)
-			return xstrdup("");
-		p++;
-	}
-	const char *end = strchr(p, ',');
-	char *s = xstrndup(p, end ? (size_t)(end - p) : strlen(p));
-	/* libpq trims blanks around list elements */
-	char *start = s;
-	while (*start == ' ')
-		start++;
-	size_t len = strlen(start);
-	while (len && start[len - 1] == ' ')
-		start[--len] = '\0';
-	memmove(s, start, len + 1);
-	return s;
-}
-
-static size_t count(const char *list)
-{
-	if (!list || !*list)
-		return 0;
-	size_t n = 1;
-	for (const char *c = list; *c; c++)
-		n += *c == ',';
-	return n;
-}
-
 /* One host of the list: allowed or not, and the address to pin (or ""). */
 static bool check_one(const pgallow *a, const char *host, const char *hostaddr, int port, str *pin, tusk_err *err)
 {
@@ -298,7 +264,7 @@ bool pgallow_check(const pgallow *a, const char *host, const char *hostaddr, con
 		   tusk_err *err)
 {
 	*pinned = NULL;
-	size_t nh = count(host), na = count(hostaddr), np = count(port);
+	size_t nh = pg_list_count(host), na = pg_list_count(hostaddr), np = pg_list_count(port);
 	size_t n = nh > na ? nh : na;
 	if (n == 0)
 		n = 1; /* no host at all: libpq's default socket */
@@ -309,7 +275,7 @@ bool pgallow_check(const pgallow *a, const char *host, const char *hostaddr, con
 	str pin = STR_INIT;
 	bool any_pin = false, ok = true;
 	for (size_t i = 0; i < n && ok; i++) {
-		char *h = nth(host, i), *ha = nth(hostaddr, i), *p = nth(port, np > 1 ? i : 0);
+		char *h = pg_list_nth(host, i), *ha = pg_list_nth(hostaddr, i), *p = pg_list_nth(port, np > 1 ? i : 0);
 		int portnum = 5432;
 		int lo, hi;
 		if (*p && (!parse_ports(p, &lo, &hi) || lo != hi)) {

@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 static void quoted(str *out, char quote, const char *text, size_t n)
 {
@@ -82,4 +83,38 @@ char *pg_array_literal(const char *json_array)
 	str_append_char(&s, '}');
 	json_decref(a);
 	return str_take(&s);
+}
+
+char *pg_list_nth(const char *list, size_t i)
+{
+	if (!list)
+		return xstrdup("");
+	const char *p = list;
+	for (size_t k = 0; k < i; k++) {
+		p = strchr(p, ',');
+		if (!p)
+			return xstrdup("");
+		p++;
+	}
+	const char *end = strchr(p, ',');
+	char *s = xstrndup(p, end ? (size_t)(end - p) : strlen(p));
+	/* libpq trims blanks around list elements */
+	char *start = s;
+	while (*start == ' ')
+		start++;
+	size_t len = strlen(start);
+	while (len && start[len - 1] == ' ')
+		start[--len] = '\0';
+	memmove(s, start, len + 1);
+	return s;
+}
+
+size_t pg_list_count(const char *list)
+{
+	if (!list || !*list)
+		return 0;
+	size_t n = 1;
+	for (const char *c = list; *c; c++)
+		n += *c == ',';
+	return n;
 }

@@ -22,4 +22,9 @@ char *pg_json_text(struct json_t *v);
  * malloc'd; NULL when it is empty or no array. */
 char *pg_array_literal(const char *json_array);
 
+/* A libpq list (host, hostaddr, port: comma-separated): how many elements (0 for NULL or ""),
+ * and the i-th with the blanks libpq trims around it ("" past its end), malloc'd. */
+size_t pg_list_count(const char *list);
+char *pg_list_nth(const char *list, size_t i);
+
 #endif
