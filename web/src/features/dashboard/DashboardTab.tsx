@@ -44,8 +44,8 @@ function Dashboard({ id, target }: { id: string; target: DashboardTarget }): JSX
   const shown = activeTabId.value === id && pageVisible.value;
   return (
     <div class="dashboard">
-      <header class="dash-head">
-        <Icon name="activity" class="dash-head-icon" />
+      <header class="tab-head">
+        <Icon name="activity" class="tab-head-icon" />
         <strong>{target.database ?? target.serverName}</strong>
         <span class="muted">{target.database !== null ? `database on ${target.serverName}` : 'server'}</span>
         <span class="toolbar-fill" />

@@ -67,8 +67,8 @@ export function PsqlTab({ id }: { id: string }): JSX.Element {
   const ended = status.kind === 'exited' || status.kind === 'closed';
   return (
     <div class="psql-tab">
-      <header class="psql-head">
-        <Icon name="terminal" class="psql-head-icon" />
+      <header class="tab-head">
+        <Icon name="terminal" class="tab-head-icon" />
         <strong>{target.database ?? target.serverName}</strong>
         <span class="muted">{target.database !== null ? `on ${target.serverName}` : 'maintenance database'}</span>
         <span class={`psql-status psql-status-${status.kind}`} role="status" aria-live="polite" data-testid="psql-status" title={status.kind === 'closed' ? status.message : undefined}>
