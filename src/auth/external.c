@@ -269,7 +269,7 @@ enum auth_result auth_external_sign_in(auth *a, const char *source, const char *
 		auth_audit(a, NULL, "", "login_failed", client, "a user name Tusk does not take");
 		err_set(
 		    err, ERR_PERMISSION_DENIED,
-		    "The user name is empty, too long, or holds control, invisible or compatibility characters (full-width letters, ligatures).");
+		    "The user name is empty, too long, not composed (NFC), or holds control, invisible or compatibility characters (full-width letters, ligatures).");
 		return AUTH_DENIED;
 	}
 	prefer_existing(a, name, keep_case, norm);
@@ -354,7 +354,7 @@ bool auth_user_create_external(auth *a, const char *source, const char *name, co
 	if (!external_name(name, keep_case, norm)) {
 		err_set(
 		    err, ERR_INVALID_NAME,
-		    "The user name is empty, too long, or holds control, invisible or compatibility characters (full-width letters, ligatures).");
+		    "The user name is empty, too long, not composed (NFC), or holds control, invisible or compatibility characters (full-width letters, ligatures).");
 		return false;
 	}
 	if (!create_external(a, source, norm, role, oauth2 ? &id : NULL, out, err))

@@ -91,9 +91,11 @@ bool auth_name_key(const char *in, bool keep_case, char out[256])
 		return false;
 	uint8_t *c = u8_normalize(UNINORM_NFC, (const uint8_t *)in, len, NULL, &cn);
 	uint8_t *k = c ? u8_normalize(UNINORM_NFKC, (const uint8_t *)in, len, NULL, &kn) : NULL;
-	/* a compatibility form (full-width letters, ligatures, superscripts) is another spelling of a
-	 * plainer name: refused rather than taken for someone else's */
-	bool ok = c && k && cn == kn && memcmp(c, k, cn) == 0;
+	/* a name not in its composed form (a decomposed accent, the Kelvin or Ohm sign, whose
+	 * composed form is another letter) or in a compatibility form (full-width letters,
+	 * ligatures, superscripts) is another spelling of a plainer name: refused rather than
+	 * taken for someone else's */
+	bool ok = c && k && cn == len && memcmp(c, in, len) == 0 && cn == kn && memcmp(c, k, cn) == 0;
 	for (size_t i = 0; ok && i < cn;) {
 		ucs4_t ch;
 		int l = u8_mbtouc(&ch, c + i, cn - i);

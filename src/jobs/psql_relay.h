@@ -25,7 +25,9 @@
 
 #include "util/err.h"
 
-enum { PSQL_MAX_HOSTS = 8, PSQL_INNER_PORT = 5432, PSQL_MAX_RELAYS = 8 };
+/* PSQL_MAX_RELAYS: connections relayed at once for one session (psql's own, the next one of a
+ * \connect, a cancel request): each holds a backend on the server. */
+enum { PSQL_MAX_HOSTS = 8, PSQL_INNER_PORT = 5432, PSQL_MAX_RELAYS = 3 };
 
 /* psql's conninfo for conninfo (the pool's, for the sandbox): host kept
  * (a socket directory becomes "localhost"), hostaddr 127.0.0.1 and port
