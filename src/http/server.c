@@ -661,11 +661,15 @@ static bool track_account(http_req *r, int64_t account)
 	http_server *s = r->srv;
 	pthread_mutex_lock(&s->conn_lock);
 	bool ok = true;
-	if (!(t->known && t->account == account) && s->cfg.max_connections_per_user) {
+	/* a quarter of the table at most, so a small table is not one account's either */
+	unsigned cap = s->cfg.max_connections_per_user, quarter = s->cfg.max_connections / 4;
+	if (cap && quarter >= 4 && quarter < cap)
+		cap = quarter;
+	if (!(t->known && t->account == account) && cap) {
 		unsigned held = 0;
 		for (struct conn_track *c = s->conns; c; c = c->next)
 			held += c != t && c->known && !c->shut && c->account == account;
-		ok = held < s->cfg.max_connections_per_user;
+		ok = held < cap;
 	}
 	if (ok) {
 		t->known = true;
