@@ -40,31 +40,40 @@ static bool to_out(const uint8_t *s, size_t n, char out[256])
 	return true;
 }
 
-bool auth_name_fold(const char *in, bool keep_case, char out[256])
+/* s without its invisible characters, into out (*k bytes); false for a control character. */
+static bool strip_invisible(const uint8_t *s, size_t n, uint8_t *out, size_t cap, size_t *k)
 {
-	size_t len = in ? strlen(in) : 0, n = 0;
-	if (!in || len > MAX_BYTES || u8_check((const uint8_t *)in, len))
-		return false;
-	uint8_t *f = keep_case ? u8_normalize(UNINORM_NFKC, (const uint8_t *)in, len, NULL, &n)
-			       : u8_casefold((const uint8_t *)in, len, "", UNINORM_NFKC, NULL, &n);
-	if (!f)
-		return false;
-	/* control characters anywhere refuse the name; invisible characters go wherever they are,
-	 * spaces of any kind around it */
-	uint8_t kept[MAX_BYTES * 4];
-	size_t k = 0;
-	bool ok = true;
-	for (size_t i = 0; ok && i < n;) {
+	*k = 0;
+	for (size_t i = 0; i < n;) {
 		ucs4_t c;
-		int l = u8_mbtouc(&c, f + i, n - i);
+		int l = u8_mbtouc(&c, s + i, n - i);
 		if (is_control(c))
-			ok = false;
-		else if (!is_invisible(c) && k + (size_t)l <= sizeof(kept)) {
-			memcpy(kept + k, f + i, (size_t)l);
-			k += (size_t)l;
+			return false;
+		if (!is_invisible(c) && *k + (size_t)l <= cap) {
+			memcpy(out + *k, s + i, (size_t)l);
+			*k += (size_t)l;
 		}
 		i += (size_t)l;
 	}
+	return true;
+}
+
+bool auth_name_fold(const char *in, bool keep_case, char out[256])
+{
+	size_t len = in ? strlen(in) : 0, n = 0, k = 0;
+	if (!in || len > MAX_BYTES || u8_check((const uint8_t *)in, len))
+		return false;
+	/* control characters anywhere refuse the name; invisible characters go wherever they are,
+	 * before the fold (a grapheme joiner between two marks kept them from being ordered, so the
+	 * folded form folded again to another) and after it; spaces of any kind around it */
+	uint8_t bare[MAX_BYTES], kept[MAX_BYTES * 4];
+	if (!strip_invisible((const uint8_t *)in, len, bare, sizeof(bare), &k))
+		return false;
+	uint8_t *f = keep_case ? u8_normalize(UNINORM_NFKC, bare, k, NULL, &n)
+			       : u8_casefold(bare, k, "", UNINORM_NFKC, NULL, &n);
+	if (!f)
+		return false;
+	bool ok = strip_invisible(f, n, kept, sizeof(kept), &k);
 	size_t b = 0, e = k;
 	while (ok && b < e) {
 		ucs4_t c;
